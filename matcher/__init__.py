@@ -1,0 +1,1 @@
+"""Match funding calls to a strategy's projects and goals: German TF-IDF, eligibility, ranking."""

@@ -1,0 +1,348 @@
+"""Load and validate a strategy YAML into typed dataclasses.
+
+A strategy is data: themes (with priority 1-3 and goals), projects (with theme, goals,
+summary, keywords) and a region profile with the applicants. Every validation error
+names the file, the line and the path inside the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class StrategyError(ValueError):
+    """A strategy file that cannot be used; lists every problem found."""
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems) if len(problems) == 1 else str(self))
+
+    def __str__(self) -> str:
+        if len(self.problems) == 1:
+            return f"{self.path}: {self.problems[0]}"
+        lines = [f"{self.path}: {len(self.problems)} Fehler"]
+        lines += [f"  - {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+@dataclass(slots=True)
+class Goal:
+    id: str
+    text: str
+    theme_id: str
+
+
+@dataclass(slots=True)
+class Theme:
+    id: str
+    name: str
+    priority: int
+    goals: list[Goal] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Applicant:
+    name: str
+    type: str
+
+
+@dataclass(slots=True)
+class RegionProfile:
+    country: str = "Deutschland"
+    state: str = ""
+    county: str = ""
+    administrative_district: str = ""
+    rural: bool | None = None
+    structurally_weak: bool | None = None
+    applicants: list[Applicant] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Project:
+    id: str
+    title: str
+    theme_id: str
+    goal_ids: list[str]
+    summary: str = ""
+    keywords: list[str] = field(default_factory=list)
+    lead: str = ""
+    partners: list[str] = field(default_factory=list)
+    applicant_types: list[str] = field(default_factory=list)
+    funding_history: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Strategy:
+    id: str
+    name: str
+    region: str = ""
+    state: str = ""
+    adopted: str = ""
+    adopted_by: str = ""
+    members: list[str] = field(default_factory=list)
+    leitbild: str = ""
+    aims: list[str] = field(default_factory=list)
+    region_profile: RegionProfile = field(default_factory=RegionProfile)
+    themes: list[Theme] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    source_path: str = ""
+
+    def theme(self, theme_id: str) -> Theme:
+        """The theme with this id."""
+        return next(t for t in self.themes if t.id == theme_id)
+
+    @property
+    def goals(self) -> list[Goal]:
+        """All goals of all themes, in document order."""
+        return [g for t in self.themes for g in t.goals]
+
+    def goal(self, goal_id: str) -> Goal:
+        """The goal with this id."""
+        return next(g for g in self.goals if g.id == goal_id)
+
+    def project(self, project_id: str) -> Project:
+        """The project with this id."""
+        return next(p for p in self.projects if p.id == project_id)
+
+
+def load_strategy(path: str | Path) -> Strategy:
+    """Read, validate and return the strategy in `path`; raise StrategyError on any problem."""
+    path = Path(path)
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StrategyError(str(path), ["Datei nicht gefunden"]) from None
+    except UnicodeDecodeError as exc:
+        raise StrategyError(str(path), [f"keine gültige UTF-8-Datei ({exc.reason})"]) from None
+    return parse_strategy(raw_text, str(path))
+
+
+def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
+    """Validate strategy YAML text; `name` is used in error messages."""
+    try:
+        node = yaml.compose(raw_text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(raw_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"Zeile {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise StrategyError(name, [f"{where}kein gültiges YAML ({problem})"]) from None
+    lines = _line_index(node)
+    return _Validator(name, lines).validate(data)
+
+
+def _line_index(node: yaml.Node | None, path: str = "") -> dict[str, int]:
+    """Map each path inside the document (e.g. `projects[3].theme`) to its 1-based line."""
+    index: dict[str, int] = {}
+    if node is None:
+        return index
+    index[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            child = f"{path}.{key}" if path else key
+            index[child] = key_node.start_mark.line + 1
+            sub = _line_index(value_node, child)
+            sub.pop(child, None)
+            index.update(sub)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            index.update(_line_index(item, f"{path}[{i}]"))
+    return index
+
+
+class _Validator:
+    def __init__(self, name: str, lines: dict[str, int]) -> None:
+        self.name = name
+        self.lines = lines
+        self.problems: list[str] = []
+
+    def fail(self, path: str, message: str) -> None:
+        line = self._line_for(path)
+        where = f"Zeile {line}, {path}" if line else path
+        self.problems.append(f"{where}: {message}")
+
+    def _line_for(self, path: str) -> int | None:
+        probe = path
+        while probe:
+            if probe in self.lines:
+                return self.lines[probe]
+            cut = max(probe.rfind("."), probe.rfind("["))
+            probe = probe[:cut] if cut > 0 else ""
+        return self.lines.get("")
+
+    def text(self, data: dict[str, Any], key: str, path: str, *, required: bool = False) -> str:
+        value = data.get(key)
+        full = f"{path}.{key}" if path else key
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(full, f"Pflichtfeld '{key}' fehlt")
+            return ""
+        if isinstance(value, (dict, list)):
+            self.fail(full, f"'{key}' muss ein Text sein")
+            return ""
+        return str(value).strip()
+
+    def text_list(self, data: dict[str, Any], key: str, path: str) -> list[str]:
+        value = data.get(key)
+        full = f"{path}.{key}" if path else key
+        if value is None:
+            return []
+        if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+            self.fail(full, f"'{key}' muss eine Liste von Texten sein")
+            return []
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    def validate(self, data: Any) -> Strategy:
+        if not isinstance(data, dict):
+            raise StrategyError(self.name, ["Die Datei muss ein YAML-Objekt (Schlüssel: Wert) sein"])
+        strategy = Strategy(
+            id=self.text(data, "id", "", required=True),
+            name=self.text(data, "name", "", required=True),
+            region=self.text(data, "region", ""),
+            state=self.text(data, "state", ""),
+            adopted=self.text(data, "adopted", ""),
+            adopted_by=self.text(data, "adopted_by", ""),
+            members=self.text_list(data, "members", ""),
+            leitbild=" ".join(self.text(data, "leitbild", "").split()),
+            aims=self.text_list(data, "aims", ""),
+            region_profile=self.region_profile(data.get("region_profile")),
+            source_path=self.name,
+        )
+        strategy.themes = self.themes(data.get("themes"))
+        goal_ids = {g.id for t in strategy.themes for g in t.goals}
+        theme_ids = {t.id for t in strategy.themes}
+        strategy.projects = self.projects(data.get("projects"), theme_ids, goal_ids)
+        if self.problems:
+            raise StrategyError(self.name, self.problems)
+        return strategy
+
+    def region_profile(self, raw: Any) -> RegionProfile:
+        if raw is None:
+            return RegionProfile()
+        if not isinstance(raw, dict):
+            self.fail("region_profile", "muss ein Objekt sein")
+            return RegionProfile()
+        applicants: list[Applicant] = []
+        for i, item in enumerate(raw.get("applicants") or []):
+            path = f"region_profile.applicants[{i}]"
+            if not isinstance(item, dict):
+                self.fail(path, "muss ein Objekt mit 'name' und 'type' sein")
+                continue
+            applicants.append(
+                Applicant(
+                    name=self.text(item, "name", path, required=True),
+                    type=self.text(item, "type", path, required=True),
+                )
+            )
+        return RegionProfile(
+            country=self.text(raw, "country", "region_profile") or "Deutschland",
+            state=self.text(raw, "state", "region_profile"),
+            county=self.text(raw, "county", "region_profile"),
+            administrative_district=self.text(raw, "administrative_district", "region_profile"),
+            rural=self.flag(raw, "rural", "region_profile"),
+            structurally_weak=self.flag(raw, "structurally_weak", "region_profile"),
+            applicants=applicants,
+        )
+
+    def flag(self, data: dict[str, Any], key: str, path: str) -> bool | None:
+        value = data.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        self.fail(f"{path}.{key}", f"'{key}' muss true oder false sein")
+        return None
+
+    def themes(self, raw: Any) -> list[Theme]:
+        if not isinstance(raw, list) or not raw:
+            self.fail("themes", "mindestens ein Themenfeld (themes) ist nötig")
+            return []
+        themes: list[Theme] = []
+        seen_themes: set[str] = set()
+        seen_goals: set[str] = set()
+        for i, item in enumerate(raw):
+            path = f"themes[{i}]"
+            if not isinstance(item, dict):
+                self.fail(path, "muss ein Objekt sein")
+                continue
+            theme_id = self.text(item, "id", path, required=True)
+            if theme_id in seen_themes:
+                self.fail(f"{path}.id", f"doppelte Themen-ID '{theme_id}'")
+            seen_themes.add(theme_id)
+            priority = item.get("priority")
+            if isinstance(priority, bool) or priority not in (1, 2, 3):
+                self.fail(f"{path}.priority", f"Priorität muss 1, 2 oder 3 sein, nicht {priority!r}")
+                priority = 3
+            theme = Theme(
+                id=theme_id,
+                name=self.text(item, "name", path, required=True),
+                priority=int(priority),
+                description=self.text(item, "description", path),
+            )
+            for j, goal_raw in enumerate(item.get("goals") or []):
+                gpath = f"{path}.goals[{j}]"
+                if not isinstance(goal_raw, dict):
+                    self.fail(gpath, "muss ein Objekt mit 'id' und 'text' sein")
+                    continue
+                goal_id = self.text(goal_raw, "id", gpath, required=True)
+                if goal_id in seen_goals:
+                    self.fail(f"{gpath}.id", f"doppelte Ziel-ID '{goal_id}'")
+                seen_goals.add(goal_id)
+                theme.goals.append(
+                    Goal(
+                        id=goal_id,
+                        text=self.text(goal_raw, "text", gpath, required=True),
+                        theme_id=theme_id,
+                    )
+                )
+            themes.append(theme)
+        return themes
+
+    def projects(self, raw: Any, theme_ids: set[str], goal_ids: set[str]) -> list[Project]:
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.fail("projects", "muss eine Liste sein")
+            return []
+        projects: list[Project] = []
+        seen: set[str] = set()
+        for i, item in enumerate(raw):
+            path = f"projects[{i}]"
+            if not isinstance(item, dict):
+                self.fail(path, "muss ein Objekt sein")
+                continue
+            project_id = self.text(item, "id", path, required=True)
+            if project_id in seen:
+                self.fail(f"{path}.id", f"doppelte Projekt-ID '{project_id}'")
+            seen.add(project_id)
+            theme_id = self.text(item, "theme", path, required=True)
+            if theme_id and theme_id not in theme_ids:
+                self.fail(f"{path}.theme", f"unbekanntes Themenfeld '{theme_id}'")
+            goals = self.text_list(item, "goals", path)
+            for goal_id in goals:
+                if goal_id not in goal_ids:
+                    self.fail(f"{path}.goals", f"Ziel '{goal_id}' ist nicht definiert")
+            history = item.get("funding_history") or []
+            if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
+                self.fail(f"{path}.funding_history", "muss eine Liste von Objekten sein")
+                history = []
+            projects.append(
+                Project(
+                    id=project_id,
+                    title=self.text(item, "title", path, required=True),
+                    theme_id=theme_id,
+                    goal_ids=goals,
+                    summary=" ".join(self.text(item, "summary", path).split()),
+                    keywords=self.text_list(item, "keywords", path),
+                    lead=self.text(item, "lead", path),
+                    partners=self.text_list(item, "partners", path),
+                    applicant_types=self.text_list(item, "applicant_types", path),
+                    funding_history=history,
+                )
+            )
+        return projects

@@ -1,0 +1,83 @@
+"""The matcher's inputs and outputs: plain dataclasses, no database or web types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+EligibilityStatus = Literal["eligible", "ineligible", "unknown"]
+
+
+@dataclass(slots=True)
+class CallDoc:
+    """The parts of a funding call the matcher reads."""
+
+    id: str
+    title: str
+    summary: str = ""
+    text: str = ""
+    programme: str = ""
+    funder: str = ""
+    topics: list[str] = field(default_factory=list)
+    eligible: list[str] = field(default_factory=list)
+    region: str = ""
+    funding_type: str = ""
+    deadline: date | None = None
+    language: str = ""
+
+
+@dataclass(slots=True)
+class Eligibility:
+    """May the strategy's applicants apply? `applicants` names who may (e.g. the towns only)."""
+
+    status: EligibilityStatus
+    reasons: list[str] = field(default_factory=list)
+    applicants: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TermContribution:
+    """A term shared by call and project, in readable words of both texts."""
+
+    call_word: str
+    project_word: str
+    weight: float
+
+
+@dataclass(slots=True)
+class ProjectScore:
+    project_id: str
+    score: float
+    terms: list[TermContribution] = field(default_factory=list)
+    goal_ids: list[str] = field(default_factory=list)
+    eligibility: Eligibility | None = None
+
+
+@dataclass(slots=True)
+class GoalScore:
+    goal_id: str
+    score: float
+    terms: list[TermContribution] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CallMatch:
+    """Everything the matcher says about one call."""
+
+    call_id: str
+    inbox_score: float
+    projects: list[ProjectScore]
+    goals: list[GoalScore]
+    eligibility: Eligibility
+    language: str = "de"
+
+
+@dataclass(slots=True, frozen=True)
+class Feedback:
+    """An officer's decision on a call for a project (relevant or not, with a reason)."""
+
+    call_id: str
+    project_id: str
+    relevant: bool
+    reason: str = ""

@@ -1,0 +1,114 @@
+"""The call record: what every parser returns and what `import` reads (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+class ParseError(ValueError):
+    """A response or record that cannot be turned into calls.
+
+    Carries where the problem is (source, file, line, field) so the message names it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        location: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.location = location
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [p for p in (self.source, self.location) if p]
+        prefix = ": ".join(where)
+        field_part = f" (Feld '{self.field}')" if self.field else ""
+        return f"{prefix}{field_part}: {self.message}" if prefix else f"{self.message}{field_part}"
+
+
+@dataclass(slots=True)
+class CallRecord:
+    """One funding call as a source publishes it.
+
+    `deadline` None means open-ended ("laufend"). `deadlines` maps a stage
+    (e.g. "Projektskizze", "Antrag") to its date when a call has several.
+    """
+
+    source: str
+    external_id: str
+    url: str
+    title: str
+    funder: str = ""
+    programme: str = ""
+    summary: str = ""
+    text: str = ""
+    eligible: list[str] = field(default_factory=list)
+    region: str = ""
+    funding_type: str = ""
+    published: date | None = None
+    opens: date | None = None
+    deadline: date | None = None
+    deadlines: dict[str, date] = field(default_factory=dict)
+    amount_max_eur: float | None = None
+    funding_rate: float | None = None
+    topics: list[str] = field(default_factory=list)
+    status: str = ""
+    language: str = ""
+
+    # Fields that describe the call's content; their hash detects changes between scrapes.
+    CONTENT_FIELDS = (
+        "url",
+        "title",
+        "funder",
+        "programme",
+        "summary",
+        "text",
+        "eligible",
+        "region",
+        "funding_type",
+        "published",
+        "opens",
+        "deadline",
+        "deadlines",
+        "amount_max_eur",
+        "funding_rate",
+        "topics",
+        "status",
+    )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The record in the JSONL call-record format (dates as ISO strings, `id` = external id)."""
+        out: dict[str, Any] = {"id": self.external_id}
+        for f in dataclasses.fields(self):
+            if f.name == "external_id":
+                continue
+            value = getattr(self, f.name)
+            out[f.name] = _jsonable(value)
+        return out
+
+    def content_hash(self) -> str:
+        """A stable hash over the content fields, independent of key order."""
+        payload = {name: _jsonable(getattr(self, name)) for name in self.CONTENT_FIELDS}
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
