@@ -1,0 +1,1 @@
+"""funding-matcher application: database, ingest, jobs, mail, CLI and the Flask web UI."""

@@ -1,0 +1,29 @@
+"""The `funding-matcher` command line: one module per command group, registered here."""
+
+from __future__ import annotations
+
+import click
+
+from webapp.cli.common import AppContext, user_errors
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="funding-matcher")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """funding-matcher: Förderaufrufe finden, die zur Digitalisierungsstrategie passen."""
+    ctx.obj = AppContext.from_env()
+
+
+def _register() -> None:
+    # Imported here so that each command module stays self-contained.
+    from webapp.cli import db_commands, import_commands, match_commands, serve_commands
+
+    for module in (db_commands, import_commands, match_commands, serve_commands):
+        for command in module.COMMANDS:
+            main.add_command(command)
+
+
+_register()
+
+__all__ = ["AppContext", "main", "user_errors"]

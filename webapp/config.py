@@ -1,0 +1,87 @@
+"""Configuration from environment variables (a `.env` file is read when present)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_STRATEGY = DATA_DIR / "strategy" / "coesfeld-12-0.yaml"
+DEFAULT_SOURCES = DATA_DIR / "sources.yaml"
+DEV_SECRET_KEY = "dev-only-insecure-key"
+
+
+class ConfigError(RuntimeError):
+    """A configuration value that cannot be used."""
+
+
+@dataclass(slots=True)
+class Config:
+    """All settings of one installation."""
+
+    database_url: str
+    secret_key: str = DEV_SECRET_KEY
+    env: str = "development"
+    strategy_path: Path = DEFAULT_STRATEGY
+    sources_path: Path = DEFAULT_SOURCES
+    snapshots_dir: Path = DATA_DIR / "snapshots"
+    instance_dir: Path = PROJECT_ROOT / "instance"
+    base_url: str = "http://127.0.0.1:5000"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    mail_from: str = "funding-matcher@localhost"
+    alert_recipients: list[str] = field(default_factory=list)
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Config:
+        """Build the configuration from the environment (and `.env`)."""
+        if env is None:
+            load_dotenv(Path.cwd() / ".env")
+            env = dict(os.environ)
+        instance = Path(env.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
+        default_db = f"sqlite:///{instance / 'funding-matcher.db'}"
+        try:
+            port = int(env.get("SMTP_PORT", "25"))
+        except ValueError:
+            raise ConfigError(f"SMTP_PORT muss eine Zahl sein, nicht {env['SMTP_PORT']!r}") from None
+        return cls(
+            database_url=env.get("DATABASE_URL") or default_db,
+            secret_key=env.get("SECRET_KEY") or DEV_SECRET_KEY,
+            env=env.get("FUNDING_MATCHER_ENV", env.get("FLASK_ENV", "development")),
+            strategy_path=Path(env.get("STRATEGY_PATH") or DEFAULT_STRATEGY),
+            sources_path=Path(env.get("SOURCES_PATH") or DEFAULT_SOURCES),
+            snapshots_dir=Path(env.get("SNAPSHOTS_DIR") or DATA_DIR / "snapshots"),
+            instance_dir=instance,
+            base_url=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            smtp_host=env.get("SMTP_HOST", "localhost"),
+            smtp_port=port,
+            smtp_user=env.get("SMTP_USER", ""),
+            smtp_password=env.get("SMTP_PASSWORD", ""),
+            smtp_starttls=_flag(env.get("SMTP_STARTTLS")),
+            smtp_ssl=_flag(env.get("SMTP_SSL")),
+            mail_from=env.get("MAIL_FROM", "funding-matcher@localhost"),
+            alert_recipients=[
+                a.strip() for a in env.get("ALERT_RECIPIENTS", "").split(",") if a.strip()
+            ],
+        )
+
+    def check_production(self) -> None:
+        """Refuse insecure settings outside development."""
+        if self.env not in ("development", "test") and self.secret_key == DEV_SECRET_KEY:
+            raise ConfigError(
+                "SECRET_KEY ist nicht gesetzt: außerhalb der Entwicklung ist ein eigener "
+                "geheimer Schlüssel nötig (Umgebungsvariable SECRET_KEY)."
+            )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "ja", "on")

@@ -1,0 +1,428 @@
+"""Typed SQLAlchemy 2.x models: the whole schema of funding-matcher.
+
+Times are naive UTC datetimes (`utcnow()`), stored the same way on SQLite and PostgreSQL.
+A call that several sources publish is stored once per (source, external_id); the
+duplicates point at one canonical call through `canonical_id`, and reviews, matches and
+texts hang on the canonical call.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC, the form every timestamp is stored in."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[Any]: JSON}
+
+
+# --- strategy -------------------------------------------------------------------------
+
+
+class StrategyRow(Base):
+    __tablename__ = "strategies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(200), default="")
+    adopted: Mapped[str] = mapped_column(String(100), default="")
+    adopted_by: Mapped[str] = mapped_column(Text, default="")
+    leitbild: Mapped[str] = mapped_column(Text, default="")
+    aims: Mapped[list[str]] = mapped_column(default=list)
+    members: Mapped[list[str]] = mapped_column(default=list)
+    region_profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source_path: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    document: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    themes: Mapped[list[ThemeRow]] = relationship(
+        back_populates="strategy", order_by="ThemeRow.position"
+    )
+    projects: Mapped[list[ProjectRow]] = relationship(
+        back_populates="strategy", order_by="ProjectRow.position"
+    )
+
+
+class ThemeRow(Base):
+    __tablename__ = "themes"
+    __table_args__ = (UniqueConstraint("strategy_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    priority: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    strategy: Mapped[StrategyRow] = relationship(back_populates="themes")
+    goals: Mapped[list[GoalRow]] = relationship(back_populates="theme", order_by="GoalRow.position")
+
+
+class GoalRow(Base):
+    __tablename__ = "goals"
+    __table_args__ = (UniqueConstraint("strategy_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    theme: Mapped[ThemeRow] = relationship(back_populates="goals")
+
+
+class ProjectRow(Base):
+    __tablename__ = "projects"
+    __table_args__ = (UniqueConstraint("strategy_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(ForeignKey("strategies.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id"))
+    key: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    goal_keys: Mapped[list[str]] = mapped_column(default=list)
+    lead: Mapped[str] = mapped_column(String(300), default="")
+    partners: Mapped[list[str]] = mapped_column(default=list)
+    applicant_types: Mapped[list[str]] = mapped_column(default=list)
+    funding_history: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # A project removed from the YAML is deactivated, never deleted: reviews and texts keep it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    strategy: Mapped[StrategyRow] = relationship(back_populates="projects")
+    theme: Mapped[ThemeRow] = relationship()
+
+
+# --- sources and calls ----------------------------------------------------------------
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(50), default="")
+    label: Mapped[str] = mapped_column(String(300), default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    runs: Mapped[list[ScrapeRun]] = relationship(
+        back_populates="source", order_by="ScrapeRun.started_at.desc()"
+    )
+
+
+class ScrapeRun(Base):
+    __tablename__ = "scrape_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running, ok, failed
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    bytes_received: Mapped[int] = mapped_column(Integer, default=0)
+    parsed: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+    source: Mapped[Source] = relationship(back_populates="runs")
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_calls_deadline", "deadline"),
+        Index("ix_calls_canonical", "canonical_id"),
+        Index("ix_calls_first_seen", "first_seen"),
+        Index("ix_calls_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    external_id: Mapped[str] = mapped_column(String(500))
+    canonical_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    origin: Mapped[str] = mapped_column(String(20), default="scrape")  # scrape, import, manual
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    funder: Mapped[str] = mapped_column(Text, default="")
+    programme: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    eligible: Mapped[list[str]] = mapped_column(default=list)
+    region: Mapped[str] = mapped_column(String(200), default="")
+    funding_type: Mapped[str] = mapped_column(String(200), default="")
+    published: Mapped[date | None] = mapped_column(Date)
+    opens: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    amount_max_eur: Mapped[float | None] = mapped_column(Float)
+    funding_rate: Mapped[float | None] = mapped_column(Float)
+    topics: Mapped[list[str]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(50), default="")
+    language: Mapped[str] = mapped_column(String(10), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_checked: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when the call is no longer listed by its source; never deleted.
+    missing_since: Mapped[datetime | None] = mapped_column(DateTime)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    canonical: Mapped[Call | None] = relationship(remote_side="Call.id", back_populates="duplicates")
+    duplicates: Mapped[list[Call]] = relationship(back_populates="canonical")
+    changes: Mapped[list[CallChange]] = relationship(
+        back_populates="call", order_by="CallChange.changed_at.desc()"
+    )
+    score: Mapped[CallScore | None] = relationship(back_populates="call", uselist=False)
+    matches: Mapped[list[Match]] = relationship(
+        back_populates="call", order_by="Match.score.desc()"
+    )
+    review: Mapped[Review | None] = relationship(back_populates="call", uselist=False)
+
+
+class CallChange(Base):
+    __tablename__ = "call_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(50))
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    scrape_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scrape_runs.id", ondelete="SET NULL")
+    )
+
+    call: Mapped[Call] = relationship(back_populates="changes")
+
+
+class HttpCacheEntry(Base):
+    """Validators of the last response per URL, for conditional GET."""
+
+    __tablename__ = "http_cache"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str] = mapped_column(Text, default="")
+    last_modified: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- matching ---------------------------------------------------------------------------
+
+
+class CallScore(Base):
+    """The matcher's verdict on a call as a whole: inbox score and eligibility."""
+
+    __tablename__ = "call_scores"
+    __table_args__ = (Index("ix_call_scores_inbox", "inbox_score"),)
+
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True)
+    inbox_score: Mapped[float] = mapped_column(Float, default=0.0)
+    best_project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL")
+    )
+    eligibility: Mapped[str] = mapped_column(String(20), default="unknown")
+    eligibility_reasons: Mapped[list[str]] = mapped_column(default=list)
+    eligible_applicants: Mapped[list[str]] = mapped_column(default=list)
+    goals: Mapped[list[Any]] = mapped_column(default=list)  # [{goal, score, terms}]
+    language: Mapped[str] = mapped_column(String(10), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship(back_populates="score")
+    best_project: Mapped[ProjectRow | None] = relationship()
+
+
+class Match(Base):
+    __tablename__ = "matches"
+    __table_args__ = (
+        UniqueConstraint("call_id", "project_id"),
+        Index("ix_matches_project_score", "project_id", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    terms: Mapped[list[Any]] = mapped_column(default=list)  # [{call_word, project_word, weight}]
+    goal_keys: Mapped[list[str]] = mapped_column(default=list)
+    eligibility: Mapped[str] = mapped_column(String(20), default="unknown")
+    eligibility_reasons: Mapped[list[str]] = mapped_column(default=list)
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    call: Mapped[Call] = relationship(back_populates="matches")
+    project: Mapped[ProjectRow] = relationship()
+
+
+# --- people and their work -------------------------------------------------------------
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20), default="officer")  # officer, admin
+    digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    ical_token: Mapped[str] = mapped_column(String(64), unique=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+REVIEW_STATUSES = (
+    "neu",
+    "in Prüfung",
+    "relevant",
+    "Antrag in Vorbereitung",
+    "beantragt",
+    "bewilligt",
+    "abgelehnt",
+    "nicht relevant",
+)
+DISMISS_REASONS = (
+    "passt nicht zur Strategie",
+    "nicht antragsberechtigt",
+    "Frist zu kurz",
+    "Eigenanteil nicht darstellbar",
+    "bereits anderweitig gefördert",
+    "sonstiges",
+)
+
+
+class Review(Base):
+    """An officer's decision on a (canonical) call; survives every rescrape."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(50), default="neu", index=True)
+    reason: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The call's content hash when it was decided: a dismissed call returns only if it changes.
+    call_hash: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    call: Mapped[Call] = relationship(back_populates="review")
+    project: Mapped[ProjectRow | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    events: Mapped[list[ReviewEvent]] = relationship(
+        back_populates="review", order_by="ReviewEvent.at.desc()"
+    )
+
+
+class ReviewEvent(Base):
+    """Who changed what on a review, and when."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    field: Mapped[str] = mapped_column(String(50))
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="events")
+    user: Mapped[User | None] = relationship()
+
+
+class Justification(Base):
+    """Generated and edited Begründungstext per call, project (None = combined) and length."""
+
+    __tablename__ = "justifications"
+    __table_args__ = (UniqueConstraint("call_id", "project_id", "variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    variant: Mapped[str] = mapped_column(String(20), default="long")  # long, short
+    generated_text: Mapped[str] = mapped_column(Text, default="")
+    generated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    edited_text: Mapped[str | None] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    call: Mapped[Call] = relationship()
+    project: Mapped[ProjectRow | None] = relationship()
+    edited_by: Mapped[User | None] = relationship()
+
+
+class SentMail(Base):
+    """The log that makes every digest and reminder go out exactly once."""
+
+    __tablename__ = "sent_mails"
+    __table_args__ = (UniqueConstraint("kind", "period_key", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # digest, reminder
+    period_key: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
+    subject: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str] = mapped_column(String(300), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class JobLock(Base):
+    """A named lock so that two batch runs (e.g. `weekly`) never overlap."""
+
+    __tablename__ = "job_locks"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
