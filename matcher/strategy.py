@@ -201,7 +201,9 @@ class _Validator:
 
     def validate(self, data: Any) -> Strategy:
         if not isinstance(data, dict):
-            raise StrategyError(self.name, ["Die Datei muss ein YAML-Objekt (Schlüssel: Wert) sein"])
+            raise StrategyError(
+                self.name, ["Die Datei muss ein YAML-Objekt (Schlüssel: Wert) sein"]
+            )
         strategy = Strategy(
             id=self.text(data, "id", "", required=True),
             name=self.text(data, "name", "", required=True),
@@ -276,7 +278,9 @@ class _Validator:
             seen_themes.add(theme_id)
             priority = item.get("priority")
             if isinstance(priority, bool) or priority not in (1, 2, 3):
-                self.fail(f"{path}.priority", f"Priorität muss 1, 2 oder 3 sein, nicht {priority!r}")
+                self.fail(
+                    f"{path}.priority", f"Priorität muss 1, 2 oder 3 sein, nicht {priority!r}"
+                )
                 priority = 3
             theme = Theme(
                 id=theme_id,

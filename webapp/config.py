@@ -52,7 +52,9 @@ class Config:
         try:
             port = int(env.get("SMTP_PORT", "25"))
         except ValueError:
-            raise ConfigError(f"SMTP_PORT muss eine Zahl sein, nicht {env['SMTP_PORT']!r}") from None
+            raise ConfigError(
+                f"SMTP_PORT muss eine Zahl sein, nicht {env['SMTP_PORT']!r}"
+            ) from None
         return cls(
             database_url=env.get("DATABASE_URL") or default_db,
             secret_key=env.get("SECRET_KEY") or DEV_SECRET_KEY,

@@ -9,7 +9,7 @@ texts hang on the canonical call.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -33,7 +33,11 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+        list[Any]: JSON,
+    }
 
 
 # --- strategy -------------------------------------------------------------------------
@@ -208,7 +212,9 @@ class Call(Base):
     missing_since: Mapped[datetime | None] = mapped_column(DateTime)
     changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    canonical: Mapped[Call | None] = relationship(remote_side="Call.id", back_populates="duplicates")
+    canonical: Mapped[Call | None] = relationship(
+        remote_side="Call.id", back_populates="duplicates"
+    )
     duplicates: Mapped[list[Call]] = relationship(back_populates="canonical")
     changes: Mapped[list[CallChange]] = relationship(
         back_populates="call", order_by="CallChange.changed_at.desc()"
@@ -257,7 +263,9 @@ class CallScore(Base):
     __tablename__ = "call_scores"
     __table_args__ = (Index("ix_call_scores_inbox", "inbox_score"),)
 
-    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
     inbox_score: Mapped[float] = mapped_column(Float, default=0.0)
     best_project_id: Mapped[int | None] = mapped_column(
         ForeignKey("projects.id", ondelete="SET NULL")

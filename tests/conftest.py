@@ -1,0 +1,145 @@
+"""Shared fixtures: a temporary SQLite file or a real PostgreSQL database, the app, CLI runner."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from tests import pg_server
+from webapp.config import Config
+from webapp.db import make_engine, make_session_factory
+from webapp.migrate import upgrade
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+STRATEGY_PATH = REPO_ROOT / "data" / "strategy" / "coesfeld-12-0.yaml"
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[pg_server.PostgresServer | str]:
+    """A PostgreSQL server for the session: TEST_DATABASE_URL, or a private one we start."""
+    if url := os.environ.get("TEST_POSTGRES_ADMIN_URL"):
+        yield url
+        return
+    try:
+        server = pg_server.start()
+    except FileNotFoundError as exc:
+        pytest.skip(f"PostgreSQL-Tests übersprungen: {exc} (apt-get install postgresql)")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _new_pg_database(server: pg_server.PostgresServer | str) -> str:
+    admin_url = server if isinstance(server, str) else server.admin_url
+    name = f"fm_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on SQLite and, in a second run of the test, on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return _new_pg_database(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """An empty SQLite database file (for tests that need only one backend)."""
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def config(tmp_path: Path, sqlite_url: str) -> Config:
+    """Configuration of a test installation on a temporary SQLite file."""
+    return Config(
+        database_url=sqlite_url,
+        secret_key="test-secret",
+        env="test",
+        instance_dir=tmp_path / "instance",
+        testing=True,
+    )
+
+
+@pytest.fixture
+def engine(config: Config) -> Iterator[Engine]:
+    """The migrated, empty test database."""
+    eng = make_engine(config.database_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the test database (commit explicitly)."""
+    factory = make_session_factory(engine)
+    with factory() as s:
+        yield s
+
+
+@pytest.fixture
+def app(config: Config, engine: Engine) -> Flask:
+    """The Flask app on the migrated test database."""
+    from webapp.app import create_app
+
+    flask_app = create_app(config)
+    flask_app.config.update(WTF_CSRF_ENABLED=False)
+    return flask_app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class CliInvoker:
+    """Runs `funding-matcher` commands in-process against the test configuration."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.env = {
+            "DATABASE_URL": config.database_url,
+            "INSTANCE_PATH": str(config.instance_dir),
+            "SECRET_KEY": config.secret_key,
+            "FUNDING_MATCHER_ENV": "test",
+        }
+
+    def __call__(self, *args: str, input: str | None = None, **env: str) -> Result:
+        from webapp.cli import main
+
+        runner = CliRunner()
+        return runner.invoke(main, list(args), env={**self.env, **env}, input=input)
+
+
+@pytest.fixture
+def cli(config: Config) -> CliInvoker:
+    """Invoke the CLI on the test database: `cli("init")`, `cli("import", path)`."""
+    return CliInvoker(config)
+
+
+@pytest.fixture
+def any_config(tmp_path: Path, database_url: str) -> Config:
+    """Like `config`, but on each backend in turn (SQLite, then PostgreSQL)."""
+    return Config(
+        database_url=database_url,
+        secret_key="test-secret",
+        env="test",
+        instance_dir=tmp_path / "instance",
+        testing=True,
+    )

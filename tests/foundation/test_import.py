@@ -1,0 +1,106 @@
+"""`funding-matcher import`: good files, broken lines, re-import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests.conftest import REPO_ROOT
+from webapp.models import Call
+
+DEV_CALLS = REPO_ROOT / "data" / "eval" / "dev" / "calls.jsonl"
+
+
+def _call(**fields: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": "X-1",
+        "source": "test",
+        "url": "https://example.org/x-1",
+        "title": "Förderaufruf Digitale Schule",
+        "funder": "Land NRW",
+        "eligible": ["Schulträger"],
+        "deadline": "2027-03-31",
+        "amount_max_eur": 100000,
+        "funding_rate": 0.9,
+    }
+    base.update(fields)
+    return base
+
+
+def _write(path: Path, rows: list[object]) -> Path:
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _count(session) -> int:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(Call))
+
+
+def test_import_dev_set_then_reimport_adds_nothing(cli, session) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").exit_code == 0
+    first = cli("import", str(DEV_CALLS))
+    assert first.exit_code == 0, first.output
+    assert "282 neu" in first.output
+    second = cli("import", str(DEV_CALLS))
+    assert second.exit_code == 0
+    assert "0 neu, 0 geändert, 282 unverändert" in second.output
+    assert "bereits importiert" in second.output
+    assert _count(session) == 282
+
+
+def test_broken_line_names_line_and_field_and_writes_nothing(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").exit_code == 0
+    path = _write(
+        tmp_path / "calls.jsonl",
+        [
+            _call(),
+            _call(id="X-2", deadline="31.02.2027"),
+            _call(id="X-3", title=""),
+            '{"id": "X-4", "title": ',
+            _call(id="X-5", amount_max_eur="viel"),
+        ],
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert "calls.jsonl" in result.output
+    assert "Zeile 2, Feld 'deadline'" in result.output
+    assert "Zeile 3, Feld 'title'" in result.output
+    assert "Zeile 4: kein gültiges JSON" in result.output
+    assert "Zeile 5, Feld 'amount_max_eur'" in result.output
+    assert "nichts importiert" in result.output
+    assert "Traceback" not in result.output
+    assert _count(session) == 0
+
+
+def test_changed_record_updates_and_keeps_history(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").exit_code == 0
+    assert cli("import", str(_write(tmp_path / "a.jsonl", [_call()]))).exit_code == 0
+    moved = _write(tmp_path / "b.jsonl", [_call(deadline="2027-04-30")])
+    result = cli("import", str(moved))
+    assert "0 neu, 1 geändert" in result.output
+    session.expire_all()
+    call = session.scalar(select(Call))
+    assert str(call.deadline) == "2027-04-30"
+    assert [(c.field, c.old, c.new) for c in call.changes] == [
+        ("deadline", "2027-03-31", "2027-04-30")
+    ]
+
+
+def test_missing_file_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("import", str(tmp_path / "fehlt.jsonl"))
+    assert result.exit_code == 1
+    assert "fehlt.jsonl" in result.output and "nicht gefunden" in result.output
+
+
+def test_duplicate_ids_in_one_file_are_rejected(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").exit_code == 0
+    result = cli("import", str(_write(tmp_path / "d.jsonl", [_call(), _call()])))
+    assert result.exit_code == 1
+    assert "Zeile 2, Feld 'id'" in result.output and "Zeile 1" in result.output
+    assert _count(session) == 0

@@ -1,0 +1,124 @@
+"""Strategy files: the bundled one loads; every kind of mistake is named with file, line, path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from matcher.strategy import StrategyError, load_strategy, parse_strategy
+from tests.conftest import STRATEGY_PATH
+
+MINIMAL = """\
+id: test
+name: Teststrategie
+themes:
+  - id: verwaltung
+    name: Verwaltung
+    priority: 1
+    goals:
+      - id: V1
+        text: Alles online.
+projects:
+  - id: P1
+    title: Portal
+    theme: verwaltung
+    goals: [V1]
+"""
+
+
+def test_bundled_strategy_loads_with_all_parts() -> None:
+    strategy = load_strategy(STRATEGY_PATH)
+    assert strategy.name.startswith("Coesfeld 12.0")
+    assert len(strategy.projects) == 22
+    assert {t.priority for t in strategy.themes} == {1, 2, 3}
+    assert strategy.theme("verwaltung").priority == 1
+    assert strategy.project("WI-04").applicant_types[:2] == ["Landkreis", "Kommune"]
+    kreis = strategy.region_profile.applicants[0]
+    assert (kreis.name, kreis.type) == ("Kreis Coesfeld", "Landkreis")
+
+
+def _error(text: str) -> str:
+    with pytest.raises(StrategyError) as info:
+        parse_strategy(text, "strategie.yaml")
+    return str(info.value)
+
+
+def test_unknown_theme_is_named_with_line_and_path() -> None:
+    message = _error(MINIMAL.replace("theme: verwaltung", "theme: bildung"))
+    assert "strategie.yaml" in message
+    assert "Zeile 13, projects[0].theme" in message
+    assert "unbekanntes Themenfeld 'bildung'" in message
+
+
+def test_duplicate_project_id() -> None:
+    doubled = MINIMAL + MINIMAL.split("projects:\n", 1)[1]
+    assert "doppelte Projekt-ID 'P1'" in _error(doubled)
+
+
+def test_missing_title() -> None:
+    message = _error(MINIMAL.replace("    title: Portal\n", ""))
+    assert "projects[0].title" in message and "Pflichtfeld 'title' fehlt" in message
+
+
+def test_goal_not_defined() -> None:
+    assert "Ziel 'V9' ist nicht definiert" in _error(MINIMAL.replace("goals: [V1]", "goals: [V9]"))
+
+
+@pytest.mark.parametrize("priority", ["0", "4", "hoch"])
+def test_priority_must_be_one_to_three(priority: str) -> None:
+    message = _error(MINIMAL.replace("priority: 1", f"priority: {priority}"))
+    assert "Zeile 6, themes[0].priority" in message
+    assert "Priorität muss 1, 2 oder 3 sein" in message
+
+
+def test_several_problems_are_reported_together() -> None:
+    broken = MINIMAL.replace("priority: 1", "priority: 7").replace("goals: [V1]", "goals: [X]")
+    message = _error(broken)
+    assert "2 Fehler" in message and "Priorität" in message and "'X'" in message
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    assert "Zeile 4: kein gültiges YAML" in _error("id: x\nname: y\nthemes: [\n  - : :\n")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(StrategyError, match="Datei nicht gefunden"):
+        load_strategy(tmp_path / "nope.yaml")
+
+
+def test_strategy_show_prints_a_tree(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("strategy", "show")
+    assert result.exit_code == 0, result.output
+    assert "Verwaltung [verwaltung] – Priorität 1" in result.output
+    assert "Projekt VW-01: Digitales Bürgerportal Kreis Coesfeld" in result.output
+
+
+def test_strategy_show_bad_file_exits_with_message(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("theme: verwaltung", "theme: nix"), encoding="utf-8")
+    result = cli("strategy", "show", str(bad))
+    assert result.exit_code == 1
+    assert "bad.yaml" in result.output and "unbekanntes Themenfeld 'nix'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_reload_updates_in_place_and_deactivates_removed(cli, tmp_path: Path, session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from webapp.models import ProjectRow
+
+    assert cli("init").exit_code == 0
+    data = yaml.safe_load(STRATEGY_PATH.read_text(encoding="utf-8"))
+    data["projects"] = [p for p in data["projects"] if p["id"] != "TO-01"]
+    data["projects"][0]["title"] = "Neues Bürgerportal"
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = cli("strategy", "load", str(changed))
+    assert result.exit_code == 0, result.output
+    assert "aktualisiert" in result.output and "TO-01" in result.output
+    rows = {p.key: p for p in session.scalars(select(ProjectRow))}
+    assert rows["VW-01"].title == "Neues Bürgerportal"
+    assert rows["TO-01"].active is False
+    assert len(rows) == 22

@@ -1,0 +1,58 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g
+from sqlalchemy.orm import Session
+
+from webapp.config import Config
+from webapp.db import make_engine, make_session_factory
+
+
+def create_app(config: Config | None = None, **overrides: Any) -> Flask:
+    """Build the web application for `config` (default: from the environment)."""
+    config = config or Config.from_env()
+    config.check_production()
+    app = Flask(__name__, instance_path=str(config.instance_dir.resolve()))
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        FM_CONFIG=config,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        TESTING=config.testing,
+    )
+    app.config.update(overrides)
+    engine = make_engine(config.database_url)
+    app.extensions["fm_engine"] = engine
+    app.extensions["fm_sessions"] = make_session_factory(engine)
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    from webapp.views import register_blueprints
+    from webapp.views.filters import register_filters
+
+    register_filters(app)
+    register_blueprints(app)
+    return app
+
+
+def db_session() -> Session:
+    """The request's database session (one per request, closed at teardown)."""
+    from flask import current_app
+
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["fm_sessions"]()
+    return g.db_session
+
+
+def app_config() -> Config:
+    """The funding-matcher configuration of the running app."""
+    from flask import current_app
+
+    return current_app.config["FM_CONFIG"]

@@ -1,0 +1,106 @@
+"""`init` and `strategy show|load`: the database schema and the strategy it works with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from matcher.strategy import Strategy, load_strategy
+from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.db import transaction
+from webapp.migrate import current_revision, head_revision, upgrade
+from webapp.strategy_store import LoadReport, load_into_db
+
+
+@click.command()
+@click.option(
+    "--no-strategy", is_flag=True, help="Nur die Datenbank anlegen, keine Strategie laden."
+)
+@pass_app
+@user_errors
+def init(app: AppContext, no_strategy: bool) -> None:
+    """Datenbank anlegen oder migrieren und die konfigurierte Strategie laden."""
+    before = current_revision(app.engine)
+    upgrade(app.engine)
+    after = current_revision(app.engine)
+    if before is None:
+        click.echo(f"Datenbank angelegt (Schema {after}).")
+    elif before != after:
+        click.echo(f"Datenbank migriert: {before} → {after}.")
+    else:
+        click.echo(f"Datenbank ist aktuell (Schema {after}).")
+    if not no_strategy:
+        _load(app, load_strategy(app.config.strategy_path))
+
+
+@click.group()
+def strategy() -> None:
+    """Strategie prüfen, anzeigen und laden."""
+
+
+@strategy.command("show")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@pass_app
+@user_errors
+def strategy_show(app: AppContext, file: Path | None) -> None:
+    """Strategiedatei prüfen und als Baum ausgeben (Standard: die konfigurierte)."""
+    click.echo(render_tree(load_strategy(file or app.config.strategy_path)))
+
+
+@strategy.command("load")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@pass_app
+@user_errors
+def strategy_load(app: AppContext, file: Path | None) -> None:
+    """Strategiedatei prüfen und in die Datenbank laden (Bewertungen bleiben erhalten)."""
+    _ensure_schema(app)
+    _load(app, load_strategy(file or app.config.strategy_path))
+
+
+def _ensure_schema(app: AppContext) -> None:
+    if current_revision(app.engine) != head_revision():
+        upgrade(app.engine)
+
+
+def _load(app: AppContext, parsed: Strategy) -> None:
+    with transaction(app.sessions) as session:
+        report = load_into_db(session, parsed)
+    click.echo(describe_load(report))
+
+
+def describe_load(report: LoadReport) -> str:
+    """One German line saying what a strategy load did."""
+    verb = "geladen" if report.created else "aktualisiert"
+    line = (
+        f"Strategie '{report.strategy_key}' {verb}: {report.themes} Themenfelder, "
+        f"{report.goals} Ziele, {report.projects} Projekte."
+    )
+    if report.deactivated:
+        line += f" Nicht mehr enthalten (deaktiviert): {', '.join(report.deactivated)}."
+    return line
+
+
+def render_tree(strategy: Strategy) -> str:
+    """Themes with priority, their goals and projects as an indented tree."""
+    lines = [f"{strategy.name} ({strategy.id})"]
+    if strategy.region:
+        lines.append(f"Region: {strategy.region}")
+    for t_index, theme in enumerate(strategy.themes):
+        last_theme = t_index == len(strategy.themes) - 1
+        lines.append(
+            f"{'└─' if last_theme else '├─'} {theme.name} [{theme.id}] – Priorität {theme.priority}"
+        )
+        indent = "   " if last_theme else "│  "
+        children = [f"Ziel {g.id}: {g.text}" for g in theme.goals] + [
+            f"Projekt {p.id}: {p.title} (Ziele: {', '.join(p.goal_ids) or '–'})"
+            for p in strategy.projects
+            if p.theme_id == theme.id
+        ]
+        for c_index, child in enumerate(children):
+            branch = "└─" if c_index == len(children) - 1 else "├─"
+            lines.append(f"{indent}{branch} {child}")
+    return "\n".join(lines)
+
+
+COMMANDS = [init, strategy]

@@ -1,0 +1,30 @@
+"""`import FILE.jsonl`: add calls from a file in the call-record format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.db import transaction
+from webapp.importer import import_jsonl
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--source", default="import", show_default=True, help="Quelle für Zeilen ohne 'source'."
+)
+@pass_app
+@user_errors
+def import_calls(app: AppContext, file: Path, source: str) -> None:
+    """Aufrufe aus einer JSONL-Datei übernehmen (alles oder nichts, wiederholbar)."""
+    with transaction(app.sessions) as session:
+        stats = import_jsonl(session, file, default_source=source)
+    click.echo(f"{file}: {stats.new} neu, {stats.changed} geändert, {stats.unchanged} unverändert.")
+    if stats.new == 0 and stats.changed == 0:
+        click.echo("Nichts Neues: alle Aufrufe waren bereits importiert.")
+
+
+COMMANDS = [import_calls]

@@ -1,0 +1,29 @@
+"""`match`: (re)compute matches for all open calls."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.db import transaction
+from webapp.matching import run_match
+
+
+@click.command()
+@pass_app
+@user_errors
+def match(app: AppContext) -> None:
+    """Passung aller offenen Aufrufe zu den Projekten der Strategie berechnen."""
+    started = time.perf_counter()
+    with transaction(app.sessions) as session:
+        report = run_match(session)
+    click.echo(
+        f"{report.calls} offene Aufrufe bewertet, {report.matches} Projekt-Treffer gespeichert "
+        f"({report.eligible} antragsberechtigt, {report.ineligible} nicht, "
+        f"{report.unknown} unklar) in {time.perf_counter() - started:.1f} s."
+    )
+
+
+COMMANDS = [match]

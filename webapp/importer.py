@@ -1,0 +1,23 @@
+"""Import calls from a JSONL file: validated in full first, then stored in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from scrapers.jsonl import parse_jsonl
+from scrapers.record import ParseError
+from webapp.ingest import IngestStats, ingest_records
+
+
+def import_jsonl(session: Session, path: Path, default_source: str = "import") -> IngestStats:
+    """Validate every line of `path`, then upsert all calls; raises ParseError and writes nothing."""
+    try:
+        body = path.read_bytes()
+    except FileNotFoundError:
+        raise ParseError("Datei nicht gefunden", source=str(path)) from None
+    except IsADirectoryError:
+        raise ParseError("ist ein Verzeichnis, keine Datei", source=str(path)) from None
+    records = parse_jsonl(body, str(path), default_source=default_source)
+    return ingest_records(session, records, origin="import")
