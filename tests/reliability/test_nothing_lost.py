@@ -1,0 +1,132 @@
+"""Officers' work survives every batch operation: re-import/rescrape, strategy reload, re-match,
+migration — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from matcher.strategy import load_strategy, parse_strategy
+from tests.conftest import STRATEGY_PATH
+from tests.foundation.test_import import DEV_CALLS
+from webapp.config import Config
+from webapp.db import make_engine, make_session_factory, transaction
+from webapp.importer import import_jsonl
+from webapp.matching import run_match
+from webapp.migrate import upgrade
+from webapp.models import Call, Justification, ProjectRow, Review, User
+from webapp.strategy_store import load_into_db
+
+TODAY = date(2026, 11, 26)
+
+
+def _seed_work(factory) -> int:  # type: ignore[no-untyped-def]
+    """Set a review, note, assignee and an edited text on the first call; return its id."""
+    with transaction(factory) as session:
+        user = User(email="a@kreis.de", password_hash="x", ical_token="t1")
+        session.add(user)
+        session.flush()
+        call = session.scalar(select(Call).order_by(Call.id))
+        project = session.scalar(select(ProjectRow).where(ProjectRow.key == "VW-01"))
+        session.add(
+            Review(
+                call_id=call.id,
+                status="Antrag in Vorbereitung",
+                note="Skizze bis Januar",
+                assignee_id=user.id,
+                project_id=project.id,
+            )
+        )
+        session.add(
+            Justification(
+                call_id=call.id,
+                project_id=project.id,
+                variant="long",
+                generated_text="generiert",
+                edited_text="Von Hand verbesserter Text.",
+            )
+        )
+        return call.id
+
+
+def _assert_work_intact(factory, call_id: int) -> None:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        review = session.scalar(select(Review).where(Review.call_id == call_id))
+        assert review is not None
+        assert (review.status, review.note) == ("Antrag in Vorbereitung", "Skizze bis Januar")
+        assert review.assignee is not None and review.assignee.email == "a@kreis.de"
+        assert review.project is not None and review.project.key == "VW-01"
+        text = session.scalar(select(Justification).where(Justification.call_id == call_id))
+        assert text is not None and text.edited_text == "Von Hand verbesserter Text."
+
+
+def test_reimport_reload_rematch_keep_reviews_and_texts(any_config: Config, tmp_path: Path) -> None:
+    engine = make_engine(any_config.database_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        load_into_db(session, load_strategy(STRATEGY_PATH))
+        import_jsonl(session, DEV_CALLS)
+        run_match(session, today=TODAY)
+    call_id = _seed_work(factory)
+
+    # A rescrape where the call's text and deadline changed.
+    rows = [json.loads(line) for line in DEV_CALLS.read_text(encoding="utf-8").splitlines()]
+    with factory() as session:
+        first = session.get(Call, call_id)
+        changed_id = first.external_id
+    for row in rows:
+        if row["id"] == changed_id:
+            row["text"] += " Neu: Die Frist wurde verlängert."
+            row["deadline"] = "2027-12-31"
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    with transaction(factory) as session:
+        stats = import_jsonl(session, changed)
+        assert stats.changed == 1
+    _assert_work_intact(factory, call_id)
+
+    # A strategy reload that drops the project the review points at, then restores it.
+    data = yaml.safe_load(STRATEGY_PATH.read_text(encoding="utf-8"))
+    data["projects"] = [p for p in data["projects"] if p["id"] != "VW-01"]
+    with transaction(factory) as session:
+        load_into_db(session, parse_strategy(yaml.safe_dump(data, allow_unicode=True), "x.yaml"))
+        run_match(session, today=TODAY)
+    _assert_work_intact(factory, call_id)
+    with transaction(factory) as session:
+        load_into_db(session, load_strategy(STRATEGY_PATH))
+        run_match(session, today=TODAY)
+    _assert_work_intact(factory, call_id)
+
+    # Migrating an up-to-date database again is harmless.
+    upgrade(engine)
+    _assert_work_intact(factory, call_id)
+    engine.dispose()
+
+
+def test_migration_from_first_schema_keeps_data(config: Config) -> None:
+    """Data written under the first schema survives the upgrade to the newest one."""
+    engine = make_engine(config.database_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO calls (source, external_id, origin, url, title, funder, programme, "
+            "summary, text, eligible, region, funding_type, deadlines, topics, status, language, "
+            "content_hash, first_seen, last_seen, last_checked) VALUES ('s', 'e1', 'import', "
+            "'https://x.de', 'Titel', '', '', '', '', '[]', '', '', '{}', '[]', '', '', 'h', "
+            "'2026-01-01', '2026-01-01', '2026-01-01')"
+        )
+        call_id = conn.exec_driver_sql("SELECT id FROM calls").scalar()
+        conn.exec_driver_sql(
+            "INSERT INTO reviews (call_id, status, reason, note, call_hash, updated_at) "
+            f"VALUES ({call_id}, 'relevant', '', 'Notiz bleibt', 'h', '2026-01-01')"
+        )
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        review = session.scalar(select(Review))
+        assert review.note == "Notiz bleibt" and review.call.title == "Titel"
+    engine.dispose()
