@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
 from matcher.model import match_calls
-from matcher.types import CallDoc, CallMatch, Feedback
+from matcher.types import CallDoc, CallMatch, Feedback, TermContribution
 from webapp.models import Call, CallScore, Match, ProjectRow, Review, utcnow
 from webapp.strategy_store import active_strategy_row, strategy_from_db
 
@@ -47,7 +47,7 @@ def call_doc(call: Call) -> CallDoc:
     )
 
 
-def open_calls_query(today: date):  # type: ignore[no-untyped-def]
+def open_calls_query(today: date) -> Select[tuple[Call]]:
     """Canonical calls that are still open: deadline today or later, or open-ended."""
     return select(Call).where(
         Call.canonical_id.is_(None),
@@ -113,8 +113,12 @@ def run_match(
 
 
 def _store(
-    session: Session, call: Call, result: CallMatch, projects: dict[str, ProjectRow], now
-) -> int:  # type: ignore[no-untyped-def]
+    session: Session,
+    call: Call,
+    result: CallMatch,
+    projects: dict[str, ProjectRow],
+    now: datetime,
+) -> int:
     best = next((p for p in result.projects if p.project_id in projects), None)
     session.add(
         CallScore(
@@ -156,13 +160,13 @@ def _store(
     return stored
 
 
-def _terms(terms) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _terms(terms: Sequence[TermContribution]) -> list[dict[str, object]]:
     return [
         {"call_word": t.call_word, "project_word": t.project_word, "weight": round(t.weight, 4)}
         for t in terms
     ]
 
 
-def _chunks(items: list[int], size: int):  # type: ignore[no-untyped-def]
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
