@@ -1,0 +1,111 @@
+"""What a parser returns, and helpers shared by the HTML parsers (decoding, text extraction)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from scrapers.encoding import decode_body
+from scrapers.record import CallRecord
+
+Headers = Mapping[str, str]
+Options = Mapping[str, Any]
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """Records found on one response, plus the links a crawler should follow next.
+
+    `detail_links` are pages to fetch and parse for full records (Förderdatenbank list →
+    programme pages); `next_page` is the following result page; `listed_ids` are the
+    external ids the page lists (also when their detail page is not fetched again).
+    """
+
+    records: list[CallRecord] = field(default_factory=list)
+    detail_links: list[str] = field(default_factory=list)
+    next_page: str | None = None
+    listed_ids: list[str] = field(default_factory=list)
+    total: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+class Parser(Protocol):
+    """The interface of every parser module's `parse` function."""
+
+    def __call__(
+        self,
+        body: bytes,
+        url: str,
+        headers: Headers | None = None,
+        *,
+        options: Options | None = None,
+    ) -> ParseResult: ...
+
+
+def reference_date(options: Options | None) -> date:
+    """The "today" used to resolve yearly dates and derive status; tests pass `today`."""
+    value = (options or {}).get("today")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value)
+    return date.today()
+
+
+def make_soup(body: bytes, headers: Headers | None) -> BeautifulSoup:
+    """Decode the body (header charset, document charset, detector) and parse it with lxml."""
+    return BeautifulSoup(decode_body(body, headers), "lxml")
+
+
+def base_url(soup: BeautifulSoup, url: str) -> str:
+    """The URL relative links resolve against: `<base href>` when present (itself resolved)."""
+    base = soup.find("base", href=True)
+    if isinstance(base, Tag):
+        return urljoin(url, str(base["href"]))
+    return url
+
+
+def absolute(href: str, base: str) -> str:
+    """Resolve `href` against `base` and drop the fragment."""
+    parts = urlsplit(urljoin(base, href.strip()))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd", "br", "div")
+
+
+def block_text(node: Tag | None) -> str:
+    """The visible text of `node` with one line per block element and tidy whitespace."""
+    if node is None:
+        return ""
+    for tag in node.find_all(["script", "style", "noscript", "svg"]):
+        tag.decompose()
+    for tag in node.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    text = node.get_text(" ")
+    lines = [re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def inline_text(node: Tag | None) -> str:
+    """The text of `node` on one line."""
+    if node is None:
+        return ""
+    return re.sub(r"\s+", " ", node.get_text(" ")).strip()
+
+
+def first_sentence(text: str, limit: int = 300) -> str:
+    """A short summary: the first sentence(s) of `text`, at most `limit` characters."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    return cut[: end + 1] if end > 80 else cut.rstrip() + " …"

@@ -1,0 +1,114 @@
+"""RSS and Atom feeds (feedparser): one call per item, deadline and eligibility from the text.
+
+A malformed ("bozo") feed whose items could still be read is accepted with a warning, as
+feed readers do; a bozo feed without items is an error, not an empty result.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import feedparser
+from bs4 import BeautifulSoup
+
+from scrapers import normalise as norm
+from scrapers.base import Headers, Options, ParseResult, block_text, first_sentence, reference_date
+from scrapers.record import CallRecord, ParseError
+
+KIND = "feed"
+
+
+def parse(
+    body: bytes, url: str, headers: Headers | None = None, *, options: Options | None = None
+) -> ParseResult:
+    """Parse an RSS/Atom document into records; `options` may set funder, region, funding_type."""
+    options = options or {}
+    today = reference_date(options)
+    parsed = feedparser.parse(
+        body, response_headers={k.lower(): v for k, v in (headers or {}).items()}
+    )
+    result = ParseResult()
+    if parsed.bozo:
+        reason = str(getattr(parsed, "bozo_exception", "")) or "unbekannter Fehler"
+        if not parsed.entries:
+            raise ParseError(f"kein lesbarer Feed: {reason}", source=KIND, location=url)
+        result.warnings.append(f"Feed fehlerhaft, Einträge trotzdem gelesen: {reason}")
+    if not parsed.version and not parsed.entries:
+        raise ParseError("kein RSS- oder Atom-Feed", source=KIND, location=url)
+    feed_title = str(parsed.feed.get("title", "")).strip()
+    language = str(options.get("language") or parsed.feed.get("language") or "de")[:2]
+    for index, entry in enumerate(parsed.entries, start=1):
+        record = _entry(entry, url, index, today, options, feed_title, language)
+        if record.external_id in result.listed_ids:
+            continue
+        result.records.append(record)
+        result.listed_ids.append(record.external_id)
+    return result
+
+
+def _html_text(value: str) -> str:
+    if "<" not in value:
+        return value.strip()
+    return block_text(BeautifulSoup(value, "lxml"))
+
+
+def _entry_date(entry: feedparser.FeedParserDict, key: str) -> date | None:
+    parsed = entry.get(f"{key}_parsed")
+    if parsed:
+        return date(*parsed[:3])
+    return None
+
+
+def _entry(
+    entry: feedparser.FeedParserDict,
+    url: str,
+    index: int,
+    today: date,
+    options: Options,
+    feed_title: str,
+    language: str,
+) -> CallRecord:
+    where = f"{url} (Eintrag {index})"
+    title = str(entry.get("title", "")).strip()
+    link = str(entry.get("link", "")).strip()
+    identifier = str(entry.get("id", "")).strip() or link
+    if not title:
+        raise ParseError("Eintrag ohne Titel", source=KIND, location=where, field="title")
+    if not identifier or not link:
+        raise ParseError("Eintrag ohne Link", source=KIND, location=where, field="link")
+    raw_published = entry.get("published") or entry.get("updated")
+    published = _entry_date(entry, "published") or _entry_date(entry, "updated")
+    if raw_published and published is None:
+        try:
+            published = norm.parse_date(str(raw_published), today)
+        except ValueError as exc:
+            raise ParseError(str(exc), source=KIND, location=where, field="pubDate") from None
+    summary = _html_text(str(entry.get("summary", "")))
+    content = entry.get("content") or []
+    text = "\n\n".join(_html_text(str(c.get("value", ""))) for c in content) or summary
+    full = f"{title}.\n{text}"
+    found = norm.extract_deadlines(full, today)
+    return CallRecord(
+        source=KIND,
+        external_id=identifier,
+        url=link,
+        title=title,
+        funder=str(options.get("funder") or entry.get("author") or feed_title),
+        programme=str(options.get("programme", "")),
+        summary=first_sentence(summary or text),
+        text=text,
+        eligible=norm.applicants_in_text(text),
+        region=norm.normalise_region(str(options.get("region", ""))),
+        funding_type=norm.normalise_funding_type(str(options.get("funding_type", ""))),
+        published=published,
+        opens=found.opens,
+        deadline=found.deadline,
+        deadlines=found.deadlines,
+        amount_max_eur=norm.max_amount_in_text(text),
+        funding_rate=norm.rate_in_text(text),
+        topics=[str(t.get("term", "")).strip() for t in entry.get("tags", []) if t.get("term")],
+        status=norm.derive_status(
+            opens=found.opens, deadline=found.deadline, reference=today, exhausted=found.exhausted
+        ),
+        language=language,
+    )

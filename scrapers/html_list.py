@@ -1,0 +1,140 @@
+"""A generic list page driven by CSS selectors from sources.yaml, for pages without a feed.
+
+Options (the source's `selectors`): `item` (one call each), `title`, `link` (an `a[href]`;
+default: the title's link or the item itself), `date` (publication date), `summary`,
+optionally `deadline` and `next` (the next page's link).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from bs4 import Tag
+
+from scrapers import normalise as norm
+from scrapers.base import (
+    Headers,
+    Options,
+    ParseResult,
+    absolute,
+    base_url,
+    block_text,
+    first_sentence,
+    inline_text,
+    make_soup,
+    reference_date,
+)
+from scrapers.record import CallRecord, ParseError
+
+KIND = "html-list"
+REQUIRED = ("item", "title")
+
+
+def parse(
+    body: bytes, url: str, headers: Headers | None = None, *, options: Options | None = None
+) -> ParseResult:
+    """Parse a list page with the configured selectors (`options["selectors"]`)."""
+    options = options or {}
+    selectors: Mapping[str, Any] = options.get("selectors") or {}
+    missing = [key for key in REQUIRED if not selectors.get(key)]
+    if missing:
+        raise ParseError(
+            f"Selektoren fehlen in der Quellenkonfiguration: {', '.join(missing)}",
+            source=KIND,
+            location=url,
+            field="selectors",
+        )
+    today = reference_date(options)
+    soup = make_soup(body, headers)
+    base = base_url(soup, url)
+    items = soup.select(str(selectors["item"]))
+    if not items and not options.get("allow_empty"):
+        raise ParseError(
+            f"kein Eintrag für den Selektor {selectors['item']!r} gefunden (Seite geändert?)",
+            source=KIND,
+            location=url,
+        )
+    result = ParseResult()
+    for index, item in enumerate(items, start=1):
+        record = _item(item, selectors, base, url, index, today, options)
+        if record.external_id in result.listed_ids:
+            continue
+        result.records.append(record)
+        result.listed_ids.append(record.external_id)
+    if selectors.get("next"):
+        nxt = soup.select_one(str(selectors["next"]))
+        if isinstance(nxt, Tag) and nxt.get("href"):
+            result.next_page = absolute(str(nxt["href"]), base)
+    return result
+
+
+def _select(item: Tag, selector: Any) -> Tag | None:
+    return item.select_one(str(selector)) if selector else None
+
+
+def _date(node: Tag | None, where: str, field: str, today: date) -> date | None:
+    if node is None:
+        return None
+    raw = str(node.get("datetime") or node.get_text(" ")).strip()
+    if not raw:
+        return None
+    try:
+        return norm.parse_date(raw, today)
+    except ValueError as exc:
+        raise ParseError(str(exc), source=KIND, location=where, field=field) from None
+
+
+def _item(
+    item: Tag,
+    selectors: Mapping[str, Any],
+    base: str,
+    url: str,
+    index: int,
+    today: date,
+    options: Options,
+) -> CallRecord:
+    where = f"{url} (Eintrag {index})"
+    title_node = _select(item, selectors["title"])
+    title = inline_text(title_node)
+    if not title:
+        raise ParseError("Eintrag ohne Titel", source=KIND, location=where, field="title")
+    link_node = _select(item, selectors.get("link"))
+    if link_node is None and title_node is not None:
+        link_node = title_node if title_node.name == "a" else title_node.find("a", href=True)
+    if link_node is None and item.name == "a":
+        link_node = item
+    href = str(link_node.get("href") or "") if isinstance(link_node, Tag) else ""
+    if not href:
+        raise ParseError("Eintrag ohne Link", source=KIND, location=where, field="link")
+    link = absolute(href, base)
+    summary_node = _select(item, selectors.get("summary"))
+    text = block_text(summary_node) if summary_node is not None else ""
+    published = _date(_select(item, selectors.get("date")), where, "date", today)
+    explicit = _date(_select(item, selectors.get("deadline")), where, "deadline", today)
+    found = norm.extract_deadlines(f"{title}.\n{text}", today)
+    deadline = explicit or found.deadline
+    return CallRecord(
+        source=KIND,
+        external_id=link,
+        url=link,
+        title=title,
+        funder=str(options.get("funder", "")),
+        programme=str(options.get("programme", "")),
+        summary=first_sentence(text),
+        text=text,
+        eligible=norm.applicants_in_text(text),
+        region=norm.normalise_region(str(options.get("region", ""))),
+        funding_type=norm.normalise_funding_type(str(options.get("funding_type", ""))),
+        published=published,
+        opens=found.opens,
+        deadline=deadline,
+        deadlines=found.deadlines,
+        amount_max_eur=norm.max_amount_in_text(text),
+        funding_rate=norm.rate_in_text(text),
+        status=norm.derive_status(
+            opens=found.opens, deadline=deadline, reference=today, exhausted=found.exhausted
+        ),
+        language=str(options.get("language", "de")),
+    )

@@ -1,0 +1,802 @@
+"""Normalisers: German (and English) dates, deadlines by stage, amounts, rates, applicant types.
+
+Everything here is a pure function over strings. Functions that read one structured value
+(`parse_date`, `parse_amount`) raise `ValueError` when the value cannot be read; functions
+that search free text (`extract_deadlines`, `max_amount_in_text`, `applicants_in_text`)
+return what they find and never raise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+# --- dates ------------------------------------------------------------------------------
+
+MONTHS: dict[str, int] = {
+    "januar": 1,
+    "jänner": 1,
+    "jan": 1,
+    "january": 1,
+    "februar": 2,
+    "feb": 2,
+    "february": 2,
+    "märz": 3,
+    "maerz": 3,
+    "mär": 3,
+    "mrz": 3,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "may": 5,
+    "juni": 6,
+    "jun": 6,
+    "june": 6,
+    "juli": 7,
+    "jul": 7,
+    "july": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "okt": 10,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "dezember": 12,
+    "dez": 12,
+    "december": 12,
+    "dec": 12,
+}
+_MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+
+# Order matters: the recurring forms must win over the plain numeric form they contain.
+_RECURRING_NUM = re.compile(
+    r"\b(\d{1,2})\.\s?(\d{1,2})\.\s*(?:eines|jeden|jedes|des)\s+(?:Kalender)?jahres\b", re.I
+)
+_RECURRING_TXT = re.compile(
+    rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?\s+(?:eines|jeden|jedes|des)\s+(?:Kalender)?jahres\b",
+    re.I,
+)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+_NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\d])")
+_TEXTUAL = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
+_ENGLISH = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}}),\s+(\d{{4}})\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """A date found in text, with its position and whether it recurs every year."""
+
+    value: date
+    start: int
+    end: int
+    recurring: bool = False
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def next_occurrence(month: int, day: int, reference: date) -> date:
+    """The next date with this month and day on or after `reference` (29 Feb → 28 Feb)."""
+    for year in (reference.year, reference.year + 1):
+        candidate = _make_date(year, month, day) or _make_date(year, month, day - 1)
+        if candidate and candidate >= reference:
+            return candidate
+    return date(reference.year + 1, month, min(day, 28))
+
+
+def find_dates(text: str, reference: date | None = None) -> list[DateMatch]:
+    """All dates in `text`, in order; yearly recurring ones resolved relative to `reference`."""
+    reference = reference or date.today()
+    found: list[DateMatch] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    def add(value: date | None, m: re.Match[str], recurring: bool = False) -> None:
+        if value and free(m.start(), m.end()):
+            found.append(DateMatch(value, m.start(), m.end(), recurring))
+            taken.append((m.start(), m.end()))
+
+    for m in _RECURRING_NUM.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            add(next_occurrence(month, day, reference), m, True)
+    for m in _RECURRING_TXT.finditer(text):
+        month = MONTHS[m.group(2).lower()]
+        add(next_occurrence(month, int(m.group(1)), reference), m, True)
+    for m in _ISO.finditer(text):
+        add(_make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), m)
+    for m in _TEXTUAL.finditer(text):
+        add(_make_date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1))), m)
+    for m in _ENGLISH.finditer(text):
+        add(_make_date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2))), m)
+    for m in _NUMERIC.finditer(text):
+        add(_make_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), m)
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def parse_date(value: str | None, reference: date | None = None) -> date | None:
+    """Read one date value: ISO, RFC 822, `30.09.2026`, `30. September 2026`, `30.09. jeden Jahres`.
+
+    Empty values give None; a value that holds no readable date raises ValueError.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text):
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError:
+            pass
+    if re.match(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d", text):
+        try:
+            return parsedate_to_datetime(text).date()
+        except (TypeError, ValueError):
+            pass
+    matches = find_dates(text, reference)
+    if matches:
+        return matches[0].value
+    raise ValueError(f"Datum nicht lesbar: {text!r}")
+
+
+# --- deadlines --------------------------------------------------------------------------
+
+STAGES = ("Interessenbekundung", "Projektskizze", "Antrag")
+GENERIC_STAGE = "Frist"
+
+_STAGE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("Interessenbekundung", re.compile(r"interessen(?:s)?bekundung|expression of interest", re.I)),
+    (
+        "Projektskizze",
+        re.compile(r"skizze|projektidee|ideenskizze|konzept(?:papier)?|first stage|stage 1", re.I),
+    ),
+    (
+        "Antrag",
+        re.compile(
+            r"antr[aä]g|antragstellung|vollantr|bewerbung|einreichung der unterlagen|"
+            r"proposal|application|second stage|stage 2",
+            re.I,
+        ),
+    ),
+)
+_DEADLINE_CUE = re.compile(
+    r"\bfrist|\bbis\s+(?:zum|spätestens|einschließlich|am)?|spätestens|einzureichen|"
+    r"eingereicht|endet|ende\b|stichtag|einsendeschluss|bewerbungsschluss|deadline|"
+    r"\buntil\b|\bby\b|closes|closing|submission",
+    re.I,
+)
+_OPENS_CUE = re.compile(
+    r"\bab\s+(?:dem\s+)?$|\bab\s+sofort|beginnt|startet|möglich\s+ab|opens?\b|opening", re.I
+)
+_RANGE = re.compile(r"\b(?:vom|von)\s*$", re.I)
+_ROLLING = re.compile(
+    r"\blaufend\b|jederzeit|fortlaufend|ohne\s+(?:einreichungs|antrags)?frist|"
+    r"keine\s+(?:einreichungs|antrags|bewerbungs)?frist|rolling|continuously\s+open|open-ended",
+    re.I,
+)
+_EXHAUSTED = re.compile(
+    r"antragsstopp|mittel\s+(?:sind\s+)?(?:bereits\s+)?(?:vollständig\s+)?ausgeschöpft|"
+    r"keine\s+(?:weiteren|neuen)\s+anträge|vorzeitig\s+(?:beendet|geschlossen)|funds exhausted",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<=[A-Za-zäöüß\)])[.!?;:]\s+|\n")
+
+
+@dataclass(slots=True)
+class Deadlines:
+    """What the text says about when to apply."""
+
+    deadline: date | None = None
+    deadlines: dict[str, date] = field(default_factory=dict)
+    opens: date | None = None
+    rolling: bool = False
+    exhausted: bool = False
+
+
+def _clause_before(text: str, pos: int, floor: int) -> str:
+    start = max(floor, pos - 200)
+    window = text[start:pos]
+    ends = list(_SENTENCE_END.finditer(window))
+    return window[ends[-1].end() :] if ends else window
+
+
+def extract_deadlines(text: str, reference: date | None = None) -> Deadlines:
+    """Find deadlines by stage, the opening date, "laufend" and "Mittel ausgeschöpft" in text.
+
+    `deadline` is the next stage deadline on or after `reference`; when all are past, the
+    latest one (so that the call shows as closed).
+    """
+    reference = reference or date.today()
+    result = Deadlines()
+    if not text:
+        return result
+    prev_end = 0
+    for match in find_dates(text, reference):
+        clause = _clause_before(text, match.start, prev_end)
+        prev_end = match.end
+        if _RANGE.search(clause) and re.match(r"\s*bis", text[match.end : match.end + 8]):
+            result.opens = result.opens or match.value
+            continue
+        if _OPENS_CUE.search(clause) and not _DEADLINE_CUE.search(clause[-25:]):
+            result.opens = result.opens or match.value
+            continue
+        if not (_DEADLINE_CUE.search(clause) or match.recurring):
+            continue
+        stage = GENERIC_STAGE
+        for name, cue in _STAGE_CUES:
+            if cue.search(clause):
+                stage = name
+                break
+        current = result.deadlines.get(stage)
+        # Of two dates for one stage, keep the next upcoming one (e.g. yearly dates).
+        if current is None or _better(match.value, current, reference):
+            result.deadlines[stage] = match.value
+    if result.deadlines:
+        upcoming = [d for d in result.deadlines.values() if d >= reference]
+        result.deadline = min(upcoming) if upcoming else max(result.deadlines.values())
+    result.rolling = result.deadline is None and bool(_ROLLING.search(text))
+    result.exhausted = bool(_EXHAUSTED.search(text))
+    return result
+
+
+def _better(new: date, old: date, reference: date) -> bool:
+    if (new >= reference) != (old >= reference):
+        return new >= reference
+    return new < old if new >= reference else new > old
+
+
+# --- status -----------------------------------------------------------------------------
+
+STATUS_ANNOUNCED = "angekündigt"
+STATUS_OPEN = "offen"
+STATUS_ROLLING = "laufend"
+STATUS_CLOSED = "geschlossen"
+STATUS_EXHAUSTED = "Mittel ausgeschöpft"
+STATUS_UNLISTED = "nicht mehr gelistet"
+STATUSES = (
+    STATUS_ANNOUNCED,
+    STATUS_OPEN,
+    STATUS_ROLLING,
+    STATUS_CLOSED,
+    STATUS_EXHAUSTED,
+    STATUS_UNLISTED,
+)
+
+_STATUS_WORDS: dict[str, str] = {
+    "forthcoming": STATUS_ANNOUNCED,
+    "angekündigt": STATUS_ANNOUNCED,
+    "geplant": STATUS_ANNOUNCED,
+    "demnächst": STATUS_ANNOUNCED,
+    "31094501": STATUS_ANNOUNCED,
+    "open": STATUS_OPEN,
+    "offen": STATUS_OPEN,
+    "geöffnet": STATUS_OPEN,
+    "aktiv": STATUS_OPEN,
+    "31094502": STATUS_OPEN,
+    "laufend": STATUS_ROLLING,
+    "fortlaufend": STATUS_ROLLING,
+    "rolling": STATUS_ROLLING,
+    "closed": STATUS_CLOSED,
+    "geschlossen": STATUS_CLOSED,
+    "beendet": STATUS_CLOSED,
+    "abgelaufen": STATUS_CLOSED,
+    "31094503": STATUS_CLOSED,
+    "antragsstopp": STATUS_EXHAUSTED,
+    "mittel ausgeschöpft": STATUS_EXHAUSTED,
+    "ausgeschöpft": STATUS_EXHAUSTED,
+    "nicht mehr gelistet": STATUS_UNLISTED,
+}
+
+
+def normalise_status(value: str) -> str:
+    """Map a source's status word or code to the status vocabulary; unknown kept as written."""
+    key = value.strip().casefold()
+    return _STATUS_WORDS.get(key, value.strip())
+
+
+def derive_status(
+    *,
+    opens: date | None,
+    deadline: date | None,
+    reference: date | None = None,
+    exhausted: bool = False,
+) -> str:
+    """The status implied by the dates: angekündigt, offen, laufend or geschlossen."""
+    reference = reference or date.today()
+    if exhausted:
+        return STATUS_EXHAUSTED
+    if deadline is not None and deadline < reference:
+        return STATUS_CLOSED
+    if opens is not None and opens > reference:
+        return STATUS_ANNOUNCED
+    if deadline is None:
+        return STATUS_ROLLING
+    return STATUS_OPEN
+
+
+# --- amounts and rates ------------------------------------------------------------------
+
+_MULTIPLIERS: dict[str, float] = {
+    "mio": 1e6,
+    "mio.": 1e6,
+    "million": 1e6,
+    "millionen": 1e6,
+    "millions": 1e6,
+    "m": 1e6,
+    "mrd": 1e9,
+    "mrd.": 1e9,
+    "milliarde": 1e9,
+    "milliarden": 1e9,
+    "billion": 1e9,
+    "tsd": 1e3,
+    "tsd.": 1e3,
+    "tausend": 1e3,
+    "k": 1e3,
+}
+_CURRENCY = r"(?:EUR|Euro|€)"
+_NUMBER = r"\d{1,3}(?:[.\u202f\u00a0 ]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
+_MULT = r"Mio\.?|Millionen|Million(?:s)?|Mrd\.?|Milliarden?|billion|Tsd\.?|Tausend|[mk](?![a-z])"
+_AMOUNT = re.compile(
+    rf"(?P<pre>{_CURRENCY})?\s*(?P<num>{_NUMBER})\s*(?P<mult>{_MULT})?\s*(?P<post>{_CURRENCY})?",
+    re.I,
+)
+
+
+def _to_number(raw: str, has_multiplier: bool) -> float:
+    raw = raw.replace("\u202f", " ").replace("\u00a0", " ")
+    if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+(?:,\d+)?", raw):
+        # German thousands separators: "1.000.000", "500.000,50", "2 500 000".
+        return float(raw.replace(".", "").replace(" ", "").replace(",", "."))
+    if "," in raw:
+        return float(raw.replace(",", "."))
+    if "." in raw:
+        whole, frac = raw.split(".", 1)
+        # "1.5 million" is a decimal; "500.000" without multiplier was handled above.
+        return float(raw) if has_multiplier or len(frac) != 3 else float(whole + frac)
+    return float(raw)
+
+
+def _amounts(text: str) -> list[tuple[float, int, int]]:
+    out: list[tuple[float, int, int]] = []
+    for m in _AMOUNT.finditer(text):
+        if not (m.group("pre") or m.group("post")):
+            continue
+        mult = (m.group("mult") or "").lower()
+        value = _to_number(m.group("num"), bool(mult)) * _MULTIPLIERS.get(mult, 1.0)
+        out.append((value, m.start(), m.end()))
+    return out
+
+
+def parse_amount(value: str | None) -> float | None:
+    """Read one amount such as `bis zu 1 Mio. Euro`, `500.000 €`, `EUR 2 500 000`.
+
+    Empty gives None; text without a readable euro amount raises ValueError.
+    """
+    if value is None or not str(value).strip():
+        return None
+    text = str(value)
+    found = _amounts(text)
+    if not found:
+        bare = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*", text)
+        if bare:
+            return float(bare.group(1).replace(",", "."))
+        raise ValueError(f"Betrag nicht lesbar: {text!r}")
+    return max(v for v, _, _ in found)
+
+
+_AMOUNT_CUE = re.compile(
+    r"bis\s+zu|maximal|höchstens|höchstbetrag|max\.|obergrenze|up\s+to|maximum|"
+    r"zuschuss|zuwendung|förder|gefördert|erhalten|beteiligung|grant|funding|contribution",
+    re.I,
+)
+_AMOUNT_EXCLUDE = re.compile(
+    r"umsatz|bilanzsumme|beschäftigte|insgesamt\s+stehen|gesamtbudget|gesamtvolumen|"
+    r"stehen\s+(?:insgesamt\s+)?(?:rund\s+)?|budget|mindest|mindestens|minimum|at\s+least",
+    re.I,
+)
+
+
+def max_amount_in_text(text: str) -> float | None:
+    """The largest per-project amount the text names as a maximum (not budgets or turnover)."""
+    best: float | None = None
+    for value, start, _end in _amounts(text or ""):
+        clause = _clause_before(text, start, 0)
+        if not _AMOUNT_CUE.search(clause) or _AMOUNT_EXCLUDE.search(clause):
+            continue
+        best = value if best is None else max(best, value)
+    return best
+
+
+_RATE = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*(?:%|Prozent|per\s?cent)", re.I)
+_RATE_CUE = re.compile(
+    r"förderquote|fördersatz|förderfähig|zuwendungsfähig|ausgaben|kosten|zuschuss|gefördert|"
+    r"förderung|funding rate|eligible costs|co-?financ",
+    re.I,
+)
+_RATE_EXCLUDE = re.compile(r"eigenanteil|eigenmittel|eigenbeteiligung|beteiligungen?\s+<", re.I)
+
+
+def parse_rate(value: str | None) -> float | None:
+    """Read one funding rate (`90 %`, `80 Prozent`, `0.9`) as a share between 0 and 1."""
+    if value is None or not str(value).strip():
+        return None
+    text = str(value)
+    m = _RATE.search(text)
+    if m:
+        number = float(m.group(1).replace(",", "."))
+    else:
+        try:
+            number = float(text.strip().replace(",", "."))
+        except ValueError:
+            raise ValueError(f"Förderquote nicht lesbar: {text!r}") from None
+        if number <= 1:
+            return number
+    if not 0 <= number <= 100:
+        raise ValueError(f"Förderquote außerhalb von 0–100 %: {text!r}")
+    return round(number / 100, 4)
+
+
+def rate_in_text(text: str) -> float | None:
+    """The highest funding rate the text names for eligible costs (not the own share)."""
+    best: float | None = None
+    for m in _RATE.finditer(text or ""):
+        number = float(m.group(1).replace(",", "."))
+        if number > 100:
+            continue
+        window = text[max(0, m.start() - 120) : m.end() + 80]
+        if not _RATE_CUE.search(window) or _RATE_EXCLUDE.search(
+            text[max(0, m.start() - 60) : m.start()]
+        ):
+            continue
+        share = round(number / 100, 4)
+        best = share if best is None else max(best, share)
+    return best
+
+
+# --- applicant types --------------------------------------------------------------------
+
+KOMMUNE = "Kommune"
+LANDKREIS = "Landkreis"
+GEMEINDE = "Gemeinde unterhalb der Kreisebene"
+KOMMUNALES_UNTERNEHMEN = "kommunale Unternehmen"
+SCHULTRAEGER = "Schulträger"
+VEREIN = "Verein"
+UNTERNEHMEN = "Unternehmen"
+KMU = "KMU"
+HOCHSCHULE = "Hochschule"
+FORSCHUNG = "Forschungseinrichtung"
+PRIVATPERSON = "Privatperson"
+APPLICANT_TYPES = (
+    KOMMUNE,
+    LANDKREIS,
+    GEMEINDE,
+    KOMMUNALES_UNTERNEHMEN,
+    SCHULTRAEGER,
+    VEREIN,
+    UNTERNEHMEN,
+    KMU,
+    HOCHSCHULE,
+    FORSCHUNG,
+    PRIVATPERSON,
+)
+
+# (pattern, labels); longer, more specific phrases first so that "kleine und mittlere
+# Unternehmen" is KMU and not also Unternehmen.
+_APPLICANT_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"kleinen?\s+und\s+mittler\w*\s+unternehmen|\bkmu\b|\bsmes?\b|mittelständische\w*\s+unternehmen|"
+        r"small\s+and\s+medium[- ]sized\s+enterprises|kleinstunternehmen|kleines\s+unternehmen|"
+        r"mittleres\s+unternehmen",
+        (KMU,),
+    ),
+    (
+        r"kommunal\w*\s+unternehmen|kommunale[rn]?\s+gesellschaft\w*|stadtwerke|"
+        r"municipal\s+(?:companies|enterprises|undertakings)|kommunale\s+eigenbetriebe",
+        (KOMMUNALES_UNTERNEHMEN,),
+    ),
+    (
+        r"kreisangehörig\w*\s+(?:städte\s+und\s+)?gemeinden|kreisangehörig\w*\s+städte(?:\s+und\s+gemeinden)?|"
+        r"gemeinden\s+unterhalb\s+der\s+kreisebene|gemeinde\s+unterhalb\s+der\s+kreisebene|"
+        r"städte\s+und\s+gemeinden|gemeinden\s+und\s+städte|\bgemeinden\b|\bgemeinde\b|"
+        r"ortsgemeinden|verbandsgemeinden|samtgemeinden|"
+        r"municipalities\s+below\s+(?:the\s+)?county\s+level",
+        (GEMEINDE,),
+    ),
+    (
+        r"landkreis\w*|\bkreise\b|\bkreis\b|kreisverwaltung\w*|\bcount(?:y|ies)\b|"
+        r"\bdistricts?\b",
+        (LANDKREIS,),
+    ),
+    (
+        r"\bkommunen?\b|kommunale\w*\s+gebietskörperschaft\w*|gebietskörperschaft\w*|"
+        r"kommunalverwaltung\w*|kreisfreie\w*\s+städte?|kommunale\w*\s+verbünde|"
+        r"local\s+(?:and\s+regional\s+)?authorit(?:y|ies)|municipalit(?:y|ies)|"
+        r"local\s+governments?|cities|regions?\s+and\s+cities",
+        (KOMMUNE,),
+    ),
+    (r"schulträger\w*|träger\s+von\s+schulen|school\s+authorit(?:y|ies)", (SCHULTRAEGER,)),
+    (r"verband/vereinigung", (VEREIN, "Verband")),
+    (
+        r"\bvereine?\b|eingetragene\w*\s+vereine?|gemeinnützige\w*\s+(?:vereine?|organisation\w*)|"
+        r"\be\.\s?v\.|non[- ]profit\s+organi[sz]ations?|\bngos?\b|associations?",
+        (VEREIN,),
+    ),
+    (r"\bverbände\b|\bverband\b", ("Verband",)),
+    (r"zweckverbände|zweckverband", ("Zweckverband",)),
+    (
+        r"hochschule\w*|universität\w*|fachhochschule\w*|universities|university|"
+        r"higher\s+education\s+institutions?",
+        (HOCHSCHULE,),
+    ),
+    (
+        r"außeruniversitär\w*\s+forschungseinrichtung\w*|forschungseinrichtung\w*|"
+        r"forschungsinstitut\w*|research\s+(?:organi[sz]ations?|institutions?|centres?)",
+        (FORSCHUNG,),
+    ),
+    (
+        r"privatperson\w*|natürliche\s+personen|bürgerinnen\s+und\s+bürger|privathaushalte|"
+        r"individuals|private\s+persons",
+        (PRIVATPERSON,),
+    ),
+    (
+        r"öffentliche\s+einrichtung\w*|public\s+bodies|public\s+authorities",
+        ("Öffentliche Einrichtung",),
+    ),
+    (r"bildungseinrichtung\w*", ("Bildungseinrichtung",)),
+    (
+        r"existenzgründer(?:/in|innen)?\w*|gründerinnen\s+und\s+gründer|start-?ups?",
+        ("Existenzgründer",),
+    ),
+    (
+        r"unternehmen|firmen|\bbetriebe\b|companies|enterprises|undertakings|businesses|"
+        r"private\s+sector",
+        (UNTERNEHMEN,),
+    ),
+)
+_APPLICANT_RES = tuple((re.compile(p, re.I), labels) for p, labels in _APPLICANT_PATTERNS)
+
+_CODE_LABELS: dict[str, tuple[str, ...]] = {
+    "kommune": (KOMMUNE,),
+    "landkreis": (LANDKREIS,),
+    "gemeinde": (GEMEINDE,),
+    "unternehmen": (UNTERNEHMEN,),
+    "kmu": (KMU,),
+    "hochschule": (HOCHSCHULE,),
+    "forschungseinrichtung": (FORSCHUNG,),
+    "privatperson": (PRIVATPERSON,),
+    "verband_vereinigung": (VEREIN, "Verband"),
+    "oeffentliche_einrichtung": ("Öffentliche Einrichtung",),
+    "bildungseinrichtung": ("Bildungseinrichtung",),
+    "existenzgruenderin": ("Existenzgründer",),
+    "schultraeger": (SCHULTRAEGER,),
+}
+
+
+def normalise_applicant(value: str) -> list[str]:
+    """Map one applicant label or code to the vocabulary; unknown labels are kept as written."""
+    raw = value.strip().strip(".;:")
+    if not raw:
+        return []
+    code = raw.casefold()
+    if code in _CODE_LABELS:
+        return list(_CODE_LABELS[code])
+    found = _match_applicants(raw)
+    return found or [raw]
+
+
+def normalise_applicants(values: str | list[str] | tuple[str, ...]) -> list[str]:
+    """Normalise a list (or a comma-separated string) of applicant types, keeping order."""
+    items = _split_list(values) if isinstance(values, str) else list(values)
+    out: list[str] = []
+    for item in items:
+        for label in normalise_applicant(item):
+            if label not in out:
+                out.append(label)
+    return out
+
+
+def _split_list(value: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[,;]|\s+und\s+(?=[A-ZÄÖÜ])", value) if p.strip()]
+
+
+def _match_applicants(text: str) -> list[str]:
+    taken: list[tuple[int, int]] = []
+    hits: list[tuple[int, str]] = []
+    for regex, labels in _APPLICANT_RES:
+        for m in regex.finditer(text):
+            if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            hits.extend((m.start(), label) for label in labels)
+    out: list[str] = []
+    for _, label in sorted(hits):
+        if label not in out:
+            out.append(label)
+    return out
+
+
+_ELIGIBILITY_CUE = re.compile(
+    r"antragsberechtigt|zuwendungsempfänger|antragsteller|können\s+(?:anträge|sich)|"
+    r"richtet\s+sich\s+an|gefördert\s+werden\s+(?:können\s+)?(?!folgende)|förderberechtigt|"
+    r"bewerben\s+können|teilnahmeberechtigt|eligible|who\s+can\s+apply|open\s+to|"
+    r"aufgerufen\s+sind|können\s+.{0,80}\s+beantragen",
+    re.I,
+)
+_NEGATION = re.compile(
+    r"\bnicht\b|ausgenommen|ausgeschlossen|\bkeine\b|not\s+eligible|excluded|\bnot\b", re.I
+)
+
+
+def applicants_in_text(text: str) -> list[str]:
+    """Applicant types named in the text's eligibility sentences; negated clauses are skipped."""
+    out: list[str] = []
+    for sentence in _sentences(text or ""):
+        if not _ELIGIBILITY_CUE.search(sentence):
+            continue
+        for clause in re.split(r";|,\s*(?:aber|jedoch|nicht aber)\b|\bwhereas\b|\.\s", sentence):
+            if _NEGATION.search(clause):
+                continue
+            for label in _match_applicants(clause):
+                if label not in out:
+                    out.append(label)
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    parts: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[m.start()] in ";:":
+            continue
+        parts.append(text[start : m.start() + 1])
+        start = m.end()
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()]
+
+
+# --- regions, funding types, topics -----------------------------------------------------
+
+_REGIONS: dict[str, str] = {
+    "bundesweit": "Bund",
+    "_bundesweit": "Bund",
+    "bund": "Bund",
+    "deutschland": "Bund",
+    "germany": "Bund",
+    "nordrhein-westfalen": "NRW",
+    "nordrhein_westfalen": "NRW",
+    "nrw": "NRW",
+    "eu": "EU",
+    "europa": "EU",
+    "europäische union": "EU",
+    "european union": "EU",
+    "baden_wuerttemberg": "Baden-Württemberg",
+    "de_ni": "Niedersachsen",
+    "de_st": "Sachsen-Anhalt",
+    "mecklenburg_vorpommern": "Mecklenburg-Vorpommern",
+    "rheinland_pfalz": "Rheinland-Pfalz",
+    "schleswig_holstein": "Schleswig-Holstein",
+    "thueringen": "Thüringen",
+}
+
+
+def normalise_region(value: str) -> str:
+    """Map region labels and codes (bundesweit → Bund, Nordrhein-Westfalen → NRW); keep others."""
+    parts = [p.strip() for p in re.split(r"[,;]", value or "") if p.strip()]
+    out: list[str] = []
+    for part in parts:
+        key = part.casefold()
+        label = _REGIONS.get(key)
+        if label is None:
+            label = part.replace("_", " ").title() if "_" in part else part
+        if label not in out:
+            out.append(label)
+    return ", ".join(out)
+
+
+_FUNDING_TYPES: dict[str, str] = {
+    "zuschuss": "Zuschuss",
+    "zuschüsse": "Zuschuss",
+    "grant": "Zuschuss",
+    "grants": "Zuschuss",
+    "darlehen": "Darlehen",
+    "kredit": "Darlehen",
+    "loan": "Darlehen",
+    "buergschaft": "Bürgschaft",
+    "bürgschaft": "Bürgschaft",
+    "garantie": "Garantie",
+    "beteiligung": "Beteiligung",
+    "sonstige": "Sonstige",
+    "preis": "Preis",
+    "wettbewerb": "Preis",
+    "prize": "Preis",
+    "beratung": "Beratung",
+}
+
+
+def normalise_funding_type(value: str) -> str:
+    """Map funding-type labels and codes (zuschuss → Zuschuss, grant → Zuschuss); keep others."""
+    parts = [p.strip() for p in re.split(r"[,;]", value or "") if p.strip()]
+    out: list[str] = []
+    for part in parts:
+        label = _FUNDING_TYPES.get(part.casefold(), part)
+        if label not in out:
+            out.append(label)
+    return ", ".join(out)
+
+
+# Förderdatenbank "Förderbereich" codes → labels (from the search page's filter sidebar).
+TOPIC_LABELS: dict[str, str] = {
+    "arbeit": "Arbeit",
+    "aus_weiterbildung": "Aus- & Weiterbildung",
+    "aussenwirtschaft": "Außenwirtschaft",
+    "beratung": "Beratung",
+    "corona": "Corona-Hilfe",
+    "digitalisierung": "Digitalisierung",
+    "energieeffizienz_erneuerbare_energien": "Energieeffizienz & Erneuerbare Energien",
+    "existenzgruendung_festigung": "Existenzgründung & -festigung",
+    "forschung_innovation_themenoffen": "Forschung & Innovation (themenoffen)",
+    "forschung_innovation_themenspezifisch": "Forschung & Innovation (themenspezifisch)",
+    "frauenfoerderung": "Frauenförderung",
+    "gesundheit_soziales": "Gesundheit & Soziales",
+    "infrastruktur": "Infrastruktur",
+    "kultur_medien_sport": "Kultur, Medien & Sport",
+    "landwirtschaft_laendliche_entwicklung": "Landwirtschaft & Ländliche Entwicklung",
+    "messen_ausstellungen": "Messen & Ausstellungen",
+    "mobilitaet": "Mobilität",
+    "regionalfoerderung": "Regionalförderung",
+    "smart_cities_regionen": "Smart Cities & Regionen",
+    "staedtebau_stadterneuerung": "Städtebau & Stadterneuerung",
+    "umwelt_naturschutz": "Umwelt- & Naturschutz",
+    "unternehmensfinanzierung": "Unternehmensfinanzierung",
+    "wohnungsbau_modernisierung": "Wohnungsbau & Modernisierung",
+}
+# Labels that contain the comma used to separate values; protected before splitting.
+_COMMA_LABELS = tuple(label for label in TOPIC_LABELS.values() if "," in label)
+
+
+def split_labels(value: str, code_labels: dict[str, str] | None = None) -> list[str]:
+    """Split a comma-separated label list, keeping labels like "Kultur, Medien & Sport" whole
+    and translating internal codes (`kultur_medien_sport`) to their labels."""
+    code_labels = code_labels or TOPIC_LABELS
+    text = value or ""
+    protected: dict[str, str] = {}
+    for i, label in enumerate(_COMMA_LABELS):
+        if label in text:
+            key = f"\x00{i}\x00"
+            protected[key] = label
+            text = text.replace(label, key)
+    out: list[str] = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        for key, label in protected.items():
+            part = part.replace(key, label)
+        label = code_labels.get(part.casefold(), part)
+        if label not in out:
+            out.append(label)
+    return out
+
+
+def clean_label(value: str) -> str:
+    """Strip a meta label's trailing colon and internal code prefix (`Foerderart:` → ``)."""
+    return re.sub(r"\s+", " ", value).strip().rstrip(":").strip()
