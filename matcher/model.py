@@ -1,69 +1,649 @@
-"""First matcher: TF-IDF over calls and projects, cosine scores (to be replaced by the German model)."""
+"""The matcher: German TF-IDF over calls, projects and goals, eligibility, ranking, feedback.
+
+`MatchModel.fit(strategy, calls)` analyses the calls and the strategy once; `score(calls)`
+scores any calls (the fitted ones or new ones, without refitting) and returns one
+`CallMatch` per call. `match_calls(strategy, calls, feedback)` does both in one step.
+
+Scores. A project's score for a call is a weighted sum of cosines in three spaces (stems,
+stem bigrams, character n-grams), plus a share of the best cosine with the project's goals.
+The project vectors are expanded once at fit time with the best-matching eligible calls
+(pseudo-relevance feedback), which bridges the different words of funders and strategy.
+Officers' decisions move the project vectors (Rocchio) and add a similarity to the confirmed
+and dismissed calls, so a call like a dismissed one goes down and one like a confirmed one up.
+
+Ranking. Every score is mapped into [0, 1] so that every eligible (or unknown) call ranks
+above every ineligible one: eligible 0.1 + 0.9·s, unknown 0.1 + 0.9·u·s, ineligible 0.1·s.
+The inbox score of a call is the best priority-weighted project score.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import linear_kernel
+import scipy.sparse as sp
 
-from matcher.strategy import Project, Strategy
-from matcher.types import CallDoc, CallMatch, Eligibility, Feedback, GoalScore, ProjectScore
+from matcher import analysis
+from matcher.eligibility import CallApplicants, assess, call_applicants
+from matcher.features import SPACES, FeatureSpace, Vectors
+from matcher.strategy import Goal, Project, Strategy
+from matcher.types import (
+    CallDoc,
+    CallMatch,
+    Eligibility,
+    Feedback,
+    GoalScore,
+    ProjectScore,
+    TermContribution,
+)
 
 TOP_PROJECTS = 5
+TOP_GOALS = 3
+TOP_TERMS = 8
+CHUNK = 2048
+STATUS_RANK = {"eligible": 2, "unknown": 1, "ineligible": 0}
 
 
-def call_text(call: CallDoc) -> str:
-    """The text of a call that the model reads."""
-    return " ".join([call.title, call.title, call.programme, call.summary, call.text])
+@dataclass
+class MatchParams:
+    """Weights of the model; the defaults are the ones chosen on the development set."""
+
+    call_fields: dict[str, float] = field(
+        default_factory=lambda: {
+            "title": 3.0,
+            "summary": 2.0,
+            "text": 1.0,
+            "programme": 1.0,
+            "topics": 1.0,
+            "funder": 0.0,
+        }
+    )
+    project_fields: dict[str, float] = field(
+        default_factory=lambda: {
+            "title": 2.0,
+            "summary": 1.0,
+            "keywords": 2.0,
+            "goals": 1.0,
+            "theme": 0.5,
+        }
+    )
+    space_weights: dict[str, float] = field(
+        default_factory=lambda: {"word": 0.5, "bigram": 0.1, "char": 0.4}
+    )
+    goal_weight: float = 0.0  # share of the best goal cosine added to a project's score
+    prf_k: int = 0  # pseudo-relevance feedback: expand each project with its k best calls
+    prf_beta: float = 0.0
+    unknown_factor: float = 0.9  # unknown eligibility: kept, but slightly behind eligible
+    priority_weights: tuple[float, float, float] = (1.0, 0.9, 0.8)  # theme priority 1, 2, 3
+    # relevance feedback
+    rocchio_pos: float = 0.5
+    rocchio_neg: float = 0.2
+    knn_pos: float = 0.3
+    knn_neg: float = 0.3
 
 
-def project_text(strategy: Strategy, project: Project) -> str:
-    """The text of a project: title, summary, keywords, goal texts, theme name."""
+# ---------------------------------------------------------------------------- documents
+
+
+def call_language(call: CallDoc) -> str:
+    """The call's language: as given, else detected from its text."""
+    if call.language in ("de", "en"):
+        return call.language
+    return analysis.detect_language(" ".join([call.title, call.summary, call.text[:2000]]))
+
+
+def call_text_plain(call: CallDoc) -> str:
+    """All text of a call in one string (for the BM25 baseline and language detection)."""
+    return " ".join([call.title, call.summary, call.text, call.programme, " ".join(call.topics)])
+
+
+def project_text_plain(strategy: Strategy, project: Project) -> str:
+    """All text of a project in one string: title, summary, keywords, goal texts, theme."""
     goals = " ".join(strategy.goal(g).text for g in project.goal_ids)
     theme = strategy.theme(project.theme_id).name
     return " ".join([project.title, project.summary, " ".join(project.keywords), goals, theme])
 
 
+def call_document(call: CallDoc, lang: str) -> dict[str, list[str]]:
+    """The analysed fields of a call."""
+
+    def tok(text: str) -> list[str]:
+        return analysis.content_tokens(text, lang)
+
+    return {
+        "title": tok(call.title),
+        "summary": tok(call.summary),
+        "text": tok(call.text),
+        "programme": tok(call.programme),
+        "topics": tok(" ".join(call.topics)),
+        "funder": tok(call.funder),
+    }
+
+
+def project_document(strategy: Strategy, project: Project) -> dict[str, list[str]]:
+    """The analysed fields of a project: title, summary, keywords, goal texts, theme."""
+    theme = strategy.theme(project.theme_id)
+    goals = " ".join(strategy.goal(g).text for g in project.goal_ids)
+    tok = analysis.content_tokens
+    return {
+        "title": tok(project.title),
+        "summary": tok(project.summary),
+        "keywords": tok(" ".join(project.keywords)),
+        "goals": tok(goals),
+        "theme": tok(" ".join([theme.name, theme.description])),
+    }
+
+
+def goal_document(strategy: Strategy, goal: Goal) -> dict[str, list[str]]:
+    """A goal on its own: its text and its theme's name (so goals without projects match)."""
+    theme = strategy.theme(goal.theme_id)
+    return {
+        "title": [],
+        "summary": [],
+        "keywords": [],
+        "goals": analysis.content_tokens(goal.text),
+        "theme": analysis.content_tokens(theme.name),
+    }
+
+
+# ---------------------------------------------------------------------------- the model
+
+
+@dataclass
+class ScoredBatch:
+    """Scores of a batch of calls against all projects (dense; batches are small)."""
+
+    topic: np.ndarray  # calls × projects, combined cosine (after feedback)
+    final: np.ndarray  # calls × projects, eligibility-adjusted ranking score in [0, 1]
+    goals: np.ndarray  # calls × goals
+    inbox: np.ndarray  # calls
+    status: list[list[str]]  # per call, per project
+
+
+@dataclass
+class MatchModel:
+    """A fitted matcher for one strategy; pickles with joblib."""
+
+    params: MatchParams = field(default_factory=MatchParams)
+    strategy: Strategy | None = None
+    features: FeatureSpace = field(default_factory=FeatureSpace)
+    project_vectors: Vectors | None = None  # after pseudo-relevance feedback
+    goal_vectors: Vectors | None = None
+    call_ids: list[str] = field(default_factory=list)
+    call_vectors: Vectors | None = None  # the fitted calls, for feedback by call id
+    _feedback: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    _feedback_vectors: Vectors | None = None
+    _feedback_projects: Vectors | None = None
+
+    # -- fitting
+
+    def fit(self, strategy: Strategy, calls: Sequence[CallDoc]) -> MatchModel:
+        """Learn vocabulary and IDF from the calls and the strategy; build project vectors."""
+        self.strategy = strategy
+        p = self.params
+        langs = [call_language(c) for c in calls]
+        call_docs = [call_document(c, lang) for c, lang in zip(calls, langs, strict=True)]
+        project_docs = [project_document(strategy, pr) for pr in strategy.projects]
+        goal_docs = [goal_document(strategy, g) for g in strategy.goals]
+        # one vocabulary for calls and strategy: call fields and project fields are renamed
+        # to shared weights only for the document-frequency pass
+        fit_docs = [_uniform(d) for d in call_docs + project_docs + goal_docs]
+        self.features = FeatureSpace().fit(fit_docs, {"all": 1.0})
+        self.project_vectors = self.features.transform(project_docs, p.project_fields)
+        self.goal_vectors = self.features.transform(goal_docs, p.project_fields)
+        self.call_ids = [c.id for c in calls]
+        self.call_vectors = self.features.transform(call_docs, p.call_fields)
+        self._feedback = {}
+        self._feedback_vectors = None
+        self._feedback_projects = None
+        if p.prf_k > 0 and p.prf_beta > 0 and calls:
+            self.project_vectors = self._pseudo_relevance(calls)
+        return self
+
+    def _pseudo_relevance(self, calls: Sequence[CallDoc]) -> Vectors:
+        """Move each project towards its k best eligible calls (Rocchio without labels)."""
+        assert self.call_vectors is not None and self.project_vectors is not None
+        batch = self._score_vectors(self.call_vectors, calls, use_feedback=False)
+        k = min(self.params.prf_k, len(calls))
+        rank_key = batch.final
+        top = np.argpartition(-rank_key, k - 1, axis=0)[:k]  # k × projects
+        expanded = {}
+        for space in SPACES:
+            proj = self.project_vectors.spaces[space]
+            calls_m = self.call_vectors.spaces[space]
+            rows = []
+            for j in range(proj.shape[0]):
+                centroid = calls_m[top[:, j]].mean(axis=0)
+                rows.append(sp.csr_matrix(proj[j] + self.params.prf_beta * centroid))
+            expanded[space] = _l2(sp.vstack(rows).tocsr())
+        return Vectors(expanded)
+
+    # -- vectors
+
+    def transform(self, calls: Sequence[CallDoc]) -> Vectors:
+        """TF-IDF vectors of any calls with the fitted vocabulary (no refit)."""
+        docs = [call_document(c, call_language(c)) for c in calls]
+        return self.features.transform(docs, self.params.call_fields)
+
+    # -- feedback
+
+    def set_feedback(
+        self, feedback: Iterable[Feedback], calls: Sequence[CallDoc] = ()
+    ) -> MatchModel:
+        """Use the officers' decisions in every later score (replaces earlier feedback).
+
+        The decided calls are looked up among the fitted calls and `calls`; decisions on
+        calls the model does not know are ignored.
+        """
+        assert self.strategy is not None and self.call_vectors is not None
+        known = {cid: i for i, cid in enumerate(self.call_ids)}
+        extra = [c for c in calls if c.id not in known]
+        vectors = self.call_vectors
+        if extra:
+            vectors = Vectors.vstack([vectors, self.transform(extra)])
+            for c in extra:
+                known[c.id] = len(known)
+        project_index = {pr.id: j for j, pr in enumerate(self.strategy.projects)}
+        per_project: dict[str, tuple[list[int], list[int]]] = {}
+        used: dict[int, int] = {}
+        for fb in feedback:
+            if fb.call_id not in known or fb.project_id not in project_index:
+                continue
+            row = used.setdefault(known[fb.call_id], len(used))
+            pos, neg = per_project.setdefault(fb.project_id, ([], []))
+            (pos if fb.relevant else neg).append(row)
+        self._feedback = per_project
+        if not used:
+            self._feedback_vectors = None
+            self._feedback_projects = None
+            return self
+        order = sorted(used, key=used.__getitem__)
+        self._feedback_vectors = vectors.rows(order)
+        self._feedback_projects = self._rocchio()
+        return self
+
+    def _rocchio(self) -> Vectors:
+        """Project vectors moved towards confirmed and away from dismissed calls."""
+        assert self.project_vectors is not None and self.strategy is not None
+        fbv = self._feedback_vectors
+        assert fbv is not None
+        p = self.params
+        out = {}
+        for space in SPACES:
+            proj = self.project_vectors.spaces[space].tolil(copy=True).tocsr()
+            rows = []
+            for j, pr in enumerate(self.strategy.projects):
+                row = proj[j]
+                pos, neg = self._feedback.get(pr.id, ([], []))
+                if pos:
+                    row = row + p.rocchio_pos * sp.csr_matrix(fbv.spaces[space][pos].mean(axis=0))
+                if neg:
+                    row = row - p.rocchio_neg * sp.csr_matrix(fbv.spaces[space][neg].mean(axis=0))
+                    row.data = np.maximum(row.data, 0.0)
+                    row.eliminate_zeros()
+                rows.append(sp.csr_matrix(row))
+            out[space] = _l2(sp.vstack(rows).tocsr())
+        return Vectors(out)
+
+    # -- scoring
+
+    def _combined(self, a: Vectors, b: Vectors) -> np.ndarray:
+        """Σ_space weight · cosine, as a dense |a| × |b| array."""
+        w = self.params.space_weights
+        total = np.zeros((a.n, b.n))
+        for space in SPACES:
+            if w.get(space, 0.0):
+                total += w[space] * (a.spaces[space] @ b.spaces[space].T).toarray()
+        return total
+
+    def _score_vectors(
+        self,
+        vectors: Vectors,
+        calls: Sequence[CallDoc],
+        use_feedback: bool = True,
+        applicants: Sequence[CallApplicants] | None = None,
+    ) -> ScoredBatch:
+        assert self.strategy is not None and self.project_vectors is not None
+        assert self.goal_vectors is not None
+        p = self.params
+        strategy = self.strategy
+        projects = strategy.projects
+        feedback_on = use_feedback and self._feedback_projects is not None
+        proj_vectors = self._feedback_projects if feedback_on else self.project_vectors
+        assert proj_vectors is not None
+        topic = self._combined(vectors, proj_vectors)
+        goals = self._combined(vectors, self.goal_vectors)
+        if p.goal_weight and goals.size:
+            goal_index = {g.id: i for i, g in enumerate(strategy.goals)}
+            for j, pr in enumerate(projects):
+                idx = [goal_index[g] for g in pr.goal_ids if g in goal_index]
+                if idx:
+                    topic[:, j] += p.goal_weight * goals[:, idx].max(axis=1)
+        if feedback_on and self._feedback_vectors is not None:
+            sims = self._combined(vectors, self._feedback_vectors)
+            for j, pr in enumerate(projects):
+                pos, neg = self._feedback.get(pr.id, ([], []))
+                if pos:
+                    topic[:, j] += p.knn_pos * sims[:, pos].max(axis=1)
+                if neg:
+                    topic[:, j] -= p.knn_neg * sims[:, neg].max(axis=1)
+        topic = np.clip(topic, 0.0, None)
+        scale = max(sum(p.space_weights.values()) + p.goal_weight, 1e-9)
+        s = np.clip(topic / scale, 0.0, 1.0)
+        # eligibility per call and per distinct set of project applicant types
+        status: list[list[str]] = []
+        final = np.empty_like(s)
+        groups = _applicant_groups(projects)
+        for i, call in enumerate(calls):
+            who = applicants[i] if applicants is not None else call_applicants(call)
+            by_group = {
+                key: assess(call, strategy.region_profile, key, who).status for key in groups
+            }
+            row = [by_group[tuple(pr.applicant_types)] for pr in projects]
+            status.append(row)
+            for j, st in enumerate(row):
+                if st == "eligible":
+                    final[i, j] = 0.1 + 0.9 * s[i, j]
+                elif st == "unknown":
+                    final[i, j] = 0.1 + 0.9 * p.unknown_factor * s[i, j]
+                else:
+                    final[i, j] = 0.1 * s[i, j]
+        prio = np.array(
+            [
+                p.priority_weights[min(strategy.theme(pr.theme_id).priority, 3) - 1]
+                for pr in projects
+            ]
+        )
+        inbox = _inbox(final, prio) if projects else np.zeros(len(calls))
+        return ScoredBatch(topic=s, final=final, goals=goals, inbox=inbox, status=status)
+
+    def score_batch(self, calls: Sequence[CallDoc], use_feedback: bool = True) -> ScoredBatch:
+        """Dense scores of `calls` against all projects and goals (for evaluation)."""
+        return self._score_vectors(self.transform(calls), calls, use_feedback)
+
+    def score(
+        self,
+        calls: Sequence[CallDoc],
+        feedback: Iterable[Feedback] | None = None,
+        explain: bool = True,
+        top_projects: int = TOP_PROJECTS,
+    ) -> list[CallMatch]:
+        """One CallMatch per call: inbox score, best projects with terms, goals, eligibility.
+
+        `feedback`, when given, replaces the model's feedback first (see `set_feedback`).
+        Calls are processed in chunks, so memory stays bounded for large batches.
+        """
+        if feedback is not None:
+            self.set_feedback(feedback, calls)
+        assert self.strategy is not None
+        results: list[CallMatch] = []
+        for start in range(0, len(calls), CHUNK):
+            chunk = calls[start : start + CHUNK]
+            vectors = self.transform(chunk)
+            batch = self._score_vectors(vectors, chunk)
+            results.extend(self._matches(chunk, batch, explain, top_projects))
+        return results
+
+    def _matches(
+        self,
+        calls: Sequence[CallDoc],
+        batch: ScoredBatch,
+        explain: bool,
+        top_projects: int,
+    ) -> list[CallMatch]:
+        assert self.strategy is not None
+        strategy = self.strategy
+        projects, goals = strategy.projects, strategy.goals
+        out: list[CallMatch] = []
+        k = min(top_projects, len(projects))
+        kg = min(TOP_GOALS, len(goals))
+        for i, call in enumerate(calls):
+            lang = call_language(call)
+            order = _top(batch.final[i], k)
+            call_eligibility = assess(call, strategy.region_profile)
+            explainer = _Explainer(self, call, lang) if explain else None
+            scored = []
+            for j in order:
+                pr = projects[j]
+                elig = call_eligibility
+                if pr.applicant_types:
+                    elig = assess(call, strategy.region_profile, pr.applicant_types)
+                scored.append(
+                    ProjectScore(
+                        project_id=pr.id,
+                        score=float(batch.final[i, j]),
+                        terms=explainer.project_terms(j) if explainer else [],
+                        goal_ids=list(pr.goal_ids),
+                        eligibility=elig,
+                        topic_score=float(batch.topic[i, j]),
+                    )
+                )
+            goal_scores = [
+                GoalScore(
+                    goal_id=goals[g].id,
+                    score=float(batch.goals[i, g]),
+                    terms=explainer.goal_terms(g) if explainer else [],
+                )
+                for g in _top(batch.goals[i], kg)
+            ]
+            out.append(
+                CallMatch(
+                    call_id=call.id,
+                    inbox_score=float(batch.inbox[i]),
+                    projects=scored,
+                    goals=goal_scores,
+                    eligibility=call_eligibility,
+                    language=lang,
+                    topic_score=float(batch.topic[i].max()) if projects else 0.0,
+                )
+            )
+        return out
+
+    def explain(
+        self, call: CallDoc, project_id: str, top: int = TOP_TERMS
+    ) -> list[TermContribution]:
+        """The terms that contribute most to a call's score for one project, as readable words."""
+        assert self.strategy is not None
+        j = next(i for i, pr in enumerate(self.strategy.projects) if pr.id == project_id)
+        return _Explainer(self, call, call_language(call)).project_terms(j, top)
+
+
+def _uniform(doc: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {"all": [t for toks in doc.values() for t in toks]}
+
+
+def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
+    from sklearn.preprocessing import normalize
+
+    return normalize(m, copy=False)
+
+
+def _top(row: np.ndarray, k: int) -> list[int]:
+    """Indices of the k largest values, largest first (argpartition, then sort k)."""
+    if k <= 0:
+        return []
+    if k >= row.shape[0]:
+        return list(np.argsort(-row, kind="stable"))
+    part = np.argpartition(-row, k - 1)[:k]
+    return list(part[np.argsort(-row[part], kind="stable")])
+
+
+def _applicant_groups(projects: Sequence[Project]) -> list[tuple[str, ...]]:
+    return sorted({tuple(pr.applicant_types) for pr in projects})
+
+
+def _inbox(final: np.ndarray, prio: np.ndarray) -> np.ndarray:
+    """Best project score per call, the topical part weighted by theme priority.
+
+    The eligibility band (ineligible < 0.1 ≤ eligible) is kept: only the part above the
+    band's floor is scaled by the priority weight.
+    """
+    floor = np.where(final >= 0.1, 0.1, 0.0)
+    weighted = floor + (final - floor) * prio[None, :]
+    return weighted.max(axis=1)
+
+
+# ---------------------------------------------------------------------------- explanations
+
+_SURFACE_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def _surface_forms(text: str) -> dict[str, str]:
+    """Folded content token -> the word as written (first occurrence, hyphenated kept)."""
+    forms: dict[str, str] = {}
+    for word in _SURFACE_RE.findall(unicodedata.normalize("NFKC", text or "")):
+        for part in word.split("-"):
+            key = analysis.fold(part.lower())
+            forms.setdefault(key, part)
+    return forms
+
+
+class _Explainer:
+    """Finds the shared terms of one call and the strategy's projects and goals."""
+
+    def __init__(self, model: MatchModel, call: CallDoc, lang: str) -> None:
+        self.model = model
+        text = " ".join(
+            [call.title, call.summary, call.text, call.programme, " ".join(call.topics)]
+        )
+        self.forms = _surface_forms(text)
+        self.tokens = Counter(analysis.content_tokens(text, lang))
+        self.glossary: dict[str, str] = {}
+        if lang == "en":
+            for english, german in analysis.glossary_terms(analysis.words(text)):
+                for w in analysis.words(german):
+                    self.glossary.setdefault(analysis.fold(w), english)
+        vec = model.transform([call])
+        self.vec = {s: vec.spaces[s] for s in SPACES}
+
+    def _readable_call(self, token: str) -> str:
+        word, _ = analysis.token_lang(token)
+        if token in self.glossary and token not in self.forms:
+            return self.glossary[token]
+        return self.forms.get(word, word)
+
+    def project_terms(self, j: int, top: int = TOP_TERMS) -> list[TermContribution]:
+        assert self.model.strategy is not None
+        pr = self.model.strategy.projects[j]
+        strategy = self.model.strategy
+        theme = strategy.theme(pr.theme_id)
+        text = " ".join(
+            [pr.title, pr.summary, " ".join(pr.keywords), theme.name]
+            + [strategy.goal(g).text for g in pr.goal_ids]
+        )
+        assert self.model.project_vectors is not None
+        target = self.model._feedback_projects or self.model.project_vectors
+        return self._terms(text, {s: target.spaces[s][j] for s in SPACES}, top)
+
+    def goal_terms(self, g: int, top: int = TOP_TERMS) -> list[TermContribution]:
+        assert self.model.strategy is not None and self.model.goal_vectors is not None
+        goal = self.model.strategy.goals[g]
+        vec = self.model.goal_vectors
+        return self._terms(goal.text, {s: vec.spaces[s][g] for s in SPACES}, top)
+
+    def _terms(
+        self, other_text: str, other: dict[str, sp.csr_matrix], top: int
+    ) -> list[TermContribution]:
+        fs = self.model.features
+        w = self.model.params.space_weights
+        other_forms = _surface_forms(other_text)
+        other_tokens = Counter(analysis.content_tokens(other_text))
+        cvec = {s: dict(zip(self.vec[s].indices, self.vec[s].data, strict=True)) for s in SPACES}
+        ovec = {s: dict(zip(other[s].indices, other[s].data, strict=True)) for s in SPACES}
+        best: dict[tuple[str, str], float] = {}
+        # same stem on both sides
+        by_stem: dict[int, list[str]] = {}
+        for tok in other_tokens:
+            sid = fs.vocab["word"].get(analysis.token_stem(tok), -1)
+            if sid >= 0:
+                by_stem.setdefault(sid, []).append(tok)
+        for tok in self.tokens:
+            sid = fs.vocab["word"].get(analysis.token_stem(tok), -1)
+            if sid < 0 or sid not in by_stem:
+                continue
+            weight = w["word"] * cvec["word"].get(sid, 0.0) * ovec["word"].get(sid, 0.0)
+            if weight > 0:
+                otok = max(by_stem[sid], key=lambda t: other_tokens[t])
+                key = (self._readable_call(tok), other_forms.get(otok, otok))
+                best[key] = max(best.get(key, 0.0), weight)
+        # different words that share character n-grams (compounds: Breitbandausbau ~ Breitband)
+        other_grams = {tok: set(fs._features_of(tok)[1].tolist()) for tok in other_tokens}
+        for tok in self.tokens:
+            grams = set(fs._features_of(tok)[1].tolist())
+            for otok, ograms in other_grams.items():
+                if analysis.token_stem(tok) == analysis.token_stem(otok):
+                    continue
+                shared = grams & ograms
+                if len(shared) < 4:
+                    continue
+                weight = w["char"] * sum(
+                    cvec["char"].get(g, 0.0) * ovec["char"].get(g, 0.0) for g in shared
+                )
+                if weight > 0:
+                    key = (self._readable_call(tok), other_forms.get(otok, otok))
+                    best[key] = max(best.get(key, 0.0), weight)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:top]
+        return [
+            TermContribution(call_word=c, project_word=o, weight=round(v, 6))
+            for (c, o), v in ranked
+        ]
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
 def match_calls(
-    strategy: Strategy, calls: Sequence[CallDoc], feedback: Iterable[Feedback] = ()
+    strategy: Strategy,
+    calls: Sequence[CallDoc],
+    feedback: Iterable[Feedback] = (),
+    params: MatchParams | None = None,
 ) -> list[CallMatch]:
-    """Score every call against every project and goal of the strategy."""
+    """Score every call against every project and goal of the strategy.
+
+    Decisions in `feedback` move the project vectors; a call dismissed (and never confirmed)
+    leaves the inbox (inbox score 0, `dismissed`) and the dismissed project's score is 0.
+    """
     if not calls or not strategy.projects:
         return []
-    projects = strategy.projects
-    goals = strategy.goals
-    vectorizer = TfidfVectorizer(sublinear_tf=True, lowercase=True)
-    corpus = (
-        [call_text(c) for c in calls]
-        + [project_text(strategy, p) for p in projects]
-        + [g.text for g in goals]
-    )
-    matrix = vectorizer.fit_transform(corpus)
-    n_calls, n_projects = len(calls), len(projects)
-    call_m = matrix[:n_calls]
-    project_scores = linear_kernel(call_m, matrix[n_calls : n_calls + n_projects])
-    goal_scores = linear_kernel(call_m, matrix[n_calls + n_projects :])
-    results: list[CallMatch] = []
-    for i, call in enumerate(calls):
-        order = np.argsort(-project_scores[i])[:TOP_PROJECTS]
-        scored = [
-            ProjectScore(
-                project_id=projects[j].id,
-                score=float(project_scores[i, j]),
-                goal_ids=list(projects[j].goal_ids),
-            )
-            for j in order
-        ]
-        goal_order = np.argsort(-goal_scores[i])[:3]
-        results.append(
-            CallMatch(
-                call_id=call.id,
-                inbox_score=scored[0].score if scored else 0.0,
-                projects=scored,
-                goals=[GoalScore(goals[j].id, float(goal_scores[i, j])) for j in goal_order],
-                eligibility=Eligibility(status="unknown"),
-            )
-        )
-    return results
+    model = MatchModel(params or MatchParams()).fit(strategy, calls)
+    feedback = list(feedback)
+    results = model.score(calls, feedback=feedback)
+    return apply_decisions(results, feedback)
+
+
+def apply_decisions(results: list[CallMatch], feedback: Sequence[Feedback]) -> list[CallMatch]:
+    """Dismissed calls leave the inbox unless confirmed for some project."""
+    confirmed = {f.call_id for f in feedback if f.relevant}
+    dismissed: dict[str, set[str]] = {}
+    for f in feedback:
+        if not f.relevant:
+            dismissed.setdefault(f.call_id, set()).add(f.project_id)
+    out = []
+    for r in results:
+        gone = dismissed.get(r.call_id)
+        if gone and r.call_id not in confirmed:
+            projects = [
+                replace(ps, score=0.0) if ps.project_id in gone else ps for ps in r.projects
+            ]
+            r = replace(r, inbox_score=0.0, projects=projects, dismissed=True)
+        out.append(r)
+    return out
+
+
+def rank_eligibility(status: str) -> int:
+    """Order of eligibility states for sorting (eligible first)."""
+    return STATUS_RANK.get(status, 0)
+
+
+__all__ = [
+    "Eligibility",
+    "MatchModel",
+    "MatchParams",
+    "ScoredBatch",
+    "apply_decisions",
+    "match_calls",
+]

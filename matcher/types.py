@@ -25,6 +25,7 @@ class CallDoc:
     funding_type: str = ""
     deadline: date | None = None
     language: str = ""
+    source: str = ""
 
 
 @dataclass(slots=True)
@@ -52,6 +53,8 @@ class ProjectScore:
     terms: list[TermContribution] = field(default_factory=list)
     goal_ids: list[str] = field(default_factory=list)
     eligibility: Eligibility | None = None
+    # topical similarity in [0, 1] before eligibility; `score` is the ranking score
+    topic_score: float = 0.0
 
 
 @dataclass(slots=True)
@@ -71,6 +74,9 @@ class CallMatch:
     goals: list[GoalScore]
     eligibility: Eligibility
     language: str = "de"
+    # best topical similarity before eligibility; dismissed: an officer dismissed the call
+    topic_score: float = 0.0
+    dismissed: bool = False
 
 
 @dataclass(slots=True, frozen=True)

@@ -1,0 +1,193 @@
+"""German (and English) text analysis: normalisation, stop words, stemming, n-grams, glossary.
+
+Everything here is a module-level function over plain data so that a fitted model holding
+only vocabularies and arrays pickles with joblib; the (unpicklable) Snowball stemmers live in
+a module cache and are recreated on demand.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from pathlib import Path
+
+import Stemmer
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+EN_MARK = "en:"  # prefix of English surface tokens, so German and English words never collide
+
+_WORD_RE = re.compile(r"[^\W_]+")
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+# Typographic variants that NFKC leaves alone but that split or join words differently.
+_PUNCT = str.maketrans({"\u00ad": "", "\u2010": "-", "\u2011": "-", "\u2013": " ", "\u2014": " "})
+
+CHAR_NGRAM_RANGE = (3, 5)
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalise, drop soft hyphens, lowercase (umlauts kept)."""
+    return unicodedata.normalize("NFKC", text or "").translate(_PUNCT).lower()
+
+
+def fold(word: str) -> str:
+    """Fold German umlauts and ß to ASCII (Bürger -> burger), as the Snowball stemmer does."""
+    return word.translate(_UMLAUTS)
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens of `text` (letters and digits; hyphenated parts split)."""
+    return _WORD_RE.findall(normalize(text))
+
+
+def _read_list(name: str) -> list[str]:
+    path = DATA_DIR / name
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def stopwords(lang: str) -> frozenset[str]:
+    """Function words of `lang` ("de" or "en"), folded, from data/stopwords_<lang>.txt."""
+    return frozenset(fold(w.lower()) for w in _read_list(f"stopwords_{lang}.txt"))
+
+
+@cache
+def boilerplate_stems(lang: str) -> frozenset[str]:
+    """Stems of funding boilerplate (Förderung, Zuwendung …) from data/stopwords_funding_<lang>.txt."""
+    return frozenset(
+        stem(fold(w), lang)
+        for line in _read_list(f"stopwords_funding_{lang}.txt")
+        for w in words(line)
+    )
+
+
+@cache
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english" if lang == "en" else "german")
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str, lang: str = "de") -> str:
+    """Snowball stem of a lowercased word."""
+    return _stemmer(lang).stemWord(word)
+
+
+def detect_language(text: str) -> str:
+    """'en' when English function words clearly outnumber German ones, else 'de'."""
+    de_only, en_only = _exclusive_stopwords()
+    sample = words(text[:3000])
+    de_hits = sum(1 for w in sample if w in de_only)
+    en_hits = sum(1 for w in sample if w in en_only)
+    return "en" if en_hits >= 2 and en_hits > 1.5 * de_hits else "de"
+
+
+@cache
+def _exclusive_stopwords() -> tuple[frozenset[str], frozenset[str]]:
+    de, en = stopwords("de"), stopwords("en")
+    return de - en, en - de
+
+
+@cache
+def glossary() -> dict[tuple[str, ...], str]:
+    """English phrase (tuple of English stems) -> German term, from data/glossary_de_en.tsv."""
+    table: dict[tuple[str, ...], str] = {}
+    for line in _read_list("glossary_de_en.tsv"):
+        german, _, english = line.partition("\t")
+        for variant in english.split("|"):
+            key = tuple(stem(w, "en") for w in words(variant))
+            if key and key not in table:
+                table[key] = german.strip()
+    return table
+
+
+@cache
+def _glossary_max_len() -> int:
+    return max((len(k) for k in glossary()), default=1)
+
+
+def glossary_terms(tokens: list[str]) -> list[tuple[str, str]]:
+    """(English phrase, German term) for every glossary phrase in an English token sequence.
+
+    Longest match first, so "public administration" wins over "administration".
+    """
+    table, longest = glossary(), _glossary_max_len()
+    stems = [stem(t, "en") for t in tokens]
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(stems):
+        for n in range(min(longest, len(stems) - i), 0, -1):
+            german = table.get(tuple(stems[i : i + n]))
+            if german:
+                found.append((" ".join(tokens[i : i + n]), german))
+                i += n
+                break
+        else:
+            i += 1
+    return found
+
+
+def content_tokens(text: str, lang: str = "de") -> list[str]:
+    """Surface tokens that carry content: folded, no stop words or boilerplate, length ≥ 2.
+
+    English tokens are marked with EN_MARK; the German glossary terms of English phrases
+    are appended, so the German side of the vocabulary is reached from English text.
+    """
+    raw = words(text)
+    out = _filter(raw, lang)
+    if lang == "en":
+        out = [EN_MARK + t for t in out]
+        for _, german in glossary_terms(raw):
+            out.extend(_filter(words(german), "de"))
+    return out
+
+
+def _filter(raw: Iterable[str], lang: str) -> list[str]:
+    stop, boiler = stopwords(lang), boilerplate_stems(lang)
+    out = []
+    for w in raw:
+        f = fold(w)
+        if len(f) < 2 or f.isdigit() or f in stop or stem(f, lang) in boiler:
+            continue
+        out.append(f)
+    return out
+
+
+def token_lang(token: str) -> tuple[str, str]:
+    """Split a content token into (word, language)."""
+    if token.startswith(EN_MARK):
+        return token[len(EN_MARK) :], "en"
+    return token, "de"
+
+
+def token_stem(token: str) -> str:
+    """The stem feature of a content token (German and English stems share one space)."""
+    word, lang = token_lang(token)
+    return stem(word, lang)
+
+
+def char_ngrams(word: str, ngram_range: tuple[int, int] = CHAR_NGRAM_RANGE) -> list[str]:
+    """Character n-grams inside one word, padded with spaces at both ends (as char_wb)."""
+    padded = f" {word} "
+    lo, hi = ngram_range
+    grams = []
+    for n in range(lo, hi + 1):
+        if n > len(padded):
+            break
+        grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def token_char_ngrams(token: str) -> list[str]:
+    """Character n-grams of a content token's word (language mark removed)."""
+    return char_ngrams(token_lang(token)[0])
+
+
+def bigrams(tokens: list[str]) -> list[str]:
+    """Stem bigrams of adjacent content tokens ("breitband ausbau")."""
+    stems = [token_stem(t) for t in tokens]
+    return [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]

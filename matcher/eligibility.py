@@ -1,0 +1,379 @@
+"""May the county and its towns apply? Eligibility from the applicant list, the text and the region.
+
+The structured applicant list wins; when it is empty the sentences that name the applicants
+("Antragsberechtigt sind …", "Zuwendungsempfänger …", "eligible applicants …") are read.
+A Landkreis is told apart from the towns and municipalities below county level, so a call
+only for Gemeinden is eligible for the towns but not for the Kreis. The region profile of the
+strategy excludes calls for other states, other administrative districts or other counties,
+and calls only for structurally weak areas when the county is not one. Anything that cannot
+be decided is "unknown": kept in the ranking and flagged for a human.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matcher.analysis import fold, normalize
+from matcher.strategy import Applicant, RegionProfile
+from matcher.types import CallDoc, Eligibility
+
+COUNTY = "county"  # Landkreis / Kreis
+MUNICIPAL = "municipal"  # towns and municipalities below county level
+KREISFREI = "kreisfrei"  # independent cities (not part of a county)
+
+# Applicant-type terms (folded lowercase) -> the local-government levels they include.
+_LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
+    # multi-word terms first, so "kreisfreie stadt" is not read as "stadt"
+    ("kreisfreie stadt", frozenset({KREISFREI})),
+    ("kreisfreien stadte", frozenset({KREISFREI})),
+    ("kreisfreie stadte", frozenset({KREISFREI})),
+    ("kommunale gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
+    ("gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
+    ("local authorit", frozenset({COUNTY, MUNICIPAL})),
+    ("local government", frozenset({COUNTY, MUNICIPAL})),
+    ("regional authorit", frozenset({COUNTY})),
+    ("public bod", frozenset({COUNTY, MUNICIPAL})),
+    ("public administration", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunale unternehmen", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunales unternehmen", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunale einrichtung", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunale trager", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunalen trager", frozenset({COUNTY, MUNICIPAL})),
+    ("anstalt des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
+    ("kreisangehorige", frozenset({MUNICIPAL})),
+    ("kreisangehorigen", frozenset({MUNICIPAL})),
+    ("kommune", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunen", frozenset({COUNTY, MUNICIPAL})),
+    ("zweckverband", frozenset({COUNTY, MUNICIPAL})),
+    ("zweckverbande", frozenset({COUNTY, MUNICIPAL})),
+    ("schultrager", frozenset({COUNTY, MUNICIPAL})),
+    ("gemeindeverband", frozenset({COUNTY})),
+    ("gemeindeverbande", frozenset({COUNTY})),
+    ("landkreis", frozenset({COUNTY})),
+    ("landkreise", frozenset({COUNTY})),
+    ("landkreisen", frozenset({COUNTY})),
+    ("kreis", frozenset({COUNTY})),
+    ("kreise", frozenset({COUNTY})),
+    ("kreisen", frozenset({COUNTY})),
+    ("county", frozenset({COUNTY})),
+    ("counties", frozenset({COUNTY})),
+    ("gemeinde", frozenset({MUNICIPAL})),
+    ("gemeinden", frozenset({MUNICIPAL})),
+    ("stadt", frozenset({MUNICIPAL})),
+    ("stadte", frozenset({MUNICIPAL})),
+    ("stadten", frozenset({MUNICIPAL})),
+    ("municipality", frozenset({COUNTY, MUNICIPAL})),
+    ("municipalities", frozenset({COUNTY, MUNICIPAL})),
+    ("town", frozenset({MUNICIPAL})),
+    ("towns", frozenset({MUNICIPAL})),
+    ("cities", frozenset({MUNICIPAL})),
+    ("city", frozenset({MUNICIPAL})),
+]
+
+# Non-municipal applicant types recognised in text (for project-specific applicant_types).
+_OTHER_TERMS: list[tuple[str, str]] = [
+    ("unternehmen", "unternehmen"),
+    ("kmu", "unternehmen"),
+    ("betriebe", "unternehmen"),
+    ("companies", "unternehmen"),
+    ("enterprises", "unternehmen"),
+    ("smes", "unternehmen"),
+    ("landwirt", "landwirt"),
+    ("landwirtschaftliche betriebe", "landwirt"),
+    ("farmers", "landwirt"),
+    ("kammer", "kammer"),
+    ("kammern", "kammer"),
+    ("verband", "verband"),
+    ("verbande", "verband"),
+    ("verein", "verein"),
+    ("vereine", "verein"),
+    ("hochschule", "hochschule"),
+    ("hochschulen", "hochschule"),
+    ("forschungseinrichtung", "forschungseinrichtung"),
+    ("stiftung", "stiftung"),
+    ("privatperson", "privatperson"),
+]
+
+# Synonyms used when comparing a call's types with a project's applicant_types.
+_TYPE_ALIASES: dict[str, set[str]] = {
+    "kmu": {"unternehmen"},
+    "landwirtschaftliches unternehmen": {"landwirt", "unternehmen"},
+    "landwirtschaftliche unternehmen": {"landwirt", "unternehmen"},
+    "landwirtschaftskammer": {"kammer"},
+    "verbande": {"verband"},
+    "wohlfahrtsverband": {"verband"},
+    "wohnungsunternehmen": {"unternehmen"},
+    "verkehrsunternehmen": {"unternehmen"},
+}
+
+_TRIGGER_RE = re.compile(
+    r"antragsberechtigt|zuwendungsempfang|antragstellend|antragsteller|"
+    r"konnen antrage stellen|konnen sich bewerben|richtet sich an|bewerben konnen|"
+    r"eligible|open to|applicants",
+)
+
+_STATES: dict[str, str] = {
+    "baden-wurttemberg": "Baden-Württemberg",
+    "bayern": "Bayern",
+    "berlin": "Berlin",
+    "brandenburg": "Brandenburg",
+    "bremen": "Bremen",
+    "hamburg": "Hamburg",
+    "hessen": "Hessen",
+    "mecklenburg-vorpommern": "Mecklenburg-Vorpommern",
+    "niedersachsen": "Niedersachsen",
+    "nordrhein-westfalen": "Nordrhein-Westfalen",
+    "nrw": "Nordrhein-Westfalen",
+    "rheinland-pfalz": "Rheinland-Pfalz",
+    "saarland": "Saarland",
+    "sachsen": "Sachsen",
+    "sachsen-anhalt": "Sachsen-Anhalt",
+    "schleswig-holstein": "Schleswig-Holstein",
+    "thuringen": "Thüringen",
+}
+_NATIONWIDE = {"", "bund", "bundesweit", "deutschland", "germany", "eu", "europa", "europe"}
+_DISTRICT_RE = re.compile(r"(?:regierungsbezirk|bezirksregierung|regbez\.?)\s+(\S+)")
+_COUNTY_RE = re.compile(r"\b(?:landkreis|kreis)\s+([\w-]+)")
+
+_WEAK_ONLY_RE = re.compile(
+    r"\b(?:nur|ausschliesslich)\b[^.]{0,100}strukturschwach"
+    r"|landliche[nr]?\s*,\s*strukturschwache"
+    r"|\b(?:nur|ausschliesslich)\b[^.]{0,60}grw-fordergebiet"
+)
+_WEAK_OR_RURAL_RE = re.compile(r"landliche[nr]?\s+(?:und|oder)\s+strukturschwach")
+
+
+@dataclass(frozen=True, slots=True)
+class CallApplicants:
+    """Who a call admits: local-government levels and other applicant types (folded)."""
+
+    levels: frozenset[str]
+    others: frozenset[str]
+    source: str  # "list", "text" or "none"
+
+
+def _fold_text(text: str) -> str:
+    return fold(normalize(text))
+
+
+def _term_pattern(term: str) -> str:
+    # "local authorit" and "public bod" are stems: they match authority/authorities, body/bodies
+    tail = r"\w*" if term.endswith(("authorit", "bod")) else r"\b"
+    return rf"\b{re.escape(term)}{tail}"
+
+
+def _match_terms(text: str) -> tuple[set[str], set[str]]:
+    """Levels and other applicant types named in a folded text."""
+    levels: set[str] = set()
+    others: set[str] = set()
+    rest = text
+    for term, lv in _LEVEL_TERMS:
+        pattern = _term_pattern(term)
+        if re.search(pattern, rest):
+            levels |= lv
+            # blank the match so "kreisfreie stadt" does not also count as "stadt"
+            rest = re.sub(pattern, " ", rest)
+    for term, other in _OTHER_TERMS:
+        if re.search(rf"\b{re.escape(term)}\b", rest):
+            others.add(other)
+    return levels, others
+
+
+def _type_levels(name: str) -> tuple[frozenset[str], set[str]]:
+    key = _fold_text(name).strip()
+    levels, others = _match_terms(key)
+    if not levels:
+        others |= {key} | _TYPE_ALIASES.get(key, set())
+    return frozenset(levels), others
+
+
+def applicants_from_list(types: Sequence[str]) -> CallApplicants:
+    """Levels and other types of a structured applicant list."""
+    levels: set[str] = set()
+    others: set[str] = set()
+    for name in types:
+        lv, ot = _type_levels(name)
+        levels |= lv
+        others |= ot
+    return CallApplicants(frozenset(levels), frozenset(others), "list")
+
+
+def applicant_sentences(text: str) -> list[str]:
+    """The sentences of a call text that say who may apply (folded lowercase)."""
+    folded = _fold_text(text)
+    sentences = re.split(r"(?<=[.;:!?])\s+|\n+", folded)
+    return [s for s in sentences if _TRIGGER_RE.search(s)]
+
+
+def applicants_from_text(text: str) -> CallApplicants:
+    """Levels and other types named in the applicant sentences of a call text."""
+    levels: set[str] = set()
+    others: set[str] = set()
+    for sentence in applicant_sentences(text):
+        lv, ot = _match_terms(sentence)
+        levels |= lv
+        others |= ot
+    source = "text" if levels or others else "none"
+    return CallApplicants(frozenset(levels), frozenset(others), source)
+
+
+def call_applicants(call: CallDoc) -> CallApplicants:
+    """From the structured list when there is one, else from the text."""
+    if call.eligible:
+        return applicants_from_list(call.eligible)
+    return applicants_from_text(" ".join([call.title, call.summary, call.text]))
+
+
+def applicant_level(applicant: Applicant) -> str:
+    """The level of one of the strategy's applicants (Landkreis, Gemeinde, Stadt …)."""
+    key = _fold_text(applicant.type)
+    if "kreisfrei" in key:
+        return KREISFREI
+    if "kreis" in key or key in {"gemeindeverband", "county"}:
+        return COUNTY
+    return MUNICIPAL
+
+
+@dataclass(frozen=True, slots=True)
+class RegionCheck:
+    status: str  # "eligible", "ineligible", "unknown"
+    reason: str = ""
+
+
+def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
+    """Does the call's region (and a structurally-weak-only clause) include the county?"""
+    weak = _weak_only(call)
+    if weak and profile.structurally_weak is False:
+        return RegionCheck(
+            "ineligible",
+            f"nur für strukturschwache Regionen – {profile.county or 'der Kreis'} gilt nicht als strukturschwach",
+        )
+    region = _fold_text(call.region).strip()
+    if region in _NATIONWIDE:
+        return RegionCheck("eligible")
+    own_state = _fold_text(profile.state)
+    own_district = _fold_text(profile.administrative_district)
+    own_county = _fold_text(profile.county)
+    own_district_name = own_district.split()[-1] if own_district else ""
+    own_county_name = own_county.split()[-1] if own_county else ""
+    parts = [p.strip() for p in re.split(r",|;|/|\bund\b", region) if p.strip()]
+    verdicts: list[str] = []
+    for part in parts:
+        verdicts.append(_part_verdict(part, own_state, own_district_name, own_county_name))
+    if "in" in verdicts:
+        return RegionCheck("eligible")
+    if verdicts and all(v == "out" for v in verdicts):
+        return RegionCheck(
+            "ineligible",
+            f"nur für {call.region} – {profile.county or 'der Kreis'} liegt nicht darin",
+        )
+    return RegionCheck(
+        "unknown",
+        f"Förderregion „{call.region}“ – bitte prüfen, ob {profile.county or 'der Kreis'} dazugehört",
+    )
+
+
+def _part_verdict(part: str, own_state: str, own_district: str, own_county: str) -> str:
+    if part in _NATIONWIDE:
+        return "in"
+    if own_county and re.search(rf"\b{re.escape(own_county)}\b", part):
+        return "in"
+    district = _DISTRICT_RE.search(part)
+    if district:
+        return "in" if own_district and district.group(1) == own_district else "out"
+    county = _COUNTY_RE.search(part)
+    if county:
+        return "in" if own_county and county.group(1) == own_county else "out"
+    state = _STATES.get(part) or next(
+        (name for key, name in _STATES.items() if re.search(rf"\b{re.escape(key)}\b", part)), None
+    )
+    if state is not None:
+        own = _STATES.get(own_state, "") or own_state
+        inside_other = "(" in part and not part.startswith(tuple(_STATES))
+        if _fold_text(state) == _fold_text(own):
+            # "Ruhrgebiet (NRW)" or "LEADER-Region X (NRW)" is only part of the state
+            return "unknown" if inside_other else "in"
+        return "out"
+    return "unknown"
+
+
+def _weak_only(call: CallDoc) -> bool:
+    text = _fold_text(" ".join([call.summary, call.text]))
+    if _WEAK_OR_RURAL_RE.search(text):
+        return False
+    return bool(_WEAK_ONLY_RE.search(text))
+
+
+def _names(applicants: Sequence[Applicant], level: str) -> list[str]:
+    return [a.name for a in applicants if applicant_level(a) == level]
+
+
+def assess(
+    call: CallDoc,
+    profile: RegionProfile,
+    project_types: Sequence[str] = (),
+    applicants: CallApplicants | None = None,
+) -> Eligibility:
+    """Eligibility of the strategy's applicants (and of a project's further applicant types).
+
+    `project_types` are a project's `applicant_types`; a call open to any of them is eligible
+    for that project even when the county and its municipalities may not apply.
+    """
+    who = applicants if applicants is not None else call_applicants(call)
+    region = check_region(call, profile)
+    members = profile.applicants
+    levels = {applicant_level(a) for a in members} or {COUNTY, MUNICIPAL}
+    allowed = who.levels & levels
+    reasons: list[str] = []
+    names: list[str] = []
+    extra = _project_type_match(who, project_types)
+
+    if who.source == "none":
+        status = "unknown"
+        reasons.append("Antragsberechtigte nicht angegeben – bitte im Aufruf prüfen")
+        names = [a.name for a in members]
+    elif allowed:
+        status = "eligible"
+        names = [a.name for a in members if applicant_level(a) in allowed] or [
+            a.name for a in members
+        ]
+        if COUNTY in levels and MUNICIPAL in levels and allowed == {MUNICIPAL}:
+            reasons.append(
+                "nur Gemeinden unterhalb der Kreisebene antragsberechtigt – "
+                "der Kreis nicht, die Städte und Gemeinden schon"
+            )
+        elif COUNTY in levels and MUNICIPAL in levels and allowed == {COUNTY}:
+            reasons.append(
+                "nur Kreise antragsberechtigt – der Kreis ja, die Städte und Gemeinden nicht"
+            )
+        if who.source == "text":
+            reasons.append("Antragsberechtigung aus dem Aufruftext gelesen")
+    elif extra:
+        status = "eligible"
+        reasons.append("antragsberechtigt über " + ", ".join(sorted(extra)) + " (Projektpartner)")
+    else:
+        status = "ineligible"
+        admitted = ", ".join(call.eligible) if call.eligible else "andere Antragsteller"
+        reasons.append(f"Kreis, Städte und Gemeinden nicht antragsberechtigt (nur {admitted})")
+    if status == "eligible" and extra and not allowed:
+        names = []
+    if region.status == "ineligible":
+        status = "ineligible"
+        reasons.insert(0, region.reason)
+        names = []
+    elif region.status == "unknown":
+        if status == "eligible":
+            status = "unknown"
+        reasons.append(region.reason)
+    return Eligibility(status=status, reasons=reasons, applicants=names)  # type: ignore[arg-type]
+
+
+def _project_type_match(who: CallApplicants, project_types: Sequence[str]) -> set[str]:
+    wanted: set[str] = set()
+    for t in project_types:
+        key = _fold_text(t).strip()
+        wanted.add(key)
+        wanted |= _TYPE_ALIASES.get(key, set())
+    return {t for t in who.others if t in wanted}
