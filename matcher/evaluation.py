@@ -148,7 +148,11 @@ class EvalReport:
     seed: int = 0
 
     def as_json(self) -> dict[str, object]:
-        out: dict[str, object] = {"calls": self.calls, "projects": len(self.evaluated)}
+        out: dict[str, object] = {
+            "calls": self.calls,
+            "projects": self.projects,
+            "evaluated_projects": len(self.evaluated),
+        }
         for name, result in self.rankers.items():
             out[name] = result.as_dict()
         if self.feedback_fraction:

@@ -17,9 +17,15 @@ def main(ctx: click.Context) -> None:
 
 def _register() -> None:
     # Imported here so that each command module stays self-contained.
-    from webapp.cli import db_commands, import_commands, match_commands, serve_commands
+    from webapp.cli import (
+        db_commands,
+        evaluate_commands,
+        import_commands,
+        match_commands,
+        serve_commands,
+    )
 
-    for module in (db_commands, import_commands, match_commands, serve_commands):
+    for module in (db_commands, evaluate_commands, import_commands, match_commands, serve_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 
