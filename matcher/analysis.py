@@ -7,6 +7,7 @@ a module cache and are recreated on demand.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -132,6 +133,12 @@ def glossary_terms(tokens: list[str]) -> list[tuple[str, str]]:
 
 
 def content_tokens(text: str, lang: str = "de") -> list[str]:
+    """Surface tokens that carry content (see `_content_tokens`); a fresh list."""
+    return list(_content_tokens(text, lang))
+
+
+@lru_cache(maxsize=8192)
+def _content_tokens(text: str, lang: str) -> tuple[str, ...]:
     """Surface tokens that carry content: folded, no stop words or boilerplate, length ≥ 2.
 
     English tokens are marked with EN_MARK; the German glossary terms of English phrases
@@ -143,7 +150,7 @@ def content_tokens(text: str, lang: str = "de") -> list[str]:
         out = [EN_MARK + t for t in out]
         for _, german in glossary_terms(raw):
             out.extend(_filter(words(german), "de"))
-    return out
+    return tuple(out)
 
 
 def _filter(raw: Iterable[str], lang: str) -> list[str]:
@@ -190,4 +197,4 @@ def token_char_ngrams(token: str) -> list[str]:
 def bigrams(tokens: list[str]) -> list[str]:
     """Stem bigrams of adjacent content tokens ("breitband ausbau")."""
     stems = [token_stem(t) for t in tokens]
-    return [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]
+    return [f"{a} {b}" for a, b in itertools.pairwise(stems) if a != b]

@@ -213,7 +213,7 @@ def feedback_split(
         n_pos = int(fraction * len(relevant))
         if n_pos >= len(relevant):
             n_pos = max(len(relevant) - 1, 0)
-        n_neg = int(round(fraction * len(others)))
+        n_neg = round(fraction * len(others))
         fed_pos, fed_neg = relevant[:n_pos], others[:n_neg]
         feedback += [Feedback(c, pid, True, "evaluation") for c in fed_pos]
         feedback += [Feedback(c, pid, False, "evaluation") for c in fed_neg]

@@ -21,12 +21,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize as l2_normalize
 
 from matcher.analysis import bigrams, token_char_ngrams, token_stem
 
 SPACES = ("word", "bigram", "char")
 Doc = Mapping[str, Sequence[str]]
+
+
+def l2_rows(m: sp.csr_matrix) -> sp.csr_matrix:
+    """Rows scaled to unit length (empty rows and matrices stay as they are)."""
+    m = sp.csr_matrix(m, dtype=np.float64)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
 
 
 @dataclass
@@ -154,5 +161,5 @@ class FeatureSpace:
             m = m.astype(np.float64)
             np.log1p(m.data, out=m.data)
             m = m @ sp.diags(self.idf[space])
-            spaces[space] = l2_normalize(m.tocsr(), copy=False)
+            spaces[space] = l2_rows(m)
         return Vectors(spaces)

@@ -28,8 +28,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher import analysis
-from matcher.eligibility import CallApplicants, assess, call_applicants
-from matcher.features import SPACES, FeatureSpace, Vectors
+from matcher.eligibility import CallApplicants, assess, call_applicants, check_region
+from matcher.features import SPACES, FeatureSpace, Vectors, l2_rows
 from matcher.strategy import Goal, Project, Strategy
 from matcher.types import (
     CallDoc,
@@ -77,7 +77,8 @@ class MatchParams:
     goal_weight: float = 0.0  # share of the best goal cosine added to a project's score
     prf_k: int = 0  # pseudo-relevance feedback: expand each project with its k best calls
     prf_beta: float = 0.0
-    unknown_factor: float = 0.9  # unknown eligibility: kept, but slightly behind eligible
+    unknown_factor: float = 0.9  # unknown applicants: kept, but slightly behind eligible
+    region_unknown_factor: float = 0.9  # a region that may or may not include the county
     priority_weights: tuple[float, float, float] = (1.0, 0.9, 0.8)  # theme priority 1, 2, 3
     # relevance feedback
     rocchio_pos: float = 0.5
@@ -338,18 +339,21 @@ class MatchModel:
         status: list[list[str]] = []
         final = np.empty_like(s)
         groups = _applicant_groups(projects)
+        profile = strategy.region_profile
         for i, call in enumerate(calls):
             who = applicants[i] if applicants is not None else call_applicants(call)
-            by_group = {
-                key: assess(call, strategy.region_profile, key, who).status for key in groups
-            }
+            # an unknown region (a LEADER region, a "Revier" …) is a weaker sign than
+            # unknown applicants, so it has its own factor
+            region_unknown = check_region(call, profile).status == "unknown"
+            by_group = {key: assess(call, profile, key, who).status for key in groups}
             row = [by_group[tuple(pr.applicant_types)] for pr in projects]
             status.append(row)
             for j, st in enumerate(row):
                 if st == "eligible":
                     final[i, j] = 0.1 + 0.9 * s[i, j]
                 elif st == "unknown":
-                    final[i, j] = 0.1 + 0.9 * p.unknown_factor * s[i, j]
+                    factor = p.region_unknown_factor if region_unknown else p.unknown_factor
+                    final[i, j] = 0.1 + 0.9 * factor * s[i, j]
                 else:
                     final[i, j] = 0.1 * s[i, j]
         prio = np.array(
@@ -457,9 +461,7 @@ def _uniform(doc: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
-    from sklearn.preprocessing import normalize
-
-    return normalize(m, copy=False)
+    return l2_rows(m)
 
 
 def _top(row: np.ndarray, k: int) -> list[int]:

@@ -1,0 +1,847 @@
+"""Begründungstext: German justification text that ties a funding call to the strategy.
+
+Everything in the text comes from data: the strategy (name, adoption, Leitbild, aims,
+themes, goals, projects) and the call (title, programme, funder, URL and sentences quoted
+verbatim). The sentences to quote are chosen extractively: each call sentence is compared
+with the project and the strategy through the matcher's German analysis (stop words,
+Snowball stems, character n-grams for compounds), and sentences that state a funding
+purpose beat sentences about deadlines, rates and procedure.
+
+The wording lives in Jinja2 templates in `data/templates/` that a county may edit. The
+rendered text uses a small plain-text format that survives editing in a textarea:
+paragraphs are separated by a blank line, a paragraph starting with "## " is a heading and
+one starting with "> " is a quotation. `blocks()` reads it back for the exports.
+
+Pure: no database, no Flask.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+
+from matcher import analysis
+from matcher.strategy import Goal, Project, Strategy
+
+TEMPLATE_DIR = analysis.DATA_DIR / "templates"
+SHORT_LIMIT = 1000  # characters of a typical form field in an application portal
+VARIANTS = ("long", "short")
+Variant = Literal["long", "short"]
+
+LONG_WORD_LIMIT = 300  # the long version aims at about 200-300 words
+
+# Optional parts of the text, dropped in this order until the text fits (short version:
+# SHORT_LIMIT characters; long version: LONG_WORD_LIMIT words). A template may override
+# the order with `{% set drop_order = [...] %}` at its top level.
+LONG_DROP_ORDER = ("members", "second_leitbild", "aims", "second_quote")
+DEFAULT_DROP_ORDER = (
+    "correspondence",
+    "aims",
+    "members",
+    "leitbild",
+    "partners",
+    "programme",
+    "summary",
+    "strategy_source",
+    "second_quote",
+    "goal_texts",
+)
+ALL_PARTS = frozenset((*DEFAULT_DROP_ORDER, *LONG_DROP_ORDER))
+
+# Quotes longer than this make a poor argument and crowd the short version.
+MAX_QUOTE_CHARS = {"long": 420, "short": 300}
+MIN_QUOTE_WORDS = 6
+
+
+class JustificationError(ValueError):
+    """A text that cannot be generated (bad template, unknown project)."""
+
+
+# --- inputs and the template context ---------------------------------------------------
+
+
+@dataclass(slots=True)
+class CallTexts:
+    """The parts of a call the text uses; `text` and `summary` are the quotable ones."""
+
+    title: str
+    url: str = ""
+    programme: str = ""
+    funder: str = ""
+    summary: str = ""
+    text: str = ""
+    language: str = ""
+
+
+@dataclass(slots=True)
+class GoalInfo:
+    id: str
+    text: str
+
+
+@dataclass(slots=True)
+class ProjectInfo:
+    id: str
+    title: str
+    theme: str
+    priority: int
+    goals: list[GoalInfo]
+    summary: str
+    lead: str
+    partners: list[str]
+
+    @property
+    def interkommunal(self) -> bool:
+        """Several municipalities carry the project (lead plus partners, or partners)."""
+        return len(self.partners) >= (1 if self.lead else 2)
+
+
+@dataclass(slots=True)
+class StrategyInfo:
+    name: str
+    region: str
+    adopted: str
+    adopted_by: str
+    members: list[str]
+    leitbild: list[str]  # one or two sentences, verbatim
+    aims: list[str]  # the aims this application serves, verbatim
+
+
+@dataclass(slots=True)
+class Quote:
+    """A call sentence quoted verbatim, with the strategy sentence it corresponds to."""
+
+    text: str
+    strategy_text: str
+    strategy_label: str
+    score: float
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a template may use; every value is text, a number or a list of them."""
+
+    strategy: StrategyInfo
+    call: CallTexts
+    projects: list[ProjectInfo]
+    quotes: list[Quote]
+    goals: list[GoalInfo]  # the matched goals of the closing paragraph
+    combined: bool
+    variant: str
+    show: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def project(self) -> ProjectInfo:
+        return self.projects[0]
+
+
+@dataclass(slots=True)
+class Generated:
+    """A rendered text and what had to be left out to fit."""
+
+    text: str
+    variant: str
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def length(self) -> int:
+        return len(plain_text(self.text))
+
+
+# --- sentences ------------------------------------------------------------------------
+
+_ABBREVIATIONS = frozenset(
+    [
+        "z",
+        "b",
+        "bzw",
+        "ca",
+        "vgl",
+        "ggf",
+        "usw",
+        "etc",
+        "nr",
+        "abs",
+        "art",
+        "s",
+        "u",
+        "a",
+        "d",
+        "h",
+        "dr",
+        "prof",
+        "gem",
+        "inkl",
+        "zzgl",
+        "max",
+        "min",
+        "mio",
+        "mrd",
+        "tsd",
+        "bspw",
+        "insb",
+        "evtl",
+        "sog",
+        "str",
+        "st",
+        "jan",
+        "feb",
+        "mär",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "okt",
+        "nov",
+        "dez",
+        "i",
+        "v",
+        "e",
+        "o",
+        "ff",
+        "lt",
+        "rd",
+        "mind",
+        "abschn",
+        "kap",
+        "ziff",
+    ]
+)
+_BOUNDARY = re.compile(r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ])")
+_WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)\W*$")
+_BULLET = re.compile(r"^(?:[-–•*·▪]\s+|\(?[0-9ivx]{1,4}[.)]\s+(?=\S))")
+_PUNCT_END = re.compile(r"[.!?:;…]$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`, each whitespace-normalised and verbatim otherwise.
+
+    Lines are kept apart when they look like headings or list items, joined when a
+    sentence runs on over a line break. Abbreviations ("z. B.", "bzw.") and ordinals
+    ("15. Februar") do not end a sentence.
+    """
+    sentences: list[str] = []
+    for line in _logical_lines(text):
+        start = 0
+        for m in _BOUNDARY.finditer(line):
+            head = line[start : m.start() + 1]
+            before = _WORD_BEFORE.search(line[: m.start()])
+            word = before.group(1) if before else ""
+            if word.lower() in _ABBREVIATIONS or len(word) == 1:
+                continue
+            if word.isdigit() and len(word) <= 2:  # "15. Februar", "2. Förderbereich"
+                continue
+            sentences.append(head.strip())
+            start = m.end()
+        rest = line[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return [s for s in sentences if s]
+
+
+def _logical_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    for raw in (text or "").splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            lines.append("")
+            continue
+        prev = lines[-1] if lines else ""
+        if prev and not _PUNCT_END.search(prev) and line[:1].islower():
+            lines[-1] = f"{prev} {line}"  # a sentence broken over two lines
+        else:
+            lines.append(line)
+    return [line for line in lines if line]
+
+
+def _strip_bullet(sentence: str) -> str:
+    return _BULLET.sub("", sentence, count=1)
+
+
+# --- similarity with the matcher's German analysis -----------------------------------
+
+_NGRAM_WEIGHT = 0.15  # n-grams only bridge compounds; shared stems carry the similarity
+
+
+def _features(text: str, lang: str) -> Counter[str]:
+    feats: Counter[str] = Counter()
+    for token in analysis.content_tokens(text, lang):
+        feats["s:" + analysis.token_stem(token)] += 1.0
+        for gram in analysis.token_char_ngrams(token):
+            if len(gram) == 5:
+                feats["g:" + gram] += _NGRAM_WEIGHT
+    return feats
+
+
+class _Space:
+    """TF-IDF vectors over a small pool of sentences, for cosine similarity."""
+
+    def __init__(self, docs: Iterable[Counter[str]]) -> None:
+        docs = list(docs)
+        df: Counter[str] = Counter()
+        for d in docs:
+            df.update(d.keys())
+        n = len(docs)
+        self.idf = {k: math.log((n + 1) / (v + 1)) + 1.0 for k, v in df.items()}
+
+    def vector(self, feats: Counter[str]) -> dict[str, float]:
+        vec = {k: (1.0 + math.log(v)) * self.idf.get(k, 1.0) for k, v in feats.items() if v > 0}
+        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+        return {k: x / norm for k, x in vec.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+
+@cache
+def _cue_stems(words: str) -> frozenset[str]:
+    return frozenset(analysis.stem(analysis.fold(w)) for w in analysis.words(words))
+
+
+# Words that mark the sentence stating what is funded and why (the funding purpose) …
+_PURPOSE = """gefördert fördert fördern förderziel förderzweck zuwendungszweck zweck ziel ziele
+    zielt gegenstand fördergegenstand unterstützt unterstützen unterstützung ermöglichen
+    stärken schwerpunkt förderschwerpunkt vorhaben soll sollen"""
+# … and words of procedure, money and deadlines, which make poor quotes.
+_PROCEDURE = """frist antragsfrist einzureichen eingereicht einreichung beantragen antrag anträge
+    antragsteller antragsberechtigt antragstellende beträgt prozent euro eur kofinanzierung
+    eigenanteil bewilligung bewilligt kontaktstelle rechtsanspruch rechtsgrundlage richtlinie
+    haushaltsordnung skizze skizzen stichtag portal formular"""
+
+
+def _cue_score(sentence: str) -> tuple[float, float]:
+    stems = {analysis.stem(analysis.fold(w)) for w in analysis.words(sentence)}
+    purpose = len(stems & _cue_stems(_PURPOSE))
+    procedure = len(stems & _cue_stems(_PROCEDURE)) + (1 if re.search(r"\d", sentence) else 0)
+    return float(purpose), float(procedure)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    text: str
+    position: int
+    after_purpose_heading: bool
+
+
+def _call_candidates(call: CallTexts, variant: str) -> list[_Candidate]:
+    """Quotable sentences of the call: its text first, then its summary."""
+    out: list[_Candidate] = []
+    seen: set[str] = set()
+    for body in (call.text, call.summary):
+        heading_is_purpose = False
+        for line in _logical_lines(body):
+            for i, sentence in enumerate(split_sentences(line)):
+                sentence = _strip_bullet(sentence)
+                n_words = len(sentence.split())
+                if n_words < MIN_QUOTE_WORDS and not _PUNCT_END.search(sentence):
+                    # A heading such as "1. Zuwendungszweck": remember what it announces.
+                    heading_is_purpose = bool(_cue_score(sentence)[0]) and i == 0
+                    continue
+                if (
+                    n_words < MIN_QUOTE_WORDS
+                    or len(sentence) > MAX_QUOTE_CHARS[variant]
+                    or sentence in seen
+                ):
+                    continue
+                seen.add(sentence)
+                out.append(_Candidate(sentence, len(out), heading_is_purpose))
+    return out
+
+
+@dataclass(slots=True)
+class _StrategySentence:
+    text: str
+    label: str
+
+
+def _strategy_sentences(strategy: Strategy, projects: Sequence[Project]) -> list[_StrategySentence]:
+    """Strategy sentences a call sentence may correspond to."""
+    pool: list[_StrategySentence] = []
+    themes = []
+    for project in projects:
+        if project.theme_id not in themes:
+            themes.append(project.theme_id)
+    for theme_id in themes:
+        theme = strategy.theme(theme_id)
+        for goal in theme.goals:
+            pool.append(
+                _StrategySentence(goal.text, f"das Ziel {goal.id} (Handlungsfeld {theme.name})")
+            )
+        for s in split_sentences(theme.description):
+            pool.append(_StrategySentence(s, f"das Handlungsfeld {theme.name}"))
+    for s in split_sentences(strategy.leitbild):
+        pool.append(_StrategySentence(s, "das Leitbild"))
+    for aim in strategy.aims:
+        pool.append(_StrategySentence(aim, "das Strategieziel"))
+    return pool
+
+
+def _project_profile(strategy: Strategy, project: Project) -> str:
+    goals = " ".join(strategy.goal(g).text for g in project.goal_ids)
+    theme = strategy.theme(project.theme_id)
+    return " ".join([project.title, project.summary, " ".join(project.keywords), goals, theme.name])
+
+
+def select_quotes(
+    strategy: Strategy,
+    call: CallTexts,
+    projects: Sequence[Project],
+    *,
+    variant: str = "long",
+    max_quotes: int = 2,
+) -> list[Quote]:
+    """The one or two call sentences stating the funding purpose the projects meet best.
+
+    Each comes with the most similar strategy sentence. The result is never empty when
+    the call has any text: without a fitting sentence, the first purpose-like one is used.
+    """
+    lang = call.language or analysis.detect_language(f"{call.title} {call.text}")
+    candidates = _call_candidates(call, variant)
+    if not candidates:
+        # Too few words everywhere: fall back to any sentence of the text or summary.
+        for body in (call.text, call.summary):
+            sentences = [_strip_bullet(s) for s in split_sentences(body)]
+            sentences = [s for s in sentences if len(s) <= MAX_QUOTE_CHARS[variant]]
+            if sentences:
+                candidates = [_Candidate(sentences[0], 0, False)]
+                break
+    if not candidates:
+        return []
+    pool = _strategy_sentences(strategy, projects)
+    profiles = [_project_profile(strategy, p) for p in projects]
+    cand_feats = [_features(c.text, lang) for c in candidates]
+    pool_feats = [_features(s.text, "de") for s in pool]
+    profile_feats = [_features(p, "de") for p in profiles]
+    space = _Space([*cand_feats, *pool_feats, *profile_feats])
+    cand_vecs = [space.vector(f) for f in cand_feats]
+    pool_vecs = [space.vector(f) for f in pool_feats]
+    profile_vecs = [space.vector(f) for f in profile_feats]
+
+    scored: list[tuple[float, float, int]] = []
+    for i, (cand, vec) in enumerate(zip(candidates, cand_vecs, strict=True)):
+        # The combined text needs a sentence that serves all projects, so average them.
+        sim = sum(_cosine(vec, p) for p in profile_vecs) / len(profile_vecs)
+        purpose, procedure = _cue_score(cand.text)
+        weight = (1.0 + 0.3 * min(purpose, 2.0) + (0.3 if cand.after_purpose_heading else 0.0)) / (
+            1.0 + 0.5 * procedure
+        )
+        # Calls state their purpose early; a small prior breaks ties toward the start.
+        prior = 0.02 / (1 + cand.position)
+        scored.append((sim * weight + prior, sim, i))
+    scored.sort(key=lambda t: (-t[0], t[2]))
+
+    chosen: list[int] = [scored[0][2]]
+    best = scored[0][0]
+    for total, sim, i in scored[1:]:
+        if len(chosen) >= max_quotes:
+            break
+        if sim <= 0 or total < 0.6 * best:
+            break
+        if max(_cosine(cand_vecs[i], cand_vecs[j]) for j in chosen) > 0.6:
+            continue  # a near-repeat of a quote already chosen says nothing new
+        chosen.append(i)
+    chosen.sort()  # quote in the call's own order
+
+    quotes: list[Quote] = []
+    used: set[int] = set()
+    for i in chosen:
+        ranked = sorted(range(len(pool)), key=lambda k: (-_cosine(cand_vecs[i], pool_vecs[k]), k))
+        # Prefer a strategy sentence not already paired with the other quote.
+        k = next((k for k in ranked if k not in used), ranked[0]) if ranked else None
+        score = next(s for s in scored if s[2] == i)[0]
+        if k is None:
+            quotes.append(Quote(candidates[i].text, "", "", score))
+            continue
+        used.add(k)
+        quotes.append(Quote(candidates[i].text, pool[k].text, pool[k].label, score))
+    return quotes
+
+
+def _rank_by_similarity(texts: Sequence[str], reference: str, lang: str = "de") -> list[int]:
+    """Indices of `texts`, most similar to `reference` first (document order on ties)."""
+    feats = [_features(t, lang) for t in texts]
+    ref = _features(reference, lang)
+    space = _Space([*feats, ref])
+    ref_vec = space.vector(ref)
+    sims = [_cosine(space.vector(f), ref_vec) for f in feats]
+    return sorted(range(len(texts)), key=lambda i: (-sims[i], i))
+
+
+def _leitbild_sentences(strategy: Strategy, reference: str) -> list[str]:
+    """The Leitbild's first sentence (its thesis) and the one closest to this application."""
+    sentences = split_sentences(strategy.leitbild)
+    if len(sentences) <= 1:
+        return sentences
+    best = next(i for i in _rank_by_similarity(sentences[1:], reference))
+    return [sentences[0], sentences[1 + best]]
+
+
+def _aims(strategy: Strategy, reference: str, limit: int = 2) -> list[str]:
+    """The aims this application serves, in the strategy's order.
+
+    An aim about funding (Fördermittel) is always among them: every application serves it.
+    The funding words are boilerplate to the analysis, so the check reads the raw words.
+    """
+    aims = list(strategy.aims)
+    if not aims:
+        return []
+    chosen = [
+        i for i, a in enumerate(aims) if any(w.startswith("förder") for w in analysis.words(a))
+    ][:1]
+    for i in _rank_by_similarity(aims, reference):
+        if len(chosen) >= limit:
+            break
+        if i not in chosen:
+            chosen.append(i)
+    return [aims[i] for i in sorted(chosen)]
+
+
+# --- context --------------------------------------------------------------------------
+
+
+def _project_info(strategy: Strategy, project: Project, goal_ids: Sequence[str]) -> ProjectInfo:
+    theme = strategy.theme(project.theme_id)
+    ids = [g for g in goal_ids if _has_goal(strategy, g)] or list(project.goal_ids)
+    return ProjectInfo(
+        id=project.id,
+        title=project.title,
+        theme=theme.name,
+        priority=theme.priority,
+        goals=[GoalInfo(g, strategy.goal(g).text) for g in ids],
+        summary=project.summary,
+        lead=project.lead,
+        partners=list(project.partners),
+    )
+
+
+def _has_goal(strategy: Strategy, goal_id: str) -> bool:
+    return any(g.id == goal_id for g in strategy.goals)
+
+
+def build_context(
+    strategy: Strategy,
+    call: CallTexts,
+    project_ids: Sequence[str],
+    *,
+    variant: str = "long",
+    goal_ids: dict[str, list[str]] | None = None,
+    call_goal_ids: Sequence[str] = (),
+) -> Context:
+    """Everything the template needs for `project_ids` (two or more: the combined text).
+
+    `goal_ids` maps a project to its matched goals (default: the project's goals);
+    `call_goal_ids` are the strategy goals the matcher found closest to the call, of which
+    those in the projects' themes join the closing paragraph.
+    """
+    if variant not in VARIANTS:
+        raise JustificationError(f"Unbekannte Variante '{variant}' (long oder short)")
+    if not project_ids:
+        raise JustificationError("Kein Projekt angegeben")
+    projects: list[Project] = []
+    for pid in project_ids:
+        try:
+            projects.append(strategy.project(pid))
+        except StopIteration:
+            known = ", ".join(p.id for p in strategy.projects)
+            raise JustificationError(
+                f"Projekt '{pid}' gibt es in der Strategie nicht (bekannt: {known})"
+            ) from None
+    goal_ids = goal_ids or {}
+    infos = [_project_info(strategy, p, goal_ids.get(p.id, p.goal_ids)) for p in projects]
+
+    reference = " ".join(
+        [call.title, call.summary, *(_project_profile(strategy, p) for p in projects)]
+    )
+    quotes = select_quotes(
+        strategy, call, projects, variant=variant, max_quotes=2 if variant == "long" else 1
+    )
+    # Closing paragraph: the projects' matched goals, then goals of the same themes that the
+    # matcher found close to the call.
+    closing: list[GoalInfo] = []
+    for info in infos:
+        for g in info.goals:
+            if all(c.id != g.id for c in closing):
+                closing.append(g)
+    themes = {p.theme_id for p in projects}
+    for gid in call_goal_ids:
+        if not _has_goal(strategy, gid):
+            continue
+        goal: Goal = strategy.goal(gid)
+        if goal.theme_id in themes and all(c.id != gid for c in closing) and len(closing) < 3:
+            closing.append(GoalInfo(goal.id, goal.text))
+    return Context(
+        strategy=StrategyInfo(
+            name=strategy.name,
+            region=strategy.region,
+            adopted=strategy.adopted,
+            adopted_by=strategy.adopted_by,
+            members=list(strategy.members),
+            leitbild=_leitbild_sentences(strategy, reference),
+            aims=_aims(strategy, reference),
+        ),
+        call=replace(call),
+        projects=infos,
+        quotes=quotes,
+        goals=closing,
+        combined=len(infos) > 1,
+        variant=variant,
+    )
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def join_de(items: Iterable[object], last: str = "und") -> str:
+    """'a, b und c' – a German enumeration."""
+    parts = [str(i) for i in items if str(i)]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
+
+
+def quote_de(text: object) -> str:
+    """„text“ with German quotation marks; empty text stays empty (never „“)."""
+    text = str(text or "").strip()
+    return f"„{text}“" if text else ""
+
+
+def bare(text: object) -> str:
+    """A sentence without its final full stop, to quote it inside another sentence."""
+    return str(text or "").strip().rstrip(".").rstrip()
+
+
+def sentence(text: object) -> str:
+    """Text that ends like a sentence (a full stop added when it has no final mark)."""
+    text = str(text or "").strip()
+    if not text or re.search(r"[.!?…][\"'“”»]?$", text):
+        return text
+    return text + "."
+
+
+def goal_de(goal: GoalInfo) -> str:
+    """„goal text“ (Ziel V1)."""
+    return f"{quote_de(bare(goal.text))} (Ziel {goal.id})"
+
+
+@cache
+def _environment(template_dir: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        # A typo in a county's template must fail loudly, not leave a gap in the text.
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # plain text; the web UI escapes on display
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(join_de=join_de, quote=quote_de, bare=bare, sentence=sentence, goal=goal_de)
+    return env
+
+
+def template_name(variant: str, combined: bool) -> str:
+    """The template file of a variant: justification[_combined]_<variant>.de.j2."""
+    return f"justification_{'combined_' if combined else ''}{variant}.de.j2"
+
+
+def render(context: Context, template_dir: Path | str | None = None) -> Generated:
+    """Render the context; the short variant drops optional parts until it fits."""
+    env = _environment(str(template_dir or TEMPLATE_DIR))
+    name = template_name(context.variant, context.combined)
+    try:
+        template = env.get_template(name)
+        drop_order = _drop_order(template, context)
+        show = dict.fromkeys([*ALL_PARTS, *drop_order], True)
+        dropped: list[str] = []
+        text = _render_once(template, context, show)
+        while not fits(text, context.variant) and drop_order:
+            part = drop_order.pop(0)
+            show[part] = False
+            dropped.append(part)
+            text = _render_once(template, context, show)
+    except jinja2.TemplateNotFound:
+        raise JustificationError(f"Vorlage {name} fehlt in {env.loader.searchpath}") from None  # type: ignore[union-attr]
+    except jinja2.TemplateError as exc:
+        where = f"{name}, Zeile {exc.lineno}" if getattr(exc, "lineno", None) else name
+        raise JustificationError(f"Fehler in der Vorlage {where}: {exc.message}") from None
+    if context.variant == "short" and plain_length(text) > SHORT_LIMIT:
+        text = _cut(text, SHORT_LIMIT)
+        dropped.append("gekürzt")
+    _check(text, name)
+    return Generated(text=text, variant=context.variant, dropped=dropped)
+
+
+def _drop_order(template: jinja2.Template, context: Context) -> list[str]:
+    try:
+        custom = getattr(template.make_module(_variables(context, {})), "drop_order", None)
+    except jinja2.TemplateError:
+        custom = None
+    if custom:
+        return list(custom)
+    return list(LONG_DROP_ORDER if context.variant == "long" else DEFAULT_DROP_ORDER)
+
+
+def word_count(text: str) -> int:
+    """Words of the plain text."""
+    return len(plain_text(text).split())
+
+
+def fits(text: str, variant: str) -> bool:
+    """Whether a text keeps to its variant's length."""
+    if variant == "short":
+        return plain_length(text) <= SHORT_LIMIT
+    return word_count(text) <= LONG_WORD_LIMIT
+
+
+def _variables(context: Context, show: dict[str, bool]) -> dict[str, object]:
+    return {
+        "strategy": context.strategy,
+        "call": context.call,
+        "project": context.project,
+        "projects": context.projects,
+        "quotes": context.quotes,
+        "goals": context.goals,
+        "combined": context.combined,
+        "show": _Show(show),
+        "limit": SHORT_LIMIT,
+    }
+
+
+class _Show(dict[str, bool]):
+    """`show.leitbild` in a template; parts it does not know about are shown."""
+
+    def __getattr__(self, name: str) -> bool:
+        return self.get(name, True)
+
+
+def _render_once(template: jinja2.Template, context: Context, show: dict[str, bool]) -> str:
+    return tidy(template.render(_variables(context, show)))
+
+
+def tidy(text: str) -> str:
+    """Join the lines of each paragraph and collapse spaces, so templates may wrap lines.
+
+    A line starting with "## " (heading) or "> " (quotation) always stands alone, so a
+    template needs no blank line around them.
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        joined = " ".join(" ".join(current).split())
+        if joined:
+            paragraphs.append(joined)
+        current.clear()
+
+    for line in text.strip().splitlines():
+        stripped = line.strip()
+        if not stripped:
+            flush()
+        elif stripped.startswith(("## ", "> ")):
+            flush()
+            current.append(stripped)
+            flush()
+        else:
+            current.append(stripped)
+    flush()
+    return "\n\n".join(paragraphs)
+
+
+def _cut(text: str, limit: int) -> str:
+    # Last resort when even the required parts are too long: cut at a word boundary.
+    plain = plain_text(text)
+    cut = plain[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def _check(text: str, name: str) -> None:
+    for marker in ("{{", "}}", "{%", "%}", "„“"):
+        if marker in text:
+            raise JustificationError(f"Vorlage {name} hinterlässt einen leeren Platzhalter")
+
+
+def generate(
+    strategy: Strategy,
+    call: CallTexts,
+    project_ids: Sequence[str],
+    variant: str = "long",
+    *,
+    goal_ids: dict[str, list[str]] | None = None,
+    call_goal_ids: Sequence[str] = (),
+    template_dir: Path | str | None = None,
+) -> Generated:
+    """The justification for `call` and one project (or several: the combined text)."""
+    context = build_context(
+        strategy,
+        call,
+        project_ids,
+        variant=variant,
+        goal_ids=goal_ids,
+        call_goal_ids=call_goal_ids,
+    )
+    return render(context, template_dir)
+
+
+# --- the text format ------------------------------------------------------------------
+
+BlockKind = Literal["heading", "quote", "paragraph"]
+
+
+@dataclass(slots=True, frozen=True)
+class Block:
+    kind: BlockKind
+    text: str
+
+
+def blocks(text: str) -> list[Block]:
+    """Paragraphs of a text: "## " starts a heading, "> " a quotation."""
+    out: list[Block] = []
+    for para in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
+        lines = [line.strip() for line in para.splitlines() if line.strip()]
+        if not lines:
+            continue
+        first = lines[0]
+        if first.startswith("#"):
+            out.append(Block("heading", " ".join([first.lstrip("#").strip(), *lines[1:]])))
+        elif first.startswith(">"):
+            body = " ".join(line.lstrip(">").strip() for line in lines)
+            out.append(Block("quote", body))
+        else:
+            # An officer's line breaks inside a paragraph are kept as written.
+            out.append(Block("paragraph", "\n".join(lines)))
+    return out
+
+
+def plain_text(text: str) -> str:
+    """The text without markup, as pasted into a form: headings and quotes as plain lines."""
+    return "\n\n".join(b.text for b in blocks(text))
+
+
+def plain_length(text: str) -> int:
+    """Characters of the plain text (what a form field counts)."""
+    return len(plain_text(text))
+
+
+def markdown(text: str) -> str:
+    """The text as Markdown: headings with "## ", quotations with "> "."""
+    parts = []
+    for b in blocks(text):
+        if b.kind == "heading":
+            parts.append(f"## {b.text}")
+        elif b.kind == "quote":
+            parts.append(f"> {b.text}")
+        else:
+            parts.append(b.text.replace("\n", "  \n"))
+    return "\n\n".join(parts) + "\n"

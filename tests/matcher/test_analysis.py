@@ -1,0 +1,81 @@
+"""German analysis: compounds, umlauts, stop words, language, glossary."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+
+from matcher import analysis
+from matcher.features import FeatureSpace
+
+
+def _char_cosine(a: str, b: str) -> float:
+    docs = [{"t": analysis.content_tokens(a)}, {"t": analysis.content_tokens(b)}]
+    space = FeatureSpace().fit(docs, {"t": 1.0})
+    m = space.transform(docs, {"t": 1.0}).spaces["char"]
+    return float((m[0] @ m[1].T).toarray()[0, 0])
+
+
+def test_compounds_share_character_ngrams() -> None:
+    assert _char_cosine("Breitbandausbau", "Breitband") > 0.4
+    assert _char_cosine("Digitalisierungsstrategie", "Digitalisierung") > 0.4
+    assert _char_cosine("Breitbandausbau", "Sportplatz") < 0.05
+
+
+def test_stemming_joins_inflections() -> None:
+    assert analysis.token_stem("gemeinden") == analysis.token_stem("gemeinde")
+    assert analysis.token_stem("bibliotheken") == analysis.token_stem("bibliothek")
+
+
+def test_umlauts_and_unicode_forms_are_normalised() -> None:
+    composed = "Bürger Straße Städte"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert analysis.content_tokens(composed) == analysis.content_tokens(decomposed)
+    assert analysis.content_tokens(composed) == ["burger", "strasse", "stadte"]
+    assert analysis.token_stem("städte") == analysis.token_stem("stadt")
+
+
+def test_stop_words_and_funding_boilerplate_are_removed() -> None:
+    tokens = analysis.content_tokens(
+        "Die Förderung der Zuwendung wird für Vorhaben gewährt, gefördert wird der Breitbandausbau."
+    )
+    assert tokens == ["breitbandausbau"]
+
+
+def test_language_detection() -> None:
+    assert (
+        analysis.detect_language(
+            "Grants for projects that raise the cybersecurity of the municipalities."
+        )
+        == "en"
+    )
+    assert (
+        analysis.detect_language("Gefördert werden Projekte der Städte und Gemeinden in NRW.")
+        == "de"
+    )
+
+
+def test_glossary_bridges_english_to_german() -> None:
+    tokens = analysis.content_tokens("Cyber resilience of local public administrations", "en")
+    assert "en:resilience" in tokens
+    assert "verwaltung" in tokens
+    assert "informationssicherheit" in tokens
+
+
+def test_bigrams_of_adjacent_content_words() -> None:
+    assert analysis.bigrams(["digitale", "verwaltung"]) == [
+        f"{analysis.token_stem('digitale')} {analysis.token_stem('verwaltung')}"
+    ]
+
+
+def test_idf_is_lower_for_common_terms() -> None:
+    docs = [
+        {"t": analysis.content_tokens(t)}
+        for t in ["Schule Glasfaser", "Schule Museum", "Schule Radweg"]
+    ]
+    space = FeatureSpace().fit(docs, {"t": 1.0})
+    idf = space.idf["word"]
+    vocab = space.vocab["word"]
+    assert idf[vocab[analysis.token_stem("schule")]] < idf[vocab[analysis.token_stem("museum")]]
+    assert np.all(idf > 0)

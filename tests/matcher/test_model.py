@@ -1,0 +1,165 @@
+"""The model: ranking with eligibility, explanations, feedback, persistence, new calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import joblib
+import numpy as np
+
+from matcher.model import MatchModel, match_calls
+from matcher.strategy import Strategy
+from matcher.types import CallDoc, Feedback
+from tests.matcher.conftest import make_call
+
+
+def _score(results, call_id: str, project_id: str) -> float:  # type: ignore[no-untyped-def]
+    match = next(r for r in results if r.call_id == call_id)
+    return next(p.score for p in match.projects if p.project_id == project_id)
+
+
+def _rank(model: MatchModel, calls: list[CallDoc], project_id: str) -> list[str]:
+    assert model.strategy is not None
+    j = [p.id for p in model.strategy.projects].index(project_id)
+    batch = model.score_batch(calls)
+    return [calls[i].id for i in np.argsort(-batch.final[:, j], kind="stable")]
+
+
+def test_match_calls_finds_the_right_projects(strategy: Strategy, calls: list[CallDoc]) -> None:
+    results = match_calls(strategy, calls)
+    assert [r.call_id for r in results] == [c.id for c in calls]
+    best = {r.call_id: r.projects[0].project_id for r in results}
+    assert best["gig"] == "WI-03"
+    assert best["cyber"] == "VW-02"
+    assert best["cyber-en"] == "VW-02"  # English call, German project, via the glossary
+    assert best["lib"] == "BI-03"
+    for r in results:
+        assert 0.0 <= r.inbox_score <= 1.0
+        assert r.goals and r.eligibility.status in {"eligible", "ineligible", "unknown"}
+
+
+def test_ineligible_calls_rank_below_every_eligible(
+    strategy: Strategy, calls: list[CallDoc]
+) -> None:
+    model = MatchModel().fit(strategy, calls)
+    ranking = _rank(model, calls, "WI-03")
+    # the call only for companies fits the topic but comes after all eligible calls
+    assert ranking.index("gig-firm") > ranking.index("museum")
+    lib_ranking = _rank(model, calls, "BI-03")
+    eligible = {"gig", "gig2", "cyber", "cyber-en", "lib", "museum"}
+    assert lib_ranking.index("lib-by") > max(lib_ranking.index(c) for c in eligible)
+    results = {r.call_id: r for r in model.score(calls)}
+    assert results["lib-by"].eligibility.status == "ineligible"
+    assert any("Bayern" in reason for reason in results["lib-by"].eligibility.reasons)
+    assert results["lib-by"].inbox_score < min(
+        r.inbox_score for r in results.values() if r.eligibility.status == "eligible"
+    )
+
+
+def test_project_applicant_types_make_a_call_eligible(
+    strategy: Strategy, calls: list[CallDoc]
+) -> None:
+    results = {r.call_id: r for r in match_calls(strategy, calls)}
+    farm = results["farm"]
+    assert farm.projects[0].project_id == "WI-04"
+    assert farm.projects[0].eligibility is not None
+    assert farm.projects[0].eligibility.status == "eligible"
+    assert farm.eligibility.status == "ineligible"  # not for the county itself
+
+
+def test_explanations_are_readable_words(strategy: Strategy, calls: list[CallDoc]) -> None:
+    results = {r.call_id: r for r in match_calls(strategy, calls)}
+    terms = results["gig"].projects[0].terms
+    assert terms
+    call = next(c for c in calls if c.id == "gig")
+    call_text = " ".join([call.title, call.text])
+    project = strategy.project("WI-03")
+    project_text = " ".join(
+        [project.title, project.summary, *project.keywords, strategy.goal("W3").text]
+    )
+    for t in terms:
+        assert t.call_word in call_text, t
+        assert t.project_word in project_text, t
+        assert t.weight > 0
+    pairs = {(t.call_word, t.project_word) for t in terms}
+    assert ("Breitbandausbau", "Breitband") in pairs  # a compound, matched by n-grams
+    english = results["cyber-en"].projects[0].terms
+    assert any(t.call_word == "cybersecurity" for t in english), english
+
+
+def test_feedback_moves_dismissed_down_and_confirmed_up(
+    strategy: Strategy, calls: list[CallDoc]
+) -> None:
+    extra = [
+        make_call(
+            "gig-dup",
+            "Glasfaserausbau in Gewerbegebieten",
+            "Breitband für Gewerbegebiete.",
+            eligible=["Kommune"],
+        ),
+        make_call(
+            "sport-dup",
+            "Sporthallen sanieren",
+            "Sportplätze und Sporthallen der Vereine und Gemeinden.",
+            eligible=["Kommune"],
+        ),
+    ]
+    corpus = calls + extra
+    model = MatchModel().fit(strategy, corpus)
+    before = {r.call_id: r for r in model.score(corpus)}
+    feedback = [
+        Feedback("gig2", "WI-03", False, "passt nicht"),
+        Feedback("sport", "WI-03", True, "doch relevant"),
+    ]
+    after = {r.call_id: r for r in model.score(corpus, feedback=feedback)}
+
+    def project_score(results, call_id):  # type: ignore[no-untyped-def]
+        return next(p.topic_score for p in results[call_id].projects if p.project_id == "WI-03")
+
+    j = [p.id for p in strategy.projects].index("WI-03")
+    base = model.score_batch(corpus, use_feedback=False).topic[:, j]
+    with_fb = model.score_batch(corpus).topic[:, j]
+    ids = [c.id for c in corpus]
+    assert with_fb[ids.index("gig2")] < base[ids.index("gig2")]
+    assert with_fb[ids.index("sport")] > base[ids.index("sport")]
+    assert with_fb[ids.index("sport-dup")] > base[ids.index("sport-dup")]  # similar calls move too
+    assert before and after
+
+
+def test_dismissed_call_leaves_the_inbox(strategy: Strategy, calls: list[CallDoc]) -> None:
+    results = {
+        r.call_id: r
+        for r in match_calls(strategy, calls, [Feedback("gig", "WI-03", False, "nein")])
+    }
+    assert results["gig"].dismissed
+    assert results["gig"].inbox_score == 0.0
+    assert not results["gig2"].dismissed
+
+
+def test_saved_model_scores_the_same(
+    strategy: Strategy, calls: list[CallDoc], tmp_path: Path
+) -> None:
+    model = MatchModel().fit(strategy, calls)
+    model.set_feedback([Feedback("cyber", "VW-02", True)])
+    path = tmp_path / "model.joblib"
+    joblib.dump(model, path)
+    loaded = joblib.load(path)
+    a, b = model.score(calls), loaded.score(calls)
+    assert [r.inbox_score for r in a] == [r.inbox_score for r in b]
+    assert [[(p.project_id, p.score, p.terms) for p in r.projects] for r in a] == [
+        [(p.project_id, p.score, p.terms) for p in r.projects] for r in b
+    ]
+
+
+def test_new_calls_are_scored_without_refit(strategy: Strategy, calls: list[CallDoc]) -> None:
+    model = MatchModel().fit(strategy, calls)
+    vocab_size = len(model.features.vocab["word"])
+    new = make_call(
+        "new",
+        "Gigabitförderung für Schulen",
+        "Glasfaser für Schulen im ländlichen Raum.",
+        eligible=["Kommune"],
+    )
+    [result] = model.score([new])
+    assert result.projects[0].project_id == "WI-03"
+    assert len(model.features.vocab["word"]) == vocab_size
