@@ -1,41 +1,34 @@
-"""Ingest: turn CallRecords into stored calls with history; never touches officers' work.
+"""Ingest: turn parsed call records into Call rows, with history, missing marks and duplicates.
 
-Upsert by (source, external_id). A changed content hash writes one CallChange per changed
-field. (Missing-call marking and duplicate linking are added by the scraping side.)
+- Upsert by (source, external_id); the record's content hash tells whether anything changed,
+  and every changed field gets a CallChange row (old and new value).
+- A call its source no longer lists (after a complete run) gets `missing_since`; it is never
+  deleted, and the mark is cleared when the call comes back.
+- The same call from another source (name variants such as "Smarte LandRegionen" and
+  "Smarte.Land.Regionen") is linked to one canonical call, the earliest seen.
+- Reviews, notes, matches and edited justification texts hang on calls by id and are never
+  touched here.
+
+The caller owns the transaction (one per source for scrapes, see `webapp.scraping`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from scrapers.dedupe import PROGRAMME_TITLE_THRESHOLD, TITLE_THRESHOLD, compact, trigrams
 from scrapers.record import CallRecord
-from webapp.models import Call, CallChange, utcnow
+from webapp.models import Call, CallChange, Review, utcnow
 
 # Fields copied from a record onto a call; every one of them is tracked in the history.
-TRACKED_FIELDS = (
-    "url",
-    "title",
-    "funder",
-    "programme",
-    "summary",
-    "text",
-    "eligible",
-    "region",
-    "funding_type",
-    "published",
-    "opens",
-    "deadline",
-    "deadlines",
-    "amount_max_eur",
-    "funding_rate",
-    "topics",
-    "status",
-    "language",
-)
+TRACKED_FIELDS = (*CallRecord.CONTENT_FIELDS, "language")
+MISSING_FIELD = "missing_since"
 
 
 @dataclass(slots=True)
@@ -46,6 +39,8 @@ class IngestStats:
     changed: int = 0
     unchanged: int = 0
     missing: int = 0
+    returned: int = 0
+    linked: int = 0
     new_ids: list[int] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
 
@@ -56,21 +51,42 @@ def ingest_records(
     *,
     origin: str = "scrape",
     scrape_run_id: int | None = None,
+    source: str | None = None,
+    listed_ids: Iterable[str] = (),
+    unchanged_ids: Iterable[str] = (),
+    complete: bool = False,
+    link: bool | None = None,
+    now: datetime | None = None,
 ) -> IngestStats:
-    """Insert new calls, update changed ones with change records, touch unchanged ones."""
+    """Insert new calls, update changed ones with change records, touch unchanged ones.
+
+    For a scrape of one `source`: `listed_ids` are ids it still lists without a fresh record
+    (a detail page that could not be fetched), `unchanged_ids` were confirmed by a 304; when
+    `complete`, its other known calls are marked missing. New and renamed calls are linked
+    to their duplicates from other sources (`link`, by default for scrapes).
+    """
     stats = IngestStats()
-    now = utcnow()
-    keys = [(r.source, r.external_id) for r in records]
-    existing: dict[tuple[str, str], Call] = {}
-    for start in range(0, len(keys), 400):
-        chunk = keys[start : start + 400]
-        for call in session.scalars(
-            select(Call).where(tuple_(Call.source, Call.external_id).in_(chunk))
-        ):
-            existing[(call.source, call.external_id)] = call
+    now = now or utcnow()
+    if link is None:
+        link = origin == "scrape"
+    if source is not None:
+        for record in records:
+            record.source = source
+        existing = {
+            (c.source, c.external_id): c
+            for c in session.scalars(select(Call).where(Call.source == source))
+        }
+    else:
+        existing = _load_existing(session, [(r.source, r.external_id) for r in records])
+    seen: set[tuple[str, str]] = set()
+    to_link: list[Call] = []
     for record in records:
+        key = (record.source, record.external_id)
+        if key in seen:
+            continue  # a source listing one call twice: the first wins
+        seen.add(key)
         digest = record.content_hash()
-        call = existing.get((record.source, record.external_id))
+        call = existing.get(key)
         if call is None:
             call = Call(
                 source=record.source,
@@ -84,31 +100,109 @@ def ingest_records(
             _copy(record, call)
             session.add(call)
             session.flush()
-            existing[(record.source, record.external_id)] = call
+            existing[key] = call
             stats.new += 1
             stats.new_ids.append(call.id)
+            to_link.append(call)
             continue
-        call.last_seen = call.last_checked = now
-        call.missing_since = None
+        _seen_again(session, call, now, scrape_run_id, stats)
         if call.content_hash == digest:
             stats.unchanged += 1
             continue
-        for name in TRACKED_FIELDS:
-            old, new = _json_value(getattr(call, name)), _json_value(getattr(record, name))
-            if old != new:
-                session.add(
-                    CallChange(
-                        call_id=call.id, field=name, old=old, new=new, changed_at=now,
-                        scrape_run_id=scrape_run_id,
-                    )
-                )  # fmt: skip
+        if _record_changes(session, call, record, now, scrape_run_id):
+            to_link.append(call)
         _copy(record, call)
         call.content_hash = digest
         call.changed_at = now
         stats.changed += 1
         stats.changed_ids.append(call.id)
+    if source is not None:
+        for external_id in set(unchanged_ids):
+            call = existing.get((source, external_id))
+            if call is not None and (source, external_id) not in seen:
+                _seen_again(session, call, now, scrape_run_id, stats)
+                stats.unchanged += 1
+                seen.add((source, external_id))
+        for external_id in set(listed_ids):
+            call = existing.get((source, external_id))
+            if call is not None and (source, external_id) not in seen:
+                _seen_again(session, call, now, scrape_run_id, stats)
+                seen.add((source, external_id))
+        if complete:
+            stats.missing = _mark_missing(session, existing, seen, now, scrape_run_id)
     session.flush()
+    if link:
+        stats.linked = link_duplicates(session, to_link)
     return stats
+
+
+def _load_existing(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Call]:
+    existing: dict[tuple[str, str], Call] = {}
+    for start in range(0, len(keys), 400):
+        chunk = keys[start : start + 400]
+        for call in session.scalars(
+            select(Call).where(tuple_(Call.source, Call.external_id).in_(chunk))
+        ):
+            existing[(call.source, call.external_id)] = call
+    return existing
+
+
+def _mark_missing(
+    session: Session,
+    existing: dict[tuple[str, str], Call],
+    seen: set[tuple[str, str]],
+    now: datetime,
+    run_id: int | None,
+) -> int:
+    """Mark calls their source no longer lists; never delete them."""
+    missing = 0
+    for key, call in existing.items():
+        if key in seen:
+            continue
+        call.last_checked = now
+        if call.missing_since is None:
+            call.missing_since = now
+            session.add(
+                CallChange(
+                    call_id=call.id, field=MISSING_FIELD, old=None, new=now.isoformat(),
+                    changed_at=now, scrape_run_id=run_id,
+                )
+            )  # fmt: skip
+            missing += 1
+    return missing
+
+
+def _seen_again(
+    session: Session, call: Call, now: datetime, run_id: int | None, stats: IngestStats
+) -> None:
+    call.last_seen = call.last_checked = now
+    if call.missing_since is not None:
+        session.add(
+            CallChange(
+                call_id=call.id, field=MISSING_FIELD, old=call.missing_since.isoformat(),
+                new=None, changed_at=now, scrape_run_id=run_id,
+            )
+        )  # fmt: skip
+        call.missing_since = None
+        stats.returned += 1
+
+
+def _record_changes(
+    session: Session, call: Call, record: CallRecord, now: datetime, run_id: int | None
+) -> bool:
+    """One CallChange per changed field; True when the title or programme changed."""
+    renamed = False
+    for name in TRACKED_FIELDS:
+        old, new = _json_value(getattr(call, name)), _json_value(getattr(record, name))
+        if old != new:
+            session.add(
+                CallChange(
+                    call_id=call.id, field=name, old=old, new=new, changed_at=now,
+                    scrape_run_id=run_id,
+                )
+            )  # fmt: skip
+            renamed = renamed or name in ("title", "programme")
+    return renamed
 
 
 def _copy(record: CallRecord, call: Call) -> None:
@@ -120,8 +214,93 @@ def _copy(record: CallRecord, call: Call) -> None:
 
 
 def _json_value(value: object) -> object:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
     if isinstance(value, dict):
         return {k: _json_value(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
     return value
+
+
+# --- duplicates -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Candidate:
+    id: int
+    source: str
+    canonical_id: int | None
+    first_seen: datetime
+    grams: frozenset[str]
+    programme: str
+
+
+def link_duplicates(session: Session, calls: list[Call]) -> int:
+    """Link each of `calls` to the canonical call of the same call from another source.
+
+    The canonical call is the earliest seen; a call that already has duplicates or an
+    officer's review is never moved under another (its work stays where it is).
+    """
+    if not calls:
+        return 0
+    rows = session.execute(
+        select(Call.id, Call.source, Call.canonical_id, Call.first_seen, Call.title, Call.programme)
+    ).all()
+    candidates: dict[int, _Candidate] = {}
+    index: dict[str, list[int]] = {}
+    for row in rows:
+        cand = _Candidate(
+            row.id,
+            row.source,
+            row.canonical_id,
+            row.first_seen,
+            trigrams(row.title),
+            compact(row.programme),
+        )
+        candidates[row.id] = cand
+        for gram in cand.grams:
+            index.setdefault(gram, []).append(row.id)
+    has_duplicates = {c.canonical_id for c in candidates.values() if c.canonical_id is not None}
+    reviewed = set(session.scalars(select(Review.call_id)))
+    linked = 0
+    for call in calls:
+        if call.id in has_duplicates or call.id in reviewed or call.canonical_id is not None:
+            continue
+        me = candidates.get(call.id)
+        if me is None or not me.grams:
+            continue
+        shared = Counter(other for gram in me.grams for other in index.get(gram, ()))
+        best: tuple[float, datetime, int] | None = None
+        for other_id, common in shared.items():
+            other = candidates[other_id]
+            if other_id == call.id or other.source == me.source:
+                continue
+            score = common / (len(me.grams) + len(other.grams) - common)
+            same_programme = (
+                bool(me.programme) and len(me.programme) >= 6 and me.programme == other.programme
+            )
+            if score < TITLE_THRESHOLD and not (
+                same_programme and score >= PROGRAMME_TITLE_THRESHOLD
+            ):
+                continue
+            root_id = other.canonical_id or other.id
+            root = candidates[root_id]
+            if root.source == me.source or root_id == call.id:
+                continue
+            key = (score, root.first_seen, root_id)
+            if best is None or (key[0], -key[1].timestamp()) > (best[0], -best[1].timestamp()):
+                best = key
+        if best is None:
+            continue
+        root = candidates[best[2]]
+        if (root.first_seen, root.id) > (me.first_seen, me.id):
+            continue  # the root is newer: leave the earlier call canonical
+        call.canonical_id = root.id
+        me.canonical_id = root.id
+        linked += 1
+    session.flush()
+    return linked
+
+
+__all__ = ["IngestStats", "ingest_records", "link_duplicates"]

@@ -1,0 +1,249 @@
+"""Crawl one configured source: fetch its pages through a Fetcher and parse them into records.
+
+No database here: the caller passes the ids it already knows (to re-check them with
+conditional requests when a list page is unchanged) and ingests the result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from scrapers import foerderdatenbank
+from scrapers.base import ParseResult
+from scrapers.fetch import Fetcher, FetchError, Response, RobotsDisallowed
+from scrapers.record import CallRecord, ParseError
+from scrapers.registry import get_parser
+from scrapers.sources import SourceConfig
+
+MULTIPART_BOUNDARY = "funding-matcher-7d1c0e"
+
+
+@dataclass(slots=True)
+class CrawlResult:
+    """What one crawl found.
+
+    `listed_ids`: ids the source lists now; `unchanged_ids`: ids confirmed unchanged by a 304
+    (or an identical body) without parsing; `complete`: every list page was read, so a known
+    call that is not listed has really disappeared.
+    """
+
+    records: list[CallRecord] = field(default_factory=list)
+    listed_ids: set[str] = field(default_factory=set)
+    unchanged_ids: set[str] = field(default_factory=set)
+    complete: bool = True
+    parsed_responses: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+def crawl(
+    source: SourceConfig,
+    fetcher: Fetcher,
+    *,
+    known: Mapping[str, str] | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> CrawlResult:
+    """Crawl `source`; FetchError/ParseError from its first page mean the source failed."""
+    options: dict[str, Any] = dict(source.options)
+    if today is not None:
+        options["today"] = today
+    known = dict(known or {})
+    if source.kind == "foerderdatenbank":
+        return _crawl_fdb(source, fetcher, known, options, progress)
+    if source.kind == "eu-ft":
+        return _crawl_eu(source, fetcher, known, options, progress)
+    return _crawl_list(source, fetcher, known, options, progress)
+
+
+def _parse(source: SourceConfig, response: Response, options: dict[str, Any]) -> ParseResult:
+    parser = get_parser(source.kind)
+    result = parser(response.body, response.url, response.headers, options=options)
+    for record in result.records:
+        record.source = source.name
+    return result
+
+
+def _note(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def _crawl_list(
+    source: SourceConfig,
+    fetcher: Fetcher,
+    known: Mapping[str, str],
+    options: dict[str, Any],
+    progress: Progress | None,
+) -> CrawlResult:
+    """Sources whose list pages are the records: foerderinfo, feeds, HTML lists."""
+    result = CrawlResult()
+    url: str | None = source.url
+    visited: set[str] = set()
+    while url and url not in visited:
+        if len(visited) >= source.max_pages:
+            result.complete = False
+            result.warnings.append(f"mehr als {source.max_pages} Seiten, Rest nicht gelesen")
+            break
+        visited.add(url)
+        _note(progress, url)
+        response = fetcher.fetch(url)
+        if response.not_modified:
+            # Unchanged page: its calls are as before, but pages after it are unknown.
+            if len(visited) == 1:
+                result.unchanged_ids.update(known)
+            result.complete = False
+            break
+        page = _parse(source, response, options)
+        result.parsed_responses += 1
+        result.records.extend(page.records)
+        result.listed_ids.update(page.listed_ids)
+        result.warnings.extend(page.warnings)
+        url = page.next_page
+    return result
+
+
+def _crawl_fdb(
+    source: SourceConfig,
+    fetcher: Fetcher,
+    known: Mapping[str, str],
+    options: dict[str, Any],
+    progress: Progress | None,
+) -> CrawlResult:
+    """Förderdatenbank: follow the result pages, then fetch every programme page."""
+    result = CrawlResult()
+    links: list[str] = []
+    url: str | None = source.url
+    visited: set[str] = set()
+    while url and url not in visited:
+        if len(visited) >= source.max_pages:
+            result.complete = False
+            result.warnings.append(
+                f"mehr als {source.max_pages} Ergebnisseiten, Rest nicht gelesen"
+            )
+            break
+        visited.add(url)
+        _note(progress, url)
+        response = fetcher.fetch(url)
+        if response.not_modified:
+            result.complete = False
+            break
+        page = _parse(source, response, options)
+        result.parsed_responses += 1
+        result.warnings.extend(page.warnings)
+        for link in page.detail_links:
+            if link not in links:
+                links.append(link)
+        result.listed_ids.update(page.listed_ids)
+        url = page.next_page
+    if not result.complete:
+        # Unread list pages: re-check the programmes we know, on this source's host.
+        origin = urlsplit(source.url)
+        for external_id in known:
+            if external_id not in result.listed_ids:
+                path = f"/FDB/Content/DE/Foerderprogramm/{external_id}.html"
+                links.append(urlunsplit((origin.scheme, origin.netloc, path, "", "")))
+    for link in links:
+        external_id = foerderdatenbank.external_id(link)
+        _note(progress, link)
+        try:
+            response = fetcher.fetch(link)
+            if response.not_modified:
+                result.unchanged_ids.add(external_id)
+                continue
+            page = _parse(source, response, options)
+        except RobotsDisallowed as exc:
+            result.warnings.append(str(exc))
+            continue
+        except (FetchError, ParseError) as exc:
+            result.errors.append(str(exc))
+            continue
+        result.parsed_responses += 1
+        result.records.extend(page.records)
+        result.warnings.extend(page.warnings)
+    return result
+
+
+def multipart_body(parts: Mapping[str, Any]) -> tuple[bytes, str]:
+    """A multipart/form-data body of JSON parts with a fixed boundary.
+
+    The fixed boundary makes the request body the same on every run, so that it can be
+    matched against recorded snapshots and its response hash compared.
+    """
+    lines: list[bytes] = []
+    for name, value in parts.items():
+        lines.append(f"--{MULTIPART_BOUNDARY}".encode())
+        lines.append(f'Content-Disposition: form-data; name="{name}"; filename="blob"'.encode())
+        lines.append(b"Content-Type: application/json")
+        lines.append(b"")
+        lines.append(json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    lines.append(f"--{MULTIPART_BOUNDARY}--".encode())
+    lines.append(b"")
+    return b"\r\n".join(lines), f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"
+
+
+DEFAULT_EU_QUERY: dict[str, Any] = {
+    "bool": {
+        "must": [
+            {"terms": {"type": ["1", "2", "8"]}},
+            {"terms": {"status": ["31094501", "31094502"]}},
+        ]
+    }
+}
+
+
+def _with_params(url: str, params: Mapping[str, Any]) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query.update({k: str(v) for k, v in params.items()})
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="*"), ""))
+
+
+def _crawl_eu(
+    source: SourceConfig,
+    fetcher: Fetcher,
+    known: Mapping[str, str],
+    options: dict[str, Any],
+    progress: Progress | None,
+) -> CrawlResult:
+    """EU Funding & Tenders: POST the search with JSON parts, page by page."""
+    result = CrawlResult()
+    page_size = int(options.get("page_size", 100))
+    body, content_type = multipart_body(
+        {
+            "query": options.get("query") or DEFAULT_EU_QUERY,
+            "languages": options.get("languages") or [options.get("language", "en")],
+            "sort": options.get("sort") or {"field": "sortStatus", "order": "ASC"},
+        }
+    )
+    seen_results = 0
+    for number in range(1, source.max_pages + 1):
+        url = _with_params(source.url, {"pageSize": page_size, "pageNumber": number})
+        _note(progress, url)
+        response = fetcher.fetch(
+            url, method="POST", data=body, headers={"Content-Type": content_type}
+        )
+        if response.not_modified:
+            if number == 1:
+                result.unchanged_ids.update(known)
+            result.complete = False
+            return result
+        page = _parse(source, response, options)
+        result.parsed_responses += 1
+        result.records.extend(page.records)
+        result.listed_ids.update(page.listed_ids)
+        raw_count = len(json.loads(response.body).get("results", []))
+        seen_results += raw_count
+        if raw_count < page_size or (page.total is not None and seen_results >= page.total):
+            return result
+    result.complete = False
+    result.warnings.append(f"mehr als {source.max_pages} Seiten, Rest nicht gelesen")
+    return result

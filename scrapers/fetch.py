@@ -1,0 +1,623 @@
+"""The polite fetch layer shared by all sources.
+
+One `Fetcher` per source run: a requests session with a descriptive User-Agent, connect and
+read timeouts, bounded retries with backoff on 429/5xx honouring Retry-After, a per-host delay
+(raised to robots.txt's Crawl-delay), robots.txt obeyed, conditional GET with validators kept
+per URL, a size cap, a redirect cap with every hop checked, refusal of private addresses
+(SSRF) unless the source allows them, and detection of bot walls served as HTTP 200.
+
+Responses can be recorded to and replayed from `data/snapshots/<source>/` so that an offline
+run goes through exactly the same parse path.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import ipaddress
+import json
+import re
+import socket
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import requests
+
+DEFAULT_USER_AGENT = (
+    "funding-matcher/0.1 (Fördermittelrecherche für Kommunen; "
+    "+https://github.com/funding-matcher/funding-matcher)"
+)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class FetchError(Exception):
+    """A response that could not be obtained or must not be used."""
+
+    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
+        self.message = message
+        self.url = url
+        self.status = status
+        super().__init__(f"{url}: {message}" if url else message)
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids this URL for our user agent."""
+
+
+class BotWallError(FetchError):
+    """The server answered 200 with a challenge or block page instead of content."""
+
+
+@dataclass(slots=True)
+class FetchConfig:
+    """Politeness and safety settings; a source may override any of them in sources.yaml."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 2.0
+    max_retry_after: float = 120.0
+    delay: float = 2.0
+    max_crawl_delay: float = 60.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    obey_robots: bool = True
+    allow_private: bool = False
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object]) -> FetchConfig:
+        """Build from a sources.yaml mapping, ignoring keys that are not fetch settings."""
+        config = cls()
+        for name in cls.__dataclass_fields__:
+            if name in values and values[name] is not None:
+                current = getattr(config, name)
+                value = values[name]
+                setattr(config, name, type(current)(value))  # type: ignore[call-arg]
+        return config
+
+
+@dataclass(slots=True)
+class Validators:
+    """What is kept per URL for the next conditional request."""
+
+    etag: str = ""
+    last_modified: str = ""
+    content_hash: str = ""
+
+
+class ValidatorStore(Protocol):
+    """Where validators live between runs (the app keeps them in the http_cache table)."""
+
+    def get(self, key: str) -> Validators | None: ...
+
+    def put(self, key: str, validators: Validators) -> None: ...
+
+
+class MemoryValidatorStore:
+    """A validator store in a dict, for tests and one-off runs."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Validators] = {}
+
+    def get(self, key: str) -> Validators | None:
+        return self.data.get(key)
+
+    def put(self, key: str, validators: Validators) -> None:
+        self.data[key] = validators
+
+
+@dataclass(slots=True)
+class Response:
+    """A fetched (or replayed) response.
+
+    `not_modified` is set for a 304 and for a 200 whose body is identical to the last one
+    seen (servers without validators, POST APIs): either way there is nothing to parse.
+    """
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    not_modified: bool = False
+    from_snapshot: bool = False
+    cache_key: str = ""
+
+
+@dataclass(slots=True)
+class FetchStats:
+    """Counters of one source run."""
+
+    requests: int = 0
+    not_modified: int = 0
+    bytes_received: int = 0
+    retries: int = 0
+    robots_requests: int = 0
+
+
+def body_digest(body: bytes | None) -> str:
+    """The SHA-256 of a request or response body ('' for none)."""
+    return hashlib.sha256(body).hexdigest() if body else ""
+
+
+def cache_key(method: str, url: str, body: bytes | None = None) -> str:
+    """The key validators and snapshots are stored under: URL, plus method and body for POST."""
+    return _make_key(method, url, body_digest(body))
+
+
+def _make_key(method: str, url: str, digest: str) -> str:
+    if method.upper() == "GET" and not digest:
+        return url
+    return f"{method.upper()} {url} #{digest[:16]}"
+
+
+# --- bot walls --------------------------------------------------------------------------
+
+_BOT_MARKERS = (
+    b"cf-browser-verification",
+    b"cf-challenge",
+    b"/cdn-cgi/challenge-platform",
+    b"challenge-platform",
+    b"checking your browser",
+    b"attention required! | cloudflare",
+    b"_incapsula_resource",
+    b"incapsula incident",
+    b"captcha-delivery.com",
+    b"px-captcha",
+    b"g-recaptcha",
+    b"h-captcha",
+    b"ddos-guard",
+    b"are you a robot",
+    b"sind sie ein roboter",
+    b"request unsuccessful. incapsula",
+    b"please enable javascript and cookies to continue",
+    b"bitte aktivieren sie javascript und cookies",
+)
+_BLOCK_TITLE = re.compile(
+    rb"<title>\s*(?:just a moment|access denied|zugriff verweigert|403 forbidden|"
+    rb"security check|sicherheits(?:\xc3\xbc|ue)berpr(?:\xc3\xbc|ue)fung|bot protection|robot check)",
+    re.I,
+)
+
+
+def detect_bot_wall(body: bytes, headers: Mapping[str, str]) -> str | None:
+    """A reason when `body` is a challenge or block page rather than content, else None.
+
+    Only HTML is inspected, and large pages only for unmistakable markers: a normal page
+    may mention "Captcha" in a contact form.
+    """
+    content_type = _header(headers, "content-type").lower()
+    if content_type and "html" not in content_type:
+        return None
+    head = body[:65536].lower()
+    for marker in _BOT_MARKERS:
+        if marker in head and (
+            len(body) < 50_000 or marker.startswith(b"cf-") or b"incapsula" in marker
+        ):
+            return f"Bot-Schutzseite erkannt ({marker.decode()})"
+    if _BLOCK_TITLE.search(head):
+        return "Sperrseite statt Inhalt erkannt"
+    return None
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return ""
+
+
+# --- address checks ---------------------------------------------------------------------
+
+
+def check_url(url: str, *, allow_private: bool) -> None:
+    """Refuse non-HTTP schemes and, unless allowed, hosts that resolve to private addresses."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"nur http(s) erlaubt, nicht {parts.scheme or 'ohne Schema'!r}", url=url)
+    host = parts.hostname
+    if not host:
+        raise FetchError("URL ohne Host", url=url)
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except socket.gaierror as exc:
+        raise FetchError(f"Host {host!r} nicht auflösbar ({exc.strerror})", url=url) from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if (
+            address.is_private
+            or address.is_loopback
+            or address.is_link_local
+            or address.is_reserved
+            or address.is_multicast
+            or address.is_unspecified
+        ):
+            raise FetchError(
+                f"Adresse {address} von {host!r} ist lokal oder privat; "
+                "nur mit 'allow_private: true' in der Quellenkonfiguration erlaubt",
+                url=url,
+            )
+
+
+def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+# --- snapshots --------------------------------------------------------------------------
+
+_KEPT_HEADERS = ("content-type", "etag", "last-modified")
+_EXTENSIONS = {"html": ".html", "json": ".json", "xml": ".xml", "rss": ".xml", "atom": ".xml"}
+
+
+class SnapshotStore:
+    """Recorded responses of one source: `manifest.json` maps method+URL+body to a file."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self.manifest_path = self.directory / "manifest.json"
+        self._entries: dict[str, dict[str, object]] | None = None
+
+    def _load(self) -> dict[str, dict[str, object]]:
+        if self._entries is None:
+            self._entries = {}
+            if self.manifest_path.exists():
+                try:
+                    data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+                except json.JSONDecodeError as exc:
+                    raise FetchError(
+                        f"Snapshot-Manifest {self.manifest_path} ist kein gültiges JSON "
+                        f"(Zeile {exc.lineno})"
+                    ) from None
+                for entry in data.get("entries", []):
+                    key = _make_key(
+                        str(entry["method"]), str(entry["url"]), str(entry.get("body_sha256") or "")
+                    )
+                    self._entries[key] = entry
+        return self._entries
+
+    def entries(self) -> list[dict[str, object]]:
+        """All manifest entries (for serving the snapshots in tests)."""
+        return list(self._load().values())
+
+    def lookup(self, method: str, url: str, body: bytes | None = None) -> Response:
+        """The recorded response for this request; FetchError naming the URL when there is none."""
+        key = cache_key(method, url, body)
+        entry = self._load().get(key)
+        if entry is None:
+            raise FetchError(f"kein Snapshot in {self.directory} für {method.upper()}", url=url)
+        path = self.directory / str(entry["file"])
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise FetchError(
+                f"Snapshot-Datei {path} nicht lesbar ({exc.strerror})", url=url
+            ) from None
+        headers = {str(k): str(v) for k, v in dict(entry.get("headers") or {}).items()}  # type: ignore[call-overload]
+        return Response(
+            url=url,
+            status=int(entry.get("status", 200)),  # type: ignore[call-overload]
+            headers=headers,
+            body=content,
+            from_snapshot=True,
+            cache_key=key,
+        )
+
+    def record(self, method: str, url: str, body: bytes | None, response: Response) -> None:
+        """Save a response body and its headers and update the manifest."""
+        entries = self._load()
+        key = cache_key(method, url, body)
+        content_type = _header(response.headers, "content-type").lower()
+        ext = next((e for k, e in _EXTENSIONS.items() if k in content_type), ".bin")
+        slug = re.sub(r"[^a-z0-9]+", "-", urlsplit(url).path.lower()).strip("-")[-60:] or "index"
+        name = f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:8]}{ext}"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / name).write_bytes(response.body)
+        entries[key] = {
+            "method": method.upper(),
+            "url": url,
+            "body_sha256": body_digest(body),
+            "file": name,
+            "status": response.status,
+            "headers": {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS},
+        }
+        data = {
+            "entries": sorted(entries.values(), key=lambda e: (str(e["url"]), str(e["method"])))
+        }
+        self.manifest_path.write_text(
+            json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+
+
+# --- the fetcher ------------------------------------------------------------------------
+
+
+@dataclass
+class Fetcher:
+    """Fetches URLs politely for one source; or replays them from a snapshot store.
+
+    Validators of fresh responses are kept in `pending` until `commit_validators()`: the
+    job calls it only after the source was ingested, so a failed run is fetched again in full.
+    """
+
+    config: FetchConfig = field(default_factory=FetchConfig)
+    validators: ValidatorStore | None = None
+    replay: SnapshotStore | None = None
+    recorder: SnapshotStore | None = None
+    session: requests.Session | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    stats: FetchStats = field(default_factory=FetchStats)
+    pending: dict[str, Validators] = field(default_factory=dict)
+    _last_request: dict[str, float] = field(default_factory=dict)
+    _robots: dict[str, RobotFileParser | None] = field(default_factory=dict)
+    _host_delay: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.session is None and self.replay is None:
+            self.session = requests.Session()
+        if self.session is not None:
+            self.session.headers["User-Agent"] = self.config.user_agent
+            self.session.headers.setdefault("Accept-Language", "de,en;q=0.5")
+
+    def close(self) -> None:
+        """Close the HTTP session."""
+        if self.session is not None:
+            self.session.close()
+
+    def commit_validators(self) -> None:
+        """Store the validators of this run's responses (after a successful ingest)."""
+        if self.validators is not None:
+            for key, value in self.pending.items():
+                self.validators.put(key, value)
+        self.pending.clear()
+
+    # -- public ---------------------------------------------------------------------------
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        conditional: bool = True,
+    ) -> Response:
+        """Fetch one URL (following redirects) and return the response.
+
+        Raises FetchError (or RobotsDisallowed, BotWallError) when no usable response is had.
+        """
+        method = method.upper()
+        if self.replay is not None:
+            self.stats.requests += 1
+            response = self.replay.lookup(method, url, data)
+            self.stats.bytes_received += len(response.body)
+            return response
+        key = cache_key(method, url, data)
+        request_headers = dict(headers or {})
+        previous = self.validators.get(key) if self.validators is not None and conditional else None
+        if previous is not None and method == "GET":
+            if previous.etag:
+                request_headers["If-None-Match"] = previous.etag
+            if previous.last_modified:
+                request_headers["If-Modified-Since"] = previous.last_modified
+        response = self._follow(url, method, data, request_headers)
+        response.cache_key = key
+        if response.status == 304:
+            self.stats.not_modified += 1
+            response.not_modified = True
+            return response
+        digest = body_digest(response.body)
+        if previous is not None and previous.content_hash and previous.content_hash == digest:
+            # Same body as last time: nothing new even without server validators.
+            self.stats.not_modified += 1
+            response.not_modified = True
+        self.pending[key] = Validators(
+            etag=_header(response.headers, "etag"),
+            last_modified=_header(response.headers, "last-modified"),
+            content_hash=digest,
+        )
+        if self.recorder is not None:
+            self.recorder.record(method, url, data, response)
+        return response
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _follow(
+        self, url: str, method: str, data: bytes | None, headers: dict[str, str]
+    ) -> Response:
+        current = url
+        for _hop in range(self.config.max_redirects + 1):
+            check_url(current, allow_private=self.config.allow_private)
+            self._check_robots(current)
+            response = self._request_with_retries(current, method, data, headers)
+            if response.status not in REDIRECT_STATUSES:
+                return response
+            location = _header(response.headers, "location")
+            if not location:
+                raise FetchError("Weiterleitung ohne Ziel", url=current, status=response.status)
+            current = urljoin(current, location)
+            if response.status == 303:
+                method, data = "GET", None
+            # Validators belong to the original URL only.
+            headers = {
+                k: v for k, v in headers.items() if k not in ("If-None-Match", "If-Modified-Since")
+            }
+        raise FetchError(f"mehr als {self.config.max_redirects} Weiterleitungen", url=url)
+
+    def _wait_for_host(self, url: str) -> None:
+        host = urlsplit(url).netloc
+        delay = max(self.config.delay, self._host_delay.get(host, 0.0))
+        last = self._last_request.get(host)
+        if last is not None and delay > 0:
+            remaining = last + delay - self.clock()
+            if remaining > 0:
+                self.sleep(remaining)
+        self._last_request[host] = self.clock()
+
+    def _request_with_retries(
+        self, url: str, method: str, data: bytes | None, headers: dict[str, str]
+    ) -> Response:
+        assert self.session is not None
+        attempt = 0
+        while True:
+            self._wait_for_host(url)
+            self.stats.requests += 1
+            try:
+                raw = self.session.request(
+                    method,
+                    url,
+                    data=data,
+                    headers=headers,
+                    timeout=(self.config.connect_timeout, self.config.read_timeout),
+                    allow_redirects=False,
+                    stream=True,
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                kind = (
+                    "Zeitüberschreitung"
+                    if isinstance(exc, requests.Timeout)
+                    else "Verbindungsfehler"
+                )
+                if attempt >= self.config.retries:
+                    raise FetchError(
+                        f"{kind} nach {attempt + 1} Versuchen ({type(exc).__name__})", url=url
+                    ) from None
+                self._backoff(attempt, None, url)
+                attempt += 1
+                continue
+            except requests.RequestException as exc:
+                raise FetchError(
+                    f"Anfrage fehlgeschlagen ({type(exc).__name__}: {exc})", url=url
+                ) from None
+            try:
+                if raw.status_code in RETRY_STATUSES:
+                    if attempt >= self.config.retries:
+                        raise FetchError(
+                            f"HTTP {raw.status_code} nach {attempt + 1} Versuchen",
+                            url=url,
+                            status=raw.status_code,
+                        )
+                    self._backoff(attempt, raw.headers.get("Retry-After"), url)
+                    attempt += 1
+                    continue
+                headers_out = dict(raw.headers)
+                if raw.status_code in REDIRECT_STATUSES or raw.status_code == 304:
+                    return Response(url=url, status=raw.status_code, headers=headers_out, body=b"")
+                if raw.status_code >= 400:
+                    raise FetchError(f"HTTP {raw.status_code}", url=url, status=raw.status_code)
+                body = self._read_capped(raw, url)
+            finally:
+                raw.close()
+            reason = detect_bot_wall(body, headers_out)
+            if reason:
+                raise BotWallError(reason, url=url, status=raw.status_code)
+            return Response(url=url, status=raw.status_code, headers=headers_out, body=body)
+
+    def _backoff(self, attempt: int, retry_after: str | None, url: str) -> None:
+        wait = self.config.backoff * (2**attempt)
+        if retry_after:
+            asked = parse_retry_after(retry_after)
+            if asked is not None:
+                if asked > self.config.max_retry_after:
+                    raise FetchError(
+                        f"Server verlangt {asked:.0f} s Wartezeit (Retry-After), "
+                        f"mehr als erlaubte {self.config.max_retry_after:.0f} s",
+                        url=url,
+                    )
+                wait = max(wait, asked)
+        self.stats.retries += 1
+        self.sleep(wait)
+
+    def _read_capped(self, raw: requests.Response, url: str) -> bytes:
+        cap = self.config.max_bytes
+        declared = raw.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise FetchError(f"Antwort größer als {cap} Bytes (Content-Length {declared})", url=url)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in raw.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > cap:
+                    raise FetchError(f"Antwort größer als {cap} Bytes, abgebrochen", url=url)
+                chunks.append(chunk)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise FetchError(f"Übertragung abgebrochen ({type(exc).__name__})", url=url) from None
+        self.stats.bytes_received += size
+        return b"".join(chunks)
+
+    # -- robots.txt -----------------------------------------------------------------------
+
+    def _check_robots(self, url: str) -> None:
+        if not self.config.obey_robots:
+            return
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = self._load_robots(origin)
+        parser = self._robots[origin]
+        if parser is None:
+            return
+        agent = self.config.user_agent.split("/", 1)[0]
+        if not parser.can_fetch(agent, url):
+            raise RobotsDisallowed("robots.txt verbietet den Abruf", url=url)
+
+    def _load_robots(self, origin: str) -> RobotFileParser | None:
+        assert self.session is not None
+        robots_url = f"{origin}/robots.txt"
+        self.stats.robots_requests += 1
+        self._wait_for_host(robots_url)
+        try:
+            raw = self.session.get(
+                robots_url,
+                timeout=(self.config.connect_timeout, self.config.read_timeout),
+                allow_redirects=True,
+                stream=True,
+            )
+        except requests.RequestException as exc:
+            # RFC 9309: an unreachable robots.txt means "assume everything is disallowed".
+            raise FetchError(
+                f"robots.txt nicht erreichbar ({type(exc).__name__})", url=robots_url
+            ) from None
+        try:
+            if raw.status_code >= 500:
+                raise FetchError(
+                    f"robots.txt nicht erreichbar (HTTP {raw.status_code})",
+                    url=robots_url,
+                    status=raw.status_code,
+                )
+            if raw.status_code >= 400:
+                return None  # no robots.txt: everything allowed
+            body = self._read_capped(raw, robots_url)[:500_000]
+        finally:
+            raw.close()
+        parser = RobotFileParser(robots_url)
+        parser.parse(body.decode("utf-8", errors="replace").splitlines())
+        agent = self.config.user_agent.split("/", 1)[0]
+        crawl_delay = parser.crawl_delay(agent)
+        if crawl_delay is not None:
+            host = urlsplit(origin).netloc
+            self._host_delay[host] = min(float(crawl_delay), self.config.max_crawl_delay)
+        return parser

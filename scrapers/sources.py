@@ -1,0 +1,102 @@
+"""The source list (data/sources.yaml): which sources to scrape, with what settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scrapers.fetch import FetchConfig
+from scrapers.record import ParseError
+from scrapers.registry import KINDS
+
+# Keys of a source entry that are not parser options.
+_SOURCE_KEYS = {"name", "kind", "label", "url", "enabled", "max_pages", "options"}
+
+
+class SourceConfigError(ParseError):
+    """sources.yaml is missing, unreadable or has an unusable entry."""
+
+
+@dataclass(slots=True)
+class SourceConfig:
+    """One configured source."""
+
+    name: str
+    kind: str
+    url: str
+    label: str = ""
+    enabled: bool = True
+    max_pages: int = 10
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    options: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def load_sources(path: Path) -> list[SourceConfig]:
+    """Read and check the source list; errors name the file and the entry."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceConfigError(f"Quellenliste {path} nicht gefunden") from None
+    except OSError as exc:
+        raise SourceConfigError(f"Quellenliste {path} nicht lesbar ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f", Zeile {mark.line + 1}" if mark is not None else ""
+        raise SourceConfigError(f"Quellenliste {path} ist kein gültiges YAML{line}") from None
+    if not isinstance(data, Mapping) or not isinstance(data.get("sources"), list):
+        raise SourceConfigError(f"Quellenliste {path}: Schlüssel 'sources' (eine Liste) fehlt")
+    defaults = dict(data.get("defaults") or {})
+    out: list[SourceConfig] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data["sources"], start=1):
+        where = f"{path}, Quelle {index}"
+        if not isinstance(entry, Mapping):
+            raise SourceConfigError("Eintrag ist keine Zuordnung", location=where)
+        for key in ("name", "kind", "url"):
+            if not entry.get(key):
+                raise SourceConfigError(f"Pflichtfeld '{key}' fehlt", location=where, field=key)
+        name = str(entry["name"])
+        where = f"{path}, Quelle {name!r}"
+        if name in seen:
+            raise SourceConfigError("Name doppelt vergeben", location=where, field="name")
+        seen.add(name)
+        kind = str(entry["kind"])
+        if kind not in KINDS:
+            raise SourceConfigError(
+                f"unbekannte Art {kind!r}; bekannt sind: {', '.join(KINDS)}",
+                location=where,
+                field="kind",
+            )
+        merged = {**defaults, **dict(entry)}
+        try:
+            fetch = FetchConfig.from_mapping(merged)
+            max_pages = int(merged.get("max_pages", 10))
+        except (TypeError, ValueError) as exc:
+            raise SourceConfigError(f"ungültiger Wert ({exc})", location=where) from None
+        options = {
+            k: v
+            for k, v in dict(entry).items()
+            if k not in _SOURCE_KEYS and k not in FetchConfig.__dataclass_fields__
+        }
+        options.update(dict(entry.get("options") or {}))
+        out.append(
+            SourceConfig(
+                name=name,
+                kind=kind,
+                url=str(entry["url"]),
+                label=str(entry.get("label", "")),
+                enabled=bool(entry.get("enabled", True)),
+                max_pages=max_pages,
+                fetch=fetch,
+                options=options,
+                raw=dict(entry),
+            )
+        )
+    return out
