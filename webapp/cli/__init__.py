@@ -21,11 +21,19 @@ def _register() -> None:
         db_commands,
         evaluate_commands,
         import_commands,
+        mail_commands,
         match_commands,
         serve_commands,
     )
 
-    for module in (db_commands, evaluate_commands, import_commands, match_commands, serve_commands):
+    for module in (
+        db_commands,
+        evaluate_commands,
+        import_commands,
+        mail_commands,
+        match_commands,
+        serve_commands,
+    ):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -1,0 +1,216 @@
+"""Mail fixtures: a real SMTP server on localhost (aiosmtpd) and builders for test data."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from webapp.config import Config
+from webapp.db import make_session_factory
+from webapp.mail.settings import MailSettings
+from webapp.models import Call, CallScore, ProjectRow, Review, ThemeRow, User, utcnow
+
+TEAM = ["team@kreis.example", "Leitung@Kreis.example"]
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (aiosmtpd's Controller cannot take port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Received:
+    envelope_to: list[str]
+    message: EmailMessage
+
+    @property
+    def to(self) -> str:
+        return str(self.message["To"])
+
+    def part(self, subtype: str) -> str:
+        body = self.message.get_body(preferencelist=(subtype,))
+        assert body is not None, f"no text/{subtype} part"
+        return body.get_content()  # type: ignore[attr-defined]
+
+
+@dataclass
+class Collector:
+    """aiosmtpd handler that keeps every message; `on_message` may interfere (kill, fail)."""
+
+    messages: list[Received] = field(default_factory=list)
+    on_message: Callable[[int], str | None] | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.on_message is not None:
+            answer = self.on_message(len(self.messages) + 1)
+            if answer is not None:
+                return answer
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        self.messages.append(Received(list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def to(self) -> list[str]:
+        return sorted(r.to.lower() for r in self.messages)
+
+
+@dataclass
+class SmtpServer:
+    port: int
+    handler: Collector
+    controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self) -> list[Received]:
+        return self.handler.messages
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A running SMTP server on a free localhost port that collects what it receives."""
+    server = SmtpServer(free_port(), Collector())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_config(config: Config, smtp_server: SmtpServer) -> Config:
+    return replace(
+        config,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        alert_recipients=list(TEAM),
+        base_url="https://foerder.example",
+        mail_from="funding-matcher@kreis.example",
+    )
+
+
+@pytest.fixture
+def mail_env(mail_config: Config) -> dict[str, str]:
+    """Environment for `cli(...)`: the test SMTP server, quick retries, the team."""
+    return {
+        "SMTP_HOST": mail_config.smtp_host,
+        "SMTP_PORT": str(mail_config.smtp_port),
+        "ALERT_RECIPIENTS": ",".join(mail_config.alert_recipients),
+        "BASE_URL": mail_config.base_url,
+        "MAIL_FROM": mail_config.mail_from,
+        "SMTP_RETRIES": "2",
+        "SMTP_RETRY_DELAY": "0.01",
+        "SMTP_TIMEOUT": "5",
+        "MAIL_LOCK_WAIT": "2",
+    }
+
+
+@pytest.fixture
+def settings() -> MailSettings:
+    return MailSettings(retries=1, retry_delay=0.01, timeout=5, lock_wait=2)
+
+
+@pytest.fixture
+def db(cli: Any, engine: Any) -> sessionmaker[Session]:
+    """The migrated test database with the bundled strategy loaded."""
+    result = cli("init")
+    assert result.exit_code == 0, result.output
+    return make_session_factory(engine)
+
+
+class Data:
+    """Builders for calls, scores, reviews and users."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    def project(self, theme_key: str = "verwaltung") -> ProjectRow:
+        with self.sessions() as s:
+            return s.scalars(
+                select(ProjectRow)
+                .join(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
+                .where(ThemeRow.key == theme_key)
+                .order_by(ProjectRow.position)
+            ).first()  # type: ignore[return-value]
+
+    def call(
+        self,
+        title: str,
+        *,
+        score: float | None = 0.5,
+        eligibility: str = "eligible",
+        theme: str = "verwaltung",
+        first_seen: datetime | None = None,
+        deadline: date | None = None,
+        deadlines: dict[str, str] | None = None,
+        funder: str = "Land NRW",
+    ) -> int:
+        project = self.project(theme)
+        with self.sessions() as s:
+            call = Call(
+                source="test",
+                external_id=uuid.uuid4().hex,
+                url="https://example.org/call",
+                title=title,
+                funder=funder,
+                deadline=deadline,
+                deadlines=deadlines or {},
+                first_seen=first_seen or utcnow() - timedelta(minutes=5),
+            )
+            s.add(call)
+            s.flush()
+            if score is not None:
+                s.add(
+                    CallScore(
+                        call_id=call.id,
+                        inbox_score=score,
+                        best_project_id=project.id,
+                        eligibility=eligibility,
+                    )
+                )
+            s.commit()
+            return call.id
+
+    def review(self, call_id: int, status: str, assignee: str | None = None) -> None:
+        with self.sessions() as s:
+            user_id = s.scalar(select(User.id).where(User.email == assignee)) if assignee else None
+            s.add(Review(call_id=call_id, status=status, assignee_id=user_id))
+            s.commit()
+
+    def user(self, email: str, *, opt_in: bool = True, name: str = "") -> None:
+        with self.sessions() as s:
+            s.add(
+                User(
+                    email=email,
+                    name=name,
+                    password_hash="x",
+                    digest_opt_in=opt_in,
+                    ical_token=uuid.uuid4().hex,
+                )
+            )
+            s.commit()
+
+
+@pytest.fixture
+def data(db: sessionmaker[Session]) -> Data:
+    return Data(db)

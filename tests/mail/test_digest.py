@@ -1,0 +1,198 @@
+"""The weekly digest against a real SMTP server: sections, exactly once, crash and outage."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
+from webapp.models import CallChange, SentMail, utcnow
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _seed_sections(data: Data) -> dict[str, int]:
+    """One call for each section, plus calls that must stay out."""
+    today = date.today()
+    ids = {
+        "new": data.call("Förderaufruf Digitale Verwaltung 2027", deadline=today + timedelta(30)),
+        "new_school": data.call("Schul-IT Förderung", theme="bildung", score=0.3),
+        "old": data.call("Alter Aufruf", first_seen=utcnow() - timedelta(days=40)),
+        "weak": data.call("Kaum passender Aufruf", score=0.05),
+        "ineligible": data.call("Nur für Unternehmen", eligibility="ineligible"),
+        "closed": data.call("Abgelaufener Aufruf", deadline=today - timedelta(days=1)),
+        "changed": data.call("Aufruf mit neuer Frist", first_seen=utcnow() - timedelta(days=40)),
+        "soon": data.call(
+            "Aufruf mit naher Frist",
+            first_seen=utcnow() - timedelta(days=40),
+            deadline=today + timedelta(days=5),
+            deadlines={"Skizze": (today + timedelta(days=2)).isoformat()},
+        ),
+    }
+    data.review(ids["changed"], "in Prüfung")
+    data.review(ids["soon"], "relevant")
+    with data.sessions() as s:
+        s.add(
+            CallChange(call_id=ids["changed"], field="deadline", old="2027-01-31", new="2027-03-15")
+        )
+        s.add(CallChange(call_id=ids["changed"], field="title", old="a", new="b"))
+        s.commit()
+    return ids
+
+
+def test_digest_reaches_each_recipient_once_with_sections(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    ids = _seed_sections(data)
+    data.user("officer@kreis.example", name="Olga Officer")
+    data.user("team@KREIS.example")  # also in ALERT_RECIPIENTS: one mail only
+    data.user("nomail@kreis.example", opt_in=False)
+
+    result = cli("digest", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert "3 versandt" in result.output
+    assert smtp_server.handler.to() == sorted(
+        ["officer@kreis.example", "team@kreis.example", "leitung@kreis.example"]
+    )
+    mail = smtp_server.messages[0]
+    assert "Wöchentliche Übersicht KW" in str(mail.message["Subject"])
+    assert mail.message["Message-ID"]
+    text = mail.part("plain")
+    neu, rest = text.split("Geändert (", 1)
+    changed, soon = rest.split("Fristen in Kürze (", 1)
+    assert "Förderaufruf Digitale Verwaltung 2027" in neu
+    assert "(noch 30 Tage)" in neu
+    assert f"https://foerder.example/aufrufe/{ids['new']}" in neu
+    assert neu.index("Verwaltung – Priorität 1") < neu.index("Schul-IT Förderung")
+    for absent in ("Alter Aufruf", "Kaum passender", "Nur für Unternehmen", "Abgelaufener"):
+        assert absent not in text
+    assert "Aufruf mit neuer Frist [in Prüfung]" in changed
+    assert "Frist: 31.01.2027 → 15.03.2027" in changed
+    assert "Skizze: Aufruf mit naher Frist" in soon
+    assert "(noch 2 Tage)" in soon and "Einreichung: Aufruf mit naher Frist" in soon
+    assert "https://foerder.example/konto" in text
+    assert "https://foerder.example/konto" in mail.part("html")
+
+
+def test_second_run_in_same_week_sends_nothing(cli, data: Data, smtp_server, mail_env):
+    _seed_sections(data)
+    assert cli("digest", **mail_env).exit_code == 0
+    assert len(smtp_server.messages) == 2
+
+    again = cli("digest", **mail_env)
+
+    assert again.exit_code == 0, again.output
+    assert "0 versandt, 2 bereits versandt" in again.output
+    assert len(smtp_server.messages) == 2
+
+
+def test_next_week_only_lists_calls_new_since_last_digest(cli, data: Data, smtp_server, mail_env):
+    data.call("Erster Aufruf")
+    assert cli("digest", **mail_env).exit_code == 0
+    data.call("Zweiter Aufruf", first_seen=utcnow())
+    next_week = (date.today() + timedelta(days=7)).isoformat()
+
+    assert cli("digest", "--today", next_week, **mail_env).exit_code == 0
+
+    latest = smtp_server.messages[-1].part("plain")
+    assert "Zweiter Aufruf" in latest and "Erster Aufruf" not in latest
+
+
+def test_no_mail_when_all_sections_are_empty(cli, data: Data, smtp_server, mail_env):
+    result = cli("digest", **mail_env)
+    assert result.exit_code == 0
+    assert "keine Mail verschickt" in result.output
+    assert smtp_server.messages == []
+
+    forced = cli("digest", DIGEST_SEND_EMPTY="1", **mail_env)
+    assert forced.exit_code == 0
+    assert len(smtp_server.messages) == 2
+    assert "Keine neuen passenden Aufrufe." in smtp_server.messages[0].part("plain")
+
+
+def test_dry_run_prints_and_records_nothing(cli, data: Data, smtp_server, mail_env):
+    _seed_sections(data)
+    result = cli("digest", "--dry-run", **mail_env)
+    assert result.exit_code == 0, result.output
+    assert "An:      team@kreis.example" in result.output
+    assert "Förderaufruf Digitale Verwaltung 2027" in result.output
+    assert "Nichts vermerkt" in result.output
+    assert smtp_server.messages == []
+    with data.sessions() as s:
+        assert s.scalars(select(SentMail)).all() == []
+
+
+def test_html_part_escapes_scraped_text(cli, data: Data, smtp_server, mail_env):
+    data.call("<script>alert('x')</script> Förderung & Co", funder="<b>Fördergeber</b>")
+    assert cli("digest", **mail_env).exit_code == 0
+    mail = smtp_server.messages[0]
+    html = mail.part("html")
+    assert "<script>" not in html and "<b>Fördergeber" not in html
+    assert "&lt;script&gt;" in html and "&amp; Co" in html
+    assert "<script>alert('x')</script> Förderung & Co" in mail.part("plain")
+
+
+def test_server_down_exits_nonzero_and_next_run_sends(cli, data: Data, mail_env):
+    data.call("Förderaufruf während der Störung")
+    port = free_port()  # nobody listens here yet
+    env = {**mail_env, "SMTP_PORT": str(port)}
+
+    down = cli("digest", **env)
+
+    assert down.exit_code == 1
+    assert "nicht erreichbar nach 3 Versuchen" in down.output
+    server = SmtpServer(port, Collector())
+    server.start()
+    try:
+        up = cli("digest", **env)
+        assert up.exit_code == 0, up.output
+        assert server.handler.to() == sorted(a.lower() for a in TEAM)
+        assert "Förderaufruf während der Störung" in server.messages[0].part("plain")
+    finally:
+        server.stop()
+
+
+def test_run_killed_after_first_of_three_then_rerun_sends_each_once(
+    cli, config, data: Data, smtp_server: SmtpServer, mail_env
+):
+    data.call("Förderaufruf vor dem Absturz")
+    data.user("drei@kreis.example")
+    env = {**os.environ, **cli.env, **mail_env}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from webapp.cli import main; main()", "digest"],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+    def kill_at_second(number: int) -> str | None:
+        if number == 2:
+            # The sender dies while the second message is in flight; it is not delivered.
+            os.kill(proc.pid, signal.SIGKILL)
+            return "421 closing"
+        return None
+
+    smtp_server.handler.on_message = kill_at_second
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stdout.read() if proc.stdout else ""
+    assert len(smtp_server.messages) == 1
+    smtp_server.handler.on_message = None
+
+    rerun = cli("digest", **mail_env)
+
+    assert rerun.exit_code == 0, rerun.output
+    assert "1 bereits versandt" in rerun.output
+    assert smtp_server.handler.to() == sorted(
+        ["drei@kreis.example", "team@kreis.example", "leitung@kreis.example"]
+    )
+    with data.sessions() as s:
+        rows = s.scalars(select(SentMail)).all()
+    assert {r.status for r in rows} == {"sent"} and len(rows) == 3

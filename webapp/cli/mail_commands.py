@@ -1,0 +1,180 @@
+"""`digest`, `remind` and `weekly`: the mails and the weekly job cron runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import click
+
+from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.digest import run_digest
+from webapp.jobs import LockBusy
+from webapp.mail.outbox import OutgoingMail
+from webapp.mail.settings import MailSettings
+from webapp.mail.smtp import SmtpTransport, Transport
+from webapp.models import utcnow
+from webapp.reminders import run_reminders
+from webapp.weekly import run_scrape_step, run_weekly
+
+DRY_RUN_HELP = "Mails nur anzeigen (Textteil); nichts wird gesendet oder vermerkt."
+TODAY_HELP = "Stichtag JJJJ-MM-TT statt heute (Wochenübersicht: dessen Kalenderwoche)."
+
+
+def _today(value: datetime | None) -> date:
+    return value.date() if value is not None else date.today()
+
+
+def _transport(app: AppContext, settings: MailSettings):  # type: ignore[no-untyped-def]
+    def factory() -> Transport:
+        return SmtpTransport(app.config, settings)
+
+    return factory
+
+
+def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> None:
+    for mail in mails:
+        click.echo("=" * 78)
+        click.echo(f"Von:     {app.config.mail_from}")
+        click.echo(f"An:      {mail.recipient}")
+        click.echo(f"Betreff: {mail.rendered.subject}")
+        click.echo("-" * 78)
+        click.echo(mail.rendered.text)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help=DRY_RUN_HELP)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_app
+@user_errors
+def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
+    """Die wöchentliche Übersicht an alle Empfänger senden (genau einmal pro Woche)."""
+    settings = MailSettings.from_env()
+    try:
+        run = run_digest(
+            app.sessions,
+            app.config,
+            settings,
+            today=_today(today),
+            now=utcnow(),
+            transport_factory=None if dry_run else _transport(app, settings),
+        )
+    except LockBusy as exc:
+        raise click.ClickException(f"{exc} Später erneut versuchen.") from None
+    key = run.digest.period_key
+    if run.skipped_empty:
+        click.echo(
+            f"Wochenübersicht {key}: alle Abschnitte leer, keine Mail verschickt "
+            "(DIGEST_SEND_EMPTY=1 sendet auch leere Übersichten)."
+        )
+        return
+    if not run.recipients:
+        click.echo(
+            "Keine Empfänger: weder Nutzer mit abonnierter Übersicht noch ALERT_RECIPIENTS.",
+            err=True,
+        )
+    if dry_run:
+        mails = run.mails
+        if not mails and not run.recipients:
+            # Still show what the digest would say, so it can be checked before go-live.
+            from webapp.digest import DIGEST_KIND, render_digest
+
+            rendered = render_digest(run.digest, app.config)
+            mails = [OutgoingMail(DIGEST_KIND, key, "(keine Empfänger konfiguriert)", rendered)]
+        _print_mails(app, mails)
+        click.echo("=" * 78)
+        click.echo(
+            f"Probelauf Wochenübersicht {key}: {len(run.mails)} Mail(s) würden versandt, "
+            f"{len(run.report.already_sent)} Empfänger haben sie schon. Nichts vermerkt."
+        )
+        return
+    click.echo(f"Wochenübersicht {key}: {run.report.describe(len(run.recipients))}.")
+    for recipient, error in run.report.failed:
+        click.echo(f"  nicht zugestellt an {recipient}: {error}", err=True)
+    if not run.ok:
+        click.echo("Der nächste Lauf sendet die fehlenden Mails nach.", err=True)
+        click.get_current_context().exit(1)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help=DRY_RUN_HELP)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_app
+@user_errors
+def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
+    """Fristerinnerungen 14, 7 und 2 Tage vor jeder Frist senden (jede genau einmal)."""
+    settings = MailSettings.from_env()
+    try:
+        run = run_reminders(
+            app.sessions,
+            app.config,
+            settings,
+            today=_today(today),
+            transport_factory=None if dry_run else _transport(app, settings),
+        )
+    except LockBusy as exc:
+        raise click.ClickException(f"{exc} Später erneut versuchen.") from None
+    for reminder in run.without_recipient:
+        click.echo(
+            f"Keine Empfänger für die Erinnerung zu Aufruf {reminder.call_id} "
+            "(niemand zuständig, kein Team-Empfänger konfiguriert).",
+            err=True,
+        )
+    if dry_run:
+        _print_mails(app, run.mails)
+        click.echo("=" * 78)
+        click.echo(
+            f"Probelauf Fristerinnerungen: {len(run.reminders)} fällig, "
+            f"{len(run.mails)} Mail(s) würden versandt. Nichts vermerkt."
+        )
+        return
+    click.echo(f"Fristerinnerungen: {len(run.reminders)} fällig; {run.report.describe()}.")
+    for recipient, error in run.report.failed:
+        click.echo(f"  nicht zugestellt an {recipient}: {error}", err=True)
+    if not run.ok:
+        click.echo("Der nächste Lauf sendet die fehlenden Mails nach.", err=True)
+        click.get_current_context().exit(1)
+
+
+@click.command()
+@click.option("--offline", is_flag=True, help="Quellen aus den gespeicherten Snapshots lesen.")
+@click.option("--no-scrape", is_flag=True, help="Den Abruf der Quellen auslassen.")
+@click.option(
+    "--wait",
+    default=10.0,
+    show_default=True,
+    type=float,
+    help="Sekunden, die auf einen noch laufenden weekly-Lauf gewartet wird.",
+)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_app
+@user_errors
+def weekly(
+    app: AppContext, offline: bool, no_scrape: bool, wait: float, today: datetime | None
+) -> None:
+    """Der Wochenlauf für cron/systemd: Abruf, Abgleich, Übersicht, Erinnerungen."""
+    settings = MailSettings.from_env()
+    try:
+        summary = run_weekly(
+            app.sessions,
+            app.config,
+            settings,
+            today=_today(today),
+            transport_factory=_transport(app, settings),
+            scrape=None
+            if no_scrape
+            else (lambda: run_scrape_step(app.config, app.sessions, offline)),
+            lock_wait=wait,
+            echo=click.echo,
+        )
+    except LockBusy as exc:
+        # Not an error: the other run does the work. Said plainly, exit status 0.
+        click.echo(f"{exc} Dieser Lauf wird übersprungen.")
+        return
+    click.echo("")
+    click.echo(summary.table())
+    if not summary.ok:
+        click.get_current_context().exit(1)
+
+
+COMMANDS = [digest, remind, weekly]

@@ -1,0 +1,483 @@
+"""The weekly digest ("Wöchentliche Übersicht"): what goes in, and sending it once per week.
+
+Three sections, each a pure selection over the database for a time window:
+- Neu: candidate calls first seen since the last digest, above the score threshold, not
+  ineligible, not dismissed, still open — grouped by the theme of their best project in
+  priority order.
+- Geändert: calls under review or marked relevant whose deadline, status, amount or
+  eligibility changed in the window (old → new).
+- Fristen in Kürze: stage deadlines within the next days of calls marked relevant or in
+  preparation.
+
+The period is the ISO week of `today` ("2026-W48"). The window runs from the first send of
+the previous digest to the first send of this one (or now), so a resumed run composes the
+same content as the run it resumes and nothing falls between two digests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from webapp.config import Config
+from webapp.mail.compose import RenderedMail, date_de, eur, render_mail
+from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
+from webapp.mail.settings import MailSettings
+from webapp.mail.smtp import Transport
+from webapp.models import (
+    Call,
+    CallChange,
+    CallScore,
+    ProjectRow,
+    Review,
+    SentMail,
+    StrategyRow,
+    ThemeRow,
+    User,
+)
+
+DIGEST_KIND = "digest"
+# "Geändert" watches calls someone is working on.
+WATCHED_STATUSES = ("in Prüfung", "relevant", "Antrag in Vorbereitung")
+# Deadlines and reminders concern calls the team means to apply for.
+ACTIVE_STATUSES = ("relevant", "Antrag in Vorbereitung")
+DISMISSED_STATUS = "nicht relevant"
+WATCHED_FIELDS = {
+    "deadline": "Frist",
+    "deadlines": "Fristen",
+    "status": "Status",
+    "amount_max_eur": "Förderhöchstbetrag",
+    "eligible": "Antragsberechtigt",
+}
+MAIN_STAGE = "Einreichung"
+NO_THEME = "Ohne Themenzuordnung"
+
+
+# --- small helpers shared with the reminders ---------------------------------------------
+
+
+def period_key(today: date) -> str:
+    """The ISO week of `today`, e.g. '2026-W48' (sorts chronologically as text)."""
+    year, week, _ = today.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def call_url(config: Config, call_id: int) -> str:
+    """The call's page in the web UI."""
+    return f"{config.base_url}/aufrufe/{call_id}"
+
+
+def recipients(session: Session, config: Config) -> list[str]:
+    """Opted-in users plus ALERT_RECIPIENTS, without duplicates (case-insensitive)."""
+    users = session.scalars(select(User.email).where(User.digest_opt_in).order_by(User.id))
+    return unique_addresses([*users, *config.alert_recipients])
+
+
+def unique_addresses(addresses: Iterable[str]) -> list[str]:
+    """Addresses in first-seen order, each once regardless of case."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for address in addresses:
+        address = address.strip()
+        key = address.lower()
+        if address and key not in seen:
+            seen.add(key)
+            result.append(address)
+    return result
+
+
+def stage_deadlines(call: Call) -> list[tuple[str, date]]:
+    """(stage, date) of every deadline of a call, earliest first.
+
+    `deadlines` holds the stages ({"Skizze": "2027-01-15", ...}); the main `deadline` counts
+    as the stage "Einreichung" unless one of the stages already falls on that date.
+    """
+    stages: list[tuple[str, date]] = []
+    for stage, value in (call.deadlines or {}).items():
+        parsed = _as_date(value)
+        if parsed is not None:
+            stages.append((str(stage), parsed))
+    if call.deadline is not None and all(d != call.deadline for _, d in stages):
+        stages.append((MAIN_STAGE, call.deadline))
+    return sorted(stages, key=lambda item: (item[1], item[0]))
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+# --- the sections ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DigestWindow:
+    """Changes and new calls in [since, until) belong to this digest."""
+
+    since: datetime
+    until: datetime
+
+
+@dataclass(slots=True)
+class NewCall:
+    call_id: int
+    title: str
+    funder: str
+    deadline: date | None
+    days_left: int | None
+    project: str
+    score: float
+    url: str
+
+
+@dataclass(slots=True)
+class ThemeGroup:
+    name: str
+    priority: int | None
+    calls: list[NewCall] = field(default_factory=list)
+    more: int = 0  # further calls of this theme not listed
+
+
+@dataclass(slots=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(slots=True)
+class ChangedCall:
+    call_id: int
+    title: str
+    review_status: str
+    url: str
+    changes: list[FieldChange]
+
+
+@dataclass(slots=True)
+class DueDeadline:
+    call_id: int
+    title: str
+    stage: str
+    due: date
+    days_left: int
+    review_status: str
+    assignee: str
+    url: str
+
+
+@dataclass(slots=True)
+class Digest:
+    """Everything one weekly digest says; the same for every recipient."""
+
+    period_key: str
+    today: date
+    window: DigestWindow
+    strategy_name: str
+    new: list[ThemeGroup]
+    changed: list[ChangedCall]
+    deadlines: list[DueDeadline]
+
+    @property
+    def new_count(self) -> int:
+        return sum(len(g.calls) + g.more for g in self.new)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.new and not self.changed and not self.deadlines
+
+    @property
+    def week_label(self) -> str:
+        year, week = self.period_key.split("-W")
+        return f"KW {int(week)}/{year}"
+
+
+def digest_window(
+    session: Session, key: str, now: datetime, fallback_days: int = 7
+) -> DigestWindow:
+    """From the start of the last earlier digest to the start of this one (or now)."""
+    first_sends = (
+        select(SentMail.period_key, func.min(SentMail.created_at).label("first"))
+        .where(SentMail.kind == DIGEST_KIND)
+        .group_by(SentMail.period_key)
+        .subquery()
+    )
+    until = session.scalar(select(first_sends.c.first).where(first_sends.c.period_key == key))
+    since = session.scalar(
+        select(func.max(first_sends.c.first)).where(first_sends.c.period_key < key)
+    )
+    until = until or now
+    return DigestWindow(since=since or until - timedelta(days=fallback_days), until=until)
+
+
+def select_new(
+    session: Session,
+    config: Config,
+    window: DigestWindow,
+    today: date,
+    min_score: float,
+    per_theme: int,
+) -> list[ThemeGroup]:
+    """Candidate calls first seen in the window, grouped by theme in priority order."""
+    rows = session.execute(
+        select(Call, CallScore, ProjectRow, ThemeRow)
+        .join(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(ProjectRow, ProjectRow.id == CallScore.best_project_id)
+        .outerjoin(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(
+            Call.canonical_id.is_(None),
+            Call.missing_since.is_(None),
+            Call.first_seen >= window.since,
+            Call.first_seen < window.until,
+            or_(Call.deadline.is_(None), Call.deadline >= today),
+            CallScore.inbox_score >= min_score,
+            CallScore.eligibility != "ineligible",
+            or_(Review.id.is_(None), Review.status != DISMISSED_STATUS),
+        )
+        .order_by(CallScore.inbox_score.desc(), Call.id)
+    ).all()
+    groups: dict[int | None, ThemeGroup] = {}
+    order: dict[int | None, tuple[int, int, str]] = {}
+    for call, score, project, theme in rows:
+        key = theme.id if theme is not None else None
+        if key not in groups:
+            groups[key] = ThemeGroup(
+                name=theme.name if theme else NO_THEME, priority=theme.priority if theme else None
+            )
+            # Unassigned calls go last; themes by priority (1 = highest), then strategy order.
+            order[key] = (theme.priority, theme.position, theme.name) if theme else (10**6, 0, "")
+        group = groups[key]
+        if len(group.calls) >= per_theme:
+            group.more += 1
+            continue
+        group.calls.append(
+            NewCall(
+                call_id=call.id,
+                title=call.title,
+                funder=call.funder,
+                deadline=call.deadline,
+                days_left=(call.deadline - today).days if call.deadline else None,
+                project=project.title if project else "",
+                score=score.inbox_score,
+                url=call_url(config, call.id),
+            )
+        )
+    return [groups[k] for k in sorted(groups, key=lambda k: order[k])]
+
+
+def select_changed(session: Session, config: Config, window: DigestWindow) -> list[ChangedCall]:
+    """Watched calls whose deadline, status, amount or eligibility changed in the window."""
+    # Changes may be recorded on a duplicate while the review hangs on the canonical call.
+    canonical_id = func.coalesce(Call.canonical_id, Call.id)
+    rows = session.execute(
+        select(CallChange, Review)
+        .join(Call, Call.id == CallChange.call_id)
+        .join(Review, Review.call_id == canonical_id)
+        .where(
+            CallChange.changed_at >= window.since,
+            CallChange.changed_at < window.until,
+            CallChange.field.in_(WATCHED_FIELDS),
+            Review.status.in_(WATCHED_STATUSES),
+        )
+        .order_by(Review.call_id, CallChange.changed_at, CallChange.id)
+    ).all()
+    # Several changes of one field in a week collapse to first old → last new.
+    spans: dict[int, dict[str, list[Any]]] = {}
+    reviews: dict[int, Review] = {}
+    for change, review in rows:
+        reviews[review.call_id] = review
+        span = spans.setdefault(review.call_id, {}).setdefault(change.field, [change.old, None])
+        span[1] = change.new
+    result: list[ChangedCall] = []
+    for call_id, fields in spans.items():
+        changes = [
+            FieldChange(WATCHED_FIELDS[name], format_value(name, old), format_value(name, new))
+            for name, (old, new) in fields.items()
+            if old != new
+        ]
+        changes = [c for c in changes if c.old != c.new]
+        if changes:
+            review = reviews[call_id]
+            result.append(
+                ChangedCall(
+                    call_id=call_id,
+                    title=review.call.title,
+                    review_status=review.status,
+                    url=call_url(config, call_id),
+                    changes=changes,
+                )
+            )
+    return result
+
+
+def select_deadlines(session: Session, config: Config, today: date, days: int) -> list[DueDeadline]:
+    """Stage deadlines in [today, today + days] of calls marked relevant or in preparation."""
+    due: list[DueDeadline] = []
+    for call, review in _active_calls(session):
+        for stage, when in stage_deadlines(call):
+            left = (when - today).days
+            if 0 <= left <= days:
+                due.append(
+                    DueDeadline(
+                        call_id=call.id,
+                        title=call.title,
+                        stage=stage,
+                        due=when,
+                        days_left=left,
+                        review_status=review.status,
+                        assignee=_person(review.assignee),
+                        url=call_url(config, call.id),
+                    )
+                )
+    return sorted(due, key=lambda d: (d.due, d.title))
+
+
+def _active_calls(session: Session) -> list[tuple[Call, Review]]:
+    return [
+        (call, review)
+        for call, review in session.execute(
+            select(Call, Review)
+            .join(Review, Review.call_id == Call.id)
+            .where(Review.status.in_(ACTIVE_STATUSES))
+            .order_by(Call.id)
+        ).tuples()
+    ]
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.name or user.email
+
+
+def format_value(name: str, value: Any) -> str:
+    """A changed field's value as a German reader expects it."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "laufend" if name == "deadline" else "–"
+    if name == "deadline":
+        parsed = _as_date(value)
+        return date_de(parsed) if parsed else str(value)
+    if name == "amount_max_eur":
+        try:
+            return eur(float(value))
+        except (TypeError, ValueError):
+            return str(value)
+    if name == "deadlines" and isinstance(value, dict):
+        parts = []
+        for stage, when in value.items():
+            parsed = _as_date(when)
+            parts.append(f"{stage}: {date_de(parsed) if parsed else when}")
+        return ", ".join(parts)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def build_digest(
+    session: Session,
+    config: Config,
+    settings: MailSettings,
+    today: date,
+    now: datetime,
+) -> Digest:
+    """Select all three sections for the period of `today`."""
+    key = period_key(today)
+    window = digest_window(session, key, now)
+    strategy = session.scalar(select(StrategyRow.name).where(StrategyRow.active).limit(1))
+    return Digest(
+        period_key=key,
+        today=today,
+        window=window,
+        strategy_name=strategy or "",
+        new=select_new(session, config, window, today, settings.min_score, settings.per_theme),
+        changed=select_changed(session, config, window),
+        deadlines=select_deadlines(session, config, today, settings.soon_days),
+    )
+
+
+# --- composing and sending -------------------------------------------------------------------
+
+
+def digest_subject(digest: Digest) -> str:
+    parts = [f"{digest.new_count} neu"]
+    if digest.changed:
+        parts.append(f"{len(digest.changed)} geändert")
+    if digest.deadlines:
+        n = len(digest.deadlines)
+        parts.append(f"{n} {'Frist' if n == 1 else 'Fristen'} in Kürze")
+    return f"Förderaufrufe – Wöchentliche Übersicht {digest.week_label}: {', '.join(parts)}"
+
+
+def render_digest(digest: Digest, config: Config) -> RenderedMail:
+    """The digest as text and HTML (identical for every recipient)."""
+    return render_mail(
+        "digest",
+        digest_subject(digest),
+        digest=digest,
+        base_url=config.base_url,
+        account_url=f"{config.base_url}/konto",
+    )
+
+
+@dataclass(slots=True)
+class DigestRun:
+    """The outcome of `run_digest`."""
+
+    digest: Digest
+    recipients: list[str]
+    mails: list[OutgoingMail]
+    report: DeliveryReport
+    skipped_empty: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+def run_digest(
+    sessions: sessionmaker[Session],
+    config: Config,
+    settings: MailSettings,
+    *,
+    today: date,
+    now: datetime,
+    transport_factory: Callable[[], Transport] | None,
+) -> DigestRun:
+    """Compose this week's digest and send it to everyone who does not have it yet.
+
+    With `transport_factory=None` (dry run) nothing is sent or recorded; `mails` holds
+    what a real run would send.
+    """
+    with sessions() as session:
+        digest = build_digest(session, config, settings, today, now)
+        to = recipients(session, config)
+    run = DigestRun(digest=digest, recipients=to, mails=[], report=DeliveryReport())
+    if digest.is_empty and not settings.send_empty_digest:
+        run.skipped_empty = True
+        return run
+    rendered = render_digest(digest, config)
+    done = already_sent(sessions, DIGEST_KIND, digest.period_key)
+    for address in to:
+        if address.lower() in done:
+            run.report.already_sent.append(address)
+        else:
+            run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, rendered))
+    if transport_factory is None or not run.mails:
+        return run
+    transport = transport_factory()
+    try:
+        report = deliver(sessions, config, run.mails, transport, lock_wait=settings.lock_wait)
+    finally:
+        transport.close()
+    run.report.merge(report)
+    return run

@@ -1,0 +1,129 @@
+"""Compose mails from Jinja2 templates: a plain-text part and an autoescaped HTML part.
+
+Templates live in `webapp/templates/mail/NAME.txt` and `NAME.html`. Only the HTML templates
+are autoescaped: scraped titles and texts are untrusted and must never become markup, while
+the plain-text part shows them exactly as written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import formatdate
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
+
+
+def date_de(value: date | datetime | None, empty: str = "laufend") -> str:
+    """30.09.2026; `empty` for None (an open-ended call)."""
+    if value is None:
+        return empty
+    return value.strftime("%d.%m.%Y")
+
+
+def eur(value: float | None) -> str:
+    """1.000.000 € with German digit grouping; empty for None."""
+    if value is None:
+        return ""
+    return f"{value:,.0f} €".replace(",", ".")
+
+
+def days_phrase(days: int | None) -> str:
+    """'noch 12 Tage', 'morgen', 'heute', 'abgelaufen'; '' for open-ended calls."""
+    if days is None:
+        return ""
+    if days < 0:
+        return "abgelaufen"
+    if days == 0:
+        return "heute"
+    if days == 1:
+        return "morgen"
+    return f"noch {days} Tage"
+
+
+def percent(value: float | None) -> str:
+    """0.456 → '46 %'."""
+    if value is None:
+        return ""
+    return f"{value * 100:.0f} %"
+
+
+def underline(text: str, char: str = "-") -> str:
+    """The text followed by a line of `char` as long as it (plain-text headings)."""
+    return f"{text}\n{char * len(text)}"
+
+
+@cache
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=select_autoescape(["html"]) if autoescape else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date_de=date_de, eur=eur, days=days_phrase, percent=percent, underline=underline
+    )
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMail:
+    """Subject and both bodies of one mail, before addressing."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def render_mail(name: str, subject: str, **context: Any) -> RenderedMail:
+    """Render `mail/NAME.txt` and `mail/NAME.html` with the same context."""
+    context = {"subject": subject, **context}
+    text = _environment(False).get_template(f"{name}.txt").render(**context)
+    html = _environment(True).get_template(f"{name}.html").render(**context)
+    return RenderedMail(subject=subject, text=text.strip() + "\n", html=html)
+
+
+def message_id(kind: str, period_key: str, recipient: str, mail_from: str) -> str:
+    """A stable Message-ID per (kind, period, recipient).
+
+    A mail resent after a crash in the instant between the server's acceptance and our log
+    entry carries the same id, so mail clients and archives can recognise the copy.
+    """
+    digest = hashlib.sha256(f"{kind}\0{period_key}\0{recipient.lower()}".encode()).hexdigest()
+    domain = mail_from.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    return f"<fm.{kind}.{digest[:32]}@{domain}>"
+
+
+def build_message(
+    *,
+    mail_from: str,
+    recipient: str,
+    rendered: RenderedMail,
+    msg_id: str,
+    account_url: str = "",
+) -> EmailMessage:
+    """A multipart/alternative message (text first, HTML preferred) with our headers."""
+    msg = EmailMessage()
+    msg["From"] = mail_from
+    msg["To"] = recipient
+    msg["Subject"] = rendered.subject
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = msg_id
+    # Automatic mail: no out-of-office replies back to the sender.
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    if account_url:
+        msg["List-Unsubscribe"] = f"<{account_url}>"
+    msg.set_content(rendered.text)
+    msg.add_alternative(rendered.html, subtype="html")
+    return msg

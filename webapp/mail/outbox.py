@@ -1,0 +1,193 @@
+"""Exactly-once delivery through the `sent_mails` log.
+
+For each (kind, period, recipient) a row is claimed as `pending` in its own committed
+transaction *before* the message goes to the SMTP server, and marked `sent` right after the
+server accepted it. So a run that dies half-way leaves `sent` rows for everyone served and at
+most one `pending` row; the next run skips the `sent` ones and sends the rest. Runs are
+serialised by the job lock "mail", so a `pending` row a run finds was left by a crash, never
+by a colleague still at work; it is sent again with the same Message-ID (the crash may have
+come in the instant between the server's acceptance and our log entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from webapp.config import Config
+from webapp.db import transaction
+from webapp.jobs import job_lock
+from webapp.mail.compose import RenderedMail, build_message, message_id
+from webapp.mail.smtp import MailRejected, MailTransportError, Transport
+from webapp.models import SentMail, utcnow
+
+MAIL_LOCK = "mail"
+MAIL_LOCK_TTL = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    """One mail to one recipient, for one period of one kind (digest, reminder)."""
+
+    kind: str
+    period_key: str
+    recipient: str
+    rendered: RenderedMail
+
+
+@dataclass(slots=True)
+class DeliveryReport:
+    """What a delivery run did, per recipient."""
+
+    sent: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    # Sent again because an earlier run died between claiming and confirming them.
+    resent: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    # Set when the SMTP server could not be reached: the remaining mails were not tried.
+    aborted: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.aborted
+
+    def describe(self, recipients: int | None = None) -> str:
+        """'3 Empfänger, 2 versandt, 1 bereits versandt, 0 fehlgeschlagen' (+ abort reason)."""
+        parts = [f"{recipients} Empfänger"] if recipients is not None else []
+        parts += [
+            f"{len(self.sent) + len(self.resent)} versandt",
+            f"{len(self.already_sent)} bereits versandt",
+            f"{len(self.failed)} fehlgeschlagen",
+        ]
+        line = ", ".join(parts)
+        if self.resent:
+            line += f" (erneut nach Abbruch: {', '.join(self.resent)})"
+        if self.aborted:
+            line += f" – abgebrochen: {self.aborted}"
+        return line
+
+    def merge(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.already_sent += other.already_sent
+        self.resent += other.resent
+        self.failed += other.failed
+        self.aborted = self.aborted or other.aborted
+
+
+def normalise_address(address: str) -> str:
+    """The form addresses are compared and logged in (case-insensitive, trimmed)."""
+    return address.strip().lower()
+
+
+def already_sent(sessions: sessionmaker[Session], kind: str, period_key: str) -> set[str]:
+    """Recipients (normalised) that have this period's mail of this kind."""
+    with sessions() as session:
+        return set(
+            session.scalars(
+                select(SentMail.recipient).where(
+                    SentMail.kind == kind,
+                    SentMail.period_key == period_key,
+                    SentMail.status == "sent",
+                )
+            )
+        )
+
+
+def deliver(
+    sessions: sessionmaker[Session],
+    config: Config,
+    mails: Sequence[OutgoingMail],
+    transport: Transport,
+    *,
+    lock_wait: float = 30.0,
+) -> DeliveryReport:
+    """Send each mail unless the log says it went out already; see the module docstring."""
+    report = DeliveryReport()
+    if not mails:
+        return report
+    account_url = f"{config.base_url}/konto"
+    with job_lock(sessions, MAIL_LOCK, ttl=MAIL_LOCK_TTL, wait=lock_wait) as lock:
+        for mail in mails:
+            msg_id = message_id(mail.kind, mail.period_key, mail.recipient, config.mail_from)
+            claim = _claim(sessions, mail, msg_id)
+            if claim is None:
+                report.already_sent.append(mail.recipient)
+                continue
+            row_id, resumed = claim
+            message = build_message(
+                mail_from=config.mail_from,
+                recipient=mail.recipient,
+                rendered=mail.rendered,
+                msg_id=msg_id,
+                account_url=account_url,
+            )
+            try:
+                transport.send(message)
+            except MailRejected as exc:
+                _finish(sessions, row_id, "failed", str(exc))
+                report.failed.append((mail.recipient, str(exc)))
+                continue
+            except MailTransportError as exc:
+                _finish(sessions, row_id, "failed", str(exc))
+                report.failed.append((mail.recipient, str(exc)))
+                report.aborted = str(exc)
+                break
+            # Anything else (a crash, Ctrl+C) leaves the row pending: the next run resends.
+            _finish(sessions, row_id, "sent")
+            (report.resent if resumed else report.sent).append(mail.recipient)
+            lock.refresh()
+    return report
+
+
+def _claim(
+    sessions: sessionmaker[Session], mail: OutgoingMail, msg_id: str
+) -> tuple[int, bool] | None:
+    """Claim the log row in its own committed transaction; None when already sent."""
+    recipient = normalise_address(mail.recipient)
+    try:
+        with transaction(sessions) as session:
+            row = session.scalar(
+                select(SentMail).where(
+                    SentMail.kind == mail.kind,
+                    SentMail.period_key == mail.period_key,
+                    SentMail.recipient == recipient,
+                )
+            )
+            if row is None:
+                row = SentMail(
+                    kind=mail.kind,
+                    period_key=mail.period_key,
+                    recipient=recipient,
+                    status="pending",
+                    subject=mail.rendered.subject,
+                    message_id=msg_id,
+                )
+                session.add(row)
+                session.flush()
+                return row.id, False
+            if row.status == "sent":
+                return None
+            resumed = row.status == "pending"
+            row.status = "pending"
+            row.error = ""
+            row.subject = mail.rendered.subject
+            session.flush()
+            return row.id, resumed
+    except IntegrityError:
+        # Someone inserted the same row between our SELECT and INSERT: theirs to send.
+        return None
+
+
+def _finish(sessions: sessionmaker[Session], row_id: int, status: str, error: str = "") -> None:
+    with transaction(sessions) as session:
+        row = session.get(SentMail, row_id)
+        if row is not None:
+            row.status = status
+            row.error = error[:2000]
+            if status == "sent":
+                row.sent_at = utcnow()

@@ -1,0 +1,157 @@
+"""SMTP transport: one connection per run, STARTTLS/SSL and login, retries with backoff."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from email.message import EmailMessage
+from types import TracebackType
+from typing import Protocol
+
+from webapp.config import Config
+from webapp.mail.settings import MailSettings
+
+
+class MailTransportError(RuntimeError):
+    """The SMTP server could not be reached (or dropped us) even after the retries."""
+
+
+class MailRejected(RuntimeError):
+    """The server refused this one message (e.g. an unknown recipient); others may go on."""
+
+
+class Transport(Protocol):
+    """What the delivery loop needs from a mail transport."""
+
+    def send(self, message: EmailMessage) -> None: ...
+
+    def close(self) -> None: ...
+
+
+# Errors after which the connection is unusable and a reconnect is worth trying.
+_CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+
+class SmtpTransport:
+    """A lazily opened SMTP connection that reconnects with exponential backoff."""
+
+    def __init__(
+        self,
+        config: Config,
+        settings: MailSettings,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.settings = settings
+        self._sleep = sleep
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpTransport:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _exc: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def address(self) -> str:
+        return f"{self.config.smtp_host}:{self.config.smtp_port}"
+
+    def connect(self) -> None:
+        """Open the connection, retrying with backoff; MailTransportError when it never works."""
+        self.close()
+        attempts = self.settings.retries + 1
+        last: BaseException | None = None
+        for attempt in range(attempts):
+            try:
+                self._smtp = self._open()
+                return
+            except smtplib.SMTPAuthenticationError as exc:
+                # Wrong credentials do not get better by waiting.
+                raise MailTransportError(
+                    f"Anmeldung am SMTP-Server {self.address} abgelehnt: {exc.smtp_code} "
+                    f"{_text(exc.smtp_error)} (SMTP_USER/SMTP_PASSWORD prüfen)"
+                ) from None
+            except (*_CONNECTION_ERRORS, smtplib.SMTPException) as exc:
+                last = exc
+                if attempt + 1 < attempts:
+                    self._sleep(self.settings.retry_delay * (2**attempt))
+        raise MailTransportError(
+            f"SMTP-Server {self.address} nicht erreichbar nach {attempts} Versuchen: {last}"
+        )
+
+    def _open(self) -> smtplib.SMTP:
+        cfg = self.config
+        timeout = self.settings.timeout
+        smtp: smtplib.SMTP
+        if cfg.smtp_ssl:
+            smtp = smtplib.SMTP_SSL(
+                cfg.smtp_host, cfg.smtp_port, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=timeout)
+        try:
+            smtp.ehlo()
+            if cfg.smtp_starttls and not cfg.smtp_ssl:
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if cfg.smtp_user:
+                smtp.login(cfg.smtp_user, cfg.smtp_password)
+        except BaseException:
+            _quietly_close(smtp)
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage) -> None:
+        """Hand one message to the server; returns only once the server accepted it.
+
+        A dropped connection is reopened (with backoff) and the message tried once more:
+        the server did not confirm it, so it has not taken responsibility for it.
+        """
+        for attempt in range(2):
+            if self._smtp is None:
+                self.connect()
+            assert self._smtp is not None
+            try:
+                refused = self._smtp.send_message(message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                raise MailRejected(_refusal(exc.recipients)) from None
+            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                raise MailRejected(f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
+            except _CONNECTION_ERRORS as exc:
+                _quietly_close(self._smtp)
+                self._smtp = None
+                if attempt == 1:
+                    raise MailTransportError(
+                        f"Verbindung zu {self.address} abgebrochen: {exc}"
+                    ) from None
+                continue
+            if refused:
+                raise MailRejected(_refusal(refused))
+            return
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            _quietly_close(self._smtp)
+            self._smtp = None
+
+
+def _quietly_close(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(f"{r}: {code} {_text(msg)}" for r, (code, msg) in recipients.items())

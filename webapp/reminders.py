@@ -1,0 +1,158 @@
+"""Deadline reminders ("Fristerinnerung"): 14, 7 and 2 days before each stage deadline.
+
+For every call marked relevant or in preparation and each of its stage deadlines, the
+reminder level that applies today is the smallest configured number of days that is still
+>= the days left (so a run on day 10 before the deadline belongs to the 14-day level). Each
+(call, stage, date, level) goes out once per recipient: running daily, weekly or twice a day
+gives the same mails, a missed day is made up on the next run, and a moved deadline starts
+its own reminders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from webapp.config import Config
+from webapp.digest import _active_calls, call_url, recipients, stage_deadlines
+from webapp.mail.compose import RenderedMail, date_de, days_phrase, render_mail
+from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
+from webapp.mail.settings import MailSettings
+from webapp.mail.smtp import Transport
+
+REMINDER_KIND = "reminder"
+
+
+@dataclass(slots=True)
+class Reminder:
+    """One due reminder for one stage deadline of one call."""
+
+    call_id: int
+    title: str
+    funder: str
+    stage: str
+    due: date
+    days_left: int
+    level: int  # the configured number of days this reminder stands for
+    review_status: str
+    assignee: str  # name or address of the assignee; "" → sent to the team
+    recipients: list[str]
+    url: str
+
+    @property
+    def period_key(self) -> str:
+        # The date is part of the key: when a deadline moves, its reminders start afresh.
+        return f"{self.call_id}:{self.due.isoformat()}:{self.level}d:{self.stage}"[:200]
+
+
+def reminder_level(days_left: int, levels: Sequence[int]) -> int | None:
+    """The reminder level for `days_left`, or None (too early, or the deadline has passed)."""
+    if days_left < 0:
+        return None
+    applicable = [level for level in levels if days_left <= level]
+    return min(applicable) if applicable else None
+
+
+def due_reminders(
+    session: Session, config: Config, today: date, levels: Sequence[int]
+) -> list[Reminder]:
+    """All reminders that apply on `today` (whether already sent or not)."""
+    team = recipients(session, config)
+    result: list[Reminder] = []
+    for call, review in _active_calls(session):
+        assignee = review.assignee
+        to = [assignee.email] if assignee is not None else team
+        for stage, due in stage_deadlines(call):
+            left = (due - today).days
+            level = reminder_level(left, levels)
+            if level is None:
+                continue
+            result.append(
+                Reminder(
+                    call_id=call.id,
+                    title=call.title,
+                    funder=call.funder,
+                    stage=stage,
+                    due=due,
+                    days_left=left,
+                    level=level,
+                    review_status=review.status,
+                    assignee=(assignee.name or assignee.email) if assignee else "",
+                    recipients=list(to),
+                    url=call_url(config, call.id),
+                )
+            )
+    return sorted(result, key=lambda r: (r.due, r.call_id, r.stage))
+
+
+def render_reminder(reminder: Reminder, config: Config) -> RenderedMail:
+    subject = (
+        f"Fristerinnerung: {reminder.stage} am {date_de(reminder.due)} "
+        f"({days_phrase(reminder.days_left)}) – {_shorten(reminder.title, 90)}"
+    )
+    return render_mail(
+        "reminder",
+        subject,
+        r=reminder,
+        base_url=config.base_url,
+        account_url=f"{config.base_url}/konto",
+    )
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(slots=True)
+class ReminderRun:
+    """The outcome of `run_reminders`."""
+
+    reminders: list[Reminder]
+    mails: list[OutgoingMail]
+    report: DeliveryReport
+    without_recipient: list[Reminder]
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+def run_reminders(
+    sessions: sessionmaker[Session],
+    config: Config,
+    settings: MailSettings,
+    *,
+    today: date,
+    transport_factory: Callable[[], Transport] | None,
+) -> ReminderRun:
+    """Send the reminders due on `today` that have not gone out yet (dry run: factory None)."""
+    with sessions() as session:
+        reminders = due_reminders(session, config, today, settings.reminder_days)
+    run = ReminderRun(reminders=reminders, mails=[], report=DeliveryReport(), without_recipient=[])
+    for reminder in reminders:
+        if not reminder.recipients:
+            run.without_recipient.append(reminder)
+            continue
+        done = already_sent(sessions, REMINDER_KIND, reminder.period_key)
+        rendered = render_reminder(reminder, config)
+        for address in reminder.recipients:
+            if address.lower() in done:
+                run.report.already_sent.append(address)
+            else:
+                run.mails.append(
+                    OutgoingMail(REMINDER_KIND, reminder.period_key, address, rendered)
+                )
+    if transport_factory is None or not run.mails:
+        return run
+    transport = transport_factory()
+    try:
+        run.report.merge(
+            deliver(sessions, config, run.mails, transport, lock_wait=settings.lock_wait)
+        )
+    finally:
+        transport.close()
+    return run

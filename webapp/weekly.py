@@ -1,0 +1,131 @@
+"""The weekly job: scrape, match, digest and reminders, in that order, under one lock.
+
+A failing step is reported and the following steps still run (a broken source must not
+stop the digest about everything else); the job's outcome is failed if any step failed, so
+cron or systemd notice. Two runs never overlap: the second waits a little for the lock and
+then gives up with a message (`LockBusy`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from webapp.config import Config
+from webapp.db import transaction
+from webapp.digest import run_digest
+from webapp.jobs import job_lock
+from webapp.mail.settings import MailSettings
+from webapp.mail.smtp import Transport
+from webapp.matching import run_match
+from webapp.models import utcnow
+from webapp.reminders import run_reminders
+
+WEEKLY_LOCK = "weekly"
+# Long enough for a slow scrape of every source; the job refreshes it after each step.
+WEEKLY_LOCK_TTL = timedelta(hours=3)
+
+
+@dataclass(slots=True)
+class StepResult:
+    name: str
+    ok: bool
+    message: str
+    seconds: float
+
+
+@dataclass(slots=True)
+class WeeklySummary:
+    steps: list[StepResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(step.ok for step in self.steps)
+
+    def table(self) -> str:
+        """The summary as a small aligned table for the terminal and cron mail."""
+        width = max((len(s.name) for s in self.steps), default=4)
+        lines = [f"{'Schritt':<{width}}  Ergebnis  Dauer   Details"]
+        for s in self.steps:
+            mark = "ok" if s.ok else "FEHLER"
+            lines.append(f"{s.name:<{width}}  {mark:<8}  {s.seconds:5.1f} s  {s.message}")
+        return "\n".join(lines)
+
+
+def run_scrape_step(config: Config, sessions: sessionmaker[Session], offline: bool) -> str:
+    """Fetch all configured sources through the scraping job; returns a one-line summary."""
+    from webapp import scraping
+
+    return scraping.weekly_scrape(config, sessions, offline=offline)
+
+
+def run_weekly(
+    sessions: sessionmaker[Session],
+    config: Config,
+    settings: MailSettings,
+    *,
+    today: date,
+    now: datetime | None = None,
+    transport_factory: Callable[[], Transport],
+    scrape: Callable[[], str] | None,
+    lock_wait: float = 10.0,
+    echo: Callable[[str], None] = print,
+) -> WeeklySummary:
+    """Run the weekly cycle under the weekly lock (raises LockBusy when another run holds it).
+
+    `scrape` is the scrape step (None skips it, e.g. `--no-scrape`).
+    """
+    summary = WeeklySummary()
+    with job_lock(sessions, WEEKLY_LOCK, ttl=WEEKLY_LOCK_TTL, wait=lock_wait) as lock:
+
+        def step(name: str, work: Callable[[], tuple[bool, str]]) -> None:
+            echo(f"→ {name} …")
+            started = time.perf_counter()
+            try:
+                ok, message = work()
+            except Exception as exc:  # a failed step is reported; the next steps still run
+                ok, message = False, f"{type(exc).__name__}: {exc}"
+            result = StepResult(name, ok, message, time.perf_counter() - started)
+            summary.steps.append(result)
+            echo(f"  {'ok' if ok else 'FEHLER'}: {message}")
+            lock.refresh()
+
+        if scrape is not None:
+            step("Abruf", lambda: (True, scrape()))
+
+        def match() -> tuple[bool, str]:
+            with transaction(sessions) as session:
+                report = run_match(session, today=today)
+            return True, (
+                f"{report.calls} offene Aufrufe bewertet, {report.matches} Projekt-Treffer"
+            )
+
+        step("Abgleich", match)
+
+        def digest() -> tuple[bool, str]:
+            run = run_digest(
+                sessions,
+                config,
+                settings,
+                today=today,
+                now=now or utcnow(),
+                transport_factory=transport_factory,
+            )
+            if run.skipped_empty:
+                return True, "alle Abschnitte leer, keine Übersicht verschickt"
+            return run.ok, run.report.describe(len(run.recipients))
+
+        step("Wochenübersicht", digest)
+
+        def remind() -> tuple[bool, str]:
+            run = run_reminders(
+                sessions, config, settings, today=today, transport_factory=transport_factory
+            )
+            return run.ok, f"{len(run.reminders)} fällig; " + run.report.describe()
+
+        step("Fristerinnerungen", remind)
+    return summary
