@@ -22,7 +22,6 @@ import gc
 import pickle
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
