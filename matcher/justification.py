@@ -41,7 +41,7 @@ LONG_WORD_LIMIT = 300  # the long version aims at about 200-300 words
 # Optional parts of the text, dropped in this order until the text fits (short version:
 # SHORT_LIMIT characters; long version: LONG_WORD_LIMIT words). A template may override
 # the order with `{% set drop_order = [...] %}` at its top level.
-LONG_DROP_ORDER = ("members", "second_leitbild", "aims", "second_quote")
+LONG_DROP_ORDER = ("members", "second_leitbild", "second_quote", "aims")
 DEFAULT_DROP_ORDER = (
     "correspondence",
     "aims",
@@ -53,6 +53,7 @@ DEFAULT_DROP_ORDER = (
     "strategy_source",
     "second_quote",
     "goal_texts",
+    "funder",
 )
 ALL_PARTS = frozenset((*DEFAULT_DROP_ORDER, *LONG_DROP_ORDER))
 
@@ -336,7 +337,7 @@ class _Candidate:
     after_purpose_heading: bool
 
 
-def _call_candidates(call: CallTexts, variant: str) -> list[_Candidate]:
+def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
     """Quotable sentences of the call: its text first, then its summary."""
     out: list[_Candidate] = []
     seen: set[str] = set()
@@ -350,11 +351,7 @@ def _call_candidates(call: CallTexts, variant: str) -> list[_Candidate]:
                     # A heading such as "1. Zuwendungszweck": remember what it announces.
                     heading_is_purpose = bool(_cue_score(sentence)[0]) and i == 0
                     continue
-                if (
-                    n_words < MIN_QUOTE_WORDS
-                    or len(sentence) > MAX_QUOTE_CHARS[variant]
-                    or sentence in seen
-                ):
+                if n_words < MIN_QUOTE_WORDS or len(sentence) > max_chars or sentence in seen:
                     continue
                 seen.add(sentence)
                 out.append(_Candidate(sentence, len(out), heading_is_purpose))
@@ -402,6 +399,7 @@ def select_quotes(
     *,
     variant: str = "long",
     max_quotes: int = 2,
+    max_chars: int | None = None,
 ) -> list[Quote]:
     """The one or two call sentences stating the funding purpose the projects meet best.
 
@@ -409,12 +407,13 @@ def select_quotes(
     the call has any text: without a fitting sentence, the first purpose-like one is used.
     """
     lang = call.language or analysis.detect_language(f"{call.title} {call.text}")
-    candidates = _call_candidates(call, variant)
+    max_chars = max_chars or MAX_QUOTE_CHARS[variant]
+    candidates = _call_candidates(call, max_chars)
     if not candidates:
         # Too few words everywhere: fall back to any sentence of the text or summary.
         for body in (call.text, call.summary):
             sentences = [_strip_bullet(s) for s in split_sentences(body)]
-            sentences = [s for s in sentences if len(s) <= MAX_QUOTE_CHARS[variant]]
+            sentences = [s for s in sentences if len(s) <= max_chars] or sentences[:1]
             if sentences:
                 candidates = [_Candidate(sentences[0], 0, False)]
                 break
@@ -539,6 +538,7 @@ def build_context(
     variant: str = "long",
     goal_ids: dict[str, list[str]] | None = None,
     call_goal_ids: Sequence[str] = (),
+    max_quote_chars: int | None = None,
 ) -> Context:
     """Everything the template needs for `project_ids` (two or more: the combined text).
 
@@ -566,7 +566,12 @@ def build_context(
         [call.title, call.summary, *(_project_profile(strategy, p) for p in projects)]
     )
     quotes = select_quotes(
-        strategy, call, projects, variant=variant, max_quotes=2 if variant == "long" else 1
+        strategy,
+        call,
+        projects,
+        variant=variant,
+        max_quotes=2 if variant == "long" else 1,
+        max_chars=max_quote_chars,
     )
     # Closing paragraph: the projects' matched goals, then goals of the same themes that the
     # matcher found close to the call.
@@ -740,7 +745,13 @@ def tidy(text: str) -> str:
     current: list[str] = []
 
     def flush() -> None:
-        joined = " ".join(" ".join(current).split())
+        joined = ""
+        for part in current:
+            # A line that starts with punctuation continues the previous one directly:
+            # templates put "{% if %}" blocks on lines of their own.
+            glue = "" if not joined or part[:1] in ",.;:)" else " "
+            joined += glue + part
+        joined = " ".join(joined.split())
         if joined:
             paragraphs.append(joined)
         current.clear()
@@ -783,15 +794,24 @@ def generate(
     template_dir: Path | str | None = None,
 ) -> Generated:
     """The justification for `call` and one project (or several: the combined text)."""
-    context = build_context(
-        strategy,
-        call,
-        project_ids,
-        variant=variant,
-        goal_ids=goal_ids,
-        call_goal_ids=call_goal_ids,
-    )
-    return render(context, template_dir)
+    result: Generated | None = None
+    # When even the required parts do not fit the short version, a shorter quote is tried
+    # before the text is cut.
+    for max_chars in (None, 220, 150):
+        context = build_context(
+            strategy,
+            call,
+            project_ids,
+            variant=variant,
+            goal_ids=goal_ids,
+            call_goal_ids=call_goal_ids,
+            max_quote_chars=max_chars,
+        )
+        result = render(context, template_dir)
+        if "gekürzt" not in result.dropped:
+            break
+    assert result is not None
+    return result
 
 
 # --- the text format ------------------------------------------------------------------
