@@ -23,6 +23,7 @@ def _register() -> None:
         import_commands,
         mail_commands,
         match_commands,
+        scrape_commands,
         serve_commands,
     )
 
@@ -32,6 +33,7 @@ def _register() -> None:
         import_commands,
         mail_commands,
         match_commands,
+        scrape_commands,
         serve_commands,
     ):
         for command in module.COMMANDS:

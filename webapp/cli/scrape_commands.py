@@ -1,0 +1,185 @@
+"""`scrape` (fetch or replay the configured sources) and `parse` (run one parser on a file)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from scrapers.registry import KINDS, get_parser
+from scrapers.sources import SourceConfigError, load_sources
+from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.errors import UserError
+from webapp.scraping import SourceReport, run_scrape, select_sources
+
+# Where relative links in a saved page point when no --url is given.
+DEFAULT_URLS = {
+    "foerderdatenbank": "https://www.foerderdatenbank.de/",
+    "foerderinfo": "https://www.foerderinfo.bund.de/",
+    "eu-ft": "https://api.tech.ec.europa.eu/search-api/prod/rest/search",
+}
+
+
+@click.command("scrape")
+@click.option("--source", "source_name", metavar="NAME", help="Nur diese Quelle abrufen.")
+@click.option(
+    "--offline", is_flag=True, help="Die mitgelieferten Snapshots statt der Websites verwenden."
+)
+@click.option("--record", is_flag=True, hidden=True, help="Antworten als Snapshots speichern.")
+@pass_app
+@user_errors
+def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool) -> None:
+    """Förderquellen abrufen (oder Snapshots abspielen) und neue Aufrufe übernehmen."""
+    try:
+        sources = select_sources(load_sources(app.config.sources_path), source_name)
+    except SourceConfigError as exc:
+        raise UserError(str(exc)) from None
+    if not sources:
+        raise UserError(f"Keine aktive Quelle in {app.config.sources_path} konfiguriert.")
+    reports: list[SourceReport] = []
+    label = "Quellen (offline)" if offline else "Quellen"
+    with click.progressbar(
+        length=len(sources),
+        label=label,
+        file=sys.stderr,
+        item_show_func=lambda name: name or "",
+    ) as bar:
+        for source in sources:
+            bar.update(0, source.name)
+            reports.extend(
+                run_scrape(
+                    app.sessions,
+                    [source],
+                    offline=offline,
+                    snapshots_dir=app.config.snapshots_dir,
+                    record=record,
+                )
+            )
+            bar.update(1, source.name)
+    click.echo(format_table(reports))
+    failed = [r for r in reports if r.status != "ok"]
+    for report in reports:
+        if report.message:
+            prefix = "FEHLER" if report.status != "ok" else "Hinweis"
+            click.echo(f"{prefix} {report.name}: {report.message}", err=True)
+    if failed:
+        names = ", ".join(r.name for r in failed)
+        click.echo(f"{len(failed)} Quelle(n) fehlgeschlagen: {names}", err=True)
+        raise SystemExit(1)
+
+
+def format_table(reports: list[SourceReport]) -> str:
+    """The per-source summary as a plain-text table."""
+    header = (
+        "Quelle",
+        "Status",
+        "Anfragen",
+        "304",
+        "neu",
+        "geändert",
+        "unverändert",
+        "fehlend",
+        "Fehler",
+        "Sekunden",
+    )
+    rows = [
+        (
+            r.name,
+            "ok" if r.status == "ok" else "FEHLER",
+            str(r.requests),
+            str(r.not_modified),
+            str(r.new),
+            str(r.changed),
+            str(r.unchanged),
+            str(r.missing),
+            str(r.errors),
+            f"{r.seconds:.1f}",
+        )
+        for r in reports
+    ]
+    totals = (
+        "Summe",
+        "",
+        *(str(sum(int(row[i]) for row in rows)) for i in range(2, 9)),
+        f"{sum(r.seconds for r in reports):.1f}",
+    )
+    table = [header, *rows, totals]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = []
+    for n, row in enumerate(table):
+        cells = [
+            cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(row)
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0 or n == len(table) - 2:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@click.command("parse")
+@click.argument("kind", metavar="KIND")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--url", help="Die Adresse, von der die Datei stammt (für relative Links).")
+@click.option(
+    "--source",
+    "source_name",
+    metavar="NAME",
+    help="Optionen dieser Quelle aus sources.yaml verwenden (z. B. die Selektoren für html-list).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Stichtag für Status und jährliche Fristen (Standard: heute).",
+)
+@pass_app
+@user_errors
+def parse(
+    app: AppContext,
+    kind: str,
+    file: Path,
+    url: str | None,
+    source_name: str | None,
+    today: datetime | None,
+) -> None:
+    """Einen Parser auf eine gespeicherte Antwort anwenden und die Aufrufe als JSON-Zeilen ausgeben.
+
+    KIND ist eine der Quellenarten foerderdatenbank, foerderinfo, eu-ft, feed, html-list.
+    """
+    if kind not in KINDS:
+        raise UserError(f"Unbekannte Quellenart {kind!r}; bekannt sind: {', '.join(KINDS)}")
+    try:
+        body = file.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"Datei {file} nicht gefunden") from None
+    except OSError as exc:
+        raise UserError(f"Datei {file} nicht lesbar ({exc.strerror})") from None
+    options: dict[str, object] = {}
+    if source_name:
+        try:
+            chosen = select_sources(load_sources(app.config.sources_path), source_name)
+        except SourceConfigError as exc:
+            raise UserError(str(exc)) from None
+        options.update(chosen[0].options)
+        url = url or chosen[0].url
+    if today is not None:
+        options["today"] = today.date()
+    else:
+        options["today"] = date.today()
+    page_url = url or DEFAULT_URLS.get(kind) or file.resolve().as_uri()
+    result = get_parser(kind)(body, page_url, None, options=options)
+    for record in result.records:
+        click.echo(json.dumps(record.to_json_dict(), ensure_ascii=False))
+    for link in result.detail_links:
+        click.echo(json.dumps({"detail_link": link}, ensure_ascii=False))
+    if result.next_page:
+        click.echo(json.dumps({"next_page": result.next_page}, ensure_ascii=False))
+    for warning in result.warnings:
+        click.echo(f"Hinweis: {warning}", err=True)
+    if not result.records and not result.detail_links:
+        click.echo(f"{file}: keine Aufrufe gefunden.", err=True)
+
+
+COMMANDS = [scrape, parse]

@@ -1,0 +1,248 @@
+"""The scrape job: run the configured sources, ingest what they yield, record a ScrapeRun each.
+
+A source that fails is recorded with its error and the others go on. Each source is ingested
+in one transaction; the HTTP validators of its responses are stored only after that
+transaction committed, so a failed ingest is fetched and parsed again in full next time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from scrapers.crawl import crawl
+from scrapers.fetch import Fetcher, FetchError, SnapshotStore, Validators
+from scrapers.record import ParseError
+from scrapers.sources import SourceConfig, load_sources
+from webapp.db import transaction
+from webapp.errors import UserError
+from webapp.ingest import ingest_records
+from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source, utcnow
+
+
+class DbValidatorStore:
+    """Validators for conditional GET kept in the http_cache table."""
+
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self.factory = factory
+
+    def get(self, key: str) -> Validators | None:
+        with self.factory() as session:
+            row = session.get(HttpCacheEntry, key)
+            if row is None:
+                return None
+            return Validators(row.etag, row.last_modified, row.content_hash)
+
+    def put(self, key: str, validators: Validators) -> None:
+        self.put_many({key: validators})
+
+    def put_many(self, items: dict[str, Validators]) -> None:
+        """Store several validators in one transaction."""
+        if not items:
+            return
+        with transaction(self.factory) as session:
+            for key, value in items.items():
+                row = session.get(HttpCacheEntry, key) or HttpCacheEntry(url=key)
+                row.etag = value.etag
+                row.last_modified = value.last_modified
+                row.content_hash = value.content_hash
+                row.fetched_at = utcnow()
+                session.add(row)
+
+
+@dataclass(slots=True)
+class SourceReport:
+    """One line of the summary table."""
+
+    name: str
+    kind: str
+    status: str = "ok"
+    requests: int = 0
+    not_modified: int = 0
+    parsed: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    linked: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    message: str = ""
+
+
+Progress = Callable[[str, str], None]
+
+
+def select_sources(sources: list[SourceConfig], name: str | None) -> list[SourceConfig]:
+    """The enabled sources, or the one named (enabled or not); UserError for an unknown name."""
+    if name is None:
+        return [s for s in sources if s.enabled]
+    chosen = [s for s in sources if s.name == name]
+    if not chosen:
+        names = ", ".join(s.name for s in sources) or "keine"
+        raise UserError(f"Unbekannte Quelle {name!r}; konfiguriert sind: {names}")
+    return chosen
+
+
+def run_scrape(
+    factory: sessionmaker[Session],
+    sources: list[SourceConfig],
+    *,
+    offline: bool = False,
+    snapshots_dir: Path | None = None,
+    record: bool = False,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> list[SourceReport]:
+    """Scrape every source in turn (a failure is recorded and the next goes on)."""
+    reports: list[SourceReport] = []
+    for source in sources:
+        reports.append(
+            scrape_source(
+                factory,
+                source,
+                offline=offline,
+                snapshots_dir=snapshots_dir,
+                record=record,
+                today=today,
+                progress=progress,
+            )
+        )
+    return reports
+
+
+def scrape_source(
+    factory: sessionmaker[Session],
+    source: SourceConfig,
+    *,
+    offline: bool = False,
+    snapshots_dir: Path | None = None,
+    record: bool = False,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> SourceReport:
+    """Crawl and ingest one source, recording a ScrapeRun with its counters and status."""
+    started = time.monotonic()
+    report = SourceReport(source.name, source.kind)
+    with transaction(factory) as session:
+        row = _source_row(session, source)
+        run = ScrapeRun(source_id=row.id, started_at=utcnow(), status="running", offline=offline)
+        session.add(run)
+        session.flush()
+        run_id = run.id
+        known = dict(
+            session.execute(
+                select(Call.external_id, Call.url).where(
+                    Call.source == source.name, Call.missing_since.is_(None)
+                )
+            ).all()
+        )
+    snapshot_dir = (snapshots_dir or Path("data/snapshots")) / source.name
+    validators = None if offline else DbValidatorStore(factory)
+    fetcher = Fetcher(
+        config=source.fetch,
+        validators=validators,
+        replay=SnapshotStore(snapshot_dir) if offline else None,
+        recorder=SnapshotStore(snapshot_dir) if record and not offline else None,
+    )
+    try:
+        result = crawl(
+            source,
+            fetcher,
+            known=known,
+            today=today,
+            progress=(lambda url: progress(source.name, url)) if progress else None,
+        )
+        with transaction(factory) as session:
+            stats = ingest_records(
+                session,
+                result.records,
+                origin="scrape",
+                scrape_run_id=run_id,
+                source=source.name,
+                listed_ids=result.listed_ids,
+                unchanged_ids=result.unchanged_ids,
+                complete=result.complete,
+            )
+            report.parsed = len(result.records)
+            report.new, report.changed, report.unchanged = stats.new, stats.changed, stats.unchanged
+            report.missing, report.linked = stats.missing, stats.linked
+            report.errors = len(result.errors)
+            report.message = "; ".join(result.errors[:5])
+            _finish(session, run_id, report, fetcher, started, status="ok")
+        if isinstance(validators, DbValidatorStore):
+            validators.put_many(dict(fetcher.pending))
+            fetcher.pending.clear()
+    except (FetchError, ParseError, UserError) as exc:
+        report.status = "failed"
+        report.errors += 1
+        report.message = str(exc)
+        with transaction(factory) as session:
+            _finish(session, run_id, report, fetcher, started, status="failed")
+    except Exception as exc:
+        # An unexpected bug in one source must not stop the others; it is recorded in full.
+        report.status = "failed"
+        report.errors += 1
+        report.message = f"interner Fehler: {type(exc).__name__}: {exc}"
+        with transaction(factory) as session:
+            _finish(session, run_id, report, fetcher, started, status="failed")
+    finally:
+        fetcher.close()
+    return report
+
+
+def _source_row(session: Session, source: SourceConfig) -> Source:
+    row = session.scalar(select(Source).where(Source.name == source.name))
+    if row is None:
+        row = Source(name=source.name)
+        session.add(row)
+    row.kind = source.kind
+    row.label = source.label
+    row.url = source.url
+    row.enabled = source.enabled
+    row.config = {
+        k: v for k, v in source.raw.items() if isinstance(v, str | int | float | bool | list | dict)
+    }
+    session.flush()
+    return row
+
+
+def _finish(
+    session: Session,
+    run_id: int,
+    report: SourceReport,
+    fetcher: Fetcher,
+    started: float,
+    *,
+    status: str,
+) -> None:
+    report.requests = fetcher.stats.requests
+    report.not_modified = fetcher.stats.not_modified
+    report.seconds = round(time.monotonic() - started, 2)
+    run = session.get(ScrapeRun, run_id)
+    if run is None:
+        return
+    run.status = status
+    run.finished_at = utcnow()
+    run.requests = report.requests
+    run.not_modified = report.not_modified
+    run.bytes_received = fetcher.stats.bytes_received
+    run.parsed = report.parsed
+    run.new = report.new
+    run.changed = report.changed
+    run.unchanged = report.unchanged
+    run.missing = report.missing
+    run.errors = report.errors
+    run.error_message = report.message
+    run.seconds = report.seconds
+
+
+def load_and_select(path: Path, name: str | None) -> list[SourceConfig]:
+    """Load sources.yaml and pick the sources to run."""
+    return select_sources(load_sources(path), name)
