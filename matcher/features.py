@@ -66,31 +66,38 @@ class FeatureSpace:
 
     def fit(self, docs: Sequence[Doc], weights: Mapping[str, float]) -> FeatureSpace:
         """Build the vocabularies from `docs` and the IDF from their document frequencies."""
+        self.fit_vocabulary(docs)
+        self.fit_idf([self.counts(docs, weights)])
+        return self
+
+    def fit_vocabulary(self, docs: Sequence[Doc]) -> FeatureSpace:
+        """Stems and character n-grams of every token; bigrams seen in ≥ min_df documents."""
         stems: dict[str, int] = {}
         grams: dict[str, int] = {}
         bigram_df: Counter[str] = Counter()
+        distinct: set[str] = set()
         for doc in docs:
             seen_bigrams: set[str] = set()
-            for name, tokens in doc.items():
-                if not weights.get(name, 0.0):
-                    continue
-                for tok in tokens:
-                    stems.setdefault(token_stem(tok), len(stems))
+            for tokens in doc.values():
+                distinct.update(tokens)
                 seen_bigrams.update(bigrams(list(tokens)))
             bigram_df.update(seen_bigrams)
-        distinct = {
-            tok for doc in docs for name, toks in doc.items() if weights.get(name) for tok in toks
-        }
-        for tok in distinct:
+        for tok in sorted(distinct):
+            stems.setdefault(token_stem(tok), len(stems))
             for g in token_char_ngrams(tok):
                 grams.setdefault(g, len(grams))
         kept = sorted(b for b, df in bigram_df.items() if df >= self.min_df_bigram)
         self.vocab = {"word": stems, "bigram": {b: i for i, b in enumerate(kept)}, "char": grams}
         self._token_features = {}
-        counts = self.counts(docs, weights)
-        n = len(docs)
-        for space, m in counts.items():
-            df = np.bincount(m.indices, minlength=m.shape[1])
+        return self
+
+    def fit_idf(self, counts: Sequence[dict[str, sp.csr_matrix]]) -> FeatureSpace:
+        """Smoothed IDF, log((1 + n) / (1 + df)) + 1, from count matrices of the collection."""
+        n = sum(c["word"].shape[0] for c in counts)
+        for space in SPACES:
+            df = np.zeros(len(self.vocab[space]))
+            for c in counts:
+                df += np.bincount(c[space].indices, minlength=c[space].shape[1])
             self.idf[space] = np.log((1.0 + n) / (1.0 + df)) + 1.0
         return self
 
@@ -156,10 +163,13 @@ class FeatureSpace:
 
     def transform(self, docs: Sequence[Doc], weights: Mapping[str, float]) -> Vectors:
         """TF-IDF rows (sublinear TF, IDF of the fit, l2 norm) of `docs` in every space."""
+        return self.weight(self.counts(docs, weights))
+
+    def weight(self, counts: dict[str, sp.csr_matrix]) -> Vectors:
+        """Raw counts -> log(1 + tf) · idf, l2-normalised per space."""
         spaces = {}
-        for space, m in self.counts(docs, weights).items():
+        for space, m in counts.items():
             m = m.astype(np.float64)
             np.log1p(m.data, out=m.data)
-            m = m @ sp.diags(self.idf[space])
-            spaces[space] = l2_rows(m)
+            spaces[space] = l2_rows(m @ sp.diags(self.idf[space]))
         return Vectors(spaces)

@@ -46,6 +46,7 @@ TOP_GOALS = 3
 TOP_TERMS = 8
 CHUNK = 2048
 STATUS_RANK = {"eligible": 2, "unknown": 1, "ineligible": 0}
+STATUS_NAMES = {v: k for k, v in STATUS_RANK.items()}
 
 
 @dataclass
@@ -54,32 +55,32 @@ class MatchParams:
 
     call_fields: dict[str, float] = field(
         default_factory=lambda: {
-            "title": 3.0,
-            "summary": 2.0,
+            "title": 1.0,
+            "summary": 1.0,
             "text": 1.0,
-            "programme": 1.0,
+            "programme": 0.5,
             "topics": 1.0,
             "funder": 0.0,
         }
     )
     project_fields: dict[str, float] = field(
         default_factory=lambda: {
-            "title": 2.0,
+            "title": 1.0,
             "summary": 1.0,
-            "keywords": 2.0,
+            "keywords": 3.0,
             "goals": 1.0,
-            "theme": 0.5,
+            "theme": 1.0,
         }
     )
     space_weights: dict[str, float] = field(
-        default_factory=lambda: {"word": 0.5, "bigram": 0.1, "char": 0.4}
+        default_factory=lambda: {"word": 0.3, "bigram": 0.1, "char": 0.8}
     )
     goal_weight: float = 0.0  # share of the best goal cosine added to a project's score
-    prf_k: int = 0  # pseudo-relevance feedback: expand each project with its k best calls
-    prf_beta: float = 0.0
-    unknown_factor: float = 0.9  # unknown applicants: kept, but slightly behind eligible
-    region_unknown_factor: float = 0.9  # a region that may or may not include the county
-    priority_weights: tuple[float, float, float] = (1.0, 0.9, 0.8)  # theme priority 1, 2, 3
+    prf_k: int = 5  # pseudo-relevance feedback: expand each project with its k best calls
+    prf_beta: float = 0.5
+    unknown_factor: float = 0.8  # unknown applicants: kept, but behind eligible
+    region_unknown_factor: float = 0.3  # a region that may or may not include the county
+    priority_weights: tuple[float, float, float] = (1.0, 0.95, 0.9)  # theme priority 1, 2, 3
     # relevance feedback
     rocchio_pos: float = 0.5
     rocchio_neg: float = 0.2
@@ -162,7 +163,12 @@ class ScoredBatch:
     final: np.ndarray  # calls × projects, eligibility-adjusted ranking score in [0, 1]
     goals: np.ndarray  # calls × goals
     inbox: np.ndarray  # calls
-    status: list[list[str]]  # per call, per project
+    codes: np.ndarray  # calls × applicant groups: 2 eligible, 1 unknown, 0 ineligible
+    group_of: np.ndarray  # project -> applicant group
+
+    def status(self, i: int, j: int) -> str:
+        """Eligibility status of call i for project j."""
+        return STATUS_NAMES[int(self.codes[i, self.group_of[j]])]
 
 
 @dataclass
@@ -190,14 +196,17 @@ class MatchModel:
         call_docs = [call_document(c, lang) for c, lang in zip(calls, langs, strict=True)]
         project_docs = [project_document(strategy, pr) for pr in strategy.projects]
         goal_docs = [goal_document(strategy, g) for g in strategy.goals]
-        # one vocabulary for calls and strategy: call fields and project fields are renamed
-        # to shared weights only for the document-frequency pass
-        fit_docs = [_uniform(d) for d in call_docs + project_docs + goal_docs]
-        self.features = FeatureSpace().fit(fit_docs, {"all": 1.0})
-        self.project_vectors = self.features.transform(project_docs, p.project_fields)
-        self.goal_vectors = self.features.transform(goal_docs, p.project_fields)
+        # one vocabulary and IDF for calls and strategy; counts are computed once
+        fs = FeatureSpace().fit_vocabulary(call_docs + project_docs + goal_docs)
+        call_counts = fs.counts(call_docs, _field_weights(p.call_fields))
+        project_counts = fs.counts(project_docs, _field_weights(p.project_fields))
+        goal_counts = fs.counts(goal_docs, _field_weights(p.project_fields))
+        fs.fit_idf([call_counts, project_counts, goal_counts])
+        self.features = fs
+        self.project_vectors = fs.weight(project_counts)
+        self.goal_vectors = fs.weight(goal_counts)
         self.call_ids = [c.id for c in calls]
-        self.call_vectors = self.features.transform(call_docs, p.call_fields)
+        self.call_vectors = fs.weight(call_counts)
         self._feedback = {}
         self._feedback_vectors = None
         self._feedback_projects = None
@@ -206,21 +215,35 @@ class MatchModel:
         return self
 
     def _pseudo_relevance(self, calls: Sequence[CallDoc]) -> Vectors:
-        """Move each project towards its k best eligible calls (Rocchio without labels)."""
+        """Move each project towards its k best eligible calls (Rocchio without labels).
+
+        The calls are scored in chunks and only a running top-k per project is kept.
+        """
         assert self.call_vectors is not None and self.project_vectors is not None
-        batch = self._score_vectors(self.call_vectors, calls, use_feedback=False)
         k = min(self.params.prf_k, len(calls))
-        rank_key = batch.final
-        top = np.argpartition(-rank_key, k - 1, axis=0)[:k]  # k × projects
+        n_projects = self.project_vectors.n
+        best = np.full((k, n_projects), -np.inf)
+        best_idx = np.zeros((k, n_projects), dtype=np.int64)
+        for start in range(0, len(calls), CHUNK):
+            stop = min(start + CHUNK, len(calls))
+            vectors = self.call_vectors.rows(np.arange(start, stop))
+            batch = self._score_vectors(vectors, calls[start:stop], use_feedback=False)
+            scores = np.vstack([best, batch.final])
+            index = np.vstack([best_idx, np.repeat(np.arange(start, stop)[:, None], n_projects, 1)])
+            top = np.argpartition(-scores, k - 1, axis=0)[:k]
+            best = np.take_along_axis(scores, top, axis=0)
+            best_idx = np.take_along_axis(index, top, axis=0)
         expanded = {}
         for space in SPACES:
             proj = self.project_vectors.spaces[space]
             calls_m = self.call_vectors.spaces[space]
-            rows = []
-            for j in range(proj.shape[0]):
-                centroid = calls_m[top[:, j]].mean(axis=0)
-                rows.append(sp.csr_matrix(proj[j] + self.params.prf_beta * centroid))
-            expanded[space] = _l2(sp.vstack(rows).tocsr())
+            # mean of the k best calls per project as one sparse product: projects × calls
+            rows = np.repeat(np.arange(n_projects), k)
+            pick = sp.csr_matrix(
+                (np.full(rows.size, 1.0 / k), (rows, best_idx.T.ravel())),
+                shape=(n_projects, calls_m.shape[0]),
+            )
+            expanded[space] = _l2(proj + self.params.prf_beta * (pick @ calls_m))
         return Vectors(expanded)
 
     # -- vectors
@@ -228,7 +251,7 @@ class MatchModel:
     def transform(self, calls: Sequence[CallDoc]) -> Vectors:
         """TF-IDF vectors of any calls with the fitted vocabulary (no refit)."""
         docs = [call_document(c, call_language(c)) for c in calls]
-        return self.features.transform(docs, self.params.call_fields)
+        return self.features.transform(docs, _field_weights(self.params.call_fields))
 
     # -- feedback
 
@@ -335,27 +358,27 @@ class MatchModel:
         topic = np.clip(topic, 0.0, None)
         scale = max(sum(p.space_weights.values()) + p.goal_weight, 1e-9)
         s = np.clip(topic / scale, 0.0, 1.0)
-        # eligibility per call and per distinct set of project applicant types
-        status: list[list[str]] = []
-        final = np.empty_like(s)
+        # eligibility per call and per distinct set of project applicant types (few groups),
+        # then spread to the projects with numpy: no Python loop over calls × projects
         groups = _applicant_groups(projects)
+        group_of = np.array(
+            [groups.index(tuple(pr.applicant_types)) for pr in projects], dtype=np.int64
+        )
+        codes = np.empty((len(calls), len(groups)), dtype=np.int8)
+        factors = np.empty((len(calls), len(groups)))
         profile = strategy.region_profile
         for i, call in enumerate(calls):
             who = applicants[i] if applicants is not None else call_applicants(call)
             # an unknown region (a LEADER region, a "Revier" …) is a weaker sign than
             # unknown applicants, so it has its own factor
             region_unknown = check_region(call, profile).status == "unknown"
-            by_group = {key: assess(call, profile, key, who).status for key in groups}
-            row = [by_group[tuple(pr.applicant_types)] for pr in projects]
-            status.append(row)
-            for j, st in enumerate(row):
-                if st == "eligible":
-                    final[i, j] = 0.1 + 0.9 * s[i, j]
-                elif st == "unknown":
-                    factor = p.region_unknown_factor if region_unknown else p.unknown_factor
-                    final[i, j] = 0.1 + 0.9 * factor * s[i, j]
-                else:
-                    final[i, j] = 0.1 * s[i, j]
+            unknown = p.region_unknown_factor if region_unknown else p.unknown_factor
+            for g, key in enumerate(groups):
+                code = STATUS_RANK[assess(call, profile, key, who).status]
+                codes[i, g] = code
+                factors[i, g] = 1.0 if code == 2 else unknown
+        code_m = codes[:, group_of]
+        final = np.where(code_m == 0, 0.1 * s, 0.1 + 0.9 * factors[:, group_of] * s)
         prio = np.array(
             [
                 p.priority_weights[min(strategy.theme(pr.theme_id).priority, 3) - 1]
@@ -363,7 +386,9 @@ class MatchModel:
             ]
         )
         inbox = _inbox(final, prio) if projects else np.zeros(len(calls))
-        return ScoredBatch(topic=s, final=final, goals=goals, inbox=inbox, status=status)
+        return ScoredBatch(
+            topic=s, final=final, goals=goals, inbox=inbox, codes=codes, group_of=group_of
+        )
 
     def score_batch(self, calls: Sequence[CallDoc], use_feedback: bool = True) -> ScoredBatch:
         """Dense scores of `calls` against all projects and goals (for evaluation)."""
@@ -456,8 +481,13 @@ class MatchModel:
         return _Explainer(self, call, call_language(call)).project_terms(j, top)
 
 
-def _uniform(doc: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {"all": [t for toks in doc.values() for t in toks]}
+def _field_weights(weights: dict[str, float]) -> dict[str, float]:
+    """Field weights where a field weighted 0 still counts for document frequency.
+
+    IDF describes whole documents, so a field left out of the term weights (the funder, by
+    default) keeps a negligible weight instead of disappearing from the counts.
+    """
+    return {name: (w if w > 0 else 1e-6) for name, w in weights.items()}
 
 
 def _l2(m: sp.csr_matrix) -> sp.csr_matrix:

@@ -46,7 +46,7 @@ GRID: list[tuple[str, Setter, Sequence[object]]] = [
     ("call.summary", _set_dict("call_fields", "summary"), [0.5, 1.0, 2.0, 3.0]),
     ("call.text", _set_dict("call_fields", "text"), [0.5, 1.0, 1.5]),
     ("call.programme", _set_dict("call_fields", "programme"), [0.0, 0.5, 1.0, 2.0]),
-    ("call.funder", _set_dict("call_fields", "funder"), [0.0, 0.5]),
+    ("call.funder", _set_dict("call_fields", "funder"), [0.0, 0.25, 0.5]),
     ("project.title", _set_dict("project_fields", "title"), [1.0, 2.0, 3.0]),
     ("project.summary", _set_dict("project_fields", "summary"), [0.5, 1.0, 2.0]),
     ("project.keywords", _set_dict("project_fields", "keywords"), [1.0, 2.0, 3.0]),
@@ -166,9 +166,13 @@ def main() -> None:
     parser.add_argument("--strategy", default=str(ROOT / "data/strategy/coesfeld-12-0.yaml"))
     parser.add_argument("--cv", action="store_true", help="also run 5-fold CV over projects")
     parser.add_argument("--feedback", action="store_true", help="tune the feedback weights")
+    parser.add_argument("--boilerplate", action="store_true", help="measure the boilerplate list")
     args = parser.parse_args()
     strategy = load_strategy(args.strategy)
     sets = load_dev(strategy)
+    if args.boilerplate:
+        ablate_boilerplate(strategy, sets, MatchParams())
+        return
     if args.feedback:
         sets = [s for s in sets if s.name == "dev-independent"]
         params, score = coordinate_ascent(
@@ -192,6 +196,33 @@ def main() -> None:
             base_scores.append(base)
             print(f"fold {i + 1}: held-out objective {held:.4f} (defaults {base:.4f})")
         print(f"CV mean held-out {np.mean(held_scores):.4f} vs defaults {np.mean(base_scores):.4f}")
+
+
+def ablate_boilerplate(strategy: Strategy, sets: Sequence[DevSet], params: MatchParams) -> None:
+    """Measure the boilerplate stop-word list: all, none, and each word left out in turn."""
+    from matcher import analysis
+
+    original = analysis.boilerplate_stems
+    listed = [
+        w for line in analysis._read_list("stopwords_funding_de.txt") for w in analysis.words(line)
+    ]
+
+    def run(words: Sequence[str]) -> float:
+        stems = frozenset(analysis.stem(analysis.fold(w), "de") for w in words)
+        analysis.boilerplate_stems = lambda lang: stems if lang == "de" else frozenset()  # type: ignore[assignment]
+        analysis._content_tokens.cache_clear()
+        try:
+            return objective(strategy, sets, params)
+        finally:
+            analysis.boilerplate_stems = original  # type: ignore[assignment]
+            analysis._content_tokens.cache_clear()
+
+    full = run(listed)
+    print(f"boilerplate list ({len(listed)} words): {full:.4f}; without any: {run([]):.4f}")
+    for word in listed:
+        score = run([w for w in listed if w != word])
+        flag = "  <- better without" if score > full + 1e-4 else ""
+        print(f"  without {word:<28} {score:.4f}{flag}")
 
 
 if __name__ == "__main__":
