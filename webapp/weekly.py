@@ -15,9 +15,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from webapp.config import Config
+from matcher.strategy import StrategyError
+from scrapers.sources import SourceConfigError
+from webapp.config import Config, ConfigError
 from webapp.db import transaction
 from webapp.digest import run_digest
+from webapp.errors import UserError
 from webapp.jobs import job_lock
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
@@ -26,6 +29,8 @@ from webapp.models import utcnow
 from webapp.reminders import run_reminders
 
 WEEKLY_LOCK = "weekly"
+# Errors whose message says it all (no exception class name needed in the summary).
+USER_ERRORS = (UserError, ConfigError, SourceConfigError, StrategyError)
 # Long enough for a slow scrape of every source; the job refreshes it after each step.
 WEEKLY_LOCK_TTL = timedelta(hours=3)
 
@@ -56,11 +61,26 @@ class WeeklySummary:
         return "\n".join(lines)
 
 
-def run_scrape_step(config: Config, sessions: sessionmaker[Session], offline: bool) -> str:
-    """Fetch all configured sources through the scraping job; returns a one-line summary."""
-    from webapp import scraping
+def run_scrape_step(
+    config: Config, sessions: sessionmaker[Session], *, offline: bool, today: date
+) -> tuple[bool, str]:
+    """Fetch every enabled source (a failed source is reported, the others go on)."""
+    from scrapers.sources import load_sources
+    from webapp.scraping import run_scrape, select_sources
 
-    return scraping.weekly_scrape(config, sessions, offline=offline)
+    sources = select_sources(load_sources(config.sources_path), None)
+    reports = run_scrape(
+        sessions, sources, offline=offline, snapshots_dir=config.snapshots_dir, today=today
+    )
+    failed = [r for r in reports if r.status != "ok"]
+    line = (
+        f"{len(reports)} Quellen{' (offline)' if offline else ''}: "
+        f"{sum(r.new for r in reports)} neu, {sum(r.changed for r in reports)} geändert, "
+        f"{sum(r.missing for r in reports)} nicht mehr gelistet"
+    )
+    if failed:
+        line += "; fehlgeschlagen: " + ", ".join(f"{r.name} ({r.message})" for r in failed)
+    return not failed, line
 
 
 def run_weekly(
@@ -71,7 +91,7 @@ def run_weekly(
     today: date,
     now: datetime | None = None,
     transport_factory: Callable[[], Transport],
-    scrape: Callable[[], str] | None,
+    scrape: Callable[[], tuple[bool, str]] | None,
     lock_wait: float = 10.0,
     echo: Callable[[str], None] = print,
 ) -> WeeklySummary:
@@ -87,7 +107,9 @@ def run_weekly(
             started = time.perf_counter()
             try:
                 ok, message = work()
-            except Exception as exc:  # a failed step is reported; the next steps still run
+            except USER_ERRORS as exc:  # a failed step is reported; the next steps still run
+                ok, message = False, str(exc)
+            except Exception as exc:
                 ok, message = False, f"{type(exc).__name__}: {exc}"
             result = StepResult(name, ok, message, time.perf_counter() - started)
             summary.steps.append(result)
@@ -95,7 +117,7 @@ def run_weekly(
             lock.refresh()
 
         if scrape is not None:
-            step("Abruf", lambda: (True, scrape()))
+            step("Abruf", scrape)
 
         def match() -> tuple[bool, str]:
             with transaction(sessions) as session:
@@ -117,6 +139,8 @@ def run_weekly(
             )
             if run.skipped_empty:
                 return True, "alle Abschnitte leer, keine Übersicht verschickt"
+            if not run.recipients:
+                return True, "keine Empfänger (ALERT_RECIPIENTS oder Abo im Konto)"
             return run.ok, run.report.describe(len(run.recipients))
 
         step("Wochenübersicht", digest)

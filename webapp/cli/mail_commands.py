@@ -154,16 +154,19 @@ def weekly(
 ) -> None:
     """Der Wochenlauf für cron/systemd: Abruf, Abgleich, Übersicht, Erinnerungen."""
     settings = MailSettings.from_env()
+    day = _today(today)
+
+    def scrape() -> tuple[bool, str]:
+        return run_scrape_step(app.config, app.sessions, offline=offline, today=day)
+
     try:
         summary = run_weekly(
             app.sessions,
             app.config,
             settings,
-            today=_today(today),
+            today=day,
             transport_factory=_transport(app, settings),
-            scrape=None
-            if no_scrape
-            else (lambda: run_scrape_step(app.config, app.sessions, offline)),
+            scrape=None if no_scrape else scrape,
             lock_wait=wait,
             echo=click.echo,
         )

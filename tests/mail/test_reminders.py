@@ -1,0 +1,89 @@
+"""Deadline reminders: 14, 7 and 2 days before each stage deadline, each exactly once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.mail.conftest import TEAM, Data, SmtpServer
+from webapp.reminders import reminder_level
+
+
+@pytest.mark.parametrize(
+    ("days_left", "level"),
+    [(30, None), (15, None), (14, 14), (8, 14), (7, 7), (3, 7), (2, 2), (0, 2), (-1, None)],
+)
+def test_reminder_level(days_left: int, level: int | None) -> None:
+    assert reminder_level(days_left, (14, 7, 2)) == level
+
+
+def test_reminders_at_14_7_2_days_each_once(cli, data: Data, smtp_server: SmtpServer, mail_env):
+    due = date.today() + timedelta(days=40)
+    data.user("bearbeiterin@kreis.example", name="Berta Bearbeiterin", opt_in=False)
+    assigned = data.call("Aufruf mit Zuständiger", deadline=due)
+    data.review(assigned, "Antrag in Vorbereitung", assignee="bearbeiterin@kreis.example")
+    team_call = data.call("Aufruf ohne Zuständige", deadline=due)
+    data.review(team_call, "relevant")
+    dismissed = data.call("Verworfener Aufruf", deadline=due)
+    data.review(dismissed, "nicht relevant")
+
+    sent_per_day: dict[int, int] = {}
+    # Every day from 20 days before the deadline to the deadline, some days twice.
+    for days_before in [20, 15, 14, 14, 13, 8, 7, 7, 6, 3, 2, 2, 1, 0]:
+        before = len(smtp_server.messages)
+        result = cli(
+            "remind", "--today", (due - timedelta(days=days_before)).isoformat(), **mail_env
+        )
+        assert result.exit_code == 0, result.output
+        sent_per_day[days_before] = sent_per_day.get(days_before, 0) + (
+            len(smtp_server.messages) - before
+        )
+
+    # Per level: one mail to the assignee and one to each team member (no assignee).
+    per_level = 1 + len(TEAM)
+    assert sent_per_day == {
+        20: 0, 15: 0, 14: per_level, 13: 0, 8: 0, 7: per_level, 6: 0, 3: 0, 2: per_level,
+        1: 0, 0: 0,
+    }  # fmt: skip
+    to_assignee = [m for m in smtp_server.messages if m.to == "bearbeiterin@kreis.example"]
+    assert len(to_assignee) == 3
+    assert all("Aufruf mit Zuständiger" in m.part("plain") for m in to_assignee)
+    subjects = [str(m.message["Subject"]) for m in to_assignee]
+    assert [s.split("(")[1].split(")")[0] for s in subjects] == [
+        "noch 14 Tage",
+        "noch 7 Tage",
+        "noch 2 Tage",
+    ]
+    assert "Zuständig: Berta Bearbeiterin" in to_assignee[0].part("plain")
+    assert not any("Verworfener" in m.part("plain") for m in smtp_server.messages)
+
+
+def test_each_stage_deadline_has_its_own_reminders(cli, data: Data, smtp_server, mail_env):
+    today = date.today()
+    call = data.call(
+        "Zweistufiger Aufruf",
+        deadline=today + timedelta(days=30),
+        deadlines={"Skizze": (today + timedelta(days=7)).isoformat()},
+    )
+    data.review(call, "relevant")
+
+    result = cli("remind", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert len(smtp_server.messages) == len(TEAM)
+    assert "Fristerinnerung: Skizze am" in str(smtp_server.messages[0].message["Subject"])
+    later = (today + timedelta(days=16)).isoformat()
+    assert cli("remind", "--today", later, **mail_env).exit_code == 0
+    assert "Einreichung am" in str(smtp_server.messages[-1].message["Subject"])
+
+
+def test_remind_dry_run_records_nothing(cli, data: Data, smtp_server, mail_env):
+    call = data.call("Aufruf", deadline=date.today() + timedelta(days=2))
+    data.review(call, "relevant")
+    dry = cli("remind", "--dry-run", **mail_env)
+    assert dry.exit_code == 0, dry.output
+    assert "Fristerinnerung" in dry.output and "Nichts vermerkt" in dry.output
+    assert smtp_server.messages == []
+    assert cli("remind", **mail_env).exit_code == 0
+    assert len(smtp_server.messages) == len(TEAM)
