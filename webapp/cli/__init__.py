@@ -25,6 +25,7 @@ def _register() -> None:
         match_commands,
         scrape_commands,
         serve_commands,
+        user_commands,
     )
 
     for module in (
@@ -35,6 +36,7 @@ def _register() -> None:
         match_commands,
         scrape_commands,
         serve_commands,
+        user_commands,
     ):
         for command in module.COMMANDS:
             main.add_command(command)

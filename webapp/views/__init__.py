@@ -1,12 +1,55 @@
-"""Blueprints: one module per area of the UI."""
+"""Blueprints: one module per area of the UI, plus login and security for all of them."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 from flask import Flask
+
+# Blueprints that other parts of the project add (e.g. the justification panel); each is
+# registered when its module exists, so the UI runs with or without them.
+OPTIONAL_BLUEPRINT_MODULES = ("webapp.views.justification",)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach every blueprint of the UI to `app`."""
-    from webapp.views import calls
+    """Attach security, login and every blueprint of the UI to `app`."""
+    from webapp import auth, security
+    from webapp.views import account, calls, deadlines, sources, strategy
 
-    app.register_blueprint(calls.bp)
+    security.init_app(app)
+    auth.init_app(app)
+    for module in (calls, strategy, deadlines, sources, account):
+        app.register_blueprint(module.bp)
+    for name in OPTIONAL_BLUEPRINT_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            module = importlib.import_module(name)
+            blueprint = getattr(module, "bp", None)
+            if blueprint is not None:
+                app.register_blueprint(blueprint)
+    from webapp.views.context import register_context
+
+    register_context(app)
+    _register_error_pages(app)
+
+
+ERROR_PAGES = {
+    403: ("Kein Zugriff", "Für diese Seite fehlen Ihnen die Rechte."),
+    404: ("Nicht gefunden", "Diese Seite oder dieser Aufruf existiert nicht (mehr)."),
+    405: ("Nicht erlaubt", "Diese Aktion ist so nicht möglich."),
+    500: ("Interner Fehler", "Etwas ist schiefgegangen. Bitte versuchen Sie es später erneut."),
+}
+
+
+def _register_error_pages(app: Flask) -> None:
+    """German error pages instead of Werkzeug's English defaults."""
+    from flask import render_template
+    from werkzeug.exceptions import HTTPException
+
+    def handler(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        heading, message = ERROR_PAGES.get(code, ("Fehler", error.description or ""))
+        return render_template("errors/error.html", heading=heading, message=message), code
+
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, handler)

@@ -1,36 +1,245 @@
-"""The call list: canonical calls ranked by their best project score."""
+"""Call pages: the inbox, all calls, the call detail with its review, manual entry, CSV."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+import uuid
+from datetime import date
+from typing import Any
 
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scrapers.jsonl import record_from_dict
+from scrapers.record import ParseError
 from webapp.app import db_session
-from webapp.models import Call, CallScore, Match
+from webapp.auth import safe_next
+from webapp.errors import UserError
+from webapp.exports import stream_csv
+from webapp.ingest import ingest_records
+from webapp.matching import run_match
+from webapp.models import Call
+from webapp.queries import (
+    DEADLINE_WINDOWS,
+    SORTS,
+    CallFilters,
+    assignable_users,
+    call_detail,
+    canonical_id_of,
+    filter_options,
+    iter_calls,
+    list_calls,
+)
+from webapp.reviews import ReviewInput, set_review
 
 bp = Blueprint("calls", __name__)
 
-PAGE_SIZE = 50
+MANUAL_SOURCE = "manuell"
+MANUAL_FIELDS = (
+    "title",
+    "url",
+    "funder",
+    "programme",
+    "summary",
+    "text",
+    "eligible",
+    "region",
+    "funding_type",
+    "published",
+    "opens",
+    "deadline",
+    "amount_max_eur",
+    "funding_rate",
+    "topics",
+)
+
+
+def _list_page(scope: str) -> str:
+    filters = CallFilters.from_args(request.args, scope=scope)
+    session = db_session()
+    page = list_calls(session, filters)
+    return render_template(
+        "calls/list.html",
+        filters=filters,
+        page=page,
+        options=filter_options(session),
+        sorts=SORTS,
+        windows=DEADLINE_WINDOWS,
+        today=date.today(),
+        endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
+    )
 
 
 @bp.get("/")
-def index() -> str:
-    """Calls ranked by their best project score, each with its best projects."""
+def inbox() -> str:
+    """Eingang: open, possibly eligible candidates awaiting a decision, best first."""
+    return _list_page("inbox")
+
+
+@bp.get("/aufrufe")
+def all_calls() -> str:
+    """Alle Aufrufe: the same list over every call, any status."""
+    return _list_page("all")
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    """The current filtered list (inbox or all) as CSV for Excel."""
+    scope = "all" if request.args.get("scope") == "all" else "inbox"
+    filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    base = (
-        select(Call, CallScore)
-        .outerjoin(CallScore, CallScore.call_id == Call.id)
-        .where(Call.canonical_id.is_(None))
+    today = date.today()
+    body = stream_with_context(stream_csv(iter_calls(session, filters, today=today), today))
+    name = f"foerderaufrufe-{'alle' if scope == 'all' else 'eingang'}-{today.isoformat()}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
     )
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = session.execute(
-        base.options(selectinload(Call.matches).selectinload(Match.project))
-        .order_by(CallScore.inbox_score.desc().nulls_last(), Call.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+
+
+@bp.get("/aufrufe/<int:call_id>")
+def detail(call_id: int) -> ResponseReturnValue:
+    """A call with all fields, sources, history, matches and the review panel."""
+    session = db_session()
+    canonical = canonical_id_of(session, call_id)
+    if canonical is None:
+        abort(404)
+    if canonical != call_id:
+        # Duplicates are shown as their canonical call, where reviews and texts live.
+        return redirect(url_for("calls.detail", call_id=canonical))
+    data = call_detail(session, call_id)
+    if data is None:
+        abort(404)
     return render_template(
-        "calls/index.html", rows=rows, total=total, page=page, page_size=PAGE_SIZE
+        "calls/detail.html",
+        d=data,
+        call=data.call,
+        users=assignable_users(session),
+        today=date.today(),
+        back=_safe_back(request.args.get("zurueck")),
     )
+
+
+def _safe_back(value: str | None) -> str | None:
+    return safe_next(value)
+
+
+def _optional_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.post("/aufrufe/<int:call_id>/bewertung")
+def review(call_id: int) -> ResponseReturnValue:
+    """Save status, reason, note, assignee and project of a call's review."""
+    session = db_session()
+    call = session.get(Call, call_id)
+    if call is None:
+        abort(404)
+    form = request.form
+    data = ReviewInput(
+        status=form.get("status", ""),
+        reason=form.get("reason", ""),
+        note=form.get("note", "")[:10_000],
+        assignee_id=_optional_int(form.get("assignee_id")),
+        project_id=_optional_int(form.get("project_id")),
+    )
+    back = _safe_back(form.get("zurueck"))
+    try:
+        events = set_review(session, call, data, current_user.id)
+    except UserError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("calls.detail", call_id=call_id, zurueck=back) + "#bewertung")
+    session.commit()
+    if events:
+        flash(f"Bewertung gespeichert: {data.status}.", "success")
+    else:
+        flash("Keine Änderung.", "info")
+    if back and form.get("action") == "save_back":
+        return redirect(back)
+    return redirect(url_for("calls.detail", call_id=call_id, zurueck=back) + "#bewertung")
+
+
+@bp.route("/aufrufe/neu", methods=["GET", "POST"])
+def new_call() -> ResponseReturnValue:
+    """Add a call by hand (e.g. one that arrived by mail); stored with origin "manual"."""
+    values: dict[str, str] = {f: "" for f in MANUAL_FIELDS}
+    error = ""
+    if request.method == "POST":
+        values = {f: request.form.get(f, "").strip() for f in MANUAL_FIELDS}
+        session = db_session()
+        try:
+            record = record_from_dict(_record_dict(values), default_source=MANUAL_SOURCE)
+        except ParseError as exc:
+            error = str(exc)
+        else:
+            stats = ingest_records(session, [record], origin="manual")
+            session.commit()
+            call_id = (stats.new_ids or stats.changed_ids or [None])[0]
+            if call_id is None:
+                call_id = session.scalar(
+                    select(Call.id).where(
+                        Call.source == record.source, Call.external_id == record.external_id
+                    )
+                )
+            _match_new_call(session, call_id)
+            flash("Aufruf angelegt.", "success")
+            return redirect(url_for("calls.detail", call_id=call_id))
+    return render_template("calls/new.html", values=values, error=error), 400 if error else 200
+
+
+def _record_dict(values: dict[str, str]) -> dict[str, Any]:
+    """Form values as a call-record object (the JSONL format), validated by the importer."""
+    obj: dict[str, Any] = {"source": MANUAL_SOURCE}
+    for key, value in values.items():
+        if value == "":
+            continue
+        if key in ("amount_max_eur", "funding_rate"):
+            cleaned = value.replace("€", "").replace("%", "").replace(" ", "")
+            # German numbers: 1.000.000,50 → 1000000.50
+            cleaned = cleaned.replace(".", "").replace(",", ".") if "," in cleaned else cleaned
+            if key == "amount_max_eur" and cleaned.count(".") > 1:
+                cleaned = cleaned.replace(".", "")
+            try:
+                obj[key] = float(cleaned)
+            except ValueError:
+                raise ParseError(f"Zahl erwartet, nicht {value!r}", field=key) from None
+        else:
+            obj[key] = value
+    if "url" in obj:
+        obj["id"] = obj["url"]
+    else:
+        obj["id"] = f"manuell-{uuid.uuid4().hex[:12]}"
+    return obj
+
+
+def _match_new_call(session: Session, call_id: int | None) -> None:
+    """Score a new call right away so it shows with its projects; the weekly job redoes it."""
+    if call_id is None:
+        return
+    call = session.get(Call, call_id)
+    try:
+        run_match(session, calls=[call])
+        session.commit()
+    except Exception:  # the call is saved; matching again next run is enough
+        session.rollback()
+        flash("Die Passung wird beim nächsten Abgleich berechnet.", "info")

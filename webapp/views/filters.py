@@ -1,10 +1,29 @@
-"""Jinja filters for German formatting of dates, amounts and rates."""
+"""Jinja filters for German formatting and for highlighting shared terms safely."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask import Flask
+from markupsafe import Markup, escape
+
+MONTHS_DE = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 
 def format_date(value: date | datetime | None, empty: str = "laufend") -> str:
@@ -12,6 +31,13 @@ def format_date(value: date | datetime | None, empty: str = "laufend") -> str:
     if value is None:
         return empty
     return value.strftime("%d.%m.%Y")
+
+
+def format_datetime(value: datetime | None, empty: str = "–") -> str:
+    """30.09.2026, 14:05 (stored times are UTC; shown as stored, marked in the page)."""
+    if value is None:
+        return empty
+    return value.strftime("%d.%m.%Y, %H:%M")
 
 
 def format_eur(value: float | None) -> str:
@@ -28,6 +54,13 @@ def format_rate(value: float | None) -> str:
     return f"{value * 100:.0f} %".replace(".", ",")
 
 
+def format_number(value: float | None, digits: int = 2) -> str:
+    """0.4213 → 0,42."""
+    if value is None:
+        return ""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
 def days_left(value: date | None, today: date | None = None) -> int | None:
     """Days from today to `value` (negative when past); None for open-ended calls."""
     if value is None:
@@ -35,8 +68,58 @@ def days_left(value: date | None, today: date | None = None) -> int | None:
     return (value - (today or date.today())).days
 
 
+def days_label(days: int | None) -> str:
+    """German wording for the days left until a deadline."""
+    if days is None:
+        return "ohne Frist"
+    if days < 0:
+        return "abgelaufen"
+    if days == 0:
+        return "heute"
+    if days == 1:
+        return "morgen"
+    return f"noch {days} Tage"
+
+
+def month_name(month: int) -> str:
+    """1 → Januar."""
+    return MONTHS_DE[month - 1]
+
+
+def highlight(text: str | None, words: Iterable[str]) -> Markup:
+    """The text escaped, then each of `words` wrapped in <mark>.
+
+    Escaping comes first so that scraped text can never inject markup; the words are
+    escaped the same way before they are searched in the escaped text.
+    """
+    escaped = str(escape(text or ""))
+    terms = sorted({str(escape(w)) for w in words if w and len(w.strip()) >= 3}, key=len)
+    if not terms:
+        return Markup(escaped)
+    pattern = re.compile(
+        r"(?<![\w&])(" + "|".join(re.escape(t) for t in reversed(terms)) + r")",
+        re.IGNORECASE,
+    )
+    return Markup(pattern.sub(r"<mark>\1</mark>", escaped))
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text with blank lines as paragraphs (escaped)."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text or "") if b.strip()]
+    return Markup("".join(f"<p>{escape(b)}</p>" for b in blocks))
+
+
 def register_filters(app: Flask) -> None:
     """Make the formatting helpers available in every template."""
     app.jinja_env.filters.update(
-        date_de=format_date, eur=format_eur, rate=format_rate, days_left=days_left
+        date_de=format_date,
+        datetime_de=format_datetime,
+        eur=format_eur,
+        rate=format_rate,
+        num=format_number,
+        days_left=days_left,
+        days_label=days_label,
+        month_name=month_name,
+        highlight=highlight,
     )
+    app.jinja_env.globals.update(WEEKDAYS_DE=WEEKDAYS_DE)

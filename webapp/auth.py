@@ -1,0 +1,132 @@
+"""Login, logout and the rule that every page except the login needs a login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from webapp.app import db_session
+from webapp.models import User
+from webapp.users import authenticate
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+# Endpoints reachable without a login session. The calendar feed authenticates by the
+# secret token in its URL instead (calendar programs cannot log in).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "account.ical_feed"})
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(slots=True)
+class LoginUser(UserMixin):
+    """The logged-in user as Flask-Login sees it: a plain copy, never a detached ORM row."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+    @classmethod
+    def from_row(cls, user: User) -> LoginUser:
+        return cls(id=user.id, email=user.email, name=user.name, role=user.role)
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Login and the global login requirement to `app`."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Bitte melden Sie sich an."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def _require_login() -> ResponseReturnValue | None:
+        # Deny by default: a page someone adds later is protected without remembering it.
+        if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if current_user.is_authenticated:
+            return None
+        target = request.full_path if request.method == "GET" else None
+        if target and target.endswith("?"):
+            target = target[:-1]
+        return redirect(url_for("auth.login", next=target))
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> LoginUser | None:
+    try:
+        row = db_session().get(User, int(user_id))
+    except ValueError:
+        return None
+    return LoginUser.from_row(row) if row is not None else None
+
+
+def admin_required(view: F) -> F:
+    """Allow a view only to administrators (403 for officers)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated or current_user.role != "admin":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a local path on this site, else None (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """The login form; on success go to the safe `next` page or the inbox."""
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url or url_for("calls.inbox"))
+    error = ""
+    email = ""
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        session = db_session()
+        result = authenticate(session, email, request.form.get("password", ""))
+        session.commit()
+        if result.user is not None:
+            login_user(LoginUser.from_row(result.user))
+            return redirect(next_url or url_for("calls.inbox"))
+        error = result.error
+    status = 401 if error else 200
+    return render_template("auth/login.html", error=error, email=email, next=next_url), status
+
+
+@bp.post("/abmelden")
+def logout() -> ResponseReturnValue:
+    """End the session (POST with CSRF token, so no other site can log anyone out)."""
+    logout_user()
+    flash("Sie sind abgemeldet.", "info")
+    return redirect(url_for("auth.login"))

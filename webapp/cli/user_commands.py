@@ -1,0 +1,48 @@
+"""`user add`: create a login for the web UI."""
+
+from __future__ import annotations
+
+import click
+
+from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.db import transaction
+from webapp.users import create_user, find_user
+
+
+@click.group()
+def user() -> None:
+    """Anmeldungen für die Weboberfläche verwalten."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option(
+    "--password",
+    help="Passwort (ohne Angabe wird verdeckt danach gefragt).",
+)
+@click.option("--admin", is_flag=True, help="Rolle Administration statt Fördermittelmanagement.")
+@click.option("--name", default="", help="Anzeigename, z. B. 'Anna Schulte'.")
+@click.option(
+    "--exist-ok", is_flag=True, help="Nichts tun, wenn es die Anmeldung schon gibt (für Skripte)."
+)
+@pass_app
+@user_errors
+def add(
+    app: AppContext, email: str, password: str | None, admin: bool, name: str, exist_ok: bool
+) -> None:
+    """Eine Anmeldung EMAIL anlegen."""
+    with transaction(app.sessions) as session:
+        if find_user(session, email) is not None and exist_ok:
+            click.echo(f"Anmeldung {email.strip().lower()} gibt es schon – unverändert.")
+            return
+    if password is None:
+        password = click.prompt("Passwort", hide_input=True, confirmation_prompt="Wiederholen")
+    with transaction(app.sessions) as session:
+        created = create_user(
+            session, email, password, role="admin" if admin else "officer", name=name
+        )
+        role = "Administration" if created.role == "admin" else "Fördermittelmanagement"
+        click.echo(f"Anmeldung {created.email} angelegt ({role}).")
+
+
+COMMANDS = [user]

@@ -1,0 +1,959 @@
+"""Read queries of the web UI: inbox and call lists, call detail, strategy, deadlines, sources.
+
+Kept out of the views so that benchmarks and other front ends (CSV, mail) reuse them. Every
+list is paginated in SQL; the data of one page (matches, duplicates' sources, change marks)
+is loaded with one query each, never one per row.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+
+from webapp.matching import DISMISSED_STATUS
+from webapp.models import (
+    REVIEW_STATUSES,
+    Call,
+    CallChange,
+    CallScore,
+    GoalRow,
+    Match,
+    ProjectRow,
+    Review,
+    ReviewEvent,
+    ScrapeRun,
+    Source,
+    StrategyRow,
+    ThemeRow,
+    User,
+    utcnow,
+)
+from webapp.reviews import ACTIVE_STATUSES
+
+PAGE_SIZE = 25
+# A call counts as "new" this many days after it was first seen (the weekly rhythm).
+NEW_DAYS = 7
+# Changes that matter to an officer and earn the "geändert" mark.
+MARKED_CHANGE_FIELDS = ("deadline", "deadlines", "status", "eligible", "amount_max_eur")
+# A project "matches" a call from this score on (strategy page, project filter).
+MATCH_MIN_SCORE = 0.1
+# Review states that still await a decision (the inbox).
+PENDING_STATUSES = ("neu", "in Prüfung")
+# Statuses a source may publish for a call that no longer accepts applications.
+CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
+SORTS = {"passung": "beste Passung", "frist": "nächste Frist", "neu": "zuletzt gefunden"}
+DEADLINE_WINDOWS = {14: "in 14 Tagen", 30: "in 30 Tagen", 90: "in 3 Monaten", 365: "in 1 Jahr"}
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CallFilters:
+    """The filter state of a call list; read from and written to the URL query."""
+
+    scope: str = "inbox"  # inbox: open candidates awaiting a decision; all: every call
+    q: str = ""
+    theme: int | None = None
+    priority: int | None = None
+    project: int | None = None
+    status: str = ""  # "" = the scope's default; a review status; "alle"
+    source: str = ""
+    region: str = ""
+    frist: int | None = None  # deadline within this many days
+    min_score: float | None = None
+    ineligible: bool = False  # also calls the strategy's applicants may not apply to
+    closed: bool = False  # also calls past their deadline or withdrawn
+    sort: str = "passung"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], scope: str = "inbox") -> CallFilters:
+        """Parse URL arguments leniently: an unreadable value is ignored, never an error."""
+        return cls(
+            scope=scope,
+            q=(args.get("q") or "").strip()[:200],
+            theme=_int(args.get("theme")),
+            priority=_int(args.get("priority")),
+            project=_int(args.get("project")),
+            status=s if (s := args.get("status", "")) in (*REVIEW_STATUSES, "alle") else "",
+            source=(args.get("source") or "").strip()[:100],
+            region=(args.get("region") or "").strip()[:200],
+            frist=f if (f := _int(args.get("frist"))) and f > 0 else None,
+            min_score=_float(args.get("min_score")),
+            ineligible=args.get("ineligible") in ("1", "on", "true"),
+            closed=args.get("closed") in ("1", "on", "true"),
+            sort=s if (s := args.get("sort", "")) in SORTS else "passung",
+            page=max(_int(args.get("page")) or 1, 1),
+        )
+
+    def to_args(self, **changes: Any) -> dict[str, str]:
+        """The non-default filter values as URL arguments (scope and page 1 left out)."""
+        default = CallFilters(scope=self.scope)
+        out: dict[str, str] = {}
+        for f in fields(self):
+            if f.name == "scope":
+                continue
+            value = changes.get(f.name, getattr(self, f.name))
+            if value == getattr(default, f.name) or value is None:
+                continue
+            out[f.name] = "1" if value is True else str(value)
+        return out
+
+    @property
+    def active_count(self) -> int:
+        """How many filters differ from the defaults (shown on the filter toggle)."""
+        return len(self.to_args(page=1, sort="passung"))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        number = float(str(value).replace(",", ".")) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and 0 <= number <= 100 else None
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def open_clause(today: date) -> ColumnElement[bool]:
+    """Calls that still accept applications: deadline today or later (or none), still listed."""
+    return and_(
+        or_(Call.deadline.is_(None), Call.deadline >= today),
+        Call.missing_since.is_(None),
+        func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
+    )
+
+
+def pending_clause() -> ColumnElement[bool]:
+    """No decision yet, or dismissed but changed since (the review's content hash differs)."""
+    return or_(
+        Review.id.is_(None),
+        Review.status.in_(PENDING_STATUSES),
+        and_(Review.status == DISMISSED_STATUS, Review.call_hash != Call.content_hash),
+    )
+
+
+def project_match_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The call has a match above MATCH_MIN_SCORE with a project meeting `conditions`."""
+    return exists(
+        select(Match.id)
+        .join(ProjectRow, ProjectRow.id == Match.project_id)
+        .join(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
+        .where(Match.call_id == Call.id, Match.score >= MATCH_MIN_SCORE, *conditions)
+    )
+
+
+def filter_clauses(filters: CallFilters, today: date) -> list[ColumnElement[bool]]:
+    """WHERE clauses of a call list (over Call, outer-joined CallScore and Review)."""
+    clauses: list[ColumnElement[bool]] = [Call.canonical_id.is_(None)]
+    if filters.scope == "inbox":
+        if not filters.closed:
+            clauses.append(open_clause(today))
+        if not filters.ineligible:
+            clauses.append(
+                or_(CallScore.eligibility.is_(None), CallScore.eligibility != "ineligible")
+            )
+    if filters.status == "neu":
+        clauses.append(or_(Review.id.is_(None), Review.status == "neu"))
+    elif filters.status in REVIEW_STATUSES:
+        clauses.append(Review.status == filters.status)
+    elif filters.status == "" and filters.scope == "inbox":
+        clauses.append(pending_clause())
+    for term in filters.q.split()[:8]:
+        variants = {term, term.lower(), term[:1].upper() + term[1:].lower()}
+        columns = (Call.title, Call.funder, Call.programme, Call.summary, Call.text)
+        clauses.append(
+            or_(
+                *(
+                    column.like(f"%{_like_escape(v)}%", escape="\\")
+                    for v in variants
+                    for column in columns
+                ),
+                Call.external_id == term,
+            )
+        )
+    match_conditions: list[ColumnElement[bool]] = []
+    if filters.theme is not None:
+        match_conditions.append(ThemeRow.id == filters.theme)
+    if filters.priority is not None:
+        match_conditions.append(ThemeRow.priority == filters.priority)
+    if filters.project is not None:
+        match_conditions.append(ProjectRow.id == filters.project)
+    if match_conditions:
+        clauses.append(project_match_exists(*match_conditions))
+    if filters.source:
+        duplicate = aliased(Call)
+        clauses.append(
+            or_(
+                Call.source == filters.source,
+                exists(
+                    select(duplicate.id).where(
+                        duplicate.canonical_id == Call.id, duplicate.source == filters.source
+                    )
+                ),
+            )
+        )
+    if filters.region:
+        clauses.append(Call.region == filters.region)
+    if filters.frist:
+        clauses.append(Call.deadline.between(today, today + timedelta(days=filters.frist)))
+    if filters.min_score is not None:
+        clauses.append(CallScore.inbox_score >= filters.min_score)
+    return clauses
+
+
+def _list_select(filters: CallFilters, today: date) -> Select[Any]:
+    stmt = (
+        select(Call, CallScore, Review)
+        .outerjoin(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(*filter_clauses(filters, today))
+    )
+    if filters.sort == "frist":
+        return stmt.order_by(Call.deadline.asc().nulls_last(), Call.id)
+    if filters.sort == "neu":
+        return stmt.order_by(Call.first_seen.desc(), Call.id.desc())
+    return stmt.order_by(
+        CallScore.inbox_score.desc().nulls_last(), Call.deadline.asc().nulls_last(), Call.id
+    )
+
+
+def count_calls(session: Session, filters: CallFilters, today: date) -> int:
+    """How many calls the filters select (a single COUNT over the same joins)."""
+    stmt = (
+        select(func.count(Call.id))
+        .select_from(Call)
+        .outerjoin(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(*filter_clauses(filters, today))
+    )
+    return session.scalar(stmt) or 0
+
+
+# --- list pages -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CallRow:
+    """One row of a call list with everything the row shows."""
+
+    call: Call
+    score: CallScore | None
+    review: Review | None
+    matches: list[Match] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (source, url)
+    is_new: bool = False
+    is_changed: bool = False
+
+    @property
+    def eligibility(self) -> str:
+        return self.score.eligibility if self.score else "unknown"
+
+    @property
+    def status(self) -> str:
+        return self.review.status if self.review else "neu"
+
+    @property
+    def returned(self) -> bool:
+        """Dismissed earlier but changed since: back in the inbox."""
+        return (
+            self.review is not None
+            and self.review.status == DISMISSED_STATUS
+            and self.review.call_hash != self.call.content_hash
+        )
+
+
+@dataclass(slots=True)
+class CallPage:
+    """One page of a call list."""
+
+    rows: list[CallRow]
+    total: int
+    page: int
+    page_size: int
+    score_scale: float
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.page_size - 1) // self.page_size, 1)
+
+
+def list_calls(
+    session: Session,
+    filters: CallFilters,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    page_size: int = PAGE_SIZE,
+) -> CallPage:
+    """One page of calls for the filters, with its rows' details loaded in bulk."""
+    today = today or date.today()
+    total = count_calls(session, filters, today)
+    pages = max((total + page_size - 1) // page_size, 1)
+    page = min(filters.page, pages)
+    result = session.execute(
+        _list_select(filters, today).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    rows = [CallRow(call=c, score=s, review=r) for c, s, r in result]
+    load_row_details(session, rows, now=now)
+    return CallPage(
+        rows=rows, total=total, page=page, page_size=page_size, score_scale=score_scale(session)
+    )
+
+
+def iter_calls(
+    session: Session, filters: CallFilters, *, today: date | None = None, batch: int = 500
+) -> Iterator[CallRow]:
+    """Every call of the filters (no pagination), in batches: for the CSV export."""
+    today = today or date.today()
+    offset = 0
+    stmt = _list_select(filters, today)
+    while True:
+        result = session.execute(stmt.limit(batch).offset(offset)).all()
+        if not result:
+            return
+        rows = [CallRow(call=c, score=s, review=r) for c, s, r in result]
+        load_row_details(session, rows)
+        yield from rows
+        offset += batch
+
+
+def load_row_details(
+    session: Session, rows: list[CallRow], *, now: datetime | None = None, top: int = 3
+) -> None:
+    """Fill matches, sources and marks of `rows` with three queries in total."""
+    if not rows:
+        return
+    now = now or utcnow()
+    ids = [row.call.id for row in rows]
+    matches: dict[int, list[Match]] = defaultdict(list)
+    for match in session.scalars(
+        select(Match)
+        .where(Match.call_id.in_(ids), Match.rank <= top)
+        .options(joinedload(Match.project).joinedload(ProjectRow.theme))
+        .order_by(Match.call_id, Match.rank)
+    ):
+        matches[match.call_id].append(match)
+    duplicates: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for canonical_id, source, url in session.execute(
+        select(Call.canonical_id, Call.source, Call.url)
+        .where(Call.canonical_id.in_(ids))
+        .order_by(Call.source)
+    ):
+        duplicates[canonical_id].append((source, url))
+    since = now - timedelta(days=NEW_DAYS)
+    changed = set(
+        session.scalars(
+            select(CallChange.call_id)
+            .where(
+                CallChange.call_id.in_(ids),
+                CallChange.field.in_(MARKED_CHANGE_FIELDS),
+                CallChange.changed_at >= since,
+            )
+            .distinct()
+        )
+    )
+    for row in rows:
+        row.matches = matches.get(row.call.id, [])
+        row.sources = [(row.call.source, row.call.url), *duplicates.get(row.call.id, [])]
+        row.is_new = row.call.first_seen >= since
+        row.is_changed = row.call.id in changed or row.returned
+
+
+def score_scale(session: Session) -> float:
+    """The best inbox score of all calls: score bars are drawn relative to it."""
+    best = session.scalar(select(func.max(CallScore.inbox_score)))
+    return float(best) if best and best > 0 else 1.0
+
+
+@dataclass(slots=True)
+class FilterOptions:
+    """The choices of the filter form."""
+
+    themes: list[ThemeRow]
+    projects: list[ProjectRow]
+    priorities: list[int]
+    sources: list[str]
+    regions: list[str]
+
+
+def filter_options(session: Session) -> FilterOptions:
+    """Themes, projects, sources and regions to filter by (active strategy only)."""
+    strategy = active_strategy(session)
+    themes: list[ThemeRow] = []
+    projects: list[ProjectRow] = []
+    if strategy is not None:
+        themes = list(
+            session.scalars(
+                select(ThemeRow)
+                .where(ThemeRow.strategy_id == strategy.id, ThemeRow.active)
+                .order_by(ThemeRow.priority, ThemeRow.position)
+            )
+        )
+        projects = list(
+            session.scalars(
+                select(ProjectRow)
+                .where(ProjectRow.strategy_id == strategy.id, ProjectRow.active)
+                .order_by(ProjectRow.key)
+            )
+        )
+    sources = list(session.scalars(select(Call.source).distinct().order_by(Call.source)))
+    regions = list(
+        session.scalars(
+            select(Call.region).where(Call.region != "").distinct().order_by(Call.region)
+        )
+    )
+    return FilterOptions(
+        themes=themes,
+        projects=projects,
+        priorities=sorted({t.priority for t in themes}),
+        sources=sources,
+        regions=regions,
+    )
+
+
+def active_strategy(session: Session) -> StrategyRow | None:
+    """The strategy in use, or None before `funding-matcher init`."""
+    return session.scalar(
+        select(StrategyRow).where(StrategyRow.active).order_by(StrategyRow.id.desc()).limit(1)
+    )
+
+
+def inbox_count(session: Session, today: date | None = None) -> int:
+    """How many calls wait in the inbox (for the navigation badge)."""
+    return count_calls(session, CallFilters(scope="inbox"), today or date.today())
+
+
+# --- call detail --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class GoalInfo:
+    """A strategy goal the call serves, with the matcher's score and shared terms."""
+
+    key: str
+    text: str
+    theme: str
+    score: float
+    terms: list[dict[str, Any]]
+
+
+@dataclass(slots=True)
+class StageDeadline:
+    """One deadline of a call (calls may have several stages, e.g. Skizze and Antrag)."""
+
+    stage: str
+    day: date
+
+
+@dataclass(slots=True)
+class CallDetail:
+    """Everything the call page shows."""
+
+    call: Call
+    score: CallScore | None
+    review: Review | None
+    matches: list[Match]
+    goals: list[GoalInfo]
+    sources: list[Call]
+    changes: list[CallChange]
+    events: list[ReviewEvent]
+    deadlines: list[StageDeadline]
+    highlight_words: list[str]
+    score_scale: float
+
+    @property
+    def is_dismissed(self) -> bool:
+        return self.review is not None and self.review.status == DISMISSED_STATUS
+
+
+def call_deadlines(call: Call) -> list[StageDeadline]:
+    """The call's deadlines by stage, earliest first; the main deadline when no stages."""
+    out: list[StageDeadline] = []
+    for stage, value in (call.deadlines or {}).items():
+        day = _as_date(value)
+        if day is not None:
+            out.append(StageDeadline(str(stage), day))
+    if call.deadline is not None and all(d.day != call.deadline for d in out):
+        out.append(StageDeadline("Einreichung" if not out else "Frist", call.deadline))
+    return sorted(out, key=lambda d: d.day)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def call_detail(session: Session, call_id: int) -> CallDetail | None:
+    """The call with its matches, goals, sources, history and review; None if unknown."""
+    call = session.get(
+        Call,
+        call_id,
+        options=[
+            selectinload(Call.duplicates),
+            selectinload(Call.changes),
+            joinedload(Call.score),
+            joinedload(Call.review).selectinload(Review.events).joinedload(ReviewEvent.user),
+            joinedload(Call.review).joinedload(Review.assignee),
+            joinedload(Call.review).joinedload(Review.updated_by),
+        ],
+    )
+    if call is None:
+        return None
+    matches = list(
+        session.scalars(
+            select(Match)
+            .where(Match.call_id == call.id)
+            .options(joinedload(Match.project).joinedload(ProjectRow.theme))
+            .order_by(Match.rank, Match.score.desc())
+        )
+    )
+    score = call.score
+    goals = _goal_infos(session, score)
+    sources = [call, *sorted(call.duplicates, key=lambda c: c.source)]
+    duplicate_ids = [c.id for c in call.duplicates]
+    changes = list(call.changes)
+    if duplicate_ids:
+        changes += list(
+            session.scalars(select(CallChange).where(CallChange.call_id.in_(duplicate_ids)))
+        )
+    changes.sort(key=lambda c: c.changed_at, reverse=True)
+    words: list[str] = []
+    for match in matches:
+        for term in match.terms or []:
+            word = str(term.get("call_word") or "").strip()
+            if word and word not in words:
+                words.append(word)
+    for goal in goals:
+        for term in goal.terms:
+            word = str(term.get("call_word") or "").strip()
+            if word and word not in words:
+                words.append(word)
+    review = call.review
+    return CallDetail(
+        call=call,
+        score=score,
+        review=review,
+        matches=matches,
+        goals=goals,
+        sources=sources,
+        changes=changes,
+        events=list(review.events) if review else [],
+        deadlines=call_deadlines(call),
+        highlight_words=words,
+        score_scale=score_scale(session),
+    )
+
+
+def _goal_infos(session: Session, score: CallScore | None) -> list[GoalInfo]:
+    if score is None or not score.goals:
+        return []
+    keys = [str(g.get("goal")) for g in score.goals if isinstance(g, dict)]
+    strategy = active_strategy(session)
+    rows: dict[str, GoalRow] = {}
+    if strategy is not None and keys:
+        rows = {
+            g.key: g
+            for g in session.scalars(
+                select(GoalRow)
+                .where(GoalRow.strategy_id == strategy.id, GoalRow.key.in_(keys))
+                .options(joinedload(GoalRow.theme))
+            )
+        }
+    out: list[GoalInfo] = []
+    for g in score.goals:
+        if not isinstance(g, dict):
+            continue
+        key = str(g.get("goal"))
+        row = rows.get(key)
+        out.append(
+            GoalInfo(
+                key=key,
+                text=row.text if row else key,
+                theme=row.theme.name if row else "",
+                score=float(g.get("score") or 0.0),
+                terms=[t for t in (g.get("terms") or []) if isinstance(t, dict)],
+            )
+        )
+    return sorted(out, key=lambda g: g.score, reverse=True)
+
+
+def canonical_id_of(session: Session, call_id: int) -> int | None:
+    """The id of the canonical call of `call_id` (itself when canonical), None if unknown."""
+    row = session.execute(select(Call.id, Call.canonical_id).where(Call.id == call_id)).first()
+    if row is None:
+        return None
+    return row.canonical_id or row.id
+
+
+def assignable_users(session: Session) -> list[User]:
+    """Everyone who can be assigned a call."""
+    return list(session.scalars(select(User).order_by(User.name, User.email)))
+
+
+# --- strategy -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ProjectSummary:
+    """A project with its open matching calls and the next deadline among them."""
+
+    project: ProjectRow
+    open_calls: int = 0
+    next_deadline: date | None = None
+
+
+@dataclass(slots=True)
+class ThemeSummary:
+    """A theme with its goals, projects and the number of open matching calls."""
+
+    theme: ThemeRow
+    goals: list[GoalRow]
+    projects: list[ProjectSummary]
+    open_calls: int = 0
+
+
+def _open_match_base(today: date) -> Select[Any]:
+    """Matches of open, canonical, possibly eligible calls that nobody dismissed."""
+    return (
+        select(Match)
+        .join(Call, Call.id == Match.call_id)
+        .outerjoin(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(
+            Call.canonical_id.is_(None),
+            open_clause(today),
+            Match.score >= MATCH_MIN_SCORE,
+            or_(CallScore.eligibility.is_(None), CallScore.eligibility != "ineligible"),
+            or_(Review.id.is_(None), Review.status != DISMISSED_STATUS),
+        )
+    )
+
+
+def strategy_overview(session: Session, today: date | None = None) -> list[ThemeSummary]:
+    """Themes by priority with goals, projects and counts of open matching calls."""
+    today = today or date.today()
+    strategy = active_strategy(session)
+    if strategy is None:
+        return []
+    themes = list(
+        session.scalars(
+            select(ThemeRow)
+            .where(ThemeRow.strategy_id == strategy.id, ThemeRow.active)
+            .options(selectinload(ThemeRow.goals))
+            .order_by(ThemeRow.priority, ThemeRow.position)
+        )
+    )
+    projects = list(
+        session.scalars(
+            select(ProjectRow)
+            .where(ProjectRow.strategy_id == strategy.id, ProjectRow.active)
+            .order_by(ProjectRow.position)
+        )
+    )
+    base = _open_match_base(today).subquery()
+    per_project = {
+        pid: (count, nxt)
+        for pid, count, nxt in session.execute(
+            select(
+                base.c.project_id,
+                func.count(func.distinct(base.c.call_id)),
+                func.min(Call.deadline),
+            )
+            .select_from(base)
+            .join(Call, Call.id == base.c.call_id)
+            .group_by(base.c.project_id)
+        )
+    }
+    per_theme = dict(
+        session.execute(
+            select(ProjectRow.theme_id, func.count(func.distinct(base.c.call_id)))
+            .select_from(base)
+            .join(ProjectRow, ProjectRow.id == base.c.project_id)
+            .group_by(ProjectRow.theme_id)
+        )
+        .tuples()
+        .all()
+    )
+    by_theme: dict[int, list[ProjectSummary]] = defaultdict(list)
+    for project in projects:
+        count, nxt = per_project.get(project.id, (0, None))
+        by_theme[project.theme_id].append(ProjectSummary(project, count, nxt))
+    return [
+        ThemeSummary(
+            theme=theme,
+            goals=[g for g in theme.goals if g.active],
+            projects=by_theme.get(theme.id, []),
+            open_calls=per_theme.get(theme.id, 0),
+        )
+        for theme in themes
+    ]
+
+
+@dataclass(slots=True)
+class ProjectPage:
+    """A project with its goals and every call that matches it."""
+
+    project: ProjectRow
+    goals: list[GoalRow]
+    rows: list[tuple[Match, Call, Review | None]]
+    open_count: int
+
+
+def project_page(
+    session: Session, project_id: int, today: date | None = None
+) -> ProjectPage | None:
+    """The project and its matching calls, open ones first, best score first."""
+    today = today or date.today()
+    project = session.get(ProjectRow, project_id, options=[joinedload(ProjectRow.theme)])
+    if project is None:
+        return None
+    goals = list(
+        session.scalars(
+            select(GoalRow).where(
+                GoalRow.strategy_id == project.strategy_id,
+                GoalRow.key.in_(project.goal_keys or []),
+            )
+        )
+    )
+    closed_last = case((open_clause(today), 0), else_=1)
+    rows = session.execute(
+        select(Match, Call, Review)
+        .join(Call, Call.id == Match.call_id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(
+            Match.project_id == project.id,
+            Match.score >= MATCH_MIN_SCORE,
+            Call.canonical_id.is_(None),
+        )
+        .order_by(closed_last, Match.score.desc())
+        .limit(200)
+    ).all()
+    open_count = sum(1 for _m, call, _r in rows if call.deadline is None or call.deadline >= today)
+    return ProjectPage(
+        project=project,
+        goals=goals,
+        rows=[tuple(r) for r in rows],  # type: ignore[misc]
+        open_count=open_count,
+    )
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DeadlineEntry:
+    """A stage deadline of a call in work (relevant, in preparation) or a top candidate."""
+
+    day: date
+    stage: str
+    call: Call
+    kind: str  # "arbeit" (marked by the team) or "kandidat" (best open candidate)
+    status: str
+    score: float = 0.0
+
+
+def deadline_entries(
+    session: Session,
+    start: date,
+    end: date,
+    *,
+    today: date | None = None,
+    candidates: int = 10,
+    statuses: tuple[str, ...] = ACTIVE_STATUSES,
+) -> list[DeadlineEntry]:
+    """Stage deadlines between start and end of calls in work and of the best candidates."""
+    today = today or date.today()
+    entries: list[DeadlineEntry] = []
+    seen: set[int] = set()
+    worked = session.execute(
+        select(Call, Review.status)
+        .join(Review, Review.call_id == Call.id)
+        .where(Review.status.in_(statuses), Call.canonical_id.is_(None))
+    ).all()
+    for call, status in worked:
+        seen.add(call.id)
+        for d in call_deadlines(call):
+            if start <= d.day <= end:
+                entries.append(DeadlineEntry(d.day, d.stage, call, "arbeit", status))
+    if candidates:
+        horizon_start = max(start, today)
+        best = session.execute(
+            select(Call, CallScore.inbox_score)
+            .outerjoin(CallScore, CallScore.call_id == Call.id)
+            .outerjoin(Review, Review.call_id == Call.id)
+            .where(
+                *filter_clauses(CallFilters(scope="inbox"), today),
+                Call.deadline.is_not(None),
+                Call.deadline >= horizon_start,
+                Call.deadline <= end + timedelta(days=180),
+            )
+            .order_by(CallScore.inbox_score.desc().nulls_last())
+            .limit(candidates)
+        ).all()
+        for call, score in best:
+            if call.id in seen:
+                continue
+            for d in call_deadlines(call):
+                if max(start, today) <= d.day <= end:
+                    entries.append(
+                        DeadlineEntry(d.day, d.stage, call, "kandidat", "neu", float(score or 0))
+                    )
+    entries.sort(key=lambda e: (e.day, e.kind, e.call.title))
+    return entries
+
+
+@dataclass(slots=True)
+class MonthCalendar:
+    """A month as weeks of days (Monday first); days outside the month are None."""
+
+    year: int
+    month: int
+    weeks: list[list[date | None]]
+    entries: dict[date, list[DeadlineEntry]]
+
+    @property
+    def previous(self) -> str:
+        first = date(self.year, self.month, 1) - timedelta(days=1)
+        return f"{first.year:04d}-{first.month:02d}"
+
+    @property
+    def next(self) -> str:
+        last = date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        after = last + timedelta(days=1)
+        return f"{after.year:04d}-{after.month:02d}"
+
+
+def month_calendar(
+    session: Session, year: int, month: int, today: date | None = None
+) -> MonthCalendar:
+    """The deadlines of one month laid out as a calendar."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    by_day: dict[date, list[DeadlineEntry]] = defaultdict(list)
+    for entry in deadline_entries(session, first, last, today=today):
+        by_day[entry.day].append(entry)
+    weeks = [
+        [day if day.month == month else None for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    return MonthCalendar(year, month, weeks, dict(by_day))
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SourceStatus:
+    """A source with its last run, recent runs (oldest first) and its calls."""
+
+    name: str
+    label: str
+    url: str
+    kind: str
+    enabled: bool
+    last_run: ScrapeRun | None
+    runs: list[ScrapeRun]
+    calls: int
+    open_calls: int
+    last_error: str = ""
+    last_error_at: datetime | None = None
+
+
+def source_overview(
+    session: Session, today: date | None = None, runs_per_source: int = 20
+) -> list[SourceStatus]:
+    """Every configured source and every source that has calls, with run statistics."""
+    today = today or date.today()
+    counts = {
+        name: (total, open_)
+        for name, total, open_ in session.execute(
+            select(
+                Call.source,
+                func.count(Call.id),
+                func.count(Call.id).filter(open_clause(today)),
+            ).group_by(Call.source)
+        )
+    }
+    sources = list(session.scalars(select(Source).order_by(Source.name)))
+    runs_by_source: dict[int, list[ScrapeRun]] = defaultdict(list)
+    # Window function: the last N runs of each source in one query.
+    ranked = select(
+        ScrapeRun.id,
+        func.row_number()
+        .over(partition_by=ScrapeRun.source_id, order_by=ScrapeRun.started_at.desc())
+        .label("n"),
+    ).subquery()
+    for run in session.scalars(
+        select(ScrapeRun)
+        .join(ranked, ranked.c.id == ScrapeRun.id)
+        .where(ranked.c.n <= runs_per_source)
+        .order_by(ScrapeRun.started_at)
+    ):
+        runs_by_source[run.source_id].append(run)
+    last_errors: dict[int, tuple[str, datetime]] = {}
+    for source_id, message, started in session.execute(
+        select(ScrapeRun.source_id, ScrapeRun.error_message, ScrapeRun.started_at)
+        .where(ScrapeRun.error_message != "")
+        .order_by(ScrapeRun.started_at)
+    ):
+        last_errors[source_id] = (message, started)
+    out: list[SourceStatus] = []
+    for source in sources:
+        runs = runs_by_source.get(source.id, [])
+        total, open_ = counts.pop(source.name, (0, 0))
+        error, error_at = last_errors.get(source.id, ("", None))
+        out.append(
+            SourceStatus(
+                name=source.name,
+                label=source.label or source.name,
+                url=source.url,
+                kind=source.kind,
+                enabled=source.enabled,
+                last_run=runs[-1] if runs else None,
+                runs=runs,
+                calls=total,
+                open_calls=open_,
+                last_error=error,
+                last_error_at=error_at,
+            )
+        )
+    # Calls from imports or manual entry have a source name but no configured source.
+    for name, (total, open_) in sorted(counts.items()):
+        out.append(
+            SourceStatus(
+                name=name,
+                label=name,
+                url="",
+                kind="Import" if name != "manuell" else "von Hand",
+                enabled=True,
+                last_run=None,
+                runs=[],
+                calls=total,
+                open_calls=open_,
+            )
+        )
+    return out

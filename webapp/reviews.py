@@ -1,0 +1,115 @@
+"""The officers' decisions on calls: set status, reason, note, assignee; keep the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from webapp.errors import UserError
+from webapp.matching import DISMISSED_STATUS
+from webapp.models import (
+    DISMISS_REASONS,
+    REVIEW_STATUSES,
+    Call,
+    ProjectRow,
+    Review,
+    ReviewEvent,
+    User,
+    utcnow,
+)
+
+# Statuses shown as "in work" on the deadline page and in the calendar feed.
+ACTIVE_STATUSES = ("relevant", "Antrag in Vorbereitung")
+
+
+@dataclass(slots=True)
+class ReviewInput:
+    """What the review form sends; empty strings mean "not chosen"."""
+
+    status: str
+    reason: str = ""
+    note: str = ""
+    assignee_id: int | None = None
+    project_id: int | None = None
+
+
+def canonical_call(session: Session, call: Call) -> Call:
+    """Reviews hang on the canonical call of a group of duplicates."""
+    seen = {call.id}
+    while call.canonical_id is not None and call.canonical_id not in seen:
+        parent = session.get(Call, call.canonical_id)
+        if parent is None:
+            break
+        seen.add(parent.id)
+        call = parent
+    return call
+
+
+def set_review(
+    session: Session, call: Call, data: ReviewInput, user_id: int | None
+) -> list[ReviewEvent]:
+    """Apply `data` to the call's review; one ReviewEvent per changed field.
+
+    The call's current content hash is stored with the decision: a dismissed call comes
+    back to the inbox only when its content changes afterwards.
+    """
+    if data.status not in REVIEW_STATUSES:
+        raise UserError(f"Unbekannter Status '{data.status}'.")
+    reason = data.reason.strip()
+    if data.status == DISMISSED_STATUS:
+        if reason not in DISMISS_REASONS:
+            raise UserError("Bitte einen Grund angeben, warum der Aufruf nicht relevant ist.")
+    else:
+        reason = ""  # a reason only explains a dismissal
+    if data.assignee_id is not None and session.get(User, data.assignee_id) is None:
+        raise UserError("Die gewählte Bearbeiterin / der gewählte Bearbeiter existiert nicht.")
+    call = canonical_call(session, call)
+    review = call.review
+    if review is None:
+        review = Review(call=call, status="neu", reason="", note="")
+        session.add(review)
+    new_values = {
+        "status": data.status,
+        "reason": reason,
+        "note": data.note.strip(),
+        "assignee_id": data.assignee_id,
+        "project_id": data.project_id,
+    }
+    events: list[ReviewEvent] = []
+    now = utcnow()
+    for field, new in new_values.items():
+        old = getattr(review, field)
+        if (old or None) == (new or None):
+            continue
+        setattr(review, field, new)
+        events.append(
+            ReviewEvent(
+                review=review,
+                user_id=user_id,
+                field=field,
+                old=_label(session, field, old),
+                new=_label(session, field, new),
+                at=now,
+            )
+        )
+    review.call_hash = call.content_hash
+    if events:
+        review.updated_at = now
+        review.updated_by_id = user_id
+    session.add_all(events)
+    session.flush()
+    return events
+
+
+def _label(session: Session, field: str, value: object) -> str:
+    """A readable form of a value for the history (names instead of ids)."""
+    if value is None or value == "":
+        return ""
+    if field == "assignee_id":
+        user = session.get(User, value)
+        return (user.name or user.email) if user else str(value)
+    if field == "project_id":
+        project = session.get(ProjectRow, value)
+        return f"{project.key} {project.title}" if project else str(value)
+    return str(value)

@@ -1,0 +1,131 @@
+"""User accounts: creation, password check with lockout, iCal tokens, settings."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.errors import UserError
+from webapp.models import User, utcnow
+
+ROLES = ("officer", "admin")
+MIN_PASSWORD_LENGTH = 8
+# After this many wrong passwords in a row the account is locked for LOCK_MINUTES.
+MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15
+# Checked against when the e-mail is unknown, so that a wrong e-mail takes as long as a
+# wrong password and does not reveal which accounts exist.
+_DUMMY_HASH = generate_password_hash("funding-matcher-dummy-password")
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared case-insensitively and without spaces."""
+    return email.strip().lower()
+
+
+def new_ical_token() -> str:
+    """A fresh secret for the personal calendar URL (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """The user with this e-mail address, or None."""
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(
+    session: Session, email: str, password: str, *, role: str = "officer", name: str = ""
+) -> User:
+    """Add a login; raises UserError for a bad address, short password or existing user."""
+    email = normalise_email(email)
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise UserError(f"'{email}' ist keine gültige E-Mail-Adresse.")
+    if role not in ROLES:
+        raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+    if find_user(session, email) is not None:
+        raise UserError(f"Es gibt schon eine Anmeldung für {email}.")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password),
+        role=role,
+        ical_token=new_ical_token(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace the password of `user` (hashed)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+    user.password_hash = generate_password_hash(password)
+
+
+@dataclass(slots=True)
+class LoginResult:
+    """The outcome of a login attempt: the user, or a German message why not."""
+
+    user: User | None
+    error: str = ""
+
+
+def authenticate(
+    session: Session, email: str, password: str, now: datetime | None = None
+) -> LoginResult:
+    """Check a login; counts failures and locks the account after repeated ones."""
+    now = now or utcnow()
+    generic = "E-Mail-Adresse oder Passwort ist falsch."
+    user = find_user(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return LoginResult(None, generic)
+    if user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        return LoginResult(
+            None,
+            f"Zu viele Fehlversuche: die Anmeldung ist für {minutes} Minuten gesperrt.",
+        )
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+            return LoginResult(
+                None,
+                f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt.",
+            )
+        return LoginResult(None, generic)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login = now
+    return LoginResult(user)
+
+
+def regenerate_ical_token(user: User) -> str:
+    """Give `user` a new calendar secret; the old calendar URL stops working."""
+    user.ical_token = new_ical_token()
+    return user.ical_token
+
+
+def user_by_ical_token(session: Session, token: str) -> User | None:
+    """The owner of a calendar token (constant-time compare of the stored value)."""
+    if not token or len(token) > 100:
+        return None
+    user = session.scalar(select(User).where(User.ical_token == token))
+    if user is None or not secrets.compare_digest(user.ical_token, token):
+        return None
+    return user
+
+
+def all_users(session: Session) -> list[User]:
+    """Every login, by e-mail (for the assignee choice)."""
+    return list(session.scalars(select(User).order_by(User.email)))

@@ -1,0 +1,92 @@
+"""Konto: digest opt-in, the personal calendar URL and its token; the calendar feed itself."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from webapp.app import app_config, db_session
+from webapp.exports import ical_feed as build_ical
+from webapp.models import User
+from webapp.queries import deadline_entries
+from webapp.users import regenerate_ical_token, user_by_ical_token
+
+bp = Blueprint("account", __name__)
+
+# The feed shows deadlines from a month back (just missed) to two years ahead.
+FEED_PAST_DAYS = 30
+FEED_FUTURE_DAYS = 730
+
+
+def _me() -> User:
+    user = db_session().get(User, current_user.id)
+    if user is None:  # deleted while logged in
+        abort(403)
+    return user
+
+
+def feed_url(user: User) -> str:
+    """The absolute calendar URL of `user` (built from BASE_URL, as mails are)."""
+    path = url_for("account.ical_feed", token=user.ical_token)
+    return app_config().base_url.rstrip("/") + path
+
+
+@bp.route("/konto", methods=["GET", "POST"])
+def settings() -> ResponseReturnValue:
+    """The user's own settings; nobody can see or change another user's."""
+    user = _me()
+    if request.method == "POST":
+        user.digest_opt_in = request.form.get("digest_opt_in") in ("1", "on", "true")
+        db_session().commit()
+        flash(
+            "Die wöchentliche Übersicht kommt per E-Mail."
+            if user.digest_opt_in
+            else "Die wöchentliche Übersicht ist abbestellt.",
+            "success",
+        )
+        return redirect(url_for("account.settings"))
+    return render_template("account/settings.html", user=user, feed_url=feed_url(user))
+
+
+@bp.post("/konto/kalender-token")
+def regenerate_token() -> ResponseReturnValue:
+    """A new calendar secret: the old URL stops working (e.g. after it was shared)."""
+    user = _me()
+    regenerate_ical_token(user)
+    db_session().commit()
+    flash("Neue Kalender-Adresse erzeugt. Die alte Adresse funktioniert nicht mehr.", "success")
+    return redirect(url_for("account.settings"))
+
+
+@bp.get("/kalender/<token>.ics")
+def ical_feed(token: str) -> Response:
+    """Deadlines of calls marked relevant or in preparation; authenticated by the token."""
+    session = db_session()
+    user = user_by_ical_token(session, token)
+    if user is None:
+        abort(404)
+    today = date.today()
+    entries = deadline_entries(
+        session,
+        today - timedelta(days=FEED_PAST_DAYS),
+        today + timedelta(days=FEED_FUTURE_DAYS),
+        today=today,
+        candidates=0,
+    )
+    base = app_config().base_url.rstrip("/")
+    host = base.split("://", 1)[-1].split("/", 1)[0] or "funding-matcher"
+    body = build_ical(
+        entries,
+        call_url=lambda call: base + url_for("calls.detail", call_id=call.id),
+        name="Förderfristen (funding-matcher)",
+        host=host,
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="foerderfristen.ics"'
+    # The URL is the secret: keep it out of shared caches and referrers.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,52 @@
+"""Strategie: themes by priority, goals, projects with their open matching calls."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template
+
+from webapp.app import db_session
+from webapp.charts import DEFAULT_COLOUR, PRIORITY_COLOURS, Bar, horizontal_bars
+from webapp.queries import active_strategy, project_page, score_scale, strategy_overview
+
+bp = Blueprint("strategy", __name__, url_prefix="/strategie")
+
+
+@bp.get("/")
+def index() -> str:
+    """The strategy with a chart of open matching calls per theme and priority."""
+    session = db_session()
+    themes = strategy_overview(session)
+    chart = horizontal_bars(
+        [
+            Bar(
+                label=t.theme.name,
+                value=t.open_calls,
+                colour=PRIORITY_COLOURS.get(t.theme.priority, DEFAULT_COLOUR),
+                note=f" (Priorität {t.theme.priority})",
+            )
+            for t in themes
+        ],
+        "Offene passende Aufrufe je Themenfeld, gefärbt nach Priorität",
+        legend=[(f"Priorität {p}", c) for p, c in PRIORITY_COLOURS.items()],
+    )
+    return render_template(
+        "strategy/index.html",
+        strategy=active_strategy(session),
+        themes=themes,
+        chart=chart,
+        today=date.today(),
+    )
+
+
+@bp.get("/projekte/<int:project_id>")
+def project(project_id: int) -> str:
+    """A project of the strategy and every call that matches it."""
+    session = db_session()
+    data = project_page(session, project_id)
+    if data is None:
+        abort(404)
+    return render_template(
+        "strategy/project.html", p=data, scale=score_scale(session), today=date.today()
+    )
