@@ -18,6 +18,7 @@ from tests import pg_server
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.migrate import upgrade
+from webapp.models import User
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STRATEGY_PATH = REPO_ROOT / "data" / "strategy" / "coesfeld-12-0.yaml"
@@ -106,6 +107,31 @@ def app(config: Config, engine: Engine) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+TEST_PASSWORD = "richtig-geheim-42"
+
+
+@pytest.fixture
+def user(engine: Engine) -> User:
+    """A funding officer's login (password TEST_PASSWORD) in the test database."""
+    from webapp.users import create_user
+
+    with make_session_factory(engine)() as s:
+        created = create_user(
+            s, "anna.schulte@kreis-coesfeld.de", TEST_PASSWORD, name="Anna Schulte"
+        )
+        s.commit()
+        return created
+
+
+@pytest.fixture
+def auth_client(app: Flask, user: User) -> FlaskClient:
+    """A test client logged in as `user` (through the real login form)."""
+    test_client = app.test_client()
+    response = test_client.post("/anmelden", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return test_client
 
 
 class CliInvoker:

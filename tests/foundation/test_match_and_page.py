@@ -26,12 +26,12 @@ def test_tiny_corpus_ranks_the_fitting_call_first() -> None:
     assert results["b"].inbox_score > results["c"].inbox_score
 
 
-def test_page_lists_calls_ranked_with_best_projects(cli, client) -> None:  # type: ignore[no-untyped-def]
+def test_page_lists_calls_ranked_with_best_projects(cli, auth_client) -> None:  # type: ignore[no-untyped-def]
     assert cli("init").exit_code == 0
     assert cli("import", str(DEV_CALLS)).exit_code == 0
     assert cli("match").exit_code == 0
-    response = client.get("/")
+    response = auth_client.get("/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Förderaufrufe" in page
+    assert "Eingang" in page
     assert "VW-01" in page or "BI-01" in page
