@@ -22,8 +22,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from werkzeug.routing import BuildError
 
-from matcher.justification import SHORT_LIMIT, blocks
+from matcher.justification import SHORT_LIMIT, blocks, plain_text
 from webapp.app import db_session
 from webapp.docx_export import export
 from webapp.errors import UserError
@@ -97,7 +98,11 @@ def panel(call: Call) -> Panel:
 
 @bp.app_context_processor
 def _panel_function() -> dict[str, object]:
-    return {"justification_panel": panel, "justification_blocks": blocks}
+    return {
+        "justification_panel": panel,
+        "justification_blocks": blocks,
+        "justification_plain": plain_text,
+    }
 
 
 def _back(call: Call) -> str:
@@ -122,7 +127,11 @@ def show(call_id: int) -> ResponseReturnValue:
     call = _call_or_404(call_id)
     if call.id != call_id:
         return redirect(url_for("justification.show", call_id=call.id))
-    return render_template("justification/page.html", call=call)
+    try:
+        back = url_for("calls.detail", call_id=call.id)
+    except BuildError:  # the call page is not there (a bare app): back to the list
+        back = url_for("calls.index")
+    return render_template("justification/page.html", call=call, back=back)
 
 
 @bp.post("/aufrufe/<int:call_id>/begruendung/speichern")
@@ -198,7 +207,7 @@ def download(call_id: int, fmt: str) -> ResponseReturnValue:
         headers={
             "Content-Type": file.mimetype,
             "Content-Disposition": (
-                f"attachment; filename=\"{stem}.{file.extension}\"; "
+                f'attachment; filename="{stem}.{file.extension}"; '
                 f"filename*=UTF-8''{quote(stem)}.{file.extension}"
             ),
         },

@@ -1,0 +1,61 @@
+"""`justify CALL_ID [--project ID] [--short]`: print the Begründungstext of a call."""
+
+from __future__ import annotations
+
+import click
+
+from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.db import transaction
+from webapp.justifications import justification_for, resolve_call
+
+
+@click.command()
+@click.argument("call_id")
+@click.option("--project", "project", metavar="ID", help="Projekt-ID der Strategie, z. B. VW-01.")
+@click.option("--short", "short", is_flag=True, help="Kurzfassung (höchstens 1.000 Zeichen).")
+@click.option("--combined", is_flag=True, help="Kombinierter Text für alle passenden Projekte.")
+@click.option(
+    "--generated",
+    is_flag=True,
+    help="Den erzeugten Text ausgeben, auch wenn es eine bearbeitete Fassung gibt.",
+)
+@pass_app
+@user_errors
+def justify(
+    app: AppContext,
+    call_id: str,
+    project: str | None,
+    short: bool,
+    combined: bool,
+    generated: bool,
+) -> None:
+    """Begründungstext zu einem Aufruf ausgeben.
+
+    CALL_ID ist die Datenbank-ID oder die ID des Aufrufs in seiner Quelle (wie in der
+    Importdatei). Ohne --project gilt das am besten passende Projekt. Der Text wird
+    gespeichert; eine bearbeitete Fassung hat Vorrang und wird nie überschrieben.
+    """
+    if project and combined:
+        raise click.UsageError("--project und --combined schließen sich aus.")
+    with transaction(app.sessions) as session:
+        call = resolve_call(session, call_id)
+        entry = justification_for(
+            session,
+            call,
+            project,
+            "short" if short else "long",
+            combined=combined,
+        )
+        text = entry.row.generated_text if generated else entry.text
+        if entry.edited and not generated:
+            click.echo(
+                f"(Bearbeitete Fassung vom {entry.row.edited_at:%d.%m.%Y}; "
+                "--generated zeigt den erzeugten Text.)",
+                err=True,
+            )
+    click.echo(text)
+    if short:
+        click.echo(f"\n({entry.length} Zeichen)", err=True)
+
+
+COMMANDS = [justify]

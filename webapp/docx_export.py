@@ -1,0 +1,72 @@
+"""Export a Begründungstext as .docx (python-docx), .md and .txt.
+
+All three hold the same paragraphs as the text the officer sees: headings ("## ") become
+Word headings, quotation paragraphs ("> ") use the "Quote" style, and quotations in
+running text („…“) are set in italics so they stand out as the call's own words.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from docx import Document
+from docx.text.paragraph import Paragraph
+
+from matcher.justification import blocks, markdown, plain_text
+
+_INLINE_QUOTE = re.compile(r"„[^“]*“")
+
+
+@dataclass(slots=True, frozen=True)
+class Export:
+    """A file to download."""
+
+    body: bytes
+    mimetype: str
+    extension: str
+
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def to_docx(text: str, title: str = "") -> bytes:
+    """The text as a Word document; `title` goes into the document properties only."""
+    document = Document()
+    if title:
+        document.core_properties.title = title[:255]
+    document.core_properties.language = "de-DE"
+    for block in blocks(text):
+        if block.kind == "heading":
+            document.add_heading(block.text, level=2)
+        elif block.kind == "quote":
+            paragraph = document.add_paragraph(style="Quote")
+            paragraph.add_run(block.text).italic = True
+        else:
+            _add_with_marked_quotes(document.add_paragraph(), block.text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_with_marked_quotes(paragraph: Paragraph, text: str) -> None:
+    position = 0
+    for match in _INLINE_QUOTE.finditer(text):
+        if match.start() > position:
+            paragraph.add_run(text[position : match.start()])
+        paragraph.add_run(match.group(0)).italic = True
+        position = match.end()
+    if position < len(text):
+        paragraph.add_run(text[position:])
+
+
+def export(text: str, fmt: str, title: str = "") -> Export:
+    """The text in `fmt` ("txt", "md" or "docx"); ValueError for another format."""
+    if fmt == "txt":
+        return Export((plain_text(text) + "\n").encode("utf-8"), "text/plain; charset=utf-8", "txt")
+    if fmt == "md":
+        return Export(markdown(text).encode("utf-8"), "text/markdown; charset=utf-8", "md")
+    if fmt == "docx":
+        return Export(to_docx(text, title), DOCX_MIME, "docx")
+    raise ValueError(f"unknown format {fmt!r}")

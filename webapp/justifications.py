@@ -1,0 +1,385 @@
+"""Generate, store and regenerate the Begründungstexte of a call.
+
+One text per fitting project and, when several projects fit, a combined one; each in a long
+and a short variant, stored in `Justification`. The officer's version lives in
+`edited_text` and is never overwritten: regenerating updates `generated_text` only, and the
+UI shows both when the generated text is newer than the edit. Justifications hang on the
+(canonical) call and the project row, which are never deleted, so they survive rescrapes,
+re-matching (which replaces Match rows only) and strategy reloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.justification import (
+    VARIANTS,
+    CallTexts,
+    Generated,
+    JustificationError,
+    generate,
+    plain_length,
+)
+from matcher.strategy import Strategy
+from webapp.errors import UserError
+from webapp.models import Call, CallScore, Justification, Match, ProjectRow, utcnow
+from webapp.strategy_store import strategy_from_db
+
+# A project "fits" a call when its score reaches this share of the call's best score;
+# more than a few projects make the combined text a list rather than an argument.
+FIT_RATIO = 0.6
+MAX_PROJECTS = 3
+COMBINED = ""  # the project key of the combined text in URLs and forms
+
+
+@dataclass(slots=True)
+class Entry:
+    """One stored text as the UI and the CLI show it."""
+
+    row: Justification
+    project_key: str  # COMBINED for the combined text
+    label: str
+    variant: str
+
+    @property
+    def text(self) -> str:
+        """The officer's version when there is one, else the generated text."""
+        return current_text(self.row)
+
+    @property
+    def length(self) -> int:
+        """Characters of the plain text (what a form field counts)."""
+        return plain_length(self.text)
+
+    @property
+    def edited(self) -> bool:
+        return self.row.edited_text is not None
+
+    @property
+    def newer_generated(self) -> bool:
+        """The generated text changed after the officer's edit: show both, let them choose."""
+        row = self.row
+        return (
+            row.edited_text is not None
+            and row.edited_at is not None
+            and row.generated_at > row.edited_at
+            and row.generated_text != row.edited_text
+        )
+
+
+@dataclass(slots=True)
+class Group:
+    """The long and short text of one project (or of the combination)."""
+
+    project_key: str
+    label: str
+    entries: list[Entry]
+
+    def variant(self, name: str) -> Entry | None:
+        return next((e for e in self.entries if e.variant == name), None)
+
+
+def current_text(row: Justification) -> str:
+    """The text to show and export: the edit if there is one."""
+    return row.edited_text if row.edited_text is not None else row.generated_text
+
+
+def canonical_call(session: Session, call: Call) -> Call:
+    """The canonical call of a duplicate (texts hang on the canonical one)."""
+    seen = {call.id}
+    while call.canonical_id is not None and call.canonical_id not in seen:
+        parent = session.get(Call, call.canonical_id)
+        if parent is None:
+            break
+        seen.add(parent.id)
+        call = parent
+    return call
+
+
+def resolve_call(session: Session, ident: str) -> Call:
+    """A call by its database id or its id within its source ("SOURCE:ID" if ambiguous)."""
+    ident = ident.strip()
+    if ident.isdigit():
+        call = session.get(Call, int(ident))
+        if call is not None:
+            return canonical_call(session, call)
+    query = select(Call).where(Call.external_id == ident)
+    if ":" in ident:
+        source, _, external = ident.partition(":")
+        query = select(Call).where(
+            (Call.external_id == ident) | ((Call.source == source) & (Call.external_id == external))
+        )
+    found = list(session.scalars(query))
+    canonical = {c.id: c for c in (canonical_call(session, f) for f in found)}
+    if not canonical:
+        raise UserError(
+            f"Aufruf '{ident}' nicht gefunden: bitte die Datenbank-ID oder die ID des "
+            "Aufrufs in seiner Quelle (wie in der Importdatei) angeben."
+        )
+    if len(canonical) > 1:
+        options = ", ".join(f"{c.source}:{c.external_id}" for c in found)
+        raise UserError(f"Die ID '{ident}' ist nicht eindeutig; bitte eine angeben: {options}")
+    return next(iter(canonical.values()))
+
+
+def fitting_matches(session: Session, call: Call) -> list[Match]:
+    """The call's matches whose projects fit well enough for a text, best first."""
+    matches = list(
+        session.scalars(
+            select(Match)
+            .join(ProjectRow, ProjectRow.id == Match.project_id)
+            .where(Match.call_id == call.id, ProjectRow.active.is_(True), Match.score > 0)
+            .order_by(Match.score.desc(), Match.rank)
+        )
+    )
+    if not matches:
+        return []
+    best = matches[0].score
+    return [m for m in matches if m.score >= FIT_RATIO * best][:MAX_PROJECTS]
+
+
+def call_texts(call: Call) -> CallTexts:
+    """The parts of a stored call the text generator reads."""
+    return CallTexts(
+        title=call.title,
+        url=call.url,
+        programme=call.programme or "",
+        funder=call.funder or "",
+        summary=call.summary or "",
+        text=call.text or "",
+        language=call.language or "",
+    )
+
+
+class _Generator:
+    """Generates texts for one call with the strategy and match data loaded once."""
+
+    def __init__(self, session: Session, call: Call, template_dir: Path | None = None) -> None:
+        self.session = session
+        self.call = call
+        self.template_dir = template_dir
+        self.strategy: Strategy = strategy_from_db(session)
+        self.texts = call_texts(call)
+        self.goal_ids = {
+            m.project.key: list(m.goal_keys)
+            for m in session.scalars(select(Match).where(Match.call_id == call.id))
+        }
+        score = session.get(CallScore, call.id)
+        self.call_goal_ids = [
+            str(g.get("goal")) for g in (score.goals if score else []) if isinstance(g, dict)
+        ]
+
+    def text(self, project_keys: Sequence[str], variant: str) -> Generated:
+        try:
+            return generate(
+                self.strategy,
+                self.texts,
+                list(project_keys),
+                variant,
+                goal_ids=self.goal_ids,
+                call_goal_ids=self.call_goal_ids,
+                template_dir=self.template_dir,
+            )
+        except JustificationError as exc:
+            raise UserError(str(exc)) from None
+
+
+def _row(
+    session: Session, call: Call, project: ProjectRow | None, variant: str
+) -> Justification | None:
+    query = select(Justification).where(
+        Justification.call_id == call.id, Justification.variant == variant
+    )
+    if project is None:
+        query = query.where(Justification.project_id.is_(None))
+    else:
+        query = query.where(Justification.project_id == project.id)
+    return session.scalar(query)
+
+
+def _store(
+    session: Session,
+    call: Call,
+    project: ProjectRow | None,
+    variant: str,
+    text: str,
+    *,
+    refresh: bool,
+) -> Justification:
+    """Insert or update the generated text; the edited text is never touched.
+
+    Without `refresh` (a page view), a row with an edit keeps its generated text, so the
+    UI does not claim a newer text the officer did not ask for.
+    """
+    row = _row(session, call, project, variant)
+    if row is None:
+        row = Justification(
+            call_id=call.id,
+            project_id=project.id if project else None,
+            variant=variant,
+            generated_text=text,
+            generated_at=utcnow(),
+        )
+        session.add(row)
+        session.flush()
+    elif row.generated_text != text and (refresh or row.edited_text is None):
+        row.generated_text = text
+        row.generated_at = utcnow()
+    return row
+
+
+def _project_label(project: ProjectRow) -> str:
+    return f"{project.key}: {project.title}"
+
+
+COMBINED_LABEL = "Alle passenden Projekte (kombiniert)"
+
+
+def texts_for_call(
+    session: Session, call: Call, *, refresh: bool = False, template_dir: Path | None = None
+) -> list[Group]:
+    """Generate (or refresh) and store the texts of every fitting project and the combination.
+
+    Texts stored earlier for projects that no longer fit are kept in the list when an
+    officer edited them: nothing an officer wrote disappears from view.
+    """
+    call = canonical_call(session, call)
+    matches = fitting_matches(session, call)
+    groups: list[Group] = []
+    if matches:
+        gen = _Generator(session, call, template_dir)
+        known = {p.id for p in gen.strategy.projects}
+        projects = [m.project for m in matches if m.project.key in known]
+        for project in projects:
+            entries = [
+                Entry(
+                    _store(
+                        session, call, project, v, gen.text([project.key], v).text, refresh=refresh
+                    ),
+                    project.key,
+                    _project_label(project),
+                    v,
+                )
+                for v in VARIANTS
+            ]
+            groups.append(Group(project.key, _project_label(project), entries))
+        if len(projects) > 1:
+            keys = [p.key for p in projects]
+            entries = [
+                Entry(
+                    _store(session, call, None, v, gen.text(keys, v).text, refresh=refresh),
+                    COMBINED,
+                    COMBINED_LABEL,
+                    v,
+                )
+                for v in VARIANTS
+            ]
+            groups.append(Group(COMBINED, COMBINED_LABEL, entries))
+    shown = {(g.project_key, e.variant) for g in groups for e in g.entries}
+    for row in session.scalars(
+        select(Justification)
+        .where(Justification.call_id == call.id, Justification.edited_text.is_not(None))
+        .order_by(Justification.id)
+    ):
+        key = row.project.key if row.project else COMBINED
+        if (key, row.variant) in shown:
+            continue
+        label = _project_label(row.project) if row.project else COMBINED_LABEL
+        group = next((g for g in groups if g.project_key == key), None)
+        if group is None:
+            group = Group(key, f"{label} – passt nach dem letzten Abgleich nicht mehr", [])
+            groups.append(group)
+        group.entries.append(Entry(row, key, label, row.variant))
+    session.flush()
+    return groups
+
+
+def justification_for(
+    session: Session,
+    call: Call,
+    project_key: str | None = None,
+    variant: str = "long",
+    *,
+    combined: bool = False,
+    refresh: bool = False,
+    template_dir: Path | None = None,
+) -> Entry:
+    """The stored text of one project (default: the best fitting) or of the combination.
+
+    Any active project of the strategy may be named, also one the matcher did not rank.
+    """
+    if variant not in VARIANTS:
+        raise UserError(f"Unbekannte Variante '{variant}' (long oder short)")
+    call = canonical_call(session, call)
+    gen = _Generator(session, call, template_dir)
+    if combined:
+        keys = [m.project.key for m in fitting_matches(session, call)]
+        if len(keys) < 2:
+            raise UserError(
+                "Eine kombinierte Begründung gibt es nur, wenn mehrere Projekte zum Aufruf passen."
+            )
+        text = gen.text(keys, variant).text
+        row = _store(session, call, None, variant, text, refresh=refresh)
+        session.flush()
+        return Entry(row, COMBINED, COMBINED_LABEL, variant)
+    if project_key:
+        project = session.scalar(
+            select(ProjectRow).where(ProjectRow.key == project_key, ProjectRow.active.is_(True))
+        )
+        if project is None or all(p.id != project_key for p in gen.strategy.projects):
+            known = ", ".join(p.id for p in gen.strategy.projects)
+            raise UserError(f"Projekt '{project_key}' gibt es nicht (bekannt: {known})")
+    else:
+        matches = fitting_matches(session, call)
+        if not matches:
+            raise UserError(
+                f"Für Aufruf {call.id} gibt es keine passenden Projekte: bitte zuerst "
+                "'funding-matcher match' ausführen oder ein Projekt mit --project angeben."
+            )
+        project = matches[0].project
+    text = gen.text([project.key], variant).text
+    row = _store(session, call, project, variant, text, refresh=refresh)
+    session.flush()
+    return Entry(row, project.key, _project_label(project), variant)
+
+
+def find_row(session: Session, call: Call, project_key: str, variant: str) -> Justification | None:
+    """The stored text of a project key (COMBINED for the combination) and variant."""
+    if variant not in VARIANTS:
+        return None
+    project = None
+    if project_key != COMBINED:
+        project = session.scalar(select(ProjectRow).where(ProjectRow.key == project_key))
+        if project is None:
+            return None
+    return _row(session, canonical_call(session, call), project, variant)
+
+
+def save_edit(session: Session, row: Justification, text: str, user_id: int | None) -> bool:
+    """Store the officer's version; returns False when it equals the generated text.
+
+    Saving the generated text unchanged records no edit, so a later regeneration can
+    keep updating what is shown.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        raise UserError("Der Text ist leer: zum Zurücksetzen 'Bearbeitung verwerfen' wählen.")
+    if text == row.generated_text.strip() and row.edited_text is None:
+        return False
+    row.edited_text = text
+    row.edited_at = utcnow()
+    row.edited_by_id = user_id
+    session.flush()
+    return True
+
+
+def discard_edit(row: Justification) -> None:
+    """Drop the officer's version; the generated text is shown again."""
+    row.edited_text = None
+    row.edited_at = None
+    row.edited_by_id = None
