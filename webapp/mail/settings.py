@@ -26,6 +26,7 @@ class MailSettings:
     soon_days: int = 14  # DIGEST_DEADLINE_DAYS: window of "Fristen in Kürze"
     reminder_days: tuple[int, ...] = (14, 7, 2)  # REMINDER_DAYS: comma-separated
     lock_wait: float = 30.0  # MAIL_LOCK_WAIT: seconds to wait for a concurrent mail run
+    ca_file: str = ""  # SMTP_CA_FILE: extra CA bundle for a server with an internal certificate
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> MailSettings:
@@ -48,6 +49,7 @@ class MailSettings:
                     else defaults.reminder_days
                 ),
                 lock_wait=float(env.get("MAIL_LOCK_WAIT", defaults.lock_wait)),
+                ca_file=env.get("SMTP_CA_FILE", ""),
             )
         except ValueError as exc:
             raise ConfigError(f"Ungültige Mail-Einstellung: {exc}") from None

@@ -92,14 +92,14 @@ class SmtpTransport:
         smtp: smtplib.SMTP
         if cfg.smtp_ssl:
             smtp = smtplib.SMTP_SSL(
-                cfg.smtp_host, cfg.smtp_port, timeout=timeout, context=ssl.create_default_context()
+                cfg.smtp_host, cfg.smtp_port, timeout=timeout, context=self._tls_context()
             )
         else:
             smtp = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=timeout)
         try:
             smtp.ehlo()
             if cfg.smtp_starttls and not cfg.smtp_ssl:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=self._tls_context())
                 smtp.ehlo()
             if cfg.smtp_user:
                 smtp.login(cfg.smtp_user, cfg.smtp_password)
@@ -107,6 +107,10 @@ class SmtpTransport:
             _quietly_close(smtp)
             raise
         return smtp
+
+    def _tls_context(self) -> ssl.SSLContext:
+        # Certificates are always verified; SMTP_CA_FILE adds an internal CA, never "no check".
+        return ssl.create_default_context(cafile=self.settings.ca_file or None)
 
     def send(self, message: EmailMessage) -> None:
         """Hand one message to the server; returns only once the server accepted it.
