@@ -103,6 +103,15 @@ def highlight(text: str | None, words: Iterable[str]) -> Markup:
     return Markup(pattern.sub(r"<mark>\1</mark>", escaped))
 
 
+def safe_url(url: str | None) -> str:
+    """`url` if it is an http(s) link, else "" (scraped `javascript:` links stay inert)."""
+    value = (url or "").strip()
+    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+    if scheme in ("http", "https") and not any(ord(c) < 32 for c in value):
+        return value
+    return ""
+
+
 def paragraphs(text: str | None) -> Markup:
     """Plain text with blank lines as paragraphs (escaped)."""
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text or "") if b.strip()]
@@ -121,5 +130,6 @@ def register_filters(app: Flask) -> None:
         days_label=days_label,
         month_name=month_name,
         highlight=highlight,
+        safe_url=safe_url,
     )
     app.jinja_env.globals.update(WEEKDAYS_DE=WEEKDAYS_DE)

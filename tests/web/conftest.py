@@ -1,0 +1,100 @@
+"""Web fixtures: the demo data (dev calls imported and matched) once per session, copied per test.
+
+Overriding `sqlite_url` makes the shared fixtures (`config`, `engine`, `app`, `client`,
+`auth_client`, `cli`) run on a fresh copy of the demo database in every test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from scrapers.record import CallRecord
+from tests.conftest import CliInvoker
+from webapp.config import Config
+from webapp.db import make_engine, make_session_factory
+from webapp.ingest import ingest_records
+from webapp.models import Call
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEV_CALLS = REPO_ROOT / "data" / "eval" / "dev" / "calls.jsonl"
+XSS_TITLE = 'Förderaufruf <script>window.__xss = 1; alert("xss")</script> Digitalisierung'
+
+
+def hostile_records(today: date) -> list[CallRecord]:
+    """Calls whose scraped fields try to inject markup and script."""
+    return [
+        CallRecord(
+            source="feed",
+            external_id="xss-1",
+            url="javascript:alert(3)",
+            title=XSS_TITLE,
+            funder='<img src=x onerror="window.__xss = 2">Land NRW',
+            summary='Digitale Verwaltung <b onmouseover="alert(4)">fett</b>',
+            text="Kommunen, Glasfaser, Digitalisierung der Verwaltung. </textarea><script>alert(5)</script>",
+            eligible=["Kommune"],
+            region="NRW",
+            deadline=today + timedelta(days=40),
+        ),
+        CallRecord(
+            source="feed",
+            external_id="formula-1",
+            url="https://example.org/formel",
+            title='=HYPERLINK("http://evil.example","klick") Breitband für Kommunen',
+            funder="+Land NRW",
+            eligible=["Kommune"],
+            region="NRW",
+            deadline=today + timedelta(days=10),
+        ),
+    ]
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the strategy, the dev calls, two hostile calls and matches."""
+    directory = tmp_path_factory.mktemp("demo-db")
+    path = directory / "demo.db"
+    config = Config(
+        database_url=f"sqlite:///{path}",
+        secret_key="test-secret",
+        env="test",
+        instance_dir=directory / "instance",
+        testing=True,
+    )
+    cli = CliInvoker(config)
+    for args in (("init",), ("import", str(DEV_CALLS))):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+    engine = make_engine(config.database_url)
+    with make_session_factory(engine)() as session:
+        ingest_records(session, hostile_records(date.today()), origin="scrape")
+        session.commit()
+    engine.dispose()
+    result = cli("match")
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, demo_db_template: Path) -> str:
+    """A private copy of the demo database for each test."""
+    target = tmp_path / "test.db"
+    shutil.copyfile(demo_db_template, target)
+    for suffix in ("-wal", "-shm"):
+        extra = demo_db_template.with_name(demo_db_template.name + suffix)
+        if extra.exists():
+            shutil.copyfile(extra, target.with_name(target.name + suffix))
+    return f"sqlite:///{target}"
+
+
+def call_by_external_id(session: Session, external_id: str) -> Call:
+    """A call of the demo data by its id in the import file."""
+    from sqlalchemy import select
+
+    call = session.scalar(select(Call).where(Call.external_id == external_id))
+    assert call is not None, external_id
+    return call
