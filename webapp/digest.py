@@ -53,6 +53,8 @@ WATCHED_FIELDS = {
     "status": "Status",
     "amount_max_eur": "Förderhöchstbetrag",
     "eligible": "Antragsberechtigt",
+    # Set by ingest when the source stops listing the call: worth knowing before applying.
+    "missing_since": "Bei der Quelle",
 }
 MAIN_STAGE = "Einreichung"
 NO_THEME = "Ohne Themenzuordnung"
@@ -362,6 +364,11 @@ def _person(user: User | None) -> str:
 
 def format_value(name: str, value: Any) -> str:
     """A changed field's value as a German reader expects it."""
+    if name == "missing_since":
+        if not value:
+            return "gelistet"
+        parsed = _as_date(value)
+        return f"nicht mehr gelistet (seit {date_de(parsed)})" if parsed else "nicht mehr gelistet"
     if value is None or value == "" or value == [] or value == {}:
         return "laufend" if name == "deadline" else "–"
     if name == "deadline":

@@ -42,6 +42,13 @@ def _seed_sections(data: Data) -> dict[str, int]:
             CallChange(call_id=ids["changed"], field="deadline", old="2027-01-31", new="2027-03-15")
         )
         s.add(CallChange(call_id=ids["changed"], field="title", old="a", new="b"))
+        s.add(CallChange(call_id=ids["changed"], field="amount_max_eur", old=None, new=200000))
+        s.add(CallChange(call_id=ids["changed"], field="amount_max_eur", old=200000, new=5e5))
+        s.add(
+            CallChange(
+                call_id=ids["changed"], field="missing_since", old=None, new="2026-11-20T06:00:00"
+            )
+        )
         s.commit()
     return ids
 
@@ -75,6 +82,9 @@ def test_digest_reaches_each_recipient_once_with_sections(
         assert absent not in text
     assert "Aufruf mit neuer Frist [in Prüfung]" in changed
     assert "Frist: 31.01.2027 → 15.03.2027" in changed
+    assert "Förderhöchstbetrag: – → 500.000 €" in changed  # two changes: first old → last new
+    assert "Bei der Quelle: gelistet → nicht mehr gelistet (seit 20.11.2026)" in changed
+    assert "Titel" not in changed  # not a watched field
     assert "Skizze: Aufruf mit naher Frist" in soon
     assert "(noch 2 Tage)" in soon and "Einreichung: Aufruf mit naher Frist" in soon
     assert "https://foerder.example/konto" in text
