@@ -33,7 +33,7 @@ import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from benchmarks.common import REPO_ROOT, table, write_result
@@ -137,7 +137,7 @@ def build_site(n_pages: int, seed: int = 5) -> dict[str, bytes]:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    pages: dict[str, tuple[bytes, str]] = {}
+    pages: ClassVar[dict[str, tuple[bytes, str]]] = {}
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *_args: Any) -> None:  # quiet
@@ -305,7 +305,7 @@ def print_report(payload: dict[str, Any]) -> None:
             r["unchanged"],
             r["errors"],
             r["seconds"],
-        ]  # fmt: skip
+        ]
         for r in payload["runs"]
     ]
     print(table(headers, rows))
