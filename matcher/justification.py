@@ -338,10 +338,16 @@ class _Candidate:
 
 
 def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
-    """Quotable sentences of the call: its text first, then its summary."""
+    """Quotable sentences of the call's text; of its summary only when the text has none.
+
+    The full text is what the funder published as binding; a summary may be a portal's
+    paraphrase, so it is quoted only as a last resort.
+    """
     out: list[_Candidate] = []
     seen: set[str] = set()
     for body in (call.text, call.summary):
+        if out:
+            break
         heading_is_purpose = False
         for line in _logical_lines(body):
             for i, sentence in enumerate(split_sentences(line)):

@@ -1,0 +1,102 @@
+"""An officer's edit survives a re-import with changed call text, a re-match and a reload."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.justification.conftest import DEV_CALLS
+from webapp.errors import UserError
+from webapp.justifications import (
+    find_row,
+    justification_for,
+    resolve_call,
+    save_edit,
+    texts_for_call,
+)
+from webapp.models import Call, Justification, Match
+
+EDIT = "## Meine Fassung\n\nDiese Begründung hat das Fördermittelmanagement überarbeitet."
+
+
+def _top_call(session: Session) -> Call:
+    match = session.scalars(select(Match).order_by(Match.score.desc())).first()
+    assert match is not None
+    return match.call
+
+
+def test_edit_survives_reimport_with_changed_text_rematch_and_reload(
+    session: Session, cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    call = _top_call(session)
+    groups = texts_for_call(session, call)
+    entry = groups[0].entries[0]
+    assert save_edit(session, entry.row, EDIT, None)
+    session.commit()
+    key, variant, old_generated = entry.project_key, entry.variant, entry.row.generated_text
+
+    # The source changes the call's title and text.
+    changed = []
+    for line in DEV_CALLS.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["id"] == call.external_id:
+            record["title"] = f"{record['title']} – zweite Runde"
+            record["text"] = (
+                "Gefördert werden ausdrücklich auch gemeinsame digitale Vorhaben mehrerer "
+                "Kommunen im ländlichen Raum. " + record["text"]
+            )
+        changed.append(json.dumps(record, ensure_ascii=False))
+    new_file = tmp_path / "calls.jsonl"
+    new_file.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    for args in (("import", str(new_file)), ("match",), ("strategy", "load")):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+
+    session.expire_all()
+    row = find_row(session, call, key, variant)
+    assert row is not None
+    assert row.edited_text == EDIT
+    assert row.generated_text == old_generated  # a page view alone does not replace it
+
+    # Viewing the call keeps the edit; regenerating updates the generated text only.
+    groups = texts_for_call(session, call)
+    shown = next(e for g in groups for e in g.entries if e.row.id == row.id)
+    assert shown.text == EDIT and not shown.newer_generated
+    groups = texts_for_call(session, call, refresh=True)
+    session.commit()
+    shown = next(e for g in groups for e in g.entries if e.row.id == row.id)
+    assert shown.text == EDIT
+    assert shown.row.generated_text != old_generated
+    assert "zweite Runde" in shown.row.generated_text
+    assert shown.newer_generated  # the UI shows both and lets the officer choose
+    assert session.scalar(select(Justification).where(Justification.id == row.id)) is not None
+
+
+def test_unedited_texts_follow_the_call(session: Session) -> None:
+    call = _top_call(session)
+    entry = justification_for(session, call)
+    call.text = "Gefördert werden digitale Lernorte in Bibliotheken und Volkshochschulen."
+    again = justification_for(session, call, entry.project_key)
+    assert again.row.id == entry.row.id
+    assert "digitale Lernorte in Bibliotheken" in again.text
+
+
+def test_saving_the_generated_text_unchanged_records_no_edit(session: Session) -> None:
+    entry = justification_for(session, _top_call(session))
+    assert not save_edit(session, entry.row, entry.row.generated_text + "\r\n", 1)
+    assert entry.row.edited_text is None
+    with pytest.raises(UserError):
+        save_edit(session, entry.row, "   ", 1)
+
+
+def test_calls_are_found_by_database_id_or_source_id(session: Session) -> None:
+    call = _top_call(session)
+    assert resolve_call(session, str(call.id)).id == call.id
+    assert resolve_call(session, call.external_id).id == call.id
+    assert resolve_call(session, f"{call.source}:{call.external_id}").id == call.id
+    with pytest.raises(UserError, match="nicht gefunden"):
+        resolve_call(session, "GIBT-ES-NICHT")

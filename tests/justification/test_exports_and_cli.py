@@ -1,0 +1,132 @@
+"""Downloads (.txt, .md, .docx), the panel's routes and the justify command."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.justification import SHORT_LIMIT, blocks, plain_text
+from webapp.docx_export import DOCX_MIME, to_docx
+from webapp.justifications import find_row, justification_for
+from webapp.models import Call, Match
+
+TEXT = (
+    "## Bezug zur Strategie\n\nDas Projekt „Bürgerportal“ ist Teil der Strategie.\n\n"
+    "> „Gefördert werden digitale Serviceportale.“\n\nQuelle: https://example.org"
+)
+
+
+def _top_call(session: Session) -> Call:
+    match = session.scalars(select(Match).order_by(Match.score.desc())).first()
+    assert match is not None
+    return match.call
+
+
+def test_docx_holds_the_same_paragraphs_with_headings_and_marked_quotes() -> None:
+    document = Document(io.BytesIO(to_docx(TEXT, "Begründung")))
+    paragraphs = [p for p in document.paragraphs if p.text]
+    assert [p.text for p in paragraphs] == [b.text for b in blocks(TEXT)]
+    assert paragraphs[0].style.name == "Heading 2"
+    assert paragraphs[2].style.name == "Quote"
+    inline = [r for r in paragraphs[1].runs if r.text == "„Bürgerportal“"]
+    assert inline and inline[0].italic
+    assert document.core_properties.title == "Begründung"
+
+
+def test_generated_long_text_round_trips_through_docx(session: Session) -> None:
+    entry = justification_for(session, _top_call(session))
+    document = Document(io.BytesIO(to_docx(entry.text)))
+    assert [p.text for p in document.paragraphs if p.text] == plain_text(entry.text).split("\n\n")
+
+
+def test_call_page_shows_the_panel_and_the_routes_work(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    call = _top_call(session)
+    page = auth_client.get(f"/aufrufe/{call.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Begründungstext" in html and "Kopieren" in html and "js/copy.js" in html
+    assert "<script>" not in html  # CSP: no inline scripts
+
+    project = (
+        session.scalars(select(Match).where(Match.call_id == call.id).order_by(Match.score.desc()))
+        .first()
+        .project
+    )  # type: ignore[union-attr]
+    form = {"project": project.key, "variant": "short", "next": f"/aufrufe/{call.id}"}
+    saved = auth_client.post(
+        f"/aufrufe/{call.id}/begruendung/speichern",
+        data={**form, "text": "Meine kurze Fassung mit „Zitat“."},
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/aufrufe/{call.id}")
+    session.expire_all()
+    row = find_row(session, call, project.key, "short")
+    assert row is not None and row.edited_text == "Meine kurze Fassung mit „Zitat“."
+    assert row.edited_by_id is not None and row.edited_at is not None
+
+    regenerated = auth_client.post(f"/aufrufe/{call.id}/begruendung/neu", data={"next": "//evil"})
+    assert regenerated.status_code == 302
+    assert regenerated.headers["Location"].endswith(f"/aufrufe/{call.id}/begruendung")
+    session.expire_all()
+    assert find_row(session, call, project.key, "short").edited_text == (  # type: ignore[union-attr]
+        "Meine kurze Fassung mit „Zitat“."
+    )
+
+    args = {"project": project.key, "variant": "short"}
+    txt = auth_client.get(f"/aufrufe/{call.id}/begruendung/download.txt", query_string=args)
+    assert txt.status_code == 200
+    assert txt.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "attachment" in txt.headers["Content-Disposition"]
+    assert txt.get_data(as_text=True) == "Meine kurze Fassung mit „Zitat“.\n"
+    md = auth_client.get(
+        f"/aufrufe/{call.id}/begruendung/download.md",
+        query_string={"project": project.key, "variant": "long"},
+    )
+    assert md.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    assert md.get_data(as_text=True).startswith("## ")
+    docx = auth_client.get(f"/aufrufe/{call.id}/begruendung/download.docx", query_string=args)
+    assert docx.headers["Content-Type"] == DOCX_MIME
+    assert Document(io.BytesIO(docx.data)).paragraphs[0].text == "Meine kurze Fassung mit „Zitat“."
+    assert auth_client.get(f"/aufrufe/{call.id}/begruendung/download.pdf").status_code == 404
+
+    page = auth_client.get(f"/aufrufe/{call.id}/begruendung").get_data(as_text=True)
+    assert "Bearbeitet von Anna Schulte" in page
+
+    discarded = auth_client.post(f"/aufrufe/{call.id}/begruendung/verwerfen", data=form)
+    assert discarded.status_code == 302
+    session.expire_all()
+    assert find_row(session, call, project.key, "short").edited_text is None  # type: ignore[union-attr]
+
+
+def test_routes_need_a_login(client: FlaskClient, session: Session) -> None:
+    call = _top_call(session)
+    response = client.get(f"/aufrufe/{call.id}/begruendung/download.txt")
+    assert response.status_code == 302 and "/anmelden" in response.headers["Location"]
+    response = client.post(f"/aufrufe/{call.id}/begruendung/neu")
+    assert response.status_code == 302 and "/anmelden" in response.headers["Location"]
+
+
+def test_justify_prints_the_text_and_rejects_unknown_ids(cli, session: Session) -> None:  # type: ignore[no-untyped-def]
+    call = _top_call(session)
+    result = cli("justify", call.external_id)
+    assert result.exit_code == 0, result.output
+    assert "Coesfeld 12.0" in result.stdout and "## Passung zum Förderaufruf" in result.stdout
+
+    short = cli("justify", str(call.id), "--short")
+    assert short.exit_code == 0, short.output
+    assert len(short.stdout.strip()) <= SHORT_LIMIT
+
+    other = cli("justify", str(call.id), "--project", "KU-01")
+    assert other.exit_code == 0 and "Digitales Kulturerbe" in other.stdout
+
+    unknown = cli("justify", "GIBT-ES-NICHT")
+    assert unknown.exit_code == 1
+    assert "Aufruf 'GIBT-ES-NICHT' nicht gefunden" in unknown.output
+    assert "Traceback" not in unknown.output
+    bad_project = cli("justify", str(call.id), "--project", "XX-99")
+    assert bad_project.exit_code == 1 and "XX-99" in bad_project.output

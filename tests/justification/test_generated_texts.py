@@ -1,0 +1,148 @@
+"""Every generated text for the demo data: named facts, verbatim quotes, no invented numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matcher.justification import (
+    SHORT_LIMIT,
+    CallTexts,
+    blocks,
+    generate,
+    plain_length,
+    split_sentences,
+)
+from matcher.strategy import Strategy, load_strategy
+from tests.conftest import STRATEGY_PATH
+from webapp.justifications import COMBINED, texts_for_call
+from webapp.models import Call, CallScore
+from webapp.strategy_store import strategy_from_db
+
+TOP_CALLS = 40
+QUOTE = re.compile(r"„((?:[^„“]|„[^„“]*“)*)“")
+
+
+def _digits(text: str) -> set[str]:
+    return set(re.findall(r"\d+", text))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def check_text(text: str, strategy: Strategy, call: Call, project_ids: list[str]) -> None:
+    """The acceptance rules of issue 6 for one generated text."""
+    assert strategy.name in text
+    for pid in project_ids:
+        project = strategy.project(pid)
+        theme = strategy.theme(project.theme_id)
+        assert project.title in text, pid
+        assert f"„{theme.name}“" in text, theme.name
+        assert re.search(rf"Priorität {theme.priority}\b", text), theme.priority
+    # At least one quote is a sentence of the call's text, verbatim (whitespace normalised).
+    body = _norm(call.text)
+    quotes = [q for q in QUOTE.findall(text) if len(q.split()) >= 6]
+    assert any(q in body for q in quotes), (call.id, quotes)
+    for marker in ("{{", "}}", "{%", "%}", "None", "„“", "()"):
+        assert marker not in text, (marker, text)
+    known = _digits(json.dumps(dataclasses.asdict(strategy), ensure_ascii=False))
+    known |= _digits(
+        " ".join([call.title, call.url, call.funder, call.programme, call.summary, call.text])
+    )
+    assert _digits(text) <= known, _digits(text) - known
+
+
+def test_every_text_for_the_top_demo_calls_keeps_the_rules(session: Session) -> None:
+    strategy = strategy_from_db(session)
+    top = session.scalars(
+        select(Call)
+        .join(CallScore, CallScore.call_id == Call.id)
+        .order_by(CallScore.inbox_score.desc())
+        .limit(TOP_CALLS)
+    ).all()
+    assert len(top) == TOP_CALLS
+    combined_seen = 0
+    for call in top:
+        groups = texts_for_call(session, call)
+        assert groups, call.id
+        for group in groups:
+            if group.project_key == COMBINED:
+                combined_seen += 1
+                project_ids = [g.project_key for g in groups if g.project_key != COMBINED]
+                assert len(project_ids) >= 2
+            else:
+                project_ids = [group.project_key]
+            for entry in group.entries:
+                check_text(entry.text, strategy, call, project_ids)
+                if entry.variant == "short":
+                    assert entry.length <= SHORT_LIMIT
+                    assert not any(b.kind == "heading" for b in blocks(entry.text))
+                else:
+                    assert 150 <= len(entry.text.split()) <= 320
+    assert combined_seen > 0, "no demo call fits several projects"
+
+
+def test_a_fitting_sentence_is_quoted_with_its_strategy_sentence() -> None:
+    strategy = load_strategy(STRATEGY_PATH)
+    call = CallTexts(
+        title="Gigabitförderung für Gewerbegebiete",
+        url="https://example.org/gigabit",
+        funder="Land NRW",
+        text=(
+            "Anträge sind bis zum 15. März beim Projektträger einzureichen. "
+            "Gefördert wird der Glasfaserausbau in unterversorgten Gewerbegebieten und an "
+            "Schulen, damit Betriebe und Schulen gigabitfähige Anschlüsse erhalten. "
+            "Die Förderquote beträgt 50 Prozent."
+        ),
+    )
+    text = generate(strategy, call, ["WI-03"], "long").text
+    assert "„Gefördert wird der Glasfaserausbau" in text
+    assert "Ziel W3" in text  # the corresponding strategy goal stands next to the quote
+    assert "15. März" not in text and "50 Prozent" not in text
+
+
+def test_short_version_drops_optional_parts_in_order_to_fit() -> None:
+    strategy = load_strategy(STRATEGY_PATH)
+    long_sentence = "Gefördert werden digitale Serviceportale der Kommunen " + (
+        "für Bürgerinnen und Bürger sowie Unternehmen " * 6
+    )
+    call = CallTexts(
+        title="Digitale Verwaltung " * 10,
+        funder="Ministerium " * 10,
+        programme="Programm " * 10,
+        url="https://example.org/" + "x" * 80,
+        text=long_sentence.strip() + ".",
+    )
+    result = generate(strategy, call, ["VW-01", "VW-02", "VW-03"], "short")
+    assert plain_length(result.text) <= SHORT_LIMIT
+    assert result.dropped[:2] == ["correspondence", "aims"]
+
+
+def test_sentences_do_not_break_at_abbreviations_or_ordinals() -> None:
+    text = (
+        "Gefördert werden z. B. Portale bzw. Apps bis zum 15. Februar 2027. "
+        "Anträge stellen Kommunen, d. h. Städte und Gemeinden.\n1. Zuwendungszweck\n"
+        "Das Land fördert Dörfer."
+    )
+    assert split_sentences(text) == [
+        "Gefördert werden z. B. Portale bzw. Apps bis zum 15. Februar 2027.",
+        "Anträge stellen Kommunen, d. h. Städte und Gemeinden.",
+        "1. Zuwendungszweck",
+        "Das Land fördert Dörfer.",
+    ]
+
+
+def test_a_template_typo_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matcher.justification import JustificationError
+
+    (tmp_path / "justification_long.de.j2").write_text("{{ project.titel }}", encoding="utf-8")
+    strategy = load_strategy(STRATEGY_PATH)
+    call = CallTexts(title="Aufruf", text="Gefördert werden digitale Serviceportale der Kommunen.")
+    with pytest.raises(JustificationError, match=r"justification_long\.de\.j2"):
+        generate(strategy, call, ["VW-01"], "long", template_dir=tmp_path)
