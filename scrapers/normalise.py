@@ -180,7 +180,7 @@ _STAGE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _DEADLINE_CUE = re.compile(
     r"\bfrist|\bbis\s+(?:zum|spätestens|einschließlich|am)?|spätestens|einzureichen|"
-    r"eingereicht|endet|ende\b|stichtag|einsendeschluss|bewerbungsschluss|deadline|"
+    r"eingereicht|endet|enden\b|ende\b|stichtag|einsendeschluss|bewerbungsschluss|deadline|"
     r"\buntil\b|\bby\b|closes|closing|submission",
     re.I,
 )
@@ -198,7 +198,7 @@ _EXHAUSTED = re.compile(
     r"keine\s+(?:weiteren|neuen)\s+anträge|vorzeitig\s+(?:beendet|geschlossen)|funds exhausted",
     re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[A-Za-zäöüß\)])[.!?;:]\s+|\n")
+_SENTENCE_END = re.compile(r"(?<=[A-Za-zäöüß\)])[.!?;]\s+|\n")
 
 
 @dataclass(slots=True)
@@ -543,7 +543,7 @@ _APPLICANT_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bverbände\b|\bverband\b", ("Verband",)),
     (r"zweckverbände|zweckverband", ("Zweckverband",)),
     (
-        r"hochschule\w*|universität\w*|fachhochschule\w*|universities|university|"
+        r"\bhochschule\w*|\buniversität\w*|\bfachhochschule\w*|universities|university|"
         r"higher\s+education\s+institutions?",
         (HOCHSCHULE,),
     ),
@@ -636,7 +636,7 @@ def _match_applicants(text: str) -> list[str]:
 
 _ELIGIBILITY_CUE = re.compile(
     r"antragsberechtigt|zuwendungsempfänger|antragsteller|können\s+(?:anträge|sich)|"
-    r"richtet\s+sich\s+an|gefördert\s+werden\s+(?:können\s+)?(?!folgende)|förderberechtigt|"
+    r"richtet\s+sich\s+an|\bwerden\b.{0,120}\bgefördert\b|gefördert\s+werden\s+(?:können\s+)?(?!folgende)|förderberechtigt|"
     r"bewerben\s+können|teilnahmeberechtigt|eligible|who\s+can\s+apply|open\s+to|"
     r"aufgerufen\s+sind|können\s+.{0,80}\s+beantragen",
     re.I,
