@@ -56,6 +56,8 @@ WATCHED_FIELDS = {
     # Set by ingest when the source stops listing the call: worth knowing before applying.
     "missing_since": "Bei der Quelle",
 }
+# Statuses a source publishes for a call that takes no more applications (as in the inbox).
+CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
 MAIN_STAGE = "Einreichung"
 NO_THEME = "Ohne Themenzuordnung"
 
@@ -242,6 +244,7 @@ def select_new(
             Call.first_seen >= window.since,
             Call.first_seen < window.until,
             or_(Call.deadline.is_(None), Call.deadline >= today),
+            func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
             CallScore.inbox_score >= min_score,
             CallScore.eligibility != "ineligible",
             or_(Review.id.is_(None), Review.status != DISMISSED_STATUS),

@@ -164,6 +164,7 @@ class Data:
         deadline: date | None = None,
         deadlines: dict[str, str] | None = None,
         funder: str = "Land NRW",
+        status: str = "",
     ) -> int:
         project = self.project(theme)
         with self.sessions() as s:
@@ -175,6 +176,7 @@ class Data:
                 funder=funder,
                 deadline=deadline,
                 deadlines=deadlines or {},
+                status=status,
                 first_seen=first_seen or utcnow() - timedelta(minutes=5),
             )
             s.add(call)

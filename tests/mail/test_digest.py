@@ -26,7 +26,8 @@ def _seed_sections(data: Data) -> dict[str, int]:
         "old": data.call("Alter Aufruf", first_seen=utcnow() - timedelta(days=40)),
         "weak": data.call("Kaum passender Aufruf", score=0.05),
         "ineligible": data.call("Nur für Unternehmen", eligibility="ineligible"),
-        "closed": data.call("Abgelaufener Aufruf", deadline=today - timedelta(days=1)),
+        "expired": data.call("Abgelaufener Aufruf", deadline=today - timedelta(days=1)),
+        "closed": data.call("Geschlossener Aufruf", status="Geschlossen"),
         "changed": data.call("Aufruf mit neuer Frist", first_seen=utcnow() - timedelta(days=40)),
         "soon": data.call(
             "Aufruf mit naher Frist",
@@ -78,7 +79,14 @@ def test_digest_reaches_each_recipient_once_with_sections(
     assert "(noch 30 Tage)" in neu
     assert f"https://foerder.example/aufrufe/{ids['new']}" in neu
     assert neu.index("Verwaltung – Priorität 1") < neu.index("Schul-IT Förderung")
-    for absent in ("Alter Aufruf", "Kaum passender", "Nur für Unternehmen", "Abgelaufener"):
+    absent_titles = (
+        "Alter",
+        "Kaum passender",
+        "Nur für Unternehmen",
+        "Abgelaufener",
+        "Geschlossener",
+    )
+    for absent in absent_titles:
         assert absent not in text
     assert "Aufruf mit neuer Frist [in Prüfung]" in changed
     assert "Frist: 31.01.2027 → 15.03.2027" in changed
