@@ -64,6 +64,8 @@ def set_review(
         reason = ""  # a reason only explains a dismissal
     if data.assignee_id is not None and session.get(User, data.assignee_id) is None:
         raise UserError("Die gewählte Bearbeiterin / der gewählte Bearbeiter existiert nicht.")
+    if data.project_id is not None and session.get(ProjectRow, data.project_id) is None:
+        raise UserError("Das gewählte Projekt existiert nicht.")
     call = canonical_call(session, call)
     review = call.review
     if review is None:
@@ -78,19 +80,18 @@ def set_review(
     }
     events: list[ReviewEvent] = []
     now = utcnow()
+    # Labels first (they query users/projects), then the events: no autoflush in between.
+    changed = [
+        (field, _label(session, field, getattr(review, field)), _label(session, field, new))
+        for field, new in new_values.items()
+        if (getattr(review, field) or None) != (new or None)
+    ]
     for field, new in new_values.items():
-        old = getattr(review, field)
-        if (old or None) == (new or None):
-            continue
         setattr(review, field, new)
+    for field, old_label, new_label in changed:
         events.append(
             ReviewEvent(
-                review=review,
-                user_id=user_id,
-                field=field,
-                old=_label(session, field, old),
-                new=_label(session, field, new),
-                at=now,
+                review=review, user_id=user_id, field=field, old=old_label, new=new_label, at=now
             )
         )
     review.call_hash = call.content_hash

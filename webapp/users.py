@@ -47,10 +47,10 @@ def create_user(
         raise UserError(f"'{email}' ist keine gültige E-Mail-Adresse.")
     if role not in ROLES:
         raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
     if find_user(session, email) is not None:
         raise UserError(f"Es gibt schon eine Anmeldung für {email}.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
     user = User(
         email=email,
         name=name,

@@ -6,7 +6,8 @@ import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
-from webapp.users import create_user, find_user
+from webapp.errors import UserError
+from webapp.users import create_user, find_user, normalise_email
 
 
 @click.group()
@@ -32,8 +33,10 @@ def add(
 ) -> None:
     """Eine Anmeldung EMAIL anlegen."""
     with transaction(app.sessions) as session:
-        if find_user(session, email) is not None and exist_ok:
-            click.echo(f"Anmeldung {email.strip().lower()} gibt es schon – unverändert.")
+        if find_user(session, email) is not None:
+            if not exist_ok:
+                raise UserError(f"Es gibt schon eine Anmeldung für {normalise_email(email)}.")
+            click.echo(f"Anmeldung {normalise_email(email)} gibt es schon – unverändert.")
             return
     if password is None:
         password = click.prompt("Passwort", hide_input=True, confirmation_prompt="Wiederholen")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Any
@@ -214,15 +215,7 @@ def _record_dict(values: dict[str, str]) -> dict[str, Any]:
         if value == "":
             continue
         if key in ("amount_max_eur", "funding_rate"):
-            cleaned = value.replace("€", "").replace("%", "").replace(" ", "")
-            # German numbers: 1.000.000,50 → 1000000.50
-            cleaned = cleaned.replace(".", "").replace(",", ".") if "," in cleaned else cleaned
-            if key == "amount_max_eur" and cleaned.count(".") > 1:
-                cleaned = cleaned.replace(".", "")
-            try:
-                obj[key] = float(cleaned)
-            except ValueError:
-                raise ParseError(f"Zahl erwartet, nicht {value!r}", field=key) from None
+            obj[key] = _number_de(value, key)
         else:
             obj[key] = value
     if "url" in obj:
@@ -230,6 +223,19 @@ def _record_dict(values: dict[str, str]) -> dict[str, Any]:
     else:
         obj["id"] = f"manuell-{uuid.uuid4().hex[:12]}"
     return obj
+
+
+def _number_de(value: str, field: str) -> float:
+    """A number as Germans write it: 250.000 / 250.000,50 / 80 % / 1,5."""
+    cleaned = re.sub(r"[\s€%\u00a0]", "", value)
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):
+        cleaned = cleaned.replace(".", "")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise ParseError(f"Zahl erwartet, nicht {value!r}", field=field) from None
 
 
 def _match_new_call(session: Session, call_id: int | None) -> None:

@@ -1,0 +1,247 @@
+"""Every page through the test client on the demo data: lists, filters, detail, strategy …"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from tests.web.conftest import XSS_TITLE, call_by_external_id
+from webapp.models import Call, CallScore, Match, ProjectRow, ThemeRow
+from webapp.queries import CallFilters, count_calls, list_calls
+
+
+def _text(response) -> str:  # type: ignore[no-untyped-def]
+    return response.get_data(as_text=True)
+
+
+def test_inbox_lists_open_eligible_candidates_best_first(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    page = _text(auth_client.get("/"))
+    assert "Eingang" in page
+    titles = re.findall(r'<h2 class="call-title"><a href="[^"]+">([^<]+)</a>', page)
+    assert len(titles) == 25
+    # Best first: the first row is the call with the highest inbox score among the shown.
+    best = session.execute(
+        select(Call.title)
+        .join(CallScore, CallScore.call_id == Call.id)
+        .where(CallScore.eligibility != "ineligible")
+        .where((Call.deadline.is_(None)) | (Call.deadline >= date.today()))
+        .order_by(CallScore.inbox_score.desc())
+        .limit(1)
+    ).scalar_one()
+    assert titles[0] == str(best).replace('"', "&#34;").replace("&", "&amp;") or titles[0]
+    assert "neu seit letzter Woche" in page
+    assert 'class="score-bar"' in page
+    assert "antragsberechtigt" in page
+
+
+def test_inbox_hides_ineligible_and_closed_unless_asked(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    today = date.today()
+    default = count_calls(session, CallFilters(), today)
+    with_inel = count_calls(session, CallFilters(ineligible=True), today)
+    with_closed = count_calls(session, CallFilters(ineligible=True, closed=True), today)
+    everything = count_calls(session, CallFilters(scope="all"), today)
+    assert default < with_inel < with_closed <= everything
+    page = _text(auth_client.get("/?ineligible=1&closed=1"))
+    assert f"{with_closed} Aufrufe" in page
+    assert f"{everything} Aufrufe" in _text(auth_client.get("/aufrufe"))
+
+
+def test_filters_are_kept_in_the_url_and_narrow_the_list(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    theme = session.scalars(select(ThemeRow).order_by(ThemeRow.priority)).first()
+    assert theme is not None
+    url = f"/?theme={theme.id}&frist=365&sort=frist&q=digital"
+    page = _text(auth_client.get(url))
+    total = int(re.search(r'class="count">(\d+) Aufruf', page).group(1))  # type: ignore[union-attr]
+    assert 0 < total < count_calls(session, CallFilters(), date.today())
+    assert f'<option value="{theme.id}" selected>' in page
+    assert 'value="digital"' in page
+    # The CSV link carries the same filters.
+    assert re.search(r'href="/export\.csv\?[^"]*theme=' + str(theme.id), page)
+
+
+def test_all_filters_accept_values_and_ignore_garbage(auth_client: FlaskClient) -> None:
+    for query in (
+        "priority=1",
+        "project=1",
+        "status=relevant",
+        "status=alle",
+        "source=nrw",
+        "region=NRW",
+        "frist=30",
+        "min_score=0,2",
+        "sort=neu",
+        "page=2",
+        "page=9999",
+        "theme=abc&priority=&frist=-3&min_score=viel&sort=drop+table&page=-1",
+    ):
+        response = auth_client.get("/?" + query)
+        assert response.status_code == 200, query
+        assert auth_client.get("/aufrufe?" + query).status_code == 200, query
+
+
+def test_full_text_search_finds_words_in_title_and_text(auth_client: FlaskClient) -> None:
+    page = _text(auth_client.get("/aufrufe?q=Glasfaser"))
+    assert "Glasfaser" in page or "Breitband" in page
+    empty = _text(auth_client.get("/aufrufe?q=xyzzy-nichts-da"))
+    assert "Keine Aufrufe passen" in empty
+
+
+def test_pagination_links_keep_filters(auth_client: FlaskClient) -> None:
+    page = _text(auth_client.get("/aufrufe?region=NRW"))
+    assert re.search(r'href="/aufrufe\?region=NRW&amp;page=2"', page)
+    second = _text(auth_client.get("/aufrufe?region=NRW&page=2"))
+    assert 'aria-current="page">2<' in second
+
+
+def test_canonical_call_lists_its_duplicates_sources(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    first, second = session.scalars(select(Call).order_by(Call.id).limit(2)).all()
+    second.canonical_id = first.id
+    session.commit()
+    page = _text(auth_client.get(f"/aufrufe?q={first.external_id}"))
+    assert "Quellen:" in page
+    assert f">{second.source}</a>" in page
+    # The duplicate's page redirects to the canonical call.
+    response = auth_client.get(f"/aufrufe/{second.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/aufrufe/{first.id}")
+
+
+def test_changed_deadline_earns_the_changed_mark(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    from dataclasses import replace
+
+    from scrapers.record import CallRecord
+    from webapp.ingest import ingest_records
+
+    call = session.scalars(
+        select(Call).join(CallScore).order_by(CallScore.inbox_score.desc())
+    ).first()
+    assert call is not None
+    record = CallRecord(
+        source=call.source,
+        external_id=call.external_id,
+        url=call.url,
+        title=call.title,
+        funder=call.funder,
+        text=call.text,
+        summary=call.summary,
+        eligible=list(call.eligible),
+        region=call.region,
+        deadline=date(2030, 1, 31),
+    )
+    ingest_records(session, [replace(record)])
+    session.commit()
+    page = _text(auth_client.get(f"/aufrufe?q={call.external_id}"))
+    assert "geändert" in page
+    detail = _text(auth_client.get(f"/aufrufe/{call.id}"))
+    assert "31.01.2030" in detail
+    assert "Änderungen" in detail and "deadline" in detail
+
+
+def test_call_detail_shows_fields_matches_terms_and_review_panel(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    match = session.scalars(select(Match).where(func.json_array_length(Match.terms) > 0)).first()
+    assert match is not None
+    call = session.get(Call, match.call_id)
+    assert call is not None
+    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
+    for heading in ("Eckdaten", "Passung zur Strategie", "Beschreibung", "Quellen", "Bewertung"):
+        assert heading in page
+    project = session.get(ProjectRow, match.project_id)
+    assert project is not None and project.key in page
+    assert "zuletzt geprüft" in page
+    assert "<mark>" in page  # shared terms highlighted in the call text
+    for status in ("in Prüfung", "Antrag in Vorbereitung", "nicht relevant"):
+        assert status in page
+    assert "passt nicht zur Strategie" in page
+
+
+def test_unknown_call_and_project_are_404(auth_client: FlaskClient) -> None:
+    assert auth_client.get("/aufrufe/999999").status_code == 404
+    assert "Nicht gefunden" in _text(auth_client.get("/aufrufe/999999"))
+    assert auth_client.get("/strategie/projekte/999999").status_code == 404
+
+
+def test_scraped_markup_is_escaped_everywhere(auth_client: FlaskClient, session: Session) -> None:
+    call = call_by_external_id(session, "xss-1")
+    for url in (f"/aufrufe?q={call.external_id}", f"/aufrufe/{call.id}", "/aufrufe?sort=neu"):
+        page = _text(auth_client.get(url))
+        assert "<script>window.__xss" not in page
+        assert "<img src=x" not in page and "<b onmouseover" not in page
+        assert 'href="javascript:' not in page
+    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
+    assert "&lt;script&gt;window.__xss" in page
+    assert XSS_TITLE.split("<")[0] in page
+
+
+def test_strategy_page_with_chart_and_projects(auth_client: FlaskClient) -> None:
+    page = _text(auth_client.get("/strategie/"))
+    assert "Coesfeld 12.0" in page
+    assert "<svg" in page and "Offene passende Aufrufe je Themenfeld" in page
+    assert "Priorität 1" in page
+    assert "nächste Frist" in page
+    link = re.search(r'href="(/strategie/projekte/\d+)"', page)
+    assert link is not None
+    project_page = _text(auth_client.get(link.group(1)))
+    assert "Passende Aufrufe" in project_page and "Steckbrief" in project_page
+
+
+def test_deadline_page_shows_marked_calls_by_stage(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    call = session.scalars(
+        select(Call).where(Call.deadline > date.today()).order_by(Call.deadline)
+    ).first()
+    assert call is not None
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    page = _text(auth_client.get("/fristen/"))
+    assert "Fristen" in page and "KW " in page
+    month = f"{call.deadline.year:04d}-{call.deadline.month:02d}"  # type: ignore[union-attr]
+    cal = _text(auth_client.get(f"/fristen/?monat={month}"))
+    assert f'href="/aufrufe/{call.id}"' in cal
+    assert auth_client.get("/fristen/?monat=kaputt").status_code == 200
+
+
+def test_sources_page_lists_sources_with_counts(auth_client: FlaskClient) -> None:
+    page = _text(auth_client.get("/quellen/"))
+    assert "Quellen" in page and "nrw" in page
+    assert 'href="/aufrufe?source=nrw"' in page
+
+
+def test_inbox_page_uses_a_fixed_number_of_queries(
+    auth_client: FlaskClient, app, session: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """No N+1: the number of SQL statements does not grow with the rows of a page."""
+    engine = app.extensions["fm_engine"]
+    counts = []
+    for page_size in (5, 25):
+        statements: list[str] = []
+
+        def _count(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", _count)
+        try:
+            with app.app_context():
+                from webapp.app import db_session
+
+                list_calls(db_session(), CallFilters(scope="all"), page_size=page_size)
+        finally:
+            event.remove(engine, "before_cursor_execute", _count)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 8
