@@ -231,8 +231,8 @@ def test_inbox_page_uses_a_fixed_number_of_queries(
     for page_size in (5, 25):
         statements: list[str] = []
 
-        def _count(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-            statements.append(args[2])
+        def _count(*args, sink: list[str] = statements, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            sink.append(args[2])
 
         event.listen(engine, "before_cursor_execute", _count)
         try:
