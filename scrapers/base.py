@@ -33,6 +33,9 @@ class ParseResult:
     listed_ids: list[str] = field(default_factory=list)
     total: int | None = None
     warnings: list[str] = field(default_factory=list)
+    # Items rejected as unusable (no title or link, unreadable date or number); the rest of
+    # the page is still used, but the page no longer counts as completely read.
+    errors: list[str] = field(default_factory=list)
 
 
 class Parser(Protocol):

@@ -64,11 +64,19 @@ def crawl(
     return _crawl_list(source, fetcher, known, options, progress)
 
 
-def _parse(source: SourceConfig, response: Response, options: dict[str, Any]) -> ParseResult:
+def _parse(
+    source: SourceConfig, response: Response, options: dict[str, Any], into: CrawlResult
+) -> ParseResult:
     parser = get_parser(source.kind)
     result = parser(response.body, response.url, response.headers, options=options)
     for record in result.records:
         record.source = source.name
+    into.parsed_responses += 1
+    into.warnings.extend(result.warnings)
+    if result.errors:
+        # A rejected item's id is unknown: do not mark anything missing after this run.
+        into.errors.extend(result.errors)
+        into.complete = False
     return result
 
 
@@ -102,11 +110,9 @@ def _crawl_list(
                 result.unchanged_ids.update(known)
             result.complete = False
             break
-        page = _parse(source, response, options)
-        result.parsed_responses += 1
+        page = _parse(source, response, options, result)
         result.records.extend(page.records)
         result.listed_ids.update(page.listed_ids)
-        result.warnings.extend(page.warnings)
         url = page.next_page
     return result
 
@@ -136,9 +142,7 @@ def _crawl_fdb(
         if response.not_modified:
             result.complete = False
             break
-        page = _parse(source, response, options)
-        result.parsed_responses += 1
-        result.warnings.extend(page.warnings)
+        page = _parse(source, response, options, result)
         for link in page.detail_links:
             if link not in links:
                 links.append(link)
@@ -159,16 +163,14 @@ def _crawl_fdb(
             if response.not_modified:
                 result.unchanged_ids.add(external_id)
                 continue
-            page = _parse(source, response, options)
+            page = _parse(source, response, options, result)
         except RobotsDisallowed as exc:
             result.warnings.append(str(exc))
             continue
         except (FetchError, ParseError) as exc:
             result.errors.append(str(exc))
             continue
-        result.parsed_responses += 1
         result.records.extend(page.records)
-        result.warnings.extend(page.warnings)
     return result
 
 
@@ -236,8 +238,7 @@ def _crawl_eu(
                 result.unchanged_ids.update(known)
             result.complete = False
             return result
-        page = _parse(source, response, options)
-        result.parsed_responses += 1
+        page = _parse(source, response, options, result)
         result.records.extend(page.records)
         result.listed_ids.update(page.listed_ids)
         raw_count = len(json.loads(response.body).get("results", []))

@@ -69,7 +69,11 @@ def parse(
             continue
         if _first(meta, "type") not in GRANT_TYPES:
             continue
-        record = _record(item, meta, url, index, today)
+        try:
+            record = _record(item, meta, url, index, today)
+        except ParseError as exc:
+            result.errors.append(str(exc))
+            continue
         if record.external_id in result.listed_ids:
             continue
         result.records.append(record)

@@ -33,12 +33,16 @@ def parse(
         if not parsed.entries:
             raise ParseError(f"kein lesbarer Feed: {reason}", source=KIND, location=url)
         result.warnings.append(f"Feed fehlerhaft, Einträge trotzdem gelesen: {reason}")
-    if not parsed.version and not parsed.entries:
+    if not parsed.get("version") and not parsed.entries:
         raise ParseError("kein RSS- oder Atom-Feed", source=KIND, location=url)
     feed_title = str(parsed.feed.get("title", "")).strip()
     language = str(options.get("language") or parsed.feed.get("language") or "de")[:2]
     for index, entry in enumerate(parsed.entries, start=1):
-        record = _entry(entry, url, index, today, options, feed_title, language)
+        try:
+            record = _entry(entry, url, index, today, options, feed_title, language)
+        except ParseError as exc:
+            result.errors.append(str(exc))
+            continue
         if record.external_id in result.listed_ids:
             continue
         result.records.append(record)

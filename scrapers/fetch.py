@@ -563,7 +563,9 @@ class Fetcher:
                 if size > cap:
                     raise FetchError(f"Antwort größer als {cap} Bytes, abgebrochen", url=url)
                 chunks.append(chunk)
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except requests.RequestException as exc:
+            # Timeouts, resets, a body shorter than its Content-Length (ChunkedEncodingError),
+            # a corrupt gzip stream (ContentDecodingError): the transfer failed.
             raise FetchError(f"Übertragung abgebrochen ({type(exc).__name__})", url=url) from None
         self.stats.bytes_received += size
         return b"".join(chunks)

@@ -47,7 +47,11 @@ def parse(
         )
     result = ParseResult()
     for index, teaser in enumerate(teasers, start=1):
-        record = _teaser(teaser, base, url, index, today)
+        try:
+            record = _teaser(teaser, base, url, index, today)
+        except ParseError as exc:
+            result.errors.append(str(exc))
+            continue
         if record.external_id in result.listed_ids:
             continue
         result.records.append(record)

@@ -58,7 +58,11 @@ def parse(
         )
     result = ParseResult()
     for index, item in enumerate(items, start=1):
-        record = _item(item, selectors, base, url, index, today, options)
+        try:
+            record = _item(item, selectors, base, url, index, today, options)
+        except ParseError as exc:
+            result.errors.append(str(exc))
+            continue
         if record.external_id in result.listed_ids:
             continue
         result.records.append(record)

@@ -178,8 +178,12 @@ def parse(
         click.echo(json.dumps({"next_page": result.next_page}, ensure_ascii=False))
     for warning in result.warnings:
         click.echo(f"Hinweis: {warning}", err=True)
+    for error in result.errors:
+        click.echo(f"Fehler: {error}", err=True)
     if not result.records and not result.detail_links:
         click.echo(f"{file}: keine Aufrufe gefunden.", err=True)
+    if result.errors:
+        raise SystemExit(1)
 
 
 COMMANDS = [scrape, parse]

@@ -1,0 +1,314 @@
+"""Every parser on saved responses: the project's snapshots and the real Förderdatenbank pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scrapers import eu_ft, feed, foerderdatenbank, foerderinfo, html_list
+from scrapers.record import ParseError
+from scrapers.sources import load_sources
+from tests.scrapers.conftest import SOURCES_YAML, TODAY, snapshot_file
+
+OPTIONS = {"today": TODAY}
+FDB = "https://www.foerderdatenbank.de/"
+
+
+def _options(name: str) -> dict[str, object]:
+    source = next(s for s in load_sources(SOURCES_YAML) if s.name == name)
+    return {**source.options, "today": TODAY}
+
+
+# --- Förderdatenbank: real pages ---------------------------------------------------------
+
+
+def test_fdb_real_overview_links_and_next_page(real_pages: Path) -> None:
+    result = foerderdatenbank.parse(
+        (real_pages / "overview.html").read_bytes(), FDB, None, options=OPTIONS
+    )
+    assert result.records == []
+    assert len(result.detail_links) == 10
+    assert all(
+        link.startswith(FDB + "FDB/Content/DE/Foerderprogramm/") for link in result.detail_links
+    )
+    assert result.listed_ids[0] == "Land/Sachsen/buergschaft-sachsen-beteiligung"
+    # The double-encoded page parameter is kept exactly as the page gives it.
+    assert result.next_page == (
+        FDB + "SiteGlobals/FDB/Forms/Suche/Foederprogrammsuche_Formular.html"
+        "?gtp=%2526816beae2-d57e-4bdc-b55d-392bc1e17027_list%253D2&filterCategories=FundingProgram"
+    )
+
+
+def test_fdb_real_detail_with_tabs(real_pages: Path) -> None:
+    result = foerderdatenbank.parse(
+        (real_pages / "detail_multi_desc.html").read_bytes(), FDB + "x.html", None, options=OPTIONS
+    )
+    [record] = result.records
+    assert record.title.startswith(
+        "Beteiligungen der Mittelständischen Beteiligungsgesellschaft Thüringen"
+    )
+    assert record.funder == "Mittelständische Beteiligungsgesellschaft Thüringen mbH (MBG)"
+    assert record.eligible == ["Unternehmen"]
+    assert record.region == "Thüringen"
+    assert record.funding_type == "Beteiligung"
+    assert record.topics == ["Unternehmensfinanzierung"]
+    assert record.external_id == "Land/Thueringen/beteiligungen-thueringen-mbg-express"
+    # The text of all three tabs, each under its label.
+    for label in ("Kurzzusammenfassung", "Zusatzinfos", "Rechtsgrundlage"):
+        assert f"{label}\n" in record.text
+    assert "Antragsberechtigt sind mittelständische Unternehmen" in record.text
+    assert "Verbreiterung der wirtschaftlichen Eigenkapitalbasis" in record.text
+    assert record.summary.startswith("Wenn Sie Investitionen planen")
+    assert record.amount_max_eur == 140_000  # from the description, not the turnover limit
+    assert record.status == "laufend"
+
+
+def test_fdb_real_detail_single_text(real_pages: Path) -> None:
+    result = foerderdatenbank.parse(
+        (real_pages / "detail_single_desc.html").read_bytes(), FDB + "x.html", None, options=OPTIONS
+    )
+    [record] = result.records
+    assert "EXIST-Women" in record.title
+    assert record.funder == "Bundesministerium für Wirtschaft und Klimaschutz (BMWK)"
+    assert record.eligible == ["Forschungseinrichtung", "Hochschule"]
+    assert record.region == "Bund"
+    assert "Frauenförderung" in record.topics
+    # "spätestens bis zum 30.09. jeden Jahres" → next occurrence after the reference date.
+    assert record.deadline == date(2027, 9, 30)
+    assert record.status == "offen"
+
+
+# --- Förderdatenbank: our snapshots -------------------------------------------------------
+
+
+def test_fdb_snapshot_list_pages_and_repeat() -> None:
+    page1 = foerderdatenbank.parse(
+        snapshot_file("foerderdatenbank", "suche-seite-1.html"), FDB, None
+    )
+    assert len(page1.detail_links) == 10 and page1.next_page is not None
+    page2 = foerderdatenbank.parse(
+        snapshot_file("foerderdatenbank", "suche-seite-2.html"), page1.next_page, None
+    )
+    assert page2.next_page is None
+    # Page 2 repeats a programme of page 1: listed on both, fetched once by the crawler.
+    assert set(page1.listed_ids) & set(page2.listed_ids) == {"Bund/BMI/heimat-2-0"}
+
+
+def test_fdb_snapshot_codes_are_normalised() -> None:
+    body = snapshot_file("foerderdatenbank", "programm-land-nrw-dritte-orte-kultur.html")
+    [record] = foerderdatenbank.parse(body, FDB, None, options=OPTIONS).records
+    # The page carries codes (Foerderart:, zuschuss, kultur_medien_sport) instead of labels.
+    assert record.funding_type == "Zuschuss"
+    assert record.topics == ["Kultur, Medien & Sport", "Regionalförderung"]
+    assert record.region == "NRW"
+    assert record.eligible == ["Kommune", "Verein", "Verband"]
+    assert record.deadline == date(2027, 3, 15)
+
+
+def test_fdb_snapshot_stage_deadlines() -> None:
+    body = snapshot_file("foerderdatenbank", "programm-bund-bmel-smarte-land-regionen.html")
+    [record] = foerderdatenbank.parse(body, FDB, None, options=OPTIONS).records
+    assert record.deadlines == {
+        "Interessenbekundung": date(2027, 2, 15),
+        "Projektskizze": date(2027, 6, 30),
+    }
+    assert record.deadline == date(2027, 2, 15)
+    assert record.amount_max_eur == 1_000_000 and record.funding_rate == 0.9
+    assert record.url == FDB + "FDB/Content/DE/Foerderprogramm/Bund/BMEL/smarte-land-regionen.html"
+
+
+def test_fdb_unknown_page_is_an_error() -> None:
+    with pytest.raises(ParseError, match="weder eine Trefferliste"):
+        foerderdatenbank.parse(
+            b"<html><body><p>Wartung</p></body></html>", FDB + "FDB/x.html", None
+        )
+
+
+# --- foerderinfo ----------------------------------------------------------------------------
+
+
+def test_foerderinfo_teasers() -> None:
+    url = "https://www.foerderinfo.bund.de/SiteGlobals/Forms/foerderinfo/bekanntmachungen/Bekanntmachungen_Formular.html"
+    result = foerderinfo.parse(
+        snapshot_file("foerderinfo", "bekanntmachungen-seite-1.html"), url, None, options=OPTIONS
+    )
+    assert len(result.records) == 10
+    assert result.next_page is not None and "list%253D2" in result.next_page
+    first = result.records[0]
+    assert first.funder == "BMFTR"
+    assert first.published == date(2026, 11, 20)
+    assert first.deadline == date(2027, 2, 26)
+    assert first.url.startswith("https://www.bmftr.bund.de/")
+    assert first.external_id == first.url
+    assert first.eligible == ["Hochschule", "Forschungseinrichtung", "Unternehmen"]
+
+
+def test_foerderinfo_bad_date_names_the_entry() -> None:
+    page = b"""<html><body><form></form><a class="c-teaser--announcement" href="/x">
+    <span class="c-topline__item"><time datetime="bald">bald</time></span>
+    <h3 class="c-teaser__title">T</h3></a></body></html>"""
+    result = foerderinfo.parse(page, "https://www.foerderinfo.bund.de/liste", None)
+    assert result.records == []
+    assert "Eintrag 1" in result.errors[0] and "published" in result.errors[0]
+
+
+# --- EU Funding & Tenders -------------------------------------------------------------------
+
+
+def test_eu_ft_filters_language_and_type() -> None:
+    body = snapshot_file("eu-ft", "search-seite-1.json")
+    result = eu_ft.parse(body, "https://api.tech.ec.europa.eu/x", None, options=_options("eu-ft"))
+    ids = [r.external_id for r in result.records]
+    assert len(ids) == 14 and len(set(ids)) == 14
+    assert "EC-CNECT-2027-OP-0042" not in ids  # a tender, not a grant
+    assert all(r.language == "en" for r in result.records)
+
+
+def test_eu_ft_record_fields() -> None:
+    body = snapshot_file("eu-ft", "search-seite-1.json")
+    records = {r.external_id: r for r in eu_ft.parse(body, "u", None, options=OPTIONS).records}
+    smart = records["DIGITAL-2027-CLOUD-AI-08-SMARTCOMM"]
+    assert smart.url.endswith("/topic-details/DIGITAL-2027-CLOUD-AI-08-SMARTCOMM")
+    assert smart.programme == "Digital Europe Programme"
+    assert smart.status == "offen"
+    assert smart.opens == date(2026, 11, 10)
+    assert smart.deadline == date(2027, 3, 24)
+    assert smart.amount_max_eur == 2_000_000  # from the JSON string in budgetOverview
+    assert smart.topics == [
+        "local digital twins",
+        "smart communities",
+        "data platforms",
+    ]  # JSON string
+    assert "Kommune" in smart.eligible and smart.region == "EU"
+    two_stage = records["HORIZON-CL6-2027-COMMUNITIES-01"]
+    assert two_stage.deadlines == {"Projektskizze": date(2027, 2, 10), "Antrag": date(2027, 9, 15)}
+    assert two_stage.deadline == date(2027, 2, 10)
+    assert records["LIFE-2027-SAP-CLIMA-CCA"].status == "angekündigt"
+
+
+def test_eu_ft_errors() -> None:
+    with pytest.raises(ParseError, match="kein gültiges JSON"):
+        eu_ft.parse(b"<html>Service unavailable</html>", "u", None)
+    with pytest.raises(ParseError, match="results"):
+        eu_ft.parse(b'{"message": "x"}', "u", None)
+    bad = {
+        "results": [
+            {
+                "metadata": {
+                    "identifier": ["X-1"],
+                    "title": ["T"],
+                    "type": ["1"],
+                    "deadlineDate": ["nie"],
+                }
+            }
+        ]
+    }
+    result = eu_ft.parse(json.dumps(bad).encode(), "u", None)
+    # The unusable result is rejected and named; the page is still used.
+    assert (
+        result.records == []
+        and "deadlineDate" in result.errors[0]
+        and "Ergebnis 1" in result.errors[0]
+    )
+
+
+# --- feeds ------------------------------------------------------------------------------------
+
+
+def test_rss_feed_items() -> None:
+    body = snapshot_file("bmleh-foerderung", "rss-foerderung.xml")
+    result = feed.parse(
+        body,
+        "https://www.bmleh.de/feed.xml",
+        {"Content-Type": "application/rss+xml"},
+        options=_options("bmleh-foerderung"),
+    )
+    assert len(result.records) == 10 and not result.warnings
+    smart = result.records[0]
+    assert smart.title == "Smarte LandRegionen – Modellvorhaben für ländliche Landkreise"
+    assert smart.published == date(2026, 11, 23)
+    assert smart.deadlines == {"Interessenbekundung": date(2027, 2, 15)}
+    assert smart.eligible == ["Landkreis"]
+    assert smart.amount_max_eur == 1_000_000
+    assert smart.funder.startswith("Bundesministerium für Landwirtschaft")
+    assert smart.region == "Bund" and smart.funding_type == "Zuschuss"
+
+
+def test_bozo_atom_feed_is_read_with_a_warning() -> None:
+    body = snapshot_file("digitalagentur-nrw", "feed.atom")
+    result = feed.parse(body, "https://www.digitalagentur.nrw/feed.atom", None, options=OPTIONS)
+    assert len(result.records) == 6
+    assert result.warnings and "fehlerhaft" in result.warnings[0]
+    isms = next(r for r in result.records if "Informationssicherheit" in r.title)
+    assert isms.deadline == date(2027, 3, 15)
+    assert isms.external_id == "tag:digitalagentur.nrw,2026:foerderung-it-sicherheit"
+
+
+def test_feed_item_without_title_is_rejected_alone() -> None:
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
+    <item><link>https://a.example/1</link></item>
+    <item><title>Aufruf</title><link>https://a.example/2</link></item></channel></rss>"""
+    result = feed.parse(body, "u", None, options=OPTIONS)
+    assert [r.title for r in result.records] == ["Aufruf"]
+    assert "Eintrag 1" in result.errors[0] and "title" in result.errors[0]
+
+
+def test_broken_feed_without_items_is_an_error() -> None:
+    with pytest.raises(ParseError, match="kein lesbarer Feed"):
+        feed.parse(b"<rss><channel><title>x</titl", "u", None)
+    with pytest.raises(ParseError):
+        feed.parse(b"<html><body>Bitte melden Sie sich an</body></html>", "u", None)
+
+
+# --- configured HTML lists --------------------------------------------------------------------
+
+
+def test_html_list_with_selectors_and_windows_1252() -> None:
+    body = snapshot_file("nrw-foerderaufrufe", "foerderaufrufe-seite-1.html")
+    result = html_list.parse(
+        body,
+        "https://www.mhkbd.nrw/themen/foerderaufrufe",
+        {"Content-Type": "text/html"},
+        options=_options("nrw-foerderaufrufe"),
+    )
+    assert len(result.records) == 5
+    assert result.next_page == "https://www.mhkbd.nrw/themen/foerderaufrufe?seite=2"
+    first = result.records[0]
+    assert (
+        first.title == "Förderaufruf Digitale Modellregionen NRW – dritte Runde"
+    )  # decoded from cp1252
+    assert first.url == "https://www.mhkbd.nrw/themen/foerderaufrufe/digitale-modellregionen-2027"
+    assert first.published == date(2026, 11, 23) and first.deadline == date(2027, 3, 31)
+    assert first.amount_max_eur == 3_000_000 and first.funding_rate == 0.9
+    assert first.region == "NRW"
+    heimat_scheck = result.records[1]
+    assert heimat_scheck.deadline is None and heimat_scheck.status == "laufend"
+
+
+def test_html_list_german_dates_in_text() -> None:
+    body = snapshot_file("bbsr-foerderaufrufe", "aufrufe.html")
+    result = html_list.parse(
+        body,
+        "https://www.bbsr.bund.de/BBSR/DE/aufrufe.html",
+        None,
+        options=_options("bbsr-foerderaufrufe"),
+    )
+    heimat = result.records[0]
+    assert heimat.published == date(2026, 11, 20)
+    assert heimat.deadline == date(2027, 3, 31)
+    assert heimat.eligible == ["Gemeinde unterhalb der Kreisebene"]
+
+
+def test_html_list_needs_selectors_and_items() -> None:
+    with pytest.raises(ParseError, match="Selektoren fehlen"):
+        html_list.parse(b"<html></html>", "u", None, options={})
+    with pytest.raises(ParseError, match="kein Eintrag"):
+        html_list.parse(
+            b"<html><body></body></html>",
+            "u",
+            None,
+            options={"selectors": {"item": "li.x", "title": "a"}},
+        )
