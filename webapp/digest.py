@@ -2,7 +2,7 @@
 
 Three sections, each a pure selection over the database for a time window:
 - Neu: candidate calls first seen since the last digest, above the score threshold, not
-  ineligible, not dismissed, still open — grouped by the theme of their best project in
+  ineligible, not yet decided on, still open — grouped by the theme of their best project in
   priority order.
 - Geändert: calls under review or marked relevant whose deadline, status, amount or
   eligibility changed in the window (old → new).
@@ -46,7 +46,8 @@ DIGEST_KIND = "digest"
 WATCHED_STATUSES = ("in Prüfung", "relevant", "Antrag in Vorbereitung")
 # Deadlines and reminders concern calls the team means to apply for.
 ACTIVE_STATUSES = ("relevant", "Antrag in Vorbereitung")
-DISMISSED_STATUS = "nicht relevant"
+# A new call is a candidate while nobody has decided on it (the inbox's rule as well).
+UNDECIDED_STATUSES = ("neu", "in Prüfung")
 WATCHED_FIELDS = {
     "deadline": "Frist",
     "deadlines": "Fristen",
@@ -149,6 +150,7 @@ class ThemeGroup:
     priority: int | None
     calls: list[NewCall] = field(default_factory=list)
     more: int = 0  # further calls of this theme not listed
+    more_url: str = ""  # the inbox filtered to this theme, where the rest are
 
 
 @dataclass(slots=True)
@@ -247,7 +249,7 @@ def select_new(
             func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
             CallScore.inbox_score >= min_score,
             CallScore.eligibility != "ineligible",
-            or_(Review.id.is_(None), Review.status != DISMISSED_STATUS),
+            or_(Review.id.is_(None), Review.status.in_(UNDECIDED_STATUSES)),
         )
         .order_by(CallScore.inbox_score.desc(), Call.id)
     ).all()
@@ -257,7 +259,12 @@ def select_new(
         key = theme.id if theme is not None else None
         if key not in groups:
             groups[key] = ThemeGroup(
-                name=theme.name if theme else NO_THEME, priority=theme.priority if theme else None
+                name=theme.name if theme else NO_THEME,
+                priority=theme.priority if theme else None,
+                # The inbox's own filters (webapp.queries.CallFilters: theme id, min_score).
+                more_url=f"{config.base_url}/?theme={theme.id}&min_score={min_score:g}"
+                if theme
+                else f"{config.base_url}/",
             )
             # Unassigned calls go last; themes by priority (1 = highest), then strategy order.
             order[key] = (theme.priority, theme.position, theme.name) if theme else (10**6, 0, "")

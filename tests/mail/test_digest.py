@@ -36,6 +36,10 @@ def _seed_sections(data: Data) -> dict[str, int]:
             deadlines={"Skizze": (today + timedelta(days=2)).isoformat()},
         ),
     }
+    ids["decided"] = data.call("Schon entschiedener Aufruf")
+    ids["in_review"] = data.call("Aufruf in Prüfung")
+    data.review(ids["decided"], "nicht relevant")
+    data.review(ids["in_review"], "in Prüfung")
     data.review(ids["changed"], "in Prüfung")
     data.review(ids["soon"], "relevant")
     with data.sessions() as s:
