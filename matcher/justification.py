@@ -60,6 +60,7 @@ ALL_PARTS = frozenset((*DEFAULT_DROP_ORDER, *LONG_DROP_ORDER))
 # Quotes longer than this make a poor argument and crowd the short version.
 MAX_QUOTE_CHARS = {"long": 420, "short": 300}
 MIN_QUOTE_WORDS = 6
+MIN_CORRESPONDENCE = 0.08  # below this, a strategy sentence is not shown as corresponding
 
 
 class JustificationError(ValueError):
@@ -368,6 +369,7 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
 class _StrategySentence:
     text: str
     label: str
+    general: bool = False  # Leitbild and aims: they match many calls, so need more evidence
 
 
 def _strategy_sentences(strategy: Strategy, projects: Sequence[Project]) -> list[_StrategySentence]:
@@ -386,9 +388,9 @@ def _strategy_sentences(strategy: Strategy, projects: Sequence[Project]) -> list
         for s in split_sentences(theme.description):
             pool.append(_StrategySentence(s, f"das Handlungsfeld {theme.name}"))
     for s in split_sentences(strategy.leitbild):
-        pool.append(_StrategySentence(s, "das Leitbild"))
+        pool.append(_StrategySentence(s, "das Leitbild", general=True))
     for aim in strategy.aims:
-        pool.append(_StrategySentence(aim, "das Strategieziel"))
+        pool.append(_StrategySentence(aim, "das Strategieziel", general=True))
     return pool
 
 
@@ -460,14 +462,20 @@ def select_quotes(
         chosen.append(i)
     chosen.sort()  # quote in the call's own order
 
+    # A strategy sentence corresponds to a quote when it says the same thing; among equals,
+    # the one closer to the project wins (its own goal rather than a general Leitbild line).
+    project_fit = [max(_cosine(p, v) for p in profile_vecs) for v in pool_vecs]
     quotes: list[Quote] = []
     used: set[int] = set()
     for i in chosen:
-        ranked = sorted(range(len(pool)), key=lambda k: (-_cosine(cand_vecs[i], pool_vecs[k]), k))
-        # Prefer a strategy sentence not already paired with the other quote.
-        k = next((k for k in ranked if k not in used), ranked[0]) if ranked else None
         score = next(s for s in scored if s[2] == i)[0]
-        if k is None:
+        fit = [_cosine(cand_vecs[i], v) + 0.3 * project_fit[k] for k, v in enumerate(pool_vecs)]
+        ranked = sorted(range(len(pool)), key=lambda k: (-fit[k], k))
+        # Prefer a sentence not yet paired with the other quote, but never a weak one:
+        # no correspondence is better than a far-fetched one.
+        k = next((k for k in ranked if k not in used), None)
+        needed = MIN_CORRESPONDENCE * (2 if k is not None and pool[k].general else 1)
+        if k is None or _cosine(cand_vecs[i], pool_vecs[k]) < needed:
             quotes.append(Quote(candidates[i].text, "", "", score))
             continue
         used.add(k)
