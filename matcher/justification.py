@@ -219,7 +219,11 @@ _ABBREVIATIONS = frozenset(
         "ziff",
     ]
 )
-_BOUNDARY = re.compile(r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ])")
+# A sentence ends at . ! ? … before a capital letter, or before a numbered heading such as
+# "2 Rechtsgrundlage:" that legal texts run into the previous paragraph.
+_BOUNDARY = re.compile(r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ]|\d+(?:\.\d+)*\.?\s+[A-ZÄÖÜ])")
+# "1 Zuwendungszweck: …" or "2.1 Gegenstand der Förderung: …" at the start of a sentence.
+_INLINE_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+([A-ZÄÖÜ][\w\- ]{2,60}?):\s+(?=\S)")
 _WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)\W*$")
 _BULLET = re.compile(r"^(?:[-–•*·▪]\s+|\(?[0-9ivx]{1,4}[.)]\s+(?=\S))")
 _PUNCT_END = re.compile(r"[.!?:;…]$")
@@ -353,6 +357,12 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
         for line in _logical_lines(body):
             for i, sentence in enumerate(split_sentences(line)):
                 sentence = _strip_bullet(sentence)
+                inline = _INLINE_HEADING.match(sentence)
+                if inline:
+                    # Quote the sentence without its section number and title, and let the
+                    # title say whether the section states the funding purpose.
+                    heading_is_purpose = bool(_cue_score(inline.group(1))[0])
+                    sentence = sentence[inline.end() :]
                 n_words = len(sentence.split())
                 if n_words < MIN_QUOTE_WORDS and not _PUNCT_END.search(sentence):
                     # A heading such as "1. Zuwendungszweck": remember what it announces.
