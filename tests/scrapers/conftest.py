@@ -46,6 +46,12 @@ class Reply:
 Handler = Callable[[Request], Reply]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Clients that hang up early (size cap, timeouts) are expected here.
+        pass
+
+
 class LocalServer:
     """A real HTTP server on 127.0.0.1 in a thread; routes map a path (with query) to a handler."""
 
@@ -85,9 +91,11 @@ class LocalServer:
             do_GET = _serve
             do_POST = _serve
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def base(self) -> str:
