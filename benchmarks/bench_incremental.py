@@ -73,6 +73,8 @@ def child(corpus: int, new: int, projects: int, seed: int) -> dict[str, Any]:
         "agreement": float(agree),
         "new_calls_in_top20_incremental": new_in_incr,
         "new_calls_in_top20_refit": new_in_full,
+        "incremental_cpu_s": t.cpu["incremental"],
+        "cpu_s": dict(t.cpu),
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -102,10 +104,11 @@ def print_report(r: dict[str, Any]) -> None:
     if "error" in r:
         print(f"  error: {r['error']}")
         return
-    headers = ["corpus", "new", "projects", "incremental s", "refit+rescore s",
+    headers = ["corpus", "new", "projects", "incremental s", "(CPU s)", "refit+rescore s",
                "top-20 agreement", "new in top-20 (incr/refit)", "peak RSS MB"]  # fmt: skip
     row = [
-        r["corpus"], r["new"], r["projects"], r["incremental_s"], r["refit_total_s"],
+        r["corpus"], r["new"], r["projects"], r["incremental_s"], r.get("incremental_cpu_s"),
+        r["refit_total_s"],
         f"{100 * r['agreement']:.1f} %",
         f"{r['new_calls_in_top20_incremental']}/{r['new_calls_in_top20_refit']}",
         round(r["peak_rss_mb"]),

@@ -168,6 +168,8 @@ def child_model(n_calls: int, n_projects: int, seed: int) -> dict[str, Any]:
         "transform_s_per_1k": t.seconds["transform"] / len(sample) * 1000,
         "score_top20_s": t.seconds["score_top20"],
         "fit_score_s": t.seconds["fit"] + t.seconds["score_top20"],
+        "fit_score_cpu_s": t.cpu["fit"] + t.cpu["score_top20"],
+        "cpu_s": dict(t.cpu),
         "peak_rss_mb": peak_rss_mb(),
         "data_rss_mb": base_rss,
         "features": {k: m.shape[1] for k, m in spaces.items()},
@@ -215,6 +217,7 @@ def child_baseline(n_calls: int, n_projects: int, seed: int) -> dict[str, Any]:
         "cosine_s": t.seconds["cosine"],
         "sort_s": t.seconds["sort"],
         "total_s": sum(t.seconds.values()),
+        "total_cpu_s": sum(t.cpu.values()),
         "peak_rss_mb": peak_rss_mb(),
         "top20_sample": top[: min(5, n_projects)].tolist(),
     }
@@ -240,13 +243,22 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
 def run(
     sizes: list[tuple[int, int]],
     baseline: bool = True,
+    baseline_max_calls: int = 10**9,
     baseline_max_gb: float = 8.0,
     timeout: float = 600.0,
     seed: int = 0,
     name: str = "matching",
+    budget: float | None = None,
 ) -> dict[str, Any]:
+    """Measure each size; once `budget` seconds are spent, the remaining sizes are skipped."""
     rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
     for n_calls, n_projects in sizes:
+        if budget is not None and time.perf_counter() - started > budget:
+            skipped = {"error": f"skipped: time budget of {budget:.0f} s spent"}
+            rows.append({"calls": n_calls, "projects": n_projects, "model": skipped,
+                         "baseline": {"skipped": "–"}})  # fmt: skip
+            continue
         common = ["--calls", str(n_calls), "--projects", str(n_projects), "--seed", str(seed)]
         print(f"  matching {n_calls} × {n_projects} …", file=sys.stderr, flush=True)
         start = time.perf_counter()
@@ -257,6 +269,10 @@ def run(
         cap = min(baseline_max_gb, available_memory_gb() * 0.6)
         if not baseline:
             row["baseline"] = {"skipped": "not run (--no-baseline)"}
+        elif budget is not None and time.perf_counter() - started > budget:
+            row["baseline"] = {"skipped": "skipped: time budget spent"}
+        elif n_calls > baseline_max_calls:
+            row["baseline"] = {"skipped": f"not run above {baseline_max_calls} calls (time)"}
         elif need > cap:
             row["baseline"] = {"skipped": f"n/a (would need {need:.1f} GB)", "estimate_gb": need}
         else:
@@ -300,22 +316,22 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def print_report(payload: dict[str, Any]) -> None:
     headers = [
         "calls", "projects", "fit s", "transform s/1k", "score+top20 s", "fit+score s",
-        "peak RSS MB", "baseline s", "baseline RSS MB", "speedup",
+        "(CPU s)", "peak RSS MB", "baseline s", "(CPU s)", "baseline RSS MB", "speedup",
     ]  # fmt: skip
     rows = []
     for r in payload["sizes"]:
         m, b = r["model"], r["baseline"]
         if "error" in m:
-            model_cells = ["error: " + m["error"][:60], "", "", "", ""]
+            model_cells = ["error: " + m["error"][:60], "", "", "", "", ""]
         else:
             model_cells = [
                 m["fit_s"], m["transform_s_per_1k"], m["score_top20_s"], m["fit_score_s"],
-                round(m["peak_rss_mb"]),
+                m.get("fit_score_cpu_s"), round(m["peak_rss_mb"]),
             ]  # fmt: skip
         if "total_s" in b:
-            base_cells = [b["total_s"], round(b["peak_rss_mb"])]
+            base_cells = [b["total_s"], b.get("total_cpu_s"), round(b["peak_rss_mb"])]
         else:
-            base_cells = [b.get("skipped") or ("error: " + b.get("error", "?")[:60]), ""]
+            base_cells = [b.get("skipped") or ("error: " + b.get("error", "?")[:60]), "", ""]
         speed = f"{r['speedup']:.1f}×" if "speedup" in r else "–"
         rows.append([r["calls"], r["projects"], *model_cells, *base_cells, speed])
     print("\nMatching at scale (top-20 calls per project)")
@@ -330,6 +346,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
     ap.add_argument("--sizes", help="comma-separated CALLSxPROJECTS, e.g. 1000x22,10000x200")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--baseline-max-gb", type=float, default=8.0)
+    ap.add_argument("--baseline-max-calls", type=int, default=10**9)
+    ap.add_argument("--budget", type=float, help="seconds; skip the remaining sizes after it")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per size and side")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--name", default="matching", help="name of the JSON result file")
@@ -343,7 +361,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
         return None
     sizes = parse_sizes(args.sizes) if args.sizes else (QUICK_SIZES if args.quick else FULL_SIZES)
     return run(
-        sizes, not args.no_baseline, args.baseline_max_gb, args.timeout, args.seed, args.name
+        sizes,
+        baseline=not args.no_baseline,
+        baseline_max_calls=args.baseline_max_calls,
+        baseline_max_gb=args.baseline_max_gb,
+        timeout=args.timeout,
+        seed=args.seed,
+        name=args.name,
+        budget=args.budget,
     )
 
 
