@@ -240,6 +240,9 @@ def check_url(url: str, *, allow_private: bool) -> None:
             or address.is_reserved
             or address.is_multicast
             or address.is_unspecified
+            # Shared address space (100.64/10) and other non-global ranges: cloud metadata
+            # services live there too (e.g. 100.100.100.200).
+            or not address.is_global
         ):
             raise FetchError(
                 f"Adresse {address} von {host!r} ist lokal oder privat; "
