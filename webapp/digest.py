@@ -335,7 +335,7 @@ def select_changed(session: Session, config: Config, window: DigestWindow) -> li
 def select_deadlines(session: Session, config: Config, today: date, days: int) -> list[DueDeadline]:
     """Stage deadlines in [today, today + days] of calls marked relevant or in preparation."""
     due: list[DueDeadline] = []
-    for call, review in _active_calls(session):
+    for call, review in active_calls(session):
         for stage, when in stage_deadlines(call):
             left = (when - today).days
             if 0 <= left <= days:
@@ -354,7 +354,7 @@ def select_deadlines(session: Session, config: Config, today: date, days: int) -
     return sorted(due, key=lambda d: (d.due, d.title))
 
 
-def _active_calls(session: Session) -> list[tuple[Call, Review]]:
+def active_calls(session: Session) -> list[tuple[Call, Review]]:
     return [
         (call, review)
         for call, review in session.execute(

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
-from webapp.digest import _active_calls, call_url, recipients, stage_deadlines
+from webapp.digest import active_calls, call_url, recipients, stage_deadlines
 from webapp.mail.compose import RenderedMail, date_de, days_phrase, render_mail
 from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
 from webapp.mail.settings import MailSettings
@@ -62,7 +62,7 @@ def due_reminders(
     """All reminders that apply on `today` (whether already sent or not)."""
     team = recipients(session, config)
     result: list[Reminder] = []
-    for call, review in _active_calls(session):
+    for call, review in active_calls(session):
         assignee = review.assignee
         to = [assignee.email] if assignee is not None else team
         for stage, due in stage_deadlines(call):

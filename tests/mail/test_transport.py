@@ -131,6 +131,17 @@ def test_implicit_tls(config: Config, certificate: tuple[Path, Path]):
         controller.stop()
 
 
+def test_starttls_required_but_not_offered_fails_at_once(
+    mail_config: Config, smtp_server: SmtpServer
+):
+    pauses: list[float] = []
+    cfg = replace(mail_config, smtp_starttls=True)
+    transport = SmtpTransport(cfg, MailSettings(retries=3), sleep=pauses.append)
+    with pytest.raises(MailTransportError, match="SMTP_STARTTLS"):
+        transport.send(_message())
+    assert pauses == [] and smtp_server.messages == []
+
+
 def test_unreachable_server_retries_with_backoff(config: Config):
     pauses: list[float] = []
     settings = MailSettings(retries=3, retry_delay=0.5)

@@ -78,6 +78,12 @@ class SmtpTransport:
                     f"Anmeldung am SMTP-Server {self.address} abgelehnt: {exc.smtp_code} "
                     f"{_text(exc.smtp_error)} (SMTP_USER/SMTP_PASSWORD prüfen)"
                 ) from None
+            except smtplib.SMTPNotSupportedError as exc:
+                # A configuration mismatch (e.g. SMTP_STARTTLS on a server without it).
+                raise MailTransportError(
+                    f"SMTP-Server {self.address} unterstützt das nicht: {exc} "
+                    "(SMTP_STARTTLS/SMTP_SSL/SMTP_USER prüfen)"
+                ) from None
             except (*_CONNECTION_ERRORS, smtplib.SMTPException) as exc:
                 last = exc
                 if attempt + 1 < attempts:
