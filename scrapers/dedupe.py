@@ -13,8 +13,11 @@ import unicodedata
 # A trigram Jaccard at or above this counts as the same title; below 1.0 tolerates small
 # wording changes such as an added year or a dash instead of a colon.
 TITLE_THRESHOLD = 0.72
-# With the same (non-trivial) programme name, a looser title match suffices.
+# With the same (non-trivial) programme name, a looser title match suffices: trigram
+# Jaccard or the share of shared words (titles often reorder the same words).
 PROGRAMME_TITLE_THRESHOLD = 0.45
+PROGRAMME_WORD_OVERLAP = 0.75
+PROGRAMME_MIN_SHARED_WORDS = 3
 
 
 def compact(text: str) -> str:
@@ -33,6 +36,18 @@ def trigrams(text: str) -> frozenset[str]:
     return frozenset(key[i : i + 3] for i in range(len(key) - 2))
 
 
+def words(text: str) -> frozenset[str]:
+    """The compact words of `text` (punctuation inside a word removed: "2.0" → "20")."""
+    return frozenset(w for w in (compact(t) for t in re.split(r"[\s\-–—:/,;()]+", text or "")) if w)
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """The share of the smaller set that the larger one contains (0 for an empty set)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     """The Jaccard similarity of two sets (0 for two empty sets)."""
     if not a or not b:
@@ -47,9 +62,12 @@ def same_call(title_a: str, programme_a: str, title_b: str, programme_b: str) ->
     if score >= TITLE_THRESHOLD:
         return True
     prog_a, prog_b = compact(programme_a), compact(programme_b)
+    if not prog_a or len(prog_a) < 6 or prog_a != prog_b:
+        return False
+    if score >= PROGRAMME_TITLE_THRESHOLD:
+        return True
+    words_a, words_b = words(title_a), words(title_b)
     return (
-        bool(prog_a)
-        and len(prog_a) >= 6
-        and prog_a == prog_b
-        and score >= PROGRAMME_TITLE_THRESHOLD
+        len(words_a & words_b) >= PROGRAMME_MIN_SHARED_WORDS
+        and overlap(words_a, words_b) >= PROGRAMME_WORD_OVERLAP
     )

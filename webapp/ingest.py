@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from scrapers.dedupe import PROGRAMME_TITLE_THRESHOLD, TITLE_THRESHOLD, compact, trigrams
+from scrapers.dedupe import TITLE_THRESHOLD, compact, same_call, trigrams
 from scrapers.record import CallRecord
 from webapp.models import Call, CallChange, Review, utcnow
 
@@ -233,6 +233,7 @@ class _Candidate:
     canonical_id: int | None
     first_seen: datetime
     grams: frozenset[str]
+    title: str
     programme: str
 
 
@@ -256,7 +257,8 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
             row.canonical_id,
             row.first_seen,
             trigrams(row.title),
-            compact(row.programme),
+            row.title,
+            row.programme or "",
         )
         candidates[row.id] = cand
         for gram in cand.grams:
@@ -277,11 +279,10 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
             if other_id == call.id or other.source == me.source:
                 continue
             score = common / (len(me.grams) + len(other.grams) - common)
-            same_programme = (
-                bool(me.programme) and len(me.programme) >= 6 and me.programme == other.programme
-            )
             if score < TITLE_THRESHOLD and not (
-                same_programme and score >= PROGRAMME_TITLE_THRESHOLD
+                me.programme
+                and compact(me.programme) == compact(other.programme)
+                and same_call(me.title, me.programme, other.title, other.programme)
             ):
                 continue
             root_id = other.canonical_id or other.id

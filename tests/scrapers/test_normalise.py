@@ -209,3 +209,24 @@ def test_labels_with_comma_and_codes() -> None:
     assert norm.normalise_region("Thüringen") == "Thüringen"
     assert norm.normalise_funding_type("zuschuss") == "Zuschuss"
     assert norm.normalise_funding_type("Preis") == "Preis"
+
+
+def test_same_call_name_variants() -> None:
+    from scrapers.dedupe import same_call
+
+    assert same_call(
+        "Smarte.Land.Regionen – Modellvorhaben", "", "Smarte LandRegionen: Modellvorhaben", ""
+    )
+    assert same_call(
+        "Förderaufruf Heimat 2.0 für Gemeinden",
+        "Heimat 2.0",
+        "Heimat 2.0 – digitale Projekte für Gemeinden",
+        "Heimat 2.0",
+    )
+    assert not same_call(
+        "DigitalPakt Schule – Administration",
+        "DigitalPakt Schule",
+        "DigitalPakt Schule – Länderübergreifende Vorhaben",
+        "DigitalPakt Schule",
+    )
+    assert not same_call("Digitale Verwaltung NRW", "", "Digitale Schulinfrastruktur NRW", "")

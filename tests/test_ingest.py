@@ -1,0 +1,245 @@
+"""Ingest: idempotent upserts, field-level history, missing calls, duplicates, nothing lost."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scrapers.record import CallRecord
+from webapp.ingest import ingest_records
+from webapp.models import Call, CallChange, Justification, Review, User
+
+
+def rec(external_id: str, title: str, source: str = "fdb", **fields: object) -> CallRecord:
+    base = CallRecord(
+        source=source,
+        external_id=external_id,
+        url=f"https://example.org/{source}/{external_id}",
+        title=title,
+        funder="BMEL",
+        summary="Kurz.",
+        text="Antragsberechtigt sind Landkreise.",
+        eligible=["Landkreis"],
+        region="Bund",
+        deadline=date(2027, 2, 15),
+        status="offen",
+    )
+    return replace(base, **fields)  # type: ignore[arg-type]
+
+
+def calls(session: Session, source: str | None = None) -> dict[str, Call]:
+    query = select(Call)
+    if source:
+        query = query.where(Call.source == source)
+    return {c.external_id: c for c in session.scalars(query)}
+
+
+def scrape(session: Session, source: str, records: list[CallRecord], **kwargs: object):  # type: ignore[no-untyped-def]
+    stats = ingest_records(session, records, source=source, **kwargs)  # type: ignore[arg-type]
+    session.commit()
+    return stats
+
+
+def test_second_identical_run_is_a_no_op(session: Session) -> None:
+    records = [rec("a", "Aufruf A"), rec("b", "Aufruf B"), rec("c", "Aufruf C")]
+    first = scrape(session, "fdb", records, complete=True)
+    assert (first.new, first.changed, first.unchanged, first.missing) == (3, 0, 0, 0)
+    second = scrape(session, "fdb", [replace(r) for r in records], complete=True)
+    assert (second.new, second.changed, second.unchanged, second.missing) == (0, 0, 3, 0)
+    assert session.scalars(select(CallChange)).all() == []
+
+
+def test_changed_fields_get_one_change_record_each(session: Session) -> None:
+    scrape(session, "fdb", [rec("a", "Aufruf A")])
+    stats = scrape(
+        session,
+        "fdb",
+        [
+            rec(
+                "a",
+                "Aufruf A",
+                deadline=date(2027, 3, 31),
+                status="Mittel ausgeschöpft",
+                eligible=["Landkreis", "Kommune"],
+                amount_max_eur=500000.0,
+            )
+        ],
+    )
+    assert (stats.new, stats.changed) == (0, 1)
+    call = calls(session)["a"]
+    changes = {c.field: (c.old, c.new) for c in call.changes}
+    assert changes == {
+        "deadline": ("2027-02-15", "2027-03-31"),
+        "status": ("offen", "Mittel ausgeschöpft"),
+        "eligible": (["Landkreis"], ["Landkreis", "Kommune"]),
+        "amount_max_eur": (None, 500000.0),
+    }
+    assert call.deadline == date(2027, 3, 31) and call.changed_at is not None
+
+
+def test_stage_deadlines_are_stored_and_compared(session: Session) -> None:
+    stages = {"Interessenbekundung": date(2027, 2, 15), "Projektskizze": date(2027, 6, 30)}
+    scrape(session, "fdb", [rec("a", "A", deadlines=stages)])
+    assert calls(session)["a"].deadlines == {
+        "Interessenbekundung": "2027-02-15",
+        "Projektskizze": "2027-06-30",
+    }
+    assert scrape(session, "fdb", [rec("a", "A", deadlines=dict(stages))]).unchanged == 1
+    moved = {**stages, "Projektskizze": date(2027, 7, 31)}
+    assert scrape(session, "fdb", [rec("a", "A", deadlines=moved)]).changed == 1
+    [change] = calls(session)["a"].changes
+    assert change.field == "deadlines" and change.new["Projektskizze"] == "2027-07-31"
+
+
+def test_missing_calls_are_marked_never_deleted_and_come_back(session: Session) -> None:
+    scrape(session, "fdb", [rec("a", "A"), rec("b", "B")], complete=True)
+    gone = scrape(session, "fdb", [rec("a", "A")], complete=True)
+    assert gone.missing == 1
+    b = calls(session)["b"]
+    assert b.missing_since is not None
+    assert [(c.field, c.old) for c in b.changes] == [("missing_since", None)]
+    # Still missing: not marked again.
+    assert scrape(session, "fdb", [rec("a", "A")], complete=True).missing == 0
+    back = scrape(session, "fdb", [rec("a", "A"), rec("b", "B")], complete=True)
+    assert back.returned == 1 and back.unchanged == 2
+    session.refresh(b)
+    assert b.missing_since is None
+    assert len(session.scalars(select(Call)).all()) == 2
+
+
+def test_incomplete_runs_mark_nothing_missing(session: Session) -> None:
+    scrape(session, "fdb", [rec("a", "A"), rec("b", "B")], complete=True)
+    stats = scrape(session, "fdb", [rec("a", "A")], complete=False)
+    assert stats.missing == 0 and calls(session)["b"].missing_since is None
+
+
+def test_304_confirmed_and_listed_ids_are_not_missing(session: Session) -> None:
+    scrape(session, "fdb", [rec("a", "A"), rec("b", "B"), rec("c", "C")], complete=True)
+    before = calls(session)["b"].last_seen
+    stats = scrape(session, "fdb", [], unchanged_ids={"a", "b"}, listed_ids={"c"}, complete=True)
+    assert (stats.unchanged, stats.missing) == (2, 0)
+    assert calls(session)["b"].last_seen >= before
+
+
+def test_other_sources_are_not_touched(session: Session) -> None:
+    scrape(session, "fdb", [rec("a", "A")], complete=True)
+    scrape(session, "feed", [rec("x", "X", source="feed")], complete=True)
+    assert calls(session, "fdb")["a"].missing_since is None
+
+
+def test_duplicate_from_another_source_links_to_the_earliest(session: Session) -> None:
+    scrape(
+        session,
+        "fdb",
+        [
+            rec("slr", "Smarte.Land.Regionen – Modellvorhaben für ländliche Landkreise"),
+            rec("h", "Heimat 2.0"),
+        ],
+    )
+    stats = scrape(
+        session,
+        "bmleh",
+        [
+            rec(
+                "1", "Smarte LandRegionen – Modellvorhaben für ländliche Landkreise", source="bmleh"
+            ),
+            rec("2", "Tierwohl-Stallbau: neue Antragsrunde", source="bmleh"),
+        ],
+    )
+    assert stats.linked == 1
+    canonical = calls(session, "fdb")["slr"]
+    duplicate = calls(session, "bmleh")["1"]
+    assert duplicate.canonical_id == canonical.id and canonical.canonical_id is None
+    assert [d.id for d in canonical.duplicates] == [duplicate.id]
+    assert calls(session, "bmleh")["2"].canonical_id is None
+    # A third source links to the same canonical call.
+    scrape(
+        session,
+        "bbsr",
+        [rec("z", "Smarte Land-Regionen: Modellvorhaben für ländliche Landkreise", source="bbsr")],
+    )
+    assert calls(session, "bbsr")["z"].canonical_id == canonical.id
+
+
+def test_same_programme_links_looser_titles_but_not_same_source(session: Session) -> None:
+    scrape(
+        session,
+        "fdb",
+        [
+            rec("a", "Förderaufruf Heimat 2.0 für Gemeinden", programme="Heimat 2.0"),
+            rec("b", "Förderaufruf Heimat 2.0 für Gemeinden 2027"),
+        ],
+    )
+    assert calls(session)["b"].canonical_id is None  # same source: two entries, not duplicates
+    scrape(
+        session,
+        "bbsr",
+        [
+            rec(
+                "c",
+                "Heimat 2.0 – digitale Projekte für Gemeinden",
+                source="bbsr",
+                programme="Heimat 2.0",
+            )
+        ],
+    )
+    assert calls(session, "bbsr")["c"].canonical_id == calls(session, "fdb")["a"].id
+
+
+def test_reviews_notes_and_edited_texts_survive_rescrapes(session: Session) -> None:
+    scrape(session, "fdb", [rec("a", "Aufruf A"), rec("b", "Aufruf B")], complete=True)
+    call = calls(session)["a"]
+    user = User(email="f@kreis.de", password_hash="x", ical_token="tok")
+    session.add(user)
+    session.flush()
+    session.add(
+        Review(call_id=call.id, status="relevant", note="Mit Senden abstimmen", assignee_id=user.id)
+    )
+    session.add(Justification(call_id=call.id, generated_text="generiert", edited_text="von Hand"))
+    session.commit()
+    call_id = call.id
+    # Changed text and deadline, then missing, then back.
+    scrape(
+        session,
+        "fdb",
+        [
+            rec("a", "Aufruf A", text="Neu: Frist verlängert.", deadline=date(2027, 12, 31)),
+            rec("b", "Aufruf B"),
+        ],
+        complete=True,
+    )
+    scrape(session, "fdb", [rec("b", "Aufruf B")], complete=True)
+    scrape(session, "fdb", [rec("a", "Aufruf A"), rec("b", "Aufruf B")], complete=True)
+    session.expire_all()
+    review = session.scalar(select(Review).where(Review.call_id == call_id))
+    assert review is not None and (review.status, review.note) == (
+        "relevant",
+        "Mit Senden abstimmen",
+    )
+    text = session.scalar(select(Justification).where(Justification.call_id == call_id))
+    assert text is not None and text.edited_text == "von Hand"
+    assert calls(session)["a"].id == call_id
+
+
+def test_reviewed_call_is_never_moved_under_another(session: Session) -> None:
+    scrape(session, "feed", [rec("x", "Digitale Dörfer – Förderaufruf", source="feed")])
+    scrape(session, "fdb", [rec("a", "Digitale Dörfer 2027")])
+    call = calls(session, "fdb")["a"]
+    session.add(Review(call_id=call.id, status="in Prüfung"))
+    session.commit()
+    # Renamed so that it now matches the feed's call: it keeps its own review and stays canonical.
+    scrape(session, "fdb", [rec("a", "Digitale Dörfer – Förderaufruf")])
+    assert calls(session, "fdb")["a"].canonical_id is None
+
+
+def test_import_path_still_works_without_a_source(session: Session) -> None:
+    stats = ingest_records(
+        session, [rec("a", "A", source="x"), rec("b", "B", source="y")], origin="import"
+    )
+    session.commit()
+    assert stats.new == 2 and len(stats.new_ids) == 2
+    stats = ingest_records(session, [rec("a", "A 2", source="x")], origin="import")
+    assert stats.changed == 1 and stats.changed_ids == [calls(session, "x")["a"].id]
