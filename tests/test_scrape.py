@@ -1,0 +1,223 @@
+"""The scrape and parse commands: the offline acceptance, the live path against a local server
+serving the snapshots, failing sources, and clear messages for user mistakes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import CliInvoker
+from tests.scrapers.conftest import (
+    REAL_PAGES,
+    SOURCES_YAML,
+    LocalServer,
+    Reply,
+    serve_snapshots,
+)
+from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source
+
+BAYERN = "/FDB/Content/DE/Foerderprogramm/Land/Bayern/"
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A local HTTP server (the one of tests/scrapers) for the live-path test."""
+    srv = LocalServer()
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def summary_line(output: str) -> list[str]:
+    """The cells of the table's total line: Summe, requests, 304, new, changed, unchanged, ..."""
+    line = next(line for line in output.splitlines() if line.startswith("Summe"))
+    return line.split()
+
+
+def table_row(output: str, name: str) -> list[str]:
+    return next(line for line in output.splitlines() if line.startswith(name + " ")).split()
+
+
+def test_offline_scrape_from_empty_db_then_nothing_new(cli: CliInvoker, session: Session) -> None:
+    assert cli("init").exit_code == 0
+    first = cli("scrape", "--offline")
+    assert first.exit_code == 0, first.output
+    total = summary_line(first.output)
+    assert int(total[3]) >= 60 and int(total[4]) == 0  # new, changed
+    assert session.scalar(select(func.count(Call.id))) >= 60
+    assert {s.name for s in session.scalars(select(Source))} >= {
+        "foerderdatenbank", "foerderinfo", "eu-ft", "bmleh-foerderung", "nrw-foerderaufrufe",
+    }  # fmt: skip
+    # The same call from two sources is linked to one canonical call.
+    feed_call = session.scalar(
+        select(Call).where(
+            Call.source == "bmleh-foerderung", Call.title.like("Smarte LandRegionen%")
+        )
+    )
+    assert feed_call is not None and feed_call.canonical is not None
+    assert feed_call.canonical.title.startswith("Smarte.Land.Regionen")
+
+    second = cli("scrape", "--offline")
+    assert second.exit_code == 0, second.output
+    total = summary_line(second.output)
+    assert (total[3], total[4]) == ("0", "0")
+    assert int(total[5]) == session.scalar(select(func.count(Call.id)))
+    runs = session.scalars(select(ScrapeRun)).all()
+    assert runs and all(r.status == "ok" and r.offline and r.finished_at for r in runs)
+
+
+def test_scrape_one_source_and_unknown_source(cli: CliInvoker) -> None:
+    assert cli("init").exit_code == 0
+    result = cli("scrape", "--offline", "--source", "eu-ft")
+    assert result.exit_code == 0 and table_row(result.output, "eu-ft")[4] == "14"
+    unknown = cli("scrape", "--source", "gibtsnicht")
+    assert unknown.exit_code == 1
+    assert "Unbekannte Quelle 'gibtsnicht'" in unknown.output and "Traceback" not in unknown.output
+
+
+def test_failed_source_is_recorded_and_others_go_on(
+    cli: CliInvoker, session: Session, tmp_path: Path
+) -> None:
+    data = yaml.safe_load(SOURCES_YAML.read_text(encoding="utf-8"))
+    data["sources"].insert(
+        0, {"name": "kaputt", "kind": "feed", "url": "https://example.org/feed.xml"}
+    )
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert cli("init").exit_code == 0
+    result = cli("scrape", "--offline", SOURCES_PATH=str(sources))
+    assert result.exit_code == 1
+    assert table_row(result.output, "kaputt")[1] == "FEHLER"
+    assert (
+        "kein Snapshot" in result.output and "1 Quelle(n) fehlgeschlagen: kaputt" in result.output
+    )
+    assert session.scalar(select(func.count(Call.id))) >= 60  # the others were ingested
+    run = session.scalar(select(ScrapeRun).join(Source).where(Source.name == "kaputt"))
+    assert run is not None and run.status == "failed" and "kein Snapshot" in run.error_message
+
+
+def test_bad_sources_file_is_a_clear_error(cli: CliInvoker, tmp_path: Path) -> None:
+    bad = tmp_path / "sources.yaml"
+    bad.write_text(
+        "sources:\n  - name: x\n    kind: telefax\n    url: https://a\n", encoding="utf-8"
+    )
+    result = cli("scrape", "--offline", SOURCES_PATH=str(bad))
+    assert result.exit_code == 1
+    assert "unbekannte Art 'telefax'" in result.output and "Traceback" not in result.output
+    missing = cli("scrape", SOURCES_PATH=str(tmp_path / "fehlt.yaml"))
+    assert missing.exit_code == 1 and "nicht gefunden" in missing.output
+
+
+def live_sources(server: LocalServer, tmp_path: Path) -> Path:
+    """sources.yaml with every source pointing at the local server (same paths and queries)."""
+    from urllib.parse import urlsplit
+
+    data = yaml.safe_load(SOURCES_YAML.read_text(encoding="utf-8"))
+    data["defaults"].update(
+        {
+            "delay": 0,
+            "backoff": 0.01,
+            "retries": 1,
+            "allow_private": True,
+            "user_agent": "funding-matcher/0.1 (test)",
+        }
+    )
+    for source in data["sources"]:
+        parts = urlsplit(source["url"])
+        source["url"] = server.base + parts.path + (f"?{parts.query}" if parts.query else "")
+    path = tmp_path / "sources-live.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_live_path_honours_robots_and_second_run_gets_304s(
+    cli: CliInvoker, session: Session, server: LocalServer, tmp_path: Path
+) -> None:
+    serve_snapshots(server)
+    server.route(
+        "/robots.txt",
+        Reply(200, f"User-agent: *\nDisallow: {BAYERN}\n".encode(), {"Content-Type": "text/plain"}),
+    )
+    sources = live_sources(server, tmp_path)
+    assert cli("init").exit_code == 0
+    first = cli("scrape", SOURCES_PATH=str(sources))
+    assert first.exit_code == 0, first.output
+    assert server.requests_to("/robots.txt")
+    assert not [r for r in server.log if r.path.startswith(BAYERN)]  # disallowed: never fetched
+    count = session.scalar(select(func.count(Call.id)))
+    assert count == 78  # the snapshots' 79 calls minus the one robots.txt forbids
+    assert session.scalar(select(func.count()).select_from(HttpCacheEntry)) > 0
+    # The same calls as offline: ids come from the pages, not from the server's address.
+    assert (
+        session.scalar(select(Call).where(Call.external_id == "Bund/BMEL/smarte-land-regionen"))
+        is not None
+    )
+
+    before = len(server.log)
+    second = cli("scrape", SOURCES_PATH=str(sources))
+    assert second.exit_code == 0, second.output
+    total = summary_line(second.output)
+    assert (total[3], total[4]) == ("0", "0")
+    assert int(total[2]) > 0 and int(total[2]) == int(
+        total[1]
+    )  # every response a 304 (or unchanged)
+    new_requests = server.log[before:]
+    gets = [r for r in new_requests if r.method == "GET" and r.path != "/robots.txt"]
+    assert gets and all("If-None-Match" in r.headers for r in gets)
+    session.expire_all()
+    latest = session.scalars(select(ScrapeRun).order_by(ScrapeRun.id.desc()).limit(7)).all()
+    assert all(r.parsed == 0 and r.not_modified > 0 for r in latest)  # nothing parsed again
+
+
+@pytest.mark.skipif(not REAL_PAGES.is_dir(), reason="echte Seiten nicht vorhanden")
+def test_parse_command_on_real_pages(cli: CliInvoker) -> None:
+    import json
+
+    detail = cli("parse", "foerderdatenbank", str(REAL_PAGES / "detail_multi_desc.html"))
+    assert detail.exit_code == 0, detail.output
+    [line] = [json.loads(x) for x in detail.output.splitlines() if x.startswith("{")]
+    assert line["title"].startswith("Beteiligungen der Mittelständischen")
+    assert line["funder"] and line["eligible"] == ["Unternehmen"] and line["region"] == "Thüringen"
+    assert line["funding_type"] == "Beteiligung" and "status" in line and "deadlines" in line
+    assert all(
+        tab in line["text"] for tab in ("Kurzzusammenfassung", "Zusatzinfos", "Rechtsgrundlage")
+    )
+    overview = cli("parse", "foerderdatenbank", str(REAL_PAGES / "overview.html"))
+    rows = [json.loads(x) for x in overview.output.splitlines() if x.startswith("{")]
+    assert len([r for r in rows if "detail_link" in r]) == 10
+    assert len([r for r in rows if "next_page" in r]) == 1
+
+
+def test_parse_command_user_mistakes(cli: CliInvoker, tmp_path: Path) -> None:
+    unknown = cli("parse", "fax", str(tmp_path / "x.html"))
+    assert unknown.exit_code == 1 and "Unbekannte Quellenart 'fax'" in unknown.output
+    missing = cli("parse", "feed", str(tmp_path / "fehlt.xml"))
+    assert missing.exit_code == 1 and "nicht gefunden" in missing.output
+    html = tmp_path / "liste.html"
+    html.write_text("<html><body><li>x</li></body></html>", encoding="utf-8")
+    no_selectors = cli("parse", "html-list", str(html))
+    assert no_selectors.exit_code == 1 and "Selektoren fehlen" in no_selectors.output
+    for result in (unknown, missing, no_selectors):
+        assert "Traceback" not in result.output
+
+
+def test_parse_command_with_source_options(cli: CliInvoker) -> None:
+    snapshot = SOURCES_YAML.parent / "snapshots" / "bbsr-foerderaufrufe" / "aufrufe.html"
+    result = cli(
+        "parse",
+        "html-list",
+        str(snapshot),
+        "--source",
+        "bbsr-foerderaufrufe",
+        "--today",
+        "2026-11-26",
+    )
+    assert result.exit_code == 0, result.output
+    assert len([x for x in result.output.splitlines() if x.startswith('{"id"')]) == 6
