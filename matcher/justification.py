@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -279,7 +279,10 @@ def _strip_bullet(sentence: str) -> str:
 _NGRAM_WEIGHT = 0.15  # n-grams only bridge compounds; shared stems carry the similarity
 
 
+@lru_cache(maxsize=8192)
 def _features(text: str, lang: str) -> Counter[str]:
+    # Cached because a call page renders several texts over the same sentences; callers
+    # only read the counter.
     feats: Counter[str] = Counter()
     for token in analysis.content_tokens(text, lang):
         feats["s:" + analysis.token_stem(token)] += 1.0
