@@ -448,9 +448,9 @@ def parse_rate(value: str | None) -> float | None:
             number = float(text.strip().replace(",", "."))
         except ValueError:
             raise ValueError(f"Förderquote nicht lesbar: {text!r}") from None
-        if number <= 1:
+        if 0 <= number <= 1:
             return number
-    if not 0 <= number <= 100:
+    if not 0 <= number <= 100:  # also refuses negative numbers, NaN and infinity
         raise ValueError(f"Förderquote außerhalb von 0–100 %: {text!r}")
     return round(number / 100, 4)
 
