@@ -163,7 +163,15 @@ def _parse_detail(soup: BeautifulSoup, url: str, base: str, options: Options | N
     )
     page_url = url
     if canonical is not None:
-        page_url = absolute(str(canonical.get("href") or canonical.get("content")), base)
+        candidate = absolute(str(canonical.get("href") or canonical.get("content")), base)
+        # A broken canonical link (no host, no programme path) must not replace the real URL.
+        parts = urlsplit(candidate)
+        if parts.scheme in ("http", "https") and parts.hostname and external_id(candidate):
+            page_url = candidate
+    if not external_id(page_url):
+        raise ParseError(
+            "Programmseite ohne erkennbare Adresse", source=KIND, location=url, field="url"
+        )
     meta = _meta(soup)
     funder = inline_text(meta.get("Fördergeber"))
     if not funder and meta.get("Ansprechpunkt") is not None:
