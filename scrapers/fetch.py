@@ -256,7 +256,7 @@ def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     value = (value or "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "¹" or "٣" are digits to str.isdigit()
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -556,7 +556,7 @@ class Fetcher:
     def _read_capped(self, raw: requests.Response, url: str) -> bytes:
         cap = self.config.max_bytes
         declared = raw.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > cap:
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > cap:
             raise FetchError(f"Antwort größer als {cap} Bytes (Content-Length {declared})", url=url)
         chunks: list[bytes] = []
         size = 0
