@@ -218,3 +218,15 @@ def test_run_killed_after_first_of_three_then_rerun_sends_each_once(
     with data.sessions() as s:
         rows = s.scalars(select(SentMail)).all()
     assert {r.status for r in rows} == {"sent"} and len(rows) == 3
+
+
+def test_links_point_at_routes_of_the_web_ui(app) -> None:
+    # The mails build links by hand (no request context in a cron job): keep them in step.
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert "/aufrufe/<int:call_id>" in rules
+    assert "/konto" in rules
+    assert "/" in rules
+    from webapp.queries import CallFilters
+
+    filters = CallFilters.from_args({"theme": "3", "min_score": "0.25"})
+    assert (filters.theme, filters.min_score) == (3, 0.25)  # the "… weitere" link

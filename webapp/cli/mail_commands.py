@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 import click
@@ -25,7 +25,7 @@ def _today(value: datetime | None) -> date:
     return value.date() if value is not None else date.today()
 
 
-def _transport(app: AppContext, settings: MailSettings):  # type: ignore[no-untyped-def]
+def _transport(app: AppContext, settings: MailSettings) -> Callable[[], Transport]:
     def factory() -> Transport:
         return SmtpTransport(app.config, settings)
 
