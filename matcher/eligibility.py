@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matcher.analysis import fold, normalize
 from matcher.strategy import Applicant, RegionProfile
@@ -164,33 +165,47 @@ def _term_pattern(term: str) -> str:
     return rf"\b{re.escape(term)}{tail}"
 
 
+# One alternation per table, longest terms first, so "kreisfreie stadt" wins over "stadt"
+# and a matched span is never read twice.
+_LEVEL_RE = re.compile(
+    "|".join(
+        f"(?P<l{i}>{_term_pattern(t)})"
+        for i, (t, _) in sorted(enumerate(_LEVEL_TERMS), key=lambda it: -len(it[1][0]))
+    )
+)
+_OTHER_RE = re.compile(
+    "|".join(f"(?P<o{i}>\\b{re.escape(t)}\\b)" for i, (t, _) in enumerate(_OTHER_TERMS))
+)
+
+
 def _match_terms(text: str) -> tuple[set[str], set[str]]:
     """Levels and other applicant types named in a folded text."""
     levels: set[str] = set()
     others: set[str] = set()
-    rest = text
-    for term, lv in _LEVEL_TERMS:
-        pattern = _term_pattern(term)
-        if re.search(pattern, rest):
-            levels |= lv
-            # blank the match so "kreisfreie stadt" does not also count as "stadt"
-            rest = re.sub(pattern, " ", rest)
-    for term, other in _OTHER_TERMS:
-        if re.search(rf"\b{re.escape(term)}\b", rest):
-            others.add(other)
+    for m in _LEVEL_RE.finditer(text):
+        levels |= _LEVEL_TERMS[int(m.lastgroup[1:])][1]  # type: ignore[index]
+    rest = _LEVEL_RE.sub(" ", text)
+    for m in _OTHER_RE.finditer(rest):
+        others.add(_OTHER_TERMS[int(m.lastgroup[1:])][1])  # type: ignore[index]
     return levels, others
 
 
-def _type_levels(name: str) -> tuple[frozenset[str], set[str]]:
+@lru_cache(maxsize=4096)
+def _type_levels(name: str) -> tuple[frozenset[str], frozenset[str]]:
     key = _fold_text(name).strip()
     levels, others = _match_terms(key)
     if not levels:
         others |= {key} | _TYPE_ALIASES.get(key, set())
-    return frozenset(levels), others
+    return frozenset(levels), frozenset(others)
 
 
 def applicants_from_list(types: Sequence[str]) -> CallApplicants:
     """Levels and other types of a structured applicant list."""
+    return _applicants_from_list(tuple(types))
+
+
+@lru_cache(maxsize=4096)
+def _applicants_from_list(types: tuple[str, ...]) -> CallApplicants:
     levels: set[str] = set()
     others: set[str] = set()
     for name in types:
@@ -228,7 +243,12 @@ def call_applicants(call: CallDoc) -> CallApplicants:
 
 def applicant_level(applicant: Applicant) -> str:
     """The level of one of the strategy's applicants (Landkreis, Gemeinde, Stadt …)."""
-    key = _fold_text(applicant.type)
+    return _level_of_type(applicant.type)
+
+
+@lru_cache(maxsize=1024)
+def _level_of_type(type_name: str) -> str:
+    key = _fold_text(type_name)
     if "kreisfrei" in key:
         return KREISFREI
     if "kreis" in key or key in {"gemeindeverband", "county"}:
@@ -315,6 +335,7 @@ def assess(
     profile: RegionProfile,
     project_types: Sequence[str] = (),
     applicants: CallApplicants | None = None,
+    region: RegionCheck | None = None,
 ) -> Eligibility:
     """Eligibility of the strategy's applicants (and of a project's further applicant types).
 
@@ -322,7 +343,8 @@ def assess(
     for that project even when the county and its municipalities may not apply.
     """
     who = applicants if applicants is not None else call_applicants(call)
-    region = check_region(call, profile)
+    if region is None:
+        region = check_region(call, profile)
     members = profile.applicants
     levels = {applicant_level(a) for a in members} or {COUNTY, MUNICIPAL}
     allowed = who.levels & levels

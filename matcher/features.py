@@ -15,14 +15,13 @@ mapped with a sparse token × n-gram matrix, which keeps transform fast on large
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from matcher.analysis import bigrams, token_char_ngrams, token_stem
+from matcher.analysis import CHAR_NGRAM_RANGE, token_char_ngrams, token_stem
 
 SPACES = ("word", "bigram", "char")
 Doc = Mapping[str, Sequence[str]]
@@ -55,47 +54,77 @@ class Vectors:
 
 
 @dataclass
+class _Segments:
+    """A batch of documents flattened: token ids in order, one segment per weighted field."""
+
+    n_docs: int
+    tokens: list[str]  # local token id -> token
+    ids: np.ndarray  # local token ids, all segments concatenated
+    seg: np.ndarray  # segment of each position
+    doc: np.ndarray  # document of each segment
+    field: list[str]  # field name of each segment
+    stem_of: np.ndarray  # local token id -> stem id (-1: unknown)
+
+
+@dataclass
 class FeatureSpace:
     """Vocabularies and IDF of the three spaces; fit on a collection, then transform."""
 
     min_df_bigram: int = 2
-    vocab: dict[str, dict[str, int]] = field(default_factory=lambda: {k: {} for k in SPACES})
+    ngram_range: tuple[int, int] = CHAR_NGRAM_RANGE
+    # "word": stem -> id, "char": n-gram -> id; bigrams are pairs of stem ids, kept as
+    # sorted codes (id_a · n_stems + id_b) so batches are mapped with one searchsorted
+    vocab: dict[str, dict[str, int]] = field(default_factory=lambda: {"word": {}, "char": {}})
+    bigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     idf: dict[str, np.ndarray] = field(default_factory=dict)
     # token -> (stem id or -1, char n-gram ids); a cache filled lazily, not state of the fit
     _token_features: dict[str, tuple[int, np.ndarray]] = field(default_factory=dict, repr=False)
 
+    def size(self, space: str) -> int:
+        """Number of features in a space."""
+        return len(self.bigram_codes) if space == "bigram" else len(self.vocab[space])
+
     def fit(self, docs: Sequence[Doc], weights: Mapping[str, float]) -> FeatureSpace:
         """Build the vocabularies from `docs` and the IDF from their document frequencies."""
         self.fit_vocabulary(docs)
-        self.fit_idf([self.counts(docs, weights)])
+        seg = self.segments(docs)
+        self.fit_bigrams([seg])
+        self.fit_idf([self.counts_of(seg, weights)])
         return self
 
     def fit_vocabulary(self, docs: Sequence[Doc]) -> FeatureSpace:
-        """Stems and character n-grams of every token; bigrams seen in ≥ min_df documents."""
+        """Stems and character n-grams of every token (bigrams: see `fit_bigrams`)."""
         stems: dict[str, int] = {}
         grams: dict[str, int] = {}
-        bigram_df: Counter[str] = Counter()
-        distinct: set[str] = set()
-        for doc in docs:
-            seen_bigrams: set[str] = set()
-            for tokens in doc.values():
-                distinct.update(tokens)
-                seen_bigrams.update(bigrams(list(tokens)))
-            bigram_df.update(seen_bigrams)
-        for tok in sorted(distinct):
+        distinct = sorted({tok for doc in docs for tokens in doc.values() for tok in tokens})
+        for tok in distinct:
             stems.setdefault(token_stem(tok), len(stems))
-            for g in token_char_ngrams(tok):
+            for g in token_char_ngrams(tok, self.ngram_range):
                 grams.setdefault(g, len(grams))
-        kept = sorted(b for b, df in bigram_df.items() if df >= self.min_df_bigram)
-        self.vocab = {"word": stems, "bigram": {b: i for i, b in enumerate(kept)}, "char": grams}
+        self.vocab = {"word": stems, "char": grams}
+        self.bigram_codes = np.zeros(0, dtype=np.int64)
         self._token_features = {}
+        return self
+
+    def fit_bigrams(self, batches: Sequence[_Segments]) -> FeatureSpace:
+        """Keep the stem bigrams found in at least `min_df_bigram` documents of the batches."""
+        base = len(self.vocab["word"]) ** 2 + 1
+        per_code = []
+        for seg in batches:
+            codes, seg_of_pair = self._pair_codes(seg)
+            if codes.size:
+                # unique (document, code) pairs: document frequency, not term frequency
+                per_code.append(np.unique(seg.doc[seg_of_pair] * base + codes) % base)
+        if per_code:
+            values, df = np.unique(np.concatenate(per_code), return_counts=True)
+            self.bigram_codes = values[df >= self.min_df_bigram].astype(np.int64)
         return self
 
     def fit_idf(self, counts: Sequence[dict[str, sp.csr_matrix]]) -> FeatureSpace:
         """Smoothed IDF, log((1 + n) / (1 + df)) + 1, from count matrices of the collection."""
         n = sum(c["word"].shape[0] for c in counts)
         for space in SPACES:
-            df = np.zeros(len(self.vocab[space]))
+            df = np.zeros(self.size(space))
             for c in counts:
                 df += np.bincount(c[space].indices, minlength=c[space].shape[1])
             self.idf[space] = np.log((1.0 + n) / (1.0 + df)) + 1.0
@@ -106,59 +135,92 @@ class FeatureSpace:
         if hit is None:
             stem_id = self.vocab["word"].get(token_stem(token), -1)
             grams = self.vocab["char"]
-            ids = [grams[g] for g in token_char_ngrams(token) if g in grams]
+            ids = [grams[g] for g in token_char_ngrams(token, self.ngram_range) if g in grams]
             hit = (stem_id, np.asarray(ids, dtype=np.int64))
             self._token_features[token] = hit
         return hit
 
-    def counts(self, docs: Sequence[Doc], weights: Mapping[str, float]) -> dict[str, sp.csr_matrix]:
-        """Field-weighted raw counts in each space (before TF damping and IDF)."""
+    def segments(self, docs: Sequence[Doc]) -> _Segments:
+        """All non-empty fields of a batch as one array of local token ids, one segment each."""
         local: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        b_rows: list[int] = []
-        b_cols: list[int] = []
-        b_vals: list[float] = []
-        bigram_vocab = self.vocab["bigram"]
+        ids: list[int] = []
+        lengths: list[int] = []
+        seg_doc: list[int] = []
+        seg_field: list[str] = []
         for i, doc in enumerate(docs):
             for name, tokens in doc.items():
-                w = weights.get(name, 0.0)
-                if not w or not tokens:
+                if not tokens:
                     continue
-                for tok, c in Counter(tokens).items():
-                    rows.append(i)
-                    cols.append(local.setdefault(tok, len(local)))
-                    vals.append(w * c)
-                for bg, c in Counter(bigrams(list(tokens))).items():
-                    j = bigram_vocab.get(bg)
-                    if j is not None:
-                        b_rows.append(i)
-                        b_cols.append(j)
-                        b_vals.append(w * c)
-        n = len(docs)
-        tok_m = sp.csr_matrix((vals, (rows, cols)), shape=(n, len(local)), dtype=np.float64)
-        # token -> stem and token -> char n-gram maps for the tokens of this batch only
-        s_rows, s_cols, g_rows, g_cols = [], [], [], []
-        for tok, j in local.items():
-            stem_id, grams = self._features_of(tok)
-            if stem_id >= 0:
-                s_rows.append(j)
-                s_cols.append(stem_id)
-            g_rows.extend([j] * len(grams))
-            g_cols.extend(grams.tolist())
-        stem_map = sp.csr_matrix(
-            (np.ones(len(s_rows)), (s_rows, s_cols)), shape=(len(local), len(self.vocab["word"]))
+                ids.extend([local.setdefault(t, len(local)) for t in tokens])
+                lengths.append(len(tokens))
+                seg_doc.append(i)
+                seg_field.append(name)
+        tokens = list(local)
+        stem_of = np.fromiter(
+            (self._features_of(t)[0] for t in tokens), dtype=np.int64, count=len(tokens)
         )
+        return _Segments(
+            n_docs=len(docs),
+            tokens=tokens,
+            ids=np.asarray(ids, dtype=np.int64),
+            seg=np.repeat(np.arange(len(lengths)), lengths),
+            doc=np.asarray(seg_doc, dtype=np.int64),
+            field=seg_field,
+            stem_of=stem_of,
+        )
+
+    def _pair_codes(self, seg: _Segments) -> tuple[np.ndarray, np.ndarray]:
+        """Codes of adjacent stem pairs inside each segment, and the segment of each pair."""
+        if seg.ids.size < 2:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        stems = seg.stem_of[seg.ids]
+        a, b = stems[:-1], stems[1:]
+        same_seg = seg.seg[:-1] == seg.seg[1:]
+        keep = same_seg & (a >= 0) & (b >= 0) & (a != b)
+        n_stems = len(self.vocab["word"])
+        return a[keep] * n_stems + b[keep], seg.seg[:-1][keep]
+
+    def counts(self, docs: Sequence[Doc], weights: Mapping[str, float]) -> dict[str, sp.csr_matrix]:
+        """Field-weighted raw counts in each space (before TF damping and IDF)."""
+        return self.counts_of(self.segments(docs), weights)
+
+    def counts_of(self, seg: _Segments, weights: Mapping[str, float]) -> dict[str, sp.csr_matrix]:
+        """Field-weighted raw counts of an analysed batch."""
+        n = seg.n_docs
+        n_local = len(seg.tokens)
+        seg_weight = np.array([weights.get(f, 0.0) for f in seg.field], dtype=np.float64)
+        row_of_token = seg.doc[seg.seg]
+        weight_of_token = seg_weight[seg.seg]
+        tok_m = sp.csr_matrix(
+            (weight_of_token, (row_of_token, seg.ids)), shape=(n, n_local), dtype=np.float64
+        )
+        # token -> stem and token -> char n-gram maps for the tokens of this batch only
+        has_stem = np.flatnonzero(seg.stem_of >= 0)
+        stem_map = sp.csr_matrix(
+            (np.ones(has_stem.size), (has_stem, seg.stem_of[has_stem])),
+            shape=(n_local, self.size("word")),
+        )
+        gram_lists = [self._features_of(t)[1] for t in seg.tokens]
+        gram_rows = np.repeat(np.arange(n_local), [g.size for g in gram_lists])
+        gram_cols = np.concatenate(gram_lists) if gram_lists else np.zeros(0, dtype=np.int64)
         gram_map = sp.csr_matrix(
-            (np.ones(len(g_rows)), (g_rows, g_cols)), shape=(len(local), len(self.vocab["char"]))
+            (np.ones(gram_rows.size), (gram_rows, gram_cols)), shape=(n_local, self.size("char"))
+        )
+        codes, pair_seg = self._pair_codes(seg)
+        where = np.searchsorted(self.bigram_codes, codes)
+        where = np.minimum(where, max(self.bigram_codes.size - 1, 0))
+        found = (
+            self.bigram_codes[where] == codes if self.bigram_codes.size else np.zeros(0, dtype=bool)
         )
         bigram_m = sp.csr_matrix(
-            (b_vals, (b_rows, b_cols)), shape=(n, len(bigram_vocab)), dtype=np.float64
+            (seg_weight[pair_seg[found]], (seg.doc[pair_seg[found]], where[found])),
+            shape=(n, self.size("bigram")),
+            dtype=np.float64,
         )
         out = {"word": tok_m @ stem_map, "bigram": bigram_m, "char": tok_m @ gram_map}
         for m in out.values():
             m.sum_duplicates()
+            m.eliminate_zeros()  # fields weighted 0
         return {k: v.tocsr() for k, v in out.items()}
 
     def transform(self, docs: Sequence[Doc], weights: Mapping[str, float]) -> Vectors:

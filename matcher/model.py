@@ -28,7 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher import analysis
-from matcher.eligibility import CallApplicants, assess, call_applicants, check_region
+from matcher.eligibility import assess, call_applicants, check_region
 from matcher.features import SPACES, FeatureSpace, Vectors, l2_rows
 from matcher.strategy import Goal, Project, Strategy
 from matcher.types import (
@@ -75,6 +75,10 @@ class MatchParams:
     space_weights: dict[str, float] = field(
         default_factory=lambda: {"word": 0.3, "bigram": 0.1, "char": 0.8}
     )
+    char_ngrams: tuple[int, int] = (4, 5)
+    # keep only the strongest features of each project vector (0: all); sparse project
+    # vectors keep scoring fast with thousands of projects
+    max_project_features: int = 1000
     goal_weight: float = 0.0  # share of the best goal cosine added to a project's score
     prf_k: int = 5  # pseudo-relevance feedback: expand each project with its k best calls
     prf_beta: float = 0.5
@@ -185,6 +189,10 @@ class MatchModel:
     _feedback: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     _feedback_vectors: Vectors | None = None
     _feedback_projects: Vectors | None = None
+    _eligibility_cache: dict[tuple[object, ...], tuple[object, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False
+    )
+    _side_cache: dict[tuple[str, int], _Side] = field(default_factory=dict, repr=False)
 
     # -- fitting
 
@@ -197,16 +205,26 @@ class MatchModel:
         project_docs = [project_document(strategy, pr) for pr in strategy.projects]
         goal_docs = [goal_document(strategy, g) for g in strategy.goals]
         # one vocabulary and IDF for calls and strategy; counts are computed once
-        fs = FeatureSpace().fit_vocabulary(call_docs + project_docs + goal_docs)
-        call_counts = fs.counts(call_docs, _field_weights(p.call_fields))
-        project_counts = fs.counts(project_docs, _field_weights(p.project_fields))
-        goal_counts = fs.counts(goal_docs, _field_weights(p.project_fields))
+        fs = FeatureSpace(ngram_range=p.char_ngrams)
+        fs.fit_vocabulary(call_docs + project_docs + goal_docs)
+        segments = [fs.segments(d) for d in (call_docs, project_docs, goal_docs)]
+        fs.fit_bigrams(segments)
+        call_counts = fs.counts_of(segments[0], _field_weights(p.call_fields))
+        project_counts = fs.counts_of(segments[1], _field_weights(p.project_fields))
+        goal_counts = fs.counts_of(segments[2], _field_weights(p.project_fields))
+        del segments
         fs.fit_idf([call_counts, project_counts, goal_counts])
         self.features = fs
         self.project_vectors = fs.weight(project_counts)
+        if p.max_project_features:
+            self.project_vectors = Vectors(
+                {k: self._prune(v) for k, v in self.project_vectors.spaces.items()}
+            )
         self.goal_vectors = fs.weight(goal_counts)
         self.call_ids = [c.id for c in calls]
         self.call_vectors = fs.weight(call_counts)
+        self._side_cache = {}
+        self._eligibility_cache = {}
         self._feedback = {}
         self._feedback_vectors = None
         self._feedback_projects = None
@@ -243,7 +261,7 @@ class MatchModel:
                 (np.full(rows.size, 1.0 / k), (rows, best_idx.T.ravel())),
                 shape=(n_projects, calls_m.shape[0]),
             )
-            expanded[space] = _l2(proj + self.params.prf_beta * (pick @ calls_m))
+            expanded[space] = self._prune(proj + self.params.prf_beta * (pick @ calls_m))
         return Vectors(expanded)
 
     # -- vectors
@@ -281,6 +299,7 @@ class MatchModel:
             pos, neg = per_project.setdefault(fb.project_id, ([], []))
             (pos if fb.relevant else neg).append(row)
         self._feedback = per_project
+        self._side_cache = {}
         if not used:
             self._feedback_vectors = None
             self._feedback_projects = None
@@ -310,8 +329,16 @@ class MatchModel:
                     row.data = np.maximum(row.data, 0.0)
                     row.eliminate_zeros()
                 rows.append(sp.csr_matrix(row))
-            out[space] = _l2(sp.vstack(rows).tocsr())
+            out[space] = self._prune(sp.vstack(rows).tocsr())
         return Vectors(out)
+
+    def _prune(self, m: sp.csr_matrix) -> sp.csr_matrix:
+        """Keep the strongest `max_project_features` entries of each row, then l2-normalise."""
+        k = self.params.max_project_features
+        m = sp.csr_matrix(m)
+        if k > 0:
+            m = _top_per_row(m, k)
+        return _l2(m)
 
     # -- scoring
 
@@ -329,7 +356,6 @@ class MatchModel:
         vectors: Vectors,
         calls: Sequence[CallDoc],
         use_feedback: bool = True,
-        applicants: Sequence[CallApplicants] | None = None,
     ) -> ScoredBatch:
         assert self.strategy is not None and self.project_vectors is not None
         assert self.goal_vectors is not None
@@ -366,17 +392,8 @@ class MatchModel:
         )
         codes = np.empty((len(calls), len(groups)), dtype=np.int8)
         factors = np.empty((len(calls), len(groups)))
-        profile = strategy.region_profile
         for i, call in enumerate(calls):
-            who = applicants[i] if applicants is not None else call_applicants(call)
-            # an unknown region (a LEADER region, a "Revier" …) is a weaker sign than
-            # unknown applicants, so it has its own factor
-            region_unknown = check_region(call, profile).status == "unknown"
-            unknown = p.region_unknown_factor if region_unknown else p.unknown_factor
-            for g, key in enumerate(groups):
-                code = STATUS_RANK[assess(call, profile, key, who).status]
-                codes[i, g] = code
-                factors[i, g] = 1.0 if code == 2 else unknown
+            codes[i], factors[i] = self._eligibility_row(call, groups)
         code_m = codes[:, group_of]
         final = np.where(code_m == 0, 0.1 * s, 0.1 + 0.9 * factors[:, group_of] * s)
         prio = np.array(
@@ -389,6 +406,63 @@ class MatchModel:
         return ScoredBatch(
             topic=s, final=final, goals=goals, inbox=inbox, codes=codes, group_of=group_of
         )
+
+    def _eligibility_row(
+        self, call: CallDoc, groups: Sequence[tuple[str, ...]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Status codes and ranking factors of one call for each group of applicant types.
+
+        Cached by call content: fitting, top-k and scoring read the same calls again.
+        """
+        assert self.strategy is not None
+        key = (call.id, call.title, call.summary, call.text, call.region, tuple(call.eligible))
+        hit = self._eligibility_cache.get(key)
+        if hit is not None and hit[0] == tuple(groups):
+            return hit[1], hit[2]
+        p = self.params
+        profile = self.strategy.region_profile
+        who = call_applicants(call)
+        region = check_region(call, profile)
+        # an unknown region (a LEADER region, a "Revier" …) is a weaker sign than unknown
+        # applicants, so it has its own factor
+        unknown = p.region_unknown_factor if region.status == "unknown" else p.unknown_factor
+        codes = np.empty(len(groups), dtype=np.int8)
+        factors = np.empty(len(groups))
+        for g, types in enumerate(groups):
+            code = STATUS_RANK[assess(call, profile, types, who, region).status]
+            codes[g] = code
+            factors[g] = 1.0 if code == 2 else unknown
+        if len(self._eligibility_cache) > 250_000:
+            self._eligibility_cache.clear()
+        self._eligibility_cache[key] = (tuple(groups), codes, factors)
+        return codes, factors
+
+    def _explain_side(self, kind: str, index: int) -> _Side:
+        """The readable side of project or goal `index` (cached until the vectors change)."""
+        assert self.strategy is not None
+        key = (kind, index)
+        hit = self._side_cache.get(key)
+        if hit is None:
+            if kind == "project":
+                vectors = self._feedback_projects or self.project_vectors
+                text = _project_text(self.strategy, self.strategy.projects[index])
+            else:
+                vectors = self.goal_vectors
+                text = self.strategy.goals[index].text
+            assert vectors is not None
+            hit = _side(self, text, vectors, index)
+            self._side_cache[key] = hit
+        return hit
+
+    def __getstate__(self) -> dict[str, object]:
+        # caches are rebuilt on demand; they do not belong in a saved model
+        state = dict(self.__dict__)
+        state["_eligibility_cache"] = {}
+        state["_side_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
     def score_batch(self, calls: Sequence[CallDoc], use_feedback: bool = True) -> ScoredBatch:
         """Dense scores of `calls` against all projects and goals (for evaluation)."""
@@ -414,13 +488,14 @@ class MatchModel:
             chunk = calls[start : start + CHUNK]
             vectors = self.transform(chunk)
             batch = self._score_vectors(vectors, chunk)
-            results.extend(self._matches(chunk, batch, explain, top_projects))
+            results.extend(self._matches(chunk, batch, vectors, explain, top_projects))
         return results
 
     def _matches(
         self,
         calls: Sequence[CallDoc],
         batch: ScoredBatch,
+        vectors: Vectors,
         explain: bool,
         top_projects: int,
     ) -> list[CallMatch]:
@@ -434,7 +509,7 @@ class MatchModel:
             lang = call_language(call)
             order = _top(batch.final[i], k)
             call_eligibility = assess(call, strategy.region_profile)
-            explainer = _Explainer(self, call, lang) if explain else None
+            explainer = _Explainer(self, call, lang, vectors.rows([i])) if explain else None
             scored = []
             for j in order:
                 pr = projects[j]
@@ -472,6 +547,33 @@ class MatchModel:
             )
         return out
 
+    def top_calls(
+        self, calls: Sequence[CallDoc], k: int = 20
+    ) -> dict[str, list[tuple[str, float]]]:
+        """The k best calls per project (ranking score), scored in chunks with a running top-k."""
+        assert self.strategy is not None
+        n_projects = len(self.strategy.projects)
+        k = min(k, len(calls))
+        if k == 0 or n_projects == 0:
+            return {pr.id: [] for pr in self.strategy.projects}
+        best = np.full((k, n_projects), -np.inf)
+        best_idx = np.zeros((k, n_projects), dtype=np.int64)
+        for start in range(0, len(calls), CHUNK):
+            chunk = calls[start : start + CHUNK]
+            batch = self._score_vectors(self.transform(chunk), chunk)
+            scores = np.vstack([best, batch.final])
+            index = np.vstack(
+                [best_idx, np.repeat(np.arange(start, start + len(chunk))[:, None], n_projects, 1)]
+            )
+            top = np.argpartition(-scores, k - 1, axis=0)[:k]
+            best = np.take_along_axis(scores, top, axis=0)
+            best_idx = np.take_along_axis(index, top, axis=0)
+        out = {}
+        for j, pr in enumerate(self.strategy.projects):
+            order = np.argsort(-best[:, j], kind="stable")
+            out[pr.id] = [(calls[best_idx[r, j]].id, float(best[r, j])) for r in order]
+        return out
+
     def explain(
         self, call: CallDoc, project_id: str, top: int = TOP_TERMS
     ) -> list[TermContribution]:
@@ -479,6 +581,19 @@ class MatchModel:
         assert self.strategy is not None
         j = next(i for i, pr in enumerate(self.strategy.projects) if pr.id == project_id)
         return _Explainer(self, call, call_language(call)).project_terms(j, top)
+
+
+def _top_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """A copy of `m` with only the k largest entries of each row."""
+    m = m.tocsr(copy=True)
+    for r in range(m.shape[0]):
+        lo, hi = m.indptr[r], m.indptr[r + 1]
+        if hi - lo > k:
+            row = m.data[lo:hi]
+            cut = np.argpartition(-row, k - 1)[k:]
+            row[cut] = 0.0
+    m.eliminate_zeros()
+    return m
 
 
 def _field_weights(weights: dict[str, float]) -> dict[str, float]:
@@ -534,90 +649,115 @@ def _surface_forms(text: str) -> dict[str, str]:
     return forms
 
 
-class _Explainer:
-    """Finds the shared terms of one call and the strategy's projects and goals."""
+@dataclass
+class _Side:
+    """The readable side of a project or goal: its words and its weights on them."""
 
-    def __init__(self, model: MatchModel, call: CallDoc, lang: str) -> None:
+    forms: dict[str, str]  # folded token -> word as written
+    tokens: Counter[str]
+    stem_token: dict[int, str]  # stem id -> the side's most frequent token with that stem
+    grams: dict[str, frozenset[int]]  # token -> its character n-gram ids
+    word: dict[int, float]  # weights of the side's own stems
+    char: dict[int, float]  # weights of the side's own n-grams
+
+
+def _side(model: MatchModel, text: str, vectors: Vectors, row: int) -> _Side:
+    fs = model.features
+    tokens = Counter(analysis.content_tokens(text))
+    stem_token: dict[int, str] = {}
+    grams: dict[str, frozenset[int]] = {}
+    for tok, _ in tokens.most_common():
+        sid, gram_ids = fs._features_of(tok)
+        if sid >= 0:
+            stem_token.setdefault(sid, tok)
+        grams[tok] = frozenset(gram_ids.tolist())
+    wrow = vectors.spaces["word"][row]
+    crow = vectors.spaces["char"][row]
+    wanted_w = set(stem_token)
+    wanted_c = set().union(*grams.values()) if grams else set()
+    word = {int(i): float(v) for i, v in zip(wrow.indices, wrow.data, strict=True) if i in wanted_w}
+    char = {int(i): float(v) for i, v in zip(crow.indices, crow.data, strict=True) if i in wanted_c}
+    return _Side(_surface_forms(text), tokens, stem_token, grams, word, char)
+
+
+def _project_text(strategy: Strategy, project: Project) -> str:
+    theme = strategy.theme(project.theme_id)
+    return " ".join(
+        [project.title, project.summary, " ".join(project.keywords), theme.name]
+        + [strategy.goal(g).text for g in project.goal_ids]
+    )
+
+
+class _Explainer:
+    """Finds the shared terms of one call and the strategy's projects and goals.
+
+    Terms with the same stem on both sides count with their stem weights; different words
+    that share at least four character n-grams (Breitbandausbau ~ Breitband) count with the
+    weights of the shared n-grams. Both are shown as the words written in the texts.
+    """
+
+    def __init__(
+        self, model: MatchModel, call: CallDoc, lang: str, vector: Vectors | None = None
+    ) -> None:
         self.model = model
-        text = " ".join(
-            [call.title, call.summary, call.text, call.programme, " ".join(call.topics)]
-        )
+        text = call_text_plain(call)
         self.forms = _surface_forms(text)
-        self.tokens = Counter(analysis.content_tokens(text, lang))
         self.glossary: dict[str, str] = {}
         if lang == "en":
             for english, german in analysis.glossary_terms(analysis.words(text)):
                 for w in analysis.words(german):
                     self.glossary.setdefault(analysis.fold(w), english)
-        vec = model.transform([call])
-        self.vec = {s: vec.spaces[s] for s in SPACES}
+        vec = vector if vector is not None else model.transform([call])
+        wrow, crow = vec.spaces["word"][0], vec.spaces["char"][0]
+        self.word = dict(zip(wrow.indices.tolist(), wrow.data.tolist(), strict=True))
+        self.char = dict(zip(crow.indices.tolist(), crow.data.tolist(), strict=True))
+        fs = model.features
+        self.features: dict[str, tuple[int, list[int]]] = {}
+        for tok in set(analysis.content_tokens(text, lang)):
+            sid, grams = fs._features_of(tok)
+            self.features[tok] = (sid, grams.tolist())
 
     def _readable_call(self, token: str) -> str:
         word, _ = analysis.token_lang(token)
-        if token in self.glossary and token not in self.forms:
+        if token in self.glossary and word not in self.forms:
             return self.glossary[token]
         return self.forms.get(word, word)
 
     def project_terms(self, j: int, top: int = TOP_TERMS) -> list[TermContribution]:
-        assert self.model.strategy is not None
-        pr = self.model.strategy.projects[j]
-        strategy = self.model.strategy
-        theme = strategy.theme(pr.theme_id)
-        text = " ".join(
-            [pr.title, pr.summary, " ".join(pr.keywords), theme.name]
-            + [strategy.goal(g).text for g in pr.goal_ids]
-        )
-        assert self.model.project_vectors is not None
-        target = self.model._feedback_projects or self.model.project_vectors
-        return self._terms(text, {s: target.spaces[s][j] for s in SPACES}, top)
+        return self._terms(self.model._explain_side("project", j), top)
 
     def goal_terms(self, g: int, top: int = TOP_TERMS) -> list[TermContribution]:
-        assert self.model.strategy is not None and self.model.goal_vectors is not None
-        goal = self.model.strategy.goals[g]
-        vec = self.model.goal_vectors
-        return self._terms(goal.text, {s: vec.spaces[s][g] for s in SPACES}, top)
+        return self._terms(self.model._explain_side("goal", g), top)
 
-    def _terms(
-        self, other_text: str, other: dict[str, sp.csr_matrix], top: int
-    ) -> list[TermContribution]:
-        fs = self.model.features
+    def _terms(self, side: _Side, top: int) -> list[TermContribution]:
         w = self.model.params.space_weights
-        other_forms = _surface_forms(other_text)
-        other_tokens = Counter(analysis.content_tokens(other_text))
-        cvec = {s: dict(zip(self.vec[s].indices, self.vec[s].data, strict=True)) for s in SPACES}
-        ovec = {s: dict(zip(other[s].indices, other[s].data, strict=True)) for s in SPACES}
         best: dict[tuple[str, str], float] = {}
-        # same stem on both sides
-        by_stem: dict[int, list[str]] = {}
-        for tok in other_tokens:
-            sid = fs.vocab["word"].get(analysis.token_stem(tok), -1)
-            if sid >= 0:
-                by_stem.setdefault(sid, []).append(tok)
-        for tok in self.tokens:
-            sid = fs.vocab["word"].get(analysis.token_stem(tok), -1)
-            if sid < 0 or sid not in by_stem:
-                continue
-            weight = w["word"] * cvec["word"].get(sid, 0.0) * ovec["word"].get(sid, 0.0)
-            if weight > 0:
-                otok = max(by_stem[sid], key=lambda t: other_tokens[t])
-                key = (self._readable_call(tok), other_forms.get(otok, otok))
-                best[key] = max(best.get(key, 0.0), weight)
-        # different words that share character n-grams (compounds: Breitbandausbau ~ Breitband)
-        other_grams = {tok: set(fs._features_of(tok)[1].tolist()) for tok in other_tokens}
-        for tok in self.tokens:
-            grams = set(fs._features_of(tok)[1].tolist())
-            for otok, ograms in other_grams.items():
-                if analysis.token_stem(tok) == analysis.token_stem(otok):
-                    continue
-                shared = grams & ograms
-                if len(shared) < 4:
+
+        def add(call_tok: str, side_tok: str, weight: float) -> None:
+            key = (self._readable_call(call_tok), side.forms.get(side_tok, side_tok))
+            if weight > best.get(key, 0.0):
+                best[key] = weight
+
+        char_candidates: list[tuple[float, str]] = []
+        for tok, (sid, grams) in self.features.items():
+            if sid in side.word:
+                add(tok, side.stem_token[sid], w["word"] * self.word.get(sid, 0.0) * side.word[sid])
+            contribution = sum(self.char.get(g, 0.0) * side.char.get(g, 0.0) for g in grams)
+            if contribution > 0:
+                char_candidates.append((contribution, tok))
+        # different words sharing n-grams: only the call words that contribute most
+        for _, tok in sorted(char_candidates, reverse=True)[: 2 * top]:
+            sid, grams = self.features[tok]
+            gram_set = set(grams)
+            for side_tok, side_grams in side.grams.items():
+                shared = gram_set & side_grams
+                if len(shared) < 4 or side.stem_token.get(sid) == side_tok:
                     continue
                 weight = w["char"] * sum(
-                    cvec["char"].get(g, 0.0) * ovec["char"].get(g, 0.0) for g in shared
+                    self.char.get(g, 0.0) * side.char.get(g, 0.0) for g in shared
                 )
                 if weight > 0:
-                    key = (self._readable_call(tok), other_forms.get(otok, otok))
-                    best[key] = max(best.get(key, 0.0), weight)
+                    add(tok, side_tok, weight)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:top]
         return [
             TermContribution(call_word=c, project_word=o, weight=round(v, 6))

@@ -211,11 +211,14 @@ def ablate_boilerplate(strategy: Strategy, sets: Sequence[DevSet], params: Match
         stems = frozenset(analysis.stem(analysis.fold(w), "de") for w in words)
         analysis.boilerplate_stems = lambda lang: stems if lang == "de" else frozenset()  # type: ignore[assignment]
         analysis._content_tokens.cache_clear()
+        analysis._content_word.cache_clear()
         try:
             return objective(strategy, sets, params)
         finally:
             analysis.boilerplate_stems = original  # type: ignore[assignment]
             analysis._content_tokens.cache_clear()
+            analysis._content_word.cache_clear()
+        analysis._content_word.cache_clear()
 
     full = run(listed)
     print(f"boilerplate list ({len(listed)} words): {full:.4f}; without any: {run([]):.4f}")
