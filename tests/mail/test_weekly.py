@@ -168,3 +168,14 @@ def test_lock_busy_after_waiting(data: Data):
         job_lock(data.sessions, "y", ttl=timedelta(minutes=1), wait=0.1, poll=0.02),
     ):
         pass
+
+
+def test_weekly_offline_end_to_end(cli, db, smtp_server: SmtpServer, mail_env):
+    """The real cycle on the bundled snapshots: scrape → match → digest to the team."""
+    result = cli("weekly", "--offline", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert "Abruf" in result.output and "FEHLER" not in result.output
+    assert sorted(r.to.lower() for r in smtp_server.messages) == sorted(a.lower() for a in TEAM)
+    text = smtp_server.messages[0].part("plain")
+    assert "Neu (" in text and "https://foerder.example/aufrufe/" in text
