@@ -74,13 +74,26 @@ class FetchConfig:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> FetchConfig:
-        """Build from a sources.yaml mapping, ignoring keys that are not fetch settings."""
+        """Build from a sources.yaml mapping, ignoring keys that are not fetch settings.
+
+        Raises ValueError for a value of the wrong type (e.g. `delay: bald`).
+        """
         config = cls()
         for name in cls.__dataclass_fields__:
-            if name in values and values[name] is not None:
-                current = getattr(config, name)
-                value = values[name]
-                setattr(config, name, type(current)(value))  # type: ignore[call-arg]
+            if name not in values or values[name] is None:
+                continue
+            value = values[name]
+            current = getattr(config, name)
+            if isinstance(current, bool):
+                if not isinstance(value, bool):
+                    raise ValueError(f"{name} muss true oder false sein, nicht {value!r}")
+                setattr(config, name, value)
+            elif isinstance(current, int | float):
+                if isinstance(value, bool) or not isinstance(value, int | float | str):
+                    raise ValueError(f"{name} muss eine Zahl sein, nicht {value!r}")
+                setattr(config, name, type(current)(value))
+            else:
+                setattr(config, name, str(value))
         return config
 
 

@@ -312,3 +312,31 @@ def test_html_list_needs_selectors_and_items() -> None:
             None,
             options={"selectors": {"item": "li.x", "title": "a"}},
         )
+
+
+def test_sources_yaml_is_valid_and_checked(tmp_path: Path) -> None:
+    from scrapers.sources import SourceConfigError
+
+    sources = load_sources(SOURCES_YAML)
+    assert {s.kind for s in sources} == {
+        "foerderdatenbank",
+        "foerderinfo",
+        "eu-ft",
+        "feed",
+        "html-list",
+    }
+    fdb = next(s for s in sources if s.name == "foerderdatenbank")
+    assert fdb.fetch.delay == 3.0 and fdb.max_pages == 5 and not fdb.fetch.allow_private
+    bad = tmp_path / "s.yaml"
+    bad.write_text(
+        "sources:\n  - {name: a, kind: feed, url: 'https://x', allow_private: 'ja'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceConfigError, match="allow_private muss true oder false sein"):
+        load_sources(bad)
+    bad.write_text("sources:\n  - {name: a, kind: feed}\n", encoding="utf-8")
+    with pytest.raises(SourceConfigError, match="Pflichtfeld 'url'"):
+        load_sources(bad)
+    bad.write_text("sources: [\n", encoding="utf-8")
+    with pytest.raises(SourceConfigError, match="kein gültiges YAML"):
+        load_sources(bad)
