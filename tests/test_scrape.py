@@ -11,6 +11,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from scrapers.sources import load_sources
 from tests.conftest import CliInvoker
 from tests.scrapers.conftest import (
     REAL_PAGES,
@@ -19,7 +20,11 @@ from tests.scrapers.conftest import (
     Reply,
     serve_snapshots,
 )
+from webapp.config import Config
+from webapp.db import make_engine, make_session_factory
+from webapp.migrate import upgrade
 from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source
+from webapp.scraping import run_scrape
 
 BAYERN = "/FDB/Content/DE/Foerderprogramm/Land/Bayern/"
 
@@ -221,3 +226,19 @@ def test_parse_command_with_source_options(cli: CliInvoker) -> None:
     )
     assert result.exit_code == 0, result.output
     assert len([x for x in result.output.splitlines() if x.startswith('{"id"')]) == 6
+
+
+def test_offline_scrape_job_on_each_backend(any_config: Config) -> None:
+    """The job itself (no CLI) on SQLite and PostgreSQL: ingest, duplicates, idempotence."""
+    engine = make_engine(any_config.database_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    sources = load_sources(SOURCES_YAML)
+    snapshots = SOURCES_YAML.parent / "snapshots"
+    first = run_scrape(factory, sources, offline=True, snapshots_dir=snapshots)
+    assert all(r.status == "ok" for r in first), [r.message for r in first]
+    assert sum(r.new for r in first) == 79 and sum(r.linked for r in first) == 3
+    second = run_scrape(factory, sources, offline=True, snapshots_dir=snapshots)
+    assert sum(r.new + r.changed + r.missing for r in second) == 0
+    assert sum(r.unchanged for r in second) == 79
+    engine.dispose()
