@@ -45,7 +45,7 @@ def new_holder() -> str:
 
 
 def try_acquire(sessions: sessionmaker[Session], name: str, holder: str, ttl: timedelta) -> bool:
-    """Take the lock if it is free or expired; False when someone else holds it."""
+    """Take the lock if it is free, expired or left by a dead process on this host."""
     now = utcnow()
     try:
         with transaction(sessions) as session:

@@ -179,3 +179,17 @@ def test_weekly_offline_end_to_end(cli, db, smtp_server: SmtpServer, mail_env):
     assert sorted(r.to.lower() for r in smtp_server.messages) == sorted(a.lower() for a in TEAM)
     text = smtp_server.messages[0].part("plain")
     assert "Neu (" in text and "https://foerder.example/aufrufe/" in text
+
+
+def test_lock_of_a_dead_local_process_is_taken_over_at_once(data: Data):
+    import socket
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    holder = f"{socket.gethostname()}:{dead.stdout.strip()}:gone"
+    long = timedelta(hours=1)
+    assert try_acquire(data.sessions, "z", holder, long)
+    assert try_acquire(data.sessions, "z", "someone:1:else", long)  # the dead one's lock
+    assert not try_acquire(data.sessions, "z", f"{socket.gethostname()}:1:init", long)
