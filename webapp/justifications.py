@@ -27,7 +27,7 @@ from matcher.justification import (
 )
 from matcher.strategy import Strategy
 from webapp.errors import UserError
-from webapp.models import Call, CallScore, Justification, Match, ProjectRow, utcnow
+from webapp.models import Call, CallScore, Justification, Match, ProjectRow, Review, utcnow
 from webapp.strategy_store import strategy_from_db
 
 # A project "fits" a call when its score reaches this share of the call's best score;
@@ -143,6 +143,20 @@ def fitting_matches(session: Session, call: Call) -> list[Match]:
     return [m for m in matches if m.score >= FIT_RATIO * best][:MAX_PROJECTS]
 
 
+def fitting_projects(session: Session, call: Call) -> list[ProjectRow]:
+    """Projects that get a text: the fitting matches, and the project an officer chose.
+
+    The officer's choice in the review comes first even when the matcher ranked it lower:
+    they know the application they are writing.
+    """
+    projects = [m.project for m in fitting_matches(session, call)]
+    review = session.scalar(select(Review).where(Review.call_id == call.id))
+    chosen = review.project if review is not None else None
+    if chosen is not None and chosen.active:
+        projects = [chosen, *[p for p in projects if p.id != chosen.id]][:MAX_PROJECTS]
+    return projects
+
+
 def call_texts(call: Call) -> CallTexts:
     """The parts of a stored call the text generator reads."""
     return CallTexts(
@@ -249,12 +263,12 @@ def texts_for_call(
     officer edited them: nothing an officer wrote disappears from view.
     """
     call = canonical_call(session, call)
-    matches = fitting_matches(session, call)
+    candidates = fitting_projects(session, call)
     groups: list[Group] = []
-    if matches:
+    if candidates:
         gen = _Generator(session, call, template_dir)
         known = {p.id for p in gen.strategy.projects}
-        projects = [m.project for m in matches if m.project.key in known]
+        projects = [p for p in candidates if p.key in known]
         for project in projects:
             entries = [
                 Entry(
@@ -309,7 +323,8 @@ def justification_for(
     refresh: bool = False,
     template_dir: Path | None = None,
 ) -> Entry:
-    """The stored text of one project (default: the best fitting) or of the combination.
+    """The stored text of one project (default: the officer's choice or the best fitting)
+    or of the combination.
 
     Any active project of the strategy may be named, also one the matcher did not rank.
     """
@@ -318,7 +333,7 @@ def justification_for(
     call = canonical_call(session, call)
     gen = _Generator(session, call, template_dir)
     if combined:
-        keys = [m.project.key for m in fitting_matches(session, call)]
+        keys = [p.key for p in fitting_projects(session, call)]
         if len(keys) < 2:
             raise UserError(
                 "Eine kombinierte Begründung gibt es nur, wenn mehrere Projekte zum Aufruf passen."
@@ -335,13 +350,13 @@ def justification_for(
             known = ", ".join(p.id for p in gen.strategy.projects)
             raise UserError(f"Projekt '{project_key}' gibt es nicht (bekannt: {known})")
     else:
-        matches = fitting_matches(session, call)
-        if not matches:
+        projects = fitting_projects(session, call)
+        if not projects:
             raise UserError(
                 f"Für Aufruf {call.id} gibt es keine passenden Projekte: bitte zuerst "
                 "'funding-matcher match' ausführen oder ein Projekt mit --project angeben."
             )
-        project = matches[0].project
+        project = projects[0]
     text = gen.text([project.key], variant).text
     row = _store(session, call, project, variant, text, refresh=refresh)
     session.flush()

@@ -100,3 +100,15 @@ def test_calls_are_found_by_database_id_or_source_id(session: Session) -> None:
     assert resolve_call(session, f"{call.source}:{call.external_id}").id == call.id
     with pytest.raises(UserError, match="nicht gefunden"):
         resolve_call(session, "GIBT-ES-NICHT")
+
+
+def test_the_project_an_officer_chose_gets_a_text_first(session: Session) -> None:
+    from webapp.models import ProjectRow, Review
+
+    call = _top_call(session)
+    chosen = session.scalar(select(ProjectRow).where(ProjectRow.key == "KU-01"))
+    session.add(Review(call_id=call.id, status="relevant", project_id=chosen.id))  # type: ignore[union-attr]
+    session.flush()
+    groups = texts_for_call(session, call)
+    assert groups[0].project_key == "KU-01"
+    assert justification_for(session, call).project_key == "KU-01"
