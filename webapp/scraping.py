@@ -144,7 +144,8 @@ def scrape_source(
             ).all()
         )
     snapshot_dir = (snapshots_dir or Path("data/snapshots")) / source.name
-    validators = None if offline else DbValidatorStore(factory)
+    # Recording needs full responses, so it does not send validators.
+    validators = None if offline or record else DbValidatorStore(factory)
     fetcher = Fetcher(
         config=source.fetch,
         validators=validators,
