@@ -230,3 +230,11 @@ def test_links_point_at_routes_of_the_web_ui(app) -> None:
 
     filters = CallFilters.from_args({"theme": "3", "min_score": "0.25"})
     assert (filters.theme, filters.min_score) == (3, 0.25)  # the "… weitere" link
+
+
+def test_commands_on_an_empty_database_say_to_run_init(cli) -> None:
+    for command in ("digest", "remind", "weekly"):
+        result = cli(command)
+        assert result.exit_code == 1
+        assert "zuerst `funding-matcher init`" in result.output
+        assert "Traceback" not in result.output

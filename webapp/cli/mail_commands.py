@@ -9,16 +9,32 @@ import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.digest import run_digest
+from webapp.errors import UserError
 from webapp.jobs import LockBusy
 from webapp.mail.outbox import OutgoingMail
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import SmtpTransport, Transport
+from webapp.migrate import current_revision, head_revision
 from webapp.models import utcnow
 from webapp.reminders import run_reminders
 from webapp.weekly import run_scrape_step, run_weekly
 
 DRY_RUN_HELP = "Mails nur anzeigen (Textteil); nichts wird gesendet oder vermerkt."
 TODAY_HELP = "Stichtag JJJJ-MM-TT statt heute (Wochenübersicht: dessen Kalenderwoche)."
+
+
+def _require_database(app: AppContext) -> None:
+    """A clear message instead of an SQL traceback when `init` has not run yet."""
+    revision = current_revision(app.engine)
+    if revision is None:
+        raise UserError(
+            "Die Datenbank ist noch nicht angelegt: zuerst `funding-matcher init` ausführen."
+        )
+    if revision != head_revision():
+        raise UserError(
+            f"Die Datenbank ist auf Schema {revision}, erwartet wird {head_revision()}: "
+            "`funding-matcher init` migriert sie."
+        )
 
 
 def _today(value: datetime | None) -> date:
@@ -49,6 +65,7 @@ def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> None:
 @user_errors
 def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     """Die wöchentliche Übersicht an alle Empfänger senden (genau einmal pro Woche)."""
+    _require_database(app)
     settings = MailSettings.from_env()
     try:
         run = run_digest(
@@ -103,6 +120,7 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
 @user_errors
 def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     """Fristerinnerungen 14, 7 und 2 Tage vor jeder Frist senden (jede genau einmal)."""
+    _require_database(app)
     settings = MailSettings.from_env()
     try:
         run = run_reminders(
@@ -153,6 +171,7 @@ def weekly(
     app: AppContext, offline: bool, no_scrape: bool, wait: float, today: datetime | None
 ) -> None:
     """Der Wochenlauf für cron/systemd: Abruf, Abgleich, Übersicht, Erinnerungen."""
+    _require_database(app)
     settings = MailSettings.from_env()
     day = _today(today)
 
