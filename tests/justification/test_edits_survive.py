@@ -112,3 +112,52 @@ def test_the_project_an_officer_chose_gets_a_text_first(session: Session) -> Non
     groups = texts_for_call(session, call)
     assert groups[0].project_key == "KU-01"
     assert justification_for(session, call).project_key == "KU-01"
+
+
+def test_edit_survives_reimport_and_rematch_on_each_backend(any_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same guarantee on SQLite and PostgreSQL, on a small file of three demo calls."""
+    from tests.conftest import CliInvoker
+    from webapp.db import make_engine, make_session_factory
+
+    wanted = {"C-D-030", "C-D-018", "C-D-068"}
+    records = [
+        json.loads(line)
+        for line in DEV_CALLS.read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["id"] in wanted
+    ]
+    calls_file = tmp_path / "three.jsonl"
+
+    def write(title_suffix: str) -> None:
+        lines = [
+            json.dumps({**r, "title": r["title"] + title_suffix}, ensure_ascii=False)
+            for r in records
+        ]
+        calls_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    cli = CliInvoker(any_config)
+    write("")
+    for args in (("init",), ("import", str(calls_file)), ("match",)):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+    engine = make_engine(any_config.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            call = resolve_call(session, "C-D-030")
+            entry = texts_for_call(session, call)[0].entries[0]
+            save_edit(session, entry.row, EDIT, None)
+            session.commit()
+            row_id = entry.row.id
+        write(" – zweite Runde")
+        for args in (("import", str(calls_file)), ("match",), ("strategy", "load")):
+            result = cli(*args)
+            assert result.exit_code == 0, result.output
+        with make_session_factory(engine)() as session:
+            call = resolve_call(session, "C-D-030")
+            groups = texts_for_call(session, call, refresh=True)
+            session.commit()
+            entry = next(e for g in groups for e in g.entries if e.row.id == row_id)
+            assert entry.text == EDIT
+            assert "zweite Runde" in entry.row.generated_text
+            assert entry.newer_generated
+    finally:
+        engine.dispose()
