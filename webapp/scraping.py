@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -74,6 +74,7 @@ class SourceReport:
     errors: int = 0
     seconds: float = 0.0
     message: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[str, str], None]
@@ -175,8 +176,12 @@ def scrape_source(
             report.new, report.changed, report.unchanged = stats.new, stats.changed, stats.unchanged
             report.missing, report.linked = stats.missing, stats.linked
             report.errors = len(result.errors)
-            report.message = "; ".join(result.errors[:5])
-            _finish(session, run_id, report, fetcher, started, status="ok")
+            report.message = _summarise(result.errors)
+            report.warnings = list(result.warnings)
+            # Nothing usable at all (every page failed) is a failed source, not an empty one.
+            if result.errors and not result.records and not result.unchanged_ids:
+                report.status = "failed"
+            _finish(session, run_id, report, fetcher, started, status=report.status)
         if isinstance(validators, DbValidatorStore):
             validators.put_many(dict(fetcher.pending))
             fetcher.pending.clear()
@@ -196,6 +201,12 @@ def scrape_source(
     finally:
         fetcher.close()
     return report
+
+
+def _summarise(errors: list[str], limit: int = 5) -> str:
+    if len(errors) <= limit:
+        return "; ".join(errors)
+    return "; ".join(errors[:limit]) + f"; und {len(errors) - limit} weitere"
 
 
 def _source_row(session: Session, source: SourceConfig) -> Source:

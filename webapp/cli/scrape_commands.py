@@ -63,8 +63,14 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
     failed = [r for r in reports if r.status != "ok"]
     for report in reports:
         if report.message:
-            prefix = "FEHLER" if report.status != "ok" else "Hinweis"
+            prefix = "FEHLER" if report.status != "ok" else "Fehler bei Einzelseiten"
             click.echo(f"{prefix} {report.name}: {report.message}", err=True)
+        for warning in report.warnings[:3]:
+            click.echo(f"Hinweis {report.name}: {warning}", err=True)
+        if len(report.warnings) > 3:
+            click.echo(
+                f"Hinweis {report.name}: {len(report.warnings) - 3} weitere Hinweise", err=True
+            )
     if failed:
         names = ", ".join(r.name for r in failed)
         click.echo(f"{len(failed)} Quelle(n) fehlgeschlagen: {names}", err=True)
