@@ -91,7 +91,6 @@ def test_two_weekly_runs_started_together_never_overlap(
     data: Data, mail_config: Config, settings: MailSettings, smtp_server: SmtpServer
 ):
     data.call("Aufruf")
-    active = threading.Semaphore(0)
     overlap: list[str] = []
     running = threading.Lock()
     outcomes: list[WeeklySummary | LockBusy] = []
@@ -100,7 +99,6 @@ def test_two_weekly_runs_started_together_never_overlap(
         if not running.acquire(blocking=False):
             overlap.append("two scrapes at once")
             return False, "overlap"
-        active.release()
         time.sleep(0.5)
         running.release()
         return True, "stub"
@@ -139,15 +137,18 @@ def test_second_run_waits_for_a_short_first_run(data: Data):
     sessions: sessionmaker[Session] = data.sessions
     order: list[str] = []
 
+    holding = threading.Event()
+
     def first() -> None:
         with job_lock(sessions, "demo", ttl=timedelta(minutes=1)):
             order.append("first start")
+            holding.set()
             time.sleep(0.3)
             order.append("first end")
 
     thread = threading.Thread(target=first)
     thread.start()
-    time.sleep(0.1)
+    assert holding.wait(timeout=10)
     with job_lock(sessions, "demo", ttl=timedelta(minutes=1), wait=5, poll=0.05):
         order.append("second")
     thread.join()
