@@ -57,6 +57,16 @@ class Timer:
             self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - cpu
 
 
+# Address-space cap of a measuring child: on a shared machine a size that needs more memory
+# than expected fails with MemoryError instead of pushing other work into the OOM killer.
+CHILD_MEMORY_LIMIT_GB = float(os.environ.get("FM_BENCH_MEMORY_LIMIT_GB", "14"))
+
+
+def _limit_memory() -> None:
+    limit = int(CHILD_MEMORY_LIMIT_GB * 1024**3)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def run_child(module: str, args: Sequence[str], timeout: float) -> dict[str, Any]:
     """Run `python -m module args` in a fresh process; its last stdout line is a JSON object.
 
@@ -66,13 +76,21 @@ def run_child(module: str, args: Sequence[str], timeout: float) -> dict[str, Any
     argv = [sys.executable, "-m", module, *args]
     try:
         proc = subprocess.run(
-            argv, capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT, check=False
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=REPO_ROOT,
+            check=False,
+            preexec_fn=_limit_memory,
         )
     except subprocess.TimeoutExpired:
         return {"error": f"timeout after {timeout:.0f} s"}
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+        if "MemoryError" in proc.stderr:
+            return {"error": f"MemoryError above the {CHILD_MEMORY_LIMIT_GB:.0f} GB cap"}
         return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
     return json.loads(lines[-1])
 

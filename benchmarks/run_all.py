@@ -3,8 +3,9 @@
     full (make bench):        matching 1k/10k/100k calls × 22/200/2,000 projects with the
                               sklearn baseline where it fits, incremental 100 into 100k,
                               scraping 2,000 pages, web on 50,000 calls × 2 databases
-    quick (make bench-quick): matching 1k/10k × 22/200, incremental 100 into 10k,
-                              scraping 200 pages, web on 5,000 calls (SQLite only)
+    quick (make bench-quick): matching 1k/10k × 22/200 (baseline at 1k only), incremental
+                              100 into 10k × 22 projects, scraping 198 pages, web on 2,000
+                              calls (SQLite only)
 
 Each benchmark writes benchmarks/results/<name>.json; this writes summary.json beside them.
 One benchmark failing does not stop the others; the exit status is 1 if any failed.
@@ -27,11 +28,13 @@ def _run_one(name: str, quick: bool) -> Any:
     if name == "matching":
         from benchmarks import bench_matching
 
-        return bench_matching.main(["--quick"] if quick else [])
+        if quick:  # the baseline only at 1,000 calls, to stay near a minute or two
+            return bench_matching.main(["--quick", "--baseline-max-calls", "1000"])
+        return bench_matching.main(["--budget", "480", "--baseline-max-calls", "100000"])
     if name == "incremental":
         from benchmarks import bench_incremental
 
-        return bench_incremental.main(["--quick"] if quick else [])
+        return bench_incremental.main(["--quick", "--projects", "22"] if quick else [])
     if name == "scraping":
         from benchmarks import bench_scraping
 
@@ -39,7 +42,9 @@ def _run_one(name: str, quick: bool) -> Any:
     if name == "web":
         from benchmarks import bench_web
 
-        return bench_web.main(["--quick", "--backends", "sqlite"] if quick else ["--two-workers"])
+        if quick:
+            return bench_web.main(["--quick", "--calls", "2000", "--backends", "sqlite"])
+        return bench_web.main(["--two-workers"])
     raise ValueError(name)
 
 
