@@ -1,0 +1,157 @@
+"""Real processes at once: two `weekly` runs started together, and several commands writing
+to one SQLite file at the same time. On SQLite and PostgreSQL where it matters.
+
+The mail engineer's tests (tests/mail/test_weekly.py) prove the lock with threads and a held
+lock row; these start separate `funding-matcher` processes as cron would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import CliInvoker
+from tests.mail.conftest import Collector, SmtpServer, free_port
+from webapp.config import Config
+from webapp.db import make_engine, make_session_factory
+from webapp.models import Call, JobLock, ScrapeRun
+
+BIN = Path(sys.executable).with_name("funding-matcher")
+TEAM = ["team@kreis.example", "leitung@kreis.example"]
+TIMEOUT = 90
+
+
+def _env(config: Config, **extra: str) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SMTP_", "DATABASE_", "ALERT_"))
+    }
+    env.update(
+        DATABASE_URL=config.database_url,
+        INSTANCE_PATH=str(config.instance_dir),
+        SECRET_KEY=config.secret_key,
+        FUNDING_MATCHER_ENV="test",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [str(BIN), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def _finish(procs: list[subprocess.Popen[str]]) -> list[tuple[int, str]]:
+    out = []
+    for proc in procs:
+        try:
+            output, _ = proc.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+            pytest.fail(f"process did not finish in {TIMEOUT} s:\n{output}")
+        out.append((proc.returncode, output))
+    return out
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer(free_port(), Collector())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_two_weekly_processes_started_together(any_config: Config, smtp: SmtpServer) -> None:
+    """One does the work, the other says so and exits 0 (or runs after it); mails go once."""
+    cli = CliInvoker(any_config)
+    assert cli("init").exit_code == 0
+    assert cli("scrape", "--offline").exit_code == 0
+    env = _env(
+        any_config,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp.port),
+        ALERT_RECIPIENTS=",".join(TEAM),
+        BASE_URL="https://foerder.example",
+    )
+    procs = [_start(["weekly", "--no-scrape", "--wait", "0"], env) for _ in range(2)]
+    results = _finish(procs)
+
+    for code, output in results:
+        assert code == 0, output
+        assert "Traceback" not in output and "database is locked" not in output
+    skipped = [out for _code, out in results if "Dieser Lauf wird übersprungen" in out]
+    engine = make_engine(any_config.database_url)
+    with make_session_factory(engine)() as session:
+        locks = session.scalars(select(JobLock)).all()
+    engine.dispose()
+    if skipped:
+        assert len(skipped) == 1
+        assert "Ein anderer Lauf von 'weekly' ist aktiv" in skipped[0]
+    assert locks == []  # released
+    digests = [m for m in smtp.messages if "Wöchentliche Übersicht" in str(m.message["Subject"])]
+    assert sorted(m.to.lower() for m in digests) == sorted(TEAM)  # each exactly once
+
+
+def _jsonl(path: Path, prefix: str, count: int) -> Path:
+    lines = []
+    for i in range(count):
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"{prefix}-{i}",
+                    "source": f"gleichzeitig-{prefix}",
+                    "url": f"https://example.org/{prefix}/{i}",
+                    "title": f"Förderaufruf {prefix} {i}: Digitalisierung der Verwaltung",
+                    "text": "Antragsberechtigt sind Kommunen. Frist 31.12.2027.",
+                    "eligible": ["Kommune"],
+                    "deadline": "2027-12-31",
+                },
+                ensure_ascii=False,
+            )
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_sqlite_writers_at_once_never_see_database_is_locked(
+    config: Config, tmp_path: Path
+) -> None:
+    """Two imports and a scrape write to one SQLite file at the same moment."""
+    assert CliInvoker(config)("init").exit_code == 0
+    env = _env(config)
+    files = [_jsonl(tmp_path / f"{p}.jsonl", p, 300) for p in ("a", "b")]
+    procs = [_start(["import", str(f)], env) for f in files]
+    procs.append(_start(["scrape", "--offline"], env))
+    results = _finish(procs)
+
+    for code, output in results:
+        assert "database is locked" not in output.lower(), output
+        assert "Traceback" not in output, output
+        assert code == 0, output
+    engine = make_engine(config.database_url)
+    with make_session_factory(engine)() as session:
+        for prefix in ("a", "b"):
+            count = session.scalar(
+                select(func.count())
+                .select_from(Call)
+                .where(Call.source == f"gleichzeitig-{prefix}")
+            )
+            assert count == 300
+        failed = session.scalar(
+            select(func.count()).select_from(ScrapeRun).where(ScrapeRun.status != "ok")
+        )
+        assert failed == 0
+    engine.dispose()
