@@ -370,6 +370,16 @@ class SnapshotStore:
 
 
 @dataclass
+class HostState:
+    """Per-host politeness state; shared by the fetchers of one run so that two sources on
+    the same host keep the delay between them and read robots.txt once."""
+
+    last_request: dict[str, float] = field(default_factory=dict)
+    crawl_delay: dict[str, float] = field(default_factory=dict)
+    robots: dict[tuple[str, str], RobotFileParser | None] = field(default_factory=dict)
+
+
+@dataclass
 class Fetcher:
     """Fetches URLs politely for one source; or replays them from a snapshot store.
 
@@ -386,9 +396,7 @@ class Fetcher:
     clock: Callable[[], float] = time.monotonic
     stats: FetchStats = field(default_factory=FetchStats)
     pending: dict[str, Validators] = field(default_factory=dict)
-    _last_request: dict[str, float] = field(default_factory=dict)
-    _robots: dict[str, RobotFileParser | None] = field(default_factory=dict)
-    _host_delay: dict[str, float] = field(default_factory=dict)
+    hosts: HostState = field(default_factory=lambda: HostState())
 
     def __post_init__(self) -> None:
         if self.session is None and self.replay is None:
@@ -484,13 +492,13 @@ class Fetcher:
 
     def _wait_for_host(self, url: str) -> None:
         host = urlsplit(url).netloc
-        delay = max(self.config.delay, self._host_delay.get(host, 0.0))
-        last = self._last_request.get(host)
+        delay = max(self.config.delay, self.hosts.crawl_delay.get(host, 0.0))
+        last = self.hosts.last_request.get(host)
         if last is not None and delay > 0:
             remaining = last + delay - self.clock()
             if remaining > 0:
                 self.sleep(remaining)
-        self._last_request[host] = self.clock()
+        self.hosts.last_request[host] = self.clock()
 
     def _request_with_retries(
         self, url: str, method: str, data: bytes | None, headers: dict[str, str]
@@ -593,12 +601,12 @@ class Fetcher:
             return
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            self._robots[origin] = self._load_robots(origin)
-        parser = self._robots[origin]
+        agent = self.config.user_agent.split("/", 1)[0]
+        if (origin, agent) not in self.hosts.robots:
+            self.hosts.robots[(origin, agent)] = self._load_robots(origin)
+        parser = self.hosts.robots[(origin, agent)]
         if parser is None:
             return
-        agent = self.config.user_agent.split("/", 1)[0]
         if not parser.can_fetch(agent, url):
             raise RobotsDisallowed("robots.txt verbietet den Abruf", url=url)
 
@@ -637,5 +645,5 @@ class Fetcher:
         crawl_delay = parser.crawl_delay(agent)
         if crawl_delay is not None:
             host = urlsplit(origin).netloc
-            self._host_delay[host] = min(float(crawl_delay), self.config.max_crawl_delay)
+            self.hosts.crawl_delay[host] = min(float(crawl_delay), self.config.max_crawl_delay)
         return parser

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from scrapers.crawl import crawl
-from scrapers.fetch import Fetcher, FetchError, SnapshotStore, Validators
+from scrapers.fetch import Fetcher, FetchError, HostState, SnapshotStore, Validators
 from scrapers.record import ParseError
 from scrapers.sources import SourceConfig, load_sources
 from webapp.db import transaction
@@ -100,21 +100,28 @@ def run_scrape(
     record: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
+    done: Callable[[SourceReport], None] | None = None,
 ) -> list[SourceReport]:
-    """Scrape every source in turn (a failure is recorded and the next goes on)."""
+    """Scrape every source in turn (a failure is recorded and the next goes on).
+
+    `progress(source, url)` is called before each request, `done(report)` after each source.
+    """
     reports: list[SourceReport] = []
+    hosts = HostState()  # politeness across sources that share a host
     for source in sources:
-        reports.append(
-            scrape_source(
-                factory,
-                source,
-                offline=offline,
-                snapshots_dir=snapshots_dir,
-                record=record,
-                today=today,
-                progress=progress,
-            )
+        report = scrape_source(
+            factory,
+            source,
+            offline=offline,
+            snapshots_dir=snapshots_dir,
+            record=record,
+            today=today,
+            progress=progress,
+            hosts=hosts,
         )
+        reports.append(report)
+        if done is not None:
+            done(report)
     return reports
 
 
@@ -127,6 +134,7 @@ def scrape_source(
     record: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
+    hosts: HostState | None = None,
 ) -> SourceReport:
     """Crawl and ingest one source, recording a ScrapeRun with its counters and status."""
     started = time.monotonic()
@@ -152,6 +160,7 @@ def scrape_source(
         validators=validators,
         replay=SnapshotStore(snapshot_dir) if offline else None,
         recorder=SnapshotStore(snapshot_dir) if record and not offline else None,
+        hosts=hosts or HostState(),
     )
     try:
         result = crawl(

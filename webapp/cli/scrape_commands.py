@@ -39,7 +39,6 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
         raise UserError(str(exc)) from None
     if not sources:
         raise UserError(f"Keine aktive Quelle in {app.config.sources_path} konfiguriert.")
-    reports: list[SourceReport] = []
     label = "Quellen (offline)" if offline else "Quellen"
     with click.progressbar(
         length=len(sources),
@@ -47,18 +46,15 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
         file=sys.stderr,
         item_show_func=lambda name: name or "",
     ) as bar:
-        for source in sources:
-            bar.update(0, source.name)
-            reports.extend(
-                run_scrape(
-                    app.sessions,
-                    [source],
-                    offline=offline,
-                    snapshots_dir=app.config.snapshots_dir,
-                    record=record,
-                )
-            )
-            bar.update(1, source.name)
+        reports = run_scrape(
+            app.sessions,
+            sources,
+            offline=offline,
+            snapshots_dir=app.config.snapshots_dir,
+            record=record,
+            progress=lambda name, _url: bar.update(0, name),
+            done=lambda report: bar.update(1, report.name),
+        )
     click.echo(format_table(reports))
     failed = [r for r in reports if r.status != "ok"]
     for report in reports:
