@@ -179,6 +179,18 @@ class Call(Base):
         Index("ix_calls_canonical", "canonical_id"),
         Index("ix_calls_first_seen", "first_seen"),
         Index("ix_calls_status", "status"),
+        # Covering index of the call lists (migration 0002): filters never read wide rows.
+        Index(
+            "ix_calls_list",
+            "canonical_id",
+            "deadline",
+            "missing_since",
+            "status",
+            "source",
+            "region",
+            "first_seen",
+            "content_hash",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -287,6 +299,7 @@ class Match(Base):
     __table_args__ = (
         UniqueConstraint("call_id", "project_id"),
         Index("ix_matches_project_score", "project_id", "score"),
+        Index("ix_matches_call_rank", "call_id", "rank", "project_id", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
@@ -42,8 +42,10 @@ PAGE_SIZE = 25
 NEW_DAYS = 7
 # Changes that matter to an officer and earn the "geändert" mark.
 MARKED_CHANGE_FIELDS = ("deadline", "deadlines", "status", "eligible", "amount_max_eur")
-# A project "matches" a call from this score on (strategy page, project filter).
+# A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects with
+# at least MATCH_MIN_SCORE (strategy page, theme/project filters).
 MATCH_MIN_SCORE = 0.1
+MATCH_TOP_RANK = 3
 # Review states that still await a decision (the inbox).
 PENDING_STATUSES = ("neu", "in Prüfung")
 # Statuses a source may publish for a call that no longer accepts applications.
@@ -156,7 +158,12 @@ def project_match_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool
         select(Match.id)
         .join(ProjectRow, ProjectRow.id == Match.project_id)
         .join(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
-        .where(Match.call_id == Call.id, Match.score >= MATCH_MIN_SCORE, *conditions)
+        .where(
+            Match.call_id == Call.id,
+            Match.rank <= MATCH_TOP_RANK,
+            Match.score >= MATCH_MIN_SCORE,
+            *conditions,
+        )
     )
 
 
@@ -219,9 +226,14 @@ def filter_clauses(filters: CallFilters, today: date) -> list[ColumnElement[bool
     return clauses
 
 
-def _list_select(filters: CallFilters, today: date) -> Select[Any]:
+def _id_select(filters: CallFilters, today: date) -> Select[Any]:
+    """The ids of the filtered calls in list order.
+
+    Only ids and sort keys are sorted; the wide rows (with the call text) are loaded for
+    the one page afterwards, so sorting 50,000 calls stays cheap.
+    """
     stmt = (
-        select(Call, CallScore, Review)
+        select(Call.id)
         .outerjoin(CallScore, CallScore.call_id == Call.id)
         .outerjoin(Review, Review.call_id == Call.id)
         .where(*filter_clauses(filters, today))
@@ -233,6 +245,28 @@ def _list_select(filters: CallFilters, today: date) -> Select[Any]:
     return stmt.order_by(
         CallScore.inbox_score.desc().nulls_last(), Call.deadline.asc().nulls_last(), Call.id
     )
+
+
+def _rows_for_ids(session: Session, ids: list[int]) -> list[CallRow]:
+    """Calls with score and review for `ids`, in the order of `ids`."""
+    if not ids:
+        return []
+    found = {
+        call.id: CallRow(call=call, score=score, review=review)
+        for call, score, review in session.execute(
+            select(Call, CallScore, Review)
+            .outerjoin(CallScore, CallScore.call_id == Call.id)
+            .outerjoin(Review, Review.call_id == Call.id)
+            .where(Call.id.in_(ids))
+            # Lists never show the long text or the goal explanations: leave them unread.
+            .options(
+                defer(Call.text),
+                defer(CallScore.goals),
+                defer(CallScore.eligible_applicants),
+            )
+        )
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def count_calls(session: Session, filters: CallFilters, today: date) -> int:
@@ -308,10 +342,10 @@ def list_calls(
     total = count_calls(session, filters, today)
     pages = max((total + page_size - 1) // page_size, 1)
     page = min(filters.page, pages)
-    result = session.execute(
-        _list_select(filters, today).limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    rows = [CallRow(call=c, score=s, review=r) for c, s, r in result]
+    ids = list(
+        session.scalars(_id_select(filters, today).limit(page_size).offset((page - 1) * page_size))
+    )
+    rows = _rows_for_ids(session, ids)
     load_row_details(session, rows, now=now)
     return CallPage(
         rows=rows, total=total, page=page, page_size=page_size, score_scale=score_scale(session)
@@ -323,16 +357,12 @@ def iter_calls(
 ) -> Iterator[CallRow]:
     """Every call of the filters (no pagination), in batches: for the CSV export."""
     today = today or date.today()
-    offset = 0
-    stmt = _list_select(filters, today)
-    while True:
-        result = session.execute(stmt.limit(batch).offset(offset)).all()
-        if not result:
-            return
-        rows = [CallRow(call=c, score=s, review=r) for c, s, r in result]
+    ids = list(session.scalars(_id_select(filters, today)))
+    for start in range(0, len(ids), batch):
+        rows = _rows_for_ids(session, ids[start : start + batch])
         load_row_details(session, rows)
         yield from rows
-        offset += batch
+        session.expunge_all()  # keep memory flat on large exports
 
 
 def load_row_details(
@@ -347,7 +377,13 @@ def load_row_details(
     for match in session.scalars(
         select(Match)
         .where(Match.call_id.in_(ids), Match.rank <= top)
-        .options(joinedload(Match.project).joinedload(ProjectRow.theme))
+        .options(
+            defer(Match.terms),
+            defer(Match.eligibility_reasons),
+            defer(Match.goal_keys),
+            # Few distinct projects: one extra query beats decoding them on every row.
+            selectinload(Match.project).joinedload(ProjectRow.theme),
+        )
         .order_by(Match.call_id, Match.rank)
     ):
         matches[match.call_id].append(match)
@@ -646,6 +682,7 @@ def _open_match_base(today: date) -> Select[Any]:
         .where(
             Call.canonical_id.is_(None),
             open_clause(today),
+            Match.rank <= MATCH_TOP_RANK,
             Match.score >= MATCH_MIN_SCORE,
             or_(CallScore.eligibility.is_(None), CallScore.eligibility != "ineligible"),
             or_(Review.id.is_(None), Review.status != DISMISSED_STATUS),
@@ -746,6 +783,7 @@ def project_page(
         .outerjoin(Review, Review.call_id == Call.id)
         .where(
             Match.project_id == project.id,
+            Match.rank <= MATCH_TOP_RANK,
             Match.score >= MATCH_MIN_SCORE,
             Call.canonical_id.is_(None),
         )

@@ -7,8 +7,10 @@ Overriding `sqlite_url` makes the shared fixtures (`config`, `engine`, `app`, `c
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -98,3 +100,63 @@ def call_by_external_id(session: Session, external_id: str) -> Call:
     call = session.scalar(select(Call).where(Call.external_id == external_id))
     assert call is not None, external_id
     return call
+
+
+# --- a real server and a real browser -------------------------------------------------------
+
+BROWSER_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (or CHROMIUM_PATH); Playwright cannot download browsers here."""
+    import os
+
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture
+def live_server(config: Config, engine) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app with CSRF on, served by a real HTTP server in a thread; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from webapp.app import create_app
+
+    app = create_app(config)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Chromium driven by Playwright (skipped when no Chromium is installed)."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Browser-Tests übersprungen: kein Chromium gefunden (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Browser-Tests übersprungen: playwright ist nicht installiert")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=BROWSER_FLAGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

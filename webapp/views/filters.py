@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from markupsafe import Markup, escape
@@ -23,6 +25,7 @@ MONTHS_DE = (
     "November",
     "Dezember",
 )
+LOCAL_TZ = ZoneInfo("Europe/Berlin")
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 
@@ -34,10 +37,12 @@ def format_date(value: date | datetime | None, empty: str = "laufend") -> str:
 
 
 def format_datetime(value: datetime | None, empty: str = "–") -> str:
-    """30.09.2026, 14:05 (stored times are UTC; shown as stored, marked in the page)."""
+    """30.09.2026, 14:05 in German local time (times are stored as naive UTC)."""
     if value is None:
         return empty
-    return value.strftime("%d.%m.%Y, %H:%M")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ).strftime("%d.%m.%Y, %H:%M")
 
 
 def format_eur(value: float | None) -> str:
@@ -103,6 +108,27 @@ def highlight(text: str | None, words: Iterable[str]) -> Markup:
     return Markup(pattern.sub(r"<mark>\1</mark>", escaped))
 
 
+def term_pairs(terms: Iterable[Any], limit: int = 8) -> list[tuple[str, list[str]]]:
+    """Shared terms as (word in the call, [words in the project]), one entry per call word.
+
+    The matcher reports pairs such as Workflow↔Workflows and Workflows↔Workflow; an
+    officer wants each word once, with the project's wording in the tooltip.
+    """
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for term in terms or []:
+        if not isinstance(term, dict):
+            continue
+        word = str(term.get("call_word") or "").strip()
+        partner = str(term.get("project_word") or "").strip()
+        if not word:
+            continue
+        key = re.sub(r"(en|er|es|e|s|n)$", "", word.lower())  # Workflow = Workflows
+        _shown, partners = merged.setdefault(key, (word, []))
+        if partner and partner not in partners:
+            partners.append(partner)
+    return list(merged.values())[:limit]
+
+
 def safe_url(url: str | None) -> str:
     """`url` if it is an http(s) link, else "" (scraped `javascript:` links stay inert)."""
     value = (url or "").strip()
@@ -131,5 +157,6 @@ def register_filters(app: Flask) -> None:
         month_name=month_name,
         highlight=highlight,
         safe_url=safe_url,
+        term_pairs=term_pairs,
     )
     app.jinja_env.globals.update(WEEKDAYS_DE=WEEKDAYS_DE)

@@ -1,0 +1,136 @@
+"""The officer's weekly round in a real Chromium: log in, filter, decide, export, stay safe."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import TEST_PASSWORD
+from tests.web.conftest import XSS_TITLE, call_by_external_id
+from webapp.models import Review, User
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str, user: User) -> Any:
+    """A logged-in browser page; collects any JavaScript dialog that opens."""
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="de-DE"
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.dialogs = []
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    tab.goto(live_server + "/")
+    assert "/anmelden" in tab.url
+    tab.get_by_label("E-Mail-Adresse").fill(user.email)
+    tab.get_by_label("Passwort").fill(TEST_PASSWORD)
+    tab.get_by_role("button", name="Anmelden").click()
+    tab.wait_for_url(live_server + "/")
+    yield tab
+    context.close()
+
+
+def _row_ids(tab: Any) -> list[int]:
+    return [int(i.split("-")[1]) for i in tab.locator("li.call-row").evaluate_all("e => e.map(x => x.id)")]
+
+
+def test_weekly_review_round(page: Any, live_server: str, session: Session) -> None:
+    tab = page
+    assert tab.get_by_role("heading", name="Eingang").is_visible()
+    total_text = tab.locator(".count").inner_text()
+
+    # Filter the inbox: a theme and a deadline window; the state lands in the URL.
+    tab.get_by_label("Themenfeld").select_option(index=1)
+    tab.get_by_label("Frist").select_option("365")
+    tab.get_by_role("button", name="Filtern").click()
+    tab.wait_for_url(re.compile(r"theme=\d+.*frist=365"))
+    assert tab.locator(".count").inner_text() != total_text
+    assert tab.locator("li.call-row").count() > 0
+
+    # Open the best call and mark it relevant with a note.
+    first = tab.locator("li.call-row h2 a").first
+    title = first.inner_text()
+    first.click()
+    tab.wait_for_url(re.compile(r"/aufrufe/\d+"))
+    call_id = int(re.search(r"/aufrufe/(\d+)", tab.url).group(1))  # type: ignore[union-attr]
+    assert tab.get_by_role("heading", name=title).is_visible()
+    # The dismissal reason is hidden by the small script until "nicht relevant" is chosen.
+    assert not tab.get_by_label("Grund (bei „nicht relevant“)").is_visible()
+    tab.get_by_label("Status").select_option("relevant")
+    tab.get_by_label("Notiz").fill("Passt gut – Skizze bis Monatsende vorbereiten.")
+    tab.get_by_role("button", name="Speichern", exact=True).click()
+    assert tab.get_by_text("Bewertung gespeichert: relevant.").is_visible()
+    assert tab.locator("ol.events").get_by_text("Passt gut – Skizze").is_visible()
+    review = session.scalar(select(Review).where(Review.call_id == call_id))
+    assert review is not None and review.status == "relevant"
+
+    # Back to the unfiltered inbox: the decided call has left it; dismiss the next one.
+    tab.goto(live_server + "/")
+    ids = _row_ids(tab)
+    assert call_id not in ids
+    dismissed = ids[0]
+    tab.locator(f"#call-{dismissed} h2 a").click()
+    tab.get_by_label("Status").select_option("nicht relevant")
+    reason = tab.get_by_label("Grund (bei „nicht relevant“)")
+    assert reason.is_visible()
+    reason.select_option("Eigenanteil nicht darstellbar")
+    tab.get_by_role("button", name="Speichern & zurück").click()
+    tab.wait_for_url(live_server + "/")
+    assert tab.get_by_text("Bewertung gespeichert: nicht relevant.").is_visible()
+    assert dismissed not in _row_ids(tab)
+
+    # Download the CSV of the current list.
+    with tab.expect_download() as info:
+        tab.get_by_role("link", name="CSV exportieren").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".csv")
+    body = Path(download.path()).read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert "Titel;Fördergeber" in body.decode("utf-8-sig").splitlines()[0]
+    assert tab.dialogs == []
+
+
+def test_script_in_a_title_is_shown_as_text(page: Any, live_server: str, session: Session) -> None:
+    tab = page
+    call = call_by_external_id(session, "xss-1")
+    tab.goto(f"{live_server}/aufrufe?q=xss-1")
+    link = tab.locator(f"#call-{call.id} h2 a")
+    assert link.inner_text() == XSS_TITLE
+    link.click()
+    tab.wait_for_url(re.compile(rf"/aufrufe/{call.id}"))
+    assert tab.locator("h1.detail-title").inner_text() == XSS_TITLE
+    assert tab.get_by_text('<img src=x onerror="window.__xss = 2">Land NRW').first.is_visible()
+    # No script ran: no dialog, no global set, no injected element.
+    assert tab.dialogs == []
+    assert tab.evaluate("typeof window.__xss") == "undefined"
+    assert tab.locator("script:not([src]), img[src=x]").count() == 0
+    # The javascript: link of the source is not a link.
+    assert tab.locator("a[href^='javascript']").count() == 0
+
+
+def test_screenshots_for_the_readme(page: Any, live_server: str, session: Session) -> None:
+    """The README's pictures: the inbox and a call page from the demo data."""
+    tab = page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.set_viewport_size({"width": 1440, "height": 1000})
+    tab.goto(live_server + "/")
+    tab.screenshot(path=str(SCREENSHOTS / "inbox.png"))
+    tab.locator("li.call-row h2 a").first.click()
+    tab.wait_for_url(re.compile(r"/aufrufe/\d+"))
+    tab.get_by_label("Status").select_option("in Prüfung")
+    tab.get_by_label("Notiz").fill("Mit dem Kämmerer den Eigenanteil klären.")
+    tab.get_by_role("button", name="Speichern", exact=True).click()
+    tab.get_by_text("Bewertung gespeichert").wait_for()
+    tab.goto(tab.url.split("#")[0])  # without the flash message
+    tab.screenshot(path=str(SCREENSHOTS / "call.png"), full_page=False)
+    assert (SCREENSHOTS / "inbox.png").stat().st_size > 10_000
+    assert (SCREENSHOTS / "call.png").stat().st_size > 10_000
