@@ -60,7 +60,8 @@ ALL_PARTS = frozenset((*DEFAULT_DROP_ORDER, *LONG_DROP_ORDER))
 # Quotes longer than this make a poor argument and crowd the short version.
 MAX_QUOTE_CHARS = {"long": 420, "short": 300}
 MIN_QUOTE_WORDS = 6
-MIN_CORRESPONDENCE = 0.08  # below this, a strategy sentence is not shown as corresponding
+MIN_CORRESPONDENCE = 0.08
+OWN_GOAL_BONUS = 0.05  # among similar strategy sentences, the project's own goal reads best  # below this, a strategy sentence is not shown as corresponding
 
 
 class JustificationError(ValueError):
@@ -288,7 +289,7 @@ def _features(text: str, lang: str) -> Counter[str]:
         feats["s:" + analysis.token_stem(token)] += 1.0
         for gram in analysis.token_char_ngrams(token):
             if len(gram) == 5:
-                feats["g:" + gram] += _NGRAM_WEIGHT
+                feats["g:" + gram] += 1.0
     return feats
 
 
@@ -304,7 +305,11 @@ class _Space:
         self.idf = {k: math.log((n + 1) / (v + 1)) + 1.0 for k, v in df.items()}
 
     def vector(self, feats: Counter[str]) -> dict[str, float]:
-        vec = {k: (1.0 + math.log(v)) * self.idf.get(k, 1.0) for k, v in feats.items() if v > 0}
+        vec = {
+            k: (1.0 + math.log(v)) * self.idf.get(k, 1.0) * (_NGRAM_WEIGHT if k[0] == "g" else 1.0)
+            for k, v in feats.items()
+            if v > 0
+        }
         norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
         return {k: x / norm for k, x in vec.items()}
 
@@ -383,6 +388,7 @@ class _StrategySentence:
     text: str
     label: str
     general: bool = False  # Leitbild and aims: they match many calls, so need more evidence
+    goal_id: str = ""
 
 
 def _strategy_sentences(strategy: Strategy, projects: Sequence[Project]) -> list[_StrategySentence]:
@@ -396,7 +402,9 @@ def _strategy_sentences(strategy: Strategy, projects: Sequence[Project]) -> list
         theme = strategy.theme(theme_id)
         for goal in theme.goals:
             pool.append(
-                _StrategySentence(goal.text, f"das Ziel {goal.id} (Handlungsfeld {theme.name})")
+                _StrategySentence(
+                    goal.text, f"das Ziel {goal.id} (Handlungsfeld {theme.name})", goal_id=goal.id
+                )
             )
         for s in split_sentences(theme.description):
             pool.append(_StrategySentence(s, f"das Handlungsfeld {theme.name}"))
@@ -478,22 +486,39 @@ def select_quotes(
     # A strategy sentence corresponds to a quote when it says the same thing; among equals,
     # the one closer to the project wins (its own goal rather than a general Leitbild line).
     project_fit = [max(_cosine(p, v) for p in profile_vecs) for v in pool_vecs]
+    own_goals = {g for p in projects for g in p.goal_ids}
     quotes: list[Quote] = []
     used: set[int] = set()
     for i in chosen:
         score = next(s for s in scored if s[2] == i)[0]
-        fit = [_cosine(cand_vecs[i], v) + 0.3 * project_fit[k] for k, v in enumerate(pool_vecs)]
+        fit = [
+            _cosine(cand_vecs[i], v)
+            + 0.3 * project_fit[k]
+            + (OWN_GOAL_BONUS if pool[k].goal_id in own_goals and _cosine(cand_vecs[i], v) else 0)
+            for k, v in enumerate(pool_vecs)
+        ]
         ranked = sorted(range(len(pool)), key=lambda k: (-fit[k], k))
         # Prefer a sentence not yet paired with the other quote, but never a weak one:
         # no correspondence is better than a far-fetched one.
         k = next((k for k in ranked if k not in used), None)
-        needed = MIN_CORRESPONDENCE * (2 if k is not None and pool[k].general else 1)
-        if k is None or _cosine(cand_vecs[i], pool_vecs[k]) < needed:
+        if k is None or _cosine(cand_vecs[i], pool_vecs[k]) < _needed(pool[k], own_goals):
             quotes.append(Quote(candidates[i].text, "", "", score))
             continue
         used.add(k)
         quotes.append(Quote(candidates[i].text, pool[k].text, pool[k].label, score))
     return quotes
+
+
+def _needed(sentence: _StrategySentence, own_goals: set[str]) -> float:
+    """How similar a strategy sentence must be to a quote to be shown as corresponding.
+
+    The project's own goals need only a shared term (the project serves them and the quote
+    was chosen for its closeness to the project); the Leitbild and the aims, which fit
+    almost any call, need twice the usual evidence.
+    """
+    if sentence.goal_id in own_goals:
+        return 1e-9
+    return MIN_CORRESPONDENCE * (2 if sentence.general else 1)
 
 
 def _rank_by_similarity(texts: Sequence[str], reference: str, lang: str = "de") -> list[int]:
