@@ -1,5 +1,6 @@
 """Officers' work survives every batch operation: re-import/rescrape, strategy reload, re-match,
-migration — on SQLite and PostgreSQL."""
+migration — on SQLite and PostgreSQL. The rescrape goes through the real `scrape --offline`
+path with edited snapshots."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import yaml
 from sqlalchemy import select
 
 from matcher.strategy import load_strategy, parse_strategy
-from tests.conftest import STRATEGY_PATH
+from tests.conftest import REPO_ROOT, STRATEGY_PATH
 from tests.foundation.test_import import DEV_CALLS
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory, transaction
@@ -129,4 +130,94 @@ def test_migration_from_first_schema_keeps_data(config: Config) -> None:
     with make_session_factory(engine)() as session:
         review = session.scalar(select(Review))
         assert review.note == "Notiz bleibt" and review.call.title == "Titel"
+    engine.dispose()
+
+
+BMLEH_FEED = "bmleh-foerderung/rss-foerderung.xml"
+KEPT_URL = "https://www.bmleh.de/DE/themen/laendliche-regionen/foerderaufrufe/smarte-landregionen-2027.html"
+DROPPED_URL = (
+    "https://www.bmleh.de/DE/themen/laendliche-regionen/foerderaufrufe/wertschoepfungsketten.html"
+)
+
+
+def _work_on(factory, external_id: str, note: str) -> int:  # type: ignore[no-untyped-def]
+    """Review, note, assignee and an edited text on the scraped call `external_id`."""
+    with transaction(factory) as session:
+        user = session.scalar(select(User).where(User.email == "a@kreis.de"))
+        if user is None:
+            user = User(email="a@kreis.de", password_hash="x", ical_token="t1")
+            session.add(user)
+            session.flush()
+        call = session.scalar(select(Call).where(Call.external_id == external_id))
+        assert call is not None, external_id
+        project = session.scalar(select(ProjectRow).where(ProjectRow.key == "VW-01"))
+        session.add(
+            Review(call_id=call.id, status="relevant", note=note, assignee_id=user.id,
+                   project_id=project.id)
+        )  # fmt: skip
+        session.add(
+            Justification(call_id=call.id, project_id=project.id, variant="long",
+                          generated_text="generiert", edited_text=f"Eigener Text: {note}")
+        )  # fmt: skip
+        return call.id
+
+
+def _work_intact(factory, call_id: int, note: str) -> Call:  # type: ignore[no-untyped-def]
+    with factory() as session:
+        review = session.scalar(select(Review).where(Review.call_id == call_id))
+        assert review is not None and (review.status, review.note) == ("relevant", note)
+        assert review.assignee is not None and review.assignee.email == "a@kreis.de"
+        text = session.scalar(select(Justification).where(Justification.call_id == call_id))
+        assert text is not None and text.edited_text == f"Eigener Text: {note}"
+        call = session.get(Call, call_id)
+        assert call is not None
+        return call
+
+
+def test_rescrape_offline_with_changed_and_vanished_calls_keeps_work(
+    any_config: Config, tmp_path: Path
+) -> None:
+    """Through the real `scrape --offline`: a call changes, another vanishes and returns."""
+    import shutil
+
+    from tests.conftest import CliInvoker
+
+    cli = CliInvoker(any_config)
+    for args in (("init",), ("scrape", "--offline"), ("match",)):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+    engine = make_engine(any_config.database_url)
+    factory = make_session_factory(engine)
+    kept = _work_on(factory, KEPT_URL, "Skizze bis Januar")
+    dropped = _work_on(factory, DROPPED_URL, "Partner anfragen")
+
+    # The source changes the first call's text and deadline and drops the second call.
+    snapshots = tmp_path / "snapshots"
+    shutil.copytree(REPO_ROOT / "data" / "snapshots", snapshots)
+    feed = snapshots / BMLEH_FEED
+    original = feed.read_text(encoding="utf-8")
+    items = original.split("<item>")
+    changed = (
+        items[1]
+        .replace("15.02.2027", "15.03.2027")
+        .replace("je Landkreis.", "je Landkreis. Neu: Frist verlängert.")
+    )
+    assert changed != items[1]
+    feed.write_text("<item>".join([items[0], changed, *items[3:]]), encoding="utf-8")
+    result = cli("scrape", "--offline", SNAPSHOTS_DIR=str(snapshots))
+    assert result.exit_code == 0, result.output
+
+    call = _work_intact(factory, kept, "Skizze bis Januar")
+    assert "Frist verlängert" in call.text and call.deadline == date(2027, 3, 15)
+    gone = _work_intact(factory, dropped, "Partner anfragen")
+    assert gone.missing_since is not None  # marked, not deleted
+
+    # Strategy reload and re-match afterwards, then the call comes back.
+    for args in (("strategy", "load"), ("match",)):
+        assert cli(*args).exit_code == 0
+    feed.write_text(original, encoding="utf-8")
+    assert cli("scrape", "--offline", SNAPSHOTS_DIR=str(snapshots)).exit_code == 0
+    _work_intact(factory, kept, "Skizze bis Januar")
+    back = _work_intact(factory, dropped, "Partner anfragen")
+    assert back.missing_since is None
     engine.dispose()
