@@ -346,7 +346,7 @@ class SnapshotStore:
         key = cache_key(method, url, body)
         content_type = _header(response.headers, "content-type").lower()
         ext = next((e for k, e in _EXTENSIONS.items() if k in content_type), ".bin")
-        slug = re.sub(r"[^a-z0-9]+", "-", urlsplit(url).path.lower()).strip("-")[-60:] or "index"
+        slug = re.sub(r"[^a-z0-9]+", "-", urlsplit(url).path.lower())[-60:].strip("-") or "index"
         name = f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:8]}{ext}"
         self.directory.mkdir(parents=True, exist_ok=True)
         (self.directory / name).write_bytes(response.body)
