@@ -613,32 +613,42 @@ class Fetcher:
     def _load_robots(self, origin: str) -> RobotFileParser | None:
         assert self.session is not None
         robots_url = f"{origin}/robots.txt"
-        self.stats.robots_requests += 1
-        self._wait_for_host(robots_url)
-        try:
-            raw = self.session.get(
-                robots_url,
-                timeout=(self.config.connect_timeout, self.config.read_timeout),
-                allow_redirects=True,
-                stream=True,
-            )
-        except requests.RequestException as exc:
-            # RFC 9309: an unreachable robots.txt means "assume everything is disallowed".
-            raise FetchError(
-                f"robots.txt nicht erreichbar ({type(exc).__name__})", url=robots_url
-            ) from None
-        try:
-            if raw.status_code >= 500:
-                raise FetchError(
-                    f"robots.txt nicht erreichbar (HTTP {raw.status_code})",
-                    url=robots_url,
-                    status=raw.status_code,
+        url = robots_url
+        for _hop in range(self.config.max_redirects + 1):
+            check_url(url, allow_private=self.config.allow_private)
+            self.stats.robots_requests += 1
+            self._wait_for_host(url)
+            try:
+                raw = self.session.get(
+                    url,
+                    timeout=(self.config.connect_timeout, self.config.read_timeout),
+                    allow_redirects=False,
+                    stream=True,
                 )
-            if raw.status_code >= 400:
-                return None  # no robots.txt: everything allowed
-            body = self._read_capped(raw, robots_url)[:500_000]
-        finally:
-            raw.close()
+            except requests.RequestException as exc:
+                # RFC 9309: an unreachable robots.txt means "assume everything is disallowed".
+                raise FetchError(
+                    f"robots.txt nicht erreichbar ({type(exc).__name__})", url=robots_url
+                ) from None
+            try:
+                location = _header(raw.headers, "location")
+                if raw.status_code in REDIRECT_STATUSES and location:
+                    url = urljoin(url, location)  # followed with the address check above
+                    continue
+                if raw.status_code >= 500:
+                    raise FetchError(
+                        f"robots.txt nicht erreichbar (HTTP {raw.status_code})",
+                        url=robots_url,
+                        status=raw.status_code,
+                    )
+                if raw.status_code >= 400:
+                    return None  # no robots.txt: everything allowed
+                body = self._read_capped(raw, robots_url)[:500_000]
+                break
+            finally:
+                raw.close()
+        else:
+            return None  # too many redirects: treated as no robots.txt (RFC 9309)
         parser = RobotFileParser(robots_url)
         parser.parse(body.decode("utf-8", errors="replace").splitlines())
         agent = self.config.user_agent.split("/", 1)[0]

@@ -321,3 +321,14 @@ def test_record_and_replay(server: LocalServer, fast_config: FetchConfig, tmp_pa
     requests_before = len(server.log)
     replay.fetch(server.url("/list"))
     assert len(server.log) == requests_before  # replay never touches the network
+
+
+def test_robots_redirect_is_followed(server: LocalServer, fast_config: FetchConfig) -> None:
+    server.route("/robots.txt", Reply(301, b"", {"Location": "/robots-live.txt"}))
+    server.route(
+        "/robots-live.txt", Reply(200, b"User-agent: funding-matcher-test\nDisallow: /x\n")
+    )
+    server.route("/x", Reply(200, b"x"))
+    with pytest.raises(RobotsDisallowed):
+        make_fetcher(fast_config).fetch(server.url("/x"))
+    assert server.requests_to("/x") == []
