@@ -96,6 +96,16 @@ def test_call_page_shows_the_panel_and_the_routes_work(
 
     page = auth_client.get(f"/aufrufe/{call.id}/begruendung").get_data(as_text=True)
     assert "Bearbeitet von Anna Schulte" in page
+    assert "Neu erzeugter Text" not in page
+
+    # The call changes (as after a rescrape); "neu erzeugen" shows both versions.
+    stored = session.get(Call, call.id)
+    stored.title = stored.title + " – zweite Runde"  # type: ignore[union-attr]
+    session.commit()
+    auth_client.post(f"/aufrufe/{call.id}/begruendung/neu")
+    page = auth_client.get(f"/aufrufe/{call.id}/begruendung").get_data(as_text=True)
+    assert "Neu erzeugter Text" in page and "zweite Runde" in page
+    assert "Meine kurze Fassung mit „Zitat“." in page
 
     discarded = auth_client.post(f"/aufrufe/{call.id}/begruendung/verwerfen", data=form)
     assert discarded.status_code == 302
@@ -116,6 +126,10 @@ def test_justify_prints_the_text_and_rejects_unknown_ids(cli, session: Session) 
     result = cli("justify", call.external_id)
     assert result.exit_code == 0, result.output
     assert "Coesfeld 12.0" in result.stdout and "## Passung zum Förderaufruf" in result.stdout
+
+    plain = cli("justify", call.external_id, "--plain")
+    assert plain.exit_code == 0 and "\nPassung zum Förderaufruf\n" in plain.stdout
+    assert "## " not in plain.stdout and "\n> " not in plain.stdout
 
     short = cli("justify", str(call.id), "--short")
     assert short.exit_code == 0, short.output

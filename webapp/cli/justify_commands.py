@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from matcher.justification import plain_text
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
 from webapp.justifications import justification_for, resolve_call
@@ -19,6 +20,9 @@ from webapp.justifications import justification_for, resolve_call
     is_flag=True,
     help="Den erzeugten Text ausgeben, auch wenn es eine bearbeitete Fassung gibt.",
 )
+@click.option(
+    "--plain", is_flag=True, help="Ohne Markierungen für Überschriften (## ) und Zitate (> )."
+)
 @pass_app
 @user_errors
 def justify(
@@ -28,6 +32,7 @@ def justify(
     short: bool,
     combined: bool,
     generated: bool,
+    plain: bool,
 ) -> None:
     """Begründungstext zu einem Aufruf ausgeben.
 
@@ -53,7 +58,7 @@ def justify(
                 "--generated zeigt den erzeugten Text.)",
                 err=True,
             )
-    click.echo(text)
+    click.echo(plain_text(text) if plain else text)
     if short:
         click.echo(f"\n({entry.length} Zeichen)", err=True)
 
