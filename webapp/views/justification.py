@@ -22,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from matcher.justification import SHORT_LIMIT, blocks, plain_text
@@ -88,8 +89,14 @@ def panel(call: Call) -> Panel:
         "justification.show", call_id=call.id
     )
     try:
-        groups = texts_for_call(session, call)
-        session.commit()
+        try:
+            groups = texts_for_call(session, call)
+            session.commit()
+        except IntegrityError:
+            # Two first views of the same call at once: the other request stored the rows.
+            session.rollback()
+            groups = texts_for_call(session, call)
+            session.commit()
     except UserError as exc:
         session.rollback()
         return Panel(call, [], str(exc), next_url)
