@@ -44,6 +44,10 @@ def load_sources(path: Path) -> list[SourceConfig]:
         raise SourceConfigError(f"Quellenliste {path} nicht gefunden") from None
     except OSError as exc:
         raise SourceConfigError(f"Quellenliste {path} nicht lesbar ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise SourceConfigError(
+            f"Quellenliste {path} ist keine UTF-8-Datei (Byte {exc.start})"
+        ) from None
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
