@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.strategy import StrategyError
@@ -18,6 +21,15 @@ from webapp.db import make_engine, make_session_factory
 from webapp.errors import UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
+_MISSING_TABLE = re.compile(r"no such table|relation .* does not exist", re.I)
+
+
+def make_url_safe(url: str) -> str:
+    """The database URL without its password (for messages); '' if it cannot be read."""
+    try:
+        return make_url(url).render_as_string(hide_password=True) if url else ""
+    except ArgumentError:
+        return ""
 
 
 @dataclass
@@ -39,7 +51,13 @@ class AppContext:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.config.database_url)
+            try:
+                self._engine = make_engine(self.config.database_url)
+            except (ArgumentError, NoSuchModuleError, ImportError):
+                raise click.ClickException(
+                    "DATABASE_URL ist keine gültige Datenbank-Adresse "
+                    "(z. B. sqlite:///pfad/zur/datei.db oder postgresql://user:pw@host/db)"
+                ) from None
         return self._engine
 
     @property
@@ -61,5 +79,20 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except (UserError, ConfigError, StrategyError, ParseError) as exc:
             raise click.ClickException(str(exc)) from None
+        except (OperationalError, ProgrammingError) as exc:
+            reason = (str(exc.orig) or str(exc)).strip().splitlines()[0]
+            if _MISSING_TABLE.search(reason):
+                raise click.ClickException(
+                    f"Die Datenbank ist noch nicht eingerichtet ({reason}). "
+                    "Bitte zuerst `funding-matcher init` ausführen."
+                ) from None
+            if isinstance(exc, ProgrammingError):
+                raise  # a bug, not an operating problem: keep the traceback
+            # Server down, wrong password, disk full, a lock held too long: the operator's
+            # problem to fix, said in one line (never with the password) instead of a traceback.
+            app = next((a for a in args if isinstance(a, AppContext)), None)
+            url = make_url_safe(app.config.database_url) if app else ""
+            where = f" ({url})" if url else ""
+            raise click.ClickException(f"Datenbankfehler{where}: {reason}") from None
 
     return wrapper  # type: ignore[return-value]
