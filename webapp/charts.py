@@ -121,7 +121,7 @@ def columns(values: Sequence[Column], title: str, *, width: int = 220, height: i
         return Markup("")
     biggest = max((v.value for v in values), default=0) or 1
     gap = 2
-    slot = width / len(values)
+    slot = min(width / len(values), 14.0)  # a few runs stay thin columns, not blocks
     col_width = max(slot - gap, 1.5)
     parts = [
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '

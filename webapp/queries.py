@@ -820,7 +820,7 @@ def deadline_entries(
     end: date,
     *,
     today: date | None = None,
-    candidates: int = 10,
+    candidates: int = 15,
     statuses: tuple[str, ...] = ACTIVE_STATUSES,
 ) -> list[DeadlineEntry]:
     """Stage deadlines between start and end of calls in work and of the best candidates."""
@@ -847,7 +847,7 @@ def deadline_entries(
                 *filter_clauses(CallFilters(scope="inbox"), today),
                 Call.deadline.is_not(None),
                 Call.deadline >= horizon_start,
-                Call.deadline <= end + timedelta(days=180),
+                Call.deadline <= end,
             )
             .order_by(CallScore.inbox_score.desc().nulls_last())
             .limit(candidates)
