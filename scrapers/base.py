@@ -36,6 +36,8 @@ class ParseResult:
     # Items rejected as unusable (no title or link, unreadable date or number); the rest of
     # the page is still used, but the page no longer counts as completely read.
     errors: list[str] = field(default_factory=list)
+    # Internal code → label pairs a page explains (the Förderdatenbank's filter sidebar).
+    code_labels: dict[str, str] = field(default_factory=dict)
 
 
 class Parser(Protocol):

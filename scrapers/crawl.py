@@ -143,6 +143,8 @@ def _crawl_fdb(
             result.complete = False
             break
         page = _parse(source, response, options, result)
+        # Programme pages may carry codes instead of labels; the list page explains them.
+        options.setdefault("code_labels", {}).update(page.code_labels)
         for link in page.detail_links:
             if link not in links:
                 links.append(link)

@@ -9,6 +9,7 @@ date, deadline or amount fields, so those come from the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -83,7 +84,7 @@ def external_id(url: str) -> str:
 
 
 def _parse_list(soup: BeautifulSoup, cards: list[Tag], base: str) -> ParseResult:
-    result = ParseResult()
+    result = ParseResult(code_labels=filter_labels(soup))
     for card in cards:
         link = card.select_one("p.card--title > a[href]")
         if link is None:
@@ -116,10 +117,25 @@ def _meta(soup: BeautifulSoup) -> dict[str, Tag]:
     return out
 
 
-def _labels(dd: Tag | None, codes: dict[str, str] | None = None) -> list[str]:
+def _labels(dd: Tag | None, codes: Mapping[str, str]) -> list[str]:
+    """The comma-separated labels of a meta value, internal codes replaced by their labels."""
     if dd is None:
         return []
-    return norm.split_labels(inline_text(dd), codes)
+    return norm.split_labels(inline_text(dd), {**norm.TOPIC_LABELS, **codes})
+
+
+_FILTER_PARAM = re.compile(r"cl2Processes_\w+=([A-Za-z0-9_]+)")
+
+
+def filter_labels(soup: BeautifulSoup) -> dict[str, str]:
+    """Code → label pairs from the search page's filter sidebar (`kommune` → `Kommune`)."""
+    out: dict[str, str] = {}
+    for link in soup.select("a.sidebar--link[href]"):
+        match = _FILTER_PARAM.search(str(link["href"]))
+        label = link.select_one(".link--label")
+        if match and label is not None and inline_text(label):
+            out[match.group(1).casefold()] = inline_text(label)
+    return out
 
 
 def _tab_text(soup: BeautifulSoup) -> tuple[list[tuple[str, str]], str]:
@@ -185,12 +201,17 @@ def _parse_detail(soup: BeautifulSoup, url: str, base: str, options: Options | N
     description = soup.select_one("meta[name=description][content]")
     summary = short or (str(description["content"]).strip() if description else "")
     summary = summary or first_sentence(text)
-    eligible = norm.normalise_applicants(_labels(meta.get("Förderberechtigte")))
+    # Codes learnt from a result page's sidebar (passed on by the crawler) complement the
+    # built-in tables, so a new code still becomes its label.
+    codes = {
+        str(k).casefold(): str(v) for k, v in dict((options or {}).get("code_labels") or {}).items()
+    }
+    eligible = norm.normalise_applicants(_labels(meta.get("Förderberechtigte"), codes))
     if not eligible:
         eligible = norm.applicants_in_text(text)
-    funding_types = [norm.normalise_funding_type(v) for v in _labels(meta.get("Förderart"))]
-    regions = [norm.normalise_region(v) for v in _labels(meta.get("Fördergebiet"))]
-    topics = _labels(meta.get("Förderbereich"), norm.TOPIC_LABELS)
+    funding_types = [norm.normalise_funding_type(v) for v in _labels(meta.get("Förderart"), codes)]
+    regions = [norm.normalise_region(v) for v in _labels(meta.get("Fördergebiet"), codes)]
+    topics = _labels(meta.get("Förderbereich"), codes)
     found = norm.extract_deadlines(text, today)
     return CallRecord(
         source=KIND,

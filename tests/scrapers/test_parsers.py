@@ -340,3 +340,28 @@ def test_sources_yaml_is_valid_and_checked(tmp_path: Path) -> None:
     bad.write_text("sources: [\n", encoding="utf-8")
     with pytest.raises(SourceConfigError, match="kein gültiges YAML"):
         load_sources(bad)
+
+
+def test_fdb_codes_explained_by_the_list_sidebar(real_pages: Path) -> None:
+    overview = foerderdatenbank.parse((real_pages / "overview.html").read_bytes(), FDB, None)
+    assert overview.code_labels["kultur_medien_sport"] == "Kultur, Medien & Sport"
+    assert overview.code_labels["verband_vereinigung"] == "Verband/Vereinigung"
+    page = b"""<html><body><h1 class="title">Neues Programm</h1>
+    <dl class="document-info-fundingprogram"><dt>Foerderart:</dt><dd>zuschuss</dd>
+    <dt>Foerderbereich:</dt><dd>quantenkommunen, kultur_medien_sport</dd>
+    <dt>Foerdergebiet:</dt><dd>de_ni</dd><dt>Foerderberechtigte:</dt><dd>kommune</dd></dl>
+    <div class="rich--text"><p>Text.</p></div></body></html>"""
+    options = {
+        "today": TODAY,
+        "code_labels": {**overview.code_labels, "quantenkommunen": "Quantenkommunen"},
+    }
+    [record] = foerderdatenbank.parse(
+        page, FDB + "FDB/Content/DE/Foerderprogramm/Bund/x/neu.html", None, options=options
+    ).records
+    assert record.topics == ["Quantenkommunen", "Kultur, Medien & Sport"]
+    assert (record.region, record.funding_type, record.eligible) == (
+        "Niedersachsen",
+        "Zuschuss",
+        ["Kommune"],
+    )
+    assert record.external_id == "Bund/x/neu"
