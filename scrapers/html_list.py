@@ -38,6 +38,8 @@ def parse(
     """Parse a list page with the configured selectors (`options["selectors"]`)."""
     options = options or {}
     selectors: Mapping[str, Any] = options.get("selectors") or {}
+    if not isinstance(selectors, Mapping):
+        raise ParseError("Selektoren müssen eine Zuordnung sein", source=KIND, location=url)
     missing = [key for key in REQUIRED if not selectors.get(key)]
     if missing:
         raise ParseError(

@@ -89,7 +89,10 @@ def load_sources(path: Path) -> list[SourceConfig]:
             for k, v in dict(entry).items()
             if k not in _SOURCE_KEYS and k not in FetchConfig.__dataclass_fields__
         }
+        if not isinstance(entry.get("options") or {}, Mapping):
+            raise SourceConfigError("'options' muss eine Zuordnung sein", location=where)
         options.update(dict(entry.get("options") or {}))
+        _check_options(kind, options, where)
         out.append(
             SourceConfig(
                 name=name,
@@ -104,3 +107,32 @@ def load_sources(path: Path) -> list[SourceConfig]:
             )
         )
     return out
+
+
+def _check_options(kind: str, options: dict[str, Any], where: str) -> None:
+    """Kind-specific options that a parser cannot do without, checked before any fetch."""
+    if kind == "html-list":
+        selectors = options.get("selectors")
+        if not isinstance(selectors, Mapping):
+            raise SourceConfigError(
+                "'selectors' (item, title, link, date, summary) fehlt",
+                location=where,
+                field="selectors",
+            )
+        for key in ("item", "title"):
+            if not isinstance(selectors.get(key), str) or not selectors.get(key):
+                raise SourceConfigError(
+                    f"Selektor '{key}' fehlt", location=where, field=f"selectors.{key}"
+                )
+    if kind == "eu-ft":
+        for key in ("query", "sort"):
+            if key in options and not isinstance(options[key], Mapping):
+                raise SourceConfigError(
+                    f"'{key}' muss eine Zuordnung sein", location=where, field=key
+                )
+        if "page_size" in options and not (
+            isinstance(options["page_size"], int) and 1 <= options["page_size"] <= 100
+        ):
+            raise SourceConfigError(
+                "'page_size' muss 1 bis 100 sein", location=where, field="page_size"
+            )

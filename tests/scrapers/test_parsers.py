@@ -365,3 +365,27 @@ def test_fdb_codes_explained_by_the_list_sidebar(real_pages: Path) -> None:
         ["Kommune"],
     )
     assert record.external_id == "Bund/x/neu"
+
+
+def test_kind_specific_options_are_checked(tmp_path: Path) -> None:
+    from scrapers.sources import SourceConfigError
+
+    bad = tmp_path / "s.yaml"
+    bad.write_text(
+        "sources:\n  - {name: a, kind: html-list, url: 'https://x', selectors: [li]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceConfigError, match="'selectors'"):
+        load_sources(bad)
+    bad.write_text(
+        "sources:\n  - {name: a, kind: html-list, url: 'https://x', selectors: {item: li}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceConfigError, match="Selektor 'title' fehlt"):
+        load_sources(bad)
+    bad.write_text(
+        "sources:\n  - {name: a, kind: eu-ft, url: 'https://x', page_size: 1000}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceConfigError, match="page_size"):
+        load_sources(bad)

@@ -123,7 +123,7 @@ def format_table(reports: list[SourceReport]) -> str:
 
 @click.command("parse")
 @click.argument("kind", metavar="KIND")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--url", help="Die Adresse, von der die Datei stammt (für relative Links).")
 @click.option(
     "--source",
@@ -156,6 +156,8 @@ def parse(
         body = file.read_bytes()
     except FileNotFoundError:
         raise UserError(f"Datei {file} nicht gefunden") from None
+    except IsADirectoryError:
+        raise UserError(f"{file} ist ein Verzeichnis, keine Datei") from None
     except OSError as exc:
         raise UserError(f"Datei {file} nicht lesbar ({exc.strerror})") from None
     options: dict[str, object] = {}
