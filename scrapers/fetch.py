@@ -301,12 +301,22 @@ class SnapshotStore:
             if self.manifest_path.exists():
                 try:
                     data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-                except json.JSONDecodeError as exc:
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    line = f" (Zeile {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
                     raise FetchError(
-                        f"Snapshot-Manifest {self.manifest_path} ist kein gültiges JSON "
-                        f"(Zeile {exc.lineno})"
+                        f"Snapshot-Manifest {self.manifest_path} ist kein gültiges JSON{line}"
                     ) from None
-                for entry in data.get("entries", []):
+                entries = data.get("entries") if isinstance(data, dict) else None
+                if not isinstance(entries, list):
+                    raise FetchError(f"Snapshot-Manifest {self.manifest_path}: 'entries' fehlt")
+                for number, entry in enumerate(entries, start=1):
+                    if not isinstance(entry, dict) or not all(
+                        entry.get(k) for k in ("method", "url", "file")
+                    ):
+                        raise FetchError(
+                            f"Snapshot-Manifest {self.manifest_path}: Eintrag {number} "
+                            "braucht method, url und file"
+                        )
                     key = _make_key(
                         str(entry["method"]), str(entry["url"]), str(entry.get("body_sha256") or "")
                     )

@@ -332,3 +332,14 @@ def test_robots_redirect_is_followed(server: LocalServer, fast_config: FetchConf
     with pytest.raises(RobotsDisallowed):
         make_fetcher(fast_config).fetch(server.url("/x"))
     assert server.requests_to("/x") == []
+
+
+def test_broken_snapshot_manifest_is_a_clear_error(
+    tmp_path: Path, fast_config: FetchConfig
+) -> None:
+    (tmp_path / "manifest.json").write_text('{"entries": [{"url": "https://a"}]}', encoding="utf-8")
+    with pytest.raises(FetchError, match="Eintrag 1 braucht method, url und file"):
+        make_fetcher(fast_config, replay=SnapshotStore(tmp_path)).fetch("https://a")
+    (tmp_path / "manifest.json").write_text("{kaputt", encoding="utf-8")
+    with pytest.raises(FetchError, match="kein gültiges JSON"):
+        make_fetcher(fast_config, replay=SnapshotStore(tmp_path)).fetch("https://a")
