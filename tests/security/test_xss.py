@@ -1,0 +1,147 @@
+"""Stored XSS: hostile text in every scraped field, in a review note, an edited justification,
+a user name and a source's error message renders inert — in a real Chromium on every page,
+and in the HTML mails (loaded into the browser without the app's CSP as a safety net).
+
+tests/web/test_browser.py checks the call list and call page with one hostile call; this
+walks every page with a wider set of payloads and also the mails.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import TEST_PASSWORD, CliInvoker
+from tests.mail.conftest import Collector, SmtpServer, free_port
+from tests.security.conftest import HOSTILE_TITLE, SCRIPT, Tab
+from webapp.config import Config
+from webapp.db import make_engine, make_session_factory
+from webapp.models import Call, ProjectRow
+
+pytestmark = pytest.mark.browser
+
+# Run in the page after load: fire every mouse handler, then report what an attack would leave.
+PROBE = """() => {
+  for (const el of document.querySelectorAll('*')) {
+    for (const type of ['mouseover', 'mouseenter', 'focus']) {
+      el.dispatchEvent(new Event(type, {bubbles: true}));
+    }
+  }
+  const bad = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.getAttributeNames()) {
+      if (attr.startsWith('on')) bad.push(el.tagName + ' ' + attr);
+    }
+  }
+  for (const a of document.querySelectorAll('[href], [src], [action], [formaction]')) {
+    const value = a.getAttribute('href') || a.getAttribute('src') || a.getAttribute('action')
+      || a.getAttribute('formaction') || '';
+    if (/^\\s*(javascript|data|vbscript):/i.test(value.replace(/[\\x00-\\x20]/g, '')))
+      bad.push(a.tagName + ' ' + value);
+  }
+  for (const s of document.querySelectorAll('script:not([src]), iframe, object, embed, svg[onload]'))
+    bad.push(s.tagName);
+  return {xss: typeof window.__xss === 'undefined' ? null : window.__xss, bad: bad};
+}"""
+
+
+def _login(tab: Tab, base: str) -> None:
+    page = tab.page
+    page.goto(base + "/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill("anna.schulte@kreis-coesfeld.de")
+    page.get_by_label("Passwort").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(base + "/")
+
+
+def _assert_inert(tab: Tab, where: str) -> None:
+    result = tab.page.evaluate(PROBE)
+    tab.page.wait_for_timeout(50)  # give a late onerror a chance to fire
+    assert tab.dialogs == [], (where, tab.dialogs)
+    assert result["xss"] is None, (where, result)
+    assert result["bad"] == [], (where, result["bad"])
+    assert tab.csp == [], (where, tab.csp)  # escaping did the work, not only the CSP
+
+
+def _ids(config: Config) -> tuple[list[int], int]:
+    engine = make_engine(config.database_url)
+    with make_session_factory(engine)() as session:
+        calls = list(session.scalars(select(Call.id).where(Call.source == "boese-quelle")))
+        project = session.scalar(select(ProjectRow.id).order_by(ProjectRow.id))
+    engine.dispose()
+    assert calls and project is not None
+    return calls, project
+
+
+def test_every_page_renders_hostile_text_inert(
+    tab: Tab, hostile_server: str, hostile_db: Config
+) -> None:
+    calls, project = _ids(hostile_db)
+    _login(tab, hostile_server)
+    pages = [
+        "/",
+        "/?q=Digitalisierung",
+        "/aufrufe",
+        "/aufrufe?q=xss",
+        "/aufrufe?sort=neu&alle=1",
+        "/fristen/",
+        "/quellen/",
+        "/strategie/",
+        f"/strategie/projekte/{project}",
+        "/konto",
+        *(f"/aufrufe/{c}" for c in calls),
+        f"/aufrufe/{calls[0]}/begruendung",
+        "/aufrufe?q=" + "%3Cscript%3Ewindow.__xss%3D9%3C%2Fscript%3E",  # reflected
+    ]
+    for path in pages:
+        response = tab.page.goto(hostile_server + path)
+        assert response is not None and response.status == 200, path
+        _assert_inert(tab, path)
+    # The hostile text is shown as text (the officer can see what the source sent).
+    tab.page.goto(f"{hostile_server}/aufrufe/{calls[0]}")
+    assert HOSTILE_TITLE in tab.page.locator("h1").first.inner_text()
+    assert "{{ 7*7 }}" in tab.page.content().replace("&nbsp;", " ")  # no template injection
+    # Clicking every link on the call page that leaves the app runs nothing either.
+    for link in tab.page.locator("a[target=_blank]").all():
+        href = link.get_attribute("href") or ""
+        assert re.match(r"https?://", href), href
+    _assert_inert(tab, "links")
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer(free_port(), Collector())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_html_mails_are_inert_in_a_browser(
+    tab: Tab, hostile_db: Config, cli: CliInvoker, smtp: SmtpServer
+) -> None:
+    env = {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "ALERT_RECIPIENTS": "team@kreis.example",
+        "BASE_URL": "https://foerder.example",
+    }
+    assert cli("digest", **env).exit_code == 0
+    assert cli("remind", **env).exit_code == 0
+    subjects = [str(m.message["Subject"]) for m in smtp.messages]
+    assert any("Übersicht" in s for s in subjects), subjects
+    assert any(s.startswith("Fristerinnerung") for s in subjects), subjects
+    for mail in smtp.messages:
+        html = mail.part("html")
+        assert SCRIPT not in html
+        assert "&lt;script&gt;" in html  # shown, escaped
+        # No CSP here: a mail client renders the HTML as it is.
+        tab.page.set_content(html)
+        _assert_inert(tab, str(mail.message["Subject"]))
+        for href in tab.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            assert href.startswith("https://foerder.example/"), href
+        assert SCRIPT in mail.part("plain") or "Digitalisierung" in mail.part("plain")
