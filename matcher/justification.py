@@ -34,7 +34,6 @@ from matcher.strategy import Goal, Project, Strategy
 TEMPLATE_DIR = analysis.DATA_DIR / "templates"
 SHORT_LIMIT = 1000  # characters of a typical form field in an application portal
 VARIANTS = ("long", "short")
-Variant = Literal["long", "short"]
 
 LONG_WORD_LIMIT = 300  # the long version aims at about 200-300 words
 
@@ -139,7 +138,6 @@ class Context:
     goals: list[GoalInfo]  # the matched goals of the closing paragraph
     combined: bool
     variant: str
-    show: dict[str, bool] = field(default_factory=dict)
 
     @property
     def project(self) -> ProjectInfo:
