@@ -118,7 +118,11 @@ def chromium_path() -> str | None:
     """Debian's Chromium (or CHROMIUM_PATH); Playwright cannot download browsers here."""
     import os
 
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+    for candidate in (
+        os.environ.get("CHROMIUM_PATH"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None

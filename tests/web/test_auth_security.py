@@ -16,14 +16,19 @@ from webapp.auth import PUBLIC_ENDPOINTS, safe_next
 from webapp.models import User, utcnow
 from webapp.users import MAX_FAILED_LOGINS
 
-SAMPLE_ARGS = {"call_id": 1, "project_id": 1, "token": "x", "filename": "style.css"}
+SAMPLE_ARGS = {"call_id": 1, "project_id": 1, "user_id": 1, "token": "x", "filename": "style.css"}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:
     """(endpoint, method, url) for every rule of the app, with sample arguments filled in."""
     out = []
     for rule in app.url_map.iter_rules():
-        args = {a: SAMPLE_ARGS.get(a, "x") for a in rule.arguments}
+        # Unknown int arguments (routes others add) get 1, everything else "x".
+        converters = rule._converters  # the converter tells int from str arguments
+        args = {
+            a: SAMPLE_ARGS.get(a, 1 if type(converters[a]).__name__ == "IntegerConverter" else "x")
+            for a in rule.arguments
+        }
         with app.test_request_context():
             from flask import url_for
 

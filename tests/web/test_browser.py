@@ -40,7 +40,10 @@ def page(browser: Any, live_server: str, user: User) -> Any:
 
 
 def _row_ids(tab: Any) -> list[int]:
-    return [int(i.split("-")[1]) for i in tab.locator("li.call-row").evaluate_all("e => e.map(x => x.id)")]
+    return [
+        int(i.split("-")[1])
+        for i in tab.locator("li.call-row").evaluate_all("e => e.map(x => x.id)")
+    ]
 
 
 def test_weekly_review_round(page: Any, live_server: str, session: Session) -> None:

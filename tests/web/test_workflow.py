@@ -245,3 +245,36 @@ def test_user_add_command(cli, session: Session) -> None:  # type: ignore[no-unt
     assert short.exit_code == 1 and "mindestens" in short.output
     admin = cli("user", "add", "admin@kreis-coesfeld.de", "--password", TEST_PASSWORD, "--admin")
     assert admin.exit_code == 0 and "Administration" in admin.output
+
+
+def test_user_administration_is_for_admins_only(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    assert auth_client.get("/verwaltung/benutzer").status_code == 403
+    from webapp.users import create_user
+
+    create_user(session, "it@kreis-coesfeld.de", "admin-passwort-1", role="admin")
+    session.commit()
+    client.post("/anmelden", data={"email": "it@kreis-coesfeld.de", "password": "admin-passwort-1"})
+    page = client.get("/verwaltung/benutzer").get_data(as_text=True)
+    assert user.email in page and "Benutzer" in page
+    response = client.post(
+        "/verwaltung/benutzer",
+        data={
+            "email": "neu@kreis-coesfeld.de",
+            "name": "Neu",
+            "password": "lang-genug-1",
+            "role": "officer",
+        },
+    )
+    assert response.status_code == 302
+    assert session.scalar(select(User).where(User.email == "neu@kreis-coesfeld.de")) is not None
+    short = client.post("/verwaltung/benutzer", data={"email": "x@y.de", "password": "kurz"})
+    assert short.status_code == 400 and "mindestens" in short.get_data(as_text=True)
+    locked = session.get(User, user.id)
+    assert locked is not None
+    locked.failed_logins = 3
+    session.commit()
+    assert client.post(f"/verwaltung/benutzer/{user.id}/entsperren").status_code == 302
+    session.expire_all()
+    assert session.get(User, user.id).failed_logins == 0  # type: ignore[union-attr]

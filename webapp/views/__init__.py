@@ -15,11 +15,11 @@ OPTIONAL_BLUEPRINT_MODULES = ("webapp.views.justification",)
 def register_blueprints(app: Flask) -> None:
     """Attach security, login and every blueprint of the UI to `app`."""
     from webapp import auth, security
-    from webapp.views import account, calls, deadlines, sources, strategy
+    from webapp.views import account, admin, calls, deadlines, sources, strategy
 
     security.init_app(app)
     auth.init_app(app)
-    for module in (calls, strategy, deadlines, sources, account):
+    for module in (calls, strategy, deadlines, sources, account, admin):
         app.register_blueprint(module.bp)
     for name in OPTIONAL_BLUEPRINT_MODULES:
         if importlib.util.find_spec(name) is not None:
