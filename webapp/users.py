@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -95,18 +95,39 @@ def authenticate(
             f"Zu viele Fehlversuche: die Anmeldung ist für {minutes} Minuten gesperrt.",
         )
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
+        # Counted in the database (UPDATE ... SET n = n + 1), not in Python: parallel guesses
+        # must not overwrite each other's count and so slip past the lockout.
+        session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=func.coalesce(User.failed_logins, 0) + 1)
+        )
+        failed = session.scalar(select(User.failed_logins).where(User.id == user.id)) or 0
+        if failed >= MAX_FAILED_LOGINS:
+            session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(locked_until=now + timedelta(minutes=LOCK_MINUTES), failed_logins=0)
+            )
+            session.expire(user)
             return LoginResult(
                 None,
                 f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt.",
             )
+        session.expire(user)
         return LoginResult(None, generic)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login = now
+    # The right password counts only if no parallel guess has locked the account meanwhile.
+    opened = session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .where((User.locked_until.is_(None)) | (User.locked_until <= now))
+        .values(failed_logins=0, locked_until=None, last_login=now)
+    )
+    session.expire(user)
+    if opened.rowcount != 1:  # type: ignore[attr-defined]
+        return LoginResult(
+            None, f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt."
+        )
     return LoginResult(user)
 
 
