@@ -319,8 +319,8 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 @cache
-def _cue_stems(words: str) -> frozenset[str]:
-    return frozenset(analysis.stem(analysis.fold(w)) for w in analysis.words(words))
+def _cue_stems(words: str, lang: str = "de") -> frozenset[str]:
+    return frozenset(analysis.stem(analysis.fold(w), lang) for w in analysis.words(words))
 
 
 # Words that mark the sentence stating what is funded and why (the funding purpose) …
@@ -334,10 +334,21 @@ _PROCEDURE = """frist antragsfrist einzureichen eingereicht einreichung beantrag
     haushaltsordnung skizze skizzen stichtag portal formular"""
 
 
+# The same cues for calls in English (EU portals).
+_PURPOSE_EN = """support supports funded funds fund aim aims objective objectives scope purpose
+    expected outcome outcomes strengthen enable develop"""
+_PROCEDURE_EN = """deadline submit submission submitted eligible eligibility budget eur euro rate
+    cofunding co-financing apply application applications proposal proposals"""
+
+
 def _cue_score(sentence: str) -> tuple[float, float]:
-    stems = {analysis.stem(analysis.fold(w)) for w in analysis.words(sentence)}
-    purpose = len(stems & _cue_stems(_PURPOSE))
-    procedure = len(stems & _cue_stems(_PROCEDURE)) + (1 if re.search(r"\d", sentence) else 0)
+    """(purpose cues, procedure cues) of a sentence; a digit counts as procedure."""
+    tokens = [analysis.fold(w) for w in analysis.words(sentence)]
+    de = {analysis.stem(w) for w in tokens}
+    en = {analysis.stem(w, "en") for w in tokens}
+    purpose = len(de & _cue_stems(_PURPOSE)) + len(en & _cue_stems(_PURPOSE_EN, "en"))
+    procedure = len(de & _cue_stems(_PROCEDURE)) + len(en & _cue_stems(_PROCEDURE_EN, "en"))
+    procedure += 1 if re.search(r"\d", sentence) else 0
     return float(purpose), float(procedure)
 
 
