@@ -59,7 +59,7 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
     failed = [r for r in reports if r.status != "ok"]
     for report in reports:
         if report.message:
-            prefix = "FEHLER" if report.status != "ok" else "Fehler bei Einzelseiten"
+            prefix = "FEHLER" if report.status != "ok" else "Hinweis"
             click.echo(f"{prefix} {report.name}: {report.message}", err=True)
         for warning in report.warnings[:3]:
             click.echo(f"Hinweis {report.name}: {warning}", err=True)
