@@ -27,12 +27,38 @@ SPACES = ("word", "bigram", "char")
 Doc = Mapping[str, Sequence[str]]
 
 
-def l2_rows(m: sp.csr_matrix) -> sp.csr_matrix:
-    """Rows scaled to unit length (empty rows and matrices stay as they are)."""
-    m = sp.csr_matrix(m, dtype=np.float64)
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+def l2_rows(m: sp.csr_matrix, dtype: type = np.float64, copy: bool = True) -> sp.csr_matrix:
+    """Rows scaled to unit length (empty rows stay empty); a copy unless `copy` is False."""
+    m = sp.csr_matrix(m, dtype=dtype, copy=copy)
+    lengths = np.diff(m.indptr)
+    rows = np.repeat(np.arange(m.shape[0]), lengths)
+    norms = np.sqrt(np.bincount(rows, weights=m.data.astype(np.float64) ** 2, minlength=m.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
+    # scale in place through the row index: no temporary matrices
+    m.data /= norms[rows].astype(dtype)
+    return m
+
+
+def stack_rows(parts: list[sp.csr_matrix]) -> sp.csr_matrix:
+    """Stack CSR matrices vertically, releasing each part once copied (bounded peak memory)."""
+    if not parts:
+        raise ValueError("nothing to stack")
+    n_cols = parts[0].shape[1]
+    nnz = sum(p.nnz for p in parts)
+    data = np.empty(nnz, dtype=parts[0].dtype)
+    indices = np.empty(nnz, dtype=np.int32 if n_cols < 2**31 else np.int64)
+    indptr = np.empty(sum(p.shape[0] for p in parts) + 1, dtype=np.int64)
+    indptr[0] = 0
+    at, row = 0, 0
+    for i in range(len(parts)):
+        part = parts[i]
+        data[at : at + part.nnz] = part.data
+        indices[at : at + part.nnz] = part.indices
+        indptr[row + 1 : row + part.shape[0] + 1] = part.indptr[1:] + at
+        at += part.nnz
+        row += part.shape[0]
+        parts[i] = None  # type: ignore[call-overload]
+    return sp.csr_matrix((data, indices, indptr), shape=(row, n_cols))
 
 
 @dataclass
@@ -40,6 +66,9 @@ class Vectors:
     """Rows of documents in each space (CSR, l2-normalised)."""
 
     spaces: dict[str, sp.csr_matrix]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"spaces": self.spaces}  # not the cached transposes
 
     @property
     def n(self) -> int:
@@ -72,6 +101,7 @@ class FeatureSpace:
 
     min_df_bigram: int = 2
     ngram_range: tuple[int, int] = CHAR_NGRAM_RANGE
+    char_min_len: int = 0  # words shorter than this get no character n-grams
     # "word": stem -> id, "char": n-gram -> id; bigrams are pairs of stem ids, kept as
     # sorted codes (id_a · n_stems + id_b) so batches are mapped with one searchsorted
     vocab: dict[str, dict[str, int]] = field(default_factory=lambda: {"word": {}, "char": {}})
@@ -99,7 +129,7 @@ class FeatureSpace:
         distinct = sorted({tok for doc in docs for tokens in doc.values() for tok in tokens})
         for tok in distinct:
             stems.setdefault(token_stem(tok), len(stems))
-            for g in token_char_ngrams(tok, self.ngram_range):
+            for g in self._grams(tok):
                 grams.setdefault(g, len(grams))
         self.vocab = {"word": stems, "char": grams}
         self.bigram_codes = np.zeros(0, dtype=np.int64)
@@ -130,12 +160,18 @@ class FeatureSpace:
             self.idf[space] = np.log((1.0 + n) / (1.0 + df)) + 1.0
         return self
 
+    def _grams(self, token: str) -> list[str]:
+        # short words are covered by their stems; n-grams are for compounds and variants
+        if len(token) < self.char_min_len:
+            return []
+        return token_char_ngrams(token, self.ngram_range)
+
     def _features_of(self, token: str) -> tuple[int, np.ndarray]:
         hit = self._token_features.get(token)
         if hit is None:
             stem_id = self.vocab["word"].get(token_stem(token), -1)
             grams = self.vocab["char"]
-            ids = [grams[g] for g in token_char_ngrams(token, self.ngram_range) if g in grams]
+            ids = [grams[g] for g in self._grams(token) if g in grams]
             hit = (stem_id, np.asarray(ids, dtype=np.int64))
             self._token_features[token] = hit
         return hit
@@ -228,10 +264,11 @@ class FeatureSpace:
         return self.weight(self.counts(docs, weights))
 
     def weight(self, counts: dict[str, sp.csr_matrix]) -> Vectors:
-        """Raw counts -> log(1 + tf) · idf, l2-normalised per space."""
+        """Raw counts -> log(1 + tf) · idf, l2-normalised per space (float32, in place)."""
         spaces = {}
         for space, m in counts.items():
-            m = m.astype(np.float64)
+            m = sp.csr_matrix(m, dtype=np.float32)
             np.log1p(m.data, out=m.data)
-            spaces[space] = l2_rows(m @ sp.diags(self.idf[space]))
+            m.data *= self.idf[space][m.indices].astype(np.float32)
+            spaces[space] = l2_rows(m, np.float32, copy=False)
         return Vectors(spaces)

@@ -18,6 +18,7 @@ The inbox score of a call is the best priority-weighted project score.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -29,7 +30,7 @@ import scipy.sparse as sp
 
 from matcher import analysis
 from matcher.eligibility import assess, call_applicants, check_region
-from matcher.features import SPACES, FeatureSpace, Vectors, l2_rows
+from matcher.features import SPACES, FeatureSpace, Vectors, l2_rows, stack_rows
 from matcher.strategy import Goal, Project, Strategy
 from matcher.types import (
     CallDoc,
@@ -45,6 +46,7 @@ TOP_PROJECTS = 5
 TOP_GOALS = 3
 TOP_TERMS = 8
 CHUNK = 2048
+FIT_CHUNK = 8192
 STATUS_RANK = {"eligible": 2, "unknown": 1, "ineligible": 0}
 STATUS_NAMES = {v: k for k, v in STATUS_RANK.items()}
 
@@ -76,9 +78,17 @@ class MatchParams:
         default_factory=lambda: {"word": 0.3, "bigram": 0.1, "char": 0.8}
     )
     char_ngrams: tuple[int, int] = (4, 5)
+    char_min_len: int = 0  # words shorter than this get no character n-grams
     # keep only the strongest features of each project vector (0: all); sparse project
     # vectors keep scoring fast with thousands of projects
-    max_project_features: int = 1000
+    max_project_features: dict[str, int] = field(
+        default_factory=lambda: {"word": 1000, "bigram": 1000, "char": 1000}
+    )
+    # keep only the strongest features of each call vector, after normalising (0: all);
+    # the weak n-grams of long texts cost time and memory and add little
+    max_call_features: dict[str, int] = field(default_factory=lambda: {"char": 0})
+    # spaces whose scores choose the calls of pseudo-relevance feedback
+    prf_spaces: tuple[str, ...] = ("word", "bigram", "char")
     goal_weight: float = 0.0  # share of the best goal cosine added to a project's score
     prf_k: int = 5  # pseudo-relevance feedback: expand each project with its k best calls
     prf_beta: float = 0.5
@@ -86,10 +96,11 @@ class MatchParams:
     region_unknown_factor: float = 0.3  # a region that may or may not include the county
     priority_weights: tuple[float, float, float] = (1.0, 0.95, 0.9)  # theme priority 1, 2, 3
     # relevance feedback
-    rocchio_pos: float = 0.5
+    rocchio_pos: float = 0.0
     rocchio_neg: float = 0.2
-    knn_pos: float = 0.3
+    knn_pos: float = 0.5
     knn_neg: float = 0.3
+    programme_similarity: float = 1.0  # weight of "same programme" in the similarity to decided calls
 
 
 # ---------------------------------------------------------------------------- documents
@@ -189,6 +200,8 @@ class MatchModel:
     _feedback: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     _feedback_vectors: Vectors | None = None
     _feedback_projects: Vectors | None = None
+    _feedback_programmes: sp.csr_matrix | None = None
+    call_programmes: list[str] = field(default_factory=list)
     _eligibility_cache: dict[tuple[object, ...], tuple[object, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
@@ -204,30 +217,43 @@ class MatchModel:
         call_docs = [call_document(c, lang) for c, lang in zip(calls, langs, strict=True)]
         project_docs = [project_document(strategy, pr) for pr in strategy.projects]
         goal_docs = [goal_document(strategy, g) for g in strategy.goals]
-        # one vocabulary and IDF for calls and strategy; counts are computed once
-        fs = FeatureSpace(ngram_range=p.char_ngrams)
+        # one vocabulary and IDF for calls and strategy; calls are counted in chunks and
+        # stored as float32, so memory stays bounded for large collections
+        fs = FeatureSpace(ngram_range=p.char_ngrams, char_min_len=p.char_min_len)
         fs.fit_vocabulary(call_docs + project_docs + goal_docs)
-        segments = [fs.segments(d) for d in (call_docs, project_docs, goal_docs)]
-        fs.fit_bigrams(segments)
-        call_counts = fs.counts_of(segments[0], _field_weights(p.call_fields))
-        project_counts = fs.counts_of(segments[1], _field_weights(p.project_fields))
-        goal_counts = fs.counts_of(segments[2], _field_weights(p.project_fields))
-        del segments
-        fs.fit_idf([call_counts, project_counts, goal_counts])
+        call_chunks = [call_docs[i : i + FIT_CHUNK] for i in range(0, len(call_docs), FIT_CHUNK)]
+        project_seg, goal_seg = fs.segments(project_docs), fs.segments(goal_docs)
+        fs.fit_bigrams(itertools.chain((fs.segments(c) for c in call_chunks), [project_seg, goal_seg]))
+        call_weights = _field_weights(p.call_fields)
+        call_counts = [
+            _as_float32(fs.counts_of(fs.segments(chunk), call_weights)) for chunk in call_chunks
+        ]
+        project_counts = fs.counts_of(project_seg, _field_weights(p.project_fields))
+        goal_counts = fs.counts_of(goal_seg, _field_weights(p.project_fields))
+        fs.fit_idf([*call_counts, project_counts, goal_counts])
         self.features = fs
         self.project_vectors = fs.weight(project_counts)
-        if p.max_project_features:
-            self.project_vectors = Vectors(
-                {k: self._prune(v) for k, v in self.project_vectors.spaces.items()}
-            )
+        self.project_vectors = Vectors(
+            {k: self._prune(v, k) for k, v in self.project_vectors.spaces.items()}
+        )
         self.goal_vectors = fs.weight(goal_counts)
         self.call_ids = [c.id for c in calls]
-        self.call_vectors = fs.weight(call_counts)
+        self.call_programmes = [c.programme for c in calls]
+        for i in range(len(call_counts)):  # replace counts by vectors chunk by chunk
+            call_counts[i] = self._prune_calls(fs.weight(call_counts[i])).spaces  # type: ignore[call-overload]
+        if call_counts:
+            self.call_vectors = Vectors(
+                {k: stack_rows([c[k] for c in call_counts]) for k in SPACES}  # type: ignore[index]
+            )
+        else:
+            self.call_vectors = fs.transform([], call_weights)
+        del call_counts
         self._side_cache = {}
         self._eligibility_cache = {}
         self._feedback = {}
         self._feedback_vectors = None
         self._feedback_projects = None
+        self._feedback_programmes = None
         if p.prf_k > 0 and p.prf_beta > 0 and calls:
             self.project_vectors = self._pseudo_relevance(calls)
         return self
@@ -245,7 +271,9 @@ class MatchModel:
         for start in range(0, len(calls), CHUNK):
             stop = min(start + CHUNK, len(calls))
             vectors = self.call_vectors.rows(np.arange(start, stop))
-            batch = self._score_vectors(vectors, calls[start:stop], use_feedback=False)
+            batch = self._score_vectors(
+                vectors, calls[start:stop], use_feedback=False, spaces=self.params.prf_spaces
+            )
             scores = np.vstack([best, batch.final])
             index = np.vstack([best_idx, np.repeat(np.arange(start, stop)[:, None], n_projects, 1)])
             top = np.argpartition(-scores, k - 1, axis=0)[:k]
@@ -261,7 +289,7 @@ class MatchModel:
                 (np.full(rows.size, 1.0 / k), (rows, best_idx.T.ravel())),
                 shape=(n_projects, calls_m.shape[0]),
             )
-            expanded[space] = self._prune(proj + self.params.prf_beta * (pick @ calls_m))
+            expanded[space] = self._prune(proj + self.params.prf_beta * (pick @ calls_m), space)
         return Vectors(expanded)
 
     # -- vectors
@@ -269,7 +297,28 @@ class MatchModel:
     def transform(self, calls: Sequence[CallDoc]) -> Vectors:
         """TF-IDF vectors of any calls with the fitted vocabulary (no refit)."""
         docs = [call_document(c, call_language(c)) for c in calls]
-        return self.features.transform(docs, _field_weights(self.params.call_fields))
+        return self._prune_calls(
+            self.features.transform(docs, _field_weights(self.params.call_fields))
+        )
+
+    def _programme_vectors(self, programmes: Sequence[str]) -> sp.csr_matrix:
+        """Stem vectors of programme names alone: calls of one programme from two sources."""
+        docs = [
+            {"programme": analysis.content_tokens(name, analysis.detect_language(name))}
+            for name in programmes
+        ]
+        return self.features.transform(docs, {"programme": 1.0}).spaces["word"]
+
+    def _prune_calls(self, vectors: Vectors) -> Vectors:
+        limits = self.params.max_call_features
+        if not any(limits.values()):
+            return vectors
+        return Vectors(
+            {
+                k: _top_per_row(m, limits[k]) if limits.get(k) else m
+                for k, m in vectors.spaces.items()
+            }
+        )
 
     # -- feedback
 
@@ -283,19 +332,16 @@ class MatchModel:
         """
         assert self.strategy is not None and self.call_vectors is not None
         known = {cid: i for i, cid in enumerate(self.call_ids)}
-        extra = [c for c in calls if c.id not in known]
-        vectors = self.call_vectors
-        if extra:
-            vectors = Vectors.vstack([vectors, self.transform(extra)])
-            for c in extra:
-                known[c.id] = len(known)
+        given = {c.id: c for c in calls}
         project_index = {pr.id: j for j, pr in enumerate(self.strategy.projects)}
         per_project: dict[str, tuple[list[int], list[int]]] = {}
-        used: dict[int, int] = {}
+        used: dict[str, int] = {}  # call id -> row in the feedback matrices
         for fb in feedback:
-            if fb.call_id not in known or fb.project_id not in project_index:
+            if fb.project_id not in project_index:
                 continue
-            row = used.setdefault(known[fb.call_id], len(used))
+            if fb.call_id not in given and fb.call_id not in known:
+                continue
+            row = used.setdefault(fb.call_id, len(used))
             pos, neg = per_project.setdefault(fb.project_id, ([], []))
             (pos if fb.relevant else neg).append(row)
         self._feedback = per_project
@@ -303,9 +349,25 @@ class MatchModel:
         if not used:
             self._feedback_vectors = None
             self._feedback_projects = None
+            self._feedback_programmes = None
             return self
+        # vectors of the decided calls only: fitted rows, else transformed now
         order = sorted(used, key=used.__getitem__)
-        self._feedback_vectors = vectors.rows(order)
+        fresh = [given[c] for c in order if c not in known]
+        fresh_vectors = self.transform(fresh) if fresh else None
+        fresh_row = {c.id: i for i, c in enumerate(fresh)}
+        parts = []
+        for cid in order:
+            if cid in known:
+                parts.append(self.call_vectors.rows([known[cid]]))
+            else:
+                assert fresh_vectors is not None
+                parts.append(fresh_vectors.rows([fresh_row[cid]]))
+        self._feedback_vectors = Vectors.vstack(parts)
+        programmes = [
+            given[c].programme if c in given else self.call_programmes[known[c]] for c in order
+        ]
+        self._feedback_programmes = self._programme_vectors(programmes)
         self._feedback_projects = self._rocchio()
         return self
 
@@ -329,12 +391,12 @@ class MatchModel:
                     row.data = np.maximum(row.data, 0.0)
                     row.eliminate_zeros()
                 rows.append(sp.csr_matrix(row))
-            out[space] = self._prune(sp.vstack(rows).tocsr())
+            out[space] = self._prune(sp.vstack(rows).tocsr(), space)
         return Vectors(out)
 
-    def _prune(self, m: sp.csr_matrix) -> sp.csr_matrix:
+    def _prune(self, m: sp.csr_matrix, space: str) -> sp.csr_matrix:
         """Keep the strongest `max_project_features` entries of each row, then l2-normalise."""
-        k = self.params.max_project_features
+        k = self.params.max_project_features.get(space, 0)
         m = sp.csr_matrix(m)
         if k > 0:
             m = _top_per_row(m, k)
@@ -342,13 +404,14 @@ class MatchModel:
 
     # -- scoring
 
-    def _combined(self, a: Vectors, b: Vectors) -> np.ndarray:
+    def _combined(self, a: Vectors, b: Vectors, spaces: Sequence[str] = SPACES) -> np.ndarray:
         """Σ_space weight · cosine, as a dense |a| × |b| array."""
         w = self.params.space_weights
         total = np.zeros((a.n, b.n))
-        for space in SPACES:
+        transposed = _transposed(b)
+        for space in spaces:
             if w.get(space, 0.0):
-                total += w[space] * (a.spaces[space] @ b.spaces[space].T).toarray()
+                total += w[space] * (a.spaces[space] @ transposed[space]).toarray()
         return total
 
     def _score_vectors(
@@ -356,6 +419,8 @@ class MatchModel:
         vectors: Vectors,
         calls: Sequence[CallDoc],
         use_feedback: bool = True,
+        with_goals: bool = False,
+        spaces: Sequence[str] = SPACES,
     ) -> ScoredBatch:
         assert self.strategy is not None and self.project_vectors is not None
         assert self.goal_vectors is not None
@@ -365,16 +430,29 @@ class MatchModel:
         feedback_on = use_feedback and self._feedback_projects is not None
         proj_vectors = self._feedback_projects if feedback_on else self.project_vectors
         assert proj_vectors is not None
-        topic = self._combined(vectors, proj_vectors)
-        goals = self._combined(vectors, self.goal_vectors)
-        if p.goal_weight and goals.size:
+        topic = self._combined(vectors, proj_vectors, spaces)
+        # goal scores only where they are shown or part of the project score
+        need_goals = with_goals or p.goal_weight > 0
+        goals = (
+            self._combined(vectors, self.goal_vectors)
+            if need_goals
+            else np.zeros((vectors.n, 0))
+        )
+        if p.goal_weight and goals.size and need_goals:
             goal_index = {g.id: i for i, g in enumerate(strategy.goals)}
             for j, pr in enumerate(projects):
                 idx = [goal_index[g] for g in pr.goal_ids if g in goal_index]
                 if idx:
                     topic[:, j] += p.goal_weight * goals[:, idx].max(axis=1)
         if feedback_on and self._feedback_vectors is not None:
-            sims = self._combined(vectors, self._feedback_vectors)
+            scale_all = max(sum(p.space_weights.values()), 1e-9)
+            sims = self._combined(vectors, self._feedback_vectors) / scale_all
+            if self._feedback_programmes is not None and p.programme_similarity:
+                # the same programme announced by another source is the closest kind of call
+                mine = self._programme_vectors([c.programme for c in calls])
+                same = (mine @ self._feedback_programmes.T).toarray()
+                sims = np.maximum(sims, p.programme_similarity * same)
+            sims *= scale_all
             for j, pr in enumerate(projects):
                 pos, neg = self._feedback.get(pr.id, ([], []))
                 if pos:
@@ -466,7 +544,7 @@ class MatchModel:
 
     def score_batch(self, calls: Sequence[CallDoc], use_feedback: bool = True) -> ScoredBatch:
         """Dense scores of `calls` against all projects and goals (for evaluation)."""
-        return self._score_vectors(self.transform(calls), calls, use_feedback)
+        return self._score_vectors(self.transform(calls), calls, use_feedback, with_goals=True)
 
     def score(
         self,
@@ -487,7 +565,7 @@ class MatchModel:
         for start in range(0, len(calls), CHUNK):
             chunk = calls[start : start + CHUNK]
             vectors = self.transform(chunk)
-            batch = self._score_vectors(vectors, chunk)
+            batch = self._score_vectors(vectors, chunk, with_goals=True)
             results.extend(self._matches(chunk, batch, vectors, explain, top_projects))
         return results
 
@@ -581,6 +659,19 @@ class MatchModel:
         assert self.strategy is not None
         j = next(i for i, pr in enumerate(self.strategy.projects) if pr.id == project_id)
         return _Explainer(self, call, call_language(call)).project_terms(j, top)
+
+
+def _as_float32(counts: dict[str, sp.csr_matrix]) -> dict[str, sp.csr_matrix]:
+    return {k: sp.csr_matrix(m, dtype=np.float32) for k, m in counts.items()}
+
+
+def _transposed(v: Vectors) -> dict[str, sp.csr_matrix]:
+    """CSR transposes of a (small) matrix of project or goal vectors, cached on the object."""
+    cached = getattr(v, "_transposed", None)
+    if cached is None:
+        cached = {k: m.T.tocsr() for k, m in v.spaces.items()}
+        object.__setattr__(v, "_transposed", cached)
+    return cached
 
 
 def _top_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:

@@ -70,8 +70,9 @@ GRID: list[tuple[str, Setter, Sequence[object]]] = [
 FEEDBACK_GRID: list[tuple[str, Setter, Sequence[object]]] = [
     ("rocchio_pos", _set_attr("rocchio_pos"), [0.0, 0.25, 0.5, 1.0]),
     ("rocchio_neg", _set_attr("rocchio_neg"), [0.0, 0.1, 0.2, 0.4]),
-    ("knn_pos", _set_attr("knn_pos"), [0.0, 0.15, 0.3, 0.5, 0.8]),
+    ("knn_pos", _set_attr("knn_pos"), [0.0, 0.15, 0.3, 0.5, 0.8, 1.2]),
     ("knn_neg", _set_attr("knn_neg"), [0.0, 0.15, 0.3, 0.5]),
+    ("programme_similarity", _set_attr("programme_similarity"), [0.0, 0.5, 0.8, 1.0]),
 ]
 
 
