@@ -98,9 +98,13 @@ class MatchParams:
     # relevance feedback
     rocchio_pos: float = 0.0
     rocchio_neg: float = 0.2
-    knn_pos: float = 0.5
-    knn_neg: float = 0.3
-    programme_similarity: float = 1.0  # weight of "same programme" in the similarity to decided calls
+    knn_pos: float = 0.3
+    knn_neg: float = 0.15
+    programme_similarity: float = 0.0
+    # redo pseudo-relevance feedback with the decisions (dismissed out, confirmed in)
+    prf_with_decisions: bool = (
+        False  # weight of "same programme" in the similarity to decided calls
+    )
 
 
 # ---------------------------------------------------------------------------- documents
@@ -179,6 +183,7 @@ class ScoredBatch:
     goals: np.ndarray  # calls × goals
     inbox: np.ndarray  # calls
     codes: np.ndarray  # calls × applicant groups: 2 eligible, 1 unknown, 0 ineligible
+    factors: np.ndarray  # calls × applicant groups: ranking factor of the status
     group_of: np.ndarray  # project -> applicant group
 
     def status(self, i: int, j: int) -> str:
@@ -201,6 +206,9 @@ class MatchModel:
     _feedback_vectors: Vectors | None = None
     _feedback_projects: Vectors | None = None
     _feedback_programmes: sp.csr_matrix | None = None
+    base_project_vectors: Vectors | None = None  # before pseudo-relevance feedback
+    _call_codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.int8))
+    _call_factors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1)))
     call_programmes: list[str] = field(default_factory=list)
     _eligibility_cache: dict[tuple[object, ...], tuple[object, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
@@ -223,7 +231,9 @@ class MatchModel:
         fs.fit_vocabulary(call_docs + project_docs + goal_docs)
         call_chunks = [call_docs[i : i + FIT_CHUNK] for i in range(0, len(call_docs), FIT_CHUNK)]
         project_seg, goal_seg = fs.segments(project_docs), fs.segments(goal_docs)
-        fs.fit_bigrams(itertools.chain((fs.segments(c) for c in call_chunks), [project_seg, goal_seg]))
+        fs.fit_bigrams(
+            itertools.chain((fs.segments(c) for c in call_chunks), [project_seg, goal_seg])
+        )
         call_weights = _field_weights(p.call_fields)
         call_counts = [
             _as_float32(fs.counts_of(fs.segments(chunk), call_weights)) for chunk in call_chunks
@@ -236,6 +246,7 @@ class MatchModel:
         self.project_vectors = Vectors(
             {k: self._prune(v, k) for k, v in self.project_vectors.spaces.items()}
         )
+        self.base_project_vectors = self.project_vectors
         self.goal_vectors = fs.weight(goal_counts)
         self.call_ids = [c.id for c in calls]
         self.call_programmes = [c.programme for c in calls]
@@ -258,38 +269,74 @@ class MatchModel:
             self.project_vectors = self._pseudo_relevance(calls)
         return self
 
-    def _pseudo_relevance(self, calls: Sequence[CallDoc]) -> Vectors:
+    def _pseudo_relevance(
+        self,
+        calls: Sequence[CallDoc] | None = None,
+        confirmed: dict[int, list[int]] | None = None,
+        dismissed: dict[int, list[int]] | None = None,
+    ) -> Vectors:
         """Move each project towards its k best eligible calls (Rocchio without labels).
 
-        The calls are scored in chunks and only a running top-k per project is kept.
+        The fitted calls are scored in chunks and only a running top-k per project is kept.
+        With officers' decisions (project index -> fitted call rows), dismissed calls are left
+        out of a project's set and confirmed ones are added to it.
+        The first pass (with `calls`) also stores each fitted call's eligibility, so later
+        passes need only the vectors.
         """
-        assert self.call_vectors is not None and self.project_vectors is not None
-        k = min(self.params.prf_k, len(calls))
-        n_projects = self.project_vectors.n
+        assert self.call_vectors is not None and self.base_project_vectors is not None
+        n_calls = self.call_vectors.n
+        k = min(self.params.prf_k, n_calls)
+        base = self.base_project_vectors
+        n_projects = base.n
         best = np.full((k, n_projects), -np.inf)
         best_idx = np.zeros((k, n_projects), dtype=np.int64)
-        for start in range(0, len(calls), CHUNK):
-            stop = min(start + CHUNK, len(calls))
+        codes_all: list[np.ndarray] = []
+        factors_all: list[np.ndarray] = []
+        for start in range(0, n_calls, CHUNK):
+            stop = min(start + CHUNK, n_calls)
             vectors = self.call_vectors.rows(np.arange(start, stop))
+            eligibility = None
+            if calls is None:
+                eligibility = (self._call_codes[start:stop], self._call_factors[start:stop])
             batch = self._score_vectors(
-                vectors, calls[start:stop], use_feedback=False, spaces=self.params.prf_spaces
+                vectors,
+                calls[start:stop] if calls is not None else [],
+                use_feedback=False,
+                spaces=self.params.prf_spaces,
+                eligibility=eligibility,
+                project_vectors=base,
             )
-            scores = np.vstack([best, batch.final])
+            if calls is not None:
+                codes_all.append(batch.codes)
+                factors_all.append(batch.factors)
+            final = batch.final
+            for j, rows in (dismissed or {}).items():
+                local = [r - start for r in rows if start <= r < stop]
+                final[local, j] = -np.inf
+            scores = np.vstack([best, final])
             index = np.vstack([best_idx, np.repeat(np.arange(start, stop)[:, None], n_projects, 1)])
             top = np.argpartition(-scores, k - 1, axis=0)[:k]
             best = np.take_along_axis(scores, top, axis=0)
             best_idx = np.take_along_axis(index, top, axis=0)
+        if calls is not None:
+            self._call_codes = np.vstack(codes_all) if codes_all else np.zeros((0, 1), np.int8)
+            self._call_factors = np.vstack(factors_all) if factors_all else np.zeros((0, 1))
+        rows_, cols_, vals_ = [], [], []
+        for j in range(n_projects):
+            chosen = set(best_idx[:, j][np.isfinite(best[:, j])].tolist())
+            chosen |= set((confirmed or {}).get(j, []))
+            for r in chosen:
+                rows_.append(j)
+                cols_.append(r)
+                vals_.append(1.0 / len(chosen))
+        pick = sp.csr_matrix((vals_, (rows_, cols_)), shape=(n_projects, n_calls))
         expanded = {}
         for space in SPACES:
-            proj = self.project_vectors.spaces[space]
-            calls_m = self.call_vectors.spaces[space]
-            # mean of the k best calls per project as one sparse product: projects × calls
-            rows = np.repeat(np.arange(n_projects), k)
-            pick = sp.csr_matrix(
-                (np.full(rows.size, 1.0 / k), (rows, best_idx.T.ravel())),
-                shape=(n_projects, calls_m.shape[0]),
+            # mean of the chosen calls per project as one sparse product: projects × calls
+            centroid = pick @ self.call_vectors.spaces[space]
+            expanded[space] = self._prune(
+                base.spaces[space] + self.params.prf_beta * centroid, space
             )
-            expanded[space] = self._prune(proj + self.params.prf_beta * (pick @ calls_m), space)
         return Vectors(expanded)
 
     # -- vectors
@@ -368,18 +415,33 @@ class MatchModel:
             given[c].programme if c in given else self.call_programmes[known[c]] for c in order
         ]
         self._feedback_programmes = self._programme_vectors(programmes)
-        self._feedback_projects = self._rocchio()
+        self._feedback_projects = self._rocchio(self._feedback_prf(known, order))
         return self
 
-    def _rocchio(self) -> Vectors:
+    def _feedback_prf(self, known: dict[str, int], order: list[str]) -> Vectors:
+        """Pseudo-relevance feedback again, without dismissed and with confirmed calls."""
+        assert self.project_vectors is not None
+        p = self.params
+        if not (p.prf_k > 0 and p.prf_beta > 0 and p.prf_with_decisions and self.call_ids):
+            return self.project_vectors
+        assert self.strategy is not None
+        confirmed: dict[int, list[int]] = {}
+        dismissed: dict[int, list[int]] = {}
+        for j, pr in enumerate(self.strategy.projects):
+            pos, neg = self._feedback.get(pr.id, ([], []))
+            confirmed[j] = [known[order[r]] for r in pos if order[r] in known]
+            dismissed[j] = [known[order[r]] for r in neg if order[r] in known]
+        return self._pseudo_relevance(None, confirmed, dismissed)
+
+    def _rocchio(self, start: Vectors) -> Vectors:
         """Project vectors moved towards confirmed and away from dismissed calls."""
-        assert self.project_vectors is not None and self.strategy is not None
+        assert self.strategy is not None
         fbv = self._feedback_vectors
         assert fbv is not None
         p = self.params
         out = {}
         for space in SPACES:
-            proj = self.project_vectors.spaces[space].tolil(copy=True).tocsr()
+            proj = start.spaces[space]
             rows = []
             for j, pr in enumerate(self.strategy.projects):
                 row = proj[j]
@@ -421,6 +483,8 @@ class MatchModel:
         use_feedback: bool = True,
         with_goals: bool = False,
         spaces: Sequence[str] = SPACES,
+        eligibility: tuple[np.ndarray, np.ndarray] | None = None,
+        project_vectors: Vectors | None = None,
     ) -> ScoredBatch:
         assert self.strategy is not None and self.project_vectors is not None
         assert self.goal_vectors is not None
@@ -429,14 +493,14 @@ class MatchModel:
         projects = strategy.projects
         feedback_on = use_feedback and self._feedback_projects is not None
         proj_vectors = self._feedback_projects if feedback_on else self.project_vectors
+        if project_vectors is not None:
+            proj_vectors = project_vectors
         assert proj_vectors is not None
         topic = self._combined(vectors, proj_vectors, spaces)
         # goal scores only where they are shown or part of the project score
         need_goals = with_goals or p.goal_weight > 0
         goals = (
-            self._combined(vectors, self.goal_vectors)
-            if need_goals
-            else np.zeros((vectors.n, 0))
+            self._combined(vectors, self.goal_vectors) if need_goals else np.zeros((vectors.n, 0))
         )
         if p.goal_weight and goals.size and need_goals:
             goal_index = {g.id: i for i, g in enumerate(strategy.goals)}
@@ -468,10 +532,13 @@ class MatchModel:
         group_of = np.array(
             [groups.index(tuple(pr.applicant_types)) for pr in projects], dtype=np.int64
         )
-        codes = np.empty((len(calls), len(groups)), dtype=np.int8)
-        factors = np.empty((len(calls), len(groups)))
-        for i, call in enumerate(calls):
-            codes[i], factors[i] = self._eligibility_row(call, groups)
+        if eligibility is not None:
+            codes, factors = eligibility
+        else:
+            codes = np.empty((len(calls), len(groups)), dtype=np.int8)
+            factors = np.empty((len(calls), len(groups)))
+            for i, call in enumerate(calls):
+                codes[i], factors[i] = self._eligibility_row(call, groups)
         code_m = codes[:, group_of]
         final = np.where(code_m == 0, 0.1 * s, 0.1 + 0.9 * factors[:, group_of] * s)
         prio = np.array(
@@ -482,7 +549,13 @@ class MatchModel:
         )
         inbox = _inbox(final, prio) if projects else np.zeros(len(calls))
         return ScoredBatch(
-            topic=s, final=final, goals=goals, inbox=inbox, codes=codes, group_of=group_of
+            topic=s,
+            final=final,
+            goals=goals,
+            inbox=inbox,
+            codes=codes,
+            factors=factors,
+            group_of=group_of,
         )
 
     def _eligibility_row(
