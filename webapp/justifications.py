@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.justification import (
+    TEMPLATE_DIR,
     VARIANTS,
     CallTexts,
     Generated,
@@ -27,8 +29,17 @@ from matcher.justification import (
 )
 from matcher.strategy import Strategy
 from webapp.errors import UserError
-from webapp.models import Call, CallScore, Justification, Match, ProjectRow, Review, utcnow
-from webapp.strategy_store import strategy_from_db
+from webapp.models import (
+    Call,
+    CallScore,
+    Justification,
+    Match,
+    ProjectRow,
+    Review,
+    StrategyRow,
+    utcnow,
+)
+from webapp.strategy_store import active_strategy_row, strategy_from_db
 
 # A project "fits" a call when its score reaches this share of the call's best score;
 # more than a few projects make the combined text a list rather than an argument.
@@ -254,46 +265,63 @@ def _project_label(project: ProjectRow) -> str:
 COMBINED_LABEL = "Alle passenden Projekte (kombiniert)"
 
 
+def _templates_changed_at(template_dir: Path | None) -> datetime:
+    """When a county last edited a template (naive UTC, like the stored timestamps)."""
+    folder = template_dir or TEMPLATE_DIR
+    stamps = [f.stat().st_mtime for f in folder.glob("justification_*.j2")]
+    return datetime.fromtimestamp(max(stamps, default=0), UTC).replace(tzinfo=None)
+
+
+def _inputs_changed_at(
+    session: Session, call: Call, strategy: StrategyRow, template_dir: Path | None
+) -> datetime:
+    """The last change to anything a text is made from: call, strategy, match, templates."""
+    stamps = [call.first_seen, call.changed_at, strategy.loaded_at]
+    score = session.get(CallScore, call.id)
+    if score is not None:
+        stamps.append(score.computed_at)
+    review = session.scalar(select(Review).where(Review.call_id == call.id))
+    if review is not None:
+        stamps.append(review.updated_at)  # the officer may have chosen another project
+    stamps.append(_templates_changed_at(template_dir))
+    return max(t for t in stamps if t is not None)
+
+
 def texts_for_call(
     session: Session, call: Call, *, refresh: bool = False, template_dir: Path | None = None
 ) -> list[Group]:
     """Generate (or refresh) and store the texts of every fitting project and the combination.
 
+    Without `refresh` (a page view) a stored text is generated again only when the call,
+    the strategy, the match or a template changed since; an edited one is left alone.
     Texts stored earlier for projects that no longer fit are kept in the list when an
     officer edited them: nothing an officer wrote disappears from view.
     """
     call = canonical_call(session, call)
-    candidates = fitting_projects(session, call)
+    strategy = active_strategy_row(session)
+    since = _inputs_changed_at(session, call, strategy, template_dir)
+    projects = [p for p in fitting_projects(session, call) if p.strategy_id == strategy.id]
+    generator: _Generator | None = None
+
+    def entry(project: ProjectRow | None, keys: list[str], variant: str, label: str) -> Entry:
+        nonlocal generator
+        row = _row(session, call, project, variant)
+        current = row is not None and (row.edited_text is not None or row.generated_at >= since)
+        if row is None or refresh or not current:
+            generator = generator or _Generator(session, call, template_dir)
+            text = generator.text(keys, variant).text
+            row = _store(session, call, project, variant, text, refresh=refresh)
+        return Entry(row, project.key if project else COMBINED, label, variant)
+
     groups: list[Group] = []
-    if candidates:
-        gen = _Generator(session, call, template_dir)
-        known = {p.id for p in gen.strategy.projects}
-        projects = [p for p in candidates if p.key in known]
-        for project in projects:
-            entries = [
-                Entry(
-                    _store(
-                        session, call, project, v, gen.text([project.key], v).text, refresh=refresh
-                    ),
-                    project.key,
-                    _project_label(project),
-                    v,
-                )
-                for v in VARIANTS
-            ]
-            groups.append(Group(project.key, _project_label(project), entries))
-        if len(projects) > 1:
-            keys = [p.key for p in projects]
-            entries = [
-                Entry(
-                    _store(session, call, None, v, gen.text(keys, v).text, refresh=refresh),
-                    COMBINED,
-                    COMBINED_LABEL,
-                    v,
-                )
-                for v in VARIANTS
-            ]
-            groups.append(Group(COMBINED, COMBINED_LABEL, entries))
+    for project in projects:
+        label = _project_label(project)
+        entries = [entry(project, [project.key], v, label) for v in VARIANTS]
+        groups.append(Group(project.key, label, entries))
+    if len(projects) > 1:
+        keys = [p.key for p in projects]
+        entries = [entry(None, keys, v, COMBINED_LABEL) for v in VARIANTS]
+        groups.append(Group(COMBINED, COMBINED_LABEL, entries))
     shown = {(g.project_key, e.variant) for g in groups for e in g.entries}
     for row in session.scalars(
         select(Justification)

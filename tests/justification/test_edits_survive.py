@@ -161,3 +161,30 @@ def test_edit_survives_reimport_and_rematch_on_each_backend(any_config, tmp_path
             assert entry.newer_generated
     finally:
         engine.dispose()
+
+
+def test_a_page_view_regenerates_only_after_a_change(session: Session, tmp_path: Path) -> None:
+    import os
+    import shutil
+    import time
+
+    from matcher.justification import TEMPLATE_DIR
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATE_DIR, templates)
+    call = _top_call(session)
+    first = texts_for_call(session, call, template_dir=templates)[0].entries[0]
+    stamp, text = first.row.generated_at, first.row.generated_text
+    again = texts_for_call(session, call, template_dir=templates)[0].entries[0]
+    assert again.row.generated_at == stamp and again.row.generated_text == text
+
+    # A county edits its template: the next view shows the new wording.
+    long_template = templates / "justification_long.de.j2"
+    long_template.write_text(
+        long_template.read_text(encoding="utf-8") + "\nMit freundlicher Unterstützung.\n",
+        encoding="utf-8",
+    )
+    later = time.time() + 5  # clearly after the text was generated
+    os.utime(long_template, (later, later))
+    changed = texts_for_call(session, call, template_dir=templates)[0].entries[0]
+    assert changed.row.generated_text.endswith("Mit freundlicher Unterstützung.")
