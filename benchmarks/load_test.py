@@ -3,15 +3,16 @@
 The database (50,000 calls with scores, matches and reviews) is built by the web benchmark's
 builder (`benchmarks.bench_web.populate`), plus one login per simulated user. The app runs as
 `funding-matcher serve` (waitress, FUNDING_MATCHER_ENV=production, CSRF on). Each user logs
-in through the form, then browses without think time for the given seconds: the inbox and its
-later pages, a filtered inbox, a search, the full list sorted by date, and call pages. Every
+in through the form, then browses for the given seconds with a random pause between clicks
+(mean `--think` s; 0 clicks as fast as answers come): the inbox and its later pages, a
+filtered inbox, a search, the full list sorted by date, and call pages. Every
 answer must be HTTP 200 with the page's heading; anything else counts as an error.
 
 Prints p50/p95/max latency per page kind and in total, writes benchmarks/results/load.json,
 and exits 1 if any request failed.
 
     python -m benchmarks.load_test [--calls 50000] [--users 20] [--seconds 30]
-                                   [--backend sqlite|postgresql] [--threads 8]
+                                   [--backend sqlite|postgresql] [--threads 8] [--think 2]
 """
 
 from __future__ import annotations
@@ -135,8 +136,9 @@ def browse(
     deadline: float,
     stats: Stats,
     seed: int,
+    think: float,
 ) -> None:
-    """One user clicking through pages until the deadline."""
+    """One user clicking through pages until the deadline, pausing `think` s on average."""
     rng = random.Random(seed)
     kinds, weights = list(MIX), list(MIX.values())
     while time.monotonic() < deadline:
@@ -155,6 +157,10 @@ def browse(
             stats.add(kind, seconds, f"unexpected page {path}")
         else:
             stats.add(kind, seconds, None)
+        if think > 0:
+            time.sleep(
+                min(rng.uniform(0.5 * think, 1.5 * think), max(0.0, deadline - time.monotonic()))
+            )
 
 
 def summarise(stats: Stats, wall: float) -> dict[str, Any]:
@@ -191,7 +197,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "users": args.users,
         "seconds": args.seconds,
         "waitress_threads": args.threads,
-        "think_time_s": 0,
+        "think_time_s": args.think,
     }
     try:
         with database(args.backend, workdir) as url:
@@ -215,7 +221,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 started = time.perf_counter()
                 threads = [
                     threading.Thread(
-                        target=browse, args=(base, s, draw, deadline, stats, args.seed + i)
+                        target=browse,
+                        args=(base, s, draw, deadline, stats, args.seed + i, args.think),
                     )
                     for i, s in enumerate(sessions)
                 ]
@@ -245,7 +252,7 @@ def report(payload: dict[str, Any]) -> str:
     head = (
         f"Load test: {payload['users']} users, {payload['calls']} calls, "
         f"{payload['backend']}, waitress × {payload['waitress_threads']} threads, "
-        f"{payload['wall_seconds']:.1f} s"
+        f"think time {payload['think_time_s']:g} s, {payload['wall_seconds']:.1f} s"
     )
     return (
         head
@@ -262,10 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean pause between a user's clicks in seconds (0 = stress: click, click, click)",
+    )
     args = parser.parse_args(argv)
     payload = run(args)
     print(report(payload))
-    path = write_result(f"load-{args.backend}", payload)
+    name = f"load-{args.backend}" + ("-stress" if args.think == 0 else "")
+    path = write_result(name, payload)
     print(f"\nJSON: {path}")
     errors = payload["pages"]["total"]["errors"]
     if errors:
