@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 from webapp.models import Call, utcnow
-from webapp.queries import CallRow, DeadlineEntry
+from webapp.queries import DeadlineEntry, ExportRow
 
 CSV_COLUMNS = (
     "ID",
@@ -46,37 +46,36 @@ def _number_de(value: float | None, digits: int = 0) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
-def csv_rows(rows: Iterable[CallRow], today: date) -> Iterator[list[str]]:
-    """The CSV cells of each call row (German number format, formulas defused)."""
+def csv_rows(rows: Iterable[ExportRow], today: date) -> Iterator[list[str]]:
+    """The CSV cells of each call (German number format, formulas defused)."""
     for row in rows:
-        call = row.call
-        days = (call.deadline - today).days if call.deadline else None
+        days = (row.deadline - today).days if row.deadline else None
         cells = [
-            str(call.id),
-            call.title,
-            call.funder,
-            call.programme,
-            call.region,
-            call.funding_type,
-            call.deadline.strftime("%d.%m.%Y") if call.deadline else "laufend",
+            str(row.id),
+            row.title,
+            row.funder,
+            row.programme,
+            row.region,
+            row.funding_type,
+            row.deadline.strftime("%d.%m.%Y") if row.deadline else "laufend",
             "" if days is None else str(days),
-            "" if call.funding_rate is None else _number_de(call.funding_rate * 100) + " %",
-            _number_de(call.amount_max_eur),
+            "" if row.funding_rate is None else _number_de(row.funding_rate * 100) + " %",
+            _number_de(row.amount_max_eur),
             _ELIGIBILITY.get(row.eligibility, row.eligibility),
-            _number_de(row.score.inbox_score, 3) if row.score else "",
+            _number_de(row.inbox_score, 3),
             ", ".join(
-                f"{m.project.key} {m.project.title} ({_number_de(m.score, 2)})" for m in row.matches
+                f"{key} {title} ({_number_de(score, 2)})" for key, title, score in row.matches
             ),
             row.status,
             "ja" if row.is_new else "",
             "ja" if row.is_changed else "",
-            ", ".join(sorted({s for s, _u in row.sources})),
-            call.url,
+            ", ".join(row.sources),
+            row.url,
         ]
         yield [_csv_safe(c) for c in cells]
 
 
-def stream_csv(rows: Iterable[CallRow], today: date) -> Iterator[str]:
+def stream_csv(rows: Iterable[ExportRow], today: date) -> Iterator[str]:
     """The CSV file in chunks: BOM first (Excel then reads UTF-8), `;` as separator."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")

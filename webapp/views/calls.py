@@ -39,8 +39,8 @@ from webapp.queries import (
     assignable_users,
     call_detail,
     canonical_id_of,
+    export_rows,
     filter_options,
-    iter_calls,
     list_calls,
 )
 from webapp.reviews import ReviewInput, set_review
@@ -102,7 +102,7 @@ def export_csv() -> Response:
     filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
     today = date.today()
-    body = stream_with_context(stream_csv(iter_calls(session, filters, today=today), today))
+    body = stream_with_context(stream_csv(export_rows(session, filters, today=today), today))
     name = f"foerderaufrufe-{'alle' if scope == 'all' else 'eingang'}-{today.isoformat()}.csv"
     return Response(
         body,
