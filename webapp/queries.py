@@ -14,7 +14,20 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    FunctionElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
 
 from webapp.matching import DISMISSED_STATUS
@@ -167,6 +180,47 @@ def project_match_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool
     )
 
 
+class ContainsIgnoringCase(FunctionElement[bool]):
+    """`column LIKE pattern` ignoring case: LIKE on SQLite (already case-insensitive, and
+    without lower() over every long text), ILIKE elsewhere. Backslash escapes % and _."""
+
+    type = Boolean()
+    name = "contains_ignoring_case"
+    inherit_cache = True
+
+
+@compiles(ContainsIgnoringCase)
+def _ilike(element: ContainsIgnoringCase, compiler: Any, **kw: Any) -> str:
+    column, pattern = list(element.clauses)
+    return f"{compiler.process(column, **kw)} ILIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
+
+
+@compiles(ContainsIgnoringCase, "sqlite")
+def _sqlite_like(element: ContainsIgnoringCase, compiler: Any, **kw: Any) -> str:
+    column, pattern = list(element.clauses)
+    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
+
+
+def _search_clause(term: str) -> ColumnElement[bool]:
+    """The term somewhere in title, funder, programme, summary or text (case-insensitive).
+
+    SQLite's LIKE ignores case for ASCII only; for a term with umlauts the usual spellings
+    (as typed, lower case, capitalised: "öffentlich", "Öffentlich") are tried as well.
+    """
+    variants = {term}
+    if not term.isascii():
+        variants |= {term.lower(), term[:1].upper() + term[1:].lower()}
+    columns = (Call.title, Call.funder, Call.programme, Call.summary, Call.text)
+    return or_(
+        *(
+            ContainsIgnoringCase(column, literal(f"%{_like_escape(v)}%"))
+            for v in sorted(variants)
+            for column in columns
+        ),
+        Call.external_id == term,
+    )
+
+
 def filter_clauses(filters: CallFilters, today: date) -> list[ColumnElement[bool]]:
     """WHERE clauses of a call list (over Call, outer-joined CallScore and Review)."""
     clauses: list[ColumnElement[bool]] = [Call.canonical_id.is_(None)]
@@ -184,18 +238,7 @@ def filter_clauses(filters: CallFilters, today: date) -> list[ColumnElement[bool
     elif filters.status == "" and filters.scope == "inbox":
         clauses.append(pending_clause())
     for term in filters.q.split()[:8]:
-        variants = {term, term.lower(), term[:1].upper() + term[1:].lower()}
-        columns = (Call.title, Call.funder, Call.programme, Call.summary, Call.text)
-        clauses.append(
-            or_(
-                *(
-                    column.like(f"%{_like_escape(v)}%", escape="\\")
-                    for v in variants
-                    for column in columns
-                ),
-                Call.external_id == term,
-            )
-        )
+        clauses.append(_search_clause(term))
     match_conditions: list[ColumnElement[bool]] = []
     if filters.theme is not None:
         match_conditions.append(ThemeRow.id == filters.theme)

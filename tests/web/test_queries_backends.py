@@ -1,0 +1,74 @@
+"""The list, detail, strategy, deadline, source and export queries on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.conftest import CliInvoker
+from tests.web.conftest import DEV_CALLS
+from webapp.config import Config
+from webapp.db import make_engine, make_session_factory
+from webapp.models import Call, ThemeRow
+from webapp.queries import (
+    CallFilters,
+    call_detail,
+    deadline_entries,
+    export_rows,
+    filter_options,
+    list_calls,
+    month_calendar,
+    project_page,
+    source_overview,
+    strategy_overview,
+)
+from webapp.reviews import ReviewInput, set_review
+
+
+def test_queries_on_each_backend(any_config: Config, tmp_path: Path) -> None:
+    subset = tmp_path / "calls.jsonl"
+    subset.write_text(
+        "\n".join(DEV_CALLS.read_text(encoding="utf-8").splitlines()[:80]) + "\n",
+        encoding="utf-8",
+    )
+    cli = CliInvoker(any_config)
+    for args in (("init",), ("import", str(subset)), ("match",)):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+    engine = make_engine(any_config.database_url)
+    today = date.today()
+    try:
+        with make_session_factory(engine)() as session:
+            first = session.scalars(select(Call).order_by(Call.id)).first()
+            assert first is not None
+            set_review(session, first, ReviewInput(status="relevant", note="n"), None)
+            session.commit()
+            theme = session.scalars(select(ThemeRow)).first()
+            assert theme is not None
+            for filters in (
+                CallFilters(),
+                CallFilters(scope="all", sort="frist"),
+                CallFilters(q="Digitalisierung Kommune", sort="neu"),
+                CallFilters(q="Öffentl_%"),
+                CallFilters(theme=theme.id, priority=1, min_score=0.01, frist=365),
+                CallFilters(source="nrw", region="NRW", ineligible=True, closed=True),
+                CallFilters(status="relevant"),
+            ):
+                page = list_calls(session, filters, today=today)
+                assert page.total >= len(page.rows)
+                rows = list(export_rows(session, filters, today=today))
+                assert len(rows) == page.total
+            assert list_calls(session, CallFilters(status="relevant"), today=today).total == 1
+            assert filter_options(session).themes
+            detail = call_detail(session, first.id)
+            assert detail is not None and detail.review is not None
+            themes = strategy_overview(session, today)
+            assert themes and sum(t.open_calls for t in themes) > 0
+            assert project_page(session, themes[0].projects[0].project.id, today) is not None
+            deadline_entries(session, today, today + timedelta(days=365), today=today)
+            month_calendar(session, today.year, today.month, today=today)
+            assert source_overview(session, today)
+    finally:
+        engine.dispose()
