@@ -43,14 +43,20 @@ def init_app(app: Flask) -> None:
     # The CSRF token lives as long as the login session, not one hour: an officer who
     # leaves a half-filled review form open over lunch must not lose it.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    if not app.config.get("TESTING") and not app.debug and app.config.get("FM_SECURE_COOKIES"):
+    # Served over https (BASE_URL says so): cookies only over TLS, and browsers keep to TLS.
+    config = app.config.get("FM_CONFIG")
+    https = bool(config and str(config.base_url).startswith("https://"))
+    if https:
         app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     csrf.init_app(app)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if https:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
     @app.errorhandler(CSRFError)

@@ -184,3 +184,13 @@ def test_secret_key_is_required_outside_development(config) -> None:  # type: ig
     config.secret_key = DEV_SECRET_KEY
     with pytest.raises(ConfigError):
         create_app(config)
+
+
+def test_https_base_url_makes_cookies_secure(config, engine) -> None:  # type: ignore[no-untyped-def]
+    from webapp.app import create_app
+
+    config.base_url = "https://foerdermittel.kreis-coesfeld.de"
+    app = create_app(config)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/anmelden")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
