@@ -29,6 +29,16 @@ def page(browser: Any, live_server: str, user: User) -> Any:
     tab.set_default_timeout(10_000)
     tab.dialogs = []
     tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    # The strict CSP must not break our own pages: Chromium reports every refusal here.
+    tab.csp_errors = []
+    tab.on(
+        "console",
+        lambda msg: (
+            tab.csp_errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     tab.goto(live_server + "/")
     assert "/anmelden" in tab.url
     tab.get_by_label("E-Mail-Adresse").fill(user.email)
@@ -99,7 +109,25 @@ def test_weekly_review_round(page: Any, live_server: str, session: Session) -> N
     body = Path(download.path()).read_bytes()
     assert body.startswith(b"\xef\xbb\xbf")
     assert "Titel;Fördergeber" in body.decode("utf-8-sig").splitlines()[0]
+    # The other pages render under the same policy.
+    for label, heading in (
+        ("Fristen", "Fristen"),
+        ("Strategie", "Coesfeld 12.0"),
+        ("Quellen", "Quellen"),
+    ):
+        tab.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+            "link", name=label
+        ).click()
+        assert tab.get_by_role("heading", name=re.compile(heading)).first.is_visible()
+    tab.get_by_role("link", name="Anna Schulte").click()
+    assert (
+        tab.get_by_label("Kalender-Adresse (geheim – nicht weitergeben)")
+        .input_value()
+        .endswith(".ics")
+    )
+    assert tab.get_by_role("button", name="Kopieren").is_visible()  # shown only with JavaScript
     assert tab.dialogs == []
+    assert tab.csp_errors == []
 
 
 def test_script_in_a_title_is_shown_as_text(page: Any, live_server: str, session: Session) -> None:
