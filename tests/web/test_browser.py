@@ -165,3 +165,35 @@ def test_screenshots_for_the_readme(page: Any, live_server: str, session: Sessio
     tab.screenshot(path=str(SCREENSHOTS / "call.png"), full_page=False)
     assert (SCREENSHOTS / "inbox.png").stat().st_size > 10_000
     assert (SCREENSHOTS / "call.png").stat().st_size > 10_000
+
+
+def test_decisions_work_without_javascript(
+    browser: Any, live_server: str, user: User, session: Session
+) -> None:
+    """Every essential action is a plain form: log in, filter, dismiss with a reason."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1024, "height": 900}
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        tab.goto(live_server + "/")
+        tab.get_by_label("E-Mail-Adresse").fill(user.email)
+        tab.get_by_label("Passwort").fill(TEST_PASSWORD)
+        tab.get_by_role("button", name="Anmelden").click()
+        tab.wait_for_url(live_server + "/")
+        tab.get_by_label("Frist").select_option("365")
+        tab.get_by_role("button", name="Filtern").click()
+        tab.wait_for_url(re.compile(r"frist=365"))
+        call_id = _row_ids(tab)[0]
+        tab.locator(f"#call-{call_id} h2 a").click()
+        # Without the script the reason field is simply always there.
+        tab.get_by_label("Status").select_option("nicht relevant")
+        tab.get_by_label("Grund (bei „nicht relevant“)").select_option("nicht antragsberechtigt")
+        tab.get_by_role("button", name="Speichern & zurück").click()
+        tab.wait_for_url(re.compile(r"frist=365"))
+        assert call_id not in _row_ids(tab)
+        review = session.scalar(select(Review).where(Review.call_id == call_id))
+        assert review is not None and review.reason == "nicht antragsberechtigt"
+    finally:
+        context.close()
