@@ -4,7 +4,8 @@ The database (50,000 calls with scores, matches and reviews) is built by the web
 builder (`benchmarks.bench_web.populate`), plus one login per simulated user. The app runs as
 `funding-matcher serve` (waitress, FUNDING_MATCHER_ENV=production, CSRF on). Each user logs
 in through the form, then browses for the given seconds with a random pause between clicks
-(mean `--think` s; 0 clicks as fast as answers come): the inbox and its later pages, a
+(mean `--think` s, first click at a random moment within it; 0 clicks as fast as answers
+come): the inbox and its later pages, a
 filtered inbox, a search, the full list sorted by date, and call pages. Every
 answer must be HTTP 200 with the page's heading; anything else counts as an error.
 
@@ -12,7 +13,7 @@ Prints p50/p95/max latency per page kind and in total, writes benchmarks/results
 and exits 1 if any request failed.
 
     python -m benchmarks.load_test [--calls 50000] [--users 20] [--seconds 30]
-                                   [--backend sqlite|postgresql] [--threads 8] [--think 2]
+                                   [--backend sqlite|postgresql] [--threads 8] [--think 5]
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ def browse(
     """One user clicking through pages until the deadline, pausing `think` s on average."""
     rng = random.Random(seed)
     kinds, weights = list(MIX), list(MIX.values())
+    if think > 0:  # officers do not all click at the same instant
+        time.sleep(rng.uniform(0, think))
     while time.monotonic() < deadline:
         kind = rng.choices(kinds, weights)[0]
         path = draw[kind](rng)
@@ -272,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--think",
         type=float,
-        default=2.0,
+        default=5.0,
         help="mean pause between a user's clicks in seconds (0 = stress: click, click, click)",
     )
     args = parser.parse_args(argv)
