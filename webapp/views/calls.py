@@ -21,7 +21,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from scrapers.jsonl import record_from_dict
 from scrapers.record import ParseError
@@ -30,7 +29,6 @@ from webapp.auth import safe_next
 from webapp.errors import UserError
 from webapp.exports import stream_csv
 from webapp.ingest import ingest_records
-from webapp.matching import run_match
 from webapp.models import Call
 from webapp.queries import (
     DEADLINE_WINDOWS,
@@ -202,8 +200,14 @@ def new_call() -> ResponseReturnValue:
                         Call.source == record.source, Call.external_id == record.external_id
                     )
                 )
-            _match_new_call(session, call_id)
-            flash("Aufruf angelegt.", "success")
+            # Not matched here: scoring one call alone against the strategy skews its
+            # scores (a one-document corpus); the next `match` / `weekly` run scores it
+            # together with all open calls, as batch work belongs in commands.
+            flash(
+                "Aufruf angelegt. Die Passung zur Strategie wird beim nächsten Abgleich "
+                "berechnet (funding-matcher match, wöchentlich mit funding-matcher weekly).",
+                "success",
+            )
             return redirect(url_for("calls.detail", call_id=call_id))
     return render_template("calls/new.html", values=values, error=error), 400 if error else 200
 
@@ -236,16 +240,3 @@ def _number_de(value: str, field: str) -> float:
         return float(cleaned)
     except ValueError:
         raise ParseError(f"Zahl erwartet, nicht {value!r}", field=field) from None
-
-
-def _match_new_call(session: Session, call_id: int | None) -> None:
-    """Score a new call right away so it shows with its projects; the weekly job redoes it."""
-    if call_id is None:
-        return
-    call = session.get(Call, call_id)
-    try:
-        run_match(session, calls=[call])
-        session.commit()
-    except Exception:  # the call is saved; matching again next run is enough
-        session.rollback()
-        flash("Die Passung wird beim nächsten Abgleich berechnet.", "info")
