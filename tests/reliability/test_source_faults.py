@@ -29,6 +29,9 @@ from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.models import Call, ScrapeRun, Source
 
+# One scrape serves every test here: keep them on one xdist worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("source-faults")
+
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 CAP = 200_000
@@ -208,8 +211,6 @@ def scraped(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Config, str, FaultServer, float]:
     """One scrape of every fault source into a fresh SQLite database (module-wide)."""
-    from tests.reliability.fault_server import FaultServer as _FS
-
     directory = tmp_path_factory.mktemp("faults")
     config = Config(
         database_url=f"sqlite:///{directory / 'faults.db'}",
@@ -218,7 +219,7 @@ def scraped(
         instance_dir=directory / "instance",
         testing=True,
     )
-    server = _FS()
+    server = FaultServer()
     _serve_faults(server)
     server.start()
     sources = directory / "sources.yaml"
