@@ -130,7 +130,16 @@ def machine() -> dict[str, Any]:
                 mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
     return {
+        "commit": commit,
+        "load_average": os.getloadavg(),
         "cpus": os.cpu_count(),
         "cpu_model": cpu,
         "memory_gb": mem_gb,

@@ -32,7 +32,9 @@ def _run_one(name: str, quick: bool) -> Any:
             return bench_matching.main(["--quick", "--baseline-max-calls", "1000"])
         # the baseline at 100,000 calls alone takes minutes of char n-gram extraction: it is
         # run separately (see docs/performance.md) to keep make bench under 15 minutes
-        return bench_matching.main(["--budget", "420", "--baseline-max-calls", "10000"])
+        return bench_matching.main(
+            ["--budget", "420", "--baseline-max-calls", "10000", "--timeout", "1200"]
+        )
     if name == "incremental":
         from benchmarks import bench_incremental
 
