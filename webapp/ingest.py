@@ -14,6 +14,7 @@ The caller owns the transaction (one per source for scrapes, see `webapp.scrapin
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ def ingest_records(
         existing = _load_existing(session, [(r.source, r.external_id) for r in records])
     seen: set[tuple[str, str]] = set()
     to_link: list[Call] = []
+    new_calls: list[Call] = []
     for record in records:
         key = (record.source, record.external_id)
         if key in seen:
@@ -99,10 +101,9 @@ def ingest_records(
             )
             _copy(record, call)
             session.add(call)
-            session.flush()
             existing[key] = call
             stats.new += 1
-            stats.new_ids.append(call.id)
+            new_calls.append(call)
             to_link.append(call)
             continue
         _seen_again(session, call, now, scrape_run_id, stats)
@@ -130,7 +131,8 @@ def ingest_records(
                 seen.add((source, external_id))
         if complete:
             stats.missing = _mark_missing(session, existing, seen, now, scrape_run_id)
-    session.flush()
+    session.flush()  # one flush for all new calls: their ids are known from here on
+    stats.new_ids = [call.id for call in new_calls]
     if link:
         stats.linked = link_duplicates(session, to_link)
     return stats
@@ -249,9 +251,8 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
         select(Call.id, Call.source, Call.canonical_id, Call.first_seen, Call.title, Call.programme)
     ).all()
     candidates: dict[int, _Candidate] = {}
-    index: dict[str, list[int]] = {}
     for row in rows:
-        cand = _Candidate(
+        candidates[row.id] = _Candidate(
             row.id,
             row.source,
             row.canonical_id,
@@ -260,9 +261,28 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
             row.title,
             row.programme or "",
         )
-        candidates[row.id] = cand
-        for gram in cand.grams:
-            index.setdefault(gram, []).append(row.id)
+    # Prefix filtering: with all trigram sets in one order (rarest first), two sets with a
+    # Jaccard similarity >= TITLE_THRESHOLD share a trigram among their first few. Only those
+    # prefixes are indexed, so common trigrams ("ung", "der") never make this quadratic.
+    frequency = Counter(gram for cand in candidates.values() for gram in cand.grams)
+
+    def prefix(grams: frozenset[str]) -> list[str]:
+        size = len(grams) - math.ceil(TITLE_THRESHOLD * len(grams)) + 1
+        return sorted(grams, key=lambda g: (frequency[g], g))[:size]
+
+    index: dict[str, list[int]] = {}
+    by_programme: dict[str, list[int]] = {}
+    # A call is never linked to one of its own source: when all calls to link come from one
+    # source (every scrape), that source's calls are left out of the index altogether.
+    sources = {call.source for call in calls}
+    skip = next(iter(sources)) if len(sources) == 1 else None
+    for cand in candidates.values():
+        if cand.source == skip:
+            continue
+        for gram in prefix(cand.grams):
+            index.setdefault(gram, []).append(cand.id)
+        if cand.programme:
+            by_programme.setdefault(compact(cand.programme), []).append(cand.id)
     has_duplicates = {c.canonical_id for c in candidates.values() if c.canonical_id is not None}
     reviewed = set(session.scalars(select(Review.call_id)))
     linked = 0
@@ -272,12 +292,24 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
         me = candidates.get(call.id)
         if me is None or not me.grams:
             continue
-        shared = Counter(other for gram in me.grams for other in index.get(gram, ()))
+        pool = {other for gram in prefix(me.grams) for other in index.get(gram, ())}
+        if me.programme:
+            pool.update(by_programme.get(compact(me.programme), ()))
         best: tuple[float, datetime, int] | None = None
-        for other_id, common in shared.items():
+        for other_id in pool:
             other = candidates[other_id]
             if other_id == call.id or other.source == me.source:
                 continue
+            if (
+                not (
+                    TITLE_THRESHOLD * len(me.grams)
+                    <= len(other.grams)
+                    <= len(me.grams) / TITLE_THRESHOLD
+                )
+                and not me.programme
+            ):
+                continue  # sizes too different for the title threshold
+            common = len(me.grams & other.grams)
             score = common / (len(me.grams) + len(other.grams) - common)
             if score < TITLE_THRESHOLD and not (
                 me.programme
