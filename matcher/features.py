@@ -242,7 +242,9 @@ class FeatureSpace:
         gram_map = sp.csr_matrix(
             (np.ones(gram_rows.size), (gram_rows, gram_cols)), shape=(n_local, self.size("char"))
         )
-        codes, pair_seg = self._pair_codes(seg)
+        codes, pair_seg = (
+            self._pair_codes(seg) if self.bigram_codes.size else (np.zeros(0, np.int64),) * 2
+        )
         where = np.searchsorted(self.bigram_codes, codes)
         where = np.minimum(where, max(self.bigram_codes.size - 1, 0))
         found = (

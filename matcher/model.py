@@ -67,15 +67,15 @@ class MatchParams:
     )
     project_fields: dict[str, float] = field(
         default_factory=lambda: {
-            "title": 1.0,
+            "title": 3.0,
             "summary": 1.0,
             "keywords": 3.0,
-            "goals": 1.0,
+            "goals": 0.5,
             "theme": 1.0,
         }
     )
     space_weights: dict[str, float] = field(
-        default_factory=lambda: {"word": 0.3, "bigram": 0.1, "char": 0.8}
+        default_factory=lambda: {"word": 0.3, "bigram": 0.0, "char": 0.8}
     )
     char_ngrams: tuple[int, int] = (4, 5)
     char_min_len: int = 0  # words shorter than this get no character n-grams
@@ -91,10 +91,10 @@ class MatchParams:
     prf_spaces: tuple[str, ...] = ("word", "bigram", "char")
     goal_weight: float = 0.0  # share of the best goal cosine added to a project's score
     prf_k: int = 5  # pseudo-relevance feedback: expand each project with its k best calls
-    prf_beta: float = 0.5
+    prf_beta: float = 0.7
     unknown_factor: float = 0.8  # unknown applicants: kept, but behind eligible
     region_unknown_factor: float = 0.3  # a region that may or may not include the county
-    priority_weights: tuple[float, float, float] = (1.0, 0.95, 0.9)  # theme priority 1, 2, 3
+    priority_weights: tuple[float, float, float] = (1.0, 0.9, 0.8)  # theme priority 1, 2, 3
     # relevance feedback
     rocchio_pos: float = 0.0
     rocchio_neg: float = 0.2
@@ -231,9 +231,10 @@ class MatchModel:
         fs.fit_vocabulary(call_docs + project_docs + goal_docs)
         call_chunks = [call_docs[i : i + FIT_CHUNK] for i in range(0, len(call_docs), FIT_CHUNK)]
         project_seg, goal_seg = fs.segments(project_docs), fs.segments(goal_docs)
-        fs.fit_bigrams(
-            itertools.chain((fs.segments(c) for c in call_chunks), [project_seg, goal_seg])
-        )
+        if p.space_weights.get("bigram", 0.0) > 0:  # weight 0: the space stays empty
+            fs.fit_bigrams(
+                itertools.chain((fs.segments(c) for c in call_chunks), [project_seg, goal_seg])
+            )
         call_weights = _field_weights(p.call_fields)
         call_counts = [
             _as_float32(fs.counts_of(fs.segments(chunk), call_weights)) for chunk in call_chunks
