@@ -46,6 +46,11 @@ def canonical_call(session: Session, call: Call) -> Call:
     return call
 
 
+def current_review(session: Session, call: Call) -> Review | None:
+    """The review of the call's canonical call, if there is one."""
+    return canonical_call(session, call).review
+
+
 def set_review(
     session: Session, call: Call, data: ReviewInput, user_id: int | None
 ) -> list[ReviewEvent]:

@@ -278,3 +278,38 @@ def test_user_administration_is_for_admins_only(
     assert client.post(f"/verwaltung/benutzer/{user.id}/entsperren").status_code == 302
     session.expire_all()
     assert session.get(User, user.id).failed_logins == 0  # type: ignore[union-attr]
+
+
+def test_quick_decision_from_the_list_keeps_note_and_returns(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    call_id = _top_call_ids(auth_client)[0]
+    auth_client.post(
+        f"/aufrufe/{call_id}/bewertung", data={"status": "in Prüfung", "note": "Bitte prüfen"}
+    )
+    page = auth_client.get("/?frist=365").get_data(as_text=True)
+    assert 'name="quick" value="1"' in page
+    # Dismissing without a reason is refused and leads back to the list.
+    response = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung",
+        data={"quick": "1", "status": "nicht relevant", "zurueck": "/?frist=365"},
+    )
+    assert response.headers["Location"] == "/?frist=365"
+    response = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung",
+        data={
+            "quick": "1",
+            "status": "nicht relevant",
+            "reason": "Frist zu kurz",
+            "zurueck": "/?frist=365",
+        },
+    )
+    assert response.headers["Location"] == "/?frist=365"
+    review = session.scalar(select(Review).where(Review.call_id == call_id))
+    assert review is not None
+    assert (review.status, review.reason, review.note) == (
+        "nicht relevant",
+        "Frist zu kurz",
+        "Bitte prüfen",
+    )
+    assert call_id not in _inbox_ids(auth_client)

@@ -41,7 +41,7 @@ from webapp.queries import (
     filter_options,
     list_calls,
 )
-from webapp.reviews import ReviewInput, set_review
+from webapp.reviews import ReviewInput, current_review, set_review
 
 bp = Blueprint("calls", __name__)
 
@@ -148,34 +148,51 @@ def _optional_int(value: str | None) -> int | None:
 
 @bp.post("/aufrufe/<int:call_id>/bewertung")
 def review(call_id: int) -> ResponseReturnValue:
-    """Save status, reason, note, assignee and project of a call's review."""
+    """Save status, reason, note, assignee and project of a call's review.
+
+    The quick form of a list row (`quick=1`) sends only status and reason: note, assignee
+    and project keep their values, and the answer goes back to the list.
+    """
     session = db_session()
     call = session.get(Call, call_id)
     if call is None:
         abort(404)
     form = request.form
-    data = ReviewInput(
-        status=form.get("status", ""),
-        reason=form.get("reason", ""),
-        note=form.get("note", "")[:10_000],
-        assignee_id=_optional_int(form.get("assignee_id")),
-        project_id=_optional_int(form.get("project_id")),
-    )
+    quick = form.get("quick") == "1"
     back = _safe_back(form.get("zurueck"))
+    if quick:
+        current = current_review(session, call)
+        data = ReviewInput(
+            status=form.get("status", ""),
+            reason=form.get("reason", ""),
+            note=current.note if current else "",
+            assignee_id=current.assignee_id if current else None,
+            project_id=current.project_id if current else None,
+        )
+    else:
+        data = ReviewInput(
+            status=form.get("status", ""),
+            reason=form.get("reason", ""),
+            note=form.get("note", "")[:10_000],
+            assignee_id=_optional_int(form.get("assignee_id")),
+            project_id=_optional_int(form.get("project_id")),
+        )
+    detail_url = url_for("calls.detail", call_id=call_id, zurueck=back) + "#bewertung"
     try:
         events = set_review(session, call, data, current_user.id)
     except UserError as exc:
         session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("calls.detail", call_id=call_id, zurueck=back) + "#bewertung")
+        return redirect((back or url_for("calls.inbox")) if quick else detail_url)
     session.commit()
     if events:
-        flash(f"Bewertung gespeichert: {data.status}.", "success")
+        title = call.title if len(call.title) <= 80 else call.title[:79] + "…"
+        flash(f"Bewertung gespeichert: {data.status}. („{title}“)", "success")
     else:
         flash("Keine Änderung.", "info")
-    if back and form.get("action") == "save_back":
+    if back and (quick or form.get("action") == "save_back"):
         return redirect(back)
-    return redirect(url_for("calls.detail", call_id=call_id, zurueck=back) + "#bewertung")
+    return redirect(detail_url)
 
 
 @bp.route("/aufrufe/neu", methods=["GET", "POST"])
