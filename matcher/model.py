@@ -100,7 +100,7 @@ class MatchParams:
     rocchio_neg: float = 0.2
     knn_pos: float = 0.3
     knn_neg: float = 0.15
-    programme_similarity: float = 0.0
+    programme_similarity: float = 1.0
     # redo pseudo-relevance feedback with the decisions (dismissed out, confirmed in)
     prf_with_decisions: bool = (
         False  # weight of "same programme" in the similarity to decided calls
@@ -512,18 +512,20 @@ class MatchModel:
         if feedback_on and self._feedback_vectors is not None:
             scale_all = max(sum(p.space_weights.values()), 1e-9)
             sims = self._combined(vectors, self._feedback_vectors) / scale_all
-            if self._feedback_programmes is not None and p.programme_similarity:
-                # the same programme announced by another source is the closest kind of call
+            pos_sims = sims
+            if self._feedback_programmes is not None and p.programme_similarity and calls:
+                # the same programme announced by another source is the closest kind of call;
+                # used for confirmed calls only (one programme can hold calls for different
+                # applicants, so a dismissal does not carry over)
                 mine = self._programme_vectors([c.programme for c in calls])
                 same = (mine @ self._feedback_programmes.T).toarray()
-                sims = np.maximum(sims, p.programme_similarity * same)
-            sims *= scale_all
+                pos_sims = np.maximum(sims, p.programme_similarity * same)
             for j, pr in enumerate(projects):
                 pos, neg = self._feedback.get(pr.id, ([], []))
                 if pos:
-                    topic[:, j] += p.knn_pos * sims[:, pos].max(axis=1)
+                    topic[:, j] += p.knn_pos * scale_all * pos_sims[:, pos].max(axis=1)
                 if neg:
-                    topic[:, j] -= p.knn_neg * sims[:, neg].max(axis=1)
+                    topic[:, j] -= p.knn_neg * scale_all * sims[:, neg].max(axis=1)
         topic = np.clip(topic, 0.0, None)
         scale = max(sum(p.space_weights.values()) + p.goal_weight, 1e-9)
         s = np.clip(topic / scale, 0.0, 1.0)
