@@ -235,6 +235,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     t.join(timeout=args.seconds + 120)  # a request may run past the deadline
                 wall = time.perf_counter() - started
                 payload["wall_seconds"] = wall
+                # Other work on the machine slows every figure down: keep the load with them.
+                payload["load_average_1min"] = os.getloadavg()[0]
                 payload["pages"] = summarise(stats, wall)
                 payload["error_samples"] = {k: v[:5] for k, v in stats.errors.items()}
     finally:
@@ -255,7 +257,8 @@ def report(payload: dict[str, Any]) -> str:
     head = (
         f"Load test: {payload['users']} users, {payload['calls']} calls, "
         f"{payload['backend']}, waitress × {payload['waitress_threads']} threads, "
-        f"think time {payload['think_time_s']:g} s, {payload['wall_seconds']:.1f} s"
+        f"think time {payload['think_time_s']:g} s, {payload['wall_seconds']:.1f} s, "
+        f"machine load {payload['load_average_1min']:.1f} on {os.cpu_count()} CPUs"
     )
     return (
         head
