@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from scrapers.dedupe import TITLE_THRESHOLD, compact, same_call, trigrams
 from scrapers.record import CallRecord
-from webapp.models import Call, CallChange, Review, utcnow
+from webapp.models import Call, CallChange, Justification, Review, utcnow
 
 # Fields copied from a record onto a call; every one of them is tracked in the history.
 TRACKED_FIELDS = (*CallRecord.CONTENT_FIELDS, "language")
@@ -284,7 +284,10 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
         if cand.programme:
             by_programme.setdefault(compact(cand.programme), []).append(cand.id)
     has_duplicates = {c.canonical_id for c in candidates.values() if c.canonical_id is not None}
-    reviewed = set(session.scalars(select(Review.call_id)))
+    # A call with an officer's review or edited text stays visible on its own.
+    reviewed = set(session.scalars(select(Review.call_id))) | set(
+        session.scalars(select(Justification.call_id).where(Justification.edited_text.is_not(None)))
+    )
     linked = 0
     for call in calls:
         if call.id in has_duplicates or call.id in reviewed or call.canonical_id is not None:
