@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -58,7 +59,7 @@ def _row_ids(tab: Any) -> list[int]:
 
 def test_weekly_review_round(page: Any, live_server: str, session: Session) -> None:
     tab = page
-    assert tab.get_by_role("heading", name="Eingang").is_visible()
+    expect(tab.get_by_role("heading", name="Eingang")).to_be_visible()
     total_text = tab.locator(".count").inner_text()
 
     # Filter the inbox: a theme and a deadline window; the state lands in the URL.
@@ -75,14 +76,14 @@ def test_weekly_review_round(page: Any, live_server: str, session: Session) -> N
     first.click()
     tab.wait_for_url(re.compile(r"/aufrufe/\d+"))
     call_id = int(re.search(r"/aufrufe/(\d+)", tab.url).group(1))  # type: ignore[union-attr]
-    assert tab.get_by_role("heading", name=title).is_visible()
+    expect(tab.get_by_role("heading", name=title)).to_be_visible()
     # The dismissal reason is hidden by the small script until "nicht relevant" is chosen.
-    assert not tab.get_by_label("Grund (bei „nicht relevant“)").is_visible()
+    expect(tab.get_by_label("Grund (bei „nicht relevant“)")).to_be_hidden()
     tab.get_by_label("Status").select_option("relevant")
     tab.get_by_label("Notiz").fill("Passt gut – Skizze bis Monatsende vorbereiten.")
     tab.get_by_role("button", name="Speichern", exact=True).click()
-    assert tab.get_by_text("Bewertung gespeichert: relevant.").is_visible()
-    assert tab.locator("ol.events").get_by_text("Passt gut – Skizze").is_visible()
+    expect(tab.get_by_text("Bewertung gespeichert: relevant.")).to_be_visible()
+    expect(tab.locator("ol.events").get_by_text("Passt gut – Skizze")).to_be_visible()
     review = session.scalar(select(Review).where(Review.call_id == call_id))
     assert review is not None and review.status == "relevant"
 
@@ -94,11 +95,11 @@ def test_weekly_review_round(page: Any, live_server: str, session: Session) -> N
     tab.locator(f"#call-{dismissed} h2 a").click()
     tab.get_by_label("Status").select_option("nicht relevant")
     reason = tab.get_by_label("Grund (bei „nicht relevant“)")
-    assert reason.is_visible()
+    expect(reason).to_be_visible()
     reason.select_option("Eigenanteil nicht darstellbar")
     tab.get_by_role("button", name="Speichern & zurück").click()
     tab.wait_for_url(live_server + "/")
-    assert tab.get_by_text("Bewertung gespeichert: nicht relevant.").is_visible()
+    expect(tab.get_by_text("Bewertung gespeichert: nicht relevant.")).to_be_visible()
     assert dismissed not in _row_ids(tab)
 
     # Download the CSV of the current list.
@@ -118,14 +119,14 @@ def test_weekly_review_round(page: Any, live_server: str, session: Session) -> N
         tab.get_by_role("navigation", name="Hauptnavigation").get_by_role(
             "link", name=label
         ).click()
-        assert tab.get_by_role("heading", name=re.compile(heading)).first.is_visible()
+        expect(tab.get_by_role("heading", name=re.compile(heading)).first).to_be_visible()
     tab.get_by_role("link", name="Anna Schulte").click()
     assert (
         tab.get_by_label("Kalender-Adresse (geheim – nicht weitergeben)")
         .input_value()
         .endswith(".ics")
     )
-    assert tab.get_by_role("button", name="Kopieren").is_visible()  # shown only with JavaScript
+    expect(tab.get_by_role("button", name="Kopieren")).to_be_visible()  # shown only with JavaScript
     assert tab.dialogs == []
     assert tab.csp_errors == []
 
@@ -139,7 +140,7 @@ def test_script_in_a_title_is_shown_as_text(page: Any, live_server: str, session
     link.click()
     tab.wait_for_url(re.compile(rf"/aufrufe/{call.id}"))
     assert tab.locator("h1.detail-title").inner_text() == XSS_TITLE
-    assert tab.get_by_text('<img src=x onerror="window.__xss = 2">Land NRW').first.is_visible()
+    expect(tab.get_by_text('<img src=x onerror="window.__xss = 2">Land NRW').first).to_be_visible()
     # No script ran: no dialog, no global set, no injected element.
     assert tab.dialogs == []
     assert tab.evaluate("typeof window.__xss") == "undefined"
