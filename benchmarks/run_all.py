@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gb']} GB, Python {m['python']}"
     )
+    load = ", ".join(f"{x:.1f}" for x in m["load_average"])
+    print(f"Commit {m['commit']}, load average {load} (other work on the machine slows wall times)")
     status: dict[str, Any] = {}
     start = time.perf_counter()
     for name in names:
