@@ -831,19 +831,23 @@ class ThemeSummary:
 
 
 def _open_match_base(today: date) -> Select[Any]:
-    """Matches of open, canonical, possibly eligible calls that nobody dismissed."""
+    """Matches of open, canonical, possibly eligible calls that nobody dismissed.
+
+    Ineligible and dismissed calls are excluded by id sets (NOT IN a subquery, built once)
+    rather than by joins, which would be probed once per match row.
+    """
+    ineligible = select(CallScore.call_id).where(CallScore.eligibility == "ineligible")
+    dismissed = select(Review.call_id).where(Review.status == DISMISSED_STATUS)
     return (
         select(Match)
         .join(Call, Call.id == Match.call_id)
-        .outerjoin(CallScore, CallScore.call_id == Call.id)
-        .outerjoin(Review, Review.call_id == Call.id)
         .where(
             Call.canonical_id.is_(None),
             open_clause(today),
             Match.rank <= MATCH_TOP_RANK,
             Match.score >= MATCH_MIN_SCORE,
-            or_(CallScore.eligibility.is_(None), CallScore.eligibility != "ineligible"),
-            or_(Review.id.is_(None), Review.status != DISMISSED_STATUS),
+            Call.id.not_in(ineligible),
+            Call.id.not_in(dismissed),
         )
     )
 
@@ -869,30 +873,24 @@ def strategy_overview(session: Session, today: date | None = None) -> list[Theme
             .order_by(ProjectRow.position)
         )
     )
-    base = _open_match_base(today).subquery()
-    per_project = {
-        pid: (count, nxt)
-        for pid, count, nxt in session.execute(
-            select(
-                base.c.project_id,
-                func.count(func.distinct(base.c.call_id)),
-                func.min(Call.deadline),
-            )
-            .select_from(base)
-            .join(Call, Call.id == base.c.call_id)
-            .group_by(base.c.project_id)
-        )
-    }
-    per_theme = dict(
-        session.execute(
-            select(ProjectRow.theme_id, func.count(func.distinct(base.c.call_id)))
-            .select_from(base)
-            .join(ProjectRow, ProjectRow.id == base.c.project_id)
-            .group_by(ProjectRow.theme_id)
-        )
-        .tuples()
-        .all()
-    )
+    # One pass over the open matches (covering indexes only), aggregated here: a call
+    # may match several projects of a theme and must count once for the theme.
+    project_calls: dict[int, set[int]] = defaultdict(set)
+    project_next: dict[int, date] = {}
+    theme_calls: dict[int, set[int]] = defaultdict(set)
+    theme_of = {p.id: p.theme_id for p in projects}
+    for project_id, call_id, deadline in session.execute(
+        _open_match_base(today).with_only_columns(Match.project_id, Match.call_id, Call.deadline)
+    ):
+        project_calls[project_id].add(call_id)
+        if deadline is not None and (
+            project_id not in project_next or deadline < project_next[project_id]
+        ):
+            project_next[project_id] = deadline
+        if project_id in theme_of:
+            theme_calls[theme_of[project_id]].add(call_id)
+    per_project = {pid: (len(calls), project_next.get(pid)) for pid, calls in project_calls.items()}
+    per_theme = {tid: len(calls) for tid, calls in theme_calls.items()}
     by_theme: dict[int, list[ProjectSummary]] = defaultdict(list)
     for project in projects:
         count, nxt = per_project.get(project.id, (0, None))
