@@ -395,19 +395,6 @@ def list_calls(
     )
 
 
-def iter_calls(
-    session: Session, filters: CallFilters, *, today: date | None = None, batch: int = 500
-) -> Iterator[CallRow]:
-    """Every call of the filters (no pagination), in batches: for the CSV export."""
-    today = today or date.today()
-    ids = list(session.scalars(_id_select(filters, today)))
-    for start in range(0, len(ids), batch):
-        rows = _rows_for_ids(session, ids[start : start + batch])
-        load_row_details(session, rows)
-        yield from rows
-        session.expunge_all()  # keep memory flat on large exports
-
-
 def load_row_details(
     session: Session, rows: list[CallRow], *, now: datetime | None = None, top: int = 3
 ) -> None:
@@ -628,11 +615,6 @@ def active_strategy(session: Session) -> StrategyRow | None:
     return session.scalar(
         select(StrategyRow).where(StrategyRow.active).order_by(StrategyRow.id.desc()).limit(1)
     )
-
-
-def inbox_count(session: Session, today: date | None = None) -> int:
-    """How many calls wait in the inbox (for the navigation badge)."""
-    return count_calls(session, CallFilters(scope="inbox"), today or date.today())
 
 
 # --- call detail --------------------------------------------------------------------------
