@@ -313,3 +313,19 @@ def test_quick_decision_from_the_list_keeps_note_and_returns(
         "Bitte prüfen",
     )
     assert call_id not in _inbox_ids(auth_client)
+
+
+def test_change_own_password(auth_client: FlaskClient, client: FlaskClient, user: User) -> None:
+    wrong = auth_client.post(
+        "/konto/passwort",
+        data={"current": "falsch", "new": "neu-und-lang", "repeat": "neu-und-lang"},
+    )
+    assert "stimmt nicht" in auth_client.get(wrong.headers["Location"]).get_data(as_text=True)
+    auth_client.post(
+        "/konto/passwort",
+        data={"current": TEST_PASSWORD, "new": "neu-und-lang", "repeat": "neu-und-lang"},
+    )
+    old = client.post("/anmelden", data={"email": user.email, "password": TEST_PASSWORD})
+    assert old.status_code == 401
+    new = client.post("/anmelden", data={"email": user.email, "password": "neu-und-lang"})
+    assert new.status_code == 302

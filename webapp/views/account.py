@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.security import check_password_hash
 
 from webapp.app import app_config, db_session
+from webapp.errors import UserError
 from webapp.exports import ical_feed as build_ical
 from webapp.models import User
 from webapp.queries import deadline_entries
-from webapp.users import regenerate_ical_token, user_by_ical_token
+from webapp.users import regenerate_ical_token, set_password, user_by_ical_token
 
 bp = Blueprint("account", __name__)
 
@@ -59,6 +61,26 @@ def regenerate_token() -> ResponseReturnValue:
     db_session().commit()
     flash("Neue Kalender-Adresse erzeugt. Die alte Adresse funktioniert nicht mehr.", "success")
     return redirect(url_for("account.settings"))
+
+
+@bp.post("/konto/passwort")
+def change_password() -> ResponseReturnValue:
+    """Change the own password; the current one must be given."""
+    user = _me()
+    form = request.form
+    if not check_password_hash(user.password_hash, form.get("current", "")):
+        flash("Das bisherige Passwort stimmt nicht.", "error")
+    elif form.get("new", "") != form.get("repeat", ""):
+        flash("Die beiden neuen Passwörter stimmen nicht überein.", "error")
+    else:
+        try:
+            set_password(user, form.get("new", ""))
+        except UserError as exc:
+            flash(str(exc), "error")
+        else:
+            db_session().commit()
+            flash("Das Passwort ist geändert.", "success")
+    return redirect(url_for("account.settings") + "#passwort")
 
 
 @bp.get("/kalender/<token>.ics")
