@@ -8,7 +8,7 @@ PORT ?= 5000
 DEMO_USER ?= demo@kreis-coesfeld.de
 DEMO_PASSWORD ?= demo-passwort
 
-.PHONY: run test lint format bench bench-quick clean
+.PHONY: run test lint format bench bench-quick screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+screenshots: $(STAMP)
+	UPDATE_SCREENSHOTS=1 $(VENV)/bin/python -m pytest -q tests/web/test_browser.py -k screenshots
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
