@@ -4,9 +4,10 @@ and a headless Chromium (Debian's, through Playwright)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +20,8 @@ from webapp.db import make_engine, make_session_factory, transaction
 from webapp.ingest import ingest_records
 from webapp.models import Call, Justification, ProjectRow, Review, ScrapeRun, Source
 from webapp.users import create_user
+
+T = TypeVar("T")
 
 # Every payload sets window.__xss or opens a dialog if it ever runs.
 SCRIPT = "<script>window.__xss=1;alert('xss-script')</script>"
@@ -131,24 +134,6 @@ def hostile_server(hostile_db: Config) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """A headless Chromium (skipped when none is installed)."""
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip("Browser-Tests übersprungen: kein Chromium gefunden (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Browser-Tests übersprungen: playwright ist nicht installiert")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=BROWSER_FLAGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
-
-
 class Tab:
     """A browser page that records dialogs and CSP reports (a blocked injected script)."""
 
@@ -173,10 +158,36 @@ class Tab:
         self.context.close()
 
 
+InBrowser = Callable[[Callable[[Tab], T]], T]
+
+
 @pytest.fixture
-def tab(chromium: Any) -> Iterator[Tab]:
-    t = Tab(chromium)
+def in_browser() -> InBrowser[Any]:
+    """Run `work(tab)` in a fresh headless Chromium on a thread of its own.
+
+    Playwright's sync API allows one instance per thread, and tests/web keeps one open for
+    the whole session in the main thread; a thread of our own never collides with it.
+    """
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Browser-Tests übersprungen: kein Chromium gefunden (apt-get install chromium)")
     try:
-        yield t
-    finally:
-        t.close()
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Browser-Tests übersprungen: playwright ist nicht installiert")
+
+    def run(work: Callable[[Tab], T]) -> T:
+        def job() -> T:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_FLAGS)
+                tab = Tab(browser)
+                try:
+                    return work(tab)
+                finally:
+                    tab.close()
+                    browser.close()
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(job).result(timeout=120)
+
+    return run

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from tests.conftest import TEST_PASSWORD, CliInvoker
 from tests.mail.conftest import Collector, SmtpServer, free_port
-from tests.security.conftest import HOSTILE_TITLE, SCRIPT, Tab
+from tests.security.conftest import HOSTILE_TITLE, SCRIPT, InBrowser, Tab
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.models import Call, ProjectRow
@@ -77,10 +77,9 @@ def _ids(config: Config) -> tuple[list[int], int]:
 
 
 def test_every_page_renders_hostile_text_inert(
-    tab: Tab, hostile_server: str, hostile_db: Config
+    in_browser: InBrowser[None], hostile_server: str, hostile_db: Config
 ) -> None:
     calls, project = _ids(hostile_db)
-    _login(tab, hostile_server)
     pages = [
         "/",
         "/?q=Digitalisierung",
@@ -96,19 +95,24 @@ def test_every_page_renders_hostile_text_inert(
         f"/aufrufe/{calls[0]}/begruendung",
         "/aufrufe?q=" + "%3Cscript%3Ewindow.__xss%3D9%3C%2Fscript%3E",  # reflected
     ]
-    for path in pages:
-        response = tab.page.goto(hostile_server + path)
-        assert response is not None and response.status == 200, path
-        _assert_inert(tab, path)
-    # The hostile text is shown as text (the officer can see what the source sent).
-    tab.page.goto(f"{hostile_server}/aufrufe/{calls[0]}")
-    assert HOSTILE_TITLE in tab.page.locator("h1").first.inner_text()
-    assert "{{ 7*7 }}" in tab.page.content().replace("&nbsp;", " ")  # no template injection
-    # Clicking every link on the call page that leaves the app runs nothing either.
-    for link in tab.page.locator("a[target=_blank]").all():
-        href = link.get_attribute("href") or ""
-        assert re.match(r"https?://", href), href
-    _assert_inert(tab, "links")
+
+    def work(tab: Tab) -> None:
+        _login(tab, hostile_server)
+        for path in pages:
+            response = tab.page.goto(hostile_server + path)
+            assert response is not None and response.status == 200, path
+            _assert_inert(tab, path)
+        # The hostile text is shown as text (the officer can see what the source sent).
+        tab.page.goto(f"{hostile_server}/aufrufe/{calls[0]}")
+        assert HOSTILE_TITLE in tab.page.locator("h1").first.inner_text()
+        assert "{{ 7*7 }}" in tab.page.content().replace("&nbsp;", " ")  # no template injection
+        # Every link on the call page that leaves the app is a plain web address.
+        for link in tab.page.locator("a[target=_blank]").all():
+            href = link.get_attribute("href") or ""
+            assert re.match(r"https?://", href), href
+        _assert_inert(tab, "links")
+
+    in_browser(work)
 
 
 @pytest.fixture
@@ -122,7 +126,7 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 def test_html_mails_are_inert_in_a_browser(
-    tab: Tab, hostile_db: Config, cli: CliInvoker, smtp: SmtpServer
+    in_browser: InBrowser[None], hostile_db: Config, cli: CliInvoker, smtp: SmtpServer
 ) -> None:
     env = {
         "SMTP_HOST": "127.0.0.1",
@@ -135,13 +139,18 @@ def test_html_mails_are_inert_in_a_browser(
     subjects = [str(m.message["Subject"]) for m in smtp.messages]
     assert any("Übersicht" in s for s in subjects), subjects
     assert any(s.startswith("Fristerinnerung") for s in subjects), subjects
-    for mail in smtp.messages:
-        html = mail.part("html")
+    mails = [(str(m.message["Subject"]), m.part("html")) for m in smtp.messages]
+    for _subject, html in mails:
         assert SCRIPT not in html
         assert "&lt;script&gt;" in html  # shown, escaped
-        # No CSP here: a mail client renders the HTML as it is.
-        tab.page.set_content(html)
-        _assert_inert(tab, str(mail.message["Subject"]))
-        for href in tab.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
-            assert href.startswith("https://foerder.example/"), href
-        assert SCRIPT in mail.part("plain") or "Digitalisierung" in mail.part("plain")
+
+    def work(tab: Tab) -> None:
+        for subject, html in mails:
+            # No CSP here: a mail client renders the HTML as it is.
+            tab.page.set_content(html)
+            _assert_inert(tab, subject)
+            links = tab.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            for href in links:
+                assert href.startswith("https://foerder.example/"), href
+
+    in_browser(work)
