@@ -773,7 +773,7 @@ def _field_weights(weights: dict[str, float]) -> dict[str, float]:
 
 
 def _l2(m: sp.csr_matrix) -> sp.csr_matrix:
-    return l2_rows(m)
+    return l2_rows(m, np.float32)
 
 
 def _top(row: np.ndarray, k: int) -> list[int]:
@@ -918,14 +918,29 @@ class _Explainer:
             gram_set = set(grams)
             for side_tok, side_grams in side.grams.items():
                 shared = gram_set & side_grams
-                if len(shared) < 4 or side.stem_token.get(sid) == side_tok:
+                # a real part of the other word, not a shared suffix such as "-ation"
+                if len(shared) < max(4, 0.5 * min(len(gram_set), len(side_grams))):
+                    continue
+                if side.stem_token.get(sid) == side_tok:
                     continue
                 weight = w["char"] * sum(
                     self.char.get(g, 0.0) * side.char.get(g, 0.0) for g in shared
                 )
                 if weight > 0:
                     add(tok, side_tok, weight)
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:top]
+        # strongest pairs first, each call word once and each project word at most twice,
+        # so the list shows different reasons rather than variants of one word
+        ranked: list[tuple[tuple[str, str], float]] = []
+        seen_call: set[str] = set()
+        seen_side: Counter[str] = Counter()
+        for (c, o), v in sorted(best.items(), key=lambda kv: -kv[1]):
+            if c.lower() in seen_call or seen_side[o.lower()] >= 2:
+                continue
+            ranked.append(((c, o), v))
+            seen_call.add(c.lower())
+            seen_side[o.lower()] += 1
+            if len(ranked) == top:
+                break
         return [
             TermContribution(call_word=c, project_word=o, weight=round(v, 6))
             for (c, o), v in ranked
