@@ -266,3 +266,42 @@ def test_decode_body_always_gives_text(body: bytes, headers: dict[str, str] | No
 def test_empty_body_is_a_parse_error_or_nothing(kind: str) -> None:
     name = next(n for n, k, *_ in _samples() if k == kind)
     _run_parser(kind, b"", "https://example.org/", {}, name)
+
+
+# --- the user's own files: strategy and source list --------------------------------------
+
+STRATEGY_FILE = REPO / "data" / "strategy" / "coesfeld-12-0.yaml"
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_strategy_is_loaded_or_refused_with_strategy_error(data: st.DataObject) -> None:
+    from matcher.strategy import StrategyError, parse_strategy
+
+    body = data.draw(mutated(STRATEGY_FILE.read_bytes()))
+    text = body.decode("utf-8", errors="replace")
+    try:
+        strategy = parse_strategy(text, "strategie.yaml")
+    except StrategyError as exc:
+        assert "strategie.yaml" in str(exc)
+        return
+    assert strategy is not None
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_sources_yaml_is_loaded_or_refused_with_source_error(
+    data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from scrapers.sources import SourceConfigError
+
+    body = data.draw(mutated((REPO / "data" / "sources.yaml").read_bytes()))
+    path = tmp_path_factory.mktemp("quellen") / "sources.yaml"
+    path.write_bytes(body)
+    try:
+        sources = load_sources(path)
+    except SourceConfigError as exc:
+        assert "sources.yaml" in str(exc)
+        return
+    for source in sources:
+        assert source.name and source.kind and source.url
