@@ -4,12 +4,14 @@
 scores any calls (the fitted ones or new ones, without refitting) and returns one
 `CallMatch` per call. `match_calls(strategy, calls, feedback)` does both in one step.
 
-Scores. A project's score for a call is a weighted sum of cosines in three spaces (stems,
-stem bigrams, character n-grams), plus a share of the best cosine with the project's goals.
+Scores. A project's score for a call is a weighted sum of cosines in the feature spaces
+(stems, stem bigrams, character n-grams; weights in `MatchParams`, chosen on the development
+set with `python -m matcher.tuning`).
 The project vectors are expanded once at fit time with the best-matching eligible calls
 (pseudo-relevance feedback), which bridges the different words of funders and strategy.
-Officers' decisions move the project vectors (Rocchio) and add a similarity to the confirmed
-and dismissed calls, so a call like a dismissed one goes down and one like a confirmed one up.
+Officers' decisions add a similarity to the confirmed and dismissed calls and move the
+project vectors away from dismissed ones (Rocchio), so a call like a dismissed one goes down
+and one like a confirmed one up.
 
 Ranking. Every score is mapped into [0, 1] so that every eligible (or unknown) call ranks
 above every ineligible one: eligible 0.1 + 0.9·s, unknown 0.1 + 0.9·u·s, ineligible 0.1·s.
@@ -35,7 +37,6 @@ from matcher.strategy import Goal, Project, Strategy
 from matcher.types import (
     CallDoc,
     CallMatch,
-    Eligibility,
     Feedback,
     GoalScore,
     ProjectScore,
@@ -988,13 +989,7 @@ def apply_decisions(results: list[CallMatch], feedback: Sequence[Feedback]) -> l
     return out
 
 
-def rank_eligibility(status: str) -> int:
-    """Order of eligibility states for sorting (eligible first)."""
-    return STATUS_RANK.get(status, 0)
-
-
 __all__ = [
-    "Eligibility",
     "MatchModel",
     "MatchParams",
     "ScoredBatch",
