@@ -965,7 +965,8 @@ def match_calls(
     if not calls or not strategy.projects:
         return []
     model = MatchModel(params or MatchParams()).fit(strategy, calls)
-    feedback = list(feedback)
+    known = {pr.id for pr in strategy.projects}
+    feedback = [f for f in feedback if f.project_id in known]  # decisions on removed projects
     results = model.score(calls, feedback=feedback)
     return apply_decisions(results, feedback)
 

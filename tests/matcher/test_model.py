@@ -139,6 +139,9 @@ def test_dismissed_call_leaves_the_inbox(strategy: Strategy, calls: list[CallDoc
     assert results["gig"].dismissed
     assert results["gig"].inbox_score == 0.0
     assert not results["gig2"].dismissed
+    # a decision for a project the strategy no longer has is ignored
+    other = {r.call_id: r for r in match_calls(strategy, calls, [Feedback("gig", "XX-99", False)])}
+    assert not other["gig"].dismissed
 
 
 def test_saved_model_scores_the_same(
