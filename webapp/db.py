@@ -22,7 +22,33 @@ def make_engine(database_url: str) -> Engine:
         return engine
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _strip_nul, retval=True)
+    return engine
+
+
+def _strip_nul(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses NUL characters in text: drop them from every string parameter.
+
+    They come from scraped pages and typed-in search words alike and never mean anything;
+    SQLite stores them, PostgreSQL would fail the whole request or ingest.
+    """
+
+    def clean(value):  # type: ignore[no-untyped-def]
+        return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+    def clean_set(params):  # type: ignore[no-untyped-def]
+        if isinstance(params, dict):
+            return {k: clean(v) for k, v in params.items()}
+        if isinstance(params, list | tuple):
+            return type(params)(clean(v) for v in params)
+        return params
+
+    if executemany and isinstance(parameters, list | tuple):
+        parameters = [clean_set(p) for p in parameters]
+    else:
+        parameters = clean_set(parameters)
+    return statement, parameters
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
