@@ -43,6 +43,10 @@ def init_app(app: Flask) -> None:
     # The CSRF token lives as long as the login session, not one hour: an officer who
     # leaves a half-filled review form open over lunch must not lose it.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    # No form here needs more than a few hundred kilobytes (the longest is an edited
+    # justification); a bigger request body is refused before it is read (413).
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: unlimited
+        app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     # Served over https (BASE_URL says so): cookies only over TLS, and browsers keep to TLS.
     config = app.config.get("FM_CONFIG")
     https = bool(config and str(config.base_url).startswith("https://"))

@@ -37,6 +37,7 @@ ERROR_PAGES = {
     403: ("Kein Zugriff", "Für diese Seite fehlen Ihnen die Rechte."),
     404: ("Nicht gefunden", "Diese Seite oder dieser Aufruf existiert nicht (mehr)."),
     405: ("Nicht erlaubt", "Diese Aktion ist so nicht möglich."),
+    413: ("Zu groß", "Die gesendeten Daten sind zu groß (höchstens 2 MB)."),
     500: ("Interner Fehler", "Etwas ist schiefgegangen. Bitte versuchen Sie es später erneut."),
 }
 
