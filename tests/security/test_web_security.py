@@ -270,3 +270,11 @@ def test_secrets_come_from_the_environment_only() -> None:
     # A local .env file (read at start-up) is never committed.
     gitignore = (Path(__file__).resolve().parents[2] / ".gitignore").read_text(encoding="utf-8")
     assert re.search(r"^/?\.env$", gitignore, re.M)
+
+
+def test_oversized_request_body_is_refused_before_it_is_read(client: FlaskClient) -> None:
+    """A 3 MB login form (say, a password of three million characters) gets a 413."""
+    response = client.post("/anmelden", data={"email": "a@b.de", "password": "x" * 3_000_000})
+    assert response.status_code == 413
+    assert "zu groß" in response.get_data(as_text=True)
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
