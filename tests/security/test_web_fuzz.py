@@ -26,7 +26,7 @@ from webapp.models import Call
 from webapp.users import create_user
 
 WEB_FUZZ = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
