@@ -25,7 +25,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
-from webapp.mail.compose import RenderedMail, date_de, eur, render_mail
+from webapp.formatting import format_date as date_de
+from webapp.formatting import format_eur as eur
+from webapp.mail.compose import RenderedMail, render_mail
 from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
 from webapp.digest import active_calls, call_url, recipients, stage_deadlines
-from webapp.mail.compose import RenderedMail, date_de, days_phrase, render_mail
+from webapp.formatting import days_label, format_date
+from webapp.mail.compose import RenderedMail, render_mail
 from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
@@ -90,8 +91,8 @@ def due_reminders(
 
 def render_reminder(reminder: Reminder, config: Config) -> RenderedMail:
     subject = (
-        f"Fristerinnerung: {reminder.stage} am {date_de(reminder.due)} "
-        f"({days_phrase(reminder.days_left)}) – {_shorten(reminder.title, 90)}"
+        f"Fristerinnerung: {reminder.stage} am {format_date(reminder.due)} "
+        f"({days_label(reminder.days_left, none_text='')}) – {_shorten(reminder.title, 90)}"
     )
     return render_mail(
         "reminder",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 from functools import cache
@@ -18,41 +17,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from webapp.formatting import days_label, format_date, format_eur, format_rate
+
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
-
-
-def date_de(value: date | datetime | None, empty: str = "laufend") -> str:
-    """30.09.2026; `empty` for None (an open-ended call)."""
-    if value is None:
-        return empty
-    return value.strftime("%d.%m.%Y")
-
-
-def eur(value: float | None) -> str:
-    """1.000.000 € with German digit grouping; empty for None."""
-    if value is None:
-        return ""
-    return f"{value:,.0f} €".replace(",", ".")
-
-
-def days_phrase(days: int | None) -> str:
-    """'noch 12 Tage', 'morgen', 'heute', 'abgelaufen'; '' for open-ended calls."""
-    if days is None:
-        return ""
-    if days < 0:
-        return "abgelaufen"
-    if days == 0:
-        return "heute"
-    if days == 1:
-        return "morgen"
-    return f"noch {days} Tage"
-
-
-def percent(value: float | None) -> str:
-    """0.456 → '46 %'."""
-    if value is None:
-        return ""
-    return f"{value * 100:.0f} %"
 
 
 def underline(text: str, char: str = "-") -> str:
@@ -71,7 +38,11 @@ def _environment(autoescape: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        date_de=date_de, eur=eur, days=days_phrase, percent=percent, underline=underline
+        date_de=format_date,
+        eur=format_eur,
+        days=_days_phrase,
+        percent=format_rate,
+        underline=underline,
     )
     return env
 
@@ -127,3 +98,7 @@ def build_message(
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     return msg
+
+
+def _days_phrase(days: int | None) -> str:
+    return days_label(days, none_text="")

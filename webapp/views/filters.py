@@ -1,94 +1,25 @@
-"""Jinja filters for German formatting and for highlighting shared terms safely."""
+"""Jinja filters: the German formatters and safe highlighting of shared terms."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from markupsafe import Markup, escape
 
-MONTHS_DE = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
+from webapp.formatting import (
+    WEEKDAYS_DE,
+    days_label,
+    days_left,
+    format_date,
+    format_datetime,
+    format_eur,
+    format_number,
+    format_rate,
+    month_name,
 )
-LOCAL_TZ = ZoneInfo("Europe/Berlin")
-WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
-
-
-def format_date(value: date | datetime | None, empty: str = "laufend") -> str:
-    """30.09.2026; `empty` for None (an open-ended call)."""
-    if value is None:
-        return empty
-    return value.strftime("%d.%m.%Y")
-
-
-def format_datetime(value: datetime | None, empty: str = "–") -> str:
-    """30.09.2026, 14:05 in German local time (times are stored as naive UTC)."""
-    if value is None:
-        return empty
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL_TZ).strftime("%d.%m.%Y, %H:%M")
-
-
-def format_eur(value: float | None) -> str:
-    """1.000.000 € with German digit grouping; empty for None."""
-    if value is None:
-        return ""
-    return f"{value:,.0f} €".replace(",", ".")
-
-
-def format_rate(value: float | None) -> str:
-    """0.9 → 90 %."""
-    if value is None:
-        return ""
-    return f"{value * 100:.0f} %".replace(".", ",")
-
-
-def format_number(value: float | None, digits: int = 2) -> str:
-    """0.4213 → 0,42."""
-    if value is None:
-        return ""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
-def days_left(value: date | None, today: date | None = None) -> int | None:
-    """Days from today to `value` (negative when past); None for open-ended calls."""
-    if value is None:
-        return None
-    return (value - (today or date.today())).days
-
-
-def days_label(days: int | None) -> str:
-    """German wording for the days left until a deadline."""
-    if days is None:
-        return "ohne Frist"
-    if days < 0:
-        return "abgelaufen"
-    if days == 0:
-        return "heute"
-    if days == 1:
-        return "morgen"
-    return f"noch {days} Tage"
-
-
-def month_name(month: int) -> str:
-    """1 → Januar."""
-    return MONTHS_DE[month - 1]
 
 
 def highlight(text: str | None, words: Iterable[str]) -> Markup:
