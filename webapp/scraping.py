@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from scrapers.crawl import crawl
@@ -141,6 +141,7 @@ def scrape_source(
     report = SourceReport(source.name, source.kind)
     with transaction(factory) as session:
         row = _source_row(session, source)
+        _close_abandoned_runs(session, row.id)
         run = ScrapeRun(source_id=row.id, started_at=utcnow(), status="running", offline=offline)
         session.add(run)
         session.flush()
@@ -216,6 +217,28 @@ def _summarise(errors: list[str], limit: int = 5) -> str:
     if len(errors) <= limit:
         return "; ".join(errors)
     return "; ".join(errors[:limit]) + f"; und {len(errors) - limit} weitere"
+
+
+# A run still "running" after this long was killed (no crawl of one source takes hours).
+ABANDONED_AFTER = timedelta(hours=6)
+
+
+def _close_abandoned_runs(session: Session, source_id: int) -> None:
+    """Mark runs of a killed process as failed, so the Quellen page stops saying "läuft"."""
+    now = utcnow()
+    session.execute(
+        update(ScrapeRun)
+        .where(
+            ScrapeRun.source_id == source_id,
+            ScrapeRun.status == "running",
+            ScrapeRun.started_at < now - ABANDONED_AFTER,
+        )
+        .values(
+            status="failed",
+            finished_at=now,
+            error_message="abgebrochen: der Lauf wurde nie beendet (Prozess beendet?)",
+        )
+    )
 
 
 def _source_row(session: Session, source: SourceConfig) -> Source:
