@@ -21,7 +21,7 @@ from tests.conftest import CliInvoker
 from tests.mail.conftest import Collector, SmtpServer, free_port
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
-from webapp.models import Call, JobLock, ScrapeRun
+from webapp.models import Call, JobLock, ScrapeRun, utcnow
 
 BIN = Path(sys.executable).with_name("funding-matcher")
 TEAM = ["team@kreis.example", "leitung@kreis.example"]
@@ -154,4 +154,52 @@ def test_sqlite_writers_at_once_never_see_database_is_locked(
             select(func.count()).select_from(ScrapeRun).where(ScrapeRun.status != "ok")
         )
         assert failed == 0
+    engine.dispose()
+
+
+@pytest.mark.slow
+def test_scrape_killed_mid_run_leaves_nothing_half_written(config: Config, tmp_path: Path) -> None:
+    """SIGKILL while a source is being fetched: no calls, and the next run closes the old one."""
+    import time
+    from datetime import timedelta
+
+    import yaml
+    from sqlalchemy import update
+
+    from tests.reliability.fault_server import Reply, rss, running
+
+    assert CliInvoker(config)("init").exit_code == 0
+    with running() as server:
+        feed = rss([("k1", "Förderaufruf k1"), ("k2", "Förderaufruf k2")], base=server.base)
+        # The first request stalls (the process is killed meanwhile), later ones answer.
+        server.route("/feed.xml", lambda r, n: Reply(delay=20 if n == 0 else 0, body=feed))
+        sources = tmp_path / "sources.yaml"
+        entry = {"name": "abbruch", "kind": "feed", "url": server.base + "/feed.xml"}
+        settings = {"allow_private": True, "delay": 0, "read_timeout": 30, "retries": 0}
+        sources.write_text(yaml.safe_dump({"defaults": settings, "sources": [entry]}), "utf-8")
+        env = _env(config, SOURCES_PATH=str(sources))
+        proc = _start(["scrape"], env)
+        deadline = time.monotonic() + 60
+        while server.hits["/feed.xml"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait(timeout=10)
+
+        engine = make_engine(config.database_url)
+        factory = make_session_factory(engine)
+        with factory() as session:
+            assert session.scalar(select(func.count()).select_from(Call)) == 0
+            killed = session.scalar(select(ScrapeRun))
+            assert killed is not None and killed.status == "running"
+        # Hours later the next run marks the dead one as aborted and does its work.
+        with factory() as session:
+            session.execute(update(ScrapeRun).values(started_at=utcnow() - timedelta(hours=7)))
+            session.commit()
+        result = CliInvoker(config)("scrape", SOURCES_PATH=str(sources))
+        assert result.exit_code == 0, result.output
+    with factory() as session:
+        runs = session.scalars(select(ScrapeRun).order_by(ScrapeRun.id)).all()
+        assert [r.status for r in runs] == ["failed", "ok"]
+        assert "abgebrochen" in runs[0].error_message
+        assert session.scalar(select(func.count()).select_from(Call)) == 2
     engine.dispose()
