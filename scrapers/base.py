@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from bs4 import BeautifulSoup, Tag
 
 from scrapers.encoding import decode_body
-from scrapers.record import CallRecord
+from scrapers.record import CallRecord, ParseError
 
 Headers = Mapping[str, str]
 Options = Mapping[str, Any]
@@ -38,6 +38,21 @@ class ParseResult:
     errors: list[str] = field(default_factory=list)
     # Internal code → label pairs a page explains (the Förderdatenbank's filter sidebar).
     code_labels: dict[str, str] = field(default_factory=dict)
+
+    def add_item(self, build: Callable[..., CallRecord], *args: Any) -> None:
+        """Add the record `build(*args)` makes, once per external id.
+
+        A ParseError rejects only this item: the rest of the page is still used.
+        """
+        try:
+            record = build(*args)
+        except ParseError as exc:
+            self.errors.append(str(exc))
+            return
+        if record.external_id in self.listed_ids:
+            return
+        self.records.append(record)
+        self.listed_ids.append(record.external_id)
 
 
 class Parser(Protocol):

@@ -69,15 +69,7 @@ def parse(
             continue
         if _first(meta, "type") not in GRANT_TYPES:
             continue
-        try:
-            record = _record(item, meta, url, index, today)
-        except ParseError as exc:
-            result.errors.append(str(exc))
-            continue
-        if record.external_id in result.listed_ids:
-            continue
-        result.records.append(record)
-        result.listed_ids.append(record.external_id)
+        result.add_item(_record, item, meta, url, index, today)
     return result
 
 

@@ -38,15 +38,7 @@ def parse(
     feed_title = str(parsed.feed.get("title", "")).strip()
     language = str(options.get("language") or parsed.feed.get("language") or "de")[:2]
     for index, entry in enumerate(parsed.entries, start=1):
-        try:
-            record = _entry(entry, url, index, today, options, feed_title, language)
-        except ParseError as exc:
-            result.errors.append(str(exc))
-            continue
-        if record.external_id in result.listed_ids:
-            continue
-        result.records.append(record)
-        result.listed_ids.append(record.external_id)
+        result.add_item(_entry, entry, url, index, today, options, feed_title, language)
     return result
 
 

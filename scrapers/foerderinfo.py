@@ -47,15 +47,7 @@ def parse(
         )
     result = ParseResult()
     for index, teaser in enumerate(teasers, start=1):
-        try:
-            record = _teaser(teaser, base, url, index, today)
-        except ParseError as exc:
-            result.errors.append(str(exc))
-            continue
-        if record.external_id in result.listed_ids:
-            continue
-        result.records.append(record)
-        result.listed_ids.append(record.external_id)
+        result.add_item(_teaser, teaser, base, url, index, today)
     for selector in _NEXT_SELECTORS:
         link = soup.select_one(selector)
         if link is not None:

@@ -60,15 +60,7 @@ def parse(
         )
     result = ParseResult()
     for index, item in enumerate(items, start=1):
-        try:
-            record = _item(item, selectors, base, url, index, today, options)
-        except ParseError as exc:
-            result.errors.append(str(exc))
-            continue
-        if record.external_id in result.listed_ids:
-            continue
-        result.records.append(record)
-        result.listed_ids.append(record.external_id)
+        result.add_item(_item, item, selectors, base, url, index, today, options)
     if selectors.get("next"):
         nxt = soup.select_one(str(selectors["next"]))
         if isinstance(nxt, Tag) and nxt.get("href"):
