@@ -3,7 +3,7 @@
 For each backend (SQLite file, and PostgreSQL on a private server started like the tests'
 tests/pg_server.py), a database is built with the project's migrations and strategy loader,
 then filled in bulk: 50,000 synthetic calls (2 % of them duplicates of another call), their
-scores, 20 matches per call (1,000,000 match rows) and reviews for 5 % of the calls
+scores, 20 matches per call of the table (1,000,000 match rows, on the canonical calls) and reviews for 5 % of the calls
 (SQLAlchemy Core executemany; the match rows by sqlite3 executemany / PostgreSQL COPY).
 A benchmark user is created with the project's `create_user`. The app runs as
 `funding-matcher serve` (waitress, 8 threads) on 127.0.0.1; client threads, each with its own
@@ -187,7 +187,9 @@ def populate(url: str, n_calls: int, seed: int = 3) -> dict[str, Any]:
         if review_rows:
             conn.execute(insert(Review.__table__), review_rows)
     with t("matches"):
-        n_matches = _insert_matches(engine, score_rows, project_ids, project_keys, now, rng)
+        n_matches = _insert_matches(
+            engine, score_rows, project_ids, project_keys, now, rng, MATCHES_PER_CALL * n_calls
+        )
     with t("analyze"), engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(
@@ -206,11 +208,15 @@ def populate(url: str, n_calls: int, seed: int = 3) -> dict[str, Any]:
     return {"seconds": t.seconds, "rows": counts}
 
 
-def _insert_matches(engine, score_rows, project_ids, project_keys, now, rng) -> int:  # type: ignore[no-untyped-def]
-    """MATCHES_PER_CALL match rows per scored call, by sqlite3 executemany or PostgreSQL COPY."""
+def _insert_matches(engine, score_rows, project_ids, project_keys, now, rng, total) -> int:  # type: ignore[no-untyped-def]
+    """`total` match rows (MATCHES_PER_CALL per call of the whole table: the canonical calls
+    share the duplicates' rows, a few get one more), by sqlite3 executemany or PostgreSQL COPY.
+    """
     columns = ("call_id", "project_id", "score", "rank", "terms", "goal_keys", "eligibility",
                "eligibility_reasons", "computed_at")  # fmt: skip
-    k = min(MATCHES_PER_CALL, len(project_ids))
+    per_call = [min(total // max(len(score_rows), 1), len(project_ids))] * len(score_rows)
+    for i in range(min(total - sum(per_call), len(per_call))):
+        per_call[i] = min(per_call[i] + 1, len(project_ids))
     terms = json.dumps(
         [
             {"call_word": "Digitalisierung", "project_word": "digitale", "weight": 0.12},
@@ -221,7 +227,7 @@ def _insert_matches(engine, score_rows, project_ids, project_keys, now, rng) -> 
     stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
 
     def rows() -> Iterator[tuple]:
-        for s in score_rows:
+        for s, k in zip(score_rows, per_call, strict=True):
             chosen = rng.sample(project_ids, k)
             top = s["inbox_score"]
             for rank, pid in enumerate(chosen, start=1):
