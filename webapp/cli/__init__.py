@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from webapp.cli.common import AppContext, user_errors
@@ -15,31 +17,23 @@ def main(ctx: click.Context) -> None:
     ctx.obj = AppContext.from_env()
 
 
-def _register() -> None:
-    # Imported here so that each command module stays self-contained.
-    from webapp.cli import (
-        db_commands,
-        evaluate_commands,
-        import_commands,
-        justify_commands,
-        mail_commands,
-        match_commands,
-        scrape_commands,
-        serve_commands,
-        user_commands,
-    )
+COMMAND_MODULES = (
+    "db_commands",
+    "evaluate_commands",
+    "import_commands",
+    "justify_commands",
+    "mail_commands",
+    "match_commands",
+    "scrape_commands",
+    "serve_commands",
+    "user_commands",
+)
 
-    for module in (
-        db_commands,
-        evaluate_commands,
-        import_commands,
-        justify_commands,
-        mail_commands,
-        match_commands,
-        scrape_commands,
-        serve_commands,
-        user_commands,
-    ):
+
+def _register() -> None:
+    # Each command module stays self-contained and lists its commands in COMMANDS.
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"webapp.cli.{name}")
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -106,11 +106,7 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
         )
         return
     click.echo(f"Wochenübersicht {key}: {run.report.describe(len(run.recipients))}.")
-    for recipient, error in run.report.failed:
-        click.echo(f"  nicht zugestellt an {recipient}: {error}", err=True)
-    if not run.ok:
-        click.echo("Der nächste Lauf sendet die fehlenden Mails nach.", err=True)
-        click.get_current_context().exit(1)
+    _report_failures(run.report.failed, run.ok)
 
 
 @click.command()
@@ -147,11 +143,7 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
         )
         return
     click.echo(f"Fristerinnerungen: {len(run.reminders)} fällig; {run.report.describe()}.")
-    for recipient, error in run.report.failed:
-        click.echo(f"  nicht zugestellt an {recipient}: {error}", err=True)
-    if not run.ok:
-        click.echo("Der nächste Lauf sendet die fehlenden Mails nach.", err=True)
-        click.get_current_context().exit(1)
+    _report_failures(run.report.failed, run.ok)
 
 
 @click.command()
@@ -200,3 +192,12 @@ def weekly(
 
 
 COMMANDS = [digest, remind, weekly]
+
+
+def _report_failures(failed: list[tuple[str, str]], ok: bool) -> None:
+    """Name every recipient that was not reached; exit 1 so cron notices."""
+    for recipient, error in failed:
+        click.echo(f"  nicht zugestellt an {recipient}: {error}", err=True)
+    if not ok:
+        click.echo("Der nächste Lauf sendet die fehlenden Mails nach.", err=True)
+        click.get_current_context().exit(1)
