@@ -107,6 +107,7 @@ class FeatureSpace:
     vocab: dict[str, dict[str, int]] = field(default_factory=lambda: {"word": {}, "char": {}})
     bigram_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     idf: dict[str, np.ndarray] = field(default_factory=dict)
+    n_docs: int = 0  # documents of the fit (for document-frequency thresholds)
     # token -> (stem id or -1, char n-gram ids); a cache filled lazily, not state of the fit
     _token_features: dict[str, tuple[int, np.ndarray]] = field(default_factory=dict, repr=False)
 
@@ -153,6 +154,7 @@ class FeatureSpace:
     def fit_idf(self, counts: Sequence[dict[str, sp.csr_matrix]]) -> FeatureSpace:
         """Smoothed IDF, log((1 + n) / (1 + df)) + 1, from count matrices of the collection."""
         n = sum(c["word"].shape[0] for c in counts)
+        self.n_docs = n
         for space in SPACES:
             df = np.zeros(self.size(space))
             for c in counts:

@@ -88,6 +88,11 @@ class MatchParams:
     # keep only the strongest features of each call vector, after normalising (0: all);
     # the weak n-grams of long texts cost time and memory and add little
     max_call_features: dict[str, int] = field(default_factory=lambda: {"char": 0})
+    # features in more than this share of the fitted documents are left out of the call
+    # vectors after normalising (1.0: none): their norms stay those of the full vectors, so
+    # the remaining terms of a cosine keep their values, and the commonest character n-grams
+    # ("ung ", " ver") no longer cost a multiply per project in every call
+    max_df: dict[str, float] = field(default_factory=lambda: {"word": 1.0, "char": 1.0})
     # spaces whose scores choose the calls of pseudo-relevance feedback
     prf_spaces: tuple[str, ...] = ("word", "bigram", "char")
     goal_weight: float = 0.0  # share of the best goal cosine added to a project's score
@@ -359,6 +364,7 @@ class MatchModel:
         return self.features.transform(docs, {"programme": 1.0}).spaces["word"]
 
     def _prune_calls(self, vectors: Vectors) -> Vectors:
+        vectors = self._drop_common(vectors)
         limits = self.params.max_call_features
         if not any(limits.values()):
             return vectors
@@ -368,6 +374,24 @@ class MatchModel:
                 for k, m in vectors.spaces.items()
             }
         )
+
+    def _drop_common(self, vectors: Vectors) -> Vectors:
+        """Call vectors without the features above `max_df` (after l2: norms unchanged)."""
+        out = dict(vectors.spaces)
+        for space, limit in self.params.max_df.items():
+            if limit >= 1.0 or space not in out or space not in self.features.idf:
+                continue
+            idf = self.features.idf[space]
+            n = self.features.n_docs
+            # idf = log((1 + n) / (1 + df)) + 1, so df > limit·n  <=>  idf below this
+            floor = np.log((1.0 + n) / (1.0 + limit * n)) + 1.0
+            m = out[space]
+            keep = idf[m.indices] >= floor
+            if keep.all():
+                continue
+            indptr = np.concatenate([[0], np.cumsum(keep)])[m.indptr]
+            out[space] = sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
+        return Vectors(out)
 
     # -- feedback
 
@@ -471,11 +495,13 @@ class MatchModel:
     def _combined(self, a: Vectors, b: Vectors, spaces: Sequence[str] = SPACES) -> np.ndarray:
         """Σ_space weight · cosine, as a dense |a| × |b| array."""
         w = self.params.space_weights
-        total = np.zeros((a.n, b.n))
+        total = np.zeros((a.n, b.n), dtype=np.float32)
         transposed = _transposed(b)
         for space in spaces:
             if w.get(space, 0.0):
-                total += w[space] * (a.spaces[space] @ transposed[space]).toarray()
+                product = _product(a.spaces[space], transposed[space])
+                product *= np.float32(w[space])
+                total += product
         return total
 
     def _score_vectors(
@@ -527,9 +553,12 @@ class MatchModel:
                     topic[:, j] += p.knn_pos * scale_all * pos_sims[:, pos].max(axis=1)
                 if neg:
                     topic[:, j] -= p.knn_neg * scale_all * sims[:, neg].max(axis=1)
-        topic = np.clip(topic, 0.0, None)
+        # float32 and in place: these are calls × projects arrays
+        topic = np.asarray(topic, dtype=np.float32)
+        np.maximum(topic, 0.0, out=topic)
         scale = max(sum(p.space_weights.values()) + p.goal_weight, 1e-9)
-        s = np.clip(topic / scale, 0.0, 1.0)
+        topic *= np.float32(1.0 / scale)
+        s = np.minimum(topic, 1.0, out=topic)
         # eligibility per call and per distinct set of project applicant types (few groups),
         # then spread to the projects with numpy: no Python loop over calls × projects
         groups = _applicant_groups(projects)
@@ -543,15 +572,27 @@ class MatchModel:
             factors = np.empty((len(calls), len(groups)))
             for i, call in enumerate(calls):
                 codes[i], factors[i] = self._eligibility_row(call, groups)
-        code_m = codes[:, group_of]
-        final = np.where(code_m == 0, 0.1 * s, 0.1 + 0.9 * factors[:, group_of] * s)
+        # final = floor + slope · s: ineligible 0 + 0.1·s, else 0.1 + 0.9·factor·s
+        slope = np.where(codes == 0, 0.1, 0.9 * factors).astype(np.float32)
+        floor = np.where(codes == 0, 0.0, 0.1).astype(np.float32)
         prio = np.array(
             [
                 p.priority_weights[min(strategy.theme(pr.theme_id).priority, 3) - 1]
                 for pr in projects
-            ]
+            ],
+            dtype=np.float32,
         )
-        inbox = _inbox(final, prio) if projects else np.zeros(len(calls))
+        if len(groups) == 1:
+            final = s * slope  # broadcast over the projects
+            final += floor
+            # inbox: best floor + (final - floor) · priority = floor + slope · max(s · prio)
+            inbox = floor[:, 0] + slope[:, 0] * (s * prio).max(axis=1) if projects else None
+        else:
+            final = s * slope[:, group_of]
+            final += floor[:, group_of]
+            inbox = _inbox(final, prio) if projects else None
+        if inbox is None:
+            inbox = np.zeros(len(calls), dtype=np.float32)
         return ScoredBatch(
             topic=s,
             final=final,
@@ -742,13 +783,60 @@ def _as_float32(counts: dict[str, sp.csr_matrix]) -> dict[str, sp.csr_matrix]:
     return {k: sp.csr_matrix(m, dtype=np.float32) for k, m in counts.items()}
 
 
-def _transposed(v: Vectors) -> dict[str, sp.csr_matrix]:
-    """CSR transposes of a (small) matrix of project or goal vectors, cached on the object."""
+# A feature in at least this share of (at least DENSE_MIN_ROWS) project vectors is scored with
+# a dense matrix product (BLAS) instead of the sparse one: the commonest character n-grams
+# would otherwise cost a sparse multiply-add per project in every call.
+DENSE_SHARE = 0.1
+DENSE_MIN_ROWS = 200
+
+
+@dataclass
+class _Transposed:
+    """A (small) matrix of project, goal or call vectors prepared for products with calls."""
+
+    sparse: sp.csr_matrix  # features × rows, the dense-scored features' rows emptied
+    dense_cols: np.ndarray  # feature -> column of `dense` (-1: scored sparse)
+    dense: np.ndarray | None  # dense features × rows (float32), None when there are none
+
+
+def _transposed(v: Vectors) -> dict[str, _Transposed]:
+    """Transposes of a (small) matrix of vectors, split into sparse and dense features.
+
+    Cached on the object (the vectors do not change once built).
+    """
     cached = getattr(v, "_transposed", None)
     if cached is None:
-        cached = {k: m.T.tocsr() for k, m in v.spaces.items()}
+        cached = {}
+        for space, m in v.spaces.items():
+            t = m.T.tocsr()
+            col = np.full(t.shape[0], -1, dtype=np.int64)
+            dense = None
+            if m.shape[0] >= DENSE_MIN_ROWS:
+                heavy = np.flatnonzero(np.diff(t.indptr) >= DENSE_SHARE * m.shape[0])
+                if heavy.size:
+                    col[heavy] = np.arange(heavy.size)
+                    dense = np.ascontiguousarray(t[heavy].toarray(), dtype=np.float32)
+                    light = np.ones(t.shape[0], dtype=bool)
+                    light[heavy] = False
+                    t = sp.diags(light.astype(t.dtype)) @ t  # heavy rows emptied
+                    t = sp.csr_matrix(t)
+                    t.eliminate_zeros()
+            cached[space] = _Transposed(t, col, dense)
         object.__setattr__(v, "_transposed", cached)
     return cached
+
+
+def _product(m: sp.csr_matrix, side: _Transposed) -> np.ndarray:
+    """Dense m @ side (rows of m × rows of the side), float32."""
+    out = (m @ side.sparse).toarray().astype(np.float32, copy=False)
+    if side.dense is not None and m.nnz:
+        cols = side.dense_cols[m.indices]
+        sel = cols >= 0
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))[sel]
+        block = np.zeros((m.shape[0], side.dense.shape[0]), dtype=np.float32)
+        block[rows, cols[sel]] = m.data[sel]
+        out += block @ side.dense
+    return out
 
 
 def _top_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
@@ -797,8 +885,10 @@ def _inbox(final: np.ndarray, prio: np.ndarray) -> np.ndarray:
     The eligibility band (ineligible < 0.1 ≤ eligible) is kept: only the part above the
     band's floor is scaled by the priority weight.
     """
-    floor = np.where(final >= 0.1, 0.1, 0.0)
-    weighted = floor + (final - floor) * prio[None, :]
+    floor = np.where(final >= np.float32(0.1), np.float32(0.1), np.float32(0.0))
+    weighted = final - floor
+    weighted *= prio[None, :]
+    weighted += floor
     return weighted.max(axis=1)
 
 

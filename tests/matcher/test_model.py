@@ -171,3 +171,26 @@ def test_new_calls_are_scored_without_refit(strategy: Strategy, calls: list[Call
     [result] = model.score([new])
     assert result.projects[0].project_id == "WI-03"
     assert len(model.features.vocab["word"]) == vocab_size
+
+
+def test_dense_and_sparse_products_agree() -> None:
+    """Common features of many project vectors are scored densely: same cosines as sparse."""
+    import scipy.sparse as sp
+
+    from matcher.features import Vectors
+    from matcher.model import DENSE_MIN_ROWS, _product, _transposed
+
+    rng = np.random.default_rng(0)
+    n_features = 500
+    # a few features in nearly every project, the rest rare
+    dense_part = sp.random(DENSE_MIN_ROWS, 20, density=0.9, random_state=1, dtype=np.float32)
+    rare_part = sp.random(
+        DENSE_MIN_ROWS, n_features - 20, density=0.01, random_state=2, dtype=np.float32
+    )
+    projects = sp.hstack([dense_part, rare_part]).tocsr()
+    calls = sp.random(300, n_features, density=0.05, random_state=3, dtype=np.float32).tocsr()
+    calls = calls[rng.permutation(300)]
+    side = _transposed(Vectors({"char": projects}))["char"]
+    assert side.dense is not None and side.dense.shape[0] >= 20
+    expected = (calls @ projects.T).toarray()
+    np.testing.assert_allclose(_product(calls, side), expected, rtol=1e-5, atol=1e-6)
