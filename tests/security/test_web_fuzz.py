@@ -94,7 +94,7 @@ def test_get_routes_never_answer_500(
         assert response.status_code < 500, (url, query, response.status_code)
 
 
-@WEB_FUZZ
+@settings(WEB_FUZZ, max_examples=15)
 @given(form=FORMS)
 def test_post_routes_never_answer_500(
     logged_in: tuple[Flask, FlaskClient, list[int]], form: dict[str, str]
