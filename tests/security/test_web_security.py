@@ -278,3 +278,34 @@ def test_oversized_request_body_is_refused_before_it_is_read(client: FlaskClient
     assert response.status_code == 413
     assert "zu groß" in response.get_data(as_text=True)
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_calendar_feed_cannot_be_injected_by_a_title(
+    client: FlaskClient, user: User, engine: Engine
+) -> None:
+    """A scraped title with line breaks must not add events or properties to the iCal feed."""
+    from datetime import date, timedelta
+
+    from scrapers.record import CallRecord
+    from webapp.ingest import ingest_records
+    from webapp.models import Call
+
+    title = (
+        "Aufruf\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Gefälscht;X=1,2\nURL:https://evil.example"
+    )
+    record = CallRecord(
+        "feed", "ics-1", "https://e.org/1", title, deadline=date.today() + timedelta(days=20)
+    )
+    factory = make_session_factory(engine)
+    with factory() as session:
+        ingest_records(session, [record], origin="scrape")
+        call = session.scalar(select(Call).where(Call.external_id == "ics-1"))
+        assert call is not None
+        session.add(Review(call_id=call.id, status="relevant"))
+        session.commit()
+    body = client.get(f"/kalender/{user.ical_token}.ics").get_data(as_text=True)
+    lines = body.replace("\r\n ", "").split("\r\n")  # unfold
+    assert sum(line == "BEGIN:VEVENT" for line in lines) == 1
+    assert not any(line.startswith(("SUMMARY:Gefälscht", "URL:https://evil")) for line in lines)
+    summary = next(line for line in lines if line.startswith("SUMMARY:"))
+    assert "\\nEND:VEVENT" in summary and "\\;X=1\\,2" in summary
