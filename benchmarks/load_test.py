@@ -167,6 +167,7 @@ def browse(
 
 
 def summarise(stats: Stats, wall: float) -> dict[str, Any]:
+    """Requests, errors, p50/p95/max latency (ms) and throughput per page kind and in total."""
     rows: dict[str, Any] = {}
     every: list[float] = []
     for kind in [*MIX, "total"]:
@@ -190,6 +191,7 @@ def summarise(stats: Stats, wall: float) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Build the database, start the server, let the users browse; return the figures."""
     workdir = Path(tempfile.mkdtemp(prefix="fm-load-"))
     if args.backend == "postgresql" and os.geteuid() == 0:
         shutil.chown(workdir, user="postgres")
@@ -246,6 +248,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def report(payload: dict[str, Any]) -> str:
+    """The result as a plain-text table with a headline naming the setting."""
+
     def ms(value: float | None) -> str:
         return "–" if value is None else f"{value:.0f}"
 
