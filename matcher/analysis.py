@@ -162,9 +162,25 @@ def _content_tokens(text: str, lang: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# word -> content form ("" for stop words), per language: a plain dict, so a text's words are
+# looked up with one C-level map (German funding text repeats its words heavily)
+_CONTENT: dict[str, dict[str, str]] = {"de": {}, "en": {}}
+_CONTENT_MAX = 2_000_000
+
+
 def _filter(raw: Iterable[str], lang: str) -> list[str]:
-    keep = _content_word
-    return [f for w in raw if (f := keep(w, lang))]
+    cache = _CONTENT.get(lang)
+    if cache is None:
+        cache = _CONTENT.setdefault(lang, {})
+    raw = raw if isinstance(raw, list) else list(raw)
+    got = list(map(cache.get, raw))
+    if None in got:
+        if len(cache) > _CONTENT_MAX:
+            cache.clear()
+        for i, g in enumerate(got):
+            if g is None:
+                got[i] = cache[raw[i]] = _content_word(raw[i], lang)
+    return list(filter(None, got))
 
 
 @lru_cache(maxsize=1_000_000)

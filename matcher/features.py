@@ -15,6 +15,7 @@ mapped with a sparse token × n-gram matrix, which keeps transform fast on large
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -180,8 +181,7 @@ class FeatureSpace:
 
     def segments(self, docs: Sequence[Doc]) -> _Segments:
         """All non-empty fields of a batch as one array of local token ids, one segment each."""
-        local: dict[str, int] = {}
-        ids: list[int] = []
+        parts: list[Sequence[str]] = []
         lengths: list[int] = []
         seg_doc: list[int] = []
         seg_field: list[str] = []
@@ -189,18 +189,25 @@ class FeatureSpace:
             for name, tokens in doc.items():
                 if not tokens:
                     continue
-                ids.extend([local.setdefault(t, len(local)) for t in tokens])
+                parts.append(tokens)
                 lengths.append(len(tokens))
                 seg_doc.append(i)
                 seg_field.append(name)
-        tokens = list(local)
+        # local ids in order of first occurrence, mapped with C-level iteration
+        tokens = list(dict.fromkeys(itertools.chain.from_iterable(parts)))
+        local = {t: i for i, t in enumerate(tokens)}
+        ids = np.fromiter(
+            map(local.__getitem__, itertools.chain.from_iterable(parts)),
+            dtype=np.int64,
+            count=sum(lengths),
+        )
         stem_of = np.fromiter(
             (self._features_of(t)[0] for t in tokens), dtype=np.int64, count=len(tokens)
         )
         return _Segments(
             n_docs=len(docs),
             tokens=tokens,
-            ids=np.asarray(ids, dtype=np.int64),
+            ids=ids,
             seg=np.repeat(np.arange(len(lengths)), lengths),
             doc=np.asarray(seg_doc, dtype=np.int64),
             field=seg_field,
@@ -230,19 +237,20 @@ class FeatureSpace:
         row_of_token = seg.doc[seg.seg]
         weight_of_token = seg_weight[seg.seg]
         tok_m = sp.csr_matrix(
-            (weight_of_token, (row_of_token, seg.ids)), shape=(n, n_local), dtype=np.float64
+            (weight_of_token, (row_of_token, seg.ids)), shape=(n, n_local), dtype=np.float32
         )
         # token -> stem and token -> char n-gram maps for the tokens of this batch only
         has_stem = np.flatnonzero(seg.stem_of >= 0)
         stem_map = sp.csr_matrix(
-            (np.ones(has_stem.size), (has_stem, seg.stem_of[has_stem])),
+            (np.ones(has_stem.size, np.float32), (has_stem, seg.stem_of[has_stem])),
             shape=(n_local, self.size("word")),
         )
         gram_lists = [self._features_of(t)[1] for t in seg.tokens]
         gram_rows = np.repeat(np.arange(n_local), [g.size for g in gram_lists])
         gram_cols = np.concatenate(gram_lists) if gram_lists else np.zeros(0, dtype=np.int64)
         gram_map = sp.csr_matrix(
-            (np.ones(gram_rows.size), (gram_rows, gram_cols)), shape=(n_local, self.size("char"))
+            (np.ones(gram_rows.size, np.float32), (gram_rows, gram_cols)),
+            shape=(n_local, self.size("char")),
         )
         codes, pair_seg = (
             self._pair_codes(seg) if self.bigram_codes.size else (np.zeros(0, np.int64),) * 2
@@ -259,8 +267,9 @@ class FeatureSpace:
         )
         out = {"word": tok_m @ stem_map, "bigram": bigram_m, "char": tok_m @ gram_map}
         for m in out.values():
-            m.sum_duplicates()
-            m.eliminate_zeros()  # fields weighted 0
+            # products of CSR matrices hold no duplicates (no sort needed); fields weighted 0
+            # leave explicit zeros
+            m.eliminate_zeros()
         return {k: v.tocsr() for k, v in out.items()}
 
     def transform(self, docs: Sequence[Doc], weights: Mapping[str, float]) -> Vectors:

@@ -21,10 +21,12 @@ The inbox score of a call is the best priority-weighted project score.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -247,6 +249,7 @@ class MatchModel:
         ]
         project_counts = fs.counts_of(project_seg, _field_weights(p.project_fields))
         goal_counts = fs.counts_of(goal_seg, _field_weights(p.project_fields))
+        del call_docs, call_chunks  # the analysed texts are counted now
         fs.fit_idf([*call_counts, project_counts, goal_counts])
         self.features = fs
         self.project_vectors = fs.weight(project_counts)
@@ -260,8 +263,9 @@ class MatchModel:
         for i in range(len(call_counts)):  # replace counts by vectors chunk by chunk
             call_counts[i] = self._prune_calls(fs.weight(call_counts[i])).spaces  # type: ignore[call-overload]
         if call_counts:
+            # pop the chunks, so stack_rows can release each one once copied
             self.call_vectors = Vectors(
-                {k: stack_rows([c[k] for c in call_counts]) for k in SPACES}  # type: ignore[index]
+                {k: stack_rows([c.pop(k) for c in call_counts]) for k in SPACES}  # type: ignore[attr-defined]
             )
         else:
             self.call_vectors = fs.transform([], call_weights)
@@ -295,8 +299,8 @@ class MatchModel:
         k = min(self.params.prf_k, n_calls)
         base = self.base_project_vectors
         n_projects = base.n
-        best = np.full((k, n_projects), -np.inf)
-        best_idx = np.zeros((k, n_projects), dtype=np.int64)
+        best = np.full((n_projects, k), -np.inf, dtype=np.float32)  # projects × k
+        best_idx = np.zeros((n_projects, k), dtype=np.int64)
         codes_all: list[np.ndarray] = []
         factors_all: list[np.ndarray] = []
         for start in range(0, n_calls, CHUNK):
@@ -320,17 +324,13 @@ class MatchModel:
             for j, rows in (dismissed or {}).items():
                 local = [r - start for r in rows if start <= r < stop]
                 final[local, j] = -np.inf
-            scores = np.vstack([best, final])
-            index = np.vstack([best_idx, np.repeat(np.arange(start, stop)[:, None], n_projects, 1)])
-            top = np.argpartition(-scores, k - 1, axis=0)[:k]
-            best = np.take_along_axis(scores, top, axis=0)
-            best_idx = np.take_along_axis(index, top, axis=0)
+            best, best_idx = _merge_top(best, best_idx, final, start)
         if calls is not None:
             self._call_codes = np.vstack(codes_all) if codes_all else np.zeros((0, 1), np.int8)
             self._call_factors = np.vstack(factors_all) if factors_all else np.zeros((0, 1))
         rows_, cols_, vals_ = [], [], []
         for j in range(n_projects):
-            chosen = set(best_idx[:, j][np.isfinite(best[:, j])].tolist())
+            chosen = set(best_idx[j][np.isfinite(best[j])].tolist())
             chosen |= set((confirmed or {}).get(j, []))
             for r in chosen:
                 rows_.append(j)
@@ -752,22 +752,16 @@ class MatchModel:
         k = min(k, len(calls))
         if k == 0 or n_projects == 0:
             return {pr.id: [] for pr in self.strategy.projects}
-        best = np.full((k, n_projects), -np.inf)
-        best_idx = np.zeros((k, n_projects), dtype=np.int64)
+        best = np.full((n_projects, k), -np.inf, dtype=np.float32)  # projects × k
+        best_idx = np.zeros((n_projects, k), dtype=np.int64)
         for start in range(0, len(calls), CHUNK):
             chunk = calls[start : start + CHUNK]
             batch = self._score_vectors(self.transform(chunk), chunk)
-            scores = np.vstack([best, batch.final])
-            index = np.vstack(
-                [best_idx, np.repeat(np.arange(start, start + len(chunk))[:, None], n_projects, 1)]
-            )
-            top = np.argpartition(-scores, k - 1, axis=0)[:k]
-            best = np.take_along_axis(scores, top, axis=0)
-            best_idx = np.take_along_axis(index, top, axis=0)
+            best, best_idx = _merge_top(best, best_idx, batch.final, start)
         out = {}
         for j, pr in enumerate(self.strategy.projects):
-            order = np.argsort(-best[:, j], kind="stable")
-            out[pr.id] = [(calls[best_idx[r, j]].id, float(best[r, j])) for r in order]
+            order = np.argsort(-best[j], kind="stable")
+            out[pr.id] = [(calls[best_idx[j, r]].id, float(best[j, r])) for r in order]
         return out
 
     def explain(
@@ -826,9 +820,39 @@ def _transposed(v: Vectors) -> dict[str, _Transposed]:
     return cached
 
 
+_POOL: ThreadPoolExecutor | None = None
+PARALLEL_MIN_ROWS = 1024  # sparse products of larger batches run in two threads
+
+
+def _forget_pool() -> None:
+    global _POOL
+    _POOL = None  # a forked child has none of the parent's threads
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _sparse_product(m: sp.csr_matrix, t: sp.csr_matrix) -> np.ndarray:
+    """Dense m @ t, float32; a large batch in two halves on two threads (scipy releases
+    the GIL in its sparse kernels)."""
+    global _POOL
+    if m.shape[0] < PARALLEL_MIN_ROWS or t.shape[1] < DENSE_MIN_ROWS:
+        return (m @ t).toarray().astype(np.float32, copy=False)
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="matcher")
+    half = m.shape[0] // 2
+    out = np.empty((m.shape[0], t.shape[1]), dtype=np.float32)
+
+    def part(rows: slice) -> None:
+        out[rows] = (m[rows] @ t).toarray()
+
+    list(_POOL.map(part, [slice(0, half), slice(half, m.shape[0])]))
+    return out
+
+
 def _product(m: sp.csr_matrix, side: _Transposed) -> np.ndarray:
     """Dense m @ side (rows of m × rows of the side), float32."""
-    out = (m @ side.sparse).toarray().astype(np.float32, copy=False)
+    out = _sparse_product(m, side.sparse)
     if side.dense is not None and m.nnz:
         cols = side.dense_cols[m.indices]
         sel = cols >= 0
@@ -837,6 +861,23 @@ def _product(m: sp.csr_matrix, side: _Transposed) -> np.ndarray:
         block[rows, cols[sel]] = m.data[sel]
         out += block @ side.dense
     return out
+
+
+def _merge_top(
+    best: np.ndarray, best_idx: np.ndarray, chunk: np.ndarray, start: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The running top-k per project (projects × k) merged with a chunk (calls × projects).
+
+    Rows are projects, so each partition runs over contiguous memory; `start` is the index
+    of the chunk's first call.
+    """
+    k = best.shape[1]
+    cand = np.concatenate([best, np.asarray(chunk, dtype=best.dtype).T], axis=1)
+    width = cand.shape[1]
+    pos = np.argpartition(cand, width - k, axis=1)[:, width - k :]
+    values = np.take_along_axis(cand, pos, axis=1)
+    kept = np.take_along_axis(best_idx, np.minimum(pos, k - 1), axis=1)
+    return values, np.where(pos < k, kept, start + pos - k)
 
 
 def _top_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:

@@ -194,3 +194,14 @@ def test_dense_and_sparse_products_agree() -> None:
     assert side.dense is not None and side.dense.shape[0] >= 20
     expected = (calls @ projects.T).toarray()
     np.testing.assert_allclose(_product(calls, side), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_top_calls_agree_with_full_ranking(strategy: Strategy, calls: list[CallDoc]) -> None:
+    model = MatchModel().fit(strategy, calls)
+    top = model.top_calls(calls, k=3)
+    batch = model.score_batch(calls)
+    for j, pr in enumerate(strategy.projects):
+        expected = sorted(batch.final[:, j], reverse=True)[:3]
+        got = [score for _, score in top[pr.id]]
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+        assert [cid for cid, _ in top[pr.id]][0] == calls[int(np.argmax(batch.final[:, j]))].id
