@@ -23,11 +23,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 DEFAULT_USER_AGENT = (
     "funding-matcher/0.1 (Fördermittelrecherche für Kommunen; "
@@ -264,6 +267,64 @@ def check_url(url: str, *, allow_private: bool) -> None:
             )
 
 
+class PrivatePeerError(FetchError):
+    """A connection reached a local or private address although the host's check passed.
+
+    That happens when DNS answers differently at the check and at the connect (DNS
+    rebinding): the address the socket really reached is checked too.
+    """
+
+
+def _check_peer(sock: socket.socket, host: str) -> None:
+    """Close `sock` and raise PrivatePeerError unless it is connected to a global address."""
+    try:
+        peer = ipaddress.ip_address(sock.getpeername()[0])
+    except (OSError, ValueError):
+        return
+    if not peer.is_global:
+        sock.close()
+        raise PrivatePeerError(
+            f"Verbindung zu {peer} für {host!r} ist lokal oder privat; "
+            "nur mit 'allow_private: true' in der Quellenkonfiguration erlaubt"
+        )
+
+
+class _PublicHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _check_peer(sock, self.host)
+        return sock
+
+
+class _PublicHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _check_peer(sock, self.host)
+        return sock
+
+
+class _PublicHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PublicHTTPConnection
+
+
+class _PublicHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PublicHTTPSConnection
+
+
+class PublicOnlyAdapter(HTTPAdapter):
+    """Checks the address every direct connection really reached (see PrivatePeerError).
+
+    Requests through a configured proxy are not checked here: the proxy connects.
+    """
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PublicHTTPPool,
+            "https": _PublicHTTPSPool,
+        }
+
+
 def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
     value = (value or "").strip()
@@ -411,6 +472,9 @@ class Fetcher:
     def __post_init__(self) -> None:
         if self.session is None and self.replay is None:
             self.session = requests.Session()
+            if not self.config.allow_private:
+                for prefix in ("http://", "https://"):
+                    self.session.mount(prefix, PublicOnlyAdapter())
         if self.session is not None:
             self.session.headers["User-Agent"] = self.config.user_agent
             self.session.headers.setdefault("Accept-Language", "de,en;q=0.5")
