@@ -8,6 +8,7 @@ to forbidden targets, the guard through the `scrape` command, and the gzip bomb'
 
 from __future__ import annotations
 
+import socket
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
@@ -85,7 +86,15 @@ def local_counts_as_public(
             return
         real(url, allow_private=allow_private)
 
+    real_peer = fetch_module._check_peer
+
+    def check_peer(sock: socket.socket, host: str) -> None:
+        if sock.getpeername()[1] == server.port:
+            return
+        real_peer(sock, host)
+
     monkeypatch.setattr(fetch_module, "check_url", check)
+    monkeypatch.setattr(fetch_module, "_check_peer", check_peer)
     yield server
 
 
@@ -153,3 +162,21 @@ def test_source_on_loopback_without_allowance_is_refused_by_scrape(
         assert run is not None and run.status == "failed"
         assert "lokal oder privat" in run.error_message
     engine.dispose()
+
+
+def test_dns_rebinding_is_caught_at_the_connection(
+    server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name looked public when checked but the socket reached 127.0.0.1: refused before
+    a single byte of the request is sent."""
+    server.route("/intern", lambda r, n: Reply(body=b"geheim"))
+    monkeypatch.setattr(fetch_module, "check_url", lambda url, *, allow_private: None)
+    fetcher = Fetcher(config=replace(FAST, allow_private=False, obey_robots=False))
+    with pytest.raises(FetchError, match="lokal oder privat"):
+        fetcher.fetch(server.base + "/intern")
+    assert server.hits["/intern"] == 0
+    # robots.txt goes through the same guard.
+    robots = Fetcher(config=replace(FAST, allow_private=False, obey_robots=True))
+    with pytest.raises(FetchError, match="lokal oder privat"):
+        robots.fetch(server.base + "/intern")
+    assert server.hits["/robots.txt"] == 0
