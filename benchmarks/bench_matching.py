@@ -250,7 +250,7 @@ def run(
     sizes: list[tuple[int, int]],
     baseline: bool = True,
     baseline_max_calls: int = 10**9,
-    baseline_max_gb: float = 8.0,
+    baseline_max_gb: float = 14.0,
     timeout: float = 600.0,
     seed: int = 0,
     name: str = "matching",
@@ -272,7 +272,7 @@ def run(
         model["wall_s"] = time.perf_counter() - start
         row: dict[str, Any] = {"calls": n_calls, "projects": n_projects, "model": model}
         need = baseline_estimate_gb(n_calls, n_projects)
-        cap = min(baseline_max_gb, available_memory_gb() * 0.6)
+        cap = min(baseline_max_gb, available_memory_gb() * 0.7)
         if not baseline:
             row["baseline"] = {"skipped": "not run (--no-baseline)"}
         elif budget is not None and time.perf_counter() - started > budget:
@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
     ap.add_argument("--quick", action="store_true", help="1k and 10k calls × 22 and 200 projects")
     ap.add_argument("--sizes", help="comma-separated CALLSxPROJECTS, e.g. 1000x22,10000x200")
     ap.add_argument("--no-baseline", action="store_true")
-    ap.add_argument("--baseline-max-gb", type=float, default=8.0)
+    ap.add_argument("--baseline-max-gb", type=float, default=14.0)
     ap.add_argument("--baseline-max-calls", type=int, default=10**9)
     ap.add_argument("--budget", type=float, help="seconds; skip the remaining sizes after it")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per size and side")
