@@ -321,6 +321,9 @@ def _part_verdict(part: str, own_state: str, own_district: str, own_county: str)
 
 def _weak_only(call: CallDoc) -> bool:
     text = _fold_text(" ".join([call.summary, call.text]))
+    # every pattern needs one of these words: most texts are decided by a substring test
+    if "strukturschwach" not in text and "grw-fordergebiet" not in text:
+        return False
     if _WEAK_OR_RURAL_RE.search(text):
         return False
     return bool(_WEAK_ONLY_RE.search(text))
