@@ -497,11 +497,16 @@ class MatchModel:
         w = self.params.space_weights
         total = np.zeros((a.n, b.n), dtype=np.float32)
         transposed = _transposed(b)
-        for space in spaces:
-            if w.get(space, 0.0):
-                product = _product(a.spaces[space], transposed[space])
-                product *= np.float32(w[space])
-                total += product
+        # blocks of rows: the temporaries of the sparse and dense products stay small
+        for start in range(0, a.n, PRODUCT_BLOCK):
+            rows = slice(start, min(start + PRODUCT_BLOCK, a.n))
+            for space in spaces:
+                if w.get(space, 0.0):
+                    m = a.spaces[space]
+                    block = m[rows] if a.n > PRODUCT_BLOCK else m
+                    product = _product(block, transposed[space])
+                    product *= np.float32(w[space])
+                    total[rows] += product
         return total
 
     def _score_vectors(
@@ -821,7 +826,8 @@ def _transposed(v: Vectors) -> dict[str, _Transposed]:
 
 
 _POOL: ThreadPoolExecutor | None = None
-PARALLEL_MIN_ROWS = 1024  # sparse products of larger batches run in two threads
+PARALLEL_MIN_ROWS = 512  # sparse products of larger batches run in two threads
+PRODUCT_BLOCK = 1024  # rows of calls per product (bounds the temporaries)
 
 
 def _forget_pool() -> None:
