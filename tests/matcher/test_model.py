@@ -204,4 +204,4 @@ def test_top_calls_agree_with_full_ranking(strategy: Strategy, calls: list[CallD
         expected = sorted(batch.final[:, j], reverse=True)[:3]
         got = [score for _, score in top[pr.id]]
         np.testing.assert_allclose(got, expected, rtol=1e-6)
-        assert [cid for cid, _ in top[pr.id]][0] == calls[int(np.argmax(batch.final[:, j]))].id
+        assert top[pr.id][0][0] == calls[int(np.argmax(batch.final[:, j]))].id
