@@ -835,7 +835,8 @@ def _forget_pool() -> None:
     _POOL = None  # a forked child has none of the parent's threads
 
 
-os.register_at_fork(after_in_child=_forget_pool)
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _sparse_product(m: sp.csr_matrix, t: sp.csr_matrix) -> np.ndarray:
