@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    Float,
     FunctionElement,
+    Join,
     Select,
     and_,
     case,
@@ -26,6 +28,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
@@ -51,6 +54,8 @@ from webapp.models import (
 from webapp.reviews import ACTIVE_STATUSES
 
 PAGE_SIZE = 25
+# Call lists count their calls up to this many ("über 1.000 Aufrufe"), not all of them.
+COUNT_LIMIT = 1000
 # A call counts as "new" this many days after it was first seen (the weekly rhythm).
 NEW_DAYS = 7
 # Changes that matter to an officer and earn the "geändert" mark.
@@ -290,6 +295,91 @@ def _id_select(filters: CallFilters, today: date) -> Select[Any]:
     )
 
 
+class _DrivingJoin(Join):
+    """An inner join whose left side is read first, in index order.
+
+    SQLite keeps the order of the tables of a CROSS JOIN; elsewhere a plain JOIN (the
+    PostgreSQL planner finds the index scan with the LIMIT by itself).
+    """
+
+    inherit_cache = True
+
+
+@compiles(_DrivingJoin)
+def _plain_join(element: _DrivingJoin, compiler: Any, **kw: Any) -> str:
+    return str(compiler.visit_join(element, **kw))
+
+
+@compiles(_DrivingJoin, "sqlite")
+def _cross_join(element: _DrivingJoin, compiler: Any, **kw: Any) -> str:
+    # The left side is a plain table, so the first JOIN keyword is this join's own.
+    return str(compiler.visit_join(element, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
+def _page_id_select(filters: CallFilters, today: date, limit: int, offset: int) -> Select[Any]:
+    """The ids of one page of the filtered calls, in the order of `_id_select`.
+
+    Sorted by score (the default), the page is read from the index of the scores, best
+    first, so the database stops after `offset + limit` rows instead of sorting every
+    call; the calls without a score (last in `_id_select`'s order) are a second part,
+    by deadline. Each part yields at most `offset + limit` rows, merged in order.
+    """
+    if filters.sort in ("frist", "neu"):
+        return _id_select(filters, today).limit(limit).offset(offset)
+    clauses = filter_clauses(filters, today)
+    deadline_key = case((Call.deadline.is_(None), 1), else_=0)
+    scored_select = (
+        select(
+            Call.id.label("id"),
+            literal(0).label("part"),
+            CallScore.inbox_score.label("score"),
+            deadline_key.label("no_deadline"),
+            Call.deadline.label("deadline"),
+        )
+        .select_from(
+            _DrivingJoin(CallScore.__table__, Call.__table__, CallScore.call_id == Call.id)
+        )
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(*clauses)
+        # inbox_score is NOT NULL: plain DESC matches a backward scan of its index.
+        .order_by(CallScore.inbox_score.desc(), deadline_key, Call.deadline, Call.id)
+        .limit(offset + limit)
+    )
+    scored = scored_select.subquery()
+    # Finding the calls without a score means visiting every call: only when the scored
+    # ones do not fill the page. As the LIMIT, the condition is evaluated once, up front.
+    unscored_limit = case(
+        (
+            select(func.count()).select_from(scored_select.subquery()).scalar_subquery()
+            < offset + limit,
+            offset + limit,
+        ),
+        else_=0,
+    )
+    unscored = (
+        select(
+            Call.id.label("id"),
+            literal(1).label("part"),
+            literal(0.0, Float).label("score"),
+            deadline_key.label("no_deadline"),
+            Call.deadline.label("deadline"),
+        )
+        .outerjoin(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(CallScore.call_id.is_(None), *clauses)
+        .order_by(deadline_key, Call.deadline, Call.id)
+        .limit(unscored_limit)
+        .subquery()
+    )
+    both = union_all(select(scored), select(unscored)).subquery()
+    return (
+        select(both.c.id)
+        .order_by(both.c.part, both.c.score.desc(), both.c.no_deadline, both.c.deadline, both.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+
+
 def _rows_for_ids(session: Session, ids: list[int]) -> list[CallRow]:
     """Calls with score and review for `ids`, in the order of `ids`."""
     if not ids:
@@ -312,16 +402,33 @@ def _rows_for_ids(session: Session, ids: list[int]) -> list[CallRow]:
     return [found[i] for i in ids if i in found]
 
 
-def count_calls(session: Session, filters: CallFilters, today: date) -> int:
-    """How many calls the filters select (a single COUNT over the same joins)."""
-    stmt = (
-        select(func.count(Call.id))
-        .select_from(Call)
+def count_calls(
+    session: Session, filters: CallFilters, today: date, limit: int | None = None
+) -> int:
+    """How many calls the filters select (a single COUNT over the same joins).
+
+    With `limit`, at most that many: the database stops counting there, instead of
+    visiting every matching call of a large list.
+    """
+    clauses = filter_clauses(filters, today)
+    if limit is None:
+        stmt = (
+            select(func.count(Call.id))
+            .select_from(Call)
+            .outerjoin(CallScore, CallScore.call_id == Call.id)
+            .outerjoin(Review, Review.call_id == Call.id)
+            .where(*clauses)
+        )
+        return session.scalar(stmt) or 0
+    ids = (
+        select(Call.id)
         .outerjoin(CallScore, CallScore.call_id == Call.id)
         .outerjoin(Review, Review.call_id == Call.id)
-        .where(*filter_clauses(filters, today))
+        .where(*clauses)
+        .limit(limit)
+        .subquery()
     )
-    return session.scalar(stmt) or 0
+    return session.scalar(select(func.count()).select_from(ids)) or 0
 
 
 # --- list pages -------------------------------------------------------------------------
@@ -362,14 +469,17 @@ class CallPage:
     """One page of a call list."""
 
     rows: list[CallRow]
-    total: int
+    total: int  # with `more`: the calls counted, and there are more
     page: int
     page_size: int
     score_scale: float
+    more: bool = False  # counting stopped at `total`: "über 1.000 Aufrufe"
 
     @property
     def pages(self) -> int:
-        return max((self.total + self.page_size - 1) // self.page_size, 1)
+        """The number of pages, or with `more` those known plus one (a next page exists)."""
+        known = max((self.total + self.page_size - 1) // self.page_size, 1)
+        return max(known, self.page) + 1 if self.more else known
 
 
 def list_calls(
@@ -382,16 +492,24 @@ def list_calls(
 ) -> CallPage:
     """One page of calls for the filters, with its rows' details loaded in bulk."""
     today = today or date.today()
-    total = count_calls(session, filters, today)
+    # Count no further than needed: COUNT_LIMIT calls, or up to the requested page.
+    cap = max(COUNT_LIMIT, filters.page * page_size)
+    total = count_calls(session, filters, today, limit=cap + 1)
+    more = total > cap
+    if more:
+        total = cap
     pages = max((total + page_size - 1) // page_size, 1)
     page = min(filters.page, pages)
-    ids = list(
-        session.scalars(_id_select(filters, today).limit(page_size).offset((page - 1) * page_size))
-    )
+    ids = list(session.scalars(_page_id_select(filters, today, page_size, (page - 1) * page_size)))
     rows = _rows_for_ids(session, ids)
     load_row_details(session, rows, now=now)
     return CallPage(
-        rows=rows, total=total, page=page, page_size=page_size, score_scale=score_scale(session)
+        rows=rows,
+        total=total,
+        page=page,
+        page_size=page_size,
+        score_scale=score_scale(session),
+        more=more,
     )
 
 
