@@ -336,7 +336,11 @@ class MatchModel:
                 rows_.append(j)
                 cols_.append(r)
                 vals_.append(1.0 / len(chosen))
-        pick = sp.csr_matrix((vals_, (rows_, cols_)), shape=(n_projects, n_calls))
+        # float32 like the call vectors: a float64 `pick` would make scipy copy all of them
+        # to float64 for the product
+        pick = sp.csr_matrix(
+            (np.asarray(vals_, dtype=np.float32), (rows_, cols_)), shape=(n_projects, n_calls)
+        )
         expanded = {}
         for space in SPACES:
             # mean of the chosen calls per project as one sparse product: projects × calls
