@@ -329,3 +329,11 @@ def test_change_own_password(auth_client: FlaskClient, client: FlaskClient, user
     assert old.status_code == 401
     new = client.post("/anmelden", data={"email": user.email, "password": "neu-und-lang"})
     assert new.status_code == 302
+
+
+def test_account_page_shows_the_password_form_once_under_its_title(
+    auth_client: FlaskClient,
+) -> None:
+    page = auth_client.get("/konto").get_data(as_text=True)
+    assert "<title>Konto – funding-matcher</title>" in page
+    assert page.count('id="passwort"') == 1
