@@ -11,7 +11,7 @@ import calendar
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -546,17 +546,7 @@ def load_row_details(
     ):
         duplicates[canonical_id].append((source, url))
     since = now - timedelta(days=NEW_DAYS)
-    changed = set(
-        session.scalars(
-            select(CallChange.call_id)
-            .where(
-                CallChange.call_id.in_(ids),
-                CallChange.field.in_(MARKED_CHANGE_FIELDS),
-                CallChange.changed_at >= since,
-            )
-            .distinct()
-        )
-    )
+    changed = changed_call_ids(session, ids, since)
     for row in rows:
         row.matches = matches.get(row.call.id, [])
         row.sources = [(row.call.source, row.call.url), *duplicates.get(row.call.id, [])]
@@ -642,17 +632,7 @@ def export_rows(
             select(Call.canonical_id, Call.source).where(Call.canonical_id.in_(chunk))
         ):
             duplicates[canonical_id].add(source)
-        changed = set(
-            session.scalars(
-                select(CallChange.call_id)
-                .where(
-                    CallChange.call_id.in_(chunk),
-                    CallChange.field.in_(MARKED_CHANGE_FIELDS),
-                    CallChange.changed_at >= since,
-                )
-                .distinct()
-            )
-        )
+        changed = changed_call_ids(session, chunk, since)
         for call_id in chunk:
             row = base.get(call_id)
             if row is None:
@@ -1286,3 +1266,18 @@ def source_overview(
             )
         )
     return out
+
+
+def changed_call_ids(session: Session, ids: Sequence[int], since: datetime) -> set[int]:
+    """The calls among `ids` whose deadline, status, eligibility or amount changed since `since`."""
+    return set(
+        session.scalars(
+            select(CallChange.call_id)
+            .where(
+                CallChange.call_id.in_(ids),
+                CallChange.field.in_(MARKED_CHANGE_FIELDS),
+                CallChange.changed_at >= since,
+            )
+            .distinct()
+        )
+    )
