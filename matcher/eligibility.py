@@ -38,6 +38,7 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("public bod", frozenset({COUNTY, MUNICIPAL})),
     ("public administration", frozenset({COUNTY, MUNICIPAL})),
     ("kommunale unternehmen", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunalunternehmen", frozenset({COUNTY, MUNICIPAL})),
     ("kommunales unternehmen", frozenset({COUNTY, MUNICIPAL})),
     ("kommunale einrichtung", frozenset({COUNTY, MUNICIPAL})),
     ("kommunale trager", frozenset({COUNTY, MUNICIPAL})),
@@ -90,11 +91,28 @@ _OTHER_TERMS: list[tuple[str, str]] = [
     ("verbande", "verband"),
     ("verein", "verein"),
     ("vereine", "verein"),
+    ("vereinen", "verein"),
+    ("initiativen", "verein"),
     ("hochschule", "hochschule"),
     ("hochschulen", "hochschule"),
     ("forschungseinrichtung", "forschungseinrichtung"),
+    ("forschungseinrichtungen", "forschungseinrichtung"),
+    ("wissenschaftler", "hochschule"),
+    ("wissenschaftlerinnen", "hochschule"),
     ("stiftung", "stiftung"),
+    ("stiftungen", "stiftung"),
     ("privatperson", "privatperson"),
+    ("privatpersonen", "privatperson"),
+    ("burgerinnen", "privatperson"),
+    ("beschaftigte", "privatperson"),
+    ("selbststandige", "privatperson"),
+]
+# Compounds that end in these name the same kind of applicant ("Bürgerbusvereine",
+# "Wohlfahrtsverbände"); level terms are matched first, so "Zweckverband" stays a level.
+_OTHER_HEADS: list[tuple[str, str]] = [
+    ("vereine?n?", "verein"),
+    ("verbande?n?", "verband"),
+    ("unternehmen", "unternehmen"),
 ]
 
 # Synonyms used when comparing a call's types with a project's applicant_types.
@@ -114,6 +132,27 @@ _TRIGGER_RE = re.compile(
     r"konnen antrage stellen|konnen sich bewerben|richtet sich an|bewerben konnen|"
     r"eligible|open to|applicants",
 )
+
+# Short notices name the applicants as the subject of "können … beantragen" or "erhalten …
+# eine Förderung", or after "fördert … Vorhaben von"; only that subject is read, so "Vereine
+# können sich bei ihrem Kreis bewerben" admits the associations, not the Kreis.
+_SUBJECT_RES = [
+    re.compile(
+        r"^(?P<who>[^;:]{3,200}?)\s(?:konnen|konnten|durfen)\s(?:[^;:]*?\s)?"
+        r"(?:beantragen|bewerben|anmelden|einreichen|stellen|erhalten|abrufen|teilnehmen"
+        r"|umsetzen|in anspruch nehmen)\b"
+    ),
+    re.compile(
+        r"^(?P<who>[^;:]{3,200}?)\serhalten\s(?:[^;:]*?\s)?"
+        r"(?:forderung|zuschuss|zuschusse|zuwendung|zuwendungen|finanzhilfen?|mittel)\b"
+    ),
+    re.compile(r"\berhalten als (?P<who>[\w -]{3,60})"),
+    re.compile(
+        r"\b(?:fordert|unterstutzt)\b[^;:]*?\b(?:vorhaben|projekte|initiativen)\s+von\s+"
+        r"(?P<who>[^;:]{3,160})"
+    ),
+]
+_NEGATION_RE = re.compile(r"\b(?:nicht|kein|keine|keinen)\b")
 
 _STATES: dict[str, str] = {
     "baden-wurttemberg": "Baden-Württemberg",
@@ -174,7 +213,10 @@ _LEVEL_RE = re.compile(
     )
 )
 _OTHER_RE = re.compile(
-    "|".join(f"(?P<o{i}>\\b{re.escape(t)}\\b)" for i, (t, _) in enumerate(_OTHER_TERMS))
+    "|".join(
+        [f"(?P<o{i}>\\b{re.escape(t)}\\b)" for i, (t, _) in enumerate(_OTHER_TERMS)]
+        + [f"(?P<h{i}>\\w+{head}\\b)" for i, (head, _) in enumerate(_OTHER_HEADS)]
+    )
 )
 
 
@@ -186,7 +228,9 @@ def _match_terms(text: str) -> tuple[set[str], set[str]]:
         levels |= _LEVEL_TERMS[int(m.lastgroup[1:])][1]  # type: ignore[index]
     rest = _LEVEL_RE.sub(" ", text)
     for m in _OTHER_RE.finditer(rest):
-        others.add(_OTHER_TERMS[int(m.lastgroup[1:])][1])  # type: ignore[index]
+        group: str = m.lastgroup  # type: ignore[assignment]
+        table = _OTHER_TERMS if group[0] == "o" else _OTHER_HEADS
+        others.add(table[int(group[1:])][1])
     return levels, others
 
 
@@ -215,21 +259,41 @@ def _applicants_from_list(types: tuple[str, ...]) -> CallApplicants:
     return CallApplicants(frozenset(levels), frozenset(others), "list")
 
 
+# a full stop after a number is a date or an ordinal ("bis zum 30. September"), not an end
+_SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)\s+|\n+")
+
+
 def applicant_sentences(text: str) -> list[str]:
     """The sentences of a call text that say who may apply (folded lowercase)."""
-    folded = _fold_text(text)
-    sentences = re.split(r"(?<=[.;:!?])\s+|\n+", folded)
-    return [s for s in sentences if _TRIGGER_RE.search(s)]
+    return [s for s in _SENTENCE_END_RE.split(_fold_text(text)) if _TRIGGER_RE.search(s)]
+
+
+def applicant_subjects(text: str) -> list[str]:
+    """Who a short notice addresses: the subjects of "X können … beantragen" and the like."""
+    subjects: list[str] = []
+    for sentence in _SENTENCE_END_RE.split(_fold_text(text)):
+        if not _NEGATION_RE.search(sentence):
+            subjects += [m.group("who") for p in _SUBJECT_RES if (m := p.search(sentence))]
+    return subjects
 
 
 def applicants_from_text(text: str) -> CallApplicants:
-    """Levels and other types named in the applicant sentences of a call text."""
+    """Levels and other types named in the applicant sentences of a call text.
+
+    Without an "Antragsberechtigt sind …" sentence, the subjects of sentences such as
+    "Kommunen können … beantragen" are read instead.
+    """
     levels: set[str] = set()
     others: set[str] = set()
     for sentence in applicant_sentences(text):
         lv, ot = _match_terms(sentence)
         levels |= lv
         others |= ot
+    if not levels and not others:
+        for subject in applicant_subjects(text):
+            lv, ot = _match_terms(subject)
+            levels |= lv
+            others |= ot
     source = "text" if levels or others else "none"
     return CallApplicants(frozenset(levels), frozenset(others), source)
 

@@ -65,6 +65,27 @@ def test_eligibility_from_text(strategy: Strategy) -> None:
     assert assess(companies, strategy.region_profile).status == "ineligible"
 
 
+def test_eligibility_from_the_subject_of_a_short_notice(strategy: Strategy) -> None:
+    """Feed items say "Kommunen können … beantragen" instead of "Antragsberechtigt sind"."""
+    profile = strategy.region_profile
+
+    def status(text: str) -> str:
+        return assess(make_call("c", "Neuer Aufruf", text, region="NRW"), profile).status
+
+    assert status("Kommunen können bis zum 31. März 2027 Bundesmittel beantragen.") == "eligible"
+    assert status("Sie erhalten als Kommune in NRW einen Zuschuss von 70 %.") == "eligible"
+    # only the subject counts, and "30. April" does not end the sentence
+    assert (
+        status(
+            "Gemeinnützige Vereine können sich bis zum 30. April 2026 bei ihrem Kreis "
+            "um eine Förderung bewerben."
+        )
+        == "ineligible"
+    )
+    assert status("Bürgerbusvereine erhalten eine Förderung für Kleinbusse.") == "ineligible"
+    assert status("Privatpersonen können keine Anträge stellen.") == "unknown"
+
+
 def test_unknown_when_nobody_is_named(strategy: Strategy) -> None:
     e = assess(
         make_call("c", "Neuer Aufruf", "Details folgen.", region="Bund"), strategy.region_profile
