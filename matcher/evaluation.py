@@ -167,7 +167,7 @@ def _ranking(scores: np.ndarray, ids: Sequence[str], allowed: set[str] | None = 
     return [c for c in ranked if allowed is None or c in allowed]
 
 
-def _measure(
+def measure(
     name_scores: np.ndarray,
     inbox_scores: np.ndarray,
     ids: Sequence[str],
@@ -176,6 +176,7 @@ def _measure(
     held: Mapping[str, set[str]] | None,
     inbox_held: set[str] | None,
 ) -> RankerResult:
+    """Metrics of a calls × projects score matrix, on the `held` calls of each project if given."""
     result = RankerResult()
     for j, pid in enumerate(project_ids):
         allowed = held[pid] if held is not None else None
@@ -243,19 +244,19 @@ def evaluate(
         inbox_held = set(ids) - confirmed
         model.set_feedback(feedback)
         with_fb = model.score_batch(calls, use_feedback=True)
-        rankers["matcher"] = _measure(
+        rankers["matcher"] = measure(
             with_fb.final, with_fb.inbox, ids, project_ids, qrels, held, inbox_held
         )
         base = model.score_batch(calls, use_feedback=False)
-        rankers["matcher_no_feedback"] = _measure(
+        rankers["matcher_no_feedback"] = measure(
             base.final, base.inbox, ids, project_ids, qrels, held, inbox_held
         )
     else:
         batch = model.score_batch(calls, use_feedback=False)
-        rankers["matcher"] = _measure(batch.final, batch.inbox, ids, project_ids, qrels, None, None)
+        rankers["matcher"] = measure(batch.final, batch.inbox, ids, project_ids, qrels, None, None)
     if with_bm25:
         bm = bm25_scores(strategy, calls)
-        rankers["bm25"] = _measure(bm, bm.max(axis=1), ids, project_ids, qrels, held, inbox_held)
+        rankers["bm25"] = measure(bm, bm.max(axis=1), ids, project_ids, qrels, held, inbox_held)
     evaluated = list(next(iter(rankers.values())).per_project)
     relevant = {
         pid: len([c for c in qrels.get(pid, {}) if held is None or c in held[pid]])

@@ -18,8 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
-from matcher.evaluation import Qrels, evaluate, load_calls, load_qrels
-from matcher.model import MatchParams
+from matcher.evaluation import (
+    Qrels,
+    evaluate,
+    feedback_split,
+    load_calls,
+    load_qrels,
+    measure,
+)
+from matcher.model import MatchModel, MatchParams
 from matcher.strategy import Strategy, load_strategy
 from matcher.types import CallDoc
 
@@ -182,15 +189,187 @@ def project_folds(strategy: Strategy, k: int = 5, seed: int = 0) -> list[set[str
     return [set(ids[i::k]) for i in range(k)]
 
 
+def feedback_gains(
+    strategy: Strategy,
+    ds: DevSet,
+    params: MatchParams,
+    seeds: Sequence[int],
+    projects: set[str] | None = None,
+) -> list[float]:
+    """Held-back MAP with minus without feedback (`evaluate --feedback-fraction 0.5`) per seed."""
+    qrels = ds.qrels if projects is None else {p: g for p, g in ds.qrels.items() if p in projects}
+    gains = []
+    for seed in seeds:
+        report = evaluate(strategy, ds.calls, qrels, params, 0.5, seed, with_bm25=False)
+        with_fb, without = report.rankers["matcher"], report.rankers["matcher_no_feedback"]
+        gains.append(with_fb.mean["map"] - without.mean["map"])
+    return gains
+
+
+def near_duplicate_ceiling(
+    strategy: Strategy, ds: DevSet, params: MatchParams, seeds: Sequence[int], min_sim: float
+) -> list[float]:
+    """Gain of a perfect near-duplicate feedback, per seed: an upper bound for kNN feedback.
+
+    Every held-back relevant call whose most similar confirmed call (same project) has a
+    similarity of at least `min_sim` goes to the top, every held-back other call as similar
+    to a dismissed one to the bottom; nothing else moves.
+    """
+    model = MatchModel(copy.deepcopy(params)).fit(strategy, ds.calls)
+    base = model.score_batch(ds.calls, use_feedback=False).final
+    assert model.call_vectors is not None
+    scale = max(sum(params.space_weights.values()), 1e-9)
+    sims = model._combined(model.call_vectors, model.call_vectors) / scale
+    np.fill_diagonal(sims, 0.0)
+    ids = [c.id for c in ds.calls]
+    row = {c: i for i, c in enumerate(ids)}
+    project_ids = [p.id for p in strategy.projects]
+    gains = []
+    for seed in seeds:
+        feedback, held = feedback_split(ds.calls, project_ids, ds.qrels, 0.5, seed)
+        moved = base.copy()
+        for j, pid in enumerate(project_ids):
+            grades = ds.qrels.get(pid, {})
+            pos = [row[f.call_id] for f in feedback if f.project_id == pid and f.relevant]
+            neg = [row[f.call_id] for f in feedback if f.project_id == pid and not f.relevant]
+            for i, cid in enumerate(ids):
+                if cid in grades and pos and sims[i, pos].max() >= min_sim:
+                    moved[i, j] += 10.0
+                elif cid not in grades and neg and sims[i, neg].max() >= min_sim:
+                    moved[i, j] -= 10.0
+        after, before = (
+            measure(m, m.max(axis=1), ids, project_ids, ds.qrels, held, None).mean["map"]
+            for m in (moved, base)
+        )
+        gains.append(after - before)
+    return gains
+
+
+def feedback_study(strategy: Strategy, sets: Sequence[DevSet], cv: bool) -> None:
+    """How much feedback can add: default and hand-set weights, near-duplicate ceiling, CV."""
+    seeds = range(10)
+
+    def line(label: str, gains: Sequence[float]) -> None:
+        print(
+            f"  {label:<46} seed 0 {gains[0]:+.3f}  mean {np.mean(gains):+.3f}"
+            f"  min {min(gains):+.3f}  max {max(gains):+.3f}"
+        )
+
+    for ds in sets:
+        print(f"{ds.name}: held-back MAP gain of --feedback-fraction 0.5, seeds 0-9")
+        line(
+            "default weights (tuned on all labels)",
+            feedback_gains(strategy, ds, MatchParams(), seeds),
+        )
+        line(
+            "hand-set start weights (no tuning)",
+            feedback_gains(strategy, ds, start_params(), seeds),
+        )
+        for min_sim in (0.3, 0.4):
+            line(
+                f"ceiling: perfect near-duplicates (sim >= {min_sim})",
+                near_duplicate_ceiling(strategy, ds, MatchParams(), seeds, min_sim),
+            )
+    if not cv:
+        return
+    # weights chosen without the evaluated projects' labels, as for a county's own projects
+    start = start_params()
+    all_ids = {p.id for p in strategy.projects}
+    gains: dict[str, list[float]] = {ds.name: [] for ds in sets}
+    for fold in project_folds(strategy):
+        fitted, _ = coordinate_ascent(
+            strategy, sets, start, GRID, all_ids - fold, log=lambda s: None
+        )
+        for ds in sets:
+            gains[ds.name] += feedback_gains(strategy, ds, fitted, range(5), fold)
+    for name, values in gains.items():
+        print(f"{name}: weights tuned on the other projects (5 folds × seeds 0-4)")
+        line("per fold and seed", values)
+
+
+def ablations(strategy: Strategy, sets: Sequence[DevSet]) -> None:
+    """What each part of the model contributes: the default model with one part switched off."""
+    from unittest import mock
+
+    from matcher import analysis
+
+    def params(**changes: object) -> MatchParams:
+        p = MatchParams()
+        for name, value in changes.items():
+            setattr(p, name, value)
+        return p
+
+    def all_eligible(
+        model: MatchModel, call: CallDoc, groups: Sequence[tuple[str, ...]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return np.full(len(groups), 2, dtype=np.int8), np.ones(len(groups))
+
+    def no_glossary() -> dict[tuple[str, ...], str]:
+        return {}
+
+    variants: list[tuple[str, MatchParams, object]] = [
+        ("full model", MatchParams(), None),
+        (
+            "no eligibility (all calls eligible)",
+            MatchParams(),
+            mock.patch.object(MatchModel, "_eligibility_row", all_eligible),
+        ),
+        (
+            "no glossary (English calls only in English)",
+            MatchParams(),
+            mock.patch.object(analysis, "glossary", no_glossary),
+        ),
+        ("no pseudo-relevance feedback", params(prf_k=0), None),
+        (
+            "words only (no character n-grams)",
+            params(space_weights={"word": 1.0, "bigram": 0.0, "char": 0.0}),
+            None,
+        ),
+        (
+            "character n-grams only",
+            params(space_weights={"word": 0.0, "bigram": 0.0, "char": 1.0}),
+            None,
+        ),
+        ("hand-set weights before tuning (no PRF)", start_params(), None),
+    ]
+    keys = ("ndcg@10", "map", "inbox_p@20", "inbox_ap")
+    for ds in sets:
+        print(f"{ds.name}: " + "  ".join(keys))
+        for label, p, patch in variants:
+            analysis._content_tokens.cache_clear()
+            analysis._glossary_max_len.cache_clear()
+            if patch is not None:
+                with patch:  # type: ignore[attr-defined]
+                    report = evaluate(strategy, ds.calls, ds.qrels, p, with_bm25=False)
+            else:
+                report = evaluate(strategy, ds.calls, ds.qrels, p, with_bm25=False)
+            m = report.rankers["matcher"].mean
+            print(f"  {label:<44} " + "  ".join(f"{m[k]:.3f}" for k in keys))
+        analysis._content_tokens.cache_clear()
+        analysis._glossary_max_len.cache_clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--strategy", default=str(ROOT / "data/strategy/coesfeld-12-0.yaml"))
     parser.add_argument("--cv", action="store_true", help="also run 5-fold CV over projects")
     parser.add_argument("--feedback", action="store_true", help="tune the feedback weights")
     parser.add_argument("--boilerplate", action="store_true", help="measure the boilerplate list")
+    parser.add_argument(
+        "--feedback-study", action="store_true", help="measure what feedback can add (with --cv)"
+    )
+    parser.add_argument(
+        "--ablations", action="store_true", help="measure the model with one part switched off"
+    )
     args = parser.parse_args()
     strategy = load_strategy(args.strategy)
     sets = load_dev(strategy)
+    if args.ablations:
+        ablations(strategy, list(reversed(sets)))
+        return
+    if args.feedback_study:
+        feedback_study(strategy, list(reversed(sets)), args.cv)
+        return
     if args.boilerplate:
         ablate_boilerplate(strategy, sets, MatchParams())
         return
