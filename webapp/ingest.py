@@ -3,7 +3,9 @@
 - Upsert by (source, external_id); the record's content hash tells whether anything changed,
   and every changed field gets a CallChange row (old and new value).
 - A call its source no longer lists (after a complete run) gets `missing_since`; it is never
-  deleted, and the mark is cleared when the call comes back.
+  deleted, and the mark is cleared when the call comes back. A complete run that lists
+  nothing at all marks nothing: an empty feed or page is far more often broken than a funder
+  withdrawing every call (`IngestStats.missing_withheld` tells the caller).
 - The same call from another source (name variants such as "Smarte LandRegionen" and
   "Smarte.Land.Regionen") is linked to one canonical call, the earliest seen.
 - Reviews, notes, matches and edited justification texts hang on calls by id and are never
@@ -42,6 +44,8 @@ class IngestStats:
     missing: int = 0
     returned: int = 0
     linked: int = 0
+    # Known calls not marked missing because the complete listing was empty.
+    missing_withheld: int = 0
     new_ids: list[int] = field(default_factory=list)
     changed_ids: list[int] = field(default_factory=list)
 
@@ -63,8 +67,10 @@ def ingest_records(
 
     For a scrape of one `source`: `listed_ids` are ids it still lists without a fresh record
     (a detail page that could not be fetched), `unchanged_ids` were confirmed by a 304; when
-    `complete`, its other known calls are marked missing. New and renamed calls are linked
-    to their duplicates from other sources (`link`, by default for scrapes).
+    `complete`, its other known calls are marked missing — unless the source listed nothing
+    at all while it has calls not yet missing: then none is marked and `missing_withheld`
+    counts them. New and renamed calls are linked to their duplicates from other sources
+    (`link`, by default for scrapes).
     """
     stats = IngestStats()
     now = now or utcnow()
@@ -130,7 +136,12 @@ def ingest_records(
                 _seen_again(session, call, now, scrape_run_id, stats)
                 seen.add((source, external_id))
         if complete:
-            stats.missing = _mark_missing(session, existing, seen, now, scrape_run_id)
+            present = sum(1 for call in existing.values() if call.missing_since is None)
+            if not seen and present:
+                # An empty listing is not trusted (broken page or feed); a partial drop is.
+                stats.missing_withheld = present
+            else:
+                stats.missing = _mark_missing(session, existing, seen, now, scrape_run_id)
     session.flush()  # one flush for all new calls: their ids are known from here on
     stats.new_ids = [call.id for call in new_calls]
     if link:

@@ -8,6 +8,8 @@ texts hang on the canonical call.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -167,8 +169,38 @@ class ScrapeRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     error_message: Mapped[str] = mapped_column(Text, default="")
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # Hints of a run that did not fail it (robots.txt refusals of single pages, a malformed
+    # feed still read, an empty listing not trusted): one per line (migration 0003).
+    warnings: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     source: Mapped[Source] = relationship(back_populates="runs")
+
+    # A crawl refused page by page could yield thousands of hints; the page shows a run's
+    # history, so only the first ones are kept and the rest is counted.
+    MAX_WARNINGS: ClassVar[int] = 100
+    _MORE: ClassVar[re.Pattern[str]] = re.compile(r"^… und (\d+) weitere Hinweise$")
+
+    def set_warnings(self, warnings: Iterable[str]) -> None:
+        """Store `warnings`, one line each (inner line breaks collapsed), the first 100 kept."""
+        lines = [" ".join(w.split()) for w in warnings]
+        lines = [line for line in lines if line]
+        if len(lines) > self.MAX_WARNINGS:
+            rest = len(lines) - self.MAX_WARNINGS
+            lines = [*lines[: self.MAX_WARNINGS], f"… und {rest} weitere Hinweise"]
+        self.warnings = "\n".join(lines)
+
+    @property
+    def warning_list(self) -> list[str]:
+        """The stored hints, one text each."""
+        return [line for line in (self.warnings or "").splitlines() if line]
+
+    @property
+    def warning_count(self) -> int:
+        """How many hints the run had, including those not kept."""
+        lines = self.warning_list
+        if lines and (more := self._MORE.match(lines[-1])):
+            return len(lines) - 1 + int(more.group(1))
+        return len(lines)
 
 
 class Call(Base):

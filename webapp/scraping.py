@@ -3,6 +3,7 @@
 A source that fails is recorded with its error and the others go on. Each source is ingested
 in one transaction; the HTTP validators of its responses are stored only after that
 transaction committed, so a failed ingest is fetched and parsed again in full next time.
+The hints of a run (warnings that did not fail it) are stored on its ScrapeRun.
 """
 
 from __future__ import annotations
@@ -188,6 +189,8 @@ def scrape_source(
             report.errors = len(result.errors)
             report.message = _summarise(result.errors)
             report.warnings = list(result.warnings)
+            if stats.missing_withheld:
+                report.warnings.append(empty_listing_warning(stats.missing_withheld))
             # Nothing usable at all (every page failed) is a failed source, not an empty one.
             if result.errors and not result.records and not result.unchanged_ids:
                 report.status = "failed"
@@ -211,6 +214,15 @@ def scrape_source(
     finally:
         fetcher.close()
     return report
+
+
+def empty_listing_warning(kept: int) -> str:
+    """The hint of a complete run that listed nothing while `kept` calls were known."""
+    calls = "bekannter Aufruf wurde" if kept == 1 else "bekannte Aufrufe wurden"
+    return (
+        f"Quelle lieferte keine Einträge – {kept} {calls} nicht als verschwunden markiert "
+        "(Seite oder Feed vermutlich defekt, bitte prüfen)"
+    )
 
 
 def _summarise(errors: list[str], limit: int = 5) -> str:
@@ -284,6 +296,7 @@ def _finish(
     run.missing = report.missing
     run.errors = report.errors
     run.error_message = report.message
+    run.set_warnings(report.warnings)
     run.seconds = report.seconds
 
 

@@ -1,4 +1,5 @@
-"""Quellen: per source the last run, its outcome, counts, last error and a run chart."""
+"""Quellen: per source the last run, its outcome, counts, hints, last error, a run chart and
+the recent runs with their errors and hints."""
 
 from __future__ import annotations
 
