@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from webapp.app import db_session
 from webapp.models import User
-from webapp.users import authenticate
+from webapp.throttle import LoginThrottle, wait_minutes
+from webapp.users import UnknownEmailLockout, authenticate
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -55,6 +67,13 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Bitte melden Sie sich an."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    # Login state kept in memory belongs to this app, not to the module: two apps in one
+    # process (the tests) never share counts.
+    config = app.config["FM_CONFIG"]
+    app.extensions["fm_login_throttle"] = LoginThrottle(
+        config.login_limit_per_address, config.login_limit_window_minutes * 60
+    )
+    app.extensions["fm_unknown_emails"] = UnknownEmailLockout()
     app.register_blueprint(bp)
 
     @app.before_request
@@ -111,16 +130,44 @@ def login() -> ResponseReturnValue:
         return redirect(next_url or url_for("calls.inbox"))
     error = ""
     email = ""
+    status = 200
     if request.method == "POST":
         email = request.form.get("email", "")
-        session = db_session()
-        result = authenticate(session, email, request.form.get("password", ""))
-        session.commit()
+        throttle: LoginThrottle = current_app.extensions["fm_login_throttle"]
+        # The address of the TCP peer: the app is not configured for a reverse proxy (no
+        # ProxyFix), so X-Forwarded-For is not trusted; behind a proxy all clients share one
+        # address (docs/web.md).
+        address = request.remote_addr
+        wait = throttle.reserve(address)
+        if wait is not None:
+            # Refused before the password is looked at: no answer about the account at all.
+            minutes = wait_minutes(wait)
+            unit = "Minute" if minutes == 1 else "Minuten"
+            error = (
+                "Zu viele Anmeldeversuche von dieser Adresse. "
+                f"Bitte in {minutes} {unit} erneut versuchen."
+            )
+            page = render_template("auth/login.html", error=error, email=email, next=next_url)
+            return page, 429, {"Retry-After": str(math.ceil(wait))}
+        try:
+            session = db_session()
+            result = authenticate(
+                session,
+                email,
+                request.form.get("password", ""),
+                unknown=current_app.extensions["fm_unknown_emails"],
+            )
+            session.commit()
+        except BaseException:
+            # A crash (database down) frees the slot without counting against the address.
+            throttle.settle(address, failed=False)
+            raise
+        throttle.settle(address, failed=result.user is None)
         if result.user is not None:
             login_user(LoginUser.from_row(result.user))
             return redirect(next_url or url_for("calls.inbox"))
         error = result.error
-    status = 401 if error else 200
+        status = 401
     return render_template("auth/login.html", error=error, email=email, next=next_url), status
 
 

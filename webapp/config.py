@@ -40,6 +40,10 @@ class Config:
     mail_from: str = "funding-matcher@localhost"
     alert_recipients: list[str] = field(default_factory=list)
     testing: bool = False
+    # Failed logins one client address may make within the window, over all accounts
+    # (password spraying); 0 switches the limit off. See webapp/throttle.py.
+    login_limit_per_address: int = 20
+    login_limit_window_minutes: int = 15
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -74,6 +78,8 @@ class Config:
             alert_recipients=[
                 a.strip() for a in env.get("ALERT_RECIPIENTS", "").split(",") if a.strip()
             ],
+            login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20),
+            login_limit_window_minutes=_count(env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, minimum=1),
         )
 
     def check_production(self) -> None:
@@ -83,6 +89,20 @@ class Config:
                 "SECRET_KEY ist nicht gesetzt: außerhalb der Entwicklung ist ein eigener "
                 "geheimer Schlüssel nötig (Umgebungsvariable SECRET_KEY)."
             )
+
+
+def _count(env: dict[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole number setting; a clear error instead of a traceback for anything else."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} muss eine ganze Zahl sein, nicht {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} muss mindestens {minimum} sein, nicht {value}")
+    return value
 
 
 def _flag(value: str | None) -> bool:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,9 +22,12 @@ MIN_PASSWORD_LENGTH = 8
 # After this many wrong passwords in a row the account is locked for LOCK_MINUTES.
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
-# Checked against when the e-mail is unknown, so that a wrong e-mail takes as long as a
-# wrong password and does not reveal which accounts exist.
+# Checked against when the e-mail is unknown or the account locked, so that every answer
+# costs one password hash and its timing does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("funding-matcher-dummy-password")
+# Unknown e-mails tracked at most by UnknownEmailLockout (least recently seen forgotten first).
+MAX_TRACKED_UNKNOWN_EMAILS = 10_000
+WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
 
 
 def normalise_email(email: str) -> str:
@@ -78,22 +85,84 @@ class LoginResult:
     error: str = ""
 
 
+def _locked(minutes: int) -> LoginResult:
+    return LoginResult(
+        None, f"Zu viele Fehlversuche: die Anmeldung ist für {minutes} Minuten gesperrt."
+    )
+
+
+def _locked_for_rest(locked_until: datetime, now: datetime) -> LoginResult:
+    """The lockout answer while a lock is running (minutes left, rounded up)."""
+    return _locked(max(1, math.ceil((locked_until - now).total_seconds() / 60)))
+
+
+class UnknownEmailLockout:
+    """The lockout of `users.failed_logins`/`locked_until`, kept in memory for e-mails that
+    have no account, so that they lock after the same failures with the same message.
+
+    Without it an unknown e-mail never got "gesperrt", which told an attacker which accounts
+    exist. One instance per app (`app.extensions`), thread-safe; with several app processes
+    each counts on its own. Keys are SHA-256 digests of the normalised e-mail: a huge or
+    mistyped value (a password in the e-mail field) is never kept.
+    """
+
+    def __init__(self, max_entries: int = MAX_TRACKED_UNKNOWN_EMAILS) -> None:
+        self.max_entries = max_entries
+        # digest -> (failed_logins, locked_until), like the two columns of `users`
+        self._entries: OrderedDict[bytes, tuple[int, datetime | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def fail(self, email: str, now: datetime) -> LoginResult:
+        """A login for `email` (no account) failed: the answer an account would give."""
+        key = hashlib.sha256(normalise_email(email).encode("utf-8", "replace")).digest()
+        # One lock around read, count and lock: parallel guesses must not lose counts, just
+        # as the UPDATE ... SET n = n + 1 for accounts.
+        with self._lock:
+            failed, locked_until = self._entries.pop(key, (0, None))
+            if locked_until is not None and locked_until > now:
+                self._entries[key] = (failed, locked_until)
+                return _locked_for_rest(locked_until, now)
+            failed += 1
+            if failed >= MAX_FAILED_LOGINS:
+                self._remember(key, (0, now + timedelta(minutes=LOCK_MINUTES)))
+                return _locked(LOCK_MINUTES)
+            self._remember(key, (failed, None))
+            return LoginResult(None, WRONG_LOGIN)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _remember(self, key: bytes, entry: tuple[int, datetime | None]) -> None:
+        self._entries[key] = entry  # newest last
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+
+
 def authenticate(
-    session: Session, email: str, password: str, now: datetime | None = None
+    session: Session,
+    email: str,
+    password: str,
+    now: datetime | None = None,
+    *,
+    unknown: UnknownEmailLockout | None = None,
 ) -> LoginResult:
-    """Check a login; counts failures and locks the account after repeated ones."""
+    """Check a login; counts failures and locks the account after repeated ones.
+
+    Pass `unknown` (the app's UnknownEmailLockout) so that an e-mail without an account
+    answers exactly like an account: without it, unknown e-mails are never "gesperrt".
+    """
     now = now or utcnow()
-    generic = "E-Mail-Adresse oder Passwort ist falsch."
     user = find_user(session, email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        return LoginResult(None, generic)
+        if unknown is None:
+            return LoginResult(None, WRONG_LOGIN)
+        return unknown.fail(email, now)
     if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return LoginResult(
-            None,
-            f"Zu viele Fehlversuche: die Anmeldung ist für {minutes} Minuten gesperrt.",
-        )
+        # The password is not checked, but hashed all the same: a locked account must not
+        # answer faster than an unknown e-mail.
+        check_password_hash(_DUMMY_HASH, password)
+        return _locked_for_rest(user.locked_until, now)
     if not check_password_hash(user.password_hash, password):
         # Counted in the database (UPDATE ... SET n = n + 1), not in Python: parallel guesses
         # must not overwrite each other's count and so slip past the lockout.
@@ -110,12 +179,9 @@ def authenticate(
                 .values(locked_until=now + timedelta(minutes=LOCK_MINUTES), failed_logins=0)
             )
             session.expire(user)
-            return LoginResult(
-                None,
-                f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt.",
-            )
+            return _locked(LOCK_MINUTES)
         session.expire(user)
-        return LoginResult(None, generic)
+        return LoginResult(None, WRONG_LOGIN)
     # The right password counts only if no parallel guess has locked the account meanwhile.
     opened = session.execute(
         update(User)
@@ -125,9 +191,7 @@ def authenticate(
     )
     session.expire(user)
     if opened.rowcount != 1:  # type: ignore[attr-defined]
-        return LoginResult(
-            None, f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt."
-        )
+        return _locked(LOCK_MINUTES)
     return LoginResult(user)
 
 

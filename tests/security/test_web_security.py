@@ -14,6 +14,7 @@ import re
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -211,12 +212,16 @@ def test_security_headers_on_errors_and_feed(csrf_app: Flask, two_users: tuple[U
 
 @pytest.fixture
 def served(config: Config, engine: Engine) -> Iterator[str]:
-    """The app under a threaded server on loopback (parallel requests really run in parallel)."""
+    """The app under a threaded server on loopback (parallel requests really run in parallel).
+
+    The per-address limit is raised: these guesses test the account's own counter, and the
+    address limit (tests/security/test_login_throttle.py) would refuse most of them first.
+    """
     from werkzeug.serving import make_server
 
     from webapp.app import create_app
 
-    flask_app = create_app(config)
+    flask_app = create_app(replace(config, login_limit_per_address=1000))
     flask_app.config["WTF_CSRF_ENABLED"] = False
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

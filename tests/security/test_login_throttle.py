@@ -1,0 +1,344 @@
+"""Password spraying and account probing through the login form.
+
+What an attacker notices: one address trying one password over many accounts is answered
+with 429 after the per-address limit (without the password being checked), while other
+addresses log in as usual; the limit holds for parallel requests; an e-mail without an
+account answers exactly like an account, including "gesperrt" after the same failures, and
+every answer costs one password hash. (The per-account lockout itself:
+tests/web/test_auth_security.py and test_web_security.py.)
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import TEST_PASSWORD
+from webapp import users
+from webapp.config import Config, ConfigError
+from webapp.db import make_session_factory
+from webapp.models import User, utcnow
+from webapp.throttle import LoginThrottle, client_key
+from webapp.users import (
+    LOCK_MINUTES,
+    MAX_FAILED_LOGINS,
+    UnknownEmailLockout,
+    authenticate,
+    create_user,
+)
+
+ATTACKER = "203.0.113.7"
+OFFICE = "198.51.100.20"
+SPRAYED = "Sommer2026!"
+TOO_MANY = "Zu viele Anmeldeversuche von dieser Adresse. Bitte in {} erneut versuchen."
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _make_app(config: Config, **settings: int) -> Flask:
+    from webapp.app import create_app
+
+    flask_app = create_app(replace(config, **settings))
+    flask_app.config["WTF_CSRF_ENABLED"] = False
+    return flask_app
+
+
+def _client(flask_app: Flask, address: str) -> FlaskClient:
+    client = flask_app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def _login(client: FlaskClient, email: str, password: str) -> tuple[int, str]:
+    """(status, the error shown on the login page or '')."""
+    response = client.post("/anmelden", data={"email": email, "password": password})
+    found = re.search(r'id="login-error">([^<]*)<', response.get_data(as_text=True))
+    return response.status_code, found.group(1) if found else ""
+
+
+def _throttle(flask_app: Flask) -> LoginThrottle:
+    return flask_app.extensions["fm_login_throttle"]
+
+
+@pytest.fixture
+def accounts(engine: Engine) -> list[str]:
+    """Thirty officers' logins (password TEST_PASSWORD)."""
+    emails = [f"person{n:02d}@kreis-coesfeld.de" for n in range(30)]
+    with make_session_factory(engine)() as session:
+        for email in emails:
+            create_user(session, email, TEST_PASSWORD)
+        session.commit()
+    return emails
+
+
+def _failed_logins(engine: Engine, email: str) -> int:
+    with make_session_factory(engine)() as session:
+        row = session.scalar(select(User).where(User.email == email))
+        assert row is not None
+        return row.failed_logins or 0
+
+
+def test_spraying_one_password_over_30_accounts_gets_429_after_the_limit(
+    app: Flask, engine: Engine, accounts: list[str], config: Config
+) -> None:
+    limit = config.login_limit_per_address
+    assert limit == 20 and config.login_limit_window_minutes == 15  # the shipped defaults
+    attacker = _client(app, ATTACKER)
+    answers = [_login(attacker, email, SPRAYED) for email in accounts]
+    assert answers[:limit] == [(401, "E-Mail-Adresse oder Passwort ist falsch.")] * limit
+    assert answers[limit:] == [(429, TOO_MANY.format("15 Minuten"))] * (len(accounts) - limit)
+    # The refused attempts never reached the accounts: their counters did not move.
+    assert _failed_logins(engine, accounts[0]) == 1
+    assert all(_failed_logins(engine, email) == 0 for email in accounts[limit:])
+    # The refusal is the German login page with the usual headers and a Retry-After.
+    response = attacker.post("/anmelden", data={"email": accounts[-1], "password": TEST_PASSWORD})
+    assert response.status_code == 429
+    assert 14 * 60 < int(response.headers["Retry-After"]) <= 15 * 60
+    page = response.get_data(as_text=True)
+    assert "<h1>Anmelden</h1>" in page and 'name="password"' in page
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    # Officers at another address are not affected.
+    office = _client(app, OFFICE)
+    assert (
+        office.post(
+            "/anmelden", data={"email": accounts[-1], "password": TEST_PASSWORD}
+        ).status_code
+        == 302
+    )
+    assert office.get("/").status_code == 200
+    # Showing the form is never refused.
+    assert attacker.get("/anmelden").status_code == 200
+
+
+def test_right_password_from_a_throttled_address_waits_for_the_window(
+    config: Config, engine: Engine, user: User
+) -> None:
+    flask_app = _make_app(config, login_limit_per_address=3, login_limit_window_minutes=2)
+    clock = FakeClock()
+    _throttle(flask_app).clock = clock
+    client = _client(flask_app, ATTACKER)
+    for n in range(3):
+        assert _login(client, f"rate{n}@kreis-coesfeld.de", SPRAYED)[0] == 401
+        clock.advance(10)
+    assert _login(client, user.email, TEST_PASSWORD) == (429, TOO_MANY.format("2 Minuten"))
+    clock.advance(60)  # the first failure is 90 s old, the window 120 s
+    assert _login(client, user.email, TEST_PASSWORD) == (429, TOO_MANY.format("1 Minute"))
+    clock.advance(31)  # now the first failure has left the window: one try is free again
+    assert _login(client, user.email, TEST_PASSWORD)[0] == 302
+    assert client.get("/").status_code == 200
+    # The refused tries did not count against the account either.
+    assert _failed_logins(engine, user.email) == 0
+
+
+def test_successful_logins_never_throttle_an_office(
+    config: Config, engine: Engine, user: User
+) -> None:
+    """Only failures count: a dozen officers behind one address log in all day."""
+    flask_app = _make_app(config, login_limit_per_address=3)
+    office = _client(flask_app, OFFICE)
+    for _ in range(8):
+        assert _login(office, user.email, TEST_PASSWORD)[0] == 302
+        office.post("/abmelden")
+    assert _login(office, user.email, "vertippt")[0] == 401
+    assert _login(office, user.email, TEST_PASSWORD)[0] == 302
+    # A success does not wipe the failures, or one valid account would reset a sprayer's count.
+    assert _throttle(flask_app).failures(OFFICE) == 1
+
+
+def test_a_limit_of_zero_switches_the_throttle_off(config: Config, user: User) -> None:
+    flask_app = _make_app(config, login_limit_per_address=0)
+    client = _client(flask_app, ATTACKER)
+    answers = {_login(client, f"x{n}@kreis-coesfeld.de", SPRAYED)[0] for n in range(25)}
+    assert answers == {401}
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Flask], str]]:
+    """Serve apps on loopback with a threaded server (parallel requests really run in parallel)."""
+    from werkzeug.serving import make_server
+
+    running = []
+
+    def start(flask_app: Flask) -> str:
+        server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        running.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server, thread in running:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def _post_in_parallel(base: str, forms: list[dict[str, str]]) -> list[requests.Response]:
+    def post(form: dict[str, str]) -> requests.Response:
+        return requests.post(f"{base}/anmelden", data=form, allow_redirects=False, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        return list(pool.map(post, forms))
+
+
+def test_parallel_spraying_cannot_overshoot_the_limit(
+    config: Config, engine: Engine, serve: Callable[[Flask], str]
+) -> None:
+    """Forty guesses at once: exactly `limit` of them reach a password check."""
+    base = serve(_make_app(config, login_limit_per_address=5))
+    forms = [{"email": f"p{n}@kreis-coesfeld.de", "password": SPRAYED} for n in range(40)]
+    codes = [r.status_code for r in _post_in_parallel(base, forms)]
+    assert codes.count(401) == 5 and codes.count(429) == 35
+
+
+def test_parallel_guesses_lock_an_unknown_email_like_an_account(
+    config: Config, engine: Engine, user: User, serve: Callable[[Flask], str]
+) -> None:
+    base = serve(_make_app(config, login_limit_per_address=1000))
+    for email in (user.email, "gibt.es.nicht@kreis-coesfeld.de"):
+        forms = [{"email": email, "password": f"falsch-{n}"} for n in range(4 * MAX_FAILED_LOGINS)]
+        responses = _post_in_parallel(base, forms)
+        assert {r.status_code for r in responses} == {401}
+        assert any("gesperrt" in r.text for r in responses), email
+        last = _post_in_parallel(base, [{"email": email, "password": TEST_PASSWORD}])[0]
+        assert last.status_code == 401 and "gesperrt" in last.text, email
+
+
+def _page_without_email_and_token(page: str, email: str) -> str:
+    page = page.replace(email, "E-MAIL")
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', page)
+
+
+def test_unknown_and_known_emails_answer_alike(app: Flask, user: User) -> None:
+    """Same statuses, same messages, same pages after the same failures — probing for
+    accounts learns nothing, whatever the spelling of the address."""
+    unknown = "niemand.da@kreis-coesfeld.de"
+    transcripts = []
+    for email in (user.email, unknown):
+        client = _client(app, OFFICE)
+        transcript = []
+        for n in range(MAX_FAILED_LOGINS + 2):
+            typed = email.upper() if n % 2 else f"  {email} "
+            response = client.post("/anmelden", data={"email": typed, "password": f"falsch{n}"})
+            page = _page_without_email_and_token(response.get_data(as_text=True), typed)
+            transcript.append((response.status_code, page))
+        transcripts.append(transcript)
+        # The right password (of the known account) is refused just the same while locked.
+        locked = _login(client, email, TEST_PASSWORD)
+        assert locked == (
+            401,
+            f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt.",
+        )
+    known, unknown_transcript = transcripts
+    assert known == unknown_transcript
+    messages = [re.search(r'id="login-error">([^<]*)<', page).group(1) for _, page in known]  # type: ignore[union-attr]
+    assert messages[: MAX_FAILED_LOGINS - 1] == ["E-Mail-Adresse oder Passwort ist falsch."] * (
+        MAX_FAILED_LOGINS - 1
+    )
+    assert all("gesperrt" in m for m in messages[MAX_FAILED_LOGINS - 1 :])
+
+
+def test_unknown_email_lock_expires_like_an_account(session: Session, user: User) -> None:
+    lockout = UnknownEmailLockout()
+    start = utcnow()
+    for email in (user.email, "niemand.da@kreis-coesfeld.de"):
+        results = [
+            authenticate(session, email, "falsch", now=start, unknown=lockout).error
+            for _ in range(MAX_FAILED_LOGINS + 1)
+        ]
+        session.commit()
+        assert (
+            results[-2:]
+            == [f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt."]
+            * 2
+        )
+        almost = start + timedelta(minutes=LOCK_MINUTES - 1, seconds=30)
+        late = authenticate(session, email, "falsch", now=almost, unknown=lockout).error
+        assert late == "Zu viele Fehlversuche: die Anmeldung ist für 1 Minuten gesperrt."
+        after = start + timedelta(minutes=LOCK_MINUTES, seconds=1)
+        fresh = authenticate(session, email, "falsch", now=after, unknown=lockout).error
+        assert fresh == "E-Mail-Adresse oder Passwort ist falsch."
+        session.commit()
+
+
+def test_every_answer_costs_one_password_hash(
+    session: Session, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unknown e-mail, wrong or right password, locked account: one hash check each, so the
+    answer time does not tell them apart (before, a locked account answered without one)."""
+    calls: list[str] = []
+    real = users.check_password_hash
+
+    def counting(stored: str, password: str) -> bool:
+        calls.append(password)
+        return real(stored, password)
+
+    monkeypatch.setattr(users, "check_password_hash", counting)
+    lockout = UnknownEmailLockout()
+    attempts = [("niemand@x.de", "a"), (user.email, "b"), (user.email, TEST_PASSWORD)]
+    attempts += [(user.email, "falsch")] * MAX_FAILED_LOGINS + [(user.email, "gesperrt?")]
+    attempts += [("niemand@x.de", "falsch")] * MAX_FAILED_LOGINS + [("niemand@x.de", "c")]
+    for email, password in attempts:
+        calls.clear()
+        authenticate(session, email, password, unknown=lockout)
+        session.commit()
+        assert calls == [password], (email, password)
+
+
+def test_memory_is_bounded() -> None:
+    throttle = LoginThrottle(3, 60, clock=FakeClock(), max_addresses=100)
+    for n in range(1000):
+        address = f"10.0.{n // 250}.{n % 250}"
+        assert throttle.reserve(address) is None
+        throttle.settle(address, failed=True)
+    assert len(throttle._clients) == 100
+    lockout = UnknownEmailLockout(max_entries=100)
+    for n in range(1000):
+        lockout.fail(f"{n}@x.de" + "x" * 10_000, utcnow())
+    assert len(lockout) == 100
+
+
+def test_ipv6_clients_are_counted_by_their_64_network() -> None:
+    assert (
+        client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    )
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key("::ffff:192.0.2.1") == client_key("192.0.2.1") == "192.0.2.1"
+    throttle = LoginThrottle(2, 60, clock=FakeClock())
+    for host in ("2001:db8:1:2::1", "2001:db8:1:2::2"):
+        assert throttle.reserve(host) is None
+        throttle.settle(host, failed=True)
+    assert throttle.reserve("2001:db8:1:2::3") is not None
+    assert throttle.reserve("2001:db8:1:3::1") is None
+
+
+def test_limits_come_from_the_environment() -> None:
+    config = Config.from_env({"LOGIN_LIMIT_PER_ADDRESS": "50", "LOGIN_LIMIT_WINDOW_MINUTES": "5"})
+    assert (config.login_limit_per_address, config.login_limit_window_minutes) == (50, 5)
+    defaults = Config.from_env({})
+    assert (defaults.login_limit_per_address, defaults.login_limit_window_minutes) == (20, 15)
+    with pytest.raises(ConfigError, match="LOGIN_LIMIT_PER_ADDRESS muss eine ganze Zahl sein"):
+        Config.from_env({"LOGIN_LIMIT_PER_ADDRESS": "viele"})
+    with pytest.raises(ConfigError, match="LOGIN_LIMIT_WINDOW_MINUTES muss mindestens 1 sein"):
+        Config.from_env({"LOGIN_LIMIT_WINDOW_MINUTES": "0"})
