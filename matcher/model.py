@@ -2,7 +2,9 @@
 
 `MatchModel.fit(strategy, calls)` analyses the calls and the strategy once; `score(calls)`
 scores any calls (the fitted ones or new ones, without refitting) and returns one
-`CallMatch` per call. `match_calls(strategy, calls, feedback)` does both in one step.
+`CallMatch` per call. `match_calls(strategy, calls, feedback)` does both in one step;
+`fit_and_match` does the same and also returns the model, and `model.for_scoring()` is the
+smaller copy of it that an application saves to score calls entered later.
 
 Scores. A project's score for a call is a weighted sum of cosines in the feature spaces
 (stems, stem bigrams, character n-grams; weights in `MatchParams`, chosen on the development
@@ -20,6 +22,7 @@ The inbox score of a call is the best priority-weighted project score.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 import re
@@ -407,7 +410,12 @@ class MatchModel:
         The decided calls are looked up among the fitted calls and `calls`; decisions on
         calls the model does not know are ignored.
         """
-        assert self.strategy is not None and self.call_vectors is not None
+        if self.call_vectors is None:
+            raise ValueError(
+                "this model was saved for scoring only (for_scoring): it has no fitted calls "
+                "to take decisions from; fit a new model to change the feedback"
+            )
+        assert self.strategy is not None
         known = {cid: i for i, cid in enumerate(self.call_ids)}
         given = {c.id: c for c in calls}
         project_index = {pr.id: j for j, pr in enumerate(self.strategy.projects)}
@@ -658,6 +666,26 @@ class MatchModel:
             hit = _side(self, text, vectors, index)
             self._side_cache[key] = hit
         return hit
+
+    def for_scoring(self) -> MatchModel:
+        """A smaller copy that scores and explains calls exactly like this model (to save it).
+
+        Scoring needs the vocabulary and IDF and the project, goal and feedback vectors. The
+        fitted calls' vectors (by far the largest part, about 11 kB per call) and their
+        eligibility serve only pseudo-relevance and officers' feedback, which are already in
+        the project and feedback vectors; the copy leaves them out and refuses
+        `set_feedback`. The per-token feature cache is left out too (rebuilt on demand).
+        """
+        slim = copy.copy(self)  # shallow: the arrays are shared, never changed in place
+        slim.features = copy.copy(self.features)
+        slim.features._token_features = {}
+        slim.call_vectors = None
+        slim.base_project_vectors = None
+        slim.call_ids = []
+        slim.call_programmes = []
+        slim._call_codes = np.zeros((0, 1), np.int8)
+        slim._call_factors = np.zeros((0, 1))
+        return slim
 
     def __getstate__(self) -> dict[str, object]:
         # caches are rebuilt on demand; they do not belong in a saved model
@@ -1104,13 +1132,27 @@ def match_calls(
     Decisions in `feedback` move the project vectors; a call dismissed (and never confirmed)
     leaves the inbox (inbox score 0, `dismissed`) and the dismissed project's score is 0.
     """
+    return fit_and_match(strategy, calls, feedback, params)[1]
+
+
+def fit_and_match(
+    strategy: Strategy,
+    calls: Sequence[CallDoc],
+    feedback: Iterable[Feedback] = (),
+    params: MatchParams | None = None,
+) -> tuple[MatchModel | None, list[CallMatch]]:
+    """`match_calls`, also returning the fitted model with the feedback set (None if empty).
+
+    `apply_decisions(model.score(new), feedback)` then scores calls that come later with this
+    run's vocabulary, project vectors and feedback, without refitting.
+    """
     if not calls or not strategy.projects:
-        return []
+        return None, []
     model = MatchModel(params or MatchParams()).fit(strategy, calls)
     known = {pr.id for pr in strategy.projects}
     feedback = [f for f in feedback if f.project_id in known]  # decisions on removed projects
     results = model.score(calls, feedback=feedback)
-    return apply_decisions(results, feedback)
+    return model, apply_decisions(results, feedback)
 
 
 def apply_decisions(results: list[CallMatch], feedback: Sequence[Feedback]) -> list[CallMatch]:
@@ -1137,5 +1179,6 @@ __all__ = [
     "MatchParams",
     "ScoredBatch",
     "apply_decisions",
+    "fit_and_match",
     "match_calls",
 ]

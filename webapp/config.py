@@ -13,6 +13,7 @@ DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_STRATEGY = DATA_DIR / "strategy" / "coesfeld-12-0.yaml"
 DEFAULT_SOURCES = DATA_DIR / "sources.yaml"
 DEV_SECRET_KEY = "dev-only-insecure-key"
+MATCH_MODEL_FILE = "match-model.joblib"
 
 
 class ConfigError(RuntimeError):
@@ -30,6 +31,8 @@ class Config:
     sources_path: Path = DEFAULT_SOURCES
     snapshots_dir: Path = DATA_DIR / "snapshots"
     instance_dir: Path = PROJECT_ROOT / "instance"
+    # the model of the last `match` run, to score calls entered by hand (None: in instance_dir)
+    match_model_path: Path | None = None
     base_url: str = "http://127.0.0.1:5000"
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -67,6 +70,7 @@ class Config:
             sources_path=Path(env.get("SOURCES_PATH") or DEFAULT_SOURCES),
             snapshots_dir=Path(env.get("SNAPSHOTS_DIR") or DATA_DIR / "snapshots"),
             instance_dir=instance,
+            match_model_path=Path(env.get("MATCH_MODEL_PATH") or instance / MATCH_MODEL_FILE),
             base_url=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             smtp_host=env.get("SMTP_HOST", "localhost"),
             smtp_port=port,
@@ -81,6 +85,11 @@ class Config:
             login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20),
             login_limit_window_minutes=_count(env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, minimum=1),
         )
+
+    @property
+    def match_model_file(self) -> Path:
+        """Where `match` saves its fitted model (`MATCH_MODEL_PATH`, default in the instance)."""
+        return self.match_model_path or self.instance_dir / MATCH_MODEL_FILE
 
     def check_production(self) -> None:
         """Refuse insecure settings outside development."""

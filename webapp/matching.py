@@ -1,18 +1,28 @@
-"""The match job: score open calls against the active strategy and store the results."""
+"""The match job: score open calls against the active strategy and store the results.
+
+`run_match` fits the model on all open calls and saves it (`webapp.saved_model`);
+`match_entered_calls` scores a call entered by hand with that saved model at once.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session
 
-from matcher.model import match_calls
+from matcher.model import apply_decisions, fit_and_match
 from matcher.types import CallDoc, CallMatch, Feedback, TermContribution
 from webapp.models import Call, CallScore, Match, ProjectRow, Review, utcnow
-from webapp.strategy_store import active_strategy_row, strategy_from_db
+from webapp.saved_model import ModelCache, save_model
+from webapp.strategy_store import active_strategy_row, strategy_from_db, strategy_hash
+
+log = logging.getLogger(__name__)
 
 RELEVANT_STATUSES = frozenset(
     {"relevant", "Antrag in Vorbereitung", "beantragt", "bewilligt", "abgelehnt"}
@@ -27,6 +37,9 @@ class MatchReport:
     eligible: int
     ineligible: int
     unknown: int
+    model_path: Path | None = None  # where the run saved its model
+    model_bytes: int = 0
+    model_error: str = ""  # why it could not be saved
 
 
 def call_doc(call: Call) -> CallDoc:
@@ -82,22 +95,55 @@ def feedback_from_reviews(session: Session) -> list[Feedback]:
 
 
 def run_match(
-    session: Session, today: date | None = None, calls: Sequence[Call] | None = None
+    session: Session,
+    today: date | None = None,
+    calls: Sequence[Call] | None = None,
+    model_path: Path | None = None,
 ) -> MatchReport:
-    """(Re)compute matches for all open calls (or the given ones) and store them."""
+    """(Re)compute matches for all open calls (or the given ones) and store them.
+
+    With `model_path`, a run over all open calls saves its fitted model there, so that
+    calls entered by hand are scored at once (`match_entered_calls`). A model that cannot
+    be saved is reported, not an error: the matches are stored all the same.
+    """
     today = today or date.today()
     strategy = strategy_from_db(session)
+    all_open = calls is None
+    if calls is None:
+        calls = list(session.scalars(open_calls_query(today)))
+    model, results = fit_and_match(
+        strategy, [call_doc(c) for c in calls], feedback_from_reviews(session)
+    )
+    report = store_results(session, calls, results, _active_projects(session))
+    if model is not None and model_path is not None and all_open:
+        try:
+            report.model_bytes = save_model(model, model_path, fitted_calls=len(calls))
+            report.model_path = model_path
+        except OSError as exc:
+            report.model_error = f"Modell nicht gespeichert ({model_path}): {exc}"
+            log.warning("%s", report.model_error)
+    return report
+
+
+def _active_projects(session: Session) -> dict[str, ProjectRow]:
+    """The active strategy's active projects by key."""
     strategy_row = active_strategy_row(session)
-    projects = {
+    return {
         p.key: p
         for p in session.scalars(
             select(ProjectRow).where(ProjectRow.strategy_id == strategy_row.id, ProjectRow.active)
         )
     }
-    if calls is None:
-        calls = list(session.scalars(open_calls_query(today)))
+
+
+def store_results(
+    session: Session,
+    calls: Sequence[Call],
+    results: Sequence[CallMatch],
+    projects: dict[str, ProjectRow],
+) -> MatchReport:
+    """Replace the stored scores and matches of `calls` by the matcher's `results`."""
     by_id = {str(c.id): c for c in calls}
-    results = match_calls(strategy, [call_doc(c) for c in calls], feedback_from_reviews(session))
     report = MatchReport(calls=len(results), matches=0, eligible=0, ineligible=0, unknown=0)
     call_ids = [c.id for c in calls]
     for chunk in _chunks(call_ids, 500):
@@ -110,6 +156,64 @@ def run_match(
         setattr(report, result.eligibility.status, getattr(report, result.eligibility.status) + 1)
     session.flush()
     return report
+
+
+EntryOutcome = Literal["scored", "no_model", "closed", "duplicate", "strategy_changed", "failed"]
+
+
+def match_entered_calls(
+    session: Session,
+    call_ids: Sequence[int],
+    cache: ModelCache,
+    model_path: Path,
+    today: date | None = None,
+) -> EntryOutcome:
+    """Score calls entered by hand at once with the model saved by the last `match` run.
+
+    Their scores, matches, eligibility and explanations are stored as `run_match` stores
+    them, and committed. Fitting on these calls alone would skew their scores (a corpus of
+    one), so without a usable saved model (none yet, unreadable, fitted for another
+    strategy) nothing is stored; neither for calls `run_match` leaves out (closed ones,
+    duplicates). The next `match` run scores them, and refits on all open calls.
+    """
+    today = today or date.today()
+    calls = list(session.scalars(open_calls_query(today).where(Call.id.in_(call_ids))))
+    if not calls:
+        duplicate = session.scalar(
+            select(Call.id).where(Call.id.in_(call_ids), Call.canonical_id.is_not(None))
+        )
+        return "duplicate" if duplicate is not None else "closed"
+    saved = cache.get(model_path)
+    if saved is None:
+        return "no_model"
+    model = saved.model
+    try:
+        strategy = strategy_from_db(session)
+        if model.strategy is None or strategy_hash(model.strategy) != strategy_hash(strategy):
+            return "strategy_changed"  # `init` loaded a changed strategy since the run
+        with cache.lock:
+            results = model.score([call_doc(c) for c in calls])
+        # as in run_match: decisions on the calls (an edited call may have one) take a
+        # dismissed call out of the inbox
+        known = {p.id for p in strategy.projects}
+        ids = {str(c.id) for c in calls}
+        feedback = [
+            f for f in feedback_from_reviews(session) if f.call_id in ids and f.project_id in known
+        ]
+        store_results(session, calls, apply_decisions(results, feedback), _active_projects(session))
+        session.commit()
+    except Exception:
+        # a model saved by an older version, or a match run writing the same rows: the
+        # call is stored already, its scores follow with the next match run
+        session.rollback()
+        log.warning(
+            "Von Hand angelegte Aufrufe %s nicht mit dem gespeicherten Modell %s bewertet",
+            list(call_ids),
+            model_path,
+            exc_info=True,
+        )
+        return "failed"
+    return "scored"
 
 
 def _store(

@@ -121,9 +121,10 @@ def run_weekly(
 
         def match() -> tuple[bool, str]:
             with transaction(sessions) as session:
-                report = run_match(session, today=today)
+                report = run_match(session, today=today, model_path=config.match_model_file)
             return True, (
                 f"{report.calls} offene Aufrufe bewertet, {report.matches} Projekt-Treffer"
+                + (f"; {report.model_error}" if report.model_error else "")
             )
 
         step("Abgleich", match)

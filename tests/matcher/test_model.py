@@ -6,8 +6,9 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import pytest
 
-from matcher.model import MatchModel, match_calls
+from matcher.model import MatchModel, apply_decisions, fit_and_match, match_calls
 from matcher.strategy import Strategy
 from matcher.types import CallDoc, Feedback
 from tests.matcher.conftest import make_call
@@ -157,6 +158,29 @@ def test_saved_model_scores_the_same(
     assert [[(p.project_id, p.score, p.terms) for p in r.projects] for r in a] == [
         [(p.project_id, p.score, p.terms) for p in r.projects] for r in b
     ]
+
+
+def test_model_for_scoring_scores_the_same_without_the_fitted_calls(
+    strategy: Strategy, calls: list[CallDoc], tmp_path: Path
+) -> None:
+    feedback = [Feedback("cyber", "VW-02", True), Feedback("gig", "WI-04", False)]
+    model, results = fit_and_match(strategy, calls, feedback)
+    assert model is not None
+    assert results == match_calls(strategy, calls, feedback)
+    new = make_call(
+        "new", "Gigabitförderung für Schulen", "Glasfaser für Schulen.", eligible=["Kommune"]
+    )
+    full_path, slim_path = tmp_path / "full.joblib", tmp_path / "slim.joblib"
+    joblib.dump(model, full_path)
+    joblib.dump(model.for_scoring(), slim_path)
+    assert slim_path.stat().st_size < full_path.stat().st_size
+    slim = joblib.load(slim_path)
+    assert slim.call_vectors is None and model.call_vectors is not None  # the original kept
+    # the fitted calls and a new one: results equal to the last float (terms and goals too)
+    assert apply_decisions(slim.score(calls), feedback) == results
+    assert slim.score([new]) == model.score([new])
+    with pytest.raises(ValueError, match="for_scoring"):
+        slim.set_feedback(feedback)
 
 
 def test_new_calls_are_scored_without_refit(strategy: Strategy, calls: list[CallDoc]) -> None:

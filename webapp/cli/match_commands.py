@@ -18,12 +18,19 @@ def match(app: AppContext) -> None:
     """Passung aller offenen Aufrufe zu den Projekten der Strategie berechnen."""
     started = time.perf_counter()
     with transaction(app.sessions) as session:
-        report = run_match(session)
+        report = run_match(session, model_path=app.config.match_model_file)
     click.echo(
         f"{report.calls} offene Aufrufe bewertet, {report.matches} Projekt-Treffer gespeichert "
         f"({report.eligible} antragsberechtigt, {report.ineligible} nicht, "
         f"{report.unknown} unklar) in {time.perf_counter() - started:.1f} s."
     )
+    if report.model_path is not None:
+        click.echo(
+            f"Modell für von Hand angelegte Aufrufe gespeichert: {report.model_path} "
+            f"({report.model_bytes / 1e6:.1f} MB)."
+        )
+    elif report.model_error:
+        click.echo(f"Warnung: {report.model_error}", err=True)
 
 
 COMMANDS = [match]

@@ -24,11 +24,12 @@ from sqlalchemy import select
 
 from scrapers.jsonl import record_from_dict
 from scrapers.record import ParseError
-from webapp.app import db_session
+from webapp.app import app_config, db_session
 from webapp.auth import safe_next
 from webapp.errors import UserError
 from webapp.exports import stream_csv
 from webapp.ingest import ingest_records
+from webapp.matching import match_entered_calls
 from webapp.models import Call
 from webapp.queries import (
     DEADLINE_WINDOWS,
@@ -42,6 +43,7 @@ from webapp.queries import (
     list_calls,
 )
 from webapp.reviews import ReviewInput, current_review, set_review
+from webapp.saved_model import app_model_cache
 
 bp = Blueprint("calls", __name__)
 
@@ -217,16 +219,27 @@ def new_call() -> ResponseReturnValue:
                         Call.source == record.source, Call.external_id == record.external_id
                     )
                 )
-            # Not matched here: scoring one call alone against the strategy skews its
-            # scores (a one-document corpus); the next `match` / `weekly` run scores it
-            # together with all open calls, as batch work belongs in commands.
-            flash(
-                "Aufruf angelegt. Die Passung zur Strategie wird beim nächsten Abgleich "
-                "berechnet (funding-matcher match, wöchentlich mit funding-matcher weekly).",
-                "success",
+            # Scored with the model saved by the last `match` run (no refit: fitting on
+            # this call alone would skew its scores); the next run refits on all calls.
+            outcome = match_entered_calls(
+                session, [call_id], app_model_cache(), app_config().match_model_file
             )
+            flash(ENTRY_MESSAGES.get(outcome, ENTRY_MESSAGES["no_model"]), "success")
             return redirect(url_for("calls.detail", call_id=call_id))
     return render_template("calls/new.html", values=values, error=error), 400 if error else 200
+
+
+ENTRY_MESSAGES = {
+    "scored": "Aufruf angelegt und mit der Strategie abgeglichen.",
+    "closed": "Aufruf angelegt. Die Frist ist abgelaufen: abgeglichen werden nur offene Aufrufe.",
+    "duplicate": (
+        "Aufruf angelegt. Er ist ein Duplikat eines anderen Aufrufs; dessen Passung gilt."
+    ),
+    "no_model": (
+        "Aufruf angelegt. Die Passung zur Strategie wird beim nächsten Abgleich "
+        "berechnet (funding-matcher match, wöchentlich mit funding-matcher weekly)."
+    ),
+}
 
 
 def _record_dict(values: dict[str, str]) -> dict[str, Any]:
