@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, g
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
@@ -24,6 +25,11 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         TESTING=config.testing,
     )
     app.config.update(overrides)
+    if config.trusted_proxies:
+        # behind nginx & co. the client's address (login limit, logs) and the scheme come
+        # from the proxy's headers, counted from the nearest of the trusted proxies
+        n = config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     engine = make_engine(config.database_url)
     app.extensions["fm_engine"] = engine
     app.extensions["fm_sessions"] = make_session_factory(engine)

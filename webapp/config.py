@@ -47,6 +47,9 @@ class Config:
     # (password spraying); 0 switches the limit off. See webapp/throttle.py.
     login_limit_per_address: int = 20
     login_limit_window_minutes: int = 15
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted;
+    # 0 (direct): the headers are ignored, as any client could forge them.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -84,6 +87,7 @@ class Config:
             ],
             login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20),
             login_limit_window_minutes=_count(env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, minimum=1),
+            trusted_proxies=_count(env, "TRUSTED_PROXIES", 0),
         )
 
     @property

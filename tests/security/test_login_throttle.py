@@ -342,3 +342,42 @@ def test_limits_come_from_the_environment() -> None:
         Config.from_env({"LOGIN_LIMIT_PER_ADDRESS": "viele"})
     with pytest.raises(ConfigError, match="LOGIN_LIMIT_WINDOW_MINUTES muss mindestens 1 sein"):
         Config.from_env({"LOGIN_LIMIT_WINDOW_MINUTES": "0"})
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_on_its_own(
+    config: Config, accounts: list[str]
+) -> None:
+    """With TRUSTED_PROXIES=1 the proxy's X-Forwarded-For names the client."""
+    flask_app = _make_app(config, login_limit_per_address=3, trusted_proxies=1)
+    proxy = _client(flask_app, "10.0.0.2")  # every request arrives from the proxy
+
+    def login_via_proxy(client_address: str, password: str) -> int:
+        return proxy.post(
+            "/anmelden",
+            data={"email": accounts[0], "password": password},
+            headers={"X-Forwarded-For": client_address},
+        ).status_code
+
+    assert [login_via_proxy(ATTACKER, SPRAYED) for _ in range(4)] == [401, 401, 401, 429]
+    # an officer behind the same proxy is not caught by the attacker's failures
+    assert login_via_proxy(OFFICE, TEST_PASSWORD) == 302
+
+
+def test_forwarded_headers_are_ignored_without_a_trusted_proxy(
+    config: Config, accounts: list[str]
+) -> None:
+    """A client cannot escape the limit by inventing X-Forwarded-For addresses."""
+    flask_app = _make_app(config, login_limit_per_address=3)
+    attacker = _client(flask_app, ATTACKER)
+    codes = [
+        attacker.post(
+            "/anmelden",
+            data={"email": accounts[0], "password": SPRAYED},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
+    assert Config.from_env({"TRUSTED_PROXIES": "1"}).trusted_proxies == 1
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES muss eine ganze Zahl sein"):
+        Config.from_env({"TRUSTED_PROXIES": "ja"})
