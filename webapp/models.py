@@ -223,6 +223,17 @@ class Call(Base):
             "first_seen",
             "content_hash",
         ),
+        # The same filter columns by id, for the join from the scores (migration 0004):
+        # a deep list page checks every call it skips without reading its wide row.
+        Index(
+            "ix_calls_list_by_id",
+            "id",
+            "canonical_id",
+            "deadline",
+            "missing_since",
+            "status",
+            "content_hash",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -305,7 +316,8 @@ class CallScore(Base):
     """The matcher's verdict on a call as a whole: inbox score and eligibility."""
 
     __tablename__ = "call_scores"
-    __table_args__ = (Index("ix_call_scores_inbox", "inbox_score"),)
+    # With the eligibility, the inbox filters the scores in index order (migration 0004).
+    __table_args__ = (Index("ix_call_scores_inbox", "inbox_score", "eligibility"),)
 
     call_id: Mapped[int] = mapped_column(
         ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True

@@ -14,12 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
     ColumnElement,
-    Float,
     FunctionElement,
     Join,
     Select,
@@ -30,11 +29,10 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, aliased, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
@@ -319,26 +317,23 @@ def _cross_join(element: _DrivingJoin, compiler: Any, **kw: Any) -> str:
     return str(compiler.visit_join(element, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
-def _page_id_select(filters: CallFilters, today: date, limit: int, offset: int) -> Select[Any]:
+def _page_ids(
+    session: Session, filters: CallFilters, today: date, limit: int, offset: int
+) -> list[int]:
     """The ids of one page of the filtered calls, in the order of `_id_select`.
 
     Sorted by score (the default), the page is read from the index of the scores, best
     first, so the database stops after `offset + limit` rows instead of sorting every
-    call; the calls without a score (last in `_id_select`'s order) are a second part,
-    by deadline. Each part yields at most `offset + limit` rows, merged in order.
+    call. The calls without a score come last in `_id_select`'s order, by deadline;
+    finding them means visiting every call, so they are asked for only when the scored
+    calls do not fill the page (one or two more queries, on the last pages only).
     """
     if filters.sort in ("frist", "neu"):
-        return _id_select(filters, today).limit(limit).offset(offset)
+        return list(session.scalars(_id_select(filters, today).limit(limit).offset(offset)))
     clauses = filter_clauses(filters, today)
     deadline_key = case((Call.deadline.is_(None), 1), else_=0)
-    scored_select = (
-        select(
-            Call.id.label("id"),
-            literal(0).label("part"),
-            CallScore.inbox_score.label("score"),
-            deadline_key.label("no_deadline"),
-            Call.deadline.label("deadline"),
-        )
+    scored = (
+        select(Call.id)
         .select_from(
             _DrivingJoin(CallScore.__table__, Call.__table__, CallScore.call_id == Call.id)
         )
@@ -346,63 +341,27 @@ def _page_id_select(filters: CallFilters, today: date, limit: int, offset: int) 
         .where(*clauses)
         # inbox_score is NOT NULL: plain DESC matches a backward scan of its index.
         .order_by(CallScore.inbox_score.desc(), deadline_key, Call.deadline, Call.id)
-        .limit(offset + limit)
     )
-    scored = scored_select.subquery()
-    # Finding the calls without a score means visiting every call: only when the scored
-    # ones do not fill the page. As the LIMIT, the condition is evaluated once, up front.
-    unscored_limit = case(
-        (
-            select(func.count()).select_from(scored_select.subquery()).scalar_subquery()
-            < offset + limit,
-            offset + limit,
-        ),
-        else_=0,
-    )
+    ids = list(session.scalars(scored.limit(limit).offset(offset)))
+    if len(ids) == limit:
+        return ids
+    if ids:
+        skip = 0  # the scored calls end on this page: the unscored ones follow at once
+    else:
+        # The page lies beyond the scored calls: skip what the pages before showed of
+        # the unscored ones.
+        n_scored = session.scalar(select(func.count()).select_from(scored.limit(offset).subquery()))
+        skip = offset - (n_scored or 0)
     unscored = (
-        select(
-            Call.id.label("id"),
-            literal(1).label("part"),
-            literal(0.0, Float).label("score"),
-            deadline_key.label("no_deadline"),
-            Call.deadline.label("deadline"),
-        )
+        select(Call.id)
         .outerjoin(CallScore, CallScore.call_id == Call.id)
         .outerjoin(Review, Review.call_id == Call.id)
         .where(CallScore.call_id.is_(None), *clauses)
         .order_by(deadline_key, Call.deadline, Call.id)
-        .limit(unscored_limit)
-        .subquery()
+        .limit(limit - len(ids))
+        .offset(skip)
     )
-    both = union_all(select(scored), select(unscored)).subquery()
-    return (
-        select(both.c.id)
-        .order_by(both.c.part, both.c.score.desc(), both.c.no_deadline, both.c.deadline, both.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-
-
-def _rows_for_ids(session: Session, ids: list[int]) -> list[CallRow]:
-    """Calls with score and review for `ids`, in the order of `ids`."""
-    if not ids:
-        return []
-    found = {
-        call.id: CallRow(call=call, score=score, review=review)
-        for call, score, review in session.execute(
-            select(Call, CallScore, Review)
-            .outerjoin(CallScore, CallScore.call_id == Call.id)
-            .outerjoin(Review, Review.call_id == Call.id)
-            .where(Call.id.in_(ids))
-            # Lists never show the long text or the goal explanations: leave them unread.
-            .options(
-                defer(Call.text),
-                defer(CallScore.goals),
-                defer(CallScore.eligible_applicants),
-            )
-        )
-    }
-    return [found[i] for i in ids if i in found]
+    return ids + list(session.scalars(unscored))
 
 
 def count_calls(
@@ -438,33 +397,59 @@ def count_calls(
 
 
 @dataclass(slots=True)
-class CallRow:
-    """One row of a call list with everything the row shows."""
+class RowMatch:
+    """One of a row's best projects: plain values, read with the project in one query."""
 
-    call: Call
-    score: CallScore | None
-    review: Review | None
-    matches: list[Match] = field(default_factory=list)
+    score: float
+    project_id: int
+    key: str
+    title: str
+    theme: str
+
+
+@dataclass(slots=True)
+class CallRow:
+    """One row of a call list with everything the row shows, as plain values.
+
+    No ORM objects: a page is read with a few column queries (building and decoding the
+    page's calls, scores, reviews, matches and projects as ORM objects was about a quarter
+    of an inbox request).
+    """
+
+    id: int
+    title: str
+    funder: str
+    region: str
+    funding_type: str
+    source: str
+    url: str
+    deadline: date | None
+    funding_rate: float | None
+    amount_max_eur: float | None
+    first_seen: datetime
+    content_hash: str
+    inbox_score: float | None  # None: not scored yet
+    eligibility: str  # "unknown" when not scored
+    eligibility_reasons: list[str]
+    review_status: str | None  # None: no review yet
+    review_hash: str | None
+    matches: list[RowMatch] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source, url)
     is_new: bool = False
     is_changed: bool = False
 
     @property
-    def eligibility(self) -> str:
-        return self.score.eligibility if self.score else "unknown"
+    def scored(self) -> bool:
+        return self.inbox_score is not None
 
     @property
     def status(self) -> str:
-        return self.review.status if self.review else "neu"
+        return self.review_status or "neu"
 
     @property
     def returned(self) -> bool:
         """Dismissed earlier but changed since: back in the inbox."""
-        return (
-            self.review is not None
-            and self.review.status == DISMISSED_STATUS
-            and self.review.call_hash != self.call.content_hash
-        )
+        return self.review_status == DISMISSED_STATUS and self.review_hash != self.content_hash
 
 
 @dataclass(slots=True)
@@ -495,25 +480,93 @@ def list_calls(
 ) -> CallPage:
     """One page of calls for the filters, with its rows' details loaded in bulk."""
     today = today or date.today()
-    # Count no further than needed: COUNT_LIMIT calls, or up to the requested page.
-    cap = max(COUNT_LIMIT, filters.page * page_size)
-    total = count_calls(session, filters, today, limit=cap + 1)
-    more = total > cap
-    if more:
-        total = cap
-    pages = max((total + page_size - 1) // page_size, 1)
-    page = min(filters.page, pages)
-    ids = list(session.scalars(_page_id_select(filters, today, page_size, (page - 1) * page_size)))
-    rows = _rows_for_ids(session, ids)
+    offset = (filters.page - 1) * page_size
+    ids: list[int] = []
+    if filters.page * page_size >= COUNT_LIMIT:
+        # A deep page counts up to its own end, "über N" if more follow: its rows and one
+        # more tell the same without a second pass over every call before it.
+        ids = _page_ids(session, filters, today, page_size + 1, offset)
+    if ids:
+        more = len(ids) > page_size
+        ids = ids[:page_size]
+        total = offset + len(ids)
+        page = filters.page
+    else:
+        # Count no further than needed: COUNT_LIMIT calls, or up to the requested page.
+        cap = max(COUNT_LIMIT, filters.page * page_size)
+        total = count_calls(session, filters, today, limit=cap + 1)
+        more = total > cap
+        if more:
+            total = cap
+        pages = max((total + page_size - 1) // page_size, 1)
+        page = min(filters.page, pages)
+        ids = _page_ids(session, filters, today, page_size, (page - 1) * page_size)
+    rows, scale = _rows_for_ids(session, ids)
     load_row_details(session, rows, now=now)
     return CallPage(
         rows=rows,
         total=total,
         page=page,
         page_size=page_size,
-        score_scale=score_scale(session),
+        score_scale=scale,
         more=more,
     )
+
+
+def _rows_for_ids(session: Session, ids: list[int]) -> tuple[list[CallRow], float]:
+    """The list rows of `ids` in the order of `ids`, and the score scale (`score_scale`)."""
+    if not ids:
+        return [], 1.0
+    # The scale comes along as a column: one round trip fewer than `score_scale`.
+    scale = select(func.max(CallScore.inbox_score)).scalar_subquery()
+    found: dict[int, CallRow] = {}
+    best = 0.0
+    for r in session.execute(
+        select(
+            Call.id,
+            Call.title,
+            Call.funder,
+            Call.region,
+            Call.funding_type,
+            Call.source,
+            Call.url,
+            Call.deadline,
+            Call.funding_rate,
+            Call.amount_max_eur,
+            Call.first_seen,
+            Call.content_hash,
+            CallScore.inbox_score,
+            CallScore.eligibility,
+            CallScore.eligibility_reasons,
+            Review.status,
+            Review.call_hash,
+            scale,
+        )
+        .outerjoin(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(Call.id.in_(ids))
+    ):
+        best = r[-1] or 0.0
+        found[r.id] = CallRow(
+            id=r.id,
+            title=r.title,
+            funder=r.funder,
+            region=r.region,
+            funding_type=r.funding_type,
+            source=r.source,
+            url=r.url,
+            deadline=r.deadline,
+            funding_rate=r.funding_rate,
+            amount_max_eur=r.amount_max_eur,
+            first_seen=r.first_seen,
+            content_hash=r.content_hash,
+            inbox_score=r.inbox_score,
+            eligibility=r.eligibility or "unknown",
+            eligibility_reasons=r.eligibility_reasons or [],
+            review_status=r.status,
+            review_hash=r.call_hash,
+        )
+    return [found[i] for i in ids if i in found], float(best) if best > 0 else 1.0
 
 
 def load_row_details(
@@ -523,21 +576,23 @@ def load_row_details(
     if not rows:
         return
     now = now or utcnow()
-    ids = [row.call.id for row in rows]
-    matches: dict[int, list[Match]] = defaultdict(list)
-    for match in session.scalars(
-        select(Match)
-        .where(Match.call_id.in_(ids), Match.rank <= top)
-        .options(
-            defer(Match.terms),
-            defer(Match.eligibility_reasons),
-            defer(Match.goal_keys),
-            # Few distinct projects: one extra query beats decoding them on every row.
-            selectinload(Match.project).joinedload(ProjectRow.theme),
+    ids = [row.id for row in rows]
+    matches: dict[int, list[RowMatch]] = defaultdict(list)
+    for call_id, score, project_id, key, title, theme in session.execute(
+        select(
+            Match.call_id,
+            Match.score,
+            ProjectRow.id,
+            ProjectRow.key,
+            ProjectRow.title,
+            ThemeRow.name,
         )
+        .join(ProjectRow, ProjectRow.id == Match.project_id)
+        .join(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
+        .where(Match.call_id.in_(ids), Match.rank <= top)
         .order_by(Match.call_id, Match.rank)
     ):
-        matches[match.call_id].append(match)
+        matches[call_id].append(RowMatch(score, project_id, key, title, theme))
     duplicates: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for canonical_id, source, url in session.execute(
         select(Call.canonical_id, Call.source, Call.url)
@@ -548,10 +603,10 @@ def load_row_details(
     since = now - timedelta(days=NEW_DAYS)
     changed = changed_call_ids(session, ids, since)
     for row in rows:
-        row.matches = matches.get(row.call.id, [])
-        row.sources = [(row.call.source, row.call.url), *duplicates.get(row.call.id, [])]
-        row.is_new = row.call.first_seen >= since
-        row.is_changed = row.call.id in changed or row.returned
+        row.matches = matches.get(row.id, [])
+        row.sources = [(row.source, row.url), *duplicates.get(row.id, [])]
+        row.is_new = row.first_seen >= since
+        row.is_changed = row.id in changed or row.returned
 
 
 @dataclass(slots=True)
@@ -665,12 +720,28 @@ def score_scale(session: Session) -> float:
     return float(best) if best and best > 0 else 1.0
 
 
+class ThemeOption(NamedTuple):
+    """A theme of the filter form."""
+
+    id: int
+    name: str
+    priority: int
+
+
+class ProjectOption(NamedTuple):
+    """A project of the filter form."""
+
+    id: int
+    key: str
+    title: str
+
+
 @dataclass(slots=True)
 class FilterOptions:
     """The choices of the filter form."""
 
-    themes: list[ThemeRow]
-    projects: list[ProjectRow]
+    themes: list[ThemeOption]
+    projects: list[ProjectOption]
     priorities: list[int]
     sources: list[str]
     regions: list[str]
@@ -678,24 +749,31 @@ class FilterOptions:
 
 def filter_options(session: Session) -> FilterOptions:
     """Themes, projects, sources and regions to filter by (active strategy only)."""
-    strategy = active_strategy(session)
-    themes: list[ThemeRow] = []
-    projects: list[ProjectRow] = []
-    if strategy is not None:
-        themes = list(
-            session.scalars(
-                select(ThemeRow)
-                .where(ThemeRow.strategy_id == strategy.id, ThemeRow.active)
-                .order_by(ThemeRow.priority, ThemeRow.position)
-            )
+    # Plain columns, not ORM rows: the form needs three values of each, and a project
+    # row would decode five JSON lists on every list page.
+    strategy_id = (
+        select(StrategyRow.id)
+        .where(StrategyRow.active)
+        .order_by(StrategyRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    themes = [
+        ThemeOption(*row)
+        for row in session.execute(
+            select(ThemeRow.id, ThemeRow.name, ThemeRow.priority)
+            .where(ThemeRow.strategy_id == strategy_id, ThemeRow.active)
+            .order_by(ThemeRow.priority, ThemeRow.position)
         )
-        projects = list(
-            session.scalars(
-                select(ProjectRow)
-                .where(ProjectRow.strategy_id == strategy.id, ProjectRow.active)
-                .order_by(ProjectRow.key)
-            )
+    ]
+    projects = [
+        ProjectOption(*row)
+        for row in session.execute(
+            select(ProjectRow.id, ProjectRow.key, ProjectRow.title)
+            .where(ProjectRow.strategy_id == strategy_id, ProjectRow.active)
+            .order_by(ProjectRow.key)
         )
+    ]
     sources, regions = _sources_and_regions(session)
     return FilterOptions(
         themes=themes,

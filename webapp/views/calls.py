@@ -44,6 +44,7 @@ from webapp.queries import (
 )
 from webapp.reviews import ReviewInput, current_review, set_review
 from webapp.saved_model import app_model_cache
+from webapp.views.call_list import list_view
 
 bp = Blueprint("calls", __name__)
 
@@ -71,14 +72,16 @@ def _list_page(scope: str) -> str:
     filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
     page = list_calls(session, filters)
+    today = date.today()
     return render_template(
         "calls/list.html",
         filters=filters,
         page=page,
+        view=list_view(page, inbox=scope == "inbox", today=today, back=request.full_path),
         options=filter_options(session),
         sorts=SORTS,
         windows=DEADLINE_WINDOWS,
-        today=date.today(),
+        today=today,
         endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
     )
 

@@ -8,23 +8,14 @@ from flask import Flask
 
 from webapp.charts import score_bar
 from webapp.models import DISMISS_REASONS, REVIEW_STATUSES
+from webapp.views.components import (
+    ELIGIBILITY_LABELS,
+    STATUS_CLASSES,
+    deadline,
+    eligibility_badge,
+    status_pill,
+)
 
-ELIGIBILITY_LABELS = {
-    "eligible": "antragsberechtigt",
-    "ineligible": "nicht antragsberechtigt",
-    "unknown": "Berechtigung unklar",
-}
-# CSS class per review status (colour of the status pill).
-STATUS_CLASSES = {
-    "neu": "st-new",
-    "in Prüfung": "st-check",
-    "relevant": "st-relevant",
-    "Antrag in Vorbereitung": "st-prep",
-    "beantragt": "st-applied",
-    "bewilligt": "st-granted",
-    "abgelehnt": "st-rejected",
-    "nicht relevant": "st-dismissed",
-}
 NAVIGATION = (
     ("calls.inbox", "Eingang"),
     ("calls.all_calls", "Alle Aufrufe"),
@@ -46,4 +37,8 @@ def register_context(app: Flask) -> None:
             "ELIGIBILITY_LABELS": ELIGIBILITY_LABELS,
             "STATUS_CLASSES": STATUS_CLASSES,
             "score_bar": score_bar,
+            # the markup of the macros in _macros.html (also called directly, per row)
+            "eligibility_badge_html": eligibility_badge,
+            "status_pill_html": status_pill,
+            "deadline_html": deadline,
         }

@@ -1,0 +1,73 @@
+"""Small pieces of markup shown on many rows: eligibility badge, status pill, deadline.
+
+Built in Python, not as Jinja macros: a call list shows them on every row, and a macro
+call costs far more than a function call. The macros of `_macros.html` call these
+functions, so every page shows the same markup. Every value from the database is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from webapp.formatting import days_label, days_left, format_date
+
+ELIGIBILITY_LABELS = {
+    "eligible": "antragsberechtigt",
+    "ineligible": "nicht antragsberechtigt",
+    "unknown": "Berechtigung unklar",
+}
+# CSS class per review status (colour of the status pill).
+STATUS_CLASSES = {
+    "neu": "st-new",
+    "in Prüfung": "st-check",
+    "relevant": "st-relevant",
+    "Antrag in Vorbereitung": "st-prep",
+    "beantragt": "st-applied",
+    "bewilligt": "st-granted",
+    "abgelehnt": "st-rejected",
+    "nicht relevant": "st-dismissed",
+}
+
+
+def eligibility_badge(status: str | None, reasons: Iterable[str] | None = ()) -> Markup:
+    """`antragsberechtigt` & co. as a badge; the matcher's reasons as its tooltip."""
+    # f-strings with escape(), not Markup.format: this runs on every row of a list.
+    st = status or "unknown"
+    reasons = list(reasons or ())
+    title = f' title="{Markup("; ").join(reasons)}"' if reasons else ""
+    label = escape(ELIGIBILITY_LABELS.get(st, st))
+    return Markup(f'<span class="badge elig-{escape(st)}"{title}>{label}</span>')
+
+
+@lru_cache(maxsize=64)
+def status_pill(status: str) -> Markup:
+    """A review status as a coloured pill (few distinct values: cached)."""
+    return Markup('<span class="pill {}">{}</span>').format(
+        STATUS_CLASSES.get(status, "st-new"), status
+    )
+
+
+def deadline(day: date | None, today: date | None = None) -> Markup:
+    """The deadline with the days left, marked soon (< 14 days) or past."""
+    return _deadline(day, today or date.today())
+
+
+@lru_cache(maxsize=4096)
+def _deadline(day: date | None, today: date) -> Markup:
+    # Cached per (day, today): a list page shows at most a few hundred distinct deadlines.
+    left = days_left(day, today)
+    css = ""
+    if left is not None and 0 <= left < 14:
+        css = " soon"
+    elif left is not None and left < 0:
+        css = " past"
+    days = (
+        Markup('<span class="days">{}</span>').format(days_label(left)) if left is not None else ""
+    )
+    return Markup('<span class="deadline{}">\n    <strong>{}</strong>\n    {}\n  </span>').format(
+        css, format_date(day), days
+    )
