@@ -38,10 +38,12 @@ def matching(d: dict[str, Any]) -> str:
     for r in d["sizes"]:
         m, b = r["model"], r["baseline"]
         if "error" in m:
-            cells = [m["error"], "", "", "", "", ""]
+            cells = [m["error"], "", "", "", "", "", ""]
         else:
+            workers = m.get("workers_peak_rss_mb")
             cells = [m["fit_s"], m["transform_s_per_1k"], m["score_top20_s"], m["fit_score_s"],
-                     m.get("fit_score_cpu_s"), round(m["peak_rss_mb"])]  # fmt: skip
+                     m.get("fit_score_cpu_s"), round(m["peak_rss_mb"]),
+                     round(workers) if workers else "–"]  # fmt: skip
         if "total_s" in b:
             base = [b["total_s"], b.get("total_cpu_s"), round(b["peak_rss_mb"])]
         else:
@@ -49,7 +51,8 @@ def matching(d: dict[str, Any]) -> str:
         speed = f"{r['speedup']:.1f}×" if "speedup" in r else "–"
         rows.append([r["calls"], r["projects"], *cells, *base, speed])
     headers = ["calls", "projects", "fit s", "transform s/1k", "score+top20 s", "fit+score s",
-               "(CPU s)", "peak RSS MB", "baseline s", "(CPU s)", "baseline RSS MB", "speedup"]  # fmt: skip
+               "(CPU s)", "peak RSS MB", "workers RSS MB", "baseline s", "(CPU s)",
+               "baseline RSS MB", "speedup"]  # fmt: skip
     return _md(headers, rows)
 
 

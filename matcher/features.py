@@ -11,13 +11,17 @@ Counts are summed over fields with the field weights, damped with log(1 + tf) (s
 TF), multiplied by IDF from the fitted collection and l2-normalised per space, so a dot
 product of two rows is a cosine. Char n-grams are computed once per distinct token and
 mapped with a sparse token × n-gram matrix, which keeps transform fast on large batches.
+`flatten` and `token_features` need no vocabulary, so a fit can run them in worker processes.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,6 +30,9 @@ from matcher.analysis import CHAR_NGRAM_RANGE, token_char_ngrams, token_stem
 
 SPACES = ("word", "bigram", "char")
 Doc = Mapping[str, Sequence[str]]
+VOCAB_BATCH = 20_000  # tokens per batch when building the vocabulary
+# a map over batches: the built-in one, or that of a pool of analysis workers
+MapFn = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
 
 
 def l2_rows(m: sp.csr_matrix, dtype: type = np.float64, copy: bool = True) -> sp.csr_matrix:
@@ -93,7 +100,73 @@ class _Segments:
     seg: np.ndarray  # segment of each position
     doc: np.ndarray  # document of each segment
     field: list[str]  # field name of each segment
-    stem_of: np.ndarray  # local token id -> stem id (-1: unknown)
+    stem_of: np.ndarray  # local token id -> stem id (-1: unknown; empty before `with_stems`)
+
+
+def flatten(docs: Sequence[Doc]) -> _Segments:
+    """All non-empty fields of a batch as one array of local token ids, one segment each.
+
+    Needs no vocabulary (stem ids are added by `FeatureSpace.with_stems`), so analysis worker
+    processes can run it; int32 ids keep what they send back small.
+    """
+    parts: list[Sequence[str]] = []
+    lengths: list[int] = []
+    seg_doc: list[int] = []
+    seg_field: list[str] = []
+    for i, doc in enumerate(docs):
+        for name, tokens in doc.items():
+            if not tokens:
+                continue
+            parts.append(tokens)
+            lengths.append(len(tokens))
+            seg_doc.append(i)
+            seg_field.append(name)
+    # local ids in order of first occurrence, mapped with C-level iteration
+    tokens = list(dict.fromkeys(itertools.chain.from_iterable(parts)))
+    local = {t: i for i, t in enumerate(tokens)}
+    ids = np.fromiter(
+        map(local.__getitem__, itertools.chain.from_iterable(parts)),
+        dtype=np.int32,
+        count=sum(lengths),
+    )
+    return _Segments(
+        n_docs=len(docs),
+        tokens=tokens,
+        ids=ids,
+        seg=np.repeat(np.arange(len(lengths), dtype=np.int32), lengths),
+        doc=np.asarray(seg_doc, dtype=np.int64),
+        field=seg_field,
+        stem_of=np.zeros(0, dtype=np.int64),
+    )
+
+
+@dataclass
+class TokenFeatures:
+    """Stems and character n-grams of a batch of tokens, before vocabulary ids are given."""
+
+    stems: list[str]  # stem of each token
+    grams: list[str]  # the batch's distinct n-grams, in order of first occurrence
+    ids: np.ndarray  # each token's n-grams in order, as indices into `grams` (flat, int32)
+    sizes: np.ndarray  # number of n-grams of each token
+
+
+def token_features(
+    tokens: Sequence[str], ngram_range: tuple[int, int] = CHAR_NGRAM_RANGE, min_len: int = 0
+) -> TokenFeatures:
+    """Stems and n-grams of `tokens` (a vocabulary batch; runs in analysis workers too)."""
+    local: defaultdict[str, int] = defaultdict(int)
+    local.default_factory = local.__len__  # a new n-gram gets the next index
+    # short words are covered by their stems; n-grams are for compounds and variants
+    per_token = [
+        token_char_ngrams(tok, ngram_range) if len(tok) >= min_len else [] for tok in tokens
+    ]
+    sizes = np.fromiter(map(len, per_token), dtype=np.int64, count=len(tokens))
+    ids = np.fromiter(
+        map(local.__getitem__, itertools.chain.from_iterable(per_token)),
+        dtype=np.int32,
+        count=int(sizes.sum()),
+    )
+    return TokenFeatures(list(map(token_stem, tokens)), list(local), ids, sizes)
 
 
 @dataclass
@@ -126,16 +199,40 @@ class FeatureSpace:
 
     def fit_vocabulary(self, docs: Sequence[Doc]) -> FeatureSpace:
         """Stems and character n-grams of every token (bigrams: see `fit_bigrams`)."""
-        stems: dict[str, int] = {}
-        grams: dict[str, int] = {}
-        distinct = sorted({tok for doc in docs for tokens in doc.values() for tok in tokens})
-        for tok in distinct:
-            stems.setdefault(token_stem(tok), len(stems))
-            for g in self._grams(tok):
-                grams.setdefault(g, len(grams))
-        self.vocab = {"word": stems, "char": grams}
+        return self.fit_vocabulary_tokens(
+            tok for doc in docs for tokens in doc.values() for tok in tokens
+        )
+
+    def fit_vocabulary_tokens(
+        self, tokens: Iterable[str], map_batches: MapFn | None = None
+    ) -> FeatureSpace:
+        """Stems and character n-grams of the distinct `tokens`; ids in sorted token order.
+
+        The sorted tokens are read in batches by `token_features` (with `map_batches`, e.g.
+        the map of a process pool; the built-in map by default) and the ids are given out here
+        in batch order, so the result does not depend on where the batches ran. Each token's
+        feature ids are kept, so `_features_of` needs no second pass over the fitted tokens.
+        """
+        distinct = sorted(set(tokens))
+        batches = [distinct[i : i + VOCAB_BATCH] for i in range(0, len(distinct), VOCAB_BATCH)]
+        work = partial(token_features, ngram_range=self.ngram_range, min_len=self.char_min_len)
+        # dicts that give a new key the next id, looked up with C-level map
+        stems: defaultdict[str, int] = defaultdict(int)
+        stems.default_factory = stems.__len__
+        grams: defaultdict[str, int] = defaultdict(int)
+        grams.default_factory = grams.__len__
+        features: dict[str, tuple[int, np.ndarray]] = {}
+        for batch, part in zip(batches, (map_batches or map)(work, batches), strict=True):
+            stem_ids = list(map(stems.__getitem__, part.stems))
+            # a batch's n-grams in order of first occurrence: the same ids as token by token
+            to_global = np.fromiter(
+                map(grams.__getitem__, part.grams), dtype=np.int64, count=len(part.grams)
+            )
+            grams_of = np.split(to_global[part.ids], np.cumsum(part.sizes)[:-1])
+            features.update(zip(batch, zip(stem_ids, grams_of, strict=True), strict=True))
+        self.vocab = {"word": dict(stems), "char": dict(grams)}  # plain dicts: no inserts
         self.bigram_codes = np.zeros(0, dtype=np.int64)
-        self._token_features = {}
+        self._token_features = features
         return self
 
     def fit_bigrams(self, batches: Sequence[_Segments]) -> FeatureSpace:
@@ -163,6 +260,12 @@ class FeatureSpace:
             self.idf[space] = np.log((1.0 + n) / (1.0 + df)) + 1.0
         return self
 
+    def doc_share(self) -> dict[str, np.ndarray]:
+        """Per space, the share of the fitted documents holding each feature (from the IDF)."""
+        n = max(self.n_docs, 1)
+        # idf = log((1 + n) / (1 + df)) + 1, so df = (1 + n) / exp(idf - 1) - 1
+        return {k: ((1.0 + n) / np.exp(v - 1.0) - 1.0) / n for k, v in self.idf.items()}
+
     def _grams(self, token: str) -> list[str]:
         # short words are covered by their stems; n-grams are for compounds and variants
         if len(token) < self.char_min_len:
@@ -181,38 +284,14 @@ class FeatureSpace:
 
     def segments(self, docs: Sequence[Doc]) -> _Segments:
         """All non-empty fields of a batch as one array of local token ids, one segment each."""
-        parts: list[Sequence[str]] = []
-        lengths: list[int] = []
-        seg_doc: list[int] = []
-        seg_field: list[str] = []
-        for i, doc in enumerate(docs):
-            for name, tokens in doc.items():
-                if not tokens:
-                    continue
-                parts.append(tokens)
-                lengths.append(len(tokens))
-                seg_doc.append(i)
-                seg_field.append(name)
-        # local ids in order of first occurrence, mapped with C-level iteration
-        tokens = list(dict.fromkeys(itertools.chain.from_iterable(parts)))
-        local = {t: i for i, t in enumerate(tokens)}
-        ids = np.fromiter(
-            map(local.__getitem__, itertools.chain.from_iterable(parts)),
-            dtype=np.int64,
-            count=sum(lengths),
+        return self.with_stems(flatten(docs))
+
+    def with_stems(self, seg: _Segments) -> _Segments:
+        """`seg` with the stem id of each of its tokens (a flattened batch made elsewhere)."""
+        seg.stem_of = np.fromiter(
+            (self._features_of(t)[0] for t in seg.tokens), dtype=np.int64, count=len(seg.tokens)
         )
-        stem_of = np.fromiter(
-            (self._features_of(t)[0] for t in tokens), dtype=np.int64, count=len(tokens)
-        )
-        return _Segments(
-            n_docs=len(docs),
-            tokens=tokens,
-            ids=ids,
-            seg=np.repeat(np.arange(len(lengths)), lengths),
-            doc=np.asarray(seg_doc, dtype=np.int64),
-            field=seg_field,
-            stem_of=stem_of,
-        )
+        return seg
 
     def _pair_codes(self, seg: _Segments) -> tuple[np.ndarray, np.ndarray]:
         """Codes of adjacent stem pairs inside each segment, and the segment of each pair."""

@@ -201,7 +201,7 @@ def test_dense_and_sparse_products_agree() -> None:
     """Common features of many project vectors are scored densely: same cosines as sparse."""
     import scipy.sparse as sp
 
-    from matcher.features import Vectors
+    from matcher.features import FeatureSpace, Vectors
     from matcher.model import DENSE_MIN_ROWS, _product, _transposed
 
     rng = np.random.default_rng(0)
@@ -214,10 +214,50 @@ def test_dense_and_sparse_products_agree() -> None:
     projects = sp.hstack([dense_part, rare_part]).tocsr()
     calls = sp.random(300, n_features, density=0.05, random_state=3, dtype=np.float32).tocsr()
     calls = calls[rng.permutation(300)]
-    side = _transposed(Vectors({"char": projects}))["char"]
+    # as common among the fitted documents as among the projects
+    n_docs = 1000
+    df = np.diff(projects.tocsc().indptr) / DENSE_MIN_ROWS * n_docs
+    features = FeatureSpace(idf={"char": np.log((1.0 + n_docs) / (1.0 + df)) + 1.0}, n_docs=n_docs)
+    side = _transposed(Vectors({"char": projects}), features)["char"]
     assert side.dense is not None and side.dense.shape[0] >= 20
     expected = (calls @ projects.T).toarray()
     np.testing.assert_allclose(_product(calls, side), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_combined_scores_equal_the_weighted_sparse_products() -> None:
+    """Per space a sparse part, a dense part added in place by BLAS, weights, two threads:
+    the same as Σ weight · (calls @ projectsᵀ)."""
+    import scipy.sparse as sp
+
+    from matcher.features import FeatureSpace, Vectors
+    from matcher.model import DENSE_MIN_ROWS, PARALLEL_MIN_ROWS, _transposed
+
+    def random(rows: int, cols: int, seed: int) -> sp.csr_matrix:
+        common = sp.random(rows, 30, density=0.8, random_state=seed, dtype=np.float32)
+        rare = sp.random(rows, cols - 30, density=0.02, random_state=seed + 1, dtype=np.float32)
+        return sp.hstack([common, rare]).tocsr()
+
+    n_calls, n_projects = PARALLEL_MIN_ROWS + 100, DENSE_MIN_ROWS + 50
+    calls = Vectors({"word": random(n_calls, 300, 1), "char": random(n_calls, 400, 3)})
+    projects = Vectors({"word": random(n_projects, 300, 5), "char": random(n_projects, 400, 7)})
+    model = MatchModel()
+    n_docs = 1000
+    model.features = FeatureSpace(
+        idf={
+            space: np.log((1.0 + n_docs) / (1.0 + np.diff(m.tocsc().indptr) / n_calls * n_docs))
+            + 1.0
+            for space, m in calls.spaces.items()
+        },
+        n_docs=n_docs,
+    )
+    model.params.space_weights = {"word": 0.3, "bigram": 0.0, "char": 0.8}
+    got = model._combined(calls, projects, ("word", "char"))
+    assert all(side.dense is not None for side in _transposed(projects, model.features).values())
+    expected = sum(
+        w * (calls.spaces[s] @ projects.spaces[s].T).toarray()
+        for s, w in (("word", 0.3), ("char", 0.8))
+    )
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
 def test_top_calls_agree_with_full_ranking(strategy: Strategy, calls: list[CallDoc]) -> None:
@@ -229,3 +269,42 @@ def test_top_calls_agree_with_full_ranking(strategy: Strategy, calls: list[CallD
         got = [score for _, score in top[pr.id]]
         np.testing.assert_allclose(got, expected, rtol=1e-6)
         assert top[pr.id][0][0] == calls[int(np.argmax(batch.final[:, j]))].id
+
+
+def test_analysis_in_worker_processes_fits_the_same_model(
+    strategy: Strategy,
+    calls: list[CallDoc],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Large inputs are analysed in forked workers (chunks, vocabulary batches): same model."""
+    import matcher.features
+    import matcher.model
+
+    serial = MatchModel().fit(strategy, calls)
+    if matcher.model._FORK is None:
+        pytest.skip("analysis workers are forked, on Linux only")
+    # every size counts as large: 2 workers, chunks of 3 calls, vocabulary batches of 7 tokens
+    monkeypatch.setattr(matcher.model, "ANALYSIS_WORKERS", 2)
+    monkeypatch.setattr(matcher.model, "PARALLEL_MIN_CALLS", 1)
+    monkeypatch.setattr(matcher.model, "FIT_CHUNK", 3)
+    monkeypatch.setattr(matcher.features, "VOCAB_BATCH", 7)
+    pools: list[int] = []
+
+    class Pool(matcher.model.ProcessPoolExecutor):  # type: ignore[misc]
+        def __init__(self, workers: int, **kw: object) -> None:
+            pools.append(workers)
+            super().__init__(workers, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matcher.model, "ProcessPoolExecutor", Pool)
+    parallel = MatchModel().fit(strategy, calls)
+    assert pools == [2]
+    assert "analysis workers failed" not in caplog.text  # no fallback to one process
+    assert parallel.features.vocab == serial.features.vocab
+    for name in ("call_vectors", "base_project_vectors", "project_vectors", "goal_vectors"):
+        a, b = getattr(serial, name), getattr(parallel, name)
+        for space in a.spaces:
+            assert (a.spaces[space] != b.spaces[space]).nnz == 0, (name, space)
+    np.testing.assert_array_equal(parallel._call_codes, serial._call_codes)
+    np.testing.assert_array_equal(parallel._call_factors, serial._call_factors)
+    assert parallel.score(calls) == serial.score(calls)
