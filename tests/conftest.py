@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
 from tests import pg_server
+from tests.scrapers.conftest import LocalServer
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.migrate import upgrade
@@ -169,3 +170,14 @@ def any_config(tmp_path: Path, database_url: str) -> Config:
         instance_dir=tmp_path / "instance",
         testing=True,
     )
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    """A running local HTTP server with no routes yet (robots.txt answers 404: all allowed)."""
+    srv = LocalServer()
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()

@@ -3,7 +3,6 @@ serving the snapshots, failing sources, and clear messages for user mistakes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,17 +26,6 @@ from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source
 from webapp.scraping import run_scrape
 
 BAYERN = "/FDB/Content/DE/Foerderprogramm/Land/Bayern/"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    """A local HTTP server (the one of tests/scrapers) for the live-path test."""
-    srv = LocalServer()
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 def summary_line(output: str) -> list[str]:

@@ -9,11 +9,9 @@ gelistet" marks, the run's counters, the CLI lines and the Quellen page.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 import yaml
 from alembic import command
 from flask.testing import FlaskClient
@@ -40,17 +38,6 @@ FAST = {
     "allow_private": True,
     "user_agent": "funding-matcher/0.1 (test)",
 }
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    """A local HTTP server with no routes yet (robots.txt answers 404: all allowed)."""
-    srv = LocalServer()
-    srv.start()
-    try:
-        yield srv
-    finally:
-        srv.stop()
 
 
 class FeedState:

@@ -68,13 +68,19 @@ def open_calls_query(today: date) -> Select[tuple[Call]]:
     )
 
 
-def feedback_from_reviews(session: Session) -> list[Feedback]:
-    """The officers' decisions as matcher feedback (per project where one was chosen)."""
-    rows = session.execute(
-        select(Review, CallScore.best_project_id).outerjoin(
-            CallScore, CallScore.call_id == Review.call_id
-        )
-    ).all()
+def feedback_from_reviews(
+    session: Session, call_ids: Sequence[int] | None = None
+) -> list[Feedback]:
+    """The officers' decisions as matcher feedback (per project where one was chosen).
+
+    All decisions, or only those on `call_ids`.
+    """
+    query = select(Review, CallScore.best_project_id).outerjoin(
+        CallScore, CallScore.call_id == Review.call_id
+    )
+    if call_ids is not None:
+        query = query.where(Review.call_id.in_(call_ids))
+    rows = session.execute(query).all()
     project_keys = dict(session.execute(select(ProjectRow.id, ProjectRow.key)).tuples().all())
     feedback: list[Feedback] = []
     for review, best_project_id in rows:
@@ -196,9 +202,10 @@ def match_entered_calls(
         # as in run_match: decisions on the calls (an edited call may have one) take a
         # dismissed call out of the inbox
         known = {p.id for p in strategy.projects}
-        ids = {str(c.id) for c in calls}
         feedback = [
-            f for f in feedback_from_reviews(session) if f.call_id in ids and f.project_id in known
+            f
+            for f in feedback_from_reviews(session, [c.id for c in calls])
+            if f.project_id in known
         ]
         store_results(session, calls, apply_decisions(results, feedback), _active_projects(session))
         session.commit()

@@ -449,7 +449,12 @@ class CallRow:
     @property
     def returned(self) -> bool:
         """Dismissed earlier but changed since: back in the inbox."""
-        return self.review_status == DISMISSED_STATUS and self.review_hash != self.content_hash
+        return dismissed_then_changed(self.review_status, self.review_hash, self.content_hash)
+
+
+def dismissed_then_changed(status: str | None, review_hash: str | None, content_hash: str) -> bool:
+    """A call dismissed on an earlier version of its text (in SQL: `pending_clause`)."""
+    return status == DISMISSED_STATUS and review_hash != content_hash
 
 
 @dataclass(slots=True)
@@ -692,7 +697,7 @@ def export_rows(
             row = base.get(call_id)
             if row is None:
                 continue
-            returned = row.status == DISMISSED_STATUS and row.call_hash != row.content_hash
+            returned = dismissed_then_changed(row.status, row.call_hash, row.content_hash)
             yield ExportRow(
                 id=row.id,
                 title=row.title,
