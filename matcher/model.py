@@ -128,11 +128,13 @@ class MatchParams:
     rocchio_neg: float = 0.2
     knn_pos: float = 0.3
     knn_neg: float = 0.15
+    # weight of "same programme" in the similarity to confirmed calls, for programme names at
+    # least this similar: lower similarities are calls under one umbrella programme (BULE+,
+    # Horizon Europe), which are labelled differently
     programme_similarity: float = 1.0
+    programme_min_similarity: float = 0.9
     # redo pseudo-relevance feedback with the decisions (dismissed out, confirmed in)
-    prf_with_decisions: bool = (
-        False  # weight of "same programme" in the similarity to decided calls
-    )
+    prf_with_decisions: bool = False
 
 
 # ---------------------------------------------------------------------------- documents
@@ -775,6 +777,7 @@ class MatchModel:
                 # applicants, so a dismissal does not carry over)
                 mine = self._programme_vectors([c.programme for c in calls])
                 same = (mine @ self._feedback_programmes.T).toarray()
+                same[same < p.programme_min_similarity] = 0.0
                 pos_sims = np.maximum(sims, p.programme_similarity * same)
             for j, pr in enumerate(projects):
                 pos, neg = self._feedback.get(pr.id, ([], []))

@@ -80,6 +80,7 @@ FEEDBACK_GRID: list[tuple[str, Setter, Sequence[object]]] = [
     ("knn_pos", _set_attr("knn_pos"), [0.0, 0.15, 0.3, 0.5, 0.8, 1.2]),
     ("knn_neg", _set_attr("knn_neg"), [0.0, 0.15, 0.3, 0.5]),
     ("programme_similarity", _set_attr("programme_similarity"), [0.0, 0.5, 0.8, 1.0]),
+    ("programme_min_similarity", _set_attr("programme_min_similarity"), [0.0, 0.5, 0.7, 0.9]),
 ]
 
 
