@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,10 @@ class Config:
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted;
     # 0 (direct): the headers are ignored, as any client could forge them.
     trusted_proxies: int = 0
+    # Log records of this level and above go to stderr, and to log_file when set (the
+    # scheduled runs of scrape, match and mail have no terminal to show their warnings).
+    log_level: str = "WARNING"
+    log_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -88,6 +93,8 @@ class Config:
             login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20),
             login_limit_window_minutes=_count(env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, minimum=1),
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0),
+            log_level=_log_level(env.get("LOG_LEVEL")),
+            log_file=Path(env["LOG_FILE"]) if env.get("LOG_FILE") else None,
         )
 
     @property
@@ -116,6 +123,16 @@ def _count(env: dict[str, str], name: str, default: int, *, minimum: int = 0) ->
     if value < minimum:
         raise ConfigError(f"{name} muss mindestens {minimum} sein, nicht {value}")
     return value
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(raw: str | None) -> str:
+    level = (raw or "WARNING").strip().upper()
+    if level not in LOG_LEVELS or not isinstance(logging.getLevelName(level), int):
+        raise ConfigError(f"LOG_LEVEL muss einer von {', '.join(LOG_LEVELS)} sein, nicht {raw!r}")
+    return level
 
 
 def _flag(value: str | None) -> bool:

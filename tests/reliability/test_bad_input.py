@@ -184,6 +184,8 @@ def test_broken_sources_yaml_names_entry_and_field_and_writes_nothing(
         ({"DATABASE_URL": "mysql://u@h/x"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgresql://fm:geheim@127.0.0.1:1/fm"}, "Datenbankfehler"),
         ({"SMTP_PORT": "fünfundzwanzig"}, "SMTP_PORT"),
+        ({"LOG_LEVEL": "laut"}, "LOG_LEVEL"),
+        ({"LOG_FILE": "/proc/kein/log"}, "LOG_FILE"),
     ],
 )
 def test_bad_settings_are_one_clear_line(

@@ -7,6 +7,8 @@ import importlib
 import click
 
 from webapp.cli.common import AppContext, user_errors
+from webapp.config import ConfigError
+from webapp.log_setup import configure_logging
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,6 +17,10 @@ from webapp.cli.common import AppContext, user_errors
 def main(ctx: click.Context) -> None:
     """funding-matcher: Förderaufrufe finden, die zur Digitalisierungsstrategie passen."""
     ctx.obj = AppContext.from_env()
+    try:
+        configure_logging(ctx.obj.config)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 COMMAND_MODULES = (

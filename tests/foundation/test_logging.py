@@ -1,0 +1,39 @@
+"""Logging of the commands: LOG_LEVEL and LOG_FILE, for runs without a terminal (cron)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.conftest import CliInvoker
+from tests.foundation.test_import import DEV_CALLS
+
+
+def test_a_warning_of_a_scheduled_match_lands_in_the_log_file(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "kein-ordner"
+    blocker.write_text("eine Datei, wo ein Ordner sein müsste")
+    log_file = tmp_path / "logs" / "funding-matcher.log"
+    env = {"LOG_FILE": str(log_file), "MATCH_MODEL_PATH": str(blocker / "model.joblib")}
+    assert cli("init", **env).exit_code == 0
+    assert cli("import", str(DEV_CALLS), **env).exit_code == 0
+
+    result = cli("match", **env)
+
+    assert result.exit_code == 0, result.output  # the scores are stored all the same
+    lines = log_file.read_text(encoding="utf-8").splitlines()
+    warning = [line for line in lines if "Modell nicht gespeichert" in line]
+    assert len(warning) == 1, lines
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ WARNING webapp\.matching: ", warning[0])
+
+
+def test_log_level_error_keeps_warnings_out_of_the_log(cli: CliInvoker, tmp_path: Path) -> None:
+    log_file = tmp_path / "fm.log"
+    assert cli("init", LOG_FILE=str(log_file), LOG_LEVEL="error").exit_code == 0  # any case
+    blocker = tmp_path / "datei"
+    blocker.write_text("x")
+    env = {"LOG_FILE": str(log_file), "MATCH_MODEL_PATH": str(blocker / "m.joblib")}
+    assert cli("import", str(DEV_CALLS), **env, LOG_LEVEL="ERROR").exit_code == 0
+    assert cli("match", **env, LOG_LEVEL="ERROR").exit_code == 0
+    assert "WARNING" not in log_file.read_text(encoding="utf-8")
