@@ -1,6 +1,6 @@
 """The weekly digest ("Wöchentliche Übersicht"): what goes in, and sending it once per week.
 
-Three sections, each a pure selection over the database for a time window:
+Four sections, each a pure selection over the database for a time window:
 - Neu: candidate calls first seen since the last digest, above the score threshold, not
   ineligible, not yet decided on, still open — grouped by the theme of their best project in
   priority order.
@@ -8,6 +8,13 @@ Three sections, each a pure selection over the database for a time window:
   eligibility changed in the window (old → new).
 - Fristen in Kürze: stage deadlines within the next days of calls marked relevant or in
   preparation.
+- Quellen mit Problemen: enabled sources whose runs in the window all failed, whose latest
+  run in the window left hints, or that ran before but had no successful run in the window
+  (calls from there may be missing above). Left out entirely when every source is fine.
+
+The digest is sent when any section has something, a source problem alone included: a quiet
+week with a broken source is exactly when nobody would notice otherwise. Only a digest with
+all four sections empty is skipped (unless DIGEST_SEND_EMPTY is set).
 
 The period is the ISO week of `today` ("2026-W48"). The window runs from the first send of
 the previous digest to the first send of this one (or now), so a resumed run composes the
@@ -26,7 +33,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
 from webapp.formatting import format_date as date_de
+from webapp.formatting import format_datetime as datetime_de
 from webapp.formatting import format_eur as eur
+from webapp.formatting import shorten
 from webapp.mail.compose import RenderedMail, render_mail
 from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
 from webapp.mail.settings import MailSettings
@@ -37,7 +46,9 @@ from webapp.models import (
     CallScore,
     ProjectRow,
     Review,
+    ScrapeRun,
     SentMail,
+    Source,
     StrategyRow,
     ThemeRow,
     User,
@@ -63,6 +74,9 @@ WATCHED_FIELDS = {
 CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
 MAIN_STAGE = "Einreichung"
 NO_THEME = "Ohne Themenzuordnung"
+# A source problem shows this many hints of the latest run and cuts texts like the Quellen page.
+SOURCE_HINTS_SHOWN = 2
+SOURCE_TEXT_LIMIT = 240
 
 
 # --- small helpers shared with the reminders ---------------------------------------------
@@ -77,6 +91,11 @@ def period_key(today: date) -> str:
 def call_url(config: Config, call_id: int) -> str:
     """The call's page in the web UI."""
     return f"{config.base_url}/aufrufe/{call_id}"
+
+
+def sources_url(config: Config) -> str:
+    """The Quellen page of the web UI (every source with its runs, errors and hints)."""
+    return f"{config.base_url}/quellen/"
 
 
 def recipients(session: Session, config: Config) -> list[str]:
@@ -184,6 +203,51 @@ class DueDeadline:
 
 
 @dataclass(slots=True)
+class SourceProblem:
+    """An enabled source that could not be read (well) in the digest window."""
+
+    name: str
+    label: str
+    runs: int  # finished runs in the window
+    failed: int  # of those, failed
+    last_error: str  # of the latest run in the window, shortened (shown when all failed)
+    last_error_at: datetime | None
+    hint_count: int  # hints of the latest run in the window, including those not kept
+    hints: list[str]  # the first of them, shortened
+    # Ran before the window but not successfully in it: since then (the last successful run,
+    # or the first run when none ever succeeded) calls from this source are not current.
+    stale_since: datetime | None
+    never_succeeded: bool
+
+    @property
+    def lines(self) -> list[str]:
+        """What the digest says about the source, one sentence each (text and HTML alike)."""
+        lines: list[str] = []
+        if self.failed and self.failed == self.runs:
+            runs = "Der Lauf ist" if self.runs == 1 else f"Alle {self.runs} Läufe sind"
+            lines.append(
+                f"{runs} fehlgeschlagen. Letzter Fehler "
+                f"({datetime_de(self.last_error_at)}): {self.last_error or 'ohne Meldung'}"
+            )
+        if not self.runs:
+            lines.append("Kein Lauf in diesem Zeitraum.")
+        if self.stale_since is not None:
+            since = datetime_de(self.stale_since)
+            lines.append(
+                f"Noch nie erfolgreich abgerufen (erster Lauf {since})."
+                if self.never_succeeded
+                else f"Kein erfolgreicher Abruf seit {since}."
+            )
+        if self.hint_count:
+            more = self.hint_count - len(self.hints)
+            lines.append(
+                f"Hinweise zum letzten Lauf ({self.hint_count}): {'; '.join(self.hints)}"
+                + (f" … und {more} weitere (siehe Läufe)" if more > 0 else "")
+            )
+        return lines
+
+
+@dataclass(slots=True)
 class Digest:
     """Everything one weekly digest says; the same for every recipient."""
 
@@ -194,6 +258,8 @@ class Digest:
     new: list[ThemeGroup]
     changed: list[ChangedCall]
     deadlines: list[DueDeadline]
+    sources: list[SourceProblem] = field(default_factory=list)
+    sources_url: str = ""
 
     @property
     def new_count(self) -> int:
@@ -201,7 +267,8 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        return not self.new and not self.changed and not self.deadlines
+        # A source problem alone is worth a mail (see the module docstring).
+        return not (self.new or self.changed or self.deadlines or self.sources)
 
     @property
     def week_label(self) -> str:
@@ -356,6 +423,65 @@ def select_deadlines(session: Session, config: Config, today: date, days: int) -
     return sorted(due, key=lambda d: (d.due, d.title))
 
 
+def select_source_problems(session: Session, window: DigestWindow) -> list[SourceProblem]:
+    """Enabled sources in trouble in the window: all runs failed, the latest left hints, or
+    it ran before the window but not successfully in it. A source that never ran is left
+    out (nothing to compare), as are runs still "running" (their outcome is not known yet).
+    """
+    in_window: dict[int, list[ScrapeRun]] = {}
+    for run in session.scalars(
+        select(ScrapeRun)
+        .join(Source, Source.id == ScrapeRun.source_id)
+        .where(
+            Source.enabled,
+            ScrapeRun.started_at >= window.since,
+            ScrapeRun.started_at < window.until,
+            ScrapeRun.status.in_(("ok", "failed")),
+        )
+        .order_by(ScrapeRun.started_at, ScrapeRun.id)
+    ):
+        in_window.setdefault(run.source_id, []).append(run)
+    # Per source: the first run before the window and the last success before its end.
+    earlier = dict(
+        session.execute(
+            select(ScrapeRun.source_id, func.min(ScrapeRun.started_at))
+            .where(ScrapeRun.started_at < window.since)
+            .group_by(ScrapeRun.source_id)
+        ).all()
+    )
+    last_ok = dict(
+        session.execute(
+            select(ScrapeRun.source_id, func.max(ScrapeRun.started_at))
+            .where(ScrapeRun.status == "ok", ScrapeRun.started_at < window.until)
+            .group_by(ScrapeRun.source_id)
+        ).all()
+    )
+    problems: list[SourceProblem] = []
+    for source in session.scalars(select(Source).where(Source.enabled)):
+        runs = in_window.get(source.id, [])
+        latest = runs[-1] if runs else None
+        failed = sum(r.status == "failed" for r in runs)
+        stale = source.id in earlier and failed == len(runs)  # ran before, no success since
+        hints = latest.warning_list if latest else []
+        if not (runs and failed == len(runs)) and not stale and not hints:
+            continue
+        problems.append(
+            SourceProblem(
+                name=source.name,
+                label=source.label or source.name,
+                runs=len(runs),
+                failed=failed,
+                last_error=shorten(latest.error_message, SOURCE_TEXT_LIMIT) if latest else "",
+                last_error_at=latest.started_at if latest else None,
+                hint_count=latest.warning_count if latest else 0,
+                hints=[shorten(h, SOURCE_TEXT_LIMIT) for h in hints[:SOURCE_HINTS_SHOWN]],
+                stale_since=last_ok.get(source.id, earlier.get(source.id)) if stale else None,
+                never_succeeded=source.id not in last_ok,
+            )
+        )
+    return sorted(problems, key=lambda p: (p.label.lower(), p.name))
+
+
 def active_calls(session: Session) -> list[tuple[Call, Review]]:
     return [
         (call, review)
@@ -409,7 +535,7 @@ def build_digest(
     today: date,
     now: datetime,
 ) -> Digest:
-    """Select all three sections for the period of `today`."""
+    """Select all four sections for the period of `today`."""
     key = period_key(today)
     window = digest_window(session, key, now)
     strategy = session.scalar(select(StrategyRow.name).where(StrategyRow.active).limit(1))
@@ -421,6 +547,8 @@ def build_digest(
         new=select_new(session, config, window, today, settings.min_score, settings.per_theme),
         changed=select_changed(session, config, window),
         deadlines=select_deadlines(session, config, today, settings.soon_days),
+        sources=select_source_problems(session, window),
+        sources_url=sources_url(config),
     )
 
 
@@ -434,6 +562,9 @@ def digest_subject(digest: Digest) -> str:
     if digest.deadlines:
         n = len(digest.deadlines)
         parts.append(f"{n} {'Frist' if n == 1 else 'Fristen'} in Kürze")
+    if digest.sources:
+        n = len(digest.sources)
+        parts.append(f"{n} {'Quelle' if n == 1 else 'Quellen'} mit Problemen")
     return f"Förderaufrufe – Wöchentliche Übersicht {digest.week_label}: {', '.join(parts)}"
 
 

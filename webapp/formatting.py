@@ -39,6 +39,12 @@ def format_datetime(value: datetime | None, empty: str = "–") -> str:
     return value.astimezone(LOCAL_TZ).strftime("%d.%m.%Y, %H:%M")
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut to at most `limit` characters with "…" (mail subjects, lists)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def format_eur(value: float | None) -> str:
     """1.000.000 € with German digit grouping; empty for None."""
     if value is None:

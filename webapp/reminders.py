@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
 from webapp.digest import active_calls, call_url, recipients, stage_deadlines
-from webapp.formatting import days_label, format_date
+from webapp.formatting import days_label, format_date, shorten
 from webapp.mail.compose import RenderedMail, render_mail
 from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
 from webapp.mail.settings import MailSettings
@@ -92,7 +92,7 @@ def due_reminders(
 def render_reminder(reminder: Reminder, config: Config) -> RenderedMail:
     subject = (
         f"Fristerinnerung: {reminder.stage} am {format_date(reminder.due)} "
-        f"({days_label(reminder.days_left, none_text='')}) – {_shorten(reminder.title, 90)}"
+        f"({days_label(reminder.days_left, none_text='')}) – {shorten(reminder.title, 90)}"
     )
     return render_mail(
         "reminder",
@@ -101,11 +101,6 @@ def render_reminder(reminder: Reminder, config: Config) -> RenderedMail:
         base_url=config.base_url,
         account_url=f"{config.base_url}/konto",
     )
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(slots=True)

@@ -19,7 +19,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from webapp.config import Config
 from webapp.db import make_session_factory
 from webapp.mail.settings import MailSettings
-from webapp.models import Call, CallScore, ProjectRow, Review, ThemeRow, User, utcnow
+from webapp.models import (
+    Call,
+    CallScore,
+    ProjectRow,
+    Review,
+    ScrapeRun,
+    Source,
+    ThemeRow,
+    User,
+    utcnow,
+)
 
 TEAM = ["team@kreis.example", "Leitung@Kreis.example"]
 
@@ -139,7 +149,7 @@ def db(cli: Any, engine: Any) -> sessionmaker[Session]:
 
 
 class Data:
-    """Builders for calls, scores, reviews and users."""
+    """Builders for calls, scores, reviews, users, sources and their runs."""
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
@@ -210,6 +220,36 @@ class Data:
                     ical_token=uuid.uuid4().hex,
                 )
             )
+            s.commit()
+
+    def source(self, name: str, label: str = "", *, enabled: bool = True) -> int:
+        with self.sessions() as s:
+            source = Source(name=name, label=label or name, kind="html", enabled=enabled)
+            s.add(source)
+            s.commit()
+            return source.id
+
+    def run(
+        self,
+        source_id: int,
+        status: str = "ok",
+        *,
+        ago: timedelta = timedelta(hours=2),
+        error: str = "",
+        warnings: tuple[str, ...] = (),
+    ) -> None:
+        """A finished scrape run that started `ago` before now."""
+        with self.sessions() as s:
+            started = utcnow() - ago
+            run = ScrapeRun(
+                source_id=source_id,
+                started_at=started,
+                finished_at=started + timedelta(seconds=30),
+                status=status,
+                error_message=error,
+            )
+            run.set_warnings(warnings)
+            s.add(run)
             s.commit()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
+from webapp.formatting import format_datetime
 from webapp.models import CallChange, SentMail, utcnow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -220,11 +221,105 @@ def test_run_killed_after_first_of_three_then_rerun_sends_each_once(
     assert {r.status for r in rows} == {"sent"} and len(rows) == 3
 
 
+SOURCES_HEADING = "Quellen mit Problemen"
+
+
+def _source_section(mail) -> tuple[str, str]:
+    """The plain-text and HTML part from the "Quellen mit Problemen" heading on."""
+    text, html = mail.part("plain"), mail.part("html")
+    assert SOURCES_HEADING in text and SOURCES_HEADING in html
+    return text[text.index(SOURCES_HEADING) :], html[html.index(SOURCES_HEADING) :]
+
+
+def test_failed_source_alone_is_mailed_with_its_error(cli, data: Data, smtp_server, mail_env):
+    broken = data.source("foerderdb", "Förderdatenbank des Bundes")
+    data.run(broken, "ok", ago=timedelta(days=20))
+    data.run(broken, "failed", ago=timedelta(days=2), error="Zeitüberschreitung")
+    long_error = "HTTP 503 Service Unavailable von https://foerderdb.example/liste " + "x" * 300
+    data.run(broken, "failed", error=long_error)
+    data.run(data.source("nrw", "Förderprogramme NRW"), "ok")
+
+    result = cli("digest", **mail_env)  # no new calls, changes or deadlines: still sent
+
+    assert result.exit_code == 0, result.output
+    assert len(smtp_server.messages) == 2
+    mail = smtp_server.messages[0]
+    assert str(mail.message["Subject"]).endswith("0 neu, 1 Quelle mit Problemen")
+    text, html = _source_section(mail)
+    for part in (text, html):
+        assert "Förderdatenbank des Bundes" in part
+        assert "Alle 2 Läufe sind fehlgeschlagen." in part
+        assert "HTTP 503 Service Unavailable von https://foerderdb.example/liste" in part
+        assert "x" * 300 not in part and "…" in part  # shortened
+        assert "Zeitüberschreitung" not in part  # only the last error
+        assert "Kein erfolgreicher Abruf seit" in part
+        assert "https://foerder.example/quellen/" in part
+        assert "Förderprogramme NRW" not in part  # healthy source
+
+
+def test_source_with_hints_shows_the_first_hints(cli, data: Data, smtp_server, mail_env):
+    data.call("Förderaufruf Digitale Verwaltung 2027")
+    hinted = data.source("bund", "Bundesportal")
+    data.run(hinted, "ok", ago=timedelta(days=3), warnings=("Alter Hinweis",))
+    hints = ("robots.txt verbietet /detail/7", "Feed fehlerhaft, trotzdem gelesen", "Drittens")
+    data.run(hinted, "ok", warnings=hints)
+    data.run(data.source("nrw", "Förderprogramme NRW"), "ok")
+
+    assert cli("digest", **mail_env).exit_code == 0
+
+    text, html = _source_section(smtp_server.messages[0])
+    assert (
+        "Hinweise zum letzten Lauf (3): robots.txt verbietet /detail/7; "
+        "Feed fehlerhaft, trotzdem gelesen … und 1 weitere (siehe Läufe)"
+    ) in text
+    assert "robots.txt verbietet /detail/7" in html and "1 weitere" in html
+    for part in (text, html):
+        assert "Drittens" not in part and "Alter Hinweis" not in part
+        assert "fehlgeschlagen" not in part and "Kein erfolgreicher Abruf" not in part
+        assert "Förderprogramme NRW" not in part
+
+
+def test_source_not_read_since_last_success_is_named_stale(cli, data: Data, smtp_server, mail_env):
+    quiet = data.source("land", "Landesportal")
+    data.run(quiet, "ok", ago=timedelta(days=30))
+    data.run(quiet, "ok", ago=timedelta(days=20))
+    never = data.source("neu", "Neue Quelle")
+    data.run(never, "failed", ago=timedelta(days=10), error="DNS-Fehler")
+
+    assert cli("digest", **mail_env).exit_code == 0
+
+    text, _ = _source_section(smtp_server.messages[0])
+    land, neu = text.split("* Neue Quelle", 1)
+    last_ok = format_datetime(utcnow() - timedelta(days=20))[:10]
+    assert "Kein Lauf in diesem Zeitraum." in land
+    assert f"Kein erfolgreicher Abruf seit {last_ok}" in land
+    assert "Noch nie erfolgreich abgerufen (erster Lauf" in neu
+
+
+def test_no_source_section_when_every_source_is_fine(cli, data: Data, smtp_server, mail_env):
+    data.call("Förderaufruf Digitale Verwaltung 2027")
+    recovered = data.source("nrw", "Förderprogramme NRW")
+    data.run(recovered, "failed", ago=timedelta(days=20), error="HTTP 500")
+    data.run(recovered, "failed", ago=timedelta(days=1), error="HTTP 502")
+    data.run(recovered, "ok")  # read again in the window
+    off = data.source("alt", "Abgeschaltete Quelle", enabled=False)
+    data.run(off, "failed", error="HTTP 404")
+    data.source("frisch", "Noch nie gelaufen")  # no run yet: nothing to report
+
+    assert cli("digest", **mail_env).exit_code == 0
+
+    mail = smtp_server.messages[0]
+    for part in (mail.part("plain"), mail.part("html")):
+        assert SOURCES_HEADING not in part and "/quellen/" not in part
+    assert "Quelle" not in str(mail.message["Subject"])
+
+
 def test_links_point_at_routes_of_the_web_ui(app) -> None:
     # The mails build links by hand (no request context in a cron job): keep them in step.
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     assert "/aufrufe/<int:call_id>" in rules
     assert "/konto" in rules
+    assert "/quellen/" in rules  # "Quellen mit Problemen"
     assert "/" in rules
     from webapp.queries import CallFilters
 
