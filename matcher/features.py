@@ -82,7 +82,7 @@ class Vectors:
     def n(self) -> int:
         return next(iter(self.spaces.values())).shape[0]
 
-    def rows(self, index: Sequence[int] | np.ndarray) -> Vectors:
+    def rows(self, index: Sequence[int] | np.ndarray | slice) -> Vectors:
         return Vectors({k: m[index] for k, m in self.spaces.items()})
 
     @staticmethod

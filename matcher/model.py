@@ -32,7 +32,7 @@ import sys
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -926,11 +926,39 @@ class MatchModel:
         """
         if feedback is not None:
             self.set_feedback(feedback, calls)
+        return self._score_chunks(
+            calls, lambda lo, hi: self.transform(calls[lo:hi]), explain, top_projects
+        )
+
+    def _score_fitted(
+        self, calls: Sequence[CallDoc], feedback: Iterable[Feedback]
+    ) -> list[CallMatch]:
+        """`score` of exactly the fitted calls, from their fitted vectors.
+
+        The same results as `score(calls, feedback)` (the fitted vectors are those `transform`
+        gives), without analysing every text a second time: after a fit in worker processes
+        that is the largest part of scoring.
+        """
+        assert self.call_vectors is not None and self.call_ids == [c.id for c in calls]
+        self.set_feedback(feedback, calls)
+        fitted = self.call_vectors
+        return self._score_chunks(
+            calls, lambda lo, hi: fitted.rows(slice(lo, hi)), True, TOP_PROJECTS
+        )
+
+    def _score_chunks(
+        self,
+        calls: Sequence[CallDoc],
+        vectors_of: Callable[[int, int], Vectors],
+        explain: bool,
+        top_projects: int,
+    ) -> list[CallMatch]:
+        """Score in chunks of CHUNK calls, so memory stays bounded for large batches."""
         assert self.strategy is not None
         results: list[CallMatch] = []
         for start in range(0, len(calls), CHUNK):
             chunk = calls[start : start + CHUNK]
-            vectors = self.transform(chunk)
+            vectors = vectors_of(start, start + len(chunk))
             batch = self._score_vectors(vectors, chunk, with_goals=True)
             results.extend(self._matches(chunk, batch, vectors, explain, top_projects))
         return results
@@ -953,7 +981,9 @@ class MatchModel:
             lang = call_language(call)
             order = _top(batch.final[i], k)
             call_eligibility = assess(call, strategy.region_profile)
-            explainer = _Explainer(self, call, lang, vectors.rows([i])) if explain else None
+            explainer = (
+                _Explainer(self, call, lang, vectors.rows(slice(i, i + 1))) if explain else None
+            )
             scored = []
             for j in order:
                 pr = projects[j]
@@ -1248,6 +1278,9 @@ class _Side:
     grams: dict[str, frozenset[int]]  # token -> its character n-gram ids
     word: dict[int, float]  # weights of the side's own stems
     char: dict[int, float]  # weights of the side's own n-grams
+    char_ids: np.ndarray  # the n-grams of `char`, sorted, and their weights: for searchsorted
+    char_values: np.ndarray
+    postings: dict[int, list[str]]  # n-gram id -> the side's tokens that have it
 
 
 def _side(model: MatchModel, text: str, vectors: Vectors, row: int) -> _Side:
@@ -1266,7 +1299,22 @@ def _side(model: MatchModel, text: str, vectors: Vectors, row: int) -> _Side:
     wanted_c = set().union(*grams.values()) if grams else set()
     word = {int(i): float(v) for i, v in zip(wrow.indices, wrow.data, strict=True) if i in wanted_w}
     char = {int(i): float(v) for i, v in zip(crow.indices, crow.data, strict=True) if i in wanted_c}
-    return _Side(_surface_forms(text), tokens, stem_token, grams, word, char)
+    ids = np.array(sorted(char), dtype=np.int64)
+    postings: dict[int, list[str]] = {}
+    for tok, gram_set in grams.items():
+        for g in gram_set:
+            postings.setdefault(g, []).append(tok)
+    return _Side(
+        forms=_surface_forms(text),
+        tokens=tokens,
+        stem_token=stem_token,
+        grams=grams,
+        word=word,
+        char=char,
+        char_ids=ids,
+        char_values=np.array([char[g] for g in ids.tolist()], dtype=np.float64),
+        postings=postings,
+    )
 
 
 def _project_text(strategy: Strategy, project: Project) -> str:
@@ -1305,6 +1353,22 @@ class _Explainer:
         for tok in set(analysis.content_tokens(text, lang)):
             sid, grams = fs._features_of(tok)
             self.features[tok] = (sid, grams.tolist())
+        # every n-gram occurrence of the call's words as flat arrays (word, n-gram, the call's
+        # weight): one numpy pass per project then gives every word's n-gram overlap (a loop
+        # over the n-grams of every word was most of the time of a `match` run)
+        self.tokens = list(self.features)
+        lengths = [len(self.features[t][1]) for t in self.tokens]
+        self.occ_token = np.repeat(np.arange(len(self.tokens)), lengths)
+        self.occ_gram = np.fromiter(
+            (g for t in self.tokens for g in self.features[t][1]),
+            dtype=np.int64,
+            count=int(sum(lengths)),
+        )
+        self.occ_weight = np.fromiter(
+            (self.char.get(g, 0.0) for g in self.occ_gram.tolist()),
+            dtype=np.float64,
+            count=self.occ_gram.size,
+        )
 
     def _readable_call(self, token: str) -> str:
         word, _ = analysis.token_lang(token)
@@ -1327,26 +1391,35 @@ class _Explainer:
             if weight > best.get(key, 0.0):
                 best[key] = weight
 
-        char_candidates: list[tuple[float, str]] = []
-        for tok, (sid, grams) in self.features.items():
+        for tok, (sid, _) in self.features.items():
             if sid in side.word:
                 add(tok, side.stem_token[sid], w["word"] * self.word.get(sid, 0.0) * side.word[sid])
-            contribution = sum(self.char.get(g, 0.0) * side.char.get(g, 0.0) for g in grams)
-            if contribution > 0:
-                char_candidates.append((contribution, tok))
+        char_candidates: list[tuple[float, str]] = []
+        if side.char_ids.size and self.occ_gram.size:
+            at = np.minimum(np.searchsorted(side.char_ids, self.occ_gram), side.char_ids.size - 1)
+            theirs = np.where(side.char_ids[at] == self.occ_gram, side.char_values[at], 0.0)
+            overlap = np.bincount(
+                self.occ_token, weights=self.occ_weight * theirs, minlength=len(self.tokens)
+            )
+            char_candidates = [
+                (float(overlap[r]), self.tokens[r]) for r in np.flatnonzero(overlap > 0)
+            ]
         # different words sharing n-grams: only the call words that contribute most
         for _, tok in sorted(char_candidates, reverse=True)[: 2 * top]:
             sid, grams = self.features[tok]
             gram_set = set(grams)
-            for side_tok, side_grams in side.grams.items():
-                shared = gram_set & side_grams
+            shared_count: Counter[str] = Counter()
+            for g in gram_set:  # the side's words sharing n-grams, from its postings
+                shared_count.update(side.postings.get(g, ()))
+            for side_tok, n_shared in shared_count.items():
+                side_grams = side.grams[side_tok]
                 # a real part of the other word, not a shared suffix such as "-ation"
-                if len(shared) < max(4, 0.5 * min(len(gram_set), len(side_grams))):
+                if n_shared < max(4, 0.5 * min(len(gram_set), len(side_grams))):
                     continue
                 if side.stem_token.get(sid) == side_tok:
                     continue
                 weight = w["char"] * sum(
-                    self.char.get(g, 0.0) * side.char.get(g, 0.0) for g in shared
+                    self.char.get(g, 0.0) * side.char.get(g, 0.0) for g in gram_set & side_grams
                 )
                 if weight > 0:
                     add(tok, side_tok, weight)
@@ -1355,7 +1428,8 @@ class _Explainer:
         ranked: list[tuple[tuple[str, str], float]] = []
         seen_call: set[str] = set()
         seen_side: Counter[str] = Counter()
-        for (c, o), v in sorted(best.items(), key=lambda kv: -kv[1]):
+        # ties by the words, so the same call gets the same list in every process
+        for (c, o), v in sorted(best.items(), key=lambda kv: (-kv[1], kv[0])):
             if c.lower() in seen_call or seen_side[o.lower()] >= 2:
                 continue
             ranked.append(((c, o), v))
@@ -1402,7 +1476,7 @@ def fit_and_match(
     model = MatchModel(params or MatchParams()).fit(strategy, calls)
     known = {pr.id for pr in strategy.projects}
     feedback = [f for f in feedback if f.project_id in known]  # decisions on removed projects
-    results = model.score(calls, feedback=feedback)
+    results = model._score_fitted(calls, feedback)
     return model, apply_decisions(results, feedback)
 
 

@@ -183,6 +183,27 @@ def test_model_for_scoring_scores_the_same_without_the_fitted_calls(
         slim.set_feedback(feedback)
 
 
+def test_fit_and_match_does_not_analyse_the_fitted_calls_twice(
+    strategy: Strategy, calls: list[CallDoc], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The weekly `match` scores the calls it just fitted from their fitted vectors."""
+    import matcher.model
+
+    feedback = [Feedback("cyber", "VW-02", True), Feedback("gig", "WI-04", False)]
+    expected = apply_decisions(MatchModel().fit(strategy, calls).score(calls, feedback), feedback)
+    analysed: list[str] = []
+    original = matcher.model.call_document
+
+    def counting(call: CallDoc, lang: str) -> dict[str, list[str]]:
+        analysed.append(call.id)
+        return original(call, lang)
+
+    monkeypatch.setattr(matcher.model, "call_document", counting)
+    _, results = fit_and_match(strategy, calls, feedback)
+    assert results == expected
+    assert sorted(analysed) == sorted(c.id for c in calls)  # once each, in the fit
+
+
 def test_new_calls_are_scored_without_refit(strategy: Strategy, calls: list[CallDoc]) -> None:
     model = MatchModel().fit(strategy, calls)
     vocab_size = len(model.features.vocab["word"])
