@@ -204,6 +204,47 @@ def test_fit_and_match_does_not_analyse_the_fitted_calls_twice(
     assert sorted(analysed) == sorted(c.id for c in calls)  # once each, in the fit
 
 
+EXPLAIN_DEV_SET = """
+import json, sys
+from matcher.evaluation import load_calls
+from matcher.model import match_calls
+from matcher.strategy import load_strategy
+calls = load_calls(sys.argv[1])[:60]
+results = match_calls(load_strategy(sys.argv[2]), calls)
+print(json.dumps([[[t.call_word, t.project_word] for p in r.projects for t in p.terms]
+                  for r in results]))
+"""
+
+
+def test_explanations_are_the_same_in_every_run() -> None:
+    """Terms of equal weight keep their order whatever the process's string hashing."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    args = [
+        sys.executable,
+        "-c",
+        EXPLAIN_DEV_SET,
+        str(root / "data" / "eval" / "dev" / "calls.jsonl"),
+        str(root / "data" / "strategy" / "coesfeld-12-0.yaml"),
+    ]
+    outputs = [
+        subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 1000  # terms were explained
+
+
 def test_new_calls_are_scored_without_refit(strategy: Strategy, calls: list[CallDoc]) -> None:
     model = MatchModel().fit(strategy, calls)
     vocab_size = len(model.features.vocab["word"])
