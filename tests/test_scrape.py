@@ -96,6 +96,30 @@ def test_failed_source_is_recorded_and_others_go_on(
     assert run is not None and run.status == "failed" and "kein Snapshot" in run.error_message
 
 
+def test_source_switched_off_or_removed_in_the_config_is_marked_so(
+    cli: CliInvoker, session: Session, tmp_path: Path
+) -> None:
+    assert cli("init").exit_code == 0
+    assert cli("scrape", "--offline").exit_code == 0
+    data = yaml.safe_load(SOURCES_YAML.read_text(encoding="utf-8"))
+    names = [s["name"] for s in data["sources"]]
+    off, removed = names[0], names[1]
+    data["sources"][0]["enabled"] = False
+    del data["sources"][1]
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    calls_before = session.scalar(select(func.count(Call.id)))
+
+    result = cli("scrape", "--offline", SOURCES_PATH=str(sources))
+
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    flags = {s.name: s.enabled for s in session.scalars(select(Source))}
+    assert flags[off] is False and flags[removed] is False
+    assert all(flags[n] for n in names[2:])
+    assert session.scalar(select(func.count(Call.id))) == calls_before  # nothing lost
+
+
 def test_bad_sources_file_is_a_clear_error(cli: CliInvoker, tmp_path: Path) -> None:
     bad = tmp_path / "sources.yaml"
     bad.write_text(

@@ -66,9 +66,11 @@ def run_scrape_step(
 ) -> tuple[bool, str]:
     """Fetch every enabled source (a failed source is reported, the others go on)."""
     from scrapers.sources import load_sources
-    from webapp.scraping import run_scrape, select_sources
+    from webapp.scraping import run_scrape, select_sources, sync_enabled
 
-    sources = select_sources(load_sources(config.sources_path), None)
+    configured = load_sources(config.sources_path)
+    sync_enabled(sessions, configured)
+    sources = select_sources(configured, None)
     reports = run_scrape(
         sessions, sources, offline=offline, snapshots_dir=config.snapshots_dir, today=today
     )
