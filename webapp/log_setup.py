@@ -45,6 +45,9 @@ def configure_logging(config: Config) -> None:
     formatter = logging.Formatter(LOG_FORMAT)
     for handler in ours:
         handler.setFormatter(formatter)
+        # on the handlers too: a library logger with its own level (bm25s logs at DEBUG)
+        # passes its records to the root's handlers whatever the root's level
+        handler.setLevel(config.log_level)
         handler.funding_matcher = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(config.log_level)

@@ -37,3 +37,18 @@ def test_log_level_error_keeps_warnings_out_of_the_log(cli: CliInvoker, tmp_path
     assert cli("import", str(DEV_CALLS), **env, LOG_LEVEL="ERROR").exit_code == 0
     assert cli("match", **env, LOG_LEVEL="ERROR").exit_code == 0
     assert "WARNING" not in log_file.read_text(encoding="utf-8")
+
+
+def test_library_debug_records_stay_out_of_the_output(cli: CliInvoker, tmp_path: Path) -> None:
+    """bm25s logs at DEBUG on its own logger; at the default level that is not shown."""
+    root = Path(__file__).resolve().parents[2] / "data" / "eval" / "dev-independent"
+    args = ("evaluate", "--calls", str(root / "calls.jsonl"), "--qrels", str(root / "qrels.tsv"))
+    log_file = tmp_path / "fm.log"
+
+    quiet = cli(*args, LOG_FILE=str(log_file))
+    assert quiet.exit_code == 0, quiet.output
+    assert "DEBUG" not in quiet.output and "DEBUG" not in log_file.read_text(encoding="utf-8")
+
+    verbose = cli(*args, LOG_FILE=str(log_file), LOG_LEVEL="DEBUG")
+    assert verbose.exit_code == 0, verbose.output
+    assert "DEBUG bm25s" in log_file.read_text(encoding="utf-8")
