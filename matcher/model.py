@@ -628,7 +628,7 @@ class MatchModel:
         per_project: dict[str, tuple[list[int], list[int]]] = {}
         used: dict[str, int] = {}  # call id -> row in the feedback matrices
         for fb in feedback:
-            if fb.project_id not in project_index:
+            if fb.project_id not in project_index or not fb.about_topic:
                 continue
             if fb.call_id not in given and fb.call_id not in known:
                 continue

@@ -79,6 +79,17 @@ class CallMatch:
     dismissed: bool = False
 
 
+# Reasons for dismissing a call that say nothing against its topic: the call leaves the inbox,
+# but calls like it do not go down (next year's call of the same programme may well fit).
+TOPIC_REASON = "passt nicht zur Strategie"
+NOT_ABOUT_TOPIC_REASONS = (
+    "nicht antragsberechtigt",
+    "Frist zu kurz",
+    "Eigenanteil nicht darstellbar",
+    "bereits anderweitig gefördert",
+)
+
+
 @dataclass(slots=True, frozen=True)
 class Feedback:
     """An officer's decision on a call for a project (relevant or not, with a reason)."""
@@ -87,3 +98,8 @@ class Feedback:
     project_id: str
     relevant: bool
     reason: str = ""
+
+    @property
+    def about_topic(self) -> bool:
+        """Whether the decision says something about the topic (and so moves similar calls)."""
+        return self.relevant or self.reason not in NOT_ABOUT_TOPIC_REASONS

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from matcher.types import NOT_ABOUT_TOPIC_REASONS, TOPIC_REASON
+
 
 def utcnow() -> datetime:
     """The current time as naive UTC, the form every timestamp is stored in."""
@@ -390,14 +392,8 @@ REVIEW_STATUSES = (
     "abgelehnt",
     "nicht relevant",
 )
-DISMISS_REASONS = (
-    "passt nicht zur Strategie",
-    "nicht antragsberechtigt",
-    "Frist zu kurz",
-    "Eigenanteil nicht darstellbar",
-    "bereits anderweitig gefördert",
-    "sonstiges",
-)
+# the matcher reads the reasons: only some of them say the topic does not fit
+DISMISS_REASONS = (TOPIC_REASON, *NOT_ABOUT_TOPIC_REASONS, "sonstiges")
 
 
 class Review(Base):

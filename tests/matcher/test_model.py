@@ -132,6 +132,37 @@ def test_feedback_moves_dismissed_down_and_confirmed_up(
     assert before and after
 
 
+def test_dismissal_for_a_reason_other_than_the_topic_moves_no_similar_call(
+    strategy: Strategy, calls: list[CallDoc]
+) -> None:
+    """'Frist zu kurz' or 'nicht antragsberechtigt' say nothing against similar calls."""
+    corpus = [
+        *calls,
+        make_call(
+            "gig-dup",
+            "Glasfaserausbau in Gewerbegebieten",
+            "Breitband für Gewerbegebiete.",
+            eligible=["Kommune"],
+        ),
+    ]
+    model = MatchModel().fit(strategy, corpus)
+    j = [p.id for p in strategy.projects].index("WI-03")
+    dup = [c.id for c in corpus].index("gig-dup")
+    base = model.score_batch(corpus, use_feedback=False).topic[dup, j]
+
+    def after(reason: str) -> float:
+        model.set_feedback([Feedback("gig2", "WI-03", False, reason)])
+        return float(model.score_batch(corpus).topic[dup, j])
+
+    assert after("passt nicht zur Strategie") < base
+    assert after("sonstiges") < base
+    for reason in ("Frist zu kurz", "nicht antragsberechtigt", "Eigenanteil nicht darstellbar"):
+        assert after(reason) == pytest.approx(base)
+        # the dismissed call itself leaves the inbox all the same
+        results = match_calls(strategy, corpus, [Feedback("gig2", "WI-03", False, reason)])
+        assert next(r for r in results if r.call_id == "gig2").dismissed
+
+
 def test_dismissed_call_leaves_the_inbox(strategy: Strategy, calls: list[CallDoc]) -> None:
     results = {
         r.call_id: r
