@@ -6,7 +6,9 @@ For each size (calls × projects), in a fresh process each (so the peak RSS is t
   vectors), `transform` of new calls with the fitted vocabulary (all calls up to 10,000,
   else a 10,000-call sample, reported per 1,000 calls), and scoring every call against every
   project in chunks with the top 20 calls per project kept (argpartition on each chunk, so the
-  full calls × projects matrix never exists);
+  full calls × projects matrix never exists); and, apart from that, `score` with
+  explanations (terms, goals, eligibility of the best projects, as `match` stores them) on a
+  1,000-call sample, reported per 1,000 calls;
 - baseline: sklearn `TfidfVectorizer.fit_transform` of the same texts with the same kinds
   of features (word unigrams + bigrams and char_wb 3–5-grams, sublinear TF), then
   `cosine_similarity` over all pairs and a full sort per project. It runs only where its
@@ -41,6 +43,9 @@ from benchmarks.common import (
 TOP_K = 20
 SCORE_CHUNK = 4096
 TRANSFORM_SAMPLE = 10_000
+# calls scored with explanations (terms, goals, eligibility per best project), as `match`
+# stores them: Python work per call, so a sample gives the rate
+EXPLAIN_SAMPLE = 1_000
 # the sizes the targets name come first, so a spent time budget skips only the others
 FULL_SIZES = [(c, p) for c in (1_000, 10_000) for p in (22, 200, 2_000)] + [
     (100_000, 2_000),
@@ -179,6 +184,9 @@ def child_model(n_calls: int, n_projects: int, seed: int) -> dict[str, Any]:
         model.transform(sample)
     with t("score_top20"):
         top = score_top_k(model, model.call_vectors, docs)
+    explained = docs[: min(len(docs), EXPLAIN_SAMPLE)]
+    with t("explain"):
+        model.score(explained)
     spaces = model.call_vectors.spaces
     return {
         "calls": n_calls,
@@ -187,6 +195,7 @@ def child_model(n_calls: int, n_projects: int, seed: int) -> dict[str, Any]:
         "transform_s": t.seconds["transform"],
         "transform_calls": len(sample),
         "transform_s_per_1k": t.seconds["transform"] / len(sample) * 1000,
+        "explain_s_per_1k": t.seconds["explain"] / len(explained) * 1000,
         "score_top20_s": t.seconds["score_top20"],
         "fit_score_s": t.seconds["fit"] + t.seconds["score_top20"],
         "fit_score_cpu_s": t.cpu["fit"] + t.cpu["score_top20"],
@@ -350,19 +359,19 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def print_report(payload: dict[str, Any]) -> None:
     headers = [
         "calls", "projects", "fit s", "transform s/1k", "score+top20 s", "fit+score s",
-        "(CPU s)", "peak RSS MB", "workers RSS MB", "baseline s", "(CPU s)", "baseline RSS MB",
-        "speedup",
+        "(CPU s)", "explain s/1k", "peak RSS MB", "workers RSS MB", "baseline s", "(CPU s)",
+        "baseline RSS MB", "speedup",
     ]  # fmt: skip
     rows = []
     for r in payload["sizes"]:
         m, b = r["model"], r["baseline"]
         if "error" in m:
-            model_cells = ["error: " + m["error"][:60], "", "", "", "", "", ""]
+            model_cells = ["error: " + m["error"][:60], "", "", "", "", "", "", ""]
         else:
             workers = m.get("workers_peak_rss_mb")
             model_cells = [
                 m["fit_s"], m["transform_s_per_1k"], m["score_top20_s"], m["fit_score_s"],
-                m.get("fit_score_cpu_s"), round(m["peak_rss_mb"]),
+                m.get("fit_score_cpu_s"), m.get("explain_s_per_1k", "–"), round(m["peak_rss_mb"]),
                 round(workers) if workers else "–",
             ]  # fmt: skip
         if "total_s" in b:
