@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -67,11 +68,13 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Bitte melden Sie sich an."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    # Login state kept in memory belongs to this app, not to the module: two apps in one
-    # process (the tests) never share counts.
+    # The login limits belong to this app, not to the module: they count in the app's
+    # database, which all its processes share (and two test apps on two databases do not).
     config = app.config["FM_CONFIG"]
     app.extensions["fm_login_throttle"] = LoginThrottle(
-        config.login_limit_per_address, config.login_limit_window_minutes * 60
+        app.extensions["fm_sessions"],
+        config.login_limit_per_address,
+        timedelta(minutes=config.login_limit_window_minutes),
     )
     app.extensions["fm_unknown_emails"] = UnknownEmailLockout()
     app.register_blueprint(bp)
@@ -138,8 +141,8 @@ def login() -> ResponseReturnValue:
         # ProxyFix), so X-Forwarded-For is not trusted; behind a proxy all clients share one
         # address (docs/web.md).
         address = request.remote_addr
-        wait = throttle.reserve(address)
-        if wait is not None:
+        reservation = throttle.reserve(address)
+        if (wait := reservation.wait) is not None:
             # Refused before the password is looked at: no answer about the account at all.
             minutes = wait_minutes(wait)
             unit = "Minute" if minutes == 1 else "Minuten"
@@ -149,8 +152,8 @@ def login() -> ResponseReturnValue:
             )
             page = render_template("auth/login.html", error=error, email=email, next=next_url)
             return page, 429, {"Retry-After": str(math.ceil(wait))}
+        session = db_session()
         try:
-            session = db_session()
             result = authenticate(
                 session,
                 email,
@@ -160,9 +163,11 @@ def login() -> ResponseReturnValue:
             session.commit()
         except BaseException:
             # A crash (database down) frees the slot without counting against the address.
-            throttle.settle(address, failed=False)
+            # The login's transaction ends first: SQLite lets one writer in at a time.
+            session.rollback()
+            throttle.settle(reservation, failed=False)
             raise
-        throttle.settle(address, failed=result.user is None)
+        throttle.settle(reservation, failed=result.user is None)
         if result.user is not None:
             login_user(LoginUser.from_row(result.user))
             return redirect(next_url or url_for("calls.inbox"))

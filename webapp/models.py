@@ -382,6 +382,42 @@ class User(Base):
     last_login: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class LoginFailure(Base):
+    """A failed login from one client address (webapp/throttle.py), seen by every app process.
+
+    The row is written before the password is checked (`pending`) and deleted again if the
+    login succeeds, so attempts running in parallel count before they end. Rows older than
+    the window are deleted whenever a failure is recorded.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        # the limit's count: one address's rows in the window
+        Index("ix_login_failures_key_at", "key", "at"),
+        # the clean-up: all rows that have left the window, whichever address
+        Index("ix_login_failures_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))  # throttle.client_key(): address or /64
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    pending: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class UnknownEmail(Base):
+    """The lockout columns of `users` for an e-mail without an account (UnknownEmailLockout)."""
+
+    __tablename__ = "unknown_emails"
+
+    # SHA-256 (hex) of the normalised e-mail: what was typed (a password in the wrong field,
+    # a huge value) is never stored
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # beyond users.MAX_TRACKED_UNKNOWN_EMAILS the least recently seen are forgotten
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 REVIEW_STATUSES = (
     "neu",
     "in Prüfung",

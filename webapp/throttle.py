@@ -7,32 +7,32 @@ address, without checking the password, until the oldest failure has left the wi
 
 Why not Flask-Limiter: counting only failures there means "test before, deduct after the
 response", so parallel requests all pass the test before any failure is deducted (tried: a
-limit of 5 let 20 of 40 parallel guesses through). Here a request reserves its slot under a
-lock before the password is checked, so parallel guesses cannot overshoot the limit.
+limit of 5 let 20 of 40 parallel guesses through). Here a request takes its slot before the
+password is checked, so parallel guesses cannot overshoot the limit.
 
-The state lives in memory, one instance per app (`app.extensions`): with several app
-processes each counts on its own, and a restart forgets the counts.
+The counts are rows of `login_failures` in the app's database, so all app processes on that
+database share them and a restart keeps them. The decision (`refusal`) is a pure function of
+an address's counts; `LoginThrottle` only reads and writes the rows.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import math
-import threading
-import time
-from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-# Addresses tracked at most; beyond that the least recently seen is forgotten, so a flood of
-# addresses cannot exhaust memory (each entry holds at most `limit` timestamps).
-MAX_TRACKED_ADDRESSES = 10_000
+from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
 
+from webapp.db import transaction
+from webapp.models import LoginFailure, utcnow
 
-@dataclass(slots=True)
-class _Client:
-    failures: deque[float] = field(default_factory=deque)
-    in_flight: int = 0
+# Longest key stored: a value that is no IP address (a forged header behind too many trusted
+# proxies) is cut, not refused; IP keys are far shorter.
+MAX_KEY_LENGTH = 100
 
 
 def client_key(address: str | None) -> str:
@@ -46,7 +46,7 @@ def client_key(address: str | None) -> str:
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
-        return address
+        return address[:MAX_KEY_LENGTH]
     if isinstance(parsed, ipaddress.IPv6Address):
         if parsed.ipv4_mapped is not None:
             return str(parsed.ipv4_mapped)
@@ -54,95 +54,130 @@ def client_key(address: str | None) -> str:
     return str(parsed)
 
 
-class LoginThrottle:
-    """Failed logins per client address in a sliding window; thread-safe, in memory.
+@dataclass(frozen=True, slots=True)
+class WindowCounts:
+    """One address's rows within the window, not counting the attempt asking for a slot."""
 
-    Use `reserve(address)` before checking a password (None: go ahead; a number: refuse and
-    wait that many seconds) and `settle(address, failed=…)` after it, exactly once per
-    successful reservation.
+    attempts: int  # failures and attempts still being checked
+    failures: int
+    oldest_failure: datetime | None
+
+
+def refusal(counts: WindowCounts, limit: int, window: timedelta, now: datetime) -> float | None:
+    """Seconds until the address may try again, or None: it may try now."""
+    # Attempts still being checked count as failures until they are settled: forty parallel
+    # guesses must not all slip in before the first failure is recorded.
+    if counts.attempts < limit:
+        return None
+    if counts.failures >= limit and counts.oldest_failure is not None:
+        return max(1.0, (counts.oldest_failure + window - now).total_seconds())
+    return 1.0  # only attempts being checked fill the limit: they end within seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """What `LoginThrottle.reserve` answers: go ahead (with a slot to settle) or wait."""
+
+    slot: int | None = None  # the attempt's row; None when refused or the limit is off
+    wait: float | None = None  # seconds until a slot is free; None: go ahead
+
+
+class LoginThrottle:
+    """Failed logins per client address in a sliding window, kept in the database.
+
+    Use `reserve(address)` before checking a password (`wait` set: refuse) and
+    `settle(reservation, failed=…)` after it, exactly once per reservation that may go ahead.
     """
 
     def __init__(
         self,
+        sessions: sessionmaker[Session],
         limit: int,
-        window_seconds: float,
+        window: timedelta,
         *,
-        clock: Callable[[], float] = time.monotonic,
-        max_addresses: int = MAX_TRACKED_ADDRESSES,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
+        self.sessions = sessions
         self.limit = limit
-        self.window_seconds = window_seconds
-        # Replaceable so that tests can move time forward instead of sleeping.
+        self.window = window
+        # Replaceable so that tests can move time forward instead of sleeping. Wall-clock UTC,
+        # not monotonic: the rows are compared across processes and restarts.
         self.clock = clock
-        self.max_addresses = max_addresses
-        self._clients: OrderedDict[str, _Client] = OrderedDict()
-        self._lock = threading.Lock()
 
     @property
     def enabled(self) -> bool:
         """False when the limit is switched off (limit 0)."""
         return self.limit > 0
 
-    def reserve(self, address: str | None) -> float | None:
-        """Take a slot for one login attempt, or return the seconds until one is free."""
+    def reserve(self, address: str | None) -> Reservation:
+        """Take a slot for one login attempt, or say how many seconds until one is free."""
         if not self.enabled:
-            return None
+            return Reservation()
         key = client_key(address)
-        with self._lock:
+        with self.sessions() as session:
+            _take_turn(session, key)
             now = self.clock()
-            client = self._clients.get(key)
-            if client is None:
-                self._make_room(now)
-                client = self._clients[key] = _Client()
-            else:
-                self._clients.move_to_end(key)
-            self._expire(client, now)
-            # Attempts still being checked count as failures until they are settled: forty
-            # parallel guesses must not all slip in before the first failure is recorded.
-            if len(client.failures) + client.in_flight >= self.limit:
-                if len(client.failures) >= self.limit:
-                    return max(1.0, client.failures[0] + self.window_seconds - now)
-                return 1.0  # only in-flight attempts fill the limit: they end within seconds
-            client.in_flight += 1
-            return None
+            attempt = LoginFailure(key=key, at=now, pending=True)
+            session.add(attempt)
+            session.flush()
+            counts = self._counts(session, key, now, excluding=attempt.id)
+            wait = refusal(counts, self.limit, self.window, now)
+            if wait is not None:
+                session.rollback()  # a refused attempt leaves no row
+                return Reservation(wait=wait)
+            session.commit()
+            return Reservation(slot=attempt.id)
 
-    def settle(self, address: str | None, *, failed: bool) -> None:
+    def settle(self, reservation: Reservation, *, failed: bool) -> None:
         """End a reserved attempt; a failed one counts against the address for the window."""
-        if not self.enabled:
+        if reservation.slot is None:
             return
-        key = client_key(address)
-        with self._lock:
-            client = self._clients.get(key)
-            if client is None:  # forgotten meanwhile (a flood of other addresses)
-                client = self._clients[key] = _Client(in_flight=1)
-            client.in_flight = max(0, client.in_flight - 1)
-            if failed:
-                client.failures.append(self.clock())
+        row = LoginFailure.id == reservation.slot
+        with transaction(self.sessions) as session:
+            if not failed:
+                # A success frees its slot but leaves the failures: else one valid login would
+                # reset a sprayer's count.
+                session.execute(delete(LoginFailure).where(row))
+                return
+            now = self.clock()
+            session.execute(update(LoginFailure).where(row).values(pending=False, at=now))
+            # Recording a failure clears what has left the window, for every address: the
+            # table holds no more than the current windows.
+            session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
 
     def failures(self, address: str | None) -> int:
         """Failed logins of `address` within the current window (for tests and admins)."""
-        with self._lock:
-            client = self._clients.get(client_key(address))
-            if client is None:
-                return 0
-            self._expire(client, self.clock())
-            return len(client.failures)
+        with self.sessions() as session:
+            return self._counts(session, client_key(address), self.clock()).failures
 
-    def _expire(self, client: _Client, now: float) -> None:
-        while client.failures and client.failures[0] <= now - self.window_seconds:
-            client.failures.popleft()
+    def _counts(
+        self, session: Session, key: str, now: datetime, excluding: int | None = None
+    ) -> WindowCounts:
+        """The rows of `key` in the window: one query on the (key, at) index."""
+        failed = LoginFailure.pending.is_(False)
+        query = select(
+            func.count(),
+            func.count(case((failed, 1))),
+            func.min(case((failed, LoginFailure.at))),
+        ).where(LoginFailure.key == key, LoginFailure.at > now - self.window)
+        if excluding is not None:
+            query = query.where(LoginFailure.id != excluding)
+        attempts, failures, oldest = session.execute(query).one()
+        return WindowCounts(attempts, failures, oldest)
 
-    def _make_room(self, now: float) -> None:
-        """Drop idle addresses once the table is full, then the least recently seen."""
-        if len(self._clients) < self.max_addresses:
-            return
-        for key in list(self._clients):
-            client = self._clients[key]
-            self._expire(client, now)
-            if not client.failures and not client.in_flight:
-                del self._clients[key]
-        while self._clients and len(self._clients) >= self.max_addresses:
-            self._clients.popitem(last=False)
+
+def _take_turn(session: Session, key: str) -> None:
+    """Let one attempt of `key` at a time count and insert, across all processes.
+
+    SQLite lets one writer in at a time, and the INSERT comes first: later ones wait until
+    this transaction ends. PostgreSQL would let two transactions each count without the
+    other's new row (so both could take the last slot): a transaction-level advisory lock
+    per address makes them take turns; it ends with the transaction.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    lock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
 
 
 def wait_minutes(seconds: float) -> int:

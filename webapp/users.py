@@ -5,17 +5,16 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.errors import UserError
-from webapp.models import User, utcnow
+from webapp.models import UnknownEmail, User, utcnow
 
 ROLES = ("officer", "admin")
 MIN_PASSWORD_LENGTH = 8
@@ -96,46 +95,83 @@ def _locked_for_rest(locked_until: datetime, now: datetime) -> LoginResult:
     return _locked(max(1, math.ceil((locked_until - now).total_seconds() / 60)))
 
 
+def _count_failure(
+    session: Session,
+    model: type[User] | type[UnknownEmail],
+    row: ColumnElement[bool],
+    now: datetime,
+) -> LoginResult:
+    """One more wrong password for an account or an unknown e-mail: the answer to give.
+
+    Counted in the database (UPDATE ... SET n = n + 1), not in Python: parallel guesses must
+    not overwrite each other's count and so slip past the lockout.
+    """
+    session.execute(
+        update(model).where(row).values(failed_logins=func.coalesce(model.failed_logins, 0) + 1)
+    )
+    failed = session.scalar(select(model.failed_logins).where(row)) or 0
+    if failed >= MAX_FAILED_LOGINS:
+        session.execute(
+            update(model)
+            .where(row)
+            .values(locked_until=now + timedelta(minutes=LOCK_MINUTES), failed_logins=0)
+        )
+        return _locked(LOCK_MINUTES)
+    return LoginResult(None, WRONG_LOGIN)
+
+
 class UnknownEmailLockout:
-    """The lockout of `users.failed_logins`/`locked_until`, kept in memory for e-mails that
-    have no account, so that they lock after the same failures with the same message.
+    """The lockout of `users.failed_logins`/`locked_until` for e-mails that have no account,
+    kept in the `unknown_emails` table, so that they lock after the same failures with the
+    same message.
 
     Without it an unknown e-mail never got "gesperrt", which told an attacker which accounts
-    exist. One instance per app (`app.extensions`), thread-safe; with several app processes
-    each counts on its own. Keys are SHA-256 digests of the normalised e-mail: a huge or
-    mistyped value (a password in the e-mail field) is never kept.
+    exist. In the database, so that every app process counts alike and a restart forgets
+    nothing. One instance per app (`app.extensions`); it writes through the session of the
+    login, which commits it.
     """
 
     def __init__(self, max_entries: int = MAX_TRACKED_UNKNOWN_EMAILS) -> None:
         self.max_entries = max_entries
-        # digest -> (failed_logins, locked_until), like the two columns of `users`
-        self._entries: OrderedDict[bytes, tuple[int, datetime | None]] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def fail(self, email: str, now: datetime) -> LoginResult:
+    def fail(self, session: Session, email: str, now: datetime) -> LoginResult:
         """A login for `email` (no account) failed: the answer an account would give."""
-        key = hashlib.sha256(normalise_email(email).encode("utf-8", "replace")).digest()
-        # One lock around read, count and lock: parallel guesses must not lose counts, just
-        # as the UPDATE ... SET n = n + 1 for accounts.
-        with self._lock:
-            failed, locked_until = self._entries.pop(key, (0, None))
-            if locked_until is not None and locked_until > now:
-                self._entries[key] = (failed, locked_until)
-                return _locked_for_rest(locked_until, now)
-            failed += 1
-            if failed >= MAX_FAILED_LOGINS:
-                self._remember(key, (0, now + timedelta(minutes=LOCK_MINUTES)))
-                return _locked(LOCK_MINUTES)
-            self._remember(key, (failed, None))
-            return LoginResult(None, WRONG_LOGIN)
+        digest = hashlib.sha256(normalise_email(email).encode("utf-8", "replace")).hexdigest()
+        added = _add_unknown_email(session, digest, now)
+        row = UnknownEmail.digest == digest
+        # Writing the row first holds parallel failures for this e-mail back until this one
+        # is counted (PostgreSQL's row lock; SQLite has one writer at a time).
+        session.execute(update(UnknownEmail).where(row).values(last_seen=now))
+        if added:
+            self._forget_least_recent(session)
+        locked_until = session.scalar(select(UnknownEmail.locked_until).where(row))
+        if locked_until is not None and locked_until > now:
+            return _locked_for_rest(locked_until, now)
+        return _count_failure(session, UnknownEmail, row, now)
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def _forget_least_recent(self, session: Session) -> None:
+        """Keep `max_entries` e-mails: a flood of made-up addresses cannot grow the table."""
+        beyond = (
+            select(UnknownEmail.digest)
+            .order_by(UnknownEmail.last_seen.desc(), UnknownEmail.digest)
+            .offset(self.max_entries)
+        )
+        session.execute(delete(UnknownEmail).where(UnknownEmail.digest.in_(beyond)))
 
-    def _remember(self, key: bytes, entry: tuple[int, datetime | None]) -> None:
-        self._entries[key] = entry  # newest last
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+
+def _add_unknown_email(session: Session, digest: str, now: datetime) -> bool:
+    """Insert the row of an unknown e-mail unless it is there; True if it was new.
+
+    INSERT ... ON CONFLICT DO NOTHING: two processes failing at once for the same new e-mail
+    must both go on to count, not fail on the primary key.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(UnknownEmail)
+        .values(digest=digest, failed_logins=0, last_seen=now)
+        .on_conflict_do_nothing(index_elements=["digest"])
+    )
+    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
 
 
 def authenticate(
@@ -157,31 +193,16 @@ def authenticate(
         check_password_hash(_DUMMY_HASH, password)
         if unknown is None:
             return LoginResult(None, WRONG_LOGIN)
-        return unknown.fail(email, now)
+        return unknown.fail(session, email, now)
     if user.locked_until is not None and user.locked_until > now:
         # The password is not checked, but hashed all the same: a locked account must not
         # answer faster than an unknown e-mail.
         check_password_hash(_DUMMY_HASH, password)
         return _locked_for_rest(user.locked_until, now)
     if not check_password_hash(user.password_hash, password):
-        # Counted in the database (UPDATE ... SET n = n + 1), not in Python: parallel guesses
-        # must not overwrite each other's count and so slip past the lockout.
-        session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=func.coalesce(User.failed_logins, 0) + 1)
-        )
-        failed = session.scalar(select(User.failed_logins).where(User.id == user.id)) or 0
-        if failed >= MAX_FAILED_LOGINS:
-            session.execute(
-                update(User)
-                .where(User.id == user.id)
-                .values(locked_until=now + timedelta(minutes=LOCK_MINUTES), failed_logins=0)
-            )
-            session.expire(user)
-            return _locked(LOCK_MINUTES)
+        result = _count_failure(session, User, User.id == user.id, now)
         session.expire(user)
-        return LoginResult(None, WRONG_LOGIN)
+        return result
     # The right password counts only if no parallel guess has locked the account meanwhile.
     opened = session.execute(
         update(User)

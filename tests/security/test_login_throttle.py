@@ -2,7 +2,8 @@
 
 What an attacker notices: one address trying one password over many accounts is answered
 with 429 after the per-address limit (without the password being checked), while other
-addresses log in as usual; the limit holds for parallel requests; an e-mail without an
+addresses log in as usual; the limit holds for parallel requests, over several worker
+processes on one database (PostgreSQL too) and across a restart; an e-mail without an
 account answers exactly like an account, including "gesperrt" after the same failures, and
 every answer costs one password hash. (The per-account lockout itself:
 tests/web/test_auth_security.py and test_web_security.py.)
@@ -12,23 +13,24 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
 from webapp import users
 from webapp.config import Config, ConfigError
-from webapp.db import make_session_factory
-from webapp.models import User, utcnow
+from webapp.db import make_engine, make_session_factory
+from webapp.migrate import upgrade
+from webapp.models import LoginFailure, UnknownEmail, User, utcnow
 from webapp.throttle import LoginThrottle, client_key
 from webapp.users import (
     LOCK_MINUTES,
@@ -45,16 +47,16 @@ TOO_MANY = "Zu viele Anmeldeversuche von dieser Adresse. Bitte in {} erneut vers
 
 
 class FakeClock:
-    """A monotonic clock the test moves by hand."""
+    """A UTC clock the test moves by hand."""
 
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = utcnow()
 
-    def __call__(self) -> float:
+    def __call__(self) -> datetime:
         return self.now
 
     def advance(self, seconds: float) -> None:
-        self.now += seconds
+        self.now += timedelta(seconds=seconds)
 
 
 def _make_app(config: Config, **settings: int) -> Flask:
@@ -194,12 +196,18 @@ def serve() -> Iterator[Callable[[Flask], str]]:
         thread.join(timeout=5)
 
 
-def _post_in_parallel(base: str, forms: list[dict[str, str]]) -> list[requests.Response]:
-    def post(form: dict[str, str]) -> requests.Response:
-        return requests.post(f"{base}/anmelden", data=form, allow_redirects=False, timeout=60)
+def _post_in_parallel(
+    base: str | Sequence[str], forms: list[dict[str, str]]
+) -> list[requests.Response]:
+    """Post the forms at once; with several servers (workers), each in turn gets the next."""
+    bases = [base] if isinstance(base, str) else list(base)
+
+    def post(n: int) -> requests.Response:
+        url = f"{bases[n % len(bases)]}/anmelden"
+        return requests.post(url, data=forms[n], allow_redirects=False, timeout=60)
 
     with ThreadPoolExecutor(max_workers=20) as pool:
-        return list(pool.map(post, forms))
+        return list(pool.map(post, range(len(forms))))
 
 
 def test_parallel_spraying_cannot_overshoot_the_limit(
@@ -306,31 +314,123 @@ def test_every_answer_costs_one_password_hash(
         assert calls == [password], (email, password)
 
 
-def test_memory_is_bounded() -> None:
-    throttle = LoginThrottle(3, 60, clock=FakeClock(), max_addresses=100)
-    for n in range(1000):
-        address = f"10.0.{n // 250}.{n % 250}"
-        assert throttle.reserve(address) is None
-        throttle.settle(address, failed=True)
-    assert len(throttle._clients) == 100
+def _rows(session: Session, model: type[LoginFailure] | type[UnknownEmail]) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_the_tables_stay_small(engine: Engine, session: Session) -> None:
+    """Failures older than the window go when the next one is recorded, whichever address;
+    unknown e-mails are kept up to a bound, and never as typed."""
+    clock = FakeClock()
+    throttle = LoginThrottle(make_session_factory(engine), 3, timedelta(minutes=1), clock=clock)
+    for n in range(200):
+        throttle.settle(throttle.reserve(f"10.0.0.{n}"), failed=True)
+    assert _rows(session, LoginFailure) == 200
+    clock.advance(61)
+    throttle.settle(throttle.reserve(ATTACKER), failed=True)
+    assert _rows(session, LoginFailure) == 1
     lockout = UnknownEmailLockout(max_entries=100)
-    for n in range(1000):
-        lockout.fail(f"{n}@x.de" + "x" * 10_000, utcnow())
-    assert len(lockout) == 100
+    for n in range(300):
+        lockout.fail(session, f"{n}@x.de" + "x" * 10_000, utcnow())
+    session.commit()
+    assert _rows(session, UnknownEmail) == 100
+    assert {len(digest) for digest in session.scalars(select(UnknownEmail.digest))} == {64}
 
 
-def test_ipv6_clients_are_counted_by_their_64_network() -> None:
+def test_ipv6_clients_are_counted_by_their_64_network(engine: Engine) -> None:
     assert (
         client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
     )
     assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
     assert client_key("::ffff:192.0.2.1") == client_key("192.0.2.1") == "192.0.2.1"
-    throttle = LoginThrottle(2, 60, clock=FakeClock())
+    throttle = LoginThrottle(make_session_factory(engine), 2, timedelta(minutes=1))
     for host in ("2001:db8:1:2::1", "2001:db8:1:2::2"):
-        assert throttle.reserve(host) is None
-        throttle.settle(host, failed=True)
-    assert throttle.reserve("2001:db8:1:2::3") is not None
-    assert throttle.reserve("2001:db8:1:3::1") is None
+        reservation = throttle.reserve(host)
+        assert reservation.wait is None
+        throttle.settle(reservation, failed=True)
+    assert throttle.reserve("2001:db8:1:2::3").wait is not None
+    assert throttle.reserve("2001:db8:1:3::1").wait is None
+
+
+@pytest.fixture
+def shared_db(any_config: Config) -> Config:
+    """A migrated database with one officer, on SQLite and then PostgreSQL, for several apps
+    at once: each `create_app` on it stands for one worker process of the web server."""
+    engine = make_engine(any_config.database_url)
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        create_user(session, "anna.schulte@kreis-coesfeld.de", TEST_PASSWORD)
+        session.commit()
+    engine.dispose()
+    return any_config
+
+
+def test_two_worker_processes_share_one_limit(shared_db: Config) -> None:
+    """Before, each worker counted on its own: two workers let twice the guesses through."""
+    limit = MAX_FAILED_LOGINS + 1  # room for the unknown e-mail's lock below
+    workers = [_make_app(shared_db, login_limit_per_address=limit) for _ in range(2)]
+    attackers = [_client(worker, ATTACKER) for worker in workers]
+    answers = [
+        _login(attackers[n % 2], f"p{n}@kreis-coesfeld.de", SPRAYED)[0] for n in range(limit + 2)
+    ]
+    assert answers == [401] * limit + [429, 429]
+    for attacker in attackers:
+        assert _login(attacker, "anna.schulte@kreis-coesfeld.de", TEST_PASSWORD) == (
+            429,
+            TOO_MANY.format("15 Minuten"),
+        )
+    # The officer at another address is let in by either worker, and an unknown e-mail
+    # locks after the same failures as an account, whichever worker answers.
+    offices = [_client(worker, OFFICE) for worker in workers]
+    for office in offices:
+        assert _login(office, "anna.schulte@kreis-coesfeld.de", TEST_PASSWORD)[0] == 302
+    errors = [
+        _login(offices[n % 2], "niemand.da@kreis-coesfeld.de", f"falsch{n}")[1]
+        for n in range(MAX_FAILED_LOGINS)
+    ]
+    assert errors[-2:] == [
+        "E-Mail-Adresse oder Passwort ist falsch.",
+        f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt.",
+    ]
+
+
+def test_a_restart_forgets_no_failure(shared_db: Config) -> None:
+    """The address's failures and an unknown e-mail's lock outlive the app process."""
+    before = _make_app(shared_db, login_limit_per_address=MAX_FAILED_LOGINS + 1)
+    attacker = _client(before, ATTACKER)
+    errors = [
+        _login(attacker, "niemand.da@kreis-coesfeld.de", f"falsch{n}")[1]
+        for n in range(MAX_FAILED_LOGINS)
+    ]
+    assert "gesperrt" in errors[-1] and "gesperrt" not in errors[-2]
+    before.extensions["fm_engine"].dispose()
+    after = _make_app(shared_db, login_limit_per_address=MAX_FAILED_LOGINS + 1)
+    attacker = _client(after, ATTACKER)
+    assert _login(attacker, "niemand.da@kreis-coesfeld.de", "falsch") == (
+        401,
+        f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt.",
+    )
+    assert _login(attacker, "anna.schulte@kreis-coesfeld.de", TEST_PASSWORD) == (
+        429,
+        TOO_MANY.format("15 Minuten"),
+    )
+
+
+def test_parallel_guesses_on_two_workers_cannot_overshoot_the_limit(
+    shared_db: Config, serve: Callable[[Flask], str]
+) -> None:
+    """Forty guesses at once, spread over two workers: exactly `limit` reach a password check,
+    none is lost because another worker failed at the same moment."""
+    bases = [serve(_make_app(shared_db, login_limit_per_address=5)) for _ in range(2)]
+    forms = [{"email": f"p{n}@kreis-coesfeld.de", "password": SPRAYED} for n in range(40)]
+    codes = [r.status_code for r in _post_in_parallel(bases, forms)]
+    assert codes.count(401) == 5 and codes.count(429) == 35
+    engine = make_engine(shared_db.database_url)
+    with make_session_factory(engine)() as session:
+        # the five failures, settled: no slot is left taken
+        assert session.scalar(select(func.count()).where(LoginFailure.pending.is_(False))) == 5
+        assert _rows(session, LoginFailure) == 5
+    engine.dispose()
 
 
 def test_limits_come_from_the_environment() -> None:
