@@ -168,6 +168,8 @@ def test_call_detail_shows_fields_matches_terms_and_review_panel(
     for status in ("in Prüfung", "Antrag in Vorbereitung", "nicht relevant"):
         assert status in page
     assert "passt nicht zur Strategie" in page
+    # which reasons also lower similar calls, so an officer can choose knowingly
+    assert "Nur „passt nicht zur Strategie“ und „sonstiges“ stufen auch ähnliche" in page
 
 
 def test_unknown_call_and_project_are_404(auth_client: FlaskClient) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from matcher.types import NOT_ABOUT_TOPIC_REASONS
 from webapp.charts import score_bar
 from webapp.models import DISMISS_REASONS, REVIEW_STATUSES
 from webapp.views.components import (
@@ -34,6 +35,10 @@ def register_context(app: Flask) -> None:
             "NAVIGATION": NAVIGATION,
             "REVIEW_STATUSES": REVIEW_STATUSES,
             "DISMISS_REASONS": DISMISS_REASONS,
+            # the reasons that also lower similar calls (the others concern this call only)
+            "TOPICAL_DISMISS_REASONS": [
+                r for r in DISMISS_REASONS if r not in NOT_ABOUT_TOPIC_REASONS
+            ],
             "ELIGIBILITY_LABELS": ELIGIBILITY_LABELS,
             "STATUS_CLASSES": STATUS_CLASSES,
             "score_bar": score_bar,
