@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,7 +129,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 def _log_level(raw: str | None) -> str:
     level = (raw or "WARNING").strip().upper()
-    if level not in LOG_LEVELS or not isinstance(logging.getLevelName(level), int):
+    if level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL muss einer von {', '.join(LOG_LEVELS)} sein, nicht {raw!r}")
     return level
 

@@ -300,20 +300,17 @@ def _finish(
     run.seconds = report.seconds
 
 
-def load_and_select(path: Path, name: str | None) -> list[SourceConfig]:
-    """Load sources.yaml and pick the sources to run."""
-    return select_sources(load_sources(path), name)
-
-
-def sync_enabled(factory: sessionmaker[Session], configured: list[SourceConfig]) -> None:
-    """Mark stored sources enabled exactly when sources.yaml enables them.
+def sources_to_run(
+    factory: sessionmaker[Session], path: Path, name: str | None
+) -> list[SourceConfig]:
+    """Load sources.yaml, mark the stored sources as it enables them, pick those to run.
 
     A source switched off or removed in sources.yaml is not scraped again, so its row would
     otherwise say "enabled" for ever: the Quellen page would not show it as switched off and
     the digest would report it as unread every week. Its calls and runs stay.
     """
-    enabled = {s.name for s in configured if s.enabled}
-    with factory() as session:
-        for row in session.scalars(select(Source)):
-            row.enabled = row.name in enabled
-        session.commit()
+    configured = load_sources(path)
+    enabled = [s.name for s in configured if s.enabled]
+    with transaction(factory) as session:
+        session.execute(update(Source).values(enabled=Source.name.in_(enabled)))
+    return select_sources(configured, name)

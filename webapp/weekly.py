@@ -65,12 +65,9 @@ def run_scrape_step(
     config: Config, sessions: sessionmaker[Session], *, offline: bool, today: date
 ) -> tuple[bool, str]:
     """Fetch every enabled source (a failed source is reported, the others go on)."""
-    from scrapers.sources import load_sources
-    from webapp.scraping import run_scrape, select_sources, sync_enabled
+    from webapp.scraping import run_scrape, sources_to_run
 
-    configured = load_sources(config.sources_path)
-    sync_enabled(sessions, configured)
-    sources = select_sources(configured, None)
+    sources = sources_to_run(sessions, config.sources_path, None)
     reports = run_scrape(
         sessions, sources, offline=offline, snapshots_dir=config.snapshots_dir, today=today
     )

@@ -13,7 +13,7 @@ from scrapers.registry import KINDS, get_parser
 from scrapers.sources import SourceConfigError, load_sources
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.errors import UserError
-from webapp.scraping import SourceReport, run_scrape, select_sources, sync_enabled
+from webapp.scraping import SourceReport, run_scrape, select_sources, sources_to_run
 
 # Where relative links in a saved page point when no --url is given.
 DEFAULT_URLS = {
@@ -34,11 +34,9 @@ DEFAULT_URLS = {
 def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool) -> None:
     """Förderquellen abrufen (oder Snapshots abspielen) und neue Aufrufe übernehmen."""
     try:
-        configured = load_sources(app.config.sources_path)
-        sources = select_sources(configured, source_name)
+        sources = sources_to_run(app.sessions, app.config.sources_path, source_name)
     except SourceConfigError as exc:
         raise UserError(str(exc)) from None
-    sync_enabled(app.sessions, configured)
     if not sources:
         raise UserError(f"Keine aktive Quelle in {app.config.sources_path} konfiguriert.")
     label = "Quellen (offline)" if offline else "Quellen"
