@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from matcher.model import apply_decisions, fit_and_match
 from matcher.types import CallDoc, CallMatch, Feedback, TermContribution
 from webapp.models import Call, CallScore, Match, ProjectRow, Review, utcnow
-from webapp.saved_model import ModelCache, save_model
+from webapp.saved_model import ModelCache, ModelFile, save_model
 from webapp.strategy_store import active_strategy_row, strategy_from_db, strategy_hash
 
 log = logging.getLogger(__name__)
@@ -104,11 +104,11 @@ def run_match(
     session: Session,
     today: date | None = None,
     calls: Sequence[Call] | None = None,
-    model_path: Path | None = None,
+    model_file: ModelFile | None = None,
 ) -> MatchReport:
     """(Re)compute matches for all open calls (or the given ones) and store them.
 
-    With `model_path`, a run over all open calls saves its fitted model there, so that
+    With `model_file`, a run over all open calls saves its fitted model there, so that
     calls entered by hand are scored at once (`match_entered_calls`). A model that cannot
     be saved is reported, not an error: the matches are stored all the same.
     """
@@ -121,12 +121,12 @@ def run_match(
         strategy, [call_doc(c) for c in calls], feedback_from_reviews(session)
     )
     report = store_results(session, calls, results, _active_projects(session))
-    if model is not None and model_path is not None and all_open:
+    if model is not None and model_file is not None and all_open:
         try:
-            report.model_bytes = save_model(model, model_path, fitted_calls=len(calls))
-            report.model_path = model_path
+            report.model_bytes = save_model(model, model_file, fitted_calls=len(calls))
+            report.model_path = model_file.path
         except OSError as exc:
-            report.model_error = f"Modell nicht gespeichert ({model_path}): {exc}"
+            report.model_error = f"Modell nicht gespeichert ({model_file.path}): {exc}"
             log.warning("%s", report.model_error)
     return report
 
@@ -171,7 +171,7 @@ def match_entered_calls(
     session: Session,
     call_ids: Sequence[int],
     cache: ModelCache,
-    model_path: Path,
+    model_file: ModelFile,
     today: date | None = None,
 ) -> EntryOutcome:
     """Score calls entered by hand at once with the model saved by the last `match` run.
@@ -189,7 +189,7 @@ def match_entered_calls(
             select(Call.id).where(Call.id.in_(call_ids), Call.canonical_id.is_not(None))
         )
         return "duplicate" if duplicate is not None else "closed"
-    saved = cache.get(model_path)
+    saved = cache.get(model_file)
     if saved is None:
         return "no_model"
     model = saved.model
@@ -216,7 +216,7 @@ def match_entered_calls(
         log.warning(
             "Von Hand angelegte Aufrufe %s nicht mit dem gespeicherten Modell %s bewertet",
             list(call_ids),
-            model_path,
+            model_file.path,
             exc_info=True,
         )
         return "failed"

@@ -6,12 +6,17 @@ tens of thousands of calls) and the number of calls it was fitted on. It is writ
 atomically (a temporary file in the same directory, then `os.replace`), so a web worker
 reading it during a `match` run sees the old or the new model, never half a file.
 
-The file is a pickle: loading it runs code, like loading any pickle. It is written by the
-`match` command only and must be writable only by the account that runs the service.
+The model is a pickle, and loading a pickle runs code. So the file is signed: its first line
+holds an HMAC-SHA256 of the rest, keyed by the app's `SECRET_KEY`, and nothing is unpickled
+before the signature is checked. A file written by hand, by an older version or with another
+key is refused (logged), and the next `match` run writes a good one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
 import logging
 import os
 import tempfile
@@ -23,15 +28,38 @@ from pathlib import Path
 import joblib
 
 from matcher.model import MatchModel
+from webapp.config import Config
 from webapp.models import utcnow
 
 log = logging.getLogger(__name__)
 
-MODEL_FORMAT = "funding-matcher/match-model/1"
+MODEL_FORMAT = "funding-matcher/match-model/2"
+# the first line of a file: this prefix, the hex signature of everything after the line
+SIGNATURE_PREFIX = b"funding-matcher-model hmac-sha256 "
+_SIGNATURE_LINE = len(SIGNATURE_PREFIX) + 64 + 1
 
 
 class ModelFileError(RuntimeError):
     """A model file that cannot be used (unreadable, corrupt, another format)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFile:
+    """Where the model is saved, and the key that signs it."""
+
+    path: Path
+    secret_key: str
+
+    def signature(self, body: bytes) -> bytes:
+        """The hex HMAC of `body`."""
+        # a key of its own, derived from SECRET_KEY: a signature is never a session cookie's
+        key = hmac.new(self.secret_key.encode(), b"funding-matcher match model", "sha256")
+        return hmac.new(key.digest(), body, hashlib.sha256).hexdigest().encode()
+
+
+def model_file(config: Config) -> ModelFile:
+    """The model file of an app configuration (`MATCH_MODEL_PATH`, signed with `SECRET_KEY`)."""
+    return ModelFile(config.match_model_file, config.secret_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +72,9 @@ class SavedModel:
     path: Path
 
 
-def save_model(model: MatchModel, path: Path, fitted_calls: int) -> int:
-    """Write `model` (slimmed for scoring) atomically to `path`; returns the file size."""
+def save_model(model: MatchModel, file: ModelFile, fitted_calls: int) -> int:
+    """Write `model` (slimmed for scoring), signed and atomically; returns the file size."""
+    path = file.path
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "format": MODEL_FORMAT,
@@ -57,8 +86,11 @@ def save_model(model: MatchModel, path: Path, fitted_calls: int) -> int:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        body = io.BytesIO()
+        joblib.dump(payload, body)
         with os.fdopen(fd, "wb") as out:
-            joblib.dump(payload, out)
+            out.write(SIGNATURE_PREFIX + file.signature(body.getvalue()) + b"\n")
+            out.write(body.getbuffer())
             out.flush()
             os.fsync(out.fileno())  # the data is on disk before the name points at it
         # mkstemp creates it 0600; the web app may run under another account of the group
@@ -70,15 +102,32 @@ def save_model(model: MatchModel, path: Path, fitted_calls: int) -> int:
     return path.stat().st_size
 
 
-def load_model(path: Path) -> SavedModel:
-    """Read a model file written by `save_model`.
+def load_model(file: ModelFile) -> SavedModel:
+    """Read a model file written by `save_model` with the same key.
 
-    Raises FileNotFoundError when there is none, ModelFileError when it cannot be used.
+    Raises FileNotFoundError when there is none, ModelFileError when it cannot be used; an
+    unsigned or wrongly signed file is refused before anything in it is unpickled.
     """
+    path = file.path
     try:
-        payload = joblib.load(path)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise
+    except OSError as exc:
+        raise ModelFileError(f"{path}: nicht lesbar ({exc})") from exc
+    head, body = data[:_SIGNATURE_LINE], data[_SIGNATURE_LINE:]
+    if not (head.startswith(SIGNATURE_PREFIX) and head.endswith(b"\n")):
+        raise ModelFileError(
+            f"{path}: keine signierte Modelldatei (von Hand angelegt oder von einer älteren "
+            "Version); der nächste Abgleich schreibt sie neu"
+        )
+    if not hmac.compare_digest(head[len(SIGNATURE_PREFIX) : -1], file.signature(body)):
+        raise ModelFileError(
+            f"{path}: Signatur ungültig (mit einem anderen SECRET_KEY gespeichert oder "
+            "verändert); nicht geladen, der nächste Abgleich schreibt sie neu"
+        )
+    try:
+        payload = joblib.load(io.BytesIO(body))
     except Exception as exc:  # a truncated or foreign pickle fails in many different ways
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise ModelFileError(f"{path}: nicht lesbar ({detail})") from exc
@@ -99,18 +148,19 @@ def load_model(path: Path) -> SavedModel:
 class ModelCache:
     """The saved model of one app, loaded once per version of the file.
 
-    A version is the file's mtime and size: a `match` run replaces the file, and the next
+    A version is the file's mtime, size and key: a `match` run replaces the file, and the next
     request loads the new model. A file that cannot be used is logged once per version.
     `lock` also serialises scoring: the model fills its caches while it scores.
     """
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self._key: tuple[str, int, int] | None = None
+        self._key: tuple[str, int, int, str] | None = None
         self._saved: SavedModel | None = None
 
-    def get(self, path: Path) -> SavedModel | None:
-        """The model in `path`, or None when there is none or it cannot be used."""
+    def get(self, file: ModelFile) -> SavedModel | None:
+        """The model in `file`, or None when there is none or it cannot be used."""
+        path = file.path
         try:
             stat = path.stat()
         except FileNotFoundError:
@@ -118,12 +168,12 @@ class ModelCache:
         except OSError as exc:
             log.warning("Gespeichertes Modell %s nicht lesbar: %s", path, exc)
             return None
-        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        key = (str(path), stat.st_mtime_ns, stat.st_size, file.secret_key)
         with self.lock:
             if key != self._key:
                 self._key, self._saved = key, None
                 try:
-                    self._saved = load_model(path)
+                    self._saved = load_model(file)
                 except FileNotFoundError:  # replaced or removed between stat and load
                     self._key = None
                 except ModelFileError as exc:

@@ -27,6 +27,7 @@ from webapp.mail.smtp import Transport
 from webapp.matching import run_match
 from webapp.models import utcnow
 from webapp.reminders import run_reminders
+from webapp.saved_model import model_file
 
 WEEKLY_LOCK = "weekly"
 # Errors whose message says it all (no exception class name needed in the summary).
@@ -120,7 +121,7 @@ def run_weekly(
 
         def match() -> tuple[bool, str]:
             with transaction(sessions) as session:
-                report = run_match(session, today=today, model_path=config.match_model_file)
+                report = run_match(session, today=today, model_file=model_file(config))
             return True, (
                 f"{report.calls} offene Aufrufe bewertet, {report.matches} Projekt-Treffer"
                 + (f"; {report.model_error}" if report.model_error else "")

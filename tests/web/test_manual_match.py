@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import io
 import logging
+import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,7 +25,15 @@ from webapp.db import make_engine, make_session_factory
 from webapp.matching import match_entered_calls
 from webapp.models import Call, CallScore, Match, ProjectRow
 from webapp.reviews import ReviewInput, set_review
-from webapp.saved_model import ModelCache, load_model, save_model
+from webapp.saved_model import (
+    SIGNATURE_PREFIX,
+    ModelCache,
+    ModelFile,
+    ModelFileError,
+    load_model,
+    model_file,
+    save_model,
+)
 from webapp.strategy_store import load_into_db, strategy_from_db
 
 SCORED = "Aufruf angelegt und mit der Strategie abgeglichen."
@@ -186,7 +196,7 @@ def test_scoring_with_the_saved_model_stores_exactly_what_the_match_run_stored(
             assert by_run[chosen[0]]["inbox"] == 0.0  # the dismissal took it out of the inbox
 
             outcome = match_entered_calls(
-                session, chosen, ModelCache(), any_config.match_model_file, today=today
+                session, chosen, ModelCache(), model_file(any_config), today=today
             )
             assert outcome == "scored"
             for cid in chosen:
@@ -215,7 +225,7 @@ def test_without_a_saved_model_the_call_waits_for_the_next_match_run(
     assert session.get(CallScore, call_id) is None
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "unsigned", "other-key"])
 def test_a_damaged_model_file_is_logged_and_the_call_waits(
     damage: str,
     cli: CliInvoker,
@@ -232,8 +242,10 @@ def test_a_damaged_model_file_is_logged_and_the_call_waits(
     elif damage == "truncated":
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
-    else:
+    elif damage == "unsigned":  # a plain pickle, as an older version wrote it
         joblib.dump({"something": "else"}, path)
+    else:  # signed with another SECRET_KEY than the web app's
+        _resign(path, "ein-anderer-schluessel")
     caplog.set_level(logging.WARNING)
 
     _, call_id, page = _enter(auth_client, app)
@@ -248,6 +260,53 @@ def test_a_damaged_model_file_is_logged_and_the_call_waits(
     _, call_id, page = _enter(auth_client, app, url="https://www.example.nrw/zweiter-aufruf")
     assert SCORED in page
     assert session.get(CallScore, call_id) is not None
+
+
+def _resign(path: Path, secret_key: str, body: bytes | None = None) -> None:
+    """Write `body` (default: the file's model) to `path`, signed with `secret_key`."""
+    if body is None:
+        body = path.read_bytes().split(b"\n", 1)[1]
+    signature = ModelFile(path, secret_key).signature(body)
+    path.write_bytes(SIGNATURE_PREFIX + signature + b"\n" + body)
+
+
+class _RunsCode:
+    """Unpickling this creates a directory: proof that a file's pickle was loaded."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_model_file_is_unpickled_only_with_a_valid_signature(tmp_path: Path) -> None:
+    marker = tmp_path / "code-ausgefuehrt"
+    path = tmp_path / "match-model.joblib"
+    file = ModelFile(path, "der-schluessel-der-app")
+    buffer = io.BytesIO()
+    joblib.dump(_RunsCode(marker), buffer)
+    body = buffer.getvalue()
+
+    path.write_bytes(body)  # unsigned
+    with pytest.raises(ModelFileError, match="keine signierte Modelldatei"):
+        load_model(file)
+    _resign(path, "ein-anderer-schluessel", body)
+    with pytest.raises(ModelFileError, match="Signatur ungültig"):
+        load_model(file)
+    _resign(path, file.secret_key, body)
+    changed = bytearray(path.read_bytes())
+    changed[-2] ^= 1  # one bit of the pickle changed after signing
+    path.write_bytes(bytes(changed))
+    with pytest.raises(ModelFileError, match="Signatur ungültig"):
+        load_model(file)
+    assert not marker.exists()
+
+    # the same pickle with the right signature is loaded (and runs): the checks above matter
+    _resign(path, file.secret_key, body)
+    with pytest.raises(ModelFileError, match="kein gespeichertes Modell"):
+        load_model(file)
+    assert marker.is_dir()
 
 
 def test_a_model_fitted_for_a_changed_strategy_is_not_used(
@@ -278,7 +337,7 @@ def test_a_duplicate_is_not_scored(cli: CliInvoker, session: Session, config: Co
     first, second = session.scalars(select(Call).order_by(Call.id).limit(2)).all()
     second.canonical_id = first.id
     session.commit()
-    outcome = match_entered_calls(session, [second.id], ModelCache(), config.match_model_file)
+    outcome = match_entered_calls(session, [second.id], ModelCache(), model_file(config))
     assert outcome == "duplicate"
 
 
@@ -286,12 +345,13 @@ def test_model_file_is_replaced_atomically_and_reloaded_by_version(
     cli: CliInvoker, config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _match(cli)
-    path = config.match_model_file
+    file = model_file(config)
+    path = file.path
     cache = ModelCache()
-    first = cache.get(path)
+    first = cache.get(file)
     assert first is not None and first.fitted_calls > 0
     assert first.model.call_vectors is None  # saved slimmed, without the fitted calls
-    assert cache.get(path) is first  # same file version: not loaded again
+    assert cache.get(file) is first  # same file version: not loaded again
 
     # a save that fails half-way leaves the old file as it was and no temporary file
     before = path.read_bytes()
@@ -302,17 +362,17 @@ def test_model_file_is_replaced_atomically_and_reloaded_by_version(
 
     monkeypatch.setattr("webapp.saved_model.joblib.dump", broken_dump)
     with pytest.raises(OSError):
-        save_model(first.model, path, fitted_calls=1)
+        save_model(first.model, file, fitted_calls=1)
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".tmp")] == []
-    assert cache.get(path) is first
+    assert cache.get(file) is first
 
     # a new run replaces the file: the cache loads the new version
     _match(cli)
-    second = cache.get(path)
+    second = cache.get(file)
     assert second is not None and second is not first
-    assert load_model(path).fitted_calls == second.fitted_calls
+    assert load_model(file).fitted_calls == second.fitted_calls
 
 
 def test_the_model_path_is_configurable(tmp_path: Path) -> None:

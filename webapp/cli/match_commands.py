@@ -9,6 +9,7 @@ import click
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
 from webapp.matching import run_match
+from webapp.saved_model import model_file
 
 
 @click.command()
@@ -18,7 +19,7 @@ def match(app: AppContext) -> None:
     """Passung aller offenen Aufrufe zu den Projekten der Strategie berechnen."""
     started = time.perf_counter()
     with transaction(app.sessions) as session:
-        report = run_match(session, model_path=app.config.match_model_file)
+        report = run_match(session, model_file=model_file(app.config))
     click.echo(
         f"{report.calls} offene Aufrufe bewertet, {report.matches} Projekt-Treffer gespeichert "
         f"({report.eligible} antragsberechtigt, {report.ineligible} nicht, "

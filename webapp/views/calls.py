@@ -43,7 +43,7 @@ from webapp.queries import (
     list_calls,
 )
 from webapp.reviews import ReviewInput, current_review, set_review
-from webapp.saved_model import app_model_cache
+from webapp.saved_model import app_model_cache, model_file
 from webapp.views.call_list import list_view
 
 bp = Blueprint("calls", __name__)
@@ -225,7 +225,7 @@ def new_call() -> ResponseReturnValue:
             # Scored with the model saved by the last `match` run (no refit: fitting on
             # this call alone would skew its scores); the next run refits on all calls.
             outcome = match_entered_calls(
-                session, [call_id], app_model_cache(), app_config().match_model_file
+                session, [call_id], app_model_cache(), model_file(app_config())
             )
             flash(ENTRY_MESSAGES.get(outcome, ENTRY_MESSAGES["no_model"]), "success")
             return redirect(url_for("calls.detail", call_id=call_id))
