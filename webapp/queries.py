@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from matcher.analysis import fold, stem
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
     REVIEW_STATUSES,
@@ -207,12 +208,34 @@ def _sqlite_like(element: ContainsIgnoringCase, compiler: Any, **kw: Any) -> str
     return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
 
 
-def _search_clause(term: str) -> ColumnElement[bool]:
-    """The term somewhere in title, funder, programme, summary or text (case-insensitive).
+SEARCH_MIN_STEM = 5  # shorter stems match unrelated words ("Bürgern" -> "bürg": Bürgschaft)
 
-    SQLite's LIKE ignores case for ASCII only; for a term with umlauts the usual spellings
-    (as typed, lower case, capitalised: "öffentlich", "Öffentlich") are tried as well.
+
+def search_stem(term: str) -> str:
+    """The typed word cut to its German stem, so that its other forms match as well.
+
+    "Schulträgern" -> "Schulträg" (finds "Schulträger"), "Bibliotheken" -> "Bibliothek";
+    numbers, ids and words whose stem is short stay as typed.
     """
+    lower = term.lower()
+    if not lower.isalpha():
+        return term
+    root = stem(lower)
+    # the stem is a prefix of the umlaut-folded word (Snowball folds as `fold` does)
+    if len(root) < SEARCH_MIN_STEM or len(root) >= len(term) or not fold(lower).startswith(root):
+        return term
+    return term[: len(root)]
+
+
+def _search_clause(term: str) -> ColumnElement[bool]:
+    """The term, or another form of it, in title, funder, programme, summary or text.
+
+    Case is ignored, and the term is cut to its stem (`search_stem`). SQLite's LIKE ignores
+    case for ASCII only; for a term with umlauts the usual spellings (as typed, lower case,
+    capitalised: "öffentlich", "Öffentlich") are tried as well.
+    """
+    exact = term
+    term = search_stem(term)
     variants = {term}
     if not term.isascii():
         variants |= {term.lower(), term[:1].upper() + term[1:].lower()}
@@ -223,7 +246,7 @@ def _search_clause(term: str) -> ColumnElement[bool]:
             for v in sorted(variants)
             for column in columns
         ),
-        Call.external_id == term,
+        Call.external_id == exact,
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import XSS_TITLE, call_by_external_id
 from webapp.models import Call, CallScore, Match, ProjectRow, ThemeRow
-from webapp.queries import CallFilters, count_calls, list_calls
+from webapp.queries import CallFilters, count_calls, list_calls, search_stem
 
 
 def _text(response) -> str:  # type: ignore[no-untyped-def]
@@ -94,6 +95,36 @@ def test_full_text_search_finds_words_in_title_and_text(auth_client: FlaskClient
     assert "Glasfaser" in page or "Breitband" in page
     empty = _text(auth_client.get("/aufrufe?q=xyzzy-nichts-da"))
     assert "Keine Aufrufe passen" in empty
+
+
+def _result_count(page: str) -> int:
+    found = re.search(r'class="count">(\d+) Aufruf', page)
+    return int(found.group(1)) if found else 0
+
+
+def test_search_finds_other_forms_of_a_word(auth_client: FlaskClient) -> None:
+    # the demo calls say "Schulträger", never "Schulträgern"
+    singular = _text(auth_client.get("/aufrufe?q=Schulträger"))
+    plural = _text(auth_client.get("/aufrufe?q=Schulträgern"))
+    assert "Keine Aufrufe passen" not in plural
+    assert _result_count(plural) == _result_count(singular) > 0
+    assert 'value="Schulträgern"' in plural  # the field keeps what was typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [
+        ("Schulträgern", "Schulträg"),
+        ("Bibliotheken", "Bibliothek"),
+        ("Straßen", "Straße"),
+        ("Bürgern", "Bürgern"),  # stem "burg" is short: it would find every "Bürgschaft"
+        ("Daten", "Daten"),
+        ("C-D-001", "C-D-001"),  # ids and numbers stay as typed
+        ("2027", "2027"),
+    ],
+)
+def test_search_cuts_a_word_to_its_stem(typed: str, searched: str) -> None:
+    assert search_stem(typed) == searched
 
 
 def test_pagination_links_keep_filters(auth_client: FlaskClient) -> None:
