@@ -203,6 +203,33 @@ def test_call_detail_shows_fields_matches_terms_and_review_panel(
     assert "Nur „passt nicht zur Strategie“ und „sonstiges“ stufen auch ähnliche" in page
 
 
+def test_call_page_shows_the_words_of_both_texts(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    match = session.scalars(select(Match).order_by(Match.score.desc())).first()
+    assert match is not None
+    match.terms = [
+        {"call_word": "Breitbandausbau", "project_word": "Breitband", "weight": 0.3},
+        {"call_word": "Workflows", "project_word": "Workflow", "weight": 0.2},
+        {"call_word": "Workflow", "project_word": "Workflows", "weight": 0.1},
+        # shares n-grams with a word the project uses itself: no "≈" needed
+        {"call_word": "Rechnungsbearbeitung", "project_word": "Vorgangsbearbeitung", "weight": 0.1},
+        {"call_word": "Vorgangsbearbeitung", "project_word": "Rechnungsbearbeitung", "weight": 0.1},
+    ]
+    session.commit()
+    page = _text(auth_client.get(f"/aufrufe/{match.call_id}"))
+    chips = re.findall(
+        r'<span class="term"[^>]*>(.*?)</span>(?=<span class="term"|\s*<div|</td>)', page
+    )
+    shown = [re.sub(r"<[^>]+>", "", chip) for chip in chips][:4]
+    assert shown == [
+        "Breitbandausbau ≈ Breitband",  # another word in the project: both are shown
+        "Workflows",  # one entry for the two forms
+        "Rechnungsbearbeitung",
+        "Vorgangsbearbeitung",
+    ]
+
+
 def test_unknown_call_and_project_are_404(auth_client: FlaskClient) -> None:
     assert auth_client.get("/aufrufe/999999").status_code == 404
     assert "Nicht gefunden" in _text(auth_client.get("/aufrufe/999999"))

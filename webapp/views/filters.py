@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask
 from markupsafe import Markup, escape
@@ -39,24 +39,44 @@ def highlight(text: str | None, words: Iterable[str]) -> Markup:
     return Markup(pattern.sub(r"<mark>\1</mark>", escaped))
 
 
-def term_pairs(terms: Iterable[Any], limit: int = 8) -> list[tuple[str, list[str]]]:
-    """Shared terms as (word in the call, [words in the project]), one entry per call word.
+class TermPair(NamedTuple):
+    """A shared term as shown: the call's word, the project's words, and those of them that
+    are other words rather than another form of the same one."""
+
+    word: str
+    partners: list[str]
+    different: list[str]
+
+
+def _inflection_key(word: str) -> str:
+    return re.sub(r"(en|er|es|e|s|n)$", "", word.lower())  # Workflow = Workflows
+
+
+def term_pairs(terms: Iterable[Any], limit: int = 8) -> list[TermPair]:
+    """Shared terms, one entry per call word, with the project's wording.
 
     The matcher reports pairs such as Workflow↔Workflows and Workflows↔Workflow; an
-    officer wants each word once, with the project's wording in the tooltip.
+    officer wants each word once. Where the project says it differently
+    ("Breitbandausbau" ~ "Breitband", "cybersecurity" ~ "Informationssicherheit"), both
+    words are shown, so the link between the texts can be read without hovering.
     """
-    merged: dict[str, tuple[str, list[str]]] = {}
-    for term in terms or []:
-        if not isinstance(term, dict):
-            continue
-        word = str(term.get("call_word") or "").strip()
-        partner = str(term.get("project_word") or "").strip()
+    pairs = [
+        (str(t.get("call_word") or "").strip(), str(t.get("project_word") or "").strip())
+        for t in terms or []
+        if isinstance(t, dict)
+    ]
+    # a word the project itself uses needs no "≈": its other partners only share n-grams
+    in_project = {_inflection_key(partner) for _word, partner in pairs if partner}
+    merged: dict[str, TermPair] = {}
+    for word, partner in pairs:
         if not word:
             continue
-        key = re.sub(r"(en|er|es|e|s|n)$", "", word.lower())  # Workflow = Workflows
-        _shown, partners = merged.setdefault(key, (word, []))
-        if partner and partner not in partners:
-            partners.append(partner)
+        key = _inflection_key(word)
+        pair = merged.setdefault(key, TermPair(word, [], []))
+        if partner and partner not in pair.partners:
+            pair.partners.append(partner)
+            if key not in in_project:
+                pair.different.append(partner)
     return list(merged.values())[:limit]
 
 
