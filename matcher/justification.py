@@ -40,8 +40,9 @@ LONG_WORD_LIMIT = 300  # the long version aims at about 200-300 words
 # Optional parts of the text, dropped in this order until the text fits (short version:
 # SHORT_LIMIT characters; long version: LONG_WORD_LIMIT words). A template may override
 # the order with `{% set drop_order = [...] %}` at its top level.
-LONG_DROP_ORDER = ("members", "second_leitbild", "second_quote", "aims")
+LONG_DROP_ORDER = ("members", "second_leitbild", "related_goals", "second_quote", "aims")
 DEFAULT_DROP_ORDER = (
+    "related_goals",
     "correspondence",
     "aims",
     "members",
@@ -135,7 +136,10 @@ class Context:
     call: CallTexts
     projects: list[ProjectInfo]
     quotes: list[Quote]
-    goals: list[GoalInfo]  # the matched goals of the closing paragraph
+    goals: list[GoalInfo]  # the projects' matched goals: what the projects realise
+    # other goals of the projects' themes that the matcher found close to the call: the call
+    # touches them, but the strategy does not assign them to the projects
+    related_goals: list[GoalInfo]
     combined: bool
     variant: str
 
@@ -634,20 +638,21 @@ def build_context(
         max_quotes=2 if variant == "long" else 1,
         max_chars=max_quote_chars,
     )
-    # Closing paragraph: the projects' matched goals, then goals of the same themes that the
-    # matcher found close to the call.
+    # Closing paragraph: the projects' matched goals, then up to three in all with goals of
+    # the same themes that the matcher found close to the call.
     closing: list[GoalInfo] = []
     for info in infos:
         for g in info.goals:
             if all(c.id != g.id for c in closing):
                 closing.append(g)
+    related: list[GoalInfo] = []
     themes = {p.theme_id for p in projects}
     for gid in call_goal_ids:
-        if not _has_goal(strategy, gid):
+        if not _has_goal(strategy, gid) or len(closing) + len(related) >= 3:
             continue
         goal: Goal = strategy.goal(gid)
-        if goal.theme_id in themes and all(c.id != gid for c in closing) and len(closing) < 3:
-            closing.append(GoalInfo(goal.id, goal.text))
+        if goal.theme_id in themes and all(c.id != gid for c in [*closing, *related]):
+            related.append(GoalInfo(goal.id, goal.text))
     return Context(
         strategy=StrategyInfo(
             name=strategy.name,
@@ -662,6 +667,7 @@ def build_context(
         projects=infos,
         quotes=quotes,
         goals=closing,
+        related_goals=related,
         combined=len(infos) > 1,
         variant=variant,
     )
@@ -779,6 +785,7 @@ def _variables(context: Context, show: dict[str, bool]) -> dict[str, object]:
         "projects": context.projects,
         "quotes": context.quotes,
         "goals": context.goals,
+        "related_goals": context.related_goals,
         "combined": context.combined,
         "show": _Show(show),
         "limit": SHORT_LIMIT,

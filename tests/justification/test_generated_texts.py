@@ -107,6 +107,27 @@ def test_a_fitting_sentence_is_quoted_with_its_strategy_sentence() -> None:
     assert "15. März" not in text and "50 Prozent" not in text
 
 
+def _paragraph(text: str, start: str) -> str:
+    return next(b.text for b in blocks(text) if b.text.startswith(start))
+
+
+def test_only_the_projects_own_goals_are_claimed_as_realised() -> None:
+    strategy = load_strategy(STRATEGY_PATH)
+    call = CallTexts(
+        title="Onlinedienste für Kommunen",
+        url="https://example.org/ozg",
+        text="Gefördert werden Serviceportale, über die Bürgerinnen und Bürger Anträge online "
+        "stellen.",
+    )
+    # the matcher found V2 and V4 close to the call as well; VW-01 serves V1 only
+    text = generate(strategy, call, ["VW-01"], "long", call_goal_ids=["V2", "V1", "V4"]).text
+    closing = _paragraph(text, "Das Projekt verwirklicht")
+    assert "das Ziel der Strategie" in closing and "(Ziel V1)" in closing
+    assert "Ziel V2" not in closing.split("Der Aufruf berührt")[0]
+    assert "Der Aufruf berührt außerdem die Ziele" in closing
+    assert "(Ziel V2)" in closing and "(Ziel V4)" in closing
+
+
 def test_short_version_drops_optional_parts_in_order_to_fit() -> None:
     strategy = load_strategy(STRATEGY_PATH)
     long_sentence = "Gefördert werden digitale Serviceportale der Kommunen " + (
