@@ -17,6 +17,7 @@ incremental top-20 lists also hold (target ≥ 95 %). Runs in one child process.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from typing import Any
@@ -51,6 +52,10 @@ def child(corpus: int, new: int, projects: int, seed: int) -> dict[str, Any]:
         top.push(np.asarray(batch.final), corpus)
         incremental = top.result()
     all_docs = old_docs + new_docs
+    # the incremental side is done: free its model, so that the peak RSS is that of one
+    # fitted corpus (the match job holds one model), not of two side by side
+    del model, vectors, batch, top
+    gc.collect()
     with t("refit"):
         refit = MatchModel().fit(strategy, all_docs)
     with t("rescore"):
