@@ -197,6 +197,16 @@ def _content_word(word: str, lang: str) -> str:
     return f
 
 
+def clear_caches() -> None:
+    """Forget every cached analysis result: needed after the word lists or the glossary are
+    swapped (ablations), which the caches cannot notice."""
+    _content_tokens.cache_clear()
+    _content_word.cache_clear()
+    _glossary_max_len.cache_clear()
+    for forms in _CONTENT.values():
+        forms.clear()
+
+
 def token_lang(token: str) -> tuple[str, str]:
     """Split a content token into (word, language)."""
     if token.startswith(EN_MARK):

@@ -337,8 +337,7 @@ def ablations(strategy: Strategy, sets: Sequence[DevSet]) -> None:
     for ds in sets:
         print(f"{ds.name}: " + "  ".join(keys))
         for label, p, patch in variants:
-            analysis._content_tokens.cache_clear()
-            analysis._glossary_max_len.cache_clear()
+            analysis.clear_caches()
             if patch is not None:
                 with patch:  # type: ignore[attr-defined]
                     report = evaluate(strategy, ds.calls, ds.qrels, p, with_bm25=False)
@@ -346,8 +345,7 @@ def ablations(strategy: Strategy, sets: Sequence[DevSet]) -> None:
                 report = evaluate(strategy, ds.calls, ds.qrels, p, with_bm25=False)
             m = report.rankers["matcher"].mean
             print(f"  {label:<44} " + "  ".join(f"{m[k]:.3f}" for k in keys))
-        analysis._content_tokens.cache_clear()
-        analysis._glossary_max_len.cache_clear()
+        analysis.clear_caches()
 
 
 def main() -> None:
@@ -419,15 +417,12 @@ def ablate_boilerplate(strategy: Strategy, sets: Sequence[DevSet], params: Match
     def run(words: Sequence[str]) -> float:
         stems = frozenset(analysis.stem(analysis.fold(w), "de") for w in words)
         analysis.boilerplate_stems = lambda lang: stems if lang == "de" else frozenset()  # type: ignore[assignment]
-        analysis._content_tokens.cache_clear()
-        analysis._content_word.cache_clear()
+        analysis.clear_caches()
         try:
             return objective(strategy, sets, params)
         finally:
             analysis.boilerplate_stems = original  # type: ignore[assignment]
-            analysis._content_tokens.cache_clear()
-            analysis._content_word.cache_clear()
-        analysis._content_word.cache_clear()
+            analysis.clear_caches()
 
     full = run(listed)
     print(f"boilerplate list ({len(listed)} words): {full:.4f}; without any: {run([]):.4f}")
