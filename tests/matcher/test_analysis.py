@@ -79,3 +79,15 @@ def test_idf_is_lower_for_common_terms() -> None:
     vocab = space.vocab["word"]
     assert idf[vocab[analysis.token_stem("schule")]] < idf[vocab[analysis.token_stem("museum")]]
     assert np.all(idf > 0)
+
+
+def test_clear_caches_lets_a_swapped_word_list_take_effect(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    text = "Förderung der Digitalisierung"
+    assert analysis.content_tokens(text) == ["digitalisierung"]  # "Förderung" is boilerplate
+    monkeypatch.setattr(analysis, "boilerplate_stems", lambda lang: frozenset())
+    assert analysis.content_tokens(text) == ["digitalisierung"]  # still the cached analysis
+    analysis.clear_caches()
+    assert analysis.content_tokens(text) == ["forderung", "digitalisierung"]
+    monkeypatch.undo()
+    analysis.clear_caches()
+    assert analysis.content_tokens(text) == ["digitalisierung"]
