@@ -55,8 +55,7 @@ def create_user(
         raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
     if find_user(session, email) is not None:
         raise UserError(f"Es gibt schon eine Anmeldung für {email}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+    check_password_rules(password)
     user = User(
         email=email,
         name=name,
@@ -69,10 +68,18 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Replace the password of `user` (hashed)."""
+def check_password_rules(password: str) -> None:
+    """Raise UserError for a password that is blank or shorter than MIN_PASSWORD_LENGTH."""
+    # Eight spaces pass a length check but are no secret (and look empty in a form).
+    if not password.strip():
+        raise UserError("Das Passwort darf nicht leer sein und nicht nur aus Leerzeichen bestehen.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+
+
+def set_password(user: User, password: str) -> None:
+    """Replace the password of `user` (hashed)."""
+    check_password_rules(password)
     user.password_hash = generate_password_hash(password)
 
 
