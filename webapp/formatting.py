@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 MONTHS_DE = (
@@ -89,3 +91,81 @@ def days_label(days: int | None, none_text: str = "ohne Frist") -> str:
 def month_name(month: int) -> str:
     """1 → Januar."""
     return MONTHS_DE[month - 1]
+
+
+# German names of a call's fields, as the call page and the manual-entry form call them.
+CALL_FIELD_LABELS: Mapping[str, str] = {
+    "title": "Titel",
+    "url": "Link",
+    "funder": "Fördergeber",
+    "programme": "Programm",
+    "summary": "Kurzbeschreibung",
+    "text": "Volltext",
+    "eligible": "Antragsberechtigt",
+    "region": "Region",
+    "funding_type": "Förderart",
+    "published": "Veröffentlicht",
+    "opens": "Antrag ab",
+    "deadline": "Frist",
+    "deadlines": "Fristen nach Verfahrensstufe",
+    "amount_max_eur": "Höchstbetrag",
+    "funding_rate": "Förderquote",
+    "topics": "Themen",
+    "status": "Status laut Quelle",
+    "language": "Sprache",
+    "missing_since": "Bei der Quelle",
+}
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "Englisch", "fr": "Französisch", "nl": "Niederländisch"}
+EMPTY = "–"
+
+
+def call_field_label(field: str) -> str:
+    """'funding_rate' → 'Förderquote'; an unknown field keeps its name."""
+    return CALL_FIELD_LABELS.get(field, field)
+
+
+def _as_date(value: Any) -> date | None:
+    """A stored date (ISO text in the change history, or a date) or None if unreadable."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def format_call_value(field: str, value: Any) -> str:
+    """A call field's value as stored in the change history (JSON), in German.
+
+    Dates 31.03.2027, amounts 250.000 €, rates 80 %, lists comma-separated, "–" when empty
+    ("laufend" for a missing deadline: that is what no deadline means).
+    """
+    if field == "missing_since":
+        if not value:
+            return "gelistet"
+        since = _as_date(value)
+        return (
+            f"nicht mehr gelistet (seit {format_date(since)})" if since else "nicht mehr gelistet"
+        )
+    if value is None or value == "" or value == [] or value == {}:
+        return "laufend" if field == "deadline" else EMPTY
+    if field in ("published", "opens", "deadline"):
+        day = _as_date(value)
+        return format_date(day) if day else str(value)
+    if field == "deadlines" and isinstance(value, dict):
+        stages = sorted(value.items(), key=lambda item: (str(item[1]), str(item[0])))
+        return ", ".join(
+            f"{stage}: {format_date(day) if (day := _as_date(when)) else when}"
+            for stage, when in stages
+        )
+    if field in ("amount_max_eur", "funding_rate") and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+        return format_eur(number) if field == "amount_max_eur" else format_rate(number)
+    if field == "language":
+        return LANGUAGE_NAMES.get(str(value), str(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or EMPTY
+    return str(value)

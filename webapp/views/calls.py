@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from flask import (
@@ -28,9 +30,10 @@ from webapp.app import app_config, db_session
 from webapp.auth import safe_next
 from webapp.errors import UserError
 from webapp.exports import stream_csv
+from webapp.formatting import call_field_label, format_call_value
 from webapp.ingest import ingest_records
 from webapp.matching import match_entered_calls
-from webapp.models import Call
+from webapp.models import Call, CallChange
 from webapp.queries import (
     DEADLINE_WINDOWS,
     SORTS,
@@ -134,10 +137,38 @@ def detail(call_id: int) -> ResponseReturnValue:
         "calls/detail.html",
         d=data,
         call=data.call,
+        changes=change_rows(data.changes),
         users=assignable_users(session),
         today=date.today(),
         back=_safe_back(request.args.get("zurueck")),
     )
+
+
+# The call page shows the latest changes only; older ones add nothing to a decision.
+CHANGES_SHOWN = 50
+
+
+@dataclass(slots=True)
+class ChangeRow:
+    """One line of the change history as shown: German label and German values."""
+
+    at: datetime
+    field: str
+    old: str
+    new: str
+
+
+def change_rows(changes: Sequence[CallChange]) -> list[ChangeRow]:
+    """The stored changes (field names and JSON values) as an officer reads them."""
+    return [
+        ChangeRow(
+            c.changed_at,
+            call_field_label(c.field),
+            format_call_value(c.field, c.old),
+            format_call_value(c.field, c.new),
+        )
+        for c in changes[:CHANGES_SHOWN]
+    ]
 
 
 def _safe_back(value: str | None) -> str | None:
