@@ -23,6 +23,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from scrapers.jsonl import record_from_dict
 from scrapers.record import ParseError
@@ -30,7 +32,7 @@ from webapp.app import app_config, db_session
 from webapp.auth import safe_next
 from webapp.errors import UserError
 from webapp.exports import stream_csv
-from webapp.formatting import call_field_label, format_call_value
+from webapp.formatting import call_field_label, format_call_value, format_date, shorten
 from webapp.ingest import ingest_records
 from webapp.matching import match_entered_calls
 from webapp.models import Call, CallChange
@@ -233,9 +235,14 @@ def review(call_id: int) -> ResponseReturnValue:
 
 @bp.route("/aufrufe/neu", methods=["GET", "POST"])
 def new_call() -> ResponseReturnValue:
-    """Add a call by hand (e.g. one that arrived by mail); stored with origin "manual"."""
+    """Add a call by hand (e.g. one that arrived by mail); stored with origin "manual".
+
+    A link that an existing call already has is refused: the manual call's id is its link,
+    so storing it would overwrite that call with the (often sparser) form.
+    """
     values: dict[str, str] = {f: "" for f in MANUAL_FIELDS}
     error = ""
+    existing: Call | None = None
     if request.method == "POST":
         values = {f: request.form.get(f, "").strip() for f in MANUAL_FIELDS}
         session = db_session()
@@ -244,23 +251,64 @@ def new_call() -> ResponseReturnValue:
         except ParseError as exc:
             error = str(exc)
         else:
-            stats = ingest_records(session, [record], origin="manual")
-            session.commit()
-            call_id = (stats.new_ids or stats.changed_ids or [None])[0]
-            if call_id is None:
+            existing = call_with_url(session, record.url)
+            if existing is None:
+                try:
+                    ingest_records(session, [record], origin="manual")
+                    session.commit()
+                except IntegrityError:
+                    # Entered twice at once: the other request stored the call first.
+                    session.rollback()
+                    existing = call_with_url(session, record.url)
+                    if existing is None:
+                        raise
+            if existing is not None:
+                error = _existing_message(existing)
+            else:
                 call_id = session.scalar(
                     select(Call.id).where(
                         Call.source == record.source, Call.external_id == record.external_id
                     )
                 )
-            # Scored with the model saved by the last `match` run (no refit: fitting on
-            # this call alone would skew its scores); the next run refits on all calls.
-            outcome = match_entered_calls(
-                session, [call_id], app_model_cache(), model_file(app_config())
-            )
-            flash(ENTRY_MESSAGES.get(outcome, ENTRY_MESSAGES["no_model"]), "success")
-            return redirect(url_for("calls.detail", call_id=call_id))
-    return render_template("calls/new.html", values=values, error=error), 400 if error else 200
+                # Scored with the model saved by the last `match` run (no refit: fitting on
+                # this call alone would skew its scores); the next run refits on all calls.
+                outcome = match_entered_calls(
+                    session, [call_id], app_model_cache(), model_file(app_config())
+                )
+                flash(ENTRY_MESSAGES.get(outcome, ENTRY_MESSAGES["no_model"]), "success")
+                return redirect(url_for("calls.detail", call_id=call_id))
+    return render_template(
+        "calls/new.html", values=values, error=error, existing=existing
+    ), 400 if error else 200
+
+
+ORIGIN_LABELS = {"scrape": "von einer Quelle", "import": "importiert", "manual": "von Hand"}
+
+
+def call_with_url(session: Session, url: str) -> Call | None:
+    """The call (from any source, canonical ones first) whose link is `url`, if any.
+
+    A trailing slash is ignored: https://x.de/aufruf and https://x.de/aufruf/ are one page.
+    """
+    if not url:
+        return None
+    bare = url.rstrip("/")
+    return session.scalars(
+        select(Call)
+        .where(Call.url.in_({url, bare, bare + "/"}))
+        .order_by(Call.canonical_id.is_not(None), Call.id)
+        .limit(1)
+    ).first()
+
+
+def _existing_message(call: Call) -> str:
+    origin = ORIGIN_LABELS.get(call.origin, call.origin)
+    return (
+        f"Unter diesem Link ist schon ein Aufruf erfasst: „{shorten(call.title, 120)}“ ({origin}, "
+        f"seit {format_date(call.first_seen)}). Es wurde nichts gespeichert und am "
+        "vorhandenen Aufruf nichts geändert. Bitte den vorhandenen Aufruf öffnen oder "
+        "einen anderen Link angeben."
+    )
 
 
 ENTRY_MESSAGES = {

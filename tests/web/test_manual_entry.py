@@ -1,0 +1,107 @@
+"""Manual entry at /aufrufe/neu: an existing call's link is refused, the form keeps the input."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+from markupsafe import escape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.formatting import shorten
+from webapp.models import Call, CallChange
+
+FULL = {
+    "title": "Förderaufruf Smart Region: LoRaWAN-Sensorik für Kommunen",
+    "url": "https://www.example.nrw/smart-region",
+    "funder": "Land NRW",
+    "summary": "Kommunen erhalten Zuschüsse für LoRaWAN-Netze und Sensorik.",
+    "eligible": "Kommune, Landkreis",
+    "region": "NRW",
+    "deadline": (date.today() + timedelta(days=60)).isoformat(),
+    "amount_max_eur": "250.000",
+    "funding_rate": "80",
+}
+COLUMNS = (
+    "title", "funder", "region", "deadline", "amount_max_eur", "funding_rate", "eligible",
+    "summary", "content_hash", "changed_at", "origin", "source",
+)  # fmt: skip
+
+
+def _snapshot(session: Session, call_id: int) -> dict[str, Any]:
+    session.expire_all()
+    call = session.get(Call, call_id)
+    assert call is not None
+    return {c: getattr(call, c) for c in COLUMNS}
+
+
+def _counts(session: Session) -> tuple[int, int]:
+    return (
+        session.scalar(select(func.count()).select_from(Call)) or 0,
+        session.scalar(select(func.count()).select_from(CallChange)) or 0,
+    )
+
+
+def test_the_link_of_a_manual_call_is_refused_and_nothing_changes(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    first = auth_client.post("/aufrufe/neu", data=FULL)
+    assert first.status_code == 302
+    auth_client.get(first.headers["Location"])  # shows (and so clears) "Aufruf angelegt …"
+    call = session.scalar(select(Call).where(Call.origin == "manual"))
+    assert call is not None
+    before, counts = _snapshot(session, call.id), _counts(session)
+
+    again = {"title": "Smart Region (aus der Rundmail)", "url": FULL["url"], "text": "Kurz."}
+    response = auth_client.post("/aufrufe/neu", data=again)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Unter diesem Link ist schon ein Aufruf erfasst" in html
+    assert "LoRaWAN-Sensorik für Kommunen" in html  # names the existing call ...
+    assert f'href="/aufrufe/{call.id}"' in html  # ... and links it
+    assert "Aufruf angelegt" not in html
+    # Everything typed is still in the form.
+    assert 'value="Smart Region (aus der Rundmail)"' in html
+    assert f'value="{FULL["url"]}"' in html and ">Kurz.</textarea>" in html
+    assert _snapshot(session, call.id) == before and _counts(session) == counts
+
+
+def test_a_trailing_slash_is_the_same_link(auth_client: FlaskClient, session: Session) -> None:
+    assert auth_client.post("/aufrufe/neu", data=FULL).status_code == 302
+    counts = _counts(session)
+    response = auth_client.post("/aufrufe/neu", data={"title": "Nochmal", "url": FULL["url"] + "/"})
+    assert response.status_code == 400 and _counts(session) == counts
+
+
+def test_the_link_of_a_scraped_call_is_refused_too(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    scraped = session.scalars(
+        select(Call)
+        .where(Call.origin != "manual", Call.url.like("https://%"), Call.canonical_id.is_(None))
+        .order_by(Call.id)
+    ).first()
+    assert scraped is not None
+    before, counts = _snapshot(session, scraped.id), _counts(session)
+    response = auth_client.post(
+        "/aufrufe/neu", data={"title": "Per E-Mail erhalten", "url": scraped.url, "funder": "X"}
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'href="/aufrufe/{scraped.id}"' in html
+    assert str(escape(shorten(scraped.title, 120))) in html
+    assert 'value="Per E-Mail erhalten"' in html
+    # No second call for the same page: neither a manual copy nor a change to the scraped one.
+    assert _snapshot(session, scraped.id) == before and _counts(session) == counts
+
+
+def test_calls_without_a_link_can_be_entered_twice(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    for _ in range(2):
+        response = auth_client.post("/aufrufe/neu", data={"title": "Rundschreiben ohne Link"})
+        assert response.status_code == 302
+    manual = select(func.count()).select_from(Call).where(Call.origin == "manual")
+    assert session.scalar(manual) == 2
