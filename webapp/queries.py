@@ -172,18 +172,18 @@ def pending_clause() -> ColumnElement[bool]:
     )
 
 
+def matching_clauses() -> list[ColumnElement[bool]]:
+    """A match that counts: the project is among the call's best few with a fair score."""
+    return [Match.rank <= MATCH_TOP_RANK, Match.score >= MATCH_MIN_SCORE]
+
+
 def project_match_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     """The call has a match above MATCH_MIN_SCORE with a project meeting `conditions`."""
     return exists(
         select(Match.id)
         .join(ProjectRow, ProjectRow.id == Match.project_id)
         .join(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
-        .where(
-            Match.call_id == Call.id,
-            Match.rank <= MATCH_TOP_RANK,
-            Match.score >= MATCH_MIN_SCORE,
-            *conditions,
-        )
+        .where(Match.call_id == Call.id, *matching_clauses(), *conditions)
     )
 
 
@@ -1034,7 +1034,7 @@ def assignable_users(session: Session) -> list[User]:
 
 @dataclass(slots=True)
 class ProjectSummary:
-    """A project with its open matching calls and the next deadline among them."""
+    """A project with the number of its calls in the inbox and the next deadline among them."""
 
     project: ProjectRow
     open_calls: int = 0
@@ -1043,7 +1043,7 @@ class ProjectSummary:
 
 @dataclass(slots=True)
 class ThemeSummary:
-    """A theme with its goals, projects and the number of open matching calls."""
+    """A theme with its goals, projects and the number of its calls in the inbox."""
 
     theme: ThemeRow
     goals: list[GoalRow]
@@ -1051,30 +1051,25 @@ class ThemeSummary:
     open_calls: int = 0
 
 
-def _open_match_base(today: date) -> Select[Any]:
-    """Matches of open, canonical, possibly eligible calls that nobody dismissed.
+def _inbox_matches(today: date) -> Select[Any]:
+    """(project, theme, call, deadline) of each counting match of a call in the inbox.
 
-    Ineligible and dismissed calls are excluded by id sets (NOT IN a subquery, built once)
-    rather than by joins, which would be probed once per match row.
+    The inbox's own WHERE clauses (`filter_clauses` of an unfiltered inbox) and its project
+    and theme filters' idea of a match (`matching_clauses`): a count on the strategy page is
+    the number of calls the inbox shows behind its link.
     """
-    ineligible = select(CallScore.call_id).where(CallScore.eligibility == "ineligible")
-    dismissed = select(Review.call_id).where(Review.status == DISMISSED_STATUS)
     return (
-        select(Match)
+        select(Match.project_id, ProjectRow.theme_id, Match.call_id, Call.deadline)
         .join(Call, Call.id == Match.call_id)
-        .where(
-            Call.canonical_id.is_(None),
-            open_clause(today),
-            Match.rank <= MATCH_TOP_RANK,
-            Match.score >= MATCH_MIN_SCORE,
-            Call.id.not_in(ineligible),
-            Call.id.not_in(dismissed),
-        )
+        .join(ProjectRow, ProjectRow.id == Match.project_id)
+        .outerjoin(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(*matching_clauses(), *filter_clauses(CallFilters(scope="inbox"), today))
     )
 
 
 def strategy_overview(session: Session, today: date | None = None) -> list[ThemeSummary]:
-    """Themes by priority with goals, projects and counts of open matching calls."""
+    """Themes by priority with goals, projects and how many calls of each the inbox shows."""
     today = today or date.today()
     strategy = active_strategy(session)
     if strategy is None:
@@ -1094,22 +1089,18 @@ def strategy_overview(session: Session, today: date | None = None) -> list[Theme
             .order_by(ProjectRow.position)
         )
     )
-    # One pass over the open matches (covering indexes only), aggregated here: a call
-    # may match several projects of a theme and must count once for the theme.
+    # One pass over the inbox's matches, aggregated here: a call may match several
+    # projects of a theme and must count once for the theme, as the theme filter does.
     project_calls: dict[int, set[int]] = defaultdict(set)
     project_next: dict[int, date] = {}
     theme_calls: dict[int, set[int]] = defaultdict(set)
-    theme_of = {p.id: p.theme_id for p in projects}
-    for project_id, call_id, deadline in session.execute(
-        _open_match_base(today).with_only_columns(Match.project_id, Match.call_id, Call.deadline)
-    ):
+    for project_id, theme_id, call_id, deadline in session.execute(_inbox_matches(today)):
         project_calls[project_id].add(call_id)
+        theme_calls[theme_id].add(call_id)
         if deadline is not None and (
             project_id not in project_next or deadline < project_next[project_id]
         ):
             project_next[project_id] = deadline
-        if project_id in theme_of:
-            theme_calls[theme_of[project_id]].add(call_id)
     per_project = {pid: (len(calls), project_next.get(pid)) for pid, calls in project_calls.items()}
     per_theme = {tid: len(calls) for tid, calls in theme_calls.items()}
     by_theme: dict[int, list[ProjectSummary]] = defaultdict(list)
@@ -1160,8 +1151,7 @@ def project_page(
         .outerjoin(Review, Review.call_id == Call.id)
         .where(
             Match.project_id == project.id,
-            Match.rank <= MATCH_TOP_RANK,
-            Match.score >= MATCH_MIN_SCORE,
+            *matching_clauses(),
             Call.canonical_id.is_(None),
         )
         .order_by(closed_last, Match.score.desc())

@@ -1,0 +1,53 @@
+"""The strategy page's counts are the lengths of the inbox lists they link to."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from webapp.queries import CallFilters, count_calls, list_calls, strategy_overview
+
+
+def _decide(client: FlaskClient, session: Session) -> None:
+    """Decide on some of the inbox's best calls, so that counting them would show."""
+    inbox = list_calls(session, CallFilters(), today=date.today())
+    for row, status in zip(
+        inbox.rows[:6], ["relevant", "Antrag in Vorbereitung", "in Prüfung"] * 2, strict=True
+    ):
+        data = {"status": status}
+        response = client.post(f"/aufrufe/{row.id}/bewertung", data=data)
+        assert response.status_code == 302
+
+
+def _inbox_total(client: FlaskClient, url: str) -> int:
+    page = client.get(url).get_data(as_text=True)
+    found = re.search(r'<strong class="count">(\d+) Aufrufe?</strong>', page)
+    assert found, url
+    return int(found.group(1))
+
+
+def test_counts_are_those_of_the_inbox_filters(auth_client: FlaskClient, session: Session) -> None:
+    _decide(auth_client, session)
+    today = date.today()
+    themes = strategy_overview(session, today)
+    assert sum(t.open_calls for t in themes) > 0
+    for theme in themes:
+        assert theme.open_calls == count_calls(session, CallFilters(theme=theme.theme.id), today)
+        for p in theme.projects:
+            assert p.open_calls == count_calls(session, CallFilters(project=p.project.id), today)
+
+
+def test_every_number_on_the_page_agrees_with_the_list_behind_its_link(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    _decide(auth_client, session)
+    page = auth_client.get("/strategie/").get_data(as_text=True)
+    theme_links = re.findall(r'href="(/\?theme=\d+)">(\d+) offene? Aufrufe? im Eingang', page)
+    project_links = re.findall(r'href="(/\?project=\d+)">(\d+)</a>', page)
+    assert theme_links and project_links
+    for url, shown in theme_links + project_links:
+        assert _inbox_total(auth_client, html.unescape(url)) == int(shown), url
