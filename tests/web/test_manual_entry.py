@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import func, select
@@ -105,3 +107,92 @@ def test_calls_without_a_link_can_be_entered_twice(
         assert response.status_code == 302
     manual = select(func.count()).select_from(Call).where(Call.origin == "manual")
     assert session.scalar(manual) == 2
+
+
+def _errors(html: str) -> str:
+    box = re.search(
+        r'<div class="flash flash-error" role="alert" id="m-errors">(.*?)</div>', html, re.S
+    )
+    assert box is not None, "no error box"
+    return " ".join(box.group(1).split())
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Titel fehlt."),
+        (
+            {"amount_max_eur": "abc"},
+            "Höchstbetrag: bitte eine Zahl angeben, z. B. 250.000 – nicht „abc“.",
+        ),
+        ({"amount_max_eur": "-5"}, "Höchstbetrag: bitte keine negative Zahl angeben."),
+        ({"amount_max_eur": "nan"}, "Höchstbetrag: bitte eine Zahl angeben"),
+        ({"funding_rate": "150"}, "Förderquote: höchstens 100 % – nicht „150“."),
+        (
+            {"funding_rate": "viel"},
+            "Förderquote: bitte eine Zahl angeben, z. B. 80 – nicht „viel“.",
+        ),
+        (
+            {"deadline": "morgen"},
+            "Frist: bitte ein Datum angeben, z. B. 31.03.2027 – nicht „morgen“.",
+        ),
+        (
+            {"url": "javascript:alert(1)"},
+            "Link zum Aufruf: bitte eine Adresse angeben, die mit http:// oder https:// beginnt "
+            "– nicht „javascript:alert(1)“.",
+        ),
+        ({"url": "ftp://example.org/aufruf.pdf"}, "mit http:// oder https:// beginnt"),
+        ({"url": "https://"}, "mit http:// oder https:// beginnt"),
+        ({"url": "https://example.org/" + "a" * 500}, "Link zum Aufruf: höchstens 500 Zeichen."),
+        ({"region": "NRW " * 60}, "Region: höchstens 200 Zeichen."),
+        (
+            {"opens": "2027-05-01", "deadline": "2027-03-31"},
+            "Antrag ab (01.05.2027) liegt nach der Frist (31.03.2027): bitte beide Daten prüfen.",
+        ),
+    ],
+)
+def test_bad_input_is_named_with_the_forms_labels_and_kept(
+    auth_client: FlaskClient, session: Session, changes: dict[str, str], message: str
+) -> None:
+    counts = _counts(session)
+    data = {**FULL, "url": "https://example.org/neu", **changes}
+    response = auth_client.post("/aufrufe/neu", data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in _errors(html)
+    for programmer_text in ("Feld '", "Zahl erwartet", "(Feld", "amount_max_eur'", "150.0"):
+        assert programmer_text not in _errors(html)
+    assert 'aria-invalid="true"' in html  # the field itself is marked
+    for name in ("title", "funder", "summary"):
+        assert str(escape(data[name])) in html  # the input is kept
+    assert _counts(session) == counts
+
+
+def test_several_problems_are_listed_together(auth_client: FlaskClient) -> None:
+    response = auth_client.post(
+        "/aufrufe/neu", data={"title": "", "url": "ftp://x.de", "funding_rate": "abc"}
+    )
+    box = _errors(response.get_data(as_text=True))
+    assert "Titel fehlt." in box and "http://" in box and "Förderquote" in box
+    assert 'href="#m-title"' in box and 'href="#m-rate"' in box
+
+
+def test_german_dates_and_numbers_are_understood(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    response = auth_client.post(
+        "/aufrufe/neu",
+        data={
+            "title": "Rundschreiben mit deutschen Daten",
+            "url": "HTTPS://example.org/rundschreiben",
+            "opens": "1.2.2027",
+            "deadline": "31.03.2027",
+            "amount_max_eur": "1.250.000,50 €",
+            "funding_rate": "90 %",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    call = session.scalar(select(Call).where(Call.title == "Rundschreiben mit deutschen Daten"))
+    assert call is not None
+    assert (call.opens, call.deadline) == (date(2027, 2, 1), date(2027, 3, 31))
+    assert (call.amount_max_eur, call.funding_rate) == (1250000.5, 0.9)

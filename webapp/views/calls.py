@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -27,12 +28,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from scrapers.jsonl import record_from_dict
-from scrapers.record import ParseError
+from scrapers.record import CallRecord, ParseError
 from webapp.app import app_config, db_session
 from webapp.auth import safe_next
 from webapp.errors import UserError
 from webapp.exports import stream_csv
-from webapp.formatting import call_field_label, format_call_value, format_date, shorten
+from webapp.formatting import (
+    CALL_FIELD_LABELS,
+    call_field_label,
+    format_call_value,
+    format_date,
+    shorten,
+)
 from webapp.ingest import ingest_records
 from webapp.matching import match_entered_calls
 from webapp.models import Call, CallChange
@@ -241,16 +248,13 @@ def new_call() -> ResponseReturnValue:
     so storing it would overwrite that call with the (often sparser) form.
     """
     values: dict[str, str] = {f: "" for f in MANUAL_FIELDS}
-    error = ""
+    errors: list[FieldError] = []
     existing: Call | None = None
     if request.method == "POST":
         values = {f: request.form.get(f, "").strip() for f in MANUAL_FIELDS}
         session = db_session()
-        try:
-            record = record_from_dict(_record_dict(values), default_source=MANUAL_SOURCE)
-        except ParseError as exc:
-            error = str(exc)
-        else:
+        record, errors = _validated_record(values)
+        if record is not None:
             existing = call_with_url(session, record.url)
             if existing is None:
                 try:
@@ -263,7 +267,7 @@ def new_call() -> ResponseReturnValue:
                     if existing is None:
                         raise
             if existing is not None:
-                error = _existing_message(existing)
+                errors = [FieldError("url", _existing_message(existing))]
             else:
                 call_id = session.scalar(
                     select(Call.id).where(
@@ -278,8 +282,12 @@ def new_call() -> ResponseReturnValue:
                 flash(ENTRY_MESSAGES.get(outcome, ENTRY_MESSAGES["no_model"]), "success")
                 return redirect(url_for("calls.detail", call_id=call_id))
     return render_template(
-        "calls/new.html", values=values, error=error, existing=existing
-    ), 400 if error else 200
+        "calls/new.html",
+        values=values,
+        errors=errors,
+        field_errors={e.field: e.message for e in reversed(errors) if e.field},
+        existing=existing,
+    ), 400 if errors else 200
 
 
 ORIGIN_LABELS = {"scrape": "von einer Quelle", "import": "importiert", "manual": "von Hand"}
@@ -324,31 +332,120 @@ ENTRY_MESSAGES = {
 }
 
 
-def _record_dict(values: dict[str, str]) -> dict[str, Any]:
-    """Form values as a call-record object (the JSONL format), validated by the importer."""
+@dataclass(slots=True)
+class FieldError:
+    """A problem with the manual-entry form; `field` is the form field's name."""
+
+    field: str
+    message: str
+
+
+# The labels of the manual-entry form, for its messages (as the call page names the fields).
+FORM_LABELS = {**CALL_FIELD_LABELS, "url": "Link zum Aufruf", "published": "Veröffentlicht am"}
+# Column widths of `calls` (PostgreSQL refuses longer values; the link is the manual id).
+MAX_LENGTHS = {"url": 500, "region": 200, "funding_type": 200}
+DATE_FIELDS = ("published", "opens", "deadline")
+NUMBER_EXAMPLES = {"amount_max_eur": "250.000", "funding_rate": "80"}
+
+
+def _validated_record(values: dict[str, str]) -> tuple[CallRecord | None, list[FieldError]]:
+    """The call record of the form, or every problem in it, in the form's own words."""
+    errors: list[FieldError] = []
+
+    def problem(field: str, message: str) -> None:
+        errors.append(FieldError(field, message))
+
+    if not values["title"]:
+        problem("title", "Titel fehlt.")
+    for field, limit in MAX_LENGTHS.items():
+        if len(values[field]) > limit:
+            problem(field, f"{FORM_LABELS[field]}: höchstens {limit} Zeichen.")
+    if values["url"] and not _web_link(values["url"]):
+        problem(
+            "url",
+            "Link zum Aufruf: bitte eine Adresse angeben, die mit http:// oder https:// "
+            f"beginnt – nicht „{shorten(values['url'], 60)}“.",
+        )
     obj: dict[str, Any] = {"source": MANUAL_SOURCE}
     for key, value in values.items():
         if value == "":
             continue
-        if key in ("amount_max_eur", "funding_rate"):
-            obj[key] = _number_de(value, key)
+        if key in NUMBER_EXAMPLES:
+            number = _number_de(value)
+            if number is None:
+                example = NUMBER_EXAMPLES[key]
+                problem(
+                    key,
+                    f"{FORM_LABELS[key]}: bitte eine Zahl angeben, z. B. {example} – "
+                    f"nicht „{shorten(value, 40)}“.",
+                )
+            elif number < 0:
+                problem(key, f"{FORM_LABELS[key]}: bitte keine negative Zahl angeben.")
+            elif key == "funding_rate" and number > 100:
+                problem(key, f"Förderquote: höchstens 100 % – nicht „{shorten(value, 40)}“.")
+            else:
+                obj[key] = number
+        elif key in DATE_FIELDS:
+            day = _date_de(value)
+            if day is None:
+                problem(
+                    key,
+                    f"{FORM_LABELS[key]}: bitte ein Datum angeben, z. B. 31.03.2027 – "
+                    f"nicht „{shorten(value, 40)}“.",
+                )
+            else:
+                obj[key] = day.isoformat()
         else:
             obj[key] = value
-    if "url" in obj:
-        obj["id"] = obj["url"]
-    else:
-        obj["id"] = f"manuell-{uuid.uuid4().hex[:12]}"
-    return obj
+    opens, deadline = _date_de(values["opens"]), _date_de(values["deadline"])
+    if opens and deadline and opens > deadline:
+        problem(
+            "opens",
+            f"Antrag ab ({format_date(opens)}) liegt nach der Frist ({format_date(deadline)}): "
+            "bitte beide Daten prüfen.",
+        )
+    if errors:
+        return None, errors
+    obj["id"] = obj["url"] if "url" in obj else f"manuell-{uuid.uuid4().hex[:12]}"
+    try:
+        return record_from_dict(obj, default_source=MANUAL_SOURCE), []
+    except ParseError as exc:  # the checks above should leave nothing for the importer
+        label = FORM_LABELS.get(exc.field or "", "")
+        return None, [
+            FieldError(exc.field or "", f"{label}: {exc.message}." if label else exc.message)
+        ]
 
 
-def _number_de(value: str, field: str) -> float:
-    """A number as Germans write it: 250.000 / 250.000,50 / 80 % / 1,5."""
+def _web_link(url: str) -> bool:
+    """An http(s) address with a host: other schemes (javascript:, ftp:) are no call page."""
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _number_de(value: str) -> float | None:
+    """A number as Germans write it (250.000 / 250.000,50 / 80 % / 1,5), else None."""
     cleaned = re.sub(r"[\s€%\u00a0]", "", value)
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):
         cleaned = cleaned.replace(".", "")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        return None  # also "nan", "inf" and "1e9", which float() would take
+    return float(cleaned)
+
+
+def _date_de(value: str) -> date | None:
+    """A date as the date field sends it (2027-03-31) or as typed (31.03.2027), else None."""
+    value = value.strip()
     try:
-        return float(cleaned)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date.fromisoformat(value)
+        german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value)
+        if german:
+            day, month, year = (int(g) for g in german.groups())
+            return date(year, month, day)
     except ValueError:
-        raise ParseError(f"Zahl erwartet, nicht {value!r}", field=field) from None
+        return None
+    return None
