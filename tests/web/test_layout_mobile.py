@@ -3,6 +3,7 @@ word broken across lines in a table cell or button, a compact header, readable c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -132,5 +133,54 @@ def test_pages_fit_the_screen_and_break_no_word(
             if width > viewport["width"] or broken:
                 problems[name] = (width, broken, tab.evaluate(OVERFLOWING))
         assert problems == {}
+    finally:
+        tab.context.close()
+
+
+def test_phone_header_is_compact(demo_pages: dict[str, str], phone: Any) -> None:
+    phone.reload()  # as an admin: the most links a header carries
+    assert phone.get_by_role("link", name="Benutzer").is_visible()
+    header = phone.locator(".site-header").bounding_box()
+    assert header["height"] <= 130  # three short rows, not ten stacked items
+    button = phone.get_by_role("link", name="+ Aufruf anlegen")
+    box = button.bounding_box()
+    assert box["height"] < 40  # one line
+    assert box["x"] + box["width"] <= PHONE["width"] - 8  # off the screen edge
+    nav = phone.get_by_role("navigation", name="Hauptnavigation")
+    assert nav.bounding_box()["height"] < 45  # one row, scrolling sideways if need be
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_filters_fold_on_a_phone_and_work_without_javascript(
+    browser: Any, live_server: str, user: User, javascript: bool
+) -> None:
+    context = browser.new_context(viewport=PHONE, locale="de-DE", java_script_enabled=javascript)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        tab.goto(live_server + "/anmelden")
+        tab.get_by_label("E-Mail-Adresse").fill(user.email)
+        tab.get_by_label("Passwort").fill(TEST_PASSWORD)
+        tab.get_by_role("button", name="Anmelden").click()
+        tab.wait_for_url(live_server + "/")
+        # Folded: the first call is on the first screen.
+        assert not tab.get_by_label("Frist").is_visible()
+        assert tab.locator("li.call-row").first.bounding_box()["y"] < PHONE["height"] * 0.6
+        tab.locator("label.filter-title").click()
+        tab.get_by_label("Frist").select_option("365")
+        tab.get_by_role("button", name="Filtern").click()
+        tab.wait_for_url(re.compile(r"frist=365"))
+        assert "1 aktiv" in tab.locator(".filter-title").inner_text()
+        assert not tab.get_by_label("Frist").is_visible()
+    finally:
+        context.close()
+
+
+def test_filters_are_open_on_a_wide_screen(browser: Any, live_server: str, user: User) -> None:
+    tab = _logged_in(browser, live_server, user, DESKTOP)
+    try:
+        assert tab.get_by_label("Frist").is_visible()
+        assert tab.get_by_label("Volltextsuche").is_visible()
     finally:
         tab.context.close()
