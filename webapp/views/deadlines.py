@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -13,6 +14,27 @@ from webapp.queries import DeadlineEntry, deadline_entries, month_calendar
 bp = Blueprint("deadlines", __name__, url_prefix="/fristen")
 
 TIMELINE_WEEKS = 12
+CALENDAR_ITEMS = 3  # entries shown in a calendar day; the rest behind "+ N weitere"
+
+# Words many titles start with ("Förderaufruf 2027 zur Förderung von …"): in a calendar cell
+# of two short lines they would make every entry look the same.
+_GENERIC_START = re.compile(
+    r"^(?:Förder(?:aufruf|programm|richtlinie|bekanntmachung)|Bekanntmachung|Richtlinie"
+    r"|Projektaufruf|Programmaufruf|Aufruf|Bundesprogramm)"
+    r"(?:\s+\d{4})?(?:\s+(?:über|zur|zum|für|nach|der|die|des|von))*"
+    r"(?:\s+Förderung(?:\s+(?:von|der|des|zur|zum))?)?\s*[:–-]?\s+",
+    re.IGNORECASE,
+)
+# A quoted name („Tourismus.digital.NRW“) is what tells a call from the others.
+_QUOTED = re.compile(r"[„“»]([^„“”»«]{4,120})[“”«]")
+
+
+def short_title(title: str) -> str:
+    """The distinctive part of a call title for a calendar cell (the full one in its tooltip)."""
+    if quoted := _QUOTED.search(title):
+        return quoted.group(1).strip()
+    rest = _GENERIC_START.sub("", title, count=1).strip()
+    return rest if len(rest) >= 3 else title
 
 
 def _month_arg(value: str | None, today: date) -> tuple[int, int]:
@@ -26,12 +48,29 @@ def _month_arg(value: str | None, today: date) -> tuple[int, int]:
     return today.year, today.month
 
 
+def _day_arg(value: str | None) -> date | None:
+    """`YYYY-MM-DD` from the URL (the day whose deadlines are listed), else None."""
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
 @bp.get("/")
 def index() -> str:
-    """The month calendar and the next weeks as a timeline, grouped by calendar week."""
+    """The month calendar and the next weeks as a timeline, grouped by calendar week.
+
+    `?tag=YYYY-MM-DD` lists every deadline of that day under the calendar (the link of a
+    day with more entries than fit in its cell); the month is then the day's month.
+    """
     today = date.today()
     session = db_session()
-    year, month = _month_arg(request.args.get("monat"), today)
+    chosen = _day_arg(request.args.get("tag"))
+    if chosen is not None:
+        year, month = chosen.year, chosen.month
+    else:
+        year, month = _month_arg(request.args.get("monat"), today)
     cal = month_calendar(session, year, month, today=today)
     end = today + timedelta(weeks=TIMELINE_WEEKS)
     entries = deadline_entries(session, today, end, today=today)
@@ -50,4 +89,9 @@ def index() -> str:
         today=today,
         weeks=TIMELINE_WEEKS,
         count=len(entries),
+        chosen=chosen,
+        chosen_entries=cal.entries.get(chosen, []) if chosen else [],
+        current_month=(year, month) == (today.year, today.month),
+        calendar_items=CALENDAR_ITEMS,
+        short_title=short_title,
     )
