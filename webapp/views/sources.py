@@ -3,13 +3,31 @@ the recent runs with their errors and hints."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, render_template
 
 from webapp.app import db_session
 from webapp.charts import Column, columns
+from webapp.models import ScrapeRun
 from webapp.queries import source_overview
 
 bp = Blueprint("sources", __name__, url_prefix="/quellen")
+
+# What a source's URL opens: a feed or an API answers with XML or JSON, not a web page.
+LINK_LABELS = {"feed": "Feed", "eu-ft": "Such-API"}
+
+
+def runs_summary(runs: Sequence[ScrapeRun]) -> str:
+    """The title of a source's run history: how many runs, and errors and hints only if any."""
+    failed = sum(1 for r in runs if r.status == "failed" or r.errors or r.error_message)
+    hints = sum(r.warning_count for r in runs)
+    notes = []
+    if failed:
+        notes.append(f"{failed} mit Fehlern")
+    if hints:
+        notes.append(f"{hints} {'Hinweis' if hints == 1 else 'Hinweise'}")
+    return f"Letzte Läufe ({len(runs)})" + (f": {', '.join(notes)}" if notes else "")
 
 
 @bp.get("/")
@@ -30,4 +48,10 @@ def index() -> str:
         )
         for s in sources
     }
-    return render_template("sources/index.html", sources=sources, charts=charts)
+    return render_template(
+        "sources/index.html",
+        sources=sources,
+        charts=charts,
+        summaries={s.name: runs_summary(s.runs) for s in sources},
+        link_labels=LINK_LABELS,
+    )

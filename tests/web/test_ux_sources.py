@@ -1,0 +1,63 @@
+"""Quellen: the run history's title says errors and hints only when there are some; a feed's
+link says it opens a feed."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from webapp.models import ScrapeRun, Source
+
+
+def _source(session: Session, name: str, kind: str, runs: list[dict[str, object]]) -> None:
+    source = Source(name=name, kind=kind, label=f"Quelle {name}", url=f"https://example.org/{name}")
+    session.add(source)
+    session.flush()
+    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=len(runs))
+    for i, values in enumerate(runs):
+        warnings = values.pop("warnings", [])
+        run = ScrapeRun(source_id=source.id, started_at=start + timedelta(days=i), **values)
+        run.set_warnings(warnings)  # type: ignore[arg-type]
+        session.add(run)
+    session.commit()
+
+
+def _summary(page: str, name: str) -> str:
+    row = page[page.index(f"<strong>Quelle {name}</strong>") :]
+    found = re.search(r'<summary class="small">([^<]*)</summary>', row)
+    assert found, name
+    return found.group(1)
+
+
+def test_run_history_mentions_errors_and_hints_only_when_there_are_some(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    _source(session, "ruhig", "html-list", [{"status": "ok", "parsed": 5}])
+    _source(
+        session,
+        "laut",
+        "html-list",
+        [
+            {"status": "failed", "errors": 1, "error_message": "HTTP 503"},
+            {"status": "ok", "parsed": 4, "warnings": ["Seite 2 fehlt", "Datum unlesbar"]},
+            {"status": "ok", "parsed": 4, "warnings": ["Datum unlesbar"]},
+        ],
+    )
+    page = auth_client.get("/quellen/").get_data(as_text=True)
+    assert _summary(page, "ruhig") == "Letzte Läufe (1)"
+    assert _summary(page, "laut") == "Letzte Läufe (3): 1 mit Fehlern, 3 Hinweise"
+    assert "mit Fehlern und Hinweisen" not in page
+
+
+def test_a_feed_is_linked_as_feed_a_site_as_website(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    _source(session, "rss", "feed", [{"status": "ok"}])
+    _source(session, "liste", "html-list", [{"status": "ok"}])
+    page = auth_client.get("/quellen/").get_data(as_text=True)
+    link = r'<a href="https://example.org/{}" rel="noopener noreferrer nofollow" target="_blank">(\w+)</a>'
+    assert re.search(link.format("rss"), page).group(1) == "Feed"  # type: ignore[union-attr]
+    assert re.search(link.format("liste"), page).group(1) == "Website"  # type: ignore[union-attr]
