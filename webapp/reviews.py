@@ -34,6 +34,14 @@ class ReviewInput:
     project_id: int | None = None
 
 
+class ReviewError(UserError):
+    """A review the form cannot save; `field` names the form field to show the message at."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def canonical_call(session: Session, call: Call) -> Call:
     """Reviews hang on the canonical call of a group of duplicates."""
     seen = {call.id}
@@ -60,17 +68,21 @@ def set_review(
     back to the inbox only when its content changes afterwards.
     """
     if data.status not in REVIEW_STATUSES:
-        raise UserError(f"Unbekannter Status '{data.status}'.")
+        raise ReviewError(f"Unbekannter Status „{data.status}“.", "status")
     reason = data.reason.strip()
     if data.status == DISMISSED_STATUS:
         if reason not in DISMISS_REASONS:
-            raise UserError("Bitte einen Grund angeben, warum der Aufruf nicht relevant ist.")
+            raise ReviewError(
+                "Bitte einen Grund angeben, warum der Aufruf nicht relevant ist.", "reason"
+            )
     else:
         reason = ""  # a reason only explains a dismissal
     if data.assignee_id is not None and session.get(User, data.assignee_id) is None:
-        raise UserError("Die gewählte Bearbeiterin / der gewählte Bearbeiter existiert nicht.")
+        raise ReviewError(
+            "Die gewählte Bearbeiterin / der gewählte Bearbeiter existiert nicht.", "assignee_id"
+        )
     if data.project_id is not None and session.get(ProjectRow, data.project_id) is None:
-        raise UserError("Das gewählte Projekt existiert nicht.")
+        raise ReviewError("Das gewählte Projekt existiert nicht.", "project_id")
     call = canonical_call(session, call)
     review = call.review
     if review is None:

@@ -15,8 +15,11 @@ from webapp.exports import ical_feed as build_ical
 from webapp.models import User
 from webapp.queries import deadline_entries
 from webapp.users import regenerate_ical_token, set_password, user_by_ical_token
+from webapp.views.notices import notify
 
 bp = Blueprint("account", __name__)
+# Where the settings page prints the answers of the password and calendar forms.
+PASSWORD_PLACE = "passwort"
 
 # The feed shows deadlines from a month back (just missed) to two years ahead.
 FEED_PAST_DAYS = 30
@@ -65,21 +68,25 @@ def regenerate_token() -> ResponseReturnValue:
 
 @bp.post("/konto/passwort")
 def change_password() -> ResponseReturnValue:
-    """Change the own password; the current one must be given."""
+    """Change the own password; the current one must be given.
+
+    The answer is shown in the password panel (a notice), where the page opens after the
+    redirect to #passwort; a flash message would stand above the page, out of view.
+    """
     user = _me()
     form = request.form
     if not check_password_hash(user.password_hash, form.get("current", "")):
-        flash("Das bisherige Passwort stimmt nicht.", "error")
+        notify(PASSWORD_PLACE, "Das bisherige Passwort stimmt nicht.", "error")
     elif form.get("new", "") != form.get("repeat", ""):
-        flash("Die beiden neuen Passwörter stimmen nicht überein.", "error")
+        notify(PASSWORD_PLACE, "Die beiden neuen Passwörter stimmen nicht überein.", "error")
     else:
         try:
             set_password(user, form.get("new", ""))
         except UserError as exc:
-            flash(str(exc), "error")
+            notify(PASSWORD_PLACE, str(exc), "error")
         else:
             db_session().commit()
-            flash("Das Passwort ist geändert.", "success")
+            notify(PASSWORD_PLACE, "Das Passwort ist geändert.", "success")
     return redirect(url_for("account.settings") + "#passwort")
 
 

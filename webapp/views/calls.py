@@ -42,7 +42,7 @@ from webapp.formatting import (
 )
 from webapp.ingest import ingest_records
 from webapp.matching import match_entered_calls
-from webapp.models import Call, CallChange
+from webapp.models import Call, CallChange, Review
 from webapp.queries import (
     DEADLINE_WINDOWS,
     SORTS,
@@ -54,11 +54,15 @@ from webapp.queries import (
     filter_options,
     list_calls,
 )
-from webapp.reviews import ReviewInput, current_review, set_review
+from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
 from webapp.saved_model import app_model_cache, model_file
 from webapp.views.call_list import list_view
+from webapp.views.notices import Notice, notify, take_notice
 
 bp = Blueprint("calls", __name__)
+# Panels of every page print their own messages (see webapp.views.notices); the calls
+# blueprint is always registered, so the template function is there for all pages.
+bp.add_app_template_global(take_notice, "notice_for")
 
 MANUAL_SOURCE = "manuell"
 MANUAL_FIELDS = (
@@ -139,6 +143,41 @@ def detail(call_id: int) -> ResponseReturnValue:
     if canonical != call_id:
         # Duplicates are shown as their canonical call, where reviews and texts live.
         return redirect(url_for("calls.detail", call_id=canonical))
+    return _render_detail(call_id, notice=take_notice(_review_place(call_id)))
+
+
+@dataclass(slots=True)
+class ReviewForm:
+    """What the Bewertung panel's fields show: the stored review, or what the user sent."""
+
+    status: str = "neu"
+    reason: str = ""
+    note: str = ""
+    assignee_id: int | None = None
+    project_id: int | None = None
+    error: str = ""
+    error_field: str = ""  # the field the error is shown at; "" for the form as a whole
+
+    @classmethod
+    def of(cls, review: Review | None) -> ReviewForm:
+        if review is None:
+            return cls()
+        return cls(review.status, review.reason, review.note, review.assignee_id, review.project_id)
+
+
+def _review_place(call_id: int) -> str:
+    return f"bewertung-{call_id}"
+
+
+def _render_detail(
+    call_id: int,
+    *,
+    form: ReviewForm | None = None,
+    notice: Notice | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The call page; `form` replaces the stored review in the Bewertung panel's fields."""
+    session = db_session()
     data = call_detail(session, call_id)
     if data is None:
         abort(404)
@@ -147,10 +186,12 @@ def detail(call_id: int) -> ResponseReturnValue:
         d=data,
         call=data.call,
         changes=change_rows(data.changes),
+        review_form=form or ReviewForm.of(data.review),
+        review_notice=notice,
         users=assignable_users(session),
         today=date.today(),
-        back=_safe_back(request.args.get("zurueck")),
-    )
+        back=_safe_back(request.values.get("zurueck")),
+    ), status
 
 
 # The call page shows the latest changes only; older ones add nothing to a decision.
@@ -196,7 +237,9 @@ def review(call_id: int) -> ResponseReturnValue:
     """Save status, reason, note, assignee and project of a call's review.
 
     The quick form of a list row (`quick=1`) sends only status and reason: note, assignee
-    and project keep their values, and the answer goes back to the list.
+    and project keep their values, and the answer goes back to the list. A refused review
+    of the call page is answered with the page itself (HTTP 400): the message stands in the
+    Bewertung panel next to the field and every field keeps what the user chose.
     """
     session = db_session()
     call = session.get(Call, call_id)
@@ -227,16 +270,29 @@ def review(call_id: int) -> ResponseReturnValue:
         events = set_review(session, call, data, current_user.id)
     except UserError as exc:
         session.rollback()
-        flash(str(exc), "error")
-        return redirect((back or url_for("calls.inbox")) if quick else detail_url)
+        if quick:
+            flash(str(exc), "error")
+            return redirect(back or url_for("calls.inbox"))
+        entered = ReviewForm(
+            data.status,
+            data.reason,
+            data.note,
+            data.assignee_id,
+            data.project_id,
+            error=str(exc),
+            error_field=exc.field if isinstance(exc, ReviewError) else "",
+        )
+        return _render_detail(call_id, form=entered, status=400)
     session.commit()
     if events:
         title = call.title if len(call.title) <= 80 else call.title[:79] + "…"
-        flash(f"Bewertung gespeichert: {data.status}. („{title}“)", "success")
+        message, category = f"Bewertung gespeichert: {data.status}. („{title}“)", "success"
     else:
-        flash("Keine Änderung.", "info")
+        message, category = "Keine Änderung.", "info"
     if back and (quick or form.get("action") == "save_back"):
+        flash(message, category)
         return redirect(back)
+    notify(_review_place(call_id), message, category)
     return redirect(detail_url)
 
 

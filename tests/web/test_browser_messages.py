@@ -1,0 +1,82 @@
+"""In a real Chromium: messages appear where the user acted, in view after the page loads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import TEST_PASSWORD
+from webapp.models import Match, Review, User
+
+pytestmark = pytest.mark.browser
+
+
+def _login(browser: Any, live_server: str, user: User, width: int, height: int) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.goto(live_server + "/anmelden")
+    tab.get_by_label("E-Mail-Adresse").fill(user.email)
+    tab.get_by_label("Passwort").fill(TEST_PASSWORD)
+    tab.get_by_role("button", name="Anmelden").click()
+    tab.wait_for_url(live_server + "/")
+    return tab
+
+
+@pytest.fixture(params=[(1400, 900), (820, 900)], ids=["wide", "narrow"])
+def tab(request: pytest.FixtureRequest, browser: Any, live_server: str, user: User) -> Any:
+    """A logged-in page, wide (panel beside the text) and narrow (panel below it)."""
+    width, height = request.param
+    page = _login(browser, live_server, user, width, height)
+    yield page
+    page.context.close()
+
+
+def test_review_error_and_success_are_shown_in_the_panel_in_view(
+    tab: Any, live_server: str, session: Session, user: User
+) -> None:
+    match = session.scalars(select(Match).order_by(Match.score.desc())).first()
+    assert match is not None
+    call_id = match.call_id
+    tab.goto(f"{live_server}/aufrufe/{call_id}?zurueck=/")
+    panel = tab.locator("#bewertung")
+    panel.get_by_label("Status").select_option("nicht relevant")
+    panel.get_by_label("Zuständig").select_option(str(user.id))
+    panel.get_by_label("Projekt").select_option(str(match.project_id))
+    panel.get_by_label("Notiz").fill("Erst mit der Kämmerei sprechen.")
+    panel.get_by_role("button", name="Speichern", exact=True).click()
+    tab.wait_for_load_state()
+    error = panel.locator("#r-reason-error")
+    expect(error).to_have_text(re.compile("Bitte einen Grund angeben"))
+    expect(error).to_be_in_viewport()
+    expect(panel.get_by_label("Status")).to_have_value("nicht relevant")
+    expect(panel.get_by_label("Zuständig")).to_have_value(str(user.id))
+    expect(panel.get_by_label("Projekt")).to_have_value(str(match.project_id))
+    expect(panel.get_by_label("Notiz")).to_have_value("Erst mit der Kämmerei sprechen.")
+    assert session.scalar(select(Review).where(Review.call_id == call_id)) is None
+
+    panel.get_by_label("Grund (bei „nicht relevant“)").select_option("Frist zu kurz")
+    panel.get_by_role("button", name="Speichern", exact=True).click()
+    tab.wait_for_url(re.compile(rf"/aufrufe/{call_id}\?zurueck=/#bewertung$"))
+    saved = panel.get_by_text("Bewertung gespeichert: nicht relevant.")
+    expect(saved).to_be_in_viewport()
+    review = session.scalar(select(Review).where(Review.call_id == call_id))
+    assert review is not None and review.reason == "Frist zu kurz"
+    assert review.note == "Erst mit der Kämmerei sprechen." and review.assignee_id == user.id
+
+
+def test_password_message_is_in_view(tab: Any, live_server: str) -> None:
+    tab.goto(live_server + "/konto")
+    section = tab.locator("#passwort")
+    section.get_by_label("Bisheriges Passwort").fill("falsch-falsch")
+    section.get_by_label("Neues Passwort (mind. 8 Zeichen)").fill("neu-und-lang")
+    section.get_by_label("Neues Passwort wiederholen").fill("neu-und-lang")
+    section.get_by_role("button", name="Passwort ändern").click()
+    tab.wait_for_url(live_server + "/konto#passwort")
+    message = section.get_by_text("Das bisherige Passwort stimmt nicht.")
+    expect(message).to_be_in_viewport()
