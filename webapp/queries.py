@@ -311,7 +311,15 @@ def _id_select(filters: CallFilters, today: date) -> Select[Any]:
         .where(*filter_clauses(filters, today))
     )
     if filters.sort == "frist":
-        return stmt.order_by(Call.deadline.asc().nulls_last(), Call.id)
+        # Open deadlines first, soonest first; then calls without one; the expired ones last,
+        # the most recently expired first ("nächste Frist" must not open with a past one).
+        expired = Call.deadline < today
+        return stmt.order_by(
+            case((expired, 1), else_=0),
+            case((expired, None), else_=Call.deadline).asc().nulls_last(),
+            case((expired, Call.deadline), else_=None).desc(),
+            Call.id,
+        )
     if filters.sort == "neu":
         return stmt.order_by(Call.first_seen.desc(), Call.id.desc())
     return stmt.order_by(

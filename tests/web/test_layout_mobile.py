@@ -184,3 +184,17 @@ def test_filters_are_open_on_a_wide_screen(browser: Any, live_server: str, user:
         assert tab.get_by_label("Volltextsuche").is_visible()
     finally:
         tab.context.close()
+
+
+def test_strategy_chart_stays_readable_on_a_phone(phone: Any, live_server: str) -> None:
+    phone.goto(live_server + "/strategie/")
+    # the rendered size of each label: its font size times the chart's scale
+    sizes = phone.evaluate(
+        """() => [...document.querySelectorAll('svg.chart text')].map(t => {
+             const svg = t.ownerSVGElement;
+             const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+             return Number(t.getAttribute('font-size')) * scale;
+           })"""
+    )
+    assert sizes and min(sizes) >= 11
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
