@@ -22,6 +22,9 @@ def test_short_titles_drop_the_words_every_title_starts_with() -> None:
         "Engagement stärken in ländlichen Räumen"
     )
     assert short_title("Richtlinie zur Förderung von Projekten zur KI") == "Projekten zur KI"
+    assert short_title("Richtlinie zur Förderung der zivilen Sicherheitsforschung") == (
+        "Zivilen Sicherheitsforschung"
+    )
     assert short_title("Förderaufruf „Tourismus.digital.NRW“ – Besucherlenkung") == (
         "Tourismus.digital.NRW"
     )

@@ -34,7 +34,9 @@ def short_title(title: str) -> str:
     if quoted := _QUOTED.search(title):
         return quoted.group(1).strip()
     rest = _GENERIC_START.sub("", title, count=1).strip()
-    return rest if len(rest) >= 3 else title
+    if len(rest) < 3:
+        return title
+    return rest[0].upper() + rest[1:]  # a label starts with a capital ("zivilen …" after "der")
 
 
 def _month_arg(value: str | None, today: date) -> tuple[int, int]:
