@@ -80,3 +80,17 @@ def test_password_message_is_in_view(tab: Any, live_server: str) -> None:
     tab.wait_for_url(live_server + "/konto#passwort")
     message = section.get_by_text("Das bisherige Passwort stimmt nicht.")
     expect(message).to_be_in_viewport()
+
+
+def test_a_quick_decision_deep_in_the_list_stays_there(tab: Any, live_server: str) -> None:
+    tab.goto(live_server + "/?frist=365")
+    rows = [
+        int(i.split("-")[1])
+        for i in tab.locator("li.call-row").evaluate_all("e => e.map(x => x.id)")
+    ]
+    row = tab.locator(f"#call-{rows[17]}")
+    row.get_by_text("Entscheiden").click()
+    row.get_by_role("button", name="relevant", exact=True).click()
+    tab.wait_for_url(re.compile(rf"#call-{rows[18]}$"))
+    expect(tab.locator(f"#call-{rows[18]}")).to_be_in_viewport()
+    expect(tab.locator(f"#call-{rows[17]}")).to_have_count(0)

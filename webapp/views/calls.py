@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
@@ -143,7 +143,12 @@ def detail(call_id: int) -> ResponseReturnValue:
     if canonical != call_id:
         # Duplicates are shown as their canonical call, where reviews and texts live.
         return redirect(url_for("calls.detail", call_id=canonical))
-    return _render_detail(call_id, notice=take_notice(_review_place(call_id)))
+    notice = take_notice(_review_place(call_id))
+    if notice is not None and notice.category == "error" and "form" in notice.data:
+        # A quick decision from a list was refused: its choice and the message stand in
+        # the panel, where the missing reason can be given (the list has no room for it).
+        return _render_detail(call_id, form=ReviewForm.from_notice(notice))
+    return _render_detail(call_id, notice=notice)
 
 
 @dataclass(slots=True)
@@ -163,6 +168,31 @@ class ReviewForm:
         if review is None:
             return cls()
         return cls(review.status, review.reason, review.note, review.assignee_id, review.project_id)
+
+    @classmethod
+    def refused(cls, data: ReviewInput, exc: UserError) -> ReviewForm:
+        """The user's input with the reason it was not saved."""
+        return cls(
+            data.status,
+            data.reason,
+            data.note,
+            data.assignee_id,
+            data.project_id,
+            error=str(exc),
+            error_field=exc.field if isinstance(exc, ReviewError) else "",
+        )
+
+    @classmethod
+    def from_notice(cls, notice: Notice) -> ReviewForm:
+        """The form kept in a notice (all values as stored in the session)."""
+        stored = notice.data.get("form") or {}
+        texts = {
+            f: stored[f] for f in ("status", "reason", "note") if isinstance(stored.get(f), str)
+        }
+        ids = {
+            f: stored[f] for f in ("assignee_id", "project_id") if isinstance(stored.get(f), int)
+        }
+        return cls(**texts, **ids, error=notice.text, error_field=str(notice.data.get("field", "")))
 
 
 def _review_place(call_id: int) -> str:
@@ -265,35 +295,73 @@ def review(call_id: int) -> ResponseReturnValue:
             assignee_id=_optional_int(form.get("assignee_id")),
             project_id=_optional_int(form.get("project_id")),
         )
+    to_list = quick or (back is not None and form.get("action") == "save_back")
+    if quick and back is None:
+        back = url_for("calls.inbox")
     detail_url = url_for("calls.detail", call_id=call_id, zurueck=back) + "#bewertung"
+    # The list's rows before the decision: afterwards the call may have left the list, and
+    # the user goes back to the row that took its place.
+    rows_before = _list_row_ids(session, back) if to_list and back else None
     try:
         events = set_review(session, call, data, current_user.id)
     except UserError as exc:
         session.rollback()
+        refused = ReviewForm.refused(data, exc)
         if quick:
-            flash(str(exc), "error")
-            return redirect(back or url_for("calls.inbox"))
-        entered = ReviewForm(
-            data.status,
-            data.reason,
-            data.note,
-            data.assignee_id,
-            data.project_id,
-            error=str(exc),
-            error_field=exc.field if isinstance(exc, ReviewError) else "",
-        )
-        return _render_detail(call_id, form=entered, status=400)
+            notify(
+                _review_place(call_id),
+                refused.error,
+                "error",
+                form={f: getattr(refused, f) for f in REVIEW_FORM_FIELDS},
+                field=refused.error_field,
+            )
+            return redirect(detail_url)
+        return _render_detail(call_id, form=refused, status=400)
     session.commit()
     if events:
         title = call.title if len(call.title) <= 80 else call.title[:79] + "…"
         message, category = f"Bewertung gespeichert: {data.status}. („{title}“)", "success"
     else:
         message, category = "Keine Änderung.", "info"
-    if back and (quick or form.get("action") == "save_back"):
+    if to_list and back:
         flash(message, category)
-        return redirect(back)
+        rows_after = _list_row_ids(session, back)
+        return redirect(back + _row_anchor(call.id, rows_before, rows_after))
     notify(_review_place(call_id), message, category)
     return redirect(detail_url)
+
+
+REVIEW_FORM_FIELDS = ("status", "reason", "note", "assignee_id", "project_id")
+
+
+def _list_row_ids(session: Session, back: str) -> list[int] | None:
+    """The call ids on the list page at `back`, in order; None when `back` is no call list."""
+    parts = urlsplit(back)
+    scope = {url_for("calls.inbox"): "inbox", url_for("calls.all_calls"): "all"}.get(parts.path)
+    if scope is None:
+        return None
+    args = dict(parse_qsl(parts.query, keep_blank_values=True))
+    return [row.id for row in list_calls(session, CallFilters.from_args(args, scope=scope)).rows]
+
+
+def _row_anchor(call_id: int, before: list[int] | None, after: list[int] | None) -> str:
+    """The fragment that opens the list where the user decided.
+
+    The call's own row while it is still listed; when the decision took it off the list,
+    the row that followed it (or, at the end, the one before). "#inhalt" (the page's
+    content) when there is no row to go to, so that the browser does not carry the form's
+    #bewertung over to the list.
+    """
+    if after is None:
+        return "#inhalt"
+    if call_id in after:
+        return f"#call-{call_id}"
+    if before and call_id in before:
+        at = before.index(call_id)
+        for other in [*before[at + 1 :], *reversed(before[:at])]:
+            if other in after:
+                return f"#call-{other}"
+    return "#inhalt"
 
 
 @bp.route("/aufrufe/neu", methods=["GET", "POST"])
