@@ -63,7 +63,8 @@ def test_call_page_shows_the_panel_and_the_routes_work(
         f"/aufrufe/{call.id}/begruendung/speichern",
         data={**form, "text": "Meine kurze Fassung mit „Zitat“."},
     )
-    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/aufrufe/{call.id}")
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith(f"/aufrufe/{call.id}#begruendung-{project.key}-short")
     session.expire_all()
     row = find_row(session, call, project.key, "short")
     assert row is not None and row.edited_text == "Meine kurze Fassung mit „Zitat“."
@@ -71,7 +72,7 @@ def test_call_page_shows_the_panel_and_the_routes_work(
 
     regenerated = auth_client.post(f"/aufrufe/{call.id}/begruendung/neu", data={"next": "//evil"})
     assert regenerated.status_code == 302
-    assert regenerated.headers["Location"].endswith(f"/aufrufe/{call.id}/begruendung")
+    assert regenerated.headers["Location"].endswith(f"/aufrufe/{call.id}/begruendung#begruendung")
     session.expire_all()
     assert find_row(session, call, project.key, "short").edited_text == (  # type: ignore[union-attr]
         "Meine kurze Fassung mit „Zitat“."

@@ -94,3 +94,35 @@ def test_a_quick_decision_deep_in_the_list_stays_there(tab: Any, live_server: st
     tab.wait_for_url(re.compile(rf"#call-{rows[18]}$"))
     expect(tab.locator(f"#call-{rows[18]}")).to_be_in_viewport()
     expect(tab.locator(f"#call-{rows[17]}")).to_have_count(0)
+
+
+def test_saving_a_begruendungstext_stays_at_the_text(
+    tab: Any, live_server: str, session: Session
+) -> None:
+    from webapp.justifications import texts_for_call
+    from webapp.models import Call
+
+    call_ids = session.scalars(select(Match.call_id).distinct().order_by(Match.call_id)).all()
+    for call_id in call_ids:
+        call = session.get(Call, call_id)
+        assert call is not None
+        groups = texts_for_call(session, call)
+        if len(groups) >= 2:
+            session.commit()
+            break
+    else:
+        raise AssertionError("no call with several Begründungstexte")
+    anchor = f"begruendung-{groups[1].project_key or 'kombiniert'}-short"
+    tab.goto(f"{live_server}/aufrufe/{call.id}")
+    article = tab.locator(f"#{anchor}")
+    tab.locator("#begruendung details.j-group > summary").nth(1).click()
+    article.locator("details.j-edit > summary").click()
+    article.locator("textarea").fill("Meine kurze Fassung für das Formularfeld.")
+    article.get_by_role("button", name="Meine Fassung speichern").click()
+    tab.wait_for_url(re.compile(rf"#{anchor}$"))
+    message = article.get_by_text("Ihre Fassung ist gespeichert.")
+    expect(message).to_be_in_viewport()
+
+    tab.locator("#begruendung").get_by_role("button", name="Neu erzeugen").click()
+    tab.wait_for_url(re.compile(r"#begruendung$"))
+    expect(tab.get_by_text("Die Begründungstexte sind neu erzeugt.")).to_be_in_viewport()

@@ -7,6 +7,7 @@ template function, which generates missing texts on first view.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -15,7 +16,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -40,10 +40,13 @@ from webapp.justifications import (
     texts_for_call,
 )
 from webapp.models import Call, Justification
+from webapp.views.notices import Notice, notify, take_notice
 
 bp = Blueprint("justification", __name__)
 
 FORMATS = ("txt", "md", "docx")
+# The panel's anchor on the call page and on the page of its own.
+PANEL_ANCHOR = "begruendung"
 
 
 @dataclass(slots=True)
@@ -55,6 +58,30 @@ class Panel:
     error: str
     next_url: str
     limit: int = SHORT_LIMIT
+    # The answer to the last action in the panel; `notice.data["entry"]` is the anchor of
+    # the text it concerns ("" for the whole panel).
+    notice: Notice | None = None
+
+    @property
+    def notice_entry(self) -> str:
+        return str(self.notice.data.get("entry", "")) if self.notice else ""
+
+    def holds_notice(self, group: Group) -> bool:
+        """The last action concerned one of the group's texts: the group is shown open."""
+        entry = self.notice_entry
+        return bool(entry) and any(
+            entry_anchor(e.project_key, e.variant) == entry for e in group.entries
+        )
+
+
+def entry_anchor(project_key: str, variant: str) -> str:
+    """The id of one text in the panel, stable across regenerations (not a list index)."""
+    key = re.sub(r"[^A-Za-z0-9_-]", "-", project_key) or "kombiniert"
+    return f"{PANEL_ANCHOR}-{key}-{variant}"
+
+
+def _notice_place(call: Call) -> str:
+    return f"{PANEL_ANCHOR}-{call.id}"
 
 
 def _current_user_id() -> int | None:
@@ -100,7 +127,7 @@ def panel(call: Call) -> Panel:
     except UserError as exc:
         session.rollback()
         return Panel(call, [], str(exc), next_url)
-    return Panel(call, groups, "", next_url)
+    return Panel(call, groups, "", next_url, notice=take_notice(_notice_place(call)))
 
 
 @bp.app_context_processor
@@ -109,11 +136,26 @@ def _panel_function() -> dict[str, object]:
         "justification_panel": panel,
         "justification_blocks": blocks,
         "justification_plain": plain_text,
+        "justification_anchor": entry_anchor,
     }
 
 
-def _back(call: Call) -> str:
-    return _safe_next(request.form.get("next")) or url_for("justification.show", call_id=call.id)
+def _back(call: Call, anchor: str = PANEL_ANCHOR) -> str:
+    """The page the panel was on, opened at `anchor` (the panel or one of its texts)."""
+    page = _safe_next(request.form.get("next")) or url_for("justification.show", call_id=call.id)
+    return f"{page.split('#', 1)[0]}#{anchor}"
+
+
+def _answer(
+    call: Call, text: str, category: str, anchor: str = PANEL_ANCHOR
+) -> ResponseReturnValue:
+    """Show `text` in the panel, at the text acted on, and go back there.
+
+    A flash message would stand at the top of the page, out of view at the anchor.
+    """
+    entry = "" if anchor == PANEL_ANCHOR else anchor
+    notify(_notice_place(call), text, category, entry=entry)
+    return redirect(_back(call, anchor))
 
 
 def _row_from_form(call: Call) -> Justification:
@@ -146,18 +188,20 @@ def save(call_id: int) -> ResponseReturnValue:
     """Store the officer's version of one text (who and when are recorded)."""
     call = _call_or_404(call_id)
     row = _row_from_form(call)
+    anchor = _form_anchor()
     session = db_session()
     try:
         changed = save_edit(session, row, request.form.get("text", ""), _current_user_id())
     except UserError as exc:
-        flash(str(exc), "error")
-        return redirect(_back(call))
+        return _answer(call, str(exc), "error", anchor)
     session.commit()
-    flash(
-        "Ihre Fassung ist gespeichert." if changed else "Keine Änderung am erzeugten Text.",
-        "success" if changed else "info",
-    )
-    return redirect(_back(call))
+    if changed:
+        return _answer(call, "Ihre Fassung ist gespeichert.", "success", anchor)
+    return _answer(call, "Keine Änderung am erzeugten Text.", "info", anchor)
+
+
+def _form_anchor() -> str:
+    return entry_anchor(request.form.get("project", COMBINED), request.form.get("variant", "long"))
 
 
 @bp.post("/aufrufe/<int:call_id>/begruendung/neu")
@@ -169,8 +213,7 @@ def regenerate(call_id: int) -> ResponseReturnValue:
         groups = texts_for_call(session, call, refresh=True)
     except UserError as exc:
         session.rollback()
-        flash(str(exc), "error")
-        return redirect(_back(call))
+        return _answer(call, str(exc), "error")
     session.commit()
     kept = sum(1 for g in groups for e in g.entries if e.edited)
     message = "Die Begründungstexte sind neu erzeugt."
@@ -179,8 +222,7 @@ def regenerate(call_id: int) -> ResponseReturnValue:
             " Bearbeitete Fassungen bleiben erhalten; wo sich der erzeugte Text geändert hat, "
             "sehen Sie beide und können wählen."
         )
-    flash(message, "success")
-    return redirect(_back(call))
+    return _answer(call, message, "success")
 
 
 @bp.post("/aufrufe/<int:call_id>/begruendung/verwerfen")
@@ -190,8 +232,12 @@ def discard(call_id: int) -> ResponseReturnValue:
     row = _row_from_form(call)
     discard_edit(row)
     db_session().commit()
-    flash("Die bearbeitete Fassung ist verworfen; der erzeugte Text gilt wieder.", "info")
-    return redirect(_back(call))
+    return _answer(
+        call,
+        "Die bearbeitete Fassung ist verworfen; der erzeugte Text gilt wieder.",
+        "info",
+        _form_anchor(),
+    )
 
 
 @bp.get("/aufrufe/<int:call_id>/begruendung/download.<fmt>")
