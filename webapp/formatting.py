@@ -61,6 +61,11 @@ def format_rate(value: float | None) -> str:
     return f"{value * 100:.0f} %"
 
 
+def format_count(value: int) -> str:
+    """1046 → 1.046 (German digit grouping of a count, e.g. characters)."""
+    return f"{value:,}".replace(",", ".")
+
+
 def format_number(value: float | None, digits: int = 2) -> str:
     """0.4213 → 0,42."""
     if value is None:

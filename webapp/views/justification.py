@@ -25,10 +25,11 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
-from matcher.justification import SHORT_LIMIT, blocks, plain_text
+from matcher.justification import SHORT_LIMIT, blocks, plain_length, plain_text
 from webapp.app import db_session
 from webapp.docx_export import export
 from webapp.errors import UserError
+from webapp.formatting import format_count
 from webapp.justifications import (
     COMBINED,
     Group,
@@ -189,15 +190,41 @@ def save(call_id: int) -> ResponseReturnValue:
     call = _call_or_404(call_id)
     row = _row_from_form(call)
     anchor = _form_anchor()
+    text = request.form.get("text", "")
+    if not text.strip():
+        # Only an edited text has "Bearbeitung verwerfen"; a generated one simply stays.
+        return _answer(
+            call, EMPTY_EDITED if row.edited_text is not None else EMPTY, "error", anchor
+        )
     session = db_session()
     try:
-        changed = save_edit(session, row, request.form.get("text", ""), _current_user_id())
+        changed = save_edit(session, row, text, _current_user_id())
     except UserError as exc:
         return _answer(call, str(exc), "error", anchor)
     session.commit()
-    if changed:
-        return _answer(call, "Ihre Fassung ist gespeichert.", "success", anchor)
-    return _answer(call, "Keine Änderung am erzeugten Text.", "info", anchor)
+    if not changed:
+        return _answer(call, "Keine Änderung am erzeugten Text.", "info", anchor)
+    length = plain_length(current_text(row))
+    if row.variant == "short" and length > SHORT_LIMIT:
+        return _answer(call, too_long_message(length), "warning", anchor)
+    return _answer(call, "Ihre Fassung ist gespeichert.", "success", anchor)
+
+
+EMPTY = "Der Text ist leer und wurde nicht gespeichert; es gilt weiter der erzeugte Text."
+EMPTY_EDITED = (
+    "Der Text ist leer und wurde nicht gespeichert; es gilt weiter Ihre bisherige Fassung. "
+    "Um zum erzeugten Text zurückzukehren, „Bearbeitung verwerfen“ wählen."
+)
+
+
+def too_long_message(length: int) -> str:
+    """Saved, but a short version over SHORT_LIMIT will not fit the application's field."""
+    return (
+        f"Ihre Fassung ist gespeichert, aber mit {format_count(length)} Zeichen "
+        f"{format_count(length - SHORT_LIMIT)} Zeichen länger als die "
+        f"{format_count(SHORT_LIMIT)} Zeichen der Kurzfassung. Bitte kürzen, bevor Sie sie "
+        "in ein Formularfeld kopieren."
+    )
 
 
 def _form_anchor() -> str:
