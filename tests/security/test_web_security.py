@@ -143,7 +143,7 @@ def test_one_user_never_sees_or_changes_anothers_token_or_settings(
         "/konto",
         data={"digest_opt_in": "", "user_id": str(bernd.id), "email": bernd.email, "id": bernd.id},
     )
-    client.post("/konto/kalender-token", data={"user_id": str(bernd.id)})
+    client.post("/konto/kalender-token", data={"user_id": str(bernd.id), "bestaetigen": "1"})
     with make_session_factory(engine)() as s:
         a = s.get(User, anna.id)
         b = s.get(User, bernd.id)

@@ -164,7 +164,7 @@ def test_regenerating_the_token_invalidates_the_old_url(
 ) -> None:
     old = user.ical_token
     assert client.get(f"/kalender/{old}.ics").status_code == 200
-    response = auth_client.post("/konto/kalender-token")
+    response = auth_client.post("/konto/kalender-token", data={"bestaetigen": "1"})
     assert response.status_code == 302
     assert client.get(f"/kalender/{old}.ics").status_code == 404
     settings = auth_client.get("/konto").get_data(as_text=True)

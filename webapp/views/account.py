@@ -20,6 +20,7 @@ from webapp.views.notices import notify
 bp = Blueprint("account", __name__)
 # Where the settings page prints the answers of the password and calendar forms.
 PASSWORD_PLACE = "passwort"
+CALENDAR_PLACE = "kalender"
 
 # The feed shows deadlines from a month back (just missed) to two years ahead.
 FEED_PAST_DAYS = 30
@@ -58,12 +59,31 @@ def settings() -> ResponseReturnValue:
 
 @bp.post("/konto/kalender-token")
 def regenerate_token() -> ResponseReturnValue:
-    """A new calendar secret: the old URL stops working (e.g. after it was shared)."""
+    """A new calendar secret: the old URL stops working (e.g. after it was shared).
+
+    Every subscription of the old URL breaks, so the form's checkbox must be ticked (a
+    plain form field: the confirmation works without JavaScript).
+    """
     user = _me()
+    back = url_for("account.settings") + "#kalender"
+    if request.form.get("bestaetigen") not in ("1", "on"):
+        notify(
+            CALENDAR_PLACE,
+            "Die Kalender-Adresse ist unverändert. Um eine neue zu erzeugen, bitte „Ja, die "
+            "bisherige Adresse ungültig machen“ ankreuzen: alle Kalender, die die bisherige "
+            "Adresse abonniert haben, erhalten danach keine Fristen mehr.",
+            "error",
+        )
+        return redirect(back)
     regenerate_ical_token(user)
     db_session().commit()
-    flash("Neue Kalender-Adresse erzeugt. Die alte Adresse funktioniert nicht mehr.", "success")
-    return redirect(url_for("account.settings"))
+    notify(
+        CALENDAR_PLACE,
+        "Neue Kalender-Adresse erzeugt. Die alte Adresse funktioniert nicht mehr: bitte die "
+        "neue in Ihren Kalendern abonnieren.",
+        "success",
+    )
+    return redirect(back)
 
 
 @bp.post("/konto/passwort")
