@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import unquote
 
@@ -100,3 +101,20 @@ def test_a_back_link_outside_the_lists_gets_no_row_anchor(auth_client: FlaskClie
         data={"status": "relevant", "action": "save_back", "zurueck": "/fristen/"},
     )
     assert response.headers["Location"] == "/fristen/#inhalt"
+
+
+def test_a_long_note_does_not_travel_in_the_session_cookie(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    call_id = _row_ids(auth_client, LIST)[3]
+    # ~9,600 characters that compress badly: far beyond a 4 kB cookie
+    note = " ".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(150))
+    auth_client.post(f"/aufrufe/{call_id}/bewertung", data={"status": "neu", "note": note})
+    response = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung",
+        data={"quick": "1", "status": "nicht relevant", "zurueck": LIST},
+    )
+    cookie = response.headers.get("Set-Cookie", "")
+    assert len(cookie) < 4000
+    panel = auth_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="r-reason-error"' in panel and note.strip() in panel

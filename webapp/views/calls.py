@@ -147,7 +147,9 @@ def detail(call_id: int) -> ResponseReturnValue:
     if notice is not None and notice.category == "error" and "form" in notice.data:
         # A quick decision from a list was refused: its choice and the message stand in
         # the panel, where the missing reason can be given (the list has no room for it).
-        return _render_detail(call_id, form=ReviewForm.from_notice(notice))
+        call = session.get(Call, call_id)
+        review = current_review(session, call) if call is not None else None
+        return _render_detail(call_id, form=ReviewForm.from_notice(notice, review))
     return _render_detail(call_id, notice=notice)
 
 
@@ -183,16 +185,20 @@ class ReviewForm:
         )
 
     @classmethod
-    def from_notice(cls, notice: Notice) -> ReviewForm:
-        """The form kept in a notice (all values as stored in the session)."""
-        stored = notice.data.get("form") or {}
-        texts = {
-            f: stored[f] for f in ("status", "reason", "note") if isinstance(stored.get(f), str)
-        }
-        ids = {
-            f: stored[f] for f in ("assignee_id", "project_id") if isinstance(stored.get(f), int)
-        }
-        return cls(**texts, **ids, error=notice.text, error_field=str(notice.data.get("field", "")))
+    def from_notice(cls, notice: Notice, review: Review | None) -> ReviewForm:
+        """A refused quick decision: its status and reason over the stored review.
+
+        Only those two travel in the session (a cookie of at most 4 kB); note, assignee and
+        project are the stored ones, which a quick decision keeps anyway.
+        """
+        form = cls.of(review)
+        chosen = notice.data.get("form") or {}
+        for name in QUICK_FIELDS:
+            if isinstance(chosen.get(name), str):
+                setattr(form, name, chosen[name])
+        form.error = notice.text
+        form.error_field = str(notice.data.get("field", ""))
+        return form
 
 
 def _review_place(call_id: int) -> str:
@@ -312,7 +318,7 @@ def review(call_id: int) -> ResponseReturnValue:
                 _review_place(call_id),
                 refused.error,
                 "error",
-                form={f: getattr(refused, f) for f in REVIEW_FORM_FIELDS},
+                form={f: getattr(refused, f)[:200] for f in QUICK_FIELDS},
                 field=refused.error_field,
             )
             return redirect(detail_url)
@@ -331,7 +337,8 @@ def review(call_id: int) -> ResponseReturnValue:
     return redirect(detail_url)
 
 
-REVIEW_FORM_FIELDS = ("status", "reason", "note", "assignee_id", "project_id")
+# What a list row's quick form sends (everything else of the review stays as it is).
+QUICK_FIELDS = ("status", "reason")
 
 
 def _list_row_ids(session: Session, back: str) -> list[int] | None:
