@@ -34,6 +34,7 @@ class Config:
     # the model of the last `match` run, to score calls entered by hand (None: in instance_dir)
     match_model_path: Path | None = None
     base_url: str = "http://127.0.0.1:5000"
+    base_url_set: bool = False  # BASE_URL given; else pages use the address they were asked at
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_user: str = ""
@@ -79,6 +80,7 @@ class Config:
             instance_dir=instance,
             match_model_path=Path(env.get("MATCH_MODEL_PATH") or instance / MATCH_MODEL_FILE),
             base_url=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            base_url_set=bool(env.get("BASE_URL")),
             smtp_host=env.get("SMTP_HOST", "localhost"),
             smtp_port=port,
             smtp_user=env.get("SMTP_USER", ""),
@@ -100,6 +102,14 @@ class Config:
     def match_model_file(self) -> Path:
         """Where `match` saves its fitted model (`MATCH_MODEL_PATH`, default in the instance)."""
         return self.match_model_path or self.instance_dir / MATCH_MODEL_FILE
+
+    def site_url(self, request_root: str | None = None) -> str:
+        """The address links point at: BASE_URL when it is set; else, in a request, the
+        address the browser used (a server started on another port or host), else the
+        default. Mails have no request and always use `base_url`."""
+        if self.base_url_set or not request_root:
+            return self.base_url
+        return request_root.rstrip("/")
 
     def check_production(self) -> None:
         """Refuse insecure settings outside development."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from tests.conftest import TEST_PASSWORD
 from webapp.models import User
 
 
@@ -45,3 +47,31 @@ def test_with_the_tick_a_new_address_replaces_the_old(
     assert new != old and new in panel
     assert client.get(f"/kalender/{old}.ics").status_code == 404
     assert client.get(f"/kalender/{new}.ics").status_code == 200
+
+
+def test_the_address_is_the_servers_own_unless_base_url_is_set(
+    app: Flask, client: FlaskClient, user: User
+) -> None:
+    # a server reached at another host and port than the default: the address must work
+    here = "http://intranet.kreis:5093"
+    login = {"email": user.email, "password": TEST_PASSWORD}
+    assert client.post("/anmelden", data=login, base_url=here).status_code == 302
+    html = client.get("/konto", base_url=here).get_data(as_text=True)
+    assert f"{here}/kalender/{user.ical_token}.ics" in html
+    assert "127.0.0.1:5000" not in html
+    # with BASE_URL set (mails need it too), that address is used everywhere
+    config = app.config["FM_CONFIG"]
+    config.base_url, config.base_url_set = "https://foerder.kreis-coesfeld.de", True
+    html = client.get("/konto", base_url=here).get_data(as_text=True)
+    assert f"https://foerder.kreis-coesfeld.de/kalender/{user.ical_token}.ics" in html
+
+
+def test_base_url_set_is_known_from_the_environment() -> None:
+    from webapp.config import Config
+
+    assert not Config.from_env({}).base_url_set
+    assert Config.from_env({"BASE_URL": "https://foerder.example"}).base_url_set
+    assert Config.from_env({}).site_url("http://localhost:5093/") == "http://localhost:5093"
+    assert Config.from_env({"BASE_URL": "https://f.example/"}).site_url("http://x/") == (
+        "https://f.example"
+    )

@@ -34,10 +34,14 @@ def _me() -> User:
     return user
 
 
+def _site_url() -> str:
+    """BASE_URL, or without it the address this request came to (`Config.site_url`)."""
+    return app_config().site_url(request.url_root)
+
+
 def feed_url(user: User) -> str:
-    """The absolute calendar URL of `user` (built from BASE_URL, as mails are)."""
-    path = url_for("account.ical_feed", token=user.ical_token)
-    return app_config().base_url.rstrip("/") + path
+    """The absolute calendar URL of `user`, for subscribing from a calendar program."""
+    return _site_url() + url_for("account.ical_feed", token=user.ical_token)
 
 
 @bp.route("/konto", methods=["GET", "POST"])
@@ -125,7 +129,7 @@ def ical_feed(token: str) -> Response:
         today=today,
         candidates=0,
     )
-    base = app_config().base_url.rstrip("/")
+    base = _site_url()
     host = base.split("://", 1)[-1].split("/", 1)[0] or "funding-matcher"
     body = build_ical(
         entries,
