@@ -411,7 +411,7 @@ def save_edit(session: Session, row: Justification, text: str, user_id: int | No
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise UserError("Der Text ist leer: zum Zurücksetzen 'Bearbeitung verwerfen' wählen.")
+        raise UserError("Der Text ist leer: zum Zurücksetzen „Bearbeitung verwerfen“ wählen.")
     if text == row.generated_text.strip() and row.edited_text is None:
         return False
     row.edited_text = text
