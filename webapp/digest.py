@@ -32,10 +32,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
+from webapp.formatting import as_date, shorten
 from webapp.formatting import format_date as date_de
 from webapp.formatting import format_datetime as datetime_de
 from webapp.formatting import format_eur as eur
-from webapp.formatting import shorten
 from webapp.mail.compose import RenderedMail, render_mail
 from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
 from webapp.mail.settings import MailSettings
@@ -125,21 +125,12 @@ def stage_deadlines(call: Call) -> list[tuple[str, date]]:
     """
     stages: list[tuple[str, date]] = []
     for stage, value in (call.deadlines or {}).items():
-        parsed = _as_date(value)
+        parsed = as_date(value)
         if parsed is not None:
             stages.append((str(stage), parsed))
     if call.deadline is not None and all(d != call.deadline for _, d in stages):
         stages.append((MAIN_STAGE, call.deadline))
     return sorted(stages, key=lambda item: (item[1], item[0]))
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 # --- the sections ---------------------------------------------------------------------------
@@ -505,12 +496,12 @@ def format_value(name: str, value: Any) -> str:
     if name == "missing_since":
         if not value:
             return "gelistet"
-        parsed = _as_date(value)
+        parsed = as_date(value)
         return f"nicht mehr gelistet (seit {date_de(parsed)})" if parsed else "nicht mehr gelistet"
     if value is None or value == "" or value == [] or value == {}:
         return "laufend" if name == "deadline" else "–"
     if name == "deadline":
-        parsed = _as_date(value)
+        parsed = as_date(value)
         return date_de(parsed) if parsed else str(value)
     if name == "amount_max_eur":
         try:
@@ -520,7 +511,7 @@ def format_value(name: str, value: Any) -> str:
     if name == "deadlines" and isinstance(value, dict):
         parts = []
         for stage, when in value.items():
-            parsed = _as_date(when)
+            parsed = as_date(when)
             parts.append(f"{stage}: {date_de(parsed) if parsed else when}")
         return ", ".join(parts)
     if isinstance(value, list):

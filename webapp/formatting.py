@@ -129,8 +129,9 @@ def call_field_label(field: str) -> str:
     return CALL_FIELD_LABELS.get(field, field)
 
 
-def _as_date(value: Any) -> date | None:
-    """A stored date (ISO text in the change history, or a date) or None if unreadable."""
+def as_date(value: Any) -> date | None:
+    """A stored date (ISO text in JSON columns and the change history, or a date), or None
+    if unreadable."""
     if isinstance(value, date):
         return value
     try:
@@ -148,19 +149,19 @@ def format_call_value(field: str, value: Any) -> str:
     if field == "missing_since":
         if not value:
             return "gelistet"
-        since = _as_date(value)
+        since = as_date(value)
         return (
             f"nicht mehr gelistet (seit {format_date(since)})" if since else "nicht mehr gelistet"
         )
     if value is None or value == "" or value == [] or value == {}:
         return "laufend" if field == "deadline" else EMPTY
     if field in ("published", "opens", "deadline"):
-        day = _as_date(value)
+        day = as_date(value)
         return format_date(day) if day else str(value)
     if field == "deadlines" and isinstance(value, dict):
         stages = sorted(value.items(), key=lambda item: (str(item[1]), str(item[0])))
         return ", ".join(
-            f"{stage}: {format_date(day) if (day := _as_date(when)) else when}"
+            f"{stage}: {format_date(day) if (day := as_date(when)) else when}"
             for stage, when in stages
         )
     if field in ("amount_max_eur", "funding_rate") and not isinstance(value, bool):

@@ -35,6 +35,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from matcher.analysis import fold, stem
+from webapp.formatting import as_date
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
     REVIEW_STATUSES,
@@ -911,23 +912,12 @@ def call_deadlines(call: Call) -> list[StageDeadline]:
     """The call's deadlines by stage, earliest first; the main deadline when no stages."""
     out: list[StageDeadline] = []
     for stage, value in (call.deadlines or {}).items():
-        day = _as_date(value)
+        day = as_date(value)
         if day is not None:
             out.append(StageDeadline(str(stage), day))
     if call.deadline is not None and all(d.day != call.deadline for d in out):
         out.append(StageDeadline("Einreichung" if not out else "Frist", call.deadline))
     return sorted(out, key=lambda d: d.day)
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
 
 
 def call_detail(session: Session, call_id: int) -> CallDetail | None:

@@ -164,3 +164,46 @@ def browser() -> Iterator[Any]:
             yield instance
         finally:
             instance.close()
+
+
+def logged_in_tab(
+    browser: Any,
+    live_server: str,
+    user: Any,
+    *,
+    viewport: dict[str, int] | None = None,
+    javascript: bool = True,
+) -> Any:
+    """A new tab in its own browser context, logged in as `user` through the login form.
+
+    Close it with `tab.context.close()`.
+    """
+    from tests.conftest import TEST_PASSWORD
+
+    context = browser.new_context(
+        viewport=viewport or {"width": 1280, "height": 900},
+        locale="de-DE",
+        java_script_enabled=javascript,
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.goto(live_server + "/anmelden")
+    tab.get_by_label("E-Mail-Adresse").fill(user.email)
+    tab.get_by_label("Passwort").fill(TEST_PASSWORD)
+    tab.get_by_role("button", name="Anmelden").click()
+    tab.wait_for_url(live_server + "/")
+    return tab
+
+
+# a complete call as an officer enters it at /aufrufe/neu
+MANUAL_CALL = {
+    "title": "Förderaufruf Smart Region: LoRaWAN-Sensorik für Kommunen",
+    "url": "https://www.example.nrw/smart-region",
+    "funder": "Land NRW",
+    "summary": "Kommunen erhalten Zuschüsse für LoRaWAN-Netze und Sensorik.",
+    "eligible": "Kommune, Landkreis",
+    "region": "NRW",
+    "deadline": (date.today() + timedelta(days=60)).isoformat(),
+    "amount_max_eur": "250.000",
+    "funding_rate": "80",
+}

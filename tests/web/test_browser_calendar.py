@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from tests.conftest import TEST_PASSWORD
+from tests.web.conftest import logged_in_tab
 from webapp.models import User
 
 pytestmark = pytest.mark.browser
@@ -17,17 +17,10 @@ pytestmark = pytest.mark.browser
 def test_regenerating_the_calendar_address_needs_the_tick_without_javascript(
     browser: Any, live_server: str, user: User, session: Session
 ) -> None:
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1024, "height": 700}
+    tab = logged_in_tab(
+        browser, live_server, user, viewport={"width": 1024, "height": 700}, javascript=False
     )
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
     try:
-        tab.goto(live_server + "/anmelden")
-        tab.get_by_label("E-Mail-Adresse").fill(user.email)
-        tab.get_by_label("Passwort").fill(TEST_PASSWORD)
-        tab.get_by_role("button", name="Anmelden").click()
-        tab.wait_for_url(live_server + "/")
         tab.goto(live_server + "/konto")
         button = tab.get_by_role("button", name="Neue Adresse erzeugen")
         button.click()  # not ticked: the browser keeps the form (required), nothing is sent
@@ -47,4 +40,4 @@ def test_regenerating_the_calendar_address_needs_the_tick_without_javascript(
             .endswith(f"/kalender/{new}.ics")
         )
     finally:
-        context.close()
+        tab.context.close()

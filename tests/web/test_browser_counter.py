@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.justification import plain_length
-from tests.conftest import TEST_PASSWORD
+from tests.web.conftest import logged_in_tab
 from webapp.justifications import find_row
 from webapp.models import Match, User
 
@@ -32,15 +32,8 @@ def test_counter_agrees_with_the_stored_length(
     match = session.scalars(select(Match).order_by(Match.score.desc())).first()
     assert match is not None
     call, project = match.call, match.project.key
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab = logged_in_tab(browser, live_server, user, viewport={"width": 1400, "height": 900})
     try:
-        tab.goto(live_server + "/anmelden")
-        tab.get_by_label("E-Mail-Adresse").fill(user.email)
-        tab.get_by_label("Passwort").fill(TEST_PASSWORD)
-        tab.get_by_role("button", name="Anmelden").click()
-        tab.wait_for_url(live_server + "/")
         tab.goto(f"{live_server}/aufrufe/{call.id}")
         article = tab.locator(f"#begruendung-{project}-short")
         article.locator("details.j-edit > summary").click()
@@ -61,4 +54,4 @@ def test_counter_agrees_with_the_stored_length(
         article = tab.locator(f"#begruendung-{project}-short")
         assert int(article.locator("[id$='-short-count']").text_content() or "") == shown
     finally:
-        context.close()
+        tab.context.close()

@@ -10,22 +10,14 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import TEST_PASSWORD
+from tests.web.conftest import logged_in_tab
 from webapp.models import Match, Review, User
 
 pytestmark = pytest.mark.browser
 
 
 def _login(browser: Any, live_server: str, user: User, width: int, height: int) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    tab.goto(live_server + "/anmelden")
-    tab.get_by_label("E-Mail-Adresse").fill(user.email)
-    tab.get_by_label("Passwort").fill(TEST_PASSWORD)
-    tab.get_by_role("button", name="Anmelden").click()
-    tab.wait_for_url(live_server + "/")
-    return tab
+    return logged_in_tab(browser, live_server, user, viewport={"width": width, "height": height})
 
 
 @pytest.fixture(params=[(1400, 900), (820, 900)], ids=["wide", "narrow"])

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import TEST_PASSWORD
+from tests.web.conftest import logged_in_tab
 from webapp.models import Call, ProjectRow, Review, ScrapeRun, Source, User
 
 pytestmark = pytest.mark.browser
@@ -100,15 +100,7 @@ def demo_pages(session: Session, user: User) -> dict[str, str]:
 
 
 def _logged_in(browser: Any, live_server: str, user: User, viewport: dict[str, int]) -> Any:
-    context = browser.new_context(viewport=viewport, locale="de-DE")
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    tab.goto(live_server + "/anmelden")
-    tab.get_by_label("E-Mail-Adresse").fill(user.email)
-    tab.get_by_label("Passwort").fill(TEST_PASSWORD)
-    tab.get_by_role("button", name="Anmelden").click()
-    tab.wait_for_url(live_server + "/")
-    return tab
+    return logged_in_tab(browser, live_server, user, viewport=viewport)
 
 
 @pytest.fixture
@@ -155,15 +147,8 @@ def test_phone_header_is_compact(demo_pages: dict[str, str], phone: Any) -> None
 def test_filters_fold_on_a_phone_and_work_without_javascript(
     browser: Any, live_server: str, user: User, javascript: bool
 ) -> None:
-    context = browser.new_context(viewport=PHONE, locale="de-DE", java_script_enabled=javascript)
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
+    tab = logged_in_tab(browser, live_server, user, viewport=PHONE, javascript=javascript)
     try:
-        tab.goto(live_server + "/anmelden")
-        tab.get_by_label("E-Mail-Adresse").fill(user.email)
-        tab.get_by_label("Passwort").fill(TEST_PASSWORD)
-        tab.get_by_role("button", name="Anmelden").click()
-        tab.wait_for_url(live_server + "/")
         # Folded: the first call is on the first screen.
         assert not tab.get_by_label("Frist").is_visible()
         assert tab.locator("li.call-row").first.bounding_box()["y"] < PHONE["height"] * 0.6
@@ -174,7 +159,7 @@ def test_filters_fold_on_a_phone_and_work_without_javascript(
         assert "1 aktiv" in tab.locator(".filter-title").inner_text()
         assert not tab.get_by_label("Frist").is_visible()
     finally:
-        context.close()
+        tab.context.close()
 
 
 def test_filters_are_open_on_a_wide_screen(browser: Any, live_server: str, user: User) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,20 +12,11 @@ from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.web.conftest import MANUAL_CALL
 from webapp.formatting import shorten
 from webapp.models import Call, CallChange
 
-FULL = {
-    "title": "Förderaufruf Smart Region: LoRaWAN-Sensorik für Kommunen",
-    "url": "https://www.example.nrw/smart-region",
-    "funder": "Land NRW",
-    "summary": "Kommunen erhalten Zuschüsse für LoRaWAN-Netze und Sensorik.",
-    "eligible": "Kommune, Landkreis",
-    "region": "NRW",
-    "deadline": (date.today() + timedelta(days=60)).isoformat(),
-    "amount_max_eur": "250.000",
-    "funding_rate": "80",
-}
+FULL = MANUAL_CALL
 COLUMNS = (
     "title", "funder", "region", "deadline", "amount_max_eur", "funding_rate", "eligible",
     "summary", "content_hash", "changed_at", "origin", "source",

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
+from tests.web.conftest import MANUAL_CALL
 from webapp.models import Call, Review, ReviewEvent, User
 from webapp.queries import CallFilters, count_calls
 
@@ -195,17 +196,7 @@ def test_add_a_call_by_hand(auth_client: FlaskClient, session: Session) -> None:
     assert "Aufruf von Hand anlegen" in auth_client.get("/aufrufe/neu").get_data(as_text=True)
     response = auth_client.post(
         "/aufrufe/neu",
-        data={
-            "title": "Förderaufruf Smart Region: LoRaWAN-Sensorik für Kommunen",
-            "url": "https://www.example.nrw/smart-region",
-            "funder": "Land NRW",
-            "summary": "Kommunen erhalten Zuschüsse für LoRaWAN-Netze und Sensorik.",
-            "eligible": "Kommune, Landkreis",
-            "region": "NRW",
-            "deadline": (date.today() + timedelta(days=60)).isoformat(),
-            "amount_max_eur": "250.000",
-            "funding_rate": "80",
-        },
+        data=MANUAL_CALL,
     )
     assert response.status_code == 302
     call = session.scalar(select(Call).where(Call.origin == "manual"))
