@@ -396,11 +396,27 @@ def parse_amount(value: str | None) -> float | None:
     text = str(value)
     found = _amounts(text)
     if not found:
-        bare = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*", text)
-        if bare:
-            return float(bare.group(1).replace(",", "."))
+        # a field holding just a number: "250.000", "1,5 Mio."
+        bare = parse_number(text)
+        if bare is not None:
+            return bare
         raise ValueError(f"Betrag nicht lesbar: {text!r}")
     return max(v for v, _, _ in found)
+
+
+_BARE_NUMBER = re.compile(rf"\s*(?P<num>{_NUMBER})\s*(?P<mult>{_MULT})?\s*%?\s*", re.I)
+
+
+def parse_number(value: str) -> float | None:
+    """A number alone, as written in German: "250.000", "25.000,50", "1,5", "1,5 Mio.", "80 %".
+
+    None when the text is anything else (words, signs, "nan", "1e9").
+    """
+    m = _BARE_NUMBER.fullmatch(value)
+    if m is None:
+        return None
+    mult = (m.group("mult") or "").lower()
+    return _to_number(m.group("num"), bool(mult)) * _MULTIPLIERS.get(mult, 1.0)
 
 
 _AMOUNT_CUE = re.compile(

@@ -112,6 +112,9 @@ def test_status_codes_and_words() -> None:
         ("EUR 2 000 000", 2_000_000),
         ("2,5 Mrd. Euro", 2_500_000_000),
         ("25.000,50 EUR", 25_000.5),
+        ("250.000", 250_000),  # a field with the number alone: German thousands
+        ("1,5 Mio.", 1_500_000),
+        ("1,5", 1.5),
         ("", None),
     ],
 )
@@ -230,3 +233,12 @@ def test_same_call_name_variants() -> None:
         "DigitalPakt Schule",
     )
     assert not same_call("Digitale Verwaltung NRW", "", "Digitale Schulinfrastruktur NRW", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("80 %", 80), ("0,8", 0.8), ("250.000", 250_000), ("1.5", 1.5), ("2 Mio", 2_000_000)]
+    + [(bad, None) for bad in ("viel", "-5", "nan", "1e9", "5 Einwohner")],
+)
+def test_parse_number_reads_a_number_alone(text: str, number: float | None) -> None:
+    assert norm.parse_number(text) == number

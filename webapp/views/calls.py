@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
@@ -27,20 +24,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from scrapers.jsonl import record_from_dict
-from scrapers.record import CallRecord, ParseError
 from webapp.app import app_config, db_session
 from webapp.auth import safe_next
 from webapp.errors import UserError
 from webapp.exports import stream_csv
 from webapp.formatting import (
-    CALL_FIELD_LABELS,
     call_field_label,
     format_call_value,
-    format_date,
-    shorten,
 )
 from webapp.ingest import ingest_records
+from webapp.manual_entry import (
+    MANUAL_FIELDS,
+    FieldError,
+    call_with_url,
+    existing_message,
+    validated_record,
+)
 from webapp.matching import match_entered_calls
 from webapp.models import Call, CallChange, Review
 from webapp.queries import (
@@ -63,25 +62,6 @@ bp = Blueprint("calls", __name__)
 # Panels of every page print their own messages (see webapp.views.notices); the calls
 # blueprint is always registered, so the template function is there for all pages.
 bp.add_app_template_global(take_notice, "notice_for")
-
-MANUAL_SOURCE = "manuell"
-MANUAL_FIELDS = (
-    "title",
-    "url",
-    "funder",
-    "programme",
-    "summary",
-    "text",
-    "eligible",
-    "region",
-    "funding_type",
-    "published",
-    "opens",
-    "deadline",
-    "amount_max_eur",
-    "funding_rate",
-    "topics",
-)
 
 
 def _list_page(scope: str) -> str:
@@ -384,7 +364,7 @@ def new_call() -> ResponseReturnValue:
     if request.method == "POST":
         values = {f: request.form.get(f, "").strip() for f in MANUAL_FIELDS}
         session = db_session()
-        record, errors = _validated_record(values)
+        record, errors = validated_record(values)
         if record is not None:
             existing = call_with_url(session, record.url)
             if existing is None:
@@ -398,7 +378,7 @@ def new_call() -> ResponseReturnValue:
                     if existing is None:
                         raise
             if existing is not None:
-                errors = [FieldError("url", _existing_message(existing))]
+                errors = [FieldError("url", existing_message(existing))]
             else:
                 call_id = session.scalar(
                     select(Call.id).where(
@@ -421,35 +401,6 @@ def new_call() -> ResponseReturnValue:
     ), 400 if errors else 200
 
 
-ORIGIN_LABELS = {"scrape": "von einer Quelle", "import": "importiert", "manual": "von Hand"}
-
-
-def call_with_url(session: Session, url: str) -> Call | None:
-    """The call (from any source, canonical ones first) whose link is `url`, if any.
-
-    A trailing slash is ignored: https://x.de/aufruf and https://x.de/aufruf/ are one page.
-    """
-    if not url:
-        return None
-    bare = url.rstrip("/")
-    return session.scalars(
-        select(Call)
-        .where(Call.url.in_({url, bare, bare + "/"}))
-        .order_by(Call.canonical_id.is_not(None), Call.id)
-        .limit(1)
-    ).first()
-
-
-def _existing_message(call: Call) -> str:
-    origin = ORIGIN_LABELS.get(call.origin, call.origin)
-    return (
-        f"Unter diesem Link ist schon ein Aufruf erfasst: „{shorten(call.title, 120)}“ ({origin}, "
-        f"seit {format_date(call.first_seen)}). Es wurde nichts gespeichert und am "
-        "vorhandenen Aufruf nichts geändert. Bitte den vorhandenen Aufruf öffnen oder "
-        "einen anderen Link angeben."
-    )
-
-
 ENTRY_MESSAGES = {
     "scored": "Aufruf angelegt und mit der Strategie abgeglichen.",
     "closed": "Aufruf angelegt. Die Frist ist abgelaufen: abgeglichen werden nur offene Aufrufe.",
@@ -461,122 +412,3 @@ ENTRY_MESSAGES = {
         "berechnet (funding-matcher match, wöchentlich mit funding-matcher weekly)."
     ),
 }
-
-
-@dataclass(slots=True)
-class FieldError:
-    """A problem with the manual-entry form; `field` is the form field's name."""
-
-    field: str
-    message: str
-
-
-# The labels of the manual-entry form, for its messages (as the call page names the fields).
-FORM_LABELS = {**CALL_FIELD_LABELS, "url": "Link zum Aufruf", "published": "Veröffentlicht am"}
-# Column widths of `calls` (PostgreSQL refuses longer values; the link is the manual id).
-MAX_LENGTHS = {"url": 500, "region": 200, "funding_type": 200}
-DATE_FIELDS = ("published", "opens", "deadline")
-NUMBER_EXAMPLES = {"amount_max_eur": "250.000", "funding_rate": "80"}
-
-
-def _validated_record(values: dict[str, str]) -> tuple[CallRecord | None, list[FieldError]]:
-    """The call record of the form, or every problem in it, in the form's own words."""
-    errors: list[FieldError] = []
-
-    def problem(field: str, message: str) -> None:
-        errors.append(FieldError(field, message))
-
-    if not values["title"]:
-        problem("title", "Titel fehlt.")
-    for field, limit in MAX_LENGTHS.items():
-        if len(values[field]) > limit:
-            problem(field, f"{FORM_LABELS[field]}: höchstens {limit} Zeichen.")
-    if values["url"] and not _web_link(values["url"]):
-        problem(
-            "url",
-            "Link zum Aufruf: bitte eine Adresse angeben, die mit http:// oder https:// "
-            f"beginnt – nicht „{shorten(values['url'], 60)}“.",
-        )
-    obj: dict[str, Any] = {"source": MANUAL_SOURCE}
-    for key, value in values.items():
-        if value == "":
-            continue
-        if key in NUMBER_EXAMPLES:
-            number = _number_de(value)
-            if number is None:
-                example = NUMBER_EXAMPLES[key]
-                problem(
-                    key,
-                    f"{FORM_LABELS[key]}: bitte eine Zahl angeben, z. B. {example} – "
-                    f"nicht „{shorten(value, 40)}“.",
-                )
-            elif number < 0:
-                problem(key, f"{FORM_LABELS[key]}: bitte keine negative Zahl angeben.")
-            elif key == "funding_rate" and number > 100:
-                problem(key, f"Förderquote: höchstens 100 % – nicht „{shorten(value, 40)}“.")
-            else:
-                obj[key] = number
-        elif key in DATE_FIELDS:
-            day = _date_de(value)
-            if day is None:
-                problem(
-                    key,
-                    f"{FORM_LABELS[key]}: bitte ein Datum angeben, z. B. 31.03.2027 – "
-                    f"nicht „{shorten(value, 40)}“.",
-                )
-            else:
-                obj[key] = day.isoformat()
-        else:
-            obj[key] = value
-    opens, deadline = _date_de(values["opens"]), _date_de(values["deadline"])
-    if opens and deadline and opens > deadline:
-        problem(
-            "opens",
-            f"Antrag ab ({format_date(opens)}) liegt nach der Frist ({format_date(deadline)}): "
-            "bitte beide Daten prüfen.",
-        )
-    if errors:
-        return None, errors
-    obj["id"] = obj["url"] if "url" in obj else f"manuell-{uuid.uuid4().hex[:12]}"
-    try:
-        return record_from_dict(obj, default_source=MANUAL_SOURCE), []
-    except ParseError as exc:  # the checks above should leave nothing for the importer
-        label = FORM_LABELS.get(exc.field or "", "")
-        return None, [
-            FieldError(exc.field or "", f"{label}: {exc.message}." if label else exc.message)
-        ]
-
-
-def _web_link(url: str) -> bool:
-    """An http(s) address with a host: other schemes (javascript:, ftp:) are no call page."""
-    if any(c.isspace() or ord(c) < 32 for c in url):
-        return False
-    parts = urlsplit(url)
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-
-
-def _number_de(value: str) -> float | None:
-    """A number as Germans write it (250.000 / 250.000,50 / 80 % / 1,5), else None."""
-    cleaned = re.sub(r"[\s€%\u00a0]", "", value)
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", cleaned):
-        cleaned = cleaned.replace(".", "")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
-        return None  # also "nan", "inf" and "1e9", which float() would take
-    return float(cleaned)
-
-
-def _date_de(value: str) -> date | None:
-    """A date as the date field sends it (2027-03-31) or as typed (31.03.2027), else None."""
-    value = value.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return date.fromisoformat(value)
-        german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value)
-        if german:
-            day, month, year = (int(g) for g in german.groups())
-            return date(year, month, day)
-    except ValueError:
-        return None
-    return None
