@@ -31,6 +31,7 @@ from webapp.exports import stream_csv
 from webapp.formatting import (
     call_field_label,
     format_call_value,
+    shorten,
 )
 from webapp.ingest import ingest_records
 from webapp.manual_entry import (
@@ -305,7 +306,7 @@ def review(call_id: int) -> ResponseReturnValue:
         return _render_detail(call_id, form=refused, status=400)
     session.commit()
     if events:
-        title = call.title if len(call.title) <= 80 else call.title[:79] + "…"
+        title = shorten(call.title, 80)
         message, category = f"Bewertung gespeichert: {data.status}. („{title}“)", "success"
     else:
         message, category = "Keine Änderung.", "info"
