@@ -86,8 +86,11 @@ def test_a_quick_decision_deep_in_the_list_stays_there(tab: Any, live_server: st
     tab.wait_for_url(re.compile(rf"#call-{rows[18]}$"))
     expect(tab.locator(f"#call-{rows[18]}")).to_be_in_viewport()
     expect(tab.locator(f"#call-{rows[17]}")).to_have_count(0)
-    # the confirmation is in view there too, not at the top of the page
-    expect(tab.locator(".flash-success")).to_be_in_viewport()
+    # the confirmation is in view there too, not at the top of the page, and above the row
+    flash = tab.locator(".flash-success")
+    expect(flash).to_be_in_viewport()
+    message, row = flash.bounding_box(), tab.locator(f"#call-{rows[18]}").bounding_box()
+    assert row["y"] >= message["y"] + message["height"] - 1, (message, row)
 
 
 def test_saving_a_begruendungstext_stays_at_the_text(
