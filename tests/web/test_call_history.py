@@ -35,7 +35,7 @@ def _record(**changes: object) -> CallRecord:
 
 
 def _history(html: str) -> list[list[str]]:
-    table = re.search(r'<table class="history">(.*?)</table>', html, re.S)
+    table = re.search(r'<table class="history[^"]*">(.*?)</table>', html, re.S)
     assert table is not None
     rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
