@@ -77,7 +77,7 @@ def test_history_shows_german_labels_and_formats(
     assert rows["Höchstbetrag"] == ("250.000 €", "500.000 €")
     assert rows["Förderquote"] == ("80 %", "65 %")
     assert rows["Sprache"] == ("Deutsch", "Englisch")
-    table = re.search(r'<table class="history">.*?</table>', html, re.S).group(0)  # type: ignore[union-attr]
+    table = re.search(r'<table class="history[^"]*">.*?</table>', html, re.S).group(0)  # type: ignore[union-attr]
     for internal in ("funder", "eligible", "amount_max_eur", "funding_rate", "[", "2027-", "0.8"):
         assert internal not in table, internal
 
