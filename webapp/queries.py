@@ -396,6 +396,14 @@ def _page_ids(
     return ids + list(session.scalars(unscored))
 
 
+def page_call_ids(
+    session: Session, filters: CallFilters, *, today: date | None = None, page_size: int = PAGE_SIZE
+) -> list[int]:
+    """The ids on the filters' page of the list, in list order (no rows, no count)."""
+    offset = (filters.page - 1) * page_size
+    return _page_ids(session, filters, today or date.today(), page_size, offset)
+
+
 def count_calls(
     session: Session, filters: CallFilters, today: date, limit: int | None = None
 ) -> int:

@@ -53,6 +53,7 @@ from webapp.queries import (
     export_rows,
     filter_options,
     list_calls,
+    page_call_ids,
 )
 from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
 from webapp.saved_model import app_model_cache, model_file
@@ -329,7 +330,7 @@ def _list_row_ids(session: Session, back: str) -> list[int] | None:
     if scope is None:
         return None
     args = dict(parse_qsl(parts.query, keep_blank_values=True))
-    return [row.id for row in list_calls(session, CallFilters.from_args(args, scope=scope)).rows]
+    return page_call_ids(session, CallFilters.from_args(args, scope=scope))
 
 
 def _row_anchor(call_id: int, before: list[int] | None, after: list[int] | None) -> str:
