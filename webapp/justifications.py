@@ -403,15 +403,23 @@ def find_row(session: Session, call: Call, project_key: str, variant: str) -> Ju
     return _row(session, canonical_call(session, call), project, variant)
 
 
+EMPTY_TEXT = "Der Text ist leer und wurde nicht gespeichert; es gilt weiter der erzeugte Text."
+EMPTY_EDITED_TEXT = (
+    "Der Text ist leer und wurde nicht gespeichert; es gilt weiter Ihre bisherige Fassung. "
+    "Um zum erzeugten Text zurückzukehren, „Bearbeitung verwerfen“ wählen."
+)
+
+
 def save_edit(session: Session, row: Justification, text: str, user_id: int | None) -> bool:
     """Store the officer's version; returns False when it equals the generated text.
 
     Saving the generated text unchanged records no edit, so a later regeneration can
-    keep updating what is shown.
+    keep updating what is shown. An empty text is refused: only an edited text has
+    "Bearbeitung verwerfen", so the message says what stays in force.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise UserError("Der Text ist leer: zum Zurücksetzen „Bearbeitung verwerfen“ wählen.")
+        raise UserError(EMPTY_EDITED_TEXT if row.edited_text is not None else EMPTY_TEXT)
     if text == row.generated_text.strip() and row.edited_text is None:
         return False
     row.edited_text = text

@@ -190,15 +190,9 @@ def save(call_id: int) -> ResponseReturnValue:
     call = _call_or_404(call_id)
     row = _row_from_form(call)
     anchor = _form_anchor()
-    text = request.form.get("text", "")
-    if not text.strip():
-        # Only an edited text has "Bearbeitung verwerfen"; a generated one simply stays.
-        return _answer(
-            call, EMPTY_EDITED if row.edited_text is not None else EMPTY, "error", anchor
-        )
     session = db_session()
     try:
-        changed = save_edit(session, row, text, _current_user_id())
+        changed = save_edit(session, row, request.form.get("text", ""), _current_user_id())
     except UserError as exc:
         return _answer(call, str(exc), "error", anchor)
     session.commit()
@@ -208,13 +202,6 @@ def save(call_id: int) -> ResponseReturnValue:
     if row.variant == "short" and length > SHORT_LIMIT:
         return _answer(call, too_long_message(length), "warning", anchor)
     return _answer(call, "Ihre Fassung ist gespeichert.", "success", anchor)
-
-
-EMPTY = "Der Text ist leer und wurde nicht gespeichert; es gilt weiter der erzeugte Text."
-EMPTY_EDITED = (
-    "Der Text ist leer und wurde nicht gespeichert; es gilt weiter Ihre bisherige Fassung. "
-    "Um zum erzeugten Text zurückzukehren, „Bearbeitung verwerfen“ wählen."
-)
 
 
 def too_long_message(length: int) -> str:
