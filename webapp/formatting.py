@@ -51,7 +51,7 @@ def format_eur(value: float | None) -> str:
     """1.000.000 € with German digit grouping; empty for None."""
     if value is None:
         return ""
-    return f"{value:,.0f} €".replace(",", ".")
+    return f"{format_count(round(value))} €"
 
 
 def format_rate(value: float | None) -> str:
