@@ -7,7 +7,7 @@ conditional requests when a list page is unchanged) and ingests the result.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -85,6 +85,38 @@ def _note(progress: Progress | None, message: str) -> None:
         progress(message)
 
 
+def _list_pages(
+    source: SourceConfig,
+    fetcher: Fetcher,
+    options: dict[str, Any],
+    result: CrawlResult,
+    progress: Progress | None,
+    what: str,
+) -> Iterator[ParseResult | None]:
+    """Parse the source's list pages one by one, following each page's next link.
+
+    Yields None for an unchanged page (304) and stops there: the pages after it are unknown,
+    so the result is incomplete. Stops with a warning after `source.max_pages` pages.
+    """
+    url: str | None = source.url
+    visited: set[str] = set()
+    while url and url not in visited:
+        if len(visited) >= source.max_pages:
+            result.complete = False
+            result.warnings.append(f"mehr als {source.max_pages} {what}, Rest nicht gelesen")
+            return
+        visited.add(url)
+        _note(progress, url)
+        response = fetcher.fetch(url)
+        if response.not_modified:
+            result.complete = False
+            yield None
+            return
+        page = _parse(source, response, options, result)
+        yield page
+        url = page.next_page
+
+
 def _crawl_list(
     source: SourceConfig,
     fetcher: Fetcher,
@@ -94,26 +126,16 @@ def _crawl_list(
 ) -> CrawlResult:
     """Sources whose list pages are the records: foerderinfo, feeds, HTML lists."""
     result = CrawlResult()
-    url: str | None = source.url
-    visited: set[str] = set()
-    while url and url not in visited:
-        if len(visited) >= source.max_pages:
-            result.complete = False
-            result.warnings.append(f"mehr als {source.max_pages} Seiten, Rest nicht gelesen")
-            break
-        visited.add(url)
-        _note(progress, url)
-        response = fetcher.fetch(url)
-        if response.not_modified:
-            # Unchanged page: its calls are as before, but pages after it are unknown.
-            if len(visited) == 1:
+    for number, page in enumerate(
+        _list_pages(source, fetcher, options, result, progress, "Seiten")
+    ):
+        if page is None:
+            # Unchanged first page: its calls are as before.
+            if number == 0:
                 result.unchanged_ids.update(known)
-            result.complete = False
             break
-        page = _parse(source, response, options, result)
         result.records.extend(page.records)
         result.listed_ids.update(page.listed_ids)
-        url = page.next_page
     return result
 
 
@@ -127,29 +149,15 @@ def _crawl_fdb(
     """Förderdatenbank: follow the result pages, then fetch every programme page."""
     result = CrawlResult()
     links: list[str] = []
-    url: str | None = source.url
-    visited: set[str] = set()
-    while url and url not in visited:
-        if len(visited) >= source.max_pages:
-            result.complete = False
-            result.warnings.append(
-                f"mehr als {source.max_pages} Ergebnisseiten, Rest nicht gelesen"
-            )
+    for page in _list_pages(source, fetcher, options, result, progress, "Ergebnisseiten"):
+        if page is None:
             break
-        visited.add(url)
-        _note(progress, url)
-        response = fetcher.fetch(url)
-        if response.not_modified:
-            result.complete = False
-            break
-        page = _parse(source, response, options, result)
         # Programme pages may carry codes instead of labels; the list page explains them.
         options.setdefault("code_labels", {}).update(page.code_labels)
         for link in page.detail_links:
             if link not in links:
                 links.append(link)
         result.listed_ids.update(page.listed_ids)
-        url = page.next_page
     if not result.complete:
         # Unread list pages: re-check the programmes we know, on this source's host.
         origin = urlsplit(source.url)
