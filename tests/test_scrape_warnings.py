@@ -92,7 +92,7 @@ def page(client: FlaskClient, path: str) -> str:
 def source_row(html: str, label: str) -> str:
     """The main table row of one source on the Quellen page."""
     start = html.index(f"<strong>{label}</strong>")
-    return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+    return html[html.rindex("<tr ", 0, start) : html.index("</tr>", start)]
 
 
 def hint_count(html: str, label: str) -> int:
@@ -156,7 +156,7 @@ def test_empty_feed_keeps_known_calls_and_says_so(
     assert "Quelle lieferte keine Einträge – 3 bekannte Aufrufe" in source_row(
         quellen, "Testförderer"
     )  # the last run's hint next to the source
-    history = quellen[quellen.index('<tr class="run-history">') :]
+    history = quellen[quellen.index('<tr class="run-history"') :]
     assert "Letzte Läufe (2)" in history and "<li>Quelle lieferte keine Einträge" in history
     a3 = calls(any_config, FEED)["a3"]
     assert "nicht mehr bei der Quelle gelistet" not in page(client, f"/aufrufe/{a3.id}")
@@ -212,7 +212,7 @@ def test_malformed_feed_and_skipped_item_are_kept_on_the_run(
 
     quellen = page(login(cli.config), "/quellen/")
     assert hint_count(quellen, "Testförderer") == 1
-    history = quellen[quellen.index('<tr class="run-history">') :]
+    history = quellen[quellen.index('<tr class="run-history"') :]
     assert "<li>Feed fehlerhaft, Einträge trotzdem gelesen: " in history
     assert "Fehler: feed: " in history and "Eintrag ohne Titel" in history
 
@@ -249,7 +249,7 @@ def test_robots_refusal_of_a_programme_page_is_kept_on_the_run(
     label = fdb["label"]
     assert hint_count(quellen, label) == 1
     assert "robots.txt verbietet den Abruf" in source_row(quellen, label)
-    assert f"<li>{hint}</li>" in quellen[quellen.index('<tr class="run-history">') :]
+    assert f"<li>{hint}</li>" in quellen[quellen.index('<tr class="run-history"') :]
 
 
 def test_hints_are_text_capped_and_counted(session: Session, auth_client: FlaskClient) -> None:

@@ -23,6 +23,9 @@ MONTHS_DE = (
 )
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
+# Between a number and its unit ("1.500.000 €", "80 %"): a line never breaks before the unit.
+# Also in plain-text mail and generated texts, where it keeps the pair together just the same.
+NBSP = "\u00a0"
 
 
 def format_date(value: date | datetime | None, empty: str = "laufend") -> str:
@@ -48,17 +51,17 @@ def shorten(text: str, limit: int) -> str:
 
 
 def format_eur(value: float | None) -> str:
-    """1.000.000 € with German digit grouping; empty for None."""
+    """1.000.000 € with German digit grouping and a no-break space; empty for None."""
     if value is None:
         return ""
-    return f"{format_count(round(value))} €"
+    return f"{format_count(round(value))}{NBSP}€"
 
 
 def format_rate(value: float | None) -> str:
-    """0.9 → 90 %."""
+    """0.9 → 90 % (with a no-break space)."""
     if value is None:
         return ""
-    return f"{value * 100:.0f} %"
+    return f"{value * 100:.0f}{NBSP}%"
 
 
 def format_count(value: int) -> str:

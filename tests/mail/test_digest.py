@@ -95,7 +95,7 @@ def test_digest_reaches_each_recipient_once_with_sections(
         assert absent not in text
     assert "Aufruf mit neuer Frist [in Prüfung]" in changed
     assert "Frist: 31.01.2027 → 15.03.2027" in changed
-    assert "Förderhöchstbetrag: – → 500.000 €" in changed  # two changes: first old → last new
+    assert "Förderhöchstbetrag: – → 500.000\u00a0€" in changed  # two changes: first old → last new
     assert "Bei der Quelle: gelistet → nicht mehr gelistet (seit 20.11.2026)" in changed
     assert "Titel" not in changed  # not a watched field
     assert "Skizze: Aufruf mit naher Frist" in soon

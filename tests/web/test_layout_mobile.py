@@ -1,5 +1,7 @@
 """Layout in a real Chromium at desktop and phone widths: nothing wider than the screen, no
-word broken across lines in a table cell or button, a compact header, readable charts."""
+word broken across lines in a table cell or button, a compact header with every menu item in
+sight, readable charts, nothing to swipe sideways, foldable filters, amounts on one line and
+tables that stay tables for screen readers when they stack as cards."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import logged_in_tab
-from webapp.models import Call, ProjectRow, Review, ScrapeRun, Source, User
+from webapp.models import Call, CallChange, ProjectRow, Review, ScrapeRun, Source, User
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +49,7 @@ BROKEN_WORDS = """() => {
 # Elements sticking out beyond the right edge of the screen (what makes a page scroll sideways).
 OVERFLOWING = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-  .filter(e => !e.closest('.table-scroll, .chart-figure, .card > table'))
+  .filter(e => !e.closest('.table-scroll, .chart-figure'))
   .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
 
 
@@ -80,8 +82,10 @@ def demo_pages(session: Session, user: User) -> dict[str, str]:
     call = session.scalars(
         select(Call).where(Call.deadline > date.today()).order_by(Call.deadline)
     ).first()
-    assert call is not None
+    assert call is not None and call.deadline is not None
     session.add(Review(call_id=call.id, status="relevant"))
+    call.amount_max_eur = 1_500_000
+    session.add(CallChange(call_id=call.id, field="amount_max_eur", old=1_000_000, new=1_500_000))
     session.commit()
     project = session.scalars(select(ProjectRow).order_by(ProjectRow.id)).first()
     assert project is not None
@@ -92,6 +96,7 @@ def demo_pages(session: Session, user: User) -> dict[str, str]:
         "Strategie": "/strategie/",
         "Projekt": f"/strategie/projekte/{project.id}",
         "Fristen": "/fristen/",
+        "Fristen im Monat": f"/fristen/?monat={call.deadline:%Y-%m}",
         "Quellen": "/quellen/",
         "Konto": "/konto",
         "Benutzer": "/verwaltung/benutzer",
@@ -129,18 +134,32 @@ def test_pages_fit_the_screen_and_break_no_word(
         tab.context.close()
 
 
-def test_phone_header_is_compact(demo_pages: dict[str, str], phone: Any) -> None:
+def test_phone_header_is_compact_and_shows_every_menu_item(
+    demo_pages: dict[str, str], phone: Any
+) -> None:
     phone.reload()  # as an admin: the most links a header carries
     assert phone.get_by_role("link", name="Benutzer").is_visible()
     header = phone.locator(".site-header").bounding_box()
-    assert header["height"] <= 130  # three short rows, not ten stacked items
+    assert header["height"] <= 170  # four short rows, not ten stacked items
     button = phone.get_by_role("link", name="+ Aufruf anlegen")
     box = button.bounding_box()
     assert box["height"] < 40  # one line
     assert box["x"] + box["width"] <= PHONE["width"] - 8  # off the screen edge
     nav = phone.get_by_role("navigation", name="Hauptnavigation")
-    assert nav.bounding_box()["height"] < 45  # one row, scrolling sideways if need be
+    assert nav.bounding_box()["height"] < 80  # at most two rows
+    # every item on the screen as it is: nothing scrolled out of sight, nothing to swipe
+    items = nav.get_by_role("link")
+    assert items.all_inner_texts() == ["Eingang", "Alle Aufrufe", "Fristen", "Strategie", "Quellen"]
+    for item in items.all():
+        assert item.is_visible()
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], item.inner_text()
+        assert box["y"] + box["height"] <= header["y"] + header["height"]
+        assert box["height"] < 40  # one line
+    assert nav.evaluate("e => e.scrollWidth <= e.clientWidth")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    nav.get_by_role("link", name="Quellen").click()
+    phone.wait_for_url("**/quellen/")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -162,13 +181,168 @@ def test_filters_fold_on_a_phone_and_work_without_javascript(
         tab.context.close()
 
 
-def test_filters_are_open_on_a_wide_screen(browser: Any, live_server: str, user: User) -> None:
-    tab = _logged_in(browser, live_server, user, DESKTOP)
+# The arrow before the filter title: ▾ open, ▸ folded.
+FILTER_ARROW = "getComputedStyle(document.querySelector('.filter-title'), '::before').content"
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_filters_are_open_on_a_wide_screen_and_fold(
+    browser: Any, live_server: str, user: User, javascript: bool
+) -> None:
+    tab = logged_in_tab(browser, live_server, user, viewport=DESKTOP, javascript=javascript)
     try:
         assert tab.get_by_label("Frist").is_visible()
         assert tab.get_by_label("Volltextsuche").is_visible()
+        assert "▾" in tab.evaluate(FILTER_ARROW)
+        # a screen reader hears what the switch does here: fold
+        switch = tab.get_by_role("checkbox", name="Filter ausblenden")
+        assert not switch.is_checked()
+        list_width = tab.locator(".results").bounding_box()["width"]
+
+        tab.locator("label.filter-title").click()
+        assert not tab.get_by_label("Frist").is_visible()
+        assert tab.locator("label.filter-title").is_visible()  # the way back stays in sight
+        assert "▸" in tab.evaluate(FILTER_ARROW)
+        assert switch.is_checked()
+        # folded, the list takes the room the filters had
+        assert tab.locator(".results").bounding_box()["width"] > list_width + 200
+
+        tab.locator("label.filter-title").click()
+        assert tab.get_by_label("Frist").is_visible()
+        assert "▾" in tab.evaluate(FILTER_ARROW)
     finally:
         tab.context.close()
+
+
+def test_filter_switch_says_what_it_does_on_a_phone(phone: Any) -> None:
+    assert "▸" in phone.evaluate(FILTER_ARROW)
+    switch = phone.get_by_role("checkbox", name="Filter einblenden")
+    assert not switch.is_checked()
+    phone.locator("label.filter-title").click()
+    assert switch.is_checked() and phone.get_by_label("Frist").is_visible()
+    assert "▾" in phone.evaluate(FILTER_ARROW)
+
+
+def _open_run_histories(tab: Any) -> None:
+    """Unfold every source's "Letzte Läufe" on the Quellen page (nothing elsewhere)."""
+    for summary in tab.locator("tr.run-history summary").all():
+        summary.click()
+
+
+# Boxes that scroll sideways because their content is wider (what a user has to swipe).
+SWIPEABLE = """() => [document.scrollingElement, ...document.querySelectorAll('main *')]
+  .filter(e => e === document.scrollingElement
+               || ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.tagName + '.' + e.className)"""
+
+
+def test_calendar_and_sources_need_no_sideways_swipe_on_a_phone(
+    demo_pages: dict[str, str], phone: Any, live_server: str
+) -> None:
+    phone.goto(live_server + demo_pages["Fristen im Monat"])
+    days = phone.locator("table.month td.has-items")
+    assert days.count() >= 1
+    # a list of the days with deadlines: each day names its weekday and date, its calls
+    # follow in the full width of the screen
+    first = days.first
+    assert re.fullmatch(
+        r"(Mo|Di|Mi|Do|Fr|Sa|So) \d\d\.\d\d\.\d{4}", first.locator(".day-no").inner_text()
+    )
+    for entry in phone.locator("table.month .cal-item").all():
+        box = entry.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert box["width"] > PHONE["width"] / 2
+    assert phone.locator("table.month td:not(.has-items)").first.is_hidden()
+    assert phone.evaluate(SWIPEABLE) == []
+
+    phone.goto(live_server + "/fristen/?monat=2099-01")  # no deadlines: said, not an empty list
+    assert phone.get_by_text("Keine Fristen im Januar 2099.").is_visible()
+
+    phone.goto(live_server + demo_pages["Quellen"])
+    _open_run_histories(phone)
+    runs = phone.locator("table.runs").first
+    assert runs.is_visible()
+    # each run a card: its numbers named, side by side within the screen
+    found = runs.locator('td[data-label="gefunden"]').first
+    assert "gefunden: " in found.evaluate("e => getComputedStyle(e, '::before').content")
+    box = found.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    assert box["y"] == runs.locator('td[data-label="neu"]').first.bounding_box()["y"]
+    assert phone.evaluate(SWIPEABLE) == []
+
+
+# The lines an amount of the page takes, from its first digit to its "€": the client rects of
+# the text node holding it, squeezed to its narrowest.
+LINES_OF_AMOUNT = """number => {
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(number);
+    if (at < 0) continue;
+    node.parentElement.style.width = 'min-content';
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, node.data.indexOf('€', at) + 1);
+    return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+  }
+  return 0;
+}"""
+
+
+def test_an_amount_stays_on_one_line(
+    demo_pages: dict[str, str], phone: Any, live_server: str
+) -> None:
+    phone.goto(live_server + demo_pages["Aufruf"])
+    assert phone.locator("dd", has_text="1.500.000").inner_text() == "1.500.000\u00a0€"
+    # even in the narrowest box, no line break between the number and its "€"
+    assert phone.evaluate(LINES_OF_AMOUNT, "1.500.000") == 1
+
+
+# Every stacked table (shown as cards) with the roles of its parts, and the parts that lack them.
+STACKED_TABLES = """() => [...document.querySelectorAll('main table')]
+  .filter(t => t.getClientRects().length && getComputedStyle(t).display !== 'table')
+  .map(t => ({
+    name: t.className,
+    role: t.getAttribute('role'),
+    missing: [
+      ...[...t.querySelectorAll(':scope > thead, :scope > tbody')]
+        .filter(e => e.getAttribute('role') !== 'rowgroup'),
+      ...[...t.querySelectorAll(':scope > * > tr')].filter(e => e.getAttribute('role') !== 'row'),
+      ...[...t.querySelectorAll(':scope > * > tr > th')]
+        .filter(e => e.getAttribute('role') !== 'columnheader'),
+      ...[...t.querySelectorAll(':scope > * > tr > td')].filter(e => e.getAttribute('role') !== 'cell'),
+    ].map(e => e.tagName),
+  }))"""
+
+
+def test_stacked_tables_keep_their_table_roles(
+    demo_pages: dict[str, str], phone: Any, live_server: str
+) -> None:
+    found = {}
+    for name in ("Aufruf", "Strategie", "Projekt", "Fristen im Monat", "Quellen", "Benutzer"):
+        phone.goto(live_server + demo_pages[name])
+        _open_run_histories(phone)
+        for table in phone.evaluate(STACKED_TABLES):
+            found[table["name"]] = table
+    assert set(found) == {
+        "match-table",  # the call page: its projects, sources and change history
+        "stack-table call-sources-table",
+        "history stack-table",
+        "projects stack-table",  # the strategy, a project's calls
+        "stack-table calls-table",
+        "month",  # the calendar as a list of days
+        "sources stack-table",  # the sources and each one's runs
+        "runs stack-table",
+        "stack-table users-table",
+    }
+    for table in found.values():
+        assert table["role"] == "table" and table["missing"] == [], table
+    # the calendar's cells keep their weekday when the empty days around them are hidden
+    phone.goto(live_server + demo_pages["Fristen im Monat"])
+    day = phone.locator("table.month td.has-items").first
+    weekday = day.locator(".day-no").inner_text()[:2]
+    index = int(day.get_attribute("aria-colindex"))
+    assert phone.locator("table.month th").nth(index - 1).text_content() == weekday
 
 
 def test_strategy_chart_stays_readable_on_a_phone(phone: Any, live_server: str) -> None:
