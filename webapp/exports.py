@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
-from webapp.models import Call, utcnow
-from webapp.queries import DeadlineEntry, ExportRow
+from sqlalchemy.orm import Session
+
+from webapp.config import Config
+from webapp.models import Call, ProjectRow, ThemeRow, utcnow
+from webapp.queries import CallFilters, DeadlineEntry, ExportRow
 
 CSV_COLUMNS = (
     "ID",
@@ -90,6 +98,58 @@ def stream_csv(rows: Iterable[ExportRow], today: date) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+# The file name of an export: the list, the day and the filters, in ASCII letters, digits and
+# hyphens only (safe in every file system, mail attachment and the plain `filename=` of
+# Content-Disposition; RFC 6266 needs `filename*=` only for other characters).
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+SLUG_LENGTH = 40  # one filter's part at most (a long region name is cut at a word)
+FILENAME_LENGTH = 150  # the whole name at most, before ".csv"; filters beyond are left out
+
+
+def ascii_slug(text: str, limit: int = SLUG_LENGTH) -> str:
+    """`text` in lower-case ASCII words joined by hyphens: "in Prüfung" -> "in-pruefung"."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_TRANSLITERATION))
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode()).strip("-")
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit] else slug[:limit]
+    return slug
+
+
+def csv_filename(session: Session, filters: CallFilters, today: date) -> str:
+    """The name of the CSV export of a list: e.g. foerderaufrufe-eingang-2026-11-26-nrw-neu.csv.
+
+    The active filters follow in the order of the filter form: search, theme, priority,
+    project, status, source, region, deadline, score and the inbox's two switches.
+    """
+    theme = session.get(ThemeRow, filters.theme) if filters.theme is not None else None
+    project = session.get(ProjectRow, filters.project) if filters.project is not None else None
+    parts = [
+        "foerderaufrufe",
+        "eingang" if filters.scope == "inbox" else "alle",
+        today.isoformat(),
+        f"suche-{filters.q}" if filters.q else "",
+        theme.name if theme else "",
+        f"prioritaet-{filters.priority}" if filters.priority is not None else "",
+        project.key if project else "",
+        "alle-status" if filters.status == "alle" else filters.status,
+        f"quelle-{filters.source}" if filters.source else "",
+        filters.region,
+        f"frist-{filters.frist}-tage" if filters.frist else "",
+        f"passung-ab-{filters.min_score:g}" if filters.min_score is not None else "",
+    ]
+    if filters.scope == "inbox":  # the switches count in the inbox only
+        parts += [
+            "auch-nicht-antragsberechtigt" if filters.ineligible else "",
+            "auch-geschlossen" if filters.closed else "",
+        ]
+    stem = ""
+    for slug in filter(None, map(ascii_slug, parts)):
+        if len(stem) + 1 + len(slug) > FILENAME_LENGTH:
+            break  # whole parts only: a name ending in "-auch" would say something else
+        stem = f"{stem}-{slug}" if stem else slug
+    return stem + ".csv"
+
+
 # --- iCalendar (RFC 5545) -------------------------------------------------------------------
 
 
@@ -123,18 +183,33 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+def calendar_uid_domain(config: Config) -> str:
+    """The part after "@" of every calendar UID: the same for every request.
+
+    BASE_URL's host when it is set (as before). Without it, not the host the feed was
+    fetched at: a calendar that reached the server by two names (intranet name and IP
+    address) would show every deadline twice. Instead a name derived from SECRET_KEY,
+    the installation's own constant, so that the events of two installations in one
+    calendar never take each other's place (a keyed hash: the key cannot be read back).
+    """
+    if config.base_url_set and (host := urlsplit(config.base_url).netloc):
+        return host
+    label = hmac.new(config.secret_key.encode(), b"calendar-uid", hashlib.sha256)
+    return f"{label.hexdigest()[:12]}.funding-matcher"
+
+
 def ical_feed(
     entries: Iterable[DeadlineEntry],
     *,
     call_url: Callable[[Call], str],
+    uid_domain: str,
     name: str = "funding-matcher Fristen",
     now: datetime | None = None,
-    host: str = "funding-matcher",
 ) -> str:
     """A VCALENDAR with one all-day event per stage deadline.
 
-    The UID is stable per call and stage, so calendar programs update an event when the
-    deadline moves instead of adding a second one.
+    The UID (`call-<id>-<stage>@<uid_domain>`) is stable per call and stage, so calendar
+    programs update an event when the deadline moves instead of adding a second one.
     """
     stamp = (now or utcnow()).strftime("%Y%m%dT%H%M%SZ")
     lines = [
@@ -147,10 +222,18 @@ def ical_feed(
         "X-WR-TIMEZONE:Europe/Berlin",
         "REFRESH-INTERVAL;VALUE=DURATION:PT6H",
     ]
+    uids: set[str] = set()
     for entry in entries:
         call: Call = entry.call
         url = call_url(call)
         stage_key = "".join(ch for ch in entry.stage.lower() if ch.isalnum()) or "frist"
+        uid = f"call-{call.id}-{stage_key}@{uid_domain}"
+        # Stages written alike ("Skizze 1" and "Skizze-1") must stay two events.
+        n = 1
+        while uid in uids:
+            n += 1
+            uid = f"call-{call.id}-{stage_key}-{n}@{uid_domain}"
+        uids.add(uid)
         description = "\n".join(
             part
             for part in (
@@ -164,7 +247,7 @@ def ical_feed(
         )
         lines += [
             "BEGIN:VEVENT",
-            f"UID:call-{call.id}-{stage_key}@{host}",
+            f"UID:{uid}",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{entry.day.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(entry.day + timedelta(days=1)).strftime('%Y%m%d')}",

@@ -135,6 +135,17 @@ class CallFilters:
         """How many filters differ from the defaults (shown on the filter toggle)."""
         return len(self.to_args(page=1, sort="passung"))
 
+    def view(self) -> CallFilters:
+        """The list before narrowing: scope, status and the inbox's two switches, without
+        search, theme, project, source, region, deadline or score (and on page 1).
+
+        What the filter form offers (the regions) comes from this list: a choice outside it
+        could only ever give an empty list.
+        """
+        return CallFilters(
+            scope=self.scope, status=self.status, ineligible=self.ineligible, closed=self.closed
+        )
+
 
 def _int(value: str | None) -> int | None:
     try:
@@ -299,18 +310,26 @@ def filter_clauses(filters: CallFilters, today: date) -> list[ColumnElement[bool
     return clauses
 
 
+def listed(stmt: Select[Any], filters: CallFilters, today: date) -> Select[Any]:
+    """`stmt` (over Call) narrowed to the calls of the list `filters` describe.
+
+    The one definition of a list's calls (the Eingang is `CallFilters(scope="inbox")`): its
+    rows, count, export, filter choices and the strategy page's counts all come from here.
+    """
+    return (
+        stmt.outerjoin(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .where(*filter_clauses(filters, today))
+    )
+
+
 def _id_select(filters: CallFilters, today: date) -> Select[Any]:
     """The ids of the filtered calls in list order.
 
     Only ids and sort keys are sorted; the wide rows (with the call text) are loaded for
     the one page afterwards, so sorting 50,000 calls stays cheap.
     """
-    stmt = (
-        select(Call.id)
-        .outerjoin(CallScore, CallScore.call_id == Call.id)
-        .outerjoin(Review, Review.call_id == Call.id)
-        .where(*filter_clauses(filters, today))
-    )
+    stmt = listed(select(Call.id), filters, today)
     if filters.sort == "frist":
         # Open deadlines first, soonest first; then calls without one; the expired ones last,
         # the most recently expired first ("nächste Frist" must not open with a past one).
@@ -412,24 +431,10 @@ def count_calls(
     With `limit`, at most that many: the database stops counting there, instead of
     visiting every matching call of a large list.
     """
-    clauses = filter_clauses(filters, today)
     if limit is None:
-        stmt = (
-            select(func.count(Call.id))
-            .select_from(Call)
-            .outerjoin(CallScore, CallScore.call_id == Call.id)
-            .outerjoin(Review, Review.call_id == Call.id)
-            .where(*clauses)
-        )
+        stmt = listed(select(func.count(Call.id)).select_from(Call), filters, today)
         return session.scalar(stmt) or 0
-    ids = (
-        select(Call.id)
-        .outerjoin(CallScore, CallScore.call_id == Call.id)
-        .outerjoin(Review, Review.call_id == Call.id)
-        .where(*clauses)
-        .limit(limit)
-        .subquery()
-    )
+    ids = listed(select(Call.id), filters, today).limit(limit).subquery()
     return session.scalar(select(func.count()).select_from(ids)) or 0
 
 
@@ -792,8 +797,17 @@ class FilterOptions:
     regions: list[str]
 
 
-def filter_options(session: Session) -> FilterOptions:
-    """Themes, projects, sources and regions to filter by (active strategy only)."""
+def filter_options(
+    session: Session, filters: CallFilters | None = None, today: date | None = None
+) -> FilterOptions:
+    """Themes, projects, sources and regions to filter by (active strategy only).
+
+    The regions are those of the calls the list can show in its current view
+    (`CallFilters.view`: the Eingang offers no region whose calls are all ineligible or
+    closed unless its switches show them), plus the chosen one, so that the form always
+    shows the filter in force.
+    """
+    filters = filters or CallFilters()
     # Plain columns, not ORM rows: the form needs three values of each, and a project
     # row would decode five JSON lists on every list page.
     strategy_id = (
@@ -819,7 +833,9 @@ def filter_options(session: Session) -> FilterOptions:
             .order_by(ProjectRow.key)
         )
     ]
-    sources, regions = _sources_and_regions(session)
+    sources, regions = _sources_and_regions(session, filters.view(), today or date.today())
+    if filters.region and filters.region not in regions:
+        regions = sorted([*regions, filters.region])
     return FilterOptions(
         themes=themes,
         projects=projects,
@@ -829,41 +845,59 @@ def filter_options(session: Session) -> FilterOptions:
     )
 
 
-# Sources and regions of the filter form: a DISTINCT over every call (25 ms at 50,000
-# calls, no index leads with the region) is cached per database. They change only when a
-# call is added (a new calls.id) or changed by a scrape or import (a new call_changes row),
-# so both highest ids are the cache's version; an entry lives FILTER_VALUES_TTL seconds
-# at most in any case.
+# Sources and regions of the filter form: a DISTINCT over every call (sources: 12 ms at
+# 50,000 calls) or over the calls of a list (regions: 25-70 ms; no index leads with the region)
+# is cached per database. They change when a call is added (a new calls.id) or changed by
+# a scrape or import (a new call_changes row), the regions of a list also when a decision
+# moves a call in or out (a new review_events row) and with the day (deadlines pass); those
+# highest ids and the day are the cache's version. A match run changes eligibilities
+# without any of these: an entry lives FILTER_VALUES_TTL seconds at most in any case.
 FILTER_VALUES_TTL = 60.0
-_filter_values: weakref.WeakKeyDictionary[Engine, tuple[Any, float, list[str], list[str]]] = (
-    weakref.WeakKeyDictionary()
-)
+_filter_values: weakref.WeakKeyDictionary[
+    Engine, dict[tuple[Any, ...], tuple[tuple[Any, ...], float, list[str]]]
+] = weakref.WeakKeyDictionary()
 
 
-def _sources_and_regions(session: Session) -> tuple[list[str], list[str]]:
-    """The distinct sources and non-empty regions of all calls, sorted."""
-    version = tuple(
-        session.execute(
-            select(
-                select(func.max(Call.id)).scalar_subquery(),
-                select(func.max(CallChange.id)).scalar_subquery(),
-            )
-        ).one()
-    )
+def _cached_values(
+    session: Session, key: tuple[Any, ...], version: tuple[Any, ...], read: Select[Any]
+) -> list[str]:
+    """The values `read` selects, from the cache while `version` holds (and for at most
+    FILTER_VALUES_TTL seconds), sorted."""
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
+    entries = _filter_values.setdefault(engine, {})
     now = time.monotonic()
-    cached = _filter_values.get(engine)
+    cached = entries.get(key)
     if cached is not None and cached[0] == version and now - cached[1] < FILTER_VALUES_TTL:
-        return list(cached[2]), list(cached[3])
-    sources = list(session.scalars(select(Call.source).distinct().order_by(Call.source)))
-    regions = list(
-        session.scalars(
-            select(Call.region).where(Call.region != "").distinct().order_by(Call.region)
+        return list(cached[2])
+    # sorted here, not in SQL: the same order on SQLite and PostgreSQL (whose collation
+    # would differ), also when the chosen region is added to the list
+    values = sorted(session.scalars(read))
+    entries[key] = (version, now, values)
+    return list(values)
+
+
+def _sources_and_regions(
+    session: Session, view: CallFilters, today: date
+) -> tuple[list[str], list[str]]:
+    """The distinct sources of all calls and the non-empty regions of the calls of `view`."""
+    calls, changes, decisions = session.execute(
+        select(
+            select(func.max(Call.id)).scalar_subquery(),
+            select(func.max(CallChange.id)).scalar_subquery(),
+            select(func.max(ReviewEvent.id)).scalar_subquery(),
         )
+    ).one()
+    sources = _cached_values(
+        session, ("sources",), (calls, changes), select(Call.source).distinct()
     )
-    _filter_values[engine] = (version, now, sources, regions)
-    return list(sources), list(regions)
+    regions = _cached_values(
+        session,
+        ("regions", view.scope, view.status, view.ineligible, view.closed),
+        (calls, changes, decisions, today),
+        listed(select(Call.region), view, today).where(Call.region != "").distinct(),
+    )
+    return sources, regions
 
 
 def active_strategy(session: Session) -> StrategyRow | None:
@@ -1060,17 +1094,17 @@ class ThemeSummary:
 def _inbox_matches(today: date) -> Select[Any]:
     """(project, theme, call, deadline) of each counting match of a call in the inbox.
 
-    The inbox's own WHERE clauses (`filter_clauses` of an unfiltered inbox) and its project
+    The inbox's own calls (`listed` with an unfiltered inbox) and its project
     and theme filters' idea of a match (`matching_clauses`): a count on the strategy page is
     the number of calls the inbox shows behind its link.
     """
-    return (
+    return listed(
         select(Match.project_id, ProjectRow.theme_id, Match.call_id, Call.deadline)
         .join(Call, Call.id == Match.call_id)
         .join(ProjectRow, ProjectRow.id == Match.project_id)
-        .outerjoin(CallScore, CallScore.call_id == Call.id)
-        .outerjoin(Review, Review.call_id == Call.id)
-        .where(*matching_clauses(), *filter_clauses(CallFilters(scope="inbox"), today))
+        .where(*matching_clauses()),
+        CallFilters(scope="inbox"),
+        today,
     )
 
 
@@ -1213,11 +1247,8 @@ def deadline_entries(
     if candidates:
         horizon_start = max(start, today)
         best = session.execute(
-            select(Call, CallScore.inbox_score)
-            .outerjoin(CallScore, CallScore.call_id == Call.id)
-            .outerjoin(Review, Review.call_id == Call.id)
+            listed(select(Call, CallScore.inbox_score), CallFilters(scope="inbox"), today)
             .where(
-                *filter_clauses(CallFilters(scope="inbox"), today),
                 Call.deadline.is_not(None),
                 Call.deadline >= horizon_start,
                 Call.deadline <= end,

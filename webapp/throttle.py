@@ -11,8 +11,11 @@ limit of 5 let 20 of 40 parallel guesses through). Here a request takes its slot
 password is checked, so parallel guesses cannot overshoot the limit.
 
 The counts are rows of `login_failures` in the app's database, so all app processes on that
-database share them and a restart keeps them. The decision (`refusal`) is a pure function of
-an address's counts; `LoginThrottle` only reads and writes the rows.
+database share them and a restart keeps them. Their times come from the database's clock, not
+the app server's: app servers on several hosts share the rows, and one whose clock ran fast
+would otherwise count none of the others' failures (and delete them as expired). The decision
+(`refusal`) is a pure function of an address's counts; `LoginThrottle` only reads and writes
+the rows.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy import DateTime, FunctionElement, case, delete, func, select, text, update
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.db import transaction
-from webapp.models import LoginFailure, utcnow
+from webapp.models import LoginFailure
 
 # Longest key stored: a value that is no IP address (a forged header behind too many trusted
 # proxies) is cut, not refused; IP keys are far shorter.
@@ -52,6 +57,39 @@ def client_key(address: str | None) -> str:
             return str(parsed.ipv4_mapped)
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return str(parsed)
+
+
+class DatabaseNow(FunctionElement[datetime]):
+    """The database's current time as naive UTC, the form every timestamp is stored in."""
+
+    type = DateTime()
+    name = "database_now"
+    inherit_cache = True
+
+
+@compiles(DatabaseNow)
+def _current_timestamp(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
+    return "CURRENT_TIMESTAMP"  # the standard; SQLite and PostgreSQL get their own below
+
+
+@compiles(DatabaseNow, "postgresql")
+def _postgresql_now(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
+    # the time of the statement, not of the transaction's start (which may have waited for
+    # the address's lock), in UTC whatever the session's time zone
+    return "(clock_timestamp() AT TIME ZONE 'UTC')"
+
+
+@compiles(DatabaseNow, "sqlite")
+def _sqlite_now(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
+    # CURRENT_TIMESTAMP has whole seconds only; SQLite's clock is its host's (one host anyway)
+    return "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+
+
+def database_now(session: Session) -> datetime:
+    """The database server's clock: the one clock all app servers on a database share."""
+    now = session.scalar(select(DatabaseNow()))
+    assert now is not None
+    return now
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +133,13 @@ class LoginThrottle:
         limit: int,
         window: timedelta,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[Session], datetime] = database_now,
     ) -> None:
         self.sessions = sessions
         self.limit = limit
         self.window = window
         # Replaceable so that tests can move time forward instead of sleeping. Wall-clock UTC,
-        # not monotonic: the rows are compared across processes and restarts.
+        # not monotonic: the rows are compared across processes, hosts and restarts.
         self.clock = clock
 
     @property
@@ -116,7 +154,7 @@ class LoginThrottle:
         key = client_key(address)
         with self.sessions() as session:
             _take_turn(session, key)
-            now = self.clock()
+            now = self.clock(session)
             attempt = LoginFailure(key=key, at=now, pending=True)
             session.add(attempt)
             session.flush()
@@ -139,7 +177,7 @@ class LoginThrottle:
                 # reset a sprayer's count.
                 session.execute(delete(LoginFailure).where(row))
                 return
-            now = self.clock()
+            now = self.clock(session)
             session.execute(update(LoginFailure).where(row).values(pending=False, at=now))
             # Recording a failure clears what has left the window, for every address: the
             # table holds no more than the current windows.
@@ -148,7 +186,7 @@ class LoginThrottle:
     def failures(self, address: str | None) -> int:
         """Failed logins of `address` within the current window (for tests and admins)."""
         with self.sessions() as session:
-            return self._counts(session, client_key(address), self.clock()).failures
+            return self._counts(session, client_key(address), self.clock(session)).failures
 
     def _counts(
         self, session: Session, key: str, now: datetime, excluding: int | None = None

@@ -15,8 +15,9 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import pytest
 import requests
@@ -26,12 +27,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
-from webapp import users
+from webapp import models, users
 from webapp.config import Config, ConfigError
 from webapp.db import make_engine, make_session_factory
 from webapp.migrate import upgrade
 from webapp.models import LoginFailure, UnknownEmail, User, utcnow
-from webapp.throttle import LoginThrottle, client_key
+from webapp.throttle import LoginThrottle, client_key, database_now
 from webapp.users import (
     LOCK_MINUTES,
     MAX_FAILED_LOGINS,
@@ -47,16 +48,16 @@ TOO_MANY = "Zu viele Anmeldeversuche von dieser Adresse. Bitte in {} erneut vers
 
 
 class FakeClock:
-    """A UTC clock the test moves by hand."""
+    """The database's clock, as the throttle reads it, moved forward by hand."""
 
     def __init__(self) -> None:
-        self.now = utcnow()
+        self.ahead = timedelta()
 
-    def __call__(self) -> datetime:
-        return self.now
+    def __call__(self, session: Session) -> datetime:
+        return database_now(session) + self.ahead
 
     def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+        self.ahead += timedelta(seconds=seconds)
 
 
 def _make_app(config: Config, **settings: int) -> Flask:
@@ -392,6 +393,46 @@ def test_two_worker_processes_share_one_limit(shared_db: Config) -> None:
         "E-Mail-Adresse oder Passwort ist falsch.",
         f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt.",
     ]
+
+
+@contextmanager
+def _app_clock_off_by(monkeypatch: pytest.MonkeyPatch, hours: float) -> Iterator[None]:
+    """The app server's own clock (`webapp.models.utcnow`) runs `hours` ahead (or behind),
+    as on a second host without time synchronisation; the database's clock stays right."""
+
+    class OffClock(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+            return datetime.now(tz) + timedelta(hours=hours)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(models, "datetime", OffClock)
+        assert abs(utcnow() - datetime.now(UTC).replace(tzinfo=None)) > timedelta(minutes=59)
+        yield
+
+
+def test_workers_whose_clocks_differ_share_one_limit(
+    shared_db: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, each worker timed the failures by its own host's clock: a worker an hour
+    ahead counted none of the others' failures (and deleted them as expired), and the
+    failures it recorded itself lay an hour in the future for the others."""
+    workers = [_make_app(shared_db, login_limit_per_address=3) for _ in range(2)]
+    on_time, off = (_client(worker, ATTACKER) for worker in workers)
+    assert [_login(on_time, f"p{n}@kreis-coesfeld.de", SPRAYED)[0] for n in range(3)] == [401] * 3
+    with _app_clock_off_by(monkeypatch, hours=1):
+        assert _login(off, "p3@kreis-coesfeld.de", SPRAYED) == (429, TOO_MANY.format("15 Minuten"))
+    assert _login(on_time, "p4@kreis-coesfeld.de", SPRAYED)[0] == 429
+    assert _throttle(workers[0]).failures(ATTACKER) == 3
+    # The other way round: failures recorded by a worker an hour behind count for all.
+    office = [_client(worker, OFFICE) for worker in workers]
+    with _app_clock_off_by(monkeypatch, hours=-1):
+        answers = [_login(office[1], f"q{n}@kreis-coesfeld.de", "vertippt")[0] for n in range(3)]
+    assert answers == [401] * 3
+    assert _login(office[0], "anna.schulte@kreis-coesfeld.de", TEST_PASSWORD) == (
+        429,
+        TOO_MANY.format("15 Minuten"),
+    )
 
 
 def test_a_restart_forgets_no_failure(shared_db: Config) -> None:

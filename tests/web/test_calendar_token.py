@@ -1,15 +1,21 @@
-"""'Neue Adresse erzeugen' on /konto needs a ticked confirmation before the old URL dies."""
+"""'Neue Adresse erzeugen' on /konto needs a ticked confirmation before the old URL dies; the
+calendar address and the feed's UIDs."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
-from webapp.models import User
+from webapp.app import create_app
+from webapp.models import Call, User
+from webapp.reviews import ReviewInput, set_review
 
 
 def _calendar_panel(client: FlaskClient, location: str) -> str:
@@ -75,3 +81,58 @@ def test_base_url_set_is_known_from_the_environment() -> None:
     assert Config.from_env({"BASE_URL": "https://f.example/"}).site_url("http://x/") == (
         "https://f.example"
     )
+
+
+def _feed(client: FlaskClient, token: str, host: str) -> str:
+    response = client.get(f"/kalender/{token}.ics", headers={"Host": host})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _uids(client: FlaskClient, token: str, host: str) -> list[str]:
+    return re.findall(r"^UID:(.*)\r$", _feed(client, token, host), re.M)
+
+
+def test_calendar_uids_stay_the_same_whatever_host_the_feed_is_fetched_at(
+    app: Flask, client: FlaskClient, session: Session, user: User
+) -> None:
+    """Before, without BASE_URL a calendar that fetched via the intranet name and via the
+    IP address saw every deadline twice: the UIDs ended in the host of the request."""
+    calls = list(
+        session.scalars(
+            select(Call).where(Call.deadline > date.today() + timedelta(days=3)).order_by(Call.id)
+        )
+    )[:2]
+    # two stages written alike must still be two events
+    deadline = calls[0].deadline
+    assert deadline is not None
+    in_a_week = date.today() + timedelta(days=7)
+    calls[0].deadlines = {"Skizze 1": in_a_week.isoformat(), "Skizze-1": deadline.isoformat()}
+    for call in calls:
+        set_review(session, call, ReviewInput(status="relevant"), user.id)
+    session.commit()
+    intranet = _uids(client, user.ical_token, "foerder-pc.kreis.local:5000")
+    by_address = _uids(client, user.ical_token, "10.20.30.40:5000")
+    assert intranet == by_address
+    assert len(intranet) == len(set(intranet)) >= 3
+    assert not any("kreis.local" in uid or "10.20.30.40" in uid for uid in intranet)
+    domain = intranet[0].split("@", 1)[1]
+    first = sorted(uid for uid in intranet if uid.startswith(f"call-{calls[0].id}-"))
+    assert first == [
+        f"call-{calls[0].id}-skizze1-2@{domain}",
+        f"call-{calls[0].id}-skizze1@{domain}",
+    ]
+    # the events' links still point where the feed was fetched (they must open)
+    body = _feed(client, user.ical_token, "10.20.30.40:5000")
+    assert f"URL:http://10.20.30.40:5000/aufrufe/{calls[1].id}" in body
+    # another installation (its own SECRET_KEY) with the same call ids: other UIDs, so a
+    # calendar subscribed to both keeps both
+    other = create_app(replace(app.config["FM_CONFIG"], secret_key="another-installation"))
+    elsewhere = _uids(other.test_client(), user.ical_token, "foerder-pc.kreis.local:5000")
+    other.extensions["fm_engine"].dispose()
+    assert len(elsewhere) == len(intranet) and not set(elsewhere) & set(intranet)
+    # with BASE_URL set, its host names the UIDs, as it always did
+    config = app.config["FM_CONFIG"]
+    config.base_url, config.base_url_set = "https://foerder.kreis-coesfeld.de", True
+    public = _uids(client, user.ical_token, "10.20.30.40:5000")
+    assert public == [uid.split("@")[0] + "@foerder.kreis-coesfeld.de" for uid in intranet]

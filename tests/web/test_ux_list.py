@@ -1,13 +1,18 @@
-"""Call lists: 'nächste Frist' starts with open deadlines; Mindestpassung takes 0,5 and 0.5."""
+"""Call lists: 'nächste Frist' starts with open deadlines; Mindestpassung takes 0,5 and 0.5;
+the region filter offers what the list can show; the CSV file is named after the filters."""
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import replace
 from datetime import date
 
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.models import ProjectRow, ThemeRow
 from webapp.queries import CallFilters, count_calls, export_rows, list_calls
 
 
@@ -46,3 +51,138 @@ def test_minimum_score_takes_a_decimal_comma_or_point(
         # a text field (a number field refuses "0,5" in an English browser), shown the German way
         assert 'type="text"' in field.group(0) and 'inputmode="decimal"' in field.group(0)
         assert 'value="0,5"' in field.group(0)
+
+
+# --- the region filter offers what the list can show ------------------------------------------
+
+# The lists and switches of the list pages: each offers its own regions.
+VIEWS = {
+    "Eingang": ("/", CallFilters(scope="inbox")),
+    "Eingang, auch nicht antragsberechtigt": (
+        "/?ineligible=1",
+        CallFilters(scope="inbox", ineligible=True),
+    ),
+    "Eingang, auch geschlossen": ("/?closed=1", CallFilters(scope="inbox", closed=True)),
+    "Eingang, alle Status": ("/?status=alle", CallFilters(scope="inbox", status="alle")),
+    "Alle Aufrufe": ("/aufrufe", CallFilters(scope="all")),
+}
+
+
+def _region_select(page: str) -> str:
+    found = re.search(r'<select id="f-region" name="region">(.*?)</select>', page, re.S)
+    assert found is not None
+    return found.group(1)
+
+
+def _offered_regions(page: str) -> list[str]:
+    values = re.findall(r'<option value="([^"]*)"', _region_select(page))
+    assert values[0] == ""  # "alle Regionen"
+    return [html.unescape(v) for v in values[1:]]
+
+
+def test_each_list_offers_exactly_the_regions_that_give_calls(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Before, every region of every call was offered: in the Eingang, "Bayern" (calls the
+    Kreis may not apply to) always gave an empty list."""
+    today = date.today()
+    every_region = set(_offered_regions(auth_client.get("/aufrufe").get_data(as_text=True)))
+    offered = {}
+    for name, (url, view) in VIEWS.items():
+        offered[name] = _offered_regions(auth_client.get(url).get_data(as_text=True))
+        assert offered[name] == sorted(offered[name]), name
+        giving_calls = {
+            region
+            for region in every_region
+            if count_calls(session, replace(view, region=region), today) > 0
+        }
+        assert set(offered[name]) == giving_calls, name
+    # what the demo data shows: Bavarian calls are ineligible for a Kreis in NRW, a closed
+    # call of the Kreis Warendorf is past its deadline
+    assert "Bayern" not in offered["Eingang"]
+    assert "Bayern" in offered["Eingang, auch nicht antragsberechtigt"]
+    assert "Münster, Kreis Warendorf" not in offered["Eingang"]
+    assert "Münster, Kreis Warendorf" in offered["Eingang, auch geschlossen"]
+    assert {"NRW", "Bund", "EU"} <= set(offered["Eingang"])
+
+
+def test_a_region_given_in_the_address_stays_chosen_with_an_empty_list(
+    auth_client: FlaskClient,
+) -> None:
+    page = auth_client.get("/?region=Bayern").get_data(as_text=True)
+    assert '<option value="Bayern" selected>Bayern</option>' in _region_select(page)
+    assert '<strong class="count">0 Aufrufe</strong>' in page
+    # ticking the switch shows its calls
+    page = auth_client.get("/?region=Bayern&ineligible=1").get_data(as_text=True)
+    assert '<strong class="count">2 Aufrufe</strong>' in page
+
+
+def test_a_region_leaves_the_eingang_with_its_last_undecided_call(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """At once, not a minute later: the choices are cached, but a decision renews them."""
+    rows = list_calls(session, CallFilters(region="Rheinisches Revier"), today=date.today()).rows
+    assert len(rows) == 1
+    assert "Rheinisches Revier" in _offered_regions(auth_client.get("/").get_data(as_text=True))
+    response = auth_client.post(
+        f"/aufrufe/{rows[0].id}/bewertung",
+        data={"quick": "1", "status": "relevant", "zurueck": "/"},
+    )
+    assert response.status_code == 302
+    regions = _offered_regions(auth_client.get("/").get_data(as_text=True))
+    assert "Rheinisches Revier" not in regions and "NRW" in regions
+    # decided calls are still offered where the list shows them
+    page = auth_client.get("/?status=alle").get_data(as_text=True)
+    assert "Rheinisches Revier" in _offered_regions(page)
+
+
+# --- the CSV file's name ----------------------------------------------------------------------
+
+
+def _csv_name(client: FlaskClient, query: str) -> str:
+    response = client.get(f"/export.csv?{query}")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    disposition.encode("ascii")  # a header in plain ASCII, no filename*= needed
+    found = re.fullmatch(r'attachment; filename="([a-z0-9.-]+)"', disposition)
+    assert found is not None, disposition
+    return found.group(1)
+
+
+def test_the_csv_file_is_named_after_the_list_its_filters_and_the_day(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Before, every export of the Eingang was foerderaufrufe-eingang-<day>.csv, whatever it held."""
+    day = date.today().isoformat()
+    assert _csv_name(auth_client, "scope=inbox") == f"foerderaufrufe-eingang-{day}.csv"
+    assert _csv_name(auth_client, "scope=all") == f"foerderaufrufe-alle-{day}.csv"
+    assert _csv_name(auth_client, "scope=inbox&region=NRW&status=neu") == (
+        f"foerderaufrufe-eingang-{day}-neu-nrw.csv"
+    )
+    theme = session.scalar(select(ThemeRow).where(ThemeRow.name == "Mobilität"))
+    project = session.scalar(select(ProjectRow).where(ProjectRow.key == "VW-01"))
+    assert theme is not None and project is not None
+    name = _csv_name(
+        auth_client,
+        f"scope=inbox&q=Glasfaser+%22Schule%22/&theme={theme.id}&priority=2&project={project.id}"
+        "&status=in+Pr%C3%BCfung&source=eu-ft&frist=30&min_score=0,5&ineligible=1&closed=1",
+    )
+    assert name == (
+        f"foerderaufrufe-eingang-{day}-suche-glasfaser-schule-mobilitaet-prioritaet-2-vw-01"
+        "-in-pruefung-quelle-eu-ft-frist-30-tage-passung-ab-0-5.csv"
+    )  # 150 characters at most: the switches no longer fit, and are left out whole
+    name = _csv_name(auth_client, "scope=inbox&region=Bund&ineligible=1&closed=1")
+    assert (
+        name
+        == f"foerderaufrufe-eingang-{day}-bund-auch-nicht-antragsberechtigt-auch-geschlossen.csv"
+    )
+    # a long region is cut at a word; the inbox's switches mean nothing in "Alle Aufrufe"
+    name = _csv_name(
+        auth_client,
+        "scope=all&ineligible=1&region=EUREGIO+(Programmgebiet+INTERREG+Deutschland-Nederland)",
+    )
+    assert name == f"foerderaufrufe-alle-{day}-euregio-programmgebiet-interreg.csv"
+    # the name follows the filters, the file holds the same calls as the list
+    rows = auth_client.get("/export.csv?scope=inbox&region=NRW").get_data(as_text=True)
+    nrw = count_calls(session, CallFilters(region="NRW"), date.today())
+    assert len(rows.splitlines()) == nrw + 1

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 from webapp.app import app_config, db_session
 from webapp.errors import UserError
+from webapp.exports import calendar_uid_domain
 from webapp.exports import ical_feed as build_ical
 from webapp.models import User
 from webapp.queries import deadline_entries
@@ -130,12 +131,11 @@ def ical_feed(token: str) -> Response:
         candidates=0,
     )
     base = _site_url()
-    host = base.split("://", 1)[-1].split("/", 1)[0] or "funding-matcher"
     body = build_ical(
         entries,
         call_url=lambda call: base + url_for("calls.detail", call_id=call.id),
+        uid_domain=calendar_uid_domain(app_config()),
         name="Förderfristen (funding-matcher)",
-        host=host,
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

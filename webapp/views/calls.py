@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from webapp.app import app_config, db_session
 from webapp.auth import safe_next
 from webapp.errors import UserError
-from webapp.exports import stream_csv
+from webapp.exports import csv_filename, stream_csv
 from webapp.formatting import (
     call_field_label,
     format_call_value,
@@ -69,14 +69,14 @@ bp.add_app_template_global(take_notice, "notice_for")
 def _list_page(scope: str) -> str:
     filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
-    page = list_calls(session, filters)
     today = date.today()
+    page = list_calls(session, filters, today=today)
     return render_template(
         "calls/list.html",
         filters=filters,
         page=page,
         view=list_view(page, inbox=scope == "inbox", today=today, back=request.full_path),
-        options=filter_options(session),
+        options=filter_options(session, filters, today),
         sorts=SORTS,
         windows=DEADLINE_WINDOWS,
         today=today,
@@ -104,7 +104,8 @@ def export_csv() -> Response:
     session = db_session()
     today = date.today()
     body = stream_with_context(stream_csv(export_rows(session, filters, today=today), today))
-    name = f"foerderaufrufe-{'alle' if scope == 'all' else 'eingang'}-{today.isoformat()}.csv"
+    # ASCII only (csv_filename): the plain filename= parameter is enough (RFC 6266)
+    name = csv_filename(session, filters, today)
     return Response(
         body,
         mimetype="text/csv",
