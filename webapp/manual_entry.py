@@ -1,27 +1,38 @@
-"""The manual-entry form (/aufrufe/neu): its fields, checks and messages.
+"""The manual-entry form (/aufrufe/neu, /aufrufe/<id>/bearbeiten): fields, checks, messages.
 
 A call entered by hand becomes a `CallRecord` of the source "manuell" and goes through the
 same ingest as scraped calls. Numbers and dates are read as the scrapers read German text
 (`scrapers.normalise`: "250.000 €", "1,5 Mio.", "80 %", "31.03.2027", "31. März 2027"), so
 there is one reader for each; messages use the form's own labels.
+
+Such a call can be corrected in the same form: the edit goes through ingest as well, so it
+lands in the call's change history (old and new value of each field, with the officer who
+saved it), changes the content hash (a dismissed call comes back, as after a rescrape) and
+the call is scored again. Scraped and imported calls belong to their source, whose next run
+would overwrite an edit: they are not editable.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from scrapers import normalise
 from scrapers.jsonl import record_from_dict
 from scrapers.record import CallRecord, ParseError
-from webapp.formatting import CALL_FIELD_LABELS, format_date, shorten
-from webapp.models import Call
+from webapp.formatting import CALL_FIELD_LABELS, format_count, format_date, shorten
+from webapp.ingest import ingest_records
+from webapp.matching import EntryOutcome
+from webapp.models import Call, CallChange, Review, utcnow
+from webapp.queries import dismissed_then_changed
 
 MANUAL_SOURCE = "manuell"
 MANUAL_FIELDS = (
@@ -44,33 +55,50 @@ MANUAL_FIELDS = (
 
 
 ORIGIN_LABELS = {"scrape": "von einer Quelle", "import": "importiert", "manual": "von Hand"}
+MANUAL_ORIGIN = "manual"
 
 
-def call_with_url(session: Session, url: str) -> Call | None:
+def is_editable(call: Call) -> bool:
+    """Whether officers may correct `call` in the form: only calls entered by hand.
+
+    A scraped or imported call belongs to its source; its next run would overwrite the edit.
+    """
+    return call.origin == MANUAL_ORIGIN
+
+
+def call_with_url(session: Session, url: str, *, other_than: int | None = None) -> Call | None:
     """The call (from any source, canonical ones first) whose link is `url`, if any.
 
     A trailing slash is ignored: https://x.de/aufruf and https://x.de/aufruf/ are one page.
+    `other_than` leaves out the call being edited (its own link is no conflict).
     """
     if not url:
         return None
     bare = url.rstrip("/")
-    return session.scalars(
-        select(Call)
-        .where(Call.url.in_({url, bare, bare + "/"}))
-        .order_by(Call.canonical_id.is_not(None), Call.id)
-        .limit(1)
-    ).first()
+    query = select(Call).where(Call.url.in_({url, bare, bare + "/"}))
+    if other_than is not None:
+        query = query.where(Call.id != other_than)
+    return session.scalars(query.order_by(Call.canonical_id.is_not(None), Call.id).limit(1)).first()
 
 
 def existing_message(call: Call) -> str:
     """Why a link that an existing call has is refused, naming that call."""
     origin = ORIGIN_LABELS.get(call.origin, call.origin)
+    action = (
+        "Bitte den vorhandenen Aufruf bearbeiten"
+        if is_editable(call)
+        else "Bitte den vorhandenen Aufruf öffnen"
+    )
     return (
         f"Unter diesem Link ist schon ein Aufruf erfasst: „{shorten(call.title, 120)}“ ({origin}, "
         f"seit {format_date(call.first_seen)}). Es wurde nichts gespeichert und am "
-        "vorhandenen Aufruf nichts geändert. Bitte den vorhandenen Aufruf öffnen oder "
-        "einen anderen Link angeben."
+        f"vorhandenen Aufruf nichts geändert. {action} oder einen anderen Link angeben."
     )
+
+
+def submitted_values(form: Mapping[str, str]) -> dict[str, str]:
+    """The form's fields as sent, trimmed; a missing field is empty."""
+    return {f: form.get(f, "").strip() for f in MANUAL_FIELDS}
 
 
 @dataclass(slots=True)
@@ -89,8 +117,14 @@ DATE_FIELDS = ("published", "opens", "deadline")
 NUMBER_EXAMPLES = {"amount_max_eur": "250.000", "funding_rate": "80"}
 
 
-def validated_record(values: dict[str, str]) -> tuple[CallRecord | None, list[FieldError]]:
-    """The call record of the form, or every problem in it, in the form's own words."""
+def validated_record(
+    values: dict[str, str], external_id: str | None = None
+) -> tuple[CallRecord | None, list[FieldError]]:
+    """The call record of the form, or every problem in it, in the form's own words.
+
+    A new call's id is its link (or a random one without); an edited call keeps its id
+    (`external_id`), so that ingest updates it even when the link was corrected.
+    """
     errors: list[FieldError] = []
 
     def problem(field: str, message: str) -> None:
@@ -147,7 +181,7 @@ def validated_record(values: dict[str, str]) -> tuple[CallRecord | None, list[Fi
         )
     if errors:
         return None, errors
-    obj["id"] = obj["url"] if "url" in obj else f"manuell-{uuid.uuid4().hex[:12]}"
+    obj["id"] = external_id or obj.get("url") or random_external_id()
     try:
         return record_from_dict(obj, default_source=MANUAL_SOURCE), []
     except ParseError as exc:  # the checks above should leave nothing for the importer
@@ -155,6 +189,24 @@ def validated_record(values: dict[str, str]) -> tuple[CallRecord | None, list[Fi
         return None, [
             FieldError(exc.field or "", f"{label}: {exc.message}." if label else exc.message)
         ]
+
+
+def random_external_id() -> str:
+    """An id for a manual call without a link (or whose link is another call's old id)."""
+    return f"manuell-{uuid.uuid4().hex[:12]}"
+
+
+def new_record_id(session: Session, record: CallRecord) -> None:
+    """Give `record` a random id when a manual call already has its id.
+
+    The id of a new call is its link; a call whose link was corrected keeps its old link as
+    id, and a new call with that old link must not update it.
+    """
+    taken = session.scalar(
+        select(Call.id).where(Call.source == record.source, Call.external_id == record.external_id)
+    )
+    if taken is not None:
+        record.external_id = random_external_id()
 
 
 def web_link(url: str) -> bool:
@@ -181,3 +233,129 @@ def _date(value: str) -> date | None:
         return normalise.parse_date(value)
     except ValueError:
         return None
+
+
+# --- editing a call entered by hand --------------------------------------------------------
+
+
+def form_values(call: Call) -> dict[str, str]:
+    """The stored call as the form shows it: German numbers, ISO dates, comma lists.
+
+    Amounts are shown to the cent and rates to a hundredth of a percent (a stored 0.8971
+    is 89,71, not 89,70999999999999); `edited_record` keeps the stored number when the
+    form sends the shown text back unchanged.
+    """
+    values: dict[str, str] = {}
+    for name in MANUAL_FIELDS:
+        value = getattr(call, name)
+        if value is None:
+            values[name] = ""
+        elif name in DATE_FIELDS:
+            values[name] = value.isoformat()
+        elif name == "amount_max_eur":
+            values[name] = german_number(round(value, 2))
+        elif name == "funding_rate":
+            percent = round(value * 100, 4)
+            # The reader takes 1 and less as a share (0,8 = 80 %): such rates stay shares.
+            values[name] = german_number(percent if percent > 1 else round(value, 6))
+        elif isinstance(value, list):
+            values[name] = ", ".join(value)
+        else:
+            values[name] = str(value)
+    return values
+
+
+def german_number(value: float) -> str:
+    """250000 → 250.000, 1250000.5 → 1.250.000,5 (no exponent, as the form's reader reads)."""
+    whole, _, fraction = format(Decimal(repr(value)).normalize(), "f").partition(".")
+    grouped = format_count(int(whole))
+    return f"{grouped},{fraction}" if fraction else grouped
+
+
+def edited_record(call: Call, values: dict[str, str]) -> tuple[CallRecord | None, list[FieldError]]:
+    """The form's record for `call` (same source and id, so ingest updates it), or the problems.
+
+    A number sent back exactly as the form showed it keeps its stored value: what the
+    officer did not touch does not change, not even by a rounding of the shown text.
+    """
+    record, errors = validated_record(values, external_id=call.external_id)
+    if record is None:
+        return None, errors
+    record.source = call.source
+    shown = form_values(call)
+    for name in NUMBER_EXAMPLES:
+        if values[name] == shown[name]:
+            setattr(record, name, getattr(call, name))
+    return record, []
+
+
+def save_edit(
+    session: Session,
+    call: Call,
+    record: CallRecord,
+    user_id: int | None,
+    now: datetime | None = None,
+) -> bool:
+    """Store the edited `record` on `call`; False (and nothing written) when nothing changed.
+
+    Ingest records each changed field with its old and new value, sets the new content hash
+    and `changed_at`, as a rescrape does; the change rows of this edit are then signed with
+    the officer (`user_id`). The caller commits.
+    """
+    if record.content_hash() == call.content_hash:
+        return False
+    now = now or utcnow()
+    ingest_records(session, [record], origin=MANUAL_ORIGIN, now=now)
+    session.execute(
+        update(CallChange)
+        .where(
+            CallChange.call_id == call.id,
+            CallChange.changed_at == now,
+            CallChange.user_id.is_(None),
+        )
+        .values(user_id=user_id)
+    )
+    return True
+
+
+STALE_MESSAGE = (
+    "Der Aufruf wurde inzwischen geändert, seit dieses Formular geöffnet wurde. Es wurde "
+    "nichts gespeichert; Ihre Eingaben stehen unten. Bitte mit der aktuellen Fassung "
+    "vergleichen und erneut speichern, wenn Ihre Eingaben gelten sollen."
+)
+
+# What the officer reads after saving: `done` is what happened, `again` marks a re-score.
+_OUTCOME_TEXTS = {
+    "scored": "{done} und mit der Strategie{again} abgeglichen.",
+    "closed": "{done}. Die Frist ist abgelaufen: abgeglichen werden nur offene Aufrufe.",
+    "duplicate": "{done}. Er ist ein Duplikat eines anderen Aufrufs; dessen Passung gilt.",
+    "no_model": (
+        "{done}. Die Passung zur Strategie wird beim nächsten Abgleich{again} "
+        "berechnet (funding-matcher match, wöchentlich mit funding-matcher weekly)."
+    ),
+}
+
+
+def outcome_message(outcome: EntryOutcome, *, edited: bool = False) -> str:
+    """The confirmation after a call was entered (or edited) and scored, or not yet."""
+    text = _OUTCOME_TEXTS.get(outcome, _OUTCOME_TEXTS["no_model"])
+    if edited:
+        return text.format(done="Änderungen gespeichert", again=" neu")
+    return text.format(done="Aufruf angelegt", again="")
+
+
+def returned_note(session: Session, call: Call) -> str:
+    """A note when the edit brings a dismissed call back for review, else ''.
+
+    The rule of rescraped calls: a call dismissed on an earlier version of its content is
+    open for a decision again once that content changes.
+    """
+    review = session.scalar(select(Review).where(Review.call_id == call.id))
+    if review is None or not dismissed_then_changed(
+        review.status, review.call_hash, call.content_hash
+    ):
+        return ""
+    return (
+        " Er war als „nicht relevant“ bewertet; weil sich sein Inhalt geändert hat, steht er "
+        "wieder zur Entscheidung an."
+    )

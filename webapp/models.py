@@ -295,8 +295,12 @@ class CallChange(Base):
     scrape_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("scrape_runs.id", ondelete="SET NULL")
     )
+    # The officer who changed a call entered by hand in its form (migration 0006); None for
+    # changes a scrape or import found.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     call: Mapped[Call] = relationship(back_populates="changes")
+    user: Mapped[User | None] = relationship()
 
 
 class HttpCacheEntry(Base):

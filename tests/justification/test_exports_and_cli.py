@@ -8,6 +8,7 @@ from docx import Document
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.http import parse_options_header
 
 from matcher.justification import SHORT_LIMIT, blocks, plain_text
 from webapp.docx_export import DOCX_MIME, to_docx
@@ -145,3 +146,29 @@ def test_justify_prints_the_text_and_rejects_unknown_ids(cli, session: Session) 
     assert "Traceback" not in unknown.output
     bad_project = cli("justify", str(call.id), "--project", "XX-99")
     assert bad_project.exit_code == 1 and "XX-99" in bad_project.output
+
+
+def test_download_name_survives_a_project_key_with_umlauts_and_quotes(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Another county's project key ("BÜ-01") still gives a well-formed file name."""
+    call = _top_call(session)
+    project = (
+        session.scalars(select(Match).where(Match.call_id == call.id).order_by(Match.score.desc()))
+        .first()
+        .project
+    )  # type: ignore[union-attr]
+    auth_client.get(f"/aufrufe/{call.id}")  # the call page generates the texts
+    project.key = 'BÜ-01 "neu"'
+    session.commit()
+    response = auth_client.get(
+        f"/aufrufe/{call.id}/begruendung/download.docx",
+        query_string={"project": project.key, "variant": "long"},
+    )
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.isascii()
+    # A browser reads the real name from filename*=; the plain filename= is an ASCII fallback.
+    kind, params = parse_options_header(disposition)
+    assert kind == "attachment"
+    assert params["filename"] == f'begruendung-{call.id}-BÜ-01 "neu"-long.docx'

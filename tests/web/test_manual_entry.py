@@ -54,6 +54,9 @@ def test_the_link_of_a_manual_call_is_refused_and_nothing_changes(
     assert "Unter diesem Link ist schon ein Aufruf erfasst" in html
     assert "LoRaWAN-Sensorik für Kommunen" in html  # names the existing call ...
     assert f'href="/aufrufe/{call.id}"' in html  # ... and links it
+    # entered by hand, it can be corrected instead: the refusal offers its edit form
+    assert "Bitte den vorhandenen Aufruf bearbeiten oder einen anderen Link angeben." in html
+    assert f'href="/aufrufe/{call.id}/bearbeiten">Vorhandenen Aufruf bearbeiten</a>' in html
     assert "Aufruf angelegt" not in html
     # Everything typed is still in the form.
     assert 'value="Smart Region (aus der Rundmail)"' in html
@@ -84,6 +87,7 @@ def test_the_link_of_a_scraped_call_is_refused_too(
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert f'href="/aufrufe/{scraped.id}"' in html
+    assert "/bearbeiten" not in html  # a scraped call belongs to its source: no edit offered
     assert str(escape(shorten(scraped.title, 120))) in html
     assert 'value="Per E-Mail erhalten"' in html
     # No second call for the same page: neither a manual copy nor a change to the scraped one.

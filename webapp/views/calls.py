@@ -36,12 +36,21 @@ from webapp.formatting import (
 from webapp.ingest import ingest_records
 from webapp.manual_entry import (
     MANUAL_FIELDS,
+    STALE_MESSAGE,
     FieldError,
     call_with_url,
+    edited_record,
     existing_message,
+    form_values,
+    is_editable,
+    new_record_id,
+    outcome_message,
+    returned_note,
+    save_edit,
+    submitted_values,
     validated_record,
 )
-from webapp.matching import match_entered_calls
+from webapp.matching import EntryOutcome, match_entered_calls
 from webapp.models import Call, CallChange, Review
 from webapp.queries import (
     DEADLINE_WINDOWS,
@@ -205,6 +214,7 @@ def _render_detail(
         d=data,
         call=data.call,
         changes=change_rows(data.changes),
+        editable=is_editable(data.call),
         review_form=form or ReviewForm.of(data.review),
         review_notice=notice,
         users=assignable_users(session),
@@ -225,6 +235,7 @@ class ChangeRow:
     field: str
     old: str
     new: str
+    by: str = ""  # the officer who edited a call entered by hand; "" for a source's change
 
 
 def change_rows(changes: Sequence[CallChange]) -> list[ChangeRow]:
@@ -235,6 +246,7 @@ def change_rows(changes: Sequence[CallChange]) -> list[ChangeRow]:
             call_field_label(c.field),
             format_call_value(c.field, c.old),
             format_call_value(c.field, c.new),
+            (c.user.name or c.user.email) if c.user else "",
         )
         for c in changes[:CHANGES_SHOWN]
     ]
@@ -359,18 +371,20 @@ def new_call() -> ResponseReturnValue:
     """Add a call by hand (e.g. one that arrived by mail); stored with origin "manual".
 
     A link that an existing call already has is refused: the manual call's id is its link,
-    so storing it would overwrite that call with the (often sparser) form.
+    so storing it would overwrite that call with the (often sparser) form. When that call
+    was entered by hand too, the refusal links its edit form.
     """
     values: dict[str, str] = {f: "" for f in MANUAL_FIELDS}
     errors: list[FieldError] = []
     existing: Call | None = None
     if request.method == "POST":
-        values = {f: request.form.get(f, "").strip() for f in MANUAL_FIELDS}
+        values = submitted_values(request.form)
         session = db_session()
         record, errors = validated_record(values)
         if record is not None:
             existing = call_with_url(session, record.url)
             if existing is None:
+                new_record_id(session, record)
                 try:
                     ingest_records(session, [record], origin="manual")
                     session.commit()
@@ -388,30 +402,71 @@ def new_call() -> ResponseReturnValue:
                         Call.source == record.source, Call.external_id == record.external_id
                     )
                 )
-                # Scored with the model saved by the last `match` run (no refit: fitting on
-                # this call alone would skew its scores); the next run refits on all calls.
-                outcome = match_entered_calls(
-                    session, [call_id], app_model_cache(), model_file(app_config())
-                )
-                flash(ENTRY_MESSAGES.get(outcome, ENTRY_MESSAGES["no_model"]), "success")
+                assert call_id is not None  # just stored
+                flash(outcome_message(_score_entered(session, call_id)), "success")
                 return redirect(url_for("calls.detail", call_id=call_id))
+    return _manual_form(values, errors, existing)
+
+
+@bp.route("/aufrufe/<int:call_id>/bearbeiten", methods=["GET", "POST"])
+def edit_call(call_id: int) -> ResponseReturnValue:
+    """Correct a call entered by hand in the entry form, prefilled with its values.
+
+    The edit is kept in the call's change history and the call is scored again. Scraped and
+    imported calls belong to their source (HTTP 403). The form carries the content hash it
+    was opened with: a call changed meanwhile by someone else is not overwritten unseen.
+    """
+    session = db_session()
+    # Locked until the commit (PostgreSQL): two saves of one call run one after the other.
+    call = session.get(Call, call_id, with_for_update=request.method == "POST")
+    if call is None:
+        abort(404)
+    if not is_editable(call):
+        abort(403)
+    values = form_values(call)
+    errors: list[FieldError] = []
+    existing: Call | None = None
+    if request.method == "POST":
+        values = submitted_values(request.form)
+        record, errors = edited_record(call, values)
+        if request.form.get("version") != call.content_hash:
+            errors = [FieldError("", STALE_MESSAGE), *errors]
+        elif record is not None:
+            existing = call_with_url(session, record.url, other_than=call.id)
+            if existing is not None:
+                errors = [FieldError("url", existing_message(existing))]
+            elif not save_edit(session, call, record, current_user.id):
+                session.rollback()
+                flash("Keine Änderung: der Aufruf war schon so gespeichert.", "info")
+                return redirect(url_for("calls.detail", call_id=call_id))
+            else:
+                session.commit()
+                note = returned_note(session, call)
+                outcome = _score_entered(session, call_id)
+                flash(outcome_message(outcome, edited=True) + note, "success")
+                return redirect(url_for("calls.detail", call_id=call_id))
+    return _manual_form(values, errors, existing, editing=call)
+
+
+def _score_entered(session: Session, call_id: int) -> EntryOutcome:
+    # Scored with the model saved by the last `match` run (no refit: fitting on this call
+    # alone would skew its scores); the next run refits on all calls.
+    return match_entered_calls(session, [call_id], app_model_cache(), model_file(app_config()))
+
+
+def _manual_form(
+    values: dict[str, str],
+    errors: list[FieldError],
+    existing: Call | None,
+    editing: Call | None = None,
+) -> ResponseReturnValue:
+    """The entry form (or, with `editing`, the edit form of that call); 400 with errors."""
     return render_template(
         "calls/new.html",
         values=values,
         errors=errors,
         field_errors={e.field: e.message for e in reversed(errors) if e.field},
         existing=existing,
+        existing_editable=existing is not None and is_editable(existing),
+        editing=editing,
     ), 400 if errors else 200
-
-
-ENTRY_MESSAGES = {
-    "scored": "Aufruf angelegt und mit der Strategie abgeglichen.",
-    "closed": "Aufruf angelegt. Die Frist ist abgelaufen: abgeglichen werden nur offene Aufrufe.",
-    "duplicate": (
-        "Aufruf angelegt. Er ist ein Duplikat eines anderen Aufrufs; dessen Passung gilt."
-    ),
-    "no_model": (
-        "Aufruf angelegt. Die Passung zur Strategie wird beim nächsten Abgleich "
-        "berechnet (funding-matcher match, wöchentlich mit funding-matcher weekly)."
-    ),
-}

@@ -7,18 +7,19 @@ template function, which generates missing texts on first view.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -268,14 +269,15 @@ def download(call_id: int, fmt: str) -> ResponseReturnValue:
     title = f"Begründung – {call.title}"
     file = export(current_text(row), fmt, title)
     stem = f"begruendung-{call.id}-{project_key or 'kombiniert'}-{variant}"
-    return Response(
-        file.body,
+    # send_file writes Content-Disposition per RFC 6266: an ASCII fallback in filename= and
+    # the real name in filename*= when a project key has other characters (or quotes).
+    response = send_file(
+        io.BytesIO(file.body),
         mimetype=file.mimetype.split(";")[0],
-        headers={
-            "Content-Type": file.mimetype,
-            "Content-Disposition": (
-                f'attachment; filename="{stem}.{file.extension}"; '
-                f"filename*=UTF-8''{quote(stem)}.{file.extension}"
-            ),
-        },
+        as_attachment=True,
+        download_name=f"{stem}.{file.extension}",
+        etag=False,
+        last_modified=None,
     )
+    response.headers["Content-Type"] = file.mimetype
+    return response
