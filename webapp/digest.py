@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
@@ -53,14 +53,12 @@ from webapp.models import (
     ThemeRow,
     User,
 )
+from webapp.queries import CallFilters, listed
+from webapp.reviews import ACTIVE_STATUSES
 
 DIGEST_KIND = "digest"
 # "Geändert" watches calls someone is working on.
 WATCHED_STATUSES = ("in Prüfung", "relevant", "Antrag in Vorbereitung")
-# Deadlines and reminders concern calls the team means to apply for.
-ACTIVE_STATUSES = ("relevant", "Antrag in Vorbereitung")
-# A new call is a candidate while nobody has decided on it (the inbox's rule as well).
-UNDECIDED_STATUSES = ("neu", "in Prüfung")
 WATCHED_FIELDS = {
     "deadline": "Frist",
     "deadlines": "Fristen",
@@ -70,8 +68,6 @@ WATCHED_FIELDS = {
     # Set by ingest when the source stops listing the call: worth knowing before applying.
     "missing_since": "Bei der Quelle",
 }
-# Statuses a source publishes for a call that takes no more applications (as in the inbox).
-CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
 MAIN_STAGE = "Einreichung"
 NO_THEME = "Ohne Themenzuordnung"
 # A source problem shows this many hints of the latest run and cuts texts like the Quellen page.
@@ -294,23 +290,13 @@ def select_new(
     per_theme: int,
 ) -> list[ThemeGroup]:
     """Candidate calls first seen in the window, grouped by theme in priority order."""
+    # The inbox's own calls (webapp.queries.listed), so the "more" link shows the rest.
+    inbox = CallFilters(scope="inbox", min_score=min_score)
     rows = session.execute(
-        select(Call, CallScore, ProjectRow, ThemeRow)
-        .join(CallScore, CallScore.call_id == Call.id)
+        listed(select(Call, CallScore, ProjectRow, ThemeRow), inbox, today)
         .outerjoin(ProjectRow, ProjectRow.id == CallScore.best_project_id)
         .outerjoin(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
-        .outerjoin(Review, Review.call_id == Call.id)
-        .where(
-            Call.canonical_id.is_(None),
-            Call.missing_since.is_(None),
-            Call.first_seen >= window.since,
-            Call.first_seen < window.until,
-            or_(Call.deadline.is_(None), Call.deadline >= today),
-            func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
-            CallScore.inbox_score >= min_score,
-            CallScore.eligibility != "ineligible",
-            or_(Review.id.is_(None), Review.status.in_(UNDECIDED_STATUSES)),
-        )
+        .where(Call.first_seen >= window.since, Call.first_seen < window.until)
         .order_by(CallScore.inbox_score.desc(), Call.id)
     ).all()
     groups: dict[int | None, ThemeGroup] = {}

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
 from webapp.formatting import format_datetime
-from webapp.models import CallChange, SentMail, utcnow
+from webapp.models import Call, CallChange, Review, SentMail, utcnow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -333,3 +333,19 @@ def test_commands_on_an_empty_database_say_to_run_init(cli) -> None:
         assert result.exit_code == 1
         assert "zuerst `funding-matcher init`" in result.output
         assert "Traceback" not in result.output
+
+
+def test_new_section_lists_what_the_inbox_shows(cli, data: Data, smtp_server, mail_env):
+    """A dismissed call that changed is back in the Eingang ("wieder da"), so in the digest too."""
+    _seed_sections(data)
+    back = data.call("Abgelehnter, inzwischen geänderter Aufruf")
+    with data.sessions() as s:
+        s.get(Call, back).content_hash = "neu"  # type: ignore[union-attr]
+        s.add(Review(call_id=back, status="nicht relevant", call_hash="alt"))
+        s.commit()
+    result = cli("digest", "--dry-run", **mail_env)
+    assert result.exit_code == 0, result.output
+    neu = result.output.split("Geändert (", 1)[0]
+    assert "Abgelehnter, inzwischen geänderter Aufruf" in neu
+    assert "Aufruf in Prüfung" in neu  # no decision yet
+    assert "Schon entschiedener Aufruf" not in neu  # dismissed and unchanged
