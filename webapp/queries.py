@@ -802,9 +802,9 @@ def filter_options(
 ) -> FilterOptions:
     """Themes, projects, sources and regions to filter by (active strategy only).
 
-    The regions are those of the calls the list can show in its current view
+    The sources and regions are those of the calls the list can show in its current view
     (`CallFilters.view`: the Eingang offers no region whose calls are all ineligible or
-    closed unless its switches show them), plus the chosen one, so that the form always
+    closed unless its switches show them), plus the chosen ones, so that the form always
     shows the filter in force.
     """
     filters = filters or CallFilters()
@@ -834,6 +834,8 @@ def filter_options(
         )
     ]
     sources, regions = _sources_and_regions(session, filters.view(), today or date.today())
+    if filters.source and filters.source not in sources:
+        sources = sorted([*sources, filters.source])
     if filters.region and filters.region not in regions:
         regions = sorted([*regions, filters.region])
     return FilterOptions(
@@ -845,42 +847,25 @@ def filter_options(
     )
 
 
-# Sources and regions of the filter form: a DISTINCT over every call (sources: 12 ms at
-# 50,000 calls) or over the calls of a list (regions: 25-70 ms; no index leads with the region)
-# is cached per database. They change when a call is added (a new calls.id) or changed by
-# a scrape or import (a new call_changes row), the regions of a list also when a decision
-# moves a call in or out (a new review_events row) and with the day (deadlines pass); those
-# highest ids and the day are the cache's version. A match run changes eligibilities
-# without any of these: an entry lives FILTER_VALUES_TTL seconds at most in any case.
+# Sources and regions of the filter form: a DISTINCT over the calls of a list (25-70 ms at
+# 50,000 calls; no index leads with the source or region) is cached per database. They change
+# when a call is added (a new calls.id) or changed by a scrape or import (a new call_changes
+# row), when a decision moves a call in or out (a new review_events row) and with the day
+# (deadlines pass); those highest ids and the day are the cache's version. A match run changes
+# eligibilities without any of these: an entry lives FILTER_VALUES_TTL seconds at most anyway.
 FILTER_VALUES_TTL = 60.0
+_FilterValues = tuple[list[str], list[str]]
 _filter_values: weakref.WeakKeyDictionary[
-    Engine, dict[tuple[Any, ...], tuple[tuple[Any, ...], float, list[str]]]
+    Engine, dict[tuple[Any, ...], tuple[tuple[Any, ...], float, _FilterValues]]
 ] = weakref.WeakKeyDictionary()
 
 
-def _cached_values(
-    session: Session, key: tuple[Any, ...], version: tuple[Any, ...], read: Select[Any]
-) -> list[str]:
-    """The values `read` selects, from the cache while `version` holds (and for at most
-    FILTER_VALUES_TTL seconds), sorted."""
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    entries = _filter_values.setdefault(engine, {})
-    now = time.monotonic()
-    cached = entries.get(key)
-    if cached is not None and cached[0] == version and now - cached[1] < FILTER_VALUES_TTL:
-        return list(cached[2])
-    # sorted here, not in SQL: the same order on SQLite and PostgreSQL (whose collation
-    # would differ), also when the chosen region is added to the list
-    values = sorted(session.scalars(read))
-    entries[key] = (version, now, values)
-    return list(values)
+def _sources_and_regions(session: Session, view: CallFilters, today: date) -> _FilterValues:
+    """The sources and the non-empty regions that give calls in the list `view`, sorted.
 
-
-def _sources_and_regions(
-    session: Session, view: CallFilters, today: date
-) -> tuple[list[str], list[str]]:
-    """The distinct sources of all calls and the non-empty regions of the calls of `view`."""
+    A source gives a call also through a duplicate from it (the source filter's rule), so
+    the sources of the listed calls' duplicates count too.
+    """
     calls, changes, decisions = session.execute(
         select(
             select(func.max(Call.id)).scalar_subquery(),
@@ -888,16 +873,38 @@ def _sources_and_regions(
             select(func.max(ReviewEvent.id)).scalar_subquery(),
         )
     ).one()
-    sources = _cached_values(
-        session, ("sources",), (calls, changes), select(Call.source).distinct()
+    version = (calls, changes, decisions, today)
+    key = (view.scope, view.status, view.ineligible, view.closed)
+    bind = session.get_bind()
+    entries = _filter_values.setdefault(bind if isinstance(bind, Engine) else bind.engine, {})
+    now = time.monotonic()
+    cached = entries.get(key)
+    if cached is not None and cached[0] == version and now - cached[1] < FILTER_VALUES_TTL:
+        return list(cached[2][0]), list(cached[2][1])
+    pairs = session.execute(listed(select(Call.source, Call.region), view, today).distinct())
+    sources: set[str] = set()
+    regions: set[str] = set()
+    for source, region in pairs:
+        sources.add(source)
+        if region:
+            regions.add(region)
+    duplicate = aliased(Call)
+    sources.update(
+        session.scalars(
+            listed(
+                select(duplicate.source)
+                .select_from(Call)
+                .join(duplicate, duplicate.canonical_id == Call.id),
+                view,
+                today,
+            ).distinct()
+        )
     )
-    regions = _cached_values(
-        session,
-        ("regions", view.scope, view.status, view.ineligible, view.closed),
-        (calls, changes, decisions, today),
-        listed(select(Call.region), view, today).where(Call.region != "").distinct(),
-    )
-    return sources, regions
+    # sorted here, not in SQL: the same order on SQLite and PostgreSQL (whose collation
+    # would differ), also when the chosen value is added to the list
+    values = (sorted(sources), sorted(regions))
+    entries[key] = (version, now, values)
+    return list(values[0]), list(values[1])
 
 
 def active_strategy(session: Session) -> StrategyRow | None:

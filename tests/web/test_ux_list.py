@@ -106,6 +106,38 @@ def test_each_list_offers_exactly_the_regions_that_give_calls(
     assert {"NRW", "Bund", "EU"} <= set(offered["Eingang"])
 
 
+def _offered_sources(page: str) -> list[str]:
+    found = re.search(r'<select id="f-source" name="source">(.*?)</select>', page, re.S)
+    assert found is not None
+    values = re.findall(r'<option value="([^"]*)"', found.group(1))
+    assert values[0] == ""  # "alle Quellen"
+    return [html.unescape(v) for v in values[1:]]
+
+
+def test_each_list_offers_exactly_the_sources_that_give_calls(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """A source counts through its own calls and through duplicates of listed calls."""
+    today = date.today()
+    every_source = set(_offered_sources(auth_client.get("/aufrufe").get_data(as_text=True)))
+    assert len(every_source) >= 5
+    narrowed = False
+    for name, (url, view) in VIEWS.items():
+        offered = _offered_sources(auth_client.get(url).get_data(as_text=True))
+        assert offered == sorted(offered), name
+        giving_calls = {
+            source
+            for source in every_source
+            if count_calls(session, replace(view, source=source), today) > 0
+        }
+        assert set(offered) == giving_calls, name
+        narrowed |= set(offered) < every_source
+    assert narrowed, "the demo data has a source without a call in some list"
+    # a source given in the address stays chosen even where it gives nothing
+    page = auth_client.get("/?source=gibt-es-nicht").get_data(as_text=True)
+    assert '<option value="gibt-es-nicht" selected>' in page
+
+
 def test_a_region_given_in_the_address_stays_chosen_with_an_empty_list(
     auth_client: FlaskClient,
 ) -> None:
