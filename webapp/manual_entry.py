@@ -253,7 +253,10 @@ def form_values(call: Call) -> dict[str, str]:
         elif name in DATE_FIELDS:
             values[name] = value.isoformat()
         elif name == "amount_max_eur":
-            values[name] = german_number(round(value, 2))
+            amount = german_number(round(value, 2))
+            whole, comma, cents = amount.partition(",")
+            # money reads with two decimals or none: 1.250.000,50 rather than 1.250.000,5
+            values[name] = f"{whole},{cents:0<2}" if comma else whole
         elif name == "funding_rate":
             percent = round(value * 100, 4)
             # The reader takes 1 and less as a share (0,8 = 80 %): such rates stay shares.

@@ -115,9 +115,10 @@ def test_saving_the_form_unchanged_changes_nothing(
     assert before[1:] == (1250000.504, 89.71 / 100)
     counts = _counts(session)
     form = html.unescape(auth_client.get(f"/aufrufe/{call_id}/bearbeiten").get_data(as_text=True))
-    assert 'value="1.250.000,5"' in form and 'value="89,71"' in form  # rounded for reading
+    # rounded for reading, money to the cent
+    assert 'value="1.250.000,50"' in form and 'value="89,71"' in form
 
-    response = _save(auth_client, call_id, amount_max_eur="1.250.000,5", funding_rate="89,71")
+    response = _save(auth_client, call_id, amount_max_eur="1.250.000,50", funding_rate="89,71")
     assert response.status_code == 302
     assert "Keine Änderung" in _page(auth_client, response.headers["Location"])
     call = _stored(session, call_id)
