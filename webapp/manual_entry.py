@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from scrapers import normalise
@@ -70,15 +70,30 @@ def call_with_url(session: Session, url: str, *, other_than: int | None = None) 
     """The call (from any source, canonical ones first) whose link is `url`, if any.
 
     A trailing slash is ignored: https://x.de/aufruf and https://x.de/aufruf/ are one page.
-    `other_than` leaves out the call being edited (its own link is no conflict).
+    `other_than` leaves out the call being edited and its duplicates (the same call from
+    other sources): their links are no conflict.
     """
     if not url:
         return None
     bare = url.rstrip("/")
     query = select(Call).where(Call.url.in_({url, bare, bare + "/"}))
     if other_than is not None:
-        query = query.where(Call.id != other_than)
+        query = query.where(
+            Call.id != other_than,
+            or_(Call.canonical_id.is_(None), Call.canonical_id != other_than),
+        )
     return session.scalars(query.order_by(Call.canonical_id.is_not(None), Call.id).limit(1)).first()
+
+
+def conflicting_call(session: Session, call: Call, record: CallRecord) -> Call | None:
+    """Another call that already has the link the edit gives `call`, if the edit changes it.
+
+    An unchanged link is never a conflict, even when a source has since published the call
+    under it: the edit keeps the call's id, so it cannot overwrite that source's call.
+    """
+    if record.url.rstrip("/") == (call.url or "").rstrip("/"):
+        return None
+    return call_with_url(session, record.url, other_than=call.id)
 
 
 def existing_message(call: Call) -> str:

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from scrapers.record import CallRecord
 from tests.conftest import CliInvoker
 from tests.web.conftest import MANUAL_CALL, logged_in_tab
 from webapp.config import Config
@@ -302,6 +303,47 @@ def test_a_link_another_call_has_is_refused_and_the_old_link_is_free_again(
     assert new_id != call_id
     assert _stored(session, call_id).title == MANUAL_CALL["title"]
     assert _stored(session, new_id).url == MANUAL_CALL["url"]
+
+
+def test_a_call_a_source_lists_under_the_same_link_stays_editable(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Before, once a scrape brought the call under its link, every save was refused with
+    "Unter diesem Link ist schon ein Aufruf erfasst", though the link was not touched."""
+    call_id = _enter(auth_client)
+    url = MANUAL_CALL["url"]
+    ingest_records(
+        session,
+        [
+            # the same call, published later by a source: linked as a duplicate of it
+            CallRecord(source="nrw-foerderaufrufe", external_id="sr-1", url=url + "/",
+                       title=MANUAL_CALL["title"], funder="Land NRW"),
+            # another source's differently titled page under the same address: not linked
+            CallRecord(source="foerderinfo", external_id="sr-2", url=url,
+                       title="Bekanntmachung Kommunale Sensornetze", funder="BMBF"),
+        ],
+        origin="scrape",
+    )  # fmt: skip
+    session.commit()
+    duplicate = session.scalar(select(Call).where(Call.external_id == "sr-1"))
+    assert duplicate is not None and duplicate.canonical_id == call_id
+
+    response = _save(auth_client, call_id, deadline=IN_90_DAYS)
+    assert response.status_code == 302, html.unescape(response.get_data(as_text=True))
+    assert "Änderungen gespeichert" in _page(auth_client, response.headers["Location"])
+    assert _stored(session, call_id).deadline == date.fromisoformat(IN_90_DAYS)
+    # the link of its own duplicate is no other call's link either
+    assert _save(auth_client, call_id, url=duplicate.url).status_code == 302
+    assert _stored(session, call_id).url == duplicate.url
+    # but a link that only another call has is still refused
+    response = _save(auth_client, call_id, url=url + "?seite=2")
+    assert response.status_code == 302  # no call has it
+    other = _scraped(session)
+    response = _save(auth_client, call_id, url=other.url)
+    assert response.status_code == 400
+    assert "Unter diesem Link ist schon ein Aufruf erfasst" in html.unescape(
+        response.get_data(as_text=True)
+    )
 
 
 def _scores(session: Session, call_id: int) -> tuple[float, dict[str, float], str]:

@@ -39,6 +39,7 @@ from webapp.manual_entry import (
     STALE_MESSAGE,
     FieldError,
     call_with_url,
+    conflicting_call,
     edited_record,
     existing_message,
     form_values,
@@ -432,7 +433,7 @@ def edit_call(call_id: int) -> ResponseReturnValue:
         if request.form.get("version") != call.content_hash:
             errors = [FieldError("", STALE_MESSAGE), *errors]
         elif record is not None:
-            existing = call_with_url(session, record.url, other_than=call.id)
+            existing = conflicting_call(session, call, record)
             if existing is not None:
                 errors = [FieldError("url", existing_message(existing))]
             elif not save_edit(session, call, record, current_user.id):
