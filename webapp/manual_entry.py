@@ -14,12 +14,13 @@ would overwrite an edit: they are not editable.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select, update
@@ -307,22 +308,43 @@ def edited_record(call: Call, values: dict[str, str]) -> tuple[CallRecord | None
     return record, []
 
 
+class StaleEdit(Exception):
+    """The call was changed since the form was opened; nothing of the edit was written."""
+
+
 def save_edit(
     session: Session,
     call: Call,
     record: CallRecord,
     user_id: int | None,
     now: datetime | None = None,
+    *,
+    version: str | None = None,
 ) -> bool:
     """Store the edited `record` on `call`; False (and nothing written) when nothing changed.
 
     Ingest records each changed field with its old and new value, sets the new content hash
     and `changed_at`, as a rescrape does; the change rows of this edit are then signed with
-    the officer (`user_id`). The caller commits.
+    the officer (`user_id`). `version` is the content hash the form was opened at (default:
+    the call as loaded); StaleEdit when the call no longer has it. The caller commits.
     """
+    version = version or call.content_hash
+    if call.content_hash != version:
+        raise StaleEdit
     if record.content_hash() == call.content_hash:
         return False
     now = now or utcnow()
+    # Claim the row while it still has `version`. The UPDATE waits for a save running at
+    # the same time to commit (SQLite's write lock, PostgreSQL's row lock) and then finds
+    # its new hash; a check of the call as read is no guard on SQLite (no FOR UPDATE).
+    claim = session.execute(
+        update(Call)
+        .where(Call.id == call.id, Call.content_hash == version)
+        .values(changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claim.rowcount != 1:
+        raise StaleEdit
     ingest_records(session, [record], origin=MANUAL_ORIGIN, now=now)
     session.execute(
         update(CallChange)
@@ -341,6 +363,46 @@ STALE_MESSAGE = (
     "nichts gespeichert; Ihre Eingaben stehen unten. Bitte mit der aktuellen Fassung "
     "vergleichen und erneut speichern, wenn Ihre Eingaben gelten sollen."
 )
+
+
+@dataclass(slots=True)
+class EditOutcome:
+    """What `apply_edit` did: "saved", "unchanged", or "refused" with the errors to show."""
+
+    result: Literal["saved", "unchanged", "refused"]
+    errors: list[FieldError] = dataclasses.field(default_factory=list)
+    existing: Call | None = None  # the other call that already has the link entered
+
+
+def apply_edit(
+    session: Session, call: Call, values: dict[str, str], version: str, user_id: int | None
+) -> EditOutcome:
+    """Check the edit form's `values` for `call`, opened at `version`, and save them.
+
+    Content the call already has is "unchanged", also from a form opened before: a form sent
+    twice (a double click) finds what its first request saved. Other content from a form
+    whose version is no longer the call's is refused, so no one's edit is overwritten unseen.
+    The caller commits a saved edit and rolls back otherwise.
+    """
+    record, errors = edited_record(call, values)
+    if record is not None and record.content_hash() == call.content_hash:
+        return EditOutcome("unchanged")
+    if version != call.content_hash:
+        return EditOutcome("refused", [FieldError("", STALE_MESSAGE), *errors])
+    if record is None:
+        return EditOutcome("refused", errors)
+    existing = conflicting_call(session, call, record)
+    if existing is not None:
+        return EditOutcome("refused", [FieldError("url", existing_message(existing))], existing)
+    try:
+        save_edit(session, call, record, user_id, version=version)
+    except StaleEdit:  # saved by someone else since this request read the call
+        session.refresh(call)
+        if record.content_hash() == call.content_hash:
+            return EditOutcome("unchanged")
+        return EditOutcome("refused", [FieldError("", STALE_MESSAGE)])
+    return EditOutcome("saved")
+
 
 # What the officer reads after saving: `done` is what happened, `again` marks a re-score.
 _OUTCOME_TEXTS = {

@@ -19,7 +19,13 @@ from tests.web.conftest import MANUAL_CALL, logged_in_tab
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.ingest import ingest_records
-from webapp.manual_entry import STALE_MESSAGE, edited_record, save_edit, validated_record
+from webapp.manual_entry import (
+    STALE_MESSAGE,
+    StaleEdit,
+    edited_record,
+    save_edit,
+    validated_record,
+)
 from webapp.migrate import current_revision, downgrade, head_revision, upgrade
 from webapp.models import Call, CallChange, CallScore, Match, ProjectRow, Review, User
 from webapp.reviews import ReviewInput, set_review
@@ -279,6 +285,73 @@ def test_a_change_made_meanwhile_is_not_overwritten_unseen(
     )
     assert again.status_code == 302
     assert _stored(session, call_id).deadline == date.fromisoformat(IN_90_DAYS)
+
+
+def test_the_same_form_sent_twice_is_saved_once_and_not_called_stale(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """A double click on "Änderungen speichern" sends the form twice with one version. The
+    browser shows the second answer: before, it said the call had been changed meanwhile and
+    nothing was saved, while the first request had saved it."""
+    call_id = _enter(auth_client)
+    data = {**SHOWN, "version": _version(auth_client, call_id), "deadline": IN_90_DAYS}
+    assert auth_client.post(f"/aufrufe/{call_id}/bearbeiten", data=data).status_code == 302
+    counts = _counts(session)
+    second = auth_client.post(f"/aufrufe/{call_id}/bearbeiten", data=data)
+    assert second.status_code == 302
+    page = _page(auth_client, second.headers["Location"])
+    assert STALE_MESSAGE not in page and "Keine Änderung" in page
+    assert _stored(session, call_id).deadline == date.fromisoformat(IN_90_DAYS)
+    assert _counts(session) == counts
+
+
+def test_two_saves_of_one_version_at_once_keep_the_first(any_config: Config) -> None:
+    """Two officers (or a double click) save the form opened at one version at the same time:
+    both read the call before either writes. On SQLite, which has no row locks, the second
+    write went through: it overwrote the first edit unseen and recorded its changes again
+    from the values both had read. Now it is refused, on both backends."""
+    engine = make_engine(any_config.database_url)
+    try:
+        upgrade(engine)
+        factory = make_session_factory(engine)
+        with factory() as session:
+            for email in ("a@kreis.de", "b@kreis.de"):
+                session.add(User(email=email, name=email[0], password_hash="x", ical_token=email))
+            record, _ = validated_record(dict(SHOWN))
+            assert record is not None
+            ingest_records(session, [record], origin="manual")
+            session.commit()
+        first, second = factory(), factory()
+        try:
+            mine, theirs = (s.scalars(select(Call)).one() for s in (first, second))
+            version = mine.content_hash
+            officer_a, officer_b = (
+                s.scalar(select(User.id).where(User.email == e))
+                for s, e in ((first, "a@kreis.de"), (second, "b@kreis.de"))
+            )
+            edit_a, _ = edited_record(mine, {**SHOWN, "funder": "MWIKE NRW"})
+            edit_b, _ = edited_record(theirs, {**SHOWN, "deadline": IN_90_DAYS})
+            assert edit_a is not None and edit_b is not None
+            assert save_edit(first, mine, edit_a, officer_a, version=version)
+            first.commit()
+            with pytest.raises(StaleEdit):
+                save_edit(second, theirs, edit_b, officer_b, version=version)
+            second.rollback()
+        finally:
+            first.close()
+            second.close()
+        with factory() as session:
+            call = session.scalars(select(Call)).one()
+            assert (call.funder, call.deadline) == (
+                "MWIKE NRW",
+                date.fromisoformat(MANUAL_CALL["deadline"]),
+            )
+            changes = session.scalars(select(CallChange)).all()
+            assert [(c.field, c.old, c.new) for c in changes] == [
+                ("funder", "Land NRW", "MWIKE NRW")
+            ]
+    finally:
+        engine.dispose()
 
 
 def test_a_link_another_call_has_is_refused_and_the_old_link_is_free_again(

@@ -36,18 +36,15 @@ from webapp.formatting import (
 from webapp.ingest import ingest_records
 from webapp.manual_entry import (
     MANUAL_FIELDS,
-    STALE_MESSAGE,
     FieldError,
+    apply_edit,
     call_with_url,
-    conflicting_call,
-    edited_record,
     existing_message,
     form_values,
     is_editable,
     new_record_id,
     outcome_message,
     returned_note,
-    save_edit,
     submitted_values,
     validated_record,
 )
@@ -419,6 +416,7 @@ def edit_call(call_id: int) -> ResponseReturnValue:
     """
     session = db_session()
     # Locked until the commit (PostgreSQL): two saves of one call run one after the other.
+    # (SQLite has no such lock: save_edit claims the row when it writes.)
     call = session.get(Call, call_id, with_for_update=request.method == "POST")
     if call is None:
         abort(404)
@@ -429,23 +427,18 @@ def edit_call(call_id: int) -> ResponseReturnValue:
     existing: Call | None = None
     if request.method == "POST":
         values = submitted_values(request.form)
-        record, errors = edited_record(call, values)
-        if request.form.get("version") != call.content_hash:
-            errors = [FieldError("", STALE_MESSAGE), *errors]
-        elif record is not None:
-            existing = conflicting_call(session, call, record)
-            if existing is not None:
-                errors = [FieldError("url", existing_message(existing))]
-            elif not save_edit(session, call, record, current_user.id):
-                session.rollback()
-                flash("Keine Änderung: der Aufruf war schon so gespeichert.", "info")
-                return redirect(url_for("calls.detail", call_id=call_id))
-            else:
-                session.commit()
-                note = returned_note(session, call)
-                outcome = _score_entered(session, call_id)
-                flash(outcome_message(outcome, edited=True) + note, "success")
-                return redirect(url_for("calls.detail", call_id=call_id))
+        edit = apply_edit(session, call, values, request.form.get("version", ""), current_user.id)
+        if edit.result == "saved":
+            session.commit()
+            note = returned_note(session, call)
+            outcome = _score_entered(session, call_id)
+            flash(outcome_message(outcome, edited=True) + note, "success")
+            return redirect(url_for("calls.detail", call_id=call_id))
+        session.rollback()
+        if edit.result == "unchanged":
+            flash("Keine Änderung: der Aufruf war schon so gespeichert.", "info")
+            return redirect(url_for("calls.detail", call_id=call_id))
+        errors, existing = edit.errors, edit.existing
     return _manual_form(values, errors, existing, editing=call)
 
 
