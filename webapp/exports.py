@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from webapp.config import Config
+from webapp.config import DEV_SECRET_KEY, Config
 from webapp.models import Call, ProjectRow, ThemeRow, utcnow
 from webapp.queries import CallFilters, DeadlineEntry, ExportRow
 
@@ -191,10 +192,16 @@ def calendar_uid_domain(config: Config) -> str:
     address) would show every deadline twice. Instead a name derived from SECRET_KEY,
     the installation's own constant, so that the events of two installations in one
     calendar never take each other's place (a keyed hash: the key cannot be read back).
+    Installations without their own key share the development key: for them the database
+    (where the call ids come from; its address without the password) is mixed in.
     """
     if config.base_url_set and (host := urlsplit(config.base_url).netloc):
         return host
-    label = hmac.new(config.secret_key.encode(), b"calendar-uid", hashlib.sha256)
+    seed = b"calendar-uid"
+    if config.secret_key == DEV_SECRET_KEY:
+        database = make_url(config.database_url).render_as_string(hide_password=True)
+        seed += b" " + database.encode()
+    label = hmac.new(config.secret_key.encode(), seed, hashlib.sha256)
     return f"{label.hexdigest()[:12]}.funding-matcher"
 
 

@@ -4,8 +4,11 @@ calendar address and the feed's UIDs."""
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
 from webapp.app import create_app
+from webapp.config import DEV_SECRET_KEY
 from webapp.models import Call, User
 from webapp.reviews import ReviewInput, set_review
 
@@ -136,3 +140,34 @@ def test_calendar_uids_stay_the_same_whatever_host_the_feed_is_fetched_at(
     config.base_url, config.base_url_set = "https://foerder.kreis-coesfeld.de", True
     public = _uids(client, user.ical_token, "10.20.30.40:5000")
     assert public == [uid.split("@")[0] + "@foerder.kreis-coesfeld.de" for uid in intranet]
+
+
+def test_installations_without_their_own_secret_key_have_their_own_uids(
+    app: Flask, client: FlaskClient, session: Session, user: User, tmp_path: Path
+) -> None:
+    """Without SECRET_KEY (allowed outside production, as `make run` does) every installation
+    has the same development key. Before, that key alone named the UIDs: two such
+    installations with the same call ids - a county's and a town's, or the demo and the real
+    one - took each other's events in a calendar subscribed to both."""
+    call = session.scalars(
+        select(Call).where(Call.deadline > date.today() + timedelta(days=3)).order_by(Call.id)
+    ).first()
+    assert call is not None
+    set_review(session, call, ReviewInput(status="relevant"), user.id)
+    session.commit()
+    config = app.config["FM_CONFIG"]
+    copy = tmp_path / "town.db"  # a second installation: same call ids, same token
+    database = config.database_url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+
+    def uids(database_url: str) -> list[str]:
+        other = create_app(replace(config, secret_key=DEV_SECRET_KEY, database_url=database_url))
+        try:
+            return _uids(other.test_client(), user.ical_token, "127.0.0.1:5000")
+        finally:
+            other.extensions["fm_engine"].dispose()
+
+    county, town = uids(config.database_url), uids(f"sqlite:///{copy}")
+    assert county and len(county) == len(town) and not set(county) & set(town)
+    assert uids(config.database_url) == county  # and stay the same from run to run
