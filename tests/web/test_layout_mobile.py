@@ -272,6 +272,25 @@ def test_calendar_and_sources_need_no_sideways_swipe_on_a_phone(
     assert phone.evaluate(SWIPEABLE) == []
 
 
+@pytest.mark.parametrize("width", [1120, 1366])
+def test_the_month_shows_all_seven_days_beside_the_timeline(
+    browser: Any, live_server: str, user: User, demo_pages: dict[str, str], width: int
+) -> None:
+    """Laptop widths put the month beside the timeline. Before, its column was narrower than
+    the month's seven columns from 1101 to 1439 px: Sunday lay outside, to be scrolled to."""
+    tab = _logged_in(browser, live_server, user, {"width": width, "height": 900})
+    try:
+        tab.goto(live_server + demo_pages["Fristen im Monat"])
+        timeline = tab.locator("ol.timeline").bounding_box()
+        shown = tab.locator(".table-scroll:has(> table.month)").bounding_box()
+        assert shown["x"] > timeline["x"] + timeline["width"]  # side by side
+        sunday = tab.get_by_role("columnheader", name="So", exact=True).bounding_box()
+        assert sunday["x"] + sunday["width"] <= shown["x"] + shown["width"] + 1
+        assert tab.evaluate(SWIPEABLE) == []
+    finally:
+        tab.context.close()
+
+
 # The lines an amount of the page takes, from its first digit to its "€": the client rects of
 # the text node holding it, squeezed to its narrowest.
 LINES_OF_AMOUNT = """number => {
