@@ -109,7 +109,7 @@ class CallFilters:
             status=s if (s := args.get("status", "")) in (*REVIEW_STATUSES, "alle") else "",
             source=(args.get("source") or "").strip()[:100],
             region=(args.get("region") or "").strip()[:200],
-            frist=f if (f := _int(args.get("frist"))) and f > 0 else None,
+            frist=f if (f := _int(args.get("frist"))) and 0 < f <= MAX_WINDOW_DAYS else None,
             min_score=_float(args.get("min_score")),
             ineligible=args.get("ineligible") in ("1", "on", "true"),
             closed=args.get("closed") in ("1", "on", "true"),
@@ -147,11 +147,19 @@ class CallFilters:
         )
 
 
+# Larger whole numbers are no id, page or window of any list (PostgreSQL's INTEGER ends here)
+# and would overflow the database's integers; a window of more days than this runs past the
+# year 9999 of Python's dates.
+MAX_FILTER_INT = 2**31 - 1
+MAX_WINDOW_DAYS = 36_500
+
+
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and abs(number) <= MAX_FILTER_INT else None
 
 
 def _float(value: str | None) -> float | None:

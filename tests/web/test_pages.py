@@ -90,6 +90,29 @@ def test_all_filters_accept_values_and_ignore_garbage(auth_client: FlaskClient) 
         assert auth_client.get("/aufrufe?" + query).status_code == 200, query
 
 
+def test_numbers_out_of_range_in_the_address_are_ignored_like_garbage(
+    auth_client: FlaskClient,
+) -> None:
+    """Before, a deadline window past the year 9999 or an id or page too large for the
+    database answered HTTP 500 (the list, the CSV export and its file name)."""
+    unfiltered = _result_count(_text(auth_client.get("/aufrufe")))
+    huge = "9" * 25
+    for query in (
+        "frist=3000000",
+        f"frist={huge}",
+        f"page={huge}",
+        f"theme={huge}",
+        f"project={huge}",
+        f"priority={huge}",
+        f"theme=-{huge}",
+    ):
+        for path in ("/?", "/aufrufe?", "/export.csv?scope=all&"):
+            response = auth_client.get(path + query)
+            assert response.status_code == 200, path + query
+            response.get_data()  # the CSV is streamed: read it to the end
+        assert _result_count(_text(auth_client.get("/aufrufe?" + query))) == unfiltered, query
+
+
 def test_full_text_search_finds_words_in_title_and_text(auth_client: FlaskClient) -> None:
     page = _text(auth_client.get("/aufrufe?q=Glasfaser"))
     assert "Glasfaser" in page or "Breitband" in page
