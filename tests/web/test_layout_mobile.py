@@ -162,6 +162,24 @@ def test_phone_header_is_compact_and_shows_every_menu_item(
     phone.wait_for_url("**/quellen/")
 
 
+@pytest.mark.parametrize("width", [960, 1024])
+def test_the_header_stays_short_in_a_half_screen_window(
+    browser: Any, live_server: str, user: User, demo_pages: dict[str, str], width: int
+) -> None:
+    """A window on half of a 1920 px screen, or a tablet held across. Before, from 901 to
+    1100 px the menu had only the room the brand, the button and the account links left it:
+    one item per row, a header of five rows over the first screen."""
+    tab = _logged_in(browser, live_server, user, {"width": width, "height": 800})
+    try:
+        tab.goto(live_server + "/")  # as an admin: the most links a header carries
+        header = tab.locator(".site-header").bounding_box()
+        assert header["height"] <= 140
+        items = tab.get_by_role("navigation", name="Hauptnavigation").get_by_role("link")
+        assert len({round(item.bounding_box()["y"]) for item in items.all()}) == 1  # one row
+    finally:
+        tab.context.close()
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_filters_fold_on_a_phone_and_work_without_javascript(
     browser: Any, live_server: str, user: User, javascript: bool
