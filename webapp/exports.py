@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from webapp.config import DEV_SECRET_KEY, Config
+from webapp.formatting import format_number
 from webapp.models import Call, ProjectRow, ThemeRow, utcnow
 from webapp.queries import CallFilters, DeadlineEntry, ExportRow
 
@@ -49,12 +50,6 @@ def _csv_safe(value: str) -> str:
     return value
 
 
-def _number_de(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return ""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def csv_rows(rows: Iterable[ExportRow], today: date) -> Iterator[list[str]]:
     """The CSV cells of each call (German number format, formulas defused)."""
     for row in rows:
@@ -68,12 +63,12 @@ def csv_rows(rows: Iterable[ExportRow], today: date) -> Iterator[list[str]]:
             row.funding_type,
             row.deadline.strftime("%d.%m.%Y") if row.deadline else "laufend",
             "" if days is None else str(days),
-            "" if row.funding_rate is None else _number_de(row.funding_rate * 100) + " %",
-            _number_de(row.amount_max_eur),
+            "" if row.funding_rate is None else format_number(row.funding_rate * 100, 0) + " %",
+            format_number(row.amount_max_eur, 0),
             _ELIGIBILITY.get(row.eligibility, row.eligibility),
-            _number_de(row.inbox_score, 3),
+            format_number(row.inbox_score, 3),
             ", ".join(
-                f"{key} {title} ({_number_de(score, 2)})" for key, title, score in row.matches
+                f"{key} {title} ({format_number(score, 2)})" for key, title, score in row.matches
             ),
             row.status,
             "ja" if row.is_new else "",
@@ -136,7 +131,10 @@ def csv_filename(session: Session, filters: CallFilters, today: date) -> str:
         f"quelle-{filters.source}" if filters.source else "",
         filters.region,
         f"frist-{filters.frist}-tage" if filters.frist else "",
-        f"passung-ab-{filters.min_score:g}" if filters.min_score is not None else "",
+        # two decimals, as the filter shows it: "passung-ab-0-33", not "passung-ab-0-333333"
+        f"passung-ab-{filters.min_score:.2f}".rstrip("0").rstrip(".")
+        if filters.min_score is not None
+        else "",
     ]
     if filters.scope == "inbox":  # the switches count in the inbox only
         parts += [

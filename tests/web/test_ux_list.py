@@ -203,6 +203,10 @@ def test_the_csv_file_is_named_after_the_list_its_filters_and_the_day(
         f"foerderaufrufe-eingang-{day}-suche-glasfaser-schule-mobilitaet-prioritaet-2-vw-01"
         "-in-pruefung-quelle-eu-ft-frist-30-tage-passung-ab-0-5.csv"
     )  # 150 characters at most: the switches no longer fit, and are left out whole
+    # the minimum score with at most two decimals, as the filter shows it
+    assert _csv_name(auth_client, "scope=all&min_score=0.333333") == (
+        f"foerderaufrufe-alle-{day}-passung-ab-0-33.csv"
+    )
     name = _csv_name(auth_client, "scope=inbox&region=Bund&ineligible=1&closed=1")
     assert (
         name
