@@ -358,6 +358,8 @@ def save_edit(
     return True
 
 
+# The stale refusal names the hidden version field, so the page can link the current call.
+STALE_FIELD = "version"
 STALE_MESSAGE = (
     "Der Aufruf wurde inzwischen geändert, seit dieses Formular geöffnet wurde. Es wurde "
     "nichts gespeichert; Ihre Eingaben stehen unten. Bitte mit der aktuellen Fassung "
@@ -388,7 +390,7 @@ def apply_edit(
     if record is not None and record.content_hash() == call.content_hash:
         return EditOutcome("unchanged")
     if version != call.content_hash:
-        return EditOutcome("refused", [FieldError("", STALE_MESSAGE), *errors])
+        return EditOutcome("refused", [FieldError(STALE_FIELD, STALE_MESSAGE), *errors])
     if record is None:
         return EditOutcome("refused", errors)
     existing = conflicting_call(session, call, record)
@@ -400,7 +402,7 @@ def apply_edit(
         session.refresh(call)
         if record.content_hash() == call.content_hash:
             return EditOutcome("unchanged")
-        return EditOutcome("refused", [FieldError("", STALE_MESSAGE)])
+        return EditOutcome("refused", [FieldError(STALE_FIELD, STALE_MESSAGE)])
     return EditOutcome("saved")
 
 

@@ -98,7 +98,7 @@ def test_a_manual_call_opens_its_form_prefilled_from_the_call_page(
 ) -> None:
     call_id = _enter(auth_client)
     page = auth_client.get(f"/aufrufe/{call_id}").get_data(as_text=True)
-    assert f'href="/aufrufe/{call_id}/bearbeiten">Bearbeiten</a>' in page
+    assert f'href="/aufrufe/{call_id}/bearbeiten">Aufruf bearbeiten</a>' in page
 
     form = auth_client.get(f"/aufrufe/{call_id}/bearbeiten")
     assert form.status_code == 200
@@ -220,7 +220,7 @@ def test_scraped_and_imported_calls_cannot_be_edited(
 ) -> None:
     scraped = _scraped(session)
     page = auth_client.get(f"/aufrufe/{scraped.id}").get_data(as_text=True)
-    assert "/bearbeiten" not in page and ">Bearbeiten</a>" not in page
+    assert "/bearbeiten" not in page and ">Aufruf bearbeiten</a>" not in page
     assert auth_client.get(f"/aufrufe/{scraped.id}/bearbeiten").status_code == 403
     before, counts = scraped.content_hash, _counts(session)
     response = auth_client.post(
@@ -270,7 +270,9 @@ def test_a_change_made_meanwhile_is_not_overwritten_unseen(
     assert response.status_code == 400
     text = html.unescape(response.get_data(as_text=True))
     assert STALE_MESSAGE in text
-    assert f'value="{IN_90_DAYS}"' in text  # A's input is kept
+    # the current version opens beside the form, which keeps A's input
+    assert f'<a href="/aufrufe/{call_id}" target="_blank" rel="noopener">Aktuelle Fassung' in text
+    assert f'value="{IN_90_DAYS}"' in text
     call = _stored(session, call_id)
     assert (call.funder, call.deadline) == (
         "Land NRW (MWIKE)",
@@ -571,7 +573,7 @@ def test_call_page_bearbeiten_save_shows_the_changed_call(
         from playwright.sync_api import expect
 
         tab.goto(f"{live_server}/aufrufe/{call_id}")
-        tab.get_by_role("link", name="Bearbeiten", exact=True).click()
+        tab.get_by_role("link", name="Aufruf bearbeiten", exact=True).click()
         tab.wait_for_url(f"{live_server}/aufrufe/{call_id}/bearbeiten")
         expect(tab.get_by_label("Titel *")).to_have_value(MANUAL_CALL["title"])
         expect(tab.get_by_label("Höchstbetrag (€)")).to_have_value("250.000")
