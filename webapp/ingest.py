@@ -62,6 +62,7 @@ def ingest_records(
     complete: bool = False,
     link: bool | None = None,
     now: datetime | None = None,
+    user_id: int | None = None,
 ) -> IngestStats:
     """Insert new calls, update changed ones with change records, touch unchanged ones.
 
@@ -70,7 +71,7 @@ def ingest_records(
     `complete`, its other known calls are marked missing — unless the source listed nothing
     at all while it has calls not yet missing: then none is marked and `missing_withheld`
     counts them. New and renamed calls are linked to their duplicates from other sources
-    (`link`, by default for scrapes).
+    (`link`, by default for scrapes). `user_id` signs the change rows of an officer's edit.
     """
     stats = IngestStats()
     now = now or utcnow()
@@ -116,7 +117,7 @@ def ingest_records(
         if call.content_hash == digest:
             stats.unchanged += 1
             continue
-        if _record_changes(session, call, record, now, scrape_run_id):
+        if _record_changes(session, call, record, now, scrape_run_id, user_id):
             to_link.append(call)
         _copy(record, call)
         call.content_hash = digest
@@ -201,7 +202,12 @@ def _seen_again(
 
 
 def _record_changes(
-    session: Session, call: Call, record: CallRecord, now: datetime, run_id: int | None
+    session: Session,
+    call: Call,
+    record: CallRecord,
+    now: datetime,
+    run_id: int | None,
+    user_id: int | None,
 ) -> bool:
     """One CallChange per changed field; True when the title or programme changed."""
     renamed = False
@@ -211,7 +217,7 @@ def _record_changes(
             session.add(
                 CallChange(
                     call_id=call.id, field=name, old=old, new=new, changed_at=now,
-                    scrape_run_id=run_id,
+                    scrape_run_id=run_id, user_id=user_id,
                 )
             )  # fmt: skip
             renamed = renamed or name in ("title", "programme")

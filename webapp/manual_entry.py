@@ -32,7 +32,7 @@ from scrapers.record import CallRecord, ParseError
 from webapp.formatting import CALL_FIELD_LABELS, format_count, format_date, shorten
 from webapp.ingest import ingest_records
 from webapp.matching import EntryOutcome
-from webapp.models import Call, CallChange, Review, utcnow
+from webapp.models import Call, Review, utcnow
 from webapp.queries import dismissed_then_changed
 
 MANUAL_SOURCE = "manuell"
@@ -324,8 +324,8 @@ def save_edit(
     """Store the edited `record` on `call`; False (and nothing written) when nothing changed.
 
     Ingest records each changed field with its old and new value, sets the new content hash
-    and `changed_at`, as a rescrape does; the change rows of this edit are then signed with
-    the officer (`user_id`). `version` is the content hash the form was opened at (default:
+    and `changed_at`, as a rescrape does, and signs this edit's change rows with the officer
+    (`user_id`). `version` is the content hash the form was opened at (default:
     the call as loaded); StaleEdit when the call no longer has it. The caller commits.
     """
     version = version or call.content_hash
@@ -345,16 +345,7 @@ def save_edit(
     )
     if claim.rowcount != 1:
         raise StaleEdit
-    ingest_records(session, [record], origin=MANUAL_ORIGIN, now=now)
-    session.execute(
-        update(CallChange)
-        .where(
-            CallChange.call_id == call.id,
-            CallChange.changed_at == now,
-            CallChange.user_id.is_(None),
-        )
-        .values(user_id=user_id)
-    )
+    ingest_records(session, [record], origin=MANUAL_ORIGIN, now=now, user_id=user_id)
     return True
 
 
