@@ -243,3 +243,38 @@ def test_import_path_still_works_without_a_source(session: Session) -> None:
     assert stats.new == 2 and len(stats.new_ids) == 2
     stats = ingest_records(session, [rec("a", "A 2", source="x")], origin="import")
     assert stats.changed == 1 and stats.changed_ids == [calls(session, "x")["a"].id]
+
+
+def test_a_scraped_call_under_the_link_of_a_hand_entered_one_is_its_duplicate(
+    session: Session,
+) -> None:
+    """One link, one call (the entry form's rule), whatever title the officer typed."""
+    entered = rec(
+        "m1",
+        "Digitale Verwaltung – Aufruf aus dem Rundschreiben",
+        source="manuell",
+        url="https://www.bmi.bund.de/aufruf-2027",
+    )
+    ingest_records(session, [entered], origin="manual")
+    session.commit()
+    stats = scrape(
+        session,
+        "fdb",
+        [
+            rec(
+                "x", "Förderaufruf OZG-Nachnutzung 2027", url="https://www.bmi.bund.de/aufruf-2027/"
+            ),
+            rec("y", "Förderaufruf Breitband 2027", url="https://www.bmi.bund.de/anderer-aufruf"),
+        ],
+    )
+    assert stats.linked == 1
+    manual = calls(session, "manuell")["m1"]
+    assert calls(session, "fdb")["x"].canonical_id == manual.id
+    assert calls(session, "fdb")["y"].canonical_id is None
+    # Scraped pages may share a link without being one call: no link without similar titles.
+    scrape(
+        session,
+        "bbsr",
+        [rec("z", "Heimat 2.0", source="bbsr", url="https://www.bmi.bund.de/anderer-aufruf")],
+    )
+    assert calls(session, "bbsr")["z"].canonical_id is None

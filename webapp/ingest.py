@@ -29,6 +29,9 @@ from scrapers.dedupe import TITLE_THRESHOLD, compact, same_call, trigrams
 from scrapers.record import CallRecord
 from webapp.models import Call, CallChange, Justification, Review, utcnow
 
+# `Call.origin` of a call an officer entered by hand (webapp.manual_entry uses it too)
+MANUAL_ORIGIN = "manual"
+
 # Fields copied from a record onto a call; every one of them is tracked in the history.
 TRACKED_FIELDS = (*CallRecord.CONTENT_FIELDS, "language")
 MISSING_FIELD = "missing_since"
@@ -256,18 +259,39 @@ class _Candidate:
     programme: str
 
 
+def _bare_link(url: str) -> str:
+    """A link without its trailing slash: https://x.de/aufruf and …/aufruf/ are one page."""
+    return url.rstrip("/")
+
+
 def link_duplicates(session: Session, calls: list[Call]) -> int:
     """Link each of `calls` to the canonical call of the same call from another source.
 
+    The same call: a similar title (or the same programme and a fitting title), or the link
+    of a call an officer entered by hand (the entry form's own rule: one link, one call).
     The canonical call is the earliest seen; a call that already has duplicates or an
     officer's review is never moved under another (its work stays where it is).
     """
     if not calls:
         return 0
     rows = session.execute(
-        select(Call.id, Call.source, Call.canonical_id, Call.first_seen, Call.title, Call.programme)
+        select(
+            Call.id,
+            Call.source,
+            Call.canonical_id,
+            Call.first_seen,
+            Call.title,
+            Call.programme,
+            Call.url,
+            Call.origin,
+        )
     ).all()
     candidates: dict[int, _Candidate] = {}
+    # Scraped pages can share a link without being one call (an overview page), so only a
+    # hand-entered call's link decides on its own.
+    manual_links = {
+        _bare_link(row.url): row.id for row in rows if row.origin == MANUAL_ORIGIN and row.url
+    }
     for row in rows:
         candidates[row.id] = _Candidate(
             row.id,
@@ -316,6 +340,13 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
         if me.programme:
             pool.update(by_programme.get(compact(me.programme), ()))
         best: tuple[float, datetime, int] | None = None
+        entered = manual_links.get(_bare_link(call.url or ""))
+        if entered is not None and entered != call.id:
+            other = candidates[entered]
+            root_id = other.canonical_id or other.id
+            root = candidates[root_id]
+            if other.source != me.source and root.source != me.source and root_id != call.id:
+                best = (2.0, root.first_seen, root_id)  # above any title similarity
         for other_id in pool:
             other = candidates[other_id]
             if other_id == call.id or other.source == me.source:

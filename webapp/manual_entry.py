@@ -30,7 +30,7 @@ from scrapers import normalise
 from scrapers.jsonl import record_from_dict
 from scrapers.record import CallRecord, ParseError
 from webapp.formatting import CALL_FIELD_LABELS, format_count, format_date, shorten
-from webapp.ingest import ingest_records
+from webapp.ingest import MANUAL_ORIGIN, ingest_records
 from webapp.matching import EntryOutcome
 from webapp.models import Call, Review, utcnow
 from webapp.queries import dismissed_then_changed
@@ -56,7 +56,6 @@ MANUAL_FIELDS = (
 
 
 ORIGIN_LABELS = {"scrape": "von einer Quelle", "import": "importiert", "manual": "von Hand"}
-MANUAL_ORIGIN = "manual"
 
 
 def is_editable(call: Call) -> bool:
