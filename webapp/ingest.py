@@ -259,7 +259,7 @@ class _Candidate:
     programme: str
 
 
-def _bare_link(url: str) -> str:
+def bare_link(url: str) -> str:
     """A link without its trailing slash: https://x.de/aufruf and …/aufruf/ are one page."""
     return url.rstrip("/")
 
@@ -290,7 +290,7 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
     # Scraped pages can share a link without being one call (an overview page), so only a
     # hand-entered call's link decides on its own.
     manual_links = {
-        _bare_link(row.url): row.id for row in rows if row.origin == MANUAL_ORIGIN and row.url
+        bare_link(row.url): row.id for row in rows if row.origin == MANUAL_ORIGIN and row.url
     }
     for row in rows:
         candidates[row.id] = _Candidate(
@@ -340,7 +340,7 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
         if me.programme:
             pool.update(by_programme.get(compact(me.programme), ()))
         best: tuple[float, datetime, int] | None = None
-        entered = manual_links.get(_bare_link(call.url or ""))
+        entered = manual_links.get(bare_link(call.url or ""))
         if entered is not None and entered != call.id:
             other = candidates[entered]
             root_id = other.canonical_id or other.id
@@ -387,4 +387,4 @@ def link_duplicates(session: Session, calls: list[Call]) -> int:
     return linked
 
 
-__all__ = ["IngestStats", "ingest_records", "link_duplicates"]
+__all__ = ["MANUAL_ORIGIN", "IngestStats", "bare_link", "ingest_records", "link_duplicates"]

@@ -30,7 +30,7 @@ from scrapers import normalise
 from scrapers.jsonl import record_from_dict
 from scrapers.record import CallRecord, ParseError
 from webapp.formatting import CALL_FIELD_LABELS, format_count, format_date, shorten
-from webapp.ingest import MANUAL_ORIGIN, ingest_records
+from webapp.ingest import MANUAL_ORIGIN, bare_link, ingest_records
 from webapp.matching import EntryOutcome
 from webapp.models import Call, Review, utcnow
 from webapp.queries import dismissed_then_changed
@@ -75,7 +75,7 @@ def call_with_url(session: Session, url: str, *, other_than: int | None = None) 
     """
     if not url:
         return None
-    bare = url.rstrip("/")
+    bare = bare_link(url)
     query = select(Call).where(Call.url.in_({url, bare, bare + "/"}))
     if other_than is not None:
         query = query.where(
@@ -91,7 +91,7 @@ def conflicting_call(session: Session, call: Call, record: CallRecord) -> Call |
     An unchanged link is never a conflict, even when a source has since published the call
     under it: the edit keeps the call's id, so it cannot overwrite that source's call.
     """
-    if record.url.rstrip("/") == (call.url or "").rstrip("/"):
+    if bare_link(record.url) == bare_link(call.url or ""):
         return None
     return call_with_url(session, record.url, other_than=call.id)
 
