@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, FunctionElement, create_engine, event, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -77,3 +80,36 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+class DatabaseNow(FunctionElement[datetime]):
+    """The database's current time as naive UTC, the form every timestamp is stored in."""
+
+    type = DateTime()
+    name = "database_now"
+    inherit_cache = True
+
+
+@compiles(DatabaseNow)
+def _current_timestamp(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
+    return "CURRENT_TIMESTAMP"  # the standard; SQLite and PostgreSQL get their own below
+
+
+@compiles(DatabaseNow, "postgresql")
+def _postgresql_now(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
+    # the time of the statement, not of the transaction's start (which may have waited for
+    # the address's lock), in UTC whatever the session's time zone
+    return "(clock_timestamp() AT TIME ZONE 'UTC')"
+
+
+@compiles(DatabaseNow, "sqlite")
+def _sqlite_now(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
+    # CURRENT_TIMESTAMP has whole seconds only; SQLite's clock is its host's (one host anyway)
+    return "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+
+
+def database_now(session: Session) -> datetime:
+    """The database server's clock: the one clock all app servers on a database share."""
+    now = session.scalar(select(DatabaseNow()))
+    assert now is not None
+    return now

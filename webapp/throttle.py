@@ -26,13 +26,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import DateTime, FunctionElement, case, delete, func, select, text, update
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from webapp.db import transaction
+from webapp.db import database_now, transaction
 from webapp.models import LoginFailure
 
 # Longest key stored: a value that is no IP address (a forged header behind too many trusted
@@ -57,39 +55,6 @@ def client_key(address: str | None) -> str:
             return str(parsed.ipv4_mapped)
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return str(parsed)
-
-
-class DatabaseNow(FunctionElement[datetime]):
-    """The database's current time as naive UTC, the form every timestamp is stored in."""
-
-    type = DateTime()
-    name = "database_now"
-    inherit_cache = True
-
-
-@compiles(DatabaseNow)
-def _current_timestamp(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
-    return "CURRENT_TIMESTAMP"  # the standard; SQLite and PostgreSQL get their own below
-
-
-@compiles(DatabaseNow, "postgresql")
-def _postgresql_now(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
-    # the time of the statement, not of the transaction's start (which may have waited for
-    # the address's lock), in UTC whatever the session's time zone
-    return "(clock_timestamp() AT TIME ZONE 'UTC')"
-
-
-@compiles(DatabaseNow, "sqlite")
-def _sqlite_now(element: DatabaseNow, compiler: Any, **kw: Any) -> str:
-    # CURRENT_TIMESTAMP has whole seconds only; SQLite's clock is its host's (one host anyway)
-    return "strftime('%Y-%m-%d %H:%M:%f', 'now')"
-
-
-def database_now(session: Session) -> datetime:
-    """The database server's clock: the one clock all app servers on a database share."""
-    now = session.scalar(select(DatabaseNow()))
-    assert now is not None
-    return now
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.db import database_now
 from webapp.errors import UserError
-from webapp.models import UnknownEmail, User, utcnow
+from webapp.models import UnknownEmail, User
 
 ROLES = ("officer", "admin")
 MIN_PASSWORD_LENGTH = 8
@@ -193,8 +194,10 @@ def authenticate(
 
     Pass `unknown` (the app's UnknownEmailLockout) so that an e-mail without an account
     answers exactly like an account: without it, unknown e-mails are never "gesperrt".
+    Locks are timed by the database's clock (`now` for tests), the one clock all app
+    servers on a database share.
     """
-    now = now or utcnow()
+    now = now or database_now(session)
     user = find_user(session, email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)

@@ -23,16 +23,16 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
 from webapp import models, users
 from webapp.config import Config, ConfigError
-from webapp.db import make_engine, make_session_factory
+from webapp.db import database_now, make_engine, make_session_factory
 from webapp.migrate import upgrade
 from webapp.models import LoginFailure, UnknownEmail, User, utcnow
-from webapp.throttle import LoginThrottle, client_key, database_now
+from webapp.throttle import LoginThrottle, client_key
 from webapp.users import (
     LOCK_MINUTES,
     MAX_FAILED_LOGINS,
@@ -433,6 +433,32 @@ def test_workers_whose_clocks_differ_share_one_limit(
         429,
         TOO_MANY.format("15 Minuten"),
     )
+
+
+def test_an_account_lock_holds_on_workers_whose_clocks_differ(
+    shared_db: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, the lock's end was written by one host's clock and read by another's: a
+    worker an hour ahead saw every lock as long over, and a lock set by a worker an hour
+    behind had ended before it began for the others."""
+    email = "anna.schulte@kreis-coesfeld.de"
+    locked = f"Zu viele Fehlversuche: die Anmeldung ist für {LOCK_MINUTES} Minuten gesperrt."
+    workers = [_make_app(shared_db, login_limit_per_address=100) for _ in range(2)]
+    on_time, off = (_client(worker, OFFICE) for worker in workers)
+    errors = [_login(on_time, email, f"falsch{n}")[1] for n in range(MAX_FAILED_LOGINS)]
+    assert errors[-1] == locked
+    with _app_clock_off_by(monkeypatch, hours=1):
+        assert _login(off, email, TEST_PASSWORD) == (401, locked)
+    # The other way round: the lock a worker an hour behind sets holds for the others.
+    engine = make_engine(shared_db.database_url)
+    with make_session_factory(engine)() as session:
+        session.execute(update(User).values(locked_until=None, failed_logins=0))
+        session.commit()
+    engine.dispose()
+    with _app_clock_off_by(monkeypatch, hours=-1):
+        errors = [_login(off, email, f"falsch{n}")[1] for n in range(MAX_FAILED_LOGINS)]
+    assert errors[-1] == locked
+    assert _login(on_time, email, TEST_PASSWORD) == (401, locked)
 
 
 def test_a_restart_forgets_no_failure(shared_db: Config) -> None:
