@@ -232,6 +232,32 @@ def test_filters_are_open_on_a_wide_screen_and_fold(
         tab.context.close()
 
 
+def test_folded_filters_stay_folded_on_the_next_list_page(
+    browser: Any, live_server: str, user: User
+) -> None:
+    """On a wide screen the choice is kept (with JavaScript); a phone still opens folded."""
+    tab = logged_in_tab(browser, live_server, user, viewport=DESKTOP)
+    try:
+        tab.locator("label.filter-title").click()
+        assert not tab.get_by_label("Frist").is_visible()
+        tab.get_by_role("link", name="Alle Aufrufe").first.click()
+        tab.wait_for_url("**/aufrufe")
+        assert not tab.get_by_label("Frist").is_visible()
+        assert "▸" in tab.evaluate(FILTER_ARROW)
+        tab.locator("label.filter-title").click()  # opened again: open on the next page too
+        tab.goto(live_server + "/")
+        assert tab.get_by_label("Frist").is_visible()
+        tab.locator("label.filter-title").click()
+        # the same browser on a phone-sized window: folded as always there, opens on demand
+        tab.set_viewport_size(PHONE)
+        tab.goto(live_server + "/")
+        assert not tab.get_by_label("Frist").is_visible()
+        tab.locator("label.filter-title").click()
+        assert tab.get_by_label("Frist").is_visible()
+    finally:
+        tab.context.close()
+
+
 def test_filter_switch_says_what_it_does_on_a_phone(phone: Any) -> None:
     assert "▸" in phone.evaluate(FILTER_ARROW)
     switch = phone.get_by_role("checkbox", name="Filter einblenden")

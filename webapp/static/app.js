@@ -14,6 +14,22 @@
     update();
   });
 
+  // Filter box on wide screens: folded stays folded on the next list page. On phones it is
+  // folded anyway and opens on demand, so the choice is neither read nor kept there.
+  var filterToggle = document.getElementById("filter-toggle");
+  if (filterToggle && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 821px)");
+    var key = "fm-filters-folded";
+    try {
+      if (wide.matches && window.localStorage.getItem(key) === "1") filterToggle.checked = true;
+      filterToggle.addEventListener("change", function () {
+        if (wide.matches) window.localStorage.setItem(key, filterToggle.checked ? "1" : "0");
+      });
+    } catch (e) {
+      // storage blocked (private mode, policy): the box opens as without JavaScript
+    }
+  }
+
   // Copy buttons (e.g. the calendar URL).
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
