@@ -32,10 +32,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
-from webapp.formatting import as_date, shorten
-from webapp.formatting import format_date as date_de
+from webapp.formatting import as_date, format_call_value, shorten
 from webapp.formatting import format_datetime as datetime_de
-from webapp.formatting import format_eur as eur
 from webapp.mail.compose import RenderedMail, render_mail
 from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
 from webapp.mail.settings import MailSettings
@@ -359,7 +357,9 @@ def select_changed(session: Session, config: Config, window: DigestWindow) -> li
     result: list[ChangedCall] = []
     for call_id, fields in spans.items():
         changes = [
-            FieldChange(WATCHED_FIELDS[name], format_value(name, old), format_value(name, new))
+            FieldChange(
+                WATCHED_FIELDS[name], format_call_value(name, old), format_call_value(name, new)
+            )
             for name, (old, new) in fields.items()
             if old != new
         ]
@@ -475,34 +475,6 @@ def _person(user: User | None) -> str:
     if user is None:
         return ""
     return user.name or user.email
-
-
-def format_value(name: str, value: Any) -> str:
-    """A changed field's value as a German reader expects it."""
-    if name == "missing_since":
-        if not value:
-            return "gelistet"
-        parsed = as_date(value)
-        return f"nicht mehr gelistet (seit {date_de(parsed)})" if parsed else "nicht mehr gelistet"
-    if value is None or value == "" or value == [] or value == {}:
-        return "laufend" if name == "deadline" else "–"
-    if name == "deadline":
-        parsed = as_date(value)
-        return date_de(parsed) if parsed else str(value)
-    if name == "amount_max_eur":
-        try:
-            return eur(float(value))
-        except (TypeError, ValueError):
-            return str(value)
-    if name == "deadlines" and isinstance(value, dict):
-        parts = []
-        for stage, when in value.items():
-            parsed = as_date(when)
-            parts.append(f"{stage}: {date_de(parsed) if parsed else when}")
-        return ", ".join(parts)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def build_digest(
