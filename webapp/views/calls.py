@@ -20,7 +20,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,7 +32,7 @@ from webapp.formatting import (
     format_call_value,
     shorten,
 )
-from webapp.ingest import ingest_records
+from webapp.ingest import MANUAL_ORIGIN, ingest_records
 from webapp.manual_entry import (
     MANUAL_FIELDS,
     FieldError,
@@ -382,9 +381,9 @@ def new_call() -> ResponseReturnValue:
         if record is not None:
             existing = call_with_url(session, record.url)
             if existing is None:
-                new_record_id(session, record)
+                new_record_id(session, record)  # so ingest inserts: one new call
                 try:
-                    ingest_records(session, [record], origin="manual")
+                    stats = ingest_records(session, [record], origin=MANUAL_ORIGIN)
                     session.commit()
                 except IntegrityError:
                     # Entered twice at once: the other request stored the call first.
@@ -392,17 +391,12 @@ def new_call() -> ResponseReturnValue:
                     existing = call_with_url(session, record.url)
                     if existing is None:
                         raise
-            if existing is not None:
-                errors = [FieldError("url", existing_message(existing))]
-            else:
-                call_id = session.scalar(
-                    select(Call.id).where(
-                        Call.source == record.source, Call.external_id == record.external_id
-                    )
-                )
-                assert call_id is not None  # just stored
-                flash(outcome_message(_score_entered(session, call_id)), "success")
-                return redirect(url_for("calls.detail", call_id=call_id))
+                else:
+                    call_id = stats.new_ids[0]
+                    flash(outcome_message(_score_entered(session, call_id)), "success")
+                    return redirect(url_for("calls.detail", call_id=call_id))
+            assert existing is not None  # found before, or stored meanwhile by the other request
+            errors = [FieldError("url", existing_message(existing))]
     return _manual_form(values, errors, existing)
 
 
