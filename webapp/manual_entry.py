@@ -268,10 +268,9 @@ def form_values(call: Call) -> dict[str, str]:
         elif name in DATE_FIELDS:
             values[name] = value.isoformat()
         elif name == "amount_max_eur":
-            amount = german_number(round(value, 2))
-            whole, comma, cents = amount.partition(",")
             # money reads with two decimals or none: 1.250.000,50 rather than 1.250.000,5
-            values[name] = f"{whole},{cents:0<2}" if comma else whole
+            euros, cents = divmod(round(value * 100), 100)
+            values[name] = format_count(euros) + (f",{cents:02d}" if cents else "")
         elif name == "funding_rate":
             percent = round(value * 100, 4)
             # The reader takes 1 and less as a share (0,8 = 80 %): such rates stay shares.
@@ -328,8 +327,6 @@ def save_edit(
     the call as loaded); StaleEdit when the call no longer has it. The caller commits.
     """
     version = version or call.content_hash
-    if call.content_hash != version:
-        raise StaleEdit
     if record.content_hash() == call.content_hash:
         return False
     now = now or utcnow()
