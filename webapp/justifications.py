@@ -39,6 +39,7 @@ from webapp.models import (
     StrategyRow,
     utcnow,
 )
+from webapp.reviews import canonical_call
 from webapp.strategy_store import active_strategy_row, strategy_from_db
 
 # A project "fits" a call when its score reaches this share of the call's best score;
@@ -98,18 +99,6 @@ class Group:
 def current_text(row: Justification) -> str:
     """The text to show and export: the edit if there is one."""
     return row.edited_text if row.edited_text is not None else row.generated_text
-
-
-def canonical_call(session: Session, call: Call) -> Call:
-    """The canonical call of a duplicate (texts hang on the canonical one)."""
-    seen = {call.id}
-    while call.canonical_id is not None and call.canonical_id not in seen:
-        parent = session.get(Call, call.canonical_id)
-        if parent is None:
-            break
-        seen.add(parent.id)
-        call = parent
-    return call
 
 
 def resolve_call(session: Session, ident: str) -> Call:

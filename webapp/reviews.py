@@ -43,7 +43,7 @@ class ReviewError(UserError):
 
 
 def canonical_call(session: Session, call: Call) -> Call:
-    """Reviews hang on the canonical call of a group of duplicates."""
+    """The canonical call of a group of duplicates: reviews and texts hang on it."""
     seen = {call.id}
     while call.canonical_id is not None and call.canonical_id not in seen:
         parent = session.get(Call, call.canonical_id)

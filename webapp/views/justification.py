@@ -34,7 +34,6 @@ from webapp.formatting import format_count
 from webapp.justifications import (
     COMBINED,
     Group,
-    canonical_call,
     current_text,
     discard_edit,
     find_row,
@@ -42,6 +41,7 @@ from webapp.justifications import (
     texts_for_call,
 )
 from webapp.models import Call, Justification
+from webapp.reviews import canonical_call
 from webapp.views.notices import Notice, notify, take_notice
 
 bp = Blueprint("justification", __name__)
