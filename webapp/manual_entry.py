@@ -36,23 +36,9 @@ from webapp.models import Call, Review, utcnow
 from webapp.queries import dismissed_then_changed
 
 MANUAL_SOURCE = "manuell"
-MANUAL_FIELDS = (
-    "title",
-    "url",
-    "funder",
-    "programme",
-    "summary",
-    "text",
-    "eligible",
-    "region",
-    "funding_type",
-    "published",
-    "opens",
-    "deadline",
-    "amount_max_eur",
-    "funding_rate",
-    "topics",
-)
+# What an officer types: the content fields less those only a source provides (several
+# deadlines, the source's own status).
+MANUAL_FIELDS = tuple(f for f in CallRecord.CONTENT_FIELDS if f not in ("deadlines", "status"))
 
 
 ORIGIN_LABELS = {"scrape": "von einer Quelle", "import": "importiert", "manual": "von Hand"}
@@ -173,6 +159,16 @@ def validated_record(
                 )
             elif key == "funding_rate" and number > 100:
                 problem(key, f"Förderquote: höchstens 100 % – nicht „{shorten(value, 40)}“.")
+            elif key == "funding_rate" and 0 < number < 1:
+                # The field is in percent; "0,8" is almost surely meant as 80 %, so ask
+                # rather than store 0.8 % (or guess a share, which made "1" mean 100 %).
+                problem(
+                    key,
+                    "Förderquote: bitte in Prozent angeben, z. B. 80 für 80 % – "
+                    f"nicht „{shorten(value, 40)}“.",
+                )
+            elif key == "funding_rate":
+                obj[key] = number / 100
             else:
                 obj[key] = number
         elif key in DATE_FIELDS:
@@ -272,9 +268,7 @@ def form_values(call: Call) -> dict[str, str]:
             euros, cents = divmod(round(value * 100), 100)
             values[name] = format_count(euros) + (f",{cents:02d}" if cents else "")
         elif name == "funding_rate":
-            percent = round(value * 100, 4)
-            # The reader takes 1 and less as a share (0,8 = 80 %): such rates stay shares.
-            values[name] = german_number(percent if percent > 1 else round(value, 6))
+            values[name] = german_number(round(value * 100, 4))
         elif isinstance(value, list):
             values[name] = ", ".join(value)
         else:

@@ -124,6 +124,10 @@ def _errors(html: str) -> str:
         ({"amount_max_eur": "nan"}, "Höchstbetrag: bitte eine Zahl angeben"),
         ({"funding_rate": "150"}, "Förderquote: höchstens 100 % – nicht „150“."),
         (
+            {"funding_rate": "0,8"},
+            "Förderquote: bitte in Prozent angeben, z. B. 80 für 80 % – nicht „0,8“.",
+        ),
+        (
             {"funding_rate": "viel"},
             "Förderquote: bitte eine Zahl angeben, z. B. 80 – nicht „viel“.",
         ),
@@ -191,3 +195,16 @@ def test_german_dates_and_numbers_are_understood(
     assert call is not None
     assert (call.opens, call.deadline) == (date(2027, 2, 1), date(2027, 3, 31))
     assert (call.amount_max_eur, call.funding_rate) == (1250000.5, 0.9)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("1", 0.01), ("100", 1.0), ("0", 0.0), ("45,5 %", 0.455)]
+)
+def test_the_rate_field_is_read_in_percent(
+    auth_client: FlaskClient, session: Session, typed: str, stored: float
+) -> None:
+    title = f"Quote {typed}"
+    response = auth_client.post("/aufrufe/neu", data={"title": title, "funding_rate": typed})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    call = session.scalar(select(Call).where(Call.title == title))
+    assert call is not None and call.funding_rate == stored
