@@ -32,15 +32,20 @@ class EvalDataError(ValueError):
     """An evaluation input file that cannot be used; the message names file and line."""
 
 
-def load_calls(path: str | Path) -> list[CallDoc]:
-    """Read a calls JSONL file (one call record per line)."""
-    path = Path(path)
+def _read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 file; a missing or undecodable file is an EvalDataError."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise EvalDataError(f"{path}: Datei nicht gefunden") from None
     except UnicodeDecodeError as exc:
         raise EvalDataError(f"{path}: keine gültige UTF-8-Datei ({exc.reason})") from None
+
+
+def load_calls(path: str | Path) -> list[CallDoc]:
+    """Read a calls JSONL file (one call record per line)."""
+    path = Path(path)
+    lines = _read_lines(path)
     calls: list[CallDoc] = []
     seen: set[str] = set()
     for n, line in enumerate(lines, start=1):
@@ -95,12 +100,7 @@ def load_calls(path: str | Path) -> list[CallDoc]:
 def load_qrels(path: str | Path, call_ids: set[str], project_ids: set[str]) -> Qrels:
     """Read a qrels TSV; unknown projects or calls and bad grades are errors."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise EvalDataError(f"{path}: Datei nicht gefunden") from None
-    except UnicodeDecodeError as exc:
-        raise EvalDataError(f"{path}: keine gültige UTF-8-Datei ({exc.reason})") from None
+    lines = _read_lines(path)
     qrels: Qrels = {}
     for n, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
