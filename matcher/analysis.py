@@ -10,7 +10,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -203,6 +204,7 @@ def clear_caches() -> None:
     _content_tokens.cache_clear()
     _content_word.cache_clear()
     _glossary_max_len.cache_clear()
+    _longest_shared.cache_clear()
     for forms in _CONTENT.values():
         forms.clear()
 
@@ -236,6 +238,41 @@ def char_ngrams(word: str, ngram_range: tuple[int, int] = CHAR_NGRAM_RANGE) -> l
 def token_char_ngrams(token: str, ngram_range: tuple[int, int] = CHAR_NGRAM_RANGE) -> list[str]:
     """Character n-grams of a content token's word (language mark removed)."""
     return char_ngrams(token_lang(token)[0], ngram_range)
+
+
+def share_word_part(token_a: str, token_b: str, is_known_stem: Callable[[str], bool]) -> bool:
+    """Whether two different words share a part a reader recognises as a word.
+
+    One is the start or the end of the other (Breitband in Breitbandausbau, Beratung in
+    Lotsenberatung), both derive from one word (innovativ, Innovation), or both contain one
+    word of at least six letters whose stem the corpus knows (Digitalisierung in
+    Prozessdigitalisierung and Digitalisierungsleistungen, Verkehr in
+    Radverkehrsinfrastruktur). Not merely shared letters: Gemeinde and Gemeinsames, Steuerung
+    and Stadterneuerung, Energien and Synergien share character n-grams, but no word.
+    """
+    (word_a, lang_a), (word_b, lang_b) = token_lang(token_a), token_lang(token_b)
+    stem_a, stem_b = stem(word_a, lang_a), stem(word_b, lang_b)
+    for short, long, least in ((stem_a, stem_b, 4), (word_a, word_b, 5)):
+        short, long = sorted((short, long), key=len)
+        if len(short) >= least and (long.startswith(short) or long.endswith(short)):
+            return True
+    if len(word_a) >= 8 and word_b.startswith(word_a[:8]):
+        return True
+    shared = _longest_shared(word_a, word_b)
+    # the shared letters may run over a linking "s" or the end of a modifier
+    # ("tinformation" in Echtzeit-/Fahrgastinformation): look for the word at either end
+    return any(
+        is_known_stem(stem(part, lang_a))
+        for size in range(len(shared), 5, -1)
+        for part in {shared[:size], shared[-size:]}
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _longest_shared(a: str, b: str) -> str:
+    """The longest run of letters in both words (the same pairs recur in every call)."""
+    found = SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
+    return a[found.a : found.a + found.size]
 
 
 def bigrams(tokens: list[str]) -> list[str]:

@@ -1370,6 +1370,9 @@ class _Explainer:
             count=self.occ_gram.size,
         )
 
+    def _known_stem(self, stem: str) -> bool:
+        return stem in self.model.features.vocab["word"]
+
     def _readable_call(self, token: str) -> str:
         word, _ = analysis.token_lang(token)
         if token in self.glossary and word not in self.forms:
@@ -1417,6 +1420,8 @@ class _Explainer:
                 if n_shared < max(4, 0.5 * min(len(gram_set), len(side_grams))):
                     continue
                 if side.stem_token.get(sid) == side_tok:
+                    continue
+                if not analysis.share_word_part(tok, side_tok, self._known_stem):
                     continue
                 weight = w["char"] * sum(
                     self.char.get(g, 0.0) * side.char.get(g, 0.0) for g in gram_set & side_grams

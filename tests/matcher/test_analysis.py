@@ -23,6 +23,32 @@ def test_compounds_share_character_ngrams() -> None:
     assert _char_cosine("Breitbandausbau", "Sportplatz") < 0.05
 
 
+def test_word_parts_are_told_from_shared_letters() -> None:
+    known = {
+        analysis.token_stem(w) for w in ("verkehr", "digitalisierung", "information")
+    }.__contains__
+    related = [
+        ("breitbandausbau", "breitband"),  # the start of a compound
+        ("lotsenberatung", "beratung"),  # its end
+        ("innovativ", "innovation"),  # one word, two derivations
+        ("radverkehrsinfrastruktur", "verkehr"),  # a known word inside
+        ("prozessdigitalisierung", "digitalisierungsleistungen"),
+        ("echtzeitinformation", "fahrgastinformation"),  # over the "t" before the shared word
+        ("en:digital", "digitalisierung"),  # an English word and a German one
+    ]
+    for a, b in related:
+        assert analysis.share_word_part(a, b, known), (a, b)
+        assert analysis.share_word_part(b, a, known), (b, a)
+    for a, b in [
+        ("gemeinde", "gemeinsames"),
+        ("stadterneuerung", "steuerung"),
+        ("energien", "synergien"),
+        ("engagement", "flachenmanagement"),
+        ("gebieten", "anbieten"),
+    ]:
+        assert not analysis.share_word_part(a, b, known), (a, b)
+
+
 def test_stemming_joins_inflections() -> None:
     assert analysis.token_stem("gemeinden") == analysis.token_stem("gemeinde")
     assert analysis.token_stem("bibliotheken") == analysis.token_stem("bibliothek")

@@ -93,6 +93,22 @@ def test_explanations_are_readable_words(strategy: Strategy, calls: list[CallDoc
     ), english
 
 
+def test_explanations_pair_words_not_shared_letters(strategy: Strategy) -> None:
+    call = make_call(
+        "sec",
+        "Cybersicherheit für Gemeinden",
+        "Die Gemeinde stärkt die Informationssicherheit der Verwaltung und die Steuerung "
+        "der Stadterneuerung.",
+        eligible=["Kommune"],
+    )
+    (result,) = match_calls(strategy, [call])
+    vw02 = next(p for p in result.projects if p.project_id == "VW-02")
+    pairs = {(t.call_word, t.project_word) for t in vw02.terms}
+    assert ("Cybersicherheit", "Informationssicherheit") in pairs, pairs  # one word, Sicherheit
+    # "Gemeinde" and "Gemeinsames" share n-grams (" gem", "gemei"), not a word
+    assert not any({c, o} == {"Gemeinde", "Gemeinsames"} for c, o in pairs), pairs
+
+
 def test_feedback_moves_dismissed_down_and_confirmed_up(
     strategy: Strategy, calls: list[CallDoc]
 ) -> None:
