@@ -49,6 +49,7 @@ from matcher.strategy import Goal, Project, RegionProfile, Strategy
 from matcher.types import (
     CallDoc,
     CallMatch,
+    DecisionEffect,
     Feedback,
     GoalScore,
     ProjectScore,
@@ -342,6 +343,7 @@ class MatchModel:
     _feedback_vectors: Vectors | None = None
     _feedback_projects: Vectors | None = None
     _feedback_programmes: sp.csr_matrix | None = None
+    _feedback_call_ids: list[str] = field(default_factory=list)  # rows of _feedback_vectors
     base_project_vectors: Vectors | None = None  # before pseudo-relevance feedback
     _call_codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.int8))
     _call_factors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1)))
@@ -408,6 +410,7 @@ class MatchModel:
         self._feedback_vectors = None
         self._feedback_projects = None
         self._feedback_programmes = None
+        self._feedback_call_ids = []
         if use_prf:
             self._call_codes, self._call_factors = self._fitted_eligibility(calls, groups, assessed)
             self.project_vectors = self._pseudo_relevance()
@@ -637,13 +640,14 @@ class MatchModel:
             (pos if fb.relevant else neg).append(row)
         self._feedback = per_project
         self._side_cache = {}
+        order = sorted(used, key=used.__getitem__)
+        self._feedback_call_ids = order
         if not used:
             self._feedback_vectors = None
             self._feedback_projects = None
             self._feedback_programmes = None
             return self
         # vectors of the decided calls only: fitted rows, else transformed now
-        order = sorted(used, key=used.__getitem__)
         fresh = [given[c] for c in order if c not in known]
         fresh_vectors = self.transform(fresh) if fresh else None
         fresh_row = {c.id: i for i, c in enumerate(fresh)}
@@ -676,6 +680,29 @@ class MatchModel:
             confirmed[j] = [known[order[r]] for r in pos if order[r] in known]
             dismissed[j] = [known[order[r]] for r in neg if order[r] in known]
         return self._pseudo_relevance(confirmed, dismissed)
+
+    def _decided_similarities(
+        self, vectors: Vectors, calls: Sequence[CallDoc]
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Similarity of each call to each decided call, and the same for confirming.
+
+        Calls × decided calls, cosines in [0, 1]. For confirmed calls the same programme
+        announced by another source counts as the closest kind of call; not for dismissed
+        ones (one programme can hold calls for different applicants, so a dismissal does not
+        carry over). None without decisions.
+        """
+        if self._feedback_vectors is None:
+            return None
+        p = self.params
+        scale_all = max(sum(p.space_weights.values()), 1e-9)
+        sims = self._combined(vectors, self._feedback_vectors) / scale_all
+        pos_sims = sims
+        if self._feedback_programmes is not None and p.programme_similarity and calls:
+            mine = self._programme_vectors([c.programme for c in calls])
+            same = (mine @ self._feedback_programmes.T).toarray()
+            same[same < p.programme_min_similarity] = 0.0
+            pos_sims = np.maximum(sims, p.programme_similarity * same)
+        return sims, pos_sims
 
     def _rocchio(self, start: Vectors) -> Vectors:
         """Project vectors moved towards confirmed and away from dismissed calls."""
@@ -767,18 +794,10 @@ class MatchModel:
                 idx = [goal_index[g] for g in pr.goal_ids if g in goal_index]
                 if idx:
                     topic[:, j] += p.goal_weight * goals[:, idx].max(axis=1)
-        if feedback_on and self._feedback_vectors is not None:
+        similar = self._decided_similarities(vectors, calls) if feedback_on else None
+        if similar is not None:
+            sims, pos_sims = similar
             scale_all = max(sum(p.space_weights.values()), 1e-9)
-            sims = self._combined(vectors, self._feedback_vectors) / scale_all
-            pos_sims = sims
-            if self._feedback_programmes is not None and p.programme_similarity and calls:
-                # the same programme announced by another source is the closest kind of call;
-                # used for confirmed calls only (one programme can hold calls for different
-                # applicants, so a dismissal does not carry over)
-                mine = self._programme_vectors([c.programme for c in calls])
-                same = (mine @ self._feedback_programmes.T).toarray()
-                same[same < p.programme_min_similarity] = 0.0
-                pos_sims = np.maximum(sims, p.programme_similarity * same)
             for j, pr in enumerate(projects):
                 pos, neg = self._feedback.get(pr.id, ([], []))
                 if pos:
@@ -960,8 +979,63 @@ class MatchModel:
             chunk = calls[start : start + CHUNK]
             vectors = vectors_of(start, start + len(chunk))
             batch = self._score_vectors(vectors, chunk, with_goals=True)
-            results.extend(self._matches(chunk, batch, vectors, explain, top_projects))
+            effects = self._decision_effects(vectors, chunk, batch) if explain else None
+            results.extend(self._matches(chunk, batch, vectors, explain, top_projects, effects))
         return results
+
+    def _decision_effects(
+        self, vectors: Vectors, calls: Sequence[CallDoc], batch: ScoredBatch
+    ) -> Callable[[int, int], DecisionEffect | None] | None:
+        """What the decisions do to call i's score for project j, as a function (None: none).
+
+        Scores the chunk a second time without the decisions (so explained scoring costs
+        about twice as much while there are decisions) and names the decided calls nearest
+        to each call.
+        """
+        similar = self._decided_similarities(vectors, calls)
+        if similar is None or not self._feedback:
+            return None
+        assert self.strategy is not None
+        sims, pos_sims = similar
+        base = self._score_vectors(
+            vectors, calls, use_feedback=False, eligibility=(batch.codes, batch.factors)
+        )
+        p = self.params
+        # a kNN similarity's share of the ranking score: topic weight over the score's scale
+        share = sum(p.space_weights.values()) / max(
+            sum(p.space_weights.values()) + p.goal_weight, 1e-9
+        )
+        decided = self._feedback_call_ids
+        projects = self.strategy.projects
+        decided_for = {
+            pid: {decided[r] for r in pos + neg} for pid, (pos, neg) in self._feedback.items()
+        }
+
+        def nearest(row: np.ndarray, rows: list[int]) -> tuple[str, float]:
+            if not rows:
+                return "", 0.0
+            best = rows[int(np.argmax(row[rows]))]
+            return decided[best], float(row[best])
+
+        def effect(i: int, j: int) -> DecisionEffect | None:
+            pid = projects[j].id
+            if pid not in decided_for or calls[i].id in decided_for[pid]:
+                return None  # no decisions, or its own decision says more than neighbours
+            pos, neg = self._feedback[pid]
+            confirmed, confirmed_sim = nearest(pos_sims[i], pos)
+            dismissed, dismissed_sim = nearest(sims[i], neg)
+            slope = float(batch.slope[i, batch.group_of[j]]) * share
+            return DecisionEffect(
+                change=round(float(batch.final[i, j] - base.final[i, j]), 4),
+                confirmed_call=confirmed,
+                confirmed_similarity=round(confirmed_sim, 4),
+                confirmed_effect=round(slope * p.knn_pos * confirmed_sim, 4),
+                dismissed_call=dismissed,
+                dismissed_similarity=round(dismissed_sim, 4),
+                dismissed_effect=round(slope * p.knn_neg * dismissed_sim, 4),
+            )
+
+        return effect
 
     def _matches(
         self,
@@ -970,6 +1044,7 @@ class MatchModel:
         vectors: Vectors,
         explain: bool,
         top_projects: int,
+        effects: Callable[[int, int], DecisionEffect | None] | None = None,
     ) -> list[CallMatch]:
         assert self.strategy is not None
         strategy = self.strategy
@@ -998,6 +1073,7 @@ class MatchModel:
                         goal_ids=list(pr.goal_ids),
                         eligibility=elig,
                         topic_score=float(batch.topic[i, j]),
+                        decisions=effects(i, j) if effects else None,
                     )
                 )
             goal_scores = [
@@ -1497,7 +1573,8 @@ def apply_decisions(results: list[CallMatch], feedback: Sequence[Feedback]) -> l
         gone = dismissed.get(r.call_id)
         if gone and r.call_id not in confirmed:
             projects = [
-                replace(ps, score=0.0) if ps.project_id in gone else ps for ps in r.projects
+                replace(ps, score=0.0, decisions=None) if ps.project_id in gone else ps
+                for ps in r.projects
             ]
             r = replace(r, inbox_score=0.0, projects=projects, dismissed=True)
         out.append(r)

@@ -47,6 +47,27 @@ class TermContribution:
 
 
 @dataclass(slots=True)
+class DecisionEffect:
+    """How the officers' decisions on other calls move a call's score for one project.
+
+    `change` is the score with the decisions minus the score without them. The most similar
+    call confirmed for the project lifts it, the most similar one dismissed as off-topic
+    lowers it ("" when there is none): their similarity to the call is a cosine in [0, 1]
+    (1 for the same programme announced by another source), their effect what that
+    similarity adds to or takes from the score (both ≥ 0). The rest of the change is the
+    project profile moving away from the dismissed calls.
+    """
+
+    change: float
+    confirmed_call: str = ""
+    confirmed_similarity: float = 0.0
+    confirmed_effect: float = 0.0
+    dismissed_call: str = ""
+    dismissed_similarity: float = 0.0
+    dismissed_effect: float = 0.0
+
+
+@dataclass(slots=True)
 class ProjectScore:
     project_id: str
     score: float
@@ -55,6 +76,9 @@ class ProjectScore:
     eligibility: Eligibility | None = None
     # topical similarity in [0, 1] before eligibility; `score` is the ranking score
     topic_score: float = 0.0
+    # set when decisions on other calls for the project move this score (explained scoring
+    # only; a call decided for the project itself has its own decision instead)
+    decisions: DecisionEffect | None = None
 
 
 @dataclass(slots=True)

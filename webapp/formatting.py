@@ -76,6 +76,12 @@ def format_number(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def format_change(value: float, digits: int = 2) -> str:
+    """0.0612 → +0,06, -0.04 → −0,04 (a true minus sign, as in print)."""
+    sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+    return sign + format_number(abs(value), digits)
+
+
 def days_left(value: date | None, today: date | None = None) -> int | None:
     """Days from today to `value` (negative when past); None for open-ended calls."""
     if value is None:

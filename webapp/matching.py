@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
@@ -264,6 +264,7 @@ def _store(
                 goal_keys=list(scored.goal_ids),
                 eligibility=eligibility.status,
                 eligibility_reasons=list(eligibility.reasons),
+                decisions=asdict(scored.decisions) if scored.decisions else None,
                 computed_at=now,
             )
         )

@@ -361,6 +361,9 @@ class Match(Base):
     goal_keys: Mapped[list[str]] = mapped_column(default=list)
     eligibility: Mapped[str] = mapped_column(String(20), default="unknown")
     eligibility_reasons: Mapped[list[str]] = mapped_column(default=list)
+    # how the decisions on similar calls moved the score (migration 0007): {change,
+    # confirmed_call, confirmed_similarity, dismissed_call, dismissed_similarity}, calls by id
+    decisions: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     call: Mapped[Call] = relationship(back_populates="matches")

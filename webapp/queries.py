@@ -944,6 +944,20 @@ class StageDeadline:
     day: date
 
 
+# Changes and effects of decisions shown on the call page from this size on: smaller ones
+# would read "+0,00".
+DECISION_EFFECT_MIN = 0.005
+
+
+@dataclass(slots=True)
+class DecisionNote:
+    """How the officers' decisions moved one match, and the decided calls most like it."""
+
+    change: float  # score with the decisions minus without
+    confirmed: Call | None  # nearest call confirmed for the project
+    dismissed: Call | None  # nearest call dismissed for the project as not fitting
+
+
 @dataclass(slots=True)
 class CallDetail:
     """Everything the call page shows."""
@@ -959,6 +973,7 @@ class CallDetail:
     deadlines: list[StageDeadline]
     highlight_words: list[str]
     score_scale: float
+    decision_notes: dict[int, DecisionNote] = field(default_factory=dict)  # by match id
 
     @property
     def is_dismissed(self) -> bool:
@@ -1035,7 +1050,38 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
         deadlines=call_deadlines(call),
         highlight_words=words,
         score_scale=score_scale(session),
+        decision_notes=_decision_notes(session, matches),
     )
+
+
+def _decision_notes(session: Session, matches: Sequence[Match]) -> dict[int, DecisionNote]:
+    """The matches whose score the decisions moved visibly, with the decided calls named."""
+    moved: list[tuple[Match, float, dict[str, int | None]]] = []
+    for match in matches:
+        effect = match.decisions
+        if not isinstance(effect, dict):
+            continue
+        change = float(effect.get("change") or 0.0)
+        if abs(change) >= DECISION_EFFECT_MIN:
+            named = {kind: _decided_neighbour(effect, kind) for kind in ("confirmed", "dismissed")}
+            moved.append((match, change, named))
+    ids = {i for _, _, named in moved for i in named.values() if i is not None}
+    calls = {c.id: c for c in session.scalars(select(Call).where(Call.id.in_(ids)))} if ids else {}
+    return {
+        match.id: DecisionNote(
+            change=change,
+            confirmed=calls.get(named["confirmed"] or 0),
+            dismissed=calls.get(named["dismissed"] or 0),
+        )
+        for match, change, named in moved
+    }
+
+
+def _decided_neighbour(effect: dict[str, Any], kind: str) -> int | None:
+    """The nearest confirmed or dismissed call of a stored effect, if it moved the score."""
+    call_id = str(effect.get(f"{kind}_call") or "")
+    moved = float(effect.get(f"{kind}_effect") or 0.0)
+    return int(call_id) if call_id.isdigit() and moved >= DECISION_EFFECT_MIN else None
 
 
 def _goal_infos(session: Session, score: CallScore | None) -> list[GoalInfo]:

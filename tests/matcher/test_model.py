@@ -10,7 +10,7 @@ import pytest
 
 from matcher.model import MatchModel, apply_decisions, fit_and_match, match_calls
 from matcher.strategy import Strategy
-from matcher.types import CallDoc, Feedback
+from matcher.types import CallDoc, Feedback, ProjectScore
 from tests.matcher.conftest import make_call
 
 
@@ -109,10 +109,9 @@ def test_explanations_pair_words_not_shared_letters(strategy: Strategy) -> None:
     assert not any({c, o} == {"Gemeinde", "Gemeinsames"} for c, o in pairs), pairs
 
 
-def test_feedback_moves_dismissed_down_and_confirmed_up(
-    strategy: Strategy, calls: list[CallDoc]
-) -> None:
-    extra = [
+def _near_duplicates() -> list[CallDoc]:
+    """Calls like the fixture's "gig2" and "sport", to be moved by decisions on those."""
+    return [
         make_call(
             "gig-dup",
             "Glasfaserausbau in Gewerbegebieten",
@@ -126,7 +125,12 @@ def test_feedback_moves_dismissed_down_and_confirmed_up(
             eligible=["Kommune"],
         ),
     ]
-    corpus = calls + extra
+
+
+def test_feedback_moves_dismissed_down_and_confirmed_up(
+    strategy: Strategy, calls: list[CallDoc]
+) -> None:
+    corpus = calls + _near_duplicates()
     model = MatchModel().fit(strategy, corpus)
     before = {r.call_id: r for r in model.score(corpus)}
     feedback = [
@@ -146,6 +150,41 @@ def test_feedback_moves_dismissed_down_and_confirmed_up(
     assert with_fb[ids.index("sport")] > base[ids.index("sport")]
     assert with_fb[ids.index("sport-dup")] > base[ids.index("sport-dup")]  # similar calls move too
     assert before and after
+
+
+def test_explained_scores_say_which_decisions_moved_them(
+    strategy: Strategy, calls: list[CallDoc]
+) -> None:
+    corpus = calls + _near_duplicates()
+    model = MatchModel().fit(strategy, corpus)
+    without = {r.call_id: r for r in model.score(corpus)}
+    assert all(p.decisions is None for r in without.values() for p in r.projects)
+
+    feedback = [
+        Feedback("gig2", "WI-03", False, "passt nicht zur Strategie"),
+        Feedback("sport", "WI-03", True),
+    ]
+    after = {r.call_id: r for r in model.score(corpus, feedback=feedback)}
+
+    def wi03(call_id: str) -> ProjectScore:
+        return next(p for p in after[call_id].projects if p.project_id == "WI-03")
+
+    def score_before(call_id: str) -> float:
+        return next(p.score for p in without[call_id].projects if p.project_id == "WI-03")
+
+    lifted = wi03("sport-dup").decisions
+    assert lifted is not None and lifted.confirmed_call == "sport"
+    assert lifted.change > 0 and lifted.confirmed_similarity > 0.2
+    assert wi03("sport-dup").score == pytest.approx(
+        score_before("sport-dup") + lifted.change, abs=1e-3
+    )
+    lowered = wi03("gig-dup").decisions
+    assert lowered is not None and lowered.dismissed_call == "gig2" and lowered.change < 0
+    assert lifted.confirmed_effect > 0 and lowered.dismissed_effect > 0
+    # a call's own decision explains its score; its neighbours are not named
+    assert wi03("sport").decisions is None
+    # projects without decisions say nothing
+    assert all(p.decisions is None for p in after["sport-dup"].projects if p.project_id != "WI-03")
 
 
 def test_dismissal_for_a_reason_other_than_the_topic_moves_no_similar_call(
