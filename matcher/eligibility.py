@@ -32,7 +32,10 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("kreisfreie stadte", frozenset({KREISFREI})),
     ("kommunale gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
     ("gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
+    ("local and regional authorit", frozenset({COUNTY, MUNICIPAL})),
     ("local authorit", frozenset({COUNTY, MUNICIPAL})),
+    ("municipal authorit", frozenset({COUNTY, MUNICIPAL})),
+    ("public authorit", frozenset({COUNTY, MUNICIPAL})),
     ("local government", frozenset({COUNTY, MUNICIPAL})),
     ("regional authorit", frozenset({COUNTY})),
     ("public bod", frozenset({COUNTY, MUNICIPAL})),
@@ -183,6 +186,34 @@ _WEAK_ONLY_RE = re.compile(
     r"|\b(?:nur|ausschliesslich)\b[^.]{0,60}grw-fordergebiet"
 )
 _WEAK_OR_RURAL_RE = re.compile(r"landliche[nr]?\s+(?:und|oder)\s+strukturschwach")
+# In a sentence about the applicants: "Kommunen in strukturschwachen Regionen" restricts,
+# "insbesondere in strukturschwachen Regionen" only prefers.
+_WEAK_APPLICANTS_RE = re.compile(
+    r"(?<!insbesondere )(?<!vor allem )(?<!besonders )(?<!bevorzugt )(?<!auch )"
+    r"\bin\s+(?:den\s+|einem\s+)?(?:strukturschwach|grw-fordergebiet)"
+)
+# A state or administrative district the applicants must be in ("Kommunen in Bayern",
+# "Antragsteller mit Sitz im Regierungsbezirk Detmold"); "bei der Bezirksregierung …" names
+# where to apply, not who may.
+_STATE_IN_TEXT_RE = re.compile(
+    r"\b(?:in|aus)\s+(?:dem\s+)?(?:land\s+|freistaat\s+|bundesland\s+)?(?:"
+    + "|".join(re.escape(k) for k in sorted(_STATES, key=len, reverse=True))
+    + r")\b"
+)
+_PLACE_IN_TEXT_RE = re.compile(
+    r"\b(?:im|aus dem)\s+regierungsbezirk\s+(?P<district>[\w-]+)|" + _STATE_IN_TEXT_RE.pattern
+)
+_ANY_STATE_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(k) for k in sorted(_STATES, key=len, reverse=True)) + r")\b"
+)
+# district names whose folded form loses an umlaut or ß
+_DISTRICTS = {
+    "dusseldorf": "Düsseldorf",
+    "koln": "Köln",
+    "munster": "Münster",
+    "tubingen": "Tübingen",
+    "giessen": "Gießen",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +230,9 @@ def _fold_text(text: str) -> str:
 
 
 def _term_pattern(term: str) -> str:
-    # "local authorit" and "public bod" are stems: they match authority/authorities, body/bodies
-    tail = r"\w*" if term.endswith(("authorit", "bod")) else r"\b"
+    # stems: "local authorit" matches authority/authorities, "public bod" body/bodies,
+    # "gebietskorperschaft" the plural and the genitive
+    tail = r"\w*" if term.endswith(("authorit", "bod", "gebietskorperschaft")) else r"\b"
     return rf"\b{re.escape(term)}{tail}"
 
 
@@ -264,8 +296,27 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)\s+|\n+")
 
 
 def applicant_sentences(text: str) -> list[str]:
-    """The sentences of a call text that say who may apply (folded lowercase)."""
-    return [s for s in _SENTENCE_END_RE.split(_fold_text(text)) if _TRIGGER_RE.search(s)]
+    """The sentences of a call text that say who may apply (folded lowercase).
+
+    After a heading such as "Antragsberechtigt:" the applicants follow in the next sentence,
+    which is read with it.
+    """
+    sentences = _SENTENCE_END_RE.split(_fold_text(text))
+    out: list[str] = []
+    for i, sentence in enumerate(sentences):
+        if _TRIGGER_RE.search(sentence):
+            if sentence.rstrip().endswith(":") and i + 1 < len(sentences):
+                sentence = f"{sentence} {sentences[i + 1]}"
+            out.append(sentence)
+    return out
+
+
+# A sentence that says who may not apply ("Kommunen sind nicht antragsberechtigt"), and the
+# exceptions after "ausgenommen", "nicht jedoch" … in a sentence that says who may.
+_EXCLUDED_RE = re.compile(r"\bnicht (?:antragsberechtigt|zuwendungsempfang)|\bnot eligible\b")
+_EXCEPT_RE = re.compile(
+    r"\b(?:nicht jedoch|jedoch nicht|ausgenommen|mit ausnahme|ausser|except|excluding)\b"
+)
 
 
 def applicant_subjects(text: str) -> list[str]:
@@ -285,10 +336,25 @@ def applicants_from_text(text: str) -> CallApplicants:
     """
     levels: set[str] = set()
     others: set[str] = set()
+    excluded_levels: set[str] = set()
+    excluded_others: set[str] = set()
     for sentence in applicant_sentences(text):
-        lv, ot = _match_terms(sentence)
+        admitted, excluded = sentence, ""
+        if _EXCLUDED_RE.search(sentence):
+            admitted, excluded = "", sentence
+        elif m := _EXCEPT_RE.search(sentence):
+            admitted, excluded = sentence[: m.start()], sentence[m.end() :]
+        lv, ot = _match_terms(admitted)
         levels |= lv
         others |= ot
+        lv, ot = _match_terms(excluded)
+        excluded_levels |= lv
+        excluded_others |= ot
+    if excluded_levels or excluded_others:
+        # an exclusion says something too: whoever is left (maybe no one of ours) may apply
+        levels -= excluded_levels
+        others -= excluded_others
+        return CallApplicants(frozenset(levels), frozenset(others), "text")
     if not levels and not others:
         for subject in applicant_subjects(text):
             lv, ot = _match_terms(subject)
@@ -326,8 +392,45 @@ class RegionCheck:
     reason: str = ""
 
 
+def text_regions(call: CallDoc) -> list[str]:
+    """States and administrative districts the applicant sentences require (folded).
+
+    "Antragsberechtigt sind Kommunen in Bayern und Thüringen" gives ["bayern", "thuringen"].
+    Only the sentences naming a place are looked at (most texts name their own state
+    somewhere, few in a sentence about the applicants), so no text is split whole.
+    """
+    folded = _fold_text(" ".join([call.summary, call.text]))
+    found: list[str] = []
+    for m in _PLACE_IN_TEXT_RE.finditer(folded):
+        start, end = _sentence_bounds(folded, m.start())
+        if not _TRIGGER_RE.search(folded, start, end):
+            # after a heading ("Antragsberechtigt:") the applicants follow in this sentence
+            head_start, _ = _sentence_bounds(folded, max(start - 2, 0))
+            heading = folded[head_start:start].rstrip()
+            if not (heading.endswith(":") and _TRIGGER_RE.search(heading)):
+                continue
+        if m.group("district"):
+            found.append("regierungsbezirk " + m.group("district"))
+        else:  # "in Bayern und Thüringen": the states named from there on, as one list
+            found += _ANY_STATE_RE.findall(folded, m.start(), min(m.end() + 60, end))
+    return list(dict.fromkeys(found))
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the sentence around `pos` (as `applicant_sentences` splits)."""
+    start = max(pos - 400, 0)  # a sentence longer than that is read from there
+    for m in _SENTENCE_END_RE.finditer(text, start, pos):
+        start = m.end()
+    after = _SENTENCE_END_RE.search(text, pos)
+    return start, after.start() if after else len(text)
+
+
 def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
-    """Does the call's region (and a structurally-weak-only clause) include the county?"""
+    """Does the call's region (and a structurally-weak-only clause) include the county?
+
+    A call for the whole country (or without a region) may still name the states or
+    administrative districts its applicants must be in; those count then.
+    """
     weak = _weak_only(call)
     if weak and profile.structurally_weak is False:
         return RegionCheck(
@@ -336,16 +439,19 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
         )
     region = _fold_text(call.region).strip()
     if region in _NATIONWIDE:
-        return RegionCheck("eligible")
-    own_state = _fold_text(profile.state)
-    own_district = _fold_text(profile.administrative_district)
-    own_county = _fold_text(profile.county)
-    own_district_name = own_district.split()[-1] if own_district else ""
-    own_county_name = own_county.split()[-1] if own_county else ""
+        named = text_regions(call)
+        if not named:
+            return RegionCheck("eligible")
+        verdicts = [_part_verdict(part, *_own_places(profile)) for part in named]
+        if "in" in verdicts or not all(v == "out" for v in verdicts):
+            return RegionCheck("eligible")
+        return RegionCheck(
+            "ineligible",
+            f"laut Aufruftext nur für Antragsteller {_places_label(named)} – "
+            f"{profile.county or 'der Kreis'} liegt nicht darin",
+        )
     parts = [p.strip() for p in re.split(r",|;|/|\bund\b", region) if p.strip()]
-    verdicts: list[str] = []
-    for part in parts:
-        verdicts.append(_part_verdict(part, own_state, own_district_name, own_county_name))
+    verdicts = [_part_verdict(part, *_own_places(profile)) for part in parts]
     if "in" in verdicts:
         return RegionCheck("eligible")
     if verdicts and all(v == "out" for v in verdicts):
@@ -357,6 +463,33 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
         "unknown",
         f"Förderregion „{call.region}“ – bitte prüfen, ob {profile.county or 'der Kreis'} dazugehört",
     )
+
+
+def _own_places(profile: RegionProfile) -> tuple[str, str, str]:
+    """The profile's state, district name and county name, folded ("munster", "coesfeld")."""
+    own_district = _fold_text(profile.administrative_district)
+    own_county = _fold_text(profile.county)
+    return (
+        _fold_text(profile.state),
+        own_district.split()[-1] if own_district else "",
+        own_county.split()[-1] if own_county else "",
+    )
+
+
+def _places_label(places: Sequence[str]) -> str:
+    """["bayern", "thuringen"] → "in Bayern und Thüringen"; districts "im Regierungsbezirk …"."""
+    districts = [
+        _DISTRICTS.get(name, name.title())
+        for p in places
+        if p.startswith("regierungsbezirk") and (name := p.split(None, 1)[1])
+    ]
+    states = [_STATES.get(p, p.title()) for p in places if not p.startswith("regierungsbezirk")]
+    labels = [
+        prefix + (" und ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0])
+        for prefix, names in (("in ", states), ("im Regierungsbezirk ", districts))
+        if names
+    ]
+    return " oder ".join(labels)
 
 
 def _part_verdict(part: str, own_state: str, own_district: str, own_county: str) -> str:
@@ -390,7 +523,9 @@ def _weak_only(call: CallDoc) -> bool:
         return False
     if _WEAK_OR_RURAL_RE.search(text):
         return False
-    return bool(_WEAK_ONLY_RE.search(text))
+    if _WEAK_ONLY_RE.search(text):
+        return True
+    return any(_WEAK_APPLICANTS_RE.search(s) for s in applicant_sentences(text))
 
 
 def _names(applicants: Sequence[Applicant], level: str) -> list[str]:

@@ -141,3 +141,86 @@ def test_structurally_weak_only(strategy: Strategy) -> None:
         region="Bund",
     )
     assert assess(rural_or_weak, profile).status == "eligible"
+
+
+def test_applicants_after_a_heading_and_in_english(strategy: Strategy) -> None:
+    """ "Antragsberechtigt:" as a heading, and the English of EU calls without a list."""
+    profile = strategy.region_profile
+
+    def read(text: str) -> tuple[str, list[str]]:
+        e = assess(make_call("c", "Aufruf", text, region="Bund"), profile)
+        return e.status, e.applicants
+
+    assert read("Antragsberechtigt:\nGemeinden und Kreise")[0] == "eligible"
+    assert read("Zuwendungsempfänger: Landkreise.") == ("eligible", ["Kreis Coesfeld"])
+    assert read("Antragsberechtigt sind kommunale Gebietskörperschaften.")[0] == "eligible"
+    assert read("Eligible applicants: local and regional authorities, SMEs.")[0] == "eligible"
+    assert read("Eligible applicants: public authorities and NGOs.")[0] == "eligible"
+
+
+def test_applicants_a_call_excludes(strategy: Strategy) -> None:
+    profile = strategy.region_profile
+
+    def status(text: str) -> str:
+        return assess(make_call("c", "Aufruf", text, region="Bund"), profile).status
+
+    assert status("Kommunen sind nicht antragsberechtigt. Antragsberechtigt sind Vereine.") == (
+        "ineligible"
+    )
+    assert status("Antragsberechtigt sind Unternehmen; Kommunen sind nicht antragsberechtigt.") == (
+        "ineligible"
+    )
+    # excluding others leaves the municipalities in
+    assert status("Antragsberechtigt sind Kommunen. Unternehmen sind nicht antragsberechtigt.") == (
+        "eligible"
+    )
+    only_towns = assess(
+        make_call("c", "Aufruf", "Antragsberechtigt sind Kommunen, nicht jedoch Landkreise."),
+        profile,
+    )
+    assert only_towns.status == "eligible" and only_towns.applicants == ["Dülmen", "Senden"]
+
+
+def test_region_named_in_the_applicant_sentence(strategy: Strategy) -> None:
+    profile = strategy.region_profile
+
+    def check(text: str, region: str = "") -> tuple[str, str]:
+        e = assess(make_call("c", "Aufruf", text, region=region), profile)
+        return e.status, e.reasons[0] if e.reasons else ""
+
+    status, reason = check("Antragsberechtigt sind Kommunen in Niedersachsen und Thüringen.")
+    assert status == "ineligible"
+    assert reason.startswith("laut Aufruftext nur für Antragsteller in Niedersachsen und Thüringen")
+    assert check("Kommunen im Regierungsbezirk Detmold sind antragsberechtigt.")[0] == "ineligible"
+    assert check("Antragsberechtigt:\nKommunen aus dem Freistaat Bayern", "Bund")[0] == "ineligible"
+    # the own state or district among them, or a place outside the applicant sentences
+    assert check("Antragsberechtigt sind Kommunen in Bayern und Nordrhein-Westfalen.")[0] == (
+        "eligible"
+    )
+    assert check("Antragsberechtigt sind Kommunen im Regierungsbezirk Münster.")[0] == "eligible"
+    assert check("Das Modell wurde in Bayern erprobt. Antragsberechtigt sind Kommunen.")[0] == (
+        "eligible"
+    )
+    # where to apply is not who may
+    assert (
+        check(
+            "Antragsteller reichen ihre Anträge bei der Bezirksregierung Detmold ein. "
+            "Antragsberechtigt sind Kommunen."
+        )[0]
+        == "eligible"
+    )
+
+
+def test_structurally_weak_in_the_applicant_sentence(strategy: Strategy) -> None:
+    profile = strategy.region_profile
+
+    def status(text: str) -> str:
+        return assess(make_call("c", "Aufruf", text, region="Bund"), profile).status
+
+    assert status("Antragsberechtigt sind Kommunen in strukturschwachen Regionen.") == "ineligible"
+    assert status("Antragsberechtigt sind Kommunen in einem GRW-Fördergebiet.") == "ineligible"
+    # a preference is no restriction
+    assert (
+        status("Antragsberechtigt sind Kommunen, insbesondere in strukturschwachen Regionen.")
+        == "eligible"
+    )
