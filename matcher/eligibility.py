@@ -132,8 +132,10 @@ _TYPE_ALIASES: dict[str, set[str]] = {
 
 _TRIGGER_RE = re.compile(
     r"antragsberechtigt|zuwendungsempfang|antragstellend|antragsteller|"
+    r"forderberechtigt|zuwendungsberechtigt|teilnahmeberechtigt|bewerbungsberechtigt|"
+    r"wer wird gefordert|zielgruppe|begunstigte|"
     r"konnen antrage stellen|konnen sich bewerben|richtet sich an|bewerben konnen|"
-    r"eligible|open to|applicants",
+    r"eligible|open to|applicants|beneficiaries",
 )
 
 # Short notices name the applicants as the subject of "können … beantragen" or "erhalten …
@@ -298,14 +300,14 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)\s+|\n+")
 def applicant_sentences(text: str) -> list[str]:
     """The sentences of a call text that say who may apply (folded lowercase).
 
-    After a heading such as "Antragsberechtigt:" the applicants follow in the next sentence,
-    which is read with it.
+    After a heading such as "Antragsberechtigt:" or "Wer wird gefördert?" the applicants
+    follow in the next sentence, which is read with it.
     """
     sentences = _SENTENCE_END_RE.split(_fold_text(text))
     out: list[str] = []
     for i, sentence in enumerate(sentences):
         if _TRIGGER_RE.search(sentence):
-            if sentence.rstrip().endswith(":") and i + 1 < len(sentences):
+            if sentence.rstrip().endswith((":", "?")) and i + 1 < len(sentences):
                 sentence = f"{sentence} {sentences[i + 1]}"
             out.append(sentence)
     return out
@@ -407,7 +409,7 @@ def text_regions(call: CallDoc) -> list[str]:
             # after a heading ("Antragsberechtigt:") the applicants follow in this sentence
             head_start, _ = _sentence_bounds(folded, max(start - 2, 0))
             heading = folded[head_start:start].rstrip()
-            if not (heading.endswith(":") and _TRIGGER_RE.search(heading)):
+            if not (heading.endswith((":", "?")) and _TRIGGER_RE.search(heading)):
                 continue
         if m.group("district"):
             found.append("regierungsbezirk " + m.group("district"))

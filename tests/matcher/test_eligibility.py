@@ -153,6 +153,8 @@ def test_applicants_after_a_heading_and_in_english(strategy: Strategy) -> None:
 
     assert read("Antragsberechtigt:\nGemeinden und Kreise")[0] == "eligible"
     assert read("Zuwendungsempfänger: Landkreise.") == ("eligible", ["Kreis Coesfeld"])
+    assert read("Wer wird gefördert? Unternehmen der gewerblichen Wirtschaft.")[0] == "ineligible"
+    assert read("Förderberechtigte: Städte und Gemeinden")[1] == ["Dülmen", "Senden"]
     assert read("Antragsberechtigt sind kommunale Gebietskörperschaften.")[0] == "eligible"
     assert read("Eligible applicants: local and regional authorities, SMEs.")[0] == "eligible"
     assert read("Eligible applicants: public authorities and NGOs.")[0] == "eligible"
