@@ -30,15 +30,20 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("kreisfreie stadt", frozenset({KREISFREI})),
     ("kreisfreien stadte", frozenset({KREISFREI})),
     ("kreisfreie stadte", frozenset({KREISFREI})),
+    ("juristische personen des offentlichen und privaten rechts", frozenset({COUNTY, MUNICIPAL})),
+    ("juristische personen des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunaler tragerschaft", frozenset({COUNTY, MUNICIPAL})),
     ("kommunale gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
     ("gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
     ("local and regional authorit", frozenset({COUNTY, MUNICIPAL})),
     ("local authorit", frozenset({COUNTY, MUNICIPAL})),
     ("municipal authorit", frozenset({COUNTY, MUNICIPAL})),
+    ("urban authorit", frozenset({MUNICIPAL})),
     ("public authorit", frozenset({COUNTY, MUNICIPAL})),
     ("local government", frozenset({COUNTY, MUNICIPAL})),
     ("regional authorit", frozenset({COUNTY})),
     ("public bod", frozenset({COUNTY, MUNICIPAL})),
+    ("public or private bod", frozenset({COUNTY, MUNICIPAL})),
     ("public administration", frozenset({COUNTY, MUNICIPAL})),
     ("kommunale unternehmen", frozenset({COUNTY, MUNICIPAL})),
     ("kommunalunternehmen", frozenset({COUNTY, MUNICIPAL})),
@@ -47,6 +52,10 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("kommunale trager", frozenset({COUNTY, MUNICIPAL})),
     ("kommunalen trager", frozenset({COUNTY, MUNICIPAL})),
     ("anstalt des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
+    # "private und kommunale Waldbesitzende", "kommunale Krankenhäuser": run by a Kommune
+    ("kommunale", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunalen", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunaler", frozenset({COUNTY, MUNICIPAL})),
     ("kreisangehorige", frozenset({MUNICIPAL})),
     ("kreisangehorigen", frozenset({MUNICIPAL})),
     ("kommune", frozenset({COUNTY, MUNICIPAL})),
@@ -54,6 +63,8 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("zweckverband", frozenset({COUNTY, MUNICIPAL})),
     ("zweckverbande", frozenset({COUNTY, MUNICIPAL})),
     ("schultrager", frozenset({COUNTY, MUNICIPAL})),
+    ("trager von schulen", frozenset({COUNTY, MUNICIPAL})),
+    ("unternehmen mit kommunaler beteiligung", frozenset({COUNTY, MUNICIPAL})),
     ("gemeindeverband", frozenset({COUNTY})),
     ("gemeindeverbande", frozenset({COUNTY})),
     ("landkreis", frozenset({COUNTY})),
@@ -106,6 +117,8 @@ _OTHER_TERMS: list[tuple[str, str]] = [
     ("stiftungen", "stiftung"),
     ("privatperson", "privatperson"),
     ("privatpersonen", "privatperson"),
+    ("personen", "privatperson"),
+    ("natural persons", "privatperson"),
     ("burgerinnen", "privatperson"),
     ("beschaftigte", "privatperson"),
     ("selbststandige", "privatperson"),
@@ -116,6 +129,7 @@ _OTHER_HEADS: list[tuple[str, str]] = [
     ("vereine?n?", "verein"),
     ("verbande?n?", "verband"),
     ("unternehmen", "unternehmen"),
+    ("einrichtunge?n?", "einrichtung"),
 ]
 
 # Synonyms used when comparing a call's types with a project's applicant_types.
@@ -150,6 +164,13 @@ _SUBJECT_RES = [
     re.compile(
         r"^(?P<who>[^;:]{3,200}?)\serhalten\s(?:[^;:]*?\s)?"
         r"(?:forderung|zuschuss|zuschusse|zuwendung|zuwendungen|finanzhilfen?|mittel)\b"
+    ),
+    # "In der Ausschreibung können sich Kommunen und Landkreise … bewerben" (the subject after
+    # the verb); not "… können sich bei ihrem Kreis bewerben"
+    re.compile(
+        r"\b(?:konnen|durfen)\s+sich\s+"
+        r"(?!(?:bei|um|bis|mit|fur|in|an|auf|uber|zum|zur|ab|noch|jetzt|ab sofort|ebenfalls)\b)"
+        r"(?P<who>[^;:]{3,200}?)\s+(?:[^;:]*?\s)?bewerben\b"
     ),
     re.compile(r"\berhalten als (?P<who>[\w -]{3,60})"),
     re.compile(
@@ -313,9 +334,18 @@ def applicant_sentences(text: str) -> list[str]:
     return out
 
 
+# Where the applicants must be, and whom they work with, is not who they are: "Vereine mit
+# Sitz in Gemeinden unter 20.000 Einwohnern" admits associations, not municipalities, and so
+# does "Vereine gemeinsam mit ihrer Kommune".
+_NOT_APPLICANTS_RE = re.compile(
+    r"\b(?:mit sitz (?:in|im)|ansassig (?:in|im)|gemeinsam mit|in zusammenarbeit mit"
+    r"|in kooperation mit|together with|in cooperation with)\b[^,;.]*"
+)
+
 # A sentence that says who may not apply ("Kommunen sind nicht antragsberechtigt"), and the
 # exceptions after "ausgenommen", "nicht jedoch" … in a sentence that says who may.
-_EXCLUDED_RE = re.compile(r"\bnicht (?:antragsberechtigt|zuwendungsempfang)|\bnot eligible\b")
+# ("not eligible" is left out: in EU calls it is said of costs and activities, not applicants)
+_EXCLUDED_RE = re.compile(r"\bnicht (?:antragsberechtigt|zuwendungsempfang)")
 _EXCEPT_RE = re.compile(
     r"\b(?:nicht jedoch|jedoch nicht|ausgenommen|mit ausnahme|ausser|except|excluding)\b"
 )
@@ -341,6 +371,7 @@ def applicants_from_text(text: str) -> CallApplicants:
     excluded_levels: set[str] = set()
     excluded_others: set[str] = set()
     for sentence in applicant_sentences(text):
+        sentence = _NOT_APPLICANTS_RE.sub(" ", sentence)
         admitted, excluded = sentence, ""
         if _EXCLUDED_RE.search(sentence):
             admitted, excluded = "", sentence

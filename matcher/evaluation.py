@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 
 from matcher.bm25 import bm25_scores
+from matcher.eligibility import assess
 from matcher.metrics import inbox_metrics, project_metrics
 from matcher.model import MatchModel, MatchParams
 from matcher.strategy import Strategy
@@ -271,6 +273,24 @@ def evaluate(
         feedback_fraction=feedback_fraction,
         seed=seed,
     )
+
+
+def text_eligibility_agreement(
+    strategy: Strategy, calls: Sequence[CallDoc]
+) -> dict[tuple[str, str], int]:
+    """How eligibility read from the text alone compares with the applicant list.
+
+    For every call that has a list: (status from the list, status with the list removed) →
+    number of calls. Scraped feeds and HTML lists often have no list, so this measures what
+    the text reader gets right where it is all there is.
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    for call in calls:
+        if call.eligible:
+            listed = assess(call, strategy.region_profile).status
+            text = assess(replace(call, eligible=[]), strategy.region_profile).status
+            counts[(listed, text)] += 1
+    return dict(counts)
 
 
 def format_report(report: EvalReport) -> str:

@@ -25,6 +25,7 @@ from matcher.evaluation import (
     load_calls,
     load_qrels,
     measure,
+    text_eligibility_agreement,
 )
 from matcher.model import MatchModel, MatchParams
 from matcher.strategy import Strategy, load_strategy
@@ -360,9 +361,23 @@ def main() -> None:
     parser.add_argument(
         "--ablations", action="store_true", help="measure the model with one part switched off"
     )
+    parser.add_argument(
+        "--text-eligibility",
+        action="store_true",
+        help="compare eligibility read from the text alone with the applicant lists",
+    )
     args = parser.parse_args()
     strategy = load_strategy(args.strategy)
     sets = load_dev(strategy)
+    if args.text_eligibility:
+        for ds in sets:
+            counts = text_eligibility_agreement(strategy, ds.calls)
+            total = sum(counts.values())
+            agree = sum(n for (listed, text), n in counts.items() if listed == text)
+            print(f"{ds.name}: text alone agrees with the list on {agree} of {total} calls")
+            for (listed, text), n in sorted(counts.items()):
+                print(f"  list {listed:<10} text {text:<10} {n:4d}")
+        return
     if args.ablations:
         ablations(strategy, list(reversed(sets)))
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from matcher.eligibility import assess
 from matcher.strategy import Strategy
 from tests.matcher.conftest import make_call
@@ -226,3 +228,45 @@ def test_structurally_weak_in_the_applicant_sentence(strategy: Strategy) -> None
         status("Antragsberechtigt sind Kommunen, insbesondere in strukturschwachen Regionen.")
         == "eligible"
     )
+
+
+def test_the_text_alone_mostly_agrees_with_the_applicant_lists() -> None:
+    """Scraped notices often have no applicant list: the text reader must stand in for it.
+
+    On the development calls that have a list, reading only their text gives the same status
+    for most and the opposite one (eligible vs ineligible) for very few.
+    """
+    from matcher.evaluation import load_calls, text_eligibility_agreement
+    from matcher.strategy import load_strategy
+
+    root = Path(__file__).resolve().parents[2] / "data"
+    strategy = load_strategy(root / "strategy" / "coesfeld-12-0.yaml")
+    counts = text_eligibility_agreement(strategy, load_calls(root / "eval/dev/calls.jsonl"))
+    agree = sum(n for (listed, text), n in counts.items() if listed == text)
+    opposite = counts.get(("eligible", "ineligible"), 0) + counts.get(("ineligible", "eligible"), 0)
+    assert sum(counts.values()) == 238
+    assert agree >= 175, counts  # 157 before headings, exclusions and the new terms
+    assert opposite <= 4, counts  # 16 before
+
+
+def test_who_applies_not_where_or_with_whom(strategy: Strategy) -> None:
+    profile = strategy.region_profile
+
+    def status(text: str) -> str:
+        return assess(make_call("c", "Aufruf", text, region="Bund"), profile).status
+
+    assert status("Antragsberechtigt sind juristische Personen des öffentlichen Rechts.") == (
+        "eligible"
+    )
+    assert status("Antragsberechtigt sind Museen, auch in kommunaler Trägerschaft.") == "eligible"
+    assert status("Antragsberechtigt sind private und kommunale Waldbesitzende.") == "eligible"
+    # a place and a partner are not applicants
+    assert status(
+        "Antragsberechtigt sind Vereine mit Sitz in Gemeinden unter 20.000 Einwohnern."
+    ) == ("ineligible")
+    assert status("Antragsberechtigt sind Vereine gemeinsam mit ihrer Kommune.") == "ineligible"
+    # the subject after the verb, but not the Kreis an association applies to
+    assert status("In der Ausschreibung 2027 können sich Kommunen und Landkreise bewerben.") == (
+        "eligible"
+    )
+    assert status("Vereine können sich bei ihrem Kreis bewerben.") == "ineligible"
