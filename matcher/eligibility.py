@@ -147,10 +147,12 @@ _TYPE_ALIASES: dict[str, set[str]] = {
 _TRIGGER_RE = re.compile(
     r"antragsberechtigt|zuwendungsempfang|antragstellend|antragsteller|"
     r"forderberechtigt|zuwendungsberechtigt|teilnahmeberechtigt|bewerbungsberechtigt|"
-    r"wer wird gefordert|zielgruppe|begunstigte|"
+    r"wer wird gefordert|"
     r"konnen antrage stellen|konnen sich bewerben|richtet sich an|bewerben konnen|"
-    r"eligible|open to|applicants|beneficiaries",
+    r"eligible|open to|applicants",
 )
+# (not "Zielgruppe", "Begünstigte", "final beneficiaries": whom the funded work serves, such
+# as the SMEs a Wirtschaftsförderung supports, is not who applies)
 
 # Short notices name the applicants as the subject of "können … beantragen" or "erhalten …
 # eine Förderung", or after "fördert … Vorhaben von"; only that subject is read, so "Vereine
