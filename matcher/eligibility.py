@@ -473,12 +473,10 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
             f"nur für strukturschwache Regionen – {profile.county or 'der Kreis'} gilt nicht als strukturschwach",
         )
     region = _fold_text(call.region).strip()
+    own = _own_places(profile)
     if region in _NATIONWIDE:
         named = text_regions(call)
-        if not named:
-            return RegionCheck("eligible")
-        verdicts = [_part_verdict(part, *_own_places(profile)) for part in named]
-        if "in" in verdicts or not all(v == "out" for v in verdicts):
+        if not named or any(_part_verdict(part, *own) != "out" for part in named):
             return RegionCheck("eligible")
         return RegionCheck(
             "ineligible",
@@ -486,7 +484,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
             f"{profile.county or 'der Kreis'} liegt nicht darin",
         )
     parts = [p.strip() for p in re.split(r",|;|/|\bund\b", region) if p.strip()]
-    verdicts = [_part_verdict(part, *_own_places(profile)) for part in parts]
+    verdicts = [_part_verdict(part, *own) for part in parts]
     if "in" in verdicts:
         return RegionCheck("eligible")
     if verdicts and all(v == "out" for v in verdicts):
