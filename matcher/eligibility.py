@@ -225,9 +225,7 @@ _STATE_IN_TEXT_RE = re.compile(
     + "|".join(re.escape(k) for k in sorted(_STATES, key=len, reverse=True))
     + r")\b"
 )
-_PLACE_IN_TEXT_RE = re.compile(
-    r"\b(?:im|aus dem)\s+regierungsbezirk\s+(?P<district>[\w-]+)|" + _STATE_IN_TEXT_RE.pattern
-)
+_DISTRICT_IN_TEXT_RE = re.compile(r"\b(?:im|aus dem)\s+regierungsbezirk\s+([\w-]+)")
 _ANY_STATE_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(k) for k in sorted(_STATES, key=len, reverse=True)) + r")\b"
 )
@@ -258,22 +256,27 @@ def _term_pattern(term: str) -> str:
     # stems: "local authorit" matches authority/authorities, "public bod" body/bodies,
     # "gebietskorperschaft" the plural and the genitive
     tail = r"\w*" if term.endswith(("authorit", "bod", "gebietskorperschaft")) else r"\b"
-    return rf"\b{re.escape(term)}{tail}"
+    return rf"{re.escape(term)}{tail}"
 
 
 # One alternation per table, longest terms first, so "kreisfreie stadt" wins over "stadt"
-# and a matched span is never read twice.
+# and a matched span is never read twice. The word boundary stands once before the
+# alternation, so the terms are tried at the start of words only (several times faster).
 _LEVEL_RE = re.compile(
-    "|".join(
+    r"\b(?:"
+    + "|".join(
         f"(?P<l{i}>{_term_pattern(t)})"
         for i, (t, _) in sorted(enumerate(_LEVEL_TERMS), key=lambda it: -len(it[1][0]))
     )
+    + ")"
 )
 _OTHER_RE = re.compile(
-    "|".join(
-        [f"(?P<o{i}>\\b{re.escape(t)}\\b)" for i, (t, _) in enumerate(_OTHER_TERMS)]
+    r"\b(?:"
+    + "|".join(
+        [f"(?P<o{i}>{re.escape(t)}\\b)" for i, (t, _) in enumerate(_OTHER_TERMS)]
         + [f"(?P<h{i}>\\w+{head}\\b)" for i, (head, _) in enumerate(_OTHER_HEADS)]
     )
+    + ")"
 )
 
 
@@ -320,7 +323,9 @@ def _applicants_from_list(types: tuple[str, ...]) -> CallApplicants:
 _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)\s+|\n+")
 
 
-def applicant_sentences(text: str) -> list[str]:
+# Small: the applicants and the region of one call read the same text one after the other.
+@lru_cache(maxsize=64)
+def applicant_sentences(text: str) -> tuple[str, ...]:
     """The sentences of a call text that say who may apply (folded lowercase).
 
     After a heading such as "Antragsberechtigt:" or "Wer wird gefördert?" the applicants
@@ -333,7 +338,7 @@ def applicant_sentences(text: str) -> list[str]:
             if sentence.rstrip().endswith((":", "?")) and i + 1 < len(sentences):
                 sentence = f"{sentence} {sentences[i + 1]}"
             out.append(sentence)
-    return out
+    return tuple(out)
 
 
 # Where the applicants must be, and whom they work with, is not who they are: "Vereine mit
@@ -403,7 +408,11 @@ def call_applicants(call: CallDoc) -> CallApplicants:
     """From the structured list when there is one, else from the text."""
     if call.eligible:
         return applicants_from_list(call.eligible)
-    return applicants_from_text(" ".join([call.title, call.summary, call.text]))
+    return applicants_from_text(_call_text(call))
+
+
+def _call_text(call: CallDoc) -> str:
+    return " ".join([call.title, call.summary, call.text])
 
 
 def applicant_level(applicant: Applicant) -> str:
@@ -428,36 +437,20 @@ class RegionCheck:
 
 
 def text_regions(call: CallDoc) -> list[str]:
-    """States and administrative districts the applicant sentences require (folded).
+    """States and administrative districts a notice's applicant sentences require (folded).
 
     "Antragsberechtigt sind Kommunen in Bayern und Thüringen" gives ["bayern", "thuringen"].
-    Only the sentences naming a place are looked at (most texts name their own state
-    somewhere, few in a sentence about the applicants), so no text is split whole.
+    Only for calls without an applicant list: a source with a list gives the region too.
     """
-    folded = _fold_text(" ".join([call.summary, call.text]))
+    if call.eligible:
+        return []
     found: list[str] = []
-    for m in _PLACE_IN_TEXT_RE.finditer(folded):
-        start, end = _sentence_bounds(folded, m.start())
-        if not _TRIGGER_RE.search(folded, start, end):
-            # after a heading ("Antragsberechtigt:") the applicants follow in this sentence
-            head_start, _ = _sentence_bounds(folded, max(start - 2, 0))
-            heading = folded[head_start:start].rstrip()
-            if not (heading.endswith((":", "?")) and _TRIGGER_RE.search(heading)):
-                continue
-        if m.group("district"):
-            found.append("regierungsbezirk " + m.group("district"))
-        else:  # "in Bayern und Thüringen": the states named from there on, as one list
-            found += _ANY_STATE_RE.findall(folded, m.start(), min(m.end() + 60, end))
+    for sentence in applicant_sentences(_call_text(call)):
+        found += ["regierungsbezirk " + d for d in _DISTRICT_IN_TEXT_RE.findall(sentence)]
+        first = _STATE_IN_TEXT_RE.search(sentence)
+        if first:  # "in Bayern und Thüringen": the states named from there on, as one list
+            found += _ANY_STATE_RE.findall(sentence, first.start(), first.end() + 60)
     return list(dict.fromkeys(found))
-
-
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """Start and end of the sentence around `pos` (as `applicant_sentences` splits)."""
-    start = max(pos - 400, 0)  # a sentence longer than that is read from there
-    for m in _SENTENCE_END_RE.finditer(text, start, pos):
-        start = m.end()
-    after = _SENTENCE_END_RE.search(text, pos)
-    return start, after.start() if after else len(text)
 
 
 def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
@@ -466,7 +459,8 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     A call for the whole country (or without a region) may still name the states or
     administrative districts its applicants must be in; those count then.
     """
-    weak = _weak_only(call)
+    folded = _fold_text(" ".join([call.summary, call.text]))
+    weak = _weak_only(folded)
     if weak and profile.structurally_weak is False:
         return RegionCheck(
             "ineligible",
@@ -549,8 +543,8 @@ def _part_verdict(part: str, own_state: str, own_district: str, own_county: str)
     return "unknown"
 
 
-def _weak_only(call: CallDoc) -> bool:
-    text = _fold_text(" ".join([call.summary, call.text]))
+def _weak_only(text: str) -> bool:
+    """Whether a folded call text admits only structurally weak areas."""
     # every pattern needs one of these words: most texts are decided by a substring test
     if "strukturschwach" not in text and "grw-fordergebiet" not in text:
         return False
