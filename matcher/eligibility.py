@@ -64,6 +64,9 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("zweckverbande", frozenset({COUNTY, MUNICIPAL})),
     ("schultrager", frozenset({COUNTY, MUNICIPAL})),
     ("trager von schulen", frozenset({COUNTY, MUNICIPAL})),
+    ("trager offentlicher", frozenset({COUNTY, MUNICIPAL})),  # … Schulen, Einrichtungen
+    ("offentliche trager", frozenset({COUNTY, MUNICIPAL})),
+    ("offentlichen trager", frozenset({COUNTY, MUNICIPAL})),
     ("unternehmen mit kommunaler beteiligung", frozenset({COUNTY, MUNICIPAL})),
     ("gemeindeverband", frozenset({COUNTY})),
     ("gemeindeverbande", frozenset({COUNTY})),
