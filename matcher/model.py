@@ -988,8 +988,8 @@ class MatchModel:
     ) -> Callable[[int, int], DecisionEffect | None] | None:
         """What the decisions do to call i's score for project j, as a function (None: none).
 
-        Scores the chunk once more without the decisions (with 200 decisions, explained
-        scoring of 10,000 calls took 4 % longer) and names the decided calls nearest to each
+        Scores the chunk once more without the decisions (a few per cent of explained
+        scoring: `bench_matching`'s "+decisions") and names the decided calls nearest to each
         call.
         """
         similar = self._decided_similarities(vectors, calls)
