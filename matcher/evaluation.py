@@ -296,9 +296,6 @@ def text_eligibility_agreement(
 def format_report(report: EvalReport) -> str:
     """The human-readable table: per project, means, inbox; one column block per ranker."""
     names = list(report.rankers)
-    head = f"{'Projekt':<8} {'rel':>3}"
-    for name in names:
-        head += "  " + " ".join(f"{name[:10] + ' ' + m:>14}" for m in METRICS)
     lines = [
         f"{report.calls} Aufrufe, {report.projects} Projekte, "
         f"{len(report.evaluated)} mit mindestens einem relevanten Aufruf"
@@ -326,9 +323,10 @@ def format_report(report: EvalReport) -> str:
         + "  ".join(" ".join(f"{report.rankers[n].mean[m]:>9.3f}" for m in METRICS) for n in names)
     )
     lines.append("")
-    lines.append(f"{'Inbox':<12}" + "".join(f"{m:>12}" for m in INBOX_METRICS))
+    width = max(12, *(len(n) + 2 for n in names))  # "matcher_no_feedback" included
+    lines.append(f"{'Inbox':<{width}}" + "".join(f"{m:>12}" for m in INBOX_METRICS))
     for n in names:
         lines.append(
-            f"{n:<12}" + "".join(f"{report.rankers[n].mean[m]:>12.3f}" for m in INBOX_METRICS)
+            f"{n:<{width}}" + "".join(f"{report.rankers[n].mean[m]:>12.3f}" for m in INBOX_METRICS)
         )
     return "\n".join(lines)
