@@ -76,6 +76,10 @@ def format_number(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+# Changes of a score by decisions are shown from this size on: smaller ones read "+0,00".
+DECISION_EFFECT_MIN = 0.005
+
+
 def format_change(value: float, digits: int = 2) -> str:
     """0.0612 → +0,06, -0.04 → −0,04 (a true minus sign, as in print)."""
     sign = "+" if value > 0 else "\u2212" if value < 0 else ""

@@ -35,7 +35,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from matcher.analysis import fold, stem
-from webapp.formatting import as_date
+from webapp.formatting import DECISION_EFFECT_MIN, as_date
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
     REVIEW_STATUSES,
@@ -458,6 +458,7 @@ class RowMatch:
     key: str
     title: str
     theme: str
+    moved: float = 0.0  # what the decisions on other calls did to the score
 
 
 @dataclass(slots=True)
@@ -636,7 +637,7 @@ def load_row_details(
     now = now or utcnow()
     ids = [row.id for row in rows]
     matches: dict[int, list[RowMatch]] = defaultdict(list)
-    for call_id, score, project_id, key, title, theme in session.execute(
+    for call_id, score, project_id, key, title, theme, decisions in session.execute(
         select(
             Match.call_id,
             Match.score,
@@ -644,13 +645,15 @@ def load_row_details(
             ProjectRow.key,
             ProjectRow.title,
             ThemeRow.name,
+            Match.decisions,
         )
         .join(ProjectRow, ProjectRow.id == Match.project_id)
         .join(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
         .where(Match.call_id.in_(ids), Match.rank <= top)
         .order_by(Match.call_id, Match.rank)
     ):
-        matches[call_id].append(RowMatch(score, project_id, key, title, theme))
+        moved = float(decisions.get("change") or 0.0) if isinstance(decisions, dict) else 0.0
+        matches[call_id].append(RowMatch(score, project_id, key, title, theme, moved))
     duplicates: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for canonical_id, source, url in session.execute(
         select(Call.canonical_id, Call.source, Call.url)
@@ -942,11 +945,6 @@ class StageDeadline:
 
     stage: str
     day: date
-
-
-# Changes and effects of decisions shown on the call page from this size on: smaller ones
-# would read "+0,00".
-DECISION_EFFECT_MIN = 0.005
 
 
 @dataclass(slots=True)

@@ -68,6 +68,25 @@ def test_a_confirmation_lifts_similar_calls_and_the_page_names_it(
         and "(für das Projekt als relevant bewertet)" in row
     )
     assert title[:40] in row
+    # the lists mark a lifted match among a row's three best projects with ▲
+    shown = next(
+        m
+        for m in _ranked(session)
+        if m.decisions and m.decisions["change"] >= 0.005 and m.rank <= 3
+    )
+    external_id = session.get(Call, shown.call_id).external_id  # type: ignore[union-attr]
+    listing = auth_client.get(
+        "/aufrufe", query_string={"q": external_id, "status": "alle"}
+    ).get_data(as_text=True)
+    call_row = re.search(
+        rf'<li class="call-row" id="call-{shown.call_id}">(.*?)</li>', listing, re.S
+    )
+    assert call_row is not None
+    assert re.search(
+        r'<span class="moved up" role="img" '
+        r'aria-label="durch Bewertungen ähnlicher Aufrufe \+0,\d\d"',
+        call_row.group(1),
+    ), call_row.group(1)
 
 
 def test_a_dismissal_lowers_similar_calls_and_the_page_names_it(

@@ -21,7 +21,7 @@ from webapp.charts import score_bar
 from webapp.formatting import format_eur, format_number, format_rate
 from webapp.models import DISMISS_REASONS
 from webapp.queries import CallPage, CallRow
-from webapp.views.components import deadline, eligibility_badge, status_pill
+from webapp.views.components import deadline, decision_mark, eligibility_badge, status_pill
 from webapp.views.filters import safe_url
 
 # A call id no real call has; replaced by each row's id in a URL built once.
@@ -44,6 +44,7 @@ class MatchLine:
 
     bar: Markup
     project: ProjectLink
+    moved: Markup  # ▲/▼ when decisions on similar calls moved the score, else ""
 
 
 @dataclass(slots=True)
@@ -116,7 +117,9 @@ def list_view(page: CallPage, *, inbox: bool, today: date, back: str) -> ListVie
                 project = projects[m.project_id] = ProjectLink(
                     project_url(m.project_id), m.key, m.title, m.theme
                 )
-            matches.append(MatchLine(score_bar(m.score, page.score_scale), project))
+            matches.append(
+                MatchLine(score_bar(m.score, page.score_scale), project, decision_mark(m.moved))
+            )
         rows.append(_row_view(row, matches, inbox, today, detail_url, review_url))
     return ListView(
         rows=rows,

@@ -13,7 +13,13 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from webapp.formatting import days_label, days_left, format_date
+from webapp.formatting import (
+    DECISION_EFFECT_MIN,
+    days_label,
+    days_left,
+    format_change,
+    format_date,
+)
 
 ELIGIBILITY_LABELS = {
     "eligible": "antragsberechtigt",
@@ -44,6 +50,18 @@ def eligibility_badge(status: str | None, reasons: Iterable[str] | None = ()) ->
 
 
 @lru_cache(maxsize=64)
+def decision_mark(change: float) -> Markup:
+    """▲ or ▼ beside a match whose score the decisions on similar calls moved visibly."""
+    if abs(change) < DECISION_EFFECT_MIN:
+        return Markup("")
+    label = f"durch Bewertungen ähnlicher Aufrufe {format_change(change)}"
+    direction, arrow = ("up", "▲") if change > 0 else ("down", "▼")
+    return Markup(
+        f'<span class="moved {direction}" role="img" aria-label="{escape(label)}" '
+        f'title="{escape(label)}">{arrow}</span>'
+    )
+
+
 def status_pill(status: str) -> Markup:
     """A review status as a coloured pill (few distinct values: cached)."""
     return Markup('<span class="pill {}">{}</span>').format(
