@@ -49,7 +49,6 @@ def eligibility_badge(status: str | None, reasons: Iterable[str] | None = ()) ->
     return Markup(f'<span class="badge elig-{escape(st)}"{title}>{label}</span>')
 
 
-@lru_cache(maxsize=64)
 def decision_mark(change: float) -> Markup:
     """▲ or ▼ beside a match whose score the decisions on similar calls moved visibly."""
     if abs(change) < DECISION_EFFECT_MIN:
@@ -62,6 +61,7 @@ def decision_mark(change: float) -> Markup:
     )
 
 
+@lru_cache(maxsize=64)
 def status_pill(status: str) -> Markup:
     """A review status as a coloured pill (few distinct values: cached)."""
     return Markup('<span class="pill {}">{}</span>').format(
