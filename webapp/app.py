@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
+from webapp.queries import FilterValuesCache
 
 
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:
@@ -33,6 +34,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     engine = make_engine(config.database_url)
     app.extensions["fm_engine"] = engine
     app.extensions["fm_sessions"] = make_session_factory(engine)
+    app.extensions["fm_filter_values"] = FilterValuesCache()
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:

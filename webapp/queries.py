@@ -8,8 +8,8 @@ is loaded with one query each, never one per row.
 from __future__ import annotations
 
 import calendar
+import threading
 import time
-import weakref
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -30,7 +30,6 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
@@ -809,14 +808,18 @@ class FilterOptions:
 
 
 def filter_options(
-    session: Session, filters: CallFilters | None = None, today: date | None = None
+    session: Session,
+    filters: CallFilters | None = None,
+    today: date | None = None,
+    cache: FilterValuesCache | None = None,
 ) -> FilterOptions:
     """Themes, projects, sources and regions to filter by (active strategy only).
 
     The sources and regions are those of the calls the list can show in its current view
     (`CallFilters.view`: the Eingang offers no region whose calls are all ineligible or
     closed unless its switches show them), plus the chosen ones, so that the form always
-    shows the filter in force.
+    shows the filter in force. With `cache` (the web app keeps one), they are computed
+    again only when the calls, their changes or the decisions changed.
     """
     filters = filters or CallFilters()
     # Plain columns, not ORM rows: the form needs three values of each, and a project
@@ -844,7 +847,7 @@ def filter_options(
             .order_by(ProjectRow.key)
         )
     ]
-    sources, regions = _sources_and_regions(session, filters.view(), today or date.today())
+    sources, regions = _sources_and_regions(session, filters.view(), today or date.today(), cache)
     if filters.source and filters.source not in sources:
         sources = sorted([*sources, filters.source])
     if filters.region and filters.region not in regions:
@@ -866,32 +869,56 @@ def filter_options(
 # eligibilities without any of these: an entry lives FILTER_VALUES_TTL seconds at most anyway.
 FILTER_VALUES_TTL = 60.0
 _FilterValues = tuple[list[str], list[str]]
-_filter_values: weakref.WeakKeyDictionary[
-    Engine, dict[tuple[Any, ...], tuple[tuple[Any, ...], float, _FilterValues]]
-] = weakref.WeakKeyDictionary()
 
 
-def _sources_and_regions(session: Session, view: CallFilters, today: date) -> _FilterValues:
+class FilterValuesCache:
+    """Sources and regions of the filter form per list view, for one database.
+
+    Owned by whoever owns the engine (the web app keeps one in `app.extensions`), so no
+    module state outlives an app or mixes two databases.
+    """
+
+    def __init__(self, ttl: float = FILTER_VALUES_TTL) -> None:
+        self.ttl = ttl
+        self._entries: dict[tuple[Any, ...], tuple[tuple[Any, ...], float, _FilterValues]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], version: tuple[Any, ...]) -> _FilterValues | None:
+        """The values stored for `key` at `version`, unless older than the TTL."""
+        with self._lock:
+            cached = self._entries.get(key)
+        if cached is None or cached[0] != version or time.monotonic() - cached[1] >= self.ttl:
+            return None
+        return list(cached[2][0]), list(cached[2][1])
+
+    def put(self, key: tuple[Any, ...], version: tuple[Any, ...], values: _FilterValues) -> None:
+        """Store `values` for `key` at `version`."""
+        with self._lock:
+            self._entries[key] = (version, time.monotonic(), values)
+
+
+def _sources_and_regions(
+    session: Session, view: CallFilters, today: date, cache: FilterValuesCache | None
+) -> _FilterValues:
     """The sources and the non-empty regions that give calls in the list `view`, sorted.
 
     A source gives a call also through a duplicate from it (the source filter's rule), so
     the sources of the listed calls' duplicates count too.
     """
-    calls, changes, decisions = session.execute(
-        select(
-            select(func.max(Call.id)).scalar_subquery(),
-            select(func.max(CallChange.id)).scalar_subquery(),
-            select(func.max(ReviewEvent.id)).scalar_subquery(),
-        )
-    ).one()
-    version = (calls, changes, decisions, today)
     key = (view.scope, view.status, view.ineligible, view.closed)
-    bind = session.get_bind()
-    entries = _filter_values.setdefault(bind if isinstance(bind, Engine) else bind.engine, {})
-    now = time.monotonic()
-    cached = entries.get(key)
-    if cached is not None and cached[0] == version and now - cached[1] < FILTER_VALUES_TTL:
-        return list(cached[2][0]), list(cached[2][1])
+    version: tuple[Any, ...] = ()
+    if cache is not None:
+        calls, changes, decisions = session.execute(
+            select(
+                select(func.max(Call.id)).scalar_subquery(),
+                select(func.max(CallChange.id)).scalar_subquery(),
+                select(func.max(ReviewEvent.id)).scalar_subquery(),
+            )
+        ).one()
+        version = (calls, changes, decisions, today)
+        cached = cache.get(key, version)
+        if cached is not None:
+            return cached
     pairs = session.execute(listed(select(Call.source, Call.region), view, today).distinct())
     sources: set[str] = set()
     regions: set[str] = set()
@@ -914,7 +941,8 @@ def _sources_and_regions(session: Session, view: CallFilters, today: date) -> _F
     # sorted here, not in SQL: the same order on SQLite and PostgreSQL (whose collation
     # would differ), also when the chosen value is added to the list
     values = (sorted(sources), sorted(regions))
-    entries[key] = (version, now, values)
+    if cache is not None:
+        cache.put(key, version, values)
     return list(values[0]), list(values[1])
 
 

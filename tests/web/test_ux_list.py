@@ -13,7 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import ProjectRow, ThemeRow
-from webapp.queries import CallFilters, count_calls, export_rows, list_calls
+from webapp.queries import (
+    CallFilters,
+    FilterValuesCache,
+    count_calls,
+    export_rows,
+    list_calls,
+)
 
 
 def test_next_deadline_sort_puts_expired_calls_after_the_open_ones(session: Session) -> None:
@@ -166,6 +172,19 @@ def test_a_region_leaves_the_eingang_with_its_last_undecided_call(
     # decided calls are still offered where the list shows them
     page = auth_client.get("/?status=alle").get_data(as_text=True)
     assert "Rheinisches Revier" in _offered_regions(page)
+
+
+def test_the_filter_choices_cache_belongs_to_the_app_and_follows_the_data() -> None:
+    """Each app keeps its own choices; new data or an expired entry gives them anew."""
+    cache = FilterValuesCache(ttl=60.0)
+    key = ("inbox", "", False, False)
+    cache.put(key, (1, 2, 3, date(2026, 11, 26)), (["nrw"], ["NRW"]))
+    assert cache.get(key, (1, 2, 3, date(2026, 11, 26))) == (["nrw"], ["NRW"])
+    assert cache.get(key, (2, 2, 3, date(2026, 11, 26))) is None  # a new call
+    assert cache.get(key, (1, 2, 3, date(2026, 11, 27))) is None  # the next day
+    expired = FilterValuesCache(ttl=0.0)
+    expired.put(key, (1,), ([], []))
+    assert expired.get(key, (1,)) is None  # a match run may have changed eligibilities
 
 
 # --- the CSV file's name ----------------------------------------------------------------------
