@@ -25,12 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from scrapers.robots import RobotsRules
 
 DEFAULT_USER_AGENT = (
     "funding-matcher/0.1 (Fördermittelrecherche für Kommunen; "
@@ -447,7 +448,7 @@ class HostState:
 
     last_request: dict[str, float] = field(default_factory=dict)
     crawl_delay: dict[str, float] = field(default_factory=dict)
-    robots: dict[tuple[str, str], RobotFileParser | None] = field(default_factory=dict)
+    robots: dict[tuple[str, str], RobotsRules | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -684,7 +685,7 @@ class Fetcher:
         if not parser.can_fetch(agent, url):
             raise RobotsDisallowed("robots.txt verbietet den Abruf", url=url)
 
-    def _load_robots(self, origin: str) -> RobotFileParser | None:
+    def _load_robots(self, origin: str) -> RobotsRules | None:
         assert self.session is not None
         robots_url = f"{origin}/robots.txt"
         url = robots_url
@@ -723,10 +724,8 @@ class Fetcher:
                 raw.close()
         else:
             return None  # too many redirects: treated as no robots.txt (RFC 9309)
-        parser = RobotFileParser(robots_url)
-        parser.parse(body.decode("utf-8", errors="replace").splitlines())
-        agent = self.config.user_agent.split("/", 1)[0]
-        crawl_delay = parser.crawl_delay(agent)
+        parser = RobotsRules(body.decode("utf-8", errors="replace"))
+        crawl_delay = parser.crawl_delay(self.config.user_agent)
         if crawl_delay is not None:
             host = urlsplit(origin).netloc
             self.hosts.crawl_delay[host] = min(float(crawl_delay), self.config.max_crawl_delay)
