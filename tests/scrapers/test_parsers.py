@@ -237,6 +237,34 @@ def test_rss_feed_items() -> None:
     assert smart.region == "Bund" and smart.funding_type == "Zuschuss"
 
 
+def test_feed_links_absolute_and_text_without_markup_or_entities() -> None:
+    """RSS items with relative links, titles broken over lines, double-escaped entities."""
+    body = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>BMLEH &amp;amp; BLE</title><link>https://www.bmleh.de/</link>
+<item><title>  Förderaufruf
+      Digitale Dörfer &amp;amp; Städte  </title>
+<link>/DE/foerderung/aufruf-1.html</link><guid isPermaLink="false">a1</guid>
+<description>&lt;p&gt;Anträge bis zum 31.03.2027.&lt;/p&gt;</description></item>
+<item><title>Digital&amp;shy;check für Kommunen</title><link>aufruf-2.html</link>
+<description>Zeile eins
+     Zeile   zwei &amp;amp; mehr</description></item>
+</channel></rss>""".encode()
+    url = "https://www.bmleh.de/SiteGlobals/Functions/RSSFeed/feed.xml"
+    records = feed.parse(
+        body, url, {"Content-Type": "application/rss+xml"}, options=OPTIONS
+    ).records
+    first, second = records
+    assert first.title == "Förderaufruf Digitale Dörfer & Städte"
+    assert first.url == "https://www.bmleh.de/DE/foerderung/aufruf-1.html"
+    assert first.funder == "BMLEH & BLE"
+    assert first.deadline == date(2027, 3, 31)
+    assert second.title == "Digitalcheck für Kommunen"
+    assert second.url == "https://www.bmleh.de/SiteGlobals/Functions/RSSFeed/aufruf-2.html"
+    assert second.external_id == second.url
+    assert second.text == "Zeile eins\nZeile zwei & mehr"
+    assert second.summary == "Zeile eins Zeile zwei & mehr"
+
+
 def test_bozo_atom_feed_is_read_with_a_warning() -> None:
     body = snapshot_file("digitalagentur-nrw", "feed.atom")
     result = feed.parse(body, "https://www.digitalagentur.nrw/feed.atom", None, options=OPTIONS)
@@ -300,6 +328,20 @@ def test_html_list_german_dates_in_text() -> None:
     assert heimat.published == date(2026, 11, 20)
     assert heimat.deadline == date(2027, 3, 31)
     assert heimat.eligible == ["Gemeinde unterhalb der Kreisebene"]
+
+
+def test_html_list_titles_without_soft_hyphens() -> None:
+    """Government sites hyphenate long words with &shy;: invisible, but it splits the word."""
+    body = (
+        "<html><body><article><h3><a href='/aufruf'>Breitband&shy;ausbau in "
+        "Gemeinden&#8203;</a></h3><p>Kommunal&shy;verwaltungen können Anträge stellen.</p>"
+        "</article></body></html>"
+    ).encode()
+    selectors = {"item": "article", "title": "h3", "summary": "p"}
+    result = html_list.parse(body, "https://x.example/", None, options={"selectors": selectors})
+    [record] = result.records
+    assert record.title == "Breitbandausbau in Gemeinden"
+    assert record.text == "Kommunalverwaltungen können Anträge stellen."
 
 
 def test_html_list_needs_selectors_and_items() -> None:
