@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from scrapers import eu_ft, feed, foerderdatenbank, foerderinfo, html_list
+from scrapers.base import make_soup
 from scrapers.record import ParseError
 from scrapers.sources import load_sources
 from tests.scrapers.conftest import SOURCES_YAML, TODAY, snapshot_file
@@ -407,6 +410,45 @@ def test_fdb_codes_explained_by_the_list_sidebar(real_pages: Path) -> None:
         ["Kommune"],
     )
     assert record.external_id == "Bund/x/neu"
+
+
+@pytest.mark.parametrize(
+    ("category", "label", "field"),
+    [
+        ("Foerdergebiet", "Fördergebiet", "region"),
+        ("Foerderberechtigte", "Förderberechtigte", "eligible"),
+        ("Unternehmensgroesse", "Förderberechtigte", "eligible"),
+        ("Foerderart", "Förderart", "funding_type"),
+        ("Foerderbereich", "Förderbereich", "topics"),
+    ],
+)
+def test_fdb_codes_without_a_list_page_read_like_their_labels(
+    real_pages: Path, category: str, label: str, field: str
+) -> None:
+    """A programme page re-read while the list page was unchanged (304) has no sidebar to
+    explain its codes: every code of the real sidebar must still read like its label."""
+    soup = make_soup((real_pages / "overview.html").read_bytes(), None)
+    pairs = []
+    for link in soup.select("a.sidebar--link[href]"):
+        match = re.search(rf"cl2Processes_{category}=(\w+)", str(link["href"]))
+        if match:
+            pairs.append(
+                (match.group(1), " ".join(link.select_one(".link--label").get_text().split()))
+            )
+    assert len(pairs) >= 3
+
+    def parsed(value: str) -> object:
+        page = f"""<html><body><h1>Programm</h1><dl class="document-info-fundingprogram">
+        <dt>{label}:</dt><dd>{value}</dd></dl><div class="rich--text"><p>Text.</p></div>
+        </body></html>""".encode()
+        url = FDB + "FDB/Content/DE/Foerderprogramm/Bund/x/p.html"
+        [record] = foerderdatenbank.parse(page, url, None, options=OPTIONS).records
+        value = getattr(record, field)
+        return sorted(value) if isinstance(value, list) else value  # the order is the page's
+
+    assert {code: parsed(code) for code, _ in pairs} == {
+        code: parsed(html.escape(text)) for code, text in pairs
+    }
 
 
 def test_kind_specific_options_are_checked(tmp_path: Path) -> None:
