@@ -103,6 +103,16 @@ def test_read_timeout(server: LocalServer, fast_config: FetchConfig) -> None:
         make_fetcher(config, sleep=Sleeps()).fetch(server.url("/slow"))
 
 
+def test_trickling_body_is_cut_off(server: LocalServer, fast_config: FetchConfig) -> None:
+    """A byte every 0.1 s never trips the read timeout; the whole body has a limit too."""
+    server.route("/trickle", Reply(200, b"x" * 60, {"Content-Type": HTML}, trickle=0.1))
+    config = replace(fast_config, read_timeout=2.0, total_timeout=0.5, retries=0)
+    with pytest.raises(
+        FetchError, match=r"Zeitüberschreitung: Antwort nach 0\.5 s nicht vollständig"
+    ):
+        make_fetcher(config, sleep=Sleeps()).fetch(server.url("/trickle"))
+
+
 def test_connection_refused(fast_config: FetchConfig) -> None:
     import socket
 
