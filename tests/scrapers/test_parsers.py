@@ -347,6 +347,23 @@ def test_html_list_titles_without_soft_hyphens() -> None:
     assert record.text == "Kommunalverwaltungen können Anträge stellen."
 
 
+@pytest.mark.parametrize("label", ["ISO-8859-1", "us-ascii"])
+def test_html_list_page_labelled_latin_1_is_read_as_windows_1252(label: str) -> None:
+    """Sites declare ISO-8859-1 and write €, „“ and – in Windows-1252 (browsers read it so)."""
+    body = (
+        f'<html><head><meta charset="{label}"></head><body><article><h3><a href="/a">'
+        "Förderaufruf „Digitale Dörfer“ – 2027</a></h3><p>Gefördert werden Kommunen mit bis "
+        "zu 50.000 € je Vorhaben.</p></article></body></html>"
+    ).encode("cp1252")
+    selectors = {"item": "article", "title": "h3", "summary": "p"}
+    for headers in ({"Content-Type": f"text/html; charset={label}"}, None):
+        [record] = html_list.parse(
+            body, "https://x.example/", headers, options={"selectors": selectors, **OPTIONS}
+        ).records
+        assert record.title == "Förderaufruf „Digitale Dörfer“ – 2027"
+        assert record.amount_max_eur == 50_000
+
+
 def test_html_list_needs_selectors_and_items() -> None:
     with pytest.raises(ParseError, match="Selektoren fehlen"):
         html_list.parse(b"<html></html>", "u", None, options={})
