@@ -95,12 +95,18 @@ def _entry(
     if not identifier or not link:
         raise ParseError("Eintrag ohne Link", source=KIND, location=where, field="link")
     raw_published = entry.get("published") or entry.get("updated")
-    published = _entry_date(entry, "published") or _entry_date(entry, "updated")
-    if raw_published and published is None:
+    # The date as the publisher wrote it: feedparser's parsed form is in UTC, so
+    # "23 Nov 2026 00:00:00 +0100" would be the 22nd.
+    published = None
+    error: ValueError | None = None
+    if raw_published:
         try:
             published = norm.parse_date(str(raw_published), today)
         except ValueError as exc:
-            raise ParseError(str(exc), source=KIND, location=where, field="pubDate") from None
+            error = exc
+    published = published or _entry_date(entry, "published") or _entry_date(entry, "updated")
+    if error is not None and published is None:
+        raise ParseError(str(error), source=KIND, location=where, field="pubDate")
     summary = _detail_text(entry.get("summary_detail"), entry.get("summary"))
     content = entry.get("content") or []
     text = "\n\n".join(t for t in (_detail_text(c) for c in content) if t) or summary

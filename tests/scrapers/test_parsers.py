@@ -268,6 +268,17 @@ def test_feed_links_absolute_and_text_without_markup_or_entities() -> None:
     assert second.summary == "Zeile eins Zeile zwei & mehr"
 
 
+def test_feed_publication_date_is_the_one_the_publisher_wrote() -> None:
+    """Not the UTC date: midnight in Berlin is still the previous day in UTC."""
+    body = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>
+    <item><title>A</title><link>https://a.example/1</link>
+    <pubDate>Mon, 23 Nov 2026 00:00:00 +0100</pubDate></item>
+    <item><title>B</title><link>https://a.example/2</link>
+    <pubDate>Mon, 23 Nov 2026 23:30:00 -0500</pubDate></item></channel></rss>"""
+    records = feed.parse(body, "u", {"Content-Type": "application/rss+xml"}, options=OPTIONS)
+    assert [r.published for r in records.records] == [date(2026, 11, 23), date(2026, 11, 23)]
+
+
 def test_bozo_atom_feed_is_read_with_a_warning() -> None:
     body = snapshot_file("digitalagentur-nrw", "feed.atom")
     result = feed.parse(body, "https://www.digitalagentur.nrw/feed.atom", None, options=OPTIONS)
