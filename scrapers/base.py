@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -122,6 +123,12 @@ def tidy_lines(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     lines = [re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def text_line(value: str) -> str:
+    """Plain text (a JSON or feed field) on one line: entities left by double escaping
+    decoded, invisible characters dropped, whitespace collapsed."""
+    return " ".join(_INVISIBLE.sub("", html.unescape(value)).split())
 
 
 def inline_text(node: Tag | None) -> str:

@@ -192,6 +192,19 @@ def test_eu_ft_record_fields() -> None:
     assert records["LIFE-2027-SAP-CLIMA-CCA"].status == "angekündigt"
 
 
+def test_eu_ft_title_on_one_line_without_entities() -> None:
+    item = {
+        "identifier": ["DIGITAL-2027-X"],
+        "title": ["  Smart\n   Communities &amp; Cities  "],
+        "type": ["1"],
+        "language": ["en"],
+        "status": ["31094502"],
+    }
+    body = json.dumps({"totalResults": 1, "results": [{"metadata": item}]}).encode()
+    [record] = eu_ft.parse(body, "u", None, options=OPTIONS).records
+    assert record.title == "Smart Communities & Cities"
+
+
 def test_eu_ft_errors() -> None:
     with pytest.raises(ParseError, match="kein gültiges JSON"):
         eu_ft.parse(b"<html>Service unavailable</html>", "u", None)
