@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -109,16 +110,32 @@ def block_text(node: Tag | None) -> str:
     for tag in node.find_all(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
-    text = node.get_text(" ")
+    return tidy_lines(node.get_text(" "))
+
+
+# Soft hyphens and zero-width characters: invisible on the page, but they split words for
+# the search ("Digital&shy;check" is not found as "Digitalcheck").
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def tidy_lines(text: str) -> str:
+    """`text` with runs of spaces collapsed, each line stripped and empty lines dropped."""
+    text = _INVISIBLE.sub("", text)
     lines = [re.sub(r"[ \t\r\f\v\u00a0]+", " ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def text_line(value: str) -> str:
+    """Plain text (a JSON or feed field) on one line: entities left by double escaping
+    decoded, invisible characters dropped, whitespace collapsed."""
+    return " ".join(_INVISIBLE.sub("", html.unescape(value)).split())
 
 
 def inline_text(node: Tag | None) -> str:
     """The text of `node` on one line."""
     if node is None:
         return ""
-    return re.sub(r"\s+", " ", node.get_text(" ")).strip()
+    return re.sub(r"\s+", " ", _INVISIBLE.sub("", node.get_text(" "))).strip()
 
 
 def first_sentence(text: str, limit: int = 300) -> str:

@@ -11,6 +11,7 @@ from charset_normalizer import from_bytes
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""", re.I)
 _LATIN = {"iso-8859-1", "latin-1", "windows-1252", "cp1252", "iso-8859-15", "ascii", "us-ascii"}
+_WINDOWS_1252_LABELS = {codecs.lookup(n).name for n in ("iso-8859-1", "ascii")}
 
 
 def header_charset(headers: Mapping[str, str] | None) -> str | None:
@@ -56,6 +57,13 @@ def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> str:
             text = body.decode("utf-8")
             if any(b > 127 for b in body):
                 return text
+        except UnicodeDecodeError:
+            pass
+    if declared in _WINDOWS_1252_LABELS:
+        # As browsers do (WHATWG Encoding): pages labelled Latin-1 or ASCII are read as
+        # windows-1252, whose 0x80–0x9F are €, „, “, – instead of invisible control codes.
+        try:
+            return body.decode("cp1252")
         except UnicodeDecodeError:
             pass
     if declared:

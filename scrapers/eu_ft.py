@@ -16,7 +16,15 @@ from typing import Any
 from bs4 import BeautifulSoup
 
 from scrapers import normalise as norm
-from scrapers.base import Headers, Options, ParseResult, block_text, first_sentence, reference_date
+from scrapers.base import (
+    Headers,
+    Options,
+    ParseResult,
+    block_text,
+    first_sentence,
+    reference_date,
+    text_line,
+)
 from scrapers.encoding import decode_body
 from scrapers.record import CallRecord, ParseError
 
@@ -137,7 +145,7 @@ def _record(
 ) -> CallRecord:
     where = f"{url} (Ergebnis {index})"
     identifier = _first(meta, "identifier") or str(item.get("reference") or "")
-    title = _first(meta, "title") or str(item.get("summary") or "")
+    title = text_line(_first(meta, "title") or str(item.get("summary") or ""))
     if not identifier:
         raise ParseError("Ergebnis ohne Kennung", source=KIND, location=where, field="identifier")
     if not title:

@@ -6,13 +6,24 @@ feed readers do; a bozo feed without items is an error, not an empty result.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import feedparser
 from bs4 import BeautifulSoup
 
 from scrapers import normalise as norm
-from scrapers.base import Headers, Options, ParseResult, block_text, first_sentence, reference_date
+from scrapers.base import (
+    Headers,
+    Options,
+    ParseResult,
+    block_text,
+    first_sentence,
+    reference_date,
+    tidy_lines,
+)
 from scrapers.record import CallRecord, ParseError
 
 KIND = "feed"
@@ -24,9 +35,10 @@ def parse(
     """Parse an RSS/Atom document into records; `options` may set funder, region, funding_type."""
     options = options or {}
     today = reference_date(options)
-    parsed = feedparser.parse(
-        body, response_headers={k.lower(): v for k, v in (headers or {}).items()}
-    )
+    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    # The feed's own address is the base of relative item links (RSS has no xml:base).
+    response_headers.setdefault("content-location", url)
+    parsed = feedparser.parse(body, response_headers=response_headers)
     result = ParseResult()
     if parsed.bozo:
         reason = str(getattr(parsed, "bozo_exception", "")) or "unbekannter Fehler"
@@ -35,17 +47,27 @@ def parse(
         result.warnings.append(f"Feed fehlerhaft, Einträge trotzdem gelesen: {reason}")
     if not parsed.get("version") and not parsed.entries:
         raise ParseError("kein RSS- oder Atom-Feed", source=KIND, location=url)
-    feed_title = str(parsed.feed.get("title", "")).strip()
+    feed_title = _line(_detail_text(parsed.feed.get("title_detail"), parsed.feed.get("title")))
     language = str(options.get("language") or parsed.feed.get("language") or "de")[:2]
     for index, entry in enumerate(parsed.entries, start=1):
         result.add_item(_entry, entry, url, index, today, options, feed_title, language)
     return result
 
 
-def _html_text(value: str) -> str:
-    if "<" not in value:
-        return value.strip()
-    return block_text(BeautifulSoup(value, "lxml"))
+def _detail_text(detail: Mapping[str, Any] | None, fallback: object = "") -> str:
+    """The text of a feed text construct (feedparser's `*_detail`, or a content item).
+
+    HTML becomes text; in plain text, entities left over from double escaping
+    (`Dörfer &amp;amp; Städte` in the feed) are decoded, so no "&amp;" reaches the user.
+    """
+    value = str((detail or {}).get("value", fallback) or "")
+    if "html" in str((detail or {}).get("type", "")):
+        return block_text(BeautifulSoup(value, "lxml"))
+    return tidy_lines(html.unescape(value))
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _entry_date(entry: feedparser.FeedParserDict, key: str) -> date | None:
@@ -65,7 +87,7 @@ def _entry(
     language: str,
 ) -> CallRecord:
     where = f"{url} (Eintrag {index})"
-    title = str(entry.get("title", "")).strip()
+    title = _line(_detail_text(entry.get("title_detail"), entry.get("title")))
     link = str(entry.get("link", "")).strip()
     identifier = str(entry.get("id", "")).strip() or link
     if not title:
@@ -73,15 +95,21 @@ def _entry(
     if not identifier or not link:
         raise ParseError("Eintrag ohne Link", source=KIND, location=where, field="link")
     raw_published = entry.get("published") or entry.get("updated")
-    published = _entry_date(entry, "published") or _entry_date(entry, "updated")
-    if raw_published and published is None:
+    # The date as the publisher wrote it: feedparser's parsed form is in UTC, so
+    # "23 Nov 2026 00:00:00 +0100" would be the 22nd.
+    published = None
+    error: ValueError | None = None
+    if raw_published:
         try:
             published = norm.parse_date(str(raw_published), today)
         except ValueError as exc:
-            raise ParseError(str(exc), source=KIND, location=where, field="pubDate") from None
-    summary = _html_text(str(entry.get("summary", "")))
+            error = exc
+    published = published or _entry_date(entry, "published") or _entry_date(entry, "updated")
+    if error is not None and published is None:
+        raise ParseError(str(error), source=KIND, location=where, field="pubDate")
+    summary = _detail_text(entry.get("summary_detail"), entry.get("summary"))
     content = entry.get("content") or []
-    text = "\n\n".join(_html_text(str(c.get("value", ""))) for c in content) or summary
+    text = "\n\n".join(t for t in (_detail_text(c) for c in content) if t) or summary
     full = f"{title}.\n{text}"
     found = norm.extract_deadlines(full, today)
     return CallRecord(

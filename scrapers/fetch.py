@@ -12,12 +12,14 @@ run goes through exactly the same parse path.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import ipaddress
 import json
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,12 +27,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from scrapers.robots import RobotsRules
 
 DEFAULT_USER_AGENT = (
     "funding-matcher/0.1 (Fördermittelrecherche für Kommunen; "
@@ -65,6 +68,9 @@ class FetchConfig:
     user_agent: str = DEFAULT_USER_AGENT
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    # The read timeout bounds each wait for data, not the whole body: a server that sends a
+    # byte every few seconds would hold the weekly run for hours without this limit.
+    total_timeout: float = 120.0
     retries: int = 3
     backoff: float = 2.0
     max_retry_after: float = 120.0
@@ -447,7 +453,7 @@ class HostState:
 
     last_request: dict[str, float] = field(default_factory=dict)
     crawl_delay: dict[str, float] = field(default_factory=dict)
-    robots: dict[tuple[str, str], RobotFileParser | None] = field(default_factory=dict)
+    robots: dict[tuple[str, str], RobotsRules | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -655,16 +661,41 @@ class Fetcher:
             raise FetchError(f"Antwort größer als {cap} Bytes (Content-Length {declared})", url=url)
         chunks: list[bytes] = []
         size = 0
+        # A read blocked on a trickling server is cut off from a timer thread: shutting the
+        # socket down makes the blocked read return.
+        expired = threading.Event()
+
+        def cut_off() -> None:
+            expired.set()
+            with contextlib.suppress(AttributeError, ValueError, RuntimeError, OSError):
+                raw.raw.shutdown()
+
+        timer = threading.Timer(self.config.total_timeout, cut_off)
+        timer.daemon = True
+        timer.start()
         try:
             for chunk in raw.iter_content(chunk_size=65536):
+                if expired.is_set():
+                    break
                 size += len(chunk)
                 if size > cap:
                     raise FetchError(f"Antwort größer als {cap} Bytes, abgebrochen", url=url)
                 chunks.append(chunk)
         except requests.RequestException as exc:
-            # Timeouts, resets, a body shorter than its Content-Length (ChunkedEncodingError),
-            # a corrupt gzip stream (ContentDecodingError): the transfer failed.
-            raise FetchError(f"Übertragung abgebrochen ({type(exc).__name__})", url=url) from None
+            if not expired.is_set():
+                # Timeouts, resets, a body shorter than its Content-Length
+                # (ChunkedEncodingError), a corrupt gzip stream (ContentDecodingError).
+                raise FetchError(
+                    f"Übertragung abgebrochen ({type(exc).__name__})", url=url
+                ) from None
+        finally:
+            timer.cancel()
+        if expired.is_set():
+            raise FetchError(
+                f"Zeitüberschreitung: Antwort nach {self.config.total_timeout:g} s "
+                "nicht vollständig",
+                url=url,
+            )
         self.stats.bytes_received += size
         return b"".join(chunks)
 
@@ -684,7 +715,7 @@ class Fetcher:
         if not parser.can_fetch(agent, url):
             raise RobotsDisallowed("robots.txt verbietet den Abruf", url=url)
 
-    def _load_robots(self, origin: str) -> RobotFileParser | None:
+    def _load_robots(self, origin: str) -> RobotsRules | None:
         assert self.session is not None
         robots_url = f"{origin}/robots.txt"
         url = robots_url
@@ -723,10 +754,8 @@ class Fetcher:
                 raw.close()
         else:
             return None  # too many redirects: treated as no robots.txt (RFC 9309)
-        parser = RobotFileParser(robots_url)
-        parser.parse(body.decode("utf-8", errors="replace").splitlines())
-        agent = self.config.user_agent.split("/", 1)[0]
-        crawl_delay = parser.crawl_delay(agent)
+        parser = RobotsRules(body.decode("utf-8", errors="replace"))
+        crawl_delay = parser.crawl_delay(self.config.user_agent)
         if crawl_delay is not None:
             host = urlsplit(origin).netloc
             self.hosts.crawl_delay[host] = min(float(crawl_delay), self.config.max_crawl_delay)

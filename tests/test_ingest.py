@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from scrapers.record import CallRecord
 from webapp.ingest import ingest_records
 from webapp.models import Call, CallChange, Justification, Review, User
+from webapp.queries import CallFilters, page_call_ids
 
 
 def rec(external_id: str, title: str, source: str = "fdb", **fields: object) -> CallRecord:
@@ -278,3 +279,24 @@ def test_a_scraped_call_under_the_link_of_a_hand_entered_one_is_its_duplicate(
         [rec("z", "Heimat 2.0", source="bbsr", url="https://www.bmi.bund.de/anderer-aufruf")],
     )
     assert calls(session, "bbsr")["z"].canonical_id is None
+
+
+def test_call_dropped_by_one_source_but_listed_by_another_stays_in_the_inbox(
+    session: Session,
+) -> None:
+    """The canonical call's source drops it; its duplicate's source still lists it."""
+    title = "Smarte LandRegionen – Modellvorhaben für ländliche Landkreise"
+    scrape(session, "fdb", [rec("slr", title), rec("h", "Heimat 2.0")], complete=True)
+    scrape(session, "bmleh", [rec("1", title, source="bmleh")], complete=True)
+    canonical = calls(session, "fdb")["slr"]
+    assert calls(session, "bmleh")["1"].canonical_id == canonical.id
+
+    today = date(2026, 11, 26)
+    inbox = CallFilters(scope="inbox")
+    scrape(session, "fdb", [rec("h", "Heimat 2.0")], complete=True)
+    assert canonical.missing_since is not None  # marked at its own source, as before
+    assert canonical.id in page_call_ids(session, inbox, today=today)
+
+    # Gone from both sources: now it leaves the inbox.
+    scrape(session, "bmleh", [rec("2", "Tierwohl-Stallbau", source="bmleh")], complete=True)
+    assert canonical.id not in page_call_ids(session, inbox, today=today)

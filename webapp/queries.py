@@ -173,11 +173,23 @@ def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def open_clause(today: date) -> ColumnElement[bool]:
-    """Calls that still accept applications: deadline today or later (or none), still listed."""
+def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[bool]:
+    """Calls that still accept applications: deadline today or later (or none), still listed.
+
+    A call counts as listed while its own source or, `by_duplicates`, the source of one of its
+    duplicates still lists it: the Förderdatenbank dropping a programme that a ministry's feed
+    still announces must not take the call out of the inbox.
+    """
+    listed_clause: ColumnElement[bool] = Call.missing_since.is_(None)
+    if by_duplicates:
+        duplicate = aliased(Call)
+        listed_clause = or_(
+            listed_clause,
+            exists().where(duplicate.canonical_id == Call.id, duplicate.missing_since.is_(None)),
+        )
     return and_(
         or_(Call.deadline.is_(None), Call.deadline >= today),
-        Call.missing_since.is_(None),
+        listed_clause,
         func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
     )
 
@@ -1423,7 +1435,8 @@ def source_overview(
             select(
                 Call.source,
                 func.count(Call.id),
-                func.count(Call.id).filter(open_clause(today)),
+                # per source: what this source itself still lists
+                func.count(Call.id).filter(open_clause(today, by_duplicates=False)),
             ).group_by(Call.source)
         )
     }

@@ -35,12 +35,14 @@ class Request:
 
 @dataclass
 class Reply:
-    """What the test server answers; `delay` seconds before the body (for timeouts)."""
+    """What the test server answers; `delay` seconds before the body (for timeouts),
+    `trickle` seconds between the body's bytes (a server that never quite stalls)."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0
 
 
 Handler = Callable[[Request], Reply]
@@ -83,7 +85,12 @@ class LocalServer:
                     for key, value in headers.items():
                         self.send_header(key, value)
                     self.end_headers()
-                    if reply.status != 304:
+                    if reply.status != 304 and reply.trickle:
+                        for index in range(len(reply.body)):
+                            self.wfile.write(reply.body[index : index + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.trickle)
+                    elif reply.status != 304:
                         self.wfile.write(reply.body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass

@@ -103,6 +103,16 @@ def test_read_timeout(server: LocalServer, fast_config: FetchConfig) -> None:
         make_fetcher(config, sleep=Sleeps()).fetch(server.url("/slow"))
 
 
+def test_trickling_body_is_cut_off(server: LocalServer, fast_config: FetchConfig) -> None:
+    """A byte every 0.1 s never trips the read timeout; the whole body has a limit too."""
+    server.route("/trickle", Reply(200, b"x" * 60, {"Content-Type": HTML}, trickle=0.1))
+    config = replace(fast_config, read_timeout=2.0, total_timeout=0.5, retries=0)
+    with pytest.raises(
+        FetchError, match=r"Zeitüberschreitung: Antwort nach 0\.5 s nicht vollständig"
+    ):
+        make_fetcher(config, sleep=Sleeps()).fetch(server.url("/trickle"))
+
+
 def test_connection_refused(fast_config: FetchConfig) -> None:
     import socket
 
@@ -173,6 +183,45 @@ def test_robots_disallow_and_crawl_delay(server: LocalServer, fast_config: Fetch
     assert len(server.requests_to("/robots.txt")) == 1  # read once per run
     # The Crawl-delay of 5 s is kept between requests to the host (the clock barely moved).
     assert sleeps.calls and max(sleeps.calls) > 4.0
+
+
+@pytest.mark.parametrize(
+    ("robots", "refused"),
+    [
+        # The longest matching rule decides, not the first in the file (RFC 9309).
+        ("User-agent: *\nAllow: /\nDisallow: /intern/\n", {"/intern/x"}),
+        ("User-agent: *\nDisallow: /foerderung/\nAllow: /foerderung/aufrufe/\n", {"/foerderung/x"}),
+        # `*` and `$` are wildcards, not literal characters.
+        (
+            "User-agent: *\nDisallow: /*.pdf$\nDisallow: /*view=print\n",
+            {"/a.pdf", "/suche?view=print"},
+        ),
+        # A byte-order mark before the first line must not hide the group.
+        ("\ufeffUser-agent: *\nDisallow: /intern/\n", {"/intern/x"}),
+        # Our own group applies instead of `*`.
+        (
+            "User-agent: funding-matcher\nDisallow: /intern/\n\nUser-agent: *\nDisallow: /\n",
+            {"/intern/x"},
+        ),
+    ],
+)
+def test_robots_rules_as_rfc_9309_reads_them(
+    server: LocalServer, fast_config: FetchConfig, robots: str, refused: set[str]
+) -> None:
+    paths = ["/intern/x", "/a.pdf", "/suche?view=print", "/foerderung/aufrufe/x", "/foerderung/x"]
+    server.route("/robots.txt", Reply(200, robots.encode(), {"Content-Type": "text/plain"}))
+    for path in paths:
+        server.route(path, Reply(200, b"<html>ok</html>", {"Content-Type": HTML}))
+    fetcher = make_fetcher(replace(fast_config, user_agent="funding-matcher/0.1 (+tests)"))
+    disallowed = set()
+    for path in paths:
+        try:
+            fetcher.fetch(server.url(path))
+        except RobotsDisallowed:
+            disallowed.add(path)
+    assert disallowed == refused
+    requested = {r.path for r in server.log if r.path != "/robots.txt"}
+    assert requested == set(paths) - refused
 
 
 def test_robots_unreachable_means_disallow(server: LocalServer, fast_config: FetchConfig) -> None:

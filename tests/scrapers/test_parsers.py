@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from scrapers import eu_ft, feed, foerderdatenbank, foerderinfo, html_list
+from scrapers.base import make_soup
 from scrapers.record import ParseError
 from scrapers.sources import load_sources
 from tests.scrapers.conftest import SOURCES_YAML, TODAY, snapshot_file
@@ -189,6 +192,19 @@ def test_eu_ft_record_fields() -> None:
     assert records["LIFE-2027-SAP-CLIMA-CCA"].status == "angekündigt"
 
 
+def test_eu_ft_title_on_one_line_without_entities() -> None:
+    item = {
+        "identifier": ["DIGITAL-2027-X"],
+        "title": ["  Smart\n   Communities &amp; Cities  "],
+        "type": ["1"],
+        "language": ["en"],
+        "status": ["31094502"],
+    }
+    body = json.dumps({"totalResults": 1, "results": [{"metadata": item}]}).encode()
+    [record] = eu_ft.parse(body, "u", None, options=OPTIONS).records
+    assert record.title == "Smart Communities & Cities"
+
+
 def test_eu_ft_errors() -> None:
     with pytest.raises(ParseError, match="kein gültiges JSON"):
         eu_ft.parse(b"<html>Service unavailable</html>", "u", None)
@@ -235,6 +251,45 @@ def test_rss_feed_items() -> None:
     assert smart.amount_max_eur == 1_000_000
     assert smart.funder.startswith("Bundesministerium für Landwirtschaft")
     assert smart.region == "Bund" and smart.funding_type == "Zuschuss"
+
+
+def test_feed_links_absolute_and_text_without_markup_or_entities() -> None:
+    """RSS items with relative links, titles broken over lines, double-escaped entities."""
+    body = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>BMLEH &amp;amp; BLE</title><link>https://www.bmleh.de/</link>
+<item><title>  Förderaufruf
+      Digitale Dörfer &amp;amp; Städte  </title>
+<link>/DE/foerderung/aufruf-1.html</link><guid isPermaLink="false">a1</guid>
+<description>&lt;p&gt;Anträge bis zum 31.03.2027.&lt;/p&gt;</description></item>
+<item><title>Digital&amp;shy;check für Kommunen</title><link>aufruf-2.html</link>
+<description>Zeile eins
+     Zeile   zwei &amp;amp; mehr</description></item>
+</channel></rss>""".encode()
+    url = "https://www.bmleh.de/SiteGlobals/Functions/RSSFeed/feed.xml"
+    records = feed.parse(
+        body, url, {"Content-Type": "application/rss+xml"}, options=OPTIONS
+    ).records
+    first, second = records
+    assert first.title == "Förderaufruf Digitale Dörfer & Städte"
+    assert first.url == "https://www.bmleh.de/DE/foerderung/aufruf-1.html"
+    assert first.funder == "BMLEH & BLE"
+    assert first.deadline == date(2027, 3, 31)
+    assert second.title == "Digitalcheck für Kommunen"
+    assert second.url == "https://www.bmleh.de/SiteGlobals/Functions/RSSFeed/aufruf-2.html"
+    assert second.external_id == second.url
+    assert second.text == "Zeile eins\nZeile zwei & mehr"
+    assert second.summary == "Zeile eins Zeile zwei & mehr"
+
+
+def test_feed_publication_date_is_the_one_the_publisher_wrote() -> None:
+    """Not the UTC date: midnight in Berlin is still the previous day in UTC."""
+    body = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>
+    <item><title>A</title><link>https://a.example/1</link>
+    <pubDate>Mon, 23 Nov 2026 00:00:00 +0100</pubDate></item>
+    <item><title>B</title><link>https://a.example/2</link>
+    <pubDate>Mon, 23 Nov 2026 23:30:00 -0500</pubDate></item></channel></rss>"""
+    records = feed.parse(body, "u", {"Content-Type": "application/rss+xml"}, options=OPTIONS)
+    assert [r.published for r in records.records] == [date(2026, 11, 23), date(2026, 11, 23)]
 
 
 def test_bozo_atom_feed_is_read_with_a_warning() -> None:
@@ -302,6 +357,37 @@ def test_html_list_german_dates_in_text() -> None:
     assert heimat.eligible == ["Gemeinde unterhalb der Kreisebene"]
 
 
+def test_html_list_titles_without_soft_hyphens() -> None:
+    """Government sites hyphenate long words with &shy;: invisible, but it splits the word."""
+    body = (
+        "<html><body><article><h3><a href='/aufruf'>Breitband&shy;ausbau in "
+        "Gemeinden&#8203;</a></h3><p>Kommunal&shy;verwaltungen können Anträge stellen.</p>"
+        "</article></body></html>"
+    ).encode()
+    selectors = {"item": "article", "title": "h3", "summary": "p"}
+    result = html_list.parse(body, "https://x.example/", None, options={"selectors": selectors})
+    [record] = result.records
+    assert record.title == "Breitbandausbau in Gemeinden"
+    assert record.text == "Kommunalverwaltungen können Anträge stellen."
+
+
+@pytest.mark.parametrize("label", ["ISO-8859-1", "us-ascii"])
+def test_html_list_page_labelled_latin_1_is_read_as_windows_1252(label: str) -> None:
+    """Sites declare ISO-8859-1 and write €, „“ and – in Windows-1252 (browsers read it so)."""
+    body = (
+        f'<html><head><meta charset="{label}"></head><body><article><h3><a href="/a">'
+        "Förderaufruf „Digitale Dörfer“ – 2027</a></h3><p>Gefördert werden Kommunen mit bis "
+        "zu 50.000 € je Vorhaben.</p></article></body></html>"
+    ).encode("cp1252")
+    selectors = {"item": "article", "title": "h3", "summary": "p"}
+    for headers in ({"Content-Type": f"text/html; charset={label}"}, None):
+        [record] = html_list.parse(
+            body, "https://x.example/", headers, options={"selectors": selectors, **OPTIONS}
+        ).records
+        assert record.title == "Förderaufruf „Digitale Dörfer“ – 2027"
+        assert record.amount_max_eur == 50_000
+
+
 def test_html_list_needs_selectors_and_items() -> None:
     with pytest.raises(ParseError, match="Selektoren fehlen"):
         html_list.parse(b"<html></html>", "u", None, options={})
@@ -365,6 +451,45 @@ def test_fdb_codes_explained_by_the_list_sidebar(real_pages: Path) -> None:
         ["Kommune"],
     )
     assert record.external_id == "Bund/x/neu"
+
+
+@pytest.mark.parametrize(
+    ("category", "label", "field"),
+    [
+        ("Foerdergebiet", "Fördergebiet", "region"),
+        ("Foerderberechtigte", "Förderberechtigte", "eligible"),
+        ("Unternehmensgroesse", "Förderberechtigte", "eligible"),
+        ("Foerderart", "Förderart", "funding_type"),
+        ("Foerderbereich", "Förderbereich", "topics"),
+    ],
+)
+def test_fdb_codes_without_a_list_page_read_like_their_labels(
+    real_pages: Path, category: str, label: str, field: str
+) -> None:
+    """A programme page re-read while the list page was unchanged (304) has no sidebar to
+    explain its codes: every code of the real sidebar must still read like its label."""
+    soup = make_soup((real_pages / "overview.html").read_bytes(), None)
+    pairs = []
+    for link in soup.select("a.sidebar--link[href]"):
+        match = re.search(rf"cl2Processes_{category}=(\w+)", str(link["href"]))
+        if match:
+            pairs.append(
+                (match.group(1), " ".join(link.select_one(".link--label").get_text().split()))
+            )
+    assert len(pairs) >= 3
+
+    def parsed(value: str) -> object:
+        page = f"""<html><body><h1>Programm</h1><dl class="document-info-fundingprogram">
+        <dt>{label}:</dt><dd>{value}</dd></dl><div class="rich--text"><p>Text.</p></div>
+        </body></html>""".encode()
+        url = FDB + "FDB/Content/DE/Foerderprogramm/Bund/x/p.html"
+        [record] = foerderdatenbank.parse(page, url, None, options=OPTIONS).records
+        value = getattr(record, field)
+        return sorted(value) if isinstance(value, list) else value  # the order is the page's
+
+    assert {code: parsed(code) for code, _ in pairs} == {
+        code: parsed(html.escape(text)) for code, text in pairs
+    }
 
 
 def test_kind_specific_options_are_checked(tmp_path: Path) -> None:
