@@ -29,11 +29,10 @@ from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-from scrapers.robots import RobotsRules
 
 DEFAULT_USER_AGENT = (
     "funding-matcher/0.1 (Fördermittelrecherche für Kommunen; "
@@ -453,7 +452,7 @@ class HostState:
 
     last_request: dict[str, float] = field(default_factory=dict)
     crawl_delay: dict[str, float] = field(default_factory=dict)
-    robots: dict[tuple[str, str], RobotsRules | None] = field(default_factory=dict)
+    robots: dict[tuple[str, str], Protego | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -712,10 +711,10 @@ class Fetcher:
         parser = self.hosts.robots[(origin, agent)]
         if parser is None:
             return
-        if not parser.can_fetch(agent, url):
+        if not parser.can_fetch(url, agent):
             raise RobotsDisallowed("robots.txt verbietet den Abruf", url=url)
 
-    def _load_robots(self, origin: str) -> RobotsRules | None:
+    def _load_robots(self, origin: str) -> Protego | None:
         assert self.session is not None
         robots_url = f"{origin}/robots.txt"
         url = robots_url
@@ -754,8 +753,11 @@ class Fetcher:
                 raw.close()
         else:
             return None  # too many redirects: treated as no robots.txt (RFC 9309)
-        parser = RobotsRules(body.decode("utf-8", errors="replace"))
-        crawl_delay = parser.crawl_delay(self.config.user_agent)
+        # Protego reads robots.txt as RFC 9309 does (longest match wins, `*` and `$`);
+        # urllib.robotparser took the first rule in file order. A byte-order mark would hide
+        # the first group from it.
+        parser = Protego.parse(body.decode("utf-8", errors="replace").lstrip("\ufeff"))
+        crawl_delay = parser.crawl_delay(self.config.user_agent.split("/", 1)[0])
         if crawl_delay is not None:
             host = urlsplit(origin).netloc
             self.hosts.crawl_delay[host] = min(float(crawl_delay), self.config.max_crawl_delay)
