@@ -58,10 +58,14 @@ def crawl(
         options["today"] = today
     known = dict(known or {})
     if source.kind == "foerderdatenbank":
-        return _crawl_fdb(source, fetcher, known, options, progress)
-    if source.kind == "eu-ft":
-        return _crawl_eu(source, fetcher, known, options, progress)
-    return _crawl_list(source, fetcher, known, options, progress)
+        result = _crawl_fdb(source, fetcher, known, options, progress)
+    elif source.kind == "eu-ft":
+        result = _crawl_eu(source, fetcher, known, options, progress)
+    else:
+        result = _crawl_list(source, fetcher, known, options, progress)
+    if not source.complete_listing:
+        result.complete = False  # a window of the newest items proves no call has gone
+    return result
 
 
 def _parse(

@@ -14,7 +14,20 @@ from scrapers.record import ParseError
 from scrapers.registry import KINDS
 
 # Keys of a source entry that are not parser options.
-_SOURCE_KEYS = {"name", "kind", "label", "url", "enabled", "max_pages", "options"}
+_SOURCE_KEYS = {
+    "name",
+    "kind",
+    "label",
+    "url",
+    "enabled",
+    "max_pages",
+    "complete_listing",
+    "options",
+}
+# Kinds whose listing is a window of the newest items (a feed holds its latest 10-50
+# entries): an item that drops out of it has not left the source, so it is not marked missing
+# unless the source says `complete_listing: true`.
+WINDOW_KINDS = frozenset({"feed"})
 
 
 class SourceConfigError(ParseError):
@@ -31,6 +44,8 @@ class SourceConfig:
     label: str = ""
     enabled: bool = True
     max_pages: int = 10
+    # every current call of the source is in its listing, so an unlisted call has gone
+    complete_listing: bool = True
     fetch: FetchConfig = field(default_factory=FetchConfig)
     options: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -84,6 +99,13 @@ def load_sources(path: Path) -> list[SourceConfig]:
             max_pages = int(merged.get("max_pages", 10))
         except (TypeError, ValueError) as exc:
             raise SourceConfigError(f"ungültiger Wert ({exc})", location=where) from None
+        complete_listing = merged.get("complete_listing", kind not in WINDOW_KINDS)
+        if not isinstance(complete_listing, bool):
+            raise SourceConfigError(
+                "'complete_listing' muss true oder false sein",
+                location=where,
+                field="complete_listing",
+            )
         options = {
             k: v
             for k, v in dict(entry).items()
@@ -101,6 +123,7 @@ def load_sources(path: Path) -> list[SourceConfig]:
                 label=str(entry.get("label", "")),
                 enabled=bool(entry.get("enabled", True)),
                 max_pages=max_pages,
+                complete_listing=complete_listing,
                 fetch=fetch,
                 options=options,
                 raw=dict(entry),

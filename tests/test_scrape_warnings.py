@@ -51,14 +51,12 @@ class FeedState:
         self.body = rss([(i, f"Förderaufruf {i}") for i in idents], base=self.base)
 
 
-def feed_sources(server: LocalServer, tmp_path: Path) -> Path:
-    """A sources.yaml with one feed on the local server."""
-    data = {
-        "defaults": FAST,
-        "sources": [
-            {"name": FEED, "kind": "feed", "label": "Testförderer", "url": server.url("/feed.xml")}
-        ],
-    }
+def feed_sources(server: LocalServer, tmp_path: Path, complete: bool | None = True) -> Path:
+    """A sources.yaml with one feed on the local server (`complete`: its complete_listing)."""
+    source = {"name": FEED, "kind": "feed", "label": "Testförderer", "url": server.url("/feed.xml")}
+    if complete is not None:
+        source["complete_listing"] = complete
+    data = {"defaults": FAST, "sources": [source]}
     path = tmp_path / "sources-feed.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -176,6 +174,31 @@ def test_empty_feed_keeps_known_calls_and_says_so(
     assert "Letzte Läufe (3)" in quellen and "<li>Quelle lieferte keine Einträge" in quellen
 
 
+def test_a_call_that_drops_out_of_a_feed_window_stays_open(
+    any_config: Config, server: LocalServer, tmp_path: Path
+) -> None:
+    """A feed holds its newest items only: older calls that fall out of it have not gone."""
+    feed = FeedState(server)
+    sources = str(feed_sources(server, tmp_path, complete=None))  # a feed's default
+    cli = CliInvoker(any_config)
+    assert cli("init").exit_code == 0
+    feed.items("a1", "a2", "a3")
+    assert cli("scrape", SOURCES_PATH=sources).exit_code == 0
+    feed.items("a4", "a1", "a2")  # a new item pushes the oldest out of the window
+    result = cli("scrape", SOURCES_PATH=sources)
+    assert result.exit_code == 0, result.output
+    now = calls(any_config, FEED)
+    assert set(now) == {"a1", "a2", "a3", "a4"}
+    assert all(c.missing_since is None for c in now.values())
+    assert runs(any_config, FEED)[-1].missing == 0
+    client = login(any_config)
+    assert "nicht mehr bei der Quelle gelistet" not in page(client, f"/aufrufe/{now['a3'].id}")
+    # An empty feed is still suspicious and said so, though it would mark nothing anyway.
+    feed.items()
+    empty = cli("scrape", SOURCES_PATH=sources)
+    assert f"Hinweis {FEED}: {empty_listing_warning(4)}" in empty.output
+
+
 def test_empty_listing_of_a_source_without_known_calls_is_quiet(
     cli: CliInvoker, server: LocalServer, tmp_path: Path
 ) -> None:
@@ -276,7 +299,7 @@ def test_hints_are_text_capped_and_counted(session: Session, auth_client: FlaskC
 def test_ingest_withholds_missing_marks_only_for_an_empty_complete_listing(
     session: Session,
 ) -> None:
-    """The rule in ingest itself: empty + known calls → withheld; all else as before."""
+    """The rule in ingest itself: empty + known calls → withheld and told; all else as before."""
     from scrapers.record import CallRecord
 
     def rec(ident: str) -> CallRecord:
@@ -285,8 +308,9 @@ def test_ingest_withholds_missing_marks_only_for_an_empty_complete_listing(
     ingest_records(session, [rec("a"), rec("b")], source="s", complete=True)
     stats = ingest_records(session, [], source="s", complete=True)
     assert (stats.missing, stats.missing_withheld) == (0, 2)
-    # Incomplete (a page failed): nothing to decide, nothing withheld.
-    assert ingest_records(session, [], source="s", complete=False).missing_withheld == 0
+    # Incomplete (a feed's window, a page failed): nothing marked, the empty listing still told.
+    stats = ingest_records(session, [], source="s", complete=False)
+    assert (stats.missing, stats.missing_withheld) == (0, 2)
     # Listed without a fresh record (detail page failed) counts as a listing.
     stats = ingest_records(session, [], source="s", listed_ids={"a"}, complete=True)
     assert (stats.missing, stats.missing_withheld) == (1, 0)

@@ -139,13 +139,13 @@ def ingest_records(
             if call is not None and (source, external_id) not in seen:
                 _seen_again(session, call, now, scrape_run_id, stats)
                 seen.add((source, external_id))
-        if complete:
-            present = sum(1 for call in existing.values() if call.missing_since is None)
-            if not seen and present:
-                # An empty listing is not trusted (broken page or feed); a partial drop is.
-                stats.missing_withheld = present
-            else:
-                stats.missing = _mark_missing(session, existing, seen, now, scrape_run_id)
+        present = sum(1 for call in existing.values() if call.missing_since is None)
+        if not seen and present:
+            # An empty listing is not trusted (broken page or feed), and worth a hint also
+            # where a listing never marks calls missing; a partial drop of a complete one is.
+            stats.missing_withheld = present
+        elif complete:
+            stats.missing = _mark_missing(session, existing, seen, now, scrape_run_id)
     session.flush()  # one flush for all new calls: their ids are known from here on
     stats.new_ids = [call.id for call in new_calls]
     if link:

@@ -189,11 +189,11 @@ def scrape_source(
             report.errors = len(result.errors)
             report.message = _summarise(result.errors)
             report.warnings = list(result.warnings)
-            if stats.missing_withheld:
-                report.warnings.append(empty_listing_warning(stats.missing_withheld))
             # Nothing usable at all (every page failed) is a failed source, not an empty one.
             if result.errors and not result.records and not result.unchanged_ids:
                 report.status = "failed"
+            elif stats.missing_withheld:
+                report.warnings.append(empty_listing_warning(stats.missing_withheld))
             _finish(session, run_id, report, fetcher, started, status=report.status)
         if isinstance(validators, DbValidatorStore):
             validators.put_many(dict(fetcher.pending))
@@ -217,7 +217,7 @@ def scrape_source(
 
 
 def empty_listing_warning(kept: int) -> str:
-    """The hint of a complete run that listed nothing while `kept` calls were known."""
+    """The hint of a run that listed nothing while `kept` calls were known."""
     calls = "bekannter Aufruf wurde" if kept == 1 else "bekannte Aufrufe wurden"
     return (
         f"Quelle lieferte keine Einträge – {kept} {calls} nicht als verschwunden markiert "

@@ -204,7 +204,15 @@ def test_rescrape_offline_with_changed_and_vanished_calls_keeps_work(
     )
     assert changed != items[1]
     feed.write_text("<item>".join([items[0], changed, *items[3:]]), encoding="utf-8")
-    result = cli("scrape", "--offline", SNAPSHOTS_DIR=str(snapshots))
+    # The feed lists all of the ministry's current calls: a dropped item has gone.
+    sources = yaml.safe_load((REPO_ROOT / "data" / "sources.yaml").read_text(encoding="utf-8"))
+    for source in sources["sources"]:
+        if source["name"] == BMLEH_FEED.split("/")[0]:
+            source["complete_listing"] = True
+    sources_path = tmp_path / "sources.yaml"
+    sources_path.write_text(yaml.safe_dump(sources, allow_unicode=True), encoding="utf-8")
+    rescrape = {"SNAPSHOTS_DIR": str(snapshots), "SOURCES_PATH": str(sources_path)}
+    result = cli("scrape", "--offline", **rescrape)
     assert result.exit_code == 0, result.output
 
     call = _work_intact(factory, kept, "Skizze bis Januar")
@@ -216,7 +224,7 @@ def test_rescrape_offline_with_changed_and_vanished_calls_keeps_work(
     for args in (("strategy", "load"), ("match",)):
         assert cli(*args).exit_code == 0
     feed.write_text(original, encoding="utf-8")
-    assert cli("scrape", "--offline", SNAPSHOTS_DIR=str(snapshots)).exit_code == 0
+    assert cli("scrape", "--offline", **rescrape).exit_code == 0
     _work_intact(factory, kept, "Skizze bis Januar")
     back = _work_intact(factory, dropped, "Partner anfragen")
     assert back.missing_since is None
