@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
@@ -264,19 +264,38 @@ class Digest:
 def digest_window(
     session: Session, key: str, now: datetime, fallback_days: int = 7
 ) -> DigestWindow:
-    """From the start of the last earlier digest to the start of this one (or now)."""
+    """From the start of the last earlier digest that reached someone to the start of this
+    one (or now).
+
+    A digest's start is its first attempt, whatever became of it, so a resumed run composes
+    the same content. An earlier week whose digest reached nobody (the server was down
+    until the week was over) does not end a window: its calls go into this digest instead
+    of falling between two.
+    """
     first_sends = (
-        select(SentMail.period_key, func.min(SentMail.created_at).label("first"))
+        select(
+            SentMail.period_key,
+            func.min(SentMail.created_at).label("first"),
+            func.sum(case((SentMail.status == "sent", 1), else_=0)).label("delivered"),
+        )
         .where(SentMail.kind == DIGEST_KIND)
         .group_by(SentMail.period_key)
         .subquery()
     )
     until = session.scalar(select(first_sends.c.first).where(first_sends.c.period_key == key))
     since = session.scalar(
-        select(func.max(first_sends.c.first)).where(first_sends.c.period_key < key)
+        select(func.max(first_sends.c.first)).where(
+            first_sends.c.period_key < key, first_sends.c.delivered > 0
+        )
     )
     until = until or now
-    return DigestWindow(since=since or until - timedelta(days=fallback_days), until=until)
+    if since is None:
+        # The first digest looks back a week; from its first attempt if that never arrived.
+        first_attempt = session.scalar(
+            select(func.min(first_sends.c.first)).where(first_sends.c.period_key < key)
+        )
+        since = (first_attempt or until) - timedelta(days=fallback_days)
+    return DigestWindow(since=since, until=until)
 
 
 def select_new(

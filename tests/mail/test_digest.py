@@ -349,3 +349,26 @@ def test_new_section_lists_what_the_inbox_shows(cli, data: Data, smtp_server, ma
     assert "Abgelehnter, inzwischen geänderter Aufruf" in neu
     assert "Aufruf in Prüfung" in neu  # no decision yet
     assert "Schon entschiedener Aufruf" not in neu  # dismissed and unchanged
+
+
+def test_week_when_the_server_was_down_goes_into_the_next_digest(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """The cron job sends once a week: a week whose digest reached nobody is not skipped."""
+    today = date.today()
+    data.call("Aufruf der Vorwoche")
+    assert (
+        cli("digest", "--today", (today - timedelta(days=7)).isoformat(), **mail_env).exit_code == 0
+    )
+    data.call("Aufruf der Woche mit Serverausfall", first_seen=utcnow())
+    down = cli("digest", **{**mail_env, "SMTP_PORT": str(free_port())})
+    assert down.exit_code == 1, down.output
+
+    next_week = cli("digest", "--today", (today + timedelta(days=7)).isoformat(), **mail_env)
+
+    assert next_week.exit_code == 0, next_week.output
+    latest = smtp_server.messages[-1]
+    assert "KW" in str(latest.message["Subject"]) and "1 neu" in str(latest.message["Subject"])
+    text = latest.part("plain")
+    assert "Aufruf der Woche mit Serverausfall" in text
+    assert "Aufruf der Vorwoche" not in text  # was in the digest before
