@@ -35,7 +35,13 @@ from webapp.config import Config
 from webapp.formatting import as_date, format_call_value, shorten
 from webapp.formatting import format_datetime as datetime_de
 from webapp.mail.compose import RenderedMail, render_mail
-from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
+from webapp.mail.outbox import (
+    DeliveryReport,
+    OutgoingMail,
+    already_sent,
+    deliver,
+    require_base_url,
+)
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 from webapp.models import (
@@ -592,6 +598,7 @@ def run_digest(
             run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, rendered))
     if transport_factory is None or not run.mails:
         return run
+    require_base_url(config)
     transport = transport_factory()
     try:
         report = deliver(sessions, config, run.mails, transport, lock_wait=settings.lock_wait)

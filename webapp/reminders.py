@@ -20,7 +20,13 @@ from webapp.config import Config
 from webapp.digest import active_calls, call_url, recipients, stage_deadlines
 from webapp.formatting import days_label, format_date, shorten
 from webapp.mail.compose import RenderedMail, render_mail
-from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
+from webapp.mail.outbox import (
+    DeliveryReport,
+    OutgoingMail,
+    already_sent,
+    deliver,
+    require_base_url,
+)
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 
@@ -144,6 +150,7 @@ def run_reminders(
                 )
     if transport_factory is None or not run.mails:
         return run
+    require_base_url(config)
     transport = transport_factory()
     try:
         run.report.merge(

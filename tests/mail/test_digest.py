@@ -372,3 +372,28 @@ def test_week_when_the_server_was_down_goes_into_the_next_digest(
     text = latest.part("plain")
     assert "Aufruf der Woche mit Serverausfall" in text
     assert "Aufruf der Vorwoche" not in text  # was in the digest before
+
+
+def test_without_base_url_nothing_is_sent_and_the_admin_is_told(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Links to the built-in 127.0.0.1 would be dead for every recipient, and mails go once."""
+    call = data.call("Aufruf mit naher Frist", deadline=date.today() + timedelta(days=2))
+    data.review(call, "relevant")
+    env = {k: v for k, v in mail_env.items() if k != "BASE_URL"}
+
+    for command in ("digest", "remind"):
+        result = cli(command, **env)
+        assert result.exit_code == 1, result.output
+        assert "BASE_URL ist nicht gesetzt" in result.output
+        assert "Traceback" not in result.output
+    weekly = cli("weekly", "--no-scrape", **env)
+    assert weekly.exit_code == 1 and "BASE_URL ist nicht gesetzt" in weekly.output
+    dry = cli("digest", "--dry-run", **env)
+    assert dry.exit_code == 0 and "BASE_URL ist nicht gesetzt" in dry.output
+    assert smtp_server.messages == []
+    with data.sessions() as s:
+        assert s.scalars(select(SentMail)).all() == []
+
+    assert cli("digest", **mail_env).exit_code == 0  # set: the digest goes out after all
+    assert "https://foerder.example/aufrufe/" in smtp_server.messages[0].part("plain")

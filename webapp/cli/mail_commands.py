@@ -49,6 +49,11 @@ def _transport(app: AppContext, settings: MailSettings) -> Callable[[], Transpor
 
 
 def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> None:
+    if not app.config.base_url_set:
+        # A real run refuses (require_base_url); say so before the admin goes live.
+        click.echo(
+            "Achtung: BASE_URL ist nicht gesetzt – ein echter Lauf versendet so nichts.", err=True
+        )
     for mail in mails:
         click.echo("=" * 78)
         click.echo(f"Von:     {app.config.mail_from}")
