@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from webapp.config import Config
 from webapp.formatting import as_date, format_call_value, shorten
 from webapp.formatting import format_datetime as datetime_de
-from webapp.mail.compose import RenderedMail, render_mail
+from webapp.mail.compose import MailFooter, RenderedMail, render_mail
 from webapp.mail.outbox import (
     DeliveryReport,
     OutgoingMail,
@@ -542,14 +542,39 @@ def digest_subject(digest: Digest) -> str:
     return f"Förderaufrufe – Wöchentliche Übersicht {digest.week_label}: {', '.join(parts)}"
 
 
-def render_digest(digest: Digest, config: Config) -> RenderedMail:
-    """The digest as text and HTML (identical for every recipient)."""
+def is_team_address(config: Config, address: str) -> bool:
+    """Whether `address` is in ALERT_RECIPIENTS: it gets the mails whatever its account says."""
+    return address.strip().lower() in {a.strip().lower() for a in config.alert_recipients}
+
+
+def team_address_footer(receives: str) -> MailFooter:
+    """A team address cannot unsubscribe itself: only the administration can remove it."""
+    return MailFooter(
+        why="Diese Adresse ist als Team-Adresse eingetragen (Einstellung ALERT_RECIPIENTS) "
+        f"und erhält {receives}.",
+        stop_label="Abbestellen",
+        stop_url="",
+        stop_text="über die Administration von funding-matcher",
+    )
+
+
+def digest_footer(config: Config, team: bool) -> MailFooter:
+    """How the recipient stops the digest: under Konto, or for a team address by the admin."""
+    if team:
+        return team_address_footer("die Übersicht jede Woche")
+    return MailFooter(
+        why="", stop_label="Wöchentliche Übersicht abbestellen", stop_url=f"{config.base_url}/konto"
+    )
+
+
+def render_digest(digest: Digest, config: Config, *, team: bool = False) -> RenderedMail:
+    """The digest as text and HTML (the same for every recipient but for the footer)."""
     return render_mail(
         "digest",
         digest_subject(digest),
+        digest_footer(config, team),
         digest=digest,
         base_url=config.base_url,
-        account_url=f"{config.base_url}/konto",
     )
 
 
@@ -589,13 +614,14 @@ def run_digest(
     if digest.is_empty and not settings.send_empty_digest:
         run.skipped_empty = True
         return run
-    rendered = render_digest(digest, config)
+    rendered = {team: render_digest(digest, config, team=team) for team in (False, True)}
     done = already_sent(sessions, DIGEST_KIND, digest.period_key)
     for address in to:
         if address.lower() in done:
             run.report.already_sent.append(address)
         else:
-            run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, rendered))
+            mail = rendered[is_team_address(config, address)]
+            run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, mail))
     if transport_factory is None or not run.mails:
         return run
     require_base_url(config)

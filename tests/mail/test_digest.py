@@ -397,3 +397,25 @@ def test_without_base_url_nothing_is_sent_and_the_admin_is_told(
 
     assert cli("digest", **mail_env).exit_code == 0  # set: the digest goes out after all
     assert "https://foerder.example/aufrufe/" in smtp_server.messages[0].part("plain")
+
+
+def test_only_a_link_that_stops_the_digest_is_offered_as_unsubscribe(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Konto switches off a login's digest; a team address there would find nothing to do."""
+    data.call("Förderaufruf Digitale Verwaltung 2027")
+    data.user("officer@kreis.example")
+
+    assert cli("digest", **mail_env).exit_code == 0
+
+    by_to = {m.to.lower(): m for m in smtp_server.messages}
+    officer, team = by_to["officer@kreis.example"], by_to[TEAM[0]]
+    assert officer.message["List-Unsubscribe"] == "<https://foerder.example/konto>"
+    assert "Wöchentliche Übersicht abbestellen: https://foerder.example/konto" in officer.part(
+        "plain"
+    )
+    assert team.message["List-Unsubscribe"] is None
+    for part in (team.part("plain"), team.part("html")):
+        assert "/konto" not in part
+        assert "als Team-Adresse eingetragen (Einstellung ALERT_RECIPIENTS)" in part
+        assert "über die Administration" in part

@@ -24,13 +24,14 @@ from webapp.models import SentMail, utcnow
 
 
 def _message(to: str = "a@kreis.example") -> Any:
-    rendered = RenderedMail("Betreff äöü", "Text äöü\n", "<p>HTML äöü</p>")
+    rendered = RenderedMail(
+        "Betreff äöü", "Text äöü\n", "<p>HTML äöü</p>", "https://foerder.example/konto"
+    )
     return build_message(
         mail_from="fm@kreis.example",
         recipient=to,
         rendered=rendered,
         msg_id=message_id("digest", "2026-W48", to, "fm@kreis.example"),
-        account_url="https://foerder.example/konto",
     )
 
 

@@ -127,7 +127,6 @@ def deliver(
     report = DeliveryReport()
     if not mails:
         return report
-    account_url = f"{config.base_url}/konto"
     with job_lock(sessions, MAIL_LOCK, ttl=MAIL_LOCK_TTL, wait=lock_wait) as lock:
         for mail in mails:
             msg_id = message_id(mail.kind, mail.period_key, mail.recipient, config.mail_from)
@@ -141,7 +140,6 @@ def deliver(
                 recipient=mail.recipient,
                 rendered=mail.rendered,
                 msg_id=msg_id,
-                account_url=account_url,
             )
             try:
                 transport.send(message)
