@@ -251,6 +251,7 @@ class Digest:
     deadlines: list[DueDeadline]
     sources: list[SourceProblem] = field(default_factory=list)
     sources_url: str = ""
+    soon_days: int = 14  # the window of "Fristen in Kürze", named when it is empty
 
     @property
     def new_count(self) -> int:
@@ -523,6 +524,7 @@ def build_digest(
         deadlines=select_deadlines(session, config, today, settings.soon_days),
         sources=select_source_problems(session, window),
         sources_url=sources_url(config),
+        soon_days=settings.soon_days,
     )
 
 
