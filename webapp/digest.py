@@ -32,6 +32,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
+from webapp.errors import UserError
 from webapp.formatting import as_date, format_call_value, shorten
 from webapp.formatting import format_datetime as datetime_de
 from webapp.mail.compose import MailFooter, RenderedMail, render_mail
@@ -44,6 +45,7 @@ from webapp.mail.outbox import (
 )
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
+from webapp.matching import open_calls_query
 from webapp.models import (
     Call,
     CallChange,
@@ -252,6 +254,9 @@ class Digest:
     sources: list[SourceProblem] = field(default_factory=list)
     sources_url: str = ""
     soon_days: int = 14  # the window of "Fristen in Kürze", named when it is empty
+    # Open calls first seen in the window that `match` has not scored: "Neu" cannot list
+    # them, and next week they are no longer new, so the digest waits for the match.
+    unmatched: int = 0
 
     @property
     def new_count(self) -> int:
@@ -485,6 +490,36 @@ def select_source_problems(session: Session, window: DigestWindow) -> list[Sourc
     return sorted(problems, key=lambda p: (p.label.lower(), p.name))
 
 
+def count_unmatched(session: Session, window: DigestWindow, today: date) -> int:
+    """Open calls first seen in the window without a score (the match failed or has not run)."""
+    unscored = (
+        open_calls_query(today)
+        .outerjoin(CallScore, CallScore.call_id == Call.id)
+        .where(
+            CallScore.call_id.is_(None),
+            Call.first_seen >= window.since,
+            Call.first_seen < window.until,
+        )
+    )
+    return session.scalar(select(func.count()).select_from(unscored.subquery())) or 0
+
+
+def unmatched_message(digest: Digest) -> str:
+    """Why the digest is held back while new calls are not matched yet."""
+    n = digest.unmatched
+    calls, are, them, would = (
+        ("neuer Aufruf", "ist", "ihn", "wäre er")
+        if n == 1
+        else ("neue Aufrufe", "sind", "sie", "wären sie")
+    )
+    return (
+        f"{n} {calls} seit {datetime_de(digest.window.since)} {are} noch nicht abgeglichen: "
+        f"die Wochenübersicht ließe {them} aus, und in der nächsten {would} nicht mehr neu. "
+        "Zuerst `funding-matcher match` ausführen (im Wochenlauf: der Schritt Abgleich); "
+        "es wurde nichts versandt."
+    )
+
+
 def active_calls(session: Session) -> list[tuple[Call, Review]]:
     return [
         (call, review)
@@ -525,6 +560,7 @@ def build_digest(
         sources=select_source_problems(session, window),
         sources_url=sources_url(config),
         soon_days=settings.soon_days,
+        unmatched=count_unmatched(session, window, today),
     )
 
 
@@ -613,6 +649,12 @@ def run_digest(
         digest = build_digest(session, config, settings, today, now)
         to = recipients(session, config)
     run = DigestRun(digest=digest, recipients=to, mails=[], report=DeliveryReport())
+    if transport_factory is not None and digest.unmatched:
+        done = already_sent(sessions, DIGEST_KIND, digest.period_key)
+        if any(address.lower() not in done for address in to):
+            # Checked before the empty-digest skip: a week "without news" may be one whose
+            # news are not matched yet.
+            raise UserError(unmatched_message(digest))
     if digest.is_empty and not settings.send_empty_digest:
         run.skipped_empty = True
         return run

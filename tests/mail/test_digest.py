@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
 from webapp.formatting import format_datetime
-from webapp.models import Call, CallChange, Review, SentMail, utcnow
+from webapp.models import Call, CallChange, CallScore, Review, SentMail, utcnow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -419,3 +419,32 @@ def test_only_a_link_that_stops_the_digest_is_offered_as_unsubscribe(
         assert "/konto" not in part
         assert "als Team-Adresse eingetragen (Einstellung ALERT_RECIPIENTS)" in part
         assert "über die Administration" in part
+
+
+def test_digest_waits_while_new_calls_are_not_matched(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Sent without them, the week's calls would never be in a digest: next week they are
+    no longer new. So a failed or missing match holds the digest back, and cron hears of it."""
+    unmatched = data.call("Noch nicht abgeglichener Aufruf", score=None)
+    data.call("Abgelaufen und nie bewertet", score=None, deadline=date.today() - timedelta(1))
+
+    held = cli("digest", **mail_env)
+
+    assert held.exit_code == 1, held.output
+    assert "1 neuer Aufruf seit" in held.output and "noch nicht abgeglichen" in held.output
+    assert smtp_server.messages == []
+    with data.sessions() as s:
+        assert s.scalars(select(SentMail)).all() == []
+    dry = cli("digest", "--dry-run", **mail_env)
+    assert dry.exit_code == 0 and "noch nicht abgeglichen" in dry.output
+    project = data.project()
+    with data.sessions() as s:  # what `match` stores for it
+        s.add(CallScore(call_id=unmatched, inbox_score=0.6, best_project_id=project.id))
+        s.commit()
+
+    sent = cli("digest", **mail_env)
+
+    assert sent.exit_code == 0, sent.output
+    assert len(smtp_server.messages) == len(TEAM)
+    assert "Noch nicht abgeglichener Aufruf" in smtp_server.messages[0].part("plain")
