@@ -28,16 +28,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
+from webapp.errors import UserError
 from webapp.formatting import as_date, format_call_value, shorten
 from webapp.formatting import format_datetime as datetime_de
-from webapp.mail.compose import RenderedMail, render_mail
-from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
+from webapp.mail.compose import MailFooter, RenderedMail, render_mail
+from webapp.mail.outbox import (
+    DeliveryReport,
+    OutgoingMail,
+    already_sent,
+    deliver,
+    require_base_url,
+)
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
+from webapp.matching import open_calls_query
 from webapp.models import (
     Call,
     CallChange,
@@ -245,6 +253,10 @@ class Digest:
     deadlines: list[DueDeadline]
     sources: list[SourceProblem] = field(default_factory=list)
     sources_url: str = ""
+    soon_days: int = 14  # the window of "Fristen in Kürze", named when it is empty
+    # Open calls first seen in the window that `match` has not scored: "Neu" cannot list
+    # them, and next week they are no longer new, so the digest waits for the match.
+    unmatched: int = 0
 
     @property
     def new_count(self) -> int:
@@ -264,19 +276,38 @@ class Digest:
 def digest_window(
     session: Session, key: str, now: datetime, fallback_days: int = 7
 ) -> DigestWindow:
-    """From the start of the last earlier digest to the start of this one (or now)."""
+    """From the start of the last earlier digest that reached someone to the start of this
+    one (or now).
+
+    A digest's start is its first attempt, whatever became of it, so a resumed run composes
+    the same content. An earlier week whose digest reached nobody (the server was down
+    until the week was over) does not end a window: its calls go into this digest instead
+    of falling between two.
+    """
     first_sends = (
-        select(SentMail.period_key, func.min(SentMail.created_at).label("first"))
+        select(
+            SentMail.period_key,
+            func.min(SentMail.created_at).label("first"),
+            func.sum(case((SentMail.status == "sent", 1), else_=0)).label("delivered"),
+        )
         .where(SentMail.kind == DIGEST_KIND)
         .group_by(SentMail.period_key)
         .subquery()
     )
     until = session.scalar(select(first_sends.c.first).where(first_sends.c.period_key == key))
     since = session.scalar(
-        select(func.max(first_sends.c.first)).where(first_sends.c.period_key < key)
+        select(func.max(first_sends.c.first)).where(
+            first_sends.c.period_key < key, first_sends.c.delivered > 0
+        )
     )
     until = until or now
-    return DigestWindow(since=since or until - timedelta(days=fallback_days), until=until)
+    if since is None:
+        # The first digest looks back a week; from its first attempt if that never arrived.
+        first_attempt = session.scalar(
+            select(func.min(first_sends.c.first)).where(first_sends.c.period_key < key)
+        )
+        since = (first_attempt or until) - timedelta(days=fallback_days)
+    return DigestWindow(since=since, until=until)
 
 
 def select_new(
@@ -459,6 +490,36 @@ def select_source_problems(session: Session, window: DigestWindow) -> list[Sourc
     return sorted(problems, key=lambda p: (p.label.lower(), p.name))
 
 
+def count_unmatched(session: Session, window: DigestWindow, today: date) -> int:
+    """Open calls first seen in the window without a score (the match failed or has not run)."""
+    unscored = (
+        open_calls_query(today)
+        .outerjoin(CallScore, CallScore.call_id == Call.id)
+        .where(
+            CallScore.call_id.is_(None),
+            Call.first_seen >= window.since,
+            Call.first_seen < window.until,
+        )
+    )
+    return session.scalar(select(func.count()).select_from(unscored.subquery())) or 0
+
+
+def unmatched_message(digest: Digest) -> str:
+    """Why the digest is held back while new calls are not matched yet."""
+    n = digest.unmatched
+    calls, are, them, would = (
+        ("neuer Aufruf", "ist", "ihn", "wäre er")
+        if n == 1
+        else ("neue Aufrufe", "sind", "sie", "wären sie")
+    )
+    return (
+        f"{n} {calls} seit {datetime_de(digest.window.since)} {are} noch nicht abgeglichen: "
+        f"die Wochenübersicht ließe {them} aus, und in der nächsten {would} nicht mehr neu. "
+        "Zuerst `funding-matcher match` ausführen (im Wochenlauf: der Schritt Abgleich); "
+        "es wurde nichts versandt."
+    )
+
+
 def active_calls(session: Session) -> list[tuple[Call, Review]]:
     return [
         (call, review)
@@ -498,6 +559,8 @@ def build_digest(
         deadlines=select_deadlines(session, config, today, settings.soon_days),
         sources=select_source_problems(session, window),
         sources_url=sources_url(config),
+        soon_days=settings.soon_days,
+        unmatched=count_unmatched(session, window, today),
     )
 
 
@@ -517,14 +580,39 @@ def digest_subject(digest: Digest) -> str:
     return f"Förderaufrufe – Wöchentliche Übersicht {digest.week_label}: {', '.join(parts)}"
 
 
-def render_digest(digest: Digest, config: Config) -> RenderedMail:
-    """The digest as text and HTML (identical for every recipient)."""
+def is_team_address(config: Config, address: str) -> bool:
+    """Whether `address` is in ALERT_RECIPIENTS: it gets the mails whatever its account says."""
+    return address.strip().lower() in {a.strip().lower() for a in config.alert_recipients}
+
+
+def team_address_footer(receives: str) -> MailFooter:
+    """A team address cannot unsubscribe itself: only the administration can remove it."""
+    return MailFooter(
+        why="Diese Adresse ist als Team-Adresse eingetragen (Einstellung ALERT_RECIPIENTS) "
+        f"und erhält {receives}.",
+        stop_label="Abbestellen",
+        stop_url="",
+        stop_text="über die Administration von funding-matcher",
+    )
+
+
+def digest_footer(config: Config, team: bool) -> MailFooter:
+    """How the recipient stops the digest: under Konto, or for a team address by the admin."""
+    if team:
+        return team_address_footer("die Übersicht jede Woche")
+    return MailFooter(
+        why="", stop_label="Wöchentliche Übersicht abbestellen", stop_url=f"{config.base_url}/konto"
+    )
+
+
+def render_digest(digest: Digest, config: Config, *, team: bool = False) -> RenderedMail:
+    """The digest as text and HTML (the same for every recipient but for the footer)."""
     return render_mail(
         "digest",
         digest_subject(digest),
+        digest_footer(config, team),
         digest=digest,
         base_url=config.base_url,
-        account_url=f"{config.base_url}/konto",
     )
 
 
@@ -561,18 +649,26 @@ def run_digest(
         digest = build_digest(session, config, settings, today, now)
         to = recipients(session, config)
     run = DigestRun(digest=digest, recipients=to, mails=[], report=DeliveryReport())
+    if transport_factory is not None and digest.unmatched:
+        done = already_sent(sessions, DIGEST_KIND, digest.period_key)
+        if any(address.lower() not in done for address in to):
+            # Checked before the empty-digest skip: a week "without news" may be one whose
+            # news are not matched yet.
+            raise UserError(unmatched_message(digest))
     if digest.is_empty and not settings.send_empty_digest:
         run.skipped_empty = True
         return run
-    rendered = render_digest(digest, config)
+    rendered = {team: render_digest(digest, config, team=team) for team in (False, True)}
     done = already_sent(sessions, DIGEST_KIND, digest.period_key)
     for address in to:
         if address.lower() in done:
             run.report.already_sent.append(address)
         else:
-            run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, rendered))
+            mail = rendered[is_team_address(config, address)]
+            run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, mail))
     if transport_factory is None or not run.mails:
         return run
+    require_base_url(config)
     transport = transport_factory()
     try:
         report = deliver(sessions, config, run.mails, transport, lock_wait=settings.lock_wait)

@@ -17,10 +17,23 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
-from webapp.digest import active_calls, call_url, recipients, stage_deadlines
+from webapp.digest import (
+    active_calls,
+    call_url,
+    is_team_address,
+    recipients,
+    stage_deadlines,
+    team_address_footer,
+)
 from webapp.formatting import days_label, format_date, shorten
-from webapp.mail.compose import RenderedMail, render_mail
-from webapp.mail.outbox import DeliveryReport, OutgoingMail, already_sent, deliver
+from webapp.mail.compose import MailFooter, RenderedMail, render_mail
+from webapp.mail.outbox import (
+    DeliveryReport,
+    OutgoingMail,
+    already_sent,
+    deliver,
+    require_base_url,
+)
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 
@@ -89,7 +102,33 @@ def due_reminders(
     return sorted(result, key=lambda r: (r.due, r.call_id, r.stage))
 
 
-def render_reminder(reminder: Reminder, config: Config) -> RenderedMail:
+TEAM_REMINDER = (
+    "Wer sich im Aufruf als zuständig einträgt, erhält die weiteren Erinnerungen allein."
+)
+
+
+def reminder_footer(reminder: Reminder, config: Config, address: str) -> MailFooter:
+    """Why this recipient gets the reminder and how it stops (Konto does not stop an
+    assignee's reminders, and a team address is the administration's to remove)."""
+    if reminder.assignee:
+        return MailFooter(
+            why="Sie erhalten diese Erinnerung, weil Sie für den Aufruf zuständig sind.",
+            stop_label="Keine Erinnerungen mehr",
+            stop_url="",
+            stop_text="im Aufruf jemand anderen als zuständig eintragen oder den "
+            "Bearbeitungsstand ändern (erinnert wird bei „relevant“ und „Antrag in Vorbereitung“)",
+        )
+    if is_team_address(config, address):
+        return team_address_footer("die Erinnerungen zu Aufrufen, für die niemand zuständig ist")
+    return MailFooter(
+        why=TEAM_REMINDER,
+        stop_label="Mit der Wochenübersicht abbestellen",
+        stop_url=f"{config.base_url}/konto",
+    )
+
+
+def render_reminder(reminder: Reminder, config: Config, address: str) -> RenderedMail:
+    """The reminder for one recipient (the footer depends on why they get it)."""
     subject = (
         f"Fristerinnerung: {reminder.stage} am {format_date(reminder.due)} "
         f"({days_label(reminder.days_left, none_text='')}) – {shorten(reminder.title, 90)}"
@@ -97,9 +136,9 @@ def render_reminder(reminder: Reminder, config: Config) -> RenderedMail:
     return render_mail(
         "reminder",
         subject,
+        reminder_footer(reminder, config, address),
         r=reminder,
         base_url=config.base_url,
-        account_url=f"{config.base_url}/konto",
     )
 
 
@@ -134,16 +173,17 @@ def run_reminders(
             run.without_recipient.append(reminder)
             continue
         done = already_sent(sessions, REMINDER_KIND, reminder.period_key)
-        rendered = render_reminder(reminder, config)
         for address in reminder.recipients:
             if address.lower() in done:
                 run.report.already_sent.append(address)
             else:
+                rendered = render_reminder(reminder, config, address)
                 run.mails.append(
                     OutgoingMail(REMINDER_KIND, reminder.period_key, address, rendered)
                 )
     if transport_factory is None or not run.mails:
         return run
+    require_base_url(config)
     transport = transport_factory()
     try:
         run.report.merge(

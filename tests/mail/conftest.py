@@ -115,6 +115,7 @@ def mail_config(config: Config, smtp_server: SmtpServer) -> Config:
         smtp_port=smtp_server.port,
         alert_recipients=list(TEAM),
         base_url="https://foerder.example",
+        base_url_set=True,
         mail_from="funding-matcher@kreis.example",
     )
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
 from webapp.formatting import format_datetime
-from webapp.models import Call, CallChange, Review, SentMail, utcnow
+from webapp.models import Call, CallChange, CallScore, Review, SentMail, utcnow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -349,3 +349,102 @@ def test_new_section_lists_what_the_inbox_shows(cli, data: Data, smtp_server, ma
     assert "Abgelehnter, inzwischen geänderter Aufruf" in neu
     assert "Aufruf in Prüfung" in neu  # no decision yet
     assert "Schon entschiedener Aufruf" not in neu  # dismissed and unchanged
+
+
+def test_week_when_the_server_was_down_goes_into_the_next_digest(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """The cron job sends once a week: a week whose digest reached nobody is not skipped."""
+    today = date.today()
+    data.call("Aufruf der Vorwoche")
+    assert (
+        cli("digest", "--today", (today - timedelta(days=7)).isoformat(), **mail_env).exit_code == 0
+    )
+    data.call("Aufruf der Woche mit Serverausfall", first_seen=utcnow())
+    down = cli("digest", **{**mail_env, "SMTP_PORT": str(free_port())})
+    assert down.exit_code == 1, down.output
+
+    next_week = cli("digest", "--today", (today + timedelta(days=7)).isoformat(), **mail_env)
+
+    assert next_week.exit_code == 0, next_week.output
+    latest = smtp_server.messages[-1]
+    assert "KW" in str(latest.message["Subject"]) and "1 neu" in str(latest.message["Subject"])
+    text = latest.part("plain")
+    assert "Aufruf der Woche mit Serverausfall" in text
+    assert "Aufruf der Vorwoche" not in text  # was in the digest before
+
+
+def test_without_base_url_nothing_is_sent_and_the_admin_is_told(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Links to the built-in 127.0.0.1 would be dead for every recipient, and mails go once."""
+    call = data.call("Aufruf mit naher Frist", deadline=date.today() + timedelta(days=2))
+    data.review(call, "relevant")
+    env = {k: v for k, v in mail_env.items() if k != "BASE_URL"}
+
+    for command in ("digest", "remind"):
+        result = cli(command, **env)
+        assert result.exit_code == 1, result.output
+        assert "BASE_URL ist nicht gesetzt" in result.output
+        assert "Traceback" not in result.output
+    weekly = cli("weekly", "--no-scrape", **env)
+    assert weekly.exit_code == 1 and "BASE_URL ist nicht gesetzt" in weekly.output
+    dry = cli("digest", "--dry-run", **env)
+    assert dry.exit_code == 0 and "BASE_URL ist nicht gesetzt" in dry.output
+    assert smtp_server.messages == []
+    with data.sessions() as s:
+        assert s.scalars(select(SentMail)).all() == []
+
+    assert cli("digest", **mail_env).exit_code == 0  # set: the digest goes out after all
+    assert "https://foerder.example/aufrufe/" in smtp_server.messages[0].part("plain")
+
+
+def test_only_a_link_that_stops_the_digest_is_offered_as_unsubscribe(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Konto switches off a login's digest; a team address there would find nothing to do."""
+    data.call("Förderaufruf Digitale Verwaltung 2027")
+    data.user("officer@kreis.example")
+
+    assert cli("digest", **mail_env).exit_code == 0
+
+    by_to = {m.to.lower(): m for m in smtp_server.messages}
+    officer, team = by_to["officer@kreis.example"], by_to[TEAM[0]]
+    assert officer.message["List-Unsubscribe"] == "<https://foerder.example/konto>"
+    assert "Wöchentliche Übersicht abbestellen: https://foerder.example/konto" in officer.part(
+        "plain"
+    )
+    assert team.message["List-Unsubscribe"] is None
+    for part in (team.part("plain"), team.part("html")):
+        assert "/konto" not in part
+        assert "als Team-Adresse eingetragen (Einstellung ALERT_RECIPIENTS)" in part
+        assert "über die Administration" in part
+
+
+def test_digest_waits_while_new_calls_are_not_matched(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Sent without them, the week's calls would never be in a digest: next week they are
+    no longer new. So a failed or missing match holds the digest back, and cron hears of it."""
+    unmatched = data.call("Noch nicht abgeglichener Aufruf", score=None)
+    data.call("Abgelaufen und nie bewertet", score=None, deadline=date.today() - timedelta(1))
+
+    held = cli("digest", **mail_env)
+
+    assert held.exit_code == 1, held.output
+    assert "1 neuer Aufruf seit" in held.output and "noch nicht abgeglichen" in held.output
+    assert smtp_server.messages == []
+    with data.sessions() as s:
+        assert s.scalars(select(SentMail)).all() == []
+    dry = cli("digest", "--dry-run", **mail_env)
+    assert dry.exit_code == 0 and "noch nicht abgeglichen" in dry.output
+    project = data.project()
+    with data.sessions() as s:  # what `match` stores for it
+        s.add(CallScore(call_id=unmatched, inbox_score=0.6, best_project_id=project.id))
+        s.commit()
+
+    sent = cli("digest", **mail_env)
+
+    assert sent.exit_code == 0, sent.output
+    assert len(smtp_server.messages) == len(TEAM)
+    assert "Noch nicht abgeglichener Aufruf" in smtp_server.messages[0].part("plain")

@@ -87,3 +87,28 @@ def test_remind_dry_run_records_nothing(cli, data: Data, smtp_server, mail_env):
     assert smtp_server.messages == []
     assert cli("remind", **mail_env).exit_code == 0
     assert len(smtp_server.messages) == len(TEAM)
+
+
+def test_reminder_says_why_it_comes_and_how_it_stops(cli, data: Data, smtp_server, mail_env):
+    """Konto only switches off the digest: it is no way out of an assignee's reminders."""
+    due = date.today() + timedelta(days=7)
+    data.user("bearbeiterin@kreis.example", name="Berta Bearbeiterin")
+    data.user("kollege@kreis.example")
+    assigned = data.call("Aufruf mit Zuständiger", deadline=due)
+    data.review(assigned, "relevant", assignee="bearbeiterin@kreis.example")
+    data.review(data.call("Aufruf ohne Zuständige", deadline=due), "relevant")
+
+    assert cli("remind", **mail_env).exit_code == 0
+
+    mails = {(m.to.lower(), "ohne" in str(m.message["Subject"])): m for m in smtp_server.messages}
+    assignee = mails[("bearbeiterin@kreis.example", False)]
+    assert assignee.message["List-Unsubscribe"] is None
+    text = assignee.part("plain")
+    assert "weil Sie für den Aufruf zuständig sind" in text and "/konto" not in text
+    assert "Keine Erinnerungen mehr: im Aufruf jemand anderen als zuständig eintragen" in text
+    colleague = mails[("kollege@kreis.example", True)]
+    assert colleague.message["List-Unsubscribe"] == "<https://foerder.example/konto>"
+    assert "Mit der Wochenübersicht abbestellen" in colleague.part("html")
+    team = mails[(TEAM[0], True)]
+    assert team.message["List-Unsubscribe"] is None
+    assert "über die Administration" in team.part("plain") and "/konto" not in team.part("html")

@@ -24,13 +24,14 @@ from webapp.models import SentMail, utcnow
 
 
 def _message(to: str = "a@kreis.example") -> Any:
-    rendered = RenderedMail("Betreff äöü", "Text äöü\n", "<p>HTML äöü</p>")
+    rendered = RenderedMail(
+        "Betreff äöü", "Text äöü\n", "<p>HTML äöü</p>", "https://foerder.example/konto"
+    )
     return build_message(
         mail_from="fm@kreis.example",
         recipient=to,
         rendered=rendered,
         msg_id=message_id("digest", "2026-W48", to, "fm@kreis.example"),
-        account_url="https://foerder.example/konto",
     )
 
 
@@ -229,3 +230,22 @@ def test_crash_in_process_leaves_one_pending_row_that_the_next_run_sends(
     assert sorted(r.to.lower() for r in smtp_server.messages) == sorted(
         ["drei@kreis.example", *(a.lower() for a in TEAM)]
     )
+
+
+def test_address_with_umlaut_on_a_server_without_smtputf8_fails_alone(cli, data: Data, mail_env):
+    """One such address used to abort the run, so nobody after it ever got the digest."""
+    data.call("Förderaufruf für alle")
+    data.user("jürgen.müller@kreis.example")  # first in line
+    handler = Collector()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=False)
+    controller.start()
+    try:
+        result = cli("digest", **{**mail_env, "SMTP_PORT": str(port)})
+    finally:
+        controller.stop()
+
+    assert result.exit_code == 1
+    assert handler.to() == sorted(a.lower() for a in TEAM)
+    assert "nicht zugestellt an jürgen.müller@kreis.example" in result.output
+    assert "keine Adressen mit Umlauten" in result.output and "abgebrochen" not in result.output

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
-from webapp.digest import run_digest
+from webapp.digest import run_digest, unmatched_message
 from webapp.errors import UserError
 from webapp.jobs import LockBusy
 from webapp.mail.outbox import OutgoingMail
@@ -49,6 +49,11 @@ def _transport(app: AppContext, settings: MailSettings) -> Callable[[], Transpor
 
 
 def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> None:
+    if not app.config.base_url_set:
+        # A real run refuses (require_base_url); say so before the admin goes live.
+        click.echo(
+            "Achtung: BASE_URL ist nicht gesetzt – ein echter Lauf versendet so nichts.", err=True
+        )
     for mail in mails:
         click.echo("=" * 78)
         click.echo(f"Von:     {app.config.mail_from}")
@@ -79,6 +84,8 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     except LockBusy as exc:
         raise click.ClickException(f"{exc} Später erneut versuchen.") from None
     key = run.digest.period_key
+    if dry_run and run.digest.unmatched:
+        click.echo(f"Achtung: {unmatched_message(run.digest)}", err=True)
     if run.skipped_empty:
         click.echo(
             f"Wochenübersicht {key}: alle Abschnitte leer, keine Mail verschickt "

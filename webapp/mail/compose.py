@@ -48,20 +48,35 @@ def _environment(autoescape: bool) -> Environment:
 
 
 @dataclass(frozen=True, slots=True)
+class MailFooter:
+    """Why this recipient gets the mail and how they stop it (differs by recipient)."""
+
+    why: str  # one sentence; "" when the mail says it elsewhere
+    stop_label: str  # the link text (HTML) and line label (text), e.g. "… abbestellen"
+    # Where a click stops the mail (also the List-Unsubscribe header); "" when no page of the
+    # web UI can (a team address in ALERT_RECIPIENTS, an assignee's reminders).
+    stop_url: str
+    stop_text: str = ""  # how to stop it when there is no such page
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedMail:
     """Subject and both bodies of one mail, before addressing."""
 
     subject: str
     text: str
     html: str
+    unsubscribe_url: str = ""  # the List-Unsubscribe header: only a link that really stops it
 
 
-def render_mail(name: str, subject: str, **context: Any) -> RenderedMail:
+def render_mail(name: str, subject: str, footer: MailFooter, **context: Any) -> RenderedMail:
     """Render `mail/NAME.txt` and `mail/NAME.html` with the same context."""
-    context = {"subject": subject, **context}
+    context = {"subject": subject, "footer": footer, **context}
     text = _environment(False).get_template(f"{name}.txt").render(**context)
     html = _environment(True).get_template(f"{name}.html").render(**context)
-    return RenderedMail(subject=subject, text=text.strip() + "\n", html=html)
+    return RenderedMail(
+        subject=subject, text=text.strip() + "\n", html=html, unsubscribe_url=footer.stop_url
+    )
 
 
 def message_id(kind: str, period_key: str, recipient: str, mail_from: str) -> str:
@@ -81,7 +96,6 @@ def build_message(
     recipient: str,
     rendered: RenderedMail,
     msg_id: str,
-    account_url: str = "",
 ) -> EmailMessage:
     """A multipart/alternative message (text first, HTML preferred) with our headers."""
     msg = EmailMessage()
@@ -93,8 +107,8 @@ def build_message(
     # Automatic mail: no out-of-office replies back to the sender.
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"
-    if account_url:
-        msg["List-Unsubscribe"] = f"<{account_url}>"
+    if rendered.unsubscribe_url:
+        msg["List-Unsubscribe"] = f"<{rendered.unsubscribe_url}>"
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     return msg

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
 from webapp.db import transaction
+from webapp.errors import UserError
 from webapp.jobs import job_lock
 from webapp.mail.compose import RenderedMail, build_message, message_id
 from webapp.mail.smtp import MailRejected, MailTransportError, Transport
@@ -79,6 +80,22 @@ class DeliveryReport:
         self.aborted = self.aborted or other.aborted
 
 
+BASE_URL_MISSING = (
+    "BASE_URL ist nicht gesetzt: alle Links in den Mails zeigten auf {url}, die Empfänger "
+    "kämen so nicht zur Web-Oberfläche. Bitte die öffentliche Adresse eintragen (z. B. "
+    "BASE_URL=https://foerder.kreis.example in .env); es wurde nichts versandt."
+)
+
+
+def require_base_url(config: Config) -> None:
+    """Refuse to send mails whose links would point at the built-in default address.
+
+    Each mail goes out exactly once, so one with dead links cannot be corrected by a rerun.
+    """
+    if not config.base_url_set:
+        raise UserError(BASE_URL_MISSING.format(url=config.base_url))
+
+
 def normalise_address(address: str) -> str:
     """The form addresses are compared and logged in (case-insensitive, trimmed)."""
     return address.strip().lower()
@@ -110,7 +127,6 @@ def deliver(
     report = DeliveryReport()
     if not mails:
         return report
-    account_url = f"{config.base_url}/konto"
     with job_lock(sessions, MAIL_LOCK, ttl=MAIL_LOCK_TTL, wait=lock_wait) as lock:
         for mail in mails:
             msg_id = message_id(mail.kind, mail.period_key, mail.recipient, config.mail_from)
@@ -124,7 +140,6 @@ def deliver(
                 recipient=mail.recipient,
                 rendered=mail.rendered,
                 msg_id=msg_id,
-                account_url=account_url,
             )
             try:
                 transport.send(message)

@@ -134,6 +134,13 @@ class SmtpTransport:
                 raise MailRejected(_refusal(exc.recipients)) from None
             except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                 raise MailRejected(f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
+            except smtplib.SMTPNotSupportedError:
+                # An address with umlauts needs SMTPUTF8. It is an OSError like a dropped
+                # connection, but only this recipient is affected: the others must go on.
+                raise MailRejected(
+                    f"Der SMTP-Server {self.address} nimmt keine Adressen mit Umlauten oder "
+                    f"anderen Sonderzeichen an (SMTPUTF8 fehlt): {message['To']}"
+                ) from None
             except _CONNECTION_ERRORS as exc:
                 _quietly_close(self._smtp)
                 self._smtp = None
