@@ -336,10 +336,11 @@ def select_new(
             groups[key] = ThemeGroup(
                 name=theme.name if theme else NO_THEME,
                 priority=theme.priority if theme else None,
-                # The inbox's own filters (webapp.queries.CallFilters: theme id, min_score).
-                more_url=f"{config.base_url}/?theme={theme.id}&min_score={min_score:g}"
+                # The inbox's own filters (webapp.queries.CallFilters: theme id, min_score),
+                # newest first: the rest of this week's calls lead the list, not older ones
+                more_url=f"{config.base_url}/?theme={theme.id}&min_score={min_score:g}&sort=neu"
                 if theme
-                else f"{config.base_url}/",
+                else f"{config.base_url}/?sort=neu",
             )
             # Unassigned calls go last; themes by priority (1 = highest), then strategy order.
             order[key] = (theme.priority, theme.position, theme.name) if theme else (10**6, 0, "")

@@ -323,8 +323,8 @@ def test_links_point_at_routes_of_the_web_ui(app) -> None:
     assert "/" in rules
     from webapp.queries import CallFilters
 
-    filters = CallFilters.from_args({"theme": "3", "min_score": "0.25"})
-    assert (filters.theme, filters.min_score) == (3, 0.25)  # the "… weitere" link
+    filters = CallFilters.from_args({"theme": "3", "min_score": "0.25", "sort": "neu"})
+    assert (filters.theme, filters.min_score, filters.sort) == (3, 0.25, "neu")  # "… weitere"
 
 
 def test_commands_on_an_empty_database_say_to_run_init(cli) -> None:
@@ -448,3 +448,13 @@ def test_digest_waits_while_new_calls_are_not_matched(
     assert sent.exit_code == 0, sent.output
     assert len(smtp_server.messages) == len(TEAM)
     assert "Noch nicht abgeglichener Aufruf" in smtp_server.messages[0].part("plain")
+
+
+def test_more_link_opens_the_theme_newest_first(cli, data: Data, smtp_server, mail_env):
+    """'… und 1 weiterer Aufruf': the link shows the theme's Eingang with this week's calls first."""
+    _seed_sections(data)
+    result = cli("digest", "--dry-run", **mail_env, DIGEST_PER_THEME="1")
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "in diesem Themenfeld:" in x)
+    url = line.split(": ", 1)[1].strip()
+    assert url.startswith(mail_env["BASE_URL"] + "/?theme=") and url.endswith("&sort=neu"), url
