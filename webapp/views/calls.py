@@ -212,12 +212,25 @@ def _render_detail(
         call=data.call,
         changes=change_rows(data.changes),
         editable=is_editable(data.call),
+        show_summary=not summary_in_text(data.call.summary, data.call.text),
         review_form=form or ReviewForm.of(data.review),
         review_notice=notice,
         users=assignable_users(session),
         today=date.today(),
         back=_safe_back(request.values.get("zurueck")),
     ), status
+
+
+def summary_in_text(summary: str | None, text: str | None) -> bool:
+    """Whether `text` begins with `summary` (spacing aside): then the text alone says it all.
+
+    Most feeds and lists give their one paragraph as both; a summary cut off with "…" is
+    the text's beginning too.
+    """
+    if not summary or not text:
+        return False
+    short = " ".join(summary.split()).removesuffix("…").removesuffix("...").rstrip()
+    return " ".join(text.split()).startswith(short)
 
 
 # The call page shows the latest changes only; older ones add nothing to a decision.
