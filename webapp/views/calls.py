@@ -51,6 +51,7 @@ from webapp.matching import EntryOutcome, match_entered_calls
 from webapp.models import Call, CallChange, Review
 from webapp.queries import (
     DEADLINE_WINDOWS,
+    MAX_FILTER_INT,
     SORTS,
     CallFilters,
     assignable_users,
@@ -267,10 +268,12 @@ def _safe_back(value: str | None) -> str | None:
 
 
 def _optional_int(value: str | None) -> int | None:
+    """A chosen id, or None for nothing, garbage or a number no id can have."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and abs(number) <= MAX_FILTER_INT else None
 
 
 @bp.post("/aufrufe/<int:call_id>/bewertung")
