@@ -71,3 +71,18 @@ def test_ids_too_large_for_the_database_are_not_found_not_an_error(
         f"/aufrufe/{call.id}/bewertung", data={"status": "relevant", "project_id": huge}
     )
     assert response.status_code < 500
+
+
+def test_a_refused_form_says_why_in_german(app: Flask, user: User) -> None:
+    """The CSRF page showed Flask-WTF's English reason ("The CSRF token is missing.")."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    page = _text(client.post("/anmelden", data={"email": user.email, "password": "x"}))
+    assert "CSRF token" not in page
+    assert "Sicherheitsschlüssel" in page
+    client.get("/anmelden")  # a session now, and a token in it
+    page = _text(
+        client.post("/anmelden", data={"email": user.email, "password": "x", "csrf_token": "alt"})
+    )
+    assert "CSRF" not in page
+    assert "ungültig" in page
