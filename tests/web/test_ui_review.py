@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
-from tests.web.conftest import call_by_external_id
+from tests.web.conftest import call_by_external_id, logged_in_tab
 from webapp.models import User
 
 
@@ -86,3 +89,68 @@ def test_a_refused_form_says_why_in_german(app: Flask, user: User) -> None:
     )
     assert "CSRF" not in page
     assert "ungültig" in page
+
+
+# --- in a real browser -------------------------------------------------------------------
+
+PAGES = ("/", "/aufrufe", "/fristen/", "/strategie/", "/quellen/", "/konto")
+
+
+@pytest.fixture
+def officer_without_name(engine) -> User:  # type: ignore[no-untyped-def]
+    """A login without a name: the header shows its (long) e-mail address instead."""
+    from webapp.db import make_session_factory
+    from webapp.users import create_user
+
+    with make_session_factory(engine)() as s:
+        created = create_user(s, "foerdermittel.digital@kreis-coesfeld.de", TEST_PASSWORD)
+        s.commit()
+        return created
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1180, 1280, 1366])
+def test_the_menu_stays_in_one_row_and_the_header_the_same_on_every_page(
+    browser: Any, live_server: str, officer_without_name: User, width: int
+) -> None:
+    """Between 1100 and ~1330 px the menu broke into two rows, "Quellen" alone in the second,
+    and only on the pages whose bold current item made it one word too wide."""
+    tab = logged_in_tab(
+        browser, live_server, officer_without_name, viewport={"width": width, "height": 800}
+    )
+    try:
+        heights = {}
+        for path in PAGES:
+            tab.goto(live_server + path)
+            tops = tab.locator(".main-nav a").evaluate_all(
+                "links => links.map(a => Math.round(a.getBoundingClientRect().top))"
+            )
+            assert len(set(tops)) == 1, (path, tops)
+            heights[path] = tab.locator(".site-header").bounding_box()["height"]
+        assert len(set(heights.values())) == 1, heights
+    finally:
+        tab.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 361, 375, 390])
+def test_the_brand_stays_on_one_line_on_a_phone(
+    browser: Any, live_server: str, user: User, width: int
+) -> None:
+    """From 361 to 389 px (an iPhone SE or mini is 375) it broke into "funding-" / "matcher"."""
+    tab = logged_in_tab(browser, live_server, user, viewport={"width": width, "height": 800})
+    try:
+        brand = tab.locator(".brand")
+        lines = brand.evaluate(
+            """b => { const text = [...b.childNodes].find(n => n.nodeType === 3 && n.data.trim());
+                     const r = document.createRange(); r.selectNodeContents(text);
+                     return new Set([...r.getClientRects()].filter(x => x.width > 0)
+                       .map(x => Math.round(x.top))).size; }"""
+        )
+        assert lines == 1
+        if width > 360:  # beside "+ Aufruf anlegen"; on the smallest phones above it
+            button = tab.get_by_role("link", name="+ Aufruf anlegen").bounding_box()
+            assert abs(brand.bounding_box()["y"] - button["y"]) < 10
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        tab.context.close()
