@@ -154,3 +154,29 @@ def test_the_brand_stays_on_one_line_on_a_phone(
         assert tab.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         tab.context.close()
+
+
+@pytest.mark.browser
+def test_a_source_s_last_run_is_readable_on_a_phone(
+    browser: Any, live_server: str, user: User, session: Session
+) -> None:
+    """At 375 px "Letzter Lauf: 26.11.2026, 17:36 (offline)" ran out of its card, cut off."""
+    from datetime import UTC, datetime
+
+    from webapp.models import ScrapeRun, Source
+
+    source = Source(name="bbsr-foerderaufrufe", kind="html-list", label="BBSR/BMWSB – Aufrufe")
+    session.add(source)
+    session.flush()
+    started = datetime.now(UTC).replace(tzinfo=None)
+    session.add(ScrapeRun(source_id=source.id, started_at=started, status="ok", offline=True))
+    session.commit()
+    tab = logged_in_tab(browser, live_server, user, viewport={"width": 375, "height": 800})
+    try:
+        tab.goto(live_server + "/quellen/")
+        cell = tab.locator('td[data-label="Letzter Lauf"]').first
+        assert "(offline)" in cell.inner_text()
+        scroller = tab.locator("main .table-scroll").first
+        assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
+    finally:
+        tab.context.close()
