@@ -180,3 +180,36 @@ def test_a_source_s_last_run_is_readable_on_a_phone(
         assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
     finally:
         tab.context.close()
+
+
+@pytest.mark.browser
+def test_character_counts_are_grouped_like_the_message_above_them(
+    browser: Any, live_server: str, user: User, session: Session
+) -> None:
+    """The saved message said "1.095 Zeichen … 1.000 Zeichen", the line below it
+    "1095 Zeichen von höchstens 1000", and so did the live counter."""
+    from sqlalchemy import select
+
+    from webapp.models import Match
+
+    match = session.scalars(select(Match).order_by(Match.score.desc())).first()
+    assert match is not None
+    call, project = match.call, match.project.key
+    tab = logged_in_tab(browser, live_server, user, viewport={"width": 1280, "height": 900})
+    try:
+        tab.goto(f"{live_server}/aufrufe/{call.id}")
+        article = tab.locator(f"#begruendung-{project}-short")
+        article.locator("details.j-edit > summary").click()
+        article.locator("textarea").fill("x" * 1095)
+        assert article.locator("[id$='-short-count']").inner_text() == "1.095"
+        assert "(höchstens 1.000)" in article.locator("details.j-edit").inner_text()
+        article.get_by_role("button", name="Meine Fassung speichern").click()
+        tab.wait_for_url(f"**/aufrufe/{call.id}#begruendung-{project}-short")
+        article = tab.locator(f"#begruendung-{project}-short")
+        assert "mit 1.095 Zeichen" in article.locator(".flash").inner_text()
+        assert "1.095 Zeichen von höchstens 1.000" in article.inner_text()
+        long_version = tab.locator(f"#begruendung-{project}-long p.small.muted").first
+        count = long_version.inner_text().rsplit("·", 1)[1].split("Zeichen")[0].strip()
+        assert int(count.replace(".", "")) >= 1000 and "." in count  # e.g. 2.301
+    finally:
+        tab.context.close()
