@@ -213,3 +213,41 @@ def test_character_counts_are_grouped_like_the_message_above_them(
         assert int(count.replace(".", "")) >= 1000 and "." in count  # e.g. 2.301
     finally:
         tab.context.close()
+
+
+# Words of an element's text that the browser split over two lines (a hyphen may end a line).
+SPLIT_WORDS = """root => {
+  const split = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.data.matchAll(/[^\\s\\-–\\/]{2,}/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (tops.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 375, 390])
+def test_key_facts_break_no_word_on_a_phone(
+    browser: Any, live_server: str, user: User, session: Session, width: int
+) -> None:
+    """A third of the demo calls come from a "Bundesministerium …": at 375 px the Eckdaten
+    showed "Bundesministeriu" / "m" and "Staatsmodernisie" / "rung"."""
+    call = call_by_external_id(session, "formula-1")
+    call.funder = "Bundesministerium für Digitales und Staatsmodernisierung (BMDS)"
+    call.eligible = ["Kommune", "Landkreis", "Zweckverband", "Gebietskörperschaft"]
+    session.commit()
+    tab = logged_in_tab(browser, live_server, user, viewport={"width": width, "height": 800})
+    try:
+        tab.goto(f"{live_server}/aufrufe/{call.id}")
+        facts = tab.locator("dl.facts")
+        assert "Bundesministerium" in facts.inner_text()
+        assert facts.evaluate(SPLIT_WORDS) == []
+    finally:
+        tab.context.close()
