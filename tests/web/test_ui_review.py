@@ -251,3 +251,31 @@ def test_key_facts_break_no_word_on_a_phone(
         assert facts.evaluate(SPLIT_WORDS) == []
     finally:
         tab.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 375])
+def test_headings_break_no_word_on_a_phone(
+    browser: Any, live_server: str, user: User, session: Session, width: int
+) -> None:
+    """Project titles such as "Digitalakademie für Verwaltungsbeschäftigte" and the text's
+    "Bezug zur Digitalisierungsstrategie" broke mid-word on phones (no hyphenation there)."""
+    from sqlalchemy import select
+
+    from webapp.models import Match, ProjectRow
+
+    tab = logged_in_tab(browser, live_server, user, viewport={"width": width, "height": 800})
+    try:
+        for key in ("VW-05", "MO-03", "WI-02", "IN-02"):
+            project = session.scalar(select(ProjectRow).where(ProjectRow.key == key))
+            assert project is not None, key
+            tab.goto(f"{live_server}/strategie/projekte/{project.id}")
+            assert tab.locator("h1").evaluate(SPLIT_WORDS) == [], key
+        match = session.scalars(select(Match).order_by(Match.score.desc())).first()
+        assert match is not None
+        tab.goto(f"{live_server}/aufrufe/{match.call_id}")
+        headings = tab.locator(".j-text h5")
+        assert headings.count() > 0
+        assert headings.evaluate_all(f"hs => hs.flatMap({SPLIT_WORDS})") == []
+    finally:
+        tab.context.close()
