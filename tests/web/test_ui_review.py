@@ -279,3 +279,47 @@ def test_headings_break_no_word_on_a_phone(
         assert headings.evaluate_all(f"hs => hs.flatMap({SPLIT_WORDS})") == []
     finally:
         tab.context.close()
+
+
+@pytest.mark.browser
+def test_the_sources_table_fits_a_1100_px_screen(
+    browser: Any, live_server: str, user: User, session: Session
+) -> None:
+    """Below ~1250 px the runs' chart (at 900 px also "Aufrufe (offen)") sat outside the
+    card, reachable only by scrolling the table sideways: the chart kept its 220 px, the last
+    run "26.11.2026, 17:36 (offline)" stayed on one line."""
+    from datetime import UTC, datetime, timedelta
+
+    from webapp.models import ScrapeRun, Source
+
+    source = Source(
+        name="digitalagentur-nrw",
+        kind="feed",
+        label="Digitalagentur NRW – Förderhinweise für Kommunen (Atom)",
+        url="https://www.digitalagentur.nrw/feed.atom",
+    )
+    session.add(source)
+    session.flush()
+    started = datetime.now(UTC).replace(tzinfo=None)
+    for week in range(4):
+        session.add(
+            ScrapeRun(
+                source_id=source.id,
+                started_at=started - timedelta(days=7 * week),
+                status="ok",
+                parsed=6 + week,
+                offline=True,
+            )
+        )
+    session.commit()
+    tab = logged_in_tab(browser, live_server, user, viewport={"width": 1100, "height": 800})
+    try:
+        tab.goto(live_server + "/quellen/")
+        scroller = tab.locator("main .table-scroll").first
+        assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth")
+        chart = tab.locator("svg.spark").first.bounding_box()
+        card = tab.locator("main section.card").first.bounding_box()
+        assert chart["x"] + chart["width"] <= card["x"] + card["width"]
+        assert chart["width"] >= 80  # still a chart
+    finally:
+        tab.context.close()
