@@ -323,3 +323,41 @@ def test_the_sources_table_fits_a_1100_px_screen(
         assert chart["width"] >= 80  # still a chart
     finally:
         tab.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [800, 1280, 390])
+def test_a_locked_login_shows_it_and_its_unlock_button(
+    browser: Any, live_server: str, user: User, session: Session, width: int
+) -> None:
+    """ "Entsperren" sat in a sixth column outside the card (the table was 870 px in a
+    740 px card): an administrator saw neither the lock nor the button."""
+    from datetime import UTC, datetime, timedelta
+
+    from webapp.users import create_user
+
+    session.get(User, user.id).role = "admin"  # type: ignore[union-attr]
+    locked = create_user(
+        session, "gesperrt@kreis-coesfeld.de", "richtig-geheim-43", name="Bernd Gesperrt"
+    )
+    locked.locked_until = datetime.now(UTC).replace(tzinfo=None) + timedelta(minutes=15)
+    session.commit()
+    tab = logged_in_tab(browser, live_server, user, viewport={"width": width, "height": 800})
+    try:
+        tab.goto(live_server + "/verwaltung/benutzer")
+        row = tab.locator("tr", has_text="gesperrt@kreis-coesfeld.de")
+        assert "gesperrt bis" in row.inner_text()
+        button = row.get_by_role("button", name="Entsperren")
+        box = button.bounding_box()
+        visible = tab.locator("main .table-scroll").first.bounding_box()
+        assert (
+            visible["x"] <= box["x"] and box["x"] + box["width"] <= visible["x"] + visible["width"]
+        )
+        button.click()
+        tab.wait_for_url("**/verwaltung/benutzer")
+        assert (
+            "Anmeldung gesperrt@kreis-coesfeld.de entsperrt." in tab.locator(".flash").inner_text()
+        )
+        assert tab.get_by_role("button", name="Entsperren").count() == 0
+    finally:
+        tab.context.close()
