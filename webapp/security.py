@@ -33,6 +33,23 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
+# Flask-WTF's reasons for refusing a form, as the officer reads them (unknown ones: none).
+CSRF_REASONS = {
+    "The CSRF token is missing.": "Dem Formular fehlt der Sicherheitsschlüssel.",
+    "The CSRF session token is missing.": (
+        "Die Sitzung ist abgelaufen oder Cookies sind gesperrt: bitte neu anmelden."
+    ),
+    "The CSRF token has expired.": "Der Sicherheitsschlüssel ist abgelaufen.",
+    "The CSRF token is invalid.": "Der Sicherheitsschlüssel ist ungültig.",
+    "The CSRF tokens do not match.": (
+        "Der Sicherheitsschlüssel ist ungültig (gehört zu einer anderen Sitzung)."
+    ),
+    "The referrer header is missing.": (
+        "Der Browser hat nicht mitgeschickt, von welcher Seite das Formular kam."
+    ),
+    "The referrer does not match the host.": "Das Formular kam von einer anderen Adresse.",
+}
+
 
 def init_app(app: Flask) -> None:
     """Enable CSRF protection on every form and add the security headers to every response."""
@@ -65,4 +82,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int]:
-        return render_template("errors/csrf.html", reason=error.description), 400
+        reason = CSRF_REASONS.get(str(error.description), "")
+        return render_template("errors/csrf.html", reason=reason), 400

@@ -51,7 +51,7 @@ def create_user(
     """Add a login; raises UserError for a bad address, short password or existing user."""
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise UserError(f"'{email}' ist keine gültige E-Mail-Adresse.")
+        raise UserError(f"„{email}“ ist keine gültige E-Mail-Adresse.")
     if role not in ROLES:
         raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
     if find_user(session, email) is not None:

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 # Blueprints that other parts of the project add (e.g. the justification panel); each is
 # registered when its module exists, so the UI runs with or without them.
 OPTIONAL_BLUEPRINT_MODULES = ("webapp.views.justification",)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a route: an id beyond the database's integers matches nothing (HTTP 404).
+
+    Without the bound SQLite refused to compare such a number and the page failed (HTTP 500).
+    """
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        from webapp.queries import MAX_FILTER_INT
+
+        kwargs.setdefault("max", MAX_FILTER_INT)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -17,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp import auth, security
     from webapp.views import account, admin, calls, deadlines, sources, strategy
 
+    app.url_map.converters["int"] = IdConverter  # before the first route is added
     security.init_app(app)
     auth.init_app(app)
     for module in (calls, strategy, deadlines, sources, account, admin):

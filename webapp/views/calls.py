@@ -52,6 +52,7 @@ from webapp.matching import EntryOutcome, match_entered_calls
 from webapp.models import Call, CallChange, Review
 from webapp.queries import (
     DEADLINE_WINDOWS,
+    MAX_FILTER_INT,
     SORTS,
     CallFilters,
     assignable_users,
@@ -213,12 +214,25 @@ def _render_detail(
         call=data.call,
         changes=change_rows(data.changes),
         editable=is_editable(data.call),
+        show_summary=not summary_in_text(data.call.summary, data.call.text),
         review_form=form or ReviewForm.of(data.review),
         review_notice=notice,
         users=assignable_users(session),
         today=date.today(),
         back=_safe_back(request.values.get("zurueck")),
     ), status
+
+
+def summary_in_text(summary: str | None, text: str | None) -> bool:
+    """Whether `text` begins with `summary` (spacing aside): then the text alone says it all.
+
+    Most feeds and lists give their one paragraph as both; a summary cut off with "…" is
+    the text's beginning too.
+    """
+    if not summary or not text:
+        return False
+    short = " ".join(summary.split()).removesuffix("…").removesuffix("...").rstrip()
+    return " ".join(text.split()).startswith(short)
 
 
 # The call page shows the latest changes only; older ones add nothing to a decision.
@@ -255,10 +269,12 @@ def _safe_back(value: str | None) -> str | None:
 
 
 def _optional_int(value: str | None) -> int | None:
+    """A chosen id, or None for nothing, garbage or a number no id can have."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and abs(number) <= MAX_FILTER_INT else None
 
 
 @bp.post("/aufrufe/<int:call_id>/bewertung")

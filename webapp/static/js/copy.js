@@ -73,7 +73,8 @@
     var counter = document.getElementById(area.getAttribute("data-count-target"));
     if (!counter) { return; }
     var length = plainLength(area.value);
-    counter.textContent = String(length);
+    // grouped as the server writes it (webapp.formatting.format_count): 1.095
+    counter.textContent = String(length).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
     var limit = parseInt(area.getAttribute("data-limit") || "0", 10);
     counter.classList.toggle("j-over", limit > 0 && length > limit);
   });
