@@ -24,6 +24,7 @@ import requests
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
+from werkzeug.routing import IntegerConverter
 
 from tests.conftest import TEST_PASSWORD, CliInvoker
 from webapp.auth import PUBLIC_ENDPOINTS
@@ -43,7 +44,7 @@ def _rules(app: Flask, method: str) -> list[tuple[str, str]]:
             if method in (rule.methods or set()):
                 args = {
                     a: SAMPLE.get(
-                        a, 1 if type(rule._converters[a]).__name__ == "IntegerConverter" else "x"
+                        a, 1 if isinstance(rule._converters[a], IntegerConverter) else "x"
                     )
                     for a in rule.arguments
                 }
