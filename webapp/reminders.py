@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +36,7 @@ from webapp.mail.outbox import (
 )
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
+from webapp.queries import CLOSED_SOURCE_STATUSES
 
 REMINDER_KIND = "reminder"
 
@@ -55,6 +56,8 @@ class Reminder:
     assignee: str  # name or address of the assignee; "" → sent to the team
     recipients: list[str]
     url: str
+    # the source closed or no longer lists the call: the deadline may no longer hold
+    warning: str = ""
 
     @property
     def period_key(self) -> str:
@@ -97,9 +100,26 @@ def due_reminders(
                     assignee=(assignee.name or assignee.email) if assignee else "",
                     recipients=list(to),
                     url=call_url(config, call.id),
+                    warning=source_warning(call.status, call.missing_since),
                 )
             )
     return sorted(result, key=lambda r: (r.due, r.call_id, r.stage))
+
+
+def source_warning(status: str, missing_since: datetime | None) -> str:
+    """A hint that the source closed the call or no longer lists it, or "".
+
+    Such a call keeps its reminders (the officers may already be writing the application),
+    but the reminder says why the deadline needs checking.
+    """
+    if status and status.casefold() in CLOSED_SOURCE_STATUSES:
+        return f"Laut Quelle ist der Aufruf „{status}“ – bitte prüfen, ob die Frist noch gilt."
+    if missing_since is not None:
+        return (
+            f"Die Quelle listet den Aufruf seit {format_date(missing_since.date())} nicht mehr "
+            "– bitte prüfen, ob die Frist noch gilt."
+        )
+    return ""
 
 
 TEAM_REMINDER = (

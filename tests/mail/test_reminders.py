@@ -112,3 +112,35 @@ def test_reminder_says_why_it_comes_and_how_it_stops(cli, data: Data, smtp_serve
     team = mails[(TEAM[0], True)]
     assert team.message["List-Unsubscribe"] is None
     assert "über die Administration" in team.part("plain") and "/konto" not in team.part("html")
+
+
+def test_reminder_warns_when_the_source_closed_or_dropped_the_call(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """The officers may be writing the application: the reminder comes, but says to check."""
+    from webapp.models import Call, utcnow
+
+    due = date.today() + timedelta(days=7)
+    closed = data.call("Geschlossener Aufruf in Vorbereitung", deadline=due, status="Geschlossen")
+    dropped = data.call("Nicht mehr gelisteter Aufruf", deadline=due)
+    fine = data.call("Laufender Aufruf", deadline=due)
+    for call_id in (closed, dropped, fine):
+        data.review(call_id, "Antrag in Vorbereitung")
+    with data.sessions() as s:
+        s.get(Call, dropped).missing_since = utcnow() - timedelta(days=1)  # type: ignore[union-attr]
+        s.commit()
+
+    result = cli("remind", **mail_env)
+    assert result.exit_code == 0, result.output
+    by_title: dict[str, list[str]] = {}
+    for m in smtp_server.messages:
+        for title in ("Geschlossener", "Nicht mehr gelisteter", "Laufender"):
+            if title in m.part("plain"):
+                by_title.setdefault(title, []).append(m.part("plain") + m.part("html"))
+    assert set(by_title) == {"Geschlossener", "Nicht mehr gelisteter", "Laufender"}
+    assert all("Laut Quelle ist der Aufruf „Geschlossen“" in t for t in by_title["Geschlossener"])
+    assert all(
+        "Die Quelle listet den Aufruf seit" in t and "nicht mehr" in t
+        for t in by_title["Nicht mehr gelisteter"]
+    )
+    assert not any("Achtung" in t or "ACHTUNG" in t for t in by_title["Laufender"])
