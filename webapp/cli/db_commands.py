@@ -20,7 +20,9 @@ from webapp.strategy_store import LoadReport, load_into_db
 @pass_app
 @user_errors
 def init(app: AppContext, no_strategy: bool) -> None:
-    """Datenbank anlegen oder migrieren und die konfigurierte Strategie laden."""
+    """Datenbank anlegen oder migrieren und die konfigurierte Strategie (STRATEGY_PATH) laden."""
+    # Check the strategy first: a broken file must not leave a new, empty database behind.
+    parsed = None if no_strategy else load_strategy(app.config.strategy_path)
     before = current_revision(app.engine)
     upgrade(app.engine)
     after = current_revision(app.engine)
@@ -30,8 +32,8 @@ def init(app: AppContext, no_strategy: bool) -> None:
         click.echo(f"Datenbank migriert: {before} → {after}.")
     else:
         click.echo(f"Datenbank ist aktuell (Schema {after}).")
-    if not no_strategy:
-        _load(app, load_strategy(app.config.strategy_path))
+    if parsed is not None:
+        _load(app, parsed)
 
 
 @click.group()
@@ -54,8 +56,9 @@ def strategy_show(app: AppContext, file: Path | None) -> None:
 @user_errors
 def strategy_load(app: AppContext, file: Path | None) -> None:
     """Strategiedatei prüfen und in die Datenbank laden (Bewertungen bleiben erhalten)."""
+    parsed = load_strategy(file or app.config.strategy_path)
     _ensure_schema(app)
-    _load(app, load_strategy(file or app.config.strategy_path))
+    _load(app, parsed)
 
 
 def _ensure_schema(app: AppContext) -> None:

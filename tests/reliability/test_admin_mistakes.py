@@ -1,0 +1,177 @@
+"""An administrator of another county sets funding-matcher up and makes mistakes.
+
+Each mistake must end with one clear message naming the file, line, field or setting, a
+non-zero exit, no traceback, and nothing written (no database file, no rows).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliInvoker
+from tests.reliability.test_bad_input import _clean_failure, _count
+from webapp.config import Config
+from webapp.models import ProjectRow
+
+OSTALB = """\
+id: ostalb-digital
+name: "Ostalb digital 2030"
+region: Ostalbkreis
+region_profile:
+  state: Baden-Württemberg
+  county: Ostalbkreis
+  rural: true
+  applicants:
+    - {name: Ostalbkreis, type: Landkreis}
+    - {name: Aalen, type: Stadt}
+themes:
+  - id: verwaltung
+    name: Verwaltung
+    priority: 1
+    goals:
+      - id: V1
+        text: Verwaltungsleistungen vollständig online anbieten.
+      - id: V2
+        text: Informationssicherheit in allen Kommunen stärken.
+  - id: infrastruktur
+    name: Infrastruktur
+    priority: 2
+    goals:
+      - id: I1
+        text: Gigabitfähige Netze bis in jeden Ortsteil.
+projects:
+  - id: OA-01
+    title: Bürgerportal Ostalb
+    theme: verwaltung
+    goals: [V1]
+    keywords: [Onlinezugangsgesetz, Bürgerportal]
+  - id: OA-02
+    title: Informationssicherheit interkommunal
+    theme: verwaltung
+    goals: [V2]
+    keywords: [ISMS, Informationssicherheit]
+  - id: OA-03
+    title: Breitbandausbau Ostalb
+    theme: infrastruktur
+    goals: [I1]
+    summary: Glasfaserausbau in unterversorgten Gebieten.
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "ostalb.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_own_strategy_is_shown_and_loaded(cli: CliInvoker, tmp_path: Path) -> None:
+    path = _write(tmp_path, OSTALB)
+    shown = cli("strategy", "show", str(path))
+    assert shown.exit_code == 0, shown.output
+    assert "Projekt OA-03: Breitbandausbau Ostalb (Ziele: I1)" in shown.output
+    loaded = cli("init", STRATEGY_PATH=str(path))
+    assert loaded.exit_code == 0, loaded.output
+    assert "'ostalb-digital' geladen: 2 Themenfelder, 3 Ziele, 3 Projekte" in loaded.output
+
+
+STRATEGY_TYPOS = {
+    # a misspelt section would silently drop the region profile, and with it the check
+    # that calls for other states do not fit
+    "region_profile": (
+        ("region_profile:", "region_profil:"),
+        ["Zeile 4", "region_profil", "gemeint ist wohl 'region_profile'"],
+    ),
+    "keywords": (
+        ("    keywords: [ISMS", "    keyword: [ISMS"),
+        ["Zeile 36", "projects[1].keyword", "gemeint ist wohl 'keywords'"],
+    ),
+    "summary": (
+        ("    summary: Glas", "    summery: Glas"),
+        ["projects[2].summery", "gemeint ist wohl 'summary'"],
+    ),
+    "german-key": (
+        ("  state: Baden", "  bundesland: Baden"),
+        ["Zeile 5", "region_profile.bundesland", "erlaubt: country, state"],
+    ),
+    "priority": (
+        ("    priority: 2", "    prioritaet: 2"),
+        ["gemeint ist wohl 'priority'", "Pflichtfeld 'priority' fehlt"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(STRATEGY_TYPOS))
+def test_a_misspelt_strategy_key_is_named_with_line_and_likely_key(
+    cli: CliInvoker, tmp_path: Path, case: str
+) -> None:
+    (old, new), expected = STRATEGY_TYPOS[case]
+    assert old in OSTALB
+    path = _write(tmp_path, OSTALB.replace(old, new, 1))
+    _clean_failure(cli("strategy", "show", str(path)), "ostalb.yaml", *expected)
+
+
+def test_a_second_projects_block_is_refused_not_silently_replacing_the_first(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    added = "projects:\n  - {id: OA-04, title: Neu, theme: verwaltung, goals: [V1]}\n"
+    path = _write(tmp_path, OSTALB + added)
+    _clean_failure(
+        cli("strategy", "show", str(path)),
+        "ostalb.yaml",
+        "Zeile 42",
+        "'projects' steht doppelt (zuerst in Zeile 26)",
+    )
+
+
+STRATEGY_SHAPES = {
+    "goals-number": (
+        ("    goals:\n      - id: I1\n        text: Gigabitfähige Netze bis in jeden Ortsteil.\n"),
+        "    goals: 3\n",
+        ["Zeile 23, themes[1].goals: 'goals' muss eine Liste sein"],
+    ),
+    "applicants-number": (
+        "  applicants:\n    - {name: Ostalbkreis, type: Landkreis}\n    - {name: Aalen, type: Stadt}\n",
+        "  applicants: 2\n",
+        ["region_profile.applicants: 'applicants' muss eine Liste sein"],
+    ),
+    "no-projects": (OSTALB[OSTALB.index("projects:") :], "", ["mindestens ein Projekt"]),
+    "empty": (OSTALB, "", ["Die Datei ist leer"]),
+    "nul": ("Ostalb digital", "Ostalb\0digital", ["Zeile 2: kein gültiges YAML"]),
+}
+
+
+@pytest.mark.parametrize("case", list(STRATEGY_SHAPES))
+def test_a_strategy_of_the_wrong_shape_is_one_message(
+    cli: CliInvoker, config: Config, tmp_path: Path, case: str
+) -> None:
+    old, new, expected = STRATEGY_SHAPES[case]
+    assert old in OSTALB
+    path = _write(tmp_path, OSTALB.replace(old, new, 1))
+    assert cli("init").exit_code == 0
+    before = _count(config, ProjectRow)
+    _clean_failure(cli("strategy", "load", str(path)), "ostalb.yaml", *expected)
+    assert _count(config, ProjectRow) == before
+
+
+def test_a_directory_as_strategy_is_named(cli: CliInvoker, tmp_path: Path) -> None:
+    _clean_failure(
+        cli("strategy", "show", str(tmp_path)), tmp_path.name, "ist ein Verzeichnis, keine Datei"
+    )
+
+
+def test_init_with_a_broken_strategy_creates_no_database(cli: CliInvoker, tmp_path: Path) -> None:
+    path = _write(tmp_path, OSTALB.replace("theme: infrastruktur", "theme: infrastructure"))
+    database = tmp_path / "neu" / "funding-matcher.db"
+    result = cli("init", STRATEGY_PATH=str(path), DATABASE_URL=f"sqlite:///{database}")
+    _clean_failure(result, "ostalb.yaml", "Zeile 39", "unbekanntes Themenfeld 'infrastructure'")
+    assert not database.exists()
+
+
+def test_strategy_load_with_a_broken_file_creates_no_database(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, OSTALB.replace("priority: 1", "priority: 0"))
+    _clean_failure(cli("strategy", "load", str(path)), "Priorität muss 1, 2 oder 3 sein")
+    assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
