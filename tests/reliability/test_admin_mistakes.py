@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import CliInvoker
 from tests.reliability.test_bad_input import _clean_failure, _count
 from webapp.config import Config
-from webapp.models import ProjectRow
+from webapp.models import ProjectRow, ScrapeRun, Source
 
 OSTALB = """\
 id: ostalb-digital
@@ -175,3 +175,42 @@ def test_strategy_load_with_a_broken_file_creates_no_database(
     path = _write(tmp_path, OSTALB.replace("priority: 1", "priority: 0"))
     _clean_failure(cli("strategy", "load", str(path)), "Priorität muss 1, 2 oder 3 sein")
     assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
+
+
+FEED = "sources:\n  - {name: kreis, kind: feed, url: 'https://example.org/feed.xml'%s}\n"
+
+SOURCES_MISTAKES = {
+    "typo-delay": (FEED % ", dealy: 5", ["'kreis'", "'dealy'", "gemeint ist wohl 'delay'"]),
+    "typo-enabled": (FEED % ", enable: false", ["'enable'", "gemeint ist wohl 'enabled'"]),
+    "enabled-word": (FEED % ", enabled: nein", ["'enabled'", "true oder false", "'nein'"]),
+    "delay-word": (FEED % ", delay: bald", ["'kreis'", "delay muss eine Zahl sein", "'bald'"]),
+    "delay-negative": (FEED % ", delay: -5", ["delay muss mindestens 0 sein"]),
+    "timeout-zero": (FEED % ", read_timeout: 0", ["read_timeout muss größer als 0 sein"]),
+    "retries-fraction": (FEED % ", retries: 2.5", ["retries muss eine ganze Zahl sein"]),
+    "max-bytes-text": (FEED % ", max_bytes: 5 MB", ["max_bytes muss eine Zahl sein", "5 MB"]),
+    "max-pages-zero": (FEED % ", max_pages: 0", ["max_pages muss eine ganze Zahl ab 1 sein"]),
+    "url-text": (
+        FEED.replace("'https://example.org/feed.xml'", "'www.kreis.de/feed'") % "",
+        ["'url'", "keine Web-Adresse"],
+    ),
+    "url-ftp": (
+        FEED.replace("https://", "ftp://") % "",
+        ["'url'", "'ftp://example.org/feed.xml' ist keine Web-Adresse"],
+    ),
+    "defaults-text": ("defaults: schnell\n" + FEED % "", ["'defaults'", "Zuordnung"]),
+    "defaults-list": ("defaults: [1, 2]\n" + FEED % "", ["'defaults'", "Zuordnung"]),
+    "defaults-value": ("defaults: {delay: bald}\n" + FEED % "", ["defaults", "delay", "'bald'"]),
+    "defaults-typo": ("defaults: {retry: 2}\n" + FEED % "", ["defaults", "gemeint ist wohl"]),
+}
+
+
+@pytest.mark.parametrize("case", list(SOURCES_MISTAKES))
+def test_a_mistake_in_sources_yaml_is_refused_before_any_fetch(
+    cli: CliInvoker, config: Config, tmp_path: Path, case: str
+) -> None:
+    text, expected = SOURCES_MISTAKES[case]
+    path = _write(tmp_path, text, "quellen.yaml")
+    assert cli("init").exit_code == 0
+    # not --offline: a URL or setting that cannot work must be caught before the network
+    _clean_failure(cli("scrape", SOURCES_PATH=str(path)), "quellen.yaml", *expected)
+    assert _count(config, Source) == 0 and _count(config, ScrapeRun) == 0
