@@ -7,12 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from scrapers.fetch import FetchConfig
-from scrapers.record import ParseError
+from scrapers.record import ParseError, web_link
 from scrapers.registry import KINDS
 
 # Keys of a source entry that are not parser options.
@@ -116,12 +115,13 @@ def load_sources(path: Path) -> list[SourceConfig]:
             )
         _check_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
         url = entry["url"]
-        if not isinstance(url, str) or not _is_web_address(url):
+        if not isinstance(url, str) or not web_link(url.strip()):
             raise SourceConfigError(
                 f"{url!r} ist keine Web-Adresse (http:// oder https://)",
                 location=where,
                 field="url",
             )
+        url = url.strip()
         enabled = entry.get("enabled", True)
         if not isinstance(enabled, bool):
             # `enabled: nein` is a string, and a non-empty string would count as true
@@ -177,11 +177,6 @@ def _check_keys(entry: Mapping[str, Any], known: set[str], where: str) -> None:
         close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
         hint = f"gemeint ist wohl '{close[0]}'" if close else "siehe Kopf von data/sources.yaml"
         raise SourceConfigError(f"unbekannter Schlüssel ({hint})", location=where, field=str(key))
-
-
-def _is_web_address(url: str) -> bool:
-    parts = urlsplit(url.strip())
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def _check_options(kind: str, options: dict[str, Any], where: str) -> None:

@@ -20,4 +20,7 @@ def import_jsonl(session: Session, path: Path, default_source: str = "import") -
     except IsADirectoryError:
         raise ParseError("ist ein Verzeichnis, keine Datei", source=str(path)) from None
     records = parse_jsonl(body, str(path), default_source=default_source)
+    if not records:
+        # most likely the wrong file or a failed export, not "nothing new"
+        raise ParseError("enthält keine Aufrufe (leere Datei)", source=str(path))
     return ingest_records(session, records, origin="import")

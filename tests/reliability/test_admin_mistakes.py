@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import CliInvoker
 from tests.reliability.test_bad_input import _clean_failure, _count
 from webapp.config import Config
-from webapp.models import ProjectRow, ScrapeRun, Source
+from webapp.models import Call, ProjectRow, ScrapeRun, Source
 
 OSTALB = """\
 id: ostalb-digital
@@ -214,3 +214,43 @@ def test_a_mistake_in_sources_yaml_is_refused_before_any_fetch(
     # not --offline: a URL or setting that cannot work must be caught before the network
     _clean_failure(cli("scrape", SOURCES_PATH=str(path)), "quellen.yaml", *expected)
     assert _count(config, Source) == 0 and _count(config, ScrapeRun) == 0
+
+
+CALL = '{"id": "oa-1", "url": "https://example.org/1", "title": "Breitband im Ostalbkreis"'
+
+IMPORT_MISTAKES = {
+    "surrogate": (CALL.replace("Breitband", "\\ud800") + "}", ["Feld 'title'", "Surrogat"]),
+    "nan": (CALL + ', "amount_max_eur": NaN}', ["Feld 'amount_max_eur'", "Zahl erwartet"]),
+    "infinity": (CALL + ', "funding_rate": Infinity}', ["Feld 'funding_rate'", "Zahl erwartet"]),
+    "url-text": (
+        CALL.replace("https://example.org/1", "siehe Amtsblatt") + "}",
+        ["Feld 'url'", "'siehe Amtsblatt' ist keine Web-Adresse"],
+    ),
+    "url-javascript": (
+        CALL.replace("https://example.org/1", "javascript:alert(1)") + "}",
+        ["Feld 'url'", "keine Web-Adresse"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(IMPORT_MISTAKES))
+def test_an_unusable_value_in_an_import_line_is_named_and_nothing_imported(
+    cli: CliInvoker, config: Config, tmp_path: Path, case: str
+) -> None:
+    line, expected = IMPORT_MISTAKES[case]
+    good = CALL.replace("oa-1", "oa-0") + "}"
+    path = _write(tmp_path, f"{good}\n{line}\n", "aufrufe.jsonl")
+    assert cli("init").exit_code == 0
+    _clean_failure(cli("import", str(path)), "aufrufe.jsonl", "Zeile 2", *expected)
+    assert _count(config, Call) == 0
+
+
+@pytest.mark.parametrize("body", ["", "\n\n  \n"], ids=["leer", "leerzeilen"])
+def test_an_empty_import_file_is_not_reported_as_already_imported(
+    cli: CliInvoker, tmp_path: Path, body: str
+) -> None:
+    path = _write(tmp_path, body, "export.jsonl")
+    assert cli("init").exit_code == 0
+    result = cli("import", str(path))
+    _clean_failure(result, "export.jsonl", "enthält keine Aufrufe")
+    assert "bereits importiert" not in result.output
