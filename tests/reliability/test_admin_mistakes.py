@@ -254,3 +254,55 @@ def test_an_empty_import_file_is_not_reported_as_already_imported(
     result = cli("import", str(path))
     _clean_failure(result, "export.jsonl", "enthält keine Aufrufe")
     assert "bereits importiert" not in result.output
+
+
+def _eval_files(tmp_path: Path, qrels: bytes) -> tuple[Path, Path, Path]:
+    strategy = _write(tmp_path, OSTALB)
+    calls = _write(
+        tmp_path,
+        CALL + "}\n" + CALL.replace("oa-1", "oa-2").replace("Breitband", "Bürgerportal") + "}\n",
+        "calls.jsonl",
+    )
+    path = tmp_path / "qrels.tsv"
+    path.write_bytes(qrels)
+    return strategy, calls, path
+
+
+EVAL_MISTAKES = {
+    "bom": (b"\xef\xbb\xbfBI-01\toa-1\t2\n", ["Zeile 1", "unbekanntes Projekt 'BI-01'", "OA-01"]),
+    "nur-nullen": (b"OA-01\toa-1\t0\nOA-03\toa-2\t0\n", ["kein Urteil mit Note 1 oder 2"]),
+    "leer": (b"", ["kein Urteil mit Note 1 oder 2"]),
+    "semikolon": (b"OA-01;oa-1;2\n", ["Zeile 1", "Tabulator"]),
+}
+
+
+@pytest.mark.parametrize("case", list(EVAL_MISTAKES))
+def test_evaluate_names_the_mistake_in_the_judgements(
+    cli: CliInvoker, tmp_path: Path, case: str
+) -> None:
+    body, expected = EVAL_MISTAKES[case]
+    strategy, calls, qrels = _eval_files(tmp_path, body)
+    result = cli(
+        "evaluate", "--calls", str(calls), "--qrels", str(qrels), "--strategy", str(strategy)
+    )
+    _clean_failure(result, "qrels.tsv", *expected)
+    assert "\ufeff" not in result.output
+
+
+def test_evaluate_with_a_byte_order_mark_reads_the_first_judgement(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    strategy, calls, qrels = _eval_files(tmp_path, b"\xef\xbb\xbfOA-03\toa-1\t2\n")
+    result = cli(
+        "evaluate", "--calls", str(calls), "--qrels", str(qrels), "--strategy", str(strategy)
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 mit mindestens einem relevanten Aufruf" in result.output
+
+
+@pytest.mark.parametrize("which", ["--calls", "--qrels"])
+def test_evaluate_with_a_directory_is_named(cli: CliInvoker, tmp_path: Path, which: str) -> None:
+    strategy, calls, qrels = _eval_files(tmp_path, b"OA-03\toa-1\t2\n")
+    files = {"--calls": str(calls), "--qrels": str(qrels), which: str(tmp_path)}
+    result = cli("evaluate", *[a for kv in files.items() for a in kv], "--strategy", str(strategy))
+    _clean_failure(result, tmp_path.name, "ist ein Verzeichnis")
