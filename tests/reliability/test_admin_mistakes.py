@@ -306,3 +306,40 @@ def test_evaluate_with_a_directory_is_named(cli: CliInvoker, tmp_path: Path, whi
     files = {"--calls": str(calls), "--qrels": str(qrels), which: str(tmp_path)}
     result = cli("evaluate", *[a for kv in files.items() for a in kv], "--strategy", str(strategy))
     _clean_failure(result, tmp_path.name, "ist ein Verzeichnis")
+
+
+@pytest.mark.parametrize("command", [["match"], ["digest", "--dry-run"], ["user", "add", "a@b.de"]])
+def test_a_mistyped_database_path_leaves_no_empty_database_behind(
+    cli: CliInvoker, tmp_path: Path, command: list[str]
+) -> None:
+    database = tmp_path / "instanz-vertippt" / "funding-matcher.db"
+    result = cli(*command, DATABASE_URL=f"sqlite:///{database}")
+    _clean_failure(result, str(database), "gibt es nicht", "funding-matcher init")
+    assert not database.parent.exists()
+
+
+def test_a_database_port_that_is_no_number_is_one_line(cli: CliInvoker) -> None:
+    result = cli("match", DATABASE_URL="postgresql://fm:geheim@db.kreis.de:fuenf/fm")
+    _clean_failure(result, "DATABASE_URL ist keine gültige Datenbank-Adresse")
+    assert "geheim" not in result.output
+
+
+@pytest.mark.parametrize("where", ["datei", "proc"])
+def test_an_instance_folder_that_cannot_be_created_is_named(
+    cli: CliInvoker, tmp_path: Path, where: str
+) -> None:
+    blocker = tmp_path / "instanz"
+    blocker.write_text("eine Datei, kein Ordner", encoding="utf-8")
+    folder = blocker if where == "datei" else Path("/proc/funding-matcher-test")
+    result = cli("init", DATABASE_URL="", INSTANCE_PATH=str(folder))
+    _clean_failure(result, str(folder), "kann nicht angelegt werden", "INSTANCE_PATH")
+
+
+@pytest.mark.parametrize("command", [["match"], ["weekly", "--no-scrape"]])
+def test_production_without_secret_key_refuses_to_sign_the_model(
+    cli: CliInvoker, config: Config, command: list[str]
+) -> None:
+    assert cli("init").exit_code == 0
+    result = cli(*command, FUNDING_MATCHER_ENV="production", SECRET_KEY="")
+    _clean_failure(result, "SECRET_KEY ist nicht gesetzt")
+    assert not config.match_model_file.exists()

@@ -23,6 +23,7 @@ def init(app: AppContext, no_strategy: bool) -> None:
     """Datenbank anlegen oder migrieren und die konfigurierte Strategie (STRATEGY_PATH) laden."""
     # Check the strategy first: a broken file must not leave a new, empty database behind.
     parsed = None if no_strategy else load_strategy(app.config.strategy_path)
+    app.create_database = True
     before = current_revision(app.engine)
     upgrade(app.engine)
     after = current_revision(app.engine)
@@ -57,6 +58,7 @@ def strategy_show(app: AppContext, file: Path | None) -> None:
 def strategy_load(app: AppContext, file: Path | None) -> None:
     """Strategiedatei prüfen und in die Datenbank laden (Bewertungen bleiben erhalten)."""
     parsed = load_strategy(file or app.config.strategy_path)
+    app.create_database = True
     _ensure_schema(app)
     _load(app, parsed)
 

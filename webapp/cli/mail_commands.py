@@ -170,6 +170,7 @@ def weekly(
     app: AppContext, offline: bool, no_scrape: bool, wait: float, today: datetime | None
 ) -> None:
     """Der Wochenlauf für cron/systemd: Abruf, Abgleich, Übersicht, Erinnerungen."""
+    app.config.check_production()  # it saves the signed match model, as `match` does
     _require_database(app)
     settings = MailSettings.from_env()
     day = _today(today)

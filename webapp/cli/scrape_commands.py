@@ -34,7 +34,11 @@ DEFAULT_URLS = {
 def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool) -> None:
     """Förderquellen abrufen (oder Snapshots abspielen) und neue Aufrufe übernehmen."""
     try:
-        sources = sources_to_run(app.sessions, app.config.sources_path, source_name)
+        # The file first: its mistakes are named before the database is even opened.
+        configured = load_sources(app.config.sources_path)
+        sources = sources_to_run(
+            app.sessions, app.config.sources_path, source_name, configured=configured
+        )
     except SourceConfigError as exc:
         raise UserError(str(exc)) from None
     if not sources:
