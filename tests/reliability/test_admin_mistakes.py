@@ -343,3 +343,20 @@ def test_production_without_secret_key_refuses_to_sign_the_model(
     result = cli(*command, FUNDING_MATCHER_ENV="production", SECRET_KEY="")
     _clean_failure(result, "SECRET_KEY ist nicht gesetzt")
     assert not config.match_model_file.exists()
+
+
+MAIL_SETTINGS = {
+    "SMTP_RETRIES": ("drei", "SMTP_RETRIES muss eine ganze Zahl sein"),
+    "SMTP_TIMEOUT": ("0", "SMTP_TIMEOUT muss größer als 0 sein"),
+    "REMINDER_DAYS": ("14;7", "REMINDER_DAYS muss eine ganze Zahl sein"),
+    "DIGEST_MIN_SCORE": ("hoch", "DIGEST_MIN_SCORE muss eine Zahl sein"),
+    "DIGEST_DEADLINE_DAYS": ("-1", "DIGEST_DEADLINE_DAYS muss mindestens 0 sein"),
+}
+
+
+@pytest.mark.parametrize("name", list(MAIL_SETTINGS))
+def test_a_bad_mail_setting_names_the_variable(cli: CliInvoker, name: str) -> None:
+    value, expected = MAIL_SETTINGS[name]
+    assert cli("init").exit_code == 0
+    command = "remind" if name == "REMINDER_DAYS" else "digest"
+    _clean_failure(cli(command, **{name: value}), expected)
