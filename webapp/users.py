@@ -35,6 +35,21 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def plausible_email(email: str) -> bool:
+    """One '@' between a name and a domain with a dot, nothing that breaks a mail header.
+
+    Not RFC 5322: enough to catch a space, a missing domain ending or two addresses in one,
+    which would make a login that never receives its digest.
+    """
+    name, at, domain = email.partition("@")
+    if not at or not name or "@" in domain:
+        return False
+    if any(c.isspace() or ord(c) < 32 or c in ',;<>()[]\\"' for c in email):
+        return False
+    labels = domain.split(".")
+    return len(labels) >= 2 and all(labels)
+
+
 def new_ical_token() -> str:
     """A fresh secret for the personal calendar URL (256 bits, URL-safe)."""
     return secrets.token_urlsafe(32)
@@ -50,8 +65,10 @@ def create_user(
 ) -> User:
     """Add a login; raises UserError for a bad address, short password or existing user."""
     email = normalise_email(email)
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise UserError(f"„{email}“ ist keine gültige E-Mail-Adresse.")
+    if not plausible_email(email):
+        raise UserError(
+            f"„{email}“ ist keine gültige E-Mail-Adresse (Form name@kreis.de, ohne Leerzeichen)."
+        )
     if role not in ROLES:
         raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
     if find_user(session, email) is not None:

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import CliInvoker
 from tests.reliability.test_bad_input import _clean_failure, _count
 from webapp.config import Config
-from webapp.models import Call, ProjectRow, ScrapeRun, Source
+from webapp.models import Call, ProjectRow, ScrapeRun, Source, User
 
 OSTALB = """\
 id: ostalb-digital
@@ -360,3 +360,27 @@ def test_a_bad_mail_setting_names_the_variable(cli: CliInvoker, name: str) -> No
     assert cli("init").exit_code == 0
     command = "remind" if name == "REMINDER_DAYS" else "digest"
     _clean_failure(cli(command, **{name: value}), expected)
+
+
+@pytest.mark.parametrize(
+    "email", ["anna schulte@ostalbkreis.de", "anna@ostalbkreis", "a@b.de,c@d.de", "a@@b.de"]
+)
+def test_user_add_refuses_an_address_that_cannot_receive_mail(
+    cli: CliInvoker, config: Config, email: str
+) -> None:
+    assert cli("init").exit_code == 0
+    result = cli("user", "add", email, "--password", "lang-genug-1")
+    _clean_failure(result, "keine gültige E-Mail-Adresse")
+    assert _count(config, User) == 0
+
+
+def test_user_add_with_two_different_passwords_says_so_in_german(
+    cli: CliInvoker, config: Config
+) -> None:
+    assert cli("init").exit_code == 0
+    result = cli("user", "add", "anna@ostalbkreis.de", input="lang-genug-1\nlang-genug-2\n")
+    _clean_failure(result, "stimmen nicht überein")
+    assert "do not match" not in result.output
+    assert _count(config, User) == 0
+    same = cli("user", "add", "anna@ostalbkreis.de", input="lang-genug-1\nlang-genug-1\n")
+    assert same.exit_code == 0 and "angelegt" in same.output
