@@ -384,3 +384,12 @@ def test_user_add_with_two_different_passwords_says_so_in_german(
     assert _count(config, User) == 0
     same = cli("user", "add", "anna@ostalbkreis.de", input="lang-genug-1\nlang-genug-1\n")
     assert same.exit_code == 0 and "angelegt" in same.output
+
+
+@pytest.mark.parametrize("command", ["digest", "remind", "weekly", "parse"])
+def test_a_bad_date_option_is_explained_in_german(cli: CliInvoker, command: str) -> None:
+    args = ["parse", "feed", "feed.xml"] if command == "parse" else [command]
+    result = cli(*args, "--today", "31.03.2027")
+    _clean_failure(result, "'31.03.2027' ist kein Datum der Form JJJJ-MM-TT")
+    help_text = cli(*args[:1], "--help").output
+    assert "--today JJJJ-MM-TT" in help_text and "%Y" not in help_text

@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -93,6 +94,25 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+class IsoDate(click.ParamType):
+    """A day written JJJJ-MM-TT, read as a datetime; a German message for anything else."""
+
+    name = "JJJJ-MM-TT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.strptime(str(value).strip(), "%Y-%m-%d")
+        except ValueError:
+            self.fail(
+                f"{value!r} ist kein Datum der Form JJJJ-MM-TT (z. B. 2027-03-31).", param, ctx
+            )
+
+
+ISO_DATE = IsoDate()
 
 
 def user_errors(func: F) -> F:

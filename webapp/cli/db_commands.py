@@ -47,7 +47,7 @@ def strategy() -> None:
 @pass_app
 @user_errors
 def strategy_show(app: AppContext, file: Path | None) -> None:
-    """Strategiedatei prüfen und als Baum ausgeben (Standard: die konfigurierte)."""
+    """Strategiedatei prüfen und als Baum ausgeben (Standard: STRATEGY_PATH)."""
     click.echo(render_tree(load_strategy(file or app.config.strategy_path)))
 
 
@@ -56,7 +56,11 @@ def strategy_show(app: AppContext, file: Path | None) -> None:
 @pass_app
 @user_errors
 def strategy_load(app: AppContext, file: Path | None) -> None:
-    """Strategiedatei prüfen und in die Datenbank laden (Bewertungen bleiben erhalten)."""
+    """Strategiedatei prüfen und in die Datenbank laden (Standard: STRATEGY_PATH).
+
+    Bewertungen und bearbeitete Texte bleiben erhalten; Projekte, die in der Datei fehlen,
+    werden deaktiviert, nicht gelöscht.
+    """
     parsed = load_strategy(file or app.config.strategy_path)
     app.create_database = True
     _ensure_schema(app)

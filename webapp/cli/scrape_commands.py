@@ -11,7 +11,7 @@ import click
 
 from scrapers.registry import KINDS, get_parser
 from scrapers.sources import SourceConfigError, load_sources
-from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.errors import UserError
 from webapp.scraping import SourceReport, run_scrape, select_sources, sources_to_run
 
@@ -32,7 +32,10 @@ DEFAULT_URLS = {
 @pass_app
 @user_errors
 def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool) -> None:
-    """Förderquellen abrufen (oder Snapshots abspielen) und neue Aufrufe übernehmen."""
+    """Förderquellen abrufen (oder Snapshots abspielen) und neue Aufrufe übernehmen.
+
+    Die Quellen stehen in SOURCES_PATH (Standard: data/sources.yaml).
+    """
     try:
         # The file first: its mistakes are named before the database is even opened.
         configured = load_sources(app.config.sources_path)
@@ -137,7 +140,7 @@ def format_table(reports: list[SourceReport]) -> str:
 )
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=ISO_DATE,
     help="Stichtag für Status und jährliche Fristen (Standard: heute).",
 )
 @pass_app
