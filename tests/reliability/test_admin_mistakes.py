@@ -6,6 +6,7 @@ non-zero exit, no traceback, and nothing written (no database file, no rows).
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -393,3 +394,21 @@ def test_a_bad_date_option_is_explained_in_german(cli: CliInvoker, command: str)
     _clean_failure(result, "'31.03.2027' ist kein Datum der Form JJJJ-MM-TT")
     help_text = cli(*args[:1], "--help").output
     assert "--today JJJJ-MM-TT" in help_text and "%Y" not in help_text
+
+
+def test_serve_on_a_busy_port_says_so_instead_of_a_traceback(cli: CliInvoker) -> None:
+    assert cli("init").exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("serve", "--port", str(port))
+    _clean_failure(result, f"127.0.0.1:{port}", "der Port ist belegt")
+    assert "läuft auf" not in result.output
+
+
+@pytest.mark.parametrize(("option", "value"), [("--port", "99999"), ("--threads", "0")])
+def test_serve_refuses_an_impossible_port_or_thread_count(
+    cli: CliInvoker, option: str, value: str
+) -> None:
+    _clean_failure(cli("serve", option, value), option, value)
