@@ -412,3 +412,15 @@ def test_serve_refuses_an_impossible_port_or_thread_count(
     cli: CliInvoker, option: str, value: str
 ) -> None:
     _clean_failure(cli("serve", option, value), option, value)
+
+
+def test_loading_the_own_strategy_after_a_plain_init_says_it_replaces_the_bundled_one(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    # The administrator forgot STRATEGY_PATH: init loaded Coesfeld's strategy.
+    assert "'coesfeld-12-0' geladen" in cli("init").output
+    result = cli("strategy", "load", str(_write(tmp_path, OSTALB)))
+    assert result.exit_code == 0, result.output
+    assert "ersetzt die bisher aktive Strategie 'coesfeld-12-0'" in result.output
+    again = cli("strategy", "load", str(tmp_path / "ostalb.yaml"))
+    assert "aktualisiert" in again.output and "ersetzt" not in again.output

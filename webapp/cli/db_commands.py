@@ -87,6 +87,14 @@ def describe_load(report: LoadReport) -> str:
     )
     if report.deactivated:
         line += f" Nicht mehr enthalten (deaktiviert): {', '.join(report.deactivated)}."
+    if report.replaced:
+        # Loading another county's file replaces the one in use (e.g. the bundled strategy
+        # that `init` loaded without STRATEGY_PATH): said, so it is no surprise in the UI.
+        names = ", ".join(f"'{key}'" for key in report.replaced)
+        line += (
+            f" Sie ersetzt die bisher aktive Strategie {names} "
+            "(deren Bewertungen und Texte bleiben gespeichert)."
+        )
     return line
 
 
