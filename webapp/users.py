@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.config import plausible_email
 from webapp.db import database_now
 from webapp.errors import UserError
 from webapp.models import UnknownEmail, User
@@ -33,21 +34,6 @@ WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
 def normalise_email(email: str) -> str:
     """E-mail addresses are compared case-insensitively and without spaces."""
     return email.strip().lower()
-
-
-def plausible_email(email: str) -> bool:
-    """One '@' between a name and a domain with a dot, nothing that breaks a mail header.
-
-    Not RFC 5322: enough to catch a space, a missing domain ending or two addresses in one,
-    which would make a login that never receives its digest.
-    """
-    name, at, domain = email.partition("@")
-    if not at or not name or "@" in domain:
-        return False
-    if any(c.isspace() or ord(c) < 32 or c in ',;<>()[]\\"' for c in email):
-        return False
-    labels = domain.split(".")
-    return len(labels) >= 2 and all(labels)
 
 
 def new_ical_token() -> str:

@@ -424,3 +424,18 @@ def test_loading_the_own_strategy_after_a_plain_init_says_it_replaces_the_bundle
     assert "ersetzt die bisher aktive Strategie 'coesfeld-12-0'" in result.output
     again = cli("strategy", "load", str(tmp_path / "ostalb.yaml"))
     assert "aktualisiert" in again.output and "ersetzt" not in again.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("ALERT_RECIPIENTS", "team@ostalbkreis.de; chef@ostalbkreis.de", "mit Komma trennen"),
+        ("ALERT_RECIPIENTS", "team@ostalbkreis", "'team@ostalbkreis' ist keine E-Mail-Adresse"),
+        ("SMTP_PORT", "99999", "SMTP_PORT muss zwischen 1 und 65535 liegen"),
+    ],
+)
+def test_a_mail_address_or_port_that_cannot_work_is_named_before_sending(
+    cli: CliInvoker, name: str, value: str, expected: str
+) -> None:
+    assert cli("init").exit_code == 0
+    _clean_failure(cli("digest", **{name: value}), name, expected)
