@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from scrapers.record import ParseError
 from scrapers.registry import KINDS, get_parser
 from scrapers.sources import SourceConfigError, load_sources
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
@@ -180,7 +181,15 @@ def parse(
     else:
         options["today"] = date.today()
     page_url = url or DEFAULT_URLS.get(kind) or file.resolve().as_uri()
-    result = get_parser(kind)(body, page_url, None, options=options)
+    try:
+        result = get_parser(kind)(body, page_url, None, options=options)
+    except ParseError as exc:
+        if exc.field == "selectors" and not source_name:
+            raise UserError(
+                f"{exc}. --source NAME übernimmt die Selektoren einer html-list-Quelle "
+                f"aus {app.config.sources_path}."
+            ) from None
+        raise
     for record in result.records:
         click.echo(json.dumps(record.to_json_dict(), ensure_ascii=False))
     for link in result.detail_links:
