@@ -37,11 +37,16 @@ class EvalDataError(ValueError):
 def _read_lines(path: Path) -> list[str]:
     """The lines of a UTF-8 file; a missing or undecodable file is an EvalDataError."""
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: a byte order mark (Excel, Notepad) would otherwise stick to the first id
+        return path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise EvalDataError(f"{path}: Datei nicht gefunden") from None
+    except IsADirectoryError:
+        raise EvalDataError(f"{path}: ist ein Verzeichnis, keine Datei") from None
     except UnicodeDecodeError as exc:
         raise EvalDataError(f"{path}: keine gültige UTF-8-Datei ({exc.reason})") from None
+    except OSError as exc:
+        raise EvalDataError(f"{path}: nicht lesbar ({exc.strerror})") from None
 
 
 def load_calls(path: str | Path) -> list[CallDoc]:
@@ -114,7 +119,12 @@ def load_qrels(path: str | Path, call_ids: set[str], project_ids: set[str]) -> Q
             )
         project_id, call_id, grade_text = (p.strip() for p in parts)
         if project_id not in project_ids:
-            raise EvalDataError(f"{path}, Zeile {n}: unbekanntes Projekt '{project_id}'")
+            known = sorted(project_ids)
+            shown = ", ".join(known[:8]) + (" …" if len(known) > 8 else "")
+            raise EvalDataError(
+                f"{path}, Zeile {n}: unbekanntes Projekt '{project_id}' "
+                f"(die Strategie hat: {shown}; eine andere mit --strategy angeben?)"
+            )
         if call_id not in call_ids:
             raise EvalDataError(f"{path}, Zeile {n}: unbekannter Aufruf '{call_id}'")
         try:

@@ -7,6 +7,7 @@ names the file, the line and the path inside the document.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,43 +119,95 @@ def load_strategy(path: str | Path) -> Strategy:
         raw_text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise StrategyError(str(path), ["Datei nicht gefunden"]) from None
+    except IsADirectoryError:
+        raise StrategyError(str(path), ["ist ein Verzeichnis, keine Datei"]) from None
     except UnicodeDecodeError as exc:
         raise StrategyError(str(path), [f"keine gültige UTF-8-Datei ({exc.reason})"]) from None
+    except OSError as exc:
+        raise StrategyError(str(path), [f"nicht lesbar ({exc.strerror})"]) from None
     return parse_strategy(raw_text, str(path))
 
 
 def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
     """Validate strategy YAML text; `name` is used in error messages."""
+    if not raw_text.strip():
+        raise StrategyError(name, ["Die Datei ist leer"])
     try:
         node = yaml.compose(raw_text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(raw_text)
+    except yaml.reader.ReaderError as exc:
+        # A control character (NUL, …): the reader knows only the position, not the line.
+        line = raw_text.count("\n", 0, exc.position) + 1
+        problem = (
+            f"unerlaubtes Zeichen #x{exc.character:04x}"
+            if isinstance(exc.character, int)
+            else exc.reason
+        )
+        raise StrategyError(name, [f"Zeile {line}: kein gültiges YAML ({problem})"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"Zeile {mark.line + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise StrategyError(name, [f"{where}kein gültiges YAML ({problem})"]) from None
-    lines = _line_index(node)
+    duplicates: list[str] = []
+    lines = _line_index(node, duplicates=duplicates)
+    if duplicates:
+        # YAML keeps only the last of two equal keys: a second `projects:` block would
+        # silently replace the first, so this is refused instead.
+        raise StrategyError(name, duplicates)
     return _Validator(name, lines).validate(data)
 
 
-def _line_index(node: yaml.Node | None, path: str = "") -> dict[str, int]:
-    """Map each path inside the document (e.g. `projects[3].theme`) to its 1-based line."""
+def _line_index(
+    node: yaml.Node | None, path: str = "", duplicates: list[str] | None = None
+) -> dict[str, int]:
+    """Map each path inside the document (e.g. `projects[3].theme`) to its 1-based line.
+
+    Keys that occur twice in one mapping are added to `duplicates` as messages.
+    """
     index: dict[str, int] = {}
     if node is None:
         return index
     index[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = f"{path}.{key}" if path else key
-            index[child] = key_node.start_mark.line + 1
-            sub = _line_index(value_node, child)
+            line = key_node.start_mark.line + 1
+            if key in seen and duplicates is not None:
+                duplicates.append(
+                    f"Zeile {line}, {child}: Schlüssel '{key}' steht doppelt "
+                    f"(zuerst in Zeile {seen[key]}); YAML würde den ersten Wert verwerfen"
+                )
+            seen.setdefault(key, line)
+            index[child] = line
+            sub = _line_index(value_node, child, duplicates)
             sub.pop(child, None)
             index.update(sub)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            index.update(_line_index(item, f"{path}[{i}]"))
+            index.update(_line_index(item, f"{path}[{i}]", duplicates))
     return index
+
+
+# The keys each part of a strategy may have; anything else is most likely a typo
+# (`keyword:` for `keywords:`) that would otherwise be dropped without a word.
+TOP_KEYS = (
+    "id", "name", "region", "state", "adopted", "adopted_by", "members", "leitbild", "aims",
+    "region_profile", "themes", "projects",
+)  # fmt: skip
+REGION_KEYS = (
+    "country", "state", "county", "administrative_district", "rural", "structurally_weak",
+    "applicants",
+)  # fmt: skip
+APPLICANT_KEYS = ("name", "type")
+THEME_KEYS = ("id", "name", "priority", "description", "goals")
+GOAL_KEYS = ("id", "text")
+PROJECT_KEYS = (
+    "id", "title", "theme", "goals", "summary", "keywords", "lead", "partners",
+    "applicant_types", "funding_history",
+)  # fmt: skip
 
 
 class _Validator:
@@ -176,6 +229,26 @@ class _Validator:
             cut = max(probe.rfind("."), probe.rfind("["))
             probe = probe[:cut] if cut > 0 else ""
         return self.lines.get("")
+
+    def unknown_keys(self, data: dict[str, Any], known: tuple[str, ...], path: str) -> None:
+        """Name each key that is not one of `known`, with the likely intended one."""
+        for key in data:
+            if key in known:
+                continue
+            full = f"{path}.{key}" if path else str(key)
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            hint = f"gemeint ist wohl '{close[0]}'" if close else f"erlaubt: {', '.join(known)}"
+            self.fail(full, f"unbekannter Schlüssel '{key}' ({hint})")
+
+    def items(self, data: dict[str, Any], key: str, path: str) -> list[Any]:
+        """The list under `key` (empty when absent); anything else is named as a problem."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(f"{path}.{key}" if path else key, f"'{key}' muss eine Liste sein")
+            return []
+        return value
 
     def text(self, data: dict[str, Any], key: str, path: str, *, required: bool = False) -> str:
         value = data.get(key)
@@ -200,10 +273,13 @@ class _Validator:
         return [str(v).strip() for v in value if str(v).strip()]
 
     def validate(self, data: Any) -> Strategy:
+        if data is None:
+            raise StrategyError(self.name, ["Die Datei enthält nur Kommentare"])
         if not isinstance(data, dict):
             raise StrategyError(
                 self.name, ["Die Datei muss ein YAML-Objekt (Schlüssel: Wert) sein"]
             )
+        self.unknown_keys(data, TOP_KEYS, "")
         strategy = Strategy(
             id=self.text(data, "id", "", required=True),
             name=self.text(data, "name", "", required=True),
@@ -231,12 +307,14 @@ class _Validator:
         if not isinstance(raw, dict):
             self.fail("region_profile", "muss ein Objekt sein")
             return RegionProfile()
+        self.unknown_keys(raw, REGION_KEYS, "region_profile")
         applicants: list[Applicant] = []
-        for i, item in enumerate(raw.get("applicants") or []):
+        for i, item in enumerate(self.items(raw, "applicants", "region_profile")):
             path = f"region_profile.applicants[{i}]"
             if not isinstance(item, dict):
                 self.fail(path, "muss ein Objekt mit 'name' und 'type' sein")
                 continue
+            self.unknown_keys(item, APPLICANT_KEYS, path)
             applicants.append(
                 Applicant(
                     name=self.text(item, "name", path, required=True),
@@ -272,12 +350,16 @@ class _Validator:
             if not isinstance(item, dict):
                 self.fail(path, "muss ein Objekt sein")
                 continue
+            self.unknown_keys(item, THEME_KEYS, path)
             theme_id = self.text(item, "id", path, required=True)
             if theme_id in seen_themes:
                 self.fail(f"{path}.id", f"doppelte Themen-ID '{theme_id}'")
             seen_themes.add(theme_id)
             priority = item.get("priority")
-            if isinstance(priority, bool) or priority not in (1, 2, 3):
+            if priority is None:
+                self.fail(f"{path}.priority", "Pflichtfeld 'priority' fehlt (1, 2 oder 3)")
+                priority = 3
+            elif isinstance(priority, bool) or priority not in (1, 2, 3):
                 self.fail(
                     f"{path}.priority", f"Priorität muss 1, 2 oder 3 sein, nicht {priority!r}"
                 )
@@ -288,11 +370,12 @@ class _Validator:
                 priority=int(priority),
                 description=self.text(item, "description", path),
             )
-            for j, goal_raw in enumerate(item.get("goals") or []):
+            for j, goal_raw in enumerate(self.items(item, "goals", path)):
                 gpath = f"{path}.goals[{j}]"
                 if not isinstance(goal_raw, dict):
                     self.fail(gpath, "muss ein Objekt mit 'id' und 'text' sein")
                     continue
+                self.unknown_keys(goal_raw, GOAL_KEYS, gpath)
                 goal_id = self.text(goal_raw, "id", gpath, required=True)
                 if goal_id in seen_goals:
                     self.fail(f"{gpath}.id", f"doppelte Ziel-ID '{goal_id}'")
@@ -308,7 +391,10 @@ class _Validator:
         return themes
 
     def projects(self, raw: Any, theme_ids: set[str], goal_ids: set[str]) -> list[Project]:
-        if raw is None:
+        # Without a project nothing can be matched, and loading such a file would
+        # deactivate every project of the stored strategy.
+        if raw is None or raw == []:
+            self.fail("projects", "mindestens ein Projekt (projects) ist nötig")
             return []
         if not isinstance(raw, list):
             self.fail("projects", "muss eine Liste sein")
@@ -320,6 +406,7 @@ class _Validator:
             if not isinstance(item, dict):
                 self.fail(path, "muss ein Objekt sein")
                 continue
+            self.unknown_keys(item, PROJECT_KEYS, path)
             project_id = self.text(item, "id", path, required=True)
             if project_id in seen:
                 self.fail(f"{path}.id", f"doppelte Projekt-ID '{project_id}'")

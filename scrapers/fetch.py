@@ -84,7 +84,8 @@ class FetchConfig:
     def from_mapping(cls, values: Mapping[str, object]) -> FetchConfig:
         """Build from a sources.yaml mapping, ignoring keys that are not fetch settings.
 
-        Raises ValueError for a value of the wrong type (e.g. `delay: bald`).
+        Raises ValueError naming the setting for a value of the wrong type or out of range
+        (e.g. `delay: bald`, `read_timeout: 0`, `retries: -1`).
         """
         config = cls()
         for name in cls.__dataclass_fields__:
@@ -97,12 +98,35 @@ class FetchConfig:
                     raise ValueError(f"{name} muss true oder false sein, nicht {value!r}")
                 setattr(config, name, value)
             elif isinstance(current, int | float):
-                if isinstance(value, bool) or not isinstance(value, int | float | str):
-                    raise ValueError(f"{name} muss eine Zahl sein, nicht {value!r}")
-                setattr(config, name, type(current)(value))
+                setattr(config, name, _setting_number(name, value, type(current)))
             else:
                 setattr(config, name, str(value))
         return config
+
+
+# Settings that must be above zero (a zero timeout or size cap cannot fetch anything);
+# every other number may be zero but not negative.
+_POSITIVE_SETTINGS = frozenset({"connect_timeout", "read_timeout", "total_timeout", "max_bytes"})
+
+
+def _setting_number(name: str, value: object, kind: type) -> float | int:
+    """`value` as a finite, non-negative number of `kind` (int or float), or ValueError."""
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{name} muss eine Zahl sein, nicht {value!r}")
+    if kind is int and not number.is_integer():
+        raise ValueError(f"{name} muss eine ganze Zahl sein, nicht {value!r}")
+    if number < 0 or (number == 0 and name in _POSITIVE_SETTINGS):
+        limit = "größer als 0" if name in _POSITIVE_SETTINGS else "mindestens 0"
+        raise ValueError(f"{name} muss {limit} sein, nicht {value!r}")
+    return int(number) if kind is int else number
 
 
 @dataclass(slots=True)

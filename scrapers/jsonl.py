@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from typing import Any
 
-from scrapers.record import CallRecord, ParseError
+from scrapers.record import CallRecord, ParseError, web_link
 
 _TEXT_FIELDS = (
     "funder",
@@ -75,6 +76,14 @@ def _load_line(line: str) -> dict[str, Any]:
         raise ParseError(f"kein gültiges JSON ({exc.msg}, Spalte {exc.colno})") from None
     if not isinstance(obj, dict):
         raise ParseError("jede Zeile muss ein JSON-Objekt sein")
+    for key, value in obj.items():
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            # "\ud800" is valid JSON but no character: it could be neither stored nor shown.
+            raise ParseError(
+                "enthält ein ungültiges Zeichen (einzelnes Surrogat wie \\ud800)", field=str(key)
+            ) from None
     return obj
 
 
@@ -87,6 +96,8 @@ def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> Cal
     url = _text(obj, "url")
     if not external_id and not url:
         raise ParseError("weder 'id' noch 'url' angegeben", field="id")
+    if url and not web_link(url):
+        raise ParseError(f"{url!r} ist keine Web-Adresse (http:// oder https://)", field="url")
     title = _text(obj, "title")
     if not title:
         raise ParseError("Titel fehlt", field="title")
@@ -142,7 +153,8 @@ def _number(obj: dict[str, Any], field: str) -> float | None:
     value = obj.get(field)
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        # json reads NaN, Infinity and 1e400 as floats; none of them is an amount or a rate
         raise ParseError(f"Zahl erwartet, nicht {value!r}", field=field)
     if value < 0:
         raise ParseError(f"darf nicht negativ sein ({value})", field=field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import yaml
 
 from scrapers.fetch import FetchConfig
-from scrapers.record import ParseError
+from scrapers.record import ParseError, web_link
 from scrapers.registry import KINDS
 
 # Keys of a source entry that are not parser options.
@@ -28,6 +29,13 @@ _SOURCE_KEYS = {
 # entries): an item that drops out of it has not left the source, so it is not marked missing
 # unless the source says `complete_listing: true`.
 WINDOW_KINDS = frozenset({"feed"})
+# The options the parsers read (scrapers/*.py `options.get(...)`). Any other key is most
+# likely a typo (`dealy:`, `enable: false`) that would otherwise be ignored without a word.
+_PARSER_OPTIONS = {
+    "funder", "programme", "region", "funding_type", "language", "languages", "selectors",
+    "allow_empty", "query", "sort", "page_size",
+}  # fmt: skip
+_FETCH_KEYS = set(FetchConfig.__dataclass_fields__)
 
 
 class SourceConfigError(ParseError):
@@ -71,7 +79,19 @@ def load_sources(path: Path) -> list[SourceConfig]:
         raise SourceConfigError(f"Quellenliste {path} ist kein gültiges YAML{line}") from None
     if not isinstance(data, Mapping) or not isinstance(data.get("sources"), list):
         raise SourceConfigError(f"Quellenliste {path}: Schlüssel 'sources' (eine Liste) fehlt")
-    defaults = dict(data.get("defaults") or {})
+    defaults_raw = data.get("defaults") or {}
+    if not isinstance(defaults_raw, Mapping):
+        raise SourceConfigError(
+            "'defaults' muss eine Zuordnung (Einstellung: Wert) sein",
+            location=str(path),
+            field="defaults",
+        )
+    defaults = dict(defaults_raw)
+    _check_keys(defaults, _FETCH_KEYS | {"max_pages", "complete_listing"}, f"{path}, defaults")
+    try:
+        FetchConfig.from_mapping(defaults)
+    except ValueError as exc:
+        raise SourceConfigError(str(exc), location=f"{path}, defaults") from None
     out: list[SourceConfig] = []
     seen: set[str] = set()
     for index, entry in enumerate(data["sources"], start=1):
@@ -93,12 +113,29 @@ def load_sources(path: Path) -> list[SourceConfig]:
                 location=where,
                 field="kind",
             )
+        _check_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
+        url = entry["url"]
+        if not isinstance(url, str) or not web_link(url.strip()):
+            raise SourceConfigError(
+                f"{url!r} ist keine Web-Adresse (http:// oder https://)",
+                location=where,
+                field="url",
+            )
+        url = url.strip()
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            # `enabled: nein` is a string, and a non-empty string would count as true
+            raise SourceConfigError(
+                f"muss true oder false sein, nicht {enabled!r}", location=where, field="enabled"
+            )
         merged = {**defaults, **dict(entry)}
         try:
             fetch = FetchConfig.from_mapping(merged)
-            max_pages = int(merged.get("max_pages", 10))
+            max_pages = merged.get("max_pages", 10)
+            if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+                raise ValueError(f"max_pages muss eine ganze Zahl ab 1 sein, nicht {max_pages!r}")
         except (TypeError, ValueError) as exc:
-            raise SourceConfigError(f"ungültiger Wert ({exc})", location=where) from None
+            raise SourceConfigError(str(exc), location=where) from None
         complete_listing = merged.get("complete_listing", kind not in WINDOW_KINDS)
         if not isinstance(complete_listing, bool):
             raise SourceConfigError(
@@ -119,9 +156,9 @@ def load_sources(path: Path) -> list[SourceConfig]:
             SourceConfig(
                 name=name,
                 kind=kind,
-                url=str(entry["url"]),
+                url=url,
                 label=str(entry.get("label", "")),
-                enabled=bool(entry.get("enabled", True)),
+                enabled=enabled,
                 max_pages=max_pages,
                 complete_listing=complete_listing,
                 fetch=fetch,
@@ -130,6 +167,16 @@ def load_sources(path: Path) -> list[SourceConfig]:
             )
         )
     return out
+
+
+def _check_keys(entry: Mapping[str, Any], known: set[str], where: str) -> None:
+    """Refuse a key nobody reads, naming the likely intended one."""
+    for key in entry:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+        hint = f"gemeint ist wohl '{close[0]}'" if close else "siehe Kopf von data/sources.yaml"
+        raise SourceConfigError(f"unbekannter Schlüssel ({hint})", location=where, field=str(key))
 
 
 def _check_options(kind: str, options: dict[str, Any], where: str) -> None:

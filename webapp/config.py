@@ -70,6 +70,8 @@ class Config:
             raise ConfigError(
                 f"SMTP_PORT muss eine Zahl sein, nicht {env['SMTP_PORT']!r}"
             ) from None
+        if not 1 <= port <= 65535:
+            raise ConfigError(f"SMTP_PORT muss zwischen 1 und 65535 liegen, nicht {port}")
         return cls(
             database_url=env.get("DATABASE_URL") or default_db,
             secret_key=env.get("SECRET_KEY") or DEV_SECRET_KEY,
@@ -88,9 +90,7 @@ class Config:
             smtp_starttls=_flag(env.get("SMTP_STARTTLS")),
             smtp_ssl=_flag(env.get("SMTP_SSL")),
             mail_from=env.get("MAIL_FROM", "funding-matcher@localhost"),
-            alert_recipients=[
-                a.strip() for a in env.get("ALERT_RECIPIENTS", "").split(",") if a.strip()
-            ],
+            alert_recipients=_addresses(env, "ALERT_RECIPIENTS"),
             login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20),
             login_limit_window_minutes=_count(env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, minimum=1),
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0),
@@ -132,6 +132,36 @@ def _count(env: dict[str, str], name: str, default: int, *, minimum: int = 0) ->
     if value < minimum:
         raise ConfigError(f"{name} muss mindestens {minimum} sein, nicht {value}")
     return value
+
+
+def plausible_email(email: str) -> bool:
+    """One '@' between a name and a domain with a dot, nothing that breaks a mail header.
+
+    Not RFC 5322: enough to catch a space, a missing domain ending or two addresses in one,
+    which would make a login that never receives its digest.
+    """
+    name, at, domain = email.partition("@")
+    if not at or not name or "@" in domain:
+        return False
+    if any(c.isspace() or ord(c) < 32 or c in ',;<>()[]\\"' for c in email):
+        return False
+    labels = domain.split(".")
+    return len(labels) >= 2 and all(labels)
+
+
+def _addresses(env: dict[str, str], name: str) -> list[str]:
+    """A comma-separated list of e-mail addresses; ConfigError naming a bad one.
+
+    A semicolon list ("a@kreis.de; b@kreis.de") would otherwise be one address that the
+    mail server refuses every week.
+    """
+    addresses = [a.strip() for a in (env.get(name) or "").split(",") if a.strip()]
+    for address in addresses:
+        if not plausible_email(address):
+            raise ConfigError(
+                f"{name}: {address!r} ist keine E-Mail-Adresse (mehrere mit Komma trennen)"
+            )
+    return addresses
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from scrapers import normalise
 from scrapers.jsonl import record_from_dict
-from scrapers.record import CallRecord, ParseError
+from scrapers.record import CallRecord, ParseError, web_link
 from webapp.formatting import CALL_FIELD_LABELS, format_count, format_date, shorten
 from webapp.ingest import MANUAL_ORIGIN, bare_link, ingest_records
 from webapp.matching import EntryOutcome
@@ -218,14 +217,6 @@ def new_record_id(session: Session, record: CallRecord) -> None:
     )
     if taken is not None:
         record.external_id = random_external_id()
-
-
-def web_link(url: str) -> bool:
-    """An http(s) address with a host: other schemes (javascript:, ftp:) are no call page."""
-    if any(c.isspace() or ord(c) < 32 for c in url):
-        return False
-    parts = urlsplit(url)
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def _number(field: str, value: str) -> float | None:

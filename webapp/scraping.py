@@ -301,15 +301,20 @@ def _finish(
 
 
 def sources_to_run(
-    factory: sessionmaker[Session], path: Path, name: str | None
+    factory: sessionmaker[Session],
+    path: Path,
+    name: str | None,
+    configured: list[SourceConfig] | None = None,
 ) -> list[SourceConfig]:
     """Load sources.yaml, mark the stored sources as it enables them, pick those to run.
 
     A source switched off or removed in sources.yaml is not scraped again, so its row would
     otherwise say "enabled" for ever: the Quellen page would not show it as switched off and
     the digest would report it as unread every week. Its calls and runs stay.
+    `configured` is the already loaded list, if the caller checked the file first.
     """
-    configured = load_sources(path)
+    if configured is None:
+        configured = load_sources(path)
     enabled = [s.name for s in configured if s.enabled]
     with transaction(factory) as session:
         session.execute(update(Source).values(enabled=Source.name.in_(enabled)))

@@ -36,6 +36,7 @@ class LoadReport:
     goals: int
     projects: int
     deactivated: list[str]
+    replaced: list[str] = dataclasses.field(default_factory=list)  # strategies no longer active
 
 
 def strategy_hash(strategy: Strategy) -> str:
@@ -52,7 +53,10 @@ def load_into_db(session: Session, strategy: Strategy) -> LoadReport:
     if row is None:
         row = StrategyRow(key=strategy.id, name=strategy.name)
         session.add(row)
+    replaced: list[str] = []
     for other in session.scalars(select(StrategyRow).where(StrategyRow.key != strategy.id)):
+        if other.active:
+            replaced.append(other.key)
         other.active = False
     row.name = strategy.name
     row.region = strategy.region
@@ -120,6 +124,7 @@ def load_into_db(session: Session, strategy: Strategy) -> LoadReport:
         goals=len(strategy.goals),
         projects=len(strategy.projects),
         deactivated=deactivated,
+        replaced=replaced,
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.config import plausible_email
 from webapp.db import database_now
 from webapp.errors import UserError
 from webapp.models import UnknownEmail, User
@@ -50,8 +51,10 @@ def create_user(
 ) -> User:
     """Add a login; raises UserError for a bad address, short password or existing user."""
     email = normalise_email(email)
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise UserError(f"„{email}“ ist keine gültige E-Mail-Adresse.")
+    if not plausible_email(email):
+        raise UserError(
+            f"„{email}“ ist keine gültige E-Mail-Adresse (Form name@kreis.de, ohne Leerzeichen)."
+        )
     if role not in ROLES:
         raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
     if find_user(session, email) is not None:

@@ -6,6 +6,8 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -37,6 +39,9 @@ class AppContext:
     """Configuration plus a lazily created engine and session factory."""
 
     config: Config
+    # Only `init` and `strategy load` may create a missing SQLite file: any other command
+    # run with a mistyped DATABASE_URL or INSTANCE_PATH would leave an empty database behind.
+    create_database: bool = False
     _engine: Engine | None = field(default=None, repr=False)
     _factory: sessionmaker[Session] | None = field(default=None, repr=False)
 
@@ -51,14 +56,35 @@ class AppContext:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            try:
-                self._engine = make_engine(self.config.database_url)
-            except (ArgumentError, NoSuchModuleError, ImportError):
-                raise click.ClickException(
-                    "DATABASE_URL ist keine gültige Datenbank-Adresse "
-                    "(z. B. sqlite:///pfad/zur/datei.db oder postgresql://user:pw@host/db)"
-                ) from None
+            self._engine = self._make_engine()
         return self._engine
+
+    def _make_engine(self) -> Engine:
+        invalid = click.ClickException(
+            "DATABASE_URL ist keine gültige Datenbank-Adresse "
+            "(z. B. sqlite:///pfad/zur/datei.db oder postgresql://user:pw@host/db)"
+        )
+        try:
+            url = make_url(self.config.database_url)
+        except (ArgumentError, ValueError):  # ValueError: a port that is no number
+            raise invalid from None
+        database = url.database if url.get_backend_name() == "sqlite" else None
+        path = Path(database) if database and database != ":memory:" else None
+        if path is not None and not path.exists() and not self.create_database:
+            raise click.ClickException(
+                f"Die Datenbank {path} gibt es nicht: zuerst `funding-matcher init` ausführen "
+                "(oder DATABASE_URL bzw. INSTANCE_PATH prüfen)."
+            )
+        try:
+            return make_engine(self.config.database_url)
+        except (ArgumentError, NoSuchModuleError, ImportError, ValueError):
+            raise invalid from None
+        except OSError as exc:
+            folder = path.parent if path is not None else self.config.instance_dir
+            raise click.ClickException(
+                f"Der Ordner {folder} für die Datenbank kann nicht angelegt werden "
+                f"({exc.strerror}): INSTANCE_PATH bzw. DATABASE_URL prüfen."
+            ) from None
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -68,6 +94,25 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+class IsoDate(click.ParamType):
+    """A day written JJJJ-MM-TT, read as a datetime; a German message for anything else."""
+
+    name = "JJJJ-MM-TT"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.strptime(str(value).strip(), "%Y-%m-%d")
+        except ValueError:
+            self.fail(
+                f"{value!r} ist kein Datum der Form JJJJ-MM-TT (z. B. 2027-03-31).", param, ctx
+            )
+
+
+ISO_DATE = IsoDate()
 
 
 def user_errors(func: F) -> F:

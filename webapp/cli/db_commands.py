@@ -20,7 +20,10 @@ from webapp.strategy_store import LoadReport, load_into_db
 @pass_app
 @user_errors
 def init(app: AppContext, no_strategy: bool) -> None:
-    """Datenbank anlegen oder migrieren und die konfigurierte Strategie laden."""
+    """Datenbank anlegen oder migrieren und die konfigurierte Strategie (STRATEGY_PATH) laden."""
+    # Check the strategy first: a broken file must not leave a new, empty database behind.
+    parsed = None if no_strategy else load_strategy(app.config.strategy_path)
+    app.create_database = True
     before = current_revision(app.engine)
     upgrade(app.engine)
     after = current_revision(app.engine)
@@ -30,8 +33,8 @@ def init(app: AppContext, no_strategy: bool) -> None:
         click.echo(f"Datenbank migriert: {before} → {after}.")
     else:
         click.echo(f"Datenbank ist aktuell (Schema {after}).")
-    if not no_strategy:
-        _load(app, load_strategy(app.config.strategy_path))
+    if parsed is not None:
+        _load(app, parsed)
 
 
 @click.group()
@@ -44,7 +47,7 @@ def strategy() -> None:
 @pass_app
 @user_errors
 def strategy_show(app: AppContext, file: Path | None) -> None:
-    """Strategiedatei prüfen und als Baum ausgeben (Standard: die konfigurierte)."""
+    """Strategiedatei prüfen und als Baum ausgeben (Standard: STRATEGY_PATH)."""
     click.echo(render_tree(load_strategy(file or app.config.strategy_path)))
 
 
@@ -53,9 +56,15 @@ def strategy_show(app: AppContext, file: Path | None) -> None:
 @pass_app
 @user_errors
 def strategy_load(app: AppContext, file: Path | None) -> None:
-    """Strategiedatei prüfen und in die Datenbank laden (Bewertungen bleiben erhalten)."""
+    """Strategiedatei prüfen und in die Datenbank laden (Standard: STRATEGY_PATH).
+
+    Bewertungen und bearbeitete Texte bleiben erhalten; Projekte, die in der Datei fehlen,
+    werden deaktiviert, nicht gelöscht.
+    """
+    parsed = load_strategy(file or app.config.strategy_path)
+    app.create_database = True
     _ensure_schema(app)
-    _load(app, load_strategy(file or app.config.strategy_path))
+    _load(app, parsed)
 
 
 def _ensure_schema(app: AppContext) -> None:
@@ -78,6 +87,14 @@ def describe_load(report: LoadReport) -> str:
     )
     if report.deactivated:
         line += f" Nicht mehr enthalten (deaktiviert): {', '.join(report.deactivated)}."
+    if report.replaced:
+        # Loading another county's file replaces the one in use (e.g. the bundled strategy
+        # that `init` loaded without STRATEGY_PATH): said, so it is no surprise in the UI.
+        names = ", ".join(f"'{key}'" for key in report.replaced)
+        line += (
+            f" Sie ersetzt die bisher aktive Strategie {names} "
+            "(deren Bewertungen und Texte bleiben gespeichert)."
+        )
     return line
 
 

@@ -27,7 +27,7 @@ from webapp.errors import UserError
     "qrels_path",
     required=True,
     type=click.Path(path_type=Path),
-    help="Urteile als TSV: Projekt, Aufruf, Note (1 oder 2).",
+    help="Urteile als TSV: Projekt, Aufruf, Note (0, 1 oder 2), mit Tabulator getrennt.",
 )
 @click.option(
     "--strategy",
@@ -67,6 +67,9 @@ def evaluate(
         qrels = load_qrels(qrels_path, {c.id for c in calls}, {p.id for p in strategy.projects})
     except EvalDataError as exc:
         raise UserError(str(exc)) from None
+    if not qrels:
+        # every figure would be 0.000, which reads like a result rather than a mistake
+        raise UserError(f"{qrels_path}: kein Urteil mit Note 1 oder 2, nichts zu messen")
     report = run_evaluation(strategy, calls, qrels, feedback_fraction=feedback_fraction, seed=seed)
     click.echo(format_report(report))
     if as_json:

@@ -8,7 +8,8 @@ import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
-from webapp.importer import import_jsonl
+from webapp.importer import read_jsonl
+from webapp.ingest import ingest_records
 
 
 @click.command("import")
@@ -20,8 +21,10 @@ from webapp.importer import import_jsonl
 @user_errors
 def import_calls(app: AppContext, file: Path, source: str) -> None:
     """Aufrufe aus einer JSONL-Datei übernehmen (alles oder nichts, wiederholbar)."""
+    # The whole file is checked before the database is opened (and locked for writing).
+    records = read_jsonl(file, default_source=source)
     with transaction(app.sessions) as session:
-        stats = import_jsonl(session, file, default_source=source)
+        stats = ingest_records(session, records, origin="import")
     click.echo(f"{file}: {stats.new} neu, {stats.changed} geändert, {stats.unchanged} unverändert.")
     if stats.new == 0 and stats.changed == 0:
         click.echo("Nichts Neues: alle Aufrufe waren bereits importiert.")

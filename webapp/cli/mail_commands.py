@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import click
 
-from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.digest import run_digest, unmatched_message
 from webapp.errors import UserError
 from webapp.jobs import LockBusy
@@ -20,7 +20,8 @@ from webapp.reminders import run_reminders
 from webapp.weekly import run_scrape_step, run_weekly
 
 DRY_RUN_HELP = "Mails nur anzeigen (Textteil); nichts wird gesendet oder vermerkt."
-TODAY_HELP = "Stichtag JJJJ-MM-TT statt heute (Wochenübersicht: dessen Kalenderwoche)."
+TODAY_HELP = "Stichtag statt heute (Wochenübersicht: dessen Kalenderwoche)."
+REMIND_TODAY_HELP = "Stichtag statt heute (von ihm aus zählen die Tage bis zur Frist)."
 
 
 def _require_database(app: AppContext) -> None:
@@ -65,7 +66,7 @@ def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> None:
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help=DRY_RUN_HELP)
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@click.option("--today", type=ISO_DATE, help=TODAY_HELP)
 @pass_app
 @user_errors
 def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
@@ -118,7 +119,7 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help=DRY_RUN_HELP)
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@click.option("--today", type=ISO_DATE, help=REMIND_TODAY_HELP)
 @pass_app
 @user_errors
 def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
@@ -163,13 +164,14 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     type=float,
     help="Sekunden, die auf einen noch laufenden weekly-Lauf gewartet wird.",
 )
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@click.option("--today", type=ISO_DATE, help=TODAY_HELP)
 @pass_app
 @user_errors
 def weekly(
     app: AppContext, offline: bool, no_scrape: bool, wait: float, today: datetime | None
 ) -> None:
     """Der Wochenlauf für cron/systemd: Abruf, Abgleich, Übersicht, Erinnerungen."""
+    app.config.check_production()  # it saves the signed match model, as `match` does
     _require_database(app)
     settings = MailSettings.from_env()
     day = _today(today)

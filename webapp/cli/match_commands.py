@@ -17,6 +17,9 @@ from webapp.saved_model import model_file
 @user_errors
 def match(app: AppContext) -> None:
     """Passung aller offenen Aufrufe zu den Projekten der Strategie berechnen."""
+    # The saved model is signed with SECRET_KEY: one signed with the public development key
+    # would be refused by the web app (and could be forged), so production needs its own.
+    app.config.check_production()
     started = time.perf_counter()
     with transaction(app.sessions) as session:
         report = run_match(session, model_file=model_file(app.config))

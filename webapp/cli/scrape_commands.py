@@ -9,9 +9,10 @@ from pathlib import Path
 
 import click
 
+from scrapers.record import ParseError
 from scrapers.registry import KINDS, get_parser
 from scrapers.sources import SourceConfigError, load_sources
-from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.errors import UserError
 from webapp.scraping import SourceReport, run_scrape, select_sources, sources_to_run
 
@@ -32,9 +33,16 @@ DEFAULT_URLS = {
 @pass_app
 @user_errors
 def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool) -> None:
-    """Förderquellen abrufen (oder Snapshots abspielen) und neue Aufrufe übernehmen."""
+    """Förderquellen abrufen (oder Snapshots abspielen) und neue Aufrufe übernehmen.
+
+    Die Quellen stehen in SOURCES_PATH (Standard: data/sources.yaml).
+    """
     try:
-        sources = sources_to_run(app.sessions, app.config.sources_path, source_name)
+        # The file first: its mistakes are named before the database is even opened.
+        configured = load_sources(app.config.sources_path)
+        sources = sources_to_run(
+            app.sessions, app.config.sources_path, source_name, configured=configured
+        )
     except SourceConfigError as exc:
         raise UserError(str(exc)) from None
     if not sources:
@@ -133,7 +141,7 @@ def format_table(reports: list[SourceReport]) -> str:
 )
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=ISO_DATE,
     help="Stichtag für Status und jährliche Fristen (Standard: heute).",
 )
 @pass_app
@@ -173,7 +181,15 @@ def parse(
     else:
         options["today"] = date.today()
     page_url = url or DEFAULT_URLS.get(kind) or file.resolve().as_uri()
-    result = get_parser(kind)(body, page_url, None, options=options)
+    try:
+        result = get_parser(kind)(body, page_url, None, options=options)
+    except ParseError as exc:
+        if exc.field == "selectors" and not source_name:
+            raise UserError(
+                f"{exc}. --source NAME übernimmt die Selektoren einer html-list-Quelle "
+                f"aus {app.config.sources_path}."
+            ) from None
+        raise
     for record in result.records:
         click.echo(json.dumps(record.to_json_dict(), ensure_ascii=False))
     for link in result.detail_links:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
@@ -11,19 +13,37 @@ from webapp.cli.common import AppContext, pass_app, user_errors
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Adresse, an der gelauscht wird."
 )
-@click.option("--port", default=5000, show_default=True, type=int, help="Port.")
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker-Threads.")
+@click.option(
+    "--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port."
+)
+@click.option(
+    "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker-Threads."
+)
 @pass_app
 @user_errors
 def serve(app: AppContext, host: str, port: int, threads: int) -> None:
     """Die Weboberfläche starten."""
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from webapp.app import create_app
 
     flask_app = create_app(app.config)
+    try:
+        # Bind first, so "läuft" is only said when it does (a busy port was a traceback).
+        server = create_server(
+            flask_app, host=host, port=port, threads=threads, ident="funding-matcher"
+        )
+    except OSError as exc:
+        hint = (
+            "der Port ist belegt (läuft dort schon ein Server?), einen anderen --port wählen"
+            if exc.errno == errno.EADDRINUSE
+            else f"{exc.strerror or exc}; --host und --port prüfen"
+        )
+        raise click.ClickException(f"Kann nicht auf {host}:{port} lauschen: {hint}.") from None
+    except ValueError:
+        raise click.ClickException(f"--host {host!r} ist keine Adresse dieses Rechners.") from None
     click.echo(f"funding-matcher läuft auf http://{host}:{port}/ (Beenden mit Strg+C)")
-    waitress_serve(flask_app, host=host, port=port, threads=threads, ident="funding-matcher")
+    server.run()
 
 
 COMMANDS = [serve]

@@ -39,7 +39,10 @@ def add(
             click.echo(f"Anmeldung {normalise_email(email)} gibt es schon – unverändert.")
             return
     if password is None:
-        password = click.prompt("Passwort", hide_input=True, confirmation_prompt="Wiederholen")
+        # Asked twice by hand: click's own check answers in English and asks again forever.
+        password = click.prompt("Passwort", hide_input=True)
+        if click.prompt("Wiederholen", hide_input=True) != password:
+            raise UserError("Die beiden Passwörter stimmen nicht überein; nichts angelegt.")
     with transaction(app.sessions) as session:
         created = create_user(
             session, email, password, role="admin" if admin else "officer", name=name

@@ -32,29 +32,61 @@ class MailSettings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> MailSettings:
-        """Read the settings from the environment; unset variables keep their defaults."""
+        """Read the settings from the environment; unset variables keep their defaults.
+
+        A value that is no number, or out of range, is a ConfigError naming the variable.
+        """
         env = dict(os.environ) if env is None else env
         defaults = cls()
-        try:
-            days = env.get("REMINDER_DAYS")
-            return cls(
-                retries=int(env.get("SMTP_RETRIES", defaults.retries)),
-                retry_delay=float(env.get("SMTP_RETRY_DELAY", defaults.retry_delay)),
-                timeout=float(env.get("SMTP_TIMEOUT", defaults.timeout)),
-                send_empty_digest=_flag(env.get("DIGEST_SEND_EMPTY")),
-                min_score=float(env.get("DIGEST_MIN_SCORE", defaults.min_score)),
-                per_theme=int(env.get("DIGEST_PER_THEME", defaults.per_theme)),
-                soon_days=int(env.get("DIGEST_DEADLINE_DAYS", defaults.soon_days)),
-                reminder_days=(
-                    tuple(sorted({int(d) for d in days.split(",") if d.strip()}, reverse=True))
-                    if days
-                    else defaults.reminder_days
-                ),
-                lock_wait=float(env.get("MAIL_LOCK_WAIT", defaults.lock_wait)),
-                ca_file=env.get("SMTP_CA_FILE", ""),
-            )
-        except ValueError as exc:
-            raise ConfigError(f"Ungültige Mail-Einstellung: {exc}") from None
+        days = (env.get("REMINDER_DAYS") or "").strip()
+        return cls(
+            retries=int(_number(env, "SMTP_RETRIES", defaults.retries, whole=True)),
+            retry_delay=_number(env, "SMTP_RETRY_DELAY", defaults.retry_delay),
+            # 0 would make the socket non-blocking and every send fail
+            timeout=_number(env, "SMTP_TIMEOUT", defaults.timeout, above_zero=True),
+            send_empty_digest=_flag(env.get("DIGEST_SEND_EMPTY")),
+            min_score=_number(env, "DIGEST_MIN_SCORE", defaults.min_score),
+            per_theme=int(_number(env, "DIGEST_PER_THEME", defaults.per_theme, whole=True)),
+            soon_days=int(_number(env, "DIGEST_DEADLINE_DAYS", defaults.soon_days, whole=True)),
+            reminder_days=(
+                tuple(
+                    sorted(
+                        {
+                            int(_number({"REMINDER_DAYS": d}, "REMINDER_DAYS", 0, whole=True))
+                            for d in days.split(",")
+                            if d.strip()
+                        },
+                        reverse=True,
+                    )
+                )
+                if days
+                else defaults.reminder_days
+            ),
+            lock_wait=_number(env, "MAIL_LOCK_WAIT", defaults.lock_wait),
+            ca_file=env.get("SMTP_CA_FILE", ""),
+        )
+
+
+def _number(
+    env: dict[str, str], name: str, default: float, *, whole: bool = False, above_zero: bool = False
+) -> float:
+    """The variable `name` as a finite number ≥ 0 (> 0 with `above_zero`), else ConfigError."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    kind = "eine ganze Zahl" if whole else "eine Zahl"
+    try:
+        value = int(raw) if whole else float(raw.replace(",", "."))
+    except ValueError:
+        raise ConfigError(
+            f"Ungültige Mail-Einstellung: {name} muss {kind} sein, nicht {raw!r}"
+        ) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ConfigError(f"Ungültige Mail-Einstellung: {name} muss {kind} sein, nicht {raw!r}")
+    if value < 0 or (above_zero and value == 0):
+        limit = "größer als 0" if above_zero else "mindestens 0"
+        raise ConfigError(f"Ungültige Mail-Einstellung: {name} muss {limit} sein, nicht {raw!r}")
+    return value
 
 
 def _flag(value: str | None) -> bool:

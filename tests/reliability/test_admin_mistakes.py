@@ -1,0 +1,441 @@
+"""An administrator of another county sets funding-matcher up and makes mistakes.
+
+Each mistake must end with one clear message naming the file, line, field or setting, a
+non-zero exit, no traceback, and nothing written (no database file, no rows).
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliInvoker
+from tests.reliability.test_bad_input import _clean_failure, _count
+from webapp.config import Config
+from webapp.models import Call, ProjectRow, ScrapeRun, Source, User
+
+OSTALB = """\
+id: ostalb-digital
+name: "Ostalb digital 2030"
+region: Ostalbkreis
+region_profile:
+  state: Baden-Württemberg
+  county: Ostalbkreis
+  rural: true
+  applicants:
+    - {name: Ostalbkreis, type: Landkreis}
+    - {name: Aalen, type: Stadt}
+themes:
+  - id: verwaltung
+    name: Verwaltung
+    priority: 1
+    goals:
+      - id: V1
+        text: Verwaltungsleistungen vollständig online anbieten.
+      - id: V2
+        text: Informationssicherheit in allen Kommunen stärken.
+  - id: infrastruktur
+    name: Infrastruktur
+    priority: 2
+    goals:
+      - id: I1
+        text: Gigabitfähige Netze bis in jeden Ortsteil.
+projects:
+  - id: OA-01
+    title: Bürgerportal Ostalb
+    theme: verwaltung
+    goals: [V1]
+    keywords: [Onlinezugangsgesetz, Bürgerportal]
+  - id: OA-02
+    title: Informationssicherheit interkommunal
+    theme: verwaltung
+    goals: [V2]
+    keywords: [ISMS, Informationssicherheit]
+  - id: OA-03
+    title: Breitbandausbau Ostalb
+    theme: infrastruktur
+    goals: [I1]
+    summary: Glasfaserausbau in unterversorgten Gebieten.
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "ostalb.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_own_strategy_is_shown_and_loaded(cli: CliInvoker, tmp_path: Path) -> None:
+    path = _write(tmp_path, OSTALB)
+    shown = cli("strategy", "show", str(path))
+    assert shown.exit_code == 0, shown.output
+    assert "Projekt OA-03: Breitbandausbau Ostalb (Ziele: I1)" in shown.output
+    loaded = cli("init", STRATEGY_PATH=str(path))
+    assert loaded.exit_code == 0, loaded.output
+    assert "'ostalb-digital' geladen: 2 Themenfelder, 3 Ziele, 3 Projekte" in loaded.output
+
+
+STRATEGY_TYPOS = {
+    # a misspelt section would silently drop the region profile, and with it the check
+    # that calls for other states do not fit
+    "region_profile": (
+        ("region_profile:", "region_profil:"),
+        ["Zeile 4", "region_profil", "gemeint ist wohl 'region_profile'"],
+    ),
+    "keywords": (
+        ("    keywords: [ISMS", "    keyword: [ISMS"),
+        ["Zeile 36", "projects[1].keyword", "gemeint ist wohl 'keywords'"],
+    ),
+    "summary": (
+        ("    summary: Glas", "    summery: Glas"),
+        ["projects[2].summery", "gemeint ist wohl 'summary'"],
+    ),
+    "german-key": (
+        ("  state: Baden", "  bundesland: Baden"),
+        ["Zeile 5", "region_profile.bundesland", "erlaubt: country, state"],
+    ),
+    "priority": (
+        ("    priority: 2", "    prioritaet: 2"),
+        ["gemeint ist wohl 'priority'", "Pflichtfeld 'priority' fehlt"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(STRATEGY_TYPOS))
+def test_a_misspelt_strategy_key_is_named_with_line_and_likely_key(
+    cli: CliInvoker, tmp_path: Path, case: str
+) -> None:
+    (old, new), expected = STRATEGY_TYPOS[case]
+    assert old in OSTALB
+    path = _write(tmp_path, OSTALB.replace(old, new, 1))
+    _clean_failure(cli("strategy", "show", str(path)), "ostalb.yaml", *expected)
+
+
+def test_a_second_projects_block_is_refused_not_silently_replacing_the_first(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    added = "projects:\n  - {id: OA-04, title: Neu, theme: verwaltung, goals: [V1]}\n"
+    path = _write(tmp_path, OSTALB + added)
+    _clean_failure(
+        cli("strategy", "show", str(path)),
+        "ostalb.yaml",
+        "Zeile 42",
+        "'projects' steht doppelt (zuerst in Zeile 26)",
+    )
+
+
+STRATEGY_SHAPES = {
+    "goals-number": (
+        ("    goals:\n      - id: I1\n        text: Gigabitfähige Netze bis in jeden Ortsteil.\n"),
+        "    goals: 3\n",
+        ["Zeile 23, themes[1].goals: 'goals' muss eine Liste sein"],
+    ),
+    "applicants-number": (
+        "  applicants:\n    - {name: Ostalbkreis, type: Landkreis}\n    - {name: Aalen, type: Stadt}\n",
+        "  applicants: 2\n",
+        ["region_profile.applicants: 'applicants' muss eine Liste sein"],
+    ),
+    "no-projects": (OSTALB[OSTALB.index("projects:") :], "", ["mindestens ein Projekt"]),
+    "empty": (OSTALB, "", ["Die Datei ist leer"]),
+    "nul": ("Ostalb digital", "Ostalb\0digital", ["Zeile 2: kein gültiges YAML"]),
+}
+
+
+@pytest.mark.parametrize("case", list(STRATEGY_SHAPES))
+def test_a_strategy_of_the_wrong_shape_is_one_message(
+    cli: CliInvoker, config: Config, tmp_path: Path, case: str
+) -> None:
+    old, new, expected = STRATEGY_SHAPES[case]
+    assert old in OSTALB
+    path = _write(tmp_path, OSTALB.replace(old, new, 1))
+    assert cli("init").exit_code == 0
+    before = _count(config, ProjectRow)
+    _clean_failure(cli("strategy", "load", str(path)), "ostalb.yaml", *expected)
+    assert _count(config, ProjectRow) == before
+
+
+def test_a_directory_as_strategy_is_named(cli: CliInvoker, tmp_path: Path) -> None:
+    _clean_failure(
+        cli("strategy", "show", str(tmp_path)), tmp_path.name, "ist ein Verzeichnis, keine Datei"
+    )
+
+
+def test_init_with_a_broken_strategy_creates_no_database(cli: CliInvoker, tmp_path: Path) -> None:
+    path = _write(tmp_path, OSTALB.replace("theme: infrastruktur", "theme: infrastructure"))
+    database = tmp_path / "neu" / "funding-matcher.db"
+    result = cli("init", STRATEGY_PATH=str(path), DATABASE_URL=f"sqlite:///{database}")
+    _clean_failure(result, "ostalb.yaml", "Zeile 39", "unbekanntes Themenfeld 'infrastructure'")
+    assert not database.exists()
+
+
+def test_strategy_load_with_a_broken_file_creates_no_database(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, OSTALB.replace("priority: 1", "priority: 0"))
+    _clean_failure(cli("strategy", "load", str(path)), "Priorität muss 1, 2 oder 3 sein")
+    assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
+
+
+FEED = "sources:\n  - {name: kreis, kind: feed, url: 'https://example.org/feed.xml'%s}\n"
+
+SOURCES_MISTAKES = {
+    "typo-delay": (FEED % ", dealy: 5", ["'kreis'", "'dealy'", "gemeint ist wohl 'delay'"]),
+    "typo-enabled": (FEED % ", enable: false", ["'enable'", "gemeint ist wohl 'enabled'"]),
+    "enabled-word": (FEED % ", enabled: nein", ["'enabled'", "true oder false", "'nein'"]),
+    "delay-word": (FEED % ", delay: bald", ["'kreis'", "delay muss eine Zahl sein", "'bald'"]),
+    "delay-negative": (FEED % ", delay: -5", ["delay muss mindestens 0 sein"]),
+    "timeout-zero": (FEED % ", read_timeout: 0", ["read_timeout muss größer als 0 sein"]),
+    "retries-fraction": (FEED % ", retries: 2.5", ["retries muss eine ganze Zahl sein"]),
+    "max-bytes-text": (FEED % ", max_bytes: 5 MB", ["max_bytes muss eine Zahl sein", "5 MB"]),
+    "max-pages-zero": (FEED % ", max_pages: 0", ["max_pages muss eine ganze Zahl ab 1 sein"]),
+    "url-text": (
+        FEED.replace("'https://example.org/feed.xml'", "'www.kreis.de/feed'") % "",
+        ["'url'", "keine Web-Adresse"],
+    ),
+    "url-ftp": (
+        FEED.replace("https://", "ftp://") % "",
+        ["'url'", "'ftp://example.org/feed.xml' ist keine Web-Adresse"],
+    ),
+    "defaults-text": ("defaults: schnell\n" + FEED % "", ["'defaults'", "Zuordnung"]),
+    "defaults-list": ("defaults: [1, 2]\n" + FEED % "", ["'defaults'", "Zuordnung"]),
+    "defaults-value": ("defaults: {delay: bald}\n" + FEED % "", ["defaults", "delay", "'bald'"]),
+    "defaults-typo": ("defaults: {retry: 2}\n" + FEED % "", ["defaults", "gemeint ist wohl"]),
+}
+
+
+@pytest.mark.parametrize("case", list(SOURCES_MISTAKES))
+def test_a_mistake_in_sources_yaml_is_refused_before_any_fetch(
+    cli: CliInvoker, config: Config, tmp_path: Path, case: str
+) -> None:
+    text, expected = SOURCES_MISTAKES[case]
+    path = _write(tmp_path, text, "quellen.yaml")
+    assert cli("init").exit_code == 0
+    # not --offline: a URL or setting that cannot work must be caught before the network
+    _clean_failure(cli("scrape", SOURCES_PATH=str(path)), "quellen.yaml", *expected)
+    assert _count(config, Source) == 0 and _count(config, ScrapeRun) == 0
+
+
+CALL = '{"id": "oa-1", "url": "https://example.org/1", "title": "Breitband im Ostalbkreis"'
+
+IMPORT_MISTAKES = {
+    "surrogate": (CALL.replace("Breitband", "\\ud800") + "}", ["Feld 'title'", "Surrogat"]),
+    "nan": (CALL + ', "amount_max_eur": NaN}', ["Feld 'amount_max_eur'", "Zahl erwartet"]),
+    "infinity": (CALL + ', "funding_rate": Infinity}', ["Feld 'funding_rate'", "Zahl erwartet"]),
+    "url-text": (
+        CALL.replace("https://example.org/1", "siehe Amtsblatt") + "}",
+        ["Feld 'url'", "'siehe Amtsblatt' ist keine Web-Adresse"],
+    ),
+    "url-javascript": (
+        CALL.replace("https://example.org/1", "javascript:alert(1)") + "}",
+        ["Feld 'url'", "keine Web-Adresse"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(IMPORT_MISTAKES))
+def test_an_unusable_value_in_an_import_line_is_named_and_nothing_imported(
+    cli: CliInvoker, config: Config, tmp_path: Path, case: str
+) -> None:
+    line, expected = IMPORT_MISTAKES[case]
+    good = CALL.replace("oa-1", "oa-0") + "}"
+    path = _write(tmp_path, f"{good}\n{line}\n", "aufrufe.jsonl")
+    assert cli("init").exit_code == 0
+    _clean_failure(cli("import", str(path)), "aufrufe.jsonl", "Zeile 2", *expected)
+    assert _count(config, Call) == 0
+
+
+@pytest.mark.parametrize("body", ["", "\n\n  \n"], ids=["leer", "leerzeilen"])
+def test_an_empty_import_file_is_not_reported_as_already_imported(
+    cli: CliInvoker, tmp_path: Path, body: str
+) -> None:
+    path = _write(tmp_path, body, "export.jsonl")
+    assert cli("init").exit_code == 0
+    result = cli("import", str(path))
+    _clean_failure(result, "export.jsonl", "enthält keine Aufrufe")
+    assert "bereits importiert" not in result.output
+
+
+def _eval_files(tmp_path: Path, qrels: bytes) -> tuple[Path, Path, Path]:
+    strategy = _write(tmp_path, OSTALB)
+    calls = _write(
+        tmp_path,
+        CALL + "}\n" + CALL.replace("oa-1", "oa-2").replace("Breitband", "Bürgerportal") + "}\n",
+        "calls.jsonl",
+    )
+    path = tmp_path / "qrels.tsv"
+    path.write_bytes(qrels)
+    return strategy, calls, path
+
+
+EVAL_MISTAKES = {
+    "bom": (b"\xef\xbb\xbfBI-01\toa-1\t2\n", ["Zeile 1", "unbekanntes Projekt 'BI-01'", "OA-01"]),
+    "nur-nullen": (b"OA-01\toa-1\t0\nOA-03\toa-2\t0\n", ["kein Urteil mit Note 1 oder 2"]),
+    "leer": (b"", ["kein Urteil mit Note 1 oder 2"]),
+    "semikolon": (b"OA-01;oa-1;2\n", ["Zeile 1", "Tabulator"]),
+}
+
+
+@pytest.mark.parametrize("case", list(EVAL_MISTAKES))
+def test_evaluate_names_the_mistake_in_the_judgements(
+    cli: CliInvoker, tmp_path: Path, case: str
+) -> None:
+    body, expected = EVAL_MISTAKES[case]
+    strategy, calls, qrels = _eval_files(tmp_path, body)
+    result = cli(
+        "evaluate", "--calls", str(calls), "--qrels", str(qrels), "--strategy", str(strategy)
+    )
+    _clean_failure(result, "qrels.tsv", *expected)
+    assert "\ufeff" not in result.output
+
+
+def test_evaluate_with_a_byte_order_mark_reads_the_first_judgement(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    strategy, calls, qrels = _eval_files(tmp_path, b"\xef\xbb\xbfOA-03\toa-1\t2\n")
+    result = cli(
+        "evaluate", "--calls", str(calls), "--qrels", str(qrels), "--strategy", str(strategy)
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 mit mindestens einem relevanten Aufruf" in result.output
+
+
+@pytest.mark.parametrize("which", ["--calls", "--qrels"])
+def test_evaluate_with_a_directory_is_named(cli: CliInvoker, tmp_path: Path, which: str) -> None:
+    strategy, calls, qrels = _eval_files(tmp_path, b"OA-03\toa-1\t2\n")
+    files = {"--calls": str(calls), "--qrels": str(qrels), which: str(tmp_path)}
+    result = cli("evaluate", *[a for kv in files.items() for a in kv], "--strategy", str(strategy))
+    _clean_failure(result, tmp_path.name, "ist ein Verzeichnis")
+
+
+@pytest.mark.parametrize("command", [["match"], ["digest", "--dry-run"], ["user", "add", "a@b.de"]])
+def test_a_mistyped_database_path_leaves_no_empty_database_behind(
+    cli: CliInvoker, tmp_path: Path, command: list[str]
+) -> None:
+    database = tmp_path / "instanz-vertippt" / "funding-matcher.db"
+    result = cli(*command, DATABASE_URL=f"sqlite:///{database}")
+    _clean_failure(result, str(database), "gibt es nicht", "funding-matcher init")
+    assert not database.parent.exists()
+
+
+def test_a_database_port_that_is_no_number_is_one_line(cli: CliInvoker) -> None:
+    result = cli("match", DATABASE_URL="postgresql://fm:geheim@db.kreis.de:fuenf/fm")
+    _clean_failure(result, "DATABASE_URL ist keine gültige Datenbank-Adresse")
+    assert "geheim" not in result.output
+
+
+@pytest.mark.parametrize("where", ["datei", "proc"])
+def test_an_instance_folder_that_cannot_be_created_is_named(
+    cli: CliInvoker, tmp_path: Path, where: str
+) -> None:
+    blocker = tmp_path / "instanz"
+    blocker.write_text("eine Datei, kein Ordner", encoding="utf-8")
+    folder = blocker if where == "datei" else Path("/proc/funding-matcher-test")
+    result = cli("init", DATABASE_URL="", INSTANCE_PATH=str(folder))
+    _clean_failure(result, str(folder), "kann nicht angelegt werden", "INSTANCE_PATH")
+
+
+@pytest.mark.parametrize("command", [["match"], ["weekly", "--no-scrape"]])
+def test_production_without_secret_key_refuses_to_sign_the_model(
+    cli: CliInvoker, config: Config, command: list[str]
+) -> None:
+    assert cli("init").exit_code == 0
+    result = cli(*command, FUNDING_MATCHER_ENV="production", SECRET_KEY="")
+    _clean_failure(result, "SECRET_KEY ist nicht gesetzt")
+    assert not config.match_model_file.exists()
+
+
+MAIL_SETTINGS = {
+    "SMTP_RETRIES": ("drei", "SMTP_RETRIES muss eine ganze Zahl sein"),
+    "SMTP_TIMEOUT": ("0", "SMTP_TIMEOUT muss größer als 0 sein"),
+    "REMINDER_DAYS": ("14;7", "REMINDER_DAYS muss eine ganze Zahl sein"),
+    "DIGEST_MIN_SCORE": ("hoch", "DIGEST_MIN_SCORE muss eine Zahl sein"),
+    "DIGEST_DEADLINE_DAYS": ("-1", "DIGEST_DEADLINE_DAYS muss mindestens 0 sein"),
+}
+
+
+@pytest.mark.parametrize("name", list(MAIL_SETTINGS))
+def test_a_bad_mail_setting_names_the_variable(cli: CliInvoker, name: str) -> None:
+    value, expected = MAIL_SETTINGS[name]
+    assert cli("init").exit_code == 0
+    command = "remind" if name == "REMINDER_DAYS" else "digest"
+    _clean_failure(cli(command, **{name: value}), expected)
+
+
+@pytest.mark.parametrize(
+    "email", ["anna schulte@ostalbkreis.de", "anna@ostalbkreis", "a@b.de,c@d.de", "a@@b.de"]
+)
+def test_user_add_refuses_an_address_that_cannot_receive_mail(
+    cli: CliInvoker, config: Config, email: str
+) -> None:
+    assert cli("init").exit_code == 0
+    result = cli("user", "add", email, "--password", "lang-genug-1")
+    _clean_failure(result, "keine gültige E-Mail-Adresse")
+    assert _count(config, User) == 0
+
+
+def test_user_add_with_two_different_passwords_says_so_in_german(
+    cli: CliInvoker, config: Config
+) -> None:
+    assert cli("init").exit_code == 0
+    result = cli("user", "add", "anna@ostalbkreis.de", input="lang-genug-1\nlang-genug-2\n")
+    _clean_failure(result, "stimmen nicht überein")
+    assert "do not match" not in result.output
+    assert _count(config, User) == 0
+    same = cli("user", "add", "anna@ostalbkreis.de", input="lang-genug-1\nlang-genug-1\n")
+    assert same.exit_code == 0 and "angelegt" in same.output
+
+
+@pytest.mark.parametrize("command", ["digest", "remind", "weekly", "parse"])
+def test_a_bad_date_option_is_explained_in_german(cli: CliInvoker, command: str) -> None:
+    args = ["parse", "feed", "feed.xml"] if command == "parse" else [command]
+    result = cli(*args, "--today", "31.03.2027")
+    _clean_failure(result, "'31.03.2027' ist kein Datum der Form JJJJ-MM-TT")
+    help_text = cli(*args[:1], "--help").output
+    assert "--today JJJJ-MM-TT" in help_text and "%Y" not in help_text
+
+
+def test_serve_on_a_busy_port_says_so_instead_of_a_traceback(cli: CliInvoker) -> None:
+    assert cli("init").exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("serve", "--port", str(port))
+    _clean_failure(result, f"127.0.0.1:{port}", "der Port ist belegt")
+    assert "läuft auf" not in result.output
+
+
+@pytest.mark.parametrize(("option", "value"), [("--port", "99999"), ("--threads", "0")])
+def test_serve_refuses_an_impossible_port_or_thread_count(
+    cli: CliInvoker, option: str, value: str
+) -> None:
+    _clean_failure(cli("serve", option, value), option, value)
+
+
+def test_loading_the_own_strategy_after_a_plain_init_says_it_replaces_the_bundled_one(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    # The administrator forgot STRATEGY_PATH: init loaded Coesfeld's strategy.
+    assert "'coesfeld-12-0' geladen" in cli("init").output
+    result = cli("strategy", "load", str(_write(tmp_path, OSTALB)))
+    assert result.exit_code == 0, result.output
+    assert "ersetzt die bisher aktive Strategie 'coesfeld-12-0'" in result.output
+    again = cli("strategy", "load", str(tmp_path / "ostalb.yaml"))
+    assert "aktualisiert" in again.output and "ersetzt" not in again.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("ALERT_RECIPIENTS", "team@ostalbkreis.de; chef@ostalbkreis.de", "mit Komma trennen"),
+        ("ALERT_RECIPIENTS", "team@ostalbkreis", "'team@ostalbkreis' ist keine E-Mail-Adresse"),
+        ("SMTP_PORT", "99999", "SMTP_PORT muss zwischen 1 und 65535 liegen"),
+    ],
+)
+def test_a_mail_address_or_port_that_cannot_work_is_named_before_sending(
+    cli: CliInvoker, name: str, value: str, expected: str
+) -> None:
+    assert cli("init").exit_code == 0
+    _clean_failure(cli("digest", **{name: value}), name, expected)
