@@ -148,6 +148,24 @@ def test_justify_prints_the_text_and_rejects_unknown_ids(cli, session: Session) 
     assert bad_project.exit_code == 1 and "XX-99" in bad_project.output
 
 
+def test_justify_warns_when_the_county_may_not_apply(cli, session: Session) -> None:  # type: ignore[no-untyped-def]
+    """The text argues the topic; the officer is told that the matcher found no eligibility."""
+    from webapp.models import CallScore
+
+    scores = {
+        s.eligibility: s
+        for s in session.scalars(select(CallScore).where(CallScore.best_project_id.is_not(None)))
+    }
+    ineligible, eligible = scores["ineligible"], scores["eligible"]
+    result = cli("justify", str(ineligible.call_id))
+    assert result.exit_code == 0, result.output
+    assert "Achtung: laut Abgleich nicht antragsberechtigt" in result.stderr
+    assert ineligible.eligibility_reasons[0] in result.stderr
+    assert "Achtung" not in result.stdout  # the text itself stays clean for copying
+    fine = cli("justify", str(eligible.call_id))
+    assert fine.exit_code == 0 and "Achtung" not in fine.output
+
+
 def test_download_name_survives_a_project_key_with_umlauts_and_quotes(
     auth_client: FlaskClient, session: Session
 ) -> None:

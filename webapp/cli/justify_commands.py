@@ -8,6 +8,7 @@ from matcher.justification import plain_text
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
 from webapp.justifications import justification_for, resolve_call
+from webapp.reviews import canonical_call
 
 
 @click.command()
@@ -52,6 +53,11 @@ def justify(
             combined=combined,
         )
         text = entry.row.generated_text if generated else entry.text
+        verdict = canonical_call(session, call).score
+        if verdict is not None and verdict.eligibility == "ineligible":
+            # The text argues the topic only; an application would still be refused.
+            reasons = "; ".join(verdict.eligibility_reasons) or "siehe Aufruf"
+            click.echo(f"Achtung: laut Abgleich nicht antragsberechtigt ({reasons}).", err=True)
         if entry.edited and not generated:
             click.echo(
                 f"(Bearbeitete Fassung vom {entry.row.edited_at:%d.%m.%Y}; "
