@@ -12,7 +12,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -133,6 +133,22 @@ class CallFilters:
     def active_count(self) -> int:
         """How many filters differ from the defaults (shown on the filter toggle)."""
         return len(self.to_args(page=1, sort="passung"))
+
+    def in_all_calls(self) -> CallFilters:
+        """The same search and filters over Alle Aufrufe, on its first page.
+
+        What only the Eingang has falls away: its default status (undecided), "alle" and
+        the two switches (Alle Aufrufe shows decided, closed and ineligible calls anyway);
+        a chosen review status stays.
+        """
+        return replace(
+            self,
+            scope="all",
+            status=self.status if self.status in REVIEW_STATUSES else "",
+            ineligible=False,
+            closed=False,
+            page=1,
+        )
 
     def view(self) -> CallFilters:
         """The list before narrowing: scope, status and the inbox's two switches, without

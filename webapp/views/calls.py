@@ -51,6 +51,7 @@ from webapp.manual_entry import (
 from webapp.matching import EntryOutcome, match_entered_calls
 from webapp.models import Call, CallChange, Review
 from webapp.queries import (
+    COUNT_LIMIT,
     DEADLINE_WINDOWS,
     MAX_FILTER_INT,
     SORTS,
@@ -58,6 +59,7 @@ from webapp.queries import (
     assignable_users,
     call_detail,
     canonical_id_of,
+    count_calls,
     export_rows,
     filter_options,
     list_calls,
@@ -74,11 +76,27 @@ bp = Blueprint("calls", __name__)
 bp.add_app_template_global(take_notice, "notice_for")
 
 
+@dataclass(slots=True)
+class ElsewhereCount:
+    """What an empty Eingang's filters find in Alle Aufrufe."""
+
+    filters: CallFilters  # the same search and filters there
+    total: int
+    more: bool  # counting stopped at `total`: "über 1.000"
+
+
 def _list_page(scope: str) -> str:
     filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
     today = date.today()
     page = list_calls(session, filters, today=today)
+    elsewhere = None
+    if scope == "inbox" and not page.rows and filters.active_count:
+        # Nothing in the Eingang: would Alle Aufrufe (decided, closed, ineligible calls
+        # too) find something? Counted only here, and no further than the lists count.
+        wider = filters.in_all_calls()
+        found = count_calls(session, wider, today, limit=COUNT_LIMIT + 1)
+        elsewhere = ElsewhereCount(wider, min(found, COUNT_LIMIT), found > COUNT_LIMIT)
     return render_template(
         "calls/list.html",
         filters=filters,
@@ -89,6 +107,7 @@ def _list_page(scope: str) -> str:
         windows=DEADLINE_WINDOWS,
         today=today,
         endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
+        elsewhere=elsewhere,
     )
 
 
