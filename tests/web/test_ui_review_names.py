@@ -3,6 +3,8 @@ two different "neu" side by side, and an empty Eingang search that ended there."
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -10,7 +12,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.models import Call, Review
+from webapp.models import Call, Review, Source
+
+NRW_LABEL = "NRW-Ministerium für Heimat, Kommunales, Bau und Digitalisierung – Förderaufrufe"
+NRW_SHORT = "NRW-Ministerium für Heimat, Kommunales, Bau und Digitalisierung"
+EU_LABEL = "EU Funding & Tenders Portal (SEDIA-Such-API)"
+EU_SHORT = "EU Funding & Tenders Portal"
 
 
 def _text(response) -> str:  # type: ignore[no-untyped-def]
@@ -24,6 +31,91 @@ def _first_call(session: Session, source: str) -> Call:
     )
     assert call is not None, source
     return call
+
+
+def _row(page: str, call_id: int) -> str:
+    start = page.index(f'id="call-{call_id}"')
+    return page[start : page.index("</li>", start)]
+
+
+def _source_select(page: str) -> str:
+    return page[
+        page.index('<select id="f-source"') : page.index("</select>", page.index('id="f-source"'))
+    ]
+
+
+# --- 1. sources by name ----------------------------------------------------------------------
+
+
+def test_lists_filter_call_page_and_csv_name_sources_by_their_label(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """`nrw-foerderaufrufe`, `eu-ft`: the lists, the Quelle filter, the call page and the CSV
+    showed the sources' ids, though sources.yaml gives each a label."""
+    session.add_all(
+        [
+            Source(name="nrw", kind="html-list", label=NRW_LABEL),
+            Source(name="eu-ft", kind="eu-ft", label=EU_LABEL),
+        ]
+    )
+    nrw = _first_call(session, "nrw")
+    eu = _first_call(session, "eu-ft")
+    eu.canonical_id = nrw.id  # the same call published by both sources
+    session.commit()
+
+    # The row names both sources short, the full label as tooltip; the link still leads there.
+    page = _text(auth_client.get(f"/aufrufe?source=nrw&q={nrw.external_id}"))
+    row = _row(page, nrw.id)
+    sources = row[row.index('class="call-sources') :]
+    assert "Quellen:" in sources
+    assert f'title="{NRW_LABEL}"' in sources and f">{NRW_SHORT}</a>" in sources
+    assert f'title="{EU_LABEL.replace("&", "&amp;")}"' in sources
+    assert f">{EU_SHORT.replace('&', '&amp;')}</a>" in sources
+    assert ">nrw<" not in sources and ">eu-ft<" not in sources
+
+    # The filter offers names, filters by the id: a bookmark of ?source=nrw keeps working.
+    select_html = _source_select(page)
+    assert re.search(
+        rf'<option value="nrw" title="{re.escape(NRW_LABEL)}" selected>{re.escape(NRW_SHORT)}</option>',
+        select_html,
+    ), select_html
+    assert f'<option value="eu-ft" title="{EU_LABEL.replace("&", "&amp;")}">' in select_html
+    # a source without a row (an import's, e.g. "bund") keeps its id, with nothing to explain
+    assert '<option value="bund">bund</option>' in select_html
+    page = _text(auth_client.get("/aufrufe?source=nrw"))
+    rows = re.findall(r'<li class="call-row" id="call-(\d+)"', page)
+    assert len(rows) == 25
+    assert {session.get(Call, int(i)).source for i in rows} == {"nrw"}  # type: ignore[union-attr]
+
+    # The call page: the full label, the duplicate's too.
+    detail = _text(auth_client.get(f"/aufrufe/{nrw.id}"))
+    table = detail[detail.index('id="h-sources"') : detail.index('id="h-changes"')]
+    assert NRW_LABEL in table and EU_LABEL.replace("&", "&amp;") in table
+    assert ">nrw<" not in table and "eu-ft" not in table
+
+    # The CSV: full labels; an imported call's source as it came.
+    body = auth_client.get("/export.csv?scope=all").get_data(as_text=True).lstrip("\ufeff")
+    by_id = {r["ID"]: r for r in csv.DictReader(io.StringIO(body), delimiter=";")}
+    assert by_id[str(nrw.id)]["Quellen"] == f"{EU_LABEL}, {NRW_LABEL}"
+    bund = _first_call(session, "bund")
+    assert by_id[str(bund.id)]["Quellen"] == "bund"
+
+
+def test_sources_sharing_a_short_name_are_told_apart_in_the_filter(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Two feeds of one agency would both read "Digitalagentur NRW": the form says which."""
+    session.add_all(
+        [
+            Source(name="feed", kind="feed", label="Digitalagentur NRW – Förderhinweise (Atom)"),
+            Source(name="nrw", kind="feed", label="Digitalagentur NRW – Wettbewerbe (RSS)"),
+        ]
+    )
+    session.commit()
+    select_html = _source_select(_text(auth_client.get("/aufrufe")))
+    assert ">Digitalagentur NRW – Förderhinweise (Atom)</option>" in select_html
+    assert ">Digitalagentur NRW – Wettbewerbe (RSS)</option>" in select_html
+    assert ">Digitalagentur NRW</option>" not in select_html
 
 
 # --- 3. an empty Eingang search -----------------------------------------------------------------

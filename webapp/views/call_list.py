@@ -18,9 +18,15 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from webapp.charts import score_bar
-from webapp.formatting import format_eur, format_number, format_rate
+from webapp.formatting import (
+    format_eur,
+    format_number,
+    format_rate,
+    source_short_title,
+    source_title,
+)
 from webapp.models import DISMISS_REASONS
-from webapp.queries import CallPage, CallRow
+from webapp.queries import CallPage, CallRow, SourceRef
 from webapp.views.components import deadline, decision_mark, eligibility_badge, status_pill
 from webapp.views.filters import safe_url
 
@@ -88,17 +94,25 @@ def _id_url(endpoint: str, **values: object) -> Callable[[int], str]:
     return lambda i: f"{head}{i}{tail}{sep}{query}"
 
 
-def _source_links(sources: Sequence[tuple[str, str]]) -> Markup:
-    """The sources of a call as links (only http(s) ones), separated by commas."""
+def _source_links(sources: Sequence[SourceRef]) -> Markup:
+    """The sources of a call as links (only http(s) ones), separated by commas.
+
+    Each is named short (the row has little room); the full label is its tooltip.
+    """
     parts = []
-    for source, url in sources:
-        link = safe_url(url)
-        name = escape(source)
-        parts.append(
-            f'<a href="{escape(link)}" rel="noopener noreferrer nofollow" target="_blank">{name}</a>'
-            if link
-            else name
-        )
+    for source in sources:
+        link = safe_url(source.url)
+        short = source_short_title(source.name, source.label)
+        full = source_title(source.name, source.label)
+        title = f' title="{escape(full)}"' if full != short else ""
+        name = escape(short)
+        if link:
+            parts.append(
+                f'<a href="{escape(link)}"{title} rel="noopener noreferrer nofollow"'
+                f' target="_blank">{name}</a>'
+            )
+        else:
+            parts.append(f"<span{title}>{name}</span>" if title else str(name))
     return Markup(", ".join(parts))
 
 
