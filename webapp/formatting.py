@@ -45,6 +45,13 @@ def format_datetime(value: datetime | None, empty: str = "–") -> str:
     return value.astimezone(LOCAL_TZ).strftime("%d.%m.%Y, %H:%M")
 
 
+def local_date(value: datetime) -> date:
+    """The German calendar day of a stored time (naive UTC): 23:30 UTC is the next day."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ).date()
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` on one line, cut to at most `limit` characters with "…" (mail subjects, lists)."""
     text = " ".join(text.split())

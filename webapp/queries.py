@@ -730,7 +730,7 @@ class ExportRow:
     eligibility: str
     inbox_score: float | None
     status: str
-    is_new: bool
+    first_seen: datetime
     is_changed: bool
     matches: list[tuple[str, str, float]] = field(default_factory=list)  # key, title, score
     sources: list[str] = field(default_factory=list)  # as officers read them (`source_title`)
@@ -815,7 +815,7 @@ def export_rows(
                 eligibility=row.eligibility or "unknown",
                 inbox_score=row.inbox_score,
                 status=row.status or "neu",
-                is_new=row.first_seen >= since,
+                first_seen=row.first_seen,
                 is_changed=call_id in changed or returned,
                 matches=matches.get(call_id, []),
                 sources=sorted(
@@ -1093,6 +1093,7 @@ class CallDetail:
     score_scale: float
     decision_notes: dict[int, DecisionNote] = field(default_factory=dict)  # by match id
     source_titles: dict[str, str] = field(default_factory=dict)  # source id -> `source_title`
+    is_new: bool = False  # first seen in the last NEW_DAYS days
 
     @property
     def is_dismissed(self) -> bool:
@@ -1177,6 +1178,7 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
         score_scale=score_scale(session),
         decision_notes=_decision_notes(session, matches),
         source_titles=source_titles,
+        is_new=call.first_seen >= utcnow() - timedelta(days=NEW_DAYS),
     )
 
 

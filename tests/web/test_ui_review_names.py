@@ -6,18 +6,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.models import Call, Review, Source
+from webapp.models import Call, Review, Source, utcnow
 
 NRW_LABEL = "NRW-Ministerium für Heimat, Kommunales, Bau und Digitalisierung – Förderaufrufe"
 NRW_SHORT = "NRW-Ministerium für Heimat, Kommunales, Bau und Digitalisierung"
 EU_LABEL = "EU Funding & Tenders Portal (SEDIA-Such-API)"
 EU_SHORT = "EU Funding & Tenders Portal"
+
+
+def local_date(stored: datetime) -> date:
+    """The day an officer in Germany saw as the day of a stored (naive UTC) time."""
+    return stored.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Berlin")).date()
 
 
 def _text(response) -> str:  # type: ignore[no-untyped-def]
@@ -42,6 +48,11 @@ def _source_select(page: str) -> str:
     return page[
         page.index('<select id="f-source"') : page.index("</select>", page.index('id="f-source"'))
     ]
+
+
+def _detail_head(page: str) -> str:
+    start = page.index('class="detail-head"')
+    return page[start : page.index("</header>", start)]
 
 
 # --- 1. sources by name ----------------------------------------------------------------------
@@ -116,6 +127,42 @@ def test_sources_sharing_a_short_name_are_told_apart_in_the_filter(
     assert ">Digitalagentur NRW – Förderhinweise (Atom)</option>" in select_html
     assert ">Digitalagentur NRW – Wettbewerbe (RSS)</option>" in select_html
     assert ">Digitalagentur NRW</option>" not in select_html
+
+
+# --- 2. "neu" (review status) and the mark of a call found this week --------------------------
+
+
+def test_the_found_mark_says_when_and_is_not_a_second_neu(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Alle Aufrufe showed "neu seit letzter Woche" beside the review status "neu"."""
+    fresh = _first_call(session, "nrw")
+    old = _first_call(session, "eu-ft")
+    old.first_seen = utcnow() - timedelta(days=30)
+    session.commit()
+    found = f"gefunden am {local_date(fresh.first_seen):%d.%m.}"
+
+    page = _text(auth_client.get(f"/aufrufe?q={fresh.external_id}"))
+    assert "neu seit" not in page
+    row = _row(page, fresh.id)
+    marks = row[: row.index("</div>")]
+    assert found in marks and '<span class="pill st-new">neu</span>' in marks
+    assert "gefunden am" not in _row(
+        _text(auth_client.get(f"/aufrufe?q={old.external_id}")), old.id
+    )
+
+    # the call page says the same; an older call has no mark
+    assert found in _detail_head(_text(auth_client.get(f"/aufrufe/{fresh.id}")))
+    assert "gefunden am" not in _detail_head(_text(auth_client.get(f"/aufrufe/{old.id}")))
+
+    # the CSV: a date beside the status, no second "Neu" column
+    body = auth_client.get("/export.csv?scope=all").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
+    assert "Neu" not in rows[0]
+    by_id = {r["ID"]: r for r in rows}
+    assert by_id[str(fresh.id)]["Status"] == "neu"
+    assert by_id[str(fresh.id)]["Gefunden am"] == f"{local_date(fresh.first_seen):%d.%m.%Y}"
+    assert by_id[str(old.id)]["Gefunden am"] == f"{local_date(old.first_seen):%d.%m.%Y}"
 
 
 # --- 3. an empty Eingang search -----------------------------------------------------------------

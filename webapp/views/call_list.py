@@ -26,8 +26,14 @@ from webapp.formatting import (
     source_title,
 )
 from webapp.models import DISMISS_REASONS
-from webapp.queries import CallPage, CallRow, SourceRef
-from webapp.views.components import deadline, decision_mark, eligibility_badge, status_pill
+from webapp.queries import NEW_DAYS, CallPage, CallRow, SourceRef
+from webapp.views.components import (
+    deadline,
+    decision_mark,
+    eligibility_badge,
+    found_mark,
+    status_pill,
+)
 from webapp.views.filters import safe_url
 
 # A call id no real call has; replaced by each row's id in a URL built once.
@@ -61,7 +67,7 @@ class RowView:
     title: str
     detail_url: str
     review_url: str
-    is_new: bool
+    found: Markup  # the mark of a call found in the last NEW_DAYS days, else ""
     changed: str  # the changed mark's text, "" without one
     pill: Markup  # the review status, "" where the list leaves it out
     badge: Markup
@@ -164,7 +170,7 @@ def _row_view(
         title=row.title,
         detail_url=detail_url(row.id),
         review_url=review_url(row.id),
-        is_new=row.is_new,
+        found=found_mark(row.first_seen, NEW_DAYS) if row.is_new else Markup(""),
         changed=changed,
         # The inbox holds undecided calls: "neu" goes without saying there.
         pill=status_pill(row.status) if not inbox or row.status != "neu" else Markup(""),

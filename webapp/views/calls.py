@@ -54,6 +54,7 @@ from webapp.queries import (
     COUNT_LIMIT,
     DEADLINE_WINDOWS,
     MAX_FILTER_INT,
+    NEW_DAYS,
     SORTS,
     CallFilters,
     assignable_users,
@@ -68,6 +69,7 @@ from webapp.queries import (
 from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
 from webapp.saved_model import app_model_cache, model_file
 from webapp.views.call_list import list_view
+from webapp.views.components import found_mark
 from webapp.views.notices import Notice, notify, take_notice
 
 bp = Blueprint("calls", __name__)
@@ -231,6 +233,7 @@ def _render_detail(
         "calls/detail.html",
         d=data,
         call=data.call,
+        found=found_mark(data.call.first_seen, NEW_DAYS) if data.is_new else "",
         changes=change_rows(data.changes),
         editable=is_editable(data.call),
         show_summary=not summary_in_text(data.call.summary, data.call.text),
