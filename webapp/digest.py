@@ -1,7 +1,7 @@
 """The weekly digest ("Wöchentliche Übersicht"): what goes in, and sending it once per week.
 
 Four sections, each a pure selection over the database for a time window:
-- Neu: candidate calls first seen since the last digest, above the score threshold, not
+- Neu gefunden: candidate calls first seen since the last digest, above the score threshold, not
   ineligible, not yet decided on, still open — grouped by the theme of their best project in
   priority order.
 - Geändert: calls under review or marked relevant whose deadline, status, amount or

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from webapp.config import DEV_SECRET_KEY, Config
-from webapp.formatting import format_number
+from webapp.formatting import format_number, local_date
 from webapp.models import Call, ProjectRow, ThemeRow, utcnow
 from webapp.queries import CallFilters, DeadlineEntry, ExportRow
 
@@ -35,7 +35,7 @@ CSV_COLUMNS = (
     "Passung",
     "Beste Projekte",
     "Status",
-    "Neu",
+    "Gefunden am",  # not "Neu": that is also the review status of the column before
     "Geändert",
     "Quellen",
     "Link",
@@ -71,7 +71,7 @@ def csv_rows(rows: Iterable[ExportRow], today: date) -> Iterator[list[str]]:
                 f"{key} {title} ({format_number(score, 2)})" for key, title, score in row.matches
             ),
             row.status,
-            "ja" if row.is_new else "",
+            local_date(row.first_seen).strftime("%d.%m.%Y"),
             "ja" if row.is_changed else "",
             ", ".join(row.sources),
             row.url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -42,6 +43,13 @@ def format_datetime(value: datetime | None, empty: str = "–") -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(LOCAL_TZ).strftime("%d.%m.%Y, %H:%M")
+
+
+def local_date(value: datetime) -> date:
+    """The German calendar day of a stored time (naive UTC): 23:30 UTC is the next day."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ).date()
 
 
 def shorten(text: str, limit: int) -> str:
@@ -133,6 +141,31 @@ CALL_FIELD_LABELS: Mapping[str, str] = {
     "language": "Sprache",
     "missing_since": "Bei der Quelle",
 }
+# What ends a source's name in its label and begins a description ("Digitalagentur NRW –
+# Förderhinweise für Kommunen (Atom)"): a dash between spaces.
+_LABEL_DESCRIPTION = re.compile(r"\s+[–—-]\s+")
+_LABEL_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # "(RSS)", "(SEDIA-Such-API)"
+
+
+def source_title(name: str, label: str | None) -> str:
+    """A source as officers read it: its label from sources.yaml, else its id.
+
+    Calls from an import or the entry form ("manuell") have no configured source: their id
+    is all there is.
+    """
+    return " ".join((label or "").split()) or name
+
+
+def source_short_title(name: str, label: str | None) -> str:
+    """A source's name for narrow places: its label up to the description after a dash,
+    without a trailing note in brackets ("Digitalagentur NRW", "EU Funding & Tenders
+    Portal"); the id when it has no label."""
+    title = source_title(name, label)
+    head = _LABEL_DESCRIPTION.split(title, maxsplit=1)[0]
+    head = _LABEL_TRAILING_NOTE.sub("", head).strip()
+    return head or title
+
+
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "Englisch", "fr": "Französisch", "nl": "Niederländisch"}
 EMPTY = "–"
 

@@ -11,8 +11,8 @@ import calendar
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -34,7 +34,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from matcher.analysis import fold, stem
-from webapp.formatting import DECISION_EFFECT_MIN, as_date
+from webapp.formatting import DECISION_EFFECT_MIN, as_date, source_short_title, source_title
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
     REVIEW_STATUSES,
@@ -133,6 +133,22 @@ class CallFilters:
     def active_count(self) -> int:
         """How many filters differ from the defaults (shown on the filter toggle)."""
         return len(self.to_args(page=1, sort="passung"))
+
+    def in_all_calls(self) -> CallFilters:
+        """The same search and filters over Alle Aufrufe, on its first page.
+
+        What only the Eingang has falls away: its default status (undecided), "alle" and
+        the two switches (Alle Aufrufe shows decided, closed and ineligible calls anyway);
+        a chosen review status stays.
+        """
+        return replace(
+            self,
+            scope="all",
+            status=self.status if self.status in REVIEW_STATUSES else "",
+            ineligible=False,
+            closed=False,
+            page=1,
+        )
 
     def view(self) -> CallFilters:
         """The list before narrowing: scope, status and the inbox's two switches, without
@@ -472,6 +488,14 @@ class RowMatch:
     moved: float = 0.0  # what the decisions on other calls did to the score
 
 
+class SourceRef(NamedTuple):
+    """A source that lists a call, with the call's link there."""
+
+    name: str  # the source's id (what the source filter takes)
+    label: str  # its label from sources.yaml, "" when it has none
+    url: str
+
+
 @dataclass(slots=True)
 class CallRow:
     """One row of a call list with everything the row shows, as plain values.
@@ -487,6 +511,7 @@ class CallRow:
     region: str
     funding_type: str
     source: str
+    source_label: str  # the source's label, "" for a source without one (import, by hand)
     url: str
     deadline: date | None
     funding_rate: float | None
@@ -499,7 +524,7 @@ class CallRow:
     review_status: str | None  # None: no review yet
     review_hash: str | None
     matches: list[RowMatch] = field(default_factory=list)
-    sources: list[tuple[str, str]] = field(default_factory=list)  # (source, url)
+    sources: list[SourceRef] = field(default_factory=list)  # its own, then its duplicates'
     is_new: bool = False
     is_changed: bool = False
 
@@ -599,6 +624,7 @@ def _rows_for_ids(session: Session, ids: list[int]) -> tuple[list[CallRow], floa
             Call.region,
             Call.funding_type,
             Call.source,
+            Source.label,
             Call.url,
             Call.deadline,
             Call.funding_rate,
@@ -614,6 +640,8 @@ def _rows_for_ids(session: Session, ids: list[int]) -> tuple[list[CallRow], floa
         )
         .outerjoin(CallScore, CallScore.call_id == Call.id)
         .outerjoin(Review, Review.call_id == Call.id)
+        # the label in the same query: a handful of configured sources, found by their key
+        .outerjoin(Source, Source.name == Call.source)
         .where(Call.id.in_(ids))
     ):
         best = r[-1] or 0.0
@@ -624,6 +652,7 @@ def _rows_for_ids(session: Session, ids: list[int]) -> tuple[list[CallRow], floa
             region=r.region,
             funding_type=r.funding_type,
             source=r.source,
+            source_label=r.label or "",
             url=r.url,
             deadline=r.deadline,
             funding_rate=r.funding_rate,
@@ -665,18 +694,21 @@ def load_row_details(
     ):
         moved = float(decisions.get("change") or 0.0) if isinstance(decisions, dict) else 0.0
         matches[call_id].append(RowMatch(score, project_id, key, title, theme, moved))
-    duplicates: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for canonical_id, source, url in session.execute(
-        select(Call.canonical_id, Call.source, Call.url)
+    duplicates: dict[int, list[SourceRef]] = defaultdict(list)
+    for canonical_id, source, label, url in session.execute(
+        select(Call.canonical_id, Call.source, Source.label, Call.url)
+        .outerjoin(Source, Source.name == Call.source)
         .where(Call.canonical_id.in_(ids))
-        .order_by(Call.source)
     ):
-        duplicates[canonical_id].append((source, url))
+        duplicates[canonical_id].append(SourceRef(source, label or "", url))
     since = now - timedelta(days=NEW_DAYS)
     changed = changed_call_ids(session, ids, since)
     for row in rows:
         row.matches = matches.get(row.id, [])
-        row.sources = [(row.source, row.url), *duplicates.get(row.id, [])]
+        others = sorted(
+            duplicates.get(row.id, []), key=lambda s: source_title(s.name, s.label).casefold()
+        )
+        row.sources = [SourceRef(row.source, row.source_label, row.url), *others]
         row.is_new = row.first_seen >= since
         row.is_changed = row.id in changed or row.returned
 
@@ -698,10 +730,10 @@ class ExportRow:
     eligibility: str
     inbox_score: float | None
     status: str
-    is_new: bool
+    first_seen: datetime
     is_changed: bool
     matches: list[tuple[str, str, float]] = field(default_factory=list)  # key, title, score
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # as officers read them (`source_title`)
 
 
 def export_rows(
@@ -734,6 +766,7 @@ def export_rows(
                     Call.amount_max_eur,
                     Call.url,
                     Call.source,
+                    Source.label,
                     Call.first_seen,
                     Call.content_hash,
                     CallScore.eligibility,
@@ -743,6 +776,7 @@ def export_rows(
                 )
                 .outerjoin(CallScore, CallScore.call_id == Call.id)
                 .outerjoin(Review, Review.call_id == Call.id)
+                .outerjoin(Source, Source.name == Call.source)
                 .where(Call.id.in_(chunk))
             )
         }
@@ -755,10 +789,12 @@ def export_rows(
         ):
             matches[call_id].append((key, title, score))
         duplicates: dict[int, set[str]] = defaultdict(set)
-        for canonical_id, source in session.execute(
-            select(Call.canonical_id, Call.source).where(Call.canonical_id.in_(chunk))
+        for canonical_id, source, label in session.execute(
+            select(Call.canonical_id, Call.source, Source.label)
+            .outerjoin(Source, Source.name == Call.source)
+            .where(Call.canonical_id.in_(chunk))
         ):
-            duplicates[canonical_id].add(source)
+            duplicates[canonical_id].add(source_title(source, label))
         changed = changed_call_ids(session, chunk, since)
         for call_id in chunk:
             row = base.get(call_id)
@@ -779,10 +815,13 @@ def export_rows(
                 eligibility=row.eligibility or "unknown",
                 inbox_score=row.inbox_score,
                 status=row.status or "neu",
-                is_new=row.first_seen >= since,
+                first_seen=row.first_seen,
                 is_changed=call_id in changed or returned,
                 matches=matches.get(call_id, []),
-                sources=sorted({row.source, *duplicates.get(call_id, set())}),
+                sources=sorted(
+                    {source_title(row.source, row.label), *duplicates.get(call_id, set())},
+                    key=str.casefold,
+                ),
             )
 
 
@@ -808,6 +847,46 @@ class ProjectOption(NamedTuple):
     title: str
 
 
+class SourceOption(NamedTuple):
+    """A source of the filter form: the id it filters by, and how the form names it."""
+
+    name: str  # the URL value: bookmarks of `?source=eu-ft` keep working
+    text: str  # the short title; the full one where two sources share a short one
+    title: str  # the full title (`source_title`), as a tooltip
+
+
+def source_labels(session: Session, names: Iterable[str]) -> dict[str, str]:
+    """The labels of the configured sources among `names` (one query; imports have none)."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Source.name, Source.label).where(Source.name.in_(wanted)))
+    return {name: label for name, label in rows if label}
+
+
+def source_options(session: Session, names: Sequence[str]) -> list[SourceOption]:
+    """The sources `names` as the filter form offers them, sorted by what it shows.
+
+    One query for the labels of all of them (a few configured sources).
+    """
+    labels = source_labels(session, names)
+    titles = {name: source_title(name, labels.get(name)) for name in names}
+    shorts = {name: source_short_title(name, labels.get(name)) for name in names}
+    taken: dict[str, int] = defaultdict(int)
+    for short in shorts.values():
+        taken[short.casefold()] += 1
+    options = [
+        SourceOption(
+            name,
+            shorts[name] if taken[shorts[name].casefold()] == 1 else titles[name],
+            titles[name],
+        )
+        for name in names
+    ]
+    # sorted here, not in SQL: the same order on SQLite and PostgreSQL (see below)
+    return sorted(options, key=lambda o: (o.text.casefold(), o.name))
+
+
 @dataclass(slots=True)
 class FilterOptions:
     """The choices of the filter form."""
@@ -815,7 +894,7 @@ class FilterOptions:
     themes: list[ThemeOption]
     projects: list[ProjectOption]
     priorities: list[int]
-    sources: list[str]
+    sources: list[SourceOption]
     regions: list[str]
 
 
@@ -860,8 +939,8 @@ def filter_options(
         )
     ]
     sources, regions = _sources_and_regions(session, filters.view(), today or date.today(), cache)
-    if filters.source and filters.source not in sources:
-        sources = sorted([*sources, filters.source])
+    if filters.source and all(o.name != filters.source for o in sources):
+        sources = source_options(session, [*(o.name for o in sources), filters.source])
     if filters.region and filters.region not in regions:
         regions = sorted([*regions, filters.region])
     return FilterOptions(
@@ -880,7 +959,7 @@ def filter_options(
 # (deadlines pass); those highest ids and the day are the cache's version. A match run changes
 # eligibilities without any of these: an entry lives FILTER_VALUES_TTL seconds at most anyway.
 FILTER_VALUES_TTL = 60.0
-_FilterValues = tuple[list[str], list[str]]
+_FilterValues = tuple[list[SourceOption], list[str]]
 
 
 class FilterValuesCache:
@@ -915,7 +994,8 @@ def _sources_and_regions(
     """The sources and the non-empty regions that give calls in the list `view`, sorted.
 
     A source gives a call also through a duplicate from it (the source filter's rule), so
-    the sources of the listed calls' duplicates count too.
+    the sources of the listed calls' duplicates count too. The sources come with their
+    labels (`source_options`), cached with them.
     """
     key = (view.scope, view.status, view.ineligible, view.closed)
     version: tuple[Any, ...] = ()
@@ -952,7 +1032,7 @@ def _sources_and_regions(
     )
     # sorted here, not in SQL: the same order on SQLite and PostgreSQL (whose collation
     # would differ), also when the chosen value is added to the list
-    values = (sorted(sources), sorted(regions))
+    values = (source_options(session, sorted(sources)), sorted(regions))
     if cache is not None:
         cache.put(key, version, values)
     return list(values[0]), list(values[1])
@@ -1012,6 +1092,8 @@ class CallDetail:
     highlight_words: list[str]
     score_scale: float
     decision_notes: dict[int, DecisionNote] = field(default_factory=dict)  # by match id
+    source_titles: dict[str, str] = field(default_factory=dict)  # source id -> `source_title`
+    is_new: bool = False  # first seen in the last NEW_DAYS days
 
     @property
     def is_dismissed(self) -> bool:
@@ -1056,7 +1138,13 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
     )
     score = call.score
     goals = _goal_infos(session, score)
-    sources = [call, *sorted(call.duplicates, key=lambda c: c.source)]
+    names = {c.source for c in (call, *call.duplicates)}
+    labels = source_labels(session, names)
+    source_titles = {name: source_title(name, labels.get(name)) for name in names}
+    sources = [
+        call,
+        *sorted(call.duplicates, key=lambda c: (source_titles[c.source].casefold(), c.id)),
+    ]
     duplicate_ids = [c.id for c in call.duplicates]
     changes = list(call.changes)
     if duplicate_ids:
@@ -1089,6 +1177,8 @@ def call_detail(session: Session, call_id: int) -> CallDetail | None:
         highlight_words=words,
         score_scale=score_scale(session),
         decision_notes=_decision_notes(session, matches),
+        source_titles=source_titles,
+        is_new=call.first_seen >= utcnow() - timedelta(days=NEW_DAYS),
     )
 
 

@@ -137,7 +137,7 @@ def test_no_mail_when_all_sections_are_empty(cli, data: Data, smtp_server, mail_
     forced = cli("digest", DIGEST_SEND_EMPTY="1", **mail_env)
     assert forced.exit_code == 0
     assert len(smtp_server.messages) == 2
-    assert "Keine neuen passenden Aufrufe." in smtp_server.messages[0].part("plain")
+    assert "Keine neu gefundenen passenden Aufrufe." in smtp_server.messages[0].part("plain")
 
 
 def test_dry_run_prints_and_records_nothing(cli, data: Data, smtp_server, mail_env):

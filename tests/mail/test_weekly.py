@@ -179,7 +179,7 @@ def test_weekly_offline_end_to_end(cli, db, smtp_server: SmtpServer, mail_env):
     assert "Abruf" in result.output and "FEHLER" not in result.output
     assert sorted(r.to.lower() for r in smtp_server.messages) == sorted(a.lower() for a in TEAM)
     text = smtp_server.messages[0].part("plain")
-    assert "Neu (" in text and "https://foerder.example/aufrufe/" in text
+    assert "Neu gefunden (" in text and "https://foerder.example/aufrufe/" in text
 
 
 def test_lock_of_a_dead_local_process_is_taken_over_at_once(data: Data):

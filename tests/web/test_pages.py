@@ -36,7 +36,9 @@ def test_inbox_lists_open_eligible_candidates_best_first(
         .where((Call.deadline.is_(None)) | (Call.deadline >= date.today()))
     ).scalar_one()
     assert abs(scores[0] - best) < 0.006
-    assert "neu seit letzter Woche" in page
+    assert re.search(
+        r"<span class=\"mark mark-new\" title=\"[^\"]*\">gefunden am \d\d\.\d\d\.</span>", page
+    )
     assert 'class="score-bar"' in page
     assert "antragsberechtigt" in page
 

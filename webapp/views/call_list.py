@@ -18,10 +18,22 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from webapp.charts import score_bar
-from webapp.formatting import format_eur, format_number, format_rate
+from webapp.formatting import (
+    format_eur,
+    format_number,
+    format_rate,
+    source_short_title,
+    source_title,
+)
 from webapp.models import DISMISS_REASONS
-from webapp.queries import CallPage, CallRow
-from webapp.views.components import deadline, decision_mark, eligibility_badge, status_pill
+from webapp.queries import NEW_DAYS, CallPage, CallRow, SourceRef
+from webapp.views.components import (
+    deadline,
+    decision_mark,
+    eligibility_badge,
+    found_mark,
+    status_pill,
+)
 from webapp.views.filters import safe_url
 
 # A call id no real call has; replaced by each row's id in a URL built once.
@@ -55,7 +67,7 @@ class RowView:
     title: str
     detail_url: str
     review_url: str
-    is_new: bool
+    found: Markup  # the mark of a call found in the last NEW_DAYS days, else ""
     changed: str  # the changed mark's text, "" without one
     pill: Markup  # the review status, "" where the list leaves it out
     badge: Markup
@@ -88,17 +100,25 @@ def _id_url(endpoint: str, **values: object) -> Callable[[int], str]:
     return lambda i: f"{head}{i}{tail}{sep}{query}"
 
 
-def _source_links(sources: Sequence[tuple[str, str]]) -> Markup:
-    """The sources of a call as links (only http(s) ones), separated by commas."""
+def _source_links(sources: Sequence[SourceRef]) -> Markup:
+    """The sources of a call as links (only http(s) ones), separated by commas.
+
+    Each is named short (the row has little room); the full label is its tooltip.
+    """
     parts = []
-    for source, url in sources:
-        link = safe_url(url)
-        name = escape(source)
-        parts.append(
-            f'<a href="{escape(link)}" rel="noopener noreferrer nofollow" target="_blank">{name}</a>'
-            if link
-            else name
-        )
+    for source in sources:
+        link = safe_url(source.url)
+        short = source_short_title(source.name, source.label)
+        full = source_title(source.name, source.label)
+        title = f' title="{escape(full)}"' if full != short else ""
+        name = escape(short)
+        if link:
+            parts.append(
+                f'<a href="{escape(link)}"{title} rel="noopener noreferrer nofollow"'
+                f' target="_blank">{name}</a>'
+            )
+        else:
+            parts.append(f"<span{title}>{name}</span>" if title else str(name))
     return Markup(", ".join(parts))
 
 
@@ -150,7 +170,7 @@ def _row_view(
         title=row.title,
         detail_url=detail_url(row.id),
         review_url=review_url(row.id),
-        is_new=row.is_new,
+        found=found_mark(row.first_seen, NEW_DAYS) if row.is_new else Markup(""),
         changed=changed,
         # The inbox holds undecided calls: "neu" goes without saying there.
         pill=status_pill(row.status) if not inbox or row.status != "neu" else Markup(""),

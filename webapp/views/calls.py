@@ -51,13 +51,16 @@ from webapp.manual_entry import (
 from webapp.matching import EntryOutcome, match_entered_calls
 from webapp.models import Call, CallChange, Review
 from webapp.queries import (
+    COUNT_LIMIT,
     DEADLINE_WINDOWS,
     MAX_FILTER_INT,
+    NEW_DAYS,
     SORTS,
     CallFilters,
     assignable_users,
     call_detail,
     canonical_id_of,
+    count_calls,
     export_rows,
     filter_options,
     list_calls,
@@ -66,6 +69,7 @@ from webapp.queries import (
 from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
 from webapp.saved_model import app_model_cache, model_file
 from webapp.views.call_list import list_view
+from webapp.views.components import found_mark
 from webapp.views.notices import Notice, notify, take_notice
 
 bp = Blueprint("calls", __name__)
@@ -74,11 +78,27 @@ bp = Blueprint("calls", __name__)
 bp.add_app_template_global(take_notice, "notice_for")
 
 
+@dataclass(slots=True)
+class ElsewhereCount:
+    """What an empty Eingang's filters find in Alle Aufrufe."""
+
+    filters: CallFilters  # the same search and filters there
+    total: int
+    more: bool  # counting stopped at `total`: "über 1.000"
+
+
 def _list_page(scope: str) -> str:
     filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
     today = date.today()
     page = list_calls(session, filters, today=today)
+    elsewhere = None
+    if scope == "inbox" and not page.rows and filters.active_count:
+        # Nothing in the Eingang: would Alle Aufrufe (decided, closed, ineligible calls
+        # too) find something? Counted only here, and no further than the lists count.
+        wider = filters.in_all_calls()
+        found = count_calls(session, wider, today, limit=COUNT_LIMIT + 1)
+        elsewhere = ElsewhereCount(wider, min(found, COUNT_LIMIT), found > COUNT_LIMIT)
     return render_template(
         "calls/list.html",
         filters=filters,
@@ -89,6 +109,7 @@ def _list_page(scope: str) -> str:
         windows=DEADLINE_WINDOWS,
         today=today,
         endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
+        elsewhere=elsewhere,
     )
 
 
@@ -212,6 +233,7 @@ def _render_detail(
         "calls/detail.html",
         d=data,
         call=data.call,
+        found=found_mark(data.call.first_seen, NEW_DAYS) if data.is_new else "",
         changes=change_rows(data.changes),
         editable=is_editable(data.call),
         show_summary=not summary_in_text(data.call.summary, data.call.text),

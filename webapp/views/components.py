@@ -8,7 +8,7 @@ functions, so every page shows the same markup. Every value from the database is
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -19,6 +19,8 @@ from webapp.formatting import (
     days_left,
     format_change,
     format_date,
+    format_datetime,
+    local_date,
 )
 
 ELIGIBILITY_LABELS = {
@@ -67,6 +69,18 @@ def status_pill(status: str) -> Markup:
     return Markup('<span class="pill {}">{}</span>').format(
         STATUS_CLASSES.get(status, "st-new"), status
     )
+
+
+def found_mark(first_seen: datetime, days: int) -> Markup:
+    """The mark of a call found in the last `days` days: "gefunden am 24.11.".
+
+    Says when, not "neu": "neu" is the review status of every undecided call, and the two
+    stood side by side in Alle Aufrufe.
+    """
+    # plain text of our own (dates, a number): nothing to escape; an f-string per row
+    title = f"erstmals gefunden am {format_datetime(first_seen)} Uhr (in den letzten {days} Tagen)"
+    day = local_date(first_seen).strftime("%d.%m.")
+    return Markup(f'<span class="mark mark-new" title="{title}">gefunden am {day}</span>')
 
 
 def deadline(day: date | None, today: date | None = None) -> Markup:
