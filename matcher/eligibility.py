@@ -376,6 +376,23 @@ def applicants_from_text(text: str) -> CallApplicants:
     Without an "Antragsberechtigt sind …" sentence, the subjects of sentences such as
     "Kommunen können … beantragen" are read instead.
     """
+    levels, others, excluded_levels, excluded_others = _sentence_terms(text)
+    if excluded_levels or excluded_others:
+        # an exclusion says something too: whoever is left (maybe no one of ours) may apply
+        levels -= excluded_levels
+        others -= excluded_others
+        return CallApplicants(frozenset(levels), frozenset(others), "text")
+    if not levels and not others:
+        for subject in applicant_subjects(text):
+            lv, ot = _match_terms(subject)
+            levels |= lv
+            others |= ot
+    source = "text" if levels or others else "none"
+    return CallApplicants(frozenset(levels), frozenset(others), source)
+
+
+def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str]]:
+    """Levels and other types the applicant sentences admit, and those they exclude."""
     levels: set[str] = set()
     others: set[str] = set()
     excluded_levels: set[str] = set()
@@ -393,18 +410,25 @@ def applicants_from_text(text: str) -> CallApplicants:
         lv, ot = _match_terms(excluded)
         excluded_levels |= lv
         excluded_others |= ot
-    if excluded_levels or excluded_others:
-        # an exclusion says something too: whoever is left (maybe no one of ours) may apply
-        levels -= excluded_levels
-        others -= excluded_others
-        return CallApplicants(frozenset(levels), frozenset(others), "text")
-    if not levels and not others:
-        for subject in applicant_subjects(text):
-            lv, ot = _match_terms(subject)
-            levels |= lv
-            others |= ot
-    source = "text" if levels or others else "none"
-    return CallApplicants(frozenset(levels), frozenset(others), source)
+    return levels, others, excluded_levels, excluded_others
+
+
+def narrowed_by_text(call: CallDoc, allowed: frozenset[str]) -> frozenset[str]:
+    """The levels of `allowed` (read from the applicant list) that the call's text admits.
+
+    A source's list often says "Kommune" where the text is precise: "Antragsberechtigt sind
+    Landkreise …", "Gemeinden unterhalb der Kreisebene … Landkreise sind nicht
+    antragsberechtigt". The text narrows the list, never widens it, and never to nothing
+    (when they contradict each other the list stands), so the verdict keeps its status and
+    only says who of the county and its towns may apply.
+    """
+    if not call.eligible:
+        return allowed
+    # title, summary and text on lines of their own: a title ends without a full stop, and
+    # its words ("… kommunaler Bildungslandschaften") are no part of the applicant sentence
+    levels, _, excluded, _ = _sentence_terms("\n".join([call.title, call.summary, call.text]))
+    narrowed = (allowed & levels if levels else allowed) - excluded
+    return frozenset(narrowed) or allowed
 
 
 def call_applicants(call: CallDoc) -> CallApplicants:
@@ -568,11 +592,16 @@ def assess(
     project_types: Sequence[str] = (),
     applicants: CallApplicants | None = None,
     region: RegionCheck | None = None,
+    *,
+    names_from_text: bool = True,
 ) -> Eligibility:
     """Eligibility of the strategy's applicants (and of a project's further applicant types).
 
     `project_types` are a project's `applicant_types`; a call open to any of them is eligible
-    for that project even when the county and its municipalities may not apply.
+    for that project even when the county and its municipalities may not apply. Who of them
+    may apply is narrowed by the text's applicant sentences (`narrowed_by_text`); the status
+    does not depend on that, so ranking, which needs only the status, may leave it out
+    (`names_from_text=False`).
     """
     who = applicants if applicants is not None else call_applicants(call)
     if region is None:
@@ -590,17 +619,22 @@ def assess(
         names = [a.name for a in members]
     elif allowed:
         status = "eligible"
+        listed = allowed
+        if names_from_text and who.source == "list":
+            allowed = narrowed_by_text(call, allowed)
+        source = "laut Aufruftext " if allowed != listed else ""
         names = [a.name for a in members if applicant_level(a) in allowed] or [
             a.name for a in members
         ]
         if COUNTY in levels and MUNICIPAL in levels and allowed == {MUNICIPAL}:
             reasons.append(
-                "nur Gemeinden unterhalb der Kreisebene antragsberechtigt – "
+                f"{source}nur Gemeinden unterhalb der Kreisebene antragsberechtigt – "
                 "der Kreis nicht, die Städte und Gemeinden schon"
             )
         elif COUNTY in levels and MUNICIPAL in levels and allowed == {COUNTY}:
             reasons.append(
-                "nur Kreise antragsberechtigt – der Kreis ja, die Städte und Gemeinden nicht"
+                f"{source}nur Kreise antragsberechtigt – der Kreis ja, "
+                "die Städte und Gemeinden nicht"
             )
         if who.source == "text":
             reasons.append("Antragsberechtigung aus dem Aufruftext gelesen")

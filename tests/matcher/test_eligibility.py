@@ -42,6 +42,43 @@ def test_only_companies_is_ineligible_and_says_why(strategy: Strategy) -> None:
     assert "Unternehmen" in e.reasons[0]
 
 
+def test_the_text_says_who_of_a_listed_kommune_may_apply(strategy: Strategy) -> None:
+    # sources list "Kommune" where the text names the level; the verdict names who applies
+    profile = strategy.region_profile
+    counties = make_call(
+        "c",
+        "Förderung kommunaler Bildungslandschaften",  # the title names no applicant
+        "Gefördert werden Modellvorhaben. Antragsberechtigt sind Landkreise in ländlichen "
+        "Räumen. Kreisangehörige Gemeinden können als Partner beteiligt werden.",
+        eligible=["Kommune"],
+        region="Bund",
+    )
+    e = assess(counties, profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert e.reasons == [
+        "laut Aufruftext nur Kreise antragsberechtigt – der Kreis ja, die Städte und Gemeinden nicht"
+    ]
+    towns = make_call(
+        "t",
+        "Heimat 2.0",
+        "Antragsberechtigt sind Gemeinden unterhalb der Kreisebene. "
+        "Landkreise sind nicht antragsberechtigt.",
+        eligible=["Kommune"],
+        region="Bund",
+    )
+    e = assess(towns, profile)
+    assert (e.status, e.applicants) == ("eligible", ["Dülmen", "Senden"])
+    assert e.reasons[0].startswith("laut Aufruftext nur Gemeinden unterhalb der Kreisebene")
+    # a text that admits none of them does not overrule the list (nor change any status)
+    other = make_call(
+        "o", "x", "Antragsberechtigt sind kreisfreie Städte.", eligible=["Kommune"], region="Bund"
+    )
+    e = assess(other, profile)
+    assert (e.status, set(e.applicants)) == ("eligible", {"Kreis Coesfeld", "Dülmen", "Senden"})
+    for call in (counties, towns, other):
+        assert assess(call, profile, names_from_text=False).status == "eligible"
+
+
 def test_project_applicant_types_extend_eligibility(strategy: Strategy) -> None:
     call = make_call("c", "x", eligible=["Unternehmen", "Landwirt"], region="Bund")
     farm = strategy.project("WI-04")
