@@ -226,7 +226,7 @@ def _eligibility_codes(call: CallDoc, job: _EligibilityJob) -> tuple[np.ndarray,
     codes = np.empty(len(job.groups), dtype=np.int8)
     factors = np.empty(len(job.groups))
     for g, types in enumerate(job.groups):
-        elig = assess(call, job.profile, types, who, region, names_from_text=False)
+        elig = assess(call, job.profile, types, who, region, explain=False)
         code = STATUS_RANK[elig.status]
         codes[g] = code
         factors[g] = 1.0 if code == 2 else unknown

@@ -76,7 +76,7 @@ def test_the_text_says_who_of_a_listed_kommune_may_apply(strategy: Strategy) -> 
     e = assess(other, profile)
     assert (e.status, set(e.applicants)) == ("eligible", {"Kreis Coesfeld", "Dülmen", "Senden"})
     for call in (counties, towns, other):
-        assert assess(call, profile, names_from_text=False).status == "eligible"
+        assert assess(call, profile, explain=False).status == "eligible"
 
 
 def test_project_applicant_types_extend_eligibility(strategy: Strategy) -> None:
@@ -102,6 +102,35 @@ def test_eligibility_from_text(strategy: Strategy) -> None:
         "c", "x", "Zuwendungsempfänger sind kleine und mittlere Unternehmen.", region="Bund"
     )
     assert assess(companies, strategy.region_profile).status == "ineligible"
+
+
+def test_a_verdict_read_from_the_text_quotes_its_sentence(strategy: Strategy) -> None:
+    # the officer sees what the text was read to say, not "nur andere Antragsteller"
+    profile = strategy.region_profile
+    museums = make_call(
+        "m",
+        "Kultur digital",
+        "Gefördert wird die Digitalisierung von Sammlungen.\nAntragsberechtigt:\nMuseen, "
+        "Archive und   Bibliotheken in öffentlicher Trägerschaft sowie Heimatvereine.",
+        region="Bund",
+    )
+    e = assess(museums, profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt: „Antragsberechtigt: "
+        "Museen, Archive und Bibliotheken in öffentlicher Trägerschaft sowie Heimatvereine.“"
+    ]
+    notice = make_call(
+        "n", "Städtebau 2027", "Städte und Gemeinden können Maßnahmen anmelden.", region="NRW"
+    )
+    e = assess(notice, profile)
+    assert e.status == "eligible"
+    assert e.reasons[-1] == (
+        "Antragsberechtigung aus dem Aufruftext gelesen: "
+        "„Städte und Gemeinden können Maßnahmen anmelden.“"
+    )
+    # ranking reads no quote: the status is the same
+    assert assess(museums, profile, explain=False).status == "ineligible"
 
 
 def test_eligibility_from_the_subject_of_a_short_notice(strategy: Strategy) -> None:
