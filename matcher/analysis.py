@@ -32,11 +32,17 @@ CHAR_NGRAM_RANGE = (4, 5)
 
 def normalize(text: str) -> str:
     """NFKC-normalise, drop soft hyphens, lowercase (umlauts kept)."""
+    return unify(text).lower()
+
+
+def unify(text: str) -> str:
+    """NFKC-normalised, soft hyphens dropped, typographic hyphens and dashes unified; the
+    text as written otherwise (for showing words as the analysis splits them)."""
     text = unicodedata.normalize("NFKC", text or "")
     for old, new in _PUNCT:
         if old in text:
             text = text.replace(old, new)
-    return text.lower()
+    return text
 
 
 def fold(word: str) -> str:

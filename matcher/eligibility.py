@@ -374,6 +374,7 @@ def applicant_quote(call: CallDoc) -> str:
     notice; "" when there is none.
     """
     text = unicodedata.normalize("NFKC", "\n".join([call.title, call.summary, call.text]))
+    text = text.replace("\u00ad", "")  # soft hyphens (the dashes stay, unlike in analysis)
     sentences = [" ".join(s.split()) for s in _SENTENCE_END_RE.split(text)]
     for i, sentence in enumerate(sentences):
         if _TRIGGER_RE.search(_fold_text(sentence)):

@@ -30,7 +30,6 @@ import os
 import re
 import sys
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -1347,7 +1346,7 @@ def _surface_forms(text: str) -> dict[str, str]:
     """
     forms: dict[str, str] = {}
     modifiers: list[tuple[str, str]] = []
-    for word in _SURFACE_RE.findall(unicodedata.normalize("NFKC", text or "")):
+    for word in _SURFACE_RE.findall(analysis.unify(text)):
         *front, head = word.split("-")
         if head:
             forms.setdefault(analysis.fold(head.lower()), head)
@@ -1363,7 +1362,7 @@ def _as_written(text: str, phrase: str) -> str:
     if not words:
         return phrase
     pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
-    found = re.search(pattern, unicodedata.normalize("NFKC", text), re.IGNORECASE)
+    found = re.search(pattern, analysis.unify(text), re.IGNORECASE)
     return " ".join(found.group(0).split()) if found else phrase
 
 

@@ -163,6 +163,23 @@ def test_explanations_show_hyphenated_words_whole_not_their_fragments() -> None:
     assert any(o == "Leerstands-" for _, o in shown), shown
 
 
+def test_explanations_show_words_with_soft_hyphens_as_written(strategy: Strategy) -> None:
+    # an imported or hand-entered text may carry soft and non-breaking hyphens; the analysis
+    # drops them, and the words shown must not fall back to the folded token
+    call = make_call(
+        "shy",
+        "Informations\u00adsicherheit in Kommunen",
+        "Gefördert werden IT\u2011Sicherheit und ein Informations\u00adsicherheits\u00ad"
+        "management der Verwaltungen.",
+        eligible=["Kommune"],
+    )
+    (result,) = match_calls(strategy, [call])
+    shown = {c for c, _ in _terms(result, "VW-02")}
+    assert {"Informationssicherheit", "Informationssicherheitsmanagement"} <= shown, shown
+    assert "IT-Sicherheit" in shown, shown
+    assert not {"informationssicherheit", "sicherheit", "IT"} & shown, shown
+
+
 def test_explanations_pair_the_same_words_not_crosswise(strategy: Strategy) -> None:
     # both texts say Informationssicherheit and Informationssicherheitsmanagement: each is
     # paired with itself, not with the other (which shares only some of its letters)
