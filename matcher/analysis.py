@@ -32,11 +32,17 @@ CHAR_NGRAM_RANGE = (4, 5)
 
 def normalize(text: str) -> str:
     """NFKC-normalise, drop soft hyphens, lowercase (umlauts kept)."""
+    return unify(text).lower()
+
+
+def unify(text: str) -> str:
+    """NFKC-normalised, soft hyphens dropped, typographic hyphens and dashes unified; the
+    text as written otherwise (for showing words as the analysis splits them)."""
     text = unicodedata.normalize("NFKC", text or "")
     for old, new in _PUNCT:
         if old in text:
             text = text.replace(old, new)
-    return text.lower()
+    return text
 
 
 def fold(word: str) -> str:
@@ -249,12 +255,19 @@ def share_word_part(token_a: str, token_b: str, is_known_stem: Callable[[str], b
     Prozessdigitalisierung and Digitalisierungsleistungen, Verkehr in
     Radverkehrsinfrastruktur). Not merely shared letters: Gemeinde and Gemeinsames, Steuerung
     and Stadterneuerung, Energien and Synergien share character n-grams, but no word.
+    A word part follows nothing or a modifier of at least three letters: Scheck does not
+    end in Check, nor Gebieten and anbieten in "bieten" (Ge-biet, an-bieten); and a word
+    part that is funding boilerplate (Förder- in Förderanträge and fördern) is no reason.
     """
     (word_a, lang_a), (word_b, lang_b) = token_lang(token_a), token_lang(token_b)
     stem_a, stem_b = stem(word_a, lang_a), stem(word_b, lang_b)
+    if _boilerplate_part(word_a, word_b, lang_a):
+        return False
     for short, long, least in ((stem_a, stem_b, 4), (word_a, word_b, 5)):
         short, long = sorted((short, long), key=len)
-        if len(short) >= least and (long.startswith(short) or long.endswith(short)):
+        if len(short) >= least and (
+            long.startswith(short) or (long.endswith(short) and _starts_part(long, short))
+        ):
             return True
     if len(word_a) >= 8 and word_b.startswith(word_a[:8]):
         return True
@@ -263,8 +276,33 @@ def share_word_part(token_a: str, token_b: str, is_known_stem: Callable[[str], b
     # ("tinformation" in Echtzeit-/Fahrgastinformation): look for the word at either end
     return any(
         is_known_stem(stem(part, lang_a))
+        and _starts_part(word_a, part)
+        and _starts_part(word_b, part)
         for size in range(len(shared), 5, -1)
         for part in {shared[:size], shared[-size:]}
+    )
+
+
+# A modifier in front of a word part has at least three letters (Rad-, Bus-, Web-); one or
+# two letters are a prefix (ge-, an-, be-) or a stray letter, and the word is another word.
+_MIN_MODIFIER = 3
+
+
+def _starts_part(word: str, part: str) -> bool:
+    """Whether `part` occurs in `word` at its start or after a modifier of 3+ letters."""
+    at = word.find(part)
+    while at >= 0:
+        if at == 0 or at >= _MIN_MODIFIER:
+            return True
+        at = word.find(part, at + 1)
+    return False
+
+
+def _boilerplate_part(word_a: str, word_b: str, lang: str) -> bool:
+    """Whether what two words share is a word of funding boilerplate (förder-, antrag-)."""
+    shared = _longest_shared(word_a, word_b)
+    return len(shared) >= 4 and (
+        shared in boilerplate_stems(lang) or stem(shared, lang) in boilerplate_stems(lang)
     )
 
 

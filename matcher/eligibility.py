@@ -12,6 +12,7 @@ be decided is "unknown": kept in the ranking and flagged for a human.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -361,6 +362,38 @@ _EXCEPT_RE = re.compile(
 )
 
 
+# a quoted sentence is cut after this many characters
+_QUOTE_MAX = 220
+
+
+def applicant_quote(call: CallDoc) -> str:
+    """The sentence of a call that says who may apply, as written, for a reason to quote.
+
+    The first "Antragsberechtigt sind …" sentence (with the sentence after a heading such as
+    "Antragsberechtigt:"), else the first "X können … beantragen" sentence of a short
+    notice; "" when there is none.
+    """
+    text = unicodedata.normalize("NFKC", "\n".join([call.title, call.summary, call.text]))
+    text = text.replace("\u00ad", "")  # soft hyphens (the dashes stay, unlike in analysis)
+    sentences = [" ".join(s.split()) for s in _SENTENCE_END_RE.split(text)]
+    for i, sentence in enumerate(sentences):
+        if _TRIGGER_RE.search(_fold_text(sentence)):
+            if sentence.endswith((":", "?")) and i + 1 < len(sentences):
+                sentence = f"{sentence} {sentences[i + 1]}"
+            return _clip(sentence)
+    for sentence in sentences:
+        folded = _fold_text(sentence)
+        if not _NEGATION_RE.search(folded) and any(p.search(folded) for p in _SUBJECT_RES):
+            return _clip(sentence)
+    return ""
+
+
+def _clip(sentence: str) -> str:
+    if len(sentence) <= _QUOTE_MAX:
+        return sentence
+    return sentence[:_QUOTE_MAX].rsplit(" ", 1)[0] + " …"
+
+
 def applicant_subjects(text: str) -> list[str]:
     """Who a short notice addresses: the subjects of "X können … beantragen" and the like."""
     subjects: list[str] = []
@@ -376,6 +409,23 @@ def applicants_from_text(text: str) -> CallApplicants:
     Without an "Antragsberechtigt sind …" sentence, the subjects of sentences such as
     "Kommunen können … beantragen" are read instead.
     """
+    levels, others, excluded_levels, excluded_others = _sentence_terms(text)
+    if excluded_levels or excluded_others:
+        # an exclusion says something too: whoever is left (maybe no one of ours) may apply
+        levels -= excluded_levels
+        others -= excluded_others
+        return CallApplicants(frozenset(levels), frozenset(others), "text")
+    if not levels and not others:
+        for subject in applicant_subjects(text):
+            lv, ot = _match_terms(subject)
+            levels |= lv
+            others |= ot
+    source = "text" if levels or others else "none"
+    return CallApplicants(frozenset(levels), frozenset(others), source)
+
+
+def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str]]:
+    """Levels and other types the applicant sentences admit, and those they exclude."""
     levels: set[str] = set()
     others: set[str] = set()
     excluded_levels: set[str] = set()
@@ -393,18 +443,25 @@ def applicants_from_text(text: str) -> CallApplicants:
         lv, ot = _match_terms(excluded)
         excluded_levels |= lv
         excluded_others |= ot
-    if excluded_levels or excluded_others:
-        # an exclusion says something too: whoever is left (maybe no one of ours) may apply
-        levels -= excluded_levels
-        others -= excluded_others
-        return CallApplicants(frozenset(levels), frozenset(others), "text")
-    if not levels and not others:
-        for subject in applicant_subjects(text):
-            lv, ot = _match_terms(subject)
-            levels |= lv
-            others |= ot
-    source = "text" if levels or others else "none"
-    return CallApplicants(frozenset(levels), frozenset(others), source)
+    return levels, others, excluded_levels, excluded_others
+
+
+def narrowed_by_text(call: CallDoc, allowed: frozenset[str]) -> frozenset[str]:
+    """The levels of `allowed` (read from the applicant list) that the call's text admits.
+
+    A source's list often says "Kommune" where the text is precise: "Antragsberechtigt sind
+    Landkreise …", "Gemeinden unterhalb der Kreisebene … Landkreise sind nicht
+    antragsberechtigt". The text narrows the list, never widens it, and never to nothing
+    (when they contradict each other the list stands), so the verdict keeps its status and
+    only says who of the county and its towns may apply.
+    """
+    if not call.eligible:
+        return allowed
+    # title, summary and text on lines of their own: a title ends without a full stop, and
+    # its words ("… kommunaler Bildungslandschaften") are no part of the applicant sentence
+    levels, _, excluded, _ = _sentence_terms("\n".join([call.title, call.summary, call.text]))
+    narrowed = (allowed & levels if levels else allowed) - excluded
+    return frozenset(narrowed) or allowed
 
 
 def call_applicants(call: CallDoc) -> CallApplicants:
@@ -568,11 +625,16 @@ def assess(
     project_types: Sequence[str] = (),
     applicants: CallApplicants | None = None,
     region: RegionCheck | None = None,
+    *,
+    explain: bool = True,
 ) -> Eligibility:
     """Eligibility of the strategy's applicants (and of a project's further applicant types).
 
     `project_types` are a project's `applicant_types`; a call open to any of them is eligible
-    for that project even when the county and its municipalities may not apply.
+    for that project even when the county and its municipalities may not apply. Who of them
+    may apply is narrowed by the text's applicant sentences (`narrowed_by_text`), and a
+    verdict read from the text quotes its sentence; the status depends on neither, so
+    ranking, which needs only the status, leaves them out (`explain=False`).
     """
     who = applicants if applicants is not None else call_applicants(call)
     if region is None:
@@ -586,31 +648,50 @@ def assess(
 
     if who.source == "none":
         status = "unknown"
-        reasons.append("Antragsberechtigte nicht angegeben – bitte im Aufruf prüfen")
+        reasons.append("Antragsberechtigte nicht erkannt – bitte im Aufruf prüfen")
         names = [a.name for a in members]
     elif allowed:
         status = "eligible"
+        listed = allowed
+        if explain and who.source == "list":
+            allowed = narrowed_by_text(call, allowed)
+        source = "laut Aufruftext " if allowed != listed else ""
         names = [a.name for a in members if applicant_level(a) in allowed] or [
             a.name for a in members
         ]
         if COUNTY in levels and MUNICIPAL in levels and allowed == {MUNICIPAL}:
             reasons.append(
-                "nur Gemeinden unterhalb der Kreisebene antragsberechtigt – "
+                f"{source}nur Gemeinden unterhalb der Kreisebene antragsberechtigt – "
                 "der Kreis nicht, die Städte und Gemeinden schon"
             )
         elif COUNTY in levels and MUNICIPAL in levels and allowed == {COUNTY}:
             reasons.append(
-                "nur Kreise antragsberechtigt – der Kreis ja, die Städte und Gemeinden nicht"
+                f"{source}nur Kreise antragsberechtigt – der Kreis ja, "
+                "die Städte und Gemeinden nicht"
             )
         if who.source == "text":
-            reasons.append("Antragsberechtigung aus dem Aufruftext gelesen")
+            reasons.append(
+                _from_text("Antragsberechtigung aus dem Aufruftext gelesen", call, explain)
+            )
     elif extra:
         status = "eligible"
         reasons.append("antragsberechtigt über " + ", ".join(sorted(extra)) + " (Projektpartner)")
     else:
         status = "ineligible"
-        admitted = ", ".join(call.eligible) if call.eligible else "andere Antragsteller"
-        reasons.append(f"Kreis, Städte und Gemeinden nicht antragsberechtigt (nur {admitted})")
+        if call.eligible:
+            reasons.append(
+                "Kreis, Städte und Gemeinden nicht antragsberechtigt "
+                f"(nur {', '.join(call.eligible)})"
+            )
+        else:
+            # the evidence, so that an officer can check what the text was read to say
+            reasons.append(
+                _from_text(
+                    "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt",
+                    call,
+                    explain,
+                )
+            )
     if status == "eligible" and extra and not allowed:
         names = []
     if region.status == "ineligible":
@@ -622,6 +703,12 @@ def assess(
             status = "unknown"
         reasons.append(region.reason)
     return Eligibility(status=status, reasons=reasons, applicants=names)  # type: ignore[arg-type]
+
+
+def _from_text(reason: str, call: CallDoc, quote_it: bool) -> str:
+    """`reason` with the applicant sentence it was read from, quoted."""
+    quote = applicant_quote(call) if quote_it else ""
+    return f"{reason}: „{quote}“" if quote else reason
 
 
 def _project_type_match(who: CallApplicants, project_types: Sequence[str]) -> set[str]:

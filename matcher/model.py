@@ -30,7 +30,6 @@ import os
 import re
 import sys
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -226,7 +225,8 @@ def _eligibility_codes(call: CallDoc, job: _EligibilityJob) -> tuple[np.ndarray,
     codes = np.empty(len(job.groups), dtype=np.int8)
     factors = np.empty(len(job.groups))
     for g, types in enumerate(job.groups):
-        code = STATUS_RANK[assess(call, job.profile, types, who, region).status]
+        elig = assess(call, job.profile, types, who, region, explain=False)
+        code = STATUS_RANK[elig.status]
         codes[g] = code
         factors[g] = 1.0 if code == 2 else unknown
     return codes, factors
@@ -1331,17 +1331,39 @@ def _inbox(final: np.ndarray, prio: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------------- explanations
 
-_SURFACE_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# a word, hyphenated parts joined ("On-Demand-Verkehre"), with the hyphen of a word whose
+# head follows later ("Leerstands- und Flächenmanagement")
+_SURFACE_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*(?:-(?![^\W_]))?")
 
 
 def _surface_forms(text: str) -> dict[str, str]:
-    """Folded content token -> the word as written (first occurrence, hyphenated kept)."""
+    """Folded content token -> the word as written (its first occurrence).
+
+    The analysis splits hyphenated words. The last part is a word (App in Mobilitäts-App),
+    but the parts before it often are not ("Mobilitäts", "Schul" in Schul-WLAN, "On" in
+    On-Demand-Verkehr, "Leerstands" in "Leerstands- und Flächenmanagement"): unless the text
+    also writes them alone, they are shown as the whole hyphenated word.
+    """
     forms: dict[str, str] = {}
-    for word in _SURFACE_RE.findall(unicodedata.normalize("NFKC", text or "")):
-        for part in word.split("-"):
-            key = analysis.fold(part.lower())
-            forms.setdefault(key, part)
+    modifiers: list[tuple[str, str]] = []
+    for word in _SURFACE_RE.findall(analysis.unify(text)):
+        *front, head = word.split("-")
+        if head:
+            forms.setdefault(analysis.fold(head.lower()), head)
+        modifiers += [(part, word) for part in front]
+    for part, word in modifiers:
+        forms.setdefault(analysis.fold(part.lower()), word)
     return forms
+
+
+def _as_written(text: str, phrase: str) -> str:
+    """`phrase` (lowercase words) as the text writes it: "SMEs", "5G", "e-Government"."""
+    words = phrase.split()
+    if not words:
+        return phrase
+    pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
+    found = re.search(pattern, analysis.unify(text), re.IGNORECASE)
+    return " ".join(found.group(0).split()) if found else phrase
 
 
 @dataclass
@@ -1404,9 +1426,10 @@ def _project_text(strategy: Strategy, project: Project) -> str:
 class _Explainer:
     """Finds the shared terms of one call and the strategy's projects and goals.
 
-    Terms with the same stem on both sides count with their stem weights; different words
-    that share at least four character n-grams (Breitbandausbau ~ Breitband) count with the
-    weights of the shared n-grams. Both are shown as the words written in the texts.
+    Terms with the same stem on both sides count with their stem and n-gram weights;
+    different words that share at least four character n-grams (Breitbandausbau ~ Breitband)
+    count with the weights of the shared n-grams. Both are shown as the words written in the
+    texts.
     """
 
     def __init__(
@@ -1418,8 +1441,9 @@ class _Explainer:
         self.glossary: dict[str, str] = {}
         if lang == "en":
             for english, german in analysis.glossary_terms(analysis.words(text)):
+                written = _as_written(text, english)
                 for w in analysis.words(german):
-                    self.glossary.setdefault(analysis.fold(w), english)
+                    self.glossary.setdefault(analysis.fold(w), written)
         vec = vector if vector is not None else model.transform([call])
         wrow, crow = vec.spaces["word"][0], vec.spaces["char"][0]
         self.word = dict(zip(wrow.indices.tolist(), wrow.data.tolist(), strict=True))
@@ -1470,9 +1494,16 @@ class _Explainer:
             if weight > best.get(key, 0.0):
                 best[key] = weight
 
-        for tok, (sid, _) in self.features.items():
+        for tok, (sid, grams) in self.features.items():
             if sid in side.word:
-                add(tok, side.stem_token[sid], w["word"] * self.word.get(sid, 0.0) * side.word[sid])
+                side_tok = side.stem_token[sid]
+                # the same word shares its n-grams too: without them a compound that shares
+                # only some ("Leerstands-" for Leerstandsmanagement) would outweigh the word
+                # itself, and both texts' words would be shown crosswise
+                shared = side.grams[side_tok].intersection(grams)
+                chars = sum(self.char.get(g, 0.0) * side.char.get(g, 0.0) for g in shared)
+                words = self.word.get(sid, 0.0) * side.word[sid]
+                add(tok, side_tok, w["word"] * words + w["char"] * chars)
         char_candidates: list[tuple[float, str]] = []
         if side.char_ids.size and self.occ_gram.size:
             at = np.minimum(np.searchsorted(side.char_ids, self.occ_gram), side.char_ids.size - 1)

@@ -49,6 +49,24 @@ def test_word_parts_are_told_from_shared_letters() -> None:
         assert not analysis.share_word_part(a, b, known), (a, b)
 
 
+def test_letters_after_a_prefix_or_boilerplate_are_no_shared_word() -> None:
+    # "bieten" and "Check" are words, but Gebieten is Ge-biet, Scheck no S-check; and what
+    # Förderanträge and fördern share is funding boilerplate, which explains nothing
+    known = {analysis.token_stem(w) for w in ("bieten", "check", "fordern", "verkehr")}
+    for a, b in [
+        ("gebieten", "anbieten"),
+        ("gewerbegebieten", "anbieten"),
+        ("scheck", "checks"),
+        ("scheck", "check"),
+        ("forderantrage", "fordern"),
+    ]:
+        assert not analysis.share_word_part(a, b, known.__contains__), (a, b)
+        assert not analysis.share_word_part(b, a, known.__contains__), (b, a)
+    # a modifier of three letters or more still makes a compound
+    assert analysis.share_word_part("radverkehr", "verkehr", known.__contains__)
+    assert analysis.share_word_part("bedarfsverkehre", "radverkehr", known.__contains__)
+
+
 def test_stemming_joins_inflections() -> None:
     assert analysis.token_stem("gemeinden") == analysis.token_stem("gemeinde")
     assert analysis.token_stem("bibliotheken") == analysis.token_stem("bibliothek")

@@ -42,6 +42,43 @@ def test_only_companies_is_ineligible_and_says_why(strategy: Strategy) -> None:
     assert "Unternehmen" in e.reasons[0]
 
 
+def test_the_text_says_who_of_a_listed_kommune_may_apply(strategy: Strategy) -> None:
+    # sources list "Kommune" where the text names the level; the verdict names who applies
+    profile = strategy.region_profile
+    counties = make_call(
+        "c",
+        "Förderung kommunaler Bildungslandschaften",  # the title names no applicant
+        "Gefördert werden Modellvorhaben. Antragsberechtigt sind Landkreise in ländlichen "
+        "Räumen. Kreisangehörige Gemeinden können als Partner beteiligt werden.",
+        eligible=["Kommune"],
+        region="Bund",
+    )
+    e = assess(counties, profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert e.reasons == [
+        "laut Aufruftext nur Kreise antragsberechtigt – der Kreis ja, die Städte und Gemeinden nicht"
+    ]
+    towns = make_call(
+        "t",
+        "Heimat 2.0",
+        "Antragsberechtigt sind Gemeinden unterhalb der Kreisebene. "
+        "Landkreise sind nicht antragsberechtigt.",
+        eligible=["Kommune"],
+        region="Bund",
+    )
+    e = assess(towns, profile)
+    assert (e.status, e.applicants) == ("eligible", ["Dülmen", "Senden"])
+    assert e.reasons[0].startswith("laut Aufruftext nur Gemeinden unterhalb der Kreisebene")
+    # a text that admits none of them does not overrule the list (nor change any status)
+    other = make_call(
+        "o", "x", "Antragsberechtigt sind kreisfreie Städte.", eligible=["Kommune"], region="Bund"
+    )
+    e = assess(other, profile)
+    assert (e.status, set(e.applicants)) == ("eligible", {"Kreis Coesfeld", "Dülmen", "Senden"})
+    for call in (counties, towns, other):
+        assert assess(call, profile, explain=False).status == "eligible"
+
+
 def test_project_applicant_types_extend_eligibility(strategy: Strategy) -> None:
     call = make_call("c", "x", eligible=["Unternehmen", "Landwirt"], region="Bund")
     farm = strategy.project("WI-04")
@@ -65,6 +102,35 @@ def test_eligibility_from_text(strategy: Strategy) -> None:
         "c", "x", "Zuwendungsempfänger sind kleine und mittlere Unternehmen.", region="Bund"
     )
     assert assess(companies, strategy.region_profile).status == "ineligible"
+
+
+def test_a_verdict_read_from_the_text_quotes_its_sentence(strategy: Strategy) -> None:
+    # the officer sees what the text was read to say, not "nur andere Antragsteller"
+    profile = strategy.region_profile
+    museums = make_call(
+        "m",
+        "Kultur digital",
+        "Gefördert wird die Digitalisierung von Sammlungen.\nAntragsberechtigt:\nMuseen, "
+        "Archive und   Bibliotheken in öffentlicher Trägerschaft sowie Heimatvereine.",
+        region="Bund",
+    )
+    e = assess(museums, profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt: „Antragsberechtigt: "
+        "Museen, Archive und Bibliotheken in öffentlicher Trägerschaft sowie Heimatvereine.“"
+    ]
+    notice = make_call(
+        "n", "Städtebau 2027", "Städte und Gemeinden können Maßnahmen anmelden.", region="NRW"
+    )
+    e = assess(notice, profile)
+    assert e.status == "eligible"
+    assert e.reasons[-1] == (
+        "Antragsberechtigung aus dem Aufruftext gelesen: "
+        "„Städte und Gemeinden können Maßnahmen anmelden.“"
+    )
+    # ranking reads no quote: the status is the same
+    assert assess(museums, profile, explain=False).status == "ineligible"
 
 
 def test_eligibility_from_the_subject_of_a_short_notice(strategy: Strategy) -> None:

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from matcher.model import MatchModel, apply_decisions, fit_and_match, match_calls
-from matcher.strategy import Strategy
-from matcher.types import CallDoc, Feedback, ProjectScore
-from tests.matcher.conftest import make_call
+from matcher.strategy import Strategy, parse_strategy
+from matcher.types import CallDoc, CallMatch, Feedback, ProjectScore
+from tests.matcher.conftest import STRATEGY_YAML, make_call
 
 
 def _score(results, call_id: str, project_id: str) -> float:  # type: ignore[no-untyped-def]
@@ -85,9 +85,10 @@ def test_explanations_are_readable_words(strategy: Strategy, calls: list[CallDoc
     pairs = {(t.call_word, t.project_word) for t in terms}
     assert ("Breitbandausbau", "Breitband") in pairs  # a compound, matched by n-grams
     english = results["cyber-en"].projects[0].terms
-    # the English phrase is shown, matched through the glossary to the German word
+    # the English phrase is shown as the call writes it, matched through the glossary to
+    # the German word
     assert any(
-        t.call_word in {"cybersecurity", "cyber resilience"}
+        t.call_word in {"cybersecurity", "Cyber resilience"}
         and t.project_word.startswith("Informationssicherheit")
         for t in english
     ), english
@@ -96,17 +97,103 @@ def test_explanations_are_readable_words(strategy: Strategy, calls: list[CallDoc
 def test_explanations_pair_words_not_shared_letters(strategy: Strategy) -> None:
     call = make_call(
         "sec",
-        "Cybersicherheit für Gemeinden",
-        "Die Gemeinde stärkt die Informationssicherheit der Verwaltung und die Steuerung "
+        "Datensicherheit für Gemeinden",
+        "Die Gemeinde stärkt die Datensicherheit der Verwaltung und die Steuerung "
         "der Stadterneuerung.",
         eligible=["Kommune"],
     )
     (result,) = match_calls(strategy, [call])
     vw02 = next(p for p in result.projects if p.project_id == "VW-02")
     pairs = {(t.call_word, t.project_word) for t in vw02.terms}
-    assert ("Cybersicherheit", "Informationssicherheit") in pairs, pairs  # one word, Sicherheit
+    # one word, Sicherheit
+    assert any(c == "Datensicherheit" and o.endswith("sicherheit") for c, o in pairs), pairs
     # "Gemeinde" and "Gemeinsames" share n-grams (" gem", "gemei"), not a word
     assert not any({c, o} == {"Gemeinde", "Gemeinsames"} for c, o in pairs), pairs
+
+
+# Projects written with hyphenated words, as strategies are
+_HYPHEN_YAML = STRATEGY_YAML.replace(
+    "projects:\n",
+    """projects:
+  - id: MO-02
+    title: Mobilstationen und Mobilitäts-App
+    theme: verwaltung
+    goals: [V2]
+    summary: Ein On-Demand-Shuttle und eine Mobilitäts-App mit Echtzeit-Auskunft.
+    keywords: [Rufbus, Bürgerbus]
+  - id: IN-02
+    title: Digitale Innenstadt
+    theme: verwaltung
+    goals: [V2]
+    summary: Frequenzmessung und ein digitales Leerstands- und Flächenmanagement.
+    keywords: [Innenstadt, Handel]
+""",
+    1,
+)
+
+
+def _terms(result: CallMatch, project_id: str) -> set[tuple[str, str]]:
+    project = next(p for p in result.projects if p.project_id == project_id)
+    return {(t.call_word, t.project_word) for t in project.terms}
+
+
+def test_explanations_show_hyphenated_words_whole_not_their_fragments() -> None:
+    strategy = parse_strategy(_HYPHEN_YAML, "test.yaml")
+    calls = [
+        make_call(
+            "bus",
+            "On-Demand-Verkehre im ländlichen Raum",
+            "Gefördert werden Mobilitäts-Apps, Rufbusse und Bürgerbusse mit Echtzeit-Auskunft.",
+            eligible=["Kommune"],
+        ),
+        make_call(
+            "shop",
+            "Leerstände in Innenstädten",
+            "Gefördert werden Leerstands- und Ansiedlungsmanagement sowie Frequenzmessung.",
+            eligible=["Kommune"],
+        ),
+    ]
+    results = {r.call_id: r for r in match_calls(strategy, calls)}
+    shown = _terms(results["bus"], "MO-02") | _terms(results["shop"], "IN-02")
+    words = {w for pair in shown for w in pair}
+    # "Mobilitäts", "On", "Echtzeit", "Leerstands" are parts of words, not words
+    assert not words & {"Mobilitäts", "On", "Demand", "Echtzeit", "Leerstands"}, shown
+    assert ("Mobilitäts-Apps", "Mobilitäts-App") in shown, shown
+    assert any(c == "On-Demand-Verkehre" for c, _ in shown), shown
+    assert any(o == "Leerstands-" for _, o in shown), shown
+
+
+def test_explanations_show_words_with_soft_hyphens_as_written(strategy: Strategy) -> None:
+    # an imported or hand-entered text may carry soft and non-breaking hyphens; the analysis
+    # drops them, and the words shown must not fall back to the folded token
+    call = make_call(
+        "shy",
+        "Informations\u00adsicherheit in Kommunen",
+        "Gefördert werden IT\u2011Sicherheit und ein Informations\u00adsicherheits\u00ad"
+        "management der Verwaltungen.",
+        eligible=["Kommune"],
+    )
+    (result,) = match_calls(strategy, [call])
+    shown = {c for c, _ in _terms(result, "VW-02")}
+    assert {"Informationssicherheit", "Informationssicherheitsmanagement"} <= shown, shown
+    assert "IT-Sicherheit" in shown, shown
+    assert not {"informationssicherheit", "sicherheit", "IT"} & shown, shown
+
+
+def test_explanations_pair_the_same_words_not_crosswise(strategy: Strategy) -> None:
+    # both texts say Informationssicherheit and Informationssicherheitsmanagement: each is
+    # paired with itself, not with the other (which shares only some of its letters)
+    call = make_call(
+        "isms",
+        "Informationssicherheit in Kommunen",
+        "Gefördert wird die Einführung eines Informationssicherheitsmanagements.",
+        eligible=["Kommune"],
+    )
+    (result,) = match_calls(strategy, [call])
+    pairs = _terms(result, "VW-02")
+    assert ("Informationssicherheit", "Informationssicherheit") in pairs, pairs
+    assert ("Informationssicherheitsmanagements", "Informationssicherheitsmanagement") in pairs
+    assert ("Informationssicherheit", "Informationssicherheitsmanagement") not in pairs, pairs
 
 
 def _near_duplicates() -> list[CallDoc]:

@@ -255,6 +255,24 @@ def test_call_page_shows_the_words_of_both_texts(
     ]
 
 
+def test_an_open_eligibility_names_possible_applicants_not_applicants(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    score = session.scalars(select(CallScore).where(CallScore.eligibility == "eligible")).first()
+    assert score is not None
+    score.eligible_applicants = ["Kreis Coesfeld", "Dülmen"]
+    session.commit()
+    page = re.sub(r"\s+", " ", _text(auth_client.get(f"/aufrufe/{score.call_id}")))
+    assert "Antragsteller: Kreis Coesfeld, Dülmen" in page
+    assert "Mögliche Antragsteller" not in page
+    score.eligibility = "unknown"
+    score.eligibility_reasons = ["Antragsberechtigte nicht erkannt – bitte im Aufruf prüfen"]
+    session.commit()
+    page = re.sub(r"\s+", " ", _text(auth_client.get(f"/aufrufe/{score.call_id}")))
+    # "Berechtigung unklar · Antragsteller: Kreis Coesfeld" would read as a verdict
+    assert "Mögliche Antragsteller: Kreis Coesfeld, Dülmen" in page
+
+
 def test_unknown_call_and_project_are_404(auth_client: FlaskClient) -> None:
     assert auth_client.get("/aufrufe/999999").status_code == 404
     assert "Nicht gefunden" in _text(auth_client.get("/aufrufe/999999"))
