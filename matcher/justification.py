@@ -60,8 +60,12 @@ ALL_PARTS = frozenset((*DEFAULT_DROP_ORDER, *LONG_DROP_ORDER))
 # Quotes longer than this make a poor argument and crowd the short version.
 MAX_QUOTE_CHARS = {"long": 420, "short": 300}
 MIN_QUOTE_WORDS = 6
-MIN_CORRESPONDENCE = 0.08
-OWN_GOAL_BONUS = 0.05  # among similar strategy sentences, the project's own goal reads best  # below this, a strategy sentence is not shown as corresponding
+MIN_CORRESPONDENCE = 0.08  # below this, a strategy sentence is not shown as corresponding
+OWN_GOAL_BONUS = 0.05  # among similar strategy sentences, the project's own goal reads best
+# Character 5-grams two texts must share, without a shared stem, to share a word part (a
+# run of 7 characters such as "pflege" in Pflegeheime and pflegerisch) rather than a chance
+# syllable ("aler " in sozialer and digitaler).
+MIN_SHARED_NGRAMS = 3
 
 
 class JustificationError(ValueError):
@@ -126,6 +130,9 @@ class Quote:
     strategy_text: str
     strategy_label: str
     score: float
+    # False when no sentence of the call states its purpose and this one states who may
+    # apply, an amount or a date instead: the text then does not call it the purpose.
+    purpose: bool = True
 
 
 @dataclass(slots=True)
@@ -227,7 +234,7 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ]|\d+(?:\.\d+)*\.?\s+[A-ZÄÖÜ])")
 # "1 Zuwendungszweck: …" or "2.1 Gegenstand der Förderung: …" at the start of a sentence.
 _INLINE_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+([A-ZÄÖÜ][\w\- ]{2,60}?):\s+(?=\S)")
-_WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)\W*$")
+_WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)$")  # the word the full stop ends: "z. B.", "15."
 _BULLET = re.compile(r"^(?:[-–•*·▪]\s+|\(?[0-9ivx]{1,4}[.)]\s+(?=\S))")
 _PUNCT_END = re.compile(r"[.!?:;…]$")
 
@@ -324,7 +331,11 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 @cache
 def _cue_stems(words: str, lang: str = "de") -> frozenset[str]:
-    return frozenset(analysis.stem(analysis.fold(w), lang) for w in analysis.words(words))
+    # Fragments of hyphenated cues ("co" of "co-financing") would match unrelated words
+    # ("co-created").
+    return frozenset(
+        analysis.stem(analysis.fold(w), lang) for w in analysis.words(words) if len(w) > 2
+    )
 
 
 # Words that mark the sentence stating what is funded and why (the funding purpose) …
@@ -345,15 +356,69 @@ _PROCEDURE_EN = """deadline submit submission submitted eligible eligibility bud
     cofunding co-financing apply application applications proposal proposals"""
 
 
-def _cue_score(sentence: str) -> tuple[float, float]:
-    """(purpose cues, procedure cues) of a sentence; a digit counts as procedure."""
+def _cue_words(sentence: str) -> tuple[int, int]:
+    """(purpose words, procedure words) of a sentence, German and English."""
     tokens = [analysis.fold(w) for w in analysis.words(sentence)]
     de = {analysis.stem(w) for w in tokens}
     en = {analysis.stem(w, "en") for w in tokens}
     purpose = len(de & _cue_stems(_PURPOSE)) + len(en & _cue_stems(_PURPOSE_EN, "en"))
     procedure = len(de & _cue_stems(_PROCEDURE)) + len(en & _cue_stems(_PROCEDURE_EN, "en"))
+    return purpose, procedure
+
+
+def _cue_score(sentence: str) -> tuple[float, float]:
+    """(purpose cues, procedure cues) of a sentence; a digit counts as procedure."""
+    purpose, procedure = _cue_words(sentence)
     procedure += 1 if re.search(r"\d", sentence) else 0
     return float(purpose), float(procedure)
+
+
+# Sentences that make a poor funding purpose after "nennt als Förderzweck:" in an
+# application. Who may apply, how much and until when are facts the form asks for
+# elsewhere (and may exclude the applicant); a sentence addressing the reader is a
+# portal's paraphrase ("Wenn Sie als Kommune …, können Sie einen Zuschuss erhalten."), as
+# is one about procedure only. They are quoted only when the call has no better sentence.
+_ELIGIBILITY = re.compile(
+    r"^(?:antragsberechtigt|teilnahmeberechtigt|zuwendungsempfänger|antragsteller|"
+    r"antragstellende|teilnehmen können|eligible|applicants)\b"
+    r"|\b(?:antragsberechtigt sind|(?:are|is|are not|is not) eligible|can apply|may apply)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"\d\s*%|\bProzent\b|\bper ?cent\b"
+    r"|\d[\d.,]*\s*(?:Euro|EUR|€|Mio\b|Millionen|million)|(?:€|\bEUR)\s*\d",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b"
+    r"|\b\d{1,2}\.\s?(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober"
+    r"|November|Dezember)\b"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s+\d{4}\b"
+    r"|\b(?:Frist|Antragsfrist|Stichtag|einzureichen|deadline|submission)\b",
+    re.IGNORECASE,
+)
+# The formal "Sie" and "Ihr-" inside a sentence address the reader (at its start, and after
+# a colon, "Sie" may be "they").
+_READER = re.compile(r"(?<!^)(?<![.:;!?] )\b(?:Sie|Ihnen|Ihre?[mnrs]?)\b")
+
+
+def _quote_tier(sentence: str) -> int:
+    """How poorly a call sentence serves as the funding purpose; the lowest tier is quoted.
+
+    0: may state the purpose; 1: states it with an amount or rate, or states who may
+    apply; 2: states an amount or rate only, or procedure only; 3: states a date or
+    deadline, or addresses the reader.
+    """
+    if _READER.search(sentence) or _DATE.search(sentence):
+        return 3
+    purpose, procedure = _cue_words(sentence)
+    money = _MONEY.search(sentence)
+    if money and not purpose:
+        return 2
+    if money or _ELIGIBILITY.search(sentence):
+        return 1
+    return 2 if procedure and not purpose else 0
 
 
 @dataclass(slots=True)
@@ -361,6 +426,7 @@ class _Candidate:
     text: str
     position: int
     after_purpose_heading: bool
+    tier: int = 0  # see _quote_tier
 
 
 def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
@@ -392,7 +458,9 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                 if n_words < MIN_QUOTE_WORDS or len(sentence) > max_chars or sentence in seen:
                     continue
                 seen.add(sentence)
-                out.append(_Candidate(sentence, len(out), heading_is_purpose))
+                out.append(
+                    _Candidate(sentence, len(out), heading_is_purpose, _quote_tier(sentence))
+                )
     return out
 
 
@@ -457,7 +525,7 @@ def select_quotes(
             sentences = [_strip_bullet(s) for s in split_sentences(body)]
             sentences = [s for s in sentences if len(s) <= max_chars] or sentences[:1]
             if sentences:
-                candidates = [_Candidate(sentences[0], 0, False)]
+                candidates = [_Candidate(sentences[0], 0, False, _quote_tier(sentences[0]))]
                 break
     if not candidates:
         return []
@@ -482,14 +550,16 @@ def select_quotes(
         # Calls state their purpose early; a small prior breaks ties toward the start.
         prior = 0.02 / (1 + cand.position)
         scored.append((sim * weight + prior, sim, i))
-    scored.sort(key=lambda t: (-t[0], t[2]))
+    # A sentence that may state the funding purpose beats any that only states eligibility,
+    # money or dates, however similar those are to the project.
+    scored.sort(key=lambda t: (candidates[t[2]].tier, -t[0], t[2]))
 
     chosen: list[int] = [scored[0][2]]
     best = scored[0][0]
     for total, sim, i in scored[1:]:
         if len(chosen) >= max_quotes:
             break
-        if sim <= 0 or total < 0.6 * best:
+        if sim <= 0 or total < 0.6 * best or candidates[i].tier > 0:
             break
         if max(_cosine(cand_vecs[i], cand_vecs[j]) for j in chosen) > 0.6:
             continue  # a near-repeat of a quote already chosen says nothing new
@@ -512,26 +582,45 @@ def select_quotes(
         ]
         ranked = sorted(range(len(pool)), key=lambda k: (-fit[k], k))
         # Prefer a sentence not yet paired with the other quote, but never a weak one:
-        # no correspondence is better than a far-fetched one.
+        # no correspondence is better than a far-fetched one. A sentence that states who
+        # may apply or how much, not a purpose, corresponds to no aim of the strategy.
+        purpose = candidates[i].tier == 0
         k = next((k for k in ranked if k not in used), None)
-        if k is None or _cosine(cand_vecs[i], pool_vecs[k]) < _needed(pool[k], own_goals):
-            quotes.append(Quote(candidates[i].text, "", "", score))
+        if (
+            k is None
+            or not purpose
+            or not _corresponds(
+                cand_feats[i], cand_vecs[i], pool[k], pool_feats[k], pool_vecs[k], own_goals
+            )
+        ):
+            quotes.append(Quote(candidates[i].text, "", "", score, purpose))
             continue
         used.add(k)
-        quotes.append(Quote(candidates[i].text, pool[k].text, pool[k].label, score))
+        quotes.append(Quote(candidates[i].text, pool[k].text, pool[k].label, score, purpose))
     return quotes
 
 
-def _needed(sentence: _StrategySentence, own_goals: set[str]) -> float:
-    """How similar a strategy sentence must be to a quote to be shown as corresponding.
+def _corresponds(
+    quote_feats: Counter[str],
+    quote_vec: dict[str, float],
+    sentence: _StrategySentence,
+    sentence_feats: Counter[str],
+    sentence_vec: dict[str, float],
+    own_goals: set[str],
+) -> bool:
+    """Whether a strategy sentence may be shown as corresponding to a quote.
 
     The project's own goals need only a shared term (the project serves them and the quote
-    was chosen for its closeness to the project); the Leitbild and the aims, which fit
-    almost any call, need twice the usual evidence.
+    was chosen for its closeness to the project): a word stem, or a word part that bridges
+    compounds; a chance syllable is not enough. Others need a real similarity, and the
+    Leitbild and the aims, which fit almost any call, twice the usual evidence.
     """
     if sentence.goal_id in own_goals:
-        return 1e-9
-    return MIN_CORRESPONDENCE * (2 if sentence.general else 1)
+        shared = [k for k in quote_feats if k in sentence_feats]
+        stems = sum(1 for k in shared if k.startswith("s:"))
+        return stems > 0 or len(shared) >= MIN_SHARED_NGRAMS
+    needed = MIN_CORRESPONDENCE * (2 if sentence.general else 1)
+    return _cosine(quote_vec, sentence_vec) >= needed
 
 
 def _rank_by_similarity(texts: Sequence[str], reference: str, lang: str = "de") -> list[int]:
