@@ -773,10 +773,21 @@ def join_de(items: Iterable[object], last: str = "und") -> str:
     return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
 
 
+# Quotation marks inside a quoted text: German „…“, straight "…", English “…” and »…«.
+_INNER_QUOTES = re.compile(r"„([^„“”]*)[“”]|\"([^\"]*)\"|“([^“”„]*)”|»([^»«]*)«")
+
+
 def quote_de(text: object) -> str:
-    """„text“ with German quotation marks; empty text stays empty (never „“)."""
+    """„text“ with German quotation marks; empty text stays empty (never „“).
+
+    Quotation marks inside become half ones (‚…‘), as German typesetting nests them: a
+    title such as Förderaufruf „Kommune digital“ would otherwise end in „…““.
+    """
     text = str(text or "").strip()
-    return f"„{text}“" if text else ""
+    if not text:
+        return ""
+    inner = _INNER_QUOTES.sub(lambda m: f"‚{next(g for g in m.groups() if g is not None)}‘", text)
+    return f"„{inner}“"
 
 
 def bare(text: object) -> str:

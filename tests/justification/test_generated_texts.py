@@ -28,6 +28,10 @@ TOP_CALLS = 40
 QUOTE = re.compile(r"„((?:[^„“]|„[^„“]*“)*)“")
 
 
+def _plain_quotes(text: str) -> str:
+    return re.sub(r"[„“”\"‚‘»«]", '"', text)
+
+
 def _digits(text: str) -> set[str]:
     return set(re.findall(r"\d+", text))
 
@@ -42,9 +46,10 @@ def check_text(text: str, strategy: Strategy, call: Call, project_ids: list[str]
         assert f"„{theme.name}“" in text, theme.name
         assert re.search(rf"Priorität {theme.priority}\b", text), theme.priority
     # At least one quote is a sentence of the call's text, verbatim (whitespace normalised;
-    # a section number and title run into the sentence may be left out).
-    sentences = split_sentences(call.text)
-    quotes = QUOTE.findall(text)
+    # a section number and title run into the sentence may be left out; quotation marks
+    # inside it become half ones).
+    sentences = [_plain_quotes(s) for s in split_sentences(call.text)]
+    quotes = [_plain_quotes(q) for q in QUOTE.findall(text)]
     assert any(len(q) > 20 and s.endswith(q) for q in quotes for s in sentences), (
         call.id,
         quotes,
