@@ -752,7 +752,10 @@ def build_context(
             leitbild=_leitbild_sentences(strategy, reference),
             aims=_aims(strategy, reference),
         ),
-        call=replace(call),
+        # the template marks a quote in English as such
+        call=replace(
+            call, language=call.language or analysis.detect_language(f"{call.title} {call.text}")
+        ),
         projects=infos,
         quotes=quotes,
         goals=closing,

@@ -28,3 +28,32 @@ def test_quotation_marks_inside_a_quoted_title_are_nested_the_german_way(
     assert "„Förderprogramm ‚Kommune digital‘: Onlinezugang und E-Akte“" in text
     assert "„Mit dem Förderprogramm ‚Kommune digital‘ fördert das Land" in text
     assert "““" not in text and "„„" not in text
+
+
+@pytest.mark.parametrize("variant", ["long", "short"])
+@pytest.mark.parametrize("language", ["en", ""])  # "": a call entered by hand, detected
+def test_a_quote_in_english_is_marked_as_the_calls_english_wording(
+    strategy: Strategy, variant: str, language: str
+) -> None:
+    call = CallTexts(
+        title="Smart Communities – Local Digital Twins for Public Services",
+        url="https://example.org/smartcomm",
+        funder="Europäische Kommission",
+        language=language,
+        text="The topic supports local and regional authorities in deploying interoperable "
+        "local digital twins and urban data platforms for public services.",
+    )
+    text = generate(strategy, call, ["VW-04"], variant).text.replace("\n\n> ", " ")
+    assert "nennt als Förderzweck (im englischen Wortlaut): „The topic supports" in text
+
+
+def test_a_german_quote_is_not_marked(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="Offene Daten in Kommunen",
+        url="https://example.org/opendata",
+        text="Gefördert werden offene Datenportale und kommunale Datencockpits für Planung und "
+        "Steuerung.",
+    )
+    text = generate(strategy, call, ["VW-04"], "short").text
+    assert "nennt als Förderzweck: „Gefördert werden offene Datenportale" in text
+    assert "englisch" not in text
