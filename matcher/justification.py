@@ -62,10 +62,6 @@ MAX_QUOTE_CHARS = {"long": 420, "short": 300}
 MIN_QUOTE_WORDS = 6
 MIN_CORRESPONDENCE = 0.08  # below this, a strategy sentence is not shown as corresponding
 OWN_GOAL_BONUS = 0.05  # among similar strategy sentences, the project's own goal reads best
-# Character 5-grams two texts must share, without a shared stem, to share a word part (a
-# run of 7 characters such as "pflege" in Pflegeheime and pflegerisch) rather than a chance
-# syllable ("aler " in sozialer and digitaler).
-MIN_SHARED_NGRAMS = 3
 
 
 class JustificationError(ValueError):
@@ -590,7 +586,7 @@ def select_quotes(
             k is None
             or not purpose
             or not _corresponds(
-                cand_feats[i], cand_vecs[i], pool[k], pool_feats[k], pool_vecs[k], own_goals
+                candidates[i].text, lang, cand_vecs[i], pool[k], pool_vecs[k], own_goals
             )
         ):
             quotes.append(Quote(candidates[i].text, "", "", score, purpose))
@@ -600,25 +596,58 @@ def select_quotes(
     return quotes
 
 
+# Words that say nothing about what a sentence is about: every strategy the tool serves is
+# a digitalisation strategy, and every call funds something.
+_GENERIC = "digital digitale digitalisierung digitalisieren"
+_MIN_PART = 5  # letters of a stem that, inside a compound of the other text, bridges them
+
+
+def _subject_stems(text: str, lang: str) -> set[str]:
+    """Stems of the words that name what a sentence is about (for English text, also the
+    German glossary terms): not the words of funding ("fördern", "stärken", "Antrag" …)."""
+    generic = {
+        *_cue_stems(_PURPOSE),
+        *_cue_stems(_PROCEDURE),
+        *_cue_stems(_PURPOSE_EN, "en"),
+        *_cue_stems(_PROCEDURE_EN, "en"),
+        *_cue_stems(_GENERIC),
+    }
+    stems = {analysis.token_stem(t) for t in analysis.content_tokens(text, lang)}
+    return {s for s in stems if s not in generic}
+
+
+def _shares_term(quote: str, lang: str, sentence: str) -> bool:
+    """Whether a quote and a strategy sentence share a word: the same stem, or the stem of
+    one inside a compound of the other (Glasfaser, Glasfasernetze). Sharing letters is not
+    enough: Gemeinden and gemeinsam, sozialer and digitaler share no word."""
+    ours = _subject_stems(sentence, "de")
+    theirs = _subject_stems(quote, lang)
+    if ours & theirs:
+        return True
+    return any(
+        len(a) >= _MIN_PART and a in b
+        for x, y in ((ours, theirs), (theirs, ours))
+        for a in x
+        for b in y
+    )
+
+
 def _corresponds(
-    quote_feats: Counter[str],
+    quote: str,
+    lang: str,
     quote_vec: dict[str, float],
     sentence: _StrategySentence,
-    sentence_feats: Counter[str],
     sentence_vec: dict[str, float],
     own_goals: set[str],
 ) -> bool:
     """Whether a strategy sentence may be shown as corresponding to a quote.
 
-    The project's own goals need only a shared term (the project serves them and the quote
-    was chosen for its closeness to the project): a word stem, or a word part that bridges
-    compounds; a chance syllable is not enough. Others need a real similarity, and the
+    The project's own goals need only a shared word (the project serves them and the quote
+    was chosen for its closeness to the project). Others need a real similarity, and the
     Leitbild and the aims, which fit almost any call, twice the usual evidence.
     """
     if sentence.goal_id in own_goals:
-        shared = [k for k in quote_feats if k in sentence_feats]
-        stems = sum(1 for k in shared if k.startswith("s:"))
-        return stems > 0 or len(shared) >= MIN_SHARED_NGRAMS
+        return _shares_term(quote, lang, sentence.text)
     needed = MIN_CORRESPONDENCE * (2 if sentence.general else 1)
     return _cosine(quote_vec, sentence_vec) >= needed
 
@@ -822,7 +851,13 @@ def _environment(template_dir: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(join_de=join_de, quote=quote_de, bare=bare, sentence=sentence, goal=goal_de)
+    env.filters.update(
+        join_de=join_de,
+        quote=quote_de,
+        bare=bare,
+        sentence=sentence,
+        goal=goal_de,
+    )
     return env
 
 

@@ -111,3 +111,28 @@ def test_a_rate_ends_its_sentence() -> None:
         "Das Land kofinanziert Breitbandprojekte mit bis zu 40 %.",
         "Antragsberechtigt sind Kreise, Städte und Gemeinden.",
     ]
+
+
+def test_a_word_of_funding_or_shared_letters_are_no_correspondence(strategy: Strategy) -> None:
+    # Goal V2 ("… interkommunal gemeinsam betreiben …") and the call share only the verb
+    # "stärken" of every funding call and the letters "gemein" of Gemeinden and gemeinsam.
+    call = CallTexts(
+        title="Heimat digital",
+        url="https://example.org/heimat",
+        text="Gefördert werden Vorhaben der Gemeinden, die mit Apps das Zusammenleben vor Ort "
+        "stärken.",
+    )
+    text = generate(strategy, call, ["VW-02"], "long").text
+    assert "„Gefördert werden Vorhaben der Gemeinden" in text
+    assert "Dem entspricht" not in text, text
+
+
+def test_a_compound_bridges_a_quote_and_the_projects_goal(strategy: Strategy) -> None:
+    # "Gigabit" inside "gigabitfähige" is the same word: goal W3 corresponds.
+    call = CallTexts(
+        title="Gigabit für Gewerbegebiete",
+        url="https://example.org/gigabit",
+        text="Gefördert werden gigabitfähige Anschlüsse für Gewerbegebiete und Schulen.",
+    )
+    text = generate(strategy, call, ["WI-03"], "long").text
+    assert "Dem entspricht in der Strategie das Ziel W3" in text
