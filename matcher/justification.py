@@ -809,6 +809,47 @@ def join_de(items: Iterable[object], last: str = "und") -> str:
 _INNER_QUOTES = re.compile(r"„([^„“”]*)[“”]|\"([^\"]*)\"|“([^“”„]*)”|»([^»«]*)«")
 
 
+# The article a place name takes in the dative when it starts with a common noun: "mit dem
+# Kreis Coesfeld", "mit der Stadt Zittau", but "mit Ascheberg".
+_DATIVE_ARTICLE = {
+    **dict.fromkeys(
+        ["Kreis", "Landkreis", "Markt", "Amt", "Landratsamt", "Zweckverband", "Bezirk"], "dem"
+    ),
+    **dict.fromkeys(
+        [
+            "Stadt",
+            "Gemeinde",
+            "Samtgemeinde",
+            "Verbandsgemeinde",
+            "Ortsgemeinde",
+            "Kreisstadt",
+            "Hansestadt",
+            "Städteregion",
+            "Region",
+            "Kommune",
+            "Verwaltungsgemeinschaft",
+        ],
+        "der",
+    ),
+}
+
+
+def dative_de(names: str | Iterable[object]) -> str:
+    """Names (one or a list) as they follow "mit": 'dem Kreis Coesfeld, Ascheberg und Senden'."""
+    items = [names] if isinstance(names, str) else list(names)
+    out = []
+    for name in (str(n).strip() for n in items):
+        article = _DATIVE_ARTICLE.get(name.split(" ", 1)[0])
+        out.append(f"{article} {name}" if article and " " in name else name)
+    return join_de(out)
+
+
+def von_de(names: str | Iterable[object]) -> str:
+    """'von' and the names in the dative: 'vom Kreis Coesfeld, Ascheberg und Senden'."""
+    text = f"von {dative_de(names)}"
+    return "vom " + text[len("von dem ") :] if text.startswith("von dem ") else text
+
+
 def quote_de(text: object) -> str:
     """„text“ with German quotation marks; empty text stays empty (never „“).
 
@@ -857,6 +898,8 @@ def _environment(template_dir: str) -> jinja2.Environment:
         bare=bare,
         sentence=sentence,
         goal=goal_de,
+        dative=dative_de,
+        von=von_de,
     )
     return env
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from matcher.justification import CallTexts, generate
@@ -57,3 +59,66 @@ def test_a_german_quote_is_not_marked(strategy: Strategy) -> None:
     text = generate(strategy, call, ["VW-04"], "short").text
     assert "nennt als Förderzweck: „Gefördert werden offene Datenportale" in text
     assert "englisch" not in text
+
+
+# A county whose members and partners are named with "Landkreis" and "Stadt".
+OTHER_COUNTY = """\
+id: goerlitz-digital
+name: "Digitaler Landkreis Görlitz 2030"
+region: Landkreis Görlitz
+state: Sachsen
+adopted: "2023"
+members: [Landkreis Görlitz, Stadt Zittau, Löbau]
+leitbild: Der Landkreis Görlitz nutzt die Digitalisierung für den Strukturwandel.
+aims:
+  - Fördermittel gezielt für digitale Projekte einsetzen.
+themes:
+  - id: verwaltung
+    name: Bürgernahe Verwaltung
+    priority: 1
+    goals:
+      - id: BV1
+        text: Verwaltungsleistungen online anbieten und Anträge medienbruchfrei bearbeiten.
+projects:
+  - id: GR-01
+    title: Serviceportal Landkreis Görlitz
+    theme: verwaltung
+    goals: [BV1]
+    summary: Gemeinsames Serviceportal von Landratsamt und Städten mit Online-Anträgen.
+    keywords: [Serviceportal, Online-Antrag]
+    lead: Landkreis Görlitz
+    partners: [Stadt Zittau, Löbau]
+  - id: GR-02
+    title: Online-Terminvergabe
+    theme: verwaltung
+    goals: [BV1]
+    summary: Termine in Bürgerbüros online buchen.
+    keywords: [Termin, Bürgerbüro]
+    partners: [Stadt Zittau, Löbau]
+"""
+PARTNERS = "Es wird in interkommunaler Zusammenarbeit mit der Stadt Zittau und Löbau umgesetzt"
+
+
+def test_names_after_von_and_mit_take_their_article_and_a_summary_is_labelled(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "goerlitz.yaml"
+    path.write_text(OTHER_COUNTY, encoding="utf-8")
+    county = load_strategy(path)
+    call = CallTexts(
+        title="Digitale Verwaltung",
+        url="https://example.org/verwaltung",
+        text="Gefördert werden Serviceportale, über die Bürgerinnen und Bürger Anträge online "
+        "stellen.",
+    )
+    long = generate(county, call, ["GR-01"], "long").text
+    assert "Getragen wird sie gemeinsam vom Landkreis Görlitz, der Stadt Zittau und Löbau." in long
+    short = generate(county, call, ["GR-01"], "short").text
+    assert "Inhalt: Gemeinsames Serviceportal von Landratsamt und Städten" in short
+    assert f"{PARTNERS} (Federführung: Landkreis Görlitz)." in short
+    combined = generate(county, call, ["GR-01", "GR-02"], "long").text
+    assert "Inhalt: Termine in Bürgerbüros online buchen." in combined
+    assert f"{PARTNERS} (Federführung: Landkreis Görlitz)." in combined
+    assert f"{PARTNERS}." in combined  # GR-02 has no lead
+    for text in (long, short, combined):
+        assert "von Landkreis" not in text and "mit Stadt" not in text, text
