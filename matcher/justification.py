@@ -881,6 +881,22 @@ def goal_de(goal: GoalInfo) -> str:
     return f"{quote_de(bare(goal.text))} (Ziel {goal.id})"
 
 
+def goals_de(goals: Iterable[GoalInfo], quoted: Iterable[str] = (), texts: bool = True) -> str:
+    """'das Ziel V1 sowie die Ziele „…“ (Ziel V2) und „…“ (Ziel V4)': a goal whose text the
+    text has quoted already (next to the call's purpose) is named by its id only, and so
+    is every goal when `texts` is false."""
+    shown = set(quoted)
+    goals = list(goals)
+    by_id = [g for g in goals if not texts or g.text in shown]
+    in_full = [g for g in goals if g not in by_id]
+    parts = [
+        ("das Ziel " if len(group) == 1 else "die Ziele ") + join_de(render(g) for g in group)
+        for group, render in ((by_id, lambda g: g.id), (in_full, goal_de))
+        if group
+    ]
+    return " sowie ".join(parts)
+
+
 @cache
 def _environment(template_dir: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -898,6 +914,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
         bare=bare,
         sentence=sentence,
         goal=goal_de,
+        goals=goals_de,
         dative=dative_de,
         von=von_de,
     )

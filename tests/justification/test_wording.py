@@ -122,3 +122,23 @@ def test_names_after_von_and_mit_take_their_article_and_a_summary_is_labelled(
     assert f"{PARTNERS}." in combined  # GR-02 has no lead
     for text in (long, short, combined):
         assert "von Landkreis" not in text and "mit Stadt" not in text, text
+
+
+def test_a_goal_quoted_next_to_the_purpose_is_not_quoted_again_in_the_closing(
+    strategy: Strategy,
+) -> None:
+    call = CallTexts(
+        title="Onlinedienste für Kommunen",
+        url="https://example.org/ozg",
+        text="Gefördert werden Serviceportale, über die Bürgerinnen, Bürger und Unternehmen "
+        "Verwaltungsleistungen vollständig online beantragen.",
+    )
+    goal = strategy.goal("V1").text.rstrip(".")
+    for projects in (["VW-01"], ["VW-01", "VW-04"]):
+        text = generate(strategy, call, projects, "long").text
+        assert (
+            f"Dem entspricht in der Strategie das Ziel V1 (Handlungsfeld Verwaltung): „{goal}“"
+            in (text)
+        )
+        assert text.count(goal) == 1, text
+        assert "das Ziel V1" in text.split("## Beitrag", 1)[1]
