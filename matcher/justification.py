@@ -1037,10 +1037,31 @@ def tidy(text: str) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
-    # Last resort when even the required parts are too long: cut at a word boundary.
-    plain = plain_text(text)
-    cut = plain[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    """Last resort when even the required parts are too long: the whole sentences that fit.
+
+    A sentence cut in half would go into the application as it stands, often with a
+    quotation mark left open; only when not even the first sentence fits is it cut at a
+    word boundary.
+    """
+    kept: list[list[str]] = []
+    length = 0
+    for block in blocks(text):
+        paragraph: list[str] = []
+        for sentence in split_sentences(block.text):
+            glue = 1 if paragraph else (2 if kept else 0)  # " " or the blank line
+            if length + glue + len(sentence) > limit:
+                break
+            paragraph.append(sentence)
+            length += glue + len(sentence)
+        else:
+            kept.append(paragraph)
+            continue
+        if paragraph:
+            kept.append(paragraph)
+        break
+    if kept:
+        return "\n\n".join(" ".join(p) for p in kept)
+    return plain_text(text)[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _check(text: str, name: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.justification import CallTexts, generate
+from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
 
@@ -142,3 +142,22 @@ def test_a_goal_quoted_next_to_the_purpose_is_not_quoted_again_in_the_closing(
         )
         assert text.count(goal) == 1, text
         assert "das Ziel V1" in text.split("## Beitrag", 1)[1]
+
+
+def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="Förderaufruf zur Digitalisierung der kommunalen Verwaltung in ländlichen Räumen "
+        * 6,
+        url="https://example.org/" + "x" * 150,
+        funder="Ministerium " * 8,
+        text="Gefördert werden digitale Serviceportale der Kommunen für Bürgerinnen und Bürger "
+        "sowie Unternehmen.",
+    )
+    for projects in (["VW-01"], ["VW-01", "VW-02", "VW-03"]):
+        result = generate(strategy, call, projects, "short")
+        assert "gekürzt" in result.dropped
+        text = result.text
+        assert plain_length(text) <= SHORT_LIMIT
+        assert text.rstrip()[-1] in ".“", text[-80:]  # no sentence broken off with "…"
+        assert text.count("„") == text.count("“"), text
+        assert not text.rstrip().endswith(":")
