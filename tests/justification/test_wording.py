@@ -161,3 +161,13 @@ def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy)
         assert text.rstrip()[-1] in ".“", text[-80:]  # no sentence broken off with "…"
         assert text.count("„") == text.count("“"), text
         assert not text.rstrip().endswith(":")
+
+
+def test_a_call_without_address_is_named_as_the_source(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="Digitale Verwaltung",
+        text="Gefördert werden Serviceportale der Kommunen für Bürgerinnen und Bürger.",
+    )
+    for projects in (["VW-01"], ["VW-01", "VW-02"]):
+        text = generate(strategy, call, projects, "short").text
+        assert "Quelle: Aufruf „Digitale Verwaltung“; Strategie" in text
