@@ -60,8 +60,8 @@ ALL_PARTS = frozenset((*DEFAULT_DROP_ORDER, *LONG_DROP_ORDER))
 # Quotes longer than this make a poor argument and crowd the short version.
 MAX_QUOTE_CHARS = {"long": 420, "short": 300}
 MIN_QUOTE_WORDS = 6
-MIN_CORRESPONDENCE = 0.08
-OWN_GOAL_BONUS = 0.05  # among similar strategy sentences, the project's own goal reads best  # below this, a strategy sentence is not shown as corresponding
+MIN_CORRESPONDENCE = 0.08  # below this, a strategy sentence is not shown as corresponding
+OWN_GOAL_BONUS = 0.05  # among similar strategy sentences, the project's own goal reads best
 
 
 class JustificationError(ValueError):
@@ -126,6 +126,9 @@ class Quote:
     strategy_text: str
     strategy_label: str
     score: float
+    # False when no sentence of the call states its purpose and this one states who may
+    # apply, an amount or a date instead: the text then does not call it the purpose.
+    purpose: bool = True
 
 
 @dataclass(slots=True)
@@ -227,7 +230,7 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ]|\d+(?:\.\d+)*\.?\s+[A-ZÄÖÜ])")
 # "1 Zuwendungszweck: …" or "2.1 Gegenstand der Förderung: …" at the start of a sentence.
 _INLINE_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+([A-ZÄÖÜ][\w\- ]{2,60}?):\s+(?=\S)")
-_WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)\W*$")
+_WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)$")  # the word the full stop ends: "z. B.", "15."
 _BULLET = re.compile(r"^(?:[-–•*·▪]\s+|\(?[0-9ivx]{1,4}[.)]\s+(?=\S))")
 _PUNCT_END = re.compile(r"[.!?:;…]$")
 
@@ -324,7 +327,11 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 @cache
 def _cue_stems(words: str, lang: str = "de") -> frozenset[str]:
-    return frozenset(analysis.stem(analysis.fold(w), lang) for w in analysis.words(words))
+    # Fragments of hyphenated cues ("co" of "co-financing") would match unrelated words
+    # ("co-created").
+    return frozenset(
+        analysis.stem(analysis.fold(w), lang) for w in analysis.words(words) if len(w) > 2
+    )
 
 
 # Words that mark the sentence stating what is funded and why (the funding purpose) …
@@ -345,15 +352,69 @@ _PROCEDURE_EN = """deadline submit submission submitted eligible eligibility bud
     cofunding co-financing apply application applications proposal proposals"""
 
 
-def _cue_score(sentence: str) -> tuple[float, float]:
-    """(purpose cues, procedure cues) of a sentence; a digit counts as procedure."""
+def _cue_words(sentence: str) -> tuple[int, int]:
+    """(purpose words, procedure words) of a sentence, German and English."""
     tokens = [analysis.fold(w) for w in analysis.words(sentence)]
     de = {analysis.stem(w) for w in tokens}
     en = {analysis.stem(w, "en") for w in tokens}
     purpose = len(de & _cue_stems(_PURPOSE)) + len(en & _cue_stems(_PURPOSE_EN, "en"))
     procedure = len(de & _cue_stems(_PROCEDURE)) + len(en & _cue_stems(_PROCEDURE_EN, "en"))
+    return purpose, procedure
+
+
+def _cue_score(sentence: str) -> tuple[float, float]:
+    """(purpose cues, procedure cues) of a sentence; a digit counts as procedure."""
+    purpose, procedure = _cue_words(sentence)
     procedure += 1 if re.search(r"\d", sentence) else 0
     return float(purpose), float(procedure)
+
+
+# Sentences that make a poor funding purpose after "nennt als Förderzweck:" in an
+# application. Who may apply, how much and until when are facts the form asks for
+# elsewhere (and may exclude the applicant); a sentence addressing the reader is a
+# portal's paraphrase ("Wenn Sie als Kommune …, können Sie einen Zuschuss erhalten."), as
+# is one about procedure only. They are quoted only when the call has no better sentence.
+_ELIGIBILITY = re.compile(
+    r"^(?:antragsberechtigt|teilnahmeberechtigt|zuwendungsempfänger|antragsteller|"
+    r"antragstellende|teilnehmen können|eligible|applicants)\b"
+    r"|\b(?:antragsberechtigt sind|(?:are|is|are not|is not) eligible|can apply|may apply)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"\d\s*%|\bProzent\b|\bper ?cent\b"
+    r"|\d[\d.,]*\s*(?:Euro|EUR|€|Mio\b|Millionen|million)|(?:€|\bEUR)\s*\d",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b"
+    r"|\b\d{1,2}\.\s?(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober"
+    r"|November|Dezember)\b"
+    r"|\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s+\d{4}\b"
+    r"|\b(?:Frist|Antragsfrist|Stichtag|einzureichen|deadline|submission)\b",
+    re.IGNORECASE,
+)
+# The formal "Sie" and "Ihr-" inside a sentence address the reader (at its start, and after
+# a colon, "Sie" may be "they").
+_READER = re.compile(r"(?<!^)(?<![.:;!?] )\b(?:Sie|Ihnen|Ihre?[mnrs]?)\b")
+
+
+def _quote_tier(sentence: str) -> int:
+    """How poorly a call sentence serves as the funding purpose; the lowest tier is quoted.
+
+    0: may state the purpose; 1: states it with an amount or rate, or states who may
+    apply; 2: states an amount or rate only, or procedure only; 3: states a date or
+    deadline, or addresses the reader.
+    """
+    if _READER.search(sentence) or _DATE.search(sentence):
+        return 3
+    purpose, procedure = _cue_words(sentence)
+    money = _MONEY.search(sentence)
+    if money and not purpose:
+        return 2
+    if money or _ELIGIBILITY.search(sentence):
+        return 1
+    return 2 if procedure and not purpose else 0
 
 
 @dataclass(slots=True)
@@ -361,6 +422,7 @@ class _Candidate:
     text: str
     position: int
     after_purpose_heading: bool
+    tier: int = 0  # see _quote_tier
 
 
 def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
@@ -392,7 +454,9 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                 if n_words < MIN_QUOTE_WORDS or len(sentence) > max_chars or sentence in seen:
                     continue
                 seen.add(sentence)
-                out.append(_Candidate(sentence, len(out), heading_is_purpose))
+                out.append(
+                    _Candidate(sentence, len(out), heading_is_purpose, _quote_tier(sentence))
+                )
     return out
 
 
@@ -457,7 +521,7 @@ def select_quotes(
             sentences = [_strip_bullet(s) for s in split_sentences(body)]
             sentences = [s for s in sentences if len(s) <= max_chars] or sentences[:1]
             if sentences:
-                candidates = [_Candidate(sentences[0], 0, False)]
+                candidates = [_Candidate(sentences[0], 0, False, _quote_tier(sentences[0]))]
                 break
     if not candidates:
         return []
@@ -482,14 +546,16 @@ def select_quotes(
         # Calls state their purpose early; a small prior breaks ties toward the start.
         prior = 0.02 / (1 + cand.position)
         scored.append((sim * weight + prior, sim, i))
-    scored.sort(key=lambda t: (-t[0], t[2]))
+    # A sentence that may state the funding purpose beats any that only states eligibility,
+    # money or dates, however similar those are to the project.
+    scored.sort(key=lambda t: (candidates[t[2]].tier, -t[0], t[2]))
 
     chosen: list[int] = [scored[0][2]]
     best = scored[0][0]
     for total, sim, i in scored[1:]:
         if len(chosen) >= max_quotes:
             break
-        if sim <= 0 or total < 0.6 * best:
+        if sim <= 0 or total < 0.6 * best or candidates[i].tier > 0:
             break
         if max(_cosine(cand_vecs[i], cand_vecs[j]) for j in chosen) > 0.6:
             continue  # a near-repeat of a quote already chosen says nothing new
@@ -512,26 +578,78 @@ def select_quotes(
         ]
         ranked = sorted(range(len(pool)), key=lambda k: (-fit[k], k))
         # Prefer a sentence not yet paired with the other quote, but never a weak one:
-        # no correspondence is better than a far-fetched one.
+        # no correspondence is better than a far-fetched one. A sentence that states who
+        # may apply or how much, not a purpose, corresponds to no aim of the strategy.
+        purpose = candidates[i].tier == 0
         k = next((k for k in ranked if k not in used), None)
-        if k is None or _cosine(cand_vecs[i], pool_vecs[k]) < _needed(pool[k], own_goals):
-            quotes.append(Quote(candidates[i].text, "", "", score))
+        if (
+            k is None
+            or not purpose
+            or not _corresponds(
+                candidates[i].text, lang, cand_vecs[i], pool[k], pool_vecs[k], own_goals
+            )
+        ):
+            quotes.append(Quote(candidates[i].text, "", "", score, purpose))
             continue
         used.add(k)
-        quotes.append(Quote(candidates[i].text, pool[k].text, pool[k].label, score))
+        quotes.append(Quote(candidates[i].text, pool[k].text, pool[k].label, score, purpose))
     return quotes
 
 
-def _needed(sentence: _StrategySentence, own_goals: set[str]) -> float:
-    """How similar a strategy sentence must be to a quote to be shown as corresponding.
+# Words that say nothing about what a sentence is about: every strategy the tool serves is
+# a digitalisation strategy, and every call funds something.
+_GENERIC = "digital digitale digitalisierung digitalisieren"
+_MIN_PART = 5  # letters of a stem that, inside a compound of the other text, bridges them
 
-    The project's own goals need only a shared term (the project serves them and the quote
-    was chosen for its closeness to the project); the Leitbild and the aims, which fit
-    almost any call, need twice the usual evidence.
+
+def _subject_stems(text: str, lang: str) -> set[str]:
+    """Stems of the words that name what a sentence is about (for English text, also the
+    German glossary terms): not the words of funding ("fördern", "stärken", "Antrag" …)."""
+    generic = {
+        *_cue_stems(_PURPOSE),
+        *_cue_stems(_PROCEDURE),
+        *_cue_stems(_PURPOSE_EN, "en"),
+        *_cue_stems(_PROCEDURE_EN, "en"),
+        *_cue_stems(_GENERIC),
+    }
+    stems = {analysis.token_stem(t) for t in analysis.content_tokens(text, lang)}
+    return {s for s in stems if s not in generic}
+
+
+def _shares_term(quote: str, lang: str, sentence: str) -> bool:
+    """Whether a quote and a strategy sentence share a word: the same stem, or the stem of
+    one inside a compound of the other (Glasfaser, Glasfasernetze). Sharing letters is not
+    enough: Gemeinden and gemeinsam, sozialer and digitaler share no word."""
+    ours = _subject_stems(sentence, "de")
+    theirs = _subject_stems(quote, lang)
+    if ours & theirs:
+        return True
+    return any(
+        len(a) >= _MIN_PART and a in b
+        for x, y in ((ours, theirs), (theirs, ours))
+        for a in x
+        for b in y
+    )
+
+
+def _corresponds(
+    quote: str,
+    lang: str,
+    quote_vec: dict[str, float],
+    sentence: _StrategySentence,
+    sentence_vec: dict[str, float],
+    own_goals: set[str],
+) -> bool:
+    """Whether a strategy sentence may be shown as corresponding to a quote.
+
+    The project's own goals need only a shared word (the project serves them and the quote
+    was chosen for its closeness to the project). Others need a real similarity, and the
+    Leitbild and the aims, which fit almost any call, twice the usual evidence.
     """
     if sentence.goal_id in own_goals:
-        return 1e-9
-    return MIN_CORRESPONDENCE * (2 if sentence.general else 1)
+        return _shares_term(quote, lang, sentence.text)
+    needed = MIN_CORRESPONDENCE * (2 if sentence.general else 1)
+    return _cosine(quote_vec, sentence_vec) >= needed
 
 
 def _rank_by_similarity(texts: Sequence[str], reference: str, lang: str = "de") -> list[int]:
@@ -663,7 +781,10 @@ def build_context(
             leitbild=_leitbild_sentences(strategy, reference),
             aims=_aims(strategy, reference),
         ),
-        call=replace(call),
+        # the template marks a quote in English as such
+        call=replace(
+            call, language=call.language or analysis.detect_language(f"{call.title} {call.text}")
+        ),
         projects=infos,
         quotes=quotes,
         goals=closing,
@@ -684,10 +805,62 @@ def join_de(items: Iterable[object], last: str = "und") -> str:
     return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
 
 
+# Quotation marks inside a quoted text: German „…“, straight "…", English “…” and »…«.
+_INNER_QUOTES = re.compile(r"„([^„“”]*)[“”]|\"([^\"]*)\"|“([^“”„]*)”|»([^»«]*)«")
+
+
+# The article a place name takes in the dative when it starts with a common noun: "mit dem
+# Kreis Coesfeld", "mit der Stadt Zittau", but "mit Ascheberg".
+_DATIVE_ARTICLE = {
+    **dict.fromkeys(
+        ["Kreis", "Landkreis", "Markt", "Amt", "Landratsamt", "Zweckverband", "Bezirk"], "dem"
+    ),
+    **dict.fromkeys(
+        [
+            "Stadt",
+            "Gemeinde",
+            "Samtgemeinde",
+            "Verbandsgemeinde",
+            "Ortsgemeinde",
+            "Kreisstadt",
+            "Hansestadt",
+            "Städteregion",
+            "Region",
+            "Kommune",
+            "Verwaltungsgemeinschaft",
+        ],
+        "der",
+    ),
+}
+
+
+def dative_de(names: str | Iterable[object]) -> str:
+    """Names (one or a list) as they follow "mit": 'dem Kreis Coesfeld, Ascheberg und Senden'."""
+    items = [names] if isinstance(names, str) else list(names)
+    out = []
+    for name in (str(n).strip() for n in items):
+        article = _DATIVE_ARTICLE.get(name.split(" ", 1)[0])
+        out.append(f"{article} {name}" if article and " " in name else name)
+    return join_de(out)
+
+
+def von_de(names: str | Iterable[object]) -> str:
+    """'von' and the names in the dative: 'vom Kreis Coesfeld, Ascheberg und Senden'."""
+    text = f"von {dative_de(names)}"
+    return "vom " + text[len("von dem ") :] if text.startswith("von dem ") else text
+
+
 def quote_de(text: object) -> str:
-    """„text“ with German quotation marks; empty text stays empty (never „“)."""
+    """„text“ with German quotation marks; empty text stays empty (never „“).
+
+    Quotation marks inside become half ones (‚…‘), as German typesetting nests them: a
+    title such as Förderaufruf „Kommune digital“ would otherwise end in „…““.
+    """
     text = str(text or "").strip()
-    return f"„{text}“" if text else ""
+    if not text:
+        return ""
+    inner = _INNER_QUOTES.sub(lambda m: f"‚{next(g for g in m.groups() if g is not None)}‘", text)
+    return f"„{inner}“"
 
 
 def bare(text: object) -> str:
@@ -708,6 +881,22 @@ def goal_de(goal: GoalInfo) -> str:
     return f"{quote_de(bare(goal.text))} (Ziel {goal.id})"
 
 
+def goals_de(goals: Iterable[GoalInfo], quoted: Iterable[str] = (), texts: bool = True) -> str:
+    """'das Ziel V1 sowie die Ziele „…“ (Ziel V2) und „…“ (Ziel V4)': a goal whose text the
+    text has quoted already (next to the call's purpose) is named by its id only, and so
+    is every goal when `texts` is false."""
+    shown = set(quoted)
+    goals = list(goals)
+    by_id = [g for g in goals if not texts or g.text in shown]
+    in_full = [g for g in goals if g not in by_id]
+    parts = [
+        ("das Ziel " if len(group) == 1 else "die Ziele ") + join_de(render(g) for g in group)
+        for group, render in ((by_id, lambda g: g.id), (in_full, goal_de))
+        if group
+    ]
+    return " sowie ".join(parts)
+
+
 @cache
 def _environment(template_dir: str) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -719,7 +908,16 @@ def _environment(template_dir: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(join_de=join_de, quote=quote_de, bare=bare, sentence=sentence, goal=goal_de)
+    env.filters.update(
+        join_de=join_de,
+        quote=quote_de,
+        bare=bare,
+        sentence=sentence,
+        goal=goal_de,
+        goals=goals_de,
+        dative=dative_de,
+        von=von_de,
+    )
     return env
 
 
@@ -839,10 +1037,31 @@ def tidy(text: str) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
-    # Last resort when even the required parts are too long: cut at a word boundary.
-    plain = plain_text(text)
-    cut = plain[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    """Last resort when even the required parts are too long: the whole sentences that fit.
+
+    A sentence cut in half would go into the application as it stands, often with a
+    quotation mark left open; only when not even the first sentence fits is it cut at a
+    word boundary.
+    """
+    kept: list[list[str]] = []
+    length = 0
+    for block in blocks(text):
+        paragraph: list[str] = []
+        for sentence in split_sentences(block.text):
+            glue = 1 if paragraph else (2 if kept else 0)  # " " or the blank line
+            if length + glue + len(sentence) > limit:
+                break
+            paragraph.append(sentence)
+            length += glue + len(sentence)
+        else:
+            kept.append(paragraph)
+            continue
+        if paragraph:
+            kept.append(paragraph)
+        break
+    if kept:
+        return "\n\n".join(" ".join(p) for p in kept)
+    return plain_text(text)[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _check(text: str, name: str) -> None:

@@ -159,7 +159,7 @@ def test_justify_warns_when_the_county_may_not_apply(cli, session: Session) -> N
     ineligible, eligible = scores["ineligible"], scores["eligible"]
     result = cli("justify", str(ineligible.call_id))
     assert result.exit_code == 0, result.output
-    assert "Achtung: laut Abgleich nicht antragsberechtigt" in result.stderr
+    assert "Achtung, laut Abgleich nicht antragsberechtigt: " in result.stderr
     assert ineligible.eligibility_reasons[0] in result.stderr
     assert "Achtung" not in result.stdout  # the text itself stays clean for copying
     fine = cli("justify", str(eligible.call_id))

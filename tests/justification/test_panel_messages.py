@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from matcher.justification import SHORT_LIMIT, plain_length
 from webapp.justifications import find_row, texts_for_call
-from webapp.models import Call, Match
+from webapp.models import Call, CallScore, Match
 
 
 def _call_and_project(session: Session) -> tuple[Call, str]:
@@ -97,3 +97,30 @@ def test_the_counter_starts_at_the_servers_count(
     counter = re.search(r'<span id="j-\d+-short-count"[^>]*>(\d+)</span>', article)
     assert counter is not None and int(counter.group(1)) == plain_length(text)
     assert f"{plain_length(text)} Zeichen von höchstens" in article
+
+
+def _panel_page(client: FlaskClient, session: Session, eligibility: str) -> str:
+    call = session.scalars(
+        select(Call)
+        .join(CallScore, CallScore.call_id == Call.id)
+        .join(Match, Match.call_id == Call.id)
+        .where(CallScore.eligibility == eligibility)
+        .order_by(Match.score.desc())
+    ).first()
+    assert call is not None
+    response = client.get(f"/aufrufe/{call.id}/begruendung")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'class="j-entry"' in html  # the texts are there
+    return html
+
+
+def test_the_texts_of_an_ineligible_call_come_with_a_warning(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    html = _panel_page(auth_client, session, "ineligible")
+    warning = re.search(r'<p class="j-ineligible" role="note">(.*?)</p>', html, re.S)
+    assert warning is not None
+    assert "Laut Abgleich nicht antragsberechtigt" in warning.group(1)
+    assert "nur die inhaltliche Passung" in warning.group(1)
+    assert "j-ineligible" not in _panel_page(auth_client, session, "eligible")

@@ -57,7 +57,7 @@ def justify(
         if verdict is not None and verdict.eligibility == "ineligible":
             # The text argues the topic only; an application would still be refused.
             reasons = "; ".join(verdict.eligibility_reasons) or "siehe Aufruf"
-            click.echo(f"Achtung: laut Abgleich nicht antragsberechtigt ({reasons}).", err=True)
+            click.echo(f"Achtung, laut Abgleich nicht antragsberechtigt: {reasons}.", err=True)
         if entry.edited and not generated:
             click.echo(
                 f"(Bearbeitete Fassung vom {entry.row.edited_at:%d.%m.%Y}; "

@@ -65,6 +65,17 @@ class Panel:
     notice: Notice | None = None
 
     @property
+    def ineligible_reasons(self) -> list[str] | None:
+        """Why the matcher found the county not eligible, or None when it may apply.
+
+        The texts argue the topic only, so the panel says so before anyone copies them
+        (the panel also stands on a page of its own, without the call's eligibility)."""
+        score = self.call.score
+        if score is None or score.eligibility != "ineligible":
+            return None
+        return list(score.eligibility_reasons)
+
+    @property
     def notice_entry(self) -> str:
         return str(self.notice.data.get("entry", "")) if self.notice else ""
 

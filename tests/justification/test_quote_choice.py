@@ -1,0 +1,138 @@
+"""Which call sentence the text quotes as the funding purpose, and what it pairs it with."""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher.justification import CallTexts, blocks, generate, split_sentences
+from matcher.strategy import Strategy, load_strategy
+from tests.conftest import STRATEGY_PATH
+
+# A programme page as the Förderdatenbank publishes it: the portal's summary addresses the
+# reader, the funder's text follows, then rate, deadline and who may apply.
+FOERDERDATENBANK_TEXT = """Kurzzusammenfassung
+Kurztext
+Wenn Sie als Kommune in Nordrhein-Westfalen Verwaltungsleistungen nach dem Onlinezugangsgesetz vollständig digital anbieten wollen, können Sie einen Zuschuss erhalten.
+Volltext
+Das Land fördert die Anbindung kommunaler Fachverfahren an das Serviceportal NRW, Online-Anträge mit E-Payment und Nutzerkonto sowie die Einführung der E-Akte in Städten, Gemeinden und Kreisen.
+Die Zuwendung beträgt für Verwaltungsleistungen von Kommunen bis zu 80 % der zuwendungsfähigen Ausgaben.
+Anträge für Online-Verwaltungsleistungen sind bis zum 30.04.2027 bei der zuständigen Bezirksregierung zu stellen.
+
+Zusatzinfos
+rechtliche Voraussetzungen
+Antragsberechtigt sind Gemeinden, Städte und Kreise in Nordrhein-Westfalen, die Verwaltungsleistungen online anbieten.
+"""
+
+
+@pytest.fixture(scope="module")
+def strategy() -> Strategy:
+    return load_strategy(STRATEGY_PATH)
+
+
+def _quotes(text: str) -> list[str]:
+    return [b.text for b in blocks(text) if b.kind == "quote"]
+
+
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_the_funders_purpose_is_quoted_not_the_portals_summary_rate_or_eligibility(
+    strategy: Strategy, variant: str
+) -> None:
+    call = CallTexts(
+        title="Digitale Verwaltung NRW – Förderung der OZG-Umsetzung in Kommunen",
+        url="https://example.org/ozg",
+        summary=FOERDERDATENBANK_TEXT.splitlines()[2],
+        text=FOERDERDATENBANK_TEXT,
+    )
+    text = generate(strategy, call, ["VW-01"], variant).text
+    assert "nennt als Förderzweck" in text
+    assert "„Das Land fördert die Anbindung kommunaler Fachverfahren" in text
+    for poor in ("Wenn Sie", "können Sie", "80 %", "30.04.2027", "Antragsberechtigt sind"):
+        assert poor not in text, (poor, text)
+
+
+def test_a_call_that_states_no_purpose_is_not_said_to_name_one(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="Digitalcheck für Kommunalverwaltungen",
+        url="https://example.org/check",
+        text=(
+            "Antragsberechtigt sind Städte, Gemeinden und Kreise mit ihren Verwaltungen. "
+            "Der Zuschuss beträgt bis zu 30.000 Euro je Verwaltung."
+        ),
+    )
+    for variant in ("long", "short"):
+        text = generate(strategy, call, ["VW-01"], variant).text
+        assert "Förderzweck:" not in text, text
+        assert "führt aus: „Antragsberechtigt sind Städte, Gemeinden und Kreise" in text.replace(
+            "\n\n> ", " "
+        )
+        # who may apply corresponds to no aim of the strategy
+        assert "Dem entspricht" not in text, text
+
+
+def test_english_eligibility_sentences_are_not_the_purpose(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="Smart solutions for rural communities and digital villages",
+        url="https://example.org/horizon",
+        language="en",
+        text=(
+            "Research and innovation actions on digital solutions for rural communities, "
+            "co-created with local actors.\n"
+            "Consortia of research organisations, universities, SMEs and local authorities "
+            "are eligible.\n"
+            "The first stage closes in February 2027, the second stage in September 2027."
+        ),
+    )
+    text = generate(strategy, call, ["WI-02"], "short").text
+    assert "„Research and innovation actions on digital solutions" in text
+    assert "are eligible" not in text and "2027" not in text
+
+
+def test_a_chance_syllable_is_no_correspondence_with_the_projects_goal(
+    strategy: Strategy,
+) -> None:
+    # "sozialer" and "digitaler" share only the ending "aler": that is no reason to claim
+    # that the strategy's school goal corresponds to the call's purpose.
+    call = CallTexts(
+        title="Klimaanpassung in sozialen Einrichtungen",
+        url="https://example.org/klima",
+        text="Gefördert werden Träger sozialer Einrichtungen wie Krankenhäuser, Pflegeheime "
+        "und Kitas.",
+    )
+    text = generate(strategy, call, ["BI-01"], "long").text
+    assert "„Gefördert werden Träger sozialer Einrichtungen" in text
+    assert "Dem entspricht" not in text, text
+
+
+def test_a_rate_ends_its_sentence() -> None:
+    assert split_sentences(
+        "Das Land kofinanziert Breitbandprojekte mit bis zu 40 %. "
+        "Antragsberechtigt sind Kreise, Städte und Gemeinden."
+    ) == [
+        "Das Land kofinanziert Breitbandprojekte mit bis zu 40 %.",
+        "Antragsberechtigt sind Kreise, Städte und Gemeinden.",
+    ]
+
+
+def test_a_word_of_funding_or_shared_letters_are_no_correspondence(strategy: Strategy) -> None:
+    # Goal V2 ("… interkommunal gemeinsam betreiben …") and the call share only the verb
+    # "stärken" of every funding call and the letters "gemein" of Gemeinden and gemeinsam.
+    call = CallTexts(
+        title="Heimat digital",
+        url="https://example.org/heimat",
+        text="Gefördert werden Vorhaben der Gemeinden, die mit Apps das Zusammenleben vor Ort "
+        "stärken.",
+    )
+    text = generate(strategy, call, ["VW-02"], "long").text
+    assert "„Gefördert werden Vorhaben der Gemeinden" in text
+    assert "Dem entspricht" not in text, text
+
+
+def test_a_compound_bridges_a_quote_and_the_projects_goal(strategy: Strategy) -> None:
+    # "Gigabit" inside "gigabitfähige" is the same word: goal W3 corresponds.
+    call = CallTexts(
+        title="Gigabit für Gewerbegebiete",
+        url="https://example.org/gigabit",
+        text="Gefördert werden gigabitfähige Anschlüsse für Gewerbegebiete und Schulen.",
+    )
+    text = generate(strategy, call, ["WI-03"], "long").text
+    assert "Dem entspricht in der Strategie das Ziel W3" in text

@@ -1,0 +1,173 @@
+"""How the generated text reads: quotation marks, languages, sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length
+from matcher.strategy import Strategy, load_strategy
+from tests.conftest import STRATEGY_PATH
+
+
+@pytest.fixture(scope="module")
+def strategy() -> Strategy:
+    return load_strategy(STRATEGY_PATH)
+
+
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_quotation_marks_inside_a_quoted_title_are_nested_the_german_way(
+    strategy: Strategy, variant: str
+) -> None:
+    call = CallTexts(
+        title="Förderprogramm „Kommune digital“: Onlinezugang und E-Akte",
+        url="https://example.org/kommune-digital",
+        text="Mit dem Förderprogramm „Kommune digital“ fördert das Land Serviceportale, über "
+        "die Bürgerinnen und Bürger Anträge online stellen.",
+    )
+    text = generate(strategy, call, ["VW-01"], variant).text
+    assert "„Förderprogramm ‚Kommune digital‘: Onlinezugang und E-Akte“" in text
+    assert "„Mit dem Förderprogramm ‚Kommune digital‘ fördert das Land" in text
+    assert "““" not in text and "„„" not in text
+
+
+@pytest.mark.parametrize("variant", ["long", "short"])
+@pytest.mark.parametrize("language", ["en", ""])  # "": a call entered by hand, detected
+def test_a_quote_in_english_is_marked_as_the_calls_english_wording(
+    strategy: Strategy, variant: str, language: str
+) -> None:
+    call = CallTexts(
+        title="Smart Communities – Local Digital Twins for Public Services",
+        url="https://example.org/smartcomm",
+        funder="Europäische Kommission",
+        language=language,
+        text="The topic supports local and regional authorities in deploying interoperable "
+        "local digital twins and urban data platforms for public services.",
+    )
+    text = generate(strategy, call, ["VW-04"], variant).text.replace("\n\n> ", " ")
+    assert "nennt als Förderzweck (im englischen Wortlaut): „The topic supports" in text
+
+
+def test_a_german_quote_is_not_marked(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="Offene Daten in Kommunen",
+        url="https://example.org/opendata",
+        text="Gefördert werden offene Datenportale und kommunale Datencockpits für Planung und "
+        "Steuerung.",
+    )
+    text = generate(strategy, call, ["VW-04"], "short").text
+    assert "nennt als Förderzweck: „Gefördert werden offene Datenportale" in text
+    assert "englisch" not in text
+
+
+# A county whose members and partners are named with "Landkreis" and "Stadt".
+OTHER_COUNTY = """\
+id: goerlitz-digital
+name: "Digitaler Landkreis Görlitz 2030"
+region: Landkreis Görlitz
+state: Sachsen
+adopted: "2023"
+members: [Landkreis Görlitz, Stadt Zittau, Löbau]
+leitbild: Der Landkreis Görlitz nutzt die Digitalisierung für den Strukturwandel.
+aims:
+  - Fördermittel gezielt für digitale Projekte einsetzen.
+themes:
+  - id: verwaltung
+    name: Bürgernahe Verwaltung
+    priority: 1
+    goals:
+      - id: BV1
+        text: Verwaltungsleistungen online anbieten und Anträge medienbruchfrei bearbeiten.
+projects:
+  - id: GR-01
+    title: Serviceportal Landkreis Görlitz
+    theme: verwaltung
+    goals: [BV1]
+    summary: Gemeinsames Serviceportal von Landratsamt und Städten mit Online-Anträgen.
+    keywords: [Serviceportal, Online-Antrag]
+    lead: Landkreis Görlitz
+    partners: [Stadt Zittau, Löbau]
+  - id: GR-02
+    title: Online-Terminvergabe
+    theme: verwaltung
+    goals: [BV1]
+    summary: Termine in Bürgerbüros online buchen.
+    keywords: [Termin, Bürgerbüro]
+    partners: [Stadt Zittau, Löbau]
+"""
+PARTNERS = "Es wird in interkommunaler Zusammenarbeit mit der Stadt Zittau und Löbau umgesetzt"
+
+
+def test_names_after_von_and_mit_take_their_article_and_a_summary_is_labelled(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "goerlitz.yaml"
+    path.write_text(OTHER_COUNTY, encoding="utf-8")
+    county = load_strategy(path)
+    call = CallTexts(
+        title="Digitale Verwaltung",
+        url="https://example.org/verwaltung",
+        text="Gefördert werden Serviceportale, über die Bürgerinnen und Bürger Anträge online "
+        "stellen.",
+    )
+    long = generate(county, call, ["GR-01"], "long").text
+    assert "Getragen wird sie gemeinsam vom Landkreis Görlitz, der Stadt Zittau und Löbau." in long
+    short = generate(county, call, ["GR-01"], "short").text
+    assert "Inhalt: Gemeinsames Serviceportal von Landratsamt und Städten" in short
+    assert f"{PARTNERS} (Federführung: Landkreis Görlitz)." in short
+    combined = generate(county, call, ["GR-01", "GR-02"], "long").text
+    assert "Inhalt: Termine in Bürgerbüros online buchen." in combined
+    assert f"{PARTNERS} (Federführung: Landkreis Görlitz)." in combined
+    assert f"{PARTNERS}." in combined  # GR-02 has no lead
+    for text in (long, short, combined):
+        assert "von Landkreis" not in text and "mit Stadt" not in text, text
+
+
+def test_a_goal_quoted_next_to_the_purpose_is_not_quoted_again_in_the_closing(
+    strategy: Strategy,
+) -> None:
+    call = CallTexts(
+        title="Onlinedienste für Kommunen",
+        url="https://example.org/ozg",
+        text="Gefördert werden Serviceportale, über die Bürgerinnen, Bürger und Unternehmen "
+        "Verwaltungsleistungen vollständig online beantragen.",
+    )
+    goal = strategy.goal("V1").text.rstrip(".")
+    for projects in (["VW-01"], ["VW-01", "VW-04"]):
+        text = generate(strategy, call, projects, "long").text
+        assert (
+            f"Dem entspricht in der Strategie das Ziel V1 (Handlungsfeld Verwaltung): „{goal}“"
+            in (text)
+        )
+        assert text.count(goal) == 1, text
+        assert "das Ziel V1" in text.split("## Beitrag", 1)[1]
+
+
+def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="Förderaufruf zur Digitalisierung der kommunalen Verwaltung in ländlichen Räumen "
+        * 6,
+        url="https://example.org/" + "x" * 150,
+        funder="Ministerium " * 8,
+        text="Gefördert werden digitale Serviceportale der Kommunen für Bürgerinnen und Bürger "
+        "sowie Unternehmen.",
+    )
+    for projects in (["VW-01"], ["VW-01", "VW-02", "VW-03"]):
+        result = generate(strategy, call, projects, "short")
+        assert "gekürzt" in result.dropped
+        text = result.text
+        assert plain_length(text) <= SHORT_LIMIT
+        assert text.rstrip()[-1] in ".“", text[-80:]  # no sentence broken off with "…"
+        assert text.count("„") == text.count("“"), text
+        assert not text.rstrip().endswith(":")
+
+
+def test_a_call_without_address_is_named_as_the_source(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="Digitale Verwaltung",
+        text="Gefördert werden Serviceportale der Kommunen für Bürgerinnen und Bürger.",
+    )
+    for projects in (["VW-01"], ["VW-01", "VW-02"]):
+        text = generate(strategy, call, projects, "short").text
+        assert "Quelle: Aufruf „Digitale Verwaltung“; Strategie" in text
