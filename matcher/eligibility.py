@@ -34,6 +34,11 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("juristische personen des offentlichen und privaten rechts", frozenset({COUNTY, MUNICIPAL})),
     ("juristische personen des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
     ("kommunaler tragerschaft", frozenset({COUNTY, MUNICIPAL})),
+    # public institutions include the county's and the towns' own (Kreisarchiv, Stadtbibliothek,
+    # Volkshochschule), which the eligibility of the Kreis and its towns covers
+    ("offentlicher tragerschaft", frozenset({COUNTY, MUNICIPAL})),
+    ("offentliche einrichtung", frozenset({COUNTY, MUNICIPAL})),
+    ("offentlichen einrichtung", frozenset({COUNTY, MUNICIPAL})),
     ("kommunale gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
     ("gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
     ("local and regional authorit", frozenset({COUNTY, MUNICIPAL})),

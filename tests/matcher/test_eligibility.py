@@ -42,6 +42,33 @@ def test_only_companies_is_ineligible_and_says_why(strategy: Strategy) -> None:
     assert "Unternehmen" in e.reasons[0]
 
 
+def test_public_institutions_include_those_of_the_county_and_its_towns(
+    strategy: Strategy,
+) -> None:
+    """EU calls for "public authorities" (normalised to Öffentliche Einrichtung) and calls for
+    museums "in öffentlicher Trägerschaft" were ineligible, though a Kreisarchiv may apply."""
+    listed = make_call(
+        "c",
+        "LIFE Climate Change Adaptation",
+        "Public authorities, NGOs and companies are eligible.",
+        eligible=["Öffentliche Einrichtung", "Verein", "Unternehmen"],
+        region="EU",
+    )
+    assert assess(listed, strategy.region_profile).status == "eligible"
+    from_text = make_call(
+        "c",
+        "Kultur digital",
+        "Antragsberechtigt sind Museen, Archive und Bibliotheken in öffentlicher Trägerschaft "
+        "sowie Heimatvereine.",
+        region="NRW",
+    )
+    assert assess(from_text, strategy.region_profile).status == "eligible"
+    private = make_call(
+        "c", "x", "Antragsberechtigt sind Museen in privater Trägerschaft.", region="NRW"
+    )
+    assert assess(private, strategy.region_profile).status != "eligible"
+
+
 def test_the_text_says_who_of_a_listed_kommune_may_apply(strategy: Strategy) -> None:
     # sources list "Kommune" where the text names the level; the verdict names who applies
     profile = strategy.region_profile
@@ -111,14 +138,14 @@ def test_a_verdict_read_from_the_text_quotes_its_sentence(strategy: Strategy) ->
         "m",
         "Kultur digital",
         "Gefördert wird die Digitalisierung von Sammlungen.\nAntragsberechtigt:\nMuseen, "
-        "Archive und   Bibliotheken in öffentlicher Trägerschaft sowie Heimatvereine.",
+        "Archive und   Bibliotheken in privater Trägerschaft sowie Heimatvereine.",
         region="Bund",
     )
     e = assess(museums, profile)
     assert e.status == "ineligible"
     assert e.reasons == [
         "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt: „Antragsberechtigt: "
-        "Museen, Archive und Bibliotheken in öffentlicher Trägerschaft sowie Heimatvereine.“"
+        "Museen, Archive und Bibliotheken in privater Trägerschaft sowie Heimatvereine.“"
     ]
     notice = make_call(
         "n", "Städtebau 2027", "Städte und Gemeinden können Maßnahmen anmelden.", region="NRW"
