@@ -174,7 +174,14 @@ _SUBJECT_RES = [
     ),
     re.compile(
         r"^(?P<who>[^;:]{3,200}?)\serhalten\s(?:[^;:]*?\s)?"
-        r"(?:forderung|zuschuss|zuschusse|zuwendung|zuwendungen|finanzhilfen?|mittel)\b"
+        r"(?:forderung|zuschuss|zuschusse|zuwendung|zuwendungen|finanzhilfen?|mittel|pramie|"
+        r"pramien)\b"
+    ),
+    # "Teilnehmen können Kommunen mit Projekten …" (the verb first, as in competitions; not
+    # anchored: a title without a full stop runs into the sentence)
+    re.compile(
+        r"\b(?:teilnehmen|mitmachen|bewerben)\s+(?:konnen|durfen)\s+(?:sich\s+)?"
+        r"(?P<who>[^;:,]{3,200})"
     ),
     # "In der Ausschreibung können sich Kommunen und Landkreise … bewerben" (the subject after
     # the verb); not "… können sich bei ihrem Kreis bewerben"

@@ -363,3 +363,23 @@ def test_who_applies_not_where_or_with_whom(strategy: Strategy) -> None:
         "eligible"
     )
     assert status("Vereine können sich bei ihrem Kreis bewerben.") == "ineligible"
+
+
+def test_competitions_and_premiums_name_their_applicants(strategy: Strategy) -> None:
+    """'Teilnehmen können Kommunen …' and '… erhalten eine Prämie' were 'unklar'."""
+    profile = strategy.region_profile
+
+    def status(title: str, text: str) -> str:
+        return assess(make_call("c", title, text, region="Bund"), profile).status
+
+    assert (
+        status("Bundeswettbewerb Zukunft Stadtgrün", "Teilnehmen können Kommunen mit Projekten.")
+        == "eligible"
+    )
+    assert status("Wettbewerb", "Teilnehmen können Unternehmen mit Sitz in NRW.") == "ineligible"
+    assert (
+        status("Wald-Klimaprämie", "Private und kommunale Waldbesitzende erhalten eine Prämie.")
+        == "eligible"
+    )
+    # a relative clause names nobody
+    assert status("Beratung", "Vereine, die teilnehmen können, erhalten Beratung.") == "unknown"
