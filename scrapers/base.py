@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
 from scrapers.encoding import decode_body
 from scrapers.record import CallRecord, ParseError
@@ -81,7 +82,10 @@ def reference_date(options: Options | None) -> date:
 
 def make_soup(body: bytes, headers: Headers | None) -> BeautifulSoup:
     """Decode the body (header charset, document charset, detector) and parse it with lxml."""
-    return BeautifulSoup(decode_body(body, headers), "lxml")
+    with warnings.catch_warnings():
+        # a response whose whole body looks like a URL is still a response to parse
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(decode_body(body, headers), "lxml")
 
 
 def base_url(soup: BeautifulSoup, url: str) -> str:
