@@ -7,6 +7,7 @@ feed readers do; a bozo feed without items is an error, not an empty result.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -41,7 +42,7 @@ def parse(
     parsed = feedparser.parse(body, response_headers=response_headers)
     result = ParseResult()
     if parsed.bozo:
-        reason = str(getattr(parsed, "bozo_exception", "")) or "unbekannter Fehler"
+        reason = bozo_reason(getattr(parsed, "bozo_exception", None))
         if not parsed.entries:
             raise ParseError(f"kein lesbarer Feed: {reason}", source=KIND, location=url)
         result.warnings.append(f"Feed fehlerhaft, Einträge trotzdem gelesen: {reason}")
@@ -52,6 +53,36 @@ def parse(
     for index, entry in enumerate(parsed.entries, start=1):
         result.add_item(_entry, entry, url, index, today, options, feed_title, language)
     return result
+
+
+# The XML parser's messages, as an administrator reading the Quellen page or the digest
+# needs them (position and a German cause instead of "<unknown>:3:26: undefined entity").
+_XML_MESSAGES = {
+    "undefined entity": "unbekannte Entität (etwa &nbsp; ohne HTML-Deklaration)",
+    "no element found": "Dokument bricht ab (fehlendes Ende)",
+    "unclosed token": "nicht geschlossenes Element oder Attribut",
+    "mismatched tag": "schließendes Tag passt nicht zum öffnenden",
+    "not well-formed (invalid token)": "ungültiges Zeichen",
+    "junk after document element": "Text nach dem Ende des Dokuments",
+}
+
+
+def bozo_reason(exc: object) -> str:
+    """What feedparser found wrong with a feed, in German with line and column."""
+    if exc is None:
+        return "unbekannter Fehler"
+    if isinstance(exc, feedparser.CharacterEncodingOverride):
+        found = re.search(r"declared as (\S+), but parsed as (\S+)", str(exc))
+        if found:
+            return f"als {found[1]} angegeben, aber als {found[2]} gelesen"
+        return "Zeichenkodierung falsch angegeben"
+    get_line = getattr(exc, "getLineNumber", None)
+    get_message = getattr(exc, "getMessage", None)
+    if callable(get_line) and callable(get_message):
+        message = str(get_message())
+        where = f"Zeile {get_line()}, Spalte {exc.getColumnNumber()}"  # type: ignore[attr-defined]
+        return f"{where}: {_XML_MESSAGES.get(message, message)}"
+    return str(exc) or type(exc).__name__
 
 
 def _detail_text(detail: Mapping[str, Any] | None, fallback: object = "") -> str:

@@ -311,6 +311,22 @@ def test_feed_item_without_title_is_rejected_alone() -> None:
     assert "Eintrag 1" in result.errors[0] and "title" in result.errors[0]
 
 
+def test_a_malformed_feed_is_described_in_german_with_its_position() -> None:
+    """The hint on the Quellen page and in the digest was '<unknown>:1:75: undefined entity'."""
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T &nbsp; x</title>'
+        b"<item><title>Aufruf</title><link>https://a.example/1</link></item></channel></rss>"
+    )
+    result = feed.parse(body, "u", None, options=OPTIONS)
+    assert [r.title for r in result.records] == ["Aufruf"]
+    assert result.warnings == [
+        "Feed fehlerhaft, Einträge trotzdem gelesen: Zeile 1, Spalte 75: unbekannte Entität "
+        "(etwa &nbsp; ohne HTML-Deklaration)"
+    ]
+    with pytest.raises(ParseError, match=r"kein lesbarer Feed: Zeile \d+, Spalte \d+: nicht geschlossenes"):
+        feed.parse(b"<rss><channel><title>x</titl", "u", None)
+
+
 def test_broken_feed_without_items_is_an_error() -> None:
     with pytest.raises(ParseError, match="kein lesbarer Feed"):
         feed.parse(b"<rss><channel><title>x</titl", "u", None)
