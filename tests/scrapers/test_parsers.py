@@ -323,7 +323,9 @@ def test_a_malformed_feed_is_described_in_german_with_its_position() -> None:
         "Feed fehlerhaft, Einträge trotzdem gelesen: Zeile 1, Spalte 75: unbekannte Entität "
         "(etwa &nbsp; ohne HTML-Deklaration)"
     ]
-    with pytest.raises(ParseError, match=r"kein lesbarer Feed: Zeile \d+, Spalte \d+: nicht geschlossenes"):
+    with pytest.raises(
+        ParseError, match=r"kein lesbarer Feed: Zeile \d+, Spalte \d+: nicht geschlossenes"
+    ):
         feed.parse(b"<rss><channel><title>x</titl", "u", None)
 
 
