@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,6 +49,11 @@ class LoginUser(UserMixin):
     email: str
     name: str
     role: str
+    password_key: str = ""  # `password_key(row)`: the session ends when the password changes
+
+    def get_id(self) -> str:
+        """What the login session stores: the id and the key of the current password."""
+        return f"{self.id}:{self.password_key}"
 
     @property
     def is_admin(self) -> bool:
@@ -58,7 +65,24 @@ class LoginUser(UserMixin):
 
     @classmethod
     def from_row(cls, user: User) -> LoginUser:
-        return cls(id=user.id, email=user.email, name=user.name, role=user.role)
+        return cls(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            role=user.role,
+            password_key=password_key(user),
+        )
+
+
+def password_key(user: User) -> str:
+    """A keyed digest of the user's password hash, kept in the (signed) session cookie.
+
+    The session lives in the cookie, not on the server: without it a copied cookie (a
+    shared or stolen computer) stayed logged in after the owner changed the password. The
+    digest is keyed with SECRET_KEY so the cookie tells nothing about the hash itself.
+    """
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def init_app(app: Flask) -> None:
@@ -94,11 +118,16 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> LoginUser | None:
+    number, _, key = user_id.partition(":")
     try:
-        row = db_session().get(User, int(user_id))
+        row = db_session().get(User, int(number))
     except ValueError:
         return None
-    return LoginUser.from_row(row) if row is not None else None
+    if row is None:
+        return None
+    user = LoginUser.from_row(row)
+    # A session from before a password change (or of the old "id" form) is over.
+    return user if hmac.compare_digest(user.password_key, key) else None
 
 
 def admin_required(view: F) -> F:

@@ -15,6 +15,7 @@ from docx import Document
 from docx.text.paragraph import Paragraph
 
 from matcher.justification import blocks, markdown, plain_text
+from webapp.formatting import without_control_chars
 
 _INLINE_QUOTE = re.compile(r"„[^“]*“")
 
@@ -32,7 +33,12 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def to_docx(text: str, title: str = "") -> bytes:
-    """The text as a Word document; `title` goes into the document properties only."""
+    """The text as a Word document; `title` goes into the document properties only.
+
+    Control characters (a scraped title or a quoted sentence may carry them) become spaces:
+    python-docx refuses them, and the download would fail.
+    """
+    text, title = without_control_chars(text), without_control_chars(title)
     document = Document()
     if title:
         document.core_properties.title = title[:255]

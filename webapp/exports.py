@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from webapp.config import DEV_SECRET_KEY, Config
-from webapp.formatting import format_number, local_date
+from webapp.formatting import format_number, local_date, without_control_chars
 from webapp.models import Call, ProjectRow, ThemeRow, utcnow
 from webapp.queries import CallFilters, DeadlineEntry, ExportRow
 
@@ -43,9 +43,17 @@ CSV_COLUMNS = (
 _ELIGIBILITY = {"eligible": "ja", "ineligible": "nein", "unknown": "unklar"}
 
 
+# A number as this export writes it (days, percent, euros): "-26", "1.500.000", "80 %".
+_PLAIN_NUMBER = re.compile(r"-?\d[\d.]*(,\d+)?( %)?")
+
+
 def _csv_safe(value: str) -> str:
-    """Defuse spreadsheet formulas: scraped text starting with = + - @ must stay text."""
-    if value and value[0] in "=+-@\t\r":
+    """Defuse spreadsheet formulas: scraped text starting with = + - @ must stay text.
+
+    A plain negative number (the days since a missed deadline) is no formula; with the
+    apostrophe Excel would show "'-26" and could not sort or sum the column.
+    """
+    if value and value[0] in "=+-@\t\r" and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -153,8 +161,11 @@ def csv_filename(session: Session, filters: CallFilters, today: date) -> str:
 
 
 def _ical_escape(text: str) -> str:
+    # Control characters are not allowed in iCalendar text (RFC 5545 3.3.11); a calendar
+    # program may drop the whole feed for one scraped \x0b.
     return (
-        text.replace("\\", "\\\\")
+        without_control_chars(text)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")

@@ -27,6 +27,15 @@ LOCAL_TZ = ZoneInfo("Europe/Berlin")
 # Between a number and its unit ("1.500.000 €", "80 %"): a line never breaks before the unit.
 # Also in plain-text mail and generated texts, where it keeps the pair together just the same.
 NBSP = "\u00a0"
+# C0 control characters but tab, line feed and carriage return, DEL and two non-characters:
+# scraped PDF and Word text carries some (\x0b, \x0c), XML (.docx) refuses them all and
+# RFC 5545 forbids them in calendar text.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def without_control_chars(text: str) -> str:
+    """`text` with each control character (see above) replaced by a space."""
+    return _CONTROL_CHARS.sub(" ", text)
 
 
 def format_date(value: date | datetime | None, empty: str = "laufend") -> str:

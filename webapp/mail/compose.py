@@ -70,7 +70,12 @@ class RenderedMail:
 
 
 def render_mail(name: str, subject: str, footer: MailFooter, **context: Any) -> RenderedMail:
-    """Render `mail/NAME.txt` and `mail/NAME.html` with the same context."""
+    """Render `mail/NAME.txt` and `mail/NAME.html` with the same context.
+
+    The subject is put on one line: a line break in a scraped or imported name (a deadline
+    stage, say) would otherwise make the mail library refuse the header, and the run stop.
+    """
+    subject = " ".join(subject.split())
     context = {"subject": subject, "footer": footer, **context}
     text = _environment(False).get_template(f"{name}.txt").render(**context)
     html = _environment(True).get_template(f"{name}.html").render(**context)

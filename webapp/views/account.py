@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user, login_user
 from werkzeug.security import check_password_hash
 
 from webapp.app import app_config, db_session
+from webapp.auth import LoginUser
 from webapp.errors import UserError
 from webapp.exports import calendar_uid_domain
 from webapp.exports import ical_feed as build_ical
@@ -111,6 +112,9 @@ def change_password() -> ResponseReturnValue:
             notify(PASSWORD_PLACE, str(exc), "error")
         else:
             db_session().commit()
+            # Every other session of this login ends with the old password (auth.password_key);
+            # this one goes on under the new one.
+            login_user(LoginUser.from_row(user))
             notify(PASSWORD_PLACE, "Das Passwort ist geändert.", "success")
     return redirect(url_for("account.settings") + "#passwort")
 
