@@ -315,3 +315,12 @@ def test_calendar_feed_cannot_be_injected_by_a_title(
     assert not any(line.startswith(("SUMMARY:Gefälscht", "URL:https://evil")) for line in lines)
     summary = next(line for line in lines if line.startswith("SUMMARY:"))
     assert "\\nEND:VEVENT" in summary and "\\;X=1\\,2" in summary
+
+
+def test_the_account_page_with_the_calendar_address_is_not_cached(
+    auth_client: FlaskClient,
+) -> None:
+    """Back after logout on a shared PC showed the secret calendar address from the cache."""
+    response = auth_client.get("/konto")
+    assert response.status_code == 200 and "/kalender/" in response.get_data(as_text=True)
+    assert "no-store" in response.headers["Cache-Control"]

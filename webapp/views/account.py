@@ -60,7 +60,13 @@ def settings() -> ResponseReturnValue:
             "success",
         )
         return redirect(url_for("account.settings"))
-    return render_template("account/settings.html", user=user, feed_url=feed_url(user))
+    response = Response(
+        render_template("account/settings.html", user=user, feed_url=feed_url(user))
+    )
+    # the page shows the secret calendar address: Back after logging out on a shared PC
+    # must not bring it from the browser's cache
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/konto/kalender-token")
