@@ -1,0 +1,69 @@
+"""The calendar feed as a subscribed calendar program reads it (RFC 5545)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from scrapers.record import CallRecord
+from webapp.ingest import ingest_records
+from webapp.models import Call, User
+
+
+def _record(deadlines: dict[str, date]) -> CallRecord:
+    return CallRecord(
+        source="feed",
+        external_id="kalender-1",
+        url="https://example.org/kalender",
+        title="Digitale Schule, Bildung; Medienkompetenz",
+        funder="Land NRW",
+        eligible=["Kommune", "Landkreis"],
+        deadline=max(deadlines.values()),
+        deadlines=deadlines,
+    )
+
+
+def _events(body: str) -> dict[str, dict[str, str]]:
+    """VEVENTs by UID, each as its unfolded properties (name without parameters → value)."""
+    unfolded = body.replace("\r\n ", "")
+    events: dict[str, dict[str, str]] = {}
+    for block in re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", unfolded, re.S):
+        props: dict[str, str] = {}
+        for line in block.split("\r\n"):
+            name, _, value = line.partition(":")
+            props.setdefault(name.split(";")[0], value)  # the event's, not the alarm's
+        events[props["UID"]] = props
+    return events
+
+
+def _feed(client: FlaskClient, user: User) -> dict[str, dict[str, str]]:
+    response = client.get(f"/kalender/{user.ical_token}.ics")
+    assert response.status_code == 200
+    return _events(response.get_data(as_text=True))
+
+
+def test_a_moved_deadline_is_a_new_revision_of_the_same_event(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    sketch, application = date.today() + timedelta(days=40), date.today() + timedelta(days=90)
+    ingest_records(session, [_record({"Skizze": sketch, "Antrag": application})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    before = {uid: e for uid, e in _feed(client, user).items() if f"call-{call.id}-" in uid}
+    assert len(before) == 2  # Skizze and Antrag are two events
+
+    moved = application + timedelta(days=30)  # the funder extends the application deadline
+    ingest_records(session, [_record({"Skizze": sketch, "Antrag": moved})])
+    session.commit()
+    after = {uid: e for uid, e in _feed(client, user).items() if f"call-{call.id}-" in uid}
+
+    assert after.keys() == before.keys()  # the same events, no second one
+    (antrag,) = (uid for uid in after if "-antrag@" in uid)
+    assert after[antrag]["DTSTART"] == f"{moved:%Y%m%d}"
+    # Google Calendar keeps the stored date unless the revision number grows.
+    assert int(after[antrag]["SEQUENCE"]) > int(before[antrag]["SEQUENCE"])
+    assert after[antrag]["LAST-MODIFIED"] >= before[antrag]["LAST-MODIFIED"]
