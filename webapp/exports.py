@@ -263,6 +263,8 @@ def ical_feed(
             )
             if part
         )
+        # "Frist Frist: …" for a stage the source calls "Frist" (or "Fristende …")
+        label = entry.stage if entry.stage.lower().startswith("frist") else f"Frist {entry.stage}"
         lines += [
             "BEGIN:VEVENT",
             f"UID:{uid}",
@@ -270,13 +272,13 @@ def ical_feed(
             *_revision_lines(revisions.get(call.id)),
             f"DTSTART;VALUE=DATE:{entry.day.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(entry.day + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_ical_escape(f'Frist {entry.stage}: {call.title}')}",
+            f"SUMMARY:{_ical_escape(f'{label}: {call.title}')}",
             f"DESCRIPTION:{_ical_escape(description)}",
             f"URL:{_ical_escape(url)}",
             "TRANSP:TRANSPARENT",
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
-            f"DESCRIPTION:{_ical_escape(f'In 7 Tagen: Frist {entry.stage}')}",
+            f"DESCRIPTION:{_ical_escape(f'In 7 Tagen: {label}')}",
             "TRIGGER:-P7D",
             "END:VALARM",
             "END:VEVENT",

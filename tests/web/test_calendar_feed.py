@@ -67,3 +67,17 @@ def test_a_moved_deadline_is_a_new_revision_of_the_same_event(
     # Google Calendar keeps the stored date unless the revision number grows.
     assert int(after[antrag]["SEQUENCE"]) > int(before[antrag]["SEQUENCE"])
     assert after[antrag]["LAST-MODIFIED"] >= before[antrag]["LAST-MODIFIED"]
+
+
+def test_a_stage_called_frist_is_not_named_twice(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    ingest_records(session, [_record({"Frist": date.today() + timedelta(days=20)})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    body = client.get(f"/kalender/{user.ical_token}.ics").get_data(as_text=True)
+    (event,) = (e for uid, e in _events(body).items() if f"call-{call.id}-" in uid)
+    assert event["SUMMARY"] == r"Frist: Digitale Schule\, Bildung\; Medienkompetenz"
+    assert "Frist Frist" not in body.replace("\r\n ", "")
+    assert "DESCRIPTION:In 7 Tagen: Frist\r\n" in body
