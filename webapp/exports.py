@@ -19,6 +19,7 @@ from webapp.config import DEV_SECRET_KEY, Config
 from webapp.formatting import format_number, local_date
 from webapp.models import Call, ProjectRow, ThemeRow, utcnow
 from webapp.queries import CalendarRevision, CallFilters, DeadlineEntry, ExportRow
+from webapp.reminders import source_mark, source_warning
 
 CSV_COLUMNS = (
     "ID",
@@ -252,9 +253,17 @@ def ical_feed(
             n += 1
             uid = f"call-{call.id}-{stage_key}-{n}@{uid_domain}"
         uids.add(uid)
+        # "Frist Frist: …" for a stage the source calls "Frist" (or "Fristende …")
+        label = entry.stage if entry.stage.lower().startswith("frist") else f"Frist {entry.stage}"
+        # A call its source closed or dropped keeps its event, as it keeps its reminders
+        # (the application may be under way), but says so where the officer looks first.
+        mark = source_mark(call.status, call.missing_since)
+        if mark:
+            label = f"[{mark}] {label}"
         description = "\n".join(
             part
             for part in (
+                source_warning(call.status, call.missing_since),
                 f"Status: {entry.status}",
                 f"Fördergeber: {call.funder}" if call.funder else "",
                 f"Programm: {call.programme}" if call.programme else "",
@@ -263,8 +272,6 @@ def ical_feed(
             )
             if part
         )
-        # "Frist Frist: …" for a stage the source calls "Frist" (or "Fristende …")
-        label = entry.stage if entry.stage.lower().startswith("frist") else f"Frist {entry.stage}"
         lines += [
             "BEGIN:VEVENT",
             f"UID:{uid}",

@@ -1457,8 +1457,11 @@ def deadline_entries(
     return entries
 
 
-# The call fields a calendar event shows: a change to one of them is a new revision.
-CALENDAR_FIELDS = ("deadline", "deadlines", "title", "funder", "programme", "url")
+# The call fields a calendar event shows (status and missing_since: the source closed or
+# dropped the call): a change to one of them is a new revision.
+CALENDAR_FIELDS = (
+    "deadline", "deadlines", "title", "funder", "programme", "url", "status", "missing_since",
+)  # fmt: skip
 
 
 class CalendarRevision(NamedTuple):

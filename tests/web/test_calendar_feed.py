@@ -81,3 +81,30 @@ def test_a_stage_called_frist_is_not_named_twice(
     assert event["SUMMARY"] == r"Frist: Digitale Schule\, Bildung\; Medienkompetenz"
     assert "Frist Frist" not in body.replace("\r\n ", "")
     assert "DESCRIPTION:In 7 Tagen: Frist\r\n" in body
+
+
+def test_a_call_its_source_closed_is_marked_in_the_feed_and_on_the_deadlines_page(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    day = date.today() + timedelta(days=20)
+    ingest_records(session, [_record({"Antrag": day})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "Antrag in Vorbereitung"})
+    (uid, before), *_ = [(u, e) for u, e in _feed(client, user).items() if f"call-{call.id}-" in u]
+    assert before["SUMMARY"].startswith("Frist Antrag: ")
+
+    closed = _record({"Antrag": day})
+    closed.status = "geschlossen"  # funds exhausted: the funder closes the call early
+    ingest_records(session, [closed])
+    session.commit()
+    after = _feed(client, user)[uid]  # still there, as its reminders are: it may be under way
+    assert after["SUMMARY"].startswith(r"[laut Quelle geschlossen] Frist Antrag: ")
+    assert after["DESCRIPTION"].startswith("Laut Quelle ist der Aufruf „geschlossen“")
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+
+    page = auth_client.get("/fristen/").get_data(as_text=True)
+    item = re.search(
+        rf'<li class="tl-item[^"]*">(?:(?!</li>).)*?/aufrufe/{call.id}".*?</li>', page, re.S
+    )
+    assert item is not None and "laut Quelle geschlossen" in item.group(0)
