@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from scrapers.record import CallRecord
 from webapp.ingest import ingest_records
-from webapp.models import Call, User
+from webapp.models import DISMISS_REASONS, Call, User
 
 
 def _record(deadlines: dict[str, date]) -> CallRecord:
@@ -108,3 +108,23 @@ def test_a_call_its_source_closed_is_marked_in_the_feed_and_on_the_deadlines_pag
         rf'<li class="tl-item[^"]*">(?:(?!</li>).)*?/aufrufe/{call.id}".*?</li>', page, re.S
     )
     assert item is not None and "laut Quelle geschlossen" in item.group(0)
+
+
+def test_a_dismissed_call_and_one_long_past_leave_the_feed(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    ingest_records(session, [_record({"Antrag": date.today() + timedelta(days=20)})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    assert any(f"call-{call.id}-" in uid for uid in _feed(client, user))
+    auth_client.post(
+        f"/aufrufe/{call.id}/bewertung",
+        data={"status": "nicht relevant", "reason": DISMISS_REASONS[0]},
+    )
+    assert not any(f"call-{call.id}-" in uid for uid in _feed(client, user))
+
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    ingest_records(session, [_record({"Antrag": date.today() - timedelta(days=31)})])
+    session.commit()
+    assert not any(f"call-{call.id}-" in uid for uid in _feed(client, user))
