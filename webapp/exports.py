@@ -8,7 +8,7 @@ import hmac
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from webapp.config import DEV_SECRET_KEY, Config
 from webapp.formatting import format_number, local_date, without_control_chars
 from webapp.models import Call, ProjectRow, ThemeRow, utcnow
-from webapp.queries import CallFilters, DeadlineEntry, ExportRow
+from webapp.queries import CalendarRevision, CallFilters, DeadlineEntry, ExportRow
+from webapp.reminders import source_mark, source_warning
 
 CSV_COLUMNS = (
     "ID",
@@ -214,6 +215,15 @@ def calendar_uid_domain(config: Config) -> str:
     return f"{label.hexdigest()[:12]}.funding-matcher"
 
 
+def _revision_lines(revision: CalendarRevision | None) -> list[str]:
+    if revision is None:
+        return []
+    return [
+        f"SEQUENCE:{revision.sequence}",
+        f"LAST-MODIFIED:{revision.modified.strftime('%Y%m%dT%H%M%SZ')}",
+    ]
+
+
 def ical_feed(
     entries: Iterable[DeadlineEntry],
     *,
@@ -221,13 +231,17 @@ def ical_feed(
     uid_domain: str,
     name: str = "funding-matcher Fristen",
     now: datetime | None = None,
+    revisions: Mapping[int, CalendarRevision] | None = None,
 ) -> str:
     """A VCALENDAR with one all-day event per stage deadline.
 
     The UID (`call-<id>-<stage>@<uid_domain>`) is stable per call and stage, so calendar
-    programs update an event when the deadline moves instead of adding a second one.
+    programs update an event when the deadline moves instead of adding a second one; its
+    SEQUENCE and LAST-MODIFIED come from `revisions` (by call id), without which a
+    calendar that already holds the event may keep the old date.
     """
     stamp = (now or utcnow()).strftime("%Y%m%dT%H%M%SZ")
+    revisions = revisions or {}
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -250,9 +264,17 @@ def ical_feed(
             n += 1
             uid = f"call-{call.id}-{stage_key}-{n}@{uid_domain}"
         uids.add(uid)
+        # "Frist Frist: …" for a stage the source calls "Frist" (or "Fristende …")
+        label = entry.stage if entry.stage.lower().startswith("frist") else f"Frist {entry.stage}"
+        # A call its source closed or dropped keeps its event, as it keeps its reminders
+        # (the application may be under way), but says so where the officer looks first.
+        mark = source_mark(call.status, call.missing_since)
+        if mark:
+            label = f"[{mark}] {label}"
         description = "\n".join(
             part
             for part in (
+                source_warning(call.status, call.missing_since),
                 f"Status: {entry.status}",
                 f"Fördergeber: {call.funder}" if call.funder else "",
                 f"Programm: {call.programme}" if call.programme else "",
@@ -265,15 +287,16 @@ def ical_feed(
             "BEGIN:VEVENT",
             f"UID:{uid}",
             f"DTSTAMP:{stamp}",
+            *_revision_lines(revisions.get(call.id)),
             f"DTSTART;VALUE=DATE:{entry.day.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(entry.day + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_ical_escape(f'Frist {entry.stage}: {call.title}')}",
+            f"SUMMARY:{_ical_escape(f'{label}: {call.title}')}",
             f"DESCRIPTION:{_ical_escape(description)}",
             f"URL:{_ical_escape(url)}",
             "TRANSP:TRANSPARENT",
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
-            f"DESCRIPTION:{_ical_escape(f'In 7 Tagen: Frist {entry.stage}')}",
+            f"DESCRIPTION:{_ical_escape(f'In 7 Tagen: {label}')}",
             "TRIGGER:-P7D",
             "END:VALARM",
             "END:VEVENT",

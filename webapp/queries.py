@@ -1457,6 +1457,40 @@ def deadline_entries(
     return entries
 
 
+# The call fields a calendar event shows (status and missing_since: the source closed or
+# dropped the call): a change to one of them is a new revision.
+CALENDAR_FIELDS = (
+    "deadline", "deadlines", "title", "funder", "programme", "url", "status", "missing_since",
+)  # fmt: skip
+
+
+class CalendarRevision(NamedTuple):
+    """How often what a call's calendar events show has changed, and when it last did."""
+
+    sequence: int
+    modified: datetime
+
+
+def calendar_revisions(session: Session, calls: Iterable[Call]) -> dict[int, CalendarRevision]:
+    """Per call id the revision of its calendar events, from the change history.
+
+    Calendar programs (Google's above all) keep an event they already have unless its
+    SEQUENCE has grown; the history only grows, so its count of changes does too.
+    """
+    by_id = {call.id: call for call in calls}
+    revisions = {call_id: CalendarRevision(0, call.first_seen) for call_id, call in by_id.items()}
+    if not by_id:
+        return revisions
+    rows = session.execute(
+        select(CallChange.call_id, func.count(), func.max(CallChange.changed_at))
+        .where(CallChange.call_id.in_(by_id), CallChange.field.in_(CALENDAR_FIELDS))
+        .group_by(CallChange.call_id)
+    ).all()
+    for call_id, count, last in rows:
+        revisions[call_id] = CalendarRevision(count, max(last, by_id[call_id].first_seen))
+    return revisions
+
+
 @dataclass(slots=True)
 class MonthCalendar:
     """A month as weeks of days (Monday first); days outside the month are None."""

@@ -122,6 +122,15 @@ def source_warning(status: str, missing_since: datetime | None) -> str:
     return ""
 
 
+def source_mark(status: str, missing_since: datetime | None) -> str:
+    """The short form of `source_warning` for a calendar entry, or ""."""
+    if status and status.casefold() in CLOSED_SOURCE_STATUSES:
+        return f"laut Quelle {status.casefold()}"
+    if missing_since is not None:
+        return "nicht mehr gelistet"
+    return ""
+
+
 TEAM_REMINDER = (
     "Wer sich im Aufruf als zuständig einträgt, erhält die weiteren Erinnerungen allein."
 )

@@ -81,3 +81,14 @@ def test_month_pages_link_back_to_the_current_month(auth_client: FlaskClient) ->
     # a broken day falls back to the month asked for
     page = auth_client.get("/fristen/?monat=2030-05&tag=kaputt").get_data(as_text=True)
     assert '<h2 id="h-month">Mai 2030</h2>' in page and 'id="tag"' not in page
+
+
+def test_today_is_marked_for_screen_readers_too(auth_client: FlaskClient) -> None:
+    page = auth_client.get("/fristen/").get_data(as_text=True)
+    today = date.today()
+    cells = re.findall(r'<td role="cell"[^>]*aria-current="date"[^>]*>(.*?)</td>', page, re.S)
+    assert len(cells) == 1 and f"{format_date(today)}</span>" in cells[0]
+    other = (today.replace(day=1) + timedelta(days=40)).strftime("%Y-%m")
+    assert 'aria-current="date"' not in auth_client.get(f"/fristen/?monat={other}").get_data(
+        as_text=True
+    )

@@ -15,7 +15,7 @@ from webapp.errors import UserError
 from webapp.exports import calendar_uid_domain
 from webapp.exports import ical_feed as build_ical
 from webapp.models import User
-from webapp.queries import deadline_entries
+from webapp.queries import calendar_revisions, deadline_entries
 from webapp.users import regenerate_ical_token, set_password, user_by_ical_token
 from webapp.views.notices import notify
 
@@ -146,6 +146,7 @@ def ical_feed(token: str) -> Response:
         call_url=lambda call: base + url_for("calls.detail", call_id=call.id),
         uid_domain=calendar_uid_domain(app_config()),
         name="Förderfristen (funding-matcher)",
+        revisions=calendar_revisions(session, (entry.call for entry in entries)),
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -10,6 +10,7 @@ from flask import Blueprint, render_template, request
 
 from webapp.app import db_session
 from webapp.queries import DeadlineEntry, deadline_entries, month_calendar
+from webapp.reminders import source_mark, source_warning
 
 bp = Blueprint("deadlines", __name__, url_prefix="/fristen")
 
@@ -96,4 +97,6 @@ def index() -> str:
         current_month=(year, month) == (today.year, today.month),
         calendar_items=CALENDAR_ITEMS,
         short_title=short_title,
+        source_mark=source_mark,
+        source_warning=source_warning,
     )

@@ -47,6 +47,17 @@ def project(project_id: int) -> str:
     data = project_page(session, project_id)
     if data is None:
         abort(404)
+    active = active_strategy(session)
+    # A project of a strategy that another one replaced (old bookmark, a review's project)
+    # still opens, but must not pass for part of the strategy in use.
+    retired = (
+        data.project.strategy if active is None or data.project.strategy_id != active.id else None
+    )
     return render_template(
-        "strategy/project.html", p=data, scale=score_scale(session), today=date.today()
+        "strategy/project.html",
+        p=data,
+        scale=score_scale(session),
+        today=date.today(),
+        retired=retired,
+        active=active,
     )

@@ -1,0 +1,130 @@
+"""The calendar feed as a subscribed calendar program reads it (RFC 5545)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from scrapers.record import CallRecord
+from webapp.ingest import ingest_records
+from webapp.models import DISMISS_REASONS, Call, User
+
+
+def _record(deadlines: dict[str, date]) -> CallRecord:
+    return CallRecord(
+        source="feed",
+        external_id="kalender-1",
+        url="https://example.org/kalender",
+        title="Digitale Schule, Bildung; Medienkompetenz",
+        funder="Land NRW",
+        eligible=["Kommune", "Landkreis"],
+        deadline=max(deadlines.values()),
+        deadlines=deadlines,
+    )
+
+
+def _events(body: str) -> dict[str, dict[str, str]]:
+    """VEVENTs by UID, each as its unfolded properties (name without parameters → value)."""
+    unfolded = body.replace("\r\n ", "")
+    events: dict[str, dict[str, str]] = {}
+    for block in re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", unfolded, re.S):
+        props: dict[str, str] = {}
+        for line in block.split("\r\n"):
+            name, _, value = line.partition(":")
+            props.setdefault(name.split(";")[0], value)  # the event's, not the alarm's
+        events[props["UID"]] = props
+    return events
+
+
+def _feed(client: FlaskClient, user: User) -> dict[str, dict[str, str]]:
+    response = client.get(f"/kalender/{user.ical_token}.ics")
+    assert response.status_code == 200
+    return _events(response.get_data(as_text=True))
+
+
+def test_a_moved_deadline_is_a_new_revision_of_the_same_event(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    sketch, application = date.today() + timedelta(days=40), date.today() + timedelta(days=90)
+    ingest_records(session, [_record({"Skizze": sketch, "Antrag": application})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    before = {uid: e for uid, e in _feed(client, user).items() if f"call-{call.id}-" in uid}
+    assert len(before) == 2  # Skizze and Antrag are two events
+
+    moved = application + timedelta(days=30)  # the funder extends the application deadline
+    ingest_records(session, [_record({"Skizze": sketch, "Antrag": moved})])
+    session.commit()
+    after = {uid: e for uid, e in _feed(client, user).items() if f"call-{call.id}-" in uid}
+
+    assert after.keys() == before.keys()  # the same events, no second one
+    (antrag,) = (uid for uid in after if "-antrag@" in uid)
+    assert after[antrag]["DTSTART"] == f"{moved:%Y%m%d}"
+    # Google Calendar keeps the stored date unless the revision number grows.
+    assert int(after[antrag]["SEQUENCE"]) > int(before[antrag]["SEQUENCE"])
+    assert after[antrag]["LAST-MODIFIED"] >= before[antrag]["LAST-MODIFIED"]
+
+
+def test_a_stage_called_frist_is_not_named_twice(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    ingest_records(session, [_record({"Frist": date.today() + timedelta(days=20)})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    body = client.get(f"/kalender/{user.ical_token}.ics").get_data(as_text=True)
+    (event,) = (e for uid, e in _events(body).items() if f"call-{call.id}-" in uid)
+    assert event["SUMMARY"] == r"Frist: Digitale Schule\, Bildung\; Medienkompetenz"
+    assert "Frist Frist" not in body.replace("\r\n ", "")
+    assert "DESCRIPTION:In 7 Tagen: Frist\r\n" in body
+
+
+def test_a_call_its_source_closed_is_marked_in_the_feed_and_on_the_deadlines_page(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    day = date.today() + timedelta(days=20)
+    ingest_records(session, [_record({"Antrag": day})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "Antrag in Vorbereitung"})
+    (uid, before), *_ = [(u, e) for u, e in _feed(client, user).items() if f"call-{call.id}-" in u]
+    assert before["SUMMARY"].startswith("Frist Antrag: ")
+
+    closed = _record({"Antrag": day})
+    closed.status = "geschlossen"  # funds exhausted: the funder closes the call early
+    ingest_records(session, [closed])
+    session.commit()
+    after = _feed(client, user)[uid]  # still there, as its reminders are: it may be under way
+    assert after["SUMMARY"].startswith(r"[laut Quelle geschlossen] Frist Antrag: ")
+    assert after["DESCRIPTION"].startswith("Laut Quelle ist der Aufruf „geschlossen“")
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+
+    page = auth_client.get("/fristen/").get_data(as_text=True)
+    item = re.search(
+        rf'<li class="tl-item[^"]*">(?:(?!</li>).)*?/aufrufe/{call.id}".*?</li>', page, re.S
+    )
+    assert item is not None and "laut Quelle geschlossen" in item.group(0)
+
+
+def test_a_dismissed_call_and_one_long_past_leave_the_feed(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    ingest_records(session, [_record({"Antrag": date.today() + timedelta(days=20)})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    assert any(f"call-{call.id}-" in uid for uid in _feed(client, user))
+    auth_client.post(
+        f"/aufrufe/{call.id}/bewertung",
+        data={"status": "nicht relevant", "reason": DISMISS_REASONS[0]},
+    )
+    assert not any(f"call-{call.id}-" in uid for uid in _feed(client, user))
+
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    ingest_records(session, [_record({"Antrag": date.today() - timedelta(days=31)})])
+    session.commit()
+    assert not any(f"call-{call.id}-" in uid for uid in _feed(client, user))

@@ -1,0 +1,52 @@
+"""The strategy pages: the strategy's own aims, and no project of a replaced strategy passing
+for part of the one in use."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import CliInvoker
+from tests.foundation.test_other_county import STRATEGY as PASSAU
+from webapp.models import ProjectRow, StrategyRow
+
+
+def test_the_strategy_page_shows_the_aims_and_who_adopted_it(auth_client: FlaskClient) -> None:
+    page = auth_client.get("/strategie/").get_data(as_text=True)
+    aims = re.search(r'<h2 id="h-aims">Ziele der Strategie</h2>(.*?)</section>', page, re.S)
+    assert aims is not None
+    assert "Den Zugang zu Fördermitteln verbessern." in aims.group(1)
+    assert "beschlossen 2021 (Kreistag des Kreises Coesfeld" in page
+
+
+def test_a_project_of_a_replaced_strategy_says_so(
+    tmp_path: Path, cli: CliInvoker, session: Session, auth_client: FlaskClient
+) -> None:
+    coesfeld = session.scalars(
+        select(ProjectRow).join(StrategyRow).where(StrategyRow.key == "coesfeld-12-0")
+    ).first()
+    assert coesfeld is not None
+    before = auth_client.get(f"/strategie/projekte/{coesfeld.id}").get_data(as_text=True)
+    assert "nicht mehr verwendet" not in before
+
+    strategy = tmp_path / "passau.yaml"
+    strategy.write_text(PASSAU, encoding="utf-8")
+    cli.env["STRATEGY_PATH"] = str(strategy)
+    for args in (("init",), ("match",)):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+
+    old = auth_client.get(f"/strategie/projekte/{coesfeld.id}").get_data(as_text=True)
+    assert (
+        "Dieses Projekt gehört zur Strategie „Coesfeld 12.0 – Im Kreis gemeinsam digital“, "
+        "die nicht mehr verwendet wird (aktiv ist „Passau digital" in old
+    )
+    passau = session.scalars(select(ProjectRow).where(ProjectRow.key == "PA-01")).one()
+    current = auth_client.get(f"/strategie/projekte/{passau.id}").get_data(as_text=True)
+    assert "nicht mehr verwendet" not in current
+    overview = auth_client.get("/strategie/").get_data(as_text=True)
+    assert "PA-01" in overview and not re.search("Coesfeld|Münster", overview)
