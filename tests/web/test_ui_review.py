@@ -361,3 +361,28 @@ def test_a_locked_login_shows_it_and_its_unlock_button(
         assert tab.get_by_role("button", name="Entsperren").count() == 0
     finally:
         tab.context.close()
+
+
+def test_a_reviews_project_that_is_no_longer_matched_stays_chosen(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """The Projekt menu listed only the current matches: saving the review for another reason
+    silently cleared a project that a new strategy or match run had taken out of them."""
+    import re
+
+    from sqlalchemy import select
+
+    from webapp.models import Match, ProjectRow, Review
+
+    match = session.scalars(select(Match).order_by(Match.score.desc())).first()
+    assert match is not None
+    matched = set(session.scalars(select(Match.project_id).where(Match.call_id == match.call_id)))
+    other = session.scalars(select(ProjectRow).where(ProjectRow.id.not_in(matched))).first()
+    assert other is not None
+    session.add(Review(call_id=match.call_id, status="in Prüfung", project_id=other.id))
+    session.commit()
+    page = auth_client.get(f"/aufrufe/{match.call_id}").get_data(as_text=True)
+    menu = re.search(r'<select id="r-project" name="project_id">(.*?)</select>', page, re.S)
+    assert menu is not None
+    chosen = re.findall(r'<option value="(\d+)" selected>([^<]*)', menu.group(1))
+    assert chosen == [(str(other.id), f"{other.key} {other.title} (nicht mehr unter den Treffern)")]
