@@ -123,7 +123,8 @@ def _load_user(user_id: str) -> LoginUser | None:
         row = db_session().get(User, int(number))
     except ValueError:
         return None
-    if row is None:
+    if row is None or not row.active:
+        # A deactivated login's sessions end here, at their next request.
         return None
     user = LoginUser.from_row(row)
     # A session from before a password change (or of the old "id" form) is over.

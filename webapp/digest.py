@@ -101,8 +101,10 @@ def sources_url(config: Config) -> str:
 
 
 def recipients(session: Session, config: Config) -> list[str]:
-    """Opted-in users plus ALERT_RECIPIENTS, without duplicates (case-insensitive)."""
-    users = session.scalars(select(User.email).where(User.digest_opt_in).order_by(User.id))
+    """Opted-in active users plus ALERT_RECIPIENTS, without duplicates (case-insensitive)."""
+    users = session.scalars(
+        select(User.email).where(User.digest_opt_in, User.active).order_by(User.id)
+    )
     return unique_addresses([*users, *config.alert_recipients])
 
 

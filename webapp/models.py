@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -387,6 +388,9 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login: Mapped[datetime | None] = mapped_column(DateTime)
+    # False: the login is deactivated (an officer who left) — no login, no session, no mail;
+    # the row stays so that past decisions and edits keep their name.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class LoginFailure(Base):

@@ -1253,9 +1253,11 @@ def canonical_id_of(session: Session, call_id: int) -> int | None:
     return row.canonical_id or row.id
 
 
-def assignable_users(session: Session) -> list[User]:
-    """Everyone who can be assigned a call."""
-    return list(session.scalars(select(User).order_by(User.name, User.email)))
+def assignable_users(session: Session, current_id: int | None = None) -> list[User]:
+    """Everyone who can be assigned a call: the active logins, and the current assignee
+    `current_id` even if deactivated (saving the form for another reason keeps them)."""
+    shown = User.active if current_id is None else (User.active | (User.id == current_id))
+    return list(session.scalars(select(User).where(shown).order_by(User.name, User.email)))
 
 
 # --- strategy -----------------------------------------------------------------------------

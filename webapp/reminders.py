@@ -81,6 +81,9 @@ def due_reminders(
     result: list[Reminder] = []
     for call, review in active_calls(session):
         assignee = review.assignee
+        if assignee is not None and not assignee.active:
+            # Whoever left has no mailbox to read: the team takes over their calls.
+            assignee = None
         to = [assignee.email] if assignee is not None else team
         for stage, due in stage_deadlines(call):
             left = (due - today).days

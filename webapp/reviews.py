@@ -77,7 +77,8 @@ def set_review(
             )
     else:
         reason = ""  # a reason only explains a dismissal
-    if data.assignee_id is not None and session.get(User, data.assignee_id) is None:
+    assignee = session.get(User, data.assignee_id) if data.assignee_id is not None else None
+    if data.assignee_id is not None and assignee is None:
         raise ReviewError(
             "Die gewählte Bearbeiterin / der gewählte Bearbeiter existiert nicht.", "assignee_id"
         )
@@ -85,6 +86,14 @@ def set_review(
         raise ReviewError("Das gewählte Projekt existiert nicht.", "project_id")
     call = canonical_call(session, call)
     review = call.review
+    # A deactivated assignee is kept when already assigned (the form sends them back), but
+    # never newly given a call.
+    newly_assigned = review is None or review.assignee_id != data.assignee_id
+    if assignee is not None and not assignee.active and newly_assigned:
+        raise ReviewError(
+            f"{assignee.name or assignee.email} ist deaktiviert und kann nicht zuständig werden.",
+            "assignee_id",
+        )
     if review is None:
         review = Review(call=call, status="neu", reason="", note="")
         session.add(review)

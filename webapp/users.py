@@ -29,6 +29,7 @@ _DUMMY_HASH = generate_password_hash("funding-matcher-dummy-password")
 # Unknown e-mails tracked at most by UnknownEmailLockout (least recently seen forgotten first).
 MAX_TRACKED_UNKNOWN_EMAILS = 10_000
 WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
+DEACTIVATED_LOGIN = "Dieses Konto ist deaktiviert."
 
 
 def normalise_email(email: str) -> str:
@@ -216,6 +217,9 @@ def authenticate(
         result = _count_failure(session, User, User.id == user.id, now)
         session.expire(user)
         return result
+    if not user.active:
+        # Said only after the right password: a guesser learns nothing about the account.
+        return LoginResult(None, DEACTIVATED_LOGIN)
     # The right password counts only if no parallel guess has locked the account meanwhile.
     opened = session.execute(
         update(User)
@@ -242,9 +246,41 @@ def user_by_ical_token(session: Session, token: str) -> User | None:
     user = session.scalar(select(User).where(User.ical_token == token))
     if user is None or not secrets.compare_digest(user.ical_token, token):
         return None
-    return user
+    # A deactivated login's calendar goes quiet with its access (the URL is a credential too).
+    return user if user.active else None
 
 
 def all_users(session: Session) -> list[User]:
-    """Every login, by e-mail (for the assignee choice)."""
+    """Every login, active or not, by e-mail (the administration's list)."""
     return list(session.scalars(select(User).order_by(User.email)))
+
+
+def set_active(session: Session, user: User, active: bool, *, by_id: int | None = None) -> bool:
+    """Deactivate or reactivate `user`; False if it already was so.
+
+    Raises UserError when `by_id` (the administrator in the web UI) deactivates themselves, or
+    when the last active administrator would go: then nobody could manage the logins in the
+    web UI any more. Sessions of a deactivated login end at their next request (auth.py).
+    """
+    if user.active == active:
+        return False
+    if not active:
+        if by_id == user.id:
+            raise UserError("Sie können Ihre eigene Anmeldung nicht deaktivieren.")
+        if user.role == "admin" and _active_admins(session) <= 1:
+            raise UserError(
+                f"{user.email} ist die letzte aktive Administration und kann nicht "
+                "deaktiviert werden. Legen Sie zuerst eine weitere an."
+            )
+    user.active = active
+    session.flush()
+    return True
+
+
+def _active_admins(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(User).where(User.role == "admin", User.active)
+        )
+        or 0
+    )

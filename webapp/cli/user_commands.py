@@ -1,4 +1,4 @@
-"""`user add`: create a login for the web UI."""
+"""`user add`, `user deactivate`, `user activate`: the logins of the web UI."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import click
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
 from webapp.errors import UserError
-from webapp.users import create_user, find_user, normalise_email
+from webapp.users import create_user, find_user, normalise_email, set_active
 
 
 @click.group()
@@ -49,6 +49,44 @@ def add(
         )
         role = "Administration" if created.role == "admin" else "Fördermittelmanagement"
         click.echo(f"Anmeldung {created.email} angelegt ({role}).")
+
+
+@user.command("deactivate")
+@click.argument("email")
+@pass_app
+@user_errors
+def deactivate(app: AppContext, email: str) -> None:
+    """Die Anmeldung EMAIL deaktivieren (wer geht): keine Anmeldung, keine E-Mails mehr."""
+    _set_active(app, email, False)
+
+
+@user.command("activate")
+@click.argument("email")
+@pass_app
+@user_errors
+def activate(app: AppContext, email: str) -> None:
+    """Eine deaktivierte Anmeldung EMAIL wieder aktivieren (mit ihrem alten Passwort)."""
+    _set_active(app, email, True)
+
+
+def _set_active(app: AppContext, email: str, active: bool) -> None:
+    with transaction(app.sessions) as session:
+        found = find_user(session, email)
+        if found is None:
+            raise UserError(f"Es gibt keine Anmeldung für {normalise_email(email)}.")
+        changed = set_active(session, found, active)
+        address = found.email
+    # Told after the commit: a failed commit must not read as done.
+    if not changed:
+        state = "aktiv" if active else "deaktiviert"
+        click.echo(f"Anmeldung {address} ist schon {state} – unverändert.")
+    elif active:
+        click.echo(f"Anmeldung {address} wieder aktiviert.")
+    else:
+        click.echo(
+            f"Anmeldung {address} deaktiviert: keine Anmeldung und keine E-Mails mehr, "
+            "offene Sitzungen enden."
+        )
 
 
 COMMANDS = [user]

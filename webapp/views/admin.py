@@ -1,15 +1,16 @@
-"""Benutzer (administrators only): the logins, adding one, lifting a lockout."""
+"""Benutzer (administrators only): the logins, adding one, lifting a lockout, deactivating."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from webapp.app import db_session
 from webapp.auth import admin_required
 from webapp.errors import UserError
 from webapp.models import User
-from webapp.users import all_users, create_user
+from webapp.users import all_users, create_user, set_active
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
@@ -55,4 +56,36 @@ def unlock(user_id: int) -> ResponseReturnValue:
     user.locked_until = None
     session.commit()
     flash(f"Anmeldung {user.email} entsperrt.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/benutzer/<int:user_id>/deaktivieren")
+@admin_required
+def deactivate(user_id: int) -> ResponseReturnValue:
+    """Take away a login's access (an officer who left); its sessions end at once."""
+    return _set_active(user_id, False)
+
+
+@bp.post("/benutzer/<int:user_id>/aktivieren")
+@admin_required
+def activate(user_id: int) -> ResponseReturnValue:
+    """Give a deactivated login its access back (with its old password)."""
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool) -> ResponseReturnValue:
+    session = db_session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    try:
+        changed = set_active(session, user, active, by_id=current_user.id)
+    except UserError as exc:
+        session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.users"))
+    session.commit()
+    if changed:
+        done = "wieder aktiviert" if active else "deaktiviert"
+        flash(f"Anmeldung {user.email} {done}.", "success")
     return redirect(url_for("admin.users"))

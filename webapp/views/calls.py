@@ -239,7 +239,7 @@ def _render_detail(
         show_summary=not summary_in_text(data.call.summary, data.call.text),
         review_form=form or ReviewForm.of(data.review),
         review_notice=notice,
-        users=assignable_users(session),
+        users=assignable_users(session, data.review.assignee_id if data.review else None),
         today=date.today(),
         back=_safe_back(request.values.get("zurueck")),
     ), status
