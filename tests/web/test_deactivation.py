@@ -217,3 +217,13 @@ def test_a_deactivated_officer_is_not_offered_as_assignee_but_keeps_their_name(
     )
     assert refused.status_code == 400
     assert "Gerd ist deaktiviert und kann nicht zuständig werden." in _text(refused)
+
+
+def test_the_calendar_feed_of_a_deactivated_login_stops(
+    client: FlaskClient, session: Session, user: User
+) -> None:
+    feed = f"/kalender/{user.ical_token}.ics"
+    assert client.get(feed).status_code == 200
+    session.get(User, user.id).active = False  # type: ignore[union-attr]
+    session.commit()
+    assert client.get(feed).status_code == 404
