@@ -70,6 +70,13 @@ MATCH_TOP_RANK = 3
 PENDING_STATUSES = ("neu", "in Prüfung")
 # Statuses a source may publish for a call that no longer accepts applications.
 CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
+
+
+def closed_by_source(status: str) -> bool:
+    """Whether a call's source status closes it (the rule `open_clause` applies in SQL)."""
+    return status.casefold() in CLOSED_SOURCE_STATUSES
+
+
 SORTS = {"passung": "beste Passung", "frist": "nächste Frist", "neu": "zuletzt gefunden"}
 DEADLINE_WINDOWS = {14: "in 14 Tagen", 30: "in 30 Tagen", 90: "in 3 Monaten", 365: "in 1 Jahr"}
 

@@ -36,7 +36,7 @@ from webapp.mail.outbox import (
 )
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
-from webapp.queries import CLOSED_SOURCE_STATUSES
+from webapp.queries import closed_by_source
 
 REMINDER_KIND = "reminder"
 
@@ -115,7 +115,7 @@ def source_warning(status: str, missing_since: datetime | None) -> str:
     Such a call keeps its reminders (the officers may already be writing the application),
     but the reminder says why the deadline needs checking.
     """
-    if status and status.casefold() in CLOSED_SOURCE_STATUSES:
+    if closed_by_source(status):
         return f"Laut Quelle ist der Aufruf „{status}“ – bitte prüfen, ob die Frist noch gilt."
     if missing_since is not None:
         return (
@@ -127,7 +127,7 @@ def source_warning(status: str, missing_since: datetime | None) -> str:
 
 def source_mark(status: str, missing_since: datetime | None) -> str:
     """The short form of `source_warning` for a calendar entry, or ""."""
-    if status and status.casefold() in CLOSED_SOURCE_STATUSES:
+    if closed_by_source(status):
         return f"laut Quelle {status.casefold()}"
     if missing_since is not None:
         return "nicht mehr gelistet"
