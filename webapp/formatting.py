@@ -39,9 +39,12 @@ def without_control_chars(text: str) -> str:
 
 
 def format_date(value: date | datetime | None, empty: str = "laufend") -> str:
-    """30.09.2026; `empty` for None (an open-ended call)."""
+    """30.09.2026; `empty` for None (an open-ended call). A stored time (naive UTC) gives
+    its German calendar day: a source checked at 23:30 UTC was checked "tomorrow" here."""
     if value is None:
         return empty
+    if isinstance(value, datetime):
+        value = local_date(value)
     return value.strftime("%d.%m.%Y")
 
 
@@ -184,6 +187,19 @@ def call_field_label(field: str) -> str:
     return CALL_FIELD_LABELS.get(field, field)
 
 
+def as_local_date(value: Any) -> date | None:
+    """The German calendar day of a stored time (ISO text of naive UTC in the change history,
+    or a datetime); a plain date as it is; None if unreadable."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(str(value))
+        except ValueError:
+            return as_date(value)
+    return local_date(value)
+
+
 def as_date(value: Any) -> date | None:
     """A stored date (ISO text in JSON columns and the change history, or a date), or None
     if unreadable."""
@@ -204,7 +220,7 @@ def format_call_value(field: str, value: Any) -> str:
     if field == "missing_since":
         if not value:
             return "gelistet"
-        since = as_date(value)
+        since = as_local_date(value)
         return (
             f"nicht mehr gelistet (seit {format_date(since)})" if since else "nicht mehr gelistet"
         )

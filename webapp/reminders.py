@@ -119,7 +119,7 @@ def source_warning(status: str, missing_since: datetime | None) -> str:
         return f"Laut Quelle ist der Aufruf „{status}“ – bitte prüfen, ob die Frist noch gilt."
     if missing_since is not None:
         return (
-            f"Die Quelle listet den Aufruf seit {format_date(missing_since.date())} nicht mehr "
+            f"Die Quelle listet den Aufruf seit {format_date(missing_since)} nicht mehr "
             "– bitte prüfen, ob die Frist noch gilt."
         )
     return ""

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template
 
 from webapp.app import db_session
 from webapp.charts import Column, columns
+from webapp.formatting import format_date
 from webapp.models import ScrapeRun
 from webapp.queries import source_overview
 
@@ -38,7 +39,7 @@ def index() -> str:
         s.name: columns(
             [
                 Column(
-                    label=run.started_at.strftime("%d.%m.%Y"),
+                    label=format_date(run.started_at),
                     value=run.parsed,
                     failed=run.status == "failed",
                 )
