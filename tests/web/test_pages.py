@@ -265,6 +265,8 @@ def test_an_open_eligibility_names_possible_applicants_not_applicants(
     page = re.sub(r"\s+", " ", _text(auth_client.get(f"/aufrufe/{score.call_id}")))
     assert "Antragsteller: Kreis Coesfeld, Dülmen" in page
     assert "Mögliche Antragsteller" not in page
+    # the badge and the names are two words, not "antragsberechtigtAntragsteller"
+    assert '</span> <span class="muted">Antragsteller:' in page
     score.eligibility = "unknown"
     score.eligibility_reasons = ["Antragsberechtigte nicht erkannt – bitte im Aufruf prüfen"]
     session.commit()
