@@ -57,6 +57,13 @@ def format_datetime(value: datetime | None, empty: str = "–") -> str:
     return value.astimezone(LOCAL_TZ).strftime("%d.%m.%Y, %H:%M")
 
 
+def local_today(now: datetime | None = None) -> date:
+    """Today in Germany, whatever the server's time zone: a server on UTC is still on
+    yesterday until 01:00 (02:00 in summer), and deadlines, reminders and the calendar
+    count from the day the officers live in."""
+    return (now or datetime.now(UTC)).astimezone(LOCAL_TZ).date()
+
+
 def local_date(value: datetime) -> date:
     """The German calendar day of a stored time (naive UTC): 23:30 UTC is the next day."""
     if value.tzinfo is None:
@@ -110,7 +117,7 @@ def days_left(value: date | None, today: date | None = None) -> int | None:
     """Days from today to `value` (negative when past); None for open-ended calls."""
     if value is None:
         return None
-    return (value - (today or date.today())).days
+    return (value - (today or local_today())).days
 
 
 def days_label(days: int | None, none_text: str = "ohne Frist") -> str:

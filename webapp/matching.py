@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from matcher.model import apply_decisions, fit_and_match
 from matcher.types import CallDoc, CallMatch, Feedback, TermContribution
+from webapp.formatting import local_today
 from webapp.models import Call, CallScore, Match, ProjectRow, Review, utcnow
 from webapp.saved_model import ModelCache, ModelFile, save_model
 from webapp.strategy_store import active_strategy_row, strategy_from_db, strategy_hash
@@ -112,7 +113,7 @@ def run_match(
     calls entered by hand are scored at once (`match_entered_calls`). A model that cannot
     be saved is reported, not an error: the matches are stored all the same.
     """
-    today = today or date.today()
+    today = today or local_today()
     strategy = strategy_from_db(session)
     all_open = calls is None
     if calls is None:
@@ -182,7 +183,7 @@ def match_entered_calls(
     strategy) nothing is stored; neither for calls `run_match` leaves out (closed ones,
     duplicates). The next `match` run scores them, and refits on all open calls.
     """
-    today = today or date.today()
+    today = today or local_today()
     calls = list(session.scalars(open_calls_query(today).where(Call.id.in_(call_ids))))
     if not calls:
         duplicate = session.scalar(

@@ -34,7 +34,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from matcher.analysis import fold, stem
-from webapp.formatting import DECISION_EFFECT_MIN, as_date, source_short_title, source_title
+from webapp.formatting import (
+    DECISION_EFFECT_MIN,
+    as_date,
+    local_today,
+    source_short_title,
+    source_title,
+)
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
     REVIEW_STATUSES,
@@ -462,7 +468,7 @@ def page_call_ids(
 ) -> list[int]:
     """The ids on the filters' page of the list, in list order (no rows, no count)."""
     offset = (filters.page - 1) * page_size
-    return _page_ids(session, filters, today or date.today(), page_size, offset)
+    return _page_ids(session, filters, today or local_today(), page_size, offset)
 
 
 def count_calls(
@@ -581,7 +587,7 @@ def list_calls(
     page_size: int = PAGE_SIZE,
 ) -> CallPage:
     """One page of calls for the filters, with its rows' details loaded in bulk."""
-    today = today or date.today()
+    today = today or local_today()
     offset = (filters.page - 1) * page_size
     ids: list[int] = []
     if filters.page * page_size >= COUNT_LIMIT:
@@ -753,7 +759,7 @@ def export_rows(
     top: int = 3,
 ) -> Iterator[ExportRow]:
     """Every call of the filters in list order, as plain rows, a few queries per batch."""
-    today = today or date.today()
+    today = today or local_today()
     since = (now or utcnow()) - timedelta(days=NEW_DAYS)
     ids = list(session.scalars(_id_select(filters, today)))
     for start in range(0, len(ids), batch):
@@ -945,7 +951,7 @@ def filter_options(
             .order_by(ProjectRow.key)
         )
     ]
-    sources, regions = _sources_and_regions(session, filters.view(), today or date.today(), cache)
+    sources, regions = _sources_and_regions(session, filters.view(), today or local_today(), cache)
     if filters.source and all(o.name != filters.source for o in sources):
         sources = source_options(session, [*(o.name for o in sources), filters.source])
     if filters.region and filters.region not in regions:
@@ -1308,7 +1314,7 @@ def _inbox_matches(today: date) -> Select[Any]:
 
 def strategy_overview(session: Session, today: date | None = None) -> list[ThemeSummary]:
     """Themes by priority with goals, projects and how many calls of each the inbox shows."""
-    today = today or date.today()
+    today = today or local_today()
     strategy = active_strategy(session)
     if strategy is None:
         return []
@@ -1370,7 +1376,7 @@ def project_page(
     session: Session, project_id: int, today: date | None = None
 ) -> ProjectPage | None:
     """The project and its matching calls, open ones first, best score first."""
-    today = today or date.today()
+    today = today or local_today()
     project = session.get(ProjectRow, project_id, options=[joinedload(ProjectRow.theme)])
     if project is None:
         return None
@@ -1429,7 +1435,7 @@ def deadline_entries(
     statuses: tuple[str, ...] = ACTIVE_STATUSES,
 ) -> list[DeadlineEntry]:
     """Stage deadlines between start and end of calls in work and of the best candidates."""
-    today = today or date.today()
+    today = today or local_today()
     entries: list[DeadlineEntry] = []
     seen: set[int] = set()
     worked = session.execute(
@@ -1561,7 +1567,7 @@ def source_overview(
     session: Session, today: date | None = None, runs_per_source: int = 20
 ) -> list[SourceStatus]:
     """Every configured source and every source that has calls, with run statistics."""
-    today = today or date.today()
+    today = today or local_today()
     counts = {
         name: (total, open_)
         for name, total, open_ in session.execute(

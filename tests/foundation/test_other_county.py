@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import CliInvoker
+from webapp.formatting import local_today
 from webapp.models import Call, CallScore, ProjectRow
 
 STRATEGY = """\
@@ -89,7 +90,7 @@ def _call(ident: str, title: str, region: str, eligible: list[str], text: str) -
         "region": region,
         "funding_type": "Zuschuss",
         "published": "2026-11-01",
-        "deadline": (date.today() + timedelta(days=90)).isoformat(),
+        "deadline": (local_today() + timedelta(days=90)).isoformat(),
         "amount_max_eur": 200000,
         "funding_rate": 0.8,
     }

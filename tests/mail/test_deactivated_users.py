@@ -3,11 +3,12 @@ reminders of the calls assigned to them go to the team instead."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.mail.conftest import TEAM, Data, SmtpServer
 from webapp.config import Config
 from webapp.digest import recipients
+from webapp.formatting import local_today
 
 LEFT = "gegangen@kreis.example"
 
@@ -15,7 +16,7 @@ LEFT = "gegangen@kreis.example"
 def test_a_deactivated_user_gets_no_digest(
     cli, data: Data, smtp_server: SmtpServer, mail_env, mail_config: Config
 ):
-    data.call("Förderaufruf Digitale Verwaltung 2027", deadline=date.today() + timedelta(days=30))
+    data.call("Förderaufruf Digitale Verwaltung 2027", deadline=local_today() + timedelta(days=30))
     data.user("officer@kreis.example")
     data.user(LEFT)
     deactivated = cli("user", "deactivate", LEFT)
@@ -36,13 +37,13 @@ def test_a_deactivated_user_gets_no_digest(
 def test_reminders_of_a_deactivated_assignee_go_to_the_team(
     cli, data: Data, smtp_server: SmtpServer, mail_env
 ):
-    due = date.today() + timedelta(days=7)
+    due = local_today() + timedelta(days=7)
     data.user(LEFT, name="Gerd Gegangen")
     assigned = data.call("Aufruf des Gegangenen", deadline=due)
     data.review(assigned, "Antrag in Vorbereitung", assignee=LEFT)
     assert cli("user", "deactivate", LEFT).exit_code == 0
 
-    result = cli("remind", "--today", date.today().isoformat(), **mail_env)
+    result = cli("remind", "--today", local_today().isoformat(), **mail_env)
 
     assert result.exit_code == 0, result.output
     to = smtp_server.handler.to()

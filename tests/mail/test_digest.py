@@ -6,13 +6,13 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
-from webapp.formatting import format_datetime
+from webapp.formatting import format_datetime, local_today
 from webapp.models import Call, CallChange, CallScore, Review, SentMail, utcnow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def _seed_sections(data: Data) -> dict[str, int]:
     """One call for each section, plus calls that must stay out."""
-    today = date.today()
+    today = local_today()
     ids = {
         "new": data.call("Förderaufruf Digitale Verwaltung 2027", deadline=today + timedelta(30)),
         "new_school": data.call("Schul-IT Förderung", theme="bildung", score=0.3),
@@ -120,7 +120,7 @@ def test_next_week_only_lists_calls_new_since_last_digest(cli, data: Data, smtp_
     data.call("Erster Aufruf")
     assert cli("digest", **mail_env).exit_code == 0
     data.call("Zweiter Aufruf", first_seen=utcnow())
-    next_week = (date.today() + timedelta(days=7)).isoformat()
+    next_week = (local_today() + timedelta(days=7)).isoformat()
 
     assert cli("digest", "--today", next_week, **mail_env).exit_code == 0
 
@@ -355,7 +355,7 @@ def test_week_when_the_server_was_down_goes_into_the_next_digest(
     cli, data: Data, smtp_server: SmtpServer, mail_env
 ):
     """The cron job sends once a week: a week whose digest reached nobody is not skipped."""
-    today = date.today()
+    today = local_today()
     data.call("Aufruf der Vorwoche")
     assert (
         cli("digest", "--today", (today - timedelta(days=7)).isoformat(), **mail_env).exit_code == 0
@@ -378,7 +378,7 @@ def test_without_base_url_nothing_is_sent_and_the_admin_is_told(
     cli, data: Data, smtp_server: SmtpServer, mail_env
 ):
     """Links to the built-in 127.0.0.1 would be dead for every recipient, and mails go once."""
-    call = data.call("Aufruf mit naher Frist", deadline=date.today() + timedelta(days=2))
+    call = data.call("Aufruf mit naher Frist", deadline=local_today() + timedelta(days=2))
     data.review(call, "relevant")
     env = {k: v for k, v in mail_env.items() if k != "BASE_URL"}
 
@@ -427,7 +427,7 @@ def test_digest_waits_while_new_calls_are_not_matched(
     """Sent without them, the week's calls would never be in a digest: next week they are
     no longer new. So a failed or missing match holds the digest back, and cron hears of it."""
     unmatched = data.call("Noch nicht abgeglichener Aufruf", score=None)
-    data.call("Abgelaufen und nie bewertet", score=None, deadline=date.today() - timedelta(1))
+    data.call("Abgelaufen und nie bewertet", score=None, deadline=local_today() - timedelta(1))
 
     held = cli("digest", **mail_env)
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.mail.conftest import TEAM, Data, SmtpServer
+from webapp.formatting import local_today
 from webapp.reminders import reminder_level
 
 
@@ -19,7 +20,7 @@ def test_reminder_level(days_left: int, level: int | None) -> None:
 
 
 def test_reminders_at_14_7_2_days_each_once(cli, data: Data, smtp_server: SmtpServer, mail_env):
-    due = date.today() + timedelta(days=40)
+    due = local_today() + timedelta(days=40)
     data.user("bearbeiterin@kreis.example", name="Berta Bearbeiterin", opt_in=False)
     assigned = data.call("Aufruf mit Zuständiger", deadline=due)
     data.review(assigned, "Antrag in Vorbereitung", assignee="bearbeiterin@kreis.example")
@@ -60,7 +61,7 @@ def test_reminders_at_14_7_2_days_each_once(cli, data: Data, smtp_server: SmtpSe
 
 
 def test_each_stage_deadline_has_its_own_reminders(cli, data: Data, smtp_server, mail_env):
-    today = date.today()
+    today = local_today()
     call = data.call(
         "Zweistufiger Aufruf",
         deadline=today + timedelta(days=30),
@@ -79,7 +80,7 @@ def test_each_stage_deadline_has_its_own_reminders(cli, data: Data, smtp_server,
 
 
 def test_remind_dry_run_records_nothing(cli, data: Data, smtp_server, mail_env):
-    call = data.call("Aufruf", deadline=date.today() + timedelta(days=2))
+    call = data.call("Aufruf", deadline=local_today() + timedelta(days=2))
     data.review(call, "relevant")
     dry = cli("remind", "--dry-run", **mail_env)
     assert dry.exit_code == 0, dry.output
@@ -91,7 +92,7 @@ def test_remind_dry_run_records_nothing(cli, data: Data, smtp_server, mail_env):
 
 def test_reminder_says_why_it_comes_and_how_it_stops(cli, data: Data, smtp_server, mail_env):
     """Konto only switches off the digest: it is no way out of an assignee's reminders."""
-    due = date.today() + timedelta(days=7)
+    due = local_today() + timedelta(days=7)
     data.user("bearbeiterin@kreis.example", name="Berta Bearbeiterin")
     data.user("kollege@kreis.example")
     assigned = data.call("Aufruf mit Zuständiger", deadline=due)
@@ -120,7 +121,7 @@ def test_reminder_warns_when_the_source_closed_or_dropped_the_call(
     """The officers may be writing the application: the reminder comes, but says to check."""
     from webapp.models import Call, utcnow
 
-    due = date.today() + timedelta(days=7)
+    due = local_today() + timedelta(days=7)
     closed = data.call("Geschlossener Aufruf in Vorbereitung", deadline=due, status="Geschlossen")
     dropped = data.call("Nicht mehr gelisteter Aufruf", deadline=due)
     fine = data.call("Laufender Aufruf", deadline=due)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ssl
 import subprocess
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
 from webapp.config import Config
 from webapp.digest import run_digest
+from webapp.formatting import local_today
 from webapp.mail.compose import RenderedMail, build_message, message_id
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import MailTransportError, SmtpTransport
@@ -168,7 +168,7 @@ def test_rejected_recipient_fails_alone(
         data.sessions,
         mail_config,
         settings,
-        today=date.today(),
+        today=local_today(),
         now=utcnow(),
         transport_factory=lambda: SmtpTransport(mail_config, settings),
     )
@@ -182,7 +182,7 @@ def test_rejected_recipient_fails_alone(
         data.sessions,
         mail_config,
         settings,
-        today=date.today(),
+        today=local_today(),
         now=utcnow(),
         transport_factory=lambda: SmtpTransport(mail_config, settings),
     )
@@ -212,7 +212,7 @@ def test_crash_in_process_leaves_one_pending_row_that_the_next_run_sends(
             data.sessions,
             mail_config,
             settings,
-            today=date.today(),
+            today=local_today(),
             now=utcnow(),
             transport_factory=factory,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.mail.conftest import TEAM, Data, SmtpServer, free_port
 from webapp.config import Config
+from webapp.formatting import local_today
 from webapp.jobs import LockBusy, job_lock, try_acquire
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import SmtpTransport
@@ -20,7 +21,7 @@ from webapp.weekly import WEEKLY_LOCK, WeeklySummary, run_weekly
 
 
 def test_weekly_runs_match_digest_and_reminders(cli, data: Data, smtp_server, mail_env):
-    call = data.call("Aufruf für den Wochenlauf", deadline=date.today() + timedelta(days=7))
+    call = data.call("Aufruf für den Wochenlauf", deadline=local_today() + timedelta(days=7))
     data.review(call, "relevant")
 
     result = cli("weekly", "--no-scrape", **mail_env)
@@ -110,7 +111,7 @@ def test_two_weekly_runs_started_together_never_overlap(
                     data.sessions,
                     mail_config,
                     settings,
-                    today=date.today(),
+                    today=local_today(),
                     transport_factory=lambda: SmtpTransport(mail_config, settings),
                     scrape=slow_scrape,
                     lock_wait=0.1,

@@ -17,6 +17,7 @@ from tests.conftest import TEST_PASSWORD, CliInvoker
 from tests.web.conftest import BROWSER_FLAGS, chromium_path
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory, transaction
+from webapp.formatting import local_today
 from webapp.ingest import ingest_records
 from webapp.models import Call, Justification, ProjectRow, Review, ScrapeRun, Source
 from webapp.users import create_user
@@ -77,7 +78,7 @@ def hostile_db(config: Config, cli: CliInvoker) -> Config:
     engine = make_engine(config.database_url)
     factory = make_session_factory(engine)
     with transaction(factory) as session:
-        ingest_records(session, hostile_calls(date.today()), origin="scrape")
+        ingest_records(session, hostile_calls(local_today()), origin="scrape")
     assert cli("match").exit_code == 0, "match failed"
     with transaction(factory) as session:
         user = create_user(

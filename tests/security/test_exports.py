@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from docx import Document
@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 from scrapers.record import CallRecord
 from tests.conftest import CliInvoker
 from webapp.db import make_session_factory, transaction
+from webapp.formatting import local_today
 from webapp.ingest import ingest_records
 from webapp.models import Call, Review, User
 
@@ -56,7 +57,7 @@ def _rows(client: FlaskClient) -> list[dict[str, str]]:
 def test_no_scraped_cell_starts_a_formula_and_numbers_stay_numbers(
     auth_client: FlaskClient, engine: Engine
 ) -> None:
-    today = date.today()
+    today = local_today()
     _ingest(
         engine,
         [
@@ -95,7 +96,7 @@ def control_call(cli: CliInvoker, engine: Engine, user: User) -> int:
         text=CONTROL_TEXT,
         eligible=["Kommune", "Landkreis"],
         region="NRW",
-        deadline=date.today() + timedelta(days=30),
+        deadline=local_today() + timedelta(days=30),
         topics=["Digitalisierung"],
     )
     _ingest(engine, [record])

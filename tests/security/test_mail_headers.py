@@ -5,7 +5,7 @@ and sent no reminder at all, the next week again)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from tests.mail.conftest import (  # noqa: F401 (fixtures used by name)
     mail_env,
     smtp_server,
 )
+from webapp.formatting import local_today
 from webapp.models import Call
 
 STAGE = "Skizze\r\nBcc: abgreifer@evil.example"
@@ -33,7 +34,7 @@ def test_a_stage_name_with_a_line_break_stays_in_the_subject(
     mail_env: dict[str, str],  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    due = (date.today() + timedelta(days=7)).isoformat()
+    due = (local_today() + timedelta(days=7)).isoformat()
     record = {
         "source": "jsonl",
         "id": "stufe-1",
@@ -50,7 +51,7 @@ def test_a_stage_name_with_a_line_break_stays_in_the_subject(
     assert call_id is not None
     data.review(call_id, "relevant")
     # A second, ordinary call: its reminder must go out too.
-    data.review(data.call("Zweiter Aufruf", deadline=date.today() + timedelta(days=7)), "relevant")
+    data.review(data.call("Zweiter Aufruf", deadline=local_today() + timedelta(days=7)), "relevant")
 
     result = cli("remind", **mail_env)
 

@@ -8,7 +8,6 @@ refuses in text, such as NUL — on PostgreSQL too.)
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.conftest import TEST_PASSWORD, CliInvoker
 from tests.security.conftest import hostile_calls
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory, transaction
+from webapp.formatting import local_today
 from webapp.ingest import ingest_records
 from webapp.models import Call
 from webapp.users import create_user
@@ -54,7 +54,7 @@ def _client(config: Config) -> Iterator[tuple[Flask, FlaskClient, list[int]]]:
     engine = make_engine(config.database_url)
     factory = make_session_factory(engine)
     with transaction(factory) as session:
-        ingest_records(session, hostile_calls(date.today()), origin="scrape")
+        ingest_records(session, hostile_calls(local_today()), origin="scrape")
         create_user(session, "anna.schulte@kreis-coesfeld.de", TEST_PASSWORD)
     assert cli("match").exit_code == 0
     with factory() as session:

@@ -30,6 +30,7 @@ from tests.conftest import TEST_PASSWORD, CliInvoker
 from webapp.auth import PUBLIC_ENDPOINTS
 from webapp.config import DEV_SECRET_KEY, Config
 from webapp.db import make_session_factory
+from webapp.formatting import local_today
 from webapp.models import Review, User
 from webapp.users import MAX_FAILED_LOGINS, create_user
 
@@ -290,7 +291,7 @@ def test_calendar_feed_cannot_be_injected_by_a_title(
     client: FlaskClient, user: User, engine: Engine
 ) -> None:
     """A scraped title with line breaks must not add events or properties to the iCal feed."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from scrapers.record import CallRecord
     from webapp.ingest import ingest_records
@@ -300,7 +301,7 @@ def test_calendar_feed_cannot_be_injected_by_a_title(
         "Aufruf\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Gefälscht;X=1,2\nURL:https://evil.example"
     )
     record = CallRecord(
-        "feed", "ics-1", "https://e.org/1", title, deadline=date.today() + timedelta(days=20)
+        "feed", "ics-1", "https://e.org/1", title, deadline=local_today() + timedelta(days=20)
     )
     factory = make_session_factory(engine)
     with factory() as session:

@@ -19,6 +19,7 @@ from scrapers.record import CallRecord
 from tests.conftest import CliInvoker
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
+from webapp.formatting import local_today
 from webapp.ingest import ingest_records
 from webapp.models import Call
 
@@ -73,7 +74,7 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert result.exit_code == 0, result.output
     engine = make_engine(config.database_url)
     with make_session_factory(engine)() as session:
-        ingest_records(session, hostile_records(date.today()), origin="scrape")
+        ingest_records(session, hostile_records(local_today()), origin="scrape")
         session.commit()
     engine.dispose()
     result = cli("match")
@@ -203,7 +204,7 @@ MANUAL_CALL = {
     "summary": "Kommunen erhalten Zuschüsse für LoRaWAN-Netze und Sensorik.",
     "eligible": "Kommune, Landkreis",
     "region": "NRW",
-    "deadline": (date.today() + timedelta(days=60)).isoformat(),
+    "deadline": (local_today() + timedelta(days=60)).isoformat(),
     "amount_max_eur": "250.000",
     "funding_rate": "80",
 }

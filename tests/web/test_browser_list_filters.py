@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.web.conftest import logged_in_tab
+from webapp.formatting import local_today
 from webapp.models import User
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def test_a_region_offered_gives_calls_and_names_the_download(
         with tab.expect_download() as info:
             tab.get_by_role("link", name="CSV exportieren").click()
         assert info.value.suggested_filename == (
-            f"foerderaufrufe-eingang-{date.today().isoformat()}-bayern"
+            f"foerderaufrufe-eingang-{local_today().isoformat()}-bayern"
             "-auch-nicht-antragsberechtigt.csv"
         )
     finally:

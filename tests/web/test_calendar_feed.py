@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from scrapers.record import CallRecord
+from webapp.formatting import local_today
 from webapp.ingest import ingest_records
 from webapp.models import DISMISS_REASONS, Call, User
 
@@ -48,7 +49,7 @@ def _feed(client: FlaskClient, user: User) -> dict[str, dict[str, str]]:
 def test_a_moved_deadline_is_a_new_revision_of_the_same_event(
     auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
 ) -> None:
-    sketch, application = date.today() + timedelta(days=40), date.today() + timedelta(days=90)
+    sketch, application = local_today() + timedelta(days=40), local_today() + timedelta(days=90)
     ingest_records(session, [_record({"Skizze": sketch, "Antrag": application})])
     session.commit()
     call = session.query(Call).filter_by(external_id="kalender-1").one()
@@ -72,7 +73,7 @@ def test_a_moved_deadline_is_a_new_revision_of_the_same_event(
 def test_a_stage_called_frist_is_not_named_twice(
     auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
 ) -> None:
-    ingest_records(session, [_record({"Frist": date.today() + timedelta(days=20)})])
+    ingest_records(session, [_record({"Frist": local_today() + timedelta(days=20)})])
     session.commit()
     call = session.query(Call).filter_by(external_id="kalender-1").one()
     auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
@@ -86,7 +87,7 @@ def test_a_stage_called_frist_is_not_named_twice(
 def test_a_call_its_source_closed_is_marked_in_the_feed_and_on_the_deadlines_page(
     auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
 ) -> None:
-    day = date.today() + timedelta(days=20)
+    day = local_today() + timedelta(days=20)
     ingest_records(session, [_record({"Antrag": day})])
     session.commit()
     call = session.query(Call).filter_by(external_id="kalender-1").one()
@@ -113,7 +114,7 @@ def test_a_call_its_source_closed_is_marked_in_the_feed_and_on_the_deadlines_pag
 def test_a_dismissed_call_and_one_long_past_leave_the_feed(
     auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
 ) -> None:
-    ingest_records(session, [_record({"Antrag": date.today() + timedelta(days=20)})])
+    ingest_records(session, [_record({"Antrag": local_today() + timedelta(days=20)})])
     session.commit()
     call = session.query(Call).filter_by(external_id="kalender-1").one()
     auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
@@ -125,6 +126,6 @@ def test_a_dismissed_call_and_one_long_past_leave_the_feed(
     assert not any(f"call-{call.id}-" in uid for uid in _feed(client, user))
 
     auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
-    ingest_records(session, [_record({"Antrag": date.today() - timedelta(days=31)})])
+    ingest_records(session, [_record({"Antrag": local_today() - timedelta(days=31)})])
     session.commit()
     assert not any(f"call-{call.id}-" in uid for uid in _feed(client, user))

@@ -7,7 +7,7 @@ import re
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import TEST_PASSWORD
 from webapp.app import create_app
 from webapp.config import DEV_SECRET_KEY
+from webapp.formatting import local_today
 from webapp.models import Call, User
 from webapp.reviews import ReviewInput, set_review
 
@@ -104,13 +105,13 @@ def test_calendar_uids_stay_the_same_whatever_host_the_feed_is_fetched_at(
     IP address saw every deadline twice: the UIDs ended in the host of the request."""
     calls = list(
         session.scalars(
-            select(Call).where(Call.deadline > date.today() + timedelta(days=3)).order_by(Call.id)
+            select(Call).where(Call.deadline > local_today() + timedelta(days=3)).order_by(Call.id)
         )
     )[:2]
     # two stages written alike must still be two events
     deadline = calls[0].deadline
     assert deadline is not None
-    in_a_week = date.today() + timedelta(days=7)
+    in_a_week = local_today() + timedelta(days=7)
     calls[0].deadlines = {"Skizze 1": in_a_week.isoformat(), "Skizze-1": deadline.isoformat()}
     for call in calls:
         set_review(session, call, ReviewInput(status="relevant"), user.id)
@@ -150,7 +151,7 @@ def test_installations_without_their_own_secret_key_have_their_own_uids(
     installations with the same call ids - a county's and a town's, or the demo and the real
     one - took each other's events in a calendar subscribed to both."""
     call = session.scalars(
-        select(Call).where(Call.deadline > date.today() + timedelta(days=3)).order_by(Call.id)
+        select(Call).where(Call.deadline > local_today() + timedelta(days=3)).order_by(Call.id)
     ).first()
     assert call is not None
     set_review(session, call, ReviewInput(status="relevant"), user.id)

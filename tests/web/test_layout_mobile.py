@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import logged_in_tab
+from webapp.formatting import local_today
 from webapp.models import Call, CallChange, ProjectRow, Review, ScrapeRun, Source, User
 
 pytestmark = pytest.mark.browser
@@ -80,7 +81,7 @@ def demo_pages(session: Session, user: User) -> dict[str, str]:
             run.set_warnings([hints])
         session.add(run)
     call = session.scalars(
-        select(Call).where(Call.deadline > date.today()).order_by(Call.deadline)
+        select(Call).where(Call.deadline > local_today()).order_by(Call.deadline)
     ).first()
     assert call is not None and call.deadline is not None
     session.add(Review(call_id=call.id, status="relevant"))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from webapp import queries
+from webapp.formatting import local_today
 from webapp.queries import CallFilters, export_rows, list_calls
 
 PAGE_SIZE = 5
@@ -31,7 +31,7 @@ def test_every_page_shows_its_slice_of_the_list_order(
     session: Session, monkeypatch: pytest.MonkeyPatch, filters: CallFilters
 ) -> None:
     monkeypatch.setattr(queries, "COUNT_LIMIT", COUNT_LIMIT)
-    today = date.today()
+    today = local_today()
     order = [row.id for row in export_rows(session, filters, today=today)]
     last = (len(order) + PAGE_SIZE - 1) // PAGE_SIZE
     assert last > COUNT_LIMIT // PAGE_SIZE + 2, "the demo data must reach the deep pages"

@@ -6,13 +6,13 @@ Between 22:00/23:00 UTC and midnight the two differ: a source checked at 23:30 U
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.formatting import format_call_value, format_date
+from webapp.formatting import format_call_value, format_date, local_today
 from webapp.models import Call, ScrapeRun, Source
 from webapp.reminders import source_warning
 
@@ -23,6 +23,14 @@ def test_a_stored_time_shows_its_german_day() -> None:
     assert format_date(LATE_UTC) == "27.11.2026"
     assert format_date(datetime(2026, 7, 1, 21, 59)) == "01.07.2026"  # CEST: 23:59 on 1 July
     assert format_date(date(2026, 11, 26)) == "26.11.2026"  # a deadline is a day, unchanged
+
+
+def test_today_is_the_german_day_on_a_server_running_on_utc() -> None:
+    """Deadlines, reminders and the calendar count from it: at 00:30 in Coesfeld a call due
+    today has 0 days left, not 1."""
+    assert local_today(datetime(2026, 11, 26, 23, 30, tzinfo=UTC)) == date(2026, 11, 27)
+    assert local_today(datetime(2026, 7, 1, 21, 59, tzinfo=UTC)) == date(2026, 7, 1)
+    assert local_today(datetime(2026, 7, 1, 22, 0, tzinfo=UTC)) == date(2026, 7, 2)
 
 
 def test_the_change_history_and_reminders_show_the_german_day() -> None:

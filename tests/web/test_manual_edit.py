@@ -18,6 +18,7 @@ from tests.conftest import CliInvoker
 from tests.web.conftest import MANUAL_CALL, logged_in_tab
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
+from webapp.formatting import local_today
 from webapp.ingest import ingest_records
 from webapp.manual_entry import (
     STALE_MESSAGE,
@@ -30,8 +31,8 @@ from webapp.migrate import current_revision, downgrade, head_revision, upgrade
 from webapp.models import Call, CallChange, CallScore, Match, ProjectRow, Review, User
 from webapp.reviews import ReviewInput, set_review
 
-IN_60_DAYS = (date.today() + timedelta(days=60)).isoformat()
-IN_90_DAYS = (date.today() + timedelta(days=90)).isoformat()
+IN_60_DAYS = (local_today() + timedelta(days=60)).isoformat()
+IN_90_DAYS = (local_today() + timedelta(days=90)).isoformat()
 # The form as it shows MANUAL_CALL again (German numbers, ISO dates, comma lists).
 SHOWN = {**MANUAL_CALL, "programme": "", "text": "", "topics": "", "funding_type": ""}
 SHOWN |= {"published": "", "opens": ""}

@@ -7,7 +7,7 @@ import io
 import logging
 import os
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from tests.conftest import CliInvoker
 from tests.web.conftest import DEV_CALLS
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
+from webapp.formatting import local_today
 from webapp.matching import match_entered_calls
 from webapp.models import Call, CallScore, Match, ProjectRow
 from webapp.reviews import ReviewInput, set_review
@@ -59,7 +60,7 @@ def _enter(client: FlaskClient, app: Flask, **fields: str) -> tuple[str, int, st
     form = client.get("/aufrufe/neu").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form)
     assert token is not None
-    data = {"deadline": (date.today() + timedelta(days=60)).isoformat(), **LORAWAN, **fields}
+    data = {"deadline": (local_today() + timedelta(days=60)).isoformat(), **LORAWAN, **fields}
     response = client.post("/aufrufe/neu", data={**data, "csrf_token": token.group(1)})
     assert response.status_code == 302, response.get_data(as_text=True)
     location = response.headers["Location"]
@@ -167,7 +168,7 @@ def test_scoring_with_the_saved_model_stores_exactly_what_the_match_run_stored(
     engine = make_engine(any_config.database_url)
     try:
         with make_session_factory(engine)() as session:
-            today = date.today()
+            today = local_today()
             open_ids = session.scalars(
                 select(Call.id)
                 .where(Call.canonical_id.is_(None))
@@ -326,7 +327,7 @@ def test_a_closed_call_is_not_scored(
     cli: CliInvoker, app: Flask, auth_client: FlaskClient, session: Session
 ) -> None:
     _match(cli)
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (local_today() - timedelta(days=1)).isoformat()
     _, call_id, page = _enter(auth_client, app, deadline=yesterday)
     assert "abgeglichen werden nur offene Aufrufe" in page
     assert session.get(CallScore, call_id) is None

@@ -11,6 +11,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import XSS_TITLE, call_by_external_id
+from webapp.formatting import local_today
 from webapp.models import Call, CallScore, Match, ProjectRow, ThemeRow
 from webapp.queries import CallFilters, count_calls, list_calls, search_stem
 
@@ -33,7 +34,7 @@ def test_inbox_lists_open_eligible_candidates_best_first(
         select(func.max(CallScore.inbox_score))
         .join(Call, Call.id == CallScore.call_id)
         .where(CallScore.eligibility != "ineligible")
-        .where((Call.deadline.is_(None)) | (Call.deadline >= date.today()))
+        .where((Call.deadline.is_(None)) | (Call.deadline >= local_today()))
     ).scalar_one()
     assert abs(scores[0] - best) < 0.006
     assert re.search(
@@ -46,7 +47,7 @@ def test_inbox_lists_open_eligible_candidates_best_first(
 def test_inbox_hides_ineligible_and_closed_unless_asked(
     auth_client: FlaskClient, session: Session
 ) -> None:
-    today = date.today()
+    today = local_today()
     default = count_calls(session, CallFilters(), today)
     with_inel = count_calls(session, CallFilters(ineligible=True), today)
     with_closed = count_calls(session, CallFilters(ineligible=True, closed=True), today)
@@ -65,7 +66,7 @@ def test_filters_are_kept_in_the_url_and_narrow_the_list(
     url = f"/?theme={theme.id}&frist=365&sort=frist&q=digital"
     page = _text(auth_client.get(url))
     total = int(re.search(r'class="count">(\d+) Aufruf', page).group(1))  # type: ignore[union-attr]
-    assert 0 < total < count_calls(session, CallFilters(), date.today())
+    assert 0 < total < count_calls(session, CallFilters(), local_today())
     assert f'<option value="{theme.id}" selected>' in page
     assert 'value="digital"' in page
     # The CSV link carries the same filters.
@@ -309,7 +310,7 @@ def test_deadline_page_shows_marked_calls_by_stage(
     auth_client: FlaskClient, session: Session
 ) -> None:
     call = session.scalars(
-        select(Call).where(Call.deadline > date.today()).order_by(Call.deadline)
+        select(Call).where(Call.deadline > local_today()).order_by(Call.deadline)
     ).first()
     assert call is not None
     auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from tests.conftest import CliInvoker
 from tests.web.conftest import DEV_CALLS
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
+from webapp.formatting import local_today
 from webapp.models import Call, ThemeRow
 from webapp.queries import (
     CallFilters,
@@ -38,7 +39,7 @@ def test_queries_on_each_backend(any_config: Config, tmp_path: Path) -> None:
         result = cli(*args)
         assert result.exit_code == 0, result.output
     engine = make_engine(any_config.database_url)
-    today = date.today()
+    today = local_today()
     try:
         with make_session_factory(engine)() as session:
             first = session.scalars(select(Call).order_by(Call.id)).first()

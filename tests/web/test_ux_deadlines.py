@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.formatting import WEEKDAYS_DE, format_date, month_name
+from webapp.formatting import WEEKDAYS_DE, format_date, local_today, month_name
 from webapp.models import Call, Review
 from webapp.views.deadlines import short_title
 
@@ -34,11 +34,11 @@ def test_short_titles_drop_the_words_every_title_starts_with() -> None:
 
 def _crowded_day(session: Session, n: int = 5) -> tuple[date, list[Call]]:
     """`n` calls marked relevant, all due on one day 40 days ahead."""
-    day = date.today() + timedelta(days=40)
+    day = local_today() + timedelta(days=40)
     calls = list(
         session.scalars(
             select(Call)
-            .where(Call.canonical_id.is_(None), Call.deadline > date.today())
+            .where(Call.canonical_id.is_(None), Call.deadline > local_today())
             .order_by(Call.id)
             .limit(n)
         )
@@ -85,7 +85,7 @@ def test_month_pages_link_back_to_the_current_month(auth_client: FlaskClient) ->
 
 def test_today_is_marked_for_screen_readers_too(auth_client: FlaskClient) -> None:
     page = auth_client.get("/fristen/").get_data(as_text=True)
-    today = date.today()
+    today = local_today()
     cells = re.findall(r'<td role="cell"[^>]*aria-current="date"[^>]*>(.*?)</td>', page, re.S)
     assert len(cells) == 1 and f"{format_date(today)}</span>" in cells[0]
     other = (today.replace(day=1) + timedelta(days=40)).strftime("%Y-%m")

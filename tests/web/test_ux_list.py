@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.formatting import local_today
 from webapp.models import ProjectRow, ThemeRow
 from webapp.queries import (
     CallFilters,
@@ -23,7 +24,7 @@ from webapp.queries import (
 
 
 def test_next_deadline_sort_puts_expired_calls_after_the_open_ones(session: Session) -> None:
-    today = date.today()
+    today = local_today()
     rows = list(export_rows(session, CallFilters(scope="all", sort="frist"), today=today))
     deadlines = [r.deadline for r in rows]
     open_ = [d for d in deadlines if d is not None and d >= today]
@@ -46,7 +47,7 @@ def test_the_first_row_of_the_page_is_not_expired(auth_client: FlaskClient) -> N
 def test_minimum_score_takes_a_decimal_comma_or_point(
     auth_client: FlaskClient, session: Session
 ) -> None:
-    today = date.today()
+    today = local_today()
     expected = count_calls(session, CallFilters(min_score=0.5), today)
     assert 0 < expected < count_calls(session, CallFilters(), today)
     for typed in ("0,5", "0.5", " 0,5 "):
@@ -91,7 +92,7 @@ def test_each_list_offers_exactly_the_regions_that_give_calls(
 ) -> None:
     """Before, every region of every call was offered: in the Eingang, "Bayern" (calls the
     Kreis may not apply to) always gave an empty list."""
-    today = date.today()
+    today = local_today()
     every_region = set(_offered_regions(auth_client.get("/aufrufe").get_data(as_text=True)))
     offered = {}
     for name, (url, view) in VIEWS.items():
@@ -124,7 +125,7 @@ def test_each_list_offers_exactly_the_sources_that_give_calls(
     auth_client: FlaskClient, session: Session
 ) -> None:
     """A source counts through its own calls and through duplicates of listed calls."""
-    today = date.today()
+    today = local_today()
     every_source = set(_offered_sources(auth_client.get("/aufrufe").get_data(as_text=True)))
     assert len(every_source) >= 5
     narrowed = False
@@ -159,7 +160,7 @@ def test_a_region_leaves_the_eingang_with_its_last_undecided_call(
     auth_client: FlaskClient, session: Session
 ) -> None:
     """At once, not a minute later: the choices are cached, but a decision renews them."""
-    rows = list_calls(session, CallFilters(region="Rheinisches Revier"), today=date.today()).rows
+    rows = list_calls(session, CallFilters(region="Rheinisches Revier"), today=local_today()).rows
     assert len(rows) == 1
     assert "Rheinisches Revier" in _offered_regions(auth_client.get("/").get_data(as_text=True))
     response = auth_client.post(
@@ -204,7 +205,7 @@ def test_the_csv_file_is_named_after_the_list_its_filters_and_the_day(
     auth_client: FlaskClient, session: Session
 ) -> None:
     """Before, every export of the Eingang was foerderaufrufe-eingang-<day>.csv, whatever it held."""
-    day = date.today().isoformat()
+    day = local_today().isoformat()
     assert _csv_name(auth_client, "scope=inbox") == f"foerderaufrufe-eingang-{day}.csv"
     assert _csv_name(auth_client, "scope=all") == f"foerderaufrufe-alle-{day}.csv"
     assert _csv_name(auth_client, "scope=inbox&region=NRW&status=neu") == (
@@ -239,5 +240,5 @@ def test_the_csv_file_is_named_after_the_list_its_filters_and_the_day(
     assert name == f"foerderaufrufe-alle-{day}-euregio-programmgebiet-interreg.csv"
     # the name follows the filters, the file holds the same calls as the list
     rows = auth_client.get("/export.csv?scope=inbox&region=NRW").get_data(as_text=True)
-    nrw = count_calls(session, CallFilters(region="NRW"), date.today())
+    nrw = count_calls(session, CallFilters(region="NRW"), local_today())
     assert len(rows.splitlines()) == nrw + 1

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
 
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from webapp.formatting import local_today
 from webapp.queries import CallFilters, count_calls, list_calls, strategy_overview
 
 
 def _decide(client: FlaskClient, session: Session) -> None:
     """Decide on some of the inbox's best calls, so that counting them would show."""
-    inbox = list_calls(session, CallFilters(), today=date.today())
+    inbox = list_calls(session, CallFilters(), today=local_today())
     for row, status in zip(
         inbox.rows[:6], ["relevant", "Antrag in Vorbereitung", "in Prüfung"] * 2, strict=True
     ):
@@ -32,7 +32,7 @@ def _inbox_total(client: FlaskClient, url: str) -> int:
 
 def test_counts_are_those_of_the_inbox_filters(auth_client: FlaskClient, session: Session) -> None:
     _decide(auth_client, session)
-    today = date.today()
+    today = local_today()
     themes = strategy_overview(session, today)
     assert sum(t.open_calls for t in themes) > 0
     for theme in themes:

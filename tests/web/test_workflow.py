@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
 from tests.web.conftest import MANUAL_CALL
+from webapp.formatting import local_today
 from webapp.models import Call, Review, ReviewEvent, User
 from webapp.queries import CallFilters, count_calls
 
@@ -127,7 +128,7 @@ def test_csv_export_of_the_filtered_list(auth_client: FlaskClient, session: Sess
     assert raw.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["ID", "Titel", "Fördergeber"]
-    expected = count_calls(session, CallFilters(region="NRW"), date.today())
+    expected = count_calls(session, CallFilters(region="NRW"), local_today())
     assert len(rows) - 1 == expected
     assert all(r[4] == "NRW" for r in rows[1:])
     # Scraped text that looks like a spreadsheet formula stays text.
@@ -142,7 +143,7 @@ def test_ical_feed_by_token_without_login(
     auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
 ) -> None:
     call = session.scalars(
-        select(Call).where(Call.deadline > date.today() + timedelta(days=3)).order_by(Call.id)
+        select(Call).where(Call.deadline > local_today() + timedelta(days=3)).order_by(Call.id)
     ).first()
     assert call is not None
     auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "Antrag in Vorbereitung"})

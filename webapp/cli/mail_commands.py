@@ -10,6 +10,7 @@ import click
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.digest import run_digest, unmatched_message
 from webapp.errors import UserError
+from webapp.formatting import local_today
 from webapp.jobs import LockBusy
 from webapp.mail.outbox import OutgoingMail
 from webapp.mail.settings import MailSettings
@@ -39,7 +40,7 @@ def _require_database(app: AppContext) -> None:
 
 
 def _today(value: datetime | None) -> date:
-    return value.date() if value is not None else date.today()
+    return value.date() if value is not None else local_today()
 
 
 def _transport(app: AppContext, settings: MailSettings) -> Callable[[], Transport]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -14,6 +14,7 @@ from scrapers.registry import KINDS, get_parser
 from scrapers.sources import SourceConfigError, load_sources
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.errors import UserError
+from webapp.formatting import local_today
 from webapp.scraping import SourceReport, run_scrape, select_sources, sources_to_run
 
 # Where relative links in a saved page point when no --url is given.
@@ -179,7 +180,7 @@ def parse(
     if today is not None:
         options["today"] = today.date()
     else:
-        options["today"] = date.today()
+        options["today"] = local_today()
     page_url = url or DEFAULT_URLS.get(kind) or file.resolve().as_uri()
     try:
         result = get_parser(kind)(body, page_url, None, options=options)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -14,6 +14,7 @@ from webapp.auth import LoginUser
 from webapp.errors import UserError
 from webapp.exports import calendar_uid_domain
 from webapp.exports import ical_feed as build_ical
+from webapp.formatting import local_today
 from webapp.models import User
 from webapp.queries import calendar_revisions, deadline_entries
 from webapp.users import regenerate_ical_token, set_password, user_by_ical_token
@@ -132,7 +133,7 @@ def ical_feed(token: str) -> Response:
     user = user_by_ical_token(session, token)
     if user is None:
         abort(404)
-    today = date.today()
+    today = local_today()
     entries = deadline_entries(
         session,
         today - timedelta(days=FEED_PAST_DAYS),

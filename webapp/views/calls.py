@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
@@ -31,6 +31,7 @@ from webapp.exports import csv_filename, stream_csv
 from webapp.formatting import (
     call_field_label,
     format_call_value,
+    local_today,
     shorten,
 )
 from webapp.ingest import MANUAL_ORIGIN, ingest_records
@@ -90,7 +91,7 @@ class ElsewhereCount:
 def _list_page(scope: str) -> str:
     filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
-    today = date.today()
+    today = local_today()
     page = list_calls(session, filters, today=today)
     elsewhere = None
     if scope == "inbox" and not page.rows and filters.active_count:
@@ -131,7 +132,7 @@ def export_csv() -> Response:
     scope = "all" if request.args.get("scope") == "all" else "inbox"
     filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
-    today = date.today()
+    today = local_today()
     body = stream_with_context(stream_csv(export_rows(session, filters, today=today), today))
     # ASCII only (csv_filename): the plain filename= parameter is enough (RFC 6266)
     name = csv_filename(session, filters, today)
@@ -240,7 +241,7 @@ def _render_detail(
         review_form=form or ReviewForm.of(data.review),
         review_notice=notice,
         users=assignable_users(session, data.review.assignee_id if data.review else None),
-        today=date.today(),
+        today=local_today(),
         back=_safe_back(request.values.get("zurueck")),
     ), status
 

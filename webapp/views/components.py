@@ -21,6 +21,7 @@ from webapp.formatting import (
     format_date,
     format_datetime,
     local_date,
+    local_today,
 )
 
 ELIGIBILITY_LABELS = {
@@ -85,7 +86,7 @@ def found_mark(first_seen: datetime, days: int) -> Markup:
 
 def deadline(day: date | None, today: date | None = None) -> Markup:
     """The deadline with the days left, marked soon (< 14 days) or past."""
-    return _deadline(day, today or date.today())
+    return _deadline(day, today or local_today())
 
 
 @lru_cache(maxsize=4096)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask import Blueprint, render_template, request
 
 from webapp.app import db_session
+from webapp.formatting import local_today
 from webapp.queries import DeadlineEntry, deadline_entries, month_calendar
 from webapp.reminders import source_mark, source_warning
 
@@ -67,7 +68,7 @@ def index() -> str:
     `?tag=YYYY-MM-DD` lists every deadline of that day under the calendar (the link of a
     day with more entries than fit in its cell); the month is then the day's month.
     """
-    today = date.today()
+    today = local_today()
     session = db_session()
     chosen = _day_arg(request.args.get("tag"))
     if chosen is not None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template
 
 from webapp.app import db_session
 from webapp.charts import DEFAULT_COLOUR, PRIORITY_COLOURS, Bar, horizontal_bars
+from webapp.formatting import local_today
 from webapp.queries import active_strategy, project_page, score_scale, strategy_overview
 
 bp = Blueprint("strategy", __name__, url_prefix="/strategie")
@@ -36,7 +35,7 @@ def index() -> str:
         strategy=active_strategy(session),
         themes=themes,
         chart=chart,
-        today=date.today(),
+        today=local_today(),
     )
 
 
@@ -57,7 +56,7 @@ def project(project_id: int) -> str:
         "strategy/project.html",
         p=data,
         scale=score_scale(session),
-        today=date.today(),
+        today=local_today(),
         retired=retired,
         active=active,
     )
