@@ -23,6 +23,7 @@ from scrapers.record import ParseError
 from scrapers.sources import SourceConfig, load_sources
 from webapp.db import transaction
 from webapp.errors import UserError
+from webapp.formatting import local_today
 from webapp.ingest import ingest_records
 from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source, utcnow
 
@@ -169,7 +170,7 @@ def scrape_source(
             source,
             fetcher,
             known=known,
-            today=today,
+            today=today or local_today(),
             progress=(lambda url: progress(source.name, url)) if progress else None,
         )
         with transaction(factory) as session:
