@@ -1,4 +1,4 @@
-"""`init` and `strategy show|load`: the database schema and the strategy it works with."""
+"""`init`, `backup` and `strategy show|load`: the database, its copies and its strategy."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 
 from matcher.strategy import Strategy, load_strategy
+from webapp.backup import backup_database
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
+from webapp.formatting import format_count
 from webapp.migrate import current_revision, head_revision, upgrade
 from webapp.strategy_store import LoadReport, load_into_db
 
@@ -35,6 +37,25 @@ def init(app: AppContext, no_strategy: bool) -> None:
         click.echo(f"Datenbank ist aktuell (Schema {after}).")
     if parsed is not None:
         _load(app, parsed)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Eine vorhandene Datei FILE überschreiben.")
+@pass_app
+@user_errors
+def backup(app: AppContext, file: Path, force: bool) -> None:
+    """Die Datenbank nach FILE sichern, auch während Weboberfläche und Wochenlauf arbeiten.
+
+    SQLite: eine vollständige Datenbankdatei (zum Wiederherstellen an die Stelle der alten
+    kopieren); PostgreSQL: eine Datei von pg_dump (mit pg_restore einspielen).
+    """
+    report = backup_database(app.engine, file, overwrite=force)
+    kind = "SQLite-Datei" if report.tool == "sqlite" else "pg_dump-Datei (für pg_restore)"
+    click.echo(
+        f"Gesichert nach {report.target}: {kind}, {report.size_bytes / 1e6:.1f} MB, "
+        f"{format_count(report.calls)} Aufrufe, Schema {report.revision or '–'}."
+    )
 
 
 @click.group()
@@ -120,4 +141,4 @@ def render_tree(strategy: Strategy) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = [init, strategy]
+COMMANDS = [init, backup, strategy]
