@@ -28,15 +28,18 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 
 from webapp.app import db_session
 from webapp.models import User
-from webapp.throttle import LoginThrottle, wait_minutes
+from webapp.throttle import RESET_LIMIT_PER_ADDRESS, LoginThrottle, wait_minutes
 from webapp.users import UnknownEmailLockout, authenticate
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
 # Endpoints reachable without a login session. The calendar feed authenticates by the
-# secret token in its URL instead (calendar programs cannot log in).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "account.ical_feed"})
+# secret token in its URL instead (calendar programs cannot log in), the page for a new
+# password by the signed reset link (webapp/password_reset.py).
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "static", "account.ical_feed", "password.forgot", "password.reset"}
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,6 +102,14 @@ def init_app(app: Flask) -> None:
         app.extensions["fm_sessions"],
         config.login_limit_per_address,
         timedelta(minutes=config.login_limit_window_minutes),
+    )
+    # Requests for a reset mail: the same mechanism and window, counted apart (each sends a
+    # mail, so fewer are allowed); off with the login limit (LOGIN_LIMIT_PER_ADDRESS=0).
+    app.extensions["fm_reset_throttle"] = LoginThrottle(
+        app.extensions["fm_sessions"],
+        min(config.login_limit_per_address, RESET_LIMIT_PER_ADDRESS),
+        timedelta(minutes=config.login_limit_window_minutes),
+        prefix="passwort:",
     )
     app.extensions["fm_unknown_emails"] = UnknownEmailLockout()
     app.register_blueprint(bp)

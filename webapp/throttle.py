@@ -33,6 +33,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from webapp.db import database_now, transaction
 from webapp.models import LoginFailure
 
+# Requests for a password-reset mail one client address may make within the login window
+# (webapp/views/password.py): each may send a mail, so far fewer than login attempts.
+RESET_LIMIT_PER_ADDRESS = 5
 # Longest key stored: a value that is no IP address (a forged header behind too many trusted
 # proxies) is cut, not refused; IP keys are far shorter.
 MAX_KEY_LENGTH = 100
@@ -90,6 +93,8 @@ class LoginThrottle:
 
     Use `reserve(address)` before checking a password (`wait` set: refuse) and
     `settle(reservation, failed=…)` after it, exactly once per reservation that may go ahead.
+    With a `prefix`, a second limit (the password-reset requests) keeps its own counts in
+    the same table.
     """
 
     def __init__(
@@ -99,10 +104,13 @@ class LoginThrottle:
         window: timedelta,
         *,
         clock: Callable[[Session], datetime] = database_now,
+        prefix: str = "",
     ) -> None:
         self.sessions = sessions
         self.limit = limit
         self.window = window
+        # Another limit on the same table (the password-reset requests) counts its own rows.
+        self.prefix = prefix
         # Replaceable so that tests can move time forward instead of sleeping. Wall-clock UTC,
         # not monotonic: the rows are compared across processes, hosts and restarts.
         self.clock = clock
@@ -116,7 +124,7 @@ class LoginThrottle:
         """Take a slot for one login attempt, or say how many seconds until one is free."""
         if not self.enabled:
             return Reservation()
-        key = client_key(address)
+        key = self._key(address)
         with self.sessions() as session:
             _take_turn(session, key)
             now = self.clock(session)
@@ -151,7 +159,10 @@ class LoginThrottle:
     def failures(self, address: str | None) -> int:
         """Failed logins of `address` within the current window (for tests and admins)."""
         with self.sessions() as session:
-            return self._counts(session, client_key(address), self.clock(session)).failures
+            return self._counts(session, self._key(address), self.clock(session)).failures
+
+    def _key(self, address: str | None) -> str:
+        return (self.prefix + client_key(address))[:MAX_KEY_LENGTH]
 
     def _counts(
         self, session: Session, key: str, now: datetime, excluding: int | None = None

@@ -88,6 +88,24 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password)
 
 
+def reset_password(session: Session, user: User, password: str) -> bool:
+    """A new password for a forgotten one: also lifts a lockout after wrong passwords.
+
+    Every session of `user` ends with the old password (auth.password_key). Written only if
+    the password is still the one `user` was read with: of two uses of one reset link at
+    the same moment, only the first counts. False when the password had changed meanwhile.
+    """
+    check_password_rules(password)
+    done = session.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash == user.password_hash)
+        .values(password_hash=generate_password_hash(password), failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(user)
+    return done.rowcount == 1  # type: ignore[attr-defined]
+
+
 @dataclass(slots=True)
 class LoginResult:
     """The outcome of a login attempt: the user, or a German message why not."""

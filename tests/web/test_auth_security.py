@@ -52,12 +52,23 @@ def test_every_route_but_login_static_and_feed_redirects_to_login(client: FlaskC
     assert checked >= 12
 
 
-def test_public_endpoints_are_only_login_static_and_token_feed(client: FlaskClient) -> None:
+def test_public_endpoints_are_login_static_token_feed_and_password_reset(
+    client: FlaskClient,
+) -> None:
     assert client.get("/anmelden").status_code == 200
     assert client.get("/static/style.css").status_code == 200
     # The calendar feed needs its secret token instead of a session.
     assert client.get("/kalender/falsch.ics").status_code == 404
-    assert {"auth.login", "static", "account.ical_feed"} == PUBLIC_ENDPOINTS
+    # Passwort vergessen: the request page, and the new-password page behind a signed link.
+    assert client.get("/passwort-vergessen").status_code == 200
+    assert client.get("/passwort-neu/falsch").status_code == 400
+    assert {
+        "auth.login",
+        "static",
+        "account.ical_feed",
+        "password.forgot",
+        "password.reset",
+    } == PUBLIC_ENDPOINTS
 
 
 def test_login_with_wrong_password_is_refused(client: FlaskClient, user: User) -> None:

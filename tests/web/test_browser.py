@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
+from tests.mail.conftest import Collector, SmtpServer, free_port
 from tests.web.conftest import XSS_TITLE, call_by_external_id
+from webapp.config import Config
 from webapp.models import Review, User
 
 pytestmark = pytest.mark.browser
@@ -204,5 +209,59 @@ def test_decisions_work_without_javascript(
         assert call_id not in _row_ids(tab)
         review = session.scalar(select(Review).where(Review.call_id == call_id))
         assert review is not None and review.reason == "nicht antragsberechtigt"
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def mail_live_server(config: Config, engine: Any) -> Iterator[tuple[str, SmtpServer]]:
+    """The app with CSRF on, BASE_URL and a real SMTP server: (its base URL, the server)."""
+    from werkzeug.serving import make_server
+
+    from webapp.app import create_app
+
+    smtp = SmtpServer(free_port(), Collector())
+    smtp.start()
+    mail_config = replace(
+        config,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        base_url="http://foerder.example",
+        base_url_set=True,
+    )
+    server = make_server("127.0.0.1", 0, create_app(mail_config), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", smtp
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        smtp.stop()
+
+
+def test_forgotten_password(
+    browser: Any, mail_live_server: tuple[str, SmtpServer], user: User
+) -> None:
+    """From the login page to a new password through the link in the mail."""
+    live, smtp = mail_live_server
+    context = browser.new_context(locale="de-DE")
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    try:
+        tab.goto(live + "/anmelden")
+        tab.get_by_role("link", name="Passwort vergessen?").click()
+        tab.get_by_label("E-Mail-Adresse").fill(user.email)
+        tab.get_by_role("button", name="Link senden").click()
+        expect(tab.locator("#reset-sent")).to_contain_text("Der Link gilt 60 Minuten.")
+        (mail,) = smtp.messages
+        link = re.search(r"http://foerder\.example(/passwort-neu/\S+)", mail.part("plain"))
+        assert link is not None
+        tab.goto(live + link.group(1))
+        tab.get_by_label("Neues Passwort (mind. 8 Zeichen)").fill("im-browser-neu-1")
+        tab.get_by_label("Neues Passwort wiederholen").fill("im-browser-neu-1")
+        tab.get_by_role("button", name="Passwort speichern").click()
+        tab.wait_for_url(live + "/")
+        expect(tab.get_by_text("Ihr neues Passwort gilt. Sie sind angemeldet.")).to_be_visible()
     finally:
         context.close()

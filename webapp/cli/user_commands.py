@@ -1,4 +1,4 @@
-"""`user add`, `user deactivate`, `user activate`: the logins of the web UI."""
+"""`user add`, `user password`, `user deactivate`, `user activate`: the logins of the web UI."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import click
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
 from webapp.errors import UserError
-from webapp.users import create_user, find_user, normalise_email, set_active
+from webapp.users import create_user, find_user, normalise_email, reset_password, set_active
 
 
 @click.group()
@@ -39,16 +39,56 @@ def add(
             click.echo(f"Anmeldung {normalise_email(email)} gibt es schon – unverändert.")
             return
     if password is None:
-        # Asked twice by hand: click's own check answers in English and asks again forever.
-        password = click.prompt("Passwort", hide_input=True)
-        if click.prompt("Wiederholen", hide_input=True) != password:
-            raise UserError("Die beiden Passwörter stimmen nicht überein; nichts angelegt.")
+        password = _ask_password("nichts angelegt")
     with transaction(app.sessions) as session:
         created = create_user(
             session, email, password, role="admin" if admin else "officer", name=name
         )
         role = "Administration" if created.role == "admin" else "Fördermittelmanagement"
         click.echo(f"Anmeldung {created.email} angelegt ({role}).")
+
+
+def _ask_password(nothing_done: str) -> str:
+    """Ask for a password twice, hidden; UserError ending in `nothing_done` if they differ."""
+    # Asked twice by hand: click's own check answers in English and asks again forever.
+    password: str = click.prompt("Passwort", hide_input=True)
+    if click.prompt("Wiederholen", hide_input=True) != password:
+        raise UserError(f"Die beiden Passwörter stimmen nicht überein; {nothing_done}.")
+    return password
+
+
+@user.command("password")
+@click.argument("email")
+@click.option(
+    "--password",
+    help="Neues Passwort (ohne Angabe wird verdeckt zweimal danach gefragt).",
+)
+@pass_app
+@user_errors
+def password(app: AppContext, email: str, password: str | None) -> None:
+    """Der Anmeldung EMAIL ein neues Passwort geben (vergessen): hebt eine Sperre auf,
+    offene Sitzungen enden."""
+    with transaction(app.sessions) as session:
+        if find_user(session, email) is None:
+            raise UserError(f"Es gibt keine Anmeldung für {normalise_email(email)}.")
+    if password is None:
+        password = _ask_password("Passwort unverändert")
+    with transaction(app.sessions) as session:
+        found = find_user(session, email)
+        if found is None:  # deleted while the password was typed
+            raise UserError(f"Es gibt keine Anmeldung für {normalise_email(email)}.")
+        reset_password(session, found, password)
+        address, active = found.email, found.active
+    # Told after the commit: a failed commit must not read as done.
+    click.echo(
+        f"Neues Passwort für {address} gesetzt. Eine Sperre nach Fehlversuchen ist "
+        "aufgehoben, offene Sitzungen enden."
+    )
+    if not active:
+        click.echo(
+            f"Die Anmeldung bleibt deaktiviert: `funding-matcher user activate {address}` "
+            "gibt ihr den Zugang zurück."
+        )
 
 
 @user.command("deactivate")

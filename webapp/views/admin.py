@@ -1,16 +1,23 @@
-"""Benutzer (administrators only): the logins, adding one, lifting a lockout, deactivating."""
+"""Benutzer (administrators only): the logins, adding one, lifting a lockout, deactivating,
+a new password (typed in, or a reset link by mail)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user, login_user
 
-from webapp.app import db_session
-from webapp.auth import admin_required
+from webapp.app import app_config, db_session
+from webapp.auth import LoginUser, admin_required
 from webapp.errors import UserError
 from webapp.models import User
-from webapp.users import all_users, create_user, set_active
+from webapp.password_reset import (
+    MAIL_ERRORS,
+    RESET_MINUTES,
+    reset_by_mail_available,
+    send_reset_mail,
+)
+from webapp.users import all_users, create_user, reset_password, set_active
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
@@ -40,7 +47,11 @@ def users() -> ResponseReturnValue:
             flash(f"Anmeldung {user.email} angelegt.", "success")
             return redirect(url_for("admin.users"))
     return render_template(
-        "admin/users.html", users=all_users(session), error=error, values=values
+        "admin/users.html",
+        users=all_users(session),
+        error=error,
+        values=values,
+        reset_by_mail=reset_by_mail_available(app_config()),
     ), (400 if error else 200)
 
 
@@ -57,6 +68,65 @@ def unlock(user_id: int) -> ResponseReturnValue:
     session.commit()
     flash(f"Anmeldung {user.email} entsperrt.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/benutzer/<int:user_id>/passwort")
+@admin_required
+def set_password(user_id: int) -> ResponseReturnValue:
+    """Give a login a new password (typed in by the administration) and lift a lockout."""
+    session = db_session()
+    user = _user(user_id)
+    try:
+        reset_password(session, user, request.form.get("password", ""))
+    except UserError as exc:
+        session.rollback()
+        flash(f"Passwort für {user.email} unverändert: {exc}", "error")
+        return redirect(url_for("admin.users"))
+    session.commit()
+    if user.id == current_user.id:
+        # The own other sessions end with the old password; this one goes on.
+        login_user(LoginUser.from_row(user))
+    flash(
+        f"Neues Passwort für {user.email} gesetzt. Eine Sperre nach Fehlversuchen ist "
+        "aufgehoben, andere offene Sitzungen dieser Anmeldung sind beendet.",
+        "success",
+    )
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/benutzer/<int:user_id>/passwort-link")
+@admin_required
+def send_reset_link(user_id: int) -> ResponseReturnValue:
+    """Mail a login the link to set a new password itself (the administration never sees it)."""
+    user = _user(user_id)
+    config = app_config()
+    if not reset_by_mail_available(config):
+        flash(
+            "Das Zurücksetzen per E-Mail ist nicht eingerichtet (BASE_URL und SMTP_HOST): "
+            "bitte ein neues Passwort eintragen.",
+            "error",
+        )
+    elif not user.active:
+        flash(f"{user.email} ist deaktiviert und erhält keine E-Mails.", "error")
+    else:
+        try:
+            send_reset_mail(config, user)
+        except MAIL_ERRORS as exc:
+            flash(f"Die E-Mail an {user.email} ging nicht hinaus: {exc}", "error")
+        else:
+            flash(
+                f"Link zum Festlegen eines neuen Passworts an {user.email} gesendet "
+                f"(gilt {RESET_MINUTES} Minuten).",
+                "success",
+            )
+    return redirect(url_for("admin.users"))
+
+
+def _user(user_id: int) -> User:
+    user = db_session().get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
 
 
 @bp.post("/benutzer/<int:user_id>/deaktivieren")
