@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.web.conftest import logged_in_tab
 from webapp.formatting import local_today
 from webapp.models import Call, CallChange, ProjectRow, Review, ScrapeRun, Source, User
+from webapp.users import new_ical_token
 
 pytestmark = pytest.mark.browser
 
@@ -131,6 +132,32 @@ def test_pages_fit_the_screen_and_break_no_word(
             if width > viewport["width"] or broken:
                 problems[name] = (width, broken, tab.evaluate(OVERFLOWING))
         assert problems == {}
+    finally:
+        tab.context.close()
+
+
+def test_users_table_shows_every_column_on_a_laptop(
+    browser: Any, live_server: str, user: User, demo_pages: dict[str, str], session: Session
+) -> None:
+    """With a locked officer (Entsperren, Deaktivieren) the Zugang column was cut off
+    behind a sideways scroll at 1280 px."""
+    officer = User(
+        email="anna.schulte-hoelscher@kreis-coesfeld.de",
+        name="Anna Schulte-Hölscher",
+        password_hash=session.get(User, user.id).password_hash,  # type: ignore[union-attr]
+        role="officer",
+        ical_token=new_ical_token(),
+        failed_logins=5,
+        locked_until=datetime.now(UTC).replace(tzinfo=None) + timedelta(hours=1),
+    )
+    session.add(officer)
+    session.commit()
+    tab = _logged_in(browser, live_server, user, {"width": 1280, "height": 900})
+    try:
+        tab.goto(live_server + demo_pages["Benutzer"])
+        scroll = tab.locator(".table-scroll").first
+        assert scroll.evaluate("e => e.scrollWidth <= e.clientWidth"), "table scrolls sideways"
+        assert tab.get_by_role("button", name="Deaktivieren").first.is_visible()
     finally:
         tab.context.close()
 
