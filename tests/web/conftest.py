@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scrapers.record import CallRecord
@@ -21,7 +22,7 @@ from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.formatting import local_today
 from webapp.ingest import ingest_records
-from webapp.models import Call
+from webapp.models import Call, CallChange, ProjectRow, Review, ScrapeRun, Source, User
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEV_CALLS = REPO_ROOT / "data" / "eval" / "dev" / "calls.jsonl"
@@ -208,3 +209,54 @@ MANUAL_CALL = {
     "amount_max_eur": "250.000",
     "funding_rate": "80",
 }
+
+
+@pytest.fixture
+def demo_pages(session: Session, user: User) -> dict[str, str]:
+    """The pages to check, on demo data with a scraped source and a call in work."""
+    user_row = session.get(User, user.id)
+    assert user_row is not None
+    user_row.role = "admin"  # the users page too
+    source = Source(
+        name="digitalagentur-nrw",
+        kind="feed",
+        label="Digitalagentur NRW – Förderhinweise für Kommunen (Atom)",
+        url="https://www.digitalagentur.nrw/feed.atom",
+    )
+    session.add(source)
+    session.flush()
+    started = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=7)
+    for week, hints in ((0, ""), (1, "Feed fehlerhaft, Einträge trotzdem gelesen")):
+        run = ScrapeRun(
+            source_id=source.id,
+            started_at=started + timedelta(days=7 * week),
+            status="ok",
+            parsed=6,
+            new=6 - 6 * week,
+        )
+        if hints:
+            run.set_warnings([hints])
+        session.add(run)
+    call = session.scalars(
+        select(Call).where(Call.deadline > local_today()).order_by(Call.deadline)
+    ).first()
+    assert call is not None and call.deadline is not None
+    session.add(Review(call_id=call.id, status="relevant"))
+    call.amount_max_eur = 1_500_000
+    session.add(CallChange(call_id=call.id, field="amount_max_eur", old=1_000_000, new=1_500_000))
+    session.commit()
+    project = session.scalars(select(ProjectRow).order_by(ProjectRow.id)).first()
+    assert project is not None
+    return {
+        "Eingang": "/",
+        "Alle Aufrufe": "/aufrufe?sort=frist",
+        "Aufruf": f"/aufrufe/{call.id}",
+        "Strategie": "/strategie/",
+        "Projekt": f"/strategie/projekte/{project.id}",
+        "Fristen": "/fristen/",
+        "Fristen im Monat": f"/fristen/?monat={call.deadline:%Y-%m}",
+        "Quellen": "/quellen/",
+        "Konto": "/konto",
+        "Benutzer": "/verwaltung/benutzer",
+        "Aufruf anlegen": "/aufrufe/neu",
+    }
