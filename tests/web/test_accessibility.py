@@ -79,3 +79,49 @@ def test_pages_before_login_pass_the_wcag_rules(browser: Any, live_server: str, 
         assert problems == {}
     finally:
         context.close()
+
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const style = getComputedStyle(e);
+  return {tag: e.tagName, text: (e.innerText || '').trim(), id: e.closest('li[id]')?.id || '',
+          ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+                || style.boxShadow !== 'none'};
+}"""
+
+
+def test_a_call_is_decided_with_the_keyboard_alone(
+    browser: Any, live_server: str, user: User
+) -> None:
+    """Skip link first, then Tab to a row's "Entscheiden", Enter, Tab, Enter: marked relevant,
+    with a visible focus ring on every stop."""
+    tab = logged_in_tab(browser, live_server, user)
+    try:
+        tab.keyboard.press("Tab")
+        first = tab.evaluate(FOCUSED)
+        assert first["text"] == "Zum Inhalt springen" and first["ring"]
+        tab.keyboard.press("Enter")
+        assert tab.url.endswith("#inhalt")
+
+        stops = []
+        for _ in range(300):
+            tab.keyboard.press("Tab")
+            focused = tab.evaluate(FOCUSED)
+            stops.append(focused)
+            if focused["tag"] == "SUMMARY" and focused["text"].startswith("Entscheiden"):
+                break
+        else:
+            raise AssertionError("no Entscheiden reached with Tab")
+        assert all(s["ring"] for s in stops), [s for s in stops if not s["ring"]][:3]
+        row_id = focused["id"]
+        assert row_id.startswith("call-")
+        tab.keyboard.press("Enter")  # opens the quick decision
+        tab.keyboard.press("Tab")
+        button = tab.evaluate(FOCUSED)
+        assert button["tag"] == "BUTTON" and button["text"] == "relevant" and button["ring"]
+        tab.keyboard.press("Enter")
+        tab.wait_for_load_state()
+        assert tab.locator(f"#{row_id}").count() == 0  # decided: no longer in the Eingang
+        assert "relevant" in tab.locator(".flash").first.inner_text()
+    finally:
+        tab.context.close()
