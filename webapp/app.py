@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, g
@@ -23,6 +24,9 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         FM_CONFIG=config,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Flask accepts a signed cookie this long (default 31 days): no longer than a login
+        # session may last anyway (webapp/login_sessions.py ends it on the server)
+        PERMANENT_SESSION_LIFETIME=timedelta(days=config.session_max_days),
         TESTING=config.testing,
     )
     app.config.update(overrides)

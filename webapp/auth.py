@@ -1,4 +1,8 @@
-"""Login, logout and the rule that every page except the login needs a login."""
+"""Login, logout and the rule that every page except the login needs a login.
+
+A login session is a row of `login_sessions` (webapp/login_sessions.py); the signed cookie
+carries the user id and the session's token, and a cookie whose row is gone is refused.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import hashlib
 import hmac
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
@@ -18,6 +22,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -25,8 +30,19 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy.orm import Session
 
 from webapp.app import db_session
+from webapp.db import transaction
+from webapp.login_sessions import (
+    TOUCH_INTERVAL,
+    SessionLimits,
+    end_session,
+    find_session,
+    renew_token,
+    start_session,
+    touch,
+)
 from webapp.models import User
 from webapp.throttle import RESET_LIMIT_PER_ADDRESS, LoginThrottle, wait_minutes
 from webapp.users import UnknownEmailLockout, authenticate
@@ -42,6 +58,7 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+SESSION_EXPIRED = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."
 
 
 @dataclass(slots=True)
@@ -52,11 +69,12 @@ class LoginUser(UserMixin):
     email: str
     name: str
     role: str
-    password_key: str = ""  # `password_key(row)`: the session ends when the password changes
+    session_id: int = 0  # the row in login_sessions
+    token: str = ""  # the session's secret; the row keeps only its SHA-256
 
     def get_id(self) -> str:
-        """What the login session stores: the id and the key of the current password."""
-        return f"{self.id}:{self.password_key}"
+        """What the signed session cookie stores: the user id and the session token."""
+        return f"{self.id}:{self.token}"
 
     @property
     def is_admin(self) -> bool:
@@ -67,22 +85,23 @@ class LoginUser(UserMixin):
         return self.name or self.email
 
     @classmethod
-    def from_row(cls, user: User) -> LoginUser:
+    def from_row(cls, user: User, session_id: int, token: str) -> LoginUser:
         return cls(
             id=user.id,
             email=user.email,
             name=user.name,
             role=user.role,
-            password_key=password_key(user),
+            session_id=session_id,
+            token=token,
         )
 
 
 def password_key(user: User) -> str:
-    """A keyed digest of the user's password hash, kept in the (signed) session cookie.
+    """A keyed digest of the user's password hash, carried by a password reset link.
 
-    The session lives in the cookie, not on the server: without it a copied cookie (a
-    shared or stolen computer) stayed logged in after the owner changed the password. The
-    digest is keyed with SECRET_KEY so the cookie tells nothing about the hash itself.
+    A new password changes it, so a reset link works once and no longer after any later
+    password change (webapp/password_reset.py). The digest is keyed with SECRET_KEY so the
+    link tells nothing about the hash itself.
     """
     secret = str(current_app.config["SECRET_KEY"]).encode()
     return hmac.new(secret, user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
@@ -112,6 +131,7 @@ def init_app(app: Flask) -> None:
         prefix="passwort:",
     )
     app.extensions["fm_unknown_emails"] = UnknownEmailLockout()
+    app.extensions["fm_session_limits"] = SessionLimits.from_config(config)
     app.register_blueprint(bp)
 
     @app.before_request
@@ -121,25 +141,80 @@ def init_app(app: Flask) -> None:
             return None
         if current_user.is_authenticated:
             return None
+        if g.pop("fm_session_expired", False):
+            flash(SESSION_EXPIRED, "info")
         target = request.full_path if request.method == "GET" else None
         if target and target.endswith("?"):
             target = target[:-1]
         return redirect(url_for("auth.login", next=target))
 
 
+def session_limits() -> SessionLimits:
+    """The idle timeout and lifetime of login sessions of the running app."""
+    limits: SessionLimits = current_app.extensions["fm_session_limits"]
+    return limits
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> LoginUser | None:
-    number, _, key = user_id.partition(":")
+    # Run once per request (Flask-Login keeps the answer): one query for the row, its login
+    # and the database's time.
+    number, _, token = user_id.partition(":")
     try:
-        row = db_session().get(User, int(number))
+        found = find_session(db_session(), int(number), token)
     except ValueError:
         return None
-    if row is None or not row.active:
-        # A deactivated login's sessions end here, at their next request.
+    if found is None:
+        # Logged out, ended by a new password or deactivation, or of the form before 0009.
         return None
-    user = LoginUser.from_row(row)
-    # A session from before a password change (or of the old "id" form) is over.
-    return user if hmac.compare_digest(user.password_key, key) else None
+    expired = session_limits().expired(found.row, found.now)
+    if not found.user.active or expired:
+        _write(end_session, found.row.id)
+        g.fm_session_expired = expired and found.user.active
+        return None
+    if found.now - found.row.last_seen_at >= TOUCH_INTERVAL:
+        _write(touch, found.row.id, found.now)
+    return LoginUser.from_row(found.user, found.row.id, token)
+
+
+def _write(change: Callable[..., None], *args: Any) -> None:
+    """Run `change(session, *args)` in a transaction of its own.
+
+    Not in the request's session: the loader may run in the middle of a view (the first
+    look at `current_user`), whose unfinished work must not be committed with it.
+    """
+    with transaction(current_app.extensions["fm_sessions"]) as session:
+        change(session, *args)
+
+
+def log_in(user: User) -> None:
+    """Open a new login session for `user` in this browser (a row and the signed cookie).
+
+    A session the browser had before (another login) ends: it is replaced, not left behind.
+    """
+    session = db_session()
+    if current_user.is_authenticated:
+        end_session(session, current_user.session_id)
+    row, token = start_session(
+        session,
+        user.id,
+        session_limits(),
+        user_agent=request.user_agent.string,
+        address=request.remote_addr or "",
+    )
+    session.commit()
+    login_user(LoginUser.from_row(user, row.id, token))
+
+
+def renew_session(session: Session) -> None:
+    """Give this browser's session a new token and commit `session` with it.
+
+    For the moments its owner ends the other sessions (a new password, "Alle anderen
+    Sitzungen abmelden"): the row stays, but a copy of this very cookie is refused too.
+    """
+    token = renew_token(session, current_user.session_id)
+    session.commit()
+    login_user(replace(current_user._get_current_object(), token=token))
 
 
 def admin_required(view: F) -> F:
@@ -210,7 +285,7 @@ def login() -> ResponseReturnValue:
             raise
         throttle.settle(reservation, failed=result.user is None)
         if result.user is not None:
-            login_user(LoginUser.from_row(result.user))
+            log_in(result.user)
             return redirect(next_url or url_for("calls.inbox"))
         error = result.error
         status = 401
@@ -219,7 +294,13 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/abmelden")
 def logout() -> ResponseReturnValue:
-    """End the session (POST with CSRF token, so no other site can log anyone out)."""
+    """End the session (POST with CSRF token, so no other site can log anyone out).
+
+    The row goes: a copy of the cookie (a shared computer, a stolen cookie) is refused too.
+    """
+    session = db_session()
+    end_session(session, current_user.session_id)
+    session.commit()
     logout_user()
     flash("Sie sind abgemeldet.", "info")
     return redirect(url_for("auth.login"))

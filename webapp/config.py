@@ -51,6 +51,10 @@ class Config:
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted;
     # 0 (direct): the headers are ignored, as any client could forge them.
     trusted_proxies: int = 0
+    # A login session ends after this long without a request, and this long after the login
+    # whatever happens (webapp/login_sessions.py).
+    session_idle_hours: int = 8
+    session_max_days: int = 14
     # Log records of this level and above go to stderr, and to log_file when set (the
     # scheduled runs of scrape, match and mail have no terminal to show their warnings).
     log_level: str = "WARNING"
@@ -94,6 +98,8 @@ class Config:
             login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20),
             login_limit_window_minutes=_count(env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, minimum=1),
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0),
+            session_idle_hours=_count(env, "SESSION_IDLE_HOURS", 8, minimum=1),
+            session_max_days=_count(env, "SESSION_MAX_DAYS", 14, minimum=1),
             log_level=_log_level(env.get("LOG_LEVEL")),
             log_file=Path(env["LOG_FILE"]) if env.get("LOG_FILE") else None,
         )

@@ -393,6 +393,28 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
+class LoginSession(Base):
+    """One logged-in browser (webapp/login_sessions.py), so that a session ends on the server.
+
+    The signed session cookie carries the user id and a random token; the row keeps only the
+    token's SHA-256, so a copy of the database logs nobody in. Deleting the row (logout, a
+    new password, deactivation) ends the session even for a copied cookie.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # written at most every login_sessions.TOUCH_INTERVAL, not on every request
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # the browser in short ("Firefox 128 unter Windows") and the client address, for the
+    # list on /konto: enough to recognise a session one did not open
+    user_agent: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(45), default="")
+
+
 class LoginFailure(Base):
     """A failed login from one client address (webapp/throttle.py), seen by every app process.
 

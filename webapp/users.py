@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.config import plausible_email
 from webapp.db import database_now
 from webapp.errors import UserError
+from webapp.login_sessions import end_sessions
 from webapp.models import UnknownEmail, User
 
 ROLES = ("officer", "admin")
@@ -88,12 +89,15 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password)
 
 
-def reset_password(session: Session, user: User, password: str) -> bool:
+def reset_password(
+    session: Session, user: User, password: str, *, keep_session: int | None = None
+) -> bool:
     """A new password for a forgotten one: also lifts a lockout after wrong passwords.
 
-    Every session of `user` ends with the old password (auth.password_key). Written only if
-    the password is still the one `user` was read with: of two uses of one reset link at
-    the same moment, only the first counts. False when the password had changed meanwhile.
+    Every session of `user` ends, except `keep_session` (an administrator resetting their
+    own password goes on working). Written only if the password is still the one `user`
+    was read with: of two uses of one reset link at the same moment, only the first counts.
+    False when the password had changed meanwhile.
     """
     check_password_rules(password)
     done = session.execute(
@@ -102,8 +106,12 @@ def reset_password(session: Session, user: User, password: str) -> bool:
         .values(password_hash=generate_password_hash(password), failed_logins=0, locked_until=None)
         .execution_options(synchronize_session=False)
     )
+    user_id = user.id
     session.expire(user)
-    return done.rowcount == 1  # type: ignore[attr-defined]
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    end_sessions(session, user_id, keep=keep_session)
+    return True
 
 
 @dataclass(slots=True)
@@ -278,7 +286,7 @@ def set_active(session: Session, user: User, active: bool, *, by_id: int | None 
 
     Raises UserError when `by_id` (the administrator in the web UI) deactivates themselves, or
     when the last active administrator would go: then nobody could manage the logins in the
-    web UI any more. Sessions of a deactivated login end at their next request (auth.py).
+    web UI any more. A deactivated login's sessions end at once (their rows are deleted).
     """
     if user.active == active:
         return False
@@ -291,6 +299,8 @@ def set_active(session: Session, user: User, active: bool, *, by_id: int | None 
                 "deaktiviert werden. Legen Sie zuerst eine weitere an."
             )
     user.active = active
+    if not active:
+        end_sessions(session, user.id)
     session.flush()
     return True
 

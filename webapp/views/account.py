@@ -1,4 +1,5 @@
-"""Konto: digest opt-in, the personal calendar URL and its token; the calendar feed itself."""
+"""Konto: digest opt-in, the personal calendar URL and its token, the password, the open
+login sessions; the calendar feed itself."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.security import check_password_hash
 
 from webapp.app import app_config, db_session
-from webapp.auth import LoginUser
+from webapp.auth import renew_session, session_limits
 from webapp.errors import UserError
 from webapp.exports import calendar_uid_domain
 from webapp.exports import ical_feed as build_ical
 from webapp.formatting import local_today
+from webapp.login_sessions import end_sessions, open_sessions
 from webapp.models import User
 from webapp.queries import calendar_revisions, deadline_entries
 from webapp.users import regenerate_ical_token, set_password, user_by_ical_token
@@ -24,6 +26,7 @@ bp = Blueprint("account", __name__)
 # Where the settings page prints the answers of the password and calendar forms.
 PASSWORD_PLACE = "passwort"
 CALENDAR_PLACE = "kalender"
+SESSIONS_PLACE = "sitzungen"
 
 # The feed shows deadlines from a month back (just missed) to two years ahead.
 FEED_PAST_DAYS = 30
@@ -61,9 +64,16 @@ def settings() -> ResponseReturnValue:
             "success",
         )
         return redirect(url_for("account.settings"))
-    response = Response(
-        render_template("account/settings.html", user=user, feed_url=feed_url(user))
+    page = render_template(
+        "account/settings.html",
+        user=user,
+        feed_url=feed_url(user),
+        sessions=open_sessions(db_session(), user.id, session_limits()),
+        this_session=current_user.session_id,
+        idle_hours=app_config().session_idle_hours,
+        max_days=app_config().session_max_days,
     )
+    response = Response(page)
     # the page shows the secret calendar address: Back after logging out on a shared PC
     # must not bring it from the browser's cache
     response.headers["Cache-Control"] = "private, no-store"
@@ -118,12 +128,34 @@ def change_password() -> ResponseReturnValue:
         except UserError as exc:
             notify(PASSWORD_PLACE, str(exc), "error")
         else:
-            db_session().commit()
-            # Every other session of this login ends with the old password (auth.password_key);
-            # this one goes on under the new one.
-            login_user(LoginUser.from_row(user))
-            notify(PASSWORD_PLACE, "Das Passwort ist geändert.", "success")
+            # Whoever else is logged in with the old password (another computer, a copied
+            # cookie) is out; this session goes on.
+            ended = end_sessions(db_session(), user.id, keep=current_user.session_id)
+            renew_session(db_session())
+            text = "Das Passwort ist geändert."
+            if ended:
+                text += f" {_sessions_ended(ended)}"
+            notify(PASSWORD_PLACE, text, "success")
     return redirect(url_for("account.settings") + "#passwort")
+
+
+@bp.post("/konto/sitzungen-abmelden")
+def end_other_sessions() -> ResponseReturnValue:
+    """Log out every other session of the own login (another computer, a copied cookie)."""
+    ended = end_sessions(db_session(), current_user.id, keep=current_user.session_id)
+    renew_session(db_session())
+    notify(
+        SESSIONS_PLACE,
+        _sessions_ended(ended) if ended else "Es gab keine anderen Sitzungen.",
+        "success",
+    )
+    return redirect(url_for("account.settings") + "#sitzungen")
+
+
+def _sessions_ended(count: int) -> str:
+    if count == 1:
+        return "Eine andere Sitzung wurde abgemeldet."
+    return f"{count} andere Sitzungen wurden abgemeldet."
 
 
 @bp.get("/kalender/<token>.ics")

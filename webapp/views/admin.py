@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from webapp.app import app_config, db_session
-from webapp.auth import LoginUser, admin_required
+from webapp.auth import admin_required, renew_session
 from webapp.errors import UserError
 from webapp.models import User
 from webapp.password_reset import (
@@ -76,16 +76,19 @@ def set_password(user_id: int) -> ResponseReturnValue:
     """Give a login a new password (typed in by the administration) and lift a lockout."""
     session = db_session()
     user = _user(user_id)
+    own = user.id == current_user.id
+    # The own other sessions end; this one goes on.
+    keep = current_user.session_id if own else None
     try:
-        reset_password(session, user, request.form.get("password", ""))
+        reset_password(session, user, request.form.get("password", ""), keep_session=keep)
     except UserError as exc:
         session.rollback()
         flash(f"Passwort für {user.email} unverändert: {exc}", "error")
         return redirect(url_for("admin.users"))
-    session.commit()
-    if user.id == current_user.id:
-        # The own other sessions end with the old password; this one goes on.
-        login_user(LoginUser.from_row(user))
+    if own:
+        renew_session(session)
+    else:
+        session.commit()
     flash(
         f"Neues Passwort für {user.email} gesetzt. Eine Sperre nach Fehlversuchen ist "
         "aufgehoben, andere offene Sitzungen dieser Anmeldung sind beendet.",

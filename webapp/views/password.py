@@ -21,10 +21,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import login_user
 
 from webapp.app import app_config, db_session
-from webapp.auth import LoginUser
+from webapp.auth import log_in
 from webapp.config import Config, plausible_email
 from webapp.errors import UserError
 from webapp.password_reset import (
@@ -115,8 +114,8 @@ def reset(token: str) -> ResponseReturnValue:
                     )
                     return _no_store(page, 400)
                 session.commit()
-                # Sessions under the old password end (auth.password_key); this one begins.
-                login_user(LoginUser.from_row(found))
+                # Every session of the login has ended with the reset; this one begins.
+                log_in(found)
                 flash("Ihr neues Passwort gilt. Sie sind angemeldet.", "success")
                 return redirect(url_for("calls.inbox"))
     page = render_template("auth/reset_password.html", problem="", error=error, email=found.email)
