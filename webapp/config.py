@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values, load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -18,6 +19,33 @@ MATCH_MODEL_FILE = "match-model.joblib"
 
 class ConfigError(RuntimeError):
     """A configuration value that cannot be used."""
+
+
+ENV_FILE = ".env"
+_VARIABLE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+
+
+def with_origin(message: str, env_file: Path | None = None) -> str:
+    """`message` plus where the variables it names were set, when that is the `.env` file.
+
+    A wrong value in `.env` reads like one in the shell's environment otherwise, and the
+    operator looks in the wrong place (the environment wins over the file, see `from_env`).
+    """
+    path = env_file or Path.cwd() / ENV_FILE
+    if not path.is_file():
+        return message
+    try:
+        in_file = dotenv_values(path)
+    except (OSError, UnicodeDecodeError):
+        return message
+    named = [
+        name
+        for name in dict.fromkeys(_VARIABLE.findall(message))
+        if name in in_file and os.environ.get(name) == in_file[name]
+    ]
+    if not named:
+        return message
+    return f"{message} ({', '.join(named)} gesetzt in {path})"
 
 
 @dataclass(slots=True)
@@ -64,7 +92,7 @@ class Config:
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
         """Build the configuration from the environment (and `.env`)."""
         if env is None:
-            load_dotenv(Path.cwd() / ".env")
+            load_dotenv(Path.cwd() / ENV_FILE)
             env = dict(os.environ)
         instance = Path(env.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
         default_db = f"sqlite:///{instance / 'funding-matcher.db'}"

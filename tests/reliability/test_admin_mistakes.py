@@ -363,6 +363,25 @@ def test_a_bad_mail_setting_names_the_variable(cli: CliInvoker, name: str) -> No
     _clean_failure(cli(command, **{name: value}), expected)
 
 
+def test_a_bad_value_from_the_env_file_says_it_comes_from_there(
+    cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operator looked in the shell's environment for a SMTP_PORT that .env had set."""
+    for name in ("SMTP_PORT", "SMTP_RETRIES"):
+        monkeypatch.delenv(name, raising=False)  # and undone after the test, .env or not
+    (tmp_path / ".env").write_text("SMTP_PORT=fünfundzwanzig\nSMTP_RETRIES=3\n")
+    monkeypatch.chdir(tmp_path)
+    result = cli("init")
+    _clean_failure(result, "SMTP_PORT muss eine Zahl sein", f"gesetzt in {tmp_path / '.env'}")
+    assert "SMTP_RETRIES" not in result.output
+
+    # The environment wins over .env: then the file is not blamed.
+    monkeypatch.setenv("SMTP_PORT", "99999")
+    result = cli("init")
+    _clean_failure(result, "SMTP_PORT muss zwischen 1 und 65535 liegen")
+    assert ".env" not in result.output
+
+
 @pytest.mark.parametrize(
     "email", ["anna schulte@ostalbkreis.de", "anna@ostalbkreis", "a@b.de,c@d.de", "a@@b.de"]
 )

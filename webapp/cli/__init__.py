@@ -7,7 +7,7 @@ import importlib
 import click
 
 from webapp.cli.common import AppContext, user_errors
-from webapp.config import ConfigError
+from webapp.config import ConfigError, with_origin
 from webapp.log_setup import configure_logging
 
 
@@ -20,7 +20,7 @@ def main(ctx: click.Context) -> None:
     try:
         configure_logging(ctx.obj.config)
     except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(with_origin(str(exc))) from None
 
 
 COMMAND_MODULES = (

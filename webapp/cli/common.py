@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.strategy import StrategyError
 from scrapers.record import ParseError
-from webapp.config import Config, ConfigError
+from webapp.config import Config, ConfigError, with_origin
 from webapp.db import make_engine, make_session_factory
 from webapp.errors import UserError
 
@@ -51,7 +51,7 @@ class AppContext:
         try:
             return cls(Config.from_env())
         except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(with_origin(str(exc))) from None
 
     @property
     def engine(self) -> Engine:
@@ -122,7 +122,9 @@ def user_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (UserError, ConfigError, StrategyError, ParseError) as exc:
+        except ConfigError as exc:
+            raise click.ClickException(with_origin(str(exc))) from None
+        except (UserError, StrategyError, ParseError) as exc:
             raise click.ClickException(str(exc)) from None
         except (OperationalError, ProgrammingError) as exc:
             reason = (str(exc.orig) or str(exc)).strip().splitlines()[0]
