@@ -6,6 +6,7 @@ non-zero exit, no traceback, and nothing written (no database file, no rows).
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -367,8 +368,9 @@ def test_a_bad_value_from_the_env_file_says_it_comes_from_there(
     cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The operator looked in the shell's environment for a SMTP_PORT that .env had set."""
-    for name in ("SMTP_PORT", "SMTP_RETRIES"):
-        monkeypatch.delenv(name, raising=False)  # and undone after the test, .env or not
+    # load_dotenv writes into os.environ: a copy keeps the .env values out of later tests.
+    clean = {k: v for k, v in os.environ.items() if k not in ("SMTP_PORT", "SMTP_RETRIES")}
+    monkeypatch.setattr(os, "environ", clean)
     (tmp_path / ".env").write_text("SMTP_PORT=fünfundzwanzig\nSMTP_RETRIES=3\n")
     monkeypatch.chdir(tmp_path)
     result = cli("init")
