@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from matcher.analysis import fold, normalize
+from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
 
@@ -198,25 +199,6 @@ _SUBJECT_RES = [
 ]
 _NEGATION_RE = re.compile(r"\b(?:nicht|kein|keine|keinen)\b")
 
-_STATES: dict[str, str] = {
-    "baden-wurttemberg": "Baden-Württemberg",
-    "bayern": "Bayern",
-    "berlin": "Berlin",
-    "brandenburg": "Brandenburg",
-    "bremen": "Bremen",
-    "hamburg": "Hamburg",
-    "hessen": "Hessen",
-    "mecklenburg-vorpommern": "Mecklenburg-Vorpommern",
-    "niedersachsen": "Niedersachsen",
-    "nordrhein-westfalen": "Nordrhein-Westfalen",
-    "nrw": "Nordrhein-Westfalen",
-    "rheinland-pfalz": "Rheinland-Pfalz",
-    "saarland": "Saarland",
-    "sachsen": "Sachsen",
-    "sachsen-anhalt": "Sachsen-Anhalt",
-    "schleswig-holstein": "Schleswig-Holstein",
-    "thuringen": "Thüringen",
-}
 _NATIONWIDE = {"", "bund", "bundesweit", "deutschland", "germany", "eu", "europa", "europe"}
 _DISTRICT_RE = re.compile(r"(?:regierungsbezirk|bezirksregierung|regbez\.?)\s+(\S+)")
 _COUNTY_RE = re.compile(r"\b(?:landkreis|kreis)\s+([\w-]+)")

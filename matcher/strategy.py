@@ -8,11 +8,16 @@ names the file, the line and the path inside the document.
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from matcher.states import STATES, fold_place, state_name
+from scrapers.yaml_errors import yaml_problem
 
 
 class StrategyError(ValueError):
@@ -145,10 +150,9 @@ def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
         )
         raise StrategyError(name, [f"Zeile {line}: kein gültiges YAML ({problem})"]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"Zeile {mark.line + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise StrategyError(name, [f"{where}kein gültiges YAML ({problem})"]) from None
+        line, problem = yaml_problem(exc)
+        where = f"Zeile {line}: " if line else ""
+        raise StrategyError(name, [f"{where}kein gültiges YAML – {problem}"]) from None
     duplicates: list[str] = []
     lines = _line_index(node, duplicates=duplicates)
     if duplicates:
@@ -236,9 +240,7 @@ class _Validator:
             if key in known:
                 continue
             full = f"{path}.{key}" if path else str(key)
-            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-            hint = f"gemeint ist wohl '{close[0]}'" if close else f"erlaubt: {', '.join(known)}"
-            self.fail(full, f"unbekannter Schlüssel '{key}' ({hint})")
+            self.fail(full, f"unbekannter Schlüssel '{key}' ({_hint(str(key), known, 'erlaubt')})")
 
     def items(self, data: dict[str, Any], key: str, path: str) -> list[Any]:
         """The list under `key` (empty when absent); anything else is named as a problem."""
@@ -290,9 +292,9 @@ class _Validator:
             members=self.text_list(data, "members", ""),
             leitbild=" ".join(self.text(data, "leitbild", "").split()),
             aims=self.text_list(data, "aims", ""),
-            region_profile=self.region_profile(data.get("region_profile")),
             source_path=self.name,
         )
+        strategy.region_profile = self.region_profile(data.get("region_profile"), data)
         strategy.themes = self.themes(data.get("themes"))
         goal_ids = {g.id for t in strategy.themes for g in t.goals}
         theme_ids = {t.id for t in strategy.themes}
@@ -301,9 +303,15 @@ class _Validator:
             raise StrategyError(self.name, self.problems)
         return strategy
 
-    def region_profile(self, raw: Any) -> RegionProfile:
+    def region_profile(self, raw: Any, top: dict[str, Any]) -> RegionProfile:
         if raw is None:
-            return RegionProfile()
+            # Without a region profile the top level's `state` and `region` (the county) are
+            # the only places eligibility can go by; a file that names neither is allowed
+            # (its state-wide calls count as closed to it, which `strategy show` says).
+            return RegionProfile(
+                state=self.state(top, "") if top.get("state") is not None else "",
+                county=self.text(top, "region", ""),
+            )
         if not isinstance(raw, dict):
             self.fail("region_profile", "muss ein Objekt sein")
             return RegionProfile()
@@ -323,13 +331,39 @@ class _Validator:
             )
         return RegionProfile(
             country=self.text(raw, "country", "region_profile") or "Deutschland",
-            state=self.text(raw, "state", "region_profile"),
+            state=self.state(raw, "region_profile"),
             county=self.text(raw, "county", "region_profile"),
             administrative_district=self.text(raw, "administrative_district", "region_profile"),
             rural=self.flag(raw, "rural", "region_profile"),
             structurally_weak=self.flag(raw, "structurally_weak", "region_profile"),
             applicants=applicants,
         )
+
+    def state(self, raw: dict[str, Any], where: str) -> str:
+        """The state of a German county (`where`: the part of the file that gives it).
+
+        Eligibility reads a call "nur für Bayern" as closed to a county whose state it does
+        not recognise, so a typo ("Bayren") or a long form ("Freistaat Bayern") would hide
+        every call of the county's own state without a word.
+        """
+        state = self.text(raw, "state", where)
+        country = fold_place(self.text(raw, "country", where) or "Deutschland")
+        if country.strip() not in GERMANY:
+            return state
+        path = f"{where}.state" if where else "state"
+        if not state:
+            self.fail(
+                path,
+                "Pflichtfeld 'state' fehlt (das Bundesland, z. B. Bayern): ohne es gelten "
+                "alle Aufrufe einzelner Bundesländer als nicht antragsberechtigt",
+            )
+        elif state_name(state) is None:
+            self.fail(
+                path,
+                f"unbekanntes Bundesland '{state}' ({_state_hint(state)}); die "
+                "Antragsberechtigung vergleicht es mit der Förderregion der Aufrufe",
+            )
+        return state
 
     def flag(self, data: dict[str, Any], key: str, path: str) -> bool | None:
         value = data.get(key)
@@ -413,11 +447,13 @@ class _Validator:
             seen.add(project_id)
             theme_id = self.text(item, "theme", path, required=True)
             if theme_id and theme_id not in theme_ids:
-                self.fail(f"{path}.theme", f"unbekanntes Themenfeld '{theme_id}'")
+                hint = _hint(theme_id, sorted(theme_ids), "Themenfelder der Datei")
+                self.fail(f"{path}.theme", f"unbekanntes Themenfeld '{theme_id}' ({hint})")
             goals = self.text_list(item, "goals", path)
             for goal_id in goals:
                 if goal_id not in goal_ids:
-                    self.fail(f"{path}.goals", f"Ziel '{goal_id}' ist nicht definiert")
+                    hint = _hint(goal_id, sorted(goal_ids), "Ziele der Datei")
+                    self.fail(f"{path}.goals", f"Ziel '{goal_id}' ist nicht definiert ({hint})")
             history = item.get("funding_history") or []
             if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
                 self.fail(f"{path}.funding_history", "muss eine Liste von Objekten sein")
@@ -437,3 +473,29 @@ class _Validator:
                 )
             )
         return projects
+
+
+# How a strategy may name its country for the state to be checked against the German states.
+GERMANY = frozenset({"deutschland", "germany", "de", "brd", "bundesrepublik deutschland"})
+
+
+def _hint(value: str, known: Sequence[str], listed: str) -> str:
+    """ "gemeint ist wohl 'x'" for a near miss, else the allowed values (`listed`: a label)."""
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    if close:
+        return f"gemeint ist wohl '{close[0]}'"
+    return f"{listed}: {', '.join(known)}" if known else f"keine {listed}"
+
+
+def _state_hint(state: str) -> str:
+    """The state meant by an unknown spelling: one named inside it, a near miss, or the list."""
+    names = sorted(set(STATES.values()))
+    folded = fold_place(state)
+    inside = [name for key, name in STATES.items() if re.search(rf"\b{re.escape(key)}\b", folded)]
+    if len(set(inside)) == 1:  # "Freistaat Bayern", "Land NRW"
+        return f"gemeint ist wohl '{inside[0]}'"
+    by_fold = {fold_place(name): name for name in names}
+    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.7)
+    if close:
+        return f"gemeint ist wohl '{by_fold[close[0]]}'"
+    return "erlaubt: " + ", ".join(names)

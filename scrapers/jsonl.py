@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from datetime import date
@@ -91,7 +92,10 @@ def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> Cal
     """Validate one call-record object; raise ParseError naming the field."""
     unknown = sorted(set(obj) - _KNOWN)
     if unknown:
-        raise ParseError(f"unbekanntes Feld '{unknown[0]}'", field=unknown[0])
+        # a typo ("deadine") would otherwise cost the call its deadline without a word
+        close = difflib.get_close_matches(unknown[0], sorted(_KNOWN), n=1, cutoff=0.6)
+        hint = f" (gemeint ist wohl '{close[0]}')" if close else ""
+        raise ParseError(f"unbekanntes Feld '{unknown[0]}'{hint}", field=unknown[0])
     external_id = _text(obj, "id") or _text(obj, "external_id")
     url = _text(obj, "url")
     if not external_id and not url:

@@ -13,6 +13,7 @@ import yaml
 from scrapers.fetch import FetchConfig
 from scrapers.record import ParseError, web_link
 from scrapers.registry import KINDS
+from scrapers.yaml_errors import yaml_problem
 
 # Keys of a source entry that are not parser options.
 _SOURCE_KEYS = {
@@ -72,11 +73,15 @@ def load_sources(path: Path) -> list[SourceConfig]:
             f"Quellenliste {path} ist keine UTF-8-Datei (Byte {exc.start})"
         ) from None
     try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f", Zeile {mark.line + 1}" if mark is not None else ""
-        raise SourceConfigError(f"Quellenliste {path} ist kein gültiges YAML{line}") from None
+        line, problem = yaml_problem(exc)
+        where = f", Zeile {line}" if line else ""
+        raise SourceConfigError(
+            f"Quellenliste {path} ist kein gültiges YAML{where}: {problem}"
+        ) from None
+    lines = _entry_lines(node)
     if not isinstance(data, Mapping) or not isinstance(data.get("sources"), list):
         raise SourceConfigError(f"Quellenliste {path}: Schlüssel 'sources' (eine Liste) fehlt")
     defaults_raw = data.get("defaults") or {}
@@ -87,86 +92,107 @@ def load_sources(path: Path) -> list[SourceConfig]:
             field="defaults",
         )
     defaults = dict(defaults_raw)
-    _check_keys(defaults, _FETCH_KEYS | {"max_pages", "complete_listing"}, f"{path}, defaults")
+    defaults_at = f"{path}{_at(lines, 'defaults')}, defaults"
+    _check_keys(defaults, _FETCH_KEYS | {"max_pages", "complete_listing"}, defaults_at)
     try:
         FetchConfig.from_mapping(defaults)
     except ValueError as exc:
-        raise SourceConfigError(str(exc), location=f"{path}, defaults") from None
+        raise SourceConfigError(str(exc), location=defaults_at) from None
     out: list[SourceConfig] = []
     seen: set[str] = set()
+    problems: list[SourceConfigError] = []
     for index, entry in enumerate(data["sources"], start=1):
-        where = f"{path}, Quelle {index}"
-        if not isinstance(entry, Mapping):
-            raise SourceConfigError("Eintrag ist keine Zuordnung", location=where)
-        for key in ("name", "kind", "url"):
-            if not entry.get(key):
-                raise SourceConfigError(f"Pflichtfeld '{key}' fehlt", location=where, field=key)
-        name = str(entry["name"])
-        where = f"{path}, Quelle {name!r}"
-        if name in seen:
-            raise SourceConfigError("Name doppelt vergeben", location=where, field="name")
-        seen.add(name)
-        kind = str(entry["kind"])
-        if kind not in KINDS:
-            raise SourceConfigError(
-                f"unbekannte Art {kind!r}; bekannt sind: {', '.join(KINDS)}",
-                location=where,
-                field="kind",
-            )
-        _check_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
-        url = entry["url"]
-        if not isinstance(url, str) or not web_link(url.strip()):
-            raise SourceConfigError(
-                f"{url!r} ist keine Web-Adresse (http:// oder https://)",
-                location=where,
-                field="url",
-            )
-        url = url.strip()
-        enabled = entry.get("enabled", True)
-        if not isinstance(enabled, bool):
-            # `enabled: nein` is a string, and a non-empty string would count as true
-            raise SourceConfigError(
-                f"muss true oder false sein, nicht {enabled!r}", location=where, field="enabled"
-            )
-        merged = {**defaults, **dict(entry)}
+        # Every entry is checked, so one run names every mistake in the file.
         try:
-            fetch = FetchConfig.from_mapping(merged)
-            max_pages = merged.get("max_pages", 10)
-            if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
-                raise ValueError(f"max_pages muss eine ganze Zahl ab 1 sein, nicht {max_pages!r}")
-        except (TypeError, ValueError) as exc:
-            raise SourceConfigError(str(exc), location=where) from None
-        complete_listing = merged.get("complete_listing", kind not in WINDOW_KINDS)
-        if not isinstance(complete_listing, bool):
-            raise SourceConfigError(
-                "'complete_listing' muss true oder false sein",
-                location=where,
-                field="complete_listing",
-            )
-        options = {
-            k: v
-            for k, v in dict(entry).items()
-            if k not in _SOURCE_KEYS and k not in FetchConfig.__dataclass_fields__
-        }
-        if not isinstance(entry.get("options") or {}, Mapping):
-            raise SourceConfigError("'options' muss eine Zuordnung sein", location=where)
-        options.update(dict(entry.get("options") or {}))
-        _check_options(kind, options, where)
-        out.append(
-            SourceConfig(
-                name=name,
-                kind=kind,
-                url=url,
-                label=str(entry.get("label", "")),
-                enabled=enabled,
-                max_pages=max_pages,
-                complete_listing=complete_listing,
-                fetch=fetch,
-                options=options,
-                raw=dict(entry),
-            )
+            out.append(_source(entry, index, defaults, seen))
+        except SourceConfigError as exc:
+            # the line of the field at fault, else of the entry
+            key = (index, (exc.field or "").split(".")[0])
+            exc.location = f"{path}{_at(lines, key if key in lines else index)}, {exc.location}"
+            problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise SourceConfigError(
+            f"Quellenliste {path}: {len(problems)} Fehler\n"
+            + "\n".join(f"  - {p}" for p in problems)
         )
     return out
+
+
+def _source(entry: Any, index: int, defaults: dict[str, Any], seen: set[str]) -> SourceConfig:
+    """One entry of the list (number `index`), checked; errors name the entry."""
+    where = f"Quelle {index}"
+    if not isinstance(entry, Mapping):
+        raise SourceConfigError("Eintrag ist keine Zuordnung", location=where)
+    for key in ("name", "kind", "url"):
+        if not entry.get(key):
+            raise SourceConfigError(f"Pflichtfeld '{key}' fehlt", location=where, field=key)
+    name = str(entry["name"])
+    where = f"Quelle {name!r}"
+    if name in seen:
+        raise SourceConfigError("Name doppelt vergeben", location=where, field="name")
+    seen.add(name)
+    kind = str(entry["kind"])
+    if kind not in KINDS:
+        close = difflib.get_close_matches(kind, list(KINDS), n=1, cutoff=0.6)
+        meant = f"gemeint ist wohl {close[0]!r}; " if close else ""
+        raise SourceConfigError(
+            f"unbekannte Art {kind!r} ({meant}bekannt sind: {', '.join(KINDS)})",
+            location=where,
+            field="kind",
+        )
+    _check_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
+    url = entry["url"]
+    if not isinstance(url, str) or not web_link(url.strip()):
+        raise SourceConfigError(
+            f"{url!r} ist keine Web-Adresse (http:// oder https://)",
+            location=where,
+            field="url",
+        )
+    url = url.strip()
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        # `enabled: nein` is a string, and a non-empty string would count as true
+        raise SourceConfigError(
+            f"muss true oder false sein, nicht {enabled!r}", location=where, field="enabled"
+        )
+    merged = {**defaults, **dict(entry)}
+    try:
+        fetch = FetchConfig.from_mapping(merged)
+        max_pages = merged.get("max_pages", 10)
+        if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+            raise ValueError(f"max_pages muss eine ganze Zahl ab 1 sein, nicht {max_pages!r}")
+    except (TypeError, ValueError) as exc:
+        raise SourceConfigError(str(exc), location=where) from None
+    complete_listing = merged.get("complete_listing", kind not in WINDOW_KINDS)
+    if not isinstance(complete_listing, bool):
+        raise SourceConfigError(
+            "'complete_listing' muss true oder false sein",
+            location=where,
+            field="complete_listing",
+        )
+    options = {
+        k: v
+        for k, v in dict(entry).items()
+        if k not in _SOURCE_KEYS and k not in FetchConfig.__dataclass_fields__
+    }
+    if not isinstance(entry.get("options") or {}, Mapping):
+        raise SourceConfigError("'options' muss eine Zuordnung sein", location=where)
+    options.update(dict(entry.get("options") or {}))
+    _check_options(kind, options, where)
+    return SourceConfig(
+        name=name,
+        kind=kind,
+        url=url,
+        label=str(entry.get("label", "")),
+        enabled=enabled,
+        max_pages=max_pages,
+        complete_listing=complete_listing,
+        fetch=fetch,
+        options=options,
+        raw=dict(entry),
+    )
 
 
 def _check_keys(entry: Mapping[str, Any], known: set[str], where: str) -> None:
@@ -206,3 +232,26 @@ def _check_options(kind: str, options: dict[str, Any], where: str) -> None:
             raise SourceConfigError(
                 "'page_size' muss 1 bis 100 sein", location=where, field="page_size"
             )
+
+
+def _entry_lines(node: yaml.Node | None) -> dict[Any, int]:
+    """1-based lines: of `defaults`, of each entry under `sources` (by its number from 1) and
+    of each key of an entry (by (number, key))."""
+    lines: dict[Any, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        if key.value == "defaults":
+            lines["defaults"] = key.start_mark.line + 1
+        if key.value == "sources" and isinstance(value, yaml.SequenceNode):
+            for index, item in enumerate(value.value, start=1):
+                lines[index] = item.start_mark.line + 1
+                if isinstance(item, yaml.MappingNode):
+                    for field_key, _ in item.value:
+                        lines[(index, str(field_key.value))] = field_key.start_mark.line + 1
+    return lines
+
+
+def _at(lines: dict[Any, int], part: Any) -> str:
+    """ ", Zeile N" for a part of the file whose line is known."""
+    return f", Zeile {lines[part]}" if part in lines else ""

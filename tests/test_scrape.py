@@ -3,6 +3,7 @@ serving the snapshots, failing sources, and clear messages for user mistakes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -238,7 +239,10 @@ def test_parse_command_with_source_options(cli: CliInvoker) -> None:
         "2026-11-26",
     )
     assert result.exit_code == 0, result.output
-    assert len([x for x in result.output.splitlines() if x.startswith('{"id"')]) == 6
+    records = [json.loads(x) for x in result.output.splitlines() if x.startswith('{"id"')]
+    assert len(records) == 6
+    # in the format of `import`, under the source's name as `scrape` stores it (not the kind)
+    assert {r["source"] for r in records} == {"bbsr-foerderaufrufe"}
 
 
 def test_offline_scrape_job_on_each_backend(any_config: Config) -> None:

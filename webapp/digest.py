@@ -45,7 +45,7 @@ from webapp.mail.outbox import (
 )
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
-from webapp.matching import open_calls_query
+from webapp.matching import open_calls_query, replaced_strategy_in_matches
 from webapp.models import (
     Call,
     CallChange,
@@ -259,6 +259,9 @@ class Digest:
     # Open calls first seen in the window that `match` has not scored: "Neu" cannot list
     # them, and next week they are no longer new, so the digest waits for the match.
     unmatched: int = 0
+    # A replaced strategy whose projects the open calls are still matched to (no `match`
+    # since `strategy load`): the mail would name one strategy and list the other's projects.
+    stale_strategy: str | None = None
 
     @property
     def new_count(self) -> int:
@@ -507,6 +510,18 @@ def count_unmatched(session: Session, window: DigestWindow, today: date) -> int:
     return session.scalar(select(func.count()).select_from(unscored.subquery())) or 0
 
 
+def hold_back_reason(digest: Digest) -> str | None:
+    """Why the digest must wait for a `match` run, or None when it may go out."""
+    if digest.stale_strategy is not None:
+        return (
+            f"Die Passungen der Aufrufe stammen noch von der Strategie „{digest.stale_strategy}“, "
+            f"aktiv ist „{digest.strategy_name}“: die Wochenübersicht würde Projekte der "
+            "falschen Strategie nennen. Zuerst `funding-matcher match` ausführen (im Wochenlauf: der "
+            "Schritt Abgleich); es wurde nichts versandt."
+        )
+    return unmatched_message(digest) if digest.unmatched else None
+
+
 def unmatched_message(digest: Digest) -> str:
     """Why the digest is held back while new calls are not matched yet."""
     n = digest.unmatched
@@ -564,6 +579,7 @@ def build_digest(
         sources_url=sources_url(config),
         soon_days=settings.soon_days,
         unmatched=count_unmatched(session, window, today),
+        stale_strategy=replaced_strategy_in_matches(session, today),
     )
 
 
@@ -652,12 +668,13 @@ def run_digest(
         digest = build_digest(session, config, settings, today, now)
         to = recipients(session, config)
     run = DigestRun(digest=digest, recipients=to, mails=[], report=DeliveryReport())
-    if transport_factory is not None and digest.unmatched:
+    reason = hold_back_reason(digest)
+    if transport_factory is not None and reason is not None:
         done = already_sent(sessions, DIGEST_KIND, digest.period_key)
         if any(address.lower() not in done for address in to):
             # Checked before the empty-digest skip: a week "without news" may be one whose
             # news are not matched yet.
-            raise UserError(unmatched_message(digest))
+            raise UserError(reason)
     if digest.is_empty and not settings.send_empty_digest:
         run.skipped_empty = True
         return run

@@ -323,11 +323,21 @@ def texts_for_call(
         label = _project_label(row.project) if row.project else COMBINED_LABEL
         group = next((g for g in groups if g.project_key == key), None)
         if group is None:
-            group = Group(key, f"{label} – passt nach dem letzten Abgleich nicht mehr", [])
+            group = Group(key, f"{label} – {_why_not_shown(row.project)}", [])
             groups.append(group)
         group.entries.append(Entry(row, key, label, row.variant))
     session.flush()
     return groups
+
+
+def _why_not_shown(project: ProjectRow | None) -> str:
+    """Why an edited text's project is no longer among the call's fitting projects."""
+    if project is not None and not project.strategy.active:
+        # `strategy load` of another county's file: the project is not one that fits worse
+        return f"Projekt der früheren Strategie „{project.strategy.name}“"
+    if project is not None and not project.active:
+        return "nicht mehr in der Strategie"
+    return "passt nach dem letzten Abgleich nicht mehr"
 
 
 def justification_for(

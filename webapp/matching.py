@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from matcher.model import apply_decisions, fit_and_match
 from matcher.types import CallDoc, CallMatch, Feedback, TermContribution
 from webapp.formatting import local_today
-from webapp.models import Call, CallScore, Match, ProjectRow, Review, utcnow
+from webapp.models import Call, CallScore, Match, ProjectRow, Review, StrategyRow, utcnow
 from webapp.saved_model import ModelCache, ModelFile, save_model
 from webapp.strategy_store import active_strategy_row, strategy_from_db, strategy_hash
 
@@ -66,6 +66,29 @@ def open_calls_query(today: date) -> Select[tuple[Call]]:
     return select(Call).where(
         Call.canonical_id.is_(None),
         or_(Call.deadline.is_(None), Call.deadline >= today),
+    )
+
+
+def replaced_strategy_in_matches(session: Session, today: date | None = None) -> str | None:
+    """The name of a replaced strategy whose projects open calls are still matched to.
+
+    After `strategy load` (or `init` with another STRATEGY_PATH) the stored matches belong
+    to the strategy before until `match` runs: the pages and the digest would show its
+    projects under the new strategy's name. None when the matches are the active strategy's.
+    """
+    # Most installations have one strategy: one small query, and no join over the matches.
+    others = list(
+        session.scalars(select(StrategyRow.id).where(StrategyRow.active.is_(False)).limit(20))
+    )
+    if not others:
+        return None
+    open_ids = open_calls_query(today or local_today()).with_only_columns(Call.id)
+    return session.scalar(
+        select(StrategyRow.name)
+        .join(ProjectRow, ProjectRow.strategy_id == StrategyRow.id)
+        .join(Match, Match.project_id == ProjectRow.id)
+        .where(StrategyRow.id.in_(others), Match.call_id.in_(open_ids))
+        .limit(1)
     )
 
 

@@ -37,6 +37,7 @@ class LoadReport:
     projects: int
     deactivated: list[str]
     replaced: list[str] = dataclasses.field(default_factory=list)  # strategies no longer active
+    changed: bool = True  # new, or its content differs from the stored version
 
 
 def strategy_hash(strategy: Strategy) -> str:
@@ -50,6 +51,7 @@ def load_into_db(session: Session, strategy: Strategy) -> LoadReport:
     """Insert or update `strategy` and make it the active one."""
     row = session.scalar(select(StrategyRow).where(StrategyRow.key == strategy.id))
     created = row is None
+    changed = row is None or row.content_hash != strategy_hash(strategy)
     if row is None:
         row = StrategyRow(key=strategy.id, name=strategy.name)
         session.add(row)
@@ -125,6 +127,7 @@ def load_into_db(session: Session, strategy: Strategy) -> LoadReport:
         projects=len(strategy.projects),
         deactivated=deactivated,
         replaced=replaced,
+        changed=changed,
     )
 
 

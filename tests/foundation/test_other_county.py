@@ -193,3 +193,125 @@ def test_pages_digest_and_justification_speak_of_the_other_county(
     assert "Digitales Rathaus Bayern" in digest.output
     for output in (inbox, strategy_page, call_page, text.output, digest.output):
         assert not re.search("Coesfeld|Münster", output), output
+
+
+def _strategy_file(tmp_path: Path, text: str = STRATEGY) -> Path:
+    path = tmp_path / "passau.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _import_calls(tmp_path: Path, cli: CliInvoker) -> None:
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text(
+        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CALLS), encoding="utf-8"
+    )
+    for args in (("import", str(calls)), ("match",)):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+
+
+def test_switching_from_the_bundled_strategy_says_what_becomes_of_matches_reviews_and_texts(
+    tmp_path: Path, cli: CliInvoker, session: Session, auth_client: FlaskClient
+) -> None:
+    # The demo ran first: Coesfeld's strategy, matched calls, a decision and an edited text.
+    assert "'coesfeld-12-0' geladen" in cli("init").output
+    _import_calls(tmp_path, cli)
+    call = session.scalar(select(Call).where(Call.external_id == "BY-RATHAUS"))
+    old = session.scalar(select(ProjectRow).where(ProjectRow.key == "VW-01"))
+    assert call is not None and old is not None
+    reviewed = auth_client.post(
+        f"/aufrufe/{call.id}/bewertung", data={"status": "relevant", "project_id": str(old.id)}
+    )
+    assert reviewed.status_code == 302
+    assert "VW-01" in auth_client.get(f"/aufrufe/{call.id}").get_data(as_text=True)  # texts made
+    edited = auth_client.post(
+        f"/aufrufe/{call.id}/begruendung/speichern",
+        data={"project": "VW-01", "variant": "short", "text": "Unsere Fassung."},
+    )
+    assert edited.status_code == 302
+
+    loaded = cli("strategy", "load", str(_strategy_file(tmp_path)))
+    assert loaded.exit_code == 0, loaded.output
+    assert "ersetzt die bisher aktive Strategie 'coesfeld-12-0'" in loaded.output
+    assert "Bewertungen der Aufrufe und bearbeitete Begründungstexte bleiben erhalten" in (
+        loaded.output
+    )
+    assert "stammen noch von der Strategie „Coesfeld 12.0" in loaded.output
+    assert "jetzt `funding-matcher match` ausführen" in loaded.output
+
+    # Until `match` runs, the pages say whose projects they show, and no digest goes out
+    # under the new strategy's name with the old one's projects.
+    stale = "Die Passungen stammen noch von der früheren Strategie „Coesfeld 12.0"
+    assert stale in auth_client.get("/").get_data(as_text=True)
+    page = auth_client.get(f"/aufrufe/{call.id}").get_data(as_text=True)
+    assert stale in page
+    earlier = "Projekt der früheren Strategie „Coesfeld 12.0 – Im Kreis gemeinsam digital“"
+    assert f"VW-01: Digitales Bürgerportal Kreis Coesfeld – {earlier}" in page  # the edited text
+    mail_env = {"BASE_URL": "https://foerder.landkreis-passau.de", "SMTP_PORT": "1"}
+    held = cli("digest", **mail_env)
+    assert held.exit_code == 1
+    assert "stammen noch von der Strategie „Coesfeld 12.0" in held.output
+    assert "es wurde nichts versandt" in held.output
+    assert "Achtung: Die Passungen" in cli("digest", "--dry-run", **mail_env).output
+
+    assert cli("match").exit_code == 0
+    inbox = auth_client.get("/").get_data(as_text=True)
+    assert "früheren Strategie" not in inbox and "PA-01" in inbox
+    page = auth_client.get(f"/aufrufe/{call.id}").get_data(as_text=True)
+    assert f"VW-01 Digitales Bürgerportal Kreis Coesfeld ({earlier})" in page  # the review
+    assert f"VW-01: Digitales Bürgerportal Kreis Coesfeld – {earlier}" in page
+    dry = cli("digest", "--dry-run", **mail_env)
+    assert dry.exit_code == 0 and "Achtung" not in dry.output
+    assert "Passau digital" in dry.output and "Coesfeld" not in dry.output
+
+
+def test_strategy_show_prints_the_region_profile_eligibility_goes_by(
+    tmp_path: Path, cli: CliInvoker
+) -> None:
+    shown = cli("strategy", "show", str(_strategy_file(tmp_path)))
+    assert shown.exit_code == 0, shown.output
+    assert "Bundesland: Bayern · Regierungsbezirk: Niederbayern · Kreis: Landkreis Passau" in (
+        shown.output
+    )
+    assert "ländlich · nicht strukturschwach" in shown.output
+    assert "Antragsteller (3): Landkreis Passau (Landkreis), Vilshofen an der Donau (Stadt)" in (
+        shown.output
+    )
+
+
+def test_a_strategy_without_region_profile_takes_the_top_level_state_and_region(
+    tmp_path: Path, cli: CliInvoker, session: Session
+) -> None:
+    # `state` and `region` stand at the top of the bundled file too: a county that copies
+    # only those must not find every call of its own state ruled out.
+    start, end = STRATEGY.index("region_profile:"), STRATEGY.index("members:")
+    cli.env["STRATEGY_PATH"] = str(_strategy_file(tmp_path, STRATEGY[:start] + STRATEGY[end:]))
+    assert cli("init").exit_code == 0
+    _import_calls(tmp_path, cli)
+    by_id = {c.external_id: c.id for c in session.scalars(select(Call))}
+    bavarian = session.get(CallScore, by_id["BY-RATHAUS"])
+    assert bavarian is not None and bavarian.eligibility == "eligible"
+    nrw = session.get(CallScore, by_id["NRW-RATHAUS"])
+    assert nrw is not None and nrw.eligibility == "ineligible"
+    assert any("Landkreis Passau" in r for r in nrw.eligibility_reasons)
+
+
+def test_the_entry_forms_region_example_is_the_own_state(
+    county: dict[str, int], auth_client: FlaskClient
+) -> None:
+    form = auth_client.get("/aufrufe/neu").get_data(as_text=True)
+    assert 'placeholder="Bund, Bayern, EU …"' in form and "NRW" not in form
+
+
+def test_a_strategy_without_any_state_is_loaded_with_a_warning(
+    tmp_path: Path, cli: CliInvoker
+) -> None:
+    start, end = STRATEGY.index("state: Bayern"), STRATEGY.index("members:")
+    path = _strategy_file(tmp_path, STRATEGY[:start] + STRATEGY[end:])
+    warning = "Hinweis: kein Bundesland angegeben (region_profile.state)"
+    for args in (("strategy", "show", str(path)), ("strategy", "load", str(path))):
+        result = cli(*args)
+        assert result.exit_code == 0, result.output
+        assert warning in result.output
+    assert warning not in cli("strategy", "show").output  # the bundled one names its state

@@ -83,6 +83,92 @@ def test_invalid_yaml_names_the_line() -> None:
     assert "Zeile 4: kein gültiges YAML" in _error("id: x\nname: y\nthemes: [\n  - : :\n")
 
 
+def test_an_unknown_theme_or_goal_names_the_one_probably_meant() -> None:
+    typo = _error(MINIMAL.replace("theme: verwaltung", "theme: verwaltnug"))
+    assert "unbekanntes Themenfeld 'verwaltnug' (gemeint ist wohl 'verwaltung')" in typo
+    other = _error(MINIMAL.replace("theme: verwaltung", "theme: gesundheit"))
+    assert "unbekanntes Themenfeld 'gesundheit' (Themenfelder der Datei: verwaltung)" in other
+    goal = _error(MINIMAL.replace("goals: [V1]", "goals: [V11]"))
+    assert "Ziel 'V11' ist nicht definiert (gemeint ist wohl 'V1')" in goal
+    listed = _error(MINIMAL.replace("goals: [V1]", "goals: [B1]"))
+    assert "Ziel 'B1' ist nicht definiert (Ziele der Datei: V1)" in listed
+
+
+REGION = "region_profile:\n  state: {state}\n  county: Landkreis Cham\n"
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("Bayren", "gemeint ist wohl 'Bayern'"),  # a typo
+        ("Freistaat Bayern", "gemeint ist wohl 'Bayern'"),  # the long form
+        ("Thueringen", "gemeint ist wohl 'Thüringen'"),
+        ("BY", "erlaubt: Baden-Württemberg, Bayern, Berlin"),
+    ],
+)
+def test_a_state_eligibility_cannot_compare_is_refused(state: str, expected: str) -> None:
+    # Eligibility would read every call "nur für Bayern" as closed to the county.
+    message = _error(MINIMAL.replace("themes:", REGION.format(state=state) + "themes:", 1))
+    assert f"Zeile 4, region_profile.state: unbekanntes Bundesland '{state}'" in message
+    assert expected in message
+
+
+def test_a_region_profile_needs_the_state_but_a_foreign_one_any_region() -> None:
+    without = MINIMAL.replace("themes:", "region_profile:\n  county: Landkreis Cham\nthemes:", 1)
+    assert "region_profile.state: Pflichtfeld 'state' fehlt" in _error(without)
+    tyrol = "region_profile:\n  country: Österreich\n  state: Tirol\nthemes:"
+    assert parse_strategy(MINIMAL.replace("themes:", tyrol, 1)).region_profile.state == "Tirol"
+    for state in ("Bayern", "NRW", "baden-württemberg", "Thüringen"):
+        region = REGION.format(state=state)
+        assert parse_strategy(MINIMAL.replace("themes:", region + "themes:", 1))
+
+
+def test_without_region_profile_the_top_level_state_and_region_count() -> None:
+    top = MINIMAL.replace("themes:", "region: Landkreis Cham\nstate: Bayern\nthemes:", 1)
+    profile = parse_strategy(top).region_profile
+    assert (profile.state, profile.county) == ("Bayern", "Landkreis Cham")
+    assert "unbekanntes Bundesland 'Bayren'" in _error(top.replace("Bayern", "Bayren"))
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        (
+            MINIMAL.replace("    goals: [V1]", "\tgoals: [V1]"),
+            "Zeile 14: kein gültiges YAML – Tabulatorzeichen in Spalte 1: YAML rückt nur mit "
+            "Leerzeichen ein",
+        ),
+        (
+            MINIMAL.replace("text: Alles online.", "text: Online: alles."),
+            "Zeile 9: kein gültiges YAML – „: “ in Spalte 21 ist hier nicht erlaubt: einen "
+            "Text mit Doppelpunkt in Anführungszeichen setzen",
+        ),
+        (
+            MINIMAL.replace("    name: Verwaltung", "   name: Verwaltung"),
+            "Zeile 5: kein gültiges YAML – die Einrückung (Spalte 4) passt nicht",
+        ),
+        (
+            MINIMAL.replace("name: Teststrategie", 'name: "Teststrategie'),
+            "Zeile 2: kein gültiges YAML – ein Anführungszeichen wird nicht geschlossen",
+        ),
+        (
+            MINIMAL.replace("goals: [V1]", "goals: [V1"),
+            "Zeile 14: kein gültiges YAML – eine Liste in eckigen Klammern ist nicht "
+            "geschlossen („]“ fehlt)",
+        ),
+        (
+            MINIMAL.replace("priority: 1", "priority: {wert: 1"),
+            "Zeile 6: kein gültiges YAML – ein Objekt in geschweiften Klammern ist nicht "
+            "geschlossen („}“ fehlt)",
+        ),
+    ],
+)
+def test_a_yaml_syntax_error_says_in_german_what_to_change(broken: str, expected: str) -> None:
+    message = _error(broken)
+    assert expected in message, message
+    assert "found character" not in message and "mapping values" not in message
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(StrategyError, match="Datei nicht gefunden"):
         load_strategy(tmp_path / "nope.yaml")

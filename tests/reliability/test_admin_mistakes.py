@@ -218,6 +218,76 @@ def test_a_mistake_in_sources_yaml_is_refused_before_any_fetch(
     assert _count(config, Source) == 0 and _count(config, ScrapeRun) == 0
 
 
+def test_every_mistake_in_sources_yaml_is_named_at_once_with_its_line(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    text = (
+        "sources:\n"
+        "  - name: stmd\n"  # line 2
+        "    kind: html-lst\n"
+        "    url: https://www.stmd.bayern.de/foerderung/\n"
+        "    selectors: {item: div.teaser, title: h3}\n"
+        "  - name: opf\n"  # line 6
+        "    kind: feed\n"
+        "    url: https://www.regierung.oberpfalz.bayern.de/rss.xml\n"
+        "    fundr: Regierung der Oberpfalz\n"  # line 9
+        "  - name: lra\n"
+        "    kind: feed\n"
+        "    url: htps//www.landkreis-cham.de/feed.xml\n"  # line 12
+    )
+    path = _write(tmp_path, text, "quellen.yaml")
+    assert cli("init").exit_code == 0
+    _clean_failure(
+        cli("scrape", SOURCES_PATH=str(path)),
+        "Quellenliste " + str(path) + ": 3 Fehler",
+        "Zeile 3, Quelle 'stmd' (Feld 'kind'): unbekannte Art 'html-lst' (gemeint ist wohl "
+        "'html-list'",
+        "Zeile 9, Quelle 'opf' (Feld 'fundr'): unbekannter Schlüssel (gemeint ist wohl 'funder')",
+        "Zeile 12, Quelle 'lra' (Feld 'url'): 'htps//www.landkreis-cham.de/feed.xml' ist keine",
+    )
+    assert _count(config, Source) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "sources:\n  - name: a\n\tkind: feed\n",
+            "kein gültiges YAML, Zeile 3: Tabulatorzeichen in Spalte 1",
+        ),
+        (
+            "sources:\n  - name: a\n    label: Landratsamt: Förderung\n",
+            "kein gültiges YAML, Zeile 3: „: “ in Spalte 23 ist hier nicht erlaubt",
+        ),
+    ],
+    ids=["tab", "colon"],
+)
+def test_a_yaml_mistake_in_sources_yaml_says_what_to_change(
+    cli: CliInvoker, tmp_path: Path, text: str, expected: str
+) -> None:
+    path = _write(tmp_path, text, "quellen.yaml")
+    assert cli("init").exit_code == 0
+    _clean_failure(cli("scrape", SOURCES_PATH=str(path)), "quellen.yaml", expected)
+
+
+def test_a_missing_strategy_file_says_it_came_from_strategy_path_in_the_env_file(
+    cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # load_dotenv writes into os.environ: a copy keeps the .env value out of later tests.
+    monkeypatch.setattr(
+        os, "environ", {k: v for k, v in os.environ.items() if k != "STRATEGY_PATH"}
+    )
+    (tmp_path / ".env").write_text("STRATEGY_PATH=strategie/cham.yaml\n")
+    monkeypatch.chdir(tmp_path)
+    for args in (("init",), ("strategy", "show"), ("strategy", "load")):
+        _clean_failure(
+            cli(*args),
+            "strategie/cham.yaml: Datei nicht gefunden",
+            f"Pfad aus STRATEGY_PATH, gelesen relativ zum Ordner {tmp_path}",
+            f"STRATEGY_PATH gesetzt in {tmp_path / '.env'}",
+        )
+
+
 CALL = '{"id": "oa-1", "url": "https://example.org/1", "title": "Breitband im Ostalbkreis"'
 
 IMPORT_MISTAKES = {
@@ -231,6 +301,10 @@ IMPORT_MISTAKES = {
     "url-javascript": (
         CALL.replace("https://example.org/1", "javascript:alert(1)") + "}",
         ["Feld 'url'", "keine Web-Adresse"],
+    ),
+    "field-typo": (
+        CALL + ', "deadine": "2027-03-31"}',
+        ["Feld 'deadine'", "unbekanntes Feld 'deadine' (gemeint ist wohl 'deadline')"],
     ),
 }
 

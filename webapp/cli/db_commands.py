@@ -5,13 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 
-from matcher.strategy import Strategy, load_strategy
+from matcher.states import fold_place
+from matcher.strategy import GERMANY, RegionProfile, Strategy, StrategyError, load_strategy
 from webapp.backup import backup_database
 from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.config import DEFAULT_STRATEGY, with_origin
 from webapp.db import transaction
+from webapp.errors import UserError
 from webapp.formatting import format_count
+from webapp.matching import replaced_strategy_in_matches
 from webapp.migrate import current_revision, head_revision, upgrade
+from webapp.models import CallScore
 from webapp.strategy_store import LoadReport, load_into_db
 
 
@@ -24,7 +30,7 @@ from webapp.strategy_store import LoadReport, load_into_db
 def init(app: AppContext, no_strategy: bool) -> None:
     """Datenbank anlegen oder migrieren und die konfigurierte Strategie (STRATEGY_PATH) laden."""
     # Check the strategy first: a broken file must not leave a new, empty database behind.
-    parsed = None if no_strategy else load_strategy(app.config.strategy_path)
+    parsed = None if no_strategy else configured_strategy(app)
     app.create_database = True
     before = current_revision(app.engine)
     upgrade(app.engine)
@@ -69,7 +75,7 @@ def strategy() -> None:
 @user_errors
 def strategy_show(app: AppContext, file: Path | None) -> None:
     """Strategiedatei prüfen und als Baum ausgeben (Standard: STRATEGY_PATH)."""
-    click.echo(render_tree(load_strategy(file or app.config.strategy_path)))
+    click.echo(render_tree(load_strategy(file) if file else configured_strategy(app)))
 
 
 @strategy.command("load")
@@ -82,10 +88,26 @@ def strategy_load(app: AppContext, file: Path | None) -> None:
     Bewertungen und bearbeitete Texte bleiben erhalten; Projekte, die in der Datei fehlen,
     werden deaktiviert, nicht gelöscht.
     """
-    parsed = load_strategy(file or app.config.strategy_path)
+    parsed = load_strategy(file) if file else configured_strategy(app)
     app.create_database = True
     _ensure_schema(app)
     _load(app, parsed)
+
+
+def configured_strategy(app: AppContext) -> Strategy:
+    """The strategy STRATEGY_PATH names; a file that is not there says where the path came from.
+
+    A relative path is read from the working directory, so `init` run by cron from another
+    folder would report only "Datei nicht gefunden" for a path the administrator knows exists.
+    """
+    path = app.config.strategy_path
+    try:
+        return load_strategy(path)
+    except StrategyError as exc:
+        if path == DEFAULT_STRATEGY or path.is_file():
+            raise
+        relative = "" if path.is_absolute() else f", gelesen relativ zum Ordner {Path.cwd()}"
+        raise UserError(with_origin(f"{exc} (Pfad aus STRATEGY_PATH{relative})")) from None
 
 
 def _ensure_schema(app: AppContext) -> None:
@@ -96,11 +118,22 @@ def _ensure_schema(app: AppContext) -> None:
 def _load(app: AppContext, parsed: Strategy) -> None:
     with transaction(app.sessions) as session:
         report = load_into_db(session, parsed)
-    click.echo(describe_load(report))
+        stale = replaced_strategy_in_matches(session)
+        scored = session.scalar(select(CallScore.call_id).limit(1)) is not None
+    click.echo(describe_load(report, stale_from=stale, scored=scored))
+    hint = missing_state_hint(parsed.region_profile)
+    if hint:
+        click.echo(hint)
 
 
-def describe_load(report: LoadReport) -> str:
-    """One German line saying what a strategy load did."""
+def describe_load(
+    report: LoadReport, *, stale_from: str | None = None, scored: bool = False
+) -> str:
+    """German lines saying what a strategy load did and whether `match` must run now.
+
+    `stale_from` names the replaced strategy the open calls' matches still belong to;
+    `scored` says whether any call has been matched at all (no hint for a new database).
+    """
     verb = "geladen" if report.created else "aktualisiert"
     line = (
         f"Strategie '{report.strategy_key}' {verb}: {report.themes} Themenfelder, "
@@ -113,10 +146,56 @@ def describe_load(report: LoadReport) -> str:
         # that `init` loaded without STRATEGY_PATH): said, so it is no surprise in the UI.
         names = ", ".join(f"'{key}'" for key in report.replaced)
         line += (
-            f" Sie ersetzt die bisher aktive Strategie {names} "
-            "(deren Bewertungen und Texte bleiben gespeichert)."
+            f" Sie ersetzt die bisher aktive Strategie {names}. Bewertungen der Aufrufe und "
+            "bearbeitete Begründungstexte bleiben erhalten; nennen sie ein Projekt der "
+            "früheren Strategie, sagt die Aufrufseite das dazu."
+        )
+    if stale_from is not None:
+        line += (
+            f"\nDie Passungen der offenen Aufrufe stammen noch von der Strategie „{stale_from}“: "
+            "jetzt `funding-matcher match` ausführen. Bis dahin zeigen Eingang und "
+            "Aufrufseiten die früheren Projekte mit einem Hinweis, und die Wochenübersicht "
+            "wird nicht versandt."
+        )
+    elif report.changed and scored:
+        line += (
+            "\nDie Passungen beruhen auf der vorigen Fassung: jetzt `funding-matcher match` "
+            "ausführen (sonst erst beim nächsten Wochenlauf)."
         )
     return line
+
+
+def region_lines(profile: RegionProfile) -> list[str]:
+    """What eligibility goes by: the state, district, county, the applicants and their types."""
+    place = [
+        f"{label}: {value}"
+        for label, value in (
+            ("Bundesland", profile.state),
+            ("Regierungsbezirk", profile.administrative_district),
+            ("Kreis", profile.county),
+        )
+        if value
+    ]
+    if profile.rural is not None:
+        place.append("ländlich" if profile.rural else "nicht ländlich")
+    if profile.structurally_weak is not None:
+        place.append("strukturschwach" if profile.structurally_weak else "nicht strukturschwach")
+    lines = [" · ".join(place)] if place else []
+    if profile.applicants:
+        named = ", ".join(f"{a.name} ({a.type})" for a in profile.applicants)
+        lines.append(f"Antragsteller ({len(profile.applicants)}): {named}")
+    hint = missing_state_hint(profile)
+    return [*lines, hint] if hint else lines
+
+
+def missing_state_hint(profile: RegionProfile) -> str:
+    """A warning for a German strategy without a state ("" when it has one)."""
+    if profile.state or fold_place(profile.country).strip() not in GERMANY:
+        return ""
+    return (
+        "Hinweis: kein Bundesland angegeben (region_profile.state) – Aufrufe, die nur für "
+        "ein Bundesland gelten, werden als nicht antragsberechtigt eingestuft."
+    )
 
 
 def render_tree(strategy: Strategy) -> str:
@@ -124,6 +203,7 @@ def render_tree(strategy: Strategy) -> str:
     lines = [f"{strategy.name} ({strategy.id})"]
     if strategy.region:
         lines.append(f"Region: {strategy.region}")
+    lines += region_lines(strategy.region_profile)
     for t_index, theme in enumerate(strategy.themes):
         last_theme = t_index == len(strategy.themes) - 1
         lines.append(

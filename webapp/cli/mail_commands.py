@@ -8,7 +8,7 @@ from datetime import date, datetime
 import click
 
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
-from webapp.digest import run_digest, unmatched_message
+from webapp.digest import hold_back_reason, run_digest
 from webapp.errors import UserError
 from webapp.formatting import local_today
 from webapp.jobs import LockBusy
@@ -86,8 +86,9 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     except LockBusy as exc:
         raise click.ClickException(f"{exc} Später erneut versuchen.") from None
     key = run.digest.period_key
-    if dry_run and run.digest.unmatched:
-        click.echo(f"Achtung: {unmatched_message(run.digest)}", err=True)
+    reason = hold_back_reason(run.digest)
+    if dry_run and reason is not None:
+        click.echo(f"Achtung: {reason}", err=True)
     if run.skipped_empty:
         click.echo(
             f"Wochenübersicht {key}: alle Abschnitte leer, keine Mail verschickt "

@@ -192,6 +192,9 @@ def parse(
             ) from None
         raise
     for record in result.records:
+        if source_name:
+            # as `scrape` stores it, so the output can go to `import` under the source's name
+            record.source = source_name
         click.echo(json.dumps(record.to_json_dict(), ensure_ascii=False))
     for link in result.detail_links:
         click.echo(json.dumps({"detail_link": link}, ensure_ascii=False))

@@ -24,6 +24,8 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from matcher.states import state_name
+from scrapers.normalise import normalise_region
 from webapp.app import app_config, db_session
 from webapp.auth import safe_next
 from webapp.errors import UserError
@@ -49,8 +51,8 @@ from webapp.manual_entry import (
     submitted_values,
     validated_record,
 )
-from webapp.matching import EntryOutcome, match_entered_calls
-from webapp.models import Call, CallChange, Review
+from webapp.matching import EntryOutcome, match_entered_calls, replaced_strategy_in_matches
+from webapp.models import Call, CallChange, Review, StrategyRow
 from webapp.queries import (
     COUNT_LIMIT,
     DEADLINE_WINDOWS,
@@ -58,6 +60,7 @@ from webapp.queries import (
     NEW_DAYS,
     SORTS,
     CallFilters,
+    active_strategy,
     assignable_users,
     call_detail,
     canonical_id_of,
@@ -111,6 +114,7 @@ def _list_page(scope: str) -> str:
         today=today,
         endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
         elsewhere=elsewhere,
+        stale_strategy=replaced_strategy_in_matches(session, today),
     )
 
 
@@ -243,6 +247,7 @@ def _render_detail(
         users=assignable_users(session, data.review.assignee_id if data.review else None),
         today=local_today(),
         back=_safe_back(request.values.get("zurueck")),
+        stale_strategy=replaced_strategy_in_matches(session),
     ), status
 
 
@@ -497,4 +502,12 @@ def _manual_form(
         existing=existing,
         existing_editable=existing is not None and is_editable(existing),
         editing=editing,
+        region_example=region_example(active_strategy(db_session())),
     ), 400 if errors else 200
+
+
+def region_example(strategy: StrategyRow | None) -> str:
+    """The Region field's example: the own state as calls name it ("Bund, Bayern, EU …")."""
+    state = str(((strategy.region_profile or {}) if strategy else {}).get("state") or "")
+    own = normalise_region(state_name(state) or state) if state else ""
+    return ", ".join(p for p in ("Bund", own, "EU") if p) + " …"
