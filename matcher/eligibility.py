@@ -18,141 +18,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from matcher.analysis import fold, normalize
+from matcher.applicant_types import (
+    COUNTY,
+    MUNICIPAL,
+    match_terms,
+    member_level,
+    type_kinds,
+)
 from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
-
-COUNTY = "county"  # Landkreis / Kreis
-MUNICIPAL = "municipal"  # towns and municipalities below county level
-KREISFREI = "kreisfrei"  # independent cities (not part of a county)
-
-# Applicant-type terms (folded lowercase) -> the local-government levels they include.
-_LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
-    # multi-word terms first, so "kreisfreie stadt" is not read as "stadt"
-    ("kreisfreie stadt", frozenset({KREISFREI})),
-    ("kreisfreien stadte", frozenset({KREISFREI})),
-    ("kreisfreie stadte", frozenset({KREISFREI})),
-    ("juristische personen des offentlichen und privaten rechts", frozenset({COUNTY, MUNICIPAL})),
-    ("juristische personen des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunaler tragerschaft", frozenset({COUNTY, MUNICIPAL})),
-    # public institutions include the county's and the towns' own (Kreisarchiv, Stadtbibliothek,
-    # Volkshochschule), which the eligibility of the Kreis and its towns covers
-    ("offentlicher tragerschaft", frozenset({COUNTY, MUNICIPAL})),
-    ("offentliche einrichtung", frozenset({COUNTY, MUNICIPAL})),
-    ("offentlichen einrichtung", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunale gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
-    ("gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
-    ("local and regional authorit", frozenset({COUNTY, MUNICIPAL})),
-    ("local authorit", frozenset({COUNTY, MUNICIPAL})),
-    ("municipal authorit", frozenset({COUNTY, MUNICIPAL})),
-    ("urban authorit", frozenset({MUNICIPAL})),
-    ("public authorit", frozenset({COUNTY, MUNICIPAL})),
-    ("local government", frozenset({COUNTY, MUNICIPAL})),
-    ("regional authorit", frozenset({COUNTY})),
-    ("public bod", frozenset({COUNTY, MUNICIPAL})),
-    ("public or private bod", frozenset({COUNTY, MUNICIPAL})),
-    ("public administration", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunale unternehmen", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunalunternehmen", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunales unternehmen", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunale einrichtung", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunale trager", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunalen trager", frozenset({COUNTY, MUNICIPAL})),
-    ("anstalt des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
-    # "private und kommunale Waldbesitzende", "kommunale Krankenhäuser": run by a Kommune
-    ("kommunale", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunalen", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunaler", frozenset({COUNTY, MUNICIPAL})),
-    ("kreisangehorige", frozenset({MUNICIPAL})),
-    ("kreisangehorigen", frozenset({MUNICIPAL})),
-    ("kommune", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunen", frozenset({COUNTY, MUNICIPAL})),
-    ("zweckverband", frozenset({COUNTY, MUNICIPAL})),
-    ("zweckverbande", frozenset({COUNTY, MUNICIPAL})),
-    ("schultrager", frozenset({COUNTY, MUNICIPAL})),
-    ("trager von schulen", frozenset({COUNTY, MUNICIPAL})),
-    ("trager offentlicher", frozenset({COUNTY, MUNICIPAL})),  # … Schulen, Einrichtungen
-    ("offentliche trager", frozenset({COUNTY, MUNICIPAL})),
-    ("offentlichen trager", frozenset({COUNTY, MUNICIPAL})),
-    ("unternehmen mit kommunaler beteiligung", frozenset({COUNTY, MUNICIPAL})),
-    ("gemeindeverband", frozenset({COUNTY})),
-    ("gemeindeverbande", frozenset({COUNTY})),
-    ("landkreis", frozenset({COUNTY})),
-    ("landkreise", frozenset({COUNTY})),
-    ("landkreisen", frozenset({COUNTY})),
-    ("kreis", frozenset({COUNTY})),
-    ("kreise", frozenset({COUNTY})),
-    ("kreisen", frozenset({COUNTY})),
-    ("county", frozenset({COUNTY})),
-    ("counties", frozenset({COUNTY})),
-    ("gemeinde", frozenset({MUNICIPAL})),
-    ("gemeinden", frozenset({MUNICIPAL})),
-    ("stadt", frozenset({MUNICIPAL})),
-    ("stadte", frozenset({MUNICIPAL})),
-    ("stadten", frozenset({MUNICIPAL})),
-    ("municipality", frozenset({COUNTY, MUNICIPAL})),
-    ("municipalities", frozenset({COUNTY, MUNICIPAL})),
-    ("town", frozenset({MUNICIPAL})),
-    ("towns", frozenset({MUNICIPAL})),
-    ("cities", frozenset({MUNICIPAL})),
-    ("city", frozenset({MUNICIPAL})),
-]
-
-# Non-municipal applicant types recognised in text (for project-specific applicant_types).
-_OTHER_TERMS: list[tuple[str, str]] = [
-    ("unternehmen", "unternehmen"),
-    ("kmu", "unternehmen"),
-    ("betriebe", "unternehmen"),
-    ("companies", "unternehmen"),
-    ("enterprises", "unternehmen"),
-    ("smes", "unternehmen"),
-    ("landwirt", "landwirt"),
-    ("landwirtschaftliche betriebe", "landwirt"),
-    ("farmers", "landwirt"),
-    ("kammer", "kammer"),
-    ("kammern", "kammer"),
-    ("verband", "verband"),
-    ("verbande", "verband"),
-    ("verein", "verein"),
-    ("vereine", "verein"),
-    ("vereinen", "verein"),
-    ("initiativen", "verein"),
-    ("hochschule", "hochschule"),
-    ("hochschulen", "hochschule"),
-    ("forschungseinrichtung", "forschungseinrichtung"),
-    ("forschungseinrichtungen", "forschungseinrichtung"),
-    ("wissenschaftler", "hochschule"),
-    ("wissenschaftlerinnen", "hochschule"),
-    ("stiftung", "stiftung"),
-    ("stiftungen", "stiftung"),
-    ("privatperson", "privatperson"),
-    ("privatpersonen", "privatperson"),
-    ("personen", "privatperson"),
-    ("natural persons", "privatperson"),
-    ("burgerinnen", "privatperson"),
-    ("beschaftigte", "privatperson"),
-    ("selbststandige", "privatperson"),
-]
-# Compounds that end in these name the same kind of applicant ("Bürgerbusvereine",
-# "Wohlfahrtsverbände"); level terms are matched first, so "Zweckverband" stays a level.
-_OTHER_HEADS: list[tuple[str, str]] = [
-    ("vereine?n?", "verein"),
-    ("verbande?n?", "verband"),
-    ("unternehmen", "unternehmen"),
-    ("einrichtunge?n?", "einrichtung"),
-]
-
-# Synonyms used when comparing a call's types with a project's applicant_types.
-_TYPE_ALIASES: dict[str, set[str]] = {
-    "kmu": {"unternehmen"},
-    "landwirtschaftliches unternehmen": {"landwirt", "unternehmen"},
-    "landwirtschaftliche unternehmen": {"landwirt", "unternehmen"},
-    "landwirtschaftskammer": {"kammer"},
-    "verbande": {"verband"},
-    "wohlfahrtsverband": {"verband"},
-    "wohnungsunternehmen": {"unternehmen"},
-    "verkehrsunternehmen": {"unternehmen"},
-}
 
 _TRIGGER_RE = re.compile(
     r"antragsberechtigt|zuwendungsempfang|antragstellend|antragsteller|"
@@ -250,57 +125,6 @@ def _fold_text(text: str) -> str:
     return fold(normalize(text))
 
 
-def _term_pattern(term: str) -> str:
-    # stems: "local authorit" matches authority/authorities, "public bod" body/bodies,
-    # "gebietskorperschaft" the plural and the genitive
-    tail = r"\w*" if term.endswith(("authorit", "bod", "gebietskorperschaft")) else r"\b"
-    return rf"{re.escape(term)}{tail}"
-
-
-# One alternation per table, longest terms first, so "kreisfreie stadt" wins over "stadt"
-# and a matched span is never read twice. The word boundary stands once before the
-# alternation, so the terms are tried at the start of words only (several times faster).
-_LEVEL_RE = re.compile(
-    r"\b(?:"
-    + "|".join(
-        f"(?P<l{i}>{_term_pattern(t)})"
-        for i, (t, _) in sorted(enumerate(_LEVEL_TERMS), key=lambda it: -len(it[1][0]))
-    )
-    + ")"
-)
-_OTHER_RE = re.compile(
-    r"\b(?:"
-    + "|".join(
-        [f"(?P<o{i}>{re.escape(t)}\\b)" for i, (t, _) in enumerate(_OTHER_TERMS)]
-        + [f"(?P<h{i}>\\w+{head}\\b)" for i, (head, _) in enumerate(_OTHER_HEADS)]
-    )
-    + ")"
-)
-
-
-def _match_terms(text: str) -> tuple[set[str], set[str]]:
-    """Levels and other applicant types named in a folded text."""
-    levels: set[str] = set()
-    others: set[str] = set()
-    for m in _LEVEL_RE.finditer(text):
-        levels |= _LEVEL_TERMS[int(m.lastgroup[1:])][1]  # type: ignore[index]
-    rest = _LEVEL_RE.sub(" ", text)
-    for m in _OTHER_RE.finditer(rest):
-        group: str = m.lastgroup  # type: ignore[assignment]
-        table = _OTHER_TERMS if group[0] == "o" else _OTHER_HEADS
-        others.add(table[int(group[1:])][1])
-    return levels, others
-
-
-@lru_cache(maxsize=4096)
-def _type_levels(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    key = _fold_text(name).strip()
-    levels, others = _match_terms(key)
-    if not levels:
-        others |= {key} | _TYPE_ALIASES.get(key, set())
-    return frozenset(levels), frozenset(others)
-
-
 def applicants_from_list(types: Sequence[str]) -> CallApplicants:
     """Levels and other types of a structured applicant list."""
     return _applicants_from_list(tuple(types))
@@ -311,7 +135,7 @@ def _applicants_from_list(types: tuple[str, ...]) -> CallApplicants:
     levels: set[str] = set()
     others: set[str] = set()
     for name in types:
-        lv, ot = _type_levels(name)
+        lv, ot = type_kinds(name)
         levels |= lv
         others |= ot
     return CallApplicants(frozenset(levels), frozenset(others), "list")
@@ -411,7 +235,7 @@ def applicants_from_text(text: str) -> CallApplicants:
         return CallApplicants(frozenset(levels), frozenset(others), "text")
     if not levels and not others:
         for subject in applicant_subjects(text):
-            lv, ot = _match_terms(subject)
+            lv, ot = match_terms(subject)
             levels |= lv
             others |= ot
     source = "text" if levels or others else "none"
@@ -431,10 +255,10 @@ def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str]]:
             admitted, excluded = "", sentence
         elif m := _EXCEPT_RE.search(sentence):
             admitted, excluded = sentence[: m.start()], sentence[m.end() :]
-        lv, ot = _match_terms(admitted)
+        lv, ot = match_terms(admitted)
         levels |= lv
         others |= ot
-        lv, ot = _match_terms(excluded)
+        lv, ot = match_terms(excluded)
         excluded_levels |= lv
         excluded_others |= ot
     return levels, others, excluded_levels, excluded_others
@@ -471,17 +295,7 @@ def _call_text(call: CallDoc) -> str:
 
 def applicant_level(applicant: Applicant) -> str:
     """The level of one of the strategy's applicants (Landkreis, Gemeinde, Stadt …)."""
-    return _level_of_type(applicant.type)
-
-
-@lru_cache(maxsize=1024)
-def _level_of_type(type_name: str) -> str:
-    key = _fold_text(type_name)
-    if "kreisfrei" in key:
-        return KREISFREI
-    if "kreis" in key or key in {"gemeindeverband", "county"}:
-        return COUNTY
-    return MUNICIPAL
+    return member_level(applicant.type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -706,9 +520,6 @@ def _from_text(reason: str, call: CallDoc, quote_it: bool) -> str:
 
 
 def _project_type_match(who: CallApplicants, project_types: Sequence[str]) -> set[str]:
-    wanted: set[str] = set()
-    for t in project_types:
-        key = _fold_text(t).strip()
-        wanted.add(key)
-        wanted |= _TYPE_ALIASES.get(key, set())
+    # read as a call's applicant list is read, so "Vereine" meets "Sportvereine"
+    wanted = {kind for t in project_types for kind in type_kinds(t)[1]}
     return {t for t in who.others if t in wanted}

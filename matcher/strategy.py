@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from matcher.applicant_types import (
+    MEMBER_TYPES,
+    PROJECT_TYPES,
+    fold_type,
+    member_type_known,
+    project_type_known,
+)
 from matcher.states import STATES, fold_place, state_name
-from scrapers.yaml_errors import yaml_problem
+from scrapers.yaml_errors import DuplicateKeysError, load_yaml, yaml_problem
 
 
 class StrategyError(ValueError):
@@ -138,8 +145,11 @@ def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
     if not raw_text.strip():
         raise StrategyError(name, ["Die Datei ist leer"])
     try:
-        node = yaml.compose(raw_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw_text)
+        data, node = load_yaml(raw_text)
+    except DuplicateKeysError as exc:
+        # YAML keeps only the last of two equal keys: a second `projects:` block would
+        # silently replace the first, so this is refused instead.
+        raise StrategyError(name, _duplicate_problems(exc)) from None
     except yaml.reader.ReaderError as exc:
         # A control character (NUL, …): the reader knows only the position, not the line.
         line = raw_text.count("\n", 0, exc.position) + 1
@@ -153,45 +163,44 @@ def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
         line, problem = yaml_problem(exc)
         where = f"Zeile {line}: " if line else ""
         raise StrategyError(name, [f"{where}kein gültiges YAML – {problem}"]) from None
-    duplicates: list[str] = []
-    lines = _line_index(node, duplicates=duplicates)
-    if duplicates:
-        # YAML keeps only the last of two equal keys: a second `projects:` block would
-        # silently replace the first, so this is refused instead.
-        raise StrategyError(name, duplicates)
-    return _Validator(name, lines).validate(data)
+    return _Validator(name, _line_index(node)).validate(data)
 
 
-def _line_index(
-    node: yaml.Node | None, path: str = "", duplicates: list[str] | None = None
-) -> dict[str, int]:
-    """Map each path inside the document (e.g. `projects[3].theme`) to its 1-based line.
+def _duplicate_problems(exc: DuplicateKeysError) -> list[str]:
+    """Each repeated key with its line and its path in the document (`projects[1].keywords`)."""
+    index = _line_index(exc.node)
+    problems = []
+    for dup in exc.duplicates:
+        path = next(
+            (
+                p
+                for p, line in index.items()
+                if line == dup.line and (p == dup.key or p.endswith(f".{dup.key}"))
+            ),
+            "",
+        )
+        where = f"Zeile {dup.line}, {path}" if path else f"Zeile {dup.line}"
+        problems.append(f"{where}: {dup.problem}")
+    return problems
 
-    Keys that occur twice in one mapping are added to `duplicates` as messages.
-    """
+
+def _line_index(node: yaml.Node | None, path: str = "") -> dict[str, int]:
+    """Map each path inside the document (e.g. `projects[3].theme`) to its 1-based line."""
     index: dict[str, int] = {}
     if node is None:
         return index
     index[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = f"{path}.{key}" if path else key
-            line = key_node.start_mark.line + 1
-            if key in seen and duplicates is not None:
-                duplicates.append(
-                    f"Zeile {line}, {child}: Schlüssel '{key}' steht doppelt "
-                    f"(zuerst in Zeile {seen[key]}); YAML würde den ersten Wert verwerfen"
-                )
-            seen.setdefault(key, line)
-            index[child] = line
-            sub = _line_index(value_node, child, duplicates)
+            index[child] = key_node.start_mark.line + 1
+            sub = _line_index(value_node, child)
             sub.pop(child, None)
             index.update(sub)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            index.update(_line_index(item, f"{path}[{i}]", duplicates))
+            index.update(_line_index(item, f"{path}[{i}]"))
     return index
 
 
@@ -317,18 +326,33 @@ class _Validator:
             return RegionProfile()
         self.unknown_keys(raw, REGION_KEYS, "region_profile")
         applicants: list[Applicant] = []
+        seen: set[tuple[str, str]] = set()
         for i, item in enumerate(self.items(raw, "applicants", "region_profile")):
             path = f"region_profile.applicants[{i}]"
             if not isinstance(item, dict):
                 self.fail(path, "muss ein Objekt mit 'name' und 'type' sein")
                 continue
             self.unknown_keys(item, APPLICANT_KEYS, path)
-            applicants.append(
-                Applicant(
-                    name=self.text(item, "name", path, required=True),
-                    type=self.text(item, "type", path, required=True),
-                )
+            applicant = Applicant(
+                name=self.text(item, "name", path, required=True),
+                type=self.text(item, "type", path, required=True),
             )
+            if applicant.type and not member_type_known(applicant.type):
+                # Eligibility tells the county from its towns by the type: "Landkries"
+                # would silently count the county as a town.
+                hint = _hint(
+                    applicant.type, list(MEMBER_TYPES), "erlaubt", fold=fold_type, full=True
+                )
+                self.fail(
+                    f"{path}.type",
+                    f"unbekannte Art '{applicant.type}' ({hint}); nach ihr unterscheidet die "
+                    "Antragsberechtigung den Kreis von den Städten und Gemeinden",
+                )
+            key = (fold_type(applicant.name), fold_type(applicant.type))
+            if applicant.name and key in seen:
+                self.fail(f"{path}.name", f"Antragsteller '{applicant.name}' steht doppelt")
+            seen.add(key)
+            applicants.append(applicant)
         return RegionProfile(
             country=self.text(raw, "country", "region_profile") or "Deutschland",
             state=self.state(raw, "region_profile"),
@@ -454,6 +478,17 @@ class _Validator:
                 if goal_id not in goal_ids:
                     hint = _hint(goal_id, sorted(goal_ids), "Ziele der Datei")
                     self.fail(f"{path}.goals", f"Ziel '{goal_id}' ist nicht definiert ({hint})")
+            applicant_types = self.text_list(item, "applicant_types", path)
+            for k, type_name in enumerate(applicant_types):
+                if not project_type_known(type_name):
+                    # A type eligibility cannot find in any call makes no call eligible
+                    # through it: the project would miss them without a word.
+                    hint = _hint(type_name, PROJECT_TYPES, "erlaubt", fold=fold_type, full=True)
+                    self.fail(
+                        f"{path}.applicant_types[{k}]",
+                        f"unbekannte Antragstellerart '{type_name}' ({hint}); "
+                        "sie würde in keinem Aufruf erkannt",
+                    )
             history = item.get("funding_history") or []
             if not isinstance(history, list) or not all(isinstance(h, dict) for h in history):
                 self.fail(f"{path}.funding_history", "muss eine Liste von Objekten sein")
@@ -468,7 +503,7 @@ class _Validator:
                     keywords=self.text_list(item, "keywords", path),
                     lead=self.text(item, "lead", path),
                     partners=self.text_list(item, "partners", path),
-                    applicant_types=self.text_list(item, "applicant_types", path),
+                    applicant_types=applicant_types,
                     funding_history=history,
                 )
             )
@@ -479,12 +514,26 @@ class _Validator:
 GERMANY = frozenset({"deutschland", "germany", "de", "brd", "bundesrepublik deutschland"})
 
 
-def _hint(value: str, known: Sequence[str], listed: str) -> str:
-    """ "gemeint ist wohl 'x'" for a near miss, else the allowed values (`listed`: a label)."""
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    if close:
-        return f"gemeint ist wohl '{close[0]}'"
-    return f"{listed}: {', '.join(known)}" if known else f"keine {listed}"
+def _hint(
+    value: str,
+    known: Sequence[str],
+    listed: str,
+    *,
+    fold: Callable[[str], str] | None = None,
+    full: bool = False,
+) -> str:
+    """ "gemeint ist wohl 'x'" for a near miss, else the allowed values (`listed`: a label).
+
+    `fold` compares folded spellings ("landkries" is near "Landkreis"); `full` lists the
+    allowed values after a near miss too.
+    """
+    by_key = {(fold(k) if fold else k): k for k in known}
+    close = difflib.get_close_matches(fold(value) if fold else value, list(by_key), n=1, cutoff=0.6)
+    listing = f"{listed}: {', '.join(known)}" if known else f"keine {listed}"
+    if not close:
+        return listing
+    meant = f"gemeint ist wohl '{by_key[close[0]]}'"
+    return f"{meant}; {listing}" if full else meant
 
 
 def _state_hint(state: str) -> str:

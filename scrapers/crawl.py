@@ -89,13 +89,19 @@ def _note(progress: Progress | None, message: str) -> None:
         progress(message)
 
 
+def _too_many(max_pages: int, singular: str, plural: str) -> str:
+    """The hint that a source has more pages than `max_pages` ("mehr als 10 Seiten …")."""
+    pages = f"eine {singular}" if max_pages == 1 else f"{max_pages} {plural}"
+    return f"mehr als {pages}, Rest nicht gelesen"
+
+
 def _list_pages(
     source: SourceConfig,
     fetcher: Fetcher,
     options: dict[str, Any],
     result: CrawlResult,
     progress: Progress | None,
-    what: str,
+    what: tuple[str, str],
 ) -> Iterator[ParseResult | None]:
     """Parse the source's list pages one by one, following each page's next link.
 
@@ -107,7 +113,7 @@ def _list_pages(
     while url and url not in visited:
         if len(visited) >= source.max_pages:
             result.complete = False
-            result.warnings.append(f"mehr als {source.max_pages} {what}, Rest nicht gelesen")
+            result.warnings.append(_too_many(source.max_pages, *what))
             return
         visited.add(url)
         _note(progress, url)
@@ -131,7 +137,7 @@ def _crawl_list(
     """Sources whose list pages are the records: foerderinfo, feeds, HTML lists."""
     result = CrawlResult()
     for number, page in enumerate(
-        _list_pages(source, fetcher, options, result, progress, "Seiten")
+        _list_pages(source, fetcher, options, result, progress, ("Seite", "Seiten"))
     ):
         if page is None:
             # Unchanged first page: its calls are as before.
@@ -153,7 +159,9 @@ def _crawl_fdb(
     """Förderdatenbank: follow the result pages, then fetch every programme page."""
     result = CrawlResult()
     links: list[str] = []
-    for page in _list_pages(source, fetcher, options, result, progress, "Ergebnisseiten"):
+    for page in _list_pages(
+        source, fetcher, options, result, progress, ("Ergebnisseite", "Ergebnisseiten")
+    ):
         if page is None:
             break
         # Programme pages may carry codes instead of labels; the list page explains them.
@@ -260,5 +268,5 @@ def _crawl_eu(
         if raw_count < page_size or (page.total is not None and seen_results >= page.total):
             return result
     result.complete = False
-    result.warnings.append(f"mehr als {source.max_pages} Seiten, Rest nicht gelesen")
+    result.warnings.append(_too_many(source.max_pages, "Seite", "Seiten"))
     return result

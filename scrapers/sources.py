@@ -13,7 +13,7 @@ import yaml
 from scrapers.fetch import FetchConfig
 from scrapers.record import ParseError, web_link
 from scrapers.registry import KINDS
-from scrapers.yaml_errors import yaml_problem
+from scrapers.yaml_errors import DuplicateKeysError, load_yaml, yaml_problem
 
 # Keys of a source entry that are not parser options.
 _SOURCE_KEYS = {
@@ -73,14 +73,22 @@ def load_sources(path: Path) -> list[SourceConfig]:
             f"Quellenliste {path} ist keine UTF-8-Datei (Byte {exc.start})"
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or {}
+        data, node = load_yaml(text)
+    except DuplicateKeysError as exc:
+        # PyYAML would keep the second `delay:` of a source and drop the first without a word.
+        if len(exc.duplicates) == 1:
+            raise SourceConfigError(f"Quellenliste {path}, {exc.duplicates[0]}") from None
+        raise SourceConfigError(
+            f"Quellenliste {path}: {len(exc.duplicates)} Fehler\n"
+            + "\n".join(f"  - {d}" for d in exc.duplicates)
+        ) from None
     except yaml.YAMLError as exc:
         line, problem = yaml_problem(exc)
         where = f", Zeile {line}" if line else ""
         raise SourceConfigError(
             f"Quellenliste {path} ist kein gültiges YAML{where}: {problem}"
         ) from None
+    data = data or {}
     lines = _entry_lines(node)
     if not isinstance(data, Mapping) or not isinstance(data.get("sources"), list):
         raise SourceConfigError(f"Quellenliste {path}: Schlüssel 'sources' (eine Liste) fehlt")

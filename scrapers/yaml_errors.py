@@ -1,11 +1,15 @@
-"""PyYAML's syntax errors in German, with the line and column an author has to look at.
+"""Reading the YAML files an administrator writes by hand, and their errors in German.
 
-Both configuration files an administrator writes by hand, `sources.yaml` and the strategy
-(`matcher.strategy`), report a broken file through `yaml_problem`: PyYAML's own words
+Both such files, `sources.yaml` and the strategy (`matcher.strategy`), are read with
+`load_yaml`, which refuses a key written twice in one mapping (PyYAML would keep the last
+value without a word), and report a broken file through `yaml_problem`: PyYAML's own words
 ("found character '\\t' that cannot start any token") do not say what to change.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -69,3 +73,78 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
             f"ein Wert darf nicht mit „{char}“ beginnen (Spalte {col}): in Anführungszeichen setzen",
         )
     return line, f"{problem}, Spalte {col}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DuplicateKey:
+    """A key written twice in one mapping: where (1-based lines) and which."""
+
+    line: int
+    first_line: int
+    key: str
+
+    @property
+    def problem(self) -> str:
+        """What is wrong, without the line it is in."""
+        return (
+            f"Schlüssel '{self.key}' steht doppelt (zuerst in Zeile {self.first_line}); "
+            "der erste Wert würde überschrieben"
+        )
+
+    def __str__(self) -> str:
+        return f"Zeile {self.line}: {self.problem}"
+
+
+class DuplicateKeysError(yaml.YAMLError):
+    """One or more mappings of a document repeat a key; `duplicates` in document order.
+
+    `node` is the document's node tree, for a caller that names the part a key is in.
+    """
+
+    def __init__(self, duplicates: list[DuplicateKey], node: yaml.Node | None = None) -> None:
+        self.duplicates = sorted(duplicates)
+        self.node = node
+        super().__init__("; ".join(str(d) for d in self.duplicates))
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """A SafeLoader that notes every key repeated within one mapping (see `load_yaml`)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[DuplicateKey] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # Checked before the merge keys (`<<: *defaults`) are flattened into the mapping: a
+        # key that overrides a merged one is meant to, a key written twice is not.
+        first: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in first:
+                    self.duplicates.append(DuplicateKey(line, first[key], str(key_node.value)))
+                else:
+                    first[key] = line
+            except TypeError:  # an unhashable key: the constructor says so itself
+                continue
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """The data of a YAML document and its node tree (for the lines of its parts).
+
+    Raises `DuplicateKeysError` naming every repeated key, and PyYAML's `YAMLError` for a
+    syntax error (see `yaml_problem`).
+    """
+    loader = UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        raise DuplicateKeysError(loader.duplicates, node)
+    return data, node

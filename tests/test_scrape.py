@@ -89,9 +89,7 @@ def test_failed_source_is_recorded_and_others_go_on(
     result = cli("scrape", "--offline", SOURCES_PATH=str(sources))
     assert result.exit_code == 1
     assert table_row(result.output, "kaputt")[1] == "FEHLER"
-    assert (
-        "kein Snapshot" in result.output and "1 Quelle(n) fehlgeschlagen: kaputt" in result.output
-    )
+    assert "kein Snapshot" in result.output and "1 Quelle fehlgeschlagen: kaputt" in result.output
     assert session.scalar(select(func.count(Call.id))) >= 60  # the others were ingested
     run = session.scalar(select(ScrapeRun).join(Source).where(Source.name == "kaputt"))
     assert run is not None and run.status == "failed" and "kein Snapshot" in run.error_message

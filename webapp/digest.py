@@ -237,7 +237,11 @@ class SourceProblem:
             more = self.hint_count - len(self.hints)
             lines.append(
                 f"Hinweise zum letzten Lauf ({self.hint_count}): {'; '.join(self.hints)}"
-                + (f" … und {more} weitere (siehe Läufe)" if more > 0 else "")
+                + (
+                    f" … und {more} {'weiterer' if more == 1 else 'weitere'} (siehe Läufe)"
+                    if more > 0
+                    else ""
+                )
             )
         return lines
 

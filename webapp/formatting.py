@@ -96,6 +96,11 @@ def format_count(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def format_counted(value: int, singular: str, plural: str) -> str:
+    """1 → "1 Themenfeld", 3 → "3 Themenfelder" (the noun, with its adjective, by the count)."""
+    return f"{format_count(value)} {singular if value == 1 else plural}"
+
+
 def format_number(value: float | None, digits: int = 2) -> str:
     """0.4213 → 0,42."""
     if value is None:

@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from webapp.config import plausible_email
 from webapp.db import database_now
 from webapp.errors import UserError
+from webapp.formatting import format_counted
 from webapp.login_sessions import end_sessions
 from webapp.models import UnknownEmail, User
 
@@ -124,7 +125,9 @@ class LoginResult:
 
 def _locked(minutes: int) -> LoginResult:
     return LoginResult(
-        None, f"Zu viele Fehlversuche: die Anmeldung ist für {minutes} Minuten gesperrt."
+        None,
+        "Zu viele Fehlversuche: die Anmeldung ist für "
+        f"{format_counted(minutes, 'Minute', 'Minuten')} gesperrt.",
     )
 
 

@@ -21,6 +21,7 @@ from webapp.config import Config, ConfigError
 from webapp.db import transaction
 from webapp.digest import run_digest
 from webapp.errors import UserError
+from webapp.formatting import format_counted
 from webapp.jobs import job_lock
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
@@ -74,7 +75,7 @@ def run_scrape_step(
     )
     failed = [r for r in reports if r.status != "ok"]
     line = (
-        f"{len(reports)} Quellen{' (offline)' if offline else ''}: "
+        f"{format_counted(len(reports), 'Quelle', 'Quellen')}{' (offline)' if offline else ''}: "
         f"{sum(r.new for r in reports)} neu, {sum(r.changed for r in reports)} geändert, "
         f"{sum(r.missing for r in reports)} nicht mehr gelistet"
     )
@@ -123,7 +124,8 @@ def run_weekly(
             with transaction(sessions) as session:
                 report = run_match(session, today=today, model_file=model_file(config))
             return True, (
-                f"{report.calls} offene Aufrufe bewertet, {report.matches} Projekt-Treffer"
+                f"{format_counted(report.calls, 'offener Aufruf', 'offene Aufrufe')} bewertet, "
+                f"{report.matches} Projekt-Treffer"
                 + (f"; {report.model_error}" if report.model_error else "")
             )
 

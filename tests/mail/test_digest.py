@@ -270,7 +270,7 @@ def test_source_with_hints_shows_the_first_hints(cli, data: Data, smtp_server, m
     text, html = _source_section(smtp_server.messages[0])
     assert (
         "Hinweise zum letzten Lauf (3): robots.txt verbietet /detail/7; "
-        "Feed fehlerhaft, trotzdem gelesen … und 1 weitere (siehe Läufe)"
+        "Feed fehlerhaft, trotzdem gelesen … und 1 weiterer (siehe Läufe)"
     ) in text
     assert "robots.txt verbietet /detail/7" in html and "1 weitere" in html
     for part in (text, html):

@@ -85,7 +85,11 @@ def test_remind_dry_run_records_nothing(cli, data: Data, smtp_server, mail_env):
     dry = cli("remind", "--dry-run", **mail_env)
     assert dry.exit_code == 0, dry.output
     assert "Fristerinnerung" in dry.output and "Nichts vermerkt" in dry.output
+    assert "1 fällig, 2 Mails würden versandt." in dry.output
     assert smtp_server.messages == []
+    # with one recipient left, the count is in the singular
+    one = cli("remind", "--dry-run", **{**mail_env, "ALERT_RECIPIENTS": TEAM[0]})
+    assert "1 fällig, 1 Mail würde versandt." in one.output, one.output
     assert cli("remind", **mail_env).exit_code == 0
     assert len(smtp_server.messages) == len(TEAM)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from matcher.eligibility import assess
-from matcher.strategy import Strategy
+from matcher.strategy import Applicant, RegionProfile, Strategy
 from tests.matcher.conftest import make_call
 
 
@@ -113,6 +113,31 @@ def test_project_applicant_types_extend_eligibility(strategy: Strategy) -> None:
     e = assess(call, strategy.region_profile, farm.applicant_types)
     assert e.status == "eligible"
     assert "Projektpartner" in e.reasons[0]
+
+
+def test_a_plural_project_type_meets_a_compound_in_the_call(strategy: Strategy) -> None:
+    # "Vereine" is read as the call's list is read, so it meets "Sportvereine"
+    call = make_call("c", "x", eligible=["Sportvereine"], region="Bund")
+    e = assess(call, strategy.region_profile, ["Vereine"])
+    assert e.status == "eligible"
+    assert "antragsberechtigt über verein" in e.reasons[0]
+
+
+def test_a_town_named_kreisstadt_is_a_town_not_a_county() -> None:
+    profile = RegionProfile(
+        state="Sachsen",
+        county="Landkreis Meißen",
+        applicants=[
+            Applicant("Landkreis Meißen", "Landkreis"),
+            Applicant("Radebeul", "Große Kreisstadt"),
+            Applicant("Coswig", "Große kreisangehörige Stadt"),
+        ],
+    )
+    towns = make_call("c", "x", eligible=["Gemeinde", "Stadt"], region="Bund")
+    e = assess(towns, profile)
+    assert (e.status, e.applicants) == ("eligible", ["Radebeul", "Coswig"])
+    counties = make_call("c", "x", eligible=["Landkreis"], region="Bund")
+    assert assess(counties, profile).applicants == ["Landkreis Meißen"]
 
 
 def test_eligibility_from_text(strategy: Strategy) -> None:

@@ -42,7 +42,7 @@ def test_page_limit_makes_the_run_incomplete(server: LocalServer, fast_config: F
     source = local("foerderinfo", server, fast_config, max_pages=1)
     result = crawl(source, Fetcher(config=source.fetch), today=TODAY)
     assert len(result.records) == 10 and not result.complete
-    assert "mehr als 1 Seiten" in result.warnings[0]
+    assert result.warnings[0] == "mehr als eine Seite, Rest nicht gelesen"
 
 
 def test_unchanged_list_confirms_known_calls_without_parsing(

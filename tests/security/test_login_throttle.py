@@ -284,7 +284,7 @@ def test_unknown_email_lock_expires_like_an_account(session: Session, user: User
         )
         almost = start + timedelta(minutes=LOCK_MINUTES - 1, seconds=30)
         late = authenticate(session, email, "falsch", now=almost, unknown=lockout).error
-        assert late == "Zu viele Fehlversuche: die Anmeldung ist für 1 Minuten gesperrt."
+        assert late == "Zu viele Fehlversuche: die Anmeldung ist für 1 Minute gesperrt."
         after = start + timedelta(minutes=LOCK_MINUTES, seconds=1)
         fresh = authenticate(session, email, "falsch", now=after, unknown=lockout).error
         assert fresh == "E-Mail-Adresse oder Passwort ist falsch."

@@ -14,7 +14,7 @@ from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.config import DEFAULT_STRATEGY, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
-from webapp.formatting import format_count
+from webapp.formatting import format_counted
 from webapp.matching import replaced_strategy_in_matches
 from webapp.migrate import current_revision, head_revision, upgrade
 from webapp.models import CallScore
@@ -60,7 +60,7 @@ def backup(app: AppContext, file: Path, force: bool) -> None:
     kind = "SQLite-Datei" if report.tool == "sqlite" else "pg_dump-Datei (für pg_restore)"
     click.echo(
         f"Gesichert nach {report.target}: {kind}, {report.size_bytes / 1e6:.1f} MB, "
-        f"{format_count(report.calls)} Aufrufe, Schema {report.revision or '–'}."
+        f"{format_counted(report.calls, 'Aufruf', 'Aufrufe')}, Schema {report.revision or '–'}."
     )
 
 
@@ -136,8 +136,10 @@ def describe_load(
     """
     verb = "geladen" if report.created else "aktualisiert"
     line = (
-        f"Strategie '{report.strategy_key}' {verb}: {report.themes} Themenfelder, "
-        f"{report.goals} Ziele, {report.projects} Projekte."
+        f"Strategie '{report.strategy_key}' {verb}: "
+        f"{format_counted(report.themes, 'Themenfeld', 'Themenfelder')}, "
+        f"{format_counted(report.goals, 'Ziel', 'Ziele')}, "
+        f"{format_counted(report.projects, 'Projekt', 'Projekte')}."
     )
     if report.deactivated:
         line += f" Nicht mehr enthalten (deaktiviert): {', '.join(report.deactivated)}."

@@ -10,7 +10,7 @@ import click
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.digest import hold_back_reason, run_digest
 from webapp.errors import UserError
-from webapp.formatting import local_today
+from webapp.formatting import format_counted, local_today
 from webapp.jobs import LockBusy
 from webapp.mail.outbox import OutgoingMail
 from webapp.mail.settings import MailSettings
@@ -48,6 +48,12 @@ def _transport(app: AppContext, settings: MailSettings) -> Callable[[], Transpor
         return SmtpTransport(app.config, settings)
 
     return factory
+
+
+def _would_send(mails: int) -> str:
+    """ "1 Mail würde versandt", "3 Mails würden versandt" (dry runs)."""
+    verb = "würde" if mails == 1 else "würden"
+    return f"{format_counted(mails, 'Mail', 'Mails')} {verb} versandt"
 
 
 def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> None:
@@ -111,8 +117,9 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
         _print_mails(app, mails)
         click.echo("=" * 78)
         click.echo(
-            f"Probelauf Wochenübersicht {key}: {len(run.mails)} Mail(s) würden versandt, "
-            f"{len(run.report.already_sent)} Empfänger haben sie schon. Nichts vermerkt."
+            f"Probelauf Wochenübersicht {key}: {_would_send(len(run.mails))}, "
+            f"{len(run.report.already_sent)} Empfänger "
+            f"{'hat' if len(run.report.already_sent) == 1 else 'haben'} sie schon. Nichts vermerkt."
         )
         return
     click.echo(f"Wochenübersicht {key}: {run.report.describe(len(run.recipients))}.")
@@ -149,7 +156,7 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
         click.echo("=" * 78)
         click.echo(
             f"Probelauf Fristerinnerungen: {len(run.reminders)} fällig, "
-            f"{len(run.mails)} Mail(s) würden versandt. Nichts vermerkt."
+            f"{_would_send(len(run.mails))}. Nichts vermerkt."
         )
         return
     click.echo(f"Fristerinnerungen: {len(run.reminders)} fällig; {run.report.describe()}.")

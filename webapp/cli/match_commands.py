@@ -8,6 +8,7 @@ import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.db import transaction
+from webapp.formatting import format_counted
 from webapp.matching import run_match
 from webapp.saved_model import model_file
 
@@ -24,7 +25,8 @@ def match(app: AppContext) -> None:
     with transaction(app.sessions) as session:
         report = run_match(session, model_file=model_file(app.config))
     click.echo(
-        f"{report.calls} offene Aufrufe bewertet, {report.matches} Projekt-Treffer gespeichert "
+        f"{format_counted(report.calls, 'offener Aufruf', 'offene Aufrufe')} bewertet, "
+        f"{report.matches} Projekt-Treffer gespeichert "
         f"({report.eligible} antragsberechtigt, {report.ineligible} nicht, "
         f"{report.unknown} unklar) in {time.perf_counter() - started:.1f} s."
     )

@@ -14,7 +14,7 @@ from scrapers.registry import KINDS, get_parser
 from scrapers.sources import SourceConfigError, load_sources
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.errors import UserError
-from webapp.formatting import local_today
+from webapp.formatting import format_counted, local_today
 from webapp.scraping import SourceReport, run_scrape, select_sources, sources_to_run
 
 # Where relative links in a saved page point when no --url is given.
@@ -74,11 +74,14 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
             click.echo(f"Hinweis {report.name}: {warning}", err=True)
         if len(report.warnings) > 3:
             click.echo(
-                f"Hinweis {report.name}: {len(report.warnings) - 3} weitere Hinweise", err=True
+                f"Hinweis {report.name}: "
+                + format_counted(len(report.warnings) - 3, "weiterer Hinweis", "weitere Hinweise"),
+                err=True,
             )
     if failed:
         names = ", ".join(r.name for r in failed)
-        click.echo(f"{len(failed)} Quelle(n) fehlgeschlagen: {names}", err=True)
+        counted = format_counted(len(failed), "Quelle", "Quellen")
+        click.echo(f"{counted} fehlgeschlagen: {names}", err=True)
         raise SystemExit(1)
 
 

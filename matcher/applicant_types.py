@@ -1,0 +1,287 @@
+"""The applicant types of calls and strategies: who they name, as eligibility reads them.
+
+A type names local-government levels (a Landkreis, the towns and municipalities below it, a
+kreisfreie Stadt) or other kinds of applicant (Unternehmen, Verein, Hochschule …). The same
+tables read a call's applicant list, the applicant sentences of its text, and the types a
+strategy writes: those of its own applicants (`region_profile.applicants[].type`, see
+`MEMBER_TYPES`) and a project's further `applicant_types`. `matcher.strategy` refuses a type
+these tables do not know, because eligibility would read a typo ("Landkries") as something
+else or as nothing without a word.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from matcher.analysis import fold, normalize
+
+COUNTY = "county"  # Landkreis / Kreis
+MUNICIPAL = "municipal"  # towns and municipalities below county level
+KREISFREI = "kreisfrei"  # independent cities (not part of a county)
+
+# Applicant-type terms (folded lowercase) -> the local-government levels they include.
+_LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
+    # multi-word terms first, so "kreisfreie stadt" is not read as "stadt"
+    ("kreisfreie stadt", frozenset({KREISFREI})),
+    ("kreisfreien stadte", frozenset({KREISFREI})),
+    ("kreisfreie stadte", frozenset({KREISFREI})),
+    ("juristische personen des offentlichen und privaten rechts", frozenset({COUNTY, MUNICIPAL})),
+    ("juristische personen des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunaler tragerschaft", frozenset({COUNTY, MUNICIPAL})),
+    # public institutions include the county's and the towns' own (Kreisarchiv, Stadtbibliothek,
+    # Volkshochschule), which the eligibility of the Kreis and its towns covers
+    ("offentlicher tragerschaft", frozenset({COUNTY, MUNICIPAL})),
+    ("offentliche einrichtung", frozenset({COUNTY, MUNICIPAL})),
+    ("offentlichen einrichtung", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunale gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
+    ("gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
+    ("local and regional authorit", frozenset({COUNTY, MUNICIPAL})),
+    ("local authorit", frozenset({COUNTY, MUNICIPAL})),
+    ("municipal authorit", frozenset({COUNTY, MUNICIPAL})),
+    ("urban authorit", frozenset({MUNICIPAL})),
+    ("public authorit", frozenset({COUNTY, MUNICIPAL})),
+    ("local government", frozenset({COUNTY, MUNICIPAL})),
+    ("regional authorit", frozenset({COUNTY})),
+    ("public bod", frozenset({COUNTY, MUNICIPAL})),
+    ("public or private bod", frozenset({COUNTY, MUNICIPAL})),
+    ("public administration", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunale unternehmen", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunalunternehmen", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunales unternehmen", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunale einrichtung", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunale trager", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunalen trager", frozenset({COUNTY, MUNICIPAL})),
+    ("anstalt des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
+    # "private und kommunale Waldbesitzende", "kommunale Krankenhäuser": run by a Kommune
+    ("kommunale", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunalen", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunaler", frozenset({COUNTY, MUNICIPAL})),
+    ("kreisangehorige", frozenset({MUNICIPAL})),
+    ("kreisangehorigen", frozenset({MUNICIPAL})),
+    ("kommune", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunen", frozenset({COUNTY, MUNICIPAL})),
+    ("zweckverband", frozenset({COUNTY, MUNICIPAL})),
+    ("zweckverbande", frozenset({COUNTY, MUNICIPAL})),
+    ("schultrager", frozenset({COUNTY, MUNICIPAL})),
+    ("trager von schulen", frozenset({COUNTY, MUNICIPAL})),
+    ("trager offentlicher", frozenset({COUNTY, MUNICIPAL})),  # … Schulen, Einrichtungen
+    ("offentliche trager", frozenset({COUNTY, MUNICIPAL})),
+    ("offentlichen trager", frozenset({COUNTY, MUNICIPAL})),
+    ("unternehmen mit kommunaler beteiligung", frozenset({COUNTY, MUNICIPAL})),
+    ("gemeindeverband", frozenset({COUNTY})),
+    ("gemeindeverbande", frozenset({COUNTY})),
+    ("landkreis", frozenset({COUNTY})),
+    ("landkreise", frozenset({COUNTY})),
+    ("landkreisen", frozenset({COUNTY})),
+    ("kreis", frozenset({COUNTY})),
+    ("kreise", frozenset({COUNTY})),
+    ("kreisen", frozenset({COUNTY})),
+    ("county", frozenset({COUNTY})),
+    ("counties", frozenset({COUNTY})),
+    ("gemeinde", frozenset({MUNICIPAL})),
+    ("gemeinden", frozenset({MUNICIPAL})),
+    ("stadt", frozenset({MUNICIPAL})),
+    ("stadte", frozenset({MUNICIPAL})),
+    ("stadten", frozenset({MUNICIPAL})),
+    ("municipality", frozenset({COUNTY, MUNICIPAL})),
+    ("municipalities", frozenset({COUNTY, MUNICIPAL})),
+    ("town", frozenset({MUNICIPAL})),
+    ("towns", frozenset({MUNICIPAL})),
+    ("cities", frozenset({MUNICIPAL})),
+    ("city", frozenset({MUNICIPAL})),
+]
+
+# Non-municipal applicant types recognised in text (for project-specific applicant_types).
+_OTHER_TERMS: list[tuple[str, str]] = [
+    ("unternehmen", "unternehmen"),
+    ("kmu", "unternehmen"),
+    ("betriebe", "unternehmen"),
+    ("companies", "unternehmen"),
+    ("enterprises", "unternehmen"),
+    ("smes", "unternehmen"),
+    ("landwirt", "landwirt"),
+    ("landwirtschaftliche betriebe", "landwirt"),
+    ("farmers", "landwirt"),
+    ("kammer", "kammer"),
+    ("kammern", "kammer"),
+    ("verband", "verband"),
+    ("verbande", "verband"),
+    ("verein", "verein"),
+    ("vereine", "verein"),
+    ("vereinen", "verein"),
+    ("initiativen", "verein"),
+    ("hochschule", "hochschule"),
+    ("hochschulen", "hochschule"),
+    ("forschungseinrichtung", "forschungseinrichtung"),
+    ("forschungseinrichtungen", "forschungseinrichtung"),
+    ("wissenschaftler", "hochschule"),
+    ("wissenschaftlerinnen", "hochschule"),
+    ("stiftung", "stiftung"),
+    ("stiftungen", "stiftung"),
+    ("privatperson", "privatperson"),
+    ("privatpersonen", "privatperson"),
+    ("personen", "privatperson"),
+    ("natural persons", "privatperson"),
+    ("burgerinnen", "privatperson"),
+    ("beschaftigte", "privatperson"),
+    ("selbststandige", "privatperson"),
+]
+# Compounds that end in these name the same kind of applicant ("Bürgerbusvereine",
+# "Wohlfahrtsverbände"); level terms are matched first, so "Zweckverband" stays a level.
+_OTHER_HEADS: list[tuple[str, str]] = [
+    ("vereine?n?", "verein"),
+    ("verbande?n?", "verband"),
+    ("unternehmen", "unternehmen"),
+    ("einrichtunge?n?", "einrichtung"),
+]
+
+# Synonyms used when comparing a call's types with a project's applicant_types.
+_TYPE_ALIASES: dict[str, set[str]] = {
+    "kmu": {"unternehmen"},
+    "landwirtschaftliches unternehmen": {"landwirt", "unternehmen"},
+    "landwirtschaftliche unternehmen": {"landwirt", "unternehmen"},
+    "landwirtschaftskammer": {"kammer"},
+    "verbande": {"verband"},
+    "wohlfahrtsverband": {"verband"},
+    "wohnungsunternehmen": {"unternehmen"},
+    "verkehrsunternehmen": {"unternehmen"},
+}
+
+
+# The kinds of applicant besides local government that the tables above name.
+OTHER_KINDS = frozenset(kind for _, kind in _OTHER_TERMS + _OTHER_HEADS) | frozenset(
+    kind for kinds in _TYPE_ALIASES.values() for kind in kinds
+)
+
+# The types of the strategy's own applicants (region_profile.applicants) and their levels.
+# A Große Kreisstadt or a kreisangehörige Stadt is a town, a Stadtkreis a kreisfreie Stadt:
+# the word "Kreis" in a name does not make it a county.
+MEMBER_TYPES: dict[str, str] = {
+    "Landkreis": COUNTY,
+    "Kreis": COUNTY,
+    "Region": COUNTY,  # Region Hannover
+    "Städteregion": COUNTY,  # Städteregion Aachen
+    "Regionalverband": COUNTY,  # Regionalverband Saarbrücken
+    "Gemeindeverband": COUNTY,
+    "kreisfreie Stadt": KREISFREI,
+    "Stadtkreis": KREISFREI,
+    "Stadt": MUNICIPAL,
+    "Gemeinde": MUNICIPAL,
+    "Kommune": MUNICIPAL,
+    "Markt": MUNICIPAL,
+    "Marktgemeinde": MUNICIPAL,
+    "Flecken": MUNICIPAL,
+    "Große Kreisstadt": MUNICIPAL,
+    "kreisangehörige Stadt": MUNICIPAL,
+    "Große kreisangehörige Stadt": MUNICIPAL,
+    "Mittlere kreisangehörige Stadt": MUNICIPAL,
+    "kreisangehörige Gemeinde": MUNICIPAL,
+    "Einheitsgemeinde": MUNICIPAL,
+    "Samtgemeinde": MUNICIPAL,
+    "Verbandsgemeinde": MUNICIPAL,
+    "Ortsgemeinde": MUNICIPAL,
+    "Amt": MUNICIPAL,
+    "amtsfreie Gemeinde": MUNICIPAL,
+    "Verwaltungsgemeinschaft": MUNICIPAL,
+    "Verwaltungsverband": MUNICIPAL,
+    "Zweckverband": MUNICIPAL,
+}
+# What a project's `applicant_types` name (offered when one is not known); plurals and
+# compounds of them ("Vereine", "Sportvereine") are read as the same kind.
+PROJECT_TYPES: tuple[str, ...] = (
+    "Unternehmen", "KMU", "landwirtschaftliche Betriebe", "Landwirt", "Kammer",
+    "Landwirtschaftskammer", "Verband", "Wohlfahrtsverband", "Verein", "Hochschule",
+    "Forschungseinrichtung", "Einrichtung", "Stiftung", "Privatperson", "Wohnungsunternehmen",
+    "Verkehrsunternehmen", "Landkreis", "Kommune", "Gemeinde", "Stadt", "Schulträger",
+    "Zweckverband",
+)  # fmt: skip
+
+
+def fold_type(text: str) -> str:
+    """An applicant type folded for comparison ("Schulträger" → "schultrager")."""
+    return fold(normalize(text)).strip()
+
+
+_MEMBER_LEVELS = {fold_type(name): level for name, level in MEMBER_TYPES.items()}
+
+
+def member_type_known(type_name: str) -> bool:
+    """Whether `type_name` is one of `MEMBER_TYPES` (in any case)."""
+    return fold_type(type_name) in _MEMBER_LEVELS
+
+
+def project_type_known(type_name: str) -> bool:
+    """Whether eligibility can find `type_name` in a call (a level or one of `OTHER_KINDS`)."""
+    levels, others = type_kinds(type_name)
+    return bool(levels or others & OTHER_KINDS)
+
+
+@lru_cache(maxsize=1024)
+def member_level(type_name: str) -> str:
+    """The level of one of the strategy's own applicants, by its type."""
+    key = fold_type(type_name)
+    if key in _MEMBER_LEVELS:
+        return _MEMBER_LEVELS[key]
+    # Only a strategy stored before its types were checked gets here.
+    if "kreisfrei" in key:
+        return KREISFREI
+    if "kreis" in key or key in {"gemeindeverband", "county"}:
+        return COUNTY
+    return MUNICIPAL
+
+
+def _term_pattern(term: str) -> str:
+    # stems: "local authorit" matches authority/authorities, "public bod" body/bodies,
+    # "gebietskorperschaft" the plural and the genitive
+    tail = r"\w*" if term.endswith(("authorit", "bod", "gebietskorperschaft")) else r"\b"
+    return rf"{re.escape(term)}{tail}"
+
+
+# One alternation per table, longest terms first, so "kreisfreie stadt" wins over "stadt"
+# and a matched span is never read twice. The word boundary stands once before the
+# alternation, so the terms are tried at the start of words only (several times faster).
+_LEVEL_RE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        f"(?P<l{i}>{_term_pattern(t)})"
+        for i, (t, _) in sorted(enumerate(_LEVEL_TERMS), key=lambda it: -len(it[1][0]))
+    )
+    + ")"
+)
+_OTHER_RE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        [f"(?P<o{i}>{re.escape(t)}\\b)" for i, (t, _) in enumerate(_OTHER_TERMS)]
+        + [f"(?P<h{i}>\\w+{head}\\b)" for i, (head, _) in enumerate(_OTHER_HEADS)]
+    )
+    + ")"
+)
+
+
+def match_terms(text: str) -> tuple[set[str], set[str]]:
+    """Levels and other applicant types named in a folded text."""
+    levels: set[str] = set()
+    others: set[str] = set()
+    for m in _LEVEL_RE.finditer(text):
+        levels |= _LEVEL_TERMS[int(m.lastgroup[1:])][1]  # type: ignore[index]
+    rest = _LEVEL_RE.sub(" ", text)
+    for m in _OTHER_RE.finditer(rest):
+        group: str = m.lastgroup  # type: ignore[assignment]
+        table = _OTHER_TERMS if group[0] == "o" else _OTHER_HEADS
+        others.add(table[int(group[1:])][1])
+    return levels, others
+
+
+@lru_cache(maxsize=4096)
+def type_kinds(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The levels and other applicant kinds one applicant type of a list stands for.
+
+    An unknown type is kept as written (folded), so it still meets the same type of a
+    project or another call.
+    """
+    key = fold_type(name)
+    levels, others = match_terms(key)
+    if not levels:
+        others |= {key} | _TYPE_ALIASES.get(key, set())
+    return frozenset(levels), frozenset(others)
