@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
+from webapp.mail import background as background_mail
 from webapp.queries import FilterValuesCache
 
 
@@ -39,6 +40,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     app.extensions["fm_engine"] = engine
     app.extensions["fm_sessions"] = make_session_factory(engine)
     app.extensions["fm_filter_values"] = FilterValuesCache()
+    background_mail.init_app(app)
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:

@@ -12,8 +12,9 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import Enum
+from functools import partial
 from typing import Any
 
 from flask import current_app, url_for
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from webapp.auth import password_key
 from webapp.config import Config, ConfigError
+from webapp.mail.background import MailJob, background_mailer
 from webapp.mail.compose import MailFooter, build_message, message_id, render_mail
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import MailRejected, MailTransportError, SmtpTransport
@@ -107,13 +109,27 @@ def reset_by_mail_available(config: Config) -> bool:
     return config.base_url_set and bool(config.smtp_host.strip())
 
 
-def send_reset_mail(config: Config, user: User) -> None:
-    """Mail `user` a link to set a new password (in a request: it needs url_for).
+@dataclass(frozen=True, slots=True)
+class ResetMail:
+    """What the reset mail says, taken in the request: plain data, safe in another thread."""
 
-    Raises one of MAIL_ERRORS when the mail does not go out. Tried once
-    without waiting between attempts: someone is waiting for the page and can ask again.
-    """
+    email: str
+    name: str
+    link: str
+
+
+def reset_mail_for(config: Config, user: User) -> ResetMail:
+    """The reset mail for `user` (in a request: the link needs url_for and SECRET_KEY)."""
     link = config.base_url + url_for("password.reset", token=reset_token(user))
+    return ResetMail(email=user.email, name=user.name, link=link)
+
+
+def deliver_reset_mail(config: Config, mail: ResetMail) -> None:
+    """Render `mail` and hand it to the SMTP server (no Flask context needed).
+
+    Raises one of MAIL_ERRORS when the mail does not go out. Tried once without waiting
+    between attempts: whoever asked can ask again.
+    """
     footer = MailFooter(
         why="Sie erhalten diese E-Mail, weil für Ihre Anmeldung ein neues Passwort "
         "angefordert wurde.",
@@ -125,19 +141,46 @@ def send_reset_mail(config: Config, user: User) -> None:
         "password_reset",
         "Neues Passwort für funding-matcher festlegen",
         footer,
-        user=user,
-        link=link,
+        user=mail,
+        link=mail.link,
         minutes=RESET_MINUTES,
         base_url=config.base_url,
     )
     message = build_message(
         mail_from=config.mail_from,
-        recipient=user.email,
+        recipient=mail.email,
         rendered=rendered,
         # one id per mail: each request is a mail of its own, not a copy of the last
-        msg_id=message_id(RESET_MAIL_KIND, secrets.token_hex(8), user.email, config.mail_from),
+        msg_id=message_id(RESET_MAIL_KIND, secrets.token_hex(8), mail.email, config.mail_from),
     )
     settings = replace(MailSettings.from_env(), retries=0)
     with SmtpTransport(config, settings) as transport:
         transport.send(message)
-    log.info("Link zum Zurücksetzen des Passworts an %s versandt.", user.email)
+    log.info("Link zum Zurücksetzen des Passworts an %s versandt.", mail.email)
+
+
+def send_reset_mail(config: Config, user: User) -> None:
+    """Mail `user` the link now and wait for the server (the administration sees the outcome).
+
+    Raises one of MAIL_ERRORS when the mail does not go out.
+    """
+    deliver_reset_mail(config, reset_mail_for(config, user))
+
+
+def queue_reset_mail(config: Config, user: User) -> None:
+    """Hand `user`'s reset mail to the app's background mailer and return at once.
+
+    For *Passwort vergessen*: the page must not wait for the SMTP server, or its response
+    time would tell which addresses have a login. A failure is logged, never shown.
+    """
+    mail = reset_mail_for(config, user)
+    background_mailer().submit(
+        MailJob(send=partial(_deliver_or_log, config, mail), label=f"Passwort-Link an {mail.email}")
+    )
+
+
+def _deliver_or_log(config: Config, mail: ResetMail) -> None:
+    try:
+        deliver_reset_mail(config, mail)
+    except MAIL_ERRORS as exc:
+        log.warning("Link zum Zurücksetzen an %s nicht versandt: %s", mail.email, exc)

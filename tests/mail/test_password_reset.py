@@ -9,7 +9,9 @@ page says to ask the administration; too many requests from one address are refu
 from __future__ import annotations
 
 import html
+import logging
 import re
+import threading
 import time
 from dataclasses import replace
 
@@ -22,6 +24,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.mail.conftest import SmtpServer
 from webapp.app import create_app
 from webapp.config import Config
+from webapp.mail.background import background_mailer
 from webapp.models import User
 from webapp.password_reset import reset_token
 from webapp.throttle import RESET_LIMIT_PER_ADDRESS
@@ -50,8 +53,11 @@ def mail_app(mail_config: Config, engine: object) -> Flask:
 
 
 def _ask(client: FlaskClient, email: str) -> str:
+    """Ask for a link; returns the page once the mail (if any) has been handed to SMTP."""
     response = client.post("/passwort-vergessen", data={"email": email})
     assert response.status_code == 200, _text(response)
+    # The mail goes out after the answer: wait for it, not for some time.
+    assert background_mailer(client.application).flush(timeout=30)
     return _text(response)
 
 
@@ -217,6 +223,63 @@ def test_a_mail_server_that_is_down_shows_the_same_page(
     smtp_server.stop()
     page = _ask(mail_app.test_client(), user.email)
     assert SENT in page
+
+
+def test_the_page_answers_before_the_mail_server_does(
+    mail_app: Flask, smtp_server: SmtpServer, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer for an existing login does not wait for SMTP, so its time tells nothing."""
+    # Long enough that a request waiting for the server could not end by the timeout.
+    monkeypatch.setenv("SMTP_TIMEOUT", "300")
+    reached, release = threading.Event(), threading.Event()
+
+    def hold(_number: int) -> None:
+        reached.set()
+        release.wait(timeout=120)
+
+    smtp_server.handler.on_message = hold
+    answers = []
+    asking = threading.Thread(
+        target=lambda: answers.append(
+            mail_app.test_client().post("/passwort-vergessen", data={"email": user.email})
+        ),
+        daemon=True,
+    )
+    try:
+        asking.start()
+        asking.join(timeout=60)  # a guard against hanging, no measurement
+        assert not asking.is_alive(), "die Seite wartet auf den SMTP-Server"
+        (response,) = answers
+        assert response.status_code == 200 and SENT in _text(response)
+        # The mail is on its way: the server has it and holds it.
+        assert reached.wait(timeout=60)
+        assert smtp_server.messages == []
+    finally:
+        release.set()
+    assert background_mailer(mail_app).flush(timeout=60)
+    client = mail_app.test_client()
+    assert _reset(client, _link_path(smtp_server, user.email)).status_code == 302
+    assert _login(mail_app, user.email, NEW_PASSWORD) == 302
+
+
+def test_a_mail_error_after_the_answer_is_logged_and_the_next_request_works(
+    mail_app: Flask, smtp_server: SmtpServer, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    answers = iter(["554 5.7.1 Empfang verweigert"])  # the first mail only
+    smtp_server.handler.on_message = lambda _number: next(answers, None)
+    client = mail_app.test_client()
+    assert SENT in _ask(client, user.email)
+    assert smtp_server.messages == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(
+        f"Link zum Zurücksetzen an {user.email} nicht versandt" in w and "554" in w
+        for w in warnings
+    ), warnings
+
+    assert SENT in _ask(client, user.email)
+    assert _reset(client, _link_path(smtp_server, user.email)).status_code == 302
+    assert _login(mail_app, user.email, NEW_PASSWORD) == 302
 
 
 def test_without_base_url_the_page_says_to_ask_the_administration(

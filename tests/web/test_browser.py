@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.mail.conftest import Collector, SmtpServer, free_port
 from tests.web.conftest import XSS_TITLE, call_by_external_id
 from webapp.config import Config
+from webapp.mail.background import background_mailer
 from webapp.models import Review, User
 
 pytestmark = pytest.mark.browser
@@ -214,8 +216,8 @@ def test_decisions_work_without_javascript(
 
 
 @pytest.fixture
-def mail_live_server(config: Config, engine: Any) -> Iterator[tuple[str, SmtpServer]]:
-    """The app with CSRF on, BASE_URL and a real SMTP server: (its base URL, the server)."""
+def mail_live_server(config: Config, engine: Any) -> Iterator[tuple[str, SmtpServer, Flask]]:
+    """The app with CSRF on, BASE_URL and a real SMTP server: (its base URL, the server, app)."""
     from werkzeug.serving import make_server
 
     from webapp.app import create_app
@@ -229,11 +231,12 @@ def mail_live_server(config: Config, engine: Any) -> Iterator[tuple[str, SmtpSer
         base_url="http://foerder.example",
         base_url_set=True,
     )
-    server = make_server("127.0.0.1", 0, create_app(mail_config), threaded=True)
+    flask_app = create_app(mail_config)
+    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", smtp
+        yield f"http://127.0.0.1:{server.server_port}", smtp, flask_app
     finally:
         server.shutdown()
         thread.join(timeout=5)
@@ -241,10 +244,10 @@ def mail_live_server(config: Config, engine: Any) -> Iterator[tuple[str, SmtpSer
 
 
 def test_forgotten_password(
-    browser: Any, mail_live_server: tuple[str, SmtpServer], user: User
+    browser: Any, mail_live_server: tuple[str, SmtpServer, Flask], user: User
 ) -> None:
     """From the login page to a new password through the link in the mail."""
-    live, smtp = mail_live_server
+    live, smtp, flask_app = mail_live_server
     context = browser.new_context(locale="de-DE")
     tab = context.new_page()
     tab.set_default_timeout(10_000)
@@ -254,6 +257,8 @@ def test_forgotten_password(
         tab.get_by_label("E-Mail-Adresse").fill(user.email)
         tab.get_by_role("button", name="Link senden").click()
         expect(tab.locator("#reset-sent")).to_contain_text("Der Link gilt 60 Minuten.")
+        # The mail goes out after the answer.
+        assert background_mailer(flask_app).flush(timeout=30)
         (mail,) = smtp.messages
         link = re.search(r"http://foerder\.example(/passwort-neu/\S+)", mail.part("plain"))
         assert link is not None

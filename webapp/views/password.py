@@ -1,13 +1,13 @@
 """Passwort vergessen: ask for a reset link by mail, and set a new password through it.
 
 Both pages are open without a login (auth.PUBLIC_ENDPOINTS). The request page answers the
-same for every address, with or without an active login, so it tells nobody which accounts
-exist; the link itself is checked in webapp/password_reset.py.
+same for every address, with or without an active login, and as fast: the mail is sent
+after the response (webapp/mail/background.py), so neither the page nor its response time
+tells which accounts exist; the link itself is checked in webapp/password_reset.py.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 
 from flask import (
@@ -27,18 +27,16 @@ from webapp.auth import log_in
 from webapp.config import Config, plausible_email
 from webapp.errors import UserError
 from webapp.password_reset import (
-    MAIL_ERRORS,
     RESET_MINUTES,
     LinkProblem,
+    queue_reset_mail,
     reset_by_mail_available,
-    send_reset_mail,
     user_for_token,
 )
 from webapp.throttle import LoginThrottle, wait_minutes
 from webapp.users import find_user, normalise_email, reset_password
 
 bp = Blueprint("password", __name__)
-log = logging.getLogger(__name__)
 
 
 @bp.route("/passwort-vergessen", methods=["GET", "POST"])
@@ -78,15 +76,16 @@ def _forgot_page(email: str, *, error: str = "") -> str:
 
 
 def _mail_if_active(config: Config, email: str) -> None:
-    """Send the link to an active login; nothing for an unknown or deactivated address."""
+    """Queue the link for an active login; nothing for an unknown or deactivated address.
+
+    Only queued: waiting here for the SMTP server would make the answer for an existing
+    login measurably slower. A failure is logged by the sender, never shown: the page would
+    then tell which addresses have a login.
+    """
     user = find_user(db_session(), email)
     if user is None or not user.active:
         return
-    try:
-        send_reset_mail(config, user)
-    except MAIL_ERRORS as exc:
-        # Not shown: the page would then tell which addresses have a login.
-        log.warning("Link zum Zurücksetzen an %s nicht versandt: %s", user.email, exc)
+    queue_reset_mail(config, user)
 
 
 @bp.route("/passwort-neu/<token>", methods=["GET", "POST"])
