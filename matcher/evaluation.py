@@ -307,7 +307,8 @@ def format_report(report: EvalReport) -> str:
     """The human-readable table: per project, means, inbox; one column block per ranker."""
     names = list(report.rankers)
     lines = [
-        f"{report.calls} Aufrufe, {report.projects} Projekte, "
+        f"{report.calls} {'Aufruf' if report.calls == 1 else 'Aufrufe'}, "
+        f"{report.projects} {'Projekt' if report.projects == 1 else 'Projekte'}, "
         f"{len(report.evaluated)} mit mindestens einem relevanten Aufruf"
         + (
             f"; Feedback: {report.feedback_fraction:.0%} der Urteile je Projekt (seed {report.seed}),"

@@ -362,3 +362,11 @@ def test_migration_0003_upgrades_a_0002_database(any_config: Config) -> None:
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_one_hint_over_the_cap_is_counted_in_the_singular() -> None:
+    """101 hints: the kept line says "1 weiterer Hinweis" and the run still counts 101."""
+    run = ScrapeRun(status="ok")
+    run.set_warnings(f"Seite {n} verboten" for n in range(101))
+    assert run.warning_list[-1] == "… und 1 weiterer Hinweis"
+    assert run.warning_count == 101

@@ -181,7 +181,7 @@ class ScrapeRun(Base):
     # A crawl refused page by page could yield thousands of hints; the page shows a run's
     # history, so only the first ones are kept and the rest is counted.
     MAX_WARNINGS: ClassVar[int] = 100
-    _MORE: ClassVar[re.Pattern[str]] = re.compile(r"^… und (\d+) weitere Hinweise$")
+    _MORE: ClassVar[re.Pattern[str]] = re.compile(r"^… und (\d+) weitere[r]? Hinweise?$")
 
     def set_warnings(self, warnings: Iterable[str]) -> None:
         """Store `warnings`, one line each (inner line breaks collapsed), the first 100 kept."""
@@ -189,7 +189,8 @@ class ScrapeRun(Base):
         lines = [line for line in lines if line]
         if len(lines) > self.MAX_WARNINGS:
             rest = len(lines) - self.MAX_WARNINGS
-            lines = [*lines[: self.MAX_WARNINGS], f"… und {rest} weitere Hinweise"]
+            more = "weiterer Hinweis" if rest == 1 else "weitere Hinweise"
+            lines = [*lines[: self.MAX_WARNINGS], f"… und {rest} {more}"]
         self.warnings = "\n".join(lines)
 
     @property

@@ -92,3 +92,15 @@ def test_loaders_reject_bad_grades(tmp_path: Path) -> None:
     qrels.write_text("VW-01\tC-D-001\tgut\n", encoding="utf-8")
     with pytest.raises(EvalDataError, match="Zeile 1"):
         load_qrels(qrels, {c.id for c in calls}, {"VW-01"})
+
+
+def test_a_single_call_is_counted_in_the_singular(tmp_path: Path) -> None:
+    """A set of one call says "1 Aufruf", not "1 Aufrufe"."""
+    first = (DEV / "calls.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    calls = tmp_path / "calls.jsonl"
+    calls.write_text(first + "\n", encoding="utf-8")
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text(f"VW-01\t{json.loads(first)['id']}\t2\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "--calls", str(calls), "--qrels", str(qrels)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 Aufruf, 22 Projekte, 1 mit mindestens")
