@@ -151,7 +151,13 @@ class CliInvoker:
         from webapp.cli import main
 
         runner = CliRunner()
-        return runner.invoke(main, list(args), env={**self.env, **env}, input=input)
+        return runner.invoke(
+            main,
+            list(args),
+            env={**self.env, **env},
+            input=input,
+            prog_name="funding-matcher",  # as the installed command names itself in messages
+        )
 
 
 @pytest.fixture

@@ -120,27 +120,34 @@ def test_strategy_with_an_unknown_theme_names_line_and_field(
     assert _count(config, ProjectRow) == before
 
 
+WRONG_CALLS = [
+    (["scrape", "--gibt-es-nicht"], 2, "Unbekannte Option '--gibt-es-nicht'."),
+    (["gibt-es-nicht"], 2, "Unbekannter Befehl 'gibt-es-nicht'."),
+    (["import"], 2, "Es fehlt das Argument 'FILE'."),
+    (["match", "--today", "morgen"], 2, "Unbekannte Option '--today'."),
+    (["weekly", "--wait", "bald"], 2, "Ungültiger Wert für '--wait': 'bald' ist keine Zahl"),
+    (["digest", "--today", "2027-13-45"], 2, "Ungültiger Wert für '--today': '2027-13-45'"),
+    (["parse", "rss", "datei.xml"], 1, "Unbekannte Quellenart 'rss'"),
+    (["user", "add"], 2, "Es fehlt das Argument 'EMAIL'."),
+    (["strategy", "load", "/gibt/es/nicht.yaml"], 1, "/gibt/es/nicht.yaml"),
+]
+
+
 @pytest.mark.parametrize(
-    "args",
-    [
-        ["scrape", "--gibt-es-nicht"],
-        ["gibt-es-nicht"],
-        ["import"],
-        ["match", "--today", "morgen"],
-        ["weekly", "--wait", "bald"],
-        ["digest", "--today", "2027-13-45"],
-        ["parse", "rss", "datei.xml"],
-        ["user", "add"],
-        ["strategy", "load", "/gibt/es/nicht.yaml"],
-    ],
-    ids=lambda a: " ".join(a),
+    ("args", "status", "message"), WRONG_CALLS, ids=[" ".join(case[0]) for case in WRONG_CALLS]
 )
 def test_unknown_or_wrong_arguments_exit_with_usage_message(
-    ready: CliInvoker, config: Config, args: list[str]
+    ready: CliInvoker, config: Config, args: list[str], status: int, message: str
 ) -> None:
     before = _count(config, Call)
     result = ready(*args)
-    _clean_failure(result, "Error")
+    _clean_failure(result, message)
+    # 2 for a wrong call (with the usage line), 1 for a mistake in what it names
+    assert result.exit_code == status
+    assert result.stdout == ""
+    assert f"Fehler: {message}" in result.stderr
+    assert ("Aufruf: funding-matcher " in result.stderr) == (status == 2)
+    assert "Error" not in result.output and "Usage" not in result.output
     assert _count(config, Call) == before
 
 

@@ -7,12 +7,16 @@ import importlib
 import click
 
 from webapp.cli.common import AppContext, user_errors
+from webapp.cli.errors import CliError
+from webapp.cli.german import VERSION_MESSAGE, VERSION_OPTION_HELP, GermanGroup
 from webapp.config import ConfigError, with_origin
 from webapp.log_setup import configure_logging
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="funding-matcher")
+@click.group(cls=GermanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    package_name="funding-matcher", message=VERSION_MESSAGE, help=VERSION_OPTION_HELP
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """funding-matcher: Förderaufrufe finden, die zur Digitalisierungsstrategie passen."""
@@ -20,7 +24,7 @@ def main(ctx: click.Context) -> None:
     try:
         configure_logging(ctx.obj.config)
     except ConfigError as exc:
-        raise click.ClickException(with_origin(str(exc))) from None
+        raise CliError(with_origin(str(exc))) from None
 
 
 COMMAND_MODULES = (

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.strategy import StrategyError
 from scrapers.record import ParseError
+from webapp.cli.errors import CliError
 from webapp.config import Config, ConfigError, with_origin
 from webapp.db import make_engine, make_session_factory
 from webapp.errors import UserError
@@ -51,7 +52,7 @@ class AppContext:
         try:
             return cls(Config.from_env())
         except ConfigError as exc:
-            raise click.ClickException(with_origin(str(exc))) from None
+            raise CliError(with_origin(str(exc))) from None
 
     @property
     def engine(self) -> Engine:
@@ -60,7 +61,7 @@ class AppContext:
         return self._engine
 
     def _make_engine(self) -> Engine:
-        invalid = click.ClickException(
+        invalid = CliError(
             "DATABASE_URL ist keine gültige Datenbank-Adresse "
             "(z. B. sqlite:///pfad/zur/datei.db oder postgresql://user:pw@host/db)"
         )
@@ -71,7 +72,7 @@ class AppContext:
         database = url.database if url.get_backend_name() == "sqlite" else None
         path = Path(database) if database and database != ":memory:" else None
         if path is not None and not path.exists() and not self.create_database:
-            raise click.ClickException(
+            raise CliError(
                 f"Die Datenbank {path} gibt es nicht: zuerst `funding-matcher init` ausführen "
                 "(oder DATABASE_URL bzw. INSTANCE_PATH prüfen)."
             )
@@ -81,7 +82,7 @@ class AppContext:
             raise invalid from None
         except OSError as exc:
             folder = path.parent if path is not None else self.config.instance_dir
-            raise click.ClickException(
+            raise CliError(
                 f"Der Ordner {folder} für die Datenbank kann nicht angelegt werden "
                 f"({exc.strerror}): INSTANCE_PATH bzw. DATABASE_URL prüfen."
             ) from None
@@ -123,13 +124,13 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ConfigError as exc:
-            raise click.ClickException(with_origin(str(exc))) from None
+            raise CliError(with_origin(str(exc))) from None
         except (UserError, StrategyError, ParseError) as exc:
-            raise click.ClickException(str(exc)) from None
+            raise CliError(str(exc)) from None
         except (OperationalError, ProgrammingError) as exc:
             reason = (str(exc.orig) or str(exc)).strip().splitlines()[0]
             if _MISSING_TABLE.search(reason):
-                raise click.ClickException(
+                raise CliError(
                     f"Die Datenbank ist noch nicht eingerichtet ({reason}). "
                     "Bitte zuerst `funding-matcher init` ausführen."
                 ) from None
@@ -140,6 +141,6 @@ def user_errors(func: F) -> F:
             app = next((a for a in args if isinstance(a, AppContext)), None)
             url = make_url_safe(app.config.database_url) if app else ""
             where = f" ({url})" if url else ""
-            raise click.ClickException(f"Datenbankfehler{where}: {reason}") from None
+            raise CliError(f"Datenbankfehler{where}: {reason}") from None
 
     return wrapper  # type: ignore[return-value]

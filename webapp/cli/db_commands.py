@@ -11,6 +11,7 @@ from matcher.states import fold_place
 from matcher.strategy import GERMANY, RegionProfile, Strategy, StrategyError, load_strategy
 from webapp.backup import backup_database
 from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.german import GermanCommand, GermanGroup
 from webapp.config import DEFAULT_STRATEGY, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
@@ -21,7 +22,7 @@ from webapp.models import CallScore
 from webapp.strategy_store import LoadReport, load_into_db
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @click.option(
     "--no-strategy", is_flag=True, help="Nur die Datenbank anlegen, keine Strategie laden."
 )
@@ -45,7 +46,7 @@ def init(app: AppContext, no_strategy: bool) -> None:
         _load(app, parsed)
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Eine vorhandene Datei FILE überschreiben.")
 @pass_app
@@ -64,7 +65,7 @@ def backup(app: AppContext, file: Path, force: bool) -> None:
     )
 
 
-@click.group()
+@click.group(cls=GermanGroup)
 def strategy() -> None:
     """Strategie prüfen, anzeigen und laden."""
 

@@ -11,10 +11,11 @@ from matcher.evaluation import EvalDataError, format_report, load_calls, load_qr
 from matcher.evaluation import evaluate as run_evaluation
 from matcher.strategy import load_strategy
 from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.german import GermanCommand
 from webapp.errors import UserError
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @click.option(
     "--calls",
     "calls_path",

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.german import GermanCommand
 from webapp.db import transaction
 from webapp.importer import read_jsonl
 from webapp.ingest import ingest_records
 
 
-@click.command("import")
+@click.command("import", cls=GermanCommand)
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option(
     "--source", default="import", show_default=True, help="Quelle für Zeilen ohne 'source'."

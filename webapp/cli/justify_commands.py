@@ -6,12 +6,14 @@ import click
 
 from matcher.justification import plain_text
 from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.errors import CliUsageError
+from webapp.cli.german import GermanCommand
 from webapp.db import transaction
 from webapp.justifications import justification_for, resolve_call
 from webapp.reviews import canonical_call
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @click.argument("call_id")
 @click.option("--project", "project", metavar="ID", help="Projekt-ID der Strategie, z. B. VW-01.")
 @click.option("--short", "short", is_flag=True, help="Kurzfassung (höchstens 1.000 Zeichen).")
@@ -42,7 +44,7 @@ def justify(
     gespeichert; eine bearbeitete Fassung hat Vorrang und wird nie überschrieben.
     """
     if project and combined:
-        raise click.UsageError("--project und --combined schließen sich aus.")
+        raise CliUsageError("--project und --combined schließen sich aus.")
     with transaction(app.sessions) as session:
         call = resolve_call(session, call_id)
         entry = justification_for(

@@ -8,6 +8,8 @@ from datetime import date, datetime
 import click
 
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
+from webapp.cli.errors import CliError
+from webapp.cli.german import GermanCommand
 from webapp.digest import hold_back_reason, run_digest
 from webapp.errors import UserError
 from webapp.formatting import format_counted, local_today
@@ -71,7 +73,7 @@ def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> None:
         click.echo(mail.rendered.text)
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @click.option("--dry-run", is_flag=True, help=DRY_RUN_HELP)
 @click.option("--today", type=ISO_DATE, help=TODAY_HELP)
 @pass_app
@@ -90,7 +92,7 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
             transport_factory=None if dry_run else _transport(app, settings),
         )
     except LockBusy as exc:
-        raise click.ClickException(f"{exc} Später erneut versuchen.") from None
+        raise CliError(f"{exc} Später erneut versuchen.") from None
     key = run.digest.period_key
     reason = hold_back_reason(run.digest)
     if dry_run and reason is not None:
@@ -126,7 +128,7 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     _report_failures(run.report.failed, run.ok)
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @click.option("--dry-run", is_flag=True, help=DRY_RUN_HELP)
 @click.option("--today", type=ISO_DATE, help=REMIND_TODAY_HELP)
 @pass_app
@@ -144,7 +146,7 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
             transport_factory=None if dry_run else _transport(app, settings),
         )
     except LockBusy as exc:
-        raise click.ClickException(f"{exc} Später erneut versuchen.") from None
+        raise CliError(f"{exc} Später erneut versuchen.") from None
     for reminder in run.without_recipient:
         click.echo(
             f"Keine Empfänger für die Erinnerung zu Aufruf {reminder.call_id} "
@@ -163,7 +165,7 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     _report_failures(run.report.failed, run.ok)
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @click.option("--offline", is_flag=True, help="Quellen aus den gespeicherten Snapshots lesen.")
 @click.option("--no-scrape", is_flag=True, help="Den Abruf der Quellen auslassen.")
 @click.option(

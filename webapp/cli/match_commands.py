@@ -7,13 +7,14 @@ import time
 import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.german import GermanCommand
 from webapp.db import transaction
 from webapp.formatting import format_counted
 from webapp.matching import run_match
 from webapp.saved_model import model_file
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @pass_app
 @user_errors
 def match(app: AppContext) -> None:

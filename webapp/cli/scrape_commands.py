@@ -13,6 +13,7 @@ from scrapers.record import ParseError
 from scrapers.registry import KINDS, get_parser
 from scrapers.sources import SourceConfigError, load_sources
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
+from webapp.cli.german import GermanCommand
 from webapp.errors import UserError
 from webapp.formatting import format_counted, local_today
 from webapp.scraping import SourceReport, run_scrape, select_sources, sources_to_run
@@ -25,7 +26,7 @@ DEFAULT_URLS = {
 }
 
 
-@click.command("scrape")
+@click.command("scrape", cls=GermanCommand)
 @click.option("--source", "source_name", metavar="NAME", help="Nur diese Quelle abrufen.")
 @click.option(
     "--offline", is_flag=True, help="Die mitgelieferten Snapshots statt der Websites verwenden."
@@ -133,7 +134,7 @@ def format_table(reports: list[SourceReport]) -> str:
     return "\n".join(lines)
 
 
-@click.command("parse")
+@click.command("parse", cls=GermanCommand)
 @click.argument("kind", metavar="KIND")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--url", help="Die Adresse, von der die Datei stammt (für relative Links).")

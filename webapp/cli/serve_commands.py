@@ -7,9 +7,11 @@ import errno
 import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.errors import CliError
+from webapp.cli.german import GermanCommand
 
 
-@click.command()
+@click.command(cls=GermanCommand)
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Adresse, an der gelauscht wird."
 )
@@ -39,9 +41,9 @@ def serve(app: AppContext, host: str, port: int, threads: int) -> None:
             if exc.errno == errno.EADDRINUSE
             else f"{exc.strerror or exc}; --host und --port prüfen"
         )
-        raise click.ClickException(f"Kann nicht auf {host}:{port} lauschen: {hint}.") from None
+        raise CliError(f"Kann nicht auf {host}:{port} lauschen: {hint}.") from None
     except ValueError:
-        raise click.ClickException(f"--host {host!r} ist keine Adresse dieses Rechners.") from None
+        raise CliError(f"--host {host!r} ist keine Adresse dieses Rechners.") from None
     click.echo(f"funding-matcher läuft auf http://{host}:{port}/ (Beenden mit Strg+C)")
     server.run()
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.german import GermanGroup
 from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.users import create_user, find_user, normalise_email, reset_password, set_active
 
 
-@click.group()
+@click.group(cls=GermanGroup)
 def user() -> None:
     """Anmeldungen für die Weboberfläche verwalten."""
 
