@@ -138,6 +138,36 @@ def filter_labels(soup: BeautifulSoup) -> dict[str, str]:
     return out
 
 
+# The tabs of a programme page. Stored texts keep them as a line of their own before the
+# tab's text; `split_tabs` finds them again for the call page.
+TAB_LABELS = ("Kurzzusammenfassung", "Zusatzinfos", "Rechtsgrundlage")
+
+
+def join_tabs(sections: list[tuple[str, str]]) -> str:
+    """The call text of a programme page: each tab's label on its own line, then its text,
+    tabs separated by a blank line (block_text leaves no blank lines inside a tab)."""
+    return "\n\n".join(f"{label}\n{body}" if label else body for label, body in sections)
+
+
+def split_tabs(text: str) -> list[tuple[str, str]]:
+    """`text` as (tab label, text) parts; the label is "" for text before any known tab.
+
+    The inverse of `join_tabs` for the known labels, so that the call page can show them as
+    headings without changing the stored text (and with it the content hash that tells a
+    changed call). Any other text comes back as one unlabelled part, blank lines kept.
+    """
+    parts: list[tuple[str, list[str]]] = []
+    for block in (text or "").split("\n\n"):
+        first, _, rest = block.partition("\n")
+        if first.strip() in TAB_LABELS and rest.strip():
+            parts.append((first.strip(), [rest]))
+        elif parts:
+            parts[-1][1].append(block)
+        else:
+            parts.append(("", [block]))
+    return [(label, "\n\n".join(blocks)) for label, blocks in parts]
+
+
 def _tab_text(soup: BeautifulSoup) -> tuple[list[tuple[str, str]], str]:
     """The tabs as (label, text) and the Kurztext, or the rich-text block as one section."""
     openers = soup.select("h2.horizontal--tab-opener")
@@ -194,7 +224,7 @@ def _parse_detail(soup: BeautifulSoup, url: str, base: str, options: Options | N
         contact = meta["Ansprechpunkt"].select_one(".card--title") or meta["Ansprechpunkt"]
         funder = inline_text(contact)
     sections, short = _tab_text(soup)
-    text = "\n\n".join(f"{label}\n{body}" if label else body for label, body in sections)
+    text = join_tabs(sections)
     # Amounts from the programme description first: the legal text also names turnover
     # limits and exceptional maxima.
     described = "\n".join(body for label, body in sections if label != "Rechtsgrundlage")

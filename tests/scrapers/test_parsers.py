@@ -82,6 +82,36 @@ def test_fdb_real_detail_single_text(real_pages: Path) -> None:
     # "spätestens bis zum 30.09. jeden Jahres" → next occurrence after the reference date.
     assert record.deadline == date(2027, 9, 30)
     assert record.status == "offen"
+    # no tabs; the page's own first heading "Rechtsgrundlage" is shown as a heading too
+    assert [label for label, _ in foerderdatenbank.split_tabs(record.text)] == ["Rechtsgrundlage"]
+
+
+def test_fdb_real_tabs_are_found_again_in_the_stored_text(real_pages: Path) -> None:
+    """The call page shows the tabs as headings; the stored text is what it always was."""
+    result = foerderdatenbank.parse(
+        (real_pages / "detail_multi_desc.html").read_bytes(), FDB + "x.html", None, options=OPTIONS
+    )
+    [record] = result.records
+    parts = foerderdatenbank.split_tabs(record.text)
+    assert [label for label, _ in parts] == [
+        "Kurzzusammenfassung",
+        "Zusatzinfos",
+        "Rechtsgrundlage",
+    ]
+    assert parts[1][1].startswith("rechtliche Voraussetzungen\nDie Förderung ist an")
+    assert foerderdatenbank.join_tabs(parts) == record.text
+
+
+def test_split_tabs_leaves_other_texts_whole() -> None:
+    """A manual or feed text with blank lines, or a lone word "Rechtsgrundlage", stays as is."""
+    text = "Erster Absatz.\n\nZweiter Absatz.\n\nRechtsgrundlage"
+    assert foerderdatenbank.split_tabs(text) == [("", text)]
+    assert foerderdatenbank.split_tabs("") == [("", "")]
+    mixed = "Vorspann\n\nZusatzinfos\nWer antragsberechtigt ist.\n\nNachsatz"
+    assert foerderdatenbank.split_tabs(mixed) == [
+        ("", "Vorspann"),
+        ("Zusatzinfos", "Wer antragsberechtigt ist.\n\nNachsatz"),
+    ]
 
 
 # --- Förderdatenbank: our snapshots -------------------------------------------------------

@@ -10,6 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from scrapers import foerderdatenbank
+from tests.scrapers.conftest import snapshot_file
 from tests.web.conftest import XSS_TITLE, call_by_external_id
 from webapp.formatting import local_today
 from webapp.models import Call, CallScore, Match, ProjectRow, ThemeRow
@@ -351,3 +353,28 @@ def test_inbox_page_uses_a_fixed_number_of_queries(
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 8
+
+
+def test_call_page_shows_the_tabs_of_a_foerderdatenbank_programme_as_headings(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Kurzzusammenfassung, Zusatzinfos and Rechtsgrundlage were plain lines in a long text."""
+    from dataclasses import replace
+
+    from webapp.ingest import ingest_records
+
+    url = "https://www.foerderdatenbank.de/FDB/Content/DE/Foerderprogramm/Land/NRW/x.html"
+    [record] = foerderdatenbank.parse(
+        snapshot_file("foerderdatenbank", "programm-land-nrw-digitale-verwaltung-kommunen.html"),
+        url,
+        None,
+    ).records
+    ingest_records(session, [replace(record, source="foerderdatenbank")], origin="scrape")
+    session.commit()
+    call = call_by_external_id(session, record.external_id)
+    page = auth_client.get(f"/aufrufe/{call.id}").get_data(as_text=True)
+    headings = re.findall(r'<h3 class="text-section">([^<]+)</h3>', page)
+    assert headings == ["Kurzzusammenfassung", "Zusatzinfos", "Rechtsgrundlage"]
+    assert page.count('<div class="call-text">') == 3
+    assert "\nZusatzinfos\n" not in page  # the label is no longer a line of the text
+    assert call.text == record.text  # stored as before: the content hash is unchanged

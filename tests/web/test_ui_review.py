@@ -45,6 +45,27 @@ def test_a_text_equal_to_the_summary_is_shown_once(
     description = page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
     assert "Kurz: Zuschüsse" in description and "Antragsberechtigt sind" in description
 
+    # A Förderdatenbank text gives its Kurztext under two headings: still shown once.
+    call.summary = "Wenn Sie als Kommune Makerspaces planen, erhalten Sie einen Zuschuss."
+    call.text = (
+        "Kurzzusammenfassung\nKurztext\nWenn Sie als Kommune Makerspaces planen, erhalten Sie"
+        " einen Zuschuss.\nVolltext\nGefördert werden Räume und Geräte.\n\nZusatzinfos\n"
+        "Antragsberechtigt sind Gemeinden."
+    )
+    session.commit()
+    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
+    description = page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
+    assert description.count("Makerspaces planen") == 1
+    assert '<h3 class="text-section">Zusatzinfos</h3>' in description
+
+    # A first sentence is no heading: the summary after it is something else, shown above.
+    call.summary = "Gefördert werden Räume und Geräte."
+    call.text = "Das Land hilft.\nGefördert werden Räume und Geräte."
+    session.commit()
+    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
+    description = page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
+    assert description.count("Räume und Geräte") == 2
+
 
 def test_ids_too_large_for_the_database_are_not_found_not_an_error(
     app: Flask, user: User, session: Session

@@ -255,12 +255,25 @@ def summary_in_text(summary: str | None, text: str | None) -> bool:
     """Whether `text` begins with `summary` (spacing aside): then the text alone says it all.
 
     Most feeds and lists give their one paragraph as both; a summary cut off with "…" is
-    the text's beginning too.
+    the text's beginning too. Up to two heading lines before it count as the beginning
+    (a Förderdatenbank text starts "Kurzzusammenfassung", "Kurztext", then the summary).
     """
     if not summary or not text:
         return False
     short = " ".join(summary.split()).removesuffix("…").removesuffix("...").rstrip()
-    return " ".join(text.split()).startswith(short)
+    lines = text.strip().splitlines()
+    for skipped in range(3):
+        if " ".join(" ".join(lines[skipped:]).split()).startswith(short):
+            return True
+        if skipped >= len(lines) or not _heading_line(lines[skipped]):
+            return False
+    return False
+
+
+def _heading_line(line: str) -> bool:
+    # short and no sentence: "Kurztext", "Zusatzinfos", not "Gefördert werden Kommunen."
+    line = line.strip()
+    return 0 < len(line) <= 40 and not line.endswith((".", "!", "?", ":", ";", ","))
 
 
 # The call page shows the latest changes only; older ones add nothing to a decision.

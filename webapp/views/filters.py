@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from flask import Flask
 from markupsafe import Markup, escape
 
+from scrapers.foerderdatenbank import split_tabs
 from webapp.formatting import (
     WEEKDAYS_DE,
     days_label,
@@ -113,5 +114,6 @@ def register_filters(app: Flask) -> None:
         highlight=highlight,
         safe_url=safe_url,
         term_pairs=term_pairs,
+        text_sections=split_tabs,
     )
     app.jinja_env.globals.update(WEEKDAYS_DE=WEEKDAYS_DE)
