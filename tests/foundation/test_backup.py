@@ -1,4 +1,4 @@
-"""`funding-matcher backup FILE`: a copy the operator can restore, made while others write."""
+"""`funding-matcher backup DATEI`: a copy the operator can restore, made while others write."""
 
 from __future__ import annotations
 

@@ -125,7 +125,7 @@ def test_misspelt_command_suggests_the_right_one(cli: CliInvoker) -> None:
 
 def test_missing_argument_and_option(cli: CliInvoker) -> None:
     _usage_error(
-        cli("backup"), "funding-matcher backup [OPTIONEN] FILE", "Es fehlt das Argument 'FILE'."
+        cli("backup"), "funding-matcher backup [OPTIONEN] DATEI", "Es fehlt das Argument 'DATEI'."
     )
     _usage_error(
         cli("evaluate", "--qrels", "urteile.tsv"),
@@ -163,12 +163,12 @@ INVALID_CALLS = [
     ),
     (
         ["import", "a.jsonl", "b.jsonl"],
-        "funding-matcher import [OPTIONEN] FILE",
+        "funding-matcher import [OPTIONEN] DATEI",
         "Überzähliges Argument: b.jsonl",
     ),
     (
         ["justify", "7", "--project", "VW-01", "--combined"],
-        "funding-matcher justify [OPTIONEN] CALL_ID",
+        "funding-matcher justify [OPTIONEN] AUFRUF_ID",
         "--project und --combined schließen sich aus.",
     ),
 ]

@@ -123,12 +123,12 @@ def test_strategy_with_an_unknown_theme_names_line_and_field(
 WRONG_CALLS = [
     (["scrape", "--gibt-es-nicht"], 2, "Unbekannte Option '--gibt-es-nicht'."),
     (["gibt-es-nicht"], 2, "Unbekannter Befehl 'gibt-es-nicht'."),
-    (["import"], 2, "Es fehlt das Argument 'FILE'."),
+    (["import"], 2, "Es fehlt das Argument 'DATEI'."),
     (["match", "--today", "morgen"], 2, "Unbekannte Option '--today'."),
     (["weekly", "--wait", "bald"], 2, "Ungültiger Wert für '--wait': 'bald' ist keine Zahl"),
     (["digest", "--today", "2027-13-45"], 2, "Ungültiger Wert für '--today': '2027-13-45'"),
     (["parse", "rss", "datei.xml"], 1, "Unbekannte Quellenart 'rss'"),
-    (["user", "add"], 2, "Es fehlt das Argument 'EMAIL'."),
+    (["user", "add"], 2, "Es fehlt das Argument 'E-MAIL'."),
     (["strategy", "load", "/gibt/es/nicht.yaml"], 1, "/gibt/es/nicht.yaml"),
 ]
 

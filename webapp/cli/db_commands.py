@@ -47,12 +47,12 @@ def init(app: AppContext, no_strategy: bool) -> None:
 
 
 @click.command(cls=GermanCommand)
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Eine vorhandene Datei FILE überschreiben.")
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Eine vorhandene DATEI überschreiben.")
 @pass_app
 @user_errors
 def backup(app: AppContext, file: Path, force: bool) -> None:
-    """Die Datenbank nach FILE sichern, auch während Weboberfläche und Wochenlauf arbeiten.
+    """Die Datenbank nach DATEI sichern, auch während Weboberfläche und Wochenlauf arbeiten.
 
     SQLite: eine vollständige Datenbankdatei (zum Wiederherstellen an die Stelle der alten
     kopieren); PostgreSQL: eine Datei von pg_dump (mit pg_restore einspielen).
@@ -71,7 +71,7 @@ def strategy() -> None:
 
 
 @strategy.command("show")
-@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.argument("file", metavar="DATEI", required=False, type=click.Path(path_type=Path))
 @pass_app
 @user_errors
 def strategy_show(app: AppContext, file: Path | None) -> None:
@@ -80,7 +80,7 @@ def strategy_show(app: AppContext, file: Path | None) -> None:
 
 
 @strategy.command("load")
-@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.argument("file", metavar="DATEI", required=False, type=click.Path(path_type=Path))
 @pass_app
 @user_errors
 def strategy_load(app: AppContext, file: Path | None) -> None:

@@ -1,4 +1,4 @@
-"""`import FILE.jsonl`: add calls from a file in the call-record format."""
+"""`import DATEI.jsonl`: add calls from a file in the call-record format."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from webapp.ingest import ingest_records
 
 
 @click.command("import", cls=GermanCommand)
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option(
     "--source", default="import", show_default=True, help="Quelle für Zeilen ohne 'source'."
 )

@@ -1,4 +1,4 @@
-"""`justify CALL_ID [--project ID] [--short]`: print the Begründungstext of a call."""
+"""`justify AUFRUF_ID [--project ID] [--short]`: print the Begründungstext of a call."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from webapp.reviews import canonical_call
 
 
 @click.command(cls=GermanCommand)
-@click.argument("call_id")
+@click.argument("call_id", metavar="AUFRUF_ID")
 @click.option("--project", "project", metavar="ID", help="Projekt-ID der Strategie, z. B. VW-01.")
 @click.option("--short", "short", is_flag=True, help="Kurzfassung (höchstens 1.000 Zeichen).")
 @click.option("--combined", is_flag=True, help="Kombinierter Text für alle passenden Projekte.")
@@ -39,7 +39,7 @@ def justify(
 ) -> None:
     """Begründungstext zu einem Aufruf ausgeben.
 
-    CALL_ID ist die Datenbank-ID oder die ID des Aufrufs in seiner Quelle (wie in der
+    AUFRUF_ID ist die Datenbank-ID oder die ID des Aufrufs in seiner Quelle (wie in der
     Importdatei). Ohne --project gilt das am besten passende Projekt. Der Text wird
     gespeichert; eine bearbeitete Fassung hat Vorrang und wird nie überschrieben.
     """

@@ -135,8 +135,8 @@ def format_table(reports: list[SourceReport]) -> str:
 
 
 @click.command("parse", cls=GermanCommand)
-@click.argument("kind", metavar="KIND")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("kind", metavar="ART")
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("--url", help="Die Adresse, von der die Datei stammt (für relative Links).")
 @click.option(
     "--source",
@@ -161,7 +161,7 @@ def parse(
 ) -> None:
     """Einen Parser auf eine gespeicherte Antwort anwenden und die Aufrufe als JSON-Zeilen ausgeben.
 
-    KIND ist eine der Quellenarten foerderdatenbank, foerderinfo, eu-ft, feed, html-list.
+    ART ist eine der Quellenarten foerderdatenbank, foerderinfo, eu-ft, feed, html-list.
     """
     if kind not in KINDS:
         raise UserError(f"Unbekannte Quellenart {kind!r}; bekannt sind: {', '.join(KINDS)}")

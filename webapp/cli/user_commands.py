@@ -17,7 +17,7 @@ def user() -> None:
 
 
 @user.command("add")
-@click.argument("email")
+@click.argument("email", metavar="E-MAIL")
 @click.option(
     "--password",
     help="Passwort (ohne Angabe wird verdeckt danach gefragt).",
@@ -32,7 +32,7 @@ def user() -> None:
 def add(
     app: AppContext, email: str, password: str | None, admin: bool, name: str, exist_ok: bool
 ) -> None:
-    """Eine Anmeldung EMAIL anlegen."""
+    """Eine Anmeldung E-MAIL anlegen."""
     with transaction(app.sessions) as session:
         if find_user(session, email) is not None:
             if not exist_ok:
@@ -59,7 +59,7 @@ def _ask_password(nothing_done: str) -> str:
 
 
 @user.command("password")
-@click.argument("email")
+@click.argument("email", metavar="E-MAIL")
 @click.option(
     "--password",
     help="Neues Passwort (ohne Angabe wird verdeckt zweimal danach gefragt).",
@@ -67,7 +67,7 @@ def _ask_password(nothing_done: str) -> str:
 @pass_app
 @user_errors
 def password(app: AppContext, email: str, password: str | None) -> None:
-    """Der Anmeldung EMAIL ein neues Passwort geben (vergessen): hebt eine Sperre auf,
+    """Der Anmeldung E-MAIL ein neues Passwort geben (vergessen): hebt eine Sperre auf,
     offene Sitzungen enden."""
     with transaction(app.sessions) as session:
         if find_user(session, email) is None:
@@ -93,20 +93,20 @@ def password(app: AppContext, email: str, password: str | None) -> None:
 
 
 @user.command("deactivate")
-@click.argument("email")
+@click.argument("email", metavar="E-MAIL")
 @pass_app
 @user_errors
 def deactivate(app: AppContext, email: str) -> None:
-    """Die Anmeldung EMAIL deaktivieren (wer geht): keine Anmeldung, keine E-Mails mehr."""
+    """Die Anmeldung E-MAIL deaktivieren (wer geht): keine Anmeldung, keine E-Mails mehr."""
     _set_active(app, email, False)
 
 
 @user.command("activate")
-@click.argument("email")
+@click.argument("email", metavar="E-MAIL")
 @pass_app
 @user_errors
 def activate(app: AppContext, email: str) -> None:
-    """Eine deaktivierte Anmeldung EMAIL wieder aktivieren (mit ihrem alten Passwort)."""
+    """Eine deaktivierte Anmeldung E-MAIL wieder aktivieren (mit ihrem alten Passwort)."""
     _set_active(app, email, True)
 
 
