@@ -7,7 +7,6 @@ names the file, the line and the path inside the document.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from matcher.applicant_types import (
     project_type_known,
 )
 from matcher.states import STATES, fold_place, state_name
-from scrapers.yaml_errors import DuplicateKeysError, load_yaml, yaml_problem
+from scrapers.yaml_errors import DuplicateKeysError, closest, load_yaml, yaml_problem
 
 
 class StrategyError(ValueError):
@@ -527,13 +526,11 @@ def _hint(
     `fold` compares folded spellings ("landkries" is near "Landkreis"); `full` lists the
     allowed values after a near miss too.
     """
-    by_key = {(fold(k) if fold else k): k for k in known}
-    close = difflib.get_close_matches(fold(value) if fold else value, list(by_key), n=1, cutoff=0.6)
     listing = f"{listed}: {', '.join(known)}" if known else f"keine {listed}"
-    if not close:
+    meant = closest(value, known, fold=fold)
+    if meant is None:
         return listing
-    meant = f"gemeint ist wohl '{by_key[close[0]]}'"
-    return f"{meant}; {listing}" if full else meant
+    return f"gemeint ist wohl '{meant}'; {listing}" if full else f"gemeint ist wohl '{meant}'"
 
 
 def _state_hint(state: str) -> str:
@@ -543,8 +540,4 @@ def _state_hint(state: str) -> str:
     inside = [name for key, name in STATES.items() if re.search(rf"\b{re.escape(key)}\b", folded)]
     if len(set(inside)) == 1:  # "Freistaat Bayern", "Land NRW"
         return f"gemeint ist wohl '{inside[0]}'"
-    by_fold = {fold_place(name): name for name in names}
-    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.7)
-    if close:
-        return f"gemeint ist wohl '{by_fold[close[0]]}'"
-    return "erlaubt: " + ", ".join(names)
+    return _hint(state, names, "erlaubt", fold=fold_place)

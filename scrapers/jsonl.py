@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 from datetime import date
 from typing import Any
 
 from scrapers.record import CallRecord, ParseError, web_link
+from scrapers.yaml_errors import closest
 
 _TEXT_FIELDS = (
     "funder",
@@ -93,8 +93,8 @@ def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> Cal
     unknown = sorted(set(obj) - _KNOWN)
     if unknown:
         # a typo ("deadine") would otherwise cost the call its deadline without a word
-        close = difflib.get_close_matches(unknown[0], sorted(_KNOWN), n=1, cutoff=0.6)
-        hint = f" (gemeint ist wohl '{close[0]}')" if close else ""
+        close = closest(unknown[0], _KNOWN)
+        hint = f" (gemeint ist wohl '{close}')" if close else ""
         raise ParseError(f"unbekanntes Feld '{unknown[0]}'{hint}", field=unknown[0])
     external_id = _text(obj, "id") or _text(obj, "external_id")
     url = _text(obj, "url")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ import yaml
 from scrapers.fetch import FetchConfig
 from scrapers.record import ParseError, web_link
 from scrapers.registry import KINDS
-from scrapers.yaml_errors import DuplicateKeysError, load_yaml, yaml_problem
+from scrapers.yaml_errors import DuplicateKeysError, closest, load_yaml, yaml_problem
 
 # Keys of a source entry that are not parser options.
 _SOURCE_KEYS = {
@@ -143,8 +142,8 @@ def _source(entry: Any, index: int, defaults: dict[str, Any], seen: set[str]) ->
     seen.add(name)
     kind = str(entry["kind"])
     if kind not in KINDS:
-        close = difflib.get_close_matches(kind, list(KINDS), n=1, cutoff=0.6)
-        meant = f"gemeint ist wohl {close[0]!r}; " if close else ""
+        close = closest(kind, KINDS)
+        meant = f"gemeint ist wohl {close!r}; " if close else ""
         raise SourceConfigError(
             f"unbekannte Art {kind!r} ({meant}bekannt sind: {', '.join(KINDS)})",
             location=where,
@@ -208,8 +207,8 @@ def _check_keys(entry: Mapping[str, Any], known: set[str], where: str) -> None:
     for key in entry:
         if key in known:
             continue
-        close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
-        hint = f"gemeint ist wohl '{close[0]}'" if close else "siehe Kopf von data/sources.yaml"
+        close = closest(str(key), known)
+        hint = f"gemeint ist wohl '{close}'" if close else "siehe Kopf von data/sources.yaml"
         raise SourceConfigError(f"unbekannter Schlüssel ({hint})", location=where, field=str(key))
 
 

@@ -4,10 +4,13 @@ Both such files, `sources.yaml` and the strategy (`matcher.strategy`), are read 
 `load_yaml`, which refuses a key written twice in one mapping (PyYAML would keep the last
 value without a word), and report a broken file through `yaml_problem`: PyYAML's own words
 ("found character '\\t' that cannot start any token") do not say what to change.
+`closest` names the key or value a typo meant, for these files and the JSONL import.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +76,18 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
             f"ein Wert darf nicht mit „{char}“ beginnen (Spalte {col}): in Anführungszeichen setzen",
         )
     return line, f"{problem}, Spalte {col}"
+
+
+def closest(
+    value: str, known: Iterable[str], *, fold: Callable[[str], str] | None = None
+) -> str | None:
+    """The known name a typo most likely meant ("dealy" → "delay"), or None.
+
+    `fold` compares folded spellings ("landkries" is near "Landkreis").
+    """
+    by_key = {(fold(k) if fold else k): k for k in known}
+    close = difflib.get_close_matches(fold(value) if fold else value, list(by_key), n=1, cutoff=0.6)
+    return by_key[close[0]] if close else None
 
 
 @dataclass(frozen=True, slots=True, order=True)

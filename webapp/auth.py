@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from webapp.app import db_session
 from webapp.db import transaction
+from webapp.formatting import format_counted
 from webapp.login_sessions import (
     TOUCH_INTERVAL,
     SessionLimits,
@@ -261,10 +262,9 @@ def login() -> ResponseReturnValue:
         if (wait := reservation.wait) is not None:
             # Refused before the password is looked at: no answer about the account at all.
             minutes = wait_minutes(wait)
-            unit = "Minute" if minutes == 1 else "Minuten"
             error = (
                 "Zu viele Anmeldeversuche von dieser Adresse. "
-                f"Bitte in {minutes} {unit} erneut versuchen."
+                f"Bitte in {format_counted(minutes, 'Minute', 'Minuten')} erneut versuchen."
             )
             page = render_template("auth/login.html", error=error, email=email, next=next_url)
             return page, 429, {"Retry-After": str(math.ceil(wait))}

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
 from webapp.errors import UserError
-from webapp.formatting import as_date, format_call_value, shorten
+from webapp.formatting import as_date, format_call_value, format_counted, shorten
 from webapp.formatting import format_datetime as datetime_de
 from webapp.mail.compose import MailFooter, RenderedMail, render_mail
 from webapp.mail.outbox import (
@@ -238,7 +238,7 @@ class SourceProblem:
             lines.append(
                 f"Hinweise zum letzten Lauf ({self.hint_count}): {'; '.join(self.hints)}"
                 + (
-                    f" … und {more} {'weiterer' if more == 1 else 'weitere'} (siehe Läufe)"
+                    f" … und {format_counted(more, 'weiterer', 'weitere')} (siehe Läufe)"
                     if more > 0
                     else ""
                 )
@@ -595,11 +595,9 @@ def digest_subject(digest: Digest) -> str:
     if digest.changed:
         parts.append(f"{len(digest.changed)} geändert")
     if digest.deadlines:
-        n = len(digest.deadlines)
-        parts.append(f"{n} {'Frist' if n == 1 else 'Fristen'} in Kürze")
+        parts.append(f"{format_counted(len(digest.deadlines), 'Frist', 'Fristen')} in Kürze")
     if digest.sources:
-        n = len(digest.sources)
-        parts.append(f"{n} {'Quelle' if n == 1 else 'Quellen'} mit Problemen")
+        parts.append(f"{format_counted(len(digest.sources), 'Quelle', 'Quellen')} mit Problemen")
     return f"Förderaufrufe – Wöchentliche Übersicht {digest.week_label}: {', '.join(parts)}"
 
 

@@ -189,6 +189,7 @@ class ScrapeRun(Base):
         lines = [line for line in lines if line]
         if len(lines) > self.MAX_WARNINGS:
             rest = len(lines) - self.MAX_WARNINGS
+            # plain digits, not format_counted's "1.234": `_MORE` reads the count back
             more = "weiterer Hinweis" if rest == 1 else "weitere Hinweise"
             lines = [*lines[: self.MAX_WARNINGS], f"… und {rest} {more}"]
         self.warnings = "\n".join(lines)

@@ -18,6 +18,12 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
     return response.get_data(as_text=True)
 
 
+def _description(client: FlaskClient, call_id: int) -> str:
+    """The call page's "Beschreibung" section."""
+    page = _text(client.get(f"/aufrufe/{call_id}"))
+    return page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
+
+
 def test_a_text_equal_to_the_summary_is_shown_once(
     auth_client: FlaskClient, session: Session
 ) -> None:
@@ -26,23 +32,20 @@ def test_a_text_equal_to_the_summary_is_shown_once(
     call.summary = "Gefördert werden  Makerspaces und Online-Kurse.\nBis zu 80\xa0% der Ausgaben."
     call.text = "Gefördert werden Makerspaces und Online-Kurse. Bis zu 80 % der Ausgaben."
     session.commit()
-    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
-    description = page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
+    description = _description(auth_client, call.id)
     assert description.count("Ausgaben") == 1
 
     # A text that begins with the summary and goes on is the whole: shown without a repeat.
     call.summary = "Gefördert werden Makerspaces und Online-Kurse."
     call.text = "Gefördert werden Makerspaces und Online-Kurse. Antragsberechtigt sind Kommunen."
     session.commit()
-    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
-    description = page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
+    description = _description(auth_client, call.id)
     assert description.count("Online") == 1 and "Antragsberechtigt sind" in description
 
     # A summary that says something else stands above the text, as before.
     call.summary = "Kurz: Zuschüsse für Makerspaces."
     session.commit()
-    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
-    description = page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
+    description = _description(auth_client, call.id)
     assert "Kurz: Zuschüsse" in description and "Antragsberechtigt sind" in description
 
     # A Förderdatenbank text gives its Kurztext under two headings: still shown once.
@@ -53,8 +56,7 @@ def test_a_text_equal_to_the_summary_is_shown_once(
         "Antragsberechtigt sind Gemeinden."
     )
     session.commit()
-    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
-    description = page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
+    description = _description(auth_client, call.id)
     assert description.count("Makerspaces planen") == 1
     assert '<h3 class="text-section">Zusatzinfos</h3>' in description
 
@@ -62,8 +64,7 @@ def test_a_text_equal_to_the_summary_is_shown_once(
     call.summary = "Gefördert werden Räume und Geräte."
     call.text = "Das Land hilft.\nGefördert werden Räume und Geräte."
     session.commit()
-    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
-    description = page.split('id="h-text"', 1)[1].split("</section>", 1)[0]
+    description = _description(auth_client, call.id)
     assert description.count("Räume und Geräte") == 2
 
 

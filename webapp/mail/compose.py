@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from webapp.formatting import days_label, format_date, format_eur, format_rate
+from webapp.formatting import days_label, format_counted, format_date, format_eur, format_rate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
 
@@ -43,6 +43,7 @@ def _environment(autoescape: bool) -> Environment:
         days=_days_phrase,
         percent=format_rate,
         underline=underline,
+        counted=format_counted,
     )
     return env
 

@@ -26,6 +26,7 @@ from webapp.app import app_config, db_session
 from webapp.auth import log_in
 from webapp.config import Config, plausible_email
 from webapp.errors import UserError
+from webapp.formatting import format_counted
 from webapp.password_reset import (
     RESET_MINUTES,
     LinkProblem,
@@ -56,8 +57,10 @@ def forgot() -> ResponseReturnValue:
     reservation = throttle.reserve(request.remote_addr)
     if (wait := reservation.wait) is not None:
         minutes = wait_minutes(wait)
-        unit = "Minute" if minutes == 1 else "Minuten"
-        error = f"Zu viele Anfragen von dieser Adresse. Bitte in {minutes} {unit} erneut versuchen."
+        error = (
+            "Zu viele Anfragen von dieser Adresse. "
+            f"Bitte in {format_counted(minutes, 'Minute', 'Minuten')} erneut versuchen."
+        )
         return _forgot_page(email, error=error), 429, {"Retry-After": str(math.ceil(wait))}
     try:
         _mail_if_active(config, email)

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template
 
 from webapp.app import db_session
 from webapp.charts import Column, columns
-from webapp.formatting import format_date
+from webapp.formatting import format_counted, format_date
 from webapp.models import ScrapeRun
 from webapp.queries import source_overview
 
@@ -27,7 +27,7 @@ def runs_summary(runs: Sequence[ScrapeRun]) -> str:
     if failed:
         notes.append(f"{failed} mit Fehlern")
     if hints:
-        notes.append(f"{hints} {'Hinweis' if hints == 1 else 'Hinweise'}")
+        notes.append(format_counted(hints, "Hinweis", "Hinweise"))
     return f"Letzte Läufe ({len(runs)})" + (f": {', '.join(notes)}" if notes else "")
 
 
