@@ -23,6 +23,7 @@ from matcher.metrics import inbox_metrics, project_metrics
 from matcher.model import MatchModel, MatchParams
 from matcher.strategy import Strategy
 from matcher.types import CallDoc, Feedback
+from scrapers.json_errors import json_reason
 
 METRICS = ("ndcg@10", "p@5", "map", "r@20")
 INBOX_METRICS = ("inbox_p@20", "inbox_ap")
@@ -61,7 +62,9 @@ def load_calls(path: str | Path) -> list[CallDoc]:
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise EvalDataError(f"{path}, Zeile {n}: kein gültiges JSON ({exc.msg})") from None
+            raise EvalDataError(
+                f"{path}, Zeile {n}: kein gültiges JSON ({json_reason(exc)})"
+            ) from None
         if not isinstance(raw, dict):
             raise EvalDataError(f"{path}, Zeile {n}: ein JSON-Objekt wird erwartet")
         call_id = str(raw.get("id") or "").strip()

@@ -26,6 +26,7 @@ from scrapers.base import (
     text_line,
 )
 from scrapers.encoding import decode_body
+from scrapers.json_errors import json_reason
 from scrapers.record import CallRecord, ParseError
 
 KIND = "eu-ft"
@@ -63,7 +64,9 @@ def parse(
         data = json.loads(decode_body(body, headers))
     except json.JSONDecodeError as exc:
         raise ParseError(
-            f"kein gültiges JSON ({exc.msg}, Zeile {exc.lineno})", source=KIND, location=url
+            f"kein gültiges JSON ({json_reason(exc)}, Zeile {exc.lineno})",
+            source=KIND,
+            location=url,
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise ParseError("Antwort ohne Ergebnisliste ('results')", source=KIND, location=url)

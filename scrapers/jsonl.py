@@ -7,6 +7,7 @@ import math
 from datetime import date
 from typing import Any
 
+from scrapers.json_errors import json_reason
 from scrapers.record import CallRecord, ParseError, web_link
 from scrapers.yaml_errors import closest
 
@@ -62,9 +63,8 @@ def parse_jsonl(body: bytes, name: str, default_source: str = "import") -> list[
         shown = problems[:20]
         more = f"\n  … und {len(problems) - 20} weitere" if len(problems) > 20 else ""
         raise ParseError(
-            f"{len(problems)} fehlerhafte Zeile(n), nichts importiert:\n  "
-            + "\n  ".join(shown)
-            + more,
+            f"{len(problems)} fehlerhafte {'Zeile' if len(problems) == 1 else 'Zeilen'}, "
+            "nichts importiert:\n  " + "\n  ".join(shown) + more,
             source=name,
         )
     return records
@@ -74,7 +74,7 @@ def _load_line(line: str) -> dict[str, Any]:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise ParseError(f"kein gültiges JSON ({exc.msg}, Spalte {exc.colno})") from None
+        raise ParseError(f"kein gültiges JSON ({json_reason(exc)}, Spalte {exc.colno})") from None
     if not isinstance(obj, dict):
         raise ParseError("jede Zeile muss ein JSON-Objekt sein")
     for key, value in obj.items():

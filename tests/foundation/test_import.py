@@ -71,7 +71,8 @@ def test_broken_line_names_line_and_field_and_writes_nothing(cli, session, tmp_p
     assert "calls.jsonl" in result.output
     assert "Zeile 2, Feld 'deadline'" in result.output
     assert "Zeile 3, Feld 'title'" in result.output
-    assert "Zeile 4: kein gültiges JSON" in result.output
+    assert "Zeile 4: kein gültiges JSON (Wert erwartet, Spalte 24)" in result.output
+    assert "4 fehlerhafte Zeilen, nichts importiert" in result.output
     assert "Zeile 5, Feld 'amount_max_eur'" in result.output
     assert "nichts importiert" in result.output
     assert "Traceback" not in result.output
@@ -104,3 +105,36 @@ def test_duplicate_ids_in_one_file_are_rejected(cli, session, tmp_path: Path) ->
     assert result.exit_code == 1
     assert "Zeile 2, Feld 'id'" in result.output and "Zeile 1" in result.output
     assert _count(session) == 0
+
+
+def test_json_mistakes_are_explained_in_german(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").exit_code == 0
+    path = _write(
+        tmp_path / "calls.jsonl",
+        [
+            '{"id": "X-1", "title": "A", "url": "https://a.example/1",}',
+            "{'id': 'X-2'}",
+            '{"id": "X-3", "title": "B" "url": "https://a.example/3"}',
+            '{"id": "X-4", "title": "C", "url": "https://a.example/4"} x',
+        ],
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert "Zeile 1: kein gültiges JSON (Feldname in doppelten Anführungszeichen erwartet" in (
+        result.output
+    )
+    assert "Zeile 2: kein gültiges JSON (Feldname in doppelten Anführungszeichen erwartet" in (
+        result.output
+    )
+    assert "Zeile 3: kein gültiges JSON (',' erwartet, Spalte 28)" in result.output
+    assert "Zeile 4: kein gültiges JSON (nach dem Objekt folgt noch etwas" in result.output
+    assert "Expecting" not in result.output and "Extra data" not in result.output
+    assert _count(session) == 0
+
+
+def test_one_bad_line_is_counted_in_the_singular(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").exit_code == 0
+    path = _write(tmp_path / "calls.jsonl", [_call(), _call(id="X-2", title="")])
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert "1 fehlerhafte Zeile, nichts importiert" in result.output
