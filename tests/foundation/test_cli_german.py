@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -61,8 +62,8 @@ def test_scrape_help_is_german(cli: CliInvoker) -> None:
     result = cli("scrape", "-h")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Aufruf: funding-matcher scrape [OPTIONEN]\n")
-    assert "\nOptionen:\n  --source NAME  Nur diese Quelle abrufen.\n" in result.stdout
-    assert "  -h, --help     Diese Hilfe anzeigen und beenden.\n" in result.stdout
+    assert "\nOptionen:\n  --source QUELLE  Nur diese Quelle abrufen.\n" in result.stdout
+    assert "  -h, --help       Diese Hilfe anzeigen und beenden.\n" in result.stdout
     assert "Befehle:" not in result.stdout
     assert not ENGLISH.search(result.stdout), ENGLISH.search(result.stdout)
 
@@ -71,9 +72,9 @@ def test_option_notes_and_placeholders_are_german(cli: CliInvoker) -> None:
     result = cli("evaluate", "--help")
     assert result.exit_code == 0, result.output
     flat = " ".join(result.stdout.split())
-    assert "--calls PFAD Aufrufe als JSONL (ein Aufruf je Zeile). [Pflichtangabe]" in flat
-    assert "--feedback-fraction ZAHL" in flat
-    assert "[Standard: 0.0; 0.0<=x<=0.95]" in flat
+    assert "--calls DATEI Aufrufe als JSONL (ein Aufruf je Zeile). [Pflichtangabe]" in flat
+    assert "--feedback-fraction ANTEIL" in flat
+    assert "[Standard: 0.0; erlaubt: 0.0 bis 0.95]" in flat
     assert "--seed ZAHL Zufallsstartwert der Aufteilung. [Standard: 0]" in flat
     assert not ENGLISH.search(result.stdout), ENGLISH.search(result.stdout)
 
@@ -148,7 +149,7 @@ INVALID_CALLS = [
     (
         ["serve", "--port", "70000"],
         "funding-matcher serve [OPTIONEN]",
-        "Ungültiger Wert für '--port': 70000 liegt nicht im erlaubten Bereich 1<=x<=65535.",
+        "Ungültiger Wert für '--port': 70000 liegt nicht im erlaubten Bereich (1 bis 65535).",
     ),
     (
         ["weekly", "--wait", "1,5"],
@@ -247,21 +248,119 @@ def _type_error(param_type: click.ParamType, value: str) -> str:
     [
         (click.INT, "drei", "'drei' ist keine ganze Zahl."),
         (click.FLOAT, "2,5", "'2,5' ist keine Zahl (mit Dezimalpunkt, z. B. 2.5)."),
-        (click.FloatRange(0, 1), "2", "2.0 liegt nicht im erlaubten Bereich 0<=x<=1."),
+        (click.FloatRange(0, 1), "2", "2.0 liegt nicht im erlaubten Bereich (0 bis 1)."),
+        (click.IntRange(min=1), "0", "0 liegt nicht im erlaubten Bereich (mindestens 1)."),
+        (
+            click.FloatRange(0, 1, max_open=True),
+            "1",
+            "1.0 liegt nicht im erlaubten Bereich (mindestens 0 und kleiner als 1).",
+        ),
+        (
+            click.DateTime(["%Y-%m-%d", "%Y-%m-%d %H:%M"]),
+            "morgen",
+            "'morgen' passt zu keinem der Formate 'JJJJ-MM-TT', 'JJJJ-MM-TT hh:mm'.",
+        ),
+        (click.File("r"), "/gibt/es/nicht", "'/gibt/es/nicht': Datei oder Ordner gibt es nicht."),
+        (click.File("r"), "/", "'/': ist ein Ordner, keine Datei."),
         (
             click.Choice(["feed", "html-list"]),
             "rss",
             "'rss' ist keiner der Werte 'feed', 'html-list'.",
         ),
         (click.Choice(["feed"]), "rss", "'rss' ist nicht 'feed'."),
-        (click.DateTime(["%Y-%m-%d"]), "morgen", "'morgen' passt nicht zum Format '%Y-%m-%d'."),
+        (click.DateTime(["%Y-%m-%d"]), "morgen", "'morgen' passt nicht zum Format 'JJJJ-MM-TT'."),
         (click.Path(exists=True), "/gibt/es/nicht", "Der Pfad '/gibt/es/nicht' existiert nicht."),
         (click.Path(exists=True, dir_okay=False), "/", "'/' ist ein Ordner, keine Datei."),
         (click.Path(file_okay=False), __file__, f"{__file__!r} ist eine Datei, kein Ordner."),
-        (click.BOOL, "vielleicht", "'vielleicht' ist kein Wahrheitswert; möglich sind: "),
+        (click.BOOL, "vielleicht", "'vielleicht' ist kein Wahrheitswert; möglich sind: 0, 1, "),
     ],
 )
 def test_messages_of_clicks_types_are_german(
     param_type: click.ParamType, value: str, german: str
 ) -> None:
     assert _type_error(param_type, value).startswith(f"Ungültiger Wert für '--wert': {german}")
+
+
+# The placeholders of option values: German words, the same on every help page and in README.
+PLACEHOLDERS = {
+    "ADRESSE", "ANTEIL", "ANZAHL", "ANZEIGENAME", "DATEI", "JJJJ-MM-TT", "PASSWORT", "PORT",
+    "PROJEKT_ID", "QUELLE", "SEKUNDEN", "ZAHL",
+}  # fmt: skip
+
+
+def _options(path: tuple[str, ...]) -> dict[str, click.Option]:
+    command: click.Command = main
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    return {
+        opt: param
+        for param in command.params
+        if isinstance(param, click.Option) and not param.is_flag and not param.hidden
+        for opt in param.opts
+    }
+
+
+def _placeholder(option: click.Option) -> str:
+    # a placeholder of its own (QUELLE) or of its type (JJJJ-MM-TT)
+    return option.metavar or option.type.name
+
+
+@pytest.mark.parametrize("path", _command_paths(main), ids=" ".join)
+def test_every_option_value_has_a_german_placeholder(
+    cli: CliInvoker, path: tuple[str, ...]
+) -> None:
+    help_text = cli(*path, "--help").stdout
+    for name, option in _options(path).items():
+        placeholder = _placeholder(option)
+        assert placeholder in PLACEHOLDERS, (path, name, placeholder)
+        assert f"{name} {placeholder} " in help_text, (path, name)
+    # click's own (TEXT, INTEGER …) and the English ones the help pages used to show
+    assert not re.search(r"--[\w-]+ (TEXT|NAME|URL|ID|PW|H|P|F|X|S|D)\b", help_text), help_text
+
+
+README_ROW = re.compile(r"^\| (`funding-matcher [^|]+) \|", re.M)
+
+
+def test_readme_command_table_shows_the_placeholders_of_the_help() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    checked = 0
+    for row in README_ROW.findall(readme):
+        for usage in re.findall(r"`([^`]+)`", row):
+            words = usage.removeprefix("funding-matcher ").replace("[", " ").replace("]", " ")
+            tokens = words.split()
+            path = tuple(t for t in tokens[:2] if t in main.commands or t in _GROUPS)
+            path = path if path and path[0] in main.commands else ()
+            if not path:
+                continue
+            options = _options(path)
+            for opt, value in itertools.pairwise(tokens):
+                if opt in options:
+                    assert value == _placeholder(options[opt]), (usage, opt, value)
+                    checked += 1
+    assert checked >= 15  # every option with a value in the table
+
+
+_GROUPS = {
+    name
+    for group in main.commands.values()
+    if isinstance(group, click.Group)
+    for name in group.commands
+}
+
+
+def test_an_optional_argument_shows_in_brackets(cli: CliInvoker) -> None:
+    for sub in ("show", "load"):
+        result = cli("strategy", sub, "--help")
+        assert result.stdout.startswith(
+            f"Aufruf: funding-matcher strategy {sub} [OPTIONEN] [DATEI]\n"
+        )
+    assert cli("backup", "--help").stdout.startswith(
+        "Aufruf: funding-matcher backup [OPTIONEN] DATEI\n"
+    )
+
+
+def test_a_range_reads_in_words_on_the_help_page(cli: CliInvoker) -> None:
+    flat = " ".join(cli("serve", "--help").stdout.split())
+    assert "--port PORT Port. [Standard: 5000; erlaubt: 1 bis 65535]" in flat
+    assert "<=x" not in flat

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -480,6 +482,27 @@ def test_user_add_with_two_different_passwords_says_so_in_german(
     assert _count(config, User) == 0
     same = cli("user", "add", "anna@ostalbkreis.de", input="lang-genug-1\nlang-genug-1\n")
     assert same.exit_code == 0 and "angelegt" in same.output
+
+
+def test_a_script_can_pipe_the_password_in(cli: CliInvoker, config: Config) -> None:
+    # A provisioning script: no terminal, the password on stdin (not in the process list).
+    assert cli("init", "--no-strategy").exit_code == 0
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("funding-matcher")), "user", "add", "it@kreis.example"],
+        input="lang-genug-1\nlang-genug-1\n",
+        env={**os.environ, **cli.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        start_new_session=True,  # no controlling terminal, as under cron or a CI job
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Anmeldung it@kreis.example angelegt" in done.stdout
+    # getpass used to warn in English, with a Python path, that it could not hide the input
+    assert "Warning" not in done.stderr and "getpass" not in done.stderr, done.stderr
+    assert "lang-genug-1" not in done.stdout + done.stderr
+    assert _count(config, User) == 1
 
 
 @pytest.mark.parametrize("command", ["digest", "remind", "weekly", "parse"])

@@ -8,6 +8,8 @@ codes stay click's (1 for an error, 2 for a wrong call).
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -88,7 +90,7 @@ def german_error(exc: click.ClickException) -> click.ClickException:
         translated = CliUsageError(usage_message(exc), exc.ctx)
     elif isinstance(exc, click.FileError):
         translated = CliError(
-            f"Die Datei {exc.ui_filename!r} lässt sich nicht öffnen: {exc.message}"
+            f"Die Datei {exc.ui_filename!r} lässt sich nicht öffnen: {os_reason(exc.message or '')}"
         )
     else:
         translated = CliError(exc.format_message())
@@ -108,6 +110,11 @@ def usage_message(exc: click.UsageError) -> str:
     if isinstance(exc, click.BadParameter):
         hint = _param_hint(exc)
         message = translate(exc.message, TYPE_MESSAGES)
+        if exc.param is not None and isinstance(exc.param.type, click.types._NumberRangeBase):
+            # "1<=x<=65535" in words, from the type itself rather than from its English text
+            message = _OUT_OF_RANGE.sub(
+                f"liegt nicht im erlaubten Bereich ({describe_range(exc.param.type)}).", message
+            )
         return f"Ungültiger Wert für {hint}: {message}" if hint else f"Ungültiger Wert: {message}"
     return translate(exc.message, USAGE_MESSAGES)
 
@@ -144,12 +151,64 @@ def _missing(exc: click.MissingParameter) -> str:
     return text
 
 
+def describe_range(param_type: click.types._NumberRangeBase) -> str:
+    """A number range in words: "1 bis 65535", "mindestens 1", "größer als 0 und höchstens 1"."""
+    low, high = param_type.min, param_type.max
+    closed = not param_type.min_open and not param_type.max_open
+    if low is not None and high is not None and closed:
+        return f"{low} bis {high}"
+    parts = []
+    if low is not None:
+        parts.append(f"größer als {low}" if param_type.min_open else f"mindestens {low}")
+    if high is not None:
+        parts.append(f"kleiner als {high}" if param_type.max_open else f"höchstens {high}")
+    return " und ".join(parts)
+
+
+def os_reason(reason: str) -> str:
+    """The German text of an operating-system error's English reason ("Permission denied")."""
+    return _OS_REASONS.get(reason, reason)
+
+
+_OS_REASONS = {
+    os.strerror(code): german
+    for code, german in (
+        (errno.ENOENT, "Datei oder Ordner gibt es nicht"),
+        (errno.EISDIR, "ist ein Ordner, keine Datei"),
+        (errno.ENOTDIR, "ein Teil des Pfades ist kein Ordner"),
+        (errno.EACCES, "keine Berechtigung"),
+        (errno.EPERM, "nicht erlaubt"),
+        (errno.EROFS, "nur lesbares Dateisystem"),
+        (errno.ENOSPC, "kein Platz mehr auf dem Datenträger"),
+        (errno.EEXIST, "gibt es schon"),
+        (errno.ENAMETOOLONG, "Name zu lang"),
+    )
+}
+
+# click's strftime formats as a user writes a date: %Y-%m-%d → JJJJ-MM-TT.
+_STRFTIME = {"%Y": "JJJJ", "%m": "MM", "%d": "TT", "%H": "hh", "%M": "mm", "%S": "ss"}
+_OUT_OF_RANGE = re.compile(r"liegt nicht im erlaubten Bereich .*\.$", re.S)
+
+
+def _german_value(name: str, value: str) -> str:
+    if name == "f":
+        for code, german in _STRFTIME.items():
+            value = value.replace(code, german)
+    elif name == "e":
+        value = os_reason(value)
+    elif name == "s":
+        # click lists the empty string among the words for "false"; a user cannot read it
+        value = ", ".join(word for word in value.split(", ") if word)
+    return value
+
+
 def translate(message: str, table: list[tuple[re.Pattern[str], str]]) -> str:
     """The German text for an English message of click's; anything else as it is."""
     for pattern, german in table:
         found = pattern.fullmatch(message)
         if found:
-            return german.format(**found.groupdict())
+            groups = {k: _german_value(k, v) for k, v in found.groupdict().items()}
+            return german.format(**groups)
     return message
 
 
@@ -196,6 +255,8 @@ TYPE_MESSAGES = _table(
     ),
     (r"(?P<v>.+) is not (?P<c>'[^']*')\.", "{v} ist nicht {c}."),
     (r"Value must be an iterable\.", "Der Wert muss eine Liste sein."),
+    # click.File: the file name, then the operating system's reason
+    (r"(?P<v>'.*'): (?P<e>[^:]+)", "{v}: {e}."),
 )
 
 # click's other usage errors (parser.py, core.py).

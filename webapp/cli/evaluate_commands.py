@@ -19,6 +19,7 @@ from webapp.errors import UserError
 @click.option(
     "--calls",
     "calls_path",
+    metavar="DATEI",
     required=True,
     type=click.Path(path_type=Path),
     help="Aufrufe als JSONL (ein Aufruf je Zeile).",
@@ -26,6 +27,7 @@ from webapp.errors import UserError
 @click.option(
     "--qrels",
     "qrels_path",
+    metavar="DATEI",
     required=True,
     type=click.Path(path_type=Path),
     help="Urteile als TSV: Projekt, Aufruf, Note (0, 1 oder 2), mit Tabulator getrennt.",
@@ -33,6 +35,7 @@ from webapp.errors import UserError
 @click.option(
     "--strategy",
     "strategy_path",
+    metavar="DATEI",
     type=click.Path(path_type=Path),
     default=None,
     help="Strategie-YAML (Standard: STRATEGY_PATH bzw. die mitgelieferte Strategie).",
@@ -42,6 +45,7 @@ from webapp.errors import UserError
 )
 @click.option(
     "--feedback-fraction",
+    metavar="ANTEIL",
     type=click.FloatRange(0.0, 0.95),
     default=0.0,
     show_default=True,

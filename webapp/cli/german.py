@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from webapp.cli.errors import german_errors
+from webapp.cli.errors import describe_range, german_errors
 
 USAGE_PREFIX = "Aufruf: "
 HELP_OPTION_HELP = "Diese Hilfe anzeigen und beenden."
@@ -28,6 +28,7 @@ METAVARS = {
     "file": "DATEI",
     "filename": "DATEI",
     "directory": "ORDNER",
+    "text": "WERT",  # a fallback: every option of the CLI names its value itself
 }
 
 
@@ -38,10 +39,18 @@ class GermanCommand(click.Command):
         kwargs.setdefault("options_metavar", "[OPTIONEN]")
         super().__init__(*args, **kwargs)
         for param in self.params:
-            # A metavar of its own (NAME) or of its type (JJJJ-MM-TT) stays; nargs > 1 would
+            # A metavar of its own (QUELLE) or of its type (JJJJ-MM-TT) stays; nargs > 1 would
             # lose the "..." click adds.
             if isinstance(param, click.Option) and param.metavar is None and param.nargs == 1:
                 param.metavar = METAVARS.get(param.type.name)
+            # click brackets an optional argument ([FILE]) only for a placeholder it made itself.
+            if (
+                isinstance(param, click.Argument)
+                and param.metavar is not None
+                and not param.required
+                and not param.metavar.startswith("[")
+            ):
+                param.metavar = f"[{param.metavar}]"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         with german_errors(ctx):  # unknown options, missing or invalid values
@@ -127,8 +136,8 @@ def option_help_record(param: click.Parameter, ctx: click.Context) -> tuple[str,
     if "default" in extra:
         default = "(berechnet)" if extra["default"] == "(dynamic)" else extra["default"]
         notes.append(f"Standard: {default}")
-    if "range" in extra:
-        notes.append(extra["range"])
+    if "range" in extra and isinstance(param.type, click.types._NumberRangeBase):
+        notes.append(f"erlaubt: {describe_range(param.type)}")
     if "required" in extra:
         notes.append("Pflichtangabe")
     if not notes:

@@ -16,7 +16,11 @@ from webapp.ingest import ingest_records
 @click.command("import", cls=GermanCommand)
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option(
-    "--source", default="import", show_default=True, help="Quelle für Zeilen ohne 'source'."
+    "--source",
+    metavar="QUELLE",
+    default="import",
+    show_default=True,
+    help="Quelle für Zeilen ohne 'source'.",
 )
 @pass_app
 @user_errors

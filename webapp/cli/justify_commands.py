@@ -1,4 +1,4 @@
-"""`justify AUFRUF_ID [--project ID] [--short]`: print the Begründungstext of a call."""
+"""`justify AUFRUF_ID [--project PROJEKT_ID] [--short]`: print the Begründungstext of a call."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from webapp.reviews import canonical_call
 
 @click.command(cls=GermanCommand)
 @click.argument("call_id", metavar="AUFRUF_ID")
-@click.option("--project", "project", metavar="ID", help="Projekt-ID der Strategie, z. B. VW-01.")
+@click.option(
+    "--project", "project", metavar="PROJEKT_ID", help="Projekt-ID der Strategie, z. B. VW-01."
+)
 @click.option("--short", "short", is_flag=True, help="Kurzfassung (höchstens 1.000 Zeichen).")
 @click.option("--combined", is_flag=True, help="Kombinierter Text für alle passenden Projekte.")
 @click.option(

@@ -170,6 +170,7 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
 @click.option("--no-scrape", is_flag=True, help="Den Abruf der Quellen auslassen.")
 @click.option(
     "--wait",
+    metavar="SEKUNDEN",
     default=10.0,
     show_default=True,
     type=float,

@@ -27,7 +27,7 @@ DEFAULT_URLS = {
 
 
 @click.command("scrape", cls=GermanCommand)
-@click.option("--source", "source_name", metavar="NAME", help="Nur diese Quelle abrufen.")
+@click.option("--source", "source_name", metavar="QUELLE", help="Nur diese Quelle abrufen.")
 @click.option(
     "--offline", is_flag=True, help="Die mitgelieferten Snapshots statt der Websites verwenden."
 )
@@ -137,11 +137,13 @@ def format_table(reports: list[SourceReport]) -> str:
 @click.command("parse", cls=GermanCommand)
 @click.argument("kind", metavar="ART")
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
-@click.option("--url", help="Die Adresse, von der die Datei stammt (für relative Links).")
+@click.option(
+    "--url", metavar="ADRESSE", help="Die Adresse, von der die Datei stammt (für relative Links)."
+)
 @click.option(
     "--source",
     "source_name",
-    metavar="NAME",
+    metavar="QUELLE",
     help="Optionen dieser Quelle aus sources.yaml verwenden (z. B. die Selektoren für html-list).",
 )
 @click.option(
@@ -191,7 +193,7 @@ def parse(
     except ParseError as exc:
         if exc.field == "selectors" and not source_name:
             raise UserError(
-                f"{exc}. --source NAME übernimmt die Selektoren einer html-list-Quelle "
+                f"{exc}. --source QUELLE übernimmt die Selektoren einer html-list-Quelle "
                 f"aus {app.config.sources_path}."
             ) from None
         raise

@@ -13,13 +13,27 @@ from webapp.cli.german import GermanCommand
 
 @click.command(cls=GermanCommand)
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Adresse, an der gelauscht wird."
+    "--host",
+    metavar="ADRESSE",
+    default="127.0.0.1",
+    show_default=True,
+    help="Adresse, an der gelauscht wird.",
 )
 @click.option(
-    "--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port."
+    "--port",
+    metavar="PORT",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port.",
 )
 @click.option(
-    "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker-Threads."
+    "--threads",
+    metavar="ANZAHL",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker-Threads.",
 )
 @pass_app
 @user_errors

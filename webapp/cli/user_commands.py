@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from webapp.cli.common import AppContext, pass_app, user_errors
@@ -20,10 +22,13 @@ def user() -> None:
 @click.argument("email", metavar="E-MAIL")
 @click.option(
     "--password",
+    metavar="PASSWORT",
     help="Passwort (ohne Angabe wird verdeckt danach gefragt).",
 )
 @click.option("--admin", is_flag=True, help="Rolle Administration statt Fördermittelmanagement.")
-@click.option("--name", default="", help="Anzeigename, z. B. 'Anna Schulte'.")
+@click.option(
+    "--name", metavar="ANZEIGENAME", default="", help="Anzeigename, z. B. 'Anna Schulte'."
+)
 @click.option(
     "--exist-ok", is_flag=True, help="Nichts tun, wenn es die Anmeldung schon gibt (für Skripte)."
 )
@@ -52,16 +57,31 @@ def add(
 def _ask_password(nothing_done: str) -> str:
     """Ask for a password twice, hidden; UserError ending in `nothing_done` if they differ."""
     # Asked twice by hand: click's own check answers in English and asks again forever.
-    password: str = click.prompt("Passwort", hide_input=True)
-    if click.prompt("Wiederholen", hide_input=True) != password:
+    password = _read_password("Passwort")
+    if _read_password("Wiederholen") != password:
         raise UserError(f"Die beiden Passwörter stimmen nicht überein; {nothing_done}.")
     return password
+
+
+def _read_password(label: str) -> str:
+    """One password from the terminal, hidden; from a pipe (a script), one line as it is."""
+    if sys.stdin.isatty():
+        return str(click.prompt(label, hide_input=True))
+    # Without a terminal there is no echo to hide: getpass would warn in English (with a
+    # Python path), or read the controlling terminal instead of what the script pipes in.
+    click.echo(f"{label}: ", nl=False, err=True)
+    line = sys.stdin.readline()
+    click.echo(err=True)
+    if not line:
+        raise click.Abort()
+    return line.rstrip("\r\n")
 
 
 @user.command("password")
 @click.argument("email", metavar="E-MAIL")
 @click.option(
     "--password",
+    metavar="PASSWORT",
     help="Neues Passwort (ohne Angabe wird verdeckt zweimal danach gefragt).",
 )
 @pass_app
