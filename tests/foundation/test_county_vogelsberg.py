@@ -97,6 +97,10 @@ def test_the_file_loads_with_its_kreisstadt_as_a_town_and_its_ids_as_written(
     shown = cli("strategy", "show", str(STRATEGY))
     assert shown.exit_code == 0, shown.output
     assert "Lauterbach (Hessen) (Kreisstadt)" in shown.output
+    assert (
+        "Bundesland: Hessen · Regierungsbezirk Gießen · Kreis: Vogelsbergkreis · ländlich · "
+        "strukturschwach"
+    ) in shown.output
     assert "Ziel 1.1:" in shown.output and "Projekt P-2024-004" in shown.output
     strategy = load_strategy(STRATEGY)
     lauterbach = next(a for a in strategy.region_profile.applicants if a.type == "Kreisstadt")
