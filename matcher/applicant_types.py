@@ -155,7 +155,7 @@ OTHER_KINDS = frozenset(kind for _, kind in _OTHER_TERMS + _OTHER_HEADS) | froze
 )
 
 # The types of the strategy's own applicants (region_profile.applicants) and their levels.
-# A Große Kreisstadt or a kreisangehörige Stadt is a town, a Stadtkreis a kreisfreie Stadt:
+# A (Große) Kreisstadt or a kreisangehörige Stadt is a town, a Stadtkreis a kreisfreie Stadt:
 # the word "Kreis" in a name does not make it a county.
 MEMBER_TYPES: dict[str, str] = {
     "Landkreis": COUNTY,
@@ -173,6 +173,7 @@ MEMBER_TYPES: dict[str, str] = {
     "Marktgemeinde": MUNICIPAL,
     "Flecken": MUNICIPAL,
     "Große Kreisstadt": MUNICIPAL,
+    "Kreisstadt": MUNICIPAL,  # the county's seat (Lauterbach, Hessen): a town of the county
     "kreisangehörige Stadt": MUNICIPAL,
     "Große kreisangehörige Stadt": MUNICIPAL,
     "Mittlere kreisangehörige Stadt": MUNICIPAL,

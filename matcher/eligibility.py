@@ -483,7 +483,9 @@ def assess(
             )
     elif extra:
         status = "eligible"
-        reasons.append("antragsberechtigt über " + ", ".join(sorted(extra)) + " (Projektpartner)")
+        # named as the strategy writes them ("Vereine"), not by the internal kind ("verein")
+        written = [t for t in project_types if type_kinds(t)[1] & extra]
+        reasons.append(f"antragsberechtigt über {', '.join(written)} (Projektpartner)")
     else:
         status = "ineligible"
         if call.eligible:

@@ -810,7 +810,8 @@ _INNER_QUOTES = re.compile(r"„([^„“”]*)[“”]|\"([^\"]*)\"|“([^“�
 
 
 # The article a place name takes in the dative when it starts with a common noun: "mit dem
-# Kreis Coesfeld", "mit der Stadt Zittau", but "mit Ascheberg".
+# Kreis Coesfeld", "mit der Stadt Zittau", but "mit Ascheberg"; a county named by one
+# compound ending in "kreis" takes "dem" too ("mit dem Vogelsbergkreis").
 _DATIVE_ARTICLE = {
     **dict.fromkeys(
         ["Kreis", "Landkreis", "Markt", "Amt", "Landratsamt", "Zweckverband", "Bezirk"], "dem"
@@ -839,8 +840,13 @@ def dative_de(names: str | Iterable[object]) -> str:
     items = [names] if isinstance(names, str) else list(names)
     out = []
     for name in (str(n).strip() for n in items):
-        article = _DATIVE_ARTICLE.get(name.split(" ", 1)[0])
-        out.append(f"{article} {name}" if article and " " in name else name)
+        head = name.split(" ", 1)[0]
+        article = _DATIVE_ARTICLE.get(head) if " " in name else None
+        if article is None and head.casefold().endswith("kreis"):
+            # a county named as one compound ("Vogelsbergkreis", "Rhein-Sieg-Kreis",
+            # "Rhein-Kreis Neuss") takes its article like "Kreis Coesfeld"
+            article = "dem"
+        out.append(f"{article} {name}" if article else name)
     return join_de(out)
 
 

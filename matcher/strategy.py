@@ -162,7 +162,7 @@ def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
         line, problem = yaml_problem(exc)
         where = f"Zeile {line}: " if line else ""
         raise StrategyError(name, [f"{where}kein gültiges YAML – {problem}"]) from None
-    return _Validator(name, _line_index(node)).validate(data)
+    return _Validator(name, _line_index(node), _scalar_texts(node)).validate(data)
 
 
 def _duplicate_problems(exc: DuplicateKeysError) -> list[str]:
@@ -203,6 +203,25 @@ def _line_index(node: yaml.Node | None, path: str = "") -> dict[str, int]:
     return index
 
 
+def _scalar_texts(node: yaml.Node | None, path: str = "") -> dict[str, str]:
+    """Map each path to a scalar's text as written in the file (`projects[0].goals[1]`: "1.10").
+
+    YAML reads an unquoted `1.10` as the number 1.1 and `007` as 7: an id or a text is taken
+    as the county wrote it, so goal 1.10 stays 1.10 (and is not a second goal 1.1).
+    """
+    texts: dict[str, str] = {}
+    if isinstance(node, yaml.ScalarNode):
+        texts[path] = str(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            texts.update(_scalar_texts(value_node, f"{path}.{key}" if path else key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            texts.update(_scalar_texts(item, f"{path}[{i}]"))
+    return texts
+
+
 # The keys each part of a strategy may have; anything else is most likely a typo
 # (`keyword:` for `keywords:`) that would otherwise be dropped without a word.
 TOP_KEYS = (
@@ -223,9 +242,10 @@ PROJECT_KEYS = (
 
 
 class _Validator:
-    def __init__(self, name: str, lines: dict[str, int]) -> None:
+    def __init__(self, name: str, lines: dict[str, int], written: dict[str, str]) -> None:
         self.name = name
         self.lines = lines
+        self.written = written
         self.problems: list[str] = []
 
     def fail(self, path: str, message: str) -> None:
@@ -270,7 +290,13 @@ class _Validator:
         if isinstance(value, (dict, list)):
             self.fail(full, f"'{key}' muss ein Text sein")
             return ""
-        return str(value).strip()
+        return self.as_written(value, full)
+
+    def as_written(self, value: Any, path: str) -> str:
+        """A scalar as text: a number, date or yes/no as the file writes it (`1.10`, not 1.1)."""
+        if isinstance(value, str):
+            return value.strip()
+        return self.written.get(path, str(value)).strip()
 
     def text_list(self, data: dict[str, Any], key: str, path: str) -> list[str]:
         value = data.get(key)
@@ -280,7 +306,8 @@ class _Validator:
         if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
             self.fail(full, f"'{key}' muss eine Liste von Texten sein")
             return []
-        return [str(v).strip() for v in value if str(v).strip()]
+        texts = [self.as_written(v, f"{full}[{i}]") for i, v in enumerate(value)]
+        return [t for t in texts if t]
 
     def validate(self, data: Any) -> Strategy:
         if data is None:

@@ -128,12 +128,22 @@ def resolve_call(session: Session, ident: str) -> Call:
 
 
 def fitting_matches(session: Session, call: Call) -> list[Match]:
-    """The call's matches whose projects fit well enough for a text, best first."""
+    """The call's matches whose projects fit well enough for a text, best first.
+
+    Only projects of the active strategy count: after `strategy load` of another county's
+    file the matches of the earlier one are still stored until `match` runs.
+    """
     matches = list(
         session.scalars(
             select(Match)
             .join(ProjectRow, ProjectRow.id == Match.project_id)
-            .where(Match.call_id == call.id, ProjectRow.active.is_(True), Match.score > 0)
+            .join(StrategyRow, StrategyRow.id == ProjectRow.strategy_id)
+            .where(
+                Match.call_id == call.id,
+                ProjectRow.active.is_(True),
+                StrategyRow.active.is_(True),
+                Match.score > 0,
+            )
             .order_by(Match.score.desc(), Match.rank)
         )
     )
@@ -152,7 +162,7 @@ def fitting_projects(session: Session, call: Call) -> list[ProjectRow]:
     projects = [m.project for m in fitting_matches(session, call)]
     review = session.scalar(select(Review).where(Review.call_id == call.id))
     chosen = review.project if review is not None else None
-    if chosen is not None and chosen.active:
+    if chosen is not None and chosen.active and chosen.strategy.active:
         projects = [chosen, *[p for p in projects if p.id != chosen.id]][:MAX_PROJECTS]
     return projects
 
@@ -371,7 +381,13 @@ def justification_for(
         return Entry(row, COMBINED, COMBINED_LABEL, variant)
     if project_key:
         project = session.scalar(
-            select(ProjectRow).where(ProjectRow.key == project_key, ProjectRow.active.is_(True))
+            select(ProjectRow)
+            .join(StrategyRow, StrategyRow.id == ProjectRow.strategy_id)
+            .where(
+                ProjectRow.key == project_key,
+                ProjectRow.active.is_(True),
+                StrategyRow.active.is_(True),
+            )
         )
         if project is None or all(p.id != project_key for p in gen.strategy.projects):
             known = ", ".join(p.id for p in gen.strategy.projects)

@@ -92,6 +92,18 @@ def replaced_strategy_in_matches(session: Session, today: date | None = None) ->
     )
 
 
+def earlier_strategy_of(score: CallScore | None) -> str | None:
+    """The name of the replaced strategy a call's stored verdict belongs to, else None.
+
+    Until `match` runs after `strategy load`, a call's eligibility and best project are
+    those of the earlier strategy ("… Kreis Coesfeld liegt nicht darin"), not the active one.
+    """
+    project = score.best_project if score is not None else None
+    if project is None or project.strategy.active:
+        return None
+    return project.strategy.name
+
+
 def feedback_from_reviews(
     session: Session, call_ids: Sequence[int] | None = None
 ) -> list[Feedback]:

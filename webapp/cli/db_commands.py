@@ -170,8 +170,10 @@ def describe_load(
 
 def region_lines(profile: RegionProfile) -> list[str]:
     """What eligibility goes by: the state, district, county, the applicants and their types."""
+    # a value that starts with its label ("Regierungsbezirk Münster") is shown alone, not as
+    # "Regierungsbezirk: Regierungsbezirk Münster"
     place = [
-        f"{label}: {value}"
+        value if value.startswith(f"{label} ") else f"{label}: {value}"
         for label, value in (
             ("Bundesland", profile.state),
             ("Regierungsbezirk", profile.administrative_district),

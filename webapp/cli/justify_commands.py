@@ -10,6 +10,7 @@ from webapp.cli.errors import CliUsageError
 from webapp.cli.german import GermanCommand
 from webapp.db import transaction
 from webapp.justifications import justification_for, resolve_call
+from webapp.matching import earlier_strategy_of
 from webapp.reviews import canonical_call
 
 
@@ -58,7 +59,15 @@ def justify(
         )
         text = entry.row.generated_text if generated else entry.text
         verdict = canonical_call(session, call).score
-        if verdict is not None and verdict.eligibility == "ineligible":
+        earlier = earlier_strategy_of(verdict)
+        if earlier is not None:
+            click.echo(
+                f"Hinweis: Passung und Antragsberechtigung des Aufrufs stammen noch von der "
+                f"früheren Strategie „{earlier}“; `funding-matcher match` prüft sie für die "
+                "aktive.",
+                err=True,
+            )
+        elif verdict is not None and verdict.eligibility == "ineligible":
             # The text argues the topic only; an application would still be refused.
             reasons = "; ".join(verdict.eligibility_reasons) or "siehe Aufruf"
             click.echo(f"Achtung, laut Abgleich nicht antragsberechtigt: {reasons}.", err=True)

@@ -40,6 +40,7 @@ from webapp.justifications import (
     save_edit,
     texts_for_call,
 )
+from webapp.matching import earlier_strategy_of
 from webapp.models import Call, Justification
 from webapp.reviews import canonical_call
 from webapp.views.notices import Notice, notify, take_notice
@@ -71,7 +72,9 @@ class Panel:
         The texts argue the topic only, so the panel says so before anyone copies them
         (the panel also stands on a page of its own, without the call's eligibility)."""
         score = self.call.score
-        if score is None or score.eligibility != "ineligible":
+        if score is None or score.eligibility != "ineligible" or earlier_strategy_of(score):
+            # a verdict for the strategy before is no warning for this one (the page says
+            # whose matches it shows until `match` runs)
             return None
         return list(score.eligibility_reasons)
 
