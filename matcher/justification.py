@@ -824,6 +824,9 @@ _DATIVE_ARTICLE = {
             "Verbandsgemeinde",
             "Ortsgemeinde",
             "Kreisstadt",
+            "Landeshauptstadt",
+            "Universitätsstadt",
+            "Marktgemeinde",
             "Hansestadt",
             "Städteregion",
             "Region",
@@ -840,8 +843,15 @@ def dative_de(names: str | Iterable[object]) -> str:
     items = [names] if isinstance(names, str) else list(names)
     out = []
     for name in (str(n).strip() for n in items):
-        head = name.split(" ", 1)[0]
-        article = _DATIVE_ARTICLE.get(head) if " " in name else None
+        words = name.split(" ")
+        head = words[0]
+        article = _DATIVE_ARTICLE.get(head) if len(words) > 1 else None
+        if article is None and len(words) > 2 and head.endswith("e"):
+            # a title led by an adjective ("Große Kreisstadt Erding", "Kreisfreie Stadt")
+            # takes the noun's article, and the adjective its weak dative ending
+            article = _DATIVE_ARTICLE.get(words[1])
+            if article:
+                name = " ".join([head + "n", *words[1:]])
         if article is None and head.casefold().endswith("kreis"):
             # a county named as one compound ("Vogelsbergkreis", "Rhein-Sieg-Kreis",
             # "Rhein-Kreis Neuss") takes its article like "Kreis Coesfeld"

@@ -204,3 +204,13 @@ def test_justify_after_loading_another_strategy_waits_for_match(
     fresh = cli("justify", "HE-TELEMED", "--plain")
     assert fresh.exit_code == 0, fresh.output
     assert "Telemedizin-Netz Vogelsberg" in fresh.output
+
+
+def test_a_title_led_by_an_adjective_is_declined() -> None:
+    assert dative_de("Große Kreisstadt Erding") == "der Großen Kreisstadt Erding"
+    assert von_de(["Landkreis Erding", "Große Kreisstadt Erding", "Landeshauptstadt München"]) == (
+        "vom Landkreis Erding, der Großen Kreisstadt Erding und der Landeshauptstadt München"
+    )
+    assert dative_de("Freie Hansestadt Bremen") == "der Freien Hansestadt Bremen"
+    # a place whose name merely starts with an adjective keeps it as it is
+    assert dative_de("Neue Mühle") == "Neue Mühle"
