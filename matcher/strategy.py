@@ -16,9 +16,11 @@ from typing import Any
 import yaml
 
 from matcher.applicant_types import (
+    COUNTY,
     MEMBER_TYPES,
     PROJECT_TYPES,
     fold_type,
+    member_level,
     member_type_known,
     project_type_known,
 )
@@ -379,14 +381,34 @@ class _Validator:
                 self.fail(f"{path}.name", f"Antragsteller '{applicant.name}' steht doppelt")
             seen.add(key)
             applicants.append(applicant)
+        county = self.text(raw, "county", "region_profile")
+        self.county_among_applicants(county, applicants)
         return RegionProfile(
             country=self.text(raw, "country", "region_profile") or "Deutschland",
             state=self.state(raw, "region_profile"),
-            county=self.text(raw, "county", "region_profile"),
+            county=county,
             administrative_district=self.text(raw, "administrative_district", "region_profile"),
             rural=self.flag(raw, "rural", "region_profile"),
             structurally_weak=self.flag(raw, "structurally_weak", "region_profile"),
             applicants=applicants,
+        )
+
+    def county_among_applicants(self, county: str, applicants: Sequence[Applicant]) -> None:
+        """Refuse a `county` that none of the county-level applicants is named like.
+
+        Eligibility reads a call "nur für den Kreis X" by the county's name: a typo there
+        ("Vogelbergkreis") would close the county's own calls to it without a word.
+        """
+        names = [a.name for a in applicants if a.name and member_level(a.type) == COUNTY]
+        if not county or not names:
+            return
+        if any(_name_key(n) == _name_key(county) for n in names):
+            return
+        self.fail(
+            "region_profile.county",
+            f"'{county}' heißt keiner der Antragsteller der Kreisebene "
+            f"({_hint(county, names, 'dort stehen')}); nach dem Namen erkennt die "
+            "Antragsberechtigung Aufrufe nur für den eigenen Kreis",
         )
 
     def state(self, raw: dict[str, Any], where: str) -> str:
@@ -538,6 +560,12 @@ class _Validator:
 
 # How a strategy may name its country for the state to be checked against the German states.
 GERMANY = frozenset({"deutschland", "germany", "de", "brd", "bundesrepublik deutschland"})
+
+
+def _name_key(name: str) -> str:
+    """A county's name as eligibility compares it: its last word, folded ("coesfeld")."""
+    words = fold_place(name).split()
+    return words[-1] if words else ""
 
 
 def _hint(

@@ -208,3 +208,24 @@ def test_reload_updates_in_place_and_deactivates_removed(cli, tmp_path: Path, se
     assert rows["VW-01"].title == "Neues Bürgerportal"
     assert rows["TO-01"].active is False
     assert len(rows) == 22
+
+
+def test_a_county_no_county_level_applicant_is_named_like_is_refused() -> None:
+    # Eligibility finds calls "nur für den Landkreis Cham" by this name: a typo would close
+    # the county's own calls to it without a word.
+    applicants = (
+        "  applicants:\n"
+        "    - {name: Landkreis Cham, type: Landkreis}\n"
+        "    - {name: Stadt Cham, type: Stadt}\n"
+    )
+    region = REGION.format(state="Bayern") + applicants
+    typo = region.replace("county: Landkreis Cham", "county: Landkreis Chamm")
+    message = _error(MINIMAL.replace("themes:", typo + "themes:", 1))
+    assert "Zeile 5, region_profile.county: 'Landkreis Chamm' heißt keiner der Antragsteller" in (
+        message
+    )
+    assert "gemeint ist wohl 'Landkreis Cham'" in message
+    # the same county written with or without its title is the same county
+    for county in ("Landkreis Cham", "Cham", "Kreis Cham"):
+        same = region.replace("county: Landkreis Cham", f"county: {county}")
+        assert parse_strategy(MINIMAL.replace("themes:", same + "themes:", 1))
