@@ -370,10 +370,11 @@ def justification_for(
     call = canonical_call(session, call)
     gen = _Generator(session, call, template_dir)
     if combined:
-        keys = [p.key for p in fitting_projects(session, call)]
+        keys = [p.key for p in _fitting_or_fail(session, call)]
         if len(keys) < 2:
             raise UserError(
-                "Eine kombinierte Begründung gibt es nur, wenn mehrere Projekte zum Aufruf passen."
+                "Eine kombinierte Begründung gibt es nur, wenn mehrere Projekte zum Aufruf "
+                f"passen; es passt nur {keys[0]} (ohne --combined angeben)."
             )
         text = gen.text(keys, variant).text
         row = _store(session, call, None, variant, text, refresh=refresh)
@@ -393,17 +394,22 @@ def justification_for(
             known = ", ".join(p.id for p in gen.strategy.projects)
             raise UserError(f"Projekt '{project_key}' gibt es nicht (bekannt: {known})")
     else:
-        projects = fitting_projects(session, call)
-        if not projects:
-            raise UserError(
-                f"Für Aufruf {call.id} gibt es keine passenden Projekte: bitte zuerst "
-                "'funding-matcher match' ausführen oder ein Projekt mit --project angeben."
-            )
-        project = projects[0]
+        project = _fitting_or_fail(session, call)[0]
     text = gen.text([project.key], variant).text
     row = _store(session, call, project, variant, text, refresh=refresh)
     session.flush()
     return Entry(row, project.key, _project_label(project), variant)
+
+
+def _fitting_or_fail(session: Session, call: Call) -> list[ProjectRow]:
+    """`fitting_projects`, or a UserError saying what to do when there are none."""
+    projects = fitting_projects(session, call)
+    if not projects:
+        raise UserError(
+            f"Für Aufruf {call.id} gibt es keine passenden Projekte: bitte zuerst "
+            "'funding-matcher match' ausführen oder ein Projekt mit --project angeben."
+        )
+    return projects
 
 
 def find_row(session: Session, call: Call, project_key: str, variant: str) -> Justification | None:

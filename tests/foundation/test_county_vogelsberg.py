@@ -190,6 +190,9 @@ def test_justify_after_loading_another_strategy_waits_for_match(
     assert stale.exit_code == 1
     assert "keine passenden Projekte: bitte zuerst 'funding-matcher match'" in stale.output
     assert "gibt es in der Strategie nicht" not in stale.output
+    combined = cli("justify", "HE-TELEMED", "--combined")
+    assert combined.exit_code == 1
+    assert "keine passenden Projekte: bitte zuerst 'funding-matcher match'" in combined.output
     # the stored verdict is Coesfeld's ("nur für Hessen – Kreis Coesfeld liegt nicht darin"):
     # said to be the earlier strategy's, not given as a warning for this one
     named = cli("justify", "HE-TELEMED", "--project", "P-2024-001", "--plain")
