@@ -45,6 +45,7 @@ def free_port() -> int:
 class Received:
     envelope_to: list[str]
     message: EmailMessage
+    envelope_from: str = ""  # MAIL FROM: where bounces go, what the server checks
 
     @property
     def to(self) -> str:
@@ -69,7 +70,8 @@ class Collector:
             if answer is not None:
                 return answer
         message = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append(Received(list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        received = Received(list(envelope.rcpt_tos), message, envelope.mail_from)  # type: ignore[arg-type]
+        self.messages.append(received)
         return "250 Message accepted for delivery"
 
     def to(self) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
 from functools import cache
@@ -17,6 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from webapp.config import split_sender
 from webapp.formatting import days_label, format_counted, format_date, format_eur, format_rate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
@@ -85,6 +87,17 @@ def render_mail(name: str, subject: str, footer: MailFooter, **context: Any) -> 
     )
 
 
+def sender(mail_from: str) -> Address:
+    """The From mailbox of MAIL_FROM, its name quoted or encoded as the header needs it.
+
+    Set as a plain string, "Kreis Coesfeld, Fördermittel <a@b.de>" became two senders (the
+    comma separates addresses) and the envelope sender "Kreis Coesfeld", which a mail server
+    refuses; "Fördermittel (Kreis Coesfeld)" lost its brackets' content as a comment.
+    """
+    name, address = split_sender(mail_from)
+    return Address(display_name=name, addr_spec=address)
+
+
 def message_id(kind: str, period_key: str, recipient: str, mail_from: str) -> str:
     """A stable Message-ID per (kind, period, recipient).
 
@@ -92,7 +105,7 @@ def message_id(kind: str, period_key: str, recipient: str, mail_from: str) -> st
     entry carries the same id, so mail clients and archives can recognise the copy.
     """
     digest = hashlib.sha256(f"{kind}\0{period_key}\0{recipient.lower()}".encode()).hexdigest()
-    domain = mail_from.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    domain = split_sender(mail_from)[1].rsplit("@", 1)[-1] or "localhost"
     return f"<fm.{kind}.{digest[:32]}@{domain}>"
 
 
@@ -105,7 +118,7 @@ def build_message(
 ) -> EmailMessage:
     """A multipart/alternative message (text first, HTML preferred) with our headers."""
     msg = EmailMessage()
-    msg["From"] = mail_from
+    msg["From"] = sender(mail_from)
     msg["To"] = recipient
     msg["Subject"] = rendered.subject
     msg["Date"] = formatdate(localtime=True)
