@@ -46,6 +46,7 @@ class Received:
     envelope_to: list[str]
     message: EmailMessage
     envelope_from: str = ""  # MAIL FROM: where bounces go, what the server checks
+    raw: bytes = b""  # as it came over the wire, headers folded as sent
 
     @property
     def to(self) -> str:
@@ -70,7 +71,12 @@ class Collector:
             if answer is not None:
                 return answer
         message = message_from_bytes(envelope.original_content, policy=policy.default)
-        received = Received(list(envelope.rcpt_tos), message, envelope.mail_from)  # type: ignore[arg-type]
+        received = Received(
+            list(envelope.rcpt_tos),
+            message,  # type: ignore[arg-type]
+            envelope.mail_from,
+            envelope.original_content,
+        )
         self.messages.append(received)
         return "250 Message accepted for delivery"
 

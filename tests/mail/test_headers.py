@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from email.header import decode_header, make_header
 
 from tests.mail.conftest import Data, SmtpServer
 from tests.reliability.test_bad_input import _clean_failure
@@ -54,3 +56,33 @@ def test_a_sender_without_an_address_is_named_before_anything_is_sent(
     assert smtp_server.messages == []
     with data.sessions() as s:
         assert s.query(SentMail).count() == 0
+
+
+def _raw_header(raw: bytes, name: str) -> str:
+    """The header as a mail program reads it: unfolded (RFC 5322), encoded words decoded."""
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    unfolded = re.sub(r"\r\n(?=[ \t])", "", head)
+    line = next(h for h in unfolded.split("\r\n") if h.lower().startswith(name.lower() + ":"))
+    return str(make_header(decode_header(line.split(":", 1)[1].strip())))
+
+
+def test_a_reminder_subject_with_umlauts_arrives_as_written(
+    cli, data: Data, smtp_server: SmtpServer, mail_env: dict[str, str]
+) -> None:
+    """Python's folding put a space before the line break, and the subject arrived as
+    "(noch 3 Tage)  – Richtlinie …" with two spaces."""
+    title = "Richtlinie zur Förderung der zivilen Sicherheitsforschung – Resiliente Kommunen"
+    due = local_today() + timedelta(days=3)
+    call = data.call(title, deadline=due)
+    data.review(call, "relevant")
+
+    result = cli("remind", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    expected = f"Fristerinnerung: Einreichung am {due:%d.%m.%Y} (noch 3 Tage) – {title}"
+    assert smtp_server.messages
+    for mail in smtp_server.messages:
+        assert str(mail.message["Subject"]) == expected
+        assert _raw_header(mail.raw, "Subject") == expected
+        head = mail.raw.split(b"\r\n\r\n", 1)[0]
+        assert max(len(line) for line in head.split(b"\r\n")) <= 78  # folded, not one long line

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -120,7 +121,7 @@ def build_message(
     msg = EmailMessage()
     msg["From"] = sender(mail_from)
     msg["To"] = recipient
-    msg["Subject"] = rendered.subject
+    _set_subject(msg, rendered.subject)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = msg_id
     # Automatic mail: no out-of-office replies back to the sender.
@@ -131,6 +132,20 @@ def build_message(
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     return msg
+
+
+def _set_subject(msg: EmailMessage, subject: str) -> None:
+    """The subject, encoded so that every mail program shows it exactly as written.
+
+    Python's header folder leaves a space at the end of a line when an encoded word
+    follows, so "(noch 3 Tage) – Richtlinie …" arrived as "(noch 3 Tage)  – Richtlinie …".
+    Encoded words that follow each other unfold without the space between them (RFC 2047),
+    so a subject with umlauts goes out as encoded words only, folded here and kept as is.
+    """
+    if subject.isascii():
+        msg["Subject"] = subject
+        return
+    msg.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
 
 
 def _days_phrase(days: int | None) -> str:
