@@ -15,6 +15,7 @@ DEFAULT_STRATEGY = DATA_DIR / "strategy" / "coesfeld-12-0.yaml"
 DEFAULT_SOURCES = DATA_DIR / "sources.yaml"
 DEV_SECRET_KEY = "dev-only-insecure-key"
 MATCH_MODEL_FILE = "match-model.joblib"
+DEFAULT_MAIL_FROM = "funding-matcher@localhost"
 
 
 class ConfigError(RuntimeError):
@@ -69,7 +70,7 @@ class Config:
     smtp_password: str = ""
     smtp_starttls: bool = False
     smtp_ssl: bool = False
-    mail_from: str = "funding-matcher@localhost"
+    mail_from: str = DEFAULT_MAIL_FROM
     alert_recipients: list[str] = field(default_factory=list)
     testing: bool = False
     # Failed logins one client address may make within the window, over all accounts
@@ -121,7 +122,7 @@ class Config:
             smtp_password=env.get("SMTP_PASSWORD", ""),
             smtp_starttls=_flag(env.get("SMTP_STARTTLS")),
             smtp_ssl=_flag(env.get("SMTP_SSL")),
-            mail_from=env.get("MAIL_FROM", "funding-matcher@localhost"),
+            mail_from=_sender(env.get("MAIL_FROM") or DEFAULT_MAIL_FROM),
             alert_recipients=_addresses(env, "ALERT_RECIPIENTS"),
             login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20),
             login_limit_window_minutes=_count(env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, minimum=1),
@@ -181,6 +182,45 @@ def plausible_email(email: str) -> bool:
         return False
     labels = domain.split(".")
     return len(labels) >= 2 and all(labels)
+
+
+def split_sender(value: str) -> tuple[str, str]:
+    """MAIL_FROM as (display name, address): "Name <a@b.de>", '"Name" <a@b.de>' or "a@b.de".
+
+    The name is everything before the angle brackets, as written: in a mail header a comma
+    would split it into two senders and brackets would hide their content as a comment, so
+    the header is built from these two parts (`webapp.mail.compose.sender`), not the string.
+    """
+    value = value.strip()
+    name, address = "", value
+    if value.endswith(">") and "<" in value:
+        name, _, address = value[:-1].rpartition("<")
+        name = name.strip()
+        if len(name) >= 2 and name[0] == name[-1] == '"':
+            name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return " ".join(name.split()), address.strip()
+
+
+def _sender(value: str) -> str:
+    """MAIL_FROM, refused with a clear message when its address cannot work as a sender.
+
+    Without this, a name alone ("Fördermittel Kreis Coesfeld") went to the mail server as
+    the envelope sender, and it refused every mail of every run.
+    """
+    _, address = split_sender(value)
+    local, at, domain = address.partition("@")
+    if (
+        not at
+        or not local
+        or not domain
+        or "@" in domain
+        or any(c.isspace() or ord(c) < 32 or c in ',;<>()[]\\"' for c in address)
+    ):
+        raise ConfigError(
+            f"MAIL_FROM: {value!r} ist keine Absenderadresse (Form: "
+            "foerdermittel@kreis.example oder Fördermittel Kreis <foerdermittel@kreis.example>)"
+        )
+    return value.strip()
 
 
 def _addresses(env: dict[str, str], name: str) -> list[str]:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -175,6 +175,22 @@ def _ical_escape(text: str) -> str:
     )
 
 
+# What may stay as written in a URI (RFC 3986: reserved and unreserved characters, and "%"
+# of an existing escape); everything else, such as a space, a control character or "ä",
+# is percent-encoded (UTF-8).
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def _ical_uri(url: str) -> str:
+    """`url` as an RFC 5545 URI value: percent-encoded where needed, never TEXT-escaped.
+
+    A URI value knows no backslash escapes: "a;b,c" written as "a\\;b\\,c" is a different
+    (broken) link in every calendar program. A line break or control character could
+    otherwise end the property, so it is percent-encoded like any other unsafe character.
+    """
+    return quote(url, safe=_URI_SAFE)
+
+
 def _fold(line: str) -> str:
     """Fold a content line at 75 octets as RFC 5545 requires (continuation starts with space)."""
     raw = line.encode("utf-8")
@@ -292,7 +308,7 @@ def ical_feed(
             f"DTEND;VALUE=DATE:{(entry.day + timedelta(days=1)).strftime('%Y%m%d')}",
             f"SUMMARY:{_ical_escape(f'{label}: {call.title}')}",
             f"DESCRIPTION:{_ical_escape(description)}",
-            f"URL:{_ical_escape(url)}",
+            f"URL:{_ical_uri(url)}",
             "TRANSP:TRANSPARENT",
             "BEGIN:VALARM",
             "ACTION:DISPLAY",

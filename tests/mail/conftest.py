@@ -45,6 +45,8 @@ def free_port() -> int:
 class Received:
     envelope_to: list[str]
     message: EmailMessage
+    envelope_from: str = ""  # MAIL FROM: where bounces go, what the server checks
+    raw: bytes = b""  # as it came over the wire, headers folded as sent
 
     @property
     def to(self) -> str:
@@ -69,7 +71,13 @@ class Collector:
             if answer is not None:
                 return answer
         message = message_from_bytes(envelope.original_content, policy=policy.default)
-        self.messages.append(Received(list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        received = Received(
+            list(envelope.rcpt_tos),
+            message,  # type: ignore[arg-type]
+            envelope.mail_from,
+            envelope.original_content,
+        )
+        self.messages.append(received)
         return "250 Message accepted for delivery"
 
     def to(self) -> list[str]:

@@ -143,6 +143,12 @@ def test_starttls_required_but_not_offered_fails_at_once(
     assert pauses == [] and smtp_server.messages == []
 
 
+def test_one_attempt_is_named_in_the_singular(config: Config):
+    transport = SmtpTransport(_config(config, free_port()), MailSettings(retries=0))
+    with pytest.raises(MailTransportError, match="nicht erreichbar nach 1 Versuch: "):
+        transport.send(_message())
+
+
 def test_unreachable_server_retries_with_backoff(config: Config):
     pauses: list[float] = []
     settings = MailSettings(retries=3, retry_delay=0.5)
@@ -249,3 +255,44 @@ def test_address_with_umlaut_on_a_server_without_smtputf8_fails_alone(cli, data:
     assert handler.to() == sorted(a.lower() for a in TEAM)
     assert "nicht zugestellt an jürgen.müller@kreis.example" in result.output
     assert "keine Adressen mit Umlauten" in result.output and "abgebrochen" not in result.output
+
+
+def test_a_server_nobody_listens_at_is_named_in_german(cli, data: Data, mail_env: dict[str, str]):
+    """Before: "… nicht erreichbar nach 3 Versuchen: [Errno 111] Connection refused"."""
+    data.call("Förderaufruf während der Störung")
+    down = cli("digest", **{**mail_env, "SMTP_PORT": str(free_port())})
+
+    assert down.exit_code == 1
+    assert "Verbindung abgelehnt" in down.output and "SMTP_HOST/SMTP_PORT prüfen" in down.output
+    assert "Errno" not in down.output and "refused" not in down.output
+    # the second of the two team addresses was not tried: the numbers add up to 2
+    assert "2 Empfänger, 0 versandt, 0 bereits versandt, 1 fehlgeschlagen, 1 nicht versucht" in (
+        down.output
+    )
+    with data.sessions() as s:
+        rows = list(s.scalars(select(SentMail)))
+    assert [(r.status, "Verbindung abgelehnt" in r.error) for r in rows] == [("failed", True)]
+
+
+def test_an_untrusted_certificate_names_smtp_ca_file(
+    config: Config, certificate: tuple[Path, Path]
+):
+    handler, port = Collector(), free_port()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=port, ssl_context=_server_ctx(certificate)
+    )
+    controller.start()
+    try:
+        # the server's own CA not configured: the system CAs do not know it
+        pauses: list[float] = []
+        cfg = _config(config, port, smtp_ssl=True)
+        with (
+            pytest.raises(MailTransportError, match="nicht vertrauenswürdig") as failure,
+            SmtpTransport(cfg, MailSettings(retries=3), sleep=pauses.append) as transport,
+        ):
+            transport.send(_message())
+        assert "SMTP_CA_FILE" in str(failure.value)
+        assert pauses == []  # waiting does not make it trusted
+        assert handler.messages == []
+    finally:
+        controller.stop()

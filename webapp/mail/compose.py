@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from email.header import Header
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
 from functools import cache
@@ -17,6 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from webapp.config import split_sender
 from webapp.formatting import days_label, format_counted, format_date, format_eur, format_rate
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "mail"
@@ -85,6 +88,17 @@ def render_mail(name: str, subject: str, footer: MailFooter, **context: Any) -> 
     )
 
 
+def sender(mail_from: str) -> Address:
+    """The From mailbox of MAIL_FROM, its name quoted or encoded as the header needs it.
+
+    Set as a plain string, "Kreis Coesfeld, Fördermittel <a@b.de>" became two senders (the
+    comma separates addresses) and the envelope sender "Kreis Coesfeld", which a mail server
+    refuses; "Fördermittel (Kreis Coesfeld)" lost its brackets' content as a comment.
+    """
+    name, address = split_sender(mail_from)
+    return Address(display_name=name, addr_spec=address)
+
+
 def message_id(kind: str, period_key: str, recipient: str, mail_from: str) -> str:
     """A stable Message-ID per (kind, period, recipient).
 
@@ -92,7 +106,7 @@ def message_id(kind: str, period_key: str, recipient: str, mail_from: str) -> st
     entry carries the same id, so mail clients and archives can recognise the copy.
     """
     digest = hashlib.sha256(f"{kind}\0{period_key}\0{recipient.lower()}".encode()).hexdigest()
-    domain = mail_from.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    domain = split_sender(mail_from)[1].rsplit("@", 1)[-1] or "localhost"
     return f"<fm.{kind}.{digest[:32]}@{domain}>"
 
 
@@ -105,9 +119,9 @@ def build_message(
 ) -> EmailMessage:
     """A multipart/alternative message (text first, HTML preferred) with our headers."""
     msg = EmailMessage()
-    msg["From"] = mail_from
+    msg["From"] = sender(mail_from)
     msg["To"] = recipient
-    msg["Subject"] = rendered.subject
+    _set_subject(msg, rendered.subject)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = msg_id
     # Automatic mail: no out-of-office replies back to the sender.
@@ -118,6 +132,20 @@ def build_message(
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     return msg
+
+
+def _set_subject(msg: EmailMessage, subject: str) -> None:
+    """The subject, encoded so that every mail program shows it exactly as written.
+
+    Python's header folder leaves a space at the end of a line when an encoded word
+    follows, so "(noch 3 Tage) – Richtlinie …" arrived as "(noch 3 Tage)  – Richtlinie …".
+    Encoded words that follow each other unfold without the space between them (RFC 2047),
+    so a subject with umlauts goes out as encoded words only, folded here and kept as is.
+    """
+    if subject.isascii():
+        msg["Subject"] = subject
+        return
+    msg.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
 
 
 def _days_phrase(days: int | None) -> str:

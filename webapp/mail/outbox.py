@@ -52,6 +52,7 @@ class DeliveryReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     # Set when the SMTP server could not be reached: the remaining mails were not tried.
     aborted: str = ""
+    not_tried: list[str] = field(default_factory=list)  # those remaining mails' recipients
 
     @property
     def ok(self) -> bool:
@@ -65,6 +66,10 @@ class DeliveryReport:
             f"{len(self.already_sent)} bereits versandt",
             f"{len(self.failed)} fehlgeschlagen",
         ]
+        if self.not_tried:
+            # Else "3 Empfänger, 0 versandt, 0 bereits versandt, 1 fehlgeschlagen" leaves two
+            # recipients unaccounted for.
+            parts.append(f"{len(self.not_tried)} nicht versucht")
         line = ", ".join(parts)
         if self.resent:
             line += f" (erneut nach Abbruch: {', '.join(self.resent)})"
@@ -78,6 +83,7 @@ class DeliveryReport:
         self.resent += other.resent
         self.failed += other.failed
         self.aborted = self.aborted or other.aborted
+        self.not_tried += other.not_tried
 
 
 BASE_URL_MISSING = (
@@ -128,7 +134,7 @@ def deliver(
     if not mails:
         return report
     with job_lock(sessions, MAIL_LOCK, ttl=MAIL_LOCK_TTL, wait=lock_wait) as lock:
-        for mail in mails:
+        for index, mail in enumerate(mails):
             msg_id = message_id(mail.kind, mail.period_key, mail.recipient, config.mail_from)
             claim = _claim(sessions, mail, msg_id)
             if claim is None:
@@ -151,6 +157,7 @@ def deliver(
                 _finish(sessions, row_id, "failed", str(exc))
                 report.failed.append((mail.recipient, str(exc)))
                 report.aborted = str(exc)
+                report.not_tried = [m.recipient for m in mails[index + 1 :]]
                 break
             # Anything else (a crash, Ctrl+C) leaves the row pending: the next run resends.
             _finish(sessions, row_id, "sent")

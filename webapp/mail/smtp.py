@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from types import TracebackType
 from typing import Protocol
 
 from webapp.config import Config
+from webapp.formatting import format_counted
 from webapp.mail.settings import MailSettings
 
 
@@ -84,12 +86,19 @@ class SmtpTransport:
                     f"SMTP-Server {self.address} unterstützt das nicht: {exc} "
                     "(SMTP_STARTTLS/SMTP_SSL/SMTP_USER prüfen)"
                 ) from None
+            except ssl.SSLCertVerificationError as exc:
+                # Neither does a certificate the system (or SMTP_CA_FILE) does not trust.
+                raise MailTransportError(
+                    f"SMTP-Server {self.address}: {self._reason(exc)}"
+                ) from None
             except (*_CONNECTION_ERRORS, smtplib.SMTPException) as exc:
                 last = exc
                 if attempt + 1 < attempts:
                     self._sleep(self.settings.retry_delay * (2**attempt))
         raise MailTransportError(
-            f"SMTP-Server {self.address} nicht erreichbar nach {attempts} Versuchen: {last}"
+            f"SMTP-Server {self.address} nicht erreichbar nach "
+            f"{format_counted(attempts, 'Versuch', 'Versuchen')}: "
+            f"{self._reason(last)}"
         )
 
     def _open(self) -> smtplib.SMTP:
@@ -146,12 +155,40 @@ class SmtpTransport:
                 self._smtp = None
                 if attempt == 1:
                     raise MailTransportError(
-                        f"Verbindung zu {self.address} abgebrochen: {exc}"
+                        f"Verbindung zu {self.address} abgebrochen: {self._reason(exc)}"
                     ) from None
                 continue
             if refused:
                 raise MailRejected(_refusal(refused))
             return
+
+    def _reason(self, exc: BaseException | None) -> str:
+        """Why a connection failed, in German and with the setting to check.
+
+        The operating system's own words ("[Errno 111] Connection refused") end up in the
+        cron mail and the `sent_mails` log, read by an administrator who may not know them.
+        """
+        if isinstance(exc, ConnectionRefusedError):
+            return (
+                "Verbindung abgelehnt – dort nimmt kein Mailserver an (SMTP_HOST/SMTP_PORT prüfen)"
+            )
+        if isinstance(exc, socket.gaierror):
+            return f"Rechnername {self.config.smtp_host!r} nicht auflösbar (SMTP_HOST prüfen)"
+        if isinstance(exc, TimeoutError):
+            return (
+                f"keine Antwort innerhalb von {self.settings.timeout:g} s "
+                "(Firewall, SMTP_PORT oder SMTP_TIMEOUT prüfen)"
+            )
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return (
+                f"Zertifikat des Servers nicht vertrauenswürdig: {exc.verify_message} "
+                "(SMTP_CA_FILE prüfen)"
+            )
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
+            return "der Server hat die Verbindung unerwartet getrennt"
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        return str(exc)
 
     def close(self) -> None:
         if self._smtp is not None:
