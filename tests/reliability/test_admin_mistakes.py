@@ -197,6 +197,14 @@ SOURCES_MISTAKES = {
         FEED.replace("'https://example.org/feed.xml'", "'www.kreis.de/feed'") % "",
         ["'url'", "keine Web-Adresse"],
     ),
+    "url-bracket": (
+        FEED.replace("'https://example.org/feed.xml'", "'http://[::1/feed'") % "",
+        ["'url'", "'http://[::1/feed' ist keine Web-Adresse"],
+    ),
+    "url-port": (
+        FEED.replace("'https://example.org/feed.xml'", "'https://example.org:99999/'") % "",
+        ["'url'", "'https://example.org:99999/' ist keine Web-Adresse"],
+    ),
     "url-ftp": (
         FEED.replace("https://", "ftp://") % "",
         ["'url'", "'ftp://example.org/feed.xml' ist keine Web-Adresse"],
@@ -331,6 +339,10 @@ IMPORT_MISTAKES = {
     "url-javascript": (
         CALL.replace("https://example.org/1", "javascript:alert(1)") + "}",
         ["Feld 'url'", "keine Web-Adresse"],
+    ),
+    "url-bracket": (
+        CALL.replace("https://example.org/1", "http://[::1/aufruf") + "}",
+        ["Feld 'url'", "'http://[::1/aufruf' ist keine Web-Adresse"],
     ),
     "field-typo": (
         CALL + ', "deadine": "2027-03-31"}',
