@@ -11,7 +11,6 @@ import re
 import socket
 import ssl
 import struct
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from scrapers.fetch import FetchConfig, Fetcher, FetchError, check_url
+from tests.conftest import self_signed_certificate
 from tests.reliability.fault_server import closed_port
 from tests.scrapers.conftest import LocalServer, Reply
 
@@ -184,19 +184,9 @@ def test_slow_robots_txt_is_named_as_such(server: LocalServer, fast_config: Fetc
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A self-signed certificate for another name than localhost (made with the openssl tool)."""
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    try:
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-             "-subj", "/CN=foerderung.example",
-             "-addext", "subjectAltName=DNS:foerderung.example",
-             "-keyout", str(key), "-out", str(cert)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-    except (FileNotFoundError, subprocess.CalledProcessError) as exc:
-        pytest.skip(f"openssl nicht verfügbar: {exc}")
-    return cert, key
+    return self_signed_certificate(
+        tmp_path_factory.mktemp("tls"), "foerderung.example", "DNS:foerderung.example"
+    )
 
 
 def test_untrusted_certificate_is_named_and_not_retried(
