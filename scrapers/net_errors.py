@@ -89,10 +89,10 @@ def describe_network_error(
     certificate = find(ssl.SSLCertVerificationError)
     if certificate is not None:
         assert isinstance(certificate, ssl.SSLCertVerificationError)
-        reason = _CERT_REASONS.get(certificate.verify_code, "nicht prüfbar")
         # A certificate does not become valid by asking again.
         return NetworkProblem(
-            f"TLS-Zertifikat von '{host}' wird nicht anerkannt: {reason}", retry=False
+            f"TLS-Zertifikat von '{host}' wird nicht anerkannt: {certificate_reason(certificate)}",
+            retry=False,
         )
     if find(requests.exceptions.SSLError, urllib3.exceptions.SSLError, ssl.SSLError):
         return NetworkProblem(
@@ -153,6 +153,11 @@ def describe_network_error(
     if find(requests.exceptions.TooManyRedirects):
         return NetworkProblem(f"zu viele Weiterleitungen bei '{host}'", retry=False)
     return NetworkProblem(f"Netzwerkfehler bei der Verbindung zu '{host}'")
+
+
+def certificate_reason(exc: ssl.SSLCertVerificationError) -> str:
+    """Why OpenSSL refused a server's certificate, in German ("abgelaufen")."""
+    return _CERT_REASONS.get(exc.verify_code, "nicht prüfbar")
 
 
 def dns_failure(host: str, code: int | None) -> NetworkProblem:
