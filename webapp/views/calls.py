@@ -234,6 +234,7 @@ def _render_detail(
     data = call_detail(session, call_id)
     if data is None:
         abort(404)
+    back = _safe_back(request.values.get("zurueck"))
     return render_template(
         "calls/detail.html",
         d=data,
@@ -246,9 +247,28 @@ def _render_detail(
         review_notice=notice,
         users=assignable_users(session, data.review.assignee_id if data.review else None),
         today=local_today(),
-        back=_safe_back(request.values.get("zurueck")),
+        back=back,
+        back_label=back_label(back),
         stale_strategy=replaced_strategy_in_matches(session),
     ), status
+
+
+def back_label(back: str | None) -> str:
+    """The call page's back link, named after the page it leads to.
+
+    A call is opened from the lists, the Fristen and a project of the Strategie page; the
+    link and "Speichern & zurück" return there (`zurueck`), without it to the Eingang.
+    """
+    if back is None:
+        return "Zum Eingang"
+    path = urlsplit(back).path
+    if path in (url_for("calls.inbox"), url_for("calls.all_calls")):
+        return "Zurück zur Liste"
+    if path == url_for("deadlines.index"):
+        return "Zurück zu den Fristen"
+    if path.startswith(url_for("strategy.index") + "projekte/"):
+        return "Zurück zum Projekt"
+    return "Zurück"
 
 
 def summary_in_text(summary: str | None, text: str | None) -> bool:
