@@ -162,7 +162,5 @@ def test_a_call_opened_without_a_way_back_offers_the_inbox(auth_client: FlaskCli
     detail = auth_client.get(f"/aufrufe/{rows[0]}").get_data(as_text=True)
     assert '<a href="/">← Zum Eingang</a>' in detail
     assert "Speichern &amp; zurück" not in detail
-    listed = auth_client.get(f"/aufrufe/{rows[0]}?zurueck=/aufrufe?page%3D2").get_data(
-        as_text=True
-    )
+    listed = auth_client.get(f"/aufrufe/{rows[0]}?zurueck=/aufrufe?page%3D2").get_data(as_text=True)
     assert '<a href="/aufrufe?page=2">← Zurück zur Liste</a>' in listed

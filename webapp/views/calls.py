@@ -354,8 +354,16 @@ def review(call_id: int) -> ResponseReturnValue:
     form = request.form
     quick = form.get("quick") == "1"
     back = _safe_back(form.get("zurueck"))
+    undo: dict[str, str] | None = None
     if quick:
         current = current_review(session, call)
+        # What the decision replaces, for the confirmation's "Rückgängig" (an undo of an
+        # undo offers none: the officer is back where they were).
+        if form.get("rueckgaengig") != "1":
+            undo = {
+                "status": current.status if current else "neu",
+                "reason": current.reason if current else "",
+            }
         data = ReviewInput(
             status=form.get("status", ""),
             reason=form.get("reason", ""),
@@ -394,17 +402,39 @@ def review(call_id: int) -> ResponseReturnValue:
             return redirect(detail_url)
         return _render_detail(call_id, form=refused, status=400)
     session.commit()
-    if events:
-        title = shorten(call.title, 80)
+    title = shorten(call.title, 80)
+    if events and quick and undo is None:
+        message, category = f"Zurückgenommen: wieder {data.status}. („{title}“)", "success"
+    elif events:
         message, category = f"Bewertung gespeichert: {data.status}. („{title}“)", "success"
     else:
         message, category = "Keine Änderung.", "info"
     if to_list and back:
-        flash(message, category)
+        if events and undo is not None:
+            flash(undo_message(message, call_id, undo, back), category)
+        else:
+            flash(message, category)
         rows_after = _list_row_ids(session, back)
         return redirect(back + _row_anchor(call.id, rows_before, rows_after))
     notify(_review_place(call_id), message, category)
     return redirect(detail_url)
+
+
+def undo_message(text: str, call_id: int, previous: dict[str, str], back: str) -> dict[str, object]:
+    """A confirmation with the form that restores the status and reason it replaced.
+
+    base.html shows a message of this shape with a "Rückgängig" button: a decision made
+    in the list by mistake is taken back without looking for the call that left the list.
+    """
+    return {
+        "text": text,
+        "undo": {
+            "action": url_for("calls.review", call_id=call_id),
+            "status": previous["status"],
+            "reason": previous["reason"],
+            "back": back,
+        },
+    }
 
 
 # What a list row's quick form sends (everything else of the review stays as it is).
