@@ -68,6 +68,7 @@ from webapp.queries import (
     export_rows,
     filter_options,
     list_calls,
+    min_score_error,
     page_call_ids,
 )
 from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
@@ -115,6 +116,9 @@ def _list_page(scope: str) -> str:
         endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
         elsewhere=elsewhere,
         stale_strategy=replaced_strategy_in_matches(session, today),
+        # a Mindestpassung that cannot be used stays in its field, with the reason
+        min_score_typed=(request.args.get("min_score") or "").strip()[:40],
+        min_score_error=min_score_error(request.args.get("min_score")),
     )
 
 
