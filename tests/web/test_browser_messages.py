@@ -140,6 +140,10 @@ def test_a_quick_dismissal_is_taken_back_from_its_confirmation_in_view(
     expect(tab.locator(f"#call-{call_id}")).to_have_count(0)
     undo = tab.get_by_role("button", name="Rückgängig")
     expect(undo).to_be_in_viewport()
+    # it does not fade away like the other confirmations: no hurry to reach the button
+    confirmation = tab.locator(".flash-undo")
+    assert confirmation.evaluate("e => getComputedStyle(e).animationName") == "none"
+    assert confirmation.evaluate("e => getComputedStyle(e).position") == "sticky"
     undo.click()
     tab.wait_for_url(re.compile(rf"#call-{call_id}$"))
     expect(tab.get_by_text("Zurückgenommen: wieder neu.")).to_be_in_viewport()
