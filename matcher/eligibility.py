@@ -452,6 +452,7 @@ def assess(
     allowed = who.levels & levels
     reasons: list[str] = []
     names: list[str] = []
+    partners: list[str] = []
     extra = _project_type_match(who, project_types)
 
     if who.source == "none":
@@ -484,8 +485,8 @@ def assess(
     elif extra:
         status = "eligible"
         # named as the strategy writes them ("Vereine"), not by the internal kind ("verein")
-        written = [t for t in project_types if type_kinds(t)[1] & extra]
-        reasons.append(f"antragsberechtigt über {', '.join(written)} (Projektpartner)")
+        partners = [t for t in project_types if type_kinds(t)[1] & extra]
+        reasons.append(f"antragsberechtigt über {', '.join(partners)} (Projektpartner)")
     else:
         status = "ineligible"
         if call.eligible:
@@ -507,12 +508,12 @@ def assess(
     if region.status == "ineligible":
         status = "ineligible"
         reasons.insert(0, region.reason)
-        names = []
+        names, partners = [], []
     elif region.status == "unknown":
         if status == "eligible":
             status = "unknown"
         reasons.append(region.reason)
-    return Eligibility(status=status, reasons=reasons, applicants=names)  # type: ignore[arg-type]
+    return Eligibility(status=status, reasons=reasons, applicants=names, partners=partners)  # type: ignore[arg-type]
 
 
 def _from_text(reason: str, call: CallDoc, quote_it: bool) -> str:

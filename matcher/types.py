@@ -30,11 +30,16 @@ class CallDoc:
 
 @dataclass(slots=True)
 class Eligibility:
-    """May the strategy's applicants apply? `applicants` names who may (e.g. the towns only)."""
+    """May the strategy's applicants apply? `applicants` names who may (e.g. the towns only).
+
+    `partners` are the project's further applicant types the call is open to when the
+    county and its municipalities themselves may not apply ("Landwirt, Unternehmen").
+    """
 
     status: EligibilityStatus
     reasons: list[str] = field(default_factory=list)
     applicants: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

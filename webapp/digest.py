@@ -3,7 +3,7 @@
 Four sections, each a pure selection over the database for a time window:
 - Neu gefunden: candidate calls first seen since the last digest, above the score threshold, not
   ineligible, not yet decided on, still open — grouped by the theme of their best project in
-  priority order.
+  priority order. A call only a project's partners may apply for is one of them, marked so.
 - Geändert: calls under review or marked relevant whose deadline, status, amount or
   eligibility changed in the window (old → new).
 - Fristen in Kürze: stage deadlines within the next days of calls marked relevant or in
@@ -45,7 +45,7 @@ from webapp.mail.outbox import (
 )
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
-from webapp.matching import open_calls_query, replaced_strategy_in_matches
+from webapp.matching import PARTNER_STATUS, open_calls_query, replaced_strategy_in_matches
 from webapp.models import (
     Call,
     CallChange,
@@ -158,6 +158,8 @@ class NewCall:
     project: str
     score: float
     url: str
+    # only a project's partners may apply (PARTNER_STATUS): their types, else empty
+    partners: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -367,6 +369,9 @@ def select_new(
                 project=project.title if project else "",
                 score=score.inbox_score,
                 url=call_url(config, call.id),
+                partners=list(score.eligible_applicants)
+                if score.eligibility == PARTNER_STATUS
+                else [],
             )
         )
     return [groups[k] for k in sorted(groups, key=lambda k: order[k])]

@@ -41,7 +41,12 @@ CSV_COLUMNS = (
     "Quellen",
     "Link",
 )
-_ELIGIBILITY = {"eligible": "ja", "ineligible": "nein", "unknown": "unklar"}
+_ELIGIBILITY = {
+    "eligible": "ja",
+    "ineligible": "nein",
+    "unknown": "unklar",
+    "partner": "über Projektpartner",
+}
 
 
 # A number as this export writes it (days, percent, euros): "-26", "1.500.000", "80 %".

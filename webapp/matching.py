@@ -29,6 +29,9 @@ RELEVANT_STATUSES = frozenset(
     {"relevant", "Antrag in Vorbereitung", "beantragt", "bewilligt", "abgelehnt"}
 )
 DISMISSED_STATUS = "nicht relevant"
+# The stored eligibility of a call the county and its municipalities may not apply for
+# but a project's further applicant types (its partners) may: a candidate all the same.
+PARTNER_STATUS = "partner"
 
 
 @dataclass(slots=True)
@@ -38,6 +41,7 @@ class MatchReport:
     eligible: int
     ineligible: int
     unknown: int
+    partner: int = 0  # eligible only through a project's partners (`PARTNER_STATUS`)
     model_path: Path | None = None  # where the run saved its model
     model_bytes: int = 0
     model_error: str = ""  # why it could not be saved
@@ -194,10 +198,48 @@ def store_results(
     now = utcnow()
     for result in results:
         call = by_id[result.call_id]
-        report.matches += _store(session, call, result, projects, now)
-        setattr(report, result.eligibility.status, getattr(report, result.eligibility.status) + 1)
+        verdict = call_verdict(result, projects)
+        report.matches += _store(session, call, result, verdict, projects, now)
+        setattr(report, verdict.status, getattr(report, verdict.status) + 1)
     session.flush()
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class CallVerdict:
+    """The eligibility stored for a call as a whole (`CallScore.eligibility` and co.)."""
+
+    status: str  # "eligible", "ineligible", "unknown" or PARTNER_STATUS
+    reasons: list[str]
+    applicants: list[str]  # who may apply: the strategy's applicants, or the partner types
+
+
+def call_verdict(result: CallMatch, projects: dict[str, ProjectRow]) -> CallVerdict:
+    """The matcher's verdict on the county and its municipalities, unless only partners may.
+
+    A call they may not apply for is still a candidate when a project's further applicant
+    types may (the matcher ranks that project as eligible, and the inbox score counts it):
+    the status is then PARTNER_STATUS, the reasons name the projects and their partner
+    types first, then why the county and its municipalities themselves may not apply.
+    """
+    own = result.eligibility
+    if own.status == "ineligible":
+        via = [
+            (projects[p.project_id].key, p.eligibility)
+            for p in result.projects
+            if p.project_id in projects
+            and p.eligibility is not None
+            and p.eligibility.status != "ineligible"
+            and p.eligibility.partners
+        ]
+        if via:
+            reasons = [
+                f"antragsberechtigt für {key} über {', '.join(e.partners)} (Projektpartner)"
+                for key, e in via
+            ]
+            partners = list(dict.fromkeys(t for _, e in via for t in e.partners))
+            return CallVerdict(PARTNER_STATUS, reasons + list(own.reasons), partners)
+    return CallVerdict(own.status, list(own.reasons), list(own.applicants))
 
 
 EntryOutcome = Literal["scored", "no_model", "closed", "duplicate", "strategy_changed", "failed"]
@@ -263,6 +305,7 @@ def _store(
     session: Session,
     call: Call,
     result: CallMatch,
+    verdict: CallVerdict,
     projects: dict[str, ProjectRow],
     now: datetime,
 ) -> int:
@@ -272,9 +315,9 @@ def _store(
             call_id=call.id,
             inbox_score=result.inbox_score,
             best_project_id=projects[best.project_id].id if best else None,
-            eligibility=result.eligibility.status,
-            eligibility_reasons=list(result.eligibility.reasons),
-            eligible_applicants=list(result.eligibility.applicants),
+            eligibility=verdict.status,
+            eligibility_reasons=verdict.reasons,
+            eligible_applicants=verdict.applicants,
             goals=[
                 {"goal": g.goal_id, "score": round(g.score, 4), "terms": _terms(g.terms)}
                 for g in result.goals
@@ -298,7 +341,10 @@ def _store(
                 rank=rank,
                 terms=_terms(scored.terms),
                 goal_keys=list(scored.goal_ids),
-                eligibility=eligibility.status,
+                # eligible through the project's partners only: badged as such on the page
+                eligibility=PARTNER_STATUS
+                if eligibility.status == "eligible" and eligibility.partners
+                else eligibility.status,
                 eligibility_reasons=list(eligibility.reasons),
                 decisions=asdict(scored.decisions) if scored.decisions else None,
                 computed_at=now,

@@ -113,6 +113,14 @@ def test_project_applicant_types_extend_eligibility(strategy: Strategy) -> None:
     e = assess(call, strategy.region_profile, farm.applicant_types)
     assert e.status == "eligible"
     assert e.reasons[0] == "antragsberechtigt über Unternehmen, Landwirt (Projektpartner)"
+    # the partner types the web app names on its badge, as the strategy writes them
+    assert e.partners == ["Unternehmen", "Landwirt"]
+    # the county may apply itself: nobody applies through partners
+    own = make_call("d", "x", eligible=["Kommune", "Unternehmen"], region="Bund")
+    assert assess(own, strategy.region_profile, farm.applicant_types).partners == []
+    # a call for another state: the partners may not apply either
+    away = make_call("e", "x", eligible=["Unternehmen"], region="Bayern")
+    assert assess(away, strategy.region_profile, farm.applicant_types).partners == []
 
 
 def test_a_plural_project_type_meets_a_compound_in_the_call(strategy: Strategy) -> None:

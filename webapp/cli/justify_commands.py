@@ -10,7 +10,7 @@ from webapp.cli.errors import CliUsageError
 from webapp.cli.german import GermanCommand
 from webapp.db import transaction
 from webapp.justifications import justification_for, resolve_call
-from webapp.matching import earlier_strategy_of
+from webapp.matching import PARTNER_STATUS, earlier_strategy_of
 from webapp.reviews import canonical_call
 
 
@@ -71,6 +71,13 @@ def justify(
             # The text argues the topic only; an application would still be refused.
             reasons = "; ".join(verdict.eligibility_reasons) or "siehe Aufruf"
             click.echo(f"Achtung, laut Abgleich nicht antragsberechtigt: {reasons}.", err=True)
+        elif verdict is not None and verdict.eligibility == PARTNER_STATUS:
+            reasons = "; ".join(verdict.eligibility_reasons)
+            click.echo(
+                "Hinweis: laut Abgleich nur über Projektpartner antragsberechtigt, nicht "
+                f"Kreis, Städte und Gemeinden selbst: {reasons}.",
+                err=True,
+            )
         if entry.edited and not generated:
             click.echo(
                 f"(Bearbeitete Fassung vom {entry.row.edited_at:%d.%m.%Y}; "

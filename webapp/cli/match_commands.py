@@ -25,10 +25,12 @@ def match(app: AppContext) -> None:
     started = time.perf_counter()
     with transaction(app.sessions) as session:
         report = run_match(session, model_file=model_file(app.config))
+    # calls open only to a project's partners are named only where a strategy has them
+    partner = f"{report.partner} über Projektpartner, " if report.partner else ""
     click.echo(
         f"{format_counted(report.calls, 'offener Aufruf', 'offene Aufrufe')} bewertet, "
         f"{report.matches} Projekt-Treffer gespeichert "
-        f"({report.eligible} antragsberechtigt, {report.ineligible} nicht, "
+        f"({report.eligible} antragsberechtigt, {partner}{report.ineligible} nicht, "
         f"{report.unknown} unklar) in {time.perf_counter() - started:.1f} s."
     )
     if report.model_path is not None:

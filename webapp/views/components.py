@@ -28,6 +28,9 @@ ELIGIBILITY_LABELS = {
     "eligible": "antragsberechtigt",
     "ineligible": "nicht antragsberechtigt",
     "unknown": "Berechtigung unklar",
+    # the county and its municipalities may not apply, a project's partners may
+    # (webapp.matching.PARTNER_STATUS)
+    "partner": "über Projektpartner",
 }
 # CSS class per review status (colour of the status pill).
 STATUS_CLASSES = {

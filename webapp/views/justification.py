@@ -40,7 +40,7 @@ from webapp.justifications import (
     save_edit,
     texts_for_call,
 )
-from webapp.matching import earlier_strategy_of
+from webapp.matching import PARTNER_STATUS, earlier_strategy_of
 from webapp.models import Call, Justification
 from webapp.reviews import canonical_call
 from webapp.views.notices import Notice, notify, take_notice
@@ -75,6 +75,17 @@ class Panel:
         if score is None or score.eligibility != "ineligible" or earlier_strategy_of(score):
             # a verdict for the strategy before is no warning for this one (the page says
             # whose matches it shows until `match` runs)
+            return None
+        return list(score.eligibility_reasons)
+
+    @property
+    def partner_reasons(self) -> list[str] | None:
+        """Who may apply when only a project's partners may (not the county), else None.
+
+        The application is then the partners' to file: worth saying before anyone copies
+        a text written for the county's strategy."""
+        score = self.call.score
+        if score is None or score.eligibility != PARTNER_STATUS or earlier_strategy_of(score):
             return None
         return list(score.eligibility_reasons)
 
