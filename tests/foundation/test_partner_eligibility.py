@@ -106,8 +106,13 @@ def test_the_eingang_lists_a_call_for_the_partners_with_its_badge(
 def test_the_call_page_says_who_may_apply(calls: dict[str, int], auth_client: FlaskClient) -> None:
     page = _text(auth_client, f"/aufrufe/{calls['FARMS']}")
     head = page.split('<header class="detail-head">', 1)[1].split("</header>", 1)[0]
-    assert '<span class="badge elig-partner">über Projektpartner</span>' in head
-    assert "nicht antragsberechtigt" not in head
+    # the header's badge gives the reasons as tooltip, as the list rows' badge does
+    assert (
+        '<span class="badge elig-partner" title="antragsberechtigt für WI-04 über Landwirt '
+        "(Projektpartner); Kreis, Städte und Gemeinden nicht antragsberechtigt (nur Landwirt)"
+        '">über Projektpartner</span>'
+    ) in head
+    assert "elig-ineligible" not in head
     assert (
         "Kreis, Städte und Gemeinden selbst nicht; antragsberechtigt sind die Projektpartner "
         "(Landwirt)" in page

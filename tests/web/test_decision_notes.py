@@ -64,7 +64,7 @@ def test_a_confirmation_lifts_similar_calls_and_the_page_names_it(
     title = session.get(Call, confirmed_id).title  # type: ignore[union-attr]
     assert re.search(r"Durch Bewertungen \+0,\d\d: ähnelt „", _text(row)), _text(row)
     assert (
-        f'href="/aufrufe/{confirmed_id}"' in row
+        f'href="/aufrufe/{confirmed_id}?zurueck=' in row
         and "(für das Projekt als relevant bewertet)" in row
     )
     assert title[:40] in row
@@ -114,7 +114,7 @@ def test_a_dismissal_lowers_similar_calls_and_the_page_names_it(
     row = _project_row(auth_client, lowered[0].call_id)
     assert re.search("Durch Bewertungen \u22120,\\d\\d: ähnelt", _text(row)), _text(row)
     assert (
-        f'href="/aufrufe/{dismissed_id}"' in row
+        f'href="/aufrufe/{dismissed_id}?zurueck=' in row
         and "(für das Projekt als unpassend verworfen)" in row
     )
     # the dismissed call itself says nothing of its own decision in the match table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from html import unescape
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask.testing import FlaskClient
 from markupsafe import escape
@@ -133,15 +133,18 @@ def test_a_call_opened_from_the_fristen_page_leads_back_there(
     month = "/fristen/?monat=2027-01"
     links = _call_links(auth_client.get(month).get_data(as_text=True))
     assert links, "the Fristen page lists calls"
+    # the link carries the month and the place on the page it was in (timeline week, grid)
+    back = parse_qs(urlsplit(links[0]).query)["zurueck"][0]
+    assert back.startswith(f"{month}#")
     detail = auth_client.get(links[0]).get_data(as_text=True)
-    assert f'<a href="{escape(month)}">← Zurück zu den Fristen</a>' in detail
+    assert f'<a href="{escape(back)}">← Zurück zu den Fristen</a>' in detail
     assert "Speichern &amp; zurück" in detail
     call_id = int(re.search(r"/aufrufe/(\d+)", links[0]).group(1))  # type: ignore[union-attr]
     response = auth_client.post(
         f"/aufrufe/{call_id}/bewertung",
-        data={"status": "relevant", "action": "save_back", "zurueck": month},
+        data={"status": "relevant", "action": "save_back", "zurueck": back},
     )
-    assert response.headers["Location"] == f"{month}#inhalt"
+    assert response.headers["Location"] == back
     page = auth_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Bewertung gespeichert: relevant." in page
     assert session.scalar(select(Review.status).where(Review.call_id == call_id)) == "relevant"

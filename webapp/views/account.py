@@ -122,6 +122,14 @@ def change_password() -> ResponseReturnValue:
         notify(PASSWORD_PLACE, "Das bisherige Passwort stimmt nicht.", "error")
     elif form.get("new", "") != form.get("repeat", ""):
         notify(PASSWORD_PLACE, "Die beiden neuen Passwörter stimmen nicht überein.", "error")
+    elif form.get("new", "") == form.get("current", ""):
+        # Nothing would change, yet the other sessions would end: refused as a mistake.
+        notify(
+            PASSWORD_PLACE,
+            "Das neue Passwort ist das bisherige: bitte ein anderes wählen.",
+            "error",
+            field="new",
+        )
     else:
         try:
             set_password(user, form.get("new", ""))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import parse_qsl, urlsplit
 
@@ -272,6 +272,9 @@ def back_label(back: str | None) -> str:
         return "Zurück zu den Fristen"
     if path.startswith(url_for("strategy.index") + "projekte/"):
         return "Zurück zum Projekt"
+    if path.startswith(url_for("calls.all_calls") + "/"):
+        # a decided call linked under "Durch Bewertungen …" of another call's Passung
+        return "Zurück zum Aufruf"
     return "Zurück"
 
 
@@ -418,7 +421,11 @@ def review(call_id: int) -> ResponseReturnValue:
             flash(undo_message(message, call_id, undo, back), category)
         else:
             flash(message, category)
-        rows_after = _list_row_ids(session, back)
+        if "#" in back:
+            # The page that linked the call chose where to come back to (the Fristen's
+            # month or day, the Passung of the call this one was linked from).
+            return redirect(back)
+        rows_after = _list_row_ids(session, back, clamp=True)
         return redirect(back + _row_anchor(call.id, rows_before, rows_after))
     notify(_review_place(call_id), message, category)
     return redirect(detail_url)
@@ -445,14 +452,22 @@ def undo_message(text: str, call_id: int, previous: dict[str, str], back: str) -
 QUICK_FIELDS = ("status", "reason")
 
 
-def _list_row_ids(session: Session, back: str) -> list[int] | None:
-    """The call ids on the list page at `back`, in order; None when `back` is no call list."""
+def _list_row_ids(session: Session, back: str, *, clamp: bool = False) -> list[int] | None:
+    """The call ids on the list page at `back`, in order; None when `back` is no call list.
+
+    With `clamp`, a page beyond the list's end gives the ids of its last page, the page the
+    list shows for it (`list_calls`): a decision on the only row of the last page.
+    """
     parts = urlsplit(back)
     scope = {url_for("calls.inbox"): "inbox", url_for("calls.all_calls"): "all"}.get(parts.path)
     if scope is None:
         return None
     args = dict(parse_qsl(parts.query, keep_blank_values=True))
-    return page_call_ids(session, CallFilters.from_args(args, scope=scope))
+    filters = CallFilters.from_args(args, scope=scope)
+    ids = page_call_ids(session, filters)
+    if clamp and not ids and filters.page > 1:
+        ids = page_call_ids(session, replace(filters, page=filters.page - 1))
+    return ids
 
 
 def _row_anchor(call_id: int, before: list[int] | None, after: list[int] | None) -> str:
@@ -472,6 +487,10 @@ def _row_anchor(call_id: int, before: list[int] | None, after: list[int] | None)
         for other in [*before[at + 1 :], *reversed(before[:at])]:
             if other in after:
                 return f"#call-{other}"
+        if before == [call_id] and after:
+            # It was the only row of the last page, which is gone: the list shows the
+            # page before, whose last row preceded it.
+            return f"#call-{after[-1]}"
     return "#inhalt"
 
 

@@ -28,7 +28,11 @@ def index() -> str:
             for t in themes
         ],
         "Offene passende Aufrufe je Themenfeld, gefärbt nach Priorität",
-        legend=[(f"Priorität {p}", c) for p, c in PRIORITY_COLOURS.items()],
+        # only the priorities of the strategy's themes: a legend entry no bar has misleads
+        legend=[
+            (f"Priorität {p}", PRIORITY_COLOURS.get(p, DEFAULT_COLOUR))
+            for p in sorted({t.theme.priority for t in themes})
+        ],
     )
     return render_template(
         "strategy/index.html",
