@@ -32,9 +32,9 @@ from webapp.mail.outbox import (
     DeliveryReport,
     OutgoingMail,
     already_sent,
-    deliver,
     require_base_url,
 )
+from webapp.mail.refusal_notice import send_scheduled
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 from webapp.queries import closed_by_source
@@ -244,11 +244,7 @@ def run_reminders(
     if transport_factory is None or not run.mails:
         return run
     require_base_url(config)
-    transport = transport_factory()
-    try:
-        run.report.merge(
-            deliver(sessions, config, run.mails, transport, lock_wait=settings.lock_wait)
-        )
-    finally:
-        transport.close()
+    run.report.merge(
+        send_scheduled(sessions, config, settings, run.mails, transport_factory, today=today)
+    )
     return run
