@@ -125,3 +125,23 @@ def test_the_benutzer_page_shows_the_refusal_and_tries_again_on_request(
     result = cli("remind", **mail_env)
     assert result.exit_code == 0, result.output
     assert any(m.to == ASSIGNEE for m in smtp_server.messages)
+
+
+def test_a_5xx_answer_to_the_message_itself_is_a_refusal_too(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Each message has one recipient: a 550 after DATA refuses that recipient."""
+    data.call("Aufruf")
+    answers = ["550 5.2.1 Postfach gesperrt"]  # for the first message only
+    smtp_server.handler.on_message = lambda _n: answers.pop() if answers else None
+
+    result = cli("digest", **mail_env)
+
+    assert result.exit_code == 1, result.output
+    assert f"1 Empfänger abgelehnt: {TEAM[0]} (550 5.2.1 Postfach gesperrt)" in result.output
+    # the other team address got the digest and the notice; the refused one is held back
+    assert [m.to for m in smtp_server.messages] == [TEAM[1], TEAM[1]]
+    smtp_server.handler.on_message = None
+    again = cli("digest", **mail_env)
+    assert again.exit_code == 0, again.output
+    assert "1 Mail zurückgehalten" in again.output and len(smtp_server.messages) == 2

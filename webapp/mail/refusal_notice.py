@@ -58,9 +58,14 @@ def notify_refusals(
     if not report.refused:
         return
     refused = {normalise_address(who) for who, _ in report.refused}
-    to = [a for a in notice_recipients(sessions, config) if normalise_address(a) not in refused]
+    candidates = notice_recipients(sessions, config)
+    to = [a for a in candidates if normalise_address(a) not in refused]
     if not to:
-        report.notice_error = "keine Team-Adresse (ALERT_RECIPIENTS) und keine Administration"
+        report.notice_error = (
+            "die Team-Adressen sind selbst abgelehnt"
+            if candidates
+            else "keine Team-Adresse (ALERT_RECIPIENTS) und keine Administration"
+        )
         return
     known = refusals(sessions)
     rows = [known[a] for a in sorted(refused) if a in known]
