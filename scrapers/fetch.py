@@ -33,6 +33,17 @@ from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
+
+from scrapers.net_errors import (
+    NetworkProblem,
+    describe_network_error,
+    dns_failure,
+    host_of,
+    invalid_url,
+    seconds,
+)
 
 DEFAULT_USER_AGENT = (
     "funding-matcher/0.1 (Fördermittelrecherche für Kommunen; "
@@ -264,18 +275,26 @@ def _header(headers: Mapping[str, str], name: str) -> str:
 
 def check_url(url: str, *, allow_private: bool) -> None:
     """Refuse non-HTTP schemes and, unless allowed, hosts that resolve to private addresses."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1/" (an unclosed bracket)
+        raise FetchError(invalid_url(url).text, url=url) from None
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"nur http(s) erlaubt, nicht {parts.scheme or 'ohne Schema'!r}", url=url)
     host = parts.hostname
     if not host:
-        raise FetchError("URL ohne Host", url=url)
+        raise FetchError("Adresse ohne Host", url=url)
+    try:
+        port = parts.port
+        parse_url(url)  # what requests would refuse: a space in the host, "[::1" …
+    except (ValueError, LocationParseError):
+        raise FetchError(invalid_url(url).text, url=url) from None
     if allow_private:
         return
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
+        infos = socket.getaddrinfo(host, port or (443 if parts.scheme == "https" else 80))
     except socket.gaierror as exc:
-        raise FetchError(f"Host {host!r} nicht auflösbar ({exc.strerror})", url=url) from None
+        raise FetchError(dns_failure(host_of(url), exc.errno).text, url=url) from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if (
@@ -591,7 +610,11 @@ class Fetcher:
             headers = {
                 k: v for k, v in headers.items() if k not in ("If-None-Match", "If-Modified-Since")
             }
-        raise FetchError(f"mehr als {self.config.max_redirects} Weiterleitungen", url=url)
+        raise FetchError(
+            f"mehr als {self.config.max_redirects} Weiterleitungen, vermutlich eine Schleife "
+            "(Adresse im Browser prüfen oder max_redirects erhöhen)",
+            url=url,
+        )
 
     def _wait_for_host(self, url: str) -> None:
         host = urlsplit(url).netloc
@@ -621,23 +644,19 @@ class Fetcher:
                     allow_redirects=False,
                     stream=True,
                 )
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                kind = (
-                    "Zeitüberschreitung"
-                    if isinstance(exc, requests.Timeout)
-                    else "Verbindungsfehler"
-                )
+            except requests.RequestException as exc:
+                problem = self._describe(exc, url)
+                # Connection failures and timeouts are retried (a server restarting, a
+                # network hiccup); a bad address or certificate does not heal by waiting.
+                transient = isinstance(exc, (requests.ConnectionError, requests.Timeout))
+                if not (transient and problem.retry):
+                    raise FetchError(problem.text, url=url) from None
                 if attempt >= self.config.retries:
-                    raise FetchError(
-                        f"{kind} nach {attempt + 1} Versuchen ({type(exc).__name__})", url=url
-                    ) from None
+                    tries = f"; aufgegeben nach {attempt + 1} Versuchen" if attempt else ""
+                    raise FetchError(problem.text + tries, url=url) from None
                 self._backoff(attempt, None, url)
                 attempt += 1
                 continue
-            except requests.RequestException as exc:
-                raise FetchError(
-                    f"Anfrage fehlgeschlagen ({type(exc).__name__}: {exc})", url=url
-                ) from None
             try:
                 if raw.status_code in RETRY_STATUSES:
                     if attempt >= self.config.retries:
@@ -661,6 +680,17 @@ class Fetcher:
             if reason:
                 raise BotWallError(reason, url=url, status=raw.status_code)
             return Response(url=url, status=raw.status_code, headers=headers_out, body=body)
+
+    def _describe(
+        self, exc: BaseException, url: str, *, reading_body: bool = False
+    ) -> NetworkProblem:
+        return describe_network_error(
+            exc,
+            url,
+            connect_timeout=self.config.connect_timeout,
+            read_timeout=self.config.read_timeout,
+            reading_body=reading_body,
+        )
 
     def _backoff(self, attempt: int, retry_after: str | None, url: str) -> None:
         wait = self.config.backoff * (2**attempt)
@@ -708,15 +738,14 @@ class Fetcher:
             if not expired.is_set():
                 # Timeouts, resets, a body shorter than its Content-Length
                 # (ChunkedEncodingError), a corrupt gzip stream (ContentDecodingError).
-                raise FetchError(
-                    f"Übertragung abgebrochen ({type(exc).__name__})", url=url
-                ) from None
+                problem = self._describe(exc, url, reading_body=True)
+                raise FetchError(problem.text, url=url) from None
         finally:
             timer.cancel()
         if expired.is_set():
             raise FetchError(
-                f"Zeitüberschreitung: Antwort nach {self.config.total_timeout:g} s "
-                "nicht vollständig",
+                f"Zeitüberschreitung: Antwort nach {seconds(self.config.total_timeout)} "
+                "nicht vollständig (total_timeout)",
                 url=url,
             )
         self.stats.bytes_received += size
@@ -731,14 +760,14 @@ class Fetcher:
         origin = f"{parts.scheme}://{parts.netloc}"
         agent = self.config.user_agent.split("/", 1)[0]
         if (origin, agent) not in self.hosts.robots:
-            self.hosts.robots[(origin, agent)] = self._load_robots(origin)
+            self.hosts.robots[(origin, agent)] = self._load_robots(origin, url)
         parser = self.hosts.robots[(origin, agent)]
         if parser is None:
             return
         if not parser.can_fetch(url, agent):
             raise RobotsDisallowed("robots.txt verbietet den Abruf", url=url)
 
-    def _load_robots(self, origin: str) -> Protego | None:
+    def _load_robots(self, origin: str, page_url: str) -> Protego | None:
         assert self.session is not None
         robots_url = f"{origin}/robots.txt"
         url = robots_url
@@ -755,8 +784,13 @@ class Fetcher:
                 )
             except requests.RequestException as exc:
                 # RFC 9309: an unreachable robots.txt means "assume everything is disallowed".
+                problem = self._describe(exc, url)
+                if problem.host_unreachable:
+                    # The host is down or unknown: robots.txt is not the problem to fix.
+                    raise FetchError(problem.text, url=page_url) from None
                 raise FetchError(
-                    f"robots.txt nicht erreichbar ({type(exc).__name__})", url=robots_url
+                    f"robots.txt nicht lesbar, daher wird nichts abgerufen – {problem.text}",
+                    url=robots_url,
                 ) from None
             try:
                 location = _header(raw.headers, "location")

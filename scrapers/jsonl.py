@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from scrapers.json_errors import json_reason
 from scrapers.record import CallRecord, ParseError, web_link
@@ -23,6 +24,7 @@ _TEXT_FIELDS = (
 )
 _LIST_FIELDS = ("eligible", "topics")
 _DATE_FIELDS = ("published", "opens", "deadline")
+T = TypeVar("T")
 _KNOWN = {
     "id", "external_id", "source", "url", "title", *_TEXT_FIELDS, *_LIST_FIELDS, *_DATE_FIELDS,
     "deadlines", "amount_max_eur", "funding_rate",
@@ -42,17 +44,21 @@ def parse_jsonl(body: bytes, name: str, default_source: str = "import") -> list[
     records: list[CallRecord] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
+    bad_lines = 0
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = record_from_dict(_load_line(line), default_source)
         except ParseError as exc:
-            field = f", Feld '{exc.field}'" if exc.field else ""
-            problems.append(f"Zeile {line_no}{field}: {exc.message}")
+            bad_lines += 1
+            for problem in getattr(exc, "problems", [exc]):
+                field = f", Feld '{problem.field}'" if problem.field else ""
+                problems.append(f"Zeile {line_no}{field}: {problem.message}")
             continue
         key = (record.source, record.external_id)
         if key in seen:
+            bad_lines += 1
             problems.append(
                 f"Zeile {line_no}, Feld 'id': '{record.external_id}' steht schon in Zeile {seen[key]}"
             )
@@ -60,14 +66,21 @@ def parse_jsonl(body: bytes, name: str, default_source: str = "import") -> list[
         seen[key] = line_no
         records.append(record)
     if problems:
-        shown = problems[:20]
-        more = f"\n  … und {len(problems) - 20} weitere" if len(problems) > 20 else ""
-        raise ParseError(
-            f"{len(problems)} fehlerhafte {'Zeile' if len(problems) == 1 else 'Zeilen'}, "
-            "nichts importiert:\n  " + "\n  ".join(shown) + more,
-            source=name,
-        )
+        raise ParseError(_describe_problems(problems, bad_lines), source=name)
     return records
+
+
+def _describe_problems(problems: list[str], bad_lines: int, limit: int = 20) -> str:
+    """The message of a rejected file: the count of bad lines, then at most `limit` problems."""
+    lines = "Zeile" if bad_lines == 1 else "Zeilen"
+    counted = f" mit {len(problems)} Fehlern" if len(problems) > bad_lines else ""
+    hidden = len(problems) - limit
+    more = f"\n  … und {hidden} {'weiterer Fehler' if hidden == 1 else 'weitere Fehler'}"
+    return (
+        f"{bad_lines} fehlerhafte {lines}{counted}, nichts importiert:\n  "
+        + "\n  ".join(problems[:limit])
+        + (more if hidden > 0 else "")
+    )
 
 
 def _load_line(line: str) -> dict[str, Any]:
@@ -88,37 +101,86 @@ def _load_line(line: str) -> dict[str, Any]:
     return obj
 
 
+class RecordProblems(ParseError):
+    """Several problems of one record; `problems` holds each with its field.
+
+    As a ParseError it reads as all of them joined and names the first field, so callers
+    that show one message keep working.
+    """
+
+    def __init__(self, problems: list[ParseError]) -> None:
+        self.problems = problems
+        super().__init__(
+            "; ".join(f"Feld '{p.field}': {p.message}" if p.field else p.message for p in problems),
+            field=problems[0].field,
+        )
+
+
 def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> CallRecord:
-    """Validate one call-record object; raise ParseError naming the field."""
-    unknown = sorted(set(obj) - _KNOWN)
-    if unknown:
+    """Validate one call-record object; raise ParseError naming the field.
+
+    Every field is checked, so a record with several mistakes names all of them at once
+    (RecordProblems when there is more than one).
+    """
+    problems: list[ParseError] = []
+
+    def check(read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except ParseError as exc:
+            problems.append(exc)
+            return None
+
+    def failed(*fields: str) -> bool:
+        # a value of the wrong type was reported already; "missing" would be a second word
+        return any(p.field in fields for p in problems)
+
+    for key in sorted(set(obj) - _KNOWN):
         # a typo ("deadine") would otherwise cost the call its deadline without a word
-        close = closest(unknown[0], _KNOWN)
+        close = closest(key, _KNOWN)
         hint = f" (gemeint ist wohl '{close}')" if close else ""
-        raise ParseError(f"unbekanntes Feld '{unknown[0]}'{hint}", field=unknown[0])
-    external_id = _text(obj, "id") or _text(obj, "external_id")
-    url = _text(obj, "url")
-    if not external_id and not url:
-        raise ParseError("weder 'id' noch 'url' angegeben", field="id")
+        problems.append(ParseError(f"unbekanntes Feld '{key}'{hint}", field=key))
+    external_id = check(lambda: _text(obj, "id")) or check(lambda: _text(obj, "external_id"))
+    url = check(lambda: _text(obj, "url")) or ""
+    if not external_id and not url and not failed("id", "external_id", "url"):
+        problems.append(ParseError("weder 'id' noch 'url' angegeben", field="id"))
     if url and not web_link(url):
-        raise ParseError(f"{url!r} ist keine Web-Adresse (http:// oder https://)", field="url")
-    title = _text(obj, "title")
-    if not title:
-        raise ParseError("Titel fehlt", field="title")
+        problems.append(
+            ParseError(f"{url!r} ist keine Web-Adresse (http:// oder https://)", field="url")
+        )
+    title = check(lambda: _text(obj, "title"))
+    if not title and not failed("title"):
+        problems.append(ParseError("Titel fehlt", field="title"))
+    source = check(lambda: _text(obj, "source"))
+    texts = {f: check(lambda f=f: _text(obj, f)) or "" for f in _TEXT_FIELDS}
+    lists = {f: check(lambda f=f: _text_list(obj, f)) or [] for f in _LIST_FIELDS}
+    dates = {f: check(lambda f=f: _date(obj.get(f), f)) for f in _DATE_FIELDS}
+    deadlines: dict[str, date] = {}
     deadlines_raw = obj.get("deadlines") or {}
     if not isinstance(deadlines_raw, dict):
-        raise ParseError("muss ein Objekt {Stufe: Datum} sein", field="deadlines")
+        problems.append(ParseError("muss ein Objekt {Stufe: Datum} sein", field="deadlines"))
+        deadlines_raw = {}
+    for stage, value in deadlines_raw.items():
+        day = check(lambda value=value: _date(value, "deadlines")) if value else None
+        if day is not None:
+            deadlines[str(stage)] = day
+    amount = check(lambda: _number(obj, "amount_max_eur"))
+    rate = check(lambda: _rate(obj))
+    if len(problems) > 1:
+        raise RecordProblems(problems)
+    if problems:
+        raise problems[0]
     return CallRecord(
-        source=_text(obj, "source") or default_source,
+        source=source or default_source,
         external_id=external_id or url,
-        url=url or "",
-        title=title,
-        **{f: _text(obj, f) for f in _TEXT_FIELDS},
-        **{f: _text_list(obj, f) for f in _LIST_FIELDS},
-        **{f: _date(obj.get(f), f) for f in _DATE_FIELDS},
-        deadlines={str(k): _date(v, "deadlines") for k, v in deadlines_raw.items() if v},
-        amount_max_eur=_number(obj, "amount_max_eur"),
-        funding_rate=_rate(obj),
+        url=url,
+        title=title or "",
+        **texts,
+        **lists,
+        **dates,
+        deadlines=deadlines,
+        amount_max_eur=amount,
+        funding_rate=rate,
     )
 
 
@@ -128,7 +190,18 @@ def _text(obj: dict[str, Any], field: str) -> str:
         return ""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value).strip()
-    raise ParseError(f"muss ein Text sein, nicht {type(value).__name__}", field=field)
+    raise ParseError(f"muss ein Text sein, nicht {_json_kind(value)}", field=field)
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in German ("eine Liste"): Python's type names are no help."""
+    if isinstance(value, bool):
+        return "ein Wahrheitswert (true/false)"
+    if isinstance(value, list):
+        return "eine Liste"
+    if isinstance(value, dict):
+        return "ein Objekt"
+    return "ein Text"
 
 
 def _text_list(obj: dict[str, Any], field: str) -> list[str]:

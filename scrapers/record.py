@@ -119,5 +119,9 @@ def web_link(url: str) -> bool:
     """An http(s) address with a host: other schemes (javascript:, ftp:) are no call page."""
     if any(c.isspace() or ord(c) < 32 for c in url):
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port beyond 65535
+    except ValueError:  # "http://[::1/x": an unclosed bracket
+        return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

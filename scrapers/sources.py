@@ -42,6 +42,14 @@ class SourceConfigError(ParseError):
     """sources.yaml is missing, unreadable or has an unusable entry."""
 
 
+class SourceEntryErrors(SourceConfigError):
+    """Several independent mistakes of one entry (e.g. an unknown kind and a typo'd key)."""
+
+    def __init__(self, problems: list[SourceConfigError]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
 @dataclass(slots=True)
 class SourceConfig:
     """One configured source."""
@@ -100,23 +108,28 @@ def load_sources(path: Path) -> list[SourceConfig]:
         )
     defaults = dict(defaults_raw)
     defaults_at = f"{path}{_at(lines, 'defaults')}, defaults"
-    _check_keys(defaults, _FETCH_KEYS | {"max_pages", "complete_listing"}, defaults_at)
+    # A typo in `defaults` is named together with the entries' mistakes.
+    problems = _unknown_keys(defaults, _FETCH_KEYS | {"max_pages", "complete_listing"}, "")
+    for problem in problems:
+        key = ("defaults", problem.field)
+        problem.location = f"{path}{_at(lines, key if key in lines else 'defaults')}, defaults"
     try:
         FetchConfig.from_mapping(defaults)
     except ValueError as exc:
         raise SourceConfigError(str(exc), location=defaults_at) from None
     out: list[SourceConfig] = []
     seen: set[str] = set()
-    problems: list[SourceConfigError] = []
     for index, entry in enumerate(data["sources"], start=1):
         # Every entry is checked, so one run names every mistake in the file.
         try:
             out.append(_source(entry, index, defaults, seen))
         except SourceConfigError as exc:
-            # the line of the field at fault, else of the entry
-            key = (index, (exc.field or "").split(".")[0])
-            exc.location = f"{path}{_at(lines, key if key in lines else index)}, {exc.location}"
-            problems.append(exc)
+            for problem in getattr(exc, "problems", [exc]):
+                # the line of the field at fault, else of the entry
+                key = (index, (problem.field or "").split(".")[0])
+                where = _at(lines, key if key in lines else index)
+                problem.location = f"{path}{where}, {problem.location}"
+                problems.append(problem)
     if len(problems) == 1:
         raise problems[0]
     if problems:
@@ -141,15 +154,24 @@ def _source(entry: Any, index: int, defaults: dict[str, Any], seen: set[str]) ->
         raise SourceConfigError("Name doppelt vergeben", location=where, field="name")
     seen.add(name)
     kind = str(entry["kind"])
+    # The keys are the same for every kind, so they are checked even when the kind is
+    # unknown: both mistakes are named in one run.
+    problems = _unknown_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
     if kind not in KINDS:
         close = closest(kind, KINDS)
         meant = f"gemeint ist wohl {close!r}; " if close else ""
-        raise SourceConfigError(
-            f"unbekannte Art {kind!r} ({meant}bekannt sind: {', '.join(KINDS)})",
-            location=where,
-            field="kind",
+        problems.insert(
+            0,
+            SourceConfigError(
+                f"unbekannte Art {kind!r} ({meant}bekannt sind: {', '.join(KINDS)})",
+                location=where,
+                field="kind",
+            ),
         )
-    _check_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
+    if len(problems) > 1:
+        raise SourceEntryErrors(problems)
+    if problems:
+        raise problems[0]
     url = entry["url"]
     if not isinstance(url, str) or not web_link(url.strip()):
         raise SourceConfigError(
@@ -202,14 +224,18 @@ def _source(entry: Any, index: int, defaults: dict[str, Any], seen: set[str]) ->
     )
 
 
-def _check_keys(entry: Mapping[str, Any], known: set[str], where: str) -> None:
-    """Refuse a key nobody reads, naming the likely intended one."""
+def _unknown_keys(entry: Mapping[str, Any], known: set[str], where: str) -> list[SourceConfigError]:
+    """One error per key nobody reads, naming the likely intended one."""
+    problems = []
     for key in entry:
         if key in known:
             continue
         close = closest(str(key), known)
         hint = f"gemeint ist wohl '{close}'" if close else "siehe Kopf von data/sources.yaml"
-        raise SourceConfigError(f"unbekannter Schlüssel ({hint})", location=where, field=str(key))
+        problems.append(
+            SourceConfigError(f"unbekannter Schlüssel ({hint})", location=where, field=str(key))
+        )
+    return problems
 
 
 def _check_options(kind: str, options: dict[str, Any], where: str) -> None:
@@ -242,14 +268,17 @@ def _check_options(kind: str, options: dict[str, Any], where: str) -> None:
 
 
 def _entry_lines(node: yaml.Node | None) -> dict[Any, int]:
-    """1-based lines: of `defaults`, of each entry under `sources` (by its number from 1) and
-    of each key of an entry (by (number, key))."""
+    """1-based lines: of `defaults` and its keys (by ("defaults", key)), of each entry under
+    `sources` (by its number from 1) and of each key of an entry (by (number, key))."""
     lines: dict[Any, int] = {}
     if not isinstance(node, yaml.MappingNode):
         return lines
     for key, value in node.value:
         if key.value == "defaults":
             lines["defaults"] = key.start_mark.line + 1
+            if isinstance(value, yaml.MappingNode):
+                for field_key, _ in value.value:
+                    lines[("defaults", str(field_key.value))] = field_key.start_mark.line + 1
         if key.value == "sources" and isinstance(value, yaml.SequenceNode):
             for index, item in enumerate(value.value, start=1):
                 lines[index] = item.start_mark.line + 1

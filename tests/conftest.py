@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,3 +188,19 @@ def server() -> Iterator[LocalServer]:
         yield srv
     finally:
         srv.stop()
+
+
+def self_signed_certificate(folder: Path, name: str, alt_names: str) -> tuple[Path, Path]:
+    """A self-signed certificate and its key for `name` (made with the openssl tool);
+    `alt_names` as openssl writes them ("DNS:localhost,IP:127.0.0.1"). Skips without openssl."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    try:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+             "-subj", f"/CN={name}", "-addext", f"subjectAltName={alt_names}",
+             "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    except (FileNotFoundError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"openssl nicht verfügbar: {exc}")
+    return cert, key

@@ -195,9 +195,10 @@ def validated_record(
     try:
         return record_from_dict(obj, default_source=MANUAL_SOURCE), []
     except ParseError as exc:  # the checks above should leave nothing for the importer
-        label = FORM_LABELS.get(exc.field or "", "")
         return None, [
-            FieldError(exc.field or "", f"{label}: {exc.message}." if label else exc.message)
+            FieldError(p.field or "", f"{label}: {p.message}." if label else p.message)
+            for p in getattr(exc, "problems", [exc])
+            for label in [FORM_LABELS.get(p.field or "", "")]
         ]
 
 

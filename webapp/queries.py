@@ -190,12 +190,28 @@ def _int(value: str | None) -> int | None:
     return number if number is not None and abs(number) <= MAX_FILTER_INT else None
 
 
+# A Passung runs from 0 to 1 (the matcher clips its scores there): a minimum above 1 is
+# a mistake ("50" meant as per cent), not a list that is empty on purpose.
+MAX_SCORE = 1.0
+
+
 def _float(value: str | None) -> float | None:
     try:
         number = float(str(value).replace(",", ".")) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
-    return number if number is not None and 0 <= number <= 100 else None
+    return number if number is not None and 0 <= number <= MAX_SCORE else None
+
+
+def min_score_error(value: str | None) -> str:
+    """Why a typed Mindestpassung is not applied; "" when it is (or when none is typed)."""
+    typed = (value or "").strip()
+    if not typed or _float(typed) is not None:
+        return ""
+    return (
+        f"Mindestpassung „{typed[:40]}“ nicht angewandt: bitte eine Zahl von 0 bis 1 "
+        "angeben, wie die Passung in der Liste, z. B. 0,3."
+    )
 
 
 def _like_escape(term: str) -> str:

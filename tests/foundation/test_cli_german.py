@@ -364,3 +364,28 @@ def test_a_range_reads_in_words_on_the_help_page(cli: CliInvoker) -> None:
     flat = " ".join(cli("serve", "--help").stdout.split())
     assert "--port PORT Port. [Standard: 5000; erlaubt: 1 bis 65535]" in flat
     assert "<=x" not in flat
+
+
+# Numeric options where any integer is meaningful (a random seed may be negative).
+SIGNED_OPTIONS = {("evaluate", "--seed")}
+
+
+def test_negative_wait_is_refused_with_the_range(cli: CliInvoker) -> None:
+    result = cli("weekly", "--no-scrape", "--wait", "-5")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.endswith(
+        "Fehler: Ungültiger Wert für '--wait': -5.0 liegt nicht im erlaubten Bereich "
+        "(mindestens 0).\n"
+    )
+
+
+@pytest.mark.parametrize("path", _command_paths(main), ids=" ".join)
+def test_every_numeric_option_has_a_lower_bound(path: tuple[str, ...]) -> None:
+    """A count, a wait or a share below zero makes no sense: click refuses it in German."""
+    for name, option in _options(path).items():
+        if not isinstance(option.type, click.types._NumberParamTypeBase):
+            continue
+        if (*path, name) in SIGNED_OPTIONS:
+            continue
+        assert isinstance(option.type, click.types._NumberRangeBase), (path, name)
+        assert option.type.min is not None and option.type.min >= 0, (path, name)

@@ -138,3 +138,39 @@ def test_one_bad_line_is_counted_in_the_singular(cli, session, tmp_path: Path) -
     result = cli("import", str(path))
     assert result.exit_code == 1
     assert "1 fehlerhafte Zeile, nichts importiert" in result.output
+
+
+def test_every_problem_of_a_line_is_named_with_its_field(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").exit_code == 0
+    path = _write(
+        tmp_path / "calls.jsonl",
+        [
+            _call(),
+            _call(id="X-2", url="ftp://example.org/x", title="", funding_rate=150, dealine="x"),
+            _call(id="X-3", title=["Liste"]),
+        ],
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert "2 fehlerhafte Zeilen mit 5 Fehlern, nichts importiert" in result.output
+    assert "Zeile 2, Feld 'dealine': unbekanntes Feld 'dealine' (gemeint ist wohl " in (
+        result.output
+    )
+    assert "Zeile 2, Feld 'url': 'ftp://example.org/x' ist keine Web-Adresse" in result.output
+    assert "Zeile 2, Feld 'title': Titel fehlt" in result.output
+    assert "Zeile 2, Feld 'funding_rate': Förderquote 150 liegt über 100 %" in result.output
+    # a title of the wrong kind is named once, in German, not also as missing
+    assert "Zeile 3, Feld 'title': muss ein Text sein, nicht eine Liste" in result.output
+    assert result.output.count("Zeile 3") == 1
+    assert _count(session) == 0
+
+
+def test_many_bad_lines_show_at_most_twenty_problems(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init").exit_code == 0
+    rows = [_call(id=f"X-{n}", title="", funding_rate=150) for n in range(15)]
+    result = cli("import", str(_write(tmp_path / "calls.jsonl", rows)))
+    assert result.exit_code == 1
+    assert "15 fehlerhafte Zeilen mit 30 Fehlern, nichts importiert" in result.output
+    assert result.output.count("\n  Zeile ") == 20
+    assert "… und 10 weitere Fehler" in result.output
+    assert _count(session) == 0

@@ -197,6 +197,14 @@ SOURCES_MISTAKES = {
         FEED.replace("'https://example.org/feed.xml'", "'www.kreis.de/feed'") % "",
         ["'url'", "keine Web-Adresse"],
     ),
+    "url-bracket": (
+        FEED.replace("'https://example.org/feed.xml'", "'http://[::1/feed'") % "",
+        ["'url'", "'http://[::1/feed' ist keine Web-Adresse"],
+    ),
+    "url-port": (
+        FEED.replace("'https://example.org/feed.xml'", "'https://example.org:99999/'") % "",
+        ["'url'", "'https://example.org:99999/' ist keine Web-Adresse"],
+    ),
     "url-ftp": (
         FEED.replace("https://", "ftp://") % "",
         ["'url'", "'ftp://example.org/feed.xml' ist keine Web-Adresse"],
@@ -246,6 +254,34 @@ def test_every_mistake_in_sources_yaml_is_named_at_once_with_its_line(
         "'html-list'",
         "Zeile 9, Quelle 'opf' (Feld 'fundr'): unbekannter Schlüssel (gemeint ist wohl 'funder')",
         "Zeile 12, Quelle 'lra' (Feld 'url'): 'htps//www.landkreis-cham.de/feed.xml' ist keine",
+    )
+    assert _count(config, Source) == 0
+
+
+def test_an_unknown_kind_and_typos_of_the_same_source_are_named_in_one_run(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    """The keys are the same for every kind: a typo need not wait for the kind's fix."""
+    text = (
+        "defaults:\n"
+        "  delay: 1\n"
+        "  retry: 2\n"  # line 3
+        "sources:\n"
+        "  - name: lra\n"
+        "    kind: rss\n"  # line 6
+        "    url: https://www.landkreis-cham.de/feed.xml\n"
+        "    dealy: 3\n"  # line 8
+        "    enable: false\n"  # line 9
+    )
+    path = _write(tmp_path, text, "quellen.yaml")
+    assert cli("init").exit_code == 0
+    _clean_failure(
+        cli("scrape", SOURCES_PATH=str(path)),
+        "Quellenliste " + str(path) + ": 4 Fehler",
+        "Zeile 3, defaults (Feld 'retry'): unbekannter Schlüssel (gemeint ist wohl 'retries')",
+        "Zeile 6, Quelle 'lra' (Feld 'kind'): unbekannte Art 'rss'",
+        "Zeile 8, Quelle 'lra' (Feld 'dealy'): unbekannter Schlüssel (gemeint ist wohl 'delay')",
+        "Zeile 9, Quelle 'lra' (Feld 'enable'): unbekannter Schlüssel (gemeint ist wohl 'enabled')",
     )
     assert _count(config, Source) == 0
 
@@ -303,6 +339,10 @@ IMPORT_MISTAKES = {
     "url-javascript": (
         CALL.replace("https://example.org/1", "javascript:alert(1)") + "}",
         ["Feld 'url'", "keine Web-Adresse"],
+    ),
+    "url-bracket": (
+        CALL.replace("https://example.org/1", "http://[::1/aufruf") + "}",
+        ["Feld 'url'", "'http://[::1/aufruf' ist keine Web-Adresse"],
     ),
     "field-typo": (
         CALL + ', "deadine": "2027-03-31"}',

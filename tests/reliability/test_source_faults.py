@@ -8,6 +8,7 @@ the healthy sources must be ingested, and a failed source must have written noth
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,9 @@ from tests.reliability.fault_server import (
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.models import Call, ScrapeRun, Source
+
+# Python's class names and the system's English reasons must not reach the administrator.
+ENGLISH = re.compile(r"\w+(Error|Exception)\b|Errno|Max retries|not known|refused|timed out")
 
 # One scrape serves every test here: keep them on one xdist worker (`--dist loadgroup`).
 pytestmark = pytest.mark.xdist_group("source-faults")
@@ -79,8 +83,12 @@ FAULTS = [
     Fault("erst-500-dann-200", "/flaky/feed.xml", "ok"),
     Fault("503-retry-after", "/busy/feed.xml", "ok"),
     Fault("503-retry-after-zu-lang", "/busy-long/feed.xml", "failed", "Retry-After"),
-    Fault("verbindung-abgelehnt", "REFUSED", "failed", ("nicht erreichbar", "Verbindungsfehler")),
-    Fault("zeitueberschreitung", "/slow/feed.xml", "failed", "Zeitüberschreitung"),
+    # The host is down: robots.txt is asked first, but the message blames the host.
+    Fault("verbindung-abgelehnt", "REFUSED", "failed", "nicht erreichbar: Verbindung zu Port"),
+    Fault("host-unbekannt", "DNS", "failed", "Host 'quelle.invalid' nicht gefunden"),
+    Fault(
+        "zeitueberschreitung", "/slow/feed.xml", "failed", "nicht innerhalb von 0,4 s geantwortet"
+    ),
     Fault("nicht-gefunden", "/gone/feed.xml", "failed", "HTTP 404"),
     Fault("weiterleitungsschleife", "/loop/feed.xml", "failed", "mehr als 3 Weiterleitungen"),
     Fault("abgeschnitten", "/truncated/feed.xml", "failed", "abgebrochen"),
@@ -196,10 +204,13 @@ def _serve_faults(server: FaultServer) -> None:
 
 
 def _sources_yaml(server: FaultServer, path: Path) -> None:
-    refused = f"http://127.0.0.1:{closed_port()}/feed.xml"
+    special = {
+        "REFUSED": f"http://127.0.0.1:{closed_port()}/feed.xml",
+        "DNS": "http://quelle.invalid/feed.xml",
+    }
     sources = []
     for fault in FAULTS:
-        url = refused if fault.path == "REFUSED" else server.base + fault.path
+        url = special.get(fault.path, server.base + fault.path)
         sources.append({"name": fault.name, "kind": fault.kind, "url": url, **dict(fault.extra)})
     path.write_text(
         yaml.safe_dump({"defaults": FAST, "sources": sources}, allow_unicode=True), "utf-8"
@@ -263,6 +274,7 @@ def test_each_fault_is_recorded_on_its_run(
         expected = (fault.message,) if isinstance(fault.message, str) else fault.message
         assert any(m in run.error_message for m in expected), run.error_message
         assert "interner Fehler" not in run.error_message
+        assert not ENGLISH.search(run.error_message), run.error_message
         assert f"FEHLER {fault.name}:" in output  # the operator sees it too
         assert not _calls(config).get(fault.name), "a failed source wrote calls"
     elif fault.message:

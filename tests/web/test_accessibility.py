@@ -125,3 +125,20 @@ def test_a_call_is_decided_with_the_keyboard_alone(
         assert "relevant" in tab.locator(".flash").first.inner_text()
     finally:
         tab.context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+def test_the_confirmation_with_rueckgaengig_passes_the_wcag_rules(
+    browser: Any, live_server: str, user: User, axe: Axe, viewport: dict[str, int]
+) -> None:
+    """The confirmation of a quick decision carries a button (contrast, target size)."""
+    tab = logged_in_tab(browser, live_server, user, viewport=viewport)
+    try:
+        row = tab.locator("li.call-row").nth(3)
+        row.get_by_text("Entscheiden").click()
+        row.get_by_role("button", name="in Prüfung").click()
+        tab.wait_for_load_state()
+        assert tab.get_by_role("button", name="Rückgängig").is_visible()
+        assert _violations(axe, tab) == []
+    finally:
+        tab.context.close()

@@ -123,3 +123,30 @@ def test_saving_a_begruendungstext_stays_at_the_text(
     tab.locator("#begruendung").get_by_role("button", name="Neu erzeugen").click()
     tab.wait_for_url(re.compile(r"#begruendung$"))
     expect(tab.get_by_text("Die Begründungstexte sind neu erzeugt.")).to_be_in_viewport()
+
+
+def test_a_quick_dismissal_is_taken_back_from_its_confirmation_in_view(
+    tab: Any, live_server: str, session: Session
+) -> None:
+    """Deep in the list: the confirmation is in view, its "Rückgängig" brings the call back."""
+    tab.goto(f"{live_server}/?frist=365")
+    rows = tab.locator("li.call-row")
+    row = rows.nth(15)
+    call_id = int(row.get_attribute("id").split("-")[1])
+    row.get_by_text("Entscheiden").click()
+    row.get_by_label("Grund").select_option("Frist zu kurz")
+    row.get_by_role("button", name="nicht relevant").click()
+    tab.wait_for_load_state()
+    expect(tab.locator(f"#call-{call_id}")).to_have_count(0)
+    undo = tab.get_by_role("button", name="Rückgängig")
+    expect(undo).to_be_in_viewport()
+    # it does not fade away like the other confirmations: no hurry to reach the button
+    confirmation = tab.locator(".flash-undo")
+    assert confirmation.evaluate("e => getComputedStyle(e).animationName") == "none"
+    assert confirmation.evaluate("e => getComputedStyle(e).position") == "sticky"
+    undo.click()
+    tab.wait_for_url(re.compile(rf"#call-{call_id}$"))
+    expect(tab.get_by_text("Zurückgenommen: wieder neu.")).to_be_in_viewport()
+    expect(tab.locator(f"#call-{call_id}")).to_be_in_viewport()
+    review = session.scalar(select(Review).where(Review.call_id == call_id))
+    assert review is not None and review.status == "neu"

@@ -106,7 +106,9 @@ def test_a_call_its_source_closed_is_marked_in_the_feed_and_on_the_deadlines_pag
 
     page = auth_client.get("/fristen/").get_data(as_text=True)
     item = re.search(
-        rf'<li class="tl-item[^"]*">(?:(?!</li>).)*?/aufrufe/{call.id}".*?</li>', page, re.S
+        rf'<li class="tl-item[^"]*">(?:(?!</li>).)*?/aufrufe/{call.id}\?zurueck=[^"]*".*?</li>',
+        page,
+        re.S,
     )
     assert item is not None and "laut Quelle geschlossen" in item.group(0)
 

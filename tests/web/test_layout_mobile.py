@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import logged_in_tab
@@ -395,3 +396,50 @@ def test_strategy_chart_stays_readable_on_a_phone(phone: Any, live_server: str) 
     )
     assert sizes and min(sizes) >= 11
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_refused_new_login_opens_at_its_message_on_a_phone(
+    browser: Any, live_server: str, user: User, session: Session
+) -> None:
+    """On a phone the list of logins fills the first screen: the message that the address
+    is taken stood below it, and the page looked as if nothing had happened."""
+    admin = session.get(User, user.id)
+    assert admin is not None
+    admin.role = "admin"
+    for email, name in (
+        ("bernd.wessels@kreis-coesfeld.de", "Bernd Wessels"),
+        ("claudia.hues@kreis-coesfeld.de", "Claudia Hüls"),
+    ):
+        session.add(
+            User(
+                email=email,
+                name=name,
+                password_hash=admin.password_hash,
+                role="officer",
+                ical_token=new_ical_token(),
+            )
+        )
+    session.commit()
+    tab = _logged_in(browser, live_server, user, PHONE)
+    try:
+        tab.goto(live_server + "/verwaltung/benutzer")
+        form = tab.locator("form", has=tab.get_by_role("button", name="Anlegen"))
+        form.get_by_label("E-Mail-Adresse").fill(user.email)
+        form.get_by_label("Name").fill("Zweite Anmeldung")
+        form.get_by_label("Passwort (mind. 8 Zeichen)").fill("lang-genug-1")
+        form.get_by_role("button", name="Anlegen").click()
+        tab.wait_for_load_state()
+        message = tab.get_by_role("alert")
+        expect(message).to_have_text(re.compile("Es gibt schon eine Anmeldung"))
+        expect(message).to_be_in_viewport()
+        expect(form.get_by_label("Name")).to_have_value("Zweite Anmeldung")
+
+        # a new login: the list opens at the top with the confirmation and the new row
+        form.get_by_label("E-Mail-Adresse").fill("neu@kreis-coesfeld.de")
+        form.get_by_label("Passwort (mind. 8 Zeichen)").fill("lang-genug-1")
+        form.get_by_role("button", name="Anlegen").click()
+        tab.wait_for_url(re.compile(r"/verwaltung/benutzer#inhalt$"))
+        expect(tab.get_by_text("Anmeldung neu@kreis-coesfeld.de angelegt.")).to_be_in_viewport()
+        expect(tab.get_by_role("heading", name="Benutzer")).to_be_in_viewport()
+    finally:
+        tab.context.close()

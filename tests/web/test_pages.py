@@ -320,7 +320,7 @@ def test_deadline_page_shows_marked_calls_by_stage(
     assert "Fristen" in page and "KW " in page
     month = f"{call.deadline.year:04d}-{call.deadline.month:02d}"  # type: ignore[union-attr]
     cal = _text(auth_client.get(f"/fristen/?monat={month}"))
-    assert f'href="/aufrufe/{call.id}"' in cal
+    assert f'href="/aufrufe/{call.id}?zurueck=/fristen/?monat%3D{month}"' in cal
     assert auth_client.get("/fristen/?monat=kaputt").status_code == 200
 
 

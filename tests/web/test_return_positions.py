@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import unescape
 from urllib.parse import unquote
 
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -118,3 +120,47 @@ def test_a_long_note_does_not_travel_in_the_session_cookie(
     assert len(cookie) < 4000
     panel = auth_client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'id="r-reason-error"' in panel and note.strip() in panel
+
+
+def _call_links(page: str) -> list[str]:
+    return [unescape(h) for h in re.findall(r'href="(/aufrufe/\d+[^"#]*)"', page)]
+
+
+def test_a_call_opened_from_the_fristen_page_leads_back_there(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Deciding on a deadline's call returns to the Fristen page, not to the Eingang."""
+    month = "/fristen/?monat=2027-01"
+    links = _call_links(auth_client.get(month).get_data(as_text=True))
+    assert links, "the Fristen page lists calls"
+    detail = auth_client.get(links[0]).get_data(as_text=True)
+    assert f'<a href="{escape(month)}">← Zurück zu den Fristen</a>' in detail
+    assert "Speichern &amp; zurück" in detail
+    call_id = int(re.search(r"/aufrufe/(\d+)", links[0]).group(1))  # type: ignore[union-attr]
+    response = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung",
+        data={"status": "relevant", "action": "save_back", "zurueck": month},
+    )
+    assert response.headers["Location"] == f"{month}#inhalt"
+    page = auth_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Bewertung gespeichert: relevant." in page
+    assert session.scalar(select(Review.status).where(Review.call_id == call_id)) == "relevant"
+
+
+def test_a_call_opened_from_a_project_leads_back_to_the_project(
+    auth_client: FlaskClient,
+) -> None:
+    project = "/strategie/projekte/1"
+    links = _call_links(auth_client.get(project).get_data(as_text=True))
+    assert links
+    detail = auth_client.get(links[0]).get_data(as_text=True)
+    assert f'<a href="{project}">← Zurück zum Projekt</a>' in detail
+
+
+def test_a_call_opened_without_a_way_back_offers_the_inbox(auth_client: FlaskClient) -> None:
+    rows = _row_ids(auth_client, LIST)
+    detail = auth_client.get(f"/aufrufe/{rows[0]}").get_data(as_text=True)
+    assert '<a href="/">← Zum Eingang</a>' in detail
+    assert "Speichern &amp; zurück" not in detail
+    listed = auth_client.get(f"/aufrufe/{rows[0]}?zurueck=/aufrufe?page%3D2").get_data(as_text=True)
+    assert '<a href="/aufrufe?page=2">← Zurück zur Liste</a>' in listed

@@ -94,3 +94,14 @@ def test_password_messages_stand_in_the_password_panel(auth_client: FlaskClient)
     html = auth_client.get(wrong.headers["Location"]).get_data(as_text=True)
     assert "Das bisherige Passwort stimmt nicht." in _panel(html, "passwort")
     assert "stimmt nicht" not in _top_messages(html)
+
+
+def test_who_changed_the_review_last_reads_as_a_sentence_with_the_time(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    call_id, _project_id = _matched_call(session)
+    auth_client.post(f"/aufrufe/{call_id}/bewertung", data={"status": "in Prüfung"})
+    panel = _panel(auth_client.get(f"/aufrufe/{call_id}").get_data(as_text=True), "bewertung")
+    assert re.search(
+        r"Zuletzt geändert von Anna Schulte am \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr</p>", panel
+    ), panel

@@ -69,7 +69,7 @@ def test_a_crowded_day_links_to_the_list_of_all_its_deadlines(
     day_list = listing[listing.index('id="tag"') :]
     assert f"Fristen am {WEEKDAYS_DE[day.weekday()]} {format_date(day)}" in day_list
     for call in calls:
-        assert f'href="/aufrufe/{call.id}"' in day_list
+        assert f'href="/aufrufe/{call.id}?zurueck=' in day_list
     assert day_list.count('<li class="tl-item') == 3 + int(more.group(2))  # all of them
 
 

@@ -8,7 +8,9 @@ import re
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -242,3 +244,34 @@ def test_the_csv_file_is_named_after_the_list_its_filters_and_the_day(
     rows = auth_client.get("/export.csv?scope=inbox&region=NRW").get_data(as_text=True)
     nrw = count_calls(session, CallFilters(region="NRW"), local_today())
     assert len(rows.splitlines()) == nrw + 1
+
+
+@pytest.mark.parametrize("typed", ["viel", "50", "-0,2", "0,5abc"])
+def test_an_unusable_minimum_score_stays_in_its_field_and_says_why(
+    auth_client: FlaskClient, session: Session, typed: str
+) -> None:
+    """Before, "viel" vanished from the field and "50" (meant as per cent) gave an empty
+    list, both without a word: the Passung runs from 0 to 1."""
+    unfiltered = count_calls(session, CallFilters(), local_today())
+    response = auth_client.get("/", query_string={"min_score": typed, "sort": "frist"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'<strong class="count">{unfiltered} Aufrufe</strong>' in page
+    field = re.search(r'<input id="f-min"[^>]*>', page)
+    assert field is not None
+    assert f'value="{escape(typed)}"' in field.group(0)
+    assert 'aria-invalid="true"' in field.group(0)
+    message = re.search(
+        r'<p class="flash flash-error" role="alert" id="f-min-error">(.*?)</p>', page
+    )
+    assert message is not None
+    assert str(escape(f"Mindestpassung „{typed}“ nicht angewandt")) in message.group(1)
+    assert "von 0 bis 1" in message.group(1)
+    # the other filters and the sort still hold
+    assert '<option value="frist" selected>' in page
+
+
+def test_a_usable_minimum_score_gets_no_message(auth_client: FlaskClient) -> None:
+    for typed in ("", "0", "1", "0,35"):
+        page = auth_client.get("/", query_string={"min_score": typed}).get_data(as_text=True)
+        assert "f-min-error" not in page and 'aria-invalid="true"' not in page, typed

@@ -173,7 +173,7 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     metavar="SEKUNDEN",
     default=10.0,
     show_default=True,
-    type=float,
+    type=click.FloatRange(min=0),
     help="Sekunden, die auf einen noch laufenden weekly-Lauf gewartet wird.",
 )
 @click.option("--today", type=ISO_DATE, help=TODAY_HELP)

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from types import TracebackType
 from typing import Protocol
 
+from scrapers.net_errors import certificate_reason
 from webapp.config import Config
 from webapp.formatting import format_counted
 from webapp.mail.settings import MailSettings
@@ -199,7 +200,7 @@ class SmtpTransport:
             )
         if isinstance(exc, ssl.SSLCertVerificationError):
             return (
-                f"Zertifikat des Servers nicht vertrauenswürdig: {exc.verify_message} "
+                f"Zertifikat des Servers nicht vertrauenswürdig: {certificate_reason(exc)} "
                 "(SMTP_CA_FILE prüfen)"
             )
         if isinstance(exc, smtplib.SMTPServerDisconnected):

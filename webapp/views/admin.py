@@ -46,7 +46,9 @@ def users() -> ResponseReturnValue:
         else:
             session.commit()
             flash(f"Anmeldung {user.email} angelegt.", "success")
-            return redirect(url_for("admin.users"))
+            # the form's #h-new-user would carry over the redirect: the list, with the new
+            # login and the message, opens at the top
+            return redirect(url_for("admin.users") + "#inhalt")
     return render_template(
         "admin/users.html",
         users=all_users(session),

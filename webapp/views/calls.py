@@ -68,6 +68,7 @@ from webapp.queries import (
     export_rows,
     filter_options,
     list_calls,
+    min_score_error,
     page_call_ids,
 )
 from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
@@ -115,6 +116,9 @@ def _list_page(scope: str) -> str:
         endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
         elsewhere=elsewhere,
         stale_strategy=replaced_strategy_in_matches(session, today),
+        # a Mindestpassung that cannot be used stays in its field, with the reason
+        min_score_typed=(request.args.get("min_score") or "").strip()[:40],
+        min_score_error=min_score_error(request.args.get("min_score")),
     )
 
 
@@ -234,6 +238,7 @@ def _render_detail(
     data = call_detail(session, call_id)
     if data is None:
         abort(404)
+    back = _safe_back(request.values.get("zurueck"))
     return render_template(
         "calls/detail.html",
         d=data,
@@ -246,9 +251,28 @@ def _render_detail(
         review_notice=notice,
         users=assignable_users(session, data.review.assignee_id if data.review else None),
         today=local_today(),
-        back=_safe_back(request.values.get("zurueck")),
+        back=back,
+        back_label=back_label(back),
         stale_strategy=replaced_strategy_in_matches(session),
     ), status
+
+
+def back_label(back: str | None) -> str:
+    """The call page's back link, named after the page it leads to.
+
+    A call is opened from the lists, the Fristen and a project of the Strategie page; the
+    link and "Speichern & zurück" return there (`zurueck`), without it to the Eingang.
+    """
+    if back is None:
+        return "Zum Eingang"
+    path = urlsplit(back).path
+    if path in (url_for("calls.inbox"), url_for("calls.all_calls")):
+        return "Zurück zur Liste"
+    if path == url_for("deadlines.index"):
+        return "Zurück zu den Fristen"
+    if path.startswith(url_for("strategy.index") + "projekte/"):
+        return "Zurück zum Projekt"
+    return "Zurück"
 
 
 def summary_in_text(summary: str | None, text: str | None) -> bool:
@@ -334,8 +358,16 @@ def review(call_id: int) -> ResponseReturnValue:
     form = request.form
     quick = form.get("quick") == "1"
     back = _safe_back(form.get("zurueck"))
+    undo: dict[str, str] | None = None
     if quick:
         current = current_review(session, call)
+        # What the decision replaces, for the confirmation's "Rückgängig" (an undo of an
+        # undo offers none: the officer is back where they were).
+        if form.get("rueckgaengig") != "1":
+            undo = {
+                "status": current.status if current else "neu",
+                "reason": current.reason if current else "",
+            }
         data = ReviewInput(
             status=form.get("status", ""),
             reason=form.get("reason", ""),
@@ -374,17 +406,39 @@ def review(call_id: int) -> ResponseReturnValue:
             return redirect(detail_url)
         return _render_detail(call_id, form=refused, status=400)
     session.commit()
-    if events:
-        title = shorten(call.title, 80)
+    title = shorten(call.title, 80)
+    if events and quick and undo is None:
+        message, category = f"Zurückgenommen: wieder {data.status}. („{title}“)", "success"
+    elif events:
         message, category = f"Bewertung gespeichert: {data.status}. („{title}“)", "success"
     else:
         message, category = "Keine Änderung.", "info"
     if to_list and back:
-        flash(message, category)
+        if events and undo is not None:
+            flash(undo_message(message, call_id, undo, back), category)
+        else:
+            flash(message, category)
         rows_after = _list_row_ids(session, back)
         return redirect(back + _row_anchor(call.id, rows_before, rows_after))
     notify(_review_place(call_id), message, category)
     return redirect(detail_url)
+
+
+def undo_message(text: str, call_id: int, previous: dict[str, str], back: str) -> dict[str, object]:
+    """A confirmation with the form that restores the status and reason it replaced.
+
+    base.html shows a message of this shape with a "Rückgängig" button: a decision made
+    in the list by mistake is taken back without looking for the call that left the list.
+    """
+    return {
+        "text": text,
+        "undo": {
+            "action": url_for("calls.review", call_id=call_id),
+            "status": previous["status"],
+            "reason": previous["reason"],
+            "back": back,
+        },
+    }
 
 
 # What a list row's quick form sends (everything else of the review stays as it is).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from matcher.types import NOT_ABOUT_TOPIC_REASONS
 from webapp.charts import score_bar
@@ -26,6 +26,11 @@ NAVIGATION = (
 )
 
 
+def current_path() -> str:
+    """This page's local path with its query, for a link that should lead back here."""
+    return request.full_path.rstrip("?")
+
+
 def register_context(app: Flask) -> None:
     """Make labels and helpers available to every template."""
 
@@ -42,6 +47,8 @@ def register_context(app: Flask) -> None:
             "ELIGIBILITY_LABELS": ELIGIBILITY_LABELS,
             "STATUS_CLASSES": STATUS_CLASSES,
             "score_bar": score_bar,
+            # `zurueck` of links to a call page: its back link and "Speichern & zurück"
+            "current_path": current_path,
             # the markup of the macros in _macros.html (also called directly, per row)
             "eligibility_badge_html": eligibility_badge,
             "status_pill_html": status_pill,

@@ -1,0 +1,225 @@
+"""Network failures in words an administrator can act on.
+
+requests wraps the operating system's error in two or three layers of its own and of
+urllib3 ("HTTPConnectionPool(…): Max retries exceeded … [Errno 111] Connection refused"). The
+fetch layer shows none of that: `describe_network_error` walks the chain of causes, finds
+what really happened and says it in German, naming the host — never a class name, never the
+system's English text.
+"""
+
+from __future__ import annotations
+
+import errno
+import http.client
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import requests
+import urllib3.exceptions
+
+# OpenSSL's verification codes (X509_V_ERR_*) a server's certificate commonly fails with.
+_CERT_REASONS = {
+    9: "noch nicht gültig (Uhrzeit dieses Servers prüfen)",
+    10: "abgelaufen",
+    18: "selbst signiert",
+    19: "von einer selbst signierten Stelle ausgestellt",
+    20: "von einer unbekannten Stelle ausgestellt (fehlt ein Zwischenzertifikat?)",
+    21: "von einer unbekannten Stelle ausgestellt (fehlt ein Zwischenzertifikat?)",
+    23: "widerrufen",
+    62: "für einen anderen Namen ausgestellt",
+    64: "für eine andere IP-Adresse ausgestellt",
+}
+_UNREACHABLE_ERRNOS = frozenset(
+    {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.EADDRNOTAVAIL}
+)
+_RESET_ERRORS = (
+    ConnectionResetError,
+    ConnectionAbortedError,
+    BrokenPipeError,
+    http.client.RemoteDisconnected,
+    http.client.IncompleteRead,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkProblem:
+    """What went wrong, in German; `host_unreachable` when no HTTP exchange took place at all
+    (the host is unknown, down or refuses us), `retry` when trying again can help."""
+
+    text: str
+    host_unreachable: bool = False
+    retry: bool = True
+
+
+def describe_network_error(
+    exc: BaseException,
+    url: str,
+    *,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    reading_body: bool = False,
+) -> NetworkProblem:
+    """The German sentence for a requests/urllib3/socket error met while fetching `url`.
+
+    `reading_body`: the headers had arrived and the body was being read.
+    """
+    host = host_of(url)
+    chain = list(_causes(exc))
+
+    def find(*kinds: type[BaseException]) -> BaseException | None:
+        return next((e for e in chain if isinstance(e, kinds)), None)
+
+    if find(requests.exceptions.InvalidURL, urllib3.exceptions.LocationParseError) or find(
+        requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema
+    ):
+        return invalid_url(url)
+    if find(requests.exceptions.ProxyError, urllib3.exceptions.ProxyError):
+        return NetworkProblem(
+            f"Proxy-Server für '{host}' nicht erreichbar oder lehnt die Verbindung ab "
+            "(HTTP_PROXY/HTTPS_PROXY prüfen)",
+            host_unreachable=True,
+        )
+    dns = find(socket.gaierror, urllib3.exceptions.NameResolutionError)
+    if dns is not None:
+        gai = find(socket.gaierror)
+        return dns_failure(host, gai.errno if isinstance(gai, socket.gaierror) else None)
+    certificate = find(ssl.SSLCertVerificationError)
+    if certificate is not None:
+        assert isinstance(certificate, ssl.SSLCertVerificationError)
+        # A certificate does not become valid by asking again.
+        return NetworkProblem(
+            f"TLS-Zertifikat von '{host}' wird nicht anerkannt: {certificate_reason(certificate)}",
+            retry=False,
+        )
+    if find(requests.exceptions.SSLError, urllib3.exceptions.SSLError, ssl.SSLError):
+        return NetworkProblem(
+            f"Verschlüsselte Verbindung (TLS) zu '{host}' fehlgeschlagen "
+            "(spricht der Server an dieser Adresse HTTPS?)"
+        )
+    if find(ConnectionRefusedError):
+        port = _port(url)
+        return NetworkProblem(
+            f"Host '{host}' nicht erreichbar: Verbindung zu Port {port} abgelehnt "
+            "(läuft dort kein Webserver, oder ist der Port falsch?)",
+            host_unreachable=True,
+        )
+    unreachable = next(
+        (e for e in chain if isinstance(e, OSError) and e.errno in _UNREACHABLE_ERRNOS), None
+    )
+    if unreachable is not None:
+        return NetworkProblem(
+            f"Host '{host}' nicht erreichbar: kein Netzweg dorthin "
+            "(Netzwerk oder Firewall dieses Servers prüfen)",
+            host_unreachable=True,
+        )
+    # urllib3's NewConnectionError (refused, unreachable) is a ConnectTimeoutError too, so
+    # those are told apart above; requests raises ConnectTimeout only for a real timeout.
+    if find(requests.exceptions.ConnectTimeout):
+        return NetworkProblem(
+            f"Host '{host}' nicht erreichbar: keine Verbindung innerhalb von "
+            f"{seconds(connect_timeout)} (Server aus, Adresse falsch oder Firewall?)",
+            host_unreachable=True,
+        )
+    if find(requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError):
+        if reading_body:
+            return NetworkProblem(
+                f"Zeitüberschreitung: '{host}' hat die Antwort begonnen, aber "
+                f"{seconds(read_timeout)} lang nichts mehr gesendet"
+            )
+        return NetworkProblem(
+            f"Zeitüberschreitung: '{host}' hat nicht innerhalb von {seconds(read_timeout)} "
+            "geantwortet (Server überlastet?)"
+        )
+    if find(requests.exceptions.ContentDecodingError, urllib3.exceptions.DecodeError):
+        return NetworkProblem(
+            f"Antwort von '{host}' nicht lesbar: fehlerhaft komprimiert (Content-Encoding)"
+        )
+    if find(
+        requests.exceptions.ChunkedEncodingError,
+        urllib3.exceptions.ProtocolError,
+        *_RESET_ERRORS,
+    ):
+        if reading_body:
+            return NetworkProblem(
+                f"Übertragung von '{host}' abgebrochen: die Antwort ist unvollständig "
+                "(Verbindung vorzeitig beendet)"
+            )
+        return NetworkProblem(
+            f"Verbindung zu '{host}' vom Server abgebrochen, bevor eine Antwort kam"
+        )
+    if find(requests.exceptions.TooManyRedirects):
+        return NetworkProblem(f"zu viele Weiterleitungen bei '{host}'", retry=False)
+    return NetworkProblem(f"Netzwerkfehler bei der Verbindung zu '{host}'")
+
+
+def certificate_reason(exc: ssl.SSLCertVerificationError) -> str:
+    """Why OpenSSL refused a server's certificate, in German ("abgelaufen")."""
+    return _CERT_REASONS.get(exc.verify_code, "nicht prüfbar")
+
+
+def dns_failure(host: str, code: int | None) -> NetworkProblem:
+    """The message for a host name that could not be resolved (getaddrinfo's `code`)."""
+    if code == getattr(socket, "EAI_AGAIN", None):
+        return NetworkProblem(
+            f"Host '{host}' nicht auflösbar: der DNS-Server antwortet nicht "
+            "(Netzwerk oder DNS-Einstellungen dieses Servers prüfen)",
+            host_unreachable=True,
+        )
+    return NetworkProblem(
+        f"Host '{host}' nicht gefunden: den Namen gibt es im DNS nicht "
+        "(Schreibweise der Adresse prüfen)",
+        host_unreachable=True,
+    )
+
+
+def invalid_url(url: str) -> NetworkProblem:
+    """The message for an address that cannot be requested at all."""
+    return NetworkProblem(
+        f"ungültige Adresse {url!r} (Schreibweise prüfen: Leerzeichen, Port 1–65535, "
+        "eckige Klammern nur um IPv6-Adressen)",
+        retry=False,
+    )
+
+
+def host_of(url: str) -> str:
+    """The host of `url` as a person would write it, with an explicit port ("example.org:8080")."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or parts.netloc or url, parts.port
+    except ValueError:  # "[::1" or a port beyond 65535
+        return url
+    return f"{host}:{port}" if port else host
+
+
+def seconds(value: float | None) -> str:
+    """0.4 → "0,4 s", 30.0 → "30 s" ("der eingestellten Zeit" when unknown)."""
+    if value is None:
+        return "der eingestellten Zeit"
+    return f"{value:g}".replace(".", ",") + " s"
+
+
+def _port(url: str) -> int:
+    try:
+        parts = urlsplit(url)
+        explicit = parts.port
+    except ValueError:
+        return 0
+    return explicit or (443 if parts.scheme == "https" else 80)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and everything it wraps: causes, contexts, urllib3's `reason`, exceptions in args."""
+    todo = [exc]
+    seen: set[int] = set()
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        inner = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        inner += [a for a in current.args if isinstance(a, BaseException)]
+        todo += [e for e in inner if isinstance(e, BaseException)]
