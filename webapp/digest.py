@@ -40,9 +40,9 @@ from webapp.mail.outbox import (
     DeliveryReport,
     OutgoingMail,
     already_sent,
-    deliver,
     require_base_url,
 )
+from webapp.mail.refusal_notice import send_scheduled
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 from webapp.matching import PARTNER_STATUS, open_calls_query, replaced_strategy_in_matches
@@ -696,10 +696,7 @@ def run_digest(
     if transport_factory is None or not run.mails:
         return run
     require_base_url(config)
-    transport = transport_factory()
-    try:
-        report = deliver(sessions, config, run.mails, transport, lock_wait=settings.lock_wait)
-    finally:
-        transport.close()
-    run.report.merge(report)
+    run.report.merge(
+        send_scheduled(sessions, config, settings, run.mails, transport_factory, today=today)
+    )
     return run

@@ -297,6 +297,7 @@ def ical_feed(
             for part in (
                 source_warning(call.status, call.missing_since),
                 f"Status: {entry.status}",
+                f"Zuständig: {entry.assignee}" if entry.assignee else "",
                 f"Fördergeber: {call.funder}" if call.funder else "",
                 f"Programm: {call.programme}" if call.programme else "",
                 f"Aufruf im funding-matcher: {url}",

@@ -541,12 +541,31 @@ class SentMail(Base):
     kind: Mapped[str] = mapped_column(String(30))  # digest, reminder
     period_key: Mapped[str] = mapped_column(String(200))
     recipient: Mapped[str] = mapped_column(String(320))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, sent, failed
+    # pending, sent, failed (temporary: retried), refused (the server refused the recipient
+    # for good, or the address was refused before: see MailRefusal; not retried by itself)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
     subject: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str] = mapped_column(String(300), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class MailRefusal(Base):
+    """An address the mail server refused for good (5xx): no mail is tried until `retry_at`.
+
+    One row per address (normalised). It goes when a mail to the address is accepted again,
+    when the administration asks for a new attempt on the Benutzer page (or reactivates the
+    login), and its expiry lets the scheduled runs try once more after MAIL_REFUSED_RETRY_DAYS.
+    """
+
+    __tablename__ = "mail_refusals"
+
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    error: Mapped[str] = mapped_column(Text, default="")  # the server's answer
+    subject: Mapped[str] = mapped_column(Text, default="")  # the mail it refused
+    refused_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    retry_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class JobLock(Base):

@@ -1439,6 +1439,7 @@ class DeadlineEntry:
     kind: str  # "arbeit" (marked by the team) or "kandidat" (best open candidate)
     status: str
     score: float = 0.0
+    assignee: str = ""  # name (or address) of whoever is responsible, for a call in work
 
 
 def deadline_entries(
@@ -1455,15 +1456,19 @@ def deadline_entries(
     entries: list[DeadlineEntry] = []
     seen: set[int] = set()
     worked = session.execute(
-        select(Call, Review.status)
+        select(Call, Review.status, User.name, User.email)
         .join(Review, Review.call_id == Call.id)
+        .outerjoin(User, User.id == Review.assignee_id)
         .where(Review.status.in_(statuses), Call.canonical_id.is_(None))
     ).all()
-    for call, status in worked:
+    for call, status, name, email in worked:
         seen.add(call.id)
+        assignee = name or email or ""
         for d in call_deadlines(call):
             if start <= d.day <= end:
-                entries.append(DeadlineEntry(d.day, d.stage, call, "arbeit", status))
+                entries.append(
+                    DeadlineEntry(d.day, d.stage, call, "arbeit", status, assignee=assignee)
+                )
     if candidates:
         horizon_start = max(start, today)
         best = session.execute(
@@ -1493,6 +1498,9 @@ def deadline_entries(
 CALENDAR_FIELDS = (
     "deadline", "deadlines", "title", "funder", "programme", "url", "status", "missing_since",
 )  # fmt: skip
+# The review fields it shows (the review status and who is responsible): their changes, in
+# the review's history, are revisions too.
+CALENDAR_REVIEW_FIELDS = ("status", "assignee_id")
 
 
 class CalendarRevision(NamedTuple):
@@ -1503,23 +1511,33 @@ class CalendarRevision(NamedTuple):
 
 
 def calendar_revisions(session: Session, calls: Iterable[Call]) -> dict[int, CalendarRevision]:
-    """Per call id the revision of its calendar events, from the change history.
+    """Per call id the revision of its calendar events, from the change histories.
 
     Calendar programs (Google's above all) keep an event they already have unless its
-    SEQUENCE has grown; the history only grows, so its count of changes does too.
+    SEQUENCE has grown. The sequence counts the changes of what the event shows, in the
+    call's history (deadline, title, source status …) and in its review's (review status,
+    assignee); both histories only grow, so the count does too, and LAST-MODIFIED is the
+    latest of those changes.
     """
     by_id = {call.id: call for call in calls}
-    revisions = {call_id: CalendarRevision(0, call.first_seen) for call_id, call in by_id.items()}
     if not by_id:
-        return revisions
-    rows = session.execute(
+        return {}
+    counts = dict.fromkeys(by_id, 0)
+    latest = {call_id: call.first_seen for call_id, call in by_id.items()}
+    histories = (
         select(CallChange.call_id, func.count(), func.max(CallChange.changed_at))
         .where(CallChange.call_id.in_(by_id), CallChange.field.in_(CALENDAR_FIELDS))
-        .group_by(CallChange.call_id)
-    ).all()
-    for call_id, count, last in rows:
-        revisions[call_id] = CalendarRevision(count, max(last, by_id[call_id].first_seen))
-    return revisions
+        .group_by(CallChange.call_id),
+        select(Review.call_id, func.count(), func.max(ReviewEvent.at))
+        .join(ReviewEvent, ReviewEvent.review_id == Review.id)
+        .where(Review.call_id.in_(by_id), ReviewEvent.field.in_(CALENDAR_REVIEW_FIELDS))
+        .group_by(Review.call_id),
+    )
+    for history in histories:
+        for call_id, count, last in session.execute(history):
+            counts[call_id] += count
+            latest[call_id] = max(latest[call_id], last)
+    return {call_id: CalendarRevision(counts[call_id], latest[call_id]) for call_id in by_id}
 
 
 @dataclass(slots=True)

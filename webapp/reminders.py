@@ -10,6 +10,7 @@ its own reminders.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,9 +32,9 @@ from webapp.mail.outbox import (
     DeliveryReport,
     OutgoingMail,
     already_sent,
-    deliver,
     require_base_url,
 )
+from webapp.mail.refusal_notice import send_scheduled
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 from webapp.queries import closed_by_source
@@ -61,8 +62,32 @@ class Reminder:
 
     @property
     def period_key(self) -> str:
+        """The key of this reminder in `sent_mails` (unique per call, date, level and stage)."""
         # The date is part of the key: when a deadline moves, its reminders start afresh.
-        return f"{self.call_id}:{self.due.isoformat()}:{self.level}d:{self.stage}"[:200]
+        return reminder_key(f"{self.call_id}:{self.due.isoformat()}:{self.level}d:{self.stage}")
+
+    @property
+    def legacy_period_key(self) -> str:
+        """The key a long stage had before keys carried a hash (cut at 200 characters)."""
+        return f"{self.call_id}:{self.due.isoformat()}:{self.level}d:{self.stage}"[:KEY_LENGTH]
+
+
+# The length of `sent_mails.period_key`.
+KEY_LENGTH = 200
+KEY_HASH_LENGTH = 16
+
+
+def reminder_key(full: str) -> str:
+    """`full` as it is when it fits the column, else cut with a hash of the whole of it.
+
+    Cut alone, two long stage names alike in their first 180 characters shared one key, and
+    the second stage's reminders never went out. Short keys stay as they were, so the
+    reminders recorded before this change still count as sent.
+    """
+    if len(full) <= KEY_LENGTH:
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:KEY_HASH_LENGTH]
+    return f"{full[: KEY_LENGTH - KEY_HASH_LENGTH - 1]}#{digest}"
 
 
 def reminder_level(days_left: int, levels: Sequence[int]) -> int | None:
@@ -205,6 +230,9 @@ def run_reminders(
             run.without_recipient.append(reminder)
             continue
         done = already_sent(sessions, REMINDER_KIND, reminder.period_key)
+        if reminder.legacy_period_key != reminder.period_key:
+            # Sent before the keys of long stages carried a hash: not a second time.
+            done |= already_sent(sessions, REMINDER_KIND, reminder.legacy_period_key)
         for address in reminder.recipients:
             if address.lower() in done:
                 run.report.already_sent.append(address)
@@ -216,11 +244,7 @@ def run_reminders(
     if transport_factory is None or not run.mails:
         return run
     require_base_url(config)
-    transport = transport_factory()
-    try:
-        run.report.merge(
-            deliver(sessions, config, run.mails, transport, lock_wait=settings.lock_wait)
-        )
-    finally:
-        transport.close()
+    run.report.merge(
+        send_scheduled(sessions, config, settings, run.mails, transport_factory, today=today)
+    )
     return run

@@ -64,6 +64,19 @@ class Collector:
 
     messages: list[Received] = field(default_factory=list)
     on_message: Callable[[int], str | None] | None = None
+    # RCPT TO answers for some addresses (lower case), e.g. {"a@b.de": "550 5.1.1 unknown"}
+    refuse: dict[str, str] = field(default_factory=dict)
+    rcpt_attempts: list[str] = field(default_factory=list)  # every RCPT TO address, in order
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        self.rcpt_attempts.append(address.lower())
+        answer = self.refuse.get(address.lower())
+        if answer is not None:
+            return answer
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.on_message is not None:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.mail.conftest import TEAM, Data, SmtpServer
 from webapp.formatting import local_today
+from webapp.models import SentMail
 from webapp.reminders import reminder_level
 
 
@@ -149,3 +150,53 @@ def test_reminder_warns_when_the_source_closed_or_dropped_the_call(
         for t in by_title["Nicht mehr gelisteter"]
     )
     assert not any("Achtung" in t or "ACHTUNG" in t for t in by_title["Laufender"])
+
+
+def test_two_long_stage_names_alike_at_the_start_each_get_their_reminder(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """The log key is cut to its column; two stages must not end up sharing one."""
+    due = local_today() + timedelta(days=7)
+    common = "Einreichung der Projektskizze über das Förderportal " * 4  # > 200 characters
+    first, second = f"{common}– Los 1 (Kreis)", f"{common}– Los 2 (Gemeinden)"
+    call = data.call(
+        "Aufruf in zwei Losen", deadlines={first: due.isoformat(), second: due.isoformat()}
+    )
+    data.review(call, "relevant")
+
+    result = cli("remind", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert len(smtp_server.messages) == 2 * len(TEAM)
+    subjects = {str(m.message["Subject"]) for m in smtp_server.messages}
+    assert any("Los 1" in s for s in subjects) and any("Los 2" in s for s in subjects)
+    # and each once: a second run sends nothing
+    assert cli("remind", **mail_env).exit_code == 0
+    assert len(smtp_server.messages) == 2 * len(TEAM)
+
+
+def test_reminders_recorded_before_an_upgrade_are_not_sent_again(
+    cli, data: Data, db, smtp_server: SmtpServer, mail_env
+):
+    """Keys of short stages are unchanged; a long stage's old, cut key still counts as sent."""
+    due = local_today() + timedelta(days=7)
+    long_stage = "Einreichung der Projektskizze über das Förderportal " * 5
+    call = data.call("Aufruf", deadlines={"Skizze": due.isoformat(), long_stage: due.isoformat()})
+    data.review(call, "relevant")
+    with db() as s:
+        for stage in ("Skizze", long_stage):
+            for address in TEAM:
+                s.add(
+                    SentMail(
+                        kind="reminder",
+                        period_key=f"{call}:{due.isoformat()}:7d:{stage}"[:200],
+                        recipient=address.lower(),
+                        status="sent",
+                    )
+                )
+        s.commit()
+
+    result = cli("remind", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert smtp_server.messages == []

@@ -131,3 +131,40 @@ def test_a_dismissed_call_and_one_long_past_leave_the_feed(
     ingest_records(session, [_record({"Antrag": local_today() - timedelta(days=31)})])
     session.commit()
     assert not any(f"call-{call.id}-" in uid for uid in _feed(client, user))
+
+
+def test_a_new_review_status_or_assignee_is_a_new_revision_of_the_event(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    """The description shows the review status and who is responsible; a calendar program
+    takes a changed description only with a higher SEQUENCE."""
+    ingest_records(session, [_record({"Antrag": local_today() + timedelta(days=30)})])
+    session.commit()
+    call = session.query(Call).filter_by(external_id="kalender-1").one()
+    auth_client.post(f"/aufrufe/{call.id}/bewertung", data={"status": "relevant"})
+    (uid, before), *_ = [(u, e) for u, e in _feed(client, user).items() if f"call-{call.id}-" in u]
+    assert "Status: relevant" in before["DESCRIPTION"]
+
+    auth_client.post(
+        f"/aufrufe/{call.id}/bewertung", data={"status": "Antrag in Vorbereitung", "note": ""}
+    )
+    preparing = _feed(client, user)[uid]
+    assert "Status: Antrag in Vorbereitung" in preparing["DESCRIPTION"]
+    assert int(preparing["SEQUENCE"]) > int(before["SEQUENCE"])
+    assert preparing["LAST-MODIFIED"] >= before["LAST-MODIFIED"]
+
+    auth_client.post(
+        f"/aufrufe/{call.id}/bewertung",
+        data={"status": "Antrag in Vorbereitung", "note": "", "assignee_id": str(user.id)},
+    )
+    assigned = _feed(client, user)[uid]
+    assert r"Zuständig: Anna Schulte" in assigned["DESCRIPTION"]
+    assert int(assigned["SEQUENCE"]) > int(preparing["SEQUENCE"])
+
+    # A note changes nothing the event shows: the revision stays.
+    auth_client.post(
+        f"/aufrufe/{call.id}/bewertung",
+        data={"status": "Antrag in Vorbereitung", "note": "Kämmerei fragen",
+              "assignee_id": str(user.id)},
+    )  # fmt: skip
+    assert _feed(client, user)[uid]["SEQUENCE"] == assigned["SEQUENCE"]

@@ -14,7 +14,7 @@ from webapp.digest import hold_back_reason, run_digest
 from webapp.errors import UserError
 from webapp.formatting import format_counted, local_today
 from webapp.jobs import LockBusy
-from webapp.mail.outbox import OutgoingMail
+from webapp.mail.outbox import DeliveryReport, OutgoingMail
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import SmtpTransport, Transport
 from webapp.migrate import current_revision, head_revision
@@ -125,7 +125,7 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
         )
         return
     click.echo(f"Wochenübersicht {key}: {run.report.describe(len(run.recipients))}.")
-    _report_failures(run.report.failed, run.ok)
+    _report_failures(run.report, settings)
 
 
 @click.command(cls=GermanCommand)
@@ -162,7 +162,7 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
         )
         return
     click.echo(f"Fristerinnerungen: {len(run.reminders)} fällig; {run.report.describe()}.")
-    _report_failures(run.report.failed, run.ok)
+    _report_failures(run.report, settings)
 
 
 @click.command(cls=GermanCommand)
@@ -215,10 +215,21 @@ def weekly(
 COMMANDS = [digest, remind, weekly]
 
 
-def _report_failures(failed: list[tuple[str, str]], ok: bool) -> None:
+def _report_failures(report: DeliveryReport, settings: MailSettings) -> None:
     """Name every recipient that was not reached; exit 1 so cron notices."""
-    for recipient, error in failed:
+    for recipient, error in report.failed:
         click.echo(f"  nicht zugestellt an {recipient}: {error}", err=True)
-    if not ok:
+    for recipient, error in report.refused:
+        click.echo(f"  abgelehnt: {recipient}: {error}", err=True)
+    if report.failed or report.aborted:
         click.echo("Der nächste Lauf sendet die fehlenden Mails nach.", err=True)
+    if report.refused:
+        click.echo(
+            "Abgelehnte Adressen werden erst nach "
+            f"{format_counted(settings.refused_retry_days, 'Tag', 'Tagen')} "
+            "(MAIL_REFUSED_RETRY_DAYS) wieder versucht, oder sobald unter Benutzer „Erneut "
+            "zustellen“ gewählt wird: die Adresse bitte prüfen.",
+            err=True,
+        )
+    if not report.ok:
         click.get_current_context().exit(1)

@@ -7,6 +7,10 @@ most one `pending` row; the next run skips the `sent` ones and sends the rest. R
 serialised by the job lock "mail", so a `pending` row a run finds was left by a crash, never
 by a colleague still at work; it is sent again with the same Message-ID (the crash may have
 come in the instant between the server's acceptance and our log entry).
+
+A recipient the server refuses for good (5xx) is logged as `refused` and its address in
+`mail_refusals`: later mails to it are logged as `refused` without being tried until the
+refusal's retry time, or until the administration clears it (docs/mail.md).
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from webapp.config import Config
 from webapp.db import transaction
 from webapp.errors import UserError
+from webapp.formatting import format_counted, format_date
 from webapp.jobs import job_lock
 from webapp.mail.compose import RenderedMail, build_message, message_id
 from webapp.mail.smtp import MailRejected, MailTransportError, Transport
-from webapp.models import SentMail, utcnow
+from webapp.models import MailRefusal, SentMail, utcnow
 
 MAIL_LOCK = "mail"
 MAIL_LOCK_TTL = timedelta(minutes=30)
+# How long an address refused for good is left out before a run tries it again by itself.
+REFUSED_RETRY = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +57,26 @@ class DeliveryReport:
     # Sent again because an earlier run died between claiming and confirming them.
     resent: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Refused for good by the server in this run (recipient, answer): not retried by itself.
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    # Not tried: the address was refused in an earlier run (recipient, refusal).
+    held_back: list[tuple[str, MailRefusal]] = field(default_factory=list)
     # Set when the SMTP server could not be reached: the remaining mails were not tried.
     aborted: str = ""
     not_tried: list[str] = field(default_factory=list)  # those remaining mails' recipients
+    # The notice of this run's refusals to the team: its recipients, or why it failed.
+    notified: list[str] = field(default_factory=list)
+    notice_error: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.aborted
+        """False when something needs fixing or a mail is still to send.
+
+        A new refusal is an error to fix (exit status 1), but only in the run that met it:
+        the later runs hold the address back and are not failed by it, or the daily cron
+        would fail every day until someone corrects the address.
+        """
+        return not self.failed and not self.aborted and not self.refused
 
     def describe(self, recipients: int | None = None) -> str:
         """'3 Empfänger, 2 versandt, 1 bereits versandt, 0 fehlgeschlagen' (+ abort reason)."""
@@ -73,6 +93,24 @@ class DeliveryReport:
         line = ", ".join(parts)
         if self.resent:
             line += f" (erneut nach Abbruch: {', '.join(self.resent)})"
+        if self.refused:
+            addresses = ", ".join(f"{who} ({answer})" for who, answer in self.refused)
+            line += f"; {len(self.refused)} Empfänger abgelehnt: {addresses}"
+            line += " – Adresse unter Benutzer prüfen"
+            if self.notified:
+                line += f"; Hinweis an {', '.join(self.notified)} versandt"
+            elif self.notice_error:
+                line += f"; Hinweis an das Team nicht versandt: {self.notice_error}"
+        if self.held_back:
+            held = ", ".join(
+                f"{who} (abgelehnt am {format_date(refusal.refused_at)}, erneuter Versuch ab "
+                f"{format_date(refusal.retry_at)})"
+                for who, refusal in self.held_back
+            )
+            line += (
+                f"; {format_counted(len(self.held_back), 'Mail', 'Mails')} zurückgehalten: {held}"
+                " – Adresse unter Benutzer prüfen"
+            )
         if self.aborted:
             line += f" – abgebrochen: {self.aborted}"
         return line
@@ -82,8 +120,12 @@ class DeliveryReport:
         self.already_sent += other.already_sent
         self.resent += other.resent
         self.failed += other.failed
+        self.refused += other.refused
+        self.held_back += other.held_back
         self.aborted = self.aborted or other.aborted
         self.not_tried += other.not_tried
+        self.notified += other.notified
+        self.notice_error = self.notice_error or other.notice_error
 
 
 BASE_URL_MISSING = (
@@ -128,14 +170,29 @@ def deliver(
     transport: Transport,
     *,
     lock_wait: float = 30.0,
+    refused_retry: timedelta = REFUSED_RETRY,
 ) -> DeliveryReport:
-    """Send each mail unless the log says it went out already; see the module docstring."""
+    """Send each mail unless the log says it went out already; see the module docstring.
+
+    A mail to an address the server refused for good (see `MailRefusal`) is not tried
+    until the refusal's retry time; a permanent refusal met here is recorded as one.
+    """
     report = DeliveryReport()
     if not mails:
         return report
     with job_lock(sessions, MAIL_LOCK, ttl=MAIL_LOCK_TTL, wait=lock_wait) as lock:
+        known = refusals(sessions)
+        now = utcnow()
         for index, mail in enumerate(mails):
             msg_id = message_id(mail.kind, mail.period_key, mail.recipient, config.mail_from)
+            address = normalise_address(mail.recipient)
+            refusal = known.get(address)
+            if refusal is not None and refusal.retry_at > now:
+                if _hold_back(sessions, mail, msg_id, refusal):
+                    report.held_back.append((mail.recipient, refusal))
+                else:
+                    report.already_sent.append(mail.recipient)
+                continue
             claim = _claim(sessions, mail, msg_id)
             if claim is None:
                 report.already_sent.append(mail.recipient)
@@ -150,8 +207,17 @@ def deliver(
             try:
                 transport.send(message)
             except MailRejected as exc:
-                _finish(sessions, row_id, "failed", str(exc))
-                report.failed.append((mail.recipient, str(exc)))
+                if exc.permanent:
+                    # "a@b.de: 550 …" names the recipient, who is named already.
+                    answer = str(exc).removeprefix(f"{mail.recipient}: ")
+                    _finish(sessions, row_id, "refused", answer)
+                    known[address] = _record_refusal(
+                        sessions, address, answer, mail.rendered.subject, refused_retry
+                    )
+                    report.refused.append((mail.recipient, answer))
+                else:
+                    _finish(sessions, row_id, "failed", str(exc))
+                    report.failed.append((mail.recipient, str(exc)))
                 continue
             except MailTransportError as exc:
                 _finish(sessions, row_id, "failed", str(exc))
@@ -161,9 +227,69 @@ def deliver(
                 break
             # Anything else (a crash, Ctrl+C) leaves the row pending: the next run resends.
             _finish(sessions, row_id, "sent")
+            if known.pop(address, None) is not None:
+                forget_refusal(sessions, address)  # tried again after its time, and accepted
             (report.resent if resumed else report.sent).append(mail.recipient)
             lock.refresh()
     return report
+
+
+# --- addresses the server refused for good ---------------------------------------------------
+
+
+def refusals(sessions: sessionmaker[Session]) -> dict[str, MailRefusal]:
+    """Every recorded refusal (also those whose retry time has come), by address."""
+    with sessions() as session:
+        return refusals_by_address(session)
+
+
+def forget_refusal(sessions: sessionmaker[Session], address: str) -> bool:
+    """Let the next run try `address` again; False if it was not held back."""
+    with transaction(sessions) as session:
+        return clear_refusal(session, address)
+
+
+def clear_refusal(session: Session, address: str) -> bool:
+    """`forget_refusal` in the caller's transaction (the Benutzer page)."""
+    row = session.get(MailRefusal, normalise_address(address))
+    if row is None:
+        return False
+    session.delete(row)
+    return True
+
+
+def refusals_by_address(session: Session) -> dict[str, MailRefusal]:
+    """Every recorded refusal by address, in the caller's session (the Benutzer page)."""
+    return {row.address: row for row in session.scalars(select(MailRefusal))}
+
+
+def _record_refusal(
+    sessions: sessionmaker[Session], address: str, error: str, subject: str, retry: timedelta
+) -> MailRefusal:
+    now = utcnow()
+    with transaction(sessions) as session:
+        row = session.get(MailRefusal, address) or MailRefusal(address=address)
+        row.error, row.subject = error[:2000], subject
+        row.refused_at, row.retry_at = now, now + retry
+        session.add(row)
+        session.flush()
+        session.expunge(row)
+        return row
+
+
+def _hold_back(
+    sessions: sessionmaker[Session], mail: OutgoingMail, msg_id: str, refusal: MailRefusal
+) -> bool:
+    """Log the mail as refused without trying it; False when it was sent before."""
+    error = (
+        f"Nicht versucht: die Adresse wurde am {format_date(refusal.refused_at)} abgelehnt "
+        f"({refusal.error}); erneuter Versuch ab {format_date(refusal.retry_at)}"
+    )
+    claim = _claim(sessions, mail, msg_id)
+    if claim is None:
+        return False
+    _finish(sessions, claim[0], "refused", error)
+    return True
 
 
 def _claim(

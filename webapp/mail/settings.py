@@ -29,6 +29,9 @@ class MailSettings:
     reminder_days: tuple[int, ...] = (14, 7, 2)  # REMINDER_DAYS: comma-separated
     lock_wait: float = 30.0  # MAIL_LOCK_WAIT: seconds to wait for a concurrent mail run
     ca_file: str = ""  # SMTP_CA_FILE: extra CA bundle for a server with an internal certificate
+    # MAIL_REFUSED_RETRY_DAYS: days after a permanent refusal (5xx) before an address is
+    # tried again by itself (a new attempt on the Benutzer page is at once)
+    refused_retry_days: int = 7
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> MailSettings:
@@ -64,6 +67,9 @@ class MailSettings:
             ),
             lock_wait=_number(env, "MAIL_LOCK_WAIT", defaults.lock_wait),
             ca_file=env.get("SMTP_CA_FILE", ""),
+            refused_retry_days=int(
+                _number(env, "MAIL_REFUSED_RETRY_DAYS", defaults.refused_retry_days, whole=True)
+            ),
         )
 
 

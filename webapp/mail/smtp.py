@@ -22,7 +22,16 @@ class MailTransportError(RuntimeError):
 
 
 class MailRejected(RuntimeError):
-    """The server refused this one message (e.g. an unknown recipient); others may go on."""
+    """The server refused this one message (e.g. an unknown recipient); others may go on.
+
+    `permanent`: the recipient was refused for good (a 5xx answer to RCPT or DATA, or an
+    address the server cannot take at all); retrying the same address is pointless until
+    someone corrects it. A 4xx answer (mailbox full, greylisting) is temporary.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class Transport(Protocol):
@@ -141,15 +150,24 @@ class SmtpTransport:
             try:
                 refused = self._smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused as exc:
-                raise MailRejected(_refusal(exc.recipients)) from None
-            except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                raise MailRejected(
+                    _refusal(exc.recipients), permanent=_permanent(exc.recipients)
+                ) from None
+            except smtplib.SMTPDataError as exc:
+                # Each message has one recipient: a 5xx to its DATA refuses that recipient.
+                raise MailRejected(
+                    f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=exc.smtp_code >= 500
+                ) from None
+            except smtplib.SMTPSenderRefused as exc:
+                # MAIL_FROM refused: a setting to fix, not this recipient's fault.
                 raise MailRejected(f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
             except smtplib.SMTPNotSupportedError:
                 # An address with umlauts needs SMTPUTF8. It is an OSError like a dropped
                 # connection, but only this recipient is affected: the others must go on.
                 raise MailRejected(
                     f"Der SMTP-Server {self.address} nimmt keine Adressen mit Umlauten oder "
-                    f"anderen Sonderzeichen an (SMTPUTF8 fehlt): {message['To']}"
+                    f"anderen Sonderzeichen an (SMTPUTF8 fehlt): {message['To']}",
+                    permanent=True,
                 ) from None
             except _CONNECTION_ERRORS as exc:
                 _quietly_close(self._smtp)
@@ -160,7 +178,7 @@ class SmtpTransport:
                     ) from None
                 continue
             if refused:
-                raise MailRejected(_refusal(refused))
+                raise MailRejected(_refusal(refused), permanent=_permanent(refused))
             return
 
     def _reason(self, exc: BaseException | None) -> str:
@@ -210,3 +228,8 @@ def _text(value: bytes | str) -> str:
 
 def _refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
     return "; ".join(f"{r}: {code} {_text(msg)}" for r, (code, msg) in recipients.items())
+
+
+def _permanent(recipients: dict[str, tuple[int, bytes]]) -> bool:
+    """Whether every refusal is a 5xx answer (a 4xx one may go away by waiting)."""
+    return bool(recipients) and all(code >= 500 for code, _ in recipients.values())

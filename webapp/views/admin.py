@@ -10,6 +10,7 @@ from flask_login import current_user
 from webapp.app import app_config, db_session
 from webapp.auth import admin_required, renew_session
 from webapp.errors import UserError
+from webapp.mail.outbox import clear_refusal, normalise_address, refusals_by_address
 from webapp.models import User
 from webapp.password_reset import (
     MAIL_ERRORS,
@@ -51,6 +52,8 @@ def users() -> ResponseReturnValue:
     return render_template(
         "admin/users.html",
         users=all_users(session),
+        refusals=refusals_by_address(session),
+        normalise=normalise_address,
         error=error,
         values=values,
         reset_by_mail=reset_by_mail_available(app_config()),
@@ -127,6 +130,22 @@ def send_reset_link(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/benutzer/<int:user_id>/zustellen")
+@admin_required
+def retry_mail(user_id: int) -> ResponseReturnValue:
+    """Let the mail runs try a login's address again that the mail server refused for good."""
+    session = db_session()
+    user = _user(user_id)
+    if clear_refusal(session, user.email):
+        session.commit()
+        flash(
+            f"E-Mails an {user.email} werden beim nächsten Lauf wieder zugestellt "
+            "(Übersicht der Woche, fällige Erinnerungen).",
+            "success",
+        )
+    return redirect(url_for("admin.users"))
+
+
 def _user(user_id: int) -> User:
     user = db_session().get(User, user_id)
     if user is None:
@@ -159,6 +178,9 @@ def _set_active(user_id: int, active: bool) -> ResponseReturnValue:
         session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("admin.users"))
+    if changed and active:
+        # Given back its access, the login gets its mail again: try the address anew.
+        clear_refusal(session, user.email)
     session.commit()
     if changed:
         done = "wieder aktiviert" if active else "deaktiviert"

@@ -1,0 +1,147 @@
+"""A recipient the mail server refuses for good (5xx): recorded, not retried, made known."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select, update
+
+from tests.mail.conftest import TEAM, Data, SmtpServer
+from webapp.formatting import local_today
+from webapp.models import MailRefusal, SentMail, User, utcnow
+from webapp.users import create_user
+
+ASSIGNEE = "bearbeiterin@kreis.example"
+REFUSAL = "550 5.1.1 Mailbox unbekannt"
+ADMIN, ADMIN_PASSWORD = "it@kreis.example", "admin-passwort-1"
+
+
+def _assigned_call(data: Data) -> int:
+    """A call 7 days before its deadline, assigned to ASSIGNEE, and one for the team."""
+    data.user(ASSIGNEE, name="Berta Bearbeiterin", opt_in=False)
+    due = local_today() + timedelta(days=7)
+    call = data.call("Aufruf mit Zuständiger", deadline=due)
+    data.review(call, "Antrag in Vorbereitung", assignee=ASSIGNEE)
+    team_call = data.call("Aufruf ohne Zuständige", deadline=due)
+    data.review(team_call, "relevant")
+    return call
+
+
+def test_a_refused_assignee_is_reported_to_the_team_and_not_retried(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    _assigned_call(data)
+    smtp_server.handler.refuse[ASSIGNEE] = REFUSAL
+
+    first = cli("remind", **mail_env)
+
+    # An error to fix: exit 1 and the address named with the server's answer.
+    assert first.exit_code == 1, first.output
+    assert f"1 Empfänger abgelehnt: {ASSIGNEE} (550 5.1.1 Mailbox unbekannt)" in first.output
+    # the others still got theirs: the team its reminder, and a notice of the refusal
+    reminders = [m for m in smtp_server.messages if "Fristerinnerung" in str(m.message["Subject"])]
+    assert sorted(m.to.lower() for m in reminders) == sorted(a.lower() for a in TEAM)
+    notices = [m for m in smtp_server.messages if "Nicht zugestellt" in str(m.message["Subject"])]
+    assert sorted(m.to.lower() for m in notices) == sorted(a.lower() for a in TEAM)
+    text = notices[0].part("plain")
+    assert ASSIGNEE in text and "550 5.1.1 Mailbox unbekannt" in text
+    assert "Nicht erhalten: Fristerinnerung: Einreichung am" in text
+    assert "https://foerder.example/verwaltung/benutzer" in text
+    with data.sessions() as s:
+        row = s.scalar(select(SentMail).where(SentMail.recipient == ASSIGNEE))
+        assert row is not None and row.status == "refused" and "550" in row.error
+
+    # The daily cron the next day: the address is not tried again, and the run is not failed.
+    attempts = smtp_server.handler.rcpt_attempts.count(ASSIGNEE)
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    second = cli("remind", "--today", tomorrow, **mail_env)
+    assert second.exit_code == 0, second.output
+    assert smtp_server.handler.rcpt_attempts.count(ASSIGNEE) == attempts
+    assert f"1 Mail zurückgehalten: {ASSIGNEE} (abgelehnt am" in second.output
+    assert len(
+        [m for m in smtp_server.messages if "Nicht zugestellt" in str(m.message["Subject"])]
+    ) == len(TEAM)
+
+
+def test_a_temporary_refusal_is_retried_by_the_next_run(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    _assigned_call(data)
+    smtp_server.handler.refuse[ASSIGNEE] = "450 4.2.1 Postfach voll, bitte später"
+
+    first = cli("remind", **mail_env)
+    assert first.exit_code == 1 and "1 fehlgeschlagen" in first.output
+    assert "abgelehnt" not in first.output.split("\n")[0]
+
+    del smtp_server.handler.refuse[ASSIGNEE]
+    second = cli("remind", **mail_env)
+    assert second.exit_code == 0, second.output
+    assert any(m.to == ASSIGNEE for m in smtp_server.messages)
+
+
+def test_after_the_retry_time_the_address_is_tried_again(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    _assigned_call(data)
+    smtp_server.handler.refuse[ASSIGNEE] = REFUSAL
+    assert cli("remind", **mail_env).exit_code == 1
+    del smtp_server.handler.refuse[ASSIGNEE]  # the mailbox was set up meanwhile
+    with data.sessions() as s:
+        s.execute(update(MailRefusal).values(retry_at=utcnow() - timedelta(minutes=1)))
+        s.commit()
+
+    result = cli("remind", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert any(m.to == ASSIGNEE for m in smtp_server.messages)
+    with data.sessions() as s:
+        assert s.scalars(select(MailRefusal)).all() == []  # accepted: the record goes
+
+
+def test_the_benutzer_page_shows_the_refusal_and_tries_again_on_request(
+    cli, data: Data, smtp_server: SmtpServer, mail_env, app: Flask
+):
+    _assigned_call(data)
+    with data.sessions() as s:
+        create_user(s, ADMIN, ADMIN_PASSWORD, role="admin")
+        s.commit()
+    smtp_server.handler.refuse[ASSIGNEE] = REFUSAL
+    assert cli("remind", **mail_env).exit_code == 1
+
+    admin = app.test_client()
+    admin.post("/anmelden", data={"email": ADMIN, "password": ADMIN_PASSWORD})
+    page = admin.get("/verwaltung/benutzer").get_data(as_text=True)
+    assert "E-Mails abgelehnt seit" in page and "550 5.1.1 Mailbox unbekannt" in page
+    assert "Nicht erhalten: Fristerinnerung: Einreichung am" in page
+
+    del smtp_server.handler.refuse[ASSIGNEE]  # the mailbox exists now
+    with data.sessions() as s:
+        user_id = s.scalar(select(User.id).where(User.email == ASSIGNEE))
+    response = admin.post(f"/verwaltung/benutzer/{user_id}/zustellen", follow_redirects=True)
+    assert "werden beim nächsten Lauf wieder zugestellt" in response.get_data(as_text=True)
+    assert "E-Mails abgelehnt seit" not in response.get_data(as_text=True)
+
+    result = cli("remind", **mail_env)
+    assert result.exit_code == 0, result.output
+    assert any(m.to == ASSIGNEE for m in smtp_server.messages)
+
+
+def test_a_5xx_answer_to_the_message_itself_is_a_refusal_too(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Each message has one recipient: a 550 after DATA refuses that recipient."""
+    data.call("Aufruf")
+    answers = ["550 5.2.1 Postfach gesperrt"]  # for the first message only
+    smtp_server.handler.on_message = lambda _n: answers.pop() if answers else None
+
+    result = cli("digest", **mail_env)
+
+    assert result.exit_code == 1, result.output
+    assert f"1 Empfänger abgelehnt: {TEAM[0]} (550 5.2.1 Postfach gesperrt)" in result.output
+    # the other team address got the digest and the notice; the refused one is held back
+    assert [m.to for m in smtp_server.messages] == [TEAM[1], TEAM[1]]
+    smtp_server.handler.on_message = None
+    again = cli("digest", **mail_env)
+    assert again.exit_code == 0, again.output
+    assert "1 Mail zurückgehalten" in again.output and len(smtp_server.messages) == 2
