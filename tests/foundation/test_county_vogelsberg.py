@@ -21,6 +21,7 @@ from matcher.eligibility import applicant_level
 from matcher.justification import dative_de, von_de
 from matcher.strategy import load_strategy, parse_strategy
 from tests.conftest import CliInvoker
+from tests.foundation.counties import match_county
 from webapp.formatting import local_today
 from webapp.models import Call, CallScore
 
@@ -84,11 +85,7 @@ def calls_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def county(calls_file: Path, cli: CliInvoker, session: Session) -> dict[str, int]:
     """The Vogelsberg strategy and its calls, matched; call ids by their import id."""
-    cli.env["STRATEGY_PATH"] = str(STRATEGY)
-    for args in (("init",), ("import", str(calls_file)), ("match",)):
-        result = cli(*args)
-        assert result.exit_code == 0, result.output
-    return {c.external_id: c.id for c in session.scalars(select(Call))}
+    return match_county(cli, session, STRATEGY, calls_file)
 
 
 def test_the_file_loads_with_its_kreisstadt_as_a_town_and_its_ids_as_written(

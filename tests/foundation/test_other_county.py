@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import CliInvoker
+from tests.foundation.counties import match_county
 from webapp.formatting import local_today
 from webapp.models import Call, CallScore, ProjectRow
 
@@ -141,11 +142,7 @@ def county(tmp_path: Path, cli: CliInvoker, session: Session) -> dict[str, int]:
     calls.write_text(
         "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CALLS), encoding="utf-8"
     )
-    cli.env["STRATEGY_PATH"] = str(strategy)
-    for args in (("init",), ("import", str(calls)), ("match",)):
-        result = cli(*args)
-        assert result.exit_code == 0, result.output
-    return {c.external_id: c.id for c in session.scalars(select(Call))}
+    return match_county(cli, session, strategy, calls)
 
 
 def test_eligibility_follows_the_other_countys_region_profile(
