@@ -7,9 +7,7 @@ and has a project that works with Vereine. The file is `vogelsberg.yaml` next to
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,32 +19,14 @@ from matcher.eligibility import applicant_level
 from matcher.justification import dative_de, von_de
 from matcher.strategy import load_strategy, parse_strategy
 from tests.conftest import CliInvoker
-from tests.foundation.counties import match_county
-from webapp.formatting import local_today
+from tests.foundation.counties import county_call, match_county, write_calls
 from webapp.models import Call, CallScore
 
 STRATEGY = Path(__file__).with_name("vogelsberg.yaml")
 
 
-def _call(ident: str, title: str, region: str, eligible: list[str], text: str) -> dict[str, object]:
-    return {
-        "id": ident,
-        "source": "import",
-        "url": f"https://foerderung.example.de/{ident}",
-        "title": title,
-        "funder": "Fördergeber",
-        "summary": text,
-        "text": text,
-        "eligible": eligible,
-        "region": region,
-        "funding_type": "Zuschuss",
-        "published": "2026-11-01",
-        "deadline": (local_today() + timedelta(days=90)).isoformat(),
-    }
-
-
 CALLS = [
-    _call(
+    county_call(
         "HE-TELEMED",
         "Telemedizin in Hessen: Förderaufruf für Videosprechstunden in ländlichen Gemeinden",
         "Hessen",
@@ -54,7 +34,7 @@ CALLS = [
         "Das Land Hessen fördert Telemedizin, Videosprechstunden und Gemeindeschwestern, "
         "damit die hausärztliche Versorgung im ländlichen Raum gesichert bleibt.",
     ),
-    _call(
+    county_call(
         "NRW-TELEMED",
         "Telemedizin NRW: Videosprechstunden in Kommunen",
         "NRW",
@@ -62,7 +42,7 @@ CALLS = [
         "Das Land Nordrhein-Westfalen fördert Telemedizin und Videosprechstunden in den "
         "Kommunen des Landes.",
     ),
-    _call(
+    county_call(
         "BUND-EHRENAMT",
         "Digitales Ehrenamt: Plattformen für Vereine und Feuerwehren",
         "Bund",
@@ -75,11 +55,7 @@ CALLS = [
 
 @pytest.fixture
 def calls_file(tmp_path: Path) -> Path:
-    path = tmp_path / "calls.jsonl"
-    path.write_text(
-        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CALLS), encoding="utf-8"
-    )
-    return path
+    return write_calls(tmp_path / "calls.jsonl", CALLS)
 
 
 @pytest.fixture
@@ -167,7 +143,7 @@ def test_pipeline_speaks_of_the_vogelsbergkreis_and_its_partners(
         assert not re.search("Coesfeld|Münster", output), output
 
 
-def county_call(session: Session, ident: str) -> int:
+def call_id_of(session: Session, ident: str) -> int:
     call = session.scalar(select(Call).where(Call.external_id == ident))
     assert call is not None
     return call.id
@@ -197,7 +173,7 @@ def test_justify_after_loading_another_strategy_waits_for_match(
     assert "Vogelsberg vernetzt 2030" in named.output
     assert "stammen noch von der früheren Strategie „Coesfeld 12.0" in named.output
     assert "liegt nicht darin" not in named.output
-    page = auth_client.get(f"/aufrufe/{county_call(session, 'HE-TELEMED')}").get_data(as_text=True)
+    page = auth_client.get(f"/aufrufe/{call_id_of(session, 'HE-TELEMED')}").get_data(as_text=True)
     assert "Kreis Coesfeld liegt nicht darin" not in page.split('id="begruendung"')[-1]
 
     assert cli("match").exit_code == 0

@@ -7,9 +7,7 @@ only, for the whole country and for municipalities below county level only.
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import CliInvoker
-from tests.foundation.counties import match_county
-from webapp.formatting import local_today
+from tests.foundation.counties import county_call, match_county, write_calls
 from webapp.models import Call, CallScore, ProjectRow
 
 STRATEGY = """\
@@ -78,23 +75,16 @@ projects:
 
 
 def _call(ident: str, title: str, region: str, eligible: list[str], text: str) -> dict[str, object]:
-    return {
-        "id": ident,
-        "source": "import",
-        "url": f"https://foerderung.example.de/{ident}",
-        "title": title,
-        "funder": "Fördergeber",
-        "programme": title,
-        "summary": text,
-        "text": text,
-        "eligible": eligible,
-        "region": region,
-        "funding_type": "Zuschuss",
-        "published": "2026-11-01",
-        "deadline": (local_today() + timedelta(days=90)).isoformat(),
-        "amount_max_eur": 200000,
-        "funding_rate": 0.8,
-    }
+    return county_call(
+        ident,
+        title,
+        region,
+        eligible,
+        text,
+        programme=title,
+        amount_max_eur=200000,
+        funding_rate=0.8,
+    )
 
 
 CALLS = [
@@ -138,10 +128,7 @@ def county(tmp_path: Path, cli: CliInvoker, session: Session) -> dict[str, int]:
     """The Passau strategy and its calls, matched; call ids by their import id."""
     strategy = tmp_path / "passau.yaml"
     strategy.write_text(STRATEGY, encoding="utf-8")
-    calls = tmp_path / "calls.jsonl"
-    calls.write_text(
-        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CALLS), encoding="utf-8"
-    )
+    calls = write_calls(tmp_path / "calls.jsonl", CALLS)
     return match_county(cli, session, strategy, calls)
 
 
@@ -199,10 +186,7 @@ def _strategy_file(tmp_path: Path, text: str = STRATEGY) -> Path:
 
 
 def _import_calls(tmp_path: Path, cli: CliInvoker) -> None:
-    calls = tmp_path / "calls.jsonl"
-    calls.write_text(
-        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CALLS), encoding="utf-8"
-    )
+    calls = write_calls(tmp_path / "calls.jsonl", CALLS)
     for args in (("import", str(calls)), ("match",)):
         result = cli(*args)
         assert result.exit_code == 0, result.output
