@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -145,3 +146,52 @@ def test_a_5xx_answer_to_the_message_itself_is_a_refusal_too(
     again = cli("digest", **mail_env)
     assert again.exit_code == 0, again.output
     assert "1 Mail zurückgehalten" in again.output and len(smtp_server.messages) == 2
+
+
+SENDER = "funding-matcher@kreis.example"  # MAIL_FROM of mail_env
+
+
+def _refuse_sender(smtp_server: SmtpServer, where: str, answer: str) -> None:
+    if where == "MAIL FROM":
+        smtp_server.handler.refuse_sender = answer
+    else:  # Postfix checks the sender only at RCPT TO by default (smtpd_delay_reject)
+        smtp_server.handler.refuse.update({a.lower(): answer for a in TEAM})
+
+
+@pytest.mark.parametrize(
+    ("where", "answer"),
+    [
+        ("MAIL FROM", "553 5.7.1 Sender address not allowed"),
+        ("RCPT TO", f"553 5.7.1 <{SENDER}>: Sender address rejected: not owned by user fm"),
+    ],
+)
+def test_a_refused_sender_stops_the_run_with_one_message_and_blames_no_recipient(
+    cli, data: Data, smtp_server: SmtpServer, mail_env, where: str, answer: str
+):
+    data.call("Aufruf")
+    _refuse_sender(smtp_server, where, answer)
+
+    result = cli("digest", **mail_env)
+
+    # One message naming the setting and the server's answer, an error for cron.
+    assert result.exit_code == 1, result.output
+    code, text = answer.split(" ", 1)
+    assert result.output.count(text) == 1, result.output
+    assert f"nimmt den Absender MAIL_FROM={SENDER} nicht an: {code} {text}" in result.output
+    assert "MAIL_FROM prüfen" in result.output
+    assert "abgelehnt:" not in result.output and "nicht zugestellt an" not in result.output
+    assert f"0 versandt, 0 bereits versandt, 0 fehlgeschlagen, {len(TEAM)} nicht versucht" in (
+        result.output
+    )
+    # Tried once, not once per mail; no recipient recorded as refused, no notice.
+    assert smtp_server.handler.mail_attempts == 1
+    with data.sessions() as s:
+        assert s.scalars(select(MailRefusal)).all() == []
+        assert {row.status for row in s.scalars(select(SentMail))} <= {"failed"}
+
+    # MAIL_FROM corrected (here: the server takes it now): the next run sends everything.
+    smtp_server.handler.refuse_sender = None
+    smtp_server.handler.refuse.clear()
+    again = cli("digest", **mail_env)
+    assert again.exit_code == 0, again.output
+    assert smtp_server.handler.to() == sorted(a.lower() for a in TEAM)

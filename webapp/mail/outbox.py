@@ -29,7 +29,7 @@ from webapp.errors import UserError
 from webapp.formatting import format_counted, format_date
 from webapp.jobs import job_lock
 from webapp.mail.compose import RenderedMail, build_message, message_id
-from webapp.mail.smtp import MailRejected, MailTransportError, Transport
+from webapp.mail.smtp import MailRejected, MailTransportError, SenderRefused, Transport
 from webapp.models import MailRefusal, SentMail, utcnow
 
 MAIL_LOCK = "mail"
@@ -219,6 +219,13 @@ def deliver(
                     _finish(sessions, row_id, "failed", str(exc))
                     report.failed.append((mail.recipient, str(exc)))
                 continue
+            except SenderRefused as exc:
+                # Every mail would be refused alike, and no recipient is to blame: one
+                # message, nobody recorded as refused, all left for the next run.
+                _finish(sessions, row_id, "failed", str(exc))
+                report.aborted = str(exc)
+                report.not_tried = [m.recipient for m in mails[index:]]
+                break
             except MailTransportError as exc:
                 _finish(sessions, row_id, "failed", str(exc))
                 report.failed.append((mail.recipient, str(exc)))
