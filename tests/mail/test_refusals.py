@@ -195,3 +195,27 @@ def test_a_refused_sender_stops_the_run_with_one_message_and_blames_no_recipient
     again = cli("digest", **mail_env)
     assert again.exit_code == 0, again.output
     assert smtp_server.handler.to() == sorted(a.lower() for a in TEAM)
+
+
+def test_a_dry_run_shows_mails_to_a_refused_address_as_held_back(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    _assigned_call(data)
+    smtp_server.handler.refuse[ASSIGNEE] = REFUSAL
+    assert cli("remind", **mail_env).exit_code == 1  # refused, recorded, held back from now on
+
+    result = cli("remind", "--dry-run", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    refused_on = local_today().strftime("%d.%m.%Y")
+    assert (
+        f"An:      {ASSIGNEE}\n"
+        "Betreff: Fristerinnerung: Einreichung am"
+    ) in result.output
+    assert (
+        f"Zurückgehalten, wird nicht versandt: die Adresse wurde am {refused_on} abgelehnt "
+        f"({REFUSAL}); erneuter Versuch ab "
+    ) in result.output
+    assert "0 Mails würden versandt, 1 zurückgehalten (" in result.output
+    # the held-back mail's text is not shown as if it went out
+    assert result.output.count("Sie erhalten diese Erinnerung, weil Sie für den Aufruf") == 0

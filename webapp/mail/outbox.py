@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -186,8 +186,8 @@ def deliver(
         for index, mail in enumerate(mails):
             msg_id = message_id(mail.kind, mail.period_key, mail.recipient, config.mail_from)
             address = normalise_address(mail.recipient)
-            refusal = known.get(address)
-            if refusal is not None and refusal.retry_at > now:
+            refusal = holding_back(known, address, now)
+            if refusal is not None:
                 if _hold_back(sessions, mail, msg_id, refusal):
                     report.held_back.append((mail.recipient, refusal))
                 else:
@@ -250,6 +250,22 @@ def refusals(sessions: sessionmaker[Session]) -> dict[str, MailRefusal]:
         return refusals_by_address(session)
 
 
+def holding_back(
+    known: dict[str, MailRefusal], recipient: str, now: datetime
+) -> MailRefusal | None:
+    """The refusal that keeps mail from `recipient` now (None: it may be tried)."""
+    refusal = known.get(normalise_address(recipient))
+    return refusal if refusal is not None and refusal.retry_at > now else None
+
+
+def refusal_reason(refusal: MailRefusal) -> str:
+    """'die Adresse wurde am 27.11.2026 abgelehnt (550 …); erneuter Versuch ab 04.12.2026'."""
+    return (
+        f"die Adresse wurde am {format_date(refusal.refused_at)} abgelehnt "
+        f"({refusal.error}); erneuter Versuch ab {format_date(refusal.retry_at)}"
+    )
+
+
 def forget_refusal(sessions: sessionmaker[Session], address: str) -> bool:
     """Let the next run try `address` again; False if it was not held back."""
     with transaction(sessions) as session:
@@ -288,10 +304,7 @@ def _hold_back(
     sessions: sessionmaker[Session], mail: OutgoingMail, msg_id: str, refusal: MailRefusal
 ) -> bool:
     """Log the mail as refused without trying it; False when it was sent before."""
-    error = (
-        f"Nicht versucht: die Adresse wurde am {format_date(refusal.refused_at)} abgelehnt "
-        f"({refusal.error}); erneuter Versuch ab {format_date(refusal.retry_at)}"
-    )
+    error = f"Nicht versucht: {refusal_reason(refusal)}"
     claim = _claim(sessions, mail, msg_id)
     if claim is None:
         return False
