@@ -219,3 +219,60 @@ def test_a_dry_run_shows_mails_to_a_refused_address_as_held_back(
     assert "0 Mails würden versandt, 1 zurückgehalten (" in result.output
     # the held-back mail's text is not shown as if it went out
     assert result.output.count("Sie erhalten diese Erinnerung, weil Sie für den Aufruf") == 0
+
+
+def _notices(smtp_server: SmtpServer) -> list[str]:
+    """The recipients of the refusal notices received so far."""
+    subjects = [(m.to.lower(), str(m.message["Subject"])) for m in smtp_server.messages]
+    return sorted(to for to, subject in subjects if subject.startswith("Nicht zugestellt"))
+
+
+def test_a_notice_that_failed_is_sent_by_the_next_run_and_only_once(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    _assigned_call(data)
+    smtp_server.handler.refuse[ASSIGNEE] = REFUSAL
+    # the team's two reminders are accepted, the notices after them only "later"
+    smtp_server.handler.on_message = lambda n: "451 4.3.0 Bitte später" if n > 2 else None
+
+    first = cli("remind", **mail_env)
+    assert first.exit_code == 1, first.output
+    assert "Hinweis an das Team nicht versandt" in first.output
+    assert _notices(smtp_server) == []
+
+    # The next days' runs have no reminder left to send; the first of them sends the notice.
+    smtp_server.handler.on_message = None
+    later = [(local_today() + timedelta(days=n)).isoformat() for n in (8, 9)]
+    second = cli("remind", "--today", later[0], **mail_env)
+    assert second.exit_code == 0, second.output
+    team = sorted(a.lower() for a in TEAM)
+    assert f"Hinweis auf abgelehnte Adressen an {', '.join(TEAM)} nachgereicht" in second.output
+    assert _notices(smtp_server) == team
+    notice = smtp_server.messages[-1].part("plain")
+    assert ASSIGNEE in notice and REFUSAL in notice
+
+    third = cli("remind", "--today", later[1], **mail_env)
+    assert third.exit_code == 0, third.output
+    assert _notices(smtp_server) == team and "Hinweis" not in third.output
+
+
+def test_a_notice_is_resent_only_to_the_team_address_that_missed_it(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    _assigned_call(data)
+    smtp_server.handler.refuse[ASSIGNEE] = REFUSAL
+    calls = []  # DATA commands: two reminders, then the notices; the first notice fails
+
+    def answer(_n: int) -> str | None:
+        calls.append(1)
+        return "451 4.3.0 Bitte später" if len(calls) == 3 else None
+
+    smtp_server.handler.on_message = answer
+    assert cli("remind", **mail_env).exit_code == 1
+    assert _notices(smtp_server) == [TEAM[1].lower()]
+
+    later = (local_today() + timedelta(days=8)).isoformat()
+    result = cli("remind", "--today", later, **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert _notices(smtp_server) == sorted(a.lower() for a in TEAM)  # one each

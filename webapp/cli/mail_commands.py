@@ -17,8 +17,8 @@ from webapp.jobs import LockBusy
 from webapp.mail.outbox import (
     DeliveryReport,
     OutgoingMail,
-    refusal_reason,
     holding_back,
+    refusal_reason,
     refusals,
 )
 from webapp.mail.settings import MailSettings

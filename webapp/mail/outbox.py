@@ -101,6 +101,12 @@ class DeliveryReport:
                 line += f"; Hinweis an {', '.join(self.notified)} versandt"
             elif self.notice_error:
                 line += f"; Hinweis an das Team nicht versandt: {self.notice_error}"
+        elif self.notified:  # the notice of an earlier run's refusal, which failed then
+            line += f"; Hinweis auf abgelehnte Adressen an {', '.join(self.notified)} nachgereicht"
+        elif self.notice_error:
+            line += (
+                f"; Hinweis auf abgelehnte Adressen weiterhin nicht versandt: {self.notice_error}"
+            )
         if self.held_back:
             held = ", ".join(
                 f"{who} (abgelehnt am {format_date(refusal.refused_at)}, erneuter Versuch ab "
