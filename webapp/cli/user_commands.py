@@ -1,4 +1,4 @@
-"""`user add`, `user password`, `user deactivate`, `user activate`: the logins of the web UI."""
+"""`user add`, `user password`, `user rename`, `user deactivate`, `user activate`: the logins."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.cli.german import GermanGroup
 from webapp.db import transaction
 from webapp.errors import UserError
-from webapp.users import create_user, find_user, normalise_email, reset_password, set_active
+from webapp.users import (
+    change_email,
+    create_user,
+    email_changed_message,
+    find_user,
+    normalise_email,
+    reset_password,
+    set_active,
+)
 
 
 @click.group(cls=GermanGroup)
@@ -110,6 +118,25 @@ def password(app: AppContext, email: str, password: str | None) -> None:
             f"Die Anmeldung bleibt deaktiviert: `funding-matcher user activate {address}` "
             "gibt ihr den Zugang zurück."
         )
+
+
+@user.command("rename")
+@click.argument("old", metavar="E-MAIL")
+@click.argument("new", metavar="NEUE-E-MAIL")
+@pass_app
+@user_errors
+def rename(app: AppContext, old: str, new: str) -> None:
+    """Die Adresse der Anmeldung E-MAIL in NEUE-E-MAIL ändern (Tippfehler, neuer Name):
+    Zuständigkeiten, Entscheidungen, Übersicht und Erinnerungen folgen ihr."""
+    with transaction(app.sessions) as session:
+        found = find_user(session, old)
+        if found is None:
+            raise UserError(f"Es gibt keine Anmeldung für {normalise_email(old)}.")
+        previous = found.email
+        released = change_email(session, found, new, team_addresses=app.config.alert_recipients)
+        address = found.email
+    # Told after the commit: a failed commit must not read as done.
+    click.echo(email_changed_message(previous, address, released))
 
 
 @user.command("deactivate")

@@ -287,6 +287,36 @@ def clear_refusal(session: Session, address: str) -> bool:
     return True
 
 
+def follow_new_address(session: Session, old: str, new: str, *, keep_refusal: bool) -> bool:
+    """A login's address changed from `old` to `new`: its mail log follows it.
+
+    What reached the person at the old address counts as sent to the new one, so this week's
+    digest and the reminders already sent do not go out twice; what did not reach the old
+    address (failed, refused) is left behind and goes to the new one from the next run. The
+    old address's refusal is forgotten unless `keep_refusal` (the address still gets mail,
+    e.g. as a team address). True when a refusal was forgotten.
+    """
+    old, new = normalise_address(old), normalise_address(new)
+    for row in session.scalars(
+        select(SentMail).where(SentMail.recipient == old, SentMail.status == "sent")
+    ):
+        there = session.scalar(
+            select(SentMail).where(
+                SentMail.kind == row.kind,
+                SentMail.period_key == row.period_key,
+                SentMail.recipient == new,
+            )
+        )
+        if there is not None:
+            if there.status == "sent":
+                continue  # the new address has it too (a team address, say)
+            session.delete(there)
+            session.flush()
+        row.recipient = new
+    session.flush()
+    return not keep_refusal and clear_refusal(session, old)
+
+
 def refusals_by_address(session: Session) -> dict[str, MailRefusal]:
     """Every recorded refusal by address, in the caller's session (the Benutzer page)."""
     return {row.address: row for row in session.scalars(select(MailRefusal))}

@@ -1,5 +1,5 @@
 """Benutzer (administrators only): the logins, adding one, lifting a lockout, deactivating,
-a new password (typed in, or a reset link by mail)."""
+a new password (typed in, or a reset link by mail), a corrected e-mail address."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from webapp.password_reset import (
     reset_by_mail_available,
     send_reset_mail,
 )
-from webapp.users import all_users, create_user, reset_password, set_active
+from webapp.users import (
+    all_users,
+    create_user,
+    email_changed_message,
+    reset_password,
+    set_active,
+)
+from webapp.users import change_email as change_user_email
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
@@ -143,6 +150,29 @@ def retry_mail(user_id: int) -> ResponseReturnValue:
             "(Übersicht der Woche, fällige Erinnerungen).",
             "success",
         )
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/benutzer/<int:user_id>/adresse")
+@admin_required
+def change_email(user_id: int) -> ResponseReturnValue:
+    """Correct a login's e-mail address; everything tied to the login follows it."""
+    session = db_session()
+    user = _user(user_id)
+    previous = user.email
+    try:
+        released = change_user_email(
+            session,
+            user,
+            request.form.get("email", ""),
+            team_addresses=app_config().alert_recipients,
+        )
+    except UserError as exc:
+        session.rollback()
+        flash(f"Adresse von {previous} unverändert: {exc}", "error")
+        return redirect(url_for("admin.users"))
+    session.commit()
+    flash(email_changed_message(previous, user.email, released), "success")
     return redirect(url_for("admin.users"))
 
 
