@@ -208,10 +208,7 @@ def test_a_dry_run_shows_mails_to_a_refused_address_as_held_back(
 
     assert result.exit_code == 0, result.output
     refused_on = local_today().strftime("%d.%m.%Y")
-    assert (
-        f"An:      {ASSIGNEE}\n"
-        "Betreff: Fristerinnerung: Einreichung am"
-    ) in result.output
+    assert f"An:      {ASSIGNEE}\nBetreff: Fristerinnerung: Einreichung am" in result.output
     assert (
         f"Zurückgehalten, wird nicht versandt: die Adresse wurde am {refused_on} abgelehnt "
         f"({REFUSAL}); erneuter Versuch ab "

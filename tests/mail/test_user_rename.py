@@ -137,7 +137,7 @@ def test_the_administration_changes_an_address_on_the_benutzer_page(
 
     text = html.unescape(done.get_data(as_text=True))
     assert f"Anmeldung {WRONG} heißt jetzt {RIGHT}" in text
-    assert f"<td role=\"cell\">{RIGHT}" in text and WRONG not in text.split("heißt jetzt")[1]
+    assert f'<td role="cell">{RIGHT}' in text and WRONG not in text.split("heißt jetzt")[1]
     # Berta goes on working in her open session, and logs in with the new address next time.
     assert berta.get("/").status_code == 200
     fresh = app.test_client()
