@@ -154,8 +154,10 @@ SENDER = "funding-matcher@kreis.example"  # MAIL_FROM of mail_env
 def _refuse_sender(smtp_server: SmtpServer, where: str, answer: str) -> None:
     if where == "MAIL FROM":
         smtp_server.handler.refuse_sender = answer
-    else:  # Postfix checks the sender only at RCPT TO by default (smtpd_delay_reject)
+    elif where == "RCPT TO":  # Postfix checks the sender at RCPT TO by default
         smtp_server.handler.refuse.update({a.lower(): answer for a in TEAM})
+    else:  # SPF or DMARC, checked on the message
+        smtp_server.handler.on_message = lambda _n: answer
 
 
 @pytest.mark.parametrize(
@@ -163,6 +165,7 @@ def _refuse_sender(smtp_server: SmtpServer, where: str, answer: str) -> None:
     [
         ("MAIL FROM", "553 5.7.1 Sender address not allowed"),
         ("RCPT TO", f"553 5.7.1 <{SENDER}>: Sender address rejected: not owned by user fm"),
+        ("DATA", "550 5.7.26 Unauthenticated email from kreis.example (DMARC policy)"),
     ],
 )
 def test_a_refused_sender_stops_the_run_with_one_message_and_blames_no_recipient(
@@ -184,13 +187,13 @@ def test_a_refused_sender_stops_the_run_with_one_message_and_blames_no_recipient
         result.output
     )
     # Tried once, not once per mail; no recipient recorded as refused, no notice.
-    assert smtp_server.handler.mail_attempts == 1
+    assert smtp_server.handler.mail_attempts == 1 and smtp_server.messages == []
     with data.sessions() as s:
         assert s.scalars(select(MailRefusal)).all() == []
         assert {row.status for row in s.scalars(select(SentMail))} <= {"failed"}
 
     # MAIL_FROM corrected (here: the server takes it now): the next run sends everything.
-    smtp_server.handler.refuse_sender = None
+    smtp_server.handler.refuse_sender = smtp_server.handler.on_message = None
     smtp_server.handler.refuse.clear()
     again = cli("digest", **mail_env)
     assert again.exit_code == 0, again.output

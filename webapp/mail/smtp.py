@@ -169,6 +169,10 @@ class SmtpTransport:
                     _refusal(exc.recipients), permanent=_permanent(exc.recipients)
                 ) from None
             except smtplib.SMTPDataError as exc:
+                if _SENDER_ANSWER.search(_text(exc.smtp_error)):
+                    # SPF/DMARC after the message ("550 5.7.26 … DMARC policy"): our domain's
+                    # settings, the same for every recipient.
+                    raise self._sender_refused(message, exc.smtp_code, exc.smtp_error) from None
                 # Each message has one recipient: a 5xx to its DATA refuses that recipient.
                 raise MailRejected(
                     f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=exc.smtp_code >= 500
@@ -263,8 +267,12 @@ def _refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
     return "; ".join(f"{r}: {code} {_text(msg)}" for r, (code, msg) in recipients.items())
 
 
-# RFC 3463: X.1.7 bad sender's mailbox syntax, X.1.8 bad sender's system address.
-_SENDER_ANSWER = re.compile(r"\b[45]\.1\.[78]\b|sender address rejected", re.IGNORECASE)
+# Answers about the sender, not the recipient. RFC 3463: X.1.7 bad sender's mailbox syntax,
+# X.1.8 bad sender's system address; RFC 7372: X.7.20 to X.7.27, the sender's domain failed
+# DKIM, SPF, reverse DNS or DMARC checks.
+_SENDER_ANSWER = re.compile(
+    r"\b[45]\.1\.[78]\b|\b[45]\.7\.2[0-7]\b|sender address rejected", re.IGNORECASE
+)
 
 
 def _about_sender(recipients: dict[str, tuple[int, bytes]]) -> bool:
