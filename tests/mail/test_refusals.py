@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from tests.mail.conftest import TEAM, Data, SmtpServer
+from webapp.app import create_app
 from webapp.formatting import local_today
 from webapp.models import MailRefusal, SentMail, User, utcnow
 from webapp.users import create_user
@@ -276,3 +277,35 @@ def test_a_notice_is_resent_only_to_the_team_address_that_missed_it(
 
     assert result.exit_code == 0, result.output
     assert _notices(smtp_server) == sorted(a.lower() for a in TEAM)  # one each
+
+
+def test_a_refused_team_address_is_shown_on_benutzer_and_tried_again_on_request(
+    cli, data: Data, smtp_server: SmtpServer, mail_env, mail_config
+):
+    """A team address (ALERT_RECIPIENTS) has no login row: before, nothing showed it."""
+    app = create_app(mail_config)  # the app's settings name the team addresses too
+    app.config.update(WTF_CSRF_ENABLED=False)
+    data.call("Aufruf")
+    with data.sessions() as s:
+        create_user(s, ADMIN, ADMIN_PASSWORD, role="admin")
+        s.commit()
+    smtp_server.handler.refuse[TEAM[0]] = REFUSAL
+    assert cli("digest", **mail_env).exit_code == 1
+
+    admin = app.test_client()
+    admin.post("/anmelden", data={"email": ADMIN, "password": ADMIN_PASSWORD})
+    page = admin.get("/verwaltung/benutzer").get_data(as_text=True)
+    assert "Weitere abgelehnte Adressen" in page
+    assert f"<strong>{TEAM[0]}</strong> (ALERT_RECIPIENTS)" in page and REFUSAL in page
+
+    del smtp_server.handler.refuse[TEAM[0]]  # the mailbox exists now
+    done = admin.post(
+        "/verwaltung/benutzer/zustellen", data={"address": TEAM[0]}, follow_redirects=True
+    )
+    assert f"E-Mails an {TEAM[0]} werden beim nächsten Lauf wieder zugestellt" in (
+        done.get_data(as_text=True)
+    )
+    assert "Weitere abgelehnte Adressen" not in done.get_data(as_text=True)
+    again = cli("digest", **mail_env)
+    assert again.exit_code == 0, again.output
+    assert sum(m.to == TEAM[0] for m in smtp_server.messages) == 1

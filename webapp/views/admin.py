@@ -56,10 +56,17 @@ def users() -> ResponseReturnValue:
             # the form's #h-new-user would carry over the redirect: the list, with the new
             # login and the message, opens at the top
             return redirect(url_for("admin.users") + "#inhalt")
+    logins = all_users(session)
+    refused = refusals_by_address(session)
+    login_addresses = {normalise_address(u.email) for u in logins}
+    team = {normalise_address(a) for a in app_config().alert_recipients}
     return render_template(
         "admin/users.html",
-        users=all_users(session),
-        refusals=refusals_by_address(session),
+        users=logins,
+        refusals=refused,
+        # refused addresses of no login (a team address): shown apart, or nowhere in the UI
+        other_refusals=[r for a, r in sorted(refused.items()) if a not in login_addresses],
+        team_addresses=team,
         normalise=normalise_address,
         error=error,
         values=values,
@@ -141,12 +148,22 @@ def send_reset_link(user_id: int) -> ResponseReturnValue:
 @admin_required
 def retry_mail(user_id: int) -> ResponseReturnValue:
     """Let the mail runs try a login's address again that the mail server refused for good."""
+    return _retry(_user(user_id).email)
+
+
+@bp.post("/benutzer/zustellen")
+@admin_required
+def retry_address() -> ResponseReturnValue:
+    """`retry_mail` for a refused address that is no login's (a team address)."""
+    return _retry(request.form.get("address", ""))
+
+
+def _retry(address: str) -> ResponseReturnValue:
     session = db_session()
-    user = _user(user_id)
-    if clear_refusal(session, user.email):
+    if clear_refusal(session, address):
         session.commit()
         flash(
-            f"E-Mails an {user.email} werden beim nächsten Lauf wieder zugestellt "
+            f"E-Mails an {address} werden beim nächsten Lauf wieder zugestellt "
             "(Übersicht der Woche, fällige Erinnerungen).",
             "success",
         )
