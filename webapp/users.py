@@ -36,6 +36,11 @@ WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
 DEACTIVATED_LOGIN = "Dieses Konto ist deaktiviert."
 
 
+def role_label(role: str) -> str:
+    """The German name of a role, as the Benutzer page shows it."""
+    return "Administration" if role == "admin" else "Fördermittelmanagement"
+
+
 def normalise_email(email: str) -> str:
     """E-mail addresses are compared case-insensitively and without spaces."""
     return email.strip().lower()

@@ -142,3 +142,37 @@ def test_the_administration_changes_an_address_on_the_benutzer_page(
     assert berta.get("/").status_code == 200
     fresh = app.test_client()
     assert fresh.post("/anmelden", data={"email": RIGHT, "password": PASSWORD}).status_code == 302
+
+
+def test_user_list_shows_the_logins_with_locks_and_refused_addresses(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """An administrator on the server needs the exact address for `user rename`."""
+    assert "Noch keine Anmeldung" in cli("user", "list").output
+    _berta(data)
+    with data.sessions() as s:
+        create_user(s, ADMIN, ADMIN_PASSWORD, role="admin", name="IT")
+        s.commit()
+    smtp_server.handler.refuse[WRONG] = REFUSAL
+    smtp_server.handler.refuse[TEAM[0]] = REFUSAL
+    assert cli("digest", **mail_env).exit_code == 1
+
+    result = cli("user", "list")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == [
+        "E-Mail",
+        "Name",
+        "Rolle",
+        "Zugang",
+        "Übersicht",
+        "Letzte",
+        "Anmeldung",
+    ]
+    assert lines[1].split()[:3] == [WRONG, "Berta", "Bearbeiterin"]
+    assert "Fördermittelmanagement  aktiv" in lines[1]
+    assert lines[2].startswith("    E-Mails abgelehnt: die Adresse wurde am ")
+    assert f"({REFUSAL}); erneuter Versuch ab" in lines[2]
+    assert lines[3].split()[:4] == [ADMIN, "IT", "Administration", "aktiv"]
+    assert lines[4].startswith(f"Ohne Anmeldung: {TEAM[0]}: E-Mails abgelehnt:")
