@@ -297,9 +297,10 @@ def follow_new_address(session: Session, old: str, new: str, *, keep_refusal: bo
     e.g. as a team address). True when a refusal was forgotten.
     """
     old, new = normalise_address(old), normalise_address(new)
-    for row in session.scalars(
+    delivered = session.scalars(
         select(SentMail).where(SentMail.recipient == old, SentMail.status == "sent")
-    ):
+    ).all()
+    for row in delivered:
         there = session.scalar(
             select(SentMail).where(
                 SentMail.kind == row.kind,
