@@ -101,11 +101,13 @@ def password_key(user: User) -> str:
     """A keyed digest of the user's password hash, carried by a password reset link.
 
     A new password changes it, so a reset link works once and no longer after any later
-    password change (webapp/password_reset.py). The digest is keyed with SECRET_KEY so the
-    link tells nothing about the hash itself.
+    password change (webapp/password_reset.py). A new e-mail address changes it too: a link
+    mailed to the old (perhaps wrong) address no longer works. The digest is keyed with
+    SECRET_KEY so the link tells nothing about the hash itself.
     """
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(secret, user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
+    signed = f"{user.password_hash}\0{user.email}".encode()
+    return hmac.new(secret, signed, hashlib.sha256).hexdigest()[:32]
 
 
 def init_app(app: Flask) -> None:

@@ -693,7 +693,9 @@ def run_digest(
         else:
             mail = rendered[is_team_address(config, address)]
             run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, mail))
-    if transport_factory is None or not run.mails:
+    # A run with nothing to send still passes on a refusal notice an earlier run could not
+    # send (webapp/mail/refusal_notice.py), when it may send mail at all.
+    if transport_factory is None or not (run.mails or config.base_url_set):
         return run
     require_base_url(config)
     run.report.merge(

@@ -241,7 +241,9 @@ def run_reminders(
                 run.mails.append(
                     OutgoingMail(REMINDER_KIND, reminder.period_key, address, rendered)
                 )
-    if transport_factory is None or not run.mails:
+    # A run with nothing to send still passes on a refusal notice an earlier run could not
+    # send (webapp/mail/refusal_notice.py), when it may send mail at all.
+    if transport_factory is None or not (run.mails or config.base_url_set):
         return run
     require_base_url(config)
     run.report.merge(

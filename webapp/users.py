@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from webapp.db import database_now
 from webapp.errors import UserError
 from webapp.formatting import format_counted
 from webapp.login_sessions import end_sessions
+from webapp.mail.outbox import follow_new_address
 from webapp.models import UnknownEmail, User
 
 ROLES = ("officer", "admin")
@@ -32,6 +34,11 @@ _DUMMY_HASH = generate_password_hash("funding-matcher-dummy-password")
 MAX_TRACKED_UNKNOWN_EMAILS = 10_000
 WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
 DEACTIVATED_LOGIN = "Dieses Konto ist deaktiviert."
+
+
+def role_label(role: str) -> str:
+    """The German name of a role, as the Benutzer page shows it."""
+    return "Administration" if role == "admin" else "Fördermittelmanagement"
 
 
 def normalise_email(email: str) -> str:
@@ -306,6 +313,50 @@ def set_active(session: Session, user: User, active: bool, *, by_id: int | None 
         end_sessions(session, user.id)
     session.flush()
     return True
+
+
+def change_email(
+    session: Session, user: User, new_email: str, *, team_addresses: Sequence[str] = ()
+) -> bool:
+    """Give `user` the address `new_email` (a typo, a new name); raises UserError if unusable.
+
+    Everything hangs on the login's id and follows: assignments, decisions, history, the
+    digest subscription, the calendar URL, open sessions (the same person goes on working).
+    The mail log follows too (webapp.mail.outbox.follow_new_address); a reset link mailed
+    to the old address stops working (auth.password_key). True when a refusal of the old
+    address was forgotten, so what it missed goes to the new one.
+    """
+    new = normalise_email(new_email)
+    if not plausible_email(new):
+        raise UserError(
+            f"„{new}“ ist keine gültige E-Mail-Adresse (Form name@kreis.de, ohne Leerzeichen)."
+        )
+    old = user.email
+    if new == normalise_email(old):
+        raise UserError(f"{new} ist schon die Adresse dieser Anmeldung.")
+    other = find_user(session, new)
+    if other is not None:
+        state = "" if other.active else " (deaktiviert)"
+        raise UserError(f"Es gibt schon eine Anmeldung für {new}{state}.")
+    user.email = new
+    session.flush()
+    still_gets_mail = normalise_email(old) in {normalise_email(a) for a in team_addresses}
+    return follow_new_address(session, old, new, keep_refusal=still_gets_mail)
+
+
+def email_changed_message(previous: str, new: str, released: bool) -> str:
+    """What the CLI and the Benutzer page say after `change_email`."""
+    message = (
+        f"Anmeldung {previous} heißt jetzt {new}: angemeldet wird mit der neuen Adresse, "
+        "E-Mails gehen an sie; Zuständigkeiten, Entscheidungen, Einstellungen und offene "
+        "Sitzungen bleiben."
+    )
+    if released:
+        message += (
+            f" Der Mailserver hatte {previous} abgelehnt: was dort nicht ankam, geht beim "
+            f"nächsten Lauf an {new}."
+        )
+    return message
 
 
 def _active_admins(session: Session) -> int:

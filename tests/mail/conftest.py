@@ -67,6 +67,19 @@ class Collector:
     # RCPT TO answers for some addresses (lower case), e.g. {"a@b.de": "550 5.1.1 unknown"}
     refuse: dict[str, str] = field(default_factory=dict)
     rcpt_attempts: list[str] = field(default_factory=list)  # every RCPT TO address, in order
+    # MAIL FROM answer instead of 250, e.g. "553 5.7.1 Sender address not allowed"
+    refuse_sender: str | None = None
+    mail_attempts: int = 0  # every MAIL FROM
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
+        self.mail_attempts += 1
+        if self.refuse_sender is not None:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]

@@ -355,3 +355,18 @@ def test_officers_cannot_send_the_link(
     officer.post("/anmelden", data={"email": user.email, "password": TEST_PASSWORD})
     assert officer.post(f"{USERS_PAGE}/{other.id}/passwort-link").status_code == 403
     assert smtp_server.messages == []
+
+
+def test_a_link_mailed_to_the_old_address_stops_working_when_it_is_changed(
+    mail_app: Flask, smtp_server: SmtpServer, user: User, cli
+) -> None:
+    """The old address may be someone else's mailbox: the link sent there must not work."""
+    _ask(mail_app.test_client(), user.email)
+    path = _link_path(smtp_server, user.email)
+    new = "anna.schulte-neu@kreis-coesfeld.de"
+    assert cli("user", "rename", user.email, new).exit_code == 0
+
+    response = _reset(mail_app.test_client(), path)
+
+    assert response.status_code == 400 and "Dieser Link gilt nicht mehr" in _text(response)
+    assert _login(mail_app, new, TEST_PASSWORD) == 302

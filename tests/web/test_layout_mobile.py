@@ -443,3 +443,39 @@ def test_a_refused_new_login_opens_at_its_message_on_a_phone(
         expect(tab.get_by_role("heading", name="Benutzer")).to_be_in_viewport()
     finally:
         tab.context.close()
+
+
+def test_an_address_is_corrected_on_the_benutzer_page_on_a_phone(
+    browser: Any, live_server: str, user: User, session: Session
+) -> None:
+    admin = session.get(User, user.id)
+    assert admin is not None
+    admin.role = "admin"
+    session.add(
+        User(
+            email="bernd.wesels@kreis-coesfeld.de",
+            name="Bernd Wessels",
+            password_hash=admin.password_hash,
+            ical_token=new_ical_token(),
+        )
+    )
+    session.commit()
+    tab = _logged_in(browser, live_server, user, PHONE)
+    try:
+        tab.goto(live_server + "/verwaltung/benutzer")
+        row = tab.get_by_role("row", name=re.compile("bernd.wesels"))
+        row.get_by_text("Adresse ändern").click()
+        field = row.get_by_label("Neue E-Mail-Adresse für bernd.wesels@kreis-coesfeld.de")
+        expect(field).to_have_value("bernd.wesels@kreis-coesfeld.de")
+        field.fill("bernd.wessels@kreis-coesfeld.de")
+        row.get_by_role("button", name="Adresse ändern: bernd.wesels@kreis-coesfeld.de").click()
+        tab.wait_for_load_state()
+        expect(
+            tab.get_by_text(
+                "Anmeldung bernd.wesels@kreis-coesfeld.de heißt jetzt bernd.wessels@kreis-coesfeld.de"
+            )
+        ).to_be_in_viewport()
+        expect(tab.get_by_role("row", name=re.compile("bernd.wessels@"))).to_have_count(1)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        tab.context.close()

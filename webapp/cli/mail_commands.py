@@ -14,7 +14,13 @@ from webapp.digest import hold_back_reason, run_digest
 from webapp.errors import UserError
 from webapp.formatting import format_counted, local_today
 from webapp.jobs import LockBusy
-from webapp.mail.outbox import DeliveryReport, OutgoingMail
+from webapp.mail.outbox import (
+    DeliveryReport,
+    OutgoingMail,
+    holding_back,
+    refusal_reason,
+    refusals,
+)
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import SmtpTransport, Transport
 from webapp.migrate import current_revision, head_revision
@@ -58,19 +64,36 @@ def _would_send(mails: int) -> str:
     return f"{format_counted(mails, 'Mail', 'Mails')} {verb} versandt"
 
 
-def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> None:
+def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> str:
+    """Print the mails a real run would send; returns what the summary says about them.
+
+    A mail to an address the server refused for good is not sent by a real run before the
+    refusal's retry time (webapp/mail/outbox.py): shown as held back, with why and until when.
+    """
     if not app.config.base_url_set:
         # A real run refuses (require_base_url); say so before the admin goes live.
         click.echo(
             "Achtung: BASE_URL ist nicht gesetzt – ein echter Lauf versendet so nichts.", err=True
         )
+    known, now = refusals(app.sessions), utcnow()
+    held: list[str] = []
     for mail in mails:
         click.echo("=" * 78)
         click.echo(f"Von:     {app.config.mail_from}")
         click.echo(f"An:      {mail.recipient}")
         click.echo(f"Betreff: {mail.rendered.subject}")
+        refusal = holding_back(known, mail.recipient, now)
+        if refusal is not None:
+            reason = refusal_reason(refusal)
+            click.echo(f"Zurückgehalten, wird nicht versandt: {reason}.")
+            held.append(f"{mail.recipient}: {reason}")
+            continue
         click.echo("-" * 78)
         click.echo(mail.rendered.text)
+    line = _would_send(len(mails) - len(held))
+    if held:
+        line += f", {len(held)} zurückgehalten ({'; '.join(held)})"
+    return line
 
 
 @click.command(cls=GermanCommand)
@@ -116,10 +139,12 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
 
             rendered = render_digest(run.digest, app.config)
             mails = [OutgoingMail(DIGEST_KIND, key, "(keine Empfänger konfiguriert)", rendered)]
-        _print_mails(app, mails)
+        mails_line = _print_mails(app, mails)
+        if not run.mails:
+            mails_line = _would_send(0)
         click.echo("=" * 78)
         click.echo(
-            f"Probelauf Wochenübersicht {key}: {_would_send(len(run.mails))}, "
+            f"Probelauf Wochenübersicht {key}: {mails_line}, "
             f"{len(run.report.already_sent)} Empfänger "
             f"{'hat' if len(run.report.already_sent) == 1 else 'haben'} sie schon. Nichts vermerkt."
         )
@@ -154,11 +179,11 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
             err=True,
         )
     if dry_run:
-        _print_mails(app, run.mails)
+        mails_line = _print_mails(app, run.mails)
         click.echo("=" * 78)
         click.echo(
-            f"Probelauf Fristerinnerungen: {len(run.reminders)} fällig, "
-            f"{_would_send(len(run.mails))}. Nichts vermerkt."
+            f"Probelauf Fristerinnerungen: {len(run.reminders)} fällig, {mails_line}. "
+            "Nichts vermerkt."
         )
         return
     click.echo(f"Fristerinnerungen: {len(run.reminders)} fällig; {run.report.describe()}.")

@@ -1,4 +1,4 @@
-"""`user add`, `user password`, `user deactivate`, `user activate`: the logins of the web UI."""
+"""`user add|list|password|rename|deactivate|activate`: the logins of the web UI."""
 
 from __future__ import annotations
 
@@ -10,7 +10,20 @@ from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.cli.german import GermanGroup
 from webapp.db import transaction
 from webapp.errors import UserError
-from webapp.users import create_user, find_user, normalise_email, reset_password, set_active
+from webapp.formatting import format_datetime
+from webapp.mail.outbox import normalise_address, refusal_reason, refusals_by_address
+from webapp.models import utcnow
+from webapp.users import (
+    all_users,
+    change_email,
+    create_user,
+    email_changed_message,
+    find_user,
+    normalise_email,
+    reset_password,
+    role_label,
+    set_active,
+)
 
 
 @click.group(cls=GermanGroup)
@@ -50,8 +63,7 @@ def add(
         created = create_user(
             session, email, password, role="admin" if admin else "officer", name=name
         )
-        role = "Administration" if created.role == "admin" else "Fördermittelmanagement"
-        click.echo(f"Anmeldung {created.email} angelegt ({role}).")
+        click.echo(f"Anmeldung {created.email} angelegt ({role_label(created.role)}).")
 
 
 def _ask_password(nothing_done: str) -> str:
@@ -75,6 +87,42 @@ def _read_password(label: str) -> str:
     if not line:
         raise click.Abort()
     return line.rstrip("\r\n")
+
+
+@user.command("list")
+@pass_app
+@user_errors
+def list_users(app: AppContext) -> None:
+    """Alle Anmeldungen zeigen: Adresse, Name, Rolle, Zugang, Übersicht, letzte Anmeldung,
+    Sperren und vom Mailserver abgelehnte Adressen."""
+    with app.sessions() as session:
+        logins = all_users(session)
+        refused = refusals_by_address(session)
+        header = ("E-Mail", "Name", "Rolle", "Zugang", "Übersicht", "Letzte Anmeldung")
+        rows = [
+            (
+                u.email,
+                u.name or "–",
+                role_label(u.role),
+                "aktiv" if u.active else "deaktiviert",
+                "ja" if u.digest_opt_in and u.active else "nein",
+                format_datetime(u.last_login),
+            )
+            for u in logins
+        ]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        now = utcnow()
+        click.echo("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip())
+        for u, row in zip(logins, rows, strict=True):
+            click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+            if u.locked_until is not None and u.locked_until > now:
+                click.echo(f"    gesperrt bis {format_datetime(u.locked_until)} Uhr")
+            if (refusal := refused.pop(normalise_address(u.email), None)) is not None:
+                click.echo(f"    E-Mails abgelehnt: {refusal_reason(refusal)}")
+        for address, refusal in sorted(refused.items()):  # team addresses: no login
+            click.echo(f"Ohne Anmeldung: {address}: E-Mails abgelehnt: {refusal_reason(refusal)}")
+    if not logins:
+        click.echo("Noch keine Anmeldung: `funding-matcher user add E-MAIL` legt eine an.")
 
 
 @user.command("password")
@@ -110,6 +158,25 @@ def password(app: AppContext, email: str, password: str | None) -> None:
             f"Die Anmeldung bleibt deaktiviert: `funding-matcher user activate {address}` "
             "gibt ihr den Zugang zurück."
         )
+
+
+@user.command("rename")
+@click.argument("old", metavar="E-MAIL")
+@click.argument("new", metavar="NEUE-E-MAIL")
+@pass_app
+@user_errors
+def rename(app: AppContext, old: str, new: str) -> None:
+    """Die Adresse der Anmeldung E-MAIL in NEUE-E-MAIL ändern (Tippfehler, neuer Name):
+    Zuständigkeiten, Entscheidungen, Übersicht und Erinnerungen folgen ihr."""
+    with transaction(app.sessions) as session:
+        found = find_user(session, old)
+        if found is None:
+            raise UserError(f"Es gibt keine Anmeldung für {normalise_email(old)}.")
+        previous = found.email
+        released = change_email(session, found, new, team_addresses=app.config.alert_recipients)
+        address = found.email
+    # Told after the commit: a failed commit must not read as done.
+    click.echo(email_changed_message(previous, address, released))
 
 
 @user.command("deactivate")

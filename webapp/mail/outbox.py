@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +29,7 @@ from webapp.errors import UserError
 from webapp.formatting import format_counted, format_date
 from webapp.jobs import job_lock
 from webapp.mail.compose import RenderedMail, build_message, message_id
-from webapp.mail.smtp import MailRejected, MailTransportError, Transport
+from webapp.mail.smtp import MailRejected, MailTransportError, SenderRefused, Transport
 from webapp.models import MailRefusal, SentMail, utcnow
 
 MAIL_LOCK = "mail"
@@ -101,6 +101,12 @@ class DeliveryReport:
                 line += f"; Hinweis an {', '.join(self.notified)} versandt"
             elif self.notice_error:
                 line += f"; Hinweis an das Team nicht versandt: {self.notice_error}"
+        elif self.notified:  # the notice of an earlier run's refusal, which failed then
+            line += f"; Hinweis auf abgelehnte Adressen an {', '.join(self.notified)} nachgereicht"
+        elif self.notice_error:
+            line += (
+                f"; Hinweis auf abgelehnte Adressen weiterhin nicht versandt: {self.notice_error}"
+            )
         if self.held_back:
             held = ", ".join(
                 f"{who} (abgelehnt am {format_date(refusal.refused_at)}, erneuter Versuch ab "
@@ -186,8 +192,8 @@ def deliver(
         for index, mail in enumerate(mails):
             msg_id = message_id(mail.kind, mail.period_key, mail.recipient, config.mail_from)
             address = normalise_address(mail.recipient)
-            refusal = known.get(address)
-            if refusal is not None and refusal.retry_at > now:
+            refusal = holding_back(known, address, now)
+            if refusal is not None:
                 if _hold_back(sessions, mail, msg_id, refusal):
                     report.held_back.append((mail.recipient, refusal))
                 else:
@@ -219,6 +225,13 @@ def deliver(
                     _finish(sessions, row_id, "failed", str(exc))
                     report.failed.append((mail.recipient, str(exc)))
                 continue
+            except SenderRefused as exc:
+                # Every mail would be refused alike, and no recipient is to blame: one
+                # message, nobody recorded as refused, all left for the next run.
+                _finish(sessions, row_id, "failed", str(exc))
+                report.aborted = str(exc)
+                report.not_tried = [m.recipient for m in mails[index:]]
+                break
             except MailTransportError as exc:
                 _finish(sessions, row_id, "failed", str(exc))
                 report.failed.append((mail.recipient, str(exc)))
@@ -243,6 +256,22 @@ def refusals(sessions: sessionmaker[Session]) -> dict[str, MailRefusal]:
         return refusals_by_address(session)
 
 
+def holding_back(
+    known: dict[str, MailRefusal], recipient: str, now: datetime
+) -> MailRefusal | None:
+    """The refusal that keeps mail from `recipient` now (None: it may be tried)."""
+    refusal = known.get(normalise_address(recipient))
+    return refusal if refusal is not None and refusal.retry_at > now else None
+
+
+def refusal_reason(refusal: MailRefusal) -> str:
+    """'die Adresse wurde am 27.11.2026 abgelehnt (550 …); erneuter Versuch ab 04.12.2026'."""
+    return (
+        f"die Adresse wurde am {format_date(refusal.refused_at)} abgelehnt "
+        f"({refusal.error}); erneuter Versuch ab {format_date(refusal.retry_at)}"
+    )
+
+
 def forget_refusal(sessions: sessionmaker[Session], address: str) -> bool:
     """Let the next run try `address` again; False if it was not held back."""
     with transaction(sessions) as session:
@@ -256,6 +285,37 @@ def clear_refusal(session: Session, address: str) -> bool:
         return False
     session.delete(row)
     return True
+
+
+def follow_new_address(session: Session, old: str, new: str, *, keep_refusal: bool) -> bool:
+    """A login's address changed from `old` to `new`: its mail log follows it.
+
+    What reached the person at the old address counts as sent to the new one, so this week's
+    digest and the reminders already sent do not go out twice; what did not reach the old
+    address (failed, refused) is left behind and goes to the new one from the next run. The
+    old address's refusal is forgotten unless `keep_refusal` (the address still gets mail,
+    e.g. as a team address). True when a refusal was forgotten.
+    """
+    old, new = normalise_address(old), normalise_address(new)
+    delivered = session.scalars(
+        select(SentMail).where(SentMail.recipient == old, SentMail.status == "sent")
+    ).all()
+    for row in delivered:
+        there = session.scalar(
+            select(SentMail).where(
+                SentMail.kind == row.kind,
+                SentMail.period_key == row.period_key,
+                SentMail.recipient == new,
+            )
+        )
+        if there is not None:
+            if there.status == "sent":
+                continue  # the new address has it too (a team address, say)
+            session.delete(there)
+            session.flush()
+        row.recipient = new
+    session.flush()
+    return not keep_refusal and clear_refusal(session, old)
 
 
 def refusals_by_address(session: Session) -> dict[str, MailRefusal]:
@@ -281,10 +341,7 @@ def _hold_back(
     sessions: sessionmaker[Session], mail: OutgoingMail, msg_id: str, refusal: MailRefusal
 ) -> bool:
     """Log the mail as refused without trying it; False when it was sent before."""
-    error = (
-        f"Nicht versucht: die Adresse wurde am {format_date(refusal.refused_at)} abgelehnt "
-        f"({refusal.error}); erneuter Versuch ab {format_date(refusal.retry_at)}"
-    )
+    error = f"Nicht versucht: {refusal_reason(refusal)}"
     claim = _claim(sessions, mail, msg_id)
     if claim is None:
         return False

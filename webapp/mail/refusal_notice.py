@@ -10,24 +10,25 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
 from webapp.formatting import format_counted
-from webapp.mail.compose import MailFooter, render_mail
+from webapp.mail.compose import MailFooter, RenderedMail, render_mail
 from webapp.mail.outbox import (
     DeliveryReport,
     OutgoingMail,
     deliver,
+    holding_back,
     normalise_address,
     refusals,
 )
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
-from webapp.models import User
+from webapp.models import MailRefusal, SentMail, User, utcnow
 
 NOTICE_KIND = "notice"
 USERS_PATH = "/verwaltung/benutzer"
@@ -54,21 +55,71 @@ def notify_refusals(
     *,
     today: date,
 ) -> None:
-    """Send the notice of `report`'s new refusals; who got it goes into `report.notified`."""
-    if not report.refused:
+    """Tell the team of every refusal it has not been told of; who got it goes into `report`.
+
+    Those are this run's new refusals and any whose notice did not go out in an earlier run
+    (the server was down, a team address refused it for the moment): a refusal counts as
+    told to an address once a notice was sent to it after the refusal. So a failed notice is
+    sent by the next run, and one that went out is never sent again.
+    """
+    known = refusals(sessions)
+    if not known:
         return
-    refused = {normalise_address(who) for who, _ in report.refused}
     candidates = notice_recipients(sessions, config)
-    to = [a for a in candidates if normalise_address(a) not in refused]
-    if not to:
+    now = utcnow()
+    # A team address that is refused itself cannot be told (its mail would be held back).
+    to = [a for a in candidates if holding_back(known, a, now) is None]
+    if report.refused and not to:
         report.notice_error = (
             "die Team-Adressen sind selbst abgelehnt"
             if candidates
             else "keine Team-Adresse (ALERT_RECIPIENTS) und keine Administration"
         )
         return
-    known = refusals(sessions)
-    rows = [known[a] for a in sorted(refused) if a in known]
+    # Recipients who lack the same refusals get the same notice (one key, exactly once).
+    groups: dict[tuple[str, ...], list[str]] = {}
+    rows_of: dict[tuple[str, ...], list[MailRefusal]] = {}
+    for address in to:
+        told = _last_notice(sessions, address)
+        rows = [known[a] for a in sorted(known) if told is None or known[a].refused_at > told]
+        if rows:
+            fingerprint = tuple(f"{row.address}\0{row.refused_at.isoformat()}" for row in rows)
+            groups.setdefault(fingerprint, []).append(address)
+            rows_of[fingerprint] = rows
+    mails = [
+        OutgoingMail(
+            NOTICE_KIND, _notice_key(fingerprint), address, _render(config, rows_of[fingerprint])
+        )
+        for fingerprint, addresses in groups.items()
+        for address in addresses
+    ]
+    if not mails:
+        return
+    sent = deliver(sessions, config, mails, transport, lock_wait=settings.lock_wait)
+    report.notified += sent.sent + sent.resent + sent.already_sent
+    problems = [f"{who}: {answer}" for who, answer in [*sent.failed, *sent.refused]]
+    if problems or sent.aborted:
+        report.notice_error = sent.aborted or "; ".join(problems)
+
+
+def _last_notice(sessions: sessionmaker[Session], address: str) -> datetime | None:
+    """When `address` was last sent a notice (None: never)."""
+    with sessions() as session:
+        return session.scalar(
+            select(func.max(SentMail.sent_at)).where(
+                SentMail.kind == NOTICE_KIND,
+                SentMail.recipient == normalise_address(address),
+                SentMail.status == "sent",
+            )
+        )
+
+
+def _notice_key(fingerprint: tuple[str, ...]) -> str:
+    digest = hashlib.sha256("\0".join(fingerprint).encode()).hexdigest()
+    return f"refused:{digest[:16]}"
+
+
+def _render(config: Config, rows: list[MailRefusal]) -> RenderedMail:
     subject = (
         f"Nicht zugestellt: {format_counted(len(rows), 'Empfänger', 'Empfänger')} abgelehnt "
         f"({', '.join(row.address for row in rows)})"
@@ -80,7 +131,7 @@ def notify_refusals(
         stop_url="",
         stop_text="über die Administration von funding-matcher",
     )
-    rendered = render_mail(
+    return render_mail(
         "refusal",
         subject,
         footer,
@@ -88,15 +139,6 @@ def notify_refusals(
         users_url=f"{config.base_url}{USERS_PATH}",
         base_url=config.base_url,
     )
-    # One notice per set of refusals: a rerun after a crash does not send it twice.
-    fingerprint = "\0".join(f"{row.address}\0{row.refused_at.isoformat()}" for row in rows)
-    key = f"refused:{today.isoformat()}:{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}"
-    mails = [OutgoingMail(NOTICE_KIND, key, address, rendered) for address in to]
-    sent = deliver(sessions, config, mails, transport, lock_wait=settings.lock_wait)
-    report.notified += sent.sent + sent.resent + sent.already_sent
-    problems = [f"{who}: {answer}" for who, answer in [*sent.failed, *sent.refused]]
-    if problems or sent.aborted:
-        report.notice_error = sent.aborted or "; ".join(problems)
 
 
 def send_scheduled(
@@ -119,7 +161,8 @@ def send_scheduled(
             lock_wait=settings.lock_wait,
             refused_retry=timedelta(days=settings.refused_retry_days),
         )
-        notify_refusals(sessions, config, settings, report, transport, today=today)
+        if not report.aborted:  # the server is gone or refuses our sender: no notice either
+            notify_refusals(sessions, config, settings, report, transport, today=today)
     finally:
         transport.close()
     return report

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import socket
 import ssl
 import time
 from collections.abc import Callable
 from email.message import EmailMessage
+from email.utils import parseaddr
 from types import TracebackType
 from typing import Protocol
 
@@ -19,6 +21,14 @@ from webapp.mail.settings import MailSettings
 
 class MailTransportError(RuntimeError):
     """The SMTP server could not be reached (or dropped us) even after the retries."""
+
+
+class SenderRefused(MailTransportError):
+    """The server refused the sender (MAIL_FROM): every mail of the run would fail alike.
+
+    Not the recipients' fault, so none of them is recorded as refused; the run stops and
+    the next one (after MAIL_FROM is corrected) sends the mails.
+    """
 
 
 class MailRejected(RuntimeError):
@@ -150,17 +160,26 @@ class SmtpTransport:
             try:
                 refused = self._smtp.send_message(message)
             except smtplib.SMTPRecipientsRefused as exc:
+                if _about_sender(exc.recipients):
+                    # Postfix checks the sender at RCPT time by default (smtpd_delay_reject):
+                    # "553 5.7.1 <a@b>: Sender address rejected: not owned by user …".
+                    code, answer = next(iter(exc.recipients.values()))
+                    raise self._sender_refused(message, code, answer) from None
                 raise MailRejected(
                     _refusal(exc.recipients), permanent=_permanent(exc.recipients)
                 ) from None
             except smtplib.SMTPDataError as exc:
+                if _SENDER_ANSWER.search(_text(exc.smtp_error)):
+                    # SPF/DMARC after the message ("550 5.7.26 … DMARC policy"): our domain's
+                    # settings, the same for every recipient.
+                    raise self._sender_refused(message, exc.smtp_code, exc.smtp_error) from None
                 # Each message has one recipient: a 5xx to its DATA refuses that recipient.
                 raise MailRejected(
                     f"{exc.smtp_code} {_text(exc.smtp_error)}", permanent=exc.smtp_code >= 500
                 ) from None
             except smtplib.SMTPSenderRefused as exc:
                 # MAIL_FROM refused: a setting to fix, not this recipient's fault.
-                raise MailRejected(f"{exc.smtp_code} {_text(exc.smtp_error)}") from None
+                raise self._sender_refused(message, exc.smtp_code, exc.smtp_error) from None
             except smtplib.SMTPNotSupportedError:
                 # An address with umlauts needs SMTPUTF8. It is an OSError like a dropped
                 # connection, but only this recipient is affected: the others must go on.
@@ -180,6 +199,24 @@ class SmtpTransport:
             if refused:
                 raise MailRejected(_refusal(refused), permanent=_permanent(refused))
             return
+
+    def _sender_refused(
+        self, message: EmailMessage, code: int, answer: bytes | str
+    ) -> SenderRefused:
+        """One German message naming MAIL_FROM, its envelope address and the server's answer."""
+        address = parseaddr(str(message["From"]))[1]
+        if code >= 500:
+            advice = (
+                "MAIL_FROM prüfen: eine Absenderadresse, die der Server"
+                + (f" für SMTP_USER={self.config.smtp_user}" if self.config.smtp_user else "")
+                + " zulässt"
+            )
+        else:
+            advice = "vorübergehend; der nächste Lauf versucht es erneut"
+        return SenderRefused(
+            f"Der Mailserver {self.address} nimmt den Absender MAIL_FROM={address} nicht an: "
+            f"{code} {_text(answer)} ({advice})"
+        )
 
     def _reason(self, exc: BaseException | None) -> str:
         """Why a connection failed, in German and with the setting to check.
@@ -228,6 +265,21 @@ def _text(value: bytes | str) -> str:
 
 def _refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
     return "; ".join(f"{r}: {code} {_text(msg)}" for r, (code, msg) in recipients.items())
+
+
+# Answers about the sender, not the recipient. RFC 3463: X.1.7 bad sender's mailbox syntax,
+# X.1.8 bad sender's system address; RFC 7372: X.7.20 to X.7.27, the sender's domain failed
+# DKIM, SPF, reverse DNS or DMARC checks.
+_SENDER_ANSWER = re.compile(
+    r"\b[45]\.1\.[78]\b|\b[45]\.7\.2[0-7]\b|sender address rejected", re.IGNORECASE
+)
+
+
+def _about_sender(recipients: dict[str, tuple[int, bytes]]) -> bool:
+    """Whether the RCPT answers refuse the sender rather than the recipient."""
+    return bool(recipients) and all(
+        _SENDER_ANSWER.search(_text(msg)) for _code, msg in recipients.values()
+    )
 
 
 def _permanent(recipients: dict[str, tuple[int, bytes]]) -> bool:

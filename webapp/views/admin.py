@@ -1,5 +1,5 @@
 """Benutzer (administrators only): the logins, adding one, lifting a lockout, deactivating,
-a new password (typed in, or a reset link by mail)."""
+a new password (typed in, or a reset link by mail), a corrected e-mail address."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from webapp.password_reset import (
     reset_by_mail_available,
     send_reset_mail,
 )
-from webapp.users import all_users, create_user, reset_password, set_active
+from webapp.users import (
+    all_users,
+    create_user,
+    email_changed_message,
+    reset_password,
+    set_active,
+)
+from webapp.users import change_email as change_user_email
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
@@ -49,10 +56,17 @@ def users() -> ResponseReturnValue:
             # the form's #h-new-user would carry over the redirect: the list, with the new
             # login and the message, opens at the top
             return redirect(url_for("admin.users") + "#inhalt")
+    logins = all_users(session)
+    refused = refusals_by_address(session)
+    login_addresses = {normalise_address(u.email) for u in logins}
+    team = {normalise_address(a) for a in app_config().alert_recipients}
     return render_template(
         "admin/users.html",
-        users=all_users(session),
-        refusals=refusals_by_address(session),
+        users=logins,
+        refusals=refused,
+        # refused addresses of no login (a team address): shown apart, or nowhere in the UI
+        other_refusals=[r for a, r in sorted(refused.items()) if a not in login_addresses],
+        team_addresses=team,
         normalise=normalise_address,
         error=error,
         values=values,
@@ -134,15 +148,48 @@ def send_reset_link(user_id: int) -> ResponseReturnValue:
 @admin_required
 def retry_mail(user_id: int) -> ResponseReturnValue:
     """Let the mail runs try a login's address again that the mail server refused for good."""
+    return _retry(_user(user_id).email)
+
+
+@bp.post("/benutzer/zustellen")
+@admin_required
+def retry_address() -> ResponseReturnValue:
+    """`retry_mail` for a refused address that is no login's (a team address)."""
+    return _retry(request.form.get("address", ""))
+
+
+def _retry(address: str) -> ResponseReturnValue:
     session = db_session()
-    user = _user(user_id)
-    if clear_refusal(session, user.email):
+    if clear_refusal(session, address):
         session.commit()
         flash(
-            f"E-Mails an {user.email} werden beim nächsten Lauf wieder zugestellt "
+            f"E-Mails an {address} werden beim nächsten Lauf wieder zugestellt "
             "(Übersicht der Woche, fällige Erinnerungen).",
             "success",
         )
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/benutzer/<int:user_id>/adresse")
+@admin_required
+def change_email(user_id: int) -> ResponseReturnValue:
+    """Correct a login's e-mail address; everything tied to the login follows it."""
+    session = db_session()
+    user = _user(user_id)
+    previous = user.email
+    try:
+        released = change_user_email(
+            session,
+            user,
+            request.form.get("email", ""),
+            team_addresses=app_config().alert_recipients,
+        )
+    except UserError as exc:
+        session.rollback()
+        flash(f"Adresse von {previous} unverändert: {exc}", "error")
+        return redirect(url_for("admin.users"))
+    session.commit()
+    flash(email_changed_message(previous, user.email, released), "success")
     return redirect(url_for("admin.users"))
 
 
