@@ -164,6 +164,7 @@ def scrape_source(
         replay=SnapshotStore(snapshot_dir) if offline else None,
         recorder=SnapshotStore(snapshot_dir) if record and not offline else None,
         hosts=hosts or HostState(),
+        source_url=source.url,
     )
     try:
         result = crawl(
