@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "scrape_commands",
     "serve_commands",
     "user_commands",
+    "user_list_commands",
 )
 
 
