@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from scrapers.crawl import crawl
 from scrapers.fetch import Fetcher, FetchError, HostState, SnapshotStore, Validators
 from scrapers.record import ParseError
-from scrapers.sources import SourceConfig, load_sources
+from scrapers.sources import SourceConfig, SourceConfigError, load_sources
+from scrapers.yaml_errors import closest
+from webapp.config import DEFAULT_SOURCES, Config, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import local_today
@@ -89,7 +91,9 @@ def select_sources(sources: list[SourceConfig], name: str | None) -> list[Source
     chosen = [s for s in sources if s.name == name]
     if not chosen:
         names = ", ".join(s.name for s in sources) or "keine"
-        raise UserError(f"Unbekannte Quelle {name!r}; konfiguriert sind: {names}")
+        meant = closest(name, [s.name for s in sources], fold=str.casefold)
+        hint = f" (gemeint ist wohl {meant!r})" if meant else ""
+        raise UserError(f"Unbekannte Quelle {name!r}{hint}; konfiguriert sind: {names}")
     return chosen
 
 
@@ -300,6 +304,19 @@ def _finish(
     run.error_message = report.message
     run.set_warnings(report.warnings)
     run.seconds = report.seconds
+
+
+def load_configured_sources(config: Config) -> list[SourceConfig]:
+    """The source list SOURCES_PATH names; a file that is not there says where the path came
+    from (a relative path is read from the working directory, which cron's is not)."""
+    path = config.sources_path
+    try:
+        return load_sources(path)
+    except SourceConfigError as exc:
+        if path == DEFAULT_SOURCES or path.exists():
+            raise
+        relative = "" if path.is_absolute() else f", gelesen relativ zum Ordner {Path.cwd()}"
+        raise SourceConfigError(with_origin(f"{exc} (Pfad aus SOURCES_PATH{relative})")) from None
 
 
 def sources_to_run(

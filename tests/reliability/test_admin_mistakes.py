@@ -386,17 +386,41 @@ def test_check_of_a_folder_says_so_in_german(cli: CliInvoker, tmp_path: Path) ->
     )
 
 
-def test_check_says_a_missing_source_list_came_from_sources_path(
-    cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "args",
+    [("check",), ("scrape",), ("weekly", "--offline"), ("parse", "feed", "x.xml", "--source", "a")],
+    ids=["check", "scrape", "weekly", "parse"],
+)
+def test_a_missing_source_list_says_it_came_from_sources_path(
+    cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
 ) -> None:
+    """cron runs in another folder than the admin's shell: a relative SOURCES_PATH that is
+    not found says where it was looked for, as STRATEGY_PATH does."""
+    assert cli("init").exit_code == 0
     monkeypatch.chdir(tmp_path)
-    strategy = _write(tmp_path, OSTALB)
-    result = cli("check", STRATEGY_PATH=str(strategy), SOURCES_PATH="quellen/kreis.yaml")
+    (tmp_path / "x.xml").write_text("<rss/>")
+    result = cli(*args, STRATEGY_PATH=str(_write(tmp_path, OSTALB)), SOURCES_PATH="q/kreis.yaml")
+    assert result.exit_code == 1, result.output
+    assert (
+        "Quellenliste q/kreis.yaml nicht gefunden (Pfad aus SOURCES_PATH, gelesen relativ zum "
+        f"Ordner {tmp_path})"
+    ) in result.output
+
+
+def test_a_mistyped_source_name_gets_the_name_meant(cli: CliInvoker, tmp_path: Path) -> None:
+    sources = _write(
+        tmp_path,
+        "sources:\n"
+        "  - {name: foerderdatenbank, kind: feed, url: 'https://example.org/a.xml'}\n"
+        "  - {name: foerderinfo, kind: feed, url: 'https://example.org/b.xml'}\n",
+        "quellen.yaml",
+    )
+    assert cli("init").exit_code == 0
+    result = cli("scrape", "--source", "foerderdatenbak", SOURCES_PATH=str(sources))
     assert result.exit_code == 1, result.output
     assert result.stderr == (
-        "Fehler: Quellenliste quellen/kreis.yaml nicht gefunden (Pfad aus SOURCES_PATH, "
-        f"gelesen relativ zum Ordner {tmp_path})\n"
-        "1 Datei mit Fehlern.\n"
+        "Fehler: Unbekannte Quelle 'foerderdatenbak' (gemeint ist wohl 'foerderdatenbank'); "
+        "konfiguriert sind: foerderdatenbank, foerderinfo\n"
     )
 
 

@@ -14,9 +14,9 @@ from webapp.cli.common import AppContext, pass_app
 from webapp.cli.db_commands import configured_strategy, missing_state_hint
 from webapp.cli.errors import ERROR_PREFIX
 from webapp.cli.german import GermanCommand
-from webapp.config import with_origin
 from webapp.errors import UserError
 from webapp.formatting import format_counted
+from webapp.scraping import load_configured_sources
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,9 +43,7 @@ def check(app: AppContext, strategy_file: Path | None, sources_file: Path | None
     sonst 1 (etwa vor `init`, `strategy load` oder dem nächsten Wochenlauf).
     """
     strategy_ok = _report(lambda: _check_strategy(app, strategy_file))
-    sources_ok = _report(
-        lambda: _check_sources(sources_file or app.config.sources_path, sources_file is None)
-    )
+    sources_ok = _report(lambda: _check_sources(app, sources_file))
     if not (strategy_ok and sources_ok):
         failed = (not strategy_ok) + (not sources_ok)
         click.echo(f"{format_counted(failed, 'Datei', 'Dateien')} mit Fehlern.", err=True)
@@ -78,16 +76,10 @@ def _check_strategy(app: AppContext, file: Path | None) -> list[str]:
     return [*lines, hint] if hint else lines
 
 
-def _check_sources(path: Path, configured: bool) -> list[str]:
+def _check_sources(app: AppContext, file: Path | None) -> list[str]:
     # The same validation as every `scrape` run (scrapers.sources).
-    try:
-        sources = load_sources(path)
-    except SourceConfigError as exc:
-        if not configured or path.exists():
-            raise
-        # A relative SOURCES_PATH is read from the working directory, which cron's is not.
-        relative = "" if path.is_absolute() else f", gelesen relativ zum Ordner {Path.cwd()}"
-        raise UserError(with_origin(f"{exc} (Pfad aus SOURCES_PATH{relative})")) from None
+    sources = load_sources(file) if file else load_configured_sources(app.config)
+    path = file or app.config.sources_path
     active = sum(1 for s in sources if s.enabled)
     return [
         f"Quellenliste {path}: in Ordnung – {format_counted(len(sources), 'Quelle', 'Quellen')}"
