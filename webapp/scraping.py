@@ -22,7 +22,7 @@ from scrapers.fetch import Fetcher, FetchError, HostState, SnapshotStore, Valida
 from scrapers.record import ParseError
 from scrapers.sources import SourceConfig, SourceConfigError, load_sources
 from scrapers.yaml_errors import closest
-from webapp.config import DEFAULT_SOURCES, Config, with_origin
+from webapp.config import DEFAULT_SOURCES, Config, path_origin, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import local_today
@@ -308,15 +308,14 @@ def _finish(
 
 def load_configured_sources(config: Config) -> list[SourceConfig]:
     """The source list SOURCES_PATH names; a file that is not there says where the path came
-    from (a relative path is read from the working directory, which cron's is not)."""
-    path = config.sources_path
+    from (see `path_origin`)."""
     try:
-        return load_sources(path)
+        return load_sources(config.sources_path)
     except SourceConfigError as exc:
-        if path == DEFAULT_SOURCES or path.exists():
+        origin = path_origin(config.sources_path, DEFAULT_SOURCES, "SOURCES_PATH")
+        if origin is None:
             raise
-        relative = "" if path.is_absolute() else f", gelesen relativ zum Ordner {Path.cwd()}"
-        raise SourceConfigError(with_origin(f"{exc} (Pfad aus SOURCES_PATH{relative})")) from None
+        raise SourceConfigError(with_origin(f"{exc}{origin}")) from None
 
 
 def sources_to_run(
