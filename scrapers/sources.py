@@ -102,7 +102,15 @@ def load_sources(path: Path) -> list[SourceConfig]:
     data = data or {}
     lines = _entry_lines(node)
     if not isinstance(data, Mapping) or not isinstance(data.get("sources"), list):
-        raise SourceConfigError(f"Quellenliste {path}: Schlüssel 'sources' (eine Liste) fehlt")
+        wrong = isinstance(data, Mapping) and {"themes", "projects"} & data.keys()
+        raise SourceConfigError(
+            f"Quellenliste {path}: Schlüssel 'sources' (eine Liste) fehlt"
+            + (
+                " – die Datei ist eine Strategie (themes, projects), keine Quellenliste"
+                if wrong
+                else ""
+            )
+        )
     defaults_raw = data.get("defaults") or {}
     if not isinstance(defaults_raw, Mapping):
         raise SourceConfigError(

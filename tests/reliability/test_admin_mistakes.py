@@ -376,6 +376,28 @@ def test_check_of_good_files_says_what_they_contain(
     assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
 
 
+def test_swapped_strategy_and_source_list_are_named_as_such(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    """`--strategy quellen.yaml --sources strategie.yaml`: one sentence each saying the file
+    is the other kind, instead of six problems about missing themes and projects."""
+    strategy = _write(tmp_path, OSTALB)
+    sources = _write(
+        tmp_path,
+        "defaults: {delay: 2}\nsources:\n  - {name: a, kind: feed, url: 'https://e.org/a'}\n",
+        "quellen.yaml",
+    )
+    result = cli("check", "--strategy", str(sources), "--sources", str(strategy))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"Fehler: {sources}: Zeile 2: die Datei ist eine Quellenliste (sources.yaml), keine "
+        "Strategie – die Strategiedatei angeben\n"
+        f"Fehler: Quellenliste {strategy}: Schlüssel 'sources' (eine Liste) fehlt – die Datei "
+        "ist eine Strategie (themes, projects), keine Quellenliste\n"
+        "2 Dateien mit Fehlern.\n"
+    )
+
+
 def test_check_of_a_folder_says_so_in_german(cli: CliInvoker, tmp_path: Path) -> None:
     result = cli("check", "--strategy", str(tmp_path), "--sources", str(tmp_path))
     assert result.exit_code == 1, result.output
