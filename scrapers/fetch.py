@@ -382,12 +382,12 @@ def _retry_after(raw: requests.Response) -> float | None:
 
 def _same_page(url: str, other: str) -> bool:
     """The same address apart from its query (a page number) and fragment."""
-    a, b = urlsplit(url), urlsplit(other)
-    return (a.scheme, a.netloc.lower(), a.path or "/") == (
-        b.scheme,
-        b.netloc.lower(),
-        b.path or "/",
-    )
+
+    def page(address: str) -> tuple[str, str, str]:
+        parts = urlsplit(address)
+        return parts.scheme, parts.netloc.lower(), parts.path or "/"
+
+    return page(url) == page(other)
 
 
 def parse_retry_after(value: str, now: datetime | None = None) -> float | None:

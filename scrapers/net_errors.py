@@ -272,8 +272,12 @@ def describe_http_status(
     head = status_label(status)
     if attempts > 1:
         head += f", aufgegeben nach {attempts} Versuchen"
+    # Retry-After is honoured (and may be too long) only where the fetch retries at all.
     too_long = (
-        retry_after is not None and max_retry_after is not None and retry_after > max_retry_after
+        (status == 429 or status >= 500)
+        and retry_after is not None
+        and max_retry_after is not None
+        and retry_after > max_retry_after
     )
     if too_long:
         assert retry_after is not None and max_retry_after is not None
