@@ -458,7 +458,19 @@ class SnapshotStore:
         key = cache_key(method, url, body)
         entry = self._load().get(key)
         if entry is None:
-            raise FetchError(f"kein Snapshot in {self.directory} für {method.upper()}", url=url)
+            if not self.manifest_path.exists():
+                raise FetchError(
+                    f"keine Aufzeichnungen dieser Quelle in {self.directory}: --offline spielt "
+                    "nur aufgezeichnete Antworten ab (mitgeliefert für die Beispielquellen) – "
+                    "ohne --offline abrufen oder mit `scrape --record` aufzeichnen",
+                    url=url,
+                )
+            raise FetchError(
+                f"kein Snapshot in {self.directory} für {method.upper()} dieser Adresse (nach "
+                "der Aufzeichnung in sources.yaml geändert?) – ohne --offline abrufen oder mit "
+                "`scrape --record` neu aufzeichnen",
+                url=url,
+            )
         path = self.directory / str(entry["file"])
         try:
             content = path.read_bytes()
