@@ -318,6 +318,15 @@ class _Validator:
             raise StrategyError(
                 self.name, ["Die Datei muss ein YAML-Objekt (Schlüssel: Wert) sein"]
             )
+        if "sources" in data and not {"themes", "projects"} & data.keys():
+            # Six problems about missing themes would hide that the file is the wrong one.
+            raise StrategyError(
+                self.name,
+                [
+                    f"Zeile {self._line_for('sources')}: die Datei ist eine Quellenliste "
+                    "(sources.yaml), keine Strategie – die Strategiedatei angeben"
+                ],
+            )
         self.unknown_keys(data, TOP_KEYS, "")
         strategy = Strategy(
             id=self.text(data, "id", "", required=True),

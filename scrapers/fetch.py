@@ -38,6 +38,7 @@ from urllib3.util import parse_url
 
 from scrapers.net_errors import (
     NetworkProblem,
+    describe_http_status,
     describe_network_error,
     dns_failure,
     host_of,
@@ -373,6 +374,22 @@ class PublicOnlyAdapter(HTTPAdapter):
         }
 
 
+def _retry_after(raw: requests.Response) -> float | None:
+    """The seconds a response's Retry-After asks for (None: none, or unreadable)."""
+    value = raw.headers.get("Retry-After")
+    return parse_retry_after(value) if value else None
+
+
+def _same_page(url: str, other: str) -> bool:
+    """The same address apart from its query (a page number) and fragment."""
+
+    def page(address: str) -> tuple[str, str, str]:
+        parts = urlsplit(address)
+        return parts.scheme, parts.netloc.lower(), parts.path or "/"
+
+    return page(url) == page(other)
+
+
 def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
     value = (value or "").strip()
@@ -441,7 +458,19 @@ class SnapshotStore:
         key = cache_key(method, url, body)
         entry = self._load().get(key)
         if entry is None:
-            raise FetchError(f"kein Snapshot in {self.directory} für {method.upper()}", url=url)
+            if not self.manifest_path.exists():
+                raise FetchError(
+                    f"keine Aufzeichnungen dieser Quelle in {self.directory}: --offline spielt "
+                    "nur aufgezeichnete Antworten ab (mitgeliefert für die Beispielquellen) – "
+                    "ohne --offline abrufen oder mit `scrape --record` aufzeichnen",
+                    url=url,
+                )
+            raise FetchError(
+                f"kein Snapshot in {self.directory} für {method.upper()} dieser Adresse (nach "
+                "der Aufzeichnung in sources.yaml geändert?) – ohne --offline abrufen oder mit "
+                "`scrape --record` neu aufzeichnen",
+                url=url,
+            )
         path = self.directory / str(entry["file"])
         try:
             content = path.read_bytes()
@@ -516,6 +545,8 @@ class Fetcher:
     stats: FetchStats = field(default_factory=FetchStats)
     pending: dict[str, Validators] = field(default_factory=dict)
     hosts: HostState = field(default_factory=lambda: HostState())
+    # The source's address in sources.yaml: a 404 there is the admin's to fix, and says so.
+    source_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.session is None and self.replay is None:
@@ -660,19 +691,15 @@ class Fetcher:
             try:
                 if raw.status_code in RETRY_STATUSES:
                     if attempt >= self.config.retries:
-                        raise FetchError(
-                            f"HTTP {raw.status_code} nach {attempt + 1} Versuchen",
-                            url=url,
-                            status=raw.status_code,
-                        )
-                    self._backoff(attempt, raw.headers.get("Retry-After"), url)
+                        raise self._status_error(raw, url, attempts=attempt + 1)
+                    self._backoff(attempt, raw, url)
                     attempt += 1
                     continue
                 headers_out = dict(raw.headers)
                 if raw.status_code in REDIRECT_STATUSES or raw.status_code == 304:
                     return Response(url=url, status=raw.status_code, headers=headers_out, body=b"")
                 if raw.status_code >= 400:
-                    raise FetchError(f"HTTP {raw.status_code}", url=url, status=raw.status_code)
+                    raise self._status_error(raw, url)
                 body = self._read_capped(raw, url)
             finally:
                 raw.close()
@@ -692,18 +719,25 @@ class Fetcher:
             reading_body=reading_body,
         )
 
-    def _backoff(self, attempt: int, retry_after: str | None, url: str) -> None:
+    def _status_error(self, raw: requests.Response, url: str, *, attempts: int = 1) -> FetchError:
+        """The error for an error status, in words that say what to do about it."""
+        problem = describe_http_status(
+            raw.status_code,
+            configured=self.source_url is not None and _same_page(url, self.source_url),
+            retry_after=_retry_after(raw),
+            max_retry_after=self.config.max_retry_after,
+            attempts=attempts,
+        )
+        return FetchError(problem.text, url=url, status=raw.status_code)
+
+    def _backoff(self, attempt: int, raw: requests.Response | None, url: str) -> None:
         wait = self.config.backoff * (2**attempt)
-        if retry_after:
-            asked = parse_retry_after(retry_after)
-            if asked is not None:
-                if asked > self.config.max_retry_after:
-                    raise FetchError(
-                        f"Server verlangt {asked:.0f} s Wartezeit (Retry-After), "
-                        f"mehr als erlaubte {self.config.max_retry_after:.0f} s",
-                        url=url,
-                    )
-                wait = max(wait, asked)
+        asked = _retry_after(raw) if raw is not None else None
+        if asked is not None:
+            if asked > self.config.max_retry_after:
+                assert raw is not None
+                raise self._status_error(raw, url, attempts=attempt + 1)
+            wait = max(wait, asked)
         self.stats.retries += 1
         self.sleep(wait)
 
@@ -798,8 +832,9 @@ class Fetcher:
                     url = urljoin(url, location)  # followed with the address check above
                     continue
                 if raw.status_code >= 500:
+                    problem = describe_http_status(raw.status_code)
                     raise FetchError(
-                        f"robots.txt nicht erreichbar (HTTP {raw.status_code})",
+                        f"robots.txt nicht lesbar, daher wird nichts abgerufen – {problem.text}",
                         url=robots_url,
                         status=raw.status_code,
                     )

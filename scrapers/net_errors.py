@@ -223,3 +223,112 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         inner = [current.__cause__, current.__context__, getattr(current, "reason", None)]
         inner += [a for a in current.args if isinstance(a, BaseException)]
         todo += [e for e in inner if isinstance(e, BaseException)]
+
+
+# What a status means, in German: the admin sees the number and what it says.
+_STATUS_MEANINGS = {
+    400: "ungültige Anfrage",
+    401: "Anmeldung erforderlich",
+    403: "Zugriff verweigert",
+    404: "nicht gefunden",
+    405: "Methode nicht erlaubt",
+    406: "nicht annehmbar",
+    408: "Zeitüberschreitung der Anfrage",
+    410: "dauerhaft entfernt",
+    415: "Format nicht unterstützt",
+    429: "zu viele Anfragen",
+    451: "aus rechtlichen Gründen gesperrt",
+    500: "interner Serverfehler",
+    501: "nicht unterstützt",
+    502: "fehlerhafte Antwort eines vorgeschalteten Servers",
+    503: "Dienst nicht verfügbar",
+    504: "Zeitüberschreitung eines vorgeschalteten Servers",
+}
+
+
+def status_label(status: int) -> str:
+    """ "HTTP 404 (nicht gefunden)"; a status without a known meaning by its class."""
+    meaning = _STATUS_MEANINGS.get(status)
+    if meaning is None:
+        meaning = "Serverfehler" if status >= 500 else "Anfrage abgelehnt"
+    return f"HTTP {status} ({meaning})"
+
+
+def describe_http_status(
+    status: int,
+    *,
+    configured: bool = False,
+    retry_after: float | None = None,
+    max_retry_after: float | None = None,
+    attempts: int = 1,
+) -> NetworkProblem:
+    """The German sentence for an error status (4xx, 5xx) a server answered with.
+
+    Without the address: FetchError puts it in front. `configured`: the address is the
+    source's own in sources.yaml (a 404 there is the admin's to fix; on a page the site
+    linked to, the site's). `retry_after`: the seconds the server asked to wait; above
+    `max_retry_after` the fetch gave up without waiting. `attempts`: how often it was asked.
+    """
+    head = status_label(status)
+    if attempts > 1:
+        head += f", aufgegeben nach {attempts} Versuchen"
+    # Retry-After is honoured (and may be too long) only where the fetch retries at all.
+    too_long = (
+        (status == 429 or status >= 500)
+        and retry_after is not None
+        and max_retry_after is not None
+        and retry_after > max_retry_after
+    )
+    if too_long:
+        assert retry_after is not None and max_retry_after is not None
+        text = (
+            f"{head}: der Server verlangt {retry_after:.0f} s Wartezeit (Retry-After), mehr "
+            f"als erlaubte {max_retry_after:.0f} s (max_retry_after) – später erneut versuchen "
+            "(der nächste Lauf tut das von selbst)"
+        )
+    elif status in (404, 410):
+        gone = "gibt es dort nicht mehr" if status == 410 else "gibt es dort nicht (mehr)"
+        if configured:
+            text = (
+                f"{head}: die in sources.yaml eingetragene Adresse {gone} – vermutlich ist die "
+                "Seite umgezogen; die neue Adresse auf der Website suchen und als 'url' der "
+                "Quelle eintragen"
+            )
+        else:
+            text = (
+                f"{head}: diese Seite {gone} (verschoben oder entfernt, obwohl die Website "
+                "auf sie verweist); bleibt der Fehler, die Quelle im Browser prüfen"
+            )
+    elif status == 401:
+        text = (
+            f"{head}: die Seite ist nur nach Anmeldung zugänglich, und der Abruf meldet sich "
+            "nirgends an – eine öffentlich zugängliche Adresse in sources.yaml eintragen"
+        )
+    elif status == 403:
+        text = (
+            f"{head}: die Website lässt diesen Abruf nicht zu, vielleicht sperrt sie diesen "
+            "Server (seine IP-Adresse) oder Abrufe durch Programme – lässt sich die Adresse im "
+            "Browser öffnen, den Betreiber der Website um Freigabe bitten"
+        )
+    elif status == 429:
+        asked = (
+            f" und bittet um {retry_after:.0f} s Pause (Retry-After)"
+            if retry_after is not None
+            else ""
+        )
+        text = (
+            f"{head}: der Server bremst zu häufige Abrufe{asked} – 'delay' der Quelle in "
+            "sources.yaml erhöhen; der nächste Lauf versucht es erneut"
+        )
+    elif status >= 500:
+        text = (
+            f"{head}: ein Fehler auf dem Server der Website, nicht bei dieser Installation – "
+            "später erneut versuchen (der nächste Lauf tut das von selbst); hält er über Tage "
+            "an, die Adresse im Browser prüfen"
+        )
+    else:
+        text = (
+            f"{head}: der Server lehnt die Anfrage ab – Adresse und Einstellungen der Quelle "
+            "in sources.yaml prüfen"
+        )
+    return NetworkProblem(text, retry=status in (429, 500, 502, 503, 504))

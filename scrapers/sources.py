@@ -73,6 +73,10 @@ def load_sources(path: Path) -> list[SourceConfig]:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourceConfigError(f"Quellenliste {path} nicht gefunden") from None
+    except IsADirectoryError:
+        raise SourceConfigError(f"Quellenliste {path} ist ein Verzeichnis, keine Datei") from None
+    except PermissionError:
+        raise SourceConfigError(f"Quellenliste {path} nicht lesbar (keine Berechtigung)") from None
     except OSError as exc:
         raise SourceConfigError(f"Quellenliste {path} nicht lesbar ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
@@ -98,7 +102,15 @@ def load_sources(path: Path) -> list[SourceConfig]:
     data = data or {}
     lines = _entry_lines(node)
     if not isinstance(data, Mapping) or not isinstance(data.get("sources"), list):
-        raise SourceConfigError(f"Quellenliste {path}: Schlüssel 'sources' (eine Liste) fehlt")
+        wrong = isinstance(data, Mapping) and {"themes", "projects"} & data.keys()
+        raise SourceConfigError(
+            f"Quellenliste {path}: Schlüssel 'sources' (eine Liste) fehlt"
+            + (
+                " – die Datei ist eine Strategie (themes, projects), keine Quellenliste"
+                if wrong
+                else ""
+            )
+        )
     defaults_raw = data.get("defaults") or {}
     if not isinstance(defaults_raw, Mapping):
         raise SourceConfigError(
@@ -107,16 +119,21 @@ def load_sources(path: Path) -> list[SourceConfig]:
             field="defaults",
         )
     defaults = dict(defaults_raw)
-    defaults_at = f"{path}{_at(lines, 'defaults')}, defaults"
     # A typo in `defaults` is named together with the entries' mistakes.
     problems = _unknown_keys(defaults, _FETCH_KEYS | {"max_pages", "complete_listing"}, "")
     for problem in problems:
         key = ("defaults", problem.field)
         problem.location = f"{path}{_at(lines, key if key in lines else 'defaults')}, defaults"
-    try:
-        FetchConfig.from_mapping(defaults)
-    except ValueError as exc:
-        raise SourceConfigError(str(exc), location=defaults_at) from None
+    # Each setting on its own, so that every bad value is named with its line, and a bad one
+    # is left out of the entries' settings rather than reported again for every source.
+    for key in list(defaults):
+        try:
+            FetchConfig.from_mapping({key: defaults[key]})
+        except ValueError as exc:
+            part = ("defaults", key) if ("defaults", key) in lines else "defaults"
+            at = f"{path}{_at(lines, part)}, defaults"
+            problems.append(SourceConfigError(str(exc), location=at, field=key))
+            del defaults[key]
     out: list[SourceConfig] = []
     seen: set[str] = set()
     for index, entry in enumerate(data["sources"], start=1):

@@ -77,7 +77,7 @@ def test_scrape_one_source_and_unknown_source(cli: CliInvoker) -> None:
 
 
 def test_failed_source_is_recorded_and_others_go_on(
-    cli: CliInvoker, session: Session, tmp_path: Path
+    cli: CliInvoker, config: Config, session: Session, tmp_path: Path
 ) -> None:
     data = yaml.safe_load(SOURCES_YAML.read_text(encoding="utf-8"))
     data["sources"].insert(
@@ -89,10 +89,17 @@ def test_failed_source_is_recorded_and_others_go_on(
     result = cli("scrape", "--offline", SOURCES_PATH=str(sources))
     assert result.exit_code == 1
     assert table_row(result.output, "kaputt")[1] == "FEHLER"
-    assert "kein Snapshot" in result.output and "1 Quelle fehlgeschlagen: kaputt" in result.output
+    # a source of the admin's own has no recordings: said so, with the ways out
+    message = (
+        "https://example.org/feed.xml: keine Aufzeichnungen dieser Quelle in "
+        f"{config.snapshots_dir / 'kaputt'}: --offline spielt nur aufgezeichnete Antworten ab (mitgeliefert "
+        "für die Beispielquellen) – ohne --offline abrufen oder mit `scrape --record` aufzeichnen"
+    )
+    assert f"FEHLER kaputt: {message}\n" in result.output
+    assert "1 Quelle fehlgeschlagen: kaputt" in result.output
     assert session.scalar(select(func.count(Call.id))) >= 60  # the others were ingested
     run = session.scalar(select(ScrapeRun).join(Source).where(Source.name == "kaputt"))
-    assert run is not None and run.status == "failed" and "kein Snapshot" in run.error_message
+    assert run is not None and run.status == "failed" and run.error_message == message
 
 
 def test_source_switched_off_or_removed_in_the_config_is_marked_so(

@@ -26,6 +26,19 @@ ENV_FILE = ".env"
 _VARIABLE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
 
 
+def path_origin(path: Path, default: Path, variable: str) -> str | None:
+    """Where a configured file that is not there came from (" (Pfad aus SOURCES_PATH,
+    gelesen relativ zum Ordner /srv)"), None for the default or a file that is there.
+
+    A relative path is read from the working directory, so a command run by cron from another
+    folder would report only "nicht gefunden" for a path the administrator knows exists.
+    """
+    if path == default or path.is_file():
+        return None
+    relative = "" if path.is_absolute() else f", gelesen relativ zum Ordner {Path.cwd()}"
+    return f" (Pfad aus {variable}{relative})"
+
+
 def with_origin(message: str, env_file: Path | None = None) -> str:
     """`message` plus where the variables it names were set, when that is the `.env` file.
 

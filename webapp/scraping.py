@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from scrapers.crawl import crawl
 from scrapers.fetch import Fetcher, FetchError, HostState, SnapshotStore, Validators
 from scrapers.record import ParseError
-from scrapers.sources import SourceConfig, load_sources
+from scrapers.sources import SourceConfig, SourceConfigError, load_sources
+from scrapers.yaml_errors import closest
+from webapp.config import DEFAULT_SOURCES, Config, path_origin, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import local_today
@@ -89,7 +91,9 @@ def select_sources(sources: list[SourceConfig], name: str | None) -> list[Source
     chosen = [s for s in sources if s.name == name]
     if not chosen:
         names = ", ".join(s.name for s in sources) or "keine"
-        raise UserError(f"Unbekannte Quelle {name!r}; konfiguriert sind: {names}")
+        meant = closest(name, [s.name for s in sources], fold=str.casefold)
+        hint = f" (gemeint ist wohl {meant!r})" if meant else ""
+        raise UserError(f"Unbekannte Quelle {name!r}{hint}; konfiguriert sind: {names}")
     return chosen
 
 
@@ -164,6 +168,7 @@ def scrape_source(
         replay=SnapshotStore(snapshot_dir) if offline else None,
         recorder=SnapshotStore(snapshot_dir) if record and not offline else None,
         hosts=hosts or HostState(),
+        source_url=source.url,
     )
     try:
         result = crawl(
@@ -299,6 +304,18 @@ def _finish(
     run.error_message = report.message
     run.set_warnings(report.warnings)
     run.seconds = report.seconds
+
+
+def load_configured_sources(config: Config) -> list[SourceConfig]:
+    """The source list SOURCES_PATH names; a file that is not there says where the path came
+    from (see `path_origin`)."""
+    try:
+        return load_sources(config.sources_path)
+    except SourceConfigError as exc:
+        origin = path_origin(config.sources_path, DEFAULT_SOURCES, "SOURCES_PATH")
+        if origin is None:
+            raise
+        raise SourceConfigError(with_origin(f"{exc}{origin}")) from None
 
 
 def sources_to_run(

@@ -67,9 +67,10 @@ def run_scrape_step(
     config: Config, sessions: sessionmaker[Session], *, offline: bool, today: date
 ) -> tuple[bool, str]:
     """Fetch every enabled source (a failed source is reported, the others go on)."""
-    from webapp.scraping import run_scrape, sources_to_run
+    from webapp.scraping import load_configured_sources, run_scrape, sources_to_run
 
-    sources = sources_to_run(sessions, config.sources_path, None)
+    configured = load_configured_sources(config)
+    sources = sources_to_run(sessions, config.sources_path, None, configured=configured)
     reports = run_scrape(
         sessions, sources, offline=offline, snapshots_dir=config.snapshots_dir, today=today
     )

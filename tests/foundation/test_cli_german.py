@@ -379,6 +379,45 @@ def test_negative_wait_is_refused_with_the_range(cli: CliInvoker) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("weekly", "--no-scrape", "--wait", "nan"),
+            "'--wait': 'nan' ist keine Zahl im erlaubten Bereich (mindestens 0).",
+        ),
+        (
+            ("weekly", "--no-scrape", "--wait", "inf"),
+            "'--wait': 'inf' ist keine Zahl im erlaubten Bereich (mindestens 0).",
+        ),
+        (
+            ("evaluate", "--calls", "c", "--qrels", "q", "--feedback-fraction", "NaN"),
+            "'--feedback-fraction': 'NaN' ist keine Zahl im erlaubten Bereich (0.0 bis 0.95).",
+        ),
+    ],
+    ids=["wait-nan", "wait-inf", "feedback-nan"],
+)
+def test_nan_and_infinity_are_refused_with_the_range(
+    cli: CliInvoker, args: tuple[str, ...], message: str
+) -> None:
+    """float() reads 'nan' and 'inf', and click's range check let them through: `weekly
+    --wait nan` ran with a lock wait no comparison could end, `--wait inf` waited forever."""
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.endswith(f"Fehler: Ungültiger Wert für {message}\n")
+
+
+@pytest.mark.parametrize("path", _command_paths(main), ids=" ".join)
+def test_every_float_option_refuses_nan_and_infinity(path: tuple[str, ...]) -> None:
+    """A float option added later gets the same check (FiniteFloatRange, not FloatRange)."""
+    for option in _options(path).values():
+        if not isinstance(option.type, click.types.FloatParamType):
+            continue
+        for value in ("nan", "inf", "-inf"):
+            with pytest.raises(click.BadParameter):
+                option.type.convert(value, option, None)
+
+
 @pytest.mark.parametrize("path", _command_paths(main), ids=" ".join)
 def test_every_numeric_option_has_a_lower_bound(path: tuple[str, ...]) -> None:
     """A count, a wait or a share below zero makes no sense: click refuses it in German."""

@@ -175,4 +175,5 @@ def test_user_list_shows_the_logins_with_locks_and_refused_addresses(
     assert lines[2].startswith("    E-Mails abgelehnt: die Adresse wurde am ")
     assert f"({REFUSAL}); erneuter Versuch ab" in lines[2]
     assert lines[3].split()[:4] == [ADMIN, "IT", "Administration", "aktiv"]
+    assert lines[3].endswith("  nie")  # never logged in
     assert lines[4].startswith(f"Ohne Anmeldung: {TEAM[0]}: E-Mails abgelehnt:")

@@ -286,6 +286,166 @@ def test_an_unknown_kind_and_typos_of_the_same_source_are_named_in_one_run(
     assert _count(config, Source) == 0
 
 
+def test_bad_default_values_are_named_with_the_entries_mistakes(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    """A bad value under `defaults` stopped the check there: the typos of the sources below
+    came one run later, and each bad default was not named with its own line."""
+    text = (
+        "defaults:\n"
+        "  delay: bald\n"  # line 2
+        "  retries: -1\n"  # line 3
+        "sources:\n"
+        "  - name: lra\n"
+        "    kind: feed\n"
+        "    url: https://www.landkreis-cham.de/feed.xml\n"
+        "    fundr: Landratsamt\n"  # line 8
+    )
+    path = _write(tmp_path, text, "quellen.yaml")
+    assert cli("init").exit_code == 0
+    result = cli("scrape", SOURCES_PATH=str(path))
+    _clean_failure(
+        result,
+        "Quellenliste " + str(path) + ": 3 Fehler",
+        "Zeile 2, defaults (Feld 'delay'): delay muss eine Zahl sein, nicht 'bald'",
+        "Zeile 3, defaults (Feld 'retries'): retries muss mindestens 0 sein, nicht -1",
+        "Zeile 8, Quelle 'lra' (Feld 'fundr'): unbekannter Schlüssel (gemeint ist wohl 'funder')",
+    )
+    assert "Quelle 'lra': delay" not in result.output  # the default is not blamed on a source
+    assert _count(config, Source) == 0
+
+
+def test_check_names_every_mistake_of_both_files_without_a_database(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    """`check` before `init`: all problems of the strategy and of sources.yaml, each with
+    file, line and field, exit status 1, and no database file left behind."""
+    strategy = _write(
+        tmp_path,
+        OSTALB.replace("    keywords: [ISMS", "    keyword: [ISMS").replace(
+            "    theme: infrastruktur", "    theme: infrastruktr"
+        ),
+    )
+    sources = _write(
+        tmp_path,
+        "sources:\n"
+        "  - name: lra\n"
+        "    kind: html-lst\n"  # line 3
+        "    url: https://www.landkreis-cham.de/foerderung/\n"
+        "    dealy: 3\n",  # line 5
+        "quellen.yaml",
+    )
+    result = cli("check", "--strategy", str(strategy), "--sources", str(sources))
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Fehler: {strategy}: 2 Fehler\n"
+        "  - Zeile 36, projects[1].keyword: unbekannter Schlüssel 'keyword' "
+        "(gemeint ist wohl 'keywords')\n"
+        "  - Zeile 39, projects[2].theme: unbekanntes Themenfeld 'infrastruktr' "
+        "(gemeint ist wohl 'infrastruktur')\n"
+        f"Fehler: Quellenliste {sources}: 2 Fehler\n"
+        f"  - {sources}, Zeile 3, Quelle 'lra' (Feld 'kind'): unbekannte Art 'html-lst' "
+        "(gemeint ist wohl 'html-list'; bekannt sind: foerderdatenbank, foerderinfo, eu-ft, "
+        "feed, html-list)\n"
+        f"  - {sources}, Zeile 5, Quelle 'lra' (Feld 'dealy'): unbekannter Schlüssel "
+        "(gemeint ist wohl 'delay')\n"
+        "2 Dateien mit Fehlern.\n"
+    )
+    assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
+
+
+def test_check_of_good_files_says_what_they_contain(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    strategy = _write(tmp_path, OSTALB)
+    sources = _write(
+        tmp_path,
+        "sources:\n"
+        "  - {name: a, kind: feed, url: 'https://example.org/a.xml'}\n"
+        "  - {name: b, kind: feed, url: 'https://example.org/b.xml', enabled: false}\n",
+        "quellen.yaml",
+    )
+    result = cli("check", STRATEGY_PATH=str(strategy), SOURCES_PATH=str(sources))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Strategie {strategy}: in Ordnung – „Ostalb digital 2030“ (ostalb-digital), "
+        "2 Themenfelder, 3 Ziele, 3 Projekte.\n"
+        f"Quellenliste {sources}: in Ordnung – 2 Quellen, davon 1 aktiv.\n"
+    )
+    assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
+
+
+def test_swapped_strategy_and_source_list_are_named_as_such(
+    cli: CliInvoker, tmp_path: Path
+) -> None:
+    """`--strategy quellen.yaml --sources strategie.yaml`: one sentence each saying the file
+    is the other kind, instead of six problems about missing themes and projects."""
+    strategy = _write(tmp_path, OSTALB)
+    sources = _write(
+        tmp_path,
+        "defaults: {delay: 2}\nsources:\n  - {name: a, kind: feed, url: 'https://e.org/a'}\n",
+        "quellen.yaml",
+    )
+    result = cli("check", "--strategy", str(sources), "--sources", str(strategy))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"Fehler: {sources}: Zeile 2: die Datei ist eine Quellenliste (sources.yaml), keine "
+        "Strategie – die Strategiedatei angeben\n"
+        f"Fehler: Quellenliste {strategy}: Schlüssel 'sources' (eine Liste) fehlt – die Datei "
+        "ist eine Strategie (themes, projects), keine Quellenliste\n"
+        "2 Dateien mit Fehlern.\n"
+    )
+
+
+def test_check_of_a_folder_says_so_in_german(cli: CliInvoker, tmp_path: Path) -> None:
+    result = cli("check", "--strategy", str(tmp_path), "--sources", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"Fehler: {tmp_path}: ist ein Verzeichnis, keine Datei\n"
+        f"Fehler: Quellenliste {tmp_path} ist ein Verzeichnis, keine Datei\n"
+        "2 Dateien mit Fehlern.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("check",), ("scrape",), ("weekly", "--offline"), ("parse", "feed", "x.xml", "--source", "a")],
+    ids=["check", "scrape", "weekly", "parse"],
+)
+def test_a_missing_source_list_says_it_came_from_sources_path(
+    cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """cron runs in another folder than the admin's shell: a relative SOURCES_PATH that is
+    not found says where it was looked for, as STRATEGY_PATH does."""
+    assert cli("init").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.xml").write_text("<rss/>")
+    result = cli(*args, STRATEGY_PATH=str(_write(tmp_path, OSTALB)), SOURCES_PATH="q/kreis.yaml")
+    assert result.exit_code == 1, result.output
+    assert (
+        "Quellenliste q/kreis.yaml nicht gefunden (Pfad aus SOURCES_PATH, gelesen relativ zum "
+        f"Ordner {tmp_path})"
+    ) in result.output
+
+
+def test_a_mistyped_source_name_gets_the_name_meant(cli: CliInvoker, tmp_path: Path) -> None:
+    sources = _write(
+        tmp_path,
+        "sources:\n"
+        "  - {name: foerderdatenbank, kind: feed, url: 'https://example.org/a.xml'}\n"
+        "  - {name: foerderinfo, kind: feed, url: 'https://example.org/b.xml'}\n",
+        "quellen.yaml",
+    )
+    assert cli("init").exit_code == 0
+    result = cli("scrape", "--source", "foerderdatenbak", SOURCES_PATH=str(sources))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        "Fehler: Unbekannte Quelle 'foerderdatenbak' (gemeint ist wohl 'foerderdatenbank'); "
+        "konfiguriert sind: foerderdatenbank, foerderinfo\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

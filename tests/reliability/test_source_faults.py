@@ -8,6 +8,7 @@ the healthy sources must be ingested, and a failed source must have written noth
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from dataclasses import dataclass
@@ -82,14 +83,57 @@ FAULTS = [
     Fault("gesund-b", "/ok-b/feed.xml", "ok"),
     Fault("erst-500-dann-200", "/flaky/feed.xml", "ok"),
     Fault("503-retry-after", "/busy/feed.xml", "ok"),
-    Fault("503-retry-after-zu-lang", "/busy-long/feed.xml", "failed", "Retry-After"),
+    Fault(
+        "503-retry-after-zu-lang",
+        "/busy-long/feed.xml",
+        "failed",
+        "HTTP 503 (Dienst nicht verfügbar): der Server verlangt 3600 s Wartezeit (Retry-After), "
+        "mehr als erlaubte 5 s (max_retry_after) – später erneut versuchen",
+    ),
     # The host is down: robots.txt is asked first, but the message blames the host.
     Fault("verbindung-abgelehnt", "REFUSED", "failed", "nicht erreichbar: Verbindung zu Port"),
     Fault("host-unbekannt", "DNS", "failed", "Host 'quelle.invalid' nicht gefunden"),
     Fault(
         "zeitueberschreitung", "/slow/feed.xml", "failed", "nicht innerhalb von 0,4 s geantwortet"
     ),
-    Fault("nicht-gefunden", "/gone/feed.xml", "failed", "HTTP 404"),
+    # An error status says what it means and what to do, in German (scrapers/net_errors.py).
+    Fault(
+        "nicht-gefunden",
+        "/gone/feed.xml",
+        "failed",
+        "/gone/feed.xml: HTTP 404 (nicht gefunden): die in sources.yaml eingetragene Adresse "
+        "gibt es dort nicht (mehr) – vermutlich ist die Seite umgezogen; die neue Adresse auf "
+        "der Website suchen und als 'url' der Quelle eintragen",
+    ),
+    Fault(
+        "anmeldung-verlangt",
+        "/login/feed.xml",
+        "failed",
+        "HTTP 401 (Anmeldung erforderlich): die Seite ist nur nach Anmeldung zugänglich",
+    ),
+    Fault(
+        "gesperrt",
+        "/forbidden/feed.xml",
+        "failed",
+        "HTTP 403 (Zugriff verweigert): die Website lässt diesen Abruf nicht zu, vielleicht "
+        "sperrt sie diesen Server (seine IP-Adresse) oder Abrufe durch Programme",
+    ),
+    Fault(
+        "gedrosselt",
+        "/throttled/feed.xml",
+        "failed",
+        "HTTP 429 (zu viele Anfragen), aufgegeben nach 2 Versuchen: der Server bremst zu "
+        "häufige Abrufe und bittet um 1 s Pause (Retry-After) – 'delay' der Quelle in "
+        "sources.yaml erhöhen",
+    ),
+    Fault(
+        "serverfehler",
+        "/broken/feed.xml",
+        "failed",
+        "HTTP 502 (fehlerhafte Antwort eines vorgeschalteten Servers), aufgegeben nach 2 "
+        "Versuchen: ein Fehler auf dem Server der Website, nicht bei dieser Installation – "
+        "später erneut versuchen",
+    ),
     Fault("weiterleitungsschleife", "/loop/feed.xml", "failed", "mehr als 3 Weiterleitungen"),
     Fault("abgeschnitten", "/truncated/feed.xml", "failed", "abgebrochen"),
     Fault("gzip-bombe", "/bomb/feed.xml", "failed", f"größer als {CAP} Bytes"),
@@ -115,7 +159,7 @@ FAULTS = [
         "seite-2-kaputt",
         "/paged/seite1.html",
         "failed",
-        "HTTP 500",
+        "/paged/seite2.html: HTTP 500 (interner Serverfehler), aufgegeben nach 2 Versuchen",
         kind="html-list",
         extra=(("selectors", LIST_SELECTORS),),
     ),
@@ -142,6 +186,10 @@ def _serve_faults(server: FaultServer) -> None:
     server.route("/busy-long/", lambda r, n: Reply(503, {"Retry-After": "3600"}, b"busy"))
     server.route("/slow/", lambda r, n: Reply(delay=3.0, headers=RSS, body=rss([("s1", "x")])))
     server.route("/gone/", lambda r, n: Reply(404, body=b"weg"))
+    server.route("/login/", lambda r, n: Reply(401, {"WWW-Authenticate": "Basic"}, b"nein"))
+    server.route("/forbidden/", lambda r, n: Reply(403, body=b"nein"))
+    server.route("/throttled/", lambda r, n: Reply(429, {"Retry-After": "1"}, b"langsam"))
+    server.route("/broken/", lambda r, n: Reply(502, body=b"bad gateway"))
     server.route("/loop/", lambda r, n: Reply(302, {"Location": "/loop/feed.xml"}))
     server.route(
         "/truncated/",
@@ -332,3 +380,36 @@ def test_no_half_written_source_when_page_two_fails(
         )
     engine.dispose()
     assert count == 0
+
+
+def test_the_quellen_page_shows_what_failed_and_what_to_do(
+    scraped: tuple[Config, str, FaultServer, float],
+) -> None:
+    """The administrator reads the same German sentence on the Quellen page as in the
+    output of `scrape`: in the source's row (last error) and in its run history."""
+    from webapp.app import create_app
+    from webapp.users import create_user
+
+    config, output, _server, _seconds = scraped
+    engine = make_engine(config.database_url)
+    with make_session_factory(engine)() as session:
+        create_user(session, "it@kreis.example", "richtig-geheim-42", role="admin")
+        session.commit()
+    engine.dispose()
+    app = create_app(config)
+    app.config.update(WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.post("/anmelden", data={"email": "it@kreis.example", "password": "richtig-geheim-42"})
+    page = html.unescape(client.get("/quellen/").get_data(as_text=True))
+    runs = _runs(config)
+    for name in ("nicht-gefunden", "anmeldung-verlangt", "gesperrt", "gedrosselt", "serverfehler"):
+        [fault] = [f for f in FAULTS if f.name == name]
+        message = runs[name].error_message
+        assert isinstance(fault.message, str) and fault.message in message
+        # the whole sentence, the advice at its end included, not cut off
+        assert message.endswith(("eintragen", "Freigabe bitten", "erneut", "Browser prüfen"))
+        assert f"FEHLER {name}: {message}" in output
+        row = page[page.index(f"<strong>{name}</strong>") :]
+        last_error = row[row.index("Letzter Fehler") : row.index("</div>", row.index("Letzter"))]
+        assert last_error.endswith(f": {message}"), last_error
+        assert f"Fehler: {message}</div>" in row[: row.index("</details>")]  # the run history

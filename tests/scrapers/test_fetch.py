@@ -64,7 +64,7 @@ def test_persistent_500_fails_after_bounded_retries(
     server: LocalServer, fast_config: FetchConfig
 ) -> None:
     server.route("/down", Reply(500, b"down"))
-    with pytest.raises(FetchError, match="HTTP 500 nach 3 Versuchen"):
+    with pytest.raises(FetchError, match=r"HTTP 500 \(interner Serverfehler\), aufgegeben nach 3"):
         make_fetcher(fast_config, sleep=Sleeps()).fetch(server.url("/down"))
     assert len(server.requests_to("/down")) == 3
 
@@ -229,9 +229,13 @@ def test_robots_rules_as_rfc_9309_reads_them(
 def test_robots_unreachable_means_disallow(server: LocalServer, fast_config: FetchConfig) -> None:
     server.route("/robots.txt", Reply(503, b"down"))
     server.route("/a", Reply(200, b"x"))
-    with pytest.raises(FetchError, match=r"robots\.txt nicht erreichbar"):
+    with pytest.raises(FetchError) as failed:
         make_fetcher(fast_config).fetch(server.url("/a"))
     assert server.requests_to("/a") == []
+    assert str(failed.value).startswith(
+        f"{server.url('/robots.txt')}: robots.txt nicht lesbar, daher wird nichts abgerufen – "
+        "HTTP 503 (Dienst nicht verfügbar): ein Fehler auf dem Server der Website"
+    )
 
 
 def test_missing_robots_allows_everything(server: LocalServer, fast_config: FetchConfig) -> None:
@@ -344,9 +348,31 @@ def test_other_client_errors_fail_without_retry(
     server: LocalServer, fast_config: FetchConfig
 ) -> None:
     server.route("/gone", Reply(404, b"nope"))
-    with pytest.raises(FetchError, match="HTTP 404"):
+    with pytest.raises(FetchError, match=r"HTTP 404 \(nicht gefunden\)"):
         make_fetcher(fast_config).fetch(server.url("/gone"))
     assert len(server.requests_to("/gone")) == 1
+
+
+def test_a_404_of_the_configured_address_says_to_fix_sources_yaml(
+    server: LocalServer, fast_config: FetchConfig
+) -> None:
+    """The source's own address (any page number) moved: the admin's to fix. A programme
+    page the site links to: the site's, and sources.yaml is not to blame."""
+    server.route("/liste", Reply(404, b"nope"))
+    server.route("/programm", Reply(410, b"gone"))
+    fetcher = make_fetcher(fast_config, source_url=server.url("/liste?seite=1"))
+    expected = {
+        "/liste?seite=2": "HTTP 404 (nicht gefunden): die in sources.yaml eingetragene Adresse "
+        "gibt es dort nicht (mehr) – vermutlich ist die Seite umgezogen; die neue Adresse auf "
+        "der Website suchen und als 'url' der Quelle eintragen",
+        "/programm": "HTTP 410 (dauerhaft entfernt): diese Seite gibt es dort nicht mehr "
+        "(verschoben oder entfernt, obwohl die Website auf sie verweist); bleibt der Fehler, "
+        "die Quelle im Browser prüfen",
+    }
+    for path, message in expected.items():
+        with pytest.raises(FetchError) as failed:
+            fetcher.fetch(server.url(path))
+        assert str(failed.value) == f"{server.url(path)}: {message}"
 
 
 def test_record_and_replay(server: LocalServer, fast_config: FetchConfig, tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ def main(ctx: click.Context) -> None:
 
 
 COMMAND_MODULES = (
+    "check_commands",
     "db_commands",
     "evaluate_commands",
     "import_commands",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.strategy import StrategyError
 from scrapers.record import ParseError
-from webapp.cli.errors import CliError
+from webapp.cli.errors import CliError, describe_range
 from webapp.config import Config, ConfigError, with_origin
 from webapp.db import make_engine, make_session_factory
 from webapp.errors import UserError
@@ -114,6 +115,24 @@ class IsoDate(click.ParamType):
 
 
 ISO_DATE = IsoDate()
+
+
+class FiniteFloatRange(click.FloatRange):
+    """click's FloatRange without 'nan' and 'inf', which Python's float() reads as numbers.
+
+    click compares the value with the bounds, and every comparison with nan is false, so
+    `--wait nan` passed a range check and `--wait inf` passed a lower bound.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(
+                f"{value!r} ist keine Zahl im erlaubten Bereich ({describe_range(self)}).",
+                param,
+                ctx,
+            )
+        return number
 
 
 def user_errors(func: F) -> F:

@@ -12,7 +12,7 @@ from matcher.strategy import GERMANY, RegionProfile, Strategy, StrategyError, lo
 from webapp.backup import backup_database
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.cli.german import GermanCommand, GermanGroup
-from webapp.config import DEFAULT_STRATEGY, with_origin
+from webapp.config import DEFAULT_STRATEGY, path_origin, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import format_counted
@@ -96,19 +96,16 @@ def strategy_load(app: AppContext, file: Path | None) -> None:
 
 
 def configured_strategy(app: AppContext) -> Strategy:
-    """The strategy STRATEGY_PATH names; a file that is not there says where the path came from.
-
-    A relative path is read from the working directory, so `init` run by cron from another
-    folder would report only "Datei nicht gefunden" for a path the administrator knows exists.
-    """
+    """The strategy STRATEGY_PATH names; a file that is not there says where the path came
+    from (see `path_origin`)."""
     path = app.config.strategy_path
     try:
         return load_strategy(path)
     except StrategyError as exc:
-        if path == DEFAULT_STRATEGY or path.is_file():
+        origin = path_origin(path, DEFAULT_STRATEGY, "STRATEGY_PATH")
+        if origin is None:
             raise
-        relative = "" if path.is_absolute() else f", gelesen relativ zum Ordner {Path.cwd()}"
-        raise UserError(with_origin(f"{exc} (Pfad aus STRATEGY_PATH{relative})")) from None
+        raise UserError(with_origin(f"{exc}{origin}")) from None
 
 
 def _ensure_schema(app: AppContext) -> None:

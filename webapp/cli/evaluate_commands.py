@@ -10,7 +10,7 @@ import click
 from matcher.evaluation import EvalDataError, format_report, load_calls, load_qrels
 from matcher.evaluation import evaluate as run_evaluation
 from matcher.strategy import load_strategy
-from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.common import AppContext, FiniteFloatRange, pass_app, user_errors
 from webapp.cli.german import GermanCommand
 from webapp.errors import UserError
 
@@ -46,7 +46,7 @@ from webapp.errors import UserError
 @click.option(
     "--feedback-fraction",
     metavar="ANTEIL",
-    type=click.FloatRange(0.0, 0.95),
+    type=FiniteFloatRange(0.0, 0.95),
     default=0.0,
     show_default=True,
     help="Anteil der Urteile je Projekt, der als Entscheidung der Sachbearbeitung einfließt.",

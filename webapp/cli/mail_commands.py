@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import click
 
-from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
+from webapp.cli.common import ISO_DATE, AppContext, FiniteFloatRange, pass_app, user_errors
 from webapp.cli.errors import CliError
 from webapp.cli.german import GermanCommand
 from webapp.digest import hold_back_reason, run_digest
@@ -198,7 +198,7 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     metavar="SEKUNDEN",
     default=10.0,
     show_default=True,
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     help="Sekunden, die auf einen noch laufenden weekly-Lauf gewartet wird.",
 )
 @click.option("--today", type=ISO_DATE, help=TODAY_HELP)

@@ -11,12 +11,18 @@ import click
 
 from scrapers.record import ParseError
 from scrapers.registry import KINDS, get_parser
-from scrapers.sources import SourceConfigError, load_sources
+from scrapers.sources import SourceConfigError
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.cli.german import GermanCommand
 from webapp.errors import UserError
 from webapp.formatting import format_counted, local_today
-from webapp.scraping import SourceReport, run_scrape, select_sources, sources_to_run
+from webapp.scraping import (
+    SourceReport,
+    load_configured_sources,
+    run_scrape,
+    select_sources,
+    sources_to_run,
+)
 
 # Where relative links in a saved page point when no --url is given.
 DEFAULT_URLS = {
@@ -41,7 +47,7 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
     """
     try:
         # The file first: its mistakes are named before the database is even opened.
-        configured = load_sources(app.config.sources_path)
+        configured = load_configured_sources(app.config)
         sources = sources_to_run(
             app.sessions, app.config.sources_path, source_name, configured=configured
         )
@@ -178,7 +184,7 @@ def parse(
     options: dict[str, object] = {}
     if source_name:
         try:
-            chosen = select_sources(load_sources(app.config.sources_path), source_name)
+            chosen = select_sources(load_configured_sources(app.config), source_name)
         except SourceConfigError as exc:
             raise UserError(str(exc)) from None
         options.update(chosen[0].options)

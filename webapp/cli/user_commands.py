@@ -106,7 +106,7 @@ def list_users(app: AppContext) -> None:
                 role_label(u.role),
                 "aktiv" if u.active else "deaktiviert",
                 "ja" if u.digest_opt_in and u.active else "nein",
-                format_datetime(u.last_login),
+                format_datetime(u.last_login, "nie"),
             )
             for u in logins
         ]
