@@ -76,8 +76,10 @@ WATCHED_FIELDS = {
 }
 MAIN_STAGE = "Einreichung"
 NO_THEME = "Ohne Themenzuordnung"
-# A source problem shows this many hints of the latest run and cuts texts like the Quellen page.
+# A source problem shows this many hints of the latest run and cuts texts like the Quellen page:
+# errors longer than hints, because an error's advice (what to change) comes last.
 SOURCE_HINTS_SHOWN = 2
+SOURCE_ERROR_LIMIT = 480
 SOURCE_TEXT_LIMIT = 240
 
 
@@ -494,7 +496,7 @@ def select_source_problems(session: Session, window: DigestWindow) -> list[Sourc
                 label=source.label or source.name,
                 runs=len(runs),
                 failed=failed,
-                last_error=shorten(latest.error_message, SOURCE_TEXT_LIMIT) if latest else "",
+                last_error=shorten(latest.error_message, SOURCE_ERROR_LIMIT) if latest else "",
                 last_error_at=latest.started_at if latest else None,
                 hint_count=latest.warning_count if latest else 0,
                 hints=[shorten(h, SOURCE_TEXT_LIMIT) for h in hints[:SOURCE_HINTS_SHOWN]],

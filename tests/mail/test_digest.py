@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from scrapers.net_errors import describe_http_status
 from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
 from webapp.formatting import format_datetime, local_today
 from webapp.models import Call, CallChange, CallScore, Review, SentMail, utcnow
@@ -235,7 +236,7 @@ def test_failed_source_alone_is_mailed_with_its_error(cli, data: Data, smtp_serv
     broken = data.source("foerderdb", "Förderdatenbank des Bundes")
     data.run(broken, "ok", ago=timedelta(days=20))
     data.run(broken, "failed", ago=timedelta(days=2), error="Zeitüberschreitung")
-    long_error = "HTTP 503 Service Unavailable von https://foerderdb.example/liste " + "x" * 300
+    long_error = "HTTP 503 Service Unavailable von https://foerderdb.example/liste " + "x" * 600
     data.run(broken, "failed", error=long_error)
     data.run(data.source("nrw", "Förderprogramme NRW"), "ok")
 
@@ -250,11 +251,25 @@ def test_failed_source_alone_is_mailed_with_its_error(cli, data: Data, smtp_serv
         assert "Förderdatenbank des Bundes" in part
         assert "Alle 2 Läufe sind fehlgeschlagen." in part
         assert "HTTP 503 Service Unavailable von https://foerderdb.example/liste" in part
-        assert "x" * 300 not in part and "…" in part  # shortened
+        assert "x" * 600 not in part and "…" in part  # shortened
         assert "Zeitüberschreitung" not in part  # only the last error
         assert "Kein erfolgreicher Abruf seit" in part
         assert "https://foerder.example/quellen/" in part
         assert "Förderprogramme NRW" not in part  # healthy source
+
+
+def test_a_source_error_is_mailed_with_its_advice(cli, data: Data, smtp_server, mail_env):
+    """The advice of a failed fetch comes last in its text; the digest must not cut it off."""
+    moved = data.source("foerderdb", "Förderdatenbank des Bundes")
+    status = describe_http_status(404, configured=True).text
+    url = "https://www.foerderdatenbank.de/SiteGlobals/FDB/Forms/Suche/Foederprogrammsuche_Formular.html"
+    data.run(moved, "failed", error=f"{url}: {status}")
+
+    assert cli("digest", **mail_env).exit_code == 0
+
+    text, html = _source_section(smtp_server.messages[0])
+    assert "als 'url' der Quelle eintragen" in text
+    assert "url&#39; der Quelle eintragen" in html
 
 
 def test_source_with_hints_shows_the_first_hints(cli, data: Data, smtp_server, mail_env):
