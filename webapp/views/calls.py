@@ -55,6 +55,7 @@ from webapp.models import Call, CallChange, Review, StrategyRow
 from webapp.queries import (
     COUNT_LIMIT,
     DEADLINE_WINDOWS,
+    ELIGIBILITY_FILTERS,
     MAX_FILTER_INT,
     NEW_DAYS,
     SORTS,
@@ -112,6 +113,7 @@ def _list_page(scope: str) -> str:
         options=filter_options(session, filters, today, current_app.extensions["fm_filter_values"]),
         sorts=SORTS,
         windows=DEADLINE_WINDOWS,
+        eligibility_filters=ELIGIBILITY_FILTERS,
         today=today,
         endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
         elsewhere=elsewhere,
