@@ -83,3 +83,23 @@ def test_the_eligibility_filter_stays_through_paging_sorting_and_the_way_back(
         assert _row_badges(tab) == {"antragsberechtigt"}
     finally:
         tab.context.close()
+
+
+def test_the_keyboard_reaches_the_first_call_without_the_filter_form(
+    browser: Any, live_server: str, user: User
+) -> None:
+    """Before, the first call came after some thirty Tab presses, past every filter field."""
+    tab = logged_in_tab(browser, live_server, user)
+    try:
+        tab.keyboard.press("Tab")
+        expect(tab.locator(":focus")).to_have_text("Zum Inhalt springen")
+        tab.keyboard.press("Tab")
+        expect(tab.locator(":focus")).to_have_text("Zu den Aufrufen springen")
+        tab.keyboard.press("Enter")
+        tab.keyboard.press("Tab")
+        first = tab.locator("li.call-row .call-title a").first
+        expect(first).to_be_focused()
+        tab.keyboard.press("Enter")
+        tab.wait_for_url(re.compile(r"/aufrufe/\d+\?zurueck="))
+    finally:
+        tab.context.close()
