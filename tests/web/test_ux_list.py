@@ -364,3 +364,20 @@ def _ids(client: FlaskClient, url: str) -> set[int]:
             return ids
         ids |= found
     return ids
+
+
+def test_the_list_title_names_the_applicant_the_search_and_the_page(
+    auth_client: FlaskClient,
+) -> None:
+    """Before, every list page was "Eingang – funding-matcher" in the tab and the history."""
+
+    def title(url: str) -> str:
+        found = re.search(r"<title>(.*?)</title>", auth_client.get(url).get_data(as_text=True))
+        assert found is not None
+        return html.unescape(found.group(1))
+
+    assert title("/") == "Eingang – funding-matcher"
+    assert title("/?antragsteller=D%C3%BClmen&page=2") == (
+        "Eingang für Dülmen, Seite 2 – funding-matcher"
+    )
+    assert title("/aufrufe?q=Glasfaser") == "Alle Aufrufe: „Glasfaser“ – funding-matcher"
