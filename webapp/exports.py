@@ -125,11 +125,22 @@ def ascii_slug(text: str, limit: int = SLUG_LENGTH) -> str:
     return slug
 
 
+# The Antragsberechtigung filter in a file name (queries.ELIGIBILITY_FILTERS).
+ELIGIBILITY_SLUGS = {
+    "ja": "nur-antragsberechtigt",
+    "ja-unklar": "antragsberechtigt-oder-unklar",
+    "partner": "ueber-projektpartner",
+    "unklar": "berechtigung-unklar",
+    "nein": "nicht-antragsberechtigt",
+}
+
+
 def csv_filename(session: Session, filters: CallFilters, today: date) -> str:
     """The name of the CSV export of a list: e.g. foerderaufrufe-eingang-2026-11-26-nrw-neu.csv.
 
     The active filters follow in the order of the filter form: search, theme, priority,
-    project, status, source, region, deadline, score and the inbox's two switches.
+    project, status, source, region, deadline, score, applicant, eligibility and the
+    inbox's two switches.
     """
     theme = session.get(ThemeRow, filters.theme) if filters.theme is not None else None
     project = session.get(ProjectRow, filters.project) if filters.project is not None else None
@@ -149,6 +160,8 @@ def csv_filename(session: Session, filters: CallFilters, today: date) -> str:
         f"passung-ab-{filters.min_score:.2f}".rstrip("0").rstrip(".")
         if filters.min_score is not None
         else "",
+        f"fuer-{filters.antragsteller}" if filters.antragsteller else "",
+        ELIGIBILITY_SLUGS.get(filters.berechtigung, ""),
     ]
     if filters.scope == "inbox":  # the switches count in the inbox only
         parts += [

@@ -8,6 +8,7 @@ is loaded with one query each, never one per row.
 from __future__ import annotations
 
 import calendar
+import json
 import threading
 import time
 from collections import defaultdict
@@ -22,8 +23,10 @@ from sqlalchemy import (
     FunctionElement,
     Join,
     Select,
+    String,
     and_,
     case,
+    cast,
     exists,
     func,
     literal,
@@ -84,6 +87,15 @@ def closed_by_source(status: str) -> bool:
 
 
 SORTS = {"passung": "beste Passung", "frist": "nächste Frist", "neu": "zuletzt gefunden"}
+# The Antragsberechtigung filter: URL value -> (label, the stored verdicts it lets through).
+# None stands for a call not yet scored, which the lists show as "Berechtigung unklar".
+ELIGIBILITY_FILTERS: dict[str, tuple[str, tuple[str | None, ...]]] = {
+    "ja": ("antragsberechtigt", ("eligible",)),
+    "ja-unklar": ("antragsberechtigt oder unklar", ("eligible", "unknown", None)),
+    "partner": ("über Projektpartner", ("partner",)),
+    "unklar": ("Berechtigung unklar", ("unknown", None)),
+    "nein": ("nicht antragsberechtigt", ("ineligible",)),
+}
 DEADLINE_WINDOWS = {14: "in 14 Tagen", 30: "in 30 Tagen", 90: "in 3 Monaten", 365: "in 1 Jahr"}
 
 
@@ -104,6 +116,8 @@ class CallFilters:
     region: str = ""
     frist: int | None = None  # deadline within this many days
     min_score: float | None = None
+    berechtigung: str = ""  # "" = any; else a key of ELIGIBILITY_FILTERS
+    antragsteller: str = ""  # an applicant of the strategy (a town, the county) or ""
     ineligible: bool = False  # also calls the strategy's applicants may not apply to
     closed: bool = False  # also calls past their deadline or withdrawn
     sort: str = "passung"
@@ -123,6 +137,8 @@ class CallFilters:
             region=(args.get("region") or "").strip()[:200],
             frist=f if (f := _int(args.get("frist"))) and 0 < f <= MAX_WINDOW_DAYS else None,
             min_score=_float(args.get("min_score")),
+            berechtigung=b if (b := args.get("berechtigung", "")) in ELIGIBILITY_FILTERS else "",
+            antragsteller=(args.get("antragsteller") or "").strip()[:200],
             ineligible=args.get("ineligible") in ("1", "on", "true"),
             closed=args.get("closed") in ("1", "on", "true"),
             sort=s if (s := args.get("sort", "")) in SORTS else "passung",
@@ -171,8 +187,16 @@ class CallFilters:
         could only ever give an empty list.
         """
         return CallFilters(
-            scope=self.scope, status=self.status, ineligible=self.ineligible, closed=self.closed
+            scope=self.scope,
+            status=self.status,
+            ineligible=self.shows_ineligible,
+            closed=self.closed,
         )
+
+    @property
+    def shows_ineligible(self) -> bool:
+        """Whether the inbox lets ineligible calls through: ticked, or asked for by name."""
+        return self.ineligible or self.berechtigung == "nein"
 
 
 # Larger whole numbers are no id, page or window of any list (PostgreSQL's INTEGER ends here)
@@ -332,10 +356,16 @@ def filter_clauses(filters: CallFilters, today: date) -> list[ColumnElement[bool
     if filters.scope == "inbox":
         if not filters.closed:
             clauses.append(open_clause(today))
-        if not filters.ineligible:
+        if not filters.shows_ineligible:
             clauses.append(
                 or_(CallScore.eligibility.is_(None), CallScore.eligibility != "ineligible")
             )
+    if filters.berechtigung:
+        verdicts = ELIGIBILITY_FILTERS[filters.berechtigung][1]
+        named = CallScore.eligibility.in_([v for v in verdicts if v is not None])
+        clauses.append(or_(named, CallScore.eligibility.is_(None)) if None in verdicts else named)
+    if filters.antragsteller:
+        clauses.append(applicant_clause(filters.antragsteller))
     if filters.status == "neu":
         clauses.append(or_(Review.id.is_(None), Review.status == "neu"))
     elif filters.status in REVIEW_STATUSES:
@@ -372,6 +402,21 @@ def filter_clauses(filters: CallFilters, today: date) -> list[ColumnElement[bool
     if filters.min_score is not None:
         clauses.append(CallScore.inbox_score >= filters.min_score)
     return clauses
+
+
+def applicant_clause(name: str) -> ColumnElement[bool]:
+    """Calls that `name` (an applicant of the strategy: the county, a town) may apply for.
+
+    `match` stores, per call, the strategy's applicants that may apply (or, with the verdict
+    open, could): a JSON list of names. Its text is searched for the name as a JSON string,
+    escaped as the database driver wrote it ("D\\u00fclmen") or as written, so the same
+    clause runs on SQLite and PostgreSQL without their JSON functions.
+    """
+    text = cast(CallScore.eligible_applicants, String)
+    forms = {json.dumps(name), json.dumps(name, ensure_ascii=False)}
+    return or_(
+        *(ContainsIgnoringCase(text, literal(f"%{_like_escape(f)}%")) for f in sorted(forms))
+    )
 
 
 def listed(stmt: Select[Any], filters: CallFilters, today: date) -> Select[Any]:
@@ -925,6 +970,20 @@ class FilterOptions:
     priorities: list[int]
     sources: list[SourceOption]
     regions: list[str]
+    applicants: list[str] = field(default_factory=list)  # the strategy's, county first
+
+
+def strategy_applicants(session: Session) -> list[str]:
+    """The names of the active strategy's applicants (`region_profile.applicants`), in order."""
+    profile = session.scalar(
+        select(StrategyRow.region_profile)
+        .where(StrategyRow.active)
+        .order_by(StrategyRow.id.desc())
+        .limit(1)
+    )
+    applicants = (profile or {}).get("applicants") if isinstance(profile, dict) else None
+    names = [a.get("name") for a in applicants or [] if isinstance(a, dict)]
+    return [n for n in dict.fromkeys(names) if isinstance(n, str) and n]
 
 
 def filter_options(
@@ -972,12 +1031,16 @@ def filter_options(
         sources = source_options(session, [*(o.name for o in sources), filters.source])
     if filters.region and filters.region not in regions:
         regions = sorted([*regions, filters.region])
+    applicants = strategy_applicants(session)
+    if filters.antragsteller and filters.antragsteller not in applicants:
+        applicants.append(filters.antragsteller)  # a bookmark of an earlier strategy
     return FilterOptions(
         themes=themes,
         projects=projects,
         priorities=sorted({t.priority for t in themes}),
         sources=sources,
         regions=regions,
+        applicants=applicants,
     )
 
 

@@ -12,7 +12,7 @@ from tests.web.conftest import DEV_CALLS
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.formatting import local_today
-from webapp.models import Call, ThemeRow
+from webapp.models import Call, CallScore, ThemeRow
 from webapp.queries import (
     CallFilters,
     call_detail,
@@ -63,6 +63,16 @@ def test_queries_on_each_backend(any_config: Config, tmp_path: Path) -> None:
                 assert len(rows) == page.total
             assert list_calls(session, CallFilters(status="relevant"), today=today).total == 1
             assert filter_options(session).themes
+            # a town's calls: the JSON list of applicants searched as text on both backends
+            assert "Dülmen" in filter_options(session).applicants
+            expected = {
+                s.call_id
+                for s in session.scalars(select(CallScore))
+                if "Dülmen" in s.eligible_applicants
+            }
+            towns = CallFilters(scope="all", status="alle", antragsteller="Dülmen")
+            found = list_calls(session, towns, today=today, page_size=500)
+            assert expected and {r.id for r in found.rows} == expected
             detail = call_detail(session, first.id)
             assert detail is not None and detail.review is not None
             themes = strategy_overview(session, today)

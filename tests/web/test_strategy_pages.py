@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import CliInvoker
 from tests.foundation.test_other_county import STRATEGY as PASSAU
-from webapp.models import ProjectRow, StrategyRow
+from webapp.models import Match, ProjectRow, StrategyRow
+from webapp.queries import matching_clauses
 
 
 def test_the_strategy_page_shows_the_aims_and_who_adopted_it(auth_client: FlaskClient) -> None:
@@ -50,3 +51,15 @@ def test_a_project_of_a_replaced_strategy_says_so(
     assert "nicht mehr verwendet" not in current
     overview = auth_client.get("/strategie/").get_data(as_text=True)
     assert "PA-01" in overview and not re.search("Coesfeld|Münster", overview)
+
+
+def test_a_projects_calls_say_who_may_apply(auth_client: FlaskClient, session: Session) -> None:
+    """Before, a project listed the calls only its partners or nobody may apply for unmarked."""
+    partner = session.scalars(
+        select(Match).where(Match.eligibility == "partner", *matching_clauses())
+    ).first()
+    assert partner is not None
+    page = auth_client.get(f"/strategie/projekte/{partner.project_id}").get_data(as_text=True)
+    row = page[page.index(f'href="/aufrufe/{partner.call_id}?') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="badge elig-partner"' in row and "über Projektpartner</span>" in row

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.formatting import local_today
-from webapp.models import ProjectRow, ThemeRow
+from webapp.models import CallScore, ProjectRow, ThemeRow
 from webapp.queries import (
     CallFilters,
     FilterValuesCache,
@@ -277,3 +277,107 @@ def test_a_usable_minimum_score_gets_no_message(auth_client: FlaskClient) -> Non
     for typed in ("", "0", "1", "0,35"):
         page = auth_client.get("/", query_string={"min_score": typed}).get_data(as_text=True)
         assert "f-min-error" not in page and 'aria-invalid="true"' not in page, typed
+
+
+def _badges(page: str) -> list[str]:
+    """The eligibility badge of every row of a list page."""
+    rows = re.findall(
+        r'<li class="call-row" id="call-\d+">(.*?)</li>\s*(?=<li class="call-row"|</ol>)',
+        page,
+        re.S,
+    )
+    return [m.group(1) for r in rows if (m := re.search(r'class="badge elig-(\w+)"', r))]
+
+
+def test_the_eingang_filters_by_eligibility(auth_client: FlaskClient, session: Session) -> None:
+    """Calls only a project partner may apply for no longer crowd a town's Eingang."""
+    today = local_today()
+    total = count_calls(session, CallFilters(), today)
+    counts = {
+        key: count_calls(session, CallFilters(berechtigung=key), today)
+        for key in ("ja", "partner", "unklar", "ja-unklar", "nein")
+    }
+    assert counts["partner"] > 0 and counts["ja"] > 0 and counts["nein"] > 0
+    # the Eingang is its eligible, partner and unclear calls; nothing twice, nothing lost
+    assert counts["ja"] + counts["partner"] + counts["unklar"] == total
+    assert counts["ja-unklar"] == counts["ja"] + counts["unklar"]
+    shown = {
+        "ja": {"eligible"},
+        "partner": {"partner"},
+        "unklar": {"unknown"},
+        "ja-unklar": {"eligible", "unknown"},
+        # asked for by name, the Eingang shows them without "auch nicht antragsberechtigt"
+        "nein": {"ineligible"},
+    }
+    for key, badges in shown.items():
+        page = auth_client.get(f"/?berechtigung={key}&sort=frist").get_data(as_text=True)
+        assert f'<option value="{key}" selected>' in page
+        found = _badges(page)
+        assert found and set(found) <= badges, (key, found)
+        assert f"{counts[key]} Aufruf" in page
+    # Alle Aufrufe filters the same way, also by the calls' eligibility
+    page = auth_client.get("/aufrufe?berechtigung=partner&status=alle").get_data(as_text=True)
+    assert set(_badges(page)) == {"partner"}
+    # an unknown value is ignored, as every filter's
+    assert f"{total} Aufrufe" in auth_client.get("/?berechtigung=vielleicht").get_data(as_text=True)
+    day = today.isoformat()
+    assert _csv_name(auth_client, "scope=inbox&berechtigung=ja-unklar&region=NRW") == (
+        f"foerderaufrufe-eingang-{day}-nrw-antragsberechtigt-oder-unklar.csv"
+    )
+    rows = auth_client.get("/export.csv?scope=inbox&berechtigung=partner").get_data(as_text=True)
+    assert len(rows.splitlines()) == counts["partner"] + 1
+
+
+def test_a_towns_officer_sees_the_calls_the_town_may_apply_for(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Antragsteller: a town's Eingang without the county's own calls and the partners' ones."""
+    scores = {s.call_id: s for s in session.scalars(select(CallScore))}
+    county_only = {i for i, s in scores.items() if s.eligible_applicants == ["Kreis Coesfeld"]}
+    partner = {i for i, s in scores.items() if s.eligibility == "partner"}
+    assert county_only and partner
+    inbox = _ids(auth_client, "/?sort=frist")
+    assert county_only & inbox and partner & inbox
+
+    page = auth_client.get("/?antragsteller=D%C3%BClmen&sort=frist").get_data(as_text=True)
+    assert '<option value="Dülmen" selected>Dülmen</option>' in page
+    assert '<option value="Kreis Coesfeld">Kreis Coesfeld</option>' in page
+    towns = _ids(auth_client, "/?antragsteller=D%C3%BClmen&sort=frist")
+    assert towns and towns < inbox
+    assert not towns & (county_only | partner)
+    assert all("Dülmen" in scores[i].eligible_applicants for i in towns)
+    # the county's own calls are there for the county
+    assert county_only & inbox <= _ids(auth_client, "/?antragsteller=Kreis+Coesfeld&sort=frist")
+    day = local_today().isoformat()
+    assert _csv_name(auth_client, "scope=inbox&antragsteller=D%C3%BClmen&berechtigung=ja") == (
+        f"foerderaufrufe-eingang-{day}-fuer-duelmen-nur-antragsberechtigt.csv"
+    )
+
+
+def _ids(client: FlaskClient, url: str) -> set[int]:
+    """The calls of every page of a list."""
+    ids: set[int] = set()
+    for number in range(1, 20):
+        page = client.get(f"{url}&page={number}").get_data(as_text=True)
+        found = {int(i) for i in re.findall(r'<li class="call-row" id="call-(\d+)">', page)}
+        if found <= ids:
+            return ids
+        ids |= found
+    return ids
+
+
+def test_the_list_title_names_the_applicant_the_search_and_the_page(
+    auth_client: FlaskClient,
+) -> None:
+    """Before, every list page was "Eingang – funding-matcher" in the tab and the history."""
+
+    def title(url: str) -> str:
+        found = re.search(r"<title>(.*?)</title>", auth_client.get(url).get_data(as_text=True))
+        assert found is not None
+        return html.unescape(found.group(1))
+
+    assert title("/") == "Eingang – funding-matcher"
+    assert title("/?antragsteller=D%C3%BClmen&page=2") == (
+        "Eingang für Dülmen, Seite 2 – funding-matcher"
+    )
+    assert title("/aufrufe?q=Glasfaser") == "Alle Aufrufe: „Glasfaser“ – funding-matcher"

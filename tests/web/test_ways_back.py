@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from itertools import combinations
+from urllib.parse import quote
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -206,3 +208,79 @@ def test_the_strategy_legend_names_only_the_priorities_in_use(
     chart = page[start : page.index("</svg>", start)]
     assert "Priorität 1" in chart and "Priorität 3" in chart
     assert "Priorität 2" not in chart
+
+
+def _decision_links(page: str) -> list[str]:
+    """The decided calls a call page names under "Durch Bewertungen", as linked."""
+    notes = re.findall(r'<div class="decision-note small">(.*?)</div>', page, re.S)
+    return [unescape(h) for n in notes for h in re.findall(r'<a href="([^"]+)">', n)]
+
+
+def _back_link(page: str) -> str:
+    back = re.search(r'<p class="breadcrumb"><a href="([^"]+)">← ([^<]+)</a>', page)
+    assert back is not None
+    return unescape(back.group(1))
+
+
+def test_hopping_through_decided_calls_keeps_the_way_back_short(
+    auth_client: FlaskClient, session: Session, cli: CliInvoker
+) -> None:
+    # Calls that share two projects, marked relevant for one each, move each other's scores
+    # for the other: a walk through "Durch Bewertungen" can go on and on.
+    projects: dict[int, set[int]] = {}
+    for m in session.scalars(select(Match).where(Match.rank <= 3, Match.score >= 0.1)):
+        projects.setdefault(m.call_id, set()).add(m.project_id)
+    decided: list[int] = []
+    for a, b in combinations(sorted(projects), 2):
+        shared = sorted(projects[a] & projects[b])
+        if len(shared) < 2 or {a, b} & set(decided):
+            continue
+        for call_id, project_id in ((a, shared[0]), (b, shared[1])):
+            data = {"status": "relevant", "project_id": project_id}
+            auth_client.post(f"/aufrufe/{call_id}/bewertung", data=data)
+        decided += [a, b]
+        if len(decided) >= 8:
+            break
+    assert cli("match").exit_code == 0
+
+    origin = "/aufrufe?q=Digitalisierung&sort=frist"
+    url = f"/aufrufe/{decided[0]}?zurueck=/aufrufe%3Fq%3DDigitalisierung%26sort%3Dfrist"
+    visited = [url]
+    for _hop in range(6):
+        links = _decision_links(auth_client.get(url).get_data(as_text=True))
+        assert links, f"no decided call linked from {url}"
+        url = links[0]
+        visited.append(url)
+    # the way back stays bounded: one way back inside another at most, however many hops
+    assert all(u.count("zurueck") <= 2 for u in visited), visited
+    assert max(len(u) for u in visited) < 2 * len(visited[0]), visited
+
+    # ... and still leads back: to the call the officer came from, then to the list
+    last = auth_client.get(visited[-1]).get_data(as_text=True)
+    previous = _back_link(last)
+    assert previous.split("#")[0].startswith(visited[-2].split("?")[0] + "?")
+    assert "Zurück zum Aufruf" in last
+    there = auth_client.get(previous.split("#")[0]).get_data(as_text=True)
+    assert _back_link(there) == origin
+    assert "← Zurück zur Liste" in there
+
+
+def test_a_deeply_nested_way_back_is_cut_to_the_previous_page_and_the_origin(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    # a link copied before the way back was bounded: four calls deep, from a list
+    ids = list(session.scalars(select(Call.id).where(Call.canonical_id.is_(None)).limit(4)))
+    url = "/aufrufe?q=Schule"
+    for call_id in ids[:-1]:
+        url = _old_link(call_id, url)
+    page = auth_client.get(_old_link(ids[-1], url)).get_data(as_text=True)
+    back = _back_link(page)
+    # back to the call before, which leads back to the list
+    assert back == f"/aufrufe/{ids[-2]}?zurueck=/aufrufe%3Fq%3DSchule#h-match"
+    form_back = re.search(r'name="zurueck" value="([^"]+)"', page)
+    assert form_back is not None and unescape(form_back.group(1)) == back
+
+
+def _old_link(call_id: int, back: str) -> str:
+    """The link a call's "Durch Bewertungen" note had before the way back was bounded."""
+    return f"/aufrufe/{call_id}?zurueck={quote(back + '#h-match' if '/aufrufe/' in back else back)}"

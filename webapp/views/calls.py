@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from matcher.states import state_name
 from scrapers.normalise import normalise_region
 from webapp.app import app_config, db_session
-from webapp.auth import safe_next
 from webapp.errors import UserError
 from webapp.exports import csv_filename, stream_csv
 from webapp.formatting import (
@@ -56,6 +55,7 @@ from webapp.models import Call, CallChange, Review, StrategyRow
 from webapp.queries import (
     COUNT_LIMIT,
     DEADLINE_WINDOWS,
+    ELIGIBILITY_FILTERS,
     MAX_FILTER_INT,
     NEW_DAYS,
     SORTS,
@@ -75,6 +75,7 @@ from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
 from webapp.saved_model import app_model_cache, model_file
 from webapp.views.call_list import list_view
 from webapp.views.components import found_mark
+from webapp.views.context import way_back
 from webapp.views.notices import Notice, notify, take_notice
 
 bp = Blueprint("calls", __name__)
@@ -108,10 +109,11 @@ def _list_page(scope: str) -> str:
         "calls/list.html",
         filters=filters,
         page=page,
-        view=list_view(page, inbox=scope == "inbox", today=today, back=request.full_path),
+        view=list_view(page, inbox=scope == "inbox", today=today, back=_list_back()),
         options=filter_options(session, filters, today, current_app.extensions["fm_filter_values"]),
         sorts=SORTS,
         windows=DEADLINE_WINDOWS,
+        eligibility_filters=ELIGIBILITY_FILTERS,
         today=today,
         endpoint="calls.inbox" if scope == "inbox" else "calls.all_calls",
         elsewhere=elsewhere,
@@ -120,6 +122,11 @@ def _list_page(scope: str) -> str:
         min_score_typed=(request.args.get("min_score") or "").strip()[:40],
         min_score_error=min_score_error(request.args.get("min_score")),
     )
+
+
+def _list_back() -> str:
+    """The list's own URL as the way back of its rows (a stray `zurueck` cut to its origin)."""
+    return way_back(request.full_path) or url_for("calls.inbox")
 
 
 @bp.get("/")
@@ -333,7 +340,8 @@ def change_rows(changes: Sequence[CallChange]) -> list[ChangeRow]:
 
 
 def _safe_back(value: str | None) -> str | None:
-    return safe_next(value)
+    # an old or hand-made URL may nest ways back deeply: one level inside is kept
+    return way_back(value)
 
 
 def _optional_int(value: str | None) -> int | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from flask import Flask, request
 
 from matcher.types import NOT_ABOUT_TOPIC_REASONS
+from webapp.auth import safe_next
 from webapp.charts import score_bar
 from webapp.models import DISMISS_REASONS, REVIEW_STATUSES
 from webapp.views.components import (
@@ -26,9 +28,65 @@ NAVIGATION = (
 )
 
 
+# The query argument of a link to a call page that names the page to return to.
+BACK_ARG = "zurueck"
+# A way back holds ways back of its own at most this deep; anything deeper is cut to its
+# origin. Bounds the work on a hand-made URL; the app's own links are never deeper than 2.
+_MAX_UNWRAP = 20
+
+
+def _inner_back(path: str) -> str | None:
+    """The safe `zurueck` of `path`, if it has one."""
+    for key, value in parse_qsl(urlsplit(path).query, keep_blank_values=True):
+        if key == BACK_ARG:
+            return safe_next(value)
+    return None
+
+
+def first_origin(back: str) -> str:
+    """Where a chain of ways back began: the innermost `zurueck` inside `back`.
+
+    Call A opened from a list links the calls that moved its score with `zurueck` = A's page,
+    which carries the list; hop on from there and every hop would wrap the previous URL once
+    more. Each hop instead names the page it comes from with only this first origin (the
+    list) as that page's own way back: two levels at most, however long the walk.
+    """
+    for _ in range(_MAX_UNWRAP):
+        inner = _inner_back(back)
+        if inner is None:
+            return back
+        back = inner
+    return back
+
+
+def way_back(path: str | None) -> str | None:
+    """`path` as a way back: a safe local path whose own `zurueck` is cut to its origin.
+
+    None for nothing or an unsafe target. A path without a nested way back comes back as it
+    is, so the links the app builds stay as they were.
+    """
+    path = safe_next(path)
+    if path is None:
+        return None
+    inner = _inner_back(path)
+    if inner is None or _inner_back(inner) is None:
+        return path
+    parts = urlsplit(path)
+    query = [
+        (key, first_origin(inner) if key == BACK_ARG else value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key != BACK_ARG or value == inner
+    ]
+    encoded = urlencode(query, quote_via=quote, safe="/:")
+    return parts._replace(query=encoded).geturl()
+
+
 def current_path() -> str:
-    """This page's local path with its query, for a link that should lead back here."""
-    return request.full_path.rstrip("?")
+    """This page's local path with its query, for a link that should lead back here.
+
+    A `zurueck` of this page's own is kept only as its first origin (see `first_origin`).
+    """
+    return way_back(request.full_path.rstrip("?")) or "/"
 
 
 def register_context(app: Flask) -> None:
@@ -49,6 +107,7 @@ def register_context(app: Flask) -> None:
             "score_bar": score_bar,
             # `zurueck` of links to a call page: its back link and "Speichern & zurück"
             "current_path": current_path,
+            "first_origin": first_origin,
             # the markup of the macros in _macros.html (also called directly, per row)
             "eligibility_badge_html": eligibility_badge,
             "status_pill_html": status_pill,
