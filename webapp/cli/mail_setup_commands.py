@@ -14,7 +14,7 @@ from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.cli.errors import CliError
 from webapp.cli.german import GermanGroup
 from webapp.cli.mail_commands import _require_database
-from webapp.config import plausible_email
+from webapp.config import plausible_email, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import format_datetime
@@ -54,7 +54,7 @@ def test(app: AppContext, email: str) -> None:
         session_scope=_database_scope(app),
     )
     if not result.sent:
-        raise CliError(result.message)
+        raise CliError(with_origin(result.message))
     click.echo(result.message)
 
 
