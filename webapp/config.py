@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values, load_dotenv
 
@@ -103,21 +104,21 @@ class Config:
     log_file: Path | None = None
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Config:
-        """Build the configuration from the environment (and `.env`)."""
+    def from_env(
+        cls, env: dict[str, str] | None = None, problems: list[str] | None = None
+    ) -> Config:
+        """Build the configuration from the environment (and `.env`).
+
+        A value that cannot be used raises ConfigError naming its variable; with a
+        `problems` list, every such value is appended to it instead and its default used
+        (`funding-matcher check` lists them all at once).
+        """
         if env is None:
             load_dotenv(Path.cwd() / ENV_FILE)
             env = dict(os.environ)
         instance = Path(env.get("INSTANCE_PATH", str(PROJECT_ROOT / "instance")))
         default_db = f"sqlite:///{instance / 'funding-matcher.db'}"
-        try:
-            port = int(env.get("SMTP_PORT", "25"))
-        except ValueError:
-            raise ConfigError(
-                f"SMTP_PORT muss eine Zahl sein, nicht {env['SMTP_PORT']!r}"
-            ) from None
-        if not 1 <= port <= 65535:
-            raise ConfigError(f"SMTP_PORT muss zwischen 1 und 65535 liegen, nicht {port}")
+        found = Problems(problems)
         return cls(
             database_url=env.get("DATABASE_URL") or default_db,
             secret_key=env.get("SECRET_KEY") or DEV_SECRET_KEY,
@@ -130,19 +131,21 @@ class Config:
             base_url=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             base_url_set=bool(env.get("BASE_URL")),
             smtp_host=env.get("SMTP_HOST", "localhost"),
-            smtp_port=port,
+            smtp_port=_port(env, found),
             smtp_user=env.get("SMTP_USER", ""),
             smtp_password=env.get("SMTP_PASSWORD", ""),
             smtp_starttls=_flag(env.get("SMTP_STARTTLS")),
             smtp_ssl=_flag(env.get("SMTP_SSL")),
-            mail_from=_sender(env.get("MAIL_FROM") or DEFAULT_MAIL_FROM),
-            alert_recipients=_addresses(env, "ALERT_RECIPIENTS"),
-            login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20),
-            login_limit_window_minutes=_count(env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, minimum=1),
-            trusted_proxies=_count(env, "TRUSTED_PROXIES", 0),
-            session_idle_hours=_count(env, "SESSION_IDLE_HOURS", 8, minimum=1),
-            session_max_days=_count(env, "SESSION_MAX_DAYS", 14, minimum=1),
-            log_level=_log_level(env.get("LOG_LEVEL")),
+            mail_from=_sender(env.get("MAIL_FROM") or DEFAULT_MAIL_FROM, found),
+            alert_recipients=_addresses(env, "ALERT_RECIPIENTS", found),
+            login_limit_per_address=_count(env, "LOGIN_LIMIT_PER_ADDRESS", 20, found),
+            login_limit_window_minutes=_count(
+                env, "LOGIN_LIMIT_WINDOW_MINUTES", 15, found, minimum=1
+            ),
+            trusted_proxies=_count(env, "TRUSTED_PROXIES", 0, found),
+            session_idle_hours=_count(env, "SESSION_IDLE_HOURS", 8, found, minimum=1),
+            session_max_days=_count(env, "SESSION_MAX_DAYS", 14, found, minimum=1),
+            log_level=_log_level(env.get("LOG_LEVEL"), found),
             log_file=Path(env["LOG_FILE"]) if env.get("LOG_FILE") else None,
         )
 
@@ -168,7 +171,35 @@ class Config:
             )
 
 
-def _count(env: dict[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+class Problems:
+    """Where a validator reports a value that cannot be used: raised at once as ConfigError
+    (every command), or collected in a list (`check`, which names them all)."""
+
+    def __init__(self, collected: list[str] | None) -> None:
+        self.collected = collected
+
+    def add(self, message: str) -> None:
+        if self.collected is None:
+            raise ConfigError(message)
+        self.collected.append(message)
+
+
+def _port(env: dict[str, str], found: Problems) -> int:
+    raw = env.get("SMTP_PORT", "25")
+    try:
+        port = int(raw)
+    except ValueError:
+        found.add(f"SMTP_PORT muss eine Zahl sein, nicht {raw!r}")
+        return 25
+    if not 1 <= port <= 65535:
+        found.add(f"SMTP_PORT muss zwischen 1 und 65535 liegen, nicht {port}")
+        return 25
+    return port
+
+
+def _count(
+    env: dict[str, str], name: str, default: int, found: Problems, *, minimum: int = 0
+) -> int:
     """A whole number setting; a clear error instead of a traceback for anything else."""
     raw = (env.get(name) or "").strip()
     if not raw:
@@ -176,9 +207,11 @@ def _count(env: dict[str, str], name: str, default: int, *, minimum: int = 0) ->
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} muss eine ganze Zahl sein, nicht {raw!r}") from None
+        found.add(f"{name} muss eine ganze Zahl sein, nicht {raw!r}")
+        return default
     if value < minimum:
-        raise ConfigError(f"{name} muss mindestens {minimum} sein, nicht {value}")
+        found.add(f"{name} muss mindestens {minimum} sein, nicht {value}")
+        return default
     return value
 
 
@@ -214,7 +247,7 @@ def split_sender(value: str) -> tuple[str, str]:
     return " ".join(name.split()), address.strip()
 
 
-def _sender(value: str) -> str:
+def _sender(value: str, found: Problems) -> str:
     """MAIL_FROM, refused with a clear message when its address cannot work as a sender.
 
     Without this, a name alone ("Fördermittel Kreis Coesfeld") went to the mail server as
@@ -229,14 +262,15 @@ def _sender(value: str) -> str:
         or "@" in domain
         or any(c.isspace() or ord(c) < 32 or c in ',;<>()[]\\"' for c in address)
     ):
-        raise ConfigError(
+        found.add(
             f"MAIL_FROM: {value!r} ist keine Absenderadresse (Form: "
             "foerdermittel@kreis.example oder Fördermittel Kreis <foerdermittel@kreis.example>)"
         )
+        return DEFAULT_MAIL_FROM
     return value.strip()
 
 
-def _addresses(env: dict[str, str], name: str) -> list[str]:
+def _addresses(env: dict[str, str], name: str, found: Problems) -> list[str]:
     """A comma-separated list of e-mail addresses; ConfigError naming a bad one.
 
     A semicolon list ("a@kreis.de; b@kreis.de") would otherwise be one address that the
@@ -245,21 +279,118 @@ def _addresses(env: dict[str, str], name: str) -> list[str]:
     addresses = [a.strip() for a in (env.get(name) or "").split(",") if a.strip()]
     for address in addresses:
         if not plausible_email(address):
-            raise ConfigError(
-                f"{name}: {address!r} ist keine E-Mail-Adresse (mehrere mit Komma trennen)"
-            )
-    return addresses
+            found.add(f"{name}: {address!r} ist keine E-Mail-Adresse (mehrere mit Komma trennen)")
+    return [a for a in addresses if plausible_email(a)]
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-def _log_level(raw: str | None) -> str:
+def _log_level(raw: str | None, found: Problems) -> str:
     level = (raw or "WARNING").strip().upper()
     if level not in LOG_LEVELS:
-        raise ConfigError(f"LOG_LEVEL muss einer von {', '.join(LOG_LEVELS)} sein, nicht {raw!r}")
+        found.add(f"LOG_LEVEL muss einer von {', '.join(LOG_LEVELS)} sein, nicht {raw!r}")
+        return "WARNING"
     return level
 
 
+FLAG_ON = ("1", "true", "yes", "ja", "on")
+FLAG_OFF = ("", "0", "false", "no", "nein", "off")
+
+
 def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "ja", "on")
+    return (value or "").strip().lower() in FLAG_ON
+
+
+@dataclass(frozen=True, slots=True)
+class MailCheck:
+    """What `check` says about the mail settings: problems (exit status 1) and hints."""
+
+    problems: list[str]
+    hints: list[str]
+
+
+def mail_problems(env: dict[str, str], config: Config) -> MailCheck:
+    """Every mail setting that would keep a mail from going out, found without sending.
+
+    `config` was read from the same `env` (its own problems, a bad SMTP_PORT or MAIL_FROM,
+    are reported by `Config.from_env`); here come the settings each valid alone that do not
+    fit together, the switches and BASE_URL.
+    """
+    problems: list[str] = []
+    hints: list[str] = []
+    host = env.get("SMTP_HOST")
+    if host is None:
+        hints.append(
+            "SMTP_HOST ist nicht gesetzt: Mails gehen an den Mailserver auf diesem Rechner "
+            f"(localhost:{config.smtp_port})"
+        )
+    elif not host.strip():
+        problems.append("SMTP_HOST ist leer: den Namen des Mailservers eintragen")
+    elif any(c in host for c in ":/@") or any(c.isspace() for c in host.strip()):
+        problems.append(
+            f"SMTP_HOST: {host!r} ist kein Rechnername – nur den Namen eintragen (etwa "
+            "mail.kreis.example), den Port in SMTP_PORT"
+        )
+    for name in ("SMTP_STARTTLS", "SMTP_SSL"):
+        raw = env.get(name)
+        if raw is not None and raw.strip().lower() not in FLAG_ON + FLAG_OFF:
+            # anything else reads as "off": SMTP_SSL=wahr would silently send unencrypted
+            problems.append(
+                f"{name}: {raw!r} ist kein Schalter (an: 1, true, ja, on; aus: 0, false, nein, off)"
+            )
+    port = config.smtp_port
+    if config.smtp_ssl and config.smtp_starttls:
+        problems.append(
+            "SMTP_STARTTLS und SMTP_SSL sind beide gesetzt – nur eines: SMTP_SSL=1 für "
+            "Port 465, SMTP_STARTTLS=1 für Port 587"
+        )
+    elif port == 465 and not config.smtp_ssl:
+        problems.append(
+            "SMTP_PORT=465 erwartet SMTP_SSL=1 (dort ist die Verbindung von Anfang an "
+            "verschlüsselt); sonst SMTP_PORT=587 mit SMTP_STARTTLS=1"
+        )
+    elif port in (25, 587) and config.smtp_ssl:
+        problems.append(
+            f"SMTP_SSL=1 passt nicht zu SMTP_PORT={port}: dort beginnt die Verbindung "
+            "unverschlüsselt – SMTP_STARTTLS=1 statt SMTP_SSL=1 (oder SMTP_PORT=465)"
+        )
+    if config.smtp_user and not config.smtp_password:
+        problems.append(f"SMTP_USER={config.smtp_user} ist gesetzt, SMTP_PASSWORD fehlt")
+    if config.smtp_password and not config.smtp_user:
+        problems.append("SMTP_PASSWORD ist gesetzt, aber SMTP_USER fehlt: ohne ihn keine Anmeldung")
+    if config.smtp_user and not (config.smtp_ssl or config.smtp_starttls):
+        hints.append(
+            "SMTP_USER ohne SMTP_STARTTLS oder SMTP_SSL: das Passwort ginge unverschlüsselt "
+            "zum Server, und viele Server lehnen die Anmeldung so ab"
+        )
+    ca_file = (env.get("SMTP_CA_FILE") or "").strip()
+    if ca_file and not Path(ca_file).is_file():
+        problems.append(f"SMTP_CA_FILE: die Datei {ca_file} gibt es nicht")
+    if not env.get("MAIL_FROM"):
+        hints.append(
+            f"MAIL_FROM ist nicht gesetzt: Absender wäre {DEFAULT_MAIL_FROM}, das nehmen "
+            "viele Mailserver nicht an"
+        )
+    problems += _base_url_problems(env.get("BASE_URL"))
+    if not config.alert_recipients:
+        hints.append(
+            "ALERT_RECIPIENTS ist leer: die Wochenübersicht geht nur an Anmeldungen, die sie "
+            "abonniert haben"
+        )
+    return MailCheck(problems, hints)
+
+
+def _base_url_problems(raw: str | None) -> list[str]:
+    """BASE_URL as links in mails need it: set, http(s), a host, no query."""
+    if not raw:
+        return [
+            "BASE_URL ist nicht gesetzt: digest, remind und weekly versenden ohne die "
+            "öffentliche Adresse nichts (etwa BASE_URL=https://foerder.kreis.example)"
+        ]
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [f"BASE_URL: {raw!r} ist keine Web-Adresse (Form: https://foerder.kreis.example)"]
+    if parts.query or parts.fragment:
+        return [f"BASE_URL: {raw!r} enthält ?… oder #… – nur die Adresse der Startseite"]
+    return []

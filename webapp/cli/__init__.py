@@ -20,7 +20,8 @@ from webapp.log_setup import configure_logging
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """funding-matcher: Förderaufrufe finden, die zur Digitalisierungsstrategie passen."""
-    ctx.obj = AppContext.from_env()
+    # `check` reports every unusable setting itself; the others stop at the first.
+    ctx.obj = AppContext.from_env(collect_problems=ctx.invoked_subcommand == "check")
     try:
         configure_logging(ctx.obj.config)
     except ConfigError as exc:
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     "import_commands",
     "justify_commands",
     "mail_commands",
+    "mail_setup_commands",
     "match_commands",
     "scrape_commands",
     "serve_commands",

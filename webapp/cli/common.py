@@ -44,16 +44,25 @@ class AppContext:
     # Only `init` and `strategy load` may create a missing SQLite file: any other command
     # run with a mistyped DATABASE_URL or INSTANCE_PATH would leave an empty database behind.
     create_database: bool = False
+    # Settings that could not be used, each replaced by its default (`check` only: every
+    # other command stops at the first one).
+    config_problems: list[str] = field(default_factory=list)
     _engine: Engine | None = field(default=None, repr=False)
     _factory: sessionmaker[Session] | None = field(default=None, repr=False)
 
     @classmethod
-    def from_env(cls) -> AppContext:
-        """Read the configuration from the environment."""
+    def from_env(cls, *, collect_problems: bool = False) -> AppContext:
+        """Read the configuration from the environment.
+
+        `collect_problems`: a value that cannot be used is noted in `config_problems`
+        instead of ending the command, so `check` can name every one.
+        """
+        problems: list[str] | None = [] if collect_problems else None
         try:
-            return cls(Config.from_env())
+            config = Config.from_env(problems=problems)
         except ConfigError as exc:
             raise CliError(with_origin(str(exc))) from None
+        return cls(config, config_problems=problems or [])
 
     @property
     def engine(self) -> Engine:

@@ -326,15 +326,37 @@ def refusals_by_address(session: Session) -> dict[str, MailRefusal]:
 def _record_refusal(
     sessions: sessionmaker[Session], address: str, error: str, subject: str, retry: timedelta
 ) -> MailRefusal:
-    now = utcnow()
     with transaction(sessions) as session:
-        row = session.get(MailRefusal, address) or MailRefusal(address=address)
-        row.error, row.subject = error[:2000], subject
-        row.refused_at, row.retry_at = now, now + retry
-        session.add(row)
-        session.flush()
+        row = record_refusal(session, address, error, subject, retry)
         session.expunge(row)
         return row
+
+
+def record_refusal(
+    session: Session, address: str, error: str, subject: str, retry: timedelta
+) -> MailRefusal:
+    """Hold `address` back until `retry` from now, in the caller's transaction."""
+    now = utcnow()
+    address = normalise_address(address)
+    row = session.get(MailRefusal, address) or MailRefusal(address=address)
+    row.error, row.subject = error[:2000], subject
+    row.refused_at, row.retry_at = now, now + retry
+    session.add(row)
+    session.flush()
+    return row
+
+
+def retry_refused(session: Session, address: str) -> str | None:
+    """Let the next run try a refused address again (*Erneut zustellen*, `mail retry`).
+
+    Returns what to tell the administration, None when the address was not held back.
+    """
+    if not clear_refusal(session, address):
+        return None
+    return (
+        f"E-Mails an {normalise_address(address)} werden beim nächsten Lauf wieder zugestellt "
+        "(Übersicht der Woche, fällige Erinnerungen)."
+    )
 
 
 def _hold_back(

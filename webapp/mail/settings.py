@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from webapp.config import ConfigError
+from webapp.config import Problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,28 +34,38 @@ class MailSettings:
     refused_retry_days: int = 7
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> MailSettings:
+    def from_env(
+        cls, env: dict[str, str] | None = None, problems: list[str] | None = None
+    ) -> MailSettings:
         """Read the settings from the environment; unset variables keep their defaults.
 
-        A value that is no number, or out of range, is a ConfigError naming the variable.
+        A value that is no number, or out of range, is a ConfigError naming the variable;
+        with a `problems` list it is appended there instead (`check` names them all).
         """
         env = dict(os.environ) if env is None else env
+        found = Problems(problems)
         defaults = cls()
         days = (env.get("REMINDER_DAYS") or "").strip()
+
+        def number(name: str, default: float, **kind: bool) -> float:
+            return _number(env, name, default, found, **kind)
+
         return cls(
-            retries=int(_number(env, "SMTP_RETRIES", defaults.retries, whole=True)),
-            retry_delay=_number(env, "SMTP_RETRY_DELAY", defaults.retry_delay),
+            retries=int(number("SMTP_RETRIES", defaults.retries, whole=True)),
+            retry_delay=number("SMTP_RETRY_DELAY", defaults.retry_delay),
             # 0 would make the socket non-blocking and every send fail
-            timeout=_number(env, "SMTP_TIMEOUT", defaults.timeout, above_zero=True),
+            timeout=number("SMTP_TIMEOUT", defaults.timeout, above_zero=True),
             send_empty_digest=_flag(env.get("DIGEST_SEND_EMPTY")),
-            min_score=_number(env, "DIGEST_MIN_SCORE", defaults.min_score),
-            per_theme=int(_number(env, "DIGEST_PER_THEME", defaults.per_theme, whole=True)),
-            soon_days=int(_number(env, "DIGEST_DEADLINE_DAYS", defaults.soon_days, whole=True)),
+            min_score=number("DIGEST_MIN_SCORE", defaults.min_score),
+            per_theme=int(number("DIGEST_PER_THEME", defaults.per_theme, whole=True)),
+            soon_days=int(number("DIGEST_DEADLINE_DAYS", defaults.soon_days, whole=True)),
             reminder_days=(
                 tuple(
                     sorted(
                         {
-                            int(_number({"REMINDER_DAYS": d}, "REMINDER_DAYS", 0, whole=True))
+                            int(
+                                _number({"REMINDER_DAYS": d}, "REMINDER_DAYS", 0, found, whole=True)
+                            )
                             for d in days.split(",")
                             if d.strip()
                         },
@@ -65,18 +75,24 @@ class MailSettings:
                 if days
                 else defaults.reminder_days
             ),
-            lock_wait=_number(env, "MAIL_LOCK_WAIT", defaults.lock_wait),
+            lock_wait=number("MAIL_LOCK_WAIT", defaults.lock_wait),
             ca_file=env.get("SMTP_CA_FILE", ""),
             refused_retry_days=int(
-                _number(env, "MAIL_REFUSED_RETRY_DAYS", defaults.refused_retry_days, whole=True)
+                number("MAIL_REFUSED_RETRY_DAYS", defaults.refused_retry_days, whole=True)
             ),
         )
 
 
 def _number(
-    env: dict[str, str], name: str, default: float, *, whole: bool = False, above_zero: bool = False
+    env: dict[str, str],
+    name: str,
+    default: float,
+    found: Problems,
+    *,
+    whole: bool = False,
+    above_zero: bool = False,
 ) -> float:
-    """The variable `name` as a finite number ≥ 0 (> 0 with `above_zero`), else ConfigError."""
+    """The variable `name` as a finite number ≥ 0 (> 0 with `above_zero`); a problem else."""
     raw = (env.get(name) or "").strip()
     if not raw:
         return default
@@ -84,14 +100,14 @@ def _number(
     try:
         value = int(raw) if whole else float(raw.replace(",", "."))
     except ValueError:
-        raise ConfigError(
-            f"Ungültige Mail-Einstellung: {name} muss {kind} sein, nicht {raw!r}"
-        ) from None
+        value = float("nan")
     if value != value or value in (float("inf"), float("-inf")):
-        raise ConfigError(f"Ungültige Mail-Einstellung: {name} muss {kind} sein, nicht {raw!r}")
+        found.add(f"Ungültige Mail-Einstellung: {name} muss {kind} sein, nicht {raw!r}")
+        return default
     if value < 0 or (above_zero and value == 0):
         limit = "größer als 0" if above_zero else "mindestens 0"
-        raise ConfigError(f"Ungültige Mail-Einstellung: {name} muss {limit} sein, nicht {raw!r}")
+        found.add(f"Ungültige Mail-Einstellung: {name} muss {limit} sein, nicht {raw!r}")
+        return default
     return value
 
 

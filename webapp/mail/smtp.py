@@ -37,11 +37,16 @@ class MailRejected(RuntimeError):
     `permanent`: the recipient was refused for good (a 5xx answer to RCPT or DATA, or an
     address the server cannot take at all); retrying the same address is pointless until
     someone corrects it. A 4xx answer (mailbox full, greylisting) is temporary.
+    `mailbox_unknown`: the answer to RCPT TO says the mailbox or its domain does not exist
+    (status 5.1.x), not a rule of the server about this message.
     """
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(
+        self, message: str, *, permanent: bool = False, mailbox_unknown: bool = False
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.mailbox_unknown = mailbox_unknown
 
 
 class Transport(Protocol):
@@ -165,9 +170,7 @@ class SmtpTransport:
                     # "553 5.7.1 <a@b>: Sender address rejected: not owned by user …".
                     code, answer = next(iter(exc.recipients.values()))
                     raise self._sender_refused(message, code, answer) from None
-                raise MailRejected(
-                    _refusal(exc.recipients), permanent=_permanent(exc.recipients)
-                ) from None
+                raise _rejected(exc.recipients) from None
             except smtplib.SMTPDataError as exc:
                 if _SENDER_ANSWER.search(_text(exc.smtp_error)):
                     # SPF/DMARC after the message ("550 5.7.26 … DMARC policy"): our domain's
@@ -197,7 +200,7 @@ class SmtpTransport:
                     ) from None
                 continue
             if refused:
-                raise MailRejected(_refusal(refused), permanent=_permanent(refused))
+                raise _rejected(refused)
             return
 
     def _sender_refused(
@@ -285,3 +288,20 @@ def _about_sender(recipients: dict[str, tuple[int, bytes]]) -> bool:
 def _permanent(recipients: dict[str, tuple[int, bytes]]) -> bool:
     """Whether every refusal is a 5xx answer (a 4xx one may go away by waiting)."""
     return bool(recipients) and all(code >= 500 for code, _ in recipients.values())
+
+
+# RFC 3463 X.1.x of the destination: 5.1.1 bad mailbox, 5.1.2 bad system (domain), 5.1.3
+# bad address syntax, 5.1.4 ambiguous, 5.1.6 mailbox moved, 5.1.10 null MX.
+_MAILBOX_ANSWER = re.compile(r"\b5\.1\.(?:[12346]|10)\b")
+
+
+def _rejected(recipients: dict[str, tuple[int, bytes]]) -> MailRejected:
+    """MailRejected for refusals at RCPT TO (the recipient, not the message)."""
+    return MailRejected(
+        _refusal(recipients),
+        permanent=_permanent(recipients),
+        mailbox_unknown=bool(recipients)
+        and all(
+            code >= 500 and _MAILBOX_ANSWER.search(_text(msg)) for code, msg in recipients.values()
+        ),
+    )

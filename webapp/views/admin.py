@@ -1,16 +1,27 @@
 """Benutzer (administrators only): the logins, adding one, lifting a lockout, deactivating,
-a new password (typed in, or a reset link by mail), a corrected e-mail address."""
+a new password (typed in, or a reset link by mail), a corrected e-mail address, the mail
+settings with a test mail."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from webapp.app import app_config, db_session
 from webapp.auth import admin_required, renew_session
 from webapp.errors import UserError
-from webapp.mail.outbox import clear_refusal, normalise_address, refusals_by_address
+from webapp.mail.outbox import (
+    clear_refusal,
+    normalise_address,
+    refusals_by_address,
+    retry_refused,
+)
+from webapp.mail.testmail import send_test_mail, server_label
 from webapp.models import User
 from webapp.password_reset import (
     MAIL_ERRORS,
@@ -71,6 +82,9 @@ def users() -> ResponseReturnValue:
         error=error,
         values=values,
         reset_by_mail=reset_by_mail_available(app_config()),
+        mail_config=app_config(),
+        mail_server=server_label(app_config()),
+        digest_logins=sum(1 for u in logins if u.active and u.digest_opt_in),
     ), (400 if error else 200)
 
 
@@ -160,14 +174,34 @@ def retry_address() -> ResponseReturnValue:
 
 def _retry(address: str) -> ResponseReturnValue:
     session = db_session()
-    if clear_refusal(session, address):
+    done = retry_refused(session, address)
+    if done is not None:
         session.commit()
-        flash(
-            f"E-Mails an {address} werden beim nächsten Lauf wieder zugestellt "
-            "(Übersicht der Woche, fällige Erinnerungen).",
-            "success",
-        )
+        flash(done, "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.post("/benutzer/testmail")
+@admin_required
+def test_mail() -> ResponseReturnValue:
+    """Send a test mail to the administrator's own address and show what came of it."""
+    who = current_user.name or current_user.email
+    result = send_test_mail(
+        app_config(),
+        current_user.email,
+        requested_by=f"{who} über die Seite Benutzer",
+        session_scope=_committed,
+    )
+    flash(result.message, "success" if result.sent else "error")
+    return redirect(url_for("admin.users"))
+
+
+@contextmanager
+def _committed() -> Iterator[Session]:
+    """The request's session, committed after the test mail's bookkeeping."""
+    session = db_session()
+    yield session
+    session.commit()
 
 
 @bp.post("/benutzer/<int:user_id>/adresse")
