@@ -1541,6 +1541,10 @@ class DeadlineEntry:
     status: str
     score: float = 0.0
     assignee: str = ""  # name (or address) of whoever is responsible, for a call in work
+    # a candidate's verdict and its reasons, badged as in the Eingang (a call only a project's
+    # partners may apply for must not pass for the county's own); None for a call in work
+    eligibility: str | None = None
+    eligibility_reasons: list[str] = field(default_factory=list)
 
 
 def deadline_entries(
@@ -1573,7 +1577,16 @@ def deadline_entries(
     if candidates:
         horizon_start = max(start, today)
         best = session.execute(
-            listed(select(Call, CallScore.inbox_score), CallFilters(scope="inbox"), today)
+            listed(
+                select(
+                    Call,
+                    CallScore.inbox_score,
+                    CallScore.eligibility,
+                    CallScore.eligibility_reasons,
+                ),
+                CallFilters(scope="inbox"),
+                today,
+            )
             .where(
                 Call.deadline.is_not(None),
                 Call.deadline >= horizon_start,
@@ -1582,13 +1595,22 @@ def deadline_entries(
             .order_by(CallScore.inbox_score.desc().nulls_last())
             .limit(candidates)
         ).all()
-        for call, score in best:
+        for call, score, eligibility, reasons in best:
             if call.id in seen:
                 continue
             for d in call_deadlines(call):
                 if max(start, today) <= d.day <= end:
                     entries.append(
-                        DeadlineEntry(d.day, d.stage, call, "kandidat", "neu", float(score or 0))
+                        DeadlineEntry(
+                            d.day,
+                            d.stage,
+                            call,
+                            "kandidat",
+                            "neu",
+                            float(score or 0),
+                            eligibility=eligibility or "unknown",
+                            eligibility_reasons=list(reasons or []),
+                        )
                     )
     entries.sort(key=lambda e: (e.day, e.kind, e.call.title))
     return entries

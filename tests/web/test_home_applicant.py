@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from tests.web.conftest import logged_in_tab
 from tests.web.test_ux_list import _ids
 from webapp.db import make_engine, make_session_factory
 from webapp.migrate import current_revision, downgrade, head_revision, upgrade
-from webapp.models import CallScore, User
+from webapp.formatting import local_today
+from webapp.models import Call, CallScore, User
 
 DUELMEN = "D%C3%BClmen"
 
@@ -208,3 +210,28 @@ def test_an_officer_chooses_the_town_once_and_the_eingang_opens_with_it(
         expect(tab.locator(".count")).to_have_text(everything)
     finally:
         tab.context.close()
+
+
+def test_the_fristen_page_badges_a_partner_only_candidate_as_the_eingang_does(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Before, a call only a project's partners may apply for stood there as a plain Kandidat."""
+    score = session.scalars(
+        select(CallScore).where(CallScore.eligibility == "partner").order_by(CallScore.call_id)
+    ).first()
+    assert score is not None and score.eligibility_reasons
+    call = session.get(Call, score.call_id)
+    assert call is not None
+    call.deadline = local_today() + timedelta(days=10)
+    score.inbox_score = 1.0  # among the best candidates
+    session.commit()
+    page = auth_client.get("/fristen/").get_data(as_text=True)
+    line = re.search(rf'<li class="tl-item kind-kandidat[^"]*">(?:(?!</li>).)*?/aufrufe/{call.id}\?'
+                     r"(?:(?!</li>).)*</li>", page, re.S)  # fmt: skip
+    assert line is not None
+    badge = re.search(r'<span class="badge elig-partner" title="([^"]*)">über Projektpartner</span>',
+                      line.group(0))  # fmt: skip
+    assert badge is not None
+    assert html.unescape(badge.group(1)) == "; ".join(score.eligibility_reasons)
+    # the others carry their verdict too
+    assert 'class="badge elig-eligible"' in page
