@@ -440,11 +440,10 @@ def select_changed(
     session: Session,
     config: Config,
     window: DigestWindow,
-    applicant: str = "",
-    user_id: int | None = None,
+    whom: Recipient | None = None,
 ) -> list[ChangedCall]:
-    """Watched calls whose deadline, status, amount or eligibility changed in the window;
-    with `applicant`, those it may apply for and those assigned to `user_id`."""
+    """Watched calls whose deadline, status, amount or eligibility changed in the window
+    (for a login with "Meine Kommune": `own_calls`)."""
     # Changes may be recorded on a duplicate while the review hangs on the canonical call.
     canonical_id = func.coalesce(Call.canonical_id, Call.id)
     rows = session.execute(
@@ -456,7 +455,7 @@ def select_changed(
             CallChange.changed_at < window.until,
             CallChange.field.in_(WATCHED_FIELDS),
             Review.status.in_(WATCHED_STATUSES),
-            *applicant_or_assigned(applicant, user_id),
+            *own_calls(whom),
         )
         .order_by(Review.call_id, CallChange.changed_at, CallChange.id)
     ).all()
@@ -496,13 +495,12 @@ def select_deadlines(
     config: Config,
     today: date,
     days: int,
-    applicant: str = "",
-    user_id: int | None = None,
+    whom: Recipient | None = None,
 ) -> list[DueDeadline]:
     """Stage deadlines in [today, today + days] of calls marked relevant or in preparation
-    (with `applicant`: those it may apply for and those assigned to `user_id`)."""
+    (for a login with "Meine Kommune": `own_calls`)."""
     due: list[DueDeadline] = []
-    for call, review in active_calls(session, applicant, user_id):
+    for call, review in active_calls(session, whom):
         for stage, when in stage_deadlines(call):
             left = (when - today).days
             if 0 <= left <= days:
@@ -622,30 +620,28 @@ def unmatched_message(digest: Digest) -> str:
     )
 
 
-def active_calls(
-    session: Session, applicant: str = "", user_id: int | None = None
-) -> list[tuple[Call, Review]]:
-    """Calls marked relevant or in preparation, with their review (with `applicant`: those
-    it may apply for and those assigned to `user_id`)."""
+def active_calls(session: Session, whom: Recipient | None = None) -> list[tuple[Call, Review]]:
+    """Calls marked relevant or in preparation, with their review (for a login with "Meine
+    Kommune": `own_calls`)."""
     return [
         (call, review)
         for call, review in session.execute(
             select(Call, Review)
             .join(Review, Review.call_id == Call.id)
-            .where(Review.status.in_(ACTIVE_STATUSES), *applicant_or_assigned(applicant, user_id))
+            .where(Review.status.in_(ACTIVE_STATUSES), *own_calls(whom))
             .order_by(Call.id)
         ).tuples()
     ]
 
 
-def applicant_or_assigned(applicant: str, user_id: int | None) -> list[ColumnElement[bool]]:
-    """WHERE clauses over `Review`: the calls `applicant` may apply for, or that are
-    assigned to `user_id` (whoever is responsible hears of their call whatever its
-    applicants); none without an applicant."""
-    if not applicant:
+def own_calls(whom: Recipient | None) -> list[ColumnElement[bool]]:
+    """WHERE clauses over `Review`: the calls the login's applicant may apply for, or that
+    are assigned to the login (whoever is responsible hears of their call whatever its
+    applicants); none for a recipient without an applicant (everything)."""
+    if whom is None or not whom.applicant:
         return []
-    own = Review.call_id.in_(applicant_calls(applicant))
-    return [or_(own, Review.assignee_id == user_id) if user_id is not None else own]
+    own = Review.call_id.in_(applicant_calls(whom.applicant))
+    return [or_(own, Review.assignee_id == whom.user_id) if whom.user_id is not None else own]
 
 
 def count_others(
@@ -677,19 +673,19 @@ def build_digest(
     settings: MailSettings,
     today: date,
     now: datetime,
-    applicant: str = "",
-    user_id: int | None = None,
+    whom: Recipient | None = None,
 ) -> Digest:
     """Select all four sections for the period of `today`.
 
-    With `applicant` (a login's "Meine Kommune"): the calls it may apply for and those
-    assigned to `user_id`; the new calls left out are counted. Sources, window and the
+    For a login with "Meine Kommune" (`whom`): the calls its applicant may apply for and
+    those assigned to it; the new calls left out are counted. Sources, window and the
     reasons to hold the digest back are the same for everyone.
     """
     key = period_key(today)
     window = digest_window(session, key, now)
     strategy = session.scalar(select(StrategyRow.name).where(StrategyRow.active).limit(1))
     min_score = settings.min_score
+    applicant = whom.applicant if whom is not None else ""
     others = count_others(session, window, today, min_score, applicant) if applicant else (0, 0)
     return Digest(
         period_key=key,
@@ -699,8 +695,8 @@ def build_digest(
         new=select_new(
             session, config, window, today, min_score, settings.per_theme, applicant=applicant
         ),
-        changed=select_changed(session, config, window, applicant, user_id),
-        deadlines=select_deadlines(session, config, today, settings.soon_days, applicant, user_id),
+        changed=select_changed(session, config, window, whom),
+        deadlines=select_deadlines(session, config, today, settings.soon_days, whom),
         sources=select_source_problems(session, window),
         sources_url=sources_url(config),
         soon_days=settings.soon_days,
@@ -799,9 +795,7 @@ def run_digest(
         # A login with "Meine Kommune" gets the digest of its applicant (and its own calls);
         # whether it goes out and when is decided on the full digest, the same for everyone.
         own = {
-            (p.applicant, p.user_id): build_digest(
-                session, config, settings, today, now, p.applicant, p.user_id
-            )
+            p.address: build_digest(session, config, settings, today, now, p)
             for p in profiles
             if p.applicant
         }
@@ -825,7 +819,7 @@ def run_digest(
             run.report.already_sent.append(address)
             continue
         if profile.applicant:
-            mail = render_digest(own[(profile.applicant, profile.user_id)], config)
+            mail = render_digest(own[address], config)
         else:
             mail = rendered[is_team_address(config, address)]
         run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, mail))

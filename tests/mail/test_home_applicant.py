@@ -20,8 +20,9 @@ def config(any_config):  # type: ignore[no-untyped-def]
     return any_config
 
 
-def _seed(data: Data) -> None:
-    """New calls for the town, the county only, partners only; calls in work with deadlines."""
+def _seed_and_run(cli, data: Data, command: str, env: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """New calls for the town, the county only, partners only; calls in work with deadlines;
+    then `command` (digest, remind) against the test SMTP server."""
     today = local_today()
     data.call("Aufruf für alle Kommunen", applicants=[COUNTY, "Dülmen", "Olfen"])
     data.call("Aufruf mit unklarer Berechtigung", eligibility="unknown", applicants=["Dülmen"])
@@ -39,14 +40,14 @@ def _seed(data: Data) -> None:
     ):
         call = data.call(title, first_seen=old, deadline=soon, applicants=applicants)
         data.review(call, "relevant", assignee=assignee)
+    result = cli(command, **env)
+    assert result.exit_code == 0, result.output
 
 
 def test_a_towns_officer_gets_the_towns_digest_and_the_team_everything(
     cli, data: Data, smtp_server: SmtpServer, mail_env
 ) -> None:
-    _seed(data)
-    result = cli("digest", **mail_env)
-    assert result.exit_code == 0, result.output
+    _seed_and_run(cli, data, "digest", mail_env)
     mails = {m.to.lower(): m for m in smtp_server.messages}
     assert sorted(mails) == sorted([TOWN, "kreis@kreis.example", "alt@stadt.example", *(
         t.lower() for t in TEAM)])  # fmt: skip
@@ -86,9 +87,7 @@ def test_a_towns_officer_gets_the_towns_digest_and_the_team_everything(
 def test_a_towns_officer_is_reminded_of_the_towns_calls_and_her_own(
     cli, data: Data, smtp_server: SmtpServer, mail_env
 ) -> None:
-    _seed(data)
-    result = cli("remind", **mail_env)
-    assert result.exit_code == 0, result.output
+    _seed_and_run(cli, data, "remind", mail_env)
     got: dict[str, list[str]] = {}
     for mail in smtp_server.messages:
         title = str(mail.message["Subject"]).rsplit(" – ", 1)[1]

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from tests.web.conftest import logged_in_tab
 from tests.web.test_ux_list import _ids
 from webapp.db import make_engine, make_session_factory
-from webapp.migrate import current_revision, downgrade, head_revision, upgrade
 from webapp.formatting import local_today
+from webapp.migrate import current_revision, downgrade, head_revision, upgrade
 from webapp.models import Call, CallScore, User
 
 DUELMEN = "D%C3%BClmen"
