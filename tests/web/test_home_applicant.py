@@ -13,11 +13,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tests.conftest import upgrade_with_old_login
 from tests.web.conftest import logged_in_tab
 from tests.web.test_ux_list import _ids
 from webapp.db import make_engine, make_session_factory
 from webapp.formatting import local_today
-from webapp.migrate import current_revision, downgrade, head_revision, upgrade
+from webapp.migrate import current_revision, downgrade, upgrade
 from webapp.models import Call, CallScore, User
 
 DUELMEN = "D%C3%BClmen"
@@ -129,15 +130,7 @@ def test_the_filter_form_leaves_empty_fields_out_of_the_url(
 def test_migration_0011_keeps_the_logins_and_downgrades(any_config: Any) -> None:
     engine = make_engine(any_config.database_url)
     try:
-        upgrade(engine, "0010")
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO users (email, name, password_hash, role, digest_opt_in, "
-                "ical_token, failed_logins, created_at, active) VALUES "
-                "('alt@kreis.de', 'Alt', 'x', 'officer', true, 't1', 0, '2026-11-01', true)"
-            )
-        upgrade(engine)
-        assert current_revision(engine) == head_revision()
+        upgrade_with_old_login(engine, "0010")
         with make_session_factory(engine)() as session:
             old = session.scalars(select(User)).one()
             assert old.home_applicant is None  # none chosen: everything, as before
