@@ -19,7 +19,7 @@ from tests import pg_server
 from tests.scrapers.conftest import LocalServer
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
-from webapp.migrate import upgrade
+from webapp.migrate import current_revision, head_revision, upgrade
 from webapp.models import User
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +77,22 @@ def config(tmp_path: Path, sqlite_url: str) -> Config:
         instance_dir=tmp_path / "instance",
         testing=True,
     )
+
+
+def upgrade_with_old_login(engine: Engine, revision: str, password_hash: str = "x") -> None:
+    """Migrate to `revision`, add the login alt@kreis.de as the code of then wrote it, and
+    migrate to the head: what a migration test of the `users` table starts from."""
+    upgrade(engine, revision)
+    active = revision >= "0008"  # the column `active` came with 0008
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO users (email, name, password_hash, role, digest_opt_in, "
+            f"ical_token, failed_logins, created_at{', active' if active else ''}) VALUES "
+            f"('alt@kreis.de', 'Alt', '{password_hash}', 'officer', true, 't1', 0, "
+            f"'2026-11-01'{', true' if active else ''})"
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
 
 
 @pytest.fixture

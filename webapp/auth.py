@@ -72,6 +72,7 @@ class LoginUser(UserMixin):
     role: str
     session_id: int = 0  # the row in login_sessions
     token: str = ""  # the session's secret; the row keeps only its SHA-256
+    home_applicant: str = ""  # "Meine Kommune" as stored (webapp.home_applicant checks it)
 
     def get_id(self) -> str:
         """What the signed session cookie stores: the user id and the session token."""
@@ -94,6 +95,7 @@ class LoginUser(UserMixin):
             role=user.role,
             session_id=session_id,
             token=token,
+            home_applicant=user.home_applicant or "",
         )
 
 

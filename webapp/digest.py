@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote_plus
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
@@ -59,7 +60,14 @@ from webapp.models import (
     ThemeRow,
     User,
 )
-from webapp.queries import CallFilters, listed
+from webapp.queries import (
+    ALL_APPLICANTS,
+    CallFilters,
+    applicant_clause,
+    home_applicant,
+    listed,
+    strategy_applicants,
+)
 from webapp.reviews import ACTIVE_STATUSES
 
 DIGEST_KIND = "digest"
@@ -104,10 +112,47 @@ def sources_url(config: Config) -> str:
 
 def recipients(session: Session, config: Config) -> list[str]:
     """Opted-in active users plus ALERT_RECIPIENTS, without duplicates (case-insensitive)."""
-    users = session.scalars(
-        select(User.email).where(User.digest_opt_in, User.active).order_by(User.id)
-    )
-    return unique_addresses([*users, *config.alert_recipients])
+    return [r.address for r in recipient_profiles(session, config)]
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """An address of the digest and the team's reminders, with the login's "Meine Kommune"."""
+
+    address: str
+    applicant: str = ""  # the login's own applicant while the strategy names it, else ""
+    user_id: int | None = None  # the login (None: a team address)
+
+
+def recipient_profiles(session: Session, config: Config) -> list[Recipient]:
+    """`recipients` with each login's own applicant ("Meine Kommune", checked against the
+    strategy). A team address (ALERT_RECIPIENTS) gets everything, even if a login has it."""
+    applicants = strategy_applicants(session)
+    logins: dict[str, Recipient] = {}
+    for user_id, email, home in session.execute(
+        select(User.id, User.email, User.home_applicant)
+        .where(User.digest_opt_in, User.active)
+        .order_by(User.id)
+    ):
+        # the first login of an address wins, as the address does in `unique_addresses`
+        logins.setdefault(
+            email.strip().lower(), Recipient(email, home_applicant(home, applicants), user_id)
+        )
+    result: list[Recipient] = []
+    addresses = [*(r.address for r in logins.values()), *config.alert_recipients]
+    for address in unique_addresses(addresses):
+        login = logins.get(address.lower())
+        if login is None or is_team_address(config, address):
+            result.append(Recipient(address, user_id=login.user_id if login else None))
+        else:
+            result.append(login)
+    return result
+
+
+def applicant_calls(applicant: str) -> Select[tuple[int]]:
+    """The ids of the scored calls `applicant` may apply for (or could: verdict open), as the
+    lists' Antragsteller filter finds them (`queries.applicant_clause`)."""
+    return select(CallScore.call_id).where(applicant_clause(applicant))
 
 
 def unique_addresses(addresses: Iterable[str]) -> list[str]:
@@ -270,6 +315,13 @@ class Digest:
     # A replaced strategy whose projects the open calls are still matched to (no `match`
     # since `strategy load`): the mail would name one strategy and list the other's projects.
     stale_strategy: str | None = None
+    # The digest of a login with "Meine Kommune": only the calls that applicant may apply
+    # for (or could: verdict open), and those assigned to the login. The new calls left out
+    # are counted, those only a project's partners may apply for apart.
+    applicant: str = ""
+    others_new: int = 0  # new calls for other applicants only (the county's own, …)
+    others_partner: int = 0  # of those, the ones only a project's partners may apply for
+    others_url: str = ""  # the Eingang with every applicant, newest first
 
     @property
     def new_count(self) -> int:
@@ -330,10 +382,14 @@ def select_new(
     today: date,
     min_score: float,
     per_theme: int,
+    applicant: str = "",
 ) -> list[ThemeGroup]:
-    """Candidate calls first seen in the window, grouped by theme in priority order."""
+    """Candidate calls first seen in the window, grouped by theme in priority order; with
+    `applicant`, only those it may apply for (the Eingang's Antragsteller filter)."""
     # The inbox's own calls (webapp.queries.listed), so the "more" link shows the rest.
-    inbox = CallFilters(scope="inbox", min_score=min_score)
+    inbox = CallFilters(scope="inbox", min_score=min_score, antragsteller=applicant)
+    # the login's own applicant named in the link: the Eingang shows the same calls to anyone
+    also = f"&antragsteller={quote_plus(applicant)}" if applicant else ""
     rows = session.execute(
         listed(select(Call, CallScore, ProjectRow, ThemeRow), inbox, today)
         .outerjoin(ProjectRow, ProjectRow.id == CallScore.best_project_id)
@@ -351,9 +407,10 @@ def select_new(
                 priority=theme.priority if theme else None,
                 # The inbox's own filters (webapp.queries.CallFilters: theme id, min_score),
                 # newest first: the rest of this week's calls lead the list, not older ones
-                more_url=f"{config.base_url}/?theme={theme.id}&min_score={min_score:g}&sort=neu"
+                more_url=f"{config.base_url}/?theme={theme.id}&min_score={min_score:g}"
+                f"&sort=neu{also}"
                 if theme
-                else f"{config.base_url}/?sort=neu",
+                else f"{config.base_url}/?sort=neu{also}",
             )
             # Unassigned calls go last; themes by priority (1 = highest), then strategy order.
             order[key] = (theme.priority, theme.position, theme.name) if theme else (10**6, 0, "")
@@ -379,8 +436,14 @@ def select_new(
     return [groups[k] for k in sorted(groups, key=lambda k: order[k])]
 
 
-def select_changed(session: Session, config: Config, window: DigestWindow) -> list[ChangedCall]:
-    """Watched calls whose deadline, status, amount or eligibility changed in the window."""
+def select_changed(
+    session: Session,
+    config: Config,
+    window: DigestWindow,
+    whom: Recipient | None = None,
+) -> list[ChangedCall]:
+    """Watched calls whose deadline, status, amount or eligibility changed in the window
+    (for a login with "Meine Kommune": `own_calls`)."""
     # Changes may be recorded on a duplicate while the review hangs on the canonical call.
     canonical_id = func.coalesce(Call.canonical_id, Call.id)
     rows = session.execute(
@@ -392,6 +455,7 @@ def select_changed(session: Session, config: Config, window: DigestWindow) -> li
             CallChange.changed_at < window.until,
             CallChange.field.in_(WATCHED_FIELDS),
             Review.status.in_(WATCHED_STATUSES),
+            *own_calls(whom),
         )
         .order_by(Review.call_id, CallChange.changed_at, CallChange.id)
     ).all()
@@ -426,10 +490,17 @@ def select_changed(session: Session, config: Config, window: DigestWindow) -> li
     return result
 
 
-def select_deadlines(session: Session, config: Config, today: date, days: int) -> list[DueDeadline]:
-    """Stage deadlines in [today, today + days] of calls marked relevant or in preparation."""
+def select_deadlines(
+    session: Session,
+    config: Config,
+    today: date,
+    days: int,
+    whom: Recipient | None = None,
+) -> list[DueDeadline]:
+    """Stage deadlines in [today, today + days] of calls marked relevant or in preparation
+    (for a login with "Meine Kommune": `own_calls`)."""
     due: list[DueDeadline] = []
-    for call, review in active_calls(session):
+    for call, review in active_calls(session, whom):
         for stage, when in stage_deadlines(call):
             left = (when - today).days
             if 0 <= left <= days:
@@ -549,16 +620,45 @@ def unmatched_message(digest: Digest) -> str:
     )
 
 
-def active_calls(session: Session) -> list[tuple[Call, Review]]:
+def active_calls(session: Session, whom: Recipient | None = None) -> list[tuple[Call, Review]]:
+    """Calls marked relevant or in preparation, with their review (for a login with "Meine
+    Kommune": `own_calls`)."""
     return [
         (call, review)
         for call, review in session.execute(
             select(Call, Review)
             .join(Review, Review.call_id == Call.id)
-            .where(Review.status.in_(ACTIVE_STATUSES))
+            .where(Review.status.in_(ACTIVE_STATUSES), *own_calls(whom))
             .order_by(Call.id)
         ).tuples()
     ]
+
+
+def own_calls(whom: Recipient | None) -> list[ColumnElement[bool]]:
+    """WHERE clauses over `Review`: the calls the login's applicant may apply for, or that
+    are assigned to the login (whoever is responsible hears of their call whatever its
+    applicants); none for a recipient without an applicant (everything)."""
+    if whom is None or not whom.applicant:
+        return []
+    own = Review.call_id.in_(applicant_calls(whom.applicant))
+    return [or_(own, Review.assignee_id == whom.user_id) if whom.user_id is not None else own]
+
+
+def count_others(
+    session: Session, window: DigestWindow, today: date, min_score: float, applicant: str
+) -> tuple[int, int]:
+    """New calls of the window the full digest lists but `applicant`'s leaves out: all of
+    them, and those only a project's partners may apply for."""
+    inbox = CallFilters(scope="inbox", min_score=min_score)
+    rows = session.execute(
+        listed(select(CallScore.eligibility).select_from(Call), inbox, today).where(
+            Call.first_seen >= window.since,
+            Call.first_seen < window.until,
+            Call.id.not_in(applicant_calls(applicant)),
+        )
+    ).scalars()
+    verdicts = list(rows)
+    return len(verdicts), sum(v == PARTNER_STATUS for v in verdicts)
 
 
 def _person(user: User | None) -> str:
@@ -573,24 +673,39 @@ def build_digest(
     settings: MailSettings,
     today: date,
     now: datetime,
+    whom: Recipient | None = None,
 ) -> Digest:
-    """Select all four sections for the period of `today`."""
+    """Select all four sections for the period of `today`.
+
+    For a login with "Meine Kommune" (`whom`): the calls its applicant may apply for and
+    those assigned to it; the new calls left out are counted. Sources, window and the
+    reasons to hold the digest back are the same for everyone.
+    """
     key = period_key(today)
     window = digest_window(session, key, now)
     strategy = session.scalar(select(StrategyRow.name).where(StrategyRow.active).limit(1))
+    min_score = settings.min_score
+    applicant = whom.applicant if whom is not None else ""
+    others = count_others(session, window, today, min_score, applicant) if applicant else (0, 0)
     return Digest(
         period_key=key,
         today=today,
         window=window,
         strategy_name=strategy or "",
-        new=select_new(session, config, window, today, settings.min_score, settings.per_theme),
-        changed=select_changed(session, config, window),
-        deadlines=select_deadlines(session, config, today, settings.soon_days),
+        new=select_new(
+            session, config, window, today, min_score, settings.per_theme, applicant=applicant
+        ),
+        changed=select_changed(session, config, window, whom),
+        deadlines=select_deadlines(session, config, today, settings.soon_days, whom),
         sources=select_source_problems(session, window),
         sources_url=sources_url(config),
         soon_days=settings.soon_days,
         unmatched=count_unmatched(session, window, today),
         stale_strategy=replaced_strategy_in_matches(session, today),
+        applicant=applicant,
+        others_new=others[0],
+        others_partner=others[1],
+        others_url=f"{config.base_url}/?antragsteller={ALL_APPLICANTS}&sort=neu",
     )
 
 
@@ -605,7 +720,8 @@ def digest_subject(digest: Digest) -> str:
         parts.append(f"{format_counted(len(digest.deadlines), 'Frist', 'Fristen')} in Kürze")
     if digest.sources:
         parts.append(f"{format_counted(len(digest.sources), 'Quelle', 'Quellen')} mit Problemen")
-    return f"Förderaufrufe – Wöchentliche Übersicht {digest.week_label}: {', '.join(parts)}"
+    town = f" für {digest.applicant}" if digest.applicant else ""
+    return f"Förderaufrufe{town} – Wöchentliche Übersicht {digest.week_label}: {', '.join(parts)}"
 
 
 def is_team_address(config: Config, address: str) -> bool:
@@ -675,7 +791,15 @@ def run_digest(
     """
     with sessions() as session:
         digest = build_digest(session, config, settings, today, now)
-        to = recipients(session, config)
+        profiles = recipient_profiles(session, config)
+        # A login with "Meine Kommune" gets the digest of its applicant (and its own calls);
+        # whether it goes out and when is decided on the full digest, the same for everyone.
+        own = {
+            p.address: build_digest(session, config, settings, today, now, p)
+            for p in profiles
+            if p.applicant
+        }
+    to = [p.address for p in profiles]
     run = DigestRun(digest=digest, recipients=to, mails=[], report=DeliveryReport())
     reason = hold_back_reason(digest)
     if transport_factory is not None and reason is not None:
@@ -689,12 +813,16 @@ def run_digest(
         return run
     rendered = {team: render_digest(digest, config, team=team) for team in (False, True)}
     done = already_sent(sessions, DIGEST_KIND, digest.period_key)
-    for address in to:
+    for profile in profiles:
+        address = profile.address
         if address.lower() in done:
             run.report.already_sent.append(address)
+            continue
+        if profile.applicant:
+            mail = render_digest(own[address], config)
         else:
             mail = rendered[is_team_address(config, address)]
-            run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, mail))
+        run.mails.append(OutgoingMail(DIGEST_KIND, digest.period_key, address, mail))
     # A run with nothing to send still passes on a refusal notice an earlier run could not
     # send (webapp/mail/refusal_notice.py), when it may send mail at all.
     if transport_factory is None or not (run.mails or config.base_url_set):

@@ -393,6 +393,10 @@ class User(Base):
     # False: the login is deactivated (an officer who left) — no login, no session, no mail;
     # the row stays so that past decisions and edits keep their name.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # "Meine Kommune": the strategy applicant (a town, the county) whose calls the login's
+    # lists open with and its digest lists; None = everything. Kept when a new strategy no
+    # longer names it, and then ignored (webapp.home_applicant).
+    home_applicant: Mapped[str | None] = mapped_column(String(200))
 
 
 class LoginSession(Base):

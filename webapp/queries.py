@@ -86,6 +86,8 @@ def closed_by_source(status: str) -> bool:
     return status.casefold() in CLOSED_SOURCE_STATUSES
 
 
+# `antragsteller=alle`: every applicant's calls, for a login whose lists default to its own.
+ALL_APPLICANTS = "alle"
 SORTS = {"passung": "beste Passung", "frist": "nächste Frist", "neu": "zuletzt gefunden"}
 # The Antragsberechtigung filter: URL value -> (label, the stored verdicts it lets through).
 # None stands for a call not yet scored, which the lists show as "Berechtigung unklar".
@@ -118,14 +120,28 @@ class CallFilters:
     min_score: float | None = None
     berechtigung: str = ""  # "" = any; else a key of ELIGIBILITY_FILTERS
     antragsteller: str = ""  # an applicant of the strategy (a town, the county) or ""
+    # The login's "Meine Kommune" (`home_applicant`): what `antragsteller` is when the URL
+    # does not name one; not a filter of its own. With it, "all applicants" is `alle`.
+    home: str = ""
     ineligible: bool = False  # also calls the strategy's applicants may not apply to
     closed: bool = False  # also calls past their deadline or withdrawn
     sort: str = "passung"
     page: int = 1
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], scope: str = "inbox") -> CallFilters:
-        """Parse URL arguments leniently: an unreadable value is ignored, never an error."""
+    def from_args(
+        cls, args: Mapping[str, str], scope: str = "inbox", home: str = ""
+    ) -> CallFilters:
+        """Parse URL arguments leniently: an unreadable value is ignored, never an error.
+
+        `home` is the login's own applicant: a URL without `antragsteller` shows its calls,
+        `antragsteller=alle` every applicant's, and a named one that one's (the URL wins).
+        """
+        applicant = (args.get("antragsteller") or "").strip()[:200]
+        if "antragsteller" not in args:
+            applicant = home
+        elif applicant == ALL_APPLICANTS:
+            applicant = ""
         return cls(
             scope=scope,
             q=(args.get("q") or "").strip()[:200],
@@ -138,7 +154,8 @@ class CallFilters:
             frist=f if (f := _int(args.get("frist"))) and 0 < f <= MAX_WINDOW_DAYS else None,
             min_score=_float(args.get("min_score")),
             berechtigung=b if (b := args.get("berechtigung", "")) in ELIGIBILITY_FILTERS else "",
-            antragsteller=(args.get("antragsteller") or "").strip()[:200],
+            antragsteller=applicant,
+            home=home,
             ineligible=args.get("ineligible") in ("1", "on", "true"),
             closed=args.get("closed") in ("1", "on", "true"),
             sort=s if (s := args.get("sort", "")) in SORTS else "passung",
@@ -150,9 +167,13 @@ class CallFilters:
         default = CallFilters(scope=self.scope)
         out: dict[str, str] = {}
         for f in fields(self):
-            if f.name == "scope":
+            if f.name in ("scope", "home"):
                 continue
             value = changes.get(f.name, getattr(self, f.name))
+            if f.name == "antragsteller" and value == "" and self.home:
+                # every applicant, although the login's own is the default: said in the URL
+                out[f.name] = ALL_APPLICANTS
+                continue
             if value == getattr(default, f.name) or value is None:
                 continue
             out[f.name] = "1" if value is True else str(value)
@@ -160,8 +181,14 @@ class CallFilters:
 
     @property
     def active_count(self) -> int:
-        """How many filters differ from the defaults (shown on the filter toggle)."""
-        return len(self.to_args(page=1, sort="passung"))
+        """How many filters narrow the list (shown on the filter toggle); the login's own
+        applicant counts, "all applicants" does not."""
+        return len(self.to_args(page=1, sort="passung", antragsteller=self.antragsteller or None))
+
+    @property
+    def shows_home(self) -> bool:
+        """Whether the list shows the login's own applicant's calls ("Meine Kommune")."""
+        return bool(self.home) and self.antragsteller == self.home
 
     def in_all_calls(self) -> CallFilters:
         """The same search and filters over Alle Aufrufe, on its first page.
@@ -986,11 +1013,21 @@ def strategy_applicants(session: Session) -> list[str]:
     return [n for n in dict.fromkeys(names) if isinstance(n, str) and n]
 
 
+def home_applicant(stored: str | None, applicants: Sequence[str]) -> str:
+    """A login's "Meine Kommune" while the strategy's `applicants` still name it, else "".
+
+    A new strategy without that town must not leave the login with empty lists and digests:
+    its choice stays stored (Konto says it is not applied) and counts as none.
+    """
+    return stored if stored and stored in applicants else ""
+
+
 def filter_options(
     session: Session,
     filters: CallFilters | None = None,
     today: date | None = None,
     cache: FilterValuesCache | None = None,
+    applicants: Sequence[str] | None = None,
 ) -> FilterOptions:
     """Themes, projects, sources and regions to filter by (active strategy only).
 
@@ -1031,7 +1068,8 @@ def filter_options(
         sources = source_options(session, [*(o.name for o in sources), filters.source])
     if filters.region and filters.region not in regions:
         regions = sorted([*regions, filters.region])
-    applicants = strategy_applicants(session)
+    # `applicants`: the strategy's, when the caller has read them already
+    applicants = list(applicants) if applicants is not None else strategy_applicants(session)
     if filters.antragsteller and filters.antragsteller not in applicants:
         applicants.append(filters.antragsteller)  # a bookmark of an earlier strategy
     return FilterOptions(
@@ -1503,6 +1541,10 @@ class DeadlineEntry:
     status: str
     score: float = 0.0
     assignee: str = ""  # name (or address) of whoever is responsible, for a call in work
+    # a candidate's verdict and its reasons, badged as in the Eingang (a call only a project's
+    # partners may apply for must not pass for the county's own); None for a call in work
+    eligibility: str | None = None
+    eligibility_reasons: list[str] = field(default_factory=list)
 
 
 def deadline_entries(
@@ -1535,7 +1577,16 @@ def deadline_entries(
     if candidates:
         horizon_start = max(start, today)
         best = session.execute(
-            listed(select(Call, CallScore.inbox_score), CallFilters(scope="inbox"), today)
+            listed(
+                select(
+                    Call,
+                    CallScore.inbox_score,
+                    CallScore.eligibility,
+                    CallScore.eligibility_reasons,
+                ),
+                CallFilters(scope="inbox"),
+                today,
+            )
             .where(
                 Call.deadline.is_not(None),
                 Call.deadline >= horizon_start,
@@ -1544,13 +1595,22 @@ def deadline_entries(
             .order_by(CallScore.inbox_score.desc().nulls_last())
             .limit(candidates)
         ).all()
-        for call, score in best:
+        for call, score, eligibility, reasons in best:
             if call.id in seen:
                 continue
             for d in call_deadlines(call):
                 if max(start, today) <= d.day <= end:
                     entries.append(
-                        DeadlineEntry(d.day, d.stage, call, "kandidat", "neu", float(score or 0))
+                        DeadlineEntry(
+                            d.day,
+                            d.stage,
+                            call,
+                            "kandidat",
+                            "neu",
+                            float(score or 0),
+                            eligibility=eligibility or "unknown",
+                            eligibility_reasons=list(reasons or []),
+                        )
                     )
     entries.sort(key=lambda e: (e.day, e.kind, e.call.title))
     return entries

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from webapp.config import Config
 from webapp.digest import (
     active_calls,
+    applicant_calls,
     call_url,
     is_team_address,
-    recipients,
+    recipient_profiles,
     stage_deadlines,
     team_address_footer,
 )
@@ -37,6 +38,7 @@ from webapp.mail.outbox import (
 from webapp.mail.refusal_notice import send_scheduled
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
+from webapp.models import CallScore
 from webapp.queries import closed_by_source
 
 REMINDER_KIND = "reminder"
@@ -101,15 +103,36 @@ def reminder_level(days_left: int, levels: Sequence[int]) -> int | None:
 def due_reminders(
     session: Session, config: Config, today: date, levels: Sequence[int]
 ) -> list[Reminder]:
-    """All reminders that apply on `today` (whether already sent or not)."""
-    team = recipients(session, config)
+    """All reminders that apply on `today` (whether already sent or not).
+
+    A call nobody is responsible for reminds the team; a login with "Meine Kommune" among
+    them only of the calls that applicant may apply for (a town's officer does not apply
+    for the county's own calls). Team addresses and logins without one hear of every call.
+    """
+    team = recipient_profiles(session, config)
+    active = active_calls(session)
+    # per applicant of the team, which of the active calls it may apply for
+    towns = {
+        applicant: set(
+            session.scalars(
+                applicant_calls(applicant).where(
+                    CallScore.call_id.in_([call.id for call, _review in active])
+                )
+            )
+        )
+        for applicant in {p.applicant for p in team if p.applicant}
+    }
     result: list[Reminder] = []
-    for call, review in active_calls(session):
+    for call, review in active:
         assignee = review.assignee
         if assignee is not None and not assignee.active:
             # Whoever left has no mailbox to read: the team takes over their calls.
             assignee = None
-        to = [assignee.email] if assignee is not None else team
+        to = (
+            [assignee.email]
+            if assignee is not None
+            else [p.address for p in team if not p.applicant or call.id in towns[p.applicant]]
+        )
         for stage, due in stage_deadlines(call):
             left = (due - today).days
             level = reminder_level(left, levels)

@@ -210,7 +210,9 @@ class Data:
         deadlines: dict[str, str] | None = None,
         funder: str = "Land NRW",
         status: str = "",
+        applicants: list[str] | None = None,
     ) -> int:
+        """A call with its score; `applicants`: the strategy's applicants that may apply."""
         project = self.project(theme)
         with self.sessions() as s:
             call = Call(
@@ -233,6 +235,7 @@ class Data:
                         inbox_score=score,
                         best_project_id=project.id,
                         eligibility=eligibility,
+                        eligible_applicants=applicants or [],
                     )
                 )
             s.commit()
@@ -244,7 +247,10 @@ class Data:
             s.add(Review(call_id=call_id, status=status, assignee_id=user_id))
             s.commit()
 
-    def user(self, email: str, *, opt_in: bool = True, name: str = "") -> None:
+    def user(
+        self, email: str, *, opt_in: bool = True, name: str = "", home: str | None = None
+    ) -> None:
+        """A login; `home`: its "Meine Kommune"."""
         with self.sessions() as s:
             s.add(
                 User(
@@ -253,6 +259,7 @@ class Data:
                     password_hash="x",
                     digest_opt_in=opt_in,
                     ical_token=uuid.uuid4().hex,
+                    home_applicant=home,
                 )
             )
             s.commit()

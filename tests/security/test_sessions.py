@@ -19,12 +19,12 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from tests.conftest import TEST_PASSWORD, CliInvoker
+from tests.conftest import TEST_PASSWORD, CliInvoker, upgrade_with_old_login
 from webapp.app import create_app
 from webapp.config import Config, ConfigError
 from webapp.db import make_engine, make_session_factory
 from webapp.login_sessions import describe_browser
-from webapp.migrate import current_revision, downgrade, head_revision, upgrade
+from webapp.migrate import current_revision, downgrade, upgrade
 from webapp.models import LoginSession, User, utcnow
 from webapp.users import create_user
 
@@ -425,16 +425,7 @@ def test_migration_0009_keeps_the_logins_and_downgrades(any_config: Config) -> N
     """An installation with logins upgrades; its old sessions (cookie only) are refused."""
     engine = make_engine(any_config.database_url)
     try:
-        upgrade(engine, "0008")
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO users (email, name, password_hash, role, digest_opt_in, "
-                "ical_token, failed_logins, created_at, active) VALUES "
-                f"('alt@kreis.de', 'Alt', '{generate_password_hash(TEST_PASSWORD)}', 'officer', "
-                "true, 't1', 0, '2026-11-01', true)"
-            )
-        upgrade(engine)
-        assert current_revision(engine) == head_revision()
+        upgrade_with_old_login(engine, "0008", generate_password_hash(TEST_PASSWORD))
         app = create_app(any_config)
         app.config.update(WTF_CSRF_ENABLED=False)
         client = _login(app, "alt@kreis.de", TEST_PASSWORD)

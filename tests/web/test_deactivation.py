@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import TEST_PASSWORD, CliInvoker
+from tests.conftest import TEST_PASSWORD, CliInvoker, upgrade_with_old_login
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
-from webapp.migrate import current_revision, downgrade, head_revision, upgrade
+from webapp.migrate import current_revision, downgrade, upgrade
 from webapp.models import Match, User
 from webapp.users import DEACTIVATED_LOGIN, WRONG_LOGIN, create_user
 
@@ -60,15 +60,7 @@ def _active(session: Session, user_id: int) -> bool:
 def test_migration_0008_marks_existing_logins_active_and_downgrades(config: Config) -> None:
     engine = make_engine(config.database_url)
     try:
-        upgrade(engine, "0007")
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO users (email, name, password_hash, role, digest_opt_in, "
-                "ical_token, failed_logins, created_at) VALUES "
-                "('alt@kreis.de', 'Alt', 'x', 'officer', true, 't1', 0, '2026-11-01')"
-            )
-        upgrade(engine)
-        assert current_revision(engine) == head_revision()
+        upgrade_with_old_login(engine, "0007")
         with make_session_factory(engine)() as session:
             old = session.scalars(select(User)).one()
             assert old.active is True

@@ -1,4 +1,4 @@
-"""Konto: digest opt-in, the personal calendar URL and its token, the password, the open
+"""Konto: digest opt-in, "Meine Kommune", the personal calendar URL and its token, the password, the open
 login sessions; the calendar feed itself."""
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from webapp.exports import ical_feed as build_ical
 from webapp.formatting import local_today
 from webapp.login_sessions import end_sessions, open_sessions
 from webapp.models import User
-from webapp.queries import calendar_revisions, deadline_entries
+from webapp.queries import (
+    active_strategy,
+    calendar_revisions,
+    deadline_entries,
+    home_applicant,
+    strategy_applicants,
+)
 from webapp.users import regenerate_ical_token, set_password, user_by_ical_token
 from webapp.views.notices import notify
 
@@ -27,6 +33,7 @@ bp = Blueprint("account", __name__)
 PASSWORD_PLACE = "passwort"
 CALENDAR_PLACE = "kalender"
 SESSIONS_PLACE = "sitzungen"
+HOME_PLACE = "kommune"
 
 # The feed shows deadlines from a month back (just missed) to two years ahead.
 FEED_PAST_DAYS = 30
@@ -64,9 +71,13 @@ def settings() -> ResponseReturnValue:
             "success",
         )
         return redirect(url_for("account.settings"))
+    applicants = strategy_applicants(db_session())
     page = render_template(
         "account/settings.html",
         user=user,
+        applicants=applicants,
+        home=home_applicant(user.home_applicant, applicants),
+        strategy=active_strategy(db_session()),
         feed_url=feed_url(user),
         sessions=open_sessions(db_session(), user.id, session_limits()),
         this_session=current_user.session_id,
@@ -78,6 +89,39 @@ def settings() -> ResponseReturnValue:
     # must not bring it from the browser's cache
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.post("/konto/kommune")
+def set_home_applicant() -> ResponseReturnValue:
+    """Choose "Meine Kommune": the applicant the lists open with and the digest is about.
+
+    Only an applicant of the active strategy can be chosen ("" = none, everything); the
+    choice is kept when a later strategy drops it, and then not applied (see the page).
+    """
+    user = _me()
+    back = url_for("account.settings") + "#kommune"
+    chosen = (request.form.get("kommune") or "").strip()
+    applicants = strategy_applicants(db_session())
+    if chosen and chosen not in applicants:
+        notify(
+            HOME_PLACE,
+            f"„{chosen[:200]}“ ist kein Antragsteller der aktiven Strategie; bitte einen der "
+            "angebotenen wählen. Die Einstellung ist unverändert.",
+            "error",
+        )
+        return redirect(back)
+    user.home_applicant = chosen or None
+    db_session().commit()
+    notify(
+        HOME_PLACE,
+        f"Meine Kommune: {chosen}. Eingang und „Alle Aufrufe“ zeigen zuerst die Aufrufe, für "
+        f"die {chosen} antragsberechtigt ist; die Wochenübersicht nennt nur diese."
+        if chosen
+        else "Keine Kommune gewählt: Eingang, „Alle Aufrufe“ und die Wochenübersicht zeigen "
+        "die Aufrufe aller Antragsteller.",
+        "success",
+    )
+    return redirect(back)
 
 
 @bp.post("/konto/kalender-token")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -53,6 +53,7 @@ from webapp.manual_entry import (
 from webapp.matching import EntryOutcome, match_entered_calls, replaced_strategy_in_matches
 from webapp.models import Call, CallChange, Review, StrategyRow
 from webapp.queries import (
+    ALL_APPLICANTS,
     COUNT_LIMIT,
     DEADLINE_WINDOWS,
     ELIGIBILITY_FILTERS,
@@ -67,9 +68,11 @@ from webapp.queries import (
     count_calls,
     export_rows,
     filter_options,
+    home_applicant,
     list_calls,
     min_score_error,
     page_call_ids,
+    strategy_applicants,
 )
 from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
 from webapp.saved_model import app_model_cache, model_file
@@ -93,9 +96,40 @@ class ElsewhereCount:
     more: bool  # counting stopped at `total`: "über 1.000"
 
 
-def _list_page(scope: str) -> str:
-    filters = CallFilters.from_args(request.args, scope=scope)
+def list_filters(
+    session: Session, args: Mapping[str, str], scope: str
+) -> tuple[CallFilters, list[str]]:
+    """The filters of a list URL for the logged-in user, and the strategy's applicants.
+
+    A URL without `antragsteller` opens with the login's "Meine Kommune" (while the strategy
+    still names it); one that names an applicant, or `alle`, keeps it.
+    """
+    applicants = strategy_applicants(session)
+    home = home_applicant(current_user.home_applicant, applicants)
+    return CallFilters.from_args(args, scope=scope, home=home), applicants
+
+
+def clean_query_url() -> str | None:
+    """The request's URL without its empty arguments, or None when it has none.
+
+    A GET form sends every field, so "Filtern" gave `?q=&theme=&priority=…`. An empty
+    `antragsteller` meant "alle" before the logins had their own applicant: for a login
+    with one it stays that (a bookmark wins over the default).
+    """
+    args = list(request.args.items(multi=True))
+    if all(v for _k, v in args):
+        return None
+    everyone = ALL_APPLICANTS if current_user.home_applicant else ""
+    pairs = [(k, v or (everyone if k == "antragsteller" else "")) for k, v in args]
+    kept = [(k, v) for k, v in pairs if v]
+    return request.path + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _list_page(scope: str) -> ResponseReturnValue:
+    if cleaned := clean_query_url():
+        return redirect(cleaned)
     session = db_session()
+    filters, applicants = list_filters(session, request.args, scope)
     today = local_today()
     page = list_calls(session, filters, today=today)
     elsewhere = None
@@ -110,7 +144,9 @@ def _list_page(scope: str) -> str:
         filters=filters,
         page=page,
         view=list_view(page, inbox=scope == "inbox", today=today, back=_list_back()),
-        options=filter_options(session, filters, today, current_app.extensions["fm_filter_values"]),
+        options=filter_options(
+            session, filters, today, current_app.extensions["fm_filter_values"], applicants
+        ),
         sorts=SORTS,
         windows=DEADLINE_WINDOWS,
         eligibility_filters=ELIGIBILITY_FILTERS,
@@ -130,13 +166,13 @@ def _list_back() -> str:
 
 
 @bp.get("/")
-def inbox() -> str:
+def inbox() -> ResponseReturnValue:
     """Eingang: open, possibly eligible candidates awaiting a decision, best first."""
     return _list_page("inbox")
 
 
 @bp.get("/aufrufe")
-def all_calls() -> str:
+def all_calls() -> ResponseReturnValue:
     """Alle Aufrufe: the same list over every call, any status."""
     return _list_page("all")
 
@@ -145,8 +181,8 @@ def all_calls() -> str:
 def export_csv() -> Response:
     """The current filtered list (inbox or all) as CSV for Excel."""
     scope = "all" if request.args.get("scope") == "all" else "inbox"
-    filters = CallFilters.from_args(request.args, scope=scope)
     session = db_session()
+    filters, _applicants = list_filters(session, request.args, scope)
     today = local_today()
     body = stream_with_context(stream_csv(export_rows(session, filters, today=today), today))
     # ASCII only (csv_filename): the plain filename= parameter is enough (RFC 6266)
@@ -471,7 +507,7 @@ def _list_row_ids(session: Session, back: str, *, clamp: bool = False) -> list[i
     if scope is None:
         return None
     args = dict(parse_qsl(parts.query, keep_blank_values=True))
-    filters = CallFilters.from_args(args, scope=scope)
+    filters, _applicants = list_filters(session, args, scope)
     ids = page_call_ids(session, filters)
     if clamp and not ids and filters.page > 1:
         ids = page_call_ids(session, replace(filters, page=filters.page - 1))
