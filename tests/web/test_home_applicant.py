@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tests.conftest import upgrade_with_old_login
+from tests.conftest import CliInvoker, upgrade_with_old_login
 from tests.web.conftest import logged_in_tab
 from tests.web.test_ux_list import _ids
 from webapp.db import make_engine, make_session_factory
@@ -108,6 +108,24 @@ def test_a_town_no_longer_in_the_strategy_is_kept_but_not_applied(
     assert "„Atlantis-Süd“ ist kein Antragsteller der aktiven Strategie" in page
     assert session.scalars(select(User.home_applicant).where(User.id == user.id)).one() == (
         "Atlantis"
+    )
+
+
+def test_user_list_shows_each_logins_town_and_whether_it_applies(
+    cli: CliInvoker, auth_client: FlaskClient, session: Session, user: User
+) -> None:
+    """An admin asked why an officer sees only part of the calls finds the reason in the shell."""
+    _choose(auth_client, "Dülmen")
+    lines = cli("user", "list").output.splitlines()
+    assert lines[lines.index(next(x for x in lines if x.startswith(user.email))) + 1] == (
+        "    Meine Kommune: Dülmen"
+    )
+
+    session.execute(update(User).where(User.id == user.id).values(home_applicant="Atlantis"))
+    session.commit()
+    assert (
+        "    Meine Kommune: Atlantis (steht nicht in der aktiven Strategie: nicht angewandt)"
+        in (cli("user", "list").output.splitlines())
     )
 
 

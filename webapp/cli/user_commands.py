@@ -13,6 +13,7 @@ from webapp.errors import UserError
 from webapp.formatting import format_datetime
 from webapp.mail.outbox import normalise_address, refusal_reason, refusals_by_address
 from webapp.models import utcnow
+from webapp.queries import home_applicant, strategy_applicants
 from webapp.users import (
     all_users,
     change_email,
@@ -94,10 +95,11 @@ def _read_password(label: str) -> str:
 @user_errors
 def list_users(app: AppContext) -> None:
     """Alle Anmeldungen zeigen: Adresse, Name, Rolle, Zugang, Übersicht, letzte Anmeldung,
-    Sperren und vom Mailserver abgelehnte Adressen."""
+    Sperren, Meine Kommune und vom Mailserver abgelehnte Adressen."""
     with app.sessions() as session:
         logins = all_users(session)
         refused = refusals_by_address(session)
+        applicants = strategy_applicants(session)
         header = ("E-Mail", "Name", "Rolle", "Zugang", "Übersicht", "Letzte Anmeldung")
         rows = [
             (
@@ -117,6 +119,11 @@ def list_users(app: AppContext) -> None:
             click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
             if u.locked_until is not None and u.locked_until > now:
                 click.echo(f"    gesperrt bis {format_datetime(u.locked_until)} Uhr")
+            if u.home_applicant:
+                # The admin asked "why does she see only half the calls?": the choice says.
+                stale = home_applicant(u.home_applicant, applicants) != u.home_applicant
+                note = " (steht nicht in der aktiven Strategie: nicht angewandt)" if stale else ""
+                click.echo(f"    Meine Kommune: {u.home_applicant}{note}")
             if (refusal := refused.pop(normalise_address(u.email), None)) is not None:
                 click.echo(f"    E-Mails abgelehnt: {refusal_reason(refusal)}")
         for address, refusal in sorted(refused.items()):  # team addresses: no login
