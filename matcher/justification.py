@@ -632,6 +632,44 @@ def _shares_term(quote: str, lang: str, sentence: str) -> bool:
     )
 
 
+# Words that say where, for whom or how in general, not what: a call "für Kommunen im
+# ländlichen Raum" does not touch every goal that names the same place or addressees, nor
+# does "IT-Sicherheit" touch "Versorgung sichern" or "grüne Infrastruktur" digital
+# infrastructure.
+_SETTING = """kommune kommunen kommunal kommunale interkommunal ländlich ländlichen raum räume
+region regionen regional regionale stadt städte gemeinde gemeinden kreis kreise landkreis
+unternehmen bürger bürgerinnen verwaltung verwaltungen angebot angebote entwickeln nutzen
+neu neue klein kleine sicher sichern stellen bereitstellen infrastruktur standort standorte"""
+_MIN_SHARED = 3  # letters of a stem two texts must share exactly (Daten, App)
+
+
+def _names_same(a: str, b: str) -> bool:
+    """The same stem, or one inside a compound of the other (Ehrenamt, Ehrenamtsplattform)."""
+    if a == b:
+        return len(a) >= _MIN_SHARED
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= _MIN_PART and short in long_
+
+
+def touches(call: CallTexts, goal_text: str, own_goal_texts: Sequence[str]) -> bool:
+    """Whether the call names something a goal names that the projects' own goals do not.
+
+    The matcher ranks every goal against the call, so the goals after the best are often
+    close only by chance (Volkshochschulen and Schulen, Sicherheit and sichern) or by what
+    the project's own goal already says. The text claims that the call touches a goal only
+    when a word of the goal, not about place or addressees and not shared with the own
+    goals, is named in the call.
+    """
+    lang = call.language or analysis.detect_language(f"{call.title} {call.text}")
+    setting = _cue_stems(_SETTING)
+    theirs = _subject_stems(f"{call.title} {call.summary} {call.text}", lang) - setting
+    own = {s for text in own_goal_texts for s in _subject_stems(text, "de")}
+    return any(
+        any(_names_same(g, c) for c in theirs) and not any(_names_same(g, o) for o in own)
+        for g in _subject_stems(goal_text, "de") - setting
+    )
+
+
 def _corresponds(
     quote: str,
     lang: str,
@@ -769,7 +807,11 @@ def build_context(
         if not _has_goal(strategy, gid) or len(closing) + len(related) >= 3:
             continue
         goal: Goal = strategy.goal(gid)
-        if goal.theme_id in themes and all(c.id != gid for c in [*closing, *related]):
+        if (
+            goal.theme_id in themes
+            and all(c.id != gid for c in [*closing, *related])
+            and touches(call, goal.text, [c.text for c in closing])
+        ):
             related.append(GoalInfo(goal.id, goal.text))
     return Context(
         strategy=StrategyInfo(
