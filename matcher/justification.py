@@ -20,9 +20,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -116,6 +117,7 @@ class StrategyInfo:
     members: list[str]
     leitbild: list[str]  # one or two sentences, verbatim
     aims: list[str]  # the aims this application serves, verbatim
+    leitbild_text: str = ""  # the whole Leitbild, to tell whether two sentences follow
 
 
 @dataclass(slots=True)
@@ -582,6 +584,21 @@ def select_quotes(
         # may apply or how much, not a purpose, corresponds to no aim of the strategy.
         purpose = candidates[i].tier == 0
         k = next((k for k in ranked if k not in used), None)
+        # The project's own goal, when the quote names what it names (Ehrenamtsplattformen,
+        # the goal on Ehrenamt), reads better than another goal or a Leitbild line the quote
+        # is closer to (regionale Online-Marktplätze): the reviewer looks for what the
+        # project serves.
+        own = next(
+            (
+                j
+                for j in ranked
+                if j not in used
+                and pool[j].goal_id in own_goals
+                and _shares_term(candidates[i].text, lang, pool[j].text)
+            ),
+            None,
+        )
+        k = k if own is None else own
         if (
             k is None
             or not purpose
@@ -700,20 +717,27 @@ def _rank_by_similarity(texts: Sequence[str], reference: str, lang: str = "de") 
     return sorted(range(len(texts)), key=lambda i: (-sims[i], i))
 
 
-def _leitbild_sentences(strategy: Strategy, reference: str) -> list[str]:
-    """The Leitbild's first sentence (its thesis) and the one closest to this application."""
+def _leitbild_sentences(
+    strategy: Strategy, reference: str, avoid: Collection[str] = ()
+) -> list[str]:
+    """The Leitbild's first sentence (its thesis) and the one closest to this application;
+    not one in `avoid`, which the text quotes already next to the call's purpose."""
     sentences = split_sentences(strategy.leitbild)
     if len(sentences) <= 1:
         return sentences
-    best = next(i for i in _rank_by_similarity(sentences[1:], reference))
-    return [sentences[0], sentences[1 + best]]
+    ranked = [1 + i for i in _rank_by_similarity(sentences[1:], reference)]
+    best = next((i for i in ranked if sentences[i] not in avoid), None)
+    return [sentences[0]] if best is None else [sentences[0], sentences[best]]
 
 
-def _aims(strategy: Strategy, reference: str, limit: int = 2) -> list[str]:
+def _aims(
+    strategy: Strategy, reference: str, limit: int = 2, avoid: Collection[str] = ()
+) -> list[str]:
     """The aims this application serves, in the strategy's order.
 
     An aim about funding (Fördermittel) is always among them: every application serves it.
     The funding words are boilerplate to the analysis, so the check reads the raw words.
+    An aim in `avoid` (quoted next to the call's purpose already) is not chosen again.
     """
     aims = list(strategy.aims)
     if not aims:
@@ -724,7 +748,7 @@ def _aims(strategy: Strategy, reference: str, limit: int = 2) -> list[str]:
     for i in _rank_by_similarity(aims, reference):
         if len(chosen) >= limit:
             break
-        if i not in chosen:
+        if i not in chosen and aims[i] not in avoid:
             chosen.append(i)
     return [aims[i] for i in sorted(chosen)]
 
@@ -794,6 +818,8 @@ def build_context(
         max_quotes=2 if variant == "long" else 1,
         max_chars=max_quote_chars,
     )
+    # a strategy sentence standing next to a quote is not quoted again in the first part
+    quoted = {q.strategy_text for q in quotes if q.strategy_text}
     # Closing paragraph: the projects' matched goals, then up to three in all with goals of
     # the same themes that the matcher found close to the call.
     closing: list[GoalInfo] = []
@@ -820,8 +846,9 @@ def build_context(
             adopted=strategy.adopted,
             adopted_by=strategy.adopted_by,
             members=list(strategy.members),
-            leitbild=_leitbild_sentences(strategy, reference),
-            aims=_aims(strategy, reference),
+            leitbild=_leitbild_sentences(strategy, reference, quoted),
+            leitbild_text=strategy.leitbild,
+            aims=_aims(strategy, reference, avoid=quoted),
         ),
         # the template marks a quote in English as such
         call=replace(
@@ -921,6 +948,18 @@ def quote_de(text: object) -> str:
     return f"„{inner}“"
 
 
+def excerpt_de(sentences: Iterable[object], whole: object = "") -> str:
+    """Sentences of one text as one quotation: „A. B.“ when B follows A in `whole`,
+    „A. […] B.“ when sentences were left out between them (German citation practice)."""
+    items = [str(s).strip() for s in sentences if str(s).strip()]
+    flat = " ".join(str(whole or "").split())
+    out = items[:1]
+    for before, after in pairwise(items):
+        follows = f"{' '.join(before.split())} {' '.join(after.split())}" in flat
+        out.append(after if follows else f"[…] {after}")
+    return quote_de(" ".join(out))
+
+
 def bare(text: object) -> str:
     """A sentence without its final full stop, to quote it inside another sentence."""
     return str(text or "").strip().rstrip(".").rstrip()
@@ -969,6 +1008,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
     env.filters.update(
         join_de=join_de,
         quote=quote_de,
+        excerpt=excerpt_de,
         bare=bare,
         sentence=sentence,
         goal=goal_de,

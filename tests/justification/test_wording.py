@@ -144,6 +144,30 @@ def test_a_goal_quoted_next_to_the_purpose_is_not_quoted_again_in_the_closing(
         assert "das Ziel V1" in text.split("## Beitrag", 1)[1]
 
 
+def test_two_leitbild_sentences_are_one_quotation_and_not_repeated(strategy: Strategy) -> None:
+    """„A. B.“ for sentences that follow each other, „A. […] C.“ for a gap; a sentence that
+    stands next to the call's quote is not quoted in the first part as well."""
+    call = CallTexts(
+        title="Telemedizin im ländlichen Raum",
+        url="https://example.org/tele",
+        text="Gefördert werden telemedizinische Sprechstunden, die den Zugang zur Versorgung im "
+        "ländlichen Raum erleichtern.",
+    )
+    text = generate(strategy, call, ["GE-01"], "long").text
+    assert "gemeinsam und aktiv. Digitale Lösungen dienen den Menschen:" in text
+    assert "“ „" not in text
+    call = CallTexts(
+        title="Interkommunale Zusammenarbeit",
+        url="https://example.org/ikz",
+        text="Gefördert werden Vorhaben, in denen Kommunen Synergien heben und in "
+        "interkommunaler Zusammenarbeit Prioritäten setzen.",
+    )
+    text = generate(strategy, call, ["VW-05"], "long").text
+    leitbild = text.split("Ihr Leitbild: ")[1].split("“")[0]
+    assert leitbild.count("„") == 1 and "“ „" not in text
+    assert text.count("Wir setzen Prioritäten, heben Synergien") <= 1, text
+
+
 def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy) -> None:
     call = CallTexts(
         title="Förderaufruf zur Digitalisierung der kommunalen Verwaltung in ländlichen Räumen "
