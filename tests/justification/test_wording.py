@@ -168,6 +168,28 @@ def test_two_leitbild_sentences_are_one_quotation_and_not_repeated(strategy: Str
     assert text.count("Wir setzen Prioritäten, heben Synergien") <= 1, text
 
 
+def test_projects_of_one_theme_name_the_theme_once_in_the_short_combined_text(
+    strategy: Strategy,
+) -> None:
+    call = CallTexts(
+        title="Digitale Modellregionen",
+        url="https://example.org/mr",
+        text="Gefördert werden Serviceportale nach dem Onlinezugangsgesetz und Open Data.",
+    )
+    text = generate(strategy, call, ["VW-01", "VW-04", "VW-02"], "short").text
+    assert (
+        ", alle im Handlungsfeld „Verwaltung“ (Priorität 1): „Digitales Bürgerportal Kreis "
+        "Coesfeld“, „Open-Data-Portal und kommunales Datencockpit“ und „Interkommunales "
+        "IT-Kompetenzzentrum und Informationssicherheit“." in text
+    )
+    assert text.count("Handlungsfeld „Verwaltung“") == 1
+    mixed = generate(strategy, call, ["VW-01", "MO-01"], "short").text
+    assert (
+        "„Digitales Bürgerportal Kreis Coesfeld“ (Handlungsfeld „Verwaltung“, Priorität 1)" in mixed
+    )
+    assert "(Handlungsfeld „Mobilität“, Priorität 2)." in mixed
+
+
 def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy) -> None:
     call = CallTexts(
         title="Förderaufruf zur Digitalisierung der kommunalen Verwaltung in ländlichen Räumen "
