@@ -248,7 +248,9 @@ def split_sentences(text: str) -> list[str]:
     for line in _logical_lines(text):
         start = 0
         for m in _BOUNDARY.finditer(line):
-            head = line[start : m.start() + 1]
+            # the closing quotation mark or bracket after the full stop is the sentence's
+            # own: a text cut after „… Unternehmen.“ must not leave the quotation open
+            head = line[start : m.start() + len(m.group().rstrip())]
             before = _WORD_BEFORE.search(line[: m.start()])
             word = before.group(1) if before else ""
             if word.lower() in _ABBREVIATIONS or len(word) == 1:

@@ -209,6 +209,18 @@ def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy)
         assert not text.rstrip().endswith(":")
 
 
+def test_a_sentence_keeps_the_quotation_mark_after_its_full_stop() -> None:
+    """A short text cut after a quoted sentence must not leave the quotation open."""
+    from matcher.justification import split_sentences
+
+    assert split_sentences(
+        "Der Aufruf nennt: „Gefördert werden Portale.“ Die Projekte dienen V1."
+    ) == [
+        "Der Aufruf nennt: „Gefördert werden Portale.“",
+        "Die Projekte dienen V1.",
+    ]
+
+
 def test_a_call_without_address_is_named_as_the_source(strategy: Strategy) -> None:
     call = CallTexts(
         title="Digitale Verwaltung",
