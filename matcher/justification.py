@@ -118,6 +118,8 @@ class StrategyInfo:
     leitbild: list[str]  # one or two sentences, verbatim
     aims: list[str]  # the aims this application serves, verbatim
     leitbild_text: str = ""  # the whole Leitbild, to tell whether two sentences follow
+    # member name → its kind from the region profile (Stadt, Gemeinde, Landkreis)
+    member_kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -850,6 +852,7 @@ def build_context(
             members=list(strategy.members),
             leitbild=_leitbild_sentences(strategy, reference, quoted),
             leitbild_text=strategy.leitbild,
+            member_kinds={a.name: a.type for a in strategy.region_profile.applicants},
             aims=_aims(strategy, reference, avoid=quoted),
         ),
         # the template marks a quote in English as such
@@ -931,9 +934,41 @@ def dative_de(names: str | Iterable[object]) -> str:
     return join_de(out)
 
 
-def von_de(names: str | Iterable[object]) -> str:
-    """'von' and the names in the dative: 'vom Kreis Coesfeld, Ascheberg und Senden'."""
-    text = f"von {dative_de(names)}"
+# Members of one kind named together: "den Städten Billerbeck und Coesfeld" says which
+# Coesfeld is meant after "dem Kreis Coesfeld", and names the kind once, not per town.
+_MEMBER_KINDS_DATIVE = {"stadt": "den Städten", "gemeinde": "den Gemeinden"}
+
+
+def _members_dative(names: Sequence[str], kinds: dict[str, str]) -> str:
+    """The members in the dative, the towns and municipalities grouped by their kind."""
+    groups: dict[str, list[str]] = {kind: [] for kind in ("", *_MEMBER_KINDS_DATIVE)}
+    for name in names:
+        kind = kinds.get(name, "").casefold()
+        groups[kind if kind in _MEMBER_KINDS_DATIVE else ""].append(name)
+    parts = [dative_de([n]) for n in groups.pop("")]
+    grouped = [
+        f"{_MEMBER_KINDS_DATIVE[kind]} {join_de(members)}"
+        if len(members) > 1
+        else dative_de([f"{kind.capitalize()} {members[0]}"])  # der Stadt Olfen
+        for kind, members in groups.items()
+        if members
+    ]
+    if not grouped:
+        return join_de(parts)
+    # "und" joins the names inside a group; "sowie" the groups, so neither reads as the other
+    return (
+        join_de([*parts, *grouped], last="sowie") if len(parts) + len(grouped) > 1 else grouped[0]
+    )
+
+
+def von_de(names: str | Iterable[object], kinds: dict[str, str] | None = None) -> str:
+    """'von' and the names in the dative: 'vom Kreis Coesfeld, Ascheberg und Senden'; with
+    `kinds` (name → Stadt, Gemeinde …), towns and municipalities are grouped: 'vom Kreis
+    Coesfeld, den Städten Billerbeck und Coesfeld sowie den Gemeinden Ascheberg und Senden'."""
+    if kinds and not isinstance(names, str):
+        text = f"von {_members_dative([str(n) for n in names], kinds)}"
+    else:
+        text = f"von {dative_de(names)}"
     return "vom " + text[len("von dem ") :] if text.startswith("von dem ") else text
 
 

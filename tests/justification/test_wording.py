@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length
+from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length, von_de
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
 
@@ -207,6 +207,28 @@ def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy)
         assert text.rstrip()[-1] in ".“", text[-80:]  # no sentence broken off with "…"
         assert text.count("„") == text.count("“"), text
         assert not text.rstrip().endswith(":")
+
+
+def test_members_are_named_by_kind_so_the_town_is_told_from_the_county(
+    strategy: Strategy,
+) -> None:
+    """ "vom Kreis Coesfeld, Ascheberg, Billerbeck, Coesfeld …" left open which Coesfeld."""
+    call = CallTexts(
+        title="Telemedizin",
+        url="https://example.org/tele",
+        text="Gefördert werden telemedizinische Sprechstunden im ländlichen Raum.",
+    )
+    text = generate(strategy, call, ["GE-01"], "long").text
+    assert (
+        "Getragen wird sie gemeinsam vom Kreis Coesfeld, den Städten Billerbeck, Coesfeld, "
+        "Dülmen, Lüdinghausen und Olfen sowie den Gemeinden Ascheberg, Havixbeck, "
+        "Nordkirchen, Nottuln, Rosendahl und Senden." in text
+    )
+    one_each = von_de(
+        ["Kreis Coesfeld", "Olfen", "Senden"], {"Olfen": "Stadt", "Senden": "Gemeinde"}
+    )
+    assert one_each == "vom Kreis Coesfeld, der Stadt Olfen sowie der Gemeinde Senden"
+    assert von_de(["Kreis Coesfeld", "Senden"]) == "vom Kreis Coesfeld und Senden"  # no kinds
 
 
 def test_a_sentence_keeps_the_quotation_mark_after_its_full_stop() -> None:
