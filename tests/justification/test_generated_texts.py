@@ -20,6 +20,7 @@ from matcher.justification import (
 )
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
+from tests.justification import text_for
 from webapp.justifications import COMBINED, texts_for_call
 from webapp.models import Call, CallScore
 from webapp.strategy_store import strategy_from_db
@@ -164,9 +165,8 @@ def test_only_the_projects_own_goals_are_claimed_as_realised() -> None:
 def test_the_call_touches_only_goals_it_names(project: str, goal_ids: list[str], text: str) -> None:
     """The matcher ranks every goal; the text names one as touched only with evidence."""
     strategy = load_strategy(STRATEGY_PATH)
-    call = CallTexts(title="Förderaufruf", url="https://example.org/a", text=text)
     own = strategy.project(project).goal_ids
-    generated = generate(strategy, call, [project], "long", call_goal_ids=goal_ids).text
+    generated = text_for(strategy, [project], text, call_goal_ids=goal_ids)
     assert "Der Aufruf berührt" not in generated
     for gid in goal_ids:
         if gid not in own:
@@ -174,14 +174,13 @@ def test_the_call_touches_only_goals_it_names(project: str, goal_ids: list[str],
 
 
 def test_a_goal_the_call_names_is_touched() -> None:
-    strategy = load_strategy(STRATEGY_PATH)
-    call = CallTexts(
-        title="Heimat 2.0",
-        url="https://example.org/h",
-        text="Gefördert werden regionale Online-Marktplätze für den lokalen Handel, Dorf-Apps "
-        "und digitale Ehrenamtsplattformen.",
+    purpose = (
+        "Gefördert werden regionale Online-Marktplätze für den lokalen Handel, Dorf-Apps "
+        "und digitale Ehrenamtsplattformen."
     )
-    text = generate(strategy, call, ["IN-03"], "long", call_goal_ids=["I1", "I3", "I2"]).text
+    text = text_for(
+        load_strategy(STRATEGY_PATH), ["IN-03"], purpose, call_goal_ids=["I1", "I3", "I2"]
+    )
     closing = _paragraph(text, "Das Projekt verwirklicht")
     assert "Der Aufruf berührt außerdem" in closing and "Ziel I1" in closing
     assert "Ziel I2" not in closing  # Innenstädte, WLAN, Leerstand: not in the call

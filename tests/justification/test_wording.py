@@ -9,6 +9,7 @@ import pytest
 from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length, von_de
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
+from tests.justification import text_for
 
 
 @pytest.fixture(scope="module")
@@ -147,22 +148,20 @@ def test_a_goal_quoted_next_to_the_purpose_is_not_quoted_again_in_the_closing(
 def test_two_leitbild_sentences_are_one_quotation_and_not_repeated(strategy: Strategy) -> None:
     """„A. B.“ for sentences that follow each other, „A. […] C.“ for a gap; a sentence that
     stands next to the call's quote is not quoted in the first part as well."""
-    call = CallTexts(
-        title="Telemedizin im ländlichen Raum",
-        url="https://example.org/tele",
-        text="Gefördert werden telemedizinische Sprechstunden, die den Zugang zur Versorgung im "
+    text = text_for(
+        strategy,
+        ["GE-01"],
+        "Gefördert werden telemedizinische Sprechstunden, die den Zugang zur Versorgung im "
         "ländlichen Raum erleichtern.",
     )
-    text = generate(strategy, call, ["GE-01"], "long").text
     assert "gemeinsam und aktiv. Digitale Lösungen dienen den Menschen:" in text
     assert "“ „" not in text
-    call = CallTexts(
-        title="Interkommunale Zusammenarbeit",
-        url="https://example.org/ikz",
-        text="Gefördert werden Vorhaben, in denen Kommunen Synergien heben und in "
+    text = text_for(
+        strategy,
+        ["VW-05"],
+        "Gefördert werden Vorhaben, in denen Kommunen Synergien heben und in "
         "interkommunaler Zusammenarbeit Prioritäten setzen.",
     )
-    text = generate(strategy, call, ["VW-05"], "long").text
     leitbild = text.split("Ihr Leitbild: ")[1].split("“")[0]
     assert leitbild.count("„") == 1 and "“ „" not in text
     assert text.count("Wir setzen Prioritäten, heben Synergien") <= 1, text
@@ -171,19 +170,15 @@ def test_two_leitbild_sentences_are_one_quotation_and_not_repeated(strategy: Str
 def test_projects_of_one_theme_name_the_theme_once_in_the_short_combined_text(
     strategy: Strategy,
 ) -> None:
-    call = CallTexts(
-        title="Digitale Modellregionen",
-        url="https://example.org/mr",
-        text="Gefördert werden Serviceportale nach dem Onlinezugangsgesetz und Open Data.",
-    )
-    text = generate(strategy, call, ["VW-01", "VW-04", "VW-02"], "short").text
+    purpose = "Gefördert werden Serviceportale nach dem Onlinezugangsgesetz und Open Data."
+    text = text_for(strategy, ["VW-01", "VW-04", "VW-02"], purpose, variant="short")
     assert (
         ", alle im Handlungsfeld „Verwaltung“ (Priorität 1): „Digitales Bürgerportal Kreis "
         "Coesfeld“, „Open-Data-Portal und kommunales Datencockpit“ und „Interkommunales "
         "IT-Kompetenzzentrum und Informationssicherheit“." in text
     )
     assert text.count("Handlungsfeld „Verwaltung“") == 1
-    mixed = generate(strategy, call, ["VW-01", "MO-01"], "short").text
+    mixed = text_for(strategy, ["VW-01", "MO-01"], purpose, variant="short")
     assert (
         "„Digitales Bürgerportal Kreis Coesfeld“ (Handlungsfeld „Verwaltung“, Priorität 1)" in mixed
     )
@@ -213,12 +208,8 @@ def test_members_are_named_by_kind_so_the_town_is_told_from_the_county(
     strategy: Strategy,
 ) -> None:
     """ "vom Kreis Coesfeld, Ascheberg, Billerbeck, Coesfeld …" left open which Coesfeld."""
-    call = CallTexts(
-        title="Telemedizin",
-        url="https://example.org/tele",
-        text="Gefördert werden telemedizinische Sprechstunden im ländlichen Raum.",
-    )
-    text = generate(strategy, call, ["GE-01"], "long").text
+    purpose = "Gefördert werden telemedizinische Sprechstunden im ländlichen Raum."
+    text = text_for(strategy, ["GE-01"], purpose)
     assert (
         "Getragen wird sie gemeinsam vom Kreis Coesfeld, den Städten Billerbeck, Coesfeld, "
         "Dülmen, Lüdinghausen und Olfen sowie den Gemeinden Ascheberg, Havixbeck, "
