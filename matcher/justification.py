@@ -20,9 +20,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -116,6 +117,9 @@ class StrategyInfo:
     members: list[str]
     leitbild: list[str]  # one or two sentences, verbatim
     aims: list[str]  # the aims this application serves, verbatim
+    leitbild_text: str = ""  # the whole Leitbild, to tell whether two sentences follow
+    # member name → its kind from the region profile (Stadt, Gemeinde, Landkreis)
+    member_kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -246,7 +250,9 @@ def split_sentences(text: str) -> list[str]:
     for line in _logical_lines(text):
         start = 0
         for m in _BOUNDARY.finditer(line):
-            head = line[start : m.start() + 1]
+            # the closing quotation mark or bracket after the full stop is the sentence's
+            # own: a text cut after „… Unternehmen.“ must not leave the quotation open
+            head = line[start : m.start() + len(m.group().rstrip())]
             before = _WORD_BEFORE.search(line[: m.start()])
             word = before.group(1) if before else ""
             if word.lower() in _ABBREVIATIONS or len(word) == 1:
@@ -582,6 +588,21 @@ def select_quotes(
         # may apply or how much, not a purpose, corresponds to no aim of the strategy.
         purpose = candidates[i].tier == 0
         k = next((k for k in ranked if k not in used), None)
+        # The project's own goal, when the quote names what it names (Ehrenamtsplattformen,
+        # the goal on Ehrenamt), reads better than another goal or a Leitbild line the quote
+        # is closer to (regionale Online-Marktplätze): the reviewer looks for what the
+        # project serves.
+        own = next(
+            (
+                j
+                for j in ranked
+                if j not in used
+                and pool[j].goal_id in own_goals
+                and _shares_term(candidates[i].text, lang, pool[j].text)
+            ),
+            None,
+        )
+        k = k if own is None else own
         if (
             k is None
             or not purpose
@@ -632,6 +653,44 @@ def _shares_term(quote: str, lang: str, sentence: str) -> bool:
     )
 
 
+# Words that say where, for whom or how in general, not what: a call "für Kommunen im
+# ländlichen Raum" does not touch every goal that names the same place or addressees, nor
+# does "IT-Sicherheit" touch "Versorgung sichern" or "grüne Infrastruktur" digital
+# infrastructure.
+_SETTING = """kommune kommunen kommunal kommunale interkommunal ländlich ländlichen raum räume
+region regionen regional regionale stadt städte gemeinde gemeinden kreis kreise landkreis
+unternehmen bürger bürgerinnen verwaltung verwaltungen angebot angebote entwickeln nutzen
+neu neue klein kleine sicher sichern stellen bereitstellen infrastruktur standort standorte"""
+_MIN_SHARED = 3  # letters of a stem two texts must share exactly (Daten, App)
+
+
+def _names_same(a: str, b: str) -> bool:
+    """The same stem, or one inside a compound of the other (Ehrenamt, Ehrenamtsplattform)."""
+    if a == b:
+        return len(a) >= _MIN_SHARED
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= _MIN_PART and short in long_
+
+
+def touches(call: CallTexts, goal_text: str, own_goal_texts: Sequence[str]) -> bool:
+    """Whether the call names something a goal names that the projects' own goals do not.
+
+    The matcher ranks every goal against the call, so the goals after the best are often
+    close only by chance (Volkshochschulen and Schulen, Sicherheit and sichern) or by what
+    the project's own goal already says. The text claims that the call touches a goal only
+    when a word of the goal, not about place or addressees and not shared with the own
+    goals, is named in the call.
+    """
+    lang = call.language or analysis.detect_language(f"{call.title} {call.text}")
+    setting = _cue_stems(_SETTING)
+    theirs = _subject_stems(f"{call.title} {call.summary} {call.text}", lang) - setting
+    own = {s for text in own_goal_texts for s in _subject_stems(text, "de")}
+    return any(
+        any(_names_same(g, c) for c in theirs) and not any(_names_same(g, o) for o in own)
+        for g in _subject_stems(goal_text, "de") - setting
+    )
+
+
 def _corresponds(
     quote: str,
     lang: str,
@@ -662,20 +721,27 @@ def _rank_by_similarity(texts: Sequence[str], reference: str, lang: str = "de") 
     return sorted(range(len(texts)), key=lambda i: (-sims[i], i))
 
 
-def _leitbild_sentences(strategy: Strategy, reference: str) -> list[str]:
-    """The Leitbild's first sentence (its thesis) and the one closest to this application."""
+def _leitbild_sentences(
+    strategy: Strategy, reference: str, avoid: Collection[str] = ()
+) -> list[str]:
+    """The Leitbild's first sentence (its thesis) and the one closest to this application;
+    not one in `avoid`, which the text quotes already next to the call's purpose."""
     sentences = split_sentences(strategy.leitbild)
     if len(sentences) <= 1:
         return sentences
-    best = next(i for i in _rank_by_similarity(sentences[1:], reference))
-    return [sentences[0], sentences[1 + best]]
+    ranked = [1 + i for i in _rank_by_similarity(sentences[1:], reference)]
+    best = next((i for i in ranked if sentences[i] not in avoid), None)
+    return [sentences[0]] if best is None else [sentences[0], sentences[best]]
 
 
-def _aims(strategy: Strategy, reference: str, limit: int = 2) -> list[str]:
+def _aims(
+    strategy: Strategy, reference: str, limit: int = 2, avoid: Collection[str] = ()
+) -> list[str]:
     """The aims this application serves, in the strategy's order.
 
     An aim about funding (Fördermittel) is always among them: every application serves it.
     The funding words are boilerplate to the analysis, so the check reads the raw words.
+    An aim in `avoid` (quoted next to the call's purpose already) is not chosen again.
     """
     aims = list(strategy.aims)
     if not aims:
@@ -686,7 +752,7 @@ def _aims(strategy: Strategy, reference: str, limit: int = 2) -> list[str]:
     for i in _rank_by_similarity(aims, reference):
         if len(chosen) >= limit:
             break
-        if i not in chosen:
+        if i not in chosen and aims[i] not in avoid:
             chosen.append(i)
     return [aims[i] for i in sorted(chosen)]
 
@@ -756,6 +822,8 @@ def build_context(
         max_quotes=2 if variant == "long" else 1,
         max_chars=max_quote_chars,
     )
+    # a strategy sentence standing next to a quote is not quoted again in the first part
+    quoted = {q.strategy_text for q in quotes if q.strategy_text}
     # Closing paragraph: the projects' matched goals, then up to three in all with goals of
     # the same themes that the matcher found close to the call.
     closing: list[GoalInfo] = []
@@ -769,7 +837,11 @@ def build_context(
         if not _has_goal(strategy, gid) or len(closing) + len(related) >= 3:
             continue
         goal: Goal = strategy.goal(gid)
-        if goal.theme_id in themes and all(c.id != gid for c in [*closing, *related]):
+        if (
+            goal.theme_id in themes
+            and all(c.id != gid for c in [*closing, *related])
+            and touches(call, goal.text, [c.text for c in closing])
+        ):
             related.append(GoalInfo(goal.id, goal.text))
     return Context(
         strategy=StrategyInfo(
@@ -778,8 +850,10 @@ def build_context(
             adopted=strategy.adopted,
             adopted_by=strategy.adopted_by,
             members=list(strategy.members),
-            leitbild=_leitbild_sentences(strategy, reference),
-            aims=_aims(strategy, reference),
+            leitbild=_leitbild_sentences(strategy, reference, quoted),
+            leitbild_text=strategy.leitbild,
+            member_kinds={a.name: a.type for a in strategy.region_profile.applicants},
+            aims=_aims(strategy, reference, avoid=quoted),
         ),
         # the template marks a quote in English as such
         call=replace(
@@ -860,9 +934,41 @@ def dative_de(names: str | Iterable[object]) -> str:
     return join_de(out)
 
 
-def von_de(names: str | Iterable[object]) -> str:
-    """'von' and the names in the dative: 'vom Kreis Coesfeld, Ascheberg und Senden'."""
-    text = f"von {dative_de(names)}"
+# Members of one kind named together: "den Städten Billerbeck und Coesfeld" says which
+# Coesfeld is meant after "dem Kreis Coesfeld", and names the kind once, not per town.
+_MEMBER_KINDS_DATIVE = {"stadt": "den Städten", "gemeinde": "den Gemeinden"}
+
+
+def _members_dative(names: Sequence[str], kinds: dict[str, str]) -> str:
+    """The members in the dative, the towns and municipalities grouped by their kind."""
+    groups: dict[str, list[str]] = {kind: [] for kind in ("", *_MEMBER_KINDS_DATIVE)}
+    for name in names:
+        kind = kinds.get(name, "").casefold()
+        groups[kind if kind in _MEMBER_KINDS_DATIVE else ""].append(name)
+    parts = [dative_de([n]) for n in groups.pop("")]
+    grouped = [
+        f"{_MEMBER_KINDS_DATIVE[kind]} {join_de(members)}"
+        if len(members) > 1
+        else dative_de([f"{kind.capitalize()} {members[0]}"])  # der Stadt Olfen
+        for kind, members in groups.items()
+        if members
+    ]
+    if not grouped:
+        return join_de(parts)
+    # "und" joins the names inside a group; "sowie" the groups, so neither reads as the other
+    return (
+        join_de([*parts, *grouped], last="sowie") if len(parts) + len(grouped) > 1 else grouped[0]
+    )
+
+
+def von_de(names: str | Iterable[object], kinds: dict[str, str] | None = None) -> str:
+    """'von' and the names in the dative: 'vom Kreis Coesfeld, Ascheberg und Senden'; with
+    `kinds` (name → Stadt, Gemeinde …), towns and municipalities are grouped: 'vom Kreis
+    Coesfeld, den Städten Billerbeck und Coesfeld sowie den Gemeinden Ascheberg und Senden'."""
+    if kinds and not isinstance(names, str):
+        text = f"von {_members_dative([str(n) for n in names], kinds)}"
+    else:
+        text = f"von {dative_de(names)}"
     return "vom " + text[len("von dem ") :] if text.startswith("von dem ") else text
 
 
@@ -877,6 +983,18 @@ def quote_de(text: object) -> str:
         return ""
     inner = _INNER_QUOTES.sub(lambda m: f"‚{next(g for g in m.groups() if g is not None)}‘", text)
     return f"„{inner}“"
+
+
+def excerpt_de(sentences: Iterable[object], whole: object = "") -> str:
+    """Sentences of one text as one quotation: „A. B.“ when B follows A in `whole`,
+    „A. […] B.“ when sentences were left out between them (German citation practice)."""
+    items = [str(s).strip() for s in sentences if str(s).strip()]
+    flat = " ".join(str(whole or "").split())
+    out = items[:1]
+    for before, after in pairwise(items):
+        follows = f"{' '.join(before.split())} {' '.join(after.split())}" in flat
+        out.append(after if follows else f"[…] {after}")
+    return quote_de(" ".join(out))
 
 
 def bare(text: object) -> str:
@@ -927,6 +1045,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
     env.filters.update(
         join_de=join_de,
         quote=quote_de,
+        excerpt=excerpt_de,
         bare=bare,
         sentence=sentence,
         goal=goal_de,

@@ -26,9 +26,11 @@ from matcher.justification import (
     JustificationError,
     generate,
     plain_length,
+    sentence,
 )
 from matcher.strategy import Strategy
 from webapp.errors import UserError
+from webapp.matching import earlier_strategy_of
 from webapp.models import (
     Call,
     CallScore,
@@ -165,6 +167,31 @@ def fitting_projects(session: Session, call: Call) -> list[ProjectRow]:
     if chosen is not None and chosen.active and chosen.strategy.active:
         projects = [chosen, *[p for p in projects if p.id != chosen.id]][:MAX_PROJECTS]
     return projects
+
+
+UNKNOWN_STATUS = "unknown"
+
+
+def applicant_note(score: CallScore | None) -> tuple[str, str] | None:
+    """What the matcher found about who may apply, when the text cannot say it: a call
+    open to the towns only, or whose applicants it could not read (label, sentence).
+
+    None for a call anyone of the county may apply to, and for an ineligible or
+    partner-only one (warned about on their own). The texts name no applicant: the
+    generator does not know which town or partner files the application.
+    """
+    if score is None or earlier_strategy_of(score):
+        return None
+    reasons = "; ".join(score.eligibility_reasons)
+    if score.eligibility == UNKNOWN_STATUS:
+        return ("Antragsberechtigung laut Abgleich unklar:", sentence(reasons or "siehe Aufruf"))
+    if score.eligibility == "eligible" and reasons:
+        return (
+            "Zur Antragstellung laut Abgleich:",
+            f"{sentence(reasons)} Der Text nennt keine antragstellende Stelle; bitte im Antrag "
+            "ergänzen, wer ihn stellt.",
+        )
+    return None
 
 
 def call_texts(call: Call) -> CallTexts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.text.paragraph import Paragraph
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,6 +37,25 @@ def test_docx_holds_the_same_paragraphs_with_headings_and_marked_quotes() -> Non
     inline = [r for r in paragraphs[1].runs if r.text == "„Bürgerportal“"]
     assert inline and inline[0].italic
     assert document.core_properties.title == "Begründung"
+
+
+def test_docx_is_marked_german_and_an_english_quote_english() -> None:
+    """Word checks spelling in the marked language: python-docx's default is en-US, which
+    would underline every German word of the application text."""
+    from docx.oxml.ns import qn
+
+    text = TEXT + "\n\n> „Supports the roll-out of telemedicine in rural regions.“"
+    document = Document(io.BytesIO(to_docx(text)))
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    lang = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "de-DE"
+
+    def run_language(paragraph: Paragraph) -> str | None:
+        found = paragraph.runs[0]._element.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+        return None if found is None else found.get(qn("w:val"))
+
+    quotes = [p for p in document.paragraphs if p.style.name == "Quote"]
+    assert [run_language(p) for p in quotes] == [None, "en-GB"]  # German: the default
 
 
 def test_generated_long_text_round_trips_through_docx(session: Session) -> None:

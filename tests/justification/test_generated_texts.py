@@ -20,6 +20,7 @@ from matcher.justification import (
 )
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
+from tests.justification import text_for
 from webapp.justifications import COMBINED, texts_for_call
 from webapp.models import Call, CallScore
 from webapp.strategy_store import strategy_from_db
@@ -122,7 +123,7 @@ def test_only_the_projects_own_goals_are_claimed_as_realised() -> None:
         title="Onlinedienste für Kommunen",
         url="https://example.org/ozg",
         text="Gefördert werden Serviceportale, über die Bürgerinnen und Bürger Anträge online "
-        "stellen.",
+        "stellen, die Anbindung der Fachverfahren und offene Daten für die Planung.",
     )
     # the matcher found V2 and V4 close to the call as well; VW-01 serves V1 only
     text = generate(strategy, call, ["VW-01"], "long", call_goal_ids=["V2", "V1", "V4"]).text
@@ -132,6 +133,57 @@ def test_only_the_projects_own_goals_are_claimed_as_realised() -> None:
     assert "Ziel V2" not in realised and "Ziel V4" not in realised
     assert "Der Aufruf berührt außerdem die Ziele" in closing
     assert "(Ziel V2)" in closing and "(Ziel V4)" in closing
+
+
+@pytest.mark.parametrize(
+    ("project", "goal_ids", "text"),
+    [
+        # Volkshochschulen are no Schulen: the library call says nothing about schools
+        (
+            "BI-03",
+            ["B3", "B1", "B2"],
+            "Gefördert werden Makerspaces, Online-Kurse und digitale Angebote für ältere "
+            "Menschen. Antragsberechtigt sind Kommunen als Träger von Bibliotheken und "
+            "Volkshochschulen.",
+        ),
+        # IT-Sicherheit of small firms is not "Gigabit- und Mobilfunkversorgung sichern"
+        (
+            "WI-04",
+            ["W1", "W3"],
+            "Gefördert werden Investitionen kleiner und mittlerer Unternehmen in digitale "
+            "Technologien und IT-Sicherheit.",
+        ),
+        # shared only the place, the addressees or a word of the project's own goal
+        (
+            "IN-02",
+            ["I2", "I3"],
+            "Gefördert werden Städte und Gemeinden bei Leerstandsmanagement, freiem WLAN und "
+            "digitalen Angeboten im ländlichen Raum.",
+        ),
+    ],
+)
+def test_the_call_touches_only_goals_it_names(project: str, goal_ids: list[str], text: str) -> None:
+    """The matcher ranks every goal; the text names one as touched only with evidence."""
+    strategy = load_strategy(STRATEGY_PATH)
+    own = strategy.project(project).goal_ids
+    generated = text_for(strategy, [project], text, call_goal_ids=goal_ids)
+    assert "Der Aufruf berührt" not in generated
+    for gid in goal_ids:
+        if gid not in own:
+            assert f"Ziel {gid})" not in generated and f"Ziel {gid} " not in generated
+
+
+def test_a_goal_the_call_names_is_touched() -> None:
+    purpose = (
+        "Gefördert werden regionale Online-Marktplätze für den lokalen Handel, Dorf-Apps "
+        "und digitale Ehrenamtsplattformen."
+    )
+    text = text_for(
+        load_strategy(STRATEGY_PATH), ["IN-03"], purpose, call_goal_ids=["I1", "I3", "I2"]
+    )
+    closing = _paragraph(text, "Das Projekt verwirklicht")
+    assert "Der Aufruf berührt außerdem" in closing and "Ziel I1" in closing
+    assert "Ziel I2" not in closing  # Innenstädte, WLAN, Leerstand: not in the call
 
 
 def test_short_version_drops_optional_parts_in_order_to_fit() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -124,3 +125,62 @@ def test_the_texts_of_an_ineligible_call_come_with_a_warning(
     assert "Laut Abgleich nicht antragsberechtigt" in warning.group(1)
     assert "nur die inhaltliche Passung" in warning.group(1)
     assert "j-ineligible" not in _panel_page(auth_client, session, "eligible")
+
+
+TOWNS_ONLY = (
+    "nur Gemeinden unterhalb der Kreisebene antragsberechtigt – der Kreis nicht, die Städte "
+    "und Gemeinden schon"
+)
+
+
+@pytest.mark.parametrize(
+    ("eligibility", "reasons", "expected"),
+    [
+        (
+            "eligible",
+            [TOWNS_ONLY],
+            f"<strong>Zur Antragstellung laut Abgleich:</strong> {TOWNS_ONLY}. Der Text nennt "
+            "keine antragstellende Stelle; bitte im Antrag ergänzen, wer ihn stellt.",
+        ),
+        (
+            "unknown",
+            ["Antragsberechtigte nicht erkannt – bitte im Aufruf prüfen"],
+            "<strong>Antragsberechtigung laut Abgleich unklar:</strong> Antragsberechtigte "
+            "nicht erkannt – bitte im Aufruf prüfen.",
+        ),
+    ],
+)
+def test_a_call_for_the_towns_only_or_of_unclear_applicants_says_so_at_the_texts(
+    auth_client: FlaskClient,
+    cli,
+    session: Session,
+    eligibility: str,
+    reasons: list[str],
+    expected: str,
+) -> None:  # type: ignore[no-untyped-def]
+    """The texts name no applicant; a Kreis officer copying them learns here that only a
+    town may file the application (or that the call's applicants were not recognised)."""
+    call, _ = _call_and_project(session)
+    score = session.get(CallScore, call.id)
+    assert score is not None
+    score.eligibility, score.eligibility_reasons = eligibility, reasons
+    session.commit()
+    html = auth_client.get(f"/aufrufe/{call.id}").get_data(as_text=True)
+    note = re.search(r'<p class="j-applicant" role="note">(.*?)</p>', html, re.S)
+    assert note is not None and note.group(1) == expected
+    result = cli("justify", str(call.id))
+    assert result.exit_code == 0, result.output
+    plain = re.sub(r"</?strong>", "", expected)
+    assert f"Hinweis: {plain}" in result.stderr
+    assert "Hinweis" not in result.stdout  # the text itself stays clean for copying
+
+
+def test_a_call_anyone_of_the_county_may_apply_to_has_no_applicant_note(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    call, _ = _call_and_project(session)
+    score = session.get(CallScore, call.id)
+    assert score is not None
+    score.eligibility, score.eligibility_reasons = "eligible", []
+    session.commit()
+    assert "j-applicant" not in auth_client.get(f"/aufrufe/{call.id}").get_data(as_text=True)

@@ -7,6 +7,7 @@ import pytest
 from matcher.justification import CallTexts, blocks, generate, split_sentences
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
+from tests.justification import text_for
 
 # A programme page as the Förderdatenbank publishes it: the portal's summary addresses the
 # reader, the funder's text follows, then rate, deadline and who may apply.
@@ -67,6 +68,34 @@ def test_a_call_that_states_no_purpose_is_not_said_to_name_one(strategy: Strateg
         )
         # who may apply corresponds to no aim of the strategy
         assert "Dem entspricht" not in text, text
+    # nor does the closing claim a purpose the call did not state
+    text = generate(strategy, call, ["VW-01", "VW-03"], "long").text
+    assert "Förderzweck" not in text, text
+    assert (
+        "digitale Workflows) und die Beschäftigten qualifizieren“ (Ziel V3) der Strategie." in text
+    )
+    text = generate(strategy, call, ["VW-01"], "long").text
+    assert "Förderzweck" not in text, text
+    assert "Das Projekt verwirklicht das Ziel „Verwaltungsleistungen" in text
+    assert "(Onlinezugangsgesetz)“ (Ziel V1) der Strategie." in text
+
+
+def test_the_projects_own_goal_stands_next_to_a_quote_that_names_it(strategy: Strategy) -> None:
+    """The quote names a marketplace and Ehrenamtsplattformen; for the Dorf-App project the
+    reviewer reads its own goal (Ehrenamt, I3) next to it, the other one as touched."""
+    text = text_for(
+        strategy,
+        ["IN-03"],
+        "Mit dem Förderaufruf Heimat 2.0 unterstützt der Bund Städte und Gemeinden, die "
+        "mit digitalen Anwendungen das Zusammenleben vor Ort stärken, zum Beispiel regionale "
+        "Online-Marktplätze, Dorf-Apps, digitale Ehrenamtsplattformen oder digitale Angebote "
+        "in Ortskernen.",
+        call_goal_ids=["I1", "I3"],
+    )
+    assert (
+        "Dem entspricht in der Strategie das Ziel I3 (Handlungsfeld Innenstadt/Dorfmitte)" in text
+    )
+    assert "Der Aufruf berührt außerdem das Ziel „Den lokalen Einzelhandel" in text
 
 
 def test_english_eligibility_sentences_are_not_the_purpose(strategy: Strategy) -> None:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length
+from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length, von_de
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
+from tests.justification import text_for
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +145,46 @@ def test_a_goal_quoted_next_to_the_purpose_is_not_quoted_again_in_the_closing(
         assert "das Ziel V1" in text.split("## Beitrag", 1)[1]
 
 
+def test_two_leitbild_sentences_are_one_quotation_and_not_repeated(strategy: Strategy) -> None:
+    """„A. B.“ for sentences that follow each other, „A. […] C.“ for a gap; a sentence that
+    stands next to the call's quote is not quoted in the first part as well."""
+    text = text_for(
+        strategy,
+        ["GE-01"],
+        "Gefördert werden telemedizinische Sprechstunden, die den Zugang zur Versorgung im "
+        "ländlichen Raum erleichtern.",
+    )
+    assert "gemeinsam und aktiv. Digitale Lösungen dienen den Menschen:" in text
+    assert "“ „" not in text
+    text = text_for(
+        strategy,
+        ["VW-05"],
+        "Gefördert werden Vorhaben, in denen Kommunen Synergien heben und in "
+        "interkommunaler Zusammenarbeit Prioritäten setzen.",
+    )
+    leitbild = text.split("Ihr Leitbild: ")[1].split("“")[0]
+    assert leitbild.count("„") == 1 and "“ „" not in text
+    assert text.count("Wir setzen Prioritäten, heben Synergien") <= 1, text
+
+
+def test_projects_of_one_theme_name_the_theme_once_in_the_short_combined_text(
+    strategy: Strategy,
+) -> None:
+    purpose = "Gefördert werden Serviceportale nach dem Onlinezugangsgesetz und Open Data."
+    text = text_for(strategy, ["VW-01", "VW-04", "VW-02"], purpose, variant="short")
+    assert (
+        ", alle im Handlungsfeld „Verwaltung“ (Priorität 1): „Digitales Bürgerportal Kreis "
+        "Coesfeld“, „Open-Data-Portal und kommunales Datencockpit“ und „Interkommunales "
+        "IT-Kompetenzzentrum und Informationssicherheit“." in text
+    )
+    assert text.count("Handlungsfeld „Verwaltung“") == 1
+    mixed = text_for(strategy, ["VW-01", "MO-01"], purpose, variant="short")
+    assert (
+        "„Digitales Bürgerportal Kreis Coesfeld“ (Handlungsfeld „Verwaltung“, Priorität 1)" in mixed
+    )
+    assert "(Handlungsfeld „Mobilität“, Priorität 2)." in mixed
+
+
 def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy) -> None:
     call = CallTexts(
         title="Förderaufruf zur Digitalisierung der kommunalen Verwaltung in ländlichen Räumen "
@@ -161,6 +202,36 @@ def test_a_short_text_that_must_be_cut_keeps_whole_sentences(strategy: Strategy)
         assert text.rstrip()[-1] in ".“", text[-80:]  # no sentence broken off with "…"
         assert text.count("„") == text.count("“"), text
         assert not text.rstrip().endswith(":")
+
+
+def test_members_are_named_by_kind_so_the_town_is_told_from_the_county(
+    strategy: Strategy,
+) -> None:
+    """ "vom Kreis Coesfeld, Ascheberg, Billerbeck, Coesfeld …" left open which Coesfeld."""
+    purpose = "Gefördert werden telemedizinische Sprechstunden im ländlichen Raum."
+    text = text_for(strategy, ["GE-01"], purpose)
+    assert (
+        "Getragen wird sie gemeinsam vom Kreis Coesfeld, den Städten Billerbeck, Coesfeld, "
+        "Dülmen, Lüdinghausen und Olfen sowie den Gemeinden Ascheberg, Havixbeck, "
+        "Nordkirchen, Nottuln, Rosendahl und Senden." in text
+    )
+    one_each = von_de(
+        ["Kreis Coesfeld", "Olfen", "Senden"], {"Olfen": "Stadt", "Senden": "Gemeinde"}
+    )
+    assert one_each == "vom Kreis Coesfeld, der Stadt Olfen sowie der Gemeinde Senden"
+    assert von_de(["Kreis Coesfeld", "Senden"]) == "vom Kreis Coesfeld und Senden"  # no kinds
+
+
+def test_a_sentence_keeps_the_quotation_mark_after_its_full_stop() -> None:
+    """A short text cut after a quoted sentence must not leave the quotation open."""
+    from matcher.justification import split_sentences
+
+    assert split_sentences(
+        "Der Aufruf nennt: „Gefördert werden Portale.“ Die Projekte dienen V1."
+    ) == [
+        "Der Aufruf nennt: „Gefördert werden Portale.“",
+        "Die Projekte dienen V1.",
+    ]
 
 
 def test_a_call_without_address_is_named_as_the_source(strategy: Strategy) -> None:

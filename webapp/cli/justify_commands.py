@@ -9,7 +9,7 @@ from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.cli.errors import CliUsageError
 from webapp.cli.german import GermanCommand
 from webapp.db import transaction
-from webapp.justifications import justification_for, resolve_call
+from webapp.justifications import applicant_note, justification_for, resolve_call
 from webapp.matching import PARTNER_STATUS, earlier_strategy_of
 from webapp.reviews import canonical_call
 
@@ -78,6 +78,8 @@ def justify(
                 f"Kreis, Städte und Gemeinden selbst: {reasons}.",
                 err=True,
             )
+        elif note := applicant_note(verdict):
+            click.echo(f"Hinweis: {note[0]} {note[1]}", err=True)
         if entry.edited and not generated:
             click.echo(
                 f"(Bearbeitete Fassung vom {entry.row.edited_at:%d.%m.%Y}; "

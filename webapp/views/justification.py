@@ -34,6 +34,7 @@ from webapp.formatting import format_count
 from webapp.justifications import (
     COMBINED,
     Group,
+    applicant_note,
     current_text,
     discard_edit,
     find_row,
@@ -88,6 +89,12 @@ class Panel:
         if score is None or score.eligibility != PARTNER_STATUS or earlier_strategy_of(score):
             return None
         return list(score.eligibility_reasons)
+
+    @property
+    def applicant_note(self) -> tuple[str, str] | None:
+        """Who may apply, when the call limits it to the towns or the matcher could not
+        read it: the officer completes the applicant the texts leave out."""
+        return applicant_note(self.call.score)
 
     @property
     def notice_entry(self) -> str:
