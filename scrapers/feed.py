@@ -48,10 +48,13 @@ def parse(
         result.warnings.append(f"Feed fehlerhaft, Einträge trotzdem gelesen: {reason}")
     if not parsed.get("version") and not parsed.entries:
         raise ParseError("kein RSS- oder Atom-Feed", source=KIND, location=url)
+    # Atom entries without an author inherit the feed's (RFC 4287, 4.2.1); the feed's title
+    # ("… – Förderhinweise für Kommunen") names the list, so it is only the last resort.
     feed_title = _line(_detail_text(parsed.feed.get("title_detail"), parsed.feed.get("title")))
+    feed_funder = _line(str(parsed.feed.get("author") or "")) or feed_title
     language = str(options.get("language") or parsed.feed.get("language") or "de")[:2]
     for index, entry in enumerate(parsed.entries, start=1):
-        result.add_item(_entry, entry, url, index, today, options, feed_title, language)
+        result.add_item(_entry, entry, url, index, today, options, feed_funder, language)
     return result
 
 
@@ -114,7 +117,7 @@ def _entry(
     index: int,
     today: date,
     options: Options,
-    feed_title: str,
+    feed_funder: str,
     language: str,
 ) -> CallRecord:
     where = f"{url} (Eintrag {index})"
@@ -148,7 +151,7 @@ def _entry(
         external_id=identifier,
         url=link,
         title=title,
-        funder=str(options.get("funder") or entry.get("author") or feed_title),
+        funder=str(options.get("funder") or entry.get("author") or feed_funder),
         programme=str(options.get("programme", "")),
         summary=first_sentence(summary or text),
         text=text,

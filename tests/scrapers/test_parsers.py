@@ -330,6 +330,9 @@ def test_bozo_atom_feed_is_read_with_a_warning() -> None:
     isms = next(r for r in result.records if "Informationssicherheit" in r.title)
     assert isms.deadline == date(2027, 3, 15)
     assert isms.external_id == "tag:digitalagentur.nrw,2026:foerderung-it-sicherheit"
+    # The entries have no author of their own: the feed's, not its title, is the funder
+    # (the Begründungstext says "Fördergeber: …").
+    assert {r.funder for r in result.records} == {"Digitalagentur NRW"}
 
 
 def test_feed_item_without_title_is_rejected_alone() -> None:
