@@ -201,6 +201,51 @@ def test_a_refused_sender_stops_the_run_with_one_message_and_blames_no_recipient
     assert smtp_server.handler.to() == sorted(a.lower() for a in TEAM)
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "554 5.7.1 <team@kreis.example>: Relay access denied",
+        "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain",
+    ],
+)
+def test_a_server_that_will_not_relay_stops_the_run_and_holds_back_no_address(
+    cli, data: Data, smtp_server: SmtpServer, mail_env, answer: str
+):
+    """A wrong SMTP login makes the server refuse every outside address alike: held back,
+    they would miss their mail for days after the password is fixed."""
+    data.call("Aufruf")
+    smtp_server.handler.refuse.update({a.lower(): answer for a in TEAM})
+
+    result = cli("digest", **mail_env)
+
+    assert result.exit_code == 1, result.output
+    assert f"leitet keine Mail für uns weiter (an {TEAM[0].lower()}): {answer}" in result.output
+    assert "SMTP_USER und SMTP_PASSWORD setzen" in result.output
+    assert "abgelehnt:" not in result.output
+    with data.sessions() as s:
+        assert s.scalars(select(MailRefusal)).all() == []
+
+    smtp_server.handler.refuse.clear()  # the login is fixed
+    again = cli("digest", **mail_env)
+    assert again.exit_code == 0, again.output
+    assert smtp_server.handler.to() == sorted(a.lower() for a in TEAM)
+
+
+def test_an_unknown_user_in_the_relay_table_is_still_the_recipients_refusal(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    data.call("Aufruf")
+    unknown = "550 5.1.1 <x>: Recipient address rejected: User unknown in relay recipient table"
+    smtp_server.handler.refuse[TEAM[0].lower()] = unknown
+
+    result = cli("digest", **mail_env)
+
+    assert result.exit_code == 1, result.output
+    assert "leitet keine Mail" not in result.output
+    with data.sessions() as s:
+        assert [r.address for r in s.scalars(select(MailRefusal))] == [TEAM[0].lower()]
+
+
 def test_a_dry_run_shows_mails_to_a_refused_address_as_held_back(
     cli, data: Data, smtp_server: SmtpServer, mail_env
 ):

@@ -111,7 +111,10 @@ def test_a_refused_sender_is_named_and_no_address_is_held_back(
 @pytest.mark.parametrize(
     ("answer", "said"),
     [
-        ("554 5.7.1 Relay access denied", "Nichts vermerkt: die Antwort nennt kein unbekanntes"),
+        (
+            "554 5.7.1 Client host rejected: Access denied",
+            "Nichts vermerkt: die Antwort nennt kein unbekanntes",
+        ),
         ("450 4.2.1 Postfach voll", "Die Ablehnung ist vorübergehend (4xx)"),
     ],
     ids=["rule-of-the-server", "temporary"],
@@ -125,6 +128,19 @@ def test_an_unclear_refusal_of_the_test_mail_holds_nothing_back(
 
     assert result.exit_code == 1
     assert f"der Mailserver lehnt sie ab: {TEAM[0]}: {answer}. {said}" in result.stderr
+    assert _refusals(data) == {}
+
+
+def test_a_server_that_will_not_relay_the_test_mail_points_to_the_login(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    smtp_server.handler.refuse[TEAM[0]] = "554 5.7.1 <x>: Relay access denied"
+
+    result = cli("mail", "test", TEAM[0], **mail_env)
+
+    assert result.exit_code == 1
+    assert "leitet keine Mail für uns weiter" in result.stderr
+    assert "SMTP_USER und SMTP_PASSWORD setzen" in result.stderr
     assert _refusals(data) == {}
 
 

@@ -170,6 +170,8 @@ class SmtpTransport:
                     # "553 5.7.1 <a@b>: Sender address rejected: not owned by user …".
                     code, answer = next(iter(exc.recipients.values()))
                     raise self._sender_refused(message, code, answer) from None
+                if _relay_denied(exc.recipients):
+                    raise self._relay_denied(exc.recipients) from None
                 raise _rejected(exc.recipients) from None
             except smtplib.SMTPDataError as exc:
                 if _SENDER_ANSWER.search(_text(exc.smtp_error)):
@@ -219,6 +221,24 @@ class SmtpTransport:
         return SenderRefused(
             f"Der Mailserver {self.address} nimmt den Absender MAIL_FROM={address} nicht an: "
             f"{code} {_text(answer)} ({advice})"
+        )
+
+    def _relay_denied(self, recipients: dict[str, tuple[int, bytes]]) -> SenderRefused:
+        """The server does not pass mail on for us: our login, not the recipient, is at fault.
+
+        Recorded as the recipient's refusal, every outside address would be held back for
+        days after one wrong SMTP_PASSWORD; the run stops instead, like for a refused sender.
+        """
+        recipient, (code, answer) = next(iter(recipients.items()))
+        login = (
+            f"die Anmeldung als SMTP_USER={self.config.smtp_user} prüfen (SMTP_PASSWORD)"
+            if self.config.smtp_user
+            else "SMTP_USER und SMTP_PASSWORD setzen"
+        )
+        return SenderRefused(
+            f"Der Mailserver {self.address} leitet keine Mail für uns weiter (an {recipient}): "
+            f"{code} {_text(answer)} ({login}: ohne gültige Anmeldung nehmen die meisten "
+            "Server nur Mail an ihre eigenen Domains an)"
         )
 
     def _reason(self, exc: BaseException | None) -> str:
@@ -282,6 +302,23 @@ def _about_sender(recipients: dict[str, tuple[int, bytes]]) -> bool:
     """Whether the RCPT answers refuse the sender rather than the recipient."""
     return bool(recipients) and all(
         _SENDER_ANSWER.search(_text(msg)) for _code, msg in recipients.values()
+    )
+
+
+# "554 5.7.1 <a@b>: Relay access denied" (Postfix), "550 5.7.54 … Unable to relay recipient in
+# non-accepted domain" / "5.7.64 TenantAttribution; Relay Access Denied" (Exchange Online).
+# Not any "relay": "User unknown in relay recipient table" refuses the recipient.
+_RELAY_ANSWER = re.compile(
+    r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))|unable to relay"
+    r"|(?:do|does|will) not relay|\b5\.7\.(?:54|64)\b",
+    re.IGNORECASE,
+)
+
+
+def _relay_denied(recipients: dict[str, tuple[int, bytes]]) -> bool:
+    """Whether every RCPT answer says the server won't relay for us (a login problem)."""
+    return bool(recipients) and all(
+        code >= 500 and _RELAY_ANSWER.search(_text(msg)) for code, msg in recipients.values()
     )
 
 
