@@ -34,6 +34,7 @@ _DUMMY_HASH = generate_password_hash("funding-matcher-dummy-password")
 MAX_TRACKED_UNKNOWN_EMAILS = 10_000
 WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
 DEACTIVATED_LOGIN = "Dieses Konto ist deaktiviert."
+MAX_NAME_LENGTH = 200  # the column users.name
 
 
 def role_label(role: str) -> str:
@@ -77,6 +78,10 @@ def create_user(
 ) -> User:
     """Add a login; raises UserError for a bad address, short password or existing user."""
     email = usable_email(email)
+    if len(name) > MAX_NAME_LENGTH:
+        raise UserError(
+            f"Der Name ist {len(name)} Zeichen lang; höchstens {MAX_NAME_LENGTH} sind möglich."
+        )
     if role not in ROLES:
         raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
     if find_user(session, email) is not None:

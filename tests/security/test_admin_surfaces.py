@@ -130,3 +130,23 @@ def test_an_address_too_long_to_deliver_is_refused_with_a_message(
     response = admin.post(f"/verwaltung/benutzer/{officer_id}/adresse", data={"email": fits})
     assert response.status_code == 302
     assert fits in [email for email, _h, _a in _state(engine)[0]]
+
+
+def test_a_name_too_long_for_the_database_is_refused_with_a_message(
+    admin_app: tuple[Flask, Engine],
+) -> None:
+    """A pasted paragraph as the name of a new login was a server error on PostgreSQL."""
+    app, engine = admin_app
+    before = _state(engine)
+    admin = _logged_in(app, ADMIN)
+    form = {"email": "neu@kreis-coesfeld.de", "password": TEST_PASSWORD, "role": "officer"}
+
+    added = admin.post("/verwaltung/benutzer", data={**form, "name": "Berta " * 40})
+
+    assert added.status_code == 400
+    page = html.unescape(added.get_data(as_text=True))
+    assert "Der Name ist 239 Zeichen lang; höchstens 200 sind möglich." in page
+    assert 'value="neu@kreis-coesfeld.de"' in page  # the entries are kept
+    assert _state(engine) == before
+    fits = admin.post("/verwaltung/benutzer", data={**form, "name": "B" * 200})
+    assert fits.status_code == 302
