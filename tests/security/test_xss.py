@@ -70,6 +70,14 @@ def _assert_inert(tab: Tab, where: str) -> None:
     assert tab.csp == [], (where, tab.csp)  # escaping did the work, not only the CSP
 
 
+def _visit_inert(tab: Tab, base: str, paths: list[str]) -> None:
+    """Open each page (it answers 200) and check that nothing hostile on it ran."""
+    for path in paths:
+        response = tab.page.goto(base + path)
+        assert response is not None and response.status == 200, path
+        _assert_inert(tab, path)
+
+
 def _ids(config: Config) -> tuple[list[int], int]:
     engine = make_engine(config.database_url)
     with make_session_factory(engine)() as session:
@@ -102,10 +110,7 @@ def test_every_page_renders_hostile_text_inert(
 
     def work(tab: Tab) -> None:
         _login(tab, hostile_server)
-        for path in pages:
-            response = tab.page.goto(hostile_server + path)
-            assert response is not None and response.status == 200, path
-            _assert_inert(tab, path)
+        _visit_inert(tab, hostile_server, pages)
         # The hostile text is shown as text (the officer can see what the source sent).
         tab.page.goto(f"{hostile_server}/aufrufe/{calls[0]}")
         assert HOSTILE_TITLE in tab.page.locator("h1").first.inner_text()
@@ -161,21 +166,15 @@ def test_meine_kommune_and_the_administration_render_hostile_text_inert(
 
     def work(tab: Tab) -> None:
         _login(tab, hostile_server)
-        for path in officer_pages:
-            response = tab.page.goto(hostile_server + path)
-            assert response is not None and response.status == 200, path
-            _assert_inert(tab, path)
+        _visit_inert(tab, hostile_server, officer_pages)
         tab.page.goto(hostile_server + "/")
         assert TOWN in tab.page.title() and TOWN in tab.page.locator(".home-applicant").inner_text()
         tab.page.context.clear_cookies()
         _login(tab, hostile_server, ADMIN)
-        for path in ("/konto", "/verwaltung/benutzer"):
-            response = tab.page.goto(hostile_server + path)
-            assert response is not None and response.status == 200, path
-            _assert_inert(tab, path)
-            if path == "/konto":
-                stale = tab.page.locator("#home-stale").inner_text()
-                assert f"„Weg {ATTR}“ steht nicht in der aktiven Strategie" in stale
+        _visit_inert(tab, hostile_server, ["/konto"])
+        stale = tab.page.locator("#home-stale").inner_text()
+        assert f"„Weg {ATTR}“ steht nicht in der aktiven Strategie" in stale
+        _visit_inert(tab, hostile_server, ["/verwaltung/benutzer"])
         assert f"550 5.1.1 {SCRIPT}" in tab.page.locator("main").inner_text()
 
     in_browser(work)
