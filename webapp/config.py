@@ -215,12 +215,20 @@ def _count(
     return value
 
 
+# The longest address a mail server takes (RFC 5321: a path of 256 octets with its < >);
+# the database's columns hold 320 characters, and PostgreSQL refuses a longer value.
+MAX_EMAIL_LENGTH = 254
+
+
 def plausible_email(email: str) -> bool:
     """One '@' between a name and a domain with a dot, nothing that breaks a mail header.
 
-    Not RFC 5322: enough to catch a space, a missing domain ending or two addresses in one,
-    which would make a login that never receives its digest.
+    Not RFC 5322: enough to catch a space, a missing domain ending, two addresses in one or
+    an address too long to deliver (and to store), which would make a login that never
+    receives its digest.
     """
+    if len(email) > MAX_EMAIL_LENGTH:
+        return False
     name, at, domain = email.partition("@")
     if not at or not name or "@" in domain:
         return False

@@ -14,10 +14,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.config import plausible_email
+from webapp.config import MAX_EMAIL_LENGTH, plausible_email
 from webapp.db import database_now
 from webapp.errors import UserError
-from webapp.formatting import format_counted
+from webapp.formatting import format_counted, shorten
 from webapp.login_sessions import end_sessions
 from webapp.mail.outbox import follow_new_address
 from webapp.models import UnknownEmail, User
@@ -34,6 +34,7 @@ _DUMMY_HASH = generate_password_hash("funding-matcher-dummy-password")
 MAX_TRACKED_UNKNOWN_EMAILS = 10_000
 WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
 DEACTIVATED_LOGIN = "Dieses Konto ist deaktiviert."
+MAX_NAME_LENGTH = 200  # the column users.name
 
 
 def role_label(role: str) -> str:
@@ -56,14 +57,30 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def usable_email(email: str) -> str:
+    """`email` normalised for a login; UserError when it is no address a login can have."""
+    email = normalise_email(email)
+    if len(email) > MAX_EMAIL_LENGTH:
+        # Said apart: the address itself, quoted, would fill the page.
+        raise UserError(
+            f"Die E-Mail-Adresse „{shorten(email, 60)}“ ist {len(email)} Zeichen lang; "
+            f"eine Adresse hat höchstens {MAX_EMAIL_LENGTH}."
+        )
+    if not plausible_email(email):
+        raise UserError(
+            f"„{email}“ ist keine gültige E-Mail-Adresse (Form name@kreis.de, ohne Leerzeichen)."
+        )
+    return email
+
+
 def create_user(
     session: Session, email: str, password: str, *, role: str = "officer", name: str = ""
 ) -> User:
     """Add a login; raises UserError for a bad address, short password or existing user."""
-    email = normalise_email(email)
-    if not plausible_email(email):
+    email = usable_email(email)
+    if len(name) > MAX_NAME_LENGTH:
         raise UserError(
-            f"„{email}“ ist keine gültige E-Mail-Adresse (Form name@kreis.de, ohne Leerzeichen)."
+            f"Der Name ist {len(name)} Zeichen lang; höchstens {MAX_NAME_LENGTH} sind möglich."
         )
     if role not in ROLES:
         raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
@@ -326,11 +343,7 @@ def change_email(
     to the old address stops working (auth.password_key). True when a refusal of the old
     address was forgotten, so what it missed goes to the new one.
     """
-    new = normalise_email(new_email)
-    if not plausible_email(new):
-        raise UserError(
-            f"„{new}“ ist keine gültige E-Mail-Adresse (Form name@kreis.de, ohne Leerzeichen)."
-        )
+    new = usable_email(new_email)
     old = user.email
     if new == normalise_email(old):
         raise UserError(f"{new} ist schon die Adresse dieser Anmeldung.")

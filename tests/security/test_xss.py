@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import TEST_PASSWORD, CliInvoker
 from tests.mail.conftest import Collector, SmtpServer, free_port
-from tests.security.conftest import HOSTILE_TITLE, SCRIPT, InBrowser, Tab
+from tests.security.conftest import ATTR, HOSTILE_TITLE, IMG, SCRIPT, SVG, InBrowser, Tab
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
-from webapp.models import Call, ProjectRow
+from webapp.mail.outbox import record_refusal
+from webapp.models import Call, ProjectRow, StrategyRow, User
+from webapp.users import create_user
 
 pytestmark = pytest.mark.browser
 
@@ -48,10 +52,10 @@ PROBE = """() => {
 }"""
 
 
-def _login(tab: Tab, base: str) -> None:
+def _login(tab: Tab, base: str, email: str = "anna.schulte@kreis-coesfeld.de") -> None:
     page = tab.page
     page.goto(base + "/anmelden")
-    page.get_by_label("E-Mail-Adresse").fill("anna.schulte@kreis-coesfeld.de")
+    page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(base + "/")
@@ -64,6 +68,14 @@ def _assert_inert(tab: Tab, where: str) -> None:
     assert result["xss"] is None, (where, result)
     assert result["bad"] == [], (where, result["bad"])
     assert tab.csp == [], (where, tab.csp)  # escaping did the work, not only the CSP
+
+
+def _visit_inert(tab: Tab, base: str, paths: list[str]) -> None:
+    """Open each page (it answers 200) and check that nothing hostile on it ran."""
+    for path in paths:
+        response = tab.page.goto(base + path)
+        assert response is not None and response.status == 200, path
+        _assert_inert(tab, path)
 
 
 def _ids(config: Config) -> tuple[list[int], int]:
@@ -98,10 +110,7 @@ def test_every_page_renders_hostile_text_inert(
 
     def work(tab: Tab) -> None:
         _login(tab, hostile_server)
-        for path in pages:
-            response = tab.page.goto(hostile_server + path)
-            assert response is not None and response.status == 200, path
-            _assert_inert(tab, path)
+        _visit_inert(tab, hostile_server, pages)
         # The hostile text is shown as text (the officer can see what the source sent).
         tab.page.goto(f"{hostile_server}/aufrufe/{calls[0]}")
         assert HOSTILE_TITLE in tab.page.locator("h1").first.inner_text()
@@ -111,6 +120,62 @@ def test_every_page_renders_hostile_text_inert(
             href = link.get_attribute("href") or ""
             assert re.match(r"https?://", href), href
         _assert_inert(tab, "links")
+
+    in_browser(work)
+
+
+TOWN = f"Dorf {IMG}"  # an applicant of a strategy file from elsewhere
+ADMIN = "ida.technik@kreis-coesfeld.de"
+
+
+def _hostile_town_and_refusals(config: Config) -> None:
+    """Anna's Meine Kommune a hostile applicant of the strategy; an administrator whose own
+    one a later strategy dropped; mail server answers with markup for two addresses."""
+    engine = make_engine(config.database_url)
+    with make_session_factory(engine)() as session:
+        strategy = session.scalars(select(StrategyRow).where(StrategyRow.active)).one()
+        profile = dict(strategy.region_profile)
+        profile["applicants"] = [*profile["applicants"], {"name": TOWN, "type": "Gemeinde"}]
+        strategy.region_profile = profile
+        anna = session.scalars(select(User).where(User.email.startswith("anna"))).one()
+        anna.home_applicant = TOWN
+        admin = create_user(session, ADMIN, TEST_PASSWORD, role="admin", name=f"Ida {SVG}")
+        admin.home_applicant = f"Weg {ATTR}"
+        week = timedelta(days=7)
+        record_refusal(session, anna.email, f"550 5.1.1 {SCRIPT}", f"Übersicht {IMG}", week)
+        record_refusal(session, "team@kreis.example", f"550 {SVG}", f"Übersicht {IMG}", week)
+        session.commit()
+    engine.dispose()
+
+
+def test_meine_kommune_and_the_administration_render_hostile_text_inert(
+    in_browser: InBrowser[None], hostile_server: str, hostile_db: Config
+) -> None:
+    """The new surfaces: the lists' applicant filter, note and title (also an applicant
+    given in the URL: a link sent to an officer), Konto's choice and its stale-choice note,
+    and Benutzer with refused addresses, the mail server's answers and the address forms."""
+    _hostile_town_and_refusals(hostile_db)
+    reflected = quote(f"Stadt {SCRIPT}")
+    officer_pages = [
+        "/",
+        "/aufrufe?antragsteller=alle&berechtigung=partner",
+        f"/?antragsteller={reflected}&q={quote(IMG)}",
+        f"/aufrufe?antragsteller={reflected}&berechtigung={quote(ATTR)}&q=",
+        "/konto",
+    ]
+
+    def work(tab: Tab) -> None:
+        _login(tab, hostile_server)
+        _visit_inert(tab, hostile_server, officer_pages)
+        tab.page.goto(hostile_server + "/")
+        assert TOWN in tab.page.title() and TOWN in tab.page.locator(".home-applicant").inner_text()
+        tab.page.context.clear_cookies()
+        _login(tab, hostile_server, ADMIN)
+        _visit_inert(tab, hostile_server, ["/konto"])
+        stale = tab.page.locator("#home-stale").inner_text()
+        assert f"„Weg {ATTR}“ steht nicht in der aktiven Strategie" in stale
+        _visit_inert(tab, hostile_server, ["/verwaltung/benutzer"])
+        assert f"550 5.1.1 {SCRIPT}" in tab.page.locator("main").inner_text()
 
     in_browser(work)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 from matcher.types import NOT_ABOUT_TOPIC_REASONS
 from webapp.auth import safe_next
@@ -33,6 +33,8 @@ BACK_ARG = "zurueck"
 # A way back holds ways back of its own at most this deep; anything deeper is cut to its
 # origin. Bounds the work on a hand-made URL; the app's own links are never deeper than 2.
 _MAX_UNWRAP = 20
+# Where `current_path` keeps its answer for the rest of the request (flask.g).
+_CURRENT_PATH = "fm_current_path"
 
 
 def _inner_back(path: str) -> str | None:
@@ -85,8 +87,14 @@ def current_path() -> str:
     """This page's local path with its query, for a link that should lead back here.
 
     A `zurueck` of this page's own is kept only as its first origin (see `first_origin`).
+    Worked out once per request: every row of the Fristen or a project links back here, and
+    a hand-made, deeply nested `zurueck` of some 100 KB costs a tenth of a second to unwrap.
     """
-    return way_back(request.full_path.rstrip("?")) or "/"
+    path: str | None = g.get(_CURRENT_PATH)
+    if path is None:
+        path = way_back(request.full_path.rstrip("?")) or "/"
+        setattr(g, _CURRENT_PATH, path)
+    return path
 
 
 def register_context(app: Flask) -> None:
