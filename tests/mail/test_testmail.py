@@ -236,6 +236,21 @@ def test_mail_refusals_and_mail_retry_release_an_address_like_the_button(
     assert "berta@kreis.example" in smtp_server.handler.to()
 
 
+def test_a_servers_answer_is_listed_on_one_line_without_control_characters(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """A server's answer reaches the admin's terminal: no escape sequences, no broken rows."""
+    data.user("berta@kreis.example")
+    data.call("Digitale Verwaltung")
+    smtp_server.handler.refuse["berta@kreis.example"] = "550 5.1.1 \x1b[2Jweg\x07 \x00da"
+    assert cli("digest", **mail_env).exit_code == 1
+
+    listing = cli("mail", "refusals", **mail_env).stdout
+
+    assert "    Antwort des Servers: 550 5.1.1 weg da\n" in listing, listing
+    assert not any(c in listing for c in "\x1b\x07\x00")
+
+
 def test_mail_refusals_before_init_says_to_run_init(cli, mail_env):
     result = cli("mail", "refusals", **mail_env)
     assert result.exit_code == 1

@@ -282,8 +282,15 @@ def _quietly_close(smtp: smtplib.SMTP) -> None:
         smtp.close()
 
 
+# C0 and C1 control characters of a server's answer: they would reach the admin's terminal
+# (`mail refusals`, cron mail) and break the one-line summaries.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]")
+
+
 def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    """A server's answer as one printable line (multi-line answers joined with spaces)."""
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
