@@ -235,6 +235,13 @@ REGION_KEYS = (
     "applicants",
 )  # fmt: skip
 APPLICANT_KEYS = ("name", "type")
+# The most characters a stored field holds (the web app's columns, checked against them in
+# tests/foundation/test_strategy.py): a longer value is the file's mistake, named with its
+# line, not a database error in the middle of `strategy load`.
+ID_LONGEST = 100  # ids of the strategy, themes, goals, projects; `adopted`
+NAME_LONGEST = 300  # names of the strategy and the themes, a project's `lead`
+PLACE_LONGEST = 200  # region, state, an applicant's name (a login's "Meine Kommune")
+TITLE_LONGEST = 500  # a project's title
 THEME_KEYS = ("id", "name", "priority", "description", "goals")
 GOAL_KEYS = ("id", "text")
 PROJECT_KEYS = (
@@ -282,7 +289,16 @@ class _Validator:
             return []
         return value
 
-    def text(self, data: dict[str, Any], key: str, path: str, *, required: bool = False) -> str:
+    def text(
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        longest: int | None = None,
+    ) -> str:
+        """`data[key]` as text; `longest`: the most characters the field may hold."""
         value = data.get(key)
         full = f"{path}.{key}" if path else key
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -292,7 +308,12 @@ class _Validator:
         if isinstance(value, (dict, list)):
             self.fail(full, f"'{key}' muss ein Text sein")
             return ""
-        return self.as_written(value, full)
+        text = self.as_written(value, full)
+        if longest is not None and len(text) > longest:
+            self.fail(
+                full, f"'{key}' ist {len(text)} Zeichen lang, höchstens {longest} sind möglich"
+            )
+        return text
 
     def as_written(self, value: Any, path: str) -> str:
         """A scalar as text: a number, date or yes/no as the file writes it (`1.10`, not 1.1)."""
@@ -329,11 +350,11 @@ class _Validator:
             )
         self.unknown_keys(data, TOP_KEYS, "")
         strategy = Strategy(
-            id=self.text(data, "id", "", required=True),
-            name=self.text(data, "name", "", required=True),
-            region=self.text(data, "region", ""),
-            state=self.text(data, "state", ""),
-            adopted=self.text(data, "adopted", ""),
+            id=self.text(data, "id", "", required=True, longest=ID_LONGEST),
+            name=self.text(data, "name", "", required=True, longest=NAME_LONGEST),
+            region=self.text(data, "region", "", longest=PLACE_LONGEST),
+            state=self.text(data, "state", "", longest=PLACE_LONGEST),
+            adopted=self.text(data, "adopted", "", longest=ID_LONGEST),
             adopted_by=self.text(data, "adopted_by", ""),
             members=self.text_list(data, "members", ""),
             leitbild=" ".join(self.text(data, "leitbild", "").split()),
@@ -371,7 +392,7 @@ class _Validator:
                 continue
             self.unknown_keys(item, APPLICANT_KEYS, path)
             applicant = Applicant(
-                name=self.text(item, "name", path, required=True),
+                name=self.text(item, "name", path, required=True, longest=PLACE_LONGEST),
                 type=self.text(item, "type", path, required=True),
             )
             if applicant.type and not member_type_known(applicant.type):
@@ -466,7 +487,7 @@ class _Validator:
                 self.fail(path, "muss ein Objekt sein")
                 continue
             self.unknown_keys(item, THEME_KEYS, path)
-            theme_id = self.text(item, "id", path, required=True)
+            theme_id = self.text(item, "id", path, required=True, longest=ID_LONGEST)
             if theme_id in seen_themes:
                 self.fail(f"{path}.id", f"doppelte Themen-ID '{theme_id}'")
             seen_themes.add(theme_id)
@@ -481,7 +502,7 @@ class _Validator:
                 priority = 3
             theme = Theme(
                 id=theme_id,
-                name=self.text(item, "name", path, required=True),
+                name=self.text(item, "name", path, required=True, longest=NAME_LONGEST),
                 priority=int(priority),
                 description=self.text(item, "description", path),
             )
@@ -491,7 +512,7 @@ class _Validator:
                     self.fail(gpath, "muss ein Objekt mit 'id' und 'text' sein")
                     continue
                 self.unknown_keys(goal_raw, GOAL_KEYS, gpath)
-                goal_id = self.text(goal_raw, "id", gpath, required=True)
+                goal_id = self.text(goal_raw, "id", gpath, required=True, longest=ID_LONGEST)
                 if goal_id in seen_goals:
                     self.fail(f"{gpath}.id", f"doppelte Ziel-ID '{goal_id}'")
                 seen_goals.add(goal_id)
@@ -522,7 +543,7 @@ class _Validator:
                 self.fail(path, "muss ein Objekt sein")
                 continue
             self.unknown_keys(item, PROJECT_KEYS, path)
-            project_id = self.text(item, "id", path, required=True)
+            project_id = self.text(item, "id", path, required=True, longest=ID_LONGEST)
             if project_id in seen:
                 self.fail(f"{path}.id", f"doppelte Projekt-ID '{project_id}'")
             seen.add(project_id)
@@ -553,12 +574,12 @@ class _Validator:
             projects.append(
                 Project(
                     id=project_id,
-                    title=self.text(item, "title", path, required=True),
+                    title=self.text(item, "title", path, required=True, longest=TITLE_LONGEST),
                     theme_id=theme_id,
                     goal_ids=goals,
                     summary=" ".join(self.text(item, "summary", path).split()),
                     keywords=self.text_list(item, "keywords", path),
-                    lead=self.text(item, "lead", path),
+                    lead=self.text(item, "lead", path, longest=NAME_LONGEST),
                     partners=self.text_list(item, "partners", path),
                     applicant_types=applicant_types,
                     funding_history=history,

@@ -7,8 +7,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from matcher.strategy import StrategyError, load_strategy, parse_strategy
+from matcher.strategy import (
+    ID_LONGEST,
+    NAME_LONGEST,
+    PLACE_LONGEST,
+    TITLE_LONGEST,
+    StrategyError,
+    load_strategy,
+    parse_strategy,
+)
 from tests.conftest import STRATEGY_PATH
+from webapp.models import GoalRow, ProjectRow, StrategyRow, ThemeRow, User
 
 MINIMAL = """\
 id: test
@@ -71,6 +80,33 @@ def test_priority_must_be_one_to_three(priority: str) -> None:
     message = _error(MINIMAL.replace("priority: 1", f"priority: {priority}"))
     assert "Zeile 6, themes[0].priority" in message
     assert "Priorität muss 1, 2 oder 3 sein" in message
+
+
+def test_a_value_too_long_to_store_is_named_with_its_line() -> None:
+    """PostgreSQL refuses it in the middle of `strategy load`; the file check names it first."""
+    long_id = "P" * 101
+    message = _error(MINIMAL.replace("  - id: P1", f"  - id: {long_id}"))
+    assert "Zeile 11, projects[0].id: 'id' ist 101 Zeichen lang, höchstens 100 sind möglich" in (
+        message
+    )
+    assert parse_strategy(MINIMAL.replace("  - id: P1", f"  - id: {'P' * 100}"), "s.yaml")
+
+
+def test_the_length_limits_are_those_of_the_database_columns() -> None:
+    columns = {
+        ID_LONGEST: [
+            StrategyRow.key,
+            StrategyRow.adopted,
+            ThemeRow.key,
+            GoalRow.key,
+            ProjectRow.key,
+        ],
+        NAME_LONGEST: [StrategyRow.name, ThemeRow.name, ProjectRow.lead],
+        PLACE_LONGEST: [StrategyRow.region, StrategyRow.state, User.home_applicant],
+        TITLE_LONGEST: [ProjectRow.title],
+    }
+    for longest, attributes in columns.items():
+        assert {a.property.columns[0].type.length for a in attributes} == {longest}
 
 
 def test_several_problems_are_reported_together() -> None:
