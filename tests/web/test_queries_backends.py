@@ -28,16 +28,21 @@ from webapp.queries import (
 from webapp.reviews import ReviewInput, set_review
 
 
-def test_queries_on_each_backend(any_config: Config, tmp_path: Path) -> None:
+def import_and_match(config: Config, tmp_path: Path) -> None:
+    """`init`, `import` of the first 80 demo calls and `match` on `config`'s database."""
     subset = tmp_path / "calls.jsonl"
     subset.write_text(
         "\n".join(DEV_CALLS.read_text(encoding="utf-8").splitlines()[:80]) + "\n",
         encoding="utf-8",
     )
-    cli = CliInvoker(any_config)
+    cli = CliInvoker(config)
     for args in (("init",), ("import", str(subset)), ("match",)):
         result = cli(*args)
         assert result.exit_code == 0, result.output
+
+
+def test_queries_on_each_backend(any_config: Config, tmp_path: Path) -> None:
+    import_and_match(any_config, tmp_path)
     engine = make_engine(any_config.database_url)
     today = local_today()
     try:
@@ -81,5 +86,37 @@ def test_queries_on_each_backend(any_config: Config, tmp_path: Path) -> None:
             deadline_entries(session, today, today + timedelta(days=365), today=today)
             month_calendar(session, today.year, today.month, today=today)
             assert source_overview(session, today)
+    finally:
+        engine.dispose()
+
+
+def test_the_lists_follow_the_day_and_find_the_town_in_any_case(
+    any_config: Config, tmp_path: Path
+) -> None:
+    """The list statements are built once per filters and day: a call whose deadline is
+    today leaves the Eingang tomorrow in the same process; the town filter (LIKE on SQLite,
+    strpos on PostgreSQL) ignores the case of the name."""
+    import_and_match(any_config, tmp_path)
+    engine = make_engine(any_config.database_url)
+    today = local_today()
+    try:
+        with make_session_factory(engine)() as session:
+            first = list_calls(session, CallFilters(), today=today).rows[0]
+            call = session.get(Call, first.id)
+            assert call is not None
+            call.deadline = today
+            session.commit()
+            for day, listed in ((today, True), (today + timedelta(days=1), False)):
+                page = list_calls(session, CallFilters(), today=day, page_size=500)
+                assert (first.id in {r.id for r in page.rows}) is listed, day
+                assert page.total == len(page.rows)
+            towns = [
+                {r.id for r in list_calls(session, f, today=today, page_size=500).rows}
+                for f in (
+                    CallFilters(scope="all", status="alle", antragsteller=name)
+                    for name in ("Dülmen", "dülmen", "DüLMEN")
+                )
+            ]
+            assert towns[0] and towns[0] == towns[1] == towns[2]
     finally:
         engine.dispose()
