@@ -1639,8 +1639,13 @@ def deadline_entries(
     today: date | None = None,
     candidates: int = 15,
     statuses: tuple[str, ...] = ACTIVE_STATUSES,
+    applicant: str = "",
 ) -> list[DeadlineEntry]:
-    """Stage deadlines between start and end of calls in work and of the best candidates."""
+    """Stage deadlines between start and end of calls in work and of the best candidates.
+
+    `applicant`: the candidates are only calls that applicant may apply for (a login's
+    "Meine Kommune", as its Eingang shows them); the calls in work are everyone's.
+    """
     today = today or local_today()
     entries: list[DeadlineEntry] = []
     seen: set[int] = set()
@@ -1668,7 +1673,7 @@ def deadline_entries(
                     CallScore.eligibility,
                     CallScore.eligibility_reasons,
                 ),
-                CallFilters(scope="inbox"),
+                CallFilters(scope="inbox", antragsteller=applicant),
                 today,
             )
             .where(

@@ -246,3 +246,27 @@ def test_the_fristen_page_badges_a_partner_only_candidate_as_the_eingang_does(
     assert html.unescape(badge.group(1)) == "; ".join(score.eligibility_reasons)
     # the others carry their verdict too
     assert 'class="badge elig-eligible"' in page
+
+
+def test_the_fristen_candidates_follow_meine_kommune(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """A town officer's Fristen shows the deadlines the town can act on, like its Eingang."""
+    score = session.scalars(
+        select(CallScore).where(CallScore.eligibility == "partner").order_by(CallScore.call_id)
+    ).first()
+    assert score is not None
+    call = session.get(Call, score.call_id)
+    assert call is not None
+    call.deadline = local_today() + timedelta(days=10)
+    score.inbox_score = 1.0  # the best candidate of all
+    session.commit()
+    link = f"/aufrufe/{call.id}?"
+    assert link in auth_client.get("/fristen/").get_data(as_text=True)
+
+    _choose(auth_client, "Dülmen")
+    page = auth_client.get("/fristen/").get_data(as_text=True)
+
+    assert link not in page  # only a project partner may apply, not Dülmen
+    assert "Kandidaten sind nur Aufrufe, für die <strong>Dülmen</strong> antragsberechtigt" in page
+    assert 'class="pill st-candidate">Kandidat</span>' in page  # the town's own are still there

@@ -7,10 +7,17 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from webapp.app import db_session
 from webapp.formatting import local_today
-from webapp.queries import DeadlineEntry, deadline_entries, month_calendar
+from webapp.queries import (
+    DeadlineEntry,
+    deadline_entries,
+    home_applicant,
+    month_calendar,
+    strategy_applicants,
+)
 from webapp.reminders import source_mark, source_warning
 
 bp = Blueprint("deadlines", __name__, url_prefix="/fristen")
@@ -77,7 +84,8 @@ def index() -> str:
         year, month = _month_arg(request.args.get("monat"), today)
     cal = month_calendar(session, year, month, today=today)
     end = today + timedelta(weeks=TIMELINE_WEEKS)
-    entries = deadline_entries(session, today, end, today=today)
+    home = home_applicant(current_user.home_applicant, strategy_applicants(session))
+    entries = deadline_entries(session, today, end, today=today, applicant=home)
     weeks: dict[tuple[int, int], list[DeadlineEntry]] = defaultdict(list)
     for entry in entries:
         iso = entry.day.isocalendar()
@@ -93,6 +101,7 @@ def index() -> str:
         today=today,
         weeks=TIMELINE_WEEKS,
         count=len(entries),
+        home=home,
         chosen=chosen,
         chosen_entries=cal.entries.get(chosen, []) if chosen else [],
         current_month=(year, month) == (today.year, today.month),
