@@ -132,6 +132,8 @@ def run_weekly(
 
         step("Abgleich", match)
 
+        refused_sender: list[bool] = []
+
         def digest() -> tuple[bool, str]:
             run = run_digest(
                 sessions,
@@ -141,6 +143,8 @@ def run_weekly(
                 now=now or utcnow(),
                 transport_factory=transport_factory,
             )
+            if run.report.sender_refused:
+                refused_sender.append(True)
             if run.skipped_empty:
                 return True, "alle Abschnitte leer, keine Übersicht verschickt"
             if not run.recipients:
@@ -150,6 +154,12 @@ def run_weekly(
         step("Wochenübersicht", digest)
 
         def remind() -> tuple[bool, str]:
+            if refused_sender:
+                # The same server would refuse the same sender: one message is enough.
+                return False, (
+                    "nicht versucht: der Mailserver hat den Absender schon bei der "
+                    "Wochenübersicht abgelehnt (siehe dort); der nächste Lauf sendet sie"
+                )
             run = run_reminders(
                 sessions, config, settings, today=today, transport_factory=transport_factory
             )

@@ -49,6 +49,26 @@ def test_weekly_with_server_down_fails_but_runs_every_step(cli, data: Data, mail
     assert "nicht erreichbar" in result.output
 
 
+def test_weekly_names_a_refused_sender_once(cli, data: Data, smtp_server: SmtpServer, mail_env):
+    call = data.call("Aufruf", deadline=local_today() + timedelta(days=7))
+    data.review(call, "relevant")  # a reminder is due as well
+    smtp_server.handler.refuse_sender = "553 5.7.1 Sender address not allowed"
+
+    result = cli("weekly", "--no-scrape", **mail_env)
+
+    assert result.exit_code == 1
+    # once as the digest step ends, once in the summary table; not again for the reminders
+    assert result.output.count("Sender address not allowed") == 2, result.output
+    assert "Absender schon bei der Wochenübersicht abgelehnt" in result.output
+    assert smtp_server.handler.mail_attempts == 1
+
+    smtp_server.handler.refuse_sender = None  # MAIL_FROM fixed: the next run sends both
+    again = cli("weekly", "--no-scrape", **mail_env)
+    assert again.exit_code == 0, again.output
+    subjects = [str(m.message["Subject"]) for m in smtp_server.messages]
+    assert sum(s.startswith("Fristerinnerung") for s in subjects) == len(TEAM)
+
+
 def test_second_weekly_exits_cleanly_while_lock_is_held(cli, data: Data, mail_env):
     with data.sessions() as s:
         s.add(

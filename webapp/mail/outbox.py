@@ -63,6 +63,9 @@ class DeliveryReport:
     held_back: list[tuple[str, MailRefusal]] = field(default_factory=list)
     # Set when the SMTP server could not be reached: the remaining mails were not tried.
     aborted: str = ""
+    # The server refused our sender (or to relay for us): any later run fails alike until
+    # a setting is fixed, so `weekly` does not ask it again for the reminders.
+    sender_refused: bool = False
     not_tried: list[str] = field(default_factory=list)  # those remaining mails' recipients
     # The notice of this run's refusals to the team: its recipients, or why it failed.
     notified: list[str] = field(default_factory=list)
@@ -129,6 +132,7 @@ class DeliveryReport:
         self.refused += other.refused
         self.held_back += other.held_back
         self.aborted = self.aborted or other.aborted
+        self.sender_refused = self.sender_refused or other.sender_refused
         self.not_tried += other.not_tried
         self.notified += other.notified
         self.notice_error = self.notice_error or other.notice_error
@@ -230,6 +234,7 @@ def deliver(
                 # message, nobody recorded as refused, all left for the next run.
                 _finish(sessions, row_id, "failed", str(exc))
                 report.aborted = str(exc)
+                report.sender_refused = True
                 report.not_tried = [m.recipient for m in mails[index:]]
                 break
             except MailTransportError as exc:
