@@ -132,9 +132,10 @@ def run_weekly(
 
         step("Abgleich", match)
 
-        refused_sender: list[bool] = []
+        refused_sender = False
 
         def digest() -> tuple[bool, str]:
+            nonlocal refused_sender
             run = run_digest(
                 sessions,
                 config,
@@ -143,8 +144,7 @@ def run_weekly(
                 now=now or utcnow(),
                 transport_factory=transport_factory,
             )
-            if run.report.sender_refused:
-                refused_sender.append(True)
+            refused_sender = run.report.sender_refused
             if run.skipped_empty:
                 return True, "alle Abschnitte leer, keine Übersicht verschickt"
             if not run.recipients:

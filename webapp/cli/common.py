@@ -172,3 +172,12 @@ def user_errors(func: F) -> F:
             raise CliError(f"Datenbankfehler{where}: {reason}") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def aligned_lines(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """The header and each row as left-aligned columns two spaces apart (header first)."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]

@@ -10,7 +10,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.common import AppContext, aligned_lines, pass_app, user_errors
 from webapp.cli.errors import CliError
 from webapp.cli.german import GermanGroup
 from webapp.cli.mail_commands import _require_database
@@ -99,10 +99,10 @@ def refusals(app: AppContext) -> None:
         )
         for address, refusal in held
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip())
-    for row, (_address, refusal) in zip(rows, held, strict=True):
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    head, *lines = aligned_lines(header, rows)
+    click.echo(head)
+    for line, (_address, refusal) in zip(lines, held, strict=True):
+        click.echo(line)
         click.echo(f"    Antwort des Servers: {refusal.error}")
         click.echo(f"    Nicht erhalten: {refusal.subject}")
     click.echo(

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.common import AppContext, aligned_lines, pass_app, user_errors
 from webapp.cli.german import GermanGroup
 from webapp.db import transaction
 from webapp.errors import UserError
@@ -112,11 +112,11 @@ def list_users(app: AppContext) -> None:
             )
             for u in logins
         ]
-        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
         now = utcnow()
-        click.echo("  ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)).rstrip())
-        for u, row in zip(logins, rows, strict=True):
-            click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        head, *lines = aligned_lines(header, rows)
+        click.echo(head)
+        for u, line in zip(logins, lines, strict=True):
+            click.echo(line)
             if u.locked_until is not None and u.locked_until > now:
                 click.echo(f"    gesperrt bis {format_datetime(u.locked_until)} Uhr")
             if u.home_applicant:
