@@ -34,7 +34,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
 from webapp.errors import UserError
-from webapp.formatting import as_date, format_call_value, format_counted, shorten
+from webapp.formatting import (
+    SOURCE_ERROR_LIMIT,
+    SOURCE_TEXT_LIMIT,
+    as_date,
+    format_call_value,
+    format_counted,
+    shorten,
+)
 from webapp.formatting import format_datetime as datetime_de
 from webapp.mail.compose import MailFooter, RenderedMail, render_mail
 from webapp.mail.outbox import (
@@ -84,11 +91,8 @@ WATCHED_FIELDS = {
 }
 MAIN_STAGE = "Einreichung"
 NO_THEME = "Ohne Themenzuordnung"
-# A source problem shows this many hints of the latest run and cuts texts like the Quellen page:
-# errors longer than hints, because an error's advice (what to change) comes last.
+# A source problem shows this many hints of the latest run (cut like on the Quellen page).
 SOURCE_HINTS_SHOWN = 2
-SOURCE_ERROR_LIMIT = 480
-SOURCE_TEXT_LIMIT = 240
 
 
 # --- small helpers shared with the reminders ---------------------------------------------

@@ -71,6 +71,12 @@ def local_date(value: datetime) -> date:
     return value.astimezone(LOCAL_TZ).date()
 
 
+# A source's error and its hints are cut alike on the Quellen page and in the digest: the
+# error longer, because its advice (what to change) comes last.
+SOURCE_ERROR_LIMIT = 480
+SOURCE_TEXT_LIMIT = 240
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` on one line, cut to at most `limit` characters with "…" (mail subjects, lists)."""
     text = " ".join(text.split())

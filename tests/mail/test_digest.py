@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import signal
 import subprocess
@@ -270,6 +271,34 @@ def test_a_source_error_is_mailed_with_its_advice(cli, data: Data, smtp_server, 
     text, html = _source_section(smtp_server.messages[0])
     assert "als 'url' der Quelle eintragen" in text
     assert "url&#39; der Quelle eintragen" in html
+
+
+def test_the_digest_and_the_quellen_page_cut_a_long_error_alike(
+    cli, data: Data, smtp_server, mail_env, mail_config
+):
+    """The officer who follows the digest's link to Quellen reads the same shortened error."""
+    from webapp.app import create_app
+    from webapp.users import create_user
+
+    broken = data.source("foerderdb", "Förderdatenbank des Bundes")
+    long_error = "HTTP 503 von https://foerderdb.example/liste " + " ".join(["Weiterleitung"] * 60)
+    data.run(broken, "failed", error=long_error)
+    with data.sessions() as s:
+        create_user(s, "it@kreis.example", "richtig-geheim-42", role="admin")
+        s.commit()
+
+    assert cli("digest", **mail_env).exit_code == 0
+    text, _html = _source_section(smtp_server.messages[0])
+    app = create_app(mail_config)
+    app.config.update(WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.post("/anmelden", data={"email": "it@kreis.example", "password": "richtig-geheim-42"})
+    page = html_module.unescape(client.get("/quellen/").get_data(as_text=True))
+
+    shown = page[page.index("Letzter Fehler") :]
+    shown = shown[shown.index(": ") + 2 : shown.index("</div>")]
+    assert shown.endswith("…") and len(shown) < len(long_error)
+    assert shown in text
 
 
 def test_source_with_hints_shows_the_first_hints(cli, data: Data, smtp_server, mail_env):

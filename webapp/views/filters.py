@@ -11,6 +11,8 @@ from markupsafe import Markup, escape
 
 from scrapers.foerderdatenbank import split_tabs
 from webapp.formatting import (
+    SOURCE_ERROR_LIMIT,
+    SOURCE_TEXT_LIMIT,
     WEEKDAYS_DE,
     days_label,
     days_left,
@@ -23,6 +25,7 @@ from webapp.formatting import (
     format_number,
     format_rate,
     month_name,
+    shorten,
 )
 
 
@@ -117,5 +120,10 @@ def register_filters(app: Flask) -> None:
         safe_url=safe_url,
         term_pairs=term_pairs,
         text_sections=split_tabs,
+        shorten=shorten,
     )
-    app.jinja_env.globals.update(WEEKDAYS_DE=WEEKDAYS_DE)
+    app.jinja_env.globals.update(
+        WEEKDAYS_DE=WEEKDAYS_DE,
+        SOURCE_ERROR_LIMIT=SOURCE_ERROR_LIMIT,
+        SOURCE_TEXT_LIMIT=SOURCE_TEXT_LIMIT,
+    )
