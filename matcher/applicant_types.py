@@ -20,55 +20,78 @@ COUNTY = "county"  # Landkreis / Kreis
 MUNICIPAL = "municipal"  # towns and municipalities below county level
 KREISFREI = "kreisfrei"  # independent cities (not part of a county)
 
+# A kreisfreie Stadt is a Gemeinde (and a Kommune) that belongs to no county: a call for
+# "Kommunen", "Städte und Gemeinden" or "Gemeinden und Gemeindeverbände" admits it, one for
+# "kreisangehörige Gemeinden" or only for "Landkreise" does not.
+LOCAL = frozenset({COUNTY, MUNICIPAL, KREISFREI})  # all local government
+TOWNS = frozenset({MUNICIPAL, KREISFREI})  # Gemeinden and Städte, in a county or not
+
 # Applicant-type terms (folded lowercase) -> the local-government levels they include.
 _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     # multi-word terms first, so "kreisfreie stadt" is not read as "stadt"
     ("kreisfreie stadt", frozenset({KREISFREI})),
     ("kreisfreien stadte", frozenset({KREISFREI})),
     ("kreisfreie stadte", frozenset({KREISFREI})),
-    ("juristische personen des offentlichen und privaten rechts", frozenset({COUNTY, MUNICIPAL})),
-    ("juristische personen des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunaler tragerschaft", frozenset({COUNTY, MUNICIPAL})),
+    ("juristische personen des offentlichen und privaten rechts", LOCAL),
+    ("juristische personen des offentlichen rechts", LOCAL),
+    ("kommunaler tragerschaft", LOCAL),
     # public institutions include the county's and the towns' own (Kreisarchiv, Stadtbibliothek,
     # Volkshochschule), which the eligibility of the Kreis and its towns covers
-    ("offentlicher tragerschaft", frozenset({COUNTY, MUNICIPAL})),
-    ("offentliche einrichtung", frozenset({COUNTY, MUNICIPAL})),
-    ("offentlichen einrichtung", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunale gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
-    ("gebietskorperschaft", frozenset({COUNTY, MUNICIPAL})),
-    ("local and regional authorit", frozenset({COUNTY, MUNICIPAL})),
-    ("local authorit", frozenset({COUNTY, MUNICIPAL})),
-    ("municipal authorit", frozenset({COUNTY, MUNICIPAL})),
-    ("urban authorit", frozenset({MUNICIPAL})),
-    ("public authorit", frozenset({COUNTY, MUNICIPAL})),
-    ("local government", frozenset({COUNTY, MUNICIPAL})),
+    ("offentlicher tragerschaft", LOCAL),
+    ("offentliche einrichtung", LOCAL),
+    ("offentlichen einrichtung", LOCAL),
+    ("kommunale gebietskorperschaft", LOCAL),
+    ("gebietskorperschaft", LOCAL),
+    ("local and regional authorit", LOCAL),
+    ("local authorit", LOCAL),
+    ("municipal authorit", LOCAL),
+    ("urban authorit", TOWNS),
+    ("public authorit", LOCAL),
+    ("local government", LOCAL),
     ("regional authorit", frozenset({COUNTY})),
-    ("public bod", frozenset({COUNTY, MUNICIPAL})),
-    ("public or private bod", frozenset({COUNTY, MUNICIPAL})),
-    ("public administration", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunale unternehmen", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunalunternehmen", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunales unternehmen", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunale einrichtung", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunale trager", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunalen trager", frozenset({COUNTY, MUNICIPAL})),
-    ("anstalt des offentlichen rechts", frozenset({COUNTY, MUNICIPAL})),
+    ("public bod", LOCAL),
+    ("public or private bod", LOCAL),
+    ("public administration", LOCAL),
+    ("kommunale unternehmen", LOCAL),
+    ("kommunalunternehmen", LOCAL),
+    ("kommunales unternehmen", LOCAL),
+    ("kommunale einrichtung", LOCAL),
+    ("kommunale trager", LOCAL),
+    ("kommunalen trager", LOCAL),
+    ("anstalt des offentlichen rechts", LOCAL),
     # "private und kommunale Waldbesitzende", "kommunale Krankenhäuser": run by a Kommune
-    ("kommunale", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunalen", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunaler", frozenset({COUNTY, MUNICIPAL})),
+    ("kommunale", LOCAL),
+    ("kommunalen", LOCAL),
+    ("kommunaler", LOCAL),
+    # municipalities and their unions below county level, as the states name them (a
+    # Verbandsgemeinde, Samtgemeinde or Amt applying on its own or for its Ortsgemeinden)
+    ("verbandsgemeinde", frozenset({MUNICIPAL})),
+    ("verbandsgemeinden", frozenset({MUNICIPAL})),
+    ("ortsgemeinde", frozenset({MUNICIPAL})),
+    ("ortsgemeinden", frozenset({MUNICIPAL})),
+    ("samtgemeinde", frozenset({MUNICIPAL})),
+    ("samtgemeinden", frozenset({MUNICIPAL})),
+    ("einheitsgemeinde", frozenset({MUNICIPAL})),
+    ("einheitsgemeinden", frozenset({MUNICIPAL})),
+    ("verwaltungsgemeinschaft", frozenset({MUNICIPAL})),
+    ("verwaltungsgemeinschaften", frozenset({MUNICIPAL})),
+    ("verwaltungsverband", frozenset({MUNICIPAL})),
+    ("verwaltungsverbande", frozenset({MUNICIPAL})),
+    ("amter", frozenset({MUNICIPAL})),  # not "Amt": "beim zuständigen Amt" names no applicant
+    ("grosse kreisstadt", frozenset({MUNICIPAL})),
+    ("grosse kreisstadte", frozenset({MUNICIPAL})),
     ("kreisangehorige", frozenset({MUNICIPAL})),
     ("kreisangehorigen", frozenset({MUNICIPAL})),
-    ("kommune", frozenset({COUNTY, MUNICIPAL})),
-    ("kommunen", frozenset({COUNTY, MUNICIPAL})),
-    ("zweckverband", frozenset({COUNTY, MUNICIPAL})),
-    ("zweckverbande", frozenset({COUNTY, MUNICIPAL})),
-    ("schultrager", frozenset({COUNTY, MUNICIPAL})),
-    ("trager von schulen", frozenset({COUNTY, MUNICIPAL})),
-    ("trager offentlicher", frozenset({COUNTY, MUNICIPAL})),  # … Schulen, Einrichtungen
-    ("offentliche trager", frozenset({COUNTY, MUNICIPAL})),
-    ("offentlichen trager", frozenset({COUNTY, MUNICIPAL})),
-    ("unternehmen mit kommunaler beteiligung", frozenset({COUNTY, MUNICIPAL})),
+    ("kommune", LOCAL),
+    ("kommunen", LOCAL),
+    ("zweckverband", LOCAL),
+    ("zweckverbande", LOCAL),
+    ("schultrager", LOCAL),
+    ("trager von schulen", LOCAL),
+    ("trager offentlicher", LOCAL),  # … Schulen, Einrichtungen
+    ("offentliche trager", LOCAL),
+    ("offentlichen trager", LOCAL),
+    ("unternehmen mit kommunaler beteiligung", LOCAL),
     ("gemeindeverband", frozenset({COUNTY})),
     ("gemeindeverbande", frozenset({COUNTY})),
     ("landkreis", frozenset({COUNTY})),
@@ -79,17 +102,17 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("kreisen", frozenset({COUNTY})),
     ("county", frozenset({COUNTY})),
     ("counties", frozenset({COUNTY})),
-    ("gemeinde", frozenset({MUNICIPAL})),
-    ("gemeinden", frozenset({MUNICIPAL})),
-    ("stadt", frozenset({MUNICIPAL})),
-    ("stadte", frozenset({MUNICIPAL})),
-    ("stadten", frozenset({MUNICIPAL})),
-    ("municipality", frozenset({COUNTY, MUNICIPAL})),
-    ("municipalities", frozenset({COUNTY, MUNICIPAL})),
-    ("town", frozenset({MUNICIPAL})),
-    ("towns", frozenset({MUNICIPAL})),
-    ("cities", frozenset({MUNICIPAL})),
-    ("city", frozenset({MUNICIPAL})),
+    ("gemeinde", TOWNS),
+    ("gemeinden", TOWNS),
+    ("stadt", TOWNS),
+    ("stadte", TOWNS),
+    ("stadten", TOWNS),
+    ("municipality", LOCAL),
+    ("municipalities", LOCAL),
+    ("town", TOWNS),
+    ("towns", TOWNS),
+    ("cities", TOWNS),
+    ("city", TOWNS),
 ]
 
 # Non-municipal applicant types recognised in text (for project-specific applicant_types).
@@ -260,18 +283,34 @@ _OTHER_RE = re.compile(
 )
 
 
+# A text that says "kreisangehörig" or "unterhalb der Kreisebene" means the Gemeinden of a
+# county: its "Städte und Gemeinden" admit a kreisfreie Stadt only when it is named too.
+_IN_COUNTY_RE = re.compile(r"\bkreisangehorig|\bunterhalb der kreisebene\b")
+_KREISFREI_TERM = frozenset({KREISFREI})
+
+
 def match_terms(text: str) -> tuple[set[str], set[str]]:
     """Levels and other applicant types named in a folded text."""
     levels: set[str] = set()
     others: set[str] = set()
+    named_kreisfrei = False
     for m in _LEVEL_RE.finditer(text):
-        levels |= _LEVEL_TERMS[int(m.lastgroup[1:])][1]  # type: ignore[index]
+        found = _LEVEL_TERMS[int(m.lastgroup[1:])][1]  # type: ignore[index]
+        levels |= found
+        named_kreisfrei = named_kreisfrei or found == _KREISFREI_TERM
+    if not named_kreisfrei and KREISFREI in levels and _IN_COUNTY_RE.search(text):
+        levels.discard(KREISFREI)
     rest = _LEVEL_RE.sub(" ", text)
     for m in _OTHER_RE.finditer(rest):
         group: str = m.lastgroup  # type: ignore[assignment]
         table = _OTHER_TERMS if group[0] == "o" else _OTHER_HEADS
         others.add(table[int(group[1:])][1])
     return levels, others
+
+
+# Types that are a level as an entry of an applicant list but too common as words in a text
+# ("beim zuständigen Amt", "am Markt tätige Unternehmen") to be read there.
+_LIST_LEVELS = {"amt": MUNICIPAL, "markt": MUNICIPAL, "markte": MUNICIPAL}
 
 
 @lru_cache(maxsize=4096)
@@ -283,6 +322,8 @@ def type_kinds(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """
     key = fold_type(name)
     levels, others = match_terms(key)
+    if key in _LIST_LEVELS:
+        levels.add(_LIST_LEVELS[key])
     if not levels:
         others |= {key} | _TYPE_ALIASES.get(key, set())
     return frozenset(levels), frozenset(others)

@@ -20,11 +20,13 @@ from functools import lru_cache
 from matcher.analysis import fold, normalize
 from matcher.applicant_types import (
     COUNTY,
+    KREISFREI,
     MUNICIPAL,
     match_terms,
     member_level,
     type_kinds,
 )
+from matcher.justification import nominative_de
 from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
@@ -332,7 +334,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     if weak and profile.structurally_weak is False:
         return RegionCheck(
             "ineligible",
-            f"nur für strukturschwache Regionen – {profile.county or 'der Kreis'} gilt nicht als strukturschwach",
+            f"nur für strukturschwache Regionen – {owner_name(profile)} gilt nicht als strukturschwach",
         )
     region = _fold_text(call.region).strip()
     own = _own_places(profile)
@@ -343,7 +345,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
         return RegionCheck(
             "ineligible",
             f"laut Aufruftext nur für Antragsteller {_places_label(named)} – "
-            f"{profile.county or 'der Kreis'} liegt nicht darin",
+            f"{owner_name(profile)} liegt nicht darin",
         )
     parts = [p.strip() for p in re.split(r",|;|/|\bund\b", region) if p.strip()]
     verdicts = [_part_verdict(part, *own) for part in parts]
@@ -352,18 +354,20 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     if verdicts and all(v == "out" for v in verdicts):
         return RegionCheck(
             "ineligible",
-            f"nur für {call.region} – {profile.county or 'der Kreis'} liegt nicht darin",
+            f"nur für {call.region} – {owner_name(profile)} liegt nicht darin",
         )
     return RegionCheck(
         "unknown",
-        f"Förderregion „{call.region}“ – bitte prüfen, ob {profile.county or 'der Kreis'} dazugehört",
+        f"Förderregion „{call.region}“ – bitte prüfen, ob {owner_name(profile)} dazugehört",
     )
 
 
 def _own_places(profile: RegionProfile) -> tuple[str, str, str]:
     """The profile's state, district name and county name, folded ("munster", "coesfeld")."""
     own_district = _fold_text(profile.administrative_district)
-    own_county = _fold_text(profile.county)
+    # a kreisfreie Stadt has no county: a call for "Stadt Münster" is its own
+    city = next((a.name for a in profile.applicants if applicant_level(a) == KREISFREI), "")
+    own_county = _fold_text(profile.county or city)
     return (
         _fold_text(profile.state),
         own_district.split()[-1] if own_district else "",
@@ -380,7 +384,7 @@ def _places_label(places: Sequence[str]) -> str:
     ]
     states = [_STATES.get(p, p.title()) for p in places if not p.startswith("regierungsbezirk")]
     labels = [
-        prefix + (" und ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0])
+        prefix + join_names(names)
         for prefix, names in (("in ", states), ("im Regierungsbezirk ", districts))
         if names
     ]
@@ -421,6 +425,52 @@ def _weak_only(text: str) -> bool:
     if _WEAK_ONLY_RE.search(text):
         return True
     return any(_WEAK_APPLICANTS_RE.search(s) for s in applicant_sentences(text))
+
+
+# The strategy's own applicants when they are a county and its towns (the reference case).
+COUNTY_WITH_TOWNS = "Kreis, Städte und Gemeinden"
+
+
+def owner_name(profile: RegionProfile) -> str:
+    """Whom a region reason names: the county, else the first applicant ("die Stadt Münster")."""
+    first = next((a.name for a in profile.applicants if a.name), "")
+    return profile.county or (nominative_de(first) if first else "der Kreis")
+
+
+def applicants_label(profile: RegionProfile) -> str:
+    """The strategy's own applicants as the subject of a reason ("… nicht antragsberechtigt").
+
+    A county with its towns is "Kreis, Städte und Gemeinden"; a city or municipality alone is
+    named with its article ("die Stadt Münster"), a few applicants by their names, more by
+    the first and a count.
+    """
+    names = [nominative_de(a.name) for a in profile.applicants if a.name]
+    levels = {applicant_level(a) for a in profile.applicants}
+    if not names or levels == {COUNTY, MUNICIPAL}:
+        return COUNTY_WITH_TOWNS
+    if len(names) <= 3:
+        return join_names(names)
+    # a Verbandsgemeinde or an Amt with its municipalities: "… und 4 Ortsgemeinden"
+    kinds = {a.type for a in profile.applicants[1:] if a.name}
+    kind = _PLURALS.get(next(iter(kinds)), "") if len(kinds) == 1 else ""
+    return f"{names[0]} und {len(names) - 1} {kind or 'weitere Antragsteller'}"
+
+
+# The plural of the kinds of town a strategy's further applicants are of.
+_PLURALS = {
+    "Stadt": "Städte",
+    "Gemeinde": "Gemeinden",
+    "Ortsgemeinde": "Ortsgemeinden",
+    "Mitgliedsgemeinde": "Mitgliedsgemeinden",
+    "amtsangehörige Gemeinde": "amtsangehörige Gemeinden",
+    "kreisangehörige Gemeinde": "kreisangehörige Gemeinden",
+    "Markt": "Märkte",
+}
+
+
+def join_names(names: Sequence[str]) -> str:
+    """["A", "B", "C"] → "A, B und C"."""
+    return " und ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 
 def _names(applicants: Sequence[Applicant], level: str) -> list[str]:
@@ -489,19 +539,19 @@ def assess(
         reasons.append(f"antragsberechtigt über {', '.join(partners)} (Projektpartner)")
     else:
         status = "ineligible"
+        label = applicants_label(profile)
+        # a call for Landkreise or kreisangehörige Gemeinden: say why the city is not meant
+        why = (
+            " – kreisfreie Städte sind nicht gemeint"
+            if levels == {KREISFREI} and who.levels
+            else ""
+        )
         if call.eligible:
-            reasons.append(
-                "Kreis, Städte und Gemeinden nicht antragsberechtigt "
-                f"(nur {', '.join(call.eligible)})"
-            )
+            reasons.append(f"{label} nicht antragsberechtigt (nur {', '.join(call.eligible)}){why}")
         else:
             # the evidence, so that an officer can check what the text was read to say
             reasons.append(
-                _from_text(
-                    "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt",
-                    call,
-                    explain,
-                )
+                _from_text(f"{label} laut Aufruftext nicht antragsberechtigt{why}", call, explain)
             )
     if status == "eligible" and extra and not allowed:
         names = []

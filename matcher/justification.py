@@ -934,9 +934,26 @@ def dative_de(names: str | Iterable[object]) -> str:
     return join_de(out)
 
 
+def nominative_de(name: str) -> str:
+    """A place name as a subject, with the article it takes: 'der Kreis Coesfeld', 'die Stadt
+    Münster', 'der Vogelsbergkreis', but 'Ascheberg'."""
+    dative = dative_de(name)
+    article = {"dem": "der", "der": "die"}.get(dative.split(" ", 1)[0])
+    if article == "der" and name.split(" ", 1)[0] in _NEUTER:
+        article = "das"  # dem Amt → das Amt
+    return f"{article} {name}" if article and dative != name else name
+
+
+_NEUTER = {"Amt", "Landratsamt"}
+
+
 # Members of one kind named together: "den Städten Billerbeck und Coesfeld" says which
 # Coesfeld is meant after "dem Kreis Coesfeld", and names the kind once, not per town.
-_MEMBER_KINDS_DATIVE = {"stadt": "den Städten", "gemeinde": "den Gemeinden"}
+_MEMBER_KINDS_DATIVE = {
+    "stadt": "den Städten",
+    "gemeinde": "den Gemeinden",
+    "ortsgemeinde": "den Ortsgemeinden",  # of a Verbandsgemeinde
+}
 
 
 def _members_dative(names: Sequence[str], kinds: dict[str, str]) -> str:

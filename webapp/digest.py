@@ -32,6 +32,7 @@ from urllib.parse import quote_plus
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from matcher.eligibility import COUNTY_WITH_TOWNS
 from webapp.config import Config
 from webapp.errors import UserError
 from webapp.formatting import (
@@ -73,6 +74,7 @@ from webapp.queries import (
     applicant_clause,
     home_applicant,
     listed,
+    own_applicants_label,
     strategy_applicants,
 )
 from webapp.reviews import ACTIVE_STATUSES
@@ -326,6 +328,13 @@ class Digest:
     others_new: int = 0  # new calls for other applicants only (the county's own, …)
     others_partner: int = 0  # of those, the ones only a project's partners may apply for
     others_url: str = ""  # the Eingang with every applicant, newest first
+    # who "selbst" means beside a partner-only call: the county and its towns, or the city
+    own_applicants: str = COUNTY_WITH_TOWNS
+
+    @property
+    def county_with_towns(self) -> bool:
+        """Whether the strategy's applicants are a county and its towns (not a city alone)."""
+        return self.own_applicants == COUNTY_WITH_TOWNS
 
     @property
     def new_count(self) -> int:
@@ -710,6 +719,7 @@ def build_digest(
         others_new=others[0],
         others_partner=others[1],
         others_url=f"{config.base_url}/?antragsteller={ALL_APPLICANTS}&sort=neu",
+        own_applicants=own_applicants_label(session),
     )
 
 

@@ -39,6 +39,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from matcher.analysis import fold, stem
+from matcher.eligibility import applicants_label
+from matcher.strategy import Applicant, RegionProfile
 from webapp.formatting import (
     DECISION_EFFECT_MIN,
     as_date,
@@ -1084,8 +1086,8 @@ class FilterOptions:
     applicants: list[str] = field(default_factory=list)  # the strategy's, county first
 
 
-def strategy_applicants(session: Session) -> list[str]:
-    """The names of the active strategy's applicants (`region_profile.applicants`), in order."""
+def _active_applicants(session: Session) -> list[dict[str, Any]]:
+    """The active strategy's `region_profile.applicants` as stored ({name, type} each)."""
     profile = session.scalar(
         select(StrategyRow.region_profile)
         .where(StrategyRow.active)
@@ -1093,8 +1095,25 @@ def strategy_applicants(session: Session) -> list[str]:
         .limit(1)
     )
     applicants = (profile or {}).get("applicants") if isinstance(profile, dict) else None
-    names = [a.get("name") for a in applicants or [] if isinstance(a, dict)]
+    return [a for a in applicants or [] if isinstance(a, dict)]
+
+
+def strategy_applicants(session: Session) -> list[str]:
+    """The names of the active strategy's applicants (`region_profile.applicants`), in order."""
+    names = [a.get("name") for a in _active_applicants(session)]
     return [n for n in dict.fromkeys(names) if isinstance(n, str) and n]
+
+
+def own_applicants_label(session: Session, *, start: bool = False) -> str:
+    """The active strategy's own applicants as a subject: "Kreis, Städte und Gemeinden" for a
+    county with its towns, "die Stadt Münster" for a city that adopted a strategy alone
+    (`start`: at the start of a sentence, "Die Stadt Münster")."""
+    applicants = [
+        Applicant(name=str(a.get("name") or ""), type=str(a.get("type") or ""))
+        for a in _active_applicants(session)
+    ]
+    label = applicants_label(RegionProfile(applicants=applicants))
+    return label[:1].upper() + label[1:] if start else label
 
 
 def home_applicant(stored: str | None, applicants: Sequence[str]) -> str:

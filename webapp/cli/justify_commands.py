@@ -11,6 +11,7 @@ from webapp.cli.german import GermanCommand
 from webapp.db import transaction
 from webapp.justifications import applicant_note, justification_for, resolve_call
 from webapp.matching import PARTNER_STATUS, earlier_strategy_of
+from webapp.queries import own_applicants_label
 from webapp.reviews import canonical_call
 
 
@@ -75,7 +76,7 @@ def justify(
             reasons = "; ".join(verdict.eligibility_reasons)
             click.echo(
                 "Hinweis: laut Abgleich nur über Projektpartner antragsberechtigt, nicht "
-                f"Kreis, Städte und Gemeinden selbst: {reasons}.",
+                f"{own_applicants_label(session)} selbst: {reasons}.",
                 err=True,
             )
         elif note := applicant_note(verdict):

@@ -8,9 +8,11 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from flask import Flask, g, request
 
 from matcher.types import NOT_ABOUT_TOPIC_REASONS
+from webapp.app import db_session
 from webapp.auth import safe_next
 from webapp.charts import score_bar
 from webapp.models import DISMISS_REASONS, REVIEW_STATUSES
+from webapp.queries import own_applicants_label
 from webapp.views.components import (
     ELIGIBILITY_LABELS,
     STATUS_CLASSES,
@@ -120,4 +122,6 @@ def register_context(app: Flask) -> None:
             "eligibility_badge_html": eligibility_badge,
             "status_pill_html": status_pill,
             "deadline_html": deadline,
+            # who "selbst" means in the partner notes: the county and its towns, or the city
+            "own_applicants": lambda start=False: own_applicants_label(db_session(), start=start),
         }
