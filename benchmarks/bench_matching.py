@@ -192,6 +192,7 @@ def child_model(n_calls: int, n_projects: int, seed: int) -> dict[str, Any]:
     model.set_feedback(sample_decisions(docs, strategy, seed))  # outside the timing
     with t("explain_decisions"):
         model.score(explained)
+    assert model.call_vectors is not None  # fitted above
     spaces = model.call_vectors.spaces
     return {
         "calls": n_calls,

@@ -239,7 +239,7 @@ def run(n_pages: int, timeout: float = 900.0) -> dict[str, Any]:
             return real_parse(*args, **kwargs)
 
         crawl_module._parse = counting_parse
-        runs = []
+        runs: list[dict[str, Any]] = []
         try:
             for label in ("first run", "second run (nothing changed)"):
                 parses["n"] = 0

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import requests
@@ -88,7 +88,7 @@ def database(backend: str, workdir: Path) -> Iterator[str]:
 
 def populate(url: str, n_calls: int, seed: int = 3) -> dict[str, Any]:
     """Build the schema, the strategy, calls, scores, matches, reviews and the user."""
-    from sqlalchemy import func, insert, select, text
+    from sqlalchemy import Table, func, insert, select, text
 
     from benchmarks.bench_matching import load_calls
     from matcher.strategy import load_strategy
@@ -185,13 +185,15 @@ def populate(url: str, n_calls: int, seed: int = 3) -> dict[str, Any]:
                 }
             )
     with t("calls"), engine.begin() as conn:
-        table_ = Call.__table__
+        # A mapped class's __table__ is typed as any FromClause; these are all Tables.
+        table_ = cast(Table, Call.__table__)
         for start in range(0, len(call_rows), 5_000):
             conn.execute(insert(table_), call_rows[start : start + 5_000])
         for start in range(0, len(score_rows), 10_000):
-            conn.execute(insert(CallScore.__table__), score_rows[start : start + 10_000])
+            scores = cast(Table, CallScore.__table__)
+            conn.execute(insert(scores), score_rows[start : start + 10_000])
         if review_rows:
-            conn.execute(insert(Review.__table__), review_rows)
+            conn.execute(insert(cast(Table, Review.__table__)), review_rows)
     with t("matches"):
         n_matches = _insert_matches(
             engine, score_rows, project_ids, project_keys, now, rng, MATCHES_PER_CALL * n_calls
@@ -218,7 +220,7 @@ def populate(url: str, n_calls: int, seed: int = 3) -> dict[str, Any]:
     return {"seconds": t.seconds, "rows": counts}
 
 
-def _insert_matches(engine, score_rows, project_ids, project_keys, now, rng, total) -> int:  # type: ignore[no-untyped-def]
+def _insert_matches(engine, score_rows, project_ids, project_keys, now, rng, total) -> int:
     """`total` match rows (MATCHES_PER_CALL per call of the whole table: the canonical calls
     share the duplicates' rows, a few get one more), by sqlite3 executemany or PostgreSQL COPY.
     """

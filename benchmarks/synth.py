@@ -22,9 +22,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
+
+if TYPE_CHECKING:
+    from matcher.strategy import Strategy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
@@ -133,7 +137,7 @@ class Corpus:
 
 @cache
 def real_corpus() -> Corpus:
-    calls = []
+    calls: list[dict] = []
     for path in CALL_FILES:
         with path.open(encoding="utf-8") as fh:
             calls.extend(json.loads(line) for line in fh if line.strip())
@@ -253,7 +257,7 @@ def generate_strategy_dict(n_projects: int, seed: int = 0) -> dict:
     return doc
 
 
-def generate_strategy(n_projects: int, seed: int = 0):  # type: ignore[no-untyped-def]
+def generate_strategy(n_projects: int, seed: int = 0) -> Strategy:
     """A `matcher.strategy.Strategy` with `n_projects` projects (validated by the real loader)."""
     from matcher.strategy import parse_strategy
 

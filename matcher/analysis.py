@@ -233,7 +233,7 @@ def char_ngrams(word: str, ngram_range: tuple[int, int] = CHAR_NGRAM_RANGE) -> l
     """Character n-grams inside one word, padded with spaces at both ends (as char_wb)."""
     padded = f" {word} "
     lo, hi = ngram_range
-    grams = []
+    grams: list[str] = []
     for n in range(lo, hi + 1):
         if n > len(padded):
             break

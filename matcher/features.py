@@ -54,7 +54,9 @@ def stack_rows(parts: list[sp.csr_matrix]) -> sp.csr_matrix:
     n_cols = parts[0].shape[1]
     nnz = sum(p.nnz for p in parts)
     data = np.empty(nnz, dtype=parts[0].dtype)
-    indices = np.empty(nnz, dtype=np.int32 if n_cols < 2**31 else np.int64)
+    indices: np.ndarray[tuple[int], np.dtype[np.signedinteger[Any]]] = np.empty(
+        nnz, dtype=np.int32 if n_cols < 2**31 else np.int64
+    )
     indptr = np.empty(sum(p.shape[0] for p in parts) + 1, dtype=np.int64)
     indptr[0] = 0
     at, row = 0, 0

@@ -297,10 +297,10 @@ def _features(text: str, lang: str) -> Counter[str]:
     # only read the counter.
     feats: Counter[str] = Counter()
     for token in analysis.content_tokens(text, lang):
-        feats["s:" + analysis.token_stem(token)] += 1.0
+        feats["s:" + analysis.token_stem(token)] += 1
         for gram in analysis.token_char_ngrams(token):
             if len(gram) == 5:
-                feats["g:" + gram] += 1.0
+                feats["g:" + gram] += 1
     return feats
 
 
@@ -1096,7 +1096,8 @@ def render(context: Context, template_dir: Path | str | None = None) -> Generate
     except jinja2.TemplateNotFound:
         raise JustificationError(f"Vorlage {name} fehlt in {env.loader.searchpath}") from None  # type: ignore[union-attr]
     except jinja2.TemplateError as exc:
-        where = f"{name}, Zeile {exc.lineno}" if getattr(exc, "lineno", None) else name
+        lineno = getattr(exc, "lineno", None)  # only TemplateSyntaxError knows the line
+        where = f"{name}, Zeile {lineno}" if lineno else name
         raise JustificationError(f"Fehler in der Vorlage {where}: {exc.message}") from None
     if context.variant == "short" and plain_length(text) > SHORT_LIMIT:
         text = _cut(text, SHORT_LIMIT)

@@ -399,7 +399,7 @@ class MatchModel:
         if call_counts:
             # pop the chunks, so stack_rows can release each one once copied
             self.call_vectors = Vectors(
-                {k: stack_rows([c.pop(k) for c in call_counts]) for k in SPACES}  # type: ignore[attr-defined]
+                {k: stack_rows([c.pop(k) for c in call_counts]) for k in SPACES}
             )
         else:
             self.call_vectors = fs.transform([], call_weights)

@@ -161,8 +161,8 @@ def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
         )
         raise StrategyError(name, [f"Zeile {line}: kein gültiges YAML ({problem})"]) from None
     except yaml.YAMLError as exc:
-        line, problem = yaml_problem(exc)
-        where = f"Zeile {line}: " if line else ""
+        at, problem = yaml_problem(exc)
+        where = f"Zeile {at}: " if at else ""
         raise StrategyError(name, [f"{where}kein gültiges YAML – {problem}"]) from None
     return _Validator(name, _line_index(node), _scalar_texts(node)).validate(data)
 

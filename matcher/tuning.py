@@ -436,7 +436,7 @@ def ablate_boilerplate(strategy: Strategy, sets: Sequence[DevSet], params: Match
         try:
             return objective(strategy, sets, params)
         finally:
-            analysis.boilerplate_stems = original  # type: ignore[assignment]
+            analysis.boilerplate_stems = original
             analysis.clear_caches()
 
     full = run(listed)

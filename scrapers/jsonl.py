@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any, TypeVar
 
 from scrapers.json_errors import json_reason
@@ -152,16 +153,16 @@ def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> Cal
     if not title and not failed("title"):
         problems.append(ParseError("Titel fehlt", field="title"))
     source = check(lambda: _text(obj, "source"))
-    texts = {f: check(lambda f=f: _text(obj, f)) or "" for f in _TEXT_FIELDS}
-    lists = {f: check(lambda f=f: _text_list(obj, f)) or [] for f in _LIST_FIELDS}
-    dates = {f: check(lambda f=f: _date(obj.get(f), f)) for f in _DATE_FIELDS}
+    texts = {f: check(partial(_text, obj, f)) or "" for f in _TEXT_FIELDS}
+    lists = {f: check(partial(_text_list, obj, f)) or [] for f in _LIST_FIELDS}
+    dates = {f: check(partial(_date, obj.get(f), f)) for f in _DATE_FIELDS}
     deadlines: dict[str, date] = {}
     deadlines_raw = obj.get("deadlines") or {}
     if not isinstance(deadlines_raw, dict):
         problems.append(ParseError("muss ein Objekt {Stufe: Datum} sein", field="deadlines"))
         deadlines_raw = {}
     for stage, value in deadlines_raw.items():
-        day = check(lambda value=value: _date(value, "deadlines")) if value else None
+        day = check(partial(_date, value, "deadlines")) if value else None
         if day is not None:
             deadlines[str(stage)] = day
     amount = check(lambda: _number(obj, "amount_max_eur"))
@@ -170,14 +171,14 @@ def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> Cal
         raise RecordProblems(problems)
     if problems:
         raise problems[0]
+    # One mapping of mixed value types: mypy checks `**` of each dict against every field.
+    fields: dict[str, Any] = {**texts, **lists, **dates}
     return CallRecord(
         source=source or default_source,
         external_id=external_id or url,
         url=url,
         title=title or "",
-        **texts,
-        **lists,
-        **dates,
+        **fields,
         deadlines=deadlines,
         amount_max_eur=amount,
         funding_rate=rate,

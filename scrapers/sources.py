@@ -94,10 +94,10 @@ def load_sources(path: Path) -> list[SourceConfig]:
             + "\n".join(f"  - {d}" for d in exc.duplicates)
         ) from None
     except yaml.YAMLError as exc:
-        line, problem = yaml_problem(exc)
+        line, reason = yaml_problem(exc)
         where = f", Zeile {line}" if line else ""
         raise SourceConfigError(
-            f"Quellenliste {path} ist kein gültiges YAML{where}: {problem}"
+            f"Quellenliste {path} ist kein gültiges YAML{where}: {reason}"
         ) from None
     data = data or {}
     lines = _entry_lines(node)
@@ -122,8 +122,9 @@ def load_sources(path: Path) -> list[SourceConfig]:
     # A typo in `defaults` is named together with the entries' mistakes.
     problems = _unknown_keys(defaults, _FETCH_KEYS | {"max_pages", "complete_listing"}, "")
     for problem in problems:
-        key = ("defaults", problem.field)
-        problem.location = f"{path}{_at(lines, key if key in lines else 'defaults')}, defaults"
+        defaults_key = ("defaults", problem.field)
+        part = defaults_key if defaults_key in lines else "defaults"
+        problem.location = f"{path}{_at(lines, part)}, defaults"
     # Each setting on its own, so that every bad value is named with its line, and a bad one
     # is left out of the entries' settings rather than reported again for every source.
     for key in list(defaults):

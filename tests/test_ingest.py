@@ -38,7 +38,7 @@ def calls(session: Session, source: str | None = None) -> dict[str, Call]:
     return {c.external_id: c for c in session.scalars(query)}
 
 
-def scrape(session: Session, source: str, records: list[CallRecord], **kwargs: object):  # type: ignore[no-untyped-def]
+def scrape(session: Session, source: str, records: list[CallRecord], **kwargs: object):
     stats = ingest_records(session, records, source=source, **kwargs)  # type: ignore[arg-type]
     session.commit()
     return stats

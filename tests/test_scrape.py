@@ -45,7 +45,7 @@ def test_offline_scrape_from_empty_db_then_nothing_new(cli: CliInvoker, session:
     assert first.exit_code == 0, first.output
     total = summary_line(first.output)
     assert int(total[3]) >= 60 and int(total[4]) == 0  # new, changed
-    assert session.scalar(select(func.count(Call.id))) >= 60
+    assert session.scalars(select(func.count(Call.id))).one() >= 60
     assert {s.name for s in session.scalars(select(Source))} >= {
         "foerderdatenbank", "foerderinfo", "eu-ft", "bmleh-foerderung", "nrw-foerderaufrufe",
     }  # fmt: skip
@@ -97,7 +97,7 @@ def test_failed_source_is_recorded_and_others_go_on(
     )
     assert f"FEHLER kaputt: {message}\n" in result.output
     assert "1 Quelle fehlgeschlagen: kaputt" in result.output
-    assert session.scalar(select(func.count(Call.id))) >= 60  # the others were ingested
+    assert session.scalars(select(func.count(Call.id))).one() >= 60  # the others were ingested
     run = session.scalar(select(ScrapeRun).join(Source).where(Source.name == "kaputt"))
     assert run is not None and run.status == "failed" and run.error_message == message
 
@@ -177,7 +177,7 @@ def test_live_path_honours_robots_and_second_run_gets_304s(
     assert not [r for r in server.log if r.path.startswith(BAYERN)]  # disallowed: never fetched
     count = session.scalar(select(func.count(Call.id)))
     assert count == 78  # the snapshots' 79 calls minus the one robots.txt forbids
-    assert session.scalar(select(func.count()).select_from(HttpCacheEntry)) > 0
+    assert session.scalars(select(func.count()).select_from(HttpCacheEntry)).one() > 0
     # The same calls as offline: ids come from the pages, not from the server's address.
     assert (
         session.scalar(select(Call).where(Call.external_id == "Bund/BMEL/smarte-land-regionen"))

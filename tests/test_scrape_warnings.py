@@ -53,7 +53,12 @@ class FeedState:
 
 def feed_sources(server: LocalServer, tmp_path: Path, complete: bool | None = True) -> Path:
     """A sources.yaml with one feed on the local server (`complete`: its complete_listing)."""
-    source = {"name": FEED, "kind": "feed", "label": "Testförderer", "url": server.url("/feed.xml")}
+    source: dict[str, object] = {
+        "name": FEED,
+        "kind": "feed",
+        "label": "Testförderer",
+        "url": server.url("/feed.xml"),
+    }
     if complete is not None:
         source["complete_listing"] = complete
     data = {"defaults": FAST, "sources": [source]}

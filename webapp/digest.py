@@ -556,14 +556,18 @@ def select_source_problems(session: Session, window: DigestWindow) -> list[Sourc
             select(ScrapeRun.source_id, func.min(ScrapeRun.started_at))
             .where(ScrapeRun.started_at < window.since)
             .group_by(ScrapeRun.source_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     last_ok = dict(
         session.execute(
             select(ScrapeRun.source_id, func.max(ScrapeRun.started_at))
             .where(ScrapeRun.status == "ok", ScrapeRun.started_at < window.until)
             .group_by(ScrapeRun.source_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     problems: list[SourceProblem] = []
     for source in session.scalars(select(Source).where(Source.enabled)):

@@ -136,7 +136,7 @@ def end_sessions(session: Session, user_id: int, *, keep: int | None = None) -> 
     statement = delete(LoginSession).where(LoginSession.user_id == user_id)
     if keep is not None:
         statement = statement.where(LoginSession.id != keep)
-    return session.execute(statement).rowcount  # type: ignore[attr-defined,no-any-return]
+    return session.execute(statement).rowcount  # type: ignore[attr-defined]
 
 
 def open_sessions(session: Session, user_id: int, limits: SessionLimits) -> list[LoginSession]:

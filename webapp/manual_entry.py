@@ -325,7 +325,7 @@ def save_edit(
         .values(changed_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claim.rowcount != 1:
+    if claim.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
         raise StaleEdit
     ingest_records(session, [record], origin=MANUAL_ORIGIN, now=now, user_id=user_id)
     return True

@@ -1625,7 +1625,7 @@ def project_page(
     return ProjectPage(
         project=project,
         goals=goals,
-        rows=[tuple(r) for r in rows],  # type: ignore[misc]
+        rows=[tuple(r) for r in rows],
         open_count=open_count,
     )
 

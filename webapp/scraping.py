@@ -157,7 +157,9 @@ def scrape_source(
                 select(Call.external_id, Call.url).where(
                     Call.source == source.name, Call.missing_since.is_(None)
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
     snapshot_dir = (snapshots_dir or Path("data/snapshots")) / source.name
     # Recording needs full responses, so it does not send validators.

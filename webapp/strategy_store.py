@@ -114,7 +114,12 @@ def load_into_db(session: Session, strategy: Strategy) -> LoadReport:
         prow.funding_history = json.loads(json.dumps(project.funding_history, default=str))
         prow.position, prow.active = position, True
         session.add(prow)
-    for leftover in (*themes.values(), *goals.values(), *projects.values()):
+    leftovers: list[ThemeRow | GoalRow | ProjectRow] = [
+        *themes.values(),
+        *goals.values(),
+        *projects.values(),
+    ]
+    for leftover in leftovers:
         if leftover.active:
             leftover.active = False
             deactivated.append(leftover.key)

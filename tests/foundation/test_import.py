@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -29,7 +30,7 @@ def _call(**fields: object) -> dict[str, object]:
     return base
 
 
-def _write(path: Path, rows: list[object]) -> Path:
+def _write(path: Path, rows: Sequence[object]) -> Path:
     path.write_text(
         "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows),
         encoding="utf-8",
@@ -37,12 +38,12 @@ def _write(path: Path, rows: list[object]) -> Path:
     return path
 
 
-def _count(session) -> int:  # type: ignore[no-untyped-def]
+def _count(session) -> int:
     session.expire_all()
     return session.scalar(select(func.count()).select_from(Call))
 
 
-def test_import_dev_set_then_reimport_adds_nothing(cli, session) -> None:  # type: ignore[no-untyped-def]
+def test_import_dev_set_then_reimport_adds_nothing(cli, session) -> None:
     assert cli("init").exit_code == 0
     first = cli("import", str(DEV_CALLS))
     assert first.exit_code == 0, first.output
@@ -54,7 +55,7 @@ def test_import_dev_set_then_reimport_adds_nothing(cli, session) -> None:  # typ
     assert _count(session) == 282
 
 
-def test_broken_line_names_line_and_field_and_writes_nothing(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_broken_line_names_line_and_field_and_writes_nothing(cli, session, tmp_path: Path) -> None:
     assert cli("init").exit_code == 0
     path = _write(
         tmp_path / "calls.jsonl",
@@ -79,7 +80,7 @@ def test_broken_line_names_line_and_field_and_writes_nothing(cli, session, tmp_p
     assert _count(session) == 0
 
 
-def test_changed_record_updates_and_keeps_history(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_changed_record_updates_and_keeps_history(cli, session, tmp_path: Path) -> None:
     assert cli("init").exit_code == 0
     assert cli("import", str(_write(tmp_path / "a.jsonl", [_call()]))).exit_code == 0
     moved = _write(tmp_path / "b.jsonl", [_call(deadline="2027-04-30")])
@@ -93,13 +94,13 @@ def test_changed_record_updates_and_keeps_history(cli, session, tmp_path: Path) 
     ]
 
 
-def test_missing_file_is_a_clear_error(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_is_a_clear_error(cli, tmp_path: Path) -> None:
     result = cli("import", str(tmp_path / "fehlt.jsonl"))
     assert result.exit_code == 1
     assert "fehlt.jsonl" in result.output and "nicht gefunden" in result.output
 
 
-def test_duplicate_ids_in_one_file_are_rejected(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_ids_in_one_file_are_rejected(cli, session, tmp_path: Path) -> None:
     assert cli("init").exit_code == 0
     result = cli("import", str(_write(tmp_path / "d.jsonl", [_call(), _call()])))
     assert result.exit_code == 1
@@ -107,7 +108,7 @@ def test_duplicate_ids_in_one_file_are_rejected(cli, session, tmp_path: Path) ->
     assert _count(session) == 0
 
 
-def test_json_mistakes_are_explained_in_german(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_json_mistakes_are_explained_in_german(cli, session, tmp_path: Path) -> None:
     assert cli("init").exit_code == 0
     path = _write(
         tmp_path / "calls.jsonl",
@@ -132,7 +133,7 @@ def test_json_mistakes_are_explained_in_german(cli, session, tmp_path: Path) -> 
     assert _count(session) == 0
 
 
-def test_one_bad_line_is_counted_in_the_singular(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_one_bad_line_is_counted_in_the_singular(cli, session, tmp_path: Path) -> None:
     assert cli("init").exit_code == 0
     path = _write(tmp_path / "calls.jsonl", [_call(), _call(id="X-2", title="")])
     result = cli("import", str(path))
@@ -140,7 +141,7 @@ def test_one_bad_line_is_counted_in_the_singular(cli, session, tmp_path: Path) -
     assert "1 fehlerhafte Zeile, nichts importiert" in result.output
 
 
-def test_every_problem_of_a_line_is_named_with_its_field(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_problem_of_a_line_is_named_with_its_field(cli, session, tmp_path: Path) -> None:
     assert cli("init").exit_code == 0
     path = _write(
         tmp_path / "calls.jsonl",
@@ -165,7 +166,7 @@ def test_every_problem_of_a_line_is_named_with_its_field(cli, session, tmp_path:
     assert _count(session) == 0
 
 
-def test_many_bad_lines_show_at_most_twenty_problems(cli, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_many_bad_lines_show_at_most_twenty_problems(cli, session, tmp_path: Path) -> None:
     assert cli("init").exit_code == 0
     rows = [_call(id=f"X-{n}", title="", funding_rate=150) for n in range(15)]
     result = cli("import", str(_write(tmp_path / "calls.jsonl", rows)))

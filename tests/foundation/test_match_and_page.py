@@ -26,7 +26,7 @@ def test_tiny_corpus_ranks_the_fitting_call_first() -> None:
     assert results["b"].inbox_score > results["c"].inbox_score
 
 
-def test_page_lists_calls_ranked_with_best_projects(cli, auth_client) -> None:  # type: ignore[no-untyped-def]
+def test_page_lists_calls_ranked_with_best_projects(cli, auth_client) -> None:
     assert cli("init").exit_code == 0
     assert cli("import", str(DEV_CALLS)).exit_code == 0
     assert cli("match").exit_code == 0

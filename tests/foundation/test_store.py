@@ -33,6 +33,7 @@ def test_full_cycle_on_each_backend(any_config: Config) -> None:
         strategy = strategy_from_db(session)
         assert len(strategy.projects) == 22 and strategy.region_profile.county == "Kreis Coesfeld"
         first = session.scalar(select(Call).order_by(Call.id))
+        assert first is not None
         session.add(Review(call_id=first.id, status="relevant", note="Gute Chance"))
     with transaction(factory) as session:
         report = run_match(session, today=date(2026, 11, 26))
@@ -46,7 +47,7 @@ def test_full_cycle_on_each_backend(any_config: Config) -> None:
     with transaction(factory) as session:
         run_match(session, today=date(2026, 11, 26))
         review = session.scalar(select(Review))
-        assert (review.status, review.note) == ("relevant", "Gute Chance")
+        assert review is not None and (review.status, review.note) == ("relevant", "Gute Chance")
     engine.dispose()
 
 

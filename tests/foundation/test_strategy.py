@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -93,7 +94,7 @@ def test_a_value_too_long_to_store_is_named_with_its_line() -> None:
 
 
 def test_the_length_limits_are_those_of_the_database_columns() -> None:
-    columns = {
+    columns: dict[int, list[Any]] = {
         ID_LONGEST: [
             StrategyRow.key,
             StrategyRow.adopted,
@@ -210,14 +211,14 @@ def test_missing_file(tmp_path: Path) -> None:
         load_strategy(tmp_path / "nope.yaml")
 
 
-def test_strategy_show_prints_a_tree(cli) -> None:  # type: ignore[no-untyped-def]
+def test_strategy_show_prints_a_tree(cli) -> None:
     result = cli("strategy", "show")
     assert result.exit_code == 0, result.output
     assert "Verwaltung [verwaltung] – Priorität 1" in result.output
     assert "Projekt VW-01: Digitales Bürgerportal Kreis Coesfeld" in result.output
 
 
-def test_strategy_show_bad_file_exits_with_message(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_strategy_show_bad_file_exits_with_message(cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(MINIMAL.replace("theme: verwaltung", "theme: nix"), encoding="utf-8")
     result = cli("strategy", "show", str(bad))
@@ -226,7 +227,7 @@ def test_strategy_show_bad_file_exits_with_message(cli, tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-def test_reload_updates_in_place_and_deactivates_removed(cli, tmp_path: Path, session) -> None:  # type: ignore[no-untyped-def]
+def test_reload_updates_in_place_and_deactivates_removed(cli, tmp_path: Path, session) -> None:
     from sqlalchemy import select
 
     from webapp.models import ProjectRow

@@ -31,7 +31,7 @@ def _top_call(session: Session) -> Call:
 
 def test_edit_survives_reimport_with_changed_text_rematch_and_reload(
     session: Session, cli, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     call = _top_call(session)
     groups = texts_for_call(session, call)
     entry = groups[0].entries[0]
@@ -114,7 +114,7 @@ def test_the_project_an_officer_chose_gets_a_text_first(session: Session) -> Non
     assert justification_for(session, call).project_key == "KU-01"
 
 
-def test_edit_survives_reimport_and_rematch_on_each_backend(any_config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_edit_survives_reimport_and_rematch_on_each_backend(any_config, tmp_path: Path) -> None:
     """The same guarantee on SQLite and PostgreSQL, on a small file of three demo calls."""
     from tests.conftest import CliInvoker
     from webapp.db import make_engine, make_session_factory

@@ -218,7 +218,7 @@ def test_sentences_do_not_break_at_abbreviations_or_ordinals() -> None:
     ]
 
 
-def test_a_template_typo_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_template_typo_is_a_clear_error(tmp_path) -> None:
     from matcher.justification import JustificationError
 
     (tmp_path / "justification_long.de.j2").write_text("{{ project.titel }}", encoding="utf-8")
@@ -229,7 +229,7 @@ def test_a_template_typo_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-
 
 
 @pytest.mark.slow
-def test_every_text_for_the_scraped_snapshots_keeps_the_rules(cli, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_every_text_for_the_scraped_snapshots_keeps_the_rules(cli, session: Session) -> None:
     for args in (("scrape", "--offline"), ("match",)):
         result = cli(*args)
         assert result.exit_code == 0, result.output

@@ -157,7 +157,7 @@ def test_a_call_for_the_towns_only_or_of_unclear_applicants_says_so_at_the_texts
     eligibility: str,
     reasons: list[str],
     expected: str,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """The texts name no applicant; a Kreis officer copying them learns here that only a
     town may file the application (or that the call's applicants were not recognised)."""
     call, _ = _call_and_project(session)

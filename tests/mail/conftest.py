@@ -55,7 +55,7 @@ class Received:
     def part(self, subtype: str) -> str:
         body = self.message.get_body(preferencelist=(subtype,))
         assert body is not None, f"no text/{subtype} part"
-        return body.get_content()  # type: ignore[attr-defined]
+        return body.get_content()
 
 
 @dataclass
@@ -99,7 +99,7 @@ class Collector:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         received = Received(
             list(envelope.rcpt_tos),
-            message,  # type: ignore[arg-type]
+            message,
             envelope.mail_from,
             envelope.original_content,
         )

@@ -69,8 +69,12 @@ def test_too_many_pending_mails_are_refused_and_logged(caplog: pytest.LogCapture
     caplog.set_level(logging.WARNING)
     release = threading.Event()
     mailer = BackgroundMailer(max_pending=1)
+
+    def blocked() -> None:
+        release.wait(timeout=60)
+
     try:
-        assert mailer.submit(MailJob(send=lambda: release.wait(timeout=60) and None, label="a"))
+        assert mailer.submit(MailJob(send=blocked, label="a"))
         assert not mailer.submit(MailJob(send=lambda: None, label="Passwort-Link an b@x.example"))
     finally:
         release.set()

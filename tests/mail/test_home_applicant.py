@@ -15,12 +15,12 @@ TOWN = "duelmen@stadt.example"
 
 
 @pytest.fixture
-def config(any_config):  # type: ignore[no-untyped-def]
+def config(any_config):
     """Every test here on SQLite and on PostgreSQL: the applicant is found in JSON as text."""
     return any_config
 
 
-def _seed_and_run(cli, data: Data, command: str, env: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def _seed_and_run(cli, data: Data, command: str, env: dict[str, str]) -> None:
     """New calls for the town, the county only, partners only; calls in work with deadlines;
     then `command` (digest, remind) against the test SMTP server."""
     today = local_today()

@@ -36,7 +36,7 @@ LINK = re.compile(r"https://foerder\.example(/passwort-neu/[A-Za-z0-9._-]+)")
 USERS_PAGE = "/verwaltung/benutzer"
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
@@ -75,7 +75,7 @@ def _login(flask_app: Flask, email: str, password: str) -> int:
     return flask_app.test_client().post("/anmelden", data=data).status_code
 
 
-def _reset(client: FlaskClient, path: str, password: str = NEW_PASSWORD):  # type: ignore[no-untyped-def]
+def _reset(client: FlaskClient, path: str, password: str = NEW_PASSWORD):
     return client.post(path, data={"new": password, "repeat": password})
 
 

@@ -270,7 +270,7 @@ def test_mail_test_refuses_what_is_no_address_as_a_wrong_call(cli, mail_env):
 
 
 @pytest.fixture
-def mail_app(mail_config: Config, db) -> Flask:  # type: ignore[no-untyped-def]
+def mail_app(mail_config: Config, db) -> Flask:
     flask_app = create_app(mail_config)
     flask_app.config.update(WTF_CSRF_ENABLED=False)
     with db() as s:

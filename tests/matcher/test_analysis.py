@@ -125,7 +125,7 @@ def test_idf_is_lower_for_common_terms() -> None:
     assert np.all(idf > 0)
 
 
-def test_clear_caches_lets_a_swapped_word_list_take_effect(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_clear_caches_lets_a_swapped_word_list_take_effect(monkeypatch) -> None:
     text = "Förderung der Digitalisierung"
     assert analysis.content_tokens(text) == ["digitalisierung"]  # "Förderung" is boilerplate
     monkeypatch.setattr(analysis, "boilerplate_stems", lambda lang: frozenset())

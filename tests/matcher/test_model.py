@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -14,7 +15,7 @@ from matcher.types import CallDoc, CallMatch, Feedback, ProjectScore
 from tests.matcher.conftest import STRATEGY_YAML, make_call
 
 
-def _score(results, call_id: str, project_id: str) -> float:  # type: ignore[no-untyped-def]
+def _score(results, call_id: str, project_id: str) -> float:
     match = next(r for r in results if r.call_id == call_id)
     return next(p.score for p in match.projects if p.project_id == project_id)
 
@@ -226,7 +227,7 @@ def test_feedback_moves_dismissed_down_and_confirmed_up(
     ]
     after = {r.call_id: r for r in model.score(corpus, feedback=feedback)}
 
-    def project_score(results, call_id):  # type: ignore[no-untyped-def]
+    def project_score(results, call_id):
         return next(p.topic_score for p in results[call_id].projects if p.project_id == "WI-03")
 
     j = [p.id for p in strategy.projects].index("WI-03")
@@ -526,10 +527,10 @@ def test_analysis_in_worker_processes_fits_the_same_model(
     monkeypatch.setattr(matcher.features, "VOCAB_BATCH", 7)
     pools: list[int] = []
 
-    class Pool(matcher.model.ProcessPoolExecutor):  # type: ignore[misc]
-        def __init__(self, workers: int, **kw: object) -> None:
+    class Pool(matcher.model.ProcessPoolExecutor):
+        def __init__(self, workers: int, **kw: Any) -> None:
             pools.append(workers)
-            super().__init__(workers, **kw)  # type: ignore[arg-type]
+            super().__init__(workers, **kw)
 
     monkeypatch.setattr(matcher.model, "ProcessPoolExecutor", Pool)
     parallel = MatchModel().fit(strategy, calls)

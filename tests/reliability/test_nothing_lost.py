@@ -25,7 +25,7 @@ from webapp.strategy_store import load_into_db
 TODAY = date(2026, 11, 26)
 
 
-def _seed_work(factory) -> int:  # type: ignore[no-untyped-def]
+def _seed_work(factory) -> int:
     """Set a review, note, assignee and an edited text on the first call; return its id."""
     with transaction(factory) as session:
         user = User(email="a@kreis.de", password_hash="x", ical_token="t1")
@@ -33,6 +33,7 @@ def _seed_work(factory) -> int:  # type: ignore[no-untyped-def]
         session.flush()
         call = session.scalar(select(Call).order_by(Call.id))
         project = session.scalar(select(ProjectRow).where(ProjectRow.key == "VW-01"))
+        assert call is not None and project is not None
         session.add(
             Review(
                 call_id=call.id,
@@ -54,7 +55,7 @@ def _seed_work(factory) -> int:  # type: ignore[no-untyped-def]
         return call.id
 
 
-def _assert_work_intact(factory, call_id: int) -> None:  # type: ignore[no-untyped-def]
+def _assert_work_intact(factory, call_id: int) -> None:
     with factory() as session:
         review = session.scalar(select(Review).where(Review.call_id == call_id))
         assert review is not None
@@ -79,6 +80,7 @@ def test_reimport_reload_rematch_keep_reviews_and_texts(any_config: Config, tmp_
     rows = [json.loads(line) for line in DEV_CALLS.read_text(encoding="utf-8").splitlines()]
     with factory() as session:
         first = session.get(Call, call_id)
+        assert first is not None
         changed_id = first.external_id
     for row in rows:
         if row["id"] == changed_id:
@@ -129,6 +131,7 @@ def test_migration_from_first_schema_keeps_data(config: Config) -> None:
     upgrade(engine)
     with make_session_factory(engine)() as session:
         review = session.scalar(select(Review))
+        assert review is not None
         assert review.note == "Notiz bleibt" and review.call.title == "Titel"
     engine.dispose()
 
@@ -140,7 +143,7 @@ DROPPED_URL = (
 )
 
 
-def _work_on(factory, external_id: str, note: str) -> int:  # type: ignore[no-untyped-def]
+def _work_on(factory, external_id: str, note: str) -> int:
     """Review, note, assignee and an edited text on the scraped call `external_id`."""
     with transaction(factory) as session:
         user = session.scalar(select(User).where(User.email == "a@kreis.de"))
@@ -151,6 +154,7 @@ def _work_on(factory, external_id: str, note: str) -> int:  # type: ignore[no-un
         call = session.scalar(select(Call).where(Call.external_id == external_id))
         assert call is not None, external_id
         project = session.scalar(select(ProjectRow).where(ProjectRow.key == "VW-01"))
+        assert project is not None
         session.add(
             Review(call_id=call.id, status="relevant", note=note, assignee_id=user.id,
                    project_id=project.id)
@@ -162,7 +166,7 @@ def _work_on(factory, external_id: str, note: str) -> int:  # type: ignore[no-un
         return call.id
 
 
-def _work_intact(factory, call_id: int, note: str) -> Call:  # type: ignore[no-untyped-def]
+def _work_intact(factory, call_id: int, note: str) -> Call:
     with factory() as session:
         review = session.scalar(select(Review).where(Review.call_id == call_id))
         assert review is not None and (review.status, review.note) == ("relevant", note)

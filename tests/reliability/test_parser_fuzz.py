@@ -244,6 +244,8 @@ def test_value_parsers_raise_only_value_error(text: str) -> None:
         except ValueError as exc:
             assert str(exc)
             continue
+        if isinstance(value, date):  # parse_date's answer, checked elsewhere
+            continue
         if parse is norm.parse_rate and value is not None:
             assert 0 <= value <= 1, value
         if parse is norm.parse_amount and value is not None:

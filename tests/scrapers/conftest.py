@@ -107,6 +107,7 @@ class LocalServer:
     @property
     def base(self) -> str:
         host, port = self.httpd.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 server: no AF_UNIX bytes path
         return f"http://{host}:{port}"
 
     def url(self, path: str) -> str:
@@ -114,7 +115,11 @@ class LocalServer:
 
     def route(self, path: str, handler: Handler | Reply) -> None:
         """Serve `path` with a handler, or always with the same reply."""
-        self.routes[path] = handler if callable(handler) else (lambda _r, reply=handler: reply)
+        if callable(handler):
+            self.routes[path] = handler
+        else:
+            reply = handler
+            self.routes[path] = lambda _r: reply
 
     def requests_to(self, path: str) -> list[Request]:
         return [r for r in self.log if r.path == path or urlsplit(r.path).path == path]

@@ -23,7 +23,7 @@ SOURCES = load_sources(SOURCES_YAML)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=[s.name for s in SOURCES])
-def test_snapshot_parses_to_expected_records(source) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_parses_to_expected_records(source) -> None:
     fetcher = Fetcher(config=source.fetch, replay=SnapshotStore(SNAPSHOTS / source.name))
     result = crawl(source, fetcher, today=TODAY)
     # every list page read; a feed's window never proves that a call has gone

@@ -126,7 +126,7 @@ def test_refused_connection_says_the_host_is_unreachable_not_robots(
                             "aufgegeben nach 2 Versuchen")  # fmt: skip
 
 
-def test_reset_connection(fast_config: FetchConfig, socket_server) -> None:  # type: ignore[no-untyped-def]
+def test_reset_connection(fast_config: FetchConfig, socket_server) -> None:
     server = socket_server(_reset)
     url = f"http://127.0.0.1:{server.port}/feed.xml"
     message = _message(replace(fast_config, obey_robots=False, retries=1), url)
@@ -191,7 +191,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_untrusted_certificate_is_named_and_not_retried(
     fast_config: FetchConfig,
-    socket_server,  # type: ignore[no-untyped-def]
+    socket_server,
     certificate: tuple[Path, Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -230,7 +230,7 @@ def test_https_to_a_plain_http_server(server: LocalServer, fast_config: FetchCon
     assert "(spricht der Server an dieser Adresse HTTPS?)" in message
 
 
-def test_truncated_body(fast_config: FetchConfig, socket_server) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_body(fast_config: FetchConfig, socket_server) -> None:
     def short(conn: socket.socket) -> None:
         conn.recv(65536)
         conn.sendall(

@@ -524,9 +524,9 @@ def test_fdb_codes_without_a_list_page_read_like_their_labels(
     for link in soup.select("a.sidebar--link[href]"):
         match = re.search(rf"cl2Processes_{category}=(\w+)", str(link["href"]))
         if match:
-            pairs.append(
-                (match.group(1), " ".join(link.select_one(".link--label").get_text().split()))
-            )
+            shown = link.select_one(".link--label")
+            assert shown is not None, link
+            pairs.append((match.group(1), " ".join(shown.get_text().split())))
     assert len(pairs) >= 3
 
     def parsed(value: str) -> object:

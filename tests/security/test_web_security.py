@@ -43,7 +43,7 @@ def _rules(app: Flask, method: str) -> list[tuple[str, str]]:
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if method in (rule.methods or set()):
-                args = {
+                args: dict[str, Any] = {
                     a: SAMPLE.get(
                         a, 1 if isinstance(rule._converters[a], IntegerConverter) else "x"
                     )
@@ -112,6 +112,7 @@ def test_get_never_changes_state(app: Flask, auth_client: FlaskClient, engine: E
         auth_client.get(url + params)
     with make_session_factory(engine)() as s:
         user = s.scalar(select(User))
+        assert user is not None
         assert (user.digest_opt_in, user.ical_token, s.scalars(select(Review)).all()) == before
 
 

@@ -131,7 +131,7 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture
-def live_server(config: Config, engine) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def live_server(config: Config, engine) -> Iterator[str]:
     """The app with CSRF on, served by a real HTTP server in a thread; yields its base URL."""
     import threading
 

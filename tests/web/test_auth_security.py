@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -25,7 +26,7 @@ def _routes(app: Flask) -> list[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
         # Unknown int arguments (routes others add) get 1, everything else "x".
         converters = rule._converters  # the converter tells int from str arguments
-        args = {
+        args: dict[str, Any] = {
             a: SAMPLE_ARGS.get(a, 1 if type(converters[a]).__name__ == "IntegerConverter" else "x")
             for a in rule.arguments
         }
@@ -187,7 +188,7 @@ def test_post_without_csrf_token_is_refused(app: Flask, user: User) -> None:
     assert response.status_code == 400
 
 
-def test_secret_key_is_required_outside_development(config) -> None:  # type: ignore[no-untyped-def]
+def test_secret_key_is_required_outside_development(config) -> None:
     from webapp.app import create_app
     from webapp.config import DEV_SECRET_KEY, ConfigError
 
@@ -197,7 +198,7 @@ def test_secret_key_is_required_outside_development(config) -> None:  # type: ig
         create_app(config)
 
 
-def test_https_base_url_makes_cookies_secure(config, engine) -> None:  # type: ignore[no-untyped-def]
+def test_https_base_url_makes_cookies_secure(config, engine) -> None:
     from webapp.app import create_app
 
     config.base_url = "https://foerdermittel.kreis-coesfeld.de"

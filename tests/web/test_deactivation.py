@@ -23,7 +23,7 @@ ADMIN_PASSWORD = "admin-passwort-1"
 USERS_PAGE = "/verwaltung/benutzer"
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 

@@ -18,7 +18,7 @@ from webapp.models import Call, CallScore, Match, ProjectRow, ThemeRow
 from webapp.queries import CallFilters, count_calls, list_calls, search_stem
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -333,14 +333,14 @@ def test_sources_page_lists_sources_with_counts(auth_client: FlaskClient) -> Non
 
 def test_inbox_page_uses_a_fixed_number_of_queries(
     auth_client: FlaskClient, app, session: Session
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """No N+1: the number of SQL statements does not grow with the rows of a page."""
     engine = app.extensions["fm_engine"]
     counts = []
     for page_size in (5, 25):
         statements: list[str] = []
 
-        def _count(*args, sink: list[str] = statements, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        def _count(*args, sink: list[str] = statements, **kwargs) -> None:
             sink.append(args[2])
 
         event.listen(engine, "before_cursor_execute", _count)

@@ -20,7 +20,7 @@ USERS_PAGE = "/verwaltung/benutzer"
 NEW_PASSWORD = "vom-admin-gesetzt-5"
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 

@@ -48,7 +48,7 @@ def test_account_page_refuses_a_password_of_spaces(
     assert ok.status_code == 302
 
 
-def test_user_add_refuses_a_password_of_spaces(cli, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_user_add_refuses_a_password_of_spaces(cli, session: Session) -> None:
     spaces = " " * 8
     result = cli("user", "add", "leer@kreis-coesfeld.de", "--password", spaces)
     assert result.exit_code == 1 and "nur aus Leerzeichen" in result.output

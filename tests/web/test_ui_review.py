@@ -15,7 +15,7 @@ from tests.web.conftest import call_by_external_id, logged_in_tab
 from webapp.models import User
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -120,7 +120,7 @@ PAGES = ("/", "/aufrufe", "/fristen/", "/strategie/", "/quellen/", "/konto")
 
 
 @pytest.fixture
-def officer_without_name(engine) -> User:  # type: ignore[no-untyped-def]
+def officer_without_name(engine) -> User:
     """A login without a name: the header shows its (long) e-mail address instead."""
     from webapp.db import make_session_factory
     from webapp.users import create_user

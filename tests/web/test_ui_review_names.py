@@ -26,7 +26,7 @@ def local_date(stored: datetime) -> date:
     return stored.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Berlin")).date()
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     assert response.status_code == 200
     return response.get_data(as_text=True)
 

@@ -160,7 +160,7 @@ def test_decided_calls_linked_from_a_score_lead_back_to_the_call(
 
 def test_the_same_password_again_is_refused_next_to_the_field(
     app, user: User, session: Session
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     other = app.test_client()
     here = app.test_client()
     for client in (other, here):

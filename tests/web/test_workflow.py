@@ -156,7 +156,7 @@ def test_ical_feed_by_token_without_login(
     body = response.get_data(as_text=True)
     assert body.startswith("BEGIN:VCALENDAR\r\n") and body.rstrip().endswith("END:VCALENDAR")
     assert f"UID:call-{call.id}-" in body
-    assert f"DTSTART;VALUE=DATE:{call.deadline:%Y%m%d}" in body  # type: ignore[union-attr]
+    assert f"DTSTART;VALUE=DATE:{call.deadline:%Y%m%d}" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert client.get("/kalender/wrong-token.ics").status_code == 404
 
@@ -220,7 +220,7 @@ def test_manual_call_with_bad_input_shows_the_problem(auth_client: FlaskClient) 
     assert 'value="Test"' in response.get_data(as_text=True)  # the input is kept
 
 
-def test_user_add_command(cli, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_user_add_command(cli, session: Session) -> None:
     result = cli("user", "add", "Neu@Kreis-Coesfeld.de", input="geheim-genug\ngeheim-genug\n")
     assert result.exit_code == 0, result.output
     assert "angelegt" in result.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -174,7 +174,7 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def aligned_lines(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def aligned_lines(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     """The header and each row as left-aligned columns two spaces apart (header first)."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     return [

@@ -130,7 +130,7 @@ def _suggestion(possibilities: Iterable[str] | None) -> str:
 def _param_hint(exc: click.BadParameter) -> str | None:
     hint = exc.param_hint
     if hint is None and exc.param is not None:
-        hint = exc.param.get_error_hint(exc.ctx)  # type: ignore[arg-type]
+        hint = exc.param.get_error_hint(exc.ctx)
     if hint is None or isinstance(hint, str):
         return hint
     return " / ".join(repr(part) for part in hint)

@@ -75,7 +75,7 @@ class GermanCommand(click.Command):
         args = [p for p in self.get_params(ctx) if isinstance(p, click.Argument)]
         if any(getattr(arg, "help", None) is not None for arg in args):
             with formatter.section("Argumente"):
-                formatter.write_dl([arg.get_help_record(ctx) for arg in args])  # type: ignore[misc]
+                formatter.write_dl([arg.get_help_record(ctx) for arg in args])
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [

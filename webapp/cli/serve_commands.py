@@ -40,7 +40,7 @@ from webapp.cli.german import GermanCommand
 @user_errors
 def serve(app: AppContext, host: str, port: int, threads: int) -> None:
     """Die Weboberfläche starten."""
-    from waitress import create_server
+    from waitress.server import create_server
 
     from webapp.app import create_app
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import url_for
 from flask_wtf.csrf import generate_csrf
@@ -90,7 +91,7 @@ class ListView:
     reason_options: Markup  # the <option>s of the dismissal reasons
 
 
-def _id_url(endpoint: str, **values: object) -> Callable[[int], str]:
+def _id_url(endpoint: str, **values: Any) -> Callable[[int], str]:
     """`url_for(endpoint, <id>, **values)` for many ids from a single `url_for` call."""
     url = url_for(endpoint, **values)
     path, sep, query = url.partition("?")  # the marker is looked for in the path only

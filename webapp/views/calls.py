@@ -462,7 +462,8 @@ def review(call_id: int) -> ResponseReturnValue:
         message, category = "Keine Änderung.", "info"
     if to_list and back:
         if events and undo is not None:
-            flash(undo_message(message, call_id, undo, back), category)
+            # Flask keeps any JSON value in the session; base.html renders this dict's form.
+            flash(undo_message(message, call_id, undo, back), category)  # type: ignore[arg-type]
         else:
             flash(message, category)
         if "#" in back:

@@ -54,5 +54,5 @@ def take_notice(place: str) -> Notice | None:
     if not isinstance(raw, dict) or not raw.get("text"):
         return None
     category = raw.get("category") if raw.get("category") in CATEGORIES else "info"
-    data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
-    return Notice(str(raw["text"]), str(category), dict(data))
+    data = raw.get("data")
+    return Notice(str(raw["text"]), str(category), dict(data) if isinstance(data, dict) else {})
