@@ -8,7 +8,10 @@ login cookie belongs to it, and the calendar links keep BASE_URL's path.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from html import unescape
@@ -16,14 +19,16 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import TEST_PASSWORD
-from tests.web.conftest import behind_proxy, mounted_at, serving
+from tests.conftest import TEST_PASSWORD, CliInvoker
+from tests.mail.conftest import free_port
+from tests.web.conftest import REPO_ROOT, behind_proxy, mounted_at, serving
 from webapp.app import create_app
 from webapp.auth import safe_next
 from webapp.config import Config
@@ -251,3 +256,43 @@ def test_the_weekly_round_under_a_prefix(
     failed = [(status, url) for status, url in visited if status >= 400]
     assert failed == []
     assert any(url.endswith("/static/style.css") for _status, url in visited)
+
+
+# --- `serve --url-prefix`: waitress itself publishes the app under the path ---------------
+
+
+def test_serve_with_a_url_prefix(cli: CliInvoker, engine: Any) -> None:
+    port = free_port()
+    env = {**os.environ, **cli.env, "PYTHONPATH": str(REPO_ROOT)}
+    command = "from webapp.cli import main; main()"
+    args = ["serve", "--port", str(port), "--threads", "2", "--url-prefix", PREFIX + "/"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", command, *args],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert f"läuft auf http://127.0.0.1:{port}{PREFIX}/" in first
+        site = f"http://127.0.0.1:{port}"
+        asked = requests.get(site + PREFIX + "/", allow_redirects=False, timeout=10)
+        assert asked.headers["Location"] == PREFIX + "/anmelden?next=/foerdermittel/"
+        assert requests.get(site + PREFIX + "/anmelden", timeout=10).status_code == 200
+        assert requests.get(site + "/anmelden", timeout=10).status_code == 404
+        bare = requests.get(site + PREFIX, allow_redirects=False, timeout=10)
+        assert bare.headers["Location"].endswith(PREFIX + "/")  # the path alone: its start page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("prefix", ["foerdermittel", "/foerder mittel", "/a?b=1", "//evil"])
+def test_serve_refuses_a_url_prefix_that_is_no_path(cli: CliInvoker, prefix: str) -> None:
+    result = cli("serve", "--url-prefix", prefix)
+    assert result.exit_code != 0
+    assert f"--url-prefix {prefix!r} ist kein Pfad" in result.output
+    assert "Traceback" not in result.output
