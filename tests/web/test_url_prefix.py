@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD, CliInvoker
 from tests.mail.conftest import free_port
-from tests.web.conftest import REPO_ROOT, behind_proxy, mounted_at, serving
+from tests.web.conftest import REPO_ROOT, behind_proxy, logged_in_tab, mounted_at, serving
 from webapp.app import create_app
 from webapp.auth import safe_next
 from webapp.config import Config
@@ -211,17 +211,11 @@ def test_the_weekly_round_under_a_prefix(
     browser: Any, prefixed_server: str, user: User, session: Session
 ) -> None:
     root = prefixed_server + PREFIX
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(10_000)
-    visited: list[tuple[int, str]] = []  # every page and file the browser asked for
+    tab = logged_in_tab(browser, root, user)  # the login form under PREFIX leads to root + "/"
+    visited: list[tuple[int, str]] = []  # every page and file the browser asks for from now
     tab.on("response", lambda r: visited.append((r.status, r.url)))
     try:
-        tab.goto(root + "/")
-        tab.get_by_label("E-Mail-Adresse").fill(user.email)
-        tab.get_by_label("Passwort").fill(TEST_PASSWORD)
-        tab.get_by_role("button", name="Anmelden").click()
-        tab.wait_for_url(root + "/")
+        tab.reload()
         expect(tab.get_by_role("heading", name="Eingang")).to_be_visible()
 
         # "Filtern" sends the empty fields too; the app drops them and stays under PREFIX
@@ -249,7 +243,7 @@ def test_the_weekly_round_under_a_prefix(
         tab.wait_for_url(root + "/anmelden")
         expect(tab.get_by_text("Sie sind abgemeldet.")).to_be_visible()
     finally:
-        context.close()
+        tab.context.close()
     assert visited
     outside = [url for _status, url in visited if not url.startswith(root + "/")]
     assert outside == []
