@@ -32,10 +32,13 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     )
     app.config.update(overrides)
     if config.trusted_proxies:
-        # behind nginx & co. the client's address (login limit, logs) and the scheme come
-        # from the proxy's headers, counted from the nearest of the trusted proxies
+        # behind nginx & co. the client's address (login limit, logs), the scheme and the
+        # URL prefix the app is published under (X-Forwarded-Prefix) come from the proxy's
+        # headers, counted from the nearest of the trusted proxies
         n = config.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n
+        )
     engine = make_engine(config.database_url)
     app.extensions["fm_engine"] = engine
     app.extensions["fm_sessions"] = make_session_factory(engine)
@@ -70,3 +73,22 @@ def app_config() -> Config:
     from flask import current_app
 
     return current_app.config["FM_CONFIG"]
+
+
+def app_path(endpoint: str, **values: Any) -> str:
+    """`url_for(endpoint, **values)` without the app's URL prefix (the script root).
+
+    For an absolute link: BASE_URL, and the address a request came to, already end with
+    the prefix (https://host/foerdermittel), so adding `url_for`'s path would double it.
+    """
+    from flask import request, url_for
+
+    return url_for(endpoint, **values).removeprefix(request.script_root)
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """The absolute address of `endpoint` for a calendar program or a copied link:
+    BASE_URL, or without it the address this request came to (`Config.site_url`)."""
+    from flask import request
+
+    return app_config().site_url(request.url_root) + app_path(endpoint, **values)

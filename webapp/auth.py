@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -23,6 +23,7 @@ from flask import (
     current_app,
     flash,
     g,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -148,9 +149,7 @@ def init_app(app: Flask) -> None:
             return None
         if g.pop("fm_session_expired", False):
             flash(SESSION_EXPIRED, "info")
-        target = request.full_path if request.method == "GET" else None
-        if target and target.endswith("?"):
-            target = target[:-1]
+        target = request_path() if request.method == "GET" else None
         return redirect(url_for("auth.login", next=target))
 
 
@@ -234,14 +233,34 @@ def admin_required(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a local path on this site, else None (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
+def request_path() -> str:
+    """This request's path with its query, as the browser asked for it.
+
+    With the script root: under a URL prefix (`/foerdermittel`, set by the WSGI server or
+    a trusted proxy's X-Forwarded-Prefix) `request.full_path` lacks it, and a link or
+    redirect to that would leave the app.
+    """
+    return request.script_root + request.full_path.removesuffix("?")
+
+
+def safe_next(target: str | None, root: str | None = None) -> str | None:
+    """`target` if it is a local path inside this app, else None (no open redirect).
+
+    Inside means under the app's URL prefix `root` (default: the request's script root,
+    "" at the top of the host), with no `.` or `..` segment that a browser would resolve
+    to a path outside it.
+    """
+    if root is None:
+        root = request.script_root if has_request_context() else ""
+    if not target or not target.startswith(root + "/") or target.startswith("//"):
         return None
     if "\\" in target or any(ord(c) < 32 for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
+        return None
+    # browsers resolve "." and ".." (also written %2e) before they follow the path
+    if any(unquote(segment) in (".", "..") for segment in parts.path.split("/")):
         return None
     return target
 

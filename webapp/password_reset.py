@@ -17,10 +17,11 @@ from enum import Enum
 from functools import partial
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from webapp.app import app_path
 from webapp.auth import password_key
 from webapp.config import Config, ConfigError
 from webapp.mail.background import MailJob, background_mailer
@@ -120,7 +121,8 @@ class ResetMail:
 
 def reset_mail_for(config: Config, user: User) -> ResetMail:
     """The reset mail for `user` (in a request: the link needs url_for and SECRET_KEY)."""
-    link = config.base_url + url_for("password.reset", token=reset_token(user))
+    # BASE_URL ends with the app's URL prefix, if any: the path is taken without it
+    link = config.base_url + app_path("password.reset", token=reset_token(user))
     return ResetMail(email=user.email, name=user.name, link=link)
 
 

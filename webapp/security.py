@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, has_request_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 csrf = CSRFProtect()
+
+
+class PrefixSessionInterface(SecureCookieSessionInterface):
+    """The signed session cookie, sent back only to the app's own URL prefix.
+
+    Flask scopes it to APPLICATION_ROOT ("/"), whatever prefix the WSGI server or a
+    trusted proxy (X-Forwarded-Prefix) gives a request: under /foerdermittel the login
+    would then go to every other application on the host as well, and a second
+    installation under another prefix would overwrite it. SESSION_COOKIE_PATH still wins.
+    """
+
+    def get_cookie_path(self, app: Flask) -> str:
+        configured: str | None = app.config["SESSION_COOKIE_PATH"]
+        if configured:
+            return configured
+        if has_request_context() and request.script_root:
+            return request.script_root
+        return super().get_cookie_path(app)
+
 
 # No inline scripts or styles anywhere: every style lives in static/style.css, every script
 # in static/*.js, and SVG charts use presentation attributes, so the policy can stay strict.
@@ -60,6 +80,7 @@ def init_app(app: Flask) -> None:
     # The CSRF token lives as long as the login session, not one hour: an officer who
     # leaves a half-filled review form open over lunch must not lose it.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.session_interface = PrefixSessionInterface()
     # No form here needs more than a few hundred kilobytes (the longest is an edited
     # justification); a bigger request body is refused before it is read (413).
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: unlimited

@@ -284,7 +284,7 @@ def test_messages_of_clicks_types_are_german(
 # The placeholders of option values: German words, the same on every help page and in README.
 PLACEHOLDERS = {
     "ADRESSE", "ANTEIL", "ANZAHL", "ANZEIGENAME", "DATEI", "JJJJ-MM-TT", "PASSWORT", "PORT",
-    "PROJEKT_ID", "QUELLE", "SEKUNDEN", "ZAHL",
+    "PFAD", "PROJEKT_ID", "QUELLE", "SEKUNDEN", "ZAHL",
 }  # fmt: skip
 
 

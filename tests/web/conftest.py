@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -130,17 +131,14 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture
-def live_server(config: Config, engine) -> Iterator[str]:
-    """The app with CSRF on, served by a real HTTP server in a thread; yields its base URL."""
+@contextmanager
+def serving(wsgi_app: Any) -> Iterator[str]:
+    """`wsgi_app` served by a real HTTP server in a thread; yields its base URL."""
     import threading
 
     from werkzeug.serving import make_server
 
-    from webapp.app import create_app
-
-    app = create_app(config)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -148,6 +146,46 @@ def live_server(config: Config, engine) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(config: Config, engine) -> Iterator[str]:
+    """The app with CSRF on, served by a real HTTP server in a thread; yields its base URL."""
+    from webapp.app import create_app
+
+    with serving(create_app(config)) as url:
+        yield url
+
+
+def mounted_at(wsgi_app: Any, prefix: str) -> Any:
+    """`wsgi_app` as a WSGI server mounts it under `prefix` (gunicorn's SCRIPT_NAME, werkzeug's
+    DispatcherMiddleware): the prefix moves from PATH_INFO to SCRIPT_NAME."""
+    from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    return DispatcherMiddleware(NotFound(), {prefix: wsgi_app})
+
+
+def behind_proxy(wsgi_app: Any, prefix: str) -> Any:
+    """`wsgi_app` as nginx publishes it under `prefix` (`location /prefix/ { proxy_pass
+    http://app/; proxy_set_header X-Forwarded-Prefix /prefix; … }`): the prefix is taken
+    off the path and named in X-Forwarded-Prefix; any other path is nginx's 404."""
+    from werkzeug.exceptions import NotFound
+
+    def proxy(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(prefix + "/"):
+            return NotFound()(environ, start_response)
+        forwarded = dict(
+            environ,
+            PATH_INFO=path.removeprefix(prefix),
+            HTTP_X_FORWARDED_PREFIX=prefix,
+            HTTP_X_FORWARDED_FOR=environ.get("REMOTE_ADDR", "127.0.0.1"),
+            HTTP_X_FORWARDED_PROTO=environ.get("wsgi.url_scheme", "http"),
+        )
+        return wsgi_app(forwarded, start_response)
+
+    return proxy
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
 from tests.mail.conftest import Collector, SmtpServer, free_port
-from tests.web.conftest import XSS_TITLE, call_by_external_id
+from tests.web.conftest import XSS_TITLE, call_by_external_id, serving
 from webapp.config import Config
 from webapp.mail.background import background_mailer
 from webapp.models import Review, User
@@ -218,8 +217,6 @@ def test_decisions_work_without_javascript(
 @pytest.fixture
 def mail_live_server(config: Config, engine: Any) -> Iterator[tuple[str, SmtpServer, Flask]]:
     """The app with CSRF on, BASE_URL and a real SMTP server: (its base URL, the server, app)."""
-    from werkzeug.serving import make_server
-
     from webapp.app import create_app
 
     smtp = SmtpServer(free_port(), Collector())
@@ -232,14 +229,10 @@ def mail_live_server(config: Config, engine: Any) -> Iterator[tuple[str, SmtpSer
         base_url_set=True,
     )
     flask_app = create_app(mail_config)
-    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", smtp, flask_app
+        with serving(flask_app) as url:
+            yield url, smtp, flask_app
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
         smtp.stop()
 
 

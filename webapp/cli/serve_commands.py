@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import errno
 import gc
+from typing import Any
 
 import click
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.cli.errors import CliError
@@ -36,19 +39,33 @@ from webapp.cli.german import GermanCommand
     type=click.IntRange(1, 256),
     help="Worker-Threads.",
 )
+@click.option(
+    "--url-prefix",
+    "url_prefix",
+    metavar="PFAD",
+    default="",
+    help="Pfad, unter dem die Oberfläche erreichbar ist (etwa /foerdermittel), wenn der "
+    "Proxy davor ihn nicht abschneidet.",
+)
 @pass_app
 @user_errors
-def serve(app: AppContext, host: str, port: int, threads: int) -> None:
+def serve(app: AppContext, host: str, port: int, threads: int, url_prefix: str) -> None:
     """Die Weboberfläche starten."""
     from waitress.server import create_server
 
     from webapp.app import create_app
 
+    prefix = url_prefix_option(url_prefix)
     flask_app = create_app(app.config)
+    wsgi_app: Any = flask_app
+    if prefix:
+        # The prefix moves from the path to SCRIPT_NAME; any other path is not the app's
+        # (waitress's own url_prefix would serve it too, with links under the prefix).
+        wsgi_app = DispatcherMiddleware(NotFound(), {prefix: flask_app})
     try:
         # Bind first, so "läuft" is only said when it does (a busy port was a traceback).
         server = create_server(
-            flask_app, host=host, port=port, threads=threads, ident="funding-matcher"
+            wsgi_app, host=host, port=port, threads=threads, ident="funding-matcher"
         )
     except OSError as exc:
         hint = (
@@ -59,12 +76,25 @@ def serve(app: AppContext, host: str, port: int, threads: int) -> None:
         raise CliError(f"Kann nicht auf {host}:{port} lauschen: {hint}.") from None
     except ValueError:
         raise CliError(f"--host {host!r} ist keine Adresse dieses Rechners.") from None
-    click.echo(f"funding-matcher läuft auf http://{host}:{port}/ (Beenden mit Strg+C)")
+    click.echo(f"funding-matcher läuft auf http://{host}:{port}{prefix}/ (Beenden mit Strg+C)")
     # What exists now (modules, mappers, the app) lives as long as the process: out of the
     # garbage collector's sight, a full collection no longer walks its 150,000 objects
     # (70 ms with every thread stopped, about once per 100 list pages).
     gc.freeze()
     server.run()
+
+
+def url_prefix_option(value: str) -> str:
+    """`--url-prefix` as waitress takes it: "" or "/pfad" without a trailing slash."""
+    prefix = value.strip().rstrip("/")
+    if not prefix:
+        return ""
+    if not prefix.startswith("/") or any(c in prefix for c in "?#\\ ") or "//" in prefix:
+        raise CliError(
+            f"--url-prefix {value!r} ist kein Pfad: er beginnt mit / und enthält weder "
+            "Leerzeichen noch ? oder # (etwa --url-prefix /foerdermittel)."
+        )
+    return prefix
 
 
 COMMANDS = [serve]

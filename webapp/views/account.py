@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.security import check_password_hash
 
-from webapp.app import app_config, db_session
+from webapp.app import app_config, db_session, public_url
 from webapp.auth import renew_session, session_limits
 from webapp.errors import UserError
 from webapp.exports import calendar_uid_domain
@@ -47,14 +47,9 @@ def _me() -> User:
     return user
 
 
-def _site_url() -> str:
-    """BASE_URL, or without it the address this request came to (`Config.site_url`)."""
-    return app_config().site_url(request.url_root)
-
-
 def feed_url(user: User) -> str:
     """The absolute calendar URL of `user`, for subscribing from a calendar program."""
-    return _site_url() + url_for("account.ical_feed", token=user.ical_token)
+    return public_url("account.ical_feed", token=user.ical_token)
 
 
 @bp.route("/konto", methods=["GET", "POST"])
@@ -225,10 +220,9 @@ def ical_feed(token: str) -> Response:
         today=today,
         candidates=0,
     )
-    base = _site_url()
     body = build_ical(
         entries,
-        call_url=lambda call: base + url_for("calls.detail", call_id=call.id),
+        call_url=lambda call: public_url("calls.detail", call_id=call.id),
         uid_domain=calendar_uid_domain(app_config()),
         name="Förderfristen (funding-matcher)",
         revisions=calendar_revisions(session, (entry.call for entry in entries)),

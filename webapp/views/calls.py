@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from matcher.states import state_name
 from scrapers.normalise import normalise_region
 from webapp.app import app_config, db_session
+from webapp.auth import request_path
 from webapp.errors import UserError
 from webapp.exports import csv_filename, stream_csv
 from webapp.formatting import (
@@ -122,7 +123,7 @@ def clean_query_url() -> str | None:
     everyone = ALL_APPLICANTS if current_user.home_applicant else ""
     pairs = [(k, v or (everyone if k == "antragsteller" else "")) for k, v in args]
     kept = [(k, v) for k, v in pairs if v]
-    return request.path + (f"?{urlencode(kept)}" if kept else "")
+    return request.script_root + request.path + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _list_page(scope: str) -> ResponseReturnValue:
@@ -162,7 +163,7 @@ def _list_page(scope: str) -> ResponseReturnValue:
 
 def _list_back() -> str:
     """The list's own URL as the way back of its rows (a stray `zurueck` cut to its origin)."""
-    return way_back(request.full_path) or url_for("calls.inbox")
+    return way_back(request_path()) or url_for("calls.inbox")
 
 
 @bp.get("/")

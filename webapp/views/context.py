@@ -9,7 +9,7 @@ from flask import Flask, g, request
 
 from matcher.types import NOT_ABOUT_TOPIC_REASONS
 from webapp.app import db_session
-from webapp.auth import safe_next
+from webapp.auth import request_path, safe_next
 from webapp.charts import score_bar
 from webapp.models import DISMISS_REASONS, REVIEW_STATUSES
 from webapp.queries import own_applicants_label
@@ -94,7 +94,7 @@ def current_path() -> str:
     """
     path: str | None = g.get(_CURRENT_PATH)
     if path is None:
-        path = way_back(request.full_path.rstrip("?")) or "/"
+        path = way_back(request_path()) or request.script_root + "/"
         setattr(g, _CURRENT_PATH, path)
     return path
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -28,6 +27,7 @@ from werkzeug.routing import BuildError
 
 from matcher.justification import SHORT_LIMIT, blocks, plain_length, plain_text
 from webapp.app import db_session
+from webapp.auth import request_path, safe_next
 from webapp.docx_export import export
 from webapp.errors import UserError
 from webapp.formatting import format_count
@@ -127,14 +127,6 @@ def _current_user_id() -> int | None:
     return int(current_user.id) if current_user.is_authenticated else None
 
 
-def _safe_next(target: str | None) -> str | None:
-    """A local path on this site, or None (no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
-
-
 def _call_or_404(call_id: int) -> Call:
     session = db_session()
     call = session.get(Call, call_id)
@@ -146,9 +138,7 @@ def _call_or_404(call_id: int) -> Call:
 def panel(call: Call) -> Panel:
     """Texts for the call page; stored on first view so that edits have a row to live on."""
     session = db_session()
-    next_url = _safe_next(request.full_path.rstrip("?")) or url_for(
-        "justification.show", call_id=call.id
-    )
+    next_url = safe_next(request_path()) or url_for("justification.show", call_id=call.id)
     try:
         try:
             groups = texts_for_call(session, call)
@@ -176,7 +166,7 @@ def _panel_function() -> dict[str, object]:
 
 def _back(call: Call, anchor: str = PANEL_ANCHOR) -> str:
     """The page the panel was on, opened at `anchor` (the panel or one of its texts)."""
-    page = _safe_next(request.form.get("next")) or url_for("justification.show", call_id=call.id)
+    page = safe_next(request.form.get("next")) or url_for("justification.show", call_id=call.id)
     return f"{page.split('#', 1)[0]}#{anchor}"
 
 
