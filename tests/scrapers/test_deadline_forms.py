@@ -1,0 +1,127 @@
+"""Deadline forms seen in German call texts that used to come out wrong or not at all."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scrapers import feed
+from scrapers import normalise as norm
+
+REF = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "stages"),
+    [
+        ("Antragsfrist: 31.03.2027", {"Antrag": date(2027, 3, 31)}),
+        ("Einreichungsfrist: 15. Januar 2027", {"Frist": date(2027, 1, 15)}),
+        ("Bewerbungsfrist ist der 15.02.2027.", {"Antrag": date(2027, 2, 15)}),
+        ("Einreichungsfrist für Projektskizzen: 15.01.2027", {"Projektskizze": date(2027, 1, 15)}),
+        ("Die Abgabefristen: 31.03.2027", {"Frist": date(2027, 3, 31)}),
+    ],
+)
+def test_a_compound_frist_noun_is_a_deadline(text: str, stages: dict[str, date]) -> None:
+    """A compound such as "Antragsfrist" was no deadline cue: the call showed as "laufend"."""
+    found = norm.extract_deadlines(text, REF)
+    assert found.deadlines == stages
+    assert found.deadline == min(stages.values())
+    assert not found.rolling
+
+
+def test_a_limited_term_is_not_a_deadline() -> None:
+    text = "Das Programm ist befristet; die Richtlinie gilt vom 01.01.2025 an."
+    assert norm.extract_deadlines(text, REF).deadlines == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stichtage: 15.01. und 15.07. jedes Jahres",
+        "Stichtag ist jeweils der 15.01. eines jeden Jahres",
+        "Stichtage sind der 15. Januar und der 15. Juli eines jeden Jahres.",
+        "Anträge können jeweils zum 15.01., 15.04. oder 15.07. eines Jahres gestellt werden.",
+    ],
+)
+def test_every_yearly_cut_off_counts_and_the_next_one_is_the_deadline(text: str) -> None:
+    """Of "15.01. und 15.07. jedes Jahres" only 15.07. was read: the January cut-off was lost."""
+    found = norm.extract_deadlines(text, REF)
+    assert found.deadline == date(2027, 1, 15)
+    assert len(found.deadlines) == 1  # one stage, its next cut-off
+
+
+def test_yearly_cut_offs_keep_their_stage() -> None:
+    text = "Anträge können jeweils zum 15.01. und 15.07. eines Jahres gestellt werden."
+    assert norm.extract_deadlines(text, date(2027, 2, 1)).deadlines == {"Antrag": date(2027, 7, 15)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Die Frist wurde vom 31.03.2027 auf den 30.04.2027 verlängert.", date(2027, 4, 30)),
+        (
+            "Die Einreichungsfrist wird vom 15.12.2026 auf den 15.01.2027 verschoben.",
+            date(2027, 1, 15),
+        ),
+        ("Die Antragsfrist wurde vom 30.04.2027 auf den 31.03.2027 vorgezogen.", date(2027, 3, 31)),
+        ("Frist verlängert: 31.03.2027 → 30.04.2027", date(2027, 4, 30)),
+    ],
+)
+def test_a_moved_deadline_is_the_new_date(text: str, expected: date) -> None:
+    """The old date of "vom 31.03. auf den 30.04. verlängert" was taken as the deadline."""
+    found = norm.extract_deadlines(text, REF)
+    assert found.deadline == expected
+    assert list(found.deadlines.values()) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ende März 2027", date(2027, 3, 31)),
+        ("Ende Februar 2028", date(2028, 2, 29)),
+        ("ende Dez. 2026", date(2026, 12, 31)),
+    ],
+)
+def test_end_of_a_month_is_its_last_day(text: str, expected: date) -> None:
+    assert norm.parse_date(text, REF) == expected
+    assert norm.extract_deadlines(f"Anträge bis {text}.", REF).deadline == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A German date serialised as UTC midnight of the previous day (date pickers, JSON APIs).
+        ("2027-03-30T22:00:00Z", date(2027, 3, 31)),
+        ("2027-01-30T23:00:00.000Z", date(2027, 1, 31)),
+        ("2027-01-31T23:30:00+00:00", date(2027, 2, 1)),
+        # Brussels time is German time: the date stays.
+        ("2027-09-17T17:00:00.000+0200", date(2027, 9, 17)),
+        ("2027-09-17T00:00:00+02:00", date(2027, 9, 17)),
+        ("2027-09-17", date(2027, 9, 17)),
+    ],
+)
+def test_a_time_with_offset_gives_the_german_day(text: str, expected: date) -> None:
+    assert norm.parse_date(text, REF) == expected
+
+
+def test_feed_item_with_a_compound_deadline_is_open_not_rolling() -> None:
+    """What the officer reads on the call: the deadline and "offen", not "laufend"."""
+    body = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Ministerium</title><link>https://example.org/</link>
+<item><title>Förderaufruf Digitale Verwaltung 2027</title><link>https://example.org/a</link>
+<description>Gefördert werden Kommunen. Antragsfrist: 31.03.2027, 12:00 Uhr. Die Mittel werden
+jederzeit nach Eingang der Anträge vergeben.</description></item>
+<item><title>Förderaufruf Sportstätten</title><link>https://example.org/b</link>
+<description>Stichtage: 15.01. und 15.07. jedes Jahres.</description></item>
+</channel></rss>""".encode()
+    records = feed.parse(
+        body,
+        "https://example.org/feed.xml",
+        {"Content-Type": "application/rss+xml"},
+        options={"today": REF},
+    ).records
+    assert [(r.deadline, r.status) for r in records] == [
+        (date(2027, 3, 31), "offen"),
+        (date(2027, 1, 15), "offen"),
+    ]
