@@ -79,7 +79,9 @@ def _date(node: Tag | None, where: str, field: str, today: date) -> date | None:
     if not raw:
         return None
     try:
-        return norm.parse_date(raw, today)
+        # "laufend" in a deadline column is open-ended, not an unreadable date
+        read = norm.parse_deadline if field == "deadline" else norm.parse_date
+        return read(raw, today)
     except ValueError as exc:
         raise ParseError(str(exc), source=KIND, location=where, field=field) from None
 

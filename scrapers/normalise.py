@@ -197,6 +197,20 @@ def parse_date(value: str | None, reference: date | None = None) -> date | None:
     raise ValueError(f"Datum nicht lesbar: {text!r}")
 
 
+def parse_deadline(value: str | None, reference: date | None = None) -> date | None:
+    """Read a deadline field: a date as `parse_date` reads it, or None for "laufend",
+    "jederzeit", "fortlaufend", "keine Frist" (open-ended, not unreadable).
+
+    Anything else that holds no date raises ValueError, as in `parse_date`.
+    """
+    try:
+        return parse_date(value, reference)
+    except ValueError:
+        if _ROLLING.search(str(value)):
+            return None
+        raise
+
+
 # --- deadlines --------------------------------------------------------------------------
 
 STAGES = ("Interessenbekundung", "Projektskizze", "Antrag")

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from scrapers import feed
+from scrapers import feed, html_list
 from scrapers import normalise as norm
+from scrapers.jsonl import record_from_dict
 
 REF = date(2026, 11, 26)
 
@@ -125,3 +126,38 @@ jederzeit nach Eingang der Anträge vergeben.</description></item>
         (date(2027, 3, 31), "offen"),
         (date(2027, 1, 15), "offen"),
     ]
+
+
+def test_a_deadline_field_saying_laufend_keeps_the_call_as_rolling() -> None:
+    """A list whose deadline column says "laufend" lost that call: it was rejected as unreadable."""
+    page = """<html><body><ul>
+    <li><a href="/a">Aufruf A</a><span class="frist">laufend</span></li>
+    <li><a href="/b">Aufruf B</a><span class="frist">Ende März 2027</span></li>
+    <li><a href="/c">Aufruf C</a><span class="frist">jederzeit möglich</span></li>
+    <li><a href="/d">Aufruf D</a><span class="frist">1. Quartal 2027</span></li>
+    </ul></body></html>""".encode()
+    options = {"today": REF, "selectors": {"item": "li", "title": "a", "deadline": ".frist"}}
+    result = html_list.parse(page, "https://example.org/liste", None, options=options)
+    assert [(r.title, r.deadline, r.status) for r in result.records] == [
+        ("Aufruf A", None, "laufend"),
+        ("Aufruf B", date(2027, 3, 31), "offen"),
+        ("Aufruf C", None, "laufend"),
+    ]
+    # what cannot be read is not guessed: the entry is named in the run's errors
+    assert len(result.errors) == 1
+    assert "Eintrag 4" in result.errors[0] and "1. Quartal 2027" in result.errors[0]
+
+
+def test_an_imported_deadline_in_utc_is_its_german_day() -> None:
+    """An export that writes a German date as UTC (…T22:00:00Z) lost a day on import."""
+    record = record_from_dict(
+        {
+            "id": "x",
+            "url": "https://example.org/x",
+            "title": "Aufruf",
+            "deadline": "2027-03-30T22:00:00.000Z",
+            "deadlines": {"Projektskizze": "2027-01-14T23:00:00Z", "Antrag": "2027-03-31"},
+        }
+    )
+    assert record.deadline == date(2027, 3, 31)
+    assert record.deadlines == {"Projektskizze": date(2027, 1, 15), "Antrag": date(2027, 3, 31)}
