@@ -248,6 +248,12 @@ _RANGE = re.compile(r"\b(?:vom|von)\s*$", re.I)
 _LIST_ONLY = re.compile(
     r"\s*(?:,|und|sowie|oder|bzw\.)\s*(?:(?:der|den|dem|zum|am|bis(?:\s+zum)?)\s+)?", re.I
 )
+# "Skizzen: 15.01.2027", "2. Stufe (Antrag): 30.04.2027": a stage named as a label.
+_STAGE_LABEL = re.compile(
+    r"(?:interessen(?:s)?bekundung(?:en)?|(?:projekt|ideen)?skizzen?|(?:voll|förder)?anträge?|"
+    r"(?:voll|förder)?antrag|bewerbung(?:en)?)\s*\)?\s*:\s*$",
+    re.I,
+)
 # "vom 31.03.2027 auf den 30.04.2027 verlängert", "31.03.2027 → 30.04.2027": the first date
 # is the old one.
 _MOVED_TO = re.compile(r"\s*(?:auf\s+(?:den\s+)?|→|->|⇒)\s*", re.I)
@@ -300,8 +306,15 @@ def extract_deadlines(text: str, reference: date | None = None) -> Deadlines:
     matches = find_dates(text, reference)
     for index, match in enumerate(matches):
         clause = _clause_before(text, match.start, prev_end)
+        gap = text[prev_end : match.start]
         prev_end = match.end
-        stage = inherited if inherited and _is_list_or_move(clause) else None
+        stage = None
+        if inherited and _is_list_or_move(clause):
+            stage = inherited
+        elif inherited and _one_sentence(gap) and _names_stage(clause):
+            # "Frist für Skizzen ist der 15.01. und für Anträge der 30.04.": same sentence,
+            # another stage
+            stage = _stage(clause)
         inherited = None
         following = matches[index + 1] if index + 1 < len(matches) else None
         if following is not None and _moved_away(text, clause, match, following):
@@ -316,7 +329,7 @@ def extract_deadlines(text: str, reference: date | None = None) -> Deadlines:
             if _OPENS_CUE.search(clause) and not _DEADLINE_CUE.search(clause[-25:]):
                 result.opens = result.opens or match.value
                 continue
-            if not (_DEADLINE_CUE.search(clause) or match.recurring):
+            if not (_DEADLINE_CUE.search(clause) or _STAGE_LABEL.search(clause) or match.recurring):
                 continue
             stage = _stage(clause)
         inherited = stage
@@ -338,6 +351,15 @@ def _stage(clause: str) -> str:
         if cue.search(clause):
             return name
     return GENERIC_STAGE
+
+
+def _one_sentence(gap: str) -> bool:
+    """Whether the text between two dates ends no sentence (a "." right after a date too)."""
+    return not (_SENTENCE_END.search(gap) or re.match(r"[.!?;]\s", gap))
+
+
+def _names_stage(clause: str) -> bool:
+    return any(cue.search(clause) for _name, cue in _STAGE_CUES) and not _OPENS_CUE.search(clause)
 
 
 def _is_list_or_move(clause: str) -> bool:

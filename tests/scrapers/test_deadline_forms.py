@@ -161,3 +161,23 @@ def test_an_imported_deadline_in_utc_is_its_german_day() -> None:
     )
     assert record.deadline == date(2027, 3, 31)
     assert record.deadlines == {"Projektskizze": date(2027, 1, 15), "Antrag": date(2027, 3, 31)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Frist für Skizzen ist der 15.01.2027 und für Anträge der 30.04.2027.",
+        "Skizzen: 15.01.2027; Anträge: 30.04.2027",
+        "1. Stufe (Projektskizze): 15.01.2027, 2. Stufe (Antrag): 30.04.2027",
+    ],
+)
+def test_both_stages_of_one_sentence_are_read(text: str) -> None:
+    """The second stage ("… und für Anträge der 30.04.2027") was lost: no reminder for it."""
+    found = norm.extract_deadlines(text, REF)
+    assert found.deadlines == {"Projektskizze": date(2027, 1, 15), "Antrag": date(2027, 4, 30)}
+    assert found.deadline == date(2027, 1, 15)
+
+
+def test_a_stage_named_in_a_later_sentence_about_something_else_is_no_deadline() -> None:
+    text = "Anträge bis 31.01.2027. Die Projektskizze der Vorrunde wurde am 01.10.2026 bewertet."
+    assert norm.extract_deadlines(text, REF).deadlines == {"Antrag": date(2027, 1, 31)}
