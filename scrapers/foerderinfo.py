@@ -21,6 +21,7 @@ from scrapers.base import (
     inline_text,
     make_soup,
     reference_date,
+    unread_deadline_hints,
 )
 from scrapers.record import CallRecord, ParseError
 
@@ -114,4 +115,5 @@ def _teaser(teaser: Tag, base: str, url: str, index: int, today: date) -> CallRe
             exhausted=found.exhausted,
         ),
         language="de",
+        hints=[] if deadline else unread_deadline_hints(where, title, found.unread),
     )

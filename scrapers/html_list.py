@@ -25,6 +25,7 @@ from scrapers.base import (
     inline_text,
     make_soup,
     reference_date,
+    unread_deadline_hints,
 )
 from scrapers.record import CallRecord, ParseError
 
@@ -137,4 +138,6 @@ def _item(
             opens=found.opens, deadline=deadline, reference=today, exhausted=found.exhausted
         ),
         language=str(options.get("language", "de")),
+        # the deadline column, when there is one, is what counts
+        hints=[] if explicit else unread_deadline_hints(where, title, found.unread),
     )

@@ -254,6 +254,14 @@ _STAGE_LABEL = re.compile(
     r"(?:voll|förder)?antrag|bewerbung(?:en)?)\s*\)?\s*:\s*$",
     re.I,
 )
+# What looks like a date but is not read as one: a quarter, "Mitte März 2027", a day and
+# month without a year (and not yearly), an impossible date such as 30.02.2027.
+_DATE_LIKE = re.compile(
+    rf"\b[1-4]\.\s*Quartal\s+\d{{4}}|\bQ[1-4]\s*/?\s*\d{{4}}|"
+    rf"\b(?:Anfang|Mitte)\s+(?:{_MONTH_RE})\.?\s+\d{{4}}|"
+    r"(?<![\d.])\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?(?!\d)",
+    re.I,
+)
 # "vom 31.03.2027 auf den 30.04.2027 verlängert", "31.03.2027 → 30.04.2027": the first date
 # is the old one.
 _MOVED_TO = re.compile(r"\s*(?:auf\s+(?:den\s+)?|→|->|⇒)\s*", re.I)
@@ -282,6 +290,9 @@ class Deadlines:
     opens: date | None = None
     rolling: bool = False
     exhausted: bool = False
+    # Deadlines the text gives in a form that is not read ("Antragsfrist: 1. Quartal 2027",
+    # "bis 31.3." without a year): not guessed, but named so that someone looks.
+    unread: list[str] = field(default_factory=list)
 
 
 def _clause_before(text: str, pos: int, floor: int) -> str:
@@ -340,9 +351,28 @@ def extract_deadlines(text: str, reference: date | None = None) -> Deadlines:
     if result.deadlines:
         upcoming = [d for d in result.deadlines.values() if d >= reference]
         result.deadline = min(upcoming) if upcoming else max(result.deadlines.values())
+    result.unread = _unread_deadlines(text, matches)
     result.rolling = result.deadline is None and bool(_ROLLING.search(text))
     result.exhausted = bool(_EXHAUSTED.search(text))
     return result
+
+
+def _unread_deadlines(text: str, matches: list[DateMatch]) -> list[str]:
+    """The date-like phrases after a deadline cue that no date was read from, with their
+    clause ("Antragsfrist: 1. Quartal 2027")."""
+    out: list[str] = []
+    previous = 0  # the end of the last date-like phrase: a clause starts after it
+    for m in _DATE_LIKE.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in matches):
+            continue  # read
+        floor = max([previous, *(d.end for d in matches if d.end <= m.start())])
+        previous = m.end()
+        clause = _clause_before(text, m.start(), floor)
+        if not (_DEADLINE_CUE.search(clause) or _STAGE_LABEL.search(clause)):
+            continue
+        phrase = " ".join((clause + m.group(0)).split()).lstrip(",;:)–- ")
+        out.append(phrase if len(phrase) <= 80 else "…" + phrase[-79:])
+    return out
 
 
 def _stage(clause: str) -> str:

@@ -181,3 +181,42 @@ def test_both_stages_of_one_sentence_are_read(text: str) -> None:
 def test_a_stage_named_in_a_later_sentence_about_something_else_is_no_deadline() -> None:
     text = "Anträge bis 31.01.2027. Die Projektskizze der Vorrunde wurde am 01.10.2026 bewertet."
     assert norm.extract_deadlines(text, REF).deadlines == {"Antrag": date(2027, 1, 31)}
+
+
+@pytest.mark.parametrize(
+    ("text", "unread"),
+    [
+        ("Antragsfrist: 1. Quartal 2027.", ["Antragsfrist: 1. Quartal 2027"]),
+        ("Skizzen bis 31.3., Anträge bis 30.04.2027.", ["Skizzen bis 31.3."]),
+        ("Die Frist läuft jeweils am 31.03. und 30.09. ab.", ["Die Frist läuft jeweils am 31.03."]),
+        ("Frist: 30.02.2027", ["Frist: 30.02.2027"]),
+        ("Einreichungsfrist: Mitte März 2027", ["Einreichungsfrist: Mitte März 2027"]),
+        # read, so nothing to flag
+        ("Stichtage: 15.01. und 15.07. jedes Jahres", []),
+        ("Antragsfrist: 31.03.2027, Projektstart frühestens 1. Quartal 2027", []),
+    ],
+)
+def test_a_deadline_the_text_gives_in_an_unreadable_form_is_named(
+    text: str, unread: list[str]
+) -> None:
+    assert norm.extract_deadlines(text, REF).unread == unread
+
+
+def test_a_feed_item_with_an_unreadable_deadline_is_kept_and_flagged() -> None:
+    """Not guessed and not dropped: the call is kept, the run's hints name entry and text."""
+    body = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Ministerium</title><link>https://example.org/</link>
+<item><title>Förderaufruf Breitband</title><link>https://example.org/a</link>
+<description>Antragsfrist: 1. Quartal 2027. Gefördert werden Kommunen.</description></item>
+</channel></rss>""".encode()
+    result = feed.parse(
+        body,
+        "https://example.org/feed.xml",
+        {"Content-Type": "application/rss+xml"},
+        options={"today": REF},
+    )
+    assert [r.title for r in result.records] == ["Förderaufruf Breitband"]
+    assert result.warnings == [
+        "https://example.org/feed.xml (Eintrag 1) „Förderaufruf Breitband“: Frist im Text nicht "
+        "lesbar: „Antragsfrist: 1. Quartal 2027“ – bitte in der Quelle nachsehen"
+    ]
