@@ -53,6 +53,7 @@ class ParseResult:
             return
         if record.external_id in self.listed_ids:
             return
+        self.warnings.extend(record.hints)
         self.records.append(record)
         self.listed_ids.append(record.external_id)
 
@@ -68,6 +69,14 @@ class Parser(Protocol):
         *,
         options: Options | None = None,
     ) -> ParseResult: ...
+
+
+def unread_deadline_hints(where: str, title: str, unread: list[str]) -> list[str]:
+    """The run's hints for deadlines a text gives in a form that was not read."""
+    return [
+        f"{where} „{title}“: Frist im Text nicht lesbar: „{phrase}“ – bitte in der Quelle nachsehen"
+        for phrase in unread
+    ]
 
 
 def reference_date(options: Options | None) -> date:

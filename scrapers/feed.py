@@ -24,6 +24,7 @@ from scrapers.base import (
     first_sentence,
     reference_date,
     tidy_lines,
+    unread_deadline_hints,
 )
 from scrapers.record import CallRecord, ParseError
 
@@ -169,4 +170,5 @@ def _entry(
             opens=found.opens, deadline=found.deadline, reference=today, exhausted=found.exhausted
         ),
         language=language,
+        hints=unread_deadline_hints(where, title, found.unread),
     )

@@ -26,6 +26,7 @@ from scrapers.base import (
     inline_text,
     make_soup,
     reference_date,
+    unread_deadline_hints,
 )
 from scrapers.record import CallRecord, ParseError
 
@@ -61,7 +62,8 @@ def parse(
     if cards:
         return _parse_list(soup, cards, base)
     if soup.select_one("dl.document-info-fundingprogram") and soup.select_one("h1"):
-        return ParseResult(records=[_parse_detail(soup, url, base, options)])
+        record = _parse_detail(soup, url, base, options)
+        return ParseResult(records=[record], warnings=list(record.hints))
     if soup.select_one("form[name=searchExpert]") or "Suche" in urlsplit(url).path:
         # A search page without cards: no results for this filter (not an error).
         return ParseResult(warnings=["Trefferliste ohne Förderprogramme"])
@@ -264,4 +266,5 @@ def _parse_detail(soup: BeautifulSoup, url: str, base: str, options: Options | N
             opens=found.opens, deadline=found.deadline, reference=today, exhausted=found.exhausted
         ),
         language="de",
+        hints=unread_deadline_hints(page_url, title, found.unread),
     )

@@ -21,6 +21,7 @@ from scrapers.base import (
     inline_text,
     make_soup,
     reference_date,
+    unread_deadline_hints,
 )
 from scrapers.record import CallRecord, ParseError
 
@@ -56,12 +57,14 @@ def parse(
     return result
 
 
-def _date_attr(node: Tag | None, url: str, index: int, field: str) -> date | None:
+def _date_attr(node: Tag | None, url: str, index: int, field: str, today: date) -> date | None:
     if node is None:
         return None
     raw = str(node.get("datetime") or node.get_text(" ")).strip()
     try:
-        return norm.parse_date(raw)
+        # "laufend" as the deadline is open-ended, not an unreadable date
+        read = norm.parse_deadline if field == "deadline" else norm.parse_date
+        return read(raw, today)
     except ValueError as exc:
         raise ParseError(
             str(exc), source=KIND, location=f"{url} (Eintrag {index})", field=field
@@ -82,8 +85,8 @@ def _teaser(teaser: Tag, base: str, url: str, index: int, today: date) -> CallRe
         (t for t in teaser.select("time") if not t.find_parent(class_="c-topline__item--stopdate")),
         None,
     )
-    published = _date_attr(published_node, url, index, "published")
-    deadline = _date_attr(stop, url, index, "deadline")
+    published = _date_attr(published_node, url, index, "published", today)
+    deadline = _date_attr(stop, url, index, "deadline", today)
     summary = inline_text(teaser.select_one(".c-teaser__text"))
     ministry = inline_text(teaser.select_one(".c-topline__category"))
     found = norm.extract_deadlines(f"{title}. {summary}", today)
@@ -112,4 +115,5 @@ def _teaser(teaser: Tag, base: str, url: str, index: int, today: date) -> CallRe
             exhausted=found.exhausted,
         ),
         language="de",
+        hints=[] if deadline else unread_deadline_hints(where, title, found.unread),
     )

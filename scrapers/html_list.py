@@ -25,6 +25,7 @@ from scrapers.base import (
     inline_text,
     make_soup,
     reference_date,
+    unread_deadline_hints,
 )
 from scrapers.record import CallRecord, ParseError
 
@@ -79,7 +80,9 @@ def _date(node: Tag | None, where: str, field: str, today: date) -> date | None:
     if not raw:
         return None
     try:
-        return norm.parse_date(raw, today)
+        # "laufend" in a deadline column is open-ended, not an unreadable date
+        read = norm.parse_deadline if field == "deadline" else norm.parse_date
+        return read(raw, today)
     except ValueError as exc:
         raise ParseError(str(exc), source=KIND, location=where, field=field) from None
 
@@ -135,4 +138,6 @@ def _item(
             opens=found.opens, deadline=deadline, reference=today, exhausted=found.exhausted
         ),
         language=str(options.get("language", "de")),
+        # the deadline column, when there is one, is what counts
+        hints=[] if explicit else unread_deadline_hints(where, title, found.unread),
     )

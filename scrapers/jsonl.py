@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar
 
+from scrapers import normalise as norm
 from scrapers.json_errors import json_reason
 from scrapers.record import CallRecord, ParseError, web_link
 from scrapers.yaml_errors import closest
@@ -220,8 +222,14 @@ def _date(value: Any, field: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return date.fromisoformat(value.strip()[:10])
+            if len(text) > 10 and re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", text):
+                # a time in UTC counts with its German day (…T22:00:00Z is the next day)
+                day = norm.parse_date(text)
+                if day is not None:
+                    return day
+            return date.fromisoformat(text[:10])
         except ValueError:
             pass
     raise ParseError(f"Datum {value!r} nicht lesbar (erwartet JJJJ-MM-TT)", field=field)

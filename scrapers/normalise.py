@@ -8,10 +8,12 @@ return what they find and never raise.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
 
 # --- dates ------------------------------------------------------------------------------
 
@@ -55,16 +57,23 @@ MONTHS: dict[str, int] = {
     "december": 12,
     "dec": 12,
 }
+# Days are German calendar days, as everywhere in the application.
+GERMAN_TZ = ZoneInfo("Europe/Berlin")
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 
 # Order matters: the recurring forms must win over the plain numeric form they contain.
-_RECURRING_NUM = re.compile(
-    r"\b(\d{1,2})\.\s?(\d{1,2})\.\s*(?:eines|jeden|jedes|des)\s+(?:Kalender)?jahres\b", re.I
+_YEARLY = r"(?:eines\s+jeden|eines|jeden|jedes|des)\s+(?:Kalender)?jahres\b"
+_RECURRING_NUM = re.compile(rf"\b(\d{{1,2}})\.\s?(\d{{1,2}})\.\s*{_YEARLY}", re.I)
+_RECURRING_TXT = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?\s+{_YEARLY}", re.I)
+# The earlier dates of a list of yearly cut-offs ("15.01., 15.04. und 15.07. jedes Jahres"),
+# read backwards from the date that carries "jedes Jahres".
+_LIST_JOIN = r"\s*(?:,|und|sowie|oder|bzw\.)\s*(?:(?:der|den|dem|zum|am)\s+)?"
+_PRECEDING_NUM = re.compile(
+    rf"(?<![\d.])(?P<date>(\d{{1,2}})\.\s?(\d{{1,2}})\.){_LIST_JOIN}$", re.I
 )
-_RECURRING_TXT = re.compile(
-    rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?\s+(?:eines|jeden|jedes|des)\s+(?:Kalender)?jahres\b",
-    re.I,
-)
+_PRECEDING_TXT = re.compile(rf"\b(?P<date>(\d{{1,2}})\.?\s+({_MONTH_RE})\.?){_LIST_JOIN}$", re.I)
+# "Ende März 2027": the month's last day.
+_END_OF_MONTH = re.compile(rf"\bEnde\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\d])")
 _TEXTUAL = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
@@ -113,13 +122,36 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMatch]:
             found.append(DateMatch(value, m.start(), m.end(), recurring))
             taken.append((m.start(), m.end()))
 
+    def add_yearly(day: int, month: int, start: int, end: int) -> bool:
+        if not (1 <= month <= 12 and 1 <= day <= 31) or not free(start, end):
+            return False
+        found.append(DateMatch(next_occurrence(month, day, reference), start, end, True))
+        taken.append((start, end))
+        return True
+
+    def add_preceding(start: int) -> None:
+        # Walk back over "15.01., 15.04. und " before a yearly date: each is a cut-off too.
+        while True:
+            offset = max(0, start - 60)
+            window = text[offset:start]
+            m = _PRECEDING_NUM.search(window) or _PRECEDING_TXT.search(window)
+            if m is None:
+                return
+            month = m.group(3)
+            number = int(month) if month.isdigit() else MONTHS[month.lower()]
+            if not add_yearly(int(m.group(2)), number, offset + m.start(), offset + m.end("date")):
+                return
+            start = offset + m.start()
+
     for m in _RECURRING_NUM.finditer(text):
-        day, month = int(m.group(1)), int(m.group(2))
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            add(next_occurrence(month, day, reference), m, True)
+        if add_yearly(int(m.group(1)), int(m.group(2)), m.start(), m.end()):
+            add_preceding(m.start())
     for m in _RECURRING_TXT.finditer(text):
-        month = MONTHS[m.group(2).lower()]
-        add(next_occurrence(month, int(m.group(1)), reference), m, True)
+        if add_yearly(int(m.group(1)), MONTHS[m.group(2).lower()], m.start(), m.end()):
+            add_preceding(m.start())
+    for m in _END_OF_MONTH.finditer(text):
+        year, month = int(m.group(2)), MONTHS[m.group(1).lower()]
+        add(date(year, month, calendar.monthrange(year, month)[1]), m)
     for m in _ISO.finditer(text):
         add(_make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), m)
     for m in _TEXTUAL.finditer(text):
@@ -144,9 +176,16 @@ def parse_date(value: str | None, reference: date | None = None) -> date | None:
         return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text):
         try:
-            return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             pass
+        else:
+            # A UTC time is a machine's rendering (a German date picker's midnight becomes
+            # 22:00Z the day before): its German day counts. A local offset (Brussels,
+            # +02:00) is the day the publisher wrote.
+            if moment.utcoffset() == timedelta(0):
+                moment = moment.astimezone(GERMAN_TZ)
+            return moment.date()
     if re.match(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d", text):
         try:
             return parsedate_to_datetime(text).date()
@@ -156,6 +195,20 @@ def parse_date(value: str | None, reference: date | None = None) -> date | None:
     if matches:
         return matches[0].value
     raise ValueError(f"Datum nicht lesbar: {text!r}")
+
+
+def parse_deadline(value: str | None, reference: date | None = None) -> date | None:
+    """Read a deadline field: a date as `parse_date` reads it, or None for "laufend",
+    "jederzeit", "fortlaufend", "keine Frist" (open-ended, not unreadable).
+
+    Anything else that holds no date raises ValueError, as in `parse_date`.
+    """
+    try:
+        return parse_date(value, reference)
+    except ValueError:
+        if _ROLLING.search(str(value)):
+            return None
+        raise
 
 
 # --- deadlines --------------------------------------------------------------------------
@@ -178,8 +231,10 @@ _STAGE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# "Frist" alone or as the end of a compound noun (Antragsfrist, Einreichungsfristen), not
+# "befristet".
 _DEADLINE_CUE = re.compile(
-    r"\bfrist|\bbis\s+(?:zum|spätestens|einschließlich|am)?|spätestens|einzureichen|"
+    r"\bfrist|\Bfrist(?:en)?\b|\bbis\s+(?:zum|spätestens|einschließlich|am)?|spätestens|einzureichen|"
     r"eingereicht|endet|enden\b|ende\b|stichtag|einsendeschluss|bewerbungsschluss|deadline|"
     r"\buntil\b|\bby\b|closes|closing|submission",
     re.I,
@@ -188,6 +243,31 @@ _OPENS_CUE = re.compile(
     r"\bab\s+(?:dem\s+)?$|\bab\s+sofort|beginnt|startet|möglich\s+ab|opens?\b|opening", re.I
 )
 _RANGE = re.compile(r"\b(?:vom|von)\s*$", re.I)
+# Between two dates of one list ("15.01. und 15.07.", "31.01.2027 oder 28.02.2027"): the
+# second date has the first one's role.
+_LIST_ONLY = re.compile(
+    r"\s*(?:,|und|sowie|oder|bzw\.)\s*(?:(?:der|den|dem|zum|am|bis(?:\s+zum)?)\s+)?", re.I
+)
+# "Skizzen: 15.01.2027", "2. Stufe (Antrag): 30.04.2027": a stage named as a label.
+_STAGE_LABEL = re.compile(
+    r"(?:interessen(?:s)?bekundung(?:en)?|(?:projekt|ideen)?skizzen?|(?:voll|förder)?anträge?|"
+    r"(?:voll|förder)?antrag|bewerbung(?:en)?)\s*\)?\s*:\s*$",
+    re.I,
+)
+# What looks like a date but is not read as one: a quarter, "Mitte März 2027", a day and
+# month without a year (and not yearly), an impossible date such as 30.02.2027.
+_DATE_LIKE = re.compile(
+    rf"\b[1-4]\.\s*Quartal\s+\d{{4}}|\bQ[1-4]\s*/?\s*\d{{4}}|"
+    rf"\b(?:Anfang|Mitte)\s+(?:{_MONTH_RE})\.?\s+\d{{4}}|"
+    r"(?<![\d.])\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?(?!\d)",
+    re.I,
+)
+# "vom 31.03.2027 auf den 30.04.2027 verlängert", "31.03.2027 → 30.04.2027": the first date
+# is the old one.
+_MOVED_TO = re.compile(r"\s*(?:auf\s+(?:den\s+)?|→|->|⇒)\s*", re.I)
+_MOVED = re.compile(
+    r"verlänger|verschob|verschieb|vorgezogen|vorverleg|geändert|extended|postponed|moved", re.I
+)
 _ROLLING = re.compile(
     r"\blaufend\b|jederzeit|fortlaufend|ohne\s+(?:einreichungs|antrags)?frist|"
     r"keine\s+(?:einreichungs|antrags|bewerbungs)?frist|rolling|continuously\s+open|open-ended",
@@ -210,6 +290,9 @@ class Deadlines:
     opens: date | None = None
     rolling: bool = False
     exhausted: bool = False
+    # Deadlines the text gives in a form that is not read ("Antragsfrist: 1. Quartal 2027",
+    # "bis 31.3." without a year): not guessed, but named so that someone looks.
+    unread: list[str] = field(default_factory=list)
 
 
 def _clause_before(text: str, pos: int, floor: int) -> str:
@@ -230,22 +313,37 @@ def extract_deadlines(text: str, reference: date | None = None) -> Deadlines:
     if not text:
         return result
     prev_end = 0
-    for match in find_dates(text, reference):
+    inherited: str | None = None  # the stage a listed or moved-to date takes over
+    matches = find_dates(text, reference)
+    for index, match in enumerate(matches):
         clause = _clause_before(text, match.start, prev_end)
+        gap = text[prev_end : match.start]
         prev_end = match.end
-        if _RANGE.search(clause) and re.match(r"\s*bis", text[match.end : match.end + 8]):
-            result.opens = result.opens or match.value
+        stage = None
+        if inherited and _is_list_or_move(clause):
+            stage = inherited
+        elif inherited and _one_sentence(gap) and _names_stage(clause):
+            # "Frist für Skizzen ist der 15.01. und für Anträge der 30.04.": same sentence,
+            # another stage
+            stage = _stage(clause)
+        inherited = None
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        if following is not None and _moved_away(text, clause, match, following):
+            # the old date of a moved deadline: the next date takes its role
+            if _DEADLINE_CUE.search(clause) or match.recurring or stage:
+                inherited = stage or _stage(clause)
             continue
-        if _OPENS_CUE.search(clause) and not _DEADLINE_CUE.search(clause[-25:]):
-            result.opens = result.opens or match.value
-            continue
-        if not (_DEADLINE_CUE.search(clause) or match.recurring):
-            continue
-        stage = GENERIC_STAGE
-        for name, cue in _STAGE_CUES:
-            if cue.search(clause):
-                stage = name
-                break
+        if stage is None:
+            if _RANGE.search(clause) and re.match(r"\s*bis", text[match.end : match.end + 8]):
+                result.opens = result.opens or match.value
+                continue
+            if _OPENS_CUE.search(clause) and not _DEADLINE_CUE.search(clause[-25:]):
+                result.opens = result.opens or match.value
+                continue
+            if not (_DEADLINE_CUE.search(clause) or _STAGE_LABEL.search(clause) or match.recurring):
+                continue
+            stage = _stage(clause)
+        inherited = stage
         current = result.deadlines.get(stage)
         # Of two dates for one stage, keep the next upcoming one (e.g. yearly dates).
         if current is None or _better(match.value, current, reference):
@@ -253,9 +351,56 @@ def extract_deadlines(text: str, reference: date | None = None) -> Deadlines:
     if result.deadlines:
         upcoming = [d for d in result.deadlines.values() if d >= reference]
         result.deadline = min(upcoming) if upcoming else max(result.deadlines.values())
+    result.unread = _unread_deadlines(text, matches)
     result.rolling = result.deadline is None and bool(_ROLLING.search(text))
     result.exhausted = bool(_EXHAUSTED.search(text))
     return result
+
+
+def _unread_deadlines(text: str, matches: list[DateMatch]) -> list[str]:
+    """The date-like phrases after a deadline cue that no date was read from, with their
+    clause ("Antragsfrist: 1. Quartal 2027")."""
+    out: list[str] = []
+    previous = 0  # the end of the last date-like phrase: a clause starts after it
+    for m in _DATE_LIKE.finditer(text):
+        if any(d.start < m.end() and m.start() < d.end for d in matches):
+            continue  # read
+        floor = max([previous, *(d.end for d in matches if d.end <= m.start())])
+        previous = m.end()
+        clause = _clause_before(text, m.start(), floor)
+        if not (_DEADLINE_CUE.search(clause) or _STAGE_LABEL.search(clause)):
+            continue
+        phrase = " ".join((clause + m.group(0)).split()).lstrip(",;:)–- ")
+        out.append(phrase if len(phrase) <= 80 else "…" + phrase[-79:])
+    return out
+
+
+def _stage(clause: str) -> str:
+    """The stage a deadline's clause names (Projektskizze, Antrag …), else the generic one."""
+    for name, cue in _STAGE_CUES:
+        if cue.search(clause):
+            return name
+    return GENERIC_STAGE
+
+
+def _one_sentence(gap: str) -> bool:
+    """Whether the text between two dates ends no sentence (a "." right after a date too)."""
+    return not (_SENTENCE_END.search(gap) or re.match(r"[.!?;]\s", gap))
+
+
+def _names_stage(clause: str) -> bool:
+    return any(cue.search(clause) for _name, cue in _STAGE_CUES) and not _OPENS_CUE.search(clause)
+
+
+def _is_list_or_move(clause: str) -> bool:
+    return bool(_LIST_ONLY.fullmatch(clause) or _MOVED_TO.fullmatch(clause))
+
+
+def _moved_away(text: str, clause: str, match: DateMatch, following: DateMatch) -> bool:
+    """Whether `match` is the old date of "vom <alt> auf den <neu> verlängert" and the like."""
+    if not _MOVED_TO.fullmatch(text[match.end : following.start]):
+        return False
+    return bool(_MOVED.search(clause) or _MOVED.search(text[following.end : following.end + 40]))
 
 
 def _better(new: date, old: date, reference: date) -> bool:

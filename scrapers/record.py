@@ -66,6 +66,9 @@ class CallRecord:
     topics: list[str] = field(default_factory=list)
     status: str = ""
     language: str = ""
+    # What the parser could not read but did not reject the record for ("Frist im Text
+    # nicht lesbar …"): the run's hints, not part of the call.
+    hints: list[str] = field(default_factory=list, compare=False)
 
     # Fields that describe the call's content; their hash detects changes between scrapes.
     CONTENT_FIELDS = (
@@ -92,7 +95,7 @@ class CallRecord:
         """The record in the JSONL call-record format (dates as ISO strings, `id` = external id)."""
         out: dict[str, Any] = {"id": self.external_id}
         for f in dataclasses.fields(self):
-            if f.name == "external_id":
+            if f.name in ("external_id", "hints"):
                 continue
             value = getattr(self, f.name)
             out[f.name] = _jsonable(value)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.config import Config
 from webapp.digest import (
+    MAIN_STAGE,
     active_calls,
     applicant_calls,
     call_url,
@@ -27,7 +28,7 @@ from webapp.digest import (
     stage_deadlines,
     team_address_footer,
 )
-from webapp.formatting import days_label, format_date, shorten
+from webapp.formatting import as_date, days_label, format_date, shorten
 from webapp.mail.compose import MailFooter, RenderedMail, render_mail
 from webapp.mail.outbox import (
     DeliveryReport,
@@ -38,7 +39,7 @@ from webapp.mail.outbox import (
 from webapp.mail.refusal_notice import send_scheduled
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
-from webapp.models import CallScore
+from webapp.models import Call, CallScore
 from webapp.queries import closed_by_source
 
 REMINDER_KIND = "reminder"
@@ -61,6 +62,9 @@ class Reminder:
     url: str
     # the source closed or no longer lists the call: the deadline may no longer hold
     warning: str = ""
+    # the date this stage had before it was last moved, when it was moved earlier: an
+    # officer planning by an earlier reminder must not miss that the time got shorter
+    moved_from: date | None = None
 
     @property
     def period_key(self) -> str:
@@ -152,9 +156,36 @@ def due_reminders(
                     recipients=list(to),
                     url=call_url(config, call.id),
                     warning=source_warning(call.status, call.missing_since),
+                    moved_from=moved_earlier_from(call, stage, due),
                 )
             )
     return sorted(result, key=lambda r: (r.due, r.call_id, r.stage))
+
+
+def moved_earlier_from(call: Call, stage: str, due: date) -> date | None:
+    """The date `stage` had before its latest move, when that move brought it forward to
+    `due`; None when the stage never moved, moved later, or changed since to another date.
+
+    Read from the call's change history: the main deadline (stage "Einreichung") from
+    `deadline`, a named stage from `deadlines`.
+    """
+    field = "deadline" if stage == MAIN_STAGE else "deadlines"
+    for change in call.changes:  # newest first
+        if change.field != field:
+            continue
+        before, after = _stage_value(change.old, stage), _stage_value(change.new, stage)
+        if before == after:
+            continue  # another stage moved
+        if after != due or before is None:
+            return None
+        return before if before > due else None
+    return None
+
+
+def _stage_value(value: object, stage: str) -> date | None:
+    if isinstance(value, dict):
+        value = value.get(stage)
+    return as_date(value) if isinstance(value, str) else None
 
 
 def source_warning(status: str, missing_since: datetime | None) -> str:
@@ -209,9 +240,12 @@ def reminder_footer(reminder: Reminder, config: Config, address: str) -> MailFoo
 
 def render_reminder(reminder: Reminder, config: Config, address: str) -> RenderedMail:
     """The reminder for one recipient (the footer depends on why they get it)."""
+    left = days_label(reminder.days_left, none_text="")
+    if reminder.moved_from is not None:
+        left = f"vorverlegt, {left}"
     subject = (
         f"Fristerinnerung: {reminder.stage} am {format_date(reminder.due)} "
-        f"({days_label(reminder.days_left, none_text='')}) – {shorten(reminder.title, 90)}"
+        f"({left}) – {shorten(reminder.title, 90)}"
     )
     return render_mail(
         "reminder",
