@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -283,7 +283,7 @@ def _mentions(session: Session, labels: set[str]) -> list[int]:
     if not labels:
         return []
 
-    def naming(text: ColumnElement[str | None]) -> ColumnElement[bool]:
+    def naming(text: ColumnExpressionArgument[str | None]) -> ColumnElement[bool]:
         return or_(*(func.lower(text).contains(label.lower()) for label in labels))
 
     queries = [

@@ -253,10 +253,10 @@ def forget(app: AppContext, email: str, yes: bool) -> None:
         if normalise_email(answer) != address:
             raise UserError("Nicht bestätigt: nichts gelöscht.")
     with transaction(app.sessions) as session:
-        found = find_user(session, address)
-        if found is None:  # renamed or erased meanwhile
+        still = find_user(session, address)
+        if still is None:  # renamed or erased meanwhile
             raise UserError(f"Es gibt keine Anmeldung für {address} mehr; nichts gelöscht.")
-        report = forget_user(session, found, team_addresses=app.config.alert_recipients)
+        report = forget_user(session, still, team_addresses=app.config.alert_recipients)
     # Told after the commit: a failed commit must not read as done.
     click.echo(report.describe())
 
