@@ -64,21 +64,11 @@ def pseudonym_email(user_id: int) -> str:
 class PurgeReport:
     """How many rows of each kind `purge_expired` deleted."""
 
-    login_failures: int = 0
-    sessions: int = 0
-    unknown_emails: int = 0
-    sent_mails: int = 0
-    refusals: int = 0
-
-    @property
-    def total(self) -> int:
-        return (
-            self.login_failures
-            + self.sessions
-            + self.unknown_emails
-            + self.sent_mails
-            + self.refusals
-        )
+    login_failures: int = 0  # login_failures: client addresses past the throttle window
+    sessions: int = 0  # login_sessions past SESSION_IDLE_HOURS / SESSION_MAX_DAYS
+    unknown_emails: int = 0  # unknown_emails not tried for LOGIN_RECORD_RETENTION_DAYS
+    sent_mails: int = 0  # sent_mails older than the mail log's time
+    refusals: int = 0  # mail_refusals older than that and past their retry time
 
     def describe(self) -> str:
         """One German line for `weekly`'s summary."""

@@ -14,25 +14,14 @@ from sqlalchemy.orm import Session
 from tests.conftest import CliInvoker
 from tests.mail.conftest import TEAM, Data, SmtpServer
 from tests.security.test_login_throttle import FakeClock
+from webapp import models
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.digest import DIGEST_KIND
 from webapp.formatting import local_today
 from webapp.mail.settings import MailSettings
 from webapp.migrate import upgrade
-from webapp.models import (
-    Base,
-    Call,
-    LoginFailure,
-    LoginSession,
-    MailRefusal,
-    Review,
-    ReviewEvent,
-    SentMail,
-    UnknownEmail,
-    User,
-    utcnow,
-)
+from webapp.models import Base, Call, Review, ReviewEvent, User, utcnow
 from webapp.privacy import forget_user, pseudonym, purge_expired
 from webapp.reviews import ReviewInput, set_review
 from webapp.throttle import LoginThrottle
@@ -58,7 +47,7 @@ def _berta_at_work(data: Data, cli: CliInvoker, smtp_server: SmtpServer, mail_en
     session and is named in a note; the call's id."""
     with data.sessions() as s:
         berta = create_user(s, BERTA, "berta-passwort-1", name=BERTA_NAME)
-        s.add(LoginSession(user_id=berta.id, token_hash="a" * 64, address="192.0.2.10"))
+        s.add(models.LoginSession(user_id=berta.id, token_hash="a" * 64, address="192.0.2.10"))
         s.commit()
     call = data.call(
         "Aufruf zur Verwaltungsdigitalisierung", deadline=local_today() + timedelta(days=7)
@@ -118,7 +107,7 @@ def test_forget_erases_a_deactivated_login_and_keeps_the_decisions(
         assert s.scalars(
             select(ReviewEvent.new).where(ReviewEvent.field == "assignee_id")
         ).all() == [name]
-        assert s.scalar(select(func.count()).select_from(MailRefusal)) == 0
+        assert s.scalar(select(func.count()).select_from(models.MailRefusal)) == 0
 
     again = cli("user", "activate", berta.email)
     assert again.exit_code == 1
@@ -194,19 +183,19 @@ def test_weekly_deletes_what_has_expired_and_says_so(
         user = create_user(s, BERTA, "berta-passwort-1")
         s.add_all(
             [
-                LoginSession(
+                models.LoginSession(
                     user_id=user.id, token_hash="b" * 64, created_at=old, last_seen_at=old
                 ),
-                LoginFailure(key="203.0.113.7", at=old, pending=False),
-                UnknownEmail(digest="c" * 64, failed_logins=2, last_seen=old),
-                SentMail(
+                models.LoginFailure(key="203.0.113.7", at=old, pending=False),
+                models.UnknownEmail(digest="c" * 64, failed_logins=2, last_seen=old),
+                models.SentMail(
                     kind="reminder",
                     period_key="1:x",
                     recipient=BERTA,
                     status="sent",
                     created_at=old,
                 ),
-                MailRefusal(
+                models.MailRefusal(
                     address="alt@kreis.example", refused_at=old, retry_at=old + timedelta(days=7)
                 ),
             ]
@@ -224,9 +213,9 @@ def test_weekly_deletes_what_has_expired_and_says_so(
     ) in result.output
     with data.sessions() as s:
         assert "203.0.113.7" not in _everything(s)
-        assert s.scalar(select(func.count()).select_from(LoginSession)) == 0
+        assert s.scalar(select(func.count()).select_from(models.LoginSession)) == 0
         # this week's digest went out and stays logged: no second one
-        assert s.scalar(select(func.count()).select_from(SentMail)) == len(TEAM)
+        assert s.scalar(select(func.count()).select_from(models.SentMail)) == len(TEAM)
     again = cli("weekly", "--no-scrape", **mail_env)
     assert "keine abgelaufenen personenbezogenen Daten" in again.output
     assert len(smtp_server.messages) == len(TEAM)
@@ -253,7 +242,7 @@ def test_a_client_address_goes_with_the_next_login_after_the_window(
 
     throttle.settle(throttle.reserve("198.51.100.20"), failed=False)  # a colleague logs in
 
-    assert session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+    assert session.scalar(select(func.count()).select_from(models.LoginFailure)) == 0
 
 
 def test_purge_and_forget_on_each_backend(any_config: Config) -> None:
@@ -270,28 +259,36 @@ def test_purge_and_forget_on_each_backend(any_config: Config) -> None:
             s.add_all(
                 [
                     # the newest digest that reached someone starts the next one's window
-                    SentMail(
+                    models.SentMail(
                         kind=DIGEST_KIND,
                         period_key="2026-W10",
                         recipient=BERTA,
                         status="sent",
                         created_at=old,
                     ),
-                    SentMail(
+                    models.SentMail(
                         kind=DIGEST_KIND,
                         period_key="2026-W09",
                         recipient=BERTA,
                         status="sent",
                         created_at=old,
                     ),
-                    SentMail(kind="reminder", period_key="7:a", recipient=BERTA, created_at=old),
-                    SentMail(kind="reminder", period_key="7:b", recipient=BERTA, created_at=now),
-                    LoginFailure(key="203.0.113.7", at=old, pending=False),
-                    LoginFailure(key="203.0.113.8", at=now, pending=False),
-                    UnknownEmail(digest="d" * 64, last_seen=old, locked_until=now + LONG_AGO),
-                    UnknownEmail(digest="e" * 64, last_seen=old),
-                    MailRefusal(address=BERTA, refused_at=old, retry_at=now + timedelta(days=1)),
-                    MailRefusal(address="alt@kreis.example", refused_at=old, retry_at=old),
+                    models.SentMail(
+                        kind="reminder", period_key="7:a", recipient=BERTA, created_at=old
+                    ),
+                    models.SentMail(
+                        kind="reminder", period_key="7:b", recipient=BERTA, created_at=now
+                    ),
+                    models.LoginFailure(key="203.0.113.7", at=old, pending=False),
+                    models.LoginFailure(key="203.0.113.8", at=now, pending=False),
+                    models.UnknownEmail(
+                        digest="d" * 64, last_seen=old, locked_until=now + LONG_AGO
+                    ),
+                    models.UnknownEmail(digest="e" * 64, last_seen=old),
+                    models.MailRefusal(
+                        address=BERTA, refused_at=old, retry_at=now + timedelta(days=1)
+                    ),
+                    models.MailRefusal(address="alt@kreis.example", refused_at=old, retry_at=old),
                 ]
             )
             s.commit()
@@ -301,7 +298,7 @@ def test_purge_and_forget_on_each_backend(any_config: Config) -> None:
 
             assert (report.sent_mails, report.login_failures, report.unknown_emails) == (2, 1, 1)
             assert report.refusals == 1
-            assert sorted(s.scalars(select(SentMail.period_key))) == ["2026-W10", "7:b"]
+            assert sorted(s.scalars(select(models.SentMail.period_key))) == ["2026-W10", "7:b"]
 
             forgotten = forget_user(s, berta)
             s.commit()
