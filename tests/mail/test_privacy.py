@@ -259,23 +259,13 @@ def test_purge_and_forget_on_each_backend(any_config: Config) -> None:
             s.add_all(
                 [
                     # the newest digest that reached someone starts the next one's window
-                    models.SentMail(
-                        kind=DIGEST_KIND,
-                        period_key="2026-W10",
-                        recipient=BERTA,
-                        status="sent",
-                        created_at=old,
+                    *(
+                        models.SentMail(
+                            kind=DIGEST_KIND, period_key=week, recipient=BERTA, status="sent"
+                        )
+                        for week in ("2026-W10", "2026-W09")
                     ),
-                    models.SentMail(
-                        kind=DIGEST_KIND,
-                        period_key="2026-W09",
-                        recipient=BERTA,
-                        status="sent",
-                        created_at=old,
-                    ),
-                    models.SentMail(
-                        kind="reminder", period_key="7:a", recipient=BERTA, created_at=old
-                    ),
+                    models.SentMail(kind="reminder", period_key="7:a", recipient=BERTA),
                     models.SentMail(
                         kind="reminder", period_key="7:b", recipient=BERTA, created_at=now
                     ),
@@ -290,6 +280,12 @@ def test_purge_and_forget_on_each_backend(any_config: Config) -> None:
                     ),
                     models.MailRefusal(address="alt@kreis.example", refused_at=old, retry_at=old),
                 ]
+            )
+            s.flush()
+            s.execute(
+                update(models.SentMail)
+                .where(models.SentMail.period_key != "7:b")
+                .values(created_at=old)
             )
             s.commit()
 
