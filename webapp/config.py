@@ -98,6 +98,11 @@ class Config:
     # whatever happens (webapp/login_sessions.py).
     session_idle_hours: int = 8
     session_max_days: int = 14
+    # Retention of personal data the weekly job deletes (webapp/privacy.py, docs/privacy.md):
+    # the mail log and refusals (recipient addresses), and the lockout records of e-mails
+    # typed at the login that have no account.
+    mail_log_retention_days: int = 180
+    login_record_retention_days: int = 7
     # Log records of this level and above go to stderr, and to log_file when set (the
     # scheduled runs of scrape, match and mail have no terminal to show their warnings).
     log_level: str = "WARNING"
@@ -145,6 +150,10 @@ class Config:
             trusted_proxies=_count(env, "TRUSTED_PROXIES", 0, found),
             session_idle_hours=_count(env, "SESSION_IDLE_HOURS", 8, found, minimum=1),
             session_max_days=_count(env, "SESSION_MAX_DAYS", 14, found, minimum=1),
+            mail_log_retention_days=_count(env, "MAIL_LOG_RETENTION_DAYS", 180, found, minimum=1),
+            login_record_retention_days=_count(
+                env, "LOGIN_RECORD_RETENTION_DAYS", 7, found, minimum=1
+            ),
             log_level=_log_level(env.get("LOG_LEVEL"), found),
             log_file=Path(env["LOG_FILE"]) if env.get("LOG_FILE") else None,
         )

@@ -72,12 +72,7 @@ def start_session(
     holds no more than the sessions that could still be used.
     """
     now = database_now(session)
-    session.execute(
-        delete(LoginSession).where(
-            (LoginSession.last_seen_at < now - limits.idle)
-            | (LoginSession.created_at < now - limits.lifetime)
-        )
-    )
+    end_expired_sessions(session, limits, now)
     token = secrets.token_urlsafe(32)
     row = LoginSession(
         user_id=user_id,
@@ -90,6 +85,20 @@ def start_session(
     session.add(row)
     session.flush()
     return row, token
+
+
+def end_expired_sessions(session: Session, limits: SessionLimits, now: datetime) -> int:
+    """Delete the sessions of every login that have expired at `now`; how many there were.
+
+    They can no longer be used, and they hold a client address and a browser's name.
+    """
+    done = session.execute(
+        delete(LoginSession).where(
+            (LoginSession.last_seen_at < now - limits.idle)
+            | (LoginSession.created_at < now - limits.lifetime)
+        )
+    )
+    return int(done.rowcount)  # type: ignore[attr-defined]
 
 
 def find_session(session: Session, user_id: int, token: str) -> FoundSession | None:

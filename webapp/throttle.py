@@ -145,16 +145,17 @@ class LoginThrottle:
             return
         row = LoginFailure.id == reservation.slot
         with transaction(self.sessions) as session:
-            if not failed:
+            now = self.clock(session)
+            if failed:
+                session.execute(update(LoginFailure).where(row).values(pending=False, at=now))
+            else:
                 # A success frees its slot but leaves the failures: else one valid login would
                 # reset a sprayer's count.
                 session.execute(delete(LoginFailure).where(row))
-                return
-            now = self.clock(session)
-            session.execute(update(LoginFailure).where(row).values(pending=False, at=now))
-            # Recording a failure clears what has left the window, for every address: the
-            # table holds no more than the current windows.
-            session.execute(delete(LoginFailure).where(LoginFailure.at <= now - self.window))
+            # Every settled attempt clears what has left the window, for every address: the
+            # table holds no more than the current windows, and a client address is not kept
+            # longer than its failures count (the weekly job clears what a quiet time left).
+            forget_expired_failures(session, self.window, now)
 
     def failures(self, address: str | None) -> int:
         """Failed logins of `address` within the current window (for tests and admins)."""
@@ -192,6 +193,13 @@ def _take_turn(session: Session, key: str) -> None:
         return
     lock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
     session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+
+
+def forget_expired_failures(session: Session, window: timedelta, now: datetime) -> int:
+    """Delete the failed logins that have left the `window` at `now` (every address);
+    how many there were."""
+    done = session.execute(delete(LoginFailure).where(LoginFailure.at <= now - window))
+    return int(done.rowcount)  # type: ignore[attr-defined]
 
 
 def wait_minutes(seconds: float) -> int:

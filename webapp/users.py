@@ -35,6 +35,14 @@ MAX_TRACKED_UNKNOWN_EMAILS = 10_000
 WRONG_LOGIN = "E-Mail-Adresse oder Passwort ist falsch."
 DEACTIVATED_LOGIN = "Dieses Konto ist deaktiviert."
 MAX_NAME_LENGTH = 200  # the column users.name
+# A reserved top-level domain (RFC 2606): the address of a login erased by `user forget`
+# (webapp/privacy.py) can never receive mail.
+FORGOTTEN_DOMAIN = "anonymisiert.invalid"
+
+
+def is_forgotten(user: User) -> bool:
+    """True for a login whose personal data `user forget` erased (webapp/privacy.py)."""
+    return user.email.endswith("@" + FORGOTTEN_DOMAIN)
 
 
 def role_label(role: str) -> str:
@@ -317,10 +325,15 @@ def set_active(session: Session, user: User, active: bool, *, by_id: int | None 
     """
     if user.active == active:
         return False
+    if active and is_forgotten(user):
+        raise UserError(
+            f"{user.name} wurde gelöscht (anonymisiert) und kann nicht wieder aktiviert werden; "
+            "legen Sie eine neue Anmeldung an."
+        )
     if not active:
         if by_id == user.id:
             raise UserError("Sie können Ihre eigene Anmeldung nicht deaktivieren.")
-        if user.role == "admin" and _active_admins(session) <= 1:
+        if user.role == "admin" and active_admins(session) <= 1:
             raise UserError(
                 f"{user.email} ist die letzte aktive Administration und kann nicht "
                 "deaktiviert werden. Legen Sie zuerst eine weitere an."
@@ -372,7 +385,8 @@ def email_changed_message(previous: str, new: str, released: bool) -> str:
     return message
 
 
-def _active_admins(session: Session) -> int:
+def active_admins(session: Session) -> int:
+    """How many logins with the role Administration are active."""
     return (
         session.scalar(
             select(func.count()).select_from(User).where(User.role == "admin", User.active)

@@ -1,4 +1,5 @@
-"""The weekly job: scrape, match, digest and reminders, in that order, under one lock.
+"""The weekly job: scrape, match, digest, reminders and the deletion of expired personal
+data (docs/privacy.md), in that order, under one lock.
 
 A failing step is reported and the following steps still run (a broken source must not
 stop the digest about everything else); the job's outcome is failed if any step failed, so
@@ -27,6 +28,7 @@ from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 from webapp.matching import run_match
 from webapp.models import utcnow
+from webapp.privacy import purge_expired
 from webapp.reminders import run_reminders
 from webapp.saved_model import model_file
 
@@ -166,4 +168,12 @@ def run_weekly(
             return run.ok, f"{len(run.reminders)} fällig; " + run.report.describe()
 
         step("Fristerinnerungen", remind)
+
+        def purge() -> tuple[bool, str]:
+            with transaction(sessions) as session:
+                report = purge_expired(session, config, settings)
+            return True, report.describe()
+
+        # Last: whatever the steps before needed (the mail log of this week) is still there.
+        step("Löschfristen", purge)
     return summary

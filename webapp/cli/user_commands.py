@@ -1,10 +1,12 @@
-"""`user add|list|password|rename|deactivate|activate`: the logins of the web UI."""
+"""`user add|list|password|rename|deactivate|activate|forget|export`: the logins of the web UI."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
+from sqlalchemy.orm import Session
 
 from webapp.cli.common import AppContext, aligned_lines, pass_app, user_errors
 from webapp.cli.german import GermanGroup
@@ -12,7 +14,8 @@ from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import format_datetime
 from webapp.mail.outbox import normalise_address, refusal_reason, refusals_by_address
-from webapp.models import utcnow
+from webapp.models import User, utcnow
+from webapp.privacy import check_forgettable, forget_user, personal_data
 from webapp.queries import home_applicant, strategy_applicants
 from webapp.users import (
     all_users,
@@ -78,8 +81,13 @@ def _ask_password(nothing_done: str) -> str:
 
 def _read_password(label: str) -> str:
     """One password from the terminal, hidden; from a pipe (a script), one line as it is."""
+    return _read_line(label, hide_input=True)
+
+
+def _read_line(label: str, *, hide_input: bool = False) -> str:
+    """One answer from the terminal; from a pipe (a script), one line as it is."""
     if sys.stdin.isatty():
-        return str(click.prompt(label, hide_input=True))
+        return str(click.prompt(label, hide_input=hide_input))
     # Without a terminal there is no echo to hide: getpass would warn in English (with a
     # Python path), or read the controlling terminal instead of what the script pipes in.
     click.echo(f"{label}: ", nl=False, err=True)
@@ -206,9 +214,7 @@ def activate(app: AppContext, email: str) -> None:
 
 def _set_active(app: AppContext, email: str, active: bool) -> None:
     with transaction(app.sessions) as session:
-        found = find_user(session, email)
-        if found is None:
-            raise UserError(f"Es gibt keine Anmeldung für {normalise_email(email)}.")
+        found = _login(session, email)
         changed = set_active(session, found, active)
         address = found.email
     # Told after the commit: a failed commit must not read as done.
@@ -222,6 +228,58 @@ def _set_active(app: AppContext, email: str, active: bool) -> None:
             f"Anmeldung {address} deaktiviert: keine Anmeldung und keine E-Mails mehr, "
             "offene Sitzungen enden."
         )
+
+
+@user.command("forget")
+@click.argument("email", metavar="E-MAIL")
+@click.option("--yes", is_flag=True, help="Ohne Rückfrage löschen (für Skripte).")
+@pass_app
+@user_errors
+def forget(app: AppContext, email: str, yes: bool) -> None:
+    """Die personenbezogenen Daten der deaktivierten Anmeldung E-MAIL unwiderruflich löschen
+    (DSGVO Art. 17): Name und Adresse werden zu „ehemalige Anmeldung N“, Sitzungen,
+    Mailprotokoll und Zustellablehnung verschwinden; Entscheidungen und Texte bleiben."""
+    with app.sessions() as session:
+        found = _login(session, email)
+        check_forgettable(session, found)
+        address, name = found.email, found.name
+    if not yes:
+        who = f"{name} <{address}>" if name else address
+        click.echo(
+            f"{who}: Name und Adresse werden unwiderruflich gelöscht; die Anmeldung heißt "
+            "danach „ehemalige Anmeldung …“. Das lässt sich nicht rückgängig machen."
+        )
+        answer = _read_line(f"Zum Bestätigen die Adresse {address} eingeben")
+        if normalise_email(answer) != address:
+            raise UserError("Nicht bestätigt: nichts gelöscht.")
+    with transaction(app.sessions) as session:
+        still = find_user(session, address)
+        if still is None:  # renamed or erased meanwhile
+            raise UserError(f"Es gibt keine Anmeldung für {address} mehr; nichts gelöscht.")
+        report = forget_user(session, still, team_addresses=app.config.alert_recipients)
+    # Told after the commit: a failed commit must not read as done.
+    click.echo(report.describe())
+
+
+@user.command("export")
+@click.argument("email", metavar="E-MAIL")
+@pass_app
+@user_errors
+def export(app: AppContext, email: str) -> None:
+    """Alles, was über die Anmeldung E-MAIL gespeichert ist, als JSON ausgeben (Auskunft
+    nach DSGVO Art. 15; Zeiten in UTC)."""
+    with app.sessions() as session:
+        found = _login(session, email)
+        data = personal_data(session, found, team_addresses=app.config.alert_recipients)
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _login(session: Session, email: str) -> User:
+    """The login with the address `email`; UserError when there is none."""
+    found = find_user(session, email)
+    if found is None:
+        raise UserError(f"Es gibt keine Anmeldung für {normalise_email(email)}.")
+    return found
 
 
 COMMANDS = [user]
