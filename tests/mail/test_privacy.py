@@ -120,6 +120,33 @@ def test_forget_erases_a_deactivated_login_and_keeps_the_decisions(
     assert len(smtp_server.messages) == sent
 
 
+def test_benutzer_shows_an_erased_login_without_its_forms(
+    cli: CliInvoker, data: Data, smtp_server: SmtpServer, mail_env, mail_config: Config
+) -> None:
+    """An erased login can neither be reactivated nor given a password or address there."""
+    from webapp.app import create_app
+
+    _berta_at_work(data, cli, smtp_server, mail_env)
+    with data.sessions() as s:
+        create_user(s, "it@kreis.example", "admin-passwort-1", role="admin")
+        s.commit()
+    assert cli("user", "deactivate", BERTA).exit_code == 0
+    assert cli("user", "forget", BERTA, "--yes").exit_code == 0
+    with data.sessions() as s:
+        berta = s.scalars(select(User).where(User.name.like("ehemalige Anmeldung %"))).one()
+    app = create_app(mail_config)
+    app.config.update(WTF_CSRF_ENABLED=False)
+    admin = app.test_client()
+    admin.post("/anmelden", data={"email": "it@kreis.example", "password": "admin-passwort-1"})
+
+    page = admin.get("/verwaltung/benutzer").get_data(as_text=True)
+
+    row = page[page.index(pseudonym(berta.id)) :]
+    row = row[: row.index("</tr>")]
+    assert "Personenbezogene Daten gelöscht" in row and "gelöscht</span>" in row
+    assert "<form" not in row and berta.email not in page
+
+
 def test_forget_refuses_the_last_administration(cli: CliInvoker, data: Data) -> None:
     with data.sessions() as s:
         create_user(s, "it@kreis.example", "admin-passwort-1", role="admin")

@@ -33,6 +33,7 @@ from webapp.users import (
     all_users,
     create_user,
     email_changed_message,
+    is_forgotten,
     reset_password,
     set_active,
 )
@@ -79,6 +80,7 @@ def users() -> ResponseReturnValue:
         other_refusals=[r for a, r in sorted(refused.items()) if a not in login_addresses],
         team_addresses=team,
         normalise=normalise_address,
+        forgotten=is_forgotten,
         error=error,
         values=values,
         reset_by_mail=reset_by_mail_available(app_config()),
