@@ -467,6 +467,7 @@ REVIEW_STATUSES = (
     "abgelehnt",
     "nicht relevant",
 )
+DISMISSED_STATUS = "nicht relevant"
 # the matcher reads the reasons: only some of them say the topic does not fit
 DISMISS_REASONS = (TOPIC_REASON, *NOT_ABOUT_TOPIC_REASONS, "sonstiges")
 
