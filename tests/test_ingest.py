@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from scrapers.record import CallRecord
 from webapp.ingest import ingest_records
 from webapp.models import Call, CallChange, Justification, Review, User
-from webapp.queries import CallFilters, page_call_ids
+from webapp.queries import CallFilters, list_calls, page_call_ids
 
 
 def rec(external_id: str, title: str, source: str = "fdb", **fields: object) -> CallRecord:
@@ -394,3 +394,22 @@ def test_same_title_in_one_source_is_a_new_call_when_the_old_one_is_still_listed
     stats = scrape(session, "feed", [rec("4", "Smart City Aufruf", source="feed")], complete=True)
     assert stats.new == 1
     assert set(calls(session, "feed")) == {"1", "2", "3", "4"}
+
+
+def test_a_dismissed_call_that_closes_is_not_back(session: Session) -> None:
+    """The deadline passing ("offen" → "geschlossen"), the funds running out or an announced
+    call opening on its date is history, but nothing to decide again: "Alle Aufrufe" must not
+    mark such a call "wieder da"."""
+    today = date(2027, 3, 1)
+    scrape(session, "fdb", [rec("a", "Aufruf A", status="angekündigt")])
+    call = calls(session)["a"]
+    dismiss(session, call)
+    for status in ("offen", "geschlossen", "Mittel ausgeschöpft"):
+        scrape(session, "fdb", [rec("a", "Aufruf A", status=status)])
+        (row,) = list_calls(session, CallFilters(scope="all"), today=today).rows
+        assert (row.status, row.returned) == ("nicht relevant", False), status
+    assert [c.new for c in call.changes] == ["Mittel ausgeschöpft", "geschlossen", "offen"]
+    # The source opening it again is news.
+    scrape(session, "fdb", [rec("a", "Aufruf A", status="offen")])
+    (row,) = list_calls(session, CallFilters(scope="all"), today=today).rows
+    assert row.returned

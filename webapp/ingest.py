@@ -33,9 +33,23 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from scrapers.dedupe import TITLE_THRESHOLD, compact, same_call, trigrams
+from scrapers.normalise import (
+    STATUS_ANNOUNCED,
+    STATUS_EXHAUSTED,
+    STATUS_OPEN,
+    STATUS_ROLLING,
+)
 from scrapers.record import CallRecord, without_tracking
 from webapp.formatting import local_date
-from webapp.models import DISMISSED_STATUS, Call, CallChange, Justification, Review, utcnow
+from webapp.models import (
+    CLOSED_SOURCE_STATUSES,
+    DISMISSED_STATUS,
+    Call,
+    CallChange,
+    Justification,
+    Review,
+    utcnow,
+)
 
 # `Call.origin` of a call an officer entered by hand (webapp.manual_entry uses it too)
 MANUAL_ORIGIN = "manual"
@@ -46,6 +60,9 @@ MISSING_FIELD = "missing_since"
 # Changes recorded in the history that say nothing new about the call itself: a dismissed
 # call stays dismissed.
 RESTATED_FIELDS = frozenset({"url"})
+# Status changes that follow from the dates or end the call (the deadline passed, the funds
+# ran out, an announced call opened on its date): no reason to decide on it again.
+CLOSING_STATUSES = frozenset({*CLOSED_SOURCE_STATUSES, STATUS_EXHAUSTED.casefold()})
 
 
 @dataclass(slots=True)
@@ -143,10 +160,10 @@ def ingest_records(
         changed = _record_changes(session, call, record, now, scrape_run_id, user_id)
         if changed & {"title", "programme"}:
             to_link.append(call)
-        old_digest = call.content_hash
+        old_digest, old_status = call.content_hash, call.status
         _copy(record, call)
         call.content_hash = digest
-        if changed <= RESTATED_FIELDS:
+        if _nothing_to_decide(changed, old_status, call.status):
             _keep_dismissal(call, old_digest, digest)
         if not changed:  # whitespace or tracking parameters only
             stats.unchanged += 1
@@ -235,6 +252,16 @@ def _moved_calls(
         if len(new) == 1 and len(old) == 1:
             moved.append((old[0], next(iter(new))))
     return moved
+
+
+def _nothing_to_decide(changed: set[str], old_status: str, new_status: str) -> bool:
+    """True when `changed` (with the status going from `old_status` to `new_status`) is no
+    reason to put a dismissed call before the officers again."""
+    if "status" in changed:
+        opened = old_status == STATUS_ANNOUNCED and new_status in (STATUS_OPEN, STATUS_ROLLING)
+        if not (opened or new_status.strip().casefold() in CLOSING_STATUSES):
+            return False
+    return changed - {"status"} <= RESTATED_FIELDS
 
 
 def _keep_dismissal(call: Call, old_digest: str, digest: str) -> None:

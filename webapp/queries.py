@@ -50,6 +50,7 @@ from webapp.formatting import (
 )
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
+    CLOSED_SOURCE_STATUSES,
     REVIEW_STATUSES,
     Call,
     CallChange,
@@ -81,8 +82,6 @@ MATCH_MIN_SCORE = 0.1
 MATCH_TOP_RANK = 3
 # Review states that still await a decision (the inbox).
 PENDING_STATUSES = ("neu", "in Prüfung")
-# Statuses a source may publish for a call that no longer accepts applications.
-CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
 
 
 def closed_by_source(status: str) -> bool:
