@@ -120,10 +120,10 @@ def ingest_records(
         listed_ids, unchanged_ids = set(listed_ids), set(unchanged_ids)
         kept = {*records_ids(records), *listed_ids, *unchanged_ids}
         kept |= {without_tracking(external_id) for external_id in kept}
-        for call, external_id in _moved_calls(records, existing, kept, local_date(now)):
-            del existing[(call.source, call.external_id)]
-            call.external_id = external_id
-            existing[(call.source, external_id)] = call
+        for moved, external_id in _moved_calls(records, existing, kept, local_date(now)):
+            del existing[(moved.source, moved.external_id)]
+            moved.external_id = external_id
+            existing[(moved.source, external_id)] = moved
     else:
         existing = _load_existing(session, [(r.source, r.external_id) for r in records])
     seen: set[tuple[str, str]] = set()
