@@ -394,6 +394,18 @@ def test_same_title_in_one_source_is_a_new_call_when_the_old_one_is_still_listed
     stats = scrape(session, "feed", [rec("4", "Smart City Aufruf", source="feed")], complete=True)
     assert stats.new == 1
     assert set(calls(session, "feed")) == {"1", "2", "3", "4"}
+    # An ended call the source still lists, now under a new link: the same call.
+    stats = scrape(
+        session,
+        "feed",
+        [
+            rec("4", "Smart City Aufruf", source="feed"),
+            rec("3-neu", "Smart City Aufruf", source="feed", deadline=date(2020, 1, 31)),
+        ],
+        complete=True,
+    )
+    assert (stats.new, stats.missing) == (0, 0)
+    assert set(calls(session, "feed")) == {"1", "2", "3-neu", "4"}
 
 
 def test_a_dismissed_call_that_closes_is_not_back(session: Session) -> None:

@@ -234,9 +234,9 @@ def _moved_calls(
 ) -> list[tuple[Call, str]]:
     """Known calls of one source that it now lists under a new id: (call, new id).
 
-    One new id and one call of the same title the source no longer lists, still open: a new
-    round after the old call's deadline, or a second call of that title while the first is
-    still listed, stays a call of its own.
+    One new id and one call of the same title the source no longer lists, still open or with
+    the same deadline: a new round after the old call's deadline, or a second call of that
+    title while the first is still listed, stays a call of its own.
     """
     arrivals: dict[str, dict[str, CallRecord]] = {}
     for record in records:
@@ -244,13 +244,17 @@ def _moved_calls(
             arrivals.setdefault(_title_key(record.title), {})[record.external_id] = record
     left: dict[str, list[Call]] = {}
     for (_, external_id), call in existing.items():
-        if external_id not in kept and (call.deadline is None or call.deadline >= today):
+        if external_id not in kept:
             left.setdefault(_title_key(call.title), []).append(call)
     moved: list[tuple[Call, str]] = []
     for title, new in arrivals.items():
         old = left.get(title, [])
         if len(new) == 1 and len(old) == 1:
-            moved.append((old[0], next(iter(new))))
+            ((external_id, record),) = new.items()
+            call = old[0]
+            # An ended call's title again with another deadline: the next round.
+            if call.deadline is None or call.deadline >= today or call.deadline == record.deadline:
+                moved.append((call, external_id))
     return moved
 
 
