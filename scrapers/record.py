@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
 class ParseError(ValueError):
@@ -128,3 +128,29 @@ def web_link(url: str) -> bool:
     except ValueError:  # "http://[::1/x": an unclosed bracket
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+# Query parameters that only say how a reader came to a page (newsletter, feed, ad click):
+# the same page with or without them is one call.
+_TRACKING_PREFIXES = ("utm_", "pk_", "piwik_", "mtm_", "matomo_", "_hs", "mc_")
+_TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "wt_mc", "wt.mc_id"})
+
+
+def without_tracking(url: str) -> str:
+    """`url` without tracking parameters (utm_source, fbclid …); other parameters stay in order.
+
+    Unchanged when there are none, so a link is only rewritten where it carried tracking.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [
+        (name, value)
+        for name, value in pairs
+        if not name.lower().startswith(_TRACKING_PREFIXES) and name.lower() not in _TRACKING_NAMES
+    ]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), parts.fragment))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from scrapers.record import CallRecord
 from webapp.ingest import ingest_records
 from webapp.models import Call, CallChange, Justification, Review, User
-from webapp.queries import CallFilters, page_call_ids
+from webapp.queries import CallFilters, list_calls, page_call_ids
 
 
 def rec(external_id: str, title: str, source: str = "fdb", **fields: object) -> CallRecord:
@@ -300,3 +300,128 @@ def test_call_dropped_by_one_source_but_listed_by_another_stays_in_the_inbox(
     # Gone from both sources: now it leaves the inbox.
     scrape(session, "bmleh", [rec("2", "Tierwohl-Stallbau", source="bmleh")], complete=True)
     assert canonical.id not in page_call_ids(session, inbox, today=today)
+
+
+def dismiss(session: Session, call: Call) -> None:
+    """An officer's "nicht relevant" through the review form's own function."""
+    from webapp.reviews import ReviewInput, set_review
+
+    set_review(session, call, ReviewInput(status="nicht relevant", reason="sonstiges"), None)
+    session.commit()
+
+
+def test_trivia_neither_brings_a_dismissed_call_back_nor_fills_its_history(
+    session: Session,
+) -> None:
+    """Whitespace and tracking parameters are no reason to decide again; a new deadline is."""
+    today, inbox = date(2026, 11, 26), CallFilters(scope="inbox")
+    scrape(session, "fdb", [rec("a", "Aufruf A", text="Gefördert werden Kommunen.")])
+    call = calls(session)["a"]
+    dismiss(session, call)
+    assert call.id not in page_call_ids(session, inbox, today=today)
+
+    trivia = rec(
+        "a",
+        "Aufruf  A ",
+        text="Gefördert werden\n  Kommunen. ",
+        url="https://example.org/fdb/a/?utm_source=newsletter&utm_medium=rss&fbclid=x1",
+        eligible=[" Landkreis"],
+    )
+    stats = scrape(session, "fdb", [trivia])
+    assert (stats.changed, stats.unchanged) == (0, 1)
+    assert call.id not in page_call_ids(session, inbox, today=today)
+    assert session.scalars(select(CallChange)).all() == []
+
+    scrape(session, "fdb", [replace(trivia, deadline=date(2027, 5, 31))])
+    assert call.id in page_call_ids(session, inbox, today=today)
+    assert [(c.field, c.old, c.new) for c in call.changes] == [
+        ("deadline", "2027-02-15", "2027-05-31")
+    ]
+
+
+def test_a_moved_page_is_history_not_a_reason_to_decide_again(session: Session) -> None:
+    today, inbox = date(2026, 11, 26), CallFilters(scope="inbox")
+    scrape(session, "fdb", [rec("a", "Aufruf A")], complete=True)
+    call = calls(session)["a"]
+    dismiss(session, call)
+    moved = rec("a", "Aufruf A", url="https://example.org/foerderung/fdb/a")
+    scrape(session, "fdb", [moved], complete=True)
+    assert [(c.field, c.new) for c in call.changes] == [
+        ("url", "https://example.org/foerderung/fdb/a")
+    ]
+    assert call.url == "https://example.org/foerderung/fdb/a"
+    assert call.id not in page_call_ids(session, inbox, today=today)
+
+
+def test_a_call_whose_link_is_its_id_keeps_its_history_when_the_link_moves(
+    session: Session,
+) -> None:
+    """A feed without ids (the link is the id) moves a call: the same call, not a new one."""
+    old, new = "https://land.example/aufrufe/42", "https://land.example/foerderung/aufrufe/42"
+    scrape(session, "feed", [rec(old, "Digitale Dörfer", source="feed", url=old)], complete=True)
+    call = calls(session, "feed")[old]
+    session.add(Review(call_id=call.id, status="relevant", note="Mit Senden abstimmen"))
+    session.commit()
+    stats = scrape(
+        session,
+        "feed",
+        [rec(new, "Digitale  Dörfer", source="feed", url=new + "?utm_campaign=x")],
+        complete=True,
+    )
+    assert (stats.new, stats.missing) == (0, 0)
+    assert list(calls(session, "feed")) == [new]
+    assert call.external_id == new and call.missing_since is None
+    assert call.review is not None and call.review.note == "Mit Senden abstimmen"
+    assert [(c.field, c.old, c.new) for c in call.changes] == [("url", old, new)]
+
+
+def test_same_title_in_one_source_is_a_new_call_when_the_old_one_is_still_listed_or_over(
+    session: Session,
+) -> None:
+    """A second call of that title beside the first, or a new round after the first ended."""
+    scrape(session, "feed", [rec("1", "Förderaufruf Digitalisierung", source="feed")])
+    stats = scrape(
+        session,
+        "feed",
+        [
+            rec("1", "Förderaufruf Digitalisierung", source="feed"),
+            rec("2", "Förderaufruf Digitalisierung", source="feed"),
+        ],
+    )
+    assert stats.new == 1
+    ended = rec("3", "Smart City Aufruf", source="feed", deadline=date(2020, 1, 31))
+    scrape(session, "feed", [ended], complete=True)
+    stats = scrape(session, "feed", [rec("4", "Smart City Aufruf", source="feed")], complete=True)
+    assert stats.new == 1
+    assert set(calls(session, "feed")) == {"1", "2", "3", "4"}
+    # An ended call the source still lists, now under a new link: the same call.
+    stats = scrape(
+        session,
+        "feed",
+        [
+            rec("4", "Smart City Aufruf", source="feed"),
+            rec("3-neu", "Smart City Aufruf", source="feed", deadline=date(2020, 1, 31)),
+        ],
+        complete=True,
+    )
+    assert (stats.new, stats.missing) == (0, 0)
+    assert set(calls(session, "feed")) == {"1", "2", "3-neu", "4"}
+
+
+def test_a_dismissed_call_that_closes_is_not_back(session: Session) -> None:
+    """The deadline passing ("offen" → "geschlossen"), the funds running out or an announced
+    call opening on its date is history, but nothing to decide again: "Alle Aufrufe" must not
+    mark such a call "wieder da"."""
+    today = date(2027, 3, 1)
+    scrape(session, "fdb", [rec("a", "Aufruf A", status="angekündigt")])
+    call = calls(session)["a"]
+    dismiss(session, call)
+    for status in ("offen", "geschlossen", "Mittel ausgeschöpft"):
+        scrape(session, "fdb", [rec("a", "Aufruf A", status=status)])
+        (row,) = list_calls(session, CallFilters(scope="all"), today=today).rows
+        assert (row.status, row.returned) == ("nicht relevant", False), status
+    assert [c.new for c in call.changes] == ["Mittel ausgeschöpft", "geschlossen", "offen"]
+    # The source opening it again is news.
+    scrape(session, "fdb", [rec("a", "Aufruf A", status="offen")])
+    (row,) = list_calls(session, CallFilters(scope="all"), today=today).rows
+    assert row.returned

@@ -1,7 +1,13 @@
 """Ingest: turn parsed call records into Call rows, with history, missing marks and duplicates.
 
 - Upsert by (source, external_id); the record's content hash tells whether anything changed,
-  and every changed field gets a CallChange row (old and new value).
+  and every changed field gets a CallChange row (old and new value). Whitespace and tracking
+  parameters in links (utm_source …) are no change: they are dropped from links, never
+  recorded, and never bring a dismissed call back for a decision; neither does a moved page
+  (a new link alone), which is recorded.
+- A call whose source lists it under a new id (a feed without ids whose link moved) is the
+  same call when the source no longer lists its old id and the title is the same: it keeps
+  its id, history and review instead of becoming a new call beside a "missing" one.
 - A call its source no longer lists (after a complete run) gets `missing_since`; it is never
   deleted, and the mark is cleared when the call comes back. A complete run that lists
   nothing at all marks nothing: an empty feed or page is far more often broken than a funder
@@ -9,7 +15,8 @@
 - The same call from another source (name variants such as "Smarte LandRegionen" and
   "Smarte.Land.Regionen") is linked to one canonical call, the earliest seen.
 - Reviews, notes, matches and edited justification texts hang on calls by id and are never
-  touched here.
+  touched here, except that a dismissal's content version moves past a change that is no
+  reason to decide again (a moved page).
 
 The caller owns the transaction (one per source for scrapes, see `webapp.scraping`).
 """
@@ -26,8 +33,23 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from scrapers.dedupe import TITLE_THRESHOLD, compact, same_call, trigrams
-from scrapers.record import CallRecord
-from webapp.models import Call, CallChange, Justification, Review, utcnow
+from scrapers.normalise import (
+    STATUS_ANNOUNCED,
+    STATUS_EXHAUSTED,
+    STATUS_OPEN,
+    STATUS_ROLLING,
+)
+from scrapers.record import CallRecord, without_tracking
+from webapp.formatting import local_date
+from webapp.models import (
+    CLOSED_SOURCE_STATUSES,
+    DISMISSED_STATUS,
+    Call,
+    CallChange,
+    Justification,
+    Review,
+    utcnow,
+)
 
 # `Call.origin` of a call an officer entered by hand (webapp.manual_entry uses it too)
 MANUAL_ORIGIN = "manual"
@@ -35,6 +57,12 @@ MANUAL_ORIGIN = "manual"
 # Fields copied from a record onto a call; every one of them is tracked in the history.
 TRACKED_FIELDS = (*CallRecord.CONTENT_FIELDS, "language")
 MISSING_FIELD = "missing_since"
+# Changes recorded in the history that say nothing new about the call itself: a dismissed
+# call stays dismissed.
+RESTATED_FIELDS = frozenset({"url"})
+# Status changes that follow from the dates or end the call (the deadline passed, the funds
+# ran out, an announced call opened on its date): no reason to decide on it again.
+CLOSING_STATUSES = frozenset({*CLOSED_SOURCE_STATUSES, STATUS_EXHAUSTED.casefold()})
 
 
 @dataclass(slots=True)
@@ -80,6 +108,8 @@ def ingest_records(
     now = now or utcnow()
     if link is None:
         link = origin == "scrape"
+    for record in records:
+        _drop_tracking(record)
     if source is not None:
         for record in records:
             record.source = source
@@ -87,6 +117,13 @@ def ingest_records(
             (c.source, c.external_id): c
             for c in session.scalars(select(Call).where(Call.source == source))
         }
+        listed_ids, unchanged_ids = set(listed_ids), set(unchanged_ids)
+        kept = {*records_ids(records), *listed_ids, *unchanged_ids}
+        kept |= {without_tracking(external_id) for external_id in kept}
+        for moved, external_id in _moved_calls(records, existing, kept, local_date(now)):
+            del existing[(moved.source, moved.external_id)]
+            moved.external_id = external_id
+            existing[(moved.source, external_id)] = moved
     else:
         existing = _load_existing(session, [(r.source, r.external_id) for r in records])
     seen: set[tuple[str, str]] = set()
@@ -120,25 +157,32 @@ def ingest_records(
         if call.content_hash == digest:
             stats.unchanged += 1
             continue
-        if _record_changes(session, call, record, now, scrape_run_id, user_id):
+        changed = _record_changes(session, call, record, now, scrape_run_id, user_id)
+        if changed & {"title", "programme"}:
             to_link.append(call)
+        old_digest, old_status = call.content_hash, call.status
         _copy(record, call)
         call.content_hash = digest
+        if _nothing_to_decide(changed, old_status, call.status):
+            _keep_dismissal(call, old_digest, digest)
+        if not changed:  # whitespace or tracking parameters only
+            stats.unchanged += 1
+            continue
         call.changed_at = now
         stats.changed += 1
         stats.changed_ids.append(call.id)
     if source is not None:
         for external_id in set(unchanged_ids):
-            call = existing.get((source, external_id))
-            if call is not None and (source, external_id) not in seen:
+            key, call = _known(existing, source, external_id)
+            if call is not None and key not in seen:
                 _seen_again(session, call, now, scrape_run_id, stats)
                 stats.unchanged += 1
-                seen.add((source, external_id))
+                seen.add(key)
         for external_id in set(listed_ids):
-            call = existing.get((source, external_id))
-            if call is not None and (source, external_id) not in seen:
+            key, call = _known(existing, source, external_id)
+            if call is not None and key not in seen:
                 _seen_again(session, call, now, scrape_run_id, stats)
-                seen.add((source, external_id))
+                seen.add(key)
         present = sum(1 for call in existing.values() if call.missing_since is None)
         if not seen and present:
             # An empty listing is not trusted (broken page or feed), and worth a hint also
@@ -151,6 +195,84 @@ def ingest_records(
     if link:
         stats.linked = link_duplicates(session, to_link)
     return stats
+
+
+def records_ids(records: Iterable[CallRecord]) -> set[str]:
+    """The external ids of `records`."""
+    return {record.external_id for record in records}
+
+
+def _known(
+    existing: dict[tuple[str, str], Call], source: str, external_id: str
+) -> tuple[tuple[str, str], Call | None]:
+    """The known call of an id a source listed, also when it was stored with tracking
+    parameters or is stored without them now."""
+    for key in ((source, external_id), (source, without_tracking(external_id))):
+        if key in existing:
+            return key, existing[key]
+    return (source, external_id), None
+
+
+def _drop_tracking(record: CallRecord) -> None:
+    """Tracking parameters out of the link, and out of the id where the link is the id."""
+    clean = without_tracking(record.url)
+    if clean != record.url:
+        if record.external_id == record.url:
+            record.external_id = clean
+        record.url = clean
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def _moved_calls(
+    records: Sequence[CallRecord],
+    existing: dict[tuple[str, str], Call],
+    kept: set[str],
+    today: date,
+) -> list[tuple[Call, str]]:
+    """Known calls of one source that it now lists under a new id: (call, new id).
+
+    One new id and one call of the same title the source no longer lists, still open or with
+    the same deadline: a new round after the old call's deadline, or a second call of that
+    title while the first is still listed, stays a call of its own.
+    """
+    arrivals: dict[str, dict[str, CallRecord]] = {}
+    for record in records:
+        if (record.source, record.external_id) not in existing:
+            arrivals.setdefault(_title_key(record.title), {})[record.external_id] = record
+    left: dict[str, list[Call]] = {}
+    for (_, external_id), call in existing.items():
+        if external_id not in kept:
+            left.setdefault(_title_key(call.title), []).append(call)
+    moved: list[tuple[Call, str]] = []
+    for title, new in arrivals.items():
+        old = left.get(title, [])
+        if len(new) == 1 and len(old) == 1:
+            ((external_id, record),) = new.items()
+            call = old[0]
+            # An ended call's title again with another deadline: the next round.
+            if call.deadline is None or call.deadline >= today or call.deadline == record.deadline:
+                moved.append((call, external_id))
+    return moved
+
+
+def _nothing_to_decide(changed: set[str], old_status: str, new_status: str) -> bool:
+    """True when `changed` (with the status going from `old_status` to `new_status`) is no
+    reason to put a dismissed call before the officers again."""
+    if "status" in changed:
+        opened = old_status == STATUS_ANNOUNCED and new_status in (STATUS_OPEN, STATUS_ROLLING)
+        if not (opened or new_status.strip().casefold() in CLOSING_STATUSES):
+            return False
+    return changed - {"status"} <= RESTATED_FIELDS
+
+
+def _keep_dismissal(call: Call, old_digest: str, digest: str) -> None:
+    """A call dismissed on the version just replaced stays dismissed (nothing to decide anew)."""
+    review = call.review
+    if review is not None and review.status == DISMISSED_STATUS and review.call_hash == old_digest:
+        review.call_hash = digest
 
 
 def _load_existing(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Call]:
@@ -211,20 +333,31 @@ def _record_changes(
     now: datetime,
     run_id: int | None,
     user_id: int | None,
-) -> bool:
-    """One CallChange per changed field; True when the title or programme changed."""
-    renamed = False
+) -> set[str]:
+    """One CallChange per field changed beyond whitespace and tracking; their names."""
+    changed: set[str] = set()
     for name in TRACKED_FIELDS:
         old, new = _json_value(getattr(call, name)), _json_value(getattr(record, name))
-        if old != new:
+        if _material(name, old) != _material(name, new):
             session.add(
                 CallChange(
                     call_id=call.id, field=name, old=old, new=new, changed_at=now,
                     scrape_run_id=run_id, user_id=user_id,
                 )
             )  # fmt: skip
-            renamed = renamed or name in ("title", "programme")
-    return renamed
+            changed.add(name)
+    return changed
+
+
+def _material(name: str, value: object) -> object:
+    """`value` as far as it tells the reader something: whitespace runs as one space, a link
+    without tracking parameters and trailing slash."""
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return bare_link(without_tracking(value)) if name == "url" else value
+    if isinstance(value, list):
+        return [_material(name, v) for v in value]
+    return value
 
 
 def _copy(record: CallRecord, call: Call) -> None:

@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from matcher.model import apply_decisions, fit_and_match
 from matcher.types import CallDoc, CallMatch, Feedback, TermContribution
 from webapp.formatting import local_today
-from webapp.models import Call, CallScore, Match, ProjectRow, Review, StrategyRow, utcnow
+from webapp.models import (
+    DISMISSED_STATUS,
+    Call,
+    CallScore,
+    Match,
+    ProjectRow,
+    Review,
+    StrategyRow,
+    utcnow,
+)
 from webapp.saved_model import ModelCache, ModelFile, save_model
 from webapp.strategy_store import active_strategy_row, strategy_from_db, strategy_hash
 
@@ -28,7 +37,6 @@ log = logging.getLogger(__name__)
 RELEVANT_STATUSES = frozenset(
     {"relevant", "Antrag in Vorbereitung", "beantragt", "bewilligt", "abgelehnt"}
 )
-DISMISSED_STATUS = "nicht relevant"
 # The stored eligibility of a call the county and its municipalities may not apply for
 # but a project's further applicant types (its partners) may: a candidate all the same.
 PARTNER_STATUS = "partner"

@@ -467,6 +467,9 @@ REVIEW_STATUSES = (
     "abgelehnt",
     "nicht relevant",
 )
+DISMISSED_STATUS = "nicht relevant"
+# Statuses a source may publish for a call that no longer accepts applications.
+CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
 # the matcher reads the reasons: only some of them say the topic does not fit
 DISMISS_REASONS = (TOPIC_REASON, *NOT_ABOUT_TOPIC_REASONS, "sonstiges")
 

@@ -44,12 +44,15 @@ from matcher.strategy import Applicant, RegionProfile
 from webapp.formatting import (
     DECISION_EFFECT_MIN,
     as_date,
+    call_field_label,
     local_today,
     source_short_title,
     source_title,
 )
+from webapp.ingest import MISSING_FIELD, RESTATED_FIELDS
 from webapp.matching import DISMISSED_STATUS
 from webapp.models import (
+    CLOSED_SOURCE_STATUSES,
     REVIEW_STATUSES,
     Call,
     CallChange,
@@ -81,8 +84,6 @@ MATCH_MIN_SCORE = 0.1
 MATCH_TOP_RANK = 3
 # Review states that still await a decision (the inbox).
 PENDING_STATUSES = ("neu", "in Prüfung")
-# Statuses a source may publish for a call that no longer accepts applications.
-CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
 
 
 def closed_by_source(status: str) -> bool:
@@ -1331,6 +1332,27 @@ class CallDetail:
     @property
     def is_dismissed(self) -> bool:
         return self.review is not None and self.review.status == DISMISSED_STATUS
+
+    @property
+    def changed_since_dismissal(self) -> list[str] | None:
+        """Why a dismissed call is back for a decision: the labels of the fields that changed
+        since (a moved page or a missing mark aside); None when it is not back."""
+        review = self.review
+        if review is None or not dismissed_then_changed(
+            review.status, review.call_hash, self.call.content_hash
+        ):
+            return None
+        labels: list[str] = []
+        for change in sorted(self.changes, key=lambda c: c.field):
+            if (
+                change.call_id == self.call.id
+                and change.changed_at >= review.updated_at
+                and change.field not in (MISSING_FIELD, *RESTATED_FIELDS)
+            ):
+                label = call_field_label(change.field)
+                if label not in labels:
+                    labels.append(label)
+        return sorted(labels, key=str.casefold)
 
 
 def call_deadlines(call: Call) -> list[StageDeadline]:

@@ -93,3 +93,40 @@ def test_missing_and_unknown_fields_are_readable() -> None:
     assert format_call_value("topics", ["Breitband", "Schule"]) == "Breitband, Schule"
     assert format_call_value("amount_max_eur", 0) == "0\u00a0€"  # never broken before €
     assert format_call_value("url", None) == "–"
+
+
+def test_a_dismissed_call_back_for_a_decision_says_what_changed(
+    session: Session, auth_client: FlaskClient
+) -> None:
+    """The Eingang marks it "wieder da"; its page says since when and what changed."""
+    from webapp.reviews import ReviewInput, set_review
+
+    ingest_records(session, [_record()], source="feed")
+    call = session.query(Call).filter_by(source="feed", external_id="historie-1").one()
+    set_review(session, call, ReviewInput(status="nicht relevant", reason="sonstiges"), None)
+    session.commit()
+    page = auth_client.get(f"/aufrufe/{call.id}").get_data(as_text=True)
+    assert "Wieder zur Entscheidung" not in page
+
+    moved = "https://example.org/neu/historie"
+    ingest_records(session, [_record(url=moved)], source="feed")
+    session.commit()
+    assert "Wieder zur Entscheidung" not in auth_client.get(f"/aufrufe/{call.id}").get_data(
+        as_text=True
+    )
+    ingest_records(
+        session,
+        [_record(url=moved, deadline=date(2027, 6, 30), amount_max_eur=400000.0)],
+        source="feed",
+    )
+    session.commit()
+    page = auth_client.get(f"/aufrufe/{call.id}").get_data(as_text=True)
+    note = re.search(r'<p class="flash returned-note"[^>]*>(.*?)</p>', page, re.S)
+    assert note is not None
+    text = " ".join(re.sub(r"<[^>]+>", " ", note.group(1)).split())
+    assert text.startswith("Wieder zur Entscheidung: am ")
+    assert (
+        "als „nicht relevant“ bewertet, seitdem geändert: Frist, Höchstbetrag (siehe „Änderungen“)."
+        in text
+    )
+    assert "Link" not in text
