@@ -227,6 +227,15 @@ def test_strategy_show_bad_file_exits_with_message(cli, tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_init_again_with_the_same_strategy_says_it_is_unchanged(cli) -> None:
+    """`init` after a restore or an upgrade: nothing changed, so nothing to match again."""
+    assert "' geladen" in cli("init").output
+    again = cli("init")
+    assert again.exit_code == 0, again.output
+    assert "' unverändert: " in again.output
+    assert "aktualisiert" not in again.output and "match" not in again.output
+
+
 def test_reload_updates_in_place_and_deactivates_removed(cli, tmp_path: Path, session) -> None:
     from sqlalchemy import select
 

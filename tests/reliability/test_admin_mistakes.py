@@ -741,7 +741,8 @@ def test_loading_the_own_strategy_after_a_plain_init_says_it_replaces_the_bundle
     assert result.exit_code == 0, result.output
     assert "ersetzt die bisher aktive Strategie 'coesfeld-12-0'" in result.output
     again = cli("strategy", "load", str(tmp_path / "ostalb.yaml"))
-    assert "aktualisiert" in again.output and "ersetzt" not in again.output
+    assert "'ostalb-digital' unverändert" in again.output and "ersetzt" not in again.output
+    assert "aktualisiert" not in again.output
 
 
 @pytest.mark.parametrize(

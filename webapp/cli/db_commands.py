@@ -132,7 +132,9 @@ def describe_load(
     `stale_from` names the replaced strategy the open calls' matches still belong to;
     `scored` says whether any call has been matched at all (no hint for a new database).
     """
-    verb = "geladen" if report.created else "aktualisiert"
+    # "aktualisiert" only when the content differs: `init` on a restored copy or a cron's
+    # repeated `strategy load` must not suggest that something changed
+    verb = "geladen" if report.created else "aktualisiert" if report.changed else "unverändert"
     line = (
         f"Strategie '{report.strategy_key}' {verb}: "
         f"{format_counted(report.themes, 'Themenfeld', 'Themenfelder')}, "
