@@ -79,7 +79,7 @@ class Reminder:
 
     @property
     def headline(self) -> str:
-        """"Einreichung am 24.03.2027, 17:00 Uhr – noch 7 Tage"; on the last day
+        """ "Einreichung am 24.03.2027, 17:00 Uhr – noch 7 Tage"; on the last day
         "Einreichung: Frist heute, 17:00 Uhr" – an officer must not plan for the evening."""
         if self.last_day:
             return f"{self.stage}: Frist {days_label(0, time=self.time)}"

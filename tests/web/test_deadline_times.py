@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scrapers.record import CallRecord
+from tests.web.test_calendar_feed import _events
 from webapp.formatting import LOCAL_TZ, format_date, local_today
 from webapp.ingest import ingest_records
 from webapp.models import Call, CallChange, User
@@ -78,7 +79,7 @@ def test_call_page_and_list_show_the_time_and_tell_laufend_from_no_deadline(
     assert "Keine Frist angegeben" in by_title["ohne Angabe"]
     assert "laufend" not in by_title["ohne Angabe"]
     # sorted as before: the dated call first, the two without a deadline after it
-    assert [i for i, x in enumerate(texts) if "Smarte Region" in x][0] == 0
+    assert next(i for i, x in enumerate(texts) if "Smarte Region" in x) == 0
 
 
 def test_a_changed_time_is_a_change_in_the_history(
@@ -121,18 +122,6 @@ def test_csv_has_the_time_and_both_states_without_deadline(
     assert rows["Exportaufruf ohne Angabe"]["Uhrzeit der Frist"] == ""
 
 
-def _events(body: str) -> list[dict[str, str]]:
-    unfolded = body.replace("\r\n ", "")
-    events = []
-    for block in re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", unfolded, re.S):
-        props: dict[str, str] = {}
-        for line in block.split("\r\n"):
-            name, _, value = line.partition(":")
-            props.setdefault(name, value)  # with parameters: "DTSTART;VALUE=DATE"
-        events.append(props)
-    return events
-
-
 def test_a_deadline_with_a_time_is_a_timed_event_ending_then(
     auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
 ) -> None:
@@ -149,7 +138,9 @@ def test_a_deadline_with_a_time_is_a_timed_event_ending_then(
     body = client.get(f"/kalender/{user.ical_token}.ics").get_data(as_text=True)
     assert "TZID" not in body  # times in UTC: no VTIMEZONE needed
     events = {
-        e["SUMMARY"].split(": ", 1)[1]: e for e in _events(body) if "Kalenderaufruf" in e["SUMMARY"]
+        e["SUMMARY"].split(": ", 1)[1]: e
+        for e in _events(body).values()
+        if "Kalenderaufruf" in e["SUMMARY"]
     }
 
     timed = events["Kalenderaufruf mit Uhrzeit"]
@@ -158,12 +149,15 @@ def test_a_deadline_with_a_time_is_a_timed_event_ending_then(
     local_end = end.astimezone(LOCAL_TZ)
     assert (local_end.date(), local_end.strftime("%H:%M")) == (winter, "17:00")
     assert start < end
-    assert "DTSTART;VALUE=DATE" not in timed
     assert timed["SUMMARY"].startswith("Frist Einreichung bis 17:00 Uhr: ")
 
+    # without a time: all day, as before (VALUE=DATE, a day without a time of day)
     whole = events["Kalenderaufruf ganztags"]
-    assert whole["DTSTART;VALUE=DATE"] == winter.strftime("%Y%m%d")
-    assert whole["DTEND;VALUE=DATE"] == (winter + timedelta(days=1)).strftime("%Y%m%d")
+    assert f"DTSTART;VALUE=DATE:{winter:%Y%m%d}" in body.replace("\r\n ", "")
+    assert (whole["DTSTART"], whole["DTEND"]) == (
+        f"{winter:%Y%m%d}",
+        f"{winter + timedelta(days=1):%Y%m%d}",
+    )
 
     page = _text(auth_client.get("/fristen/").get_data(as_text=True))
     assert f"{format_date(winter)}, 17:00 Uhr" in page
