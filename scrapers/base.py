@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
+from scrapers import normalise as norm
 from scrapers.encoding import decode_body
 from scrapers.record import CallRecord, ParseError
 
@@ -77,6 +78,33 @@ def unread_deadline_hints(where: str, title: str, unread: list[str]) -> list[str
         f"{where} „{title}“: Frist im Text nicht lesbar: „{phrase}“ – bitte in der Quelle nachsehen"
         for phrase in unread
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDeadline:
+    """What a deadline field (a list's column, a `<time>`) says: a day with its time of
+    day, "laufend", or nothing."""
+
+    day: date | None = None
+    time: str | None = None
+    rolling: bool = False
+
+
+def read_deadline_field(
+    node: Tag | None, kind: str, where: str, today: date, field_name: str = "deadline"
+) -> FieldDeadline:
+    """Read a deadline field; "laufend"/"jederzeit" is open-ended, not an unreadable date.
+
+    Raises ParseError naming the item and field for any other value without a date.
+    """
+    if node is None:
+        return FieldDeadline()
+    raw = str(node.get("datetime") or node.get_text(" ")).strip()
+    try:
+        day, time = norm.parse_deadline_time(raw, today)
+    except ValueError as exc:
+        raise ParseError(str(exc), source=kind, location=where, field=field_name) from None
+    return FieldDeadline(day, time, day is None and norm.says_rolling(raw))
 
 
 def reference_date(options: Options | None) -> date:

@@ -116,16 +116,18 @@ def _first(meta: dict[str, Any], key: str) -> str:
     return str(values[0]).strip() if values else ""
 
 
-def _dates(values: list[Any], where: str, field: str) -> list[date]:
-    out: list[date] = []
+def _dates(values: list[Any], where: str, field: str) -> list[tuple[date, str | None]]:
+    """The distinct days of a date list, earliest first, each with its time of day in German
+    time ("2027-03-24T17:00:00.000+0100" is 17:00: Brussels time is German time)."""
+    out: dict[date, str | None] = {}
     for value in values:
         try:
-            parsed = norm.parse_date(str(value))
+            day, time = norm.parse_date_time(str(value))
         except ValueError as exc:
             raise ParseError(str(exc), source=KIND, location=where, field=field) from None
-        if parsed and parsed not in out:
-            out.append(parsed)
-    return sorted(out)
+        if day is not None and day not in out:
+            out[day] = time
+    return sorted(out.items())
 
 
 def _max_contribution(meta: dict[str, Any], identifier: str) -> float | None:
@@ -155,15 +157,18 @@ def _record(
         raise ParseError("Ergebnis ohne Titel", source=KIND, location=where, field="title")
     html = _first(meta, "descriptionByte") or str(item.get("content") or "")
     text = block_text(BeautifulSoup(html, "lxml")) if html else ""
-    deadlines = _dates(_values(meta, "deadlineDate"), where, "deadlineDate")
+    timed = _dates(_values(meta, "deadlineDate"), where, "deadlineDate")
+    times = dict(timed)
+    deadlines = [day for day, _time in timed]
     opens_list = _dates(_values(meta, "startDate"), where, "startDate")
-    opens = opens_list[0] if opens_list else None
+    opens = opens_list[0][0] if opens_list else None
     stages: dict[str, date] = {}
     model = _first(meta, "deadlineModel")
     if model == "two-stage" and len(deadlines) >= 2:
         stages = {"Projektskizze": deadlines[0], "Antrag": deadlines[-1]}
     upcoming = [d for d in deadlines if d >= today]
     deadline = min(upcoming) if upcoming else (max(deadlines) if deadlines else None)
+    stage_times = {stage: t for stage, day in stages.items() if (t := times[day]) is not None}
     status_code = _first(meta, "status")
     status = norm.normalise_status(status_code) if status_code else ""
     if status not in norm.STATUSES:
@@ -185,6 +190,8 @@ def _record(
         opens=opens,
         deadline=deadline,
         deadlines=stages,
+        deadline_time=times[deadline] if deadline is not None else None,
+        deadline_times=stage_times,
         amount_max_eur=_max_contribution(meta, identifier) or norm.max_amount_in_text(text),
         funding_rate=norm.rate_in_text(text),
         topics=keywords,

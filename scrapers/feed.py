@@ -163,11 +163,17 @@ def _entry(
         opens=found.opens,
         deadline=found.deadline,
         deadlines=found.deadlines,
+        deadline_time=found.deadline_time,
+        deadline_times=found.times,
         amount_max_eur=norm.max_amount_in_text(text),
         funding_rate=norm.rate_in_text(text),
         topics=[str(t.get("term", "")).strip() for t in entry.get("tags", []) if t.get("term")],
         status=norm.derive_status(
-            opens=found.opens, deadline=found.deadline, reference=today, exhausted=found.exhausted
+            opens=found.opens,
+            deadline=found.deadline,
+            reference=today,
+            exhausted=found.exhausted,
+            rolling=found.rolling,
         ),
         language=language,
         hints=unread_deadline_hints(where, title, found.unread),

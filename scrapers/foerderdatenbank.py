@@ -259,11 +259,17 @@ def _parse_detail(soup: BeautifulSoup, url: str, base: str, options: Options | N
         opens=found.opens,
         deadline=found.deadline,
         deadlines=found.deadlines,
+        deadline_time=found.deadline_time,
+        deadline_times=found.times,
         amount_max_eur=norm.max_amount_in_text(described) or norm.max_amount_in_text(text),
         funding_rate=norm.rate_in_text(text),
         topics=topics,
         status=norm.derive_status(
-            opens=found.opens, deadline=found.deadline, reference=today, exhausted=found.exhausted
+            opens=found.opens,
+            deadline=found.deadline,
+            reference=today,
+            exhausted=found.exhausted,
+            rolling=found.rolling,
         ),
         language="de",
         hints=unread_deadline_hints(page_url, title, found.unread),

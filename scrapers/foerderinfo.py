@@ -20,6 +20,7 @@ from scrapers.base import (
     base_url,
     inline_text,
     make_soup,
+    read_deadline_field,
     reference_date,
     unread_deadline_hints,
 )
@@ -62,9 +63,7 @@ def _date_attr(node: Tag | None, url: str, index: int, field: str, today: date) 
         return None
     raw = str(node.get("datetime") or node.get_text(" ")).strip()
     try:
-        # "laufend" as the deadline is open-ended, not an unreadable date
-        read = norm.parse_deadline if field == "deadline" else norm.parse_date
-        return read(raw, today)
+        return norm.parse_date(raw, today)
     except ValueError as exc:
         raise ParseError(
             str(exc), source=KIND, location=f"{url} (Eintrag {index})", field=field
@@ -86,7 +85,8 @@ def _teaser(teaser: Tag, base: str, url: str, index: int, today: date) -> CallRe
         None,
     )
     published = _date_attr(published_node, url, index, "published", today)
-    deadline = _date_attr(stop, url, index, "deadline", today)
+    stated = read_deadline_field(stop, KIND, where, today)
+    deadline = stated.day
     summary = inline_text(teaser.select_one(".c-teaser__text"))
     ministry = inline_text(teaser.select_one(".c-topline__category"))
     found = norm.extract_deadlines(f"{title}. {summary}", today)
@@ -106,6 +106,8 @@ def _teaser(teaser: Tag, base: str, url: str, index: int, today: date) -> CallRe
         opens=found.opens,
         deadline=final,
         deadlines=found.deadlines,
+        deadline_time=stated.time if deadline else found.deadline_time,
+        deadline_times=found.times,
         amount_max_eur=norm.max_amount_in_text(summary),
         funding_rate=norm.rate_in_text(summary),
         status=norm.derive_status(
@@ -113,6 +115,7 @@ def _teaser(teaser: Tag, base: str, url: str, index: int, today: date) -> CallRe
             deadline=final,
             reference=today,
             exhausted=found.exhausted,
+            rolling=stated.rolling or found.rolling,
         ),
         language="de",
         hints=[] if deadline else unread_deadline_hints(where, title, found.unread),

@@ -24,6 +24,7 @@ from scrapers.base import (
     first_sentence,
     inline_text,
     make_soup,
+    read_deadline_field,
     reference_date,
     unread_deadline_hints,
 )
@@ -80,9 +81,7 @@ def _date(node: Tag | None, where: str, field: str, today: date) -> date | None:
     if not raw:
         return None
     try:
-        # "laufend" in a deadline column is open-ended, not an unreadable date
-        read = norm.parse_deadline if field == "deadline" else norm.parse_date
-        return read(raw, today)
+        return norm.parse_date(raw, today)
     except ValueError as exc:
         raise ParseError(str(exc), source=KIND, location=where, field=field) from None
 
@@ -113,7 +112,8 @@ def _item(
     summary_node = _select(item, selectors.get("summary"))
     text = block_text(summary_node) if summary_node is not None else ""
     published = _date(_select(item, selectors.get("date")), where, "date", today)
-    explicit = _date(_select(item, selectors.get("deadline")), where, "deadline", today)
+    stated = read_deadline_field(_select(item, selectors.get("deadline")), KIND, where, today)
+    explicit = stated.day
     found = norm.extract_deadlines(f"{title}.\n{text}", today)
     deadline = explicit or found.deadline
     return CallRecord(
@@ -132,10 +132,16 @@ def _item(
         opens=found.opens,
         deadline=deadline,
         deadlines=found.deadlines,
+        deadline_time=stated.time if explicit else found.deadline_time,
+        deadline_times=found.times,
         amount_max_eur=norm.max_amount_in_text(text),
         funding_rate=norm.rate_in_text(text),
         status=norm.derive_status(
-            opens=found.opens, deadline=deadline, reference=today, exhausted=found.exhausted
+            opens=found.opens,
+            deadline=deadline,
+            reference=today,
+            exhausted=found.exhausted,
+            rolling=stated.rolling or found.rolling,
         ),
         language=str(options.get("language", "de")),
         # the deadline column, when there is one, is what counts

@@ -30,7 +30,7 @@ _DATE_FIELDS = ("published", "opens", "deadline")
 T = TypeVar("T")
 _KNOWN = {
     "id", "external_id", "source", "url", "title", *_TEXT_FIELDS, *_LIST_FIELDS, *_DATE_FIELDS,
-    "deadlines", "amount_max_eur", "funding_rate",
+    "deadlines", "deadline_time", "deadline_times", "amount_max_eur", "funding_rate",
 }  # fmt: skip
 
 
@@ -158,7 +158,12 @@ def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> Cal
     texts = {f: check(partial(_text, obj, f)) or "" for f in _TEXT_FIELDS}
     lists = {f: check(partial(_text_list, obj, f)) or [] for f in _LIST_FIELDS}
     dates = {f: check(partial(_date, obj.get(f), f)) for f in _DATE_FIELDS}
+    # A deadline given with its time ("2027-03-31T15:00:00Z") keeps that time (German time)
+    # unless `deadline_time` says otherwise.
+    deadline_time = check(lambda: _time(obj.get("deadline_time"), "deadline_time"))
+    deadline_time = deadline_time or _time_in(obj.get("deadline"))
     deadlines: dict[str, date] = {}
+    deadline_times: dict[str, str] = {}
     deadlines_raw = obj.get("deadlines") or {}
     if not isinstance(deadlines_raw, dict):
         problems.append(ParseError("muss ein Objekt {Stufe: Datum} sein", field="deadlines"))
@@ -167,6 +172,15 @@ def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> Cal
         day = check(partial(_date, value, "deadlines")) if value else None
         if day is not None:
             deadlines[str(stage)] = day
+            if stage_time := _time_in(value):
+                deadline_times[str(stage)] = stage_time
+    times_raw = obj.get("deadline_times") or {}
+    if not isinstance(times_raw, dict):
+        problems.append(ParseError("muss ein Objekt {Stufe: Uhrzeit} sein", field="deadline_times"))
+        times_raw = {}
+    for stage, value in times_raw.items():
+        if stage_time := check(partial(_time, value, "deadline_times")):
+            deadline_times[str(stage)] = stage_time
     amount = check(lambda: _number(obj, "amount_max_eur"))
     rate = check(lambda: _rate(obj))
     if len(problems) > 1:
@@ -182,6 +196,8 @@ def record_from_dict(obj: dict[str, Any], default_source: str = "import") -> Cal
         title=title or "",
         **fields,
         deadlines=deadlines,
+        deadline_time=deadline_time,
+        deadline_times=deadline_times,
         amount_max_eur=amount,
         funding_rate=rate,
     )
@@ -233,6 +249,28 @@ def _date(value: Any, field: str) -> date | None:
         except ValueError:
             pass
     raise ParseError(f"Datum {value!r} nicht lesbar (erwartet JJJJ-MM-TT)", field=field)
+
+
+def _time(value: Any, field: str) -> str | None:
+    """A time of day "HH:MM" (German time), or None when empty."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, str):
+            return norm.parse_clock(value)
+    except ValueError:
+        pass
+    raise ParseError(f"Uhrzeit {value!r} nicht lesbar (erwartet HH:MM, deutsche Zeit)", field=field)
+
+
+def _time_in(value: Any) -> str | None:
+    """The time of day (German time) of a date value given with one, else None."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", value.strip()):
+        return None
+    try:
+        return norm.parse_date_time(value.strip())[1]
+    except ValueError:
+        return None
 
 
 def _number(obj: dict[str, Any], field: str) -> float | None:

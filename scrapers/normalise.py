@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -169,32 +169,62 @@ def parse_date(value: str | None, reference: date | None = None) -> date | None:
 
     Empty values give None; a value that holds no readable date raises ValueError.
     """
+    return parse_date_time(value, reference)[0]
+
+
+def parse_date_time(
+    value: str | None, reference: date | None = None
+) -> tuple[date | None, str | None]:
+    """Read one date value with its time of day, when it has one: (day, "HH:MM") in German
+    time, or (day, None). `2027-03-24T17:00:00+01:00`, `31.03.2027, 12:00 Uhr`,
+    `17 September 2027 17:00:00 Brussels time`; midnight of an ISO value is no time (a date
+    picker's rendering of a day).
+
+    Empty values give (None, None); a value that holds no readable date raises ValueError.
+    """
     if value is None:
-        return None
+        return None, None
     text = str(value).strip()
     if not text:
-        return None
+        return None, None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text):
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             pass
         else:
-            # A UTC time is a machine's rendering (a German date picker's midnight becomes
-            # 22:00Z the day before): its German day counts. A local offset (Brussels,
-            # +02:00) is the day the publisher wrote.
-            if moment.utcoffset() == timedelta(0):
-                moment = moment.astimezone(GERMAN_TZ)
-            return moment.date()
+            return _iso_day_time(moment, timed=len(text) > 10)
     if re.match(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d", text):
         try:
-            return parsedate_to_datetime(text).date()
+            return parsedate_to_datetime(text).date(), None
         except (TypeError, ValueError):
             pass
     matches = find_dates(text, reference)
     if matches:
-        return matches[0].value
+        return time_after_date(text, matches[0], len(text))
     raise ValueError(f"Datum nicht lesbar: {text!r}")
+
+
+def _iso_day_time(moment: datetime, *, timed: bool) -> tuple[date, str | None]:
+    """The German day and clock time of an ISO moment.
+
+    A UTC time is a machine's rendering (a German date picker's midnight becomes 22:00Z the
+    day before): its German day counts. A local offset (Brussels, +02:00) is the day the
+    publisher wrote; its clock time is given in German time when that falls on the same day
+    (Brussels time is German time), else left out rather than moved to another day.
+    """
+    day = moment.date()
+    local = moment
+    if moment.utcoffset() == timedelta(0):
+        local = moment.astimezone(GERMAN_TZ)
+        day = local.date()
+    elif moment.tzinfo is not None:
+        local = moment.astimezone(GERMAN_TZ)
+        if local.date() != day:
+            return day, None
+    if not timed or (local.hour, local.minute) == (0, 0):
+        return day, None
+    return day, f"{local.hour:02d}:{local.minute:02d}"
 
 
 def parse_deadline(value: str | None, reference: date | None = None) -> date | None:
@@ -203,12 +233,105 @@ def parse_deadline(value: str | None, reference: date | None = None) -> date | N
 
     Anything else that holds no date raises ValueError, as in `parse_date`.
     """
+    return parse_deadline_time(value, reference)[0]
+
+
+def parse_deadline_time(
+    value: str | None, reference: date | None = None
+) -> tuple[date | None, str | None]:
+    """`parse_deadline` with the deadline's time of day ("HH:MM" German time) when given."""
     try:
-        return parse_date(value, reference)
+        return parse_date_time(value, reference)
     except ValueError:
-        if _ROLLING.search(str(value)):
-            return None
+        if says_rolling(value):
+            return None, None
         raise
+
+
+def says_rolling(value: str | None) -> bool:
+    """Whether a text says applications are open-ended ("laufend", "jederzeit", "keine Frist")."""
+    return bool(_ROLLING.search(str(value or "")))
+
+
+# --- times of day -----------------------------------------------------------------------
+
+# Zones a deadline's time is given in. Brussels, MEZ/MESZ and CET/CEST are German time
+# (written loosely all year round, so the clock time is kept as written); UTC is converted.
+_ZONE = (
+    r"(?P<zone>MESZ|MEZ|CEST|CET|UTC|GMT|"
+    r"(?:Brussels|Brüsseler|Berliner|Berlin|deutscher|German)\s+(?:local\s+)?(?:Orts)?(?:time|zeit)|"
+    r"Central\s+European\s+(?:Summer\s+)?Time|Ortszeit)"
+)
+_CLOCK = (
+    r"(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.])(?P<m>[0-5]\d)(?::[0-5]\d(?:\.\d+)?)?)?"
+    r"(?:\s*(?P<uhr>Uhr|h\b))?"
+)
+# After the date: "31.03.2027, 12:00 Uhr", "31.03.2027 um 12 Uhr (MEZ)", "17 September 2027
+# 17:00:00 Brussels time".
+_TIME_AFTER = re.compile(
+    rf"\s*[,(]?\s*(?:um\s+|bis\s+|-\s*|–\s*)?{_CLOCK}(?:\s*\(?\s*{_ZONE}\s*\)?)?(?![\w:])",
+    re.I,
+)
+# Before the date: "bis 12:00 Uhr am 31.03.2027", "um 12 Uhr MEZ des 15.01.2027".
+_TIME_BEFORE = re.compile(
+    rf"(?<![\d.:]){_CLOCK}(?:\s*\(?\s*{_ZONE}\s*\)?)?\s*,?\s*(?:am|des|vom|dem|on)?\s*$",
+    re.I,
+)
+_UTC_ZONES = ("UTC", "GMT")
+
+
+_CLOCK_VALUE = re.compile(r"([01]?\d|2[0-3])(?:[:.]([0-5]\d)(?::[0-5]\d)?)?(?:\s*Uhr)?", re.I)
+
+
+def parse_clock(value: str) -> str:
+    """A time of day as typed or sent by a time field ("12:00", "9.30", "12 Uhr") as "HH:MM";
+    ValueError for anything else."""
+    m = _CLOCK_VALUE.fullmatch(value.strip())
+    if m is None or (m.group(2) is None and "uhr" not in value.lower()):
+        raise ValueError(f"Uhrzeit nicht lesbar: {value!r}")
+    return f"{int(m.group(1)):02d}:{m.group(2) or '00'}"
+
+
+def _clock(m: re.Match[str], day: date) -> tuple[date, str | None]:
+    """(day, "HH:MM") of a time match when it really is a time (with "Uhr", a zone or
+    "HH:MM"), in German time; (day, None) otherwise."""
+    hour, minute = int(m.group("h")), int(m.group("m") or 0)
+    zone = (m.group("zone") or "").upper()
+    is_time = bool(m.group("uhr")) or (m.group("sep") == ":") or (bool(zone) and m.group("m"))
+    if not is_time or hour > 24 or (hour == 24 and minute):
+        return day, None
+    if hour == 24:  # "24:00 Uhr" is the end of the day
+        hour, minute = 23, 59
+    if zone in _UTC_ZONES:
+        moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+        local = moment.astimezone(GERMAN_TZ)
+        return local.date(), f"{local.hour:02d}:{local.minute:02d}"
+    return day, f"{hour:02d}:{minute:02d}"
+
+
+def time_after_date(
+    text: str, match: DateMatch, limit: int, floor: int = 0
+) -> tuple[date, str | None]:
+    """The German day and time of day of a date found in `text`: the time written right
+    after it (up to `limit`) or right before it (down to `floor`), or the time of an ISO
+    moment; (day, None) when no time goes with the date."""
+    written = text[match.start : match.end]
+    if "T" in written or ":" in written:
+        try:
+            moment = datetime.fromisoformat(written.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            return _iso_day_time(moment, timed=True)
+    after = _TIME_AFTER.match(text, match.end, limit)
+    if after:
+        day, clock = _clock(after, match.value)
+        if clock is not None:
+            return day, clock
+    before = _TIME_BEFORE.search(text[max(floor, match.start - 40) : match.start])
+    if before:
+        return _clock(before, match.value)
+    return match.value, None
 
 
 # --- deadlines --------------------------------------------------------------------------
@@ -287,6 +410,10 @@ class Deadlines:
 
     deadline: date | None = None
     deadlines: dict[str, date] = field(default_factory=dict)
+    # The time of day ("HH:MM", German time) of the deadline and of each stage, when the text
+    # gives one ("bis 31.03.2027, 12:00 Uhr").
+    deadline_time: str | None = None
+    times: dict[str, str] = field(default_factory=dict)
     opens: date | None = None
     rolling: bool = False
     exhausted: bool = False
@@ -318,7 +445,7 @@ def extract_deadlines(text: str, reference: date | None = None) -> Deadlines:
     for index, match in enumerate(matches):
         clause = _clause_before(text, match.start, prev_end)
         gap = text[prev_end : match.start]
-        prev_end = match.end
+        floor, prev_end = prev_end, match.end
         stage = None
         if inherited and _is_list_or_move(clause):
             stage = inherited
@@ -347,10 +474,23 @@ def extract_deadlines(text: str, reference: date | None = None) -> Deadlines:
         current = result.deadlines.get(stage)
         # Of two dates for one stage, keep the next upcoming one (e.g. yearly dates).
         if current is None or _better(match.value, current, reference):
-            result.deadlines[stage] = match.value
+            limit = following.start if following is not None else len(text)
+            day, clock = time_after_date(text, match, limit, floor)
+            result.deadlines[stage] = day
+            result.times.pop(stage, None)
+            if clock is not None:
+                result.times[stage] = clock
     if result.deadlines:
         upcoming = [d for d in result.deadlines.values() if d >= reference]
         result.deadline = min(upcoming) if upcoming else max(result.deadlines.values())
+        result.deadline_time = next(
+            (
+                result.times[stage]
+                for stage, day in result.deadlines.items()
+                if day == result.deadline and stage in result.times
+            ),
+            None,
+        )
     result.unread = _unread_deadlines(text, matches)
     result.rolling = result.deadline is None and bool(_ROLLING.search(text))
     result.exhausted = bool(_EXHAUSTED.search(text))
@@ -464,8 +604,13 @@ def derive_status(
     deadline: date | None,
     reference: date | None = None,
     exhausted: bool = False,
+    rolling: bool = False,
 ) -> str:
-    """The status implied by the dates: angekündigt, offen, laufend or geschlossen."""
+    """The status implied by the dates: angekündigt, offen, laufend or geschlossen.
+
+    "laufend" only when the source says so (`rolling`): a call without any deadline found is
+    "offen" – its deadline reads "Keine Frist angegeben", not a promise the source never made.
+    """
     reference = reference or date.today()
     if exhausted:
         return STATUS_EXHAUSTED
@@ -473,7 +618,7 @@ def derive_status(
         return STATUS_CLOSED
     if opens is not None and opens > reference:
         return STATUS_ANNOUNCED
-    if deadline is None:
+    if deadline is None and rolling:
         return STATUS_ROLLING
     return STATUS_OPEN
 

@@ -42,8 +42,10 @@ class ParseError(ValueError):
 class CallRecord:
     """One funding call as a source publishes it.
 
-    `deadline` None means open-ended ("laufend"). `deadlines` maps a stage
-    (e.g. "Projektskizze", "Antrag") to its date when a call has several.
+    `deadline` None means no deadline: open-ended when `status` is "laufend" (the source
+    says so), else none given. `deadlines` maps a stage (e.g. "Projektskizze", "Antrag") to
+    its date when a call has several. `deadline_time` and `deadline_times` (by stage) hold
+    the time of day of a deadline ("17:00", German time) when the source gives one.
     """
 
     source: str
@@ -61,6 +63,8 @@ class CallRecord:
     opens: date | None = None
     deadline: date | None = None
     deadlines: dict[str, date] = field(default_factory=dict)
+    deadline_time: str | None = None
+    deadline_times: dict[str, str] = field(default_factory=dict)
     amount_max_eur: float | None = None
     funding_rate: float | None = None
     topics: list[str] = field(default_factory=list)
@@ -85,11 +89,16 @@ class CallRecord:
         "opens",
         "deadline",
         "deadlines",
+        "deadline_time",
+        "deadline_times",
         "amount_max_eur",
         "funding_rate",
         "topics",
         "status",
     )
+    # Fields added later that the format leaves out when empty: records without them keep
+    # their JSON lines and their hash (no rescrape reports every call as changed).
+    OPTIONAL_FIELDS = ("deadline_time", "deadline_times")
 
     def to_json_dict(self) -> dict[str, Any]:
         """The record in the JSONL call-record format (dates as ISO strings, `id` = external id)."""
@@ -98,12 +107,18 @@ class CallRecord:
             if f.name in ("external_id", "hints"):
                 continue
             value = getattr(self, f.name)
+            if f.name in self.OPTIONAL_FIELDS and not value:
+                continue
             out[f.name] = _jsonable(value)
         return out
 
     def content_hash(self) -> str:
         """A stable hash over the content fields, independent of key order."""
-        payload = {name: _jsonable(getattr(self, name)) for name in self.CONTENT_FIELDS}
+        payload = {
+            name: _jsonable(getattr(self, name))
+            for name in self.CONTENT_FIELDS
+            if name not in self.OPTIONAL_FIELDS or getattr(self, name)
+        }
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

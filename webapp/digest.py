@@ -41,6 +41,7 @@ from webapp.formatting import (
     as_date,
     format_call_value,
     format_counted,
+    format_deadline,
     shorten,
 )
 from webapp.formatting import format_datetime as datetime_de
@@ -75,6 +76,7 @@ from webapp.queries import (
     home_applicant,
     listed,
     own_applicants_label,
+    stage_time,
     strategy_applicants,
 )
 from webapp.reviews import ACTIVE_STATUSES
@@ -85,6 +87,8 @@ WATCHED_STATUSES = ("in Prüfung", "relevant", "Antrag in Vorbereitung")
 WATCHED_FIELDS = {
     "deadline": "Frist",
     "deadlines": "Fristen",
+    "deadline_time": "Uhrzeit der Frist",
+    "deadline_times": "Uhrzeiten der Fristen",
     "status": "Status",
     "amount_max_eur": "Förderhöchstbetrag",
     "eligible": "Antragsberechtigt",
@@ -211,6 +215,9 @@ class NewCall:
     project: str
     score: float
     url: str
+    # the deadline as the officer reads it: "24.03.2027, 17:00 Uhr", "laufend" or
+    # "Keine Frist angegeben"
+    deadline_text: str = ""
     # only a project's partners may apply (PARTNER_STATUS): their types, else empty
     partners: list[str] = field(default_factory=list)
 
@@ -250,6 +257,12 @@ class DueDeadline:
     review_status: str
     assignee: str
     url: str
+    time: str | None = None  # "17:00" (German time) when the source gives one
+
+    @property
+    def when(self) -> str:
+        """ "24.03.2027, 17:00 Uhr" (the day alone when the source gives no time)."""
+        return format_deadline(self.due, self.time)
 
 
 @dataclass(slots=True)
@@ -441,6 +454,7 @@ def select_new(
                 project=project.title if project else "",
                 score=score.inbox_score,
                 url=call_url(config, call.id),
+                deadline_text=format_deadline(call.deadline, call.deadline_time, call.status),
                 partners=list(score.eligible_applicants)
                 if score.eligibility == PARTNER_STATUS
                 else [],
@@ -527,6 +541,7 @@ def select_deadlines(
                         review_status=review.status,
                         assignee=_person(review.assignee),
                         url=call_url(config, call.id),
+                        time=stage_time(call, stage, when),
                     )
                 )
     return sorted(due, key=lambda d: (d.due, d.title))

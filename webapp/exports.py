@@ -9,14 +9,21 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from webapp.config import DEV_SECRET_KEY, Config
-from webapp.formatting import format_number, local_date, without_control_chars
+from webapp.formatting import (
+    LOCAL_TZ,
+    format_number,
+    format_time,
+    local_date,
+    no_deadline_text,
+    without_control_chars,
+)
 from webapp.models import Call, ProjectRow, ThemeRow, utcnow
 from webapp.queries import CalendarRevision, CallFilters, DeadlineEntry, ExportRow
 from webapp.reminders import source_mark, source_warning
@@ -29,6 +36,7 @@ CSV_COLUMNS = (
     "Region",
     "Förderart",
     "Frist",
+    "Uhrzeit der Frist",
     "Tage bis Frist",
     "Förderquote",
     "Höchstbetrag (EUR)",
@@ -75,7 +83,11 @@ def csv_rows(rows: Iterable[ExportRow], today: date) -> Iterator[list[str]]:
             row.programme,
             row.region,
             row.funding_type,
-            row.deadline.strftime("%d.%m.%Y") if row.deadline else "laufend",
+            # no deadline: "laufend" when the source says so, else "Keine Frist angegeben"
+            row.deadline.strftime("%d.%m.%Y")
+            if row.deadline
+            else no_deadline_text(row.source_status),
+            row.deadline_time or "",
             "" if days is None else str(days),
             "" if row.funding_rate is None else format_number(row.funding_rate * 100, 0) + " %",
             format_number(row.amount_max_eur, 0),
@@ -258,6 +270,25 @@ def _revision_lines(revision: CalendarRevision | None) -> list[str]:
     ]
 
 
+def _event_times(day: date, time: str | None) -> list[str]:
+    """DTSTART and DTEND of a deadline's event: the whole day without a time; with one, the
+    hour that ends at the deadline (German time, written in UTC)."""
+    if not time:
+        return [
+            f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
+        ]
+    hour, minute = (int(part) for part in time.split(":"))
+    end = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ).astimezone(UTC)
+    start = end - timedelta(hours=1)
+    return [f"DTSTART:{start:%Y%m%dT%H%M%SZ}", f"DTEND:{end:%Y%m%dT%H%M%SZ}"]
+
+
+def _until(time: str | None) -> str:
+    """ " bis 17:00 Uhr" for a deadline with a time, else ""."""
+    return f" bis {format_time(time)}" if time else ""
+
+
 def ical_feed(
     entries: Iterable[DeadlineEntry],
     *,
@@ -267,7 +298,8 @@ def ical_feed(
     now: datetime | None = None,
     revisions: Mapping[int, CalendarRevision] | None = None,
 ) -> str:
-    """A VCALENDAR with one all-day event per stage deadline.
+    """A VCALENDAR with one event per stage deadline: all day, or the hour up to the
+    deadline's time when the source gives one (in UTC: no VTIMEZONE needed).
 
     The UID (`call-<id>-<stage>@<uid_domain>`) is stable per call and stage, so calendar
     programs update an event when the deadline moves instead of adding a second one; its
@@ -323,9 +355,8 @@ def ical_feed(
             f"UID:{uid}",
             f"DTSTAMP:{stamp}",
             *_revision_lines(revisions.get(call.id)),
-            f"DTSTART;VALUE=DATE:{entry.day.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(entry.day + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{_ical_escape(f'{label}: {call.title}')}",
+            *_event_times(entry.day, entry.time),
+            f"SUMMARY:{_ical_escape(f'{label}{_until(entry.time)}: {call.title}')}",
             f"DESCRIPTION:{_ical_escape(description)}",
             f"URL:{_ical_uri(url)}",
             "TRANSP:TRANSPARENT",

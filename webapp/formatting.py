@@ -48,6 +48,30 @@ def format_date(value: date | datetime | None, empty: str = "laufend") -> str:
     return value.strftime("%d.%m.%Y")
 
 
+# What a call without a deadline reads: "laufend" only when its source says so (status
+# "laufend"); otherwise the source gave none, which promises nothing.
+ROLLING_STATUS = "laufend"
+NO_DEADLINE = "Keine Frist angegeben"
+
+
+def no_deadline_text(status: str | None) -> str:
+    """ "laufend" for a call its source calls open-ended, else "Keine Frist angegeben"."""
+    return ROLLING_STATUS if status == ROLLING_STATUS else NO_DEADLINE
+
+
+def format_time(value: str | None) -> str:
+    """ "17:00" → "17:00 Uhr"; "" for no time."""
+    return f"{value} Uhr" if value else ""
+
+
+def format_deadline(day: date | None, time: str | None = None, status: str | None = None) -> str:
+    """ "31.03.2027, 12:00 Uhr" (or without the time when the source gives none); for no
+    deadline "laufend" or "Keine Frist angegeben", by the call's status (`no_deadline_text`)."""
+    if day is None:
+        return no_deadline_text(status)
+    return f"{format_date(day)}, {format_time(time)}" if time else format_date(day)
+
+
 def format_datetime(value: datetime | None, empty: str = "–") -> str:
     """30.09.2026, 14:05 in German local time (times are stored as naive UTC)."""
     if value is None:
@@ -131,14 +155,17 @@ def days_left(value: date | None, today: date | None = None) -> int | None:
     return (value - (today or local_today())).days
 
 
-def days_label(days: int | None, none_text: str = "ohne Frist") -> str:
-    """'noch 12 Tage', 'morgen', 'heute', 'abgelaufen'; `none_text` for open-ended calls."""
+def days_label(days: int | None, none_text: str = "ohne Frist", time: str | None = None) -> str:
+    """'noch 12 Tage', 'morgen', 'heute', 'abgelaufen'; `none_text` for open-ended calls.
+
+    On the last day a deadline's time counts: 'heute, 17:00 Uhr'.
+    """
     if days is None:
         return none_text
     if days < 0:
         return "abgelaufen"
     if days == 0:
-        return "heute"
+        return f"heute, {format_time(time)}" if time else "heute"
     if days == 1:
         return "morgen"
     return f"noch {days} Tage"
@@ -164,6 +191,8 @@ CALL_FIELD_LABELS: Mapping[str, str] = {
     "opens": "Antrag ab",
     "deadline": "Frist",
     "deadlines": "Fristen nach Verfahrensstufe",
+    "deadline_time": "Uhrzeit der Frist",
+    "deadline_times": "Uhrzeiten nach Verfahrensstufe",
     "amount_max_eur": "Höchstbetrag",
     "funding_rate": "Förderquote",
     "topics": "Themen",
@@ -233,7 +262,8 @@ def format_call_value(field: str, value: Any) -> str:
     """A call field's value as stored in the change history (JSON), in German.
 
     Dates 31.03.2027, amounts 250.000 €, rates 80 %, lists comma-separated, "–" when empty
-    ("laufend" for a missing deadline: that is what no deadline means).
+    ("Keine Frist angegeben" for a missing deadline – whether the call is "laufend" is a
+    change of its status –, "ganzer Tag" for a deadline without a time).
     """
     if field == "missing_since":
         if not value:
@@ -243,7 +273,13 @@ def format_call_value(field: str, value: Any) -> str:
             f"nicht mehr gelistet (seit {format_date(since)})" if since else "nicht mehr gelistet"
         )
     if value is None or value == "" or value == [] or value == {}:
-        return "laufend" if field == "deadline" else EMPTY
+        if field == "deadline":
+            return NO_DEADLINE
+        return "ganzer Tag" if field in ("deadline_time", "deadline_times") else EMPTY
+    if field == "deadline_time":
+        return format_time(str(value))
+    if field == "deadline_times" and isinstance(value, dict):
+        return ", ".join(f"{stage}: {format_time(str(t))}" for stage, t in sorted(value.items()))
     if field in ("published", "opens", "deadline"):
         day = as_date(value)
         return format_date(day) if day else str(value)

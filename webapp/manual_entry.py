@@ -36,8 +36,13 @@ from webapp.queries import dismissed_then_changed
 
 MANUAL_SOURCE = "manuell"
 # What an officer types: the content fields less those only a source provides (several
-# deadlines, the source's own status).
-MANUAL_FIELDS = tuple(f for f in CallRecord.CONTENT_FIELDS if f not in ("deadlines", "status"))
+# deadlines and their times, the source's own status).
+MANUAL_FIELDS = tuple(
+    f for f in CallRecord.CONTENT_FIELDS if f not in ("deadlines", "deadline_times", "status")
+)
+# The checkbox "laufend": a call without a deadline whose announcement says applications are
+# open-ended (status "laufend"); unticked, it has no deadline given.
+ROLLING_FIELD = "rolling"
 
 
 ORIGIN_LABELS = {"scrape": "von einer Quelle", "import": "importiert", "manual": "von Hand"}
@@ -98,7 +103,9 @@ def existing_message(call: Call) -> str:
 
 def submitted_values(form: Mapping[str, str]) -> dict[str, str]:
     """The form's fields as sent, trimmed; a missing field is empty."""
-    return {f: form.get(f, "").strip() for f in MANUAL_FIELDS}
+    values = {f: form.get(f, "").strip() for f in MANUAL_FIELDS}
+    values[ROLLING_FIELD] = "1" if form.get(ROLLING_FIELD) else ""
+    return values
 
 
 @dataclass(slots=True)
@@ -143,9 +150,21 @@ def validated_record(
         )
     obj: dict[str, Any] = {"source": MANUAL_SOURCE}
     for key, value in values.items():
-        if value == "":
+        if value == "" or key == ROLLING_FIELD:
             continue
-        if key in NUMBER_EXAMPLES:
+        if key == "deadline_time":
+            try:
+                obj[key] = normalise.parse_clock(value)
+            except ValueError:
+                problem(
+                    key,
+                    f"{FORM_LABELS[key]}: bitte eine Uhrzeit angeben, z. B. 12:00 – "
+                    f"nicht „{shorten(value, 40)}“.",
+                )
+            else:
+                if not values["deadline"]:
+                    problem(key, f"{FORM_LABELS[key]}: bitte auch das Datum der Frist angeben.")
+        elif key in NUMBER_EXAMPLES:
             number = _number(key, value.lstrip().removeprefix("-"))
             if number is not None and value.lstrip().startswith("-"):
                 problem(key, f"{FORM_LABELS[key]}: bitte keine negative Zahl angeben.")
@@ -182,6 +201,14 @@ def validated_record(
                 obj[key] = day.isoformat()
         else:
             obj[key] = value
+    if values.get(ROLLING_FIELD):
+        if values["deadline"]:
+            problem(
+                ROLLING_FIELD,
+                "„laufend“ gilt nur ohne Frist: bitte das Datum der Frist leeren oder "
+                "„laufend“ abwählen.",
+            )
+        obj["status"] = normalise.STATUS_ROLLING
     opens, deadline = _date(values["opens"]), _date(values["deadline"])
     if opens and deadline and opens > deadline:
         problem(
@@ -265,6 +292,7 @@ def form_values(call: Call) -> dict[str, str]:
             values[name] = ", ".join(value)
         else:
             values[name] = str(value)
+    values[ROLLING_FIELD] = "1" if call.deadline is None and call.status == "laufend" else ""
     return values
 
 

@@ -259,6 +259,10 @@ class Call(Base):
     opens: Mapped[date | None] = mapped_column(Date)
     deadline: Mapped[date | None] = mapped_column(Date)
     deadlines: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The time of day of the deadline and of each stage ("17:00", German time) when the source
+    # gives one (migration 0012); None / {} is a deadline for the whole day.
+    deadline_time: Mapped[str | None] = mapped_column(String(5))
+    deadline_times: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     amount_max_eur: Mapped[float | None] = mapped_column(Float)
     funding_rate: Mapped[float | None] = mapped_column(Float)
     topics: Mapped[list[str]] = mapped_column(default=list)

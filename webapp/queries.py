@@ -77,7 +77,10 @@ COUNT_LIMIT = 1000
 # A call counts as "new" this many days after it was first seen (the weekly rhythm).
 NEW_DAYS = 7
 # Changes that matter to an officer and earn the "geändert" mark.
-MARKED_CHANGE_FIELDS = ("deadline", "deadlines", "status", "eligible", "amount_max_eur")
+MARKED_CHANGE_FIELDS = (
+    "deadline", "deadlines", "deadline_time", "deadline_times", "status", "eligible",
+    "amount_max_eur",
+)  # fmt: skip
 # A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects with
 # at least MATCH_MIN_SCORE (strategy page, theme/project filters).
 MATCH_MIN_SCORE = 0.1
@@ -704,6 +707,8 @@ class CallRow:
     eligibility_reasons: list[str]
     review_status: str | None  # None: no review yet
     review_hash: str | None
+    deadline_time: str | None = None  # "17:00" (German time) when the source gives one
+    source_status: str = ""  # the call's status ("laufend": open-ended by its source)
     matches: list[RowMatch] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)  # its own, then its duplicates'
     is_new: bool = False
@@ -801,6 +806,8 @@ _ROWS_SELECT = (
         Source.label,
         Call.url,
         Call.deadline,
+        Call.deadline_time,
+        Call.status.label("source_status"),
         Call.funding_rate,
         Call.amount_max_eur,
         Call.first_seen,
@@ -859,6 +866,8 @@ def _rows_for_ids(session: Session, ids: list[int]) -> tuple[list[CallRow], floa
             source_label=r.label or "",
             url=r.url,
             deadline=r.deadline,
+            deadline_time=r.deadline_time,
+            source_status=r.source_status or "",
             funding_rate=r.funding_rate,
             amount_max_eur=r.amount_max_eur,
             first_seen=r.first_seen,
@@ -920,6 +929,8 @@ class ExportRow:
     status: str
     first_seen: datetime
     is_changed: bool
+    deadline_time: str | None = None
+    source_status: str = ""  # "laufend": open-ended by its source
     matches: list[tuple[str, str, float]] = field(default_factory=list)  # key, title, score
     sources: list[str] = field(default_factory=list)  # as officers read them (`source_title`)
 
@@ -950,6 +961,8 @@ def export_rows(
                     Call.region,
                     Call.funding_type,
                     Call.deadline,
+                    Call.deadline_time,
+                    Call.status.label("source_status"),
                     Call.funding_rate,
                     Call.amount_max_eur,
                     Call.url,
@@ -997,6 +1010,8 @@ def export_rows(
                 region=row.region,
                 funding_type=row.funding_type,
                 deadline=row.deadline,
+                deadline_time=row.deadline_time,
+                source_status=row.source_status or "",
                 funding_rate=row.funding_rate,
                 amount_max_eur=row.amount_max_eur,
                 url=row.url,
@@ -1299,6 +1314,7 @@ class StageDeadline:
 
     stage: str
     day: date
+    time: str | None = None  # "17:00" (German time) when the source gives one
 
 
 @dataclass(slots=True)
@@ -1361,10 +1377,20 @@ def call_deadlines(call: Call) -> list[StageDeadline]:
     for stage, value in (call.deadlines or {}).items():
         day = as_date(value)
         if day is not None:
-            out.append(StageDeadline(str(stage), day))
+            out.append(StageDeadline(str(stage), day, stage_time(call, str(stage), day)))
     if call.deadline is not None and all(d.day != call.deadline for d in out):
-        out.append(StageDeadline("Einreichung" if not out else "Frist", call.deadline))
+        stage = "Einreichung" if not out else "Frist"
+        out.append(StageDeadline(stage, call.deadline, call.deadline_time))
     return sorted(out, key=lambda d: d.day)
+
+
+def stage_time(call: Call, stage: str, day: date) -> str | None:
+    """The time of day of one of a call's deadlines ("17:00", German time), or None: the
+    stage's own time, else the main deadline's when it is that day."""
+    times = call.deadline_times or {}
+    if stage in times:
+        return str(times[stage])
+    return call.deadline_time if day == call.deadline else None
 
 
 def call_detail(session: Session, call_id: int) -> CallDetail | None:
@@ -1670,6 +1696,7 @@ class DeadlineEntry:
     # partners may apply for must not pass for the county's own); None for a call in work
     eligibility: str | None = None
     eligibility_reasons: list[str] = field(default_factory=list)
+    time: str | None = None  # "17:00" (German time) when the source gives one
 
 
 def deadline_entries(
@@ -1702,7 +1729,9 @@ def deadline_entries(
         for d in call_deadlines(call):
             if start <= d.day <= end:
                 entries.append(
-                    DeadlineEntry(d.day, d.stage, call, "arbeit", status, assignee=assignee)
+                    DeadlineEntry(
+                        d.day, d.stage, call, "arbeit", status, assignee=assignee, time=d.time
+                    )
                 )
     if candidates:
         horizon_start = max(start, today)
@@ -1740,16 +1769,19 @@ def deadline_entries(
                             float(score or 0),
                             eligibility=eligibility or "unknown",
                             eligibility_reasons=list(reasons or []),
+                            time=d.time,
                         )
                     )
-    entries.sort(key=lambda e: (e.day, e.kind, e.call.title))
+    # within a day, a deadline at 12:00 before one at 17:00 and both before one for the whole day
+    entries.sort(key=lambda e: (e.day, e.time or "24:00", e.kind, e.call.title))
     return entries
 
 
 # The call fields a calendar event shows (status and missing_since: the source closed or
 # dropped the call): a change to one of them is a new revision.
 CALENDAR_FIELDS = (
-    "deadline", "deadlines", "title", "funder", "programme", "url", "status", "missing_since",
+    "deadline", "deadlines", "deadline_time", "deadline_times", "title", "funder", "programme",
+    "url", "status", "missing_since",
 )  # fmt: skip
 # The review fields it shows (the review status and who is responsible): their changes, in
 # the review's history, are revisions too.

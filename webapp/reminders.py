@@ -28,7 +28,7 @@ from webapp.digest import (
     stage_deadlines,
     team_address_footer,
 )
-from webapp.formatting import as_date, days_label, format_date, shorten
+from webapp.formatting import as_date, days_label, format_date, format_deadline, shorten
 from webapp.mail.compose import MailFooter, RenderedMail, render_mail
 from webapp.mail.outbox import (
     DeliveryReport,
@@ -40,7 +40,7 @@ from webapp.mail.refusal_notice import send_scheduled
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 from webapp.models import Call, CallScore
-from webapp.queries import closed_by_source
+from webapp.queries import closed_by_source, stage_time
 
 REMINDER_KIND = "reminder"
 
@@ -65,6 +65,25 @@ class Reminder:
     # the date this stage had before it was last moved, when it was moved earlier: an
     # officer planning by an earlier reminder must not miss that the time got shorter
     moved_from: date | None = None
+    time: str | None = None  # "17:00" (German time) when the source gives one
+
+    @property
+    def when(self) -> str:
+        """ "24.03.2027, 17:00 Uhr" (the day alone when the source gives no time)."""
+        return format_deadline(self.due, self.time)
+
+    @property
+    def last_day(self) -> bool:
+        """Whether this is the deadline's day and the source gives its time."""
+        return self.days_left == 0 and bool(self.time)
+
+    @property
+    def headline(self) -> str:
+        """ "Einreichung am 24.03.2027, 17:00 Uhr – noch 7 Tage"; on the last day
+        "Einreichung: Frist heute, 17:00 Uhr" – an officer must not plan for the evening."""
+        if self.last_day:
+            return f"{self.stage}: Frist {days_label(0, time=self.time)}"
+        return f"{self.stage} am {self.when} – {days_label(self.days_left, none_text='')}"
 
     @property
     def period_key(self) -> str:
@@ -157,6 +176,7 @@ def due_reminders(
                     url=call_url(config, call.id),
                     warning=source_warning(call.status, call.missing_since),
                     moved_from=moved_earlier_from(call, stage, due),
+                    time=stage_time(call, stage, due),
                 )
             )
     return sorted(result, key=lambda r: (r.due, r.call_id, r.stage))
@@ -241,12 +261,13 @@ def reminder_footer(reminder: Reminder, config: Config, address: str) -> MailFoo
 def render_reminder(reminder: Reminder, config: Config, address: str) -> RenderedMail:
     """The reminder for one recipient (the footer depends on why they get it)."""
     left = days_label(reminder.days_left, none_text="")
-    if reminder.moved_from is not None:
-        left = f"vorverlegt, {left}"
-    subject = (
-        f"Fristerinnerung: {reminder.stage} am {format_date(reminder.due)} "
-        f"({left}) – {shorten(reminder.title, 90)}"
-    )
+    moved = "vorverlegt, " if reminder.moved_from is not None else ""
+    if reminder.last_day:
+        what = f"{reminder.stage}: Frist {days_label(0, time=reminder.time)}"
+        what += " (vorverlegt)" if moved else ""
+    else:
+        what = f"{reminder.stage} am {reminder.when} ({moved}{left})"
+    subject = f"Fristerinnerung: {what} – {shorten(reminder.title, 90)}"
     return render_mail(
         "reminder",
         subject,

@@ -211,6 +211,8 @@ class Data:
         funder: str = "Land NRW",
         status: str = "",
         applicants: list[str] | None = None,
+        deadline_time: str | None = None,
+        deadline_times: dict[str, str] | None = None,
     ) -> int:
         """A call with its score; `applicants`: the strategy's applicants that may apply."""
         project = self.project(theme)
@@ -223,6 +225,8 @@ class Data:
                 funder=funder,
                 deadline=deadline,
                 deadlines=deadlines or {},
+                deadline_time=deadline_time,
+                deadline_times=deadline_times or {},
                 status=status,
                 first_seen=first_seen or utcnow() - timedelta(minutes=5),
             )

@@ -82,7 +82,8 @@ def test_laufend_and_exhausted() -> None:
 @pytest.mark.parametrize(
     ("opens", "deadline", "status"),
     [
-        (None, None, "laufend"),
+        # no deadline found is no promise of an open-ended call
+        (None, None, "offen"),
         (None, date(2027, 1, 1), "offen"),
         (date(2027, 1, 1), date(2027, 3, 1), "angekündigt"),
         (None, date(2026, 11, 25), "geschlossen"),
@@ -91,6 +92,10 @@ def test_laufend_and_exhausted() -> None:
 )
 def test_derive_status(opens: date | None, deadline: date | None, status: str) -> None:
     assert norm.derive_status(opens=opens, deadline=deadline, reference=REF) == status
+
+
+def test_derive_status_laufend_when_the_source_says_so() -> None:
+    assert norm.derive_status(opens=None, deadline=None, reference=REF, rolling=True) == "laufend"
 
 
 def test_status_codes_and_words() -> None:

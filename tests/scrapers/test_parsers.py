@@ -66,7 +66,8 @@ def test_fdb_real_detail_with_tabs(real_pages: Path) -> None:
     assert "Verbreiterung der wirtschaftlichen Eigenkapitalbasis" in record.text
     assert record.summary.startswith("Wenn Sie Investitionen planen")
     assert record.amount_max_eur == 140_000  # from the description, not the turnover limit
-    assert record.status == "laufend"
+    # The page names no deadline and does not say "laufend" either: open, no deadline given.
+    assert (record.deadline, record.status) == (None, "offen")
 
 
 def test_fdb_real_detail_single_text(real_pages: Path) -> None:

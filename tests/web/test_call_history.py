@@ -68,7 +68,8 @@ def test_history_shows_german_labels_and_formats(
     assert rows["Fördergeber"] == ("Land NRW", "–")
     assert rows["Antragsberechtigt"] == ("Kommune, Landkreis", "–")
     assert rows["Förderart"] == ("Zuschuss", "Darlehen")
-    assert rows["Frist"] == ("31.03.2027", "laufend")
+    # the source gives no deadline any more (it does not say "laufend")
+    assert rows["Frist"] == ("31.03.2027", "Keine Frist angegeben")
     assert rows["Antrag ab"] == ("15.01.2027", "01.02.2027")
     assert rows["Fristen nach Verfahrensstufe"] == (
         "Skizze: 31.01.2027, Antrag: 31.03.2027",

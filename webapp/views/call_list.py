@@ -180,7 +180,7 @@ def _row_view(
         source_label="Quellen" if len(row.sources) > 1 else "Quelle",
         sources=_source_links(row.sources),
         matches=matches,
-        deadline=deadline(row.deadline, today),
+        deadline=deadline(row.deadline, today, row.deadline_time, row.source_status),
         rate=format_rate(row.funding_rate),
         amount=format_eur(row.amount_max_eur),
         score=format_number(row.inbox_score) if row.scored else "",

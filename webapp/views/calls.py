@@ -39,6 +39,7 @@ from webapp.formatting import (
 from webapp.ingest import MANUAL_ORIGIN, ingest_records
 from webapp.manual_entry import (
     MANUAL_FIELDS,
+    ROLLING_FIELD,
     FieldError,
     apply_edit,
     call_with_url,
@@ -548,7 +549,7 @@ def new_call() -> ResponseReturnValue:
     so storing it would overwrite that call with the (often sparser) form. When that call
     was entered by hand too, the refusal links its edit form.
     """
-    values: dict[str, str] = {f: "" for f in MANUAL_FIELDS}
+    values: dict[str, str] = {f: "" for f in (*MANUAL_FIELDS, ROLLING_FIELD)}
     errors: list[FieldError] = []
     existing: Call | None = None
     if request.method == "POST":

@@ -15,11 +15,12 @@ from markupsafe import Markup, escape
 
 from webapp.formatting import (
     DECISION_EFFECT_MIN,
+    ROLLING_STATUS,
     days_label,
     days_left,
     format_change,
-    format_date,
     format_datetime,
+    format_deadline,
     local_date,
     local_today,
 )
@@ -87,23 +88,31 @@ def found_mark(first_seen: datetime, days: int) -> Markup:
     return Markup(f'<span class="mark mark-new" title="{title}">gefunden am {day}</span>')
 
 
-def deadline(day: date | None, today: date | None = None) -> Markup:
-    """The deadline with the days left, marked soon (< 14 days) or past."""
-    return _deadline(day, today or local_today())
+def deadline(
+    day: date | None,
+    today: date | None = None,
+    time: str | None = None,
+    status: str | None = None,
+) -> Markup:
+    """The deadline with its time and the days left, marked soon (< 14 days) or past; for no
+    deadline "laufend" or "Keine Frist angegeben" by the call's `status`."""
+    return _deadline(day, today or local_today(), time, status if day is None else None)
 
 
 @lru_cache(maxsize=4096)
-def _deadline(day: date | None, today: date) -> Markup:
-    # Cached per (day, today): a list page shows at most a few hundred distinct deadlines.
+def _deadline(day: date | None, today: date, time: str | None, status: str | None) -> Markup:
+    # Cached per (day, today, time): a list page shows at most a few hundred distinct deadlines.
     left = days_left(day, today)
     css = ""
     if left is not None and 0 <= left < 14:
         css = " soon"
     elif left is not None and left < 0:
         css = " past"
+    elif day is None and status != ROLLING_STATUS:
+        css = " none"
     days = (
         Markup('<span class="days">{}</span>').format(days_label(left)) if left is not None else ""
     )
     return Markup('<span class="deadline{}">\n    <strong>{}</strong>\n    {}\n  </span>').format(
-        css, format_date(day), days
+        css, format_deadline(day, time, status), days
     )

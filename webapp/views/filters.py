@@ -21,9 +21,11 @@ from webapp.formatting import (
     format_counted,
     format_date,
     format_datetime,
+    format_deadline,
     format_eur,
     format_number,
     format_rate,
+    format_time,
     month_name,
     shorten,
 )
@@ -107,6 +109,8 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_de=format_date,
         datetime_de=format_datetime,
+        deadline_de=format_deadline,
+        time_de=format_time,
         eur=format_eur,
         rate=format_rate,
         num=format_number,
