@@ -477,9 +477,9 @@ def select_new(
     groups: dict[int | None, ThemeGroup] = {}
     order: dict[int | None, tuple[int, int, str]] = {}
     for call, score, project, theme in rows:
-        key = theme.id if theme is not None else None
-        if key not in groups:
-            groups[key] = ThemeGroup(
+        theme_key = theme.id if theme is not None else None
+        if theme_key not in groups:
+            groups[theme_key] = ThemeGroup(
                 name=theme.name if theme else NO_THEME,
                 priority=theme.priority if theme else None,
                 # The inbox's own filters (webapp.queries.CallFilters: theme id, min_score),
@@ -490,8 +490,10 @@ def select_new(
                 else f"{config.base_url}/?sort=neu{also}",
             )
             # Unassigned calls go last; themes by priority (1 = highest), then strategy order.
-            order[key] = (theme.priority, theme.position, theme.name) if theme else (10**6, 0, "")
-        group = groups[key]
+            order[theme_key] = (
+                (theme.priority, theme.position, theme.name) if theme else (10**6, 0, "")
+            )
+        group = groups[theme_key]
         if len(group.calls) >= per_theme:
             group.more += 1
             continue

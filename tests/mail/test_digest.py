@@ -424,7 +424,9 @@ def test_a_call_that_passes_the_bar_later_is_announced_once(
         assert "Später passender Aufruf" in part and "Passender Aufruf" not in part
         assert f"Seit {today:%d.%m.%Y} bekannt, passt nach neuer Bewertung jetzt dazu" in part
     with data.sessions() as s:
-        assert s.get(Call, risen).announced_in == period_key(today + timedelta(days=7))
+        marked = s.get(Call, risen)
+        assert marked is not None
+        assert marked.announced_in == period_key(today + timedelta(days=7))
 
     data.call("Aufruf der dritten Woche", first_seen=utcnow())
     in_two_weeks = cli("digest", "--today", (today + timedelta(days=14)).isoformat(), **mail_env)
@@ -450,7 +452,8 @@ def test_a_late_call_waits_for_a_digest_that_reaches_someone(
     )
     assert down.exit_code == 1, down.output
     with data.sessions() as s:
-        assert s.get(Call, risen).announced_in is None
+        waiting = s.get(Call, risen)
+        assert waiting is not None and waiting.announced_in is None
 
     later = cli("digest", "--today", (today + timedelta(days=14)).isoformat(), **mail_env)
 
