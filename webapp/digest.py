@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote_plus
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.eligibility import COUNTY_WITH_TOWNS
@@ -42,6 +42,7 @@ from webapp.formatting import (
     format_call_value,
     format_counted,
     format_deadline,
+    local_date,
     shorten,
 )
 from webapp.formatting import format_datetime as datetime_de
@@ -220,6 +221,9 @@ class NewCall:
     deadline_text: str = ""
     # only a project's partners may apply (PARTNER_STATUS): their types, else empty
     partners: list[str] = field(default_factory=list)
+    # the German day it was first seen, for a call found before this digest's window that
+    # passes the digest's bar only now (see `announced`); else None
+    known_since: date | None = None
 
 
 @dataclass(slots=True)
@@ -343,6 +347,9 @@ class Digest:
     others_url: str = ""  # the Eingang with every applicant, newest first
     # who "selbst" means beside a partner-only call: the county and its towns, or the city
     own_applicants: str = COUNTY_WITH_TOWNS
+    # every call the full digest announces as new, those beyond a theme's limit included:
+    # marked as announced once the digest reached someone (`mark_announced`)
+    announced_ids: list[int] = field(default_factory=list)
 
     @property
     def county_with_towns(self) -> bool:
@@ -401,6 +408,47 @@ def digest_window(
     return DigestWindow(since=since, until=until)
 
 
+def announced(session: Session, window: DigestWindow, key: str) -> ColumnElement[bool]:
+    """Which calls the digest `key` announces as new (if they pass its bar): those first seen
+    in its window, and those seen earlier that no digest which reached someone announced yet
+    (a call that passes the bar only later: its text changed, or the strategy or the
+    officers' decisions moved it).
+
+    Once this digest has reached someone it keeps the calls it announced then, so a resumed
+    run sends the others the same list.
+    """
+    in_window = and_(Call.first_seen >= window.since, Call.first_seen < window.until)
+    this_digest = Call.announced_in == key
+    if key in delivered_digests(session, key):
+        return or_(in_window, this_digest)
+    later = and_(Call.announced_in.is_(None), Call.first_seen < window.since)
+    return or_(in_window, this_digest, later)
+
+
+def delivered_digests(session: Session, key: str) -> set[str]:
+    """{key} if the digest of period `key` reached at least one recipient, else empty."""
+    found = session.scalar(
+        select(SentMail.id)
+        .where(SentMail.kind == DIGEST_KIND, SentMail.period_key == key, SentMail.status == "sent")
+        .limit(1)
+    )
+    return {key} if found is not None else set()
+
+
+def mark_announced(session: Session, digest: Digest) -> int:
+    """Record that `digest` announced its new calls (after it reached someone); the number
+    of calls marked. Calls an earlier digest announced keep theirs."""
+    if not digest.announced_ids:
+        return 0
+    result = session.execute(
+        update(Call)
+        .where(Call.id.in_(digest.announced_ids), Call.announced_in.is_(None))
+        .values(announced_in=digest.period_key)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def select_new(
     session: Session,
     config: Config,
@@ -409,9 +457,12 @@ def select_new(
     min_score: float,
     per_theme: int,
     applicant: str = "",
+    *,
+    key: str,
 ) -> list[ThemeGroup]:
-    """Candidate calls first seen in the window, grouped by theme in priority order; with
-    `applicant`, only those it may apply for (the Eingang's Antragsteller filter)."""
+    """Candidate calls the digest `key` announces (`announced`), grouped by theme in priority
+    order; with `applicant`, only those it may apply for (the Eingang's Antragsteller
+    filter)."""
     # The inbox's own calls (webapp.queries.listed), so the "more" link shows the rest.
     inbox = CallFilters(scope="inbox", min_score=min_score, antragsteller=applicant)
     # the login's own applicant named in the link: the Eingang shows the same calls to anyone
@@ -420,15 +471,15 @@ def select_new(
         listed(select(Call, CallScore, ProjectRow, ThemeRow), inbox, today)
         .outerjoin(ProjectRow, ProjectRow.id == CallScore.best_project_id)
         .outerjoin(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
-        .where(Call.first_seen >= window.since, Call.first_seen < window.until)
+        .where(announced(session, window, key))
         .order_by(CallScore.inbox_score.desc(), Call.id)
     ).all()
     groups: dict[int | None, ThemeGroup] = {}
     order: dict[int | None, tuple[int, int, str]] = {}
     for call, score, project, theme in rows:
-        key = theme.id if theme is not None else None
-        if key not in groups:
-            groups[key] = ThemeGroup(
+        theme_key = theme.id if theme is not None else None
+        if theme_key not in groups:
+            groups[theme_key] = ThemeGroup(
                 name=theme.name if theme else NO_THEME,
                 priority=theme.priority if theme else None,
                 # The inbox's own filters (webapp.queries.CallFilters: theme id, min_score),
@@ -439,8 +490,10 @@ def select_new(
                 else f"{config.base_url}/?sort=neu{also}",
             )
             # Unassigned calls go last; themes by priority (1 = highest), then strategy order.
-            order[key] = (theme.priority, theme.position, theme.name) if theme else (10**6, 0, "")
-        group = groups[key]
+            order[theme_key] = (
+                (theme.priority, theme.position, theme.name) if theme else (10**6, 0, "")
+            )
+        group = groups[theme_key]
         if len(group.calls) >= per_theme:
             group.more += 1
             continue
@@ -458,6 +511,7 @@ def select_new(
                 partners=list(score.eligible_applicants)
                 if score.eligibility == PARTNER_STATUS
                 else [],
+                known_since=local_date(call.first_seen) if call.first_seen < window.since else None,
             )
         )
     return [groups[k] for k in sorted(groups, key=lambda k: order[k])]
@@ -677,15 +731,20 @@ def own_calls(whom: Recipient | None) -> list[ColumnElement[bool]]:
 
 
 def count_others(
-    session: Session, window: DigestWindow, today: date, min_score: float, applicant: str
+    session: Session,
+    window: DigestWindow,
+    today: date,
+    min_score: float,
+    applicant: str,
+    *,
+    key: str,
 ) -> tuple[int, int]:
     """New calls of the window the full digest lists but `applicant`'s leaves out: all of
     them, and those only a project's partners may apply for."""
     inbox = CallFilters(scope="inbox", min_score=min_score)
     rows = session.execute(
         listed(select(CallScore.eligibility).select_from(Call), inbox, today).where(
-            Call.first_seen >= window.since,
-            Call.first_seen < window.until,
+            announced(session, window, key),
             Call.id.not_in(applicant_calls(applicant)),
         )
     ).scalars()
@@ -718,15 +777,18 @@ def build_digest(
     strategy = session.scalar(select(StrategyRow.name).where(StrategyRow.active).limit(1))
     min_score = settings.min_score
     applicant = whom.applicant if whom is not None else ""
-    others = count_others(session, window, today, min_score, applicant) if applicant else (0, 0)
+    others = (
+        count_others(session, window, today, min_score, applicant, key=key) if applicant else (0, 0)
+    )
+    new = select_new(
+        session, config, window, today, min_score, settings.per_theme, applicant=applicant, key=key
+    )
     return Digest(
         period_key=key,
         today=today,
         window=window,
         strategy_name=strategy or "",
-        new=select_new(
-            session, config, window, today, min_score, settings.per_theme, applicant=applicant
-        ),
+        new=new,
         changed=select_changed(session, config, window, whom),
         deadlines=select_deadlines(session, config, today, settings.soon_days, whom),
         sources=select_source_problems(session, window),
@@ -739,6 +801,19 @@ def build_digest(
         others_partner=others[1],
         others_url=f"{config.base_url}/?antragsteller={ALL_APPLICANTS}&sort=neu",
         own_applicants=own_applicants_label(session),
+        announced_ids=[] if applicant else announced_ids(session, window, today, min_score, key),
+    )
+
+
+def announced_ids(
+    session: Session, window: DigestWindow, today: date, min_score: float, key: str
+) -> list[int]:
+    """The ids of all calls the full digest announces, those beyond a theme's limit too."""
+    inbox = CallFilters(scope="inbox", min_score=min_score)
+    return list(
+        session.scalars(
+            listed(select(Call.id), inbox, today).where(announced(session, window, key))
+        )
     )
 
 
@@ -864,4 +939,8 @@ def run_digest(
     run.report.merge(
         send_scheduled(sessions, config, settings, run.mails, transport_factory, today=today)
     )
+    with sessions() as session:
+        if delivered_digests(session, digest.period_key):
+            mark_announced(session, digest)
+            session.commit()
     return run

@@ -274,6 +274,10 @@ class Call(Base):
     last_checked: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Set when the call is no longer listed by its source; never deleted.
     missing_since: Mapped[datetime | None] = mapped_column(DateTime)
+    # The digest (period key "2026-W48") that first announced the call as new and reached
+    # someone; NULL while no digest has: a call that only later passes the digest's bar
+    # (its text, the strategy or the officers' decisions moved it) is announced then.
+    announced_in: Mapped[str | None] = mapped_column(String(16))
     changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     canonical: Mapped[Call | None] = relationship(

@@ -213,8 +213,15 @@ class Data:
         applicants: list[str] | None = None,
         deadline_time: str | None = None,
         deadline_times: dict[str, str] | None = None,
+        announced: bool | None = None,
     ) -> int:
-        """A call with its score; `applicants`: the strategy's applicants that may apply."""
+        """A call with its score; `applicants`: the strategy's applicants that may apply.
+
+        `announced`: whether an earlier digest announced it; by default a call given an
+        earlier `first_seen` was (it passed the digest's bar in its week), a new one not.
+        """
+        if announced is None:
+            announced = first_seen is not None and first_seen < utcnow() - timedelta(days=7)
         project = self.project(theme)
         with self.sessions() as s:
             call = Call(
@@ -229,6 +236,7 @@ class Data:
                 deadline_times=deadline_times or {},
                 status=status,
                 first_seen=first_seen or utcnow() - timedelta(minutes=5),
+                announced_in="2026-W01" if announced else None,
             )
             s.add(call)
             s.flush()

@@ -10,10 +10,11 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from scrapers.net_errors import describe_http_status
 from tests.mail.conftest import TEAM, Collector, Data, SmtpServer, free_port
+from webapp.digest import period_key
 from webapp.formatting import format_datetime, local_today
 from webapp.models import Call, CallChange, CallScore, Review, SentMail, utcnow
 
@@ -393,6 +394,71 @@ def test_new_section_lists_what_the_inbox_shows(cli, data: Data, smtp_server, ma
     assert "Abgelehnter, inzwischen geänderter Aufruf" in neu
     assert "Aufruf in Prüfung" in neu  # no decision yet
     assert "Schon entschiedener Aufruf" not in neu  # dismissed and unchanged
+
+
+def _rescore(data: Data, call_id: int, score: float) -> None:
+    """The next `match` scores the call anew (its text changed, or the strategy)."""
+    with data.sessions() as s:
+        s.execute(update(CallScore).where(CallScore.call_id == call_id).values(inbox_score=score))
+        s.commit()
+
+
+def test_a_call_that_passes_the_bar_later_is_announced_once(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """Before, only calls first seen in the week could be new: a call that passed the
+    digest's bar a week later (a changed text, a new strategy version) was never announced."""
+    today = local_today()
+    risen = data.call("Später passender Aufruf", score=0.05)
+    data.call("Passender Aufruf")
+    assert cli("digest", **mail_env).exit_code == 0
+    assert "Später passender Aufruf" not in smtp_server.messages[-1].part("plain")
+
+    _rescore(data, risen, 0.6)
+    next_week = cli("digest", "--today", (today + timedelta(days=7)).isoformat(), **mail_env)
+
+    assert next_week.exit_code == 0, next_week.output
+    latest = smtp_server.messages[-1]
+    assert "1 neu" in str(latest.message["Subject"])
+    for part in (latest.part("plain"), latest.part("html")):
+        assert "Später passender Aufruf" in part and "Passender Aufruf" not in part
+        assert f"Seit {today:%d.%m.%Y} bekannt, passt nach neuer Bewertung jetzt dazu" in part
+    with data.sessions() as s:
+        marked = s.get(Call, risen)
+        assert marked is not None
+        assert marked.announced_in == period_key(today + timedelta(days=7))
+
+    data.call("Aufruf der dritten Woche", first_seen=utcnow())
+    in_two_weeks = cli("digest", "--today", (today + timedelta(days=14)).isoformat(), **mail_env)
+    assert in_two_weeks.exit_code == 0, in_two_weeks.output
+    third = smtp_server.messages[-1].part("plain")
+    assert "Aufruf der dritten Woche" in third and "Später passender Aufruf" not in third
+
+
+def test_a_late_call_waits_for_a_digest_that_reaches_someone(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    today = local_today()
+    risen = data.call("Später passender Aufruf", score=0.05)
+    data.call("Anderer Aufruf")
+    assert cli("digest", **mail_env).exit_code == 0
+    _rescore(data, risen, 0.6)
+
+    down = cli(
+        "digest",
+        "--today",
+        (today + timedelta(days=7)).isoformat(),
+        **{**mail_env, "SMTP_PORT": str(free_port())},
+    )
+    assert down.exit_code == 1, down.output
+    with data.sessions() as s:
+        waiting = s.get(Call, risen)
+        assert waiting is not None and waiting.announced_in is None
+
+    later = cli("digest", "--today", (today + timedelta(days=14)).isoformat(), **mail_env)
+
+    assert later.exit_code == 0, later.output
+    assert "Später passender Aufruf" in smtp_server.messages[-1].part("plain")
 
 
 def test_week_when_the_server_was_down_goes_into_the_next_digest(
