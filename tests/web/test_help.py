@@ -83,6 +83,15 @@ def test_a_reminder_setting_that_cannot_be_used_does_not_break_the_page(
     assert "kommen 14, 7 und 2 Tage vor jeder Frist" in response.get_data(as_text=True)
 
 
+def test_the_digest_is_said_to_stay_away_when_empty_unless_configured(
+    auth_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = "gibt es nichts zu melden, kommt keine"
+    assert empty in auth_client.get("/hilfe/").get_data(as_text=True)
+    monkeypatch.setenv("DIGEST_SEND_EMPTY", "1")
+    assert empty not in auth_client.get("/hilfe/").get_data(as_text=True)
+
+
 # every "?" link of the page: its target, its text (with the hidden name) and whether it is
 # a target of at least 24 px (or hidden with its part, as the reason until "nicht relevant")
 HELP_LINKS = """() => [...document.querySelectorAll('a.help-link')].map(a => {

@@ -158,6 +158,7 @@ def index() -> str:
         soon_days=_days([mail.soon_days]),
         digest_min_score=format_number(mail.min_score),
         digest_per_theme=mail.per_theme,
+        digest_send_empty=mail.send_empty_digest,
         new_days=NEW_DAYS,
         match_min_score=format_number(MATCH_MIN_SCORE, 1),
         match_top_rank=MATCH_TOP_RANK,
