@@ -120,6 +120,9 @@ def stream_csv(rows: Iterable[ExportRow], today: date) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+# Days before a deadline at which a subscribed calendar reminds (the help page says so).
+CALENDAR_ALARM_DAYS = 7
+
 # The file name of an export: the list, the day and the filters, in ASCII letters, digits and
 # hyphens only (safe in every file system, mail attachment and the plain `filename=` of
 # Content-Disposition; RFC 6266 needs `filename*=` only for other characters).
@@ -362,8 +365,8 @@ def ical_feed(
             "TRANSP:TRANSPARENT",
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
-            f"DESCRIPTION:{_ical_escape(f'In 7 Tagen: {label}')}",
-            "TRIGGER:-P7D",
+            f"DESCRIPTION:{_ical_escape(f'In {CALENDAR_ALARM_DAYS} Tagen: {label}')}",
+            f"TRIGGER:-P{CALENDAR_ALARM_DAYS}D",
             "END:VALARM",
             "END:VEVENT",
         ]

@@ -297,4 +297,5 @@ def demo_pages(session: Session, user: User) -> dict[str, str]:
         "Konto": "/konto",
         "Benutzer": "/verwaltung/benutzer",
         "Aufruf anlegen": "/aufrufe/neu",
+        "Hilfe": "/hilfe/",
     }

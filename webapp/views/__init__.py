@@ -30,12 +30,21 @@ class IdConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """Attach security, login and every blueprint of the UI to `app`."""
     from webapp import auth, security
-    from webapp.views import account, admin, calls, deadlines, password, sources, strategy
+    from webapp.views import (
+        account,
+        admin,
+        calls,
+        deadlines,
+        help_page,
+        password,
+        sources,
+        strategy,
+    )
 
     app.url_map.converters["int"] = IdConverter  # before the first route is added
     security.init_app(app)
     auth.init_app(app)
-    for module in (calls, strategy, deadlines, sources, account, admin, password):
+    for module in (calls, strategy, deadlines, sources, account, admin, password, help_page):
         app.register_blueprint(module.bp)
     for name in OPTIONAL_BLUEPRINT_MODULES:
         if importlib.util.find_spec(name) is not None:

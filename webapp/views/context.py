@@ -20,6 +20,7 @@ from webapp.views.components import (
     eligibility_badge,
     status_pill,
 )
+from webapp.views.help_page import help_link
 
 NAVIGATION = (
     ("calls.inbox", "Eingang"),
@@ -115,6 +116,8 @@ def register_context(app: Flask) -> None:
             "ELIGIBILITY_LABELS": ELIGIBILITY_LABELS,
             "STATUS_CLASSES": STATUS_CLASSES,
             "score_bar": score_bar,
+            # a "?" beside a heading or field, to its section of the Hilfe page
+            "help_link": help_link,
             # `zurueck` of links to a call page: its back link and "Speichern & zurück"
             "current_path": current_path,
             "first_origin": first_origin,
