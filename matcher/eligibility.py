@@ -26,7 +26,7 @@ from matcher.applicant_types import (
     member_level,
     type_kinds,
 )
-from matcher.justification import nominative_de
+from matcher.german import join_de, nominative_de
 from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
@@ -384,7 +384,7 @@ def _places_label(places: Sequence[str]) -> str:
     ]
     states = [_STATES.get(p, p.title()) for p in places if not p.startswith("regierungsbezirk")]
     labels = [
-        prefix + join_names(names)
+        prefix + join_de(names)
         for prefix, names in (("in ", states), ("im Regierungsbezirk ", districts))
         if names
     ]
@@ -449,7 +449,7 @@ def applicants_label(profile: RegionProfile) -> str:
     if not names or levels == {COUNTY, MUNICIPAL}:
         return COUNTY_WITH_TOWNS
     if len(names) <= 3:
-        return join_names(names)
+        return join_de(names)
     # a Verbandsgemeinde or an Amt with its municipalities: "… und 4 Ortsgemeinden"
     kinds = {a.type for a in profile.applicants[1:] if a.name}
     kind = _PLURALS.get(next(iter(kinds)), "") if len(kinds) == 1 else ""
@@ -466,11 +466,6 @@ _PLURALS = {
     "kreisangehörige Gemeinde": "kreisangehörige Gemeinden",
     "Markt": "Märkte",
 }
-
-
-def join_names(names: Sequence[str]) -> str:
-    """["A", "B", "C"] → "A, B und C"."""
-    return " und ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 
 def _names(applicants: Sequence[Applicant], level: str) -> list[str]:

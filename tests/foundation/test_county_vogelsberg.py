@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matcher.eligibility import applicant_level
-from matcher.justification import dative_de, von_de
+from matcher.german import dative_de, von_de
 from matcher.strategy import load_strategy, parse_strategy
 from tests.conftest import CliInvoker
 from tests.foundation.counties import county_call, match_county, write_calls

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length, von_de
+from matcher.german import von_de
+from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
 from tests.justification import text_for

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, url_for
 from markupsafe import Markup
 
-from matcher.justification import LONG_WORD_LIMIT, SHORT_LIMIT, join_de
+from matcher.german import join_de
+from matcher.justification import LONG_WORD_LIMIT, SHORT_LIMIT
 from matcher.model import MatchParams
 from matcher.types import NOT_ABOUT_TOPIC_REASONS
 from webapp.digest import WATCHED_STATUSES
