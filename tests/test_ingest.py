@@ -339,6 +339,29 @@ def test_trivia_neither_brings_a_dismissed_call_back_nor_fills_its_history(
     ]
 
 
+def test_a_call_without_deadline_relabelled_from_laufend_to_offen_is_no_change(
+    session: Session,
+) -> None:
+    """Before migration 0012 a call without any deadline was stored as "laufend"; now only a
+    source that says so makes it "laufend", else "offen" ("Keine Frist angegeben"). The first
+    scrape after the upgrade must not put every such dismissed call back before the officers,
+    mark it "geändert" or fill its history."""
+    today, inbox = date(2026, 11, 26), CallFilters(scope="inbox")
+    scrape(session, "fdb", [rec("a", "Aufruf A", deadline=None, status="laufend")])
+    call = calls(session)["a"]
+    dismiss(session, call)
+
+    stats = scrape(session, "fdb", [rec("a", "Aufruf A", deadline=None, status="offen")])
+
+    assert (stats.changed, stats.unchanged) == (0, 1)
+    assert call.status == "offen"
+    assert call.id not in page_call_ids(session, inbox, today=today)
+    assert session.scalars(select(CallChange)).all() == []
+    # any other change of the status is the source's news: recorded as before
+    scrape(session, "fdb", [rec("a", "Aufruf A", deadline=None, status="geschlossen")])
+    assert [(c.field, c.old, c.new) for c in call.changes] == [("status", "offen", "geschlossen")]
+
+
 def test_a_moved_page_is_history_not_a_reason_to_decide_again(session: Session) -> None:
     today, inbox = date(2026, 11, 26), CallFilters(scope="inbox")
     scrape(session, "fdb", [rec("a", "Aufruf A")], complete=True)

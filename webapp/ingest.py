@@ -338,6 +338,8 @@ def _record_changes(
     changed: set[str] = set()
     for name in TRACKED_FIELDS:
         old, new = _json_value(getattr(call, name)), _json_value(getattr(record, name))
+        if name == "status" and _relabelled(call, record):
+            continue
         if _material(name, old) != _material(name, new):
             session.add(
                 CallChange(
@@ -347,6 +349,20 @@ def _record_changes(
             )  # fmt: skip
             changed.add(name)
     return changed
+
+
+def _relabelled(call: Call, record: CallRecord) -> bool:
+    """Whether the status went from "laufend" to "offen" for a call without any deadline:
+    before migration 0012 every such call was stored as "laufend", now only one whose source
+    says so; the call itself did not change."""
+    return (
+        call.status == STATUS_ROLLING
+        and record.status == STATUS_OPEN
+        and call.deadline is None
+        and record.deadline is None
+        and not call.deadlines
+        and not record.deadlines
+    )
 
 
 def _material(name: str, value: object) -> object:
