@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -90,6 +91,12 @@ def test_the_digest_is_said_to_stay_away_when_empty_unless_configured(
     assert empty in auth_client.get("/hilfe/").get_data(as_text=True)
     monkeypatch.setenv("DIGEST_SEND_EMPTY", "1")
     assert empty not in auth_client.get("/hilfe/").get_data(as_text=True)
+
+
+def test_the_digest_is_said_to_list_calls_that_pass_only_later(auth_client: FlaskClient) -> None:
+    """A call that passes the digest's bar after its first week is listed once (docs/mail.md)."""
+    page = html.unescape(auth_client.get("/hilfe/").get_data(as_text=True))
+    assert "noch in keiner Übersicht stand, mit „Seit … bekannt“" in page
 
 
 # every "?" link of the page: its target, its text (with the hidden name) and whether it is
