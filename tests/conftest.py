@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tests import pg_server
 from tests.scrapers.conftest import LocalServer
+from webapp import formatting
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.migrate import current_revision, head_revision, upgrade
@@ -25,6 +28,30 @@ from webapp.models import User
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STRATEGY_PATH = REPO_ROOT / "data" / "strategy" / "coesfeld-12-0.yaml"
 SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+Clock = Callable[[datetime], None]
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """`clock(moment)` fixes "now" for pages, mail, the CLI and stored times (aware
+    `moment`, e.g. German time via LOCAL_TZ) until the test ends."""
+
+    def set_now(moment: datetime) -> None:
+        monkeypatch.setattr(formatting, "now_utc", lambda: moment.astimezone(UTC))
+
+    return set_now
+
+
+@pytest.fixture
+def server_on_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process runs in UTC, as many servers do (TZ=UTC), whatever this machine's zone."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture(scope="session")

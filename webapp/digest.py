@@ -39,6 +39,7 @@ from webapp.formatting import (
     SOURCE_ERROR_LIMIT,
     SOURCE_TEXT_LIMIT,
     as_date,
+    deadline_passed_today,
     format_call_value,
     format_counted,
     format_deadline,
@@ -577,13 +578,18 @@ def select_deadlines(
     today: date,
     days: int,
     whom: Recipient | None = None,
+    now: datetime | None = None,
 ) -> list[DueDeadline]:
     """Stage deadlines in [today, today + days] of calls marked relevant or in preparation
-    (for a login with "Meine Kommune": `own_calls`)."""
+    (for a login with "Meine Kommune": `own_calls`); not one whose time passed earlier
+    today (German time, at `now`): it is no longer coming up."""
     due: list[DueDeadline] = []
     for call, review in active_calls(session, whom):
         for stage, when in stage_deadlines(call):
             left = (when - today).days
+            time = stage_time(call, stage, when)
+            if left == 0 and deadline_passed_today(when, time, now):
+                continue
             if 0 <= left <= days:
                 due.append(
                     DueDeadline(
@@ -595,7 +601,7 @@ def select_deadlines(
                         review_status=review.status,
                         assignee=_person(review.assignee),
                         url=call_url(config, call.id),
-                        time=stage_time(call, stage, when),
+                        time=time,
                     )
                 )
     return sorted(due, key=lambda d: (d.due, d.title))
@@ -790,7 +796,7 @@ def build_digest(
         strategy_name=strategy or "",
         new=new,
         changed=select_changed(session, config, window, whom),
-        deadlines=select_deadlines(session, config, today, settings.soon_days, whom),
+        deadlines=select_deadlines(session, config, today, settings.soon_days, whom, now),
         sources=select_source_problems(session, window),
         sources_url=sources_url(config),
         soon_days=settings.soon_days,

@@ -81,11 +81,49 @@ def format_datetime(value: datetime | None, empty: str = "–") -> str:
     return value.astimezone(LOCAL_TZ).strftime("%d.%m.%Y, %H:%M")
 
 
+def now_utc() -> datetime:
+    """The current time (aware, UTC): the one clock of pages, mail and stored times, which
+    tests replace to fix "now"."""
+    return datetime.now(UTC)
+
+
 def local_today(now: datetime | None = None) -> date:
     """Today in Germany, whatever the server's time zone: a server on UTC is still on
     yesterday until 01:00 (02:00 in summer), and deadlines, reminders and the calendar
     count from the day the officers live in."""
-    return (now or datetime.now(UTC)).astimezone(LOCAL_TZ).date()
+    return local_now(now).date()
+
+
+def local_now(now: datetime | None = None) -> datetime:
+    """`now` (default: the current time; naive means UTC, as stored) in German time."""
+    value = now or now_utc()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ)
+
+
+def minutes_left(day: date | None, time: str | None, now: datetime | None = None) -> int | None:
+    """Minutes from `now` to a deadline's time on its day, German time (0 or less once it
+    has passed); None unless `day` is today in Germany and the source gives a time.
+
+    Only the last day needs them: a call is open until its time on that day, not to its end.
+    """
+    if day is None or not time:
+        return None
+    here = local_now(now)
+    if day != here.date():
+        return None
+    try:
+        hour, minute = (int(part) for part in time.split(":", 1))
+    except ValueError:
+        return None  # not "HH:MM": the day alone counts, as without a time
+    return hour * 60 + minute - (here.hour * 60 + here.minute)
+
+
+def deadline_passed_today(day: date | None, time: str | None, now: datetime | None = None) -> bool:
+    """Whether `day` is today in Germany and its deadline `time` has been reached."""
+    left = minutes_left(day, time, now)
+    return left is not None and left <= 0
 
 
 def local_date(value: datetime) -> date:
@@ -155,20 +193,39 @@ def days_left(value: date | None, today: date | None = None) -> int | None:
     return (value - (today or local_today())).days
 
 
-def days_label(days: int | None, none_text: str = "ohne Frist", time: str | None = None) -> str:
+def days_label(
+    days: int | None,
+    none_text: str = "ohne Frist",
+    time: str | None = None,
+    minutes: int | None = None,
+) -> str:
     """'noch 12 Tage', 'morgen', 'heute', 'abgelaufen'; `none_text` for open-ended calls.
 
-    On the last day a deadline's time counts: 'heute, 17:00 Uhr'.
+    On the last day a deadline's time counts: 'heute, 17:00 Uhr'. With the `minutes` left
+    to it (`minutes_left`, pages read now): 'heute, noch 3 Std.' and, once it has passed,
+    'heute – abgelaufen' ('heute, 17:00 Uhr – abgelaufen' with the `time`).
     """
     if days is None:
         return none_text
     if days < 0:
         return "abgelaufen"
     if days == 0:
-        return f"heute, {format_time(time)}" if time else "heute"
+        day = f"heute, {format_time(time)}" if time else "heute"
+        if minutes is None:
+            return day
+        if minutes <= 0:
+            return f"{day} – abgelaufen"
+        return (
+            f"{day} (noch {hours_left(minutes)})" if time else f"heute, noch {hours_left(minutes)}"
+        )
     if days == 1:
         return "morgen"
     return f"noch {days} Tage"
+
+
+def hours_left(minutes: int) -> str:
+    """180 → "3 Std.", 200 → "3 Std.", 45 → "45 Min." (never more than is left)."""
+    return f"{minutes // 60} Std." if minutes >= 60 else f"{minutes} Min."
 
 
 def month_name(month: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -30,11 +30,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from matcher.types import NOT_ABOUT_TOPIC_REASONS, TOPIC_REASON
+from webapp import formatting
 
 
 def utcnow() -> datetime:
     """The current time as naive UTC, the form every timestamp is stored in."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return formatting.now_utc().replace(tzinfo=None)  # the clock tests fix
 
 
 class Base(DeclarativeBase):

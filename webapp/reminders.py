@@ -28,7 +28,14 @@ from webapp.digest import (
     stage_deadlines,
     team_address_footer,
 )
-from webapp.formatting import as_date, days_label, format_date, format_deadline, shorten
+from webapp.formatting import (
+    as_date,
+    days_label,
+    deadline_passed_today,
+    format_date,
+    format_deadline,
+    shorten,
+)
 from webapp.mail.compose import MailFooter, RenderedMail, render_mail
 from webapp.mail.outbox import (
     DeliveryReport,
@@ -124,9 +131,16 @@ def reminder_level(days_left: int, levels: Sequence[int]) -> int | None:
 
 
 def due_reminders(
-    session: Session, config: Config, today: date, levels: Sequence[int]
+    session: Session,
+    config: Config,
+    today: date,
+    levels: Sequence[int],
+    now: datetime | None = None,
 ) -> list[Reminder]:
     """All reminders that apply on `today` (whether already sent or not).
+
+    On a deadline's day, once its time has passed (German time, at `now`), it has none:
+    "Frist heute, 12:00 Uhr" in the afternoon would only tell of a missed deadline.
 
     A call nobody is responsible for reminds the team; a login with "Meine Kommune" among
     them only of the calls that applicant may apply for (a town's officer does not apply
@@ -161,6 +175,9 @@ def due_reminders(
             level = reminder_level(left, levels)
             if level is None:
                 continue
+            time = stage_time(call, stage, due)
+            if left == 0 and deadline_passed_today(due, time, now):
+                continue
             result.append(
                 Reminder(
                     call_id=call.id,
@@ -176,7 +193,7 @@ def due_reminders(
                     url=call_url(config, call.id),
                     warning=source_warning(call.status, call.missing_since),
                     moved_from=moved_earlier_from(call, stage, due),
-                    time=stage_time(call, stage, due),
+                    time=time,
                 )
             )
     return sorted(result, key=lambda r: (r.due, r.call_id, r.stage))
@@ -298,10 +315,12 @@ def run_reminders(
     *,
     today: date,
     transport_factory: Callable[[], Transport] | None,
+    now: datetime | None = None,
 ) -> ReminderRun:
-    """Send the reminders due on `today` that have not gone out yet (dry run: factory None)."""
+    """Send the reminders due on `today` that have not gone out yet (dry run: factory None);
+    none for a deadline whose time has passed by `now` (default: the current time)."""
     with sessions() as session:
-        reminders = due_reminders(session, config, today, settings.reminder_days)
+        reminders = due_reminders(session, config, today, settings.reminder_days, now)
     run = ReminderRun(reminders=reminders, mails=[], report=DeliveryReport(), without_recipient=[])
     for reminder in reminders:
         if not reminder.recipients:

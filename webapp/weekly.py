@@ -163,7 +163,12 @@ def run_weekly(
                     "Wochenübersicht abgelehnt (siehe dort); der nächste Lauf sendet sie"
                 )
             run = run_reminders(
-                sessions, config, settings, today=today, transport_factory=transport_factory
+                sessions,
+                config,
+                settings,
+                today=today,
+                transport_factory=transport_factory,
+                now=now,
             )
             return run.ok, f"{len(run.reminders)} fällig; " + run.report.describe()
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from tests.conftest import Clock
 from tests.mail.conftest import TEAM, Data, SmtpServer
-from webapp.formatting import format_date, local_today
+from webapp.formatting import LOCAL_TZ, format_date, local_today
+
+DEADLINE_DAY = date(2026, 11, 27)
 
 
 def test_a_reminder_on_the_last_day_says_the_time(
-    cli, data: Data, smtp_server: SmtpServer, mail_env
+    cli, data: Data, smtp_server: SmtpServer, mail_env, clock: Clock
 ) -> None:
     """An officer who submits at 18:00 on the day misses an EU deadline at 17:00."""
+    clock(datetime.combine(DEADLINE_DAY, time(9, 0), LOCAL_TZ))
     today = local_today()
     call_id = data.call("EU-Aufruf Smart Communities", deadline=today, deadline_time="17:00")
     data.review(call_id, "relevant")
@@ -83,3 +87,43 @@ def test_the_digest_tells_laufend_from_no_deadline_and_says_the_time(
     assert f"* {format_date(soon)}, 17:00 Uhr (noch 3 Tage) – Einreichung: Aufruf bald" in soon_part
     assert "Frist: Keine Frist angegeben" in html and "Frist: laufend" in html
     assert f"{format_date(soon)}, 17:00 Uhr (noch 3 Tage)" in html
+
+
+def test_on_the_deadline_day_a_reminder_goes_out_only_before_the_time(
+    cli, data: Data, smtp_server: SmtpServer, mail_env, clock: Clock
+) -> None:
+    """At 15:00 "Frist heute, 12:00 Uhr" would tell of a missed deadline: no reminder for
+    it; the one at 17:00 still gets its reminder."""
+    clock(datetime.combine(DEADLINE_DAY, time(15, 0), LOCAL_TZ))
+    passed = data.call("Aufruf bis mittags", deadline=DEADLINE_DAY, deadline_time="12:00")
+    open_ = data.call("Aufruf bis abends", deadline=DEADLINE_DAY, deadline_time="17:00")
+    for call_id in (passed, open_):
+        data.review(call_id, "relevant")
+
+    result = cli("remind", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert "Fristerinnerungen: 1 fällig" in result.output
+    subjects = {str(m.message["Subject"]) for m in smtp_server.messages}
+    assert subjects == {"Fristerinnerung: Einreichung: Frist heute, 17:00 Uhr – Aufruf bis abends"}
+    assert len(smtp_server.messages) == len(TEAM)
+
+
+def test_a_deadline_that_passed_earlier_today_is_not_upcoming_in_the_digest(
+    cli, data: Data, smtp_server: SmtpServer, mail_env, clock: Clock, server_on_utc: None
+) -> None:
+    """On a server in UTC: 23:30 UTC on the 26th is 00:30 on the 27th in Germany, so a
+    deadline at 00:15 on the 27th has passed, one at 12:00 that day is still ahead."""
+    clock(datetime(2026, 11, 26, 23, 30, tzinfo=UTC))
+    for title, at in (("Aufruf kurz nach Mitternacht", "00:15"), ("Aufruf bis mittags", "12:00")):
+        data.review(data.call(title, deadline=DEADLINE_DAY, deadline_time=at), "relevant")
+
+    result = cli("digest", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    text = smtp_server.messages[0].part("plain")
+    soon = text.split("Fristen in Kürze (", 1)[1]
+    assert "* 27.11.2026, 12:00 Uhr (heute) – Einreichung: Aufruf bis mittags" in soon
+    assert "Mitternacht" not in soon
+    html = smtp_server.messages[0].part("html")
+    assert "Mitternacht" not in html.split("Fristen in Kürze", 1)[1]

@@ -23,6 +23,7 @@ from webapp.formatting import (
     format_deadline,
     local_date,
     local_today,
+    minutes_left,
 )
 
 ELIGIBILITY_LABELS = {
@@ -95,23 +96,31 @@ def deadline(
     status: str | None = None,
 ) -> Markup:
     """The deadline with its time and the days left, marked soon (< 14 days) or past; for no
-    deadline "laufend" or "Keine Frist angegeben" by the call's `status`."""
-    return _deadline(day, today or local_today(), time, status if day is None else None)
+    deadline "laufend" or "Keine Frist angegeben" by the call's `status`. On its last day
+    a deadline with a time reads the hours left, and past once the time is reached."""
+    minutes = minutes_left(day, time)
+    if minutes is not None:
+        minutes = max(minutes, 0)  # one cache entry for every minute after the deadline
+    return _deadline(day, today or local_today(), time, status if day is None else None, minutes)
 
 
 @lru_cache(maxsize=4096)
-def _deadline(day: date | None, today: date, time: str | None, status: str | None) -> Markup:
+def _deadline(
+    day: date | None, today: date, time: str | None, status: str | None, minutes: int | None
+) -> Markup:
     # Cached per (day, today, time): a list page shows at most a few hundred distinct deadlines.
     left = days_left(day, today)
     css = ""
-    if left is not None and 0 <= left < 14:
-        css = " soon"
-    elif left is not None and left < 0:
+    if left is not None and (left < 0 or (left == 0 and minutes == 0)):
         css = " past"
+    elif left is not None and 0 <= left < 14:
+        css = " soon"
     elif day is None and status != ROLLING_STATUS:
         css = " none"
     days = (
-        Markup('<span class="days">{}</span>').format(days_label(left)) if left is not None else ""
+        Markup('<span class="days">{}</span>').format(days_label(left, minutes=minutes))
+        if left is not None
+        else ""
     )
     return Markup('<span class="deadline{}">\n    <strong>{}</strong>\n    {}\n  </span>').format(
         css, format_deadline(day, time, status), days

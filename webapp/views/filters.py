@@ -26,6 +26,7 @@ from webapp.formatting import (
     format_number,
     format_rate,
     format_time,
+    minutes_left,
     month_name,
     shorten,
 )
@@ -119,6 +120,7 @@ def register_filters(app: Flask) -> None:
         counted=format_counted,
         days_left=days_left,
         days_label=days_label,
+        minutes_left=minutes_left,
         month_name=month_name,
         highlight=highlight,
         safe_url=safe_url,
