@@ -9,6 +9,7 @@ from flask import Flask, g
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webapp import maintenance
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.mail import background as background_mail
@@ -44,6 +45,8 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     app.extensions["fm_sessions"] = make_session_factory(engine)
     app.extensions["fm_filter_values"] = FilterValuesCache()
     background_mail.init_app(app)
+    # First of the request hooks: on an old schema no page may touch the database.
+    maintenance.init_app(app, engine)
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:

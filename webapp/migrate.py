@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,8 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from webapp.errors import UserError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -42,6 +45,50 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    # Parsing the migration files takes a while; they do not change while the process runs.
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str | None:
     """The newest revision of the bundled migrations."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()
+
+
+@functools.cache
+def _known_revisions() -> frozenset[str]:
+    return frozenset(script.revision for script in _scripts().walk_revisions())
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why the code cannot work on this database (German, one line), or None when its schema
+    is the code's: the one check every command and the web app use (one query)."""
+    revision, head = current_revision(engine), head_revision()
+    if revision == head:
+        return None
+    if revision is None:
+        return "Die Datenbank ist noch nicht angelegt: zuerst `funding-matcher init` ausführen."
+    if revision in _known_revisions():
+        return (
+            f"Die Datenbank ist auf Schema {revision}, erwartet wird {head}: "
+            "`funding-matcher init` migriert sie."
+        )
+    # Migrated by a newer version (the code was downgraded): `init` cannot go back.
+    if head is None or revision > head:
+        where = f" und damit neuer als dieser Stand des Programms (Schema {head})"
+    else:
+        where = f", das dieser Stand des Programms (Schema {head}) nicht kennt"
+    return (
+        f"Die Datenbank ist auf Schema {revision}{where}: die Version installieren, die sie "
+        "migriert hat, oder die Sicherung von vor der Migration einspielen "
+        "(`funding-matcher init` kann ein Schema nicht zurückführen)."
+    )
+
+
+def require_upgradable(engine: Engine) -> None:
+    """Refuse (UserError) a database that `upgrade` cannot bring to the head: one migrated
+    by a newer version of the code; an empty or an older one passes."""
+    revision = current_revision(engine)
+    if revision is not None and revision not in _known_revisions():
+        raise UserError(schema_problem(engine) or revision)

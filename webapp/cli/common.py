@@ -23,6 +23,7 @@ from webapp.cli.errors import CliError, describe_range
 from webapp.config import Config, ConfigError, with_origin
 from webapp.db import make_engine, make_session_factory
 from webapp.errors import UserError
+from webapp.migrate import schema_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MISSING_TABLE = re.compile(r"no such table|relation .* does not exist", re.I)
@@ -49,6 +50,7 @@ class AppContext:
     config_problems: list[str] = field(default_factory=list)
     _engine: Engine | None = field(default=None, repr=False)
     _factory: sessionmaker[Session] | None = field(default=None, repr=False)
+    _schema_checked: bool = field(default=False, repr=False)
 
     @classmethod
     def from_env(cls, *, collect_problems: bool = False) -> AppContext:
@@ -97,9 +99,21 @@ class AppContext:
                 f"({exc.strerror}): INSTANCE_PATH bzw. DATABASE_URL prüfen."
             ) from None
 
+    def require_schema(self) -> None:
+        """Stop with one German line unless the database's schema is the code's (after an
+        upgrade without `init`, a command failed on the first new column with an SQL error)."""
+        if not self._schema_checked:
+            problem = schema_problem(self.engine)
+            if problem is not None:
+                raise CliError(problem)
+            self._schema_checked = True
+
     @property
     def sessions(self) -> sessionmaker[Session]:
+        """Sessions on a database whose schema is the code's (else the command stops);
+        `init`, `backup` and `strategy load` use `engine` on an older one."""
         if self._factory is None:
+            self.require_schema()
             self._factory = make_session_factory(self.engine)
         return self._factory
 

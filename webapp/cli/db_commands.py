@@ -17,7 +17,7 @@ from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import format_counted
 from webapp.matching import replaced_strategy_in_matches
-from webapp.migrate import current_revision, head_revision, upgrade
+from webapp.migrate import current_revision, head_revision, require_upgradable, upgrade
 from webapp.models import CallScore
 from webapp.strategy_store import LoadReport, load_into_db
 
@@ -33,6 +33,7 @@ def init(app: AppContext, no_strategy: bool) -> None:
     # Check the strategy first: a broken file must not leave a new, empty database behind.
     parsed = None if no_strategy else configured_strategy(app)
     app.create_database = True
+    require_upgradable(app.engine)
     before = current_revision(app.engine)
     upgrade(app.engine)
     after = current_revision(app.engine)
@@ -110,6 +111,7 @@ def configured_strategy(app: AppContext) -> Strategy:
 
 def _ensure_schema(app: AppContext) -> None:
     if current_revision(app.engine) != head_revision():
+        require_upgradable(app.engine)
         upgrade(app.engine)
 
 

@@ -11,7 +11,6 @@ from webapp.cli.common import ISO_DATE, AppContext, FiniteFloatRange, pass_app, 
 from webapp.cli.errors import CliError
 from webapp.cli.german import GermanCommand
 from webapp.digest import hold_back_reason, run_digest
-from webapp.errors import UserError
 from webapp.formatting import format_counted, local_today
 from webapp.jobs import LockBusy
 from webapp.mail.outbox import (
@@ -23,7 +22,6 @@ from webapp.mail.outbox import (
 )
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import SmtpTransport, Transport
-from webapp.migrate import current_revision, head_revision
 from webapp.models import utcnow
 from webapp.reminders import run_reminders
 from webapp.weekly import run_scrape_step, run_weekly
@@ -31,20 +29,6 @@ from webapp.weekly import run_scrape_step, run_weekly
 DRY_RUN_HELP = "Mails nur anzeigen (Textteil); nichts wird gesendet oder vermerkt."
 TODAY_HELP = "Stichtag statt heute (Wochenübersicht: dessen Kalenderwoche)."
 REMIND_TODAY_HELP = "Stichtag statt heute (von ihm aus zählen die Tage bis zur Frist)."
-
-
-def _require_database(app: AppContext) -> None:
-    """A clear message instead of an SQL traceback when `init` has not run yet."""
-    revision = current_revision(app.engine)
-    if revision is None:
-        raise UserError(
-            "Die Datenbank ist noch nicht angelegt: zuerst `funding-matcher init` ausführen."
-        )
-    if revision != head_revision():
-        raise UserError(
-            f"Die Datenbank ist auf Schema {revision}, erwartet wird {head_revision()}: "
-            "`funding-matcher init` migriert sie."
-        )
 
 
 def _today(value: datetime | None) -> date:
@@ -103,7 +87,7 @@ def _print_mails(app: AppContext, mails: Sequence[OutgoingMail]) -> str:
 @user_errors
 def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     """Die wöchentliche Übersicht an alle Empfänger senden (genau einmal pro Woche)."""
-    _require_database(app)
+    app.require_schema()  # before the mail settings: the first thing to fix
     settings = MailSettings.from_env()
     try:
         run = run_digest(
@@ -160,7 +144,7 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
 @user_errors
 def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     """Fristerinnerungen 14, 7 und 2 Tage vor jeder Frist senden (jede genau einmal)."""
-    _require_database(app)
+    app.require_schema()  # before the mail settings: the first thing to fix
     settings = MailSettings.from_env()
     try:
         run = run_reminders(
@@ -209,7 +193,7 @@ def weekly(
 ) -> None:
     """Der Wochenlauf für cron/systemd: Abruf, Abgleich, Übersicht, Erinnerungen."""
     app.config.check_production()  # it saves the signed match model, as `match` does
-    _require_database(app)
+    app.require_schema()  # before the mail settings: the first thing to fix
     settings = MailSettings.from_env()
     day = _today(today)
 

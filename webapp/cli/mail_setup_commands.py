@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from webapp.cli.common import AppContext, aligned_lines, pass_app, user_errors
 from webapp.cli.errors import CliError
 from webapp.cli.german import GermanGroup
-from webapp.cli.mail_commands import _require_database
 from webapp.config import plausible_email, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
@@ -61,7 +60,7 @@ def test(app: AppContext, email: str) -> None:
 def _database_scope(app: AppContext) -> Callable[[], AbstractContextManager[Session]] | None:
     """Transactions on the database, or None before `init` (the test mail needs none)."""
     try:
-        _require_database(app)
+        app.require_schema()
     except (CliError, UserError, SQLAlchemyError):
         return None
     return lambda: transaction(app.sessions)
@@ -73,7 +72,6 @@ def _database_scope(app: AppContext) -> Callable[[], AbstractContextManager[Sess
 def refusals(app: AppContext) -> None:
     """Die Adressen zeigen, die der Mailserver endgültig abgelehnt hat und die deshalb
     zurückgehalten werden: seit wann, Antwort des Servers, nächster Versuch."""
-    _require_database(app)
     with app.sessions() as session:
         held = sorted(refusals_by_address(session).items())
         logins = {normalise_address(u.email) for u in all_users(session)}
@@ -119,7 +117,6 @@ def refusals(app: AppContext) -> None:
 def retry(app: AppContext, email: str) -> None:
     """Eine abgelehnte Adresse E-MAIL wieder freigeben: der nächste Lauf stellt ihr die
     Übersicht der Woche und fällige Erinnerungen zu (wie „Erneut zustellen“ unter Benutzer)."""
-    _require_database(app)
     with transaction(app.sessions) as session:
         done = retry_refused(session, email)
         others = sorted(refusals_by_address(session))

@@ -56,6 +56,9 @@ def serve(app: AppContext, host: str, port: int, threads: int, url_prefix: str) 
     from webapp.app import create_app
 
     prefix = url_prefix_option(url_prefix)
+    app.config.check_production()  # a missing SECRET_KEY is named before the database
+    # Refuse to start rather than answer every request "Wartung" (HTTP 503, webapp/app.py).
+    app.require_schema()
     flask_app = create_app(app.config)
     wsgi_app: Any = flask_app
     if prefix:
