@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -27,7 +27,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
-from webapp import models, users
+from webapp import formatting, users
 from webapp.config import Config, ConfigError
 from webapp.db import database_now, make_engine, make_session_factory
 from webapp.migrate import upgrade
@@ -398,16 +398,15 @@ def test_two_worker_processes_share_one_limit(shared_db: Config) -> None:
 
 @contextmanager
 def _app_clock_off_by(monkeypatch: pytest.MonkeyPatch, hours: float) -> Iterator[None]:
-    """The app server's own clock (`webapp.models.utcnow`) runs `hours` ahead (or behind),
-    as on a second host without time synchronisation; the database's clock stays right."""
+    """The app server's own clock (`webapp.formatting.now_utc`, which `webapp.models.utcnow`
+    reads) runs `hours` ahead (or behind), as on a second host without time synchronisation;
+    the database's clock stays right."""
 
-    class OffClock(datetime):
-        @classmethod
-        def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
-            return datetime.now(tz) + timedelta(hours=hours)
+    def off_clock() -> datetime:
+        return datetime.now(UTC) + timedelta(hours=hours)
 
     with monkeypatch.context() as patch:
-        patch.setattr(models, "datetime", OffClock)
+        patch.setattr(formatting, "now_utc", off_clock)
         assert abs(utcnow() - datetime.now(UTC).replace(tzinfo=None)) > timedelta(minutes=59)
         yield
 
