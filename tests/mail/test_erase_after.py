@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import CliInvoker
+from tests.conftest import CliInvoker, upgrade_with_old_login
 from tests.mail.conftest import Data
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.mail.settings import MailSettings
-from webapp.migrate import current_revision, downgrade, head_revision, upgrade
+from webapp.migrate import downgrade
 from webapp.models import User, utcnow
 from webapp.privacy import pseudonym_email, purge_expired
 from webapp.users import create_user
@@ -27,15 +27,7 @@ def test_migration_0014_leaves_the_date_of_earlier_deactivations_unknown(
     """A login deactivated before the upgrade has no date: never erased automatically."""
     engine = make_engine(any_config.database_url)
     try:
-        upgrade(engine, "0013")
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO users (email, name, password_hash, role, digest_opt_in, "
-                "ical_token, failed_logins, created_at, active) VALUES "
-                "('alt@kreis.de', 'Alt', 'x', 'officer', true, 't1', 0, '2020-01-01', false)"
-            )
-        upgrade(engine)
-        assert current_revision(engine) == head_revision()
+        upgrade_with_old_login(engine, "0013", active=False)
         with make_session_factory(engine)() as session:
             old = session.scalars(select(User)).one()
             assert old.active is False and old.deactivated_at is None
