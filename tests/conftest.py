@@ -106,17 +106,20 @@ def config(tmp_path: Path, sqlite_url: str) -> Config:
     )
 
 
-def upgrade_with_old_login(engine: Engine, revision: str, password_hash: str = "x") -> None:
+def upgrade_with_old_login(
+    engine: Engine, revision: str, password_hash: str = "x", *, active: bool = True
+) -> None:
     """Migrate to `revision`, add the login alt@kreis.de as the code of then wrote it, and
-    migrate to the head: what a migration test of the `users` table starts from."""
+    migrate to the head: what a migration test of the `users` table starts from.
+    `active=False`: a login deactivated then (from 0008 on)."""
     upgrade(engine, revision)
-    active = revision >= "0008"  # the column `active` came with 0008
+    has_active = revision >= "0008"  # the column `active` came with 0008
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO users (email, name, password_hash, role, digest_opt_in, "
-            f"ical_token, failed_logins, created_at{', active' if active else ''}) VALUES "
+            f"ical_token, failed_logins, created_at{', active' if has_active else ''}) VALUES "
             f"('alt@kreis.de', 'Alt', '{password_hash}', 'officer', true, 't1', 0, "
-            f"'2026-11-01'{', true' if active else ''})"
+            f"'2026-11-01'{f', {str(active).lower()}' if has_active else ''})"
         )
     upgrade(engine)
     assert current_revision(engine) == head_revision()

@@ -103,6 +103,8 @@ class Config:
     # typed at the login that have no account.
     mail_log_retention_days: int = 180
     login_record_retention_days: int = 7
+    # Days after its deactivation that `weekly` erases a login (privacy.forget_user); 0: never.
+    user_erase_after_days: int = 0
     # Log records of this level and above go to stderr, and to log_file when set (the
     # scheduled runs of scrape, match and mail have no terminal to show their warnings).
     log_level: str = "WARNING"
@@ -154,6 +156,7 @@ class Config:
             login_record_retention_days=_count(
                 env, "LOGIN_RECORD_RETENTION_DAYS", 7, found, minimum=1
             ),
+            user_erase_after_days=_count(env, "USER_ERASE_AFTER_DAYS", 0, found),
             log_level=_log_level(env.get("LOG_LEVEL"), found),
             log_file=Path(env["LOG_FILE"]) if env.get("LOG_FILE") else None,
         )

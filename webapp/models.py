@@ -402,6 +402,9 @@ class User(Base):
     # False: the login is deactivated (an officer who left) — no login, no session, no mail;
     # the row stays so that past decisions and edits keep their name.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # When it was deactivated (naive UTC); None while active, and for logins deactivated
+    # before migration 0014 (unknown: USER_ERASE_AFTER_DAYS never erases those).
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime)
     # "Meine Kommune": the strategy applicant (a town, the county) whose calls the login's
     # lists open with and its digest lists; None = everything. Kept when a new strategy no
     # longer names it, and then ignored (webapp.home_applicant).

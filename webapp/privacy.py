@@ -2,7 +2,8 @@
 
 - `purge_expired`: the retention of docs/privacy.md (Löschfristen) — failed logins past the
   throttle window, expired sessions, lockout records of unknown e-mails, the mail log and
-  mail refusals after MAIL_LOG_RETENTION_DAYS.
+  mail refusals after MAIL_LOG_RETENTION_DAYS; with USER_ERASE_AFTER_DAYS, the logins
+  deactivated longer than that (`forget_user`).
 - `forget_user`: a deactivated login loses its name and address for good (Art. 17); the
   team's decisions, notes and texts stay, signed by "ehemalige Anmeldung N".
 - `personal_data`: everything stored about one login, as JSON-ready data (Art. 15).
@@ -69,9 +70,22 @@ class PurgeReport:
     unknown_emails: int = 0  # unknown_emails not tried for LOGIN_RECORD_RETENTION_DAYS
     sent_mails: int = 0  # sent_mails older than the mail log's time
     refusals: int = 0  # mail_refusals older than that and past their retry time
+    logins: int = 0  # logins deactivated longer than USER_ERASE_AFTER_DAYS, now erased
+    # what an administrator should know: a login not erased, free text still naming one
+    notes: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """One German line for `weekly`'s summary."""
+        rows = self._rows()
+        segments = [rows] if rows else []
+        if self.logins:
+            logins = format_counted(self.logins, "ehemalige Anmeldung", "ehemalige Anmeldungen")
+            segments.append(f"{logins} gelöscht (anonymisiert)")
+        segments += self.notes
+        return "; ".join(segments) or "keine abgelaufenen personenbezogenen Daten"
+
+    def _rows(self) -> str:
+        """The rows deleted by their kind ("gelöscht: 3 …, 2 …"), or ""."""
         parts = [
             format_counted(count, singular, plural)
             for count, singular, plural in (
@@ -91,9 +105,7 @@ class PurgeReport:
             )
             if count
         ]
-        if not parts:
-            return "keine abgelaufenen personenbezogenen Daten"
-        return "gelöscht: " + ", ".join(parts)
+        return "gelöscht: " + ", ".join(parts) if parts else ""
 
 
 def mail_log_days(config: Config, settings: MailSettings) -> int:
@@ -137,7 +149,42 @@ def purge_expired(
     report.refusals = _deleted(
         session, MailRefusal, MailRefusal.refused_at < cutoff, MailRefusal.retry_at <= now
     )
+    _erase_departed(session, config, now, report)
     return report
+
+
+def _erase_departed(session: Session, config: Config, now: datetime, report: PurgeReport) -> None:
+    """Erase every login deactivated longer than USER_ERASE_AFTER_DAYS (Speicherbegrenzung).
+
+    A login that may not be erased (the last administration) stays, with a note; so do
+    logins deactivated before migration 0014 (no date).
+    """
+    days = config.user_erase_after_days
+    if days <= 0:
+        return
+    candidates = session.scalars(
+        select(User)
+        .where(~User.active, User.deactivated_at < now - timedelta(days=days))
+        .order_by(User.id)
+    )
+    for user in [u for u in candidates if not is_forgotten(u)]:
+        email = user.email
+        try:
+            forgotten = forget_user(session, user, team_addresses=config.alert_recipients)
+        except UserError as exc:
+            report.notes.append(f"{email} nicht gelöscht: {exc}")
+            continue
+        report.logins += 1
+        if forgotten.mentions:
+            calls = ", ".join(str(call_id) for call_id in forgotten.mentions)
+            report.notes.append(
+                f"Hinweis: Freitext der Aufrufe {calls} nennt „{forgotten.pseudonym}“ noch "
+                "mit Namen oder Adresse"
+            )
+        if forgotten.team_address:
+            report.notes.append(
+                f"Hinweis: {email} steht in ALERT_RECIPIENTS und bekommt weiter die Übersicht"
+            )
 
 
 def _deleted(session: Session, model: type[Any], *where: ColumnElement[bool]) -> int:
@@ -331,6 +378,7 @@ def personal_data(
             "name": user.name,
             "role": user.role,
             "active": user.active,
+            "deactivated_at": _when(user.deactivated_at),
             "digest_opt_in": user.digest_opt_in,
             "home_applicant": user.home_applicant,
             "created_at": _when(user.created_at),

@@ -339,10 +339,21 @@ def set_active(session: Session, user: User, active: bool, *, by_id: int | None 
                 "deaktiviert werden. Legen Sie zuerst eine weitere an."
             )
     user.active = active
+    # The day a person left starts USER_ERASE_AFTER_DAYS; a reactivation stops that clock.
+    user.deactivated_at = None if active else database_now(session)
     if not active:
         end_sessions(session, user.id)
     session.flush()
     return True
+
+
+def erase_due(user: User, days: int) -> datetime | None:
+    """From when `weekly` erases the deactivated `user` (USER_ERASE_AFTER_DAYS = `days`);
+    None when it never does: the setting is off, the login is active or erased already, or
+    its deactivation has no date (before migration 0014)."""
+    if days <= 0 or user.active or user.deactivated_at is None or is_forgotten(user):
+        return None
+    return user.deactivated_at + timedelta(days=days)
 
 
 def change_email(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session
 from tests.conftest import TEST_PASSWORD, CliInvoker, upgrade_with_old_login
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
+from webapp.formatting import format_date
 from webapp.migrate import current_revision, downgrade, upgrade
-from webapp.models import Match, User
+from webapp.models import Match, User, utcnow
 from webapp.users import DEACTIVATED_LOGIN, WRONG_LOGIN, create_user
 
 ADMIN = "it@kreis-coesfeld.de"
@@ -219,3 +221,43 @@ def test_the_calendar_feed_of_a_deactivated_login_stops(
     session.get(User, user.id).active = False  # type: ignore[union-attr]
     session.commit()
     assert client.get(feed).status_code == 404
+
+
+def test_the_users_page_dates_a_deactivation_and_names_the_erasure_day(
+    app: Flask, config: Config, cli: CliInvoker, session: Session, user: User
+) -> None:
+    admin_client, _ = _admin(app, session)
+    assert cli("user", "deactivate", user.email).exit_code == 0
+    session.expire_all()
+    since = session.get(User, user.id).deactivated_at  # type: ignore[union-attr]
+    assert since is not None and since > utcnow() - timedelta(minutes=5)
+    day = format_date(since)
+
+    row = _row(_text(admin_client.get(USERS_PAGE)), user.email)
+    assert f"deaktiviert seit {day}" in row and "gelöscht" not in row
+
+    config.user_erase_after_days = 30  # USER_ERASE_AFTER_DAYS=30
+    row = _row(_text(admin_client.get(USERS_PAGE)), user.email)
+    assert f"wird ab {format_date(since + timedelta(days=30))} gelöscht" in row
+
+    # Reactivated and deactivated again: the clock starts anew.
+    assert admin_client.post(f"{USERS_PAGE}/{user.id}/aktivieren").status_code == 302
+    session.expire_all()
+    assert session.get(User, user.id).deactivated_at is None  # type: ignore[union-attr]
+    assert "deaktiviert seit" not in _row(_text(admin_client.get(USERS_PAGE)), user.email)
+    assert admin_client.post(f"{USERS_PAGE}/{user.id}/deaktivieren").status_code == 302
+    session.expire_all()
+    assert session.get(User, user.id).deactivated_at >= since  # type: ignore[union-attr,operator]
+
+
+def test_a_deactivation_of_unknown_date_is_never_erased_automatically(
+    app: Flask, config: Config, session: Session, user: User
+) -> None:
+    admin_client, _ = _admin(app, session)
+    user.active = False  # deactivated before the upgrade to 0014: no date
+    session.merge(user)
+    session.commit()
+    config.user_erase_after_days = 30
+    row = _row(_text(admin_client.get(USERS_PAGE)), user.email)
+    assert "deaktiviert" in row and "deaktiviert seit" not in row
+    assert "Datum unbekannt, wird nicht automatisch gelöscht" in row
