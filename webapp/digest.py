@@ -409,31 +409,31 @@ def digest_window(
     return DigestWindow(since=since, until=until)
 
 
-def announced(session: Session, window: DigestWindow, key: str) -> ColumnElement[bool]:
+def announced(window: DigestWindow, key: str, delivered: bool) -> ColumnElement[bool]:
     """Which calls the digest `key` announces as new (if they pass its bar): those first seen
     in its window, and those seen earlier that no digest which reached someone announced yet
     (a call that passes the bar only later: its text changed, or the strategy or the
     officers' decisions moved it).
 
-    Once this digest has reached someone it keeps the calls it announced then, so a resumed
-    run sends the others the same list.
+    Once this digest has reached someone (`delivered`) it keeps the calls it announced then,
+    so a resumed run sends the others the same list.
     """
     in_window = and_(Call.first_seen >= window.since, Call.first_seen < window.until)
     this_digest = Call.announced_in == key
-    if key in delivered_digests(session, key):
+    if delivered:
         return or_(in_window, this_digest)
     later = and_(Call.announced_in.is_(None), Call.first_seen < window.since)
     return or_(in_window, this_digest, later)
 
 
-def delivered_digests(session: Session, key: str) -> set[str]:
-    """{key} if the digest of period `key` reached at least one recipient, else empty."""
+def digest_delivered(session: Session, key: str) -> bool:
+    """Whether the digest of period `key` reached at least one recipient."""
     found = session.scalar(
         select(SentMail.id)
         .where(SentMail.kind == DIGEST_KIND, SentMail.period_key == key, SentMail.status == "sent")
         .limit(1)
     )
-    return {key} if found is not None else set()
+    return found is not None
 
 
 def mark_announced(session: Session, digest: Digest) -> int:
@@ -459,11 +459,11 @@ def select_new(
     per_theme: int,
     applicant: str = "",
     *,
-    key: str,
-) -> list[ThemeGroup]:
-    """Candidate calls the digest `key` announces (`announced`), grouped by theme in priority
-    order; with `applicant`, only those it may apply for (the Eingang's Antragsteller
-    filter)."""
+    new_calls: ColumnElement[bool],
+) -> tuple[list[ThemeGroup], list[int]]:
+    """Candidate calls among `new_calls` (`announced`), grouped by theme in priority order,
+    and the ids of all of them (those beyond a theme's limit too); with `applicant`, only
+    those it may apply for (the Eingang's Antragsteller filter)."""
     # The inbox's own calls (webapp.queries.listed), so the "more" link shows the rest.
     inbox = CallFilters(scope="inbox", min_score=min_score, antragsteller=applicant)
     # the login's own applicant named in the link: the Eingang shows the same calls to anyone
@@ -472,7 +472,7 @@ def select_new(
         listed(select(Call, CallScore, ProjectRow, ThemeRow), inbox, today)
         .outerjoin(ProjectRow, ProjectRow.id == CallScore.best_project_id)
         .outerjoin(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
-        .where(announced(session, window, key))
+        .where(new_calls)
         .order_by(CallScore.inbox_score.desc(), Call.id)
     ).all()
     groups: dict[int | None, ThemeGroup] = {}
@@ -515,7 +515,8 @@ def select_new(
                 known_since=local_date(call.first_seen) if call.first_seen < window.since else None,
             )
         )
-    return [groups[k] for k in sorted(groups, key=lambda k: order[k])]
+    ids = [call.id for call, *_rest in rows]
+    return [groups[k] for k in sorted(groups, key=lambda k: order[k])], ids
 
 
 def select_changed(
@@ -738,19 +739,18 @@ def own_calls(whom: Recipient | None) -> list[ColumnElement[bool]]:
 
 def count_others(
     session: Session,
-    window: DigestWindow,
     today: date,
     min_score: float,
     applicant: str,
     *,
-    key: str,
+    new_calls: ColumnElement[bool],
 ) -> tuple[int, int]:
-    """New calls of the window the full digest lists but `applicant`'s leaves out: all of
+    """New calls (`new_calls`) the full digest lists but `applicant`'s leaves out: all of
     them, and those only a project's partners may apply for."""
     inbox = CallFilters(scope="inbox", min_score=min_score)
     rows = session.execute(
         listed(select(CallScore.eligibility).select_from(Call), inbox, today).where(
-            announced(session, window, key),
+            new_calls,
             Call.id.not_in(applicant_calls(applicant)),
         )
     ).scalars()
@@ -783,11 +783,21 @@ def build_digest(
     strategy = session.scalar(select(StrategyRow.name).where(StrategyRow.active).limit(1))
     min_score = settings.min_score
     applicant = whom.applicant if whom is not None else ""
+    new_calls = announced(window, key, digest_delivered(session, key))
     others = (
-        count_others(session, window, today, min_score, applicant, key=key) if applicant else (0, 0)
+        count_others(session, today, min_score, applicant, new_calls=new_calls)
+        if applicant
+        else (0, 0)
     )
-    new = select_new(
-        session, config, window, today, min_score, settings.per_theme, applicant=applicant, key=key
+    new, new_ids = select_new(
+        session,
+        config,
+        window,
+        today,
+        min_score,
+        settings.per_theme,
+        applicant=applicant,
+        new_calls=new_calls,
     )
     return Digest(
         period_key=key,
@@ -807,19 +817,8 @@ def build_digest(
         others_partner=others[1],
         others_url=f"{config.base_url}/?antragsteller={ALL_APPLICANTS}&sort=neu",
         own_applicants=own_applicants_label(session),
-        announced_ids=[] if applicant else announced_ids(session, window, today, min_score, key),
-    )
-
-
-def announced_ids(
-    session: Session, window: DigestWindow, today: date, min_score: float, key: str
-) -> list[int]:
-    """The ids of all calls the full digest announces, those beyond a theme's limit too."""
-    inbox = CallFilters(scope="inbox", min_score=min_score)
-    return list(
-        session.scalars(
-            listed(select(Call.id), inbox, today).where(announced(session, window, key))
-        )
+        # marked from the full digest only: a town's digest lists a part of the same calls
+        announced_ids=[] if applicant else new_ids,
     )
 
 
@@ -946,7 +945,7 @@ def run_digest(
         send_scheduled(sessions, config, settings, run.mails, transport_factory, today=today)
     )
     with sessions() as session:
-        if delivered_digests(session, digest.period_key):
+        if digest_delivered(session, digest.period_key):
             mark_announced(session, digest)
             session.commit()
     return run
