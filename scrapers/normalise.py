@@ -65,9 +65,11 @@ _MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=Tru
 _YEARLY = r"(?:eines\s+jeden|eines|jeden|jedes|des)\s+(?:Kalender)?jahres\b"
 _RECURRING_NUM = re.compile(rf"\b(\d{{1,2}})\.\s?(\d{{1,2}})\.\s*{_YEARLY}", re.I)
 _RECURRING_TXT = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?\s+{_YEARLY}", re.I)
+# The words between two dates of one list ("15.01., 15.04. und 15.07.", "… oder am …").
+_LIST_WORDS = r"\s*(?:,|und|sowie|oder|bzw\.)\s*"
+_LIST_JOIN = _LIST_WORDS + r"(?:(?:der|den|dem|zum|am)\s+)?"
 # The earlier dates of a list of yearly cut-offs ("15.01., 15.04. und 15.07. jedes Jahres"),
 # read backwards from the date that carries "jedes Jahres".
-_LIST_JOIN = r"\s*(?:,|und|sowie|oder|bzw\.)\s*(?:(?:der|den|dem|zum|am)\s+)?"
 _PRECEDING_NUM = re.compile(
     rf"(?<![\d.])(?P<date>(\d{{1,2}})\.\s?(\d{{1,2}})\.){_LIST_JOIN}$", re.I
 )
@@ -368,9 +370,7 @@ _OPENS_CUE = re.compile(
 _RANGE = re.compile(r"\b(?:vom|von)\s*$", re.I)
 # Between two dates of one list ("15.01. und 15.07.", "31.01.2027 oder 28.02.2027"): the
 # second date has the first one's role.
-_LIST_ONLY = re.compile(
-    r"\s*(?:,|und|sowie|oder|bzw\.)\s*(?:(?:der|den|dem|zum|am|bis(?:\s+zum)?)\s+)?", re.I
-)
+_LIST_ONLY = re.compile(_LIST_WORDS + r"(?:(?:der|den|dem|zum|am|bis(?:\s+zum)?)\s+)?", re.I)
 # "Skizzen: 15.01.2027", "2. Stufe (Antrag): 30.04.2027": a stage named as a label.
 _STAGE_LABEL = re.compile(
     r"(?:interessen(?:s)?bekundung(?:en)?|(?:projekt|ideen)?skizzen?|(?:voll|förder)?anträge?|"
