@@ -20,7 +20,7 @@ from webapp.errors import UserError
 from webapp.formatting import format_counted, shorten
 from webapp.login_sessions import end_sessions
 from webapp.mail.outbox import follow_new_address
-from webapp.models import UnknownEmail, User
+from webapp.models import ReviewEvent, UnknownEmail, User
 
 ROLES = ("officer", "admin")
 MIN_PASSWORD_LENGTH = 8
@@ -376,6 +376,16 @@ def change_email(
         state = "" if other.active else " (deaktiviert)"
         raise UserError(f"Es gibt schon eine Anmeldung für {new}{state}.")
     user.email = new
+    if not user.name:
+        # The history names an assignee by name, else by address (reviews._label): the
+        # old address there would outlive a later `user forget`.
+        for column in (ReviewEvent.old, ReviewEvent.new):
+            session.execute(
+                update(ReviewEvent)
+                .where(ReviewEvent.field == "assignee_id", column == old)
+                .values({column.key: new})
+                .execution_options(synchronize_session=False)
+            )
     session.flush()
     still_gets_mail = normalise_email(old) in {normalise_email(a) for a in team_addresses}
     return follow_new_address(session, old, new, keep_refusal=still_gets_mail)

@@ -160,6 +160,36 @@ def test_forget_refuses_the_last_administration(cli: CliInvoker, data: Data) -> 
     assert "Legen Sie zuerst eine weitere an." in result.output
 
 
+def test_forget_after_a_rename_leaves_no_former_address_in_the_history(
+    cli: CliInvoker, data: Data
+) -> None:
+    """A login without a name is named by its address in the assignment history: a
+    rename carries the history along, so erasing the login later erases the old address."""
+    old, new = "b.typo@kreis.example", "berta@kreis.example"
+    with data.sessions() as s:
+        berta = create_user(s, old, "berta-passwort-1")
+        s.commit()
+        berta_id = berta.id
+    call = data.call("Aufruf zur Verwaltungsdigitalisierung")
+    with data.sessions() as s:
+        set_review(s, s.get_one(Call, call), ReviewInput("neu", assignee_id=berta_id), None)
+        s.commit()
+
+    assert cli("user", "rename", old, new).exit_code == 0
+    with data.sessions() as s:
+        assert s.scalars(
+            select(ReviewEvent.new).where(ReviewEvent.field == "assignee_id")
+        ).all() == [new]
+    assert cli("user", "deactivate", new).exit_code == 0
+    result = cli("user", "forget", new, "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert "Verlauf: 1 Eintrag ersetzt" in result.output
+    with data.sessions() as s:
+        everything = _everything(s)
+    assert "b.typo" not in everything and "berta@" not in everything
+
+
 def test_export_prints_everything_stored_about_a_login(
     cli: CliInvoker, data: Data, smtp_server: SmtpServer, mail_env
 ) -> None:
