@@ -74,6 +74,17 @@ _PRECEDING_NUM = re.compile(
     rf"(?<![\d.])(?P<date>(\d{{1,2}})\.\s?(\d{{1,2}})\.){_LIST_JOIN}$", re.I
 )
 _PRECEDING_TXT = re.compile(rf"\b(?P<date>(\d{{1,2}})\.?\s+({_MONTH_RE})\.?){_LIST_JOIN}$", re.I)
+# "jeweils am 31.03. und 30.09.", "jährlich zum 15. Januar": day and month without a year
+# after a word of repetition are yearly cut-offs too; the later dates of the list follow.
+_NO_YEAR = r"(?!\s?\d)"
+_DAY_MONTH = (
+    rf"(?P<date>(?P<day>\d{{1,2}})\.\s?(?P<month>\d{{1,2}})\.{_NO_YEAR}"
+    rf"|(?P<tday>\d{{1,2}})\.?\s+(?P<tmonth>{_MONTH_RE})\b\.?{_NO_YEAR})"
+)
+_REPEATED = re.compile(
+    rf"\b(?:jeweils|(?:all)?jährlich)\s+(?:(?:am|zum|bis(?:\s+zum)?)\s+)?{_DAY_MONTH}", re.I
+)
+_FOLLOWING = re.compile(rf"{_LIST_JOIN}{_DAY_MONTH}", re.I)
 # "Ende März 2027": the month's last day.
 _END_OF_MONTH = re.compile(rf"\bEnde\s+({_MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
@@ -145,6 +156,17 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMatch]:
                 return
             start = offset + m.start()
 
+    def add_listed(m: re.Match[str]) -> bool:
+        if m["day"]:
+            day, month = int(m["day"]), int(m["month"])
+        else:
+            day, month = int(m["tday"]), MONTHS[m["tmonth"].lower()]
+        return add_yearly(day, month, m.start("date"), m.end("date"))
+
+    for m in _REPEATED.finditer(text):
+        following: re.Match[str] | None = m
+        while following is not None and add_listed(following):
+            following = _FOLLOWING.match(text, following.end())
     for m in _RECURRING_NUM.finditer(text):
         if add_yearly(int(m.group(1)), int(m.group(2)), m.start(), m.end()):
             add_preceding(m.start())

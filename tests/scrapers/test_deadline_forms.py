@@ -32,6 +32,10 @@ REF = date(2026, 11, 26)
             "Anträge können jeweils zum 15.01., 15.04. oder 15.07. eines Jahres gestellt werden.",
             {"Antrag": date(2027, 1, 15)},
         ),
+        # Day and month after "jeweils"/"jährlich" were flagged as unreadable.
+        ("Die Frist läuft jeweils am 31.03. und 30.09. ab.", {"Frist": date(2027, 3, 31)}),
+        ("Anträge sind jährlich bis zum 15. Juli möglich.", {"Antrag": date(2027, 7, 15)}),
+        ("Bewerbungsfrist: jeweils 15.01., 15.05. und 15.09.", {"Antrag": date(2027, 1, 15)}),
         # The second stage of one sentence was lost: no reminder for it.
         (
             "Frist für Skizzen ist der 15.01.2027 und für Anträge der 30.04.2027.",
@@ -182,11 +186,11 @@ def test_a_stage_named_in_a_later_sentence_about_something_else_is_no_deadline()
     [
         ("Antragsfrist: 1. Quartal 2027.", ["Antragsfrist: 1. Quartal 2027"]),
         ("Skizzen bis 31.3., Anträge bis 30.04.2027.", ["Skizzen bis 31.3."]),
-        ("Die Frist läuft jeweils am 31.03. und 30.09. ab.", ["Die Frist läuft jeweils am 31.03."]),
         ("Frist: 30.02.2027", ["Frist: 30.02.2027"]),
         ("Einreichungsfrist: Mitte März 2027", ["Einreichungsfrist: Mitte März 2027"]),
         # read, so nothing to flag
         ("Stichtage: 15.01. und 15.07. jedes Jahres", []),
+        ("Die Frist läuft jeweils am 31.03. und 30.09. ab.", []),
         ("Antragsfrist: 31.03.2027, Projektstart frühestens 1. Quartal 2027", []),
     ],
 )
