@@ -111,9 +111,10 @@ class CallMatch:
 # Reasons for dismissing a call that say nothing against its topic: the call leaves the inbox,
 # but calls like it do not go down (next year's call of the same programme may well fit).
 TOPIC_REASON = "passt nicht zur Strategie"
+DEADLINE_REASON = "Frist zu kurz"
 NOT_ABOUT_TOPIC_REASONS = (
     "nicht antragsberechtigt",
-    "Frist zu kurz",
+    DEADLINE_REASON,
     "Eigenanteil nicht darstellbar",
     "bereits anderweitig gefördert",
 )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -448,3 +449,52 @@ def test_a_dismissed_call_that_closes_is_not_back(session: Session) -> None:
     scrape(session, "fdb", [rec("a", "Aufruf A", status="offen")])
     (row,) = list_calls(session, CallFilters(scope="all"), today=today).rows
     assert row.returned
+
+
+def _two_stages(deadline: date) -> CallRecord:
+    """A two-stage call as the parser reads its unchanged text on different days: the
+    deadline is the next stage's."""
+    stages = {"Projektskizze": date(2027, 1, 15), "Antrag": date(2027, 4, 30)}
+    return rec("a", "Aufruf A", deadline=deadline, deadlines=stages)
+
+
+@pytest.mark.parametrize(
+    ("reason", "back"), [("passt nicht zur Strategie", False), ("Frist zu kurz", True)]
+)
+def test_the_next_stage_of_an_unchanged_text_brings_a_call_back_only_for_a_short_deadline(
+    session: Session, reason: str, back: bool
+) -> None:
+    """When the first stage has passed, the parser gives the second one as the deadline; the
+    text is the same. A call dismissed for its topic stays dismissed (it came back each time a
+    stage or a yearly cut-off passed); one dismissed as "Frist zu kurz" comes back, since the
+    next date is what the officers were waiting for. The history keeps the move either way."""
+    from webapp.reviews import ReviewInput, set_review
+
+    before, after = datetime(2026, 11, 26, 8, tzinfo=UTC), datetime(2027, 1, 18, 8, tzinfo=UTC)
+    inbox = CallFilters(scope="inbox")
+    scrape(session, "fdb", [_two_stages(date(2027, 1, 15))], now=before)
+    call = calls(session)["a"]
+    set_review(session, call, ReviewInput(status="nicht relevant", reason=reason), None)
+    session.commit()
+
+    scrape(session, "fdb", [_two_stages(date(2027, 4, 30))], now=after)
+
+    assert (call.id in page_call_ids(session, inbox, today=after.date())) is back
+    assert [(c.field, c.old, c.new) for c in call.changes] == [
+        ("deadline", "2027-01-15", "2027-04-30")
+    ]
+
+
+def test_a_deadline_the_source_moves_before_it_passed_brings_a_dismissed_call_back(
+    session: Session,
+) -> None:
+    """Only a date that has passed rolls on silently; a source extending its deadline is news."""
+    before = datetime(2026, 11, 26, 8, tzinfo=UTC)
+    scrape(session, "fdb", [_two_stages(date(2027, 1, 15))], now=before)
+    call = calls(session)["a"]
+    dismiss(session, call)
+
+    moved = replace(_two_stages(date(2027, 1, 31)), deadlines={"Projektskizze": date(2027, 1, 31)})
+    scrape(session, "fdb", [moved], now=before)
+
+    assert call.id in page_call_ids(session, CallFilters(scope="inbox"), today=before.date())

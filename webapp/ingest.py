@@ -32,6 +32,7 @@ from datetime import date, datetime
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from matcher.types import DEADLINE_REASON
 from scrapers.dedupe import TITLE_THRESHOLD, compact, same_call, trigrams
 from scrapers.normalise import (
     STATUS_ANNOUNCED,
@@ -60,6 +61,9 @@ MISSING_FIELD = "missing_since"
 # Changes recorded in the history that say nothing new about the call itself: a dismissed
 # call stays dismissed.
 RESTATED_FIELDS = frozenset({"url"})
+# A text that names several dates (two stages, yearly cut-offs) gives the next one as the
+# deadline: when one passes, the next takes its place without the source changing a word.
+DEADLINE_FIELDS = frozenset({"deadline", "deadline_time", "deadlines", "deadline_times"})
 # Status changes that follow from the dates or end the call (the deadline passed, the funds
 # ran out, an announced call opened on its date): no reason to decide on it again.
 CLOSING_STATUSES = frozenset({*CLOSED_SOURCE_STATUSES, STATUS_EXHAUSTED.casefold()})
@@ -160,10 +164,14 @@ def ingest_records(
         changed = _record_changes(session, call, record, now, scrape_run_id, user_id)
         if changed & {"title", "programme"}:
             to_link.append(call)
-        old_digest, old_status = call.content_hash, call.status
+        old_digest, old_status, old_deadline = call.content_hash, call.status, call.deadline
         _copy(record, call)
         call.content_hash = digest
-        if _nothing_to_decide(changed, old_status, call.status):
+        if _rolled_on(call, old_deadline, local_date(now)):
+            changed_news = changed - DEADLINE_FIELDS
+        else:
+            changed_news = changed
+        if _nothing_to_decide(changed_news, old_status, call.status):
             _keep_dismissal(call, old_digest, digest)
         if not changed:  # whitespace or tracking parameters only
             stats.unchanged += 1
@@ -256,6 +264,21 @@ def _moved_calls(
             if call.deadline is None or call.deadline >= today or call.deadline == record.deadline:
                 moved.append((call, external_id))
     return moved
+
+
+def _rolled_on(call: Call, old_deadline: date | None, today: date) -> bool:
+    """True when the deadline moved on from a date that has passed to a later one (the next
+    stage or cut-off the text names): no news for a call dismissed for its topic, but for one
+    dismissed as "Frist zu kurz" the next date is what the officers waited for."""
+    review = call.review
+    if review is not None and review.reason == DEADLINE_REASON:
+        return False
+    return (
+        old_deadline is not None
+        and old_deadline < today
+        and call.deadline is not None
+        and call.deadline > old_deadline
+    )
 
 
 def _nothing_to_decide(changed: set[str], old_status: str, new_status: str) -> bool:
