@@ -4,11 +4,13 @@ serving the snapshots, failing sources, and clear messages for user mistakes."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from scrapers.sources import load_sources
@@ -264,3 +266,60 @@ def test_offline_scrape_job_on_each_backend(any_config: Config) -> None:
     assert sum(r.new + r.changed + r.missing for r in second) == 0
     assert sum(r.unchanged for r in second) == 79
     engine.dispose()
+
+
+FEED_WITH_DATES = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Land</title><link>{base}/</link><description>x</description>
+<item><title>Zwei Stufen</title><link>{base}/aufrufe/zwei</link><guid>zwei</guid>
+<description>Gefördert werden digitale Verwaltungsleistungen. Projektskizzen bis 15.01.2027,
+Anträge bis 30.04.2027.</description></item>
+<item><title>Stichtage</title><link>{base}/aufrufe/stichtage</link><guid>stichtage</guid>
+<description>Gefördert werden digitale Schulen. Stichtage: 15.01. und 15.07. jedes Jahres.
+</description></item>
+<item><title>Eine Frist</title><link>{base}/aufrufe/eine</link><guid>eine</guid>
+<description>Gefördert werden Breitbandanschlüsse. Anträge bis 31.12.2027.</description></item>
+</channel></rss>"""
+
+
+def test_an_unchanged_feed_is_read_again_once_a_deadline_of_its_calls_has_passed(
+    server: LocalServer, engine: Engine, tmp_path: Path
+) -> None:
+    """The next stage and the next yearly cut-off follow from the date, not from the text: a
+    feed that did not change a word must still be read again when a deadline passed, or the
+    call keeps its past date (no reminder for the next one, gone from the Eingang) until the
+    source happens to change."""
+    body = FEED_WITH_DATES.format(base=server.base).encode()
+    server.route(
+        "/land.xml",
+        Reply(200, body, {"Content-Type": "application/rss+xml", "ETag": '"v1"'}),
+    )
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "defaults: {delay: 0, retries: 0, allow_private: true}\n"
+        f"sources:\n  - name: land\n    kind: feed\n    url: {server.url('/land.xml')}\n",
+        encoding="utf-8",
+    )
+    factory = make_session_factory(engine)
+    sources = load_sources(path)
+
+    def deadlines() -> dict[str, tuple[str, str]]:
+        with factory() as s:
+            return {c.title: (str(c.deadline), c.status) for c in s.scalars(select(Call))}
+
+    run_scrape(factory, sources, today=date(2027, 1, 11))
+    assert deadlines()["Stichtage"] == ("2027-01-15", "offen")
+    # Before any date passed, the unchanged feed costs a conditional request and no parsing.
+    run_scrape(factory, sources, today=date(2027, 1, 14))
+    assert server.log[-1].headers.get("If-None-Match") == '"v1"'
+
+    reports = run_scrape(factory, sources, today=date(2027, 1, 18))
+
+    assert reports[0].status == "ok"
+    assert deadlines() == {
+        "Zwei Stufen": ("2027-04-30", "offen"),  # the Antrag stage now
+        "Stichtage": ("2027-07-15", "offen"),  # the next cut-off
+        "Eine Frist": ("2027-12-31", "offen"),
+    }
+    # Read again once; the week after, the validators count again.
+    run_scrape(factory, sources, today=date(2027, 1, 25))
+    assert server.log[-1].headers.get("If-None-Match") == '"v1"'

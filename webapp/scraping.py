@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from scrapers.crawl import crawl
 from scrapers.fetch import Fetcher, FetchError, HostState, SnapshotStore, Validators
+from scrapers.normalise import STATUS_ANNOUNCED
 from scrapers.record import ParseError
 from scrapers.sources import SourceConfig, SourceConfigError, load_sources
 from scrapers.yaml_errors import closest
@@ -27,7 +28,7 @@ from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import local_today
 from webapp.ingest import ingest_records
-from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source, utcnow
+from webapp.models import CLOSED_SOURCE_STATUSES, Call, HttpCacheEntry, ScrapeRun, Source, utcnow
 
 
 class DbValidatorStore:
@@ -145,6 +146,7 @@ def scrape_source(
     """Crawl and ingest one source, recording a ScrapeRun with its counters and status."""
     started = time.monotonic()
     report = SourceReport(source.name, source.kind)
+    today = today or local_today()
     with transaction(factory) as session:
         row = _source_row(session, source)
         _close_abandoned_runs(session, row.id)
@@ -161,6 +163,7 @@ def scrape_source(
             .tuples()
             .all()
         )
+        read_again = dates_passed(session, source.name, today)
     snapshot_dir = (snapshots_dir or Path("data/snapshots")) / source.name
     # Recording needs full responses, so it does not send validators.
     validators = None if offline or record else DbValidatorStore(factory)
@@ -171,13 +174,14 @@ def scrape_source(
         recorder=SnapshotStore(snapshot_dir) if record and not offline else None,
         hosts=hosts or HostState(),
         source_url=source.url,
+        conditional=not read_again,
     )
     try:
         result = crawl(
             source,
             fetcher,
             known=known,
-            today=today or local_today(),
+            today=today,
             progress=(lambda url: progress(source.name, url)) if progress else None,
         )
         with transaction(factory) as session:
@@ -222,6 +226,28 @@ def scrape_source(
     finally:
         fetcher.close()
     return report
+
+
+def dates_passed(session: Session, source: str, today: date) -> bool:
+    """Whether a date of an open call of `source` has passed since its pages were read: its
+    deadline (the next stage or yearly cut-off its text names takes its place, or the call
+    closes) or the day an announced call opens.
+
+    Those follow from the day the text is read on, not from the text: the next run reads the
+    source's pages in full instead of asking whether they changed (a 304 or the same body
+    would keep the past date – no reminders for the next stage, the call gone from the
+    Eingang – until the source changes a word). Once read, the call has its next date or is
+    closed, so the following runs ask again.
+    """
+    stale = exists().where(
+        Call.source == source,
+        Call.missing_since.is_(None),
+        or_(
+            and_(Call.deadline < today, func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES)),
+            and_(Call.status == STATUS_ANNOUNCED, Call.opens <= today),
+        ),
+    )
+    return bool(session.scalar(select(stale)))
 
 
 def empty_listing_warning(kept: int) -> str:
