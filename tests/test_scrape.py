@@ -26,7 +26,7 @@ from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.migrate import upgrade
 from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source
-from webapp.scraping import run_scrape
+from webapp.scraping import run_scrape, select_sources
 
 BAYERN = "/FDB/Content/DE/Foerderprogramm/Land/Bayern/"
 
@@ -323,3 +323,36 @@ def test_an_unchanged_feed_is_read_again_once_a_deadline_of_its_calls_has_passed
     # Read again once; the week after, the validators count again.
     run_scrape(factory, sources, today=date(2027, 1, 25))
     assert server.log[-1].headers.get("If-None-Match") == '"v1"'
+
+
+def test_of_the_foerderdatenbank_only_the_programmes_whose_date_passed_are_read_again(
+    server: LocalServer, engine: Engine, tmp_path: Path
+) -> None:
+    """The Förderdatenbank has a page per programme (thousands live): when a deadline passes,
+    that programme's page is read again in full, the others still answer 304."""
+    serve_snapshots(server, ["foerderdatenbank"])
+    factory = make_session_factory(engine)
+    sources = select_sources(load_sources(live_sources(server, tmp_path)), "foerderdatenbank")
+
+    def state(external_id: str) -> tuple[str, str]:
+        with factory() as s:
+            call = s.scalars(select(Call).where(Call.external_id == external_id)).one()
+            return str(call.deadline), call.status
+
+    run_scrape(factory, sources, today=date(2027, 1, 11))
+    assert state("Land/NRW/telemedizin-laendliche-regionen") == ("2027-01-15", "offen")
+    before = len(server.log)
+
+    (report,) = run_scrape(factory, sources, today=date(2027, 1, 18))
+
+    assert state("Land/NRW/telemedizin-laendliche-regionen") == ("2027-04-30", "offen")  # Antrag
+    assert state("Land/NRW/leader-regionen") == ("2027-01-15", "geschlossen")
+    programmes = [r for r in server.log[before:] if "/Foerderprogramm/" in r.path]
+    read_in_full = sorted(
+        r.path.rsplit("/", 1)[-1] for r in programmes if "If-None-Match" not in r.headers
+    )
+    assert read_in_full == ["leader-regionen.html", "telemedizin-laendliche-regionen.html"]
+    assert report.parsed == 2 and report.not_modified == report.requests - 2
+    # Both have their next state now: the run after asks for every page again.
+    (later,) = run_scrape(factory, sources, today=date(2027, 1, 19))
+    assert later.parsed == 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from scrapers.crawl import crawl
@@ -163,7 +163,7 @@ def scrape_source(
             .tuples()
             .all()
         )
-        read_again = dates_passed(session, source.name, today)
+        passed = dates_passed(session, source.name, today)
     snapshot_dir = (snapshots_dir or Path("data/snapshots")) / source.name
     # Recording needs full responses, so it does not send validators.
     validators = None if offline or record else DbValidatorStore(factory)
@@ -174,7 +174,9 @@ def scrape_source(
         recorder=SnapshotStore(snapshot_dir) if record and not offline else None,
         hosts=hosts or HostState(),
         source_url=source.url,
-        conditional=not read_again,
+        # A programme page of the Förderdatenbank holds one call: only those are read again.
+        # Elsewhere the list pages hold the calls, and they are few: all are read again.
+        conditional=not passed or source.kind == "foerderdatenbank",
     )
     try:
         result = crawl(
@@ -183,6 +185,7 @@ def scrape_source(
             known=known,
             today=today,
             progress=(lambda url: progress(source.name, url)) if progress else None,
+            reread=passed,
         )
         with transaction(factory) as session:
             stats = ingest_records(
@@ -228,26 +231,32 @@ def scrape_source(
     return report
 
 
-def dates_passed(session: Session, source: str, today: date) -> bool:
-    """Whether a date of an open call of `source` has passed since its pages were read: its
-    deadline (the next stage or yearly cut-off its text names takes its place, or the call
-    closes) or the day an announced call opens.
+def dates_passed(session: Session, source: str, today: date) -> set[str]:
+    """The ids of open calls of `source` with a date that has passed since their pages were
+    read: the deadline (the next stage or yearly cut-off the text names takes its place, or
+    the call closes) or the day an announced call opens.
 
-    Those follow from the day the text is read on, not from the text: the next run reads the
-    source's pages in full instead of asking whether they changed (a 304 or the same body
-    would keep the past date – no reminders for the next stage, the call gone from the
-    Eingang – until the source changes a word). Once read, the call has its next date or is
-    closed, so the following runs ask again.
+    Those follow from the day the text is read on, not from the text: the next run reads
+    their pages in full instead of asking whether they changed (a 304 or the same body would
+    keep the past date – no reminders for the next stage, the call gone from the Eingang –
+    until the source changes a word). Once read, the call has its next date or is closed, so
+    the following runs ask again.
     """
-    stale = exists().where(
-        Call.source == source,
-        Call.missing_since.is_(None),
-        or_(
-            and_(Call.deadline < today, func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES)),
-            and_(Call.status == STATUS_ANNOUNCED, Call.opens <= today),
-        ),
+    return set(
+        session.scalars(
+            select(Call.external_id).where(
+                Call.source == source,
+                Call.missing_since.is_(None),
+                or_(
+                    and_(
+                        Call.deadline < today,
+                        func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
+                    ),
+                    and_(Call.status == STATUS_ANNOUNCED, Call.opens <= today),
+                ),
+            )
+        )
     )
-    return bool(session.scalar(select(stale)))
 
 
 def empty_listing_warning(kept: int) -> str:
