@@ -7,7 +7,7 @@ conditional requests when a list page is unchanged) and ingests the result.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -51,14 +51,19 @@ def crawl(
     known: Mapping[str, str] | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    reread: Collection[str] = (),
 ) -> CrawlResult:
-    """Crawl `source`; FetchError/ParseError from its first page mean the source failed."""
+    """Crawl `source`; FetchError/ParseError from its first page mean the source failed.
+
+    `reread`: ids of known calls whose own pages (Förderdatenbank programme pages) are read
+    in full even if unchanged, because what they mean changed with the date.
+    """
     options: dict[str, Any] = dict(source.options)
     if today is not None:
         options["today"] = today
     known = dict(known or {})
     if source.kind == "foerderdatenbank":
-        result = _crawl_fdb(source, fetcher, known, options, progress)
+        result = _crawl_fdb(source, fetcher, known, options, progress, set(reread))
     elif source.kind == "eu-ft":
         result = _crawl_eu(source, fetcher, known, options, progress)
     else:
@@ -155,8 +160,10 @@ def _crawl_fdb(
     known: Mapping[str, str],
     options: dict[str, Any],
     progress: Progress | None,
+    reread: set[str],
 ) -> CrawlResult:
-    """Förderdatenbank: follow the result pages, then fetch every programme page."""
+    """Förderdatenbank: follow the result pages, then fetch every programme page (those of
+    `reread` without asking whether they changed)."""
     result = CrawlResult()
     links: list[str] = []
     for page in _list_pages(
@@ -181,7 +188,7 @@ def _crawl_fdb(
         external_id = foerderdatenbank.external_id(link)
         _note(progress, link)
         try:
-            response = fetcher.fetch(link)
+            response = fetcher.fetch(link, conditional=external_id not in reread)
             if response.not_modified:
                 result.unchanged_ids.add(external_id)
                 continue

@@ -485,6 +485,25 @@ def test_the_next_stage_of_an_unchanged_text_brings_a_call_back_only_for_a_short
     ]
 
 
+def test_a_call_whose_funds_ran_out_leaves_the_eingang_like_a_closed_one(session: Session) -> None:
+    """ "Mittel ausgeschöpft" takes no more applications: the Eingang drops the call (it showed
+    it as a candidate until its deadline), Alle Aufrufe and "auch geschlossen" keep it."""
+    today = date(2027, 1, 4)
+    scrape(session, "fdb", [rec("a", "Aufruf A"), rec("b", "Aufruf B")])
+    ids = {external_id: call.id for external_id, call in calls(session).items()}
+    text = "Antragsberechtigt sind Landkreise. Die Mittel sind ausgeschöpft."
+
+    scrape(
+        session,
+        "fdb",
+        [rec("a", "Aufruf A", text=text, status="Mittel ausgeschöpft"), rec("b", "Aufruf B")],
+    )
+
+    assert page_call_ids(session, CallFilters(scope="inbox"), today=today) == [ids["b"]]
+    for kept in (CallFilters(scope="inbox", closed=True), CallFilters(scope="all")):
+        assert ids["a"] in page_call_ids(session, kept, today=today)
+
+
 def test_a_deadline_the_source_moves_before_it_passed_brings_a_dismissed_call_back(
     session: Session,
 ) -> None:

@@ -4,11 +4,13 @@ serving the snapshots, failing sources, and clear messages for user mistakes."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from scrapers.sources import load_sources
@@ -24,7 +26,7 @@ from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.migrate import upgrade
 from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source
-from webapp.scraping import run_scrape
+from webapp.scraping import run_scrape, select_sources
 
 BAYERN = "/FDB/Content/DE/Foerderprogramm/Land/Bayern/"
 
@@ -264,3 +266,93 @@ def test_offline_scrape_job_on_each_backend(any_config: Config) -> None:
     assert sum(r.new + r.changed + r.missing for r in second) == 0
     assert sum(r.unchanged for r in second) == 79
     engine.dispose()
+
+
+FEED_WITH_DATES = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Land</title><link>{base}/</link><description>x</description>
+<item><title>Zwei Stufen</title><link>{base}/aufrufe/zwei</link><guid>zwei</guid>
+<description>Gefördert werden digitale Verwaltungsleistungen. Projektskizzen bis 15.01.2027,
+Anträge bis 30.04.2027.</description></item>
+<item><title>Stichtage</title><link>{base}/aufrufe/stichtage</link><guid>stichtage</guid>
+<description>Gefördert werden digitale Schulen. Stichtage: 15.01. und 15.07. jedes Jahres.
+</description></item>
+<item><title>Eine Frist</title><link>{base}/aufrufe/eine</link><guid>eine</guid>
+<description>Gefördert werden Breitbandanschlüsse. Anträge bis 31.12.2027.</description></item>
+</channel></rss>"""
+
+
+def test_an_unchanged_feed_is_read_again_once_a_deadline_of_its_calls_has_passed(
+    server: LocalServer, engine: Engine, tmp_path: Path
+) -> None:
+    """The next stage and the next yearly cut-off follow from the date, not from the text: a
+    feed that did not change a word must still be read again when a deadline passed, or the
+    call keeps its past date (no reminder for the next one, gone from the Eingang) until the
+    source happens to change."""
+    body = FEED_WITH_DATES.format(base=server.base).encode()
+    server.route(
+        "/land.xml",
+        Reply(200, body, {"Content-Type": "application/rss+xml", "ETag": '"v1"'}),
+    )
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        "defaults: {delay: 0, retries: 0, allow_private: true}\n"
+        f"sources:\n  - name: land\n    kind: feed\n    url: {server.url('/land.xml')}\n",
+        encoding="utf-8",
+    )
+    factory = make_session_factory(engine)
+    sources = load_sources(path)
+
+    def deadlines() -> dict[str, tuple[str, str]]:
+        with factory() as s:
+            return {c.title: (str(c.deadline), c.status) for c in s.scalars(select(Call))}
+
+    run_scrape(factory, sources, today=date(2027, 1, 11))
+    assert deadlines()["Stichtage"] == ("2027-01-15", "offen")
+    # Before any date passed, the unchanged feed costs a conditional request and no parsing.
+    run_scrape(factory, sources, today=date(2027, 1, 14))
+    assert server.log[-1].headers.get("If-None-Match") == '"v1"'
+
+    reports = run_scrape(factory, sources, today=date(2027, 1, 18))
+
+    assert reports[0].status == "ok"
+    assert deadlines() == {
+        "Zwei Stufen": ("2027-04-30", "offen"),  # the Antrag stage now
+        "Stichtage": ("2027-07-15", "offen"),  # the next cut-off
+        "Eine Frist": ("2027-12-31", "offen"),
+    }
+    # Read again once; the week after, the validators count again.
+    run_scrape(factory, sources, today=date(2027, 1, 25))
+    assert server.log[-1].headers.get("If-None-Match") == '"v1"'
+
+
+def test_of_the_foerderdatenbank_only_the_programmes_whose_date_passed_are_read_again(
+    server: LocalServer, engine: Engine, tmp_path: Path
+) -> None:
+    """The Förderdatenbank has a page per programme (thousands live): when a deadline passes,
+    that programme's page is read again in full, the others still answer 304."""
+    serve_snapshots(server, ["foerderdatenbank"])
+    factory = make_session_factory(engine)
+    sources = select_sources(load_sources(live_sources(server, tmp_path)), "foerderdatenbank")
+
+    def state(external_id: str) -> tuple[str, str]:
+        with factory() as s:
+            call = s.scalars(select(Call).where(Call.external_id == external_id)).one()
+            return str(call.deadline), call.status
+
+    run_scrape(factory, sources, today=date(2027, 1, 11))
+    assert state("Land/NRW/telemedizin-laendliche-regionen") == ("2027-01-15", "offen")
+    before = len(server.log)
+
+    (report,) = run_scrape(factory, sources, today=date(2027, 1, 18))
+
+    assert state("Land/NRW/telemedizin-laendliche-regionen") == ("2027-04-30", "offen")  # Antrag
+    assert state("Land/NRW/leader-regionen") == ("2027-01-15", "geschlossen")
+    programmes = [r for r in server.log[before:] if "/Foerderprogramm/" in r.path]
+    read_in_full = sorted(
+        r.path.rsplit("/", 1)[-1] for r in programmes if "If-None-Match" not in r.headers
+    )
+    assert read_in_full == ["leader-regionen.html", "telemedizin-laendliche-regionen.html"]
+    assert report.parsed == 2 and report.not_modified == report.requests - 2
+    # Both have their next state now: the run after asks for every page again.
+    (later,) = run_scrape(factory, sources, today=date(2027, 1, 19))
+    assert later.parsed == 0

@@ -480,8 +480,11 @@ REVIEW_STATUSES = (
     "nicht relevant",
 )
 DISMISSED_STATUS = "nicht relevant"
-# Statuses a source may publish for a call that no longer accepts applications.
-CLOSED_SOURCE_STATUSES = ("geschlossen", "closed", "abgelaufen", "beendet", "archiviert")
+# Statuses a source may publish for a call that no longer accepts applications (lower case;
+# "Mittel ausgeschöpft" is scrapers.normalise.STATUS_EXHAUSTED, an Antragsstopp).
+CLOSED_SOURCE_STATUSES = (
+    "geschlossen", "closed", "abgelaufen", "beendet", "archiviert", "mittel ausgeschöpft",
+)  # fmt: skip
 # the matcher reads the reasons: only some of them say the topic does not fit
 DISMISS_REASONS = (TOPIC_REASON, *NOT_ABOUT_TOPIC_REASONS, "sonstiges")
 

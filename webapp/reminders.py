@@ -244,7 +244,9 @@ def source_warning(status: str, missing_since: datetime | None) -> str:
 def source_mark(status: str, missing_since: datetime | None) -> str:
     """The short form of `source_warning` for a calendar entry, or ""."""
     if closed_by_source(status):
-        return f"laut Quelle {status.casefold()}"
+        # "laut Quelle geschlossen", "laut Quelle Mittel ausgeschöpft" (a noun keeps its case)
+        word = status if status.casefold().startswith("mittel ") else status.casefold()
+        return f"laut Quelle {word}"
     if missing_since is not None:
         return "nicht mehr gelistet"
     return ""

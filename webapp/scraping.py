@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from scrapers.crawl import crawl
 from scrapers.fetch import Fetcher, FetchError, HostState, SnapshotStore, Validators
+from scrapers.normalise import STATUS_ANNOUNCED
 from scrapers.record import ParseError
 from scrapers.sources import SourceConfig, SourceConfigError, load_sources
 from scrapers.yaml_errors import closest
@@ -27,7 +28,7 @@ from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import local_today
 from webapp.ingest import ingest_records
-from webapp.models import Call, HttpCacheEntry, ScrapeRun, Source, utcnow
+from webapp.models import CLOSED_SOURCE_STATUSES, Call, HttpCacheEntry, ScrapeRun, Source, utcnow
 
 
 class DbValidatorStore:
@@ -145,6 +146,7 @@ def scrape_source(
     """Crawl and ingest one source, recording a ScrapeRun with its counters and status."""
     started = time.monotonic()
     report = SourceReport(source.name, source.kind)
+    today = today or local_today()
     with transaction(factory) as session:
         row = _source_row(session, source)
         _close_abandoned_runs(session, row.id)
@@ -161,6 +163,7 @@ def scrape_source(
             .tuples()
             .all()
         )
+        passed = dates_passed(session, source.name, today)
     snapshot_dir = (snapshots_dir or Path("data/snapshots")) / source.name
     # Recording needs full responses, so it does not send validators.
     validators = None if offline or record else DbValidatorStore(factory)
@@ -171,14 +174,18 @@ def scrape_source(
         recorder=SnapshotStore(snapshot_dir) if record and not offline else None,
         hosts=hosts or HostState(),
         source_url=source.url,
+        # A programme page of the Förderdatenbank holds one call: only those are read again.
+        # Elsewhere the list pages hold the calls, and they are few: all are read again.
+        conditional=not passed or source.kind == "foerderdatenbank",
     )
     try:
         result = crawl(
             source,
             fetcher,
             known=known,
-            today=today or local_today(),
+            today=today,
             progress=(lambda url: progress(source.name, url)) if progress else None,
+            reread=passed,
         )
         with transaction(factory) as session:
             stats = ingest_records(
@@ -222,6 +229,34 @@ def scrape_source(
     finally:
         fetcher.close()
     return report
+
+
+def dates_passed(session: Session, source: str, today: date) -> set[str]:
+    """The ids of open calls of `source` with a date that has passed since their pages were
+    read: the deadline (the next stage or yearly cut-off the text names takes its place, or
+    the call closes) or the day an announced call opens.
+
+    Those follow from the day the text is read on, not from the text: the next run reads
+    their pages in full instead of asking whether they changed (a 304 or the same body would
+    keep the past date – no reminders for the next stage, the call gone from the Eingang –
+    until the source changes a word). Once read, the call has its next date or is closed, so
+    the following runs ask again.
+    """
+    return set(
+        session.scalars(
+            select(Call.external_id).where(
+                Call.source == source,
+                Call.missing_since.is_(None),
+                or_(
+                    and_(
+                        Call.deadline < today,
+                        func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
+                    ),
+                    and_(Call.status == STATUS_ANNOUNCED, Call.opens <= today),
+                ),
+            )
+        )
+    )
 
 
 def empty_listing_warning(kept: int) -> str:

@@ -200,3 +200,19 @@ def test_reminders_recorded_before_an_upgrade_are_not_sent_again(
 
     assert result.exit_code == 0, result.output
     assert smtp_server.messages == []
+
+
+def test_reminder_warns_when_the_funds_ran_out(cli, data: Data, smtp_server: SmtpServer, mail_env):
+    """ "Mittel ausgeschöpft" (Antragsstopp) ends a call like "geschlossen": the reminder of a
+    call in preparation says to check the deadline (before, it came without a word)."""
+    due = local_today() + timedelta(days=7)
+    exhausted = data.call("Ausgeschöpfter Aufruf", deadline=due, status="Mittel ausgeschöpft")
+    data.review(exhausted, "Antrag in Vorbereitung")
+
+    result = cli("remind", **mail_env)
+
+    assert result.exit_code == 0, result.output
+    assert smtp_server.messages
+    for m in smtp_server.messages:
+        assert "Laut Quelle ist der Aufruf „Mittel ausgeschöpft“" in m.part("plain")
+        assert "bitte prüfen, ob die Frist noch gilt" in m.part("html")
