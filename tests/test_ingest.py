@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -458,30 +459,50 @@ def _two_stages(deadline: date) -> CallRecord:
     return rec("a", "Aufruf A", deadline=deadline, deadlines=stages)
 
 
+def _cut_off(day: date) -> CallRecord:
+    """A call with yearly cut-offs ("15.01. und 15.07. jedes Jahres") read on different days:
+    the next one is its deadline."""
+    return rec("a", "Aufruf A", deadline=day, deadlines={"Frist": day})
+
+
 @pytest.mark.parametrize(
-    ("reason", "back"), [("passt nicht zur Strategie", False), ("Frist zu kurz", True)]
+    ("record", "later", "reason", "back"),
+    [
+        (_cut_off, date(2027, 7, 15), "passt nicht zur Strategie", False),
+        (_cut_off, date(2027, 7, 15), "Frist zu kurz", True),
+        (_two_stages, date(2027, 4, 30), "passt nicht zur Strategie", False),
+        # the sketch is missed: nothing to come back for (entry_deadline)
+        (_two_stages, date(2027, 4, 30), "Frist zu kurz", False),
+    ],
 )
-def test_the_next_stage_of_an_unchanged_text_brings_a_call_back_only_for_a_short_deadline(
-    session: Session, reason: str, back: bool
+def test_the_next_date_of_an_unchanged_text_brings_a_call_back_only_for_a_short_deadline(
+    session: Session,
+    record: Callable[[date], CallRecord],
+    later: date,
+    reason: str,
+    back: bool,
 ) -> None:
-    """When the first stage has passed, the parser gives the second one as the deadline; the
-    text is the same. A call dismissed for its topic stays dismissed (it came back each time a
-    stage or a yearly cut-off passed); one dismissed as "Frist zu kurz" comes back, since the
-    next date is what the officers were waiting for. The history keeps the move either way."""
+    """When a date has passed, the parser gives the next one the text names (the next yearly
+    cut-off, the Antrag stage) as the deadline; the text is the same. A call dismissed for its
+    topic stays dismissed and is not "wieder da" (it came back each time a cut-off or stage
+    passed); one dismissed as "Frist zu kurz" comes back at the next cut-off, since that is
+    what the officers were waiting for. The history keeps the move either way."""
     from webapp.reviews import ReviewInput, set_review
 
     before, after = datetime(2026, 11, 26, 8, tzinfo=UTC), datetime(2027, 1, 18, 8, tzinfo=UTC)
-    inbox = CallFilters(scope="inbox")
-    scrape(session, "fdb", [_two_stages(date(2027, 1, 15))], now=before)
+    scrape(session, "fdb", [record(date(2027, 1, 15))], now=before)
     call = calls(session)["a"]
     set_review(session, call, ReviewInput(status="nicht relevant", reason=reason), None)
     session.commit()
 
-    scrape(session, "fdb", [_two_stages(date(2027, 4, 30))], now=after)
+    scrape(session, "fdb", [record(later)], now=after)
 
-    assert (call.id in page_call_ids(session, inbox, today=after.date())) is back
-    assert [(c.field, c.old, c.new) for c in call.changes] == [
-        ("deadline", "2027-01-15", "2027-04-30")
+    today = after.date()
+    assert (call.id in page_call_ids(session, CallFilters(scope="inbox"), today=today)) is back
+    (row,) = list_calls(session, CallFilters(scope="all"), today=today).rows
+    assert row.returned is (reason == "Frist zu kurz")
+    assert ("deadline", "2027-01-15", later.isoformat()) in [
+        (c.field, c.old, c.new) for c in call.changes
     ]
 
 
@@ -517,3 +538,38 @@ def test_a_deadline_the_source_moves_before_it_passed_brings_a_dismissed_call_ba
     scrape(session, "fdb", [moved], now=before)
 
     assert call.id in page_call_ids(session, CallFilters(scope="inbox"), today=before.date())
+
+
+def test_a_call_whose_first_stage_has_passed_leaves_the_eingang_but_not_the_work(
+    session: Session,
+) -> None:
+    """After the Projektskizze deadline only who sent a sketch goes on: the Eingang (calls to
+    apply for) no longer offers the call with its Antrag deadline; a call the team works on
+    keeps that deadline on the Fristen page, and "Alle Aufrufe" still lists both."""
+    from webapp.queries import deadline_entries
+    from webapp.reviews import ReviewInput, set_review
+
+    after = datetime(2027, 1, 18, 8, tzinfo=UTC)
+    inbox, everything = CallFilters(scope="inbox"), CallFilters(scope="all")
+    scrape(session, "fdb", [_two_stages(date(2027, 4, 30))], now=after)
+    scrape(
+        session,
+        "ministerium",
+        [replace(_two_stages(date(2027, 4, 30)), external_id="b", title="Aufruf B")],
+        now=after,
+    )
+    scrape(session, "land", [rec("c", "Aufruf C", deadline=date(2027, 4, 30))], now=after)
+    candidate, in_work = calls(session, "fdb")["a"], calls(session, "ministerium")["b"]
+    single = calls(session, "land")["c"]
+    assert candidate.entry_deadline == date(2027, 1, 15) and single.entry_deadline is None
+    set_review(session, in_work, ReviewInput(status="Antrag in Vorbereitung"), None)
+    session.commit()
+    today = after.date()
+
+    assert page_call_ids(session, inbox, today=today) == [single.id]
+    listed = page_call_ids(session, everything, today=today)
+    assert {candidate.id, in_work.id, single.id} <= set(listed)
+    work = deadline_entries(session, today, date(2027, 6, 30), today=today, candidates=0)
+    assert [(e.call.id, e.stage, e.day) for e in work] == [
+        (in_work.id, "Antrag", date(2027, 4, 30))
+    ]

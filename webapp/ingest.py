@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -405,6 +405,13 @@ def _copy(record: CallRecord, call: Call) -> None:
         if name == "deadlines":
             value = {k: v.isoformat() for k, v in value.items()}
         setattr(call, name, list(value) if isinstance(value, list) else value)
+    call.entry_deadline = entry_deadline(record.deadlines)
+
+
+def entry_deadline(stages: Mapping[str, date]) -> date | None:
+    """The first stage's day when a call has several stages (Interessenbekundung or
+    Projektskizze before the Antrag): only who took part in it goes on to the next."""
+    return min(stages.values()) if len(stages) >= 2 else None
 
 
 def _json_value(value: object) -> object:

@@ -217,11 +217,12 @@ class Call(Base):
         Index("ix_calls_canonical", "canonical_id"),
         Index("ix_calls_first_seen", "first_seen"),
         Index("ix_calls_status", "status"),
-        # Covering index of the call lists (migration 0002): filters never read wide rows.
+        # Covering index of the call lists (migrations 0002, 0015): filters never read wide rows.
         Index(
             "ix_calls_list",
             "canonical_id",
             "deadline",
+            "entry_deadline",
             "missing_since",
             "status",
             "source",
@@ -229,13 +230,14 @@ class Call(Base):
             "first_seen",
             "content_hash",
         ),
-        # The same filter columns by id, for the join from the scores (migration 0004):
+        # The same filter columns by id, for the join from the scores (migrations 0004, 0015):
         # a deep list page checks every call it skips without reading its wide row.
         Index(
             "ix_calls_list_by_id",
             "id",
             "canonical_id",
             "deadline",
+            "entry_deadline",
             "missing_since",
             "status",
             "content_hash",
@@ -264,6 +266,9 @@ class Call(Base):
     # gives one (migration 0012); None / {} is a deadline for the whole day.
     deadline_time: Mapped[str | None] = mapped_column(String(5))
     deadline_times: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
+    # The first stage's day of a call with several stages (migration 0015): after it nobody
+    # new can apply, whatever stage comes next (ingest.entry_deadline).
+    entry_deadline: Mapped[date | None] = mapped_column(Date)
     amount_max_eur: Mapped[float | None] = mapped_column(Float)
     funding_rate: Mapped[float | None] = mapped_column(Float)
     topics: Mapped[list[str]] = mapped_column(default=list)

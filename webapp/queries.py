@@ -286,7 +286,8 @@ _LISTED_DUPLICATE = aliased(Call, name="listed_duplicate")
 
 
 def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[bool]:
-    """Calls that still accept applications: deadline today or later (or none), still listed.
+    """Calls that still accept applications: deadline today or later (or none), the first of
+    several stages not passed (after it only who took part goes on), still listed.
 
     A call counts as listed while its own source or, `by_duplicates`, the source of one of its
     duplicates still lists it: the Förderdatenbank dropping a programme that a ministry's feed
@@ -301,6 +302,7 @@ def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[boo
         )
     return and_(
         or_(Call.deadline.is_(None), Call.deadline >= today),
+        or_(Call.entry_deadline.is_(None), Call.entry_deadline >= today),
         listed_clause,
         func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
     )
@@ -1658,7 +1660,7 @@ def project_page(
     )
     closed_last = case((open_clause(today), 0), else_=1)
     rows = session.execute(
-        select(Match, Call, Review)
+        select(Match, Call, Review, closed_last)
         .join(Call, Call.id == Match.call_id)
         .outerjoin(Review, Review.call_id == Call.id)
         .where(
@@ -1669,12 +1671,12 @@ def project_page(
         .order_by(closed_last, Match.score.desc())
         .limit(200)
     ).all()
-    open_count = sum(1 for _m, call, _r in rows if call.deadline is None or call.deadline >= today)
     return ProjectPage(
         project=project,
         goals=goals,
-        rows=[tuple(r) for r in rows],
-        open_count=open_count,
+        rows=[(match, call, review) for match, call, review, _closed in rows],
+        # "offen" as in the order (and the Eingang): the deadline, the first stage, the source
+        open_count=sum(1 for *_row, closed in rows if closed == 0),
     )
 
 

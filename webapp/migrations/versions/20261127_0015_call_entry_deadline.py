@@ -1,0 +1,76 @@
+"""the first stage's deadline of a call with several stages
+
+A call with stages ("Projektskizzen bis 15.01.2027, Anträge bis 30.04.2027") has as its
+`deadline` the next stage still to come. Once the first stage has passed, only those who took
+part in it go on: nobody new can apply, and the Eingang (which offers calls to apply for) must
+not list the call with its Antrag deadline. `entry_deadline` holds the first stage's day for
+calls with at least two stages, NULL for the others.
+
+Existing calls get it from their stored stages. The two covering indexes of the call lists
+(0002, 0004) take the column after `deadline`, so the lists' filters still never read the
+wide rows.
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-11-27 14:00:00
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015"
+down_revision = "0014"
+branch_labels = None
+depends_on = None
+
+# The covering indexes of 0002 and 0004, with the new column.
+LIST_COLUMNS = ["canonical_id", "deadline", "missing_since", "status", "source", "region"]
+LIST_COLUMNS_TAIL = ["first_seen", "content_hash"]
+BY_ID_COLUMNS = ["id", "canonical_id", "deadline", "missing_since", "status", "content_hash"]
+
+
+def _indexes(with_entry: bool) -> None:
+    entry = ["entry_deadline"] if with_entry else []
+    op.drop_index("ix_calls_list", table_name="calls")
+    op.drop_index("ix_calls_list_by_id", table_name="calls")
+    op.create_index(
+        "ix_calls_list", "calls", [*LIST_COLUMNS[:2], *entry, *LIST_COLUMNS[2:], *LIST_COLUMNS_TAIL]
+    )
+    op.create_index(
+        "ix_calls_list_by_id", "calls", [*BY_ID_COLUMNS[:3], *entry, *BY_ID_COLUMNS[3:]]
+    )
+
+
+def upgrade() -> None:
+    # Plain ALTER TABLE, no batch copy of `calls` (see 0012): a copy on SQLite would drop
+    # the table, and its ON DELETE CASCADE the change history and reviews with it.
+    op.add_column("calls", sa.Column("entry_deadline", sa.Date(), nullable=True))
+    calls = sa.table(
+        "calls",
+        sa.column("id", sa.Integer),
+        sa.column("deadlines", sa.JSON),
+        sa.column("entry_deadline", sa.Date),
+    )
+    bind = op.get_bind()
+    staged = [
+        {"call_id": call_id, "entry": date.fromisoformat(str(min(stages.values())))}
+        for call_id, stages in bind.execute(sa.select(calls.c.id, calls.c.deadlines))
+        if isinstance(stages, dict) and len(stages) >= 2
+    ]
+    if staged:
+        bind.execute(
+            calls.update()
+            .where(calls.c.id == sa.bindparam("call_id"))
+            .values(entry_deadline=sa.bindparam("entry", type_=sa.Date)),
+            staged,
+        )
+    _indexes(with_entry=True)
+
+
+def downgrade() -> None:
+    _indexes(with_entry=False)
+    op.drop_column("calls", "entry_deadline")
