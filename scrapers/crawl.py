@@ -55,8 +55,9 @@ def crawl(
 ) -> CrawlResult:
     """Crawl `source`; FetchError/ParseError from its first page mean the source failed.
 
-    `reread`: ids of known calls whose own pages (Förderdatenbank programme pages) are read
-    in full even if unchanged, because what they mean changed with the date.
+    `reread`: ids of known calls whose pages are read in full even if unchanged, because what
+    they mean changed with the date: a Förderdatenbank programme's own page; elsewhere the
+    list pages, which hold the calls.
     """
     options: dict[str, Any] = dict(source.options)
     if today is not None:
@@ -65,9 +66,9 @@ def crawl(
     if source.kind == "foerderdatenbank":
         result = _crawl_fdb(source, fetcher, known, options, progress, set(reread))
     elif source.kind == "eu-ft":
-        result = _crawl_eu(source, fetcher, known, options, progress)
+        result = _crawl_eu(source, fetcher, known, options, progress, not reread)
     else:
-        result = _crawl_list(source, fetcher, known, options, progress)
+        result = _crawl_list(source, fetcher, known, options, progress, not reread)
     if not source.complete_listing:
         result.complete = False  # a window of the newest items proves no call has gone
     return result
@@ -107,6 +108,7 @@ def _list_pages(
     result: CrawlResult,
     progress: Progress | None,
     what: tuple[str, str],
+    conditional: bool = True,
 ) -> Iterator[ParseResult | None]:
     """Parse the source's list pages one by one, following each page's next link.
 
@@ -122,7 +124,7 @@ def _list_pages(
             return
         visited.add(url)
         _note(progress, url)
-        response = fetcher.fetch(url)
+        response = fetcher.fetch(url, conditional=conditional)
         if response.not_modified:
             result.complete = False
             yield None
@@ -138,11 +140,13 @@ def _crawl_list(
     known: Mapping[str, str],
     options: dict[str, Any],
     progress: Progress | None,
+    conditional: bool,
 ) -> CrawlResult:
     """Sources whose list pages are the records: foerderinfo, feeds, HTML lists."""
     result = CrawlResult()
+    pages = ("Seite", "Seiten")
     for number, page in enumerate(
-        _list_pages(source, fetcher, options, result, progress, ("Seite", "Seiten"))
+        _list_pages(source, fetcher, options, result, progress, pages, conditional)
     ):
         if page is None:
             # Unchanged first page: its calls are as before.
@@ -244,6 +248,7 @@ def _crawl_eu(
     known: Mapping[str, str],
     options: dict[str, Any],
     progress: Progress | None,
+    conditional: bool,
 ) -> CrawlResult:
     """EU Funding & Tenders: POST the search with JSON parts, page by page."""
     result = CrawlResult()
@@ -260,7 +265,11 @@ def _crawl_eu(
         url = _with_params(source.url, {"pageSize": page_size, "pageNumber": number})
         _note(progress, url)
         response = fetcher.fetch(
-            url, method="POST", data=body, headers={"Content-Type": content_type}
+            url,
+            method="POST",
+            data=body,
+            headers={"Content-Type": content_type},
+            conditional=conditional,
         )
         if response.not_modified:
             if number == 1:

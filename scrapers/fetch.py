@@ -547,9 +547,6 @@ class Fetcher:
     hosts: HostState = field(default_factory=lambda: HostState())
     # The source's address in sources.yaml: a 404 there is the admin's to fix, and says so.
     source_url: str | None = None
-    # False: send no validators and take a body like the last one as new, so that it is
-    # parsed again (what a page means changed with the date); new validators are still kept.
-    conditional: bool = True
 
     def __post_init__(self) -> None:
         if self.session is None and self.replay is None:
@@ -596,8 +593,9 @@ class Fetcher:
             return response
         key = cache_key(method, url, data)
         request_headers = dict(headers or {})
-        store = self.validators if conditional and self.conditional else None
-        previous = store.get(key) if store is not None else None
+        # Not `conditional`: no validators sent and a body like the last one taken as new, so
+        # it is parsed again (what a page means changed with the date); new ones are kept.
+        previous = self.validators.get(key) if self.validators is not None and conditional else None
         if previous is not None and method == "GET":
             if previous.etag:
                 request_headers["If-None-Match"] = previous.etag

@@ -36,7 +36,6 @@ from matcher.types import DEADLINE_REASON
 from scrapers.dedupe import TITLE_THRESHOLD, compact, same_call, trigrams
 from scrapers.normalise import (
     STATUS_ANNOUNCED,
-    STATUS_EXHAUSTED,
     STATUS_OPEN,
     STATUS_ROLLING,
 )
@@ -64,9 +63,6 @@ RESTATED_FIELDS = frozenset({"url"})
 # A text that names several dates (two stages, yearly cut-offs) gives the next one as the
 # deadline: when one passes, the next takes its place without the source changing a word.
 DEADLINE_FIELDS = frozenset({"deadline", "deadline_time", "deadlines", "deadline_times"})
-# Status changes that follow from the dates or end the call (the deadline passed, the funds
-# ran out, an announced call opened on its date): no reason to decide on it again.
-CLOSING_STATUSES = frozenset({*CLOSED_SOURCE_STATUSES, STATUS_EXHAUSTED.casefold()})
 
 
 @dataclass(slots=True)
@@ -167,11 +163,9 @@ def ingest_records(
         old_digest, old_status, old_deadline = call.content_hash, call.status, call.deadline
         _copy(record, call)
         call.content_hash = digest
-        if _rolled_on(call, old_deadline, local_date(now)):
-            changed_news = changed - DEADLINE_FIELDS
-        else:
-            changed_news = changed
-        if _nothing_to_decide(changed_news, old_status, call.status):
+        rolled_on = _rolled_on(call, old_deadline, local_date(now))
+        news = changed - DEADLINE_FIELDS if rolled_on else changed
+        if _nothing_to_decide(news, old_status, call.status):
             _keep_dismissal(call, old_digest, digest)
         if not changed:  # whitespace or tracking parameters only
             stats.unchanged += 1
@@ -286,7 +280,8 @@ def _nothing_to_decide(changed: set[str], old_status: str, new_status: str) -> b
     reason to put a dismissed call before the officers again."""
     if "status" in changed:
         opened = old_status == STATUS_ANNOUNCED and new_status in (STATUS_OPEN, STATUS_ROLLING)
-        if not (opened or new_status.strip().casefold() in CLOSING_STATUSES):
+        # The deadline passed, the funds ran out, an announced call opened on its date.
+        if not (opened or new_status.strip().casefold() in CLOSED_SOURCE_STATUSES):
             return False
     return changed - {"status"} <= RESTATED_FIELDS
 

@@ -174,9 +174,6 @@ def scrape_source(
         recorder=SnapshotStore(snapshot_dir) if record and not offline else None,
         hosts=hosts or HostState(),
         source_url=source.url,
-        # A programme page of the Förderdatenbank holds one call: only those are read again.
-        # Elsewhere the list pages hold the calls, and they are few: all are read again.
-        conditional=not passed or source.kind == "foerderdatenbank",
     )
     try:
         result = crawl(

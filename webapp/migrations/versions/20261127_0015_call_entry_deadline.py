@@ -27,21 +27,30 @@ down_revision = "0014"
 branch_labels = None
 depends_on = None
 
-# The covering indexes of 0002 and 0004, with the new column.
-LIST_COLUMNS = ["canonical_id", "deadline", "missing_since", "status", "source", "region"]
-LIST_COLUMNS_TAIL = ["first_seen", "content_hash"]
-BY_ID_COLUMNS = ["id", "canonical_id", "deadline", "missing_since", "status", "content_hash"]
 
-
-def _indexes(with_entry: bool) -> None:
-    entry = ["entry_deadline"] if with_entry else []
+def _list_indexes(entry: list[str]) -> None:
+    """The covering indexes of 0002 and 0004, with `entry` after `deadline`."""
     op.drop_index("ix_calls_list", table_name="calls")
     op.drop_index("ix_calls_list_by_id", table_name="calls")
     op.create_index(
-        "ix_calls_list", "calls", [*LIST_COLUMNS[:2], *entry, *LIST_COLUMNS[2:], *LIST_COLUMNS_TAIL]
+        "ix_calls_list",
+        "calls",
+        [
+            "canonical_id",
+            "deadline",
+            *entry,
+            "missing_since",
+            "status",
+            "source",
+            "region",
+            "first_seen",
+            "content_hash",
+        ],
     )
     op.create_index(
-        "ix_calls_list_by_id", "calls", [*BY_ID_COLUMNS[:3], *entry, *BY_ID_COLUMNS[3:]]
+        "ix_calls_list_by_id",
+        "calls",
+        ["id", "canonical_id", "deadline", *entry, "missing_since", "status", "content_hash"],
     )
 
 
@@ -68,9 +77,9 @@ def upgrade() -> None:
             .values(entry_deadline=sa.bindparam("entry", type_=sa.Date)),
             staged,
         )
-    _indexes(with_entry=True)
+    _list_indexes(["entry_deadline"])
 
 
 def downgrade() -> None:
-    _indexes(with_entry=False)
+    _list_indexes([])
     op.drop_column("calls", "entry_deadline")
