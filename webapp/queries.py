@@ -1632,13 +1632,23 @@ def strategy_overview(session: Session, today: date | None = None) -> list[Theme
     ]
 
 
+class ProjectCall(NamedTuple):
+    """A call on a project's page: its match, its review, and whether it is closed (as the
+    Eingang counts it: deadline, first stage or the source's status)."""
+
+    match: Match
+    call: Call
+    review: Review | None
+    closed: bool
+
+
 @dataclass(slots=True)
 class ProjectPage:
     """A project with its goals and every call that matches it."""
 
     project: ProjectRow
     goals: list[GoalRow]
-    rows: list[tuple[Match, Call, Review | None]]
+    rows: list[ProjectCall]
     open_count: int
 
 
@@ -1671,12 +1681,13 @@ def project_page(
         .order_by(closed_last, Match.score.desc())
         .limit(200)
     ).all()
+    # "offen" as in the order (and the Eingang): the deadline, the first stage, the source
+    calls = [ProjectCall(match, call, review, closed == 1) for match, call, review, closed in rows]
     return ProjectPage(
         project=project,
         goals=goals,
-        rows=[(match, call, review) for match, call, review, _closed in rows],
-        # "offen" as in the order (and the Eingang): the deadline, the first stage, the source
-        open_count=sum(1 for *_row, closed in rows if closed == 0),
+        rows=calls,
+        open_count=sum(1 for row in calls if not row.closed),
     )
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import CliInvoker
 from tests.foundation.test_other_county import STRATEGY as PASSAU
-from webapp.models import Match, ProjectRow, StrategyRow
+from webapp.formatting import local_today
+from webapp.models import Call, Match, ProjectRow, StrategyRow
 from webapp.queries import matching_clauses
 
 
@@ -63,3 +64,36 @@ def test_a_projects_calls_say_who_may_apply(auth_client: FlaskClient, session: S
     row = page[page.index(f'href="/aufrufe/{partner.call_id}?') :]
     row = row[: row.index("</tr>")]
     assert '<span class="badge elig-partner"' in row and "über Projektpartner</span>" in row
+
+
+def test_a_call_its_source_closed_is_greyed_and_not_counted_open(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """Before, the project page greyed a row by its deadline alone: a call the source marks
+    "geschlossen" before its deadline stood among the open ones (though not counted open)."""
+    today = local_today()
+    found = session.execute(
+        select(Match, Call)
+        .join(Call, Call.id == Match.call_id)
+        .where(*matching_clauses(), Call.canonical_id.is_(None), Call.deadline > today)
+        .order_by(Match.score.desc())
+    ).first()
+    assert found is not None
+    match, call = found
+    url = f"/strategie/projekte/{match.project_id}"
+
+    def row_and_count() -> tuple[str, int]:
+        page = auth_client.get(url).get_data(as_text=True)
+        count = re.search(r"\((\d+) offen\)", page)
+        assert count is not None
+        start = page.rindex("<tr", 0, page.index(f'href="/aufrufe/{call.id}?'))
+        return page[start : page.index("</tr>", start)], int(count.group(1))
+
+    row, open_before = row_and_count()
+    assert 'class="closed"' not in row
+
+    call.status = "geschlossen"
+    session.commit()
+    row, open_after = row_and_count()
+    assert row.startswith('<tr role="row" class="closed">')
+    assert open_after == open_before - 1
