@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import sys
 from typing import TextIO
 
@@ -34,7 +35,10 @@ def configure_logging(config: Config) -> None:
     if config.log_file is not None:
         try:
             config.log_file.parent.mkdir(parents=True, exist_ok=True)
-            ours.append(logging.FileHandler(config.log_file, encoding="utf-8"))
+            # Watched: after logrotate moves the file (no copytruncate needed), the next record
+            # opens a new one; a plain FileHandler of a weeks-long `serve` would keep writing
+            # into the moved file until rotation deletes it.
+            ours.append(logging.handlers.WatchedFileHandler(config.log_file, encoding="utf-8"))
         except OSError as exc:
             raise ConfigError(
                 f"LOG_FILE {config.log_file} kann nicht geschrieben werden ({exc.strerror})"

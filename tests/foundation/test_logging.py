@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 from tests.conftest import CliInvoker
 from tests.foundation.test_import import DEV_CALLS
+from webapp.config import Config
+from webapp.log_setup import configure_logging
 
 
 def test_a_warning_of_a_scheduled_match_lands_in_the_log_file(
@@ -52,3 +55,22 @@ def test_library_debug_records_stay_out_of_the_output(cli: CliInvoker, tmp_path:
     verbose = cli(*args, LOG_FILE=str(log_file), LOG_LEVEL="DEBUG")
     assert verbose.exit_code == 0, verbose.output
     assert "DEBUG bm25s" in log_file.read_text(encoding="utf-8")
+
+
+def test_after_logrotate_moves_the_file_records_go_to_a_new_one(tmp_path: Path) -> None:
+    """`serve` runs for weeks: once logrotate had moved the file away (without copytruncate),
+    the server kept writing into the moved file, which rotation then deleted."""
+    log_file = tmp_path / "fm.log"
+    configure_logging(Config(database_url="sqlite://", log_file=log_file))
+    try:
+        log = logging.getLogger("webapp.test_rotation")
+        log.warning("vor der Rotation")
+        log_file.rename(tmp_path / "fm.log.1")  # what logrotate does
+        log.warning("nach der Rotation")
+    finally:
+        configure_logging(Config(database_url="sqlite://"))  # closes the file handler
+
+    assert "vor der Rotation" in (tmp_path / "fm.log.1").read_text(encoding="utf-8")
+    rotated = (tmp_path / "fm.log.1").read_text(encoding="utf-8")
+    assert "nach der Rotation" not in rotated
+    assert "nach der Rotation" in log_file.read_text(encoding="utf-8")
