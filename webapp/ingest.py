@@ -263,9 +263,11 @@ def _moved_calls(
 def _rolled_on(call: Call, old_deadline: date | None, today: date) -> bool:
     """True when the deadline moved on from a date that has passed to a later one (the next
     stage or cut-off the text names): no news for a call dismissed for its topic, but for one
-    dismissed as "Frist zu kurz" the next date is what the officers waited for."""
+    dismissed as "Frist zu kurz" the next date is what the officers waited for, unless it is
+    the Antrag stage of a first stage that has passed (only who took part in it goes on)."""
     review = call.review
-    if review is not None and review.reason == DEADLINE_REASON:
+    entry_open = call.entry_deadline is None or call.entry_deadline >= today
+    if review is not None and review.reason == DEADLINE_REASON and entry_open:
         return False
     return (
         old_deadline is not None
