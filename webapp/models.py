@@ -217,12 +217,14 @@ class Call(Base):
         Index("ix_calls_canonical", "canonical_id"),
         Index("ix_calls_first_seen", "first_seen"),
         Index("ix_calls_status", "status"),
-        # Covering index of the call lists (migrations 0002, 0015): filters never read wide rows.
+        # Covering index of the call lists (migrations 0002, 0015, 0016): filters never read
+        # wide rows.
         Index(
             "ix_calls_list",
             "canonical_id",
             "deadline",
             "entry_deadline",
+            "deadline_time",
             "missing_since",
             "status",
             "source",
@@ -230,14 +232,15 @@ class Call(Base):
             "first_seen",
             "content_hash",
         ),
-        # The same filter columns by id, for the join from the scores (migrations 0004, 0015):
-        # a deep list page checks every call it skips without reading its wide row.
+        # The same filter columns by id, for the join from the scores (migrations 0004, 0015,
+        # 0016): a deep list page checks every call it skips without reading its wide row.
         Index(
             "ix_calls_list_by_id",
             "id",
             "canonical_id",
             "deadline",
             "entry_deadline",
+            "deadline_time",
             "missing_since",
             "status",
             "content_hash",

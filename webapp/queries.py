@@ -45,6 +45,7 @@ from webapp.formatting import (
     DECISION_EFFECT_MIN,
     as_date,
     call_field_label,
+    local_now,
     local_today,
     source_short_title,
     source_title,
@@ -286,8 +287,9 @@ _LISTED_DUPLICATE = aliased(Call, name="listed_duplicate")
 
 
 def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[bool]:
-    """Calls that still accept applications: deadline today or later (or none), the first of
-    several stages not passed (after it only who took part goes on), still listed.
+    """Calls that still accept applications: deadline today or later (or none; today only
+    until its time), the first of several stages not passed (after it only who took part
+    goes on), still listed.
 
     A call counts as listed while its own source or, `by_duplicates`, the source of one of its
     duplicates still lists it: the Förderdatenbank dropping a programme that a ministry's feed
@@ -300,12 +302,31 @@ def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[boo
             listed_clause,
             exists().where(duplicate.canonical_id == Call.id, duplicate.missing_since.is_(None)),
         )
+    # On its last day a call closes at its deadline's time, where the source gives one (the
+    # labels say "abgelaufen" from then). The clock is read when the statement runs, not when
+    # it is built: list statements are cached per day (`_scored_ids_select`).
+    cutoff = bindparam(None, callable_=functools.partial(_clock_on, today), type_=String)
     return and_(
-        or_(Call.deadline.is_(None), Call.deadline >= today),
+        or_(
+            Call.deadline.is_(None),
+            Call.deadline > today,
+            # one OR over the deadline, not two: a deep list page tests every call it skips
+            and_(
+                Call.deadline == today,
+                or_(Call.deadline_time.is_(None), Call.deadline_time > cutoff),
+            ),
+        ),
         or_(Call.entry_deadline.is_(None), Call.entry_deadline >= today),
         listed_clause,
         func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
     )
+
+
+def _clock_on(today: date) -> str:
+    """The time in Germany ("HH:MM", as deadline times are stored) while it is `today` there;
+    "" (before every time) for another day: a list of a day not today counts whole days."""
+    here = local_now()
+    return f"{here.hour:02d}:{here.minute:02d}" if here.date() == today else ""
 
 
 def pending_clause() -> ColumnElement[bool]:

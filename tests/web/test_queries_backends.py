@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from tests.conftest import CliInvoker
+from tests.conftest import CliInvoker, Clock
 from tests.web.conftest import DEV_CALLS
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
-from webapp.formatting import local_today
+from webapp.formatting import LOCAL_TZ, local_today
 from webapp.models import Call, CallScore, ThemeRow
 from webapp.queries import (
     CallFilters,
@@ -118,5 +118,40 @@ def test_the_lists_follow_the_day_and_find_the_town_in_any_case(
                 )
             ]
             assert towns[0] and towns[0] == towns[1] == towns[2]
+    finally:
+        engine.dispose()
+
+
+def test_a_call_leaves_the_eingang_at_its_deadline_time(
+    any_config: Config, tmp_path: Path, clock: Clock
+) -> None:
+    """A call whose deadline was today at 12:00 stayed in the Eingang, the Fristen candidates
+    and the source counts until midnight, labelled "heute, 12:00 Uhr – abgelaufen". The
+    statements are cached per day: the same one must see the clock move."""
+    import_and_match(any_config, tmp_path)
+    engine = make_engine(any_config.database_url)
+    morning = datetime(2027, 3, 10, 11, 59, tzinfo=LOCAL_TZ)
+    today = morning.date()
+    try:
+        with make_session_factory(engine)() as session:
+            timed, whole_day = list_calls(session, CallFilters(), today=today).rows[:2]
+            for row, time in ((timed, "12:00"), (whole_day, None)):
+                call = session.get(Call, row.id)
+                assert call is not None
+                call.deadline, call.deadline_time, call.entry_deadline = today, time, None
+            session.commit()
+
+            def listed() -> set[int]:
+                page = list_calls(session, CallFilters(), today=today, page_size=500)
+                assert page.total == len(page.rows)
+                return {r.id for r in page.rows}
+
+            for moment, timed_open in ((morning, True), (morning + timedelta(minutes=1), False)):
+                clock(moment)
+                assert (timed.id in listed()) is timed_open, moment
+                assert whole_day.id in listed(), moment
+            # a list of another day (a test's, the digest's day) counts the whole day
+            clock(morning + timedelta(days=1))
+            assert timed.id in listed()
     finally:
         engine.dispose()
