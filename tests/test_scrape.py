@@ -174,11 +174,11 @@ def test_live_path_honours_robots_and_second_run_gets_304s(
     assert cli("init").exit_code == 0
     first = cli("scrape", SOURCES_PATH=str(sources))
     assert first.exit_code == 0, first.output
-    # All seven sources are on this one host: robots.txt is read once per run.
+    # All eight sources are on this one host: robots.txt is read once per run.
     assert len(server.requests_to("/robots.txt")) == 1
     assert not [r for r in server.log if r.path.startswith(BAYERN)]  # disallowed: never fetched
     count = session.scalar(select(func.count(Call.id)))
-    assert count == 78  # the snapshots' 79 calls minus the one robots.txt forbids
+    assert count == 83  # the snapshots' 84 calls minus the one robots.txt forbids
     assert session.scalars(select(func.count()).select_from(HttpCacheEntry)).one() > 0
     # The same calls as offline: ids come from the pages, not from the server's address.
     assert (
@@ -261,10 +261,10 @@ def test_offline_scrape_job_on_each_backend(any_config: Config) -> None:
     snapshots = SOURCES_YAML.parent / "snapshots"
     first = run_scrape(factory, sources, offline=True, snapshots_dir=snapshots)
     assert all(r.status == "ok" for r in first), [r.message for r in first]
-    assert sum(r.new for r in first) == 79 and sum(r.linked for r in first) == 3
+    assert sum(r.new for r in first) == 84 and sum(r.linked for r in first) == 3
     second = run_scrape(factory, sources, offline=True, snapshots_dir=snapshots)
     assert sum(r.new + r.changed + r.missing for r in second) == 0
-    assert sum(r.unchanged for r in second) == 79
+    assert sum(r.unchanged for r in second) == 84
     engine.dispose()
 
 

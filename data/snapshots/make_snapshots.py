@@ -2,7 +2,7 @@
 
 The snapshots are written by the project, modelled on the structure of the real sources
 (Förderdatenbank, foerderinfo.bund.de, the EU SEDIA search API, RSS/Atom feeds, ministry
-list pages). Texts, amounts, dates and URL paths are illustrative, dated relative to
+list pages, a foundation's WordPress feed). Texts, amounts, dates and URL paths are illustrative, dated relative to
 2026-11-26, and must not be taken as facts about real programmes.
 
     .venv/bin/python data/snapshots/make_snapshots.py
@@ -475,6 +475,74 @@ BBSR_LIST: list[dict[str, str]] = [
 ]
 
 
+# --- DSEE news feed (WordPress RSS 2.0, foundation) -------------------------------------
+
+DSEE = "https://www.deutsche-stiftung-engagement-und-ehrenamt.de"
+DSEE_POSTS: list[dict[str, Any]] = [
+    {
+        "id": 14211,
+        "slug": "foerderaufruf-ehrenamt-digital-vor-ort",
+        "title": "Förderaufruf „Ehrenamt digital vor Ort“: Kommunen und Vereine gemeinsam",
+        "date": "Tue, 24 Nov 2026 09:15:00 +0000",
+        "categories": ["Förderung", "Digitalisierung"],
+        "paras": [
+            "Mit dem Förderaufruf „Ehrenamt digital vor Ort“ unterstützt die DSEE Vorhaben, in denen Kommunen und gemeinnützige Organisationen gemeinsam digitale Angebote für das Ehrenamt aufbauen.",
+            "Gefördert werden kommunale Ehrenamtsplattformen und digitale Freiwilligenbörsen, die Einführung von Open-Source-Software für die Vereinsverwaltung, digitale Ehrenamtskarten sowie Schulungen für Engagierte im Umgang mit digitalen Werkzeugen.",
+            "Antragsberechtigt sind gemeinnützige Organisationen sowie Kommunen und Landkreise, bevorzugt in Kooperation. Die Förderung beträgt bis zu 50.000 Euro je Vorhaben, die Förderquote bis zu 80 %.",
+            "Anträge können bis zum 31.03.2027 über das Förderportal der Stiftung gestellt werden.",
+        ],
+    },
+    {
+        "id": 14187,
+        "slug": "mikrofoerderung-2027-laendliche-raeume",
+        "title": "Mikroförderung 2027: Ehrenamt in ländlichen Räumen gewinnen und binden",
+        "date": "Thu, 19 Nov 2026 10:00:00 +0000",
+        "categories": ["Förderung", "Ländliche Räume"],
+        "paras": [
+            "Auch 2027 fördert die DSEE kleine Vorhaben, mit denen ehrenamtlich getragene Vereine in strukturschwachen und ländlichen Regionen neue Engagierte gewinnen, Ehrenamtliche qualifizieren oder ihre Vereinsarbeit erneuern.",
+            "Antragsberechtigt sind ausschließlich gemeinnützige Vereine; Gebietskörperschaften sind nicht antragsberechtigt.",
+            "Gefördert werden Sachausgaben und Ehrenamtspauschalen mit bis zu 2.500 Euro je Verein und Jahr; die Stiftung trägt bis zu 90 % der Ausgaben.",
+            "Anträge können ab dem 15.01.2027 gestellt werden, spätestens bis zum 15.10.2027.",
+        ],
+    },
+    {
+        "id": 14152,
+        "slug": "ideenwettbewerb-offene-werkzeuge-engagement",
+        "title": "Ideenwettbewerb „Offene Werkzeuge fürs Engagement“ gestartet",
+        "date": "Thu, 12 Nov 2026 08:30:00 +0000",
+        "categories": ["Förderung", "Digitalisierung", "Wettbewerb"],
+        "paras": [
+            "Gesucht werden Vereine und Initiativen, die freie Software für das Engagement weiterentwickeln oder anderen Organisationen zur Verfügung stellen, etwa Werkzeuge für Terminplanung, Mitgliederkommunikation oder barrierearme Vereinswebseiten.",
+            "Antragsberechtigt sind gemeinnützige Vereine, Stiftungen und gGmbHs. Gefördert werden Vorhaben mit bis zu 20.000 Euro.",
+            "Bewerbungen sind bis zum 28.02.2027 möglich.",
+        ],
+    },
+    {
+        "id": 14120,
+        "slug": "engagementstrategien-landkreise-kommunen",
+        "title": "Engagementstrategien für Landkreise und Kommunen: neuer Förderaufruf",
+        "date": "Thu, 05 Nov 2026 11:00:00 +0000",
+        "categories": ["Förderung", "Engagementförderung"],
+        "paras": [
+            "Die DSEE unterstützt Landkreise und Kommunen, die gemeinsam mit Freiwilligenagenturen, Vereinen und Bürgerstiftungen eine lokale Engagementstrategie entwickeln und umsetzen.",
+            "Gefördert werden Beteiligungsformate, eine Bestandsaufnahme der örtlichen Engagementlandschaft mit einer digitalen Übersicht der Angebote und der Aufbau einer Koordinierungsstelle für das Ehrenamt.",
+            "Antragsberechtigt sind Kommunen und Landkreise. Die Förderung beträgt bis zu 100.000 Euro bei einer Laufzeit von bis zu zwei Jahren. Projektskizzen bis zum 30.04.2027.",
+        ],
+    },
+    {
+        "id": 14098,
+        "slug": "qualifizierung-im-verein-fortbildungen",
+        "title": "Qualifizierung im Verein: Zuschüsse für Fortbildungen laufend beantragen",
+        "date": "Thu, 29 Oct 2026 09:00:00 +0000",
+        "categories": ["Förderung", "Qualifizierung"],
+        "paras": [
+            "Vorstände und Ehrenamtliche gemeinnütziger Vereine können Zuschüsse für Fortbildungen zu Vereinsrecht, Finanzen, Datenschutz und Öffentlichkeitsarbeit erhalten.",
+            "Antragsberechtigt sind gemeinnützige Vereine. Gefördert werden bis zu 1.000 Euro je Verein.",
+            "Anträge können laufend gestellt werden, solange Mittel verfügbar sind.",
+        ],
+    },
+]
+
 # --- writers ----------------------------------------------------------------------------
 
 
@@ -826,6 +894,59 @@ def write_bbsr(source_url: str) -> int:
     return len(BBSR_LIST)
 
 
+def write_dsee(source_url: str) -> int:
+    """A WordPress RSS 2.0 feed as wp-includes/feed-rss2.php writes it: times in UTC (+0000),
+    the author as dc:creator, categories, a guid `?p=ID` that is no permalink, the excerpt
+    (cut after a number of words, "[&#8230;]") as description and the whole post as
+    content:encoded, both in CDATA."""
+    m = Manifest("dsee")
+
+    def item(p: dict[str, Any]) -> str:
+        words = " ".join(p["paras"]).split()
+        excerpt = " ".join(words[:30]) + (" [&#8230;]" if len(words) > 30 else "")
+        content = "\n".join(f"<p>{E(t)}</p>" for t in p["paras"])
+        categories = "".join(f"\n\t\t<category><![CDATA[{c}]]></category>" for c in p["categories"])
+        return f"""
+\t<item>
+\t\t<title>{E(p['title'])}</title>
+\t\t<link>{DSEE}/aktuelles/{p['slug']}/</link>
+\t\t<pubDate>{p['date']}</pubDate>
+\t\t<dc:creator><![CDATA[DSEE Redaktion]]></dc:creator>{categories}
+
+\t\t<guid isPermaLink="false">{DSEE}/?p={p['id']}</guid>
+\t\t<description><![CDATA[{excerpt}]]></description>
+\t\t<content:encoded><![CDATA[{content}]]></content:encoded>
+\t</item>"""
+
+    rss = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
+\txmlns:content="http://purl.org/rss/1.0/modules/content/"
+\txmlns:wfw="http://wellformedweb.org/CommentAPI/"
+\txmlns:dc="http://purl.org/dc/elements/1.1/"
+\txmlns:atom="http://www.w3.org/2005/Atom"
+\txmlns:sy="http://purl.org/rss/1.0/modules/syndication/"
+\txmlns:slash="http://purl.org/rss/1.0/modules/slash/"
+\t>
+
+<channel>
+\t<title>Deutsche Stiftung für Engagement und Ehrenamt</title>
+\t<atom:link href="{E(source_url)}" rel="self" type="application/rss+xml" />
+\t<link>{DSEE}/</link>
+\t<description>Stärken. Unterstützen. Vernetzen.</description>
+\t<lastBuildDate>Tue, 24 Nov 2026 09:20:00 +0000</lastBuildDate>
+\t<language>de-DE</language>
+\t<sy:updatePeriod>
+\thourly\t</sy:updatePeriod>
+\t<sy:updateFrequency>
+\t1\t</sy:updateFrequency>
+\t<generator>https://wordpress.org/?v=6.7</generator>{''.join(item(p) for p in DSEE_POSTS)}
+\t</channel>
+</rss>
+"""
+    m.add(source_url, "feed.xml", rss.encode("utf-8"), "application/rss+xml; charset=UTF-8")
+    m.write()
+    return len(DSEE_POSTS)
+
+
 def main() -> None:
     sources = {s.name: s for s in load_sources(ROOT / "data" / "sources.yaml")}
     counts = {
@@ -836,6 +957,7 @@ def main() -> None:
         "digitalagentur-nrw": write_atom(sources["digitalagentur-nrw"].url),
         "nrw-foerderaufrufe": write_nrw(sources["nrw-foerderaufrufe"].url),
         "bbsr-foerderaufrufe": write_bbsr(sources["bbsr-foerderaufrufe"].url),
+        "dsee": write_dsee(sources["dsee"].url),
     }
     for name, n in counts.items():
         print(f"{name}: {n} Aufrufe")

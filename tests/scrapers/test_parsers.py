@@ -284,6 +284,47 @@ def test_rss_feed_items() -> None:
     assert smart.region == "Bund" and smart.funding_type == "Zuschuss"
 
 
+def test_foundation_wordpress_feed_items() -> None:
+    """The DSEE's news feed (WordPress RSS 2.0): full text from content:encoded, the
+    configured funder rather than the post's author, the post id (guid) as the call's id."""
+    body = snapshot_file("dsee", "feed.xml")
+    result = feed.parse(
+        body,
+        "https://www.deutsche-stiftung-engagement-und-ehrenamt.de/feed/",
+        {"Content-Type": "application/rss+xml; charset=UTF-8"},
+        options=_options("dsee"),
+    )
+    assert len(result.records) == 5 and not result.errors and not result.warnings
+    site = "https://www.deutsche-stiftung-engagement-und-ehrenamt.de"
+    assert all(r.url.startswith(f"{site}/aktuelles/") for r in result.records)
+    assert {r.funder for r in result.records} == {
+        "Deutsche Stiftung für Engagement und Ehrenamt (DSEE)"
+    }
+    assert {r.region for r in result.records} == {"Bund"}
+    digital = result.records[0]
+    assert (
+        digital.title == "Förderaufruf „Ehrenamt digital vor Ort“: Kommunen und Vereine gemeinsam"
+    )
+    assert digital.url == f"{site}/aktuelles/foerderaufruf-ehrenamt-digital-vor-ort/"
+    assert digital.external_id == f"{site}/?p=14211"
+    assert digital.published == date(2026, 11, 24)
+    assert digital.deadline == date(2027, 3, 31)
+    assert digital.eligible == ["Verein", "Kommune", "Landkreis"]
+    assert digital.amount_max_eur == 50_000 and digital.funding_rate == 0.8
+    assert "Förderung" in digital.topics and "Digitalisierung" in digital.topics
+    # the excerpt's "[…]" is text, never an entity; the full text comes from content:encoded
+    assert "&#" not in digital.summary and "Open-Source" in digital.text
+    micro = next(r for r in result.records if r.title.startswith("Mikroförderung"))
+    assert micro.eligible == ["Verein"]
+    assert (micro.opens, micro.deadline, micro.status) == (
+        date(2027, 1, 15),
+        date(2027, 10, 15),
+        "angekündigt",
+    )
+    rolling = next(r for r in result.records if "Qualifizierung" in r.title)
+    assert rolling.deadline is None and rolling.status == "laufend"
+
+
 def test_feed_links_absolute_and_text_without_markup_or_entities() -> None:
     """RSS items with relative links, titles broken over lines, double-escaped entities."""
     body = """<?xml version="1.0" encoding="utf-8"?>
