@@ -107,6 +107,23 @@ def read_deadline_field(
     return FieldDeadline(day, time, day is None and norm.says_rolling(raw))
 
 
+def keep_funding_items(result: ParseResult, options: Options) -> None:
+    """With `include_words` (a source whose feed or list carries all its news, not only
+    calls), drop the records whose title, summary and topics name none of the words, case
+    ignored, also inside a longer word ("Förder" finds "Mikroförderung")."""
+    words = [str(w).casefold() for w in options.get("include_words") or []]
+    if not words:
+        return
+    result.records = [
+        record
+        for record in result.records
+        if any(
+            word in " ".join([record.title, record.summary, *record.topics]).casefold()
+            for word in words
+        )
+    ]
+
+
 def reference_date(options: Options | None) -> date:
     """The "today" used to resolve yearly dates and derive status; tests pass `today`."""
     value = (options or {}).get("today")

@@ -22,6 +22,7 @@ from scrapers.base import (
     ParseResult,
     block_text,
     first_sentence,
+    keep_funding_items,
     reference_date,
     tidy_lines,
     unread_deadline_hints,
@@ -34,7 +35,8 @@ KIND = "feed"
 def parse(
     body: bytes, url: str, headers: Headers | None = None, *, options: Options | None = None
 ) -> ParseResult:
-    """Parse an RSS/Atom document into records; `options` may set funder, region, funding_type."""
+    """Parse an RSS/Atom document into records; `options` may set funder, region, funding_type
+    and include_words."""
     options = options or {}
     today = reference_date(options)
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
@@ -56,6 +58,7 @@ def parse(
     language = str(options.get("language") or parsed.feed.get("language") or "de")[:2]
     for index, entry in enumerate(parsed.entries, start=1):
         result.add_item(_entry, entry, url, index, today, options, feed_funder, language)
+    keep_funding_items(result, options)
     return result
 
 

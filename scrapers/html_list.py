@@ -23,6 +23,7 @@ from scrapers.base import (
     block_text,
     first_sentence,
     inline_text,
+    keep_funding_items,
     make_soup,
     read_deadline_field,
     reference_date,
@@ -63,6 +64,7 @@ def parse(
     result = ParseResult()
     for index, item in enumerate(items, start=1):
         result.add_item(_item, item, selectors, base, url, index, today, options)
+    keep_funding_items(result, options)
     if selectors.get("next"):
         nxt = soup.select_one(str(selectors["next"]))
         if isinstance(nxt, Tag) and nxt.get("href"):

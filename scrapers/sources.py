@@ -33,7 +33,7 @@ WINDOW_KINDS = frozenset({"feed"})
 # likely a typo (`dealy:`, `enable: false`) that would otherwise be ignored without a word.
 _PARSER_OPTIONS = {
     "funder", "programme", "region", "funding_type", "language", "languages", "selectors",
-    "allow_empty", "query", "sort", "page_size",
+    "allow_empty", "query", "sort", "page_size", "include_words",
 }  # fmt: skip
 _FETCH_KEYS = set(FetchConfig.__dataclass_fields__)
 
@@ -258,6 +258,24 @@ def _unknown_keys(entry: Mapping[str, Any], known: set[str], where: str) -> list
 
 def _check_options(kind: str, options: dict[str, Any], where: str) -> None:
     """Kind-specific options that a parser cannot do without, checked before any fetch."""
+    if "include_words" in options:
+        words = options["include_words"]
+        if kind not in ("feed", "html-list"):
+            raise SourceConfigError(
+                "'include_words' gilt nur für die Arten feed und html-list",
+                location=where,
+                field="include_words",
+            )
+        if not (
+            isinstance(words, list)
+            and words
+            and all(isinstance(w, str) and w.strip() for w in words)
+        ):
+            raise SourceConfigError(
+                "'include_words' muss eine Liste von Wörtern sein, etwa [Förder, Aufruf]",
+                location=where,
+                field="include_words",
+            )
     if kind == "html-list":
         selectors = options.get("selectors")
         if not isinstance(selectors, Mapping):

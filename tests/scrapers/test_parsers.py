@@ -323,6 +323,36 @@ def test_foundation_wordpress_feed_items() -> None:
     )
     rolling = next(r for r in result.records if "Qualifizierung" in r.title)
     assert rolling.deadline is None and rolling.status == "laufend"
+    # The feed carries all the foundation's news: without `include_words` its annual report
+    # came in as a call without a deadline and sat in the Eingang.
+    assert not any("Jahresbericht" in r.title for r in result.records)
+    everything = feed.parse(
+        body,
+        "https://www.deutsche-stiftung-engagement-und-ehrenamt.de/feed/",
+        options={k: v for k, v in _options("dsee").items() if k != "include_words"},
+    )
+    assert [r.title for r in everything.records if r not in result.records] == [
+        "Jahresbericht 2025: Engagement in Zahlen"
+    ]
+
+
+def test_include_words_keep_only_items_that_name_funding_in_an_html_list() -> None:
+    """Title, teaser or topics must name one of the words, also inside a word, any case."""
+    body = """<ul>
+      <li><a href="/a">Neuer FÖRDERAUFRUF Digitalisierung</a><p>Für Kommunen.</p></li>
+      <li><a href="/b">Sommerfest der Geschäftsstelle</a><p>Bilder vom Fest.</p></li>
+      <li><a href="/c">Preis für Dorfläden</a><p>Bewerbung bis 31.03.2027.</p></li>
+    </ul>""".encode()
+    options = {
+        "selectors": {"item": "li", "title": "a", "link": "a", "summary": "p"},
+        "include_words": ["förder", "Bewerbung"],
+        "today": "2026-11-26",
+    }
+    result = html_list.parse(body, "https://stiftung.example/aktuelles", options=options)
+    assert [r.title for r in result.records] == [
+        "Neuer FÖRDERAUFRUF Digitalisierung",
+        "Preis für Dorfläden",
+    ]
 
 
 def test_feed_links_absolute_and_text_without_markup_or_entities() -> None:
@@ -607,3 +637,12 @@ def test_kind_specific_options_are_checked(tmp_path: Path) -> None:
     )
     with pytest.raises(SourceConfigError, match="page_size"):
         load_sources(bad)
+    for entry, message in (
+        ("{name: a, kind: feed, url: 'https://x', include_words: Förder}", "Liste von Wörtern"),
+        ("{name: a, kind: feed, url: 'https://x', include_words: []}", "Liste von Wörtern"),
+        ("{name: a, kind: eu-ft, url: 'https://x', include_words: [a]}", "nur für die Arten"),
+    ):
+        bad.write_text(f"sources:\n  - {entry}\n", encoding="utf-8")
+        with pytest.raises(SourceConfigError, match=message) as caught:
+            load_sources(bad)
+        assert "include_words" in str(caught.value), str(caught.value)
