@@ -110,11 +110,13 @@ def read_deadline_field(
 def keep_funding_items(result: ParseResult, options: Options) -> None:
     """With `include_words` (a source whose feed or list carries all its news, not only
     calls), drop the records whose title, summary and topics name none of the words, case
-    ignored, also inside a longer word ("Förder" finds "Mikroförderung")."""
+    ignored, also inside a longer word ("Förder" finds "Mikroförderung"). A record left out
+    is not listed either: a complete listing marks one stored before the words were set as
+    no longer listed, so it leaves the Eingang."""
     words = [str(w).casefold() for w in options.get("include_words") or []]
     if not words:
         return
-    result.records = [
+    kept = [
         record
         for record in result.records
         if any(
@@ -122,6 +124,9 @@ def keep_funding_items(result: ParseResult, options: Options) -> None:
             for word in words
         )
     ]
+    dropped = {r.external_id for r in result.records} - {r.external_id for r in kept}
+    result.records = kept
+    result.listed_ids = [i for i in result.listed_ids if i not in dropped]
 
 
 def reference_date(options: Options | None) -> date:
