@@ -41,6 +41,9 @@ class ParseResult:
     errors: list[str] = field(default_factory=list)
     # Internal code → label pairs a page explains (the Förderdatenbank's filter sidebar).
     code_labels: dict[str, str] = field(default_factory=dict)
+    # Items read but left out by the source's `include_words` (news, not calls): the page
+    # was not empty even when no record is left.
+    left_out: int = 0
 
     def add_item(self, build: Callable[..., CallRecord], *args: Any) -> None:
         """Add the record `build(*args)` makes, once per external id.
@@ -125,6 +128,7 @@ def keep_funding_items(result: ParseResult, options: Options) -> None:
         )
     ]
     dropped = {r.external_id for r in result.records} - {r.external_id for r in kept}
+    result.left_out += len(result.records) - len(kept)
     result.records = kept
     result.listed_ids = [i for i in result.listed_ids if i not in dropped]
 

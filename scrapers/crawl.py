@@ -37,6 +37,7 @@ class CrawlResult:
     unchanged_ids: set[str] = field(default_factory=set)
     complete: bool = True
     parsed_responses: int = 0
+    left_out: int = 0  # items the source's include_words left out (ParseResult.left_out)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -155,6 +156,7 @@ def _crawl_list(
             break
         result.records.extend(page.records)
         result.listed_ids.update(page.listed_ids)
+        result.left_out += page.left_out
     return result
 
 

@@ -252,6 +252,15 @@ def test_parse_command_with_source_options(cli: CliInvoker) -> None:
     assert {r["source"] for r in records} == {"bbsr-foerderaufrufe"}
 
 
+def test_parse_command_says_what_include_words_left_out(cli: CliInvoker) -> None:
+    """Before, a feed of news only printed "keine Aufrufe gefunden", as if it were broken."""
+    snapshot = SOURCES_YAML.parent / "snapshots" / "dsee" / "feed.xml"
+    result = cli("parse", "feed", str(snapshot), "--source", "dsee", "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    assert len([x for x in result.output.splitlines() if x.startswith('{"id"')]) == 5
+    assert "1 Eintrag ohne eines der Wörter aus include_words ausgelassen." in result.output
+
+
 def test_offline_scrape_job_on_each_backend(any_config: Config) -> None:
     """The job itself (no CLI) on SQLite and PostgreSQL: ingest, duplicates, idempotence."""
     engine = make_engine(any_config.database_url)

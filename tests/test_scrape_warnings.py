@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -51,13 +52,16 @@ class FeedState:
         self.body = rss([(i, f"Förderaufruf {i}") for i in idents], base=self.base)
 
 
-def feed_sources(server: LocalServer, tmp_path: Path, complete: bool | None = True) -> Path:
+def feed_sources(
+    server: LocalServer, tmp_path: Path, complete: bool | None = True, **options: object
+) -> Path:
     """A sources.yaml with one feed on the local server (`complete`: its complete_listing)."""
     source: dict[str, object] = {
         "name": FEED,
         "kind": "feed",
         "label": "Testförderer",
         "url": server.url("/feed.xml"),
+        **options,
     }
     if complete is not None:
         source["complete_listing"] = complete
@@ -375,3 +379,30 @@ def test_one_hint_over_the_cap_is_counted_in_the_singular() -> None:
     run.set_warnings(f"Seite {n} verboten" for n in range(101))
     assert run.warning_list[-1] == "… und 1 weiterer Hinweis"
     assert run.warning_count == 101
+
+
+@pytest.mark.parametrize("complete", [True, None])
+def test_a_feed_whose_newest_items_are_all_news_is_not_reported_broken(
+    config: Config, server: LocalServer, tmp_path: Path, complete: bool | None
+) -> None:
+    """A foundation's feed holds its newest posts only; when all of them are news that
+    `include_words` leaves out, every run warned "Quelle lieferte keine Einträge … vermutlich
+    defekt". The listing was read: a complete one lets the earlier calls go, a feed keeps them."""
+    feed = FeedState(server)
+    sources = str(feed_sources(server, tmp_path, complete, include_words=["Förder"]))
+    cli = CliInvoker(config)
+    assert cli("init").exit_code == 0
+    feed.items("a1", "a2")
+    assert cli("scrape", SOURCES_PATH=sources).exit_code == 0
+
+    feed.body = rss([("n1", "Sommerfest der Geschäftsstelle")], base=feed.base)
+    news = cli("scrape", SOURCES_PATH=sources)
+
+    assert news.exit_code == 0, news.output
+    assert "keine Einträge" not in news.output
+    run = runs(config, FEED)[-1]
+    assert (run.status, run.parsed, run.warning_list) == ("ok", 0, [])
+    stored = calls(config, FEED)
+    assert set(stored) == {"a1", "a2"}  # the news item is not stored
+    gone = {i for i, c in stored.items() if c.missing_since is not None}
+    assert gone == ({"a1", "a2"} if complete else set())

@@ -91,6 +91,7 @@ def ingest_records(
     listed_ids: Iterable[str] = (),
     unchanged_ids: Iterable[str] = (),
     complete: bool = False,
+    listing_read: bool = False,
     link: bool | None = None,
     now: datetime | None = None,
     user_id: int | None = None,
@@ -101,7 +102,8 @@ def ingest_records(
     (a detail page that could not be fetched), `unchanged_ids` were confirmed by a 304; when
     `complete`, its other known calls are marked missing — unless the source listed nothing
     at all while it has calls not yet missing: then none is marked and `missing_withheld`
-    counts them. New and renamed calls are linked to their duplicates from other sources
+    counts them (not when `listing_read`: the source listed items, all of them news that its
+    `include_words` left out). New and renamed calls are linked to their duplicates from other sources
     (`link`, by default for scrapes). `user_id` signs the change rows of an officer's edit.
     """
     stats = IngestStats()
@@ -186,7 +188,7 @@ def ingest_records(
                 _seen_again(session, call, now, scrape_run_id, stats)
                 seen.add(key)
         present = sum(1 for call in existing.values() if call.missing_since is None)
-        if not seen and present:
+        if not seen and present and not listing_read:
             # An empty listing is not trusted (broken page or feed), and worth a hint also
             # where a listing never marks calls missing; a partial drop of a complete one is.
             stats.missing_withheld = present

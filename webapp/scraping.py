@@ -194,6 +194,7 @@ def scrape_source(
                 listed_ids=result.listed_ids,
                 unchanged_ids=result.unchanged_ids,
                 complete=result.complete,
+                listing_read=result.left_out > 0,
             )
             report.parsed = len(result.records)
             report.new, report.changed, report.unchanged = stats.new, stats.changed, stats.unchanged

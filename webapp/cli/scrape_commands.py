@@ -214,6 +214,12 @@ def parse(
         click.echo(json.dumps({"next_page": result.next_page}, ensure_ascii=False))
     for warning in result.warnings:
         click.echo(f"Hinweis: {warning}", err=True)
+    if result.left_out:
+        click.echo(
+            f"{format_counted(result.left_out, 'Eintrag', 'Einträge')} ohne eines der Wörter "
+            "aus include_words ausgelassen.",
+            err=True,
+        )
     for error in result.errors:
         click.echo(f"Fehler: {error}", err=True)
     if not result.records and not result.detail_links:
