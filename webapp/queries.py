@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     Boolean,
     ColumnElement,
     FunctionElement,
@@ -302,10 +303,6 @@ def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[boo
             listed_clause,
             exists().where(duplicate.canonical_id == Call.id, duplicate.missing_since.is_(None)),
         )
-    # On its last day a call closes at its deadline's time, where the source gives one (the
-    # labels say "abgelaufen" from then). The clock is read when the statement runs, not when
-    # it is built: list statements are cached per day (`_scored_ids_select`).
-    cutoff = bindparam(None, callable_=functools.partial(_clock_on, today), type_=String)
     return and_(
         or_(
             Call.deadline.is_(None),
@@ -313,13 +310,35 @@ def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[boo
             # one OR over the deadline, not two: a deep list page tests every call it skips
             and_(
                 Call.deadline == today,
-                or_(Call.deadline_time.is_(None), Call.deadline_time > cutoff),
+                or_(Call.deadline_time.is_(None), Call.deadline_time > _clock(today)),
             ),
         ),
         or_(Call.entry_deadline.is_(None), Call.entry_deadline >= today),
         listed_clause,
         func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
     )
+
+
+def deadline_passed(today: date) -> ColumnElement[bool]:
+    """The call's deadline is over: an earlier day, or today and its time has come."""
+    return or_(
+        Call.deadline < today,
+        and_(
+            Call.deadline == today,
+            Call.deadline_time.is_not(None),
+            Call.deadline_time <= _clock(today),
+        ),
+    )
+
+
+def _clock(today: date) -> BindParameter[str]:
+    """The clock as `_clock_on` reads it, bound to the statement.
+
+    On its last day a call closes at its deadline's time, where the source gives one (the
+    labels say "abgelaufen" from then). The clock is read when the statement runs, not when
+    it is built: list statements are cached per day (`_scored_ids_select`).
+    """
+    return bindparam(None, callable_=functools.partial(_clock_on, today), type_=String)
 
 
 def _clock_on(today: date) -> str:
@@ -539,7 +558,7 @@ def _id_select(filters: CallFilters, today: date) -> Select[Any]:
     if filters.sort == "frist":
         # Open deadlines first, soonest first; then calls without one; the expired ones last,
         # the most recently expired first ("nächste Frist" must not open with a past one).
-        expired = Call.deadline < today
+        expired = deadline_passed(today)
         return stmt.order_by(
             case((expired, 1), else_=0),
             case((expired, None), else_=Call.deadline).asc().nulls_last(),

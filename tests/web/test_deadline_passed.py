@@ -47,7 +47,7 @@ def _due_at_noon(
 def _pages(auth_client: FlaskClient, call: Call) -> dict[str, str]:
     return {
         "Eingang": _row(auth_client.get("/").get_data(True), call.id),
-        "Alle Aufrufe": _row(auth_client.get("/aufrufe?sort=frist").get_data(True), call.id),
+        "Alle Aufrufe": _row(auth_client.get("/aufrufe").get_data(True), call.id),
         "Aufruf": _text(auth_client.get(f"/aufrufe/{call.id}").get_data(True)),
     }
 

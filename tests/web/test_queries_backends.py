@@ -134,7 +134,10 @@ def test_a_call_leaves_the_eingang_at_its_deadline_time(
     today = morning.date()
     try:
         with make_session_factory(engine)() as session:
-            timed, whole_day = list_calls(session, CallFilters(), today=today).rows[:2]
+            # the lower id timed: sorted by Frist, same-day calls fall back to the id order
+            timed, whole_day = sorted(
+                list_calls(session, CallFilters(), today=today).rows[:2], key=lambda r: r.id
+            )
             for row, time in ((timed, "12:00"), (whole_day, None)):
                 call = session.get(Call, row.id)
                 assert call is not None
@@ -146,10 +149,18 @@ def test_a_call_leaves_the_eingang_at_its_deadline_time(
                 assert page.total == len(page.rows)
                 return {r.id for r in page.rows}
 
+            def by_deadline() -> list[int]:
+                everything = CallFilters(scope="all", sort="frist")
+                page = list_calls(session, everything, today=today, page_size=500)
+                return [r.id for r in page.rows]
+
             for moment, timed_open in ((morning, True), (morning + timedelta(minutes=1), False)):
                 clock(moment)
                 assert (timed.id in listed()) is timed_open, moment
                 assert whole_day.id in listed(), moment
+                # sorted by Frist, a closed call goes to the expired ones at the end
+                order = by_deadline()
+                assert (order.index(timed.id) < order.index(whole_day.id)) is timed_open
             # a list of another day (a test's, the digest's day) counts the whole day
             clock(morning + timedelta(days=1))
             assert timed.id in listed()
