@@ -509,6 +509,44 @@ def test_the_next_date_of_an_unchanged_text_brings_a_call_back_only_for_a_short_
     ]
 
 
+def test_a_yearly_two_stage_call_dismissed_as_too_short_is_back_for_next_years_sketch(
+    session: Session,
+) -> None:
+    """ "Skizzen jährlich bis 15. Januar, Anträge bis 30. April": read after the sketch date,
+    next year's sketch comes after this year's Antrag. The call dismissed as "Frist zu kurz"
+    came back at once with the Antrag deadline of the round it had missed (the earliest date
+    was taken for the first stage); it is back once next year's sketch is the next date."""
+    from webapp.reviews import ReviewInput, set_review
+
+    def read(day: datetime, sketch: date, antrag: date) -> None:
+        stages = {"Projektskizze": sketch, "Antrag": antrag}
+        scrape(
+            session,
+            "fdb",
+            [rec("a", "Aufruf A", deadline=min(sketch, antrag), deadlines=stages)],
+            now=day,
+        )
+
+    def state(day: datetime) -> tuple[bool, bool]:
+        inbox = call.id in page_call_ids(session, CallFilters(scope="inbox"), today=day.date())
+        (row,) = list_calls(session, CallFilters(scope="all"), today=day.date()).rows
+        return inbox, row.returned
+
+    read(datetime(2026, 11, 26, 8, tzinfo=UTC), date(2027, 1, 15), date(2027, 4, 30))
+    call = calls(session)["a"]
+    set_review(session, call, ReviewInput(status="nicht relevant", reason="Frist zu kurz"), None)
+    session.commit()
+
+    missed = datetime(2027, 1, 18, 8, tzinfo=UTC)
+    read(missed, date(2028, 1, 15), date(2027, 4, 30))
+    assert call.entry_deadline == date(2028, 1, 15)  # the sketch, though later than the Antrag
+    assert state(missed) == (False, False)
+
+    next_round = datetime(2027, 5, 3, 8, tzinfo=UTC)
+    read(next_round, date(2028, 1, 15), date(2028, 4, 30))
+    assert state(next_round) == (True, True)
+
+
 def test_a_call_whose_funds_ran_out_leaves_the_eingang_like_a_closed_one(session: Session) -> None:
     """ "Mittel ausgeschöpft" takes no more applications: the Eingang drops the call (it showed
     it as a candidate until its deadline), Alle Aufrufe and "auch geschlossen" keep it."""

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from matcher.types import DEADLINE_REASON
 from scrapers.dedupe import TITLE_THRESHOLD, compact, same_call, trigrams
 from scrapers.normalise import (
+    STAGES,
     STATUS_ANNOUNCED,
     STATUS_OPEN,
     STATUS_ROLLING,
@@ -163,9 +164,10 @@ def ingest_records(
         if changed & {"title", "programme"}:
             to_link.append(call)
         old_digest, old_status, old_deadline = call.content_hash, call.status, call.deadline
+        old_entry = call.entry_deadline
         _copy(record, call)
         call.content_hash = digest
-        rolled_on = _rolled_on(call, old_deadline, local_date(now))
+        rolled_on = _rolled_on(call, old_deadline, old_entry, local_date(now))
         news = changed - DEADLINE_FIELDS if rolled_on else changed
         if _nothing_to_decide(news, old_status, call.status):
             _keep_dismissal(call, old_digest, digest)
@@ -262,13 +264,14 @@ def _moved_calls(
     return moved
 
 
-def _rolled_on(call: Call, old_deadline: date | None, today: date) -> bool:
+def _rolled_on(call: Call, old_deadline: date | None, old_entry: date | None, today: date) -> bool:
     """True when the deadline moved on from a date that has passed to a later one (the next
     stage or cut-off the text names): no news for a call dismissed for its topic, but for one
-    dismissed as "Frist zu kurz" the next date is what the officers waited for, unless it is
-    the Antrag stage of a first stage that has passed (only who took part in it goes on)."""
+    dismissed as "Frist zu kurz" the next date is what the officers waited for, unless the
+    first stage it had (`old_entry`) has passed: the Antrag stage after it is only for who took
+    part; a yearly procedure comes back once the next year's first stage is the next date."""
     review = call.review
-    entry_open = call.entry_deadline is None or call.entry_deadline >= today
+    entry_open = old_entry is None or old_entry >= today
     if review is not None and review.reason == DEADLINE_REASON and entry_open:
         return False
     return (
@@ -409,8 +412,14 @@ def _copy(record: CallRecord, call: Call) -> None:
 
 def entry_deadline(stages: Mapping[str, date]) -> date | None:
     """The first stage's day when a call has several stages (Interessenbekundung or
-    Projektskizze before the Antrag): only who took part in it goes on to the next."""
-    return min(stages.values()) if len(stages) >= 2 else None
+    Projektskizze before the Antrag): only who took part in it goes on to the next.
+
+    First by the procedure's order, not the earliest date: a yearly procedure read after its
+    sketch date has next year's sketch after this year's Antrag. Stages of other names (an
+    import's) count by date."""
+    if len(stages) < 2:
+        return None
+    return next((stages[s] for s in STAGES if s in stages), None) or min(stages.values())
 
 
 def _json_value(value: object) -> object:

@@ -1,4 +1,4 @@
-"""Migration 0015 (the first stage's deadline of a call) on SQLite and PostgreSQL."""
+"""Migrations 0015 and 0016 (the first stage's deadline of a call) on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def test_migration_0015_gives_existing_calls_with_stages_their_first_stage(
     engine = make_engine(any_config.database_url)
     stages = {
         "zwei": {"Projektskizze": "2027-01-15", "Antrag": "2027-04-30"},
+        # yearly, read after the sketch date: next year's sketch is still the first stage (0016)
+        "jährlich": {"Projektskizze": "2028-01-15", "Antrag": "2027-04-30"},
         "eine": {"Antrag": "2027-04-30"},
         "keine": {},
     }
@@ -63,10 +65,15 @@ def test_migration_0015_gives_existing_calls_with_stages_their_first_stage(
         assert current_revision(engine) == head_revision()
         with make_session_factory(engine)() as session:
             entry = {c.external_id: c.entry_deadline for c in session.query(Call)}
-        assert entry == {"zwei": date(2027, 1, 15), "eine": None, "keine": None}
+        assert entry == {
+            "zwei": date(2027, 1, 15),
+            "jährlich": date(2028, 1, 15),
+            "eine": None,
+            "keine": None,
+        }
 
         downgrade(engine, "0014")
         with engine.connect() as conn:
-            assert conn.exec_driver_sql("SELECT count(*) FROM calls").scalar() == 3
+            assert conn.exec_driver_sql("SELECT count(*) FROM calls").scalar() == 4
     finally:
         engine.dispose()
