@@ -53,23 +53,26 @@ def crawl(
     today: date | None = None,
     progress: Progress | None = None,
     reread: Collection[str] = (),
+    fresh: bool = False,
 ) -> CrawlResult:
     """Crawl `source`; FetchError/ParseError from its first page mean the source failed.
 
     `reread`: ids of known calls whose pages are read in full even if unchanged, because what
     they mean changed with the date: a Förderdatenbank programme's own page; elsewhere the
-    list pages, which hold the calls.
+    list pages, which hold the calls. `fresh`: every page is read in full (the source's
+    settings changed since the last run, so an unchanged page may give other records).
     """
     options: dict[str, Any] = dict(source.options)
     if today is not None:
         options["today"] = today
     known = dict(known or {})
     if source.kind == "foerderdatenbank":
-        result = _crawl_fdb(source, fetcher, known, options, progress, set(reread))
+        again = set(known) | set(reread) if fresh else set(reread)
+        result = _crawl_fdb(source, fetcher, known, options, progress, again, not fresh)
     elif source.kind == "eu-ft":
-        result = _crawl_eu(source, fetcher, known, options, progress, not reread)
+        result = _crawl_eu(source, fetcher, known, options, progress, not (reread or fresh))
     else:
-        result = _crawl_list(source, fetcher, known, options, progress, not reread)
+        result = _crawl_list(source, fetcher, known, options, progress, not (reread or fresh))
     if not source.complete_listing:
         result.complete = False  # a window of the newest items proves no call has gone
     return result
@@ -167,13 +170,20 @@ def _crawl_fdb(
     options: dict[str, Any],
     progress: Progress | None,
     reread: set[str],
+    conditional: bool = True,
 ) -> CrawlResult:
-    """Förderdatenbank: follow the result pages, then fetch every programme page (those of
-    `reread` without asking whether they changed)."""
+    """Förderdatenbank: follow the result pages (unless `conditional`, without asking whether
+    they changed), then fetch every programme page (those of `reread` likewise)."""
     result = CrawlResult()
     links: list[str] = []
     for page in _list_pages(
-        source, fetcher, options, result, progress, ("Ergebnisseite", "Ergebnisseiten")
+        source,
+        fetcher,
+        options,
+        result,
+        progress,
+        ("Ergebnisseite", "Ergebnisseiten"),
+        conditional,
     ):
         if page is None:
             break

@@ -406,3 +406,27 @@ def test_a_feed_whose_newest_items_are_all_news_is_not_reported_broken(
     assert set(stored) == {"a1", "a2"}  # the news item is not stored
     gone = {i for i, c in stored.items() if c.missing_since is not None}
     assert gone == ({"a1", "a2"} if complete else set())
+
+
+def test_changed_settings_are_applied_to_an_unchanged_feed(
+    config: Config, server: LocalServer, tmp_path: Path
+) -> None:
+    """Validators are kept per address: after include_words (or selectors, funder …) were
+    changed, the unchanged feed counted as "unverändert" and the news item stayed until the
+    source happened to change. The first run after a change reads the pages again."""
+    feed = FeedState(server)
+    feed.body = rss([("a1", "Förderaufruf a1"), ("n1", "Sommerfest")], base=feed.base)
+    cli = CliInvoker(config)
+    assert cli("init").exit_code == 0
+    assert cli("scrape", SOURCES_PATH=str(feed_sources(server, tmp_path))).exit_code == 0
+    assert set(calls(config, FEED)) == {"a1", "n1"}
+
+    narrowed = str(feed_sources(server, tmp_path, include_words=["Förder"]))
+    assert cli("scrape", SOURCES_PATH=narrowed).exit_code == 0
+
+    run = runs(config, FEED)[-1]
+    assert (run.not_modified, run.parsed, run.missing) == (0, 1, 1)
+    assert calls(config, FEED)["n1"].missing_since is not None
+    # the next run asks again whether the feed changed
+    assert cli("scrape", SOURCES_PATH=narrowed).exit_code == 0
+    assert runs(config, FEED)[-1].not_modified == 1

@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from scrapers.crawl import crawl
-from scrapers.fetch import Fetcher, FetchError, HostState, SnapshotStore, Validators
+from scrapers.fetch import FetchConfig, Fetcher, FetchError, HostState, SnapshotStore, Validators
 from scrapers.normalise import STATUS_ANNOUNCED
 from scrapers.record import ParseError
 from scrapers.sources import SourceConfig, SourceConfigError, load_sources
@@ -148,7 +148,7 @@ def scrape_source(
     report = SourceReport(source.name, source.kind)
     today = today or local_today()
     with transaction(factory) as session:
-        row = _source_row(session, source)
+        row, reads_anew = _source_row(session, source)
         _close_abandoned_runs(session, row.id)
         run = ScrapeRun(source_id=row.id, started_at=utcnow(), status="running", offline=offline)
         session.add(run)
@@ -183,6 +183,7 @@ def scrape_source(
             today=today,
             progress=(lambda url: progress(source.name, url)) if progress else None,
             reread=passed,
+            fresh=reads_anew,
         )
         with transaction(factory) as session:
             stats = ingest_records(
@@ -294,20 +295,32 @@ def _close_abandoned_runs(session: Session, source_id: int) -> None:
     )
 
 
-def _source_row(session: Session, source: SourceConfig) -> Source:
+# Keys of a source entry that do not change what its pages are read into.
+_NOT_READING = {*FetchConfig.__dataclass_fields__, "label", "enabled"}
+
+
+def _source_row(session: Session, source: SourceConfig) -> tuple[Source, bool]:
+    """The source's row with its current settings, and whether what its pages are read into
+    changed since the last run (selectors, include_words, funder, complete_listing …): then
+    an unchanged page must be read again, or the change waits until the source changes."""
     row = session.scalar(select(Source).where(Source.name == source.name))
     if row is None:
-        row = Source(name=source.name)
+        row = Source(name=source.name, config={})
         session.add(row)
+    config = {
+        k: v for k, v in source.raw.items() if isinstance(v, str | int | float | bool | list | dict)
+    }
+    before = {k: v for k, v in (row.config or {}).items() if k not in _NOT_READING}
+    reads_anew = bool(row.config) and before != {
+        k: v for k, v in config.items() if k not in _NOT_READING
+    }
     row.kind = source.kind
     row.label = source.label
     row.url = source.url
     row.enabled = source.enabled
-    row.config = {
-        k: v for k, v in source.raw.items() if isinstance(v, str | int | float | bool | list | dict)
-    }
+    row.config = config
     session.flush()
-    return row
+    return row, reads_anew
 
 
 def _finish(
