@@ -349,8 +349,10 @@ class Digest:
     # who "selbst" means beside a partner-only call: the county and its towns, or the city
     own_applicants: str = COUNTY_WITH_TOWNS
     # every call the full digest announces as new, those beyond a theme's limit included:
-    # marked as announced once the digest reached someone (`mark_announced`)
+    # marked as announced with the first mail that reaches someone (`mark_announced`)
     announced_ids: list[int] = field(default_factory=list)
+    # this week's digest reached someone already (a resumed or repeated run)
+    delivered: bool = False
 
     @property
     def county_with_towns(self) -> bool:
@@ -437,8 +439,9 @@ def digest_delivered(session: Session, key: str) -> bool:
 
 
 def mark_announced(session: Session, digest: Digest) -> int:
-    """Record that `digest` announced its new calls (after it reached someone); the number
-    of calls marked. Calls an earlier digest announced keep theirs."""
+    """Record that `digest` announced its new calls (in the transaction of the first mail
+    that reached someone); the number of calls marked. Calls an earlier digest announced
+    keep theirs."""
     if not digest.announced_ids:
         return 0
     result = session.execute(
@@ -783,7 +786,8 @@ def build_digest(
     strategy = session.scalar(select(StrategyRow.name).where(StrategyRow.active).limit(1))
     min_score = settings.min_score
     applicant = whom.applicant if whom is not None else ""
-    new_calls = announced(window, key, digest_delivered(session, key))
+    delivered = digest_delivered(session, key)
+    new_calls = announced(window, key, delivered)
     others = (
         count_others(session, today, min_score, applicant, new_calls=new_calls)
         if applicant
@@ -819,6 +823,7 @@ def build_digest(
         own_applicants=own_applicants_label(session),
         # marked from the full digest only: a town's digest lists a part of the same calls
         announced_ids=[] if applicant else new_ids,
+        delivered=delivered,
     )
 
 
@@ -921,7 +926,9 @@ def run_digest(
             # Checked before the empty-digest skip: a week "without news" may be one whose
             # news are not matched yet.
             raise UserError(reason)
-    if digest.is_empty and not settings.send_empty_digest:
+    # Once the week's digest reached someone, the rest get it too: a recipient the server put
+    # off (4xx) or a login added since must not lose the week because its news have passed.
+    if digest.is_empty and not settings.send_empty_digest and not digest.delivered:
         run.skipped_empty = True
         return run
     rendered = {team: render_digest(digest, config, team=team) for team in (False, True)}
@@ -942,10 +949,16 @@ def run_digest(
         return run
     require_base_url(config)
     run.report.merge(
-        send_scheduled(sessions, config, settings, run.mails, transport_factory, today=today)
+        send_scheduled(
+            sessions,
+            config,
+            settings,
+            run.mails,
+            transport_factory,
+            today=today,
+            # with the first mail that goes out, not after the run: a run killed in between
+            # resumed with the week as delivered and left out the calls it had announced
+            on_sent=lambda session: mark_announced(session, digest),
+        )
     )
-    with sessions() as session:
-        if digest_delivered(session, digest.period_key):
-            mark_announced(session, digest)
-            session.commit()
     return run

@@ -15,7 +15,7 @@ refusal's retry time, or until the administration clears it (docs/mail.md).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -181,11 +181,15 @@ def deliver(
     *,
     lock_wait: float = 30.0,
     refused_retry: timedelta = REFUSED_RETRY,
+    on_sent: Callable[[Session], object] | None = None,
 ) -> DeliveryReport:
     """Send each mail unless the log says it went out already; see the module docstring.
 
     A mail to an address the server refused for good (see `MailRefusal`) is not tried
     until the refusal's retry time; a permanent refusal met here is recorded as one.
+    `on_sent` runs in the transaction that records each delivered mail as sent (the digest
+    records there which calls it announced, so a run killed after its first mail resumes
+    with the same list).
     """
     report = DeliveryReport()
     if not mails:
@@ -244,7 +248,7 @@ def deliver(
                 report.not_tried = [m.recipient for m in mails[index + 1 :]]
                 break
             # Anything else (a crash, Ctrl+C) leaves the row pending: the next run resends.
-            _finish(sessions, row_id, "sent")
+            _finish(sessions, row_id, "sent", on_sent=on_sent)
             if known.pop(address, None) is not None:
                 forget_refusal(sessions, address)  # tried again after its time, and accepted
             (report.resent if resumed else report.sent).append(mail.recipient)
@@ -415,9 +419,17 @@ def _claim(
         return None
 
 
-def _finish(sessions: sessionmaker[Session], row_id: int, status: str, error: str = "") -> None:
+def _finish(
+    sessions: sessionmaker[Session],
+    row_id: int,
+    status: str,
+    error: str = "",
+    on_sent: Callable[[Session], object] | None = None,
+) -> None:
     with transaction(sessions) as session:
         row = session.get(SentMail, row_id)
+        if status == "sent" and on_sent is not None:
+            on_sent(session)  # in the same transaction: recorded as sent only together
         if row is not None:
             row.status = status
             row.error = error[:2000]

@@ -149,8 +149,10 @@ def send_scheduled(
     transport_factory: Callable[[], Transport],
     *,
     today: date,
+    on_sent: Callable[[Session], object] | None = None,
 ) -> DeliveryReport:
-    """Deliver a run's mails (digest, reminders) and tell the team of new refusals."""
+    """Deliver a run's mails (digest, reminders) and tell the team of new refusals;
+    `on_sent` as for `outbox.deliver`."""
     transport = transport_factory()
     try:
         report = deliver(
@@ -160,6 +162,7 @@ def send_scheduled(
             transport,
             lock_wait=settings.lock_wait,
             refused_retry=timedelta(days=settings.refused_retry_days),
+            on_sent=on_sent,
         )
         if not report.aborted:  # the server is gone or refuses our sender: no notice either
             notify_refusals(sessions, config, settings, report, transport, today=today)
