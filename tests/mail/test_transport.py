@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,34 @@ def test_temporarily_rejected_recipient_fails_alone_and_is_retried(
         transport_factory=lambda: SmtpTransport(mail_config, settings),
     )
     assert retry.ok and retry.report.sent == [TEAM[0]]
+
+
+def test_a_server_that_scans_before_it_answers_gets_the_message_once(
+    data: Data, mail_config: Config, settings: MailSettings, smtp_server: SmtpServer
+):
+    """A server that checks a message (virus scan, DLP) before it answers the end of DATA
+    took longer than SMTP_TIMEOUT: the timeout counted as a dropped connection, and the
+    message was sent again – the recipient had it twice. RFC 5321 waits 10 minutes there."""
+    data.call("Neuer Aufruf")
+    one = replace(mail_config, alert_recipients=[TEAM[0]])
+    quick = replace(settings, timeout=1)
+
+    def scan(_number: int) -> str | None:
+        time.sleep(1.5)  # past SMTP_TIMEOUT, then accepted
+        return None
+
+    smtp_server.handler.on_message = scan
+    run = run_digest(
+        data.sessions,
+        one,
+        quick,
+        today=local_today(),
+        now=utcnow(),
+        transport_factory=lambda: SmtpTransport(one, quick),
+    )
+
+    assert run.ok and run.report.sent == [TEAM[0]]
+    assert len(smtp_server.messages) == 1
 
 
 class _CrashAfterFirst(SmtpTransport):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import parseaddr
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from scrapers.net_errors import certificate_reason
 from webapp.config import Config
@@ -59,6 +59,34 @@ class Transport(Protocol):
 
 # Errors after which the connection is unusable and a reconnect is worth trying.
 _CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+
+# RFC 5321 4.5.3.2.6: the client waits 10 minutes for the answer to the end of the message.
+# Servers that scan a message before they accept it take longer than SMTP_TIMEOUT (30 s); a
+# timeout there counted as a dropped connection and the message went out a second time.
+DATA_REPLY_TIMEOUT = 600.0
+
+
+def _patient_data(
+    smtp: smtplib.SMTP, send: Callable[[Any], tuple[int, bytes]], msg: Any
+) -> tuple[int, bytes]:
+    """`smtp.data(msg)` (as `send`) with the socket waiting DATA_REPLY_TIMEOUT at least."""
+    if smtp.sock is not None:
+        smtp.sock.settimeout(max(smtp.timeout, DATA_REPLY_TIMEOUT))
+    try:
+        return send(msg)
+    finally:
+        if smtp.sock is not None:
+            smtp.sock.settimeout(smtp.timeout)
+
+
+class _PatientSMTP(smtplib.SMTP):
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        return _patient_data(self, super().data, msg)
+
+
+class _PatientSMTPSSL(smtplib.SMTP_SSL):
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        return _patient_data(self, super().data, msg)
 
 
 class SmtpTransport:
@@ -131,11 +159,11 @@ class SmtpTransport:
         timeout = self.settings.timeout
         smtp: smtplib.SMTP
         if cfg.smtp_ssl:
-            smtp = smtplib.SMTP_SSL(
+            smtp = _PatientSMTPSSL(
                 cfg.smtp_host, cfg.smtp_port, timeout=timeout, context=self._tls_context()
             )
         else:
-            smtp = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=timeout)
+            smtp = _PatientSMTP(cfg.smtp_host, cfg.smtp_port, timeout=timeout)
         try:
             smtp.ehlo()
             if cfg.smtp_starttls and not cfg.smtp_ssl:
