@@ -82,6 +82,7 @@ from webapp.queries import (
     strategy_applicants,
 )
 from webapp.reviews import ACTIVE_STATUSES
+from webapp.source_marks import source_warning
 
 DIGEST_KIND = "digest"
 # "Geändert" watches calls someone is working on.
@@ -263,6 +264,8 @@ class DueDeadline:
     assignee: str
     url: str
     time: str | None = None  # "17:00" (German time) when the source gives one
+    # the source closed the call or no longer lists it (`source_marks.source_warning`), or ""
+    warning: str = ""
 
     @property
     def when(self) -> str:
@@ -606,6 +609,7 @@ def select_deadlines(
                         assignee=_person(review.assignee),
                         url=call_url(config, call.id),
                         time=time,
+                        warning=source_warning(call.status, call.missing_since),
                     )
                 )
     return sorted(due, key=lambda d: (d.due, d.title))

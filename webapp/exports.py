@@ -26,7 +26,7 @@ from webapp.formatting import (
 )
 from webapp.models import Call, ProjectRow, ThemeRow, utcnow
 from webapp.queries import CalendarRevision, CallFilters, DeadlineEntry, ExportRow
-from webapp.reminders import source_mark, source_warning
+from webapp.source_marks import source_mark, source_warning
 
 CSV_COLUMNS = (
     "ID",

@@ -32,7 +32,6 @@ from webapp.formatting import (
     as_date,
     days_label,
     deadline_passed_today,
-    format_date,
     format_deadline,
     shorten,
 )
@@ -47,7 +46,8 @@ from webapp.mail.refusal_notice import send_scheduled
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 from webapp.models import Call, CallScore
-from webapp.queries import closed_by_source, stage_time
+from webapp.queries import stage_time
+from webapp.source_marks import source_warning
 
 REMINDER_KIND = "reminder"
 
@@ -223,33 +223,6 @@ def _stage_value(value: object, stage: str) -> date | None:
     if isinstance(value, dict):
         value = value.get(stage)
     return as_date(value) if isinstance(value, str) else None
-
-
-def source_warning(status: str, missing_since: datetime | None) -> str:
-    """A hint that the source closed the call or no longer lists it, or "".
-
-    Such a call keeps its reminders (the officers may already be writing the application),
-    but the reminder says why the deadline needs checking.
-    """
-    if closed_by_source(status):
-        return f"Laut Quelle ist der Aufruf „{status}“ – bitte prüfen, ob die Frist noch gilt."
-    if missing_since is not None:
-        return (
-            f"Die Quelle listet den Aufruf seit {format_date(missing_since)} nicht mehr "
-            "– bitte prüfen, ob die Frist noch gilt."
-        )
-    return ""
-
-
-def source_mark(status: str, missing_since: datetime | None) -> str:
-    """The short form of `source_warning` for a calendar entry, or ""."""
-    if closed_by_source(status):
-        # "laut Quelle geschlossen", "laut Quelle Mittel ausgeschöpft" (a noun keeps its case)
-        word = status if status.casefold().startswith("mittel ") else status.casefold()
-        return f"laut Quelle {word}"
-    if missing_since is not None:
-        return "nicht mehr gelistet"
-    return ""
 
 
 TEAM_REMINDER = (

@@ -8,7 +8,7 @@ import pytest
 
 from tests.mail.conftest import TEAM, Data, SmtpServer
 from webapp.formatting import local_today
-from webapp.models import SentMail
+from webapp.models import SentMail, utcnow
 from webapp.reminders import reminder_level
 
 
@@ -216,3 +216,27 @@ def test_reminder_warns_when_the_funds_ran_out(cli, data: Data, smtp_server: Smt
     for m in smtp_server.messages:
         assert "Laut Quelle ist der Aufruf „Mittel ausgeschöpft“" in m.part("plain")
         assert "bitte prüfen, ob die Frist noch gilt" in m.part("html")
+
+
+def test_the_digest_s_deadlines_warn_like_the_reminder(
+    cli, data: Data, smtp_server: SmtpServer, mail_env
+):
+    """The reminder of a call whose funds ran out said "ACHTUNG …"; the digest's "Fristen in
+    Kürze" listed the same deadline without a word."""
+    exhausted = data.call(
+        "Ausgeschöpfter Aufruf",
+        first_seen=utcnow() - timedelta(days=40),
+        deadline=local_today() + timedelta(days=5),
+        status="Mittel ausgeschöpft",
+    )
+    data.review(exhausted, "relevant")
+    data.call("Irgendwas Neues")
+
+    assert cli("digest", **mail_env).exit_code == 0
+
+    warning = "Laut Quelle ist der Aufruf „Mittel ausgeschöpft“ – bitte prüfen, ob die Frist"
+    for message in smtp_server.messages:
+        soon = message.part("plain").split("Fristen in Kürze", 1)[1]
+        entry = soon[: soon.index("http")]
+        assert "Ausgeschöpfter Aufruf" in entry and f"ACHTUNG: {warning}" in entry
+        assert f"Achtung: {warning}" in message.part("html")

@@ -18,7 +18,7 @@ from webapp.queries import (
     month_calendar,
     strategy_applicants,
 )
-from webapp.reminders import source_mark, source_warning
+from webapp.source_marks import source_mark, source_warning
 
 bp = Blueprint("deadlines", __name__, url_prefix="/fristen")
 
