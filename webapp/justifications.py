@@ -440,12 +440,20 @@ def _fitting_or_fail(session: Session, call: Call) -> list[ProjectRow]:
 
 
 def find_row(session: Session, call: Call, project_key: str, variant: str) -> Justification | None:
-    """The stored text of a project key (COMBINED for the combination) and variant."""
+    """The stored text of a project key (COMBINED for the combination) and variant.
+
+    The key is looked up in the active strategy, whose projects the panel shows: a new
+    edition of a strategy keeps the keys of the one before, and their rows are kept too.
+    """
     if variant not in VARIANTS:
         return None
     project = None
     if project_key != COMBINED:
-        project = session.scalar(select(ProjectRow).where(ProjectRow.key == project_key))
+        project = session.scalar(
+            select(ProjectRow)
+            .join(StrategyRow, StrategyRow.id == ProjectRow.strategy_id)
+            .where(ProjectRow.key == project_key, StrategyRow.active.is_(True))
+        )
         if project is None:
             return None
     return _row(session, canonical_call(session, call), project, variant)
