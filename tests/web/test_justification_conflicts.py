@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from tests.conftest import REPO_ROOT, CliInvoker
 from tests.web.test_quick_undo import LIST, _row_ids
@@ -25,13 +26,15 @@ def _entry_form(page: str, action: str = "speichern") -> dict[str, str]:
     assert form is not None
     fields = {
         n: unescape(v)
-        for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2))
+        for n, v in re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2)
+        )
     }
     fields["action"] = unescape(form.group(1))
     return fields
 
 
-def _post(client: FlaskClient, fields: dict[str, str], **data: str):  # type: ignore[no-untyped-def]
+def _post(client: FlaskClient, fields: dict[str, str], **data: str) -> TestResponse:
     data = {k: v for k, v in fields.items() if k != "action"} | data
     return client.post(fields["action"], data=data)
 
