@@ -140,6 +140,7 @@ def set_review(
         expected_status is not None
         and expected_status != (review.status if review is not None else "neu")
     )
+    stored = review is not None
     if review is None:
         review = Review(call=call, status="neu", reason="", note="")
         session.add(review)
@@ -162,7 +163,7 @@ def set_review(
         if not changed:
             return []  # what the form sends is stored already
         raise _stale(review)
-    if version is not None and review.id is not None and changed:
+    if version is not None and stored and changed:
         # Claim the review while it still has `version`: a save running at the same time
         # waits for this one's commit (SQLite's write lock, PostgreSQL's row lock) and
         # then no longer finds it. Nothing is pending yet, so no autoflush comes first.

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import TEST_PASSWORD
 from tests.web.test_quick_undo import LIST, _quick, _row_ids, _undo, _undo_fields
 from webapp.db import make_session_factory
-from webapp.models import Call, Review
+from webapp.models import Call, Match, Review, User
 
 
 def _colleague(app: Flask, engine: Engine) -> FlaskClient:
@@ -143,12 +143,21 @@ def test_a_bewertung_form_from_an_older_page_is_refused(
 
 
 def test_the_same_bewertung_sent_twice_is_no_conflict(
-    auth_client: FlaskClient, session: Session
+    auth_client: FlaskClient, session: Session, user: User
 ) -> None:
     call_id = _row_ids(auth_client.get(LIST).get_data(as_text=True))[0]
     fields = _review_fields(auth_client.get(f"/aufrufe/{call_id}").get_data(as_text=True))
-    fields |= {"status": "relevant", "note": "doppelt geklickt"}
+    project_id = session.scalar(select(Match.project_id).where(Match.call_id == call_id))
+    # the first review of a call, with assignee and project (whose names the history looks up)
+    fields |= {
+        "status": "relevant",
+        "note": "doppelt geklickt",
+        "assignee_id": str(user.id),
+        "project_id": str(project_id),
+    }
     for _ in range(2):
         response = auth_client.post(f"/aufrufe/{call_id}/bewertung", data=fields)
         assert response.status_code == 302
-    assert _review(session, call_id).note == "doppelt geklickt"
+    review = _review(session, call_id)
+    assert (review.note, review.assignee_id) == ("doppelt geklickt", user.id)
+    assert review.project_id == project_id
