@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from matcher.justification import (
@@ -42,6 +42,7 @@ from webapp.models import (
     utcnow,
 )
 from webapp.reviews import canonical_call
+from webapp.stale import KEPT, parse_version, stale_message, version_of
 from webapp.strategy_store import active_strategy_row, strategy_from_db
 
 # A project "fits" a call when its score reaches this share of the call's best score;
@@ -440,12 +441,20 @@ def _fitting_or_fail(session: Session, call: Call) -> list[ProjectRow]:
 
 
 def find_row(session: Session, call: Call, project_key: str, variant: str) -> Justification | None:
-    """The stored text of a project key (COMBINED for the combination) and variant."""
+    """The stored text of a project key (COMBINED for the combination) and variant.
+
+    The key is looked up in the active strategy, whose projects the panel shows: a new
+    edition of a strategy keeps the keys of the one before, and their rows are kept too.
+    """
     if variant not in VARIANTS:
         return None
     project = None
     if project_key != COMBINED:
-        project = session.scalar(select(ProjectRow).where(ProjectRow.key == project_key))
+        project = session.scalar(
+            select(ProjectRow)
+            .join(StrategyRow, StrategyRow.id == ProjectRow.strategy_id)
+            .where(ProjectRow.key == project_key, StrategyRow.active.is_(True))
+        )
         if project is None:
             return None
     return _row(session, canonical_call(session, call), project, variant)
@@ -458,18 +467,77 @@ EMPTY_EDITED_TEXT = (
 )
 
 
-def save_edit(session: Session, row: Justification, text: str, user_id: int | None) -> bool:
+class StaleText(UserError):
+    """The text was edited (or its edit discarded) since the page was opened."""
+
+
+def text_version(row: Justification) -> str:
+    """The version the edit and discard forms carry: when the officer's version was saved."""
+    return version_of(row.edited_at)
+
+
+def _stale_text(row: Justification, rest: str) -> StaleText:
+    if row.edited_at is None:
+        return StaleText(
+            stale_message(
+                "Der Text",
+                rest=f"Die bearbeitete Fassung wurde verworfen; es gilt der erzeugte Text. {rest}",
+            )
+        )
+    user = row.edited_by
+    by = (user.name or user.email) if user is not None else ""
+    return StaleText(stale_message("Der Text", by, row.edited_at, rest=rest))
+
+
+def _claim(session: Session, row: Justification, version: str | None) -> None:
+    """Raise StaleText unless the row still has `version` (None: not checked), and hold it.
+
+    The conditional UPDATE waits for a save running at the same time (SQLite's write
+    lock, PostgreSQL's row lock) and then no longer finds the version it was opened at.
+    """
+    if version is None:
+        return
+    stamp = parse_version(version)
+    same = Justification.edited_at.is_(None) if not version else Justification.edited_at == stamp
+    claim = session.execute(
+        update(Justification)
+        .where(Justification.id == row.id, same)
+        .values(generated_at=Justification.generated_at)
+        .execution_options(synchronize_session=False)
+    )
+    if claim.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
+        session.refresh(row)
+        raise _stale_text(row, KEPT)
+
+
+def save_edit(
+    session: Session,
+    row: Justification,
+    text: str,
+    user_id: int | None,
+    *,
+    version: str | None = None,
+) -> bool:
     """Store the officer's version; returns False when it equals the generated text.
 
     Saving the generated text unchanged records no edit, so a later regeneration can
     keep updating what is shown. An empty text is refused: only an edited text has
     "Bearbeitung verwerfen", so the message says what stays in force.
+
+    `version` is the `text_version` the form was opened at: when a colleague saved (or
+    discarded) a version since, StaleText and nothing is written. The text in force sent
+    again is no conflict (a form sent twice). None: not checked.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise UserError(EMPTY_EDITED_TEXT if row.edited_text is not None else EMPTY_TEXT)
+    if version is not None and version != text_version(row):
+        if text == current_text(row).strip():
+            return row.edited_text is not None
+        raise _stale_text(row, KEPT)
     if text == row.generated_text.strip() and row.edited_text is None:
         return False
+    _claim(session, row, version)
     row.edited_text = text
     row.edited_at = utcnow()
     row.edited_by_id = user_id
@@ -477,8 +545,23 @@ def save_edit(session: Session, row: Justification, text: str, user_id: int | No
     return True
 
 
-def discard_edit(row: Justification) -> None:
-    """Drop the officer's version; the generated text is shown again."""
+DISCARD_REFUSED = "Es wurde nichts verworfen; oben steht die aktuelle Fassung."
+
+
+def discard_edit(session: Session, row: Justification, *, version: str | None = None) -> None:
+    """Drop the officer's version; the generated text is shown again.
+
+    With `version` (the form's `text_version`) a version saved since by someone else is
+    not dropped unseen: StaleText. A version discarded already is no conflict.
+    """
+    if row.edited_text is None:
+        return
+    if version is not None and version != text_version(row):
+        raise _stale_text(row, DISCARD_REFUSED)
+    try:
+        _claim(session, row, version)
+    except StaleText:
+        raise _stale_text(row, DISCARD_REFUSED) from None
     row.edited_text = None
     row.edited_at = None
     row.edited_by_id = None

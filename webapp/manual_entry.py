@@ -33,6 +33,7 @@ from webapp.ingest import MANUAL_ORIGIN, bare_link, ingest_records
 from webapp.matching import EntryOutcome
 from webapp.models import Call, Review, utcnow
 from webapp.queries import dismissed_then_changed
+from webapp.stale import STALE_FIELD, stale_message
 
 MANUAL_SOURCE = "manuell"
 # What an officer types: the content fields less those only a source provides (several
@@ -360,12 +361,7 @@ def save_edit(
 
 
 # The stale refusal names the hidden version field, so the page can link the current call.
-STALE_FIELD = "version"
-STALE_MESSAGE = (
-    "Der Aufruf wurde inzwischen geändert, seit dieses Formular geöffnet wurde. Es wurde "
-    "nichts gespeichert; Ihre Eingaben stehen unten. Bitte mit der aktuellen Fassung "
-    "vergleichen und erneut speichern, wenn Ihre Eingaben gelten sollen."
-)
+STALE_MESSAGE = stale_message()
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from webapp.errors import UserError
@@ -18,6 +19,7 @@ from webapp.models import (
     User,
     utcnow,
 )
+from webapp.stale import STALE_FIELD, parse_version, stale_message, version_of
 
 # Statuses shown as "in work" on the deadline page and in the calendar feed.
 ACTIVE_STATUSES = ("relevant", "Antrag in Vorbereitung")
@@ -32,6 +34,10 @@ class ReviewInput:
     note: str = ""
     assignee_id: int | None = None
     project_id: int | None = None
+    # The content hash to record with the decision; None: the call's current one. The
+    # "Rückgängig" of a quick decision restores the one it replaced (a call that was back,
+    # "wieder da", is back again).
+    call_hash: str | None = None
 
 
 class ReviewError(UserError):
@@ -59,13 +65,49 @@ def current_review(session: Session, call: Call) -> Review | None:
     return canonical_call(session, call).review
 
 
+def review_version(review: Review | None) -> str:
+    """The version a Bewertung form or a "Rückgängig" carries: the review's last change."""
+    return version_of(review.updated_at) if review is not None else ""
+
+
+class StaleReview(ReviewError):
+    """The review changed since the form was opened (or the decision to undo was made)."""
+
+    def __init__(self, review: Review, message: str) -> None:
+        super().__init__(message, STALE_FIELD)
+        self.review = review
+
+
+def changed_by(review: Review) -> str:
+    """Who made the review's last change ("" when nobody is known)."""
+    user = review.updated_by
+    return (user.name or user.email) if user is not None else ""
+
+
+def _stale(review: Review) -> StaleReview:
+    return StaleReview(
+        review, stale_message("Die Bewertung", changed_by(review), review.updated_at)
+    )
+
+
 def set_review(
-    session: Session, call: Call, data: ReviewInput, user_id: int | None
+    session: Session,
+    call: Call,
+    data: ReviewInput,
+    user_id: int | None,
+    *,
+    version: str | None = None,
+    expected_status: str | None = None,
 ) -> list[ReviewEvent]:
     """Apply `data` to the call's review; one ReviewEvent per changed field.
 
     The call's current content hash is stored with the decision: a dismissed call comes
     back to the inbox only when its content changes afterwards.
+
+    `version` is the review's version (`review_version`) the form was opened at, and
+    `expected_status` the status it replaces: when the review has changed since, StaleReview
+    and nothing is written, so no colleague's decision is overwritten unseen. Values the
+    review already has are no conflict (a form sent twice). None: not checked.
     """
     if data.status not in REVIEW_STATUSES:
         raise ReviewError(f"Unbekannter Status „{data.status}“.", "status")
@@ -94,6 +136,11 @@ def set_review(
             f"{assignee.name or assignee.email} ist deaktiviert und kann nicht zuständig werden.",
             "assignee_id",
         )
+    stale = (version is not None and version != review_version(review)) or (
+        expected_status is not None
+        and expected_status != (review.status if review is not None else "neu")
+    )
+    stored = review is not None
     if review is None:
         review = Review(call=call, status="neu", reason="", note="")
         session.add(review)
@@ -112,6 +159,23 @@ def set_review(
         for field, new in new_values.items()
         if (getattr(review, field) or None) != (new or None)
     ]
+    if stale:
+        if not changed:
+            return []  # what the form sends is stored already
+        raise _stale(review)
+    if version is not None and stored and changed:
+        # Claim the review while it still has `version`: a save running at the same time
+        # waits for this one's commit (SQLite's write lock, PostgreSQL's row lock) and
+        # then no longer finds it. Nothing is pending yet, so no autoflush comes first.
+        claim = session.execute(
+            update(Review)
+            .where(Review.id == review.id, Review.updated_at == parse_version(version))
+            .values(updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claim.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult
+            session.refresh(review)
+            raise _stale(review)
     for field, new in new_values.items():
         setattr(review, field, new)
     for field, old_label, new_label in changed:
@@ -120,7 +184,7 @@ def set_review(
                 review=review, user_id=user_id, field=field, old=old_label, new=new_label, at=now
             )
         )
-    review.call_hash = call.content_hash
+    review.call_hash = data.call_hash if data.call_hash is not None else call.content_hash
     if events:
         review.updated_at = now
         review.updated_by_id = user_id

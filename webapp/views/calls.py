@@ -76,8 +76,17 @@ from webapp.queries import (
     page_call_ids,
     strategy_applicants,
 )
-from webapp.reviews import ReviewError, ReviewInput, current_review, set_review
+from webapp.reviews import (
+    ReviewError,
+    ReviewInput,
+    StaleReview,
+    changed_by,
+    current_review,
+    review_version,
+    set_review,
+)
 from webapp.saved_model import app_model_cache, model_file
+from webapp.stale import STALE_FIELD, stale_message
 from webapp.views.call_list import list_view
 from webapp.views.components import found_mark
 from webapp.views.context import way_back
@@ -293,6 +302,7 @@ def _render_detail(
         editable=is_editable(data.call),
         show_summary=not summary_in_text(data.call.summary, data.call.text),
         review_form=form or ReviewForm.of(data.review),
+        review_version=review_version(data.review),
         review_notice=notice,
         users=assignable_users(session, data.review.assignee_id if data.review else None),
         today=local_today(),
@@ -408,14 +418,20 @@ def review(call_id: int) -> ResponseReturnValue:
     quick = form.get("quick") == "1"
     back = _safe_back(form.get("zurueck"))
     undo: dict[str, str] | None = None
+    undoing = quick and form.get("rueckgaengig") == "1"
+    # The version of the review the form was opened at (an undo: the decision it takes
+    # back); a form without one is not checked (see webapp.stale).
+    version = form.get(STALE_FIELD)
     if quick:
         current = current_review(session, call)
         # What the decision replaces, for the confirmation's "Rückgängig" (an undo of an
-        # undo offers none: the officer is back where they were).
-        if form.get("rueckgaengig") != "1":
+        # undo offers none: the officer is back where they were). The content hash goes
+        # with it: a call that was back ("wieder da") is back again after the undo.
+        if not undoing:
             undo = {
                 "status": current.status if current else "neu",
                 "reason": current.reason if current else "",
+                "call_hash": current.call_hash if current else "",
             }
         data = ReviewInput(
             status=form.get("status", ""),
@@ -423,6 +439,7 @@ def review(call_id: int) -> ResponseReturnValue:
             note=current.note if current else "",
             assignee_id=current.assignee_id if current else None,
             project_id=current.project_id if current else None,
+            call_hash=form["call_hash"][:64] if undoing and "call_hash" in form else None,
         )
     else:
         data = ReviewInput(
@@ -440,7 +457,21 @@ def review(call_id: int) -> ResponseReturnValue:
     # the user goes back to the row that took its place.
     rows_before = _list_row_ids(session, back) if to_list and back else None
     try:
-        events = set_review(session, call, data, current_user.id)
+        events = set_review(
+            session,
+            call,
+            data,
+            current_user.id,
+            version=version if undoing or not quick else None,
+            expected_status=form.get("erwartet") if undoing else None,
+        )
+    except StaleReview as exc:
+        session.rollback()
+        if undoing and back is not None:
+            # The colleague's decision stands; the list says why the undo did nothing.
+            flash(stale_undo_message(exc.review), "error")
+            return redirect(back.split("#", 1)[0] + "#inhalt")
+        return _render_detail(call_id, form=ReviewForm.refused(data, exc), status=409)
     except UserError as exc:
         session.rollback()
         refused = ReviewForm.refused(data, exc)
@@ -464,6 +495,9 @@ def review(call_id: int) -> ResponseReturnValue:
         message, category = "Keine Änderung.", "info"
     if to_list and back:
         if events and undo is not None:
+            # What the undo expects to replace: this decision, unless someone changes it.
+            undo["erwartet"] = data.status
+            undo[STALE_FIELD] = review_version(current_review(session, call))
             # Flask keeps any JSON value in the session; base.html renders this dict's form.
             flash(undo_message(message, call_id, undo, back), category)  # type: ignore[arg-type]
         else:
@@ -488,11 +522,22 @@ def undo_message(text: str, call_id: int, previous: dict[str, str], back: str) -
         "text": text,
         "undo": {
             "action": url_for("calls.review", call_id=call_id),
-            "status": previous["status"],
-            "reason": previous["reason"],
+            **previous,  # status, reason, call_hash; erwartet and version (what it replaces)
             "back": back,
         },
     }
+
+
+def stale_undo_message(review: Review) -> str:
+    """Why a "Rückgängig" changed nothing: someone decided otherwise after the decision."""
+    text = stale_message(
+        "Die Bewertung",
+        changed_by(review),
+        review.updated_at,
+        since="",
+        rest=f"Es wurde nichts geändert; der Status ist jetzt „{review.status}“.",
+    )
+    return f"Nicht zurückgenommen: {text}"
 
 
 # What a list row's quick form sends (everything else of the review stays as it is).

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -33,17 +34,21 @@ from webapp.errors import UserError
 from webapp.formatting import format_count
 from webapp.justifications import (
     COMBINED,
+    Entry,
     Group,
+    StaleText,
     applicant_note,
     current_text,
     discard_edit,
     find_row,
     save_edit,
+    text_version,
     texts_for_call,
 )
 from webapp.matching import PARTNER_STATUS, earlier_strategy_of
 from webapp.models import Call, Justification
 from webapp.reviews import canonical_call
+from webapp.stale import STALE_FIELD
 from webapp.views.notices import Notice, notify, take_notice
 
 bp = Blueprint("justification", __name__)
@@ -65,6 +70,17 @@ class Panel:
     # The answer to the last action in the panel; `notice.data["entry"]` is the anchor of
     # the text it concerns ("" for the whole panel).
     notice: Notice | None = None
+    # A refused save: what the officer typed, by the anchor of its text (see `_refused`).
+    typed: dict[str, str] = field(default_factory=dict)
+
+    def edit_text(self, entry: Entry) -> str:
+        """What the edit form of `entry` shows: the text in force, or what was typed."""
+        return self.typed.get(entry_anchor(entry.project_key, entry.variant), entry.text)
+
+    @staticmethod
+    def version(entry: Entry) -> str:
+        """The version the edit and discard forms of `entry` carry (webapp.stale)."""
+        return text_version(entry.row)
 
     @property
     def ineligible_reasons(self) -> list[str] | None:
@@ -151,7 +167,44 @@ def panel(call: Call) -> Panel:
     except UserError as exc:
         session.rollback()
         return Panel(call, [], str(exc), next_url)
+    refused: Refusal | None = g.get("justification_refused")
+    if refused is not None and refused.call_id == call.id:
+        return Panel(call, groups, "", refused.next_url, notice=refused.notice, typed=refused.typed)
     return Panel(call, groups, "", next_url, notice=take_notice(_notice_place(call)))
+
+
+@dataclass(slots=True)
+class Refusal:
+    """A save or discard refused because a colleague changed the text since (HTTP 409)."""
+
+    call_id: int
+    next_url: str  # the page the form was on: where the next save goes back to
+    notice: Notice
+    typed: dict[str, str]
+
+
+def _refused(call: Call, message: str, typed: str | None = None) -> ResponseReturnValue:
+    """Answer with the texts' page itself: the message at the text, the typed text kept.
+
+    A redirect would have to carry the typed text in the session cookie (at most 4 kB);
+    the page shows the colleague's version above the form, which has its version now, so
+    saving again overwrites it on purpose.
+    """
+    anchor = _form_anchor()
+    g.justification_refused = Refusal(
+        call.id,
+        _back(call, anchor).split("#", 1)[0],
+        Notice(message, "error", {"entry": anchor}),
+        {anchor: typed} if typed is not None else {},
+    )
+    return render_template("justification/page.html", call=call, back=_call_page(call)), 409
+
+
+def _call_page(call: Call) -> str:
+    try:
+        return url_for("calls.detail", call_id=call.id)
+    except BuildError:  # the call page is not there (a bare app): back to the list
+        return url_for("calls.index")
 
 
 @bp.app_context_processor
@@ -200,11 +253,7 @@ def show(call_id: int) -> ResponseReturnValue:
     call = _call_or_404(call_id)
     if call.id != call_id:
         return redirect(url_for("justification.show", call_id=call.id))
-    try:
-        back = url_for("calls.detail", call_id=call.id)
-    except BuildError:  # the call page is not there (a bare app): back to the list
-        back = url_for("calls.index")
-    return render_template("justification/page.html", call=call, back=back)
+    return render_template("justification/page.html", call=call, back=_call_page(call))
 
 
 @bp.post("/aufrufe/<int:call_id>/begruendung/speichern")
@@ -214,8 +263,14 @@ def save(call_id: int) -> ResponseReturnValue:
     row = _row_from_form(call)
     anchor = _form_anchor()
     session = db_session()
+    typed = request.form.get("text", "")
     try:
-        changed = save_edit(session, row, request.form.get("text", ""), _current_user_id())
+        changed = save_edit(
+            session, row, typed, _current_user_id(), version=request.form.get(STALE_FIELD)
+        )
+    except StaleText as exc:
+        session.rollback()
+        return _refused(call, str(exc), typed)
     except UserError as exc:
         return _answer(call, str(exc), "error", anchor)
     session.commit()
@@ -267,8 +322,13 @@ def discard(call_id: int) -> ResponseReturnValue:
     """Drop the officer's version of one text and show the generated one again."""
     call = _call_or_404(call_id)
     row = _row_from_form(call)
-    discard_edit(row)
-    db_session().commit()
+    session = db_session()
+    try:
+        discard_edit(session, row, version=request.form.get(STALE_FIELD))
+    except StaleText as exc:
+        session.rollback()
+        return _refused(call, str(exc))
+    session.commit()
     return _answer(
         call,
         "Die bearbeitete Fassung ist verworfen; der erzeugte Text gilt wieder.",
