@@ -119,16 +119,15 @@ def keep_funding_items(result: ParseResult, options: Options) -> None:
     words = [str(w).casefold() for w in options.get("include_words") or []]
     if not words:
         return
-    kept = [
-        record
-        for record in result.records
-        if any(
-            word in " ".join([record.title, record.summary, *record.topics]).casefold()
-            for word in words
-        )
-    ]
-    dropped = {r.external_id for r in result.records} - {r.external_id for r in kept}
-    result.left_out += len(result.records) - len(kept)
+    kept: list[CallRecord] = []
+    dropped: set[str] = set()
+    for record in result.records:
+        said = " ".join([record.title, record.summary, *record.topics]).casefold()
+        if any(word in said for word in words):
+            kept.append(record)
+        else:
+            dropped.add(record.external_id)
+    result.left_out += len(dropped)
     result.records = kept
     result.listed_ids = [i for i in result.listed_ids if i not in dropped]
 

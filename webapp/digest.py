@@ -768,7 +768,7 @@ def count_others(
 def _person(user: User | None) -> str:
     if user is None:
         return ""
-    return user.name or user.email
+    return user.display_name
 
 
 def build_digest(

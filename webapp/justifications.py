@@ -484,8 +484,7 @@ def _stale_text(row: Justification, rest: str) -> StaleText:
                 rest=f"Die bearbeitete Fassung wurde verworfen; es gilt der erzeugte Text. {rest}",
             )
         )
-    user = row.edited_by
-    by = (user.name or user.email) if user is not None else ""
+    by = row.edited_by.display_name if row.edited_by is not None else ""
     return StaleText(stale_message("Der Text", by, row.edited_at, rest=rest))
 
 

@@ -418,6 +418,11 @@ class User(Base):
     # longer names it, and then ignored (webapp.home_applicant).
     home_applicant: Mapped[str | None] = mapped_column(String(200))
 
+    @property
+    def display_name(self) -> str:
+        """How pages and mails name the person: the name, else the address."""
+        return self.name or self.email
+
 
 class LoginSession(Base):
     """One logged-in browser (webapp/login_sessions.py), so that a session ends on the server.

@@ -304,18 +304,23 @@ def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[boo
             exists().where(duplicate.canonical_id == Call.id, duplicate.missing_since.is_(None)),
         )
     return and_(
-        or_(
-            Call.deadline.is_(None),
-            Call.deadline > today,
-            # one OR over the deadline, not two: a deep list page tests every call it skips
-            and_(
-                Call.deadline == today,
-                or_(Call.deadline_time.is_(None), Call.deadline_time > _clock(today)),
-            ),
-        ),
+        deadline_open(today),
         or_(Call.entry_deadline.is_(None), Call.entry_deadline >= today),
         listed_clause,
         func.lower(Call.status).not_in(CLOSED_SOURCE_STATUSES),
+    )
+
+
+def deadline_open(today: date) -> ColumnElement[bool]:
+    """No deadline, or one not over (`deadline_passed` for the calls that have one)."""
+    return or_(
+        Call.deadline.is_(None),
+        Call.deadline > today,
+        # one OR over the deadline, not two: a deep list page tests every call it skips
+        and_(
+            Call.deadline == today,
+            or_(Call.deadline_time.is_(None), Call.deadline_time > _clock(today)),
+        ),
     )
 
 

@@ -188,7 +188,7 @@ def due_reminders(
                     days_left=left,
                     level=level,
                     review_status=review.status,
-                    assignee=(assignee.name or assignee.email) if assignee else "",
+                    assignee=assignee.display_name if assignee else "",
                     recipients=list(to),
                     url=call_url(config, call.id),
                     warning=source_warning(call.status, call.missing_since),

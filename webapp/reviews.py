@@ -80,8 +80,7 @@ class StaleReview(ReviewError):
 
 def changed_by(review: Review) -> str:
     """Who made the review's last change ("" when nobody is known)."""
-    user = review.updated_by
-    return (user.name or user.email) if user is not None else ""
+    return review.updated_by.display_name if review.updated_by is not None else ""
 
 
 def _stale(review: Review) -> StaleReview:
@@ -133,7 +132,7 @@ def set_review(
     newly_assigned = review is None or review.assignee_id != data.assignee_id
     if assignee is not None and not assignee.active and newly_assigned:
         raise ReviewError(
-            f"{assignee.name or assignee.email} ist deaktiviert und kann nicht zuständig werden.",
+            f"{assignee.display_name} ist deaktiviert und kann nicht zuständig werden.",
             "assignee_id",
         )
     stale = (version is not None and version != review_version(review)) or (
@@ -199,7 +198,7 @@ def _label(session: Session, field: str, value: object) -> str:
         return ""
     if field == "assignee_id":
         user = session.get(User, value)
-        return (user.name or user.email) if user else str(value)
+        return user.display_name if user else str(value)
     if field == "project_id":
         project = session.get(ProjectRow, value)
         return f"{project.key} {project.title}" if project else str(value)

@@ -381,7 +381,7 @@ def change_rows(changes: Sequence[CallChange]) -> list[ChangeRow]:
             call_field_label(c.field),
             format_call_value(c.field, c.old),
             format_call_value(c.field, c.new),
-            (c.user.name or c.user.email) if c.user else "",
+            c.user.display_name if c.user else "",
         )
         for c in changes[:CHANGES_SHOWN]
     ]
