@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
 from scrapers import normalise as norm
+from scrapers.dedupe import compact
 from scrapers.encoding import decode_body
 from scrapers.record import CallRecord, ParseError
 
@@ -113,16 +114,18 @@ def read_deadline_field(
 def keep_funding_items(result: ParseResult, options: Options) -> None:
     """With `include_words` (a source whose feed or list carries all its news, not only
     calls), drop the records whose title, summary and topics name none of the words, case
-    ignored, also inside a longer word ("Förder" finds "Mikroförderung"). A record left out
-    is not listed either: a complete listing marks one stored before the words were set as
-    no longer listed, so it leaves the Eingang."""
-    words = [str(w).casefold() for w in options.get("include_words") or []]
+    ignored, also inside a longer word ("Förder" finds "Mikroförderung"). Umlauts and
+    spacing are folded as for duplicates, so "Foerder" finds "Förderaufruf" and "Call for"
+    finds "Call-for-Proposals". A record left out is not listed either: a complete listing
+    marks one stored before the words were set as no longer listed, so it leaves the
+    Eingang."""
+    words = [w for w in (compact(str(w)) for w in options.get("include_words") or []) if w]
     if not words:
         return
     kept: list[CallRecord] = []
     dropped: set[str] = set()
     for record in result.records:
-        said = " ".join([record.title, record.summary, *record.topics]).casefold()
+        said = compact(" ".join([record.title, record.summary, *record.topics]))
         if any(word in said for word in words):
             kept.append(record)
         else:

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from scrapers.dedupe import compact
 from scrapers.fetch import FetchConfig
 from scrapers.record import ParseError, web_link
 from scrapers.registry import KINDS
@@ -269,10 +270,11 @@ def _check_options(kind: str, options: dict[str, Any], where: str) -> None:
         if not (
             isinstance(words, list)
             and words
-            and all(isinstance(w, str) and w.strip() for w in words)
+            and all(isinstance(w, str) and compact(w) for w in words)
         ):
             raise SourceConfigError(
-                "'include_words' muss eine Liste von Wörtern sein, etwa [Förder, Aufruf]",
+                "'include_words' muss eine Liste von Wörtern (mit Buchstaben oder Ziffern) "
+                "sein, etwa [Förder, Aufruf]",
                 location=where,
                 field="include_words",
             )

@@ -357,6 +357,26 @@ def test_include_words_keep_only_items_that_name_funding_in_an_html_list() -> No
     assert result.listed_ids == [r.external_id for r in result.records]
 
 
+def test_include_words_fold_umlauts_and_spacing() -> None:
+    """A word written without umlauts or with other spacing still finds its items."""
+    body = """<ul>
+      <li><a href="/a">Förderaufruf Dorfläden</a><p>Für Kommunen.</p></li>
+      <li><a href="/b">Call-for-Proposals Ehrenamt</a><p>Bis 31.03.2027.</p></li>
+      <li><a href="/c">Sommerfest der Geschäftsstelle</a><p>Bilder vom Fest.</p></li>
+    </ul>""".encode()
+    options = {
+        "selectors": {"item": "li", "title": "a", "link": "a", "summary": "p"},
+        "include_words": ["Foerder", "call for"],
+        "today": "2026-11-26",
+    }
+    result = html_list.parse(body, "https://stiftung.example/aktuelles", options=options)
+    assert [r.title for r in result.records] == [
+        "Förderaufruf Dorfläden",
+        "Call-for-Proposals Ehrenamt",
+    ]
+    assert result.left_out == 1
+
+
 def test_feed_links_absolute_and_text_without_markup_or_entities() -> None:
     """RSS items with relative links, titles broken over lines, double-escaped entities."""
     body = """<?xml version="1.0" encoding="utf-8"?>
@@ -642,6 +662,7 @@ def test_kind_specific_options_are_checked(tmp_path: Path) -> None:
     for entry, message in (
         ("{name: a, kind: feed, url: 'https://x', include_words: Förder}", "Liste von Wörtern"),
         ("{name: a, kind: feed, url: 'https://x', include_words: []}", "Liste von Wörtern"),
+        ("{name: a, kind: feed, url: 'https://x', include_words: ['!!']}", "Liste von Wörtern"),
         ("{name: a, kind: eu-ft, url: 'https://x', include_words: [a]}", "nur für die Arten"),
     ):
         bad.write_text(f"sources:\n  - {entry}\n", encoding="utf-8")
