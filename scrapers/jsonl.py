@@ -234,7 +234,22 @@ def _text_list(obj: dict[str, Any], field: str) -> list[str]:
     raise ParseError("muss eine Liste von Texten sein", field=field)
 
 
+# A year outside these is a typing slip ("0001", "20270"), not a funding call's date.
+PLAUSIBLE_YEARS = range(1990, 2100)
+
+
 def _date(value: Any, field: str) -> date | None:
+    day = _read_date(value, field)
+    if day is not None and day.year not in PLAUSIBLE_YEARS:
+        raise ParseError(
+            f"Datum {value!r}: bitte das Jahr prüfen (erwartet "
+            f"{PLAUSIBLE_YEARS.start} bis {PLAUSIBLE_YEARS.stop - 1})",
+            field=field,
+        )
+    return day
+
+
+def _read_date(value: Any, field: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):

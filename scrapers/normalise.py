@@ -103,11 +103,11 @@ class DateMatch:
     recurring: bool = False
 
 
-def _make_date(year: int, month: int, day: int) -> date | None:
-    if year < 100:
-        year += 2000
+def _make_date(year: int | str, month: int, day: int) -> date | None:
+    # Only a year written with two digits is short for 20xx: "0001" is year 1, not 2001.
+    number = int(year) + 2000 if isinstance(year, str) and len(year) == 2 else int(year)
     try:
-        return date(year, month, day)
+        return date(number, month, day)
     except ValueError:
         return None
 
@@ -183,7 +183,7 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMatch]:
     for m in _ENGLISH.finditer(text):
         add(_make_date(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2))), m)
     for m in _NUMERIC.finditer(text):
-        add(_make_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), m)
+        add(_make_date(m.group(3), int(m.group(2)), int(m.group(1))), m)
     found.sort(key=lambda d: d.start)
     return found
 

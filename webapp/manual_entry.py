@@ -26,7 +26,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from scrapers import normalise
-from scrapers.jsonl import record_from_dict
+from scrapers.jsonl import PLAUSIBLE_YEARS, record_from_dict
 from scrapers.record import CallRecord, ParseError, web_link
 from webapp.formatting import CALL_FIELD_LABELS, format_count, format_date, shorten
 from webapp.ingest import MANUAL_ORIGIN, bare_link, ingest_records
@@ -196,6 +196,12 @@ def validated_record(
                 problem(
                     key,
                     f"{FORM_LABELS[key]}: bitte ein Datum angeben, z. B. 31.03.2027 – "
+                    f"nicht „{shorten(value, 40)}“.",
+                )
+            elif day.year not in PLAUSIBLE_YEARS:
+                problem(
+                    key,
+                    f"{FORM_LABELS[key]}: bitte das Jahr prüfen, z. B. 31.03.2027 – "
                     f"nicht „{shorten(value, 40)}“.",
                 )
             else:

@@ -58,6 +58,10 @@ JSONL_CASES = {
         ).encode(),
         ["Zeile 2", "Feld 'deadline'"],
     ),
+    "jahr": (
+        json.dumps({**GOOD, "deadline": "0001-01-01"}).encode(),
+        ["Zeile 1", "Feld 'deadline'", "Jahr prüfen"],
+    ),
     "betrag": (
         json.dumps({**GOOD, "amount_max_eur": "viel"}).encode(),
         ["Zeile 1", "Feld 'amount_max_eur'"],

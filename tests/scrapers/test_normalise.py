@@ -25,6 +25,9 @@ REF = date(2026, 11, 26)
         ("April 18, 2027", date(2027, 4, 18)),
         # Yearly dates resolve to the next occurrence on or after the reference date.
         ("bis zum 30.09. jeden Jahres", date(2027, 9, 30)),
+        # only a two-digit year is short for 20xx
+        ("31.03.27", date(2027, 3, 31)),
+        ("1.1.0001", date(1, 1, 1)),
         ("zum 31. Dezember eines Jahres", date(2026, 12, 31)),
         ("", None),
     ],

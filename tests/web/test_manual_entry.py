@@ -136,6 +136,11 @@ def _errors(html: str) -> str:
             "Frist: bitte ein Datum angeben, z. B. 31.03.2027 – nicht „morgen“.",
         ),
         (
+            # a year of four digits is taken as written, not as 2001
+            {"deadline": "1.1.0001"},
+            "Frist: bitte das Jahr prüfen, z. B. 31.03.2027 – nicht „1.1.0001“.",
+        ),
+        (
             {"url": "javascript:alert(1)"},
             "Link zum Aufruf: bitte eine Adresse angeben, die mit http:// oder https:// beginnt "
             "– nicht „javascript:alert(1)“.",
