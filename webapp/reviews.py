@@ -123,10 +123,22 @@ def set_review(
         raise ReviewError(
             "Die gewählte Bearbeiterin / der gewählte Bearbeiter existiert nicht.", "assignee_id"
         )
-    if data.project_id is not None and session.get(ProjectRow, data.project_id) is None:
+    project = session.get(ProjectRow, data.project_id) if data.project_id is not None else None
+    if data.project_id is not None and project is None:
         raise ReviewError("Das gewählte Projekt existiert nicht.", "project_id")
     call = canonical_call(session, call)
     review = call.review
+    # Like a deactivated assignee: a project the strategy dropped (or one of an earlier
+    # strategy) stays on a review that has it, but is never newly chosen.
+    if (
+        project is not None
+        and not (project.active and project.strategy.active)
+        and (review is None or review.project_id != project.id)
+    ):
+        raise ReviewError(
+            f"Das Projekt „{project.title}“ gehört nicht mehr zur geladenen Strategie.",
+            "project_id",
+        )
     # A deactivated assignee is kept when already assigned (the form sends them back), but
     # never newly given a call.
     newly_assigned = review is None or review.assignee_id != data.assignee_id

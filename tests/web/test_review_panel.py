@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.models import Match, Review, User
+from webapp.models import Match, ProjectRow, Review, User
 
 
 def _panel(html: str, anchor: str) -> str:
@@ -105,3 +105,38 @@ def test_who_changed_the_review_last_reads_as_a_sentence_with_the_time(
     assert re.search(
         r"Zuletzt geändert von Anna Schulte am \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr</p>", panel
     ), panel
+
+
+def test_a_project_the_strategy_dropped_is_kept_on_a_review_but_never_newly_chosen(
+    auth_client: FlaskClient, session: Session, user: User
+) -> None:
+    call_id, project_id = _matched_call(session)
+    other_call = session.scalars(select(Match.call_id).where(Match.call_id != call_id)).first()
+    form = {"status": "in Prüfung", "note": "", "assignee_id": str(user.id)}
+    kept = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung", data={**form, "project_id": str(project_id)}
+    )
+    assert kept.status_code == 302
+    project = session.get(ProjectRow, project_id)
+    assert project is not None
+    project.active = False  # a new edition of the strategy left it out
+    session.commit()
+
+    # Saving the panel for another reason keeps the project the review has ...
+    again = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung",
+        data={**form, "status": "relevant", "project_id": str(project_id)},
+    )
+    assert again.status_code == 302
+    session.expire_all()
+    review = session.scalar(select(Review).where(Review.call_id == call_id))
+    assert review is not None and review.project_id == project_id
+    # ... but another call cannot be given it.
+    refused = auth_client.post(
+        f"/aufrufe/{other_call}/bewertung", data={**form, "project_id": str(project_id)}
+    )
+    assert refused.status_code == 400
+    assert (
+        f"Das Projekt „{project.title}“ gehört nicht mehr zur geladenen Strategie."
+        in refused.get_data(as_text=True)
+    )

@@ -190,7 +190,7 @@ def _retry(address: str) -> ResponseReturnValue:
 @admin_required
 def test_mail() -> ResponseReturnValue:
     """Send a test mail to the administrator's own address and show what came of it."""
-    who = current_user.name or current_user.email
+    who = current_user.display_name
     result = send_test_mail(
         app_config(),
         current_user.email,
