@@ -161,3 +161,55 @@ def test_the_same_bewertung_sent_twice_is_no_conflict(
     review = _review(session, call_id)
     assert (review.note, review.assignee_id) == ("doppelt geklickt", user.id)
     assert review.project_id == project_id
+
+
+def _row_form(page: str, call_id: int) -> dict[str, str]:
+    """The hidden fields of a list row's quick form, as the browser sends them."""
+    row = re.search(rf'<li class="call-row" id="call-{call_id}">.*?</li>', page, re.S)
+    assert row is not None
+    form = re.search(r'<form method="post" [^>]*class="quick-form">.*?</form>', row.group(0), re.S)
+    assert form is not None
+    return {
+        n: unescape(v)
+        for n, v in re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)
+        )
+    }
+
+
+def test_a_list_decision_does_not_overwrite_a_colleagues_decision_made_meanwhile(
+    app: Flask, engine: Engine, auth_client: FlaskClient, session: Session
+) -> None:
+    other = _colleague(app, engine)
+    page = auth_client.get(LIST).get_data(as_text=True)
+    call_id = _row_ids(page)[2]
+    quick_form = _row_form(page, call_id)
+    assert quick_form["erwartet"] == "neu"
+    # while the list is open, the colleague dismisses the call on its page
+    detail = other.get(f"/aufrufe/{call_id}").get_data(as_text=True)
+    fields = _review_fields(detail) | {"status": "nicht relevant", "reason": "Frist zu kurz"}
+    assert other.post(f"/aufrufe/{call_id}/bewertung", data=fields).status_code == 302
+
+    response = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung", data={**quick_form, "status": "relevant"}
+    )
+    assert response.status_code == 302
+    page = auth_client.get(response.headers["Location"]).get_data(as_text=True)
+    review = _review(session, call_id)
+    assert (review.status, review.reason) == ("nicht relevant", "Frist zu kurz")
+    text = unescape(re.sub(r"\s+", " ", page))
+    assert "Nicht gespeichert: Die Bewertung wurde inzwischen von Bernd Kolle geändert" in text, (
+        text[:2000]
+    )
+    assert (
+        "seit die Liste geöffnet wurde. Es wurde nichts geändert; der Status ist jetzt „nicht relevant“."
+        in text
+    )
+    # the same decision the colleague made is no conflict
+    same = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung",
+        data={**quick_form, "status": "nicht relevant", "reason": "Frist zu kurz"},
+    )
+    assert "Nicht gespeichert" not in auth_client.get(same.headers["Location"]).get_data(
+        as_text=True
+    )

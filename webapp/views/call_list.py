@@ -70,6 +70,7 @@ class RowView:
     review_url: str
     found: Markup  # the mark of a call found in the last NEW_DAYS days, else ""
     changed: str  # the changed mark's text, "" without one
+    status: str  # the review status the row shows, which a quick decision replaces
     pill: Markup  # the review status, "" where the list leaves it out
     badge: Markup
     meta: list[str]  # funder, region, funding type: those that are set
@@ -173,6 +174,7 @@ def _row_view(
         review_url=review_url(row.id),
         found=found_mark(row.first_seen, NEW_DAYS) if row.is_new else Markup(""),
         changed=changed,
+        status=row.status,
         # The inbox holds undecided calls: "neu" goes without saying there.
         pill=status_pill(row.status) if not inbox or row.status != "neu" else Markup(""),
         badge=eligibility_badge(row.eligibility, row.eligibility_reasons if row.scored else ()),

@@ -463,13 +463,15 @@ def review(call_id: int) -> ResponseReturnValue:
             data,
             current_user.id,
             version=version if undoing or not quick else None,
-            expected_status=form.get("erwartet") if undoing else None,
+            # A list row's decision replaces the status the row showed: a colleague's
+            # decision made while the list was open is not overwritten unseen.
+            expected_status=form.get("erwartet") if quick else None,
         )
     except StaleReview as exc:
         session.rollback()
-        if undoing and back is not None:
-            # The colleague's decision stands; the list says why the undo did nothing.
-            flash(stale_undo_message(exc.review), "error")
+        if quick and back is not None:
+            # The colleague's decision stands; the list says why nothing was changed.
+            flash(stale_quick_message(exc.review, undoing=undoing), "error")
             return redirect(back.split("#", 1)[0] + "#inhalt")
         return _render_detail(call_id, form=ReviewForm.refused(data, exc), status=409)
     except UserError as exc:
@@ -528,16 +530,17 @@ def undo_message(text: str, call_id: int, previous: dict[str, str], back: str) -
     }
 
 
-def stale_undo_message(review: Review) -> str:
-    """Why a "Rückgängig" changed nothing: someone decided otherwise after the decision."""
+def stale_quick_message(review: Review, *, undoing: bool) -> str:
+    """Why a list row's decision or its "Rückgängig" changed nothing: someone decided
+    otherwise after the list was opened (or after the decision)."""
     text = stale_message(
         "Die Bewertung",
         changed_by(review),
         review.updated_at,
-        since="",
+        since="" if undoing else "seit die Liste geöffnet wurde",
         rest=f"Es wurde nichts geändert; der Status ist jetzt „{review.status}“.",
     )
-    return f"Nicht zurückgenommen: {text}"
+    return f"{'Nicht zurückgenommen' if undoing else 'Nicht gespeichert'}: {text}"
 
 
 # What a list row's quick form sends (everything else of the review stays as it is).
