@@ -24,7 +24,8 @@ def join_de(items: Iterable[object], last: str = "und") -> str:
 # compound ending in "kreis" takes "dem" too ("mit dem Vogelsbergkreis").
 _DATIVE_ARTICLE = {
     **dict.fromkeys(
-        ["Kreis", "Landkreis", "Markt", "Amt", "Landratsamt", "Zweckverband", "Bezirk"], "dem"
+        ["Kreis", "Landkreis", "Markt", "Flecken", "Amt", "Landratsamt", "Zweckverband", "Bezirk"],
+        "dem",
     ),
     **dict.fromkeys(
         [
@@ -85,33 +86,72 @@ _NEUTER = {"Amt", "Landratsamt"}
 
 # Members of one kind named together: "den Städten Billerbeck und Coesfeld" says which
 # Coesfeld is meant after "dem Kreis Coesfeld", and names the kind once, not per town.
-_MEMBER_KINDS_DATIVE = {
-    "stadt": "den Städten",
-    "gemeinde": "den Gemeinden",
-    "ortsgemeinde": "den Ortsgemeinden",  # of a Verbandsgemeinde
+# Each member type of the strategy's applicants below the county (matcher.applicant_types
+# .MEMBER_TYPES): its word, the dative of one member and of several; the larger towns first.
+_MEMBER_KINDS: dict[str, tuple[str, str, str]] = {
+    kind.casefold(): (kind, one, several)
+    for kind, one, several in [
+        ("Große Kreisstadt", "der Großen Kreisstadt", "den Großen Kreisstädten"),
+        (
+            "Große kreisangehörige Stadt",
+            "der Großen kreisangehörigen Stadt",
+            "den Großen kreisangehörigen Städten",
+        ),
+        (
+            "Mittlere kreisangehörige Stadt",
+            "der Mittleren kreisangehörigen Stadt",
+            "den Mittleren kreisangehörigen Städten",
+        ),
+        ("Kreisstadt", "der Kreisstadt", "den Kreisstädten"),
+        ("kreisangehörige Stadt", "der kreisangehörigen Stadt", "den kreisangehörigen Städten"),
+        ("Stadt", "der Stadt", "den Städten"),
+        ("Markt", "dem Markt", "den Märkten"),
+        ("Marktgemeinde", "der Marktgemeinde", "den Marktgemeinden"),
+        ("Flecken", "dem Flecken", "den Flecken"),
+        ("Gemeinde", "der Gemeinde", "den Gemeinden"),
+        (
+            "kreisangehörige Gemeinde",
+            "der kreisangehörigen Gemeinde",
+            "den kreisangehörigen Gemeinden",
+        ),
+        ("Einheitsgemeinde", "der Einheitsgemeinde", "den Einheitsgemeinden"),
+        ("amtsfreie Gemeinde", "der amtsfreien Gemeinde", "den amtsfreien Gemeinden"),
+        ("Kommune", "der Kommune", "den Kommunen"),
+        ("Samtgemeinde", "der Samtgemeinde", "den Samtgemeinden"),
+        ("Verbandsgemeinde", "der Verbandsgemeinde", "den Verbandsgemeinden"),
+        ("Ortsgemeinde", "der Ortsgemeinde", "den Ortsgemeinden"),  # of a Verbandsgemeinde
+        ("Amt", "dem Amt", "den Ämtern"),
+        ("Verwaltungsgemeinschaft", "der Verwaltungsgemeinschaft", "den Verwaltungsgemeinschaften"),
+        ("Verwaltungsverband", "dem Verwaltungsverband", "den Verwaltungsverbänden"),
+        ("Zweckverband", "dem Zweckverband", "den Zweckverbänden"),
+    ]
 }
 
 
 def _members_dative(names: Sequence[str], kinds: dict[str, str]) -> str:
     """The members in the dative, the towns and municipalities grouped by their kind."""
-    groups: dict[str, list[str]] = {kind: [] for kind in ("", *_MEMBER_KINDS_DATIVE)}
+    groups: dict[str, list[str]] = {kind: [] for kind in ("", *_MEMBER_KINDS)}
     for name in names:
-        kind = kinds.get(name, "").casefold()
-        groups[kind if kind in _MEMBER_KINDS_DATIVE else ""].append(name)
+        kind = kinds.get(name, "").strip().casefold()
+        groups[kind if kind in _MEMBER_KINDS else ""].append(name)
     parts = [dative_de([n]) for n in groups.pop("")]
-    grouped = [
-        f"{_MEMBER_KINDS_DATIVE[kind]} {join_de(members)}"
-        if len(members) > 1
-        else dative_de([f"{kind.capitalize()} {members[0]}"])  # der Stadt Olfen
-        for kind, members in groups.items()
-        if members
-    ]
+    grouped = []
+    for kind, members in groups.items():
+        if not members:
+            continue
+        word, one, several = _MEMBER_KINDS[kind]
+        if len(members) > 1:
+            grouped.append(f"{several} {join_de(members)}")
+        elif members[0].casefold().startswith(word.casefold() + " "):
+            grouped.append(dative_de(members[0]))  # "Markt Schwaben": dem Markt Schwaben
+        else:
+            grouped.append(f"{one} {members[0]}")  # der Stadt Olfen
     if not grouped:
         return join_de(parts)
-    # "und" joins the names inside a group; "sowie" the groups, so neither reads as the other
-    return (
-        join_de([*parts, *grouped], last="sowie") if len(parts) + len(grouped) > 1 else grouped[0]
-    )
+    # "und" joins the names inside a group; "sowie" the groups when a group has an "und",
+    # so neither reads as the other
+    last = "sowie" if any(" und " in g for g in grouped) else "und"
+    return join_de([*parts, *grouped], last=last)
 
 
 def von_de(names: str | Iterable[object], kinds: dict[str, str] | None = None) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from matcher.applicant_types import MEMBER_TYPES, MUNICIPAL
 from matcher.german import von_de
 from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length
 from matcher.strategy import Strategy, load_strategy
@@ -219,8 +220,37 @@ def test_members_are_named_by_kind_so_the_town_is_told_from_the_county(
     one_each = von_de(
         ["Kreis Coesfeld", "Olfen", "Senden"], {"Olfen": "Stadt", "Senden": "Gemeinde"}
     )
-    assert one_each == "vom Kreis Coesfeld, der Stadt Olfen sowie der Gemeinde Senden"
+    assert one_each == "vom Kreis Coesfeld, der Stadt Olfen und der Gemeinde Senden"
     assert von_de(["Kreis Coesfeld", "Senden"]) == "vom Kreis Coesfeld und Senden"  # no kinds
+
+
+def test_every_kind_of_town_is_named_with_its_own_word() -> None:
+    """A Bavarian county's Große Kreisstadt and Märkte are told from the county too."""
+    kinds = {
+        "Ebersberg": "Große Kreisstadt",
+        "Markt Schwaben": "Markt",
+        "Kirchseeon": "Markt",
+        "Grafing b.München": "Stadt",
+        "Zorneding": "Gemeinde",
+        "Aßling": "Gemeinde",
+    }
+    assert von_de(["Landkreis Ebersberg", *kinds], kinds) == (
+        "vom Landkreis Ebersberg, der Großen Kreisstadt Ebersberg, der Stadt Grafing b.München, "
+        "den Märkten Markt Schwaben und Kirchseeon sowie den Gemeinden Zorneding und Aßling"
+    )
+    # a name that starts with its kind does not say it twice
+    assert von_de(["Landkreis Ebersberg", "Markt Schwaben"], {"Markt Schwaben": "Markt"}) == (
+        "vom Landkreis Ebersberg und dem Markt Schwaben"
+    )
+    assert von_de(["Kreis Plön", "Lütjenburg"], {"Lütjenburg": "Amt"}) == (
+        "vom Kreis Plön und dem Amt Lütjenburg"
+    )
+    # every type of town or municipality a strategy may give has its words
+    towns = [t for t, level in MEMBER_TYPES.items() if level == MUNICIPAL]
+    assert all(
+        von_de(["Kreis X", "A", "B"], {"A": t, "B": t}).startswith("vom Kreis X sowie den ")
+        for t in towns
+    ), towns
 
 
 def test_a_sentence_keeps_the_quotation_mark_after_its_full_stop() -> None:
