@@ -213,3 +213,44 @@ def test_a_list_decision_does_not_overwrite_a_colleagues_decision_made_meanwhile
     assert "Nicht gespeichert" not in auth_client.get(same.headers["Location"]).get_data(
         as_text=True
     )
+
+
+def test_saving_again_after_a_conflict_keeps_the_colleagues_changes_to_other_fields(
+    app: Flask, engine: Engine, auth_client: FlaskClient, session: Session, user: User
+) -> None:
+    other = _colleague(app, engine)
+    call_id = _row_ids(auth_client.get(LIST).get_data(as_text=True))[0]
+    theirs = _review_fields(other.get(f"/aufrufe/{call_id}").get_data(as_text=True))
+    assert theirs["assignee_id"] == ""  # Bernd's page: nobody assigned yet
+    # meanwhile Anna marks it relevant and takes it on
+    mine = _review_fields(auth_client.get(f"/aufrufe/{call_id}").get_data(as_text=True))
+    saved = auth_client.post(
+        f"/aufrufe/{call_id}/bewertung",
+        data=mine | {"status": "relevant", "assignee_id": str(user.id)},
+    )
+    assert saved.status_code == 302
+
+    # Bernd, from his older page, dismisses it with a note: refused
+    refused = other.post(
+        f"/aufrufe/{call_id}/bewertung",
+        data=theirs | {"status": "nicht relevant", "reason": "sonstiges", "note": "Doppelt"},
+    )
+    assert refused.status_code == 409
+    page = unescape(refused.get_data(as_text=True))
+    assert "Die Felder, die Sie geändert haben, zeigen Ihre Eingaben" in page
+    kept = _review_fields(refused.get_data(as_text=True))
+    # his changes stand, the field he did not touch shows Anna's assignment
+    assert (kept["status"], kept["reason"], kept["note"]) == (
+        "nicht relevant",
+        "sonstiges",
+        "Doppelt",
+    )
+    assert kept["assignee_id"] == str(user.id)
+    # saving again on purpose: his decision counts, her assignment stays
+    assert other.post(f"/aufrufe/{call_id}/bewertung", data=kept).status_code == 302
+    review = _review(session, call_id)
+    assert (review.status, review.note, review.assignee_id) == (
+        "nicht relevant",
+        "Doppelt",
+        user.id,
+    )

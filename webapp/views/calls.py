@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -259,6 +261,44 @@ class ReviewForm:
             error_field=exc.field if isinstance(exc, ReviewError) else "",
         )
 
+    def opened(self) -> str:
+        """The values the form is opened with, for its hidden field `vorher`: a save refused
+        because a colleague changed the review keeps only what the user changed (`merged`).
+        The note goes as a digest: the field need not repeat a long note."""
+        return json.dumps(
+            {
+                "status": self.status,
+                "reason": self.reason,
+                "note": _note_digest(self.note),
+                "assignee_id": self.assignee_id,
+                "project_id": self.project_id,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def merged(
+        cls, data: ReviewInput, opened: str | None, review: Review | None
+    ) -> ReviewForm | None:
+        """After a colleague's change: the fields the user changed show the user's values, the
+        others the stored ones, so that saving again keeps what the user did not touch (a
+        form opened as "– niemand –" must not take away the colleague's assignment). None
+        when the form did not say what it was opened with (a script, an older page)."""
+        try:
+            before = json.loads(opened) if opened else None
+        except ValueError:
+            before = None
+        if not isinstance(before, dict):
+            return None
+        stored = cls.of(review)
+        mine = cls(data.status, data.reason, data.note, data.assignee_id, data.project_id)
+        for name in ("status", "reason", "assignee_id", "project_id"):
+            if getattr(mine, name) == before.get(name):
+                setattr(mine, name, getattr(stored, name))
+        if _note_digest(mine.note) == before.get("note"):
+            mine.note = stored.note
+        return mine
+
     @classmethod
     def from_notice(cls, notice: Notice, review: Review | None) -> ReviewForm:
         """A refused quick decision: its status and reason over the stored review.
@@ -274,6 +314,12 @@ class ReviewForm:
         form.error = notice.text
         form.error_field = str(notice.data.get("field", ""))
         return form
+
+
+def _note_digest(note: str) -> str:
+    """A note's fingerprint, the same however the browser sent its line breaks."""
+    text = "\n".join(note.strip().splitlines())
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _review_place(call_id: int) -> str:
@@ -303,6 +349,7 @@ def _render_detail(
         show_summary=not summary_in_text(data.call.summary, data.call.text),
         review_form=form or ReviewForm.of(data.review),
         review_version=review_version(data.review),
+        review_opened=ReviewForm.of(data.review).opened(),
         review_notice=notice,
         users=assignable_users(session, data.review.assignee_id if data.review else None),
         today=local_today(),
@@ -473,7 +520,21 @@ def review(call_id: int) -> ResponseReturnValue:
             # The colleague's decision stands; the list says why nothing was changed.
             flash(stale_quick_message(exc.review, undoing=undoing), "error")
             return redirect(back.split("#", 1)[0] + "#inhalt")
-        return _render_detail(call_id, form=ReviewForm.refused(data, exc), status=409)
+        merged = ReviewForm.merged(data, form.get("vorher"), exc.review)
+        if merged is None:
+            return _render_detail(call_id, form=ReviewForm.refused(data, exc), status=409)
+        merged.error = stale_message(
+            "Die Bewertung",
+            changed_by(exc.review),
+            exc.review.updated_at,
+            rest=(
+                "Es wurde nichts gespeichert. Die Felder, die Sie geändert haben, zeigen Ihre "
+                "Eingaben, die übrigen die aktuelle Fassung: bitte prüfen und erneut speichern, "
+                "wenn Ihre Änderungen gelten sollen."
+            ),
+        )
+        merged.error_field = exc.field
+        return _render_detail(call_id, form=merged, status=409)
     except UserError as exc:
         session.rollback()
         refused = ReviewForm.refused(data, exc)
