@@ -85,6 +85,12 @@ def test_a_save_from_an_older_page_keeps_the_colleagues_text(
     assert "inzwischen von Anna Schulte geändert" in page
     # his text is kept in the open edit form, which now carries the current version
     assert re.search(r"<details class=\"j-edit\" open>.*?>Bernds Fassung</textarea>", page, re.S)
+    # its counter counts his text, not the colleague's
+    kept = re.search(
+        r'>Bernds Fassung</textarea>\s*<p class="small muted"><span id="[^"]+-count"[^>]*>(\d+)</span>',
+        page,
+    )
+    assert kept is not None and kept.group(1) == str(len("Bernds Fassung"))
     again = _entry_form(page)
     assert again["version"] and again["version"] != theirs["version"]
     assert again["next"] == theirs["next"]

@@ -77,6 +77,10 @@ class Panel:
         """What the edit form of `entry` shows: the text in force, or what was typed."""
         return self.typed.get(entry_anchor(entry.project_key, entry.variant), entry.text)
 
+    def edit_length(self, entry: Entry) -> int:
+        """The characters the edit form's counter starts at: those of what the form shows."""
+        return plain_length(self.edit_text(entry))
+
     @staticmethod
     def version(entry: Entry) -> str:
         """The version the edit and discard forms of `entry` carry (webapp.stale)."""
