@@ -221,13 +221,19 @@ def renew_session(session: Session) -> None:
     login_user(replace(current_user._get_current_object(), token=token))
 
 
+ADMIN_ONLY = (
+    "Diese Seite ist der Administration vorbehalten. Fragen zu Zugängen und Einstellungen "
+    "beantwortet die Administration von funding-matcher in Ihrem Haus."
+)
+
+
 def admin_required(view: F) -> F:
     """Allow a view only to administrators (403 for officers)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated or current_user.role != "admin":
-            abort(403)
+            abort(403, ADMIN_ONLY)
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -57,6 +57,16 @@ def is_editable(call: Call) -> bool:
     return call.origin == MANUAL_ORIGIN
 
 
+def not_editable_reason(call: Call) -> str:
+    """Why the edit form refuses `call` (one that did not come in by hand)."""
+    came = "wurde importiert" if call.origin == "import" else "kommt von einer Quelle"
+    return (
+        f"Bearbeiten lassen sich nur Aufrufe, die von Hand erfasst wurden. Dieser Aufruf {came}: "
+        "eine Änderung hier würde beim nächsten Abruf oder Import überschrieben. Eine Anmerkung "
+        "gehört in die Notiz der Bewertung."
+    )
+
+
 def call_with_url(session: Session, url: str, *, other_than: int | None = None) -> Call | None:
     """The call (from any source, canonical ones first) whose link is `url`, if any.
 

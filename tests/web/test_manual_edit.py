@@ -229,7 +229,12 @@ def test_scraped_and_imported_calls_cannot_be_edited(
         data={**SHOWN, "url": scraped.url, "version": scraped.content_hash},
     )
     assert response.status_code == 403
-    assert "Kein Zugriff" in response.get_data(as_text=True)
+    refused = response.get_data(as_text=True)
+    assert "Kein Zugriff" in refused
+    # the page says why: not missing rights, but a call its source keeps up to date
+    assert "Bearbeiten lassen sich nur Aufrufe, die von Hand erfasst wurden." in refused
+    came = "wurde importiert" if scraped.origin == "import" else "kommt von einer Quelle"
+    assert f"Dieser Aufruf {came}" in refused
     assert _stored(session, scraped.id).content_hash == before and _counts(session) == counts
     assert auth_client.get("/aufrufe/999999/bearbeiten").status_code == 404
 

@@ -239,7 +239,9 @@ def test_user_add_command(cli, session: Session) -> None:
 def test_user_administration_is_for_admins_only(
     auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
 ) -> None:
-    assert auth_client.get("/verwaltung/benutzer").status_code == 403
+    refused = auth_client.get("/verwaltung/benutzer")
+    assert refused.status_code == 403
+    assert "Diese Seite ist der Administration vorbehalten." in refused.get_data(as_text=True)
     from webapp.users import create_user
 
     create_user(session, "it@kreis-coesfeld.de", "admin-passwort-1", role="admin")

@@ -75,6 +75,8 @@ def _register_error_pages(app: Flask) -> None:
     def handler(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         heading, message = ERROR_PAGES.get(code, ("Fehler", error.description or ""))
+        if error.description and error.description != type(error).description:
+            message = error.description  # a view's own German reason, not Werkzeug's text
         return render_template("errors/error.html", heading=heading, message=message), code
 
     for code in ERROR_PAGES:

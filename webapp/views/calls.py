@@ -49,6 +49,7 @@ from webapp.manual_entry import (
     form_values,
     is_editable,
     new_record_id,
+    not_editable_reason,
     outcome_message,
     returned_note,
     submitted_values,
@@ -702,7 +703,7 @@ def edit_call(call_id: int) -> ResponseReturnValue:
     if call is None:
         abort(404)
     if not is_editable(call):
-        abort(403)
+        abort(403, not_editable_reason(call))
     values = form_values(call)
     errors: list[FieldError] = []
     existing: Call | None = None
