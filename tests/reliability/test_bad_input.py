@@ -58,6 +58,18 @@ JSONL_CASES = {
         ).encode(),
         ["Zeile 2", "Feld 'deadline'"],
     ),
+    "tag-gibt-es-nicht": (
+        json.dumps({**GOOD, "deadline": "2027-02-30"}).encode(),
+        [
+            "Zeile 1",
+            "Feld 'deadline'",
+            "den 30. Februar 2027 gibt es nicht (der Februar 2027 hat 28 Tage)",
+        ],
+    ),
+    "bom-in-zeile-2": (
+        (json.dumps(GOOD) + "\n\ufeff" + json.dumps({**GOOD, "id": "2"}) + "\n").encode(),
+        ["Zeile 2: kein gültiges JSON (unsichtbares Zeichen U+FEFF, eine Byte-Order-Markierung"],
+    ),
     "jahr": (
         json.dumps({**GOOD, "deadline": "0001-01-01"}).encode(),
         ["Zeile 1", "Feld 'deadline'", "Jahr prüfen"],
