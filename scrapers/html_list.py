@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+import soupsieve
 from bs4 import Tag
 
 from scrapers import normalise as norm
@@ -33,6 +34,46 @@ from scrapers.record import CallRecord, ParseError
 
 KIND = "html-list"
 REQUIRED = ("item", "title")
+# Every selector the parser reads; sources.yaml refuses any other key (a typo like `dedline`
+# would otherwise cost every call its deadline without a word).
+SELECTOR_KEYS = ("item", "title", "link", "date", "summary", "deadline", "next")
+# (how soupsieve's reason starts, what it means in German)
+_SELECTOR_REASONS: tuple[tuple[str, str], ...] = (
+    ("Malformed class selector", "nach einem Punkt fehlt der Klassenname"),
+    ("Malformed id selector", "nach „#“ fehlt die ID"),
+    ("Malformed attribute selector", "eine eckige Klammer [Attribut] ist unvollständig"),
+    ("Malformed pseudo-class selector", "nach dem Doppelpunkt fehlt eine Pseudoklasse"),
+    ("Invalid character", "unerwartetes Zeichen"),
+    ("Expected a selector", "hier fehlt ein Selektor"),
+    ("The combinator", "vor einem Kombinator wie „>“ fehlt ein Selektor"),
+    ("Unclosed pseudo-class", "eine runde Klammer ist nicht geschlossen"),
+    ("Unmatched pseudo-class close", "eine runde Klammer schließt, ohne geöffnet zu sein"),
+    ("Tag name found", "ein Elementname steht nicht am Anfang"),
+    ("Invalid syntax for pseudo class", "die Angabe in der Pseudoklasse ist ungültig"),
+    ("'", "unbekannte Pseudoklasse; ein gemeinter Doppelpunkt wird als „\\:“ geschrieben"),
+)
+
+
+def selector_problem(selector: object) -> str | None:
+    """Why `selector` is no CSS selector BeautifulSoup can use, in German, or None.
+
+    Compiled with soupsieve (what `select` uses), so a mistake is named when sources.yaml
+    is checked, not as an internal error in the middle of a scrape.
+    """
+    if not isinstance(selector, str):
+        return f'muss ein CSS-Selektor als Text sein (etwa "time.datum"), nicht {selector!r}'
+    try:
+        soupsieve.compile(selector)
+    except soupsieve.SelectorSyntaxError as exc:
+        english = str(exc).split("\n", 1)[0]
+        reason = next(
+            (german for start, german in _SELECTOR_REASONS if english.startswith(start)),
+            "Schreibweise ungültig",
+        )
+        rest = selector[exc.col - 1 :] if exc.col else ""
+        at = f" (ab Zeichen {exc.col}: „{rest}“)" if rest else " (am Ende)"
+        return f"{selector!r} ist kein gültiger CSS-Selektor: {reason}{at}"
+    return None
 
 
 def parse(
@@ -51,6 +92,10 @@ def parse(
             location=url,
             field="selectors",
         )
+    # sources.yaml is checked the same way; this guards a caller that passes options itself
+    for key in SELECTOR_KEYS:
+        if selectors.get(key) and (problem := selector_problem(selectors[key])):
+            raise ParseError(problem, source=KIND, location=url, field=f"selectors.{key}")
     today = reference_date(options)
     soup = make_soup(body, headers)
     base = base_url(soup, url)

@@ -18,6 +18,13 @@ _REASONS = [
     (re.compile(r"Invalid \\escape"), "ungültiges \\-Zeichen im Text"),
     (re.compile(r"Invalid \\uXXXX escape"), "ungültiges \\u-Zeichen im Text"),
     (re.compile(r"Extra data"), "nach dem Objekt folgt noch etwas"),
+    (
+        # A BOM inside the file: the first one is skipped when decoding, a later one is
+        # usually left by joining two files that each had one.
+        re.compile(r"Unexpected UTF-8 BOM.*"),
+        "unsichtbares Zeichen U+FEFF, eine Byte-Order-Markierung, am Zeilenanfang – meist "
+        "vom Aneinanderhängen zweier Dateien; die Datei als UTF-8 ohne BOM speichern",
+    ),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import math
 import re
@@ -234,6 +235,10 @@ def _text_list(obj: dict[str, Any], field: str) -> list[str]:
     raise ParseError("muss eine Liste von Texten sein", field=field)
 
 
+_MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
 # A year outside these is a typing slip ("0001", "20270"), not a funding call's date.
 PLAUSIBLE_YEARS = range(1990, 2100)
 
@@ -263,7 +268,28 @@ def _read_date(value: Any, field: str) -> date | None:
             return date.fromisoformat(text[:10])
         except ValueError:
             pass
+        if wrong := _impossible_day(text):
+            raise ParseError(f"Datum {value!r}: {wrong}", field=field)
     raise ParseError(f"Datum {value!r} nicht lesbar (erwartet JJJJ-MM-TT)", field=field)
+
+
+def _impossible_day(text: str) -> str | None:
+    """What is wrong with a date written as JJJJ-MM-TT that names no day ("2027-02-30"),
+    in German; None for another spelling. "nicht lesbar (erwartet JJJJ-MM-TT)" would send
+    the author looking for a format mistake that is not there."""
+    found = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:$|[T ])", text)
+    if not found:
+        return None
+    year, month, day = (int(g) for g in found.groups())
+    if not 1 <= month <= 12:
+        return f"einen Monat {month} gibt es nicht (erwartet JJJJ-MM-TT)"
+    if day == 0:
+        return "einen Tag 0 gibt es nicht (erwartet JJJJ-MM-TT)"
+    length = calendar.monthrange(year, month)[1]
+    if day <= length:
+        return None  # the day exists: something after it is wrong
+    name = _MONTHS[month - 1]
+    return f"den {day}. {name} {year} gibt es nicht (der {name} {year} hat {length} Tage)"
 
 
 def _time(value: Any, field: str) -> str | None:

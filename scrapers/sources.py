@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from scrapers import html_list
 from scrapers.dedupe import compact
 from scrapers.fetch import FetchConfig
 from scrapers.record import ParseError, web_link
@@ -37,6 +38,10 @@ _PARSER_OPTIONS = {
     "allow_empty", "query", "sort", "page_size", "include_words",
 }  # fmt: skip
 _FETCH_KEYS = set(FetchConfig.__dataclass_fields__)
+# What may stand in `defaults` as well as in a source: the fetch settings and these two.
+_SETTING_KEYS = _FETCH_KEYS | {"max_pages", "complete_listing"}
+# Options the parsers read as text (`str(options.get(...))`).
+_TEXT_OPTIONS = ("funder", "programme", "region", "funding_type", "language")
 
 
 class SourceConfigError(ParseError):
@@ -121,7 +126,7 @@ def load_sources(path: Path) -> list[SourceConfig]:
         )
     defaults = dict(defaults_raw)
     # A typo in `defaults` is named together with the entries' mistakes.
-    problems = _unknown_keys(defaults, _FETCH_KEYS | {"max_pages", "complete_listing"}, "")
+    problems = _unknown_keys(defaults, _SETTING_KEYS, "")
     for problem in problems:
         defaults_key = ("defaults", problem.field)
         part = defaults_key if defaults_key in lines else "defaults"
@@ -129,26 +134,26 @@ def load_sources(path: Path) -> list[SourceConfig]:
     # Each setting on its own, so that every bad value is named with its line, and a bad one
     # is left out of the entries' settings rather than reported again for every source.
     for key in list(defaults):
-        try:
-            FetchConfig.from_mapping({key: defaults[key]})
-        except ValueError as exc:
+        if key in _SETTING_KEYS and (bad_value := _setting_problem(key, defaults[key])):
             part = ("defaults", key) if ("defaults", key) in lines else "defaults"
             at = f"{path}{_at(lines, part)}, defaults"
-            problems.append(SourceConfigError(str(exc), location=at, field=key))
+            problems.append(SourceConfigError(bad_value, location=at, field=key))
             del defaults[key]
     out: list[SourceConfig] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for index, entry in enumerate(data["sources"], start=1):
         # Every entry is checked, so one run names every mistake in the file.
         try:
-            out.append(_source(entry, index, defaults, seen))
+            out.append(_source(entry, index, defaults, seen, lines))
         except SourceConfigError as exc:
+            placed = []
             for problem in getattr(exc, "problems", [exc]):
-                # the line of the field at fault, else of the entry
-                key = (index, (problem.field or "").split(".")[0])
-                where = _at(lines, key if key in lines else index)
+                line = _field_line(lines, index, problem.field)
+                where = f", Zeile {line}" if line else ""
                 problem.location = f"{path}{where}, {problem.location}"
-                problems.append(problem)
+                placed.append((line or 0, problem))
+            # in the order of the file, as the author reads it
+            problems += [problem for _, problem in sorted(placed, key=lambda p: p[0])]
     if len(problems) == 1:
         raise problems[0]
     if problems:
@@ -159,87 +164,142 @@ def load_sources(path: Path) -> list[SourceConfig]:
     return out
 
 
-def _source(entry: Any, index: int, defaults: dict[str, Any], seen: set[str]) -> SourceConfig:
-    """One entry of the list (number `index`), checked; errors name the entry."""
+def _source(
+    entry: Any, index: int, defaults: dict[str, Any], seen: dict[str, int], lines: dict[Any, int]
+) -> SourceConfig:
+    """One entry of the list (number `index`), checked; errors name the entry.
+
+    Every mistake of the entry is collected (SourceEntryErrors when there are several), so
+    that one run of `check` names them all. `seen` maps the names so far to their entry.
+    """
     where = f"Quelle {index}"
     if not isinstance(entry, Mapping):
         raise SourceConfigError("Eintrag ist keine Zuordnung", location=where)
+    name = entry.get("name")
+    if isinstance(name, str) and name:
+        where = f"Quelle {name!r}"
+    problems: list[SourceConfigError] = []
+
+    def add(message: str, field: str) -> None:
+        problems.append(SourceConfigError(message, location=where, field=field))
+
     for key in ("name", "kind", "url"):
-        if not entry.get(key):
-            raise SourceConfigError(f"Pflichtfeld '{key}' fehlt", location=where, field=key)
-    name = str(entry["name"])
-    where = f"Quelle {name!r}"
-    if name in seen:
-        raise SourceConfigError("Name doppelt vergeben", location=where, field="name")
-    seen.add(name)
-    kind = str(entry["kind"])
+        if entry.get(key) is None or entry.get(key) == "":
+            add(f"Pflichtfeld '{key}' fehlt", key)
+    if name is not None and name != "" and (problem := _text_problem("name", name)):
+        add(problem, "name")
+    if isinstance(name, str) and name:
+        if name in seen:
+            first = lines.get((seen[name], "name"), lines.get(seen[name]))
+            at = f"Zeile {first}" if first else f"Quelle {seen[name]}"
+            add(f"Name doppelt vergeben (zuerst in {at})", "name")
+        else:
+            seen[name] = index
+    kind = entry.get("kind")
+    known_kind = isinstance(kind, str) and kind in KINDS
+    if kind is not None and kind != "" and not known_kind:
+        close = closest(str(kind), KINDS)
+        meant = f"gemeint ist wohl {close!r}; " if close else ""
+        add(f"unbekannte Art {kind!r} ({meant}bekannt sind: {', '.join(KINDS)})", "kind")
     # The keys are the same for every kind, so they are checked even when the kind is
     # unknown: both mistakes are named in one run.
-    problems = _unknown_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
-    if kind not in KINDS:
-        close = closest(kind, KINDS)
-        meant = f"gemeint ist wohl {close!r}; " if close else ""
-        problems.insert(
-            0,
-            SourceConfigError(
-                f"unbekannte Art {kind!r} ({meant}bekannt sind: {', '.join(KINDS)})",
-                location=where,
-                field="kind",
-            ),
-        )
+    problems += _unknown_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
+    url = entry.get("url")
+    if url is not None and url != "" and (not isinstance(url, str) or not web_link(url.strip())):
+        add(f"{url!r} ist keine Web-Adresse (http:// oder https://)", "url")
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        # `enabled: nein` is a string, and a non-empty string would count as true
+        add(f"muss true oder false sein, nicht {enabled!r}", "enabled")
+    # Each setting on its own, so that the message names the field (and its line).
+    settings = {**defaults}
+    for key, value in entry.items():
+        if key in _SETTING_KEYS:
+            if problem := _setting_problem(key, value):
+                add(problem, key)
+            else:
+                settings[key] = value
+    fetch = FetchConfig.from_mapping(settings)
+    max_pages = settings.get("max_pages", 10)
+    complete_listing = settings.get("complete_listing", kind not in WINDOW_KINDS)
+    options = {k: v for k, v in entry.items() if k not in _SOURCE_KEYS and k not in _FETCH_KEYS}
+    nested = entry.get("options")
+    if nested is not None and not isinstance(nested, Mapping):
+        add("'options' muss eine Zuordnung sein", "options")
+    elif nested:
+        options.update(nested)
+
+    def field_of(key: str) -> str:
+        return f"options.{key}" if isinstance(nested, Mapping) and key in nested else key
+
+    if "label" in entry and (problem := _text_problem("label", entry["label"])):
+        add(problem, "label")
+    for key in _TEXT_OPTIONS:
+        if key in options and (problem := _text_problem(key, options[key])):
+            add(problem, field_of(key))
+    if "allow_empty" in options and not isinstance(options["allow_empty"], bool):
+        add(f"muss true oder false sein, nicht {options['allow_empty']!r}", field_of("allow_empty"))
+    if "languages" in options and not (
+        isinstance(options["languages"], list)
+        and all(isinstance(v, str) and v for v in options["languages"])
+    ):
+        add("muss eine Liste von Sprachen sein, etwa [en, de]", field_of("languages"))
+    if known_kind:
+        problems += _check_options(str(kind), options, where, field_of)
     if len(problems) > 1:
         raise SourceEntryErrors(problems)
     if problems:
         raise problems[0]
-    url = entry["url"]
-    if not isinstance(url, str) or not web_link(url.strip()):
-        raise SourceConfigError(
-            f"{url!r} ist keine Web-Adresse (http:// oder https://)",
-            location=where,
-            field="url",
-        )
-    url = url.strip()
-    enabled = entry.get("enabled", True)
-    if not isinstance(enabled, bool):
-        # `enabled: nein` is a string, and a non-empty string would count as true
-        raise SourceConfigError(
-            f"muss true oder false sein, nicht {enabled!r}", location=where, field="enabled"
-        )
-    merged = {**defaults, **dict(entry)}
-    try:
-        fetch = FetchConfig.from_mapping(merged)
-        max_pages = merged.get("max_pages", 10)
-        if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
-            raise ValueError(f"max_pages muss eine ganze Zahl ab 1 sein, nicht {max_pages!r}")
-    except (TypeError, ValueError) as exc:
-        raise SourceConfigError(str(exc), location=where) from None
-    complete_listing = merged.get("complete_listing", kind not in WINDOW_KINDS)
-    if not isinstance(complete_listing, bool):
-        raise SourceConfigError(
-            "'complete_listing' muss true oder false sein",
-            location=where,
-            field="complete_listing",
-        )
-    options = {
-        k: v
-        for k, v in dict(entry).items()
-        if k not in _SOURCE_KEYS and k not in FetchConfig.__dataclass_fields__
-    }
-    if not isinstance(entry.get("options") or {}, Mapping):
-        raise SourceConfigError("'options' muss eine Zuordnung sein", location=where)
-    options.update(dict(entry.get("options") or {}))
-    _check_options(kind, options, where)
     return SourceConfig(
-        name=name,
-        kind=kind,
-        url=url,
-        label=str(entry.get("label", "")),
+        name=str(name),
+        kind=str(kind),
+        url=str(url).strip(),
+        label=entry.get("label") or "",
         enabled=enabled,
         max_pages=max_pages,
         complete_listing=complete_listing,
         fetch=fetch,
         options=options,
         raw=dict(entry),
+    )
+
+
+def _setting_problem(key: str, value: Any) -> str | None:
+    """Why `value` cannot be the fetch setting (or max_pages, complete_listing) `key`."""
+    if key == "max_pages":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return f"max_pages muss eine ganze Zahl ab 1 sein, nicht {value!r}"
+        return None
+    if key == "complete_listing":
+        if not isinstance(value, bool):
+            return f"complete_listing muss true oder false sein, nicht {value!r}"
+        return None
+    try:
+        FetchConfig.from_mapping({key: value})
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _text_problem(key: str, value: Any) -> str | None:
+    """Why `value` cannot be the text `key`, or None.
+
+    The parsers read such options with `str()`: a list would be stored as its Python
+    spelling ("['NRW']") on every call, a number would pass for a funder.
+    """
+    if isinstance(value, str):
+        return None
+    if value is None:
+        return "hat keinen Wert: einen Text eintragen oder die Zeile löschen"
+    if isinstance(value, list):
+        example = f" ({key}: {value[0]})" if len(value) == 1 and isinstance(value[0], str) else ""
+        return f"muss ein Text sein, keine Liste: ohne eckige Klammern schreiben{example}"
+    if isinstance(value, Mapping):
+        return "muss ein Text sein, keine Zuordnung"
+    spelled = str(value).lower() if isinstance(value, bool) else str(value)
+    return (
+        f"muss ein Text sein, nicht {spelled}: in Anführungszeichen setzen, "
+        f'wenn es so gemeint ist ({key}: "{spelled}")'
     )
 
 
@@ -257,57 +317,75 @@ def _unknown_keys(entry: Mapping[str, Any], known: set[str], where: str) -> list
     return problems
 
 
-def _check_options(kind: str, options: dict[str, Any], where: str) -> None:
-    """Kind-specific options that a parser cannot do without, checked before any fetch."""
+def _check_options(
+    kind: str, options: dict[str, Any], where: str, field_of: Callable[[str], str]
+) -> list[SourceConfigError]:
+    """The mistakes in kind-specific options, found before any fetch.
+
+    `field_of` names an option's field (`options.query` when it stands under `options`).
+    """
+    problems: list[SourceConfigError] = []
+
+    def add(message: str, field: str) -> None:
+        problems.append(SourceConfigError(message, location=where, field=field))
+
     if "include_words" in options:
         words = options["include_words"]
         if kind not in ("feed", "html-list"):
-            raise SourceConfigError(
-                "'include_words' gilt nur für die Arten feed und html-list",
-                location=where,
-                field="include_words",
-            )
-        if not (
+            add("'include_words' gilt nur für die Arten feed und html-list", "include_words")
+        elif not (
             isinstance(words, list)
             and words
             and all(isinstance(w, str) and compact(w) for w in words)
         ):
-            raise SourceConfigError(
+            add(
                 "'include_words' muss eine Liste von Wörtern (mit Buchstaben oder Ziffern) "
                 "sein, etwa [Förder, Aufruf]",
-                location=where,
-                field="include_words",
+                "include_words",
             )
     if kind == "html-list":
         selectors = options.get("selectors")
         if not isinstance(selectors, Mapping):
-            raise SourceConfigError(
-                "'selectors' (item, title, link, date, summary) fehlt",
-                location=where,
-                field="selectors",
+            add("'selectors' (item, title, link, date, summary) fehlt", field_of("selectors"))
+            return problems
+        base = field_of("selectors")
+        meant: set[str] = set()
+        for key in selectors:
+            if key in html_list.SELECTOR_KEYS:
+                continue
+            close = closest(str(key), html_list.SELECTOR_KEYS)
+            if close:
+                meant.add(close)
+            hint = (
+                f"gemeint ist wohl '{close}'"
+                if close
+                else f"bekannt sind: {', '.join(html_list.SELECTOR_KEYS)}"
             )
-        for key in ("item", "title"):
-            if not isinstance(selectors.get(key), str) or not selectors.get(key):
-                raise SourceConfigError(
-                    f"Selektor '{key}' fehlt", location=where, field=f"selectors.{key}"
-                )
+            add(f"unbekannter Selektor ({hint})", f"{base}.{key}")
+        for key in html_list.SELECTOR_KEYS:
+            value = selectors.get(key)
+            if value is None or value == "":
+                # a typo of a required key was named above, with what it meant
+                if key in html_list.REQUIRED and key not in meant:
+                    add(f"Selektor '{key}' fehlt", f"{base}.{key}")
+            elif problem := html_list.selector_problem(value):
+                add(problem, f"{base}.{key}")
     if kind == "eu-ft":
         for key in ("query", "sort"):
             if key in options and not isinstance(options[key], Mapping):
-                raise SourceConfigError(
-                    f"'{key}' muss eine Zuordnung sein", location=where, field=key
-                )
-        if "page_size" in options and not (
-            isinstance(options["page_size"], int) and 1 <= options["page_size"] <= 100
+                add(f"'{key}' muss eine Zuordnung sein", field_of(key))
+        page_size = options.get("page_size", 100)
+        if isinstance(page_size, bool) or not (
+            isinstance(page_size, int) and 1 <= page_size <= 100
         ):
-            raise SourceConfigError(
-                "'page_size' muss 1 bis 100 sein", location=where, field="page_size"
-            )
+            add("'page_size' muss 1 bis 100 sein", field_of("page_size"))
+    return problems
 
 
 def _entry_lines(node: yaml.Node | None) -> dict[Any, int]:
     """1-based lines: of `defaults` and its keys (by ("defaults", key)), of each entry under
-    `sources` (by its number from 1) and of each key of an entry (by (number, key))."""
+    `sources` (by its number from 1), of each key of an entry (by (number, key)) and of the
+    keys of a mapping in an entry (by (number, "selectors.item"))."""
     lines: dict[Any, int] = {}
     if not isinstance(node, yaml.MappingNode):
         return lines
@@ -321,9 +399,25 @@ def _entry_lines(node: yaml.Node | None) -> dict[Any, int]:
             for index, item in enumerate(value.value, start=1):
                 lines[index] = item.start_mark.line + 1
                 if isinstance(item, yaml.MappingNode):
-                    for field_key, _ in item.value:
-                        lines[(index, str(field_key.value))] = field_key.start_mark.line + 1
+                    for field_key, field_value in item.value:
+                        name = str(field_key.value)
+                        lines[(index, name)] = field_key.start_mark.line + 1
+                        # the keys of `selectors` and `options`, as "selectors.item"
+                        if isinstance(field_value, yaml.MappingNode):
+                            for sub_key, _ in field_value.value:
+                                sub = f"{name}.{sub_key.value}"
+                                lines[(index, sub)] = sub_key.start_mark.line + 1
     return lines
+
+
+def _field_line(lines: dict[Any, int], index: int, field: str | None) -> int | None:
+    """The line of an entry's field (`selectors.item`: of that selector), else of the
+    field it stands under, else of the entry."""
+    parts = (field or "").split(".")
+    for depth in range(len(parts), 0, -1):
+        if (line := lines.get((index, ".".join(parts[:depth])))) is not None:
+            return line
+    return lines.get(index)
 
 
 def _at(lines: dict[Any, int], part: Any) -> str:

@@ -183,6 +183,8 @@ def test_strategy_load_with_a_broken_file_creates_no_database(
 
 FEED = "sources:\n  - {name: kreis, kind: feed, url: 'https://example.org/feed.xml'%s}\n"
 
+LIST = "sources:\n  - {name: kreis, kind: html-list, url: 'https://example.org/', selectors: %s}\n"
+
 SOURCES_MISTAKES = {
     "typo-delay": (FEED % ", dealy: 5", ["'kreis'", "'dealy'", "gemeint ist wohl 'delay'"]),
     "typo-enabled": (FEED % ", enable: false", ["'enable'", "gemeint ist wohl 'enabled'"]),
@@ -213,6 +215,29 @@ SOURCES_MISTAKES = {
     "defaults-list": ("defaults: [1, 2]\n" + FEED % "", ["'defaults'", "Zuordnung"]),
     "defaults-value": ("defaults: {delay: bald}\n" + FEED % "", ["defaults", "delay", "'bald'"]),
     "defaults-typo": ("defaults: {retry: 2}\n" + FEED % "", ["defaults", "gemeint ist wohl"]),
+    "region-list": (
+        FEED % ", region: [NRW]",
+        ["'region'", "muss ein Text sein, keine Liste", "(region: NRW)"],
+    ),
+    "funder-number": (FEED % ", funder: 42", ["'funder'", "muss ein Text sein, nicht 42"]),
+    "label-empty": (FEED % ", label: ", ["'label'", "hat keinen Wert"]),
+    "allow-empty-word": (FEED % ", allow_empty: ja", ["'allow_empty'", "true oder false"]),
+    "selector-broken": (
+        LIST % "{item: 'li..programm[', title: h3}",
+        ["'selectors.item'", "'li..programm[' ist kein gültiger CSS-Selektor"],
+    ),
+    "selector-number": (
+        LIST % "{item: li, title: h3, date: 5}",
+        ["'selectors.date'", "muss ein CSS-Selektor als Text sein", "nicht 5"],
+    ),
+    "selector-typo": (
+        LIST % "{item: li, title: h3, dedline: p.frist}",
+        ["'selectors.dedline'", "unbekannter Selektor (gemeint ist wohl 'deadline')"],
+    ),
+    "selector-required-typo": (
+        LIST % "{item: li, titel: h3}",
+        ["'selectors.titel'", "unbekannter Selektor (gemeint ist wohl 'title')"],
+    ),
 }
 
 
@@ -351,6 +376,59 @@ def test_check_names_every_mistake_of_both_files_without_a_database(
         f"  - {sources}, Zeile 5, Quelle 'lra' (Feld 'dealy'): unbekannter Schlüssel "
         "(gemeint ist wohl 'delay')\n"
         "2 Dateien mit Fehlern.\n"
+    )
+    assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
+
+
+def test_check_refuses_what_scrape_would_fail_on_each_with_line_source_and_field(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    """An admin's new sources: `check` said "in Ordnung" to a broken CSS selector (the scrape
+    then failed with soupsieve's English error), ignored a typo'd selector key, accepted
+    `region: [NRW]`, named a bad fetch setting only at the line of its source, stopped at
+    the first unknown key, and called a source by its number although it had a name."""
+    sources = _write(
+        tmp_path,
+        "sources:\n"
+        "  - name: lra\n"
+        "    kind: html-list\n"
+        "    url: https://www.landkreis-cham.de/foerderung/\n"
+        "    region: [NRW]\n"  # line 5
+        "    selectors:\n"
+        "      item: 'li..programm['\n"  # line 7
+        "      title: h3\n"
+        "      dedline: p.frist\n"  # line 9
+        "  - name: opf\n"
+        "    kind: feed\n"
+        "    url: https://www.regierung.oberpfalz.bayern.de/rss.xml\n"
+        "    dealy: 3\n"  # line 13
+        "    read_timeout: drei\n"  # line 14
+        "    max_pages: 0\n"  # line 15
+        "  - name: lra\n"  # line 16
+        "    url: https://www.landkreis-cham.de/feed.xml\n",
+        "quellen.yaml",
+    )
+    result = cli("check", "--strategy", str(_write(tmp_path, OSTALB)), "--sources", str(sources))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"Fehler: Quellenliste {sources}: 8 Fehler\n"
+        f"  - {sources}, Zeile 5, Quelle 'lra' (Feld 'region'): muss ein Text sein, keine "
+        "Liste: ohne eckige Klammern schreiben (region: NRW)\n"
+        f"  - {sources}, Zeile 7, Quelle 'lra' (Feld 'selectors.item'): 'li..programm[' ist "
+        "kein gültiger CSS-Selektor: nach einem Punkt fehlt der Klassenname (ab Zeichen 3: "
+        "„..programm[“)\n"
+        f"  - {sources}, Zeile 9, Quelle 'lra' (Feld 'selectors.dedline'): unbekannter Selektor "
+        "(gemeint ist wohl 'deadline')\n"
+        f"  - {sources}, Zeile 13, Quelle 'opf' (Feld 'dealy'): unbekannter Schlüssel "
+        "(gemeint ist wohl 'delay')\n"
+        f"  - {sources}, Zeile 14, Quelle 'opf' (Feld 'read_timeout'): read_timeout muss eine "
+        "Zahl sein, nicht 'drei'\n"
+        f"  - {sources}, Zeile 15, Quelle 'opf' (Feld 'max_pages'): max_pages muss eine ganze "
+        "Zahl ab 1 sein, nicht 0\n"
+        f"  - {sources}, Zeile 16, Quelle 'lra' (Feld 'kind'): Pflichtfeld 'kind' fehlt\n"
+        f"  - {sources}, Zeile 16, Quelle 'lra' (Feld 'name'): Name doppelt vergeben (zuerst in "
+        "Zeile 2)\n"
+        "1 Datei mit Fehlern.\n"
     )
     assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
 

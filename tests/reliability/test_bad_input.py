@@ -58,6 +58,18 @@ JSONL_CASES = {
         ).encode(),
         ["Zeile 2", "Feld 'deadline'"],
     ),
+    "tag-gibt-es-nicht": (
+        json.dumps({**GOOD, "deadline": "2027-02-30"}).encode(),
+        [
+            "Zeile 1",
+            "Feld 'deadline'",
+            "den 30. Februar 2027 gibt es nicht (der Februar 2027 hat 28 Tage)",
+        ],
+    ),
+    "bom-in-zeile-2": (
+        (json.dumps(GOOD) + "\n\ufeff" + json.dumps({**GOOD, "id": "2"}) + "\n").encode(),
+        ["Zeile 2: kein gültiges JSON (unsichtbares Zeichen U+FEFF, eine Byte-Order-Markierung"],
+    ),
     "jahr": (
         json.dumps({**GOOD, "deadline": "0001-01-01"}).encode(),
         ["Zeile 1", "Feld 'deadline'", "Jahr prüfen"],
@@ -158,12 +170,17 @@ def test_unknown_or_wrong_arguments_exit_with_usage_message(
 SOURCES_CASES = {
     "yaml": ("sources:\n  - name: a\n    kind: feed\n   url: [\n", ["kein gültiges YAML", "Zeile"]),
     "ohne-liste": ("sources: {}\n", ["'sources'"]),
-    "ohne-url": ("sources:\n  - name: a\n    kind: feed\n", ["Quelle 1", "'url'"]),
+    "ohne-url": ("sources:\n  - name: a\n    kind: feed\n", ["Quelle 'a'", "'url'"]),
     "art": ("sources:\n  - {name: a, kind: rss, url: 'https://x.de'}\n", ["'a'", "'kind'", "rss"]),
     "doppelt": (
         "sources:\n  - {name: a, kind: feed, url: 'https://x.de'}\n"
         "  - {name: a, kind: feed, url: 'https://y.de'}\n",
         ["'a'", "doppelt"],
+    ),
+    "doppelt-zeile": (
+        "sources:\n  - name: a\n    kind: feed\n    url: 'https://x.de'\n"
+        "  - {name: a, kind: feed, url: 'https://y.de'}\n",
+        ["Zeile 5, Quelle 'a' (Feld 'name'): Name doppelt vergeben (zuerst in Zeile 2)"],
     ),
     "typ": (
         "sources:\n  - {name: a, kind: feed, url: 'https://x.de', delay: bald}\n",

@@ -545,6 +545,49 @@ def test_html_list_needs_selectors_and_items() -> None:
         )
 
 
+def test_html_list_names_a_broken_selector_in_german() -> None:
+    """A caller passing its own options gets the German reason, not soupsieve's English."""
+    with pytest.raises(ParseError) as caught:
+        html_list.parse(
+            b"<ul><li><a href='/a'>A</a></li></ul>",
+            "https://example.org/",
+            None,
+            options={"selectors": {"item": "li..programm[", "title": "a"}},
+        )
+    assert str(caught.value) == (
+        "html-list: https://example.org/ (Feld 'selectors.item'): 'li..programm[' ist kein "
+        "gültiger CSS-Selektor: nach einem Punkt fehlt der Klassenname (ab Zeichen 3: "
+        "„..programm[“)"
+    )
+
+
+def test_selectors_and_text_options_are_checked_under_options_too(tmp_path: Path) -> None:
+    from scrapers.sources import SourceConfigError
+
+    bad = tmp_path / "s.yaml"
+    bad.write_text(
+        "sources:\n"
+        "  - name: a\n"
+        "    kind: html-list\n"
+        "    url: 'https://x.de'\n"
+        "    options:\n"
+        "      funder: 42\n"  # line 6
+        "      selectors: {item: 'div >', titel: h3}\n",  # line 7
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceConfigError) as caught:
+        load_sources(bad)
+    assert str(caught.value) == (
+        f"Quellenliste {bad}: 3 Fehler\n"
+        f"  - {bad}, Zeile 6, Quelle 'a' (Feld 'options.funder'): muss ein Text sein, nicht 42: "
+        'in Anführungszeichen setzen, wenn es so gemeint ist (funder: "42")\n'
+        f"  - {bad}, Zeile 7, Quelle 'a' (Feld 'options.selectors.titel'): unbekannter Selektor "
+        "(gemeint ist wohl 'title')\n"
+        f"  - {bad}, Zeile 7, Quelle 'a' (Feld 'options.selectors.item'): 'div >' ist kein "
+        "gültiger CSS-Selektor: unerwartetes Zeichen (ab Zeichen 4: „ >“)"
+    )
+
+
 def test_sources_yaml_is_valid_and_checked(tmp_path: Path) -> None:
     from scrapers.sources import SourceConfigError
 
