@@ -25,6 +25,7 @@ from matcher.applicant_types import (
     project_type_known,
 )
 from matcher.states import STATES, fold_place, state_name
+from scrapers.encoding import not_utf8_problem
 from scrapers.yaml_errors import DuplicateKeysError, closest, load_yaml, yaml_problem
 
 
@@ -129,15 +130,17 @@ def load_strategy(path: str | Path) -> Strategy:
     """Read, validate and return the strategy in `path`; raise StrategyError on any problem."""
     path = Path(path)
     try:
-        raw_text = path.read_text(encoding="utf-8")
+        body = path.read_bytes()
     except FileNotFoundError:
         raise StrategyError(str(path), ["Datei nicht gefunden"]) from None
     except IsADirectoryError:
         raise StrategyError(str(path), ["ist ein Verzeichnis, keine Datei"]) from None
-    except UnicodeDecodeError as exc:
-        raise StrategyError(str(path), [f"keine gültige UTF-8-Datei ({exc.reason})"]) from None
     except OSError as exc:
         raise StrategyError(str(path), [f"nicht lesbar ({exc.strerror})"]) from None
+    try:
+        raw_text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StrategyError(str(path), [not_utf8_problem(body, exc)]) from None
     return parse_strategy(raw_text, str(path))
 
 

@@ -79,3 +79,20 @@ def decode_body(body: bytes, headers: Mapping[str, str] | None = None) -> str:
     if best is not None:
         return str(best)
     return body.decode("cp1252", errors="replace")
+
+
+def not_utf8_problem(body: bytes, exc: UnicodeDecodeError) -> str:
+    """Where a hand-written file stops being UTF-8, in German: its line, column and what the
+    byte most likely is ("ä" of a file saved as Windows-1252/ANSI), and what to do."""
+    before = body[: exc.start]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+    byte = body[exc.start : exc.start + 1]
+    guess = byte.decode("cp1252", "replace")
+    meant = (
+        f", wohl „{guess}“ in Windows-1252 (ANSI)" if guess.isprintable() and guess.strip() else ""
+    )
+    return (
+        f"keine gültige UTF-8-Datei: Zeile {line}, Spalte {column} (Byte 0x{byte.hex().upper()}"
+        f"{meant}); bitte die Datei als UTF-8 speichern"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import codecs
 import json
 import math
 import re
@@ -12,6 +13,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from scrapers import normalise as norm
+from scrapers.encoding import not_utf8_problem
 from scrapers.json_errors import json_reason
 from scrapers.record import CallRecord, ParseError, web_link
 from scrapers.yaml_errors import closest
@@ -44,7 +46,9 @@ def parse_jsonl(body: bytes, name: str, default_source: str = "import") -> list[
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ParseError(f"keine gültige UTF-8-Datei (Byte {exc.start})", source=name) from None
+        # the decoder counts from after a BOM
+        plain = body.removeprefix(codecs.BOM_UTF8)
+        raise ParseError(not_utf8_problem(plain, exc), source=name) from None
     records: list[CallRecord] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}

@@ -11,6 +11,7 @@ import yaml
 
 from scrapers import html_list
 from scrapers.dedupe import compact
+from scrapers.encoding import not_utf8_problem
 from scrapers.fetch import FetchConfig
 from scrapers.record import ParseError, web_link
 from scrapers.registry import KINDS
@@ -76,7 +77,8 @@ class SourceConfig:
 def load_sources(path: Path) -> list[SourceConfig]:
     """Read and check the source list; errors name the file and the entry."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        body = Path(path).read_bytes()
+        text = body.decode("utf-8")
     except FileNotFoundError:
         raise SourceConfigError(f"Quellenliste {path} nicht gefunden") from None
     except IsADirectoryError:
@@ -86,9 +88,7 @@ def load_sources(path: Path) -> list[SourceConfig]:
     except OSError as exc:
         raise SourceConfigError(f"Quellenliste {path} nicht lesbar ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
-        raise SourceConfigError(
-            f"Quellenliste {path} ist keine UTF-8-Datei (Byte {exc.start})"
-        ) from None
+        raise SourceConfigError(f"Quellenliste {path}: {not_utf8_problem(body, exc)}") from None
     try:
         data, node = load_yaml(text)
     except DuplicateKeysError as exc:

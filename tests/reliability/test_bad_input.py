@@ -49,7 +49,10 @@ def ready(cli: CliInvoker, config: Config) -> CliInvoker:
 GOOD = {"id": "ok-1", "url": "https://example.org/1", "title": "Breitband für Kommunen"}
 
 JSONL_CASES = {
-    "nicht-utf8": (b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\n\xe4\xf6\xfc\n", ["UTF-8"]),
+    "nicht-utf8": (
+        b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\n\xe4\xf6\xfc\n",
+        ["UTF-8", "Zeile 2, Spalte 1", "„ä“ in Windows-1252"],
+    ),
     "array-statt-objekt": ((json.dumps(GOOD) + "\n[1, 2]\n").encode(), ["Zeile 2", "JSON-Objekt"]),
     "kaputtes-json": ((json.dumps(GOOD) + '\n{"id": "x", "title": \n').encode(), ["Zeile 2"]),
     "datum": (
@@ -103,6 +106,8 @@ def test_jsonl_path_that_is_a_directory(ready: CliInvoker, tmp_path: Path) -> No
 STRATEGY_CASES = {
     "yaml": ("titel: x\nprojects: [\n", ["Zeile"]),
     "nicht-utf8": (None, ["UTF-8"]),
+    # saved by an editor as ANSI: where, and what to do, in German
+    "windows-1252": (None, ["Zeile", "Spalte", "in Windows-1252", "als UTF-8 speichern"]),
     "leer": ("", []),
 }
 
@@ -114,8 +119,9 @@ def test_broken_strategy_file_changes_nothing(
     text, expected = STRATEGY_CASES[case]
     path = tmp_path / f"{case}.yaml"
     if text is None:
-        path.write_bytes(STRATEGY_PATH.read_text(encoding="utf-8").encode("latin-1", "replace"))
-        path.write_bytes(b"\xff\xfe" + path.read_bytes())
+        path.write_bytes(STRATEGY_PATH.read_text(encoding="utf-8").encode("cp1252", "replace"))
+        if case == "nicht-utf8":
+            path.write_bytes(b"\xff\xfe" + path.read_bytes())
     else:
         path.write_text(text, encoding="utf-8")
     before = _count(config, ProjectRow)
@@ -187,7 +193,7 @@ SOURCES_CASES = {
         ["'a'", "bald"],
     ),
     "eintrag-text": ("sources:\n  - nur ein Text\n", ["Quelle 1"]),
-    "nicht-utf8": (None, ["UTF-8"]),
+    "nicht-utf8": (None, ["UTF-8", "Zeile 2, Spalte 13", "„ä“ in Windows-1252"]),
 }
 
 
