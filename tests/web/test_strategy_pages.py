@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.conftest import CliInvoker
+from tests.conftest import REPO_ROOT, CliInvoker
 from tests.foundation.test_other_county import STRATEGY as PASSAU
 from webapp.formatting import local_today
 from webapp.models import Call, Match, ProjectRow, StrategyRow
@@ -97,3 +98,29 @@ def test_a_call_its_source_closed_is_greyed_and_not_counted_open(
     row, open_after = row_and_count()
     assert row.startswith('<tr role="row" class="closed">')
     assert open_after == open_before - 1
+
+
+def test_a_project_a_new_edition_dropped_says_so_and_marks_its_dropped_goals(
+    tmp_path: Path, cli: CliInvoker, session: Session, auth_client: FlaskClient
+) -> None:
+    data = yaml.safe_load((REPO_ROOT / "data/strategy/coesfeld-12-0.yaml").read_text("utf-8"))
+    dropped = data["projects"][0]
+    goal = dropped["goals"][0]
+    data["projects"] = [p for p in data["projects"][1:] if goal not in p.get("goals", [])]
+    for theme in data["themes"]:
+        theme["goals"] = [g for g in theme.get("goals", []) if g["id"] != goal]
+    edition = tmp_path / "coesfeld.yaml"
+    edition.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    assert cli("strategy", "load", str(edition)).exit_code == 0
+    row = session.scalars(select(ProjectRow).where(ProjectRow.key == dropped["id"])).one()
+
+    page = auth_client.get(f"/strategie/projekte/{row.id}").get_data(as_text=True)
+    assert "Dieses Projekt steht nicht mehr in der Strategie „Coesfeld 12.0" in page
+    assert re.search(
+        rf"<strong>{goal}</strong>[^<]*<span class=\"muted\">\(nicht mehr in der Strategie\)", page
+    )
+    kept = data["projects"][0]
+    current = session.scalars(select(ProjectRow).where(ProjectRow.key == kept["id"])).one()
+    assert "nicht mehr in der Strategie" not in auth_client.get(
+        f"/strategie/projekte/{current.id}"
+    ).get_data(as_text=True)
