@@ -47,6 +47,13 @@ def parse(
     if parsed.bozo:
         reason = bozo_reason(getattr(parsed, "bozo_exception", None))
         if not parsed.entries:
+            if _HTML_START.match(body[:2000]):
+                raise ParseError(
+                    "eine HTML-Seite, kein RSS- oder Atom-Feed: für eine Liste auf einer "
+                    "Webseite gibt es die Art html-list",
+                    source=KIND,
+                    location=url,
+                )
             raise ParseError(f"kein lesbarer Feed: {reason}", source=KIND, location=url)
         result.warnings.append(f"Feed fehlerhaft, Einträge trotzdem gelesen: {reason}")
     if not parsed.get("version") and not parsed.entries:
@@ -71,7 +78,12 @@ _XML_MESSAGES = {
     "mismatched tag": "schließendes Tag passt nicht zum öffnenden",
     "not well-formed (invalid token)": "ungültiges Zeichen",
     "junk after document element": "Text nach dem Ende des Dokuments",
+    "syntax error": "kein XML (Syntaxfehler)",
 }
+# A web page where a feed was expected: a BOM, blanks and comments may come first.
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S
+)
 
 
 def bozo_reason(exc: object) -> str:
@@ -83,6 +95,9 @@ def bozo_reason(exc: object) -> str:
         if found:
             return f"als {found[1]} angegeben, aber als {found[2]} gelesen"
         return "Zeichenkodierung falsch angegeben"
+    if isinstance(exc, feedparser.NonXMLContentType):
+        # the server's Content-Type says it is no XML (or says nothing)
+        return "der Server gibt keinen Feed-Typ an (Content-Type fehlt oder ist kein XML)"
     get_line = getattr(exc, "getLineNumber", None)
     get_message = getattr(exc, "getMessage", None)
     if callable(get_line) and callable(get_message):

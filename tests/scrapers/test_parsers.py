@@ -459,8 +459,14 @@ def test_a_malformed_feed_is_described_in_german_with_its_position() -> None:
 def test_broken_feed_without_items_is_an_error() -> None:
     with pytest.raises(ParseError, match="kein lesbarer Feed"):
         feed.parse(b"<rss><channel><title>x</titl", "u", None)
-    with pytest.raises(ParseError):
+    # a web page where the feed was: said so, with the kind that reads lists on pages
+    with pytest.raises(ParseError, match=r"eine HTML-Seite, kein RSS- oder Atom-Feed.*html-list"):
         feed.parse(b"<html><body>Bitte melden Sie sich an</body></html>", "u", None)
+    with pytest.raises(ParseError, match="eine HTML-Seite"):
+        feed.parse(b"\n<!-- cms -->\n<!DOCTYPE html><html><p>x</p></html>", "u", None)
+    # plain text: no English from the XML parser
+    with pytest.raises(ParseError, match=r"kein lesbarer Feed: .*kein XML \(Syntaxfehler\)"):
+        feed.parse(b"hallo welt", "u", {"Content-Type": "text/xml"})
 
 
 # --- configured HTML lists --------------------------------------------------------------------
