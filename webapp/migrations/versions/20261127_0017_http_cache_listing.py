@@ -10,7 +10,7 @@ Rows stored before this upgrade get NULL: such a page, when unchanged, is read o
 
 Revision ID: 0017
 Revises: 0016
-Create Date: 2026-11-28 09:00:00
+Create Date: 2026-11-27 17:00:00
 """
 
 from __future__ import annotations
