@@ -1,7 +1,9 @@
 """Crawl one configured source: fetch its pages through a Fetcher and parse them into records.
 
-No database here: the caller passes the ids it already knows (to re-check them with
-conditional requests when a list page is unchanged) and ingests the result.
+No database here: the caller passes the ids it already knows (the Förderdatenbank's
+programme pages are re-checked by them when its listing could not be read to the end) and
+ingests the result. What a list page listed is kept with its validators
+(`Validators.listing`), so an unchanged page (304) still leads on to the next one.
 """
 
 from __future__ import annotations
@@ -70,9 +72,9 @@ def crawl(
         again = set(known) | set(reread) if fresh else set(reread)
         result = _crawl_fdb(source, fetcher, known, options, progress, again, not fresh)
     elif source.kind == "eu-ft":
-        result = _crawl_eu(source, fetcher, known, options, progress, not (reread or fresh))
+        result = _crawl_eu(source, fetcher, options, progress, not (reread or fresh))
     else:
-        result = _crawl_list(source, fetcher, known, options, progress, not (reread or fresh))
+        result = _crawl_list(source, fetcher, options, progress, not (reread or fresh))
     if not source.complete_listing:
         result.complete = False  # a window of the newest items proves no call has gone
     return result
@@ -105,6 +107,48 @@ def _too_many(max_pages: int, singular: str, plural: str) -> str:
     return f"mehr als {pages}, Rest nicht gelesen"
 
 
+def _listing(page: ParseResult, next_page: str | None) -> dict[str, Any]:
+    """What is kept of a list page for the next run (`Validators.listing`): enough to go on
+    to the next page and confirm the page's calls when it answers 304, without parsing it."""
+    listing: dict[str, Any] = {"ids": list(page.listed_ids), "next": next_page}
+    if page.detail_links:
+        listing["links"] = list(page.detail_links)
+    if page.code_labels:
+        listing["labels"] = dict(page.code_labels)
+    if page.left_out:
+        listing["left_out"] = page.left_out
+    if page.errors:
+        # Items were rejected: the page does not prove a call has gone, now or next time.
+        listing["partial"] = True
+    return listing
+
+
+def _remembered(response: Response, result: CrawlResult) -> ParseResult | None:
+    """An unchanged list page as it was read last time (its ids, links and next page, no
+    records), or None when nothing was kept (validators stored before listings were)."""
+    listing = response.listing
+    if not isinstance(listing, dict) or not isinstance(listing.get("ids"), list):
+        return None
+    if listing.get("partial"):
+        result.complete = False
+    next_page = listing.get("next")
+    return ParseResult(
+        listed_ids=[str(i) for i in listing["ids"]],
+        detail_links=[str(link) for link in listing.get("links") or []],
+        next_page=str(next_page) if next_page else None,
+        code_labels=dict(listing.get("labels") or {}),
+        left_out=int(listing.get("left_out") or 0),
+    )
+
+
+def _blocked(exc: RobotsDisallowed) -> str:
+    """The hint for a list page after the first that robots.txt forbids."""
+    return (
+        f"{exc.url}: robots.txt verbietet den Abruf – diese und die folgenden Seiten nicht "
+        "gelesen, daher wird kein Aufruf als „nicht mehr gelistet“ markiert"
+    )
+
+
 def _list_pages(
     source: SourceConfig,
     fetcher: Fetcher,
@@ -113,11 +157,14 @@ def _list_pages(
     progress: Progress | None,
     what: tuple[str, str],
     conditional: bool = True,
-) -> Iterator[ParseResult | None]:
-    """Parse the source's list pages one by one, following each page's next link.
+) -> Iterator[tuple[ParseResult, bool]]:
+    """The source's list pages one by one, following each page's next link, each with
+    whether it is unchanged since the last run.
 
-    Yields None for an unchanged page (304) and stops there: the pages after it are unknown,
-    so the result is incomplete. Stops with a warning after `source.max_pages` pages.
+    An unchanged page (304 or the same body) is not parsed: it is given as it was read last
+    time, so the run still asks every page after it – a changed page 2 behind an unchanged
+    page 1 is read. A list page after the first that robots.txt forbids ends the listing
+    with a hint, and the result is incomplete. Stops with a hint after `source.max_pages`.
     """
     url: str | None = source.url
     visited: set[str] = set()
@@ -128,20 +175,34 @@ def _list_pages(
             return
         visited.add(url)
         _note(progress, url)
-        response = fetcher.fetch(url, conditional=conditional)
-        if response.not_modified:
+        try:
+            response = fetcher.fetch(url, conditional=conditional)
+            remembered = _remembered(response, result) if response.not_modified else None
+            if response.not_modified and remembered is None:
+                # Unchanged, but where it leads is not known: read it once in full.
+                response = fetcher.fetch(url, conditional=False)
+                if response.not_modified:  # a server answering 304 unasked: nothing to read
+                    result.complete = False
+                    return
+        except RobotsDisallowed as exc:
+            if len(visited) == 1:
+                raise  # nothing of the source can be read: the source failed
             result.complete = False
-            yield None
+            result.warnings.append(_blocked(exc))
             return
+        if remembered is not None:
+            yield remembered, True
+            url = remembered.next_page
+            continue
         page = _parse(source, response, options, result)
-        yield page
+        fetcher.remember(response, _listing(page, page.next_page))
+        yield page, False
         url = page.next_page
 
 
 def _crawl_list(
     source: SourceConfig,
     fetcher: Fetcher,
-    known: Mapping[str, str],
     options: dict[str, Any],
     progress: Progress | None,
     conditional: bool,
@@ -149,16 +210,14 @@ def _crawl_list(
     """Sources whose list pages are the records: foerderinfo, feeds, HTML lists."""
     result = CrawlResult()
     pages = ("Seite", "Seiten")
-    for number, page in enumerate(
-        _list_pages(source, fetcher, options, result, progress, pages, conditional)
+    for page, unchanged in _list_pages(
+        source, fetcher, options, result, progress, pages, conditional
     ):
-        if page is None:
-            # Unchanged first page: its calls are as before.
-            if number == 0:
-                result.unchanged_ids.update(known)
-            break
-        result.records.extend(page.records)
-        result.listed_ids.update(page.listed_ids)
+        if unchanged:
+            result.unchanged_ids.update(page.listed_ids)  # its calls are as before
+        else:
+            result.records.extend(page.records)
+            result.listed_ids.update(page.listed_ids)
         result.left_out += page.left_out
     return result
 
@@ -176,7 +235,7 @@ def _crawl_fdb(
     they changed), then fetch every programme page (those of `reread` likewise)."""
     result = CrawlResult()
     links: list[str] = []
-    for page in _list_pages(
+    for page, _unchanged in _list_pages(
         source,
         fetcher,
         options,
@@ -185,9 +244,8 @@ def _crawl_fdb(
         ("Ergebnisseite", "Ergebnisseiten"),
         conditional,
     ):
-        if page is None:
-            break
-        # Programme pages may carry codes instead of labels; the list page explains them.
+        # An unchanged list page gives its programme links as read last time; the programme
+        # pages are asked conditionally all the same. Programme pages may carry codes instead of labels; the list page explains them.
         options.setdefault("code_labels", {}).update(page.code_labels)
         for link in page.detail_links:
             if link not in links:
@@ -257,12 +315,15 @@ def _with_params(url: str, params: Mapping[str, Any]) -> str:
 def _crawl_eu(
     source: SourceConfig,
     fetcher: Fetcher,
-    known: Mapping[str, str],
     options: dict[str, Any],
     progress: Progress | None,
     conditional: bool,
 ) -> CrawlResult:
-    """EU Funding & Tenders: POST the search with JSON parts, page by page."""
+    """EU Funding & Tenders: POST the search with JSON parts, page by page.
+
+    A page with the same answer as last time is not parsed: its ids as kept then count as
+    unchanged, and the next page is asked all the same if there was one.
+    """
     result = CrawlResult()
     page_size = int(options.get("page_size", 100))
     body, content_type = multipart_body(
@@ -275,25 +336,32 @@ def _crawl_eu(
     seen_results = 0
     for number in range(1, source.max_pages + 1):
         url = _with_params(source.url, {"pageSize": page_size, "pageNumber": number})
+        next_url = _with_params(source.url, {"pageSize": page_size, "pageNumber": number + 1})
         _note(progress, url)
-        response = fetcher.fetch(
-            url,
-            method="POST",
-            data=body,
-            headers={"Content-Type": content_type},
-            conditional=conditional,
-        )
+        request: dict[str, Any] = {
+            "method": "POST",
+            "data": body,
+            "headers": {"Content-Type": content_type},
+        }
+        response = fetcher.fetch(url, conditional=conditional, **request)
         if response.not_modified:
-            if number == 1:
-                result.unchanged_ids.update(known)
-            result.complete = False
-            return result
+            remembered = _remembered(response, result)
+            if remembered is not None:
+                result.unchanged_ids.update(remembered.listed_ids)
+                if remembered.next_page is None:
+                    return result
+                seen_results += page_size  # a page followed by another one was full
+                continue
+            # Unchanged, but whether more pages follow is not known: read it once in full.
+            response = fetcher.fetch(url, conditional=False, **request)
         page = _parse(source, response, options, result)
         result.records.extend(page.records)
         result.listed_ids.update(page.listed_ids)
         raw_count = len(json.loads(response.body).get("results", []))
         seen_results += raw_count
-        if raw_count < page_size or (page.total is not None and seen_results >= page.total):
+        last = raw_count < page_size or (page.total is not None and seen_results >= page.total)
+        fetcher.remember(response, _listing(page, None if last else next_url))
+        if last:
             return result
     result.complete = False
     result.warnings.append(_too_many(source.max_pages, "Seite", "Seiten"))

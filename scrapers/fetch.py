@@ -148,6 +148,10 @@ class Validators:
     etag: str = ""
     last_modified: str = ""
     content_hash: str = ""
+    # What the crawler read from a list page (the ids it lists, its next page): kept with the
+    # validators, so that a 304 or the same body still says which calls the page lists and
+    # where the listing goes on, without parsing the page again.
+    listing: dict[str, Any] | None = None
 
 
 class ValidatorStore(Protocol):
@@ -186,6 +190,9 @@ class Response:
     not_modified: bool = False
     from_snapshot: bool = False
     cache_key: str = ""
+    # For a not-modified response: what the crawler remembered of this page last time
+    # (`Validators.listing`); None when nothing was remembered.
+    listing: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -606,20 +613,30 @@ class Fetcher:
         if response.status == 304:
             self.stats.not_modified += 1
             response.not_modified = True
+            response.listing = previous.listing if previous is not None else None
             return response
         digest = body_digest(response.body)
         if previous is not None and previous.content_hash and previous.content_hash == digest:
             # Same body as last time: nothing new even without server validators.
             self.stats.not_modified += 1
             response.not_modified = True
+            response.listing = previous.listing
         self.pending[key] = Validators(
             etag=_header(response.headers, "etag"),
             last_modified=_header(response.headers, "last-modified"),
             content_hash=digest,
+            listing=response.listing,
         )
         if self.recorder is not None:
             self.recorder.record(method, url, data, response)
         return response
+
+    def remember(self, response: Response, listing: dict[str, Any]) -> None:
+        """Keep `listing` (what the crawler read from this list page) with the response's
+        validators, stored with them after a successful ingest."""
+        pending = self.pending.get(response.cache_key)
+        if pending is not None:
+            pending.listing = listing
 
     # -- internals ------------------------------------------------------------------------
 

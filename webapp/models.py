@@ -196,6 +196,19 @@ class ScrapeRun(Base):
         self.warnings = "\n".join(lines)
 
     @property
+    def found(self) -> int:
+        """The calls the run found listed: new, changed and unchanged ones, these also when an
+        unchanged page (304) confirmed them unread. `parsed` counts only records read from a
+        page, so it is 0 for a healthy run whose pages all answered 304."""
+        return (self.new or 0) + (self.changed or 0) + (self.unchanged or 0)
+
+    @property
+    def all_unchanged(self) -> bool:
+        """A successful run whose pages were all unchanged (304 or the same body as before):
+        nothing was read anew."""
+        return self.status == "ok" and not self.parsed and bool(self.not_modified)
+
+    @property
     def warning_list(self) -> list[str]:
         """The stored hints, one text each."""
         return [line for line in (self.warnings or "").splitlines() if line]
@@ -333,6 +346,8 @@ class HttpCacheEntry(Base):
     last_modified: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A list page's ids and next page as last read (Validators.listing; migration 0017).
+    listing: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 # --- matching ---------------------------------------------------------------------------

@@ -42,7 +42,7 @@ class DbValidatorStore:
             row = session.get(HttpCacheEntry, key)
             if row is None:
                 return None
-            return Validators(row.etag, row.last_modified, row.content_hash)
+            return Validators(row.etag, row.last_modified, row.content_hash, row.listing)
 
     def put(self, key: str, validators: Validators) -> None:
         self.put_many({key: validators})
@@ -57,6 +57,7 @@ class DbValidatorStore:
                 row.etag = value.etag
                 row.last_modified = value.last_modified
                 row.content_hash = value.content_hash
+                row.listing = value.listing
                 row.fetched_at = utcnow()
                 session.add(row)
 

@@ -40,7 +40,8 @@ def index() -> str:
             [
                 Column(
                     label=format_date(run.started_at),
-                    value=run.parsed,
+                    # not `parsed`: 0 whenever the pages answered 304
+                    value=run.found,
                     failed=run.status == "failed",
                 )
                 for run in s.runs
