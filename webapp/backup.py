@@ -40,6 +40,7 @@ def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) ->
     target = target.expanduser()
     if target.is_dir():
         raise UserError(f"{target} ist ein Ordner: bitte einen Dateinamen angeben.")
+    _refuse_the_database_itself(engine, target)
     if target.exists() and not overwrite:
         raise UserError(f"{target} gibt es schon: anderen Namen wählen oder --force angeben.")
     if not target.parent.is_dir():
@@ -63,6 +64,23 @@ def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) ->
     finally:
         partial.unlink(missing_ok=True)
     return BackupReport(target, target.stat().st_size, revision, calls, tool)
+
+
+def _refuse_the_database_itself(engine: Engine, target: Path) -> None:
+    """UserError when `target` is the SQLite file behind `engine` (or one beside it that
+    SQLite keeps): `--force` replaced the file a running `serve` holds open."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return
+    live = Path(database).expanduser().resolve()
+    written = target.resolve()
+    beside = (live.with_name(live.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
+    same = written.exists() and live.exists() and os.path.samefile(written, live)  # a hard link
+    if same or written in (live, *beside):
+        raise UserError(
+            f"{target} ist die Datenbank selbst (DATABASE_URL): die Sicherung in eine "
+            "andere Datei schreiben, etwa /srv/sicherung/fm-$(date +%F).db."
+        )
 
 
 def _sqlite_copy(engine: Engine, partial: Path) -> None:

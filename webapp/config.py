@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values, load_dotenv
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -56,11 +58,53 @@ def with_origin(message: str, env_file: Path | None = None) -> str:
     named = [
         name
         for name in dict.fromkeys(_VARIABLE.findall(message))
-        if name in in_file and os.environ.get(name) == in_file[name]
+        if in_file.get(name) is not None and os.environ.get(name) == in_file[name]
     ]
     if not named:
         return message
-    return f"{message} ({', '.join(named)} gesetzt in {path})"
+    if all(in_file[name] for name in named):
+        return f"{message} ({', '.join(named)} gesetzt in {path})"
+    # "SECRET_KEY gesetzt in .env" for a variable the file sets to nothing read as if it
+    # had a value there; the file's empty line is what the operator has to fill in.
+    parts = [f"{name} {'gesetzt' if in_file[name] else 'leer'}" for name in named]
+    return f"{message} ({', '.join(parts)} in {path})"
+
+
+DATABASE_EXAMPLES = "sqlite:///pfad/zur/datei.db oder postgresql://user:pw@host/db"
+_PASSWORD = re.compile(r"(//[^/@:]*):.*@")
+
+
+def hide_url_password(url: str) -> str:
+    """`url` with the password after "user:" replaced by ***, also when it cannot be parsed."""
+    return _PASSWORD.sub(r"\1:***@", url)
+
+
+def database_url_problem(url: str) -> str | None:
+    """Why DATABASE_URL cannot be used (German, naming the value without its password), or
+    None. The check every command makes before connecting, and `check` without connecting."""
+    shown = hide_url_password(url)
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - a port that is no number fails only when read
+    except (ArgumentError, ValueError):
+        return f"DATABASE_URL ist keine gültige Datenbank-Adresse: {shown!r} (z. B. {DATABASE_EXAMPLES})"
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        return f"DATABASE_URL {shown!r}: postgresql:// statt postgres:// schreiben"
+    if backend not in ("sqlite", "postgresql"):
+        return (
+            f"DATABASE_URL {shown!r}: {backend} wird nicht unterstützt, nur SQLite oder "
+            f"PostgreSQL (z. B. {DATABASE_EXAMPLES})"
+        )
+    if "+" in parsed.drivername:  # postgresql://… gets psycopg (webapp.db); a named driver
+        try:
+            parsed.get_dialect().import_dbapi()
+        except (ImportError, NoSuchModuleError):
+            return (
+                f"DATABASE_URL {shown!r}: der Treiber {parsed.drivername} ist nicht installiert "
+                f"({backend}:// ohne Treiber schreiben)"
+            )
+    return None
 
 
 @dataclass(slots=True)
@@ -69,6 +113,8 @@ class Config:
 
     database_url: str
     secret_key: str = DEV_SECRET_KEY
+    # SECRET_KEY is there but empty (`SECRET_KEY=` in .env): said so, not "nicht gesetzt"
+    secret_key_empty: bool = False
     env: str = "development"
     strategy_path: Path = DEFAULT_STRATEGY
     sources_path: Path = DEFAULT_SOURCES
@@ -129,6 +175,7 @@ class Config:
         return cls(
             database_url=env.get("DATABASE_URL") or default_db,
             secret_key=env.get("SECRET_KEY") or DEV_SECRET_KEY,
+            secret_key_empty="SECRET_KEY" in env and not env["SECRET_KEY"].strip(),
             env=env.get("FUNDING_MATCHER_ENV", env.get("FLASK_ENV", "development")),
             strategy_path=Path(env.get("STRATEGY_PATH") or DEFAULT_STRATEGY),
             sources_path=Path(env.get("SOURCES_PATH") or DEFAULT_SOURCES),
@@ -177,9 +224,11 @@ class Config:
     def check_production(self) -> None:
         """Refuse insecure settings outside development."""
         if self.env not in ("development", "test") and self.secret_key == DEV_SECRET_KEY:
+            state = "ist leer" if self.secret_key_empty else "ist nicht gesetzt"
             raise ConfigError(
-                "SECRET_KEY ist nicht gesetzt: außerhalb der Entwicklung ist ein eigener "
-                "geheimer Schlüssel nötig (Umgebungsvariable SECRET_KEY)."
+                f"SECRET_KEY {state}: außerhalb der Entwicklung (FUNDING_MATCHER_ENV="
+                f"{self.env}) ist ein eigener geheimer Schlüssel nötig, etwa die Ausgabe von "
+                "`python3 -c 'import secrets; print(secrets.token_hex(32))'`."
             )
 
 

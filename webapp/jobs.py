@@ -59,7 +59,7 @@ def try_acquire(sessions: sessionmaker[Session], name: str, holder: str, ttl: ti
     row = current_holder(sessions, name)
     if row is None:
         return False  # released in between; the caller simply tries again
-    if row.expires_at >= now and not _dead_local_holder(row.holder):
+    if is_held(row.holder, row.expires_at, now):
         return False
     with transaction(sessions) as session:
         result = session.execute(
@@ -68,6 +68,12 @@ def try_acquire(sessions: sessionmaker[Session], name: str, holder: str, ttl: ti
             .values(holder=holder, acquired_at=now, expires_at=now + ttl)
         )
         return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def is_held(holder: str, expires_at: datetime, now: datetime) -> bool:
+    """Whether a lock row still keeps others out: not expired, and not left behind by a
+    process on this host that is gone."""
+    return expires_at >= now and not _dead_local_holder(holder)
 
 
 def _dead_local_holder(holder: str) -> bool:

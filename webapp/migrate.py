@@ -61,6 +61,11 @@ def _known_revisions() -> frozenset[str]:
     return frozenset(script.revision for script in _scripts().walk_revisions())
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether `revision` is one of the bundled migrations (else a newer version wrote it)."""
+    return revision in _known_revisions()
+
+
 def schema_problem(engine: Engine) -> str | None:
     """Why the code cannot work on this database (German, one line), or None when its schema
     is the code's: the one check every command and the web app use (one query)."""

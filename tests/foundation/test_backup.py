@@ -154,3 +154,22 @@ def test_backup_of_a_review_made_later_is_not_in_the_copy(
     engine.dispose()
     assert _count(config.database_url, Review) == 1
     assert _count(f"sqlite:///{tmp_path / 'before.db'}", Review) == 0
+
+
+def test_backup_refuses_the_database_itself_as_target(
+    cli: CliInvoker, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`backup --force` onto the live file replaced the file a running `serve` holds open."""
+    assert cli("init").exit_code == 0
+    database = Path(config.database_url.removeprefix("sqlite:///"))
+    before = database.read_bytes()
+    (tmp_path / "link.db").symlink_to(database)
+    monkeypatch.chdir(tmp_path)
+    for target in (str(database), "test.db", "link.db", f"{database}-wal"):
+        result = cli("backup", "--force", target)
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (
+            f"Fehler: {target} ist die Datenbank selbst (DATABASE_URL): die Sicherung in eine "
+            "andere Datei schreiben, etwa /srv/sicherung/fm-$(date +%F).db.\n"
+        )
+    assert database.read_bytes() == before

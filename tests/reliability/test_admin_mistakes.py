@@ -697,8 +697,104 @@ def test_production_without_secret_key_refuses_to_sign_the_model(
 ) -> None:
     assert cli("init").exit_code == 0
     result = cli(*command, FUNDING_MATCHER_ENV="production", SECRET_KEY="")
-    _clean_failure(result, "SECRET_KEY ist nicht gesetzt")
+    _clean_failure(result, "SECRET_KEY ist leer: außerhalb der Entwicklung")
     assert not config.match_model_file.exists()
+
+
+def _env_file(cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
+    """`text` as the .env file of the working directory, its variables in neither the
+    environment nor the CLI runner's (the file is where the administrator set them)."""
+    names = [line.split("=", 1)[0] for line in text.splitlines() if "=" in line]
+    # load_dotenv writes into os.environ: a copy keeps the .env values out of later tests.
+    monkeypatch.setattr(os, "environ", {k: v for k, v in os.environ.items() if k not in names})
+    for name in names:
+        cli.env.pop(name, None)
+    path = tmp_path / ".env"
+    path.write_text(text)
+    monkeypatch.chdir(tmp_path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "postgres//foo",
+            "DATABASE_URL ist keine gültige Datenbank-Adresse: 'postgres//foo' (z. B. "
+            "sqlite:///pfad/zur/datei.db oder postgresql://user:pw@host/db)",
+        ),
+        (
+            "mysql://fm:geheim@db.kreis.de/fm",
+            "DATABASE_URL 'mysql://fm:***@db.kreis.de/fm': mysql wird nicht unterstützt, nur "
+            "SQLite oder PostgreSQL (z. B. sqlite:///pfad/zur/datei.db oder "
+            "postgresql://user:pw@host/db)",
+        ),
+        (
+            "postgres://fm:geheim@db.kreis.de/fm",
+            "DATABASE_URL 'postgres://fm:***@db.kreis.de/fm': postgresql:// statt postgres:// "
+            "schreiben",
+        ),
+    ],
+    ids=["no-scheme", "mysql", "postgres"],
+)
+def test_check_names_a_database_url_the_commands_refuse(
+    cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    """`check` said nothing and exited 0; `init` then refused without naming the value."""
+    env_file = _env_file(cli, tmp_path, monkeypatch, f"DATABASE_URL={value}\n")
+    origin = f"(DATABASE_URL gesetzt in {env_file})"
+
+    result = cli("check")
+    assert result.exit_code == 1, result.output
+    assert f"  - {message} {origin}\n" in result.stderr
+
+    for command in (["init"], ["match"]):
+        result = cli(*command)
+        assert result.exit_code == 1
+        assert result.stderr == f"Fehler: {message} {origin}\n"
+        assert "geheim" not in result.output
+
+
+def test_check_names_a_secret_key_left_empty_in_production(
+    cli: CliInvoker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` exited 0, then `match` and `serve` refused: and the message said "nicht
+    gesetzt" and "SECRET_KEY gesetzt in .env" in one line."""
+    env_file = _env_file(
+        cli, tmp_path, monkeypatch, "FUNDING_MATCHER_ENV=production\nSECRET_KEY=\n"
+    )
+    message = (
+        "SECRET_KEY ist leer: außerhalb der Entwicklung (FUNDING_MATCHER_ENV=production) ist "
+        "ein eigener geheimer Schlüssel nötig, etwa die Ausgabe von `python3 -c 'import "
+        "secrets; print(secrets.token_hex(32))'`. (SECRET_KEY leer, FUNDING_MATCHER_ENV "
+        f"gesetzt in {env_file})"
+    )
+    result = cli("check")
+    assert result.exit_code == 1, result.output
+    assert f"  - {message}\n" in result.stderr
+
+    assert cli("init").exit_code == 0
+    for command in (["match"], ["serve"]):
+        result = cli(*command)
+        assert result.exit_code == 1
+        assert result.stderr == f"Fehler: {message}\n"
+
+
+def test_digest_min_score_in_percent_is_refused_with_the_share_it_means(
+    cli: CliInvoker,
+) -> None:
+    """DIGEST_MIN_SCORE=25 ("Passung 73 %" in the mails) emptied every digest silently."""
+    message = (
+        "Ungültige Mail-Einstellung: DIGEST_MIN_SCORE ist ein Anteil zwischen 0 und 1, nicht "
+        "'25' – für 25 % DIGEST_MIN_SCORE=0.25 eintragen"
+    )
+    assert cli("init").exit_code == 0
+    result = cli("digest", "--dry-run", DIGEST_MIN_SCORE="25")
+    assert result.exit_code == 1
+    assert result.stderr == f"Fehler: {message}\n"
+    result = cli("check", "--mail", DIGEST_MIN_SCORE="25")
+    assert f"  - {message}\n" in result.stderr
+    assert cli("digest", "--dry-run", DIGEST_MIN_SCORE="1").exit_code == 0
 
 
 MAIL_SETTINGS = {

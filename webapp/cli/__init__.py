@@ -22,6 +22,7 @@ def main(ctx: click.Context) -> None:
     """funding-matcher: Förderaufrufe finden, die zur Digitalisierungsstrategie passen."""
     # `check` reports every unusable setting itself; the others stop at the first.
     ctx.obj = AppContext.from_env(collect_problems=ctx.invoked_subcommand == "check")
+    ctx.call_on_close(ctx.obj.close)
     try:
         configure_logging(ctx.obj.config)
     except ConfigError as exc:

@@ -15,7 +15,7 @@ from webapp.cli.common import AppContext, pass_app
 from webapp.cli.db_commands import configured_strategy, missing_state_hint
 from webapp.cli.errors import ERROR_PREFIX
 from webapp.cli.german import GermanCommand
-from webapp.config import mail_problems, with_origin
+from webapp.config import ConfigError, database_url_problem, mail_problems, with_origin
 from webapp.errors import UserError
 from webapp.formatting import format_counted
 from webapp.mail.settings import MailSettings
@@ -71,11 +71,21 @@ def check(
 def _check_settings(app: AppContext, mail: bool) -> bool:
     """Every unusable setting (and with `mail` the mail settings) with its variable.
 
-    The validation is that of the commands themselves (`Config.from_env`,
-    `MailSettings.from_env`) plus `mail_problems` for what only fails at the mail server.
+    The validation is that of the commands themselves (`Config.from_env`, DATABASE_URL,
+    `Config.check_production`, `MailSettings.from_env`) plus `mail_problems` for what only
+    fails at the mail server.
     """
     env = dict(os.environ)  # .env was read into it when the configuration was
     problems = list(app.config_problems)
+    # What every command that opens the database, and `serve`, `match` and `weekly`, refuse:
+    # `check` passed them, and the next command failed on them.
+    database = database_url_problem(app.config.database_url)
+    if database is not None:
+        problems.append(database)
+    try:
+        app.config.check_production()
+    except ConfigError as exc:
+        problems.append(str(exc))
     hints: list[str] = []
     if mail:
         MailSettings.from_env(env, problems=problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from matcher.strategy import StrategyError
 from scrapers.record import ParseError
 from webapp.cli.errors import CliError, describe_range
-from webapp.config import Config, ConfigError, with_origin
+from webapp.config import (
+    Config,
+    ConfigError,
+    database_url_problem,
+    hide_url_password,
+    with_origin,
+)
 from webapp.db import make_engine, make_session_factory
 from webapp.errors import UserError
 from webapp.migrate import schema_problem
@@ -73,14 +80,12 @@ class AppContext:
         return self._engine
 
     def _make_engine(self) -> Engine:
-        invalid = CliError(
-            "DATABASE_URL ist keine gültige Datenbank-Adresse "
-            "(z. B. sqlite:///pfad/zur/datei.db oder postgresql://user:pw@host/db)"
-        )
-        try:
-            url = make_url(self.config.database_url)
-        except (ArgumentError, ValueError):  # ValueError: a port that is no number
-            raise invalid from None
+        # The value (without its password) and, when it came from there, the .env file:
+        # the operator sees what was read and where to correct it.
+        problem = database_url_problem(self.config.database_url)
+        if problem is not None:
+            raise CliError(with_origin(problem))
+        url = make_url(self.config.database_url)
         database = url.database if url.get_backend_name() == "sqlite" else None
         path = Path(database) if database and database != ":memory:" else None
         if path is not None and not path.exists() and not self.create_database:
@@ -90,14 +95,23 @@ class AppContext:
             )
         try:
             return make_engine(self.config.database_url)
-        except (ArgumentError, NoSuchModuleError, ImportError, ValueError):
-            raise invalid from None
+        except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+            shown = hide_url_password(self.config.database_url)
+            raise CliError(
+                with_origin(f"DATABASE_URL {shown!r} ist nicht nutzbar: {exc}")
+            ) from None
         except OSError as exc:
             folder = path.parent if path is not None else self.config.instance_dir
             raise CliError(
                 f"Der Ordner {folder} für die Datenbank kann nicht angelegt werden "
                 f"({exc.strerror}): INSTANCE_PATH bzw. DATABASE_URL prüfen."
             ) from None
+
+    def close(self) -> None:
+        """Close the database connections: the last one to an SQLite file folds the
+        write-ahead log into it and removes `-wal` and `-shm` (see `restore`)."""
+        if self._engine is not None:
+            self._engine.dispose()
 
     def require_schema(self) -> None:
         """Stop with one German line unless the database's schema is the code's (after an
@@ -186,6 +200,20 @@ def user_errors(func: F) -> F:
             raise CliError(f"Datenbankfehler{where}: {reason}") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def read_line(label: str, *, hide_input: bool = False) -> str:
+    """One answer from the terminal; from a pipe (a script), one line as it is."""
+    if sys.stdin.isatty():
+        return str(click.prompt(label, hide_input=hide_input))
+    # Without a terminal there is no echo to hide: getpass would warn in English (with a
+    # Python path), or read the controlling terminal instead of what the script pipes in.
+    click.echo(f"{label}: ", nl=False, err=True)
+    line = sys.stdin.readline()
+    click.echo(err=True)
+    if not line:
+        raise click.Abort()
+    return line.rstrip("\r\n")
 
 
 def aligned_lines(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:

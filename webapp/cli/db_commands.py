@@ -1,24 +1,36 @@
-"""`init`, `backup` and `strategy show|load`: the database, its copies and its strategy."""
+"""`init`, `backup`, `restore` and `strategy show|load`: the database, its copies and its
+strategy."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
 from sqlalchemy import select
+from sqlalchemy.engine import URL, make_url
 
 from matcher.states import fold_place
 from matcher.strategy import GERMANY, RegionProfile, Strategy, StrategyError, load_strategy
 from webapp.backup import backup_database
-from webapp.cli.common import AppContext, pass_app, user_errors
+from webapp.cli.common import AppContext, pass_app, read_line, user_errors
 from webapp.cli.german import GermanCommand, GermanGroup
-from webapp.config import DEFAULT_STRATEGY, path_origin, with_origin
+from webapp.config import DEFAULT_STRATEGY, database_url_problem, path_origin, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
 from webapp.formatting import format_counted
 from webapp.matching import replaced_strategy_in_matches
 from webapp.migrate import current_revision, head_revision, require_upgradable, upgrade
 from webapp.models import CallScore
+from webapp.restore import (
+    BackupInfo,
+    check_pg_dump,
+    check_sqlite_backup,
+    pg_restore_commands,
+    restore_sqlite,
+    side_copy_path,
+    sqlite_database_path,
+)
 from webapp.strategy_store import LoadReport, load_into_db
 
 
@@ -55,14 +67,92 @@ def init(app: AppContext, no_strategy: bool) -> None:
 def backup(app: AppContext, file: Path, force: bool) -> None:
     """Die Datenbank nach DATEI sichern, auch während Weboberfläche und Wochenlauf arbeiten.
 
-    SQLite: eine vollständige Datenbankdatei (zum Wiederherstellen an die Stelle der alten
-    kopieren); PostgreSQL: eine Datei von pg_dump (mit pg_restore einspielen).
+    SQLite: eine vollständige Datenbankdatei; PostgreSQL: eine Datei von pg_dump. Einspielen
+    mit `funding-matcher restore DATEI` (nicht von Hand über die Datenbank kopieren).
     """
     report = backup_database(app.engine, file, overwrite=force)
     kind = "SQLite-Datei" if report.tool == "sqlite" else "pg_dump-Datei (für pg_restore)"
     click.echo(
         f"Gesichert nach {report.target}: {kind}, {report.size_bytes / 1e6:.1f} MB, "
         f"{format_counted(report.calls, 'Aufruf', 'Aufrufe')}, Schema {report.revision or '–'}."
+    )
+
+
+@click.command(cls=GermanCommand)
+@click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Ohne Rückfrage ersetzen (für Skripte).")
+@pass_app
+@user_errors
+def restore(app: AppContext, file: Path, yes: bool) -> None:
+    """Eine Sicherung von `backup` einspielen (vorher `serve` und den Wochenlauf anhalten).
+
+    SQLite: prüft die Sicherung, lehnt ab, solange die Datenbank benutzt wird, legt die
+    bisherige Datenbank mit Zeitstempel daneben und ersetzt sie. PostgreSQL: prüft die Datei
+    und nennt die Befehle, die sie in eine neue Datenbank einspielen.
+    """
+    problem = database_url_problem(app.config.database_url)
+    if problem is not None:
+        raise UserError(with_origin(problem))
+    url = make_url(app.config.database_url)
+    moment = datetime.now()
+    if url.get_backend_name() == "postgresql":
+        _print_pg_restore(url, check_pg_dump(file), moment)
+        return
+    target = sqlite_database_path(url)
+    backup = check_sqlite_backup(file, target)
+    side = side_copy_path(target, moment)
+    described = (
+        f"Sicherung {backup.path}: in Ordnung – Schema {backup.revision}, "
+        f"{format_counted(backup.calls or 0, 'Aufruf', 'Aufrufe')}."
+    )
+    click.echo(described)
+    if target.exists() and not yes:
+        click.echo(f"Sie ersetzt die Datenbank {target}; die bisherige bleibt als {side} erhalten.")
+        answer = read_line("Jetzt ersetzen? (ja/nein)")
+        if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+            raise UserError("Nicht bestätigt: nichts geändert.")
+    report = restore_sqlite(backup, target, side)
+    done = f"Wiederhergestellt: {target} aus {backup.path}."
+    if report.replaced is not None:
+        done += f" Die bisherige Datenbank liegt als {report.replaced} daneben."
+    click.echo(done)
+    if backup.needs_init:
+        step = (
+            f"`funding-matcher init` (migriert Schema {backup.revision} auf "
+            f"{head_revision()}), dann `funding-matcher match`"
+        )
+    else:
+        step = "`funding-matcher match` (baut das gespeicherte Modell neu)"
+    click.echo(
+        f"Als Nächstes: {step}, dann `serve` und den Wochenlauf wieder starten. Wer seit "
+        "der Sicherung mit `user forget` gelöscht wurde, ist wieder da: dort erneut löschen."
+    )
+
+
+def _print_pg_restore(url: URL, backup: BackupInfo, moment: datetime) -> None:
+    """The commands that restore a pg_dump file (see `pg_restore_commands` for why they
+    are printed, not run)."""
+    database, commands = pg_restore_commands(url, backup.path, moment)
+    new_url = url.set(database=database).render_as_string(hide_password=True)
+    click.echo(
+        f"Sicherung {backup.path}: pg_dump-Datei, lesbar. funding-matcher spielt sie bei "
+        "PostgreSQL nicht selbst ein (nichts geändert); so kommt sie in eine neue "
+        "Datenbank, und die bisherige bleibt unberührt:"
+    )
+    click.echo("  1. `serve` und den Wochenlauf anhalten")
+    for number, command in enumerate(commands, start=2):
+        click.echo(f"  {number}. {command}")
+    origin = with_origin("DATABASE_URL")
+    where = origin.removeprefix("DATABASE_URL").strip() or "(in der Umgebung)"
+    click.echo(
+        f"  4. DATABASE_URL auf {new_url} umstellen {where}, "
+        "`funding-matcher init` und `funding-matcher match` ausführen, dann `serve` und den "
+        "Wochenlauf wieder starten"
+    )
+    click.echo(
+        f"Das Passwort ist das aus DATABASE_URL (PGPASSWORD setzen oder eingeben); createdb "
+        f"braucht das Recht, Datenbanken anzulegen. Die bisherige Datenbank {url.database} "
+        "später mit `dropdb` löschen."
     )
 
 
@@ -227,4 +317,4 @@ def render_tree(strategy: Strategy) -> str:
     return "\n".join(lines)
 
 
-COMMANDS = [init, backup, strategy]
+COMMANDS = [init, backup, restore, strategy]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import gc
+import signal
+from types import FrameType
 from typing import Any
 
 import click
@@ -84,7 +86,23 @@ def serve(app: AppContext, host: str, port: int, threads: int, url_prefix: str) 
     # garbage collector's sight, a full collection no longer walks its 150,000 objects
     # (70 ms with every thread stopped, about once per 100 list pages).
     gc.freeze()
-    server.run()
+    # `systemctl stop` sends SIGTERM, whose default ends the process at once: SQLite's
+    # write-ahead log then stays beside the file, and a backup copied over the file later
+    # gets that old log applied to it (a corrupt database). As SystemExit it ends waitress's
+    # loop like Ctrl+C, the running requests finish and every connection is closed, so
+    # SQLite folds the log into the file and removes it.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        server.run()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        flask_app.extensions["fm_engine"].dispose()
+        app.engine.dispose()
+    click.echo("funding-matcher beendet.")
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def url_prefix_option(value: str) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 from sqlalchemy.orm import Session
 
-from webapp.cli.common import AppContext, aligned_lines, pass_app, user_errors
+from webapp.cli.common import AppContext, aligned_lines, pass_app, read_line, user_errors
 from webapp.cli.german import GermanGroup
 from webapp.db import transaction
 from webapp.errors import UserError
@@ -81,21 +80,7 @@ def _ask_password(nothing_done: str) -> str:
 
 def _read_password(label: str) -> str:
     """One password from the terminal, hidden; from a pipe (a script), one line as it is."""
-    return _read_line(label, hide_input=True)
-
-
-def _read_line(label: str, *, hide_input: bool = False) -> str:
-    """One answer from the terminal; from a pipe (a script), one line as it is."""
-    if sys.stdin.isatty():
-        return str(click.prompt(label, hide_input=hide_input))
-    # Without a terminal there is no echo to hide: getpass would warn in English (with a
-    # Python path), or read the controlling terminal instead of what the script pipes in.
-    click.echo(f"{label}: ", nl=False, err=True)
-    line = sys.stdin.readline()
-    click.echo(err=True)
-    if not line:
-        raise click.Abort()
-    return line.rstrip("\r\n")
+    return read_line(label, hide_input=True)
 
 
 @user.command("list")
@@ -249,7 +234,7 @@ def forget(app: AppContext, email: str, yes: bool) -> None:
             f"{who}: Name und Adresse werden unwiderruflich gelöscht; die Anmeldung heißt "
             "danach „ehemalige Anmeldung …“. Das lässt sich nicht rückgängig machen."
         )
-        answer = _read_line(f"Zum Bestätigen die Adresse {address} eingeben")
+        answer = read_line(f"Zum Bestätigen die Adresse {address} eingeben")
         if normalise_email(answer) != address:
             raise UserError("Nicht bestätigt: nichts gelöscht.")
     with transaction(app.sessions) as session:

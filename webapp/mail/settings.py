@@ -56,7 +56,7 @@ class MailSettings:
             # 0 would make the socket non-blocking and every send fail
             timeout=number("SMTP_TIMEOUT", defaults.timeout, above_zero=True),
             send_empty_digest=_flag(env.get("DIGEST_SEND_EMPTY")),
-            min_score=number("DIGEST_MIN_SCORE", defaults.min_score),
+            min_score=_share(env, "DIGEST_MIN_SCORE", defaults.min_score, found),
             per_theme=int(number("DIGEST_PER_THEME", defaults.per_theme, whole=True)),
             soon_days=int(number("DIGEST_DEADLINE_DAYS", defaults.soon_days, whole=True)),
             reminder_days=(
@@ -109,6 +109,21 @@ def _number(
         found.add(f"Ungültige Mail-Einstellung: {name} muss {limit} sein, nicht {raw!r}")
         return default
     return value
+
+
+def _share(env: dict[str, str], name: str, default: float, found: Problems) -> float:
+    """A number from 0 to 1; a value in percent (25 for "Passung 25 %") is refused with the
+    share it means, as no call scores above 1 and the digest would stay empty for good."""
+    value = _number(env, name, default, found)
+    if value <= 1:
+        return value
+    raw = env[name].strip()
+    meant, percent = (f"{value / 100:g}", raw) if value <= 100 else ("0.25", "25")
+    found.add(
+        f"Ungültige Mail-Einstellung: {name} ist ein Anteil zwischen 0 und 1, nicht "
+        f"{raw!r} – für {percent} % {name}={meant} eintragen"
+    )
+    return default
 
 
 def _flag(value: str | None) -> bool:
