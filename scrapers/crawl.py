@@ -245,7 +245,8 @@ def _crawl_fdb(
         conditional,
     ):
         # An unchanged list page gives its programme links as read last time; the programme
-        # pages are asked conditionally all the same. Programme pages may carry codes instead of labels; the list page explains them.
+        # pages are asked conditionally all the same. Programme pages may carry codes
+        # instead of labels; the list page explains them.
         options.setdefault("code_labels", {}).update(page.code_labels)
         for link in page.detail_links:
             if link not in links:
