@@ -121,6 +121,23 @@ def next_occurrence(month: int, day: int, reference: date) -> date:
     return date(reference.year + 1, month, min(day, 28))
 
 
+# "Förderanträge bis 2027 und dabei spätestens bis zum 30.09. jeden Jahres": a bare year
+# after "bis" ends the yearly rounds (not "bis 31.12.2027" or "bis 2027-03-31").
+_UNTIL_YEAR = re.compile(
+    r"\bbis\s+(?:(?:Ende|einschließlich|(?:zum|ins|in\s+das)\s+Jahr)\s+)?(20\d{2})\b(?![.\-/]\d)",
+    re.I,
+)
+_ROUND_WINDOW = 120  # characters before a yearly date that may say when its rounds end
+
+
+def _last_round(text: str, start: int) -> int | None:
+    """The year a yearly cut-off's rounds end in, when the words just before it (on its
+    line) say so; else None."""
+    window = text[max(0, start - _ROUND_WINDOW) : start].rsplit("\n", 1)[-1]
+    years = [int(m.group(1)) for m in _UNTIL_YEAR.finditer(window)]
+    return years[-1] if years else None
+
+
 def find_dates(text: str, reference: date | None = None) -> list[DateMatch]:
     """All dates in `text`, in order; yearly recurring ones resolved relative to `reference`."""
     reference = reference or date.today()
@@ -138,7 +155,12 @@ def find_dates(text: str, reference: date | None = None) -> list[DateMatch]:
     def add_yearly(day: int, month: int, start: int, end: int) -> bool:
         if not (1 <= month <= 12 and 1 <= day <= 31) or not free(start, end):
             return False
-        found.append(DateMatch(next_occurrence(month, day, reference), start, end, True))
+        value = next_occurrence(month, day, reference)
+        last = _last_round(text, start)
+        if last is not None and value.year > last:
+            # the programme's rounds end that year: its last cut-off, however long ago
+            value = _make_date(last, month, day) or _make_date(last, month, day - 1) or value
+        found.append(DateMatch(value, start, end, True))
         taken.append((start, end))
         return True
 

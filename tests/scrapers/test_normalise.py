@@ -25,6 +25,9 @@ REF = date(2026, 11, 26)
         ("April 18, 2027", date(2027, 4, 18)),
         # Yearly dates resolve to the next occurrence on or after the reference date.
         ("bis zum 30.09. jeden Jahres", date(2027, 9, 30)),
+        # the rounds end in the year "bis" names; a full date after "bis" ends nothing
+        ("Anträge bis 2026 und dabei bis zum 30.09. jeden Jahres", date(2026, 9, 30)),
+        ("Anträge bis Ende 2028, jeweils bis zum 30.09. jeden Jahres", date(2027, 9, 30)),
         # only a two-digit year is short for 20xx
         ("31.03.27", date(2027, 3, 31)),
         ("1.1.0001", date(1, 1, 1)),
@@ -34,6 +37,11 @@ REF = date(2026, 11, 26)
 )
 def test_parse_date_forms(text: str, expected: date | None) -> None:
     assert norm.parse_date(text, REF) == expected
+
+
+def test_a_full_date_after_bis_does_not_end_the_yearly_rounds() -> None:
+    found = norm.find_dates("Laufzeit bis 31.12.2026. Anträge bis zum 30.09. jeden Jahres", REF)
+    assert [d.value for d in found] == [date(2026, 12, 31), date(2027, 9, 30)]
 
 
 def test_parse_date_rejects_unreadable_values() -> None:

@@ -83,6 +83,16 @@ def test_fdb_real_detail_single_text(real_pages: Path) -> None:
     # "spätestens bis zum 30.09. jeden Jahres" → next occurrence after the reference date.
     assert record.deadline == date(2027, 9, 30)
     assert record.status == "offen"
+    # "Förderantrag bis 2027 und dabei spätestens bis zum 30.09. jeden Jahres": no round
+    # in 2028, so after the last cut-off the call is closed, not open until 2028
+    after = foerderdatenbank.parse(
+        (real_pages / "detail_single_desc.html").read_bytes(),
+        FDB + "x.html",
+        None,
+        options={**OPTIONS, "today": "2027-10-01"},
+    )
+    [closed] = after.records
+    assert (closed.deadline, closed.status) == (date(2027, 9, 30), "geschlossen")
     # no tabs; the page's own first heading "Rechtsgrundlage" is shown as a heading too
     assert [label for label, _ in foerderdatenbank.split_tabs(record.text)] == ["Rechtsgrundlage"]
 
