@@ -73,6 +73,9 @@ def test_scrape_one_source_and_unknown_source(cli: CliInvoker) -> None:
     assert cli("init").exit_code == 0
     result = cli("scrape", "--offline", "--source", "eu-ft")
     assert result.exit_code == 0 and table_row(result.output, "eu-ft")[4] == "14"
+    # without a terminal (cron) no progress bar, not even its label: only the table
+    assert result.output.splitlines()[0].startswith("Quelle ")
+    assert "Quellen (offline)" not in result.output
     unknown = cli("scrape", "--source", "gibtsnicht")
     assert unknown.exit_code == 1
     assert "Unbekannte Quelle 'gibtsnicht'" in unknown.output and "Traceback" not in unknown.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -56,20 +57,27 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
     if not sources:
         raise UserError(f"Keine aktive Quelle in {app.config.sources_path} konfiguriert.")
     label = "Quellen (offline)" if offline else "Quellen"
-    with click.progressbar(
-        length=len(sources),
-        label=label,
-        file=sys.stderr,
-        item_show_func=lambda name: name or "",
-    ) as bar:
+    # Without a terminal (cron, a pipe) click would print the bar's label alone, a line of
+    # noise in every cron mail: the table below says everything.
+    bar_context = (
+        click.progressbar(
+            length=len(sources),
+            label=label,
+            file=sys.stderr,
+            item_show_func=lambda name: name or "",
+        )
+        if sys.stderr.isatty()
+        else nullcontext(None)
+    )
+    with bar_context as bar:
         reports = run_scrape(
             app.sessions,
             sources,
             offline=offline,
             snapshots_dir=app.config.snapshots_dir,
             record=record,
-            progress=lambda name, _url: bar.update(0, name),
-            done=lambda report: bar.update(1, report.name),
+            progress=(lambda name, _url: bar.update(0, name)) if bar else None,
+            done=(lambda report: bar.update(1, report.name)) if bar else None,
         )
     click.echo(format_table(reports))
     failed = [r for r in reports if r.status != "ok"]
