@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from scrapers import foerderdatenbank
 from tests.scrapers.conftest import snapshot_file
 from tests.web.conftest import XSS_TITLE, call_by_external_id
-from webapp.formatting import local_today
+from webapp.formatting import format_rate, local_today
 from webapp.models import Call, CallScore, Match, ProjectRow, ThemeRow
 from webapp.queries import CallFilters, count_calls, list_calls, search_stem
 
@@ -379,3 +379,18 @@ def test_call_page_shows_the_tabs_of_a_foerderdatenbank_programme_as_headings(
     assert page.count('<div class="call-text">') == 3
     assert "\nZusatzinfos\n" not in page  # the label is no longer a line of the text
     assert call.text == record.text  # stored as before: the content hash is unchanged
+
+
+def test_a_funding_rate_reads_as_the_most_the_call_offers(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """A call text naming 65 % and 85 % (in Haushaltsnotlage) keeps 85 %: "bis zu"."""
+    call = session.scalars(
+        select(Call).where(Call.funding_rate.is_not(None), Call.canonical_id.is_(None))
+    ).first()
+    assert call is not None
+    shown = format_rate(call.funding_rate)
+    page = _text(auth_client.get(f"/aufrufe/{call.id}"))
+    assert f"<dt>Förderquote</dt><dd>bis zu {shown}</dd>" in page
+    listed = _text(auth_client.get("/aufrufe", query_string={"q": call.title[:40]}))
+    assert f'<span class="fact">Quote bis {shown}</span>' in listed
