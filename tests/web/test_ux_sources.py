@@ -61,3 +61,6 @@ def test_a_feed_is_linked_as_feed_a_site_as_website(
     link = r'<a href="https://example.org/{}" rel="noopener noreferrer nofollow" target="_blank">(\w+)</a>'
     assert re.search(link.format("rss"), page).group(1) == "Feed"  # type: ignore[union-attr]
     assert re.search(link.format("liste"), page).group(1) == "Website"  # type: ignore[union-attr]
+    # how each is read, in words (the kind of sources.yaml as tooltip), not "html-list"
+    assert '<span title="Art in sources.yaml: html-list">Liste auf einer Webseite</span>' in page
+    assert '<span title="Art in sources.yaml: feed">Nachrichten-Feed (RSS/Atom)</span>' in page

@@ -17,6 +17,14 @@ bp = Blueprint("sources", __name__, url_prefix="/quellen")
 
 # What a source's URL opens: a feed or an API answers with XML or JSON, not a web page.
 LINK_LABELS = {"feed": "Feed", "eu-ft": "Such-API"}
+# How a source is read, in the officers' words (sources.yaml's `kind` stays the tooltip).
+KIND_LABELS = {
+    "foerderdatenbank": "Förderdatenbank: Trefferliste und Programmseiten",
+    "foerderinfo": "Liste von Förderaufrufen",
+    "eu-ft": "Suchschnittstelle des EU-Portals",
+    "feed": "Nachrichten-Feed (RSS/Atom)",
+    "html-list": "Liste auf einer Webseite",
+}
 
 
 def runs_summary(runs: Sequence[ScrapeRun]) -> str:
@@ -56,4 +64,5 @@ def index() -> str:
         charts=charts,
         summaries={s.name: runs_summary(s.runs) for s in sources},
         link_labels=LINK_LABELS,
+        kind_labels=KIND_LABELS,
     )
