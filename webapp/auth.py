@@ -61,6 +61,10 @@ PUBLIC_ENDPOINTS = frozenset(
 
 F = TypeVar("F", bound=Callable[..., Any])
 SESSION_EXPIRED = "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."
+NOT_SAVED_LOGGED_OUT = (
+    "Nicht gespeichert: Sie waren nicht mehr angemeldet (Sitzung abgelaufen oder in einem "
+    "anderen Fenster abgemeldet). Bitte melden Sie sich an und wiederholen Sie die Eingabe."
+)
 
 
 @dataclass(slots=True)
@@ -147,10 +151,15 @@ def init_app(app: Flask) -> None:
             return None
         if current_user.is_authenticated:
             return None
-        if g.pop("fm_session_expired", False):
-            flash(SESSION_EXPIRED, "info")
-        target = request_path() if request.method == "GET" else None
-        return redirect(url_for("auth.login", next=target))
+        expired = g.pop("fm_session_expired", False)
+        if request.method == "GET":
+            if expired:
+                flash(SESSION_EXPIRED, "info")
+            return redirect(url_for("auth.login", next=request_path()))
+        # A form sent after the session ended (timeout, logout in another tab): it cannot
+        # be replayed, but the officer is told so and comes back to the page it was on.
+        flash(NOT_SAVED_LOGGED_OUT, "error")
+        return redirect(url_for("auth.login", next=_referring_page()))
 
 
 def session_limits() -> SessionLimits:
@@ -247,6 +256,15 @@ def request_path() -> str:
     redirect to that would leave the app.
     """
     return request.script_root + request.full_path.removesuffix("?")
+
+
+def _referring_page() -> str | None:
+    """The app's own page a form was sent from (its Referer, path and query), else None."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_next(path) if path else None
 
 
 def safe_next(target: str | None, root: str | None = None) -> str | None:

@@ -134,6 +134,22 @@ def test_logged_out_page_request_remembers_where_to_go(client: FlaskClient) -> N
     assert response.headers["Location"] == "/anmelden?next=/strategie/"
 
 
+def test_a_form_sent_after_the_session_ended_says_so_and_leads_back(client: FlaskClient) -> None:
+    """Logged out in another tab, the officer saves a Bewertung: not silently lost."""
+    response = client.post(
+        "/aufrufe/1/bewertung",
+        data={"status": "relevant"},
+        headers={"Referer": "http://localhost/aufrufe/1?zurueck=/"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/anmelden?next=/aufrufe/1?zurueck%3D/"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nicht gespeichert: Sie waren nicht mehr angemeldet" in page
+    # a Referer of another site is no way back
+    other = client.post("/aufrufe/1/bewertung", headers={"Referer": "https://evil.example/x"})
+    assert other.headers["Location"] == "/anmelden"
+
+
 def test_logout_needs_post(auth_client: FlaskClient) -> None:
     assert auth_client.get("/abmelden").status_code == 405
     assert auth_client.post("/abmelden").status_code == 302
