@@ -551,12 +551,14 @@ class _Validator:
                 self.fail(f"{path}.id", f"doppelte Projekt-ID '{project_id}'")
             seen.add(project_id)
             theme_id = self.text(item, "theme", path, required=True)
-            if theme_id and theme_id not in theme_ids:
+            # Without readable themes (a typo like `themen:`), every project's theme and
+            # goals would be reported unknown too: the one message about themes says it.
+            if theme_id and theme_ids and theme_id not in theme_ids:
                 hint = _hint(theme_id, sorted(theme_ids), "Themenfelder der Datei")
                 self.fail(f"{path}.theme", f"unbekanntes Themenfeld '{theme_id}' ({hint})")
             goals = self.text_list(item, "goals", path)
             for goal_id in goals:
-                if goal_id not in goal_ids:
+                if theme_ids and goal_id not in goal_ids:
                     hint = _hint(goal_id, sorted(goal_ids), "Ziele der Datei")
                     self.fail(f"{path}.goals", f"Ziel '{goal_id}' ist nicht definiert ({hint})")
             applicant_types = self.text_list(item, "applicant_types", path)

@@ -116,6 +116,13 @@ def test_several_problems_are_reported_together() -> None:
     assert "2 Fehler" in message and "Priorität" in message and "'X'" in message
 
 
+def test_a_misspelt_themes_key_is_one_problem_not_one_per_project() -> None:
+    message = _error(MINIMAL.replace("themes:", "themen:"))
+    assert "2 Fehler" in message, message
+    assert "unbekannter Schlüssel 'themen' (gemeint ist wohl 'themes')" in message
+    assert "unbekanntes Themenfeld" not in message and "nicht definiert" not in message
+
+
 def test_invalid_yaml_names_the_line() -> None:
     assert "Zeile 4: kein gültiges YAML" in _error("id: x\nname: y\nthemes: [\n  - : :\n")
 
