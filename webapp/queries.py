@@ -1610,25 +1610,31 @@ class ThemeSummary:
     open_calls: int = 0
 
 
-def _inbox_matches(today: date) -> Select[Any]:
+def _inbox_matches(today: date, applicant: str = "") -> Select[Any]:
     """(project, theme, call, deadline) of each counting match of a call in the inbox.
 
-    The inbox's own calls (`listed` with an unfiltered inbox) and its project
-    and theme filters' idea of a match (`matching_clauses`): a count on the strategy page is
-    the number of calls the inbox shows behind its link.
+    The inbox's own calls (`listed` with the inbox for `applicant`, "" for every one) and
+    its project and theme filters' idea of a match (`matching_clauses`): a count on the
+    strategy page is the number of calls the inbox shows behind its link.
     """
     return listed(
         select(Match.project_id, ProjectRow.theme_id, Match.call_id, Call.deadline)
         .join(Call, Call.id == Match.call_id)
         .join(ProjectRow, ProjectRow.id == Match.project_id)
         .where(*matching_clauses()),
-        CallFilters(scope="inbox"),
+        CallFilters(scope="inbox", antragsteller=applicant),
         today,
     )
 
 
-def strategy_overview(session: Session, today: date | None = None) -> list[ThemeSummary]:
-    """Themes by priority with goals, projects and how many calls of each the inbox shows."""
+def strategy_overview(
+    session: Session, today: date | None = None, applicant: str = ""
+) -> list[ThemeSummary]:
+    """Themes by priority with goals, projects and how many calls of each the inbox shows.
+
+    `applicant`: counted as the inbox for that applicant counts (a login's "Meine Kommune",
+    which its inbox opens with); "" for every applicant.
+    """
     today = today or local_today()
     strategy = active_strategy(session)
     if strategy is None:
@@ -1653,7 +1659,9 @@ def strategy_overview(session: Session, today: date | None = None) -> list[Theme
     project_calls: dict[int, set[int]] = defaultdict(set)
     project_next: dict[int, date] = {}
     theme_calls: dict[int, set[int]] = defaultdict(set)
-    for project_id, theme_id, call_id, deadline in session.execute(_inbox_matches(today)):
+    for project_id, theme_id, call_id, deadline in session.execute(
+        _inbox_matches(today, applicant)
+    ):
         project_calls[project_id].add(call_id)
         theme_calls[theme_id].add(call_id)
         if deadline is not None and (
