@@ -533,7 +533,7 @@ def assignee_clause(value: str, me: int | None) -> ColumnElement[bool]:
     calls without a login, as for a mail).
 
     A person's calls are a few: their ids come from the index of the reviews by assignee
-    (migration 0017) as `calls.id IN (…)`, which SQLite reads first, by the calls' key.
+    (migration 0018) as `calls.id IN (…)`, which SQLite reads first, by the calls' key.
     Compared on the joined review, the count of an Eingang visited every open call
     (0.1-0.2 s at 50,000 calls, 5-40 ms this way). Nobody's calls are most calls: NOT
     EXISTS, whose share PostgreSQL estimates right, so the Eingang still reads the scores'

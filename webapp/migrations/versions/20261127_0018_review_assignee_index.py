@@ -6,17 +6,17 @@ for one person, instead of a scan of every review (SQLite) or every open call (t
 read the open calls one by one: 0.1-0.2 s at 50,000 calls). `call_id` comes with it, so the
 index alone answers the subquery.
 
-Revision ID: 0017
-Revises: 0016
-Create Date: 2026-11-28 09:00:00
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-11-27 18:00:00
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
