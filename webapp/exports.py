@@ -24,8 +24,15 @@ from webapp.formatting import (
     no_deadline_text,
     without_control_chars,
 )
-from webapp.models import Call, ProjectRow, ThemeRow, utcnow
-from webapp.queries import CalendarRevision, CallFilters, DeadlineEntry, ExportRow
+from webapp.models import Call, ProjectRow, ThemeRow, User, utcnow
+from webapp.queries import (
+    ASSIGNEE_ME,
+    ASSIGNEE_NOBODY,
+    CalendarRevision,
+    CallFilters,
+    DeadlineEntry,
+    ExportRow,
+)
 from webapp.source_marks import source_mark, source_warning
 
 CSV_COLUMNS = (
@@ -44,6 +51,8 @@ CSV_COLUMNS = (
     "Passung",
     "Beste Projekte",
     "Status",
+    "Grund",  # of a "nicht relevant" decision
+    "Zuständig",
     "Gefunden am",  # not "Neu": that is also the review status of the column before
     "Geändert",
     "Quellen",
@@ -97,6 +106,8 @@ def csv_rows(rows: Iterable[ExportRow], today: date) -> Iterator[list[str]]:
                 f"{key} {title} ({format_number(score, 2)})" for key, title, score in row.matches
             ),
             row.status,
+            row.reason,
+            row.assignee,
             local_date(row.first_seen).strftime("%d.%m.%Y"),
             "ja" if row.is_changed else "",
             ", ".join(row.sources),
@@ -150,11 +161,24 @@ ELIGIBILITY_SLUGS = {
 }
 
 
+def _assignee_slug(session: Session, value: str) -> str:
+    """The Zuständig filter in a file name: "zustaendig-mir", "ohne-zustaendige" or the
+    person's name ("zustaendig-anna-schulte"), so the file tells whose calls it holds."""
+    if not value:
+        return ""
+    if value == ASSIGNEE_ME:
+        return "zustaendig-mir"
+    if value == ASSIGNEE_NOBODY:
+        return "ohne-zustaendige"
+    person = session.get(User, int(value))
+    return f"zustaendig-{person.display_name if person else value}"
+
+
 def csv_filename(session: Session, filters: CallFilters, today: date) -> str:
     """The name of the CSV export of a list: e.g. foerderaufrufe-eingang-2026-11-26-nrw-neu.csv.
 
     The active filters follow in the order of the filter form: search, theme, priority,
-    project, status, source, region, deadline, score, applicant, eligibility and the
+    project, status, Zuständig, source, region, deadline, score, applicant, eligibility and the
     inbox's two switches.
     """
     theme = session.get(ThemeRow, filters.theme) if filters.theme is not None else None
@@ -168,6 +192,7 @@ def csv_filename(session: Session, filters: CallFilters, today: date) -> str:
         f"prioritaet-{filters.priority}" if filters.priority is not None else "",
         project.key if project else "",
         "alle-status" if filters.status == "alle" else filters.status,
+        _assignee_slug(session, filters.zustaendig),
         f"quelle-{filters.source}" if filters.source else "",
         filters.region,
         f"frist-{filters.frist}-tage" if filters.frist else "",

@@ -521,6 +521,8 @@ class Review(Base):
     """An officer's decision on a (canonical) call; survives every rescrape."""
 
     __tablename__ = "reviews"
+    # the lists' Zuständig filter reads a person's calls from here (migration 0018)
+    __table_args__ = (Index("ix_reviews_assignee", "assignee_id", "call_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), unique=True)

@@ -166,3 +166,41 @@ def test_a_call_leaves_the_eingang_at_its_deadline_time(
             assert timed.id in listed()
     finally:
         engine.dispose()
+
+
+def test_the_zustaendig_filter_and_the_towns_strategy_counts_on_each_backend(
+    any_config: Config, tmp_path: Path
+) -> None:
+    """A person's calls (`IN` over the reviews' index), nobody's (`NOT EXISTS`) and the row's
+    name and reason; the strategy page counted for a town as its Eingang counts."""
+    from webapp.users import create_user
+
+    import_and_match(any_config, tmp_path)
+    engine = make_engine(any_config.database_url)
+    today = local_today()
+    try:
+        with make_session_factory(engine)() as session:
+            anna = create_user(session, "anna@kreis.example", "geheim-genug", name="Anna")
+            first, second = session.scalars(select(Call).order_by(Call.id).limit(2)).all()
+            set_review(session, first, ReviewInput(status="relevant", assignee_id=anna.id), None)
+            dismissed = ReviewInput(status="nicht relevant", reason="Frist zu kurz")
+            set_review(session, second, dismissed, None)
+            session.commit()
+            everything = list_calls(session, CallFilters(scope="all"), today=today).total
+            for filters in (
+                CallFilters(scope="all", zustaendig="mir", me=anna.id),
+                CallFilters(scope="all", zustaendig=str(anna.id), sort="frist"),
+            ):
+                page = list_calls(session, filters, today=today)
+                assert [(r.id, r.assignee) for r in page.rows] == [(first.id, "Anna")]
+                [row] = export_rows(session, filters, today=today)
+                assert (row.status, row.reason, row.assignee) == ("relevant", "", "Anna")
+            nobody = CallFilters(scope="all", zustaendig="niemand")
+            page = list_calls(session, nobody, today=today, page_size=500)
+            assert page.total == everything - 1 and first.id not in {r.id for r in page.rows}
+            assert {r.id: r.review_reason for r in page.rows}[second.id] == "Frist zu kurz"
+            for theme in strategy_overview(session, today, applicant="Dülmen"):
+                towns = CallFilters(theme=theme.theme.id, antragsteller="Dülmen")
+                assert theme.open_calls == list_calls(session, towns, today=today).total
+    finally:
+        engine.dispose()

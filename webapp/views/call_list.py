@@ -72,6 +72,8 @@ class RowView:
     changed: str  # the changed mark's text, "" without one
     status: str  # the review status the row shows, which a quick decision replaces
     pill: Markup  # the review status, "" where the list leaves it out
+    reason: str  # why it was dismissed ("nicht relevant"), else ""
+    assignee: str  # who is responsible, "" for nobody
     badge: Markup
     meta: list[str]  # funder, region, funding type: those that are set
     source_label: str  # Quelle / Quellen
@@ -177,6 +179,8 @@ def _row_view(
         status=row.status,
         # The inbox holds undecided calls: "neu" goes without saying there.
         pill=status_pill(row.status) if not inbox or row.status != "neu" else Markup(""),
+        reason=row.review_reason,
+        assignee=row.assignee,
         badge=eligibility_badge(row.eligibility, row.eligibility_reasons if row.scored else ()),
         meta=[v for v in (row.funder, row.region, row.funding_type) if v],
         source_label="Quellen" if len(row.sources) > 1 else "Quelle",

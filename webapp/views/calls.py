@@ -116,11 +116,13 @@ def list_filters(
     """The filters of a list URL for the logged-in user, and the strategy's applicants.
 
     A URL without `antragsteller` opens with the login's "Meine Kommune" (while the strategy
-    still names it); one that names an applicant, or `alle`, keeps it.
+    still names it); one that names an applicant, or `alle`, keeps it. `zustaendig=mir` is
+    the logged-in login.
     """
     applicants = strategy_applicants(session)
     home = home_applicant(current_user.home_applicant, applicants)
-    return CallFilters.from_args(args, scope=scope, home=home), applicants
+    filters = CallFilters.from_args(args, scope=scope, home=home, me=current_user.id)
+    return filters, applicants
 
 
 def clean_query_url() -> str | None:

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from webapp.app import db_session
 from webapp.charts import DEFAULT_COLOUR, PRIORITY_COLOURS, Bar, horizontal_bars
 from webapp.formatting import local_today
-from webapp.queries import active_strategy, project_page, score_scale, strategy_overview
+from webapp.queries import (
+    CallFilters,
+    active_strategy,
+    home_applicant,
+    project_page,
+    score_scale,
+    strategy_applicants,
+    strategy_overview,
+)
 
 bp = Blueprint("strategy", __name__, url_prefix="/strategie")
 
 
 @bp.get("/")
 def index() -> str:
-    """The strategy with a chart of open matching calls per theme and priority."""
+    """The strategy with a chart of open matching calls per theme and priority.
+
+    Counted for the applicant the Eingang behind each number shows: the login's "Meine
+    Kommune" unless the URL says `antragsteller=alle` or names another, as the lists read
+    it; the links name it, so number and list agree for whoever follows them.
+    """
     session = db_session()
-    themes = strategy_overview(session)
+    home = home_applicant(current_user.home_applicant, strategy_applicants(session))
+    # only the applicant: the page has no other filter
+    parsed = CallFilters.from_args(request.args, home=home)
+    applicant = CallFilters(antragsteller=parsed.antragsteller, home=home)
+    themes = strategy_overview(session, applicant=applicant.antragsteller)
     chart = horizontal_bars(
         [
             Bar(
@@ -40,6 +58,9 @@ def index() -> str:
         themes=themes,
         chart=chart,
         today=local_today(),
+        applicant=applicant,
+        # what every link to the Eingang adds: the applicant, or "alle" for a login with one
+        list_args=applicant.to_args(),
     )
 
 
