@@ -2093,7 +2093,9 @@ def source_overview(
         for name, total, open_ in session.execute(
             select(
                 Call.source,
-                func.count(Call.id),
+                # the calls *Alle Aufrufe* lists for `source=` (the number links there): each
+                # main call once, whether it came from this source or a duplicate did
+                func.count(func.coalesce(Call.canonical_id, Call.id).distinct()),
                 # per source: what this source itself still lists
                 func.count(Call.id).filter(open_clause(today, by_duplicates=False)),
             ).group_by(Call.source)

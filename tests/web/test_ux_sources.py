@@ -3,6 +3,7 @@ link says it opens a feed."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -64,3 +65,19 @@ def test_a_feed_is_linked_as_feed_a_site_as_website(
     # how each is read, in words (the kind of sources.yaml as tooltip), not "html-list"
     assert '<span title="Art in sources.yaml: html-list">Liste auf einer Webseite</span>' in page
     assert '<span title="Art in sources.yaml: feed">Nachrichten-Feed (RSS/Atom)</span>' in page
+
+
+def test_each_sources_count_is_the_length_of_the_list_it_links_to(
+    auth_client: FlaskClient,
+) -> None:
+    """Also with Meine Kommune, and for a source whose calls other sources announce too."""
+    assert auth_client.post("/konto/kommune", data={"kommune": "Dülmen"}).status_code == 302
+    page = auth_client.get("/quellen/").get_data(as_text=True)
+    links = re.findall(r'<a href="(/aufrufe\?[^"]+)">(\d+)</a> \(\d+\)', page)
+    assert len(links) >= 5, page[:500]
+    for url, shown in links:
+        url = html.unescape(url)
+        assert "antragsteller=alle" in url
+        listed = auth_client.get(url).get_data(as_text=True)
+        found = re.search(r'<strong class="count">(\d+) Aufrufe?</strong>', listed)
+        assert found and found.group(1) == shown, (url, shown, found and found.group(1))
