@@ -86,12 +86,8 @@ def create_user(
 ) -> User:
     """Add a login; raises UserError for a bad address, short password or existing user."""
     email = usable_email(email)
-    if len(name) > MAX_NAME_LENGTH:
-        raise UserError(
-            f"Der Name ist {len(name)} Zeichen lang; höchstens {MAX_NAME_LENGTH} sind möglich."
-        )
-    if role not in ROLES:
-        raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
+    _check_name(name)
+    _check_role(role)
     if find_user(session, email) is not None:
         raise UserError(f"Es gibt schon eine Anmeldung für {email}.")
     check_password_rules(password)
@@ -105,6 +101,19 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def _check_name(name: str) -> None:
+    """UserError for a display name longer than the column users.name takes."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise UserError(
+            f"Der Name ist {len(name)} Zeichen lang; höchstens {MAX_NAME_LENGTH} sind möglich."
+        )
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise UserError(f"Unbekannte Rolle '{role}' (erlaubt: {', '.join(ROLES)}).")
 
 
 def check_password_rules(password: str) -> None:
@@ -333,11 +342,7 @@ def set_active(session: Session, user: User, active: bool, *, by_id: int | None 
     if not active:
         if by_id == user.id:
             raise UserError("Sie können Ihre eigene Anmeldung nicht deaktivieren.")
-        if user.role == "admin" and active_admins(session) <= 1:
-            raise UserError(
-                f"{user.email} ist die letzte aktive Administration und kann nicht "
-                "deaktiviert werden. Legen Sie zuerst eine weitere an."
-            )
+        _check_not_last_admin(session, user, "kann nicht deaktiviert werden")
     user.active = active
     # The day a person left starts USER_ERASE_AFTER_DAYS; a reactivation stops that clock.
     user.deactivated_at = None if active else database_now(session)
@@ -414,3 +419,73 @@ def active_admins(session: Session) -> int:
         )
         or 0
     )
+
+
+def _check_not_last_admin(session: Session, user: User, refused: str) -> None:
+    """UserError when `user` is the last active administrator: without one, nobody could
+    manage the logins in the web UI any more. `refused` says what may not happen to it."""
+    if user.role == "admin" and user.active and active_admins(session) <= 1:
+        raise UserError(
+            f"{user.email} ist die letzte aktive Administration und {refused}. "
+            "Legen Sie zuerst eine weitere an."
+        )
+
+
+def change_name_and_role(
+    session: Session, user: User, *, name: str | None = None, role: str | None = None
+) -> list[str]:
+    """Give `user` the display name `name` and the role `role` (None: unchanged); the lines
+    saying what changed ("Name: alt → neu", "Rolle: …"), empty when nothing did.
+
+    An empty name clears it: pages and mails then show the address. Raises UserError for an
+    erased login, a name too long, an unknown role, and when the last active administrator
+    would lose the role. A new role counts from the login's next request (webapp.auth
+    loads it each time), so its open sessions go on.
+    """
+    if is_forgotten(user):
+        raise UserError(
+            f"{user.email} wurde gelöscht (anonymisiert): Name und Rolle bleiben, wie sie sind."
+        )
+    new_name = user.name if name is None else name.strip()
+    new_role = user.role if role is None else role
+    # Everything checked before anything is written: a refusal changes nothing.
+    _check_name(new_name)
+    _check_role(new_role)
+    if user.role == "admin" and new_role != "admin":
+        _check_not_last_admin(session, user, "kann die Rolle nicht abgeben")
+    changes: list[str] = []
+    if new_name != user.name:
+        shown = f"– (gezeigt wird die Adresse {user.email})"
+        changes.append(f"Name: {user.name or '–'} → {new_name or shown}")
+        _follow_in_history(session, user, user.display_name, new_name or user.email)
+        user.name = new_name
+    if new_role != user.role:
+        changes.append(f"Rolle: {role_label(user.role)} → {role_label(new_role)}")
+        user.role = new_role
+    session.flush()
+    return changes
+
+
+def _follow_in_history(session: Session, user: User, old: str, new: str) -> None:
+    """Rename `user` in the decision history, which keeps assignees as text (reviews._label).
+
+    Authors are shown by the login (always the current name); the assignee label follows
+    it too, so that `user forget` and `user export` (webapp/privacy.py, which look for the
+    current name and address) still find every entry. Left as it is while another login
+    is shown under the same label: whose entry it is cannot be told then.
+    """
+    if old == new:
+        return
+    namesake = select(User.id).where(
+        User.id != user.id,
+        (User.name == old) | ((User.name == "") & (func.lower(User.email) == old.lower())),
+    )
+    if session.scalar(namesake.limit(1)) is not None:
+        return
+    for column in (ReviewEvent.old, ReviewEvent.new):
+        session.execute(
+            update(ReviewEvent)
+            .where(ReviewEvent.field == "assignee_id", column == old)
+            .values({column.key: new})
+            .execution_options(synchronize_session=False)
+        )

@@ -64,6 +64,7 @@ def test_every_administration_route_refuses_an_officer(app: Flask, engine: Engin
     assert {e for _m, e, _u in routes} >= {
         "admin.users",
         "admin.change_email",
+        "admin.edit_user",
         "admin.test_mail",
         "admin.retry_mail",
         "admin.retry_address",

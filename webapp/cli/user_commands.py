@@ -1,4 +1,5 @@
-"""`user add|list|password|rename|deactivate|activate|forget|export`: the logins of the web UI."""
+"""`user add|list|edit|password|rename|deactivate|activate|forget|export`: the logins of the
+web UI."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import click
 from sqlalchemy.orm import Session
 
 from webapp.cli.common import AppContext, aligned_lines, pass_app, read_line, user_errors
+from webapp.cli.errors import CliUsageError
 from webapp.cli.german import GermanGroup
 from webapp.db import transaction
 from webapp.errors import UserError
@@ -19,6 +21,7 @@ from webapp.queries import home_applicant, strategy_applicants
 from webapp.users import (
     all_users,
     change_email,
+    change_name_and_role,
     create_user,
     email_changed_message,
     find_user,
@@ -55,10 +58,20 @@ def add(
 ) -> None:
     """Eine Anmeldung E-MAIL anlegen."""
     with transaction(app.sessions) as session:
-        if find_user(session, email) is not None:
+        if (existing := find_user(session, email)) is not None:
             if not exist_ok:
                 raise UserError(f"Es gibt schon eine Anmeldung für {normalise_email(email)}.")
-            click.echo(f"Anmeldung {normalise_email(email)} gibt es schon – unverändert.")
+            # A script's --name/--admin that differ from what is stored are not applied:
+            # said, with the command that would.
+            differs = (name.strip() and name.strip() != existing.name) or (
+                admin and existing.role != "admin"
+            )
+            hint = (
+                f" Name und Rolle ändert `funding-matcher user edit {existing.email}`."
+                if differs
+                else ""
+            )
+            click.echo(f"Anmeldung {existing.email} gibt es schon – unverändert.{hint}")
             return
     if password is None:
         password = _ask_password("nichts angelegt")
@@ -123,6 +136,40 @@ def list_users(app: AppContext) -> None:
             click.echo(f"Ohne Anmeldung: {address}: E-Mails abgelehnt: {refusal_reason(refusal)}")
     if not logins:
         click.echo("Noch keine Anmeldung: `funding-matcher user add E-MAIL` legt eine an.")
+
+
+@user.command("edit")
+@click.argument("email", metavar="E-MAIL")
+@click.option(
+    "--name",
+    metavar="ANZEIGENAME",
+    default=None,
+    help="Neuer Anzeigename; --name '' löscht ihn (gezeigt wird dann die Adresse).",
+)
+@click.option(
+    "--admin/--no-admin",
+    default=None,
+    help="Rolle Administration geben / Rolle Fördermittelmanagement geben.",
+)
+@pass_app
+@user_errors
+def edit(app: AppContext, email: str, name: str | None, admin: bool | None) -> None:
+    """Name und Rolle der Anmeldung E-MAIL ändern; die Adresse ändert `user rename`.
+    Der letzten aktiven Administration bleibt ihre Rolle."""
+    if name is None and admin is None:
+        raise CliUsageError("Nichts zu ändern: --name, --admin oder --no-admin angeben.")
+    role = None if admin is None else ("admin" if admin else "officer")
+    with transaction(app.sessions) as session:
+        found = _login(session, email)
+        changes = change_name_and_role(session, found, name=name, role=role)
+        address = found.email
+    # Told after the commit: a failed commit must not read as done.
+    if not changes:
+        click.echo(f"Anmeldung {address}: Name und Rolle sind schon so – unverändert.")
+        return
+    click.echo(f"Anmeldung {address} geändert:")
+    for line in changes:
+        click.echo(f"  {line}")
 
 
 @user.command("password")

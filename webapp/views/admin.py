@@ -1,6 +1,6 @@
 """Benutzer (administrators only): the logins, adding one, lifting a lockout, deactivating,
-a new password (typed in, or a reset link by mail), a corrected e-mail address, the mail
-settings with a test mail."""
+a new password (typed in, or a reset link by mail), a corrected e-mail address, a new name
+or role, the mail settings with a test mail."""
 
 from __future__ import annotations
 
@@ -30,12 +30,15 @@ from webapp.password_reset import (
     send_reset_mail,
 )
 from webapp.users import (
+    MAX_NAME_LENGTH,
     all_users,
+    change_name_and_role,
     create_user,
     email_changed_message,
     erase_due,
     is_forgotten,
     reset_password,
+    role_label,
     set_active,
 )
 from webapp.users import change_email as change_user_email
@@ -84,6 +87,8 @@ def users() -> ResponseReturnValue:
         forgotten=is_forgotten,
         erase_after_days=app_config().user_erase_after_days,
         erase_due=erase_due,
+        role_label=role_label,
+        max_name_length=MAX_NAME_LENGTH,
         error=error,
         values=values,
         reset_by_mail=reset_by_mail_available(app_config()),
@@ -229,6 +234,36 @@ def change_email(user_id: int) -> ResponseReturnValue:
         return redirect(url_for("admin.users"))
     session.commit()
     flash(email_changed_message(previous, user.email, released), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/benutzer/<int:user_id>/name-rolle")
+@admin_required
+def edit_user(user_id: int) -> ResponseReturnValue:
+    """Give a login a new display name or role (the last active administrator keeps hers)."""
+    session = db_session()
+    user = _user(user_id)
+    try:
+        changes = change_name_and_role(
+            session, user, name=request.form.get("name"), role=request.form.get("role")
+        )
+    except UserError as exc:
+        session.rollback()
+        flash(f"Name und Rolle von {user.email} unverändert: {exc}", "error")
+        return redirect(url_for("admin.users"))
+    session.commit()
+    if not changes:
+        flash(f"Name und Rolle von {user.email} unverändert.", "info")
+        return redirect(url_for("admin.users"))
+    flash(f"Anmeldung {user.email} geändert: {'; '.join(changes)}.", "success")
+    if user.id == current_user.id and user.role != "admin":
+        # The role counts from the next request: the Benutzer page would answer 403.
+        flash(
+            "Sie haben die Rolle Administration abgegeben: die Verwaltung ist Ihnen nicht "
+            "mehr zugänglich; angemeldet bleiben Sie.",
+            "info",
+        )
+        return redirect(url_for("calls.inbox"))
     return redirect(url_for("admin.users"))
 
 
