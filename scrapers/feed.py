@@ -55,7 +55,11 @@ def parse(
                     location=url,
                 )
             raise ParseError(f"kein lesbarer Feed: {reason}", source=KIND, location=url)
-        result.warnings.append(f"Feed fehlerhaft, Einträge trotzdem gelesen: {reason}")
+        # A wrong or missing Content-Type (a file, a server sending text/html) says nothing
+        # about a feed that reads as one: no warning for what the administrator cannot fix.
+        header_only = isinstance(parsed.get("bozo_exception"), feedparser.NonXMLContentType)
+        if not (header_only and parsed.get("version")):
+            result.warnings.append(f"Feed fehlerhaft, Einträge trotzdem gelesen: {reason}")
     if not parsed.get("version") and not parsed.entries:
         raise ParseError("kein RSS- oder Atom-Feed", source=KIND, location=url)
     # Atom entries without an author inherit the feed's (RFC 4287, 4.2.1); the feed's title

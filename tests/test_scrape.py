@@ -226,7 +226,9 @@ def test_parse_command_on_real_pages(cli: CliInvoker) -> None:
 
 def test_parse_command_user_mistakes(cli: CliInvoker, tmp_path: Path) -> None:
     unknown = cli("parse", "fax", str(tmp_path / "x.html"))
-    assert unknown.exit_code == 1 and "Unbekannte Quellenart 'fax'" in unknown.output
+    assert (
+        unknown.exit_code == 2 and "'fax' ist keiner der Werte 'foerderdatenbank'" in unknown.output
+    )
     missing = cli("parse", "feed", str(tmp_path / "fehlt.xml"))
     assert missing.exit_code == 1 and "nicht gefunden" in missing.output
     html = tmp_path / "liste.html"

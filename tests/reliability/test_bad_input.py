@@ -149,7 +149,7 @@ WRONG_CALLS = [
     (["match", "--today", "morgen"], 2, "Unbekannte Option '--today'."),
     (["weekly", "--wait", "bald"], 2, "Ungültiger Wert für '--wait': 'bald' ist keine Zahl"),
     (["digest", "--today", "2027-13-45"], 2, "Ungültiger Wert für '--today': '2027-13-45'"),
-    (["parse", "rss", "datei.xml"], 1, "Unbekannte Quellenart 'rss'"),
+    (["parse", "rss", "datei.xml"], 2, "Ungültiger Wert für 'ART': 'rss' ist keiner der Werte"),
     (["user", "add"], 2, "Es fehlt das Argument 'E-MAIL'."),
     (["strategy", "load", "/gibt/es/nicht.yaml"], 1, "/gibt/es/nicht.yaml"),
 ]

@@ -466,6 +466,17 @@ def test_a_malformed_feed_is_described_in_german_with_its_position() -> None:
         feed.parse(b"<rss><channel><title>x</titl", "u", None)
 
 
+def test_a_feed_without_content_type_reads_without_a_warning() -> None:
+    """A saved file (`parse`) or a server sending text/html: the feed itself is fine."""
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+        b"<item><title>Aufruf</title><link>https://x.de/a</link></item></channel></rss>"
+    )
+    for headers in (None, {"Content-Type": "text/html; charset=utf-8"}):
+        result = feed.parse(body, "u", headers)
+        assert [r.title for r in result.records] == ["Aufruf"] and result.warnings == []
+
+
 def test_broken_feed_without_items_is_an_error() -> None:
     with pytest.raises(ParseError, match="kein lesbarer Feed"):
         feed.parse(b"<rss><channel><title>x</titl", "u", None)

@@ -149,7 +149,7 @@ def format_table(reports: list[SourceReport]) -> str:
 
 
 @click.command("parse", cls=GermanCommand)
-@click.argument("kind", metavar="ART")
+@click.argument("kind", metavar="ART", type=click.Choice(KINDS))
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option(
     "--url", metavar="ADRESSE", help="Die Adresse, von der die Datei stammt (für relative Links)."
@@ -179,8 +179,6 @@ def parse(
 
     ART ist eine der Quellenarten foerderdatenbank, foerderinfo, eu-ft, feed, html-list.
     """
-    if kind not in KINDS:
-        raise UserError(f"Unbekannte Quellenart {kind!r}; bekannt sind: {', '.join(KINDS)}")
     try:
         body = file.read_bytes()
     except FileNotFoundError:
