@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from matcher.model import match_calls
 from matcher.strategy import load_strategy
 from matcher.types import CallDoc
@@ -29,7 +31,11 @@ def test_tiny_corpus_ranks_the_fitting_call_first() -> None:
 def test_page_lists_calls_ranked_with_best_projects(cli, auth_client) -> None:
     assert cli("init").exit_code == 0
     assert cli("import", str(DEV_CALLS)).exit_code == 0
-    assert cli("match").exit_code == 0
+    matched = cli("match")
+    assert matched.exit_code == 0
+    # German numbers in the summary: "in 1,5 s", "(0,4 MB)"
+    assert re.search(r"in \d+,\d s\.", matched.output), matched.output
+    assert re.search(r"\(\d+,\d MB\)", matched.output), matched.output
     response = auth_client.get("/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)

@@ -18,7 +18,7 @@ from webapp.cli.german import GermanCommand, GermanGroup
 from webapp.config import DEFAULT_STRATEGY, database_url_problem, path_origin, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
-from webapp.formatting import format_counted
+from webapp.formatting import format_counted, format_number
 from webapp.matching import replaced_strategy_in_matches
 from webapp.migrate import current_revision, head_revision, require_upgradable, upgrade
 from webapp.models import CallScore
@@ -73,7 +73,7 @@ def backup(app: AppContext, file: Path, force: bool) -> None:
     report = backup_database(app.engine, file, overwrite=force)
     kind = "SQLite-Datei" if report.tool == "sqlite" else "pg_dump-Datei (für pg_restore)"
     click.echo(
-        f"Gesichert nach {report.target}: {kind}, {report.size_bytes / 1e6:.1f} MB, "
+        f"Gesichert nach {report.target}: {kind}, {format_number(report.size_bytes / 1e6, 1)} MB, "
         f"{format_counted(report.calls, 'Aufruf', 'Aufrufe')}, Schema {report.revision or '–'}."
     )
 

@@ -9,7 +9,7 @@ import click
 from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.cli.german import GermanCommand
 from webapp.db import transaction
-from webapp.formatting import format_counted
+from webapp.formatting import format_counted, format_number
 from webapp.matching import run_match
 from webapp.saved_model import model_file
 
@@ -31,12 +31,12 @@ def match(app: AppContext) -> None:
         f"{format_counted(report.calls, 'offener Aufruf', 'offene Aufrufe')} bewertet, "
         f"{report.matches} Projekt-Treffer gespeichert "
         f"({report.eligible} antragsberechtigt, {partner}{report.ineligible} nicht, "
-        f"{report.unknown} unklar) in {time.perf_counter() - started:.1f} s."
+        f"{report.unknown} unklar) in {format_number(time.perf_counter() - started, 1)} s."
     )
     if report.model_path is not None:
         click.echo(
             f"Modell für von Hand angelegte Aufrufe gespeichert: {report.model_path} "
-            f"({report.model_bytes / 1e6:.1f} MB)."
+            f"({format_number(report.model_bytes / 1e6, 1)} MB)."
         )
     elif report.model_error:
         click.echo(f"Warnung: {report.model_error}", err=True)

@@ -16,7 +16,7 @@ from scrapers.sources import SourceConfigError
 from webapp.cli.common import ISO_DATE, AppContext, pass_app, user_errors
 from webapp.cli.german import GermanCommand
 from webapp.errors import UserError
-from webapp.formatting import format_counted, local_today
+from webapp.formatting import format_counted, format_number, local_today
 from webapp.scraping import (
     SourceReport,
     load_configured_sources,
@@ -125,7 +125,7 @@ def format_table(reports: list[SourceReport]) -> str:
             str(r.unchanged),
             str(r.missing),
             str(r.errors),
-            f"{r.seconds:.1f}",
+            format_number(r.seconds, 1),
         )
         for r in reports
     ]
@@ -133,7 +133,7 @@ def format_table(reports: list[SourceReport]) -> str:
         "Summe",
         "",
         *(str(sum(int(row[i]) for row in rows)) for i in range(2, 9)),
-        f"{sum(r.seconds for r in reports):.1f}",
+        format_number(sum(r.seconds for r in reports), 1),
     )
     table = [header, *rows, totals]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
