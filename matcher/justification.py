@@ -406,12 +406,26 @@ _DATE = re.compile(
 _READER = re.compile(r"(?<!^)(?<![.:;!?] )\b(?:Sie|Ihnen|Ihre?[mnrs]?)\b")
 
 
+# "Gefördert werden Träger sozialer Einrichtungen …", "Zuwendungsempfänger sind Kommunen":
+# the sentence says who is funded, not what for, even though it uses a funding word.
+_RECIPIENT = re.compile(
+    r"^(?:gefördert werden|förderfähig sind|zuwendungsempfänger sind|zuwendungsempfänger können"
+    r"|begünstigt sind|(?:funding|support) is (?:open|available) to)\s+"
+    r"(?:(?:die|alle|öffentliche[nr]?|private[nr]?|kommunale[nr]?|gemeinnützige[nr]?"
+    r"|kleine[nr]?|mittlere[nr]?|und|sowie)\s+)*"
+    r"(?:träger|kommunen|gemeinden|städte|landkreise|kreise|unternehmen|vereine|verbände"
+    r"|organisationen|einrichtungen|hochschulen|betriebe|kmu|personen|eigentümer"
+    r"|waldbesitzende|antragsteller)",
+    re.IGNORECASE,
+)
+
+
 def _quote_tier(sentence: str) -> int:
     """How poorly a call sentence serves as the funding purpose; the lowest tier is quoted.
 
     0: may state the purpose; 1: states it with an amount or rate, or states who may
-    apply; 2: states an amount or rate only, or procedure only; 3: states a date or
-    deadline, or addresses the reader.
+    apply or who is funded; 2: states an amount or rate only, or procedure only; 3: states
+    a date or deadline, or addresses the reader.
     """
     if _READER.search(sentence) or _DATE.search(sentence):
         return 3
@@ -419,9 +433,21 @@ def _quote_tier(sentence: str) -> int:
     money = _MONEY.search(sentence)
     if money and not purpose:
         return 2
-    if money or _ELIGIBILITY.search(sentence):
+    if money or _ELIGIBILITY.search(sentence) or _RECIPIENT.search(sentence):
         return 1
     return 2 if procedure and not purpose else 0
+
+
+def _states_purpose(candidate: _Candidate) -> bool:
+    """Whether the text may present a quote as the call's funding purpose.
+
+    Only a sentence of the lowest tier that names the purpose in words ("gefördert",
+    "Ziel", "Zweck" …) or stands under a purpose heading ("1. Zuwendungszweck"): "Städte
+    und Gemeinden können Maßnahmen … anmelden" is a fact of the procedure, not a purpose.
+    """
+    if candidate.tier != 0:
+        return False
+    return candidate.after_purpose_heading or _cue_words(candidate.text)[0] > 0
 
 
 @dataclass(slots=True)
@@ -587,7 +613,7 @@ def select_quotes(
         # Prefer a sentence not yet paired with the other quote, but never a weak one:
         # no correspondence is better than a far-fetched one. A sentence that states who
         # may apply or how much, not a purpose, corresponds to no aim of the strategy.
-        purpose = candidates[i].tier == 0
+        purpose = _states_purpose(candidates[i])
         k = next((k for k in ranked if k not in used), None)
         # The project's own goal, when the quote names what it names (Ehrenamtsplattformen,
         # the goal on Ehrenamt), reads better than another goal or a Leitbild line the quote
