@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -102,6 +102,12 @@ class ProjectInfo:
     summary: str
     lead: str
     partners: list[str]
+    # The matcher links the project to the call by no shared topic (`weak_fit`): the text
+    # then claims no contribution to the call's purpose and names what the two share.
+    weak: bool = False
+    shared_words: list[str] = field(default_factory=list)  # the same word in both
+    # (call word, project word) pairs that differ: "Waldmanagement", "Radverkehrsmanagement"
+    shared_pairs: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def interkommunal(self) -> bool:
@@ -718,6 +724,118 @@ def touches(call: CallTexts, goal_text: str, own_goal_texts: Sequence[str]) -> b
     )
 
 
+# --- how well a project fits the call: the words the matcher found shared -----------
+
+# Words that name no topic a call and a project could share, beyond place, addressees and
+# funding (`_SETTING`, `_GENERIC`, the cue words): who runs or funds something (Träger,
+# Bund, Land), the heads of compounds that say how, not what (Wald-/Radverkehrs-management,
+# Bürger-/Fach-system), "online" (like "digital", true of every project of the strategy)
+# and words every strategy and call use (Strategie, Projekt).
+_NO_TOPIC = """träger bund länder land nrw management system systeme lösung lösungen online
+    strategie strategien projekt projekte projekten"""
+# "Verwaltung" is a Handlungsfeld of the strategy, not a setting, when a project and a call
+# share it: a call on digital administration is on topic for the administration projects.
+_TOPIC_SETTING = "verwaltung verwaltungen"
+_MIN_TOPIC_PART = 4  # letters of a stem that may start or end the other word (Pflege-heime)
+
+
+@cache
+def _no_topic_stems() -> frozenset[str]:
+    return frozenset(
+        {
+            *(_cue_stems(_SETTING) - _cue_stems(_TOPIC_SETTING)),
+            *_cue_stems(_GENERIC),
+            *_cue_stems(_PURPOSE),
+            *_cue_stems(_PROCEDURE),
+            *_cue_stems(_NO_TOPIC),
+            *analysis.boilerplate_stems("de"),
+        }
+    )
+
+
+def _readings(word: str, lang: str) -> list[str]:
+    """The German words a call word stands for: an English word (phrase) by its glossary
+    term, since "administration" in a call means Verwaltung, not a project's IT
+    administration; other words as they are."""
+    tokens = analysis.words(word)
+    if lang == "en":
+        german = [w for _, term in analysis.glossary_terms(tokens) for w in analysis.words(term)]
+        if german:
+            return german
+    return tokens
+
+
+def _shared_part(a: str, b: str) -> str:
+    """The word two words share: the same stem, or one word as the start (Pflege,
+    Pflegeheime) or the end (Verkehr, Radverkehr) of the other. Two compounds that share
+    only a part (Waldmanagement, Radverkehrsmanagement) share no word: "" then."""
+    for x, y, least in (
+        (analysis.stem(analysis.fold(a)), analysis.stem(analysis.fold(b)), _MIN_TOPIC_PART),
+        (analysis.fold(a), analysis.fold(b), _MIN_PART),
+    ):
+        if x == y:
+            return x
+        short, long_ = sorted((x, y), key=len)
+        if len(short) >= least and (
+            long_.startswith(short) or (long_.endswith(short) and len(long_) - len(short) >= 3)
+        ):
+            return short
+    return ""
+
+
+def topical(call_word: str, project_word: str, lang: str = "de") -> bool:
+    """Whether a pair of words the matcher found shared names a topic of both texts.
+
+    Not when they share only a part of a compound (Waldmanagement, Radverkehrsmanagement),
+    and not when what they share says where, for whom or how (Unternehmen, Kommunen,
+    ländlicher Raum, Träger, Management), for an English call word by its German meaning
+    (companies: Unternehmen; administration: Verwaltung, which IT administration is not).
+    """
+    readings = _readings(call_word, lang)
+    no_topic = _no_topic_stems()
+    for a in readings:
+        for b in analysis.words(project_word):
+            part = _shared_part(a, b)
+            if part and analysis.stem(part) not in no_topic and part not in no_topic:
+                return True
+    return False
+
+
+def shared_terms(
+    terms: Iterable[object], lang: str = "de", limit: int = 2
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """What a weak match rests on, for the text to name it: the words both texts use
+    (Unternehmen) and the pairs of different words (Waldmanagement, Radverkehrsmanagement),
+    each call word once, at most `limit` in all."""
+    same: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for t in terms:
+        if not isinstance(t, dict) or len(same) + len(pairs) >= limit:
+            continue
+        call_word = str(t.get("call_word") or "").strip()
+        project_word = str(t.get("project_word") or "").strip()
+        key = analysis.stem(analysis.fold(call_word.casefold()), lang)
+        if not call_word or not project_word or key in seen:
+            continue
+        seen.add(key)
+        if key == analysis.stem(analysis.fold(project_word.casefold()), lang):
+            same.append(project_word)
+        else:
+            pairs.append((call_word, project_word))
+    return same, pairs
+
+
+def weak_fit(terms: Iterable[object], lang: str = "de") -> bool:
+    """Whether a project's match with a call rests on no shared topic: none of the term
+    pairs the matcher reports (`{call_word, project_word}`) is `topical`."""
+    return not any(
+        topical(str(t.get("call_word") or ""), str(t.get("project_word") or ""), lang)
+        for t in terms
+        if isinstance(t, dict)
+    )
+
+
 def _corresponds(
     quote: str,
     lang: str,
@@ -815,12 +933,14 @@ def build_context(
     goal_ids: dict[str, list[str]] | None = None,
     call_goal_ids: Sequence[str] = (),
     max_quote_chars: int | None = None,
+    weak: Mapping[str, Sequence[object]] | None = None,
 ) -> Context:
     """Everything the template needs for `project_ids` (two or more: the combined text).
 
     `goal_ids` maps a project to its matched goals (default: the project's goals);
     `call_goal_ids` are the strategy goals the matcher found closest to the call, of which
-    those in the projects' themes join the closing paragraph.
+    those in the projects' themes join the closing paragraph. `weak` maps a project whose
+    match rests on no shared topic to the matcher's term pairs (`weak_fit`).
     """
     if variant not in VARIANTS:
         raise JustificationError(f"Unbekannte Variante '{variant}' (long oder short)")
@@ -837,6 +957,11 @@ def build_context(
             ) from None
     goal_ids = goal_ids or {}
     infos = [_project_info(strategy, p, goal_ids.get(p.id, p.goal_ids)) for p in projects]
+    lang = call.language or analysis.detect_language(f"{call.title} {call.text}")
+    for info in infos:
+        if weak is not None and info.id in weak:
+            info.weak = True
+            info.shared_words, info.shared_pairs = shared_terms(weak[info.id], lang)
 
     reference = " ".join(
         [call.title, call.summary, *(_project_profile(strategy, p) for p in projects)]
@@ -1145,8 +1270,12 @@ def generate(
     goal_ids: dict[str, list[str]] | None = None,
     call_goal_ids: Sequence[str] = (),
     template_dir: Path | str | None = None,
+    weak: Mapping[str, Sequence[object]] | None = None,
 ) -> Generated:
-    """The justification for `call` and one project (or several: the combined text)."""
+    """The justification for `call` and one project (or several: the combined text).
+
+    `weak`: projects whose match rests on no shared topic, with the matcher's term pairs.
+    """
     result: Generated | None = None
     # When even the required parts do not fit the short version, a shorter quote is tried
     # before the text is cut.
@@ -1159,6 +1288,7 @@ def generate(
             goal_ids=goal_ids,
             call_goal_ids=call_goal_ids,
             max_quote_chars=max_chars,
+            weak=weak,
         )
         result = render(context, template_dir)
         if "gekürzt" not in result.dropped:
