@@ -30,7 +30,14 @@ from typing import Literal
 import jinja2
 
 from matcher import analysis
-from matcher.german import dative_de, join_de, von_de
+from matcher.german import (
+    dative_de,
+    is_municipal,
+    join_de,
+    nominatives_de,
+    von_de,
+    with_kind,
+)
 from matcher.strategy import Goal, Project, Strategy
 
 TEMPLATE_DIR = analysis.DATA_DIR / "templates"
@@ -109,10 +116,12 @@ class ProjectInfo:
     # (call word, project word) pairs that differ: "Waldmanagement", "Radverkehrsmanagement"
     shared_pairs: list[tuple[str, str]] = field(default_factory=list)
 
-    @property
-    def interkommunal(self) -> bool:
-        """Several municipalities carry the project (lead plus partners, or partners)."""
-        return len(self.partners) >= (1 if self.lead else 2)
+    # Two or more municipalities or counties among lead and partners (`is_municipal`): a
+    # university or Stadtwerke as partner make a partnership, not interkommunale
+    # Zusammenarbeit.
+    interkommunal: bool = False
+    municipal_partners: list[str] = field(default_factory=list)  # of `partners`
+    other_partners: list[str] = field(default_factory=list)  # university, Stadtwerke …
 
 
 @dataclass(slots=True)
@@ -908,16 +917,32 @@ def _aims(
 def _project_info(strategy: Strategy, project: Project, goal_ids: Sequence[str]) -> ProjectInfo:
     theme = strategy.theme(project.theme_id)
     ids = [g for g in goal_ids if _has_goal(strategy, g)] or list(project.goal_ids)
+    kinds = {a.name: a.type for a in strategy.region_profile.applicants}
+    municipalities = {*strategy.members, *kinds}
+    lead = with_kind(project.lead, kinds) if project.lead else ""
+    partners = [with_kind(p, kinds) for p in project.partners]
     return ProjectInfo(
         id=project.id,
-        title=project.title,
+        title=german_quotes(project.title),
         theme=theme.name,
         priority=theme.priority,
         goals=[GoalInfo(g, strategy.goal(g).text) for g in ids],
-        summary=project.summary,
-        lead=project.lead,
-        partners=list(project.partners),
+        summary=german_quotes(project.summary),
+        lead=lead,
+        partners=partners,
+        interkommunal=sum(is_municipal(n, municipalities) for n in [lead, *partners] if n) >= 2,
+        municipal_partners=[p for p in partners if is_municipal(p, municipalities)],
+        other_partners=[p for p in partners if not is_municipal(p, municipalities)],
     )
+
+
+_STRAIGHT_QUOTES = re.compile(r'"([^"\n]+)"')
+
+
+def german_quotes(text: str) -> str:
+    """Straight quotation marks of the strategy's YAML as German ones: Online-Marktplatz
+    "LoReNa" → Online-Marktplatz „LoReNa“ (inside a quotation, `quote_de` halves them)."""
+    return _STRAIGHT_QUOTES.sub(r"„\1“", text or "")
 
 
 def _has_goal(strategy: Strategy, goal_id: str) -> bool:
@@ -1106,6 +1131,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
         goal=goal_de,
         goals=goals_de,
         dative=dative_de,
+        nominatives=nominatives_de,
         von=von_de,
     )
     return env
