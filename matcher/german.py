@@ -155,10 +155,29 @@ def with_kind(name: str, kinds: dict[str, str]) -> str:
 # Heads of the names that are a municipality or a county (or a body of several): a project
 # with two of them as lead and partners is one of interkommunale Zusammenarbeit.
 _MUNICIPAL = frozenset(
-    """Kreis Landkreis Markt Flecken Amt Zweckverband Stadt Gemeinde Samtgemeinde
-    Verbandsgemeinde Ortsgemeinde Kreisstadt Landeshauptstadt Universitätsstadt
-    Marktgemeinde Hansestadt Städteregion Kommune Verwaltungsgemeinschaft
-    Verwaltungsverband Landratsamt""".split()
+    [
+        "Kreis",
+        "Landkreis",
+        "Markt",
+        "Flecken",
+        "Amt",
+        "Zweckverband",
+        "Stadt",
+        "Gemeinde",
+        "Samtgemeinde",
+        "Verbandsgemeinde",
+        "Ortsgemeinde",
+        "Kreisstadt",
+        "Landeshauptstadt",
+        "Universitätsstadt",
+        "Marktgemeinde",
+        "Hansestadt",
+        "Städteregion",
+        "Kommune",
+        "Verwaltungsgemeinschaft",
+        "Verwaltungsverband",
+        "Landratsamt",
+    ]
 )
 
 
