@@ -430,7 +430,17 @@ _RECIPIENT = re.compile(
     r"|kleine[nr]?|mittlere[nr]?|und|sowie)\s+)*"
     r"(?:träger|kommunen|gemeinden|städte|landkreise|kreise|unternehmen|vereine|verbände"
     r"|organisationen|einrichtungen|hochschulen|betriebe|kmu|personen|eigentümer"
-    r"|waldbesitzende|antragsteller)",
+    r"|waldbesitzende|antragsteller)"
+    # … unless a clause or preposition goes on to say what for ("Gefördert werden
+    # Kommunen, die On-Demand-Angebote erproben", "… Städte bei Leerstandsmanagement")
+    r"(?!.*(?:,\s*(?:die|der|das|deren|dessen|wenn|um|sofern)\b"
+    r"|\b(?:bei|für|zur|zum|beim)\b))",
+    re.IGNORECASE,
+)
+# "… erhalten eine Prämie für klimaangepasstes Waldmanagement", "Finanziert werden
+# Investitionen in Schulen": what the money is for, in other words than the purpose cues.
+_FUNDED_FOR = re.compile(
+    r"\b(?:finanziert|bezuschusst|gewährt|erhalten|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b",
     re.IGNORECASE,
 )
 
@@ -457,12 +467,17 @@ def _states_purpose(candidate: _Candidate) -> bool:
     """Whether the text may present a quote as the call's funding purpose.
 
     Only a sentence of the lowest tier that names the purpose in words ("gefördert",
-    "Ziel", "Zweck" …) or stands under a purpose heading ("1. Zuwendungszweck"): "Städte
+    "Ziel", "Zweck" …, or what money is for: "erhalten eine Prämie für …") or stands under
+    a purpose heading ("1. Zuwendungszweck"): "Städte
     und Gemeinden können Maßnahmen … anmelden" is a fact of the procedure, not a purpose.
     """
     if candidate.tier != 0:
         return False
-    return candidate.after_purpose_heading or _cue_words(candidate.text)[0] > 0
+    return (
+        candidate.after_purpose_heading
+        or _cue_words(candidate.text)[0] > 0
+        or bool(_FUNDED_FOR.search(candidate.text))
+    )
 
 
 @dataclass(slots=True)

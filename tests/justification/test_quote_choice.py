@@ -195,3 +195,17 @@ def test_a_sentence_that_states_no_purpose_is_not_presented_as_the_purpose(
         assert f"führt aus: {quoted}" in text, text
         assert "Förderzweck" not in text, text
         assert "Dem entspricht" not in text, text
+
+
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "Gefördert werden Kommunen und Landkreise, die On-Demand-Angebote und "
+        "Mobilitätsplattformen im ländlichen Raum erproben.",
+        "Private und kommunale Waldbesitzende erhalten eine Prämie für klimaangepasstes "
+        "Waldmanagement.",
+    ],
+)
+def test_who_is_funded_for_what_is_still_the_purpose(strategy: Strategy, purpose: str) -> None:
+    text = text_for(strategy, ["MO-01"], purpose).replace("\n\n> ", " ")
+    assert f"nennt als Förderzweck: „{purpose}“" in text, text
