@@ -8,7 +8,8 @@ check, which name the strategy's applicants the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 
 
 def join_de(items: Iterable[object], last: str = "und") -> str:
@@ -19,14 +20,16 @@ def join_de(items: Iterable[object], last: str = "und") -> str:
     return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
 
 
-# The article a place name takes in the dative when it starts with a common noun: "mit dem
-# Kreis Coesfeld", "mit der Stadt Zittau", but "mit Ascheberg"; a county named by one
-# compound ending in "kreis" takes "dem" too ("mit dem Vogelsbergkreis").
-_DATIVE_ARTICLE = {
+# The gender (m, f, n, or pl for a plural) of the common noun a name starts with, which
+# gives its article: "mit dem Kreis Coesfeld", "mit der Stadt Zittau", "mit den Stadtwerken
+# Coesfeld", but "mit Ascheberg"; a county named by one compound ending in "kreis" is
+# masculine too ("mit dem Vogelsbergkreis").
+_GENDER = {
     **dict.fromkeys(
-        ["Kreis", "Landkreis", "Markt", "Flecken", "Amt", "Landratsamt", "Zweckverband", "Bezirk"],
-        "dem",
+        ["Kreis", "Landkreis", "Markt", "Flecken", "Zweckverband", "Bezirk", "Verband", "Verein"],
+        "m",
     ),
+    **dict.fromkeys(["Amt", "Landratsamt", "Rechenzentrum", "Zentrum", "Institut"], "n"),
     **dict.fromkeys(
         [
             "Stadt",
@@ -44,44 +47,151 @@ _DATIVE_ARTICLE = {
             "Kommune",
             "Verwaltungsgemeinschaft",
         ],
-        "der",
+        "f",
     ),
+    "Stadtwerke": "pl",
 }
+# Institutions a project names as lead or partner, by how their (compound) noun ends:
+# "Landwirtschaftskammer NRW", "Fachhochschule Münster", "Kommunales Rechenzentrum",
+# "Heimatverein Billerbeck", "Stadtwerke Coesfeld". Only nouns no place name ends in.
+_INSTITUTION_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("kammer", "f"),
+    ("universität", "f"),
+    ("hochschule", "f"),
+    ("gesellschaft", "f"),
+    ("stiftung", "f"),
+    ("genossenschaft", "f"),
+    ("agentur", "f"),
+    ("sparkasse", "f"),
+    ("regierung", "f"),
+    ("akademie", "f"),
+    ("verband", "m"),
+    ("verein", "m"),
+    ("rechenzentrum", "n"),
+    ("zentrum", "n"),
+    ("institut", "n"),
+    ("ministerium", "n"),
+    ("landesamt", "n"),
+    ("werke", "pl"),
+    ("betriebe", "pl"),
+)
+_ARTICLES = {
+    "dative": {"m": "dem", "f": "der", "n": "dem", "pl": "den"},
+    "nominative": {"m": "der", "f": "die", "n": "das", "pl": "die"},
+}
+
+
+def _gender(noun: str, several_words: bool) -> str | None:
+    """The gender of a name's leading noun, None for a bare place name."""
+    if several_words and noun in _GENDER:
+        return _GENDER[noun]
+    folded = noun.casefold()
+    for ending, gender in _INSTITUTION_ENDINGS:
+        if folded.endswith(ending):
+            return gender
+    if folded.endswith("kreis"):
+        # a county named as one compound ("Vogelsbergkreis", "Rhein-Sieg-Kreis",
+        # "Rhein-Kreis Neuss") takes its article like "Kreis Coesfeld"
+        return "m"
+    return None
+
+
+def _with_article(name: str, case: str) -> str:
+    """A name with the article of `case` (dative or nominative), or as it is."""
+    name = name.strip()
+    words = name.split(" ")
+    head = words[0]
+    gender = _gender(head, len(words) > 1)
+    adjective = False
+    if gender is None and len(words) > 1 and re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]+(?:e|es|er)", head):
+        # a title led by an adjective ("Große Kreisstadt Erding", "Kommunales
+        # Rechenzentrum") takes the noun's article, the adjective its weak ending
+        gender = _gender(words[1], len(words) > 2) if len(words) > 2 else None
+        gender = gender or _gender(words[1], False)
+        adjective = gender is not None
+    if gender is None:
+        return name
+    if adjective:
+        stem = re.sub(r"(?:es|er|e)$", "", head)
+        ending = "e" if case == "nominative" and gender != "pl" else "en"
+        words[0] = stem + ending
+    noun = 1 if adjective else 0
+    if gender == "pl" and case == "dative" and not words[noun].endswith(("n", "s")):
+        words[noun] += "n"  # den Stadtwerken
+    return f"{_ARTICLES[case][gender]} {' '.join(words)}"
 
 
 def dative_de(names: str | Iterable[object]) -> str:
     """Names (one or a list) as they follow "mit": 'dem Kreis Coesfeld, Ascheberg und Senden'."""
     items = [names] if isinstance(names, str) else list(names)
-    out = []
-    for name in (str(n).strip() for n in items):
-        words = name.split(" ")
-        head = words[0]
-        article = _DATIVE_ARTICLE.get(head) if len(words) > 1 else None
-        if article is None and len(words) > 2 and head.endswith("e"):
-            # a title led by an adjective ("Große Kreisstadt Erding", "Kreisfreie Stadt")
-            # takes the noun's article, and the adjective its weak dative ending
-            article = _DATIVE_ARTICLE.get(words[1])
-            if article:
-                name = " ".join([head + "n", *words[1:]])
-        if article is None and head.casefold().endswith("kreis"):
-            # a county named as one compound ("Vogelsbergkreis", "Rhein-Sieg-Kreis",
-            # "Rhein-Kreis Neuss") takes its article like "Kreis Coesfeld"
-            article = "dem"
-        out.append(f"{article} {name}" if article else name)
-    return join_de(out)
+    return join_de(_with_article(str(n), "dative") for n in items)
 
 
 def nominative_de(name: str) -> str:
     """A place name as a subject, with the article it takes: 'der Kreis Coesfeld', 'die Stadt
-    Münster', 'der Vogelsbergkreis', but 'Ascheberg'."""
-    dative = dative_de(name)
-    article = {"dem": "der", "der": "die"}.get(dative.split(" ", 1)[0])
-    if article == "der" and name.split(" ", 1)[0] in _NEUTER:
-        article = "das"  # dem Amt → das Amt
-    return f"{article} {name}" if article and dative != name else name
+    Münster', 'der Vogelsbergkreis', 'die Stadtwerke Coesfeld', but 'Ascheberg'."""
+    return _with_article(name, "nominative")
 
 
-_NEUTER = {"Amt", "Landratsamt"}
+def nominatives_de(names: Iterable[object]) -> str:
+    """Names as subjects, joined: 'der Kreis Coesfeld, die Universität Münster und die
+    Stadtwerke Coesfeld'."""
+    return join_de(_with_article(str(n), "nominative") for n in names)
+
+
+def with_kind(name: str, kinds: dict[str, str]) -> str:
+    """A bare place name with its kind from the strategy's applicants ("Senden" → "Gemeinde
+    Senden"), so a reader tells the town from the county of the same name; a name that
+    carries its kind or article already stays as it is."""
+    name = name.strip()
+    kind = kinds.get(name, "").strip()
+    if not kind or _with_article(name, "dative") != name:
+        return name
+    if kind.casefold() in ("landkreis", "kreis") and name.casefold().endswith("kreis"):
+        return name
+    return f"{kind[:1].upper()}{kind[1:]} {name}"
+
+
+# Heads of the names that are a municipality or a county (or a body of several): a project
+# with two of them as lead and partners is one of interkommunale Zusammenarbeit.
+_MUNICIPAL = frozenset(
+    [
+        "Kreis",
+        "Landkreis",
+        "Markt",
+        "Flecken",
+        "Amt",
+        "Zweckverband",
+        "Stadt",
+        "Gemeinde",
+        "Samtgemeinde",
+        "Verbandsgemeinde",
+        "Ortsgemeinde",
+        "Kreisstadt",
+        "Landeshauptstadt",
+        "Universitätsstadt",
+        "Marktgemeinde",
+        "Hansestadt",
+        "Städteregion",
+        "Kommune",
+        "Verwaltungsgemeinschaft",
+        "Verwaltungsverband",
+        "Landratsamt",
+    ]
+)
+
+
+def is_municipal(name: str, municipalities: Collection[str] = ()) -> bool:
+    """Whether a lead or partner is a municipality or county: named with its kind ("Stadt
+    Dülmen", "Große Kreisstadt Erding", "Hochsauerlandkreis") or one of `municipalities`
+    (the strategy's members and applicants, "Nottuln")."""
+    name = name.strip()
+    if name in municipalities or name.split(" (")[0] in municipalities:
+        return True
+    words = name.split(" ")
+    if any(w in _MUNICIPAL for w in words[:2]) and len(words) > 1:
+        return True
+    return words[0].casefold().endswith("kreis")
 
 
 # Members of one kind named together: "den Städten Billerbeck und Coesfeld" says which

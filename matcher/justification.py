@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -30,7 +30,14 @@ from typing import Literal
 import jinja2
 
 from matcher import analysis
-from matcher.german import dative_de, join_de, von_de
+from matcher.german import (
+    dative_de,
+    is_municipal,
+    join_de,
+    nominatives_de,
+    von_de,
+    with_kind,
+)
 from matcher.strategy import Goal, Project, Strategy
 
 TEMPLATE_DIR = analysis.DATA_DIR / "templates"
@@ -102,11 +109,19 @@ class ProjectInfo:
     summary: str
     lead: str
     partners: list[str]
+    # The matcher links the project to the call by no shared topic (`weak_fit`): the text
+    # then claims no contribution to the call's purpose and names what the two share.
+    weak: bool = False
+    shared_words: list[str] = field(default_factory=list)  # the same word in both
+    # (call word, project word) pairs that differ: "Waldmanagement", "Radverkehrsmanagement"
+    shared_pairs: list[tuple[str, str]] = field(default_factory=list)
 
-    @property
-    def interkommunal(self) -> bool:
-        """Several municipalities carry the project (lead plus partners, or partners)."""
-        return len(self.partners) >= (1 if self.lead else 2)
+    # Two or more municipalities or counties among lead and partners (`is_municipal`): a
+    # university or Stadtwerke as partner make a partnership, not interkommunale
+    # Zusammenarbeit.
+    interkommunal: bool = False
+    municipal_partners: list[str] = field(default_factory=list)  # of `partners`
+    other_partners: list[str] = field(default_factory=list)  # university, Stadtwerke …
 
 
 @dataclass(slots=True)
@@ -406,12 +421,36 @@ _DATE = re.compile(
 _READER = re.compile(r"(?<!^)(?<![.:;!?] )\b(?:Sie|Ihnen|Ihre?[mnrs]?)\b")
 
 
+# "Gefördert werden Träger sozialer Einrichtungen …", "Zuwendungsempfänger sind Kommunen":
+# the sentence says who is funded, not what for, even though it uses a funding word.
+_RECIPIENT = re.compile(
+    r"^(?:gefördert werden|förderfähig sind|zuwendungsempfänger sind|zuwendungsempfänger können"
+    r"|begünstigt sind|(?:funding|support) is (?:open|available) to)\s+"
+    r"(?:(?:die|alle|öffentliche[nr]?|private[nr]?|kommunale[nr]?|gemeinnützige[nr]?"
+    r"|kleine[nr]?|mittlere[nr]?|und|sowie)\s+)*"
+    r"(?:träger|kommunen|gemeinden|städte|landkreise|kreise|unternehmen|vereine|verbände"
+    r"|organisationen|einrichtungen|hochschulen|betriebe|kmu|personen|eigentümer"
+    r"|waldbesitzende|antragsteller)"
+    # … unless a clause or preposition goes on to say what for ("Gefördert werden
+    # Kommunen, die On-Demand-Angebote erproben", "… Städte bei Leerstandsmanagement")
+    r"(?!.*(?:,\s*(?:die|der|das|deren|dessen|wenn|um|sofern)\b"
+    r"|\b(?:bei|für|zur|zum|beim)\b))",
+    re.IGNORECASE,
+)
+# "… erhalten eine Prämie für klimaangepasstes Waldmanagement", "Finanziert werden
+# Investitionen in Schulen": what the money is for, in other words than the purpose cues.
+_FUNDED_FOR = re.compile(
+    r"\b(?:finanziert|bezuschusst|gewährt|erhalten|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b",
+    re.IGNORECASE,
+)
+
+
 def _quote_tier(sentence: str) -> int:
     """How poorly a call sentence serves as the funding purpose; the lowest tier is quoted.
 
     0: may state the purpose; 1: states it with an amount or rate, or states who may
-    apply; 2: states an amount or rate only, or procedure only; 3: states a date or
-    deadline, or addresses the reader.
+    apply or who is funded; 2: states an amount or rate only, or procedure only; 3: states
+    a date or deadline, or addresses the reader.
     """
     if _READER.search(sentence) or _DATE.search(sentence):
         return 3
@@ -419,9 +458,26 @@ def _quote_tier(sentence: str) -> int:
     money = _MONEY.search(sentence)
     if money and not purpose:
         return 2
-    if money or _ELIGIBILITY.search(sentence):
+    if money or _ELIGIBILITY.search(sentence) or _RECIPIENT.search(sentence):
         return 1
     return 2 if procedure and not purpose else 0
+
+
+def _states_purpose(candidate: _Candidate) -> bool:
+    """Whether the text may present a quote as the call's funding purpose.
+
+    Only a sentence of the lowest tier that names the purpose in words ("gefördert",
+    "Ziel", "Zweck" …, or what money is for: "erhalten eine Prämie für …") or stands under
+    a purpose heading ("1. Zuwendungszweck"): "Städte
+    und Gemeinden können Maßnahmen … anmelden" is a fact of the procedure, not a purpose.
+    """
+    if candidate.tier != 0:
+        return False
+    return (
+        candidate.after_purpose_heading
+        or _cue_words(candidate.text)[0] > 0
+        or bool(_FUNDED_FOR.search(candidate.text))
+    )
 
 
 @dataclass(slots=True)
@@ -587,7 +643,7 @@ def select_quotes(
         # Prefer a sentence not yet paired with the other quote, but never a weak one:
         # no correspondence is better than a far-fetched one. A sentence that states who
         # may apply or how much, not a purpose, corresponds to no aim of the strategy.
-        purpose = candidates[i].tier == 0
+        purpose = _states_purpose(candidates[i])
         k = next((k for k in ranked if k not in used), None)
         # The project's own goal, when the quote names what it names (Ehrenamtsplattformen,
         # the goal on Ehrenamt), reads better than another goal or a Leitbild line the quote
@@ -692,6 +748,118 @@ def touches(call: CallTexts, goal_text: str, own_goal_texts: Sequence[str]) -> b
     )
 
 
+# --- how well a project fits the call: the words the matcher found shared -----------
+
+# Words that name no topic a call and a project could share, beyond place, addressees and
+# funding (`_SETTING`, `_GENERIC`, the cue words): who runs or funds something (Träger,
+# Bund, Land), the heads of compounds that say how, not what (Wald-/Radverkehrs-management,
+# Bürger-/Fach-system), "online" (like "digital", true of every project of the strategy)
+# and words every strategy and call use (Strategie, Projekt).
+_NO_TOPIC = """träger bund länder land nrw management system systeme lösung lösungen online
+    strategie strategien projekt projekte projekten"""
+# "Verwaltung" is a Handlungsfeld of the strategy, not a setting, when a project and a call
+# share it: a call on digital administration is on topic for the administration projects.
+_TOPIC_SETTING = "verwaltung verwaltungen"
+_MIN_TOPIC_PART = 4  # letters of a stem that may start or end the other word (Pflege-heime)
+
+
+@cache
+def _no_topic_stems() -> frozenset[str]:
+    return frozenset(
+        {
+            *(_cue_stems(_SETTING) - _cue_stems(_TOPIC_SETTING)),
+            *_cue_stems(_GENERIC),
+            *_cue_stems(_PURPOSE),
+            *_cue_stems(_PROCEDURE),
+            *_cue_stems(_NO_TOPIC),
+            *analysis.boilerplate_stems("de"),
+        }
+    )
+
+
+def _readings(word: str, lang: str) -> list[str]:
+    """The German words a call word stands for: an English word (phrase) by its glossary
+    term, since "administration" in a call means Verwaltung, not a project's IT
+    administration; other words as they are."""
+    tokens = analysis.words(word)
+    if lang == "en":
+        german = [w for _, term in analysis.glossary_terms(tokens) for w in analysis.words(term)]
+        if german:
+            return german
+    return tokens
+
+
+def _shared_part(a: str, b: str) -> str:
+    """The word two words share: the same stem, or one word as the start (Pflege,
+    Pflegeheime) or the end (Verkehr, Radverkehr) of the other. Two compounds that share
+    only a part (Waldmanagement, Radverkehrsmanagement) share no word: "" then."""
+    for x, y, least in (
+        (analysis.stem(analysis.fold(a)), analysis.stem(analysis.fold(b)), _MIN_TOPIC_PART),
+        (analysis.fold(a), analysis.fold(b), _MIN_PART),
+    ):
+        if x == y:
+            return x
+        short, long_ = sorted((x, y), key=len)
+        if len(short) >= least and (
+            long_.startswith(short) or (long_.endswith(short) and len(long_) - len(short) >= 3)
+        ):
+            return short
+    return ""
+
+
+def topical(call_word: str, project_word: str, lang: str = "de") -> bool:
+    """Whether a pair of words the matcher found shared names a topic of both texts.
+
+    Not when they share only a part of a compound (Waldmanagement, Radverkehrsmanagement),
+    and not when what they share says where, for whom or how (Unternehmen, Kommunen,
+    ländlicher Raum, Träger, Management), for an English call word by its German meaning
+    (companies: Unternehmen; administration: Verwaltung, which IT administration is not).
+    """
+    readings = _readings(call_word, lang)
+    no_topic = _no_topic_stems()
+    for a in readings:
+        for b in analysis.words(project_word):
+            part = _shared_part(a, b)
+            if part and analysis.stem(part) not in no_topic and part not in no_topic:
+                return True
+    return False
+
+
+def shared_terms(
+    terms: Iterable[object], lang: str = "de", limit: int = 2
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """What a weak match rests on, for the text to name it: the words both texts use
+    (Unternehmen) and the pairs of different words (Waldmanagement, Radverkehrsmanagement),
+    each call word once, at most `limit` in all."""
+    same: list[str] = []
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for t in terms:
+        if not isinstance(t, dict) or len(same) + len(pairs) >= limit:
+            continue
+        call_word = str(t.get("call_word") or "").strip()
+        project_word = str(t.get("project_word") or "").strip()
+        key = analysis.stem(analysis.fold(call_word.casefold()), lang)
+        if not call_word or not project_word or key in seen:
+            continue
+        seen.add(key)
+        if key == analysis.stem(analysis.fold(project_word.casefold()), lang):
+            same.append(project_word)
+        else:
+            pairs.append((call_word, project_word))
+    return same, pairs
+
+
+def weak_fit(terms: Iterable[object], lang: str = "de") -> bool:
+    """Whether a project's match with a call rests on no shared topic: none of the term
+    pairs the matcher reports (`{call_word, project_word}`) is `topical`."""
+    return not any(
+        topical(str(t.get("call_word") or ""), str(t.get("project_word") or ""), lang)
+        for t in terms
+        if isinstance(t, dict)
+    )
+
+
 def _corresponds(
     quote: str,
     lang: str,
@@ -764,16 +932,32 @@ def _aims(
 def _project_info(strategy: Strategy, project: Project, goal_ids: Sequence[str]) -> ProjectInfo:
     theme = strategy.theme(project.theme_id)
     ids = [g for g in goal_ids if _has_goal(strategy, g)] or list(project.goal_ids)
+    kinds = {a.name: a.type for a in strategy.region_profile.applicants}
+    municipalities = {*strategy.members, *kinds}
+    lead = with_kind(project.lead, kinds) if project.lead else ""
+    partners = [with_kind(p, kinds) for p in project.partners]
     return ProjectInfo(
         id=project.id,
-        title=project.title,
+        title=german_quotes(project.title),
         theme=theme.name,
         priority=theme.priority,
         goals=[GoalInfo(g, strategy.goal(g).text) for g in ids],
-        summary=project.summary,
-        lead=project.lead,
-        partners=list(project.partners),
+        summary=german_quotes(project.summary),
+        lead=lead,
+        partners=partners,
+        interkommunal=sum(is_municipal(n, municipalities) for n in [lead, *partners] if n) >= 2,
+        municipal_partners=[p for p in partners if is_municipal(p, municipalities)],
+        other_partners=[p for p in partners if not is_municipal(p, municipalities)],
     )
+
+
+_STRAIGHT_QUOTES = re.compile(r'"([^"\n]+)"')
+
+
+def german_quotes(text: str) -> str:
+    """Straight quotation marks of the strategy's YAML as German ones: Online-Marktplatz
+    "LoReNa" → Online-Marktplatz „LoReNa“ (inside a quotation, `quote_de` halves them)."""
+    return _STRAIGHT_QUOTES.sub(r"„\1“", text or "")
 
 
 def _has_goal(strategy: Strategy, goal_id: str) -> bool:
@@ -789,12 +973,14 @@ def build_context(
     goal_ids: dict[str, list[str]] | None = None,
     call_goal_ids: Sequence[str] = (),
     max_quote_chars: int | None = None,
+    weak: Mapping[str, Sequence[object]] | None = None,
 ) -> Context:
     """Everything the template needs for `project_ids` (two or more: the combined text).
 
     `goal_ids` maps a project to its matched goals (default: the project's goals);
     `call_goal_ids` are the strategy goals the matcher found closest to the call, of which
-    those in the projects' themes join the closing paragraph.
+    those in the projects' themes join the closing paragraph. `weak` maps a project whose
+    match rests on no shared topic to the matcher's term pairs (`weak_fit`).
     """
     if variant not in VARIANTS:
         raise JustificationError(f"Unbekannte Variante '{variant}' (long oder short)")
@@ -811,6 +997,11 @@ def build_context(
             ) from None
     goal_ids = goal_ids or {}
     infos = [_project_info(strategy, p, goal_ids.get(p.id, p.goal_ids)) for p in projects]
+    lang = call.language or analysis.detect_language(f"{call.title} {call.text}")
+    for info in infos:
+        if weak is not None and info.id in weak:
+            info.weak = True
+            info.shared_words, info.shared_pairs = shared_terms(weak[info.id], lang)
 
     reference = " ".join(
         [call.title, call.summary, *(_project_profile(strategy, p) for p in projects)]
@@ -955,6 +1146,7 @@ def _environment(template_dir: str) -> jinja2.Environment:
         goal=goal_de,
         goals=goals_de,
         dative=dative_de,
+        nominatives=nominatives_de,
         von=von_de,
     )
     return env
@@ -1119,8 +1311,12 @@ def generate(
     goal_ids: dict[str, list[str]] | None = None,
     call_goal_ids: Sequence[str] = (),
     template_dir: Path | str | None = None,
+    weak: Mapping[str, Sequence[object]] | None = None,
 ) -> Generated:
-    """The justification for `call` and one project (or several: the combined text)."""
+    """The justification for `call` and one project (or several: the combined text).
+
+    `weak`: projects whose match rests on no shared topic, with the matcher's term pairs.
+    """
     result: Generated | None = None
     # When even the required parts do not fit the short version, a shorter quote is tried
     # before the text is cut.
@@ -1133,6 +1329,7 @@ def generate(
             goal_ids=goal_ids,
             call_goal_ids=call_goal_ids,
             max_quote_chars=max_chars,
+            weak=weak,
         )
         result = render(context, template_dir)
         if "gekürzt" not in result.dropped:

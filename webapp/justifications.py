@@ -10,14 +10,16 @@ re-matching (which replaces Match rows only) and strategy reloads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from matcher.german import join_de
 from matcher.justification import (
     TEMPLATE_DIR,
     VARIANTS,
@@ -26,11 +28,14 @@ from matcher.justification import (
     JustificationError,
     generate,
     plain_length,
+    quote_de,
     sentence,
+    weak_fit,
 )
 from matcher.strategy import Strategy
+from scrapers.dedupe import TITLE_THRESHOLD, compact, jaccard, trigrams
 from webapp.errors import UserError
-from webapp.matching import earlier_strategy_of
+from webapp.matching import PARTNER_STATUS, earlier_strategy_of
 from webapp.models import (
     Call,
     CallScore,
@@ -60,6 +65,9 @@ class Entry:
     project_key: str  # COMBINED for the combined text
     label: str
     variant: str
+    # Hinweise on the project that the text itself cannot carry (weak fit, funded before,
+    # not eligible): shown above it in the panel, printed by `justify`, put atop exports
+    notes: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -94,6 +102,7 @@ class Group:
     project_key: str
     label: str
     entries: list[Entry]
+    notes: list[str] = field(default_factory=list)  # the entries' Hinweise, once per group
 
     def variant(self, name: str) -> Entry | None:
         return next((e for e in self.entries if e.variant == name), None)
@@ -195,6 +204,157 @@ def applicant_note(score: CallScore | None) -> tuple[str, str] | None:
     return None
 
 
+class Fits:
+    """How each project's match with a call reads: its terms, whether it is weak, its
+    eligibility (the stored `Match` rows of the call, loaded once)."""
+
+    def __init__(self, session: Session, call: Call) -> None:
+        self.matches = {
+            m.project.key: m
+            for m in session.scalars(select(Match).where(Match.call_id == call.id))
+            if m.project.strategy.active
+        }
+        score = session.get(CallScore, call.id)
+        self.lang = (score.language if score else "") or call.language or "de"
+
+    def terms(self, key: str) -> list[object]:
+        match = self.matches.get(key)
+        return list(match.terms) if match is not None else []
+
+    def weak(self, key: str) -> bool:
+        """No shared topic: the matcher's words for the pair are fragments or settings, or
+        it did not rank the project for the call at all."""
+        return weak_fit(self.terms(key), self.lang)
+
+
+def weak_fit_note(terms: Sequence[object], ranked: bool = True) -> str:
+    """The Hinweis on a project whose match rests on no shared topic (German, one paragraph)."""
+    if not ranked:
+        found = "Der Abgleich hat das Projekt für diesen Aufruf nicht bewertet"
+    else:
+        pairs = [
+            (str(t.get("call_word") or ""), str(t.get("project_word") or ""))
+            for t in terms
+            if isinstance(t, dict)
+        ][:3]
+        words = [
+            quote_de(c) if c.casefold() == p.casefold() else f"{quote_de(c)} ≈ {quote_de(p)}"
+            for c, p in pairs
+            if c and p
+        ]
+        found = (
+            f"Der Abgleich verbindet Projekt und Aufruf nur über {join_de(words)} – "
+            "Wortteile oder allgemeine Begriffe, kein gemeinsames Thema"
+            if words
+            else "Der Abgleich findet kein gemeinsames Wort von Projekt und Aufruf"
+        )
+    return (
+        f"Achtung, schwache Passung: {found}. Der Text behauptet deshalb keinen Beitrag zum "
+        "Förderzweck; bitte prüfen, ob das Projekt wirklich zum Aufruf passt."
+    )
+
+
+def _programme_named(programme: str, call: Call) -> bool:
+    """Whether a programme name from a project's funding history is this call's programme:
+    the same name in the call's programme, or as consecutive words of its title
+    ("Smarte.Land.Regionen" in "Smarte LandRegionen – Modellvorhaben …"), spelled with
+    other punctuation or spaces; "Heimat 2.0" is not "Heimat-Scheck 2027"."""
+    wanted = compact(programme)
+    if len(wanted) < 4:
+        return False
+    if call.programme and (
+        compact(call.programme) == wanted
+        or jaccard(trigrams(call.programme), trigrams(programme)) >= TITLE_THRESHOLD
+    ):
+        return True
+    for text in (call.title, call.programme or ""):
+        parts = [compact(w) for w in re.split(r"[\s\-–—:/,;()]+", text)]
+        parts = [w for w in parts if w]
+        for start in range(len(parts)):
+            joined = ""
+            for part in parts[start:]:
+                joined += part
+                if joined == wanted:
+                    return True
+                if len(joined) >= len(wanted):
+                    break
+    return False
+
+
+def funded_before_note(project: ProjectRow, call: Call) -> str | None:
+    """The Hinweis on a project already funded by the call's programme (its strategy's
+    `funding_history`): another application risks double funding."""
+    for entry in project.funding_history or []:
+        if not isinstance(entry, dict):
+            continue
+        programme = str(entry.get("programme") or "").strip()
+        if not programme or not _programme_named(programme, call):
+            continue
+        details = [
+            str(entry[k]).strip().replace("-", "–") if k == "period" else str(entry[k]).strip()
+            for k in ("period", "funder")
+            if str(entry.get(k) or "").strip()
+        ]
+        when = f" ({', '.join(details)})" if details else ""
+        return (
+            f"Achtung, mögliche Doppelförderung: Das Projekt {project.key} wurde laut "
+            f"Strategie bereits im Programm {quote_de(programme)} gefördert{when}. Bitte "
+            "prüfen, ob eine erneute Förderung zulässig ist, und den Antrag davon abgrenzen."
+        )
+    return None
+
+
+def project_eligibility(fits: Fits, key: str) -> tuple[str, list[str]] | None:
+    """The project's own eligibility from its match (status, reasons), None if unranked."""
+    match = fits.matches.get(key)
+    if match is None:
+        return None
+    return match.eligibility, list(match.eligibility_reasons)
+
+
+def project_notes(
+    session: Session, call: Call, project: ProjectRow | None, fits: Fits | None = None
+) -> list[str]:
+    """The Hinweise on one project's text (None: the combined text), in German."""
+    fits = fits or Fits(session, call)
+    notes: list[str] = []
+    if project is None:
+        left_out = [p.key for p in fitting_projects(session, call) if fits.weak(p.key)]
+        if left_out:
+            notes.append(
+                f"Hinweis: Nicht im kombinierten Text wegen schwacher Passung: {join_de(left_out)}."
+            )
+        return notes
+    verdict = session.get(CallScore, call.id)
+    own = project_eligibility(fits, project.key)
+    if (
+        own is not None
+        and own[0] == "ineligible"
+        and (verdict is None or verdict.eligibility != "ineligible")
+        and not earlier_strategy_of(verdict)
+    ):
+        # the call-wide verdict (shown above all texts) may come from another project
+        reasons = "; ".join(own[1]) or "siehe Aufruf"
+        notes.append(
+            f"Achtung, laut Abgleich für {project.key} nicht antragsberechtigt: {reasons}."
+        )
+    elif (
+        own is not None
+        and own[0] == PARTNER_STATUS
+        and (verdict is None or verdict.eligibility != PARTNER_STATUS)
+        and not earlier_strategy_of(verdict)
+    ):
+        notes.append(
+            f"Hinweis: laut Abgleich für {project.key} nur über Projektpartner "
+            f"antragsberechtigt: {'; '.join(own[1])}."
+        )
+    if fits.weak(project.key):
+        notes.append(weak_fit_note(fits.terms(project.key), project.key in fits.matches))
+    if funded := funded_before_note(project, call):
+        notes.append(funded)
+    return notes
+
+
 def call_texts(call: Call) -> CallTexts:
     """The parts of a stored call the text generator reads."""
     return CallTexts(
@@ -225,6 +385,7 @@ class _Generator:
         self.call_goal_ids = [
             str(g.get("goal")) for g in (score.goals if score else []) if isinstance(g, dict)
         ]
+        self.fits = Fits(session, call)
 
     def text(self, project_keys: Sequence[str], variant: str) -> Generated:
         try:
@@ -236,6 +397,7 @@ class _Generator:
                 goal_ids=self.goal_ids,
                 call_goal_ids=self.call_goal_ids,
                 template_dir=self.template_dir,
+                weak={k: self.fits.terms(k) for k in project_keys if self.fits.weak(k)},
             )
         except JustificationError as exc:
             raise UserError(str(exc)) from None
@@ -340,15 +502,25 @@ def texts_for_call(
             row = _store(session, call, project, variant, text, refresh=refresh)
         return Entry(row, project.key if project else COMBINED, label, variant)
 
+    fits = Fits(session, call)
     groups: list[Group] = []
     for project in projects:
         label = _project_label(project)
+        notes = project_notes(session, call, project, fits)
         entries = [entry(project, [project.key], v, label) for v in VARIANTS]
-        groups.append(Group(project.key, label, entries))
-    if len(projects) > 1:
-        keys = [p.key for p in projects]
+        for e in entries:
+            e.notes = notes
+        groups.append(Group(project.key, label, entries, notes))
+    # a project linked to the call by no shared topic would make the combined text claim
+    # a purpose it does not serve: it keeps its own text, with a Hinweis, only
+    strong = [p for p in projects if not fits.weak(p.key)]
+    if len(strong) > 1:
+        keys = [p.key for p in strong]
+        notes = project_notes(session, call, None, fits)
         entries = [entry(None, keys, v, COMBINED_LABEL) for v in VARIANTS]
-        groups.append(Group(COMBINED, COMBINED_LABEL, entries))
+        for e in entries:
+            e.notes = notes
+        groups.append(Group(COMBINED, COMBINED_LABEL, entries, notes))
     shown = {(g.project_key, e.variant) for g in groups for e in g.entries}
     for row in session.scalars(
         select(Justification)
@@ -398,16 +570,22 @@ def justification_for(
     call = canonical_call(session, call)
     gen = _Generator(session, call, template_dir)
     if combined:
-        keys = [p.key for p in _fitting_or_fail(session, call)]
+        fitting = [p.key for p in _fitting_or_fail(session, call)]
+        keys = [k for k in fitting if not gen.fits.weak(k)]
         if len(keys) < 2:
+            weak = [k for k in fitting if k not in keys]
+            fit = f"es passt nur {keys[0]}" if keys else "es passt keines"
             raise UserError(
                 "Eine kombinierte Begründung gibt es nur, wenn mehrere Projekte zum Aufruf "
-                f"passen; es passt nur {keys[0]} (ohne --combined angeben)."
+                f"passen; {fit}"
+                + (f" (schwache Passung: {join_de(weak)})" if weak else "")
+                + " – bitte ein Projekt mit --project angeben."
             )
         text = gen.text(keys, variant).text
         row = _store(session, call, None, variant, text, refresh=refresh)
         session.flush()
-        return Entry(row, COMBINED, COMBINED_LABEL, variant)
+        notes = project_notes(session, call, None, gen.fits)
+        return Entry(row, COMBINED, COMBINED_LABEL, variant, notes)
     if project_key:
         project = session.scalar(
             select(ProjectRow)
@@ -426,7 +604,8 @@ def justification_for(
     text = gen.text([project.key], variant).text
     row = _store(session, call, project, variant, text, refresh=refresh)
     session.flush()
-    return Entry(row, project.key, _project_label(project), variant)
+    notes = project_notes(session, call, project, gen.fits)
+    return Entry(row, project.key, _project_label(project), variant, notes)
 
 
 def _fitting_or_fail(session: Session, call: Call) -> list[ProjectRow]:

@@ -165,3 +165,47 @@ def test_a_compound_bridges_a_quote_and_the_projects_goal(strategy: Strategy) ->
     )
     text = generate(strategy, call, ["WI-03"], "long").text
     assert "Dem entspricht in der Strategie das Ziel W3" in text
+
+
+@pytest.mark.parametrize(
+    ("call_text", "quoted"),
+    [
+        # a step of the procedure, with no word of purpose
+        (
+            "Städte und Gemeinden können Maßnahmen für das Städtebauförderprogramm 2027 "
+            "anmelden. Anmeldungen sind bis zum 15.01.2027 über die Bezirksregierung "
+            "einzureichen.",
+            "„Städte und Gemeinden können Maßnahmen für das Städtebauförderprogramm 2027 "
+            "anmelden.“",
+        ),
+        # who is funded, not what for
+        (
+            "Gefördert werden Träger sozialer Einrichtungen wie Krankenhäuser, Pflegeheime "
+            "und Kitas. Zuschuss bis zu 80 % der Ausgaben.",
+            "„Gefördert werden Träger sozialer Einrichtungen wie Krankenhäuser, Pflegeheime "
+            "und Kitas.“",
+        ),
+    ],
+)
+def test_a_sentence_that_states_no_purpose_is_not_presented_as_the_purpose(
+    strategy: Strategy, call_text: str, quoted: str
+) -> None:
+    for variant in ("long", "short"):
+        text = text_for(strategy, ["VW-01"], call_text, variant=variant).replace("\n\n> ", " ")
+        assert f"führt aus: {quoted}" in text, text
+        assert "Förderzweck" not in text, text
+        assert "Dem entspricht" not in text, text
+
+
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "Gefördert werden Kommunen und Landkreise, die On-Demand-Angebote und "
+        "Mobilitätsplattformen im ländlichen Raum erproben.",
+        "Private und kommunale Waldbesitzende erhalten eine Prämie für klimaangepasstes "
+        "Waldmanagement.",
+    ],
+)
+def test_who_is_funded_for_what_is_still_the_purpose(strategy: Strategy, purpose: str) -> None:
+    text = text_for(strategy, ["MO-01"], purpose).replace("\n\n> ", " ")
+    assert f"nennt als Förderzweck: „{purpose}“" in text, text

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from matcher.applicant_types import MEMBER_TYPES, MUNICIPAL
-from matcher.german import von_de
+from matcher.german import dative_de, nominative_de, von_de
 from matcher.justification import SHORT_LIMIT, CallTexts, generate, plain_length
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
@@ -273,3 +273,82 @@ def test_a_call_without_address_is_named_as_the_source(strategy: Strategy) -> No
     for projects in (["VW-01"], ["VW-01", "VW-02"]):
         text = generate(strategy, call, projects, "short").text
         assert "Quelle: Aufruf „Digitale Verwaltung“; Strategie" in text
+
+
+def _with_partners(strategy: Strategy, lead: str, partners: list[str]) -> Strategy:
+    """The demo strategy with IN-01 led by `lead` together with `partners`."""
+    project = strategy.project("IN-01")
+    project.lead, project.partners = lead, partners
+    return strategy
+
+
+MARKET_CALL = (
+    "Gefördert werden regionale Online-Marktplätze und Lieferdienste, die den lokalen "
+    "Einzelhandel stärken."
+)
+
+
+def test_partners_take_their_article_and_only_municipalities_make_it_interkommunal() -> None:
+    strategy = _with_partners(
+        load_strategy(STRATEGY_PATH),
+        "Senden",
+        ["Kreis Coesfeld", "Stadt Dülmen", "Universität Münster", "Stadtwerke Coesfeld"],
+    )
+    long = text_for(strategy, ["IN-01"], MARKET_CALL)
+    assert (
+        "Federführung: Gemeinde Senden. Beteiligt sind der Kreis Coesfeld und die Stadt Dülmen "
+        "(interkommunale Zusammenarbeit) sowie die Universität Münster und die Stadtwerke "
+        "Coesfeld." in long
+    )
+    combined = text_for(strategy, ["IN-01", "IN-03"], MARKET_CALL)
+    assert (
+        "Es wird in interkommunaler Zusammenarbeit mit dem Kreis Coesfeld und der Stadt Dülmen "
+        "sowie zusammen mit der Universität Münster und den Stadtwerken Coesfeld umgesetzt "
+        "(Federführung: Gemeinde Senden)." in combined
+    )
+    strategy = _with_partners(
+        strategy, "Landwirtschaftskammer NRW", ["Universität Münster", "Kommunales Rechenzentrum"]
+    )
+    long = text_for(strategy, ["IN-01"], MARKET_CALL)
+    assert "Beteiligt sind die Universität Münster und das Kommunale Rechenzentrum." in long, long
+    assert "interkommunal" not in long
+    combined = text_for(strategy, ["IN-01", "IN-03"], MARKET_CALL)
+    assert (
+        "Es wird gemeinsam mit der Universität Münster und dem Kommunalen Rechenzentrum "
+        "umgesetzt (Federführung: Landwirtschaftskammer NRW)." in combined
+    ), combined
+
+
+@pytest.mark.parametrize(
+    ("name", "dative", "nominative"),
+    [
+        (
+            "Landwirtschaftskammer NRW",
+            "der Landwirtschaftskammer NRW",
+            "die Landwirtschaftskammer NRW",
+        ),
+        ("Universität Münster", "der Universität Münster", "die Universität Münster"),
+        ("Fachhochschule Münster", "der Fachhochschule Münster", "die Fachhochschule Münster"),
+        ("Stadtwerke Coesfeld", "den Stadtwerken Coesfeld", "die Stadtwerke Coesfeld"),
+        ("Kommunales Rechenzentrum", "dem Kommunalen Rechenzentrum", "das Kommunale Rechenzentrum"),
+        ("Heimatverein Billerbeck", "dem Heimatverein Billerbeck", "der Heimatverein Billerbeck"),
+        ("Zweckverband KDN", "dem Zweckverband KDN", "der Zweckverband KDN"),
+        ("Große Kreisstadt Erding", "der Großen Kreisstadt Erding", "die Große Kreisstadt Erding"),
+        ("Hochsauerlandkreis", "dem Hochsauerlandkreis", "der Hochsauerlandkreis"),
+        ("Amt Süderbrarup", "dem Amt Süderbrarup", "das Amt Süderbrarup"),
+        ("Neustadt", "Neustadt", "Neustadt"),
+    ],
+)
+def test_institutions_take_their_article(name: str, dative: str, nominative: str) -> None:
+    assert dative_de(name) == dative
+    assert nominative_de(name) == nominative
+    von = "vom " + dative.removeprefix("dem ") if dative.startswith("dem ") else "von " + dative
+    assert von_de(name) == von
+
+
+def test_straight_quotes_of_the_strategy_become_german_ones() -> None:
+    strategy = load_strategy(STRATEGY_PATH)
+    for variant in ("long", "short"):
+        text = text_for(strategy, ["IN-01"], MARKET_CALL, variant=variant)
+        assert "Inhalt: Gemeinsamer Online-Marktplatz „LoReNa“ (lokal, regional" in text, text
+        assert '"' not in text, text

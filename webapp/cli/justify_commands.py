@@ -9,7 +9,14 @@ from webapp.cli.common import AppContext, pass_app, user_errors
 from webapp.cli.errors import CliUsageError
 from webapp.cli.german import GermanCommand
 from webapp.db import transaction
-from webapp.justifications import applicant_note, justification_for, resolve_call
+from webapp.justifications import (
+    COMBINED,
+    Fits,
+    applicant_note,
+    justification_for,
+    project_eligibility,
+    resolve_call,
+)
 from webapp.matching import PARTNER_STATUS, earlier_strategy_of
 from webapp.queries import own_applicants_label
 from webapp.reviews import canonical_call
@@ -61,6 +68,21 @@ def justify(
         text = entry.row.generated_text if generated else entry.text
         verdict = canonical_call(session, call).score
         earlier = earlier_strategy_of(verdict)
+        # A project's text: its own match decides; the call's verdict may be another
+        # project's (a call open via WI-04's partners says nothing about WI-02). A project
+        # whose verdict differs is warned about by its notes.
+        own = (
+            project_eligibility(Fits(session, call), entry.project_key)
+            if entry.project_key != COMBINED
+            else None
+        )
+        if (
+            own is not None
+            and verdict is not None
+            and verdict.eligibility in ("ineligible", PARTNER_STATUS)
+            and own[0] != verdict.eligibility
+        ):
+            verdict = None
         if earlier is not None:
             click.echo(
                 f"Hinweis: Passung und Antragsberechtigung des Aufrufs stammen noch von der "
@@ -81,6 +103,8 @@ def justify(
             )
         elif note := applicant_note(verdict):
             click.echo(f"Hinweis: {note[0]} {note[1]}", err=True)
+        for line in entry.notes:
+            click.echo(line, err=True)
         if entry.edited and not generated:
             click.echo(
                 f"(Bearbeitete Fassung vom {entry.row.edited_at:%d.%m.%Y}; "

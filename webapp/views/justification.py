@@ -41,6 +41,7 @@ from webapp.justifications import (
     current_text,
     discard_edit,
     find_row,
+    project_notes,
     save_edit,
     text_version,
     texts_for_call,
@@ -353,7 +354,10 @@ def download(call_id: int, fmt: str) -> ResponseReturnValue:
     if row is None:
         abort(404)
     title = f"Begründung – {call.title}"
-    file = export(current_text(row), fmt, title)
+    # the Hinweise (weak fit, funded before, not eligible) travel with the file, above the
+    # text, so a colleague who gets only the file is warned too
+    notes = project_notes(db_session(), call, row.project)
+    file = export("\n\n".join([*notes, current_text(row)]), fmt, title)
     stem = f"begruendung-{call.id}-{project_key or 'kombiniert'}-{variant}"
     # send_file writes Content-Disposition per RFC 6266: an ASCII fallback in filename= and
     # the real name in filename*= when a project key has other characters (or quotes).
