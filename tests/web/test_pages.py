@@ -328,7 +328,7 @@ def test_deadline_page_shows_marked_calls_by_stage(
 def test_sources_page_lists_sources_with_counts(auth_client: FlaskClient) -> None:
     page = _text(auth_client.get("/quellen/"))
     assert "Quellen" in page and "nrw" in page
-    assert 'href="/aufrufe?source=nrw"' in page
+    assert 'href="/aufrufe?source=nrw&amp;antragsteller=alle"' in page
 
 
 def test_inbox_page_uses_a_fixed_number_of_queries(
