@@ -123,17 +123,23 @@ def next_occurrence(month: int, day: int, reference: date) -> date:
 
 # "Förderanträge bis 2027 und dabei spätestens bis zum 30.09. jeden Jahres": a bare year
 # after "bis" ends the yearly rounds (not "bis 31.12.2027" or "bis 2027-03-31").
+# Not a year but a number: "bis 2000 Einwohner", "bis 2000 Euro", "bis 2000 m²" (a noun or a
+# unit after it), nor a date "bis 2027-03-31".
 _UNTIL_YEAR = re.compile(
-    r"\bbis\s+(?:(?:Ende|einschließlich|(?:zum|ins|in\s+das)\s+Jahr)\s+)?(20\d{2})\b(?![.\-/]\d)",
-    re.I,
+    r"\b(?i:bis)\s+(?:(?i:Ende|einschließlich|(?:zum|ins|in\s+das)\s+Jahr)\s+)?(20\d{2})\b"
+    r"(?![.\-/]\d)(?!\s*(?:[A-ZÄÖÜ€%\d]|(?i:m²|qm|ha|km|kg|mio|tsd)\b))"
 )
+# The end of a sentence: not the dot of a day or month ("bis zum 30.09. jeden Jahres"), but
+# that of a year ("… lief von 2021 bis 2025. Seit 2026 …") or of a word.
+_SENTENCE_END = re.compile(r"(?<!\b\d)(?<!\b\d\d)[.!?;]\s+(?=[A-ZÄÖÜ])")
 _ROUND_WINDOW = 120  # characters before a yearly date that may say when its rounds end
 
 
 def _last_round(text: str, start: int) -> int | None:
-    """The year a yearly cut-off's rounds end in, when the words just before it (on its
-    line) say so; else None."""
+    """The year a yearly cut-off's rounds end in, when the words just before it in its
+    sentence say so; else None."""
     window = text[max(0, start - _ROUND_WINDOW) : start].rsplit("\n", 1)[-1]
+    window = _SENTENCE_END.split(window)[-1]
     years = [int(m.group(1)) for m in _UNTIL_YEAR.finditer(window)]
     return years[-1] if years else None
 

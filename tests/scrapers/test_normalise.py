@@ -39,6 +39,21 @@ def test_parse_date_forms(text: str, expected: date | None) -> None:
     assert norm.parse_date(text, REF) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gefördert werden Gemeinden bis 2000 Einwohner; Anträge jeweils zum 31.03.",
+        "Zuschuss bis 2000 Euro. Stichtag: 31. März eines jeden Jahres",
+        "Zuschuss bis 2000 €, Stichtag 31.03. jedes Jahres",
+        "Flächen bis 2000 m² jeweils zum 31.03.",
+        # a year in an earlier sentence ends nothing
+        "Die erste Phase lief von 2021 bis 2025. Seit 2026 läuft Phase II. Stichtag: 31.03. jedes Jahres.",
+    ],
+)
+def test_a_number_or_an_earlier_sentence_does_not_end_the_yearly_rounds(text: str) -> None:
+    assert [d.value for d in norm.find_dates(text, REF)] == [date(2027, 3, 31)]
+
+
 def test_a_full_date_after_bis_does_not_end_the_yearly_rounds() -> None:
     found = norm.find_dates("Laufzeit bis 31.12.2026. Anträge bis zum 30.09. jeden Jahres", REF)
     assert [d.value for d in found] == [date(2026, 12, 31), date(2027, 9, 30)]
