@@ -138,8 +138,13 @@ def check_sqlite_backup(source: Path, target: Path) -> BackupInfo:
 
 
 def side_copy_path(target: Path, moment: datetime) -> Path:
-    """Where the replaced database is kept: beside it, named with the time of the restore."""
-    return target.with_name(f"{target.stem}.ersetzt-{moment:%Y%m%d-%H%M%S}{target.suffix}")
+    """Where the replaced database is kept: beside it, named with the time of the restore
+    (and a number when a restore in the same second already kept one there)."""
+    base = f"{target.stem}.ersetzt-{moment:%Y%m%d-%H%M%S}"
+    side, number = target.with_name(f"{base}{target.suffix}"), 2
+    while side.exists():
+        side, number = target.with_name(f"{base}-{number}{target.suffix}"), number + 1
+    return side
 
 
 def restore_sqlite(backup: BackupInfo, target: Path, side: Path) -> RestoreReport:
@@ -152,6 +157,9 @@ def restore_sqlite(backup: BackupInfo, target: Path, side: Path) -> RestoreRepor
         _copy_backup(backup.path, part)
         replaced = None
         if target.exists():
+            if side.exists():
+                # never over an earlier side copy: it may be the only copy of a database
+                raise UserError(f"{side} gibt es schon: nichts ersetzt.")
             try:
                 os.link(target, side)  # the old file keeps its data under the new name
             except OSError:

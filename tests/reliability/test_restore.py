@@ -319,3 +319,23 @@ def test_restore_on_postgresql_names_commands_that_restore_into_a_new_database(
     assert result.stderr == (
         f"Fehler: {wrong} ist eine SQLite-Datenbank, DATABASE_URL nennt aber PostgreSQL.\n"
     )
+
+
+def test_two_restores_in_one_second_keep_both_replaced_databases(
+    backed_up: Path, config: Config
+) -> None:
+    """A script restoring twice within a second must not lose the first side copy."""
+    from datetime import datetime
+
+    from webapp.restore import check_sqlite_backup, restore_sqlite, side_copy_path
+
+    database = _database(config)
+    moment = datetime(2026, 11, 27, 18, 0, 0)
+    first = side_copy_path(database, moment)
+    restore_sqlite(check_sqlite_backup(backed_up, database), database, first)
+    second = side_copy_path(database, moment)
+    assert second != first and second.name.endswith("-2.db")
+    restore_sqlite(check_sqlite_backup(backed_up, database), database, second)
+    # the first side copy is the database from before, with the login added after the backup
+    assert _rows(first, "SELECT email FROM users") == [("dora@kreis.example",)]
+    assert second.exists()
