@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 
+from matcher.applicant_types import MEMBER_TYPES
+
 
 def join_de(items: Iterable[object], last: str = "und") -> str:
     """'a, b und c' – a German enumeration."""
@@ -153,31 +155,12 @@ def with_kind(name: str, kinds: dict[str, str]) -> str:
 
 
 # Heads of the names that are a municipality or a county (or a body of several): a project
-# with two of them as lead and partners is one of interkommunale Zusammenarbeit.
+# with two of them as lead and partners is one of interkommunale Zusammenarbeit. The kinds
+# a strategy may give its applicants ("Große Kreisstadt": Kreisstadt), and the titles a
+# town or the county's office is named by.
 _MUNICIPAL = frozenset(
-    [
-        "Kreis",
-        "Landkreis",
-        "Markt",
-        "Flecken",
-        "Amt",
-        "Zweckverband",
-        "Stadt",
-        "Gemeinde",
-        "Samtgemeinde",
-        "Verbandsgemeinde",
-        "Ortsgemeinde",
-        "Kreisstadt",
-        "Landeshauptstadt",
-        "Universitätsstadt",
-        "Marktgemeinde",
-        "Hansestadt",
-        "Städteregion",
-        "Kommune",
-        "Verwaltungsgemeinschaft",
-        "Verwaltungsverband",
-        "Landratsamt",
-    ]
+    {kind.split(" ")[-1] for kind in MEMBER_TYPES}
+    | {"Landeshauptstadt", "Universitätsstadt", "Hansestadt", "Landratsamt"}
 )
 
 

@@ -371,21 +371,24 @@ def call_texts(call: Call) -> CallTexts:
 class _Generator:
     """Generates texts for one call with the strategy and match data loaded once."""
 
-    def __init__(self, session: Session, call: Call, template_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        call: Call,
+        template_dir: Path | None = None,
+        fits: Fits | None = None,
+    ) -> None:
         self.session = session
         self.call = call
         self.template_dir = template_dir
         self.strategy: Strategy = strategy_from_db(session)
         self.texts = call_texts(call)
-        self.goal_ids = {
-            m.project.key: list(m.goal_keys)
-            for m in session.scalars(select(Match).where(Match.call_id == call.id))
-        }
+        self.fits = fits or Fits(session, call)
+        self.goal_ids = {key: list(m.goal_keys) for key, m in self.fits.matches.items()}
         score = session.get(CallScore, call.id)
         self.call_goal_ids = [
             str(g.get("goal")) for g in (score.goals if score else []) if isinstance(g, dict)
         ]
-        self.fits = Fits(session, call)
 
     def text(self, project_keys: Sequence[str], variant: str) -> Generated:
         try:
@@ -491,18 +494,18 @@ def texts_for_call(
     since = _inputs_changed_at(session, call, strategy, template_dir)
     projects = [p for p in fitting_projects(session, call) if p.strategy_id == strategy.id]
     generator: _Generator | None = None
+    fits = Fits(session, call)
 
     def entry(project: ProjectRow | None, keys: list[str], variant: str, label: str) -> Entry:
         nonlocal generator
         row = _row(session, call, project, variant)
         current = row is not None and (row.edited_text is not None or row.generated_at >= since)
         if row is None or refresh or not current:
-            generator = generator or _Generator(session, call, template_dir)
+            generator = generator or _Generator(session, call, template_dir, fits)
             text = generator.text(keys, variant).text
             row = _store(session, call, project, variant, text, refresh=refresh)
         return Entry(row, project.key if project else COMBINED, label, variant)
 
-    fits = Fits(session, call)
     groups: list[Group] = []
     for project in projects:
         label = _project_label(project)

@@ -384,13 +384,7 @@ def change_email(
     if not user.name:
         # The history names an assignee by name, else by address (reviews._label): the
         # old address there would outlive a later `user forget`.
-        for column in (ReviewEvent.old, ReviewEvent.new):
-            session.execute(
-                update(ReviewEvent)
-                .where(ReviewEvent.field == "assignee_id", column == old)
-                .values({column.key: new})
-                .execution_options(synchronize_session=False)
-            )
+        _relabel_assignee(session, old, new)
     session.flush()
     still_gets_mail = normalise_email(old) in {normalise_email(a) for a in team_addresses}
     return follow_new_address(session, old, new, keep_refusal=still_gets_mail)
@@ -482,6 +476,11 @@ def _follow_in_history(session: Session, user: User, old: str, new: str) -> None
     )
     if session.scalar(namesake.limit(1)) is not None:
         return
+    _relabel_assignee(session, old, new)
+
+
+def _relabel_assignee(session: Session, old: str, new: str) -> None:
+    """Write `new` for the assignee label `old` in the decision history (both sides)."""
     for column in (ReviewEvent.old, ReviewEvent.new):
         session.execute(
             update(ReviewEvent)

@@ -4,46 +4,28 @@ the role, and the history's assignee entries follow the name."""
 
 from __future__ import annotations
 
-import html
-import re
-
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import CliInvoker
+from tests.web.test_deactivation import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    USERS_PAGE,
+    _admin,
+    _row,
+    _text,
+)
 from webapp.auth import ADMIN_ONLY
 from webapp.models import Match, ReviewEvent, User
 from webapp.users import create_user
 
-ADMIN = "it@kreis-coesfeld.de"
-ADMIN_PASSWORD = "admin-passwort-1"
-USERS_PAGE = "/verwaltung/benutzer"
 LAST_ADMIN = (
     f"{ADMIN} ist die letzte aktive Administration und kann die Rolle nicht abgeben. "
     "Legen Sie zuerst eine weitere an."
 )
-
-
-def _text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def _admin(app: Flask, session: Session) -> tuple[FlaskClient, User]:
-    admin = create_user(session, ADMIN, ADMIN_PASSWORD, role="admin", name="IT")
-    session.commit()
-    client = app.test_client()
-    response = client.post("/anmelden", data={"email": ADMIN, "password": ADMIN_PASSWORD})
-    assert response.status_code == 302
-    return client, admin
-
-
-def _row(page: str, email: str) -> str:
-    """The table row of `email` on the Benutzer page."""
-    found = re.search(rf"<tr[^>]*>\s*<td[^>]*>{re.escape(email)}.*?</tr>", page, re.S)
-    assert found is not None, email
-    return found.group(0)
 
 
 def _stored(session: Session, user_id: int) -> tuple[str, str]:
