@@ -880,13 +880,18 @@ def _corresponds(
     return _cosine(quote_vec, sentence_vec) >= needed
 
 
-def _rank_by_similarity(texts: Sequence[str], reference: str, lang: str = "de") -> list[int]:
-    """Indices of `texts`, most similar to `reference` first (document order on ties)."""
+def _similarities(texts: Sequence[str], reference: str, lang: str = "de") -> list[float]:
+    """The cosine of each of `texts` with `reference`, in one shared space."""
     feats = [_features(t, lang) for t in texts]
     ref = _features(reference, lang)
     space = _Space([*feats, ref])
     ref_vec = space.vector(ref)
-    sims = [_cosine(space.vector(f), ref_vec) for f in feats]
+    return [_cosine(space.vector(f), ref_vec) for f in feats]
+
+
+def _rank_by_similarity(texts: Sequence[str], reference: str, lang: str = "de") -> list[int]:
+    """Indices of `texts`, most similar to `reference` first (document order on ties)."""
+    sims = _similarities(texts, reference, lang)
     return sorted(range(len(texts)), key=lambda i: (-sims[i], i))
 
 
@@ -908,21 +913,23 @@ def _aims(
 ) -> list[str]:
     """The aims this application serves, in the strategy's order.
 
-    An aim about funding (Fördermittel) is always among them: every application serves it.
-    The funding words are boilerplate to the analysis, so the check reads the raw words.
-    An aim in `avoid` (quoted next to the call's purpose already) is not chosen again.
+    The up to `limit` aims closest to the call and the projects that have the evidence a
+    corresponding sentence needs, else the first (overarching) aim: a place word such as
+    "Region" alone does not make the aim about Standortmarketing fit. An aim about funding
+    (Fördermittel) is left out: every application serves it, so a funder reads it as
+    circular. The funding words are boilerplate to the analysis, so the check reads the raw
+    words. An aim in `avoid` (quoted next to the call's purpose already) is not chosen again.
     """
-    aims = list(strategy.aims)
+    aims = [
+        a
+        for a in strategy.aims
+        if a not in avoid and not any(w.startswith("förder") for w in analysis.words(a))
+    ]
     if not aims:
         return []
-    chosen = [
-        i for i, a in enumerate(aims) if any(w.startswith("förder") for w in analysis.words(a))
-    ][:1]
-    for i in _rank_by_similarity(aims, reference):
-        if len(chosen) >= limit:
-            break
-        if i not in chosen and aims[i] not in avoid:
-            chosen.append(i)
+    sims = _similarities(aims, reference)
+    evident = [i for i in range(len(aims)) if sims[i] >= MIN_CORRESPONDENCE]
+    chosen = sorted(evident, key=lambda i: (-sims[i], i))[:limit] or [0]
     return [aims[i] for i in sorted(chosen)]
 
 

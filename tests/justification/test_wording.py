@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -352,3 +353,40 @@ def test_straight_quotes_of_the_strategy_become_german_ones() -> None:
         text = text_for(strategy, ["IN-01"], MARKET_CALL, variant=variant)
         assert "Inhalt: Gemeinsamer Online-Marktplatz „LoReNa“ (lokal, regional" in text, text
         assert '"' not in text, text
+
+
+AIM = r"Der Antrag dient (?:dem Strategieziel|den Strategiezielen) ([^\n]*?)\.(?:\s|$)"
+
+
+def _aims_named(text: str) -> str:
+    found = re.search(AIM, text)
+    assert found is not None, text
+    return found.group(1)
+
+
+def test_the_aims_named_are_those_the_project_serves_not_the_funding_aim(
+    strategy: Strategy,
+) -> None:
+    school = CallTexts(
+        title="Digitale Bildungsregion: Medienentwicklung an Schulen",
+        url="https://example.org/schule",
+        text="Gefördert werden Schulträger der Region, die WLAN, Endgeräte und "
+        "Medienentwicklungspläne für ihre Schulen umsetzen.",
+    )
+    coworking = CallTexts(
+        title="Coworking NRW – Gemeinschaftsarbeitsorte in ländlichen Regionen",
+        url="https://example.org/coworking",
+        text="Gefördert werden Coworking-Spaces in ländlichen Regionen, die Gründerinnen, "
+        "Pendler und Unternehmen als attraktive Arbeitsorte nutzen.",
+    )
+    # Every application serves "Den Zugang zu Fördermitteln verbessern": naming it reads as
+    # circular to a funder. A school call shares only "Region" with the Standortmarketing
+    # aim, so the overarching first aim stands for it.
+    aims = _aims_named(generate(strategy, school, ["BI-01"], "long").text)
+    assert aims == (
+        "„Den digitalen Wandel im Kreis Coesfeld gemeinsam aktiv gestalten und gemeinsame "
+        "Zielvorstellungen entwickeln“"
+    )
+    aims = _aims_named(generate(strategy, coworking, ["WI-01"], "long").text)
+    assert "Standortmarketing" in aims and "Arbeits- und Lebensort" in aims
+    assert "Fördermitteln" not in aims
