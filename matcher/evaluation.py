@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -343,4 +344,30 @@ def format_report(report: EvalReport) -> str:
         lines.append(
             f"{n:<{width}}" + "".join(f"{report.rankers[n].mean[m]:>12.3f}" for m in INBOX_METRICS)
         )
+    lines += ["", *_legend(report)]
     return "\n".join(lines)
+
+
+def _legend(report: EvalReport) -> list[str]:
+    """What the columns mean, for a reader who is no search engineer."""
+    lines = [
+        "Alle Werte zwischen 0 und 1, höher ist besser.",
+        "rel: relevante Aufrufe des Projekts. matcher: dieses Programm; bm25: ein gutes "
+        "Suchverfahren zum Vergleich (Projekttext als Suchanfrage).",
+        "ndcg@10: wie gut die ersten 10 Treffer geordnet sind (genau passende vor teilweise "
+        "passenden); p@5: Anteil relevanter unter den ersten 5; map: mittlere Genauigkeit über "
+        "die ganze Liste; r@20: Anteil der relevanten Aufrufe unter den ersten 20.",
+        "Inbox: alle Aufrufe nach ihrem Eingangswert, relevant = relevant für mindestens ein "
+        "Projekt; inbox_p@20: Anteil relevanter unter den ersten 20, inbox_ap: Genauigkeit über "
+        "die ganze Liste.",
+    ]
+    if report.feedback_fraction:
+        lines.append(
+            "matcher_no_feedback: dasselbe Programm ohne die Bewertungen, auf denselben "
+            "zurückgehaltenen Aufrufen; der Unterschied ist, was die Bewertungen bringen."
+        )
+        with_fb, without = (report.rankers.get(n) for n in ("matcher", "matcher_no_feedback"))
+        if with_fb is not None and without is not None:
+            a, b = without.mean["map"], with_fb.mean["map"]
+            lines.append(f"Durch die Bewertungen: map {a:.3f} → {b:.3f} ({b - a:+.3f}).")
+    return [wrapped for line in lines for wrapped in textwrap.wrap(line, 100)]

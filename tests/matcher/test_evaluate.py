@@ -62,6 +62,24 @@ def test_evaluate_with_feedback_reports_the_split() -> None:
     report = json.loads(result.output.strip().splitlines()[-1])
     assert report["feedback_fraction"] == 0.5
     assert "matcher_no_feedback" in report
+    # the gain the target is about, in one line a reader finds without the JSON
+    before, after = report["matcher_no_feedback"]["map"], report["matcher"]["map"]
+    assert (
+        f"Durch die Bewertungen: map {before:.3f} → {after:.3f} ({after - before:+.3f})."
+        in result.output
+    )
+
+
+def test_the_table_says_what_its_figures_mean() -> None:
+    result = CliRunner().invoke(
+        main, ["evaluate", "--calls", str(DEV / "calls.jsonl"), "--qrels", str(DEV / "qrels.tsv")]
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Alle Werte zwischen 0 und 1, höher ist besser." in text
+    assert "p@5: Anteil relevanter unter den ersten 5" in text
+    assert "bm25: ein gutes Suchverfahren zum Vergleich" in text
+    assert all(len(line) <= 100 for line in result.output.splitlines())
 
 
 def test_bad_json_line_names_file_and_line(tmp_path: Path) -> None:
