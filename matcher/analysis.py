@@ -84,6 +84,21 @@ def boilerplate_stems(lang: str) -> frozenset[str]:
 
 
 @cache
+def opaque_compound_stems(lang: str = "de") -> tuple[str, ...]:
+    """Stems of opaque compounds (Hochschule, Landwirt …), whose parts do not carry their
+    meaning, from data/opaque_compounds_<lang>.txt."""
+    return tuple(
+        sorted(
+            {
+                stem(fold(w), lang)
+                for line in _read_list(f"opaque_compounds_{lang}.txt")
+                for w in words(line)
+            }
+        )
+    )
+
+
+@cache
 def _stemmer(lang: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english" if lang == "en" else "german")
 
@@ -211,6 +226,8 @@ def clear_caches() -> None:
     _content_word.cache_clear()
     _glossary_max_len.cache_clear()
     _longest_shared.cache_clear()
+    _opaque_spans.cache_clear()
+    splits_opaque_compound.cache_clear()
     for forms in _CONTENT.values():
         forms.clear()
 
@@ -256,12 +273,16 @@ def share_word_part(token_a: str, token_b: str, is_known_stem: Callable[[str], b
     Radverkehrsinfrastruktur). Not merely shared letters: Gemeinde and Gemeinsames, Steuerung
     and Stadterneuerung, Energien and Synergien share character n-grams, but no word.
     A word part follows nothing or a modifier of at least three letters: Scheck does not
-    end in Check, nor Gebieten and anbieten in "bieten" (Ge-biet, an-bieten); and a word
-    part that is funding boilerplate (Förder- in Förderanträge and fördern) is no reason.
+    end in Check, nor Gebieten and anbieten in "bieten" (Ge-biet, an-bieten); a word part
+    that is funding boilerplate (Förder- in Förderanträge and fördern) is no reason; nor is
+    a part of an opaque compound (Schulen in Hochschulen, Wirtschaft in Landwirtschaft,
+    `splits_opaque_compound`).
     """
     (word_a, lang_a), (word_b, lang_b) = token_lang(token_a), token_lang(token_b)
     stem_a, stem_b = stem(word_a, lang_a), stem(word_b, lang_b)
     if _boilerplate_part(word_a, word_b, lang_a):
+        return False
+    if lang_a == lang_b == "de" and splits_opaque_compound(word_a, word_b):
         return False
     for short, long, least in ((stem_a, stem_b, 4), (word_a, word_b, 5)):
         short, long = sorted((short, long), key=len)
@@ -304,6 +325,45 @@ def _boilerplate_part(word_a: str, word_b: str, lang: str) -> bool:
     return len(shared) >= 4 and (
         shared in boilerplate_stems(lang) or stem(shared, lang) in boilerplate_stems(lang)
     )
+
+
+@lru_cache(maxsize=100_000)
+def splits_opaque_compound(word_a: str, word_b: str) -> bool:
+    """Whether what two German words (folded, lower case) share is only a part of an opaque
+    compound in one of them: "schulen" of Hochschulen and Schulen, "wirtschaft" of
+    Landwirtschaft and Wirtschaft, "hochschulen" of Volkshochschulen and Hochschulen. Not
+    when both hold the whole compound (Hochschulen, Hochschulkooperation). Cached: the
+    explanations ask for the same pairs of words in every call."""
+    shared = _longest_shared(word_a, word_b)
+    return bool(shared) and (_cuts_opaque(word_a, shared) or _cuts_opaque(word_b, shared))
+
+
+def _cuts_opaque(word: str, part: str) -> bool:
+    """Whether every occurrence of `part` in `word` overlaps an opaque compound in `word`
+    without holding all of it."""
+    spans = _opaque_spans(word)
+    at = word.find(part) if spans else -1
+    if at < 0:
+        return False
+    while at >= 0:
+        end = at + len(part)
+        if not any(at < y and x < end and not (at <= x and y <= end) for x, y in spans):
+            return False
+        at = word.find(part, at + 1)
+    return True
+
+
+@lru_cache(maxsize=100_000)
+def _opaque_spans(word: str) -> tuple[tuple[int, int], ...]:
+    """Where the opaque compounds are in a word (Volkshochschulen holds two: volkshochschul
+    and hochschul); cached, as the same words recur in every call."""
+    spans: list[tuple[int, int]] = []
+    for part in opaque_compound_stems("de"):
+        at = word.find(part)
+        while at >= 0:
+            spans.append((at, at + len(part)))
+            at = word.find(part, at + 1)
+    return tuple(spans)
 
 
 @lru_cache(maxsize=100_000)

@@ -41,6 +41,12 @@ WEAK_NOTE = (
         ("administration", "Administration", "en", True),  # Verwaltung, not IT administration
         ("Träger", "Schulträger", "de", True),
         ("Gemeinden", "Gemeinden", "de", True),
+        # a part of an opaque compound: a university is no school, farming not the economy
+        ("Hochschulen", "Schulen", "de", True),
+        ("Landwirtschaft", "Wirtschaft", "de", True),
+        ("universities", "Schule", "en", True),  # Hochschule, by the glossary
+        ("Hochschulkooperation", "Hochschulen", "de", False),
+        ("Grundschulen", "Schulen", "de", False),
         ("Glasfaserausbau", "Glasfaser", "de", False),
         ("Pflegeheime", "Pflege", "de", False),
         ("public administration", "Verwaltungen", "en", False),

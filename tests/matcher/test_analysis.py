@@ -67,6 +67,33 @@ def test_letters_after_a_prefix_or_boilerplate_are_no_shared_word() -> None:
     assert analysis.share_word_part("bedarfsverkehre", "radverkehr", known.__contains__)
 
 
+def test_a_part_of_an_opaque_compound_is_no_shared_word() -> None:
+    # a university is no school and farming not the economy; a transparent compound still
+    # pairs with its part, and two words that hold the whole opaque compound pair too
+    known = {analysis.token_stem(w) for w in ("schulen", "wirtschaft", "breitband")}.__contains__
+    for a, b in [
+        ("hochschulen", "schulen"),
+        ("landwirtschaft", "wirtschaft"),
+        ("hochschulen", "volkshochschulen"),  # adult education: no Hochschule either
+    ]:
+        assert not analysis.share_word_part(a, b, known), (a, b)
+        assert not analysis.share_word_part(b, a, known), (b, a)
+    for a, b in [
+        ("grundschulen", "schulen"),
+        ("breitbandausbau", "breitband"),
+        ("hochschulen", "hochschulkooperation"),
+        ("landwirtschaft", "landwirtschaftskammer"),
+    ]:
+        assert analysis.share_word_part(a, b, known), (a, b)
+        assert analysis.share_word_part(b, a, known), (b, a)
+
+
+def test_opaque_compounds_are_read_by_stem_from_the_data_file() -> None:
+    stems = analysis.opaque_compound_stems("de")
+    assert analysis.token_stem("hochschulen") in stems  # Hochschule, as listed
+    assert analysis.splits_opaque_compound("fachhochschulen", "schulen")  # one inside a word
+
+
 def test_stemming_joins_inflections() -> None:
     assert analysis.token_stem("gemeinden") == analysis.token_stem("gemeinde")
     assert analysis.token_stem("bibliotheken") == analysis.token_stem("bibliothek")

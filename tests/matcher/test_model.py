@@ -112,6 +112,38 @@ def test_explanations_pair_words_not_shared_letters(strategy: Strategy) -> None:
     assert not any({c, o} == {"Gemeinde", "Gemeinsames"} for c, o in pairs), pairs
 
 
+# A school project and goal beside the test strategy's, for a university call
+_SCHOOL_YAML = STRATEGY_YAML.replace(
+    "      - {id: B3,", "      - {id: B1, text: Alle Schulen digital ausstatten.}\n      - {id: B3,"
+).replace(
+    "projects:\n",
+    """projects:
+  - id: BI-01
+    title: Digitale Schulen
+    theme: bildung
+    goals: [B1]
+    summary: WLAN und Endgeräte für alle Schulen des Kreises.
+    keywords: [Schulen, Schul-WLAN]
+""",
+)
+
+
+def test_explanations_do_not_pair_a_part_of_an_opaque_compound() -> None:
+    strategy = parse_strategy(_SCHOOL_YAML, "test.yaml")
+    call = make_call(
+        "uni",
+        "KI-Labore an Hochschulen",
+        "Hochschulen richten Labore für künstliche Intelligenz ein, offen auch für Grundschulen.",
+        eligible=["Hochschule"],
+    )
+    (result,) = match_calls(strategy, [call])
+    school = next(p for p in result.projects if p.project_id == "BI-01")
+    pairs = {(t.call_word, t.project_word) for t in school.terms}
+    # a university is no school: "Hochschulen" ≈ "Schulen" would explain nothing
+    assert not any(c == "Hochschulen" for c, _ in pairs), pairs
+    assert ("Grundschulen", "Schulen") in pairs, pairs  # a school, so the pair stays
+
+
 # Projects written with hyphenated words, as strategies are
 _HYPHEN_YAML = STRATEGY_YAML.replace(
     "projects:\n",
