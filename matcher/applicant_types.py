@@ -56,6 +56,24 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("kommunalunternehmen", LOCAL),
     ("kommunales unternehmen", LOCAL),
     ("kommunale einrichtung", LOCAL),
+    # a Jobcenter run by its Kommune alone (SGB II "Optionskommune"): only a Kreis or a
+    # kreisfreie Stadt can be one (§ 6a SGB II)
+    ("zugelassene kommunale trager", frozenset({COUNTY, KREISFREI})),
+    ("zugelassenen kommunalen trager", frozenset({COUNTY, KREISFREI})),
+    ("zugelassener kommunaler trager", frozenset({COUNTY, KREISFREI})),
+    ("optionskommune", frozenset({COUNTY, KREISFREI})),
+    ("optionskommunen", frozenset({COUNTY, KREISFREI})),
+    # public vocational schools are, in most states, run by the Kreise and kreisfreie Städte:
+    # their Schulträger applies for them (the towns run general schools, named as such)
+    ("berufsbildende schulen", frozenset({COUNTY, KREISFREI})),
+    ("berufsbildenden schulen", frozenset({COUNTY, KREISFREI})),
+    ("berufliche schulen", frozenset({COUNTY, KREISFREI})),
+    ("beruflichen schulen", frozenset({COUNTY, KREISFREI})),
+    ("berufskollegs", frozenset({COUNTY, KREISFREI})),
+    ("berufsschulen", frozenset({COUNTY, KREISFREI})),
+    # general schools: mostly the towns', some kinds (Förderschulen) the Kreis's
+    ("allgemeinbildende", LOCAL),
+    ("allgemeinbildenden", LOCAL),
     ("kommunale trager", LOCAL),
     ("kommunalen trager", LOCAL),
     ("anstalt des offentlichen rechts", LOCAL),
@@ -306,6 +324,12 @@ def match_terms(text: str) -> tuple[set[str], set[str]]:
         table = _OTHER_TERMS if group[0] == "o" else _OTHER_HEADS
         others.add(table[int(group[1:])][1])
     return levels, others
+
+
+def first_term_at(text: str) -> int | None:
+    """Where the first level or applicant type in a folded text starts (None: none there)."""
+    starts = [m.start() for pattern in (_LEVEL_RE, _OTHER_RE) if (m := pattern.search(text))]
+    return min(starts) if starts else None
 
 
 # Types that are a level as an entry of an applicant list but too common as words in a text

@@ -22,6 +22,7 @@ from matcher.applicant_types import (
     COUNTY,
     KREISFREI,
     MUNICIPAL,
+    first_term_at,
     match_terms,
     member_level,
     type_kinds,
@@ -46,7 +47,9 @@ _TRIGGER_RE = re.compile(
 # können sich bei ihrem Kreis bewerben" admits the associations, not the Kreis.
 _SUBJECT_RES = [
     re.compile(
-        r"^(?P<who>[^;:]{3,200}?)\s(?:konnen|konnten|durfen)\s(?:[^;:]*?\s)?"
+        # not a clause ("Wenn Sie als Landkreis … wollen, können Sie …"): its subject is "Sie"
+        r"^(?!(?:wenn|falls|sofern|soweit|damit|um|nachdem|sobald)\b)"
+        r"(?P<who>[^;:]{3,200}?)\s(?:konnen|konnten|durfen)\s(?:[^;:]*?\s)?"
         r"(?:beantragen|bewerben|anmelden|einreichen|stellen|erhalten|abrufen|teilnehmen"
         r"|umsetzen|in anspruch nehmen)\b"
     ),
@@ -73,7 +76,24 @@ _SUBJECT_RES = [
         r"\b(?:fordert|unterstutzt)\b[^;:]*?\b(?:vorhaben|projekte|initiativen)\s+von\s+"
         r"(?P<who>[^;:]{3,160})"
     ),
+    # "Das Land fördert Kommunen, die …": the object is the applicant when it is one of these
+    # (not "fördert Projekte in Kommunen", which names a place)
+    re.compile(
+        r"\bfordert\s+(?:die\s+|alle\s+|ausgewahlte\s+)?"
+        r"(?P<who>(?:kommunen|gemeinden|stadte|landkreise|kreise|kreisfreie|kreisangehorige"
+        r"|gemeindeverbande|zweckverbande|kommunale|vereine|verbande|unternehmen|kmu|stiftungen"
+        r"|hochschulen|forschungseinrichtungen)\b[^;:,.]{0,100})"
+    ),
 ]
+# A sentence that adds applicants to others ("Kreise können gemeinsam mit ihren Gemeinden
+# Anträge stellen", "Antragsberechtigt sind auch …") or names examples ("unter anderem",
+# "insbesondere") is no complete list: it admits whom it names and excludes no one.
+_OPEN_RE = re.compile(
+    r"\b(?:unter anderem|u\. ?a\.|insbesondere|zum beispiel|z\. ?b\.|beispielsweise"
+    r"|among others|for example|e\. ?g\.|auch|ebenfalls|zudem|zusatzlich|daneben|ausserdem)"
+    r"(?!\w)"
+)
+_JOINT_RE = re.compile(r"\b(?:gemeinsam mit|zusammen mit)\b")
 _NEGATION_RE = re.compile(r"\b(?:nicht|kein|keine|keinen)\b")
 
 _NATIONWIDE = {"", "bund", "bundesweit", "deutschland", "germany", "eu", "europa", "europe"}
@@ -81,11 +101,16 @@ _DISTRICT_RE = re.compile(r"(?:regierungsbezirk|bezirksregierung|regbez\.?)\s+(\
 _COUNTY_RE = re.compile(r"\b(?:landkreis|kreis)\s+([\w-]+)")
 
 _WEAK_ONLY_RE = re.compile(
-    r"\b(?:nur|ausschliesslich)\b[^.]{0,100}strukturschwach"
+    r"\b(?:nur|ausschliesslich)\b[^.\n]{0,100}strukturschwach"
     r"|landliche[nr]?\s*,\s*strukturschwache"
-    r"|\b(?:nur|ausschliesslich)\b[^.]{0,60}grw-fordergebiet"
+    r"|\b(?:nur|ausschliesslich)\b[^.\n]{0,60}grw-fordergebiet"
 )
-_WEAK_OR_RURAL_RE = re.compile(r"landliche[nr]?\s+(?:und|oder)\s+strukturschwach")
+# in either order; two patterns, each with a literal start the scan can jump to (as one
+# alternation it took a tenth of the time of reading a call's applicants and region)
+_WEAK_OR_RURAL_RES = (
+    re.compile(r"landliche[nr]?\s+(?:und|oder)\s+strukturschwach"),
+    re.compile(r"strukturschwache[nr]?\s+(?:und|oder)\s+landliche"),
+)
 # In a sentence about the applicants: "Kommunen in strukturschwachen Regionen" restricts,
 # "insbesondere in strukturschwachen Regionen" only prefers.
 _WEAK_APPLICANTS_RE = re.compile(
@@ -104,6 +129,16 @@ _DISTRICT_IN_TEXT_RE = re.compile(r"\b(?:im|aus dem)\s+regierungsbezirk\s+([\w-]
 _ANY_STATE_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(k) for k in sorted(_STATES, key=len, reverse=True)) + r")\b"
 )
+# Regions that name several states: "Kommunen in Ostdeutschland / in den neuen Bundesländern"
+# (the five states that joined in 1990, with Berlin) — folded key, label, folded states.
+_EAST = frozenset(
+    {"berlin", "brandenburg", "mecklenburg-vorpommern", "sachsen", "sachsen-anhalt", "thuringen"}
+)
+_STATE_GROUPS: dict[str, tuple[str, frozenset[str]]] = {"ostdeutschland": ("Ostdeutschland", _EAST)}
+_STATE_GROUP_RE = re.compile(
+    r"\b(?:ostdeutschland|(?:neue[n]?|ostdeutsche[n]?)\s+(?:bundes)?lander[n]?)\b"
+)
+_STATE_GROUP_IN_TEXT_RE = re.compile(r"\b(?:in|aus)\s+(?:den\s+)?" + _STATE_GROUP_RE.pattern)
 # district names whose folded form loses an umlaut or ß
 _DISTRICTS = {
     "dusseldorf": "Düsseldorf",
@@ -121,6 +156,9 @@ class CallApplicants:
     levels: frozenset[str]
     others: frozenset[str]
     source: str  # "list", "text" or "none"
+    # the text names examples or adds applicants ("unter anderem …", "Kreise können auch …"):
+    # whom it names may apply, whom it does not name is not excluded
+    open: bool = False
 
 
 def _fold_text(text: str) -> str:
@@ -144,7 +182,28 @@ def _applicants_from_list(types: tuple[str, ...]) -> CallApplicants:
 
 
 # a full stop after a number is a date or an ordinal ("bis zum 30. September"), not an end
-_SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)\s+|\n+")
+# and one after a single letter is an abbreviation ("u. a.", "z. B.")
+_SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)(?<!\b[^\W\d_]\.)\s+|\n+")
+# A heading ("4. Zuwendungsempfänger", "Antragsberechtigte", "Antragsberechtigt:"): a few
+# words without a full stop or a verb; the applicants follow in the next sentence.
+_HEADING_VERB_RE = re.compile(
+    r"\b(?:sind|ist|konnen|durfen|werden|wird|erhalten|fordert|are|is|can|may)\b"
+)
+
+
+def _is_heading(sentence: str) -> bool:
+    """Whether a sentence (folded or as written) is a heading the applicants follow."""
+    sentence = sentence.strip()
+    if sentence.endswith((":", "?")):
+        return True
+    folded = _fold_text(sentence)
+    # "Antragsberechtigt nur Landkreise" names its applicants: no heading
+    return (
+        not sentence.endswith((".", ";", "!"))
+        and len(sentence.split()) <= 4
+        and not _HEADING_VERB_RE.search(folded)
+        and first_term_at(folded) is None
+    )
 
 
 # Small: the applicants and the region of one call read the same text one after the other.
@@ -152,14 +211,14 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)\s+|\n+")
 def applicant_sentences(text: str) -> tuple[str, ...]:
     """The sentences of a call text that say who may apply (folded lowercase).
 
-    After a heading such as "Antragsberechtigt:" or "Wer wird gefördert?" the applicants
-    follow in the next sentence, which is read with it.
+    After a heading such as "Antragsberechtigt:", "Wer wird gefördert?" or "4.
+    Zuwendungsempfänger" the applicants follow in the next sentence, which is read with it.
     """
     sentences = _SENTENCE_END_RE.split(_fold_text(text))
     out: list[str] = []
     for i, sentence in enumerate(sentences):
         if _TRIGGER_RE.search(sentence):
-            if sentence.rstrip().endswith((":", "?")) and i + 1 < len(sentences):
+            if _is_heading(sentence) and i + 1 < len(sentences):
                 sentence = f"{sentence} {sentences[i + 1]}"
             out.append(sentence)
     return tuple(out)
@@ -178,8 +237,31 @@ _NOT_APPLICANTS_RE = re.compile(
 # ("not eligible" is left out: in EU calls it is said of costs and activities, not applicants)
 _EXCLUDED_RE = re.compile(r"\bnicht (?:antragsberechtigt|zuwendungsempfang)")
 _EXCEPT_RE = re.compile(
-    r"\b(?:nicht jedoch|jedoch nicht|ausgenommen|mit ausnahme|ausser|except|excluding)\b"
+    r"\b(?:nicht jedoch|jedoch nicht|nicht aber|aber nicht|ausgenommen|mit ausnahme|ausser"
+    r"|except|excluding)\b"
 )
+# Sentences of their own that exclude their subject: "Landkreise sind (von der Förderung)
+# ausgeschlossen", "Ausgeschlossen sind Landkreise", "Landkreise können nicht antragstellen /
+# keine Anträge stellen". They only take applicants out of those another sentence admits.
+_EXCLUDED_SUBJECT_RES = [
+    re.compile(
+        r"^(?:die\s+|alle\s+)?(?P<who>[^;:,]{3,80}?)\s+(?:sind|ist)\s+"
+        r"(?:(?:grundsatzlich|jedoch|hingegen|davon|ebenfalls)\s+)*"
+        r"(?:von\s+der\s+(?:forderung|antragstellung|teilnahme)\s+)?ausgeschlossen\b"
+    ),
+    re.compile(
+        r"^(?:von\s+der\s+(?:forderung|antragstellung|teilnahme)\s+)?ausgeschlossen\s+"
+        r"(?:sind|ist)\s+(?:die\s+|alle\s+)?(?P<who>[^;:,]{3,80}?)\s*[.;]?$"
+    ),
+    re.compile(
+        r"^(?:die\s+|alle\s+)?(?P<who>[^;:,]{3,80}?)\s+(?:konnen|durfen)\s+"
+        r"(?:nicht|keine)\s+(?:antrag\w*|antrage stellen|beantragen|teilnehmen|zuwendung\w*)"
+    ),
+]
+_EXCLUDED_ANYWHERE_RE = re.compile(r"ausgeschlossen|\b(?:konnen|durfen) (?:nicht|keine)\b")
+# a subject with a place or a condition ("Vorhaben in Kommunen sind ausgeschlossen") is not
+# an applicant type
+_NOT_A_TYPE_RE = re.compile(r"\b(?:in|im|von|vom|mit|aus|fur|bei|deren|dessen|ohne|als)\b")
 
 
 # a quoted sentence is cut after this many characters
@@ -190,7 +272,7 @@ def applicant_quote(call: CallDoc) -> str:
     """The sentence of a call that says who may apply, as written, for a reason to quote.
 
     The first "Antragsberechtigt sind …" sentence (with the sentence after a heading such as
-    "Antragsberechtigt:"), else the first "X können … beantragen" sentence of a short
+    "Antragsberechtigt:" or "4. Zuwendungsempfänger"), else the first "X können … beantragen" sentence of a short
     notice; "" when there is none.
     """
     text = unicodedata.normalize("NFKC", "\n".join([call.title, call.summary, call.text]))
@@ -198,7 +280,8 @@ def applicant_quote(call: CallDoc) -> str:
     sentences = [" ".join(s.split()) for s in _SENTENCE_END_RE.split(text)]
     for i, sentence in enumerate(sentences):
         if _TRIGGER_RE.search(_fold_text(sentence)):
-            if sentence.endswith((":", "?")) and i + 1 < len(sentences):
+            # a heading alone ("4. Zuwendungsempfänger") would not let the officer check
+            if _is_heading(sentence) and i + 1 < len(sentences):
                 sentence = f"{sentence} {sentences[i + 1]}"
             return _clip(sentence)
     for sentence in sentences:
@@ -216,11 +299,27 @@ def _clip(sentence: str) -> str:
 
 def applicant_subjects(text: str) -> list[str]:
     """Who a short notice addresses: the subjects of "X können … beantragen" and the like."""
-    subjects: list[str] = []
+    return [who for who, _ in _subject_sentences(text)]
+
+
+def _subject_sentences(text: str) -> list[tuple[str, str]]:
+    """(subject, sentence) of each "X können … beantragen" and the like (folded)."""
+    found: list[tuple[str, str]] = []
     for sentence in _SENTENCE_END_RE.split(_fold_text(text)):
         if not _NEGATION_RE.search(sentence):
-            subjects += [m.group("who") for p in _SUBJECT_RES if (m := p.search(sentence))]
-    return subjects
+            found += [(m.group("who"), sentence) for p in _SUBJECT_RES if (m := p.search(sentence))]
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the applicant sentences of a text admit and exclude."""
+
+    levels: frozenset[str]
+    others: frozenset[str]
+    excluded_levels: frozenset[str]
+    excluded_others: frozenset[str]
+    open: bool
 
 
 def applicants_from_text(text: str) -> CallApplicants:
@@ -229,27 +328,81 @@ def applicants_from_text(text: str) -> CallApplicants:
     Without an "Antragsberechtigt sind …" sentence, the subjects of sentences such as
     "Kommunen können … beantragen" are read instead.
     """
-    levels, others, excluded_levels, excluded_others = _sentence_terms(text)
-    if excluded_levels or excluded_others:
-        # an exclusion says something too: whoever is left (maybe no one of ours) may apply
-        levels -= excluded_levels
-        others -= excluded_others
-        return CallApplicants(frozenset(levels), frozenset(others), "text")
-    if not levels and not others:
-        for subject in applicant_subjects(text):
-            lv, ot = match_terms(subject)
+    r = _read_text(text)
+    if r.excluded_levels or r.excluded_others:
+        # an exclusion says something too: whoever is left (maybe no one of ours) may apply;
+        # a level it names is excluded even from an open list
+        return CallApplicants(
+            r.levels - r.excluded_levels,
+            r.others - r.excluded_others,
+            "text",
+            r.open and not r.excluded_levels,
+        )
+    source = "text" if r.levels or r.others else "none"
+    return CallApplicants(r.levels, r.others, source, r.open)
+
+
+@lru_cache(maxsize=64)
+def _read_text(text: str) -> _Reading:
+    levels, others, excluded_levels, excluded_others, is_open = _sentence_terms(text)
+    if not (levels or others or excluded_levels or excluded_others):
+        for who, sentence in _subject_sentences(text):
+            lv, ot = match_terms(who)
             levels |= lv
             others |= ot
-    source = "text" if levels or others else "none"
-    return CallApplicants(frozenset(levels), frozenset(others), source)
+            # "Kreise können gemeinsam mit ihren Gemeinden Anträge stellen" adds the Kreise
+            is_open = is_open or bool(
+                (lv or ot) and (_opens_list(sentence, who) or _JOINT_RE.search(sentence))
+            )
+    if levels or others:
+        lv, ot = _excluded_subjects(text)
+        excluded_levels |= lv
+        excluded_others |= ot
+    return _Reading(
+        frozenset(levels),
+        frozenset(others),
+        frozenset(excluded_levels),
+        frozenset(excluded_others),
+        is_open,
+    )
 
 
-def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str]]:
-    """Levels and other types the applicant sentences admit, and those they exclude."""
+def _opens_list(sentence: str, named: str) -> bool:
+    """Whether "unter anderem", "auch" … opens the list: before the first applicant `named`
+    names and before any comma ("gemeinnützige Träger, insbesondere Verbände" is complete)."""
+    m = _OPEN_RE.search(sentence)
+    if not m or "," in sentence[: m.start()]:
+        return False
+    first = first_term_at(named)
+    at = sentence.find(named)
+    return first is not None and at >= 0 and m.start() < at + first
+
+
+def _excluded_subjects(text: str) -> tuple[set[str], set[str]]:
+    """Levels and types that sentences such as "Landkreise sind ausgeschlossen" exclude."""
+    levels: set[str] = set()
+    others: set[str] = set()
+    folded = _fold_text(text)
+    if not _EXCLUDED_ANYWHERE_RE.search(folded):  # most texts: one scan instead of a split
+        return levels, others
+    for sentence in _SENTENCE_END_RE.split(folded):
+        for pattern in _EXCLUDED_SUBJECT_RES:
+            m = pattern.search(sentence.strip())
+            if m and not _NOT_A_TYPE_RE.search(m.group("who")):
+                lv, ot = match_terms(m.group("who"))
+                levels |= lv
+                others |= ot
+    return levels, others
+
+
+def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str], bool]:
+    """Levels and other types the applicant sentences admit, those they exclude, and
+    whether the list is open (examples only, or an addition)."""
     levels: set[str] = set()
     others: set[str] = set()
     excluded_levels: set[str] = set()
     excluded_others: set[str] = set()
+    is_open = False
     for sentence in applicant_sentences(text):
         sentence = _NOT_APPLICANTS_RE.sub(" ", sentence)
         admitted, excluded = sentence, ""
@@ -260,27 +413,30 @@ def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str]]:
         lv, ot = match_terms(admitted)
         levels |= lv
         others |= ot
+        is_open = is_open or bool((lv or ot) and _opens_list(admitted, admitted))
         lv, ot = match_terms(excluded)
         excluded_levels |= lv
         excluded_others |= ot
-    return levels, others, excluded_levels, excluded_others
+    return levels, others, excluded_levels, excluded_others, is_open
 
 
 def narrowed_by_text(call: CallDoc, allowed: frozenset[str]) -> frozenset[str]:
     """The levels of `allowed` (read from the applicant list) that the call's text admits.
 
     A source's list often says "Kommune" where the text is precise: "Antragsberechtigt sind
-    Landkreise …", "Gemeinden unterhalb der Kreisebene … Landkreise sind nicht
-    antragsberechtigt". The text narrows the list, never widens it, and never to nothing
-    (when they contradict each other the list stands), so the verdict keeps its status and
-    only says who of the county and its towns may apply.
+    Landkreise …", "Landkreise und kreisfreie Städte erhalten Zuschüsse …", "Gemeinden
+    unterhalb der Kreisebene … Landkreise sind nicht antragsberechtigt". The text narrows the
+    list, never widens it, and never to nothing (when they contradict each other the list
+    stands); a text that names examples or adds applicants ("unter anderem …", "Kreise
+    können gemeinsam mit ihren Gemeinden …") does not narrow it. So the verdict keeps its
+    status and only says who of the county and its towns may apply.
     """
     if not call.eligible:
         return allowed
     # title, summary and text on lines of their own: a title ends without a full stop, and
     # its words ("… kommunaler Bildungslandschaften") are no part of the applicant sentence
-    levels, _, excluded, _ = _sentence_terms("\n".join([call.title, call.summary, call.text]))
-    narrowed = (allowed & levels if levels else allowed) - excluded
+    r = _read_text("\n".join([call.title, call.summary, call.text]))
+    narrowed = (allowed & r.levels if r.levels and not r.open else allowed) - r.excluded_levels
     return frozenset(narrowed) or allowed
 
 
@@ -317,6 +473,7 @@ def text_regions(call: CallDoc) -> list[str]:
     found: list[str] = []
     for sentence in applicant_sentences(_call_text(call)):
         found += ["regierungsbezirk " + d for d in _DISTRICT_IN_TEXT_RE.findall(sentence)]
+        found += ["ostdeutschland"] if _STATE_GROUP_IN_TEXT_RE.search(sentence) else []
         first = _STATE_IN_TEXT_RE.search(sentence)
         if first:  # "in Bayern und Thüringen": the states named from there on, as one list
             found += _ANY_STATE_RE.findall(sentence, first.start(), first.end() + 60)
@@ -329,7 +486,9 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     A call for the whole country (or without a region) may still name the states or
     administrative districts its applicants must be in; those count then.
     """
-    folded = _fold_text(" ".join([call.summary, call.text]))
+    # a line break between them: a summary cut off ("… ausschließlich gemeinnützige […]")
+    # must not run into the text's first sentence
+    folded = _fold_text("\n".join([call.summary, call.text]))
     weak = _weak_only(folded)
     if weak and profile.structurally_weak is False:
         return RegionCheck(
@@ -382,7 +541,11 @@ def _places_label(places: Sequence[str]) -> str:
         for p in places
         if p.startswith("regierungsbezirk") and (name := p.split(None, 1)[1])
     ]
-    states = [_STATES.get(p, p.title()) for p in places if not p.startswith("regierungsbezirk")]
+    states = [
+        _STATE_GROUPS[p][0] if p in _STATE_GROUPS else _STATES.get(p, p.title())
+        for p in places
+        if not p.startswith("regierungsbezirk")
+    ]
     labels = [
         prefix + join_de(names)
         for prefix, names in (("in ", states), ("im Regierungsbezirk ", districts))
@@ -402,6 +565,9 @@ def _part_verdict(part: str, own_state: str, own_district: str, own_county: str)
     county = _COUNTY_RE.search(part)
     if county:
         return "in" if own_county and county.group(1) == own_county else "out"
+    if part in _STATE_GROUPS or _STATE_GROUP_RE.search(part):
+        # "neue Bundesländer", "Ostdeutschland": in when the own state is one of them
+        return "in" if _fold_text(_STATES.get(own_state, own_state)) in _EAST else "out"
     state = _STATES.get(part) or next(
         (name for key, name in _STATES.items() if re.search(rf"\b{re.escape(key)}\b", part)), None
     )
@@ -420,7 +586,7 @@ def _weak_only(text: str) -> bool:
     # every pattern needs one of these words: most texts are decided by a substring test
     if "strukturschwach" not in text and "grw-fordergebiet" not in text:
         return False
-    if _WEAK_OR_RURAL_RE.search(text):
+    if any(pattern.search(text) for pattern in _WEAK_OR_RURAL_RES):
         return False
     if _WEAK_ONLY_RE.search(text):
         return True
@@ -454,6 +620,14 @@ def applicants_label(profile: RegionProfile) -> str:
     kinds = {a.type for a in profile.applicants[1:] if a.name}
     kind = _PLURALS.get(next(iter(kinds)), "") if len(kinds) == 1 else ""
     return f"{names[0]} und {len(names) - 1} {kind or 'weitere Antragsteller'}"
+
+
+# How an open list's reason names the levels it leaves open (with their article).
+_LEVEL_LABELS = {
+    COUNTY: "den Kreis",
+    MUNICIPAL: "die Städte und Gemeinden",
+    KREISFREI: "die kreisfreie Stadt",
+}
 
 
 # The plural of the kinds of town a strategy's further applicants are of.
@@ -513,7 +687,14 @@ def assess(
         names = [a.name for a in members if applicant_level(a) in allowed] or [
             a.name for a in members
         ]
-        if COUNTY in levels and MUNICIPAL in levels and allowed == {MUNICIPAL}:
+        if who.open and who.source == "text" and allowed != levels:
+            # examples or an addition: whom it does not name is not excluded
+            missing = join_de([_LEVEL_LABELS.get(lv, lv) for lv in sorted(levels - allowed)])
+            reasons.append(
+                "Antragsberechtigte laut Aufruftext nicht abschließend genannt – "
+                f"für {missing} bitte im Aufruf prüfen"
+            )
+        elif COUNTY in levels and MUNICIPAL in levels and allowed == {MUNICIPAL}:
             reasons.append(
                 f"{source}nur Gemeinden unterhalb der Kreisebene antragsberechtigt – "
                 "der Kreis nicht, die Städte und Gemeinden schon"
@@ -532,6 +713,18 @@ def assess(
         # named as the strategy writes them ("Vereine"), not by the internal kind ("verein")
         partners = [t for t in project_types if type_kinds(t)[1] & extra]
         reasons.append(f"antragsberechtigt über {', '.join(partners)} (Projektpartner)")
+    elif who.open and who.source == "text":
+        # "Antragsberechtigt sind unter anderem Betriebe, Kammern …": examples exclude no one
+        status = "unknown"
+        names = [a.name for a in members]
+        reasons.append(
+            _from_text(
+                "Antragsberechtigte laut Aufruftext nicht abschließend genannt – ob "
+                f"{applicants_label(profile)} dazugehören, bitte im Aufruf prüfen",
+                call,
+                explain,
+            )
+        )
     else:
         status = "ineligible"
         label = applicants_label(profile)
@@ -551,8 +744,9 @@ def assess(
     if status == "eligible" and extra and not allowed:
         names = []
     if region.status == "ineligible":
+        # only why it is excluded: who else might apply does not matter there
         status = "ineligible"
-        reasons.insert(0, region.reason)
+        reasons = [region.reason]
         names, partners = [], []
     elif region.status == "unknown":
         if status == "eligible":

@@ -417,3 +417,236 @@ def test_competitions_and_premiums_name_their_applicants(strategy: Strategy) -> 
     )
     # a relative clause names nobody
     assert status("Beratung", "Vereine, die teilnehmen können, erhalten Beratung.") == "unknown"
+
+
+def test_a_sentence_that_adds_applicants_is_no_complete_list(strategy: Strategy) -> None:
+    """C-D-029: "Kreise können gemeinsam mit ihren Gemeinden Anträge stellen" beside "Das
+    Land fördert Kommunen" said "nur Kreise … die Städte und Gemeinden nicht"."""
+    profile = strategy.region_profile
+    joint = "Kreise können gemeinsam mit ihren kreisangehörigen Gemeinden Anträge stellen."
+    both = make_call(
+        "c",
+        "Interkommunale Zusammenarbeit",
+        "Das Land fördert Kommunen, die Aufgaben gemeinsam wahrnehmen. Voraussetzung ist eine "
+        f"Kooperation von mindestens drei Gebietskörperschaften; {joint}",
+        region="NRW",
+    )
+    e = assess(both, profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld", "Dülmen", "Senden"])
+    assert e.reasons == [
+        "Antragsberechtigung aus dem Aufruftext gelesen: „Das Land fördert Kommunen, die "
+        "Aufgaben gemeinsam wahrnehmen.“"
+    ]
+    # the addition alone admits the Kreis and leaves the towns open instead of saying "nicht"
+    e = assess(make_call("c", "Aufruf", joint, region="NRW"), profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert e.reasons[0] == (
+        "Antragsberechtigte laut Aufruftext nicht abschließend genannt – für die Städte und "
+        "Gemeinden bitte im Aufruf prüfen"
+    )
+    # nor does it narrow an applicant list
+    listed = make_call("c", "Aufruf", joint, eligible=["Kommune", "Landkreis"], region="NRW")
+    e = assess(listed, profile)
+    assert (e.applicants, e.reasons) == (["Kreis Coesfeld", "Dülmen", "Senden"], [])
+
+
+def test_an_open_list_excludes_no_one(strategy: Strategy) -> None:
+    """C-D-205: "Antragsberechtigt sind unter anderem …" without the county was "nicht"."""
+    profile = strategy.region_profile
+
+    def read(text: str) -> tuple[str, list[str], list[str]]:
+        e = assess(make_call("c", "Aufruf", text, region="Bund"), profile)
+        return e.status, e.applicants, e.reasons
+
+    for text in (
+        "Antragsberechtigt sind unter anderem Betriebe, Kammern und Bildungsträger.",
+        "Antragsberechtigt sind u. a. Betriebe, Kammern und Bildungsträger.",
+        "Antragsberechtigt sind z. B. Vereine, Stiftungen und Bildungsträger.",
+        "Antragsberechtigt sind insbesondere Vereine und Verbände.",
+    ):
+        status, applicants, reasons = read(text)
+        assert (status, applicants) == ("unknown", ["Kreis Coesfeld", "Dülmen", "Senden"]), text
+        assert reasons == [
+            "Antragsberechtigte laut Aufruftext nicht abschließend genannt – ob Kreis, Städte und "
+            f"Gemeinden dazugehören, bitte im Aufruf prüfen: „{text}“"
+        ]
+    # "insbesondere" after the applicants only singles some out: the list is complete
+    assert read("Antragsberechtigt sind Vereine, insbesondere Sportvereine.")[0] == "ineligible"
+    # berufsbildende Schulen are run by the Kreis: it may apply, the towns stay open
+    status, applicants, reasons = read(
+        "Antragsberechtigt sind unter anderem berufsbildende Schulen, Betriebe und Kammern."
+    )
+    assert (status, applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert reasons[0] == (
+        "Antragsberechtigte laut Aufruftext nicht abschließend genannt – für die Städte und "
+        "Gemeinden bitte im Aufruf prüfen"
+    )
+    # an addition is no complete list either
+    assert read("Auch Vereine können Anträge stellen.")[0] == "unknown"
+
+
+def test_structurally_weak_and_rural_in_either_order(strategy: Strategy) -> None:
+    profile = strategy.region_profile
+    weak_and_rural = make_call(
+        "c",
+        "x",
+        "Antragsberechtigt sind Kommunen in strukturschwachen und ländlichen Regionen.",
+        region="Bund",
+    )
+    e = assess(weak_and_rural, profile)
+    assert (e.status, len(e.applicants)) == ("eligible", 3)
+    assert not any("strukturschwach" in r and "nur für" in r for r in e.reasons)
+    # a summary cut off with "[…]" does not run into the text ("ausschließlich … strukturschwach")
+    cut = make_call(
+        "c",
+        "Mikroförderung",
+        "Die DSEE stärkt das Ehrenamt in strukturschwachen Regionen.\n"
+        "Antragsberechtigt sind gemeinnützige Vereine und Kommunen.",
+        eligible=["Verein", "Kommune"],
+        region="Bund",
+        summary="Die DSEE fördert Vorhaben. Antragsberechtigt sind ausschließlich gemeinnützige […]",
+    )
+    e = assess(cut, profile)
+    assert (e.status, e.reasons) == ("eligible", [])
+
+
+def test_a_region_exclusion_gives_only_its_reason(strategy: Strategy) -> None:
+    """It said "nicht" and went on "… die Städte und Gemeinden schon"."""
+    profile = strategy.region_profile
+    towns = make_call("c", "x", eligible=["Gemeinde"], region="Bayern")
+    assert assess(towns, profile).reasons == ["nur für Bayern – Kreis Coesfeld liegt nicht darin"]
+    firms = make_call("c", "x", eligible=["Unternehmen"], region="Thüringen")
+    e = assess(firms, profile, ["Unternehmen"])
+    assert (e.status, e.reasons, e.partners) == (
+        "ineligible",
+        ["nur für Thüringen – Kreis Coesfeld liegt nicht darin"],
+        [],
+    )
+
+
+def test_the_subject_of_a_notice_narrows_the_list(strategy: Strategy) -> None:
+    """C-D-216: "Landkreise und kreisfreie Städte erhalten Zuschüsse" showed every town."""
+    call = make_call(
+        "c",
+        "Bildungskommunen",
+        "Wenn Sie als Landkreis oder kreisfreie Stadt ein kommunales Bildungsmanagement "
+        "aufbauen wollen, können Sie eine Förderung erhalten.",
+        eligible=["Landkreis", "Stadt"],
+        region="Bund",
+        summary="Landkreise und kreisfreie Städte erhalten Zuschüsse für ein Bildungsmanagement.",
+    )
+    e = assess(call, strategy.region_profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert e.reasons == [
+        "laut Aufruftext nur Kreise antragsberechtigt – der Kreis ja, die Städte und Gemeinden nicht"
+    ]
+
+
+def test_zugelassene_kommunale_traeger_are_counties(strategy: Strategy) -> None:
+    """C-D-106 (rehapro): only a Kreis or a kreisfreie Stadt can run a Jobcenter alone."""
+    call = make_call(
+        "c",
+        "rehapro",
+        "Antragsberechtigt sind ausschließlich Jobcenter, also gemeinsame Einrichtungen und "
+        "zugelassene kommunale Träger.",
+        region="Bund",
+    )
+    e = assess(call, strategy.region_profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert e.reasons[0] == (
+        "nur Kreise antragsberechtigt – der Kreis ja, die Städte und Gemeinden nicht"
+    )
+    city = RegionProfile(
+        state="Nordrhein-Westfalen", applicants=[Applicant("Stadt Münster", "kreisfreie Stadt")]
+    )
+    assert assess(call, city).status == "eligible"
+
+
+def test_a_heading_is_quoted_with_the_sentence_after_it(strategy: Strategy) -> None:
+    """33 of 282 dev calls quoted only "4. Zuwendungsempfänger" or "Antragsberechtigte"."""
+    profile = strategy.region_profile
+    call = make_call(
+        "c",
+        "Richtlinie",
+        "3. Gegenstand\nGefördert werden Beratungsstellen.\n4. Zuwendungsempfänger\n"
+        "Antragsberechtigt sind Vereine und Verbände.\n5. Voraussetzungen\nKeine.",
+        region="Bund",
+    )
+    e = assess(call, profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt: „4. "
+        "Zuwendungsempfänger Antragsberechtigt sind Vereine und Verbände.“"
+    ]
+    # the applicants may follow a heading without a verb of their own
+    heading = make_call(
+        "c", "Richtlinie", "Antragsberechtigte\nLandkreise und kreisfreie Städte", region="Bund"
+    )
+    e = assess(heading, profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert e.reasons[-1] == (
+        "Antragsberechtigung aus dem Aufruftext gelesen: „Antragsberechtigte Landkreise und "
+        "kreisfreie Städte“"
+    )
+    # a short line that names the applicants is no heading: the next one is not read with it
+    named = make_call(
+        "c",
+        "Richtlinie",
+        "Antragsberechtigt nur Landkreise\nStädte und Gemeinden werden beteiligt.",
+        region="Bund",
+    )
+    assert assess(named, profile).applicants == ["Kreis Coesfeld"]
+
+
+def test_more_ways_to_exclude_the_kreis(strategy: Strategy) -> None:
+    profile = strategy.region_profile
+    for text in (
+        "Antragsberechtigt sind Städte und Gemeinden, nicht aber Landkreise.",
+        "Antragsberechtigt sind Kommunen; Landkreise sind ausgeschlossen.",
+        "Antragsberechtigt sind Kommunen. Landkreise sind von der Förderung ausgeschlossen.",
+        "Antragsberechtigt sind Kommunen. Ausgeschlossen sind Landkreise.",
+        "Landkreise können nicht antragstellen. Antragsberechtigt sind Kommunen.",
+        "Antragsberechtigt sind Kommunen. Landkreise können keine Anträge stellen.",
+    ):
+        e = assess(make_call("c", "Aufruf", text, region="Bund"), profile)
+        assert (e.status, e.applicants) == ("eligible", ["Dülmen", "Senden"]), text
+        assert e.reasons[0] == (
+            "nur Gemeinden unterhalb der Kreisebene antragsberechtigt – der Kreis nicht, die "
+            "Städte und Gemeinden schon"
+        ), text
+    # a place is not an applicant: projects in Landkreise are excluded, not the Landkreise
+    e = assess(
+        make_call(
+            "c",
+            "Aufruf",
+            "Antragsberechtigt sind Kommunen. Vorhaben in Landkreisen sind ausgeschlossen.",
+            region="Bund",
+        ),
+        profile,
+    )
+    assert e.applicants == ["Kreis Coesfeld", "Dülmen", "Senden"]
+
+
+def test_east_germany_is_a_region(strategy: Strategy) -> None:
+    profile = strategy.region_profile
+    for text in (
+        "Antragsberechtigt sind Kommunen in Ostdeutschland.",
+        "Antragsberechtigt sind Kommunen in den neuen Bundesländern.",
+        "Antragsberechtigt sind Kommunen in den ostdeutschen Ländern.",
+    ):
+        e = assess(make_call("c", "Aufruf", text, region="Bund"), profile)
+        assert (e.status, e.reasons) == (
+            "ineligible",
+            ["laut Aufruftext nur für Antragsteller in Ostdeutschland – Kreis Coesfeld liegt "
+             "nicht darin"],
+        ), text  # fmt: skip
+    listed = make_call("c", "x", eligible=["Kommune"], region="Neue Bundesländer")
+    assert assess(listed, profile).reasons == [
+        "nur für Neue Bundesländer – Kreis Coesfeld liegt nicht darin"
+    ]
+    saxony = RegionProfile(
+        state="Sachsen",
+        county="Landkreis Meißen",
+        applicants=[Applicant("Landkreis Meißen", "Landkreis")],
+    )
+    assert assess(listed, saxony).status == "eligible"
