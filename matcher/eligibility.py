@@ -27,6 +27,7 @@ from matcher.applicant_types import (
     type_kinds,
 )
 from matcher.german import join_de, nominative_de
+from matcher.population import check_population, population_limits
 from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
@@ -495,6 +496,13 @@ def assess(
     members = profile.applicants
     levels = {applicant_level(a) for a in members} or {COUNTY, MUNICIPAL}
     allowed = who.levels & levels
+    # population limits ("Gemeinden mit bis zu 20.000 Einwohnern", matcher.population): the
+    # members outside them are not listed; when that is every member the call admits, no one is
+    pop = check_population(
+        population_limits(call.title, call.summary, call.text), members, allowed, applicant_level
+    )
+    if pop.everyone_outside:
+        allowed = frozenset()
     reasons: list[str] = []
     names: list[str] = []
     partners: list[str] = []
@@ -513,6 +521,9 @@ def assess(
         names = [a.name for a in members if applicant_level(a) in allowed] or [
             a.name for a in members
         ]
+        if pop.outside:  # population limits: the members inside them (see above)
+            inside = [n for n in names if n not in pop.outside]
+            names = inside or [a.name for a in members if a.name not in pop.outside]
         if COUNTY in levels and MUNICIPAL in levels and allowed == {MUNICIPAL}:
             reasons.append(
                 f"{source}nur Gemeinden unterhalb der Kreisebene antragsberechtigt – "
@@ -523,6 +534,8 @@ def assess(
                 f"{source}nur Kreise antragsberechtigt – der Kreis ja, "
                 "die Städte und Gemeinden nicht"
             )
+        if pop.reason:
+            reasons.append(pop.reason)
         if who.source == "text":
             reasons.append(
                 _from_text("Antragsberechtigung aus dem Aufruftext gelesen", call, explain)
@@ -532,6 +545,8 @@ def assess(
         # named as the strategy writes them ("Vereine"), not by the internal kind ("verein")
         partners = [t for t in project_types if type_kinds(t)[1] & extra]
         reasons.append(f"antragsberechtigt über {', '.join(partners)} (Projektpartner)")
+        if pop.reason:
+            reasons.append(pop.reason)
     else:
         status = "ineligible"
         label = applicants_label(profile)
@@ -541,7 +556,9 @@ def assess(
             if levels == {KREISFREI} and who.levels
             else ""
         )
-        if call.eligible:
+        if pop.everyone_outside:
+            reasons.append(f"{label} nicht antragsberechtigt – {pop.reason}")
+        elif call.eligible:
             reasons.append(f"{label} nicht antragsberechtigt (nur {', '.join(call.eligible)}){why}")
         else:
             # the evidence, so that an officer can check what the text was read to say
