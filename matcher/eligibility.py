@@ -28,6 +28,7 @@ from matcher.applicant_types import (
     type_kinds,
 )
 from matcher.german import join_de, nominative_de
+from matcher.population import check_population, population_limits
 from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
@@ -669,6 +670,13 @@ def assess(
     members = profile.applicants
     levels = {applicant_level(a) for a in members} or {COUNTY, MUNICIPAL}
     allowed = who.levels & levels
+    # population limits ("Gemeinden mit bis zu 20.000 Einwohnern", matcher.population): the
+    # members outside them are not listed; when that is every member the call admits, no one is
+    pop = check_population(
+        population_limits(call.title, call.summary, call.text), members, allowed, applicant_level
+    )
+    if pop.everyone_outside:
+        allowed = frozenset()
     reasons: list[str] = []
     names: list[str] = []
     partners: list[str] = []
@@ -687,6 +695,9 @@ def assess(
         names = [a.name for a in members if applicant_level(a) in allowed] or [
             a.name for a in members
         ]
+        if pop.outside:  # population limits: the members inside them (see above)
+            inside = [n for n in names if n not in pop.outside]
+            names = inside or [a.name for a in members if a.name not in pop.outside]
         if who.open and who.source == "text" and allowed != levels:
             # examples or an addition: whom it does not name is not excluded
             missing = join_de([_LEVEL_LABELS.get(lv, lv) for lv in sorted(levels - allowed)])
@@ -704,6 +715,8 @@ def assess(
                 f"{source}nur Kreise antragsberechtigt – der Kreis ja, "
                 "die Städte und Gemeinden nicht"
             )
+        if pop.reason:
+            reasons.append(pop.reason)
         if who.source == "text":
             reasons.append(
                 _from_text("Antragsberechtigung aus dem Aufruftext gelesen", call, explain)
@@ -713,6 +726,8 @@ def assess(
         # named as the strategy writes them ("Vereine"), not by the internal kind ("verein")
         partners = [t for t in project_types if type_kinds(t)[1] & extra]
         reasons.append(f"antragsberechtigt über {', '.join(partners)} (Projektpartner)")
+        if pop.reason:
+            reasons.append(pop.reason)
     elif who.open and who.source == "text":
         # "Antragsberechtigt sind unter anderem Betriebe, Kammern …": examples exclude no one
         status = "unknown"
@@ -734,7 +749,9 @@ def assess(
             if levels == {KREISFREI} and who.levels
             else ""
         )
-        if call.eligible:
+        if pop.everyone_outside:
+            reasons.append(f"{label} nicht antragsberechtigt – {pop.reason}")
+        elif call.eligible:
             reasons.append(f"{label} nicht antragsberechtigt (nur {', '.join(call.eligible)}){why}")
         else:
             # the evidence, so that an officer can check what the text was read to say

@@ -65,6 +65,7 @@ class Theme:
 class Applicant:
     name: str
     type: str
+    population: int | None = None  # inhabitants, for calls "für Gemeinden bis 20.000 Einwohner"
 
 
 @dataclass(slots=True)
@@ -237,7 +238,7 @@ REGION_KEYS = (
     "country", "state", "county", "administrative_district", "rural", "structurally_weak",
     "applicants",
 )  # fmt: skip
-APPLICANT_KEYS = ("name", "type")
+APPLICANT_KEYS = ("name", "type", "population")
 # The most characters a stored field holds (the web app's columns, checked against them in
 # tests/foundation/test_strategy.py): a longer value is the file's mistake, named with its
 # line, not a database error in the middle of `strategy load`.
@@ -397,6 +398,7 @@ class _Validator:
             applicant = Applicant(
                 name=self.text(item, "name", path, required=True, longest=PLACE_LONGEST),
                 type=self.text(item, "type", path, required=True),
+                population=self.population(item, path),
             )
             if applicant.type and not member_type_known(applicant.type):
                 # Eligibility tells the county from its towns by the type: "Landkries"
@@ -425,6 +427,25 @@ class _Validator:
             structurally_weak=self.flag(raw, "structurally_weak", "region_profile"),
             applicants=applicants,
         )
+
+    def population(self, item: dict[str, Any], path: str) -> int | None:
+        """An applicant's inhabitants: a whole number above 0, or None when not given.
+
+        Eligibility compares it with a call's limit ("Gemeinden bis 20.000 Einwohner"); YAML
+        reads "37.000" as the decimal 37.0, so a thousands separator is refused too.
+        """
+        value = item.get("population")
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        written = self.as_written(value, f"{path}.population")
+        self.fail(
+            f"{path}.population",
+            f"'population' muss die Einwohnerzahl als ganze Zahl größer 0 sein, ohne "
+            f"Tausenderpunkt (z. B. 37000), nicht '{written}'",
+        )
+        return None
 
     def county_among_applicants(self, county: str, applicants: Sequence[Applicant]) -> None:
         """Refuse a `county` that none of the county-level applicants is named like.

@@ -34,7 +34,8 @@ from webapp.models import utcnow
 log = logging.getLogger(__name__)
 
 # 3: the model names its decided calls (`_feedback_call_ids`), to explain what they do
-MODEL_FORMAT = "funding-matcher/match-model/3"
+# 4: the strategy's applicants have a `population` (an older pickle's lack the attribute)
+MODEL_FORMAT = "funding-matcher/match-model/4"
 # the first line of a file: this prefix, the hex signature of everything after the line
 SIGNATURE_PREFIX = b"funding-matcher-model hmac-sha256 "
 _SIGNATURE_LINE = len(SIGNATURE_PREFIX) + 64 + 1

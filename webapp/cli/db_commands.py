@@ -18,7 +18,7 @@ from webapp.cli.german import GermanCommand, GermanGroup
 from webapp.config import DEFAULT_STRATEGY, database_url_problem, path_origin, with_origin
 from webapp.db import transaction
 from webapp.errors import UserError
-from webapp.formatting import format_counted, format_number
+from webapp.formatting import format_count, format_counted, format_number
 from webapp.matching import replaced_strategy_in_matches
 from webapp.migrate import current_revision, head_revision, require_upgradable, upgrade
 from webapp.models import CallScore
@@ -278,7 +278,11 @@ def region_lines(profile: RegionProfile) -> list[str]:
         place.append("strukturschwach" if profile.structurally_weak else "nicht strukturschwach")
     lines = [" · ".join(place)] if place else []
     if profile.applicants:
-        named = ", ".join(f"{a.name} ({a.type})" for a in profile.applicants)
+        named = ", ".join(
+            f"{a.name} ({a.type}"
+            + (f", {format_count(a.population)} Einwohner)" if a.population else ")")
+            for a in profile.applicants
+        )
         lines.append(f"Antragsteller ({len(profile.applicants)}): {named}")
     hint = missing_state_hint(profile)
     return [*lines, hint] if hint else lines
