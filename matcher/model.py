@@ -133,6 +133,10 @@ class MatchParams:
     # Horizon Europe), which are labelled differently
     programme_similarity: float = 1.0
     programme_min_similarity: float = 0.9
+    # a programme name held by more than this many fitted calls is an umbrella (a source that
+    # labels every call "Horizon Europe" or "BULE+"), not the mark of one call announced by
+    # two sources: it gives no "same programme" similarity (0: no limit)
+    programme_max_calls: int = 3
     # redo pseudo-relevance feedback with the decisions (dismissed out, confirmed in)
     prf_with_decisions: bool = False
 
@@ -348,6 +352,9 @@ class MatchModel:
     _call_codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.int8))
     _call_factors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1)))
     call_programmes: list[str] = field(default_factory=list)
+    # fitted calls per programme name (analysed stems), for the names held by two or more
+    programme_counts: dict[str, int] = field(default_factory=dict)
+    _feedback_programme_keys: list[str] = field(default_factory=list)
     _eligibility_cache: dict[tuple[object, ...], tuple[object, np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False
     )
@@ -395,6 +402,7 @@ class MatchModel:
         self.goal_vectors = fs.weight(goal_counts)
         self.call_ids = [c.id for c in calls]
         self.call_programmes = [c.programme for c in calls]
+        self.programme_counts = _shared_programmes(self.call_programmes)
         self._counts_to_vectors(call_counts)
         if call_counts:
             # pop the chunks, so stack_rows can release each one once copied
@@ -571,13 +579,18 @@ class MatchModel:
             self.features.transform(docs, _field_weights(self.params.call_fields))
         )
 
-    def _programme_vectors(self, programmes: Sequence[str]) -> sp.csr_matrix:
+    def _programme_vectors(self, programmes: Sequence[list[str]]) -> sp.csr_matrix:
         """Stem vectors of programme names alone: calls of one programme from two sources."""
-        docs = [
-            {"programme": analysis.content_tokens(name, analysis.detect_language(name))}
-            for name in programmes
-        ]
+        docs = [{"programme": tokens} for tokens in programmes]
         return self.features.transform(docs, {"programme": 1.0}).spaces["word"]
+
+    def _umbrellas(self, keys: Sequence[str]) -> np.ndarray:
+        """Which programme names are umbrellas: held by more than `programme_max_calls`
+        fitted calls, so the same name says nothing about the same call."""
+        limit = self.params.programme_max_calls
+        if limit <= 0:
+            return np.zeros(len(keys), dtype=bool)
+        return np.array([self.programme_counts.get(k, 0) > limit for k in keys], dtype=bool)
 
     def _prune_calls(self, vectors: Vectors) -> Vectors:
         vectors = self._drop_common(vectors)
@@ -646,6 +659,7 @@ class MatchModel:
             self._feedback_vectors = None
             self._feedback_projects = None
             self._feedback_programmes = None
+            self._feedback_programme_keys = []
             return self
         # vectors of the decided calls only: fitted rows, else transformed now
         fresh = [given[c] for c in order if c not in known]
@@ -662,7 +676,9 @@ class MatchModel:
         programmes = [
             given[c].programme if c in given else self.call_programmes[known[c]] for c in order
         ]
-        self._feedback_programmes = self._programme_vectors(programmes)
+        tokens = _programme_tokens(programmes)
+        self._feedback_programmes = self._programme_vectors(tokens)
+        self._feedback_programme_keys = [_programme_key(t) for t in tokens]
         self._feedback_projects = self._rocchio(self._feedback_prf(known, order))
         return self
 
@@ -687,8 +703,9 @@ class MatchModel:
         """Similarity of each call to each decided call, and the same for confirming.
 
         Calls × decided calls, cosines in [0, 1]. For confirmed calls the same programme
-        announced by another source counts as the closest kind of call; not for dismissed
-        ones (one programme can hold calls for different applicants, so a dismissal does not
+        announced by another source counts as the closest kind of call, unless the name is an
+        umbrella held by many fitted calls (`programme_max_calls`); not for dismissed ones
+        (one programme can hold calls for different applicants, so a dismissal does not
         carry over). None without decisions.
         """
         if self._feedback_vectors is None:
@@ -698,9 +715,13 @@ class MatchModel:
         sims = self._combined(vectors, self._feedback_vectors) / scale_all
         pos_sims = sims
         if self._feedback_programmes is not None and p.programme_similarity and calls:
-            mine = self._programme_vectors([c.programme for c in calls])
+            tokens = _programme_tokens([c.programme for c in calls])
+            mine = self._programme_vectors(tokens)
             same = (mine @ self._feedback_programmes.T).toarray()
             same[same < p.programme_min_similarity] = 0.0
+            # an umbrella name on either side is no sign of the same call
+            same[self._umbrellas([_programme_key(t) for t in tokens]), :] = 0.0
+            same[:, self._umbrellas(self._feedback_programme_keys)] = 0.0
             pos_sims = np.maximum(sims, p.programme_similarity * same)
         return sims, pos_sims
 
@@ -925,6 +946,11 @@ class MatchModel:
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
+        # models saved before umbrella programmes were known: no name counts as one
+        state.setdefault("programme_counts", {})
+        decided = state.get("_feedback_call_ids") or []
+        assert isinstance(decided, list)
+        state.setdefault("_feedback_programme_keys", [""] * len(decided))
         self.__dict__.update(state)
 
     def score_batch(self, calls: Sequence[CallDoc], use_feedback: bool = True) -> ScoredBatch:
@@ -1287,6 +1313,26 @@ def _top_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
             row[cut] = 0.0
     m.eliminate_zeros()
     return m
+
+
+def _programme_tokens(programmes: Sequence[str]) -> list[list[str]]:
+    """The stems of each programme name (each distinct name analysed once)."""
+    seen: dict[str, list[str]] = {}
+    for name in programmes:
+        if name not in seen:
+            seen[name] = analysis.content_tokens(name, analysis.detect_language(name))
+    return [seen[name] for name in programmes]
+
+
+def _programme_key(tokens: Sequence[str]) -> str:
+    """One key for the spellings of a programme name ("" for none)."""
+    return " ".join(sorted(set(tokens)))
+
+
+def _shared_programmes(programmes: Sequence[str]) -> dict[str, int]:
+    """Calls per programme key, for the keys held by two or more calls."""
+    counts = Counter(_programme_key(t) for t in _programme_tokens(programmes))
+    return {key: n for key, n in counts.items() if key and n > 1}
 
 
 def _field_weights(weights: dict[str, float]) -> dict[str, float]:

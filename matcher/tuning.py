@@ -82,6 +82,7 @@ FEEDBACK_GRID: list[tuple[str, Setter, Sequence[object]]] = [
     ("knn_neg", _set_attr("knn_neg"), [0.0, 0.15, 0.3, 0.5]),
     ("programme_similarity", _set_attr("programme_similarity"), [0.0, 0.5, 0.8, 1.0]),
     ("programme_min_similarity", _set_attr("programme_min_similarity"), [0.0, 0.5, 0.7, 0.9]),
+    ("programme_max_calls", _set_attr("programme_max_calls"), [0, 1, 2, 3, 5]),
 ]
 
 

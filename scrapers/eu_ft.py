@@ -35,7 +35,9 @@ TOPIC_URL = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
     "topic-details/{identifier}"
 )
-# Programme names by topic-identifier prefix; the numeric programme codes are not stable labels.
+# Framework programme names by topic-identifier prefix; the numeric programme codes are not
+# stable labels. A framework holds hundreds of calls, so it is only the first part of a
+# topic's programme (see `_programme`), never the whole of it.
 PROGRAMMES = {
     "HORIZON": "Horizon Europe",
     "DIGITAL": "Digital Europe Programme",
@@ -145,6 +147,23 @@ def _max_contribution(meta: dict[str, Any], identifier: str) -> float | None:
     return best
 
 
+def _programme(meta: dict[str, Any], prefix: str) -> str:
+    """The call a topic belongs to, under its framework: "Horizon Europe Cluster 4 – Digital".
+
+    The framework alone ("Horizon Europe") would give unrelated topics one programme, and
+    relevance feedback takes one programme for near-duplicate calls; the call's title (else
+    its identifier) tells the calls apart. The framework is put first where the call title
+    does not name it, so an officer still reads which EU programme it is.
+    """
+    framework = PROGRAMMES.get(prefix, "")
+    call = text_line(_first(meta, "callTitle")) or _first(meta, "callIdentifier")
+    if not call:
+        return framework
+    if not framework or framework.casefold() in call.casefold():
+        return call
+    return f"{framework} – {call}"
+
+
 def _record(
     item: dict[str, Any], meta: dict[str, Any], url: str, index: int, today: date
 ) -> CallRecord:
@@ -181,7 +200,7 @@ def _record(
         url=TOPIC_URL.format(identifier=identifier),
         title=title,
         funder="Europäische Kommission",
-        programme=PROGRAMMES.get(prefix, _first(meta, "callTitle")),
+        programme=_programme(meta, prefix),
         summary=first_sentence(text),
         text=text,
         eligible=norm.applicants_in_text(text),

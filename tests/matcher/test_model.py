@@ -9,9 +9,9 @@ import joblib
 import numpy as np
 import pytest
 
-from matcher.model import MatchModel, apply_decisions, fit_and_match, match_calls
+from matcher.model import MatchModel, MatchParams, apply_decisions, fit_and_match, match_calls
 from matcher.strategy import Strategy, parse_strategy
-from matcher.types import CallDoc, CallMatch, Feedback, ProjectScore
+from matcher.types import CallDoc, CallMatch, DecisionEffect, Feedback, ProjectScore
 from tests.matcher.conftest import STRATEGY_YAML, make_call
 
 
@@ -305,6 +305,67 @@ def test_explained_scores_say_which_decisions_moved_them(
     assert wi03("sport").decisions is None
     # projects without decisions say nothing
     assert all(p.decisions is None for p in after["sport-dup"].projects if p.project_id != "WI-03")
+
+
+def _umbrella_calls() -> list[CallDoc]:
+    """Five unrelated calls a source labels with its framework, and one call from two sources."""
+    horizon = [
+        ("h-ai", "AI for public administration", "Trustworthy generative AI for public services."),
+        ("h-rural", "Smart solutions for rural communities", "Digital villages and rural hubs."),
+        ("h-pv", "Perovskite photovoltaics", "Next-generation solar cells for energy supply."),
+        ("h-health", "Therapies for rare diseases", "Clinical trials for neurological disorders."),
+        ("h-quantum", "Quantum sensing", "Quantum sensors for industrial processes."),
+    ]
+    calls = [
+        make_call(cid, title, text, programme="Horizon Europe", region="EU", language="en")
+        for cid, title, text in horizon
+    ]
+    # the same call announced by two sources, in different words
+    digital = "Förderprogramm Digitale Lernorte"
+    calls += [
+        make_call(
+            "lern-bund",
+            "Bibliotheken als digitale Lernorte",
+            "Öffentliche Bibliotheken richten Makerspaces ein.",
+            programme=digital,
+        ),
+        make_call(
+            "lern-land",
+            "Aufruf 2027: Volkshochschulen und Medienzentren",
+            "Kurse zur Medienkompetenz, Antragsfrist im Frühjahr.",
+            programme=digital,
+        ),
+    ]
+    return calls
+
+
+def test_an_umbrella_programme_is_no_same_programme_lift(
+    strategy: Strategy, calls: list[CallDoc]
+) -> None:
+    """A name shared by many fitted calls (every "Horizon Europe" call) names no one call:
+    confirming one of them lifts the others no more than their texts are alike, while the
+    two announcements of one call still count as the same programme."""
+    corpus = calls + _umbrella_calls()
+    model = MatchModel().fit(strategy, corpus)
+    feedback = [Feedback("h-ai", "VW-02", True), Feedback("lern-bund", "BI-03", True)]
+    after = {r.call_id: r for r in model.score(corpus, feedback=feedback, top_projects=10)}
+
+    def effect(call_id: str, project_id: str) -> DecisionEffect | None:
+        return next(p for p in after[call_id].projects if p.project_id == project_id).decisions
+
+    for other in ("h-rural", "h-pv", "h-health", "h-quantum"):
+        moved = effect(other, "VW-02")
+        assert moved is None or moved.confirmed_similarity < 0.5, (other, moved)
+    duplicate = effect("lern-land", "BI-03")
+    assert duplicate is not None and duplicate.confirmed_call == "lern-bund"
+    assert duplicate.confirmed_similarity == pytest.approx(1.0)
+    assert duplicate.confirmed_effect == pytest.approx(0.3 * 1.0 * 1.0, abs=0.1)
+
+    # with the limit off, the umbrella name lifts every Horizon Europe call as one programme
+    unlimited = MatchModel(MatchParams(programme_max_calls=0)).fit(strategy, corpus)
+    old = {r.call_id: r for r in unlimited.score(corpus, feedback=feedback, top_projects=10)}
+    rural = next(p for p in old["h-rural"].projects if p.project_id == "VW-02").decisions
+    assert rural is not None and rural.confirmed_similarity == pytest.approx(1.0)
 
 
 def test_dismissal_for_a_reason_other_than_the_topic_moves_no_similar_call(

@@ -216,7 +216,7 @@ def test_eu_ft_record_fields() -> None:
     records = {r.external_id: r for r in eu_ft.parse(body, "u", None, options=OPTIONS).records}
     smart = records["DIGITAL-2027-CLOUD-AI-08-SMARTCOMM"]
     assert smart.url.endswith("/topic-details/DIGITAL-2027-CLOUD-AI-08-SMARTCOMM")
-    assert smart.programme == "Digital Europe Programme"
+    assert smart.programme == "Digital Europe Programme Call 8"
     assert smart.status == "offen"
     assert smart.opens == date(2026, 11, 10)
     assert smart.deadline == date(2027, 3, 24)
@@ -231,6 +231,43 @@ def test_eu_ft_record_fields() -> None:
     assert two_stage.deadlines == {"Projektskizze": date(2027, 2, 10), "Antrag": date(2027, 9, 15)}
     assert two_stage.deadline == date(2027, 2, 10)
     assert records["LIFE-2027-SAP-CLIMA-CCA"].status == "angekündigt"
+
+
+def test_eu_ft_programme_is_the_call_not_the_framework() -> None:
+    """Each Horizon Europe topic names its call: one framework name for all of them made
+    relevance feedback take unrelated calls for one programme."""
+    body = snapshot_file("eu-ft", "search-seite-1.json")
+    records = {r.external_id: r for r in eu_ft.parse(body, "u", None, options=OPTIONS).records}
+    horizon = {k: r.programme for k, r in records.items() if k.startswith("HORIZON-")}
+    assert horizon == {
+        "HORIZON-CL4-2027-DIGITAL-EMERGING-02-11": "Horizon Europe Cluster 4 – Digital",
+        "HORIZON-CL5-2027-D3-02-05": "Horizon Europe Cluster 5 – Energy supply",
+        "HORIZON-CL6-2027-COMMUNITIES-01": "Horizon Europe Cluster 6 – Rural communities",
+        "HORIZON-HLTH-2027-DISEASE-03-01": "Horizon Europe Cluster 1 – Health",
+    }
+    # a call title without its framework gets it in front; one that names it stays as it is
+    assert records["CEF-DIG-2027-5GSMARTCOM-WORKS"].programme == (
+        "Connecting Europe Facility – CEF Digital Call 5"
+    )
+    assert records["ERASMUS-EDU-2027-PI-ALL-INNO-EDU-ENTERP"].programme == "Erasmus+ 2027"
+    assert len({r.programme for r in records.values()}) == len(records)
+
+
+def test_eu_ft_programme_without_call_title() -> None:
+    item = {
+        "identifier": ["HORIZON-CL4-2027-X-01-02"],
+        "callIdentifier": ["HORIZON-CL4-2027-X-01"],
+        "title": ["T"],
+        "type": ["1"],
+        "language": ["en"],
+    }
+    body = json.dumps({"results": [{"metadata": item}]}).encode()
+    [record] = eu_ft.parse(body, "u", None, options=OPTIONS).records
+    assert record.programme == "Horizon Europe – HORIZON-CL4-2027-X-01"
+    del item["callIdentifier"]
+    body = json.dumps({"results": [{"metadata": item}]}).encode()
+    [record] = eu_ft.parse(body, "u", None, options=OPTIONS).records
+    assert record.programme == "Horizon Europe"
 
 
 def test_eu_ft_title_on_one_line_without_entities() -> None:
