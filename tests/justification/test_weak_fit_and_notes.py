@@ -41,6 +41,11 @@ WEAK_NOTE = (
         ("administration", "Administration", "en", True),  # Verwaltung, not IT administration
         ("Träger", "Schulträger", "de", True),
         ("Gemeinden", "Gemeinden", "de", True),
+        # who may apply, places and verbs of procedure, as the explanations leave them out
+        ("Vereine", "Vereine", "de", True),
+        ("Hochschulen", "Hochschulen", "de", True),
+        ("Westfalen", "Westfalen", "de", True),
+        ("ausstatten", "ausstatten", "de", True),
         ("Glasfaserausbau", "Glasfaser", "de", False),
         ("Pflegeheime", "Pflege", "de", False),
         ("public administration", "Verwaltungen", "en", False),
