@@ -351,3 +351,18 @@ def type_kinds(name: str) -> tuple[frozenset[str], frozenset[str]]:
     if not levels:
         others |= {key} | _TYPE_ALIASES.get(key, set())
     return frozenset(levels), frozenset(others)
+
+
+# Kinds whose words also name a topic a project can have: farming (Landwirte ~ Landwirtschaft
+# for a farming project) and the citizens (Bürgerinnen ~ Bürgerportal).
+_TOPICAL_KINDS = frozenset({"landwirt", "privatperson"})
+
+
+def applicant_words() -> frozenset[str]:
+    """The one-word applicant terms eligibility reads (folded: gemeinden, stadte, kreis,
+    kommunen, unternehmen, vereine, hochschulen, smes …): who may apply, not what is funded."""
+    level_words = {term for term, _ in _LEVEL_TERMS if " " not in term}
+    other_words = {
+        term for term, kind in _OTHER_TERMS if " " not in term and kind not in _TOPICAL_KINDS
+    }
+    return frozenset(level_words | other_words)

@@ -38,6 +38,7 @@ from matcher.german import (
     von_de,
     with_kind,
 )
+from matcher.reasons import not_reason_stems
 from matcher.strategy import Goal, Project, Strategy
 
 TEMPLATE_DIR = analysis.DATA_DIR / "templates"
@@ -773,6 +774,8 @@ def _no_topic_stems() -> frozenset[str]:
             *_cue_stems(_PROCEDURE),
             *_cue_stems(_NO_TOPIC),
             *analysis.boilerplate_stems("de"),
+            # the words the explanations do not show (Vereine, Hochschulen, Westfalen, ausstatten)
+            *not_reason_stems("de"),
         }
     )
 

@@ -44,8 +44,10 @@ from scipy.linalg.blas import sgemm as _sgemm
 from matcher import analysis
 from matcher.eligibility import assess, call_applicants, check_region
 from matcher.features import SPACES, FeatureSpace, Vectors, _Segments, flatten, l2_rows, stack_rows
+from matcher.reasons import is_reason
 from matcher.strategy import Goal, Project, RegionProfile, Strategy
 from matcher.types import (
+    ELIGIBILITY_FLOOR,
     CallDoc,
     CallMatch,
     DecisionEffect,
@@ -844,8 +846,10 @@ class MatchModel:
             for i, call in enumerate(calls):
                 codes[i], factors[i] = self._eligibility_row(call, groups)
         # final = floor + slope · s: ineligible 0 + 0.1·s, else 0.1 + 0.9·factor·s
-        slope = np.where(codes == 0, 0.1, 0.9 * factors).astype(np.float32)
-        floor = np.where(codes == 0, 0.0, 0.1).astype(np.float32)
+        slope = np.where(codes == 0, ELIGIBILITY_FLOOR, (1.0 - ELIGIBILITY_FLOOR) * factors).astype(
+            np.float32
+        )
+        floor = np.where(codes == 0, 0.0, ELIGIBILITY_FLOOR).astype(np.float32)
         prio = np.array(
             [
                 p.priority_weights[min(strategy.theme(pr.theme_id).priority, 3) - 1]
@@ -1110,6 +1114,10 @@ class MatchModel:
                 )
                 for g in _top(batch.goals[i], kg)
             ]
+            if explainer:
+                # a goal is listed for the words it shares with the call: one close only
+                # through words that are no reason (stellen ~ bereitstellen) is not
+                goal_scores = [gs for gs in goal_scores if gs.terms]
             out.append(
                 CallMatch(
                     call_id=call.id,
@@ -1368,7 +1376,8 @@ def _inbox(final: np.ndarray, prio: np.ndarray) -> np.ndarray:
     The eligibility band (ineligible < 0.1 ≤ eligible) is kept: only the part above the
     band's floor is scaled by the priority weight.
     """
-    floor = np.where(final >= np.float32(0.1), np.float32(0.1), np.float32(0.0))
+    band = np.float32(ELIGIBILITY_FLOOR)
+    floor = np.where(final >= band, band, np.float32(0.0))
     weighted = final - floor
     weighted *= prio[None, :]
     weighted += floor
@@ -1540,8 +1549,10 @@ class _Explainer:
             if weight > best.get(key, 0.0):
                 best[key] = weight
 
+        # who may apply, places and procedure verbs are no reasons (`matcher.reasons`): they
+        # count in the score but are not shown, nor do they take a shown pair's place
         for tok, (sid, grams) in self.features.items():
-            if sid in side.word:
+            if sid in side.word and is_reason(tok) and is_reason(side.stem_token[sid]):
                 side_tok = side.stem_token[sid]
                 # the same word shares its n-grams too: without them a compound that shares
                 # only some ("Leerstands-" for Leerstandsmanagement) would outweigh the word
@@ -1558,7 +1569,9 @@ class _Explainer:
                 self.occ_token, weights=self.occ_weight * theirs, minlength=len(self.tokens)
             )
             char_candidates = [
-                (float(overlap[r]), self.tokens[r]) for r in np.flatnonzero(overlap > 0)
+                (float(overlap[r]), self.tokens[r])
+                for r in np.flatnonzero(overlap > 0)
+                if is_reason(self.tokens[r])
             ]
         # different words sharing n-grams: only the call words that contribute most
         for _, tok in sorted(char_candidates, reverse=True)[: 2 * top]:
@@ -1572,7 +1585,7 @@ class _Explainer:
                 # a real part of the other word, not a shared suffix such as "-ation"
                 if n_shared < max(4, 0.5 * min(len(gram_set), len(side_grams))):
                     continue
-                if side.stem_token.get(sid) == side_tok:
+                if side.stem_token.get(sid) == side_tok or not is_reason(side_tok):
                     continue
                 if not analysis.share_word_part(tok, side_tok, self._known_stem):
                     continue

@@ -110,6 +110,10 @@ class CallMatch:
 
 # Reasons for dismissing a call that say nothing against its topic: the call leaves the inbox,
 # but calls like it do not go down (next year's call of the same programme may well fit).
+# The ranking score of a call that the strategy's applicants may (or possibly may) apply for
+# and that shares nothing with a project: eligible 0.1 + 0.9·s, ineligible 0.1·s.
+ELIGIBILITY_FLOOR = 0.1
+
 TOPIC_REASON = "passt nicht zur Strategie"
 DEADLINE_REASON = "Frist zu kurz"
 NOT_ABOUT_TOPIC_REASONS = (

@@ -45,8 +45,13 @@ WEAK_NOTE = (
         ("Hochschulen", "Schulen", "de", True),
         ("Landwirtschaft", "Wirtschaft", "de", True),
         ("universities", "Schule", "en", True),  # Hochschule, by the glossary
-        ("Hochschulkooperation", "Hochschulen", "de", False),
+        ("Landwirtschaftskammer", "Landwirtschaft", "de", False),  # both hold the compound
         ("Grundschulen", "Schulen", "de", False),
+        # who may apply, places and verbs of procedure, as the explanations leave them out
+        ("Vereine", "Vereine", "de", True),
+        ("Hochschulen", "Hochschulen", "de", True),
+        ("Westfalen", "Westfalen", "de", True),
+        ("ausstatten", "ausstatten", "de", True),
         ("Glasfaserausbau", "Glasfaser", "de", False),
         ("Pflegeheime", "Pflege", "de", False),
         ("public administration", "Verwaltungen", "en", False),

@@ -259,6 +259,30 @@ def test_call_page_shows_the_words_of_both_texts(
     ]
 
 
+def test_a_project_or_goal_without_shared_words_says_so_and_the_floor_is_named(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """A match whose only shared words were applicants or places (Gemeinden, NRW) has no
+    reason left: the page says so instead of "–", and that the number starts at 0,10 for
+    an eligible call (the floor, no topical fit)."""
+    match = session.scalars(
+        select(Match).where(Match.eligibility == "eligible").order_by(Match.score.desc())
+    ).first()
+    assert match is not None
+    match.terms = []
+    score = session.get(CallScore, match.call_id)
+    assert score is not None and score.goals
+    score.goals = [{"goal": score.goals[0]["goal"], "score": 0.03, "terms": []}]
+    session.commit()
+    page = re.sub(r"\s+", " ", _text(auth_client.get(f"/aufrufe/{match.call_id}")))
+    row = page[page.index(match.project.key) :]
+    row = row[: row.index("</tr>")]
+    assert "keine gemeinsamen Begriffe" in row and ">–<" not in row
+    assert "davon 0,10 aus der Antragsberechtigung" in row
+    goals = page[page.index("Ziele der Strategie") :]
+    assert "keine gemeinsamen Begriffe" in goals[: goals.index("</ul>")]
+
+
 def test_an_open_eligibility_names_possible_applicants_not_applicants(
     auth_client: FlaskClient, session: Session
 ) -> None:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from flask import Flask
 from markupsafe import Markup, escape
 
+from matcher.types import ELIGIBILITY_FLOOR
 from scrapers.foerderdatenbank import split_tabs
 from webapp.formatting import (
     SOURCE_ERROR_LIMIT,
@@ -29,6 +30,14 @@ from webapp.formatting import (
     minutes_left,
     month_name,
     shorten,
+)
+
+# The tooltip of "keine gemeinsamen Begriffe": which shared words the matcher does not show
+# as reasons (matcher/reasons.py), so an officer does not look for them in vain.
+NO_REASON_HINT = (
+    "Wörter für Antragsteller (Gemeinden, Kreise, Unternehmen, Vereine …), Orte (NRW, Bund,"
+    " Land) und Verfahren (stellen, nutzen, ausstatten …) gelten nicht als Grund; ob"
+    " beantragt werden darf, zeigt die Antragsberechtigung."
 )
 
 
@@ -132,4 +141,6 @@ def register_filters(app: Flask) -> None:
         WEEKDAYS_DE=WEEKDAYS_DE,
         SOURCE_ERROR_LIMIT=SOURCE_ERROR_LIMIT,
         SOURCE_TEXT_LIMIT=SOURCE_TEXT_LIMIT,
+        ELIGIBILITY_FLOOR=ELIGIBILITY_FLOOR,
+        NO_REASON_HINT=NO_REASON_HINT,
     )
