@@ -754,9 +754,24 @@ def touches(call: CallTexts, goal_text: str, own_goal_texts: Sequence[str]) -> b
 # funding (`_SETTING`, `_GENERIC`, the cue words): who runs or funds something (Träger,
 # Bund, Land), the heads of compounds that say how, not what (Wald-/Radverkehrs-management,
 # Bürger-/Fach-system), "online" (like "digital", true of every project of the strategy)
-# and words every strategy and call use (Strategie, Projekt).
+# and words every strategy and call use (Strategie, Projekt). Read from the pairs the demo
+# calls share with the projects: the form of a project or of a call's funding (Partner,
+# Verbund, Modellvorhaben, Maßnahme, Plattform, Netzwerk, App, Service, Information,
+# Einführung, Ausbau), words any digitalisation call uses (smart, Innovation, Vernetzung,
+# Prozess, IT) and, like Unternehmen and Kommunen, whom and where (KMU, mittlere, Betriebe,
+# Beschäftigte, Menschen, Orte, lokal, urban, Gebiete; "Märkte" is a Bavarian kind of
+# municipality).
 _NO_TOPIC = """träger bund länder land nrw management system systeme lösung lösungen online
-    strategie strategien projekt projekte projekten"""
+    strategie strategien projekt projekte projekten partner partnern partnerschaft
+    partnerschaften verbund verbünde verbundprojekt vorhaben modell modelle modellvorhaben
+    modellprojekt modellprojekte pilotprojekt pilotprojekte maßnahme maßnahmen anwendung
+    anwendungen plattform plattformen netz netze netzwerk netzwerke app apps service services
+    dienst dienste information informationen einführung einführen aufbau aufbauen ausbau
+    ausbauen erprobung erproben planung smart smarte smarten innovation innovationen
+    innovativ innovative vernetzung vernetzen vernetzt vernetzte prozess prozesse it
+    kmu mittlere mittleren mittelstand mittelständisch betrieb betriebe betrieben
+    beschäftigte beschäftigten mensch menschen ort orte orten lokal lokale urban urbane
+    gebiet gebiete gebieten markt märkte per gemeinsam vollständig"""
 # "Verwaltung" is a Handlungsfeld of the strategy, not a setting, when a project and a call
 # share it: a call on digital administration is on topic for the administration projects.
 _TOPIC_SETTING = "verwaltung verwaltungen"
@@ -775,6 +790,43 @@ def _no_topic_stems() -> frozenset[str]:
             *analysis.boilerplate_stems("de"),
         }
     )
+
+
+@cache
+def _generic_heads() -> tuple[str, ...]:
+    """The words a compound made only of no-topic words is built from (Verbund-projekt,
+    Modell-vorhaben, Anwendungs-partner), as stems and as folded words, longest first.
+    Not the cue words: a Service-portal is the topic of a portal project, though "Portal"
+    is a word of procedure."""
+    words = analysis.words(f"{_NO_TOPIC} {_GENERIC} {_SETTING}")
+    skip = set(analysis.words(_TOPIC_SETTING))
+    heads = {
+        form
+        for w in words
+        if w not in skip
+        for form in (analysis.fold(w), analysis.stem(analysis.fold(w)))
+        if len(form) >= _MIN_SHARED
+    }
+    return tuple(sorted(heads, key=lambda h: (-len(h), h)))
+
+
+def _no_topic(part: str, depth: int = 0) -> bool:
+    """Whether a shared word names no topic: a no-topic word, or a compound of them only
+    (Verbundprojekt, Modellvorhaben; not Leerstandsmanagement, whose Leerstand is one)."""
+    no_topic = _no_topic_stems()
+    if part in no_topic or analysis.stem(part) in no_topic:
+        return True
+    if depth >= 3:  # compounds of more than three no-topic words are not worth the search
+        return False
+    for head in _generic_heads():
+        if len(part) > len(head) and part.endswith(head):
+            rest = part[: -len(head)].rstrip("-")
+            # the linking s of a compound (Anwendungs-partner)
+            if _no_topic(rest, depth + 1) or (
+                rest.endswith("s") and _no_topic(rest[:-1], depth + 1)
+            ):
+                return True
+    return False
 
 
 def _readings(word: str, lang: str) -> list[str]:
@@ -815,12 +867,10 @@ def topical(call_word: str, project_word: str, lang: str = "de") -> bool:
     ländlicher Raum, Träger, Management), for an English call word by its German meaning
     (companies: Unternehmen; administration: Verwaltung, which IT administration is not).
     """
-    readings = _readings(call_word, lang)
-    no_topic = _no_topic_stems()
-    for a in readings:
+    for a in _readings(call_word, lang):
         for b in analysis.words(project_word):
             part = _shared_part(a, b)
-            if part and analysis.stem(part) not in no_topic and part not in no_topic:
+            if part and not _no_topic(part):
                 return True
     return False
 
