@@ -421,6 +421,11 @@ _DATE = re.compile(
 _READER = re.compile(r"(?<!^)(?<![.:;!?] )\b(?:Sie|Ihnen|Ihre?[mnrs]?)\b")
 
 
+# A clause or preposition that goes on to say what for: "Gefördert werden Kommunen, die
+# On-Demand-Angebote erproben", "… Städte bei Leerstandsmanagement", "Antragsberechtigt sind
+# Landkreise, die ein Bildungsmanagement aufbauen".
+_WHAT_FOR = r"(?:,\s*(?:die|der|das|deren|dessen|wenn|um|sofern)\b|\b(?:bei|für|zur|zum|beim)\b)"
+_NAMES_WHAT_FOR = re.compile(_WHAT_FOR, re.IGNORECASE)
 # "Gefördert werden Träger sozialer Einrichtungen …", "Zuwendungsempfänger sind Kommunen":
 # the sentence says who is funded, not what for, even though it uses a funding word.
 _RECIPIENT = re.compile(
@@ -431,16 +436,16 @@ _RECIPIENT = re.compile(
     r"(?:träger|kommunen|gemeinden|städte|landkreise|kreise|unternehmen|vereine|verbände"
     r"|organisationen|einrichtungen|hochschulen|betriebe|kmu|personen|eigentümer"
     r"|waldbesitzende|antragsteller)"
-    # … unless a clause or preposition goes on to say what for ("Gefördert werden
-    # Kommunen, die On-Demand-Angebote erproben", "… Städte bei Leerstandsmanagement")
-    r"(?!.*(?:,\s*(?:die|der|das|deren|dessen|wenn|um|sofern)\b"
-    r"|\b(?:bei|für|zur|zum|beim)\b))",
+    # … unless it goes on to say what for
+    rf"(?!.*{_WHAT_FOR})",
     re.IGNORECASE,
 )
 # "… erhalten eine Prämie für klimaangepasstes Waldmanagement", "Finanziert werden
-# Investitionen in Schulen": what the money is for, in other words than the purpose cues.
+# Investitionen in Schulen", "Das Land kofinanziert Breitbandprojekte in der
+# Gigabitförderung": what the money is for, in other words than the purpose cues.
 _FUNDED_FOR = re.compile(
-    r"\b(?:finanziert|bezuschusst|gewährt|erhalten|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b",
+    r"\b(?:(?:ko|co-?)?finanziert|(?:ko|co-?)?finanzieren|bezuschusst|gewährt|erhalten"
+    r"|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b",
     re.IGNORECASE,
 )
 
@@ -448,19 +453,26 @@ _FUNDED_FOR = re.compile(
 def _quote_tier(sentence: str) -> int:
     """How poorly a call sentence serves as the funding purpose; the lowest tier is quoted.
 
-    0: may state the purpose; 1: states it with an amount or rate, or states who may
-    apply or who is funded; 2: states an amount or rate only, or procedure only; 3: states
-    a date or deadline, or addresses the reader.
+    0: may state the purpose; 1: states it with an amount or rate, or states who may apply
+    for what; 2: states only who may apply or who is funded; 3: states an amount or rate
+    only, or procedure only; 4: states a date or deadline, or addresses the reader. What is
+    funded, even with its rate ("Das Land kofinanziert Breitbandprojekte … mit bis zu
+    40 %."), says more about the call than a list of applicants ("Antragsberechtigt sind
+    Kreise, Städte und Gemeinden.").
     """
     if _READER.search(sentence) or _DATE.search(sentence):
-        return 3
+        return 4
     purpose, procedure = _cue_words(sentence)
+    states_purpose = purpose > 0 or bool(_FUNDED_FOR.search(sentence))
     money = _MONEY.search(sentence)
-    if money and not purpose:
+    if money and not states_purpose:
+        return 3
+    eligibility = bool(_ELIGIBILITY.search(sentence))
+    if _RECIPIENT.search(sentence) or (eligibility and not _NAMES_WHAT_FOR.search(sentence)):
         return 2
-    if money or _ELIGIBILITY.search(sentence) or _RECIPIENT.search(sentence):
+    if money or eligibility:
         return 1
-    return 2 if procedure and not purpose else 0
+    return 3 if procedure and not states_purpose else 0
 
 
 def _states_purpose(candidate: _Candidate) -> bool:
