@@ -422,6 +422,11 @@ _DATE = re.compile(
 _READER = re.compile(r"(?<!^)(?<![.:;!?] )\b(?:Sie|Ihnen|Ihre?[mnrs]?)\b")
 
 
+# A clause or preposition that goes on to say what for: "Gefördert werden Kommunen, die
+# On-Demand-Angebote erproben", "… Städte bei Leerstandsmanagement", "Antragsberechtigt sind
+# Landkreise, die ein Bildungsmanagement aufbauen".
+_WHAT_FOR = r"(?:,\s*(?:die|der|das|deren|dessen|wenn|um|sofern)\b|\b(?:bei|für|zur|zum|beim)\b)"
+_NAMES_WHAT_FOR = re.compile(_WHAT_FOR, re.IGNORECASE)
 # "Gefördert werden Träger sozialer Einrichtungen …", "Zuwendungsempfänger sind Kommunen":
 # the sentence says who is funded, not what for, even though it uses a funding word.
 _RECIPIENT = re.compile(
@@ -432,16 +437,16 @@ _RECIPIENT = re.compile(
     r"(?:träger|kommunen|gemeinden|städte|landkreise|kreise|unternehmen|vereine|verbände"
     r"|organisationen|einrichtungen|hochschulen|betriebe|kmu|personen|eigentümer"
     r"|waldbesitzende|antragsteller)"
-    # … unless a clause or preposition goes on to say what for ("Gefördert werden
-    # Kommunen, die On-Demand-Angebote erproben", "… Städte bei Leerstandsmanagement")
-    r"(?!.*(?:,\s*(?:die|der|das|deren|dessen|wenn|um|sofern)\b"
-    r"|\b(?:bei|für|zur|zum|beim)\b))",
+    # … unless it goes on to say what for
+    rf"(?!.*{_WHAT_FOR})",
     re.IGNORECASE,
 )
 # "… erhalten eine Prämie für klimaangepasstes Waldmanagement", "Finanziert werden
-# Investitionen in Schulen": what the money is for, in other words than the purpose cues.
+# Investitionen in Schulen", "Das Land kofinanziert Breitbandprojekte in der
+# Gigabitförderung": what the money is for, in other words than the purpose cues.
 _FUNDED_FOR = re.compile(
-    r"\b(?:finanziert|bezuschusst|gewährt|erhalten|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b",
+    r"\b(?:(?:ko|co-?)?finanziert|(?:ko|co-?)?finanzieren|bezuschusst|gewährt|erhalten"
+    r"|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b",
     re.IGNORECASE,
 )
 
@@ -449,19 +454,26 @@ _FUNDED_FOR = re.compile(
 def _quote_tier(sentence: str) -> int:
     """How poorly a call sentence serves as the funding purpose; the lowest tier is quoted.
 
-    0: may state the purpose; 1: states it with an amount or rate, or states who may
-    apply or who is funded; 2: states an amount or rate only, or procedure only; 3: states
-    a date or deadline, or addresses the reader.
+    0: may state the purpose; 1: states it with an amount or rate, or states who may apply
+    for what; 2: states only who may apply or who is funded; 3: states an amount or rate
+    only, or procedure only; 4: states a date or deadline, or addresses the reader. What is
+    funded, even with its rate ("Das Land kofinanziert Breitbandprojekte … mit bis zu
+    40 %."), says more about the call than a list of applicants ("Antragsberechtigt sind
+    Kreise, Städte und Gemeinden.").
     """
     if _READER.search(sentence) or _DATE.search(sentence):
-        return 3
+        return 4
     purpose, procedure = _cue_words(sentence)
+    states_purpose = purpose > 0 or bool(_FUNDED_FOR.search(sentence))
     money = _MONEY.search(sentence)
-    if money and not purpose:
+    if money and not states_purpose:
+        return 3
+    eligibility = bool(_ELIGIBILITY.search(sentence))
+    if _RECIPIENT.search(sentence) or (eligibility and not _NAMES_WHAT_FOR.search(sentence)):
         return 2
-    if money or _ELIGIBILITY.search(sentence) or _RECIPIENT.search(sentence):
+    if money or eligibility:
         return 1
-    return 2 if procedure and not purpose else 0
+    return 3 if procedure and not states_purpose else 0
 
 
 def _states_purpose(candidate: _Candidate) -> bool:
@@ -755,9 +767,24 @@ def touches(call: CallTexts, goal_text: str, own_goal_texts: Sequence[str]) -> b
 # funding (`_SETTING`, `_GENERIC`, the cue words): who runs or funds something (Träger,
 # Bund, Land), the heads of compounds that say how, not what (Wald-/Radverkehrs-management,
 # Bürger-/Fach-system), "online" (like "digital", true of every project of the strategy)
-# and words every strategy and call use (Strategie, Projekt).
+# and words every strategy and call use (Strategie, Projekt). Read from the pairs the demo
+# calls share with the projects: the form of a project or of a call's funding (Partner,
+# Verbund, Modellvorhaben, Maßnahme, Plattform, Netzwerk, App, Service, Information,
+# Einführung, Ausbau), words any digitalisation call uses (smart, Innovation, Vernetzung,
+# Prozess, IT) and, like Unternehmen and Kommunen, whom and where (KMU, mittlere, Betriebe,
+# Beschäftigte, Menschen, Orte, lokal, urban, Gebiete; "Märkte" is a Bavarian kind of
+# municipality).
 _NO_TOPIC = """träger bund länder land nrw management system systeme lösung lösungen online
-    strategie strategien projekt projekte projekten"""
+    strategie strategien projekt projekte projekten partner partnern partnerschaft
+    partnerschaften verbund verbünde verbundprojekt vorhaben modell modelle modellvorhaben
+    modellprojekt modellprojekte pilotprojekt pilotprojekte maßnahme maßnahmen anwendung
+    anwendungen plattform plattformen netz netze netzwerk netzwerke app apps service services
+    dienst dienste information informationen einführung einführen aufbau aufbauen ausbau
+    ausbauen erprobung erproben planung smart smarte smarten innovation innovationen
+    innovativ innovative vernetzung vernetzen vernetzt vernetzte prozess prozesse it
+    kmu mittlere mittleren mittelstand mittelständisch betrieb betriebe betrieben
+    beschäftigte beschäftigten mensch menschen ort orte orten lokal lokale urban urbane
+    gebiet gebiete gebieten markt märkte per gemeinsam vollständig"""
 # "Verwaltung" is a Handlungsfeld of the strategy, not a setting, when a project and a call
 # share it: a call on digital administration is on topic for the administration projects.
 _TOPIC_SETTING = "verwaltung verwaltungen"
@@ -778,6 +805,43 @@ def _no_topic_stems() -> frozenset[str]:
             *not_reason_stems("de"),
         }
     )
+
+
+@cache
+def _generic_heads() -> tuple[str, ...]:
+    """The words a compound made only of no-topic words is built from (Verbund-projekt,
+    Modell-vorhaben, Anwendungs-partner), as stems and as folded words, longest first.
+    Not the cue words: a Service-portal is the topic of a portal project, though "Portal"
+    is a word of procedure."""
+    words = analysis.words(f"{_NO_TOPIC} {_GENERIC} {_SETTING}")
+    skip = set(analysis.words(_TOPIC_SETTING))
+    heads = {
+        form
+        for w in words
+        if w not in skip
+        for form in (analysis.fold(w), analysis.stem(analysis.fold(w)))
+        if len(form) >= _MIN_SHARED
+    }
+    return tuple(sorted(heads, key=lambda h: (-len(h), h)))
+
+
+def _no_topic(part: str, depth: int = 0) -> bool:
+    """Whether a shared word names no topic: a no-topic word, or a compound of them only
+    (Verbundprojekt, Modellvorhaben; not Leerstandsmanagement, whose Leerstand is one)."""
+    no_topic = _no_topic_stems()
+    if part in no_topic or analysis.stem(part) in no_topic:
+        return True
+    if depth >= 3:  # compounds of more than three no-topic words are not worth the search
+        return False
+    for head in _generic_heads():
+        if len(part) > len(head) and part.endswith(head):
+            rest = part[: -len(head)].rstrip("-")
+            # the linking s of a compound (Anwendungs-partner)
+            if _no_topic(rest, depth + 1) or (
+                rest.endswith("s") and _no_topic(rest[:-1], depth + 1)
+            ):
+                return True
+    return False
 
 
 def _readings(word: str, lang: str) -> list[str]:
@@ -819,15 +883,13 @@ def topical(call_word: str, project_word: str, lang: str = "de") -> bool:
     Träger, Management), for an English call word by its German meaning (companies:
     Unternehmen; administration: Verwaltung, which IT administration is not).
     """
-    readings = _readings(call_word, lang)
-    no_topic = _no_topic_stems()
-    for a in readings:
+    for a in _readings(call_word, lang):
         for b in analysis.words(project_word):
             # terms stored before the explanations refused such pairs may still hold them
             if analysis.splits_opaque_compound(analysis.fold(a), analysis.fold(b)):
                 continue
             part = _shared_part(a, b)
-            if part and analysis.stem(part) not in no_topic and part not in no_topic:
+            if part and not _no_topic(part):
                 return True
     return False
 

@@ -209,3 +209,42 @@ def test_a_sentence_that_states_no_purpose_is_not_presented_as_the_purpose(
 def test_who_is_funded_for_what_is_still_the_purpose(strategy: Strategy, purpose: str) -> None:
     text = text_for(strategy, ["MO-01"], purpose).replace("\n\n> ", " ")
     assert f"nennt als Förderzweck: „{purpose}“" in text, text
+
+
+@pytest.mark.parametrize("project", ["WI-03", "VW-01"])
+def test_what_is_funded_with_its_rate_is_quoted_rather_than_who_may_apply(
+    strategy: Strategy, project: str
+) -> None:
+    """The demo's Gigabit co-financing call: its funding verb is "kofinanziert"."""
+    call_text = (
+        "Das Land kofinanziert Breitbandprojekte in der Gigabitförderung des Bundes mit bis zu "
+        "40 %. Antragsberechtigt sind Kreise, Städte und Gemeinden."
+    )
+    for variant in ("long", "short"):
+        text = text_for(
+            strategy,
+            [project],
+            call_text,
+            title="Gigabit-Kofinanzierung NRW für Bundesförderverfahren",
+            variant=variant,
+        ).replace("\n\n> ", " ")
+        assert (
+            "führt aus: „Das Land kofinanziert Breitbandprojekte in der Gigabitförderung des "
+            "Bundes mit bis zu 40 %.“" in text
+        ), text
+        assert "Antragsberechtigt" not in text, text
+
+
+def test_who_may_apply_for_what_is_quoted_rather_than_a_rate_of_costs(
+    strategy: Strategy,
+) -> None:
+    """Who may apply, with what they do, says more than which costs are funded at what rate."""
+    text = text_for(
+        strategy,
+        ["BI-03"],
+        "Antragsberechtigt sind Landkreise und kreisfreie Städte, die ein datenbasiertes "
+        "kommunales Bildungsmanagement aufbauen und digitale Lernorte vernetzen. Gefördert "
+        "werden Personal- und Sachausgaben bis zu 100 %.",
+    ).replace("\n\n> ", " ")
+    assert "führt aus: „Antragsberechtigt sind Landkreise und kreisfreie Städte, die" in text
+    assert "Personal- und Sachausgaben" not in text, text

@@ -56,6 +56,23 @@ WEAK_NOTE = (
         ("Pflegeheime", "Pflege", "de", False),
         ("public administration", "Verwaltungen", "en", False),
         ("Ehrenamtsplattformen", "Ehrenamtsplattform", "de", False),
+        # generic words, alone or as the head of a compound, name no topic either
+        ("Anwendungspartnern", "Partnern", "de", True),
+        ("Verbundprojekte", "Projekten", "de", True),
+        ("Modellvorhaben", "Modellvorhaben", "de", True),
+        ("Buchungsplattformen", "Plattform", "de", True),
+        ("Innovationsnetzwerke", "Netzwerk", "de", True),
+        ("Serviceportale", "Services", "de", True),
+        ("Orte", "Orten", "de", True),
+        ("SMEs", "KMU", "en", True),
+        ("smart", "Smart", "en", True),
+        ("Bildungsmanagement", "Leerstandsmanagement", "de", True),
+        ("Echtzeitinformation", "Gästeinformation", "de", True),
+        # … but a compound whose other part is a topic does
+        ("Echtzeitinformation", "Echtzeit", "de", False),
+        ("Leerstandsmanagement", "Leerstandsmanagement", "de", False),
+        ("Serviceportale", "Serviceportal", "de", False),
+        ("Lernorte", "Lernorte", "de", False),
     ],
 )
 def test_a_match_on_fragments_or_settings_only_is_weak(
@@ -118,6 +135,39 @@ def test_a_weak_project_gets_a_hinweis_no_contribution_and_stays_out_of_the_comb
         f"/aufrufe/{call.id}/begruendung/download.txt?project={weak}&variant=long"
     )
     assert download.get_data(as_text=True).startswith(WEAK_NOTE + "\n\n")
+
+
+def test_a_match_on_partners_and_projects_claims_no_contribution(cli, session: Session) -> None:
+    """The demo's call on the cyber security of municipal administrations shares only
+    „Partnern“ and „Projekten“ with the school media-literacy project."""
+    match = next(
+        m for m in session.scalars(select(Match).order_by(Match.id)) if m.project.key == "BI-02"
+    )
+    call = match.call
+    call.title = "Richtlinie zur Förderung der zivilen Sicherheitsforschung – Resiliente Kommunen"
+    call.summary = call.text = (
+        "Gefördert werden Verbundprojekte von Forschungseinrichtungen mit Kommunen als "
+        "Anwendungspartnern zur Cybersicherheit kommunaler Verwaltungen."
+    )
+    match.terms = [
+        {"call_word": "Anwendungspartnern", "project_word": "Partnern", "weight": 0.033},
+        {"call_word": "Verbundprojekte", "project_word": "Projekten", "weight": 0.0128},
+    ]
+    session.commit()
+
+    result = cli("justify", str(call.id), "--project", "BI-02")
+    assert result.exit_code == 0, result.output
+    assert "trägt damit zu dem Förderzweck bei" not in result.stdout
+    assert (
+        "Das Projekt verwirklicht das Ziel „Die Medienkompetenz von Schülerinnen, Schülern und "
+        "Lehrkräften stärken“ (Ziel B2) der Strategie. Der Aufruf nennt „Anwendungspartnern“ "
+        "und „Verbundprojekte“, das Projekt „Partnern“ und „Projekten“." in result.stdout
+    )
+    assert (
+        "Achtung, schwache Passung: Der Abgleich verbindet Projekt und Aufruf nur über "
+        "„Anwendungspartnern“ ≈ „Partnern“ und „Verbundprojekte“ ≈ „Projekten“ – Wortteile "
+        "oder allgemeine Begriffe, kein gemeinsames Thema." in result.stderr
+    )
 
 
 def test_the_combined_text_needs_two_projects_that_share_a_topic(cli, session: Session) -> None:
