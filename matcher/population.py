@@ -53,9 +53,11 @@ _OP_RE = "|".join(re.escape(op) for op in sorted(_OPS, key=len, reverse=True))
 # Kreisebene", not "und …", "in Orten …"), then the limit: "mit bis zu 20.000 Einwohnern",
 # "(bis 20.000 EW)", "mit einer Einwohnerzahl von unter 10 000" (no unit needed then)
 _NUMBER = r"\d{1,3}(?:[.\s]\d{3})+|\d+"
+# "Kommunen in NRW mit bis zu …" limits the Kommunen; "in Orten bis …" limits villages
+_VILLAGE = r"(?:den\s+|der\s+)?(?:\w*orte?n?|\w*ortsteil\w*|\w*dorf\w*|\w*siedlung\w*)\b"
 _LIMIT_RE = re.compile(
     r"\b(?P<noun>\w*(?:gemeinde|gemeinden|stadt|stadte|stadten|kommune|kommunen|kreise|kreisen))"
-    r"(?:\s+(?!(?:in|im|aus|und|oder|sowie|mit)\b)[\w-]+){0,3}?"
+    rf"(?:\s+(?:(?:in|im)\s+(?!{_VILLAGE})[\w-]+|(?!(?:in|im|aus|und|oder|sowie|mit)\b)[\w-]+)){{0,3}}?"
     r"\s+\(?\s*(?:mit\s+)?(?:"
     rf"(?:einer\s+)?einwohnerzahl\s+(?:von\s+)?(?P<op_>{_OP_RE})\s*(?P<num_>{_NUMBER})"
     rf"|(?P<op>{_OP_RE})\s*(?P<num>{_NUMBER})\s*(?:einwohner|ew\b))"
@@ -66,8 +68,15 @@ _CUE_RE = re.compile(
     r"antragsberechtigt|antragstell|zuwendungsempfang|forderberechtigt|teilnahmeberechtigt|"
     r"bewerben|teilnehmen|richtet sich an|gefordert|forderfahig|zuwendungsfahig|\bfur\b"
 )
-# A funding rate for small towns is no limit on who applies.
+# A funding rate for small towns is no limit on who applies; a sentence that names a rate
+# still sets one in a clause that says who applies and names no rate ("Antragsberechtigt sind
+# Gemeinden bis 20.000 Einwohner, die Förderquote beträgt 80 Prozent").
 _RATE_RE = re.compile(r"forderquote|fordersatz|eigenanteil|prozent|%")
+_APPLICANT_CUE_RE = re.compile(
+    r"antragsberechtigt|antragstell|zuwendungsempfang|forderberechtigt|teilnahmeberechtigt|"
+    r"bewerben|richtet sich an"
+)
+_CLAUSE_END_RE = re.compile(r"[,;]\s")
 # "<X> in/aus (einer) Gemeinde …": the limit is on where X is. It limits the towns when X is
 # what is funded (a project, a place); not when X is another applicant (Vereine, Betreiber)
 # or its seat ("mit Sitz in").
@@ -133,9 +142,12 @@ def _limits(title: str, body: str) -> tuple[PopulationLimit, ...]:
     found: list[PopulationLimit] = []
     sentences = [fold(normalize(title)), *_SENTENCE_END_RE.split(fold(normalize(body)))]
     for i, sentence in enumerate(sentences):
-        if _RATE_RE.search(sentence) or (i > 0 and not _CUE_RE.search(sentence)):
+        rate = bool(_RATE_RE.search(sentence))
+        if i > 0 and not _CUE_RE.search(sentence):
             continue
         for m in _LIMIT_RE.finditer(sentence):
+            if rate and not _applies_in_clause(sentence, m.start(), m.end()):
+                continue
             located = _LOCATED_RE.search(sentence, 0, m.start())
             if (
                 located
@@ -147,6 +159,14 @@ def _limits(title: str, body: str) -> tuple[PopulationLimit, ...]:
             number = int(re.sub(r"\D", "", num))
             found.append(PopulationLimit(_levels(m.group("noun")), _OPS[op], number))
     return tuple(dict.fromkeys(found))
+
+
+def _applies_in_clause(sentence: str, start: int, end: int) -> bool:
+    """Whether the clause around sentence[start:end] says who applies and names no rate."""
+    begin = max((m.end() for m in _CLAUSE_END_RE.finditer(sentence, 0, start)), default=0)
+    stop = _CLAUSE_END_RE.search(sentence, end)
+    clause = sentence[begin : stop.start() if stop else len(sentence)]
+    return bool(_APPLICANT_CUE_RE.search(clause)) and not _RATE_RE.search(clause)
 
 
 @dataclass(frozen=True, slots=True)

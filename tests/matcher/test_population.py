@@ -54,6 +54,21 @@ def _limits(text: str, title: str = "Aufruf") -> list[tuple[str, int]]:
             "Antragsberechtigt sind Kommunen mit einer Einwohnerzahl von bis zu 20.000.",
             [("max", 20000)],
         ),
+        # a region between the noun and the limit is no village
+        (
+            "Antragsberechtigt sind Kommunen in NRW mit bis zu 20.000 Einwohnern.",
+            [("max", 20000)],
+        ),
+        (
+            "Antragsberechtigt sind Gemeinden im ländlichen Raum mit weniger als 10.000 EW.",
+            [("below", 10000)],
+        ),
+        # a rate in another clause of the sentence
+        (
+            "Antragsberechtigt sind Gemeinden bis 20.000 Einwohner, die Förderquote beträgt "
+            "80 Prozent.",
+            [("max", 20000)],
+        ),
         # where the funded place is: a town's project lies in the town
         (
             "Gefördert werden Begegnungsorte in Gemeinden bis 30.000 Einwohnern, auch digital.",
@@ -63,6 +78,13 @@ def _limits(text: str, title: str = "Aufruf") -> list[tuple[str, int]]:
         ("Antragsberechtigt sind Vereine mit Sitz in Gemeinden unter 20.000 Einwohnern.", []),
         ("Antragsberechtigt sind Vereine in Gemeinden unter 20.000 Einwohnern.", []),
         ("Gefördert werden Dorftreffs in Orten bis 10.000 Einwohnern.", []),
+        ("Antragsberechtigt sind Gemeinden für Treffs in Ortsteilen bis 5.000 Einwohner.", []),
+        ("Antragsberechtigt sind Gemeinden für Projekte in den Orten bis 5.000 EW.", []),
+        (
+            "Antragsberechtigt sind alle Gemeinden, für Gemeinden unter 20.000 Einwohnern "
+            "beträgt die Förderquote 90 Prozent.",
+            [],
+        ),
         ("Die Förderquote beträgt 70 Prozent, für Gemeinden unter 20.000 Einwohnern 85.", []),
         ("In Städten mit mehr als 50.000 Einwohnern lebt die Hälfte der Menschen.", []),
         ("Die Förderung beträgt höchstens 450.000 Euro.", []),
