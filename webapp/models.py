@@ -439,6 +439,26 @@ class User(Base):
         return self.name or self.email
 
 
+class UserFormerName(Base):
+    """A name or address a login had before (`user edit`, `user rename`, Benutzer page).
+
+    Recorded so that `user forget` (webapp/privacy.py) still finds the person in free text,
+    history and mail log under the old name or address, and `user export` lists it
+    (migration 0019; renames before it were not recorded). Deleted by `user forget`.
+    """
+
+    __tablename__ = "user_former_names"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "name" or "email" (normalised)
+    value: Mapped[str] = mapped_column(String(320))
+    # when the login last gave it up (naive UTC): mail logged to an old address before this
+    # was the person's; after it the address may be someone else's
+    until: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class LoginSession(Base):
     """One logged-in browser (webapp/login_sessions.py), so that a session ends on the server.
 

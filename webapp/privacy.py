@@ -40,9 +40,16 @@ from webapp.models import (
     SentMail,
     UnknownEmail,
     User,
+    UserFormerName,
 )
 from webapp.throttle import forget_expired_failures
-from webapp.users import FORGOTTEN_DOMAIN, active_admins, is_forgotten, new_ical_token
+from webapp.users import (
+    FORGOTTEN_DOMAIN,
+    active_admins,
+    former_names,
+    is_forgotten,
+    new_ical_token,
+)
 
 # The digest is retried daily within its week: its log rows are needed for at least that long.
 MIN_MAIL_LOG_DAYS = 8
@@ -181,9 +188,16 @@ def _erase_departed(session: Session, config: Config, now: datetime, report: Pur
                 f"Hinweis: Freitext der Aufrufe {calls} nennt „{forgotten.pseudonym}“ noch "
                 "mit Namen oder Adresse"
             )
-        if forgotten.team_address:
+        if forgotten.ambiguous:
+            calls = ", ".join(str(call_id) for call_id in forgotten.ambiguous)
             report.notes.append(
-                f"Hinweis: {email} steht in ALERT_RECIPIENTS und bekommt weiter die Übersicht"
+                f"Hinweis: Verlauf der Aufrufe {calls} nennt einen früheren Namen von "
+                f"„{forgotten.pseudonym}“, den auch eine andere Anmeldung hat oder hatte"
+            )
+        team = [email] if forgotten.team_address else []
+        for address in [*team, *forgotten.former_team_addresses]:
+            report.notes.append(
+                f"Hinweis: {address} steht in ALERT_RECIPIENTS und bekommt weiter die Übersicht"
             )
 
 
@@ -209,6 +223,14 @@ class ForgetReport:
     team_address: bool = False
     # calls whose note or edited text still names the person (free text is not rewritten)
     mentions: list[int] = field(default_factory=list)
+    # the names and addresses the login had before (user_former_names), now deleted
+    former: list[str] = field(default_factory=list)
+    # mail log rows addressed to a former address (never delivered there), deleted
+    former_mails: int = 0
+    # former addresses that are team addresses (ALERT_RECIPIENTS): their log stays
+    former_team_addresses: list[str] = field(default_factory=list)
+    # calls whose history names a former name another login has or had too: left as it is
+    ambiguous: list[int] = field(default_factory=list)
 
     def describe(self) -> str:
         """The German confirmation, with what is left to do by hand."""
@@ -219,12 +241,24 @@ class ForgetReport:
             f"  Verlauf: {format_counted(self.history, 'Eintrag', 'Einträge')} ersetzt; "
             f"Sitzungen: {self.sessions} beendet; Mailprotokoll: "
             f"{format_counted(self.mails, 'Eintrag', 'Einträge')} anonymisiert"
+            + (
+                f", {format_counted(self.former_mails, 'Eintrag', 'Einträge')} an frühere "
+                "Adressen gelöscht"
+                if self.former_mails
+                else ""
+            )
             + ("; Zustellablehnung gelöscht" if self.refusal else "")
             + ".",
         ]
-        if self.team_address:
+        if self.former:
             lines.append(
-                f"  Hinweis: {self.email} steht in ALERT_RECIPIENTS und bekommt als "
+                f"  Frühere Namen und Adressen gelöscht: {_quoted(self.former)} "
+                "(auch nach ihnen wurde gesucht)."
+            )
+        team = [self.email] if self.team_address else []
+        for address in [*team, *self.former_team_addresses]:
+            lines.append(
+                f"  Hinweis: {address} steht in ALERT_RECIPIENTS und bekommt als "
                 "Team-Adresse weiter die Übersicht; ihr Mailprotokoll bleibt deshalb. "
                 "Entfernen Sie die Adresse dort, wenn sie nicht mehr gebraucht wird."
             )
@@ -234,11 +268,23 @@ class ForgetReport:
                 "  Hinweis: Notizen oder bearbeitete Begründungstexte dieser Aufrufe nennen "
                 f"den Namen oder die Adresse noch (Freitext wird nicht geändert): {calls}."
             )
+        if self.ambiguous:
+            calls = ", ".join(str(call_id) for call_id in self.ambiguous)
+            lines.append(
+                "  Hinweis: der Verlauf dieser Aufrufe nennt als Zuständige einen früheren "
+                "Namen, den auch eine andere Anmeldung hat oder hatte; er bleibt, weil nicht "
+                f"zu erkennen ist, wessen Eintrag es ist: {calls}."
+            )
         lines.append(
             "  Sicherungen (funding-matcher backup) enthalten die alten Daten, bis sie nach "
             "Ihrer Löschfrist gelöscht werden."
         )
         return "\n".join(lines)
+
+
+def _quoted(values: Sequence[str]) -> str:
+    """Names in German quotes, addresses as they are."""
+    return ", ".join(value if "@" in value else f"„{value}“" for value in values)
 
 
 def check_forgettable(session: Session, user: User) -> None:
@@ -257,6 +303,40 @@ def check_forgettable(session: Session, user: User) -> None:
         )
 
 
+@dataclass(slots=True)
+class _Labels:
+    """How the history, notes and mail log may name a login: now and before."""
+
+    current: set[str]  # its name and address
+    former: list[UserFormerName]  # every name and address it had before
+    own: set[str]  # former labels no other login has or had: its history entries
+    shared: set[str]  # former labels another login has or had too: whose entry is unknown
+
+    @property
+    def all(self) -> set[str]:
+        """Every text that names the person (for free text)."""
+        return self.current | {row.value for row in self.former}
+
+
+def _labels(session: Session, user: User) -> _Labels:
+    current = {label for label in (user.name, user.email) if label}
+    former = former_names(session, user)
+    own: set[str] = set()
+    shared: set[str] = set()
+    for label in {row.value for row in former} - current:
+        # The same test as users._follow_in_history, plus the other logins' former labels.
+        namesake = select(User.id).where(
+            User.id != user.id,
+            (User.name == label) | ((User.name == "") & (func.lower(User.email) == label.lower())),
+        )
+        former_namesake = select(UserFormerName.id).where(
+            UserFormerName.user_id != user.id, UserFormerName.value == label
+        )
+        taken = session.scalar(namesake.limit(1)) or session.scalar(former_namesake.limit(1))
+        (shared if taken is not None else own).add(label)
+    return _Labels(current, former, own, shared)
+
+
 def forget_user(
     session: Session, user: User, *, team_addresses: Sequence[str] = ()
 ) -> ForgetReport:
@@ -266,24 +346,28 @@ def forget_user(
     Anmeldung N". Its sessions end, a reset link mailed to it stops working (the password
     changes), the mail log is readdressed to the pseudonym (the digest's week stays
     counted) and a refusal of the address goes — unless the address is also one of
-    `team_addresses` (ALERT_RECIPIENTS), which still gets mail.
+    `team_addresses` (ALERT_RECIPIENTS), which still gets mail. Former names and addresses
+    (`user edit`, `user rename`) are searched and erased alike, then deleted.
     """
     check_forgettable(session, user)
     report = ForgetReport(email=user.email, name=user.name, pseudonym=pseudonym(user.id))
     address = normalise_address(user.email)
-    labels = {label for label in (user.name, user.email) if label}
+    labels = _labels(session, user)
+    team = {normalise_address(a) for a in team_addresses}
     # The history stores the assignee by name (reviews._label): replaced where it was theirs.
     for column in (ReviewEvent.old, ReviewEvent.new):
         done = session.execute(
             update(ReviewEvent)
-            .where(ReviewEvent.field == "assignee_id", column.in_(labels))
+            .where(ReviewEvent.field == "assignee_id", column.in_(labels.current | labels.own))
             .values({column.key: report.pseudonym})
             .execution_options(synchronize_session=False)
         )
         report.history += int(done.rowcount)  # type: ignore[attr-defined]
-    report.mentions = _mentions(session, labels)
+    if labels.shared:
+        report.ambiguous = _history_naming(session, labels.shared)
+    report.mentions = _mentions(session, labels.all)
     report.sessions = end_sessions(session, user.id)
-    report.team_address = address in {normalise_address(a) for a in team_addresses}
+    report.team_address = address in team
     if not report.team_address:
         done = session.execute(
             update(SentMail)
@@ -292,14 +376,16 @@ def forget_user(
             .execution_options(synchronize_session=False)
         )
         report.mails = int(done.rowcount)  # type: ignore[attr-defined]
-        # The team's notice of a refused address names it in its subject.
-        session.execute(
-            update(SentMail)
-            .where(SentMail.subject.contains(address))
-            .values(subject=func.replace(SentMail.subject, address, pseudonym_email(user.id)))
-            .execution_options(synchronize_session=False)
-        )
+        _pseudonymise_subjects(session, address, pseudonym_email(user.id))
         report.refusal = clear_refusal(session, address)
+    for row in labels.former:
+        if row.kind == "email" and row.value != address:
+            if row.value in team:
+                report.former_team_addresses.append(row.value)
+            else:
+                report.former_mails += _forget_former_address(session, user, row)
+    report.former = [row.value for row in labels.former if row.value not in labels.current]
+    session.execute(delete(UserFormerName).where(UserFormerName.user_id == user.id))
     user.email = pseudonym_email(user.id)
     user.name = report.pseudonym
     # Nobody knows this password: the row can never log in, and reset links stop working.
@@ -312,6 +398,55 @@ def forget_user(
     user.failed_logins = 0
     session.flush()
     return report
+
+
+def _pseudonymise_subjects(
+    session: Session, address: str, replacement: str, *, until: datetime | None = None
+) -> None:
+    """The team's notice of a refused address names it in its subject: the pseudonym
+    instead (only in mail logged before `until`, when given)."""
+    where = [SentMail.subject.contains(address)]
+    if until is not None:
+        where.append(SentMail.created_at <= until)
+    session.execute(
+        update(SentMail)
+        .where(*where)
+        .values(subject=func.replace(SentMail.subject, address, replacement))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _forget_former_address(session: Session, user: User, row: UserFormerName) -> int:
+    """Erase what the log keeps of the former address `row` of `user`; the rows deleted.
+
+    What reached it followed the login to its new address (`follow_new_address`); what is
+    left there was never delivered and will never be sent to the erased login: deleted.
+    Only what was logged before the address was given up: it may be someone else's since.
+    """
+    deleted = _deleted(
+        session, SentMail, SentMail.recipient == row.value, SentMail.created_at <= row.until
+    )
+    _pseudonymise_subjects(session, row.value, pseudonym_email(user.id), until=row.until)
+    _deleted(
+        session,
+        MailRefusal,
+        MailRefusal.address == row.value,
+        MailRefusal.refused_at <= row.until,
+    )
+    return deleted
+
+
+def _history_naming(session: Session, labels: set[str]) -> list[int]:
+    """Calls whose assignment history names one of `labels`."""
+    query = (
+        select(Review.call_id)
+        .join(ReviewEvent, ReviewEvent.review_id == Review.id)
+        .where(
+            ReviewEvent.field == "assignee_id",
+            ReviewEvent.old.in_(labels) | ReviewEvent.new.in_(labels),
+        )
+    )
+    return sorted(set(session.scalars(query)))
 
 
 def _mentions(session: Session, labels: set[str]) -> list[int]:
@@ -336,6 +471,18 @@ def _mentions(session: Session, labels: set[str]) -> list[int]:
 # --- Auskunft ---------------------------------------------------------------------------
 
 
+def _addressed_to(address: str, former: Sequence[UserFormerName]) -> ColumnElement[bool]:
+    """Mail logged for the login: to its address, or to a former one while it had it."""
+    return or_(
+        SentMail.recipient == address,
+        *(
+            (SentMail.recipient == row.value) & (SentMail.created_at <= row.until)
+            for row in former
+            if row.kind == "email"
+        ),
+    )
+
+
 def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
@@ -349,7 +496,9 @@ def personal_data(
     address's token and the session tokens (only their SHA-256 is stored).
     """
     address = normalise_address(user.email)
-    labels = [label for label in (user.name, user.email) if label]
+    labels = _labels(session, user)
+    # A former name another login has or had too: its history entries are not told apart.
+    history_labels = labels.current | labels.own
     theirs = or_(Review.assignee_id == user.id, Review.updated_by_id == user.id)
     # Result has .keys(): dict() would take it for a mapping
     titles = {
@@ -365,7 +514,7 @@ def personal_data(
             or_(
                 ReviewEvent.user_id == user.id,
                 (ReviewEvent.field == "assignee_id")
-                & or_(ReviewEvent.old.in_(labels), ReviewEvent.new.in_(labels)),
+                & or_(ReviewEvent.old.in_(history_labels), ReviewEvent.new.in_(history_labels)),
             )
         )
         .order_by(ReviewEvent.at, ReviewEvent.id)
@@ -388,6 +537,16 @@ def personal_data(
             "password": "gespeichert nur als Hash (nicht lesbar)",
             "calendar_token": "gesetzt (geheim, nicht ausgegeben)",
         },
+        "former_names": [
+            {"name": row.value, "until": _when(row.until)}
+            for row in labels.former
+            if row.kind == "name"
+        ],
+        "former_emails": [
+            {"email": row.value, "until": _when(row.until)}
+            for row in labels.former
+            if row.kind == "email"
+        ],
         "team_address": address in {normalise_address(a) for a in team_addresses},
         "sessions": [
             {
@@ -450,9 +609,10 @@ def personal_data(
                 .order_by(Justification.call_id, Justification.id)
             )
         ],
-        "notes_naming_login": _mentions(session, set(labels)),
+        "notes_naming_login": _mentions(session, labels.all),
         "mail_log": [
             {
+                "recipient": m.recipient,
                 "kind": m.kind,
                 "period": m.period_key,
                 "status": m.status,
@@ -462,7 +622,7 @@ def personal_data(
                 "sent_at": _when(m.sent_at),
             }
             for m in session.scalars(
-                select(SentMail).where(SentMail.recipient == address).order_by(SentMail.id)
+                select(SentMail).where(_addressed_to(address, labels.former)).order_by(SentMail.id)
             )
         ],
         "mail_refusal": None

@@ -20,7 +20,7 @@ from webapp.errors import UserError
 from webapp.formatting import format_counted, shorten
 from webapp.login_sessions import end_sessions
 from webapp.mail.outbox import follow_new_address
-from webapp.models import ReviewEvent, UnknownEmail, User
+from webapp.models import ReviewEvent, UnknownEmail, User, UserFormerName, utcnow
 
 ROLES = ("officer", "admin")
 MIN_PASSWORD_LENGTH = 8
@@ -380,6 +380,7 @@ def change_email(
     if other is not None:
         state = "" if other.active else " (deaktiviert)"
         raise UserError(f"Es gibt schon eine Anmeldung für {new}{state}.")
+    remember_former(session, user, "email", old)
     user.email = new
     if not user.name:
         # The history names an assignee by name, else by address (reviews._label): the
@@ -452,12 +453,47 @@ def change_name_and_role(
         shown = f"– (gezeigt wird die Adresse {user.email})"
         changes.append(f"Name: {user.name or '–'} → {new_name or shown}")
         _follow_in_history(session, user, user.display_name, new_name or user.email)
+        if user.name:
+            remember_former(session, user, "name", user.name)
         user.name = new_name
     if new_role != user.role:
         changes.append(f"Rolle: {role_label(user.role)} → {role_label(new_role)}")
         user.role = new_role
     session.flush()
     return changes
+
+
+def remember_former(session: Session, user: User, kind: str, value: str) -> None:
+    """Record that `user` gave up the name or address `value` (kind "name" or "email").
+
+    Free-text notes, history entries left under an ambiguous label and mail to the old
+    address still name the person by it: `user forget` must find it there, and `user
+    export` must list it (docs/privacy.md). A value given up again only moves its time.
+    """
+    if kind == "email":
+        value = normalise_email(value)
+    row = session.scalar(
+        select(UserFormerName).where(
+            UserFormerName.user_id == user.id,
+            UserFormerName.kind == kind,
+            UserFormerName.value == value,
+        )
+    )
+    if row is None:
+        session.add(UserFormerName(user_id=user.id, kind=kind, value=value, until=utcnow()))
+    else:
+        row.until = utcnow()
+
+
+def former_names(session: Session, user: User) -> list[UserFormerName]:
+    """The names and addresses `user` had before, oldest given up first."""
+    return list(
+        session.scalars(
+            select(UserFormerName)
+            .where(UserFormerName.user_id == user.id)
+            .order_by(UserFormerName.until, UserFormerName.id)
+        )
+    )
 
 
 def _follow_in_history(session: Session, user: User, old: str, new: str) -> None:

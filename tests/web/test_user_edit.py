@@ -20,7 +20,7 @@ from tests.web.test_deactivation import (
 )
 from webapp.auth import ADMIN_ONLY
 from webapp.models import Match, ReviewEvent, User
-from webapp.users import create_user
+from webapp.users import create_user, former_names
 
 LAST_ADMIN = (
     f"{ADMIN} ist die letzte aktive Administration und kann die Rolle nicht abgeben. "
@@ -77,6 +77,10 @@ def test_the_administration_changes_name_and_role(
     assert 'data-label="Name">Anna Meier</td>' in row
     assert 'data-label="Rolle">Administration</td>' in row
     assert _stored(session, user.id) == ("Anna Meier", "admin")
+    # `user forget` and `user export` must still find her by the old name (docs/privacy.md).
+    assert [(row.kind, row.value) for row in former_names(session, user)] == [
+        ("name", "Anna Schulte")
+    ]
     # Her open session goes on, with the new name and the administration's page.
     assert "Anna Meier</a>" in _text(auth_client.get("/"))
     assert auth_client.get(USERS_PAGE).status_code == 200
