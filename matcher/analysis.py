@@ -297,6 +297,7 @@ def share_word_part(token_a: str, token_b: str, is_known_stem: Callable[[str], b
     # ("tinformation" in Echtzeit-/Fahrgastinformation): look for the word at either end
     return any(
         is_known_stem(stem(part, lang_a))
+        and not _mere_suffix(part)
         and _starts_part(word_a, part)
         and _starts_part(word_b, part)
         for size in range(len(shared), 5, -1)
@@ -307,6 +308,16 @@ def share_word_part(token_a: str, token_b: str, is_known_stem: Callable[[str], b
 # A modifier in front of a word part has at least three letters (Rad-, Bus-, Web-); one or
 # two letters are a prefix (ge-, an-, be-) or a stray letter, and the word is another word.
 _MIN_MODIFIER = 3
+
+
+# Endings that make nouns of other words: letters a word shares only in one of them and the
+# one or two before it ("dungen" of Gründungen and Interessenbekundungen) are no word.
+_SUFFIX_RE = re.compile(r"^\w{0,2}(?:ungen|ung|ionen|ion|heiten|heit|keiten|keit|schaften|schaft)$")
+
+
+def _mere_suffix(part: str) -> bool:
+    """Whether `part` is a noun ending with at most two letters in front of it."""
+    return bool(_SUFFIX_RE.match(part))
 
 
 def _starts_part(word: str, part: str) -> bool:

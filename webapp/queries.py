@@ -85,7 +85,8 @@ MARKED_CHANGE_FIELDS = (
     "amount_max_eur",
 )  # fmt: skip
 # A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects with
-# at least MATCH_MIN_SCORE (strategy page, theme/project filters).
+# at least MATCH_MIN_SCORE, and is the best one or shares words with the call (strategy page,
+# theme/project filters, the projects a list row names).
 MATCH_MIN_SCORE = 0.1
 MATCH_TOP_RANK = 3
 # Review states that still await a decision (the inbox).
@@ -390,8 +391,14 @@ def pending_clause() -> ColumnElement[bool]:
 
 
 def matching_clauses() -> list[ColumnElement[bool]]:
-    """A match that counts: the project is among the call's best few with a fair score."""
-    return [Match.rank <= MATCH_TOP_RANK, Match.score >= MATCH_MIN_SCORE]
+    """A match that counts: the project is among the call's best few with a fair score, and
+    the best one or sharing words with the call (`load_row_details` lists the same)."""
+    return [
+        Match.rank <= MATCH_TOP_RANK,
+        Match.score >= MATCH_MIN_SCORE,
+        # JSON as text: "[]" on SQLite and PostgreSQL alike, where a JSON comparison is not
+        or_(Match.rank == 1, cast(Match.terms, String) != "[]"),
+    ]
 
 
 def project_match_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -950,6 +957,8 @@ _ROW_MATCHES_SELECT = (
         ProjectRow.title,
         ThemeRow.name,
         Match.decisions,
+        Match.rank,
+        Match.terms,
     )
     .join(ProjectRow, ProjectRow.id == Match.project_id)
     .join(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
@@ -1014,16 +1023,22 @@ def assignee_label(name: str | None, email: str | None, active: bool | None) -> 
 def load_row_details(
     session: Session, rows: list[CallRow], *, now: datetime | None = None, top: int = 3
 ) -> None:
-    """Fill matches, sources and marks of `rows` with three queries in total."""
+    """Fill matches, sources and marks of `rows` with three queries in total.
+
+    A row lists its best project and, of the next ones, those that share words with the
+    call: a second or third project with no word in common only stands there because some
+    project has to, and officers read it as a fit (`matching_clauses` counts the same)."""
     if not rows:
         return
     now = now or utcnow()
     ids = [row.id for row in rows]
     matches: dict[int, list[RowMatch]] = defaultdict(list)
-    for call_id, score, project_id, key, title, theme, decisions in session.execute(
+    for call_id, score, project_id, key, title, theme, decisions, rank, terms in session.execute(
         _ROW_MATCHES_SELECT, {"ids": ids, "top": top}
     ):
         moved = float(decisions.get("change") or 0.0) if isinstance(decisions, dict) else 0.0
+        if rank > 1 and not terms:
+            continue
         matches[call_id].append(RowMatch(score, project_id, key, title, theme, moved))
     duplicates: dict[int, list[SourceRef]] = defaultdict(list)
     for canonical_id, source, label, url in session.execute(_ROW_DUPLICATES_SELECT, {"ids": ids}):

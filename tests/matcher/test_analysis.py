@@ -49,6 +49,16 @@ def test_word_parts_are_told_from_shared_letters() -> None:
         assert not analysis.share_word_part(a, b, known), (a, b)
 
 
+def test_a_shared_noun_ending_is_no_shared_word() -> None:
+    # Gründungen and Interessenbekundungen share "dungen" after a modifier-like "grün", and
+    # "dung" is a word; but what they share is the ending -ungen, not a word
+    known = {analysis.token_stem(w) for w in ("dung", "information", "verwaltung")}.__contains__
+    assert not analysis.share_word_part("interessenbekundungen", "grundungen", known)
+    assert not analysis.share_word_part("grundungen", "interessenbekundungen", known)
+    assert analysis.share_word_part("echtzeitinformation", "fahrgastinformation", known)
+    assert analysis.share_word_part("kreisverwaltungen", "stadtverwaltung", known)
+
+
 def test_letters_after_a_prefix_or_boilerplate_are_no_shared_word() -> None:
     # "bieten" and "Check" are words, but Gebieten is Ge-biet, Scheck no S-check; and what
     # Förderanträge and fördern share is funding boilerplate, which explains nothing
@@ -70,11 +80,14 @@ def test_letters_after_a_prefix_or_boilerplate_are_no_shared_word() -> None:
 def test_a_part_of_an_opaque_compound_is_no_shared_word() -> None:
     # a university is no school and farming not the economy; a transparent compound still
     # pairs with its part, and two words that hold the whole opaque compound pair too
-    known = {analysis.token_stem(w) for w in ("schulen", "wirtschaft", "breitband")}.__contains__
+    known = {
+        analysis.token_stem(w) for w in ("schulen", "wirtschaft", "breitband", "information")
+    }.__contains__
     for a, b in [
         ("hochschulen", "schulen"),
         ("landwirtschaft", "wirtschaft"),
         ("hochschulen", "volkshochschulen"),  # adult education: no Hochschule either
+        ("desinformation", "informationssicherheit"),  # false news, not what IT security keeps
     ]:
         assert not analysis.share_word_part(a, b, known), (a, b)
         assert not analysis.share_word_part(b, a, known), (b, a)

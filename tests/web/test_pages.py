@@ -418,3 +418,39 @@ def test_a_funding_rate_reads_as_the_most_the_call_offers(
     assert f"<dt>Förderquote</dt><dd>bis zu {shown}</dd>" in page
     listed = _text(auth_client.get("/aufrufe", query_string={"q": call.title[:40]}))
     assert f'<span class="fact">Quote bis {shown}</span>' in listed
+
+
+def test_a_further_project_without_shared_words_is_not_named_nor_counted(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """A second project with "keine gemeinsamen Begriffe" stands among a call's best three
+    only because three are listed: the row does not name it, and its project filter and
+    count leave the call out. The best project stays, with or without shared words."""
+    second = session.scalars(
+        select(Match)
+        .join(CallScore, CallScore.call_id == Match.call_id)
+        .where(Match.rank == 2, Match.score >= 0.1, CallScore.eligibility == "eligible")
+        .order_by(CallScore.inbox_score.desc())
+    ).first()
+    assert second is not None and second.terms
+    call_id, key, project_id = second.call_id, second.project.key, second.project_id
+    best = session.scalars(select(Match).where(Match.call_id == call_id, Match.rank == 1)).one()
+    before = count_calls(session, CallFilters(project=project_id), local_today())
+
+    def row_of_call() -> str:
+        page = _text(auth_client.get(f"/?project={best.project_id}"))
+        found = re.search(rf'class="call-title"><a href="/aufrufe/{call_id}[?"]', page)
+        assert found, call_id
+        return page[found.start() : page.index("Entscheiden", found.start())]
+
+    assert f">{key}</a>" in row_of_call()
+    second.terms = []
+    best.terms = []
+    session.commit()
+    row = row_of_call()
+    assert f">{key}</a>" not in row
+    assert f">{best.project.key}</a>" in row
+    after = count_calls(session, CallFilters(project=project_id), local_today())
+    filtered = list_calls(session, CallFilters(project=project_id), today=local_today())
+    assert call_id not in [r.id for r in filtered.rows]
+    assert after == before - 1

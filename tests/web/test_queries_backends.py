@@ -12,7 +12,7 @@ from tests.web.conftest import DEV_CALLS
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.formatting import LOCAL_TZ, local_today
-from webapp.models import Call, CallScore, ThemeRow
+from webapp.models import Call, CallScore, Match, ThemeRow
 from webapp.queries import (
     CallFilters,
     call_detail,
@@ -78,6 +78,19 @@ def test_queries_on_each_backend(any_config: Config, tmp_path: Path) -> None:
             towns = CallFilters(scope="all", status="alle", antragsteller="Dülmen")
             found = list_calls(session, towns, today=today, page_size=500)
             assert expected and {r.id for r in found.rows} == expected
+            # a further project without shared words is no match: stored terms "[]" as
+            # JSON text on both backends
+            further = session.scalars(
+                select(Match).where(Match.rank == 2, Match.score >= 0.1).order_by(Match.id)
+            ).first()
+            assert further is not None and further.terms
+            everything = CallFilters(scope="all", status="alle", project=further.project_id)
+            before = list_calls(session, everything, today=today, page_size=500)
+            assert further.call_id in {r.id for r in before.rows}
+            further.terms = []
+            session.commit()
+            after = list_calls(session, everything, today=today, page_size=500)
+            assert {r.id for r in after.rows} == {r.id for r in before.rows} - {further.call_id}
             detail = call_detail(session, first.id)
             assert detail is not None and detail.review is not None
             themes = strategy_overview(session, today)
