@@ -381,7 +381,7 @@ def digest_window(
     session: Session, key: str, now: datetime, fallback_days: int = 7
 ) -> DigestWindow:
     """From the start of the last earlier digest that reached someone to the start of this
-    one (or now).
+    one (or `now`, the moment of the run: `formatting.run_moment`).
 
     A digest's start is its first attempt, whatever became of it, so a resumed run composes
     the same content. An earlier week whose digest reached nobody (the server was down
@@ -404,7 +404,10 @@ def digest_window(
             first_sends.c.period_key < key, first_sends.c.delivered > 0
         )
     )
-    until = until or now
+    # A run as of another day (`--today`, `run_moment`) ends at that day even when its first
+    # attempt was recorded later by the real clock: a catch-up run resumed sends the rest
+    # the same calls. For a run today the first attempt is never after now.
+    until = min(until, now) if until is not None else now
     if since is None:
         # The first digest looks back a week; from its first attempt if that never arrived.
         first_attempt = session.scalar(
