@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote_plus
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from matcher.eligibility import COUNTY_WITH_TOWNS
@@ -74,10 +74,11 @@ from webapp.models import (
 from webapp.queries import (
     ALL_APPLICANTS,
     CallFilters,
-    applicant_clause,
+    applicant_calls,
     home_applicant,
     listed,
     own_applicants_label,
+    own_work,
     stage_time,
     strategy_applicants,
 )
@@ -160,12 +161,6 @@ def recipient_profiles(session: Session, config: Config) -> list[Recipient]:
         else:
             result.append(login)
     return result
-
-
-def applicant_calls(applicant: str) -> Select[tuple[int]]:
-    """The ids of the scored calls `applicant` may apply for (or could: verdict open), as the
-    lists' Antragsteller filter finds them (`queries.applicant_clause`)."""
-    return select(CallScore.call_id).where(applicant_clause(applicant))
 
 
 def unique_addresses(addresses: Iterable[str]) -> list[str]:
@@ -381,7 +376,7 @@ def digest_window(
     session: Session, key: str, now: datetime, fallback_days: int = 7
 ) -> DigestWindow:
     """From the start of the last earlier digest that reached someone to the start of this
-    one (or now).
+    one (or `now`, the moment of the run: `formatting.run_moment`).
 
     A digest's start is its first attempt, whatever became of it, so a resumed run composes
     the same content. An earlier week whose digest reached nobody (the server was down
@@ -404,7 +399,10 @@ def digest_window(
             first_sends.c.period_key < key, first_sends.c.delivered > 0
         )
     )
-    until = until or now
+    # A run as of another day (`--today`, `run_moment`) ends at that day even when its first
+    # attempt was recorded later by the real clock: a catch-up run resumed sends the rest
+    # the same calls. For a run today the first attempt is never after now.
+    until = min(until, now) if until is not None else now
     if since is None:
         # The first digest looks back a week; from its first attempt if that never arrived.
         first_attempt = session.scalar(
@@ -738,10 +736,7 @@ def own_calls(whom: Recipient | None) -> list[ColumnElement[bool]]:
     """WHERE clauses over `Review`: the calls the login's applicant may apply for, or that
     are assigned to the login (whoever is responsible hears of their call whatever its
     applicants); none for a recipient without an applicant (everything)."""
-    if whom is None or not whom.applicant:
-        return []
-    own = Review.call_id.in_(applicant_calls(whom.applicant))
-    return [or_(own, Review.assignee_id == whom.user_id) if whom.user_id is not None else own]
+    return own_work(whom.applicant, whom.user_id) if whom is not None else []
 
 
 def count_others(

@@ -94,6 +94,22 @@ def local_today(now: datetime | None = None) -> date:
     return local_now(now).date()
 
 
+def run_moment(day: date) -> datetime:
+    """The moment a run "on `day`" happens (naive UTC, as stored): now while it is `day` in
+    Germany; for another day (`--today`) the start of that day, German time.
+
+    The digest's window ends here and the deadlines of the day count from here, so a run
+    with `--today` shows what a real run that day would, not a window up to the real clock.
+    The start of the day, as the lists count another day (`queries._clock_on`): none of its
+    deadlines has passed yet, and the result does not depend on when the command runs.
+    """
+    now = now_utc()
+    if local_today(now) == day:
+        return now.astimezone(UTC).replace(tzinfo=None)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=LOCAL_TZ)
+    return start.astimezone(UTC).replace(tzinfo=None)
+
+
 def local_now(now: datetime | None = None) -> datetime:
     """`now` (default: the current time; naive means UTC, as stored) in German time."""
     value = now or now_utc()

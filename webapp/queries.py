@@ -579,6 +579,23 @@ def applicant_clause(name: str) -> ColumnElement[bool]:
     )
 
 
+def applicant_calls(applicant: str) -> Select[tuple[int]]:
+    """The ids of the scored calls `applicant` may apply for (or could: verdict open), as the
+    lists' Antragsteller filter finds them (`applicant_clause`)."""
+    return select(CallScore.call_id).where(applicant_clause(applicant))
+
+
+def own_work(applicant: str, user_id: int | None) -> list[ColumnElement[bool]]:
+    """WHERE clauses over `Review` for a login with "Meine Kommune" (`applicant`): the calls
+    it may apply for, or that are assigned to the login `user_id` (whoever is responsible
+    hears of their call whatever its applicants); none without an applicant (everything).
+    The digest, the team's reminders and the calendar feed narrow the calls in work so."""
+    if not applicant:
+        return []
+    own = Review.call_id.in_(applicant_calls(applicant))
+    return [or_(own, Review.assignee_id == user_id) if user_id is not None else own]
+
+
 class HoldsIgnoringCase(FunctionElement[bool]):
     """`column` contains the text `needle`, ignoring case (arguments: column, needle, and
     the same as a LIKE pattern). On SQLite `ContainsIgnoringCase`'s LIKE; on PostgreSQL
@@ -1910,11 +1927,14 @@ def deadline_entries(
     candidates: int = 15,
     statuses: tuple[str, ...] = ACTIVE_STATUSES,
     applicant: str = "",
+    own_work_of: tuple[str, int] | None = None,
 ) -> list[DeadlineEntry]:
     """Stage deadlines between start and end of calls in work and of the best candidates.
 
     `applicant`: the candidates are only calls that applicant may apply for (a login's
-    "Meine Kommune", as its Eingang shows them); the calls in work are everyone's.
+    "Meine Kommune", as its Eingang shows them); the calls in work are everyone's, unless
+    `own_work_of` (applicant, login id) narrows them to that login's (`own_work`: the
+    calendar feed, as the login's digest and reminders count them).
     """
     today = today or local_today()
     entries: list[DeadlineEntry] = []
@@ -1923,7 +1943,11 @@ def deadline_entries(
         select(Call, Review.status, User.name, User.email, User.active)
         .join(Review, Review.call_id == Call.id)
         .outerjoin(User, User.id == Review.assignee_id)
-        .where(Review.status.in_(statuses), Call.canonical_id.is_(None))
+        .where(
+            Review.status.in_(statuses),
+            Call.canonical_id.is_(None),
+            *(own_work(*own_work_of) if own_work_of is not None else []),
+        )
     ).all()
     for call, status, name, email, active in worked:
         seen.add(call.id)

@@ -22,12 +22,11 @@ from webapp.config import Config, ConfigError
 from webapp.db import transaction
 from webapp.digest import run_digest
 from webapp.errors import UserError
-from webapp.formatting import format_counted
+from webapp.formatting import format_counted, run_moment
 from webapp.jobs import job_lock
 from webapp.mail.settings import MailSettings
 from webapp.mail.smtp import Transport
 from webapp.matching import run_match
-from webapp.models import utcnow
 from webapp.privacy import purge_expired
 from webapp.reminders import run_reminders
 from webapp.saved_model import model_file
@@ -101,7 +100,8 @@ def run_weekly(
 ) -> WeeklySummary:
     """Run the weekly cycle under the weekly lock (raises LockBusy when another run holds it).
 
-    `scrape` is the scrape step (None skips it, e.g. `--no-scrape`).
+    `scrape` is the scrape step (None skips it, e.g. `--no-scrape`). `now`: the moment of
+    digest and reminders (default: `run_moment(today)`, read when they start).
     """
     summary = WeeklySummary()
     with job_lock(sessions, WEEKLY_LOCK, ttl=WEEKLY_LOCK_TTL, wait=lock_wait) as lock:
@@ -143,7 +143,8 @@ def run_weekly(
                 config,
                 settings,
                 today=today,
-                now=now or utcnow(),
+                # read after scrape and match: the calls this run found are in the window
+                now=now or run_moment(today),
                 transport_factory=transport_factory,
             )
             refused_sender = run.report.sender_refused
@@ -168,7 +169,7 @@ def run_weekly(
                 settings,
                 today=today,
                 transport_factory=transport_factory,
-                now=now,
+                now=now or run_moment(today),
             )
             return run.ok, f"{len(run.reminders)} fällig; " + run.report.describe()
 

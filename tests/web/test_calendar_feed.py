@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
 from flask.testing import FlaskClient
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from scrapers.record import CallRecord
 from webapp.formatting import local_today
 from webapp.ingest import ingest_records
-from webapp.models import DISMISS_REASONS, Call, User
+from webapp.models import DISMISS_REASONS, Call, CallScore, Review, User
+from webapp.queries import strategy_applicants
 
 
 def _record(deadlines: dict[str, date]) -> CallRecord:
@@ -168,3 +171,69 @@ def test_a_new_review_status_or_assignee_is_a_new_revision_of_the_event(
               "assignee_id": str(user.id)},
     )  # fmt: skip
     assert _feed(client, user)[uid]["SEQUENCE"] == assigned["SEQUENCE"]
+
+
+def _in_work(session: Session, eligible: list[str], assignee: User | None = None) -> int:
+    """A scored demo call marked relevant, with a deadline in 20 days, that `match` found
+    `eligible` for; its id."""
+    taken = select(Review.call_id)
+    call = session.scalars(
+        select(Call)
+        .join(CallScore, CallScore.call_id == Call.id)
+        .where(Call.canonical_id.is_(None), Call.id.not_in(taken))
+        .order_by(Call.id)
+    ).first()
+    assert call is not None
+    call.deadline, call.deadlines = local_today() + timedelta(days=20), {}
+    score = session.get(CallScore, call.id)
+    assert score is not None
+    score.eligible_applicants = eligible
+    session.add(
+        Review(
+            call_id=call.id,
+            status="relevant",
+            assignee_id=assignee.id if assignee is not None else None,
+        )
+    )
+    session.commit()
+    return call.id
+
+
+def _feed_calls(client: FlaskClient, token: str) -> set[int]:
+    response = client.get(f"/kalender/{token}.ics")
+    assert response.status_code == 200
+    return {int(uid.split("-")[1]) for uid in _events(response.get_data(as_text=True)) if uid}
+
+
+def test_the_feed_follows_meine_kommune_as_digest_and_reminders_do(
+    auth_client: FlaskClient, client: FlaskClient, session: Session, user: User
+) -> None:
+    """Before, a town's officer subscribing got every deadline of the county's calls in work."""
+    session.execute(delete(Review))  # the demo's decisions: only the calls below are in work
+    session.commit()
+    towns = strategy_applicants(session)
+    town = _in_work(session, ["Dülmen"])
+    everyone = _in_work(session, towns)  # open to the county and every town
+    county = _in_work(session, ["Kreis Coesfeld"])
+    mine = _in_work(session, ["Kreis Coesfeld"], assignee=user)  # Dülmen may not, but it's hers
+    token = user.ical_token
+
+    assert _feed_calls(client, token) == {town, everyone, county, mine}
+    assert "enthält er die Aufrufe aller Antragsteller" in auth_client.get("/konto").get_data(
+        as_text=True
+    )
+
+    auth_client.post("/konto/kommune", data={"kommune": "Dülmen"})
+    konto = auth_client.get("/konto").get_data(as_text=True)
+
+    assert _feed_calls(client, token) == {town, everyone, mine}
+    assert f"/kalender/{token}.ics" in konto  # the subscribed address stays the same
+    assert (
+        "Wie Wochenübersicht und Erinnerungen enthält er nur die Aufrufe, für die Dülmen "
+        "(Meine Kommune) antragsberechtigt ist oder die Berechtigung unklar ist, und die, "
+        "für die Sie zuständig sind."
+    ) in html.unescape(konto)
+    # a town the strategy no longer names counts as none, as in the lists
+    session.execute(update(User).where(User.id == user.id).values(home_applicant="Atlantis"))
+    session.commit()
+    assert _feed_calls(client, token) == {town, everyone, county, mine}

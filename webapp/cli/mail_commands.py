@@ -11,7 +11,7 @@ from webapp.cli.common import ISO_DATE, AppContext, FiniteFloatRange, pass_app, 
 from webapp.cli.errors import CliError
 from webapp.cli.german import GermanCommand
 from webapp.digest import hold_back_reason, run_digest
-from webapp.formatting import format_counted, local_today
+from webapp.formatting import format_counted, local_today, run_moment
 from webapp.jobs import LockBusy
 from webapp.mail.outbox import (
     DeliveryReport,
@@ -89,13 +89,14 @@ def digest(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     """Die wöchentliche Übersicht an alle Empfänger senden (genau einmal pro Woche)."""
     app.require_schema()  # before the mail settings: the first thing to fix
     settings = MailSettings.from_env()
+    day = _today(today)
     try:
         run = run_digest(
             app.sessions,
             app.config,
             settings,
-            today=_today(today),
-            now=utcnow(),
+            today=day,
+            now=run_moment(day),
             transport_factory=None if dry_run else _transport(app, settings),
         )
     except LockBusy as exc:
@@ -146,13 +147,15 @@ def remind(app: AppContext, dry_run: bool, today: datetime | None) -> None:
     """Fristerinnerungen 14, 7 und 2 Tage vor jeder Frist senden (jede genau einmal)."""
     app.require_schema()  # before the mail settings: the first thing to fix
     settings = MailSettings.from_env()
+    day = _today(today)
     try:
         run = run_reminders(
             app.sessions,
             app.config,
             settings,
-            today=_today(today),
+            today=day,
             transport_factory=None if dry_run else _transport(app, settings),
+            now=run_moment(day),
         )
     except LockBusy as exc:
         raise CliError(f"{exc} Später erneut versuchen.") from None

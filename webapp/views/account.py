@@ -213,12 +213,16 @@ def ical_feed(token: str) -> Response:
     if user is None:
         abort(404)
     today = local_today()
+    # A town's officer subscribes to its own deadlines, as its digest and reminders are
+    # (a "Meine Kommune" the strategy no longer names counts as none, as in the lists).
+    home = home_applicant(user.home_applicant, strategy_applicants(session))
     entries = deadline_entries(
         session,
         today - timedelta(days=FEED_PAST_DAYS),
         today + timedelta(days=FEED_FUTURE_DAYS),
         today=today,
         candidates=0,
+        own_work_of=(home, user.id),
     )
     body = build_ical(
         entries,
