@@ -62,6 +62,13 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("zugelassenen kommunalen trager", frozenset({COUNTY, KREISFREI})),
     ("zugelassener kommunaler trager", frozenset({COUNTY, KREISFREI})),
     ("optionskommune", frozenset({COUNTY, KREISFREI})),
+    # the bodies responsible for local public transport: the Kreise and kreisfreien Städte
+    # (§ 3 ÖPNVG NRW and the other states' laws; a town joins only by a special agreement)
+    ("aufgabentrager des opnv", frozenset({COUNTY, KREISFREI})),
+    ("aufgabentragern des opnv", frozenset({COUNTY, KREISFREI})),
+    ("aufgabentrager fur den opnv", frozenset({COUNTY, KREISFREI})),
+    ("aufgabentrager des offentlichen personennahverkehrs", frozenset({COUNTY, KREISFREI})),
+    ("opnv-aufgabentrager", frozenset({COUNTY, KREISFREI})),
     ("optionskommunen", frozenset({COUNTY, KREISFREI})),
     # public vocational schools are, in most states, run by the Kreise and kreisfreie Städte:
     # their Schulträger applies for them (the towns run general schools, named as such)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from matcher.eligibility import assess
 from matcher.strategy import Applicant, RegionProfile, Strategy
 from tests.matcher.conftest import make_call
@@ -540,6 +542,21 @@ def test_the_subject_of_a_notice_narrows_the_list(strategy: Strategy) -> None:
     assert e.reasons == [
         "laut Aufruftext nur Kreise antragsberechtigt – der Kreis ja, die Städte und Gemeinden nicht"
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Antragsberechtigt sind die Aufgabenträger des ÖPNV.",
+        "Zuwendungsempfänger sind die ÖPNV-Aufgabenträger in Nordrhein-Westfalen.",
+        "Antragsberechtigt sind die Aufgabenträger des öffentlichen Personennahverkehrs.",
+    ],
+)
+def test_aufgabentraeger_of_local_transport_are_counties(strategy: Strategy, sentence: str) -> None:
+    """The Kreise and kreisfreien Städte run local public transport: the Kreis applies."""
+    call = make_call("c", "ÖPNV-Pauschale", f"Das Land gewährt eine Pauschale. {sentence}")
+    e = assess(call, strategy.region_profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld"])
 
 
 def test_zugelassene_kommunale_traeger_are_counties(strategy: Strategy) -> None:
