@@ -30,6 +30,9 @@ from scrapers.json_errors import json_reason
 from scrapers.record import CallRecord, ParseError
 
 KIND = "eu-ft"
+# The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused):
+# `language` here, the others in the search request (`crawl._crawl_eu`).
+OPTIONS = frozenset({"language", "languages", "query", "sort", "page_size"})
 GRANT_TYPES = {"1", "2", "8"}
 TOPIC_URL = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"

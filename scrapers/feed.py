@@ -30,6 +30,8 @@ from scrapers.base import (
 from scrapers.record import CallRecord, ParseError
 
 KIND = "feed"
+# The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused).
+OPTIONS = frozenset({"funder", "programme", "region", "funding_type", "language", "include_words"})
 
 
 def parse(

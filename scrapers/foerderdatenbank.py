@@ -31,6 +31,9 @@ from scrapers.base import (
 from scrapers.record import CallRecord, ParseError
 
 KIND = "foerderdatenbank"
+# The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused):
+# none. `code_labels` and `today` are passed by the crawl, not written by an administrator.
+OPTIONS: frozenset[str] = frozenset()
 
 # Meta labels as the page shows them, and the internal codes some responses carry instead.
 _META_KEYS = {

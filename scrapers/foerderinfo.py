@@ -27,6 +27,9 @@ from scrapers.base import (
 from scrapers.record import CallRecord, ParseError
 
 KIND = "foerderinfo"
+# The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused):
+# none, the page names ministry and dates itself.
+OPTIONS: frozenset[str] = frozenset()
 _NEXT_SELECTORS = (
     "a[rel=next][href]",
     ".c-pagination__item--next a[href]",

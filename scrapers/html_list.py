@@ -33,6 +33,11 @@ from scrapers.base import (
 from scrapers.record import CallRecord, ParseError
 
 KIND = "html-list"
+# The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused).
+OPTIONS = frozenset(
+    {"funder", "programme", "region", "funding_type", "language", "include_words"}
+    | {"selectors", "allow_empty"}
+)
 REQUIRED = ("item", "title")
 # Every selector the parser reads; sources.yaml refuses any other key (a typo like `dedline`
 # would otherwise cost every call its deadline without a word).

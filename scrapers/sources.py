@@ -14,7 +14,7 @@ from scrapers.dedupe import compact
 from scrapers.encoding import not_utf8_problem
 from scrapers.fetch import FetchConfig
 from scrapers.record import ParseError, web_link
-from scrapers.registry import KINDS
+from scrapers.registry import KINDS, PARSER_OPTIONS, SOURCE_KINDS, kinds_reading
 from scrapers.yaml_errors import DuplicateKeysError, closest, load_yaml, yaml_problem
 
 # Keys of a source entry that are not parser options.
@@ -28,16 +28,6 @@ _SOURCE_KEYS = {
     "complete_listing",
     "options",
 }
-# Kinds whose listing is a window of the newest items (a feed holds its latest 10-50
-# entries): an item that drops out of it has not left the source, so it is not marked missing
-# unless the source says `complete_listing: true`.
-WINDOW_KINDS = frozenset({"feed"})
-# The options the parsers read (scrapers/*.py `options.get(...)`). Any other key is most
-# likely a typo (`dealy:`, `enable: false`) that would otherwise be ignored without a word.
-_PARSER_OPTIONS = {
-    "funder", "programme", "region", "funding_type", "language", "languages", "selectors",
-    "allow_empty", "query", "sort", "page_size", "include_words",
-}  # fmt: skip
 _FETCH_KEYS = set(FetchConfig.__dataclass_fields__)
 # What may stand in `defaults` as well as in a source: the fetch settings and these two.
 _SETTING_KEYS = _FETCH_KEYS | {"max_pages", "complete_listing"}
@@ -201,9 +191,10 @@ def _source(
         close = closest(str(kind), KINDS)
         meant = f"gemeint ist wohl {close!r}; " if close else ""
         add(f"unbekannte Art {kind!r} ({meant}bekannt sind: {', '.join(KINDS)})", "kind")
-    # The keys are the same for every kind, so they are checked even when the kind is
-    # unknown: both mistakes are named in one run.
-    problems += _unknown_keys(entry, _SOURCE_KEYS | _FETCH_KEYS | _PARSER_OPTIONS, where)
+    # The settings are the same for every kind, so the keys are checked even when the kind
+    # is unknown (against every kind's options): both mistakes are named in one run.
+    reads = SOURCE_KINDS[str(kind)].options if known_kind else PARSER_OPTIONS
+    problems += _key_problems(entry, _SOURCE_KEYS | _FETCH_KEYS, reads, str(kind), where)
     url = entry.get("url")
     if url is not None and url != "" and (not isinstance(url, str) or not web_link(url.strip())):
         add(f"{url!r} ist keine Web-Adresse (http:// oder https://)", "url")
@@ -221,13 +212,19 @@ def _source(
                 settings[key] = value
     fetch = FetchConfig.from_mapping(settings)
     max_pages = settings.get("max_pages", 10)
-    complete_listing = settings.get("complete_listing", kind not in WINDOW_KINDS)
+    window = known_kind and SOURCE_KINDS[str(kind)].window
+    complete_listing = settings.get("complete_listing", not window)
     options = {k: v for k, v in entry.items() if k not in _SOURCE_KEYS and k not in _FETCH_KEYS}
     nested = entry.get("options")
     if nested is not None and not isinstance(nested, Mapping):
         add("'options' muss eine Zuordnung sein", "options")
     elif nested:
+        # Refused like a key of the entry: a typo (`fundr:`) would leave the funder empty.
+        problems += _key_problems(nested, set(), reads, str(kind), where, under="options")
         options.update(nested)
+    # Values are checked only for the options the kind reads: one that it does not read was
+    # named above, and is not named again for its value.
+    checked = {k: v for k, v in options.items() if k in reads}
 
     def field_of(key: str) -> str:
         return f"options.{key}" if isinstance(nested, Mapping) and key in nested else key
@@ -235,17 +232,17 @@ def _source(
     if "label" in entry and (problem := _text_problem("label", entry["label"])):
         add(problem, "label")
     for key in _TEXT_OPTIONS:
-        if key in options and (problem := _text_problem(key, options[key])):
+        if key in checked and (problem := _text_problem(key, checked[key])):
             add(problem, field_of(key))
-    if "allow_empty" in options and not isinstance(options["allow_empty"], bool):
-        add(f"muss true oder false sein, nicht {options['allow_empty']!r}", field_of("allow_empty"))
-    if "languages" in options and not (
-        isinstance(options["languages"], list)
-        and all(isinstance(v, str) and v for v in options["languages"])
+    if "allow_empty" in checked and not isinstance(checked["allow_empty"], bool):
+        add(f"muss true oder false sein, nicht {checked['allow_empty']!r}", field_of("allow_empty"))
+    if "languages" in checked and not (
+        isinstance(checked["languages"], list)
+        and all(isinstance(v, str) and v for v in checked["languages"])
     ):
         add("muss eine Liste von Sprachen sein, etwa [en, de]", field_of("languages"))
     if known_kind:
-        problems += _check_options(str(kind), options, where, field_of)
+        problems += _check_options(str(kind), checked, where, field_of)
     if len(problems) > 1:
         raise SourceEntryErrors(problems)
     if problems:
@@ -317,10 +314,49 @@ def _unknown_keys(entry: Mapping[str, Any], known: set[str], where: str) -> list
     return problems
 
 
+def _key_problems(
+    entry: Mapping[str, Any],
+    settings: set[str],
+    reads: frozenset[str],
+    kind: str,
+    where: str,
+    under: str = "",
+) -> list[SourceConfigError]:
+    """One error per key of a source (or of its `options:`, `under`) that is neither one of
+    `settings` nor an option its kind `reads`.
+
+    An option another kind reads names the kinds it is for; a setting under `options:`
+    says where it belongs; any other key names the one it most likely meant.
+    """
+    problems = []
+    for key in entry:
+        name = str(key)
+        if name in settings or name in reads:
+            continue
+        field = f"{under}.{name}" if under else name
+        if name in PARSER_OPTIONS:
+            message = (
+                f"Option {name} gilt nicht für Quellen der Art {kind}; "
+                f"sie gilt für: {', '.join(kinds_reading(name))}"
+            )
+        elif under and name in _SOURCE_KEYS | _FETCH_KEYS:
+            message = (
+                f"'{name}' ist keine Option des Parsers und wird unter '{under}' nicht gelesen: "
+                "direkt in die Quelle schreiben"
+            )
+        else:
+            close = closest(name, settings | reads)
+            hint = f"gemeint ist wohl '{close}'" if close else "siehe Kopf von data/sources.yaml"
+            message = f"unbekannter Schlüssel ({hint})"
+        problems.append(SourceConfigError(message, location=where, field=field))
+    return problems
+
+
 def _check_options(
     kind: str, options: dict[str, Any], where: str, field_of: Callable[[str], str]
 ) -> list[SourceConfigError]:
-    """The mistakes in kind-specific options, found before any fetch.
+    """The mistakes in the values of the options `kind` reads (only those are in `options`),
+    found before any fetch.
 
     `field_of` names an option's field (`options.query` when it stands under `options`).
     """
@@ -331,9 +367,7 @@ def _check_options(
 
     if "include_words" in options:
         words = options["include_words"]
-        if kind not in ("feed", "html-list"):
-            add("'include_words' gilt nur für die Arten feed und html-list", "include_words")
-        elif not (
+        if not (
             isinstance(words, list)
             and words
             and all(isinstance(w, str) and compact(w) for w in words)
@@ -341,9 +375,9 @@ def _check_options(
             add(
                 "'include_words' muss eine Liste von Wörtern (mit Buchstaben oder Ziffern) "
                 "sein, etwa [Förder, Aufruf]",
-                "include_words",
+                field_of("include_words"),
             )
-    if kind == "html-list":
+    if kind == html_list.KIND:
         selectors = options.get("selectors")
         if not isinstance(selectors, Mapping):
             add("'selectors' (item, title, link, date, summary) fehlt", field_of("selectors"))
@@ -370,11 +404,11 @@ def _check_options(
                     add(f"Selektor '{key}' fehlt", f"{base}.{key}")
             elif problem := html_list.selector_problem(value):
                 add(problem, f"{base}.{key}")
-    if kind == "eu-ft":
-        for key in ("query", "sort"):
-            if key in options and not isinstance(options[key], Mapping):
-                add(f"'{key}' muss eine Zuordnung sein", field_of(key))
-        page_size = options.get("page_size", 100)
+    for key in ("query", "sort"):
+        if key in options and not isinstance(options[key], Mapping):
+            add(f"'{key}' muss eine Zuordnung sein", field_of(key))
+    if "page_size" in options:
+        page_size = options["page_size"]
         if isinstance(page_size, bool) or not (
             isinstance(page_size, int) and 1 <= page_size <= 100
         ):

@@ -257,6 +257,15 @@ def test_parse_command_with_source_options(cli: CliInvoker) -> None:
     assert {r["source"] for r in records} == {"bbsr-foerderaufrufe"}
 
 
+def test_parse_help_names_the_kinds_of_the_registry(cli: CliInvoker) -> None:
+    """From the registry, not a second list to keep up to date for a new kind."""
+    from scrapers.registry import KINDS
+
+    result = cli("parse", "--help")
+    assert result.exit_code == 0, result.output
+    assert f"ART ist eine der Quellenarten {', '.join(KINDS)}." in " ".join(result.output.split())
+
+
 def test_parse_command_says_what_include_words_left_out(cli: CliInvoker) -> None:
     """Before, a feed of news only printed "keine Aufrufe gefunden", as if it were broken."""
     snapshot = SOURCES_YAML.parent / "snapshots" / "dsee" / "feed.xml"

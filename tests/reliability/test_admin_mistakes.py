@@ -221,7 +221,10 @@ SOURCES_MISTAKES = {
     ),
     "funder-number": (FEED % ", funder: 42", ["'funder'", "muss ein Text sein, nicht 42"]),
     "label-empty": (FEED % ", label: ", ["'label'", "hat keinen Wert"]),
-    "allow-empty-word": (FEED % ", allow_empty: ja", ["'allow_empty'", "true oder false"]),
+    "allow-empty-word": (
+        LIST % "{item: li, title: h3}, allow_empty: ja",
+        ["'allow_empty'", "true oder false"],
+    ),
     "selector-broken": (
         LIST % "{item: 'li..programm[', title: h3}",
         ["'selectors.item'", "'li..programm[' ist kein gültiger CSS-Selektor"],
@@ -431,6 +434,90 @@ def test_check_refuses_what_scrape_would_fail_on_each_with_line_source_and_field
         "1 Datei mit Fehlern.\n"
     )
     assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
+
+
+def test_check_refuses_a_typo_under_options_like_one_of_the_source(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    """`options: {fundr: …, include_word: […]}` passed `check`: news items then passed as
+    calls (no include_words) and the funder was empty, without a word."""
+    sources = _write(
+        tmp_path,
+        "sources:\n"
+        "  - name: dsee\n"
+        "    kind: feed\n"
+        "    url: https://www.deutsche-stiftung-engagement-und-ehrenamt.de/feed/\n"
+        "    options: {fundr: DSEE, include_word: [Förder]}\n"  # line 5
+        "  - name: opf\n"
+        "    kind: feed\n"
+        "    url: https://www.regierung.oberpfalz.bayern.de/rss.xml\n"
+        "    options:\n"
+        "      regin: Bayern\n"  # line 10
+        "      delay: 5\n",  # line 11
+        "quellen.yaml",
+    )
+    result = cli("check", "--strategy", str(_write(tmp_path, OSTALB)), "--sources", str(sources))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"Fehler: Quellenliste {sources}: 4 Fehler\n"
+        f"  - {sources}, Zeile 5, Quelle 'dsee' (Feld 'options.fundr'): unbekannter Schlüssel "
+        "(gemeint ist wohl 'funder')\n"
+        f"  - {sources}, Zeile 5, Quelle 'dsee' (Feld 'options.include_word'): unbekannter "
+        "Schlüssel (gemeint ist wohl 'include_words')\n"
+        f"  - {sources}, Zeile 10, Quelle 'opf' (Feld 'options.regin'): unbekannter Schlüssel "
+        "(gemeint ist wohl 'region')\n"
+        f"  - {sources}, Zeile 11, Quelle 'opf' (Feld 'options.delay'): 'delay' ist keine Option "
+        "des Parsers und wird unter 'options' nicht gelesen: direkt in die Quelle schreiben\n"
+        "1 Datei mit Fehlern.\n"
+    )
+    assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
+
+
+def test_check_refuses_an_option_the_kind_of_the_source_does_not_read(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    """One list of options for every kind let a feed with selectors, an EU query and a page
+    size pass `check`; the feed reads none of them."""
+    sources = _write(
+        tmp_path,
+        "sources:\n"
+        "  - name: opf\n"
+        "    kind: feed\n"
+        "    url: https://www.regierung.oberpfalz.bayern.de/rss.xml\n"
+        "    selectors: {item: div, titel: h2}\n"  # line 5
+        "    query: egal\n"  # line 6
+        "    page_size: 5000\n"  # line 7
+        "  - name: bund\n"
+        "    kind: foerderinfo\n"
+        "    url: https://www.foerderinfo.bund.de/\n"
+        "    options: {funder: BMBF}\n"  # line 11
+        "  - name: eu\n"
+        "    kind: eu-ft\n"
+        "    url: https://api.tech.ec.europa.eu/search-api/prod/rest/search\n"
+        "    include_words: [Digital]\n",  # line 15
+        "quellen.yaml",
+    )
+    result = cli("check", "--strategy", str(_write(tmp_path, OSTALB)), "--sources", str(sources))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"Fehler: Quellenliste {sources}: 5 Fehler\n"
+        f"  - {sources}, Zeile 5, Quelle 'opf' (Feld 'selectors'): Option selectors gilt nicht "
+        "für Quellen der Art feed; sie gilt für: html-list\n"
+        f"  - {sources}, Zeile 6, Quelle 'opf' (Feld 'query'): Option query gilt nicht für "
+        "Quellen der Art feed; sie gilt für: eu-ft\n"
+        f"  - {sources}, Zeile 7, Quelle 'opf' (Feld 'page_size'): Option page_size gilt nicht "
+        "für Quellen der Art feed; sie gilt für: eu-ft\n"
+        f"  - {sources}, Zeile 11, Quelle 'bund' (Feld 'options.funder'): Option funder gilt "
+        "nicht für Quellen der Art foerderinfo; sie gilt für: feed, html-list\n"
+        f"  - {sources}, Zeile 15, Quelle 'eu' (Feld 'include_words'): Option include_words "
+        "gilt nicht für Quellen der Art eu-ft; sie gilt für: feed, html-list\n"
+        "1 Datei mit Fehlern.\n"
+    )
+    # the bundled list uses every kind with its options, and passes
+    bundled = Path(__file__).parents[2] / "data" / "sources.yaml"
+    result = cli("check", "--strategy", str(_write(tmp_path, OSTALB)), "--sources", str(bundled))
+    assert result.exit_code == 0, result.output
+    assert f"Quellenliste {bundled}: in Ordnung – 8 Quellen" in result.stdout
 
 
 def test_check_of_good_files_says_what_they_contain(

@@ -770,7 +770,10 @@ def test_kind_specific_options_are_checked(tmp_path: Path) -> None:
         ("{name: a, kind: feed, url: 'https://x', include_words: Förder}", "Liste von Wörtern"),
         ("{name: a, kind: feed, url: 'https://x', include_words: []}", "Liste von Wörtern"),
         ("{name: a, kind: feed, url: 'https://x', include_words: ['!!']}", "Liste von Wörtern"),
-        ("{name: a, kind: eu-ft, url: 'https://x', include_words: [a]}", "nur für die Arten"),
+        (
+            "{name: a, kind: eu-ft, url: 'https://x', include_words: [a]}",
+            "gilt für: feed, html-list",
+        ),
     ):
         bad.write_text(f"sources:\n  - {entry}\n", encoding="utf-8")
         with pytest.raises(SourceConfigError, match=message) as caught:

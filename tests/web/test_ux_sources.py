@@ -81,3 +81,11 @@ def test_each_sources_count_is_the_length_of_the_list_it_links_to(
         listed = auth_client.get(url).get_data(as_text=True)
         found = re.search(r'<strong class="count">(\d+) Aufrufe?</strong>', listed)
         assert found and found.group(1) == shown, (url, shown, found and found.group(1))
+
+
+def test_every_kind_of_the_registry_has_a_label_in_the_officers_words() -> None:
+    """A new kind without one would show its sources.yaml name ("html-list") on Quellen."""
+    from scrapers.registry import KINDS
+    from webapp.views.sources import KIND_LABELS
+
+    assert list(KIND_LABELS) == list(KINDS)

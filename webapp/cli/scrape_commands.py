@@ -148,7 +148,13 @@ def format_table(reports: list[SourceReport]) -> str:
     return "\n".join(lines)
 
 
-@click.command("parse", cls=GermanCommand)
+@click.command(
+    "parse",
+    cls=GermanCommand,
+    # the kinds from the registry, so that a new kind is named here without a second list
+    help="Einen Parser auf eine gespeicherte Antwort anwenden und die Aufrufe als JSON-Zeilen "
+    f"ausgeben.\n\nART ist eine der Quellenarten {', '.join(KINDS)}.",
+)
 @click.argument("kind", metavar="ART", type=click.Choice(KINDS))
 @click.argument("file", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option(
@@ -175,10 +181,7 @@ def parse(
     source_name: str | None,
     today: datetime | None,
 ) -> None:
-    """Einen Parser auf eine gespeicherte Antwort anwenden und die Aufrufe als JSON-Zeilen ausgeben.
-
-    ART ist eine der Quellenarten foerderdatenbank, foerderinfo, eu-ft, feed, html-list.
-    """
+    """Run one parser on a saved response and print its calls as JSON lines (help: above)."""
     try:
         body = file.read_bytes()
     except FileNotFoundError:
