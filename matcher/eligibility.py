@@ -112,12 +112,26 @@ _WEAK_OR_RURAL_RES = (
     re.compile(r"landliche[nr]?\s+(?:und|oder)\s+strukturschwach"),
     re.compile(r"strukturschwache[nr]?\s+(?:und|oder)\s+landliche"),
 )
-# In a sentence about the applicants: "Kommunen in strukturschwachen Regionen" restricts,
-# "insbesondere in strukturschwachen Regionen" only prefers.
-_WEAK_APPLICANTS_RE = re.compile(
-    r"(?<!insbesondere )(?<!vor allem )(?<!besonders )(?<!bevorzugt )(?<!auch )"
-    r"\bin\s+(?:den\s+|einem\s+)?(?:strukturschwach|grw-fordergebiet)"
+# In a sentence about the applicants (or the subject of "X können … beantragen") any
+# structurally-weak or GRW term restricts: "Kommunen in strukturschwachen Regionen", "…, die
+# in der GRW-Fördergebietskarte … ausgewiesen sind", "…, die zu den strukturschwachen Regionen
+# … zählen", "soweit sie im Fördergebiet der GRW liegen"; unless a preference or an
+# alternative comes right before it (_PREFERENCE_BEFORE_RE, _ALTERNATIVE_BEFORE_RE) or the
+# sentence is about a rate (_RATE_RE).
+_WEAK_TERM_RE = re.compile(
+    r"strukturschwach|grw-fordergebiet|fordergebiet\w*\s+der\s+(?:grw|gemeinschaftsaufgabe)"
 )
+# "insbesondere / vor allem in strukturschwachen Regionen" only prefers
+_PREFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:insbesondere|vor allem|besonders|bevorzugt|vorrangig|auch|gerade|ebenfalls)\b"
+    r"[^,;()]{0,40}$"
+)
+# "Gemeinden bis 20.000 Einwohner oder in GRW-Fördergebieten": the other branch may hold
+_ALTERNATIVE_BEFORE_RE = re.compile(
+    r"\boder\s+(?:(?:in|im|aus)\s+)?(?:(?:einem|einer|den|der|dem)\s+)?$"
+)
+# "Antragsteller aus den Braunkohlerevieren erhalten erhöhte Förderquoten": a rate, not a limit
+_RATE_RE = re.compile(r"forderquote|fordersatz|prozent|\berhoht|\bbonus|\bzuschlag|aufschlag|%")
 # A state or administrative district the applicants must be in ("Kommunen in Bayern",
 # "Antragsteller mit Sitz im Regierungsbezirk Detmold"); "bei der Bezirksregierung …" names
 # where to apply, not who may.
@@ -148,6 +162,107 @@ _DISTRICTS = {
     "tubingen": "Tübingen",
     "giessen": "Gießen",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class _NamedRegion:
+    """A region below state level the rules can place: its label ("im Rheinischen Revier")
+    and, per state (folded), its counties and kreisfreie Städte (folded names, matched as
+    whole words in the profile's county), or None when they are not listed here (a county
+    in that state is then "unknown")."""
+
+    label: str
+    parts: tuple[tuple[str, frozenset[str] | None], ...]
+
+
+# The lignite regions of § 2 InvKG (Investitionsgesetz Kohleregionen) and the Emscher-Lippe
+# region; a county neither listed nor in their states is outside.
+_RHEINISCH = (
+    "nordrhein-westfalen",
+    frozenset(
+        {
+            "duren",
+            "rhein-erft-kreis",
+            "euskirchen",
+            "heinsberg",
+            "neuss",
+            "aachen",
+            "monchengladbach",
+        }
+    ),
+)
+_LAUSITZ = (
+    (
+        "brandenburg",
+        frozenset({"dahme-spreewald", "elbe-elster", "oberspreewald-lausitz", "spree-neisse"})
+        | {"cottbus"},
+    ),
+    ("sachsen", frozenset({"bautzen", "gorlitz"})),
+)
+_MITTELDEUTSCH = (
+    (
+        "sachsen-anhalt",
+        frozenset({"burgenlandkreis", "saalekreis", "anhalt-bitterfeld", "mansfeld-sudharz"})
+        | {"halle"},
+    ),
+    ("sachsen", frozenset({"leipzig", "nordsachsen"})),
+    ("thuringen", frozenset({"altenburger land"})),
+)
+_HELMSTEDT = (("niedersachsen", None),)
+_NAMED_REGIONS: tuple[tuple[re.Pattern[str], _NamedRegion], ...] = (
+    (
+        re.compile(r"rheinische\w*\s+revier\w*"),
+        _NamedRegion("im Rheinischen Revier", (_RHEINISCH,)),
+    ),
+    (
+        re.compile(r"lausitz(?:er\s+revier\w*)?(?![\w-])"),
+        _NamedRegion("in der Lausitz", _LAUSITZ),
+    ),
+    (
+        re.compile(r"mitteldeutsche\w*\s+(?:braunkohle)?revier\w*"),
+        _NamedRegion("im Mitteldeutschen Revier", _MITTELDEUTSCH),
+    ),
+    (re.compile(r"helmstedter\s+revier\w*"), _NamedRegion("im Helmstedter Revier", _HELMSTEDT)),
+    (
+        re.compile(r"munsterland\w*"),
+        _NamedRegion(
+            "im Münsterland",
+            (
+                (
+                    "nordrhein-westfalen",
+                    frozenset({"borken", "coesfeld", "steinfurt", "warendorf", "munster"}),
+                ),
+            ),
+        ),
+    ),
+    (
+        re.compile(r"emscher-lippe(?:-region)?\w*"),
+        _NamedRegion(
+            "in der Emscher-Lippe-Region",
+            (("nordrhein-westfalen", frozenset({"recklinghausen", "bottrop", "gelsenkirchen"})),),
+        ),
+    ),
+    (
+        re.compile(r"braunkohlen?(?:revier|region|gebiet)\w*"),
+        _NamedRegion(
+            "in den Braunkohleregionen",
+            (_RHEINISCH, *_LAUSITZ, *_MITTELDEUTSCH, *_HELMSTEDT),
+        ),
+    ),
+)
+# Regions the rules cannot place ("in den Kohleregionen", "Regionen des Strukturwandels",
+# "im Revier"): the verdict is "unknown", never "eligible"; a list in brackets after them
+# ("Regionen des Strukturwandels (Rheinisches Revier, Emscher-Lippe)") names the regions.
+_VAGUE_REGION_RE = re.compile(
+    r"(?:stein)?kohle(?:revier|region|standort)\w*|regionen?\s+des\s+strukturwandels"
+    r"|strukturwandel(?:region|revier)\w*|\w*revier\w*"
+)
+# a region restricts where it is a place of the applicants ("Kommunen im Rheinischen Revier",
+# "die Kreise des Rheinischen Reviers"), not where to apply ("bei der Zukunftsagentur
+# Rheinisches Revier")
+_PLACE_BEFORE_RE = re.compile(
+    r"(?<!\bbei )\b(?:in|im|aus|des|der|den|dem)\s+(?:(?:der|den|dem)\s+)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,6 +576,9 @@ def applicant_level(applicant: Applicant) -> str:
 class RegionCheck:
     status: str  # "eligible", "ineligible", "unknown"
     reason: str = ""
+    # the strategy's applicants a call for a region the rules do not know names as its
+    # applicants or places: only they may apply (empty: no such restriction)
+    members: tuple[str, ...] = ()
 
 
 def text_regions(call: CallDoc) -> list[str]:
@@ -485,7 +603,10 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     """Does the call's region (and a structurally-weak-only clause) include the county?
 
     A call for the whole country (or without a region) may still name the states or
-    administrative districts its applicants must be in; those count then.
+    administrative districts its applicants must be in; those count then. A named region in
+    the applicant sentences ("Kommunen im Rheinischen Revier") counts for any call. A call
+    for a region the rules do not know that names some of the strategy's applicants as its
+    applicants or places admits those.
     """
     # a line break between them: a summary cut off ("… ausschließlich gemeinnützige […]")
     # must not run into the text's first sentence
@@ -494,32 +615,142 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     if weak and profile.structurally_weak is False:
         return RegionCheck(
             "ineligible",
-            f"nur für strukturschwache Regionen – {owner_name(profile)} gilt nicht als strukturschwach",
+            _quoted(
+                f"nur für strukturschwache Regionen – {owner_name(profile)} gilt nicht als "
+                "strukturschwach",
+                call,
+                weak,
+            ),
+        )
+    if weak and profile.structurally_weak is None:
+        return RegionCheck(
+            "unknown",
+            _quoted(
+                f"nur für strukturschwache Regionen – ob {owner_name(profile)} dazugehört, "
+                "bitte prüfen (structurally_weak in der Strategie)",
+                call,
+                weak,
+            ),
         )
     region = _fold_text(call.region).strip()
     own = _own_places(profile)
     if region in _NATIONWIDE:
         named = text_regions(call)
-        if not named or any(_part_verdict(part, *own) != "out" for part in named):
-            return RegionCheck("eligible")
-        return RegionCheck(
-            "ineligible",
-            f"laut Aufruftext nur für Antragsteller {_places_label(named)} – "
-            f"{owner_name(profile)} liegt nicht darin",
-        )
+        if named and all(_part_verdict(part, *own) == "out" for part in named):
+            return RegionCheck(
+                "ineligible",
+                f"laut Aufruftext nur für Antragsteller {_places_label(named)} – "
+                f"{owner_name(profile)} liegt nicht darin",
+            )
+        return _text_region_check(call, profile, folded)
     parts = [p.strip() for p in re.split(r",|;|/|\bund\b", region) if p.strip()]
-    verdicts = [_part_verdict(part, *own) for part in parts]
+    full = _own_county_full(profile)
+    verdicts = [_part_verdict(part, *own, own_full=full) for part in parts]
     if "in" in verdicts:
-        return RegionCheck("eligible")
+        return _text_region_check(call, profile, folded)
     if verdicts and all(v == "out" for v in verdicts):
         return RegionCheck(
             "ineligible",
             f"nur für {call.region} – {owner_name(profile)} liegt nicht darin",
         )
+    members = _members_named(folded, profile)
+    if members and len(members) == len([a for a in profile.applicants if a.name]):
+        return RegionCheck("eligible")  # the county named as the place, or all of us
+    if members:
+        return RegionCheck(
+            "eligible",
+            f"nur für {join_de(list(members))} (im Aufruf genannt)",
+            members,
+        )
     return RegionCheck(
         "unknown",
         f"Förderregion „{call.region}“ – bitte prüfen, ob {owner_name(profile)} dazugehört",
     )
+
+
+def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> RegionCheck:
+    """A named region in the applicant sentences ("Kommunen im Rheinischen Revier", "…
+    aus den Regionen des Strukturwandels (…)") for a call whose region field includes us."""
+    if not _mentions_region(folded):  # most texts: one scan
+        return RegionCheck("eligible")
+    regions, vague, sentence = _text_named_region(folded)
+    if not sentence:
+        return RegionCheck("eligible")
+    verdict = _named_region_verdict(regions, profile.state, _own_county_full(profile))
+    if verdict == "in":
+        return RegionCheck("eligible")
+    if verdict == "out" and not vague:
+        labels = list(dict.fromkeys(r.label for r in regions))
+        return RegionCheck(
+            "ineligible",
+            _quoted(
+                f"laut Aufruftext nur für Antragsteller {' oder '.join(labels)} – "
+                f"{owner_name(profile)} liegt nicht darin",
+                call,
+                sentence,
+            ),
+        )
+    return RegionCheck(
+        "unknown",
+        _quoted(
+            f"Förderregion laut Aufruftext eingeschränkt – bitte prüfen, ob "
+            f"{owner_name(profile)} dazugehört",
+            call,
+            sentence,
+        ),
+    )
+
+
+def _own_county_full(profile: RegionProfile) -> str:
+    """The profile's county (or kreisfreie Stadt) folded in full ("kreis coesfeld")."""
+    city = next((a.name for a in profile.applicants if applicant_level(a) == KREISFREI), "")
+    return " ".join(_fold_text(profile.county or city).split())
+
+
+# A sentence that names where the applicants are or who they are: an applicant sentence, or
+# one that says which places a region comprises ("aus den Gemeinden …", "umfasst …"). A town
+# named elsewhere (the funder's address, an example project) is no applicant.
+_MEMBER_CUE_RE = re.compile(
+    r"\b(?:aus|in)\s+den\s+(?:stadten|gemeinden|kommunen|orten|mitgliedskommunen)\b"
+    r"|\b(?:umfasst|umfassen|besteht aus|bestehend aus|gehoren|zahlen)\b|\bmitgliedskommunen\b"
+)
+# a town named like the county ("Coesfeld") is not the county ("Kreis Coesfeld")
+_COUNTY_BEFORE_RE = re.compile(r"\b(?:land)?kreis(?:es)?\s+$")
+# "Kommunen im Kreis Coesfeld", "aus dem Gebiet des Kreises …": the county as the place
+_COUNTY_PLACE_RE = re.compile(
+    r"\b(?:im|in dem|aus dem|des|im gebiet des|aus dem gebiet des)\s+"
+    r"(?:(?:land)?kreis(?:es)?\s+)?$"
+)
+_TYPE_PREFIX_RE = re.compile(r"^(?:stadt|gemeinde|markt|ortsgemeinde|verbandsgemeinde)\s+")
+
+
+def _members_named(folded: str, profile: RegionProfile) -> tuple[str, ...]:
+    """The strategy's applicants a folded text names as applicants or places ("… aus den
+    Gemeinden Billerbeck, Havixbeck, …"), in the order the text names them; every applicant
+    when it names the county as the place ("Kommunen im Kreis Coesfeld")."""
+    sentences = [
+        s
+        for s in _SENTENCE_END_RE.split(folded)
+        if _TRIGGER_RE.search(s) or _MEMBER_CUE_RE.search(s)
+    ]
+    text = "\n".join(sentences)
+    found: dict[str, int] = {}
+    for applicant in profile.applicants:
+        name = " ".join(_fold_text(applicant.name).split())
+        if not name or not text:
+            continue
+        county = applicant_level(applicant) == COUNTY
+        short = name.split()[-1] if county else _TYPE_PREFIX_RE.sub("", name)
+        pattern = re.compile(rf"(?<![\w-])(?:{re.escape(name)}|{re.escape(short)})(?![\w-])")
+        for m in pattern.finditer(text):
+            before = text[: m.start()]
+            # "Kreis Coesfeld" names the county, "Coesfeld" alone the town
+            if county != bool(_COUNTY_BEFORE_RE.search(before) or m.group(0) == name != short):
+                continue
+            if county and _COUNTY_PLACE_RE.search(before):
+                return tuple(a.name for a in profile.applicants if a.name)
+            found.setdefault(applicant.name, m.start())
+    return tuple(sorted(found, key=found.__getitem__))
 
 
 def _own_places(profile: RegionProfile) -> tuple[str, str, str]:
@@ -555,9 +786,14 @@ def _places_label(places: Sequence[str]) -> str:
     return " oder ".join(labels)
 
 
-def _part_verdict(part: str, own_state: str, own_district: str, own_county: str) -> str:
+def _part_verdict(
+    part: str, own_state: str, own_district: str, own_county: str, *, own_full: str = ""
+) -> str:
     if part in _NATIONWIDE:
         return "in"
+    named = [r for p, r in _NAMED_REGIONS if p.fullmatch(part)]
+    if named and own_full:  # "Rheinisches Revier"
+        return _named_region_verdict(named, own_state, own_full)
     if own_county and re.search(rf"\b{re.escape(own_county)}\b", part):
         return "in"
     district = _DISTRICT_RE.search(part)
@@ -582,16 +818,164 @@ def _part_verdict(part: str, own_state: str, own_district: str, own_county: str)
     return "unknown"
 
 
-def _weak_only(text: str) -> bool:
-    """Whether a folded call text admits only structurally weak areas."""
+def _weak_only(text: str) -> str:
+    """The folded clause by which a folded call text admits only structurally weak areas
+    ("" when it does not): a sentence to quote, or the "nur …" clause."""
     # every pattern needs one of these words: most texts are decided by a substring test
-    if "strukturschwach" not in text and "grw-fordergebiet" not in text:
-        return False
+    if "strukturschwach" not in text and "grw" not in text and "gemeinschaftsaufgabe" not in text:
+        return ""
     if any(pattern.search(text) for pattern in _WEAK_OR_RURAL_RES):
+        return ""
+    if m := _WEAK_ONLY_RE.search(text):
+        return m.group(0)
+    for sentence in applicant_sentences(text):
+        if _restricting_term(sentence, _WEAK_TERM_RE):
+            return sentence
+    # "Landkreise in strukturschwachen Regionen können … beantragen": the subject only
+    for who, sentence in _subject_sentences(text):
+        if _restricting_term(who, _WEAK_TERM_RE) and not _RATE_RE.search(sentence):
+            return sentence
+    return ""
+
+
+def _restricting_term(sentence: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The first match of `pattern` in a sentence about the applicants that restricts them:
+    not after a preference ("insbesondere in …") or an alternative ("… oder in …"), and
+    not in a sentence about a rate ("… erhalten eine erhöhte Förderquote")."""
+    if _RATE_RE.search(sentence):
+        return None
+    for m in pattern.finditer(sentence):
+        before = sentence[: m.start()]
+        if not _PREFERENCE_BEFORE_RE.search(before) and not _ALTERNATIVE_BEFORE_RE.search(before):
+            return m
+    return None
+
+
+def _quote_containing(call: CallDoc, folded: str) -> str:
+    """The sentence of summary and text, as written, that a folded sentence or clause comes
+    from (for a reason to quote); "" when none is found."""
+    folded = " ".join(folded.split())
+    text = unicodedata.normalize("NFKC", "\n".join([call.summary, call.text]))
+    for sentence in _SENTENCE_END_RE.split(text.replace("\u00ad", "")):
+        sentence = " ".join(sentence.split())
+        mine = " ".join(_fold_text(sentence).split())
+        # a sentence read with its heading ("Antragsberechtigt: …") holds the sentence
+        if mine and (mine in folded or folded in mine) and len(mine) > 3:
+            return _clip(sentence)
+    return ""
+
+
+def _quoted(reason: str, call: CallDoc, folded: str) -> str:
+    """`reason` with the sentence that says it, quoted as written."""
+    quote = _quote_containing(call, folded)
+    return f"{reason}: „{quote}“" if quote else reason
+
+
+def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
+    """Named regions the applicant sentences of a folded text restrict the applicants to,
+    whether one of them cannot be placed, and the sentence that names them."""
+    sentences = list(applicant_sentences(folded))
+    sentences += [s for who, s in _subject_sentences(folded) if _mentions_region(who)]
+    for sentence in sentences:
+        if _RATE_RE.search(sentence) or not _mentions_region(sentence):
+            continue
+        regions, vague = _regions_in(sentence)
+        if regions or vague:
+            return regions, vague, sentence
+    return [], False, ""
+
+
+# every named or vague region holds one of these: most texts are decided by substring tests
+_REGION_WORDS = ("revier", "lausitz", "kohle", "strukturwandel", "emscher-lippe", "munsterland")
+
+
+def _mentions_region(text: str) -> bool:
+    return any(word in text for word in _REGION_WORDS)
+
+
+def _regions_in(sentence: str) -> tuple[list[_NamedRegion], bool]:
+    """The named regions a sentence restricts the applicants to, and whether it names one
+    the rules cannot place."""
+    found: list[_NamedRegion] = []
+    vague = False
+    rest = sentence
+    for pattern, region in _NAMED_REGIONS:
+        for m in pattern.finditer(sentence):
+            if _is_place(sentence, m.start()):
+                found.append(region)
+            rest = _blank(rest, m.start(), m.end())
+    for m in list(_VAGUE_REGION_RE.finditer(rest)):
+        if not _is_place(rest, m.start()):
+            continue
+        bracket = re.match(r"\s*\(([^)]*)\)", rest[m.end() :])
+        if bracket:
+            rest = _blank(rest, m.start(), m.end() + bracket.end())
+            # "Regionen des Strukturwandels (Rheinisches Revier, Emscher-Lippe)": the names
+            # in brackets decide, and one the rules do not know leaves it open
+            # (the known names in `rest` are blanked: read them from the sentence)
+            listed = sentence[m.end() + bracket.start(1) : m.end() + bracket.end(1)]
+            for item in re.split(r",|;|/|\bund\b|\boder\b", listed):
+                if item.strip():
+                    # already among `found`: they were read as places inside the bracket
+                    vague = vague or not any(p.search(item) for p, _ in _NAMED_REGIONS)
+        elif m.group(0):
+            vague = True
+    if found and not vague:
+        # another place beside them ("Kommunen im Münsterland und in der Emscher-Lippe-
+        # Region" before the Münsterland was known) may hold the county: left open
+        vague = any(
+            m.group(1) not in _NOT_A_PLACE and not _ANY_STATE_RE.match(rest, m.start(1))
+            for m in _OTHER_PLACE_RE.finditer(rest)
+        )
+    return found, vague
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """`text` with a span replaced by "#" (no word, no place), positions kept."""
+    return text[:start] + "#" * (end - start) + text[end:]
+
+
+# Another place in a sentence that names a region: "in / im / aus (der|den|dem) <word>"
+_OTHER_PLACE_RE = re.compile(
+    r"\b(?:in|im|aus)\s+(?:(?:der|den|dem)\s+)?(?!(?:der|den|dem)\b)([\w-]+)"
+)
+# what follows "in / im" without being a place
+_NOT_A_PLACE = frozenset(
+    {
+        "rahmen", "hohe", "form", "hinblick", "zusammenarbeit", "kooperation", "abstimmung",
+        "verbindung", "bezug", "sinne", "folge", "regel", "lage", "zuge", "vorfeld",
+        "bereich", "bereichen", "einzelfall", "jahr", "jahren", "zeitraum", "umfang",
+        "hand", "trägerschaft", "tragerschaft", "eigenregie", "partnerschaft",
+    }
+)  # fmt: skip
+
+
+def _is_place(sentence: str, at: int) -> bool:
+    """Whether the region at `at` is where the applicants are ("Kommunen im …", "… des …",
+    "Regionen des Strukturwandels (Rheinisches Revier, …)"), not an office's name."""
+    before = sentence[:at]
+    if _PREFERENCE_BEFORE_RE.search(before) or _ALTERNATIVE_BEFORE_RE.search(before):
         return False
-    if _WEAK_ONLY_RE.search(text):
-        return True
-    return any(_WEAK_APPLICANTS_RE.search(s) for s in applicant_sentences(text))
+    # inside a bracket after a place ("aus den Regionen des Strukturwandels (Lausitz, …)")
+    return bool(_PLACE_BEFORE_RE.search(before) or re.search(r"\([^)]*$", before))
+
+
+def _named_region_verdict(regions: Sequence[_NamedRegion], own_state: str, own_county: str) -> str:
+    """ "in" when the own county lies in one of the regions, "unknown" when one of them is in
+    the own state without its counties listed here, else "out"."""
+    state = _fold_text(_STATES.get(own_state, own_state))
+    verdict = "out"
+    for region in regions:
+        for region_state, counties in region.parts:
+            if region_state != state:
+                continue
+            if counties is None or not own_county:
+                verdict = "unknown"
+            elif any(
+                re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", own_county) for c in counties
+            ):
+                return "in"
+    return verdict
 
 
 # The strategy's own applicants when they are a county and its towns (the reference case).
@@ -760,6 +1144,15 @@ def assess(
             )
     if status == "eligible" and extra and not allowed:
         names = []
+    if region.members and status != "ineligible":
+        # a region the rules do not know whose text names some of us: only they may apply
+        inside = [n for n in names if n in region.members]
+        if names and not inside and not partners:
+            status = "ineligible"
+            reasons = [f"{applicants_label(profile)} nicht antragsberechtigt – {region.reason}"]
+        else:
+            reasons.insert(0, region.reason)
+        names = inside
     if region.status == "ineligible":
         # only why it is excluded: who else might apply does not matter there
         status = "ineligible"

@@ -8,6 +8,7 @@ import pytest
 
 from matcher.eligibility import assess
 from matcher.strategy import Applicant, RegionProfile, Strategy
+from matcher.types import Eligibility
 from tests.matcher.conftest import make_call
 
 
@@ -667,3 +668,171 @@ def test_east_germany_is_a_region(strategy: Strategy) -> None:
         applicants=[Applicant("Landkreis Meißen", "Landkreis")],
     )
     assert assess(listed, saxony).status == "eligible"
+
+
+def _coesfeld() -> RegionProfile:
+    """The bundled strategy's county with all eleven towns (not structurally weak)."""
+    from matcher.strategy import load_strategy
+
+    root = Path(__file__).resolve().parents[2] / "data"
+    return load_strategy(root / "strategy" / "coesfeld-12-0.yaml").region_profile
+
+
+def test_grw_and_structurally_weak_conditions_of_the_applicants() -> None:
+    """The conditions an advisor found missed (U-019 and the like): not eligible, with the
+    sentence quoted; a preference stays eligible."""
+    profile = _coesfeld()
+
+    def check(text: str, eligible: tuple[str, ...] = ()) -> tuple[str, str]:
+        call = make_call("c", "Aufruf", text, eligible=list(eligible), region="Bund")
+        e = assess(call, profile)
+        return e.status, e.reasons[0] if e.reasons else ""
+
+    grw = (
+        "Antragsberechtigt sind Landkreise und kreisfreie Städte, die in der "
+        "GRW-Fördergebietskarte 2022-2027 als C- oder D-Fördergebiet ausgewiesen sind."
+    )
+    assert check(grw, ("Landkreis",)) == (
+        "ineligible",
+        "nur für strukturschwache Regionen – Kreis Coesfeld gilt nicht als strukturschwach: "
+        f"„{grw}“",
+    )
+    for text in (
+        "Antragsberechtigt sind Kommunen, die zu den strukturschwachen Regionen nach dem "
+        "Gesamtdeutschen Fördersystem zählen.",
+        "Antragsberechtigt sind Gemeinden und Kreise in Nordrhein-Westfalen, soweit sie im "
+        "Fördergebiet der GRW liegen.",
+    ):
+        assert check(text) == (
+            "ineligible",
+            "nur für strukturschwache Regionen – Kreis Coesfeld gilt nicht als "
+            f"strukturschwach: „{text}“",
+        )
+    # the subject of a short notice
+    status, _ = check(
+        "Landkreise in strukturschwachen Regionen können Modellvorhaben beantragen.",
+        ("Landkreis",),
+    )
+    assert status == "ineligible"
+    # a preference, an alternative and a rate restrict no one
+    for text in (
+        "Antragsberechtigt sind Kommunen, insbesondere in strukturschwachen Regionen.",
+        "Antragsberechtigt sind Kommunen, vor allem in strukturschwachen Regionen.",
+        "Antragsberechtigt sind Gemeinden bis 20.000 Einwohner oder in GRW-Fördergebieten.",
+        "Antragsberechtigt sind Kommunen. Antragsteller in strukturschwachen Regionen "
+        "erhalten eine um 10 Prozentpunkte erhöhte Förderquote.",
+    ):
+        assert check(text)[0] == "eligible", text
+    # a profile that does not say whether the county is structurally weak: unclear, not yes
+    unsure = RegionProfile(state="Nordrhein-Westfalen", county="Kreis Coesfeld")
+    e = assess(make_call("c", "Aufruf", grw, eligible=["Landkreis"], region="Bund"), unsure)
+    assert e.status == "unknown"
+    assert "structurally_weak in der Strategie" in e.reasons[-1]
+
+
+def test_named_regions_the_county_is_not_in() -> None:
+    profile = _coesfeld()
+
+    def check(text: str, region: str = "Bund") -> tuple[str, str]:
+        e = assess(make_call("c", "Aufruf", text, eligible=["Kommune"], region=region), profile)
+        return e.status, e.reasons[0] if e.reasons else ""
+
+    revier = "Antragsberechtigt sind Kommunen im Rheinischen Revier."
+    assert check(revier) == (
+        "ineligible",
+        "laut Aufruftext nur für Antragsteller im Rheinischen Revier – Kreis Coesfeld liegt "
+        f"nicht darin: „{revier}“",
+    )
+    assert check(revier, "NRW")[0] == "ineligible"
+    wandel = (
+        "Antragsberechtigt sind Kommunen aus den Regionen des Strukturwandels "
+        "(Rheinisches Revier, Emscher-Lippe)."
+    )
+    assert check(wandel) == (
+        "ineligible",
+        "laut Aufruftext nur für Antragsteller im Rheinischen Revier oder in der "
+        f"Emscher-Lippe-Region – Kreis Coesfeld liegt nicht darin: „{wandel}“",
+    )
+    for text in (
+        "Antragsberechtigt sind Kommunen in den Braunkohleregionen.",
+        "Antragsberechtigt sind Kommunen in der Lausitz und im Mitteldeutschen Revier.",
+    ):
+        assert check(text)[0] == "ineligible", text
+    assert check("x", "Rheinisches Revier") == (
+        "ineligible",
+        "nur für Rheinisches Revier – Kreis Coesfeld liegt nicht darin",
+    )
+    # a region the rules cannot place: unclear, never eligible
+    for text in (
+        "Antragsberechtigt sind Kommunen aus den Regionen des Strukturwandels.",
+        "Antragsberechtigt sind Kommunen in den Kohleregionen.",
+        "Antragsberechtigt sind Kommunen aus den Regionen des Strukturwandels "
+        "(Rheinisches Revier, Saarland).",
+    ):
+        status, reason = check(text)
+        assert status == "unknown", text
+        assert reason.startswith("Förderregion laut Aufruftext eingeschränkt – bitte prüfen, ob")
+    # the own region among them; where to apply; a higher rate
+    assert (
+        check(
+            "Städte, Gemeinden und Kreise im Münsterland und in der Emscher-Lippe-Region "
+            "können ihre Projekte anmelden."
+        )[0]
+        == "eligible"
+    )
+    assert (
+        check(
+            "Anträge sind bei der Zukunftsagentur Rheinisches Revier einzureichen. "
+            "Antragsberechtigt sind Kommunen."
+        )[0]
+        == "eligible"
+    )
+    assert (
+        check(
+            "Antragsberechtigt sind Kommunen. Antragsteller aus den Braunkohlerevieren "
+            "erhalten erhöhte Förderquoten."
+        )[0]
+        == "eligible"
+    )
+
+
+def test_an_unknown_region_whose_text_names_members() -> None:
+    """U-006: a LEADER region the rules do not know names the towns that may apply."""
+    profile = _coesfeld()
+    text = (
+        "Die Lokale Aktionsgruppe sucht Projekte, die das Miteinander in den Dörfern der "
+        "Baumberge stärken. Antragsberechtigt sind Kommunen, Vereine, Initiativen und "
+        "Privatpersonen aus den Gemeinden Billerbeck, Havixbeck, Nottuln, Rosendahl und "
+        "Coesfeld. Die Förderquote beträgt 70 Prozent."
+    )
+
+    def assess_in(text: str, eligible: tuple[str, ...] = ("Kommune", "Verein")) -> Eligibility:
+        call = make_call(
+            "c", "Projektaufruf", text, eligible=list(eligible), region="LEADER-Region Baumberge"
+        )
+        return assess(call, profile)
+
+    e = assess_in(text)
+    assert e.status == "eligible"
+    assert e.reasons[0] == (
+        "nur für Billerbeck, Havixbeck, Nottuln, Rosendahl und Coesfeld (im Aufruf genannt)"
+    )
+    # the town Coesfeld, not the Kreis Coesfeld
+    assert e.applicants == ["Billerbeck", "Coesfeld", "Havixbeck", "Nottuln", "Rosendahl"]
+    # a call only for the county: the Kreis is not named
+    only_county = assess_in(text, ("Landkreis",))
+    assert only_county.status == "ineligible"
+    assert only_county.reasons == [
+        "Kreis, Städte und Gemeinden nicht antragsberechtigt – nur für Billerbeck, Havixbeck, "
+        "Nottuln, Rosendahl und Coesfeld (im Aufruf genannt)"
+    ]
+    # towns named in passing (an address, an example project) are no applicants
+    passing = assess_in(
+        "Antragsberechtigt sind Kommunen. Kontakt: LAG Baumberge, Markt 1, 48727 Billerbeck. "
+        "Ein gelungenes Beispiel ist der Dorftreff in Havixbeck."
+    )
+    assert passing.status == "unknown"
+    # the county as the place: all of us; the Kreis as an applicant: the Kreis
+    assert assess_in("Antragsberechtigt sind Kommunen im Kreis Coesfeld.").reasons == []
+    county = assess_in("Antragsberechtigt sind der Kreis Coesfeld und Vereine.")
+    assert county.status == "eligible" and county.applicants == ["Kreis Coesfeld"]
