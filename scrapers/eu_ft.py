@@ -30,6 +30,10 @@ from scrapers.json_errors import json_reason
 from scrapers.record import CallRecord, ParseError
 
 KIND = "eu-ft"
+# Raise when this parser reads the same page into other records (a field read anew, a
+# fix): the next scrape then reads every page of such sources in full instead of taking
+# an unchanged page (304) as "unverändert" (scrapers.registry.parser_version).
+PARSER_VERSION = 1
 GRANT_TYPES = {"1", "2", "8"}
 TOPIC_URL = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
@@ -82,7 +86,7 @@ def parse(
             continue
         if _first(meta, "type") not in GRANT_TYPES:
             continue
-        result.add_item(_record, item, meta, url, index, today)
+        result.add_item(_record, item, meta, url, index, today, where=f"{url} (Ergebnis {index})")
     return result
 
 

@@ -31,6 +31,10 @@ from scrapers.base import (
 from scrapers.record import CallRecord, ParseError
 
 KIND = "foerderdatenbank"
+# Raise when this parser reads the same page into other records (a field read anew, a
+# fix): the next scrape then reads every page of such sources in full instead of taking
+# an unchanged page (304) as "unverändert" (scrapers.registry.parser_version).
+PARSER_VERSION = 1
 
 # Meta labels as the page shows them, and the internal codes some responses carry instead.
 _META_KEYS = {
