@@ -45,22 +45,65 @@ class ParseResult:
     # Items read but left out by the source's `include_words` (news, not calls): the page
     # was not empty even when no record is left.
     left_out: int = 0
+    # Items whose reading raised an unexpected exception (a bug in the parser, not the
+    # source's fault); each is also in `errors`. The caller logs them with its traceback,
+    # since only it knows the source.
+    bugs: list[ItemBug] = field(default_factory=list)
 
-    def add_item(self, build: Callable[..., CallRecord], *args: Any) -> None:
+    def add_item(self, build: Callable[..., CallRecord], *args: Any, where: str = "") -> None:
         """Add the record `build(*args)` makes, once per external id.
 
-        A ParseError rejects only this item: the rest of the page is still used.
+        A ParseError rejects only this item: the rest of the page is still used. So does any
+        other exception (a bug shown by one odd item should not lose the page's other
+        calls); it is kept in `bugs` for the caller to log. `where` names the item
+        ("<url> (Eintrag 3)").
         """
         try:
             record = build(*args)
         except ParseError as exc:
-            self.errors.append(str(exc))
+            self.errors.append(exc.located())
+            return
+        except Exception as exc:
+            bug = ItemBug(where, exc)
+            self.bugs.append(bug)
+            self.errors.append(bug.message)
             return
         if record.external_id in self.listed_ids:
             return
         self.warnings.extend(record.hints)
         self.records.append(record)
         self.listed_ids.append(record.external_id)
+
+
+def internal_error(where: str = " im Parser") -> str:
+    """What an administrator reads for a bug: it is not the source's fault, and the
+    exception's (English) text and traceback are in the log, not in the message."""
+    return (
+        f"interner Fehler{where} – ein Programmfehler, kein Fehler der Quelle; Einzelheiten "
+        "(Traceback) im Log (stderr bzw. LOG_FILE), bitte mit dieser Meldung an die "
+        "Entwicklung melden"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemBug:
+    """One item whose reading raised an unexpected exception."""
+
+    where: str
+    error: Exception
+
+    @property
+    def message(self) -> str:
+        """The German line for the run: which item, and where the details are."""
+        prefix = f"{self.where}: " if self.where else ""
+        return prefix + internal_error(" im Parser, Eintrag ausgelassen")
+
+
+class InternalParserError(ParseError):
+    """A parser raised an unexpected exception for a whole page (a bug in the parser)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(internal_error(), location=url)
 
 
 class Parser(Protocol):

@@ -9,6 +9,7 @@ ingests the result. What a list page listed is kept with its validators
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,13 +17,15 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapers import foerderdatenbank
-from scrapers.base import ParseResult
+from scrapers.base import InternalParserError, ParseResult
 from scrapers.fetch import Fetcher, FetchError, Response, RobotsDisallowed
 from scrapers.record import CallRecord, ParseError
 from scrapers.registry import get_parser
 from scrapers.sources import SourceConfig
 
 MULTIPART_BOUNDARY = "funding-matcher-7d1c0e"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -42,6 +45,9 @@ class CrawlResult:
     left_out: int = 0  # items the source's include_words left out (ParseResult.left_out)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Items and pages a parser bug left unread (each also in `errors`): a run with such a
+    # bug is reported louder than a rejected item, since only a code fix helps.
+    internal: int = 0
 
 
 Progress = Callable[[str], None]
@@ -84,7 +90,28 @@ def _parse(
     source: SourceConfig, response: Response, options: dict[str, Any], into: CrawlResult
 ) -> ParseResult:
     parser = get_parser(source.kind)
-    result = parser(response.body, response.url, response.headers, options=options)
+    try:
+        result = parser(response.body, response.url, response.headers, options=options)
+    except ParseError:
+        raise
+    except Exception:
+        # A bug, not the page's fault: the traceback goes to the log, the run gets German.
+        log.exception(
+            "Interner Fehler im Parser %s, Quelle %s, Seite %s",
+            source.kind,
+            source.name,
+            response.url,
+        )
+        raise InternalParserError(response.url) from None
+    for bug in result.bugs:
+        log.error(
+            "Interner Fehler im Parser %s, Quelle %s, %s",
+            source.kind,
+            source.name,
+            bug.where or response.url,
+            exc_info=bug.error,
+        )
+    into.internal += len(result.bugs)
     for record in result.records:
         record.source = source.name
     into.parsed_responses += 1
@@ -176,11 +203,11 @@ def _list_pages(
         visited.add(url)
         _note(progress, url)
         try:
-            response = fetcher.fetch(url, conditional=conditional)
+            response = fetcher.fetch(url, conditional=conditional, list_page=len(visited))
             remembered = _remembered(response, result) if response.not_modified else None
             if response.not_modified and remembered is None:
                 # Unchanged, but where it leads is not known: read it once in full.
-                response = fetcher.fetch(url, conditional=False)
+                response = fetcher.fetch(url, conditional=False, list_page=len(visited))
                 if response.not_modified:  # a server answering 304 unasked: nothing to read
                     result.complete = False
                     return
@@ -272,7 +299,8 @@ def _crawl_fdb(
             result.warnings.append(str(exc))
             continue
         except (FetchError, ParseError) as exc:
-            result.errors.append(str(exc))
+            result.internal += isinstance(exc, InternalParserError)
+            result.errors.append(exc.located() if isinstance(exc, ParseError) else str(exc))
             continue
         result.records.extend(page.records)
     return result
@@ -344,7 +372,7 @@ def _crawl_eu(
             "data": body,
             "headers": {"Content-Type": content_type},
         }
-        response = fetcher.fetch(url, conditional=conditional, **request)
+        response = fetcher.fetch(url, conditional=conditional, list_page=number, **request)
         if response.not_modified:
             remembered = _remembered(response, result)
             if remembered is not None:
@@ -354,7 +382,7 @@ def _crawl_eu(
                 seen_results += page_size  # a page followed by another one was full
                 continue
             # Unchanged, but whether more pages follow is not known: read it once in full.
-            response = fetcher.fetch(url, conditional=False, **request)
+            response = fetcher.fetch(url, conditional=False, list_page=number, **request)
         page = _parse(source, response, options, result)
         result.records.extend(page.records)
         result.listed_ids.update(page.listed_ids)

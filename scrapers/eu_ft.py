@@ -33,6 +33,10 @@ KIND = "eu-ft"
 # The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused):
 # `language` here, the others in the search request (`crawl._crawl_eu`).
 OPTIONS = frozenset({"language", "languages", "query", "sort", "page_size"})
+# Raise when this parser reads the same page into other records (a field read anew, a
+# fix): the next scrape then reads every page of such sources in full instead of taking
+# an unchanged page (304) as "unverändert" (scrapers.registry.parser_version).
+PARSER_VERSION = 1
 GRANT_TYPES = {"1", "2", "8"}
 TOPIC_URL = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
@@ -85,7 +89,7 @@ def parse(
             continue
         if _first(meta, "type") not in GRANT_TYPES:
             continue
-        result.add_item(_record, item, meta, url, index, today)
+        result.add_item(_record, item, meta, url, index, today, where=f"{url} (Ergebnis {index})")
     return result
 
 

@@ -32,6 +32,10 @@ from scrapers.record import CallRecord, ParseError
 KIND = "feed"
 # The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused).
 OPTIONS = frozenset({"funder", "programme", "region", "funding_type", "language", "include_words"})
+# Raise when this parser reads the same page into other records (a field read anew, a
+# fix): the next scrape then reads every page of such sources in full instead of taking
+# an unchanged page (304) as "unverändert" (scrapers.registry.parser_version).
+PARSER_VERSION = 1
 
 
 def parse(
@@ -70,7 +74,17 @@ def parse(
     feed_funder = _line(str(parsed.feed.get("author") or "")) or feed_title
     language = str(options.get("language") or parsed.feed.get("language") or "de")[:2]
     for index, entry in enumerate(parsed.entries, start=1):
-        result.add_item(_entry, entry, url, index, today, options, feed_funder, language)
+        result.add_item(
+            _entry,
+            entry,
+            url,
+            index,
+            today,
+            options,
+            feed_funder,
+            language,
+            where=f"{url} (Eintrag {index})",
+        )
     keep_funding_items(result, options)
     return result
 

@@ -587,10 +587,13 @@ class Fetcher:
         data: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         conditional: bool = True,
+        list_page: int = 1,
     ) -> Response:
         """Fetch one URL (following redirects) and return the response.
 
         Raises FetchError (or RobotsDisallowed, BotWallError) when no usable response is had.
+        `list_page`: the number of the list page this is; from 2 on a 404 says the list
+        ended early, not that the source's address in sources.yaml is wrong.
         """
         method = method.upper()
         if self.replay is not None:
@@ -608,7 +611,7 @@ class Fetcher:
                 request_headers["If-None-Match"] = previous.etag
             if previous.last_modified:
                 request_headers["If-Modified-Since"] = previous.last_modified
-        response = self._follow(url, method, data, request_headers)
+        response = self._follow(url, method, data, request_headers, list_page)
         response.cache_key = key
         if response.status == 304:
             self.stats.not_modified += 1
@@ -641,13 +644,18 @@ class Fetcher:
     # -- internals ------------------------------------------------------------------------
 
     def _follow(
-        self, url: str, method: str, data: bytes | None, headers: dict[str, str]
+        self,
+        url: str,
+        method: str,
+        data: bytes | None,
+        headers: dict[str, str],
+        list_page: int = 1,
     ) -> Response:
         current = url
         for _hop in range(self.config.max_redirects + 1):
             check_url(current, allow_private=self.config.allow_private)
             self._check_robots(current)
-            response = self._request_with_retries(current, method, data, headers)
+            response = self._request_with_retries(current, method, data, headers, list_page)
             if response.status not in REDIRECT_STATUSES:
                 return response
             location = _header(response.headers, "location")
@@ -677,7 +685,12 @@ class Fetcher:
         self.hosts.last_request[host] = self.clock()
 
     def _request_with_retries(
-        self, url: str, method: str, data: bytes | None, headers: dict[str, str]
+        self,
+        url: str,
+        method: str,
+        data: bytes | None,
+        headers: dict[str, str],
+        list_page: int = 1,
     ) -> Response:
         assert self.session is not None
         attempt = 0
@@ -710,7 +723,9 @@ class Fetcher:
             try:
                 if raw.status_code in RETRY_STATUSES:
                     if attempt >= self.config.retries:
-                        raise self._status_error(raw, url, attempts=attempt + 1)
+                        raise self._status_error(
+                            raw, url, attempts=attempt + 1, list_page=list_page
+                        )
                     self._backoff(attempt, raw, url)
                     attempt += 1
                     continue
@@ -718,7 +733,7 @@ class Fetcher:
                 if raw.status_code in REDIRECT_STATUSES or raw.status_code == 304:
                     return Response(url=url, status=raw.status_code, headers=headers_out, body=b"")
                 if raw.status_code >= 400:
-                    raise self._status_error(raw, url)
+                    raise self._status_error(raw, url, list_page=list_page)
                 body = self._read_capped(raw, url)
             finally:
                 raw.close()
@@ -738,11 +753,16 @@ class Fetcher:
             reading_body=reading_body,
         )
 
-    def _status_error(self, raw: requests.Response, url: str, *, attempts: int = 1) -> FetchError:
+    def _status_error(
+        self, raw: requests.Response, url: str, *, attempts: int = 1, list_page: int = 1
+    ) -> FetchError:
         """The error for an error status, in words that say what to do about it."""
         problem = describe_http_status(
             raw.status_code,
-            configured=self.source_url is not None and _same_page(url, self.source_url),
+            configured=list_page == 1
+            and self.source_url is not None
+            and _same_page(url, self.source_url),
+            list_page=list_page,
             retry_after=_retry_after(raw),
             max_retry_after=self.config.max_retry_after,
             attempts=attempts,

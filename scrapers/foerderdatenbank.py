@@ -34,6 +34,10 @@ KIND = "foerderdatenbank"
 # The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused):
 # none. `code_labels` and `today` are passed by the crawl, not written by an administrator.
 OPTIONS: frozenset[str] = frozenset()
+# Raise when this parser reads the same page into other records (a field read anew, a
+# fix): the next scrape then reads every page of such sources in full instead of taking
+# an unchanged page (304) as "unverändert" (scrapers.registry.parser_version).
+PARSER_VERSION = 1
 
 # Meta labels as the page shows them, and the internal codes some responses carry instead.
 _META_KEYS = {

@@ -30,6 +30,10 @@ KIND = "foerderinfo"
 # The options of sources.yaml this kind reads (scrapers/registry.py; any other is refused):
 # none, the page names ministry and dates itself.
 OPTIONS: frozenset[str] = frozenset()
+# Raise when this parser reads the same page into other records (a field read anew, a
+# fix): the next scrape then reads every page of such sources in full instead of taking
+# an unchanged page (304) as "unverändert" (scrapers.registry.parser_version).
+PARSER_VERSION = 1
 _NEXT_SELECTORS = (
     "a[rel=next][href]",
     ".c-pagination__item--next a[href]",
@@ -52,7 +56,7 @@ def parse(
         )
     result = ParseResult()
     for index, teaser in enumerate(teasers, start=1):
-        result.add_item(_teaser, teaser, base, url, index, today)
+        result.add_item(_teaser, teaser, base, url, index, today, where=f"{url} (Eintrag {index})")
     for selector in _NEXT_SELECTORS:
         link = soup.select_one(selector)
         if link is not None:

@@ -38,6 +38,10 @@ OPTIONS = frozenset(
     {"funder", "programme", "region", "funding_type", "language", "include_words"}
     | {"selectors", "allow_empty"}
 )
+# Raise when this parser reads the same page into other records (a field read anew, a
+# fix): the next scrape then reads every page of such sources in full instead of taking
+# an unchanged page (304) as "unverändert" (scrapers.registry.parser_version).
+PARSER_VERSION = 1
 REQUIRED = ("item", "title")
 # Every selector the parser reads; sources.yaml refuses any other key (a typo like `dedline`
 # would otherwise cost every call its deadline without a word).
@@ -113,7 +117,17 @@ def parse(
         )
     result = ParseResult()
     for index, item in enumerate(items, start=1):
-        result.add_item(_item, item, selectors, base, url, index, today, options)
+        result.add_item(
+            _item,
+            item,
+            selectors,
+            base,
+            url,
+            index,
+            today,
+            options,
+            where=f"{url} (Eintrag {index})",
+        )
     keep_funding_items(result, options)
     if selectors.get("next"):
         nxt = soup.select_one(str(selectors["next"]))

@@ -261,12 +261,14 @@ def describe_http_status(
     retry_after: float | None = None,
     max_retry_after: float | None = None,
     attempts: int = 1,
+    list_page: int = 1,
 ) -> NetworkProblem:
     """The German sentence for an error status (4xx, 5xx) a server answered with.
 
     Without the address: FetchError puts it in front. `configured`: the address is the
     source's own in sources.yaml (a 404 there is the admin's to fix; on a page the site
-    linked to, the site's). `retry_after`: the seconds the server asked to wait; above
+    linked to, the site's). `list_page`: the number of the list page asked; a follow-up
+    page (2 and on) that is gone means the list ended early, the first page worked. `retry_after`: the seconds the server asked to wait; above
     `max_retry_after` the fetch gave up without waiting. `attempts`: how often it was asked.
     """
     head = status_label(status)
@@ -288,7 +290,15 @@ def describe_http_status(
         )
     elif status in (404, 410):
         gone = "gibt es dort nicht mehr" if status == 410 else "gibt es dort nicht (mehr)"
-        if configured:
+        if list_page > 1:
+            text = (
+                f"{head}: Folgeseite {list_page} der Liste {gone}, obwohl die Seite davor "
+                "sie ankündigt – die erste Seite (die 'url' der Quelle in sources.yaml) war "
+                "abrufbar, dort ist nichts zu ändern; vermutlich wurde die Liste während des "
+                "Abrufs kürzer, der nächste Lauf versucht es erneut; bleibt der Fehler, die "
+                "Liste im Browser bis zur letzten Seite durchblättern"
+            )
+        elif configured:
             text = (
                 f"{head}: die in sources.yaml eingetragene Adresse {gone} – vermutlich ist die "
                 "Seite umgezogen; die neue Adresse auf der Website suchen und als 'url' der "

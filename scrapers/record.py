@@ -31,6 +31,14 @@ class ParseError(ValueError):
         self.field = field
         super().__init__(str(self))
 
+    def located(self) -> str:
+        """The message without the source: where a line already names the source (or the
+        source is the parser's kind, which says nothing to the administrator)."""
+        field_part = f" (Feld '{self.field}')" if self.field else ""
+        if self.location:
+            return f"{self.location}{field_part}: {self.message}"
+        return f"{self.message}{field_part}"
+
     def __str__(self) -> str:
         where = [p for p in (self.source, self.location) if p]
         prefix = ": ".join(where)

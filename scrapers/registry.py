@@ -8,6 +8,7 @@ messages read it, so a new kind is added here and in its parser module (docs/scr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 from scrapers import eu_ft, feed, foerderdatenbank, foerderinfo, html_list
 from scrapers.base import Parser
@@ -24,15 +25,23 @@ class SourceKind:
     # The listing holds only the newest items (a feed's 10-50 entries): an item that drops
     # out of it has not left the source, so `complete_listing` defaults to false.
     window: bool = False
+    # The module's PARSER_VERSION (see `parser_version`).
+    version: int = 1
 
 
-SOURCE_KINDS: dict[str, SourceKind] = {
-    foerderdatenbank.KIND: SourceKind(foerderdatenbank.parse, foerderdatenbank.OPTIONS),
-    foerderinfo.KIND: SourceKind(foerderinfo.parse, foerderinfo.OPTIONS),
-    eu_ft.KIND: SourceKind(eu_ft.parse, eu_ft.OPTIONS),
-    feed.KIND: SourceKind(feed.parse, feed.OPTIONS, window=True),
-    html_list.KIND: SourceKind(html_list.parse, html_list.OPTIONS),
-}
+def _kind(module: ModuleType, *, window: bool = False) -> tuple[str, SourceKind]:
+    return module.KIND, SourceKind(module.parse, module.OPTIONS, window, module.PARSER_VERSION)
+
+
+SOURCE_KINDS: dict[str, SourceKind] = dict(
+    [
+        _kind(foerderdatenbank),
+        _kind(foerderinfo),
+        _kind(eu_ft),
+        _kind(feed, window=True),
+        _kind(html_list),
+    ]
+)
 KINDS = tuple(SOURCE_KINDS)
 # Every option some kind reads.
 PARSER_OPTIONS: frozenset[str] = frozenset().union(*(k.options for k in SOURCE_KINDS.values()))
@@ -48,6 +57,18 @@ class UnknownKind(KeyError):
 
     def __str__(self) -> str:
         return f"Unbekannte Quellenart {self.args[0]!r}; bekannt sind: {', '.join(KINDS)}"
+
+
+# Each kind's PARSER_VERSION, plus SHARED_VERSION for what every parser uses (dates,
+# amounts, eligibility in scrapers.normalise; scrapers.base): part of what a source's pages
+# are read into, so a new version makes the next scrape read them in full.
+SHARED_VERSION = 1
+
+
+def parser_version(kind: str) -> str:
+    """The version of what reads `kind`'s pages ("2.1": shared 2, the kind's own 1)."""
+    known = SOURCE_KINDS.get(kind)
+    return f"{SHARED_VERSION}.{known.version if known is not None else 0}"
 
 
 def get_parser(kind: str) -> Parser:

@@ -245,7 +245,9 @@ def test_malformed_feed_and_skipped_item_are_kept_on_the_run(
     assert hint_count(quellen, "Testförderer") == 1
     history = quellen[quellen.index('<tr class="run-history"') :]
     assert "<li>Feed fehlerhaft, Einträge trotzdem gelesen: " in history
-    assert "Fehler: feed: " in history and "Eintrag ohne Titel" in history
+    # The item's page and number, not the parser's kind ("feed: ") in front
+    assert f"Fehler: {server.url('/feed.xml')} (Eintrag 2) (Feld " in history
+    assert "Eintrag ohne Titel" in history
 
 
 def test_robots_refusal_of_a_programme_page_is_kept_on_the_run(

@@ -328,7 +328,10 @@ def test_each_fault_is_recorded_on_its_run(
     elif fault.message:
         assert isinstance(fault.message, str)  # several alternatives only for failed sources
         assert run.errors >= 1 and fault.message in run.error_message, run.error_message
-        assert f"Hinweis {fault.name}:" in output
+        # Named once, by the source (not the parser's kind), and "Fehler" as in the table.
+        line = next(x for x in output.splitlines() if x.startswith(f"Fehler {fault.name}: "))
+        assert line.startswith(f"Fehler {fault.name}: 1 Fehler, die übrigen Aufrufe übernommen: ")
+        assert f"{fault.kind}:" not in line and line.count(fault.name) == 1, line
 
 
 def test_healthy_and_recovered_sources_are_ingested(

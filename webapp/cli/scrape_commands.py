@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from contextlib import nullcontext
 from datetime import datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from scrapers.base import internal_error
 from scrapers.record import ParseError
 from scrapers.registry import KINDS, get_parser
 from scrapers.sources import SourceConfigError
@@ -25,6 +27,8 @@ from webapp.scraping import (
     sources_to_run,
 )
 
+log = logging.getLogger(__name__)
+
 # Where relative links in a saved page point when no --url is given.
 DEFAULT_URLS = {
     "foerderdatenbank": "https://www.foerderdatenbank.de/",
@@ -38,10 +42,17 @@ DEFAULT_URLS = {
 @click.option(
     "--offline", is_flag=True, help="Die mitgelieferten Snapshots statt der Websites verwenden."
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Alle Seiten ganz lesen, auch die laut Server unveränderten (etwa nach einem Update).",
+)
 @click.option("--record", is_flag=True, hidden=True, help="Antworten als Snapshots speichern.")
 @pass_app
 @user_errors
-def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool) -> None:
+def scrape(
+    app: AppContext, source_name: str | None, offline: bool, full: bool, record: bool
+) -> None:
     """Förderquellen abrufen (oder Snapshots abspielen) und neue Aufrufe übernehmen.
 
     Die Quellen stehen in SOURCES_PATH (Standard: data/sources.yaml).
@@ -76,15 +87,26 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
             offline=offline,
             snapshots_dir=app.config.snapshots_dir,
             record=record,
+            full=full,
             progress=(lambda name, _url: bar.update(0, name)) if bar else None,
             done=(lambda report: bar.update(1, report.name)) if bar else None,
         )
     click.echo(format_table(reports))
     failed = [r for r in reports if r.status != "ok"]
+    # A parser bug fails the command even where the source's other calls were taken: it
+    # recurs every run until the code is fixed, so cron and systemd must see it.
+    buggy = [r for r in reports if r.internal and r.status == "ok"]
     for report in reports:
-        if report.message:
-            prefix = "FEHLER" if report.status != "ok" else "Hinweis"
-            click.echo(f"{prefix} {report.name}: {report.message}", err=True)
+        if report.status != "ok":
+            click.echo(f"FEHLER {report.name}: {report.message}", err=True)
+        elif report.message:
+            # Items or pages rejected, the rest taken: "Fehler" as the table's column says.
+            counted = format_counted(report.errors, "Fehler", "Fehler")
+            click.echo(
+                f"Fehler {report.name}: {counted}, die übrigen Aufrufe übernommen: "
+                f"{report.message}",
+                err=True,
+            )
         for warning in report.warnings[:3]:
             click.echo(f"Hinweis {report.name}: {warning}", err=True)
         if len(report.warnings) > 3:
@@ -97,6 +119,15 @@ def scrape(app: AppContext, source_name: str | None, offline: bool, record: bool
         names = ", ".join(r.name for r in failed)
         counted = format_counted(len(failed), "Quelle", "Quellen")
         click.echo(f"{counted} fehlgeschlagen: {names}", err=True)
+    if buggy:
+        names = ", ".join(r.name for r in buggy)
+        counted = format_counted(len(buggy), "Quelle", "Quellen")
+        click.echo(
+            f"Programmfehler im Parser bei {counted}: {names} – Einzelheiten im Log, bitte an "
+            "die Entwicklung melden",
+            err=True,
+        )
+    if failed or buggy:
         raise SystemExit(1)
 
 
@@ -212,6 +243,12 @@ def parse(
                 f"aus {app.config.sources_path}."
             ) from None
         raise
+    except Exception:
+        # A bug in the parser: the traceback to the log, the message in German.
+        log.exception("Interner Fehler im Parser %s, Datei %s", kind, file)
+        raise UserError(f"{file}: {internal_error()}") from None
+    for bug in result.bugs:
+        log.error("Interner Fehler im Parser %s, %s", kind, bug.where, exc_info=bug.error)
     for record in result.records:
         if source_name:
             # as `scrape` stores it, so the output can go to `import` under the source's name
