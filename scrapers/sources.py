@@ -221,6 +221,14 @@ def _source(
     elif nested:
         # Refused like a key of the entry: a typo (`fundr:`) would leave the funder empty.
         problems += _key_problems(nested, set(), reads, str(kind), where, under="options")
+        # written twice, one value would win without a word: the administrator meant one
+        for key in nested:
+            if key in options:
+                add(
+                    f"steht auch direkt in der Quelle ({key}: {options[key]!r}); nur einmal "
+                    "angeben, direkt oder unter 'options'",
+                    f"options.{key}",
+                )
         options.update(nested)
     # Values are checked only for the options the kind reads: one that it does not read was
     # named above, and is not named again for its value.

@@ -473,6 +473,31 @@ def test_check_refuses_a_typo_under_options_like_one_of_the_source(
     assert not Path(config.database_url.removeprefix("sqlite:///")).exists()
 
 
+def test_check_refuses_an_option_given_directly_and_under_options(
+    cli: CliInvoker, config: Config, tmp_path: Path
+) -> None:
+    """`funder` both in the source and under `options:` took the nested value silently."""
+    sources = _write(
+        tmp_path,
+        "sources:\n"
+        "  - name: dsee\n"
+        "    kind: feed\n"
+        "    url: https://www.deutsche-stiftung-engagement-und-ehrenamt.de/feed/\n"
+        "    funder: DSEE\n"
+        "    options:\n"
+        "      funder: Deutsche Stiftung für Engagement und Ehrenamt\n",  # line 7
+        "quellen.yaml",
+    )
+    result = cli("check", "--strategy", str(_write(tmp_path, OSTALB)), "--sources", str(sources))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"Fehler: {sources}, Zeile 7, Quelle 'dsee' (Feld 'options.funder'): steht "
+        "auch direkt in der Quelle (funder: 'DSEE'); nur einmal angeben, direkt oder unter "
+        "'options'\n"
+        "1 Datei mit Fehlern.\n"
+    )
+
+
 def test_check_refuses_an_option_the_kind_of_the_source_does_not_read(
     cli: CliInvoker, config: Config, tmp_path: Path
 ) -> None:
