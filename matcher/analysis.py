@@ -147,15 +147,38 @@ def glossary_terms(tokens: list[str]) -> list[tuple[str, str]]:
 
     Longest match first, so "public administration" wins over "administration".
     """
+    return [(" ".join(tokens[i:j]), german) for i, j, german in _glossary_spans(tokens)]
+
+
+def glossary_only_words(tokens: list[str]) -> frozenset[str]:
+    """The folded English words of `tokens` that occur only inside glossary phrases.
+
+    Such a word means what its phrase's German term says ("change" in "climate change
+    adaptation" is Klimaanpassung, "administrations" in "public administrations" is
+    Verwaltung), not what the German word of the same letters means (Change-Management,
+    IT-Administration); a word also written outside a phrase ("digital tools" beside
+    "digital skills") keeps its own meaning there.
+    """
+    inside: set[str] = set()
+    covered: set[int] = set()
+    for i, j, _ in _glossary_spans(tokens):
+        covered.update(range(i, j))
+        inside.update(tokens[i:j])
+    outside = {t for k, t in enumerate(tokens) if k not in covered}
+    return frozenset(fold(t) for t in inside - outside)
+
+
+def _glossary_spans(tokens: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, German term) of the glossary phrases in a token sequence, longest first."""
     table, longest = glossary(), _glossary_max_len()
     stems = [stem(t, "en") for t in tokens]
-    found: list[tuple[str, str]] = []
+    found: list[tuple[int, int, str]] = []
     i = 0
     while i < len(stems):
         for n in range(min(longest, len(stems) - i), 0, -1):
             german = table.get(tuple(stems[i : i + n]))
             if german:
-                found.append((" ".join(tokens[i : i + n]), german))
+                found.append((i, i + n, german))
                 i += n
                 break
         else:

@@ -51,6 +51,7 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("regional authorit", frozenset({COUNTY})),
     ("public bod", LOCAL),
     ("public or private bod", LOCAL),
+    ("public or private non-profit bod", LOCAL),
     ("public administration", LOCAL),
     ("kommunale unternehmen", LOCAL),
     ("kommunalunternehmen", LOCAL),

@@ -38,7 +38,13 @@ _TRIGGER_RE = re.compile(
     r"forderberechtigt|zuwendungsberechtigt|teilnahmeberechtigt|bewerbungsberechtigt|"
     r"wer wird gefordert|"
     r"konnen antrage stellen|konnen sich bewerben|richtet sich an|bewerben konnen|"
-    r"eligible|open to|applicants",
+    r"eligible|open to|applicants|"
+    # English participation sentences: "any legal entity, including local and regional
+    # authorities, may participate", "Lead partners must be public or private non-profit
+    # bodies" (who the partners must be is who applies)
+    # (each alternative starts with a letter, which keeps the scan for first letters fast)
+    r"may participate|can participate|may apply|can apply|may take part|can take part|"
+    r"must be [^;]{0,80}\b(?:bod(?:y|ies)|authorit(?:y|ies)|entit(?:y|ies)|organi[sz]ations?)\b",
 )
 # (not "Zielgruppe", "Begünstigte", "final beneficiaries": whom the funded work serves, such
 # as the SMEs a Wirtschaftsförderung supports, is not who applies)
@@ -394,12 +400,19 @@ def applicant_quote(call: CallDoc) -> str:
     text = unicodedata.normalize("NFKC", "\n".join([call.title, call.summary, call.text]))
     text = text.replace("\u00ad", "")  # soft hyphens (the dashes stay, unlike in analysis)
     sentences = [" ".join(s.split()) for s in _SENTENCE_END_RE.split(text)]
+    unnamed = ""
     for i, sentence in enumerate(sentences):
         if _TRIGGER_RE.search(_fold_text(sentence)):
             # a heading alone ("4. Zuwendungsempfänger") would not let the officer check
             if _is_heading(sentence) and i + 1 < len(sentences):
                 sentence = f"{sentence} {sentences[i + 1]}"
-            return _clip(sentence)
+            # "The co-financing rate is 60 % of eligible costs" has the trigger word but names
+            # no applicant: quote a sentence that names some, else the first
+            if first_term_at(_fold_text(sentence)) is not None:
+                return _clip(sentence)
+            unnamed = unnamed or sentence
+    if unnamed:
+        return _clip(unnamed)
     for sentence in sentences:
         folded = _fold_text(sentence)
         if not _NEGATION_RE.search(folded) and any(p.search(folded) for p in _SUBJECT_RES):

@@ -375,14 +375,27 @@ _PROCEDURE_EN = """deadline submit submission submitted eligible eligibility bud
     cofunding co-financing apply application applications proposal proposals"""
 
 
+# "Proposals must be supported by the Member State concerned", "… should be endorsed by the
+# managing authority": a condition of the procedure in the passive with its agent. Its verb
+# is no purpose cue ("The call supports the deployment of 5G" is one, "must be supported by"
+# is not); the phrase counts as procedure.
+_PROCEDURAL_PASSIVE_EN = re.compile(
+    r"\b(?:must|shall|should|needs?\s+to|ha(?:s|ve)\s+to)\s+(?:\w+\s+)?be\s+\w+ed\s+by\b",
+    re.IGNORECASE,
+)
+
+
 def _cue_words(sentence: str) -> tuple[int, int]:
     """(purpose words, procedure words) of a sentence, German and English."""
+    passives = len(_PROCEDURAL_PASSIVE_EN.findall(sentence))
+    if passives:
+        sentence = _PROCEDURAL_PASSIVE_EN.sub(" ", sentence)
     tokens = [analysis.fold(w) for w in analysis.words(sentence)]
     de = {analysis.stem(w) for w in tokens}
     en = {analysis.stem(w, "en") for w in tokens}
     purpose = len(de & _cue_stems(_PURPOSE)) + len(en & _cue_stems(_PURPOSE_EN, "en"))
     procedure = len(de & _cue_stems(_PROCEDURE)) + len(en & _cue_stems(_PROCEDURE_EN, "en"))
-    return purpose, procedure
+    return purpose, procedure + passives
 
 
 def _cue_score(sentence: str) -> tuple[float, float]:

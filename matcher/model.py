@@ -1494,8 +1494,15 @@ class _Explainer:
         text = call_text_plain(call)
         self.forms = _surface_forms(text)
         self.glossary: dict[str, str] = {}
+        # English words the glossary translates wherever the call writes them: they pair
+        # with German words only through their German term (see `_terms`)
+        self.translated: frozenset[str] = frozenset()
         if lang == "en":
-            for english, german in analysis.glossary_terms(analysis.words(text)):
+            raw = analysis.words(text)
+            self.translated = frozenset(
+                analysis.EN_MARK + w for w in analysis.glossary_only_words(raw)
+            )
+            for english, german in analysis.glossary_terms(raw):
                 written = _as_written(text, english)
                 for w in analysis.words(german):
                     self.glossary.setdefault(analysis.fold(w), written)
@@ -1552,6 +1559,10 @@ class _Explainer:
         # who may apply, places and procedure verbs are no reasons (`matcher.reasons`): they
         # count in the score but are not shown, nor do they take a shown pair's place
         for tok, (sid, grams) in self.features.items():
+            if tok in self.translated:
+                # "public administrations" is Verwaltung, not the German "Administration"
+                # (IT), though both have one stem; the glossary term is paired instead
+                continue
             if sid in side.word and is_reason(tok) and is_reason(side.stem_token[sid]):
                 side_tok = side.stem_token[sid]
                 # the same word shares its n-grams too: without them a compound that shares
@@ -1571,7 +1582,7 @@ class _Explainer:
             char_candidates = [
                 (float(overlap[r]), self.tokens[r])
                 for r in np.flatnonzero(overlap > 0)
-                if is_reason(self.tokens[r])
+                if is_reason(self.tokens[r]) and self.tokens[r] not in self.translated
             ]
         # different words sharing n-grams: only the call words that contribute most
         for _, tok in sorted(char_candidates, reverse=True)[: 2 * top]:

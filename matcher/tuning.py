@@ -432,7 +432,7 @@ def ablate_boilerplate(strategy: Strategy, sets: Sequence[DevSet], params: Match
 
     def run(words: Sequence[str]) -> float:
         stems = frozenset(analysis.stem(analysis.fold(w), "de") for w in words)
-        analysis.boilerplate_stems = lambda lang: stems if lang == "de" else frozenset()  # type: ignore[assignment]
+        analysis.boilerplate_stems = lambda lang: stems if lang == "de" else original(lang)  # type: ignore[assignment]
         analysis.clear_caches()
         try:
             return objective(strategy, sets, params)

@@ -248,3 +248,40 @@ def test_who_may_apply_for_what_is_quoted_rather_than_a_rate_of_costs(
     ).replace("\n\n> ", " ")
     assert "führt aus: „Antragsberechtigt sind Landkreise und kreisfreie Städte, die" in text
     assert "Personal- und Sachausgaben" not in text, text
+
+
+# CEF Digital's text (an advisor's unseen test call V-010): its purpose sentence, and a
+# condition of the procedure that uses the funding verb in the passive
+CEF_PURPOSE = (
+    "This call supports the deployment of 5G infrastructure providing wireless coverage to "
+    "schools, hospitals and public administrations in rural communities."
+)
+CEF_PROCEDURE = "Proposals must be supported by the Member State concerned."
+
+
+@pytest.mark.parametrize("project", ["BI-01", "WI-03"])
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_a_procedural_passive_is_not_the_purpose(
+    strategy: Strategy, project: str, variant: str
+) -> None:
+    call = CallTexts(
+        title="CEF Digital – 5G for Smart Communities",
+        url="https://example.org/cef",
+        language="en",
+        text=f"{CEF_PROCEDURE} {CEF_PURPOSE} Deadline: 18 March 2027.",
+    )
+    text = generate(strategy, call, [project], variant).text.replace("\n\n> ", " ")
+    assert f"nennt als Förderzweck (im englischen Wortlaut): „{CEF_PURPOSE}“" in text, text
+    assert CEF_PROCEDURE not in text, text
+
+
+def test_a_procedural_passive_alone_is_not_called_the_purpose(strategy: Strategy) -> None:
+    call = CallTexts(
+        title="CEF Digital – 5G for Smart Communities",
+        url="https://example.org/cef",
+        language="en",
+        text=f"{CEF_PROCEDURE} Priority is given to rural and remote communities.",
+    )
+    text = generate(strategy, call, ["BI-01"], "short").text
+    assert "Förderzweck" not in text, text
+    assert "must be supported" not in text, text

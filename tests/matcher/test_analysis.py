@@ -175,3 +175,37 @@ def test_clear_caches_lets_a_swapped_word_list_take_effect(monkeypatch) -> None:
     monkeypatch.undo()
     analysis.clear_caches()
     assert analysis.content_tokens(text) == ["digitalisierung"]
+
+
+def test_english_funding_boilerplate_is_removed() -> None:
+    # "supports" is the funding verb, not the German "Support" (IT support); "programme"
+    # is the funding programme, not "Programmieren"
+    tokens = analysis.content_tokens(
+        "This call supports the deployment of 5G infrastructure under the programme; "
+        "proposals for this topic are funded with grants.",
+        "en",
+    )
+    english = [t for t in tokens if t.startswith(analysis.EN_MARK)]
+    assert english == ["en:deployment", "en:5g", "en:infrastructure"]
+
+
+def test_words_only_inside_glossary_phrases() -> None:
+    only = analysis.glossary_only_words(
+        analysis.words("LIFE Climate Change Adaptation for public administrations.")
+    )
+    # "change" means Klimaanpassung here and "administrations" Verwaltung, not the German
+    # "Change-Management" or "Administration" (IT)
+    assert {"change", "administrations"} <= only
+    assert "life" not in only
+    written_alone = analysis.glossary_only_words(
+        analysis.words("Climate Change Adaptation and change management.")
+    )
+    assert "change" not in written_alone  # also written outside the phrase
+    # "climate change" alone is Klimawandel, "climate change mitigation" Klimaschutz
+    assert analysis.glossary_terms(analysis.words("Adaptation to Climate Change")) == [
+        ("adaptation", "Klimaanpassung"),
+        ("climate change", "Klimawandel"),
+    ]
+    assert analysis.glossary_terms(analysis.words("climate change mitigation")) == [
+        ("climate change mitigation", "Klimaschutz")
+    ]

@@ -292,6 +292,53 @@ def test_applicants_after_a_heading_and_in_english(strategy: Strategy) -> None:
     assert read("Eligible applicants: public authorities and NGOs.")[0] == "eligible"
 
 
+# Two EU calls of an advisor's unseen test (V-012 Horizon Europe, V-008 Interreg NWE) that
+# say who may take part without "eligible applicants": the rate sentence before them uses
+# "eligible" too, and is no applicant sentence to quote
+_HORIZON = (
+    "Pilots should be carried out in at least three regions. This is a Research and "
+    "Innovation Action (RIA); the funding rate is 100 % of eligible costs and the EU "
+    "contribution is expected to be around EUR 6 million per project. Consortia must include "
+    "at least three independent legal entities from three different Member States or "
+    "associated countries; any legal entity, including local and regional authorities, may "
+    "participate. Deadline: 13 April 2027 (single stage)."
+)
+_INTERREG = (
+    "The ERDF co-financing rate is 60 % of eligible costs. Lead partners must be public or "
+    "private non-profit bodies. Applicants are strongly encouraged to contact their National "
+    "Contact Point before submitting."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        (_HORIZON, "any legal entity, including local and regional authorities, may participate."),
+        (_INTERREG, "Lead partners must be public or private non-profit bodies."),
+    ],
+)
+def test_english_participation_sentences_name_the_applicants(
+    strategy: Strategy, text: str, quoted: str
+) -> None:
+    e = assess(make_call("c", "EU call", text, region="EU"), strategy.region_profile)
+    assert e.status == "eligible", e
+    assert e.reasons[-1] == f"Antragsberechtigung aus dem Aufruftext gelesen: „{quoted}“"
+
+
+def test_english_participation_words_without_applicants_read_no_one(strategy: Strategy) -> None:
+    # "may apply" of rules, and "must be" of something that is no body, name no applicant
+    e = assess(
+        make_call(
+            "c",
+            "EU call",
+            "The rules of the programme guide may apply. Results must be made public.",
+            region="EU",
+        ),
+        strategy.region_profile,
+    )
+    assert e.status == "unknown", e
+
+
 def test_applicants_a_call_excludes(strategy: Strategy) -> None:
     profile = strategy.region_profile
 

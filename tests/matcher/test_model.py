@@ -638,3 +638,44 @@ def test_analysis_in_worker_processes_fits_the_same_model(
     np.testing.assert_array_equal(parallel._call_codes, serial._call_codes)
     np.testing.assert_array_equal(parallel._call_factors, serial._call_factors)
     assert parallel.score(calls) == serial.score(calls)
+
+
+# A school IT project whose German words are English false friends of EU call boilerplate
+_SCHOOL_IT_YAML = STRATEGY_YAML.replace(
+    "      - {id: B3,", "      - {id: B1, text: Alle Schulen digital ausstatten.}\n      - {id: B3,"
+).replace(
+    "projects:\n",
+    """projects:
+  - id: BI-01
+    title: Digitale Schulausstattung und IT-Support für Schulen
+    theme: bildung
+    goals: [B1]
+    summary: Ein gemeinsamer professioneller IT-Support und Administration für alle Schulen.
+    keywords: [Schul-WLAN, Administration, Change Management, Programmieren]
+""",
+)
+
+
+def test_english_false_friends_are_no_reasons() -> None:
+    strategy = parse_strategy(_SCHOOL_IT_YAML, "test.yaml")
+    call = make_call(
+        "cef",
+        "CEF Digital – 5G for Smart Communities",
+        "This call supports the deployment of 5G infrastructure providing wireless coverage "
+        "to socio-economic drivers such as schools, hospitals, libraries, public "
+        "administrations, transport hubs and local businesses. The programme also supports "
+        "Climate Change Adaptation of schools. Proposals must be supported by the Member "
+        "State concerned.",
+        eligible=["local authority"],
+        region="EU",
+    )
+    (result,) = match_calls(strategy, [call])
+    bi01 = next(p for p in result.projects if p.project_id == "BI-01")
+    pairs = {(t.call_word, t.project_word) for t in bi01.terms}
+    assert pairs, bi01
+    # "supports" is English funding boilerplate, "public administrations" is Verwaltung and
+    # "Climate Change Adaptation" Klimaanpassung: none of them is IT support, school IT
+    # administration, Change-Management or Programmieren
+    shown = {o for _, o in pairs}
+    assert not shown & {"Support", "IT-Support", "Administration", "Change", "Programmieren"}, pairs
+    assert ("schools", "Schulen") in pairs or ("schools", "Schul-WLAN") in pairs, pairs
