@@ -311,6 +311,16 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)(?<!\b[^\W\d_]\.)\s+|\n+")
 _HEADING_VERB_RE = re.compile(
     r"\b(?:sind|ist|konnen|durfen|werden|wird|erhalten|fordert|are|is|can|may)\b"
 )
+# The numbering of a section: "3.", "3.2", "4", "§ 3", "III." (written or folded). A numbered
+# heading may end with a full stop ("3. Zuwendungsempfänger."), which ends a sentence anywhere
+# else.
+_NUMBERING_RE = re.compile(
+    r"^(?:§+\s*\d+[a-z]?\.?|\d+(?:\.\d+)*\.?|(?:[IVX]{1,4}|[ivx]{1,4})\.)(?:\s+|$)"
+)
+# A heading that says who may apply without the words of an applicant sentence
+# ("III. Antragsberechtigung:"): read only as a heading, since "die Antragsberechtigung
+# prüft die Bewilligungsbehörde" says nothing about who may apply.
+_HEADING_TRIGGER_RE = re.compile(r"antragsberechtigung|forderberechtigung")
 
 
 def _is_heading(sentence: str) -> bool:
@@ -318,14 +328,44 @@ def _is_heading(sentence: str) -> bool:
     sentence = sentence.strip()
     if sentence.endswith((":", "?")):
         return True
-    folded = _fold_text(sentence)
+    numbering = _NUMBERING_RE.match(sentence)
+    words = sentence[numbering.end() :] if numbering else sentence
+    if sentence.endswith((".", ";", "!")) and not (numbering and sentence.endswith(".")):
+        return False
+    folded = _fold_text(words)
     # "Antragsberechtigt nur Landkreise" names its applicants: no heading
     return (
-        not sentence.endswith((".", ";", "!"))
-        and len(sentence.split()) <= 4
+        len(words.split()) <= 4
         and not _HEADING_VERB_RE.search(folded)
         and first_term_at(folded) is None
     )
+
+
+def _names_applicants(sentence: str) -> bool:
+    """Whether a folded sentence says who may apply, or is a heading for the sentence that does."""
+    return bool(_TRIGGER_RE.search(sentence)) or bool(
+        _HEADING_TRIGGER_RE.search(sentence) and _is_heading(sentence)
+    )
+
+
+def _split_sentences(text: str) -> list[str]:
+    """The sentences of a text, with a numbering that stands alone ("III." split off
+    "III. Antragsberechtigung:", "§ 3" on a line of its own) put in front of the next."""
+    out: list[str] = []
+    for sentence in _SENTENCE_END_RE.split(text):
+        if out and _NUMBERING_RE.fullmatch(out[-1].strip()):
+            out[-1] = f"{out[-1].strip()} {sentence}"
+        else:
+            out.append(sentence)
+    return out
+
+
+def _with_heading(sentences: Sequence[str], i: int) -> str:
+    """Sentence `i`, with the sentence after it when it is a heading ("4. Zuwendungsempfänger"):
+    a heading alone does not say who may apply, nor would it let the officer check."""
+    if _is_heading(sentences[i]) and i + 1 < len(sentences):
+        return f"{sentences[i]} {sentences[i + 1]}"
+    return sentences[i]
 
 
 # Small: the applicants and the region of one call read the same text one after the other.
@@ -336,14 +376,10 @@ def applicant_sentences(text: str) -> tuple[str, ...]:
     After a heading such as "Antragsberechtigt:", "Wer wird gefördert?" or "4.
     Zuwendungsempfänger" the applicants follow in the next sentence, which is read with it.
     """
-    sentences = _SENTENCE_END_RE.split(_fold_text(text))
-    out: list[str] = []
-    for i, sentence in enumerate(sentences):
-        if _TRIGGER_RE.search(sentence):
-            if _is_heading(sentence) and i + 1 < len(sentences):
-                sentence = f"{sentence} {sentences[i + 1]}"
-            out.append(sentence)
-    return tuple(out)
+    sentences = _split_sentences(_fold_text(text))
+    return tuple(
+        _with_heading(sentences, i) for i, s in enumerate(sentences) if _names_applicants(s)
+    )
 
 
 # Where the applicants must be, and whom they work with, is not who they are: "Vereine mit
@@ -399,13 +435,11 @@ def applicant_quote(call: CallDoc) -> str:
     """
     text = unicodedata.normalize("NFKC", "\n".join([call.title, call.summary, call.text]))
     text = text.replace("\u00ad", "")  # soft hyphens (the dashes stay, unlike in analysis)
-    sentences = [" ".join(s.split()) for s in _SENTENCE_END_RE.split(text)]
+    sentences = [" ".join(s.split()) for s in _split_sentences(text)]
     unnamed = ""
     for i, sentence in enumerate(sentences):
-        if _TRIGGER_RE.search(_fold_text(sentence)):
-            # a heading alone ("4. Zuwendungsempfänger") would not let the officer check
-            if _is_heading(sentence) and i + 1 < len(sentences):
-                sentence = f"{sentence} {sentences[i + 1]}"
+        if _names_applicants(_fold_text(sentence)):
+            sentence = _with_heading(sentences, i)
             # "The co-financing rate is 60 % of eligible costs" has the trigger word but names
             # no applicant: quote a sentence that names some, else the first
             if first_term_at(_fold_text(sentence)) is not None:
@@ -869,12 +903,13 @@ def _quote_containing(call: CallDoc, folded: str) -> str:
     from (for a reason to quote); "" when none is found."""
     folded = " ".join(folded.split())
     text = unicodedata.normalize("NFKC", "\n".join([call.summary, call.text]))
-    for sentence in _SENTENCE_END_RE.split(text.replace("\u00ad", "")):
-        sentence = " ".join(sentence.split())
+    sentences = [" ".join(s.split()) for s in _split_sentences(text.replace("\u00ad", ""))]
+    for i, sentence in enumerate(sentences):
         mine = " ".join(_fold_text(sentence).split())
-        # a sentence read with its heading ("Antragsberechtigt: …") holds the sentence
+        # a sentence read with its heading ("Antragsberechtigt: …") holds the sentence, and
+        # is quoted with it
         if mine and (mine in folded or folded in mine) and len(mine) > 3:
-            return _clip(sentence)
+            return _clip(_with_heading(sentences, i))
     return ""
 
 

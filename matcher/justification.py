@@ -38,7 +38,7 @@ from matcher.german import (
     von_de,
     with_kind,
 )
-from matcher.reasons import not_reason_stems
+from matcher.reasons import GENERIC_WORDS, not_reason_stems
 from matcher.strategy import Goal, Project, Strategy
 
 TEMPLATE_DIR = analysis.DATA_DIR / "templates"
@@ -777,27 +777,9 @@ def touches(call: CallTexts, goal_text: str, own_goal_texts: Sequence[str]) -> b
 # --- how well a project fits the call: the words the matcher found shared -----------
 
 # Words that name no topic a call and a project could share, beyond place, addressees and
-# funding (`_SETTING`, `_GENERIC`, the cue words): who runs or funds something (Träger,
-# Bund, Land), the heads of compounds that say how, not what (Wald-/Radverkehrs-management,
-# Bürger-/Fach-system), "online" (like "digital", true of every project of the strategy)
-# and words every strategy and call use (Strategie, Projekt). Read from the pairs the demo
-# calls share with the projects: the form of a project or of a call's funding (Partner,
-# Verbund, Modellvorhaben, Maßnahme, Plattform, Netzwerk, App, Service, Information,
-# Einführung, Ausbau), words any digitalisation call uses (smart, Innovation, Vernetzung,
-# Prozess, IT) and, like Unternehmen and Kommunen, whom and where (KMU, mittlere, Betriebe,
-# Beschäftigte, Menschen, Orte, lokal, urban, Gebiete; "Märkte" is a Bavarian kind of
-# municipality).
-_NO_TOPIC = """träger bund länder land nrw management system systeme lösung lösungen online
-    strategie strategien projekt projekte projekten partner partnern partnerschaft
-    partnerschaften verbund verbünde verbundprojekt vorhaben modell modelle modellvorhaben
-    modellprojekt modellprojekte pilotprojekt pilotprojekte maßnahme maßnahmen anwendung
-    anwendungen plattform plattformen netz netze netzwerk netzwerke app apps service services
-    dienst dienste information informationen einführung einführen aufbau aufbauen ausbau
-    ausbauen erprobung erproben planung smart smarte smarten innovation innovationen
-    innovativ innovative vernetzung vernetzen vernetzt vernetzte prozess prozesse it
-    kmu mittlere mittleren mittelstand mittelständisch betrieb betriebe betrieben
-    beschäftigte beschäftigten mensch menschen ort orte orten lokal lokale urban urbane
-    gebiet gebiete gebieten markt märkte per gemeinsam vollständig"""
+# funding (`_SETTING`, `_GENERIC`, the cue words): one list with the explanations, which do not
+# show a pair of words that shares only one of them (`matcher.reasons.GENERIC_WORDS`).
+_NO_TOPIC = GENERIC_WORDS
 # "Verwaltung" is a Handlungsfeld of the strategy, not a setting, when a project and a call
 # share it: a call on digital administration is on topic for the administration projects.
 _TOPIC_SETTING = "verwaltung verwaltungen"

@@ -44,7 +44,7 @@ from scipy.linalg.blas import sgemm as _sgemm
 from matcher import analysis
 from matcher.eligibility import assess, call_applicants, check_region
 from matcher.features import SPACES, FeatureSpace, Vectors, _Segments, flatten, l2_rows, stack_rows
-from matcher.reasons import is_reason
+from matcher.reasons import is_reason, own_places, shows_pair
 from matcher.strategy import Goal, Project, RegionProfile, Strategy
 from matcher.types import (
     ELIGIBILITY_FLOOR,
@@ -1550,8 +1550,14 @@ class _Explainer:
     def _terms(self, side: _Side, top: int) -> list[TermContribution]:
         w = self.model.params.space_weights
         best: dict[tuple[str, str], float] = {}
+        assert self.model.strategy is not None
+        places = own_places(self.model.strategy.region_profile)
 
         def add(call_tok: str, side_tok: str, weight: float) -> None:
+            # the own county and towns are places, and different words that share only a word
+            # that is no reason share none ("Vereine" of Sport-/Heimatvereine): not shown
+            if not shows_pair(call_tok, side_tok, places):
+                return
             key = (self._readable_call(call_tok), side.forms.get(side_tok, side_tok))
             if weight > best.get(key, 0.0):
                 best[key] = weight

@@ -1,8 +1,10 @@
 """Words that are no reason for a match, though both texts use them.
 
 A call and a project often share who may apply (Gemeinden, Kreise, Unternehmen, Vereine),
-where (NRW, Bund, Land) and verbs of procedure (stellen, nutzen, ausstatten): these say
-nothing about what is funded. Measured as stop words for the score, every group lowered
+where (NRW, Bund, Land, the strategy's own county and towns), verbs of procedure (stellen,
+nutzen, ausstatten) and ANBest-P boilerplate (Leistungen, beschäftigt): these say nothing
+about what is funded, nor does a generic word two different words share (Management of
+Hochwasserrisiko- and Change Management). Measured as stop words for the score, every group lowered
 some development figure by more than noise (docs/matcher.md, *Explanations*), so they keep
 their weight in the score and are only left out of what the explanations show; eligibility
 is shown on its own (the badge).
@@ -14,6 +16,7 @@ from functools import cache, lru_cache
 
 from matcher import analysis
 from matcher.applicant_types import applicant_words
+from matcher.strategy import RegionProfile
 
 # Places and levels of government as funders or addressees (Nordrhein-Westfalen is split
 # into its parts by the analysis; Bundes- of Bundesprogramm is the stem of Bund).
@@ -22,13 +25,96 @@ PLACE_WORDS = "nrw nordrhein westfalen bund bundes land länder region regionen 
 # "Schulen ausstatten", "Angebote nutzen").
 PROCEDURE_VERBS = """stellen bereitstellen nutzen ausstatten erhalten umsetzen schaffen
     ermöglichen verbessern entwickeln stärken durchführen unterstützen beitragen"""
+# Boilerplate of the ANBest-P that calls of every topic repeat ("Leistungen Dritter",
+# "Ausgaben für befristet beschäftigtes Personal"). Not funding stop words: those are left
+# out of the score too, and these only of what the explanations show. These forms only:
+# "Beschäftigte" of a call for training the staff is its topic.
+ANBEST_WORDS = "leistung leistungen dritter beschäftigt beschäftigtes"
+
+# Words that name no topic a call and a project could share (the Begründungstext claims no
+# contribution on them, `justification._no_topic`; the explanations show no pair of words
+# that shares only one of them, `shares_reason`): who runs or funds something (Träger,
+# Bund, Land), the heads of compounds that say how, not what (Wald-/Radverkehrs-management,
+# Bürger-/Fach-system), "online" (like "digital", true of every project of the strategy)
+# and words every strategy and call use (Strategie, Projekt). Read from the pairs the demo
+# calls share with the projects: the form of a project or of a call's funding (Partner,
+# Verbund, Modellvorhaben, Maßnahme, Plattform, Netzwerk, App, Service, Information,
+# Einführung, Ausbau), words any digitalisation call uses (smart, Innovation, Vernetzung,
+# Prozess, IT) and, like Unternehmen and Kommunen, whom and where (KMU, mittlere, Betriebe,
+# Beschäftigte, Menschen, Orte, lokal, urban, Gebiete; "Märkte" is a Bavarian kind of
+# municipality).
+GENERIC_WORDS = """träger bund länder land nrw management system systeme lösung lösungen online
+    strategie strategien projekt projekte projekten partner partnern partnerschaft
+    partnerschaften verbund verbünde verbundprojekt vorhaben modell modelle modellvorhaben
+    modellprojekt modellprojekte pilotprojekt pilotprojekte maßnahme maßnahmen anwendung
+    anwendungen plattform plattformen netz netze netzwerk netzwerke app apps service services
+    dienst dienste information informationen einführung einführen aufbau aufbauen ausbau
+    ausbauen erprobung erproben planung smart smarte smarten innovation innovationen
+    innovativ innovative vernetzung vernetzen vernetzt vernetzte prozess prozesse it
+    kmu mittlere mittleren mittelstand mittelständisch betrieb betriebe betrieben
+    beschäftigte beschäftigten mensch menschen ort orte orten lokal lokale urban urbane
+    gebiet gebiete gebieten markt märkte per gemeinsam vollständig"""
+
+# Letters two words share in front of a word part (the "t" of Sport-/Heimat-vereine, the
+# "ungs" of Planungs-/Verwaltungs-leistungen): fewer than this many, a linking "s" aside, or
+# a mere noun ending are no word of their own; nor is a shorter place name a word part.
+_MIN_PART = 4
 
 
 @cache
 def not_reason_stems(lang: str = "de") -> frozenset[str]:
     """Stems (of `lang`) of the applicant, place and procedure words."""
-    words = [*applicant_words(), *analysis.words(PLACE_WORDS), *analysis.words(PROCEDURE_VERBS)]
+    words = [
+        *applicant_words(),
+        *analysis.words(PLACE_WORDS),
+        *analysis.words(PROCEDURE_VERBS),
+    ]
     return frozenset(analysis.stem(analysis.fold(w), lang) for w in words)
+
+
+@cache
+def _anbest_forms() -> frozenset[str]:
+    return frozenset(analysis.fold(w) for w in analysis.words(ANBEST_WORDS))
+
+
+@cache
+def _no_reason_parts(lang: str) -> frozenset[str]:
+    """Stems of the words a pair of different words may not share alone: the words that are
+    no reason, the generic words (one list with the Begründungstext) and ANBest-P words."""
+    generic = analysis.words(f"{GENERIC_WORDS} {ANBEST_WORDS}")
+    return not_reason_stems(lang) | {analysis.stem(analysis.fold(w), lang) for w in generic}
+
+
+def own_places(profile: RegionProfile) -> frozenset[str]:
+    """The folded words of the names of the strategy's own region: county, state,
+    administrative district and applicants ("coesfeld", "dulmen"). Place words like NRW, they
+    are no reason: a call that names the county is not about the project."""
+    names = (profile.county, profile.state, profile.administrative_district)
+    return _place_words((*names, *(a.name for a in profile.applicants)))
+
+
+@lru_cache(maxsize=64)
+def _place_words(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        analysis.fold(word)
+        for name in names
+        for word in analysis.words(name)
+        # "Bad" of Bad Berleburg, "am" of Rosendahl am …: no name of a place alone
+        if len(word) >= _MIN_PART and analysis.fold(word) not in analysis.stopwords("de")
+    )
+
+
+# Forms of a place name: Coesfelds, Coesfelder, Dülmener, Münsterlands (not stems: the
+# stem of Senden is that of the verb "senden", and "Sendemasten" names no place)
+_PLACE_ENDINGS = ("", "s", "er", "ern", "ers", "es")
+
+
+def is_own_place(word: str, places: frozenset[str]) -> bool:
+    """Whether a folded word is one of `places` (`own_places`) or a form of one."""
+    return any(
+        word.endswith(ending) and word[: len(word) - len(ending)] in places
+        for ending in _PLACE_ENDINGS
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -37,3 +123,57 @@ def is_reason(token: str) -> bool:
     shown as a reason: not an applicant, place or procedure word."""
     word, lang = analysis.token_lang(token)
     return analysis.stem(word, lang) not in not_reason_stems(lang)
+
+
+@lru_cache(maxsize=65536)
+def shares_reason(token_a: str, token_b: str, places: frozenset[str] = frozenset()) -> bool:
+    """Whether what two different content tokens share can be shown as a reason: not when
+    it is a word that is no reason, a generic word or a name of the own region (`places`),
+    alone, after stray letters or before an ending ("Vereine" of Sport-/Heimatvereine,
+    "Leistungen" of Planungs-/Verwaltungsleistungen, "Management" of
+    Hochwasserrisikomanagement). A word in front keeps it one: Radverkehrs- and
+    Fußverkehrsmanagement share Verkehr."""
+    (word_a, lang), (word_b, _) = analysis.token_lang(token_a), analysis.token_lang(token_b)
+    shared = analysis._longest_shared(word_a, word_b)
+    no_reason = _no_reason_parts(lang)
+    for i in range(len(shared) - _MIN_PART + 1):
+        if not _stray(shared[:i]):
+            continue
+        for ending in _ENDINGS:
+            j = len(shared) - len(ending)
+            if j - i < _MIN_PART or not shared.endswith(ending):
+                continue
+            part = shared[i:j].strip("-")
+            # a word part starts its word or follows a modifier: "dien" of "Medien" is none
+            if not (analysis._starts_part(word_a, part) and analysis._starts_part(word_b, part)):
+                continue
+            if analysis.stem(part, lang) in no_reason or is_own_place(part, places):
+                return False
+    return True
+
+
+# What may follow a shared word part: an ending or a linking "s" ("vereins" of Vereinsheim
+# and Vereinsarchiv), not letters of another word ("Bund" is no part of "bündeln", nor
+# "schaffen" of "Beschaffung").
+_ENDINGS = ("", "-", "s", "s-", "e", "n", "en", "er", "es", "ern", "ens")
+
+
+def _stray(letters: str) -> bool:
+    """Whether letters in front of a shared word part are no word of their own: the end of
+    the modifiers ("t" of Sport-/Heimat-, "ungs" of Planungs-/Verwaltungs-)."""
+    letters = letters.strip("-")
+    if letters.endswith("s"):  # a linking s
+        letters = letters[:-1]
+    return len(letters) < _MIN_PART or analysis._mere_suffix(letters)
+
+
+def shows_pair(call_token: str, other_token: str, places: frozenset[str]) -> bool:
+    """Whether a pair of content tokens the explanations found shared may be shown: neither
+    is a name of the own region (`own_places`) or an ANBest-P form ("beschäftigtes"), and two
+    different words share a reason (`shares_reason`). `is_reason` has already passed both."""
+    words = (analysis.token_lang(call_token)[0], analysis.token_lang(other_token)[0])
+    if any(is_own_place(word, places) or word in _anbest_forms() for word in words):
+        return False
+    if analysis.token_stem(call_token) == analysis.token_stem(other_token):
+        return True
+    return shares_reason(call_token, other_token, places)

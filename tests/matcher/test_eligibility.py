@@ -883,3 +883,83 @@ def test_an_unknown_region_whose_text_names_members() -> None:
     assert assess_in("Antragsberechtigt sind Kommunen im Kreis Coesfeld.").reasons == []
     county = assess_in("Antragsberechtigt sind der Kreis Coesfeld und Vereine.")
     assert county.status == "eligible" and county.applicants == ["Kreis Coesfeld"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "sep"),
+    [
+        ("3. Zuwendungsempfänger.", " "),  # V-030 of the advisor's unseen calls
+        ("4 Antragsberechtigte", "\n"),
+        ("4 Antragsberechtigte.", " "),
+        ("§ 3 Zuwendungsempfänger", "\n"),
+        ("§ 3 Zuwendungsempfänger.", " "),
+        ("III. Antragsberechtigung:", " "),
+        ("3.2 Antragsberechtigte und Zuwendungsempfänger.", " "),
+    ],
+)
+def test_a_numbered_heading_is_quoted_with_the_sentence_after_it(
+    strategy: Strategy, heading: str, sep: str
+) -> None:
+    """A numbered heading, also with a full stop ("3. Zuwendungsempfänger."), was the only
+    evidence quoted: the officer could not check who may apply."""
+    call = make_call(
+        "c",
+        "Richtlinie",
+        "2. Gegenstand der Förderung. Gefördert werden digitale Lernorte."
+        f" {heading}{sep}Landkreise und kreisfreie Städte. 4. Verfahren. Anträge bis 1. Mai.",
+        region="Bund",
+    )
+    e = assess(call, strategy.region_profile)
+    assert (e.status, e.applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert e.reasons[-1] == (
+        f"Antragsberechtigung aus dem Aufruftext gelesen: „{heading} Landkreise und "
+        "kreisfreie Städte.“"
+    )
+
+
+def test_a_numbered_heading_with_a_full_stop_before_the_applicant_sentence(
+    strategy: Strategy,
+) -> None:
+    """V-030: "3. Zuwendungsempfänger." was quoted alone, though the next sentence names the
+    applicants."""
+    call = make_call(
+        "c",
+        "Digital dabei NRW",
+        "2. Gegenstand der Förderung. Gefördert werden digitale Lernräume. "
+        "3. Zuwendungsempfänger. Antragsberechtigt sind Gemeinden, Gemeindeverbände und "
+        "Zweckverbände. 4. Zuwendungsvoraussetzungen. Das Vorhaben muss abgestimmt sein.",
+        region="NRW",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "eligible"
+    assert e.reasons[-1] == (
+        "Antragsberechtigung aus dem Aufruftext gelesen: „3. Zuwendungsempfänger. "
+        "Antragsberechtigt sind Gemeinden, Gemeindeverbände und Zweckverbände.“"
+    )
+    # a numbered line that names its applicants is no heading
+    named = make_call(
+        "c",
+        "Richtlinie",
+        "3. Antragsberechtigt sind Landkreise. 4. Städte und Gemeinden werden beteiligt.",
+        region="Bund",
+    )
+    e = assess(named, strategy.region_profile)
+    assert e.applicants == ["Kreis Coesfeld"]
+    assert e.reasons[-1].endswith("„3. Antragsberechtigt sind Landkreise.“")
+
+
+def test_a_region_read_after_a_numbered_heading_is_quoted_with_it(strategy: Strategy) -> None:
+    """The region a sentence after "3. Zuwendungsempfänger." names restricts the applicants,
+    and the quote holds that sentence, not the heading alone."""
+    call = make_call(
+        "c",
+        "Richtlinie",
+        "Gefördert werden Lernorte. 3. Zuwendungsempfänger. Kommunen im Rheinischen Revier.",
+        region="NRW",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "laut Aufruftext nur für Antragsteller im Rheinischen Revier – Kreis Coesfeld liegt "
+        "nicht darin: „3. Zuwendungsempfänger. Kommunen im Rheinischen Revier.“"
+    ]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from matcher import analysis
 from matcher.model import match_calls
-from matcher.strategy import Strategy, parse_strategy
+from matcher.reasons import own_places, shares_reason
+from matcher.strategy import Strategy, load_strategy, parse_strategy
 from tests.matcher.conftest import make_call
 
 # A Bürgerportal project that names the county's towns and NRW as its setting, as VW-01 of the
@@ -105,3 +110,118 @@ def test_a_goal_is_not_listed_on_verbs_of_procedure_alone() -> None:
     for goal in result.goals:
         shown = [w for t in goal.terms for w in (t.call_word, t.project_word)]
         assert goal.terms and not _stems(shown) & (NOT_REASONS | {"ausstatt"}), goal.terms
+
+
+BUNDLED = Path(__file__).resolve().parents[2] / "data" / "strategy" / "coesfeld-12-0.yaml"
+
+# Calls modelled on the advisor's unseen calls, each with a pair the explanations showed,
+# though what the two words share is a place, an applicant, boilerplate or a generic head.
+ADVISOR_CALLS = [
+    (
+        "V-007",
+        "Interreg Deutschland-Nederland: Projektaufruf für grenzüberschreitende Mobilität",
+        "Das Programm sucht Projekte, die grenzüberschreitende Verkehrsverbindungen verbessern"
+        " und eine bürgernahe Grenzregion gemeinsam gestalten. Antragsberechtigt sind Gemeinden"
+        " und Kreise im Programmgebiet, auf deutscher Seite unter anderem die Kreise Borken,"
+        " Coesfeld, Kleve und Wesel und die Städte Dülmen und Lüdinghausen.",
+        "VW-01",
+        ("Coesfeld", "Coesfeld"),
+    ),
+    (
+        "V-004",
+        "Förderaufruf Moderne Sportstätte 2027",
+        "Sportvereine und Kommunen können Zuschüsse für die Sanierung und Modernisierung von"
+        " Sportanlagen und die Digitalisierung ihrer Vereinsarchive beantragen.",
+        "KU-01",
+        ("Sportvereine", "Heimatvereine"),
+    ),
+    (
+        "V-003",
+        "Kommunale Nachnutzung von EfA-Leistungen",
+        "Gefördert wird die Anbindung kommunaler Verwaltungsleistungen an das Serviceportal."
+        " Planungsleistungen gelten nicht als Beginn des Vorhabens.",
+        "VW-01",
+        ("Planungsleistungen", "Verwaltungsleistungen"),
+    ),
+    (
+        "V-030",
+        "Digital dabei NRW",
+        "Gefördert wird die Qualifizierung von Digitalbegleitern in Volkshochschulen."
+        " Zuwendungsfähig sind Sachausgaben und Ausgaben für befristet beschäftigtes Personal.",
+        "VW-05",
+        ("beschäftigtes", "Beschäftigte"),
+    ),
+    (
+        "V-029",
+        "Stichtag für Hochwasserschutz-Förderung rückt näher",
+        "Kommunen können Mittel für das Hochwasserrisikomanagement und digitale"
+        " Pegelmessungen beantragen.",
+        "VW-05",
+        ("Hochwasserrisikomanagement", "Management"),
+    ),
+]
+
+
+def test_own_places_and_shared_non_reason_parts_are_no_reasons() -> None:
+    """The strategy's own county and towns (Coesfeld, Dülmen) are place words, and a pair of
+    different words is no reason when what they share is an applicant (Vereine), ANBest-P
+    boilerplate (Leistungen, beschäftigt) or a generic head (Management)."""
+    strategy = load_strategy(BUNDLED)
+    calls = [make_call(cid, title, text, region="NRW") for cid, title, text, _, _ in ADVISOR_CALLS]
+    results = {r.call_id: r for r in match_calls(strategy, calls)}
+    for cid, _, _, project_id, pair in ADVISOR_CALLS:
+        (scored,) = [p for p in results[cid].projects if p.project_id == project_id]
+        shown = [(t.call_word, t.project_word) for t in scored.terms]
+        assert pair not in shown, (cid, shown)
+        goals = [(t.call_word, t.project_word) for g in results[cid].goals for t in g.terms]
+        assert pair not in goals, (cid, goals)
+    # what the two texts are about stays: the same words, and Beschäftigte as a topic
+    kept = {
+        "V-003": ("Verwaltungsleistungen", "Verwaltungsleistungen"),
+        "V-004": ("Digitalisierung", "Digitalisierung"),
+        "V-030": ("Qualifizierung", "Qualifizierung"),
+    }
+    for cid, pair in kept.items():
+        shown = [(t.call_word, t.project_word) for p in results[cid].projects for t in p.terms]
+        assert pair in shown, (cid, shown)
+    # the own places are no reason anywhere, nor a part of a pair
+    own = {"coesfeld", "dulmen", "ludinghaus"}
+    for r in results.values():
+        for p in r.projects:
+            assert not _stems([w for t in p.terms for w in (t.call_word, t.project_word)]) & own
+
+
+def test_staff_as_a_topic_stays_a_reason() -> None:
+    """Only the ANBest-P form "beschäftigtes (Personal)" is boilerplate: a call for training
+    the staff shares its topic with a project for the staff."""
+    strategy = load_strategy(BUNDLED)
+    call = make_call(
+        "quali",
+        "Qualifizierung der Beschäftigten in Kommunalverwaltungen",
+        "Gefördert werden Fortbildungen der Beschäftigten zu digitalen Kompetenzen.",
+        region="NRW",
+    )
+    (result,) = match_calls(strategy, [call])
+    (staff,) = [p for p in result.projects if p.project_id == "VW-05"]
+    assert ("Beschäftigten", "Beschäftigte") in [(t.call_word, t.project_word) for t in staff.terms]
+
+
+@pytest.mark.parametrize(
+    ("call_word", "project_word", "shown"),
+    [
+        ("sportvereine", "heimatvereine", False),  # an applicant type
+        ("planungsleistungen", "verwaltungsleistungen", False),  # ANBest-P
+        ("hochwasserrisikomanagement", "management", False),  # a generic head
+        ("zentrenmanagement", "dokumentenmanagement", False),
+        ("coesfelder", "coesfeld", False),  # the own county
+        ("munsterland", "munster", False),  # the own administrative district
+        ("radverkehrsmanagement", "fussverkehrsmanagement", True),  # both Verkehr
+        ("vereinsarchive", "archiv", True),
+        ("medien", "medienkompetenz", True),  # "dien" is no part of Medien
+        ("bundeln", "bundelt", True),  # nor "Bund" of bündeln
+        ("sendemast", "sendeanlagen", True),  # Senden is a town, "sende" no form of it
+    ],
+)
+def test_what_two_different_words_share(call_word: str, project_word: str, shown: bool) -> None:
+    places = own_places(load_strategy(BUNDLED).region_profile)
+    assert shares_reason(call_word, project_word, places) is shown
