@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD, CliInvoker
-from webapp.formatting import local_today
+from webapp.formatting import DECISION_EFFECT_MIN, local_today
 from webapp.models import Call, CallScore, Match, Review, ThemeRow, User
 from webapp.queries import PAGE_SIZE
 
@@ -134,9 +134,20 @@ def test_decided_calls_linked_from_a_score_lead_back_to_the_call(
     )
     assert cli("match").exit_code == 0
     session.expire_all()
-    moved = session.scalars(
-        select(Match).where(Match.decisions.is_not(None), Match.call_id != confirmed.call_id)
-    ).first()
+    # a match the confirmation moved enough to be noted, naming the confirmed call (JSON
+    # "null" is no SQL NULL: the decisions are looked at here rather than filtered in SQL)
+    moved = next(
+        (
+            m
+            for m in session.scalars(
+                select(Match).where(Match.call_id != confirmed.call_id).order_by(Match.id)
+            )
+            if m.decisions
+            and m.decisions.get("confirmed_call")
+            and abs(m.decisions["change"]) >= DECISION_EFFECT_MIN
+        ),
+        None,
+    )
     assert moved is not None
     came_from = f"/aufrufe/{moved.call_id}?zurueck=/aufrufe?q%3Dx"
     page = unescape(auth_client.get(came_from).get_data(as_text=True))
