@@ -321,6 +321,7 @@ def share_word_part(token_a: str, token_b: str, is_known_stem: Callable[[str], b
     return any(
         is_known_stem(stem(part, lang_a))
         and not _mere_suffix(part)
+        and not (_after_particle(word_a, part) and _after_particle(word_b, part))
         and _starts_part(word_a, part)
         and _starts_part(word_b, part)
         for size in range(len(shared), 5, -1)
@@ -341,6 +342,38 @@ _SUFFIX_RE = re.compile(r"^\w{0,2}(?:ungen|ung|ionen|ion|heiten|heit|keiten|keit
 def _mere_suffix(part: str) -> bool:
     """Whether `part` is a noun ending with at most two letters in front of it."""
     return bool(_SUFFIX_RE.match(part))
+
+
+# Verb particles in front of a word make another word: einrichten and Nachrichten share
+# "richten", but share no meaning (Ausbildung and Weiterbildung, one particle only, do).
+_PARTICLES = frozenset(
+    [
+        "ab",
+        "an",
+        "auf",
+        "aus",
+        "bei",
+        "ein",
+        "mit",
+        "nach",
+        "vor",
+        "zu",
+        "um",
+        "durch",
+        "uber",
+        "unter",
+        "weg",
+        "her",
+        "hin",
+        "zuruck",
+    ]
+)
+
+
+def _after_particle(word: str, part: str) -> bool:
+    """Whether `part` follows only a verb particle in `word` (ein-richten, nach-richten)."""
+    at = word.find(part)
+    return at > 0 and word[:at] in _PARTICLES
 
 
 def _starts_part(word: str, part: str) -> bool:

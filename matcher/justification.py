@@ -38,7 +38,7 @@ from matcher.german import (
     von_de,
     with_kind,
 )
-from matcher.reasons import GENERIC_WORDS, not_reason_stems
+from matcher.reasons import DIGITAL_WORDS, GENERIC_WORDS, not_reason_stems
 from matcher.strategy import Goal, Project, Strategy
 
 TEMPLATE_DIR = analysis.DATA_DIR / "templates"
@@ -702,7 +702,7 @@ def select_quotes(
 
 # Words that say nothing about what a sentence is about: every strategy the tool serves is
 # a digitalisation strategy, and every call funds something.
-_GENERIC = "digital digitale digitalisierung digitalisieren"
+_GENERIC = DIGITAL_WORDS
 _MIN_PART = 5  # letters of a stem that, inside a compound of the other text, bridges them
 
 

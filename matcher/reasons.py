@@ -35,7 +35,7 @@ ANBEST_WORDS = "leistung leistungen dritter beschäftigt beschäftigtes"
 # contribution on them, `justification._no_topic`; the explanations show no pair of words
 # that shares only one of them, `shares_reason`): who runs or funds something (Träger,
 # Bund, Land), the heads of compounds that say how, not what (Wald-/Radverkehrs-management,
-# Bürger-/Fach-system), "online" (like "digital", true of every project of the strategy)
+# Bürger-/Fach-system, Medien-/Rechen-zentrum), "online" (like "digital", true of every project of the strategy)
 # and words every strategy and call use (Strategie, Projekt). Read from the pairs the demo
 # calls share with the projects: the form of a project or of a call's funding (Partner,
 # Verbund, Modellvorhaben, Maßnahme, Plattform, Netzwerk, App, Service, Information,
@@ -43,7 +43,12 @@ ANBEST_WORDS = "leistung leistungen dritter beschäftigt beschäftigtes"
 # Prozess, IT) and, like Unternehmen and Kommunen, whom and where (KMU, mittlere, Betriebe,
 # Beschäftigte, Menschen, Orte, lokal, urban, Gebiete; "Märkte" is a Bavarian kind of
 # municipality).
-GENERIC_WORDS = """träger bund länder land nrw management system systeme lösung lösungen online
+# Every strategy the tool serves is a digitalisation strategy: a call and a project that
+# share only "digital" share nothing a reader would call a reason.
+DIGITAL_WORDS = "digital digitale digitalen digitaler digitales digitalisierung digitalisieren"
+GENERIC_WORDS = f"""{DIGITAL_WORDS}
+    träger bund länder land nrw management system systeme lösung lösungen online
+    zentrum zentren
     strategie strategien projekt projekte projekten partner partnern partnerschaft
     partnerschaften verbund verbünde verbundprojekt vorhaben modell modelle modellvorhaben
     modellprojekt modellprojekte pilotprojekt pilotprojekte maßnahme maßnahmen anwendung
@@ -175,5 +180,26 @@ def shows_pair(call_token: str, other_token: str, places: frozenset[str]) -> boo
     if any(is_own_place(word, places) or word in _anbest_forms() for word in words):
         return False
     if analysis.token_stem(call_token) == analysis.token_stem(other_token):
-        return True
+        # the same word is a reason unless it is generic ("Strategie", "smart", "digital"):
+        # the two texts then share nothing a reader would call a topic
+        word, lang = analysis.token_lang(call_token)
+        return analysis.stem(analysis.fold(word), lang) not in _generic_stems(lang)
     return shares_reason(call_token, other_token, places)
+
+
+# Generic words that are a topic when both texts use the whole word: a call for the staff
+# and a project for the staff (Beschäftigte), IT-Sicherheit in both, a platform or an app in
+# both, a network of SMEs. The others of GENERIC_WORDS are no reason even then ("Strategie ≈
+# Strategie", "smart ≈ Smarte", "digitale ≈ Digitalisierung"), nor are "Angebote" and "neue".
+TOPIC_WHEN_THE_SAME = """beschäftigte beschäftigten it information informationen plattform
+    plattformen app apps netz netze netzwerk netzwerke service services dienst dienste kmu
+    mittelstand markt märkte"""
+
+
+@cache
+def _generic_stems(lang: str) -> frozenset[str]:
+    """Stems of the words that are no reason even when call and project use the same one."""
+    stems = {analysis.stem(analysis.fold(w), lang) for w in analysis.words(GENERIC_WORDS)}
+    stems |= {analysis.stem(analysis.fold(w), lang) for w in ("angebot", "angebote", "neue")}
+    keep = {analysis.stem(analysis.fold(w), lang) for w in analysis.words(TOPIC_WHEN_THE_SAME)}
+    return frozenset(stems - keep)

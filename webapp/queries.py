@@ -84,10 +84,12 @@ MARKED_CHANGE_FIELDS = (
     "deadline", "deadlines", "deadline_time", "deadline_times", "status", "eligible",
     "amount_max_eur",
 )  # fmt: skip
-# A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects with
-# at least MATCH_MIN_SCORE, and is the best one or shares words with the call (strategy page,
-# theme/project filters, the projects a list row names).
-MATCH_MIN_SCORE = 0.1
+# A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects and is
+# the best one or shares words with the call (strategy page, theme/project filters, the
+# projects a list row names). No minimum score: every call the strategy's applicants may apply
+# for starts at the eligibility floor (0,1), every other stays below it, so a minimum of 0,1
+# said only "not ineligible" and left the project filter empty with "auch nicht
+# antragsberechtigt" ticked.
 MATCH_TOP_RANK = 3
 # Review states that still await a decision (the inbox).
 PENDING_STATUSES = ("neu", "in Prüfung")
@@ -391,18 +393,17 @@ def pending_clause() -> ColumnElement[bool]:
 
 
 def matching_clauses() -> list[ColumnElement[bool]]:
-    """A match that counts: the project is among the call's best few with a fair score, and
-    the best one or sharing words with the call (`load_row_details` lists the same)."""
+    """A match that counts: the project is among the call's best few, and the best one or
+    sharing words with the call (`load_row_details` lists the same)."""
     return [
         Match.rank <= MATCH_TOP_RANK,
-        Match.score >= MATCH_MIN_SCORE,
         # JSON as text: "[]" on SQLite and PostgreSQL alike, where a JSON comparison is not
         or_(Match.rank == 1, cast(Match.terms, String) != "[]"),
     ]
 
 
 def project_match_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """The call has a match above MATCH_MIN_SCORE with a project meeting `conditions`."""
+    """The call has a match (`matching_clauses`) with a project meeting `conditions`."""
     return exists(
         select(Match.id)
         .join(ProjectRow, ProjectRow.id == Match.project_id)

@@ -59,6 +59,14 @@ def test_a_shared_noun_ending_is_no_shared_word() -> None:
     assert analysis.share_word_part("kreisverwaltungen", "stadtverwaltung", known)
 
 
+def test_a_part_after_a_verb_particle_in_both_words_is_no_shared_word() -> None:
+    # ein-richten and Nach-richten share "richten" and no meaning; Aus-bildung and
+    # Weiter-bildung (one particle) share Bildung
+    known = {analysis.token_stem(w) for w in ("richten", "bildung")}.__contains__
+    assert not analysis.share_word_part("einrichten", "nachrichten", known)
+    assert analysis.share_word_part("ausbildung", "weiterbildung", known)
+
+
 def test_letters_after_a_prefix_or_boilerplate_are_no_shared_word() -> None:
     # "bieten" and "Check" are words, but Gebieten is Ge-biet, Scheck no S-check; and what
     # Förderanträge and fördern share is funding boilerplate, which explains nothing

@@ -454,3 +454,27 @@ def test_a_further_project_without_shared_words_is_not_named_nor_counted(
     filtered = list_calls(session, CallFilters(project=project_id), today=local_today())
     assert call_id not in [r.id for r in filtered.rows]
     assert after == before - 1
+
+
+def test_the_project_filter_finds_ineligible_calls_when_they_are_asked_for(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """An ineligible call's scores stay below the eligibility floor (0,1): a minimum score of
+    0,1 left a project's list empty with "auch nicht antragsberechtigt" ticked."""
+    best = session.scalars(
+        select(Match)
+        .join(CallScore, CallScore.call_id == Match.call_id)
+        .where(Match.rank == 1, CallScore.eligibility == "ineligible")
+        .order_by(Match.score.desc())
+    ).first()
+    assert best is not None and best.score < 0.1
+    today = local_today()
+    found = list_calls(
+        session,
+        CallFilters(project=best.project_id, ineligible=True, closed=True),
+        today=today,
+        page_size=500,
+    )
+    assert best.call_id in {r.id for r in found.rows}
+    page = _text(auth_client.get(f"/aufrufe?project={best.project_id}&ineligible=1&closed=1"))
+    assert re.search(rf'class="call-title"><a href="/aufrufe/{best.call_id}[?"]', page)

@@ -22,7 +22,7 @@ from webapp.formatting import DECISION_EFFECT_MIN, format_number
 from webapp.mail.settings import MailSettings
 from webapp.matching import DISMISSED_STATUS, RELEVANT_STATUSES
 from webapp.models import DISMISS_REASONS, REVIEW_STATUSES
-from webapp.queries import MATCH_MIN_SCORE, MATCH_TOP_RANK, NEW_DAYS, PENDING_STATUSES
+from webapp.queries import MATCH_TOP_RANK, NEW_DAYS, PENDING_STATUSES
 from webapp.reviews import ACTIVE_STATUSES
 from webapp.views.components import ELIGIBILITY_LABELS, eligibility_badge
 from webapp.views.deadlines import TIMELINE_WEEKS
@@ -161,7 +161,6 @@ def index() -> str:
         digest_per_theme=mail.per_theme,
         digest_send_empty=mail.send_empty_digest,
         new_days=NEW_DAYS,
-        match_min_score=format_number(MATCH_MIN_SCORE, 1),
         match_top_rank=MATCH_TOP_RANK,
         decision_min=format_number(DECISION_EFFECT_MIN, 3),
         priority_weights=[
