@@ -385,8 +385,44 @@ _PROCEDURAL_PASSIVE_EN = re.compile(
 )
 
 
+# "Nicht gefördert werden der laufende Betrieb, …", "Vorhaben außerhalb dieser
+# Gebietskulisse können nicht gefördert werden.", "… are not funded": an exclusion uses the
+# funding word but states what is *not* funded (or only under a condition). Not "nicht
+# nur … sondern auch", and not a negation inside a subordinate clause ("…, soweit sie nicht
+# bereits aus anderen Programmen finanziert werden"), which qualifies a purpose rather than
+# excluding one.
+_EXCLUSION = re.compile(
+    r"\b(?:nicht|not|cannot)\b(?!\s+(?:nur|zuletzt|only)\b)(?:\s+[\w-]+){0,3}?\s+"
+    r"(?:gefördert|förderfähig|zuwendungsfähig|finanziert|bezuschusst|funded|supported"
+    r"|financed)\b"
+    r"|\bkein(?:e[nmrs]?)?\s+(?:[\w-]+\s+)?(?:Förderung|Zuwendung|Zuschuss|funding)\b"
+    # "Hardwarebeschaffungen sind nur förderfähig, soweit sie …": a restriction
+    r"|\bnur\s+(?:gefördert|förderfähig|zuwendungsfähig)\b,?\s+(?:soweit|sofern|wenn|falls)\b",
+    re.IGNORECASE,
+)
+_SUBORDINATE = re.compile(
+    r"^\s*(?:soweit|sofern|wenn|falls|die|der|das|dem|den|denen|deren|dessen|welche[rsmn]?"
+    r"|sondern|sie|as|if|unless|which|that|where)\b",
+    re.IGNORECASE,
+)
+
+
+def _excludes(sentence: str) -> bool:
+    """Whether the sentence states what is not funded (its main clause negates funding)."""
+    for m in _EXCLUSION.finditer(sentence):
+        before = sentence[: m.start()]
+        if "," not in before or not _SUBORDINATE.match(before.rsplit(",", 1)[1]):
+            return True
+    return False
+
+
 def _cue_words(sentence: str) -> tuple[int, int]:
-    """(purpose words, procedure words) of a sentence, German and English."""
+    """(purpose words, procedure words) of a sentence, German and English.
+
+    An exclusion ("Nicht gefördert werden …") has no purpose words: it counts as procedure.
+    """
+    if _excludes(sentence):
+        return 0, 1 + _cue_words(_EXCLUSION.sub(" ", sentence))[1]
     passives = len(_PROCEDURAL_PASSIVE_EN.findall(sentence))
     if passives:
         sentence = _PROCEDURAL_PASSIVE_EN.sub(" ", sentence)
@@ -396,6 +432,26 @@ def _cue_words(sentence: str) -> tuple[int, int]:
     purpose = len(de & _cue_stems(_PURPOSE)) + len(en & _cue_stems(_PURPOSE_EN, "en"))
     procedure = len(de & _cue_stems(_PROCEDURE)) + len(en & _cue_stems(_PROCEDURE_EN, "en"))
     return purpose, procedure + passives
+
+
+# Purpose words that a background or legal sentence uses as well ("Nach dem
+# OZG-Änderungsgesetz sollen Verwaltungsleistungen … angeboten werden", "Vorhaben …"): a
+# sentence with only these states a purpose less plainly than one saying what is funded.
+_WEAK_PURPOSE = "soll sollen vorhaben stärken ermöglichen unterstützung"
+_WEAK_PURPOSE_EN = "strengthen enable develop expected outcome outcomes"
+
+
+def _funds_plainly(sentence: str) -> bool:
+    """Whether a sentence says what is funded ("Das Land fördert …", "Gefördert werden …",
+    "Ziel der Förderung ist …", "… erhalten eine Prämie für …"), not only what should be."""
+    if _excludes(sentence):
+        return False
+    tokens = [analysis.fold(w) for w in analysis.words(sentence)]
+    de = {analysis.stem(w) for w in tokens} & (_cue_stems(_PURPOSE) - _cue_stems(_WEAK_PURPOSE))
+    en = {analysis.stem(w, "en") for w in tokens} & (
+        _cue_stems(_PURPOSE_EN, "en") - _cue_stems(_WEAK_PURPOSE_EN, "en")
+    )
+    return bool(de or en or (not _excludes(sentence) and _FUNDED_FOR.search(sentence)))
 
 
 def _cue_score(sentence: str) -> tuple[float, float]:
@@ -459,7 +515,32 @@ _RECIPIENT = re.compile(
 # Gigabitförderung": what the money is for, in other words than the purpose cues.
 _FUNDED_FOR = re.compile(
     r"\b(?:(?:ko|co-?)?finanziert|(?:ko|co-?)?finanzieren|bezuschusst|gewährt|erhalten"
-    r"|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b",
+    r"|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b"
+    # "Gesucht werden …", "Die Lokale Aktionsgruppe sucht Projekte, die …": what the call
+    # asks for
+    r"|\b(?:gesucht|sucht)\b",
+    re.IGNORECASE,
+)
+# "Förderfähig sind insbesondere …" (not "der förderfähigen Ausgaben" of a rate), "Auch
+# Ideen … sind willkommen", "Ausdrücklich erwünscht sind …": what may be funded, often
+# costs or examples that come after the purpose itself.
+_FUNDABLE = re.compile(r"\b(?:förderfähig|willkommen|erwünscht)\b", re.IGNORECASE)
+
+
+def _funded_for(sentence: str) -> bool:
+    """Whether a sentence says what money is for or what the call asks for, in other words
+    than the purpose cues; never an exclusion ("… sind nicht förderfähig")."""
+    return not _excludes(sentence) and bool(
+        _FUNDED_FOR.search(sentence) or _FUNDABLE.search(sentence)
+    )
+
+
+# "Kommunen können bis zum 28. Februar Anträge für automatische Radzählstellen, digitale
+# Fahrradparkhäuser und Mängelmelder-Apps stellen.": a deadline sentence that names what
+# may be applied for.
+_APPLY_FOR = re.compile(
+    r"\b(?:Anträge|Antrag|Förderanträge|Mittel|Fördermittel|Zuschüsse|Zuschuss|Zuwendungen"
+    r"|applications?|proposals?|funding)\s+(?:[\w-]+\s+)?(?:für|zur|zum|for)\b",
     re.IGNORECASE,
 )
 
@@ -472,12 +553,17 @@ def _quote_tier(sentence: str) -> int:
     only, or procedure only; 4: states a date or deadline, or addresses the reader. What is
     funded, even with its rate ("Das Land kofinanziert Breitbandprojekte … mit bis zu
     40 %."), says more about the call than a list of applicants ("Antragsberechtigt sind
-    Kreise, Städte und Gemeinden.").
+    Kreise, Städte und Gemeinden."). A deadline that comes with what is funded or may be
+    applied for ("… bis zum 28. Februar Anträge für automatische Radzählstellen …") ranks
+    with a rate (3): it names the measures, the rate names none. An exclusion ("Nicht
+    gefördert werden …") is procedure (3).
     """
-    if _READER.search(sentence) or _DATE.search(sentence):
+    if _READER.search(sentence):
         return 4
     purpose, procedure = _cue_words(sentence)
-    states_purpose = purpose > 0 or bool(_FUNDED_FOR.search(sentence))
+    states_purpose = purpose > 0 or _funded_for(sentence)
+    if _DATE.search(sentence):
+        return 3 if states_purpose or _APPLY_FOR.search(sentence) else 4
     money = _MONEY.search(sentence)
     if money and not states_purpose:
         return 3
@@ -502,7 +588,7 @@ def _states_purpose(candidate: _Candidate) -> bool:
     return (
         candidate.after_purpose_heading
         or _cue_words(candidate.text)[0] > 0
-        or bool(_FUNDED_FOR.search(candidate.text))
+        or _funded_for(candidate.text)
     )
 
 
@@ -512,6 +598,36 @@ class _Candidate:
     position: int
     after_purpose_heading: bool
     tier: int = 0  # see _quote_tier
+    # the candidate just before it in the text, when this one opens with an anaphor
+    # ("Dazu gehören …") that points to it; -1: anaphor without a quotable antecedent
+    antecedent: int | None = None
+
+    @property
+    def anaphoric(self) -> bool:
+        return self.antecedent is not None
+
+    def purpose_rank(self) -> int:
+        """How plainly the sentence states the purpose, 0 best: 0 what is funded, 1 what may
+        be funded ("Förderfähig sind Lizenzkosten …"), 2 a weak purpose word only (soll,
+        Vorhaben), 3 none (background: "Bürgerinnen, Bürger und Unternehmen erwarten …")."""
+        if not _states_purpose(self):
+            return 3
+        if self.after_purpose_heading or _funds_plainly(self.text):
+            return 0
+        return 1 if _FUNDABLE.search(self.text) else 2
+
+
+# A sentence opening with a word that points back ("Dazu gehören insbesondere …", "Hierzu
+# zählen …", "Beispiele sind …", "These actions …") means nothing without the sentence
+# before it. "Dieser Aufruf", "Diese Richtlinie" point to the call itself, not back.
+_ANAPHOR = re.compile(
+    r"^(?:Dazu|Hierzu|Dafür|Hierfür|Darunter|Dabei|Hierbei|Davon|Hiervon|Darin|Daneben"
+    r"|Beispiele\s+(?:hierfür\s+|dafür\s+)?sind"
+    r"|(?:Dies(?:e[mnrs]?)?|Solche[mnrs]?)(?!\s+[\w-]*(?:aufruf|programm|richtlinie|wettbewerb"
+    r"|ausschreibung|förderung)\b)"
+    r"|These|Such|They)\b",
+    re.IGNORECASE,
+)
 
 
 def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
@@ -526,6 +642,7 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
         if out:
             break
         heading_is_purpose = False
+        previous: int | None = None  # the candidate just before, if the sentence was one
         for line in _logical_lines(body):
             for i, sentence in enumerate(split_sentences(line)):
                 sentence = _strip_bullet(sentence)
@@ -535,17 +652,30 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                     # title say whether the section states the funding purpose.
                     heading_is_purpose = bool(_cue_score(inline.group(1))[0])
                     sentence = sentence[inline.end() :]
+                    previous = None
                 n_words = len(sentence.split())
                 if n_words < MIN_QUOTE_WORDS and not _PUNCT_END.search(sentence):
                     # A heading such as "1. Zuwendungszweck": remember what it announces.
                     heading_is_purpose = bool(_cue_score(sentence)[0]) and i == 0
+                    previous = None
                     continue
                 if n_words < MIN_QUOTE_WORDS or len(sentence) > max_chars or sentence in seen:
+                    previous = None
                     continue
                 seen.add(sentence)
+                antecedent = None
+                if _ANAPHOR.match(sentence):
+                    antecedent = -1 if previous is None else previous
                 out.append(
-                    _Candidate(sentence, len(out), heading_is_purpose, _quote_tier(sentence))
+                    _Candidate(
+                        sentence,
+                        len(out),
+                        heading_is_purpose,
+                        _quote_tier(sentence),
+                        antecedent,
+                    )
                 )
+                previous = len(out) - 1
     return out
 
 
@@ -636,16 +766,45 @@ def select_quotes(
         prior = 0.02 / (1 + cand.position)
         scored.append((sim * weight + prior, sim, i))
     # A sentence that may state the funding purpose beats any that only states eligibility,
-    # money or dates, however similar those are to the project.
-    scored.sort(key=lambda t: (candidates[t[2]].tier, -t[0], t[2]))
+    # money or dates, however similar those are to the project; among those, one that says
+    # what is funded beats one with a weaker purpose word (a legal "… sollen …") and that
+    # beats background ("Bürgerinnen, Bürger und Unternehmen erwarten …").
+    rank = {i: (candidates[i].tier, candidates[i].purpose_rank()) for _, _, i in scored}
+    for i, c in enumerate(candidates):
+        if c.antecedent is not None and c.antecedent >= 0 and max_quotes >= 2:
+            # quoted with its antecedent, the pair states what the antecedent states
+            rank[i] = (max(c.tier, candidates[c.antecedent].tier), rank[c.antecedent][1])
+    scored.sort(key=lambda t: (rank[t[2]], -t[0], t[2]))
 
-    chosen: list[int] = [scored[0][2]]
-    best = scored[0][0]
-    for total, sim, i in scored[1:]:
+    def continues(i: int, chosen: list[int]) -> bool:
+        # "Dazu gehören insbesondere …" right after the chosen sentence it points to
+        return candidates[i].antecedent in chosen
+
+    # An anaphoric sentence comes with its antecedent, or not at all.
+    chosen: list[int] = []
+    for _, _, i in scored:
+        a = candidates[i].antecedent
+        if a is None:
+            chosen = [i]
+        elif a >= 0 and max_quotes >= 2:
+            chosen = [a, i]
+        else:
+            continue
+        break
+    chosen = chosen or [scored[0][2]]
+    best = max(t[0] for t in scored if t[2] in chosen)
+    for total, sim, i in scored:
         if len(chosen) >= max_quotes:
             break
-        if sim <= 0 or total < 0.6 * best or candidates[i].tier > 0:
-            break
+        if i in chosen or sim <= 0 or total < 0.6 * best or candidates[i].tier > 0:
+            continue
+        # The second quote states what is funded too, or goes on with the first; a legal or
+        # background "… sollen …" is no second purpose.
+        if not (
+            continues(i, chosen)
+            or (not candidates[i].anaphoric and candidates[i].purpose_rank() <= 1)
+        ):
+            continue
         if max(_cosine(cand_vecs[i], cand_vecs[j]) for j in chosen) > 0.6:
             continue  # a near-repeat of a quote already chosen says nothing new
         chosen.append(i)
@@ -669,7 +828,10 @@ def select_quotes(
         # Prefer a sentence not yet paired with the other quote, but never a weak one:
         # no correspondence is better than a far-fetched one. A sentence that states who
         # may apply or how much, not a purpose, corresponds to no aim of the strategy.
-        purpose = _states_purpose(candidates[i])
+        purpose = _states_purpose(candidates[i]) or (
+            candidates[i].antecedent in chosen
+            and _states_purpose(candidates[candidates[i].antecedent or 0])
+        )
         k = next((k for k in ranked if k not in used), None)
         # The project's own goal, when the quote names what it names (Ehrenamtsplattformen,
         # the goal on Ehrenamt), reads better than another goal or a Leitbild line the quote

@@ -285,3 +285,207 @@ def test_a_procedural_passive_alone_is_not_called_the_purpose(strategy: Strategy
     text = generate(strategy, call, ["BI-01"], "short").text
     assert "Förderzweck" not in text, text
     assert "must be supported" not in text, text
+
+
+# --- a grant writer's reading of 60 unseen calls: sentences of those calls ----------------
+
+
+def _text(
+    strategy: Strategy, project: str, sentences: list[str], variant: str = "long", lang: str = ""
+) -> str:
+    """The generated text for a call made of these sentences, quotes run into the text."""
+    call = CallTexts(
+        title="Förderaufruf",
+        url="https://example.org/aufruf",
+        text=" ".join(sentences),
+        language=lang,
+    )
+    return generate(strategy, call, [project], variant).text.replace("\n\n> ", " ")
+
+
+EFA_BACKGROUND = (
+    "Bürgerinnen, Bürger und Unternehmen erwarten, dass sie Verwaltungsleistungen rund um die "
+    "Uhr digital in Anspruch nehmen können."
+)
+EFA_PURPOSE = (
+    "Das Land Nordrhein-Westfalen unterstützt die Kommunen daher bei der flächendeckenden "
+    "Einführung von Online-Diensten, die nach dem Einer-für-Alle-Prinzip (EfA) entwickelt "
+    "wurden, und bei deren medienbruchfreier Anbindung an die kommunalen Fachverfahren."
+)
+EFA_EXCLUSION = (
+    "Nicht gefördert werden der laufende Betrieb, Personalausgaben der Stammbelegschaft und "
+    "Hardware."
+)
+DORF_PURPOSE = (
+    "Um den Zusammenhalt in ländlichen Räumen zu stärken, fördert das BMLEH digitale Lösungen "
+    "für das Dorfleben: Dorf-Apps mit Nachrichten und Terminen, digitale Plattformen für "
+    "Nachbarschaftshilfe, Mitfahrbänke mit App-Anbindung und Ehrenamtsbörsen, die Vereine "
+    "entlasten."
+)
+DORF_EXCLUSION = "Vorhaben außerhalb dieser Gebietskulisse können nicht gefördert werden."
+
+
+@pytest.mark.parametrize(
+    ("project", "sentences", "purpose", "exclusion"),
+    [
+        ("VW-02", [EFA_BACKGROUND, EFA_PURPOSE, EFA_EXCLUSION], EFA_PURPOSE, EFA_EXCLUSION),
+        (
+            "WI-03",
+            [
+                DORF_PURPOSE,
+                "Antragsberechtigt sind Gemeinden und Landkreise in Regionen, die nach dem "
+                "Gesamtdeutschen Fördersystem für strukturschwache Regionen als strukturschwach "
+                "eingestuft sind (GRW-Fördergebiet).",
+                DORF_EXCLUSION,
+                "Die Förderquote beträgt 90 Prozent, höchstens 100.000 Euro.",
+            ],
+            DORF_PURPOSE,
+            DORF_EXCLUSION,
+        ),
+    ],
+)
+def test_an_exclusion_is_not_quoted_as_the_funding_purpose(
+    strategy: Strategy, project: str, sentences: list[str], purpose: str, exclusion: str
+) -> None:
+    """Calls V-003 and V-023: „gefördert“ after „nicht“ states what is not funded."""
+    for variant in ("long", "short"):
+        text = _text(strategy, project, sentences, variant)
+        assert f"nennt als Förderzweck: „{purpose}“" in text, text
+        assert exclusion not in text, text
+
+
+CYBER_BACKGROUND = (
+    "Angriffe auf kommunale IT-Systeme haben in den vergangenen Jahren ganze Verwaltungen über "
+    "Wochen lahmgelegt."
+)
+CYBER_PURPOSE = (
+    "Das Land Nordrhein-Westfalen unterstützt die Kommunen deshalb dabei, ihre "
+    "Widerstandsfähigkeit gegen Cyberangriffe zu erhöhen."
+)
+KI_BACKGROUND = "Künstliche Intelligenz kann Verwaltungen von Routinetätigkeiten entlasten."
+KI_PURPOSE = (
+    "Gefördert werden Pilotvorhaben, in denen Kommunen KI-Anwendungen in der Sachbearbeitung "
+    "einsetzen, etwa zur Klassifizierung und Weiterleitung eingehender Dokumente, zur "
+    "Vorprüfung von Anträgen oder zur Zusammenfassung von Vorgängen."
+)
+OZG_LAW = (
+    "Nach dem OZG-Änderungsgesetz sollen Verwaltungsleistungen Ende-zu-Ende digital angeboten "
+    "werden."
+)
+OZG_PURPOSE = (
+    "Das Land fördert daher die Nachnutzung der im Einer-für-Alle-Prinzip entwickelten "
+    "Onlinedienste durch Kommunen."
+)
+
+
+@pytest.mark.parametrize(
+    ("project", "sentences", "purpose", "background"),
+    [
+        ("VW-01", [EFA_BACKGROUND, EFA_PURPOSE], EFA_PURPOSE, EFA_BACKGROUND),
+        ("VW-02", [CYBER_BACKGROUND, CYBER_PURPOSE], CYBER_PURPOSE, CYBER_BACKGROUND),
+        ("VW-03", [KI_BACKGROUND, KI_PURPOSE], KI_PURPOSE, KI_BACKGROUND),
+        ("VW-01", [OZG_LAW, OZG_PURPOSE], OZG_PURPOSE, OZG_LAW),
+    ],
+)
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_the_purpose_sentence_beats_background_or_law(
+    strategy: Strategy,
+    project: str,
+    sentences: list[str],
+    purpose: str,
+    background: str,
+    variant: str,
+) -> None:
+    """Calls V-003, V-019, U-014 and U-013: the sentence closest to the project is
+    background ("Bürgerinnen, Bürger und Unternehmen erwarten …") or the law behind the call
+    ("Nach dem OZG-Änderungsgesetz sollen …"); the sentence saying what is funded is quoted,
+    even when it names "Anträgen" (of the Sachbearbeitung, not of the procedure)."""
+    text = _text(strategy, project, sentences, variant)
+    assert f"nennt als Förderzweck: „{purpose}“" in text, text
+    assert background not in text, text
+
+
+SMART_CITY_PURPOSE = (
+    "Gefördert werden die Erarbeitung und Umsetzung integrierter Smart-City-Strategien."
+)
+SMART_CITY_EXAMPLES = (
+    "Dazu gehören insbesondere der Aufbau urbaner Datenplattformen, die Vernetzung von Sensorik "
+    "im öffentlichen Raum, digitale Zwillinge für die Planung sowie Anwendungen zur Belebung von "
+    "Quartieren und Ortszentren."
+)
+
+
+def test_a_sentence_opening_with_an_anaphor_comes_with_its_antecedent(
+    strategy: Strategy,
+) -> None:
+    """Call U-003: „Dazu“ points to the sentence before; alone, the quote says nothing of
+    what it belongs to. The long text quotes both, the short one (one quote) the antecedent."""
+    sentences = [
+        SMART_CITY_PURPOSE,
+        SMART_CITY_EXAMPLES,
+        "Antragsberechtigt sind Städte, Gemeinden, Landkreise und interkommunale Zusammenschlüsse.",
+    ]
+    text = _text(strategy, "VW-04", sentences, "long")
+    assert f"nennt als Förderzweck: „{SMART_CITY_PURPOSE}“" in text, text
+    assert text.index(SMART_CITY_PURPOSE) < text.index(SMART_CITY_EXAMPLES)
+    text = _text(strategy, "VW-04", sentences, "short")
+    assert f"nennt als Förderzweck: „{SMART_CITY_PURPOSE}“" in text, text
+    assert "Dazu gehören" not in text, text
+
+
+def test_a_sentence_naming_the_measures_beats_a_rate_even_with_its_deadline(
+    strategy: Strategy,
+) -> None:
+    """Call V-028: its only other sentence is the rate."""
+    measures = (
+        "Kommunen können bis zum 28. Februar Anträge für automatische Radzählstellen, digitale "
+        "Fahrradparkhäuser und Mängelmelder-Apps stellen."
+    )
+    for variant in ("long", "short"):
+        text = _text(
+            strategy, "MO-03", [measures, "Die Förderquote beträgt bis zu 75 Prozent."], variant
+        )
+        assert f"führt aus: „{measures}“" in text, text
+        assert "Förderquote" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("project", "sentences", "lang", "not_purpose"),
+    [
+        (
+            "BI-03",
+            [
+                "Under Priority 4 'Inclusive society', the programme supports projects that "
+                "improve equal access to health care, social and public services for people in "
+                "rural and peripheral areas, including through digital tools and telehealth "
+                "solutions, and that strengthen digital skills of older citizens.",
+                "A partnership must include at least three partners from three different "
+                "participating countries, at least two of them from the NWE programme area.",
+            ],
+            "en",
+            "A partnership must include",
+        ),
+        (
+            "GE-01",
+            [
+                "Ein PORT-Zentrum bietet eine umfassende Primär- und Langzeitversorgung aus "
+                "einer Hand, arbeitet multiprofessionell mit Hausärztinnen, Pflegefachpersonen "
+                "und Sozialarbeit zusammen und nutzt digitale Möglichkeiten wie "
+                "Videosprechstunden und Telekonsile.",
+                "Gefördert werden die Konzeptentwicklung und die Aufbauphase über bis zu drei "
+                "Jahre mit insgesamt bis zu 500.000 Euro.",
+                "Bewerben können Kommunen, Landkreise, gemeinnützige Träger und "
+                "Genossenschaften, die ein Zentrum in einer ländlichen oder städtischen Region "
+                "mit Versorgungsengpässen aufbauen wollen.",
+            ],
+            "",
+            "Bewerben können",
+        ),
+    ],
+)
+def test_the_second_quote_states_a_purpose(
+    strategy: Strategy, project: str, sentences: list[str], lang: str, not_purpose: str
+) -> None:
+    """Calls V-008 and V-014: who forms a partnership or may apply is no second purpose."""
+    text = _text(strategy, project, sentences, "long", lang)
+    assert not_purpose not in text, text
