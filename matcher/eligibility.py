@@ -424,6 +424,9 @@ _NOT_A_TYPE_RE = re.compile(r"\b(?:in|im|von|vom|mit|aus|fur|bei|deren|dessen|oh
 
 # a quoted sentence is cut after this many characters
 _QUOTE_MAX = 220
+# The sentence that says who may apply is quoted whole: the clause after a ";" may exclude
+# ("…; Kreise sind nicht antragsberechtigt"). Cut only when it is longer than a paragraph.
+_APPLICANT_QUOTE_MAX = 400
 
 
 def applicant_quote(call: CallDoc) -> str:
@@ -435,29 +438,72 @@ def applicant_quote(call: CallDoc) -> str:
     """
     text = unicodedata.normalize("NFKC", "\n".join([call.title, call.summary, call.text]))
     text = text.replace("\u00ad", "")  # soft hyphens (the dashes stay, unlike in analysis)
-    sentences = [" ".join(s.split()) for s in _split_sentences(text)]
+    sentences = [" ".join(s.split()) for s in _quote_sentences(text)]
     unnamed = ""
     for i, sentence in enumerate(sentences):
         if _names_applicants(_fold_text(sentence)):
-            sentence = _with_heading(sentences, i)
+            sentence = _quote_with_heading(sentences, i)
             # "The co-financing rate is 60 % of eligible costs" has the trigger word but names
             # no applicant: quote a sentence that names some, else the first
             if first_term_at(_fold_text(sentence)) is not None:
-                return _clip(sentence)
+                return _clip(sentence, _APPLICANT_QUOTE_MAX)
             unnamed = unnamed or sentence
     if unnamed:
-        return _clip(unnamed)
+        return _clip(unnamed, _APPLICANT_QUOTE_MAX)
     for sentence in sentences:
         folded = _fold_text(sentence)
         if not _NEGATION_RE.search(folded) and any(p.search(folded) for p in _SUBJECT_RES):
-            return _clip(sentence)
+            return _clip(sentence, _APPLICANT_QUOTE_MAX)
     return ""
 
 
-def _clip(sentence: str) -> str:
-    if len(sentence) <= _QUOTE_MAX:
+# The sentences a quote is made of. Not those the applicants are read from
+# (_SENTENCE_END_RE, which the evaluation measures): a quote keeps the clauses after a ";"
+# ("…; Kreise sind nicht antragsberechtigt"), which change whom it admits, and ends after a
+# year ("… is 12 March 2027. Lead partners must be …"); a day ("30. September") or a
+# section number ("3. Zuwendungsempfänger") does not end it.
+_QUOTE_END_RE = re.compile(r"(?<=[.:!?])(?<!\b\d\.)(?<!\b\d\d\.)(?<!\b[^\W\d_]\.)\s+|\n+")
+
+
+_QUOTE_HEADING_WORDS = 6  # "4. Zuwendungsempfänger", "Who can apply:", "Antragsberechtigt:"
+
+
+def _quote_sentences(text: str) -> list[str]:
+    """The whole sentences of a text, for a quote (`_QUOTE_END_RE`), a numbering that stands
+    alone ("III.") in front of the next as in `_split_sentences`."""
+    out: list[str] = []
+    for sentence in _QUOTE_END_RE.split(text):
+        if out and _NUMBERING_RE.fullmatch(out[-1].strip()):
+            out[-1] = f"{out[-1].strip()} {sentence}"
+        elif sentence.strip():
+            out.append(sentence)
+    return out
+
+
+def _quote_with_heading(sentences: Sequence[str], i: int) -> str:
+    """Sentence `i` for a quote, after a heading with the sentence that follows. A numbered
+    section title ("3. Zuwendungsempfänger.") is left out when that sentence says itself who
+    may apply ("Antragsberechtigt sind …"): it is no part of what the call says. In front of
+    a mere list ("Landkreise und kreisfreie Städte.") and unnumbered ("Antragsberechtigt:")
+    it stays, since the list needs it."""
+    # a long sentence ending with ":" introduces a list of topics, not of applicants
+    if not (
+        _is_heading(sentences[i])
+        and i + 1 < len(sentences)
+        and len(sentences[i].split()) <= _QUOTE_HEADING_WORDS
+    ):
+        return sentences[i]
+    if _NUMBERING_RE.match(sentences[i].strip()) and _TRIGGER_RE.search(
+        _fold_text(sentences[i + 1])
+    ):
+        return sentences[i + 1]
+    return f"{sentences[i]} {sentences[i + 1]}"
+
+
+def _clip(sentence: str, limit: int = _QUOTE_MAX) -> str:
+    if len(sentence) <= limit:
         return sentence
-    return sentence[:_QUOTE_MAX].rsplit(" ", 1)[0] + " …"
+    return sentence[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def applicant_subjects(text: str) -> list[str]:

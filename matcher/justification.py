@@ -704,11 +704,22 @@ def _strategy_sentences(strategy: Strategy, projects: Sequence[Project]) -> list
             )
         for s in split_sentences(theme.description):
             pool.append(_StrategySentence(s, f"das Handlungsfeld {theme.name}"))
+    # A sentence about funding itself corresponds to every call, so to none.
     for s in split_sentences(strategy.leitbild):
-        pool.append(_StrategySentence(s, "das Leitbild", general=True))
+        if not _about_funding(s):
+            pool.append(_StrategySentence(s, "das Leitbild", general=True))
     for aim in strategy.aims:
-        pool.append(_StrategySentence(aim, "das Strategieziel", general=True))
+        if not _about_funding(aim):
+            pool.append(_StrategySentence(aim, "das Strategieziel", general=True))
     return pool
+
+
+def _about_funding(text: str) -> bool:
+    """Whether a Leitbild sentence or aim is about getting funding ("Den Zugang zu
+    Fördermitteln verbessern", "… nutzen Fördermittel gezielt"): every application serves
+    it, so a funder reads it as circular. The funding words are boilerplate to the
+    analysis, so this reads the raw words."""
+    return any(w.startswith("förder") for w in analysis.words(text))
 
 
 def _project_profile(strategy: Strategy, project: Project) -> str:
@@ -1097,13 +1108,34 @@ def _corresponds(
     """Whether a strategy sentence may be shown as corresponding to a quote.
 
     The project's own goals need only a shared word (the project serves them and the quote
-    was chosen for its closeness to the project). Others need a real similarity, and the
+    was chosen for its closeness to the project). Others need a shared topic word
+    (`_shares_topic`: not "stärken" or "lokal" alone) and a real similarity, and the
     Leitbild and the aims, which fit almost any call, twice the usual evidence.
     """
     if sentence.goal_id in own_goals:
         return _shares_term(quote, lang, sentence.text)
+    if not _shares_topic(quote, lang, sentence.text):
+        return False
     needed = MIN_CORRESPONDENCE * (2 if sentence.general else 1)
     return _cosine(quote_vec, sentence_vec) >= needed
+
+
+def _shares_topic(quote: str, lang: str, sentence: str) -> bool:
+    """Whether a quote and a strategy sentence share a word that names a topic (as
+    `_shares_term`), not only a purpose verb, a setting or a generic word: "… das Miteinander
+    in den Dörfern … stärken" and "Den lokalen Einzelhandel … stärken" share "stärken" and
+    "lokal", no topic."""
+    skip = _no_topic_stems()
+    ours = _subject_stems(sentence, "de") - skip
+    theirs = _subject_stems(quote, lang) - skip
+    if ours & theirs:
+        return True
+    return any(
+        len(a) >= _MIN_PART and a in b
+        for x, y in ((ours, theirs), (theirs, ours))
+        for a in x
+        for b in y
+    )
 
 
 def _similarities(texts: Sequence[str], reference: str, lang: str = "de") -> list[float]:
@@ -1130,32 +1162,55 @@ def _leitbild_sentences(
     if len(sentences) <= 1:
         return sentences
     ranked = [1 + i for i in _rank_by_similarity(sentences[1:], reference)]
-    best = next((i for i in ranked if sentences[i] not in avoid), None)
+    best = next(
+        (i for i in ranked if sentences[i] not in avoid and not _about_funding(sentences[i])),
+        None,
+    )
     return [sentences[0]] if best is None else [sentences[0], sentences[best]]
 
 
+def _aim_topics(strategy: Strategy, aim: str, own: str) -> set[str]:
+    """The topic words an aim shares with the projects' own title, summary, keywords, goals
+    and theme (`own`): not the county's name, the setting, the generic words ("gemeinsam",
+    "Kreis Coesfeld"), which the overarching aim shares with every project."""
+    profile = strategy.region_profile
+    names = " ".join(
+        [profile.county, profile.state, profile.administrative_district, strategy.region]
+        + [a.name for a in profile.applicants]
+    )
+    skip = _no_topic_stems() | _subject_stems(names, "de")
+    ours = _subject_stems(aim, "de") - skip
+    theirs = _subject_stems(own, "de") - skip
+    return {a for a in ours if any(_names_same(a, b) for b in theirs)}
+
+
 def _aims(
-    strategy: Strategy, reference: str, limit: int = 2, avoid: Collection[str] = ()
+    strategy: Strategy,
+    reference: str,
+    limit: int = 2,
+    avoid: Collection[str] = (),
+    own: str = "",
 ) -> list[str]:
     """The aims this application serves, in the strategy's order.
 
     The up to `limit` aims closest to the call and the projects that have the evidence a
-    corresponding sentence needs, else the first (overarching) aim: a place word such as
+    corresponding sentence needs and share a topic word with the projects' own goals,
+    theme and summary (`own`, `_aim_topics`); none without evidence: the first, overarching aim fits
+    every project, so naming it everywhere reads as boilerplate. A place word such as
     "Region" alone does not make the aim about Standortmarketing fit. An aim about funding
-    (Fördermittel) is left out: every application serves it, so a funder reads it as
-    circular. The funding words are boilerplate to the analysis, so the check reads the raw
-    words. An aim in `avoid` (quoted next to the call's purpose already) is not chosen again.
+    (Fördermittel) is left out (`_about_funding`). An aim in `avoid` (quoted next to the
+    call's purpose already) is not chosen again.
     """
-    aims = [
-        a
-        for a in strategy.aims
-        if a not in avoid and not any(w.startswith("förder") for w in analysis.words(a))
-    ]
+    aims = [a for a in strategy.aims if a not in avoid and not _about_funding(a)]
     if not aims:
         return []
     sims = _similarities(aims, reference)
-    evident = [i for i in range(len(aims)) if sims[i] >= MIN_CORRESPONDENCE]
-    chosen = sorted(evident, key=lambda i: (-sims[i], i))[:limit] or [0]
+    evident = [
+        i
+        for i in range(len(aims))
+        if sims[i] >= MIN_CORRESPONDENCE and _aim_topics(strategy, aims[i], own)
+    ]
+    chosen = sorted(evident, key=lambda i: (-sims[i], i))[:limit]
     return [aims[i] for i in sorted(chosen)]
 
 
@@ -1278,7 +1333,12 @@ def build_context(
             leitbild=_leitbild_sentences(strategy, reference, quoted),
             leitbild_text=strategy.leitbild,
             member_kinds={a.name: a.type for a in strategy.region_profile.applicants},
-            aims=_aims(strategy, reference, avoid=quoted),
+            aims=_aims(
+                strategy,
+                reference,
+                avoid=quoted,
+                own=" ".join(_project_profile(strategy, p) for p in projects),
+            ),
         ),
         # the template marks a quote in English as such
         call=replace(

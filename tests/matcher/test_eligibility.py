@@ -313,7 +313,13 @@ _INTERREG = (
 @pytest.mark.parametrize(
     ("text", "quoted"),
     [
-        (_HORIZON, "any legal entity, including local and regional authorities, may participate."),
+        # the whole sentence, not the clause after ";"
+        (
+            _HORIZON,
+            "Consortia must include at least three independent legal entities from three "
+            "different Member States or associated countries; any legal entity, including "
+            "local and regional authorities, may participate.",
+        ),
         (_INTERREG, "Lead partners must be public or private non-profit bodies."),
     ],
 )
@@ -640,8 +646,9 @@ def test_a_heading_is_quoted_with_the_sentence_after_it(strategy: Strategy) -> N
     e = assess(call, profile)
     assert e.status == "ineligible"
     assert e.reasons == [
-        "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt: „4. "
-        "Zuwendungsempfänger Antragsberechtigt sind Vereine und Verbände.“"
+        # the section title is no part of a sentence that says itself who may apply
+        "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt: "
+        "„Antragsberechtigt sind Vereine und Verbände.“"
     ]
     # the applicants may follow a heading without a verb of their own
     heading = make_call(
@@ -933,8 +940,8 @@ def test_a_numbered_heading_with_a_full_stop_before_the_applicant_sentence(
     e = assess(call, strategy.region_profile)
     assert e.status == "eligible"
     assert e.reasons[-1] == (
-        "Antragsberechtigung aus dem Aufruftext gelesen: „3. Zuwendungsempfänger. "
-        "Antragsberechtigt sind Gemeinden, Gemeindeverbände und Zweckverbände.“"
+        "Antragsberechtigung aus dem Aufruftext gelesen: "
+        "„Antragsberechtigt sind Gemeinden, Gemeindeverbände und Zweckverbände.“"
     )
     # a numbered line that names its applicants is no heading
     named = make_call(
@@ -963,3 +970,51 @@ def test_a_region_read_after_a_numbered_heading_is_quoted_with_it(strategy: Stra
         "laut Aufruftext nur für Antragsteller im Rheinischen Revier – Kreis Coesfeld liegt "
         "nicht darin: „3. Zuwendungsempfänger. Kommunen im Rheinischen Revier.“"
     ]
+
+
+INNENSTADT = (
+    "Ergänzend können Systeme zur Passantenfrequenzmessung und der Aufbau eines "
+    "Leerstandskatasters gefördert werden, wenn sie Teil eines abgestimmten Innenstadtkonzepts "
+    "sind. Antragsberechtigt sind kreisfreie und kreisangehörige Städte und Gemeinden; Kreise "
+    "sind nicht antragsberechtigt. Der Fördersatz beträgt 90 Prozent. Anträge sind bis zum 31. "
+    "Januar 2027 bei der Bezirksregierung Münster einzureichen."
+)
+INTERREG = (
+    "The ERDF co-financing rate is 60 % of eligible costs. Proposals are submitted in two "
+    "steps; the deadline for Step 1 applications is 12 March 2027. Lead partners must be "
+    "public or private non-profit bodies. Applicants are strongly encouraged to contact their "
+    "National Contact Point before submitting."
+)
+SENIOREN = (
+    "2. Gegenstand der Förderung. Gefördert werden die Einrichtung digitaler Lernräume. 3. "
+    "Zuwendungsempfänger. Antragsberechtigt sind Gemeinden, Gemeindeverbände und "
+    "Zweckverbände als Träger von Volkshochschulen und öffentlichen Bibliotheken sowie "
+    "anerkannte Einrichtungen der Weiterbildung in anderer Trägerschaft. 4. "
+    "Zuwendungsvoraussetzungen. Das Vorhaben muss in einem Konzept beschrieben sein."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        # V-006: the clause after ";" says who may not apply
+        (
+            INNENSTADT,
+            "„Antragsberechtigt sind kreisfreie und kreisangehörige Städte und Gemeinden; "
+            "Kreise sind nicht antragsberechtigt.“",
+        ),
+        # V-008: "12 March 2027." ends a sentence; the deadline says nothing about applicants
+        (INTERREG, "„Lead partners must be public or private non-profit bodies.“"),
+        # V-030: no section title in front, and the sentence not cut with "…"
+        (
+            SENIOREN,
+            "„Antragsberechtigt sind Gemeinden, Gemeindeverbände und Zweckverbände als Träger "
+            "von Volkshochschulen und öffentlichen Bibliotheken sowie anerkannte Einrichtungen "
+            "der Weiterbildung in anderer Trägerschaft.“",
+        ),
+    ],
+)
+def test_the_applicant_sentence_is_quoted_whole(strategy: Strategy, text: str, quote: str) -> None:
+    e = assess(make_call("q", "Förderaufruf", text, region="NRW"), strategy.region_profile)
+    quoted = [r for r in e.reasons if "„" in r]
+    assert quoted and quoted[0].endswith(f": {quote}"), e.reasons
