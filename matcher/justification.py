@@ -897,8 +897,11 @@ def _shares_term(quote: str, lang: str, sentence: str) -> bool:
     """Whether a quote and a strategy sentence share a word: the same stem, or the stem of
     one inside a compound of the other (Glasfaser, Glasfasernetze). Sharing letters is not
     enough: Gemeinden and gemeinsam, sozialer and digitaler share no word."""
-    ours = _subject_stems(sentence, "de")
-    theirs = _subject_stems(quote, lang)
+    return _overlap(_subject_stems(sentence, "de"), _subject_stems(quote, lang))
+
+
+def _overlap(ours: set[str], theirs: set[str]) -> bool:
+    """Whether two sets of stems share one, or one of them lies inside a stem of the other."""
     if ours & theirs:
         return True
     return any(
@@ -1126,16 +1129,7 @@ def _shares_topic(quote: str, lang: str, sentence: str) -> bool:
     in den Dörfern … stärken" and "Den lokalen Einzelhandel … stärken" share "stärken" and
     "lokal", no topic."""
     skip = _no_topic_stems()
-    ours = _subject_stems(sentence, "de") - skip
-    theirs = _subject_stems(quote, lang) - skip
-    if ours & theirs:
-        return True
-    return any(
-        len(a) >= _MIN_PART and a in b
-        for x, y in ((ours, theirs), (theirs, ours))
-        for a in x
-        for b in y
-    )
+    return _overlap(_subject_stems(sentence, "de") - skip, _subject_stems(quote, lang) - skip)
 
 
 def _similarities(texts: Sequence[str], reference: str, lang: str = "de") -> list[float]:
