@@ -451,7 +451,7 @@ def _funds_plainly(sentence: str) -> bool:
     en = {analysis.stem(w, "en") for w in tokens} & (
         _cue_stems(_PURPOSE_EN, "en") - _cue_stems(_WEAK_PURPOSE_EN, "en")
     )
-    return bool(de or en or (not _excludes(sentence) and _FUNDED_FOR.search(sentence)))
+    return bool(de or en or _FUNDED_FOR.search(sentence))
 
 
 def _cue_score(sentence: str) -> tuple[float, float]:
@@ -967,10 +967,9 @@ def _no_topic_stems() -> frozenset[str]:
     return frozenset(
         {
             *(_cue_stems(_SETTING) - _cue_stems(_TOPIC_SETTING)),
-            *_cue_stems(_GENERIC),
             *_cue_stems(_PURPOSE),
             *_cue_stems(_PROCEDURE),
-            *_cue_stems(_NO_TOPIC),
+            *_cue_stems(_NO_TOPIC),  # with the digital words (`_GENERIC`)
             *analysis.boilerplate_stems("de"),
             # the words the explanations do not show (Vereine, Hochschulen, Westfalen, ausstatten)
             *not_reason_stems("de"),
@@ -984,7 +983,7 @@ def _generic_heads() -> tuple[str, ...]:
     Modell-vorhaben, Anwendungs-partner), as stems and as folded words, longest first.
     Not the cue words: a Service-portal is the topic of a portal project, though "Portal"
     is a word of procedure."""
-    words = analysis.words(f"{_NO_TOPIC} {_GENERIC} {_SETTING}")
+    words = analysis.words(f"{_NO_TOPIC} {_SETTING}")
     skip = set(analysis.words(_TOPIC_SETTING))
     heads = {
         form

@@ -12,6 +12,7 @@ is shown on its own (the badge).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from matcher import analysis
@@ -69,11 +70,11 @@ _MIN_PART = 4
 @cache
 def not_reason_stems(lang: str = "de") -> frozenset[str]:
     """Stems (of `lang`) of the applicant, place and procedure words."""
-    words = [
-        *applicant_words(),
-        *analysis.words(PLACE_WORDS),
-        *analysis.words(PROCEDURE_VERBS),
-    ]
+    return _stems([*applicant_words(), *analysis.words(f"{PLACE_WORDS} {PROCEDURE_VERBS}")], lang)
+
+
+def _stems(words: Iterable[str], lang: str) -> frozenset[str]:
+    """The stems (of `lang`) of words as written."""
     return frozenset(analysis.stem(analysis.fold(w), lang) for w in words)
 
 
@@ -86,8 +87,7 @@ def _anbest_forms() -> frozenset[str]:
 def _no_reason_parts(lang: str) -> frozenset[str]:
     """Stems of the words a pair of different words may not share alone: the words that are
     no reason, the generic words (one list with the Begründungstext) and ANBest-P words."""
-    generic = analysis.words(f"{GENERIC_WORDS} {ANBEST_WORDS}")
-    return not_reason_stems(lang) | {analysis.stem(analysis.fold(w), lang) for w in generic}
+    return not_reason_stems(lang) | _stems(analysis.words(f"{GENERIC_WORDS} {ANBEST_WORDS}"), lang)
 
 
 def own_places(profile: RegionProfile) -> frozenset[str]:
@@ -199,7 +199,5 @@ TOPIC_WHEN_THE_SAME = """beschäftigte beschäftigten it information information
 @cache
 def _generic_stems(lang: str) -> frozenset[str]:
     """Stems of the words that are no reason even when call and project use the same one."""
-    stems = {analysis.stem(analysis.fold(w), lang) for w in analysis.words(GENERIC_WORDS)}
-    stems |= {analysis.stem(analysis.fold(w), lang) for w in ("angebot", "angebote", "neue")}
-    keep = {analysis.stem(analysis.fold(w), lang) for w in analysis.words(TOPIC_WHEN_THE_SAME)}
-    return frozenset(stems - keep)
+    stems = _stems(analysis.words(f"{GENERIC_WORDS} angebot angebote neue"), lang)
+    return stems - _stems(analysis.words(TOPIC_WHEN_THE_SAME), lang)
