@@ -1535,6 +1535,15 @@ class _Explainer:
     def _known_stem(self, stem: str) -> bool:
         return stem in self.model.features.vocab["word"]
 
+    def _is_word(self, word: str, lang: str) -> bool:
+        """Whether a part of a German compound is a word the corpus knows ("angriffe" of
+        Cyberangriffe, not "up" of Startup), or an English word one the call writes alone
+        ("cyber", not "multi" of multi-apartment): `reasons.one_word_across`."""
+        if lang == "en":
+            written = self.forms.get(word)
+            return written is not None and analysis.fold(written.lower()) == word
+        return self._known_stem(analysis.stem(word, lang))
+
     def _readable_call(self, token: str) -> str:
         word, _ = analysis.token_lang(token)
         if token in self.glossary and word not in self.forms:
@@ -1554,9 +1563,10 @@ class _Explainer:
         places = own_places(self.model.strategy.region_profile)
 
         def add(call_tok: str, side_tok: str, weight: float) -> None:
-            # the own county and towns are places, and different words that share only a word
-            # that is no reason share none ("Vereine" of Sport-/Heimatvereine): not shown
-            if not shows_pair(call_tok, side_tok, places):
+            # the own county and towns are places, different words that share only a word
+            # that is no reason share none ("Vereine" of Sport-/Heimatvereine), and an English
+            # and a German word only one word ("halting" is no "halten"): not shown
+            if not shows_pair(call_tok, side_tok, places, self._is_word):
                 return
             key = (self._readable_call(call_tok), side.forms.get(side_tok, side_tok))
             if weight > best.get(key, 0.0):

@@ -12,7 +12,7 @@ is shown on its own (the badge).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 from matcher import analysis
@@ -157,6 +157,38 @@ def shares_reason(token_a: str, token_b: str, places: frozenset[str] = frozenset
     return True
 
 
+def one_word_across(english: str, german: str, is_word: Callable[[str, str], bool]) -> bool:
+    """Whether an English word of a call and a German word of the strategy (both folded) are
+    one word: the same ("data" of Open Data, "app", "cloud" of Cloud-Dienste), or the German
+    word is a compound that holds the English one as its head after a word of its own ("portal"
+    of Bürgerportal) or in front of one ("cyber" of Cyberangriffe). Not two words whose Snowball
+    stems of two languages have the same letters ("halting" ≈ "halten", "opening" ≈ "Open"),
+    nor a longer word in the compound ("market" of Standortmarketing), nor mere letters ("sport"
+    of Transport). `is_word(word, lang)` tells a German part from letters or an ending
+    ("angriffe", "burger", not "up" of Startup: the corpus knows its stem) and an English word
+    from a prefix ("cyber", not "multi" of multi-apartment: the call writes it alone). The
+    glossary's pairs are German words on both sides (its German terms are tokens of the call)
+    and are not asked here."""
+    if english == german:
+        return True
+    if len(english) < _MIN_PART:
+        return False
+    front, rest = german[: -len(english)], german[len(english) :]
+    linked = front[:-1] if front.endswith("s") else front  # Mobilitäts-, a linking s
+    if (
+        german.endswith(english)
+        and len(linked) >= analysis._MIN_MODIFIER
+        and (is_word(front, "de") or is_word(linked, "de"))
+    ):
+        return True
+    return (
+        german.startswith(english)
+        and len(rest) >= _MIN_PART
+        and is_word(rest, "de")
+        and is_word(english, "en")
+    )
+
+
 # What may follow a shared word part: an ending or a linking "s" ("vereins" of Vereinsheim
 # and Vereinsarchiv), not letters of another word ("Bund" is no part of "bündeln", nor
 # "schaffen" of "Beschaffung").
@@ -172,11 +204,32 @@ def _stray(letters: str) -> bool:
     return len(letters) < _MIN_PART or analysis._mere_suffix(letters)
 
 
-def shows_pair(call_token: str, other_token: str, places: frozenset[str]) -> bool:
+def _no_word(word: str, lang: str) -> bool:
+    """Without texts to ask: no word is known as a word of its own."""
+    return False
+
+
+def shows_pair(
+    call_token: str,
+    other_token: str,
+    places: frozenset[str],
+    is_word: Callable[[str, str], bool] = _no_word,
+) -> bool:
     """Whether a pair of content tokens the explanations found shared may be shown: neither
-    is a name of the own region (`own_places`) or an ANBest-P form ("beschäftigtes"), and two
+    is a name of the own region (`own_places`) or an ANBest-P form ("beschäftigtes"), an
+    English and a German word are one word (`one_word_across`; `is_word` as there), and two
     different words share a reason (`shares_reason`). `is_reason` has already passed both."""
-    words = (analysis.token_lang(call_token)[0], analysis.token_lang(other_token)[0])
+    (word_a, lang_a), (word_b, lang_b) = (
+        analysis.token_lang(call_token),
+        analysis.token_lang(other_token),
+    )
+    if lang_a != lang_b and not (
+        one_word_across(word_a, word_b, is_word)
+        if lang_a == "en"
+        else one_word_across(word_b, word_a, is_word)
+    ):
+        return False
+    words = (word_a, word_b)
     if any(is_own_place(word, places) or word in _anbest_forms() for word in words):
         return False
     if analysis.token_stem(call_token) == analysis.token_stem(other_token):

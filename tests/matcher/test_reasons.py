@@ -252,3 +252,81 @@ def test_the_same_generic_word_in_both_texts_is_no_reason(word: str, shown: bool
     places = own_places(load_strategy(BUNDLED).region_profile)
     token = analysis.content_tokens(word)[0]
     assert shows_pair(token, token, places) is shown
+
+
+# English calls modelled on the EU portal's (C-D-213: "halting … the loss of biodiversity"): an
+# English word pairs with a German word of the strategy only through the glossary or as the
+# same word, never because two stems of two languages happen to have the same letters.
+ENGLISH_CALLS = [
+    make_call(
+        "en-centre",
+        "Lively town centres: vacancy management and free Wi-Fi",
+        "The programme funds pilot projects that contribute to halting the decline of town"
+        " centres. Municipalities may measure footfall, open free Wi-Fi and manage vacant shops."
+        " Activities should start in 2027; an open data portal publishes the footfall data.",
+        region="EU",
+    ),
+    make_call(
+        "en-open",
+        "Open data portals of local authorities",
+        "The call funds open data portals and cloud services of local authorities, opening their"
+        " data to citizens and the market; synergies with the Digital Europe Programme are"
+        " expected.",
+        region="EU",
+    ),
+]
+
+
+def test_english_words_pair_with_german_ones_only_by_glossary_or_as_the_same_word() -> None:
+    """An officer read "halting ≈ halten" as why a project was listed: the Snowball stems of
+    the two languages are one letters, not one word."""
+    results = {r.call_id: r for r in match_calls(load_strategy(BUNDLED), ENGLISH_CALLS)}
+    assert {r.language for r in results.values()} == {"en"}
+
+    def shown(cid: str) -> set[tuple[str, str]]:
+        r = results[cid]
+        terms = [t for p in r.projects for t in p.terms] + [t for g in r.goals for t in g.terms]
+        return {(t.call_word, t.project_word) for t in terms}
+
+    centre, portal = shown("en-centre"), shown("en-open")
+    for gone in [("halting", "halten"), ("opening", "Open"), ("synergies", "Synergien")]:
+        assert gone not in centre | portal, (gone, centre, portal)
+    # the glossary's pairs and the same (loan)words stay
+    assert ("town centres", "Innenstadt") in centre
+    assert {("data", "Data"), ("open", "Open"), ("portal", "Portal")} <= centre
+    assert {("Open data", "Daten"), ("data", "Data")} <= portal
+
+
+@pytest.mark.parametrize(
+    ("english", "german", "shown"),
+    [
+        ("halting", "halten", False),  # one stem, two words
+        ("opening", "open", False),  # "opening date" is no Open Data
+        ("synergies", "synergien", False),
+        ("programming", "programmieren", False),
+        ("commercial", "commerce", False),
+        ("space", "spaces", False),  # "Digital, Industry and Space" ≈ Coworking-Spaces
+        ("market", "standortmarketing", False),  # "marketing" is another word
+        ("start", "startup", False),  # "up" is no word of its own
+        ("sport", "transport", False),  # nor "tran"
+        ("multi", "multimodalitat", False),  # "multi-apartment": a prefix, not written alone
+        ("data", "data", True),  # Open Data
+        ("cloud", "cloud", True),  # Cloud-Dienste
+        ("app", "app", True),
+        ("portal", "burgerportal", True),  # the head of a compound
+        ("cyber", "cyberangriffe", True),  # the front of a compound before a word of its own
+    ],
+)
+def test_an_english_and_a_german_word_pair_only_as_one_word(
+    english: str, german: str, shown: bool
+) -> None:
+    places = own_places(load_strategy(BUNDLED).region_profile)
+
+    def is_word(word: str, lang: str) -> bool:
+        # the corpus knows "Angriffe", "Bürger"; the call writes "cyber" alone, "multi" only
+        # in front of another word (multi-apartment)
+        german = {"angriffe", "burger", "modalitat", "up"}
+        return word in (german if lang == "de" else {"cyber", "start"})
+
+    token = analysis.EN_MARK + english
+    assert shows_pair(token, german, places, is_word) is shown
