@@ -323,6 +323,18 @@ _NUMBERING_RE = re.compile(
 _HEADING_TRIGGER_RE = re.compile(r"antragsberechtigung|forderberechtigung")
 
 
+def numbered_title(sentence: str, max_words: int = 4) -> bool:
+    """Whether a sentence is a numbered section title that ends with a full stop ("3.
+    Zuwendungsempfänger.", "§ 2 Zuwendungszweck."): a number, a few words without a verb.
+    Such a full stop ends a title, not a sentence, so the text after it is its section."""
+    sentence = sentence.strip()
+    numbering = _NUMBERING_RE.match(sentence)
+    if not numbering or not sentence.endswith("."):
+        return False
+    words = sentence[numbering.end() :]
+    return 0 < len(words.split()) <= max_words and not _HEADING_VERB_RE.search(_fold_text(words))
+
+
 def _is_heading(sentence: str) -> bool:
     """Whether a sentence (folded or as written) is a heading the applicants follow."""
     sentence = sentence.strip()

@@ -30,6 +30,7 @@ from typing import Literal
 import jinja2
 
 from matcher import analysis
+from matcher.eligibility import numbered_title
 from matcher.german import (
     dative_de,
     is_municipal,
@@ -247,8 +248,11 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 # A sentence ends at . ! ? … before a capital letter, or before a numbered heading such as
-# "2 Rechtsgrundlage:" that legal texts run into the previous paragraph.
-_BOUNDARY = re.compile(r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ]|\d+(?:\.\d+)*\.?\s+[A-ZÄÖÜ])")
+# "2 Rechtsgrundlage:" or "§ 2 Zuwendungszweck." that legal texts run into the previous
+# paragraph.
+_BOUNDARY = re.compile(
+    r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ]|(?:§+\s*)?\d+(?:\.\d+)*\.?\s+[A-ZÄÖÜ])"
+)
 # "1 Zuwendungszweck: …" or "2.1 Gegenstand der Förderung: …" at the start of a sentence.
 _INLINE_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+([A-ZÄÖÜ][\w\- ]{2,60}?):\s+(?=\S)")
 _WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)$")  # the word the full stop ends: "z. B.", "15."
@@ -645,6 +649,9 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
         previous: int | None = None  # the candidate just before, if the sentence was one
         for line in _logical_lines(body):
             for i, sentence in enumerate(split_sentences(line)):
+                # "2. Gegenstand der Förderung." is a title whose full stop is no sentence
+                # end; the bullet strip below would take its number, so look first.
+                title = numbered_title(sentence, MIN_QUOTE_WORDS - 1)
                 sentence = _strip_bullet(sentence)
                 inline = _INLINE_HEADING.match(sentence)
                 if inline:
@@ -654,9 +661,11 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                     sentence = sentence[inline.end() :]
                     previous = None
                 n_words = len(sentence.split())
-                if n_words < MIN_QUOTE_WORDS and not _PUNCT_END.search(sentence):
-                    # A heading such as "1. Zuwendungszweck": remember what it announces.
-                    heading_is_purpose = bool(_cue_score(sentence)[0]) and i == 0
+                if title or (n_words < MIN_QUOTE_WORDS and not _PUNCT_END.search(sentence)):
+                    # A heading such as "1. Zuwendungszweck" or "§ 2 Zuwendungszweck.":
+                    # remember what it announces (a numbered title also inside a line, where
+                    # legal texts run it on after the previous section).
+                    heading_is_purpose = bool(_cue_score(sentence)[0]) and (i == 0 or title)
                     previous = None
                     continue
                 if n_words < MIN_QUOTE_WORDS or len(sentence) > max_chars or sentence in seen:
@@ -781,44 +790,60 @@ def select_quotes(
     # what is funded beats one with a weaker purpose word (a legal "… sollen …") and that
     # beats background ("Bürgerinnen, Bürger und Unternehmen erwarten …").
     rank = {i: (candidates[i].tier, candidates[i].purpose_rank()) for _, _, i in scored}
-    for i, c in enumerate(candidates):
-        if c.antecedent is not None and c.antecedent >= 0 and max_quotes >= 2:
-            # quoted with its antecedent, the pair states what the antecedent states
-            rank[i] = (max(c.tier, candidates[c.antecedent].tier), rank[c.antecedent][1])
-    scored.sort(key=lambda t: (rank[t[2]], -t[0], t[2]))
 
-    def continues(i: int, chosen: list[int]) -> bool:
-        # "Dazu gehören insbesondere …" right after the chosen sentence it points to
-        return candidates[i].antecedent in chosen
-
-    # An anaphoric sentence comes with its antecedent, or not at all.
-    chosen: list[int] = []
-    for _, _, i in scored:
+    def passage(i: int) -> tuple[int, ...] | None:
+        # What quoting candidate i quotes: an anaphor ("Dazu gehören … WLAN …") together with
+        # the sentence it points to; never alone.
         a = candidates[i].antecedent
         if a is None:
-            chosen = [i]
-        elif a >= 0 and max_quotes >= 2:
-            chosen = [a, i]
-        else:
-            continue
-        break
-    chosen = chosen or [scored[0][2]]
-    best = max(t[0] for t in scored if t[2] in chosen)
+            return (i,)
+        if a < 0 or candidates[a].anaphoric:
+            return None
+        return (a, i)
+
+    def joined(p: tuple[int, ...]) -> bool:
+        # one quote when the pair fits the quote length, else two quotes in a row
+        return len(p) == 1 or sum(len(candidates[j].text) + 1 for j in p) - 1 <= max_chars
+
+    def cost(p: tuple[int, ...]) -> int:
+        return 1 if joined(p) else len(p)
+
+    passages = {
+        i: p for _, _, i in scored if (p := passage(i)) is not None and cost(p) <= max_quotes
+    }
+    for i, p in passages.items():
+        if len(p) == 2:
+            # quoted with its antecedent, the pair states what the antecedent states
+            rank[i] = (max(rank[i][0], candidates[p[0]].tier), rank[p[0]][1])
+    scored.sort(key=lambda t: (rank[t[2]], -t[0], t[2]))
+    totals = {i: total for total, _, i in scored}
+
+    first = next((i for _, _, i in scored if i in passages), None)
+    chosen: list[tuple[int, ...]] = [passages[first] if first is not None else (scored[0][2],)]
+    best = max(totals[j] for j in chosen[0])
+    slots = cost(chosen[0])
     for total, sim, i in scored:
-        if len(chosen) >= max_quotes:
+        if slots >= max_quotes:
             break
-        if i in chosen or sim <= 0 or total < 0.6 * best or candidates[i].tier > 0:
+        p = passages.get(i)
+        if p is None or sim <= 0 or total < 0.6 * best or rank[i][0] > 0:
             continue
-        # The second quote states what is funded too, or goes on with the first; a legal or
-        # background "… sollen …" is no second purpose.
-        if not (
-            continues(i, chosen)
-            or (not candidates[i].anaphoric and candidates[i].purpose_rank() <= 1)
-        ):
+        in_quotes = [j for q in chosen for j in q]
+        if i in in_quotes:
             continue
-        if max(_cosine(cand_vecs[i], cand_vecs[j]) for j in chosen) > 0.6:
+        # "Dazu gehören insbesondere …" goes on with the chosen sentence it points to; any
+        # other second quote states what is funded too: a legal or background "… sollen …"
+        # is no second purpose.
+        goes_on = (p[0],) in chosen
+        if not goes_on and (p[0] in in_quotes or rank[i][1] > 1):
+            continue
+        extra = 1 if goes_on else cost(p)
+        if slots + extra > max_quotes:
+            continue
+        if max(_cosine(cand_vecs[i], cand_vecs[j]) for j in in_quotes) > 0.6:
             continue  # a near-repeat of a quote already chosen says nothing new
-        chosen.append(i)
+        chosen = [p if q == (p[0],) else q for q in chosen] if goes_on else [*chosen, p]
+        slots += extra
     chosen.sort()  # quote in the call's own order
 
     # A strategy sentence corresponds to a quote when it says the same thing; among equals,
@@ -827,49 +852,55 @@ def select_quotes(
     own_goals = {g for p in projects for g in p.goal_ids}
     quotes: list[Quote] = []
     used: set[int] = set()
-    for i in chosen:
-        score = next(s for s in scored if s[2] == i)[0]
+    groups = [(g, p) for p in chosen for g in ([p] if joined(p) else [(j,) for j in p])]
+    for g, p in groups:
+        text = " ".join(candidates[j].text for j in g)
+        vec = (
+            cand_vecs[g[0]]
+            if len(g) == 1
+            else space.vector(sum((cand_feats[j] for j in g), Counter()))
+        )
+        score = max(totals[j] for j in g)
+        sims = [_cosine(vec, v) for v in pool_vecs]
         fit = [
-            _cosine(cand_vecs[i], v)
+            sims[k]
             + 0.3 * project_fit[k]
-            + (OWN_GOAL_BONUS if pool[k].goal_id in own_goals and _cosine(cand_vecs[i], v) else 0)
-            for k, v in enumerate(pool_vecs)
+            + (OWN_GOAL_BONUS if pool[k].goal_id in own_goals and sims[k] else 0)
+            for k in range(len(pool))
         ]
         ranked = sorted(range(len(pool)), key=lambda k: (-fit[k], k))
         # Prefer a sentence not yet paired with the other quote, but never a weak one:
         # no correspondence is better than a far-fetched one. A sentence that states who
         # may apply or how much, not a purpose, corresponds to no aim of the strategy.
-        purpose = _states_purpose(candidates[i]) or (
-            candidates[i].antecedent in chosen
-            and _states_purpose(candidates[candidates[i].antecedent or 0])
-        )
+        purpose = any(_states_purpose(candidates[j]) for j in p)
         k = next((k for k in ranked if k not in used), None)
         # The project's own goal, when the quote names what it names (Ehrenamtsplattformen,
         # the goal on Ehrenamt), reads better than another goal or a Leitbild line the quote
         # is closer to (regionale Online-Marktplätze): the reviewer looks for what the
-        # project serves.
-        own = next(
-            (
-                j
-                for j in ranked
-                if j not in used
-                and pool[j].goal_id in own_goals
-                and _shares_term(candidates[i].text, lang, pool[j].text)
-            ),
-            None,
+        # project serves. Among the own goals the quote decides alone, by the words of the
+        # goal it names, then by similarity: each goal is part of its project's profile, so
+        # closeness to a project only favours the project whose summary repeats its goal
+        # most (M1, On-Demand-Verkehr, for a quote on Mobilitätsstationen and Radwege).
+        named = {
+            j: _words_named(text, lang, pool[j].text)
+            for j in range(len(pool))
+            if j not in used and pool[j].goal_id in own_goals
+        }
+        own = min(
+            (j for j, n in named.items() if n),
+            key=lambda j: (-named[j], -sims[j], j),
+            default=None,
         )
         k = k if own is None else own
         if (
             k is None
             or not purpose
-            or not _corresponds(
-                candidates[i].text, lang, cand_vecs[i], pool[k], pool_vecs[k], own_goals
-            )
+            or not _corresponds(text, lang, vec, pool[k], pool_vecs[k], own_goals)
         ):
-            quotes.append(Quote(candidates[i].text, "", "", score, purpose))
+            quotes.append(Quote(text, "", "", score, purpose))
             continue
         used.add(k)
-        quotes.append(Quote(candidates[i].text, pool[k].text, pool[k].label, score, purpose))
+        quotes.append(Quote(text, pool[k].text, pool[k].label, score, purpose))
     return quotes
 
 
@@ -898,6 +929,15 @@ def _shares_term(quote: str, lang: str, sentence: str) -> bool:
     one inside a compound of the other (Glasfaser, Glasfasernetze). Sharing letters is not
     enough: Gemeinden and gemeinsam, sozialer and digitaler share no word."""
     return _overlap(_subject_stems(sentence, "de"), _subject_stems(quote, lang))
+
+
+def _words_named(quote: str, lang: str, sentence: str) -> int:
+    """How many words of a strategy sentence a quote names: the same stem, or one inside a
+    compound of the other (as `_shares_term`; Leerstände, Leerstandsmanagement)."""
+    theirs = _subject_stems(quote, lang)
+    return sum(
+        any(_overlap({ours}, {t}) for t in theirs) for ours in _subject_stems(sentence, "de")
+    )
 
 
 def _overlap(ours: set[str], theirs: set[str]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.justification import CallTexts, blocks, generate, split_sentences
+from matcher.justification import CallTexts, blocks, generate, select_quotes, split_sentences
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
 from tests.justification import text_for
@@ -415,22 +415,56 @@ SMART_CITY_EXAMPLES = (
 )
 
 
+@pytest.mark.parametrize("variant", ["long", "short"])
 def test_a_sentence_opening_with_an_anaphor_comes_with_its_antecedent(
-    strategy: Strategy,
+    strategy: Strategy, variant: str
 ) -> None:
     """Call U-003: „Dazu“ points to the sentence before; alone, the quote says nothing of
-    what it belongs to. The long text quotes both, the short one (one quote) the antecedent."""
+    what it belongs to. Both are quoted as one passage, which fits the short quote too."""
     sentences = [
         SMART_CITY_PURPOSE,
         SMART_CITY_EXAMPLES,
         "Antragsberechtigt sind Städte, Gemeinden, Landkreise und interkommunale Zusammenschlüsse.",
     ]
-    text = _text(strategy, "VW-04", sentences, "long")
-    assert f"nennt als Förderzweck: „{SMART_CITY_PURPOSE}“" in text, text
-    assert text.index(SMART_CITY_PURPOSE) < text.index(SMART_CITY_EXAMPLES)
-    text = _text(strategy, "VW-04", sentences, "short")
-    assert f"nennt als Förderzweck: „{SMART_CITY_PURPOSE}“" in text, text
-    assert "Dazu gehören" not in text, text
+    text = _text(strategy, "VW-04", sentences, variant)
+    assert f"nennt als Förderzweck: „{SMART_CITY_PURPOSE} {SMART_CITY_EXAMPLES}“" in text, text
+
+
+# Call V-002 (Gute Schule 2030): the sentence naming WLAN points back to the one before.
+SCHOOL_PURPOSE = (
+    "Mit dem Programm unterstützt das Land die kommunalen Schulträger dabei, den "
+    "Investitionsstau an Schulen abzubauen."
+)
+SCHOOL_FUNDABLE = (
+    "Förderfähig sind Investitionen in die Sanierung, die Modernisierung und den Ausbau von "
+    "Schulgebäuden und Schulsportstätten einschließlich der Ausstattung."
+)
+SCHOOL_WLAN = (
+    "Dazu gehören ausdrücklich auch Maßnahmen der digitalen Infrastruktur, etwa die "
+    "strukturierte Verkabelung und die Ausleuchtung der Gebäude mit WLAN."
+)
+
+
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_the_best_evidence_opening_with_an_anaphor_is_quoted_with_its_antecedent(
+    strategy: Strategy, variant: str
+) -> None:
+    """Call V-002 for BI-01 (WLAN in Schulen): the WLAN sentence is the closest to the
+    project but opens with „Dazu“. The long text quotes it after the plain purpose, in one
+    passage with the sentence it points to; the short one (one quote of 300 characters)
+    has no room for the pair and quotes the purpose, never the WLAN sentence alone."""
+    sentences = [
+        SCHOOL_PURPOSE,
+        SCHOOL_FUNDABLE,
+        SCHOOL_WLAN,
+        "Die Schulträger melden ihre Maßnahmen bis zum 30. Juni 2027 über das Förderportal an.",
+    ]
+    text = _text(strategy, "BI-01", sentences, variant)
+    assert f"nennt als Förderzweck: „{SCHOOL_PURPOSE}“" in text, text
+    if variant == "long":
+        assert f"„{SCHOOL_FUNDABLE} {SCHOOL_WLAN}“" in text, text
+    else:
+        assert "WLAN" not in text.split("nennt als Förderzweck")[1], text
 
 
 def test_a_sentence_naming_the_measures_beats_a_rate_even_with_its_deadline(
@@ -489,3 +523,75 @@ def test_the_second_quote_states_a_purpose(
     """Calls V-008 and V-014: who forms a partnership or may apply is no second purpose."""
     text = _text(strategy, project, sentences, "long", lang)
     assert not_purpose not in text, text
+
+
+OZG_BACKGROUND = (
+    "Kommunen sollen ihre Verwaltungsleistungen nach dem Onlinezugangsgesetz digital anbieten."
+)
+OZG_OBJECT = (
+    "Die Mittel fließen in die Anbindung kommunaler Fachverfahren an das Serviceportal und "
+    "in Online-Dienste mit Nutzerkonto."
+)
+
+
+@pytest.mark.parametrize(
+    "heading", ["2. Gegenstand der Förderung.", "§ 2 Zuwendungszweck.", "2 Zuwendungszweck."]
+)
+def test_a_numbered_purpose_heading_ending_with_a_full_stop_marks_the_purpose(
+    strategy: Strategy, heading: str
+) -> None:
+    """A numbered section title ends with a full stop in many legal texts, as „3.
+    Zuwendungsempfänger.“ does for the applicants: the sentence after it states the purpose,
+    not the background „… sollen …“ before it."""
+    sentences = ["1. Ausgangslage.", OZG_BACKGROUND, heading, OZG_OBJECT]
+    text = _text(strategy, "VW-01", sentences)
+    assert f"nennt als Förderzweck: „{OZG_OBJECT}“" in text, text
+    assert OZG_BACKGROUND not in text, text
+
+
+def test_a_numbered_heading_ending_with_a_full_stop_ends_the_purpose_section(
+    strategy: Strategy,
+) -> None:
+    """„3. Zuwendungsempfänger.“ starts a section of its own: the sentence after it is no
+    purpose just because the heading „1. Zuwendungszweck“ announced one further up."""
+    recipients = (
+        "Die Mittel fließen an Gemeinden, die ein digitales Bürgerportal mit Online-Diensten "
+        "und Nutzerkonto für Bürgerinnen und Bürger betreiben."
+    )
+    call = CallTexts(
+        title="Förderaufruf",
+        url="https://example.org/aufruf",
+        text="\n".join(["1. Zuwendungszweck", OZG_OBJECT, "3. Zuwendungsempfänger.", recipients]),
+    )
+    quotes = select_quotes(strategy, call, [strategy.project("VW-01")], max_quotes=1)
+    assert [q.text for q in quotes] == [OZG_OBJECT]
+
+
+MOBILITY_STATIONS = (
+    "Im Förderschwerpunkt nachhaltige Mobilität sind die Errichtung verkehrsmittelübergreifender "
+    "Mobilitätsstationen, Radabstellanlagen an Verknüpfungspunkten mit dem öffentlichen Verkehr, "
+    "Radwege und Fahrradstraßen sowie Lastenradverleihsysteme förderfähig."
+)
+
+
+def test_the_combined_text_pairs_a_quote_with_the_own_goal_it_names_not_the_closest_project(
+    strategy: Strategy,
+) -> None:
+    """Call U-005 for MO-01, MO-02 and MO-03: every own goal is part of its project's
+    profile, so closeness to a project says only whose summary repeats its goal most (M1,
+    On-Demand-Verkehr). Among the own goals the quote alone decides: Mobilitätsstationen,
+    Radabstellanlagen and Radwege are M2 and M3, not the on-demand shuttle of M1."""
+    call = CallTexts(
+        title="Kommunalrichtlinie: Förderung investiver Klimaschutzmaßnahmen",
+        url="https://example.org/nki",
+        text=(
+            "Mit der Kommunalrichtlinie unterstützt die Bundesregierung Kommunen dabei, "
+            f"Treibhausgasemissionen zu senken. {MOBILITY_STATIONS} Der Fördersatz beträgt "
+            "in der Regel 40 Prozent."
+        ),
+    )
+    text = generate(strategy, call, ["MO-03", "MO-02", "MO-01"], "long").text
+    assert MOBILITY_STATIONS in text, text
+    paired = text.split(MOBILITY_STATIONS, 1)[1].split("\n\n")[1]
+    assert paired.startswith("Dem entspricht in der Strategie das Ziel M"), text
+    assert "das Ziel M1" not in paired, text
