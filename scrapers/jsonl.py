@@ -7,7 +7,7 @@ import codecs
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar
@@ -37,12 +37,22 @@ _KNOWN = {
 }  # fmt: skip
 
 
-def parse_jsonl(body: bytes, name: str, default_source: str = "import") -> list[CallRecord]:
+def parse_jsonl(
+    body: bytes,
+    name: str,
+    default_source: str = "import",
+    *,
+    scraped: Mapping[str, bool] | None = None,
+    scraped_from: str = "sources.yaml",
+) -> list[CallRecord]:
     """All records of a JSONL file; every problem is collected and raised together.
 
     Raises ParseError naming the file, line and field of each error: an import is
-    all-or-nothing, so the user sees everything to fix at once.
+    all-or-nothing, so the user sees everything to fix at once. `scraped` maps the names of
+    the sources in the source list `scraped_from` to whether they are switched on: a line
+    under one of them is refused (see `scraped_source_problem`).
     """
+    scraped = scraped or {}
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -53,6 +63,7 @@ def parse_jsonl(body: bytes, name: str, default_source: str = "import") -> list[
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     bad_lines = 0
+    refused_source = False
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -64,6 +75,14 @@ def parse_jsonl(body: bytes, name: str, default_source: str = "import") -> list[
                 field = f", Feld '{problem.field}'" if problem.field else ""
                 problems.append(f"Zeile {line_no}{field}: {problem.message}")
             continue
+        if record.source in scraped:
+            bad_lines += 1
+            refused_source = True
+            problems.append(
+                f"Zeile {line_no}, Feld 'source': "
+                + scraped_source_problem(record.source, scraped[record.source], scraped_from)
+            )
+            continue
         key = (record.source, record.external_id)
         if key in seen:
             bad_lines += 1
@@ -74,12 +93,31 @@ def parse_jsonl(body: bytes, name: str, default_source: str = "import") -> list[
         seen[key] = line_no
         records.append(record)
     if problems:
-        raise ParseError(_describe_problems(problems, bad_lines), source=name)
+        hint = SCRAPED_SOURCE_HINT if refused_source else ""
+        raise ParseError(_describe_problems(problems, bad_lines, hint=hint), source=name)
     return records
 
 
-def _describe_problems(problems: list[str], bad_lines: int, limit: int = 20) -> str:
-    """The message of a rejected file: the count of bad lines, then at most `limit` problems."""
+# Why a scraped source's name is refused and what to do instead; said once per file.
+SCRAPED_SOURCE_HINT = (
+    "Unter dem Namen einer Quelle, die `scrape` abruft, würde deren nächster Abruf jeden "
+    "importierten Aufruf, den sie nicht listet, als verschwunden markieren. Bitte in 'source' "
+    "einen eigenen Namen (etwa 'manuell') eintragen oder 'source' weglassen: dann gilt "
+    "--source QUELLE (Vorgabe 'import')."
+)
+
+
+def scraped_source_problem(source: str, enabled: bool, scraped_from: str) -> str:
+    """Why `source` may not be used for imported calls: `scrape` owns it (a switched-off source
+    too: switched on again, its first run would mark the imported calls gone)."""
+    if enabled:
+        return f"'{source}' ist eine Quelle, die `scrape` abruft ({scraped_from})"
+    return f"'{source}' ist eine Quelle aus {scraped_from} (derzeit ausgeschaltet)"
+
+
+def _describe_problems(problems: list[str], bad_lines: int, limit: int = 20, hint: str = "") -> str:
+    """The message of a rejected file: the count of bad lines, then at most `limit` problems
+    and, if given, a `hint` on how to go on."""
     lines = "Zeile" if bad_lines == 1 else "Zeilen"
     counted = f" mit {len(problems)} Fehlern" if len(problems) > bad_lines else ""
     hidden = len(problems) - limit
@@ -88,6 +126,7 @@ def _describe_problems(problems: list[str], bad_lines: int, limit: int = 20) -> 
         f"{bad_lines} fehlerhafte {lines}{counted}, nichts importiert:\n  "
         + "\n  ".join(problems[:limit])
         + (more if hidden > 0 else "")
+        + (f"\n{hint}" if hint else "")
     )
 
 

@@ -2123,21 +2123,33 @@ class SourceStatus:
     last_error_at: datetime | None = None
 
 
+def source_open_filters(source: str) -> CallFilters:
+    """The Eingang of `source`'s open calls, whatever their decision and eligibility: what
+    Quellen counts as the source's open calls and links to (every applicant: the link adds
+    `antragsteller=alle` for a login with Meine Kommune)."""
+    return CallFilters(scope="inbox", source=source, status="alle", ineligible=True)
+
+
 def source_overview(
     session: Session, today: date | None = None, runs_per_source: int = 20
 ) -> list[SourceStatus]:
     """Every configured source and every source that has calls, with run statistics."""
     today = today or local_today()
+    # Each main call once, whether it came from the source or a duplicate did: the list's
+    # `source=` filter (`filter_clauses`) reads a call's sources the same way.
+    main_id = func.coalesce(Call.canonical_id, Call.id)
+    # The open ones are those the Eingang of `source_open_filters` shows (the number links
+    # there): its own definition, so that the two cannot differ. Counted per source before,
+    # by what the source itself still listed, the number could not be a list's length.
+    open_ids = listed(select(Call.id), source_open_filters(""), today)
     counts = {
         name: (total, open_)
         for name, total, open_ in session.execute(
             select(
                 Call.source,
-                # the calls *Alle Aufrufe* lists for `source=` (the number links there): each
-                # main call once, whether it came from this source or a duplicate did
-                func.count(func.coalesce(Call.canonical_id, Call.id).distinct()),
-                # per source: what this source itself still lists
-                func.count(Call.id).filter(open_clause(today, by_duplicates=False)),
+                # the calls *Alle Aufrufe* lists for `source=` (the number links there)
+                func.count(main_id.distinct()),
+                func.count(main_id.distinct()).filter(main_id.in_(open_ids)),
             ).group_by(Call.source)
         )
     }

@@ -175,3 +175,76 @@ def test_many_bad_lines_show_at_most_twenty_problems(cli, session, tmp_path: Pat
     assert result.output.count("\n  Zeile ") == 20
     assert "… und 10 weitere Fehler" in result.output
     assert _count(session) == 0
+
+
+def test_a_scraped_source_name_is_refused_with_line_field_and_way_out(
+    cli, session, tmp_path: Path
+) -> None:
+    """`scrape foerderdatenbank` would mark every imported call it does not list as gone."""
+    assert cli("init").exit_code == 0
+    path = _write(
+        tmp_path / "calls.jsonl",
+        [_call(source="manuell"), _call(id="X-2", source="foerderdatenbank")],
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert str(path) in result.output
+    assert "1 fehlerhafte Zeile, nichts importiert" in result.output
+    assert (
+        "Zeile 2, Feld 'source': 'foerderdatenbank' ist eine Quelle, die `scrape` abruft "
+        "(data/sources.yaml)"
+    ) in result.output.replace(str(REPO_ROOT) + "/", "")
+    assert "als verschwunden markieren" in result.output
+    assert "einen eigenen Namen (etwa 'manuell')" in result.output
+    assert "--source QUELLE" in result.output
+    assert "Traceback" not in result.output
+    assert _count(session) == 0
+
+
+def test_the_configured_source_list_decides_switched_off_sources_too(
+    cli, session, tmp_path: Path
+) -> None:
+    assert cli("init").exit_code == 0
+    sources = tmp_path / "quellen.yaml"
+    sources.write_text(
+        "sources:\n"
+        "  - {name: kreis-feed, kind: feed, url: 'https://example.org/a.xml'}\n"
+        "  - {name: alt-feed, kind: feed, url: 'https://example.org/b.xml', enabled: false}\n",
+        encoding="utf-8",
+    )
+    path = _write(
+        tmp_path / "calls.jsonl",
+        [
+            _call(source="foerderdatenbank"),  # not scraped by this county
+            _call(id="X-2", source="kreis-feed"),
+            _call(id="X-3", source="alt-feed"),
+        ],
+    )
+    result = cli("import", str(path), SOURCES_PATH=str(sources))
+    assert result.exit_code == 1
+    assert (
+        f"Zeile 2, Feld 'source': 'kreis-feed' ist eine Quelle, die `scrape` abruft ({sources})"
+        in (result.output)
+    )
+    assert f"Zeile 3, Feld 'source': 'alt-feed' ist eine Quelle aus {sources}" in result.output
+    assert "ausgeschaltet" in result.output
+    assert "Zeile 1" not in result.output
+    assert _count(session) == 0
+    good = _write(tmp_path / "good.jsonl", [_call(source="foerderdatenbank")])
+    assert cli("import", str(good), SOURCES_PATH=str(sources)).exit_code == 0
+    assert _count(session) == 1
+
+
+def test_source_option_naming_a_scraped_source_is_refused(cli, session, tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    row = _call()
+    del row["source"]
+    path = _write(tmp_path / "calls.jsonl", [row])
+    result = cli("import", str(path), "--source", "eu-ft")
+    assert result.exit_code == 1
+    assert "--source: 'eu-ft' ist eine Quelle, die `scrape` abruft" in result.output
+    assert "nichts importiert" in result.output
+    assert _count(session) == 0
+    assert cli("import", str(path), "--source", "manuell").exit_code == 0
+    session.expire_all()
+    assert session.scalar(select(Call.source)) == "manuell"

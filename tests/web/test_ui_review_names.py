@@ -70,7 +70,8 @@ def test_lists_filter_call_page_and_csv_name_sources_by_their_label(
         ]
     )
     nrw = _first_call(session, "nrw")
-    eu = _first_call(session, "eu-ft")
+    eu = _first_call(session, "eu-ft-auszug")
+    eu.source = "eu-ft"  # as `scrape eu-ft` stores it (`import` refuses a scraped source's name)
     eu.canonical_id = nrw.id  # the same call published by both sources
     session.commit()
 
@@ -137,7 +138,7 @@ def test_the_found_mark_says_when_and_is_not_a_second_neu(
 ) -> None:
     """Alle Aufrufe showed "neu seit letzter Woche" beside the review status "neu"."""
     fresh = _first_call(session, "nrw")
-    old = _first_call(session, "eu-ft")
+    old = _first_call(session, "eu-ft-auszug")
     old.first_seen = utcnow() - timedelta(days=30)
     session.commit()
     found = f"gefunden am {local_date(fresh.first_seen):%d.%m.}"

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from webapp.cli.common import AppContext, pass_app, user_errors
+from scrapers.jsonl import SCRAPED_SOURCE_HINT, scraped_source_problem
+from webapp.cli.common import AppContext, UserError, pass_app, user_errors
 from webapp.cli.german import GermanCommand
 from webapp.db import transaction
-from webapp.importer import read_jsonl
+from webapp.importer import read_jsonl, scraped_sources
 from webapp.ingest import ingest_records
 
 
@@ -26,8 +27,14 @@ from webapp.ingest import ingest_records
 @user_errors
 def import_calls(app: AppContext, file: Path, source: str) -> None:
     """Aufrufe aus einer JSONL-Datei übernehmen (alles oder nichts, wiederholbar)."""
+    sources_path = app.config.sources_path
+    scraped = scraped_sources(sources_path)
+    if source in scraped:
+        # every line without 'source' would be refused; said once, for the option
+        problem = scraped_source_problem(source, scraped[source], str(sources_path))
+        raise UserError(f"{file}: --source: {problem}, nichts importiert.\n{SCRAPED_SOURCE_HINT}")
     # The whole file is checked before the database is opened (and locked for writing).
-    records = read_jsonl(file, default_source=source)
+    records = read_jsonl(file, default_source=source, sources_path=sources_path)
     with transaction(app.sessions) as session:
         stats = ingest_records(session, records, origin="import")
     click.echo(f"{file}: {stats.new} neu, {stats.changed} geändert, {stats.unchanged} unverändert.")

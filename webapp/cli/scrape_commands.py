@@ -251,7 +251,7 @@ def parse(
         log.error("Interner Fehler im Parser %s, %s", kind, bug.where, exc_info=bug.error)
     for record in result.records:
         if source_name:
-            # as `scrape` stores it, so the output can go to `import` under the source's name
+            # as `scrape` stores it (`import` refuses that name: the source's calls are scrape's)
             record.source = source_name
         click.echo(json.dumps(record.to_json_dict(), ensure_ascii=False))
     for link in result.detail_links:

@@ -11,7 +11,7 @@ from webapp.app import db_session
 from webapp.charts import Column, columns
 from webapp.formatting import format_counted, format_date
 from webapp.models import ScrapeRun
-from webapp.queries import source_overview
+from webapp.queries import source_open_filters, source_overview
 
 bp = Blueprint("sources", __name__, url_prefix="/quellen")
 
@@ -63,6 +63,11 @@ def index() -> str:
         sources=sources,
         charts=charts,
         summaries={s.name: runs_summary(s.runs) for s in sources},
+        # every applicant's, as counted, also for a login with Meine Kommune
+        open_args={
+            s.name: {**source_open_filters(s.name).to_args(), "antragsteller": "alle"}
+            for s in sources
+        },
         link_labels=LINK_LABELS,
         kind_labels=KIND_LABELS,
     )
