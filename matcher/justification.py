@@ -31,6 +31,8 @@ import jinja2
 
 from matcher import analysis
 from matcher.eligibility import numbered_title
+from matcher.exclusions import EXCLUSION as _EXCLUSION
+from matcher.exclusions import excludes as _excludes
 from matcher.german import (
     dative_de,
     is_municipal,
@@ -387,37 +389,6 @@ _PROCEDURAL_PASSIVE_EN = re.compile(
     r"\b(?:must|shall|should|needs?\s+to|ha(?:s|ve)\s+to)\s+(?:\w+\s+)?be\s+\w+ed\s+by\b",
     re.IGNORECASE,
 )
-
-
-# "Nicht gefördert werden der laufende Betrieb, …", "Vorhaben außerhalb dieser
-# Gebietskulisse können nicht gefördert werden.", "… are not funded": an exclusion uses the
-# funding word but states what is *not* funded (or only under a condition). Not "nicht
-# nur … sondern auch", and not a negation inside a subordinate clause ("…, soweit sie nicht
-# bereits aus anderen Programmen finanziert werden"), which qualifies a purpose rather than
-# excluding one.
-_EXCLUSION = re.compile(
-    r"\b(?:nicht|not|cannot)\b(?!\s+(?:nur|zuletzt|only)\b)(?:\s+[\w-]+){0,3}?\s+"
-    r"(?:gefördert|förderfähig|zuwendungsfähig|finanziert|bezuschusst|funded|supported"
-    r"|financed)\b"
-    r"|\bkein(?:e[nmrs]?)?\s+(?:[\w-]+\s+)?(?:Förderung|Zuwendung|Zuschuss|funding)\b"
-    # "Hardwarebeschaffungen sind nur förderfähig, soweit sie …": a restriction
-    r"|\bnur\s+(?:gefördert|förderfähig|zuwendungsfähig)\b,?\s+(?:soweit|sofern|wenn|falls)\b",
-    re.IGNORECASE,
-)
-_SUBORDINATE = re.compile(
-    r"^\s*(?:soweit|sofern|wenn|falls|die|der|das|dem|den|denen|deren|dessen|welche[rsmn]?"
-    r"|sondern|sie|as|if|unless|which|that|where)\b",
-    re.IGNORECASE,
-)
-
-
-def _excludes(sentence: str) -> bool:
-    """Whether the sentence states what is not funded (its main clause negates funding)."""
-    for m in _EXCLUSION.finditer(sentence):
-        before = sentence[: m.start()]
-        if "," not in before or not _SUBORDINATE.match(before.rsplit(",", 1)[1]):
-            return True
-    return False
 
 
 def _cue_words(sentence: str) -> tuple[int, int]:
