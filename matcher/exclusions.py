@@ -2,7 +2,8 @@
 
 "Nicht gefördert werden Hochschulbibliotheken", "Von der Förderung ausgeschlossen sind
 Unternehmen der landwirtschaftlichen Primärproduktion", "… are not funded". The justification
-never quotes such a sentence as the call's purpose.
+never quotes such a sentence as the call's purpose. The matcher still reads it for topics: left out
+of the call vectors it lowered the figures (docs/matcher.md).
 
 Pure: regular expressions only, no matcher state.
 """
@@ -23,7 +24,13 @@ EXCLUSION = re.compile(
     r"|financed)\b"
     r"|\bkein(?:e[nmrs]?)?\s+(?:[\w-]+\s+)?(?:Förderung|Zuwendung|Zuschuss|funding)\b"
     # "Hardwarebeschaffungen sind nur förderfähig, soweit sie …": a restriction
-    r"|\bnur\s+(?:gefördert|förderfähig|zuwendungsfähig)\b,?\s+(?:soweit|sofern|wenn|falls)\b",
+    r"|\bnur\s+(?:gefördert|förderfähig|zuwendungsfähig)\b,?\s+(?:soweit|sofern|wenn|falls)\b"
+    # "Von der Förderung ausgeschlossen sind …", "Hochschulbibliotheken sind ausgeschlossen.",
+    # "… are excluded from funding": the same without the funding word (not "es ist nicht
+    # ausgeschlossen, dass …", which allows)
+    r"|(?<!\bnicht\s)\bausgeschlossen\s+(?:sind|ist|werden|wird)\b"
+    r"|\b(?:sind|ist|werden|wird|bleiben|bleibt)\s+(?:[\w-]+\s+){0,4}?(?<!\bnicht\s)ausgeschlossen\b"
+    r"|\b(?:are|is)\s+excluded\s+from\b",
     re.IGNORECASE,
 )
 SUBORDINATE = re.compile(

@@ -354,6 +354,23 @@ def test_an_exclusion_is_not_quoted_as_the_funding_purpose(
         assert exclusion not in text, text
 
 
+def test_an_exclusion_without_the_funding_word_is_never_quoted(strategy: Strategy) -> None:
+    """Call W-003: „Von der Förderung ausgeschlossen sind … der landwirtschaftlichen
+    Primärproduktion“ was quoted as the fit of a smart-farming project, on the very farms the
+    call excludes."""
+    sentences = [
+        "Gefördert werden Investitionen in digitale Technologien, die Geschäftsprozesse "
+        "vernetzen, sowie Investitionen in die Cybersicherheit Ihres Betriebs.",
+        "Antragsberechtigt sind Unternehmen der gewerblichen Wirtschaft, des Handwerks und der "
+        "freien Berufe mit Sitz in Deutschland.",
+        "Von der Förderung ausgeschlossen sind Unternehmen der landwirtschaftlichen "
+        "Primärproduktion sowie Gebietskörperschaften.",
+    ]
+    for variant in ("long", "short"):
+        text = _text(strategy, "WI-04", sentences, variant)
+        assert "ausgeschlossen" not in text, text
+
+
 CYBER_BACKGROUND = (
     "Angriffe auf kommunale IT-Systeme haben in den vergangenen Jahren ganze Verwaltungen über "
     "Wochen lahmgelegt."
