@@ -53,6 +53,13 @@ _LEVEL_TERMS: list[tuple[str, frozenset[str]]] = [
     ("public or private bod", LOCAL),
     ("public or private non-profit bod", LOCAL),
     ("public administration", LOCAL),
+    ("public administrations", LOCAL),
+    # EU calls: "Applicants may be public or private entities established in a Member State"
+    # admits public bodies of any member state, a Kreis among them ("legal entities" alone
+    # is left out: the development lists read Horizon's "legal entities … are eligible" as
+    # companies and research only)
+    ("public or private entit", LOCAL),
+    ("public entit", LOCAL),
     ("kommunale unternehmen", LOCAL),
     ("kommunalunternehmen", LOCAL),
     ("kommunales unternehmen", LOCAL),
@@ -175,6 +182,9 @@ _OTHER_TERMS: list[tuple[str, str]] = [
     ("burgerinnen", "privatperson"),
     ("beschaftigte", "privatperson"),
     ("selbststandige", "privatperson"),
+    # "Antragsberechtigt sind die Länder" (the states apply, and pass the money on)
+    ("lander", "land"),
+    ("bundeslander", "land"),
 ]
 # Compounds that end in these name the same kind of applicant ("Bürgerbusvereine",
 # "Wohlfahrtsverbände"); level terms are matched first, so "Zweckverband" stays a level.
@@ -284,7 +294,7 @@ def member_level(type_name: str) -> str:
 def _term_pattern(term: str) -> str:
     # stems: "local authorit" matches authority/authorities, "public bod" body/bodies,
     # "gebietskorperschaft" the plural and the genitive
-    tail = r"\w*" if term.endswith(("authorit", "bod", "gebietskorperschaft")) else r"\b"
+    tail = r"\w*" if term.endswith(("authorit", "bod", "entit", "gebietskorperschaft")) else r"\b"
     return rf"{re.escape(term)}{tail}"
 
 

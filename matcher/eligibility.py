@@ -1,7 +1,9 @@
 """May the county and its towns apply? Eligibility from the applicant list, the text and the region.
 
-The structured applicant list wins; when it is empty the sentences that name the applicants
-("Antragsberechtigt sind …", "Zuwendungsempfänger …", "eligible applicants …") are read.
+The structured applicant list wins (one of vague categories alone, such as "Öffentliche
+Einrichtung", is refined by what the text excludes); when it is empty the sentences that
+name the applicants ("Antragsberechtigt sind …", "Zuwendungsempfänger …", "eligible
+applicants …") are read.
 A Landkreis is told apart from the towns and municipalities below county level, so a call
 only for Gemeinden is eligible for the towns but not for the Kreis. The region profile of the
 strategy excludes calls for other states, other administrative districts or other counties,
@@ -23,6 +25,7 @@ from matcher.applicant_types import (
     KREISFREI,
     MUNICIPAL,
     first_term_at,
+    fold_type,
     match_terms,
     member_level,
     type_kinds,
@@ -44,6 +47,9 @@ _TRIGGER_RE = re.compile(
     # bodies" (who the partners must be is who applies)
     # (each alternative starts with a letter, which keeps the scan for first letters fast)
     r"may participate|can participate|may apply|can apply|may take part|can take part|"
+    # "consortia must include at least two public administrations at local or regional
+    # level": those it must include are among the applicants
+    r"consorti(?:a|um) must (?:include|comprise|involve)|"
     r"must be [^;]{0,80}\b(?:bod(?:y|ies)|authorit(?:y|ies)|entit(?:y|ies)|organi[sz]ations?)\b",
 )
 # (not "Zielgruppe", "Begünstigte", "final beneficiaries": whom the funded work serves, such
@@ -168,6 +174,53 @@ _DISTRICTS = {
     "tubingen": "Tübingen",
     "giessen": "Gießen",
 }
+# Applicants named by name in an applicant sentence: "die Kreise Gütersloh, Herford und
+# Lippe", "die Stadt Bielefeld" (the names follow, separated by commas, "und", "sowie").
+_NAMED_KIND_RE = re.compile(r"\b(?P<kind>(?:land)?kreise?|stadt|gemeinde)\s+")
+_NAME_RE = re.compile(r"[a-z][\w-]*")
+# a list of named Kreise ("kreise gutersloh, herford"): most texts have none, and are
+# decided by this scan (and one for "im Regierungsbezirk") instead of reading the sentences
+_NAMED_COUNTIES_RE = re.compile(r"kreise [a-z][\w-]*(?:,| und | sowie )")
+_NAME_SEP_RE = re.compile(r"\s*(?:,|\bund\b|\bsowie\b|\boder\b)\s*")
+# words after "Kreise" / "Stadt" that are no name ("Kreise und …", "Gemeinde im …")
+_NOT_A_NAME = frozenset(
+    {
+        "und", "oder", "sowie", "die", "der", "des", "den", "dem", "ein", "eine", "einer",
+        "im", "in", "mit", "ohne", "aus", "bis", "ab", "unter", "uber", "sind", "ist",
+        "konnen", "durfen", "werden", "wird", "als", "an", "auf", "fur", "von", "vom", "zu",
+        "zur", "zum", "nach", "gemass", "ihre", "ihrer", "ihren", "deren", "dessen",
+        "jeweils", "selbst", "bzw", "einschliesslich", "auch", "nur", "ausschliesslich",
+        "insbesondere", "jedoch", "nicht", "kein", "keine", "sich", "haben", "bei", "soweit",
+        "sofern", "wenn", "alle", "aller", "allen", "innerhalb", "ausserhalb",
+    }
+)  # fmt: skip
+# Interreg: "Partners must be located in the programme area, which covers … parts of …
+# Germany (Bavaria and Baden-Württemberg)": the states in brackets after Germany are where
+# the partners must be.
+_PROGRAMME_AREA_RE = re.compile(r"\b(?:programme|program) area\b|\bprogrammgebiet")
+_MUST_BE_LOCATED_RE = re.compile(
+    r"\b(?:must|shall|have to|need to|mussen)\b[^.;]{0,30}\b(?:located|established|based"
+    r"|situated|ansassig|ihren sitz)\b"
+)
+_GERMAN_PART_RE = re.compile(r"\b(?:germany|deutschland)\s*\(([^)]*)\)")
+# the states' English names, to their folded German key
+_ENGLISH_STATES = {
+    "bavaria": "bayern",
+    "hesse": "hessen",
+    "lower saxony": "niedersachsen",
+    "north rhine-westphalia": "nordrhein-westfalen",
+    "north rhine westphalia": "nordrhein-westfalen",
+    "rhineland-palatinate": "rheinland-pfalz",
+    "saxony-anhalt": "sachsen-anhalt",
+    "saxony": "sachsen",
+    "thuringia": "thuringen",
+    "mecklenburg-western pomerania": "mecklenburg-vorpommern",
+}
+_STATE_NAME_RE = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(k) for k in sorted([*_STATES, *_ENGLISH_STATES], key=len, reverse=True))
+    + r")\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +334,9 @@ class CallApplicants:
     # the text names examples or adds applicants ("unter anderem …", "Kreise können auch …"):
     # whom it names may apply, whom it does not name is not excluded
     open: bool = False
+    # a vague list the text refines (`_refined_list`), and the folded sentence that does
+    refined: bool = False
+    refined_by: str = ""
 
 
 def _fold_text(text: str) -> str:
@@ -662,10 +718,59 @@ def narrowed_by_text(call: CallDoc, allowed: frozenset[str]) -> frozenset[str]:
 
 
 def call_applicants(call: CallDoc) -> CallApplicants:
-    """From the structured list when there is one, else from the text."""
+    """From the structured list when there is one (refined by the text when it is vague),
+    else from the text."""
     if call.eligible:
-        return applicants_from_list(call.eligible)
+        return _refined_list(call, applicants_from_list(call.eligible))
     return applicants_from_text(_call_text(call))
+
+
+# Categories of a structured list that do not say local government is meant: the
+# Förderdatenbank's "Öffentliche Einrichtung" (a state or a university hospital is one too)
+# and "Schulträger" (church and private ones are too). A list whose levels come from these
+# alone is refined by what the text says explicitly (`_refined_list`).
+_VAGUE_LIST_TYPES = frozenset(
+    {"offentliche einrichtung", "schultrager", "public body", "anstalt des offentlichen rechts"}
+)
+
+
+@lru_cache(maxsize=1024)
+def _vague_list(types: tuple[str, ...]) -> bool:
+    """Whether the local-government levels of a list come from vague categories alone."""
+    level_types = [t for t in types if type_kinds(t)[0]]
+    return bool(level_types) and all(fold_type(t) in _VAGUE_LIST_TYPES for t in level_types)
+
+
+def _refined_list(call: CallDoc, listed: CallApplicants) -> CallApplicants:
+    """A vague list (`_VAGUE_LIST_TYPES`) without the levels the text excludes ("Schulen in
+    kommunaler Trägerschaft … sind nicht antragsberechtigt") or leaves out (a closed
+    applicant sentence that names only others: "Antragsberechtigt sind die Länder")."""
+    if not _vague_list(tuple(call.eligible)):
+        return listed
+    folded = _fold_text("\n".join([call.title, call.summary, call.text]))
+    # the Förderdatenbank's text repeats its list ("Förderberechtigte: Öffentliche
+    # Einrichtung, Unternehmen."): that is the list, not the text's own restriction
+    folded = folded.replace(", ".join(fold_type(t) for t in call.eligible), " ")
+    r = _read_text(folded)
+    if r.open:
+        return listed
+    if r.excluded_levels & listed.levels:
+        levels = listed.levels - r.excluded_levels
+        why = next(
+            (
+                sentence
+                for sentence in _SENTENCE_END_RE.split(folded)
+                if (_EXCLUDED_RE.search(sentence) or _EXCLUDED_ANYWHERE_RE.search(sentence))
+                and match_terms(sentence)[0] & r.excluded_levels
+            ),
+            "",
+        )
+    elif r.others and not r.levels:
+        levels = frozenset()
+        why = next((s for s in applicant_sentences(folded) if any(match_terms(s))), "")
+    else:
+        return listed
+    return CallApplicants(levels, listed.others, "list", refined=True, refined_by=why)
 
 
 def _call_text(call: CallDoc) -> str:
@@ -740,6 +845,17 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     region = _fold_text(call.region).strip()
     own = _own_places(profile)
     if region in _NATIONWIDE:
+        area, sentence = _programme_area(folded)
+        if area and all(_part_verdict(part, *own) == "out" for part in area):
+            return RegionCheck(
+                "ineligible",
+                _quoted(
+                    f"laut Aufruftext nur für Antragsteller {_places_label(area)} – "
+                    f"{owner_name(profile)} liegt nicht darin",
+                    call,
+                    sentence,
+                ),
+            )
         named = text_regions(call)
         if named and all(_part_verdict(part, *own) == "out" for part in named):
             return RegionCheck(
@@ -775,7 +891,12 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
 
 def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> RegionCheck:
     """A named region in the applicant sentences ("Kommunen im Rheinischen Revier", "…
-    aus den Regionen des Strukturwandels (…)") for a call whose region field includes us."""
+    aus den Regionen des Strukturwandels (…)"), another administrative district ("…
+    Gemeinden im Regierungsbezirk Detmold") or other Kreise by name only ("die Kreise
+    Gütersloh, Herford und Lippe") for a call whose region field includes us."""
+    other = _other_places(call, folded, profile)
+    if other is not None:
+        return RegionCheck("ineligible", _quoted(other[0], call, other[1]))
     if not _mentions_region(folded):  # most texts: one scan
         return RegionCheck("eligible")
     regions, vague, sentence = _text_named_region(folded)
@@ -804,6 +925,95 @@ def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> Re
             sentence,
         ),
     )
+
+
+def _programme_area(folded: str) -> tuple[list[str], str]:
+    """The German states (folded) of a programme area the partners must be located in, and
+    the sentence that names them; ([], "") when the text names none."""
+    if "area" not in folded and "programmgebiet" not in folded:  # most texts: two scans
+        return [], ""
+    for sentence in _SENTENCE_END_RE.split(folded):
+        part = _GERMAN_PART_RE.search(sentence)
+        if part and _PROGRAMME_AREA_RE.search(sentence) and _MUST_BE_LOCATED_RE.search(sentence):
+            states = [_ENGLISH_STATES.get(m, m) for m in _STATE_NAME_RE.findall(part.group(1))]
+            return list(dict.fromkeys(states)), sentence
+    return [], ""
+
+
+def _named_places(sentence: str) -> tuple[list[str], list[str], str]:
+    """Kreise and towns an applicant sentence names by name ("die Kreise Gütersloh und
+    Herford", "die Stadt Bielefeld"): the Kreise, the towns (folded names) and the sentence
+    with them blanked."""
+    counties: list[str] = []
+    towns: list[str] = []
+    rest = sentence
+    for m in _NAMED_KIND_RE.finditer(sentence):
+        pos, names = m.end(), []
+        while (name := _NAME_RE.match(sentence, pos)) and not (
+            name.group(0) in _NOT_A_NAME
+            or first_term_at(name.group(0)) is not None
+            or _ANY_STATE_RE.fullmatch(name.group(0))
+        ):
+            names.append(name.group(0))
+            pos = name.end()
+            if not (sep := _NAME_SEP_RE.match(sentence, pos)):
+                break
+            pos = sep.end()
+        if names:
+            (counties if "kreis" in m.group("kind") else towns).extend(names)
+            rest = _blank(rest, m.start(), m.end() + len(" ".join(names)))
+    return counties, towns, rest
+
+
+def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[str, str] | None:
+    """The reason and the sentence when an applicant sentence admits only applicants in
+    another administrative district ("… im Regierungsbezirk Detmold") or other Kreise named
+    by name ("Antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe"); None else."""
+    # every such sentence holds one of these words: most texts are decided by a scan
+    if not (
+        ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))
+        or _NAMED_COUNTIES_RE.search(folded)
+    ):
+        return None
+    _, own_district, own_county = _own_places(profile)
+    own_names = {own_county} | {
+        _TYPE_PREFIX_RE.sub("", " ".join(_fold_text(a.name).split())) for a in profile.applicants
+    }
+    for sentence in applicant_sentences(folded):
+        if _RATE_RE.search(sentence):
+            continue
+        districts = [
+            m.group(1)
+            for m in _DISTRICT_IN_TEXT_RE.finditer(sentence)
+            if not _PREFERENCE_BEFORE_RE.search(sentence[: m.start()])
+            and not _ALTERNATIVE_BEFORE_RE.search(sentence[: m.start()])
+        ]
+        counties, towns, rest = _named_places(sentence)
+        if own_district in districts or own_names & {*counties, *towns}:
+            continue  # ours among them
+        owner = owner_name(profile)
+        if districts:
+            places = ["regierungsbezirk " + d for d in dict.fromkeys(districts)]
+            return (
+                f"laut Aufruftext nur für Antragsteller {_places_label(places)} – "
+                f"{owner} liegt nicht darin",
+                sentence,
+            )
+        if counties and not match_terms(rest)[0]:
+            written = join_de(_as_written(call, counties))
+            return f"laut Aufruftext nur für die Kreise {written} – {owner} ist nicht darunter", (
+                sentence
+            )
+    return None
+
+
+def _as_written(call: CallDoc, names: Sequence[str]) -> list[str]:
+    """Folded names ("gutersloh") as the call writes them ("Gütersloh")."""
+    words = re.findall(r"[\w-]+", unicodedata.normalize("NFKC", f"{call.summary} {call.text}"))
+    written: dict[str, str] = {}
+    for word in words:
+        written.setdefault(_fold_text(word).strip(), word)
+    return [written.get(name, name.title()) for name in names]
 
 
 def _own_county_full(profile: RegionProfile) -> str:
@@ -1241,6 +1451,9 @@ def assess(
         )
         if pop.everyone_outside:
             reasons.append(f"{label} nicht antragsberechtigt – {pop.reason}")
+        elif who.refined:  # a vague list the text refines: the text's sentence, quoted
+            reason = f"{label} laut Aufruftext nicht antragsberechtigt"
+            reasons.append(_quoted(reason, call, who.refined_by) if who.refined_by else reason)
         elif call.eligible:
             reasons.append(f"{label} nicht antragsberechtigt (nur {', '.join(call.eligible)}){why}")
         else:

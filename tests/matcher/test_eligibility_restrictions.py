@@ -1,0 +1,173 @@
+"""Eligibility: restrictions the text adds to a call's region and to a vague applicant list,
+and who English EU calls admit (an advisor's test of 30 unseen calls)."""
+
+from __future__ import annotations
+
+from matcher.eligibility import assess
+from matcher.strategy import Strategy
+from tests.matcher.conftest import make_call
+
+
+def test_other_administrative_district_in_an_nrw_call_excludes(strategy: Strategy) -> None:
+    """A call for NRW whose applicant sentence names the Kreise and the district of another
+    Regierungsbezirk was eligible."""
+    call = make_call(
+        "owl",
+        "Förderaufruf Radverkehr digital in Ostwestfalen-Lippe",
+        "Die Förderquote beträgt bis zu 80 %. Antragsberechtigt sind die Kreise Gütersloh, "
+        "Herford, Höxter, Lippe, Minden-Lübbecke und Paderborn, die Stadt Bielefeld sowie die "
+        "kreisangehörigen Städte und Gemeinden im Regierungsbezirk Detmold. Anträge sind an die "
+        "Bezirksregierung Detmold zu richten.",
+        eligible=["Kommune", "Landkreis"],
+        region="NRW",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "ineligible"
+    assert e.reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller im Regierungsbezirk Detmold – "
+        "Kreis Coesfeld liegt nicht darin: „Antragsberechtigt sind die Kreise Gütersloh"
+    )
+
+
+def test_own_district_or_where_to_apply_does_not_exclude(strategy: Strategy) -> None:
+    def status(text: str) -> str:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune"], region="NRW")
+        return assess(call, strategy.region_profile).status
+
+    assert status("Antragsberechtigt sind Kommunen im Regierungsbezirk Münster.") == "eligible"
+    # where to apply, a rate and a preference restrict no one
+    assert status("Anträge sind bei der Bezirksregierung Detmold einzureichen.") == "eligible"
+    assert (
+        status(
+            "Antragsberechtigt sind Kommunen in NRW; Kommunen im Regierungsbezirk Detmold "
+            "erhalten eine erhöhte Förderquote."
+        )
+        == "eligible"
+    )
+    assert (
+        status("Antragsberechtigt sind Kommunen, insbesondere im Regierungsbezirk Detmold.")
+        == "eligible"
+    )
+
+
+def test_named_other_counties_only_restrict_the_region(strategy: Strategy) -> None:
+    def assessed(text: str) -> tuple[str, str]:
+        call = make_call("c", "Aufruf", text, eligible=["Landkreis"], region="NRW")
+        e = assess(call, strategy.region_profile)
+        return e.status, " ".join(e.reasons)
+
+    status, reason = assessed("Antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe.")
+    assert status == "ineligible"
+    assert reason.startswith(
+        "laut Aufruftext nur für die Kreise Gütersloh, Herford und Lippe – "
+        "Kreis Coesfeld ist nicht darunter"
+    )
+    # our county among them, or named Kreise beside Kreise in general
+    assert assessed("Antragsberechtigt sind die Kreise Borken und Coesfeld.")[0] == "eligible"
+    assert (
+        assessed("Antragsberechtigt sind die Kreise Borken und Steinfurt sowie alle Gemeinden.")[0]
+        == "eligible"
+    )
+    assert assessed("Antragsberechtigt sind Kreise und kreisfreie Städte.")[0] == "eligible"
+
+
+def test_text_restrictions_refine_a_vague_applicant_list(strategy: Strategy) -> None:
+    """A list of "Schulträger" or the Förderdatenbank's "Öffentliche Einrichtung" admitted the
+    county although the text excludes municipal applicants or names only others."""
+    schools = make_call(
+        "ersatz",
+        "Förderaufruf Digitale Ausstattung von Ersatzschulen",
+        "Antragsberechtigt sind ausschließlich Träger genehmigter Ersatzschulen nach § 100 "
+        "SchulG NRW (kirchliche und private Schulträger). Schulen in kommunaler Trägerschaft "
+        "werden über das Programm Gute Schule gefördert und sind hier nicht antragsberechtigt.",
+        eligible=["Schulträger"],
+        region="NRW",
+    )
+    e = assess(schools, strategy.region_profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt: „Schulen in "
+        "kommunaler Trägerschaft werden über das Programm Gute Schule gefördert und sind hier "
+        "nicht antragsberechtigt.“"
+    ]
+    states = make_call(
+        "khsf",
+        "Krankenhausstrukturfonds Digital",
+        "Förderberechtigte: Öffentliche Einrichtung, Unternehmen. Der Bund trägt 70 % der "
+        "Kosten. Zusatzinformationen: Antragsberechtigt sind die Länder. Krankenhausträger "
+        "melden ihren Förderbedarf beim zuständigen Land an.",
+        eligible=["Öffentliche Einrichtung", "Unternehmen"],
+        region="Bund",
+    )
+    e = assess(states, strategy.region_profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "Kreis, Städte und Gemeinden laut Aufruftext nicht antragsberechtigt: "
+        "„Antragsberechtigt sind die Länder.“"
+    ]
+
+
+def test_a_precise_applicant_list_is_not_refined(strategy: Strategy) -> None:
+    """A list's "Kommune" is no vague category: a text that says otherwise leaves it."""
+    call = make_call(
+        "c",
+        "Aufruf",
+        "Antragsberechtigt sind staatliche Hochschulen.",
+        eligible=["Kommune"],
+        region="NRW",
+    )
+    assert assess(call, strategy.region_profile).status == "eligible"
+    # a vague list whose text names municipal applicants stays eligible
+    call = make_call(
+        "c",
+        "Aufruf",
+        "Antragsberechtigt sind kommunale Schulträger.",
+        eligible=["Schulträger"],
+        region="NRW",
+    )
+    assert assess(call, strategy.region_profile).status == "eligible"
+
+
+def test_english_eu_calls_open_to_public_bodies_of_any_member_state(strategy: Strategy) -> None:
+    def status(text: str) -> str:
+        return assess(make_call("c", "Call", text, region="EU"), strategy.region_profile).status
+
+    assert (
+        status(
+            "In order to be eligible, applicants must be legal entities established in an EU "
+            "Member State or an EEA country; consortia must include at least two public "
+            "administrations at local or regional level."
+        )
+        == "eligible"
+    )
+    assert (
+        status("Applicants may be public or private entities established in a Member State.")
+        == "eligible"
+    )
+
+
+def test_programme_area_without_our_state_excludes(strategy: Strategy) -> None:
+    call = make_call(
+        "alp",
+        "Interreg Alpine Space – Smart villages",
+        "Eligibility conditions: Partners must be located in the programme area, which covers "
+        "Austria, Liechtenstein, Slovenia, Switzerland and parts of France, Italy and Germany "
+        "(Bavaria and Baden-Württemberg). Deadline: 2027-03-31.",
+        region="EU",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "laut Aufruftext nur für Antragsteller in Bayern und Baden-Württemberg – "
+        "Kreis Coesfeld liegt nicht darin: „Partners must be located "
+        "in the programme area, which covers Austria, Liechtenstein, Slovenia, Switzerland and "
+        "parts of France, Italy and Germany (Bavaria and Baden-Württemberg).“"
+    ]
+    ours = make_call(
+        "nwe",
+        "Interreg North-West Europe",
+        "Partners must be located in the programme area, which covers Belgium, Luxembourg "
+        "and parts of Germany (North Rhine-Westphalia, Hesse and Baden-Württemberg).",
+        region="EU",
+    )
+    assert assess(ours, strategy.region_profile).status != "ineligible"
