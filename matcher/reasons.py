@@ -12,6 +12,7 @@ is shown on its own (the badge).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
@@ -44,6 +45,11 @@ ANBEST_WORDS = "leistung leistungen dritter beschäftigt beschäftigtes"
 # Prozess, IT) and, like Unternehmen and Kommunen, whom and where (KMU, mittlere, Betriebe,
 # Beschäftigte, Menschen, Orte, lokal, urban, Gebiete; "Märkte" is a Bavarian kind of
 # municipality).
+# "Bürger" is whom an administration serves, in every call and project on it ("Bürgerbus" ~
+# "Bürger" shares no topic; "Bürgerportal" ~ "Bürgerportal" still does, the whole word);
+# "regional" is where, like "lokal" ("REGIONALE", an NRW programme, ~ "Regionaler
+# Online-Marktplatz"); "Versorgung" a head that says how, not what (Daten- ~
+# Gesundheitsversorgung; the same word in both stays a topic, `TOPIC_WHEN_THE_SAME`).
 # Every strategy the tool serves is a digitalisation strategy: a call and a project that
 # share only "digital" share nothing a reader would call a reason.
 DIGITAL_WORDS = "digital digitale digitalen digitaler digitales digitalisierung digitalisieren"
@@ -59,7 +65,17 @@ GENERIC_WORDS = f"""{DIGITAL_WORDS}
     innovativ innovative vernetzung vernetzen vernetzt vernetzte prozess prozesse it
     kmu mittlere mittleren mittelstand mittelständisch betrieb betriebe betrieben
     beschäftigte beschäftigten mensch menschen ort orte orten lokal lokale urban urbane
-    gebiet gebiete gebieten markt märkte per gemeinsam vollständig"""
+    gebiet gebiete gebieten markt märkte per gemeinsam vollständig
+    bürger bürgern bürgerinnen regio regional regionale regionalen regionaler regionales
+    versorgung"""
+
+# Numbers name no topic: "zwei Jahre" of a call and "zwei Standorte" of a project share
+# nothing ("Dritter" is ANBest-P and listed there).
+NUMBER_WORDS = """null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf
+    zwanzig dreißig vierzig fünfzig hundert tausend million millionen milliarde milliarden
+    erste ersten zweite zweiten dritte dritten vierte fünfte hälfte
+    one two three four five six seven eight nine ten twelve hundred thousand
+    first second third"""
 
 # Letters two words share in front of a word part (the "t" of Sport-/Heimat-vereine, the
 # "ungs" of Planungs-/Verwaltungs-leistungen): fewer than this many, a linking "s" aside, or
@@ -69,8 +85,9 @@ _MIN_PART = 4
 
 @cache
 def not_reason_stems(lang: str = "de") -> frozenset[str]:
-    """Stems (of `lang`) of the applicant, place and procedure words."""
-    return _stems([*applicant_words(), *analysis.words(f"{PLACE_WORDS} {PROCEDURE_VERBS}")], lang)
+    """Stems (of `lang`) of the applicant, place, procedure and number words."""
+    own = analysis.words(f"{PLACE_WORDS} {PROCEDURE_VERBS} {NUMBER_WORDS}")
+    return _stems([*applicant_words(), *own], lang)
 
 
 def _stems(words: Iterable[str], lang: str) -> frozenset[str]:
@@ -86,8 +103,11 @@ def _anbest_forms() -> frozenset[str]:
 @cache
 def _no_reason_parts(lang: str) -> frozenset[str]:
     """Stems of the words a pair of different words may not share alone: the words that are
-    no reason, the generic words (one list with the Begründungstext) and ANBest-P words."""
-    return not_reason_stems(lang) | _stems(analysis.words(f"{GENERIC_WORDS} {ANBEST_WORDS}"), lang)
+    no reason, the generic words (one list with the Begründungstext), "Angebote" (no reason
+    as the same word either: "Lernangebote" ~ "Kulturangebote" share no topic) and ANBest-P
+    words."""
+    words = analysis.words(f"{GENERIC_WORDS} {OFFER_WORDS} {ANBEST_WORDS}")
+    return not_reason_stems(lang) | _stems(words, lang)
 
 
 def own_places(profile: RegionProfile) -> frozenset[str]:
@@ -125,9 +145,19 @@ def is_own_place(word: str, places: frozenset[str]) -> bool:
 @lru_cache(maxsize=65536)
 def is_reason(token: str) -> bool:
     """Whether a content token (English ones marked, see `analysis.token_lang`) can be
-    shown as a reason: not an applicant, place or procedure word."""
+    shown as a reason: not an applicant, place, procedure or number word, nor an English
+    function word that a German text or glossary term holds ("on" of On-Demand-Shuttle)."""
     word, lang = analysis.token_lang(token)
+    if lang == "de" and word in _english_function_words():
+        return False
     return analysis.stem(word, lang) not in not_reason_stems(lang)
+
+
+@cache
+def _english_function_words() -> frozenset[str]:
+    """English stop words, as German tokens of "Mobility on Demand" or "On-Demand-Verkehr";
+    not "it", the German abbreviation IT (IT-Sicherheit)."""
+    return analysis.stopwords("en") - {"it"}
 
 
 @lru_cache(maxsize=65536)
@@ -192,7 +222,7 @@ def one_word_across(english: str, german: str, is_word: Callable[[str, str], boo
 # What may follow a shared word part: an ending or a linking "s" ("vereins" of Vereinsheim
 # and Vereinsarchiv), not letters of another word ("Bund" is no part of "bündeln", nor
 # "schaffen" of "Beschaffung").
-_ENDINGS = ("", "-", "s", "s-", "e", "n", "en", "er", "es", "ern", "ens")
+_ENDINGS = ("", "-", "s", "s-", "e", "n", "en", "er", "es", "ern", "ens", "se", "sen")
 
 
 def _stray(letters: str) -> bool:
@@ -237,8 +267,40 @@ def shows_pair(
         # the two texts then share nothing a reader would call a topic
         word, lang = analysis.token_lang(call_token)
         return analysis.stem(analysis.fold(word), lang) not in _generic_stems(lang)
+    if lang_a == lang_b == "de" and _ends_inside(word_a, word_b):
+        return False
     return shares_reason(call_token, other_token, places)
 
+
+# Forms of one word that end after the shared letters: verbs ("bündeln" ~ "bündelt",
+# "lernende" ~ "Lernen"), adjectives ("medizinische" ~ "telemedizinischer") and -um/-en
+# ("Rechenzentren" ~ "Rechenzentrum").
+_FORM_ENDINGS = ("t", "te", "st", "et", "d", "de", "r", "m", "um")
+# The ending of a verb form after its stem (qualifizier-en, -t, -te, -ter, -end, -ende)
+_VERB_FORM = re.compile(r"^(?:e?n|e?nd(?:e[nmrs]?)?|e?t(?:e[nmrs]?)?|e?st)$")
+
+
+def _ends_inside(word_a: str, word_b: str) -> bool:
+    """Whether the letters two German words (folded) share end inside a word, so that they
+    share no word: one or two letters that are no ending follow them ("informati" of
+    Gästeinformation and Informatik, "digitalpa" of Digitalpaten and DigitalPakt; also "sensor"
+    of Sensorik and Sensornetz, which spelling cannot tell from Informatik), or a noun made
+    with "-ung" in one and anything but a verb form in the other: "Schulung" (a training) and
+    "Schul-WLAN" or "Schule", "Bildung" and "Bild", "Verbesserung" and "besser". A verb and its
+    "-ung" noun stay one word ("qualifizieren", "qualifizierte" ~ "Qualifizierung")."""
+    shared = analysis._longest_shared(word_a, word_b)
+    rests = [w[w.find(shared) + len(shared) :] for w in (word_a, word_b)]
+    if any(0 < len(r) <= 2 and r not in _ENDINGS + _FORM_ENDINGS for r in rests):
+        return True
+    noun = [r.startswith("ung") for r in rests]
+    verb = [bool(_VERB_FORM.match(r)) for r in rests]
+    return (noun[0] and not noun[1] and not verb[1]) or (noun[1] and not noun[0] and not verb[0])
+
+
+# What a call or project offers, of any topic: no reason, as the same word ("Angebote" ~
+# "Angeboten") or shared by two words ("Angebote" ~ "Kulturangebote"). Not in GENERIC_WORDS,
+# which the Begründungstext also reads.
+OFFER_WORDS = "angebot angebote angeboten"
 
 # Generic words that are a topic when both texts use the whole word: a call for the staff
 # and a project for the staff (Beschäftigte), IT-Sicherheit in both, a platform or an app in
@@ -246,11 +308,11 @@ def shows_pair(
 # Strategie", "smart ≈ Smarte", "digitale ≈ Digitalisierung"), nor are "Angebote" and "neue".
 TOPIC_WHEN_THE_SAME = """beschäftigte beschäftigten it information informationen plattform
     plattformen app apps netz netze netzwerk netzwerke service services dienst dienste kmu
-    mittelstand markt märkte"""
+    mittelstand markt märkte versorgung"""
 
 
 @cache
 def _generic_stems(lang: str) -> frozenset[str]:
     """Stems of the words that are no reason even when call and project use the same one."""
-    stems = _stems(analysis.words(f"{GENERIC_WORDS} angebot angebote neue"), lang)
+    stems = _stems(analysis.words(f"{GENERIC_WORDS} {OFFER_WORDS} neue"), lang)
     return stems - _stems(analysis.words(TOPIC_WHEN_THE_SAME), lang)

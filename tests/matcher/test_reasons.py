@@ -8,7 +8,7 @@ import pytest
 
 from matcher import analysis
 from matcher.model import match_calls
-from matcher.reasons import own_places, shares_reason, shows_pair
+from matcher.reasons import is_reason, own_places, shares_reason, shows_pair
 from matcher.strategy import Strategy, load_strategy, parse_strategy
 from tests.matcher.conftest import make_call
 
@@ -330,3 +330,61 @@ def test_an_english_and_a_german_word_pair_only_as_one_word(
 
     token = analysis.EN_MARK + english
     assert shows_pair(token, german, places, is_word) is shown
+
+
+@pytest.mark.parametrize(
+    ("call_word", "project_word", "shown"),
+    [
+        # an advisor's unseen calls: letters, not a word, of both or either
+        ("Gästeinformation", "Informatik", False),
+        ("Digitalpaten", "DigitalPakt", False),
+        ("Schulung", "Schul-WLAN", False),  # a training, no school
+        ("Schulungen", "Schule", False),
+        ("Bildung", "Bild", False),
+        # generic words and numbers
+        ("Bürgerbus", "Bürger", False),
+        ("REGIONALE", "Regionaler", False),
+        ("Datenversorgung", "Gesundheitsversorgung", False),
+        ("zwei", "zwei", False),
+        ("on", "On-Demand-Shuttle", False),  # "Mobility on Demand"
+        # still one word
+        ("Qualifizierung", "qualifizieren", True),
+        ("qualifizierte", "Qualifizierung", True),
+        ("bündeln", "bündelt", True),
+        ("Rechenzentren", "Rechenzentrum", True),
+        ("Breitbandausbau", "Breitband", True),
+        ("Radverkehrsmanagement", "Fußverkehrsmanagement", True),
+        ("Versorgung", "Versorgung", True),  # the same word stays a topic
+        ("IT-Sicherheit", "IT", True),
+    ],
+)
+def test_pairs_that_share_no_word_are_not_shown(
+    call_word: str, project_word: str, shown: bool
+) -> None:
+    """Pairs a funding advisor read as no reason ("Gemeinsame Begriffe"), and the kinds kept."""
+    places = own_places(load_strategy(BUNDLED).region_profile)
+    call_token, project_token = (analysis.content_tokens(w)[0] for w in (call_word, project_word))
+    # as the explanations ask: both words reasons, then the pair (model._Explainer._terms)
+    reasons = is_reason(call_token) and is_reason(project_token)
+    assert (reasons and shows_pair(call_token, project_token, places)) is shown
+
+
+def test_a_culture_call_shares_no_work_culture_nor_offers() -> None:
+    """A culture call (modelled on C-D-177) listed the staff academy VW-05 for "Kultur ≈
+    Arbeitskultur", and the culture, club and school projects for "Angebote ≈
+    Kulturangebote" or "Lernangebote ≈ Vereinsangebote": no reasons."""
+    call = make_call(
+        "kultur",
+        "Kultur digital: Förderung von Kulturprojekten",
+        "Gefördert werden Kultur und Kultureinrichtungen, die neue Angebote für ihr Publikum"
+        " entwickeln; Lernangebote und Werkstattangebote für Kinder. Arbeit mit Ehrenamtlichen.",
+        region="NRW",
+    )
+    (result,) = match_calls(load_strategy(BUNDLED), [call])
+    shown = {
+        p.project_id: {(t.call_word, t.project_word) for t in p.terms} for p in result.projects
+    }
+    assert shown["VW-05"] == set()  # was Kultur ≈ Arbeitskultur, Arbeit ≈ Arbeitskultur
+    assert not any("angebot" in o.lower() for pairs in shown.values() for _, o in pairs), shown
+    # the culture project keeps its reasons
+    assert {("Kultur", "Kultur"), ("Kulturprojekten", "Kultur")} <= shown["KU-01"]
