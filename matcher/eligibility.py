@@ -268,6 +268,34 @@ _MITTELDEUTSCH = (
     ("thuringen", frozenset({"altenburger land"})),
 )
 _HELMSTEDT = (("niedersachsen", None),)
+# The two Landschaftsverbände of NRW by their Regierungsbezirke: Westfalen-Lippe (LWL) is
+# Münster, Detmold and Arnsberg, the Rheinland (LVR) Düsseldorf and Köln. Funders such as the
+# LWL-Archivamt name them as the region ("Kommunalarchive in Westfalen-Lippe").
+_MUNSTER = frozenset(
+    {"borken", "coesfeld", "recklinghausen", "steinfurt", "warendorf", "bottrop"}
+    | {"gelsenkirchen", "munster"}
+)
+_DETMOLD = frozenset(
+    {"gutersloh", "herford", "hoxter", "lippe", "minden-lubbecke", "paderborn", "bielefeld"}
+)
+_SUDWESTFALEN = frozenset(
+    {"hochsauerlandkreis", "markischer kreis", "olpe", "siegen-wittgenstein", "soest"}
+)
+_ARNSBERG = (
+    _SUDWESTFALEN
+    | {"ennepe-ruhr-kreis", "unna", "bochum", "dortmund", "hagen"}
+    | {
+        "hamm",
+        "herne",
+    }
+)
+_RHEINLAND = frozenset(
+    {"kleve", "mettmann", "neuss", "viersen", "wesel", "duisburg", "dusseldorf", "essen"}
+    | {"krefeld", "monchengladbach", "mulheim an der ruhr", "oberhausen", "remscheid"}
+    | {"solingen", "wuppertal", "duren", "rhein-erft-kreis", "euskirchen", "heinsberg"}
+    | {"oberbergischer kreis", "rheinisch-bergischer kreis", "rhein-sieg-kreis", "aachen"}
+    | {"bonn", "koln", "leverkusen"}
+)
 _NAMED_REGIONS: tuple[tuple[re.Pattern[str], _NamedRegion], ...] = (
     (
         re.compile(r"rheinische\w*\s+revier\w*"),
@@ -293,6 +321,26 @@ _NAMED_REGIONS: tuple[tuple[re.Pattern[str], _NamedRegion], ...] = (
                 ),
             ),
         ),
+    ),
+    (
+        re.compile(r"(?<![\w-])ostwestfalen(?:-lippe)?(?![\w-])|(?<![\w-])owl(?![\w-])"),
+        _NamedRegion("in Ostwestfalen-Lippe", (("nordrhein-westfalen", _DETMOLD),)),
+    ),
+    (
+        re.compile(r"(?<![\w-])sudwestfalen(?![\w-])"),
+        _NamedRegion("in Südwestfalen", (("nordrhein-westfalen", _SUDWESTFALEN),)),
+    ),
+    (
+        # not "Nordrhein-Westfalen"
+        re.compile(r"(?<![\w-])westfalen(?:-lippe)?(?![\w-])"),
+        _NamedRegion(
+            "in Westfalen-Lippe", (("nordrhein-westfalen", _MUNSTER | _DETMOLD | _ARNSBERG),)
+        ),
+    ),
+    (
+        # not "Rheinland-Pfalz"
+        re.compile(r"(?<![\w-])rheinland(?![\w-])"),
+        _NamedRegion("im Rheinland", (("nordrhein-westfalen", _RHEINLAND),)),
     ),
     (
         re.compile(r"emscher-lippe(?:-region)?\w*"),
@@ -1202,7 +1250,19 @@ def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
 
 
 # every named or vague region holds one of these: most texts are decided by substring tests
-_REGION_WORDS = ("revier", "lausitz", "kohle", "strukturwandel", "emscher-lippe", "munsterland")
+_REGION_WORDS = (
+    "revier",
+    "lausitz",
+    "kohle",
+    "strukturwandel",
+    "emscher-lippe",
+    "munsterland",
+    "westfalen-lippe",
+    "ostwestfalen",
+    "owl",
+    "sudwestfalen",
+    "rheinland",
+)
 
 
 def _mentions_region(text: str) -> bool:

@@ -171,3 +171,24 @@ def test_programme_area_without_our_state_excludes(strategy: Strategy) -> None:
         region="EU",
     )
     assert assess(ours, strategy.region_profile).status != "ineligible"
+
+
+def test_the_regions_of_the_landschaftsverbaende_are_placed(strategy: Strategy) -> None:
+    """Call X-022 of an advisor's fourth test (LWL-Archivamt, region "Westfalen-Lippe") was
+    "unklar"; Kreis Coesfeld lies in Westfalen-Lippe, not in the Rheinland or in OWL."""
+
+    def assessed(
+        region: str, text: str = "Gefördert wird die Digitalisierung von Archivgut."
+    ) -> str:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune"], region=region)
+        return assess(call, strategy.region_profile).status
+
+    assert assessed("Westfalen-Lippe") == "eligible"
+    assert assessed("Westfalen") == "eligible"
+    assert assessed("Rheinland") == "ineligible"
+    assert assessed("Ostwestfalen-Lippe") == "ineligible"
+    assert assessed("Südwestfalen") == "ineligible"
+    # in the text of an NRW call; "Nordrhein-Westfalen" and "Rheinland-Pfalz" are no such region
+    assert assessed("NRW", "Antragsberechtigt sind Kommunen im Rheinland.") == "ineligible"
+    assert assessed("NRW", "Antragsberechtigt sind Kommunen in Westfalen-Lippe.") == "eligible"
+    assert assessed("NRW", "Antragsberechtigt sind Kommunen in Nordrhein-Westfalen.") == "eligible"
