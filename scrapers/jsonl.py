@@ -63,7 +63,7 @@ def parse_jsonl(
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
     bad_lines = 0
-    refused_source = False
+    refused_exact = refused_variant = False
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -75,12 +75,13 @@ def parse_jsonl(
                 field = f", Feld '{problem.field}'" if problem.field else ""
                 problems.append(f"Zeile {line_no}{field}: {problem.message}")
             continue
-        if record.source in scraped:
+        if owner := scraped_source_named(record.source, scraped):
             bad_lines += 1
-            refused_source = True
+            refused_exact |= owner == record.source
+            refused_variant |= owner != record.source
             problems.append(
                 f"Zeile {line_no}, Feld 'source': "
-                + scraped_source_problem(record.source, scraped[record.source], scraped_from)
+                + scraped_source_problem(record.source, owner, scraped[owner], scraped_from)
             )
             continue
         key = (record.source, record.external_id)
@@ -93,26 +94,67 @@ def parse_jsonl(
         seen[key] = line_no
         records.append(record)
     if problems:
-        hint = SCRAPED_SOURCE_HINT if refused_source else ""
+        hint = scraped_source_hint(exact=refused_exact, variant=refused_variant)
         raise ParseError(_describe_problems(problems, bad_lines, hint=hint), source=name)
     return records
 
 
-# Why a scraped source's name is refused and what to do instead; said once per file.
-SCRAPED_SOURCE_HINT = (
-    "Unter dem Namen einer Quelle, die `scrape` abruft, würde deren nächster Abruf jeden "
-    "importierten Aufruf, den sie nicht listet, als verschwunden markieren. Bitte in 'source' "
-    "einen eigenen Namen (etwa 'manuell') eintragen oder 'source' weglassen: dann gilt "
-    "--source QUELLE (Vorgabe 'import')."
-)
+def scraped_source_named(source: str, scraped: Mapping[str, bool]) -> str | None:
+    """The source of `scraped` that `source` names, exactly or but for case and spaces
+    around it ("Foerderdatenbank"), else None.
+
+    Names are exact keys everywhere (`scrape NAME`, the Quelle filter), so a spelling that
+    differs only in case would be a second source that reads like the first.
+    """
+    if source in scraped:
+        return source
+    folded = source.strip().casefold()
+    return next((name for name in scraped if name.strip().casefold() == folded), None)
 
 
-def scraped_source_problem(source: str, enabled: bool, scraped_from: str) -> str:
-    """Why `source` may not be used for imported calls: `scrape` owns it (a switched-off source
-    too: switched on again, its first run would mark the imported calls gone)."""
+def scraped_source_problem(source: str, owner: str, enabled: bool, scraped_from: str) -> str:
+    """Why `source` may not be used for imported calls: `scrape` owns it or `owner`, the
+    source it names but for case (a switched-off source too: switched on again, its first
+    run would mark the imported calls gone)."""
+    named = (
+        f"'{source}' ist eine Quelle"
+        if source == owner
+        else f"'{source}' unterscheidet sich nur in Groß-/Kleinschreibung von '{owner}', "
+        "einer Quelle"
+    )
     if enabled:
-        return f"'{source}' ist eine Quelle, die `scrape` abruft ({scraped_from})"
-    return f"'{source}' ist eine Quelle aus {scraped_from} (derzeit ausgeschaltet)"
+        return f"{named}, die `scrape` abruft ({scraped_from})"
+    return f"{named} aus {scraped_from} (derzeit ausgeschaltet)"
+
+
+def scraped_source_hint(*, exact: bool, variant: bool, option: bool = False) -> str:
+    """Why scraped sources' names were refused and what to do instead; said once per file.
+
+    `exact`: a name was a scraped source's own, `variant`: one differed from it only in
+    case. `option`: the name came from `--source`, so the way out is the option.
+    """
+    if not (exact or variant):
+        return ""
+    why = []
+    if exact:
+        why.append(
+            "Unter dem Namen einer Quelle, die `scrape` abruft, würde deren nächster Abruf jeden "
+            "importierten Aufruf, den sie nicht listet, als verschwunden markieren."
+        )
+    if variant:
+        why.append(
+            "Ein Name, der sich vom Namen einer Quelle aus der Quellenliste nur in "
+            "Groß-/Kleinschreibung unterscheidet, stünde im Filter „Quelle“ als zweite Quelle "
+            "neben ihr."
+        )
+    way_out = (
+        "Bitte bei --source einen eigenen Namen (etwa 'manuell') angeben oder --source "
+        "weglassen: dann gilt die Vorgabe 'import'."
+        if option
+        else "Bitte in 'source' einen eigenen Namen (etwa 'manuell') eintragen oder 'source' "
+        "weglassen: dann gilt --source QUELLE (Vorgabe 'import')."
+    )
+    return " ".join([*why, way_out])
 
 
 def _describe_problems(problems: list[str], bad_lines: int, limit: int = 20, hint: str = "") -> str:

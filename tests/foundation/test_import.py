@@ -248,3 +248,83 @@ def test_source_option_naming_a_scraped_source_is_refused(cli, session, tmp_path
     assert cli("import", str(path), "--source", "manuell").exit_code == 0
     session.expire_all()
     assert session.scalar(select(Call.source)) == "manuell"
+
+
+def test_a_scraped_source_name_in_other_case_is_refused(cli, session, tmp_path: Path) -> None:
+    """Names are exact keys: "Foerderdatenbank" would be a second source in the Quelle filter,
+    next to "Förderdatenbank des Bundes"."""
+    assert cli("init").exit_code == 0
+    path = _write(
+        tmp_path / "calls.jsonl",
+        [
+            _call(source="manuell"),
+            _call(id="X-2", source="Foerderdatenbank"),
+            _call(id="X-3", source=" FOERDERDATENBANK "),
+        ],
+    )
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    output = result.output.replace(str(REPO_ROOT) + "/", "")
+    assert "2 fehlerhafte Zeilen, nichts importiert" in output
+    assert (
+        "Zeile 2, Feld 'source': 'Foerderdatenbank' unterscheidet sich nur in Groß-/"
+        "Kleinschreibung von 'foerderdatenbank', einer Quelle, die `scrape` abruft "
+        "(data/sources.yaml)"
+    ) in output
+    assert "Zeile 3, Feld 'source': 'FOERDERDATENBANK' unterscheidet sich nur in" in output
+    assert "im Filter „Quelle“ als zweite Quelle neben ihr" in output
+    # the calls would not be marked gone: scrape compares names exactly
+    assert "als verschwunden markieren" not in output
+    assert "Bitte in 'source' einen eigenen Namen (etwa 'manuell') eintragen" in output
+    assert _count(session) == 0
+
+
+def test_source_option_in_other_case_or_with_spaces_is_refused(
+    cli, session, tmp_path: Path
+) -> None:
+    assert cli("init").exit_code == 0
+    row = _call()
+    del row["source"]
+    path = _write(tmp_path / "calls.jsonl", [row])
+    upper = cli("import", str(path), "--source", "Foerderdatenbank")
+    assert upper.exit_code == 1
+    assert (
+        "--source: 'Foerderdatenbank' unterscheidet sich nur in Groß-/Kleinschreibung von "
+        "'foerderdatenbank', einer Quelle, die `scrape` abruft"
+    ) in upper.output
+    spaced = cli("import", str(path), "--source", " foerderdatenbank ")
+    assert spaced.exit_code == 1
+    assert "--source: 'foerderdatenbank' ist eine Quelle, die `scrape` abruft" in spaced.output
+    assert _count(session) == 0
+    # a name of one's own is stored as the lines' names are: without the spaces around it
+    assert cli("import", str(path), "--source", " manuell ").exit_code == 0
+    session.expire_all()
+    assert session.scalar(select(Call.source)) == "manuell"
+
+
+def test_refused_source_option_is_told_to_change_the_option(cli, session, tmp_path: Path) -> None:
+    """The name came from `--source`: the way out is the option, not the file's field."""
+    assert cli("init").exit_code == 0
+    row = _call()
+    del row["source"]
+    path = _write(tmp_path / "calls.jsonl", [row])
+    result = cli("import", str(path), "--source", "foerderdatenbank")
+    assert result.exit_code == 1
+    assert "als verschwunden markieren" in result.output
+    assert (
+        "Bitte bei --source einen eigenen Namen (etwa 'manuell') angeben oder --source "
+        "weglassen: dann gilt die Vorgabe 'import'."
+    ) in result.output
+    assert "in 'source'" not in result.output
+    assert _count(session) == 0
+
+
+def test_empty_source_option_is_refused(cli, session, tmp_path: Path) -> None:
+    assert cli("init").exit_code == 0
+    row = _call()
+    del row["source"]
+    path = _write(tmp_path / "calls.jsonl", [row])
+    result = cli("import", str(path), "--source", " ")
+    assert result.exit_code == 1
+    assert "--source: leer" in result.output
+    assert _count(session) == 0

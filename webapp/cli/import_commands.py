@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from scrapers.jsonl import SCRAPED_SOURCE_HINT, scraped_source_problem
+from scrapers.jsonl import scraped_source_hint, scraped_source_named, scraped_source_problem
 from webapp.cli.common import AppContext, UserError, pass_app, user_errors
 from webapp.cli.german import GermanCommand
 from webapp.db import transaction
@@ -27,12 +27,20 @@ from webapp.ingest import ingest_records
 @user_errors
 def import_calls(app: AppContext, file: Path, source: str) -> None:
     """Aufrufe aus einer JSONL-Datei übernehmen (alles oder nichts, wiederholbar)."""
+    # as the lines' 'source' values are: " manuell " would be a source of its own
+    source = source.strip()
+    if not source:
+        raise UserError(
+            f"{file}: --source: leer; bitte einen Namen angeben oder --source weglassen "
+            "(Vorgabe 'import'), nichts importiert."
+        )
     sources_path = app.config.sources_path
     scraped = scraped_sources(sources_path)
-    if source in scraped:
+    if owner := scraped_source_named(source, scraped):
         # every line without 'source' would be refused; said once, for the option
-        problem = scraped_source_problem(source, scraped[source], str(sources_path))
-        raise UserError(f"{file}: --source: {problem}, nichts importiert.\n{SCRAPED_SOURCE_HINT}")
+        problem = scraped_source_problem(source, owner, scraped[owner], str(sources_path))
+        hint = scraped_source_hint(exact=owner == source, variant=owner != source, option=True)
+        raise UserError(f"{file}: --source: {problem}, nichts importiert.\n{hint}")
     # The whole file is checked before the database is opened (and locked for writing).
     records = read_jsonl(file, default_source=source, sources_path=sources_path)
     with transaction(app.sessions) as session:
