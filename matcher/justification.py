@@ -258,6 +258,7 @@ _BOUNDARY = re.compile(
 # "1 Zuwendungszweck: …" or "2.1 Gegenstand der Förderung: …" at the start of a sentence.
 _INLINE_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+([A-ZÄÖÜ][\w\- ]{2,60}?):\s+(?=\S)")
 _WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)$")  # the word the full stop ends: "z. B.", "15."
+_WORD_WINDOW = 64  # letters before a full stop that `_WORD_BEFORE` reads
 _BULLET = re.compile(r"^(?:[-–•*·▪]\s+|\(?[0-9ivx]{1,4}[.)]\s+(?=\S))")
 _PUNCT_END = re.compile(r"[.!?:;…]$")
 
@@ -276,7 +277,10 @@ def split_sentences(text: str) -> list[str]:
             # the closing quotation mark or bracket after the full stop is the sentence's
             # own: a text cut after „… Unternehmen.“ must not leave the quotation open
             head = line[start : m.start() + len(m.group().rstrip())]
-            before = _WORD_BEFORE.search(line[: m.start()])
+            # only the word's letters: a search of the whole line before it, at every
+            # boundary, made splitting a long text quadratic (a word longer than the window
+            # is no abbreviation nor ordinal either way)
+            before = _WORD_BEFORE.search(line, max(0, m.start() - _WORD_WINDOW), m.start())
             word = before.group(1) if before else ""
             if word.lower() in _ABBREVIATIONS or len(word) == 1:
                 continue

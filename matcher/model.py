@@ -43,7 +43,9 @@ from scipy.linalg.blas import sgemm as _sgemm
 
 from matcher import analysis
 from matcher.eligibility import assess, call_applicants, check_region
+from matcher.exclusions import excludes, may_exclude
 from matcher.features import SPACES, FeatureSpace, Vectors, _Segments, flatten, l2_rows, stack_rows
+from matcher.justification import split_sentences
 from matcher.reasons import is_reason, own_places, shows_pair
 from matcher.strategy import Goal, Project, RegionProfile, Strategy
 from matcher.types import (
@@ -1478,6 +1480,25 @@ def _project_text(strategy: Strategy, project: Project) -> str:
     )
 
 
+def _exclusion_only_tokens(call: CallDoc, text: str, lang: str) -> frozenset[str]:
+    """The content tokens of a call that occur only in its exclusion sentences
+    (`exclusions.excludes`), not elsewhere in its title, summary, text, programme or topics.
+
+    Left out of the call vectors, such sentences lowered the figures (docs/matcher.md), so
+    this only keeps them out of the explanations. `text` is the call's plain text: without
+    an exclusion cue in it (most calls) nothing is split into sentences.
+    """
+    if not may_exclude(text):
+        return frozenset()
+    excluded: set[str] = set()
+    kept = set(analysis.content_tokens(" ".join([call.programme, *call.topics]), lang))
+    for field_text in (call.title, call.summary, call.text):
+        for sentence in split_sentences(field_text):
+            tokens = analysis.content_tokens(sentence, lang)
+            (excluded if excludes(sentence) else kept).update(tokens)
+    return frozenset(excluded - kept)
+
+
 class _Explainer:
     """Finds the shared terms of one call and the strategy's projects and goals.
 
@@ -1512,7 +1533,11 @@ class _Explainer:
         self.char = dict(zip(crow.indices.tolist(), crow.data.tolist(), strict=True))
         fs = model.features
         self.features: dict[str, tuple[int, list[int]]] = {}
-        for tok in set(analysis.content_tokens(text, lang)):
+        # a word the call writes only where it says what it does not fund is no reason
+        # ("Nicht gefördert werden Hochschulbibliotheken"): it counts in the score, but
+        # neither is shown nor takes a shown pair's place
+        excluded = _exclusion_only_tokens(call, text, lang)
+        for tok in set(analysis.content_tokens(text, lang)) - excluded:
             sid, grams = fs._features_of(tok)
             self.features[tok] = (sid, grams.tolist())
         # every n-gram occurrence of the call's words as flat arrays (word, n-gram, the call's

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.exclusions import excludes
+from matcher.exclusions import excludes, may_exclude
+from matcher.model import match_calls
+from matcher.strategy import Strategy
+from matcher.types import CallDoc
+from tests.matcher.conftest import make_call
 
 
 @pytest.mark.parametrize(
@@ -20,6 +24,8 @@ from matcher.exclusions import excludes
 )
 def test_exclusion_sentences_are_recognised(sentence: str) -> None:
     assert excludes(sentence)
+    # the quick test that spares other calls the sentence split lets it through
+    assert may_exclude(f"Gefördert werden Archive. {sentence.upper()} Ende.")
 
 
 @pytest.mark.parametrize(
@@ -34,3 +40,59 @@ def test_exclusion_sentences_are_recognised(sentence: str) -> None:
 )
 def test_purpose_sentences_are_no_exclusions(sentence: str) -> None:
     assert not excludes(sentence)
+
+
+def test_a_text_without_a_negated_funding_word_is_not_split() -> None:
+    assert not may_exclude(
+        "Gefördert werden Investitionen in digitale Technologien, nicht nur in Hardware."
+        " Der Zuschuss beträgt bis zu 50 %; Anträge sind nicht vor dem 1. März einzureichen."
+    )
+
+
+def _shown(strategy: Strategy, call: CallDoc) -> dict[str, set[tuple[str, str]]]:
+    """The pairs the explanations show per project (every project of the test strategy)."""
+    (result,) = match_calls(strategy, [call])
+    return {p.project_id: {(t.call_word, t.project_word) for t in p.terms} for p in result.projects}
+
+
+def test_a_word_only_of_an_exclusion_sentence_is_no_reason(strategy: Strategy) -> None:
+    """An archive call that excludes university libraries showed "Hochschulbibliotheken ≈
+    Bibliothek" for the library project (W-010 of the unseen calls), a company call that
+    excludes agricultural primary production "landwirtschaftlichen ≈ Landwirtschaft" for the
+    farming project (W-003): the very topic the call does not fund."""
+    archive = make_call(
+        "archiv",
+        "Digitalprogramm für Archive",
+        "Gefördert wird das Scannen und Erschließen von Urkunden und Akten kommunaler Archive."
+        " Nicht gefördert werden Hochschulbibliotheken und Volkshochschulen.",
+    )
+    shown = _shown(strategy, archive)
+    words = {c.lower() for pairs in shown.values() for c, _ in pairs}
+    assert not any("bibliothek" in w or "volkshochschul" in w for w in words), shown
+    company = make_call(
+        "mittelstand",
+        "Digital investieren im Mittelstand",
+        "Gefördert werden Investitionen in Sensorik und Cybersicherheit. Von der Förderung"
+        " ausgeschlossen sind Unternehmen der landwirtschaftlichen Primärproduktion.",
+    )
+    shown = _shown(strategy, company)
+    assert not any(c.lower().startswith("landwirtschaft") for c, _ in shown["WI-04"]), shown
+    # the words it funds stay reasons
+    assert ("Sensorik", "Sensorik") in shown["WI-04"], shown
+    assert any(c == "Cybersicherheit" for c, _ in shown["VW-02"]), shown
+
+
+def test_a_call_that_funds_libraries_and_excludes_something_else_shows_them(
+    strategy: Strategy,
+) -> None:
+    call = make_call(
+        "bibliothek",
+        "Digitale Lernorte in Bibliotheken",
+        "Gefördert werden Makerspaces in öffentlichen Bibliotheken."
+        " Nicht gefördert werden Hochschulbibliotheken und der laufende Betrieb.",
+    )
+    shown = _shown(strategy, call)
+    assert ("Bibliotheken", "Bibliotheken") in shown["BI-03"], shown
+    assert ("Makerspaces", "Makerspaces") in shown["BI-03"], shown
+    # the excluded kind of library is still no reason, the funded one is
+    assert not any(c == "Hochschulbibliotheken" for c, _ in shown["BI-03"]), shown
