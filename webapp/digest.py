@@ -2,7 +2,8 @@
 
 Four sections, each a pure selection over the database for a time window:
 - Neu gefunden: candidate calls first seen since the last digest, above the score threshold, not
-  ineligible, not yet decided on, still open — grouped by the theme of their best project in
+  ineligible, not yet decided on, still open — grouped by the theme of the project the
+  Eingang row names first (the first of the best three that shares words; none: no theme) in
   priority order. A call only a project's partners may apply for is one of them, marked so.
 - Geändert: calls under review or marked relevant whose deadline, status, amount or
   eligibility changed in the window (old → new).
@@ -73,8 +74,10 @@ from webapp.models import (
 )
 from webapp.queries import (
     ALL_APPLICANTS,
+    NO_SHARED_MATCH,
     CallFilters,
     applicant_calls,
+    first_match_project,
     home_applicant,
     listed,
     own_applicants_label,
@@ -221,6 +224,12 @@ class NewCall:
     # the German day it was first seen, for a call found before this digest's window that
     # passes the digest's bar only now (see `announced`); else None
     known_since: date | None = None
+
+    @property
+    def fit(self) -> str:
+        """What the mail says the call fits: its first project sharing words, as the
+        Eingang row names it, else that no project shares words."""
+        return f"Passt zu: {self.project}" if self.project else NO_SHARED_MATCH
 
 
 @dataclass(slots=True)
@@ -474,7 +483,9 @@ def select_new(
     also = f"&antragsteller={quote_plus(applicant)}" if applicant else ""
     rows = session.execute(
         listed(select(Call, CallScore, ProjectRow, ThemeRow), inbox, today)
-        .outerjoin(ProjectRow, ProjectRow.id == CallScore.best_project_id)
+        # the project the Eingang row names first (and its theme filter counts), not the
+        # best one: that may lead by the eligibility floor alone, sharing no word
+        .outerjoin(ProjectRow, ProjectRow.id == first_match_project())
         .outerjoin(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
         .where(new_calls)
         .order_by(CallScore.inbox_score.desc(), Call.id)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     FunctionElement,
     Join,
+    ScalarSelect,
     Select,
     String,
     and_,
@@ -84,13 +85,18 @@ MARKED_CHANGE_FIELDS = (
     "deadline", "deadlines", "deadline_time", "deadline_times", "status", "eligible",
     "amount_max_eur",
 )  # fmt: skip
-# A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects and is
-# the best one or shares words with the call (strategy page, theme/project filters, the
-# projects a list row names). No minimum score: every call the strategy's applicants may apply
+# A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects and
+# shares words with the call (strategy page, theme/project filters, the projects a list row
+# and the digest name: `matching_clauses`, `counts_as_match`). Being the best one is not
+# enough: a best project without shared words leads only by the eligibility floor (WI-04,
+# eligible through its partners, led every call only companies may apply for), and of the
+# 19 such best projects on data/eval/dev-independent none is relevant. No minimum score: every call the strategy's applicants may apply
 # for starts at the eligibility floor (0,1), every other stays below it, so a minimum of 0,1
 # said only "not ineligible" and left the project filter empty with "auch nicht
 # antragsberechtigt" ticked.
 MATCH_TOP_RANK = 3
+# What a list row and the digest say for a call none of whose best projects shares words.
+NO_SHARED_MATCH = "kein Projekt mit gemeinsamen Begriffen"
 # Review states that still await a decision (the inbox).
 PENDING_STATUSES = ("neu", "in Prüfung")
 
@@ -393,13 +399,31 @@ def pending_clause() -> ColumnElement[bool]:
 
 
 def matching_clauses() -> list[ColumnElement[bool]]:
-    """A match that counts: the project is among the call's best few, and the best one or
-    sharing words with the call (`load_row_details` lists the same)."""
+    """A match that counts (`counts_as_match` in SQL): the project is among the call's best
+    few and shares words with the call."""
     return [
         Match.rank <= MATCH_TOP_RANK,
         # JSON as text: "[]" on SQLite and PostgreSQL alike, where a JSON comparison is not
-        or_(Match.rank == 1, cast(Match.terms, String) != "[]"),
+        cast(Match.terms, String) != "[]",
     ]
+
+
+def counts_as_match(rank: int, terms: Sequence[object] | None) -> bool:
+    """Whether a stored match names its project as a fit of the call (`matching_clauses`):
+    among the best few and sharing words; the call page still shows every score."""
+    return rank <= MATCH_TOP_RANK and bool(terms)
+
+
+def first_match_project() -> ScalarSelect[int]:
+    """The id of the call's (`Call.id`) first project that counts (`matching_clauses`), the
+    project a row names first; NULL for none."""
+    return (
+        select(Match.project_id)
+        .where(Match.call_id == Call.id, *matching_clauses())
+        .order_by(Match.rank)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def project_match_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -1043,9 +1067,10 @@ def load_row_details(
 ) -> None:
     """Fill matches, sources and marks of `rows` with three queries in total.
 
-    A row lists its best project and, of the next ones, those that share words with the
-    call: a second or third project with no word in common only stands there because some
-    project has to, and officers read it as a fit (`matching_clauses` counts the same)."""
+    A row lists the projects of the call's best `top` that share words with it
+    (`counts_as_match`): one with no word in common stands there only because some project
+    has to, and officers read it as a fit; the best one too, which may lead by the
+    eligibility floor alone. With none the row says so (`NO_SHARED_MATCH`)."""
     if not rows:
         return
     now = now or utcnow()
@@ -1055,7 +1080,7 @@ def load_row_details(
         _ROW_MATCHES_SELECT, {"ids": ids, "top": top}
     ):
         moved = float(decisions.get("change") or 0.0) if isinstance(decisions, dict) else 0.0
-        if rank > 1 and not terms:
+        if not counts_as_match(rank, terms):
             continue
         matches[call_id].append(RowMatch(score, project_id, key, title, theme, moved))
     duplicates: dict[int, list[SourceRef]] = defaultdict(list)

@@ -22,6 +22,7 @@ from webapp.mail.settings import MailSettings
 from webapp.models import (
     Call,
     CallScore,
+    Match,
     ProjectRow,
     Review,
     ScrapeRun,
@@ -248,6 +249,20 @@ class Data:
                         best_project_id=project.id,
                         eligibility=eligibility,
                         eligible_applicants=applicants or [],
+                    )
+                )
+                # as `match` stores it: the best project shares a word with the call, so
+                # the digest names it ("Passt zu", queries.matching_clauses)
+                s.add(
+                    Match(
+                        call_id=call.id,
+                        project_id=project.id,
+                        score=score,
+                        rank=1,
+                        terms=[
+                            {"call_word": "Förderung", "project_word": "Förderung", "weight": 0.1}
+                        ],
+                        eligibility=eligibility,
                     )
                 )
             s.commit()

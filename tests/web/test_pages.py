@@ -425,7 +425,8 @@ def test_a_further_project_without_shared_words_is_not_named_nor_counted(
 ) -> None:
     """A second project with "keine gemeinsamen Begriffe" stands among a call's best three
     only because three are listed: the row does not name it, and its project filter and
-    count leave the call out. The best project stays, with or without shared words."""
+    count leave the call out. The best project, sharing words, stays (one without:
+    tests/web/test_row_best_project.py)."""
     second = session.scalars(
         select(Match)
         .join(CallScore, CallScore.call_id == Match.call_id)
@@ -444,8 +445,8 @@ def test_a_further_project_without_shared_words_is_not_named_nor_counted(
         return page[found.start() : page.index("Entscheiden", found.start())]
 
     assert f">{key}</a>" in row_of_call()
+    assert best.terms
     second.terms = []
-    best.terms = []
     session.commit()
     row = row_of_call()
     assert f">{key}</a>" not in row

@@ -27,7 +27,7 @@ from webapp.formatting import (
     source_title,
 )
 from webapp.models import DISMISS_REASONS
-from webapp.queries import NEW_DAYS, CallPage, CallRow, SourceRef
+from webapp.queries import NEW_DAYS, NO_SHARED_MATCH, CallPage, CallRow, SourceRef
 from webapp.views.components import (
     deadline,
     decision_mark,
@@ -79,6 +79,8 @@ class RowView:
     source_label: str  # Quelle / Quellen
     sources: Markup
     matches: list[MatchLine]
+    # without matches: "noch nicht bewertet", or that none of the best projects shares words
+    no_match: str
     deadline: Markup
     rate: str
     amount: str
@@ -186,6 +188,7 @@ def _row_view(
         source_label="Quellen" if len(row.sources) > 1 else "Quelle",
         sources=_source_links(row.sources),
         matches=matches,
+        no_match=NO_SHARED_MATCH if row.scored else "noch nicht bewertet",
         deadline=deadline(row.deadline, today, row.deadline_time, row.source_status),
         rate=format_rate(row.funding_rate),
         amount=format_eur(row.amount_max_eur),
