@@ -524,11 +524,37 @@ _APPLY_FOR = re.compile(
 )
 
 
+# A clause that says what for: "…, die zur Umsetzung … beitragen", "…, um … zu entwickeln".
+# A preposition is not enough next to an amount: "… Pauschalbeträge von 120.000 Euro für das
+# gesamte Konsortium", "… eine Koordinationsstelle … für drei Jahre mit bis zu 240.000 Euro"
+# say how much and how long.
+_GOES_ON_WHAT_FOR = re.compile(r",\s*(?:die|der|das|deren|dessen|um)\b", re.IGNORECASE)
+
+
+def _funds_with_amount(sentence: str) -> bool:
+    """Whether a sentence says plainly what is funded and names an amount or rate only as a
+    condition: „Gefördert werden Projekte mit Gesamtkosten bis 20.000 Euro netto, die …“.
+
+    Without its amounts it must still fund plainly, say what for in a clause („…, die …“,
+    „…, um … zu …“) and have no word of procedure, so a rate („Der Zuschuss beträgt bis zu
+    50 % der Ausgaben für …“) or a list of costs („Gefördert werden Personal- und
+    Sachausgaben bis zu 100 %.“) stays one.
+    """
+    rest = _MONEY.sub(" ", sentence)
+    return (
+        _funds_plainly(rest)
+        and not _cue_words(rest)[1]
+        and not _ELIGIBILITY.search(rest)
+        and bool(_GOES_ON_WHAT_FOR.search(rest))
+    )
+
+
 def _quote_tier(sentence: str) -> int:
     """How poorly a call sentence serves as the funding purpose; the lowest tier is quoted.
 
-    0: may state the purpose; 1: states it with an amount or rate, or states who may apply
-    for what; 2: states only who may apply or who is funded; 3: states an amount or rate
+    0: may state the purpose, also with an amount when it says plainly what is funded and
+    what for (`_funds_with_amount`); 1: states it with an amount or rate, or states who may
+    apply for what; 2: states only who may apply or who is funded; 3: states an amount or rate
     only, or procedure only; 4: states a date or deadline, or addresses the reader. What is
     funded, even with its rate ("Das Land kofinanziert Breitbandprojekte … mit bis zu
     40 %."), says more about the call than a list of applicants ("Antragsberechtigt sind
@@ -546,6 +572,8 @@ def _quote_tier(sentence: str) -> int:
     money = _MONEY.search(sentence)
     if money and not states_purpose:
         return 3
+    if money and _funds_with_amount(sentence):
+        return 0
     eligibility = bool(_ELIGIBILITY.search(sentence))
     if _RECIPIENT.search(sentence) or (eligibility and not _NAMES_WHAT_FOR.search(sentence)):
         return 2
@@ -609,6 +637,62 @@ _ANAPHOR = re.compile(
 )
 
 
+# Where a sentence too long to quote may be cut: before a comma, semicolon or colon, or
+# before "sowie", which joins clauses or list items. Not before "und" or "oder": they join
+# words inside one item as often as items ("Rad- und Wanderwege", "in kleine und mittlere
+# Unternehmen", "den digitalen und ökologischen Wandel"), and a cut there strands them.
+_CLAUSE_BREAK = re.compile(r"\s*[,;:](?=\s)|(?=\ssowie\s)")
+# A line of labels ("Förderart: Zuschuss Förderbereich: Kultur … Fördergeber: …") is no
+# sentence: cut at one of its colons, it would pass for one.
+_LABELS = re.compile(r"(?::\s.*){2}")
+_OMITTED = " […]"  # German citation practice for words left out of a quotation
+_OPENING = "(„“»‚"
+_CLOSING = {"(": ")", "„": "“", "“": "”", "»": "«", "‚": "‘"}
+
+
+def _shorten(sentence: str, max_chars: int) -> str | None:
+    """The sentence as a quote of at most `max_chars`: whole when it fits, else cut at the
+    last clause or list boundary (`_CLAUSE_BREAK`) that leaves room for " […]" and the
+    sentence's own final mark ("Gefördert werden Vorhaben, die …: digitale
+    Informationsstelen, … […]."); None when no cut keeps MIN_QUOTE_WORDS words.
+
+    The final mark stays so that the quote still ends a sentence: the templates run the
+    next sentence on after it, and `_cut` splits a text that is too long at full stops.
+
+    The longest cut is taken: the quote always starts where the sentence does (its subject
+    and verb, "Gefördert werden …"), so a longer cut keeps every word a shorter one keeps,
+    and with them the most of what the project may share. No cut falls inside brackets or
+    quotation marks, which would be left open.
+    """
+    if len(sentence) <= max_chars:
+        return sentence
+    if _LABELS.search(sentence):
+        return None
+    end = re.search(r"[.!?](?=[\"'”“»«)]*$)", sentence)
+    mark = end.group() if end else ""
+    room = max_chars - len(_OMITTED) - len(mark)
+    best: str | None = None
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        head = sentence[: m.start()].rstrip(" ,;:")  # "…, sowie": the comma goes too
+        if len(head) > room:
+            break
+        if _open_pair(head) or len(head.split()) < MIN_QUOTE_WORDS:
+            continue
+        best = head
+    return None if best is None else f"{best}{_OMITTED}{mark}"
+
+
+def _open_pair(text: str) -> bool:
+    """Whether a bracket or quotation mark opened in `text` is still open at its end."""
+    stack: list[str] = []
+    for ch in text:
+        if stack and ch == _CLOSING[stack[-1]]:
+            stack.pop()
+        elif ch in _OPENING:
+            stack.append(ch)
+    return bool(stack)
+
+
 def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
     """Quotable sentences of the call's text; of its summary only when the text has none.
 
@@ -643,22 +727,23 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                     heading_is_purpose = bool(_cue_score(sentence)[0]) and (i == 0 or title)
                     previous = None
                     continue
-                if n_words < MIN_QUOTE_WORDS or len(sentence) > max_chars or sentence in seen:
+                quote = _shorten(sentence, max_chars)
+                if n_words < MIN_QUOTE_WORDS or quote is None or sentence in seen:
                     previous = None
                     continue
                 seen.add(sentence)
                 antecedent = None
                 if _ANAPHOR.match(sentence):
                     antecedent = -1 if previous is None else previous
-                out.append(
-                    _Candidate(
-                        sentence,
-                        len(out),
-                        heading_is_purpose,
-                        _quote_tier(sentence),
-                        antecedent,
-                    )
+                candidate = _Candidate(
+                    quote, len(out), heading_is_purpose, _quote_tier(quote), antecedent
                 )
+                if quote != sentence and not _states_purpose(candidate):
+                    # Only the purpose is worth a cut quote; a long sentence of background,
+                    # money or procedure is left out as before.
+                    previous = None
+                    continue
+                out.append(candidate)
                 previous = len(out) - 1
     return out
 
@@ -733,7 +818,9 @@ def select_quotes(
         # Too few words everywhere: fall back to any sentence of the text or summary.
         for body in (call.text, call.summary):
             sentences = [_strip_bullet(s) for s in split_sentences(body)]
-            sentences = [s for s in sentences if len(s) <= max_chars] or sentences[:1]
+            sentences = [s for s in sentences if len(s) <= max_chars] or [
+                _shorten(s, max_chars) or s for s in sentences[:1]
+            ]
             if sentences:
                 candidates = [_Candidate(sentences[0], 0, False, _quote_tier(sentences[0]))]
                 break

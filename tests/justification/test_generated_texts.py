@@ -48,10 +48,19 @@ def check_text(text: str, strategy: Strategy, call: Call, project_ids: list[str]
         assert re.search(rf"Priorität {theme.priority}\b", text), theme.priority
     # At least one quote is a sentence of the call's text, verbatim (whitespace normalised;
     # a section number and title run into the sentence may be left out; quotation marks
-    # inside it become half ones).
+    # inside it become half ones; a sentence too long to quote is quoted up to a clause
+    # boundary, its omitted end marked " […]" before its own full stop).
     sentences = [_plain_quotes(s) for s in split_sentences(call.text)]
     quotes = [_plain_quotes(q) for q in QUOTE.findall(text)]
-    assert any(len(q) > 20 and s.endswith(q) for q in quotes for s in sentences), (
+
+    def quoted(q: str, s: str) -> bool:
+        head, cut, mark = q.rpartition(" […]")
+        if cut:
+            after = rf"{re.escape(head)}(?:[,;:]\s|,?\ssowie\s)"
+            return mark == s[-1:] and bool(re.search(after, s))
+        return s.endswith(q)
+
+    assert any(len(q) > 20 and quoted(q, s) for q in quotes for s in sentences), (
         call.id,
         quotes,
     )

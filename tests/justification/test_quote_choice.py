@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from matcher.justification import CallTexts, blocks, generate, select_quotes, split_sentences
+from matcher.justification import (
+    CallTexts,
+    _shorten,
+    blocks,
+    fits,
+    generate,
+    select_quotes,
+    split_sentences,
+)
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
 from tests.justification import text_for
@@ -612,3 +620,102 @@ def test_the_combined_text_pairs_a_quote_with_the_own_goal_it_names_not_the_clos
     paired = text.split(MOBILITY_STATIONS, 1)[1].split("\n\n")[1]
     assert paired.startswith("Dem entspricht in der Strategie das Ziel M"), text
     assert "das Ziel M1" not in paired, text
+
+
+# A call whose purpose sentence lists what is funded at length (488 characters, more than a
+# quote may have), with an intro, exclusions and a rate around it: call X-003 of an
+# advisor's fourth test.
+LONG_PURPOSE_CALL = (
+    "Im Rahmen der Förderung der touristischen Infrastruktur ruft die Bezirksregierung "
+    "Münster zur Einreichung von Projektskizzen auf. Gefördert werden Vorhaben, die Gästen "
+    "vor und während des Aufenthalts digitale Informationen bereitstellen und touristische "
+    "Angebote vernetzen: digitale Informationsstelen und Tourist-Informationen, die "
+    "Einbindung von Unterkünften, Gastronomie und Freizeitangeboten in landesweite "
+    "Buchungs- und Datenstrukturen (Open-Data-Tourismusdaten), digitale Besucherlenkung "
+    "sowie die digitale Beschilderung und Ausstattung von Rad- und Wanderrouten (z. B. 100 "
+    "Schlösser Route, Rad-Knotenpunktnetz). Antragsberechtigt sind Kreise, Städte und "
+    "Gemeinden im Regierungsbezirk Münster sowie kommunal getragene Tourismusorganisationen. "
+    "Der Fördersatz beträgt bis zu 60 %, für interkommunale Vorhaben bis zu 70 %."
+)
+
+
+@pytest.mark.parametrize(("variant", "limit"), [("long", 420), ("short", 300)])
+def test_a_purpose_sentence_too_long_to_quote_is_quoted_shortened(
+    strategy: Strategy, variant: str, limit: int
+) -> None:
+    """Cut at a clause or list boundary and marked „[…]“, not replaced by the rate."""
+    text = text_for(strategy, ["TO-01"], LONG_PURPOSE_CALL, variant=variant)
+    assert "nennt als Förderzweck" in text, text
+    assert "Fördersatz" not in text, text
+    start = "„Gefördert werden Vorhaben, die Gästen vor und während des Aufenthalts digitale"
+    assert start in text, text
+    cut = text[text.index(start) + 1 : text.index("“", text.index(start))]
+    assert cut.endswith(" […]."), cut  # the omission, then the sentence's own full stop
+    assert len(cut) <= limit, cut
+    before = cut.removesuffix(" […].")
+    # a whole clause or list item: the call goes on after it with a comma or "sowie"
+    assert LONG_PURPOSE_CALL.startswith(before, LONG_PURPOSE_CALL.index("Gefördert"))
+    assert LONG_PURPOSE_CALL[LONG_PURPOSE_CALL.index(before) + len(before) :].startswith(
+        (",", " sowie", " und", ";", ":")
+    ), cut
+    # what the project matches is still named: Unterkünfte (its Buchung), Informationen
+    assert "Unterkünften" in cut or variant == "short", cut
+    assert "digitale Informationen" in cut, cut
+    assert fits(text, variant)
+
+
+def test_a_cut_keeps_brackets_whole_and_does_not_split_a_compound_list() -> None:
+    """Never inside „(z. B. …, …)“, never after the hyphen of „Rad- und Wanderrouten“."""
+    sentence = LONG_PURPOSE_CALL.split("auf. ")[1].split(" Antragsberechtigt")[0]
+    for limit in range(60, len(sentence)):
+        cut = _shorten(sentence, limit)
+        if cut is None:
+            continue
+        assert len(cut) <= limit
+        assert cut.count("(") == cut.count(")"), cut
+        assert not cut.removesuffix(" […].").endswith(("-", ",", " und", " sowie")), cut
+    assert _shorten(sentence, len(sentence)) == sentence  # a sentence that fits stays whole
+    assert _shorten(sentence, 30) is None  # too short to say anything: not quoted
+
+
+def test_a_sentence_saying_what_is_funded_beats_the_intro_even_with_an_amount(
+    strategy: Strategy,
+) -> None:
+    """Call X-004: „Gefördert werden Projekte mit Gesamtkosten bis 20.000 Euro …, die …“
+    says what is funded; the LAG's budget sentence before it says nothing of the purpose."""
+    call_text = (
+        "Die Lokale Aktionsgruppe Baumberge stellt auch 2027 ein Regionalbudget für "
+        "Kleinprojekte bereit. Gefördert werden Projekte mit Gesamtkosten bis 20.000 Euro "
+        "netto, die zur Umsetzung der Regionalen Entwicklungsstrategie beitragen, zum Beispiel "
+        "Treffpunkte und Angebote für die Dorfgemeinschaft, digitale Informations- und "
+        "Vernetzungsangebote für Vereine und Nachbarschaft, Rastplätze und Infotafeln an Rad- "
+        "und Wanderwegen, Angebote der Naherholung und kleine Maßnahmen der Nahversorgung. "
+        "Die Förderquote beträgt 80 %."
+    )
+    for project in ("IN-03", "TO-01"):
+        for variant in ("long", "short"):
+            text = text_for(strategy, [project], call_text, variant=variant)
+            text = text.replace("\n\n> ", " ")
+            assert "nennt als Förderzweck: „Gefördert werden Projekte mit Gesamtkosten" in text
+            assert "Regionalbudget" not in text, text
+            assert "Förderquote" not in text, text
+            if variant == "short":  # 389 characters: cut, but still naming the Vereine
+                assert "Vernetzungsangebote für Vereine und Nachbarschaft […].“" in text, text
+
+
+@pytest.mark.parametrize(
+    "rate",
+    [
+        "Gefördert werden Personal- und Sachausgaben bis zu 100 %.",
+        "Der Zuschuss beträgt bis zu 50 % der Ausgaben für Investitionen in die Verwaltung.",
+    ],
+)
+def test_a_rate_that_names_costs_stays_below_the_intro(strategy: Strategy, rate: str) -> None:
+    """An amount with what is funded counts as a purpose only when the sentence says what
+    for („…, die …“, „für …“) and is no rate („beträgt …“) or list of costs."""
+    intro = (
+        "Die Bezirksregierung stellt auch 2027 ein Regionalbudget für Kleinprojekte der "
+        "Verwaltung bereit."
+    )
+    text = text_for(strategy, ["VW-01"], f"{intro} {rate}").replace("\n\n> ", " ")
+    assert f"„{intro}“" in text, text
