@@ -42,6 +42,7 @@ from matcher.german import (
     with_kind,
 )
 from matcher.reasons import DIGITAL_WORDS, GENERIC_WORDS, not_reason_stems
+from matcher.sentences import PUNCT_END, logical_lines, split_sentences
 from matcher.strategy import Goal, Project, Strategy
 
 TEMPLATE_DIR = analysis.DATA_DIR / "templates"
@@ -190,123 +191,9 @@ class Generated:
 
 # --- sentences ------------------------------------------------------------------------
 
-_ABBREVIATIONS = frozenset(
-    [
-        "z",
-        "b",
-        "bzw",
-        "ca",
-        "vgl",
-        "ggf",
-        "usw",
-        "etc",
-        "nr",
-        "abs",
-        "art",
-        "s",
-        "u",
-        "a",
-        "d",
-        "h",
-        "dr",
-        "prof",
-        "gem",
-        "inkl",
-        "zzgl",
-        "max",
-        "min",
-        "mio",
-        "mrd",
-        "tsd",
-        "bspw",
-        "insb",
-        "evtl",
-        "sog",
-        "str",
-        "st",
-        "jan",
-        "feb",
-        "mär",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "okt",
-        "nov",
-        "dez",
-        "i",
-        "v",
-        "e",
-        "o",
-        "ff",
-        "lt",
-        "rd",
-        "mind",
-        "abschn",
-        "kap",
-        "ziff",
-    ]
-)
-# A sentence ends at . ! ? … before a capital letter, or before a numbered heading such as
-# "2 Rechtsgrundlage:" or "§ 2 Zuwendungszweck." that legal texts run into the previous
-# paragraph.
-_BOUNDARY = re.compile(
-    r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ]|(?:§+\s*)?\d+(?:\.\d+)*\.?\s+[A-ZÄÖÜ])"
-)
 # "1 Zuwendungszweck: …" or "2.1 Gegenstand der Förderung: …" at the start of a sentence.
 _INLINE_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+([A-ZÄÖÜ][\w\- ]{2,60}?):\s+(?=\S)")
-_WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)$")  # the word the full stop ends: "z. B.", "15."
-_WORD_WINDOW = 64  # letters before a full stop that `_WORD_BEFORE` reads
 _BULLET = re.compile(r"^(?:[-–•*·▪]\s+|\(?[0-9ivx]{1,4}[.)]\s+(?=\S))")
-_PUNCT_END = re.compile(r"[.!?:;…]$")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of `text`, each whitespace-normalised and verbatim otherwise.
-
-    Lines are kept apart when they look like headings or list items, joined when a
-    sentence runs on over a line break. Abbreviations ("z. B.", "bzw.") and ordinals
-    ("15. Februar") do not end a sentence.
-    """
-    sentences: list[str] = []
-    for line in _logical_lines(text):
-        start = 0
-        for m in _BOUNDARY.finditer(line):
-            # the closing quotation mark or bracket after the full stop is the sentence's
-            # own: a text cut after „… Unternehmen.“ must not leave the quotation open
-            head = line[start : m.start() + len(m.group().rstrip())]
-            # only the word's letters: a search of the whole line before it, at every
-            # boundary, made splitting a long text quadratic (a word longer than the window
-            # is no abbreviation nor ordinal either way)
-            before = _WORD_BEFORE.search(line, max(0, m.start() - _WORD_WINDOW), m.start())
-            word = before.group(1) if before else ""
-            if word.lower() in _ABBREVIATIONS or len(word) == 1:
-                continue
-            if word.isdigit() and len(word) <= 2:  # "15. Februar", "2. Förderbereich"
-                continue
-            sentences.append(head.strip())
-            start = m.end()
-        rest = line[start:].strip()
-        if rest:
-            sentences.append(rest)
-    return [s for s in sentences if s]
-
-
-def _logical_lines(text: str) -> list[str]:
-    lines: list[str] = []
-    for raw in (text or "").splitlines():
-        line = " ".join(raw.split())
-        if not line:
-            lines.append("")
-            continue
-        prev = lines[-1] if lines else ""
-        if prev and not _PUNCT_END.search(prev) and line[:1].islower():
-            lines[-1] = f"{prev} {line}"  # a sentence broken over two lines
-        else:
-            lines.append(line)
-    return [line for line in lines if line]
 
 
 def _strip_bullet(sentence: str) -> str:
@@ -706,7 +593,7 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
             break
         heading_is_purpose = False
         previous: int | None = None  # the candidate just before, if the sentence was one
-        for line in _logical_lines(body):
+        for line in logical_lines(body):
             for i, sentence in enumerate(split_sentences(line)):
                 # "2. Gegenstand der Förderung." is a title whose full stop is no sentence
                 # end; the bullet strip below would take its number, so look first.
@@ -720,7 +607,7 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                     sentence = sentence[inline.end() :]
                     previous = None
                 n_words = len(sentence.split())
-                if title or (n_words < MIN_QUOTE_WORDS and not _PUNCT_END.search(sentence)):
+                if title or (n_words < MIN_QUOTE_WORDS and not PUNCT_END.search(sentence)):
                     # A heading such as "1. Zuwendungszweck" or "§ 2 Zuwendungszweck.":
                     # remember what it announces (a numbered title also inside a line, where
                     # legal texts run it on after the previous section).

@@ -45,8 +45,8 @@ from matcher import analysis
 from matcher.eligibility import assess, call_applicants, check_region
 from matcher.exclusions import excludes, may_exclude
 from matcher.features import SPACES, FeatureSpace, Vectors, _Segments, flatten, l2_rows, stack_rows
-from matcher.justification import split_sentences
 from matcher.reasons import is_reason, own_places, shows_pair
+from matcher.sentences import split_sentences
 from matcher.strategy import Goal, Project, RegionProfile, Strategy
 from matcher.types import (
     ELIGIBILITY_FLOOR,

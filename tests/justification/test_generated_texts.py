@@ -16,8 +16,8 @@ from matcher.justification import (
     blocks,
     generate,
     plain_length,
-    split_sentences,
 )
+from matcher.sentences import split_sentences
 from matcher.strategy import Strategy, load_strategy
 from tests.conftest import STRATEGY_PATH
 from tests.justification import text_for

@@ -256,7 +256,7 @@ def test_every_kind_of_town_is_named_with_its_own_word() -> None:
 
 def test_a_sentence_keeps_the_quotation_mark_after_its_full_stop() -> None:
     """A short text cut after a quoted sentence must not leave the quotation open."""
-    from matcher.justification import split_sentences
+    from matcher.sentences import split_sentences
 
     assert split_sentences(
         "Der Aufruf nennt: „Gefördert werden Portale.“ Die Projekte dienen V1."

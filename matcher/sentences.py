@@ -1,0 +1,128 @@
+"""Sentences of a call text: split where a reader sees one end, not at "z. B." or "15. Februar".
+
+Shared by the Begründungstext (which quotes sentences) and the matcher (which reads
+exclusion sentences). Pure: regular expressions only.
+"""
+
+from __future__ import annotations
+
+import re
+
+# a line that ends like a sentence (or a list item, a heading with a colon)
+PUNCT_END = re.compile(r"[.!?:;…]$")
+
+_ABBREVIATIONS = frozenset(
+    [
+        "z",
+        "b",
+        "bzw",
+        "ca",
+        "vgl",
+        "ggf",
+        "usw",
+        "etc",
+        "nr",
+        "abs",
+        "art",
+        "s",
+        "u",
+        "a",
+        "d",
+        "h",
+        "dr",
+        "prof",
+        "gem",
+        "inkl",
+        "zzgl",
+        "max",
+        "min",
+        "mio",
+        "mrd",
+        "tsd",
+        "bspw",
+        "insb",
+        "evtl",
+        "sog",
+        "str",
+        "st",
+        "jan",
+        "feb",
+        "mär",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "okt",
+        "nov",
+        "dez",
+        "i",
+        "v",
+        "e",
+        "o",
+        "ff",
+        "lt",
+        "rd",
+        "mind",
+        "abschn",
+        "kap",
+        "ziff",
+    ]
+)
+# A sentence ends at . ! ? … before a capital letter, or before a numbered heading such as
+# "2 Rechtsgrundlage:" or "§ 2 Zuwendungszweck." that legal texts run into the previous
+# paragraph.
+_BOUNDARY = re.compile(
+    r"[.!?…][\"'”“»«)]*\s+(?=[\"'„“»«(]?[A-ZÄÖÜ]|(?:§+\s*)?\d+(?:\.\d+)*\.?\s+[A-ZÄÖÜ])"
+)
+_WORD_BEFORE = re.compile(r"([\wÄÖÜäöüß]+)$")  # the word the full stop ends: "z. B.", "15."
+_WORD_WINDOW = 64  # letters before a full stop that `_WORD_BEFORE` reads
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`, each whitespace-normalised and verbatim otherwise.
+
+    Lines are kept apart when they look like headings or list items, joined when a
+    sentence runs on over a line break. Abbreviations ("z. B.", "bzw.") and ordinals
+    ("15. Februar") do not end a sentence.
+    """
+    sentences: list[str] = []
+    for line in logical_lines(text):
+        start = 0
+        for m in _BOUNDARY.finditer(line):
+            # the closing quotation mark or bracket after the full stop is the sentence's
+            # own: a text cut after „… Unternehmen.“ must not leave the quotation open
+            head = line[start : m.start() + len(m.group().rstrip())]
+            # only the word's letters: a search of the whole line before it, at every
+            # boundary, made splitting a long text quadratic (a word longer than the window
+            # is no abbreviation nor ordinal either way)
+            before = _WORD_BEFORE.search(line, max(0, m.start() - _WORD_WINDOW), m.start())
+            word = before.group(1) if before else ""
+            if word.lower() in _ABBREVIATIONS or len(word) == 1:
+                continue
+            if word.isdigit() and len(word) <= 2:  # "15. Februar", "2. Förderbereich"
+                continue
+            sentences.append(head.strip())
+            start = m.end()
+        rest = line[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return [s for s in sentences if s]
+
+
+def logical_lines(text: str) -> list[str]:
+    """Non-empty lines of `text`, whitespace-normalised; a sentence broken over two lines
+    (the next starts in lower case) joined."""
+    lines: list[str] = []
+    for raw in (text or "").splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            lines.append("")
+            continue
+        prev = lines[-1] if lines else ""
+        if prev and not PUNCT_END.search(prev) and line[:1].islower():
+            lines[-1] = f"{prev} {line}"  # a sentence broken over two lines
+        else:
+            lines.append(line)
+    return [line for line in lines if line]
