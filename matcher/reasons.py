@@ -50,6 +50,13 @@ ANBEST_WORDS = "leistung leistungen dritter beschäftigt beschäftigtes"
 # "regional" is where, like "lokal" ("REGIONALE", an NRW programme, ~ "Regionaler
 # Online-Marktplatz"); "Versorgung" a head that says how, not what (Daten- ~
 # Gesundheitsversorgung; the same word in both stays a topic, `TOPIC_WHEN_THE_SAME`).
+# "ländlich", "Raum", "Standort" say where ("im ländlichen Raum": every county the tool serves
+# is largely rural), "klein" whom ("kleine und mittlere Unternehmen", like "mittlere") and
+# "Infrastruktur", "Strukturen" how, like "System": measured over the development and unseen
+# calls, a pair of call and project that shows one of them is no likelier relevant than any
+# other (docs/matcher.md, *Explanations*), and the Begründungstext read them as setting
+# already (`justification._SETTING`). Not "Anbindung" (an das Nutzerkonto, VW-01) or
+# "Buchung", which are: a pair showing them is relevant two to three times as often.
 # Every strategy the tool serves is a digitalisation strategy: a call and a project that
 # share only "digital" share nothing a reader would call a reason.
 DIGITAL_WORDS = "digital digitale digitalen digitaler digitales digitalisierung digitalisieren"
@@ -67,7 +74,9 @@ GENERIC_WORDS = f"""{DIGITAL_WORDS}
     beschäftigte beschäftigten mensch menschen ort orte orten lokal lokale urban urbane
     gebiet gebiete gebieten markt märkte per gemeinsam vollständig
     bürger bürgern bürgerinnen regio regional regionale regionalen regionaler regionales
-    versorgung"""
+    versorgung ländlich ländliche ländlichen ländlicher ländliches raum räume räumen raums
+    standort standorte standorten klein kleine kleinen kleiner kleines kleinere kleineren
+    infrastruktur infrastrukturen struktur strukturen"""
 
 # Numbers name no topic: "zwei Jahre" of a call and "zwei Standorte" of a project share
 # nothing ("Dritter" is ANBest-P and listed there).
@@ -282,7 +291,8 @@ _VERB_FORM = re.compile(r"^(?:e?n|e?nd(?:e[nmrs]?)?|e?t(?:e[nmrs]?)?|e?st)$")
 
 def _ends_inside(word_a: str, word_b: str) -> bool:
     """Whether the letters two German words (folded) share end inside a word, so that they
-    share no word: one or two letters that are no ending follow them ("informati" of
+    share no word: "-lichkeit" follows them in one only ("wirtschaft" of
+    Wirtschaftlichkeitslücke and Wirtschaft), one or two letters that are no ending follow them ("informati" of
     Gästeinformation and Informatik, "digitalpa" of Digitalpaten and DigitalPakt; also "sensor"
     of Sensorik and Sensornetz, which spelling cannot tell from Informatik), or a noun made
     with "-ung" in one and anything but a verb form in the other: "Schulung" (a training) and
@@ -291,6 +301,12 @@ def _ends_inside(word_a: str, word_b: str) -> bool:
     shared = analysis._longest_shared(word_a, word_b)
     rests = [w[w.find(shared) + len(shared) :] for w in (word_a, word_b)]
     if any(0 < len(r) <= 2 and r not in _ENDINGS + _FORM_ENDINGS for r in rests):
+        return True
+    # a noun made "-lich" and "-lichkeit" in one only: another word (Wirtschaftlichkeit,
+    # cost-effectiveness, is no Wirtschaft); "wirtschaftlich" ~ "Wirtschaftlichkeit" is one
+    if any(r.startswith("lichkeit") for r in rests) and not all(
+        r.startswith("lich") for r in rests
+    ):
         return True
     noun = [r.startswith("ung") for r in rests]
     verb = [bool(_VERB_FORM.match(r)) for r in rests]
