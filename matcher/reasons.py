@@ -76,7 +76,8 @@ GENERIC_WORDS = f"""{DIGITAL_WORDS}
     bürger bürgern bürgerinnen regio regional regionale regionalen regionaler regionales
     versorgung ländlich ländliche ländlichen ländlicher ländliches raum räume räumen raums
     standort standorte standorten klein kleine kleinen kleiner kleines kleinere kleineren
-    infrastruktur infrastrukturen struktur strukturen"""
+    infrastruktur infrastrukturen struktur strukturen
+    weitere weiteren weiterer weiteres"""
 
 # Numbers name no topic: "zwei Jahre" of a call and "zwei Standorte" of a project share
 # nothing ("Dritter" is ANBest-P and listed there).

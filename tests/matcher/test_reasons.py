@@ -358,6 +358,9 @@ def test_an_english_and_a_german_word_pair_only_as_one_word(
         # "-lichkeit" makes another word: cost-effectiveness (of broadband), not the economy
         ("Wirtschaftlichkeitslückenmodell", "Wirtschaft", False),
         ("Wirtschaftlichkeitslückenförderung", "Wirtschaftsförderung", False),
+        # an advisor's fourth week: "weitere" is no Weiterbildung
+        ("weitere", "Weiterbildung", False),
+        ("Weiterbildungen", "Weiterbildung", True),
         # still one word
         ("Qualifizierung", "qualifizieren", True),
         ("qualifizierte", "Qualifizierung", True),
