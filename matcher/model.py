@@ -126,6 +126,10 @@ class MatchParams:
     prf_beta: float = 0.7
     unknown_factor: float = 0.8  # unknown applicants: kept, but behind eligible
     region_unknown_factor: float = 0.3  # a region that may or may not include the county
+    # a verdict that holds only through a project's partners ("antragsberechtigt über
+    # Unternehmen (Projektpartner)"): the county and towns cannot apply themselves, so such a
+    # call ranks behind one of the same topical fit that they can (times the factors above)
+    partner_factor: float = 0.6
     priority_weights: tuple[float, float, float] = (1.0, 0.9, 0.8)  # theme priority 1, 2, 3
     # relevance feedback
     rocchio_pos: float = 0.0
@@ -217,6 +221,7 @@ class _EligibilityJob:
     groups: tuple[tuple[str, ...], ...]  # distinct applicant types of the projects
     unknown_factor: float
     region_unknown_factor: float
+    partner_factor: float
 
 
 def _eligibility_key(call: CallDoc) -> tuple[object, ...]:
@@ -237,6 +242,8 @@ def _eligibility_codes(call: CallDoc, job: _EligibilityJob) -> tuple[np.ndarray,
         code = STATUS_RANK[elig.status]
         codes[g] = code
         factors[g] = 1.0 if code == 2 else unknown
+        if elig.partners:  # only a project partner may apply, not the county or a town
+            factors[g] *= job.partner_factor
     return codes, factors
 
 
@@ -472,6 +479,7 @@ class MatchModel:
                     tuple(groups),
                     p.unknown_factor,
                     p.region_unknown_factor,
+                    p.partner_factor,
                 )
             try:
                 # forked workers read the calls from the parent's memory (no pickling of the
@@ -900,6 +908,7 @@ class MatchModel:
                 tuple(groups),
                 p.unknown_factor,
                 p.region_unknown_factor,
+                p.partner_factor,
             ),
         )
         if len(self._eligibility_cache) > ELIGIBILITY_CACHE_MAX:

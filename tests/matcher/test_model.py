@@ -70,6 +70,32 @@ def test_project_applicant_types_make_a_call_eligible(
     assert farm.eligibility.status == "ineligible"  # not for the county itself
 
 
+def test_a_call_open_only_to_project_partners_ranks_behind_a_direct_one(
+    strategy: Strategy, calls: list[CallDoc]
+) -> None:
+    """The same text for companies only and for the towns: the partners' call comes second."""
+    text = "Landwirtschaftliche Betriebe erproben Sensorik und Smart Farming im Kreis."
+    direct = make_call("farm-kommune", "Smart Farming", text, eligible=["Kommune"], region="NRW")
+    partner = make_call("farm-firma", "Smart Farming", text, eligible=["Unternehmen"], region="NRW")
+    model = MatchModel().fit(strategy, [*calls, direct, partner])
+    results = {r.call_id: r for r in model.score([direct, partner])}
+    wi04 = {
+        cid: next(p for p in r.projects if p.project_id == "WI-04") for cid, r in results.items()
+    }
+    # both are eligible for the project, with the same topical fit
+    assert wi04["farm-kommune"].eligibility is not None
+    assert wi04["farm-firma"].eligibility is not None
+    assert wi04["farm-kommune"].eligibility.status == "eligible"
+    assert wi04["farm-firma"].eligibility.status == "eligible"
+    assert wi04["farm-firma"].eligibility.partners == ["Unternehmen"]
+    assert wi04["farm-firma"].topic_score == pytest.approx(wi04["farm-kommune"].topic_score)
+    # but only the towns' own call ranks first, in the project's list and in the inbox
+    assert wi04["farm-firma"].score < wi04["farm-kommune"].score
+    assert results["farm-firma"].inbox_score < results["farm-kommune"].inbox_score
+    ranking = _rank(model, [direct, partner], "WI-04")
+    assert ranking == ["farm-kommune", "farm-firma"]
+
+
 def test_explanations_are_readable_words(strategy: Strategy, calls: list[CallDoc]) -> None:
     results = {r.call_id: r for r in match_calls(strategy, calls)}
     terms = results["gig"].projects[0].terms
