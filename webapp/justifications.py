@@ -198,7 +198,7 @@ def applicant_note(score: CallScore | None) -> tuple[str, str] | None:
     if score.eligibility == "eligible" and reasons:
         return (
             "Zur Antragstellung laut Abgleich:",
-            f"{sentence(reasons)} Der Text nennt keine antragstellende Stelle; bitte im Antrag "
+            f"{sentence(reasons)} Der Begründungstext nennt keine antragstellende Stelle; bitte im Antrag "
             "ergänzen, wer ihn stellt.",
         )
     return None

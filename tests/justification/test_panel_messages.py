@@ -139,7 +139,7 @@ TOWNS_ONLY = (
         (
             "eligible",
             [TOWNS_ONLY],
-            f"<strong>Zur Antragstellung laut Abgleich:</strong> {TOWNS_ONLY}. Der Text nennt "
+            f"<strong>Zur Antragstellung laut Abgleich:</strong> {TOWNS_ONLY}. Der Begründungstext nennt "
             "keine antragstellende Stelle; bitte im Antrag ergänzen, wer ihn stellt.",
         ),
         (
