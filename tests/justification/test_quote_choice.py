@@ -379,6 +379,32 @@ def test_an_exclusion_without_the_funding_word_is_never_quoted(strategy: Strateg
         assert "ausgeschlossen" not in text, text
 
 
+@pytest.mark.parametrize("clause", ["wobei", "sofern", "dass"])
+def test_a_purpose_that_rules_out_double_funding_is_still_the_purpose(
+    strategy: Strategy, clause: str
+) -> None:
+    """„…, wobei eine Doppelförderung ausgeschlossen ist“ was read as an exclusion: the
+    purpose sentence fell behind a background sentence, which was quoted instead."""
+    purpose = {
+        "wobei": "Gefördert werden digitale Bürgerdienste und Online-Anträge der Kommunen, wobei"
+        " eine Doppelförderung ausgeschlossen ist.",
+        "sofern": "Gefördert werden digitale Bürgerdienste und Online-Anträge der Kommunen,"
+        " sofern eine Doppelförderung ausgeschlossen ist.",
+        "dass": "Gefördert werden digitale Bürgerdienste und Online-Anträge der Kommunen; es"
+        " muss sichergestellt sein, dass eine Doppelförderung ausgeschlossen ist.",
+    }[clause]
+    background = "Die Digitalisierung ist für das Land ein wichtiges Thema der nächsten Jahre."
+    sentences = [
+        background,
+        purpose,
+        "Die Antragstellung erfolgt über das Förderportal des Landes bis zum 30. Juni.",
+    ]
+    for variant in ("long", "short"):
+        text = _text(strategy, "VW-01", sentences, variant)
+        assert f"nennt als Förderzweck: „{purpose}“" in text, text
+        assert background not in text, text
+
+
 CYBER_BACKGROUND = (
     "Angriffe auf kommunale IT-Systeme haben in den vergangenen Jahren ganze Verwaltungen über "
     "Wochen lahmgelegt."
