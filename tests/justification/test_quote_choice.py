@@ -704,6 +704,35 @@ def test_a_cut_keeps_brackets_whole_and_does_not_split_a_compound_list() -> None
     assert _shorten(sentence, 30) is None  # too short to say anything: not quoted
 
 
+@pytest.mark.parametrize(
+    ("sentence", "cut"),
+    [
+        # Swiss and French guillemets, and the German ones the other way round
+        (
+            "Gefördert werden «Smart Village» Projekte, Dorfläden, Mobilitätsstationen und"
+            " vieles mehr, sofern sie den Zielen der Region dienen.",
+            "Gefördert werden «Smart Village» Projekte, Dorfläden […].",
+        ),
+        (
+            "Gefördert werden »Smart Village« Projekte, Dorfläden, Mobilitätsstationen und"
+            " vieles mehr, sofern sie den Zielen der Region dienen.",
+            "Gefördert werden »Smart Village« Projekte, Dorfläden […].",
+        ),
+        # a sentence that trails off: „[…]“ marks the omission, a full stop ends it
+        (
+            "Gefördert werden Projekte der Kommunen im ländlichen Raum, die digitale Dienste"
+            " anbieten, etwa Apps oder Plattformen…",
+            "Gefördert werden Projekte der Kommunen im ländlichen Raum […].",
+        ),
+    ],
+)
+def test_a_cut_quote_ends_a_sentence_after_any_quotation_marks(sentence: str, cut: str) -> None:
+    """«…» was taken for an unclosed »: no cut was left and the purpose went unquoted; a
+    sentence ending in „…“ lost its final mark, which `_cut` splits the text at."""
+    assert _shorten(sentence, 80) == cut
+    assert split_sentences(f"{cut} Der Zuschuss beträgt 50 %.")[0] == cut
+
+
 def test_a_sentence_saying_what_is_funded_beats_the_intro_even_with_an_amount(
     strategy: Strategy,
 ) -> None:
