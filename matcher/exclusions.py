@@ -48,11 +48,33 @@ _CUE = re.compile(
     rf"|kein\w*\s+(?:[\w-]+\s+)?{_NO_FUNDING.lower()}"
     rf"|nur\s+{_FUNDED_ONLY}"
 )
+_RELATIVE = r"(?:die|der|das|dem|den|denen|deren|dessen|welche[rsmn]?)"
+# A clause after a comma that opens with one of these qualifies the main clause: a relative
+# clause, also after its preposition ("…, bei denen …", "…, für die …"), or a condition. Not
+# "…, von der Förderung ausgeschlossen sind …": there the pronoun is the funding's article.
 SUBORDINATE = re.compile(
-    r"^\s*(?:soweit|sofern|wenn|falls|die|der|das|dem|den|denen|deren|dessen|welche[rsmn]?"
+    rf"^\s*(?:soweit|sofern|wenn|falls|{_RELATIVE}"
+    r"|(?:an|auf|aus|bei|durch|für|gegen|in|mit|nach|ohne|über|um|unter|von|vor|zu|zwischen)"
+    rf"\s+{_RELATIVE}(?!\s+{_NO_FUNDING}\b)"
     r"|sondern|sie|as|if|unless|which|that|where)\b",
     re.IGNORECASE,
 )
+# "…, dass eine Doppelförderung ausgeschlossen ist", "…, wobei Doppelstrukturen ausgeschlossen
+# werden sollen": after these a bare "ausgeschlossen" means "ruled out", a condition of
+# what the main clause funds, not what is left out of funding. A negated funding word
+# keeps its sense there ("Beachten Sie, dass Personalkosten nicht förderfähig sind"), and
+# so does "von der Förderung ausgeschlossen" (`_FROM_FUNDING`).
+_RULED_OUT = re.compile(r"^\s*(?:dass|wobei|womit|damit|sodass|so\s+dass|ob)\b", re.IGNORECASE)
+_FROM_FUNDING = re.compile(rf"\bvon\s+(?:der|einer)\s+{_NO_FUNDING}\b", re.IGNORECASE)
+# "Eine Kumulierung ist nicht grundsätzlich / keineswegs ausgeschlossen", "… kann nicht von
+# vornherein ausgeschlossen werden": a negation after the verb allows what "ausgeschlossen"
+# names. Not one before it: "Nicht förderfähige Ausgaben sind ausgeschlossen" excludes.
+_VERB = re.compile(
+    r"\b(?:sind|ist|werden|wird|bleiben|bleibt|kann|können|darf|dürfen|soll|sollen|muss"
+    r"|müssen)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:nicht|kein\w*|nie|niemals)\b", re.IGNORECASE)
 
 
 def excludes(sentence: str) -> bool:
@@ -61,7 +83,21 @@ def excludes(sentence: str) -> bool:
         return False
     for m in EXCLUSION.finditer(sentence):
         before = sentence[: m.start()]
-        if "," not in before or not SUBORDINATE.match(before.rsplit(",", 1)[1]):
+        clause = before.rsplit(",", 1)[1] if "," in before else None
+        bare = m.group().lower().find("ausgeschlossen")
+        if bare < 0:  # a negated funding word, or "are excluded from"
+            if clause is None or not SUBORDINATE.match(clause):
+                return True
+            continue
+        # "ausgeschlossen" without the funding word: also "ruled out", or allowed when negated
+        head = re.split(r"[,;]", sentence[: m.start() + bare])[-1]
+        verb = _VERB.search(head)
+        if verb and _NEGATION.search(head, verb.end()):
+            continue
+        if clause is None or not (
+            SUBORDINATE.match(clause)
+            or (_RULED_OUT.match(clause) and not _FROM_FUNDING.search(clause))
+        ):
             return True
     return False
 

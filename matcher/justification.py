@@ -533,8 +533,9 @@ _CLAUSE_BREAK = re.compile(r"\s*[,;:](?=\s)|(?=\ssowie\s)")
 # sentence: cut at one of its colons, it would pass for one.
 _LABELS = re.compile(r"(?::\s.*){2}")
 _OMITTED = " […]"  # German citation practice for words left out of a quotation
-_OPENING = "(„“»‚"
-_CLOSING = {"(": ")", "„": "“", "“": "”", "»": "«", "‚": "‘"}
+# Guillemets point either way: German »…«, Swiss and French «…»; whichever comes first opens.
+_OPENING = "(„“»«‚"
+_CLOSING = {"(": ")", "„": "“", "“": "”", "»": "«", "«": "»", "‚": "‘"}
 
 
 def _shorten(sentence: str, max_chars: int) -> str | None:
@@ -544,7 +545,8 @@ def _shorten(sentence: str, max_chars: int) -> str | None:
     Informationsstelen, … […]."); None when no cut keeps MIN_QUOTE_WORDS words.
 
     The final mark stays so that the quote still ends a sentence: the templates run the
-    next sentence on after it, and `_cut` splits a text that is too long at full stops.
+    next sentence on after it, and `_cut` splits a text that is too long at full stops. A
+    trailing "…" becomes a full stop: " […]" marks the omission already.
 
     The longest cut is taken: the quote always starts where the sentence does (its subject
     and verb, "Gefördert werden …"), so a longer cut keeps every word a shorter one keeps,
@@ -555,8 +557,10 @@ def _shorten(sentence: str, max_chars: int) -> str | None:
         return sentence
     if _LABELS.search(sentence):
         return None
-    end = re.search(r"[.!?](?=[\"'”“»«)]*$)", sentence)
-    mark = end.group() if end else ""
+    end = re.search(r"[.!?…](?=[\"'”“»«)]*$)", sentence)
+    # "[…]" marks the words left out; after it a trailing "…" would say so twice, so the
+    # cut sentence ends with a full stop.
+    mark = "." if end and end.group() == "…" else (end.group() if end else "")
     room = max_chars - len(_OMITTED) - len(mark)
     best: str | None = None
     for m in _CLAUSE_BREAK.finditer(sentence):

@@ -379,6 +379,32 @@ def test_an_exclusion_without_the_funding_word_is_never_quoted(strategy: Strateg
         assert "ausgeschlossen" not in text, text
 
 
+@pytest.mark.parametrize("clause", ["wobei", "sofern", "dass"])
+def test_a_purpose_that_rules_out_double_funding_is_still_the_purpose(
+    strategy: Strategy, clause: str
+) -> None:
+    """„…, wobei eine Doppelförderung ausgeschlossen ist“ was read as an exclusion: the
+    purpose sentence fell behind a background sentence, which was quoted instead."""
+    purpose = {
+        "wobei": "Gefördert werden digitale Bürgerdienste und Online-Anträge der Kommunen, wobei"
+        " eine Doppelförderung ausgeschlossen ist.",
+        "sofern": "Gefördert werden digitale Bürgerdienste und Online-Anträge der Kommunen,"
+        " sofern eine Doppelförderung ausgeschlossen ist.",
+        "dass": "Gefördert werden digitale Bürgerdienste und Online-Anträge der Kommunen; es"
+        " muss sichergestellt sein, dass eine Doppelförderung ausgeschlossen ist.",
+    }[clause]
+    background = "Die Digitalisierung ist für das Land ein wichtiges Thema der nächsten Jahre."
+    sentences = [
+        background,
+        purpose,
+        "Die Antragstellung erfolgt über das Förderportal des Landes bis zum 30. Juni.",
+    ]
+    for variant in ("long", "short"):
+        text = _text(strategy, "VW-01", sentences, variant)
+        assert f"nennt als Förderzweck: „{purpose}“" in text, text
+        assert background not in text, text
+
+
 CYBER_BACKGROUND = (
     "Angriffe auf kommunale IT-Systeme haben in den vergangenen Jahren ganze Verwaltungen über "
     "Wochen lahmgelegt."
@@ -676,6 +702,35 @@ def test_a_cut_keeps_brackets_whole_and_does_not_split_a_compound_list() -> None
         assert not cut.removesuffix(" […].").endswith(("-", ",", " und", " sowie")), cut
     assert _shorten(sentence, len(sentence)) == sentence  # a sentence that fits stays whole
     assert _shorten(sentence, 30) is None  # too short to say anything: not quoted
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cut"),
+    [
+        # Swiss and French guillemets, and the German ones the other way round
+        (
+            "Gefördert werden «Smart Village» Projekte, Dorfläden, Mobilitätsstationen und"
+            " vieles mehr, sofern sie den Zielen der Region dienen.",
+            "Gefördert werden «Smart Village» Projekte, Dorfläden […].",
+        ),
+        (
+            "Gefördert werden »Smart Village« Projekte, Dorfläden, Mobilitätsstationen und"
+            " vieles mehr, sofern sie den Zielen der Region dienen.",
+            "Gefördert werden »Smart Village« Projekte, Dorfläden […].",
+        ),
+        # a sentence that trails off: „[…]“ marks the omission, a full stop ends it
+        (
+            "Gefördert werden Projekte der Kommunen im ländlichen Raum, die digitale Dienste"
+            " anbieten, etwa Apps oder Plattformen…",
+            "Gefördert werden Projekte der Kommunen im ländlichen Raum […].",
+        ),
+    ],
+)
+def test_a_cut_quote_ends_a_sentence_after_any_quotation_marks(sentence: str, cut: str) -> None:
+    """«…» was taken for an unclosed »: no cut was left and the purpose went unquoted; a
+    sentence ending in „…“ lost its final mark, which `_cut` splits the text at."""
+    assert _shorten(sentence, 80) == cut
+    assert split_sentences(f"{cut} Der Zuschuss beträgt 50 %.")[0] == cut
 
 
 def test_a_sentence_saying_what_is_funded_beats_the_intro_even_with_an_amount(

@@ -20,6 +20,14 @@ from tests.matcher.conftest import make_call
         "Staatliche Archive und Hochschulbibliotheken sind ausgeschlossen.",
         "Landwirtschaftliche Betriebe sind von der Förderung ausgeschlossen.",
         "Activities in agricultural primary production are excluded from funding.",
+        # a negation before the verb belongs to the subject, not to "ausgeschlossen"
+        "Nicht förderfähige Ausgaben sind ausgeschlossen.",
+        # the funding word keeps its sense in a "dass" clause
+        "Bitte beachten Sie, dass Personalkosten nicht förderfähig sind.",
+        "Wir weisen darauf hin, dass Unternehmen von der Förderung ausgeschlossen sind.",
+        "Unternehmen in Schwierigkeiten können von der Förderung ausgeschlossen werden.",
+        # "von der" is the funding's article here, no relative clause
+        "Antragsberechtigt sind Kommunen, von der Förderung ausgeschlossen sind Landkreise.",
     ],
 )
 def test_exclusion_sentences_are_recognised(sentence: str) -> None:
@@ -36,6 +44,18 @@ def test_exclusion_sentences_are_recognised(sentence: str) -> None:
         "Gefördert werden Vorhaben, die von anderen Programmen ausgeschlossen sind.",
         # allows, does not exclude
         "Es ist nicht ausgeschlossen, dass auch Bibliotheken teilnehmen.",
+        "Eine Kombination mit anderen Förderprogrammen ist nicht grundsätzlich ausgeschlossen.",
+        "Eine Kumulierung ist nicht von vornherein ausgeschlossen.",
+        "Eine Kumulierung ist keineswegs ausgeschlossen.",
+        "Eine Kumulierung kann nicht grundsätzlich ausgeschlossen werden.",
+        # "ausgeschlossen" as "ruled out", in a clause that qualifies what is funded
+        "Gefördert werden digitale Bürgerdienste und Online-Terminbuchung der Kommunen, wobei"
+        " eine Doppelförderung ausgeschlossen ist.",
+        "Gefördert werden Maßnahmen zur Digitalisierung der Verwaltung, wobei Doppelstrukturen"
+        " ausgeschlossen werden sollen.",
+        "Es muss sichergestellt sein, dass eine Doppelförderung ausgeschlossen ist.",
+        "Gefördert werden Projekte, bei denen ein Missbrauch ausgeschlossen ist.",
+        "Gefördert werden Vorhaben, für die keine andere Förderung besteht.",
     ],
 )
 def test_purpose_sentences_are_no_exclusions(sentence: str) -> None:
@@ -96,3 +116,21 @@ def test_a_call_that_funds_libraries_and_excludes_something_else_shows_them(
     assert ("Makerspaces", "Makerspaces") in shown["BI-03"], shown
     # the excluded kind of library is still no reason, the funded one is
     assert not any(c == "Hochschulbibliotheken" for c, _ in shown["BI-03"]), shown
+
+
+def test_a_purpose_that_rules_out_double_funding_keeps_its_reasons(strategy: Strategy) -> None:
+    """„…, wobei eine Doppelförderung ausgeschlossen ist“ qualifies what the main clause funds:
+    read as an exclusion, its words (Cybersicherheit, Informationssicherheitsmanagement) were
+    no reasons for the information security project."""
+    call = make_call(
+        "sicherheit",
+        "Digitale Verwaltung",
+        "Das Land fördert die Digitalisierung der Kommunen. Gefördert werden Maßnahmen der"
+        " Cybersicherheit und ein Informationssicherheitsmanagement der Verwaltungen, wobei eine"
+        " Doppelförderung ausgeschlossen ist.",
+    )
+    shown = _shown(strategy, call)
+    assert ("Cybersicherheit", "Cybersicherheit") in shown["VW-02"], shown
+    assert ("Informationssicherheitsmanagement", "Informationssicherheitsmanagement") in shown[
+        "VW-02"
+    ], shown
