@@ -928,6 +928,18 @@ def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> Re
     aus den Regionen des Strukturwandels (…)"), another administrative district ("…
     Gemeinden im Regierungsbezirk Detmold") or other Kreise by name only ("die Kreise
     Gütersloh, Herford und Lippe") for a call whose region field includes us."""
+    if excluding := _own_place_excluded(folded, profile):
+        # "Der Kreis Coesfeld ist nicht antragsberechtigt" excludes the county as an
+        # applicant, not the towns in it
+        reason = _quoted(
+            f"{owner_name(profile)} laut Aufruftext nicht antragsberechtigt", call, excluding
+        )
+        others = tuple(
+            a.name for a in profile.applicants if a.name and applicant_level(a) != COUNTY
+        )
+        return (
+            RegionCheck("eligible", reason, others) if others else RegionCheck("ineligible", reason)
+        )
     other = _other_places(call, folded, profile)
     if other is not None:
         return RegionCheck("ineligible", _quoted(other[0], call, other[1]))
@@ -1044,8 +1056,6 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
     """The reason and the sentence when an applicant sentence admits only applicants in
     another administrative district ("… im Regierungsbezirk Detmold") or other Kreise named
     by name ("Antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe"); None else."""
-    if excluding := _own_place_excluded(folded, profile):
-        return f"{owner_name(profile)} laut Aufruftext nicht antragsberechtigt", excluding
     # every such sentence holds one of these words: most texts are decided by a scan
     if not (
         ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))

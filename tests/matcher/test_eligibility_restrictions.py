@@ -298,3 +298,21 @@ def test_non_public_entities_are_no_local_government(strategy: Strategy) -> None
         region="EU",
     )
     assert assess(call, strategy.region_profile).status != "eligible"
+
+
+def test_the_own_county_excluded_by_name_leaves_its_towns(strategy: Strategy) -> None:
+    """ "Der Kreis Coesfeld ist nicht antragsberechtigt" names the county as an applicant: its
+    towns may still apply."""
+    call = make_call(
+        "c",
+        "Aufruf",
+        "Antragsberechtigt sind Kommunen im Münsterland. Die Kreise Coesfeld und Borken sind "
+        "nicht antragsberechtigt.",
+        eligible=["Kommune", "Landkreis"],
+        region="NRW",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "eligible"
+    assert "Kreis Coesfeld" not in e.applicants
+    assert "Dülmen" in e.applicants
+    assert e.reasons[0].startswith("Kreis Coesfeld laut Aufruftext nicht antragsberechtigt: „")
