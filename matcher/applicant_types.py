@@ -291,11 +291,19 @@ def member_level(type_name: str) -> str:
     return MUNICIPAL
 
 
+# adjectives a hyphenated prefix negates or weakens ("non-", "semi-", "nicht-"); a noun keeps
+# its kind in a compound ("Main-Kinzig-Kreis" is a Kreis)
+_NEGATABLE = ("public", "offentlich", "kommunal")
+
+
 def _term_pattern(term: str) -> str:
     # stems: "local authorit" matches authority/authorities, "public bod" body/bodies,
     # "gebietskorperschaft" the plural and the genitive
     tail = r"\w*" if term.endswith(("authorit", "bod", "entit", "gebietskorperschaft")) else r"\b"
-    return rf"{re.escape(term)}{tail}"
+    # "non-public entities", "semi-public bodies", "nicht-öffentliche Einrichtung" are none:
+    # a prefix joined by a hyphen turns the adjective round (`\b` stands after a hyphen too)
+    head = r"(?<![\w-])" if term.startswith(_NEGATABLE) else ""
+    return rf"{head}{re.escape(term)}{tail}"
 
 
 # One alternation per table, longest terms first, so "kreisfreie stadt" wins over "stadt"

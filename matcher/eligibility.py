@@ -32,6 +32,7 @@ from matcher.applicant_types import (
 )
 from matcher.german import join_de, nominative_de
 from matcher.population import check_population, population_limits
+from matcher.sentences import HEADING_VERB_RE, NUMBERING_RE
 from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
@@ -323,23 +324,29 @@ _NAMED_REGIONS: tuple[tuple[re.Pattern[str], _NamedRegion], ...] = (
         ),
     ),
     (
-        re.compile(r"(?<![\w-])ostwestfalen(?:-lippe)?(?![\w-])|(?<![\w-])owl(?![\w-])"),
+        # "Ostwestfalen-Lippe", "Ost-Westfalen Lippe", "Ostwestfalens", "OWL"
+        re.compile(r"(?<![\w-])ost-?westfalen(?:[-\s]lippe)?s?(?![\w-])|(?<![\w-])owl(?![\w-])"),
         _NamedRegion("in Ostwestfalen-Lippe", (("nordrhein-westfalen", _DETMOLD),)),
     ),
     (
-        re.compile(r"(?<![\w-])sudwestfalen(?![\w-])"),
+        re.compile(r"(?<![\w-])sud-?westfalens?(?![\w-])"),
         _NamedRegion("in Südwestfalen", (("nordrhein-westfalen", _SUDWESTFALEN),)),
     ),
     (
-        # not "Nordrhein-Westfalen"
-        re.compile(r"(?<![\w-])westfalen(?:-lippe)?(?![\w-])"),
+        # not "Nordrhein-Westfalen", nor "Nordrhein Westfalen" or "Nordrhein–Westfalen"
+        # (the dash folds to a space)
+        re.compile(
+            r"(?<![\w-])(?<!nordrhein\s)(?<!nordrhein\s\s)(?<!-\s)"
+            r"westfalen(?:[-\s]lippe)?s?(?![\w-])"
+        ),
         _NamedRegion(
             "in Westfalen-Lippe", (("nordrhein-westfalen", _MUNSTER | _DETMOLD | _ARNSBERG),)
         ),
     ),
     (
-        # not "Rheinland-Pfalz"
-        re.compile(r"(?<![\w-])rheinland(?![\w-])"),
+        # not "Rheinland-Pfalz", nor "Rheinland Pfalz" or "Rheinland–Pfalz" (the dash folds
+        # to a space); "des Rheinlands"
+        re.compile(r"(?<![\w-])rheinlands?(?![\w-])(?!\s*-?\s*pfalz)"),
         _NamedRegion("im Rheinland", (("nordrhein-westfalen", _RHEINLAND),)),
     ),
     (
@@ -410,33 +417,10 @@ def _applicants_from_list(types: tuple[str, ...]) -> CallApplicants:
 # a full stop after a number is a date or an ordinal ("bis zum 30. September"), not an end
 # and one after a single letter is an abbreviation ("u. a.", "z. B.")
 _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)(?<!\b[^\W\d_]\.)\s+|\n+")
-# A heading ("4. Zuwendungsempfänger", "Antragsberechtigte", "Antragsberechtigt:"): a few
-# words without a full stop or a verb; the applicants follow in the next sentence.
-_HEADING_VERB_RE = re.compile(
-    r"\b(?:sind|ist|konnen|durfen|werden|wird|erhalten|fordert|are|is|can|may)\b"
-)
-# The numbering of a section: "3.", "3.2", "4", "§ 3", "III." (written or folded). A numbered
-# heading may end with a full stop ("3. Zuwendungsempfänger."), which ends a sentence anywhere
-# else.
-_NUMBERING_RE = re.compile(
-    r"^(?:§+\s*\d+[a-z]?\.?|\d+(?:\.\d+)*\.?|(?:[IVX]{1,4}|[ivx]{1,4})\.)(?:\s+|$)"
-)
 # A heading that says who may apply without the words of an applicant sentence
 # ("III. Antragsberechtigung:"): read only as a heading, since "die Antragsberechtigung
 # prüft die Bewilligungsbehörde" says nothing about who may apply.
 _HEADING_TRIGGER_RE = re.compile(r"antragsberechtigung|forderberechtigung")
-
-
-def numbered_title(sentence: str, max_words: int = 4) -> bool:
-    """Whether a sentence is a numbered section title that ends with a full stop ("3.
-    Zuwendungsempfänger.", "§ 2 Zuwendungszweck."): a number, a few words without a verb.
-    Such a full stop ends a title, not a sentence, so the text after it is its section."""
-    sentence = sentence.strip()
-    numbering = _NUMBERING_RE.match(sentence)
-    if not numbering or not sentence.endswith("."):
-        return False
-    words = sentence[numbering.end() :]
-    return 0 < len(words.split()) <= max_words and not _HEADING_VERB_RE.search(_fold_text(words))
 
 
 def _is_heading(sentence: str) -> bool:
@@ -444,7 +428,7 @@ def _is_heading(sentence: str) -> bool:
     sentence = sentence.strip()
     if sentence.endswith((":", "?")):
         return True
-    numbering = _NUMBERING_RE.match(sentence)
+    numbering = NUMBERING_RE.match(sentence)
     words = sentence[numbering.end() :] if numbering else sentence
     if sentence.endswith((".", ";", "!")) and not (numbering and sentence.endswith(".")):
         return False
@@ -452,7 +436,7 @@ def _is_heading(sentence: str) -> bool:
     # "Antragsberechtigt nur Landkreise" names its applicants: no heading
     return (
         len(words.split()) <= 4
-        and not _HEADING_VERB_RE.search(folded)
+        and not HEADING_VERB_RE.search(folded)
         and first_term_at(folded) is None
     )
 
@@ -469,7 +453,7 @@ def _split_sentences(text: str) -> list[str]:
     "III. Antragsberechtigung:", "§ 3" on a line of its own) put in front of the next."""
     out: list[str] = []
     for sentence in _SENTENCE_END_RE.split(text):
-        if out and _NUMBERING_RE.fullmatch(out[-1].strip()):
+        if out and NUMBERING_RE.fullmatch(out[-1].strip()):
             out[-1] = f"{out[-1].strip()} {sentence}"
         else:
             out.append(sentence)
@@ -589,7 +573,7 @@ def _quote_sentences(text: str) -> list[str]:
     alone ("III.") in front of the next as in `_split_sentences`."""
     out: list[str] = []
     for sentence in _QUOTE_END_RE.split(text):
-        if out and _NUMBERING_RE.fullmatch(out[-1].strip()):
+        if out and NUMBERING_RE.fullmatch(out[-1].strip()):
             out[-1] = f"{out[-1].strip()} {sentence}"
         elif sentence.strip():
             out.append(sentence)
@@ -609,7 +593,7 @@ def _quote_with_heading(sentences: Sequence[str], i: int) -> str:
         and len(sentences[i].split()) <= _QUOTE_HEADING_WORDS
     ):
         return sentences[i]
-    if _NUMBERING_RE.match(sentences[i].strip()) and _TRIGGER_RE.search(
+    if NUMBERING_RE.match(sentences[i].strip()) and _TRIGGER_RE.search(
         _fold_text(sentences[i + 1])
     ):
         return sentences[i + 1]
@@ -714,7 +698,7 @@ def _excluded_subjects(text: str) -> tuple[set[str], set[str]]:
         for pattern in _EXCLUDED_SUBJECT_RES:
             m = pattern.search(sentence.strip())
             if m and not _NOT_A_TYPE_RE.search(m.group("who")):
-                lv, ot = match_terms(m.group("who"))
+                lv, ot = match_terms(_named_places(m.group("who"))[2])  # not named Kreise
                 levels |= lv
                 others |= ot
     return levels, others
@@ -739,7 +723,9 @@ def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str], 
         levels |= lv
         others |= ot
         is_open = is_open or bool((lv or ot) and _opens_list(admitted, admitted))
-        lv, ot = match_terms(excluded)
+        # "nicht antragsberechtigt sind die Kreise Gütersloh und Herford" excludes those
+        # Kreise (`_other_places` reads them), not every Kreis
+        lv, ot = match_terms(_named_places(excluded)[2])
         excluded_levels |= lv
         excluded_others |= ot
     return levels, others, excluded_levels, excluded_others, is_open
@@ -942,6 +928,18 @@ def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> Re
     aus den Regionen des Strukturwandels (…)"), another administrative district ("…
     Gemeinden im Regierungsbezirk Detmold") or other Kreise by name only ("die Kreise
     Gütersloh, Herford und Lippe") for a call whose region field includes us."""
+    if excluding := _own_place_excluded(folded, profile):
+        # "Der Kreis Coesfeld ist nicht antragsberechtigt" excludes the county as an
+        # applicant, not the towns in it
+        reason = _quoted(
+            f"{owner_name(profile)} laut Aufruftext nicht antragsberechtigt", call, excluding
+        )
+        others = tuple(
+            a.name for a in profile.applicants if a.name and applicant_level(a) != COUNTY
+        )
+        return (
+            RegionCheck("eligible", reason, others) if others else RegionCheck("ineligible", reason)
+        )
     other = _other_places(call, folded, profile)
     if other is not None:
         return RegionCheck("ineligible", _quoted(other[0], call, other[1]))
@@ -1013,6 +1011,47 @@ def _named_places(sentence: str) -> tuple[list[str], list[str], str]:
     return counties, towns, rest
 
 
+def _admitting_part(sentence: str) -> str:
+    """The part of a folded applicant sentence that admits: without its clauses that exclude
+    ("Nicht antragsberechtigt sind die Kreise …", "…; Kommunen im Rheinland sind
+    ausgeschlossen") and without the exceptions after "ausgenommen", "mit Ausnahme" …. The
+    places named there may not apply; read as a restriction they would shut out all others."""
+    parts = []
+    for clause in sentence.split(";"):
+        if _EXCLUDED_RE.search(clause) or _EXCLUDED_ANYWHERE_RE.search(clause):
+            continue
+        if m := _EXCEPT_RE.search(clause):
+            clause = clause[: m.start()]
+        parts.append(clause)
+    return ";".join(parts)
+
+
+def _excluding_part(sentence: str) -> str:
+    """The clauses of a folded sentence that exclude, and the exceptions after "ausgenommen",
+    "mit Ausnahme" …: what `_admitting_part` leaves out."""
+    parts = []
+    for clause in sentence.split(";"):
+        if _EXCLUDED_RE.search(clause) or _EXCLUDED_ANYWHERE_RE.search(clause):
+            parts.append(clause)
+        elif m := _EXCEPT_RE.search(clause):
+            parts.append(clause[m.end() :])
+    return ";".join(parts)
+
+
+def _own_place_excluded(folded: str, profile: RegionProfile) -> str:
+    """The folded sentence that excludes the profile's county (or kreisfreie Stadt) by name
+    ("Die Kreise Coesfeld und Borken sind nicht antragsberechtigt"); "" when none does."""
+    _, _, own_county = _own_places(profile)
+    if not own_county or own_county not in folded:  # most texts: one substring test
+        return ""
+    for sentence in _SENTENCE_END_RE.split(folded):
+        counties, towns, _ = _named_places(_excluding_part(sentence))
+        # a county is named as a Kreis: "die Stadt Coesfeld" is a town of it
+        if own_county in (counties if profile.county else towns):
+            return sentence
+    return ""
+
+
 def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[str, str] | None:
     """The reason and the sentence when an applicant sentence admits only applicants in
     another administrative district ("… im Regierungsbezirk Detmold") or other Kreise named
@@ -1030,13 +1069,14 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
     for sentence in applicant_sentences(folded):
         if _RATE_RE.search(sentence):
             continue
+        admitting = _admitting_part(sentence)
         districts = [
             m.group(1)
-            for m in _DISTRICT_IN_TEXT_RE.finditer(sentence)
-            if not _PREFERENCE_BEFORE_RE.search(sentence[: m.start()])
-            and not _ALTERNATIVE_BEFORE_RE.search(sentence[: m.start()])
+            for m in _DISTRICT_IN_TEXT_RE.finditer(admitting)
+            if not _PREFERENCE_BEFORE_RE.search(admitting[: m.start()])
+            and not _ALTERNATIVE_BEFORE_RE.search(admitting[: m.start()])
         ]
-        counties, towns, rest = _named_places(sentence)
+        counties, towns, rest = _named_places(admitting)
         if own_district in districts or own_names & {*counties, *towns}:
             continue  # ours among them
         owner = owner_name(profile)
@@ -1243,7 +1283,7 @@ def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
     for sentence in sentences:
         if _RATE_RE.search(sentence) or not _mentions_region(sentence):
             continue
-        regions, vague = _regions_in(sentence)
+        regions, vague = _regions_in(_admitting_part(sentence))
         if regions or vague:
             return regions, vague, sentence
     return [], False, ""
@@ -1257,16 +1297,17 @@ _REGION_WORDS = (
     "strukturwandel",
     "emscher-lippe",
     "munsterland",
-    "westfalen-lippe",
-    "ostwestfalen",
     "owl",
-    "sudwestfalen",
     "rheinland",
 )
 
 
 def _mentions_region(text: str) -> bool:
-    return any(word in text for word in _REGION_WORDS)
+    # "Westfalen", "Südwestfalen", "Ostwestfalen-Lippe" …, but not in every NRW call's
+    # "Nordrhein-Westfalen": a count of both instead of the patterns
+    return any(word in text for word in _REGION_WORDS) or (
+        text.count("westfalen") > text.count("nordrhein-westfalen")
+    )
 
 
 def _regions_in(sentence: str) -> tuple[list[_NamedRegion], bool]:

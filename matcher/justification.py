@@ -30,7 +30,6 @@ from typing import Literal
 import jinja2
 
 from matcher import analysis
-from matcher.eligibility import numbered_title
 from matcher.exclusions import EXCLUSION as _EXCLUSION
 from matcher.exclusions import excludes as _excludes
 from matcher.german import (
@@ -42,7 +41,7 @@ from matcher.german import (
     with_kind,
 )
 from matcher.reasons import DIGITAL_WORDS, GENERIC_WORDS, not_reason_stems
-from matcher.sentences import PUNCT_END, logical_lines, split_sentences
+from matcher.sentences import PUNCT_END, logical_lines, numbered_title, split_sentences
 from matcher.strategy import Goal, Project, Strategy
 
 TEMPLATE_DIR = analysis.DATA_DIR / "templates"

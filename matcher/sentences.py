@@ -1,12 +1,15 @@
 """Sentences of a call text: split where a reader sees one end, not at "z. B." or "15. Februar".
 
 Shared by the Begründungstext (which quotes sentences) and the matcher (which reads
-exclusion sentences). Pure: regular expressions only.
+exclusion sentences) and eligibility (which reads the applicants after a numbered heading).
+Pure: regular expressions and the text folding of `matcher.analysis` only.
 """
 
 from __future__ import annotations
 
 import re
+
+from matcher.analysis import fold, normalize
 
 # a line that ends like a sentence (or a list item, a heading with a colon)
 PUNCT_END = re.compile(r"[.!?:;…]$")
@@ -126,3 +129,31 @@ def logical_lines(text: str) -> list[str]:
         else:
             lines.append(line)
     return [line for line in lines if line]
+
+
+# A heading ("4. Zuwendungsempfänger", "Antragsberechtigte", "Antragsberechtigt:"): a few
+# words without a full stop or a verb; the applicants follow in the next sentence.
+HEADING_VERB_RE = re.compile(
+    r"\b(?:sind|ist|konnen|durfen|werden|wird|erhalten|fordert|are|is|can|may)\b"
+)
+
+# The numbering of a section: "3.", "3.2", "4", "§ 3", "III." (written or folded). A numbered
+# heading may end with a full stop ("3. Zuwendungsempfänger."), which ends a sentence anywhere
+# else.
+NUMBERING_RE = re.compile(
+    r"^(?:§+\s*\d+[a-z]?\.?|\d+(?:\.\d+)*\.?|(?:[IVX]{1,4}|[ivx]{1,4})\.)(?:\s+|$)"
+)
+
+
+def numbered_title(sentence: str, max_words: int = 4) -> bool:
+    """Whether a sentence is a numbered section title that ends with a full stop ("3.
+    Zuwendungsempfänger.", "§ 2 Zuwendungszweck."): a number, a few words without a verb.
+    Such a full stop ends a title, not a sentence, so the text after it is its section."""
+    sentence = sentence.strip()
+    numbering = NUMBERING_RE.match(sentence)
+    if not numbering or not sentence.endswith("."):
+        return False
+    words = sentence[numbering.end() :]
+    return 0 < len(words.split()) <= max_words and not HEADING_VERB_RE.search(
+        fold(normalize(words))
+    )

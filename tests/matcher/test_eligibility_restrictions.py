@@ -3,8 +3,12 @@ and who English EU calls admit (an advisor's test of 30 unseen calls)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from matcher.analysis import fold, normalize
+from matcher.applicant_types import LOCAL, match_terms
 from matcher.eligibility import assess
-from matcher.strategy import Strategy
+from matcher.strategy import Applicant, RegionProfile, Strategy
 from tests.matcher.conftest import make_call
 
 
@@ -192,3 +196,123 @@ def test_the_regions_of_the_landschaftsverbaende_are_placed(strategy: Strategy) 
     assert assessed("NRW", "Antragsberechtigt sind Kommunen im Rheinland.") == "ineligible"
     assert assessed("NRW", "Antragsberechtigt sind Kommunen in Westfalen-Lippe.") == "eligible"
     assert assessed("NRW", "Antragsberechtigt sind Kommunen in Nordrhein-Westfalen.") == "eligible"
+
+
+def test_places_a_sentence_excludes_do_not_restrict_the_region(strategy: Strategy) -> None:
+    """A code review: "Nicht antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe"
+    made Kreis Coesfeld ineligible ("laut Aufruftext nur für …"); such a sentence excludes
+    the places it names, not all others."""
+
+    def assessed(text: str) -> tuple[str, str]:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Landkreis"], region="NRW")
+        e = assess(call, strategy.region_profile)
+        return e.status, " ".join(e.reasons)
+
+    for text in (
+        "Nicht antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe.",
+        "Antragsberechtigt sind Kommunen in NRW. Die Kreise Gütersloh, Herford und Lippe sind "
+        "nicht antragsberechtigt.",
+        "Kommunen im Regierungsbezirk Detmold sind nicht antragsberechtigt.",
+        "Kommunen im Regierungsbezirk Detmold sind von der Förderung ausgeschlossen.",
+        "Kommunen im Rheinland können keine Anträge stellen.",
+        "Kommunen im Rheinland sind nicht antragsberechtigt.",
+        "Antragsberechtigt sind Kommunen in NRW, ausgenommen Kommunen im Rheinland.",
+        "Antragsberechtigt sind alle Kommunen mit Ausnahme der Kreise Gütersloh und Herford.",
+    ):
+        assert assessed(text) == ("eligible", ""), text
+    # the places the sentence admits still restrict, beside an exception or an exclusion
+    status, reason = assessed(
+        "Antragsberechtigt sind Kommunen im Regierungsbezirk Detmold mit Ausnahme der Stadt "
+        "Bielefeld."
+    )
+    assert status == "ineligible"
+    assert reason.startswith(
+        "laut Aufruftext nur für Antragsteller im Regierungsbezirk Detmold – "
+        "Kreis Coesfeld liegt nicht darin: „Antragsberechtigt sind Kommunen im Regierungsbezirk"
+    )
+    status, reason = assessed(
+        "Antragsberechtigt sind die Kreise Gütersloh und Herford; Vereine sind ausgeschlossen."
+    )
+    assert status == "ineligible"
+    assert reason.startswith(
+        "laut Aufruftext nur für die Kreise Gütersloh und Herford – Kreis Coesfeld ist nicht "
+        "darunter"
+    )
+    assert assessed("Kommunen im Rheinland erhalten eine Förderung.")[0] == "ineligible"
+
+
+def test_region_names_are_not_read_inside_state_names(strategy: Strategy) -> None:
+    """A code review: "Rheinland Pfalz" (written with a space or a dash) was read as "im
+    Rheinland", and a call for "Kommunen in Westfalen" was never read for its region."""
+
+    def assessed(text: str, profile: RegionProfile = strategy.region_profile) -> tuple[str, str]:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Landkreis"], region="NRW")
+        e = assess(call, profile)
+        return e.status, " ".join(e.reasons)
+
+    for text in (
+        "Antragsberechtigt sind Kommunen in Rheinland Pfalz und Nordrhein-Westfalen.",
+        "Antragsberechtigt sind Kommunen in Rheinland–Pfalz und Nordrhein-Westfalen.",
+        "Antragsberechtigt sind Kommunen in Westfalen Lippe.",
+    ):
+        assert assessed(text) == ("eligible", ""), text
+    assert assessed("Antragsberechtigt sind die Kommunen des Rheinlands.")[0] == "ineligible"
+    # a county in the Rheinland: Westfalen is not its region, Nordrhein-Westfalen is
+    neuss = replace(
+        strategy.region_profile,
+        county="Rhein-Kreis Neuss",
+        administrative_district="Regierungsbezirk Düsseldorf",
+        applicants=[Applicant("Rhein-Kreis Neuss", "Landkreis")],
+    )
+    assert assessed("Antragsberechtigt sind Kommunen in Westfalen.", neuss) == (
+        "ineligible",
+        "laut Aufruftext nur für Antragsteller in Westfalen-Lippe – Rhein-Kreis Neuss liegt "
+        "nicht darin: „Antragsberechtigt sind Kommunen in Westfalen.“",
+    )
+    assert assessed("Antragsberechtigt sind Kommunen in Südwestfalen.", neuss)[0] == "ineligible"
+    for text in (
+        "Antragsberechtigt sind Kommunen in Nordrhein Westfalen.",
+        "Antragsberechtigt sind Kommunen in Nordrhein–Westfalen.",
+        "Antragsberechtigt sind Kommunen in Nordrhein-Westfalen.",
+        "Antragsberechtigt sind Kommunen im Rheinland.",
+    ):
+        assert assessed(text, neuss) == ("eligible", ""), text
+
+
+def test_non_public_entities_are_no_local_government(strategy: Strategy) -> None:
+    """A code review: "non-public entities" and "semi-public entities" were read as "public
+    entities", which admit a Kreis."""
+    for text in (
+        "non-public entities",
+        "semi-public entities",
+        "non-public bodies",
+        "non-public administrations",
+        "nicht-öffentliche Einrichtung",
+    ):
+        assert match_terms(fold(normalize(text)))[0] == set(), text
+    assert match_terms("public entities")[0] == LOCAL
+    call = make_call(
+        "c",
+        "Call",
+        "Applicants must be non-public entities established in a Member State.",
+        region="EU",
+    )
+    assert assess(call, strategy.region_profile).status != "eligible"
+
+
+def test_the_own_county_excluded_by_name_leaves_its_towns(strategy: Strategy) -> None:
+    """ "Der Kreis Coesfeld ist nicht antragsberechtigt" names the county as an applicant: its
+    towns may still apply."""
+    call = make_call(
+        "c",
+        "Aufruf",
+        "Antragsberechtigt sind Kommunen im Münsterland. Die Kreise Coesfeld und Borken sind "
+        "nicht antragsberechtigt.",
+        eligible=["Kommune", "Landkreis"],
+        region="NRW",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "eligible"
+    assert "Kreis Coesfeld" not in e.applicants
+    assert "Dülmen" in e.applicants
+    assert e.reasons[0].startswith("Kreis Coesfeld laut Aufruftext nicht antragsberechtigt: „")
