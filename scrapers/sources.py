@@ -64,8 +64,8 @@ class SourceConfig:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-def load_sources(path: Path) -> list[SourceConfig]:
-    """Read and check the source list; errors name the file and the entry."""
+def _read_list(path: Path) -> str:
+    """The text of the source list; SourceConfigError when it cannot be read."""
     try:
         body = Path(path).read_bytes()
         text = body.decode("utf-8")
@@ -79,6 +79,34 @@ def load_sources(path: Path) -> list[SourceConfig]:
         raise SourceConfigError(f"Quellenliste {path} nicht lesbar ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
         raise SourceConfigError(f"Quellenliste {path}: {not_utf8_problem(body, exc)}") from None
+    return text
+
+
+def source_switches(path: Path) -> dict[str, bool]:
+    """The names of the list's sources, each with whether it is switched on, read once.
+
+    A list that does not pass its checks still names its sources, as far as it is YAML (a
+    key written twice counts once, the last): the admin fixes it and scrapes. {} when it
+    cannot be read or is no YAML: `scrape` names that problem itself.
+    """
+    try:
+        data, _ = load_yaml(_read_list(path))
+    except DuplicateKeysError as exc:
+        data = exc.data
+    except (SourceConfigError, yaml.YAMLError):
+        return {}
+    entries = data.get("sources") if isinstance(data, Mapping) else None
+    # Of a list that passes its checks, every entry: a name (text) and enabled (true/false).
+    return {
+        str(entry["name"]): entry.get("enabled") is not False
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, Mapping) and entry.get("name")
+    }
+
+
+def load_sources(path: Path) -> list[SourceConfig]:
+    """Read and check the source list; errors name the file and the entry."""
+    text = _read_list(path)
     try:
         data, node = load_yaml(text)
     except DuplicateKeysError as exc:

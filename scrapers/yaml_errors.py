@@ -113,12 +113,17 @@ class DuplicateKey:
 class DuplicateKeysError(yaml.YAMLError):
     """One or more mappings of a document repeat a key; `duplicates` in document order.
 
-    `node` is the document's node tree, for a caller that names the part a key is in.
+    `node` is the document's node tree, for a caller that names the part a key is in; `data`
+    the document as PyYAML reads it (the last of each repeated key), for a caller that needs
+    only part of it and need not refuse the whole (the import's source names).
     """
 
-    def __init__(self, duplicates: list[DuplicateKey], node: yaml.Node | None = None) -> None:
+    def __init__(
+        self, duplicates: list[DuplicateKey], node: yaml.Node | None = None, data: Any = None
+    ) -> None:
         self.duplicates = sorted(duplicates)
         self.node = node
+        self.data = data
         super().__init__("; ".join(str(d) for d in self.duplicates))
 
 
@@ -161,5 +166,5 @@ def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     finally:
         loader.dispose()
     if loader.duplicates:
-        raise DuplicateKeysError(loader.duplicates, node)
+        raise DuplicateKeysError(loader.duplicates, node, data)
     return data, node

@@ -49,7 +49,7 @@ CSV_COLUMNS = (
     "Höchstbetrag (EUR)",
     "Antragsberechtigung",
     "Passung",
-    "Beste Projekte",
+    "Passende Projekte",  # those the list row names (`queries.matching_clauses`)
     "Status",
     "Grund",  # of a "nicht relevant" decision
     "Zuständig",

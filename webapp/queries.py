@@ -87,7 +87,7 @@ MARKED_CHANGE_FIELDS = (
 )  # fmt: skip
 # A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects and
 # shares words with the call (strategy page, theme/project filters, the projects a list row
-# and the digest name: `matching_clauses`, `counts_as_match`). Being the best one is not
+# and the digest name, the CSV's "Passende Projekte": `matching_clauses`). Being the best one is not
 # enough: a best project without shared words leads only by the eligibility floor (WI-04,
 # eligible through its partners, led every call only companies may apply for), and of the
 # 19 such best projects on data/eval/dev-independent none is relevant. No minimum score: every call the strategy's applicants may apply
@@ -399,19 +399,13 @@ def pending_clause() -> ColumnElement[bool]:
 
 
 def matching_clauses() -> list[ColumnElement[bool]]:
-    """A match that counts (`counts_as_match` in SQL): the project is among the call's best
-    few and shares words with the call."""
+    """A match that counts, the one place of the rule: the project is among the call's best
+    few and shares words with the call (the call page still shows every score)."""
     return [
         Match.rank <= MATCH_TOP_RANK,
         # JSON as text: "[]" on SQLite and PostgreSQL alike, where a JSON comparison is not
         cast(Match.terms, String) != "[]",
     ]
-
-
-def counts_as_match(rank: int, terms: Sequence[object] | None) -> bool:
-    """Whether a stored match names its project as a fit of the call (`matching_clauses`):
-    among the best few and sharing words; the call page still shows every score."""
-    return rank <= MATCH_TOP_RANK and bool(terms)
 
 
 def first_match_project() -> ScalarSelect[int]:
@@ -999,12 +993,10 @@ _ROW_MATCHES_SELECT = (
         ProjectRow.title,
         ThemeRow.name,
         Match.decisions,
-        Match.rank,
-        Match.terms,
     )
     .join(ProjectRow, ProjectRow.id == Match.project_id)
     .join(ThemeRow, ThemeRow.id == ProjectRow.theme_id)
-    .where(Match.call_id.in_(bindparam("ids", expanding=True)), Match.rank <= bindparam("top"))
+    .where(Match.call_id.in_(bindparam("ids", expanding=True)), *matching_clauses())
     .order_by(Match.call_id, Match.rank)
 )
 _ROW_DUPLICATES_SELECT = (
@@ -1062,26 +1054,22 @@ def assignee_label(name: str | None, email: str | None, active: bool | None) -> 
     return f"{label} (deaktiviert)" if label and active is False else label
 
 
-def load_row_details(
-    session: Session, rows: list[CallRow], *, now: datetime | None = None, top: int = 3
-) -> None:
+def load_row_details(session: Session, rows: list[CallRow], *, now: datetime | None = None) -> None:
     """Fill matches, sources and marks of `rows` with three queries in total.
 
-    A row lists the projects of the call's best `top` that share words with it
-    (`counts_as_match`): one with no word in common stands there only because some project
-    has to, and officers read it as a fit; the best one too, which may lead by the
-    eligibility floor alone. With none the row says so (`NO_SHARED_MATCH`)."""
+    A row lists the projects that count (`matching_clauses`): one of the best three with no
+    word in common stands there only because some project has to, and officers read it as
+    a fit; the best one too, which may lead by the eligibility floor alone. With none the
+    row says so (`NO_SHARED_MATCH`)."""
     if not rows:
         return
     now = now or utcnow()
     ids = [row.id for row in rows]
     matches: dict[int, list[RowMatch]] = defaultdict(list)
-    for call_id, score, project_id, key, title, theme, decisions, rank, terms in session.execute(
-        _ROW_MATCHES_SELECT, {"ids": ids, "top": top}
+    for call_id, score, project_id, key, title, theme, decisions in session.execute(
+        _ROW_MATCHES_SELECT, {"ids": ids}
     ):
         moved = float(decisions.get("change") or 0.0) if isinstance(decisions, dict) else 0.0
-        if not counts_as_match(rank, terms):
-            continue
         matches[call_id].append(RowMatch(score, project_id, key, title, theme, moved))
     duplicates: dict[int, list[SourceRef]] = defaultdict(list)
     for canonical_id, source, label, url in session.execute(_ROW_DUPLICATES_SELECT, {"ids": ids}):
@@ -1121,7 +1109,8 @@ class ExportRow:
     source_status: str = ""  # "laufend": open-ended by its source
     reason: str = ""  # why it was dismissed (`dismissal_reason`)
     assignee: str = ""  # who is responsible (`assignee_label`)
-    matches: list[tuple[str, str, float]] = field(default_factory=list)  # key, title, score
+    # the projects that count (`matching_clauses`): key, title, score
+    matches: list[tuple[str, str, float]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # as officers read them (`source_title`)
 
 
@@ -1132,9 +1121,11 @@ def export_rows(
     today: date | None = None,
     now: datetime | None = None,
     batch: int = 900,
-    top: int = 3,
 ) -> Iterator[ExportRow]:
-    """Every call of the filters in list order, as plain rows, a few queries per batch."""
+    """Every call of the filters in list order, as plain rows, a few queries per batch.
+
+    A row's projects are those its list row names (`matching_clauses`), with their scores.
+    """
     today = today or local_today()
     since = (now or utcnow()) - timedelta(days=NEW_DAYS)
     ids = list(session.scalars(_id_select(filters, today)))
@@ -1180,7 +1171,7 @@ def export_rows(
         for call_id, key, title, score in session.execute(
             select(Match.call_id, ProjectRow.key, ProjectRow.title, Match.score)
             .join(ProjectRow, ProjectRow.id == Match.project_id)
-            .where(Match.call_id.in_(chunk), Match.rank <= top)
+            .where(Match.call_id.in_(chunk), *matching_clauses())
             .order_by(Match.call_id, Match.rank)
         ):
             matches[call_id].append((key, title, score))

@@ -6,9 +6,12 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from scrapers.record import ParseError
 from tests.conftest import REPO_ROOT
+from webapp.importer import import_jsonl
 from webapp.models import Call
 
 DEV_CALLS = REPO_ROOT / "data" / "eval" / "dev" / "calls.jsonl"
@@ -328,3 +331,78 @@ def test_empty_source_option_is_refused(cli, session, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "--source: leer" in result.output
     assert _count(session) == 0
+
+
+def test_the_import_api_refuses_scraped_names_of_the_configured_list(
+    session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`import_jsonl` without a source list skipped the refusal: its callers stored calls
+    that the next `scrape` of the source marks gone."""
+    path = _write(tmp_path / "calls.jsonl", [_call(source="foerderdatenbank")])
+    with pytest.raises(ParseError) as refused:
+        import_jsonl(session, path)
+    assert (
+        "Zeile 1, Feld 'source': 'foerderdatenbank' ist eine Quelle, die `scrape` abruft "
+        "(data/sources.yaml)"
+    ) in str(refused.value).replace(str(REPO_ROOT) + "/", "")
+    assert _count(session) == 0
+    # the list SOURCES_PATH names decides, as for the command
+    sources = tmp_path / "quellen.yaml"
+    sources.write_text(
+        "sources:\n  - {name: kreis-feed, kind: feed, url: 'https://example.org/a.xml'}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SOURCES_PATH", str(sources))
+    own = _write(tmp_path / "own.jsonl", [_call(id="X-2", source="kreis-feed")])
+    with pytest.raises(ParseError, match="'kreis-feed' ist eine Quelle, die `scrape` abruft"):
+        import_jsonl(session, own)
+    assert import_jsonl(session, path).new == 1
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        "    kind: fedd\n",  # fails the list's checks
+        "    kind: feed\n    kind: feed\n",  # a key written twice
+    ],
+)
+def test_a_source_list_with_mistakes_still_names_its_sources(
+    cli, session, tmp_path: Path, mistake: str
+) -> None:
+    """The admin fixes the list and scrapes: calls imported under its names would be marked
+    gone then. The list is read once."""
+    assert cli("init").exit_code == 0
+    sources = tmp_path / "quellen.yaml"
+    sources.write_text(
+        f"sources:\n  - name: kreis-feed\n{mistake}    url: https://example.org/a.xml\n",
+        encoding="utf-8",
+    )
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if self == sources:
+            reads.append(self)
+        return read_bytes(self)
+
+    path = _write(tmp_path / "calls.jsonl", [_call(source="kreis-feed")])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "read_bytes", counted)
+        result = cli("import", str(path), SOURCES_PATH=str(sources))
+    assert result.exit_code == 1
+    assert f"'kreis-feed' ist eine Quelle, die `scrape` abruft ({sources})" in result.output
+    assert _count(session) == 0
+    assert len(reads) == 1
+
+
+def test_a_source_list_that_is_no_yaml_blocks_no_import(cli, session, tmp_path: Path) -> None:
+    """`scrape` names that problem itself; the import has no names to refuse."""
+    assert cli("init").exit_code == 0
+    sources = tmp_path / "quellen.yaml"
+    sources.write_text("sources: [\n  - name: kreis-feed\n", encoding="utf-8")
+    path = _write(tmp_path / "calls.jsonl", [_call(source="kreis-feed")])
+    result = cli("import", str(path), SOURCES_PATH=str(sources))
+    assert result.exit_code == 0, result.output
+    assert _count(session) == 1
+    missing = cli("import", str(path), SOURCES_PATH=str(tmp_path / "fehlt.yaml"))
+    assert missing.exit_code == 0, missing.output

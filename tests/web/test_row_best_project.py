@@ -9,6 +9,8 @@ relevant to its call (qrels grade >= 1), nor is the call to any project.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from flask.testing import FlaskClient
@@ -23,6 +25,7 @@ from webapp.models import CallScore, Match, utcnow
 from webapp.queries import CallFilters, count_calls, list_calls, strategy_overview
 
 NONE_SHARED = "kein Projekt mit gemeinsamen Begriffen"
+CSV_PROJECTS = "Passende Projekte"  # was "Beste Projekte": the best three, shared words or not
 
 
 def _text(client: FlaskClient, url: str) -> str:
@@ -116,3 +119,53 @@ def test_a_further_project_sharing_words_is_named_when_the_best_shares_none(
 def test_the_help_page_states_the_rule(auth_client: FlaskClient) -> None:
     page = _text(auth_client, "/hilfe/")
     assert "auch das beste Projekt nur dann" in page and f"„{NONE_SHARED}“" in page
+
+
+def _csv_projects(client: FlaskClient) -> dict[int, str]:
+    """The CSV export's column of the projects a call fits, by call id."""
+    body = client.get("/export.csv?scope=all").get_data(as_text=True).lstrip("\ufeff")
+    return {int(r["ID"]): r[CSV_PROJECTS] for r in csv.DictReader(io.StringIO(body), delimiter=";")}
+
+
+def test_the_csv_names_the_projects_the_row_names(
+    auth_client: FlaskClient, session: Session
+) -> None:
+    """The export named the best three whatever they shared: WI-04 for company-only calls
+    whose row says "kein Projekt mit gemeinsamen Begriffen"."""
+    second = session.scalars(
+        select(Match)
+        .join(CallScore, CallScore.call_id == Match.call_id)
+        .where(Match.rank == 2, CallScore.eligibility == "eligible")
+        .order_by(CallScore.inbox_score.desc())
+    ).first()
+    assert second is not None and second.terms
+    call_id, second_key = second.call_id, second.project.key
+    best = session.scalars(select(Match).where(Match.call_id == call_id, Match.rank == 1)).one()
+    best.terms = []
+    best_key = best.project.key
+    none_shared = session.scalars(
+        select(Match)
+        .join(CallScore, CallScore.call_id == Match.call_id)
+        .where(Match.rank == 1, Match.call_id != call_id, CallScore.eligibility == "eligible")
+        .order_by(CallScore.inbox_score.desc())
+    ).first()
+    assert none_shared is not None
+    lone_id = none_shared.call_id
+    for match in session.scalars(select(Match).where(Match.call_id == lone_id)):
+        match.terms = []
+    session.commit()
+
+    cells = _csv_projects(auth_client)
+    assert f"{second_key} " in cells[call_id] and f"{best_key} " not in cells[call_id]
+    # with a score as before: "KEY Titel (0,42)"
+    assert re.search(rf"{re.escape(second_key)} .+ \(\d,\d\d\)", cells[call_id])
+    assert cells[lone_id] == ""
+    # every row of the Eingang's first page names what its line in the CSV names
+    page = _text(auth_client, "/aufrufe")
+    for row_id in {int(i) for i in re.findall(r'class="call-title"><a href="/aufrufe/(\d+)', page)}:
+        named = re.findall(r'class="match-project"><a href="[^"]*">([^<]+)</a>', _row(page, row_id))
+        # "KEY title (0,42), …" in the row's order; a title holds commas but no score
+        title = r"(?:(?!\(\d,\d\d\)).)+"
+        expected = ", ".join(rf"{re.escape(key)} {title} \(\d,\d\d\)" for key in named)
+        assert re.fullmatch(expected, cells[row_id]), (row_id, named, cells[row_id])
+    assert page.count('class="match-project"') > 10

@@ -34,15 +34,15 @@ def import_calls(app: AppContext, file: Path, source: str) -> None:
             f"{file}: --source: leer; bitte einen Namen angeben oder --source weglassen "
             "(Vorgabe 'import'), nichts importiert."
         )
-    sources_path = app.config.sources_path
-    scraped = scraped_sources(sources_path)
-    if owner := scraped_source_named(source, scraped):
+    # read once, for the option and the lines
+    scraped = scraped_sources(app.config.sources_path)
+    if owner := scraped_source_named(source, scraped.names):
         # every line without 'source' would be refused; said once, for the option
-        problem = scraped_source_problem(source, owner, scraped[owner], str(sources_path))
+        problem = scraped_source_problem(source, owner, scraped.names[owner], str(scraped.path))
         hint = scraped_source_hint(exact=owner == source, variant=owner != source, option=True)
         raise UserError(f"{file}: --source: {problem}, nichts importiert.\n{hint}")
     # The whole file is checked before the database is opened (and locked for writing).
-    records = read_jsonl(file, default_source=source, sources_path=sources_path)
+    records = read_jsonl(file, default_source=source, scraped=scraped)
     with transaction(app.sessions) as session:
         stats = ingest_records(session, records, origin="import")
     click.echo(f"{file}: {stats.new} neu, {stats.changed} geändert, {stats.unchanged} unverändert.")
