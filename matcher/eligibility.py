@@ -533,6 +533,20 @@ _EXCLUDED_SUBJECT_RES = [
     ),
 ]
 _EXCLUDED_ANYWHERE_RE = re.compile(r"ausgeschlossen|\b(?:konnen|durfen) (?:nicht|keine)\b")
+# An exclusion's subject ends at its clause: in "Kreise sind nicht antragsberechtigt, können
+# aber Vorhaben mehrerer kreisangehöriger Gemeinden koordinieren" the Gemeinden are not excluded.
+_CLAUSE_AFTER_RE = re.compile(
+    r",\s*(?:sondern|aber|jedoch|doch|wohl aber|konnen|durfen|sollen|werden|sie)\b|;"
+)
+# A qualified subject excludes part of a level, not the level: "größere Gemeinden",
+# "Gemeinden über 10.000 Einwohner", "Kommunen mit mehr als 50.000 Einwohnern". Blanked before
+# the exclusion is read, so "Kreise und größere Gemeinden" excludes the Kreise only.
+_QUALIFIED_SUBJECT_RE = re.compile(
+    r"\b(?:gross|klein|mittler)(?:e|en|ere|eren)\s+[\w-]+"
+    r"|[\w-]+\s+(?:mit\s+)?(?:(?:einer\s+)?einwohnerzahl\s+(?:von\s+)?)?"
+    r"(?:uber|mehr als|ab|unter|weniger als|bis(?: zu)?|hochstens|mindestens)\s+"
+    r"(?:\d{1,3}(?:[.\s]\d{3})+|\d+\s*(?:einwohner|ew\b))\w*(?:\s+einwohner\w*)?"
+)
 # a subject with a place or a condition ("Vorhaben in Kommunen sind ausgeschlossen") is not
 # an applicant type
 _NOT_A_TYPE_RE = re.compile(r"\b(?:in|im|von|vom|mit|aus|fur|bei|deren|dessen|ohne|als)\b")
@@ -714,7 +728,7 @@ def _excluded_subjects(text: str) -> tuple[set[str], set[str]]:
         for pattern in _EXCLUDED_SUBJECT_RES:
             m = pattern.search(sentence.strip())
             if m and not _NOT_A_TYPE_RE.search(m.group("who")):
-                lv, ot = match_terms(m.group("who"))
+                lv, ot = match_terms(_QUALIFIED_SUBJECT_RE.sub(" ", m.group("who")))
                 levels |= lv
                 others |= ot
     return levels, others
@@ -731,15 +745,16 @@ def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str], 
     for sentence in applicant_sentences(text):
         sentence = _NOT_APPLICANTS_RE.sub(" ", sentence)
         admitted, excluded = sentence, ""
-        if _EXCLUDED_RE.search(sentence):
-            admitted, excluded = "", sentence
+        if m := _EXCLUDED_RE.search(sentence):
+            clause = _CLAUSE_AFTER_RE.search(sentence, m.end())
+            admitted, excluded = "", sentence[: clause.start() if clause else len(sentence)]
         elif m := _EXCEPT_RE.search(sentence):
             admitted, excluded = sentence[: m.start()], sentence[m.end() :]
         lv, ot = match_terms(admitted)
         levels |= lv
         others |= ot
         is_open = is_open or bool((lv or ot) and _opens_list(admitted, admitted))
-        lv, ot = match_terms(excluded)
+        lv, ot = match_terms(_QUALIFIED_SUBJECT_RE.sub(" ", excluded))
         excluded_levels |= lv
         excluded_others |= ot
     return levels, others, excluded_levels, excluded_others, is_open
@@ -762,7 +777,9 @@ def narrowed_by_text(call: CallDoc, allowed: frozenset[str]) -> frozenset[str]:
     # its words ("… kommunaler Bildungslandschaften") are no part of the applicant sentence
     r = _read_text("\n".join([call.title, call.summary, call.text]))
     narrowed = (allowed & r.levels if r.levels and not r.open else allowed) - r.excluded_levels
-    return frozenset(narrowed) or allowed
+    # the fallback readmits no level the text excludes explicitly ("Kreise … sind nicht
+    # antragsberechtigt")
+    return frozenset(narrowed) or (allowed - r.excluded_levels) or allowed
 
 
 def call_applicants(call: CallDoc) -> CallApplicants:
@@ -1432,9 +1449,16 @@ def assess(
     allowed = who.levels & levels
     # population limits ("Gemeinden mit bis zu 20.000 Einwohnern", matcher.population): the
     # members outside them are not listed; when that is every member the call admits, no one is
-    pop = check_population(
-        population_limits(call.title, call.summary, call.text), members, allowed, applicant_level
-    )
+    limits = population_limits(call.title, call.summary, call.text)
+    pop = check_population(limits, members, allowed, applicant_level)
+    if pop.outside and who.source == "list":
+        # the limit is on whom the text admits: "Antragsberechtigt sind Gemeinden unter
+        # 10.000 Einwohnern … Kreise sind nicht antragsberechtigt" leaves no one of a county
+        # whose towns are larger, although its list says "Kommune" (calls with a limit only,
+        # so ranking reads few texts)
+        by_text = narrowed_by_text(call, allowed)
+        if by_text != allowed:
+            pop = check_population(limits, members, by_text, applicant_level)
     if pop.everyone_outside:
         allowed = frozenset()
     reasons: list[str] = []
