@@ -931,7 +931,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
         return _text_region_check(call, profile, folded)
     parts = [p.strip() for p in re.split(r",|;|/|\bund\b", region) if p.strip()]
     full = _own_county_full(profile)
-    verdicts = [_part_verdict(part, *own, own_full=full) for part in parts]
+    verdicts = [_noted_part_verdict(part, own, full) for part in parts]
     if "in" in verdicts:
         return _text_region_check(call, profile, folded)
     if verdicts and all(v == "out" for v in verdicts):
@@ -948,10 +948,76 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
             f"nur für {join_de(list(members))} (im Aufruf genannt)",
             members,
         )
+    listed = _listed_places(folded)
+    if listed is not None:
+        names, sentence = listed
+        own_names = {own[2]} | {
+            _TYPE_PREFIX_RE.sub("", " ".join(_fold_text(a.name).split()))
+            for a in profile.applicants
+        }
+        if not own_names & set(names):
+            return RegionCheck(
+                "ineligible",
+                _quoted(
+                    f"laut Aufruftext nur für Antragsteller in {join_de(_as_written(call, names))}"
+                    f" – {owner_name(profile)} liegt nicht darin",
+                    call,
+                    sentence,
+                ),
+            )
     return RegionCheck(
         "unknown",
         f"Förderregion „{call.region}“ – bitte prüfen, ob {owner_name(profile)} dazugehört",
     )
+
+
+# A note in brackets after a region ("Rheinland (Verbandsgebiet NVR)") says whose area it is;
+# the name before it places the region.
+_REGION_NOTE_RE = re.compile(r"\s*\([^()]*\)")
+
+
+def _noted_part_verdict(part: str, own: tuple[str, str, str], own_full: str) -> str:
+    """`_part_verdict` of a part of a region field, else of the part without its note."""
+    verdict = _part_verdict(part, *own, own_full=own_full)
+    if verdict == "unknown" and _REGION_NOTE_RE.search(part):
+        bare = _REGION_NOTE_RE.sub("", part).strip()
+        if bare:
+            return _part_verdict(bare, *own, own_full=own_full)
+    return verdict
+
+
+# The members of a region the rules do not know, listed in brackets in an applicant sentence:
+# "die vier Kreise der Metropole Ruhr (Ennepe-Ruhr-Kreis, Recklinghausen, Unna, Wesel)",
+# "in den Kommunen der LEADER-Region (Hamminkeln, Hünxe, Schermbeck, Voerde)". Examples
+# ("u. a. Köln, Bonn") are no such list.
+_BRACKET_LIST_RE = re.compile(
+    r"\b(?:kreise|kommunen|gemeinden|stadte|region|gebiet)\b[^()]{0,60}\(([^()]+)\)"
+)
+_EXAMPLES_RE = re.compile(
+    r"\b(?:u\. ?a\.|z\. ?b\.|unter anderem|zum beispiel|etwa|insbesondere|wie)\b"
+)
+_PLACE_NAME_RE = re.compile(r"[a-z][\w-]*(?: (?:an der|am|im|in der) [a-z][\w-]*)?")
+
+
+def _listed_places(folded: str) -> tuple[list[str], str] | None:
+    """The places (folded) an applicant sentence lists in brackets as a region's members, and
+    the sentence; None when no sentence lists two or more names and nothing else."""
+    if "(" not in folded:
+        return None
+    for sentence in applicant_sentences(folded):
+        for m in _BRACKET_LIST_RE.finditer(sentence):
+            inner = m.group(1)
+            if _EXAMPLES_RE.search(inner) or re.search(r"\d", inner):
+                continue
+            names = [n.strip() for n in _NAME_SEP_RE.split(inner) if n.strip()]
+            if len(names) >= 2 and all(
+                _PLACE_NAME_RE.fullmatch(n)
+                and n not in _NOT_A_NAME
+                and first_term_at(re.sub(r"-kreis$", "", n)) is None
+                for n in names
+            ):
+                return names, sentence
+    return None
 
 
 def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> RegionCheck:

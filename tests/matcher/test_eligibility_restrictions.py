@@ -299,3 +299,61 @@ def test_a_library_in_municipal_ownership_lies_in_its_town() -> None:
     # the Kreis is a municipal Träger too, and its library may lie in a small Gemeinde
     assert e.applicants == ["Kreis Coesfeld", "Havixbeck", "Nordkirchen"]
     assert e.reasons[-1] == "nur Gemeinden bis 20.000 Einwohner: Dülmen liegt darüber"
+
+
+def test_a_region_field_with_a_note_in_brackets_is_placed(strategy: Strategy) -> None:
+    """Y-007: "Rheinland (Verbandsgebiet NVR)" was "unklar"; the note says whose area it is."""
+    call = make_call(
+        "y7",
+        "NVR fördert Mobilstationen",
+        "Antragsberechtigt sind Städte, Gemeinden und Kreise im Verbandsgebiet des NVR.",
+        eligible=["Kommune", "Landkreis"],
+        region="Rheinland (Verbandsgebiet NVR)",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "nur für Rheinland (Verbandsgebiet NVR) – Kreis Coesfeld liegt nicht darin"
+    ]
+    ours = replace(call, region="Westfalen-Lippe (Verbandsgebiet LWL)")
+    assert assess(ours, strategy.region_profile).status == "eligible"
+
+
+def test_a_region_whose_members_are_listed_without_us_excludes(strategy: Strategy) -> None:
+    """Y-017 and Y-008: a LEADER region or the Ruhr whose applicant sentence lists its towns or
+    Kreise in brackets, none of them ours, was "unklar"."""
+
+    def assessed(text: str, region: str = "LEADER-Region Lippe-Issel-Niederung") -> tuple:
+        call = make_call("c", "Projektaufruf", text, eligible=["Kommune", "Verein"], region=region)
+        e = assess(call, strategy.region_profile)
+        return e.status, e.reasons, e.applicants
+
+    status, reasons, _ = assessed(
+        "Antragsberechtigt sind Antragsteller mit Sitz oder Projektort in den Kommunen der "
+        "LEADER-Region (Hamminkeln, Hünxe, Schermbeck, Voerde)."
+    )
+    assert status == "ineligible"
+    assert reasons == [
+        "laut Aufruftext nur für Antragsteller in Hamminkeln, Hünxe, Schermbeck und Voerde – "
+        "Kreis Coesfeld liegt nicht darin: „Antragsberechtigt sind Antragsteller mit Sitz oder "
+        "Projektort in den Kommunen der LEADER-Region (Hamminkeln, Hünxe, Schermbeck, Voerde).“"
+    ]
+    status, reasons, _ = assessed(
+        "Antragsberechtigt sind die vier Kreise der Metropole Ruhr (Ennepe-Ruhr-Kreis, "
+        "Recklinghausen, Unna, Wesel) sowie deren kreisangehörige Städte und Gemeinden.",
+        region="Metropole Ruhr (Verbandsgebiet RVR)",
+    )
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller in Ennepe-Ruhr-Kreis, Recklinghausen, Unna und "
+        "Wesel – Kreis Coesfeld liegt nicht darin"
+    )
+    # a LEADER region that lists our towns admits them, and examples exclude no one
+    status, _, applicants = assessed(
+        "Antragsberechtigt sind Kommunen der LEADER-Region (Dülmen, Haltern am See, Olfen)."
+    )
+    assert (status, applicants) == ("eligible", ["Dülmen"])
+    status, _, _ = assessed(
+        "Antragsberechtigt sind Kommunen der Region (u. a. Hamminkeln, Hünxe, Schermbeck)."
+    )
+    assert status == "unknown"
