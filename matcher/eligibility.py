@@ -540,10 +540,12 @@ _CLAUSE_AFTER_RE = re.compile(
 )
 # A qualified subject excludes part of a level, not the level: "größere Gemeinden",
 # "Gemeinden über 10.000 Einwohner", "Kommunen mit mehr als 50.000 Einwohnern". Blanked before
-# the exclusion is read, so "Kreise und größere Gemeinden" excludes the Kreise only.
+# the exclusion is read, so "Kreise und größere Gemeinden" excludes the Kreise only. Local
+# government nouns only: "kleine und mittlere Unternehmen" stay excluded.
+_LOCAL_NOUN = r"\w*(?:gemeinden?|stadte?n?|kommunen?|kreise?n?|kreisstadte?n?)\b"
 _QUALIFIED_SUBJECT_RE = re.compile(
-    r"\b(?:gross|klein|mittler)(?:e|en|ere|eren)\s+[\w-]+"
-    r"|[\w-]+\s+(?:mit\s+)?(?:(?:einer\s+)?einwohnerzahl\s+(?:von\s+)?)?"
+    rf"\b(?:gross|klein|mittler)(?:e|en|ere|eren)\s+{_LOCAL_NOUN}"
+    rf"|{_LOCAL_NOUN}\s+(?:mit\s+)?(?:(?:einer\s+)?einwohnerzahl\s+(?:von\s+)?)?"
     r"(?:uber|mehr als|ab|unter|weniger als|bis(?: zu)?|hochstens|mindestens)\s+"
     r"(?:\d{1,3}(?:[.\s]\d{3})+|\d+\s*(?:einwohner|ew\b))\w*(?:\s+einwohner\w*)?"
 )

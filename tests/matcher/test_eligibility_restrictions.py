@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from matcher.eligibility import assess
+from matcher.eligibility import applicants_from_text, assess
 from matcher.strategy import Applicant, RegionProfile, Strategy
 from tests.matcher.conftest import make_call
 
@@ -281,6 +281,12 @@ def test_a_qualified_exclusion_excludes_no_whole_level(strategy: Strategy) -> No
         "Kreise und Gemeinden mit mehr als 50.000 Einwohnern sind nicht antragsberechtigt."
     ) == ["Dülmen", "Senden"]
     assert applicants("Kreise sind nicht antragsberechtigt.") == ["Dülmen", "Senden"]
+    # other applicants so qualified stay excluded
+    small_firms = applicants_from_text(
+        "Antragsberechtigt sind Kommunen und Unternehmen. Kleine und mittlere Unternehmen sind "
+        "nicht antragsberechtigt."
+    )
+    assert "unternehmen" not in small_firms.others
 
 
 def test_a_library_in_municipal_ownership_lies_in_its_town() -> None:
