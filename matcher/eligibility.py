@@ -517,6 +517,22 @@ _EXCLUDED_SUBJECT_RES = [
     ),
 ]
 _EXCLUDED_ANYWHERE_RE = re.compile(r"ausgeschlossen|\b(?:konnen|durfen) (?:nicht|keine)\b")
+# An exclusion's subject ends at its clause: in "Kreise sind nicht antragsberechtigt, können
+# aber Vorhaben mehrerer kreisangehöriger Gemeinden koordinieren" the Gemeinden are not excluded.
+_CLAUSE_AFTER_RE = re.compile(
+    r",\s*(?:sondern|aber|jedoch|doch|wohl aber|konnen|durfen|sollen|werden|sie)\b|;"
+)
+# A qualified subject excludes part of a level, not the level: "größere Gemeinden",
+# "Gemeinden über 10.000 Einwohner", "Kommunen mit mehr als 50.000 Einwohnern". Blanked before
+# the exclusion is read, so "Kreise und größere Gemeinden" excludes the Kreise only. Local
+# government nouns only: "kleine und mittlere Unternehmen" stay excluded.
+_LOCAL_NOUN = r"\w*(?:gemeinden?|stadte?n?|kommunen?|kreise?n?|kreisstadte?n?)\b"
+_QUALIFIED_SUBJECT_RE = re.compile(
+    rf"\b(?:gross|klein|mittler)(?:e|en|ere|eren)\s+{_LOCAL_NOUN}"
+    rf"|{_LOCAL_NOUN}\s+(?:mit\s+)?(?:(?:einer\s+)?einwohnerzahl\s+(?:von\s+)?)?"
+    r"(?:uber|mehr als|ab|unter|weniger als|bis(?: zu)?|hochstens|mindestens)\s+"
+    r"(?:\d{1,3}(?:[.\s]\d{3})+|\d+\s*(?:einwohner|ew\b))\w*(?:\s+einwohner\w*)?"
+)
 # a subject with a place or a condition ("Vorhaben in Kommunen sind ausgeschlossen") is not
 # an applicant type
 _NOT_A_TYPE_RE = re.compile(r"\b(?:in|im|von|vom|mit|aus|fur|bei|deren|dessen|ohne|als)\b")
@@ -698,7 +714,9 @@ def _excluded_subjects(text: str) -> tuple[set[str], set[str]]:
         for pattern in _EXCLUDED_SUBJECT_RES:
             m = pattern.search(sentence.strip())
             if m and not _NOT_A_TYPE_RE.search(m.group("who")):
-                lv, ot = match_terms(_named_places(m.group("who"))[2])  # not named Kreise
+                # not named Kreise, nor a whole level for "größere Gemeinden"
+                who = _named_places(m.group("who"))[2]
+                lv, ot = match_terms(_QUALIFIED_SUBJECT_RE.sub(" ", who))
                 levels |= lv
                 others |= ot
     return levels, others
@@ -715,8 +733,9 @@ def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str], 
     for sentence in applicant_sentences(text):
         sentence = _NOT_APPLICANTS_RE.sub(" ", sentence)
         admitted, excluded = sentence, ""
-        if _EXCLUDED_RE.search(sentence):
-            admitted, excluded = "", sentence
+        if m := _EXCLUDED_RE.search(sentence):
+            clause = _CLAUSE_AFTER_RE.search(sentence, m.end())
+            admitted, excluded = "", sentence[: clause.start() if clause else len(sentence)]
         elif m := _EXCEPT_RE.search(sentence):
             admitted, excluded = sentence[: m.start()], sentence[m.end() :]
         lv, ot = match_terms(admitted)
@@ -724,8 +743,8 @@ def _sentence_terms(text: str) -> tuple[set[str], set[str], set[str], set[str], 
         others |= ot
         is_open = is_open or bool((lv or ot) and _opens_list(admitted, admitted))
         # "nicht antragsberechtigt sind die Kreise Gütersloh und Herford" excludes those
-        # Kreise (`_other_places` reads them), not every Kreis
-        lv, ot = match_terms(_named_places(excluded)[2])
+        # Kreise (`_other_places` reads them), not every Kreis; "größere Gemeinden" no level
+        lv, ot = match_terms(_QUALIFIED_SUBJECT_RE.sub(" ", _named_places(excluded)[2]))
         excluded_levels |= lv
         excluded_others |= ot
     return levels, others, excluded_levels, excluded_others, is_open
@@ -748,7 +767,9 @@ def narrowed_by_text(call: CallDoc, allowed: frozenset[str]) -> frozenset[str]:
     # its words ("… kommunaler Bildungslandschaften") are no part of the applicant sentence
     r = _read_text("\n".join([call.title, call.summary, call.text]))
     narrowed = (allowed & r.levels if r.levels and not r.open else allowed) - r.excluded_levels
-    return frozenset(narrowed) or allowed
+    # the fallback readmits no level the text excludes explicitly ("Kreise … sind nicht
+    # antragsberechtigt")
+    return frozenset(narrowed) or (allowed - r.excluded_levels) or allowed
 
 
 def call_applicants(call: CallDoc) -> CallApplicants:
@@ -900,7 +921,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
         return _text_region_check(call, profile, folded)
     parts = [p.strip() for p in re.split(r",|;|/|\bund\b", region) if p.strip()]
     full = _own_county_full(profile)
-    verdicts = [_part_verdict(part, *own, own_full=full) for part in parts]
+    verdicts = [_noted_part_verdict(part, own, full) for part in parts]
     if "in" in verdicts:
         return _text_region_check(call, profile, folded)
     if verdicts and all(v == "out" for v in verdicts):
@@ -917,10 +938,76 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
             f"nur für {join_de(list(members))} (im Aufruf genannt)",
             members,
         )
+    listed = _listed_places(folded)
+    if listed is not None:
+        names, sentence = listed
+        own_names = {own[2]} | {
+            _TYPE_PREFIX_RE.sub("", " ".join(_fold_text(a.name).split()))
+            for a in profile.applicants
+        }
+        if not own_names & set(names):
+            return RegionCheck(
+                "ineligible",
+                _quoted(
+                    f"laut Aufruftext nur für Antragsteller in {join_de(_as_written(call, names))}"
+                    f" – {owner_name(profile)} liegt nicht darin",
+                    call,
+                    sentence,
+                ),
+            )
     return RegionCheck(
         "unknown",
         f"Förderregion „{call.region}“ – bitte prüfen, ob {owner_name(profile)} dazugehört",
     )
+
+
+# A note in brackets after a region ("Rheinland (Verbandsgebiet NVR)") says whose area it is;
+# the name before it places the region.
+_REGION_NOTE_RE = re.compile(r"\s*\([^()]*\)")
+
+
+def _noted_part_verdict(part: str, own: tuple[str, str, str], own_full: str) -> str:
+    """`_part_verdict` of a part of a region field, else of the part without its note."""
+    verdict = _part_verdict(part, *own, own_full=own_full)
+    if verdict == "unknown" and _REGION_NOTE_RE.search(part):
+        bare = _REGION_NOTE_RE.sub("", part).strip()
+        if bare:
+            return _part_verdict(bare, *own, own_full=own_full)
+    return verdict
+
+
+# The members of a region the rules do not know, listed in brackets in an applicant sentence:
+# "die vier Kreise der Metropole Ruhr (Ennepe-Ruhr-Kreis, Recklinghausen, Unna, Wesel)",
+# "in den Kommunen der LEADER-Region (Hamminkeln, Hünxe, Schermbeck, Voerde)". Examples
+# ("u. a. Köln, Bonn") are no such list.
+_BRACKET_LIST_RE = re.compile(
+    r"\b(?:kreise|kommunen|gemeinden|stadte|region|gebiet)\b[^()]{0,60}\(([^()]+)\)"
+)
+_EXAMPLES_RE = re.compile(
+    r"\b(?:u\. ?a\.|z\. ?b\.|unter anderem|zum beispiel|etwa|insbesondere|wie)\b"
+)
+_PLACE_NAME_RE = re.compile(r"[a-z][\w-]*(?: (?:an der|am|im|in der) [a-z][\w-]*)?")
+
+
+def _listed_places(folded: str) -> tuple[list[str], str] | None:
+    """The places (folded) an applicant sentence lists in brackets as a region's members, and
+    the sentence; None when no sentence lists two or more names and nothing else."""
+    if "(" not in folded:
+        return None
+    for sentence in applicant_sentences(folded):
+        for m in _BRACKET_LIST_RE.finditer(sentence):
+            inner = m.group(1)
+            if _EXAMPLES_RE.search(inner) or re.search(r"\d", inner):
+                continue
+            names = [n.strip() for n in _NAME_SEP_RE.split(inner) if n.strip()]
+            if len(names) >= 2 and all(
+                _PLACE_NAME_RE.fullmatch(n)
+                and n not in _NOT_A_NAME
+                and first_term_at(re.sub(r"-kreis$", "", n)) is None
+                for n in names
+            ):
+                return names, sentence
+    return None
 
 
 def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> RegionCheck:
@@ -1473,9 +1560,16 @@ def assess(
     allowed = who.levels & levels
     # population limits ("Gemeinden mit bis zu 20.000 Einwohnern", matcher.population): the
     # members outside them are not listed; when that is every member the call admits, no one is
-    pop = check_population(
-        population_limits(call.title, call.summary, call.text), members, allowed, applicant_level
-    )
+    limits = population_limits(call.title, call.summary, call.text)
+    pop = check_population(limits, members, allowed, applicant_level)
+    if pop.outside and who.source == "list":
+        # the limit is on whom the text admits: "Antragsberechtigt sind Gemeinden unter
+        # 10.000 Einwohnern … Kreise sind nicht antragsberechtigt" leaves no one of a county
+        # whose towns are larger, although its list says "Kommune" (calls with a limit only,
+        # so ranking reads few texts)
+        by_text = narrowed_by_text(call, allowed)
+        if by_text != allowed:
+            pop = check_population(limits, members, by_text, applicant_level)
     if pop.everyone_outside:
         allowed = frozenset()
     reasons: list[str] = []

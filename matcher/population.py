@@ -82,7 +82,9 @@ _CLAUSE_END_RE = re.compile(r"[,;]\s")
 # or its seat ("mit Sitz in").
 _LOCATED_RE = re.compile(r"(?P<what>[\w-]+)\s+(?:in|im|aus)\s+(?:einer|einem|den|der|dem)?\s*$")
 _FUNDED_RE = re.compile(
-    r"(?:vorhaben|projekte?n?|massnahmen|investitionen|angebote?n?|\w*orte?n?|\w*raume?n?)$"
+    r"(?:vorhaben|projekte?n?|massnahmen|investitionen|angebote?n?|\w*orte?n?|\w*raume?n?"
+    # "Bibliotheken in kommunaler Trägerschaft in Gemeinden bis …": what a town runs lies in it
+    r"|\w*tragerschaft)$"
 )
 # a full stop after a digit is inside a number ("20.000") or a date, not an end
 _SENTENCE_END_RE = re.compile(r"(?<=[.;:!?])(?<!\d\.)\s+|\n+")

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from matcher.analysis import fold, normalize
 from matcher.applicant_types import LOCAL, match_terms
-from matcher.eligibility import assess
+from matcher.eligibility import applicants_from_text, assess
 from matcher.strategy import Applicant, RegionProfile, Strategy
 from tests.matcher.conftest import make_call
 
@@ -316,3 +316,172 @@ def test_the_own_county_excluded_by_name_leaves_its_towns(strategy: Strategy) ->
     assert "Kreis Coesfeld" not in e.applicants
     assert "Dülmen" in e.applicants
     assert e.reasons[0].startswith("Kreis Coesfeld laut Aufruftext nicht antragsberechtigt: „")
+
+
+def _small_towns_profile() -> RegionProfile:
+    return RegionProfile(
+        state="Nordrhein-Westfalen",
+        county="Kreis Coesfeld",
+        administrative_district="Regierungsbezirk Münster",
+        structurally_weak=False,
+        applicants=[
+            Applicant("Kreis Coesfeld", "Landkreis", 222000),
+            Applicant("Dülmen", "Stadt", 47000),
+            Applicant("Havixbeck", "Gemeinde", 12100),
+            Applicant("Nordkirchen", "Gemeinde", 10500),
+        ],
+    )
+
+
+def test_a_call_for_small_towns_that_excludes_the_kreise_is_closed_to_the_county() -> None:
+    """Y-027 of an advisor's fifth test: "größere Gemeinden" excluded every municipality, the
+    list's "Kommune" readmitted the Kreis, and the call was "antragsberechtigt" for it."""
+    call = make_call(
+        "y27",
+        "Förderaufruf Digitale Kleinkommune",
+        "Antragsberechtigt sind kreisangehörige Gemeinden in Nordrhein-Westfalen mit weniger "
+        "als 10.000 Einwohnerinnen und Einwohnern (Stichtag 31.12.2025, IT.NRW). Kreise und "
+        "größere Gemeinden sind nicht antragsberechtigt, können aber als Dienstleister "
+        "beauftragt werden.",
+        eligible=["Kommune"],
+        region="NRW",
+    )
+    e = assess(call, _small_towns_profile())
+    assert e.status == "ineligible"
+    assert e.applicants == []
+    assert e.reasons == [
+        "Kreis, Städte und Gemeinden nicht antragsberechtigt – nur Gemeinden unter 10.000 "
+        "Einwohnern: Dülmen, Havixbeck und Nordkirchen liegen darüber"
+    ]
+    # a town below the limit may apply; the Kreis stays out
+    small = replace(_small_towns_profile().applicants[3], population=9000)
+    profile = replace(
+        _small_towns_profile(), applicants=[*_small_towns_profile().applicants[:3], small]
+    )
+    e = assess(call, profile)
+    assert e.status == "eligible"
+    assert e.applicants == ["Nordkirchen"]
+
+
+def test_an_exclusion_ends_at_its_clause(strategy: Strategy) -> None:
+    """Y-014: "Kreise sind nicht antragsberechtigt, können aber Vorhaben mehrerer
+    kreisangehöriger Gemeinden koordinieren" also excluded the Gemeinden, so the list's
+    "Kommune" listed the Kreis."""
+    call = make_call(
+        "y14",
+        "Zukunftsfähige Innenstädte",
+        "Antragsberechtigt sind alle Städte und Gemeinden in Nordrhein-Westfalen. Kreise sind "
+        "nicht antragsberechtigt, können aber Vorhaben mehrerer kreisangehöriger Gemeinden "
+        "koordinieren.",
+        eligible=["Kommune"],
+        region="NRW",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "eligible"
+    assert e.applicants == ["Dülmen", "Senden"]
+    assert e.reasons[0] == (
+        "laut Aufruftext nur Gemeinden unterhalb der Kreisebene antragsberechtigt – "
+        "der Kreis nicht, die Städte und Gemeinden schon"
+    )
+
+
+def test_a_qualified_exclusion_excludes_no_whole_level(strategy: Strategy) -> None:
+    def applicants(exclusion: str) -> list[str]:
+        call = make_call(
+            "c",
+            "Aufruf",
+            f"Antragsberechtigt sind Kommunen. {exclusion}",
+            eligible=["Kommune"],
+            region="NRW",
+        )
+        return assess(call, strategy.region_profile).applicants
+
+    everyone = ["Kreis Coesfeld", "Dülmen", "Senden"]
+    assert applicants("Größere Gemeinden sind nicht antragsberechtigt.") == everyone
+    assert applicants("Gemeinden über 50.000 Einwohner sind nicht antragsberechtigt.") == everyone
+    assert applicants(
+        "Kreise und Gemeinden mit mehr als 50.000 Einwohnern sind nicht antragsberechtigt."
+    ) == ["Dülmen", "Senden"]
+    assert applicants("Kreise sind nicht antragsberechtigt.") == ["Dülmen", "Senden"]
+    # other applicants so qualified stay excluded
+    small_firms = applicants_from_text(
+        "Antragsberechtigt sind Kommunen und Unternehmen. Kleine und mittlere Unternehmen sind "
+        "nicht antragsberechtigt."
+    )
+    assert "unternehmen" not in small_firms.others
+
+
+def test_a_library_in_municipal_ownership_lies_in_its_town() -> None:
+    """Y-005: a limit on the Gemeinden "Bibliotheken in kommunaler Trägerschaft in Gemeinden
+    mit höchstens 20.000 Einwohnern" lie in was read as another applicant's seat."""
+    call = make_call(
+        "y5",
+        "Zukunftswerkstatt Bibliothek",
+        "Antragsberechtigt sind öffentliche Bibliotheken in kommunaler oder kirchlicher "
+        "Trägerschaft in Gemeinden mit höchstens 20.000 Einwohnerinnen und Einwohnern.",
+        eligible=["Kommune", "Verein"],
+        region="Bund",
+    )
+    e = assess(call, _small_towns_profile())
+    assert e.status == "eligible"
+    # the Kreis is a municipal Träger too, and its library may lie in a small Gemeinde
+    assert e.applicants == ["Kreis Coesfeld", "Havixbeck", "Nordkirchen"]
+    assert e.reasons[-1] == "nur Gemeinden bis 20.000 Einwohner: Dülmen liegt darüber"
+
+
+def test_a_region_field_with_a_note_in_brackets_is_placed(strategy: Strategy) -> None:
+    """Y-007: "Rheinland (Verbandsgebiet NVR)" was "unklar"; the note says whose area it is."""
+    call = make_call(
+        "y7",
+        "NVR fördert Mobilstationen",
+        "Antragsberechtigt sind Städte, Gemeinden und Kreise im Verbandsgebiet des NVR.",
+        eligible=["Kommune", "Landkreis"],
+        region="Rheinland (Verbandsgebiet NVR)",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "ineligible"
+    assert e.reasons == [
+        "nur für Rheinland (Verbandsgebiet NVR) – Kreis Coesfeld liegt nicht darin"
+    ]
+    ours = replace(call, region="Westfalen-Lippe (Verbandsgebiet LWL)")
+    assert assess(ours, strategy.region_profile).status == "eligible"
+
+
+def test_a_region_whose_members_are_listed_without_us_excludes(strategy: Strategy) -> None:
+    """Y-017 and Y-008: a LEADER region or the Ruhr whose applicant sentence lists its towns or
+    Kreise in brackets, none of them ours, was "unklar"."""
+
+    def assessed(text: str, region: str = "LEADER-Region Lippe-Issel-Niederung") -> tuple:
+        call = make_call("c", "Projektaufruf", text, eligible=["Kommune", "Verein"], region=region)
+        e = assess(call, strategy.region_profile)
+        return e.status, e.reasons, e.applicants
+
+    status, reasons, _ = assessed(
+        "Antragsberechtigt sind Antragsteller mit Sitz oder Projektort in den Kommunen der "
+        "LEADER-Region (Hamminkeln, Hünxe, Schermbeck, Voerde)."
+    )
+    assert status == "ineligible"
+    assert reasons == [
+        "laut Aufruftext nur für Antragsteller in Hamminkeln, Hünxe, Schermbeck und Voerde – "
+        "Kreis Coesfeld liegt nicht darin: „Antragsberechtigt sind Antragsteller mit Sitz oder "
+        "Projektort in den Kommunen der LEADER-Region (Hamminkeln, Hünxe, Schermbeck, Voerde).“"
+    ]
+    status, reasons, _ = assessed(
+        "Antragsberechtigt sind die vier Kreise der Metropole Ruhr (Ennepe-Ruhr-Kreis, "
+        "Recklinghausen, Unna, Wesel) sowie deren kreisangehörige Städte und Gemeinden.",
+        region="Metropole Ruhr (Verbandsgebiet RVR)",
+    )
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller in Ennepe-Ruhr-Kreis, Recklinghausen, Unna und "
+        "Wesel – Kreis Coesfeld liegt nicht darin"
+    )
+    # a LEADER region that lists our towns admits them, and examples exclude no one
+    status, _, applicants = assessed(
+        "Antragsberechtigt sind Kommunen der LEADER-Region (Dülmen, Haltern am See, Olfen)."
+    )
+    assert (status, applicants) == ("eligible", ["Dülmen"])
+    status, _, _ = assessed(
+        "Antragsberechtigt sind Kommunen der Region (u. a. Hamminkeln, Hünxe, Schermbeck)."
+    )
+    assert status == "unknown"
