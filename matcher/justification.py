@@ -195,6 +195,111 @@ _INLINE_HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+([A-ZÄÖÜ][\w\- ]{2,60}?):\
 _BULLET = re.compile(r"^(?:[-–•*·▪]\s+|\(?[0-9ivx]{1,4}[.)]\s+(?=\S))")
 
 
+# Field labels of the portals that run on before a sentence when a page's fields are joined
+# into one text: "Volltext: Sie erhalten die Förderung …", "Scope: Actions should …". They
+# are no part of what the funder says, so the quote leaves them out; a label naming the
+# purpose ("Gegenstand der Förderung:", "Scope:") or the applicants ("Förderberechtigte:",
+# "Eligibility conditions:") says what the sentence after it states, as a numbered heading
+# does. An EU topic's "Expected Outcome:" is no purpose label: its lines say what results
+# should follow, and they would beat the Scope sentence that says what is funded.
+_PURPOSE_LABELS = (
+    r"Gegenstand\s+der\s+Förderung|Fördergegenstand|Zuwendungszweck|Förderzweck|Förderziele?"
+    r"|Ziele?|Zweck|Verwendungszweck|Scope|Objectives?|Purpose"
+)
+_APPLICANT_LABELS = (
+    r"Förderberechtigte|Antragsberechtigte|Antragsberechtigt|Zuwendungsempfänger(?:innen)?"
+    r"|Zielgruppen?|Eligibility\s+(?:conditions|criteria)|Eligible\s+(?:countries|applicants)"
+    r"|Who\s+can\s+apply"
+)
+_OTHER_LABELS = (
+    r"Förderart|Förderbereich|Fördergebiet|Fördergeber|Ansprechpunkt|Ansprechpartner(?:in)?"
+    r"|Kontakt|Weiterführende\s+Links|Art\s+und\s+Umfang(?:\s+der\s+(?:Zuwendung|Förderung))?"
+    r"|Förderhöhe|Fördersatz|Antragsfrist|Frist|Laufzeit|Hintergrund|Voraussetzungen"
+    r"|Zuwendungsvoraussetzungen|Verfahren|Type\s+of\s+action|Funding\s+rate|Budget"
+    r"|Deadline|Expected\s*(?:Outcomes?|Impacts?)|Topic\s+description"
+    r"|Admissibility\s+conditions|Award\s+criteria|Specific\s+conditions|Background"
+)
+# The Förderdatenbank's tab and heading names ("Kurzzusammenfassung", "Volltext",
+# "Zusatzinfos rechtliche Voraussetzungen"), which its pages also run on without a colon
+# ("Volltext Gefördert werden …"). Other labels need their colon: "Ziel der Förderung ist
+# …", "Scope of the call …" are sentences.
+_TAB_LABELS = (
+    r"Kurzzusammenfassung|Kurztext|Volltext|Zusatzinfos|Zusatzinformationen"
+    r"|rechtliche\s+Voraussetzungen|Rechtsgrundlage"
+)
+_FIELD_LABEL = re.compile(
+    rf"^(?:(?P<purpose>{_PURPOSE_LABELS})|(?P<applicant>{_APPLICANT_LABELS})"
+    rf"|(?:{_OTHER_LABELS}))(?::\s*|$)"
+    rf"|^(?:{_TAB_LABELS})(?::\s*|\s+(?=[A-ZÄÖÜ]|(?:{_TAB_LABELS})\b)|$)"
+)
+# Fields that carry a short value ("Förderart: Zuschuss Förderbereich: Kultur …"): on a
+# page whose fields run on without full stops, the value reaches up to the next label.
+_META_LABEL = re.compile(
+    r"^(?:Förderart|Förderbereich|Fördergebiet|Förderberechtigte|Fördergeber|Ansprechpunkt):"
+)
+_VALUE_TO_NEXT_LABEL = re.compile(
+    rf"^[^.:!?]{{1,120}}?\s(?=(?:{_PURPOSE_LABELS}|{_APPLICANT_LABELS}|{_OTHER_LABELS}):"
+    rf"|(?:{_TAB_LABELS})\b)"
+)
+# A short question as a heading on foundations' pages: "Was bieten wir?" announces the
+# purpose, "Wer kann sich bewerben?" the applicants; other questions ("Wie bewerbe ich
+# mich?") a section of procedure.
+_QUESTION_HEADING = re.compile(
+    r"^(?:(?P<purpose>Was\s+(?:wird|werden)\s+gefördert|Was\s+(?:bieten|fördern|unterstützen)"
+    r"\s+wir|Was\s+wird\s+unterstützt|What\s+(?:is|will\s+be)\s+funded"
+    r"|What\s+do\s+we\s+(?:offer|fund))"
+    r"|(?P<applicant>Wer\s+(?:kann|darf|ist|wird|können)\b[^?]*|Who\s+(?:can|may|is)\b[^?]*)"
+    r"|(?:Was|Wie|Wann|Wo|Welche|Warum|Wozu|What|How|When|Where|Which|Why)\b[^?]*)\?$",
+    re.IGNORECASE,
+)
+
+
+def _field_label(sentence: str) -> tuple[str | None, str]:
+    """The kind of the portal labels a sentence opens with ("purpose", "applicant", "" for
+    another label; None without one) and the sentence without them."""
+    kind: str | None = None
+    while m := _FIELD_LABEL.match(sentence):
+        kind = "purpose" if m.group("purpose") else "applicant" if m.group("applicant") else ""
+        sentence = sentence[m.end() :]
+        if _META_LABEL.match(m.group()) and (value := _VALUE_TO_NEXT_LABEL.match(sentence)):
+            sentence = sentence[value.end() :]
+    return kind, sentence
+
+
+def _question_heading(sentence: str) -> str | None:
+    """The kind of a short question heading ("purpose", "applicant", ""), else None."""
+    m = _QUESTION_HEADING.match(sentence)
+    if not m or len(sentence.split()) >= MIN_QUOTE_WORDS:
+        return None
+    return "purpose" if m.group("purpose") else "applicant" if m.group("applicant") else ""
+
+
+def _heading_tier(quote: str, purpose: bool, applicant: bool) -> int:
+    """`_quote_tier` of a sentence in view of the heading or label it stands under.
+
+    Under an applicant heading a sentence says who may apply ("Wer kann sich bewerben?
+    Weiterführende Schulen in ganz Deutschland."), never the purpose: tier 2 at best. For
+    the sentence a purpose heading announces (`purpose`: the one right after it; later ones
+    of a long section may be amounts and conditions), the heading is the purpose word the
+    sentence may lack ("Scope: Proposals must implement …", "Was bieten wir? Ein
+    zweijähriges Programm … und ein Budget von 10.000 Euro für Material."): a sentence
+    that is tier 3 only for want of one ranks as a purpose (tier 0), or as one with an
+    amount (tier 1). A date, an exclusion or a list of applicants stays where it is.
+    """
+    tier = _quote_tier(quote)
+    if applicant:
+        return max(tier, 2)
+    if (
+        purpose
+        and tier == 3
+        and not _DATE.search(quote)
+        and not _excludes(quote)
+        and not _ELIGIBILITY.search(quote)
+    ):
+        return 1 if _MONEY.search(quote) else 0
+    return tier
+
+
 def _strip_bullet(sentence: str) -> str:
     return _BULLET.sub("", sentence, count=1)
 
@@ -595,6 +700,15 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
         if out:
             break
         heading_is_purpose = False
+        # Under "Förderberechtigte:" or "Wer kann sich bewerben?" until the next heading or
+        # label: what follows says who may apply.
+        applicant_section = False
+        # "Gegenstand der Förderung: Gefördert werden …": a label run on before a sentence
+        # speaks for that sentence only; the portals run the next field on without a
+        # heading of its own, and a section of background would pass for the purpose.
+        labelled_purpose = False
+        # the sentence right after a heading or label: the one it announces
+        first_after_heading = False
         previous: int | None = None  # the candidate just before, if the sentence was one
         for line in logical_lines(body):
             for i, sentence in enumerate(split_sentences(line)):
@@ -607,16 +721,35 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                     # Quote the sentence without its section number and title, and let the
                     # title say whether the section states the funding purpose.
                     heading_is_purpose = bool(_cue_score(inline.group(1))[0])
+                    applicant_section = labelled_purpose = False
+                    first_after_heading = True
                     sentence = sentence[inline.end() :]
                     previous = None
+                kind, sentence = _field_label(sentence)
+                if kind is None and (kind := _question_heading(sentence)) is not None:
+                    sentence = ""  # "Was bieten wir?" is all heading
+                if kind is not None:
+                    # a label alone on its line, or a question, heads a section
+                    heading_is_purpose = kind == "purpose" and not sentence
+                    labelled_purpose = kind == "purpose" and bool(sentence)
+                    applicant_section = kind == "applicant"
+                    first_after_heading = True
+                    previous = None
+                    if not sentence:
+                        continue
                 n_words = len(sentence.split())
                 if title or (n_words < MIN_QUOTE_WORDS and not PUNCT_END.search(sentence)):
                     # A heading such as "1. Zuwendungszweck" or "§ 2 Zuwendungszweck.":
                     # remember what it announces (a numbered title also inside a line, where
                     # legal texts run it on after the previous section).
                     heading_is_purpose = bool(_cue_score(sentence)[0]) and (i == 0 or title)
+                    applicant_section = labelled_purpose = False
+                    first_after_heading = True
                     previous = None
                     continue
+                after_purpose = heading_is_purpose or labelled_purpose
+                announced = after_purpose and first_after_heading
+                labelled_purpose = first_after_heading = False
                 quote = _shorten(sentence, max_chars)
                 if n_words < MIN_QUOTE_WORDS or quote is None or sentence in seen:
                     previous = None
@@ -625,9 +758,8 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                 antecedent = None
                 if _ANAPHOR.match(sentence):
                     antecedent = -1 if previous is None else previous
-                candidate = _Candidate(
-                    quote, len(out), heading_is_purpose, _quote_tier(quote), antecedent
-                )
+                tier = _heading_tier(quote, announced, applicant_section)
+                candidate = _Candidate(quote, len(out), after_purpose, tier, antecedent)
                 if quote != sentence and not _states_purpose(candidate):
                     # Only the purpose is worth a cut quote; a long sentence of background,
                     # money or procedure is left out as before.

@@ -774,3 +774,80 @@ def test_a_rate_that_names_costs_stays_below_the_intro(strategy: Strategy, rate:
     )
     text = text_for(strategy, ["VW-01"], f"{intro} {rate}").replace("\n\n> ", " ")
     assert f"„{intro}“" in text, text
+
+
+# Förderdatenbank fields run on into one text, as some imports and exports deliver them.
+RUN_ON_FIELDS = (
+    "Förderart: Zuschuss. Förderbereich: Infrastruktur, Digitalisierung. Förderberechtigte: "
+    "Kommune. Kurzzusammenfassung: Das Land unterstützt Kommunen, die Verwaltungsleistungen "
+    "Ende-zu-Ende digital umsetzen. Volltext: Gefördert werden die Anbindung von Online-"
+    "Anträgen an Fachverfahren, elektronische Bezahlverfahren und die Einführung der E-Akte. "
+    "Zusatzinformationen: Antragsberechtigt sind Gemeinden, Städte und Kreise."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RUN_ON_FIELDS,
+        # without colons and with the labels' values up to the next label
+        RUN_ON_FIELDS.replace(": ", " ", 5)
+        .replace("Volltext: ", "Volltext ")
+        .replace("Zuschuss. ", "Zuschuss ")
+        .replace("Digitalisierung. ", "Digitalisierung ")
+        .replace("Kommune. ", "Kommune "),
+    ],
+)
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_a_portals_field_label_is_no_part_of_the_quote(
+    strategy: Strategy, text: str, variant: str
+) -> None:
+    call = CallTexts(title="Kommunal digital", url="https://example.org/kd", text=text)
+    out = generate(strategy, call, ["VW-01"], variant).text
+    assert "„Gefördert werden die Anbindung von Online-Anträgen" in out, out
+    for label in ("Volltext", "Kurzzusammenfassung", "Zusatzinformationen", "Förderart"):
+        assert label not in out, (label, out)
+
+
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_the_sentence_under_scope_is_the_purpose_without_its_label(
+    strategy: Strategy, variant: str
+) -> None:
+    call = CallTexts(
+        title="Rural living labs for precision farming",
+        url="https://example.org/ll",
+        language="en",
+        text=(
+            "Expected Outcome: Farmers use low-cost sensor networks for soil moisture "
+            "monitoring and data sharing agreements between farms are tested. Scope: "
+            "Proposals must implement the multi-actor approach, involving farmers, advisory "
+            "services and local authorities, in at least six regional living labs. Type of "
+            "action: Research and Innovation Actions. Eligibility conditions: The conditions "
+            "are described in General Annex B."
+        ),
+    )
+    out = generate(strategy, call, ["WI-04"], variant).text
+    assert "„Proposals must implement the multi-actor approach" in out, out
+    for poor in ("Scope", "Expected Outcome", "General Annex B"):
+        assert poor not in out, (poor, out)
+
+
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_the_answer_to_what_we_offer_is_quoted_not_the_answer_to_who_may_apply(
+    strategy: Strategy, variant: str
+) -> None:
+    call = CallTexts(
+        title="Ausschreibung Informatik-Schulteams 2027",
+        url="https://example.org/st",
+        text=(
+            "Was bieten wir? Ein zweijähriges Programm für Teams aus drei bis fünf Lehrkräften "
+            "mit Fortbildungsmodulen zu Informatik, Programmieren und Medienbildung und ein "
+            "Budget von 10.000 Euro für Material. Wer kann sich bewerben? Weiterführende "
+            "allgemeinbildende Schulen in öffentlicher Trägerschaft in ganz Deutschland. Die "
+            "Bewerbung erfolgt durch die Schulleitung mit Zustimmung des Schulträgers."
+        ),
+    )
+    out = generate(strategy, call, ["BI-02"], variant).text
+    assert "„Ein zweijähriges Programm für Teams aus drei bis fünf Lehrkräften" in out, out
+    for poor in ("Weiterführende allgemeinbildende Schulen", "Schulleitung", "Was bieten wir"):
+        assert poor not in out, (poor, out)
