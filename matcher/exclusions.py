@@ -107,3 +107,40 @@ def may_exclude(text: str) -> bool:
     none is, so a text without one need not be split into sentences."""
     low = text.lower()
     return "ausgeschlossen" in low or "excluded" in low or _CUE.search(low) is not None
+
+
+# "Nicht antragsberechtigt sind Kommunen, …, Wirtschaftsförderungsgesellschaften sowie
+# Vereine.", "Kreise sind nicht antragsberechtigt, können aber …", "… are not eligible": who
+# may *not* apply. Like an exclusion of what is funded, its words are no reason for a match.
+_NOT_ELIGIBLE = re.compile(
+    r"\bnicht\s+(?:antrags|teilnahme|zuwendungs)berechtigt\b"
+    r"|\b(?:are|is)\s+not\s+eligible\b|\bkeine\s+Anträge\s+stellen\b",
+    re.IGNORECASE,
+)
+# Where what the excluded applicants may do instead begins: "…, können aber als Dienstleister
+# beauftragt werden", "…; sie können jedoch …" (not the commas of a list of applicants).
+_INSTEAD = re.compile(
+    r";|,\s*(?:(?:können|dürfen|werden|sind)\s+(?:[\w-]+\s+)?(?:aber|jedoch)|aber|sondern"
+    r"|jedoch|wohl\s+aber|but)\b",
+    re.IGNORECASE,
+)
+
+
+def excluded_applicants(sentence: str) -> str:
+    """The part of a sentence that names who may not apply ("" when it names none): the
+    whole sentence, or its clause up to what they may do instead ("…, können aber …")."""
+    for m in _NOT_ELIGIBLE.finditer(sentence):
+        before = sentence[: m.start()]
+        if "," in before and SUBORDINATE.match(before.rsplit(",", 1)[1]):
+            continue  # "…, die nicht antragsberechtigt …" qualifies, does not exclude
+        start = max((b.end() for b in _INSTEAD.finditer(before)), default=0)
+        end = next((b.start() for b in _INSTEAD.finditer(sentence, m.end())), len(sentence))
+        return sentence[start:end].strip(" ,;")
+    return ""
+
+
+def may_exclude_applicants(text: str) -> bool:
+    """Whether some sentence of `text` may name who may not apply (`excluded_applicants`):
+    false only when none does, so a text without one need not be split into sentences (most
+    calls name who may apply, few who may not)."""
+    return _NOT_ELIGIBLE.search(text) is not None

@@ -30,6 +30,7 @@ from typing import Literal
 import jinja2
 
 from matcher import analysis
+from matcher.applicant_types import applicant_words
 from matcher.exclusions import EXCLUSION as _EXCLUSION
 from matcher.exclusions import excludes as _excludes
 from matcher.german import (
@@ -439,7 +440,11 @@ def _cue_score(sentence: str) -> tuple[float, float]:
 _ELIGIBILITY = re.compile(
     r"^(?:antragsberechtigt|teilnahmeberechtigt|zuwendungsempfänger|antragsteller|"
     r"antragstellende|teilnehmen können|eligible|applicants)\b"
-    r"|\b(?:antragsberechtigt sind|(?:are|is|are not|is not) eligible|can apply|may apply)\b",
+    r"|\b(?:antragsberechtigt sind|(?:are|is|are not|is not) eligible|can apply|may apply)\b"
+    # "Kreise sind nicht antragsberechtigt, können aber …", "Auch Vereine sind
+    # antragsberechtigt.": who may (not) apply, in any word order (not the adjective of "die
+    # antragsberechtigten Kommunen erhalten …")
+    r"|\b(?:antrags|teilnahme|zuwendungs)berechtigt\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -459,6 +464,57 @@ _DATE = re.compile(
 # The formal "Sie" and "Ihr-" inside a sentence address the reader (at its start, and after
 # a colon, "Sie" may be "they").
 _READER = re.compile(r"(?<!^)(?<![.:;!?] )\b(?:Sie|Ihnen|Ihre?[mnrs]?)\b")
+# "Der Bund fördert Sie beim Aufbau von Glasfasernetzen", "Das Land unterstützt Sie bei …":
+# the reader only as the one funded; the sentence states what the funder funds (a portal's
+# "Volltext"), unlike "Wenn Sie als Kommune …, können Sie …".
+_READER_FUNDED = re.compile(r"\b(?:fördert|fördern|unterstützt|unterstützen)\s+Sie\b")
+
+
+def _addresses_reader(sentence: str) -> bool:
+    """Whether a sentence addresses the reader other than as the one funded (`_READER`)."""
+    return bool(_READER.search(_READER_FUNDED.sub(" ", sentence)))
+
+
+# "Sozioökonomische Schwerpunkte wie Schulen … werden vorrangig berücksichtigt", "Vorhaben
+# in strukturschwachen Regionen werden bei der Auswahl bevorzugt": a rule of selection that
+# says what comes first among applications, not what the call funds. Not "Gefördert werden
+# vorrangig Vorhaben, die …" or "Im Aufruf 2027 werden bevorzugt Gruppen gefördert, die …",
+# which state what is funded.
+_PRIORITY = re.compile(
+    r"\b(?:vorrangig|bevorzugt|vorzugsweise|prioritär|priorisiert)\s+(?:berücksichtigt"
+    r"|behandelt|ausgewählt)\b"
+    r"|\b(?:werden|wird)\s+(?:bei\s+der\s+(?:Auswahl|Bewertung)\s+)?(?:bevorzugt|priorisiert)"
+    r"\s*(?:[.;]|$)"
+    r"|\b(?:haben|hat|erhalten|erhält)\s+Vorrang\b",
+    re.IGNORECASE,
+)
+# "Gefördert werden Personalausgaben für bis zu zwei Vollzeitstellen … sowie Sachausgaben
+# …", "Förderfähig sind Sachkosten für …": which costs count, like a rate, names no measure.
+_COSTS = re.compile(
+    r"^(?:gefördert werden|förderfähig sind|zuwendungsfähig sind)\s+(?:die\s+|nur\s+"
+    r"|insbesondere\s+)?(?:[\w-]+\s+und\s+)?[\w-]*(?:ausgaben|kosten)\b",
+    re.IGNORECASE,
+)
+# "Kreisfreie Städte werden über das Programm Digitale Modellregionen gefördert": applicants
+# first, then "werden … gefördert" without saying what for (`_WHAT_FOR`) says who is funded
+# (here: by another programme), like `_RECIPIENT` in the other word order.
+_FUNDED_SUBJECT = re.compile(
+    r"^((?:[\w-]+\s+){0,3}?)([\w-]+)\s+(?:werden|wird)\b(.*)\bgefördert\b", re.IGNORECASE
+)
+_ATTRIBUTE = re.compile(r"^(?:[\w-]+(?:e|en|er|es)|und|sowie|alle|die)$", re.IGNORECASE)
+
+
+def _recipients_funded(sentence: str) -> bool:
+    """Whether a sentence says which applicants are funded, not what for: „Kreisfreie Städte
+    werden über das Programm … gefördert“ (not „Kommunen werden bei der Digitalisierung …
+    gefördert“)."""
+    m = _FUNDED_SUBJECT.match(sentence)
+    if m is None or _NAMES_WHAT_FOR.search(m.group(3)):
+        return False
+    attributes = m.group(1).split()
+    return analysis.fold(m.group(2).lower()) in applicant_words() and all(
+        _ATTRIBUTE.match(w) for w in attributes
+    )
 
 
 # A clause or preposition that goes on to say what for: "Gefördert werden Kommunen, die
@@ -486,6 +542,9 @@ _RECIPIENT = re.compile(
 _FUNDED_FOR = re.compile(
     r"\b(?:(?:ko|co-?)?finanziert|(?:ko|co-?)?finanzieren|bezuschusst|gewährt|erhalten"
     r"|zuschüsse|zuschuss|prämie)\b.*\b(?:für|in)\b"
+    # "Mit dem Förderaufruf … finanziert das Land Digital-Scouts bei …": the funder finances
+    r"|\b(?:ko|co-?)?finanziert\s+(?:das\s+Land|der\s+Bund|der\s+Freistaat|die\s+EU"
+    r"|die\s+Europäische\s+Union|das\s+Ministerium)\b"
     # "Gesucht werden …", "Die Lokale Aktionsgruppe sucht Projekte, die …": what the call
     # asks for
     r"|\b(?:gesucht|sucht)\b",
@@ -554,7 +613,7 @@ def _quote_tier(sentence: str) -> int:
     with a rate (3): it names the measures, the rate names none. An exclusion ("Nicht
     gefördert werden …") is procedure (3).
     """
-    if _READER.search(sentence):
+    if _addresses_reader(sentence):
         return 4
     purpose, procedure = _cue_words(sentence)
     states_purpose = purpose > 0 or _funded_for(sentence)
@@ -566,11 +625,17 @@ def _quote_tier(sentence: str) -> int:
     if money and _funds_with_amount(sentence):
         return 0
     eligibility = bool(_ELIGIBILITY.search(sentence))
-    if _RECIPIENT.search(sentence) or (eligibility and not _NAMES_WHAT_FOR.search(sentence)):
+    if (
+        _RECIPIENT.search(sentence)
+        or _recipients_funded(sentence)
+        or (eligibility and not _NAMES_WHAT_FOR.search(sentence))
+    ):
         return 2
-    if money or eligibility:
+    if money or eligibility or _COSTS.search(sentence):
         return 1
-    return 3 if procedure and not states_purpose else 0
+    if procedure and not states_purpose:
+        return 3
+    return 1 if _PRIORITY.search(sentence) else 0
 
 
 def _states_purpose(candidate: _Candidate) -> bool:
@@ -626,6 +691,22 @@ _ANAPHOR = re.compile(
     r"|These|Such|They)\b",
     re.IGNORECASE,
 )
+
+
+# "… finanziert das Land Digital-Scouts … Die Scouts besuchen Betriebe …": a sentence that
+# opens with the head of a hyphenated compound of the sentence before takes it up, as an
+# anaphor does (`_ANAPHOR`). Not the call itself ("Der Aufruf", as `_ANAPHOR`).
+_DEFINITE = re.compile(
+    r"^(?:Die|Der|Das|Diese[mnrs]?)\s+(?!(?:[\w-]*(?:aufruf|programm|richtlinie|wettbewerb"
+    r"|ausschreibung|förderung))\b)([A-ZÄÖÜ]\w{3,})\b"
+)
+
+
+def _takes_up(sentence: str, before: str) -> bool:
+    """Whether `sentence` opens by naming again what a compound of `before` named
+    („Digital-Scouts“ … „Die Scouts …“)."""
+    m = _DEFINITE.match(sentence)
+    return m is not None and re.search(rf"\w-{re.escape(m.group(1))}\b", before) is not None
 
 
 # Where a sentence too long to quote may be cut: before a comma, semicolon or colon, or
@@ -758,6 +839,8 @@ def _call_candidates(call: CallTexts, max_chars: int) -> list[_Candidate]:
                 antecedent = None
                 if _ANAPHOR.match(sentence):
                     antecedent = -1 if previous is None else previous
+                elif previous is not None and _takes_up(sentence, out[previous].text):
+                    antecedent = previous
                 tier = _heading_tier(quote, announced, applicant_section)
                 candidate = _Candidate(quote, len(out), after_purpose, tier, antecedent)
                 if quote != sentence and not _states_purpose(candidate):
@@ -910,7 +993,7 @@ def select_quotes(
         if slots >= max_quotes:
             break
         p = passages.get(i)
-        if p is None or sim <= 0 or total < 0.6 * best or rank[i][0] > 0:
+        if p is None or sim <= 0 or rank[i][0] > 0:
             continue
         in_quotes = [j for q in chosen for j in q]
         if i in in_quotes:
@@ -919,6 +1002,12 @@ def select_quotes(
         # other second quote states what is funded too: a legal or background "… sollen …"
         # is no second purpose.
         goes_on = (p[0],) in chosen
+        # A second quote of its own must be about as close to the project as the first; one
+        # that goes on with the first is read with it and completes it ("… finanziert das
+        # Land Digital-Scouts … Die Scouts besuchen Betriebe, führen Digital-Checks durch …"):
+        # its many words of detail dilute its own similarity.
+        if total < 0.6 * best and not goes_on:
+            continue
         if not goes_on and (p[0] in in_quotes or rank[i][1] > 1):
             continue
         extra = 1 if goes_on else cost(p)
