@@ -43,15 +43,8 @@ from scipy.linalg.blas import sgemm as _sgemm
 
 from matcher import analysis
 from matcher.eligibility import assess, call_applicants, check_region
-from matcher.exclusions import (
-    excluded_applicants,
-    excludes,
-    may_exclude,
-    may_exclude_applicants,
-)
 from matcher.features import SPACES, FeatureSpace, Vectors, _Segments, flatten, l2_rows, stack_rows
-from matcher.reasons import is_reason, own_places, shows_pair
-from matcher.sentences import split_sentences
+from matcher.reasons import is_reason, own_places, shows_pair, tokens_of_no_reason
 from matcher.strategy import Goal, Project, RegionProfile, Strategy
 from matcher.types import (
     ELIGIBILITY_FLOOR,
@@ -1494,63 +1487,6 @@ def _project_text(strategy: Strategy, project: Project) -> str:
     )
 
 
-def _exclusion_only_tokens(call: CallDoc, text: str, lang: str) -> frozenset[str]:
-    """The content tokens of a call that occur only in its exclusion sentences
-    (`exclusions.excludes`) or in what its sentences say about who may not apply
-    (`exclusions.excluded_applicants`: "Nicht antragsberechtigt sind …
-    Wirtschaftsförderungsgesellschaften …"), not elsewhere in its title, summary, text,
-    programme or topics.
-
-    Left out of the call vectors, such sentences lowered the figures (docs/matcher.md), so
-    this only keeps them out of the explanations. `text` is the call's plain text: without
-    an exclusion cue in it (most calls) nothing is split into sentences.
-    """
-    if not may_exclude(text) and not may_exclude_applicants(text):
-        return frozenset()
-    excluded: set[str] = set()
-    kept = set(analysis.content_tokens(" ".join([call.programme, *call.topics]), lang))
-    for field_text in (call.title, call.summary, call.text):
-        for sentence in split_sentences(field_text):
-            if excludes(sentence):
-                excluded.update(analysis.content_tokens(sentence, lang))
-                continue
-            applicants = excluded_applicants(sentence)
-            if applicants:
-                # "…, können aber als Dienstleister beauftragt werden": the rest is no exclusion
-                excluded.update(analysis.content_tokens(applicants, lang))
-                sentence = sentence.replace(applicants, " ", 1)
-            kept.update(analysis.content_tokens(sentence, lang))
-    return frozenset(excluded - kept)
-
-
-# "IT.NRW" (the state's IT and statistics office), "NRW.BANK": a name written with dots,
-# which the analysis splits into words. Its parts in capitals of two to four letters are
-# abbreviations within a name; the other parts name a topic often enough ("Digitale
-# Kommunalverwaltung.NRW", "Klimaschutz.NRW", "Serviceportal.NRW") to stay words.
-_DOTTED_NAME = re.compile(r"\b[^\W_][\w-]*(?:\.[^\W\d_][\w-]*)+\b")
-_ABBREVIATION = re.compile(r"^[A-ZÄÖÜ]{2,4}$")
-_DOT_IN_WORD = re.compile(r"\.(?=[^\W\d_])")  # what every dotted name holds
-
-
-def _name_only_tokens(text: str, lang: str, tokens: Counter[str]) -> frozenset[str]:
-    """The content tokens of a call's plain text (`tokens`: all of them, counted) that occur
-    only as an abbreviation inside a name written with dots ("IT" of "IT.NRW", which paired
-    with "IT-Sicherheit"): part of a name, not a word of the text, so no reason for a match.
-    Only the explanations leave them out."""
-    if _DOT_IN_WORD.search(text) is None:  # most calls: a quick no
-        return frozenset()
-    abbreviations = [
-        part
-        for name in _DOTTED_NAME.findall(text)
-        for part in name.split(".")
-        if _ABBREVIATION.match(part)
-    ]
-    if not abbreviations:
-        return frozenset()
-    inside = Counter(analysis.content_tokens(" ".join(abbreviations), lang))
-    return frozenset(t for t, n in inside.items() if tokens[t] <= n)
-
-
 class _Explainer:
     """Finds the shared terms of one call and the strategy's projects and goals.
 
@@ -1589,7 +1525,7 @@ class _Explainer:
         # ("Nicht gefördert werden Hochschulbibliotheken"): it counts in the score, but
         # neither is shown nor takes a shown pair's place
         tokens = Counter(analysis.content_tokens(text, lang))
-        excluded = _exclusion_only_tokens(call, text, lang) | _name_only_tokens(text, lang, tokens)
+        excluded = tokens_of_no_reason(call, text, lang, tokens)
         for tok in set(tokens) - excluded:
             sid, grams = fs._features_of(tok)
             self.features[tok] = (sid, grams.tolist())

@@ -13,12 +13,16 @@ is shown on its own (the badge).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
 from matcher import analysis
 from matcher.applicant_types import applicant_words
+from matcher.exclusions import excluded_applicants, excludes, may_exclude, may_exclude_applicants
+from matcher.sentences import split_sentences
 from matcher.strategy import RegionProfile
+from matcher.types import CallDoc
 
 # Places and levels of government as funders or addressees (Nordrhein-Westfalen is split
 # into its parts by the analysis; Bundes- of Bundesprogramm is the stem of Bund).
@@ -333,3 +337,70 @@ def _generic_stems(lang: str) -> frozenset[str]:
     """Stems of the words that are no reason even when call and project use the same one."""
     stems = _stems(analysis.words(f"{GENERIC_WORDS} {OFFER_WORDS} neue"), lang)
     return stems - _stems(analysis.words(TOPIC_WHEN_THE_SAME), lang)
+
+
+def _exclusion_only_tokens(call: CallDoc, text: str, lang: str) -> frozenset[str]:
+    """The content tokens of a call that occur only in its exclusion sentences
+    (`exclusions.excludes`) or in what its sentences say about who may not apply
+    (`exclusions.excluded_applicants`: "Nicht antragsberechtigt sind …
+    Wirtschaftsförderungsgesellschaften …"), not elsewhere in its title, summary, text,
+    programme or topics.
+
+    Left out of the call vectors, such sentences lowered the figures (docs/matcher.md), so
+    this only keeps them out of the explanations. `text` is the call's plain text: without
+    an exclusion cue in it (most calls) nothing is split into sentences.
+    """
+    if not may_exclude(text) and not may_exclude_applicants(text):
+        return frozenset()
+    excluded: set[str] = set()
+    kept = set(analysis.content_tokens(" ".join([call.programme, *call.topics]), lang))
+    for field_text in (call.title, call.summary, call.text):
+        for sentence in split_sentences(field_text):
+            if excludes(sentence):
+                excluded.update(analysis.content_tokens(sentence, lang))
+                continue
+            applicants = excluded_applicants(sentence)
+            if applicants:
+                # "…, können aber als Dienstleister beauftragt werden": the rest is no exclusion
+                excluded.update(analysis.content_tokens(applicants, lang))
+                sentence = sentence.replace(applicants, " ", 1)
+            kept.update(analysis.content_tokens(sentence, lang))
+    return frozenset(excluded - kept)
+
+
+# "IT.NRW" (the state's IT and statistics office), "NRW.BANK": a name written with dots,
+# which the analysis splits into words. Its parts in capitals of two to four letters are
+# abbreviations within a name; the other parts name a topic often enough ("Digitale
+# Kommunalverwaltung.NRW", "Klimaschutz.NRW", "Serviceportal.NRW") to stay words.
+_DOTTED_NAME = re.compile(r"\b[^\W_][\w-]*(?:\.[^\W\d_][\w-]*)+\b")
+_ABBREVIATION = re.compile(r"^[A-ZÄÖÜ]{2,4}$")
+_DOT_IN_WORD = re.compile(r"\.(?=[^\W\d_])")  # what every dotted name holds
+
+
+def _name_only_tokens(text: str, lang: str, tokens: Counter[str]) -> frozenset[str]:
+    """The content tokens of a call's plain text (`tokens`: all of them, counted) that occur
+    only as an abbreviation inside a name written with dots ("IT" of "IT.NRW", which paired
+    with "IT-Sicherheit"): part of a name, not a word of the text, so no reason for a match.
+    Only the explanations leave them out."""
+    if _DOT_IN_WORD.search(text) is None:  # most calls: a quick no
+        return frozenset()
+    abbreviations = [
+        part
+        for name in _DOTTED_NAME.findall(text)
+        for part in name.split(".")
+        if _ABBREVIATION.match(part)
+    ]
+    if not abbreviations:
+        return frozenset()
+    inside = Counter(analysis.content_tokens(" ".join(abbreviations), lang))
+    return frozenset(t for t, n in inside.items() if tokens[t] <= n)
+
+
+def tokens_of_no_reason(
+    call: CallDoc, text: str, lang: str, tokens: Counter[str]
+) -> frozenset[str]:
+    """The content tokens of a call (`tokens`: those of its plain `text`, counted) that are
+    no reason for a match wherever they pair: words only of its exclusion sentences and
+    abbreviations only inside dotted names. They count in the score; the explanations
+    leave them out."""
+    return _exclusion_only_tokens(call, text, lang) | _name_only_tokens(text, lang, tokens)
