@@ -87,13 +87,13 @@ MARKED_CHANGE_FIELDS = (
 )  # fmt: skip
 # A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects and
 # shares words with the call (strategy page, theme/project filters, the projects a list row
-# and the digest name, the CSV's "Passende Projekte": `matching_clauses`). Being the best one is not
-# enough: a best project without shared words leads only by the eligibility floor (WI-04,
-# eligible through its partners, led every call only companies may apply for), and of the
-# 19 such best projects on data/eval/dev-independent none is relevant. No minimum score: every call the strategy's applicants may apply
-# for starts at the eligibility floor (0,1), every other stays below it, so a minimum of 0,1
-# said only "not ineligible" and left the project filter empty with "auch nicht
-# antragsberechtigt" ticked.
+# and the digest name, the CSV's "Passende Projekte": `matching_clauses`). Being the best
+# one is not enough: a best project without shared words leads only by the eligibility
+# floor (WI-04, eligible through its partners, led every call only companies may apply
+# for), and of the 19 such best projects on data/eval/dev-independent none is relevant.
+# No minimum score: every call the strategy's applicants may apply for starts at the
+# eligibility floor (0,1), every other stays below it, so a minimum of 0,1 said only "not
+# ineligible" and left the project filter empty with "auch nicht antragsberechtigt" ticked.
 MATCH_TOP_RANK = 3
 # What a list row and the digest say for a call none of whose best projects shares words.
 NO_SHARED_MATCH = "kein Projekt mit gemeinsamen Begriffen"
