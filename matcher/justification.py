@@ -438,9 +438,9 @@ def _cue_score(sentence: str) -> tuple[float, float]:
 # portal's paraphrase ("Wenn Sie als Kommune …, können Sie einen Zuschuss erhalten."), as
 # is one about procedure only. They are quoted only when the call has no better sentence.
 _ELIGIBILITY = re.compile(
-    r"^(?:antragsberechtigt|teilnahmeberechtigt|zuwendungsempfänger|antragsteller|"
-    r"antragstellende|teilnehmen können|eligible|applicants)\b"
-    r"|\b(?:antragsberechtigt sind|(?:are|is|are not|is not) eligible|can apply|may apply)\b"
+    r"^(?:zuwendungsempfänger|antragsteller|antragstellende|teilnehmen können|eligible"
+    r"|applicants)\b"
+    r"|\b(?:(?:are|is|are not|is not) eligible|can apply|may apply)\b"
     # "Kreise sind nicht antragsberechtigt, können aber …", "Auch Vereine sind
     # antragsberechtigt.": who may (not) apply, in any word order (not the adjective of "die
     # antragsberechtigten Kommunen erhalten …")
