@@ -25,6 +25,12 @@ from scrapers.sources import SourceConfig
 
 MULTIPART_BOUNDARY = "funding-matcher-7d1c0e"
 
+# Said after the problem of one programme page, so the admin knows nothing stored was lost.
+PROGRAMME_SKIPPED = (
+    "Programm in diesem Lauf ausgelassen; ist es schon gespeichert, bleibt es wie zuletzt "
+    "gelesen und wird nicht als verschwunden markiert"
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -299,8 +305,12 @@ def _crawl_fdb(
             result.warnings.append(str(exc))
             continue
         except (FetchError, ParseError) as exc:
+            # One programme's page (gone, 5xx or a timeout after the retries, unreadable)
+            # costs only that programme: it is still listed, so a stored one is kept as
+            # last read (ingest's `listed_ids`) and the next run asks its page again.
             result.internal += isinstance(exc, InternalParserError)
-            result.errors.append(exc.located() if isinstance(exc, ParseError) else str(exc))
+            problem = exc.located() if isinstance(exc, ParseError) else str(exc)
+            result.errors.append(f"{problem} – {PROGRAMME_SKIPPED}")
             continue
         result.records.extend(page.records)
     return result
