@@ -165,7 +165,7 @@ def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
         )
         raise StrategyError(name, [f"Zeile {line}: kein gültiges YAML ({problem})"]) from None
     except yaml.YAMLError as exc:
-        at, problem = yaml_problem(exc)
+        at, problem = yaml_problem(exc, raw_text)
         where = f"Zeile {at}: " if at else ""
         raise StrategyError(name, [f"{where}kein gültiges YAML – {problem}"]) from None
     return _Validator(name, _line_index(node), _scalar_texts(node)).validate(data)

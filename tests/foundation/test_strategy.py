@@ -192,6 +192,12 @@ def test_without_region_profile_the_top_level_state_and_region_count() -> None:
             "Zeile 5: kein gültiges YAML – die Einrückung (Spalte 4) passt nicht",
         ),
         (
+            # A key one space deeper than the one above: YAML reads it as part of that value.
+            MINIMAL.replace("        text: Alles online.", "         text: Alles online."),
+            "Zeile 9: kein gültiges YAML – die Einrückung stimmt nicht: „text:“ beginnt in "
+            "Spalte 10, der Schlüssel in Zeile 8 darüber in Spalte 9",
+        ),
+        (
             MINIMAL.replace("name: Teststrategie", 'name: "Teststrategie'),
             "Zeile 2: kein gültiges YAML – ein Anführungszeichen wird nicht geschlossen",
         ),
