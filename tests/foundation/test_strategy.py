@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,15 @@ def test_several_problems_are_reported_together() -> None:
     broken = MINIMAL.replace("priority: 1", "priority: 7").replace("goals: [V1]", "goals: [X]")
     message = _error(broken)
     assert "2 Fehler" in message and "Priorität" in message and "'X'" in message
+
+
+def test_several_problems_are_listed_in_the_order_of_their_lines() -> None:
+    """The region profile is checked first; written last in the file, its problem comes
+    last, so the author can work down the file."""
+    broken = MINIMAL.replace("priority: 1", "priority: 7") + "region_profile:\n  state: Bayren\n"
+    message = _error(broken)
+    lines = [int(n) for n in re.findall(r"^  - Zeile (\d+)", message, re.MULTILINE)]
+    assert len(lines) == 2 and lines == sorted(lines), message
 
 
 def test_a_misspelt_themes_key_is_one_problem_not_one_per_project() -> None:
