@@ -165,10 +165,16 @@ def parse_strategy(raw_text: str, name: str = "<strategy>") -> Strategy:
         )
         raise StrategyError(name, [f"Zeile {line}: kein gültiges YAML ({problem})"]) from None
     except yaml.YAMLError as exc:
-        at, problem = yaml_problem(exc)
+        at, problem = yaml_problem(exc, raw_text)
         where = f"Zeile {at}: " if at else ""
         raise StrategyError(name, [f"{where}kein gültiges YAML – {problem}"]) from None
     return _Validator(name, _line_index(node), _scalar_texts(node)).validate(data)
+
+
+def _line_of(problem: str) -> int:
+    """The line a problem names ("Zeile 18, …"); 0 for the file as a whole."""
+    match = re.match(r"Zeile (\d+)", problem)
+    return int(match.group(1)) if match else 0
 
 
 def _duplicate_problems(exc: DuplicateKeysError) -> list[str]:
@@ -371,7 +377,8 @@ class _Validator:
         theme_ids = {t.id for t in strategy.themes}
         strategy.projects = self.projects(data.get("projects"), theme_ids, goal_ids)
         if self.problems:
-            raise StrategyError(self.name, self.problems)
+            # checked part by part (region, themes, projects), read top to bottom
+            raise StrategyError(self.name, sorted(self.problems, key=_line_of))
         return strategy
 
     def region_profile(self, raw: Any, top: dict[str, Any]) -> RegionProfile:

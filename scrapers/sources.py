@@ -118,7 +118,7 @@ def load_sources(path: Path) -> list[SourceConfig]:
             + "\n".join(f"  - {d}" for d in exc.duplicates)
         ) from None
     except yaml.YAMLError as exc:
-        line, reason = yaml_problem(exc)
+        line, reason = yaml_problem(exc, text)
         where = f", Zeile {line}" if line else ""
         raise SourceConfigError(
             f"Quellenliste {path} ist kein gültiges YAML{where}: {reason}"

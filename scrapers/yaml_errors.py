@@ -10,6 +10,7 @@ value without a word), and report a broken file through `yaml_problem`: PyYAML's
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -52,13 +53,63 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
 )
 
 
-def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
-    """The 1-based line of a YAML syntax error and what to change there, in German."""
+# A line that is only a key ("   text: …", "  - id: …") up to the colon YAML refused
+_KEY_ONLY = re.compile(r"(\s*)(?:-\s+)*([\w.-]+)\s*")
+# A line's indentation and list dashes, before its key
+_KEY_START = re.compile(r"\s*(?:-\s+)*")
+
+
+def _misindented_key(text: str, line: int, col: int) -> str | None:
+    """For "mapping values are not allowed" on a line that is only a key so far (1-based
+    `line`, `col` the colon): the key is indented unlike the key of the line above, so YAML
+    read it as part of that line's value. What to tell the author, or None."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    here = lines[line - 1]
+    match = _KEY_ONLY.fullmatch(here[: col - 1])
+    if match is None:
+        return None
+    above = next(
+        (
+            (n, row)
+            for n, row in reversed(list(enumerate(lines[: line - 1], start=1)))
+            if row.strip() and not row.lstrip().startswith("#")
+        ),
+        None,
+    )
+    if above is None:
+        return None
+    key_col = match.start(2) + 1
+    indent = _KEY_START.match(above[1])
+    above_col = (indent.end() if indent else 0) + 1
+    if key_col == above_col:
+        return None
+    return (
+        f"die Einrückung stimmt nicht: „{match.group(2)}:“ beginnt in Spalte {key_col}, der "
+        f"Schlüssel in Zeile {above[0]} darüber in Spalte {above_col} – Schlüssel derselben "
+        "Ebene beginnen in derselben Spalte (gehört der Text zur Zeile davor, ihn in "
+        'Anführungszeichen setzen: "…: …")'
+    )
+
+
+def yaml_problem(exc: yaml.YAMLError, text: str | None = None) -> tuple[int | None, str]:
+    """The 1-based line of a YAML syntax error and what to change there, in German.
+
+    `text`: the document, to tell a misindented key from a colon inside a value."""
     mark = getattr(exc, "problem_mark", None)
     problem = str(getattr(exc, "problem", None) or exc)
     context = str(getattr(exc, "context", None) or "")
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else "?"
+    if (
+        text is not None
+        and line is not None
+        and isinstance(col, int)
+        and problem.startswith("mapping values are not allowed")
+        and (indent := _misindented_key(text, line, col)) is not None
+    ):
+        return line, indent
     start = getattr(exc, "context_mark", None)
     if start is not None and ("quoted scalar" in context or "flow" in context):
         # An unclosed quote or bracket is found where the next line begins (or at the end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,15 @@ def test_several_problems_are_reported_together() -> None:
     assert "2 Fehler" in message and "Priorität" in message and "'X'" in message
 
 
+def test_several_problems_are_listed_in_the_order_of_their_lines() -> None:
+    """The region profile is checked first; written last in the file, its problem comes
+    last, so the author can work down the file."""
+    broken = MINIMAL.replace("priority: 1", "priority: 7") + "region_profile:\n  state: Bayren\n"
+    message = _error(broken)
+    lines = [int(n) for n in re.findall(r"^  - Zeile (\d+)", message, re.MULTILINE)]
+    assert len(lines) == 2 and lines == sorted(lines), message
+
+
 def test_a_misspelt_themes_key_is_one_problem_not_one_per_project() -> None:
     message = _error(MINIMAL.replace("themes:", "themen:"))
     assert "2 Fehler" in message, message
@@ -190,6 +200,12 @@ def test_without_region_profile_the_top_level_state_and_region_count() -> None:
         (
             MINIMAL.replace("    name: Verwaltung", "   name: Verwaltung"),
             "Zeile 5: kein gültiges YAML – die Einrückung (Spalte 4) passt nicht",
+        ),
+        (
+            # A key one space deeper than the one above: YAML reads it as part of that value.
+            MINIMAL.replace("        text: Alles online.", "         text: Alles online."),
+            "Zeile 9: kein gültiges YAML – die Einrückung stimmt nicht: „text:“ beginnt in "
+            "Spalte 10, der Schlüssel in Zeile 8 darüber in Spalte 9",
         ),
         (
             MINIMAL.replace("name: Teststrategie", 'name: "Teststrategie'),

@@ -647,8 +647,13 @@ def test_a_mistyped_source_name_gets_the_name_meant(cli: CliInvoker, tmp_path: P
             "sources:\n  - name: a\n    label: Landratsamt: Förderung\n",
             "kein gültiges YAML, Zeile 3: „: “ in Spalte 23 ist hier nicht erlaubt",
         ),
+        (
+            "sources:\n  - name: a\n     kind: feed\n",
+            "kein gültiges YAML, Zeile 3: die Einrückung stimmt nicht: „kind:“ beginnt in "
+            "Spalte 6, der Schlüssel in Zeile 2 darüber in Spalte 5",
+        ),
     ],
-    ids=["tab", "colon"],
+    ids=["tab", "colon", "indent"],
 )
 def test_a_yaml_mistake_in_sources_yaml_says_what_to_change(
     cli: CliInvoker, tmp_path: Path, text: str, expected: str
