@@ -33,6 +33,7 @@ from matcher.applicant_types import (
 from matcher.german import join_de, nominative_de
 from matcher.population import check_population, population_limits
 from matcher.sentences import HEADING_VERB_RE, NUMBERING_RE
+from matcher.states import ADMIN_DISTRICTS
 from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
@@ -167,14 +168,17 @@ _STATE_GROUP_RE = re.compile(
     r"\b(?:ostdeutschland|(?:neue[n]?|ostdeutsche[n]?)\s+(?:bundes)?lander[n]?)\b"
 )
 _STATE_GROUP_IN_TEXT_RE = re.compile(r"\b(?:in|aus)\s+(?:den\s+)?" + _STATE_GROUP_RE.pattern)
-# district names whose folded form loses an umlaut or ß
-_DISTRICTS = {
-    "dusseldorf": "Düsseldorf",
-    "koln": "Köln",
-    "munster": "Münster",
-    "tubingen": "Tübingen",
-    "giessen": "Gießen",
-}
+# A district named without "Regierungsbezirk" where its name alone is one (`ADMIN_DISTRICTS`):
+# "in Unterfranken", "aus der Oberpfalz", "in Ober- und Mittelfranken", "in Niederbayern und
+# der Oberpfalz" (a name cut off with "-" is completed from the next).
+_ALONE_DISTRICTS = "|".join(
+    sorted((k for k, (_, _, alone) in ADMIN_DISTRICTS.items() if alone), key=len, reverse=True)
+)
+_BARE_ITEM = rf"(?:der\s+)?(?:[a-z]+-|(?:{_ALONE_DISTRICTS})(?![\w-]))"
+_BARE_DISTRICTS_RE = re.compile(
+    rf"\b(?:in|aus)\s+(?P<list>{_BARE_ITEM}(?:\s*(?:,|\bund\b|\boder\b|\bsowie\b)\s*{_BARE_ITEM})*)"
+)
+_BARE_SEP_RE = re.compile(r"\s*(?:,|\bund\b|\boder\b|\bsowie\b)\s*")
 # Applicants named by name in an applicant sentence: "die Kreise Gütersloh, Herford und
 # Lippe", "die Stadt Bielefeld" (the names follow, separated by commas, "und", "sowie").
 _NAMED_KIND_RE = re.compile(r"\b(?P<kind>(?:land)?kreise?|stadt|gemeinde)\s+")
@@ -856,7 +860,7 @@ def text_regions(call: CallDoc) -> list[str]:
         return []
     found: list[str] = []
     for sentence in applicant_sentences(_call_text(call)):
-        found += ["regierungsbezirk " + d for d in _DISTRICT_IN_TEXT_RE.findall(sentence)]
+        found += ["regierungsbezirk " + d for d, _ in _districts_in(sentence)]
         found += ["ostdeutschland"] if _STATE_GROUP_IN_TEXT_RE.search(sentence) else []
         first = _STATE_IN_TEXT_RE.search(sentence)
         if first:  # "in Bayern und Thüringen": the states named from there on, as one list
@@ -1139,6 +1143,29 @@ def _own_place_excluded(folded: str, profile: RegionProfile) -> str:
     return ""
 
 
+def _districts_in(sentence: str) -> list[tuple[str, int]]:
+    """The administrative districts (folded names) a folded sentence places someone in, each
+    with where it is named: "im Regierungsbezirk Detmold", and the names that alone are one
+    ("in Unterfranken", "in Ober- und Mittelfranken")."""
+    found = [(m.group(1), m.start()) for m in _DISTRICT_IN_TEXT_RE.finditer(sentence)]
+    for m in _BARE_DISTRICTS_RE.finditer(sentence):
+        items = [re.sub(r"^der\s+", "", i) for i in _BARE_SEP_RE.split(m.group("list")) if i]
+        for i, item in enumerate(items):
+            if item.endswith("-"):  # "ober-" of "Ober- und Mittelfranken"
+                whole = next((n for n in items[i + 1 :] if not n.endswith("-")), "")
+                item = next(
+                    (
+                        c
+                        for j in range(1, len(whole))
+                        if (c := item[:-1] + whole[j:]) in ADMIN_DISTRICTS
+                    ),
+                    "",
+                )
+            if item:
+                found.append((item, m.start()))
+    return found
+
+
 def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[str, str] | None:
     """The reason and the sentence when an applicant sentence admits only applicants in
     another administrative district ("… im Regierungsbezirk Detmold") or other Kreise named
@@ -1146,6 +1173,7 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
     # every such sentence holds one of these words: most texts are decided by a scan
     if not (
         ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))
+        or _BARE_DISTRICTS_RE.search(folded)
         or _NAMED_COUNTIES_RE.search(folded)
     ):
         return None
@@ -1158,10 +1186,10 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
             continue
         admitting = _admitting_part(sentence)
         districts = [
-            m.group(1)
-            for m in _DISTRICT_IN_TEXT_RE.finditer(admitting)
-            if not _PREFERENCE_BEFORE_RE.search(admitting[: m.start()])
-            and not _ALTERNATIVE_BEFORE_RE.search(admitting[: m.start()])
+            name
+            for name, at in _districts_in(admitting)
+            if not _PREFERENCE_BEFORE_RE.search(admitting[:at])
+            and not _ALTERNATIVE_BEFORE_RE.search(admitting[:at])
         ]
         counties, towns, rest = _named_places(admitting)
         if own_district in districts or own_names & {*counties, *towns}:
@@ -1259,7 +1287,7 @@ def _own_places(profile: RegionProfile) -> tuple[str, str, str]:
 def _places_label(places: Sequence[str]) -> str:
     """["bayern", "thuringen"] → "in Bayern und Thüringen"; districts "im Regierungsbezirk …"."""
     districts = [
-        _DISTRICTS.get(name, name.title())
+        ADMIN_DISTRICTS[name][0] if name in ADMIN_DISTRICTS else name.title()
         for p in places
         if p.startswith("regierungsbezirk") and (name := p.split(None, 1)[1])
     ]
@@ -1270,7 +1298,13 @@ def _places_label(places: Sequence[str]) -> str:
     ]
     labels = [
         prefix + join_de(names)
-        for prefix, names in (("in ", states), ("im Regierungsbezirk ", districts))
+        for prefix, names in (
+            ("in ", states),
+            (
+                "in den Regierungsbezirken " if len(districts) > 1 else "im Regierungsbezirk ",
+                districts,
+            ),
+        )
         if names
     ]
     return " oder ".join(labels)
@@ -1289,6 +1323,10 @@ def _part_verdict(
     district = _DISTRICT_RE.search(part)
     if district:
         return "in" if own_district and district.group(1) == own_district else "out"
+    if (bare := ADMIN_DISTRICTS.get(part)) and bare[2]:  # "Oberbayern"
+        if own_district:
+            return "in" if part == own_district else "out"
+        return "unknown" if bare[1] == _fold_text(_STATES.get(own_state, own_state)) else "out"
     county = _COUNTY_RE.search(part)
     if county:
         return "in" if own_county and county.group(1) == own_county else "out"
