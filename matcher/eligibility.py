@@ -174,7 +174,7 @@ _STATE_GROUP_IN_TEXT_RE = re.compile(r"\b(?:in|aus)\s+(?:den\s+)?" + _STATE_GROU
 _ALONE_DISTRICTS = "|".join(
     sorted((k for k, (_, _, alone) in ADMIN_DISTRICTS.items() if alone), key=len, reverse=True)
 )
-_BARE_ITEM = rf"(?:der\s+)?(?:[a-z]+-|(?:{_ALONE_DISTRICTS})(?![\w-]))"
+_BARE_ITEM = rf"(?:der\s+)?(?:[a-z]+-(?=\s*(?:,|und|oder|sowie)\s)|(?:{_ALONE_DISTRICTS})(?![\w-]))"
 _BARE_DISTRICTS_RE = re.compile(
     rf"\b(?:in|aus)\s+(?P<list>{_BARE_ITEM}(?:\s*(?:,|\bund\b|\boder\b|\bsowie\b)\s*{_BARE_ITEM})*)"
 )
@@ -187,6 +187,11 @@ _NAME_RE = re.compile(r"[a-z][\w-]*")
 # decided by this scan (and one for "im Regierungsbezirk") instead of reading the sentences
 _NAMED_COUNTIES_RE = re.compile(r"kreise [a-z][\w-]*(?:,| und | sowie )")
 _NAME_SEP_RE = re.compile(r"\s*(?:,|\bund\b|\bsowie\b|\boder\b)\s*")
+# Kreise named as the place of the applicants: "Kommunen in den Landkreisen Passau, Regen und
+# Freyung-Grafenau", "Gemeinden im Kreis Borken" (whoever they are, they must be there)
+_PLACE_COUNTIES_RE = re.compile(
+    r"\b(?:(?:in|aus)\s+den\s+(?:land)?kreisen|(?:im|aus dem|in dem)\s+(?:land)?kreis)\s+"
+)
 # words after "Kreise" / "Stadt" that are no name ("Kreise und …", "Gemeinde im …")
 _NOT_A_NAME = frozenset(
     {
@@ -1166,6 +1171,32 @@ def _districts_in(sentence: str) -> list[tuple[str, int]]:
     return found
 
 
+def _place_counties(call: CallDoc, sentence: str) -> list[str]:
+    """The Kreise (folded names) a folded applicant sentence names as the place of its
+    applicants ("Kommunen in den Kreisen Borken und Steinfurt"), not after a preference or an
+    alternative; a state, a region or a word written in lower case ("in den Kreisen
+    Nordrhein-Westfalens", "… entlang der Grenze") is no Kreis."""
+    found: list[str] = []
+    for m in _PLACE_COUNTIES_RE.finditer(sentence):
+        before = sentence[: m.start()]
+        if _PREFERENCE_BEFORE_RE.search(before) or _ALTERNATIVE_BEFORE_RE.search(before):
+            continue
+        pos = m.end()
+        while (name := _NAME_RE.match(sentence, pos)) and not (
+            name.group(0) in _NOT_A_NAME
+            or first_term_at(name.group(0)) is not None
+            or name.group(0).removesuffix("s") in _STATES  # "Nordrhein-Westfalens"
+            or any(p.match(name.group(0)) for p, _ in _NAMED_REGIONS)
+            or name.group(0) in ADMIN_DISTRICTS
+        ):
+            found.append(name.group(0))
+            if not (sep := _NAME_SEP_RE.match(sentence, name.end())):
+                break
+            pos = sep.end()
+    written = _as_written(call, found)
+    return [n for n, w in zip(found, written, strict=True) if w[:1].isupper()]
+
+
 def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[str, str] | None:
     """The reason and the sentence when an applicant sentence admits only applicants in
     another administrative district ("… im Regierungsbezirk Detmold") or other Kreise named
@@ -1175,6 +1206,7 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
         ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))
         or _BARE_DISTRICTS_RE.search(folded)
         or _NAMED_COUNTIES_RE.search(folded)
+        or _PLACE_COUNTIES_RE.search(folded)
     ):
         return None
     _, own_district, own_county = _own_places(profile)
@@ -1192,7 +1224,8 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
             and not _ALTERNATIVE_BEFORE_RE.search(admitting[:at])
         ]
         counties, towns, rest = _named_places(admitting)
-        if own_district in districts or own_names & {*counties, *towns}:
+        places = _place_counties(call, admitting)
+        if own_district in districts or own_names & {*counties, *towns, *places}:
             continue  # ours among them
         owner = owner_name(profile)
         if districts:
@@ -1206,6 +1239,14 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
             written = join_de(_as_written(call, counties))
             return f"laut Aufruftext nur für die Kreise {written} – {owner} ist nicht darunter", (
                 sentence
+            )
+        if places:
+            where = "in den Kreisen" if len(places) > 1 else "im Kreis"
+            written = join_de(_as_written(call, places))
+            return (
+                f"laut Aufruftext nur für Antragsteller {where} {written} – {owner} liegt nicht "
+                "darin",
+                sentence,
             )
     return None
 

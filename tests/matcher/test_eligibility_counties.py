@@ -91,3 +91,44 @@ def test_a_district_as_the_region_field(cham: RegionProfile, strategy: Strategy)
     # a name that is also a city ("Münster") is read as a district only after the word
     e = _assess(strategy.region_profile, "Antragsberechtigt sind Gemeinden in Detmold.", "NRW")
     assert e.status == "eligible"
+
+
+def test_kreise_named_as_the_place_restrict(cham: RegionProfile, strategy: Strategy) -> None:
+    """ "Kommunen in den Landkreisen Passau, Regen und Freyung-Grafenau" was eligible for any
+    county: only "die Kreise X, Y" (the Kreise as applicants) was read."""
+    e = _assess(
+        cham,
+        "Antragsberechtigt sind Kommunen in den Landkreisen Passau, Regen und Freyung-Grafenau.",
+        eligible=["Kommune"],
+    )
+    assert e.status == "ineligible"
+    assert e.reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller in den Kreisen Passau, Regen und Freyung-Grafenau "
+        "– Landkreis Cham liegt nicht darin: „Antragsberechtigt sind Kommunen in den"
+    )
+    coesfeld = strategy.region_profile
+    e = _assess(
+        coesfeld,
+        "Antragsberechtigt sind Kommunen in den Kreisen Borken, Steinfurt und Warendorf.",
+        "NRW",
+    )
+    assert e.status == "ineligible"
+    assert e.reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller in den Kreisen Borken, Steinfurt und Warendorf – "
+        "Kreis Coesfeld liegt nicht darin"
+    )
+    e = _assess(coesfeld, "Antragsberechtigt sind Gemeinden im Kreis Borken.", "NRW")
+    assert e.reasons[0].startswith("laut Aufruftext nur für Antragsteller im Kreis Borken –")
+
+
+def test_own_kreis_among_the_places_or_no_kreis_named(strategy: Strategy) -> None:
+    coesfeld = strategy.region_profile
+    for text in (
+        "Antragsberechtigt sind Kommunen in den Kreisen Borken und Coesfeld.",
+        "Antragsberechtigt sind Gemeinden im Kreis Coesfeld.",
+        # a state, a word in lower case, a preference: no Kreis named
+        "Antragsberechtigt sind Kommunen in den Kreisen Nordrhein-Westfalens.",
+        "Antragsberechtigt sind Kommunen in den Kreisen entlang der Grenze.",
+        "Antragsberechtigt sind Kommunen, insbesondere in den Kreisen Borken und Steinfurt.",
+    ):
+        assert _assess(coesfeld, text, "NRW").status == "eligible", text
