@@ -561,7 +561,7 @@ def applicant_quote(call: CallDoc) -> str:
     "Antragsberechtigt:" or "4. Zuwendungsempfänger"), else the first "X können … beantragen" sentence of a short
     notice; "" when there is none.
     """
-    text = unicodedata.normalize("NFKC", "\n".join([call.title, call.summary, call.text]))
+    text = unicodedata.normalize("NFKC", "\n".join([call.title, read_summary(call), call.text]))
     text = text.replace("\u00ad", "")  # soft hyphens (the dashes stay, unlike in analysis)
     sentences = [" ".join(s.split()) for s in _quote_sentences(text)]
     unnamed = ""
@@ -774,7 +774,7 @@ def narrowed_by_text(call: CallDoc, allowed: frozenset[str]) -> frozenset[str]:
         return allowed
     # title, summary and text on lines of their own: a title ends without a full stop, and
     # its words ("… kommunaler Bildungslandschaften") are no part of the applicant sentence
-    r = _read_text("\n".join([call.title, call.summary, call.text]))
+    r = _read_text("\n".join([call.title, read_summary(call), call.text]))
     narrowed = (allowed & r.levels if r.levels and not r.open else allowed) - r.excluded_levels
     # the fallback readmits no level the text excludes explicitly ("Kreise … sind nicht
     # antragsberechtigt")
@@ -811,7 +811,7 @@ def _refined_list(call: CallDoc, listed: CallApplicants) -> CallApplicants:
     applicant sentence that names only others: "Antragsberechtigt sind die Länder")."""
     if not _vague_list(tuple(call.eligible)):
         return listed
-    folded = _fold_text("\n".join([call.title, call.summary, call.text]))
+    folded = _fold_text("\n".join([call.title, read_summary(call), call.text]))
     # the Förderdatenbank's text repeats its list ("Förderberechtigte: Öffentliche
     # Einrichtung, Unternehmen."): that is the list, not the text's own restriction
     folded = folded.replace(", ".join(fold_type(t) for t in call.eligible), " ")
@@ -837,8 +837,42 @@ def _refined_list(call: CallDoc, listed: CallApplicants) -> CallApplicants:
     return CallApplicants(levels, listed.others, "list", refined=True, refined_by=why)
 
 
+# how a summary cut off says so: "…", "...", "[…]", "[...]"
+_CUT_MARK_RE = re.compile(r"\s*(?:\[?(?:…|\.\.\.)\]?)\s*$")
+# a summary that ends a sentence (or a heading, a bracket, a quote)
+_ENDS_SENTENCE_RE = re.compile(r"[.!?:;)\"“”»«]\s*$")
+
+
+def read_summary(call: CallDoc) -> str:
+    """The summary as the eligibility rules read it beside the text: nothing when it is the
+    text's beginning ("… Antragsberechtigt sind Landkreise un", the text says how it goes on),
+    and without an unfinished applicant sentence at its end when there is a text. A sentence cut off in the
+    middle must not decide against the full one ("nur für die Kreise un"); a teaser without
+    a full stop stays."""
+    return _read_summary(call.summary, call.text)
+
+
+@lru_cache(maxsize=64)  # read for applicants, region and quotes of the same call
+def _read_summary(summary_as_written: str, text_as_written: str) -> str:
+    summary = summary_as_written.strip()
+    text = " ".join(text_as_written.split())
+    if not summary or not text:
+        return summary_as_written
+    bare = " ".join(_CUT_MARK_RE.sub("", summary).split())
+    if text.startswith(bare):
+        return ""
+    if _ENDS_SENTENCE_RE.search(summary):
+        return summary_as_written
+    ends = list(_SENTENCE_END_RE.finditer(summary))
+    last = summary[ends[-1].end() :] if ends else summary
+    # only an applicant sentence cut off: a teaser without a full stop stays
+    if not _names_applicants(_fold_text(last)):
+        return summary_as_written
+    return summary[: ends[-1].start()] if ends else ""
+
+
 def _call_text(call: CallDoc) -> str:
-    return " ".join([call.title, call.summary, call.text])
+    return " ".join([call.title, read_summary(call), call.text])
 
 
 def applicant_level(applicant: Applicant) -> str:
@@ -884,7 +918,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     """
     # a line break between them: a summary cut off ("… ausschließlich gemeinnützige […]")
     # must not run into the text's first sentence
-    folded = _fold_text("\n".join([call.summary, call.text]))
+    folded = _fold_text("\n".join([read_summary(call), call.text]))
     weak = _weak_only(folded)
     if weak and profile.structurally_weak is False:
         return RegionCheck(
@@ -1424,7 +1458,7 @@ def _quote_containing(call: CallDoc, folded: str) -> str:
     """The sentence of summary and text, as written, that a folded sentence or clause comes
     from (for a reason to quote); "" when none is found."""
     folded = " ".join(folded.split())
-    text = unicodedata.normalize("NFKC", "\n".join([call.summary, call.text]))
+    text = unicodedata.normalize("NFKC", "\n".join([read_summary(call), call.text]))
     sentences = [" ".join(s.split()) for s in _split_sentences(text.replace("\u00ad", ""))]
     for i, sentence in enumerate(sentences):
         mine = " ".join(_fold_text(sentence).split())
@@ -1639,7 +1673,7 @@ def assess(
     allowed = who.levels & levels
     # population limits ("Gemeinden mit bis zu 20.000 Einwohnern", matcher.population): the
     # members outside them are not listed; when that is every member the call admits, no one is
-    limits = population_limits(call.title, call.summary, call.text)
+    limits = population_limits(call.title, read_summary(call), call.text)
     pop = check_population(limits, members, allowed, applicant_level)
     if pop.outside and who.source == "list":
         # the limit is on whom the text admits: "Antragsberechtigt sind Gemeinden unter

@@ -132,3 +132,35 @@ def test_own_kreis_among_the_places_or_no_kreis_named(strategy: Strategy) -> Non
         "Antragsberechtigt sind Kommunen, insbesondere in den Kreisen Borken und Steinfurt.",
     ):
         assert _assess(coesfeld, text, "NRW").status == "eligible", text
+
+
+BY03_TEXT = (
+    "Gefördert werden Informationssicherheitsmanagement (ISMS), Notfallvorsorge gegen "
+    "Cyberangriffe und IT-Sicherheit. Antragsberechtigt sind Landkreise und Gemeinden im "
+    "Regierungsbezirk Oberpfalz."
+)
+
+
+def test_a_summary_cut_off_mid_word_does_not_decide(cham: RegionProfile) -> None:
+    """A summary that is the text's beginning cut off without "…" ("Antragsberechtigt sind
+    Landkreise un") made the county ineligible: "laut Aufruftext nur für die Kreise un"."""
+    cut = BY03_TEXT[: BY03_TEXT.index("und Gemeinden") + 2]
+    assert cut.endswith("Landkreise un")
+    e = _assess(cham, BY03_TEXT, summary=cut)
+    assert e.status == "eligible"
+    assert e.reasons == [
+        "Antragsberechtigung aus dem Aufruftext gelesen: „Antragsberechtigt sind Landkreise "
+        "und Gemeinden im Regierungsbezirk Oberpfalz.“"
+    ]
+    # a summary of its own whose last applicant sentence is cut off
+    e = _assess(
+        cham,
+        BY03_TEXT,
+        summary="Mehr IT-Sicherheit in der Oberpfalz. Antragsberechtigt sind Landkreise un",
+    )
+    assert e.status == "eligible"
+    # a complete summary still counts
+    e = _assess(
+        cham, "Gefördert wird IT-Sicherheit.", summary="Antragsberechtigt sind nur Landkreise."
+    )
+    assert e.applicants == ["Landkreis Cham"]
