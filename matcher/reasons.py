@@ -163,9 +163,9 @@ def is_own_place(word: str, places: frozenset[str]) -> bool:
     ):
         return True
     adjective = _ADJECTIVE_RE.fullmatch(word)
-    return bool(adjective) and any(
-        adjective.group("stem") + ending in places for ending in ("", "n", "en")
-    )
+    if adjective is None:
+        return False
+    return any(adjective.group("stem") + ending in places for ending in ("", "n", "en"))
 
 
 @lru_cache(maxsize=65536)

@@ -8,6 +8,7 @@ import pytest
 
 from matcher.eligibility import assess
 from matcher.strategy import RegionProfile, Strategy, parse_strategy
+from matcher.types import Eligibility
 from tests.matcher.conftest import make_call
 
 # A small strategy of another state's county (from the reviewer's cham-good.yaml).
@@ -45,7 +46,7 @@ def cham() -> RegionProfile:
     return parse_strategy(CHAM_YAML, "cham.yaml").region_profile
 
 
-def _assess(profile: RegionProfile, text: str, region: str = "Bayern", **kw: object):  # type: ignore[no-untyped-def]
+def _assess(profile: RegionProfile, text: str, region: str = "Bayern", **kw: object) -> Eligibility:
     return assess(make_call("c", "Förderaufruf", text, region=region, **kw), profile)
 
 
