@@ -171,9 +171,8 @@ _STATE_GROUP_IN_TEXT_RE = re.compile(r"\b(?:in|aus)\s+(?:den\s+)?" + _STATE_GROU
 # A district named without "Regierungsbezirk" where its name alone is one (`ADMIN_DISTRICTS`):
 # "in Unterfranken", "aus der Oberpfalz", "in Ober- und Mittelfranken", "in Niederbayern und
 # der Oberpfalz" (a name cut off with "-" is completed from the next).
-_ALONE_DISTRICTS = "|".join(
-    sorted((k for k, (_, _, alone) in ADMIN_DISTRICTS.items() if alone), key=len, reverse=True)
-)
+_ALONE_NAMES = tuple(k for k, (_, _, alone) in ADMIN_DISTRICTS.items() if alone)
+_ALONE_DISTRICTS = "|".join(sorted(_ALONE_NAMES, key=len, reverse=True))
 _BARE_ITEM = rf"(?:der\s+)?(?:[a-z]+-(?=\s*(?:,|und|oder|sowie)\s)|(?:{_ALONE_DISTRICTS})(?![\w-]))"
 _BARE_DISTRICTS_RE = re.compile(
     rf"\b(?:in|aus)\s+(?P<list>{_BARE_ITEM}(?:\s*(?:,|\bund\b|\boder\b|\bsowie\b)\s*{_BARE_ITEM})*)"
@@ -1182,12 +1181,18 @@ def _own_place_excluded(folded: str, profile: RegionProfile) -> str:
     return ""
 
 
+def _mentions_alone_district(folded: str) -> bool:
+    """Whether a folded text may name a district by its name alone (`_BARE_DISTRICTS_RE`)."""
+    return any(name in folded for name in _ALONE_NAMES)
+
+
 def _districts_in(sentence: str) -> list[tuple[str, int]]:
     """The administrative districts (folded names) a folded sentence places someone in, each
     with where it is named: "im Regierungsbezirk Detmold", and the names that alone are one
     ("in Unterfranken", "in Ober- und Mittelfranken")."""
     found = [(m.group(1), m.start()) for m in _DISTRICT_IN_TEXT_RE.finditer(sentence)]
-    for m in _BARE_DISTRICTS_RE.finditer(sentence):
+    bare = _BARE_DISTRICTS_RE.finditer(sentence) if _mentions_alone_district(sentence) else ()
+    for m in bare:
         items = [re.sub(r"^der\s+", "", i) for i in _BARE_SEP_RE.split(m.group("list")) if i]
         for i, item in enumerate(items):
             if item.endswith("-"):  # "ober-" of "Ober- und Mittelfranken"
@@ -1238,9 +1243,10 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
     # every such sentence holds one of these words: most texts are decided by a scan
     if not (
         ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))
-        or _BARE_DISTRICTS_RE.search(folded)
+        # (substring tests first: the two place patterns start at every "in")
+        or (_mentions_alone_district(folded) and _BARE_DISTRICTS_RE.search(folded))
         or _NAMED_COUNTIES_RE.search(folded)
-        or _PLACE_COUNTIES_RE.search(folded)
+        or ("kreis" in folded and _PLACE_COUNTIES_RE.search(folded))
     ):
         return None
     _, own_district, own_county = _own_places(profile)
