@@ -405,16 +405,24 @@ def splits_opaque_compound(word_a: str, word_b: str) -> bool:
     return bool(shared) and (_cuts_opaque(word_a, shared) or _cuts_opaque(word_b, shared))
 
 
+# Letters of an opaque compound that a shared part may take along without cutting it: the
+# "t" of Fahrgast in what Echtzeit- and Fahrgastinformation share ("tinformation")
+_STRAY_OVERLAP = 2
+
+
 def _cuts_opaque(word: str, part: str) -> bool:
     """Whether every occurrence of `part` in `word` overlaps an opaque compound in `word`
-    without holding all of it."""
+    by more than stray letters (`_STRAY_OVERLAP`) without holding all of it."""
     spans = _opaque_spans(word)
     at = word.find(part) if spans else -1
     if at < 0:
         return False
     while at >= 0:
         end = at + len(part)
-        if not any(at < y and x < end and not (at <= x and y <= end) for x, y in spans):
+        if not any(
+            min(y, end) - max(x, at) > _STRAY_OVERLAP and not (at <= x and y <= end)
+            for x, y in spans
+        ):
             return False
         at = word.find(part, at + 1)
     return True

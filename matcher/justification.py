@@ -675,9 +675,22 @@ class _Candidate:
         Vorhaben), 3 none (background: "Bürgerinnen, Bürger und Unternehmen erwarten …")."""
         if not _states_purpose(self):
             return 3
-        if self.after_purpose_heading or _funds_plainly(self.text):
+        if _funds_plainly(self.text):
+            return 0
+        if self.after_purpose_heading and not _LEGAL_BASIS.match(self.text):
             return 0
         return 1 if _FUNDABLE.search(self.text) else 2
+
+
+# "Under the Single Digital Gateway Regulation …, procedures … must be offered online",
+# "Nach dem Onlinezugangsgesetz sind …": the law behind a call, often the first sentence
+# under its purpose heading; unless it also says what is funded, it is background there too.
+_LEGAL_BASIS = re.compile(
+    r"(?:Under|Pursuant\s+to|In\s+accordance\s+with|According\s+to|Nach|Gemäß|Laut|Aufgrund"
+    r"|Auf\s+(?:der\s+)?Grundlage)\s+(?:de[rms]|the|des|dem)?\s*[^,.;:]{0,80}?"
+    r"(?:Regulation|Directive|Act|Decision|[Gg]esetz\w*|[Vv]erordnung\w*|[Rr]ichtlinie\w*"
+    r"|Vertrag\w*|§)",
+)
 
 
 # A sentence opening with a word that points back ("Dazu gehören insbesondere …", "Hierzu

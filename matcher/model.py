@@ -44,7 +44,13 @@ from scipy.linalg.blas import sgemm as _sgemm
 from matcher import analysis
 from matcher.eligibility import assess, call_applicants, check_region
 from matcher.features import SPACES, FeatureSpace, Vectors, _Segments, flatten, l2_rows, stack_rows
-from matcher.reasons import is_reason, own_places, shows_pair, tokens_of_no_reason
+from matcher.reasons import (
+    compound_only_glossary_tokens,
+    is_reason,
+    own_places,
+    shows_pair,
+    tokens_of_no_reason,
+)
 from matcher.strategy import Goal, Project, RegionProfile, Strategy
 from matcher.types import (
     ELIGIBILITY_FLOOR,
@@ -1506,15 +1512,20 @@ class _Explainer:
         # English words the glossary translates wherever the call writes them: they pair
         # with German words only through their German term (see `_terms`)
         self.translated: frozenset[str] = frozenset()
+        # German terms of English words written only as the head of a compound: "cycle" of
+        # "life-cycle assessment" is no Radverkehr (`reasons.compound_only_glossary_tokens`)
+        glossary_in_compounds: frozenset[str] = frozenset()
         if lang == "en":
             raw = analysis.words(text)
             self.translated = frozenset(
                 analysis.EN_MARK + w for w in analysis.glossary_only_words(raw)
             )
-            for english, german in analysis.glossary_terms(raw):
+            terms = analysis.glossary_terms(raw)
+            for english, german in terms:
                 written = _as_written(text, english)
                 for w in analysis.words(german):
                     self.glossary.setdefault(analysis.fold(w), written)
+            glossary_in_compounds = compound_only_glossary_tokens(text, terms)
         vec = vector if vector is not None else model.transform([call])
         wrow, crow = vec.spaces["word"][0], vec.spaces["char"][0]
         self.word = dict(zip(wrow.indices.tolist(), wrow.data.tolist(), strict=True))
@@ -1525,7 +1536,7 @@ class _Explainer:
         # ("Nicht gefördert werden Hochschulbibliotheken"): it counts in the score, but
         # neither is shown nor takes a shown pair's place
         tokens = Counter(analysis.content_tokens(text, lang))
-        excluded = tokens_of_no_reason(call, text, lang, tokens)
+        excluded = tokens_of_no_reason(call, text, lang, tokens) | glossary_in_compounds
         for tok in set(tokens) - excluded:
             sid, grams = fs._features_of(tok)
             self.features[tok] = (sid, grams.tolist())

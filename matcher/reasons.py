@@ -120,7 +120,7 @@ def _no_reason_parts(lang: str) -> frozenset[str]:
     no reason, the generic words (one list with the Begründungstext), "Angebote" (no reason
     as the same word either: "Lernangebote" ~ "Kulturangebote" share no topic) and ANBest-P
     words."""
-    words = analysis.words(f"{GENERIC_WORDS} {OFFER_WORDS} {ANBEST_WORDS}")
+    words = analysis.words(f"{GENERIC_WORDS} {OFFER_WORDS} {ANBEST_WORDS} {GENERIC_HEADS}")
     return not_reason_stems(lang) | _stems(words, lang)
 
 
@@ -293,7 +293,7 @@ def shows_pair(
         # the two texts then share nothing a reader would call a topic
         word, lang = analysis.token_lang(call_token)
         return analysis.stem(analysis.fold(word), lang) not in _generic_stems(lang)
-    if lang_a == lang_b == "de" and _ends_inside(word_a, word_b):
+    if lang_a == lang_b == "de" and (_ends_inside(word_a, word_b) or _negated(word_a, word_b)):
         return False
     return shares_reason(call_token, other_token, places)
 
@@ -330,10 +330,34 @@ def _ends_inside(word_a: str, word_b: str) -> bool:
     return (noun[0] and not noun[1] and not verb[1]) or (noun[1] and not noun[0] and not verb[0])
 
 
+# Prefixes that make a word the opposite or the outside of the word they are put before:
+# "außerschulisch" is what is not "schulisch", "nichtwirtschaftlich" not "wirtschaftlich".
+_CONTRARY_PREFIXES = tuple(analysis.fold(p) for p in ("außer", "nicht"))
+
+
+def _negated(word_a: str, word_b: str) -> bool:
+    """Whether what two German words (folded) share follows a contrary prefix in one of them
+    only ("schulischen" ~ "außerschulischen", "Wirtschaft" ~ "nichtwirtschaftliche"): the
+    one says what the other is not."""
+    shared = analysis._longest_shared(word_a, word_b)
+    for word, other in ((word_a, word_b), (word_b, word_a)):
+        for prefix in _CONTRARY_PREFIXES:
+            if word.startswith(prefix + shared) and not other.startswith(prefix):
+                return True
+    return False
+
+
 # What a call or project offers, of any topic: no reason, as the same word ("Angebote" ~
 # "Angeboten") or shared by two words ("Angebote" ~ "Kulturangebote"). Not in GENERIC_WORDS,
 # which the Begründungstext also reads.
 OFFER_WORDS = "angebot angebote angeboten"
+
+# Heads of compounds that say what kind of thing, not which topic: "Präsentationstechnik" ~
+# "Technik" (of "digitaler Technik" for farming), "Rastplätze" ~ "Inkubator-Plätze",
+# "Schutz" (of IT) ~ "Jugendmedienschutz". Two different words that share only one of them
+# share no reason (`shares_reason`); the same word in both stays one ("Technik" ~ "Technik").
+# Only the explanations read them, not the Begründungstext (unlike GENERIC_WORDS).
+GENERIC_HEADS = "technik platz plätze schutz"
 
 # Generic words that are a topic when both texts use the whole word: a call for the staff
 # and a project for the staff (Beschäftigte), IT-Sicherheit in both, a platform or an app in
@@ -416,3 +440,33 @@ def tokens_of_no_reason(
     abbreviations only inside dotted names. They count in the score; the explanations
     leave them out."""
     return _exclusion_only_tokens(call, text, lang) | _name_only_tokens(text, lang, tokens)
+
+
+def compound_only_glossary_tokens(text: str, terms: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The German tokens of an English call's glossary terms (`analysis.glossary_terms`:
+    English phrase, German term) whose phrase the call writes only as the head of a
+    hyphenated compound after a word of its own: "life-cycle assessment" is no "cycle"
+    (Radverkehr), "non-associated" no association (Verein). A term also reached from a
+    phrase written on its own keeps its tokens. They count in the score; the explanations
+    leave them out."""
+    inside: set[str] = set()
+    elsewhere: set[str] = set()
+    for english, german in terms:
+        tokens = analysis.content_tokens(german, "de")
+        (inside if _only_compound_head(text, english) else elsewhere).update(tokens)
+    return frozenset(inside - elsewhere)
+
+
+# A word of at least three letters and a hyphen right before a phrase: "life-" of
+# "life-cycle", not "e-" of "e-bike", whose head still names the thing.
+_COMPOUND_FRONT = re.compile(r"[^\W\d_]{3,}-$")
+
+
+def _only_compound_head(text: str, phrase: str) -> bool:
+    """Whether every place `text` writes the (lower-case) `phrase` is the head of a
+    hyphenated compound (`_COMPOUND_FRONT`); false when the text does not write it as such."""
+    words = r"[\s-]+".join(re.escape(w) for w in phrase.split())
+    found = list(re.finditer(rf"(?<![^\W_]){words}(?![^\W_])", text, re.IGNORECASE))
+    return bool(found) and all(
+        _COMPOUND_FRONT.search(text[max(0, m.start() - 64) : m.start()]) for m in found
+    )

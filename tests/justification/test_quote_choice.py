@@ -456,6 +456,53 @@ def test_the_purpose_sentence_beats_background_or_law(
     assert background not in text, text
 
 
+# Call Z-003 (EU portal, Once-Only): the first sentence under „Objective:“ is the law
+# behind the call, the next one says what the topic supports.
+OOTS_LAW = (
+    "Under the Single Digital Gateway Regulation (EU) 2018/1724, procedures listed in Annex II "
+    "must be offered fully online."
+)
+OOTS_PURPOSE = (
+    "The topic supports the integration of local e-services, payment and identification "
+    "(eIDAS) with the Once-Only Technical System, and the reuse of common building blocks."
+)
+GERMAN_LAW = (
+    "Nach dem Onlinezugangsgesetz müssen Verwaltungsleistungen für Bürgerinnen, Bürger und "
+    "Unternehmen vollständig online angeboten werden."
+)
+GERMAN_PURPOSE = "Das Land fördert die Anbindung kommunaler Fachverfahren an Portale."
+
+
+@pytest.mark.parametrize(
+    ("sentences", "purpose", "law", "lang"),
+    [
+        (
+            [
+                f"Objective: {OOTS_LAW}",
+                "Many of these procedures are provided at local level.",
+                OOTS_PURPOSE,
+            ],
+            OOTS_PURPOSE,
+            OOTS_LAW,
+            "en",
+        ),
+        ([f"Zuwendungszweck: {GERMAN_LAW}", GERMAN_PURPOSE], GERMAN_PURPOSE, GERMAN_LAW, ""),
+    ],
+)
+@pytest.mark.parametrize("variant", ["long", "short"])
+def test_the_law_under_a_purpose_heading_is_background_not_the_purpose(
+    strategy: Strategy, sentences: list[str], purpose: str, law: str, lang: str, variant: str
+) -> None:
+    """The first sentence under „Objective:“ or „Zuwendungszweck“ counts as the purpose; when
+    it only states the law behind the call („Under the … Regulation …“, „Nach dem …gesetz
+    …“), the sentence saying what is supported is quoted as the purpose instead."""
+    text = _text(strategy, "VW-01", sentences, variant, lang)
+    assert f"als Förderzweck (im englischen Wortlaut): „{purpose}“" in text or (
+        f"als Förderzweck: „{purpose}“" in text
+    ), text
+    assert text.find(law) == -1 or text.find(law) > text.find(purpose), text
+
+
 SMART_CITY_PURPOSE = (
     "Gefördert werden die Erarbeitung und Umsetzung integrierter Smart-City-Strategien."
 )

@@ -485,3 +485,120 @@ def test_a_region_whose_members_are_listed_without_us_excludes(strategy: Strateg
         "Antragsberechtigt sind Kommunen der Region (u. a. Hamminkeln, Hünxe, Schermbeck)."
     )
     assert status == "unknown"
+
+
+def test_the_own_county_excepted_by_name_is_excluded(strategy: Strategy) -> None:
+    """ "… mit Ausnahme des Kreises Coesfeld" was not read as excluding the county (the
+    genitive "Kreises" was no named Kreis); like "Der Kreis Coesfeld ist nicht
+    antragsberechtigt" it excludes the county, and its towns keep what the rest admits."""
+
+    def assessed(text: str, *, explain: bool = True) -> tuple[str, list[str], str]:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Landkreis"], region="NRW")
+        e = assess(call, strategy.region_profile, explain=explain)
+        return e.status, e.applicants, " ".join(e.reasons)
+
+    towns = [a.name for a in strategy.region_profile.applicants[1:]]
+    status, applicants, reason = assessed(
+        "Antragsberechtigt sind alle Kommunen im Regierungsbezirk Münster mit Ausnahme des "
+        "Kreises Coesfeld."
+    )
+    assert (status, applicants) == ("eligible", towns)
+    assert reason.startswith(
+        "Kreis Coesfeld laut Aufruftext nicht antragsberechtigt: „Antragsberechtigt sind alle "
+        "Kommunen im Regierungsbezirk Münster mit Ausnahme des Kreises Coesfeld.“"
+    )
+    # only Kreise and kreisfreie Städte admitted: the towns are not, so no one of us is
+    for text in (
+        "Antragsberechtigt sind alle Kreise und kreisfreien Städte im Regierungsbezirk Münster "
+        "mit Ausnahme des Kreises Coesfeld.",
+        "Antragsberechtigt sind alle Kreise und kreisfreien Städte im Regierungsbezirk Münster, "
+        "ausgenommen der Kreis Coesfeld.",
+        "Antragsberechtigt sind alle Kreise und kreisfreien Städte im Regierungsbezirk Münster "
+        "außer dem Kreis Coesfeld.",
+    ):
+        status, applicants, reason = assessed(text)
+        assert (status, applicants) == ("ineligible", []), text
+        assert "Kreis Coesfeld laut Aufruftext nicht antragsberechtigt: „Antragsberechtigt" in (
+            reason
+        ), text
+        # ranking reads the same status (it leaves out only the reasons)
+        assert assessed(text, explain=False)[0] == "ineligible", text
+
+
+def test_a_town_excepted_by_name_is_excluded_alone(strategy: Strategy) -> None:
+    """ "… mit Ausnahme der Stadt Dülmen" excludes that town, not the county or the others."""
+    call = make_call(
+        "c",
+        "Aufruf",
+        "Antragsberechtigt sind alle Kommunen im Regierungsbezirk Münster mit Ausnahme der "
+        "Stadt Dülmen.",
+        eligible=["Kommune", "Landkreis"],
+        region="NRW",
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "eligible"
+    assert e.applicants == [
+        a.name for a in strategy.region_profile.applicants if a.name != "Dülmen"
+    ]
+    assert e.reasons[0] == (
+        "Dülmen laut Aufruftext nicht antragsberechtigt: „Antragsberechtigt sind alle Kommunen "
+        "im Regierungsbezirk Münster mit Ausnahme der Stadt Dülmen.“"
+    )
+    # the town Coesfeld is not the Kreis Coesfeld
+    call = replace(
+        call, text="Antragsberechtigt sind alle Kommunen mit Ausnahme der Stadt Coesfeld."
+    )
+    e = assess(call, strategy.region_profile)
+    assert e.status == "eligible"
+    assert "Kreis Coesfeld" in e.applicants and "Coesfeld" not in e.applicants
+
+
+def test_a_state_written_with_a_space_is_the_state(strategy: Strategy) -> None:
+    """ "Nordrhein Westfalen" with a space (region field or text) was "unklar", or not read as
+    a state at all; it is Nordrhein-Westfalen, and "Westfalen" alone stays Westfalen-Lippe."""
+
+    def assessed(region: str, text: str, eligible: tuple[str, ...] = ("Kommune",)) -> str:
+        call = make_call("c", "Aufruf", text, eligible=list(eligible), region=region)
+        return assess(call, strategy.region_profile).status
+
+    plain = "Gefördert wird die Digitalisierung von Archivgut."
+    for region in ("Nordrhein Westfalen", "Nordrhein–Westfalen", "Nordrhein Westfalen, Hessen"):
+        assert assessed(region, plain) == assessed("Nordrhein-Westfalen", plain) == "eligible"
+    assert assessed("Sachsen Anhalt", plain) == "ineligible"
+    assert assessed("Westfalen", plain) == "eligible"
+    # in the text of a nationwide call without a list: another state's county is not in it
+    text = "Antragsberechtigt sind Kommunen in Nordrhein Westfalen."
+    assert assessed("Deutschland", text, ()) == "eligible"
+    bavarian = replace(
+        strategy.region_profile,
+        state="Bayern",
+        county="Landkreis Passau",
+        administrative_district="Regierungsbezirk Niederbayern",
+        applicants=[Applicant("Landkreis Passau", "Landkreis")],
+    )
+    # beside a region, the state with a space was another place the rules could not place
+    neuss = replace(
+        strategy.region_profile,
+        county="Rhein-Kreis Neuss",
+        administrative_district="Regierungsbezirk Düsseldorf",
+        applicants=[Applicant("Rhein-Kreis Neuss", "Landkreis")],
+    )
+    for written in ("Nordrhein Westfalen", "Nordrhein–Westfalen", "Nordrhein-Westfalen"):
+        text = f"Antragsberechtigt sind Kommunen im Münsterland in {written}."
+        e = assess(make_call("c", "Aufruf", text, eligible=["Kommune"], region="NRW"), neuss)
+        assert (e.status, e.reasons) == (
+            "ineligible",
+            [
+                "laut Aufruftext nur für Antragsteller im Münsterland – Rhein-Kreis Neuss liegt "
+                f"nicht darin: „{text}“"
+            ],
+        ), written
+    for written in ("Nordrhein Westfalen", "Nordrhein-Westfalen"):
+        call = make_call(
+            "c", "Aufruf", f"Antragsberechtigt sind Kommunen in {written}.", region="Deutschland"
+        )
+        e = assess(call, bavarian)
+        assert e.status == "ineligible", written
+        assert e.reasons[0].startswith(
+            "laut Aufruftext nur für Antragsteller in Nordrhein-Westfalen – Landkreis Passau"
+        ), written

@@ -7,8 +7,14 @@ from pathlib import Path
 import pytest
 
 from matcher import analysis
-from matcher.model import match_calls
-from matcher.reasons import is_reason, own_places, shares_reason, shows_pair
+from matcher.model import MatchModel, MatchParams, _Explainer, call_language, match_calls
+from matcher.reasons import (
+    compound_only_glossary_tokens,
+    is_reason,
+    own_places,
+    shares_reason,
+    shows_pair,
+)
 from matcher.strategy import Strategy, load_strategy, parse_strategy
 from tests.matcher.conftest import make_call
 
@@ -511,3 +517,93 @@ def test_the_own_states_adjective_is_no_reason() -> None:
     # the adjective of another state, and other adjectives, stay words
     token = analysis.content_tokens("technische")[0]
     assert shows_pair(token, token, coesfeld)
+
+
+@pytest.mark.parametrize(
+    ("call_word", "project_word", "shown"),
+    [
+        # an advisor's sixth week: a generic head alone is no reason (reasons.GENERIC_HEADS)
+        ("Präsentationstechnik", "Technik", False),  # school IT ≈ farming technology
+        ("Rastplätze", "Plätze", False),  # of "Inkubator-Plätze"
+        ("Schutz", "Jugendmedienschutz", False),  # "Schutz ihrer IT"
+        ("Küstenschutz", "Jugendmedienschutz", False),
+        # a contrary prefix in one word only: what the other is not
+        ("schulischen", "außerschulischen", False),
+        ("nichtwirtschaftliche", "Wirtschaft", False),
+        # kept: the same word, the whole compound, a word in front of the head
+        ("Technik", "Technik", True),
+        ("Marktplätze", "Marktplatz", True),
+        ("Klimaschutzinitiative", "Klimaschutz", True),
+        ("außerschulische", "außerschulischen", True),
+        ("Regionalwirtschaft", "Wirtschaft", True),
+    ],
+)
+def test_generic_heads_and_contrary_prefixes_are_no_reason(
+    call_word: str, project_word: str, shown: bool
+) -> None:
+    """Pairs an advisor's sixth week of unseen calls read as no reason, and those kept."""
+    places = own_places(load_strategy(BUNDLED).region_profile)
+    call_token, project_token = (analysis.content_tokens(w)[0] for w in (call_word, project_word))
+    reasons = is_reason(call_token) and is_reason(project_token)
+    assert (reasons and shows_pair(call_token, project_token, places)) is shown
+
+
+@pytest.mark.parametrize(
+    ("call_word", "project_word", "shown"),
+    [
+        # a passenger is no guest, the GAK no village community, a roll-out by private
+        # operators not the economy (data/opaque_compounds_de.txt)
+        ("Gäste", "Fahrgäste", False),
+        ("Gemeinschaftsaufgabe", "Dorfgemeinschaft", False),
+        ("privatwirtschaftlicher", "Wirtschaft", False),
+        # both hold the whole compound, or none holds one
+        ("Fahrgäste", "Fahrgastinformation", True),
+        ("Gemeinschaftsaufgaben", "Gemeinschaftsaufgabe", True),
+        ("Dorfgemeinschaften", "Gemeinschaft", True),
+        ("Gästekarte", "Gäste", True),
+    ],
+)
+def test_an_advisors_sixth_week_opaque_compounds_share_no_word(
+    call_word: str, project_word: str, shown: bool
+) -> None:
+    """Pairs an advisor read as no reason: "Gäste ≈ Fahrgäste" (a cycling region's guests ≈
+    the bus project), "Gemeinschaftsaufgabe ≈ Dorfgemeinschaft", "privatwirtschaftlicher ≈
+    Wirtschaft": the two words share no word."""
+    call_token, project_token = (analysis.content_tokens(w)[0] for w in (call_word, project_word))
+    assert analysis.share_word_part(call_token, project_token, lambda stem: True) is shown
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("Pilot lines and life-cycle assessment of batteries.", {"radverkehr"}),
+        ("Safe cycle paths. A life-cycle assessment is required.", set()),
+        ("Shared e-bike and cycle schemes.", set()),
+    ],
+)
+def test_a_glossary_word_only_as_the_head_of_a_compound_is_not_shown(
+    text: str, hidden: set[str]
+) -> None:
+    """A battery call's "life-cycle assessment" showed "cycle ≈ Radverkehr" (the glossary's
+    "cycle" is a bicycle): written only as the head of a hyphenated compound, the
+    glossary word is another word."""
+    terms = analysis.glossary_terms(analysis.words(text))
+    assert compound_only_glossary_tokens(text, terms) == hidden
+
+
+def test_a_battery_call_shows_no_cycle_for_the_cycling_project() -> None:
+    """What the explanations show for an English battery call (modelled on Z-028) against
+    the cycling project MO-03: nothing of its "life-cycle assessment"."""
+    strategy = load_strategy(BUNDLED)
+    call = make_call(
+        "battery",
+        "Next-generation battery cells for mobility",
+        "Proposals should develop battery cell architectures up to TRL 5, including modelling,"
+        " pilot production and life-cycle assessment for electric mobility and transport.",
+        region="EU",
+    )
+    model = MatchModel(MatchParams()).fit(strategy, [call])
+    explainer = _Explainer(model, call, call_language(call))
+    (j,) = [i for i, p in enumerate(strategy.projects) if p.id == "MO-03"]
+    shown = {(t.call_word, t.project_word) for t in explainer.project_terms(j)}
+    assert not {w for w, _ in shown} & {"cycle", "life-cycle"}, shown
