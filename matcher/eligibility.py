@@ -874,12 +874,15 @@ def text_regions(call: CallDoc) -> list[str]:
     """States and administrative districts a notice's applicant sentences require (folded).
 
     "Antragsberechtigt sind Kommunen in Bayern und Thüringen" gives ["bayern", "thuringen"].
-    Only for calls without an applicant list: a source with a list gives the region too.
+    Read with an applicant list too: a source's list says who, its region field may still be
+    only "Bund" while the text admits schools "aus Berlin, Brandenburg …" alone.
     """
-    if call.eligible:
-        return []
+    text = _call_text(call)
+    # "In dieser Programmrunde können ausschließlich Schulen aus Berlin … teilnehmen" says
+    # who may take part without an applicant word: the sentences of such subjects count too
+    sentences = applicant_sentences(text) + tuple(s for _, s in _subject_sentences(text))
     found: list[str] = []
-    for sentence in map(_hyphenate_states, applicant_sentences(_call_text(call))):
+    for sentence in map(_hyphenate_states, dict.fromkeys(sentences)):
         found += ["regierungsbezirk " + d for d in _DISTRICT_IN_TEXT_RE.findall(sentence)]
         found += ["ostdeutschland"] if _STATE_GROUP_IN_TEXT_RE.search(sentence) else []
         first = _STATE_IN_TEXT_RE.search(sentence)

@@ -602,3 +602,44 @@ def test_a_state_written_with_a_space_is_the_state(strategy: Strategy) -> None:
         assert e.reasons[0].startswith(
             "laut Aufruftext nur für Antragsteller in Nordrhein-Westfalen – Landkreis Passau"
         ), written
+
+
+def test_states_in_the_text_restrict_a_nationwide_call_with_a_list(strategy: Strategy) -> None:
+    """Z-006: a call for "Bund" with a structured applicant list whose text admits schools of
+    four eastern states alone was eligible (and #4 in the inbox); the list says who applies,
+    not where."""
+
+    def assessed(text: str, eligible: tuple[str, ...], region: str = "Bund") -> tuple:
+        call = make_call("c", "Aufruf", text, eligible=list(eligible), region=region)
+        e = assess(call, strategy.region_profile)
+        return e.status, e.reasons
+
+    schools = (
+        "Bewerben können sich Grundschulverbünde gemeinsam mit ihrem Schulträger. In dieser "
+        "Programmrunde können ausschließlich Schulen aus Berlin, Brandenburg, Sachsen und "
+        "Sachsen-Anhalt teilnehmen; Schulen aus anderen Ländern werden 2029 berücksichtigt."
+    )
+    for eligible in (("Schule", "Schulträger", "Medienzentrum"), ()):
+        assert assessed(schools, eligible) == (
+            "ineligible",
+            [
+                "laut Aufruftext nur für Antragsteller in Berlin, Brandenburg, Sachsen und "
+                "Sachsen-Anhalt – Kreis Coesfeld liegt nicht darin"
+            ],
+        ), eligible
+    counties = (
+        "Antragsberechtigt sind Landkreise, Städte und Gemeinden in Sachsen, Sachsen-Anhalt "
+        "und Thüringen."
+    )
+    for region in ("Bund", "bundesweit", ""):
+        assert assessed(counties, ("Kommune", "Landkreis"), region) == (
+            "ineligible",
+            [
+                "laut Aufruftext nur für Antragsteller in Sachsen, Sachsen-Anhalt und Thüringen "
+                "– Kreis Coesfeld liegt nicht darin"
+            ],
+        ), region
+    # our own state among them, or a region field that is not nationwide, restricts no one
+    ours = counties.replace("Thüringen", "Nordrhein-Westfalen")
+    assert assessed(ours, ("Kommune", "Landkreis"))[0] == "eligible"
+    assert assessed(counties, ("Kommune", "Landkreis"), "NRW")[0] == "eligible"
