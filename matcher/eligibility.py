@@ -1206,13 +1206,16 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
     if not (
         ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))
         or _NAMED_COUNTIES_RE.search(folded)
+        or any("kreis" in s for s in _area_sentences(folded))
     ):
         return None
     _, own_district, own_county = _own_places(profile)
     own_names = {own_county} | {
         _TYPE_PREFIX_RE.sub("", " ".join(_fold_text(a.name).split())) for a in profile.applicants
     }
-    for sentence in applicant_sentences(folded):
+    # where the projects must be ("ausschließlich für Vorhaben im Regierungsbezirk Detmold")
+    # restricts the applicants as well
+    for sentence in (*applicant_sentences(folded), *_area_sentences(folded)):
         if _RATE_RE.search(sentence):
             continue
         admitting = _admitting_part(sentence)
@@ -1423,7 +1426,8 @@ def _quoted(reason: str, call: CallDoc, folded: str) -> str:
 
 def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
     """Named regions the applicant sentences of a folded text restrict the applicants to,
-    whether one of them cannot be placed, and the sentence that names them."""
+    whether one of them cannot be placed, and the sentence that names them; else named
+    regions a sentence on the funding area restricts the projects to."""
     sentences = list(applicant_sentences(folded))
     sentences += [s for who, s in _subject_sentences(folded) if _mentions_region(who)]
     for sentence in sentences:
@@ -1432,7 +1436,40 @@ def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
         regions, vague = _regions_in(_admitting_part(sentence))
         if regions or vague:
             return regions, vague, sentence
+    # an area sentence restricts only by regions the rules can place: with one they cannot
+    # place ("ausschließlich für Vorhaben im Revier") the call stays as it was
+    for sentence in _area_sentences(folded):
+        if _RATE_RE.search(sentence) or not _mentions_region(sentence):
+            continue
+        regions, vague = _regions_in(_admitting_part(sentence))
+        if regions and not vague:
+            return regions, False, sentence
     return [], False, ""
+
+
+# Where the funds may go, said outside the applicant sentences: "Fördergebiet: Die Mittel
+# stehen ausschließlich für Vorhaben im Rheinischen Revier … zur Verfügung" (and the
+# applicants follow "in diesen Gebieten"), "Gefördert werden nur Projekte im Kreis Borken".
+_AREA_CUE_RE = re.compile(
+    r"(?:nur|ausschliesslich)\s+(?:fur\s+)?(?:vorhaben|projekte|massnahmen|investitionen)"
+    r"\s+(?:in|im|aus)"
+)
+_AREA_HEADING_RE = re.compile(r"\s*fordergebiet\s*:\s*")
+
+
+@lru_cache(maxsize=64)
+def _area_sentences(folded: str) -> tuple[str, ...]:
+    """The sentences of a folded text that restrict where the funded projects must be: one
+    after a heading "Fördergebiet:" or with "ausschließlich / nur für Vorhaben in …"."""
+    if "fordergebiet" not in folded and not _AREA_CUE_RE.search(folded):  # most texts
+        return ()
+    sentences = _split_sentences(folded)
+    return tuple(
+        sentence
+        for i, sentence in enumerate(sentences)
+        if _AREA_CUE_RE.search(sentence)
+        or (i > 0 and _AREA_HEADING_RE.fullmatch(sentences[i - 1]))
+    )
 
 
 # every named or vague region holds one of these: most texts are decided by substring tests

@@ -643,3 +643,51 @@ def test_states_in_the_text_restrict_a_nationwide_call_with_a_list(strategy: Str
     ours = counties.replace("Thüringen", "Nordrhein-Westfalen")
     assert assessed(ours, ("Kommune", "Landkreis"))[0] == "eligible"
     assert assessed(counties, ("Kommune", "Landkreis"), "NRW")[0] == "eligible"
+
+
+def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strategy) -> None:
+    """Z-026: "Fördergebiet: Die Mittel … stehen ausschließlich für Vorhaben im Rheinischen
+    Revier (…) und in der Emscher-Lippe-Region (…) zur Verfügung", then "Antragsberechtigt
+    sind Kommunen … in diesen Gebieten", was eligible (#1 for a project of ours)."""
+
+    def assessed(area: str) -> tuple[str, list[str]]:
+        text = (
+            f"Gefördert werden digitale Gästeinformationen. Fördergebiet: {area} "
+            "Antragsberechtigt sind Kommunen und Zweckverbände in diesen Gebieten."
+        )
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Zweckverband"], region="NRW")
+        e = assess(call, strategy.region_profile)
+        return e.status, e.reasons
+
+    area = (
+        "Die Mittel stehen ausschließlich für Vorhaben im Rheinischen Revier (Rhein-Erft-Kreis, "
+        "Kreis Düren) und in der Emscher-Lippe-Region (Gelsenkirchen, Bottrop) zur Verfügung."
+    )
+    assert assessed(area) == (
+        "ineligible",
+        [
+            "laut Aufruftext nur für Antragsteller im Rheinischen Revier oder in der "
+            f"Emscher-Lippe-Region – Kreis Coesfeld liegt nicht darin: „{area}“"
+        ],
+    )
+    # without the heading, "ausschließlich für Vorhaben in …" restricts as well
+    status, reasons = assessed(
+        "Gefördert werden ausschließlich Projekte im Regierungsbezirk Detmold."
+    )
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller im Regierungsbezirk Detmold – Kreis Coesfeld "
+        "liegt nicht darin: „Gefördert werden ausschließlich Projekte im Regierungsbezirk"
+    )
+    status, reasons = assessed("Die Mittel stehen nur für Vorhaben im Kreis Borken bereit.")
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für die Kreise Borken – Kreis Coesfeld ist nicht darunter"
+    )
+    # an area that holds the county, or one the rules cannot place, restricts no one
+    for area in (
+        "Die Mittel stehen ausschließlich für Vorhaben im Münsterland zur Verfügung.",
+        "Die Mittel stehen ausschließlich für Vorhaben im Revier zur Verfügung.",
+        "Die Mittel stehen ausschließlich für Vorhaben in der Region Niederrhein zur Verfügung.",
+    ):
+        assert assessed(area)[0] == "eligible", area
