@@ -1266,8 +1266,14 @@ _MEMBER_CUE_RE = re.compile(
     r"\b(?:aus|in)\s+den\s+(?:stadten|gemeinden|kommunen|orten|mitgliedskommunen)\b"
     r"|\b(?:umfasst|umfassen|besteht aus|bestehend aus|gehoren|zahlen)\b|\bmitgliedskommunen\b"
 )
-# a town named like the county ("Coesfeld") is not the county ("Kreis Coesfeld")
-_COUNTY_BEFORE_RE = re.compile(r"\b(?:land)?kreis(?:es)?\s+$")
+# a town named like the county ("Coesfeld") is not the county ("Kreis Coesfeld"); in a list
+# after the plural ("Kreise Borken, Coesfeld und Steinfurt") every name is a Kreis
+_COUNTY_BEFORE_RE = re.compile(
+    r"\b(?:land)?kreis(?:es|e|en)?\s+(?:[a-z][\w-]*\s*(?:,|\bund\b|\bsowie\b)\s*)*$"
+)
+# the county among the members of an area in brackets ("mit Sitz im EUREGIO-Gebiet (u. a.
+# Kreise Borken, Coesfeld …)"): the area holds its territory, so the county and its towns
+_AREA_BRACKET_RE = re.compile(r"(?:gebiet|region|raum)\w*\s*\([^()]*$")
 # "Kommunen im Kreis Coesfeld", "aus dem Gebiet des Kreises …": the county as the place
 _COUNTY_PLACE_RE = re.compile(
     r"\b(?:im|in dem|aus dem|des|im gebiet des|aus dem gebiet des)\s+"
@@ -1295,11 +1301,12 @@ def _members_named(folded: str, profile: RegionProfile) -> tuple[str, ...]:
         short = name.split()[-1] if county else _TYPE_PREFIX_RE.sub("", name)
         pattern = re.compile(rf"(?<![\w-])(?:{re.escape(name)}|{re.escape(short)})(?![\w-])")
         for m in pattern.finditer(text):
-            before = text[: m.start()]
+            # (the end of the text before it is enough, and keeps the scans short)
+            before = text[max(0, m.start() - 300) : m.start()]
             # "Kreis Coesfeld" names the county, "Coesfeld" alone the town
             if county != bool(_COUNTY_BEFORE_RE.search(before) or m.group(0) == name != short):
                 continue
-            if county and _COUNTY_PLACE_RE.search(before):
+            if county and (_COUNTY_PLACE_RE.search(before) or _AREA_BRACKET_RE.search(before)):
                 return tuple(a.name for a in profile.applicants if a.name)
             found.setdefault(applicant.name, m.start())
     return tuple(sorted(found, key=found.__getitem__))

@@ -691,3 +691,38 @@ def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strat
         "Die Mittel stehen ausschließlich für Vorhaben in der Region Niederrhein zur Verfügung.",
     ):
         assert assessed(area)[0] == "eligible", area
+
+
+def test_the_county_among_an_areas_members_admits_it_and_its_towns(strategy: Strategy) -> None:
+    """Z-013: "mit Sitz im EUREGIO-Gebiet (u. a. Kreise Borken, Coesfeld, …)" was read as the
+    town Coesfeld alone ("nur für Coesfeld (im Aufruf genannt)"), and "(u. a. Kreis Borken,
+    Kreis Coesfeld, …)" as the county without its towns; the area holds the county's
+    territory, so the county and all its towns may apply."""
+    everyone = [a.name for a in strategy.region_profile.applicants if a.name]
+
+    def assessed(text: str) -> tuple[str, list[str], list[str]]:
+        call = make_call(
+            "c",
+            "Kleinprojekte",
+            text,
+            eligible=["Kommune", "Landkreis", "Verein"],
+            region="EUREGIO (Programmgebiet INTERREG Deutschland-Nederland)",
+        )
+        e = assess(call, strategy.region_profile)
+        return e.status, e.applicants, e.reasons
+
+    for members in (
+        "Kreise Borken, Coesfeld, Steinfurt, Warendorf",
+        "Kreis Borken, Kreis Coesfeld, Kreis Steinfurt",
+    ):
+        text = (
+            "Antragsberechtigt sind Kommunen, Kreise und Vereine mit Sitz im EUREGIO-Gebiet "
+            f"(u. a. {members}, Stadt Münster, Grafschaft Bentheim sowie die Region Twente)."
+        )
+        assert assessed(text) == ("eligible", everyone, []), members
+    # Kreise named as the applicants (no area) are the county alone, also in a plural list
+    status, applicants, reasons = assessed(
+        "Antragsberechtigt sind die Kreise Borken, Coesfeld und Steinfurt."
+    )
+    assert (status, applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert reasons[0] == "nur für Kreis Coesfeld (im Aufruf genannt)"
