@@ -972,7 +972,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
             _TYPE_PREFIX_RE.sub("", " ".join(_fold_text(a.name).split()))
             for a in profile.applicants
         }
-        if not own_names & set(names):
+        if not own_names & {_KIND_PREFIX_RE.sub("", n) for n in names}:
             return RegionCheck(
                 "ineligible",
                 _quoted(
@@ -1018,9 +1018,10 @@ _PLACE_NAME_RE = re.compile(r"[a-z][\w-]*(?: (?:an der|am|im|in der) [a-z][\w-]*
 
 def _listed_places(folded: str) -> tuple[list[str], str] | None:
     """The places (folded) an applicant sentence lists in brackets as a region's members, and
-    the sentence; None when no sentence lists two or more names and nothing else."""
+    the sentence; None when no sentence lists two or more names and nothing else. Else the
+    members of an area a sentence names (`_area_members`)."""
     if "(" not in folded:
-        return None
+        return _area_members(folded)
     for sentence in applicant_sentences(folded):
         for m in _BRACKET_LIST_RE.finditer(sentence):
             inner = m.group(1)
@@ -1034,6 +1035,54 @@ def _listed_places(folded: str) -> tuple[list[str], str] | None:
                 for n in names
             ):
                 return names, sentence
+    return _area_members(folded)
+
+
+# An area named by its members in a sentence on where the applicants or the projects must be:
+# "aus dem Gebiet der euregio rhein-maas-nord: Kreis Kleve (Süd), Kreis Viersen, Rhein-Kreis
+# Neuss, Stadt Mönchengladbach …" (after a colon, as applicants), "Projekte müssen im
+# LEADER-Gebiet der Städte und Gemeinden Hamminkeln, Hünxe und Schermbeck umgesetzt werden".
+_MEMBER_TOWNS_RE = re.compile(
+    r"(?:gebiet|region)\w*\s+der\s+(?:stadte|gemeinden|kommunen)(?:\s+und\s+(?:stadte|gemeinden))?"
+    r"\s+"
+)
+_MEMBER_COLON_RE = re.compile(r"(?:gebiet|region)\w*\s+(?:der|des)\s+[^.;:()]{0,60}:\s*([^;]+)")
+_RESTRICTS_RE = re.compile(r"\b(?:mussen|nur|ausschliesslich)\b")
+# a member named by its kind ("Kreis Kleve", "Rhein-Kreis Neuss", "Stadt Düsseldorf")
+_KIND_PREFIX_RE = re.compile(r"^(?:(?:land)?kreis|stadt|gemeinde|[\w-]+-kreis)\s+")
+
+
+def _area_members(folded: str) -> tuple[list[str], str] | None:
+    """The members (folded, as named) of an area a sentence lists by name, and the sentence;
+    None when no sentence does (see `_MEMBER_TOWNS_RE`, `_MEMBER_COLON_RE`)."""
+    if "gebiet" not in folded and "region" not in folded:  # most texts
+        return None
+    applicants = set(applicant_sentences(folded))
+    for sentence in _split_sentences(folded):
+        for m in _MEMBER_TOWNS_RE.finditer(sentence):
+            if not _RESTRICTS_RE.search(sentence) or _EXAMPLES_RE.search(sentence, 0, m.end()):
+                continue
+            pos, names = m.end(), []
+            while (name := _NAME_RE.match(sentence, pos)) and name.group(0) not in _NOT_A_NAME:
+                names.append(name.group(0))
+                if not (sep := _NAME_SEP_RE.match(sentence, name.end())):
+                    break
+                pos = sep.end()
+            if len(names) >= 2:
+                return names, sentence
+    # a colon list ends the sentence: it is read with the applicant sentence before it
+    for sentence in applicants:
+        m = _MEMBER_COLON_RE.search(sentence)
+        if not m or _EXAMPLES_RE.search(m.group(1)) or re.search(r"\d", m.group(1)):
+            continue
+        listed = _REGION_NOTE_RE.sub("", m.group(1)).strip().rstrip(".").strip()
+        items = [i.strip() for i in _NAME_SEP_RE.split(listed) if i.strip()]
+        # Kreise and towns by their kind, two or more: a list of places, not of applicants
+        if (
+            sum(bool(_KIND_PREFIX_RE.match(i)) for i in items) >= 2
+            and all(len(i.split()) <= 4 for i in items)
+        ):
+            return items, sentence
     return None
 
 
@@ -1250,7 +1299,8 @@ def _as_written(call: CallDoc, names: Sequence[str]) -> list[str]:
     written: dict[str, str] = {}
     for word in words:
         written.setdefault(_fold_text(word).strip(), word)
-    return [written.get(name, name.title()) for name in names]
+    # word by word: "stadt monchengladbach" → "Stadt Mönchengladbach"
+    return [" ".join(written.get(w, w.title()) for w in name.split()) for name in names]
 
 
 def _own_county_full(profile: RegionProfile) -> str:
@@ -1265,6 +1315,8 @@ def _own_county_full(profile: RegionProfile) -> str:
 _MEMBER_CUE_RE = re.compile(
     r"\b(?:aus|in)\s+den\s+(?:stadten|gemeinden|kommunen|orten|mitgliedskommunen)\b"
     r"|\b(?:umfasst|umfassen|besteht aus|bestehend aus|gehoren|zahlen)\b|\bmitgliedskommunen\b"
+    # "im LEADER-Gebiet der Städte und Gemeinden …"
+    r"|(?:gebiet|region)\w*\s+der\s+(?:stadte|gemeinden|kommunen)\b"
 )
 # a town named like the county ("Coesfeld") is not the county ("Kreis Coesfeld"); in a list
 # after the plural ("Kreise Borken, Coesfeld und Steinfurt") every name is a Kreis

@@ -726,3 +726,46 @@ def test_the_county_among_an_areas_members_admits_it_and_its_towns(strategy: Str
     )
     assert (status, applicants) == ("eligible", ["Kreis Coesfeld"])
     assert reasons[0] == "nur für Kreis Coesfeld (im Aufruf genannt)"
+
+
+def test_an_area_listed_by_its_members_without_us_excludes(strategy: Strategy) -> None:
+    """Z-014 (the euregio's Kreise and towns after a colon) and Z-010 ("im LEADER-Gebiet der
+    Städte und Gemeinden Hamminkeln, Hünxe und Schermbeck") were "unklar"."""
+
+    def assessed(text: str, region: str) -> tuple[str, list[str], list[str]]:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Verein"], region=region)
+        e = assess(call, strategy.region_profile)
+        return e.status, e.applicants, e.reasons
+
+    text = (
+        "Antragsberechtigt sind öffentliche und gemeinnützige Einrichtungen aus dem Gebiet der "
+        "euregio rhein-maas-nord: Kreis Kleve (Süd), Kreis Viersen, Rhein-Kreis Neuss, Stadt "
+        "Mönchengladbach sowie Noord- en Midden-Limburg."
+    )
+    status, _, reasons = assessed(text, "Programmgebiet INTERREG Deutschland-Nederland")
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller in Kreis Kleve, Kreis Viersen, Rhein-Kreis "
+        "Neuss, Stadt Mönchengladbach und Noord- en Midden-Limburg – Kreis Coesfeld liegt "
+        "nicht darin: „Antragsberechtigt sind öffentliche"
+    )
+    leader = "LEADER-Region Lippe-Issel-Niederung"
+    text = (
+        "Projekte müssen im LEADER-Gebiet der Städte und Gemeinden Hamminkeln, Hünxe und "
+        "Schermbeck umgesetzt werden. Antragsberechtigt sind Kommunen und Vereine aus der Region."
+    )
+    assert assessed(text, leader) == (
+        "ineligible",
+        [],
+        [
+            "laut Aufruftext nur für Antragsteller in Hamminkeln, Hünxe und Schermbeck – Kreis "
+            "Coesfeld liegt nicht darin: „Projekte müssen im LEADER-Gebiet der Städte und "
+            "Gemeinden Hamminkeln, Hünxe und Schermbeck umgesetzt werden.“"
+        ],
+    )
+    # with our towns among the members those may apply; examples restrict no one
+    ours = text.replace("Hünxe und Schermbeck", "Dülmen und Senden")
+    status, applicants, _ = assessed(ours, leader)
+    assert (status, applicants) == ("eligible", ["Dülmen", "Senden"])
+    examples = text.replace("der Städte und Gemeinden", "u. a. der Städte und Gemeinden")
+    assert assessed(examples, leader)[0] == "unknown"
