@@ -99,6 +99,8 @@ _SUBJECT_RES = [
         r"|hochschulen|forschungseinrichtungen)\b[^;:,.]{0,100})"
     ),
 ]
+# every pattern above needs one of these verbs: a fast first test
+_SUBJECT_VERB_RE = re.compile(r"konnen|konnten|durfen|erhalten|fordert|unterstutzt")
 # A sentence that adds applicants to others ("Kreise können gemeinsam mit ihren Gemeinden
 # Anträge stellen", "Antragsberechtigt sind auch …") or names examples ("unter anderem",
 # "insbesondere") is no complete list: it admits whom it names and excludes no one.
@@ -409,6 +411,20 @@ _SPACED_STATE_RE = re.compile(
     + "|".join(sorted({k.split("-")[1] for k in _STATES if "-" in k}))
     + r")\b"
 )
+
+
+# A state after "in" / "aus", or the first word of one written with a space ("in baden
+# wurttemberg"), where a notice's sentences are looked for; without its first "\b" for a fast
+# first test (it matches more, never less)
+_STATE_WORD_IN_TEXT_RE = re.compile(
+    r"\b(?:in|aus)\s+(?:dem\s+)?(?:land\s+|freistaat\s+|bundesland\s+)?(?:"
+    + "|".join(
+        re.escape(k)
+        for k in sorted(_STATES.keys() | {k.split("-")[0] for k in _STATES}, key=len, reverse=True)
+    )
+    + r")\b"
+)
+_STATE_WORD_IN_TEXT_HINT_RE = re.compile(_STATE_WORD_IN_TEXT_RE.pattern.removeprefix(r"\b"))
 
 
 def _hyphenate_states(folded: str) -> str:
@@ -870,25 +886,83 @@ class RegionCheck:
     members: tuple[str, ...] = ()
 
 
-def text_regions(call: CallDoc) -> list[str]:
+def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
     """States and administrative districts a notice's applicant sentences require (folded).
 
     "Antragsberechtigt sind Kommunen in Bayern und Thüringen" gives ["bayern", "thuringen"].
     Read with an applicant list too: a source's list says who, its region field may still be
-    only "Bund" while the text admits schools "aus Berlin, Brandenburg …" alone.
+    only "Bund" while the text admits schools "aus Berlin, Brandenburg …" alone. `body`:
+    summary and text folded, when the caller has them (folding is most of the time here).
     """
-    text = _call_text(call)
-    # "In dieser Programmrunde können ausschließlich Schulen aus Berlin … teilnehmen" says
-    # who may take part without an applicant word: the sentences of such subjects count too
-    sentences = applicant_sentences(text) + tuple(s for _, s in _subject_sentences(text))
+    if body is None:
+        body = _fold_text("\n".join([call.summary, call.text]))
+    folded = f"{_fold_text(call.title)}\n{body}"
+    # most texts name no state or district after "in" / "aus" (nor a state with a space):
+    # a few scans that can skip ahead (no "\b" first; the patterns themselves decide after),
+    # and only the sentences with one are read; reading every sentence of every call, now
+    # that calls with a list count too, had doubled the time of the region check
+    hits = sorted(
+        (
+            m
+            for pattern, present in (
+                # also the first word of a state written with a space ("in baden wurttemberg")
+                (_STATE_WORD_IN_TEXT_RE, bool(_STATE_WORD_IN_TEXT_HINT_RE.search(folded))),
+                (_STATE_GROUP_IN_TEXT_RE, "lander" in folded or "ostdeutsch" in folded),
+                (_DISTRICT_IN_TEXT_RE, "regierungsbezirk" in folded),
+            )
+            if present
+            for m in pattern.finditer(folded)
+        ),
+        key=lambda m: m.start(),
+    )
     found: list[str] = []
-    for sentence in map(_hyphenate_states, dict.fromkeys(sentences)):
+    starts: set[int] = set()
+    for m in hits:
+        # the sentence around it, found from there (splitting whole texts was most of the time)
+        start = _sentence_start(folded, m.start())
+        if start in starts:
+            continue
+        starts.add(start)
+        after = _SENTENCE_END_RE.search(folded, m.end())
+        sentence = _hyphenate_states(folded[start : after.start() if after else None])
+        # an applicant sentence, or one after an applicant heading ("Antragsberechtigt:");
+        # "In dieser Programmrunde können ausschließlich Schulen aus Berlin … teilnehmen"
+        # says who may take part without an applicant word: such a subject's sentence too
+        if not (
+            _names_applicants(sentence)
+            or _after_applicant_heading(folded, start)
+            or (
+                _SUBJECT_VERB_RE.search(sentence)
+                and not _NEGATION_RE.search(sentence)
+                and any(p.search(sentence) for p in _SUBJECT_RES)
+            )
+        ):
+            continue
         found += ["regierungsbezirk " + d for d in _DISTRICT_IN_TEXT_RE.findall(sentence)]
         found += ["ostdeutschland"] if _STATE_GROUP_IN_TEXT_RE.search(sentence) else []
         first = _STATE_IN_TEXT_RE.search(sentence)
         if first:  # "in Bayern und Thüringen": the states named from there on, as one list
             found += _ANY_STATE_RE.findall(sentence, first.start(), first.end() + 60)
     return list(dict.fromkeys(found))
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence of a folded text that holds position `at` starts (looked for in the
+    500 characters before it; a longer sentence is read from there)."""
+    start = max(0, at - 500)
+    for m in _SENTENCE_END_RE.finditer(text, start, at + 1):
+        start = m.end()
+    return start
+
+
+def _after_applicant_heading(text: str, start: int) -> bool:
+    """Whether the sentence of a folded text that starts at `start` follows a heading that
+    names applicants ("Antragsberechtigt:", "4. Zuwendungsempfänger")."""
+    end = len(text[:start].rstrip())
+    if not end or (text[end - 1] not in ":?" and end - _sentence_start(text, end - 1) > 80):
+        return False  # no heading: it ends with a colon or is short
+    before = text[_sentence_start(text, end - 1) : end]
+    return _is_heading(before) and _names_applicants(before)
 
 
 def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
@@ -938,7 +1012,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
                     sentence,
                 ),
             )
-        named = text_regions(call)
+        named = text_regions(call, folded)
         if named and all(_part_verdict(part, *own) == "out" for part in named):
             return RegionCheck(
                 "ineligible",
@@ -1057,7 +1131,6 @@ def _area_members(folded: str) -> tuple[list[str], str] | None:
     None when no sentence does (see `_MEMBER_TOWNS_RE`, `_MEMBER_COLON_RE`)."""
     if "gebiet" not in folded and "region" not in folded:  # most texts
         return None
-    applicants = set(applicant_sentences(folded))
     for sentence in _split_sentences(folded):
         for m in _MEMBER_TOWNS_RE.finditer(sentence):
             if not _RESTRICTS_RE.search(sentence) or _EXAMPLES_RE.search(sentence, 0, m.end()):
@@ -1071,16 +1144,15 @@ def _area_members(folded: str) -> tuple[list[str], str] | None:
             if len(names) >= 2:
                 return names, sentence
     # a colon list ends the sentence: it is read with the applicant sentence before it
-    for sentence in applicants:
-        m = _MEMBER_COLON_RE.search(sentence)
-        if not m or _EXAMPLES_RE.search(m.group(1)) or re.search(r"\d", m.group(1)):
+    for sentence in applicant_sentences(folded):
+        colon = _MEMBER_COLON_RE.search(sentence)
+        if not colon or _EXAMPLES_RE.search(colon.group(1)) or re.search(r"\d", colon.group(1)):
             continue
-        listed = _REGION_NOTE_RE.sub("", m.group(1)).strip().rstrip(".").strip()
+        listed = _REGION_NOTE_RE.sub("", colon.group(1)).strip().rstrip(".").strip()
         items = [i.strip() for i in _NAME_SEP_RE.split(listed) if i.strip()]
         # Kreise and towns by their kind, two or more: a list of places, not of applicants
-        if (
-            sum(bool(_KIND_PREFIX_RE.match(i)) for i in items) >= 2
-            and all(len(i.split()) <= 4 for i in items)
+        if sum(bool(_KIND_PREFIX_RE.match(i)) for i in items) >= 2 and all(
+            len(i.split()) <= 4 for i in items
         ):
             return items, sentence
     return None
@@ -1526,8 +1598,7 @@ def _area_sentences(folded: str) -> tuple[str, ...]:
     return tuple(
         sentence
         for i, sentence in enumerate(sentences)
-        if _AREA_CUE_RE.search(sentence)
-        or (i > 0 and _AREA_HEADING_RE.fullmatch(sentences[i - 1]))
+        if _AREA_CUE_RE.search(sentence) or (i > 0 and _AREA_HEADING_RE.fullmatch(sentences[i - 1]))
     )
 
 
