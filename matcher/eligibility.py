@@ -33,6 +33,7 @@ from matcher.applicant_types import (
 from matcher.german import join_de, nominative_de
 from matcher.population import check_population, population_limits
 from matcher.sentences import HEADING_VERB_RE, NUMBERING_RE
+from matcher.states import ADMIN_DISTRICTS
 from matcher.states import STATES as _STATES
 from matcher.strategy import Applicant, RegionProfile
 from matcher.types import CallDoc, Eligibility
@@ -169,14 +170,16 @@ _STATE_GROUP_RE = re.compile(
     r"\b(?:ostdeutschland|(?:neue[n]?|ostdeutsche[n]?)\s+(?:bundes)?lander[n]?)\b"
 )
 _STATE_GROUP_IN_TEXT_RE = re.compile(r"\b(?:in|aus)\s+(?:den\s+)?" + _STATE_GROUP_RE.pattern)
-# district names whose folded form loses an umlaut or ß
-_DISTRICTS = {
-    "dusseldorf": "Düsseldorf",
-    "koln": "Köln",
-    "munster": "Münster",
-    "tubingen": "Tübingen",
-    "giessen": "Gießen",
-}
+# A district named without "Regierungsbezirk" where its name alone is one (`ADMIN_DISTRICTS`):
+# "in Unterfranken", "aus der Oberpfalz", "in Ober- und Mittelfranken", "in Niederbayern und
+# der Oberpfalz" (a name cut off with "-" is completed from the next).
+_ALONE_NAMES = tuple(k for k, (_, _, alone) in ADMIN_DISTRICTS.items() if alone)
+_ALONE_DISTRICTS = "|".join(sorted(_ALONE_NAMES, key=len, reverse=True))
+_BARE_ITEM = rf"(?:der\s+)?(?:[a-z]+-(?=\s*(?:,|und|oder|sowie)\s)|(?:{_ALONE_DISTRICTS})(?![\w-]))"
+_BARE_DISTRICTS_RE = re.compile(
+    rf"\b(?:in|aus)\s+(?P<list>{_BARE_ITEM}(?:\s*(?:,|\bund\b|\boder\b|\bsowie\b)\s*{_BARE_ITEM})*)"
+)
+_BARE_SEP_RE = re.compile(r"\s*(?:,|\bund\b|\boder\b|\bsowie\b)\s*")
 # Applicants named by name in an applicant sentence: "die Kreise Gütersloh, Herford und
 # Lippe", "die Stadt Bielefeld", "mit Ausnahme des Kreises Coesfeld" (the names follow,
 # separated by commas, "und", "sowie").
@@ -186,6 +189,11 @@ _NAME_RE = re.compile(r"[a-z][\w-]*")
 # decided by this scan (and one for "im Regierungsbezirk") instead of reading the sentences
 _NAMED_COUNTIES_RE = re.compile(r"kreise [a-z][\w-]*(?:,| und | sowie )")
 _NAME_SEP_RE = re.compile(r"\s*(?:,|\bund\b|\bsowie\b|\boder\b)\s*")
+# Kreise named as the place of the applicants: "Kommunen in den Landkreisen Passau, Regen und
+# Freyung-Grafenau", "Gemeinden im Kreis Borken" (whoever they are, they must be there)
+_PLACE_COUNTIES_RE = re.compile(
+    r"\b(?:(?:in|aus)\s+den\s+(?:land)?kreisen|(?:im|aus dem|in dem)\s+(?:land)?kreis)\s+"
+)
 # words after "Kreise" / "Stadt" that are no name ("Kreise und …", "Gemeinde im …")
 _NOT_A_NAME = frozenset(
     {
@@ -592,7 +600,7 @@ def applicant_quote(call: CallDoc) -> str:
     "Antragsberechtigt:" or "4. Zuwendungsempfänger"), else the first "X können … beantragen" sentence of a short
     notice; "" when there is none.
     """
-    text = unicodedata.normalize("NFKC", "\n".join([call.title, call.summary, call.text]))
+    text = unicodedata.normalize("NFKC", "\n".join([call.title, read_summary(call), call.text]))
     text = text.replace("\u00ad", "")  # soft hyphens (the dashes stay, unlike in analysis)
     sentences = [" ".join(s.split()) for s in _quote_sentences(text)]
     unnamed = ""
@@ -805,7 +813,7 @@ def narrowed_by_text(call: CallDoc, allowed: frozenset[str]) -> frozenset[str]:
         return allowed
     # title, summary and text on lines of their own: a title ends without a full stop, and
     # its words ("… kommunaler Bildungslandschaften") are no part of the applicant sentence
-    r = _read_text("\n".join([call.title, call.summary, call.text]))
+    r = _read_text("\n".join([call.title, read_summary(call), call.text]))
     narrowed = (allowed & r.levels if r.levels and not r.open else allowed) - r.excluded_levels
     # the fallback readmits no level the text excludes explicitly ("Kreise … sind nicht
     # antragsberechtigt")
@@ -842,7 +850,7 @@ def _refined_list(call: CallDoc, listed: CallApplicants) -> CallApplicants:
     applicant sentence that names only others: "Antragsberechtigt sind die Länder")."""
     if not _vague_list(tuple(call.eligible)):
         return listed
-    folded = _fold_text("\n".join([call.title, call.summary, call.text]))
+    folded = _fold_text("\n".join([call.title, read_summary(call), call.text]))
     # the Förderdatenbank's text repeats its list ("Förderberechtigte: Öffentliche
     # Einrichtung, Unternehmen."): that is the list, not the text's own restriction
     folded = folded.replace(", ".join(fold_type(t) for t in call.eligible), " ")
@@ -868,8 +876,42 @@ def _refined_list(call: CallDoc, listed: CallApplicants) -> CallApplicants:
     return CallApplicants(levels, listed.others, "list", refined=True, refined_by=why)
 
 
+# how a summary cut off says so: "…", "...", "[…]", "[...]"
+_CUT_MARK_RE = re.compile(r"\s*(?:\[?(?:…|\.\.\.)\]?)\s*$")
+# a summary that ends a sentence (or a heading, a bracket, a quote)
+_ENDS_SENTENCE_RE = re.compile(r"[.!?:;)\"“”»«]\s*$")
+
+
+def read_summary(call: CallDoc) -> str:
+    """The summary as the eligibility rules read it beside the text: nothing when it is the
+    text's beginning ("… Antragsberechtigt sind Landkreise un", the text says how it goes on),
+    and without an unfinished applicant sentence at its end when there is a text. A sentence cut off in the
+    middle must not decide against the full one ("nur für die Kreise un"); a teaser without
+    a full stop stays."""
+    return _read_summary(call.summary, call.text)
+
+
+@lru_cache(maxsize=64)  # read for applicants, region and quotes of the same call
+def _read_summary(summary_as_written: str, text_as_written: str) -> str:
+    summary = summary_as_written.strip()
+    text = " ".join(text_as_written.split())
+    if not summary or not text:
+        return summary_as_written
+    bare = " ".join(_CUT_MARK_RE.sub("", summary).split())
+    if text.startswith(bare):
+        return ""
+    if _ENDS_SENTENCE_RE.search(summary):
+        return summary_as_written
+    ends = list(_SENTENCE_END_RE.finditer(summary))
+    last = summary[ends[-1].end() :] if ends else summary
+    # only an applicant sentence cut off: a teaser without a full stop stays
+    if not _names_applicants(_fold_text(last)):
+        return summary_as_written
+    return summary[: ends[-1].start()] if ends else ""
+
+
 def _call_text(call: CallDoc) -> str:
-    return " ".join([call.title, call.summary, call.text])
+    return " ".join([call.title, read_summary(call), call.text])
 
 
 def applicant_level(applicant: Applicant) -> str:
@@ -895,7 +937,7 @@ def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
     summary and text folded, when the caller has them (folding is most of the time here).
     """
     if body is None:
-        body = _fold_text("\n".join([call.summary, call.text]))
+        body = _fold_text("\n".join([read_summary(call), call.text]))
     folded = f"{_fold_text(call.title)}\n{body}"
     # most texts name no state or district after "in" / "aus" (nor a state with a space):
     # a few scans that can skip ahead (no "\b" first; the patterns themselves decide after),
@@ -909,6 +951,7 @@ def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
                 (_STATE_WORD_IN_TEXT_RE, bool(_STATE_WORD_IN_TEXT_HINT_RE.search(folded))),
                 (_STATE_GROUP_IN_TEXT_RE, "lander" in folded or "ostdeutsch" in folded),
                 (_DISTRICT_IN_TEXT_RE, "regierungsbezirk" in folded),
+                (_BARE_DISTRICTS_RE, _mentions_alone_district(folded)),
             )
             if present
             for m in pattern.finditer(folded)
@@ -938,7 +981,7 @@ def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
             )
         ):
             continue
-        found += ["regierungsbezirk " + d for d in _DISTRICT_IN_TEXT_RE.findall(sentence)]
+        found += ["regierungsbezirk " + d for d, _ in _districts_in(sentence)]
         found += ["ostdeutschland"] if _STATE_GROUP_IN_TEXT_RE.search(sentence) else []
         first = _STATE_IN_TEXT_RE.search(sentence)
         if first:  # "in Bayern und Thüringen": the states named from there on, as one list
@@ -976,7 +1019,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
     """
     # a line break between them: a summary cut off ("… ausschließlich gemeinnützige […]")
     # must not run into the text's first sentence
-    folded = _fold_text("\n".join([call.summary, call.text]))
+    folded = _fold_text("\n".join([read_summary(call), call.text]))
     weak = _weak_only(folded)
     if weak and profile.structurally_weak is False:
         return RegionCheck(
@@ -1319,6 +1362,61 @@ def _member_names(
     return towns, counties, re.compile(rf"(?:stadt|gemeinde)\s+(?:{names})(?![\w-])")
 
 
+def _mentions_alone_district(folded: str) -> bool:
+    """Whether a folded text may name a district by its name alone (`_BARE_DISTRICTS_RE`)."""
+    return any(name in folded for name in _ALONE_NAMES)
+
+
+def _districts_in(sentence: str) -> list[tuple[str, int]]:
+    """The administrative districts (folded names) a folded sentence places someone in, each
+    with where it is named: "im Regierungsbezirk Detmold", and the names that alone are one
+    ("in Unterfranken", "in Ober- und Mittelfranken")."""
+    found = [(m.group(1), m.start()) for m in _DISTRICT_IN_TEXT_RE.finditer(sentence)]
+    bare = _BARE_DISTRICTS_RE.finditer(sentence) if _mentions_alone_district(sentence) else ()
+    for m in bare:
+        items = [re.sub(r"^der\s+", "", i) for i in _BARE_SEP_RE.split(m.group("list")) if i]
+        for i, item in enumerate(items):
+            if item.endswith("-"):  # "ober-" of "Ober- und Mittelfranken"
+                whole = next((n for n in items[i + 1 :] if not n.endswith("-")), "")
+                item = next(
+                    (
+                        c
+                        for j in range(1, len(whole))
+                        if (c := item[:-1] + whole[j:]) in ADMIN_DISTRICTS
+                    ),
+                    "",
+                )
+            if item:
+                found.append((item, m.start()))
+    return found
+
+
+def _place_counties(call: CallDoc, sentence: str) -> list[str]:
+    """The Kreise (folded names) a folded applicant sentence names as the place of its
+    applicants ("Kommunen in den Kreisen Borken und Steinfurt"), not after a preference or an
+    alternative; a state, a region or a word written in lower case ("in den Kreisen
+    Nordrhein-Westfalens", "… entlang der Grenze") is no Kreis."""
+    found: list[str] = []
+    for m in _PLACE_COUNTIES_RE.finditer(sentence):
+        before = sentence[: m.start()]
+        if _PREFERENCE_BEFORE_RE.search(before) or _ALTERNATIVE_BEFORE_RE.search(before):
+            continue
+        pos = m.end()
+        while (name := _NAME_RE.match(sentence, pos)) and not (
+            name.group(0) in _NOT_A_NAME
+            or first_term_at(name.group(0)) is not None
+            or name.group(0).removesuffix("s") in _STATES  # "Nordrhein-Westfalens"
+            or any(p.match(name.group(0)) for p, _ in _NAMED_REGIONS)
+            or name.group(0) in ADMIN_DISTRICTS
+        ):
+            found.append(name.group(0))
+            if not (sep := _NAME_SEP_RE.match(sentence, name.end())):
+                break
+            pos = sep.end()
+    written = _as_written(call, found)
+    return [n for n, w in zip(found, written, strict=True) if w[:1].isupper()]
+
+
 def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[str, str] | None:
     """The reason and the sentence when an applicant sentence admits only applicants in
     another administrative district ("… im Regierungsbezirk Detmold") or other Kreise named
@@ -1326,7 +1424,10 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
     # every such sentence holds one of these words: most texts are decided by a scan
     if not (
         ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))
+        # (substring tests first: the two place patterns start at every "in")
+        or (_mentions_alone_district(folded) and _BARE_DISTRICTS_RE.search(folded))
         or _NAMED_COUNTIES_RE.search(folded)
+        or ("kreis" in folded and _PLACE_COUNTIES_RE.search(folded))
         or any("kreis" in s for s in _area_sentences(folded))
     ):
         return None
@@ -1341,13 +1442,14 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
             continue
         admitting = _admitting_part(sentence)
         districts = [
-            m.group(1)
-            for m in _DISTRICT_IN_TEXT_RE.finditer(admitting)
-            if not _PREFERENCE_BEFORE_RE.search(admitting[: m.start()])
-            and not _ALTERNATIVE_BEFORE_RE.search(admitting[: m.start()])
+            name
+            for name, at in _districts_in(admitting)
+            if not _PREFERENCE_BEFORE_RE.search(admitting[:at])
+            and not _ALTERNATIVE_BEFORE_RE.search(admitting[:at])
         ]
         counties, towns, rest = _named_places(admitting)
-        if own_district in districts or own_names & {*counties, *towns}:
+        places = _place_counties(call, admitting)
+        if own_district in districts or own_names & {*counties, *towns, *places}:
             continue  # ours among them
         owner = owner_name(profile)
         if districts:
@@ -1361,6 +1463,14 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
             written = join_de(_as_written(call, counties))
             return f"laut Aufruftext nur für die Kreise {written} – {owner} ist nicht darunter", (
                 sentence
+            )
+        if places:
+            where = "in den Kreisen" if len(places) > 1 else "im Kreis"
+            written = join_de(_as_written(call, places))
+            return (
+                f"laut Aufruftext nur für Antragsteller {where} {written} – {owner} liegt nicht "
+                "darin",
+                sentence,
             )
     return None
 
@@ -1452,7 +1562,7 @@ def _own_places(profile: RegionProfile) -> tuple[str, str, str]:
 def _places_label(places: Sequence[str]) -> str:
     """["bayern", "thuringen"] → "in Bayern und Thüringen"; districts "im Regierungsbezirk …"."""
     districts = [
-        _DISTRICTS.get(name, name.title())
+        ADMIN_DISTRICTS[name][0] if name in ADMIN_DISTRICTS else name.title()
         for p in places
         if p.startswith("regierungsbezirk") and (name := p.split(None, 1)[1])
     ]
@@ -1463,7 +1573,13 @@ def _places_label(places: Sequence[str]) -> str:
     ]
     labels = [
         prefix + join_de(names)
-        for prefix, names in (("in ", states), ("im Regierungsbezirk ", districts))
+        for prefix, names in (
+            ("in ", states),
+            (
+                "in den Regierungsbezirken " if len(districts) > 1 else "im Regierungsbezirk ",
+                districts,
+            ),
+        )
         if names
     ]
     return " oder ".join(labels)
@@ -1482,6 +1598,10 @@ def _part_verdict(
     district = _DISTRICT_RE.search(part)
     if district:
         return "in" if own_district and district.group(1) == own_district else "out"
+    if (bare := ADMIN_DISTRICTS.get(part)) and bare[2]:  # "Oberbayern"
+        if own_district:
+            return "in" if part == own_district else "out"
+        return "unknown" if bare[1] == _fold_text(_STATES.get(own_state, own_state)) else "out"
     county = _COUNTY_RE.search(part)
     if county:
         return "in" if own_county and county.group(1) == own_county else "out"
@@ -1538,7 +1658,7 @@ def _quote_containing(call: CallDoc, folded: str) -> str:
     """The sentence of summary and text, as written, that a folded sentence or clause comes
     from (for a reason to quote); "" when none is found."""
     folded = " ".join(folded.split())
-    text = unicodedata.normalize("NFKC", "\n".join([call.summary, call.text]))
+    text = unicodedata.normalize("NFKC", "\n".join([read_summary(call), call.text]))
     sentences = [" ".join(s.split()) for s in _split_sentences(text.replace("\u00ad", ""))]
     for i, sentence in enumerate(sentences):
         mine = " ".join(_fold_text(sentence).split())
@@ -1787,7 +1907,7 @@ def assess(
     allowed = who.levels & levels
     # population limits ("Gemeinden mit bis zu 20.000 Einwohnern", matcher.population): the
     # members outside them are not listed; when that is every member the call admits, no one is
-    limits = population_limits(call.title, call.summary, call.text)
+    limits = population_limits(call.title, read_summary(call), call.text)
     pop = check_population(limits, members, allowed, applicant_level)
     if pop.outside and who.source == "list":
         # the limit is on whom the text admits: "Antragsberechtigt sind Gemeinden unter

@@ -148,12 +148,24 @@ def _place_words(names: tuple[str, ...]) -> frozenset[str]:
 _PLACE_ENDINGS = ("", "s", "er", "ern", "ers", "es")
 
 
+# The adjective of a place: "bayerische" (Bayern), "hessischen" (Hessen),
+# "nordrhein-westfälische" (its words: Westfalen), "niedersächsisch", "oberpfälzische"; the
+# name without "-en" / "-n" before "-isch" and an ending (folded: "sachsisch" of Sachsen)
+_ADJECTIVE_RE = re.compile(r"(?P<stem>\w+?)isch(?:e|en|er|es|em)?")
+
+
 def is_own_place(word: str, places: frozenset[str]) -> bool:
-    """Whether a folded word is one of `places` (`own_places`) or a form of one."""
-    return any(
+    """Whether a folded word is one of `places` (`own_places`), a form of one or its
+    adjective ("bayerischen" of Bayern)."""
+    if any(
         word.endswith(ending) and word[: len(word) - len(ending)] in places
         for ending in _PLACE_ENDINGS
-    )
+    ):
+        return True
+    adjective = _ADJECTIVE_RE.fullmatch(word)
+    if adjective is None:
+        return False
+    return any(adjective.group("stem") + ending in places for ending in ("", "n", "en"))
 
 
 @lru_cache(maxsize=65536)

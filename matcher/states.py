@@ -30,6 +30,33 @@ STATES: dict[str, str] = {
 }
 
 
+# The 19 Regierungsbezirke (Baden-Württemberg 4, Bayern 7, Hessen 3, Nordrhein-Westfalen 5):
+# folded name -> (name, folded state, alone). `alone` says the name by itself ("Gemeinden in
+# Unterfranken") is the district; the others are read only after "Regierungsbezirk", since
+# "in Münster" is the city and "in Schwaben" also Württemberg.
+ADMIN_DISTRICTS: dict[str, tuple[str, str, bool]] = {
+    "stuttgart": ("Stuttgart", "baden-wurttemberg", False),
+    "karlsruhe": ("Karlsruhe", "baden-wurttemberg", False),
+    "freiburg": ("Freiburg", "baden-wurttemberg", False),
+    "tubingen": ("Tübingen", "baden-wurttemberg", False),
+    "oberbayern": ("Oberbayern", "bayern", True),
+    "niederbayern": ("Niederbayern", "bayern", True),
+    "oberpfalz": ("Oberpfalz", "bayern", True),
+    "oberfranken": ("Oberfranken", "bayern", True),
+    "mittelfranken": ("Mittelfranken", "bayern", True),
+    "unterfranken": ("Unterfranken", "bayern", True),
+    "schwaben": ("Schwaben", "bayern", False),
+    "darmstadt": ("Darmstadt", "hessen", False),
+    "giessen": ("Gießen", "hessen", False),
+    "kassel": ("Kassel", "hessen", False),
+    "arnsberg": ("Arnsberg", "nordrhein-westfalen", False),
+    "detmold": ("Detmold", "nordrhein-westfalen", False),
+    "dusseldorf": ("Düsseldorf", "nordrhein-westfalen", False),
+    "koln": ("Köln", "nordrhein-westfalen", False),
+    "munster": ("Münster", "nordrhein-westfalen", False),
+}
+
+
 def fold_place(text: str) -> str:
     """A place name folded for comparison ("Thüringen" → "thuringen")."""
     return fold(normalize(text))

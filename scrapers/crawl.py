@@ -174,12 +174,33 @@ def _remembered(response: Response, result: CrawlResult) -> ParseResult | None:
     )
 
 
+# Said after a list page beyond the first that could not be read: the pages before it are
+# taken, and no call counts as gone, since the unread pages may still list it.
+REST_UNREAD = (
+    "diese und die folgenden Seiten nicht gelesen, daher wird kein Aufruf als „nicht mehr "
+    "gelistet“ markiert"
+)
+
+
 def _blocked(exc: RobotsDisallowed) -> str:
     """The hint for a list page after the first that robots.txt forbids."""
-    return (
-        f"{exc.url}: robots.txt verbietet den Abruf – diese und die folgenden Seiten nicht "
-        "gelesen, daher wird kein Aufruf als „nicht mehr gelistet“ markiert"
-    )
+    return f"{exc.url}: robots.txt verbietet den Abruf – {REST_UNREAD}"
+
+
+def _follow_up_failed(exc: FetchError, result: CrawlResult) -> None:
+    """End the listing at a list page after the first that could not be had.
+
+    The calls of the pages read are kept; the result is incomplete, so no call is marked
+    missing. Forbidden by robots.txt is a hint (asking again will not help); gone, a 5xx or
+    a timeout after the retries is an error of the run, like a failed programme page (the
+    run stays "ok"). That page's validators are not stored, and the pages before it keep
+    their next page, so the next run asks it again even behind an unchanged page 1.
+    """
+    result.complete = False
+    if isinstance(exc, RobotsDisallowed):
+        result.warnings.append(_blocked(exc))
+    else:
+        result.errors.append(f"{exc} – {REST_UNREAD}")
 
 
 def _list_pages(
@@ -196,8 +217,9 @@ def _list_pages(
 
     An unchanged page (304 or the same body) is not parsed: it is given as it was read last
     time, so the run still asks every page after it – a changed page 2 behind an unchanged
-    page 1 is read. A list page after the first that robots.txt forbids ends the listing
-    with a hint, and the result is incomplete. Stops with a hint after `source.max_pages`.
+    page 1 is read. A list page after the first that cannot be had (robots.txt, gone, 5xx,
+    a timeout) ends the listing, and the result is incomplete (`_follow_up_failed`). Stops
+    with a hint after `source.max_pages`.
     """
     url: str | None = source.url
     visited: set[str] = set()
@@ -217,11 +239,10 @@ def _list_pages(
                 if response.not_modified:  # a server answering 304 unasked: nothing to read
                     result.complete = False
                     return
-        except RobotsDisallowed as exc:
+        except FetchError as exc:
             if len(visited) == 1:
                 raise  # nothing of the source can be read: the source failed
-            result.complete = False
-            result.warnings.append(_blocked(exc))
+            _follow_up_failed(exc, result)
             return
         if remembered is not None:
             yield remembered, True
@@ -361,7 +382,8 @@ def _crawl_eu(
     """EU Funding & Tenders: POST the search with JSON parts, page by page.
 
     A page with the same answer as last time is not parsed: its ids as kept then count as
-    unchanged, and the next page is asked all the same if there was one.
+    unchanged, and the next page is asked all the same if there was one. A page after the
+    first that cannot be had ends the search like a list page (`_follow_up_failed`).
     """
     result = CrawlResult()
     page_size = int(options.get("page_size", 100))
@@ -382,17 +404,23 @@ def _crawl_eu(
             "data": body,
             "headers": {"Content-Type": content_type},
         }
-        response = fetcher.fetch(url, conditional=conditional, list_page=number, **request)
-        if response.not_modified:
-            remembered = _remembered(response, result)
-            if remembered is not None:
-                result.unchanged_ids.update(remembered.listed_ids)
-                if remembered.next_page is None:
-                    return result
-                seen_results += page_size  # a page followed by another one was full
-                continue
-            # Unchanged, but whether more pages follow is not known: read it once in full.
-            response = fetcher.fetch(url, conditional=False, list_page=number, **request)
+        try:
+            response = fetcher.fetch(url, conditional=conditional, list_page=number, **request)
+            remembered = _remembered(response, result) if response.not_modified else None
+            if response.not_modified and remembered is None:
+                # Unchanged, but whether more pages follow is not known: read it once in full.
+                response = fetcher.fetch(url, conditional=False, list_page=number, **request)
+        except FetchError as exc:
+            if number == 1:
+                raise  # nothing of the source can be read: the source failed
+            _follow_up_failed(exc, result)
+            return result
+        if remembered is not None:
+            result.unchanged_ids.update(remembered.listed_ids)
+            if remembered.next_page is None:
+                return result
+            seen_results += page_size  # a page followed by another one was full
+            continue
         page = _parse(source, response, options, result)
         result.records.extend(page.records)
         result.listed_ids.update(page.listed_ids)

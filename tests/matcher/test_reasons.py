@@ -467,6 +467,58 @@ def test_rural_settings_and_cost_effectiveness_list_no_project() -> None:
     assert ("Glasfasernetzen", "Glasfaser") in shown("gigabit", "WI-03")
 
 
+# A county of another state (a reviewer's Landkreis Cham): its project and the calls of its
+# state both say "bayerisch".
+CHAM_YAML = """
+id: cham
+name: Digitaler Landkreis Cham
+region_profile:
+  state: Bayern
+  county: Landkreis Cham
+  administrative_district: Regierungsbezirk Oberpfalz
+  applicants:
+    - {name: Landkreis Cham, type: Landkreis}
+themes:
+  - id: land
+    name: Ländlicher Raum
+    priority: 1
+    goals:
+      - {id: LR1, text: Gigabit-Breitband nach der Bayerischen Gigabitrichtlinie ausbauen.}
+projects:
+  - id: CHA-05
+    title: Gigabitausbau in den Gemeinden
+    theme: land
+    goals: [LR1]
+    summary: Glasfaserausbau nach der Bayerischen Gigabitrichtlinie und dem bayerischen Programm.
+    keywords: [Glasfaser, Gigabit]
+"""
+
+
+def test_the_own_states_adjective_is_no_reason() -> None:
+    """ "bayerischen ≈ Bayerischen" was shown as a reason for a county in Bayern, though
+    place names are none (the filter page says so: NO_REASON_HINT); so is
+    "nordrhein-westfälische" for the Kreis Coesfeld."""
+    strategy = parse_strategy(CHAM_YAML, "cham.yaml")
+    call = make_call(
+        "by",
+        "Förderprogramm Glasfaser für bayerische Gemeinden",
+        "Der Freistaat fördert den Glasfaserausbau bayerischer Gemeinden nach der bayerischen "
+        "Förderrichtlinie. Antragsberechtigt sind bayerische Gemeinden und Landkreise.",
+        region="Bayern",
+    )
+    (result,) = match_calls(strategy, [call])
+    shown = [w for p in result.projects for t in p.terms for w in (t.call_word, t.project_word)]
+    shown += [w for g in result.goals for t in g.terms for w in (t.call_word, t.project_word)]
+    assert shown, "the call shares Glasfaser with the project"
+    assert not [w for w in shown if w.lower().startswith("bayer")], shown
+    coesfeld = own_places(load_strategy(BUNDLED).region_profile)
+    for word in ("nordrhein-westfälische", "Westfälischen"):
+        assert not any(shows_pair(t, t, coesfeld) for t in analysis.content_tokens(word)), word
+    # the adjective of another state, and other adjectives, stay words
+    token = analysis.content_tokens("technische")[0]
+    assert shows_pair(token, token, coesfeld)
+
+
 @pytest.mark.parametrize(
     ("call_word", "project_word", "shown"),
     [

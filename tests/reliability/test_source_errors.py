@@ -23,7 +23,13 @@ from scrapers import feed, registry
 from scrapers.base import Headers, Options, ParseResult
 from tests.conftest import CliInvoker
 from tests.reliability.fault_server import rss
-from tests.scrapers.conftest import LocalServer, Reply, Request, conditional_handler
+from tests.scrapers.conftest import (
+    LocalServer,
+    Reply,
+    Request,
+    conditional_handler,
+    snapshot_file,
+)
 from webapp.config import Config
 from webapp.db import make_engine, make_session_factory
 from webapp.models import Call, ScrapeRun, Source
@@ -189,12 +195,32 @@ def test_a_rejected_item_names_the_source_once_and_keeps_exit_status_zero(
 # --- a follow-up page that is gone -------------------------------------------------------
 
 
-def _list_page(server: LocalServer, ident: str, next_href: str | None) -> bytes:
+def _list_page(server: LocalServer, next_href: str | None, *idents: str) -> bytes:
+    items = "".join(
+        f'<article class="call"><h3><a href="{server.base}/aufruf/{ident}">'
+        f"Förderaufruf {ident}</a></h3></article>"
+        for ident in idents
+    )
     nxt = f'<a class="next" href="{next_href}">weiter</a>' if next_href else ""
-    return (
-        f'<html><body><article class="call"><h3><a href="{server.base}/aufruf/{ident}">'
-        f"Förderaufruf {ident}</a></h3></article>{nxt}</body></html>"
-    ).encode()
+    return f"<html><body>{items}{nxt}</body></html>".encode()
+
+
+def _list_sources(server: LocalServer, tmp_path: Path) -> str:
+    selectors = {"item": "article.call", "title": "h3", "link": "h3 a", "next": "a.next"}
+    return _sources(tmp_path, kind="html-list", url=server.url("/liste.html"), selectors=selectors)
+
+
+def _missing(config: Config) -> dict[str, bool]:
+    """Each stored call's title, and whether it is marked as no longer listed."""
+    engine = make_engine(config.database_url)
+    with make_session_factory(engine)() as session:
+        marks = {c.title: c.missing_since is not None for c in session.scalars(select(Call))}
+    engine.dispose()
+    return marks
+
+
+def _called(*idents: str) -> list[str]:
+    return [f"Förderaufruf {ident}" for ident in idents]
 
 
 FOLLOW_UP_GONE = (
@@ -202,47 +228,155 @@ FOLLOW_UP_GONE = (
     "Seite davor sie ankündigt – die erste Seite (die 'url' der Quelle in sources.yaml) war "
     "abrufbar, dort ist nichts zu ändern"
 )
+REST_UNREAD = (
+    "diese und die folgenden Seiten nicht gelesen, daher wird kein Aufruf als „nicht mehr "
+    "gelistet“ markiert"
+)
+TAKEN = f"Fehler {SOURCE}: 1 Fehler, die übrigen Aufrufe übernommen: "
 
 
-def test_a_gone_follow_up_list_page_is_not_blamed_on_the_configured_address(
+def test_a_gone_follow_up_list_page_keeps_the_pages_read_and_is_read_next_time(
     cli: CliInvoker, server: LocalServer, tmp_path: Path
 ) -> None:
-    server.route("/liste.html", Reply(200, _list_page(server, "p1", "?seite=2"), HTML))
-    server.route("/liste.html?seite=2", Reply(200, _list_page(server, "p2", "?seite=3"), HTML))
+    """Page 3 of 3 answers 404: pages 1 and 2 are taken, the run is "ok" with 1 Fehler (exit
+    status 0, as for a failed programme page); the next run reads page 3 behind unchanged
+    pages 1 and 2."""
+    server.route("/liste.html", Reply(200, _list_page(server, "?seite=2", "p1"), HTML))
+    server.route("/liste.html?seite=2", Reply(200, _list_page(server, "?seite=3", "p2"), HTML))
     server.route("/liste.html?seite=3", Reply(404, b"weg"))
-    selectors = {"item": "article.call", "title": "h3", "link": "h3 a", "next": "a.next"}
+    sources = _list_sources(server, tmp_path)
     assert cli("init").exit_code == 0
-    sources = _sources(
-        tmp_path, kind="html-list", url=server.url("/liste.html"), selectors=selectors
-    )
     result = cli("scrape", SOURCES_PATH=sources)
 
+    assert result.exit_code == 0, result.output
     [run] = _runs(cli.config)
     assert run.error_message.startswith(f"{server.url('/liste.html?seite=3')}: {FOLLOW_UP_GONE}")
+    assert run.error_message.endswith(f" – {REST_UNREAD}")
     assert "umgezogen" not in run.error_message and "als 'url'" not in run.error_message
-    assert f"FEHLER {SOURCE}: {run.error_message}" in result.output
+    assert f"{TAKEN}{run.error_message}\n" in result.output
+    assert "FEHLER" not in result.output and "fehlgeschlagen" not in result.output
+    assert (run.status, run.errors, run.new, run.missing) == ("ok", 1, 2, 0)
+    assert sorted(_titles(cli.config).values()) == ["Förderaufruf p1", "Förderaufruf p2"]
+
+    # Page 3 is back: pages 1 and 2 are the same (not parsed), and still lead on to it.
+    server.route("/liste.html?seite=3", Reply(200, _list_page(server, None, "p3"), HTML))
+    again = cli("scrape", SOURCES_PATH=sources)
+    assert again.exit_code == 0 and f"Fehler {SOURCE}:" not in again.output
+    *_, second = _runs(cli.config)
+    assert (second.status, second.errors, second.not_modified, second.new) == ("ok", 0, 2, 1)
+    assert sorted(_titles(cli.config).values()) == [f"Förderaufruf p{n}" for n in (1, 2, 3)]
+    assert len(server.requests_to("/liste.html?seite=3")) == 2
 
 
-def test_a_gone_follow_up_page_of_the_eu_search_says_so(
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        (Reply(503, b"kaputt"), "HTTP 503 (Dienst nicht verfügbar)"),
+        (Reply(410, b"weg"), "HTTP 410 (dauerhaft entfernt): Folgeseite 2 der Liste gibt es dort"),
+        (Reply(200, b"<html></html>", HTML, delay=1.5), "Zeitüberschreitung: "),
+    ],
+    ids=["5xx", "410", "zeitueberschreitung"],
+)
+def test_a_call_on_a_failed_follow_up_page_is_not_marked_missing(
+    cli: CliInvoker, server: LocalServer, tmp_path: Path, reply: Reply, problem: str
+) -> None:
+    """A stored call sat on page 2, which now fails: it stays listed; page 1's new call is
+    stored; once page 2 is back behind an unchanged page 1 (304), its change is read."""
+    page_one = _list_page(server, "?seite=2", "p1")
+    server.route("/liste.html", conditional_handler(page_one, {**HTML, "ETag": '"v1"'}))
+    page_two = _list_page(server, None, "p2")
+    server.route("/liste.html?seite=2", conditional_handler(page_two, {**HTML, "ETag": '"v1"'}))
+    path = tmp_path / "sources.yaml"
+    sources = _list_sources(server, tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["defaults"]["read_timeout"] = 0.5
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert cli("init").exit_code == 0
+    assert cli("scrape", SOURCES_PATH=sources).exit_code == 0
+
+    page_one = _list_page(server, "?seite=2", "p1", "p1b")
+    server.route("/liste.html", conditional_handler(page_one, {**HTML, "ETag": '"v2"'}))
+    server.route("/liste.html?seite=2", reply)
+    result = cli("scrape", SOURCES_PATH=sources)
+
+    assert result.exit_code == 0, result.output
+    *_, failed = _runs(cli.config)
+    assert failed.error_message.startswith(f"{server.url('/liste.html?seite=2')}: {problem}")
+    assert failed.error_message.endswith(f" – {REST_UNREAD}")
+    assert f"{TAKEN}{failed.error_message}\n" in result.output
+    assert (failed.status, failed.errors, failed.new, failed.missing) == ("ok", 1, 1, 0)
+    assert _missing(cli.config) == dict.fromkeys(_called("p1", "p1b", "p2"), False)
+
+    page_two = _list_page(server, None, "p2", "p2b")
+    server.route("/liste.html?seite=2", conditional_handler(page_two, {**HTML, "ETag": '"v2"'}))
+    assert cli("scrape", SOURCES_PATH=sources).exit_code == 0
+    *_, back = _runs(cli.config)
+    assert (back.status, back.errors, back.not_modified, back.new, back.missing) == (
+        "ok",
+        0,
+        1,
+        1,
+        0,
+    )
+    assert _missing(cli.config) == dict.fromkeys(_called("p1", "p1b", "p2", "p2b"), False)
+
+
+def test_the_first_list_page_failing_still_fails_the_source(
     cli: CliInvoker, server: LocalServer, tmp_path: Path
 ) -> None:
-    """Page 3 of 3 by the API's own count answers 404; the first page works."""
+    server.route("/liste.html", Reply(503, b"kaputt"))
+    assert cli("init").exit_code == 0
+    result = cli("scrape", SOURCES_PATH=_list_sources(server, tmp_path))
+    assert result.exit_code == 1
+    [run] = _runs(cli.config)
+    assert run.status == "failed" and run.error_message.startswith(
+        f"{server.url('/liste.html')}: HTTP 503"
+    )
+    assert f"FEHLER {SOURCE}: {run.error_message}" in result.output
+    assert REST_UNREAD not in run.error_message
+
+
+def _eu_results() -> list[dict[str, Any]]:
+    """Two calls of the recorded EU search answer, with different identifiers."""
+    data = json.loads(snapshot_file("eu-ft", "search-seite-1.json"))
+    return [data["results"][0], data["results"][1]]
+
+
+def test_a_gone_follow_up_page_of_the_eu_search_keeps_the_pages_read(
+    cli: CliInvoker, server: LocalServer, tmp_path: Path
+) -> None:
+    """Page 3 of 3 by the API's own count answers 404; pages 1 and 2 are taken, and the next
+    run asks page 3 again behind the unchanged pages 1 and 2."""
+    results = _eu_results()
+    gone = [True]
 
     def search(request: Request) -> Reply:
-        page = dict(parse_qsl(urlsplit(request.path).query)).get("pageNumber")
-        if page == "3":
+        page = int(dict(parse_qsl(urlsplit(request.path).query))["pageNumber"])
+        if page == 3 and gone[0]:
             return Reply(404, b"not found")
-        body = {"totalResults": 3, "results": [{"metadata": {"type": ["0"]}}]}
+        items = results[page - 1 : page] if page < 3 else [{"metadata": {"type": ["0"]}}]
+        body = {"totalResults": 3, "results": items}
         return Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
 
     server.route("/search", search)
     assert cli("init").exit_code == 0
     sources = _sources(tmp_path, kind="eu-ft", url=server.url("/search?apiKey=X"), page_size=1)
-    cli("scrape", SOURCES_PATH=sources)
+    result = cli("scrape", SOURCES_PATH=sources)
 
+    assert result.exit_code == 0, result.output
     [run] = _runs(cli.config)
     assert f"pageNumber=3: {FOLLOW_UP_GONE}" in run.error_message, run.error_message
+    assert run.error_message.endswith(f" – {REST_UNREAD}")
     assert "umgezogen" not in run.error_message
+    assert f"{TAKEN}{run.error_message}\n" in result.output
+    assert (run.status, run.errors, run.new, run.missing) == ("ok", 1, 2, 0)
+
+    gone[0] = False
+    assert cli("scrape", SOURCES_PATH=sources).exit_code == 0
+    *_, again = _runs(cli.config)
+    assert (again.status, again.errors, again.not_modified, again.missing) == ("ok", 0, 2, 0)
+    pages = [dict(parse_qsl(urlsplit(r.path).query)).get("pageNumber") for r in server.log]
+    assert pages.count("3") == 2
 
 
 def test_the_configured_first_page_still_asks_for_a_new_url(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.conftest import CliInvoker
 from tests.reliability.fault_server import (
@@ -155,10 +155,11 @@ FAULTS = [
         kind="html-list",
         extra=(("selectors", LIST_SELECTORS),),
     ),
+    # Page 1 worked: its calls are taken, the unread rest is one error of the run.
     Fault(
         "seite-2-kaputt",
         "/paged/seite1.html",
-        "failed",
+        "ok",
         "/paged/seite2.html: HTTP 500 (interner Serverfehler), aufgegeben nach 2 Versuchen",
         kind="html-list",
         extra=(("selectors", LIST_SELECTORS),),
@@ -371,19 +372,17 @@ def test_robots_disallow_means_not_even_one_request(
     assert server.hits["/robots.txt"] >= 1
 
 
-def test_no_half_written_source_when_page_two_fails(
+def test_page_one_is_kept_when_page_two_fails(
     scraped: tuple[Config, str, FaultServer, float],
 ) -> None:
-    """Page 1 parsed fine, page 2 failed: page 1's calls must not be in the database."""
+    """Page 1 parsed fine, page 2 failed after its retry: page 1's call is stored, nothing
+    is marked missing (the listing was not read to the end)."""
     config, _output, server, _seconds = scraped
     assert server.hits["/paged/seite1.html"] == 1 and server.hits["/paged/seite2.html"] == 2
-    engine = make_engine(config.database_url)
-    with make_session_factory(engine)() as session:
-        count = session.scalar(
-            select(func.count()).select_from(Call).where(Call.source == "seite-2-kaputt")
-        )
-    engine.dispose()
-    assert count == 0
+    calls = _calls(config)["seite-2-kaputt"]
+    assert [(c.title, c.missing_since) for c in calls] == [("Förderaufruf p1", None)]
+    run = _runs(config)["seite-2-kaputt"]
+    assert (run.status, run.errors, run.new, run.missing) == ("ok", 1, 1, 0)
 
 
 def test_the_quellen_page_shows_what_failed_and_what_to_do(

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
-from scrapers.crawl import CrawlResult, crawl
+from scrapers.crawl import REST_UNREAD, CrawlResult, crawl
 from scrapers.fetch import FetchConfig, Fetcher, MemoryValidatorStore
 from scrapers.sources import SourceConfig, load_sources
 from tests.scrapers.conftest import (
@@ -143,6 +143,26 @@ def test_a_list_page_after_the_first_forbidden_by_robots_is_a_hint(
         "Seiten nicht gelesen, daher wird kein Aufruf als „nicht mehr gelistet“ markiert"
     ]
     assert not server.requests_to(FI_PAGE_2)
+
+
+def test_fdb_result_page_two_failing_keeps_page_one_and_rechecks_the_known(
+    server: LocalServer, fast_config: FetchConfig
+) -> None:
+    """Result page 2 answers 503: page 1's programmes are read, the known ones page 2 listed
+    are asked by their own pages, and the run is incomplete with one error."""
+    serve_snapshots(server, ["foerderdatenbank"])
+    source = local("foerderdatenbank", server, replace(fast_config, retries=0))
+    first = crawl(source, Fetcher(config=source.fetch), today=TODAY)
+    known = {r.external_id: r.url for r in first.records}
+    server.route(FDB_PAGE_2, Reply(503, b"kaputt"))
+
+    result = crawl(source, Fetcher(config=source.fetch), known=known, today=TODAY)
+
+    assert not result.complete
+    [error] = result.errors
+    assert error.startswith(f"{server.url(FDB_PAGE_2)}: HTTP 503 (Dienst nicht verfügbar)")
+    assert error.endswith(f" – {REST_UNREAD}")
+    assert {r.external_id for r in result.records} == set(known)
 
 
 def test_fdb_result_page_two_is_asked_behind_an_unchanged_page_one(
