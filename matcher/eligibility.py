@@ -983,10 +983,24 @@ def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
             continue
         found += ["regierungsbezirk " + d for d, _ in _districts_in(sentence)]
         found += ["ostdeutschland"] if _STATE_GROUP_IN_TEXT_RE.search(sentence) else []
-        first = _STATE_IN_TEXT_RE.search(sentence)
+        first = next(
+            (
+                m
+                for m in _STATE_IN_TEXT_RE.finditer(sentence)
+                if not _OFFICE_BEFORE_RE.search(sentence, max(0, m.start() - 60), m.start())
+            ),
+            None,
+        )
         if first:  # "in Bayern und Thüringen": the states named from there on, as one list
             found += _ANY_STATE_RE.findall(sentence, first.start(), first.end() + 60)
     return list(dict.fromkeys(found))
+
+
+# Where to apply or to present, not where the applicants are: "… bei der Geschäftsstelle in
+# Berlin bewerben", "… beim Projektträger in Berlin ein", "auf einer Konferenz in Berlin"
+_OFFICE_BEFORE_RE = re.compile(
+    r"\b(?:bei|beim|an die|an den|an das|auf einer|auf einem|auf der|auf dem)\b[^,;]*$"
+)
 
 
 def _sentence_start(text: str, at: int) -> int:

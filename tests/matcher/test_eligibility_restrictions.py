@@ -643,6 +643,14 @@ def test_states_in_the_text_restrict_a_nationwide_call_with_a_list(strategy: Str
     ours = counties.replace("Thüringen", "Nordrhein-Westfalen")
     assert assessed(ours, ("Kommune", "Landkreis"))[0] == "eligible"
     assert assessed(counties, ("Kommune", "Landkreis"), "NRW")[0] == "eligible"
+    # where to apply or to present is no place of the applicants
+    for text in (
+        "Kommunen können sich bis zum 31. März bei der Geschäftsstelle in Berlin bewerben.",
+        "Antragsberechtigt sind Kommunen. Antragsteller reichen ihre Skizze beim Projektträger "
+        "in Berlin ein und stellen sie auf einer Konferenz in Berlin vor.",
+    ):
+        for listed in (["Kommune"], []):
+            assert assessed(text, tuple(listed))[0] == "eligible", (text, listed)
 
 
 def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strategy) -> None:
