@@ -100,6 +100,8 @@ _SUBJECT_RES = [
         r"|hochschulen|forschungseinrichtungen)\b[^;:,.]{0,100})"
     ),
 ]
+# every pattern above needs one of these verbs: a fast first test
+_SUBJECT_VERB_RE = re.compile(r"konnen|konnten|durfen|erhalten|fordert|unterstutzt")
 # A sentence that adds applicants to others ("Kreise können gemeinsam mit ihren Gemeinden
 # Anträge stellen", "Antragsberechtigt sind auch …") or names examples ("unter anderem",
 # "insbesondere") is no complete list: it admits whom it names and excludes no one.
@@ -417,6 +419,20 @@ _SPACED_STATE_RE = re.compile(
     + "|".join(sorted({k.split("-")[1] for k in _STATES if "-" in k}))
     + r")\b"
 )
+
+
+# A state after "in" / "aus", or the first word of one written with a space ("in baden
+# wurttemberg"), where a notice's sentences are looked for; without its first "\b" for a fast
+# first test (it matches more, never less)
+_STATE_WORD_IN_TEXT_RE = re.compile(
+    r"\b(?:in|aus)\s+(?:dem\s+)?(?:land\s+|freistaat\s+|bundesland\s+)?(?:"
+    + "|".join(
+        re.escape(k)
+        for k in sorted(_STATES.keys() | {k.split("-")[0] for k in _STATES}, key=len, reverse=True)
+    )
+    + r")\b"
+)
+_STATE_WORD_IN_TEXT_HINT_RE = re.compile(_STATE_WORD_IN_TEXT_RE.pattern.removeprefix(r"\b"))
 
 
 def _hyphenate_states(folded: str) -> str:
@@ -912,22 +928,98 @@ class RegionCheck:
     members: tuple[str, ...] = ()
 
 
-def text_regions(call: CallDoc) -> list[str]:
+def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
     """States and administrative districts a notice's applicant sentences require (folded).
 
     "Antragsberechtigt sind Kommunen in Bayern und Thüringen" gives ["bayern", "thuringen"].
-    Only for calls without an applicant list: a source with a list gives the region too.
+    Read with an applicant list too: a source's list says who, its region field may still be
+    only "Bund" while the text admits schools "aus Berlin, Brandenburg …" alone. `body`:
+    summary and text folded, when the caller has them (folding is most of the time here).
     """
-    if call.eligible:
-        return []
+    if body is None:
+        body = _fold_text("\n".join([read_summary(call), call.text]))
+    folded = f"{_fold_text(call.title)}\n{body}"
+    # most texts name no state or district after "in" / "aus" (nor a state with a space):
+    # a few scans that can skip ahead (no "\b" first; the patterns themselves decide after),
+    # and only the sentences with one are read; reading every sentence of every call, now
+    # that calls with a list count too, had doubled the time of the region check
+    hits = sorted(
+        (
+            m
+            for pattern, present in (
+                # also the first word of a state written with a space ("in baden wurttemberg")
+                (_STATE_WORD_IN_TEXT_RE, bool(_STATE_WORD_IN_TEXT_HINT_RE.search(folded))),
+                (_STATE_GROUP_IN_TEXT_RE, "lander" in folded or "ostdeutsch" in folded),
+                (_DISTRICT_IN_TEXT_RE, "regierungsbezirk" in folded),
+                (_BARE_DISTRICTS_RE, _mentions_alone_district(folded)),
+            )
+            if present
+            for m in pattern.finditer(folded)
+        ),
+        key=lambda m: m.start(),
+    )
     found: list[str] = []
-    for sentence in map(_hyphenate_states, applicant_sentences(_call_text(call))):
+    starts: set[int] = set()
+    for m in hits:
+        # the sentence around it, found from there (splitting whole texts was most of the time)
+        start = _sentence_start(folded, m.start())
+        if start in starts:
+            continue
+        starts.add(start)
+        after = _SENTENCE_END_RE.search(folded, m.end())
+        sentence = _hyphenate_states(folded[start : after.start() if after else None])
+        # an applicant sentence, or one after an applicant heading ("Antragsberechtigt:");
+        # "In dieser Programmrunde können ausschließlich Schulen aus Berlin … teilnehmen"
+        # says who may take part without an applicant word: such a subject's sentence too
+        if not (
+            _names_applicants(sentence)
+            or _after_applicant_heading(folded, start)
+            or (
+                _SUBJECT_VERB_RE.search(sentence)
+                and not _NEGATION_RE.search(sentence)
+                and any(p.search(sentence) for p in _SUBJECT_RES)
+            )
+        ):
+            continue
         found += ["regierungsbezirk " + d for d, _ in _districts_in(sentence)]
         found += ["ostdeutschland"] if _STATE_GROUP_IN_TEXT_RE.search(sentence) else []
-        first = _STATE_IN_TEXT_RE.search(sentence)
+        first = next(
+            (
+                m
+                for m in _STATE_IN_TEXT_RE.finditer(sentence)
+                if not _OFFICE_BEFORE_RE.search(sentence, max(0, m.start() - 60), m.start())
+            ),
+            None,
+        )
         if first:  # "in Bayern und Thüringen": the states named from there on, as one list
             found += _ANY_STATE_RE.findall(sentence, first.start(), first.end() + 60)
     return list(dict.fromkeys(found))
+
+
+# Where to apply or to present, not where the applicants are: "… bei der Geschäftsstelle in
+# Berlin bewerben", "… beim Projektträger in Berlin ein", "auf einer Konferenz in Berlin"
+_OFFICE_BEFORE_RE = re.compile(
+    r"\b(?:bei|beim|an die|an den|an das|auf einer|auf einem|auf der|auf dem)\b[^,;]*$"
+)
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence of a folded text that holds position `at` starts (looked for in the
+    500 characters before it; a longer sentence is read from there)."""
+    start = max(0, at - 500)
+    for m in _SENTENCE_END_RE.finditer(text, start, at + 1):
+        start = m.end()
+    return start
+
+
+def _after_applicant_heading(text: str, start: int) -> bool:
+    """Whether the sentence of a folded text that starts at `start` follows a heading that
+    names applicants ("Antragsberechtigt:", "4. Zuwendungsempfänger")."""
+    end = len(text[:start].rstrip())
+    if not end or (text[end - 1] not in ":?" and end - _sentence_start(text, end - 1) > 80):
+        return False  # no heading: it ends with a colon or is short
+    before = text[_sentence_start(text, end - 1) : end]
+    return _is_heading(before) and _names_applicants(before)
 
 
 def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
@@ -977,7 +1069,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
                     sentence,
                 ),
             )
-        named = text_regions(call)
+        named = text_regions(call, folded)
         if named and all(_part_verdict(part, *own) == "out" for part in named):
             return RegionCheck(
                 "ineligible",
@@ -1011,7 +1103,7 @@ def check_region(call: CallDoc, profile: RegionProfile) -> RegionCheck:
             _TYPE_PREFIX_RE.sub("", " ".join(_fold_text(a.name).split()))
             for a in profile.applicants
         }
-        if not own_names & set(names):
+        if not own_names & {_KIND_PREFIX_RE.sub("", n) for n in names}:
             return RegionCheck(
                 "ineligible",
                 _quoted(
@@ -1057,9 +1149,10 @@ _PLACE_NAME_RE = re.compile(r"[a-z][\w-]*(?: (?:an der|am|im|in der) [a-z][\w-]*
 
 def _listed_places(folded: str) -> tuple[list[str], str] | None:
     """The places (folded) an applicant sentence lists in brackets as a region's members, and
-    the sentence; None when no sentence lists two or more names and nothing else."""
+    the sentence; None when no sentence lists two or more names and nothing else. Else the
+    members of an area a sentence names (`_area_members`)."""
     if "(" not in folded:
-        return None
+        return _area_members(folded)
     for sentence in applicant_sentences(folded):
         for m in _BRACKET_LIST_RE.finditer(sentence):
             inner = m.group(1)
@@ -1073,6 +1166,52 @@ def _listed_places(folded: str) -> tuple[list[str], str] | None:
                 for n in names
             ):
                 return names, sentence
+    return _area_members(folded)
+
+
+# An area named by its members in a sentence on where the applicants or the projects must be:
+# "aus dem Gebiet der euregio rhein-maas-nord: Kreis Kleve (Süd), Kreis Viersen, Rhein-Kreis
+# Neuss, Stadt Mönchengladbach …" (after a colon, as applicants), "Projekte müssen im
+# LEADER-Gebiet der Städte und Gemeinden Hamminkeln, Hünxe und Schermbeck umgesetzt werden".
+_MEMBER_TOWNS_RE = re.compile(
+    r"(?:gebiet|region)\w*\s+der\s+(?:stadte|gemeinden|kommunen)(?:\s+und\s+(?:stadte|gemeinden))?"
+    r"\s+"
+)
+_MEMBER_COLON_RE = re.compile(r"(?:gebiet|region)\w*\s+(?:der|des)\s+[^.;:()]{0,60}:\s*([^;]+)")
+_RESTRICTS_RE = re.compile(r"\b(?:mussen|nur|ausschliesslich)\b")
+# a member named by its kind ("Kreis Kleve", "Rhein-Kreis Neuss", "Stadt Düsseldorf")
+_KIND_PREFIX_RE = re.compile(r"^(?:(?:land)?kreis|stadt|gemeinde|[\w-]+-kreis)\s+")
+
+
+def _area_members(folded: str) -> tuple[list[str], str] | None:
+    """The members (folded, as named) of an area a sentence lists by name, and the sentence;
+    None when no sentence does (see `_MEMBER_TOWNS_RE`, `_MEMBER_COLON_RE`)."""
+    if "gebiet" not in folded and "region" not in folded:  # most texts
+        return None
+    for sentence in _split_sentences(folded):
+        for m in _MEMBER_TOWNS_RE.finditer(sentence):
+            if not _RESTRICTS_RE.search(sentence) or _EXAMPLES_RE.search(sentence, 0, m.end()):
+                continue
+            pos, names = m.end(), []
+            while (name := _NAME_RE.match(sentence, pos)) and name.group(0) not in _NOT_A_NAME:
+                names.append(name.group(0))
+                if not (sep := _NAME_SEP_RE.match(sentence, name.end())):
+                    break
+                pos = sep.end()
+            if len(names) >= 2:
+                return names, sentence
+    # a colon list ends the sentence: it is read with the applicant sentence before it
+    for sentence in applicant_sentences(folded):
+        colon = _MEMBER_COLON_RE.search(sentence)
+        if not colon or _EXAMPLES_RE.search(colon.group(1)) or re.search(r"\d", colon.group(1)):
+            continue
+        listed = _REGION_NOTE_RE.sub("", colon.group(1)).strip().rstrip(".").strip()
+        items = [i.strip() for i in _NAME_SEP_RE.split(listed) if i.strip()]
+        # Kreise and towns by their kind, two or more: a list of places, not of applicants
+        if sum(bool(_KIND_PREFIX_RE.match(i)) for i in items) >= 2 and all(
+            len(i.split()) <= 4 for i in items
+        ):
+            return items, sentence
     return None
 
 
@@ -1303,13 +1442,16 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
         or (_mentions_alone_district(folded) and _BARE_DISTRICTS_RE.search(folded))
         or _NAMED_COUNTIES_RE.search(folded)
         or ("kreis" in folded and _PLACE_COUNTIES_RE.search(folded))
+        or any("kreis" in s for s in _area_sentences(folded))
     ):
         return None
     _, own_district, own_county = _own_places(profile)
     own_names = {own_county} | {
         _TYPE_PREFIX_RE.sub("", " ".join(_fold_text(a.name).split())) for a in profile.applicants
     }
-    for sentence in applicant_sentences(folded):
+    # where the projects must be ("ausschließlich für Vorhaben im Regierungsbezirk Detmold")
+    # restricts the applicants as well
+    for sentence in (*applicant_sentences(folded), *_area_sentences(folded)):
         if _RATE_RE.search(sentence):
             continue
         admitting = _admitting_part(sentence)
@@ -1353,7 +1495,8 @@ def _as_written(call: CallDoc, names: Sequence[str]) -> list[str]:
     written: dict[str, str] = {}
     for word in words:
         written.setdefault(_fold_text(word).strip(), word)
-    return [written.get(name, name.title()) for name in names]
+    # word by word: "stadt monchengladbach" → "Stadt Mönchengladbach"
+    return [" ".join(written.get(w, w.title()) for w in name.split()) for name in names]
 
 
 def _own_county_full(profile: RegionProfile) -> str:
@@ -1368,9 +1511,17 @@ def _own_county_full(profile: RegionProfile) -> str:
 _MEMBER_CUE_RE = re.compile(
     r"\b(?:aus|in)\s+den\s+(?:stadten|gemeinden|kommunen|orten|mitgliedskommunen)\b"
     r"|\b(?:umfasst|umfassen|besteht aus|bestehend aus|gehoren|zahlen)\b|\bmitgliedskommunen\b"
+    # "im LEADER-Gebiet der Städte und Gemeinden …"
+    r"|(?:gebiet|region)\w*\s+der\s+(?:stadte|gemeinden|kommunen)\b"
 )
-# a town named like the county ("Coesfeld") is not the county ("Kreis Coesfeld")
-_COUNTY_BEFORE_RE = re.compile(r"\b(?:land)?kreis(?:es)?\s+$")
+# a town named like the county ("Coesfeld") is not the county ("Kreis Coesfeld"); in a list
+# after the plural ("Kreise Borken, Coesfeld und Steinfurt") every name is a Kreis
+_COUNTY_BEFORE_RE = re.compile(
+    r"\b(?:land)?kreis(?:es|e|en)?\s+(?:[a-z][\w-]*\s*(?:,|\bund\b|\bsowie\b)\s*)*$"
+)
+# the county among the members of an area in brackets ("mit Sitz im EUREGIO-Gebiet (u. a.
+# Kreise Borken, Coesfeld …)"): the area holds its territory, so the county and its towns
+_AREA_BRACKET_RE = re.compile(r"(?:gebiet|region|raum)\w*\s*\([^()]*$")
 # "Kommunen im Kreis Coesfeld", "aus dem Gebiet des Kreises …": the county as the place
 _COUNTY_PLACE_RE = re.compile(
     r"\b(?:im|in dem|aus dem|des|im gebiet des|aus dem gebiet des)\s+"
@@ -1398,11 +1549,12 @@ def _members_named(folded: str, profile: RegionProfile) -> tuple[str, ...]:
         short = name.split()[-1] if county else _TYPE_PREFIX_RE.sub("", name)
         pattern = re.compile(rf"(?<![\w-])(?:{re.escape(name)}|{re.escape(short)})(?![\w-])")
         for m in pattern.finditer(text):
-            before = text[: m.start()]
+            # (the end of the text before it is enough, and keeps the scans short)
+            before = text[max(0, m.start() - 300) : m.start()]
             # "Kreis Coesfeld" names the county, "Coesfeld" alone the town
             if county != bool(_COUNTY_BEFORE_RE.search(before) or m.group(0) == name != short):
                 continue
-            if county and _COUNTY_PLACE_RE.search(before):
+            if county and (_COUNTY_PLACE_RE.search(before) or _AREA_BRACKET_RE.search(before)):
                 return tuple(a.name for a in profile.applicants if a.name)
             found.setdefault(applicant.name, m.start())
     return tuple(sorted(found, key=found.__getitem__))
@@ -1539,7 +1691,8 @@ def _quoted(reason: str, call: CallDoc, folded: str) -> str:
 
 def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
     """Named regions the applicant sentences of a folded text restrict the applicants to,
-    whether one of them cannot be placed, and the sentence that names them."""
+    whether one of them cannot be placed, and the sentence that names them; else named
+    regions a sentence on the funding area restricts the projects to."""
     sentences = list(applicant_sentences(folded))
     sentences += [s for who, s in _subject_sentences(folded) if _mentions_region(who)]
     for sentence in sentences:
@@ -1548,7 +1701,39 @@ def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
         regions, vague = _regions_in(_admitting_part(sentence))
         if regions or vague:
             return regions, vague, sentence
+    # an area sentence restricts only by regions the rules can place: with one they cannot
+    # place ("ausschließlich für Vorhaben im Revier") the call stays as it was
+    for sentence in _area_sentences(folded):
+        if _RATE_RE.search(sentence) or not _mentions_region(sentence):
+            continue
+        regions, vague = _regions_in(_admitting_part(sentence))
+        if regions and not vague:
+            return regions, False, sentence
     return [], False, ""
+
+
+# Where the funds may go, said outside the applicant sentences: "Fördergebiet: Die Mittel
+# stehen ausschließlich für Vorhaben im Rheinischen Revier … zur Verfügung" (and the
+# applicants follow "in diesen Gebieten"), "Gefördert werden nur Projekte im Kreis Borken".
+_AREA_CUE_RE = re.compile(
+    r"(?:nur|ausschliesslich)\s+(?:fur\s+)?(?:vorhaben|projekte|massnahmen|investitionen)"
+    r"\s+(?:in|im|aus)"
+)
+_AREA_HEADING_RE = re.compile(r"\s*fordergebiet\s*:\s*")
+
+
+@lru_cache(maxsize=64)
+def _area_sentences(folded: str) -> tuple[str, ...]:
+    """The sentences of a folded text that restrict where the funded projects must be: one
+    after a heading "Fördergebiet:" or with "ausschließlich / nur für Vorhaben in …"."""
+    if "fordergebiet" not in folded and not _AREA_CUE_RE.search(folded):  # most texts
+        return ()
+    sentences = _split_sentences(folded)
+    return tuple(
+        sentence
+        for i, sentence in enumerate(sentences)
+        if _AREA_CUE_RE.search(sentence) or (i > 0 and _AREA_HEADING_RE.fullmatch(sentences[i - 1]))
+    )
 
 
 # every named or vague region holds one of these: most texts are decided by substring tests

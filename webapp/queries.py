@@ -85,8 +85,9 @@ MARKED_CHANGE_FIELDS = (
     "deadline", "deadlines", "deadline_time", "deadline_times", "status", "eligible",
     "amount_max_eur",
 )  # fmt: skip
-# A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects and
-# shares words with the call (strategy page, theme/project filters, the projects a list row
+# A project "matches" a call when it is among the call's best MATCH_TOP_RANK projects,
+# shares words with the call and may apply for it, unless the call is open to none of the
+# projects (strategy page, theme/project filters, the projects a list row
 # and the digest name, the CSV's "Passende Projekte": `matching_clauses`). Being the best
 # one is not enough: a best project without shared words leads only by the eligibility
 # floor (WI-04, eligible through its partners, led every call only companies may apply
@@ -321,6 +322,9 @@ def _like_escape(term: str) -> str:
 _OPEN_DUPLICATE = aliased(Call, name="open_duplicate")
 _SOURCE_DUPLICATE = aliased(Call, name="source_duplicate")
 _LISTED_DUPLICATE = aliased(Call, name="listed_duplicate")
+# the call's verdict as `matching_clauses` reads it: its own alias, so that a list that joins
+# `CallScore` already does not correlate the rule to that join
+_MATCH_CALL_SCORE = aliased(CallScore, name="match_call_score")
 
 
 def open_clause(today: date, *, by_duplicates: bool = True) -> ColumnElement[bool]:
@@ -400,11 +404,27 @@ def pending_clause() -> ColumnElement[bool]:
 
 def matching_clauses() -> list[ColumnElement[bool]]:
     """A match that counts, the one place of the rule: the project is among the call's best
-    few and shares words with the call (the call page still shows every score)."""
+    few, shares words with the call and may apply for it (the call page still shows every
+    score).
+
+    A project the call is not open to ("nicht antragsberechtigt") counts only for a call
+    open to none of the projects (`CallScore.eligibility`, listed only with "auch nicht
+    antragsberechtigt"): there the row still names the topical ones. Elsewhere it would be
+    read as the call's fit, and its theme filter would find the call (VW-05 named for a
+    call only WI-04's partners may apply for).
+    """
     return [
         Match.rank <= MATCH_TOP_RANK,
         # JSON as text: "[]" on SQLite and PostgreSQL alike, where a JSON comparison is not
         cast(Match.terms, String) != "[]",
+        or_(
+            Match.eligibility != "ineligible",
+            # a primary-key lookup, made only for the few ineligible matches of the best ranks
+            exists().where(
+                _MATCH_CALL_SCORE.call_id == Match.call_id,
+                _MATCH_CALL_SCORE.eligibility == "ineligible",
+            ),
+        ),
     ]
 
 

@@ -602,3 +602,178 @@ def test_a_state_written_with_a_space_is_the_state(strategy: Strategy) -> None:
         assert e.reasons[0].startswith(
             "laut Aufruftext nur für Antragsteller in Nordrhein-Westfalen – Landkreis Passau"
         ), written
+
+
+def test_states_in_the_text_restrict_a_nationwide_call_with_a_list(strategy: Strategy) -> None:
+    """Z-006: a call for "Bund" with a structured applicant list whose text admits schools of
+    four eastern states alone was eligible (and #4 in the inbox); the list says who applies,
+    not where."""
+
+    def assessed(text: str, eligible: tuple[str, ...], region: str = "Bund") -> tuple:
+        call = make_call("c", "Aufruf", text, eligible=list(eligible), region=region)
+        e = assess(call, strategy.region_profile)
+        return e.status, e.reasons
+
+    schools = (
+        "Bewerben können sich Grundschulverbünde gemeinsam mit ihrem Schulträger. In dieser "
+        "Programmrunde können ausschließlich Schulen aus Berlin, Brandenburg, Sachsen und "
+        "Sachsen-Anhalt teilnehmen; Schulen aus anderen Ländern werden 2029 berücksichtigt."
+    )
+    for eligible in (("Schule", "Schulträger", "Medienzentrum"), ()):
+        assert assessed(schools, eligible) == (
+            "ineligible",
+            [
+                "laut Aufruftext nur für Antragsteller in Berlin, Brandenburg, Sachsen und "
+                "Sachsen-Anhalt – Kreis Coesfeld liegt nicht darin"
+            ],
+        ), eligible
+    counties = (
+        "Antragsberechtigt sind Landkreise, Städte und Gemeinden in Sachsen, Sachsen-Anhalt "
+        "und Thüringen."
+    )
+    for region in ("Bund", "bundesweit", ""):
+        assert assessed(counties, ("Kommune", "Landkreis"), region) == (
+            "ineligible",
+            [
+                "laut Aufruftext nur für Antragsteller in Sachsen, Sachsen-Anhalt und Thüringen "
+                "– Kreis Coesfeld liegt nicht darin"
+            ],
+        ), region
+    # our own state among them, or a region field that is not nationwide, restricts no one
+    ours = counties.replace("Thüringen", "Nordrhein-Westfalen")
+    assert assessed(ours, ("Kommune", "Landkreis"))[0] == "eligible"
+    assert assessed(counties, ("Kommune", "Landkreis"), "NRW")[0] == "eligible"
+    # where to apply or to present is no place of the applicants
+    for text in (
+        "Kommunen können sich bis zum 31. März bei der Geschäftsstelle in Berlin bewerben.",
+        "Antragsberechtigt sind Kommunen. Antragsteller reichen ihre Skizze beim Projektträger "
+        "in Berlin ein und stellen sie auf einer Konferenz in Berlin vor.",
+    ):
+        for listed in (["Kommune"], []):
+            assert assessed(text, tuple(listed))[0] == "eligible", (text, listed)
+
+
+def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strategy) -> None:
+    """Z-026: "Fördergebiet: Die Mittel … stehen ausschließlich für Vorhaben im Rheinischen
+    Revier (…) und in der Emscher-Lippe-Region (…) zur Verfügung", then "Antragsberechtigt
+    sind Kommunen … in diesen Gebieten", was eligible (#1 for a project of ours)."""
+
+    def assessed(area: str) -> tuple[str, list[str]]:
+        text = (
+            f"Gefördert werden digitale Gästeinformationen. Fördergebiet: {area} "
+            "Antragsberechtigt sind Kommunen und Zweckverbände in diesen Gebieten."
+        )
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Zweckverband"], region="NRW")
+        e = assess(call, strategy.region_profile)
+        return e.status, e.reasons
+
+    area = (
+        "Die Mittel stehen ausschließlich für Vorhaben im Rheinischen Revier (Rhein-Erft-Kreis, "
+        "Kreis Düren) und in der Emscher-Lippe-Region (Gelsenkirchen, Bottrop) zur Verfügung."
+    )
+    assert assessed(area) == (
+        "ineligible",
+        [
+            "laut Aufruftext nur für Antragsteller im Rheinischen Revier oder in der "
+            f"Emscher-Lippe-Region – Kreis Coesfeld liegt nicht darin: „{area}“"
+        ],
+    )
+    # without the heading, "ausschließlich für Vorhaben in …" restricts as well
+    status, reasons = assessed(
+        "Gefördert werden ausschließlich Projekte im Regierungsbezirk Detmold."
+    )
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller im Regierungsbezirk Detmold – Kreis Coesfeld "
+        "liegt nicht darin: „Gefördert werden ausschließlich Projekte im Regierungsbezirk"
+    )
+    status, reasons = assessed("Die Mittel stehen nur für Vorhaben im Kreis Borken bereit.")
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für die Kreise Borken – Kreis Coesfeld ist nicht darunter"
+    )
+    # an area that holds the county, or one the rules cannot place, restricts no one
+    for area in (
+        "Die Mittel stehen ausschließlich für Vorhaben im Münsterland zur Verfügung.",
+        "Die Mittel stehen ausschließlich für Vorhaben im Revier zur Verfügung.",
+        "Die Mittel stehen ausschließlich für Vorhaben in der Region Niederrhein zur Verfügung.",
+    ):
+        assert assessed(area)[0] == "eligible", area
+
+
+def test_the_county_among_an_areas_members_admits_it_and_its_towns(strategy: Strategy) -> None:
+    """Z-013: "mit Sitz im EUREGIO-Gebiet (u. a. Kreise Borken, Coesfeld, …)" was read as the
+    town Coesfeld alone ("nur für Coesfeld (im Aufruf genannt)"), and "(u. a. Kreis Borken,
+    Kreis Coesfeld, …)" as the county without its towns; the area holds the county's
+    territory, so the county and all its towns may apply."""
+    everyone = [a.name for a in strategy.region_profile.applicants if a.name]
+
+    def assessed(text: str) -> tuple[str, list[str], list[str]]:
+        call = make_call(
+            "c",
+            "Kleinprojekte",
+            text,
+            eligible=["Kommune", "Landkreis", "Verein"],
+            region="EUREGIO (Programmgebiet INTERREG Deutschland-Nederland)",
+        )
+        e = assess(call, strategy.region_profile)
+        return e.status, e.applicants, e.reasons
+
+    for members in (
+        "Kreise Borken, Coesfeld, Steinfurt, Warendorf",
+        "Kreis Borken, Kreis Coesfeld, Kreis Steinfurt",
+    ):
+        text = (
+            "Antragsberechtigt sind Kommunen, Kreise und Vereine mit Sitz im EUREGIO-Gebiet "
+            f"(u. a. {members}, Stadt Münster, Grafschaft Bentheim sowie die Region Twente)."
+        )
+        assert assessed(text) == ("eligible", everyone, []), members
+    # Kreise named as the applicants (no area) are the county alone, also in a plural list
+    status, applicants, reasons = assessed(
+        "Antragsberechtigt sind die Kreise Borken, Coesfeld und Steinfurt."
+    )
+    assert (status, applicants) == ("eligible", ["Kreis Coesfeld"])
+    assert reasons[0] == "nur für Kreis Coesfeld (im Aufruf genannt)"
+
+
+def test_an_area_listed_by_its_members_without_us_excludes(strategy: Strategy) -> None:
+    """Z-014 (the euregio's Kreise and towns after a colon) and Z-010 ("im LEADER-Gebiet der
+    Städte und Gemeinden Hamminkeln, Hünxe und Schermbeck") were "unklar"."""
+
+    def assessed(text: str, region: str) -> tuple[str, list[str], list[str]]:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Verein"], region=region)
+        e = assess(call, strategy.region_profile)
+        return e.status, e.applicants, e.reasons
+
+    text = (
+        "Antragsberechtigt sind öffentliche und gemeinnützige Einrichtungen aus dem Gebiet der "
+        "euregio rhein-maas-nord: Kreis Kleve (Süd), Kreis Viersen, Rhein-Kreis Neuss, Stadt "
+        "Mönchengladbach sowie Noord- en Midden-Limburg."
+    )
+    status, _, reasons = assessed(text, "Programmgebiet INTERREG Deutschland-Nederland")
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller in Kreis Kleve, Kreis Viersen, Rhein-Kreis "
+        "Neuss, Stadt Mönchengladbach und Noord- en Midden-Limburg – Kreis Coesfeld liegt "
+        "nicht darin: „Antragsberechtigt sind öffentliche"
+    )
+    leader = "LEADER-Region Lippe-Issel-Niederung"
+    text = (
+        "Projekte müssen im LEADER-Gebiet der Städte und Gemeinden Hamminkeln, Hünxe und "
+        "Schermbeck umgesetzt werden. Antragsberechtigt sind Kommunen und Vereine aus der Region."
+    )
+    assert assessed(text, leader) == (
+        "ineligible",
+        [],
+        [
+            "laut Aufruftext nur für Antragsteller in Hamminkeln, Hünxe und Schermbeck – Kreis "
+            "Coesfeld liegt nicht darin: „Projekte müssen im LEADER-Gebiet der Städte und "
+            "Gemeinden Hamminkeln, Hünxe und Schermbeck umgesetzt werden.“"
+        ],
+    )
+    # with our towns among the members those may apply; examples restrict no one
+    ours = text.replace("Hünxe und Schermbeck", "Dülmen und Senden")
+    status, applicants, _ = assessed(ours, leader)
+    assert (status, applicants) == ("eligible", ["Dülmen", "Senden"])
+    examples = text.replace("der Städte und Gemeinden", "u. a. der Städte und Gemeinden")
+    assert assessed(examples, leader)[0] == "unknown"

@@ -217,3 +217,53 @@ def test_the_zustaendig_filter_and_the_towns_strategy_counts_on_each_backend(
                 assert theme.open_calls == list_calls(session, towns, today=today).total
     finally:
         engine.dispose()
+
+
+def test_a_project_the_call_is_not_open_to_counts_only_when_none_is_on_each_backend(
+    any_config: Config, tmp_path: Path
+) -> None:
+    """The match rule's eligibility test (an EXISTS on the call's verdict inside the list's
+    EXISTS): the project filter, the row, the CSV and the Strategie count agree."""
+    import_and_match(any_config, tmp_path)
+    engine = make_engine(any_config.database_url)
+    today = local_today()
+    try:
+        with make_session_factory(engine)() as session:
+            second = session.scalars(
+                select(Match)
+                .join(CallScore, CallScore.call_id == Match.call_id)
+                .where(Match.rank == 2, CallScore.eligibility == "eligible")
+                .order_by(CallScore.inbox_score.desc())
+            ).first()
+            assert second is not None and second.terms
+            call_id, project_id = second.call_id, second.project_id
+            key = second.project.key
+
+            def seen(verdict: str) -> tuple[bool, list[str], list[str]]:
+                """Found by the project filter; the row's and the CSV's project keys."""
+                session.get_one(CallScore, call_id).eligibility = verdict
+                session.commit()
+                listing = CallFilters(project=project_id, ineligible=True)
+                found = call_id in {
+                    r.id for r in list_calls(session, listing, today=today, page_size=500).rows
+                }
+                everything = CallFilters(scope="all", status="alle")
+                page = list_calls(session, everything, today=today, page_size=500)
+                [row] = [r for r in page.rows if r.id == call_id]
+                [line] = [
+                    r for r in export_rows(session, everything, today=today) if r.id == call_id
+                ]
+                return found, [m.key for m in row.matches], [m[0] for m in line.matches]
+
+            found, named, exported = seen("eligible")
+            assert found and key in named and named == exported
+            for match in session.scalars(select(Match).where(Match.call_id == call_id)):
+                match.eligibility = "ineligible" if match.rank > 1 else "partner"
+                match.terms = match.terms if match.rank > 1 else []
+            # open to its best project only, which shares no word: no project named
+            assert seen("partner") == (False, [], [])
+            # open to none: the projects sharing words, as before
+            found, named, exported = seen("ineligible")
+            assert found and key in named and named == exported
+    finally:
+        engine.dispose()
