@@ -123,7 +123,7 @@ def test_hilfe_says_which_projects_get_a_justification_and_how_to_get_another(
     text = htmllib.unescape(auth_client.get("/hilfe/").get_data(as_text=True))
     assert "Je passendem Projekt" not in text
     assert "mindestens 60 % der Projekt-Passung des besten Projekts" in text
-    assert "nicht „passend“ im Sinn der Listen" in text
+    assert 'nicht „<a href="#passung">passend</a>“ im Sinn der Listen' in text
     assert "Text für ein anderes Projekt:" in text and "Bewertung → „Projekt“" in text
 
 
