@@ -19,6 +19,8 @@ TRACK_COLOUR = "#e5e9ef"
 TEXT_COLOUR = "#1b1f24"
 MUTED_COLOUR = "#57606a"
 FAILED_COLOUR = "#b42318"
+# A project's own score, as its bar is labelled beside a call's priority-weighted Passung
+PROJECT_SCORE_NAME = "Projekt-Passung"
 
 
 def _fmt(number: float) -> str:
@@ -26,11 +28,17 @@ def _fmt(number: float) -> str:
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
-def score_bar(score: float | None, scale: float = 1.0, width: int = 72) -> Markup:
-    """A small horizontal bar for a match score, relative to `scale` (the best score)."""
+def score_bar(
+    score: float | None, scale: float = 1.0, width: int = 72, name: str = "Passung"
+) -> Markup:
+    """A small horizontal bar for a match score, relative to `scale` (the best score).
+
+    `name` labels the number: "Projekt-Passung" where a call's own (priority-weighted)
+    Passung stands beside the bars, so that the two numbers are not taken for one.
+    """
     value = max(0.0, min((score or 0.0) / (scale or 1.0), 1.0))
     filled = _fmt(width * value)
-    label = f"Passung {score or 0:.2f}".replace(".", ",")
+    label = f"{name} {score or 0:.2f}".replace(".", ",")
     return Markup(
         f'<svg class="score-bar" width="{width}" height="10" viewBox="0 0 {width} 10" '
         f'role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'

@@ -92,10 +92,14 @@ def test_the_eingang_lists_a_call_for_the_partners_with_its_badge(
     page = _text(auth_client, "/")
     assert FARMS in page and TOWNS in page
     assert RESEARCH not in page  # nobody in the strategy may apply
-    badge = re.search(r'<span class="badge elig-partner" title="([^"]*)">([^<]*)</span>', page)
+    badge = re.search(
+        r'<span class="badge elig-partner">([^<]*)</span><span class="badge-why">'
+        r'<span class="visually-hidden">: </span>([^<]*)</span>',
+        page,
+    )
     assert badge is not None, page
-    assert badge.group(2) == "über Projektpartner"
-    assert badge.group(1) == (
+    assert badge.group(1) == "über Projektpartner"
+    assert badge.group(2) == (
         "antragsberechtigt für WI-04 über Landwirt (Projektpartner); "
         "Kreis, Städte und Gemeinden nicht antragsberechtigt (nur Landwirt)"
     )
@@ -106,11 +110,12 @@ def test_the_eingang_lists_a_call_for_the_partners_with_its_badge(
 def test_the_call_page_says_who_may_apply(calls: dict[str, int], auth_client: FlaskClient) -> None:
     page = _text(auth_client, f"/aufrufe/{calls['FARMS']}")
     head = page.split('<header class="detail-head">', 1)[1].split("</header>", 1)[0]
-    # the header's badge gives the reasons as tooltip, as the list rows' badge does
+    # the header's badge gives the reasons (shown on hover and focus), as the list rows' does
     assert (
-        '<span class="badge elig-partner" title="antragsberechtigt für WI-04 über Landwirt '
+        '<span class="badge elig-partner">über Projektpartner</span><span class="badge-why">'
+        '<span class="visually-hidden">: </span>antragsberechtigt für WI-04 über Landwirt '
         "(Projektpartner); Kreis, Städte und Gemeinden nicht antragsberechtigt (nur Landwirt)"
-        '">über Projektpartner</span>'
+        "</span>"
     ) in head
     assert "elig-ineligible" not in head
     assert (

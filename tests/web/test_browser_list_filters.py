@@ -96,6 +96,9 @@ def test_the_keyboard_reaches_the_first_call_without_the_filter_form(
         tab.keyboard.press("Tab")
         expect(tab.locator(":focus")).to_have_text("Zu den Aufrufen springen")
         tab.keyboard.press("Enter")
+        # the row's eligibility badge first: a tab stop, so that its reason shows
+        tab.keyboard.press("Tab")
+        expect(tab.locator("li.call-row .has-why").first).to_be_focused()
         tab.keyboard.press("Tab")
         first = tab.locator("li.call-row .call-title a").first
         expect(first).to_be_focused()

@@ -240,7 +240,8 @@ def test_the_fristen_page_badges_a_partner_only_candidate_as_the_eingang_does(
     line = re.search(rf'<li class="tl-item kind-kandidat[^"]*">(?:(?!</li>).)*?/aufrufe/{call.id}\?'
                      r"(?:(?!</li>).)*</li>", page, re.S)  # fmt: skip
     assert line is not None
-    badge = re.search(r'<span class="badge elig-partner" title="([^"]*)">über Projektpartner</span>',
+    badge = re.search(r'<span class="badge elig-partner">über Projektpartner</span>'
+                      r'<span class="badge-why"><span class="visually-hidden">: </span>(.*?)</span></span>',
                       line.group(0))  # fmt: skip
     assert badge is not None
     assert html.unescape(badge.group(1)) == "; ".join(score.eligibility_reasons)

@@ -30,7 +30,10 @@ def test_inbox_lists_open_eligible_candidates_best_first(
     titles = re.findall(r'<h2 class="call-title"><a href="[^"]+">([^<]+)</a>', page)
     assert len(titles) == 25
     # Best first: the shown inbox scores never increase down the page.
-    scores = [float(x.replace(",", ".")) for x in re.findall(r"Passung (\d+,\d+)</span>", page)]
+    scores = [
+        float(x.replace(",", "."))
+        for x in re.findall(r"Passung nach Priorität (\d+,\d+)</span>", page)
+    ]
     assert len(scores) == 25 and scores == sorted(scores, reverse=True)
     best = session.execute(
         select(func.max(CallScore.inbox_score))

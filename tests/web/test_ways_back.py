@@ -203,8 +203,9 @@ def test_the_call_header_badge_gives_the_reasons(
     start = page.index('<header class="detail-head">')
     head = page[start : page.index("</header>", start)]
     assert (
-        '<span class="badge elig-partner" title="antragsberechtigt für WI-04 über Landwirt '
-        '(Projektpartner)">über Projektpartner</span>'
+        '<span class="has-why" tabindex="0"><span class="badge elig-partner">über Projektpartner'
+        '</span><span class="badge-why"><span class="visually-hidden">: </span>antragsberechtigt für '
+        "WI-04 über Landwirt (Projektpartner)</span></span>"
     ) in head
 
 

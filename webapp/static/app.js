@@ -14,6 +14,19 @@
     update();
   });
 
+  // A refused form: the field at fault takes the focus. Its autofocus attribute is not
+  // enough: browsers skip autofocus on a page opened at an anchor (the form posts to
+  // #bewertung) and move the focus to the anchor's target once the page has loaded, so
+  // the keyboard user would be left at the top of the page. Hence again after "load".
+  var invalid = document.querySelector("[autofocus][aria-invalid='true']");
+  if (invalid) {
+    var focusInvalid = function () {
+      if (document.activeElement === document.body || document.activeElement === null) invalid.focus();
+    };
+    focusInvalid();
+    window.addEventListener("load", function () { setTimeout(focusInvalid, 0); });
+  }
+
   // Filter box on wide screens: folded stays folded on the next list page. On phones it is
   // folded anyway and opens on demand, so the choice is neither read nor kept there.
   var filterToggle = document.getElementById("filter-toggle");

@@ -18,7 +18,7 @@ from flask import url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from webapp.charts import score_bar
+from webapp.charts import PROJECT_SCORE_NAME, score_bar
 from webapp.formatting import (
     format_eur,
     format_number,
@@ -144,7 +144,11 @@ def list_view(page: CallPage, *, inbox: bool, today: date, back: str) -> ListVie
                     project_url(m.project_id), m.key, m.title, m.theme
                 )
             matches.append(
-                MatchLine(score_bar(m.score, page.score_scale), project, decision_mark(m.moved))
+                MatchLine(
+                    score_bar(m.score, page.score_scale, name=PROJECT_SCORE_NAME),
+                    project,
+                    decision_mark(m.moved),
+                )
             )
         rows.append(_row_view(row, matches, inbox, today, detail_url, review_url))
     return ListView(

@@ -47,14 +47,37 @@ STATUS_CLASSES = {
 }
 
 
-def eligibility_badge(status: str | None, reasons: Iterable[str] | None = ()) -> Markup:
-    """`antragsberechtigt` & co. as a badge; the matcher's reasons as its tooltip."""
+# The matcher names no reason when the call's list of applicants simply includes the
+# strategy's own (the common case): say that, so every badge that shows reasons has one.
+NO_RESTRICTION_REASON = (
+    "Der Aufruf nennt Antragsberechtigte, zu denen die Antragsteller der Strategie gehören; "
+    "der Abgleich hat keine Einschränkung gefunden"
+)
+NOT_MATCHED_REASON = "noch nicht mit der Strategie abgeglichen"
+_DEFAULT_REASONS = {"eligible": NO_RESTRICTION_REASON, "unknown": NOT_MATCHED_REASON}
+
+
+def eligibility_badge(status: str | None, reasons: Iterable[str] | None = None) -> Markup:
+    """`antragsberechtigt` & co. as a badge; with `reasons` (even empty) the badge explains itself.
+
+    The reasons are text inside the badge, shown beside it on hover and on keyboard focus
+    (the badge is then a tab stop): a `title` tooltip reaches neither keyboard users nor,
+    reliably, screen readers. None: the plain badge (the reasons stand elsewhere, or it is
+    the Hilfe's legend).
+    """
     # f-strings with escape(), not Markup.format: this runs on every row of a list.
     st = status or "unknown"
-    reasons = list(reasons or ())
-    title = f' title="{Markup("; ").join(reasons)}"' if reasons else ""
     label = escape(ELIGIBILITY_LABELS.get(st, st))
-    return Markup(f'<span class="badge elig-{escape(st)}"{title}>{label}</span>')
+    if reasons is None:
+        return Markup(f'<span class="badge elig-{escape(st)}">{label}</span>')
+    listed = [r for r in reasons if r] or [r for r in (_DEFAULT_REASONS.get(st),) if r]
+    if not listed:  # the matcher always explains the other verdicts
+        return Markup(f'<span class="badge elig-{escape(st)}">{label}</span>')
+    why = Markup("; ").join(listed)
+    return Markup(
+        f'<span class="has-why" tabindex="0"><span class="badge elig-{escape(st)}">{label}</span>'
+        f'<span class="badge-why"><span class="visually-hidden">: </span>{why}</span></span>'
+    )
 
 
 def decision_mark(change: float) -> Markup:

@@ -10,7 +10,7 @@ from flask import Flask, g, request
 from matcher.types import NOT_ABOUT_TOPIC_REASONS
 from webapp.app import db_session
 from webapp.auth import request_path, safe_next
-from webapp.charts import score_bar
+from webapp.charts import PROJECT_SCORE_NAME, score_bar
 from webapp.models import DISMISS_REASONS, REVIEW_STATUSES
 from webapp.queries import own_applicants_label
 from webapp.views.components import (
@@ -116,6 +116,7 @@ def register_context(app: Flask) -> None:
             "ELIGIBILITY_LABELS": ELIGIBILITY_LABELS,
             "STATUS_CLASSES": STATUS_CLASSES,
             "score_bar": score_bar,
+            "PROJECT_SCORE_NAME": PROJECT_SCORE_NAME,
             # a "?" beside a heading or field, to its section of the Hilfe page
             "help_link": help_link,
             # `zurueck` of links to a call page: its back link and "Speichern & zurück"

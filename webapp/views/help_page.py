@@ -15,16 +15,17 @@ from markupsafe import Markup
 from matcher.german import join_de
 from matcher.justification import LONG_WORD_LIMIT, SHORT_LIMIT
 from matcher.model import MatchParams
-from matcher.types import NOT_ABOUT_TOPIC_REASONS
+from matcher.types import ELIGIBILITY_FLOOR, NOT_ABOUT_TOPIC_REASONS
 from webapp.digest import WATCHED_STATUSES
 from webapp.exports import CALENDAR_ALARM_DAYS
 from webapp.formatting import DECISION_EFFECT_MIN, format_number
+from webapp.justifications import FIT_RATIO, MAX_PROJECTS
 from webapp.mail.settings import MailSettings
 from webapp.matching import DISMISSED_STATUS, RELEVANT_STATUSES
 from webapp.models import DISMISS_REASONS, REVIEW_STATUSES
 from webapp.queries import MATCH_TOP_RANK, NEW_DAYS, PENDING_STATUSES
 from webapp.reviews import ACTIVE_STATUSES
-from webapp.views.components import ELIGIBILITY_LABELS, eligibility_badge
+from webapp.views.components import ELIGIBILITY_LABELS, NOT_MATCHED_REASON, eligibility_badge
 from webapp.views.deadlines import TIMELINE_WEEKS
 from webapp.views.justification import FORMATS
 
@@ -154,6 +155,7 @@ def index() -> str:
             for key in ELIGIBILITY_LABELS
         ],
         unknown_label=ELIGIBILITY_LABELS["unknown"],
+        not_matched_reason=NOT_MATCHED_REASON,
         ineligible_label=ELIGIBILITY_LABELS["ineligible"],
         reminder_days=_days(mail.reminder_days) if mail.reminder_days else "",
         soon_days=_days([mail.soon_days]),
@@ -167,6 +169,9 @@ def index() -> str:
             (rank, format_number(weight, 1))
             for rank, weight in enumerate(params.priority_weights, start=1)
         ],
+        priority_example=_priority_example(params.priority_weights),
+        fit_percent=f"{FIT_RATIO:.0%}".replace("%", " %"),
+        max_projects=MAX_PROJECTS,
         knn_pos=format_number(params.knn_pos),
         knn_neg=format_number(params.knn_neg),
         timeline_weeks=TIMELINE_WEEKS,
@@ -179,3 +184,15 @@ def index() -> str:
 
 # How the download formats of the Begründungstext are called in the panel.
 FORMAT_NAMES = {"txt": "Text (.txt)", "md": "Markdown (.md)", "docx": "Word (.docx)"}
+
+
+def _priority_example(weights: tuple[float, ...], project: float = 0.74) -> dict[str, str]:
+    """The Passung nach Priorität of a project in a theme of the lowest priority, worked out
+    as the matcher does it (matcher.model._inbox), so the Hilfe's example stays true."""
+    weight = weights[-1]
+    return {
+        "project": format_number(project),
+        "weight": format_number(weight, 1),
+        "priority": str(len(weights)),
+        "result": format_number(ELIGIBILITY_FLOOR + (project - ELIGIBILITY_FLOOR) * weight),
+    }
