@@ -96,8 +96,10 @@ MARKED_CHANGE_FIELDS = (
 # eligibility floor (0,1), every other stays below it, so a minimum of 0,1 said only "not
 # ineligible" and left the project filter empty with "auch nicht antragsberechtigt" ticked.
 MATCH_TOP_RANK = 3
-# What a list row and the digest say for a call none of whose best projects shares words.
-NO_SHARED_MATCH = "kein Projekt mit gemeinsamen Begriffen"
+# What a list row and the digest say for a call none of whose best projects shares words and
+# may apply: a project that shares words but may not apply is no fit ("antragsberechtigt"
+# includes über Projektpartner and unklar, as the rule in `matching_clauses`).
+NO_SHARED_MATCH = "kein antragsberechtigtes Projekt mit gemeinsamen Begriffen"
 # Review states that still await a decision (the inbox).
 PENDING_STATUSES = ("neu", "in Prüfung")
 

@@ -24,7 +24,7 @@ from webapp.mail.settings import MailSettings
 from webapp.models import CallScore, Match, utcnow
 from webapp.queries import CallFilters, count_calls, list_calls, strategy_overview
 
-NONE_SHARED = "kein Projekt mit gemeinsamen Begriffen"
+NONE_SHARED = "kein antragsberechtigtes Projekt mit gemeinsamen Begriffen"
 CSV_PROJECTS = "Passende Projekte"  # was "Beste Projekte": the best three, shared words or not
 
 
@@ -131,7 +131,7 @@ def test_the_csv_names_the_projects_the_row_names(
     auth_client: FlaskClient, session: Session
 ) -> None:
     """The export named the best three whatever they shared: WI-04 for company-only calls
-    whose row says "kein Projekt mit gemeinsamen Begriffen"."""
+    whose row says "kein antragsberechtigtes Projekt mit gemeinsamen Begriffen"."""
     second = session.scalars(
         select(Match)
         .join(CallScore, CallScore.call_id == Match.call_id)
