@@ -1715,9 +1715,10 @@ def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
 # Where the funds may go, said outside the applicant sentences: "Fördergebiet: Die Mittel
 # stehen ausschließlich für Vorhaben im Rheinischen Revier … zur Verfügung" (and the
 # applicants follow "in diesen Gebieten"), "Gefördert werden nur Projekte im Kreis Borken".
+# ("nicht nur für Projekte im Kreis Borken" widens, it restricts no one)
 _AREA_CUE_RE = re.compile(
-    r"(?:nur|ausschliesslich)\s+(?:fur\s+)?(?:vorhaben|projekte|massnahmen|investitionen)"
-    r"\s+(?:in|im|aus)"
+    r"(?<!nicht )\b(?:nur|ausschliesslich)\s+(?:fur\s+)?"
+    r"(?:vorhaben|projekte|massnahmen|investitionen)\s+(?:in|im|aus)\b"
 )
 _AREA_HEADING_RE = re.compile(r"\s*fordergebiet\s*:\s*")
 

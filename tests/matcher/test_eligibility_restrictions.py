@@ -658,9 +658,9 @@ def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strat
     Revier (…) und in der Emscher-Lippe-Region (…) zur Verfügung", then "Antragsberechtigt
     sind Kommunen … in diesen Gebieten", was eligible (#1 for a project of ours)."""
 
-    def assessed(area: str) -> tuple[str, list[str]]:
+    def assessed(area: str, heading: str = "Fördergebiet: ") -> tuple[str, list[str]]:
         text = (
-            f"Gefördert werden digitale Gästeinformationen. Fördergebiet: {area} "
+            f"Gefördert werden digitale Gästeinformationen. {heading}{area} "
             "Antragsberechtigt sind Kommunen und Zweckverbände in diesen Gebieten."
         )
         call = make_call("c", "Aufruf", text, eligible=["Kommune", "Zweckverband"], region="NRW")
@@ -680,14 +680,16 @@ def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strat
     )
     # without the heading, "ausschließlich für Vorhaben in …" restricts as well
     status, reasons = assessed(
-        "Gefördert werden ausschließlich Projekte im Regierungsbezirk Detmold."
+        "Gefördert werden ausschließlich Projekte im Regierungsbezirk Detmold.", heading=""
     )
     assert status == "ineligible"
     assert reasons[0].startswith(
         "laut Aufruftext nur für Antragsteller im Regierungsbezirk Detmold – Kreis Coesfeld "
         "liegt nicht darin: „Gefördert werden ausschließlich Projekte im Regierungsbezirk"
     )
-    status, reasons = assessed("Die Mittel stehen nur für Vorhaben im Kreis Borken bereit.")
+    status, reasons = assessed(
+        "Die Mittel stehen nur für Vorhaben im Kreis Borken bereit.", heading=""
+    )
     assert status == "ineligible"
     assert reasons[0].startswith(
         "laut Aufruftext nur für die Kreise Borken – Kreis Coesfeld ist nicht darunter"
@@ -699,6 +701,11 @@ def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strat
         "Die Mittel stehen ausschließlich für Vorhaben in der Region Niederrhein zur Verfügung.",
     ):
         assert assessed(area)[0] == "eligible", area
+    # "nicht nur für …" widens, it restricts no one
+    assert (
+        assessed("Die Mittel stehen nicht nur für Projekte im Kreis Borken bereit.", "")[0]
+        == "eligible"
+    )
 
 
 def test_the_county_among_an_areas_members_admits_it_and_its_towns(strategy: Strategy) -> None:
