@@ -997,9 +997,14 @@ def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
 
 
 # Where to apply or to present, not where the applicants are: "… bei der Geschäftsstelle in
-# Berlin bewerben", "… beim Projektträger in Berlin ein", "auf einer Konferenz in Berlin"
+# Berlin bewerben", "… beim Projektträger in Berlin ein", "auf einer Konferenz in Berlin". Only
+# an office or event noun after "bei/an/auf …" right before "in <Land>" counts: "bei diesem
+# Aufruf nur Kommunen in Bayern", "an die Kommunen in Bayern" or "Kommunen und
+# Beratungsstellen in Bayern" name where the applicants are.
 _OFFICE_BEFORE_RE = re.compile(
-    r"\b(?:bei|beim|an die|an den|an das|auf einer|auf einem|auf der|auf dem)\b[^,;]*$"
+    r"\b(?:bei|beim|an|auf|zur|zum|vor)\s+(?:(?:der|die|das|den|dem|einer|einem|eine|ein)\s+)?"
+    r"(?:\w+\s+)?(?:\w*(?:stelle|behorde|ministerium|konferenz|tagung|veranstaltung|workshop)"
+    r"|projekttrager)(?:s|n|en)?\s+$"
 )
 
 

@@ -651,6 +651,25 @@ def test_states_in_the_text_restrict_a_nationwide_call_with_a_list(strategy: Str
     ):
         for listed in (["Kommune"], []):
             assert assessed(text, tuple(listed))[0] == "eligible", (text, listed)
+    # only an office or event right before "in <Land>" is no place of the applicants: "bei
+    # diesem Aufruf" or "an die Kommunen" before it still restricts
+    for text in (
+        "Antragsberechtigt sind bei diesem Aufruf nur Kommunen in Bayern.",
+        "Der Aufruf richtet sich an die Kommunen in Bayern.",
+        "Antragsberechtigt sind die an die Breitbandinitiative angeschlossene Kommunen in Bayern.",
+        # an office that applies is where it is
+        "Antragsberechtigt sind Kommunen und Beratungsstellen in Bayern.",
+    ):
+        assert assessed(text, ("Kommune",)) == (
+            "ineligible",
+            ["laut Aufruftext nur für Antragsteller in Bayern – Kreis Coesfeld liegt nicht darin"],
+        ), text
+    for text in (
+        "Antragsberechtigt sind Kommunen. Die Anträge gehen an die Bewilligungsbehörde in Bayern.",
+        "Antragsberechtigt sind Kommunen; die Ergebnisse werden auf einer Fachtagung in Bayern "
+        "vorgestellt.",
+    ):
+        assert assessed(text, ("Kommune",))[0] == "eligible", text
 
 
 def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strategy) -> None:
