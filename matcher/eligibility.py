@@ -1240,7 +1240,7 @@ def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> Re
         )
     other = _other_places(call, folded, profile)
     if other is not None:
-        return RegionCheck("ineligible", _quoted(other[0], call, other[1]))
+        return RegionCheck(other[0], _quoted(other[1], call, other[2]))
     if not _mentions_region(folded):  # most texts: one scan
         return RegionCheck("eligible")
     regions, vague, sentence = _text_named_region(folded)
@@ -1436,10 +1436,21 @@ def _place_counties(call: CallDoc, sentence: str) -> list[str]:
     return [n for n, w in zip(found, written, strict=True) if w[:1].isupper()]
 
 
-def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[str, str] | None:
-    """The reason and the sentence when an applicant sentence admits only applicants in
-    another administrative district ("… im Regierungsbezirk Detmold") or other Kreise named
-    by name ("Antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe"); None else."""
+# places beside the named ones the rules cannot check: "im Kreis Borken oder in angrenzenden
+# Kreisen" (the county may be such a neighbour)
+_NEIGHBOURS_RE = re.compile(
+    r"\b(?:oder|und|sowie)\s+(?:\w+\s+){0,3}?(?:angrenzend|benachbart|umliegend|anliegend"
+    r"|anrainer|nachbar)"
+)
+
+
+def _other_places(
+    call: CallDoc, folded: str, profile: RegionProfile
+) -> tuple[str, str, str] | None:
+    """The status ("ineligible"), reason and sentence when an applicant sentence admits only
+    applicants in another administrative district ("… im Regierungsbezirk Detmold") or other
+    Kreise named by name ("Antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe");
+    "unknown" when it adds their neighbours ("… oder in angrenzenden Kreisen"); None else."""
     # every such sentence holds one of these words: most texts are decided by a scan
     if not (
         ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))
@@ -1456,7 +1467,9 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
     }
     # where the projects must be ("ausschließlich für Vorhaben im Regierungsbezirk Detmold")
     # restricts the applicants as well
-    for sentence in (*applicant_sentences(folded), *_area_sentences(folded)):
+    applicants = applicant_sentences(folded)
+    near = ""
+    for sentence in (*applicants, *_area_sentences(folded)):
         if _RATE_RE.search(sentence):
             continue
         admitting = _admitting_part(sentence)
@@ -1470,27 +1483,43 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
         places = _place_counties(call, admitting)
         if own_district in districts or own_names & {*counties, *towns, *places}:
             continue  # ours among them
+        if (districts or counties or places) and _NEIGHBOURS_RE.search(admitting):
+            # unknown as other places the rules cannot place in an applicant sentence; in a
+            # funding area such a place leaves the call as it was
+            near = near or (sentence if sentence in applicants else "")
+            continue
         owner = owner_name(profile)
         if districts:
             places = ["regierungsbezirk " + d for d in dict.fromkeys(districts)]
             return (
+                "ineligible",
                 f"laut Aufruftext nur für Antragsteller {_places_label(places)} – "
                 f"{owner} liegt nicht darin",
                 sentence,
             )
         if counties and not match_terms(rest)[0]:
             written = join_de(_as_written(call, counties))
-            return f"laut Aufruftext nur für die Kreise {written} – {owner} ist nicht darunter", (
-                sentence
+            return (
+                "ineligible",
+                f"laut Aufruftext nur für die Kreise {written} – {owner} ist nicht darunter",
+                sentence,
             )
         if places:
             where = "in den Kreisen" if len(places) > 1 else "im Kreis"
             written = join_de(_as_written(call, places))
             return (
+                "ineligible",
                 f"laut Aufruftext nur für Antragsteller {where} {written} – {owner} liegt nicht "
                 "darin",
                 sentence,
             )
+    if near:
+        return (
+            "unknown",
+            f"Förderregion laut Aufruftext eingeschränkt – bitte prüfen, ob "
+            f"{owner_name(profile)} dazugehört",
+            near,
+        )
     return None
 
 

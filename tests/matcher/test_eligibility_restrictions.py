@@ -803,3 +803,39 @@ def test_an_area_listed_by_its_members_without_us_excludes(strategy: Strategy) -
     assert (status, applicants) == ("eligible", ["Dülmen", "Senden"])
     examples = text.replace("der Städte und Gemeinden", "u. a. der Städte und Gemeinden")
     assert assessed(examples, leader)[0] == "unknown"
+
+
+def test_named_kreise_or_their_neighbours_are_no_list_to_check(strategy: Strategy) -> None:
+    """ "… die im Kreis Borken oder in angrenzenden Kreisen liegen" shut Coesfeld out, a
+    neighbour of Borken: the neighbours are a place the rules cannot check, so "unklar" as
+    for other such places in an applicant sentence (and nothing in a funding area)."""
+
+    def assessed(text: str) -> tuple[str, list[str]]:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Verein"], region="NRW")
+        e = assess(call, strategy.region_profile)
+        return e.status, e.reasons
+
+    for near in ("oder in angrenzenden Kreisen", "und den benachbarten Kreisen"):
+        text = f"Antragsberechtigt sind Kommunen und Vereine, die im Kreis Borken {near} liegen."
+        assert assessed(text) == (
+            "unknown",
+            [
+                "Förderregion laut Aufruftext eingeschränkt – bitte prüfen, ob Kreis Coesfeld "
+                f"dazugehört: „{text}“"
+            ],
+        ), near
+    # the Kreis alone still excludes; a funding area with its neighbours restricts no one
+    status, reasons = assessed(
+        "Antragsberechtigt sind Kommunen und Vereine, die im Kreis Borken liegen."
+    )
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller im Kreis Borken – Kreis Coesfeld liegt nicht darin"
+    )
+    assert (
+        assessed(
+            "Fördergebiet: Die Mittel stehen nur für Vorhaben im Kreis Borken oder in "
+            "umliegenden Kreisen bereit. Antragsberechtigt sind Kommunen in diesem Gebiet."
+        )[0]
+        == "eligible"
+    )
