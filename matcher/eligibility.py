@@ -541,7 +541,11 @@ _NOT_APPLICANTS_RE = re.compile(
 # A sentence that says who may not apply ("Kommunen sind nicht antragsberechtigt"), and the
 # exceptions after "ausgenommen", "nicht jedoch" … in a sentence that says who may.
 # ("not eligible" is left out: in EU calls it is said of costs and activities, not applicants)
-_EXCLUDED_RE = re.compile(r"\bnicht (?:antragsberechtigt|zuwendungsempfang)")
+# Only the predicate: "mit nicht antragsberechtigten Partnern" excludes no one.
+_EXCLUDED_RE = re.compile(
+    r"\bnicht (?:antragsberechtigt|zuwendungsempfangsberechtigt)(?!\w)"
+    r"|\bnicht zuwendungsempfang(?!sberechtigt\w)"
+)
 _EXCEPT_RE = re.compile(
     r"\b(?:nicht jedoch|jedoch nicht|nicht aber|aber nicht|ausgenommen|mit ausnahme|ausser"
     r"|except|excluding)\b"
@@ -1324,14 +1328,22 @@ def _admitting_part(sentence: str) -> str:
     return ";".join(parts)
 
 
+# a place named right after the exception word: "mit Ausnahme des Kreises …", "ausgenommen
+# der Kreis …", "außer der Stadt …" ("ausgenommen Vorhaben, die … in der Stadt … gefördert
+# wurden" excepts projects, not the town)
+_EXCEPTED_PLACE_RE = re.compile(
+    r"\s*(?:von\s+)?(?:(?:des|der|dem|den|die|das)\s+)?(?=(?:land)?kreis(?:es|e)?\s|stadt\s|gemeinde\s)"
+)
+
+
 def _excluding_part(sentence: str) -> str:
-    """The clauses of a folded sentence that exclude, and the exceptions after "ausgenommen",
-    "mit Ausnahme" …: what `_admitting_part` leaves out."""
+    """The clauses of a folded sentence that exclude, and the places named right after
+    "ausgenommen", "mit Ausnahme" …: what `_admitting_part` leaves out."""
     parts = []
     for clause in sentence.split(";"):
         if _EXCLUDED_RE.search(clause) or _EXCLUDED_ANYWHERE_RE.search(clause):
             parts.append(clause)
-        elif m := _EXCEPT_RE.search(clause):
+        elif (m := _EXCEPT_RE.search(clause)) and _EXCEPTED_PLACE_RE.match(clause, m.end()):
             parts.append(clause[m.end() :])
     return ";".join(parts)
 

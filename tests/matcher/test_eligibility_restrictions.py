@@ -544,6 +544,22 @@ def test_a_town_excepted_by_name_is_excluded_alone(strategy: Strategy) -> None:
         "Dülmen laut Aufruftext nicht antragsberechtigt: „Antragsberechtigt sind alle Kommunen "
         "im Regierungsbezirk Münster mit Ausnahme der Stadt Dülmen.“"
     )
+    # partners that may not apply, or projects excepted where they are, exclude no town or
+    # county: only "… ist nicht antragsberechtigt" and a name right after the exception
+    everyone = [a.name for a in strategy.region_profile.applicants]
+    admitted = "Antragsberechtigt sind alle Kommunen im Regierungsbezirk Münster"
+    for place, there in (
+        ("Die Stadt Dülmen", "in der Stadt Dülmen"),
+        ("Der Kreis Coesfeld", "im Kreis Coesfeld"),
+    ):
+        for text in (
+            f"{admitted}. {place} kann dabei mit nicht antragsberechtigten Partnern kooperieren.",
+            f"{admitted}, ausgenommen Vorhaben, die bereits {there} gefördert wurden.",
+            f"{admitted} mit Ausnahme von Vorhaben, die bereits {there} gefördert wurden.",
+        ):
+            e = assess(replace(call, text=text), strategy.region_profile)
+            assert (e.status, e.applicants) == ("eligible", everyone), text
+            assert not any("nicht antragsberechtigt" in r for r in e.reasons), text
     # the town Coesfeld is not the Kreis Coesfeld
     call = replace(
         call, text="Antragsberechtigt sind alle Kommunen mit Ausnahme der Stadt Coesfeld."
