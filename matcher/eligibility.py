@@ -1510,10 +1510,12 @@ def _other_places(
                 sentence,
             )
         if counties and not match_terms(rest)[0]:
-            written = join_de(_as_written(call, counties))
+            named = list(dict.fromkeys(counties))  # a Kreis named twice is one Kreis
+            written = join_de(_as_written(call, named))
+            which = "die Kreise" if len(named) > 1 else "den Kreis"
             return (
                 "ineligible",
-                f"laut Aufruftext nur für die Kreise {written} – {owner} ist nicht darunter",
+                f"laut Aufruftext nur für {which} {written} – {owner} ist nicht darunter",
                 sentence,
             )
         if places:

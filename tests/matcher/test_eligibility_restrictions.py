@@ -727,7 +727,7 @@ def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strat
     )
     assert status == "ineligible"
     assert reasons[0].startswith(
-        "laut Aufruftext nur für die Kreise Borken – Kreis Coesfeld ist nicht darunter"
+        "laut Aufruftext nur für den Kreis Borken – Kreis Coesfeld ist nicht darunter"
     )
     # an area that holds the county, or one the rules cannot place, restricts no one
     for area in (
