@@ -1024,7 +1024,9 @@ def _sentence_start(text: str, at: int) -> int:
 def _after_applicant_heading(text: str, start: int) -> bool:
     """Whether the sentence of a folded text that starts at `start` follows a heading that
     names applicants ("Antragsberechtigt:", "4. Zuwendungsempfänger")."""
-    end = len(text[:start].rstrip())
+    end = start  # back over the blanks (no copy of the text before: this runs for every hit)
+    while end and text[end - 1].isspace():
+        end -= 1
     if not end or (text[end - 1] not in ":?" and end - _sentence_start(text, end - 1) > 80):
         return False  # no heading: it ends with a colon or is short
     before = text[_sentence_start(text, end - 1) : end]
