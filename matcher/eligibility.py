@@ -541,7 +541,11 @@ _NOT_APPLICANTS_RE = re.compile(
 # A sentence that says who may not apply ("Kommunen sind nicht antragsberechtigt"), and the
 # exceptions after "ausgenommen", "nicht jedoch" … in a sentence that says who may.
 # ("not eligible" is left out: in EU calls it is said of costs and activities, not applicants)
-_EXCLUDED_RE = re.compile(r"\bnicht (?:antragsberechtigt|zuwendungsempfang)")
+# Only the predicate: "mit nicht antragsberechtigten Partnern" excludes no one.
+_EXCLUDED_RE = re.compile(
+    r"\bnicht (?:antragsberechtigt|zuwendungsempfangsberechtigt)(?!\w)"
+    r"|\bnicht zuwendungsempfang(?!sberechtigt\w)"
+)
 _EXCEPT_RE = re.compile(
     r"\b(?:nicht jedoch|jedoch nicht|nicht aber|aber nicht|ausgenommen|mit ausnahme|ausser"
     r"|except|excluding)\b"
@@ -997,9 +1001,14 @@ def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
 
 
 # Where to apply or to present, not where the applicants are: "… bei der Geschäftsstelle in
-# Berlin bewerben", "… beim Projektträger in Berlin ein", "auf einer Konferenz in Berlin"
+# Berlin bewerben", "… beim Projektträger in Berlin ein", "auf einer Konferenz in Berlin". Only
+# an office or event noun after "bei/an/auf …" right before "in <Land>" counts: "bei diesem
+# Aufruf nur Kommunen in Bayern", "an die Kommunen in Bayern" or "Kommunen und
+# Beratungsstellen in Bayern" name where the applicants are.
 _OFFICE_BEFORE_RE = re.compile(
-    r"\b(?:bei|beim|an die|an den|an das|auf einer|auf einem|auf der|auf dem)\b[^,;]*$"
+    r"\b(?:bei|beim|an|auf|zur|zum|vor)\s+(?:(?:der|die|das|den|dem|einer|einem|eine|ein)\s+)?"
+    r"(?:\w+\s+)?(?:\w*(?:stelle|behorde|ministerium|konferenz|tagung|veranstaltung|workshop)"
+    r"|projekttrager)(?:s|n|en)?\s+$"
 )
 
 
@@ -1015,7 +1024,9 @@ def _sentence_start(text: str, at: int) -> int:
 def _after_applicant_heading(text: str, start: int) -> bool:
     """Whether the sentence of a folded text that starts at `start` follows a heading that
     names applicants ("Antragsberechtigt:", "4. Zuwendungsempfänger")."""
-    end = len(text[:start].rstrip())
+    end = start  # back over the blanks (no copy of the text before: this runs for every hit)
+    while end and text[end - 1].isspace():
+        end -= 1
     if not end or (text[end - 1] not in ":?" and end - _sentence_start(text, end - 1) > 80):
         return False  # no heading: it ends with a colon or is short
     before = text[_sentence_start(text, end - 1) : end]
@@ -1235,7 +1246,7 @@ def _text_region_check(call: CallDoc, profile: RegionProfile, folded: str) -> Re
         )
     other = _other_places(call, folded, profile)
     if other is not None:
-        return RegionCheck("ineligible", _quoted(other[0], call, other[1]))
+        return RegionCheck(other[0], _quoted(other[1], call, other[2]))
     if not _mentions_region(folded):  # most texts: one scan
         return RegionCheck("eligible")
     regions, vague, sentence = _text_named_region(folded)
@@ -1319,14 +1330,22 @@ def _admitting_part(sentence: str) -> str:
     return ";".join(parts)
 
 
+# a place named right after the exception word: "mit Ausnahme des Kreises …", "ausgenommen
+# der Kreis …", "außer der Stadt …" ("ausgenommen Vorhaben, die … in der Stadt … gefördert
+# wurden" excepts projects, not the town)
+_EXCEPTED_PLACE_RE = re.compile(
+    r"\s*(?:von\s+)?(?:(?:des|der|dem|den|die|das)\s+)?(?=(?:land)?kreis(?:es|e)?\s|stadt\s|gemeinde\s)"
+)
+
+
 def _excluding_part(sentence: str) -> str:
-    """The clauses of a folded sentence that exclude, and the exceptions after "ausgenommen",
-    "mit Ausnahme" …: what `_admitting_part` leaves out."""
+    """The clauses of a folded sentence that exclude, and the places named right after
+    "ausgenommen", "mit Ausnahme" …: what `_admitting_part` leaves out."""
     parts = []
     for clause in sentence.split(";"):
         if _EXCLUDED_RE.search(clause) or _EXCLUDED_ANYWHERE_RE.search(clause):
             parts.append(clause)
-        elif m := _EXCEPT_RE.search(clause):
+        elif (m := _EXCEPT_RE.search(clause)) and _EXCEPTED_PLACE_RE.match(clause, m.end()):
             parts.append(clause[m.end() :])
     return ";".join(parts)
 
@@ -1431,10 +1450,21 @@ def _place_counties(call: CallDoc, sentence: str) -> list[str]:
     return [n for n, w in zip(found, written, strict=True) if w[:1].isupper()]
 
 
-def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[str, str] | None:
-    """The reason and the sentence when an applicant sentence admits only applicants in
-    another administrative district ("… im Regierungsbezirk Detmold") or other Kreise named
-    by name ("Antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe"); None else."""
+# places beside the named ones the rules cannot check: "im Kreis Borken oder in angrenzenden
+# Kreisen" (the county may be such a neighbour)
+_NEIGHBOURS_RE = re.compile(
+    r"\b(?:oder|und|sowie)\s+(?:\w+\s+){0,3}?(?:angrenzend|benachbart|umliegend|anliegend"
+    r"|anrainer|nachbar)"
+)
+
+
+def _other_places(
+    call: CallDoc, folded: str, profile: RegionProfile
+) -> tuple[str, str, str] | None:
+    """The status ("ineligible"), reason and sentence when an applicant sentence admits only
+    applicants in another administrative district ("… im Regierungsbezirk Detmold") or other
+    Kreise named by name ("Antragsberechtigt sind die Kreise Gütersloh, Herford und Lippe");
+    "unknown" when it adds their neighbours ("… oder in angrenzenden Kreisen"); None else."""
     # every such sentence holds one of these words: most texts are decided by a scan
     if not (
         ("regierungsbezirk" in folded and _DISTRICT_IN_TEXT_RE.search(folded))
@@ -1451,7 +1481,9 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
     }
     # where the projects must be ("ausschließlich für Vorhaben im Regierungsbezirk Detmold")
     # restricts the applicants as well
-    for sentence in (*applicant_sentences(folded), *_area_sentences(folded)):
+    applicants = applicant_sentences(folded)
+    near = ""
+    for sentence in (*applicants, *_area_sentences(folded)):
         if _RATE_RE.search(sentence):
             continue
         admitting = _admitting_part(sentence)
@@ -1465,27 +1497,45 @@ def _other_places(call: CallDoc, folded: str, profile: RegionProfile) -> tuple[s
         places = _place_counties(call, admitting)
         if own_district in districts or own_names & {*counties, *towns, *places}:
             continue  # ours among them
+        if (districts or counties or places) and _NEIGHBOURS_RE.search(admitting):
+            # unknown as other places the rules cannot place in an applicant sentence; in a
+            # funding area such a place leaves the call as it was
+            near = near or (sentence if sentence in applicants else "")
+            continue
         owner = owner_name(profile)
         if districts:
             places = ["regierungsbezirk " + d for d in dict.fromkeys(districts)]
             return (
+                "ineligible",
                 f"laut Aufruftext nur für Antragsteller {_places_label(places)} – "
                 f"{owner} liegt nicht darin",
                 sentence,
             )
         if counties and not match_terms(rest)[0]:
-            written = join_de(_as_written(call, counties))
-            return f"laut Aufruftext nur für die Kreise {written} – {owner} ist nicht darunter", (
-                sentence
+            named = list(dict.fromkeys(counties))  # a Kreis named twice is one Kreis
+            written = join_de(_as_written(call, named))
+            which = "die Kreise" if len(named) > 1 else "den Kreis"
+            return (
+                "ineligible",
+                f"laut Aufruftext nur für {which} {written} – {owner} ist nicht darunter",
+                sentence,
             )
         if places:
             where = "in den Kreisen" if len(places) > 1 else "im Kreis"
             written = join_de(_as_written(call, places))
             return (
+                "ineligible",
                 f"laut Aufruftext nur für Antragsteller {where} {written} – {owner} liegt nicht "
                 "darin",
                 sentence,
             )
+    if near:
+        return (
+            "unknown",
+            f"Förderregion laut Aufruftext eingeschränkt – bitte prüfen, ob "
+            f"{owner_name(profile)} dazugehört",
+            near,
+        )
     return None
 
 
@@ -1715,9 +1765,10 @@ def _text_named_region(folded: str) -> tuple[list[_NamedRegion], bool, str]:
 # Where the funds may go, said outside the applicant sentences: "Fördergebiet: Die Mittel
 # stehen ausschließlich für Vorhaben im Rheinischen Revier … zur Verfügung" (and the
 # applicants follow "in diesen Gebieten"), "Gefördert werden nur Projekte im Kreis Borken".
+# ("nicht nur für Projekte im Kreis Borken" widens, it restricts no one)
 _AREA_CUE_RE = re.compile(
-    r"(?:nur|ausschliesslich)\s+(?:fur\s+)?(?:vorhaben|projekte|massnahmen|investitionen)"
-    r"\s+(?:in|im|aus)"
+    r"(?<!nicht )\b(?:nur|ausschliesslich)\s+(?:fur\s+)?"
+    r"(?:vorhaben|projekte|massnahmen|investitionen)\s+(?:in|im|aus)\b"
 )
 _AREA_HEADING_RE = re.compile(r"\s*fordergebiet\s*:\s*")
 

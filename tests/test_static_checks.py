@@ -48,3 +48,19 @@ def test_ruff_format_leaves_every_file_as_it_is() -> None:
 def test_mypy_finds_no_type_errors() -> None:
     # The packages, python_version and the strictness come from [tool.mypy].
     _run("mypy")
+
+
+def test_no_source_file_holds_a_control_character() -> None:
+    """A backspace byte typed for `\\b` in a regex (it matched nothing) broke a rule unseen:
+    no .py file under matcher/, webapp/ or scrapers/ may hold a control character but tab,
+    newline and carriage return."""
+    allowed = {"\t", "\n", "\r"}
+    found = [
+        f"{path.relative_to(REPO_ROOT)}:{number}: {ch!r}"
+        for folder in ("matcher", "webapp", "scrapers")
+        for path in sorted((REPO_ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
+        for ch in line
+        if (ord(ch) < 32 or ord(ch) == 127) and ch not in allowed
+    ]
+    assert not found, "Steuerzeichen im Quelltext:\n" + "\n".join(found)

@@ -544,6 +544,22 @@ def test_a_town_excepted_by_name_is_excluded_alone(strategy: Strategy) -> None:
         "Dülmen laut Aufruftext nicht antragsberechtigt: „Antragsberechtigt sind alle Kommunen "
         "im Regierungsbezirk Münster mit Ausnahme der Stadt Dülmen.“"
     )
+    # partners that may not apply, or projects excepted where they are, exclude no town or
+    # county: only "… ist nicht antragsberechtigt" and a name right after the exception
+    everyone = [a.name for a in strategy.region_profile.applicants]
+    admitted = "Antragsberechtigt sind alle Kommunen im Regierungsbezirk Münster"
+    for place, there in (
+        ("Die Stadt Dülmen", "in der Stadt Dülmen"),
+        ("Der Kreis Coesfeld", "im Kreis Coesfeld"),
+    ):
+        for text in (
+            f"{admitted}. {place} kann dabei mit nicht antragsberechtigten Partnern kooperieren.",
+            f"{admitted}, ausgenommen Vorhaben, die bereits {there} gefördert wurden.",
+            f"{admitted} mit Ausnahme von Vorhaben, die bereits {there} gefördert wurden.",
+        ):
+            e = assess(replace(call, text=text), strategy.region_profile)
+            assert (e.status, e.applicants) == ("eligible", everyone), text
+            assert not any("nicht antragsberechtigt" in r for r in e.reasons), text
     # the town Coesfeld is not the Kreis Coesfeld
     call = replace(
         call, text="Antragsberechtigt sind alle Kommunen mit Ausnahme der Stadt Coesfeld."
@@ -651,6 +667,25 @@ def test_states_in_the_text_restrict_a_nationwide_call_with_a_list(strategy: Str
     ):
         for listed in (["Kommune"], []):
             assert assessed(text, tuple(listed))[0] == "eligible", (text, listed)
+    # only an office or event right before "in <Land>" is no place of the applicants: "bei
+    # diesem Aufruf" or "an die Kommunen" before it still restricts
+    for text in (
+        "Antragsberechtigt sind bei diesem Aufruf nur Kommunen in Bayern.",
+        "Der Aufruf richtet sich an die Kommunen in Bayern.",
+        "Antragsberechtigt sind die an die Breitbandinitiative angeschlossene Kommunen in Bayern.",
+        # an office that applies is where it is
+        "Antragsberechtigt sind Kommunen und Beratungsstellen in Bayern.",
+    ):
+        assert assessed(text, ("Kommune",)) == (
+            "ineligible",
+            ["laut Aufruftext nur für Antragsteller in Bayern – Kreis Coesfeld liegt nicht darin"],
+        ), text
+    for text in (
+        "Antragsberechtigt sind Kommunen. Die Anträge gehen an die Bewilligungsbehörde in Bayern.",
+        "Antragsberechtigt sind Kommunen; die Ergebnisse werden auf einer Fachtagung in Bayern "
+        "vorgestellt.",
+    ):
+        assert assessed(text, ("Kommune",))[0] == "eligible", text
 
 
 def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strategy) -> None:
@@ -658,9 +693,9 @@ def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strat
     Revier (…) und in der Emscher-Lippe-Region (…) zur Verfügung", then "Antragsberechtigt
     sind Kommunen … in diesen Gebieten", was eligible (#1 for a project of ours)."""
 
-    def assessed(area: str) -> tuple[str, list[str]]:
+    def assessed(area: str, heading: str = "Fördergebiet: ") -> tuple[str, list[str]]:
         text = (
-            f"Gefördert werden digitale Gästeinformationen. Fördergebiet: {area} "
+            f"Gefördert werden digitale Gästeinformationen. {heading}{area} "
             "Antragsberechtigt sind Kommunen und Zweckverbände in diesen Gebieten."
         )
         call = make_call("c", "Aufruf", text, eligible=["Kommune", "Zweckverband"], region="NRW")
@@ -680,17 +715,19 @@ def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strat
     )
     # without the heading, "ausschließlich für Vorhaben in …" restricts as well
     status, reasons = assessed(
-        "Gefördert werden ausschließlich Projekte im Regierungsbezirk Detmold."
+        "Gefördert werden ausschließlich Projekte im Regierungsbezirk Detmold.", heading=""
     )
     assert status == "ineligible"
     assert reasons[0].startswith(
         "laut Aufruftext nur für Antragsteller im Regierungsbezirk Detmold – Kreis Coesfeld "
         "liegt nicht darin: „Gefördert werden ausschließlich Projekte im Regierungsbezirk"
     )
-    status, reasons = assessed("Die Mittel stehen nur für Vorhaben im Kreis Borken bereit.")
+    status, reasons = assessed(
+        "Die Mittel stehen nur für Vorhaben im Kreis Borken bereit.", heading=""
+    )
     assert status == "ineligible"
     assert reasons[0].startswith(
-        "laut Aufruftext nur für die Kreise Borken – Kreis Coesfeld ist nicht darunter"
+        "laut Aufruftext nur für den Kreis Borken – Kreis Coesfeld ist nicht darunter"
     )
     # an area that holds the county, or one the rules cannot place, restricts no one
     for area in (
@@ -699,6 +736,11 @@ def test_a_funding_area_outside_the_applicant_sentence_restricts(strategy: Strat
         "Die Mittel stehen ausschließlich für Vorhaben in der Region Niederrhein zur Verfügung.",
     ):
         assert assessed(area)[0] == "eligible", area
+    # "nicht nur für …" widens, it restricts no one
+    assert (
+        assessed("Die Mittel stehen nicht nur für Projekte im Kreis Borken bereit.", "")[0]
+        == "eligible"
+    )
 
 
 def test_the_county_among_an_areas_members_admits_it_and_its_towns(strategy: Strategy) -> None:
@@ -777,3 +819,39 @@ def test_an_area_listed_by_its_members_without_us_excludes(strategy: Strategy) -
     assert (status, applicants) == ("eligible", ["Dülmen", "Senden"])
     examples = text.replace("der Städte und Gemeinden", "u. a. der Städte und Gemeinden")
     assert assessed(examples, leader)[0] == "unknown"
+
+
+def test_named_kreise_or_their_neighbours_are_no_list_to_check(strategy: Strategy) -> None:
+    """ "… die im Kreis Borken oder in angrenzenden Kreisen liegen" shut Coesfeld out, a
+    neighbour of Borken: the neighbours are a place the rules cannot check, so "unklar" as
+    for other such places in an applicant sentence (and nothing in a funding area)."""
+
+    def assessed(text: str) -> tuple[str, list[str]]:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Verein"], region="NRW")
+        e = assess(call, strategy.region_profile)
+        return e.status, e.reasons
+
+    for near in ("oder in angrenzenden Kreisen", "und den benachbarten Kreisen"):
+        text = f"Antragsberechtigt sind Kommunen und Vereine, die im Kreis Borken {near} liegen."
+        assert assessed(text) == (
+            "unknown",
+            [
+                "Förderregion laut Aufruftext eingeschränkt – bitte prüfen, ob Kreis Coesfeld "
+                f"dazugehört: „{text}“"
+            ],
+        ), near
+    # the Kreis alone still excludes; a funding area with its neighbours restricts no one
+    status, reasons = assessed(
+        "Antragsberechtigt sind Kommunen und Vereine, die im Kreis Borken liegen."
+    )
+    assert status == "ineligible"
+    assert reasons[0].startswith(
+        "laut Aufruftext nur für Antragsteller im Kreis Borken – Kreis Coesfeld liegt nicht darin"
+    )
+    assert (
+        assessed(
+            "Fördergebiet: Die Mittel stehen nur für Vorhaben im Kreis Borken oder in "
+            "umliegenden Kreisen bereit. Antragsberechtigt sind Kommunen in diesem Gebiet."
+        )[0]
+        == "eligible"
+    )
