@@ -568,7 +568,10 @@ _EXCLUDED_SUBJECT_RES = [
         r"(?:nicht|keine)\s+(?:antrag\w*|antrage stellen|beantragen|teilnehmen|zuwendung\w*)"
     ),
 ]
-_EXCLUDED_ANYWHERE_RE = re.compile(r"ausgeschlossen|\b(?:konnen|durfen) (?:nicht|keine)\b")
+_EXCLUDED_ANYWHERE_RE = re.compile(
+    # "… ist nicht ausgeschlossen" allows
+    r"(?<!nicht )ausgeschlossen|\b(?:konnen|durfen) (?:nicht|keine)\b"
+)
 # An exclusion's subject ends at its clause: in "Kreise sind nicht antragsberechtigt, können
 # aber Vorhaben mehrerer kreisangehöriger Gemeinden koordinieren" the Gemeinden are not excluded.
 _CLAUSE_AFTER_RE = re.compile(
@@ -1007,8 +1010,10 @@ def text_regions(call: CallDoc, body: str | None = None) -> list[str]:
 # Beratungsstellen in Bayern" name where the applicants are.
 _OFFICE_BEFORE_RE = re.compile(
     r"\b(?:bei|beim|an|auf|zur|zum|vor)\s+(?:(?:der|die|das|den|dem|einer|einem|eine|ein)\s+)?"
-    r"(?:\w+\s+)?(?:\w*(?:stelle|behorde|ministerium|konferenz|tagung|veranstaltung|workshop)"
-    r"|projekttrager)(?:s|n|en)?\s+$"
+    r"(?:\w+\s+)?(?:\w*(?:stelle|behorde|ministeri(?:um|en)|konferenz|tagung|veranstaltung"
+    r"|workshop)|projekttrager)(?:s|n|en)?"
+    # the office's name or its owner: "beim Projektträger Jülich", "der Stiftung", "des Bundes"
+    r"(?:\s+(?:des|der|eines|einer)\s+[\w-]+|\s+[\w-]+)?\s+$"
 )
 
 
@@ -1334,7 +1339,8 @@ def _admitting_part(sentence: str) -> str:
 # der Kreis …", "außer der Stadt …" ("ausgenommen Vorhaben, die … in der Stadt … gefördert
 # wurden" excepts projects, not the town)
 _EXCEPTED_PLACE_RE = re.compile(
-    r"\s*(?:von\s+)?(?:(?:des|der|dem|den|die|das)\s+)?(?=(?:land)?kreis(?:es|e)?\s|stadt\s|gemeinde\s)"
+    r"\s*(?:(?:ist|sind)\s+)?(?:von\s+|in\s+)?(?:(?:des|der|dem|den|die|das)\s+)?"
+    r"(?=(?:land)?kreis(?:es|e)?\s|stadt\s|gemeinde\s)"
 )
 
 
@@ -1454,7 +1460,7 @@ def _place_counties(call: CallDoc, sentence: str) -> list[str]:
 # Kreisen" (the county may be such a neighbour)
 _NEIGHBOURS_RE = re.compile(
     r"\b(?:oder|und|sowie)\s+(?:\w+\s+){0,3}?(?:angrenzend|benachbart|umliegend|anliegend"
-    r"|anrainer|nachbar)"
+    r"|anrainer|nachbar(?!schaft))"
 )
 
 

@@ -855,3 +855,43 @@ def test_named_kreise_or_their_neighbours_are_no_list_to_check(strategy: Strateg
         )[0]
         == "eligible"
     )
+
+
+def test_second_review_of_the_exclusion_and_office_rules(strategy: Strategy) -> None:
+    """A review of the narrowed rules: an office named with more words is still where to
+    apply; exceptions written with "ist/sind" still except; "nicht
+    ausgeschlossen" allows; "Nachbarschaft…" is no neighbouring Kreis."""
+    towns = [a.name for a in strategy.region_profile.applicants]
+
+    def assessed(text: str, region: str = "NRW") -> tuple[str, list[str]]:
+        call = make_call("c", "Aufruf", text, eligible=["Kommune", "Landkreis"], region=region)
+        e = assess(call, strategy.region_profile)
+        return e.status, e.applicants
+
+    for office in (
+        "beim Projektträger Jülich in Berlin",
+        "bei der Geschäftsstelle der Stiftung in Berlin",
+        "bei den Ministerien in Berlin",
+    ):
+        text = f"Antragsberechtigt sind Kommunen, die ihre Skizze {office} einreichen."
+        assert assessed(text, "Bund")[0] == "eligible", office
+    start = "Antragsberechtigt sind alle Kommunen im Regierungsbezirk Münster"
+    for exception in ("; ausgenommen ist die Stadt Dülmen.",):
+        assert assessed(start + exception) == (
+            "eligible",
+            [t for t in towns if t != "Dülmen"],
+        ), exception
+    status, applicants = assessed(
+        start + ", ausgenommen sind der Kreis Coesfeld und die Stadt Dülmen."
+    )
+    assert status == "eligible" and "Dülmen" not in applicants
+    assert strategy.region_profile.county not in applicants
+    for allowed in (
+        f"{start}; eine Kooperation mit dem Kreis Coesfeld ist nicht ausgeschlossen.",
+        f"{start}. Die Stadt Dülmen ist von der Förderung nicht ausgeschlossen.",
+    ):
+        assert assessed(allowed) == ("eligible", towns), allowed
+    neighbourhood = (
+        "Antragsberechtigt sind Kommunen im Kreis Borken und Unternehmen mit Nachbarschaftsbezug."
+    )
+    assert assessed(neighbourhood)[0] == "ineligible"
