@@ -870,8 +870,7 @@ def _refined_list(call: CallDoc, listed: CallApplicants) -> CallApplicants:
             (
                 sentence
                 for sentence in _SENTENCE_END_RE.split(folded)
-                if (_EXCLUDED_RE.search(sentence) or _EXCLUDED_ANYWHERE_RE.search(sentence))
-                and match_terms(sentence)[0] & r.excluded_levels
+                if _excludes_clause(sentence) and match_terms(sentence)[0] & r.excluded_levels
             ),
             "",
         )
@@ -1320,6 +1319,12 @@ def _named_places(sentence: str) -> tuple[list[str], list[str], str]:
     return counties, towns, rest
 
 
+def _excludes_clause(clause: str) -> bool:
+    """Whether a folded clause (or sentence) excludes someone: "… nicht antragsberechtigt",
+    "… sind ausgeschlossen", "… können nicht …"."""
+    return bool(_EXCLUDED_RE.search(clause) or _EXCLUDED_ANYWHERE_RE.search(clause))
+
+
 def _admitting_part(sentence: str) -> str:
     """The part of a folded applicant sentence that admits: without its clauses that exclude
     ("Nicht antragsberechtigt sind die Kreise …", "…; Kommunen im Rheinland sind
@@ -1327,7 +1332,7 @@ def _admitting_part(sentence: str) -> str:
     places named there may not apply; read as a restriction they would shut out all others."""
     parts = []
     for clause in sentence.split(";"):
-        if _EXCLUDED_RE.search(clause) or _EXCLUDED_ANYWHERE_RE.search(clause):
+        if _excludes_clause(clause):
             continue
         if m := _EXCEPT_RE.search(clause):
             clause = clause[: m.start()]
@@ -1349,7 +1354,7 @@ def _excluding_part(sentence: str) -> str:
     "ausgenommen", "mit Ausnahme" …: what `_admitting_part` leaves out."""
     parts = []
     for clause in sentence.split(";"):
-        if _EXCLUDED_RE.search(clause) or _EXCLUDED_ANYWHERE_RE.search(clause):
+        if _excludes_clause(clause):
             parts.append(clause)
         elif (m := _EXCEPT_RE.search(clause)) and _EXCEPTED_PLACE_RE.match(clause, m.end()):
             parts.append(clause[m.end() :])

@@ -1399,6 +1399,13 @@ def _inbox(final: np.ndarray, prio: np.ndarray) -> np.ndarray:
     return weighted.max(axis=1)
 
 
+def priority_weighted(score: float, weight: float) -> float:
+    """One project score weighted by its theme's priority weight as `_inbox` weights them all
+    (which does it in place on the whole matrix): only the part above the eligibility floor."""
+    floor = ELIGIBILITY_FLOOR if score >= ELIGIBILITY_FLOOR else 0.0
+    return floor + (score - floor) * weight
+
+
 # ---------------------------------------------------------------------------- explanations
 
 # a word, hyphenated parts joined ("On-Demand-Verkehre"), with the hyphen of a word whose

@@ -9,7 +9,15 @@ import joblib
 import numpy as np
 import pytest
 
-from matcher.model import MatchModel, MatchParams, apply_decisions, fit_and_match, match_calls
+from matcher.model import (
+    MatchModel,
+    MatchParams,
+    _inbox,
+    apply_decisions,
+    fit_and_match,
+    match_calls,
+    priority_weighted,
+)
 from matcher.strategy import Strategy, parse_strategy
 from matcher.types import CallDoc, CallMatch, DecisionEffect, Feedback, ProjectScore
 from tests.matcher.conftest import STRATEGY_YAML, make_call
@@ -705,3 +713,11 @@ def test_english_false_friends_are_no_reasons() -> None:
     shown = {o for _, o in pairs}
     assert not shown & {"Support", "IT-Support", "Administration", "Change", "Programmieren"}, pairs
     assert ("schools", "Schulen") in pairs or ("schools", "Schul-WLAN") in pairs, pairs
+
+
+def test_the_scalar_priority_weighting_is_the_inbox_rule() -> None:
+    """The Hilfe's worked example uses `priority_weighted`; the inbox uses `_inbox`."""
+    for score in (0.05, 0.1, 0.74):
+        for weight in (1.0, 0.9, 0.8):
+            inbox = _inbox(np.array([[score]], dtype=np.float32), np.array([weight], np.float32))
+            assert priority_weighted(score, weight) == pytest.approx(float(inbox[0]), abs=1e-6)

@@ -14,8 +14,8 @@ from markupsafe import Markup
 
 from matcher.german import join_de
 from matcher.justification import LONG_WORD_LIMIT, SHORT_LIMIT
-from matcher.model import MatchParams
-from matcher.types import ELIGIBILITY_FLOOR, NOT_ABOUT_TOPIC_REASONS
+from matcher.model import MatchParams, priority_weighted
+from matcher.types import NOT_ABOUT_TOPIC_REASONS
 from webapp.digest import WATCHED_STATUSES
 from webapp.exports import CALENDAR_ALARM_DAYS
 from webapp.formatting import DECISION_EFFECT_MIN, format_number
@@ -188,11 +188,11 @@ FORMAT_NAMES = {"txt": "Text (.txt)", "md": "Markdown (.md)", "docx": "Word (.do
 
 def _priority_example(weights: tuple[float, ...], project: float = 0.74) -> dict[str, str]:
     """The Passung nach Priorität of a project in a theme of the lowest priority, worked out
-    as the matcher does it (matcher.model._inbox), so the Hilfe's example stays true."""
+    by the matcher's own rule, so the Hilfe's example stays true."""
     weight = weights[-1]
     return {
         "project": format_number(project),
         "weight": format_number(weight, 1),
         "priority": str(len(weights)),
-        "result": format_number(ELIGIBILITY_FLOOR + (project - ELIGIBILITY_FLOOR) * weight),
+        "result": format_number(priority_weighted(project, weight)),
     }
